@@ -1,0 +1,35 @@
+//! Sets the cdylib's soname and generates the C header with cbindgen into OUT_DIR.
+//! `LIBVIRT_ESX_UPDATE_HEADER=1 cargo build` also refreshes the committed include/libvirt_esx.h.
+
+use std::{env, fs, path::PathBuf};
+
+fn main() {
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libvirt_esx.so.0");
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-env-changed=LIBVIRT_ESX_UPDATE_HEADER");
+
+    let crate_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
+        .expect("cbindgen.toml is readable");
+    let header = match cbindgen::generate_with_config(&crate_dir, config) {
+        Ok(bindings) => {
+            let mut out = Vec::new();
+            bindings.write(&mut out);
+            out
+        }
+        Err(e) => {
+            // A syntax error is reported better by rustc itself; do not fail the build here.
+            println!("cargo:warning=cbindgen could not generate the header: {e}");
+            return;
+        }
+    };
+    let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
+    fs::write(out_dir.join("libvirt_esx.h"), &header).unwrap();
+    if env::var_os("LIBVIRT_ESX_UPDATE_HEADER").is_some() {
+        let committed = crate_dir.join("include/libvirt_esx.h");
+        if fs::read(&committed).ok().as_deref() != Some(&header[..]) {
+            fs::write(committed, &header).unwrap();
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! libvirt's XML documents (domain, capabilities, …) as Rust types with parse and format.
+//! Output follows libvirt's formatter byte for byte.
