@@ -1,2 +1,13 @@
 //! vSphere Web Services client without libvirt concepts: transport, SOAP, types, session,
 //! inventory, tasks and datastore file transfer.
+
+pub mod client;
+pub mod node;
+pub mod property;
+pub mod soap;
+pub mod transport;
+pub mod types;
+
+pub use client::Client;
+pub use node::Node;
+pub use soap::MoRef;

@@ -1,0 +1,234 @@
+//! Opening and closing a connection: URI → endpoint, product check, credentials, login and
+//! inventory placement; `vcenter=` adds a second, vCenter endpoint for the same host.
+
+use super::auth::{Authenticator, CredentialSource};
+use super::authconf::AuthConf;
+use super::inventory::{self, Placement};
+use crate::error::{Code, Error, Result};
+use crate::uri::{ConnectSpec, Scheme, Transport as UriTransport, VCenter};
+use crate::vi::Client;
+use crate::vi::transport::TransportConfig;
+use std::net::ToSocketAddrs;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// What kind of vSphere server an endpoint is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Product {
+    Esx,
+    Gsx,
+    Vpx,
+}
+
+impl Product {
+    fn of(product_line_id: &str, api_type: &str) -> Option<Product> {
+        match (product_line_id, api_type) {
+            ("esx" | "embeddedEsx", _) => Some(Product::Esx),
+            ("gsx", _) => Some(Product::Gsx),
+            ("vpx", _) => Some(Product::Vpx),
+            (_, "VirtualCenter") => Some(Product::Vpx),
+            _ => None,
+        }
+    }
+
+    fn scheme(self) -> &'static str {
+        match self {
+            Product::Esx => "esx",
+            Product::Gsx => "gsx",
+            Product::Vpx => "vpx",
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Product::Esx => "an ESX(i) host",
+            Product::Gsx => "a VMware Server (GSX)",
+            Product::Vpx => "a vCenter",
+        }
+    }
+}
+
+/// One logged-in vSphere endpoint and where the connection's host sits in its inventory.
+pub struct Endpoint {
+    pub client: Client,
+    pub product: Product,
+    pub placement: Placement,
+}
+
+pub struct Connection {
+    pub spec: ConnectSpec,
+    pub read_only: bool,
+    /// The host for esx:// and gsx://, the vCenter for vpx://.
+    pub primary: Endpoint,
+    /// The managing vCenter when `vcenter=` was given on esx://.
+    pub vcenter: Option<Endpoint>,
+    closed: AtomicBool,
+}
+
+impl Connection {
+    pub fn open(uri: &str, auth: Option<&dyn Authenticator>, read_only: bool) -> Result<Self> {
+        let spec = ConnectSpec::parse(uri)?;
+        let authconf = AuthConf::load(spec.authfile.as_deref())?;
+        let creds = CredentialSource {
+            authconf: authconf.as_ref(),
+            auth,
+        };
+        let wanted = match spec.scheme {
+            Scheme::Esx => Product::Esx,
+            Scheme::Gsx => Product::Gsx,
+            Scheme::Vpx => Product::Vpx,
+        };
+        let (client, product) = connect_checked(&spec, &spec.base_url(), wanted)?;
+        let user = creds.username(spec.user.as_deref(), &spec.host, spec.default_user())?;
+        let password = creds.password(&user, &spec.host)?;
+        client.login(&user, password)?;
+        let placement = match product {
+            Product::Vpx => inventory::locate_by_path(&client, &spec.path)?,
+            _ => inventory::locate_single_host(&client)?,
+        };
+        let primary = Endpoint {
+            client,
+            product,
+            placement,
+        };
+        let vcenter = match (&spec.vcenter, product) {
+            (Some(vc), Product::Esx | Product::Gsx) => {
+                Some(open_vcenter(&spec, vc, &primary, &creds)?)
+            }
+            _ => None,
+        };
+        Ok(Connection {
+            spec,
+            read_only,
+            primary,
+            vcenter,
+            closed: AtomicBool::new(false),
+        })
+    }
+
+    /// Logs out of every endpoint; the connection is unusable afterwards.
+    pub fn close(&self) -> Result<()> {
+        if self.closed.swap(true, Ordering::SeqCst) {
+            return Ok(());
+        }
+        let mut result = Ok(());
+        for ep in std::iter::once(&self.primary).chain(self.vcenter.as_ref()) {
+            if let Err(e) = ep.client.logout() {
+                result = Err(e);
+            }
+        }
+        result
+    }
+
+    pub fn is_alive(&self) -> bool {
+        !self.closed.load(Ordering::SeqCst) && self.primary.client.is_logged_in()
+    }
+
+    /// Refuses modifying calls on a read-only connection, naming the API as libvirt does.
+    pub fn check_writable(&self, api: &str) -> Result<()> {
+        if self.read_only {
+            return Err(Error::esx(
+                Code::OperationDenied,
+                format!("read only access prevents {api}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// SOAP and HTTP requests sent on all endpoints so far.
+    pub fn round_trips(&self) -> u64 {
+        std::iter::once(&self.primary)
+            .chain(self.vcenter.as_ref())
+            .map(|e| e.client.transport().round_trips())
+            .sum()
+    }
+
+    pub fn is_encrypted(&self) -> bool {
+        self.spec.transport == UriTransport::Https
+    }
+}
+
+fn transport_config(spec: &ConnectSpec, base_url: &str) -> TransportConfig {
+    TransportConfig {
+        no_verify: spec.no_verify,
+        cacert: spec.cacert.clone(),
+        proxy: spec.proxy_url(),
+        ..TransportConfig::new(base_url)
+    }
+}
+
+/// Fetches the service content and insists the server is the product the scheme names.
+fn connect_checked(spec: &ConnectSpec, base_url: &str, wanted: Product) -> Result<(Client, Product)> {
+    let client = Client::connect(transport_config(spec, base_url))?;
+    let about = &client.content().about;
+    let found = Product::of(&about.product_line_id, &about.api_type).ok_or_else(|| {
+        Error::internal(format!(
+            "'{base_url}' is '{}' (product line '{}'), which is neither ESX, VMware Server nor vCenter",
+            about.full_name, about.product_line_id
+        ))
+    })?;
+    if found != wanted {
+        return Err(Error::invalid_arg(format!(
+            "Expecting '{}' to be {} but found {} ({}); use '{}://' instead",
+            spec.host,
+            wanted.describe(),
+            found.describe(),
+            about.full_name,
+            found.scheme()
+        )));
+    }
+    Ok((client, found))
+}
+
+/// `esx://host/?vcenter=VC|*`: log into the host's vCenter and find the host there.
+fn open_vcenter(
+    spec: &ConnectSpec,
+    vc: &VCenter,
+    host: &Endpoint,
+    creds: &CredentialSource,
+) -> Result<Endpoint> {
+    let managed_by = host.placement.management_server_ip.trim();
+    let vc_host = match vc {
+        VCenter::Auto if managed_by.is_empty() => {
+            return Err(Error::internal("This host is not managed by a vCenter"));
+        }
+        VCenter::Auto => managed_by.to_string(),
+        VCenter::Host(name) => {
+            if !managed_by.is_empty() && !resolves_to(name, managed_by) {
+                return Err(Error::internal(format!(
+                    "This host is managed by a vCenter with IP address {managed_by}, \
+                     but a mismatching vCenter '{name}' has been specified"
+                )));
+            }
+            name.clone()
+        }
+    };
+    let scheme = match spec.transport {
+        UriTransport::Https => "https",
+        UriTransport::Http => "http",
+    };
+    let bracketed = if vc_host.contains(':') {
+        format!("[{vc_host}]")
+    } else {
+        vc_host.clone()
+    };
+    let base_url = format!("{scheme}://{bracketed}:{}", spec.port);
+    let (client, product) = connect_checked(spec, &base_url, Product::Vpx)?;
+    let user = creds.username(None, &vc_host, "administrator@vsphere.local")?;
+    let password = creds.password(&user, &vc_host)?;
+    client.login(&user, password)?;
+    let placement = inventory::locate_host_named(&client, &host.placement.host_name)
+        .or_else(|_| inventory::locate_host_named(&client, &spec.host))?;
+    Ok(Endpoint {
+        client,
+        product,
+        placement,
+    })
+}
+
+fn resolves_to(name: &str, ip: &str) -> bool {
+    name == ip
+        || (name, 0)
+            .to_socket_addrs()
+            .map(|mut addrs| addrs.any(|a| a.ip().to_string() == ip))
+            .unwrap_or(false)
+}

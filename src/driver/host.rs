@@ -1,0 +1,278 @@
+//! Facts about the connection's host: node info, free memory, hostname, version, maximum
+//! vCPUs, and the capabilities and sysinfo XML documents. Each costs at most one round trip.
+
+use super::connection::Connection;
+use crate::error::{Error, Result};
+use crate::vi::types::{FromNode, vim_type};
+use crate::xml::escape_text;
+
+vim_type!(CpuIdInfo {
+    level: i32 = "level",
+    edx: String = "edx",
+});
+
+vim_type!(HostFacts {
+    cpu_model: String = "summary.hardware.cpuModel",
+    cpu_hz: i64 = "hardware.cpuInfo.hz",
+    cpu_packages: i32 = "hardware.cpuInfo.numCpuPackages",
+    cpu_cores: i32 = "hardware.cpuInfo.numCpuCores",
+    cpu_threads: i32 = "hardware.cpuInfo.numCpuThreads",
+    memory_size: i64 = "hardware.memorySize",
+    numa_nodes: i32 = "hardware.numaInfo.numNodes",
+});
+
+vim_type!(HostIdentity {
+    uuid: String = "hardware.systemInfo.uuid",
+    cpu_features: Vec<CpuIdInfo> = "hardware.cpuFeature",
+});
+
+vim_type!(HostSysinfo {
+    vendor: String = "hardware.systemInfo.vendor",
+    model: String = "hardware.systemInfo.model",
+    uuid: String = "hardware.systemInfo.uuid",
+    serial: String = "hardware.systemInfo.serialNumber",
+    bios_vendor: String = "hardware.biosInfo.vendor",
+    bios_version: String = "hardware.biosInfo.biosVersion",
+    bios_date: String = "hardware.biosInfo.releaseDate",
+});
+
+vim_type!(HostMemory {
+    memory_size: i64 = "hardware.memorySize",
+    usage_mib: i64 = "summary.quickStats.overallMemoryUsage",
+});
+
+vim_type!(HostDns {
+    host_name: String = "config.network.dnsConfig.hostName",
+    domain_name: String = "config.network.dnsConfig.domainName",
+});
+
+vim_type!(HostLimits {
+    max_vcpus: i32 = "capability.maxSupportedVcpus",
+});
+
+/// libvirt's `virNodeInfo`, in plain Rust.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NodeInfo {
+    pub model: String,
+    pub memory_kib: u64,
+    pub cpus: u32,
+    pub mhz: u32,
+    pub nodes: u32,
+    pub sockets: u32,
+    pub cores: u32,
+    pub threads: u32,
+}
+
+impl Connection {
+    fn host_props<T: FromNode + Default>(&self, paths: &[&str]) -> Result<T> {
+        let ep = &self.primary;
+        let oc = ep
+            .client
+            .retrieve_one(&ep.placement.host, paths)?
+            .ok_or_else(|| {
+                Error::internal(format!(
+                    "Host '{}' is no longer in the inventory",
+                    ep.placement.host_name
+                ))
+            })?;
+        Ok(T::from_node(&oc.props).unwrap_or_default())
+    }
+
+    pub fn node_info(&self) -> Result<NodeInfo> {
+        let f: HostFacts = self.host_props(HostFacts::PATHS)?;
+        let packages = f.cpu_packages.max(1) as u32;
+        let cores = f.cpu_cores.max(1) as u32;
+        let threads = f.cpu_threads.max(1) as u32;
+        Ok(NodeInfo {
+            model: cpu_model_name(&f.cpu_model),
+            memory_kib: (f.memory_size.max(0) as u64) / 1024,
+            cpus: cores,
+            mhz: (f.cpu_hz.max(0) / 1_000_000) as u32,
+            nodes: f.numa_nodes.max(1) as u32,
+            sockets: packages,
+            cores: (cores / packages).max(1),
+            threads: (threads / cores).max(1),
+        })
+    }
+
+    /// Free memory in bytes: the host's memory less what its quick stats say is used.
+    pub fn free_memory(&self) -> Result<u64> {
+        let m: HostMemory = self.host_props(HostMemory::PATHS)?;
+        Ok((m.memory_size - m.usage_mib * 1024 * 1024).max(0) as u64)
+    }
+
+    pub fn hostname(&self) -> Result<String> {
+        let d: HostDns = self.host_props(HostDns::PATHS)?;
+        match (d.host_name.trim(), d.domain_name.trim()) {
+            ("", _) => Err(Error::internal("Missing or empty 'hostName' property")),
+            (h, "") => Ok(h.to_string()),
+            (h, dn) => Ok(format!("{h}.{dn}")),
+        }
+    }
+
+    /// The server's version as major·1,000,000 + minor·1,000 + micro.
+    pub fn version(&self) -> Result<u64> {
+        let v = &self.primary.client.content().about.version;
+        parse_version(v)
+            .ok_or_else(|| Error::internal(format!("Could not parse version number from '{v}'")))
+    }
+
+    pub fn max_vcpus(&self) -> Result<u32> {
+        let l: HostLimits = self.host_props(HostLimits::PATHS)?;
+        if l.max_vcpus <= 0 {
+            return Err(Error::internal(
+                "Missing or empty 'capability.maxSupportedVcpus' property",
+            ));
+        }
+        Ok(l.max_vcpus as u32)
+    }
+
+    pub fn capabilities_xml(&self) -> Result<String> {
+        let id: HostIdentity = self.host_props(HostIdentity::PATHS)?;
+        let long_mode = id
+            .cpu_features
+            .iter()
+            .find(|f| f.level == 0x8000_0001_u32 as i32)
+            .is_some_and(|f| cpuid_bit(&f.edx, 29));
+        Ok(capabilities(&id.uuid, long_mode))
+    }
+
+    pub fn sysinfo_xml(&self) -> Result<String> {
+        let s: HostSysinfo = self.host_props(HostSysinfo::PATHS)?;
+        let mut out = String::from("<sysinfo type='smbios'>\n");
+        let bios = [
+            ("vendor", s.bios_vendor.as_str()),
+            ("version", s.bios_version.as_str()),
+            ("date", &smbios_date(&s.bios_date)),
+        ];
+        let system = [
+            ("manufacturer", s.vendor.as_str()),
+            ("product", s.model.as_str()),
+            ("serial", s.serial.as_str()),
+            ("uuid", s.uuid.as_str()),
+        ];
+        for (section, entries) in [("bios", &bios[..]), ("system", &system[..])] {
+            if entries.iter().all(|(_, v)| v.trim().is_empty()) {
+                continue;
+            }
+            out.push_str(&format!("  <{section}>\n"));
+            for (name, value) in entries.iter().filter(|(_, v)| !v.trim().is_empty()) {
+                out.push_str(&format!(
+                    "    <entry name='{name}'>{}</entry>\n",
+                    escape_text(value.trim())
+                ));
+            }
+            out.push_str(&format!("  </{section}>\n"));
+        }
+        out.push_str("</sysinfo>\n");
+        Ok(out)
+    }
+}
+
+/// libvirt's tidy CPU model: trademarks dropped, spaces collapsed, at most 31 bytes.
+fn cpu_model_name(raw: &str) -> String {
+    let cleaned = raw.replace("(R)", "").replace("(C)", "").replace("(TM)", "");
+    let mut words = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    while words.len() > 31 {
+        words.pop();
+    }
+    words
+}
+
+fn parse_version(v: &str) -> Option<u64> {
+    let mut parts = v.trim().split('.').map(|p| p.parse::<u64>());
+    let major = parts.next()?.ok()?;
+    let minor = parts.next().unwrap_or(Ok(0)).ok()?;
+    let micro = parts.next().unwrap_or(Ok(0)).ok()?;
+    (minor < 1000 && micro < 1000).then_some(major * 1_000_000 + minor * 1_000 + micro)
+}
+
+/// A CPUID register as vSphere writes it: 32 of `0`/`1`/`-`, bit 31 first, `:` every four.
+fn cpuid_bit(register: &str, bit: usize) -> bool {
+    let bits: Vec<char> = register.chars().filter(|c| *c != ':').collect();
+    bits.len() == 32 && bits.get(31 - bit) == Some(&'1')
+}
+
+/// `2015-09-21T00:00:00Z` → SMBIOS `09/21/2015`.
+fn smbios_date(xsd: &str) -> String {
+    let d = xsd.trim();
+    match (d.get(0..4), d.get(5..7), d.get(8..10)) {
+        (Some(y), Some(m), Some(dd)) if d.as_bytes().get(4) == Some(&b'-') => {
+            format!("{m}/{dd}/{y}")
+        }
+        _ => d.to_string(),
+    }
+}
+
+fn capabilities(uuid: &str, long_mode: bool) -> String {
+    let host_arch = if long_mode { "x86_64" } else { "i686" };
+    let uuid = crate::xml::parse_uuid(uuid).map(|u| crate::xml::format_uuid(&u));
+    let mut out = String::from("<capabilities>\n\n  <host>\n");
+    out.push_str(&format!(
+        "    <uuid>{}</uuid>\n",
+        uuid.unwrap_or_else(|| crate::xml::format_uuid(&[0; 16]))
+    ));
+    out.push_str(&format!(
+        "    <cpu>\n      <arch>{host_arch}</arch>\n    </cpu>\n"
+    ));
+    out.push_str(
+        "    <power_management/>\n    <iommu support='no'/>\n    <migration_features>\n      \
+         <uri_transports>\n        <uri_transport>vpxmigr</uri_transport>\n      </uri_transports>\n    \
+         </migration_features>\n  </host>\n\n",
+    );
+    let guests: &[(&str, u32)] = if long_mode {
+        &[("i686", 32), ("x86_64", 64)]
+    } else {
+        &[("i686", 32)]
+    };
+    for (arch, word) in guests {
+        out.push_str(&format!(
+            "  <guest>\n    <os_type>hvm</os_type>\n    <arch name='{arch}'>\n      \
+             <wordsize>{word}</wordsize>\n      <domain type='vmware'/>\n    </arch>\n  </guest>\n\n"
+        ));
+    }
+    out.push_str("</capabilities>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_names_are_tidied() {
+        assert_eq!(
+            cpu_model_name("Intel(R) Xeon(R)  CPU E5-1620 0 @ 3.60GHz"),
+            "Intel Xeon CPU E5-1620 0 @ 3.60"
+        );
+    }
+
+    #[test]
+    fn versions_pack_like_libvirt() {
+        assert_eq!(parse_version("6.5.0"), Some(6_005_000));
+        assert_eq!(parse_version("8.0.3"), Some(8_000_003));
+        assert_eq!(parse_version("7"), Some(7_000_000));
+        assert_eq!(parse_version("x.1"), None);
+    }
+
+    #[test]
+    fn long_mode_bit_is_read_from_cpuid() {
+        assert!(cpuid_bit("0010:1000:0001:0000:0000:1000:0000:0000", 29));
+        assert!(!cpuid_bit("0000:1000:0001:0000:0000:1000:0000:0000", 29));
+        assert!(!cpuid_bit("short", 29));
+    }
+
+    #[test]
+    fn dates_become_smbios_dates() {
+        assert_eq!(smbios_date("2015-09-21T00:00:00Z"), "09/21/2015");
+        assert_eq!(smbios_date("whenever"), "whenever");
+    }
+
+    #[test]
+    fn capabilities_list_guests_by_long_mode() {
+        let c = capabilities("e88d4d56-9f1e-3ea1-71fa-13a8e1a7fd70", true);
+        assert!(c.contains("<uuid>e88d4d56-9f1e-3ea1-71fa-13a8e1a7fd70</uuid>"));
+        assert!(c.contains("<arch name='x86_64'>"));
+        assert!(!capabilities("bogus", false).contains("x86_64"));
+    }
+}

@@ -1,0 +1,236 @@
+//! SOAP 1.1 for vim25: request envelopes written with escaping, responses unwrapped to the
+//! method's answer, and faults turned into libvirt errors that keep the vSphere fault type.
+
+use super::node::Node;
+use crate::error::{Code, Error, Result};
+
+/// A managed object reference (`<obj type="VirtualMachine">vm-42</obj>`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MoRef {
+    pub kind: String,
+    pub value: String,
+}
+
+impl MoRef {
+    pub fn new(kind: &str, value: &str) -> MoRef {
+        MoRef {
+            kind: kind.to_string(),
+            value: value.to_string(),
+        }
+    }
+
+    /// Reads a MoRef element; `None` when it lacks the `type` attribute.
+    pub fn from_node(n: &Node) -> Option<MoRef> {
+        let kind = n.attr("type")?;
+        Some(MoRef::new(kind, n.text.trim()))
+    }
+}
+
+/// The body of one request, written element by element in WSDL order.
+pub struct Request {
+    method: &'static str,
+    buf: String,
+}
+
+impl Request {
+    pub fn new(method: &'static str, this: &MoRef) -> Request {
+        let mut r = Request {
+            method,
+            buf: String::with_capacity(512),
+        };
+        r.moref("_this", this);
+        r
+    }
+
+    pub fn method(&self) -> &'static str {
+        self.method
+    }
+
+    /// A leaf element with escaped text.
+    pub fn text(&mut self, name: &str, value: &str) -> &mut Self {
+        self.buf.push('<');
+        self.buf.push_str(name);
+        self.buf.push('>');
+        escape_into(&mut self.buf, value);
+        self.buf.push_str("</");
+        self.buf.push_str(name);
+        self.buf.push('>');
+        self
+    }
+
+    pub fn moref(&mut self, name: &str, r: &MoRef) -> &mut Self {
+        self.buf.push('<');
+        self.buf.push_str(name);
+        self.buf.push_str(" type=\"");
+        escape_into(&mut self.buf, &r.kind);
+        self.buf.push_str("\">");
+        escape_into(&mut self.buf, &r.value);
+        self.buf.push_str("</");
+        self.buf.push_str(name);
+        self.buf.push('>');
+        self
+    }
+
+    /// Opens a complex element, with an `xsi:type` where the schema's type is abstract.
+    pub fn open(&mut self, name: &str, xsi_type: Option<&str>) -> &mut Self {
+        self.buf.push('<');
+        self.buf.push_str(name);
+        if let Some(t) = xsi_type {
+            self.buf.push_str(" xsi:type=\"");
+            self.buf.push_str(t);
+            self.buf.push('"');
+        }
+        self.buf.push('>');
+        self
+    }
+
+    pub fn close(&mut self, name: &str) -> &mut Self {
+        self.buf.push_str("</");
+        self.buf.push_str(name);
+        self.buf.push('>');
+        self
+    }
+
+    /// The whole envelope. The caller zeroizes it when it carries a password.
+    pub fn envelope(&self) -> String {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+             <soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" \
+             xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" \
+             xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
+             <soapenv:Body><{m} xmlns=\"urn:vim25\">{b}</{m}></soapenv:Body></soapenv:Envelope>",
+            m = self.method,
+            b = self.buf
+        )
+    }
+}
+
+impl Drop for Request {
+    fn drop(&mut self) {
+        // Login bodies hold the password.
+        zeroize::Zeroize::zeroize(&mut self.buf);
+    }
+}
+
+pub fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+/// Unwraps a reply to `<MethodResponse>`, or turns a fault into an error.
+pub fn read_response(method: &str, status: u16, body: &[u8]) -> Result<Node> {
+    if status != 200 && status != 500 {
+        return Err(Error::esx(
+            Code::HttpError,
+            format!("{status} (HTTP response code {status} for call to '{method}')"),
+        ));
+    }
+    let text = std::str::from_utf8(body)
+        .map_err(|_| Error::internal(format!("Response to '{method}' is not UTF-8")))?;
+    let envelope = Node::parse(text)?;
+    let body = envelope
+        .child("Body")
+        .ok_or_else(|| Error::internal(format!("Response to '{method}' has no SOAP body")))?;
+    if let Some(fault) = body.child("Fault") {
+        return Err(fault_error(method, fault));
+    }
+    if status == 500 {
+        return Err(Error::internal(format!(
+            "HTTP response code 500 for call to '{method}' without a SOAP fault"
+        )));
+    }
+    let wanted = format!("{method}Response");
+    body.children
+        .iter()
+        .find(|c| c.name == wanted)
+        .cloned()
+        .ok_or_else(|| Error::internal(format!("Response to '{method}' lacks <{wanted}>")))
+}
+
+/// The vSphere fault type of a SOAP fault: the detail's xsi:type, else its element name.
+pub fn fault_kind(fault: &Node) -> String {
+    fault
+        .child("detail")
+        .and_then(|d| d.children.first())
+        .map(|d| {
+            d.xsi_type
+                .clone()
+                .unwrap_or_else(|| d.name.trim_end_matches("Fault").to_string())
+        })
+        .unwrap_or_else(|| "SOAPFault".to_string())
+}
+
+fn fault_error(method: &str, fault: &Node) -> Error {
+    let kind = fault_kind(fault);
+    let text = fault.text_at("faultstring").unwrap_or("").trim().to_string();
+    fault_to_error(method, &kind, &text)
+}
+
+/// Maps a vSphere fault to libvirt's nearest error; the fault type stays in the text.
+pub fn fault_to_error(method: &str, kind: &str, text: &str) -> Error {
+    let code = match kind {
+        "InvalidLogin" | "NotAuthenticated" => Code::AuthFailed,
+        "NoPermission" => Code::OperationDenied,
+        "InvalidPowerState" | "InvalidState" | "TaskInProgress" => Code::OperationInvalid,
+        "NotSupported" | "NotImplemented" | "MethodNotFound" => Code::NoSupport,
+        "InvalidArgument" | "InvalidRequest" | "InvalidName" => Code::InvalidArg,
+        _ => Code::InternalError,
+    };
+    let detail = if text.is_empty() {
+        format!("{method} failed: {kind}")
+    } else {
+        format!("{method} failed: {kind} - {text}")
+    };
+    Error::esx(code, detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_escapes_text_and_carries_this() {
+        let mut r = Request::new("Login", &MoRef::new("SessionManager", "ha-sessionmgr"));
+        r.text("userName", "root").text("password", "a<b&\"c'");
+        let env = r.envelope();
+        assert!(env.contains("<_this type=\"SessionManager\">ha-sessionmgr</_this>"));
+        assert!(env.contains("<password>a&lt;b&amp;&quot;c&apos;</password>"));
+        assert!(env.contains("<Login xmlns=\"urn:vim25\">"));
+    }
+
+    #[test]
+    fn fault_becomes_libvirt_error() {
+        let body = br#"<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>Login failed due to a bad username or password.</faultstring><detail><InvalidLoginFault xsi:type="InvalidLogin"></InvalidLoginFault></detail></soapenv:Fault></soapenv:Body></soapenv:Envelope>"#;
+        let e = read_response("Login", 500, body).unwrap_err();
+        assert_eq!(e.code, Code::AuthFailed);
+        assert!(e.detail.contains("InvalidLogin"), "{}", e.detail);
+        assert!(e.detail.contains("bad username"), "{}", e.detail);
+    }
+
+    #[test]
+    fn odd_replies_are_errors() {
+        assert_eq!(
+            read_response("X", 404, b"nope").unwrap_err().code,
+            Code::HttpError
+        );
+        assert!(read_response("X", 200, b"<a/>").is_err());
+        assert!(read_response("X", 200, b"\xff\xfe").is_err());
+        let other = br#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><YResponse/></e:Body></e:Envelope>"#;
+        assert!(read_response("X", 200, other).is_err());
+        assert!(read_response("Y", 200, other).is_ok());
+    }
+}

@@ -1,0 +1,236 @@
+//! HTTP(S) to one vSphere endpoint: TLS policy, proxy, timeouts, the session cookie, and a
+//! counter of round trips that tests read to hold the library to its budgets.
+
+use crate::error::{Code, Error, Result};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+
+/// SOAP answers can hold thousands of objects; ureq's 10 MB default would cut them.
+const MAX_BODY: u64 = 1 << 30;
+
+#[derive(Debug, Clone)]
+pub struct TransportConfig {
+    /// `https://host:port`, without a path.
+    pub base_url: String,
+    pub no_verify: bool,
+    pub cacert: Option<PathBuf>,
+    /// A proxy URL in the form ureq takes (`socks5://h:p`).
+    pub proxy: Option<String>,
+    pub connect_timeout: Duration,
+    /// Bound of one whole request, including long polls of WaitForUpdatesEx.
+    pub call_timeout: Duration,
+}
+
+impl TransportConfig {
+    pub fn new(base_url: impl Into<String>) -> Self {
+        TransportConfig {
+            base_url: base_url.into(),
+            no_verify: false,
+            cacert: None,
+            proxy: None,
+            connect_timeout: Duration::from_secs(20),
+            call_timeout: Duration::from_secs(300),
+        }
+    }
+}
+
+pub struct Transport {
+    agent: ureq::Agent,
+    config: TransportConfig,
+    cookie: Mutex<Option<String>>,
+    round_trips: AtomicU64,
+}
+
+/// What came back from the server: the status and the whole body.
+pub struct Reply {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+impl Transport {
+    pub fn new(config: TransportConfig) -> Result<Transport> {
+        let roots = match &config.cacert {
+            Some(path) => RootCerts::new_with_certs(&read_ca_bundle(path)?),
+            None => RootCerts::PlatformVerifier,
+        };
+        let tls = TlsConfig::builder()
+            .root_certs(roots)
+            .disable_verification(config.no_verify)
+            .build();
+        let proxy = match &config.proxy {
+            Some(p) => Some(ureq::Proxy::new(p).map_err(|e| {
+                Error::invalid_arg(format!("Proxy '{p}' is not usable: {e}"))
+            })?),
+            None => None,
+        };
+        let agent = ureq::Agent::config_builder()
+            .tls_config(tls)
+            .proxy(proxy)
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_connect(Some(config.connect_timeout))
+            .timeout_global(Some(config.call_timeout))
+            .user_agent(concat!("libvirt_esx/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .new_agent();
+        Ok(Transport {
+            agent,
+            config,
+            cookie: Mutex::new(None),
+            round_trips: AtomicU64::new(0),
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.config.base_url
+    }
+
+    pub fn is_encrypted(&self) -> bool {
+        self.config.base_url.starts_with("https:")
+    }
+
+    /// Requests sent so far, whatever their outcome.
+    pub fn round_trips(&self) -> u64 {
+        self.round_trips.load(Ordering::Relaxed)
+    }
+
+    pub fn set_cookie(&self, cookie: Option<String>) {
+        *self.cookie.lock().unwrap_or_else(|p| p.into_inner()) = cookie;
+    }
+
+    fn cookie(&self) -> Option<String> {
+        self.cookie.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// POSTs a SOAP envelope to `/sdk`; the caller reads faults out of a 500.
+    pub fn post_soap(&self, soap_action: &str, envelope: &str) -> Result<Reply> {
+        let url = format!("{}/sdk", self.config.base_url);
+        let mut req = self
+            .agent
+            .post(&url)
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .header("SOAPAction", soap_action);
+        if let Some(c) = self.cookie() {
+            req = req.header("Cookie", c);
+        }
+        self.round_trips.fetch_add(1, Ordering::Relaxed);
+        let resp = req.send(envelope).map_err(|e| self.transport_error(&e))?;
+        self.finish(resp)
+    }
+
+    /// GET of a path below the endpoint (`/folder/...`), with the session cookie.
+    pub fn get(&self, path_and_query: &str) -> Result<Reply> {
+        let url = format!("{}{}", self.config.base_url, path_and_query);
+        let mut req = self.agent.get(&url);
+        if let Some(c) = self.cookie() {
+            req = req.header("Cookie", c);
+        }
+        self.round_trips.fetch_add(1, Ordering::Relaxed);
+        let resp = req.call().map_err(|e| self.transport_error(&e))?;
+        self.finish(resp)
+    }
+
+    /// PUT of a body to a path below the endpoint, with the session cookie.
+    pub fn put(&self, path_and_query: &str, body: &[u8]) -> Result<Reply> {
+        let url = format!("{}{}", self.config.base_url, path_and_query);
+        let mut req = self
+            .agent
+            .put(&url)
+            .header("Content-Type", "application/octet-stream");
+        if let Some(c) = self.cookie() {
+            req = req.header("Cookie", c);
+        }
+        self.round_trips.fetch_add(1, Ordering::Relaxed);
+        let resp = req.send(body).map_err(|e| self.transport_error(&e))?;
+        self.finish(resp)
+    }
+
+    fn finish(&self, mut resp: ureq::http::Response<ureq::Body>) -> Result<Reply> {
+        let status = resp.status().as_u16();
+        if let Some(cookie) = session_cookie(resp.headers()) {
+            self.set_cookie(Some(cookie));
+        }
+        if (300..400).contains(&status) {
+            let to = resp
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("?")
+                .to_string();
+            return Err(Error::internal(format!(
+                "The server redirects from '{}' to '{to}'",
+                self.config.base_url
+            )));
+        }
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY)
+            .read_to_vec()
+            .map_err(|e| self.transport_error(&e))?;
+        Ok(Reply { status, body })
+    }
+
+    fn transport_error(&self, e: &ureq::Error) -> Error {
+        let url = &self.config.base_url;
+        match e {
+            ureq::Error::Rustls(_) | ureq::Error::Tls(_) => {
+                let text = e.to_string();
+                if text.contains("ertificate") || text.contains("UnknownIssuer") {
+                    Error::esx(
+                        Code::AuthFailed,
+                        format!(
+                            "TLS certificate verification of '{url}' failed ({text}); use ?no_verify=1 \
+                             to skip verification, or install the server's CA certificate in the system \
+                             trust store or name it with ?cacert=PATH"
+                        ),
+                    )
+                } else {
+                    Error::internal(format!("TLS error talking to '{url}': {text}"))
+                }
+            }
+            ureq::Error::Timeout(t) => Error::esx(
+                Code::OperationTimeout,
+                format!("no answer from '{url}' in time ({t})"),
+            ),
+            ureq::Error::HostNotFound => {
+                Error::esx(Code::InternalError, format!("cannot resolve the host of '{url}'"))
+            }
+            _ => Error::internal(format!("HTTP request to '{url}' failed: {e}")),
+        }
+    }
+}
+
+/// The `vmware_soap_session` cookie as `name=value`, quotes kept as the server sent them.
+fn session_cookie(headers: &ureq::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .map(str::trim)
+        .find(|c| c.starts_with("vmware_soap_session="))
+        .map(str::to_string)
+}
+
+fn read_ca_bundle(path: &PathBuf) -> Result<Vec<Certificate<'static>>> {
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::invalid_arg(format!("cannot read CA file '{}': {e}", path.display()))
+    })?;
+    let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(PemItem::Certificate(c)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(Error::invalid_arg(format!(
+            "CA file '{}' holds no PEM certificate",
+            path.display()
+        )));
+    }
+    Ok(certs)
+}

@@ -1,0 +1,174 @@
+//! Typed reading of vim25 data objects from the element tree, declared as one table per type
+//! (`vim_type!`): each field names its property path; absent or unknown data never fails.
+
+use super::node::Node;
+use super::soap::MoRef;
+
+/// A value read from one element.
+pub trait FromNode: Sized {
+    fn from_node(n: &Node) -> Option<Self>;
+}
+
+/// A struct field read from its parent by a (dotted) path.
+pub trait Field: Sized {
+    fn read(parent: &Node, path: &str) -> Self;
+}
+
+impl FromNode for String {
+    fn from_node(n: &Node) -> Option<Self> {
+        Some(n.text.clone())
+    }
+}
+
+impl FromNode for bool {
+    fn from_node(n: &Node) -> Option<Self> {
+        match n.text.trim() {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! numeric_from_node {
+    ($($t:ty),*) => {$(
+        impl FromNode for $t {
+            fn from_node(n: &Node) -> Option<Self> {
+                n.text.trim().parse().ok()
+            }
+        }
+    )*};
+}
+numeric_from_node!(i16, i32, i64, u16, u32, u64, f64);
+
+impl FromNode for MoRef {
+    fn from_node(n: &Node) -> Option<Self> {
+        MoRef::from_node(n)
+    }
+}
+
+/// Plain values default when absent, as the WSDL's optional scalars do.
+macro_rules! defaulted_field {
+    ($($t:ty),*) => {$(
+        impl Field for $t {
+            fn read(parent: &Node, path: &str) -> Self {
+                parent.path(path).and_then(<$t>::from_node).unwrap_or_default()
+            }
+        }
+    )*};
+}
+defaulted_field!(String, bool, i16, i32, i64, u16, u32, u64, f64);
+
+impl<T: FromNode> Field for Option<T> {
+    fn read(parent: &Node, path: &str) -> Self {
+        parent.path(path).and_then(T::from_node)
+    }
+}
+
+/// Repeated elements: the last path segment names the items.
+impl<T: FromNode> Field for Vec<T> {
+    fn read(parent: &Node, path: &str) -> Self {
+        let (holder, item) = match path.rsplit_once('.') {
+            Some((prefix, last)) => (parent.path(prefix), last),
+            None => (Some(parent), path),
+        };
+        holder
+            .map(|h| h.children_named(item).filter_map(T::from_node).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Declares a data object: `vim_type!(Name { field: Type = "path.in.xml", ... })`.
+/// `Name::PATHS` lists the paths, which double as PropertyCollector `pathSet`s.
+macro_rules! vim_type {
+    ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty = $path:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct $name {
+            $(pub $field: $ty,)*
+        }
+
+        impl $name {
+            #[allow(dead_code)]
+            pub const PATHS: &'static [&'static str] = &[$($path),*];
+        }
+
+        impl $crate::vi::types::FromNode for $name {
+            fn from_node(n: &$crate::vi::node::Node) -> Option<Self> {
+                Some($name {
+                    $($field: <$ty as $crate::vi::types::Field>::read(n, $path),)*
+                })
+            }
+        }
+
+        impl $crate::vi::types::Field for $name {
+            fn read(parent: &$crate::vi::node::Node, path: &str) -> Self {
+                parent
+                    .path(path)
+                    .and_then(<$name as $crate::vi::types::FromNode>::from_node)
+                    .unwrap_or_default()
+            }
+        }
+    };
+}
+pub(crate) use vim_type;
+
+vim_type!(AboutInfo {
+    name: String = "name",
+    full_name: String = "fullName",
+    vendor: String = "vendor",
+    version: String = "version",
+    build: String = "build",
+    os_type: String = "osType",
+    product_line_id: String = "productLineId",
+    api_type: String = "apiType",
+    api_version: String = "apiVersion",
+    instance_uuid: String = "instanceUuid",
+});
+
+vim_type!(ServiceContent {
+    root_folder: Option<MoRef> = "rootFolder",
+    property_collector: Option<MoRef> = "propertyCollector",
+    view_manager: Option<MoRef> = "viewManager",
+    about: AboutInfo = "about",
+    session_manager: Option<MoRef> = "sessionManager",
+    search_index: Option<MoRef> = "searchIndex",
+    file_manager: Option<MoRef> = "fileManager",
+    virtual_disk_manager: Option<MoRef> = "virtualDiskManager",
+});
+
+vim_type!(UserSession {
+    key: String = "key",
+    user_name: String = "userName",
+    full_name: String = "fullName",
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    vim_type!(Sample {
+        name: String = "name",
+        size: i64 = "summary.capacity",
+        hosts: Vec<MoRef> = "host",
+        missing: Option<i32> = "nothing.here",
+        flag: bool = "flag",
+    });
+
+    #[test]
+    fn table_reads_paths_and_ignores_the_rest() {
+        let n = Node::parse(
+            "<o><name>ds</name><junk><x/></junk><summary><capacity>42</capacity></summary>\
+             <host type='HostSystem'>h1</host><host type='HostSystem'>h2</host><flag>bogus</flag></o>",
+        )
+        .unwrap();
+        let s = Sample::from_node(&n).unwrap();
+        assert_eq!(s.name, "ds");
+        assert_eq!(s.size, 42);
+        assert_eq!(s.hosts.len(), 2);
+        assert_eq!(s.hosts[1].value, "h2");
+        assert_eq!(s.missing, None);
+        assert!(!s.flag);
+        assert_eq!(Sample::PATHS.len(), 5);
+    }
+}

@@ -1,0 +1,178 @@
+// Command vcsim-launcher starts govmomi's vSphere simulator (ESX or vCenter mode) on a free
+// loopback port for libvirt_esx's tests and demo, patching the gaps a real host does not have.
+//
+// It prints one line "URL=<sdk url> CA=<ca.pem or ->" and serves until stdin closes or it is
+// signalled. Built in GOPATH mode against Debian's golang-github-vmware-govmomi-dev.
+package main
+
+import (
+	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+func main() {
+	mode := flag.String("mode", "esx", "esx or vpx")
+	plain := flag.Bool("http", false, "serve plain HTTP instead of HTTPS")
+	certDir := flag.String("cert-dir", "", "directory for the generated CA (ca.pem); default a temp dir")
+	user := flag.String("user", "", "accept only this user (with -pass); default any non-empty user and password")
+	pass := flag.String("pass", "", "password for -user")
+	vms := flag.Int("vms", -1, "VMs per host / resource pool (default: the model's)")
+	hosts := flag.Int("hosts", -1, "vpx: hosts per cluster (default: the model's)")
+	folder := flag.Int("folder", 0, "vpx: put the datacenter inside this many folders")
+	flag.Parse()
+
+	var model *simulator.Model
+	switch *mode {
+	case "esx":
+		model = simulator.ESX()
+	case "vpx":
+		model = simulator.VPX()
+		if *hosts >= 0 {
+			model.ClusterHost = *hosts
+		}
+		model.Folder = *folder
+	default:
+		log.Fatalf("unknown mode %q", *mode)
+	}
+	if *vms >= 0 {
+		model.Machine = *vms
+	}
+	if err := model.Create(); err != nil {
+		log.Fatal(err)
+	}
+	defer model.Remove()
+	patchGaps()
+
+	model.Service.Listen = &url.URL{Host: "127.0.0.1:0"}
+	if *user != "" {
+		model.Service.Listen.User = url.UserPassword(*user, *pass)
+	}
+	caPath := "-"
+	if !*plain {
+		dir := *certDir
+		if dir == "" {
+			d, err := os.MkdirTemp("", "vcsim-ca-")
+			if err != nil {
+				log.Fatal(err)
+			}
+			defer os.RemoveAll(d)
+			dir = d
+		}
+		cfg, path, err := tlsConfig(dir)
+		if err != nil {
+			log.Fatal(err)
+		}
+		model.Service.TLS = cfg
+		caPath = path
+	}
+	server := model.Service.NewServer()
+	defer server.Close()
+
+	u := *server.URL
+	u.User = nil
+	fmt.Printf("URL=%s CA=%s\n", u.String(), caPath)
+	os.Stdout.Sync()
+
+	done := make(chan struct{})
+	go func() {
+		io.Copy(io.Discard, bufio.NewReader(os.Stdin))
+		close(done)
+	}()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	select {
+	case <-done:
+	case <-sig:
+	}
+}
+
+// patchGaps fills in what this simulator version leaves empty but a real host reports.
+func patchGaps() {
+	for _, e := range simulator.Map.All("HostSystem") {
+		h := e.(*simulator.HostSystem)
+		if h.Capability == nil {
+			h.Capability = &types.HostCapability{}
+		}
+		h.Capability.MaxSupportedVcpus = 128
+		h.Capability.MaxRunningVMs = 1024
+		h.Capability.MaxSupportedVMs = 1024
+	}
+	for _, e := range simulator.Map.All("Datastore") {
+		ds := e.(*simulator.Datastore)
+		for i := range ds.Host {
+			if ds.Host[i].MountInfo.Path == "" {
+				ds.Host[i].MountInfo.Path = "/vmfs/volumes/" + ds.Name
+			}
+		}
+	}
+}
+
+// tlsConfig makes a CA and a leaf certificate for 127.0.0.1/localhost signed by it, and writes
+// the CA to dir/ca.pem: rustls refuses a self-signed CA certificate used as the server's own.
+func tlsConfig(dir string) (*tls.Config, string, error) {
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, "", err
+	}
+	now := time.Now()
+	caTmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "libvirt_esx test CA"},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(24 * time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		return nil, "", err
+	}
+	caCert, _ := x509.ParseCertificate(caDER)
+	leafKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, "", err
+	}
+	leafTmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(2),
+		Subject:               pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(24 * time.Hour),
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		DNSNames:              []string{"localhost"},
+		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
+	}
+	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, caCert, &leafKey.PublicKey, caKey)
+	if err != nil {
+		return nil, "", err
+	}
+	path := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o644); err != nil {
+		return nil, "", err
+	}
+	cert := tls.Certificate{Certificate: [][]byte{leafDER}, PrivateKey: leafKey}
+	return &tls.Config{Certificates: []tls.Certificate{cert}}, path, nil
+}
