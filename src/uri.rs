@@ -413,7 +413,7 @@ fn bracket_host(host: &str) -> String {
 }
 
 /// Percent-decodes a URI component without turning '+' into a space: libvirt's URI parser does
-/// not, and '+' is a plausible character in inventory names and passwords' user names.
+/// not, and '+' is a plausible character in inventory and user names.
 /// A '%' not followed by two hex digits is kept literally, as lenient URI parsers do.
 fn percent_decode(text: &str, what: &str) -> Result<String> {
     let bytes = text.as_bytes();
