@@ -21,8 +21,8 @@ pub struct CredRequest {
 
 /// The caller's side of authentication (a C `virConnectAuth`, or a Rust closure).
 pub trait Authenticator: Send + Sync {
-    /// The credential types the caller declared it can answer.
-    fn supports(&self, kind: i32) -> bool;
+    /// The credential types the caller declared it can answer, in its order.
+    fn kinds(&self) -> Vec<i32>;
     /// Fills `answer` of each request; an error when the caller refused.
     fn ask(&self, requests: &mut [CredRequest]) -> Result<()>;
 }
@@ -39,11 +39,14 @@ impl CredentialSource<'_> {
         if let Some(u) = from_uri {
             return Ok(u.to_string());
         }
-        if let Some(u) = self.authconf.and_then(|c| c.lookup("esx", host, "username")) {
+        if let Some(u) = self
+            .authconf
+            .and_then(|c| c.lookup("esx", host, "username"))
+        {
             return Ok(u.to_string());
         }
         let auth = self.require_auth()?;
-        if !auth.supports(CRED_AUTHNAME) {
+        if !auth.kinds().contains(&CRED_AUTHNAME) {
             return Err(auth_error(
                 Code::AuthFailed,
                 "Missing VIR_CRED_AUTHNAME credential type",
@@ -67,13 +70,18 @@ impl CredentialSource<'_> {
 
     /// auth.conf's password for this host, else the callback's answer.
     pub fn password(&self, user: &str, host: &str) -> Result<SecretString> {
-        if let Some(p) = self.authconf.and_then(|c| c.lookup("esx", host, "password")) {
+        if let Some(p) = self
+            .authconf
+            .and_then(|c| c.lookup("esx", host, "password"))
+        {
             return Ok(SecretString::from(p.to_string()));
         }
         let auth = self.require_auth()?;
-        let kind = [CRED_PASSPHRASE, CRED_NOECHOPROMPT]
+        // The first password type in the caller's list, as libvirt picks it.
+        let kind = auth
+            .kinds()
             .into_iter()
-            .find(|k| auth.supports(*k))
+            .find(|k| [CRED_PASSPHRASE, CRED_NOECHOPROMPT].contains(k))
             .ok_or_else(|| {
                 auth_error(
                     Code::OperationUnsupported,
@@ -124,8 +132,8 @@ mod tests {
     }
 
     impl Authenticator for Scripted {
-        fn supports(&self, kind: i32) -> bool {
-            self.kinds.contains(&kind)
+        fn kinds(&self) -> Vec<i32> {
+            self.kinds.clone()
         }
         fn ask(&self, requests: &mut [CredRequest]) -> Result<()> {
             for r in requests {
@@ -152,7 +160,10 @@ mod tests {
 
     #[test]
     fn uri_user_wins_and_callback_gets_libvirt_prompts() {
-        let a = scripted(&[CRED_AUTHNAME, CRED_NOECHOPROMPT], &[Some("bob"), Some("pw")]);
+        let a = scripted(
+            &[CRED_AUTHNAME, CRED_NOECHOPROMPT],
+            &[Some("bob"), Some("pw")],
+        );
         let src = CredentialSource {
             authconf: None,
             auth: Some(&a),
@@ -162,8 +173,14 @@ mod tests {
         let pw = src.password("bob", "esx1").unwrap();
         assert_eq!(pw.expose_secret(), "pw");
         let seen = a.seen.lock().unwrap();
-        assert_eq!(seen[0], (2, "Enter username for esx1 [root]".into(), "esx1".into()));
-        assert_eq!(seen[1], (7, "Enter bob's password for esx1".into(), "esx1".into()));
+        assert_eq!(
+            seen[0],
+            (2, "Enter username for esx1 [root]".into(), "esx1".into())
+        );
+        assert_eq!(
+            seen[1],
+            (7, "Enter bob's password for esx1".into(), "esx1".into())
+        );
     }
 
     #[test]

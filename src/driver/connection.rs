@@ -157,7 +157,11 @@ fn transport_config(spec: &ConnectSpec, base_url: &str) -> TransportConfig {
 }
 
 /// Fetches the service content and insists the server is the product the scheme names.
-fn connect_checked(spec: &ConnectSpec, base_url: &str, wanted: Product) -> Result<(Client, Product)> {
+fn connect_checked(
+    spec: &ConnectSpec,
+    base_url: &str,
+    wanted: Product,
+) -> Result<(Client, Product)> {
     let client = Client::connect(transport_config(spec, base_url))?;
     let about = &client.content().about;
     let found = Product::of(&about.product_line_id, &about.api_type).ok_or_else(|| {
@@ -231,4 +235,15 @@ fn resolves_to(name: &str, ip: &str) -> bool {
             .to_socket_addrs()
             .map(|mut addrs| addrs.any(|a| a.ip().to_string() == ip))
             .unwrap_or(false)
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("uri", &self.spec.uri)
+            .field("product", &self.primary.product)
+            .field("host", &self.primary.placement.host_name)
+            .field("read_only", &self.read_only)
+            .finish_non_exhaustive()
+    }
 }

@@ -171,7 +171,10 @@ impl Connection {
 
 /// libvirt's tidy CPU model: trademarks dropped, spaces collapsed, at most 31 bytes.
 fn cpu_model_name(raw: &str) -> String {
-    let cleaned = raw.replace("(R)", "").replace("(C)", "").replace("(TM)", "");
+    let cleaned = raw
+        .replace("(R)", "")
+        .replace("(C)", "")
+        .replace("(TM)", "");
     let mut words = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
     while words.len() > 31 {
         words.pop();

@@ -44,7 +44,9 @@ impl Tree {
                 ("Folder".into(), vec!["name".into(), "parent".into()]),
                 (
                     "Datacenter".into(),
-                    ["name", "parent", "vmFolder", "hostFolder"].map(String::from).into(),
+                    ["name", "parent", "vmFolder", "hostFolder"]
+                        .map(String::from)
+                        .into(),
                 ),
                 (
                     "ComputeResource".into(),
@@ -137,7 +139,10 @@ impl Tree {
         Ok(Placement {
             datacenter: dc.clone(),
             datacenter_path,
-            vm_folder: dce.vm_folder.clone().ok_or_else(|| missing("vmFolder", dc))?,
+            vm_folder: dce
+                .vm_folder
+                .clone()
+                .ok_or_else(|| missing("vmFolder", dc))?,
             compute_resource: cr.clone(),
             resource_pool: cre
                 .resource_pool
@@ -211,7 +216,10 @@ pub fn locate_by_path(client: &Client, path: &[String]) -> Result<Placement> {
         }
     };
     at = tree.entity(&dc)?.host_folder.clone().ok_or_else(|| {
-        Error::internal(format!("Datacenter '{}' has no host folder", tree.name(&dc)))
+        Error::internal(format!(
+            "Datacenter '{}' has no host folder",
+            tree.name(&dc)
+        ))
     })?;
     let cr = loop {
         let Some(item) = items.next() else {
@@ -248,9 +256,11 @@ pub fn locate_by_path(client: &Client, path: &[String]) -> Result<Placement> {
             ))
         })?
     } else {
-        tree.first_of(&cr, &["HostSystem"]).cloned().ok_or_else(|| {
-            Error::internal(format!("Compute resource '{}' has no host", tree.name(&cr)))
-        })?
+        tree.first_of(&cr, &["HostSystem"])
+            .cloned()
+            .ok_or_else(|| {
+                Error::internal(format!("Compute resource '{}' has no host", tree.name(&cr)))
+            })?
     };
     if let Some(extra) = items.next() {
         return Err(Error::invalid_arg(format!(
@@ -269,11 +279,14 @@ pub fn locate_host_named(client: &Client, host_name: &str) -> Result<Placement> 
         .find(|(r, e)| r.kind == "HostSystem" && e.name == host_name)
         .map(|(r, _)| r.clone())
         .ok_or_else(|| {
-            Error::invalid_arg(format!("The vCenter does not manage a host named '{host_name}'"))
+            Error::invalid_arg(format!(
+                "The vCenter does not manage a host named '{host_name}'"
+            ))
         })?;
-    let cr = tree.entity(&host)?.parent.clone().ok_or_else(|| {
-        Error::internal(format!("Host '{host_name}' has no compute resource"))
-    })?;
+    let cr =
+        tree.entity(&host)?.parent.clone().ok_or_else(|| {
+            Error::internal(format!("Host '{host_name}' has no compute resource"))
+        })?;
     // Walk up through host folders to the datacenter, collecting the folder names above it.
     let mut up = tree.entity(&cr)?.parent.clone();
     let dc = loop {

@@ -1,4 +1,11 @@
 //! libvirt semantics in safe Rust: connections, hosts, domains.
 //! Knows libvirt concepts and vSphere objects; used by `ffi`, usable from Rust directly.
 
+pub mod auth;
 pub mod authconf;
+pub mod connection;
+pub mod host;
+pub mod inventory;
+
+pub use connection::{Connection, Endpoint, Product};
+pub use host::NodeInfo;

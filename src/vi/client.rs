@@ -36,10 +36,8 @@ impl Client {
             "RetrieveServiceContent",
             &MoRef::new("ServiceInstance", "ServiceInstance"),
         );
-        let reply = transport.post_soap(
-            &format!("urn:vim25/{BOOTSTRAP_VERSION}"),
-            &req.envelope(),
-        )?;
+        let reply =
+            transport.post_soap(&format!("urn:vim25/{BOOTSTRAP_VERSION}"), &req.envelope())?;
         let resp = soap::read_response(req.method(), reply.status, &reply.body)?;
         let content = resp
             .child("returnval")
@@ -81,11 +79,17 @@ impl Client {
     }
 
     fn property_collector(&self) -> MoRef {
-        self.content.property_collector.clone().unwrap_or_default_moref()
+        self.content
+            .property_collector
+            .clone()
+            .unwrap_or_default_moref()
     }
 
     fn session_manager(&self) -> MoRef {
-        self.content.session_manager.clone().unwrap_or_default_moref()
+        self.content
+            .session_manager
+            .clone()
+            .unwrap_or_default_moref()
     }
 
     pub fn login(&self, user: &str, password: SecretString) -> Result<UserSession> {
@@ -181,7 +185,10 @@ impl Client {
 
     /// A cheap call that proves the session is alive.
     pub fn current_time(&self) -> Result<String> {
-        let req = Request::new("CurrentTime", &MoRef::new("ServiceInstance", "ServiceInstance"));
+        let req = Request::new(
+            "CurrentTime",
+            &MoRef::new("ServiceInstance", "ServiceInstance"),
+        );
         let resp = self.call(&req)?;
         Ok(resp.text_at("returnval").unwrap_or_default().to_string())
     }

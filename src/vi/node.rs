@@ -109,7 +109,9 @@ fn open(reader: &NsReader<&[u8]>, start: &BytesStart) -> Result<Node> {
     for attr in start.attributes().with_checks(false) {
         let attr = attr.map_err(|e| bad_xml(&e))?;
         let (ns, local) = reader.resolver().resolve_attribute(attr.key);
-        let value = attr.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| bad_xml(&e))?;
+        let value = attr
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| bad_xml(&e))?;
         let local = local.as_ref();
         if local == "type" && matches!(ns, ResolveResult::Bound(n) if n.0 == XSI_NS) {
             let v = value.rsplit(':').next().unwrap_or_default();
@@ -136,7 +138,6 @@ fn predefined_entity(name: &str) -> Option<char> {
 
 fn bad_xml(e: &dyn std::fmt::Display) -> Error {
     Error::internal(format!("Malformed SOAP response from the server: {e}"))
-
 }
 
 #[cfg(test)]
@@ -161,7 +162,14 @@ mod tests {
 
     #[test]
     fn broken_documents_are_errors_not_panics() {
-        for bad in ["", "<a>", "<a></b>", "<a>&bogus;</a>", "</a>", "<a x='1' x='2'>"] {
+        for bad in [
+            "",
+            "<a>",
+            "<a></b>",
+            "<a>&bogus;</a>",
+            "</a>",
+            "<a x='1' x='2'>",
+        ] {
             assert!(Node::parse(bad).is_err(), "{bad}");
         }
     }

@@ -27,7 +27,10 @@ impl FilterSpec {
     /// Properties of one object, typed by its own MoRef type.
     pub fn object(obj: MoRef, paths: &[&str]) -> FilterSpec {
         FilterSpec {
-            props: vec![(obj.kind.clone(), paths.iter().map(|p| p.to_string()).collect())],
+            props: vec![(
+                obj.kind.clone(),
+                paths.iter().map(|p| p.to_string()).collect(),
+            )],
             start: obj,
             skip_start: false,
             hops: Vec::new(),
@@ -43,10 +46,9 @@ impl FilterSpec {
             }
             req.close("propSet");
         }
-        req.open("objectSet", None).moref("obj", &self.start).text(
-            "skip",
-            if self.skip_start { "true" } else { "false" },
-        );
+        req.open("objectSet", None)
+            .moref("obj", &self.start)
+            .text("skip", if self.skip_start { "true" } else { "false" });
         for hop in &self.hops {
             req.open("selectSet", Some("TraversalSpec"))
                 .text("name", hop.name)
@@ -54,7 +56,9 @@ impl FilterSpec {
                 .text("path", hop.path)
                 .text("skip", "false");
             for next in hop.then {
-                req.open("selectSet", None).text("name", next).close("selectSet");
+                req.open("selectSet", None)
+                    .text("name", next)
+                    .close("selectSet");
             }
             req.close("selectSet");
         }
@@ -142,7 +146,10 @@ mod tests {
         .unwrap();
         let oc = ObjectContent::from_node(&n).unwrap();
         assert_eq!(oc.obj.value, "h1");
-        assert_eq!(oc.props.text_at("summary.hardware.memorySize"), Some("1024"));
+        assert_eq!(
+            oc.props.text_at("summary.hardware.memorySize"),
+            Some("1024")
+        );
         assert_eq!(oc.props.children_named("vm").count(), 2);
         assert_eq!(oc.props.text_at("name"), Some("esx"));
     }

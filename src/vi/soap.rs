@@ -176,7 +176,11 @@ pub fn fault_kind(fault: &Node) -> String {
 
 fn fault_error(method: &str, fault: &Node) -> Error {
     let kind = fault_kind(fault);
-    let text = fault.text_at("faultstring").unwrap_or("").trim().to_string();
+    let text = fault
+        .text_at("faultstring")
+        .unwrap_or("")
+        .trim()
+        .to_string();
     fault_to_error(method, &kind, &text)
 }
 

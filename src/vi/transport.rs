@@ -61,9 +61,10 @@ impl Transport {
             .disable_verification(config.no_verify)
             .build();
         let proxy = match &config.proxy {
-            Some(p) => Some(ureq::Proxy::new(p).map_err(|e| {
-                Error::invalid_arg(format!("Proxy '{p}' is not usable: {e}"))
-            })?),
+            Some(p) => Some(
+                ureq::Proxy::new(p)
+                    .map_err(|e| Error::invalid_arg(format!("Proxy '{p}' is not usable: {e}")))?,
+            ),
             None => None,
         };
         let agent = ureq::Agent::config_builder()
@@ -102,7 +103,10 @@ impl Transport {
     }
 
     fn cookie(&self) -> Option<String> {
-        self.cookie.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.cookie
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// POSTs a SOAP envelope to `/sdk`; the caller reads faults out of a 500.
@@ -176,29 +180,27 @@ impl Transport {
 
     fn transport_error(&self, e: &ureq::Error) -> Error {
         let url = &self.config.base_url;
+        let text = e.to_string();
         match e {
-            ureq::Error::Rustls(_) | ureq::Error::Tls(_) => {
-                let text = e.to_string();
-                if text.contains("ertificate") || text.contains("UnknownIssuer") {
-                    Error::esx(
-                        Code::AuthFailed,
-                        format!(
-                            "TLS certificate verification of '{url}' failed ({text}); use ?no_verify=1 \
+            _ if text.contains("ertificate") || text.contains("UnknownIssuer") => Error::esx(
+                Code::AuthFailed,
+                format!(
+                    "TLS certificate verification of '{url}' failed ({text}); use ?no_verify=1 \
                              to skip verification, or install the server's CA certificate in the system \
                              trust store or name it with ?cacert=PATH"
-                        ),
-                    )
-                } else {
-                    Error::internal(format!("TLS error talking to '{url}': {text}"))
-                }
+                ),
+            ),
+            ureq::Error::Rustls(_) | ureq::Error::Tls(_) => {
+                Error::internal(format!("TLS error talking to '{url}': {text}"))
             }
             ureq::Error::Timeout(t) => Error::esx(
                 Code::OperationTimeout,
                 format!("no answer from '{url}' in time ({t})"),
             ),
-            ureq::Error::HostNotFound => {
-                Error::esx(Code::InternalError, format!("cannot resolve the host of '{url}'"))
-            }
+            ureq::Error::HostNotFound => Error::esx(
+                Code::InternalError,
+                format!("cannot resolve the host of '{url}'"),
+            ),
             _ => Error::internal(format!("HTTP request to '{url}' failed: {e}")),
         }
     }

@@ -1,0 +1,51 @@
+# Builds, installs and tests libvirt_esx. `make demo` and `make test` are README's two commands.
+PREFIX ?= /usr/local
+DESTDIR ?=
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include/libvirt_esx
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+PROFILE ?= release
+CARGO_FLAGS := $(if $(filter release,$(PROFILE)),--release,)
+TARGET := target/$(PROFILE)
+BUILD := build
+
+.PHONY: all lib deps sim uninstalled-pc install demo test clean
+
+all: lib uninstalled-pc
+
+deps:
+	./tools/install-deps.sh
+
+lib:
+	cargo build $(CARGO_FLAGS) --lib
+	ln -sf libvirt_esx.so $(TARGET)/libvirt_esx.so.0
+
+sim:
+	./tools/vcsim/build.sh
+
+# A .pc that points into the build tree, for tests and examples.
+uninstalled-pc: lib
+	mkdir -p $(BUILD)
+	sed -e 's|@PREFIX@|$(CURDIR)|' -e 's|@LIBDIR@|$(CURDIR)/$(TARGET)|' \
+	    -e 's|@INCLUDEDIR@|$(CURDIR)/include|' -e 's|@VERSION@|$(VERSION)|' \
+	    pkgconfig/libvirt_esx.pc.in > $(BUILD)/libvirt_esx.pc
+
+install: lib
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/libvirt
+	install -m 0755 $(TARGET)/libvirt_esx.so $(DESTDIR)$(LIBDIR)/libvirt_esx.so.$(VERSION)
+	ln -sf libvirt_esx.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libvirt_esx.so.0
+	ln -sf libvirt_esx.so.0 $(DESTDIR)$(LIBDIR)/libvirt_esx.so
+	install -m 0644 include/libvirt_esx.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 include/libvirt/libvirt.h include/libvirt/virterror.h $(DESTDIR)$(INCLUDEDIR)/libvirt/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' pkgconfig/libvirt_esx.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libvirt_esx.pc
+
+demo: deps all sim
+	./tools/demo.sh
+
+test: deps
+	./tools/test.sh
+
+clean:
+	cargo clean
+	rm -rf $(BUILD)

@@ -1,0 +1,184 @@
+//! `virConnectAuth` callbacks as the driver's `Authenticator`, and libvirt's default
+//! authenticator (`virConnectAuthPtrDefault`) that asks on the terminal.
+
+use super::types::{
+    _virConnectAuth, virConnectAuth, virConnectAuthPtr, virConnectCredential,
+    virConnectCredentialPtr,
+};
+use crate::driver::auth::{
+    Authenticator, CRED_AUTHNAME, CRED_NOECHOPROMPT, CRED_PASSPHRASE, CredRequest,
+};
+use crate::error::{Code, Domain, Error, Result};
+use secrecy::SecretString;
+use std::ffi::{CStr, CString, c_int, c_uint, c_void};
+use std::io::{BufRead, Write};
+use zeroize::Zeroize;
+
+/// A caller's `virConnectAuth`, valid for the duration of the open call.
+pub struct CAuth(pub *const virConnectAuth);
+
+// SAFETY: used only on the calling thread, during virConnectOpenAuth.
+unsafe impl Send for CAuth {}
+unsafe impl Sync for CAuth {}
+
+impl CAuth {
+    fn auth(&self) -> &virConnectAuth {
+        // SAFETY: non-NULL (checked when built) and alive during the open call.
+        unsafe { &*self.0 }
+    }
+}
+
+impl Authenticator for CAuth {
+    fn kinds(&self) -> Vec<i32> {
+        let a = self.auth();
+        if a.credtype.is_null() {
+            return Vec::new();
+        }
+        // SAFETY: libvirt's contract: `credtype` holds `ncredtype` ints.
+        unsafe { std::slice::from_raw_parts(a.credtype, a.ncredtype as usize) }.to_vec()
+    }
+
+    fn ask(&self, requests: &mut [CredRequest]) -> Result<()> {
+        let cb = self
+            .auth()
+            .cb
+            .ok_or_else(|| Error::new(Code::AuthFailed, Domain::Auth, "no auth callback"))?;
+        let texts: Vec<[Option<CString>; 3]> = requests
+            .iter()
+            .map(|r| {
+                [
+                    CString::new(r.prompt.clone()).ok(),
+                    CString::new(r.challenge.clone()).ok(),
+                    r.default.clone().and_then(|d| CString::new(d).ok()),
+                ]
+            })
+            .collect();
+        let ptr_of = |c: &Option<CString>| c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
+        let mut creds: Vec<virConnectCredential> = requests
+            .iter()
+            .zip(&texts)
+            .map(|(r, t)| virConnectCredential {
+                r#type: r.kind,
+                prompt: ptr_of(&t[0]),
+                challenge: ptr_of(&t[1]),
+                defresult: ptr_of(&t[2]),
+                result: std::ptr::null_mut(),
+                resultlen: 0,
+            })
+            .collect();
+        // SAFETY: an array of `ncred` credentials whose strings outlive the call.
+        let rc = unsafe {
+            cb(
+                creds.as_mut_ptr(),
+                creds.len() as c_uint,
+                self.auth().cbdata,
+            )
+        };
+        let mut answers = creds.iter_mut().map(take_result).collect::<Vec<_>>();
+        if rc != 0 {
+            return Err(Error::new(
+                Code::AuthFailed,
+                Domain::Auth,
+                "callback refused",
+            ));
+        }
+        for (r, a) in requests.iter_mut().zip(answers.drain(..)) {
+            r.answer = a;
+        }
+        Ok(())
+    }
+}
+
+/// Moves a callback's malloc'd answer into a secret, wiping and freeing the C copy.
+fn take_result(c: &mut virConnectCredential) -> Option<SecretString> {
+    if c.result.is_null() {
+        return None;
+    }
+    // SAFETY: the callback put `resultlen` bytes at `result` (malloc'd; ours to free).
+    let bytes =
+        unsafe { std::slice::from_raw_parts_mut(c.result.cast::<u8>(), c.resultlen as usize) };
+    let len = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
+    let text = String::from_utf8_lossy(&bytes[..len]).into_owned();
+    bytes.zeroize();
+    // SAFETY: malloc'd by the callback per libvirt's contract.
+    unsafe { libc::free(c.result.cast()) };
+    c.result = std::ptr::null_mut();
+    Some(SecretString::from(text))
+}
+
+// ---- libvirt's default authenticator: prompts on the terminal ----
+
+static mut DEFAULT_CRED_TYPES: [c_int; 3] = [CRED_AUTHNAME, CRED_PASSPHRASE, CRED_NOECHOPROMPT];
+
+static mut DEFAULT_AUTH: virConnectAuth = _virConnectAuth {
+    // SAFETY: a static's address; C only reads through it.
+    credtype: &raw mut DEFAULT_CRED_TYPES as *mut c_int,
+    ncredtype: 3,
+    cb: Some(terminal_callback),
+    cbdata: std::ptr::null_mut(),
+};
+
+/// libvirt's default authentication: asks for each credential on the terminal.
+#[unsafe(no_mangle)]
+pub static mut virConnectAuthPtrDefault: virConnectAuthPtr = &raw mut DEFAULT_AUTH;
+
+unsafe extern "C" fn terminal_callback(
+    cred: virConnectCredentialPtr,
+    ncred: c_uint,
+    _cbdata: *mut c_void,
+) -> c_int {
+    if cred.is_null() {
+        return -1;
+    }
+    // SAFETY: the library passes `ncred` credentials.
+    let creds = unsafe { std::slice::from_raw_parts_mut(cred, ncred as usize) };
+    for c in creds {
+        // SAFETY: our own NUL-terminated prompt.
+        let prompt = unsafe { CStr::from_ptr(c.prompt) }.to_string_lossy();
+        let secret = c.r#type != CRED_AUTHNAME;
+        let Some(mut line) = read_terminal(&prompt, secret) else {
+            return -1;
+        };
+        c.result = super::boundary::c_string(&line);
+        c.resultlen = line.len() as c_uint;
+        line.zeroize();
+        if c.result.is_null() {
+            return -1;
+        }
+    }
+    0
+}
+
+fn read_terminal(prompt: &str, secret: bool) -> Option<String> {
+    let mut err = std::io::stderr();
+    let _ = write!(err, "{prompt}: ");
+    let _ = err.flush();
+    let echo_off = secret && set_echo(false);
+    let mut line = String::new();
+    let ok = std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .is_ok_and(|n| n > 0);
+    if echo_off {
+        set_echo(true);
+        let _ = writeln!(err);
+    }
+    ok.then(|| line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// Turns terminal echo on or off for stdin; false when stdin is no terminal.
+fn set_echo(on: bool) -> bool {
+    // SAFETY: termios calls on fd 0 with a properly sized struct.
+    unsafe {
+        let mut t: libc::termios = std::mem::zeroed();
+        if libc::tcgetattr(0, &mut t) != 0 {
+            return false;
+        }
+        if on {
+            t.c_lflag |= libc::ECHO;
+        } else {
+            t.c_lflag &= !libc::ECHO;
+        }
+        libc::tcsetattr(0, libc::TCSANOW, &t) == 0
+    }
+}

@@ -1,0 +1,361 @@
+//! libvirt's error API: the thread-local last error as a C `virError` with malloc'd strings,
+//! the per-connection copy, error handlers, and copy/save/free/reset of error objects.
+
+use super::boundary::{c_string, conn_boundary};
+use super::handles::ConnBox;
+use super::types::{virConnectPtr, virError, virErrorFunc, virErrorPtr};
+use crate::error::Error;
+use std::cell::RefCell;
+use std::ffi::{CStr, c_char, c_int, c_void};
+use std::ptr;
+use std::sync::Mutex;
+
+const VIR_ERR_ERROR: c_int = 2;
+
+/// An owned `virError` whose strings are malloc'd (C may copy or free them as libvirt's).
+pub struct CError(virError);
+
+// SAFETY: the struct owns its strings; the handle pointers in it are always NULL.
+unsafe impl Send for CError {}
+
+impl CError {
+    pub const fn empty() -> CError {
+        CError(blank())
+    }
+
+    fn from_error(e: &Error) -> CError {
+        let mut c = CError::empty();
+        c.0.code = e.code as c_int;
+        c.0.domain = e.domain as c_int;
+        c.0.level = VIR_ERR_ERROR;
+        c.0.message = c_string(&e.message());
+        c.0.str1 = c_string(e.template());
+        c.0.str2 = c_string(&e.detail);
+        c.0.int1 = -1;
+        c.0.int2 = -1;
+        c
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.0.code != 0
+    }
+
+    pub fn as_ptr(&mut self) -> virErrorPtr {
+        &mut self.0
+    }
+
+    /// Deep copy into a caller's struct, which the caller resets with virResetError.
+    ///
+    /// # Safety
+    /// `to` must point to a writable `virError`.
+    unsafe fn copy_into(&self, to: virErrorPtr) {
+        // SAFETY: the caller gave a writable struct.
+        let to = unsafe { &mut *to };
+        *to = virError {
+            message: dup(self.0.message),
+            str1: dup(self.0.str1),
+            str2: dup(self.0.str2),
+            str3: dup(self.0.str3),
+            ..self.0
+        };
+    }
+}
+
+impl Drop for CError {
+    fn drop(&mut self) {
+        // SAFETY: our own struct, strings from malloc.
+        unsafe { reset(&mut self.0) };
+    }
+}
+
+const fn blank() -> virError {
+    virError {
+        code: 0,
+        domain: 0,
+        message: ptr::null_mut(),
+        level: 0,
+        conn: ptr::null_mut(),
+        dom: ptr::null_mut(),
+        str1: ptr::null_mut(),
+        str2: ptr::null_mut(),
+        str3: ptr::null_mut(),
+        int1: 0,
+        int2: 0,
+        net: ptr::null_mut(),
+    }
+}
+
+fn dup(s: *const c_char) -> *mut c_char {
+    if s.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: our strings are NUL-terminated malloc'd copies.
+    unsafe { libc::strdup(s) }
+}
+
+/// Frees a `virError`'s strings and zeroes it.
+///
+/// # Safety
+/// Its strings are NULL or malloc'd.
+unsafe fn reset(e: &mut virError) {
+    for s in [e.message, e.str1, e.str2, e.str3] {
+        // SAFETY: NULL or malloc'd, per the contract.
+        unsafe { libc::free(s.cast()) };
+    }
+    *e = blank();
+}
+
+thread_local! {
+    static LAST: RefCell<CError> = const { RefCell::new(CError::empty()) };
+}
+
+struct Handler {
+    func: virErrorFunc,
+    user_data: *mut c_void,
+}
+// SAFETY: the user data is only handed back to the handler that came with it.
+unsafe impl Send for Handler {}
+
+static HANDLER: Mutex<Handler> = Mutex::new(Handler {
+    func: None,
+    user_data: ptr::null_mut(),
+});
+
+pub fn reset_last_error() {
+    LAST.with(|l| *l.borrow_mut() = CError::empty());
+}
+
+/// Records an error as the thread's last error (and the connection's), then reports it to the
+/// connection's handler, else the global one, else prints it as libvirt's default does.
+pub fn set_last_error(e: &Error, conn: Option<&ConnBox>) {
+    LAST.with(|l| *l.borrow_mut() = CError::from_error(e));
+    let mut conn_handler = None;
+    if let Some(c) = conn {
+        let mut errs = c.errors.lock().unwrap_or_else(|p| p.into_inner());
+        errs.last = CError::from_error(e);
+        if errs.handler.is_some() {
+            conn_handler = Some((errs.handler, errs.user_data));
+        }
+    }
+    let (func, data) = conn_handler.unwrap_or_else(|| {
+        let h = HANDLER.lock().unwrap_or_else(|p| p.into_inner());
+        (h.func, h.user_data)
+    });
+    LAST.with(|l| {
+        let mut l = l.borrow_mut();
+        match func {
+            // SAFETY: a handler the caller registered, given our live error struct.
+            Some(f) => unsafe { f(data, l.as_ptr()) },
+            None => print_error(&l.0),
+        }
+    });
+}
+
+fn print_error(e: &virError) {
+    if e.message.is_null() {
+        return;
+    }
+    // SAFETY: our own NUL-terminated message.
+    let msg = unsafe { CStr::from_ptr(e.message) }.to_string_lossy();
+    let origin = domain_name(e.domain);
+    eprintln!("libvirt: {origin}error : {msg}");
+}
+
+fn domain_name(domain: c_int) -> &'static str {
+    match domain {
+        28 => "ESX Driver ",
+        9 => "Config File ",
+        20 => "Domain Config ",
+        45 => "URI Utils ",
+        46 => "Authentication Utils ",
+        _ => "",
+    }
+}
+
+// ---- the exported error API ----
+
+/// The calling thread's last error, or NULL. Owned by the library until the next API call.
+#[unsafe(no_mangle)]
+pub extern "C" fn virGetLastError() -> virErrorPtr {
+    LAST.with(|l| {
+        let mut l = l.borrow_mut();
+        if l.is_set() {
+            l.as_ptr()
+        } else {
+            ptr::null_mut()
+        }
+    })
+}
+
+/// The last error's message, or "no error"; valid until the next API call on this thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn virGetLastErrorMessage() -> *const c_char {
+    LAST.with(|l| {
+        let l = l.borrow();
+        if l.is_set() && !l.0.message.is_null() {
+            l.0.message.cast_const()
+        } else {
+            c"no error".as_ptr()
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn virGetLastErrorCode() -> c_int {
+    LAST.with(|l| l.borrow().0.code)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn virGetLastErrorDomain() -> c_int {
+    LAST.with(|l| l.borrow().0.domain)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn virResetLastError() {
+    reset_last_error();
+}
+
+/// Copies the last error into `to` (reset it later with virResetError); returns its code.
+///
+/// # Safety
+/// `to` is NULL or points to a writable `virError`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virCopyLastError(to: virErrorPtr) -> c_int {
+    if to.is_null() {
+        return -1;
+    }
+    LAST.with(|l| {
+        let l = l.borrow();
+        // SAFETY: `to` is writable per the contract.
+        unsafe { l.copy_into(to) };
+        l.0.code
+    })
+}
+
+/// A malloc'd copy of the last error (code VIR_ERR_OK when there is none); free with virFreeError.
+#[unsafe(no_mangle)]
+pub extern "C" fn virSaveLastError() -> virErrorPtr {
+    // SAFETY: calloc'd memory sized for a virError, zero being a valid empty error.
+    let to = unsafe { libc::calloc(1, std::mem::size_of::<virError>()) }.cast::<virError>();
+    if !to.is_null() {
+        // SAFETY: freshly allocated and writable.
+        unsafe { virCopyLastError(to) };
+    }
+    to
+}
+
+/// Frees the strings of an error object and zeroes it.
+///
+/// # Safety
+/// `err` is NULL or a `virError` filled by this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virResetError(err: virErrorPtr) {
+    if !err.is_null() {
+        // SAFETY: filled by us, so its strings are malloc'd.
+        unsafe { reset(&mut *err) };
+    }
+}
+
+/// Frees an error object from virSaveLastError.
+///
+/// # Safety
+/// `err` is NULL or a pointer returned by virSaveLastError.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virFreeError(err: virErrorPtr) {
+    if !err.is_null() {
+        // SAFETY: from virSaveLastError: malloc'd struct and strings.
+        unsafe {
+            reset(&mut *err);
+            libc::free(err.cast());
+        }
+    }
+}
+
+/// Sets the process-wide error handler; NULL restores printing to stderr.
+#[unsafe(no_mangle)]
+pub extern "C" fn virSetErrorFunc(userData: *mut c_void, handler: virErrorFunc) {
+    *HANDLER.lock().unwrap_or_else(|p| p.into_inner()) = Handler {
+        func: handler,
+        user_data: userData,
+    };
+}
+
+/// libvirt's default handler: prints the error to stderr.
+///
+/// # Safety
+/// `err` is NULL or a valid `virError`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDefaultErrorFunc(err: virErrorPtr) {
+    if !err.is_null() {
+        // SAFETY: valid per the contract.
+        print_error(unsafe { &*err });
+    }
+}
+
+/// The connection's last error, or NULL (deprecated in libvirt: not thread safe).
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnGetLastError(conn: virConnectPtr) -> virErrorPtr {
+    // SAFETY: checked by from_ptr.
+    match unsafe { ConnBox::from_ptr(conn, "virConnGetLastError") } {
+        Ok(c) => {
+            let mut errs = c.errors.lock().unwrap_or_else(|p| p.into_inner());
+            if errs.last.is_set() {
+                errs.last.as_ptr()
+            } else {
+                ptr::null_mut()
+            }
+        }
+        Err(_) => ptr::null_mut(),
+    }
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnResetLastError(conn: virConnectPtr) {
+    // SAFETY: checked by from_ptr.
+    if let Ok(c) = unsafe { ConnBox::from_ptr(conn, "virConnResetLastError") } {
+        c.errors.lock().unwrap_or_else(|p| p.into_inner()).last = CError::empty();
+    }
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library; `to` NULL or a writable `virError`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnCopyLastError(conn: virConnectPtr, to: virErrorPtr) -> c_int {
+    if to.is_null() {
+        return -1;
+    }
+    // SAFETY: checked by from_ptr.
+    match unsafe { ConnBox::from_ptr(conn, "virConnCopyLastError") } {
+        Ok(c) => {
+            let errs = c.errors.lock().unwrap_or_else(|p| p.into_inner());
+            // SAFETY: `to` is writable per the contract.
+            unsafe { errs.last.copy_into(to) };
+            errs.last.0.code
+        }
+        Err(_) => -1,
+    }
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnSetErrorFunc(
+    conn: virConnectPtr,
+    userData: *mut c_void,
+    handler: virErrorFunc,
+) {
+    // SAFETY: the boundary checks the pointer.
+    unsafe {
+        conn_boundary(conn, "virConnSetErrorFunc", (), |c| {
+            let mut errs = c.errors.lock().unwrap_or_else(|p| p.into_inner());
+            errs.handler = handler;
+            errs.user_data = userData;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what building and testing libvirt_esx needs on a bare Debian machine: the Go toolchain
+# and govmomi's simulator sources, a C compiler, pkg-config, valgrind and Python. Idempotent.
+set -euo pipefail
+need=()
+for pkg in golang-go golang-github-vmware-govmomi-dev gcc libc6-dev pkg-config valgrind python3 make; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    echo "install-deps: installing ${need[*]}"
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+command -v cargo >/dev/null || { echo "install-deps: cargo (Rust stable) is required" >&2; exit 1; }
