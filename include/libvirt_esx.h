@@ -731,7 +731,7 @@ int virConnectIsAlive(virConnectPtr conn);
  # Safety
  `conn` is NULL or a connection from this library.
  */
-int64_t virEsxConnectGetRoundTrips(virConnectPtr conn);
+long long virEsxConnectGetRoundTrips(virConnectPtr conn);
 
 /*
  The calling thread's last error, or NULL. Owned by the library until the next API call.

@@ -8,7 +8,7 @@ use super::types::{LIBVIR_VERSION_NUMBER, virConnectAuthPtr, virConnectPtr};
 use crate::driver::Connection;
 use crate::driver::auth::Authenticator;
 use crate::error::{Code, Domain, Error};
-use std::ffi::{c_char, c_int, c_uint, c_ulong};
+use std::ffi::{c_char, c_int, c_longlong, c_uint, c_ulong};
 use std::ptr;
 
 const VIR_CONNECT_RO: u32 = 1;
@@ -254,11 +254,11 @@ pub unsafe extern "C" fn virConnectIsAlive(conn: virConnectPtr) -> c_int {
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn virEsxConnectGetRoundTrips(conn: virConnectPtr) -> i64 {
+pub unsafe extern "C" fn virEsxConnectGetRoundTrips(conn: virConnectPtr) -> c_longlong {
     // SAFETY: the boundary checks the handle.
     unsafe {
         conn_boundary(conn, "virEsxConnectGetRoundTrips", -1, |c| {
-            Ok(c.conn.round_trips() as i64)
+            Ok(c.conn.round_trips() as c_longlong)
         })
     }
 }

@@ -1,8 +1,8 @@
 // Command vcsim-launcher starts govmomi's vSphere simulator (ESX or vCenter mode) on a free
 // loopback port for libvirt_esx's tests and demo, patching the gaps a real host does not have.
 //
-// It prints one line "URL=<sdk url> CA=<ca.pem or ->" and serves until stdin closes or it is
-// signalled. Built in GOPATH mode against Debian's golang-github-vmware-govmomi-dev.
+// It prints one line "URL=<sdk url> CA=<ca.pem or ->" and serves until stdin closes (or, with
+// -daemon, until it is signalled). Built in GOPATH mode against Debian's golang-github-vmware-govmomi-dev.
 package main
 
 import (
@@ -40,6 +40,7 @@ func main() {
 	vms := flag.Int("vms", -1, "VMs per host / resource pool (default: the model's)")
 	hosts := flag.Int("hosts", -1, "vpx: hosts per cluster (default: the model's)")
 	folder := flag.Int("folder", 0, "vpx: put the datacenter inside this many folders")
+	daemon := flag.Bool("daemon", false, "ignore stdin; serve until signalled (for shell scripts)")
 	flag.Parse()
 
 	var model *simulator.Model
@@ -95,10 +96,12 @@ func main() {
 	os.Stdout.Sync()
 
 	done := make(chan struct{})
-	go func() {
-		io.Copy(io.Discard, bufio.NewReader(os.Stdin))
-		close(done)
-	}()
+	if !*daemon {
+		go func() {
+			io.Copy(io.Discard, bufio.NewReader(os.Stdin))
+			close(done)
+		}()
+	}
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
 	select {

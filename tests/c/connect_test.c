@@ -1,0 +1,140 @@
+/* Connection test through the C ABI, written as a libvirt program would be: opens with an
+ * auth callback, reads host facts, provokes errors and checks libvirt's error API. Run under
+ * valgrind by tools/test.sh. Usage: connect_test URI   (URI without a user: the callback is asked) */
+#define _POSIX_C_SOURCE 200809L
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+#define CHECK(cond, ...)                                             \
+    do {                                                             \
+        if (!(cond)) {                                               \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);     \
+            fprintf(stderr, __VA_ARGS__);                            \
+            fprintf(stderr, "\n");                                   \
+            failures++;                                              \
+        }                                                            \
+    } while (0)
+
+static int asked_user, asked_password;
+
+static int auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
+{
+    (void)cbdata;
+    for (unsigned int i = 0; i < ncred; i++) {
+        const char *answer = NULL;
+        if (cred[i].type == VIR_CRED_AUTHNAME) {
+            asked_user++;
+            answer = "root";
+        } else if (cred[i].type == VIR_CRED_PASSPHRASE || cred[i].type == VIR_CRED_NOECHOPROMPT) {
+            asked_password++;
+            answer = "secret";
+        } else {
+            return -1;
+        }
+        cred[i].result = strdup(answer);
+        cred[i].resultlen = strlen(answer);
+    }
+    return 0;
+}
+
+static int errors_seen;
+static void count_errors(void *data, virErrorPtr err)
+{
+    (void)data;
+    (void)err;
+    errors_seen++;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s URI\n", argv[0]);
+        return 2;
+    }
+    CHECK(sizeof(virNodeInfo) == 64, "sizeof(virNodeInfo) = %zu", sizeof(virNodeInfo));
+    CHECK(sizeof(virError) == 80, "sizeof(virError) = %zu", sizeof(virError));
+    CHECK(sizeof(virConnectCredential) == 48, "sizeof(virConnectCredential)");
+    CHECK(sizeof(virConnectAuth) == 32, "sizeof(virConnectAuth)");
+    virSetErrorFunc(NULL, count_errors);
+
+    int credtypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
+    virConnectAuth auth = { credtypes, 2, auth_cb, NULL };
+    virConnectPtr conn = virConnectOpenAuth(argv[1], &auth, 0);
+    if (!conn) {
+        fprintf(stderr, "open failed: %s\n", virGetLastErrorMessage());
+        return 1;
+    }
+    CHECK(asked_user == 1 && asked_password == 1, "asked %d/%d", asked_user, asked_password);
+
+    virNodeInfo info;
+    CHECK(virNodeGetInfo(conn, &info) == 0, "virNodeGetInfo: %s", virGetLastErrorMessage());
+    printf("model=%s memory=%lu cpus=%u mhz=%u\n", info.model, info.memory, info.cpus, info.mhz);
+    CHECK(info.memory > 0 && info.cpus > 0, "node info empty");
+
+    unsigned long ver = 0, libver = 0;
+    CHECK(virConnectGetVersion(conn, &ver) == 0 && ver > 0, "version");
+    CHECK(virConnectGetLibVersion(conn, &libver) == 0 && libver == 11003000, "libversion");
+    CHECK(virGetVersion(&libver, "ESX", &ver) == 0, "virGetVersion");
+    CHECK(strcmp(virConnectGetType(conn), "ESX") == 0, "type");
+    CHECK(virConnectIsAlive(conn) == 1, "alive");
+    CHECK(virConnectIsEncrypted(conn) == 1 && virConnectIsSecure(conn) == 1, "https");
+
+    char *caps = virConnectGetCapabilities(conn);
+    CHECK(caps && strstr(caps, "<domain type='vmware'/>"), "capabilities");
+    free(caps);
+    char *host = virConnectGetHostname(conn);
+    CHECK(host && strlen(host) > 0, "hostname");
+    printf("hostname=%s\n", host ? host : "(null)");
+    free(host);
+    char *uri = virConnectGetURI(conn);
+    CHECK(uri && strcmp(uri, argv[1]) == 0, "uri");
+    free(uri);
+    char *sysinfo = virConnectGetSysinfo(conn, 0);
+    CHECK(sysinfo && strstr(sysinfo, "<sysinfo type='smbios'>"), "sysinfo");
+    free(sysinfo);
+    CHECK(virConnectGetMaxVcpus(conn, NULL) > 0, "max vcpus");
+    CHECK(virNodeGetFreeMemory(conn) > 0, "free memory");
+    CHECK(virEsxConnectGetRoundTrips(conn) > 0, "round trips");
+
+    /* Errors: bad flags, then the error API round trip. */
+    CHECK(virConnectGetSysinfo(conn, 99) == NULL, "bad flags accepted");
+    virErrorPtr err = virGetLastError();
+    CHECK(err && err->code == VIR_ERR_INVALID_ARG && err->level == VIR_ERR_ERROR, "last error");
+    printf("provoked error: %s\n", err ? err->message : "(none)");
+    CHECK(virGetLastErrorCode() == VIR_ERR_INVALID_ARG, "code");
+    virErrorPtr saved = virSaveLastError();
+    CHECK(saved && saved->code == VIR_ERR_INVALID_ARG && strcmp(saved->message, err->message) == 0, "saved");
+    virFreeError(saved);
+    virError copy;
+    memset(&copy, 0, sizeof(copy));
+    CHECK(virCopyLastError(&copy) == VIR_ERR_INVALID_ARG, "copy");
+    virResetError(&copy);
+    CHECK(virConnGetLastError(conn) != NULL, "per-connection error");
+    virConnResetLastError(conn);
+    CHECK(virConnGetLastError(conn) == NULL, "per-connection reset");
+    virResetLastError();
+    CHECK(virGetLastError() == NULL && strcmp(virGetLastErrorMessage(), "no error") == 0, "reset");
+
+    /* NULL and stray handles are refused, never a crash. */
+    CHECK(virConnectGetType(NULL) == NULL && virGetLastErrorCode() == VIR_ERR_INVALID_CONN, "NULL conn");
+    CHECK(virNodeGetInfo(conn, NULL) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_ARG, "NULL info");
+    CHECK(virConnectOpen("qemu:///system") == NULL && virGetLastErrorCode() == VIR_ERR_INVALID_ARG, "bad scheme");
+    CHECK(virConnectOpenAuth("esx://h/?no_verify=2", &auth, 0) == NULL, "bad param");
+    printf("bad parameter: %s\n", virGetLastErrorMessage());
+    CHECK(errors_seen >= 5, "error handler called %d times", errors_seen);
+
+    CHECK(virConnectRef(conn) == 0, "ref");
+    CHECK(virConnectClose(conn) == 1, "close with a reference left");
+    CHECK(virConnectClose(conn) == 0, "last close");
+
+    if (failures) {
+        fprintf(stderr, "%d check(s) failed\n", failures);
+        return 1;
+    }
+    printf("C connection test: all checks passed\n");
+    return 0;
+}
