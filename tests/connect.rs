@@ -258,3 +258,48 @@ fn unreachable_host_fails_cleanly() {
     let e = open("esx://127.0.0.1:1/?no_verify=1", &creds).unwrap_err();
     assert!(e.message().contains("127.0.0.1:1"), "{e}");
 }
+
+/// A host managed by a vCenter: the ESX simulator on 127.0.0.2 reports the vCenter simulator
+/// (127.0.0.1, same port, as libvirt assumes) as its manager; the vCenter knows it by IP.
+fn managed_pair() -> (Sim, Sim) {
+    let vc = Sim::start(&["-mode", "vpx", "-host-ip", "127.0.0.2"]);
+    let port = vc.addr.rsplit(':').next().unwrap().to_string();
+    let esx = Sim::start(&[
+        "-mode",
+        "esx",
+        "-listen",
+        &format!("127.0.0.2:{port}"),
+        "-managed-by",
+        "127.0.0.1",
+    ]);
+    (vc, esx)
+}
+
+#[test]
+fn esx_with_vcenter_star_finds_the_host_in_its_vcenter() {
+    let (_vc, esx) = managed_pair();
+    let creds = Creds::new(Some("root"), "pw");
+    let conn = open(&esx.uri("esx", "/?no_verify=1&vcenter=*"), &creds).unwrap();
+    let vc = conn.vcenter.as_ref().expect("a vCenter endpoint");
+    assert_eq!(vc.product, virt_esx::driver::Product::Vpx);
+    assert_eq!(vc.placement.host_name, "DC0_H0");
+    assert_eq!(vc.placement.datacenter_path, "DC0");
+    // The vCenter's credentials were asked with the vCenter's name as the challenge.
+    let asked = creds.asked.lock().unwrap().clone();
+    assert!(asked.iter().any(|a| a.2 == "127.0.0.1"), "{asked:?}");
+    conn.close().unwrap();
+
+    let e = open(&esx.uri("esx", "/?no_verify=1&vcenter=10.9.9.9"), &creds).unwrap_err();
+    assert!(e.message().contains("mismatching vCenter"), "{e}");
+}
+
+#[test]
+fn vcenter_star_on_an_unmanaged_host_is_refused() {
+    let esx = Sim::esx();
+    let e = open(
+        &esx.uri("esx", "/?no_verify=1&vcenter=*"),
+        &Creds::new(Some("r"), "p"),
+    )
+    .unwrap_err();
+    assert!(e.message().contains("not managed by a vCenter"), "{e}");
+}

@@ -220,13 +220,27 @@ fn open_vcenter(
     let user = creds.username(None, &vc_host, "administrator@vsphere.local")?;
     let password = creds.password(&user, &vc_host)?;
     client.login(&user, password)?;
-    let placement = inventory::locate_host_named(&client, &host.placement.host_name)
-        .or_else(|_| inventory::locate_host_named(&client, &spec.host))?;
+    let host_ip = resolve_ip(&spec.host)?;
+    let placement = inventory::locate_host_by_ip(&client, &host_ip)?;
     Ok(Endpoint {
         client,
         product,
         placement,
     })
+}
+
+/// The IPv4 address of a host name (an address is its own), as vCenter indexes hosts by it.
+fn resolve_ip(host: &str) -> Result<String> {
+    let addrs: Vec<_> = (host, 0)
+        .to_socket_addrs()
+        .map_err(|e| Error::internal(format!("Could not resolve host '{host}': {e}")))?
+        .collect();
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(addrs.first())
+        .map(|a| a.ip().to_string())
+        .ok_or_else(|| Error::internal(format!("Host '{host}' has no address")))
 }
 
 fn resolves_to(name: &str, ip: &str) -> bool {

@@ -3,6 +3,7 @@
 
 use crate::error::{Code, Error, Result};
 use crate::vi::property::{FilterSpec, Hop};
+use crate::vi::soap::Request;
 use crate::vi::types::{FromNode, vim_type};
 use crate::vi::{Client, MoRef};
 use std::collections::HashMap;
@@ -270,24 +271,32 @@ pub fn locate_by_path(client: &Client, path: &[String]) -> Result<Placement> {
     tree.placement(&dc, dc_path.join("/"), &cr, &host)
 }
 
-/// A host known to a vCenter, found by its name (as the vCenter lists it).
-pub fn locate_host_named(client: &Client, host_name: &str) -> Result<Placement> {
-    let tree = Tree::read(client)?;
-    let host = tree
-        .entities
-        .iter()
-        .find(|(r, e)| r.kind == "HostSystem" && e.name == host_name)
-        .map(|(r, _)| r.clone())
+/// The host a vCenter knows by this management IP (FindByIp, as libvirt finds it), placed in
+/// that vCenter's inventory.
+pub fn locate_host_by_ip(client: &Client, ip: &str) -> Result<Placement> {
+    let index = client
+        .content()
+        .search_index
+        .clone()
+        .ok_or_else(|| Error::internal("The vCenter has no search index"))?;
+    let mut req = Request::new("FindByIp", &index);
+    req.text("ip", ip).text("vmSearch", "false");
+    let resp = client.call(&req)?;
+    let host = resp
+        .child("returnval")
+        .and_then(MoRef::from_node)
         .ok_or_else(|| {
             Error::invalid_arg(format!(
-                "The vCenter does not manage a host named '{host_name}'"
+                "The vCenter does not manage a host with IP address {ip}"
             ))
         })?;
+    let tree = Tree::read(client)?;
+    let host_name = tree.name(&host).to_string();
     let cr =
         tree.entity(&host)?.parent.clone().ok_or_else(|| {
             Error::internal(format!("Host '{host_name}' has no compute resource"))
         })?;
-    // Walk up through host folders to the datacenter, collecting the folder names above it.
+    // Up through host folders to the datacenter, then the folders above it for dcPath.
     let mut up = tree.entity(&cr)?.parent.clone();
     let dc = loop {
         match up {

@@ -40,6 +40,9 @@ func main() {
 	vms := flag.Int("vms", -1, "VMs per host / resource pool (default: the model's)")
 	hosts := flag.Int("hosts", -1, "vpx: hosts per cluster (default: the model's)")
 	folder := flag.Int("folder", 0, "vpx: put the datacenter inside this many folders")
+	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (any loopback address)")
+	managedBy := flag.String("managed-by", "", "esx: report this IP as the host's managing vCenter")
+	hostIP := flag.String("host-ip", "", "vpx: give standalone host DC0_H0 this management IP (found by FindByIp)")
 	daemon := flag.Bool("daemon", false, "ignore stdin; serve until signalled (for shell scripts)")
 	flag.Parse()
 
@@ -64,8 +67,20 @@ func main() {
 	}
 	defer model.Remove()
 	patchGaps()
+	if *managedBy != "" {
+		for _, e := range simulator.Map.All("HostSystem") {
+			e.(*simulator.HostSystem).Summary.ManagementServerIp = *managedBy
+		}
+	}
+	if *hostIP != "" {
+		for _, e := range simulator.Map.All("HostSystem") {
+			if h := e.(*simulator.HostSystem); h.Name == "DC0_H0" {
+				setHostIP(h, *hostIP)
+			}
+		}
+	}
 
-	model.Service.Listen = &url.URL{Host: "127.0.0.1:0"}
+	model.Service.Listen = &url.URL{Host: *listen}
 	if *user != "" {
 		model.Service.Listen.User = url.UserPassword(*user, *pass)
 	}
@@ -129,6 +144,28 @@ func patchGaps() {
 			}
 		}
 	}
+}
+
+// setHostIP gives a host its own copy of the network config with a new management address;
+// the model's hosts share one template, so it must not be changed in place.
+func setHostIP(h *simulator.HostSystem, ip string) {
+	if h.Config == nil || h.Config.Network == nil {
+		return
+	}
+	cfg := *h.Config
+	network := *cfg.Network
+	network.Vnic = append([]types.HostVirtualNic(nil), network.Vnic...)
+	for i := range network.Vnic {
+		spec := network.Vnic[i].Spec
+		if spec.Ip != nil {
+			ipCfg := *spec.Ip
+			ipCfg.IpAddress = ip
+			spec.Ip = &ipCfg
+		}
+		network.Vnic[i].Spec = spec
+	}
+	cfg.Network = &network
+	h.Config = &cfg
 }
 
 // tlsConfig makes a CA and a leaf certificate for 127.0.0.1/localhost signed by it, and writes
