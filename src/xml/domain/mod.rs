@@ -3,7 +3,7 @@
 
 pub mod defaults;
 mod disk_name;
-mod format;
+pub mod format;
 mod parse;
 
 pub use disk_name::{disk_name_to_index, index_to_disk_name, nvme_name_to_slot, nvme_slot_to_name};
