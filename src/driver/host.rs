@@ -4,7 +4,8 @@
 use super::connection::Connection;
 use crate::error::{Error, Result};
 use crate::vi::types::{FromNode, vim_type};
-use crate::xml::escape_text;
+use crate::xml::ids::Uuid;
+use crate::xml::writer::escape_into;
 
 vim_type!(CpuIdInfo {
     level: i32 = "level",
@@ -157,10 +158,9 @@ impl Connection {
             }
             out.push_str(&format!("  <{section}>\n"));
             for (name, value) in entries.iter().filter(|(_, v)| !v.trim().is_empty()) {
-                out.push_str(&format!(
-                    "    <entry name='{name}'>{}</entry>\n",
-                    escape_text(value.trim())
-                ));
+                out.push_str(&format!("    <entry name='{name}'>"));
+                escape_into(&mut out, value.trim());
+                out.push_str("</entry>\n");
             }
             out.push_str(&format!("  </{section}>\n"));
         }
@@ -209,12 +209,10 @@ fn smbios_date(xsd: &str) -> String {
 
 fn capabilities(uuid: &str, long_mode: bool) -> String {
     let host_arch = if long_mode { "x86_64" } else { "i686" };
-    let uuid = crate::xml::parse_uuid(uuid).map(|u| crate::xml::format_uuid(&u));
+    // libvirt zeroes a host UUID it cannot parse.
+    let uuid = Uuid::parse(uuid).unwrap_or_default();
     let mut out = String::from("<capabilities>\n\n  <host>\n");
-    out.push_str(&format!(
-        "    <uuid>{}</uuid>\n",
-        uuid.unwrap_or_else(|| crate::xml::format_uuid(&[0; 16]))
-    ));
+    out.push_str(&format!("    <uuid>{uuid}</uuid>\n"));
     out.push_str(&format!(
         "    <cpu>\n      <arch>{host_arch}</arch>\n    </cpu>\n"
     ));

@@ -1,2 +1,55 @@
 //! The VMX file format and the VMX ⇄ libvirt domain conversion, as libvirt's vmx.c does it.
 //! Pure and offline: datastore paths are mapped through a trait the caller provides.
+
+pub mod charset;
+pub mod datastore;
+mod devices;
+pub mod escape;
+pub mod file;
+mod format;
+mod parse;
+pub mod test_support;
+pub mod version;
+
+pub use datastore::{DatastorePath, DatastorePaths};
+
+use crate::error::{Code, Domain, Error, Result};
+use crate::xml::domain::DomainDef;
+
+/// vmx.c reports its conversion errors without an error domain.
+pub(crate) fn vmx_error(detail: impl Into<String>) -> Error {
+    Error::new(Code::InternalError, Domain::None, detail)
+}
+
+/// Reads a VMX file into a domain definition (libvirt's virVMXParseConfig).
+pub fn vmx_to_domain_def(vmx_text: &[u8], ctx: &dyn DatastorePaths) -> Result<DomainDef> {
+    parse::parse_vmx(&file::VmxFile::parse(vmx_text)?, ctx)
+}
+
+/// VMX → domain XML, as `virConnectDomainXMLFromNative("vmware-vmx", …)` returns it.
+pub fn vmx_to_domain_xml(vmx_text: &[u8], ctx: &dyn DatastorePaths) -> Result<String> {
+    Ok(vmx_to_domain_def(vmx_text, ctx)?.format())
+}
+
+/// Writes a domain definition as a VMX file for the given virtual hardware version
+/// (libvirt's virVMXFormatConfig).
+pub fn domain_def_to_vmx(
+    def: &DomainDef,
+    ctx: &dyn DatastorePaths,
+    virtual_hw_version: i32,
+) -> Result<String> {
+    format::format_vmx(
+        def,
+        ctx,
+        version::HwVersion::for_output(virtual_hw_version)?,
+    )
+}
+
+/// Domain XML → VMX, as `virConnectDomainXMLToNative("vmware-vmx", …)` returns it.
+pub fn domain_xml_to_vmx(
+    xml: &str,
+    ctx: &dyn DatastorePaths,
+    virtual_hw_version: i32,
+) -> Result<String> {
+    domain_def_to_vmx(&DomainDef::parse(xml)?, ctx, virtual_hw_version)
+}

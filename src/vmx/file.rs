@@ -1,0 +1,339 @@
+//! The VMX file format: reading `name = "value"` lines the way libvirt's virconf does in
+//! VMX mode (case-insensitive names, `.encoding`), and writing them in libvirt's style.
+
+use std::collections::HashMap;
+use std::fmt::{Display, Write};
+
+use crate::error::{Code, Domain, Error, Result};
+use crate::vmx::charset::Charset;
+use crate::vmx::vmx_error;
+
+/// A parsed VMX file: entries in file order plus a case-insensitive index.
+#[derive(Debug, Default)]
+pub struct VmxFile {
+    entries: Vec<(String, String)>,
+    /// Lower-cased name → index of its first entry; the first occurrence wins.
+    index: HashMap<String, usize>,
+}
+
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    line: usize,
+}
+
+fn syntax_error(line: usize, info: &str) -> Error {
+    Error::new(
+        Code::ConfSyntax,
+        Domain::Conf,
+        format!("line {line}: {info}"),
+    )
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn starts_with(&self, prefix: &[u8]) -> bool {
+        self.bytes
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(prefix))
+    }
+
+    fn advance(&mut self) {
+        if self.peek() == Some(b'\n') {
+            self.line += 1;
+        }
+        self.pos += 1;
+    }
+
+    fn skip_blanks(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.advance();
+        }
+    }
+
+    fn skip_blanks_and_eol(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.advance();
+        }
+    }
+
+    fn error(&self, info: &str) -> Error {
+        syntax_error(self.line, info)
+    }
+
+    fn take_while(&mut self, keep: impl Fn(u8) -> bool) -> &'a [u8] {
+        let start = self.pos;
+        while self.peek().is_some_and(&keep) {
+            self.advance();
+        }
+        self.bytes.get(start..self.pos).unwrap_or_default()
+    }
+
+    fn name(&mut self) -> Result<&'a [u8]> {
+        if !self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == b'.')
+        {
+            return Err(self.error("expecting a name"));
+        }
+        Ok(self.take_while(|c| c.is_ascii_alphanumeric() || b"_:.-*".contains(&c)))
+    }
+
+    fn value(&mut self) -> Result<&'a [u8]> {
+        match self.peek() {
+            Some(b'"') if self.starts_with(b"\"\"\"") => {
+                self.pos += 3;
+                let start = self.pos;
+                while self.peek().is_some() && !self.starts_with(b"\"\"\"") {
+                    self.advance();
+                }
+                if self.peek().is_none() {
+                    return Err(self.error("unterminated string"));
+                }
+                let value = self.bytes.get(start..self.pos).unwrap_or_default();
+                self.pos += 3;
+                Ok(value)
+            }
+            Some(quote @ (b'"' | b'\'')) => {
+                self.advance();
+                let value = self.take_while(|c| c != quote && c != b'\n' && c != b'\r');
+                if self.peek() != Some(quote) {
+                    return Err(self.error("unterminated string"));
+                }
+                self.advance();
+                Ok(value)
+            }
+            Some(b'[') => Err(self.error("lists not allowed in VMX format")),
+            Some(c) if c.is_ascii_digit() || c == b'-' || c == b'+' => {
+                Err(self.error("numbers not allowed in VMX format"))
+            }
+            _ => Err(self.error("expecting a value")),
+        }
+    }
+
+    fn separator(&mut self) -> Result<()> {
+        self.skip_blanks();
+        match self.peek() {
+            None | Some(b'\n' | b'\r') => {}
+            Some(b';') => self.advance(),
+            Some(_) => return Err(self.error("expecting a separator")),
+        }
+        self.skip_blanks_and_eol();
+        Ok(())
+    }
+}
+
+/// Splits the file into raw name/value byte pairs.
+fn parse_entries(bytes: &[u8]) -> Result<Vec<(&[u8], &[u8])>> {
+    let mut cursor = Cursor {
+        bytes,
+        pos: 0,
+        line: 1,
+    };
+    let mut entries = Vec::new();
+    loop {
+        cursor.skip_blanks_and_eol();
+        match cursor.peek() {
+            None => break,
+            Some(b'#') => {
+                cursor.take_while(|c| c != b'\n' && c != b'\r');
+                continue;
+            }
+            Some(_) => {}
+        }
+        let name = cursor.name()?;
+        cursor.skip_blanks();
+        if cursor.peek() != Some(b'=') {
+            return Err(cursor.error("expecting an assignment"));
+        }
+        cursor.advance();
+        cursor.skip_blanks();
+        let value = cursor.value()?;
+        cursor.separator()?;
+        entries.push((name, value));
+    }
+    Ok(entries)
+}
+
+impl VmxFile {
+    /// Reads a VMX file. The text is decoded with the charset its `.encoding` entry names
+    /// (UTF-8 when absent); like libvirt, anything after a NUL byte is ignored.
+    pub fn parse(bytes: &[u8]) -> Result<VmxFile> {
+        let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+        let raw = parse_entries(bytes.get(..end).unwrap_or_default())?;
+        let encoding = raw
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(b".encoding"))
+            .map(|(_, value)| String::from_utf8_lossy(value));
+        let charset = match encoding {
+            Some(name) => Charset::by_name(&name)?,
+            None => Charset::Utf8,
+        };
+        let mut file = VmxFile::default();
+        for (name, value) in raw {
+            // names are ASCII by construction
+            let name = String::from_utf8_lossy(name).into_owned();
+            let value = charset.decode(value)?;
+            file.index
+                .entry(name.to_ascii_lowercase())
+                .or_insert(file.entries.len());
+            file.entries.push((name, value));
+        }
+        Ok(file)
+    }
+
+    /// The value of the first entry with this name, compared case-insensitively.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        let index = *self.index.get(&name.to_ascii_lowercase())?;
+        self.entries.get(index).map(|(_, value)| value.as_str())
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(name, _)| name.as_str())
+    }
+
+    fn required(&self, name: &str) -> Result<&str> {
+        self.get(name)
+            .ok_or_else(|| vmx_error(format!("Missing essential config entry '{name}'")))
+    }
+
+    pub fn string(&self, name: &str, optional: bool) -> Result<Option<&str>> {
+        if optional {
+            Ok(self.get(name))
+        } else {
+            self.required(name).map(Some)
+        }
+    }
+
+    /// `true`/`false` in any case.
+    pub fn boolean(&self, name: &str, default: bool) -> Result<bool> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+            Some(_) => Err(vmx_error(format!(
+                "Config entry '{name}' must represent a boolean value (true|false)"
+            ))),
+        }
+    }
+
+    /// A decimal integer, `unlimited` meaning -1.
+    pub fn long(&self, name: &str, default: i64, optional: bool) -> Result<i64> {
+        let Some(value) = (if optional {
+            self.get(name)
+        } else {
+            Some(self.required(name)?)
+        }) else {
+            return Ok(default);
+        };
+        if value.eq_ignore_ascii_case("unlimited") {
+            return Ok(-1);
+        }
+        parse_c_long(value).ok_or_else(|| {
+            vmx_error(format!(
+                "Config entry '{name}' must represent an integer value"
+            ))
+        })
+    }
+}
+
+/// strtoll-style: leading whitespace and a sign allowed, nothing after the digits.
+pub fn parse_c_long(text: &str) -> Option<i64> {
+    let text = text.trim_start();
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Accumulates `name = "value"` lines.
+#[derive(Default)]
+pub struct VmxWriter {
+    text: String,
+}
+
+impl VmxWriter {
+    pub fn set(&mut self, name: impl Display, value: impl Display) {
+        // writing into a String cannot fail
+        let _ = writeln!(self.text, "{name} = \"{value}\"");
+    }
+
+    pub fn finish(self) -> String {
+        self.text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_entries_case_insensitively_first_wins() {
+        let vmx = b"#!/usr/bin/vmware\n\nconfig.version = \"8\"\nDisplayName='a'\r\ndisplayname = \"b\"\nx = \"\"\"multi\nline\"\"\"\n";
+        let file = VmxFile::parse(vmx).unwrap();
+        assert_eq!(file.get("CONFIG.VERSION"), Some("8"));
+        assert_eq!(file.get("displayName"), Some("a"));
+        assert_eq!(file.get("x"), Some("multi\nline"));
+        assert_eq!(file.names().count(), 4);
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let cases: [(&[u8], &str); 7] = [
+            (b"a = 5", "line 1: numbers not allowed in VMX format"),
+            (
+                b"\n\na = [\"x\"]",
+                "line 3: lists not allowed in VMX format",
+            ),
+            (b"a \"x\"", "line 1: expecting an assignment"),
+            (b"a = \"x", "line 1: unterminated string"),
+            (b"a = \"x\" b", "line 1: expecting a separator"),
+            (b"1a = \"x\"", "line 1: expecting a name"),
+            (b"a = ", "line 1: expecting a value"),
+        ];
+        for (input, detail) in cases {
+            let e = VmxFile::parse(input).unwrap_err();
+            assert_eq!(
+                (e.code, e.domain, e.detail.as_str()),
+                (Code::ConfSyntax, Domain::Conf, detail)
+            );
+        }
+    }
+
+    #[test]
+    fn decodes_declared_charset() {
+        let file =
+            VmxFile::parse(b".encoding = \"windows-1252\"\ndisplayName = \"caf\xe9 \x80\"\n")
+                .unwrap();
+        assert_eq!(file.get("displayName"), Some("café €"));
+        assert!(VmxFile::parse(b".encoding = \"ebcdic\"\n").is_err());
+    }
+
+    #[test]
+    fn typed_getters() {
+        let file = VmxFile::parse(
+            b"a = \"TRUE\"\nb = \"maybe\"\nc = \" -12\"\nd = \"Unlimited\"\ne = \"1x\"\n",
+        )
+        .unwrap();
+        assert!(file.boolean("a", false).unwrap());
+        assert!(file.boolean("b", false).is_err());
+        assert!(file.boolean("zz", true).unwrap());
+        assert_eq!(file.long("c", 0, true).unwrap(), -12);
+        assert_eq!(file.long("d", 0, true).unwrap(), -1);
+        assert!(file.long("e", 0, true).is_err());
+        assert_eq!(file.long("zz", 7, true).unwrap(), 7);
+        let missing = file.long("zz", 0, false).unwrap_err();
+        assert_eq!(missing.detail, "Missing essential config entry 'zz'");
+    }
+
+    #[test]
+    fn writer_quotes_values() {
+        let mut w = VmxWriter::default();
+        w.set(format_args!("scsi{}.present", 0), true);
+        assert_eq!(w.finish(), "scsi0.present = \"true\"\n");
+    }
+}

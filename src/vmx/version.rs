@@ -1,0 +1,54 @@
+//! What each VMware virtual hardware version allows, where the converter has to check.
+//! libvirt knows versions 4 to 14; this covers what VMware documents up to version 21.
+
+use super::vmx_error;
+use crate::error::Result;
+use crate::xml::domain::defaults::{SCSI_SUPER_WIDE_BUS_MAX_UNIT, SCSI_WIDE_BUS_MAX_UNIT};
+
+/// The newest virtual hardware version the converter writes (ESXi 8.0 U2).
+pub const MAX_HW_VERSION: i64 = 21;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HwVersion(pub i64);
+
+impl HwVersion {
+    /// A version the converter can write a VMX file for.
+    pub fn for_output(version: i32) -> Result<HwVersion> {
+        let version = i64::from(version);
+        if !(4..=MAX_HW_VERSION).contains(&version) {
+            return Err(vmx_error(format!(
+                "Expecting virtualHW.version to be between 4 and {MAX_HW_VERSION} but found {version}"
+            )));
+        }
+        Ok(HwVersion(version))
+    }
+
+    /// Units per SCSI bus, unit 7 included: 16, or 64 from version 13 on.
+    pub fn scsi_bus_max_unit(self) -> u32 {
+        if self.0 >= 13 {
+            SCSI_SUPER_WIDE_BUS_MAX_UNIT
+        } else {
+            SCSI_WIDE_BUS_MAX_UNIT
+        }
+    }
+
+    /// The highest ethernet index: 4 NICs before version 7, 10 after.
+    pub fn max_ethernet_index(self) -> u32 {
+        if self.0 >= 7 { 9 } else { 3 }
+    }
+
+    /// PCI bridges and the VMCI device exist from version 7 on.
+    pub fn has_pcie_bridges(self) -> bool {
+        self.0 >= 7
+    }
+
+    /// AHCI (SATA) controllers came with version 10.
+    pub fn has_sata(self) -> bool {
+        self.0 >= 10
+    }
+
+    /// NVMe controllers came with version 13.
+    pub fn has_nvme(self) -> bool {
+        self.0 >= 13
+    }
+}

@@ -1,0 +1,131 @@
+//! Conformance with libvirt's converter: every case of a vmx2xml/xml2vmx data folder
+//! (default ../shared/conformance, or $LIBVIRT_ESX_CONFORMANCE_DIR) must match byte for byte.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use virt_esx::vmx::test_support::StandInDatastores;
+use virt_esx::vmx::{domain_xml_to_vmx, vmx_to_domain_xml};
+
+fn data_dir() -> PathBuf {
+    std::env::var_os("LIBVIRT_ESX_CONFORMANCE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"))
+}
+
+/// Rows of a `cases.tsv`, header skipped.
+fn cases(path: &Path) -> Vec<Vec<String>> {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .skip(1)
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.split('\t').map(|f| f.trim().to_string()).collect())
+        .collect()
+}
+
+/// The first differing line, with its neighbours, to keep failure reports short.
+fn short_diff(expected: &str, actual: &str) -> String {
+    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    let first = (0..e.len().max(a.len()))
+        .find(|&i| e.get(i) != a.get(i))
+        .unwrap_or(0);
+    let mut out = String::new();
+    for i in first.saturating_sub(1)..(first + 3).min(e.len().max(a.len())) {
+        match (e.get(i), a.get(i)) {
+            (Some(x), Some(y)) if x == y => out += &format!("    {:>3}   {x}\n", i + 1),
+            (x, y) => {
+                out += &format!("    {:>3} - {}\n", i + 1, x.unwrap_or(&"<none>"));
+                out += &format!("    {:>3} + {}\n", i + 1, y.unwrap_or(&"<none>"));
+            }
+        }
+    }
+    out
+}
+
+fn with_newline(mut text: String) -> String {
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+fn run_vmx2xml(dir: &Path, failures: &mut Vec<String>) -> (usize, usize) {
+    let rows = cases(&dir.join("cases.tsv"));
+    let mut passed = 0;
+    for row in &rows {
+        let (name, expect) = (&row[0], row.get(1).map_or("match", String::as_str));
+        let ctx = StandInDatastores {
+            datacenter_path: row
+                .get(2)
+                .and_then(|c| c.strip_prefix("datacenter_path="))
+                .map(str::to_string),
+        };
+        let vmx = fs::read(dir.join(format!("{name}.vmx"))).unwrap_or_default();
+        let result = vmx_to_domain_xml(&vmx, &ctx);
+        let outcome = match (expect, result) {
+            ("fail", Err(_)) => Ok(()),
+            ("fail", Ok(_)) => Err("converted, but libvirt refuses it".to_string()),
+            (_, Err(e)) => Err(format!("failed: {e}")),
+            (_, Ok(xml)) => {
+                let expected =
+                    fs::read_to_string(dir.join(format!("{name}.xml"))).unwrap_or_default();
+                let actual = with_newline(xml);
+                if actual == expected {
+                    Ok(())
+                } else {
+                    Err(format!("differs:\n{}", short_diff(&expected, &actual)))
+                }
+            }
+        };
+        match outcome {
+            Ok(()) => passed += 1,
+            Err(why) => failures.push(format!("vmx2xml {name}: {why}")),
+        }
+    }
+    (passed, rows.len())
+}
+
+fn run_xml2vmx(dir: &Path, failures: &mut Vec<String>) -> (usize, usize) {
+    let rows = cases(&dir.join("cases.tsv"));
+    let mut passed = 0;
+    for row in &rows {
+        let name = &row[0];
+        let version: i32 = row.get(1).and_then(|v| v.parse().ok()).unwrap_or(4);
+        let xml = fs::read_to_string(dir.join(format!("xml2vmx-{name}.xml"))).unwrap_or_default();
+        let expected =
+            fs::read_to_string(dir.join(format!("xml2vmx-{name}.vmx"))).unwrap_or_default();
+        match domain_xml_to_vmx(&xml, &StandInDatastores::default(), version) {
+            Ok(vmx) if with_newline(vmx.clone()) == expected => passed += 1,
+            Ok(vmx) => failures.push(format!(
+                "xml2vmx {name}: differs:\n{}",
+                short_diff(&expected, &vmx)
+            )),
+            Err(e) => failures.push(format!("xml2vmx {name}: failed: {e}")),
+        }
+    }
+    (passed, rows.len())
+}
+
+#[test]
+fn conformance() {
+    let dir = data_dir();
+    if !dir.is_dir() {
+        eprintln!(
+            "conformance data folder {} is absent; skipping (set LIBVIRT_ESX_CONFORMANCE_DIR)",
+            dir.display()
+        );
+        return;
+    }
+    let mut failures = Vec::new();
+    let (p, n) = run_vmx2xml(&dir.join("vmx2xml"), &mut failures);
+    let (q, m) = run_xml2vmx(&dir.join("xml2vmx"), &mut failures);
+    for failure in &failures {
+        println!("{failure}");
+    }
+    println!("vmx2xml {p}/{n} passed, xml2vmx {q}/{m} passed");
+    assert!(
+        failures.is_empty(),
+        "{} conformance case(s) failed",
+        failures.len()
+    );
+}
