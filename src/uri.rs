@@ -67,6 +67,8 @@ pub struct ConnectSpec {
     pub cacert: Option<PathBuf>,
     /// libvirt's generic `authfile=` parameter.
     pub authfile: Option<PathBuf>,
+    /// Our own `task_timeout=SECONDS`: the longest a vSphere task is waited for.
+    pub task_timeout: Option<u64>,
 }
 
 const DEFAULT_PROXY_PORT: u16 = 1080;
@@ -197,6 +199,7 @@ impl ConnectSpec {
             proxy: params.proxy,
             cacert: params.cacert,
             authfile: params.authfile,
+            task_timeout: params.task_timeout,
         })
     }
 
@@ -275,6 +278,7 @@ struct QueryParams {
     proxy: Option<Proxy>,
     cacert: Option<PathBuf>,
     authfile: Option<PathBuf>,
+    task_timeout: Option<u64>,
 }
 
 impl QueryParams {
@@ -313,6 +317,10 @@ impl QueryParams {
                 }
                 "auto_answer" => {
                     params.auto_answer = parse_flag(&value).ok_or_else(|| bad("0 or 1"))?;
+                }
+                "task_timeout" => {
+                    let secs = value.parse::<u64>().ok().filter(|s| (1..=86_400).contains(s));
+                    params.task_timeout = Some(secs.ok_or_else(|| bad("seconds from 1 to 86400"))?);
                 }
                 "proxy" => {
                     params.proxy = Some(parse_proxy(&value).ok_or_else(|| {
@@ -497,6 +505,7 @@ mod tests {
                 proxy: None,
                 cacert: None,
                 authfile: None,
+                task_timeout: None,
             }
         );
         assert_eq!(spec.sdk_url(), "https://esx1.example.com:443/sdk");
@@ -730,6 +739,14 @@ mod tests {
         );
         assert_invalid_arg("esx://h/?no_verify=", &["'no_verify'", "value ''"]);
         assert_invalid_arg("esx://h/?no_verify=true", &["'true'"]);
+    }
+
+    #[test]
+    fn task_timeout_parameter() {
+        assert_eq!(parse("esx://h/").task_timeout, None);
+        assert_eq!(parse("esx://h/?task_timeout=90").task_timeout, Some(90));
+        let e = ConnectSpec::parse("esx://h/?task_timeout=0").unwrap_err();
+        assert!(e.message().contains("seconds from 1 to 86400"), "{e}");
     }
 
     #[test]

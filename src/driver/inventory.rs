@@ -15,6 +15,7 @@ vim_type!(Entity {
     host_folder: Option<MoRef> = "hostFolder",
     resource_pool: Option<MoRef> = "resourcePool",
     management_server_ip: String = "summary.managementServerIp",
+    autostart_manager: Option<MoRef> = "configManager.autoStartManager",
 });
 
 /// Where the connection's host lives in the inventory.
@@ -30,6 +31,7 @@ pub struct Placement {
     pub host_name: String,
     /// The vCenter the host reports as its manager (empty when unmanaged).
     pub management_server_ip: String,
+    pub autostart_manager: Option<MoRef>,
 }
 
 struct Tree {
@@ -55,9 +57,14 @@ impl Tree {
                 ),
                 (
                     "HostSystem".into(),
-                    ["name", "parent", "summary.managementServerIp"]
-                        .map(String::from)
-                        .into(),
+                    [
+                        "name",
+                        "parent",
+                        "summary.managementServerIp",
+                        "configManager.autoStartManager",
+                    ]
+                    .map(String::from)
+                    .into(),
                 ),
             ],
             start: client.root_folder(),
@@ -152,6 +159,7 @@ impl Tree {
             host: host.clone(),
             host_name: he.name.clone(),
             management_server_ip: he.management_server_ip.clone(),
+            autostart_manager: he.autostart_manager.clone(),
         })
     }
 }

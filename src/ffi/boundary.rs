@@ -117,19 +117,6 @@ pub fn req_out<T>(p: *mut T, what: &str, api: &str) -> Result<*mut T> {
     }
 }
 
-/// Refuses flags an API does not know, as libvirt's virCheckFlags does.
-pub fn check_flags(flags: u32, allowed: u32, api: &str) -> Result<()> {
-    let unknown = flags & !allowed;
-    if unknown != 0 {
-        return Err(Error::new(
-            Code::InvalidArg,
-            Domain::None,
-            format!("{api}: unsupported flags (0x{unknown:x})"),
-        ));
-    }
-    Ok(())
-}
-
 /// A malloc'd copy of `s` for C to `free()`; NULL only if out of memory. Interior NULs end it.
 pub fn c_string(s: &str) -> *mut c_char {
     let bytes = s.as_bytes();

@@ -2,7 +2,8 @@
 //! versions, URI, encryption, liveness).
 
 use super::auth::CAuth;
-use super::boundary::{boundary, check_flags, conn_boundary, opt_str, owned_c_string, req_out};
+use crate::driver::check_flags;
+use super::boundary::{boundary, conn_boundary, opt_str, owned_c_string, req_out};
 use super::handles::ConnBox;
 use super::types::{LIBVIR_VERSION_NUMBER, virConnectAuthPtr, virConnectPtr};
 use crate::driver::Connection;

@@ -146,8 +146,15 @@ impl Client {
 
     /// RetrievePropertiesEx, then ContinueRetrievePropertiesEx until the last page.
     pub fn retrieve(&self, spec: &FilterSpec) -> Result<Vec<ObjectContent>> {
+        self.retrieve_all(std::slice::from_ref(spec))
+    }
+
+    /// Several filter specs answered in one round trip (plus pages).
+    pub fn retrieve_all(&self, specs: &[FilterSpec]) -> Result<Vec<ObjectContent>> {
         let mut req = Request::new("RetrievePropertiesEx", &self.property_collector());
-        spec.write(&mut req, "specSet");
+        for spec in specs {
+            spec.write(&mut req, "specSet");
+        }
         req.open("options", None)
             .text("maxObjects", &PAGE.to_string())
             .close("options");

@@ -1,0 +1,232 @@
+//! Domains as libvirt sees VMware VMs: a snapshot of each VM's identity, state and sizing read
+//! in bulk, IDs from managed object references, and libvirt's power-state mapping.
+
+pub mod guest;
+pub mod list;
+pub mod power;
+pub mod tune;
+
+use super::connection::Connection;
+use crate::error::{Code, Error, Result};
+use crate::vi::MoRef;
+use crate::vi::types::{FromNode, vim_type};
+use crate::xml::ids::Uuid;
+use std::time::{Duration, Instant};
+
+/// How long a VM snapshot answers state queries without asking the server again: long enough
+/// that "list, then get info of each" costs no extra round trip, short enough to stay current.
+pub const FRESH_FOR: Duration = Duration::from_secs(2);
+
+vim_type!(VmProps {
+    name: String = "name",
+    uuid: String = "config.uuid",
+    power_state: String = "runtime.powerState",
+    host: Option<MoRef> = "runtime.host",
+    memory_mb: i64 = "config.hardware.memoryMB",
+    num_cpu: i32 = "config.hardware.numCPU",
+    memory_limit_mb: Option<i64> = "config.memoryAllocation.limit",
+    current_snapshot: Option<MoRef> = "snapshot.currentSnapshot",
+    vmx_path: String = "config.files.vmPathName",
+    memory_hot_add: bool = "config.memoryHotAddEnabled",
+    cpu_hot_add: bool = "config.cpuHotAddEnabled",
+    cpu_hot_remove: bool = "config.cpuHotRemoveEnabled",
+});
+
+/// libvirt's `virDomainState` values for VMware power states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PowerState {
+    PoweredOn,
+    PoweredOff,
+    Suspended,
+}
+
+impl PowerState {
+    fn parse(s: &str) -> PowerState {
+        match s.trim() {
+            "poweredOn" => PowerState::PoweredOn,
+            "suspended" => PowerState::Suspended,
+            _ => PowerState::PoweredOff,
+        }
+    }
+
+    /// `virDomainState`: running, paused (VMware's suspend keeps the VM's memory on disk,
+    /// which libvirt's ESX driver shows as paused) or shut off.
+    pub fn libvirt_state(self) -> i32 {
+        match self {
+            PowerState::PoweredOn => 1,
+            PowerState::Suspended => 3,
+            PowerState::PoweredOff => 5,
+        }
+    }
+
+    /// The state's reason: suspended VMs were paused by a user (`VIR_DOMAIN_PAUSED_USER`);
+    /// vSphere does not say why a VM runs or is off (`*_UNKNOWN`).
+    pub fn libvirt_reason(self) -> i32 {
+        match self {
+            PowerState::Suspended => 1,
+            _ => 0,
+        }
+    }
+
+    pub fn is_active(self) -> bool {
+        self != PowerState::PoweredOff
+    }
+}
+
+/// What a domain handle knows of its VM, as of `fetched`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vm {
+    pub moref: MoRef,
+    pub name: String,
+    pub uuid: Uuid,
+    pub state: PowerState,
+    pub memory_mb: i64,
+    pub num_cpu: i32,
+    /// `None` or negative: unlimited.
+    pub memory_limit_mb: Option<i64>,
+    pub has_snapshot: bool,
+    pub vmx_path: String,
+    pub host: Option<MoRef>,
+    pub memory_hot_add: bool,
+    pub cpu_hot_add: bool,
+    pub cpu_hot_remove: bool,
+    pub fetched: Instant,
+}
+
+impl Vm {
+    pub(crate) fn from_props(moref: MoRef, p: VmProps) -> Vm {
+        Vm {
+            name: unescape_name(&p.name),
+            uuid: Uuid::parse(&p.uuid).unwrap_or_default(),
+            state: PowerState::parse(&p.power_state),
+            memory_mb: p.memory_mb,
+            num_cpu: p.num_cpu,
+            memory_limit_mb: p.memory_limit_mb,
+            has_snapshot: p.current_snapshot.is_some(),
+            vmx_path: p.vmx_path,
+            host: p.host,
+            memory_hot_add: p.memory_hot_add,
+            cpu_hot_add: p.cpu_hot_add,
+            cpu_hot_remove: p.cpu_hot_remove,
+            moref,
+            fetched: Instant::now(),
+        }
+    }
+
+    /// libvirt's domain ID: the number in the managed object id (`vm-42`, or `42` on ESX),
+    /// -1 while powered off.
+    pub fn id(&self) -> i32 {
+        if self.state == PowerState::PoweredOff {
+            return -1;
+        }
+        moref_number(&self.moref.value).unwrap_or(-1)
+    }
+
+    pub fn is_fresh(&self) -> bool {
+        self.fetched.elapsed() < FRESH_FOR
+    }
+
+    pub fn max_memory_kib(&self) -> u64 {
+        (self.memory_mb.max(0) as u64) * 1024
+    }
+
+    /// Current memory as libvirt's ESX driver reports it: the memory limit, or all of it
+    /// when unlimited.
+    pub fn memory_kib(&self) -> u64 {
+        match self.memory_limit_mb {
+            Some(l) if l >= 0 => (l.min(self.memory_mb).max(0) as u64) * 1024,
+            _ => self.max_memory_kib(),
+        }
+    }
+}
+
+pub fn moref_number(value: &str) -> Option<i32> {
+    let digits = value.strip_prefix("vm-").unwrap_or(value);
+    digits.parse::<i32>().ok().filter(|n| *n > 0)
+}
+
+/// vSphere stores `%`, `/` and `\` of VM names as `%25`, `%2f`, `%5c`.
+pub fn unescape_name(name: &str) -> String {
+    let bytes = name.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(v) = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| name.to_string())
+}
+
+impl Connection {
+    /// Reads one VM afresh (one round trip); a VM that is gone is `VIR_ERR_NO_DOMAIN`.
+    pub fn refresh_vm(&self, moref: &MoRef) -> Result<Vm> {
+        let oc = self
+            .primary
+            .client
+            .retrieve_one(moref, VmProps::PATHS)?
+            .ok_or_else(|| no_domain(format!("Domain with managed object id '{}' is gone", moref.value)))?;
+        let props = VmProps::from_node(&oc.props).unwrap_or_default();
+        Ok(Vm::from_props(oc.obj, props))
+    }
+
+    /// The snapshot if it is fresh, else a new one.
+    pub fn current_vm(&self, vm: &Vm) -> Result<Vm> {
+        if vm.is_fresh() {
+            Ok(vm.clone())
+        } else {
+            self.refresh_vm(&vm.moref)
+        }
+    }
+}
+
+pub fn no_domain(detail: impl Into<String>) -> Error {
+    Error::esx(Code::NoDomain, detail)
+}
+
+pub fn invalid_state(detail: impl Into<String>) -> Error {
+    Error::esx(Code::OperationInvalid, detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_come_from_morefs() {
+        assert_eq!(moref_number("vm-42"), Some(42));
+        assert_eq!(moref_number("17"), Some(17));
+        assert_eq!(moref_number("vm-x"), None);
+        assert_eq!(moref_number("0"), None);
+    }
+
+    #[test]
+    fn names_are_unescaped() {
+        assert_eq!(unescape_name("a%2fb%25c%5cd"), "a/b%c\\d");
+        assert_eq!(unescape_name("50%"), "50%");
+        assert_eq!(unescape_name("%zz"), "%zz");
+    }
+
+    #[test]
+    fn memory_follows_the_limit() {
+        let mut vm = Vm::from_props(MoRef::new("VirtualMachine", "vm-1"), VmProps::default());
+        vm.memory_mb = 1024;
+        assert_eq!(vm.memory_kib(), 1024 * 1024);
+        vm.memory_limit_mb = Some(512);
+        assert_eq!(vm.memory_kib(), 512 * 1024);
+        vm.memory_limit_mb = Some(-1);
+        assert_eq!(vm.memory_kib(), 1024 * 1024);
+        assert_eq!(vm.id(), -1);
+        vm.state = PowerState::Suspended;
+        assert_eq!(vm.id(), 1);
+    }
+}

@@ -1,0 +1,139 @@
+//! Power operations: start, suspend, resume, guest shutdown and reboot, reset and power off,
+//! each checked against the VM's state first (vSphere itself accepts some nonsense).
+
+use super::{PowerState, Vm, invalid_state};
+use crate::driver::connection::Connection;
+use crate::error::{Code, Error, Result};
+use crate::vi::soap::Request;
+
+/// The operations, with the states each needs and libvirt's words when the state is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PowerOp {
+    Start,
+    Suspend,
+    Resume,
+    Shutdown,
+    Reboot,
+    Reset,
+    Destroy,
+}
+
+impl PowerOp {
+    fn allowed(self, s: PowerState) -> bool {
+        use PowerState::*;
+        match self {
+            PowerOp::Start => s == PoweredOff,
+            PowerOp::Resume => s == Suspended,
+            PowerOp::Suspend | PowerOp::Shutdown | PowerOp::Reboot | PowerOp::Reset => {
+                s == PoweredOn
+            }
+            // vSphere powers off a suspended VM too, discarding its saved state.
+            PowerOp::Destroy => s != PoweredOff,
+        }
+    }
+
+    fn wrong_state(self) -> &'static str {
+        match self {
+            PowerOp::Start => "Domain is not powered off",
+            PowerOp::Resume => "Domain is not suspended",
+            PowerOp::Destroy => "Domain is not powered on or suspended",
+            _ => "Domain is not powered on",
+        }
+    }
+
+    /// The vSphere method and whether it returns a task.
+    fn method(self) -> (&'static str, bool) {
+        match self {
+            PowerOp::Start | PowerOp::Resume => ("PowerOnVM_Task", true),
+            PowerOp::Suspend => ("SuspendVM_Task", true),
+            PowerOp::Shutdown => ("ShutdownGuest", false),
+            PowerOp::Reboot => ("RebootGuest", false),
+            PowerOp::Reset => ("ResetVM_Task", true),
+            PowerOp::Destroy => ("PowerOffVM_Task", true),
+        }
+    }
+
+    /// The state the VM is in once the operation is done, when we know it without asking.
+    fn outcome(self) -> Option<PowerState> {
+        match self {
+            PowerOp::Start | PowerOp::Resume | PowerOp::Reset => Some(PowerState::PoweredOn),
+            PowerOp::Suspend => Some(PowerState::Suspended),
+            PowerOp::Destroy => Some(PowerState::PoweredOff),
+            // Guest operations only ask the guest; it decides when.
+            PowerOp::Shutdown | PowerOp::Reboot => None,
+        }
+    }
+
+    fn api(self) -> &'static str {
+        match self {
+            PowerOp::Start => "virDomainCreate",
+            PowerOp::Suspend => "virDomainSuspend",
+            PowerOp::Resume => "virDomainResume",
+            PowerOp::Shutdown => "virDomainShutdown",
+            PowerOp::Reboot => "virDomainReboot",
+            PowerOp::Reset => "virDomainReset",
+            PowerOp::Destroy => "virDomainDestroy",
+        }
+    }
+}
+
+impl Connection {
+    /// Runs a power operation and returns the VM as it is afterwards.
+    pub fn power(&self, vm: &Vm, op: PowerOp) -> Result<Vm> {
+        self.check_writable(op.api())?;
+        let current = self.current_vm(vm)?;
+        if !op.allowed(current.state) {
+            return Err(invalid_state(op.wrong_state()));
+        }
+        // Powering off through the vCenter, when there is one, keeps its view consistent
+        // (libvirt does the same for destroy).
+        let ep = match (op, &self.vcenter) {
+            (PowerOp::Destroy, Some(vc)) => vc,
+            _ => &self.primary,
+        };
+        let (method, is_task) = op.method();
+        let req = Request::new(method, &current.moref);
+        let resp = ep.client.call(&req).map_err(|e| guest_error(op, &current, e))?;
+        if is_task {
+            let task = resp
+                .child("returnval")
+                .and_then(crate::vi::MoRef::from_node)
+                .ok_or_else(|| Error::internal(format!("{method} returned no task")))?;
+            self.wait_task(ep, method, &task, Some(&current.moref))?;
+        }
+        let mut after = current;
+        match op.outcome() {
+            Some(state) => {
+                after.state = state;
+                after.fetched = std::time::Instant::now();
+            }
+            // Unknown until the guest acts: the next query reads it from the server.
+            None => after.fetched -= super::FRESH_FOR,
+        }
+        Ok(after)
+    }
+}
+
+/// Guest operations need VMware Tools in the guest; say so rather than pass the fault on.
+fn guest_error(op: PowerOp, vm: &Vm, e: Error) -> Error {
+    let needs_tools = matches!(op, PowerOp::Shutdown | PowerOp::Reboot);
+    if needs_tools && (e.detail.contains("ToolsUnavailable") || e.detail.contains("ToolsNotRunning"))
+    {
+        return Error::esx(
+            Code::OperationInvalid,
+            format!(
+                "VMware Tools is not running in domain '{}'; {} needs it ({})",
+                vm.name,
+                op.api(),
+                e.detail
+            ),
+        );
+    }
+    if e.code == Code::NoSupport {
+        return Error::esx(
+            Code::OperationUnsupported,
+            format!("the server does not support {} ({})", op.api(), e.detail),
+        );
+    }
+    e
+}

@@ -1,0 +1,333 @@
+//! Tuning a VM: memory (size and limit), vCPUs, CPU allocation (libvirt's "allocation"
+//! scheduler) and autostart, through ReconfigVM_Task and the host's autostart manager.
+
+use super::{PowerState, Vm, invalid_state};
+use crate::driver::check_flags;
+use crate::driver::connection::Connection;
+use crate::error::{Code, Error, Result};
+use crate::vi::soap::Request;
+use crate::vi::types::{FromNode, vim_type};
+use crate::vi::{MoRef, Node};
+
+/// `virDomainModificationImpact` / memory and vCPU flag bits.
+pub const AFFECT_LIVE: u32 = 1;
+pub const AFFECT_CONFIG: u32 = 2;
+pub const MAXIMUM: u32 = 4;
+pub const VCPU_GUEST: u32 = 8;
+
+/// CPU or memory allocation as VirtualMachineConfigSpec carries it; `None` leaves a field as is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Allocation {
+    pub reservation: Option<i64>,
+    pub limit: Option<i64>,
+    /// (custom shares, level): level `low`/`normal`/`high` or `custom`.
+    pub shares: Option<(i32, &'static str)>,
+}
+
+/// A reconfiguration: only the fields that are `Some` are sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigChange {
+    pub num_cpus: Option<i32>,
+    pub memory_mb: Option<i64>,
+    pub cpu_allocation: Option<Allocation>,
+    pub memory_allocation: Option<Allocation>,
+}
+
+impl ConfigChange {
+    /// Writes the spec's fields in the WSDL's order, which strict servers insist on.
+    fn write(&self, req: &mut Request) {
+        req.open("spec", None);
+        if let Some(n) = self.num_cpus {
+            req.text("numCPUs", &n.to_string());
+        }
+        if let Some(m) = self.memory_mb {
+            req.text("memoryMB", &m.to_string());
+        }
+        for (name, alloc) in [
+            ("cpuAllocation", &self.cpu_allocation),
+            ("memoryAllocation", &self.memory_allocation),
+        ] {
+            let Some(a) = alloc else { continue };
+            req.open(name, None);
+            if let Some(r) = a.reservation {
+                req.text("reservation", &r.to_string());
+            }
+            if let Some(l) = a.limit {
+                req.text("limit", &l.to_string());
+            }
+            if let Some((shares, level)) = a.shares {
+                req.open("shares", None)
+                    .text("shares", &shares.to_string())
+                    .text("level", level)
+                    .close("shares");
+            }
+            req.close(name);
+        }
+        req.close("spec");
+    }
+}
+
+vim_type!(CpuAllocation {
+    reservation: i64 = "config.cpuAllocation.reservation",
+    limit: i64 = "config.cpuAllocation.limit",
+    shares: i32 = "config.cpuAllocation.shares.shares",
+    level: String = "config.cpuAllocation.shares.level",
+});
+
+/// libvirt's ESX scheduler parameters: MHz, -1 = unlimited; shares -1/-2/-3 = low/normal/high.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchedParams {
+    pub reservation: i64,
+    pub limit: i64,
+    pub shares: i32,
+}
+
+vim_type!(PowerInfoKey {
+    key: Option<MoRef> = "key",
+    start_action: String = "startAction",
+});
+
+vim_type!(AutostartState {
+    enabled: bool = "config.defaults.enabled",
+    power_info: Vec<PowerInfoKey> = "config.powerInfo",
+});
+
+impl Connection {
+    pub fn reconfigure(&self, vm: &Vm, change: &ConfigChange, api: &str) -> Result<()> {
+        self.check_writable(api)?;
+        let mut req = Request::new("ReconfigVM_Task", &vm.moref);
+        change.write(&mut req);
+        let resp = self.primary.client.call(&req)?;
+        let task = resp
+            .child("returnval")
+            .and_then(MoRef::from_node)
+            .ok_or_else(|| Error::internal("ReconfigVM_Task returned no task"))?;
+        self.wait_task(&self.primary, "ReconfigVM_Task", &task, Some(&vm.moref))?;
+        Ok(())
+    }
+
+    /// virDomainSetMemoryFlags: MAXIMUM changes the VM's memory size (a running VM needs memory
+    /// hot-add and may only grow); otherwise the current memory, which vSphere expresses as
+    /// the memory limit and applies live and to the configuration alike.
+    pub fn set_memory(&self, vm: &Vm, kib: u64, flags: u32) -> Result<Vm> {
+        let api = "virDomainSetMemoryFlags";
+        check_flags(flags, AFFECT_LIVE | AFFECT_CONFIG | MAXIMUM, api)?;
+        let vm = self.current_vm(vm)?;
+        let mut change = ConfigChange::default();
+        if flags & MAXIMUM != 0 {
+            let mb = (kib.div_ceil(4096) * 4) as i64;
+            if vm.state != PowerState::PoweredOff {
+                if !vm.memory_hot_add {
+                    return Err(invalid_state(
+                        "Domain is not powered off; changing the maximum memory of a running \
+                         domain needs memory hot-add enabled in the VM",
+                    ));
+                }
+                if mb < vm.memory_mb {
+                    return Err(invalid_state(
+                        "the memory of a running domain can only grow (memory hot-add)",
+                    ));
+                }
+            }
+            change.memory_mb = Some(mb);
+        } else {
+            let mb = kib.div_ceil(1024) as i64;
+            if mb > vm.memory_mb {
+                return Err(Error::invalid_arg(format!(
+                    "cannot set memory higher than max memory ({} KiB)",
+                    vm.max_memory_kib()
+                )));
+            }
+            change.memory_allocation = Some(Allocation {
+                limit: Some(mb),
+                ..Allocation::default()
+            });
+        }
+        self.reconfigure(&vm, &change, api)?;
+        self.refresh_vm(&vm.moref)
+    }
+
+    /// virDomainSetVcpusFlags: powered off, any count; running, only with CPU hot-add (to
+    /// grow) or hot-remove (to shrink). VMware has no separate maximum, so MAXIMUM sets the count.
+    pub fn set_vcpus(&self, vm: &Vm, n: u32, flags: u32) -> Result<Vm> {
+        let api = "virDomainSetVcpusFlags";
+        if flags & VCPU_GUEST != 0 {
+            return Err(Error::esx(
+                Code::ArgumentUnsupported,
+                "VIR_DOMAIN_VCPU_GUEST needs a guest agent, which vSphere does not offer",
+            ));
+        }
+        check_flags(flags, AFFECT_LIVE | AFFECT_CONFIG | MAXIMUM, api)?;
+        if n < 1 {
+            return Err(Error::invalid_arg("Requested number of virtual CPUs must at least be 1"));
+        }
+        let max = self.max_vcpus()?;
+        if n > max {
+            return Err(Error::invalid_arg(format!(
+                "Requested number of virtual CPUs is greater than max allowable number of \
+                 virtual CPUs for the domain: {n} > {max}"
+            )));
+        }
+        let vm = self.current_vm(vm)?;
+        let n = n as i32;
+        if vm.state != PowerState::PoweredOff && n != vm.num_cpu {
+            let (ok, what) = if n > vm.num_cpu {
+                (vm.cpu_hot_add, "CPU hot-add")
+            } else {
+                (vm.cpu_hot_remove, "CPU hot-remove")
+            };
+            if !ok {
+                return Err(invalid_state(format!(
+                    "Domain is not powered off; changing the vCPUs of a running domain needs \
+                     {what} enabled in the VM"
+                )));
+            }
+        }
+        let change = ConfigChange {
+            num_cpus: Some(n),
+            ..ConfigChange::default()
+        };
+        self.reconfigure(&vm, &change, api)?;
+        self.refresh_vm(&vm.moref)
+    }
+
+    pub fn scheduler_params(&self, vm: &Vm) -> Result<SchedParams> {
+        let oc = self
+            .primary
+            .client
+            .retrieve_one(&vm.moref, CpuAllocation::PATHS)?
+            .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))?;
+        let a = CpuAllocation::from_node(&oc.props).unwrap_or_default();
+        let shares = match a.level.as_str() {
+            "low" => -1,
+            "normal" => -2,
+            "high" => -3,
+            _ => a.shares,
+        };
+        Ok(SchedParams {
+            reservation: a.reservation,
+            limit: a.limit,
+            shares,
+        })
+    }
+
+    /// Sets any of reservation, limit and shares, validated as libvirt does and with the
+    /// limit checked against the reservation it will end up with.
+    pub fn set_scheduler_params(
+        &self,
+        vm: &Vm,
+        reservation: Option<i64>,
+        limit: Option<i64>,
+        shares: Option<i32>,
+    ) -> Result<()> {
+        if let Some(r) = reservation
+            && r < 0
+        {
+            return Err(Error::invalid_arg(format!(
+                "Could not set reservation to {r} MHz, expecting positive value"
+            )));
+        }
+        if let Some(l) = limit
+            && l < -1
+        {
+            return Err(Error::invalid_arg(format!(
+                "Could not set limit to {l} MHz, expecting positive value or -1 (unlimited)"
+            )));
+        }
+        let level = match shares {
+            None => None,
+            Some(-1) => Some((0, "low")),
+            Some(-2) => Some((0, "normal")),
+            Some(-3) => Some((0, "high")),
+            Some(s) if s >= 0 => Some((s, "custom")),
+            Some(s) => {
+                return Err(Error::invalid_arg(format!(
+                    "Shares has unsupported value {s}, expecting positive value or -1 (low), \
+                     -2 (normal) or -3 (high)"
+                )));
+            }
+        };
+        if limit.is_some_and(|l| l != -1) || reservation.is_some() {
+            let current = self.scheduler_params(vm)?;
+            let r = reservation.unwrap_or(current.reservation);
+            let l = limit.unwrap_or(current.limit);
+            if l != -1 && l < r {
+                return Err(Error::invalid_arg(format!(
+                    "limit ({l} MHz) must be -1 (unlimited) or at least the reservation ({r} MHz)"
+                )));
+            }
+        }
+        let change = ConfigChange {
+            cpu_allocation: Some(Allocation {
+                reservation,
+                limit,
+                shares: level,
+            }),
+            ..ConfigChange::default()
+        };
+        self.reconfigure(vm, &change, "virDomainSetSchedulerParameters")
+    }
+
+    fn autostart_manager(&self) -> Result<MoRef> {
+        self.primary.placement.autostart_manager.clone().ok_or_else(|| {
+            Error::esx(
+                Code::OperationUnsupported,
+                "the host has no autostart manager",
+            )
+        })
+    }
+
+    fn autostart_state(&self) -> Result<AutostartState> {
+        let mgr = self.autostart_manager()?;
+        let oc = self
+            .primary
+            .client
+            .retrieve_one(&mgr, &["config.defaults.enabled", "config.powerInfo"])?
+            .ok_or_else(|| Error::internal("The host's autostart manager is missing"))?;
+        Ok(AutostartState::from_node(&oc.props).unwrap_or_default())
+    }
+
+    pub fn autostart(&self, vm: &Vm) -> Result<bool> {
+        let st = self.autostart_state()?;
+        Ok(st.enabled
+            && st.power_info.iter().any(|p| {
+                p.key.as_ref() == Some(&vm.moref) && p.start_action.eq_ignore_ascii_case("powerOn")
+            }))
+    }
+
+    /// Turning autostart on also turns on the host's autostart when that changes no other VM.
+    pub fn set_autostart(&self, vm: &Vm, on: bool) -> Result<()> {
+        self.check_writable("virDomainSetAutostart")?;
+        let mgr = self.autostart_manager()?;
+        let st = self.autostart_state()?;
+        let enable_host = on && !st.enabled;
+        if enable_host
+            && st
+                .power_info
+                .iter()
+                .any(|p| p.key.as_ref() != Some(&vm.moref) && p.start_action.eq_ignore_ascii_case("powerOn"))
+        {
+            return Err(invalid_state(
+                "Cannot enable general autostart option without affecting other domains",
+            ));
+        }
+        let mut req = Request::new("ReconfigureAutostart", &mgr);
+        req.open("spec", None);
+        if enable_host {
+            req.open("defaults", None)
+                .text("enabled", "true")
+                .close("defaults");
+        }
+        req.open("powerInfo", None)
+            .moref("key", &vm.moref)
+            .text("startOrder", "-1")
+            .text("startDelay", "-1")
+            .text("waitForHeartbeat", "systemDefault")
+            .text("startAction", if on { "powerOn" } else { "none" })
+            .text("stopDelay", "-1")
+            .text("stopAction", "none")
+            .close("powerInfo")
+            .close("spec");
+        self.primary.client.call(&req).map(|_: Node| ())
+    }
+}
