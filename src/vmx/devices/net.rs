@@ -141,10 +141,10 @@ fn parse_ethernet(vmx: &VmxFile, index: u32) -> Result<Option<Interface>> {
                 vmx_error(format!("Could not parse UUID from string '{switch_id}'"))
             })?,
             portgroup_id: vmx
-                .string(&format!("ethernet{index}.dvs.portgroupId"), false)?
+                .get(&format!("ethernet{index}.dvs.portgroupId"))
                 .map(str::to_string),
-            port_id: vmx.long(&format!("ethernet{index}.dvs.portId"), 0, false)?,
-            connection_id: vmx.long(&format!("ethernet{index}.dvs.connectionId"), 0, false)?,
+            port_id: vmx.long(&format!("ethernet{index}.dvs.portId"), 0, true)?,
+            connection_id: vmx.long(&format!("ethernet{index}.dvs.connectionId"), 0, true)?,
         });
     } else if connection_type.is_none() && network_name.is_none() {
         net.net_type = "null".to_string();

@@ -9,8 +9,8 @@ use crate::vmx::version::HwVersion;
 use crate::vmx::vmx_error;
 use crate::xml::domain::defaults::{SCSI_WIDE_BUS_MAX_UNIT, assign_drive_address};
 use crate::xml::domain::{
-    Address, Controller, ControllerType, Disk, DiskBus, DiskDevice, disk_name_to_index,
-    nvme_name_to_slot,
+    Address, Controller, ControllerType, Disk, DiskBus, DiskDevice, DriveAddress,
+    disk_name_to_index, nvme_name_to_slot,
 };
 
 const SATA_UNITS: u32 = 30;
@@ -80,8 +80,12 @@ fn verify_address(disk: &Disk, hw: HwVersion) -> Result<()> {
         }
         None => return Err(unsupported("Unsupported disk address type 'none'")),
     };
-    let derived = assign_drive_address(disk, SCSI_WIDE_BUS_MAX_UNIT)
-        .ok_or_else(|| vmx_error("Could not verify disk address"))?;
+    // libvirt derives no address for other buses and so compares against all zeros
+    let derived = match disk.bus {
+        DiskBus::Other(_) => DriveAddress::default(),
+        _ => assign_drive_address(disk, SCSI_WIDE_BUS_MAX_UNIT)
+            .ok_or_else(|| vmx_error("Could not verify disk address"))?,
+    };
     if (derived.controller, derived.bus, derived.unit) != (drive.controller, drive.bus, drive.unit)
     {
         return Err(vmx_error(format!(
