@@ -39,12 +39,10 @@ pub fn format_disks(
         }
     }
     for bus in [DiskBus::Sata, DiskBus::Nvme] {
-        let mut used: Vec<u32> = disks
-            .iter()
-            .filter(|d| d.bus == bus)
-            .filter_map(Disk::drive_address)
-            .map(|a| a.controller)
-            .collect();
+        let mut used = Vec::new();
+        for disk in disks.iter().filter(|d| d.bus == bus) {
+            used.push(slot_of(disk)?.0);
+        }
         used.sort_unstable();
         used.dedup();
         for index in used {
@@ -97,8 +95,9 @@ fn verify_address(disk: &Disk, hw: HwVersion) -> Result<()> {
         DiskBus::Scsi => ("SCSI", 3, 0, "[0..6,8..15]"),
         DiskBus::Ide => ("IDE", 0, 1, "[0..1]"),
         DiskBus::Fdc => ("FDC", 0, 0, "[0..1]"),
-        DiskBus::Sata if hw.has_sata() => ("SATA", 3, 0, "[0..29]"),
-        DiskBus::Nvme if hw.has_nvme() => ("NVMe", 3, 0, "[0..14]"),
+        // their slots come from the target name and are range-checked with it
+        DiskBus::Sata if hw.has_sata() => return Ok(()),
+        DiskBus::Nvme if hw.has_nvme() => return Ok(()),
         _ => {
             return Err(unsupported(format!(
                 "Unsupported bus type '{}'",
@@ -108,8 +107,6 @@ fn verify_address(disk: &Disk, hw: HwVersion) -> Result<()> {
     };
     let unit_ok = match disk.bus {
         DiskBus::Scsi => drive.unit <= 15 && drive.unit != 7,
-        DiskBus::Sata => drive.unit < SATA_UNITS,
-        DiskBus::Nvme => drive.unit < NVME_UNITS,
         _ => drive.unit <= 1,
     };
     let range = |max: u32| {
@@ -260,12 +257,14 @@ fn slot_of(disk: &Disk) -> Result<(u32, u32)> {
             let index = indexed("sd", 4 * SATA_UNITS, "SATA")?;
             (index / SATA_UNITS, index % SATA_UNITS)
         }
-        DiskBus::Nvme => nvme_name_to_slot(&disk.target).ok_or_else(|| {
-            vmx_error(format!(
-                "Could not parse valid disk index from '{}'",
-                disk.target
-            ))
-        })?,
+        DiskBus::Nvme => nvme_name_to_slot(&disk.target)
+            .filter(|&(controller, unit)| controller < 4 && unit < NVME_UNITS)
+            .ok_or_else(|| {
+                vmx_error(format!(
+                    "NVMe disk name '{}' is not nvme<0..3>n<1..{NVME_UNITS}>",
+                    disk.target
+                ))
+            })?,
         _ => {
             return Err(unsupported(format!(
                 "Unsupported bus type '{}' for {}",
