@@ -1,10 +1,10 @@
 //! Network interfaces ⇄ `ethernetN.*`: connection types, NIC models, vDS ports and the MAC
 //! address rules tied to VMware's OUI ranges.
 
-use crate::error::{Code, Domain, Error, Result};
+use crate::error::Result;
 use crate::vmx::file::{VmxFile, VmxWriter};
 use crate::vmx::version::HwVersion;
-use crate::vmx::vmx_error;
+use crate::vmx::{vmx_error, vmx_unsupported};
 use crate::xml::domain::{Interface, MacType, VdsPort};
 use crate::xml::ids::{MacAddr, Uuid};
 
@@ -233,11 +233,7 @@ pub fn format_ethernet(
             }
         }
         other => {
-            return Err(Error::new(
-                Code::ConfigUnsupported,
-                Domain::None,
-                format!("Unsupported net type '{other}'"),
-            ));
+            return Err(vmx_unsupported(format!("Unsupported net type '{other}'")));
         }
     }
     format_mac(net, &prefix, w);

@@ -1,24 +1,17 @@
 //! Disks and controllers → VMX: libvirt's address checks, the legacy `<driver name>` SCSI
 //! model, model autodetection, then one block of keys per disk and the floppy defaults.
 
-use super::{LIBVIRT_SCSI_MODELS, SCSI_MODELS, has_suffix, slot_prefix};
-use crate::error::{Code, Domain, Error, Result};
+use super::{LIBVIRT_SCSI_MODELS, NVME_UNITS, SATA_UNITS, SCSI_MODELS, has_suffix, slot_prefix};
+use crate::error::Result;
 use crate::vmx::datastore::DatastorePaths;
 use crate::vmx::file::VmxWriter;
 use crate::vmx::version::HwVersion;
-use crate::vmx::vmx_error;
+use crate::vmx::{vmx_error, vmx_unsupported};
 use crate::xml::domain::defaults::{SCSI_WIDE_BUS_MAX_UNIT, assign_drive_address};
 use crate::xml::domain::{
     Address, Controller, ControllerType, Disk, DiskBus, DiskDevice, DriveAddress,
     disk_name_to_index, nvme_name_to_slot,
 };
-
-const SATA_UNITS: u32 = 30;
-const NVME_UNITS: u32 = 15;
-
-fn unsupported(detail: impl Into<String>) -> Error {
-    Error::new(Code::ConfigUnsupported, Domain::None, detail)
-}
 
 pub fn format_disks(
     disks: &[Disk],
@@ -72,11 +65,11 @@ fn verify_address(disk: &Disk, hw: HwVersion) -> Result<()> {
     let drive = match &disk.address {
         Some(Address::Drive(drive)) => *drive,
         Some(Address::Other(kind)) => {
-            return Err(unsupported(format!(
+            return Err(vmx_unsupported(format!(
                 "Unsupported disk address type '{kind}'"
             )));
         }
-        None => return Err(unsupported("Unsupported disk address type 'none'")),
+        None => return Err(vmx_unsupported("Unsupported disk address type 'none'")),
     };
     // libvirt derives no address for other buses and so compares against all zeros
     let derived = match disk.bus {
@@ -99,7 +92,7 @@ fn verify_address(disk: &Disk, hw: HwVersion) -> Result<()> {
         DiskBus::Sata if hw.has_sata() => return Ok(()),
         DiskBus::Nvme if hw.has_nvme() => return Ok(()),
         _ => {
-            return Err(unsupported(format!(
+            return Err(vmx_unsupported(format!(
                 "Unsupported bus type '{}'",
                 disk.bus.as_str()
             )));
@@ -266,7 +259,7 @@ fn slot_of(disk: &Disk) -> Result<(u32, u32)> {
                 ))
             })?,
         _ => {
-            return Err(unsupported(format!(
+            return Err(vmx_unsupported(format!(
                 "Unsupported bus type '{}' for {}",
                 disk.bus.as_str(),
                 disk.device.as_str()
@@ -280,7 +273,7 @@ fn format_disk(disk: &Disk, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> Resu
     let device = disk.device.as_str();
     let is_file = disk.disk_type == "file";
     if !is_file && disk.disk_type != "block" {
-        return Err(unsupported(format!(
+        return Err(vmx_unsupported(format!(
             "{bus} {device} '{}' has unsupported type '{}', expecting 'file' or 'block'",
             disk.target, disk.disk_type
         )));
@@ -307,7 +300,7 @@ fn format_disk(disk: &Disk, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> Resu
             },
         ),
         _ => {
-            return Err(unsupported(format!(
+            return Err(vmx_unsupported(format!(
                 "{bus} {device} '{}' has an unsupported type '{}'",
                 disk.target, disk.disk_type
             )));
@@ -354,7 +347,7 @@ fn format_disk(disk: &Disk, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> Resu
             Some("writethrough") => w.set(format_args!("{prefix}.writeThrough"), "true"),
             None | Some("default") => {}
             Some(other) => {
-                return Err(unsupported(format!(
+                return Err(vmx_unsupported(format!(
                     "{bus} harddisk '{}' has unsupported cache mode '{other}'",
                     disk.target
                 )));
@@ -410,7 +403,7 @@ fn format_floppy(
             }
         }
         other => {
-            return Err(unsupported(format!(
+            return Err(vmx_unsupported(format!(
                 "Floppy '{}' has unsupported type '{other}', expecting 'file' or 'block'",
                 disk.target
             )));
