@@ -6,19 +6,21 @@ use super::devices::{chr, disk, display, fs, net};
 use super::escape::{escape_hex_percent, escape_hex_pipe};
 use super::file::VmxWriter;
 use super::version::HwVersion;
-use super::vmx_error;
-use crate::error::{Code, Domain, Error, Result};
+use super::{vmx_error, vmx_unsupported};
+use crate::error::Result;
 use crate::xml::domain::{ControllerType, DiskBus, DomainDef};
-
-fn unsupported(detail: impl Into<String>) -> Error {
-    Error::new(Code::ConfigUnsupported, Domain::None, detail)
-}
 
 pub fn format_vmx(def: &DomainDef, ctx: &dyn DatastorePaths, hw: HwVersion) -> Result<String> {
     if def.virt_type != "vmware" {
         return Err(vmx_error(format!(
             "Expecting virt type to be 'vmware' but found '{}'",
             def.virt_type
+        )));
+    }
+    if def.os.os_type != "hvm" {
+        return Err(vmx_unsupported(format!(
+            "OS type '{}' is not supported, expecting 'hvm'",
+            def.os.os_type
         )));
     }
     let mut w = VmxWriter::default();
@@ -40,7 +42,11 @@ pub fn format_vmx(def: &DomainDef, ctx: &dyn DatastorePaths, hw: HwVersion) -> R
     match def.os.smbios_mode.as_deref() {
         None | Some("emulate") => {}
         Some("host") => w.set("smbios.reflecthost", "true"),
-        Some(other) => return Err(unsupported(format!("Unsupported SMBIOS mode '{other}'"))),
+        Some(other) => {
+            return Err(vmx_unsupported(format!(
+                "Unsupported SMBIOS mode '{other}'"
+            )));
+        }
     }
     if def.uuid.is_zero() {
         w.set("uuid.action", "create");
@@ -115,7 +121,7 @@ fn format_memory(def: &DomainDef, w: &mut VmxWriter) {
 fn format_cpus(def: &DomainDef, w: &mut VmxWriter) -> Result<()> {
     let vcpu = &def.vcpu;
     if vcpu.current != vcpu.max {
-        return Err(unsupported(
+        return Err(vmx_unsupported(
             "No support for domain XML entry 'vcpu' attribute 'current'",
         ));
     }
@@ -134,13 +140,13 @@ fn format_cpus(def: &DomainDef, w: &mut VmxWriter) -> Result<()> {
         }
         let t = cpu.topology.unwrap_or_default();
         if t.threads != 1 {
-            return Err(unsupported("Only 1 thread per core is supported"));
+            return Err(vmx_unsupported("Only 1 thread per core is supported"));
         }
         if t.dies != 1 {
-            return Err(unsupported("Only 1 die per socket is supported"));
+            return Err(vmx_unsupported("Only 1 die per socket is supported"));
         }
         if t.clusters != 1 {
-            return Err(unsupported("Only 1 cluster per die is supported"));
+            return Err(vmx_unsupported("Only 1 cluster per die is supported"));
         }
         let calculated = u64::from(t.sockets) * u64::from(t.cores);
         if calculated != u64::from(vcpu.max) {

@@ -21,6 +21,11 @@ pub(crate) fn vmx_error(detail: impl Into<String>) -> Error {
     Error::new(Code::InternalError, Domain::None, detail)
 }
 
+/// What VMware cannot express is a configuration error, not an internal one.
+pub(crate) fn vmx_unsupported(detail: impl Into<String>) -> Error {
+    Error::new(Code::ConfigUnsupported, Domain::None, detail)
+}
+
 /// Reads a VMX file into a domain definition (libvirt's virVMXParseConfig).
 pub fn vmx_to_domain_def(vmx_text: &[u8], ctx: &dyn DatastorePaths) -> Result<DomainDef> {
     parse::parse_vmx(&file::VmxFile::parse(vmx_text)?, ctx)

@@ -1,10 +1,10 @@
 //! Serial and parallel ports ⇄ `serialN.*` / `parallelN.*`: host devices, files, named
 //! pipes and network (telnet/TCP/TLS) backings.
 
-use crate::error::{Code, Domain, Error, Result};
+use crate::error::Result;
 use crate::vmx::datastore::DatastorePaths;
 use crate::vmx::file::{VmxFile, VmxWriter};
-use crate::vmx::vmx_error;
+use crate::vmx::{vmx_error, vmx_unsupported};
 use crate::xml::domain::format::chr_type;
 use crate::xml::domain::{Chr, ChrSource, TcpSource};
 
@@ -24,10 +24,6 @@ const NETWORK_SCHEMES: [(&str, &str); 10] = [
     ("tcp6+ssl", "tls"),
     ("", "raw"),
 ];
-
-fn unsupported(detail: String) -> Error {
-    Error::new(Code::ConfigUnsupported, Domain::None, detail)
-}
 
 fn file_source(ctx: &dyn DatastorePaths, file_name: Option<&str>, key: &str) -> Result<ChrSource> {
     let file_name =
@@ -221,7 +217,7 @@ pub fn format_serial(chr: &Chr, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> 
                 "telnets" => "telnets",
                 "tls" => "ssl",
                 other => {
-                    return Err(unsupported(format!(
+                    return Err(vmx_unsupported(format!(
                         "Unsupported character device TCP protocol '{other}'"
                     )));
                 }
@@ -237,7 +233,7 @@ pub fn format_serial(chr: &Chr, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> 
             );
         }
         ChrSource::Null | ChrSource::Other(_) => {
-            return Err(unsupported(format!(
+            return Err(vmx_unsupported(format!(
                 "Unsupported character device type '{}'",
                 chr_type(&chr.source)
             )));
@@ -270,7 +266,7 @@ pub fn format_parallel(chr: &Chr, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -
             );
         }
         other => {
-            return Err(unsupported(format!(
+            return Err(vmx_unsupported(format!(
                 "Unsupported character device type '{}'",
                 chr_type(other)
             )));

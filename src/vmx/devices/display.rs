@@ -1,15 +1,13 @@
-//! The VNC remote display ⇄ `RemoteDisplay.vnc.*` and the SVGA adapter ⇄ `svga.vramSize`.
+//! The VNC remote display ⇄ `RemoteDisplay.vnc.*` and the SVGA adapter ⇄ `svga.vramSize`,
+//! the only graphics and video devices VMware's VMX format describes.
 
-use crate::error::{Code, Domain, Error, Result};
+use crate::error::Result;
 use crate::vmx::file::{VmxFile, VmxWriter};
+use crate::vmx::vmx_unsupported;
 use crate::xml::domain::{Graphics, Video};
 
 /// VMware's default video memory, bytes.
 const DEFAULT_VRAM_BYTES: i64 = 4 * 1024 * 1024;
-
-fn unsupported(detail: String) -> Error {
-    Error::new(Code::ConfigUnsupported, Domain::None, detail)
-}
 
 pub fn parse_vnc(vmx: &VmxFile) -> Result<Option<Graphics>> {
     if !vmx.boolean("RemoteDisplay.vnc.enabled", false)? {
@@ -35,7 +33,7 @@ pub fn parse_vnc(vmx: &VmxFile) -> Result<Option<Graphics>> {
 
 pub fn format_vnc(graphics: &Graphics, w: &mut VmxWriter) -> Result<()> {
     if graphics.graphics_type != "vnc" {
-        return Err(unsupported(format!(
+        return Err(vmx_unsupported(format!(
             "Unsupported graphics type '{}'",
             graphics.graphics_type
         )));
@@ -68,15 +66,13 @@ pub fn parse_svga(vmx: &VmxFile) -> Result<Video> {
 
 pub fn format_svga(video: &Video, w: &mut VmxWriter) -> Result<()> {
     if video.model != "vmvga" {
-        return Err(unsupported(format!(
+        return Err(vmx_unsupported(format!(
             "Unsupported video device type '{}'",
             video.model
         )));
     }
     if video.heads > 1 {
-        return Err(unsupported(
-            "Multi-head video devices are unsupported".to_string(),
-        ));
+        return Err(vmx_unsupported("Multi-head video devices are unsupported"));
     }
     // Windows guests want a multiple of 64 KiB
     let vram_kib = u64::from(video.vram).div_ceil(64) * 64;

@@ -1,9 +1,11 @@
-//! Shared folders (`sharedFolderN.*`, VMware's HGFS) ⇄ `<filesystem type='mount'>`.
+//! Shared folders (`sharedFolderN.*`, VMware's HGFS) ⇄ `<filesystem type='mount'>`: host
+//! directories a guest sees by name, read-only unless write access is granted.
 
 use std::collections::BTreeSet;
 
-use crate::error::{Code, Domain, Error, Result};
+use crate::error::Result;
 use crate::vmx::file::{VmxFile, VmxWriter};
+use crate::vmx::vmx_unsupported;
 use crate::xml::domain::Filesystem;
 
 pub fn parse_shared_folders(vmx: &VmxFile) -> Result<Vec<Filesystem>> {
@@ -54,11 +56,7 @@ pub fn format_shared_folders(folders: &[Filesystem], w: &mut VmxWriter) -> Resul
     w.set("sharedFolder.maxNum", folders.len());
     for (number, fs) in folders.iter().enumerate() {
         if fs.fs_type != "mount" {
-            return Err(Error::new(
-                Code::ConfigUnsupported,
-                Domain::None,
-                "Only 'mount' filesystem type is supported",
-            ));
+            return Err(vmx_unsupported("Only 'mount' filesystem type is supported"));
         }
         let prefix = format!("sharedFolder{number}");
         w.set(format_args!("{prefix}.present"), "true");

@@ -1,10 +1,10 @@
 //! Network interfaces ⇄ `ethernetN.*`: connection types, NIC models, vDS ports and the MAC
 //! address rules tied to VMware's OUI ranges.
 
-use crate::error::{Code, Domain, Error, Result};
+use crate::error::Result;
 use crate::vmx::file::{VmxFile, VmxWriter};
 use crate::vmx::version::HwVersion;
-use crate::vmx::vmx_error;
+use crate::vmx::{vmx_error, vmx_unsupported};
 use crate::xml::domain::{Interface, MacType, VdsPort};
 use crate::xml::ids::{MacAddr, Uuid};
 
@@ -141,10 +141,10 @@ fn parse_ethernet(vmx: &VmxFile, index: u32) -> Result<Option<Interface>> {
                 vmx_error(format!("Could not parse UUID from string '{switch_id}'"))
             })?,
             portgroup_id: vmx
-                .string(&format!("ethernet{index}.dvs.portgroupId"), false)?
+                .get(&format!("ethernet{index}.dvs.portgroupId"))
                 .map(str::to_string),
-            port_id: vmx.long(&format!("ethernet{index}.dvs.portId"), 0, false)?,
-            connection_id: vmx.long(&format!("ethernet{index}.dvs.connectionId"), 0, false)?,
+            port_id: vmx.long(&format!("ethernet{index}.dvs.portId"), 0, true)?,
+            connection_id: vmx.long(&format!("ethernet{index}.dvs.connectionId"), 0, true)?,
         });
     } else if connection_type.is_none() && network_name.is_none() {
         net.net_type = "null".to_string();
@@ -233,11 +233,7 @@ pub fn format_ethernet(
             }
         }
         other => {
-            return Err(Error::new(
-                Code::ConfigUnsupported,
-                Domain::None,
-                format!("Unsupported net type '{other}'"),
-            ));
+            return Err(vmx_unsupported(format!("Unsupported net type '{other}'")));
         }
     }
     format_mac(net, &prefix, w);

@@ -11,7 +11,10 @@ pub fn format_domain(def: &DomainDef) -> String {
         .attr("type", &def.virt_type)
         .attr_opt("xmlns:vmware", namespaced.then_some(VMWARE_NAMESPACE))
         .open();
-    w.tag("name").text(&def.name);
+    // a VMX file without displayName leaves the name unset, which libvirt omits
+    if !def.name.is_empty() {
+        w.tag("name").text(&def.name);
+    }
     w.tag("uuid").text(&def.uuid.to_string());
     if let Some(genid) = def.genid {
         w.tag("genid").text(&genid.to_string());

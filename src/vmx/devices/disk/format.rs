@@ -1,24 +1,17 @@
 //! Disks and controllers → VMX: libvirt's address checks, the legacy `<driver name>` SCSI
 //! model, model autodetection, then one block of keys per disk and the floppy defaults.
 
-use super::{LIBVIRT_SCSI_MODELS, SCSI_MODELS, has_suffix, slot_prefix};
-use crate::error::{Code, Domain, Error, Result};
+use super::{LIBVIRT_SCSI_MODELS, NVME_UNITS, SATA_UNITS, SCSI_MODELS, has_suffix, slot_prefix};
+use crate::error::Result;
 use crate::vmx::datastore::DatastorePaths;
 use crate::vmx::file::VmxWriter;
 use crate::vmx::version::HwVersion;
-use crate::vmx::vmx_error;
+use crate::vmx::{vmx_error, vmx_unsupported};
 use crate::xml::domain::defaults::{SCSI_WIDE_BUS_MAX_UNIT, assign_drive_address};
 use crate::xml::domain::{
-    Address, Controller, ControllerType, Disk, DiskBus, DiskDevice, disk_name_to_index,
-    nvme_name_to_slot,
+    Address, Controller, ControllerType, Disk, DiskBus, DiskDevice, DriveAddress,
+    disk_name_to_index, nvme_name_to_slot,
 };
-
-const SATA_UNITS: u32 = 30;
-const NVME_UNITS: u32 = 15;
-
-fn unsupported(detail: impl Into<String>) -> Error {
-    Error::new(Code::ConfigUnsupported, Domain::None, detail)
-}
 
 pub fn format_disks(
     disks: &[Disk],
@@ -39,12 +32,10 @@ pub fn format_disks(
         }
     }
     for bus in [DiskBus::Sata, DiskBus::Nvme] {
-        let mut used: Vec<u32> = disks
-            .iter()
-            .filter(|d| d.bus == bus)
-            .filter_map(Disk::drive_address)
-            .map(|a| a.controller)
-            .collect();
+        let mut used = Vec::new();
+        for disk in disks.iter().filter(|d| d.bus == bus) {
+            used.push(slot_of(disk)?.0);
+        }
         used.sort_unstable();
         used.dedup();
         for index in used {
@@ -74,14 +65,18 @@ fn verify_address(disk: &Disk, hw: HwVersion) -> Result<()> {
     let drive = match &disk.address {
         Some(Address::Drive(drive)) => *drive,
         Some(Address::Other(kind)) => {
-            return Err(unsupported(format!(
+            return Err(vmx_unsupported(format!(
                 "Unsupported disk address type '{kind}'"
             )));
         }
-        None => return Err(unsupported("Unsupported disk address type 'none'")),
+        None => return Err(vmx_unsupported("Unsupported disk address type 'none'")),
     };
-    let derived = assign_drive_address(disk, SCSI_WIDE_BUS_MAX_UNIT)
-        .ok_or_else(|| vmx_error("Could not verify disk address"))?;
+    // libvirt derives no address for other buses and so compares against all zeros
+    let derived = match disk.bus {
+        DiskBus::Other(_) => DriveAddress::default(),
+        _ => assign_drive_address(disk, SCSI_WIDE_BUS_MAX_UNIT)
+            .ok_or_else(|| vmx_error("Could not verify disk address"))?,
+    };
     if (derived.controller, derived.bus, derived.unit) != (drive.controller, drive.bus, drive.unit)
     {
         return Err(vmx_error(format!(
@@ -93,10 +88,11 @@ fn verify_address(disk: &Disk, hw: HwVersion) -> Result<()> {
         DiskBus::Scsi => ("SCSI", 3, 0, "[0..6,8..15]"),
         DiskBus::Ide => ("IDE", 0, 1, "[0..1]"),
         DiskBus::Fdc => ("FDC", 0, 0, "[0..1]"),
-        DiskBus::Sata if hw.has_sata() => ("SATA", 3, 0, "[0..29]"),
-        DiskBus::Nvme if hw.has_nvme() => ("NVMe", 3, 0, "[0..14]"),
+        // their slots come from the target name and are range-checked with it
+        DiskBus::Sata if hw.has_sata() => return Ok(()),
+        DiskBus::Nvme if hw.has_nvme() => return Ok(()),
         _ => {
-            return Err(unsupported(format!(
+            return Err(vmx_unsupported(format!(
                 "Unsupported bus type '{}'",
                 disk.bus.as_str()
             )));
@@ -104,8 +100,6 @@ fn verify_address(disk: &Disk, hw: HwVersion) -> Result<()> {
     };
     let unit_ok = match disk.bus {
         DiskBus::Scsi => drive.unit <= 15 && drive.unit != 7,
-        DiskBus::Sata => drive.unit < SATA_UNITS,
-        DiskBus::Nvme => drive.unit < NVME_UNITS,
         _ => drive.unit <= 1,
     };
     let range = |max: u32| {
@@ -256,14 +250,16 @@ fn slot_of(disk: &Disk) -> Result<(u32, u32)> {
             let index = indexed("sd", 4 * SATA_UNITS, "SATA")?;
             (index / SATA_UNITS, index % SATA_UNITS)
         }
-        DiskBus::Nvme => nvme_name_to_slot(&disk.target).ok_or_else(|| {
-            vmx_error(format!(
-                "Could not parse valid disk index from '{}'",
-                disk.target
-            ))
-        })?,
+        DiskBus::Nvme => nvme_name_to_slot(&disk.target)
+            .filter(|&(controller, unit)| controller < 4 && unit < NVME_UNITS)
+            .ok_or_else(|| {
+                vmx_error(format!(
+                    "NVMe disk name '{}' is not nvme<0..3>n<1..{NVME_UNITS}>",
+                    disk.target
+                ))
+            })?,
         _ => {
-            return Err(unsupported(format!(
+            return Err(vmx_unsupported(format!(
                 "Unsupported bus type '{}' for {}",
                 disk.bus.as_str(),
                 disk.device.as_str()
@@ -277,7 +273,7 @@ fn format_disk(disk: &Disk, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> Resu
     let device = disk.device.as_str();
     let is_file = disk.disk_type == "file";
     if !is_file && disk.disk_type != "block" {
-        return Err(unsupported(format!(
+        return Err(vmx_unsupported(format!(
             "{bus} {device} '{}' has unsupported type '{}', expecting 'file' or 'block'",
             disk.target, disk.disk_type
         )));
@@ -304,7 +300,7 @@ fn format_disk(disk: &Disk, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> Resu
             },
         ),
         _ => {
-            return Err(unsupported(format!(
+            return Err(vmx_unsupported(format!(
                 "{bus} {device} '{}' has an unsupported type '{}'",
                 disk.target, disk.disk_type
             )));
@@ -351,7 +347,7 @@ fn format_disk(disk: &Disk, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> Resu
             Some("writethrough") => w.set(format_args!("{prefix}.writeThrough"), "true"),
             None | Some("default") => {}
             Some(other) => {
-                return Err(unsupported(format!(
+                return Err(vmx_unsupported(format!(
                     "{bus} harddisk '{}' has unsupported cache mode '{other}'",
                     disk.target
                 )));
@@ -407,7 +403,7 @@ fn format_floppy(
             }
         }
         other => {
-            return Err(unsupported(format!(
+            return Err(vmx_unsupported(format!(
                 "Floppy '{}' has unsupported type '{other}', expecting 'file' or 'block'",
                 disk.target
             )));

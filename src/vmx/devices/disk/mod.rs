@@ -9,6 +9,11 @@ pub use parse::parse_disks;
 
 use crate::xml::domain::DiskBus;
 
+/// Units per SATA controller.
+const SATA_UNITS: u32 = 30;
+/// Namespaces per NVMe controller.
+const NVME_UNITS: u32 = 15;
+
 /// SCSI controller models VMware offers: libvirt's name and the VMX `virtualDev` value.
 const SCSI_MODELS: [(&str, &str); 4] = [
     ("buslogic", "buslogic"),

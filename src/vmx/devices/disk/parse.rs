@@ -1,7 +1,7 @@
 //! VMX → disks: every slot is tried as a hard disk, then as a CD-ROM, in libvirt's order
 //! (SCSI, SATA, IDE, floppy, then NVMe), and the controllers in use are added.
 
-use super::{SCSI_MODELS, has_suffix, slot_prefix};
+use super::{NVME_UNITS, SATA_UNITS, SCSI_MODELS, has_suffix, slot_prefix};
 use crate::error::Result;
 use crate::vmx::datastore::DatastorePaths;
 use crate::vmx::file::VmxFile;
@@ -12,9 +12,6 @@ use crate::xml::domain::{
     Address, ControllerType, Devices, Disk, DiskBus, DiskDevice, index_to_disk_name,
     nvme_slot_to_name,
 };
-
-const SATA_UNITS: u32 = 30;
-const NVME_UNITS: u32 = 15;
 
 /// One disk slot and what its parse needs to know.
 struct Slot<'a> {

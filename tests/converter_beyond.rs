@@ -1,0 +1,162 @@
+//! Features beyond libvirt 11.3's converter: NVMe disks, SATA disks written to VMX and
+//! virtual hardware versions up to 21; plus charset and secure-boot handling end to end.
+
+use virt_esx::vmx::test_support::StandInDatastores;
+use virt_esx::vmx::{domain_xml_to_vmx, vmx_to_domain_xml};
+use virt_esx::xml::domain::{DiskBus, DomainDef};
+
+const HEADER: &str = "config.version = \"8\"\ndisplayName = \"t\"\n";
+
+fn to_xml(hw: u32, body: &str) -> String {
+    let vmx = format!("{HEADER}virtualHW.version = \"{hw}\"\n{body}");
+    vmx_to_domain_xml(vmx.as_bytes(), &StandInDatastores::default()).unwrap()
+}
+
+fn to_vmx(xml: &str, hw: i32) -> virt_esx::Result<String> {
+    domain_xml_to_vmx(xml, &StandInDatastores::default(), hw)
+}
+
+fn domain(devices: &str) -> String {
+    format!(
+        "<domain type='vmware'><name>t</name><uuid>564d9bef-acd9-b4e0-c8f0-aea8b9103515</uuid>\
+         <memory>4096</memory><os><type>hvm</type></os><devices>{devices}</devices></domain>"
+    )
+}
+
+#[test]
+fn nvme_disks_read_from_vmx() {
+    let xml = to_xml(
+        14,
+        "nvme0.present = \"true\"\nnvme0:0.present = \"true\"\nnvme0:0.fileName = \"a.vmdk\"\n\
+         nvme1.present = \"true\"\nnvme1:2.present = \"true\"\nnvme1:2.fileName = \"b.vmdk\"\n",
+    );
+    assert!(xml.contains(
+        "      <source file='[datastore] directory/a.vmdk'/>\n      <target dev='nvme0n1' bus='nvme'/>\n      <address type='drive' controller='0' bus='0' target='0' unit='0'/>\n"
+    ), "{xml}");
+    assert!(xml.contains("<target dev='nvme1n3' bus='nvme'/>"), "{xml}");
+    assert!(
+        xml.contains("<address type='drive' controller='1' bus='0' target='0' unit='2'/>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(
+            "<controller type='nvme' index='0'/>\n    <controller type='nvme' index='1'/>"
+        ),
+        "{xml}"
+    );
+
+    let def = DomainDef::parse(&xml).unwrap();
+    assert_eq!(def.devices.disks[0].bus, DiskBus::Nvme);
+    let vmx = to_vmx(&xml, 14).unwrap();
+    for line in [
+        "nvme0.present = \"true\"\nnvme1.present = \"true\"\n",
+        "nvme0:0.present = \"true\"\nnvme0:0.fileName = \"/vmfs/volumes/datastore/directory/a.vmdk\"\n",
+        "nvme1:2.present = \"true\"\n",
+    ] {
+        assert!(vmx.contains(line), "{vmx}");
+    }
+}
+
+#[test]
+fn nvme_needs_hardware_version_13() {
+    let xml = domain(
+        "<disk type='file' device='disk'><source file='[ds] a.vmdk'/><target dev='nvme0n1' bus='nvme'/></disk>",
+    );
+    assert!(to_vmx(&xml, 13).is_ok());
+    let e = to_vmx(&xml, 12).unwrap_err();
+    assert_eq!(e.detail, "Unsupported bus type 'nvme'");
+    let bad = domain(
+        "<disk type='file' device='disk'><source file='[ds] a.vmdk'/><target dev='nvme0n16' bus='nvme'/></disk>",
+    );
+    assert!(to_vmx(&bad, 13).is_err());
+}
+
+#[test]
+fn sata_disks_are_written_from_hardware_version_10() {
+    let xml = domain(
+        "<disk type='file' device='disk'><source file='[ds] dir/a.vmdk'/><target dev='sda' bus='sata'/></disk>\
+         <disk type='file' device='cdrom'><source file='[ds] dir/b.iso'/><target dev='sdb' bus='sata'/></disk>",
+    );
+    let vmx = to_vmx(&xml, 10).unwrap();
+    assert!(vmx.contains(
+        "sata0.present = \"true\"\nsata0:0.present = \"true\"\nsata0:0.fileName = \"/vmfs/volumes/ds/dir/a.vmdk\"\n\
+         sata0:1.present = \"true\"\nsata0:1.deviceType = \"cdrom-image\"\nsata0:1.fileName = \"/vmfs/volumes/ds/dir/b.iso\"\n"
+    ), "{vmx}");
+    assert_eq!(
+        to_vmx(&xml, 9).unwrap_err().detail,
+        "Unsupported bus type 'sata'"
+    );
+
+    // and what libvirt reads from VMX comes back the same way
+    let back = vmx_to_domain_xml(vmx.as_bytes(), &StandInDatastores::default()).unwrap();
+    assert!(back.contains("<target dev='sdb' bus='sata'/>"), "{back}");
+    let again = to_vmx(&back, 10).unwrap();
+    assert_eq!(again.replace("svga.vramSize = \"4194304\"\n", ""), vmx);
+}
+
+#[test]
+fn second_sata_controller_follows_the_target_name() {
+    // sdae is index 30: the first unit of the second controller in VMware's numbering
+    let xml = domain(
+        "<disk type='file' device='disk'><source file='[ds] a.vmdk'/><target dev='sdae' bus='sata'/></disk>",
+    );
+    let vmx = to_vmx(&xml, 10).unwrap();
+    assert!(
+        vmx.contains("sata1.present = \"true\"\nsata1:0.present = \"true\"\n"),
+        "{vmx}"
+    );
+}
+
+#[test]
+fn hardware_versions_up_to_21() {
+    let xml = domain(
+        "<disk type='file' device='disk'><source file='[ds] a.vmdk'/><target dev='sda' bus='scsi'/></disk>",
+    );
+    let vmx = to_vmx(&xml, 21).unwrap();
+    assert!(vmx.contains("virtualHW.version = \"21\"\n"));
+    assert!(
+        vmx.ends_with("pciBridge7.functions = \"8\"\nvmci0.present = \"true\"\n"),
+        "{vmx}"
+    );
+    for bad in [3, 22] {
+        let e = to_vmx(&xml, bad).unwrap_err();
+        assert!(e.detail.contains("between 4 and 21"), "{e:?}");
+    }
+    let nics = domain(&"<interface type='bridge'><source bridge='b'/></interface>".repeat(10));
+    assert!(to_vmx(&nics, 7).is_ok());
+    assert!(to_vmx(&nics, 4).is_err());
+}
+
+#[test]
+fn super_wide_scsi_units_from_version_13() {
+    let body =
+        "scsi0.present = \"true\"\nscsi0:20.present = \"true\"\nscsi0:20.fileName = \"a.vmdk\"\n";
+    assert!(!to_xml(12, body).contains("<disk"));
+    assert!(
+        to_xml(13, body)
+            .contains("<address type='drive' controller='0' bus='0' target='0' unit='20'/>")
+    );
+}
+
+#[test]
+fn windows_1252_file_and_secure_boot() {
+    let vmx = b"config.version = \"8\"\nvirtualHW.version = \"14\"\n.encoding = \"windows-1252\"\n\
+                displayName = \"Caf\xe9 \x80\"\nfirmware = \"efi\"\nuefi.secureBoot.enabled = \"TRUE\"\n";
+    let xml = vmx_to_domain_xml(vmx, &StandInDatastores::default()).unwrap();
+    assert!(xml.contains("<name>Café €</name>"), "{xml}");
+    assert!(xml.contains(
+        "  <os firmware='efi'>\n    <type arch='i686'>hvm</type>\n    <firmware>\n      <feature enabled='yes' name='enrolled-keys'/>\n      <feature enabled='yes' name='secure-boot'/>\n    </firmware>\n  </os>\n"
+    ), "{xml}");
+}
+
+#[test]
+fn names_are_escaped_both_ways() {
+    let xml = domain("").replace("<name>t</name>", "<name>a|b\"c%d/e\\f</name>");
+    let vmx = to_vmx(&xml, 4).unwrap();
+    assert!(
+        vmx.contains("displayName = \"a|7cb|22c%25d%2fe%5cf\"\n"),
+        "{vmx}"
+    );
+    let back = vmx_to_domain_xml(vmx.as_bytes(), &StandInDatastores::default()).unwrap();
+    assert!(back.contains("<name>a|b&quot;c%d/e\\f</name>"), "{back}");
+}
