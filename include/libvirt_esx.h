@@ -14,6 +14,51 @@
 
 #define CRED_NOECHOPROMPT 7
 
+#define ACTIVE 1
+
+#define INACTIVE 2
+
+#define PERSISTENT 4
+
+#define TRANSIENT 8
+
+#define RUNNING 16
+
+#define PAUSED 32
+
+#define SHUTOFF 64
+
+#define OTHER 128
+
+#define MANAGEDSAVE 256
+
+#define NO_MANAGEDSAVE 512
+
+#define AUTOSTART 1024
+
+#define NO_AUTOSTART 2048
+
+#define HAS_SNAPSHOT 4096
+
+#define NO_SNAPSHOT 8192
+
+#define HAS_CHECKPOINT 16384
+
+#define NO_CHECKPOINT 32768
+
+#define ALL 65535
+
+/*
+ `virDomainModificationImpact` / memory and vCPU flag bits.
+ */
+#define AFFECT_LIVE 1
+
+#define AFFECT_CONFIG 2
+
+#define MAXIMUM 4
+
+#define VCPU_GUEST 8
+
 #define VIR_UUID_BUFLEN 16
 
 #define VIR_UUID_STRING_BUFLEN 37
@@ -21,6 +66,21 @@
 #define VIR_TYPED_PARAM_FIELD_LENGTH 80
 
 #define LIBVIR_VERSION_NUMBER 11003000
+
+/*
+ The newest virtual hardware version the converter writes (ESXi 8.0 U2).
+ */
+#define MAX_HW_VERSION 21
+
+/*
+ Units per SCSI bus before virtualHW 13 (unit 7 being the controller itself).
+ */
+#define SCSI_WIDE_BUS_MAX_UNIT 16
+
+/*
+ Units per SCSI bus from virtualHW 13 on.
+ */
+#define SCSI_SUPER_WIDE_BUS_MAX_UNIT 64
 
 typedef enum virErrorNumber {
   VIR_ERR_OK = 0,
@@ -498,7 +558,7 @@ typedef enum virInterfaceXMLFlags {
 typedef struct _virConnect _virConnect;
 
 /*
- A domain handle; domains arrive with the domain API, the type is part of virError.
+ A domain handle: the VM as last seen, and a reference on its connection.
  */
 typedef struct _virDomain _virDomain;
 
@@ -542,9 +602,66 @@ typedef struct _virConnectAuth virConnectAuth;
 
 typedef virConnectAuth *virConnectAuthPtr;
 
+/*
+ libvirt's domain object, opaque to C (cbindgen names it `struct _virDomain`).
+ */
 typedef struct _virDomain virDomain;
 
 typedef virDomain *virDomainPtr;
+
+typedef struct _virDomainInterfaceIPAddress {
+  int type;
+  char *addr;
+  unsigned int prefix;
+} _virDomainInterfaceIPAddress;
+
+typedef struct _virDomainInterfaceIPAddress virDomainIPAddress;
+
+typedef virDomainIPAddress *virDomainIPAddressPtr;
+
+typedef struct _virDomainInterface {
+  char *name;
+  char *hwaddr;
+  unsigned int naddrs;
+  virDomainIPAddressPtr addrs;
+} _virDomainInterface;
+
+typedef struct _virDomainInterface virDomainInterface;
+
+typedef virDomainInterface *virDomainInterfacePtr;
+
+typedef struct _virDomainInfo {
+  unsigned char state;
+  unsigned long maxMem;
+  unsigned long memory;
+  unsigned short nrVirtCpu;
+  unsigned long long cpuTime;
+} _virDomainInfo;
+
+typedef struct _virDomainInfo virDomainInfo;
+
+typedef virDomainInfo *virDomainInfoPtr;
+
+typedef struct _virVcpuInfo {
+  unsigned int number;
+  int state;
+  unsigned long long cpuTime;
+  int cpu;
+} _virVcpuInfo;
+
+typedef struct _virVcpuInfo virVcpuInfo;
+
+typedef virVcpuInfo *virVcpuInfoPtr;
+
+typedef struct _virTypedParameter {
+  char field[80];
+  int type;
+  union _virTypedParameterValue value;
+} _virTypedParameter;
+
+typedef struct _virTypedParameter virTypedParameter;
+
+typedef virTypedParameter *virTypedParameterPtr;
 
 typedef struct _virNetwork virNetwork;
 
@@ -732,6 +849,391 @@ int virConnectIsAlive(virConnectPtr conn);
  `conn` is NULL or a connection from this library.
  */
 long long virEsxConnectGetRoundTrips(virConnectPtr conn);
+
+/*
+ All domains matching `flags`; with `domains` non-NULL, a NULL-terminated malloc'd array of
+ new handles (free each with virDomainFree, then the array with free()).
+
+ # Safety
+ `conn` is NULL or a connection from this library; `domains` NULL or writable.
+ */
+int virConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags);
+
+/*
+ IDs of the active domains, at most `maxids`.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `ids` holds `maxids` ints.
+ */
+int virConnectListDomains(virConnectPtr conn, int *ids, int maxids);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectNumOfDomains(virConnectPtr conn);
+
+/*
+ Names of the inactive domains (malloc'd; the caller frees each), at most `maxnames`.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `names` holds `maxnames` pointers.
+ */
+int virConnectListDefinedDomains(virConnectPtr conn, char **names, int maxnames);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectNumOfDefinedDomains(virConnectPtr conn);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+virDomainPtr virDomainLookupByID(virConnectPtr conn, int id);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `name` NULL or a C string.
+ */
+virDomainPtr virDomainLookupByName(virConnectPtr conn, const char *name);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `uuid` NULL or 16 bytes.
+ */
+virDomainPtr virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `uuidstr` NULL or a C string.
+ */
+virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainRef(virDomainPtr domain);
+
+/*
+ Drops a reference; the last one frees the handle (the VM itself is untouched).
+
+ # Safety
+ `domain` is NULL or a domain from this library, not used after its last reference.
+ */
+int virDomainFree(virDomainPtr domain);
+
+/*
+ The domain's connection (no new reference, as libvirt).
+
+ # Safety
+ `dom` is NULL or a domain from this library.
+ */
+virConnectPtr virDomainGetConnect(virDomainPtr dom);
+
+/*
+ The name, owned by the handle.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+const char *virDomainGetName(virDomainPtr domain);
+
+/*
+ The ID as of the handle's last look at the VM; (unsigned)-1 when it is not running.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+unsigned int virDomainGetID(virDomainPtr domain);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library; `uuid` NULL or 16 writable bytes.
+ */
+int virDomainGetUUID(virDomainPtr domain, unsigned char *uuid);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
+ */
+int virDomainGetUUIDString(virDomainPtr domain, char *buf);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+char *virDomainGetHostname(virDomainPtr domain, unsigned int flags);
+
+/*
+ The guest's interfaces as VMware Tools reports them (source must be AGENT).
+
+ # Safety
+ `dom` is NULL or a domain from this library; `ifaces` NULL or writable.
+ */
+int virDomainInterfaceAddresses(virDomainPtr dom,
+                                virDomainInterfacePtr **ifaces,
+                                unsigned int source,
+                                unsigned int flags);
+
+/*
+ # Safety
+ `iface` is NULL or an interface from virDomainInterfaceAddresses.
+ */
+void virDomainInterfaceFree(virDomainInterfacePtr iface);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library; `info` NULL or writable.
+ */
+int virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library; `state` NULL or writable, `reason` NULL or writable.
+ */
+int virDomainGetState(virDomainPtr domain,
+                      int *state,
+                      int *reason,
+                      unsigned int flags);
+
+/*
+ # Safety
+ `dom` is NULL or a domain from this library.
+ */
+int virDomainIsActive(virDomainPtr dom);
+
+/*
+ Every VM registered on a host is persistent.
+
+ # Safety
+ `dom` is NULL or a domain from this library.
+ */
+int virDomainIsPersistent(virDomainPtr dom);
+
+/*
+ vSphere applies changes to running VMs at once: a running VM never differs from its config.
+
+ # Safety
+ `dom` is NULL or a domain from this library.
+ */
+int virDomainIsUpdated(virDomainPtr dom);
+
+/*
+ "hvm"; the caller frees it.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+char *virDomainGetOSType(virDomainPtr domain);
+
+/*
+ The VM's memory size in KiB; 0 on error.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+unsigned long virDomainGetMaxMemory(virDomainPtr domain);
+
+/*
+ The VM's vCPU count (VMware's current and maximum are one number).
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainGetVcpusFlags(virDomainPtr domain, unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainGetMaxVcpus(virDomainPtr domain);
+
+/*
+ Per-vCPU info of a running domain; vSphere reports neither per-vCPU time nor placement,
+ so `cpuTime` is 0 and `cpu` -1, and the maps allow every host CPU.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `info` holds `maxinfo` entries; `cpumaps`
+ NULL or `maxinfo * maplen` bytes.
+ */
+int virDomainGetVcpus(virDomainPtr domain,
+                      virVcpuInfoPtr info,
+                      int maxinfo,
+                      unsigned char *cpumaps,
+                      int maplen);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainCreate(virDomainPtr domain);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainSuspend(virDomainPtr domain);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainResume(virDomainPtr domain);
+
+/*
+ Asks the guest to shut down (VMware Tools needed); returns once the request is made.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainShutdown(virDomainPtr domain);
+
+/*
+ Flags: 0 or VIR_DOMAIN_SHUTDOWN_GUEST_AGENT (VMware Tools is the guest agent).
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainShutdownFlags(virDomainPtr domain, unsigned int flags);
+
+/*
+ Asks the guest to reboot (VMware Tools needed). Flags: 0 or VIR_DOMAIN_REBOOT_GUEST_AGENT.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainReboot(virDomainPtr domain, unsigned int flags);
+
+/*
+ A hard reset, like pressing the reset button.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainReset(virDomainPtr domain, unsigned int flags);
+
+/*
+ Powers the VM off at once.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainDestroy(virDomainPtr domain);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainDestroyFlags(virDomainPtr domain, unsigned int flags);
+
+/*
+ Sets the current memory (vSphere's memory limit), live and in the configuration.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainSetMemory(virDomainPtr domain, unsigned long memory);
+
+/*
+ Sets the VM's memory size (powered off, or growing with memory hot-add).
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainSetMaxMemory(virDomainPtr domain, unsigned long memory);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainSetMemoryFlags(virDomainPtr domain, unsigned long memory, unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library; `autostart` NULL or writable.
+ */
+int virDomainGetAutostart(virDomainPtr domain, int *autostart);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainSetAutostart(virDomainPtr domain, int autostart);
+
+/*
+ "allocation", with 3 parameters; the caller frees the string.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `nparams` NULL or writable.
+ */
+char *virDomainGetSchedulerType(virDomainPtr domain, int *nparams);
+
+/*
+ # Safety
+ `dom` is NULL or a domain from this library; `params` holds `*nparams` entries.
+ */
+int virDomainGetSchedulerParametersFlags(virDomainPtr dom,
+                                         virTypedParameterPtr params,
+                                         int *nparams,
+                                         unsigned int flags);
+
+/*
+ # Safety
+ As virDomainGetSchedulerParametersFlags.
+ */
+int virDomainGetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params, int *nparams);
+
+/*
+ # Safety
+ `dom` is NULL or a domain from this library; `params` holds `nparams` entries.
+ */
+int virDomainSetSchedulerParametersFlags(virDomainPtr dom,
+                                         virTypedParameterPtr params,
+                                         int nparams,
+                                         unsigned int flags);
+
+/*
+ # Safety
+ As virDomainSetSchedulerParametersFlags.
+ */
+int virDomainSetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params, int nparams);
+
+/*
+ Frees the strings held by typed parameters (not the array).
+
+ # Safety
+ `params` is NULL or holds `nparams` entries whose strings are malloc'd.
+ */
+void virTypedParamsClear(virTypedParameterPtr params, int nparams);
+
+/*
+ Frees typed parameters' strings and the malloc'd array itself.
+
+ # Safety
+ `params` is NULL or a malloc'd array of `nparams` entries.
+ */
+void virTypedParamsFree(virTypedParameterPtr params, int nparams);
 
 /*
  The calling thread's last error, or NULL. Owned by the library until the next API call.

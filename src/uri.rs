@@ -319,7 +319,10 @@ impl QueryParams {
                     params.auto_answer = parse_flag(&value).ok_or_else(|| bad("0 or 1"))?;
                 }
                 "task_timeout" => {
-                    let secs = value.parse::<u64>().ok().filter(|s| (1..=86_400).contains(s));
+                    let secs = value
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|s| (1..=86_400).contains(s));
                     params.task_timeout = Some(secs.ok_or_else(|| bad("seconds from 1 to 86400"))?);
                 }
                 "proxy" => {

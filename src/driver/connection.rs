@@ -9,7 +9,10 @@ use crate::uri::{ConnectSpec, Scheme, Transport as UriTransport, VCenter};
 use crate::vi::Client;
 use crate::vi::transport::TransportConfig;
 use std::net::ToSocketAddrs;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+
+pub(crate) const UNPREFIXED: u8 = 1;
+pub(crate) const PREFIXED: u8 = 2;
 
 /// What kind of vSphere server an endpoint is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +65,9 @@ pub struct Connection {
     /// The managing vCenter when `vcenter=` was given on esx://.
     pub vcenter: Option<Endpoint>,
     closed: AtomicBool,
+    /// Whether this server names VMs `vm-N` (vCenter, some hosts) or plain `N` (ESX): learnt
+    /// from the first VM seen, so ID lookups ask for the right object at once.
+    pub(crate) vm_ids_prefixed: AtomicU8,
 }
 
 impl Connection {
@@ -102,6 +108,10 @@ impl Connection {
             primary,
             vcenter,
             closed: AtomicBool::new(false),
+            vm_ids_prefixed: AtomicU8::new(match product {
+                Product::Vpx => PREFIXED,
+                _ => UNPREFIXED,
+            }),
         })
     }
 

@@ -2,9 +2,9 @@
 //! Knows libvirt concepts and vSphere objects; used by `ffi`, usable from Rust directly.
 
 pub mod auth;
-pub mod domain;
 pub mod authconf;
 pub mod connection;
+pub mod domain;
 pub mod host;
 pub mod inventory;
 pub mod task;

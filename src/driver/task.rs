@@ -76,7 +76,12 @@ impl Connection {
         // Most tasks on a quiet host are done by the time we look: one read settles them.
         let mut st = TaskState::default();
         for oc in client.retrieve_all(&specs)? {
-            for path in TASK_PATHS.iter().chain(&["runtime.question"]) {
+            let paths: &[&str] = if oc.obj == *task {
+                TASK_PATHS
+            } else {
+                &["runtime.question"]
+            };
+            for path in paths {
                 st.apply(path, oc.props.path(path));
             }
         }
@@ -147,7 +152,11 @@ impl Connection {
                 let Some(set) = resp.child("returnval") else {
                     continue; // the wait timed out on the server: ask again
                 };
-                version = set.text_at("version").unwrap_or_default().trim().to_string();
+                version = set
+                    .text_at("version")
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string();
                 for fs in set.children_named("filterSet") {
                     for os in fs.children_named("objectSet") {
                         for change in os.children_named("changeSet") {
@@ -185,7 +194,8 @@ impl Connection {
         match (self.spec.auto_answer, default, vm) {
             (true, Some(choice), Some(vm)) => {
                 let mut req = Request::new("AnswerVM", vm);
-                req.text("questionId", &q.id).text("answerChoice", &choice.key);
+                req.text("questionId", &q.id)
+                    .text("answerChoice", &choice.key);
                 ep.client.call(&req)?;
                 Ok(())
             }

@@ -2,8 +2,9 @@
 //! record failures; plus the string conversions every export needs (malloc'd for C to free).
 
 use super::error::{reset_last_error, set_last_error};
-use super::handles::ConnBox;
-use super::types::virConnectPtr;
+use super::handles::{ConnBox, DomainBox};
+use super::types::{virConnectPtr, virDomainPtr};
+use crate::driver::Connection;
 use crate::error::{Code, Domain, Error, Result};
 use std::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -140,5 +141,38 @@ pub fn owned_c_string(s: &str) -> Result<*mut c_char> {
         Err(Error::new(Code::NoMemory, Domain::None, "string copy"))
     } else {
         Ok(p)
+    }
+}
+
+/// `boundary` for calls on a domain: checks the handle, records errors on its connection too.
+///
+/// # Safety
+/// `dom` is NULL or a pointer this library returned.
+pub unsafe fn dom_boundary<T>(
+    dom: virDomainPtr,
+    api: &'static str,
+    fail: T,
+    body: impl FnOnce(&DomainBox, &Connection) -> Result<T>,
+) -> T {
+    reset_last_error();
+    // SAFETY: per the contract; NULL and stray pointers are refused.
+    let d = match unsafe { DomainBox::from_ptr(dom, api) } {
+        Ok(d) => d,
+        Err(e) => {
+            set_last_error(&e, None);
+            return fail;
+        }
+    };
+    let c = d.conn();
+    match catch_unwind(AssertUnwindSafe(|| body(d, &c.conn))) {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => {
+            set_last_error(&e, Some(c));
+            fail
+        }
+        Err(panic) => {
+            set_last_error(&panic_error(api, panic.as_ref()), Some(c));
+            fail
+        }
     }
 }

@@ -2,12 +2,12 @@
 //! versions, URI, encryption, liveness).
 
 use super::auth::CAuth;
-use crate::driver::check_flags;
 use super::boundary::{boundary, conn_boundary, opt_str, owned_c_string, req_out};
 use super::handles::ConnBox;
 use super::types::{LIBVIR_VERSION_NUMBER, virConnectAuthPtr, virConnectPtr};
 use crate::driver::Connection;
 use crate::driver::auth::Authenticator;
+use crate::driver::check_flags;
 use crate::error::{Code, Domain, Error};
 use std::ffi::{c_char, c_int, c_longlong, c_uint, c_ulong};
 use std::ptr;

@@ -1,9 +1,9 @@
 //! Host facts through the C API: node info, free memory, hostname, capabilities, sysinfo and
 //! the maximum vCPUs of a guest.
 
-use crate::driver::check_flags;
 use super::boundary::{conn_boundary, opt_str, owned_c_string, req_out};
 use super::types::{virConnectPtr, virNodeInfo, virNodeInfoPtr};
+use crate::driver::check_flags;
 use crate::error::{Code, Domain, Error};
 use std::ffi::{c_char, c_int, c_uint, c_ulong, c_ulonglong};
 use std::ptr;

@@ -3,18 +3,17 @@
 
 #![allow(non_camel_case_types, non_snake_case)]
 
-use super::handles::ConnBox;
-use std::ffi::{c_char, c_int, c_uint, c_ulong, c_void};
+use super::handles::{ConnBox, DomainBox};
+use std::ffi::{
+    c_char, c_double, c_int, c_longlong, c_uchar, c_uint, c_ulong, c_ulonglong, c_ushort, c_void,
+};
 
 /// libvirt's connection object, opaque to C (cbindgen names it `struct _virConnect`).
 pub type virConnect = ConnBox;
 pub type virConnectPtr = *mut virConnect;
 
-/// A domain handle; domains arrive with the domain API, the type is part of virError.
-pub struct _virDomain {
-    _private: [u8; 0],
-}
-pub type virDomain = _virDomain;
+/// libvirt's domain object, opaque to C (cbindgen names it `struct _virDomain`).
+pub type virDomain = DomainBox;
 pub type virDomainPtr = *mut virDomain;
 
 /// A network handle; see `_virDomain`.
@@ -87,6 +86,69 @@ pub struct _virNodeInfo {
 }
 pub type virNodeInfo = _virNodeInfo;
 pub type virNodeInfoPtr = *mut virNodeInfo;
+
+#[repr(C)]
+pub struct _virDomainInfo {
+    pub state: c_uchar,
+    pub maxMem: c_ulong,
+    pub memory: c_ulong,
+    pub nrVirtCpu: c_ushort,
+    pub cpuTime: c_ulonglong,
+}
+pub type virDomainInfo = _virDomainInfo;
+pub type virDomainInfoPtr = *mut virDomainInfo;
+
+#[repr(C)]
+pub struct _virVcpuInfo {
+    pub number: c_uint,
+    pub state: c_int,
+    pub cpuTime: c_ulonglong,
+    pub cpu: c_int,
+}
+pub type virVcpuInfo = _virVcpuInfo;
+pub type virVcpuInfoPtr = *mut virVcpuInfo;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union _virTypedParameterValue {
+    pub i: c_int,
+    pub ui: c_uint,
+    pub l: c_longlong,
+    pub ul: c_ulonglong,
+    pub d: c_double,
+    pub b: c_char,
+    pub s: *mut c_char,
+}
+
+#[repr(C)]
+pub struct _virTypedParameter {
+    pub field: [c_char; 80],
+    pub r#type: c_int,
+    pub value: _virTypedParameterValue,
+}
+pub type virTypedParameter = _virTypedParameter;
+pub type virTypedParameterPtr = *mut virTypedParameter;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct _virDomainInterfaceIPAddress {
+    pub r#type: c_int,
+    pub addr: *mut c_char,
+    pub prefix: c_uint,
+}
+pub type virDomainIPAddress = _virDomainInterfaceIPAddress;
+pub type virDomainIPAddressPtr = *mut virDomainIPAddress;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct _virDomainInterface {
+    pub name: *mut c_char,
+    pub hwaddr: *mut c_char,
+    pub naddrs: c_uint,
+    pub addrs: virDomainIPAddressPtr,
+}
+pub type virDomainInterface = _virDomainInterface;
+pub type virDomainInterfacePtr = *mut virDomainInterface;
 
 pub const VIR_UUID_BUFLEN: c_int = 16;
 pub const VIR_UUID_STRING_BUFLEN: c_int = 37;

@@ -2,12 +2,13 @@
 //! plus the autostart configuration, in one RetrievePropertiesEx whatever the number of VMs.
 
 use super::{PowerState, Vm, VmProps, no_domain};
-use crate::driver::connection::Connection;
+use crate::driver::connection::{Connection, PREFIXED, UNPREFIXED};
 use crate::error::Result;
 use crate::vi::MoRef;
 use crate::vi::property::{FilterSpec, Hop};
 use crate::vi::types::{FromNode, vim_type};
 use crate::xml::ids::Uuid;
+use std::sync::atomic::Ordering;
 
 vim_type!(AutostartPowerInfo {
     key: Option<MoRef> = "key",
@@ -84,7 +85,11 @@ impl Connection {
                 then: &[],
             }],
         }];
-        let autostart_mgr = ep.placement.autostart_manager.as_ref().filter(|_| with_autostart);
+        let autostart_mgr = ep
+            .placement
+            .autostart_manager
+            .as_ref()
+            .filter(|_| with_autostart);
         if let Some(mgr) = autostart_mgr {
             specs.push(FilterSpec::object(mgr.clone(), AutostartConfig::PATHS));
         }
@@ -92,6 +97,7 @@ impl Connection {
         let mut autostart = autostart_mgr.map(|_| AutostartConfig::default());
         for oc in ep.client.retrieve_all(&specs)? {
             if oc.obj.kind == "VirtualMachine" {
+                self.learn_vm_id_style(&oc.obj);
                 let props = VmProps::from_node(&oc.props).unwrap_or_default();
                 vms.push(Vm::from_props(oc.obj, props));
             } else if Some(&oc.obj) == autostart_mgr {
@@ -110,7 +116,10 @@ impl Connection {
             (MANAGEDSAVE, NO_MANAGEDSAVE),
             (HAS_CHECKPOINT, NO_CHECKPOINT),
         ];
-        if impossible.iter().any(|(yes, no)| wanted(flags, *yes, *no) == Some(true)) {
+        if impossible
+            .iter()
+            .any(|(yes, no)| wanted(flags, *yes, *no) == Some(true))
+        {
             return Ok(Vec::new());
         }
         let autostart_filter = wanted(flags, AUTOSTART, NO_AUTOSTART);
@@ -151,19 +160,30 @@ impl Connection {
             .ok_or_else(|| no_domain(format!("no domain with matching uuid '{uuid}'")))
     }
 
+    fn learn_vm_id_style(&self, vm: &MoRef) {
+        let style = if vm.value.starts_with("vm-") {
+            PREFIXED
+        } else {
+            UNPREFIXED
+        };
+        self.vm_ids_prefixed.store(style, Ordering::Relaxed);
+    }
+
     /// IDs name running VMs only, as in libvirt; the managed object is read directly.
     pub fn lookup_by_id(&self, id: i32) -> Result<Vm> {
         let not_found = || no_domain(format!("no domain with matching id {id}"));
         if id <= 0 {
             return Err(not_found());
         }
-        let value = match self.primary.product {
-            crate::driver::Product::Vpx => format!("vm-{id}"),
-            _ => id.to_string(),
+        // vCenter names VMs `vm-N`, an ESX host plain `N`; try the form seen last first.
+        let forms = match self.vm_ids_prefixed.load(Ordering::Relaxed) {
+            PREFIXED => [format!("vm-{id}"), id.to_string()],
+            _ => [id.to_string(), format!("vm-{id}")],
         };
-        let vm = self
-            .refresh_vm(&MoRef::new("VirtualMachine", &value))
-            .map_err(|_| not_found())?;
+        let vm = forms
+            .iter()
+            .find_map(|value| self.refresh_vm(&MoRef::new("VirtualMachine", value)).ok())
+            .ok_or_else(not_found)?;
         if vm.id() != id || vm.host.as_ref() != Some(&self.primary.placement.host) {
             return Err(not_found());
         }

@@ -174,7 +174,12 @@ impl Connection {
             .primary
             .client
             .retrieve_one(moref, VmProps::PATHS)?
-            .ok_or_else(|| no_domain(format!("Domain with managed object id '{}' is gone", moref.value)))?;
+            .ok_or_else(|| {
+                no_domain(format!(
+                    "Domain with managed object id '{}' is gone",
+                    moref.value
+                ))
+            })?;
         let props = VmProps::from_node(&oc.props).unwrap_or_default();
         Ok(Vm::from_props(oc.obj, props))
     }

@@ -93,7 +93,10 @@ impl Connection {
         };
         let (method, is_task) = op.method();
         let req = Request::new(method, &current.moref);
-        let resp = ep.client.call(&req).map_err(|e| guest_error(op, &current, e))?;
+        let resp = ep
+            .client
+            .call(&req)
+            .map_err(|e| guest_error(op, &current, e))?;
         if is_task {
             let task = resp
                 .child("returnval")
@@ -117,7 +120,8 @@ impl Connection {
 /// Guest operations need VMware Tools in the guest; say so rather than pass the fault on.
 fn guest_error(op: PowerOp, vm: &Vm, e: Error) -> Error {
     let needs_tools = matches!(op, PowerOp::Shutdown | PowerOp::Reboot);
-    if needs_tools && (e.detail.contains("ToolsUnavailable") || e.detail.contains("ToolsNotRunning"))
+    if needs_tools
+        && (e.detail.contains("ToolsUnavailable") || e.detail.contains("ToolsNotRunning"))
     {
         return Error::esx(
             Code::OperationInvalid,

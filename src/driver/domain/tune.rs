@@ -159,7 +159,9 @@ impl Connection {
         }
         check_flags(flags, AFFECT_LIVE | AFFECT_CONFIG | MAXIMUM, api)?;
         if n < 1 {
-            return Err(Error::invalid_arg("Requested number of virtual CPUs must at least be 1"));
+            return Err(Error::invalid_arg(
+                "Requested number of virtual CPUs must at least be 1",
+            ));
         }
         let max = self.max_vcpus()?;
         if n > max {
@@ -269,12 +271,16 @@ impl Connection {
     }
 
     fn autostart_manager(&self) -> Result<MoRef> {
-        self.primary.placement.autostart_manager.clone().ok_or_else(|| {
-            Error::esx(
-                Code::OperationUnsupported,
-                "the host has no autostart manager",
-            )
-        })
+        self.primary
+            .placement
+            .autostart_manager
+            .clone()
+            .ok_or_else(|| {
+                Error::esx(
+                    Code::OperationUnsupported,
+                    "the host has no autostart manager",
+                )
+            })
     }
 
     fn autostart_state(&self) -> Result<AutostartState> {
@@ -302,10 +308,9 @@ impl Connection {
         let st = self.autostart_state()?;
         let enable_host = on && !st.enabled;
         if enable_host
-            && st
-                .power_info
-                .iter()
-                .any(|p| p.key.as_ref() != Some(&vm.moref) && p.start_action.eq_ignore_ascii_case("powerOn"))
+            && st.power_info.iter().any(|p| {
+                p.key.as_ref() != Some(&vm.moref) && p.start_action.eq_ignore_ascii_case("powerOn")
+            })
         {
             return Err(invalid_state(
                 "Cannot enable general autostart option without affecting other domains",

@@ -1,0 +1,274 @@
+//! The domain API on the simulator in ESX and vCenter mode: listing with filters and round-trip
+//! budgets, lookups, state, power operations checked by an independent read, tuning, guest info.
+
+mod common;
+
+use common::{Creds, Sim};
+use virt_esx::Code;
+use virt_esx::driver::Connection;
+use virt_esx::driver::domain::list::flags;
+use virt_esx::driver::domain::power::PowerOp;
+use virt_esx::driver::domain::{PowerState, Vm};
+
+fn open(sim: &Sim, scheme: &str, path: &str) -> Connection {
+    Connection::open(
+        &sim.uri(scheme, &format!("{path}?no_verify=1")),
+        Some(&Creds::new(Some("root"), "pw")),
+        false,
+    )
+    .unwrap()
+}
+
+/// The simulator's own view of a VM, through a separate connection (no shared cache).
+fn fresh_state(sim: &Sim, scheme: &str, path: &str, vm: &Vm) -> PowerState {
+    open(sim, scheme, path).refresh_vm(&vm.moref).unwrap().state
+}
+
+#[test]
+fn list_costs_one_round_trip_whatever_the_count() {
+    for n in [1, 10, 1000] {
+        let sim = Sim::start(&["-mode", "esx", "-vms", &n.to_string()]);
+        let conn = open(&sim, "esx", "/");
+        let before = conn.round_trips();
+        let all = conn.list_all_domains(0).unwrap();
+        assert_eq!(all.len(), n);
+        assert_eq!(conn.round_trips() - before, 1, "listing {n} VMs");
+        // Info straight after the list needs no further request.
+        let before = conn.round_trips();
+        for vm in &all {
+            let cur = conn.current_vm(vm).unwrap();
+            assert_eq!(cur.state, vm.state);
+        }
+        assert_eq!(conn.round_trips() - before, 0);
+    }
+}
+
+#[test]
+fn list_filters_follow_libvirt() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let all = conn.list_all_domains(0).unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(all.iter().all(|v| v.state == PowerState::PoweredOn));
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    conn.power(&vm, PowerOp::Destroy).unwrap();
+    let names = |f| {
+        conn.list_all_domains(f)
+            .unwrap()
+            .into_iter()
+            .map(|v| v.name)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(flags::INACTIVE), vec!["ha-host_VM0"]);
+    assert_eq!(names(flags::ACTIVE), vec!["ha-host_VM1"]);
+    assert_eq!(names(flags::SHUTOFF), vec!["ha-host_VM0"]);
+    assert_eq!(names(flags::RUNNING | flags::SHUTOFF).len(), 2);
+    assert!(names(flags::PAUSED).is_empty());
+    assert!(names(flags::TRANSIENT).is_empty());
+    assert_eq!(names(flags::PERSISTENT).len(), 2);
+    assert!(names(flags::MANAGEDSAVE).is_empty());
+    assert_eq!(names(flags::NO_SNAPSHOT).len(), 2);
+    assert!(names(flags::HAS_SNAPSHOT).is_empty());
+}
+
+#[test]
+fn lookups_cost_one_round_trip_and_miss_cleanly() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let before = conn.round_trips();
+    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    assert_eq!(conn.round_trips() - before, 1);
+    let before = conn.round_trips();
+    assert_eq!(conn.lookup_by_uuid(&vm.uuid).unwrap().moref, vm.moref);
+    assert_eq!(conn.round_trips() - before, 1);
+    let before = conn.round_trips();
+    assert_eq!(conn.lookup_by_id(vm.id()).unwrap().name, "ha-host_VM1");
+    assert_eq!(conn.round_trips() - before, 1);
+    assert!(vm.id() > 0);
+
+    for e in [
+        conn.lookup_by_name("nope").unwrap_err(),
+        conn.lookup_by_uuid(&virt_esx::xml::ids::Uuid([7; 16]))
+            .unwrap_err(),
+        conn.lookup_by_id(99999).unwrap_err(),
+        conn.lookup_by_id(-1).unwrap_err(),
+    ] {
+        assert_eq!(e.code, Code::NoDomain, "{e}");
+    }
+}
+
+#[test]
+fn power_cycle_is_seen_by_the_server() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    assert_eq!(vm.state, PowerState::PoweredOn);
+
+    let e = conn.power(&vm, PowerOp::Start).unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid);
+    assert!(e.message().contains("Domain is not powered off"), "{e}");
+    let e = conn.power(&vm, PowerOp::Resume).unwrap_err();
+    assert!(e.message().contains("Domain is not suspended"), "{e}");
+
+    let vm = conn.power(&vm, PowerOp::Suspend).unwrap();
+    assert_eq!(vm.state, PowerState::Suspended);
+    assert_eq!(fresh_state(&sim, "esx", "/", &vm), PowerState::Suspended);
+    let vm = conn.power(&vm, PowerOp::Resume).unwrap();
+    assert_eq!(fresh_state(&sim, "esx", "/", &vm), PowerState::PoweredOn);
+    let vm = conn.power(&vm, PowerOp::Reset).unwrap();
+    assert_eq!(fresh_state(&sim, "esx", "/", &vm), PowerState::PoweredOn);
+    let before = conn.round_trips();
+    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    assert!(
+        conn.round_trips() - before <= 2,
+        "destroy cost {}",
+        conn.round_trips() - before
+    );
+    assert_eq!(fresh_state(&sim, "esx", "/", &vm), PowerState::PoweredOff);
+    assert_eq!(vm.id(), -1);
+    let e = conn.power(&vm, PowerOp::Suspend).unwrap_err();
+    assert!(e.message().contains("Domain is not powered on"), "{e}");
+    let vm = conn.power(&vm, PowerOp::Start).unwrap();
+    assert_eq!(fresh_state(&sim, "esx", "/", &vm), PowerState::PoweredOn);
+    let vm = conn.power(&vm, PowerOp::Shutdown).unwrap();
+    assert_eq!(fresh_state(&sim, "esx", "/", &vm), PowerState::PoweredOff);
+}
+
+#[test]
+fn reboot_without_server_support_is_a_clear_error() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let e = conn.power(&vm, PowerOp::Reboot).unwrap_err();
+    assert_eq!(e.code, Code::OperationUnsupported, "{e}");
+    assert!(e.message().contains("virDomainReboot"), "{e}");
+}
+
+#[test]
+fn read_only_connections_refuse_power_changes() {
+    let sim = Sim::esx();
+    let conn = Connection::open(
+        &sim.uri("esx", "/?no_verify=1"),
+        Some(&Creds::new(Some("root"), "pw")),
+        true,
+    )
+    .unwrap();
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    assert_eq!(
+        conn.power(&vm, PowerOp::Destroy).unwrap_err().code,
+        Code::OperationDenied
+    );
+    assert_eq!(fresh_state(&sim, "esx", "/", &vm), PowerState::PoweredOn);
+}
+
+#[test]
+fn vcenter_host_scope_and_power() {
+    let sim = Sim::vpx();
+    let conn = open(&sim, "vpx", "/DC0/DC0_H0");
+    let names: Vec<_> = conn
+        .list_all_domains(0)
+        .unwrap()
+        .into_iter()
+        .map(|v| v.name)
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names.iter().all(|n| n.starts_with("DC0_H0_VM")),
+        "{names:?}"
+    );
+    let vm = conn.lookup_by_name("DC0_H0_VM0").unwrap();
+    assert!(vm.moref.value.starts_with("vm-"));
+    assert_eq!(conn.lookup_by_id(vm.id()).unwrap().moref, vm.moref);
+    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    assert_eq!(
+        fresh_state(&sim, "vpx", "/DC0/DC0_H0", &vm),
+        PowerState::PoweredOff
+    );
+    // A VM of another host is not found through this host's connection.
+    assert_eq!(
+        conn.lookup_by_name("DC0_C0_RP0_VM0").unwrap_err().code,
+        Code::NoDomain
+    );
+}
+
+#[test]
+fn memory_vcpus_and_scheduler() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    // Running and without hot-add: the size cannot change, the limit can.
+    let e = conn.set_memory(&vm, 64 * 1024, 4).unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid, "{e}");
+    let e = conn.set_vcpus(&vm, 2, 1).unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid, "{e}");
+    let vm = conn.set_memory(&vm, 16 * 1024, 0).unwrap();
+    let server = open(&sim, "esx", "/").refresh_vm(&vm.moref).unwrap();
+    assert_eq!(server.memory_limit_mb, Some(16));
+    assert_eq!(server.memory_kib(), 16 * 1024);
+
+    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let vm = conn.set_memory(&vm, 100 * 1024, 4).unwrap();
+    assert_eq!(vm.memory_mb, 100);
+    let vm = conn.set_vcpus(&vm, 2, 2).unwrap();
+    let server = open(&sim, "esx", "/").refresh_vm(&vm.moref).unwrap();
+    assert_eq!((server.memory_mb, server.num_cpu), (100, 2));
+    assert_eq!(
+        conn.set_vcpus(&vm, 0, 0).unwrap_err().code,
+        Code::InvalidArg
+    );
+    assert_eq!(
+        conn.set_vcpus(&vm, 4096, 0).unwrap_err().code,
+        Code::InvalidArg
+    );
+    assert_eq!(
+        conn.set_memory(&vm, 1 << 40, 0).unwrap_err().code,
+        Code::InvalidArg
+    );
+
+    conn.set_scheduler_params(&vm, Some(100), Some(500), Some(-3))
+        .unwrap();
+    let p = open(&sim, "esx", "/").scheduler_params(&vm).unwrap();
+    assert_eq!((p.reservation, p.limit, p.shares), (100, 500, -3));
+    conn.set_scheduler_params(&vm, None, Some(-1), Some(1234))
+        .unwrap();
+    let p = conn.scheduler_params(&vm).unwrap();
+    assert_eq!((p.limit, p.shares), (-1, 1234));
+    for (r, l, s) in [
+        (Some(-5), None, None),
+        (None, Some(-7), None),
+        (None, None, Some(-9)),
+    ] {
+        assert_eq!(
+            conn.set_scheduler_params(&vm, r, l, s).unwrap_err().code,
+            Code::InvalidArg
+        );
+    }
+    let e = conn
+        .set_scheduler_params(&vm, Some(1000), Some(10), None)
+        .unwrap_err();
+    assert!(e.message().contains("at least the reservation"), "{e}");
+}
+
+#[test]
+fn guest_hostname_and_addresses() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    match conn.guest_hostname(&vm) {
+        Ok(h) => assert!(!h.is_empty()),
+        Err(e) => assert!(e.message().contains("VMware Tools"), "{e}"),
+    }
+    let ifaces = conn.guest_interfaces(&vm).unwrap();
+    for i in &ifaces {
+        assert!(!i.hwaddr.is_empty());
+    }
+    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let e = conn.guest_interfaces(&vm).unwrap_err();
+    assert!(e.message().contains("not powered on"), "{e}");
+    assert_eq!(
+        virt_esx::driver::domain::guest::check_source(0)
+            .unwrap_err()
+            .code,
+        Code::ArgumentUnsupported
+    );
+}
