@@ -2,6 +2,7 @@
 //! inventory, tasks and datastore file transfer.
 
 pub mod client;
+pub mod files;
 pub mod node;
 pub mod property;
 pub mod soap;

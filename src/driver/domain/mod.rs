@@ -6,7 +6,8 @@ pub mod list;
 pub mod power;
 pub mod tune;
 
-use super::connection::Connection;
+use super::connection::{Connection, Endpoint};
+use crate::vi::soap::Request;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::types::{FromNode, vim_type};
@@ -182,6 +183,30 @@ impl Connection {
             })?;
         let props = VmProps::from_node(&oc.props).unwrap_or_default();
         Ok(Vm::from_props(oc.obj, props))
+    }
+
+    /// Where to run an operation on `vm`: its managing vCenter when `prefer_vcenter` and one is
+    /// connected (the VM found there by its BIOS UUID, one round trip), else the host — also
+    /// when the vCenter does not (yet) know the VM, as the host can act alone.
+    pub(crate) fn endpoint_for(&self, vm: &Vm, prefer_vcenter: bool) -> Result<(&Endpoint, MoRef)> {
+        let Some(vc) = self.vcenter.as_ref().filter(|_| prefer_vcenter) else {
+            return Ok((&self.primary, vm.moref.clone()));
+        };
+        let index = vc
+            .client
+            .content()
+            .search_index
+            .clone()
+            .ok_or_else(|| Error::internal("The vCenter has no search index"))?;
+        let mut req = Request::new("FindByUuid", &index);
+        req.moref("datacenter", &vc.placement.datacenter)
+            .text("uuid", &vm.uuid.to_string())
+            .text("vmSearch", "true");
+        let found = vc.client.call(&req)?.child("returnval").and_then(MoRef::from_node);
+        Ok(match found {
+            Some(r) => (vc, r),
+            None => (&self.primary, vm.moref.clone()),
+        })
     }
 
     /// The snapshot if it is fresh, else a new one.

@@ -87,12 +87,9 @@ impl Connection {
         }
         // Powering off through the vCenter, when there is one, keeps its view consistent
         // (libvirt does the same for destroy).
-        let ep = match (op, &self.vcenter) {
-            (PowerOp::Destroy, Some(vc)) => vc,
-            _ => &self.primary,
-        };
+        let (ep, moref) = self.endpoint_for(&current, op == PowerOp::Destroy)?;
         let (method, is_task) = op.method();
-        let req = Request::new(method, &current.moref);
+        let req = Request::new(method, &moref);
         let resp = ep
             .client
             .call(&req)
@@ -102,7 +99,7 @@ impl Connection {
                 .child("returnval")
                 .and_then(crate::vi::MoRef::from_node)
                 .ok_or_else(|| Error::internal(format!("{method} returned no task")))?;
-            self.wait_task(ep, method, &task, Some(&current.moref))?;
+            self.wait_task(ep, method, &task, Some(&moref))?;
         }
         let mut after = current;
         match op.outcome() {

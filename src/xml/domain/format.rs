@@ -9,6 +9,7 @@ pub fn format_domain(def: &DomainDef) -> String {
     let namespaced = def.vmware.datacenter_path.is_some() || def.vmware.moref.is_some();
     w.tag("domain")
         .attr("type", &def.virt_type)
+        .attr_opt("id", def.id)
         .attr_opt("xmlns:vmware", namespaced.then_some(VMWARE_NAMESPACE))
         .open();
     // a VMX file without displayName leaves the name unset, which libvirt omits

@@ -18,6 +18,8 @@ pub const VMWARE_NAMESPACE: &str = "http://libvirt.org/schemas/domain/vmware/1.0
 pub struct DomainDef {
     /// `<domain type=…>`; the converter only accepts `vmware`.
     pub virt_type: String,
+    /// `<domain id=…>` of a running domain; never read from XML (libvirt ignores it there).
+    pub id: Option<i32>,
     pub name: String,
     pub uuid: Uuid,
     pub genid: Option<Uuid>,

@@ -1,0 +1,255 @@
+//! A domain's XML from its VMX file, and defining and undefining domains: XML → VMX uploaded
+//! beside the first disk, registered on the host, rolled back when registration fails.
+
+use super::{PowerState, Vm, invalid_state};
+use crate::driver::connection::Connection;
+use crate::driver::datastores::LiveDatastores;
+use crate::error::{Code, Error, Result};
+use crate::vi::MoRef;
+use crate::vi::soap::Request;
+use crate::vmx::escape::escape_datastore_item;
+use crate::vmx::{DatastorePath, domain_def_to_vmx, vmx_to_domain_def};
+use crate::xml::domain::{DiskDevice, DomainDef};
+use crate::xml::ids::Uuid;
+
+/// `virDomainXMLFlags`.
+pub const XML_SECURE: u32 = 1;
+pub const XML_INACTIVE: u32 = 2;
+pub const XML_MIGRATABLE: u32 = 8;
+
+impl Connection {
+    /// The domain's XML, converted from the VMX file on its datastore.
+    pub fn domain_xml(&self, vm: &Vm, flags: u32) -> Result<String> {
+        let vm = self.current_vm(vm)?;
+        let path = DatastorePath::parse(&vm.vmx_path)?;
+        let ep = &self.primary;
+        let vmx = ep.client.download(
+            &ep.placement.datacenter_path,
+            &path.datastore,
+            &path.directory_and_file,
+        )?;
+        let vmx_dir = format!("[{}] {}", path.datastore, path.directory);
+        let ctx = LiveDatastores::read(self, Some(&vmx_dir), Some(&vm.moref.value))?;
+        let mut def = vmx_to_domain_def(&vmx, &ctx)?;
+        if flags & XML_INACTIVE == 0 && vm.state != PowerState::PoweredOff {
+            def.id = Some(vm.id());
+        }
+        if flags & XML_SECURE == 0 {
+            for g in &mut def.devices.graphics {
+                g.passwd = None;
+            }
+        }
+        Ok(def.format())
+    }
+
+    /// Defines a domain from XML: a new VM is written next to its first disk and registered;
+    /// an existing one (same UUID or name) is rewritten while powered off.
+    pub fn define_xml(&self, xml: &str) -> Result<Vm> {
+        self.check_writable("virDomainDefineXML")?;
+        let mut def = DomainDef::parse(xml)?;
+        if def.name.is_empty() {
+            return Err(Error::esx(Code::XmlError, "missing name information in domain XML"));
+        }
+        if def.name.contains('\n') {
+            return Err(Error::esx(
+                Code::XmlError,
+                format!("name '{}' must not contain a newline", def.name.escape_debug()),
+            ));
+        }
+        if def.uuid.is_zero() {
+            def.uuid = Uuid::random();
+        }
+        let (vms, _) = self.list_vms(false)?;
+        let by_uuid = vms.iter().find(|v| v.uuid == def.uuid);
+        let by_name = vms.iter().find(|v| v.name == def.name);
+        match (by_uuid, by_name) {
+            (Some(a), Some(b)) if a.moref != b.moref => Err(Error::esx(
+                Code::OperationFailed,
+                format!(
+                    "domain '{}' already exists with uuid {}",
+                    b.name, b.uuid
+                ),
+            )),
+            (Some(existing), _) | (None, Some(existing)) => {
+                if existing.name != def.name {
+                    return Err(Error::esx(
+                        Code::OperationFailed,
+                        format!(
+                            "domain '{}' is already defined with uuid {}; renaming is not supported",
+                            existing.name, existing.uuid
+                        ),
+                    ));
+                }
+                self.redefine(existing, &def)
+            }
+            (None, None) => self.define_new(&def),
+        }
+    }
+
+    fn vmx_for(&self, def: &DomainDef) -> Result<String> {
+        let ctx = LiveDatastores::read(self, None, None)?;
+        domain_def_to_vmx(def, &ctx, self.default_virtual_hw_version())
+    }
+
+    /// Rewrites a powered-off VM's VMX file in place and has the host read it again.
+    fn redefine(&self, existing: &Vm, def: &DomainDef) -> Result<Vm> {
+        if existing.state != PowerState::PoweredOff {
+            return Err(invalid_state(format!(
+                "domain '{}' is running; power it off before redefining it",
+                existing.name
+            )));
+        }
+        let vmx = self.vmx_for(def)?;
+        let path = DatastorePath::parse(&existing.vmx_path)?;
+        let ep = &self.primary;
+        ep.client.upload(
+            &ep.placement.datacenter_path,
+            &path.datastore,
+            &path.directory_and_file,
+            vmx.as_bytes(),
+        )?;
+        let mut reload = Request::new("Reload", &existing.moref);
+        ep.client.call(&reload).or_else(|e| {
+            // Hosts without Reload take the file back by registering it anew.
+            if e.code != Code::NoSupport {
+                return Err(e);
+            }
+            reload = Request::new("UnregisterVM", &existing.moref);
+            ep.client.call(&reload)?;
+            self.register(&existing.vmx_path, &def.name).map(|_| Default::default())
+        })?;
+        self.lookup_by_uuid(&def.uuid)
+    }
+
+    fn define_new(&self, def: &DomainDef) -> Result<Vm> {
+        let disk = def
+            .devices
+            .disks
+            .iter()
+            .find(|d| d.device == DiskDevice::Disk && d.disk_type == "file")
+            .ok_or_else(|| {
+                Error::esx(
+                    Code::ConfigUnsupported,
+                    "Domain XML doesn't contain any file-based harddisks, cannot deduce \
+                     datastore and path for VMX file",
+                )
+            })?;
+        let source = disk.source.as_deref().ok_or_else(|| {
+            Error::esx(
+                Code::ConfigUnsupported,
+                "First file-based harddisk has no source, cannot deduce datastore and path \
+                 for VMX file",
+            )
+        })?;
+        if !source.ends_with(".vmdk") {
+            return Err(Error::esx(
+                Code::ConfigUnsupported,
+                format!("Expecting source '{source}' of first file-based harddisk to be a VMDK image"),
+            ));
+        }
+        let disk_path = DatastorePath::parse(source)?;
+        let vmx = self.vmx_for(def)?;
+        let ep = &self.primary;
+        let dir = disk_path.directory.trim_end_matches('/');
+        let dir_was_new = self.make_directory(&disk_path.datastore, dir)?;
+        let file = format!("{}.vmx", escape_datastore_item(&def.name));
+        let in_ds = if dir.is_empty() { file } else { format!("{dir}/{file}") };
+        let ds_path = format!("[{}] {in_ds}", disk_path.datastore);
+        let registered = ep
+            .client
+            .upload(&ep.placement.datacenter_path, &disk_path.datastore, &in_ds, vmx.as_bytes())
+            .and_then(|_| self.register(&ds_path, &def.name));
+        match registered {
+            Ok(moref) => self.refresh_vm(&moref),
+            Err(e) => {
+                // Leave nothing behind: the directory if we made it, else just our file.
+                let target = if dir_was_new && !dir.is_empty() {
+                    format!("[{}] {dir}", disk_path.datastore)
+                } else {
+                    ds_path
+                };
+                let _ = self.delete_file(&target);
+                Err(e)
+            }
+        }
+    }
+
+    fn register(&self, ds_path: &str, name: &str) -> Result<MoRef> {
+        let ep = &self.primary;
+        let p = &ep.placement;
+        let mut req = Request::new("RegisterVM_Task", &p.vm_folder);
+        req.text("path", ds_path)
+            .text("name", name)
+            .text("asTemplate", "false")
+            .moref("pool", &p.resource_pool)
+            .moref("host", &p.host);
+        let task = ep
+            .client
+            .call(&req)?
+            .child("returnval")
+            .and_then(MoRef::from_node)
+            .ok_or_else(|| Error::internal("RegisterVM_Task returned no task"))?;
+        self.wait_task(ep, "RegisterVM_Task", &task, None)?
+            .as_ref()
+            .and_then(MoRef::from_node)
+            .ok_or_else(|| Error::internal("RegisterVM_Task did not name the new VM"))
+    }
+
+    /// Creates `[datastore] dir`; false when it was there already.
+    fn make_directory(&self, datastore: &str, dir: &str) -> Result<bool> {
+        if dir.is_empty() {
+            return Ok(false);
+        }
+        let ep = &self.primary;
+        let fm = ep
+            .client
+            .content()
+            .file_manager
+            .clone()
+            .ok_or_else(|| Error::internal("The server has no file manager"))?;
+        let mut req = Request::new("MakeDirectory", &fm);
+        req.text("name", &format!("[{datastore}] {dir}"))
+            .moref("datacenter", &ep.placement.datacenter)
+            .text("createParentDirectories", "true");
+        match ep.client.call(&req) {
+            Ok(_) => Ok(true),
+            Err(e) if e.detail.contains("FileAlreadyExists") => Ok(false),
+            Err(e) if e.detail.contains("FileNotFound") || e.detail.contains("NotFound") => {
+                Err(Error::invalid_arg(format!(
+                    "datastore '{datastore}' of the domain's first disk does not exist on this host"
+                )))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn delete_file(&self, ds_path: &str) -> Result<()> {
+        let ep = &self.primary;
+        let fm = ep
+            .client
+            .content()
+            .file_manager
+            .clone()
+            .ok_or_else(|| Error::internal("The server has no file manager"))?;
+        let mut req = Request::new("DeleteDatastoreFile_Task", &fm);
+        req.text("name", ds_path).moref("datacenter", &ep.placement.datacenter);
+        let task = ep
+            .client
+            .call(&req)?
+            .child("returnval")
+            .and_then(MoRef::from_node)
+            .ok_or_else(|| Error::internal("DeleteDatastoreFile_Task returned no task"))?;
+        self.wait_task(ep, "DeleteDatastoreFile_Task", &task, None).map(|_| ())
+    }
+
+    /// Unregisters a VM that is not running; its files stay on the datastore, as in libvirt.
+    pub fn undefine(&self, vm: &Vm) -> Result<()> {
+        self.check_writable("virDomainUndefine")?;
+        let vm = self.current_vm(vm)?;
+        if vm.state == PowerState::PoweredOn {
+            return Err(invalid_state("Domain is not suspended or powered off"));
+        }
+        let (ep, moref) = self.endpoint_for(&vm, true)?;
+        ep.client.call(&Request::new("UnregisterVM", &moref)).map(|_| ())
+    }
+}

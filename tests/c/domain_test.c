@@ -1,0 +1,143 @@
+/* End-to-end domain life cycle through the C ABI, as a libvirt program does it: list, define,
+ * start, suspend, resume, dumpxml, destroy, undefine; every handle freed. Run under valgrind
+ * by tools/test.sh. Usage: domain_test URI */
+#define _POSIX_C_SOURCE 200809L
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+#define CHECK(cond, ...)                                             \
+    do {                                                             \
+        if (!(cond)) {                                               \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);     \
+            fprintf(stderr, __VA_ARGS__);                            \
+            fprintf(stderr, " [%s]\n", virGetLastErrorMessage());    \
+            failures++;                                              \
+        }                                                            \
+    } while (0)
+
+static int auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
+{
+    (void)cbdata;
+    for (unsigned int i = 0; i < ncred; i++) {
+        const char *answer = cred[i].type == VIR_CRED_AUTHNAME ? "root" : "secret";
+        cred[i].result = strdup(answer);
+        cred[i].resultlen = strlen(answer);
+    }
+    return 0;
+}
+
+static void quiet(void *data, virErrorPtr err)
+{
+    (void)data;
+    (void)err;
+}
+
+static const char *XML =
+    "<domain type='vmware'>\n"
+    "  <name>c-test-vm</name>\n"
+    "  <memory unit='KiB'>262144</memory>\n"
+    "  <vcpu>2</vcpu>\n"
+    "  <os><type arch='x86_64'>hvm</type></os>\n"
+    "  <devices>\n"
+    "    <disk type='file' device='disk'>\n"
+    "      <source file='[LocalDS_0] c-test-vm/c-test-vm.vmdk'/>\n"
+    "      <target dev='sda' bus='scsi'/>\n"
+    "    </disk>\n"
+    "    <interface type='bridge'>\n"
+    "      <mac address='00:50:56:11:22:33'/>\n"
+    "      <source bridge='VM Network'/>\n"
+    "      <model type='e1000'/>\n"
+    "    </interface>\n"
+    "  </devices>\n"
+    "</domain>\n";
+
+static int state_of(virDomainPtr dom)
+{
+    int state = -1, reason = -1;
+    if (virDomainGetState(dom, &state, &reason, 0) < 0)
+        return -1;
+    return state;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s URI\n", argv[0]);
+        return 2;
+    }
+    virSetErrorFunc(NULL, quiet);
+    int credtypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
+    virConnectAuth auth = { credtypes, 2, auth_cb, NULL };
+    virConnectPtr conn = virConnectOpenAuth(argv[1], &auth, 0);
+    if (!conn) {
+        fprintf(stderr, "open failed: %s\n", virGetLastErrorMessage());
+        return 1;
+    }
+
+    /* List every domain with its info. */
+    virDomainPtr *doms = NULL;
+    int n = virConnectListAllDomains(conn, &doms, 0);
+    CHECK(n >= 1, "list all: %d", n);
+    for (int i = 0; i < n; i++) {
+        virDomainInfo info;
+        char uuid[VIR_UUID_STRING_BUFLEN];
+        CHECK(virDomainGetInfo(doms[i], &info) == 0, "info");
+        CHECK(virDomainGetUUIDString(doms[i], uuid) == 0, "uuid");
+        printf("%-20s id=%d state=%d mem=%lu vcpus=%u uuid=%s\n", virDomainGetName(doms[i]),
+               (int)virDomainGetID(doms[i]), info.state, info.memory, info.nrVirtCpu, uuid);
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+    CHECK(virConnectNumOfDomains(conn) >= 0, "num of domains");
+
+    /* Define, then the whole life cycle. */
+    virDomainPtr dom = virDomainDefineXML(conn, XML);
+    CHECK(dom != NULL, "define");
+    if (dom) {
+        CHECK(strcmp(virDomainGetName(dom), "c-test-vm") == 0, "name");
+        CHECK(state_of(dom) == VIR_DOMAIN_SHUTOFF, "defined domain is shut off");
+        CHECK(virDomainIsPersistent(dom) == 1, "persistent");
+        CHECK(virDomainCreate(dom) == 0, "start");
+        CHECK(state_of(dom) == VIR_DOMAIN_RUNNING, "running");
+        CHECK((int)virDomainGetID(dom) > 0, "id");
+        CHECK(virDomainSuspend(dom) == 0, "suspend");
+        CHECK(state_of(dom) == VIR_DOMAIN_PAUSED, "paused");
+        CHECK(virDomainResume(dom) == 0, "resume");
+        CHECK(state_of(dom) == VIR_DOMAIN_RUNNING, "running again");
+        char *xml = virDomainGetXMLDesc(dom, 0);
+        CHECK(xml && strstr(xml, "<name>c-test-vm</name>") && strstr(xml, "[LocalDS_0] c-test-vm/c-test-vm.vmdk"),
+              "dumpxml: %s", xml ? xml : "(null)");
+        free(xml);
+        CHECK(virDomainUndefine(dom) == -1 && virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID,
+              "undefine while running must fail");
+        CHECK(virDomainDestroy(dom) == 0, "destroy");
+        CHECK(state_of(dom) == VIR_DOMAIN_SHUTOFF, "shut off");
+        CHECK(virDomainCreate(dom) == 0 && virDomainDestroy(dom) == 0, "second cycle");
+        virDomainPtr again = virDomainLookupByName(conn, "c-test-vm");
+        CHECK(again != NULL, "lookup by name");
+        if (again)
+            virDomainFree(again);
+        CHECK(virDomainUndefine(dom) == 0, "undefine");
+        CHECK(virDomainLookupByName(conn, "c-test-vm") == NULL && virGetLastErrorCode() == VIR_ERR_NO_DOMAIN,
+              "gone after undefine");
+        virDomainFree(dom);
+    }
+
+    /* Bad input is refused, not crashed on. */
+    CHECK(virDomainDefineXML(conn, "<domain") == NULL, "bad XML");
+    CHECK(virDomainDefineXML(conn, NULL) == NULL && virGetLastErrorCode() == VIR_ERR_INVALID_ARG, "NULL XML");
+    CHECK(virDomainGetInfo(NULL, NULL) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_DOMAIN, "NULL domain");
+    CHECK(virDomainLookupByUUIDString(conn, "not-a-uuid") == NULL, "bad uuid");
+
+    CHECK(virConnectClose(conn) == 0, "close");
+    if (failures) {
+        fprintf(stderr, "%d check(s) failed\n", failures);
+        return 1;
+    }
+    printf("C domain test: all checks passed\n");
+    return 0;
+}
