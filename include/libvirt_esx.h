@@ -22,6 +22,21 @@
 
 #define LIBVIR_VERSION_NUMBER 11003000
 
+/*
+ The newest virtual hardware version the converter writes (ESXi 8.0 U2).
+ */
+#define MAX_HW_VERSION 21
+
+/*
+ Units per SCSI bus before virtualHW 13 (unit 7 being the controller itself).
+ */
+#define SCSI_WIDE_BUS_MAX_UNIT 16
+
+/*
+ Units per SCSI bus from virtualHW 13 on.
+ */
+#define SCSI_SUPER_WIDE_BUS_MAX_UNIT 64
+
 typedef enum virErrorNumber {
   VIR_ERR_OK = 0,
   VIR_ERR_INTERNAL_ERROR = 1,
@@ -732,6 +747,28 @@ int virConnectIsAlive(virConnectPtr conn);
  `conn` is NULL or a connection from this library.
  */
 long long virEsxConnectGetRoundTrips(virConnectPtr conn);
+
+/*
+ A native configuration (a VMX file) as domain XML; the caller frees it.
+
+ # Safety
+ `conn` is NULL or a connection from this library; the strings NULL or C strings.
+ */
+char *virConnectDomainXMLFromNative(virConnectPtr conn,
+                                    const char *nativeFormat,
+                                    const char *nativeConfig,
+                                    unsigned int flags);
+
+/*
+ Domain XML as a native configuration (a VMX file); the caller frees it.
+
+ # Safety
+ `conn` is NULL or a connection from this library; the strings NULL or C strings.
+ */
+char *virConnectDomainXMLToNative(virConnectPtr conn,
+                                  const char *nativeFormat,
+                                  const char *domainXml,
+                                  unsigned int flags);
 
 /*
  The calling thread's last error, or NULL. Owned by the library until the next API call.

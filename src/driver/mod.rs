@@ -4,8 +4,11 @@
 pub mod auth;
 pub mod authconf;
 pub mod connection;
+pub mod convert;
+pub mod datastores;
 pub mod host;
 pub mod inventory;
 
 pub use connection::{Connection, Endpoint, Product};
+pub use datastores::LiveDatastores;
 pub use host::NodeInfo;

@@ -8,6 +8,7 @@ pub mod abi_enums;
 pub mod auth;
 pub mod boundary;
 pub mod connect;
+pub mod convert;
 pub mod error;
 pub mod handles;
 pub mod host;
