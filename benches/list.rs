@@ -43,12 +43,18 @@ fn ours(conn: virConnectPtr) -> (Duration, i64) {
         assert!(n >= 0);
         for i in 0..n as usize {
             let (mut state, mut reason) = (0, 0);
-            assert_eq!(virDomainGetState(*doms.add(i), &mut state, &mut reason, 0), 0);
+            assert_eq!(
+                virDomainGetState(*doms.add(i), &mut state, &mut reason, 0),
+                0
+            );
             virDomainFree(*doms.add(i));
         }
         libc::free(doms.cast());
     }
-    (start.elapsed(), unsafe { virEsxConnectGetRoundTrips(conn) } - before)
+    (
+        start.elapsed(),
+        unsafe { virEsxConnectGetRoundTrips(conn) } - before,
+    )
 }
 
 fn baseline(conn: &Connection) -> (Duration, u64) {

@@ -59,6 +59,15 @@
 
 #define VCPU_GUEST 8
 
+/*
+ `virDomainXMLFlags`.
+ */
+#define XML_SECURE 1
+
+#define XML_INACTIVE 2
+
+#define XML_MIGRATABLE 8
+
 #define VIR_UUID_BUFLEN 16
 
 #define VIR_UUID_STRING_BUFLEN 37
@@ -653,6 +662,16 @@ typedef struct _virVcpuInfo virVcpuInfo;
 
 typedef virVcpuInfo *virVcpuInfoPtr;
 
+typedef union _virTypedParameterValue {
+  int i;
+  unsigned int ui;
+  long long l;
+  unsigned long long ul;
+  double d;
+  char b;
+  char *s;
+} _virTypedParameterValue;
+
 typedef struct _virTypedParameter {
   char field[80];
   int type;
@@ -849,6 +868,28 @@ int virConnectIsAlive(virConnectPtr conn);
  `conn` is NULL or a connection from this library.
  */
 long long virEsxConnectGetRoundTrips(virConnectPtr conn);
+
+/*
+ A native configuration (a VMX file) as domain XML; the caller frees it.
+
+ # Safety
+ `conn` is NULL or a connection from this library; the strings NULL or C strings.
+ */
+char *virConnectDomainXMLFromNative(virConnectPtr conn,
+                                    const char *nativeFormat,
+                                    const char *nativeConfig,
+                                    unsigned int flags);
+
+/*
+ Domain XML as a native configuration (a VMX file); the caller frees it.
+
+ # Safety
+ `conn` is NULL or a connection from this library; the strings NULL or C strings.
+ */
+char *virConnectDomainXMLToNative(virConnectPtr conn,
+                                  const char *nativeFormat,
+                                  const char *domainXml,
+                                  unsigned int flags);
 
 /*
  All domains matching `flags`; with `domains` non-NULL, a NULL-terminated malloc'd array of
@@ -1234,6 +1275,42 @@ void virTypedParamsClear(virTypedParameterPtr params, int nparams);
  `params` is NULL or a malloc'd array of `nparams` entries.
  */
 void virTypedParamsFree(virTypedParameterPtr params, int nparams);
+
+/*
+ The domain's XML (converted from its VMX file); the caller frees it.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+char *virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags);
+
+/*
+ Flags: 0 or VIR_DOMAIN_DEFINE_VALIDATE (the XML is always parsed strictly).
+
+ # Safety
+ `conn` is NULL or a connection from this library; `xml` NULL or a C string.
+ */
+virDomainPtr virDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
+
+/*
+ # Safety
+ As virDomainDefineXMLFlags.
+ */
+virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml);
+
+/*
+ Unregisters the domain; its files stay on the datastore.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainUndefineFlags(virDomainPtr domain, unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainUndefine(virDomainPtr domain);
 
 /*
  The calling thread's last error, or NULL. Owned by the library until the next API call.

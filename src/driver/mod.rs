@@ -4,12 +4,15 @@
 pub mod auth;
 pub mod authconf;
 pub mod connection;
+pub mod convert;
+pub mod datastores;
 pub mod domain;
 pub mod host;
 pub mod inventory;
 pub mod task;
 
 pub use connection::{Connection, Endpoint, Product};
+pub use datastores::LiveDatastores;
 pub use host::NodeInfo;
 
 use crate::error::{Code, Domain, Error, Result};

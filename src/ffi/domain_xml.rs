@@ -25,7 +25,11 @@ pub unsafe extern "C" fn virDomainGetXMLDesc(domain: virDomainPtr, flags: c_uint
     // SAFETY: the boundary checks the handle.
     unsafe {
         dom_boundary(domain, "virDomainGetXMLDesc", ptr::null_mut(), |d, conn| {
-            check_flags(flags, XML_SECURE | XML_INACTIVE | XML_MIGRATABLE, "virDomainGetXMLDesc")?;
+            check_flags(
+                flags,
+                XML_SECURE | XML_INACTIVE | XML_MIGRATABLE,
+                "virDomainGetXMLDesc",
+            )?;
             owned_c_string(&conn.domain_xml(&d.vm(), flags)?)
         })
     }
@@ -54,7 +58,10 @@ pub unsafe extern "C" fn virDomainDefineXMLFlags(
 /// # Safety
 /// As virDomainDefineXMLFlags.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainDefineXML(conn: virConnectPtr, xml: *const c_char) -> virDomainPtr {
+pub unsafe extern "C" fn virDomainDefineXML(
+    conn: virConnectPtr,
+    xml: *const c_char,
+) -> virDomainPtr {
     // SAFETY: forwarded contract.
     unsafe { virDomainDefineXMLFlags(conn, xml, 0) }
 }

@@ -3,8 +3,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out="$root/target/vcsim-launcher"
-src="$root/tools/vcsim/main.go"
-if [ -x "$out" ] && [ "$out" -nt "$src" ]; then exit 0; fi
+if [ -x "$out" ] && [ -z "$(find "$root/tools/vcsim" -name '*.go' -newer "$out")" ]; then exit 0; fi
 mkdir -p "$root/target/gocache"
 cd "$root/tools/vcsim"
 GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$root/target/gocache" \

@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"syscall"
 	"time"
 
@@ -67,6 +68,9 @@ func main() {
 	}
 	defer model.Remove()
 	patchGaps()
+	addAutoStartManagers(*mode == "esx")
+	writeModelVMXs()
+	replaceBrowsers()
 	if *managedBy != "" {
 		for _, e := range simulator.Map.All("HostSystem") {
 			e.(*simulator.HostSystem).Summary.ManagementServerIp = *managedBy
@@ -104,6 +108,8 @@ func main() {
 	}
 	server := model.Service.NewServer()
 	defer server.Close()
+	// No request has been served yet: the URL is printed below.
+	server.Config.Handler = withVMXCompanions(server.Config.Handler)
 
 	u := *server.URL
 	u.User = nil
@@ -137,13 +143,32 @@ func patchGaps() {
 		h.Capability.MaxSupportedVMs = 1024
 	}
 	for _, e := range simulator.Map.All("Datastore") {
-		ds := e.(*simulator.Datastore)
-		for i := range ds.Host {
-			if ds.Host[i].MountInfo.Path == "" {
-				ds.Host[i].MountInfo.Path = "/vmfs/volumes/" + ds.Name
-			}
-		}
+		mountOnAllHosts(e.(*simulator.Datastore))
 	}
+}
+
+// mountOnAllHosts lists every host that has the datastore in its `host` property, each with a
+// mount path. In vCenter mode each host creates its own copy of a shared local datastore and
+// the last copy, naming only the last host, is the one the inventory keeps.
+func mountOnAllHosts(ds *simulator.Datastore) {
+	var mounts []types.DatastoreHostMount
+	for _, e := range simulator.Map.All("HostSystem") {
+		h := e.(*simulator.HostSystem)
+		if !hasRef(h.Datastore, ds.Self) {
+			continue
+		}
+		mounts = append(mounts, types.DatastoreHostMount{
+			Key: h.Self,
+			MountInfo: types.HostMountInfo{
+				Path:       "/vmfs/volumes/" + ds.Name,
+				AccessMode: string(types.HostMountModeReadWrite),
+				Mounted:    types.NewBool(true),
+				Accessible: types.NewBool(true),
+			},
+		})
+	}
+	sort.Slice(mounts, func(i, j int) bool { return mounts[i].Key.Value < mounts[j].Key.Value })
+	ds.Host = mounts
 }
 
 // setHostIP gives a host its own copy of the network config with a new management address;

@@ -5,11 +5,12 @@ pub mod guest;
 pub mod list;
 pub mod power;
 pub mod tune;
+pub mod xml;
 
 use super::connection::{Connection, Endpoint};
-use crate::vi::soap::Request;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
+use crate::vi::soap::Request;
 use crate::vi::types::{FromNode, vim_type};
 use crate::xml::ids::Uuid;
 use std::time::{Duration, Instant};
@@ -202,7 +203,11 @@ impl Connection {
         req.moref("datacenter", &vc.placement.datacenter)
             .text("uuid", &vm.uuid.to_string())
             .text("vmSearch", "true");
-        let found = vc.client.call(&req)?.child("returnval").and_then(MoRef::from_node);
+        let found = vc
+            .client
+            .call(&req)?
+            .child("returnval")
+            .and_then(MoRef::from_node);
         Ok(match found {
             Some(r) => (vc, r),
             None => (&self.primary, vm.moref.clone()),

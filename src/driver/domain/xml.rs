@@ -48,12 +48,18 @@ impl Connection {
         self.check_writable("virDomainDefineXML")?;
         let mut def = DomainDef::parse(xml)?;
         if def.name.is_empty() {
-            return Err(Error::esx(Code::XmlError, "missing name information in domain XML"));
+            return Err(Error::esx(
+                Code::XmlError,
+                "missing name information in domain XML",
+            ));
         }
         if def.name.contains('\n') {
             return Err(Error::esx(
                 Code::XmlError,
-                format!("name '{}' must not contain a newline", def.name.escape_debug()),
+                format!(
+                    "name '{}' must not contain a newline",
+                    def.name.escape_debug()
+                ),
             ));
         }
         if def.uuid.is_zero() {
@@ -65,10 +71,7 @@ impl Connection {
         match (by_uuid, by_name) {
             (Some(a), Some(b)) if a.moref != b.moref => Err(Error::esx(
                 Code::OperationFailed,
-                format!(
-                    "domain '{}' already exists with uuid {}",
-                    b.name, b.uuid
-                ),
+                format!("domain '{}' already exists with uuid {}", b.name, b.uuid),
             )),
             (Some(existing), _) | (None, Some(existing)) => {
                 if existing.name != def.name {
@@ -116,9 +119,10 @@ impl Connection {
             }
             reload = Request::new("UnregisterVM", &existing.moref);
             ep.client.call(&reload)?;
-            self.register(&existing.vmx_path, &def.name).map(|_| Default::default())
+            self.register(&existing.vmx_path, &def.name)
+                .map(|_| Default::default())
         })?;
-        self.lookup_by_uuid(&def.uuid)
+        self.lookup_by_name(&def.name)
     }
 
     fn define_new(&self, def: &DomainDef) -> Result<Vm> {
@@ -144,7 +148,9 @@ impl Connection {
         if !source.ends_with(".vmdk") {
             return Err(Error::esx(
                 Code::ConfigUnsupported,
-                format!("Expecting source '{source}' of first file-based harddisk to be a VMDK image"),
+                format!(
+                    "Expecting source '{source}' of first file-based harddisk to be a VMDK image"
+                ),
             ));
         }
         let disk_path = DatastorePath::parse(source)?;
@@ -153,11 +159,20 @@ impl Connection {
         let dir = disk_path.directory.trim_end_matches('/');
         let dir_was_new = self.make_directory(&disk_path.datastore, dir)?;
         let file = format!("{}.vmx", escape_datastore_item(&def.name));
-        let in_ds = if dir.is_empty() { file } else { format!("{dir}/{file}") };
+        let in_ds = if dir.is_empty() {
+            file
+        } else {
+            format!("{dir}/{file}")
+        };
         let ds_path = format!("[{}] {in_ds}", disk_path.datastore);
         let registered = ep
             .client
-            .upload(&ep.placement.datacenter_path, &disk_path.datastore, &in_ds, vmx.as_bytes())
+            .upload(
+                &ep.placement.datacenter_path,
+                &disk_path.datastore,
+                &in_ds,
+                vmx.as_bytes(),
+            )
             .and_then(|_| self.register(&ds_path, &def.name));
         match registered {
             Ok(moref) => self.refresh_vm(&moref),
@@ -232,14 +247,16 @@ impl Connection {
             .clone()
             .ok_or_else(|| Error::internal("The server has no file manager"))?;
         let mut req = Request::new("DeleteDatastoreFile_Task", &fm);
-        req.text("name", ds_path).moref("datacenter", &ep.placement.datacenter);
+        req.text("name", ds_path)
+            .moref("datacenter", &ep.placement.datacenter);
         let task = ep
             .client
             .call(&req)?
             .child("returnval")
             .and_then(MoRef::from_node)
             .ok_or_else(|| Error::internal("DeleteDatastoreFile_Task returned no task"))?;
-        self.wait_task(ep, "DeleteDatastoreFile_Task", &task, None).map(|_| ())
+        self.wait_task(ep, "DeleteDatastoreFile_Task", &task, None)
+            .map(|_| ())
     }
 
     /// Unregisters a VM that is not running; its files stay on the datastore, as in libvirt.
@@ -250,6 +267,8 @@ impl Connection {
             return Err(invalid_state("Domain is not suspended or powered off"));
         }
         let (ep, moref) = self.endpoint_for(&vm, true)?;
-        ep.client.call(&Request::new("UnregisterVM", &moref)).map(|_| ())
+        ep.client
+            .call(&Request::new("UnregisterVM", &moref))
+            .map(|_| ())
     }
 }

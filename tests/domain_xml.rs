@@ -1,0 +1,171 @@
+//! Domain XML on the simulator: dumpxml from the VMX on the datastore, define (new and
+//! redefine), define errors leaving nothing behind, and undefine.
+
+mod common;
+
+use common::{Creds, Sim};
+use virt_esx::Code;
+use virt_esx::driver::Connection;
+use virt_esx::driver::domain::power::PowerOp;
+use virt_esx::driver::domain::xml::{XML_INACTIVE, XML_SECURE};
+
+fn open(sim: &Sim, scheme: &str, path: &str) -> Connection {
+    Connection::open(
+        &sim.uri(scheme, &format!("{path}?no_verify=1")),
+        Some(&Creds::new(Some("root"), "pw")),
+        false,
+    )
+    .unwrap()
+}
+
+fn domain_xml(name: &str, ds: &str, mem_kib: u64) -> String {
+    format!(
+        "<domain type='vmware'>
+  <name>{name}</name>
+  <uuid>1b9e4d2a-7c61-4f0e-9d3a-2f6b8c0e5a71</uuid>
+  <memory unit='KiB'>{mem_kib}</memory>
+  <vcpu>2</vcpu>
+  <os><type arch='x86_64'>hvm</type></os>
+  <devices>
+    <disk type='file' device='disk'>
+      <source file='[{ds}] {name}/{name}.vmdk'/>
+      <target dev='sda' bus='scsi'/>
+    </disk>
+    <interface type='bridge'>
+      <mac address='00:50:56:01:02:03'/>
+      <source bridge='VM Network'/>
+      <model type='vmxnet3'/>
+    </interface>
+    <graphics type='vnc' port='5901' passwd='s3cret'/>
+  </devices>
+</domain>"
+    )
+}
+
+#[test]
+fn dumpxml_reads_the_vmx_with_live_paths() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let before = conn.round_trips();
+    let xml = conn.domain_xml(&vm, 0).unwrap();
+    assert!(
+        conn.round_trips() - before <= 3,
+        "{}",
+        conn.round_trips() - before
+    );
+    assert!(
+        xml.starts_with(&format!("<domain type='vmware' id='{}'", vm.id())),
+        "{xml}"
+    );
+    assert!(xml.contains("<name>ha-host_VM0</name>"), "{xml}");
+    assert!(xml.contains("[LocalDS_0] ha-host_VM0/disk1.vmdk"), "{xml}");
+    assert!(
+        xml.contains("<vmware:datacenterpath>ha-datacenter</vmware:datacenterpath>"),
+        "{xml}"
+    );
+    let inactive = conn.domain_xml(&vm, XML_INACTIVE).unwrap();
+    assert!(
+        inactive.starts_with("<domain type='vmware' xmlns"),
+        "{inactive}"
+    );
+}
+
+#[test]
+fn define_start_dump_redefine_undefine() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let vm = conn
+        .define_xml(&domain_xml("defined-1", "LocalDS_0", 512 * 1024))
+        .unwrap();
+    assert_eq!(vm.name, "defined-1");
+    // The server knows it, by a fresh connection.
+    let other = open(&sim, "esx", "/");
+    let seen = other.lookup_by_name("defined-1").unwrap();
+    assert_eq!(seen.vmx_path, "[LocalDS_0] defined-1/defined-1.vmx");
+
+    let xml = conn.domain_xml(&vm, 0).unwrap();
+    assert!(
+        xml.contains("<uuid>1b9e4d2a-7c61-4f0e-9d3a-2f6b8c0e5a71</uuid>"),
+        "{xml}"
+    );
+    assert!(xml.contains("<memory unit='KiB'>524288</memory>"), "{xml}");
+    assert!(
+        xml.contains("[LocalDS_0] defined-1/defined-1.vmdk"),
+        "{xml}"
+    );
+    assert!(!xml.contains("s3cret"), "{xml}");
+    assert!(
+        conn.domain_xml(&vm, XML_SECURE)
+            .unwrap()
+            .contains("passwd='s3cret'")
+    );
+
+    // Redefining a powered-off domain rewrites it; a running one is refused.
+    let vm = conn
+        .define_xml(&domain_xml("defined-1", "LocalDS_0", 1024 * 1024))
+        .unwrap();
+    let xml = conn.domain_xml(&vm, 0).unwrap();
+    assert!(xml.contains("<memory unit='KiB'>1048576</memory>"), "{xml}");
+    let vm = conn.power(&vm, PowerOp::Start).unwrap();
+    let e = conn
+        .define_xml(&domain_xml("defined-1", "LocalDS_0", 512 * 1024))
+        .unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid, "{e}");
+    let e = conn.undefine(&vm).unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid, "{e}");
+
+    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    conn.undefine(&vm).unwrap();
+    assert_eq!(
+        other.lookup_by_name("defined-1").unwrap_err().code,
+        Code::NoDomain
+    );
+}
+
+#[test]
+fn define_errors_are_clear_and_leave_nothing() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let before = conn.list_all_domains(0).unwrap().len();
+    let e = conn
+        .define_xml(&domain_xml("nowhere", "NoSuchDS", 512 * 1024))
+        .unwrap_err();
+    assert!(e.message().contains("NoSuchDS"), "{e}");
+    let e = conn
+        .define_xml("<domain type='vmware'><name>x</name>")
+        .unwrap_err();
+    assert_eq!(e.code, Code::XmlError, "{e}");
+    let e = conn
+        .define_xml("<domain type='vmware'><name>nodisk</name><memory>524288</memory><os><type>hvm</type></os></domain>")
+        .unwrap_err();
+    assert!(e.message().contains("file-based harddisks"), "{e}");
+    assert_eq!(conn.list_all_domains(0).unwrap().len(), before);
+    let ro = Connection::open(
+        &sim.uri("esx", "/?no_verify=1"),
+        Some(&Creds::new(Some("root"), "pw")),
+        true,
+    )
+    .unwrap();
+    let e = ro
+        .define_xml(&domain_xml("ro", "LocalDS_0", 512 * 1024))
+        .unwrap_err();
+    assert_eq!(e.code, Code::OperationDenied);
+}
+
+#[test]
+fn define_on_a_vcenter_host() {
+    let sim = Sim::vpx();
+    let conn = open(&sim, "vpx", "/DC0/DC0_H0");
+    let vm = conn
+        .define_xml(&domain_xml("vc-defined", "LocalDS_0", 256 * 1024))
+        .unwrap();
+    assert!(vm.moref.value.starts_with("vm-"));
+    assert_eq!(vm.host.as_ref(), Some(&conn.primary.placement.host));
+    let xml = conn.domain_xml(&vm, 0).unwrap();
+    assert!(
+        xml.contains("<vmware:datacenterpath>DC0</vmware:datacenterpath>"),
+        "{xml}"
+    );
+    conn.undefine(&vm).unwrap();
+}
