@@ -303,3 +303,33 @@ fn vcenter_star_on_an_unmanaged_host_is_refused() {
     .unwrap_err();
     assert!(e.message().contains("not managed by a vCenter"), "{e}");
 }
+
+#[test]
+fn an_expired_session_is_renewed_once_transparently() {
+    let sim = Sim::esx();
+    let conn = open(
+        &sim.uri("esx", "/?no_verify=1"),
+        &Creds::new(Some("root"), "pw"),
+    )
+    .unwrap();
+    // End the session behind the library's back, as an idle timeout on the server does.
+    let sm = conn
+        .primary
+        .client
+        .content()
+        .session_manager
+        .clone()
+        .unwrap();
+    conn.primary
+        .client
+        .transport()
+        .post_soap(
+            "urn:vim25/6.5",
+            &virt_esx::vi::soap::Request::new("Logout", &sm).envelope(),
+        )
+        .unwrap();
+    let before = conn.round_trips();
+    assert!(conn.node_info().unwrap().memory_kib > 0);
+    // The refused call, the new login, the call again.
+    assert_eq!(conn.round_trips() - before, 3);
+}

@@ -123,7 +123,12 @@ impl Client {
     /// One SOAP call. A `NotAuthenticated` fault (session expired or dropped by the server)
     /// logs in again with the stored credentials and repeats the call once.
     pub fn call(&self, req: &Request) -> Result<Node> {
-        match self.send(req) {
+        self.with_session(|| self.send(req))
+    }
+
+    /// Runs `f`; when the server says the session is gone, logs in again and runs it once more.
+    fn with_session<T>(&self, f: impl Fn() -> Result<T>) -> Result<T> {
+        match f() {
             Err(e) if e.detail.contains("NotAuthenticated") => {
                 let creds = self.credentials.lock().unwrap_or_else(|p| p.into_inner());
                 let Some(c) = creds.as_ref() else {
@@ -132,7 +137,7 @@ impl Client {
                 self.transport.set_cookie(None);
                 self.login_once(&c.user, &c.password)?;
                 drop(creds);
-                self.send(req)
+                f()
             }
             other => other,
         }
@@ -159,7 +164,21 @@ impl Client {
             .text("maxObjects", &PAGE.to_string())
             .close("options");
         let mut out = Vec::new();
-        let mut resp = self.call(&req)?;
+        // Some servers answer a read without a session with a NotAuthenticated fault per
+        // property rather than for the call; both mean "log in again".
+        let mut resp = self.with_session(|| {
+            let resp = self.send(&req)?;
+            if let Some(kind) = first_missing_fault(&resp)
+                && kind == "NotAuthenticated"
+            {
+                return Err(soap::fault_to_error(
+                    req.method(),
+                    &kind,
+                    "session is not authenticated",
+                ));
+            }
+            Ok(resp)
+        })?;
         loop {
             let Some(result) = resp.child("returnval") else {
                 return Ok(out);
@@ -206,6 +225,14 @@ impl Client {
             .unwrap_or_else(|p| p.into_inner())
             .is_some()
     }
+}
+
+/// The fault type of the first property a retrieve could not read, if any.
+fn first_missing_fault(resp: &Node) -> Option<String> {
+    resp.child("returnval")?
+        .children_named("objects")
+        .flat_map(|o| o.children_named("missingSet"))
+        .find_map(|m| m.path("fault.fault").and_then(|f| f.xsi_type.clone()))
 }
 
 trait MoRefDefault {
