@@ -272,3 +272,33 @@ fn guest_hostname_and_addresses() {
         Code::ArgumentUnsupported
     );
 }
+
+#[test]
+fn autostart_through_the_host_manager() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    assert!(!conn.autostart(&vm).unwrap());
+    conn.set_autostart(&vm, true).unwrap();
+    assert!(open(&sim, "esx", "/").autostart(&vm).unwrap());
+    let before = conn.round_trips();
+    let names: Vec<_> = conn
+        .list_all_domains(flags::AUTOSTART)
+        .unwrap()
+        .into_iter()
+        .map(|v| v.name)
+        .collect();
+    assert_eq!(names, vec!["ha-host_VM1"]);
+    assert_eq!(
+        conn.round_trips() - before,
+        1,
+        "the autostart filter rides on the list read"
+    );
+    assert_eq!(conn.list_all_domains(flags::NO_AUTOSTART).unwrap().len(), 1);
+    // Turning on a second VM keeps the first; turning one off leaves the host setting alone.
+    let other = conn.lookup_by_name("ha-host_VM0").unwrap();
+    conn.set_autostart(&other, true).unwrap();
+    conn.set_autostart(&vm, false).unwrap();
+    assert!(!conn.autostart(&vm).unwrap());
+    assert!(conn.autostart(&other).unwrap());
+}

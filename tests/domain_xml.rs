@@ -83,6 +83,11 @@ fn define_start_dump_redefine_undefine() {
     let other = open(&sim, "esx", "/");
     let seen = other.lookup_by_name("defined-1").unwrap();
     assert_eq!(seen.vmx_path, "[LocalDS_0] defined-1/defined-1.vmx");
+    assert_eq!(
+        seen.uuid.to_string(),
+        "1b9e4d2a-7c61-4f0e-9d3a-2f6b8c0e5a71"
+    );
+    assert_eq!((seen.memory_mb, seen.num_cpu), (512, 2));
 
     let xml = conn.domain_xml(&vm, 0).unwrap();
     assert!(
@@ -107,6 +112,7 @@ fn define_start_dump_redefine_undefine() {
         .unwrap();
     let xml = conn.domain_xml(&vm, 0).unwrap();
     assert!(xml.contains("<memory unit='KiB'>1048576</memory>"), "{xml}");
+    assert_eq!(other.lookup_by_uuid(&vm.uuid).unwrap().memory_mb, 1024);
     let vm = conn.power(&vm, PowerOp::Start).unwrap();
     let e = conn
         .define_xml(&domain_xml("defined-1", "LocalDS_0", 512 * 1024))

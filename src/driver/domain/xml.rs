@@ -111,18 +111,33 @@ impl Connection {
             &path.directory_and_file,
             vmx.as_bytes(),
         )?;
-        let mut reload = Request::new("Reload", &existing.moref);
-        ep.client.call(&reload).or_else(|e| {
-            // Hosts without Reload take the file back by registering it anew.
-            if e.code != Code::NoSupport {
-                return Err(e);
+        let mut reload = Request::new("reloadVirtualMachineFromPath_Task", &existing.moref);
+        reload.text("configurationPath", &existing.vmx_path);
+        let reloaded = ep.client.call(&reload).and_then(|resp| {
+            let task = resp
+                .child("returnval")
+                .and_then(MoRef::from_node)
+                .ok_or_else(|| {
+                    Error::internal("reloadVirtualMachineFromPath_Task returned no task")
+                })?;
+            self.wait_task(
+                ep,
+                "reloadVirtualMachineFromPath_Task",
+                &task,
+                Some(&existing.moref),
+            )
+        });
+        match reloaded {
+            Ok(_) => {}
+            // Servers without the reload take the file back by registering it anew.
+            Err(e) if e.code == Code::NoSupport => {
+                ep.client
+                    .call(&Request::new("UnregisterVM", &existing.moref))?;
+                self.register(&existing.vmx_path, &def.name)?;
             }
-            reload = Request::new("UnregisterVM", &existing.moref);
-            ep.client.call(&reload)?;
-            self.register(&existing.vmx_path, &def.name)
-                .map(|_| Default::default())
-        })?;
-        self.lookup_by_name(&def.name)
+            Err(e) => return Err(e),
+        }
+        self.lookup_by_uuid(&def.uuid)
     }
 
     fn define_new(&self, def: &DomainDef) -> Result<Vm> {

@@ -1,0 +1,117 @@
+package main
+
+// This simulator's RegisterVM_Task does not read the .vmx it registers: the new VM gets a
+// random UUID, 32 MB and one vCPU. A real host takes them from the file. After a successful
+// RegisterVM_Task call, the registered VM's identity and sizing are set from its .vmx.
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net/http"
+	"os"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/vmware/govmomi/object"
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+var registerPath = regexp.MustCompile(`<RegisterVM_Task[\s\S]*?<path>([^<]*)</path>`)
+
+// withRegisterFromVMX wraps the server's handler: RegisterVM_Task calls get the VMX applied.
+func withRegisterFromVMX(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/sdk") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		m := registerPath.FindSubmatch(body)
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		if m != nil && rec.status == http.StatusOK {
+			applyVMX(xmlUnescape(string(m[1])))
+		}
+	})
+}
+
+func xmlUnescape(s string) string {
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&quot;", `"`, "&apos;", "'", "&amp;", "&").Replace(s)
+}
+
+// applyVMX sets uuid, memory, vCPUs and guest of the VM registered at dsPath from its .vmx.
+func applyVMX(dsPath string) {
+	var p object.DatastorePath
+	if !p.FromString(dsPath) {
+		return
+	}
+	keys := readVMX(datastoreDir("", p.Datastore), p.Path)
+	if keys == nil {
+		return
+	}
+	for _, e := range simulator.Map.All("VirtualMachine") {
+		vm := e.(*simulator.VirtualMachine)
+		if vm.Config == nil || vm.Config.Files.VmPathName != dsPath {
+			continue
+		}
+		simulator.Map.WithLock(vm, func() {
+			if u, ok := vmxUUIDToAPI(keys["uuid.bios"]); ok {
+				vm.Config.Uuid = u
+				vm.Summary.Config.Uuid = u
+			}
+			if mb, err := strconv.Atoi(keys["memsize"]); err == nil && mb > 0 {
+				vm.Config.Hardware.MemoryMB = int32(mb)
+				vm.Summary.Config.MemorySizeMB = int32(mb)
+			}
+			if n, err := strconv.Atoi(keys["numvcpus"]); err == nil && n > 0 {
+				vm.Config.Hardware.NumCPU = int32(n)
+				vm.Summary.Config.NumCpu = int32(n)
+			}
+		})
+		simulator.Map.Update(vm, []types.PropertyChange{
+			{Name: "config.uuid", Val: vm.Config.Uuid},
+			{Name: "config.hardware.memoryMB", Val: vm.Config.Hardware.MemoryMB},
+			{Name: "config.hardware.numCPU", Val: vm.Config.Hardware.NumCPU},
+		})
+	}
+}
+
+// readVMX reads a .vmx file's `key = "value"` lines, keys lower-cased.
+func readVMX(dsDir, rel string) map[string]string {
+	if dsDir == "" {
+		return nil
+	}
+	f, err := os.Open(path.Join(dsDir, rel))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	keys := map[string]string{}
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		k, v, ok := strings.Cut(s.Text(), "=")
+		if !ok {
+			continue
+		}
+		keys[strings.ToLower(strings.TrimSpace(k))] = strings.Trim(strings.TrimSpace(v), `"`)
+	}
+	return keys
+}
+
+// vmxUUIDToAPI turns VMware's `xx xx … xx-xx … xx` into the API's dashed form.
+func vmxUUIDToAPI(v string) (string, bool) {
+	hex := strings.NewReplacer(" ", "", "-", "").Replace(v)
+	if len(hex) != 32 {
+		return "", false
+	}
+	return hex[0:8] + "-" + hex[8:12] + "-" + hex[12:16] + "-" + hex[16:20] + "-" + hex[20:], true
+}
