@@ -13,7 +13,7 @@ pub const NATIVE_FORMAT: &str = "vmware-vmx";
 fn check_format(format: &str) -> Result<()> {
     if format != NATIVE_FORMAT {
         return Err(Error::invalid_arg(format!(
-            "Unsupported config format '{format}' (only '{NATIVE_FORMAT}' is)"
+            "Unsupported config format '{format}'; the ESX driver converts only '{NATIVE_FORMAT}'"
         )));
     }
     Ok(())

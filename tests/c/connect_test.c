@@ -1,6 +1,7 @@
 /* Connection test through the C ABI, written as a libvirt program would be: opens with an
- * auth callback, reads host facts, provokes errors and checks libvirt's error API. Run under
- * valgrind by tools/test.sh. Usage: connect_test URI   (URI without a user: the callback is asked) */
+ * auth callback, reads host facts, converts VMX files, provokes errors and checks libvirt's
+ * error API. Run under valgrind by tools/test.sh against an ESX-mode simulator.
+ * Usage: connect_test URI   (URI without a user: the callback is asked) */
 #define _POSIX_C_SOURCE 200809L
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -47,6 +48,39 @@ static void count_errors(void *data, virErrorPtr err)
     (void)data;
     (void)err;
     errors_seen++;
+}
+
+/* VMX <-> domain XML with the simulator's datastore LocalDS_0. */
+static void check_conversions(virConnectPtr conn)
+{
+    const char *vmx =
+        "config.version = \"8\"\n"
+        "virtualHW.version = \"13\"\n"
+        "displayName = \"c-test\"\n"
+        "memsize = \"64\"\n"
+        "scsi0.present = \"TRUE\"\n"
+        "scsi0.virtualDev = \"lsilogic\"\n"
+        "scsi0:0.present = \"TRUE\"\n"
+        "scsi0:0.fileName = \"/vmfs/volumes/LocalDS_0/c-test/disk.vmdk\"\n";
+    char *xml = virConnectDomainXMLFromNative(conn, "vmware-vmx", vmx, 0);
+    CHECK(xml && strstr(xml, "<source file='[LocalDS_0] c-test/disk.vmdk'/>"),
+          "XMLFromNative: %s", xml ? xml : virGetLastErrorMessage());
+    char *native = xml ? virConnectDomainXMLToNative(conn, "vmware-vmx", xml, 0) : NULL;
+    CHECK(native && strstr(native, "scsi0:0.fileName = \"/vmfs/volumes/LocalDS_0/c-test/disk.vmdk\""),
+          "XMLToNative: %s", native ? native : virGetLastErrorMessage());
+    free(native);
+    free(xml);
+
+    CHECK(virConnectDomainXMLFromNative(conn, "xen-xm", vmx, 0) == NULL &&
+          virGetLastErrorCode() == VIR_ERR_INVALID_ARG, "format");
+    printf("wrong format: %s\n", virGetLastErrorMessage());
+    CHECK(virConnectDomainXMLToNative(conn, "vmware-vmx", "<domain/>", 1) == NULL &&
+          virGetLastErrorCode() == VIR_ERR_INVALID_ARG, "flags");
+    CHECK(virConnectDomainXMLFromNative(conn, "vmware-vmx", NULL, 0) == NULL &&
+          virGetLastErrorCode() == VIR_ERR_INVALID_ARG, "NULL config");
+    CHECK(virConnectDomainXMLToNative(conn, "vmware-vmx", "<domain", 0) == NULL, "bad XML");
+    CHECK(virConnectDomainXMLFromNative(NULL, "vmware-vmx", vmx, 0) == NULL &&
+          virGetLastErrorCode() == VIR_ERR_INVALID_CONN, "NULL conn");
 }
 
 int main(int argc, char **argv)
@@ -99,6 +133,7 @@ int main(int argc, char **argv)
     CHECK(virConnectGetMaxVcpus(conn, NULL) > 0, "max vcpus");
     CHECK(virNodeGetFreeMemory(conn) > 0, "free memory");
     CHECK(virEsxConnectGetRoundTrips(conn) > 0, "round trips");
+    check_conversions(conn);
 
     /* Errors: bad flags, then the error API round trip. */
     CHECK(virConnectGetSysinfo(conn, 99) == NULL, "bad flags accepted");

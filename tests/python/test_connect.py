@@ -73,7 +73,10 @@ def take_string(ptr):
         libc.free(ptr)
 
 
-class ConnectTest(unittest.TestCase):
+class AuthSetup:
+    """setUp for tests that open the simulator: an auth callback answering root/secret and
+    recording what it was asked, and the simulator's esx:// URI."""
+
     def setUp(self):
         self.asked = []
 
@@ -91,6 +94,8 @@ class ConnectTest(unittest.TestCase):
         self.auth = Auth(self.types, 2, self.callback, None)
         self.uri = ("esx://%s/?no_verify=1" % os.environ["VCSIM_ADDR"]).encode()
 
+
+class ConnectTest(AuthSetup, unittest.TestCase):
     def test_open_facts_and_close(self):
         conn = lib.virConnectOpenAuth(self.uri, ctypes.byref(self.auth), 0)
         self.assertTrue(conn, lib.virGetLastErrorMessage())
