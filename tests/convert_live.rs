@@ -5,7 +5,8 @@ mod common;
 
 use common::Creds;
 use common::Sim;
-use common::live::{download, host_vms, open};
+use common::live::{download, host_vms};
+use common::open;
 use virt_esx::Code;
 use virt_esx::driver::{Connection, LiveDatastores};
 
@@ -120,19 +121,19 @@ fn check_paths_both_ways(conn: &Connection) {
 #[test]
 fn esx_maps_volume_paths_and_back() {
     let sim = Sim::esx();
-    check_paths_both_ways(&open(&sim, "esx", ""));
+    check_paths_both_ways(&open(&sim, "esx", "/"));
 }
 
 #[test]
 fn vcenter_maps_volume_paths_and_back() {
     let sim = Sim::vpx();
-    check_paths_both_ways(&open(&sim, "vpx", "DC0/DC0_C0/DC0_C0_H1"));
+    check_paths_both_ways(&open(&sim, "vpx", "/DC0/DC0_C0/DC0_C0_H1"));
 }
 
 #[test]
 fn wrong_format_and_read_only_are_refused() {
     let sim = Sim::esx();
-    let conn = open(&sim, "esx", "");
+    let conn = open(&sim, "esx", "/");
     let native = vmx("a.vmdk", "b.vmdk", "");
     let e = conn.domain_xml_from_native("xen-xm", &native).unwrap_err();
     assert_eq!(e.code, Code::InvalidArg);
@@ -155,17 +156,17 @@ fn wrong_format_and_read_only_are_refused() {
 #[test]
 fn model_vm_vmx_converts_with_its_directory_and_autodetected_controller() {
     for (sim, scheme, path, dc) in [
-        (Sim::esx(), "esx", "", "ha-datacenter"),
-        (Sim::vpx(), "vpx", "DC0/DC0_H0", "DC0"),
+        (Sim::esx(), "esx", "/", "ha-datacenter"),
+        (Sim::vpx(), "vpx", "/DC0/DC0_H0", "DC0"),
     ] {
         let conn = open(&sim, scheme, path);
         let vm = host_vms(&conn).into_iter().next().unwrap();
-        let text = String::from_utf8(download(&conn, &vm.vmx).1).unwrap();
+        let text = String::from_utf8(download(&conn, &vm.vmx_path).1).unwrap();
 
         let free = conn.domain_xml_from_native(FORMAT, &text).unwrap();
         assert!(free.contains("<source file='[?] ?/disk1.vmdk'/>"), "{free}");
 
-        let dir = vm.vmx.rsplit_once('/').unwrap().0;
+        let dir = vm.vmx_path.rsplit_once('/').unwrap().0;
         let ctx = LiveDatastores::read(&conn, Some(dir), Some(&vm.moref.value)).unwrap();
         let xml = virt_esx::vmx::vmx_to_domain_xml(text.as_bytes(), &ctx).unwrap();
         let disk = format!("{dir}/disk1.vmdk");

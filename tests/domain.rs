@@ -3,21 +3,12 @@
 
 mod common;
 
-use common::{Creds, Sim};
+use common::{Creds, Sim, open};
 use virt_esx::Code;
 use virt_esx::driver::Connection;
 use virt_esx::driver::domain::list::flags;
 use virt_esx::driver::domain::power::PowerOp;
 use virt_esx::driver::domain::{PowerState, Vm};
-
-fn open(sim: &Sim, scheme: &str, path: &str) -> Connection {
-    Connection::open(
-        &sim.uri(scheme, &format!("{path}?no_verify=1")),
-        Some(&Creds::new(Some("root"), "pw")),
-        false,
-    )
-    .unwrap()
-}
 
 /// The simulator's own view of a VM, through a separate connection (no shared cache).
 fn fresh_state(sim: &Sim, scheme: &str, path: &str, vm: &Vm) -> PowerState {

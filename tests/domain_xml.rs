@@ -3,20 +3,11 @@
 
 mod common;
 
-use common::{Creds, Sim};
+use common::{Creds, Sim, open};
 use virt_esx::Code;
 use virt_esx::driver::Connection;
 use virt_esx::driver::domain::power::PowerOp;
 use virt_esx::driver::domain::xml::{XML_INACTIVE, XML_SECURE};
-
-fn open(sim: &Sim, scheme: &str, path: &str) -> Connection {
-    Connection::open(
-        &sim.uri(scheme, &format!("{path}?no_verify=1")),
-        Some(&Creds::new(Some("root"), "pw")),
-        false,
-    )
-    .unwrap()
-}
 
 fn domain_xml(name: &str, ds: &str, mem_kib: u64) -> String {
     format!(

@@ -4,7 +4,8 @@
 mod common;
 
 use common::Sim;
-use common::live::{download, folder_url, host_vms, open, run_task};
+use common::live::{download, folder_url, host_vms};
+use common::open;
 use virt_esx::driver::Connection;
 use virt_esx::vi::property::{FilterSpec, Hop};
 use virt_esx::vi::soap::Request;
@@ -13,13 +14,13 @@ use virt_esx::vmx::test_support::StandInDatastores;
 
 #[test]
 fn model_vms_have_vmx_files_the_converter_reads() {
-    for (sim, scheme, path) in [(Sim::esx(), "esx", ""), (Sim::vpx(), "vpx", "DC0/DC0_H0")] {
+    for (sim, scheme, path) in [(Sim::esx(), "esx", ""), (Sim::vpx(), "vpx", "/DC0/DC0_H0")] {
         let conn = open(&sim, scheme, path);
         let vms = host_vms(&conn);
         assert!(!vms.is_empty());
         for vm in vms {
-            let (status, body) = download(&conn, &vm.vmx);
-            assert_eq!(status, 200, "{}", vm.vmx);
+            let (status, body) = download(&conn, &vm.vmx_path);
+            assert_eq!(status, 200, "{}", vm.vmx_path);
             let text = String::from_utf8(body).unwrap();
             assert!(text.starts_with(".encoding = \"UTF-8\"\n"), "{text}");
             assert!(text.contains("scsi0:0.fileName = \"disk1.vmdk\""), "{text}");
@@ -43,7 +44,7 @@ fn model_vms_have_vmx_files_the_converter_reads() {
 #[test]
 fn uploaded_vmx_gets_nvram_and_log_so_it_registers() {
     let sim = Sim::esx();
-    let conn = open(&sim, "esx", "");
+    let conn = open(&sim, "esx", "/");
     let vmx = "[LocalDS_0] fresh/fresh.vmx";
     let body = b".encoding = \"UTF-8\"\nconfig.version = \"8\"\nvirtualHW.version = \"13\"\ndisplayName = \"fresh\"\n";
     let transport = conn.primary.client.transport();
@@ -62,9 +63,8 @@ fn uploaded_vmx_gets_nvram_and_log_so_it_registers() {
         .text("asTemplate", "false")
         .moref("pool", &p.resource_pool)
         .moref("host", &p.host);
-    let info = run_task(&conn.primary.client, &req);
-    assert_eq!(info.text_at("state"), Some("success"), "{info:?}");
-    assert!(host_vms(&conn).iter().any(|vm| vm.vmx == vmx));
+    conn.run_task(&conn.primary, &req, None).unwrap();
+    assert!(host_vms(&conn).iter().any(|vm| vm.vmx_path == vmx));
 }
 
 /// Every datastore of the host, with the hosts that mount it and their mount paths.
@@ -109,7 +109,7 @@ fn datastore_mounts(conn: &Connection) -> Vec<(String, Vec<(String, String)>)> {
 #[test]
 fn vcenter_datastores_list_every_host_that_mounts_them() {
     let sim = Sim::vpx();
-    let conn = open(&sim, "vpx", "DC0/DC0_C0/DC0_C0_H1");
+    let conn = open(&sim, "vpx", "/DC0/DC0_C0/DC0_C0_H1");
     let all = datastore_mounts(&conn);
     assert_eq!(all.len(), 1, "{all:?}");
     let (name, mounts) = &all[0];
@@ -181,7 +181,7 @@ fn reconfigure(
 #[test]
 fn esx_autostart_manager_reads_and_reconfigures() {
     let sim = Sim::esx();
-    let conn = open(&sim, "esx", "");
+    let conn = open(&sim, "esx", "/");
     let mgr = autostart_manager(&conn, &conn.primary.placement.host);
     assert_eq!(mgr, MoRef::new("HostAutoStartManager", "ha-autostart-mgr"));
     let config = autostart_config(&conn, &mgr);
@@ -231,11 +231,11 @@ fn esx_autostart_manager_reads_and_reconfigures() {
 #[test]
 fn vcenter_hosts_have_their_own_autostart_managers() {
     let sim = Sim::vpx();
-    let conn = open(&sim, "vpx", "DC0/DC0_C0/DC0_C0_H0");
+    let conn = open(&sim, "vpx", "/DC0/DC0_C0/DC0_C0_H0");
     let cluster_hosts: Vec<MoRef> = ["DC0_C0_H0", "DC0_C0_H1"]
         .iter()
         .map(|h| {
-            open(&sim, "vpx", &format!("DC0/DC0_C0/{h}"))
+            open(&sim, "vpx", &format!("/DC0/DC0_C0/{h}"))
                 .primary
                 .placement
                 .host

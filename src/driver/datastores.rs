@@ -3,22 +3,18 @@
 
 use super::connection::Connection;
 use crate::error::{Error, Result};
+use crate::vi::MoRef;
 use crate::vi::property::{FilterSpec, Hop};
 use crate::vi::soap::Request;
 use crate::vi::types::{FromNode, vim_type};
-use crate::vi::{Client, MoRef, Node};
 use crate::vmx::{DatastorePath, DatastorePaths};
 use crate::xml::domain::{Disk, DiskBus, DiskDevice};
-use std::time::{Duration, Instant};
 
 const VOLUMES: &str = "/vmfs/volumes/";
 
 /// libvirt's stand-in directory for relative file names of a VMX file whose location is
 /// unknown (virConnectDomainXMLFromNative).
 const UNKNOWN_DIR: &str = "[?] ?";
-
-/// A search of the datastore browser is quick; a task still running after this is stuck.
-const TASK_TIMEOUT: Duration = Duration::from_secs(300);
 
 vim_type!(HostMount {
     host: Option<MoRef> = "key",
@@ -30,11 +26,6 @@ vim_type!(DatastoreFacts {
     url: String = "summary.url",
     mounts: Vec<HostMount> = "host",
     browser: Option<MoRef> = "browser",
-});
-
-vim_type!(TaskState {
-    state: String = "info.state",
-    error: String = "info.error.localizedMessage",
 });
 
 vim_type!(DiskFileInfo {
@@ -93,7 +84,7 @@ impl KnownDatastore {
 
 /// The host's datastores as the converter needs them, read once per conversion.
 pub struct LiveDatastores<'c> {
-    client: &'c Client,
+    conn: &'c Connection,
     host_name: String,
     datastores: Vec<KnownDatastore>,
     /// `[ds] dir` of the VMX file being read, for its relative file names.
@@ -138,7 +129,7 @@ impl<'c> LiveDatastores<'c> {
             .map(KnownDatastore::from_facts)
             .collect();
         Ok(LiveDatastores {
-            client: &ep.client,
+            conn,
             host_name: ep.placement.host_name.clone(),
             datastores,
             vmx_dir: vmx_dir.map(str::to_string),
@@ -225,13 +216,7 @@ impl<'c> LiveDatastores<'c> {
             .close("details")
             .text("matchPattern", file)
             .close("searchSpec");
-        let task = self
-            .client
-            .call(&req)?
-            .child("returnval")
-            .and_then(MoRef::from_node)
-            .ok_or_else(|| Error::internal("SearchDatastore_Task returned no task"))?;
-        let result = wait_for_task(self.client, &task, &format!("search in '{folder}'"))?;
+        let result = self.conn.run_task(&self.conn.primary, &req, None)?;
         let info = result
             .as_ref()
             .and_then(|r| {
@@ -345,40 +330,6 @@ impl DatastorePaths for LiveDatastores<'_> {
 
     fn moref(&self) -> Option<&str> {
         self.moref.as_deref()
-    }
-}
-
-/// Polls a task until it ends and returns its `info.result`. A stand-in until the driver's
-/// own task waiter (WaitForUpdatesEx, questions) exists; searches never ask questions.
-fn wait_for_task(client: &Client, task: &MoRef, what: &str) -> Result<Option<Node>> {
-    let deadline = Instant::now() + TASK_TIMEOUT;
-    let mut pause = Duration::from_millis(10);
-    loop {
-        let oc = client
-            .retrieve_one(task, &["info.state", "info.error", "info.result"])?
-            .ok_or_else(|| Error::internal(format!("Task '{}' vanished", task.value)))?;
-        let state = TaskState::from_node(&oc.props).unwrap_or_default();
-        match state.state.as_str() {
-            "success" => return Ok(oc.props.path("info.result").cloned()),
-            "error" => {
-                let why = if state.error.is_empty() {
-                    "Unknown error"
-                } else {
-                    &state.error
-                };
-                return Err(Error::internal(format!("Could not {what}: {why}")));
-            }
-            _ if Instant::now() >= deadline => {
-                return Err(Error::esx(
-                    crate::error::Code::OperationTimeout,
-                    format!("Task '{}' to {what} did not finish in time", task.value),
-                ));
-            }
-            _ => {
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(500));
-            }
-        }
     }
 }
 

@@ -54,6 +54,23 @@ impl TaskState {
 const TASK_PATHS: &[&str] = &["info.state", "info.error", "info.result"];
 
 impl Connection {
+    /// Calls a `*_Task` method on `ep` and waits for the task it starts; returns its result.
+    pub fn run_task(
+        &self,
+        ep: &Endpoint,
+        req: &Request,
+        vm: Option<&MoRef>,
+    ) -> Result<Option<Node>> {
+        let method = req.method();
+        let task = ep
+            .client
+            .call(req)?
+            .child("returnval")
+            .and_then(MoRef::from_node)
+            .ok_or_else(|| Error::internal(format!("{method} returned no task")))?;
+        self.wait_task(ep, method, &task, vm)
+    }
+
     /// Waits for `task` (started by `method`) on `ep`; returns the task's result value.
     pub fn wait_task(
         &self,

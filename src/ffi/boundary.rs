@@ -13,17 +13,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// the function's failure value.
 pub fn boundary<T>(api: &'static str, fail: T, body: impl FnOnce() -> Result<T>) -> T {
     reset_last_error();
-    match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(v)) => v,
-        Ok(Err(e)) => {
-            set_last_error(&e, None);
-            fail
-        }
-        Err(panic) => {
-            set_last_error(&panic_error(api, panic.as_ref()), None);
-            fail
-        }
-    }
+    guarded(api, fail, None, body)
 }
 
 /// `boundary` for calls on a connection: checks the handle and also records the error there.
@@ -38,21 +28,51 @@ pub unsafe fn conn_boundary<T>(
 ) -> T {
     reset_last_error();
     // SAFETY: per the contract; NULL and stray pointers are refused.
-    let c = match unsafe { ConnBox::from_ptr(conn, api) } {
-        Ok(c) => c,
+    match unsafe { ConnBox::from_ptr(conn, api) } {
+        Ok(c) => guarded(api, fail, Some(c), || body(c)),
         Err(e) => {
             set_last_error(&e, None);
-            return fail;
+            fail
         }
-    };
-    match catch_unwind(AssertUnwindSafe(|| body(c))) {
+    }
+}
+
+/// `boundary` for calls on a domain: checks the handle, records errors on its connection too.
+///
+/// # Safety
+/// `dom` is NULL or a pointer this library returned.
+pub unsafe fn dom_boundary<T>(
+    dom: virDomainPtr,
+    api: &'static str,
+    fail: T,
+    body: impl FnOnce(&DomainBox, &Connection) -> Result<T>,
+) -> T {
+    reset_last_error();
+    // SAFETY: per the contract; NULL and stray pointers are refused.
+    match unsafe { DomainBox::from_ptr(dom, api) } {
+        Ok(d) => guarded(api, fail, Some(d.conn()), || body(d, &d.conn().conn)),
+        Err(e) => {
+            set_last_error(&e, None);
+            fail
+        }
+    }
+}
+
+/// Catches panics of `body` and records its failure (on `conn` as well, when given).
+fn guarded<T>(
+    api: &'static str,
+    fail: T,
+    conn: Option<&ConnBox>,
+    body: impl FnOnce() -> Result<T>,
+) -> T {
+    match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => {
-            set_last_error(&e, Some(c));
+            set_last_error(&e, conn);
             fail
         }
         Err(panic) => {
-            set_last_error(&panic_error(api, panic.as_ref()), Some(c));
+            set_last_error(&panic_error(api, panic.as_ref()), conn);
             fail
         }
     }
@@ -141,38 +161,5 @@ pub fn owned_c_string(s: &str) -> Result<*mut c_char> {
         Err(Error::new(Code::NoMemory, Domain::None, "string copy"))
     } else {
         Ok(p)
-    }
-}
-
-/// `boundary` for calls on a domain: checks the handle, records errors on its connection too.
-///
-/// # Safety
-/// `dom` is NULL or a pointer this library returned.
-pub unsafe fn dom_boundary<T>(
-    dom: virDomainPtr,
-    api: &'static str,
-    fail: T,
-    body: impl FnOnce(&DomainBox, &Connection) -> Result<T>,
-) -> T {
-    reset_last_error();
-    // SAFETY: per the contract; NULL and stray pointers are refused.
-    let d = match unsafe { DomainBox::from_ptr(dom, api) } {
-        Ok(d) => d,
-        Err(e) => {
-            set_last_error(&e, None);
-            return fail;
-        }
-    };
-    let c = d.conn();
-    match catch_unwind(AssertUnwindSafe(|| body(d, &c.conn))) {
-        Ok(Ok(v)) => v,
-        Ok(Err(e)) => {
-            set_last_error(&e, Some(c));
-            fail
-        }
-        Err(panic) => {
-            set_last_error(&panic_error(api, panic.as_ref()), Some(c));
-            fail
-        }
     }
 }

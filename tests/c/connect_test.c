@@ -2,45 +2,7 @@
  * auth callback, reads host facts, converts VMX files, provokes errors and checks libvirt's
  * error API. Run under valgrind by tools/test.sh against an ESX-mode simulator.
  * Usage: connect_test URI   (URI without a user: the callback is asked) */
-#define _POSIX_C_SOURCE 200809L
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-static int failures;
-#define CHECK(cond, ...)                                             \
-    do {                                                             \
-        if (!(cond)) {                                               \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);     \
-            fprintf(stderr, __VA_ARGS__);                            \
-            fprintf(stderr, "\n");                                   \
-            failures++;                                              \
-        }                                                            \
-    } while (0)
-
-static int asked_user, asked_password;
-
-static int auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
-{
-    (void)cbdata;
-    for (unsigned int i = 0; i < ncred; i++) {
-        const char *answer = NULL;
-        if (cred[i].type == VIR_CRED_AUTHNAME) {
-            asked_user++;
-            answer = "root";
-        } else if (cred[i].type == VIR_CRED_PASSPHRASE || cred[i].type == VIR_CRED_NOECHOPROMPT) {
-            asked_password++;
-            answer = "secret";
-        } else {
-            return -1;
-        }
-        cred[i].result = strdup(answer);
-        cred[i].resultlen = strlen(answer);
-    }
-    return 0;
-}
+#include "check.h"
 
 static int errors_seen;
 static void count_errors(void *data, virErrorPtr err)
@@ -96,13 +58,14 @@ int main(int argc, char **argv)
     virSetErrorFunc(NULL, count_errors);
 
     int credtypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
-    virConnectAuth auth = { credtypes, 2, auth_cb, NULL };
+    int asked[2] = { 0, 0 };
+    virConnectAuth auth = { credtypes, 2, answer_root, asked };
     virConnectPtr conn = virConnectOpenAuth(argv[1], &auth, 0);
     if (!conn) {
         fprintf(stderr, "open failed: %s\n", virGetLastErrorMessage());
         return 1;
     }
-    CHECK(asked_user == 1 && asked_password == 1, "asked %d/%d", asked_user, asked_password);
+    CHECK(asked[0] == 1 && asked[1] == 1, "asked %d/%d", asked[0], asked[1]);
 
     virNodeInfo info;
     CHECK(virNodeGetInfo(conn, &info) == 0, "virNodeGetInfo: %s", virGetLastErrorMessage());
@@ -166,10 +129,5 @@ int main(int argc, char **argv)
     CHECK(virConnectClose(conn) == 1, "close with a reference left");
     CHECK(virConnectClose(conn) == 0, "last close");
 
-    if (failures) {
-        fprintf(stderr, "%d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("C connection test: all checks passed\n");
-    return 0;
+    return finish("C connection test");
 }

@@ -1,34 +1,7 @@
 /* End-to-end domain life cycle through the C ABI, as a libvirt program does it: list, define,
  * start, suspend, resume, dumpxml, destroy, undefine; every handle freed. Run under valgrind
  * by tools/test.sh. Usage: domain_test URI */
-#define _POSIX_C_SOURCE 200809L
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-static int failures;
-#define CHECK(cond, ...)                                             \
-    do {                                                             \
-        if (!(cond)) {                                               \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);     \
-            fprintf(stderr, __VA_ARGS__);                            \
-            fprintf(stderr, " [%s]\n", virGetLastErrorMessage());    \
-            failures++;                                              \
-        }                                                            \
-    } while (0)
-
-static int auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
-{
-    (void)cbdata;
-    for (unsigned int i = 0; i < ncred; i++) {
-        const char *answer = cred[i].type == VIR_CRED_AUTHNAME ? "root" : "secret";
-        cred[i].result = strdup(answer);
-        cred[i].resultlen = strlen(answer);
-    }
-    return 0;
-}
+#include "check.h"
 
 static void quiet(void *data, virErrorPtr err)
 {
@@ -71,7 +44,7 @@ int main(int argc, char **argv)
     }
     virSetErrorFunc(NULL, quiet);
     int credtypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
-    virConnectAuth auth = { credtypes, 2, auth_cb, NULL };
+    virConnectAuth auth = { credtypes, 2, answer_root, NULL };
     virConnectPtr conn = virConnectOpenAuth(argv[1], &auth, 0);
     if (!conn) {
         fprintf(stderr, "open failed: %s\n", virGetLastErrorMessage());
@@ -134,10 +107,5 @@ int main(int argc, char **argv)
     CHECK(virDomainLookupByUUIDString(conn, "not-a-uuid") == NULL, "bad uuid");
 
     CHECK(virConnectClose(conn) == 0, "close");
-    if (failures) {
-        fprintf(stderr, "%d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("C domain test: all checks passed\n");
-    return 0;
+    return finish("C domain test");
 }

@@ -118,6 +118,13 @@ impl Drop for Sim {
     }
 }
 
+/// A connection as root to `scheme://sim/path` (path with its leading `/`), TLS unchecked.
+pub fn open(sim: &Sim, scheme: &str, path: &str) -> virt_esx::driver::Connection {
+    let uri = sim.uri(scheme, &format!("{path}?no_verify=1"));
+    virt_esx::driver::Connection::open(&uri, Some(&Creds::new(Some("root"), "pw")), false)
+        .unwrap_or_else(|e| panic!("{uri}: {e}"))
+}
+
 /// Answers the username and password questions from fixed values, recording what it was asked.
 pub struct Creds {
     pub user: Option<&'static str>,

@@ -97,13 +97,8 @@ impl Connection {
         self.check_writable(api)?;
         let mut req = Request::new("ReconfigVM_Task", &vm.moref);
         change.write(&mut req);
-        let resp = self.primary.client.call(&req)?;
-        let task = resp
-            .child("returnval")
-            .and_then(MoRef::from_node)
-            .ok_or_else(|| Error::internal("ReconfigVM_Task returned no task"))?;
-        self.wait_task(&self.primary, "ReconfigVM_Task", &task, Some(&vm.moref))?;
-        Ok(())
+        self.run_task(&self.primary, &req, Some(&vm.moref))
+            .map(|_| ())
     }
 
     /// virDomainSetMemoryFlags: MAXIMUM changes the VM's memory size (a running VM needs memory

@@ -213,16 +213,19 @@ impl Connection {
             .text("asTemplate", "false")
             .moref("pool", &p.resource_pool)
             .moref("host", &p.host);
-        let task = ep
-            .client
-            .call(&req)?
-            .child("returnval")
-            .and_then(MoRef::from_node)
-            .ok_or_else(|| Error::internal("RegisterVM_Task returned no task"))?;
-        self.wait_task(ep, "RegisterVM_Task", &task, None)?
+        self.run_task(ep, &req, None)?
             .as_ref()
             .and_then(MoRef::from_node)
             .ok_or_else(|| Error::internal("RegisterVM_Task did not name the new VM"))
+    }
+
+    fn file_manager(&self) -> Result<MoRef> {
+        self.primary
+            .client
+            .content()
+            .file_manager
+            .clone()
+            .ok_or_else(|| Error::internal("The server has no file manager"))
     }
 
     /// Creates `[datastore] dir`; false when it was there already.
@@ -231,13 +234,7 @@ impl Connection {
             return Ok(false);
         }
         let ep = &self.primary;
-        let fm = ep
-            .client
-            .content()
-            .file_manager
-            .clone()
-            .ok_or_else(|| Error::internal("The server has no file manager"))?;
-        let mut req = Request::new("MakeDirectory", &fm);
+        let mut req = Request::new("MakeDirectory", &self.file_manager()?);
         req.text("name", &format!("[{datastore}] {dir}"))
             .moref("datacenter", &ep.placement.datacenter)
             .text("createParentDirectories", "true");
@@ -255,13 +252,7 @@ impl Connection {
 
     fn delete_file(&self, ds_path: &str) -> Result<()> {
         let ep = &self.primary;
-        let fm = ep
-            .client
-            .content()
-            .file_manager
-            .clone()
-            .ok_or_else(|| Error::internal("The server has no file manager"))?;
-        let mut req = Request::new("DeleteDatastoreFile_Task", &fm);
+        let mut req = Request::new("DeleteDatastoreFile_Task", &self.file_manager()?);
         req.text("name", ds_path)
             .moref("datacenter", &ep.placement.datacenter);
         let task = ep

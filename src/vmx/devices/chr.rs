@@ -182,14 +182,25 @@ pub fn parse_parallels(vmx: &VmxFile, ctx: &dyn DatastorePaths) -> Result<Vec<Ch
     Ok(parallels)
 }
 
-pub fn format_serial(chr: &Chr, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> Result<()> {
+/// Starts port `kind`N in the VMX: the range check, `present`, and the device or file
+/// backing serial and parallel ports share. Returns the key prefix; other sources are the
+/// caller's to write.
+fn begin_port(
+    kind: &str,
+    label: &str,
+    ports: u32,
+    chr: &Chr,
+    ctx: &dyn DatastorePaths,
+    w: &mut VmxWriter,
+) -> Result<String> {
     let port = chr.target_port;
-    if port >= SERIAL_PORTS {
+    if port >= ports {
         return Err(vmx_error(format!(
-            "Serial port index {port} out of [0..3] range"
+            "{label} port index {port} out of [0..{}] range",
+            ports - 1
         )));
     }
-    let prefix = format!("serial{port}");
+    let prefix = format!("{kind}{port}");
     w.set(format_args!("{prefix}.present"), "true");
     match &chr.source {
         ChrSource::Dev(path) => {
@@ -203,6 +214,15 @@ pub fn format_serial(chr: &Chr, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> 
                 ctx.format_file_name(path)?,
             );
         }
+        _ => {}
+    }
+    Ok(prefix)
+}
+
+pub fn format_serial(chr: &Chr, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> Result<()> {
+    let prefix = begin_port("serial", "Serial", SERIAL_PORTS, chr, ctx, w)?;
+    match &chr.source {
+        ChrSource::Dev(_) | ChrSource::File(_) => {}
         ChrSource::Pipe(path) => {
             // the VI client's defaults for a new pipe
             w.set(format_args!("{prefix}.fileType"), "pipe");
@@ -245,26 +265,9 @@ pub fn format_serial(chr: &Chr, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> 
 }
 
 pub fn format_parallel(chr: &Chr, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> Result<()> {
-    let port = chr.target_port;
-    if port >= PARALLEL_PORTS {
-        return Err(vmx_error(format!(
-            "Parallel port index {port} out of [0..2] range"
-        )));
-    }
-    let prefix = format!("parallel{port}");
-    w.set(format_args!("{prefix}.present"), "true");
+    begin_port("parallel", "Parallel", PARALLEL_PORTS, chr, ctx, w)?;
     match &chr.source {
-        ChrSource::Dev(path) => {
-            w.set(format_args!("{prefix}.fileType"), "device");
-            w.set(format_args!("{prefix}.fileName"), path);
-        }
-        ChrSource::File(path) => {
-            w.set(format_args!("{prefix}.fileType"), "file");
-            w.set(
-                format_args!("{prefix}.fileName"),
-                ctx.format_file_name(path)?,
-            );
-        }
+        ChrSource::Dev(_) | ChrSource::File(_) => {}
         other => {
             return Err(vmx_unsupported(format!(
                 "Unsupported character device type '{}'",
