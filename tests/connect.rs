@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Creds, Sim};
+use common::{Creds, Sim, open_read_only};
 use virt_esx::driver::Connection;
 use virt_esx::{Code, Domain};
 
@@ -196,12 +196,7 @@ fn host_facts_match_the_simulator() {
 #[test]
 fn read_only_connection_refuses_writes() {
     let sim = Sim::esx();
-    let conn = Connection::open(
-        &sim.uri("esx", "/?no_verify=1"),
-        Some(&Creds::new(Some("root"), "pw")),
-        true,
-    )
-    .unwrap();
+    let conn = open_read_only(&sim, "esx", "/");
     let e = conn.check_writable("virDomainCreate").unwrap_err();
     assert_eq!(e.code, Code::OperationDenied);
     assert_eq!(

@@ -3,9 +3,8 @@
 
 mod common;
 
-use common::{Creds, Sim, open};
+use common::{Sim, open, open_read_only};
 use virt_esx::Code;
-use virt_esx::driver::Connection;
 use virt_esx::driver::domain::list::flags;
 use virt_esx::driver::domain::power::PowerOp;
 use virt_esx::driver::domain::{PowerState, Vm};
@@ -138,12 +137,7 @@ fn reboot_without_server_support_is_a_clear_error() {
 #[test]
 fn read_only_connections_refuse_power_changes() {
     let sim = Sim::esx();
-    let conn = Connection::open(
-        &sim.uri("esx", "/?no_verify=1"),
-        Some(&Creds::new(Some("root"), "pw")),
-        true,
-    )
-    .unwrap();
+    let conn = open_read_only(&sim, "esx", "/");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
     assert_eq!(
         conn.power(&vm, PowerOp::Destroy).unwrap_err().code,

@@ -3,9 +3,8 @@
 
 mod common;
 
-use common::{Creds, Sim, open};
+use common::{Sim, open, open_read_only};
 use virt_esx::Code;
-use virt_esx::driver::Connection;
 use virt_esx::driver::domain::power::PowerOp;
 use virt_esx::driver::domain::xml::{XML_INACTIVE, XML_SECURE};
 
@@ -138,12 +137,7 @@ fn define_errors_are_clear_and_leave_nothing() {
         .unwrap_err();
     assert!(e.message().contains("file-based harddisks"), "{e}");
     assert_eq!(conn.list_all_domains(0).unwrap().len(), before);
-    let ro = Connection::open(
-        &sim.uri("esx", "/?no_verify=1"),
-        Some(&Creds::new(Some("root"), "pw")),
-        true,
-    )
-    .unwrap();
+    let ro = open_read_only(&sim, "esx", "/");
     let e = ro
         .define_xml(&domain_xml("ro", "LocalDS_0", 512 * 1024))
         .unwrap_err();

@@ -7,7 +7,7 @@ use common::Sim;
 use common::live::{download, folder_url, host_vms};
 use common::open;
 use virt_esx::driver::Connection;
-use virt_esx::vi::property::{FilterSpec, Hop};
+use virt_esx::vi::property::FilterSpec;
 use virt_esx::vi::soap::Request;
 use virt_esx::vi::{MoRef, Node};
 use virt_esx::vmx::test_support::StandInDatastores;
@@ -69,20 +69,13 @@ fn uploaded_vmx_gets_nvram_and_log_so_it_registers() {
 
 /// Every datastore of the host, with the hosts that mount it and their mount paths.
 fn datastore_mounts(conn: &Connection) -> Vec<(String, Vec<(String, String)>)> {
-    let spec = FilterSpec {
-        props: vec![(
-            "Datastore".into(),
-            vec!["summary.name".into(), "host".into()],
-        )],
-        start: conn.primary.placement.host.clone(),
-        skip_start: true,
-        hops: vec![Hop {
-            name: "hostDatastores",
-            kind: "HostSystem",
-            path: "datastore",
-            then: &[],
-        }],
-    };
+    let spec = FilterSpec::neighbours(
+        conn.primary.placement.host.clone(),
+        "HostSystem",
+        "datastore",
+        "Datastore",
+        &["summary.name", "host"],
+    );
     let objects = conn.primary.client.retrieve(&spec).unwrap();
     objects
         .iter()

@@ -4,7 +4,7 @@
 use super::connection::Connection;
 use crate::error::{Error, Result};
 use crate::vi::MoRef;
-use crate::vi::property::{FilterSpec, Hop};
+use crate::vi::property::FilterSpec;
 use crate::vi::soap::Request;
 use crate::vi::types::{FromNode, vim_type};
 use crate::vmx::{DatastorePath, DatastorePaths};
@@ -104,23 +104,13 @@ impl<'c> LiveDatastores<'c> {
         moref: Option<&str>,
     ) -> Result<LiveDatastores<'c>> {
         let ep = &conn.primary;
-        let spec = FilterSpec {
-            props: vec![(
-                "Datastore".into(),
-                DatastoreFacts::PATHS
-                    .iter()
-                    .map(|p| p.to_string())
-                    .collect(),
-            )],
-            start: ep.placement.host.clone(),
-            skip_start: true,
-            hops: vec![Hop {
-                name: "hostDatastores",
-                kind: "HostSystem",
-                path: "datastore",
-                then: &[],
-            }],
-        };
+        let spec = FilterSpec::neighbours(
+            ep.placement.host.clone(),
+            "HostSystem",
+            "datastore",
+            "Datastore",
+            DatastoreFacts::PATHS,
+        );
         let datastores = ep
             .client
             .retrieve(&spec)?

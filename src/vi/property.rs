@@ -37,6 +37,31 @@ impl FilterSpec {
         }
     }
 
+    /// Properties of the objects one hop away from `start` (of type `start_kind`): a host's
+    /// `vm` or `datastore` list, say; `start` itself is not reported.
+    pub fn neighbours(
+        start: MoRef,
+        start_kind: &'static str,
+        hop: &'static str,
+        kind: &str,
+        paths: &[&str],
+    ) -> FilterSpec {
+        FilterSpec {
+            props: vec![(
+                kind.to_string(),
+                paths.iter().map(|p| p.to_string()).collect(),
+            )],
+            hops: vec![Hop {
+                name: "hop",
+                kind: start_kind,
+                path: hop,
+                then: &[],
+            }],
+            start,
+            skip_start: true,
+        }
+    }
+
     pub fn write(&self, req: &mut Request, element: &str) {
         req.open(element, None);
         for (kind, paths) in &self.props {

@@ -125,6 +125,13 @@ pub fn open(sim: &Sim, scheme: &str, path: &str) -> virt_esx::driver::Connection
         .unwrap_or_else(|e| panic!("{uri}: {e}"))
 }
 
+/// As `open`, read-only (`VIR_CONNECT_RO`).
+pub fn open_read_only(sim: &Sim, scheme: &str, path: &str) -> virt_esx::driver::Connection {
+    let uri = sim.uri(scheme, &format!("{path}?no_verify=1"));
+    virt_esx::driver::Connection::open(&uri, Some(&Creds::new(Some("root"), "pw")), true)
+        .unwrap_or_else(|e| panic!("{uri}: {e}"))
+}
+
 /// Answers the username and password questions from fixed values, recording what it was asked.
 pub struct Creds {
     pub user: Option<&'static str>,

@@ -5,7 +5,7 @@ use super::{PowerState, Vm, VmProps, no_domain};
 use crate::driver::connection::{Connection, PREFIXED, UNPREFIXED};
 use crate::error::Result;
 use crate::vi::MoRef;
-use crate::vi::property::{FilterSpec, Hop};
+use crate::vi::property::FilterSpec;
 use crate::vi::types::{FromNode, vim_type};
 use crate::xml::ids::Uuid;
 use std::sync::atomic::Ordering;
@@ -71,20 +71,13 @@ impl Connection {
     /// trip for any number of VMs.
     pub fn list_vms(&self, with_autostart: bool) -> Result<(Vec<Vm>, Option<AutostartConfig>)> {
         let ep = &self.primary;
-        let mut specs = vec![FilterSpec {
-            props: vec![(
-                "VirtualMachine".into(),
-                VmProps::PATHS.iter().map(|p| p.to_string()).collect(),
-            )],
-            start: ep.placement.host.clone(),
-            skip_start: true,
-            hops: vec![Hop {
-                name: "hostVms",
-                kind: "HostSystem",
-                path: "vm",
-                then: &[],
-            }],
-        }];
+        let mut specs = vec![FilterSpec::neighbours(
+            ep.placement.host.clone(),
+            "HostSystem",
+            "vm",
+            "VirtualMachine",
+            VmProps::PATHS,
+        )];
         let autostart_mgr = ep
             .placement
             .autostart_manager
