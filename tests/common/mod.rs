@@ -2,6 +2,8 @@
 //! port through tools/vcsim's launcher, and stops it (by PID) when the handle drops.
 #![allow(dead_code)]
 
+pub mod injector;
+
 pub mod live;
 
 use std::io::{BufRead, BufReader};

@@ -1,0 +1,258 @@
+//! A fault injector between the library and a plain-HTTP simulator: per SOAP method it can drop
+//! the connection, delay, answer a fault, answer a canned body or rewrite the real answer.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+pub type Rewrite = Box<dyn Fn(&str) -> String + Send>;
+
+pub enum Action {
+    /// Close the connection without answering.
+    Drop,
+    /// Wait, then forward.
+    Delay(Duration),
+    /// HTTP 500 with a SOAP fault of this vSphere type and message.
+    Fault(&'static str, &'static str),
+    /// HTTP 200 with this body (made when the request comes) inside `<{Method}Response>`.
+    Reply(Box<dyn Fn() -> String + Send>),
+    /// Forward, then rewrite the answer's body.
+    Rewrite(Rewrite),
+}
+
+pub struct Rule {
+    pub method: &'static str,
+    /// How many more requests the rule applies to.
+    pub times: usize,
+    pub action: Action,
+}
+
+#[derive(Default)]
+struct State {
+    rules: Vec<Rule>,
+    /// (SOAP method or request line, request body)
+    seen: Vec<(String, String)>,
+}
+
+pub struct Injector {
+    pub addr: String,
+    state: Arc<Mutex<State>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Injector {
+    /// Listens on a free loopback port and forwards to `upstream` (`127.0.0.1:PORT`, plain HTTP).
+    pub fn start(upstream: &str) -> Injector {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let state = Arc::new(Mutex::new(State::default()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (st, halt, up) = (state.clone(), stop.clone(), upstream.to_string());
+        thread::spawn(move || {
+            for conn in listener.incoming() {
+                if halt.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let (st, up) = (st.clone(), up.clone());
+                thread::spawn(move || serve(conn, &up, &st));
+            }
+        });
+        Injector { addr, state, stop }
+    }
+
+    pub fn add(&self, method: &'static str, times: usize, action: Action) {
+        self.state.lock().unwrap().rules.push(Rule {
+            method,
+            times,
+            action,
+        });
+    }
+
+    /// The SOAP methods (or request lines) seen so far, in order.
+    pub fn seen(&self) -> Vec<String> {
+        self.state
+            .lock()
+            .unwrap()
+            .seen
+            .iter()
+            .map(|(m, _)| m.clone())
+            .collect()
+    }
+
+    /// The bodies of the requests for `method` seen so far.
+    pub fn bodies(&self, method: &str) -> Vec<String> {
+        let st = self.state.lock().unwrap();
+        st.seen
+            .iter()
+            .filter(|(m, _)| m == method)
+            .map(|(_, b)| b.clone())
+            .collect()
+    }
+
+    pub fn uri(&self, scheme: &str, path_and_query: &str) -> String {
+        let sep = if path_and_query.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        format!(
+            "{scheme}://{}{path_and_query}{sep}transport=http",
+            self.addr
+        )
+    }
+}
+
+impl Drop for Injector {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(&self.addr);
+    }
+}
+
+/// The request line, headers and body of one HTTP request.
+fn read_request(r: &mut BufReader<TcpStream>) -> Option<(String, Vec<String>, Vec<u8>)> {
+    let mut line = String::new();
+    r.read_line(&mut line).ok().filter(|n| *n > 0)?;
+    let mut headers = Vec::new();
+    let mut len = 0;
+    loop {
+        let mut h = String::new();
+        r.read_line(&mut h).ok()?;
+        let h = h.trim_end().to_string();
+        if h.is_empty() {
+            break;
+        }
+        if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+            len = v.trim().parse().ok()?;
+        }
+        headers.push(h);
+    }
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).ok()?;
+    Some((line.trim_end().to_string(), headers, body))
+}
+
+/// The SOAP method of a request body: the first element inside the SOAP body.
+fn soap_method(body: &str) -> Option<String> {
+    let after = &body[body.find("Body>")? + 5..];
+    let start = after.find('<')? + 1;
+    let name: String = after[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    Some(name)
+}
+
+fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
+    let mut reader = BufReader::new(conn.try_clone().unwrap());
+    let mut conn = conn;
+    let Some((line, headers, body)) = read_request(&mut reader) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&body).into_owned();
+    let key = soap_method(&text).unwrap_or_else(|| line.clone());
+    let action = {
+        let mut st = state.lock().unwrap();
+        st.seen.push((key.clone(), text.clone()));
+        let pos = st.rules.iter().position(|r| r.method == key && r.times > 0);
+        pos.map(|i| {
+            st.rules[i].times -= 1;
+            if st.rules[i].times == 0 {
+                st.rules.remove(i).action
+            } else {
+                // Repeating rules keep their action; only delays and faults repeat.
+                match &st.rules[i].action {
+                    Action::Delay(d) => Action::Delay(*d),
+                    Action::Fault(k, m) => Action::Fault(k, m),
+                    Action::Drop => Action::Drop,
+                    _ => panic!("only Drop, Delay and Fault rules may repeat"),
+                }
+            }
+        })
+    };
+    let (status, cookie, reply) = match action {
+        Some(Action::Drop) => return,
+        Some(Action::Fault(kind, msg)) => (500, None, fault(kind, msg)),
+        Some(Action::Reply(inner)) => (
+            200,
+            None,
+            envelope(&format!(
+                "<{key}Response xmlns=\"urn:vim25\">{}</{key}Response>",
+                inner()
+            )),
+        ),
+        Some(Action::Delay(d)) => {
+            thread::sleep(d);
+            forward(upstream, &line, &headers, &body)
+        }
+        Some(Action::Rewrite(f)) => {
+            let (s, c, b) = forward(upstream, &line, &headers, &body);
+            (s, c, f(&b))
+        }
+        None => forward(upstream, &line, &headers, &body),
+    };
+    let _ = write!(
+        conn,
+        "HTTP/1.1 {status} X\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n{}\r\n{reply}",
+        reply.len(),
+        cookie.map(|c| format!("{c}\r\n")).unwrap_or_default()
+    );
+}
+
+/// Sends the request upstream as HTTP/1.0 (no chunking, closed at the end); returns the status,
+/// the session cookie header when Login sets one, and the body.
+fn forward(
+    upstream: &str,
+    line: &str,
+    headers: &[String],
+    body: &[u8],
+) -> (u16, Option<String>, String) {
+    let mut up = TcpStream::connect(upstream).unwrap();
+    let line = line.replace("HTTP/1.1", "HTTP/1.0");
+    let mut req = format!("{line}\r\n");
+    for h in headers {
+        let lower = h.to_ascii_lowercase();
+        if lower.starts_with("host:") || lower.starts_with("connection:") {
+            continue;
+        }
+        req.push_str(h);
+        req.push_str("\r\n");
+    }
+    req.push_str(&format!("Host: {upstream}\r\nConnection: close\r\n\r\n"));
+    up.write_all(req.as_bytes()).unwrap();
+    up.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    up.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(502);
+    let cookie = head
+        .lines()
+        .find(|h| h.to_ascii_lowercase().starts_with("set-cookie:"))
+        .map(str::to_string);
+    (status, cookie, body.to_string())
+}
+
+fn envelope(inner: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope \
+         xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" \
+         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+         xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"><soapenv:Body>{inner}</soapenv:Body></soapenv:Envelope>"
+    )
+}
+
+fn fault(kind: &str, msg: &str) -> String {
+    envelope(&format!(
+        "<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>{msg}</faultstring>\
+         <detail><{kind}Fault xmlns=\"urn:vim25\" xsi:type=\"{kind}\"></{kind}Fault></detail></soapenv:Fault>"
+    ))
+}

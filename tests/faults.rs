@@ -1,0 +1,239 @@
+//! What the simulator cannot do, injected between it and the library: paged reads, VM questions
+//! during a task (answered with auto_answer=1, else reported and the task cancelled), failed
+//! tasks, SOAP faults, dropped connections, slow and malformed answers.
+
+mod common;
+
+use common::injector::{Action, Injector};
+use common::{Creds, Sim};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use virt_esx::Code;
+use virt_esx::driver::Connection;
+use virt_esx::driver::domain::power::PowerOp;
+
+/// An ESX simulator behind an injector, and a connection through it.
+fn setup(query: &str) -> (Sim, Injector, Connection) {
+    let sim = Sim::start(&["-mode", "esx", "-http", "-vms", "5"]);
+    let inj = Injector::start(&sim.addr);
+    let conn = Connection::open(
+        &inj.uri("esx", &format!("/{query}")),
+        Some(&Creds::new(Some("root"), "pw")),
+        false,
+    )
+    .unwrap();
+    (sim, inj, conn)
+}
+
+/// The `<objects>…</objects>` elements of a RetrievePropertiesEx answer.
+fn objects(body: &str) -> Vec<String> {
+    body.split("<objects>")
+        .skip(1)
+        .map(|o| format!("<objects>{}", &o[..o.find("</objects>").unwrap() + 10]))
+        .collect()
+}
+
+#[test]
+fn paged_reads_are_followed_to_the_end() {
+    let (_sim, inj, conn) = setup("");
+    let rest = Arc::new(Mutex::new(String::new()));
+    let keep = rest.clone();
+    inj.add(
+        "RetrievePropertiesEx",
+        1,
+        Action::Rewrite(Box::new(move |body| {
+            let objs = objects(body);
+            *keep.lock().unwrap() = objs[2..].concat();
+            let head = &body[..body.find("<objects>").unwrap()];
+            let tail = &body[body.rfind("</objects>").unwrap() + 10..];
+            format!("{head}{}<token>page2</token>{tail}", objs[..2].concat())
+        })),
+    );
+    let more = rest.clone();
+    inj.add(
+        "ContinueRetrievePropertiesEx",
+        1,
+        Action::Reply(Box::new(move || {
+            format!("<returnval>{}</returnval>", more.lock().unwrap())
+        })),
+    );
+    let before = conn.round_trips();
+    let vms = conn.list_all_domains(0).unwrap();
+    assert_eq!(vms.len(), 5);
+    assert_eq!(conn.round_trips() - before, 2);
+    assert!(inj.bodies("ContinueRetrievePropertiesEx")[0].contains("<token>page2</token>"));
+}
+
+/// Answers the first task read after PowerOnVM_Task with "running" and a pending question.
+fn ask_question_on_power_on(inj: &Injector, vm_moref: &str) {
+    let task = Arc::new(Mutex::new(String::new()));
+    let seen = task.clone();
+    inj.add(
+        "PowerOnVM_Task",
+        1,
+        Action::Rewrite(Box::new(move |body| {
+            let start = body.find("<returnval").unwrap();
+            let value = &body
+                [body[start..].find('>').unwrap() + start + 1..body.find("</returnval>").unwrap()];
+            *seen.lock().unwrap() = value.to_string();
+            body.to_string()
+        })),
+    );
+    let vm = vm_moref.to_string();
+    inj.add(
+        "RetrievePropertiesEx",
+        1,
+        Action::Reply(Box::new(move || {
+            format!(
+                "<returnval><objects><obj type=\"Task\">{}</obj><propSet><name>info.state</name>\
+                 <val xsi:type=\"TaskInfoState\">running</val></propSet></objects>\
+                 <objects><obj type=\"VirtualMachine\">{vm}</obj><propSet><name>runtime.question</name>\
+                 <val xsi:type=\"VirtualMachineQuestionInfo\"><id>q-7</id><text>Did you move or copy it?</text>\
+                 <choice><choiceInfo xsi:type=\"ElementDescription\"><label>Cancel</label><summary>Cancel</summary><key>0</key></choiceInfo>\
+                 <choiceInfo xsi:type=\"ElementDescription\"><label>I moved it</label><summary>moved</summary><key>1</key></choiceInfo>\
+                 <choiceInfo xsi:type=\"ElementDescription\"><label>I copied it</label><summary>copied</summary><key>2</key></choiceInfo>\
+                 <defaultIndex>1</defaultIndex></choice></val></propSet></objects></returnval>",
+                task.lock().unwrap()
+            )
+        })),
+    );
+}
+
+#[test]
+fn questions_are_answered_with_auto_answer() {
+    let (_sim, inj, conn) = setup("?auto_answer=1");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    ask_question_on_power_on(&inj, &vm.moref.value);
+    inj.add("AnswerVM", 1, Action::Reply(Box::new(String::new)));
+    conn.power(&vm, PowerOp::Start).unwrap();
+    let answers = inj.bodies("AnswerVM");
+    assert_eq!(answers.len(), 1);
+    assert!(
+        answers[0].contains("<questionId>q-7</questionId>"),
+        "{}",
+        answers[0]
+    );
+    assert!(
+        answers[0].contains("<answerChoice>1</answerChoice>"),
+        "{}",
+        answers[0]
+    );
+    assert!(inj.seen().contains(&"WaitForUpdatesEx".to_string()));
+    assert!(inj.seen().contains(&"DestroyPropertyCollector".to_string()));
+}
+
+#[test]
+fn questions_without_auto_answer_are_reported_and_the_task_cancelled() {
+    let (_sim, inj, conn) = setup("");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    ask_question_on_power_on(&inj, &vm.moref.value);
+    let e = conn.power(&vm, PowerOp::Start).unwrap_err();
+    let msg = e.message();
+    assert!(msg.contains("Did you move or copy it?"), "{msg}");
+    assert!(
+        msg.contains("I moved it, I copied it") || msg.contains("Cancel, I moved it"),
+        "{msg}"
+    );
+    assert!(msg.contains("auto_answer=1"), "{msg}");
+    assert!(inj.seen().contains(&"CancelTask".to_string()));
+    assert!(inj.bodies("AnswerVM").is_empty());
+}
+
+#[test]
+fn failed_tasks_report_the_fault() {
+    let (_sim, inj, conn) = setup("");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    inj.add(
+        "RetrievePropertiesEx",
+        1,
+        Action::Rewrite(Box::new(|body| {
+            body.replace(
+                ">success<",
+                ">error<",
+            )
+            .replace(
+                "<name>info.state</name>",
+                "<name>info.error</name><val xsi:type=\"LocalizedMethodFault\"><fault xsi:type=\"InsufficientResourcesFault\"></fault>\
+                 <localizedMessage>Insufficient memory resources.</localizedMessage></val></propSet><propSet><name>info.state</name>",
+            )
+        })),
+    );
+    let e = conn.power(&vm, PowerOp::Suspend).unwrap_err();
+    assert!(e.message().contains("InsufficientResourcesFault"), "{e}");
+    assert!(
+        e.message().contains("Insufficient memory resources."),
+        "{e}"
+    );
+}
+
+#[test]
+fn soap_faults_map_to_libvirt_codes() {
+    let (_sim, inj, conn) = setup("");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    inj.add(
+        "PowerOffVM_Task",
+        1,
+        Action::Fault(
+            "InvalidPowerState",
+            "The attempted operation cannot be performed in the current state.",
+        ),
+    );
+    let e = conn.power(&vm, PowerOp::Destroy).unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid, "{e}");
+    inj.add(
+        "RetrievePropertiesEx",
+        1,
+        Action::Fault(
+            "NoPermission",
+            "Permission to perform this operation was denied.",
+        ),
+    );
+    let e = conn.list_all_domains(0).unwrap_err();
+    assert_eq!(e.code, Code::OperationDenied, "{e}");
+}
+
+#[test]
+fn drops_slow_and_malformed_answers_are_errors_then_recover() {
+    let (_sim, inj, conn) = setup("");
+    inj.add("RetrievePropertiesEx", 1, Action::Drop);
+    let e = conn.list_all_domains(0).unwrap_err();
+    assert_eq!(e.code, Code::InternalError, "{e}");
+    assert_eq!(conn.list_all_domains(0).unwrap().len(), 5);
+
+    for garbage in ["<not xml", "{\"json\": true}", "", "<soapenv:Envelope/>"] {
+        let g = garbage.to_string();
+        inj.add(
+            "RetrievePropertiesEx",
+            1,
+            Action::Rewrite(Box::new(move |_| g.clone())),
+        );
+        let e = conn.list_all_domains(0).unwrap_err();
+        assert_eq!(e.code, Code::InternalError, "{garbage:?}: {e}");
+    }
+    inj.add(
+        "RetrievePropertiesEx",
+        1,
+        Action::Delay(Duration::from_millis(300)),
+    );
+    assert_eq!(conn.list_all_domains(0).unwrap().len(), 5);
+}
+
+#[test]
+fn an_expired_session_mid_task_logs_in_again() {
+    let (_sim, inj, conn) = setup("");
+    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    inj.add(
+        "PowerOffVM_Task",
+        1,
+        Action::Fault("NotAuthenticated", "The session is not authenticated."),
+    );
+    conn.power(&vm, PowerOp::Destroy).unwrap();
+    let seen = inj.seen();
+    let i = seen.iter().position(|m| m == "PowerOffVM_Task").unwrap();
+    assert_eq!(
+        &seen[i + 1..i + 3],
+        &["Login".to_string(), "PowerOffVM_Task".to_string()]
+    );
+}
