@@ -34,5 +34,5 @@ step "python ctypes tests" env LIBVIRT_ESX_LIB="$ROOT/target/debug/libvirt_esx.s
     python3 -m unittest discover -s tests/python -p 'test_*.py'
 sim_stop
 
-echo "test suites: $passed passed, $failed failed"
+echo "suites: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
