@@ -237,3 +237,37 @@ fn an_expired_session_mid_task_logs_in_again() {
         &["Login".to_string(), "PowerOffVM_Task".to_string()]
     );
 }
+
+#[test]
+fn a_failed_registration_leaves_nothing_behind() {
+    let (_sim, inj, conn) = setup("");
+    inj.add(
+        "RegisterVM_Task",
+        1,
+        Action::Fault("InvalidState", "The host is in maintenance mode."),
+    );
+    let xml = "<domain type='vmware'><name>rolled-back</name><memory>262144</memory>\
+               <os><type arch='x86_64'>hvm</type></os><devices>\
+               <disk type='file' device='disk'><source file='[LocalDS_0] rolled-back/disk.vmdk'/>\
+               <target dev='sda' bus='scsi'/></disk></devices></domain>";
+    let e = conn.define_xml(xml).unwrap_err();
+    assert!(e.message().contains("maintenance mode"), "{e}");
+    // The VMX was uploaded, then removed with the directory made for it.
+    assert!(
+        inj.seen()
+            .iter()
+            .any(|m| m.starts_with("PUT /folder/rolled-back/"))
+    );
+    assert!(inj.seen().contains(&"DeleteDatastoreFile_Task".to_string()));
+    let dc = conn.primary.placement.datacenter_path.clone();
+    let gone = conn
+        .primary
+        .client
+        .download(&dc, "LocalDS_0", "rolled-back/rolled-back.vmx")
+        .unwrap_err();
+    assert_eq!(gone.code, Code::ReadFailed, "{gone}");
+    assert_eq!(
+        conn.lookup_by_name("rolled-back").unwrap_err().code,
+        Code::NoDomain
+    );
+}
