@@ -112,8 +112,8 @@ impl AuthConf {
         Ok(AuthConf { groups })
     }
 
-    /// Finds the auth.conf to use: `explicit` (the URI's `authfile=`), else
-    /// `$LIBVIRT_AUTH_FILE`, else `$XDG_CONFIG_HOME/libvirt/auth.conf` (default
+    /// Finds the auth.conf to use: `$LIBVIRT_AUTH_FILE`, else `explicit` (the URI's
+    /// `authfile=`), as libvirt orders them, else `$XDG_CONFIG_HOME/libvirt/auth.conf` (default
     /// `$HOME/.config`), else `/etc/libvirt/auth.conf`. The implicit locations are skipped when
     /// absent; a file named explicitly must exist.
     pub fn locate(explicit: Option<&Path>) -> Result<Option<PathBuf>> {
@@ -157,14 +157,13 @@ fn locate_with(
 ) -> Result<Option<PathBuf>> {
     let non_empty = |name: &str| env(name).filter(|value| !value.is_empty());
 
-    let named = match explicit {
-        Some(path) => Some((path.to_path_buf(), "the URI parameter authfile=")),
-        None => non_empty("LIBVIRT_AUTH_FILE").map(|path| {
-            (
-                PathBuf::from(path),
-                "the environment variable LIBVIRT_AUTH_FILE",
-            )
-        }),
+    // libvirt lets the environment win over the URI's authfile=.
+    let named = match non_empty("LIBVIRT_AUTH_FILE") {
+        Some(path) => Some((
+            PathBuf::from(path),
+            "the environment variable LIBVIRT_AUTH_FILE",
+        )),
+        None => explicit.map(|path| (path.to_path_buf(), "the URI parameter authfile=")),
     };
     if let Some((path, source)) = named {
         // A typo in a path the user gave should not silently fall back to other credentials.
@@ -439,13 +438,11 @@ credentials=test
         let dir = TempDir::new("explicit");
         let file = dir.write("mine.conf", "");
         let system = dir.write("etc/auth.conf", "");
-        let env = env_of(&[("LIBVIRT_AUTH_FILE", &system), ("HOME", &dir.0)]);
+        let env = env_of(&[("HOME", &dir.0)]);
         assert_eq!(
             locate_with(Some(&file), &env, &system).expect("locate"),
             Some(file.clone())
         );
-        // Through the public entry point too, which must not consult anything else.
-        assert_eq!(AuthConf::locate(Some(&file)).expect("locate"), Some(file));
 
         let missing = dir.0.join("missing.conf");
         let e = locate_with(Some(&missing), &env, &system).expect_err("missing explicit");
@@ -495,10 +492,14 @@ credentials=test
         dir.write("env.conf", "");
         assert_eq!(locate(&env), Some(env_file.clone()));
 
-        // The URI's authfile= beats everything.
+        // LIBVIRT_AUTH_FILE beats the URI's authfile=, which beats the implicit places.
         let uri_file = dir.write("uri.conf", "");
         assert_eq!(
             locate_with(Some(&uri_file), &env, &system).expect("locate"),
+            Some(env_file.clone())
+        );
+        assert_eq!(
+            locate_with(Some(&uri_file), &no_env_file, &system).expect("locate"),
             Some(uri_file)
         );
 

@@ -71,6 +71,13 @@ pub struct Connection {
 }
 
 impl Connection {
+    /// The URI opened when none is given: `$LIBVIRT_DEFAULT_URI`, as libvirt does.
+    pub fn default_uri() -> Option<String> {
+        std::env::var("LIBVIRT_DEFAULT_URI")
+            .ok()
+            .filter(|u| !u.is_empty())
+    }
+
     pub fn open(uri: &str, auth: Option<&dyn Authenticator>, read_only: bool) -> Result<Self> {
         let spec = ConnectSpec::parse(uri)?;
         let authconf = AuthConf::load(spec.authfile.as_deref())?;

@@ -26,16 +26,18 @@ unsafe fn open(
     boundary(api, ptr::null_mut(), || {
         check_flags(flags, VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, api)?;
         // SAFETY: per the contract.
-        let uri = unsafe { opt_str(name, "URI") }?.ok_or_else(|| {
+        let given = unsafe { opt_str(name, "URI") }?.map(str::to_string);
+        let uri = given.or_else(Connection::default_uri).ok_or_else(|| {
             Error::new(
                 Code::InvalidArg,
                 Domain::None,
-                "no default connection URI: name an esx://, gsx:// or vpx:// URI",
+                "no connection URI given and LIBVIRT_DEFAULT_URI is not set: name an esx://, \
+                 gsx:// or vpx:// URI",
             )
         })?;
         let cauth = (!auth.is_null()).then_some(CAuth(auth));
         let authenticator = cauth.as_ref().map(|a| a as &dyn Authenticator);
-        let conn = Connection::open(uri, authenticator, flags & VIR_CONNECT_RO != 0)?;
+        let conn = Connection::open(&uri, authenticator, flags & VIR_CONNECT_RO != 0)?;
         Ok(ConnBox::into_raw(conn))
     })
 }

@@ -67,6 +67,14 @@ int main(int argc, char **argv)
     }
     CHECK(asked[0] == 1 && asked[1] == 1, "asked %d/%d", asked[0], asked[1]);
 
+    /* No URI: libvirt's LIBVIRT_DEFAULT_URI names it. */
+    setenv("LIBVIRT_DEFAULT_URI", argv[1], 1);
+    virConnectPtr dflt = virConnectOpenAuth(NULL, &auth, 0);
+    CHECK(dflt != NULL, "open with LIBVIRT_DEFAULT_URI");
+    if (dflt)
+        virConnectClose(dflt);
+    unsetenv("LIBVIRT_DEFAULT_URI");
+
     virNodeInfo info;
     CHECK(virNodeGetInfo(conn, &info) == 0, "virNodeGetInfo: %s", virGetLastErrorMessage());
     printf("model=%s memory=%lu cpus=%u mhz=%u\n", info.model, info.memory, info.cpus, info.mhz);
