@@ -20,6 +20,13 @@ step "cargo test" cargo test
 make --no-print-directory uninstalled-pc PROFILE=debug >/dev/null
 export PKG_CONFIG_PATH="$ROOT/build" LD_LIBRARY_PATH="$ROOT/target/debug"
 
+header_check() {
+    printf '#include <libvirt/libvirt.h>\nint main(void) { return VIR_FROM_ESX == 28 ? 0 : 1; }\n' >build/header.c
+    cc -std=c99 -Wall -Wextra -Wpedantic -Werror -fsyntax-only $(pkg-config --cflags libvirt_esx) build/header.c &&
+        c++ -x c++ -Wall -Wextra -Werror -fsyntax-only $(pkg-config --cflags libvirt_esx) build/header.c
+}
+step "header compiles as pedantic C99 and as C++" header_check
+
 sim_start esx
 for t in tests/c/*.c; do
     bin="build/$(basename "$t" .c)"

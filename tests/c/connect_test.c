@@ -3,6 +3,7 @@
  * error API. Run under valgrind by tools/test.sh against an ESX-mode simulator.
  * Usage: connect_test URI   (URI without a user: the callback is asked) */
 #include "check.h"
+#include <stddef.h>
 
 static int errors_seen;
 static void count_errors(void *data, virErrorPtr err)
@@ -55,6 +56,13 @@ int main(int argc, char **argv)
     CHECK(sizeof(virError) == 80, "sizeof(virError) = %zu", sizeof(virError));
     CHECK(sizeof(virConnectCredential) == 48, "sizeof(virConnectCredential)");
     CHECK(sizeof(virConnectAuth) == 32, "sizeof(virConnectAuth)");
+    CHECK(sizeof(virDomainInfo) == 40 && offsetof(virDomainInfo, cpuTime) == 32, "virDomainInfo layout");
+    CHECK(sizeof(virTypedParameter) == 96 && offsetof(virTypedParameter, type) == 80 &&
+          offsetof(virTypedParameter, value) == 88, "virTypedParameter layout");
+    CHECK(sizeof(virVcpuInfo) == 24, "sizeof(virVcpuInfo)");
+    CHECK(sizeof(virDomainInterface) == 32 && sizeof(virDomainIPAddress) == 24, "interface layouts");
+    CHECK(offsetof(virError, str1) == 40 && offsetof(virError, net) == 72, "virError layout");
+    CHECK(offsetof(virConnectCredential, resultlen) == 40, "virConnectCredential layout");
     virSetErrorFunc(NULL, count_errors);
 
     int credtypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
