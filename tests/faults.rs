@@ -271,3 +271,24 @@ fn a_failed_registration_leaves_nothing_behind() {
         Code::NoDomain
     );
 }
+
+#[test]
+fn an_http_proxy_carries_every_request() {
+    let sim = Sim::start(&["-mode", "esx", "-http"]);
+    // The injector tunnels CONNECT requests as an HTTP proxy does.
+    let proxy = Injector::start(&sim.addr);
+    let uri = sim.uri(
+        "esx",
+        &format!("/?transport=http&proxy=http://{}", proxy.addr),
+    );
+    let conn = Connection::open(&uri, Some(&Creds::new(Some("root"), "pw")), false).unwrap();
+    assert_eq!(conn.list_all_domains(0).unwrap().len(), 2);
+    let seen = proxy.seen();
+    let (tunnels, calls): (Vec<_>, Vec<_>) = seen.iter().partition(|m| m.starts_with("CONNECT "));
+    assert_eq!(
+        &calls[..3],
+        &["RetrieveServiceContent", "Login", "RetrievePropertiesEx"]
+    );
+    assert_eq!(calls.len() as u64, conn.round_trips());
+    assert!(tunnels.iter().all(|t| t.contains(&sim.addr)), "{tunnels:?}");
+}

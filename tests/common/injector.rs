@@ -72,7 +72,7 @@ impl Injector {
         });
     }
 
-    /// The SOAP methods (or request lines) seen so far, in order.
+    /// The SOAP methods (or request lines, `CONNECT …` for proxy tunnels) seen so far, in order.
     pub fn seen(&self) -> Vec<String> {
         self.state
             .lock()
@@ -150,9 +150,27 @@ fn soap_method(body: &str) -> Option<String> {
 fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
     let mut reader = BufReader::new(conn.try_clone().unwrap());
     let mut conn = conn;
-    let Some((line, headers, body)) = read_request(&mut reader) else {
+    let Some((mut line, mut headers, mut body)) = read_request(&mut reader) else {
         return;
     };
+    // As an HTTP proxy: open the tunnel, then serve the request that comes through it.
+    if line.starts_with("CONNECT ") {
+        state
+            .lock()
+            .unwrap()
+            .seen
+            .push((line.clone(), String::new()));
+        if conn
+            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .is_err()
+        {
+            return;
+        }
+        let Some(inner) = read_request(&mut reader) else {
+            return;
+        };
+        (line, headers, body) = inner;
+    }
     let text = String::from_utf8_lossy(&body).into_owned();
     let key = soap_method(&text).unwrap_or_else(|| line.clone());
     let action = {
