@@ -20,14 +20,21 @@ vim_type!(AutostartConfig {
     power_info: Vec<AutostartPowerInfo> = "config.powerInfo",
 });
 
+impl AutostartPowerInfo {
+    pub fn powers_on(&self) -> bool {
+        self.start_action.eq_ignore_ascii_case("powerOn")
+    }
+}
+
 impl AutostartConfig {
     /// libvirt's rule: autostart is on when the host starts VMs and this one's action is
     /// to power on.
     pub fn starts(&self, vm: &MoRef) -> bool {
         self.enabled
-            && self.power_info.iter().any(|p| {
-                p.key.as_ref() == Some(vm) && p.start_action.eq_ignore_ascii_case("powerOn")
-            })
+            && self
+                .power_info
+                .iter()
+                .any(|p| p.key.as_ref() == Some(vm) && p.powers_on())
     }
 }
 

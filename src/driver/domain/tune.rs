@@ -1,6 +1,7 @@
 //! Tuning a VM: memory (size and limit), vCPUs, CPU allocation (libvirt's "allocation"
 //! scheduler) and autostart, through ReconfigVM_Task and the host's autostart manager.
 
+use super::list::AutostartConfig;
 use super::{PowerState, Vm, invalid_state};
 use crate::driver::check_flags;
 use crate::driver::connection::Connection;
@@ -81,16 +82,6 @@ pub struct SchedParams {
     pub limit: i64,
     pub shares: i32,
 }
-
-vim_type!(PowerInfoKey {
-    key: Option<MoRef> = "key",
-    start_action: String = "startAction",
-});
-
-vim_type!(AutostartState {
-    enabled: bool = "config.defaults.enabled",
-    power_info: Vec<PowerInfoKey> = "config.powerInfo",
-});
 
 impl Connection {
     pub fn reconfigure(&self, vm: &Vm, change: &ConfigChange, api: &str) -> Result<()> {
@@ -278,34 +269,31 @@ impl Connection {
             })
     }
 
-    fn autostart_state(&self) -> Result<AutostartState> {
+    fn autostart_config(&self) -> Result<AutostartConfig> {
         let mgr = self.autostart_manager()?;
         let oc = self
             .primary
             .client
-            .retrieve_one(&mgr, &["config.defaults.enabled", "config.powerInfo"])?
+            .retrieve_one(&mgr, AutostartConfig::PATHS)?
             .ok_or_else(|| Error::internal("The host's autostart manager is missing"))?;
-        Ok(AutostartState::from_node(&oc.props).unwrap_or_default())
+        Ok(AutostartConfig::from_node(&oc.props).unwrap_or_default())
     }
 
     pub fn autostart(&self, vm: &Vm) -> Result<bool> {
-        let st = self.autostart_state()?;
-        Ok(st.enabled
-            && st.power_info.iter().any(|p| {
-                p.key.as_ref() == Some(&vm.moref) && p.start_action.eq_ignore_ascii_case("powerOn")
-            }))
+        Ok(self.autostart_config()?.starts(&vm.moref))
     }
 
     /// Turning autostart on also turns on the host's autostart when that changes no other VM.
     pub fn set_autostart(&self, vm: &Vm, on: bool) -> Result<()> {
         self.check_writable("virDomainSetAutostart")?;
         let mgr = self.autostart_manager()?;
-        let st = self.autostart_state()?;
+        let st = self.autostart_config()?;
         let enable_host = on && !st.enabled;
         if enable_host
-            && st.power_info.iter().any(|p| {
-                p.key.as_ref() != Some(&vm.moref) && p.start_action.eq_ignore_ascii_case("powerOn")
-            })
+            && st
+                .power_info
+                .iter()
+                .any(|p| p.key.as_ref() != Some(&vm.moref) && p.powers_on())
         {
             return Err(invalid_state(
                 "Cannot enable general autostart option without affecting other domains",
