@@ -12,6 +12,7 @@ use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::soap::Request;
 use crate::vi::types::{FromNode, vim_type};
+use crate::vmx::escape::unescape_hex;
 use crate::xml::ids::Uuid;
 use std::time::{Duration, Instant};
 
@@ -147,26 +148,10 @@ pub fn moref_number(value: &str) -> Option<i32> {
     digits.parse::<i32>().ok().filter(|n| *n > 0)
 }
 
-/// vSphere stores `%`, `/` and `\` of VM names as `%25`, `%2f`, `%5c`.
+/// vSphere stores `%`, `/` and `\` of VM names as `%25`, `%2f`, `%5c`; a name with a stray
+/// `%` is shown as it is.
 pub fn unescape_name(name: &str) -> String {
-    let bytes = name.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| name.to_string())
+    unescape_hex(name, b'%').unwrap_or_else(|| name.to_string())
 }
 
 impl Connection {
