@@ -8,5 +8,6 @@ pub mod uri;
 pub mod vi;
 pub mod vmx;
 pub mod xml;
+pub mod xmltree;
 
 pub use error::{Code, Domain, Error, Result};

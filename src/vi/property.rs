@@ -162,7 +162,7 @@ mod tests {
 
     #[test]
     fn props_fold_into_paths_and_arrays_repeat() {
-        let n = Node::parse(
+        let n = crate::vi::node::parse(
             r#"<objects xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><obj type="HostSystem">h1</obj>
             <propSet><name>summary.hardware.memorySize</name><val xsi:type="xsd:long">1024</val></propSet>
             <propSet><name>vm</name><val xsi:type="ArrayOfManagedObjectReference"><ManagedObjectReference type="VirtualMachine">1</ManagedObjectReference><ManagedObjectReference type="VirtualMachine">2</ManagedObjectReference></val></propSet>

@@ -141,7 +141,7 @@ pub fn read_response(method: &str, status: u16, body: &[u8]) -> Result<Node> {
     }
     let text = std::str::from_utf8(body)
         .map_err(|_| Error::internal(format!("Response to '{method}' is not UTF-8")))?;
-    let envelope = Node::parse(text)?;
+    let envelope = super::node::parse(text)?;
     let body = envelope
         .child("Body")
         .ok_or_else(|| Error::internal(format!("Response to '{method}' has no SOAP body")))?;

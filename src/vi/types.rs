@@ -157,7 +157,7 @@ mod tests {
 
     #[test]
     fn table_reads_paths_and_ignores_the_rest() {
-        let n = Node::parse(
+        let n = crate::vi::node::parse(
             "<o><name>ds</name><junk><x/></junk><summary><capacity>42</capacity></summary>\
              <host type='HostSystem'>h1</host><host type='HostSystem'>h2</host><flag>bogus</flag></o>",
         )

@@ -1,0 +1,221 @@
+//! One small element tree read with quick-xml's event reader, for both SOAP answers (local
+//! names, `xsi:type` resolved under any prefix) and libvirt's domain XML (names as written).
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::reader::NsReader;
+
+const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+/// Deeper than any vim25 or domain document; a guard against hostile nesting, so that neither
+/// building nor dropping the tree can exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
+/// How element and attribute names are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Names {
+    /// Namespace prefixes dropped, `xmlns` declarations left out, `xsi:type` taken apart.
+    Local,
+    /// As written, prefixes included (`vmware:datacenterpath`).
+    Qualified,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Element {
+    pub name: String,
+    /// `xsi:type` without its prefix (`xsd:int` → `int`); only read with `Names::Local`.
+    pub xsi_type: Option<String>,
+    pub attrs: Vec<(String, String)>,
+    /// The concatenated text directly inside this element.
+    pub text: String,
+    pub children: Vec<Element>,
+}
+
+impl Element {
+    /// Parses a whole document and returns its root element; the error says what is wrong.
+    pub fn parse(xml: &str, names: Names) -> Result<Element, String> {
+        let mut reader = NsReader::from_str(xml);
+        let mut stack: Vec<Element> = Vec::new();
+        let mut root: Option<Element> = None;
+        loop {
+            let event = reader
+                .read_event()
+                .map_err(|e| format!("at position {}: {e}", reader.error_position()))?;
+            match event {
+                Event::Start(start) => {
+                    if root.is_some() || stack.len() >= MAX_DEPTH {
+                        return Err("unexpected element or document too deep".into());
+                    }
+                    stack.push(open(&reader, &start, names)?);
+                }
+                Event::Empty(start) => {
+                    let element = open(&reader, &start, names)?;
+                    attach(&mut stack, &mut root, element)?;
+                }
+                Event::End(_) => {
+                    let element = stack.pop().ok_or("unbalanced closing tag")?;
+                    attach(&mut stack, &mut root, element)?;
+                }
+                Event::Text(text) => push_text(&mut stack, &text.xml10_content())?,
+                Event::CData(data) => push_text(&mut stack, &data.xml10_content())?,
+                Event::GeneralRef(reference) => {
+                    let resolved = match reference.resolve_char_ref() {
+                        Ok(Some(c)) => c.to_string(),
+                        Ok(None) => predefined_entity(&reference)
+                            .ok_or_else(|| format!("undefined entity '&{};'", &*reference))?
+                            .to_string(),
+                        Err(e) => return Err(format!("bad character reference: {e}")),
+                    };
+                    push_text(&mut stack, &resolved)?;
+                }
+                Event::Eof => break,
+                Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+            }
+        }
+        if !stack.is_empty() {
+            return Err("premature end of data".into());
+        }
+        root.ok_or_else(|| "document has no root element".into())
+    }
+
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    /// The text of a child element, trimmed as libvirt's XPath string() users do.
+    pub fn child_text(&self, name: &str) -> Option<&str> {
+        self.child(name).map(|c| c.text.trim())
+    }
+
+    /// Follows a dotted property path (`summary.hardware.memorySize`).
+    pub fn path(&self, dotted: &str) -> Option<&Element> {
+        dotted.split('.').try_fold(self, |n, part| n.child(part))
+    }
+
+    pub fn text_at(&self, dotted: &str) -> Option<&str> {
+        self.path(dotted).map(|n| n.text.as_str())
+    }
+}
+
+fn open(reader: &NsReader<&[u8]>, start: &BytesStart, names: Names) -> Result<Element, String> {
+    let mut element = Element {
+        name: match names {
+            Names::Local => start.local_name().as_ref().to_string(),
+            Names::Qualified => start.name().as_ref().to_string(),
+        },
+        ..Element::default()
+    };
+    for attr in start.attributes() {
+        let attr = attr.map_err(|e| format!("malformed attribute: {e}"))?;
+        let value = attr
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| format!("malformed attribute value: {e}"))?;
+        let key = attr.key.as_ref();
+        if names == Names::Qualified {
+            element.attrs.push((key.to_string(), value.into_owned()));
+            continue;
+        }
+        let (ns, local) = reader.resolver().resolve_attribute(attr.key);
+        let local = local.as_ref();
+        if local == "type" && matches!(ns, ResolveResult::Bound(n) if n.0 == XSI_NS) {
+            element.xsi_type = value.rsplit(':').next().map(str::to_string);
+        } else if !key.starts_with("xmlns") {
+            element.attrs.push((local.to_string(), value.into_owned()));
+        }
+    }
+    Ok(element)
+}
+
+fn predefined_entity(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "lt" => "<",
+        "gt" => ">",
+        "amp" => "&",
+        "quot" => "\"",
+        "apos" => "'",
+        _ => return None,
+    })
+}
+
+fn attach(
+    stack: &mut [Element],
+    root: &mut Option<Element>,
+    element: Element,
+) -> Result<(), String> {
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(element),
+        None if root.is_none() => *root = Some(element),
+        None => return Err("extra content at the end of the document".into()),
+    }
+    Ok(())
+}
+
+fn push_text(stack: &mut [Element], text: &str) -> Result<(), String> {
+    match stack.last_mut() {
+        Some(parent) => parent.text.push_str(text),
+        None if text.trim().is_empty() => {}
+        None => return Err("text outside the root element".into()),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_attributes_children_and_entities() {
+        let root = Element::parse(
+            "<?xml version='1.0'?><a x='1&amp;2'><b>t&lt;&#65; &quot;</b><c/></a>",
+            Names::Qualified,
+        )
+        .unwrap();
+        assert_eq!(root.attr("x"), Some("1&2"));
+        assert_eq!(root.child_text("b"), Some("t<A \""));
+        assert!(root.child("c").is_some());
+    }
+
+    #[test]
+    fn local_names_resolve_xsi_type_under_any_prefix() {
+        let xml = r#"<r xmlns:XMLSchema-instance="http://www.w3.org/2001/XMLSchema-instance"><val XMLSchema-instance:type="xsd:int">42</val><obj type="VirtualMachine">vm-1</obj></r>"#;
+        let n = Element::parse(xml, Names::Local).unwrap();
+        let val = n.child("val").unwrap();
+        assert_eq!(val.xsi_type.as_deref(), Some("int"));
+        assert_eq!(val.text, "42");
+        assert!(n.attrs.is_empty(), "xmlns declarations are left out");
+        assert_eq!(n.child("obj").unwrap().attr("type"), Some("VirtualMachine"));
+        let q = Element::parse("<v:a xmlns:v='u'><v:b/></v:a>", Names::Qualified).unwrap();
+        assert!(q.child("v:b").is_some());
+    }
+
+    #[test]
+    fn rejects_broken_documents() {
+        for doc in [
+            "",
+            "<a>",
+            "<a></b>",
+            "<a/><b/>",
+            "<a>&bogus;</a>",
+            "x<a/>",
+            "</a>",
+            "<a x='1' x='2'>",
+        ] {
+            for names in [Names::Local, Names::Qualified] {
+                assert!(Element::parse(doc, names).is_err(), "{doc}");
+            }
+        }
+        let deep = "<a>".repeat(100) + &"</a>".repeat(100);
+        assert!(Element::parse(&deep, Names::Local).is_err());
+        assert!(Element::parse(&"<a>".repeat(10_000), Names::Local).is_err());
+    }
+}
