@@ -106,15 +106,29 @@ fn run_xml2vmx(dir: &Path, failures: &mut Vec<String>) -> (usize, usize) {
     (passed, rows.len())
 }
 
+/// Whether the run may go on without the data: a developer's checkout may lack shared/, but
+/// CI (`CI=true`) must never pass by skipping.
+fn absent_data(dir: &Path, ci: bool) -> Result<(), String> {
+    let why = format!(
+        "conformance data folder {} is absent (set LIBVIRT_ESX_CONFORMANCE_DIR)",
+        dir.display()
+    );
+    if ci {
+        return Err(why);
+    }
+    eprintln!("{why}; skipping");
+    Ok(())
+}
+
+fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
 #[test]
 fn conformance() {
     let dir = data_dir();
     if !dir.is_dir() {
-        eprintln!(
-            "conformance data folder {} is absent; skipping (set LIBVIRT_ESX_CONFORMANCE_DIR)",
-            dir.display()
-        );
-        return;
+        return absent_data(&dir, under_ci()).unwrap_or_else(|why| panic!("{why}"));
     }
     let mut failures = Vec::new();
     let (p, n) = run_vmx2xml(&dir.join("vmx2xml"), &mut failures);
@@ -124,8 +138,24 @@ fn conformance() {
     }
     println!("vmx2xml {p}/{n} passed, xml2vmx {q}/{m} passed");
     assert!(
+        n > 0 && m > 0,
+        "the conformance data in {} has no cases",
+        dir.display()
+    );
+    assert!(
         failures.is_empty(),
         "{} conformance case(s) failed",
         failures.len()
     );
+}
+
+#[test]
+fn missing_data_fails_under_ci_only() {
+    let nowhere = Path::new("/nonexistent/conformance");
+    assert!(
+        absent_data(nowhere, true)
+            .unwrap_err()
+            .contains("/nonexistent/conformance")
+    );
+    assert!(absent_data(nowhere, false).is_ok());
 }

@@ -30,10 +30,7 @@ pub unsafe fn conn_boundary<T>(
     // SAFETY: per the contract; NULL and stray pointers are refused.
     match unsafe { ConnBox::from_ptr(conn, api) } {
         Ok(c) => guarded(api, fail, Some(c), || body(c)),
-        Err(e) => {
-            set_last_error(&e, None);
-            fail
-        }
+        Err(e) => guarded(api, fail, None, || Err(e)),
     }
 }
 
@@ -51,28 +48,33 @@ pub unsafe fn dom_boundary<T>(
     // SAFETY: per the contract; NULL and stray pointers are refused.
     match unsafe { DomainBox::from_ptr(dom, api) } {
         Ok(d) => guarded(api, fail, Some(d.conn()), || body(d, &d.conn().conn)),
-        Err(e) => {
-            set_last_error(&e, None);
-            fail
-        }
+        Err(e) => guarded(api, fail, None, || Err(e)),
     }
 }
 
-/// Catches panics of `body` and records its failure (on `conn` as well, when given).
+/// Catches panics of `body` and records its failure (on `conn` as well, when given). The
+/// failure is recorded and the error handlers run inside the boundary too, so nothing they do
+/// can unwind into C.
 fn guarded<T>(
     api: &'static str,
     fail: T,
     conn: Option<&ConnBox>,
     body: impl FnOnce() -> Result<T>,
 ) -> T {
-    match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(v)) => v,
-        Ok(Err(e)) => {
+    let run = AssertUnwindSafe(|| match body() {
+        Ok(v) => Some(v),
+        Err(e) => {
             set_last_error(&e, conn);
-            fail
+            None
         }
+    });
+    match catch_unwind(run) {
+        Ok(Some(v)) => v,
+        Ok(None) => fail,
         Err(panic) => {
-            set_last_error(&panic_error(api, panic.as_ref()), conn);
+            let e = panic_error(api, panic.as_ref());
+            // Recording cannot panic twice: it only allocates and calls the handler.
+            let _ = catch_unwind(AssertUnwindSafe(|| set_last_error(&e, conn)));
             fail
         }
     }

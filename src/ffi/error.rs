@@ -127,6 +127,10 @@ pub fn reset_last_error() {
 
 /// Records an error as the thread's last error (and the connection's), then reports it to the
 /// connection's handler, else the global one, else prints it as libvirt's default does.
+///
+/// The handler may call back into the library (libvirt's handlers read the last error, or
+/// make further calls that reset it): no borrow or lock is held while it runs, and it is given
+/// a copy that lives until it returns, whatever it does to the thread's last error.
 pub fn set_last_error(e: &Error, conn: Option<&ConnBox>) {
     LAST.with(|l| *l.borrow_mut() = CError::from_error(e));
     let mut conn_handler = None;
@@ -141,14 +145,12 @@ pub fn set_last_error(e: &Error, conn: Option<&ConnBox>) {
         let h = HANDLER.lock().unwrap_or_else(|p| p.into_inner());
         (h.func, h.user_data)
     });
-    LAST.with(|l| {
-        let mut l = l.borrow_mut();
-        match func {
-            // SAFETY: a handler the caller registered, given our live error struct.
-            Some(f) => unsafe { f(data, l.as_ptr()) },
-            None => print_error(&l.0),
-        }
-    });
+    let mut reported = CError::from_error(e);
+    match func {
+        // SAFETY: a handler the caller registered, given an error that outlives the call.
+        Some(f) => unsafe { f(data, reported.as_ptr()) },
+        None => print_error(&reported.0),
+    }
 }
 
 fn print_error(e: &virError) {

@@ -1,0 +1,80 @@
+/* Error handlers that call back into the library, as libvirt programs' handlers do: they read
+ * the last error, copy and save it, and make further calls (which reset it) while handling.
+ * Run under valgrind by tools/test.sh. Usage: error_test URI */
+#include "check.h"
+
+static int depth, calls, saw_code, saw_name;
+
+static void reenter(void *data, virErrorPtr err)
+{
+    virConnectPtr conn = data;
+    calls++;
+    if (depth++ > 0) { /* the nested failure below reports here too */
+        depth--;
+        return;
+    }
+    saw_code = err->code;
+    saw_name = err->message && strstr(err->message, "virConnectGetType") != NULL;
+
+    virErrorPtr last = virGetLastError();
+    CHECK(last && last->code == err->code, "virGetLastError inside the handler");
+    CHECK(strcmp(virGetLastErrorMessage(), err->message) == 0, "virGetLastErrorMessage");
+    virError copy;
+    memset(&copy, 0, sizeof copy);
+    CHECK(virCopyLastError(&copy) == err->code && copy.message, "virCopyLastError");
+    virResetError(&copy);
+    virErrorPtr saved = virSaveLastError();
+    CHECK(saved && saved->code == err->code, "virSaveLastError");
+    virFreeError(saved);
+    if (conn) {
+        virErrorPtr on_conn = virConnGetLastError(conn);
+        CHECK(on_conn && on_conn->code == err->code, "virConnGetLastError");
+        /* A call that succeeds resets the thread's last error; `err` stays readable. */
+        char *host = virConnectGetHostname(conn);
+        CHECK(host != NULL, "virConnectGetHostname inside the handler");
+        free(host);
+        CHECK(virGetLastError() == NULL, "a successful call resets the last error");
+    }
+    /* A nested failure dispatches to this handler again (depth guards it). */
+    CHECK(virConnectGetType(NULL) == NULL && virGetLastErrorCode() == VIR_ERR_INVALID_CONN,
+          "nested failure");
+    CHECK(err->message && strlen(err->message) > 0, "the handler's error outlives nested calls");
+    depth--;
+}
+
+static void quiet(void *data, virErrorPtr err)
+{
+    (void)data;
+    (void)err;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s URI\n", argv[0]);
+        return 2;
+    }
+    virSetErrorFunc(NULL, reenter);
+    CHECK(virConnectGetType(NULL) == NULL, "NULL connection");
+    CHECK(calls == 2 && saw_code == VIR_ERR_INVALID_CONN && saw_name,
+          "global handler: calls=%d code=%d name=%d", calls, saw_code, saw_name);
+    CHECK(virGetLastErrorCode() == VIR_ERR_INVALID_CONN, "last error after the handler");
+
+    virSetErrorFunc(NULL, quiet);
+    virConnectAuth auth = { (int[]){ VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE }, 2, answer_root, NULL };
+    virConnectPtr conn = virConnectOpenAuth(argv[1], &auth, 0);
+    if (!conn) {
+        fprintf(stderr, "open failed: %s\n", virGetLastErrorMessage());
+        return 1;
+    }
+    calls = 0;
+    virConnSetErrorFunc(conn, conn, reenter);
+    CHECK(virConnectGetSysinfo(conn, 0x40) == NULL, "bad flags fail");
+    /* The nested virConnectGetType(NULL) has no connection: it goes to the global handler;
+     * only the connection's failure reaches `reenter`. */
+    CHECK(calls == 1 && saw_code == VIR_ERR_INVALID_ARG, "connection handler: calls=%d code=%d",
+          calls, saw_code);
+    virConnSetErrorFunc(conn, NULL, NULL);
+    virConnectClose(conn);
+    return finish("C error handler test");
+}
