@@ -6,90 +6,15 @@
 #include <stddef.h>
 
 /*
- libvirt's `virConnectCredentialType` values that the ESX driver asks for.
+ The libvirt release whose API this library implements (major·1,000,000 + minor·1,000 + micro).
  */
-#define CRED_AUTHNAME 2
-
-#define CRED_PASSPHRASE 5
-
-#define CRED_NOECHOPROMPT 7
-
-#define ACTIVE 1
-
-#define INACTIVE 2
-
-#define PERSISTENT 4
-
-#define TRANSIENT 8
-
-#define RUNNING 16
-
-#define PAUSED 32
-
-#define SHUTOFF 64
-
-#define OTHER 128
-
-#define MANAGEDSAVE 256
-
-#define NO_MANAGEDSAVE 512
-
-#define AUTOSTART 1024
-
-#define NO_AUTOSTART 2048
-
-#define HAS_SNAPSHOT 4096
-
-#define NO_SNAPSHOT 8192
-
-#define HAS_CHECKPOINT 16384
-
-#define NO_CHECKPOINT 32768
-
-#define ALL 65535
-
-/*
- `virDomainModificationImpact` / memory and vCPU flag bits.
- */
-#define AFFECT_LIVE 1
-
-#define AFFECT_CONFIG 2
-
-#define MAXIMUM 4
-
-#define VCPU_GUEST 8
-
-/*
- `virDomainXMLFlags`.
- */
-#define XML_SECURE 1
-
-#define XML_INACTIVE 2
-
-#define XML_MIGRATABLE 8
+#define LIBVIR_VERSION_NUMBER 11003000
 
 #define VIR_UUID_BUFLEN 16
 
 #define VIR_UUID_STRING_BUFLEN 37
 
 #define VIR_TYPED_PARAM_FIELD_LENGTH 80
-
-#define LIBVIR_VERSION_NUMBER 11003000
-
-/*
- The newest virtual hardware version the converter writes (ESXi 8.0 U2).
- */
-#define MAX_HW_VERSION 21
-
-/*
- Units per SCSI bus before virtualHW 13 (unit 7 being the controller itself).
- */
-#define SCSI_WIDE_BUS_MAX_UNIT 16
-
-/*
- Units per SCSI bus from virtualHW 13 on.
- */
-#define SCSI_SUPER_WIDE_BUS_MAX_UNIT 64
 
 typedef enum virErrorNumber {
   VIR_ERR_OK = 0,
@@ -317,6 +242,62 @@ typedef enum virDomainState {
   VIR_DOMAIN_CRASHED = 6,
   VIR_DOMAIN_PMSUSPENDED = 7,
 } virDomainState;
+
+typedef enum virDomainRunningReason {
+  VIR_DOMAIN_RUNNING_UNKNOWN = 0,
+  VIR_DOMAIN_RUNNING_BOOTED = 1,
+  VIR_DOMAIN_RUNNING_MIGRATED = 2,
+  VIR_DOMAIN_RUNNING_RESTORED = 3,
+  VIR_DOMAIN_RUNNING_FROM_SNAPSHOT = 4,
+  VIR_DOMAIN_RUNNING_UNPAUSED = 5,
+  VIR_DOMAIN_RUNNING_MIGRATION_CANCELED = 6,
+  VIR_DOMAIN_RUNNING_SAVE_CANCELED = 7,
+  VIR_DOMAIN_RUNNING_WAKEUP = 8,
+  VIR_DOMAIN_RUNNING_CRASHED = 9,
+  VIR_DOMAIN_RUNNING_POSTCOPY = 10,
+  VIR_DOMAIN_RUNNING_POSTCOPY_FAILED = 11,
+} virDomainRunningReason;
+
+typedef enum virDomainPausedReason {
+  VIR_DOMAIN_PAUSED_UNKNOWN = 0,
+  VIR_DOMAIN_PAUSED_USER = 1,
+  VIR_DOMAIN_PAUSED_MIGRATION = 2,
+  VIR_DOMAIN_PAUSED_SAVE = 3,
+  VIR_DOMAIN_PAUSED_DUMP = 4,
+  VIR_DOMAIN_PAUSED_IOERROR = 5,
+  VIR_DOMAIN_PAUSED_WATCHDOG = 6,
+  VIR_DOMAIN_PAUSED_FROM_SNAPSHOT = 7,
+  VIR_DOMAIN_PAUSED_SHUTTING_DOWN = 8,
+  VIR_DOMAIN_PAUSED_SNAPSHOT = 9,
+  VIR_DOMAIN_PAUSED_CRASHED = 10,
+  VIR_DOMAIN_PAUSED_STARTING_UP = 11,
+  VIR_DOMAIN_PAUSED_POSTCOPY = 12,
+  VIR_DOMAIN_PAUSED_POSTCOPY_FAILED = 13,
+  VIR_DOMAIN_PAUSED_API_ERROR = 14,
+} virDomainPausedReason;
+
+typedef enum virDomainShutoffReason {
+  VIR_DOMAIN_SHUTOFF_UNKNOWN = 0,
+  VIR_DOMAIN_SHUTOFF_SHUTDOWN = 1,
+  VIR_DOMAIN_SHUTOFF_DESTROYED = 2,
+  VIR_DOMAIN_SHUTOFF_CRASHED = 3,
+  VIR_DOMAIN_SHUTOFF_MIGRATED = 4,
+  VIR_DOMAIN_SHUTOFF_SAVED = 5,
+  VIR_DOMAIN_SHUTOFF_FAILED = 6,
+  VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT = 7,
+  VIR_DOMAIN_SHUTOFF_DAEMON = 8,
+} virDomainShutoffReason;
+
+typedef enum virVcpuState {
+  VIR_VCPU_OFFLINE = 0,
+  VIR_VCPU_RUNNING = 1,
+  VIR_VCPU_BLOCKED = 2,
+} virVcpuState;
+
+typedef enum virDomainGetHostnameFlags {
+  VIR_DOMAIN_GET_HOSTNAME_LEASE = 1,
+  VIR_DOMAIN_GET_HOSTNAME_AGENT = 2,
+} virDomainGetHostnameFlags;
 
 typedef enum virTypedParameterType {
   VIR_TYPED_PARAM_INT = 1,
@@ -564,10 +545,15 @@ typedef enum virInterfaceXMLFlags {
   VIR_INTERFACE_XML_INACTIVE = 1,
 } virInterfaceXMLFlags;
 
+/*
+ `virConnectPtr`: a connection and its libvirt error state. The last reference logs out
+ (the driver's Connection does on drop); domains hold references, as in libvirt.
+ */
 typedef struct _virConnect _virConnect;
 
 /*
- A domain handle: the VM as last seen, and a reference on its connection.
+ `virDomainPtr`: the driver's Domain (which owns its cached VM state), its name as C reads
+ it, and a reference on its connection handle.
  */
 typedef struct _virDomain _virDomain;
 
@@ -785,7 +771,7 @@ virConnectPtr virConnectOpenAuth(const char *name, virConnectAuthPtr auth, unsig
  Drops a reference; the last one logs out. Returns the references left, or -1.
 
  # Safety
- `conn` is NULL or a connection from this library.
+ `conn` is NULL or a connection from this library, not used after its last reference.
  */
 int virConnectClose(virConnectPtr conn);
 
@@ -1079,8 +1065,6 @@ char *virDomainGetOSType(virDomainPtr domain);
 unsigned long virDomainGetMaxMemory(virDomainPtr domain);
 
 /*
- The VM's vCPU count (VMware's current and maximum are one number).
-
  # Safety
  `domain` is NULL or a domain from this library.
  */
@@ -1261,22 +1245,6 @@ int virDomainSetSchedulerParametersFlags(virDomainPtr dom,
 int virDomainSetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params, int nparams);
 
 /*
- Frees the strings held by typed parameters (not the array).
-
- # Safety
- `params` is NULL or holds `nparams` entries whose strings are malloc'd.
- */
-void virTypedParamsClear(virTypedParameterPtr params, int nparams);
-
-/*
- Frees typed parameters' strings and the malloc'd array itself.
-
- # Safety
- `params` is NULL or a malloc'd array of `nparams` entries.
- */
-void virTypedParamsFree(virTypedParameterPtr params, int nparams);
-
-/*
  The domain's XML (converted from its VMX file); the caller frees it.
 
  # Safety
@@ -1299,8 +1267,6 @@ virDomainPtr virDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsign
 virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml);
 
 /*
- Unregisters the domain; its files stay on the datastore.
-
  # Safety
  `domain` is NULL or a domain from this library.
  */
@@ -1441,6 +1407,22 @@ char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
  `conn` is NULL or a connection from this library; `type` NULL or a C string.
  */
 int virConnectGetMaxVcpus(virConnectPtr conn, const char *type);
+
+/*
+ Frees the strings held by typed parameters (not the array).
+
+ # Safety
+ `params` is NULL or holds `nparams` entries whose strings are malloc'd.
+ */
+void virTypedParamsClear(virTypedParameterPtr params, int nparams);
+
+/*
+ Frees typed parameters' strings and the malloc'd array itself.
+
+ # Safety
+ `params` is NULL or a malloc'd array of `nparams` entries.
+ */
+void virTypedParamsFree(virTypedParameterPtr params, int nparams);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,58 +1,59 @@
 //! The one error type of the library: libvirt's error number, error domain and detail text.
 //! The C boundary turns it into a `virError` with libvirt's message template applied.
 
+use crate::abi::{virErrorDomain, virErrorNumber};
 use std::fmt;
 
-/// libvirt's `virErrorNumber` values that this library raises.
+/// The `virErrorNumber` values that this library raises (numbers from `abi`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(i32)]
 pub enum Code {
-    InternalError = 1,
-    NoMemory = 2,
-    NoSupport = 3,
-    NoConnect = 5,
-    InvalidConn = 6,
-    InvalidDomain = 7,
-    InvalidArg = 8,
-    OperationFailed = 9,
-    HttpError = 12,
-    NoName = 21,
-    XmlError = 27,
-    DomExist = 28,
-    OperationDenied = 29,
-    ReadFailed = 31,
-    ConfSyntax = 33,
-    WriteFailed = 34,
-    SystemError = 38,
-    NoDomain = 42,
-    NoNetwork = 43,
-    AuthFailed = 45,
-    NoStoragePool = 49,
-    NoStorageVol = 50,
-    OperationInvalid = 55,
-    NoInterface = 57,
-    ConfigUnsupported = 67,
-    OperationTimeout = 68,
-    NoDomainSnapshot = 72,
-    ArgumentUnsupported = 74,
-    OperationAborted = 78,
-    AuthCancelled = 79,
-    OperationUnsupported = 84,
+    InternalError = virErrorNumber::VIR_ERR_INTERNAL_ERROR as i32,
+    NoMemory = virErrorNumber::VIR_ERR_NO_MEMORY as i32,
+    NoSupport = virErrorNumber::VIR_ERR_NO_SUPPORT as i32,
+    NoConnect = virErrorNumber::VIR_ERR_NO_CONNECT as i32,
+    InvalidConn = virErrorNumber::VIR_ERR_INVALID_CONN as i32,
+    InvalidDomain = virErrorNumber::VIR_ERR_INVALID_DOMAIN as i32,
+    InvalidArg = virErrorNumber::VIR_ERR_INVALID_ARG as i32,
+    OperationFailed = virErrorNumber::VIR_ERR_OPERATION_FAILED as i32,
+    HttpError = virErrorNumber::VIR_ERR_HTTP_ERROR as i32,
+    NoName = virErrorNumber::VIR_ERR_NO_NAME as i32,
+    XmlError = virErrorNumber::VIR_ERR_XML_ERROR as i32,
+    DomExist = virErrorNumber::VIR_ERR_DOM_EXIST as i32,
+    OperationDenied = virErrorNumber::VIR_ERR_OPERATION_DENIED as i32,
+    ReadFailed = virErrorNumber::VIR_ERR_READ_FAILED as i32,
+    ConfSyntax = virErrorNumber::VIR_ERR_CONF_SYNTAX as i32,
+    WriteFailed = virErrorNumber::VIR_ERR_WRITE_FAILED as i32,
+    SystemError = virErrorNumber::VIR_ERR_SYSTEM_ERROR as i32,
+    NoDomain = virErrorNumber::VIR_ERR_NO_DOMAIN as i32,
+    NoNetwork = virErrorNumber::VIR_ERR_NO_NETWORK as i32,
+    AuthFailed = virErrorNumber::VIR_ERR_AUTH_FAILED as i32,
+    NoStoragePool = virErrorNumber::VIR_ERR_NO_STORAGE_POOL as i32,
+    NoStorageVol = virErrorNumber::VIR_ERR_NO_STORAGE_VOL as i32,
+    OperationInvalid = virErrorNumber::VIR_ERR_OPERATION_INVALID as i32,
+    NoInterface = virErrorNumber::VIR_ERR_NO_INTERFACE as i32,
+    ConfigUnsupported = virErrorNumber::VIR_ERR_CONFIG_UNSUPPORTED as i32,
+    OperationTimeout = virErrorNumber::VIR_ERR_OPERATION_TIMEOUT as i32,
+    NoDomainSnapshot = virErrorNumber::VIR_ERR_NO_DOMAIN_SNAPSHOT as i32,
+    ArgumentUnsupported = virErrorNumber::VIR_ERR_ARGUMENT_UNSUPPORTED as i32,
+    OperationAborted = virErrorNumber::VIR_ERR_OPERATION_ABORTED as i32,
+    AuthCancelled = virErrorNumber::VIR_ERR_AUTH_CANCELLED as i32,
+    OperationUnsupported = virErrorNumber::VIR_ERR_OPERATION_UNSUPPORTED as i32,
 }
 
-/// libvirt's `virErrorDomain` values that this library reports.
+/// The `virErrorDomain` values that this library reports (numbers from `abi`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(i32)]
 pub enum Domain {
-    None = 0,
-    Xml = 5,
-    Conf = 9,
-    Domain = 20,
-    Esx = 28,
-    Vmware = 39,
-    Capabilities = 44,
-    Uri = 45,
-    Auth = 46,
+    None = virErrorDomain::VIR_FROM_NONE as i32,
+    Xml = virErrorDomain::VIR_FROM_XML as i32,
+    Conf = virErrorDomain::VIR_FROM_CONF as i32,
+    Domain = virErrorDomain::VIR_FROM_DOMAIN as i32,
+    Esx = virErrorDomain::VIR_FROM_ESX as i32,
+    Vmware = virErrorDomain::VIR_FROM_VMWARE as i32,
+    Capabilities = virErrorDomain::VIR_FROM_CAPABILITIES as i32,
+    Uri = virErrorDomain::VIR_FROM_URI as i32,
+    Auth = virErrorDomain::VIR_FROM_AUTH as i32,
 }
 
 #[derive(Clone, PartialEq, Eq)]

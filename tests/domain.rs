@@ -5,7 +5,7 @@ mod common;
 
 use common::{Sim, open, open_read_only};
 use virt_esx::Code;
-use virt_esx::driver::domain::list::flags;
+use virt_esx::abi::flags::{ListDomainsFlags as flags, MemoryFlags, VcpuFlags};
 use virt_esx::driver::domain::power::PowerOp;
 use virt_esx::driver::domain::{PowerState, Vm};
 
@@ -20,7 +20,7 @@ fn list_costs_one_round_trip_whatever_the_count() {
         let sim = Sim::start(&["-mode", "esx", "-vms", &n.to_string()]);
         let conn = open(&sim, "esx", "/");
         let before = conn.round_trips();
-        let all = conn.list_all_domains(0).unwrap();
+        let all = conn.list_all_domains(flags::empty()).unwrap();
         assert_eq!(all.len(), n);
         assert_eq!(conn.round_trips() - before, 1, "listing {n} VMs");
         // Info straight after the list needs no further request.
@@ -37,7 +37,7 @@ fn list_costs_one_round_trip_whatever_the_count() {
 fn list_filters_follow_libvirt() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
-    let all = conn.list_all_domains(0).unwrap();
+    let all = conn.list_all_domains(flags::empty()).unwrap();
     assert_eq!(all.len(), 2);
     assert!(all.iter().all(|v| v.state == PowerState::PoweredOn));
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
@@ -151,7 +151,7 @@ fn vcenter_host_scope_and_power() {
     let sim = Sim::vpx();
     let conn = open(&sim, "vpx", "/DC0/DC0_H0");
     let names: Vec<_> = conn
-        .list_all_domains(0)
+        .list_all_domains(flags::empty())
         .unwrap()
         .into_iter()
         .map(|v| v.name)
@@ -182,31 +182,41 @@ fn memory_vcpus_and_scheduler() {
     let conn = open(&sim, "esx", "/");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
     // Running and without hot-add: the size cannot change, the limit can.
-    let e = conn.set_memory(&vm, 64 * 1024, 4).unwrap_err();
+    let e = conn
+        .set_memory(&vm, 64 * 1024, MemoryFlags::MAXIMUM)
+        .unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
-    let e = conn.set_vcpus(&vm, 2, 1).unwrap_err();
+    let e = conn.set_vcpus(&vm, 2, VcpuFlags::LIVE).unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
-    let vm = conn.set_memory(&vm, 16 * 1024, 0).unwrap();
+    let vm = conn
+        .set_memory(&vm, 16 * 1024, MemoryFlags::empty())
+        .unwrap();
     let server = open(&sim, "esx", "/").refresh_vm(&vm.moref).unwrap();
     assert_eq!(server.memory_limit_mb, Some(16));
     assert_eq!(server.memory_kib(), 16 * 1024);
 
     let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
-    let vm = conn.set_memory(&vm, 100 * 1024, 4).unwrap();
+    let vm = conn
+        .set_memory(&vm, 100 * 1024, MemoryFlags::MAXIMUM)
+        .unwrap();
     assert_eq!(vm.memory_mb, 100);
-    let vm = conn.set_vcpus(&vm, 2, 2).unwrap();
+    let vm = conn.set_vcpus(&vm, 2, VcpuFlags::CONFIG).unwrap();
     let server = open(&sim, "esx", "/").refresh_vm(&vm.moref).unwrap();
     assert_eq!((server.memory_mb, server.num_cpu), (100, 2));
     assert_eq!(
-        conn.set_vcpus(&vm, 0, 0).unwrap_err().code,
+        conn.set_vcpus(&vm, 0, VcpuFlags::empty()).unwrap_err().code,
         Code::InvalidArg
     );
     assert_eq!(
-        conn.set_vcpus(&vm, 4096, 0).unwrap_err().code,
+        conn.set_vcpus(&vm, 4096, VcpuFlags::empty())
+            .unwrap_err()
+            .code,
         Code::InvalidArg
     );
     assert_eq!(
-        conn.set_memory(&vm, 1 << 40, 0).unwrap_err().code,
+        conn.set_memory(&vm, 1 << 40, MemoryFlags::empty())
+            .unwrap_err()
+            .code,
         Code::InvalidArg
     );
 

@@ -5,8 +5,8 @@ mod common;
 
 use common::{Sim, open, open_read_only};
 use virt_esx::Code;
+use virt_esx::abi::flags::{DomainXmlFlags, ListDomainsFlags};
 use virt_esx::driver::domain::power::PowerOp;
-use virt_esx::driver::domain::xml::{XML_INACTIVE, XML_SECURE};
 
 fn domain_xml(name: &str, ds: &str, mem_kib: u64) -> String {
     format!(
@@ -38,7 +38,7 @@ fn dumpxml_reads_the_vmx_with_live_paths() {
     let conn = open(&sim, "esx", "/");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
     let before = conn.round_trips();
-    let xml = conn.domain_xml(&vm, 0).unwrap();
+    let xml = conn.domain_xml(&vm, DomainXmlFlags::empty()).unwrap();
     assert!(
         conn.round_trips() - before <= 3,
         "{}",
@@ -54,7 +54,7 @@ fn dumpxml_reads_the_vmx_with_live_paths() {
         xml.contains("<vmware:datacenterpath>ha-datacenter</vmware:datacenterpath>"),
         "{xml}"
     );
-    let inactive = conn.domain_xml(&vm, XML_INACTIVE).unwrap();
+    let inactive = conn.domain_xml(&vm, DomainXmlFlags::INACTIVE).unwrap();
     assert!(
         inactive.starts_with("<domain type='vmware' xmlns"),
         "{inactive}"
@@ -79,7 +79,7 @@ fn define_start_dump_redefine_undefine() {
     );
     assert_eq!((seen.memory_mb, seen.num_cpu), (512, 2));
 
-    let xml = conn.domain_xml(&vm, 0).unwrap();
+    let xml = conn.domain_xml(&vm, DomainXmlFlags::empty()).unwrap();
     assert!(
         xml.contains("<uuid>1b9e4d2a-7c61-4f0e-9d3a-2f6b8c0e5a71</uuid>"),
         "{xml}"
@@ -91,7 +91,7 @@ fn define_start_dump_redefine_undefine() {
     );
     assert!(!xml.contains("s3cret"), "{xml}");
     assert!(
-        conn.domain_xml(&vm, XML_SECURE)
+        conn.domain_xml(&vm, DomainXmlFlags::SECURE)
             .unwrap()
             .contains("passwd='s3cret'")
     );
@@ -100,7 +100,7 @@ fn define_start_dump_redefine_undefine() {
     let vm = conn
         .define_xml(&domain_xml("defined-1", "LocalDS_0", 1024 * 1024))
         .unwrap();
-    let xml = conn.domain_xml(&vm, 0).unwrap();
+    let xml = conn.domain_xml(&vm, DomainXmlFlags::empty()).unwrap();
     assert!(xml.contains("<memory unit='KiB'>1048576</memory>"), "{xml}");
     assert_eq!(other.lookup_by_uuid(&vm.uuid).unwrap().memory_mb, 1024);
     let vm = conn.power(&vm, PowerOp::Start).unwrap();
@@ -123,7 +123,10 @@ fn define_start_dump_redefine_undefine() {
 fn define_errors_are_clear_and_leave_nothing() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
-    let before = conn.list_all_domains(0).unwrap().len();
+    let before = conn
+        .list_all_domains(ListDomainsFlags::empty())
+        .unwrap()
+        .len();
     let e = conn
         .define_xml(&domain_xml("nowhere", "NoSuchDS", 512 * 1024))
         .unwrap_err();
@@ -136,7 +139,12 @@ fn define_errors_are_clear_and_leave_nothing() {
         .define_xml("<domain type='vmware'><name>nodisk</name><memory>524288</memory><os><type>hvm</type></os></domain>")
         .unwrap_err();
     assert!(e.message().contains("file-based harddisks"), "{e}");
-    assert_eq!(conn.list_all_domains(0).unwrap().len(), before);
+    assert_eq!(
+        conn.list_all_domains(ListDomainsFlags::empty())
+            .unwrap()
+            .len(),
+        before
+    );
     let ro = open_read_only(&sim, "esx", "/");
     let e = ro
         .define_xml(&domain_xml("ro", "LocalDS_0", 512 * 1024))
@@ -153,7 +161,7 @@ fn define_on_a_vcenter_host() {
         .unwrap();
     assert!(vm.moref.value.starts_with("vm-"));
     assert_eq!(vm.host.as_ref(), Some(&conn.primary.placement.host));
-    let xml = conn.domain_xml(&vm, 0).unwrap();
+    let xml = conn.domain_xml(&vm, DomainXmlFlags::empty()).unwrap();
     assert!(
         xml.contains("<vmware:datacenterpath>DC0</vmware:datacenterpath>"),
         "{xml}"

@@ -9,6 +9,7 @@ use common::{Creds, Sim};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use virt_esx::Code;
+use virt_esx::abi::flags::ListDomainsFlags;
 use virt_esx::driver::Connection;
 use virt_esx::driver::domain::power::PowerOp;
 
@@ -58,7 +59,7 @@ fn paged_reads_are_followed_to_the_end() {
         })),
     );
     let before = conn.round_trips();
-    let vms = conn.list_all_domains(0).unwrap();
+    let vms = conn.list_all_domains(ListDomainsFlags::empty()).unwrap();
     assert_eq!(vms.len(), 5);
     assert_eq!(conn.round_trips() - before, 2);
     assert!(inj.bodies("ContinueRetrievePropertiesEx")[0].contains("<token>page2</token>"));
@@ -190,7 +191,9 @@ fn soap_faults_map_to_libvirt_codes() {
             "Permission to perform this operation was denied.",
         ),
     );
-    let e = conn.list_all_domains(0).unwrap_err();
+    let e = conn
+        .list_all_domains(ListDomainsFlags::empty())
+        .unwrap_err();
     assert_eq!(e.code, Code::OperationDenied, "{e}");
 }
 
@@ -198,9 +201,16 @@ fn soap_faults_map_to_libvirt_codes() {
 fn drops_slow_and_malformed_answers_are_errors_then_recover() {
     let (_sim, inj, conn) = setup("");
     inj.add("RetrievePropertiesEx", 1, Action::Drop);
-    let e = conn.list_all_domains(0).unwrap_err();
+    let e = conn
+        .list_all_domains(ListDomainsFlags::empty())
+        .unwrap_err();
     assert_eq!(e.code, Code::InternalError, "{e}");
-    assert_eq!(conn.list_all_domains(0).unwrap().len(), 5);
+    assert_eq!(
+        conn.list_all_domains(ListDomainsFlags::empty())
+            .unwrap()
+            .len(),
+        5
+    );
 
     for garbage in ["<not xml", "{\"json\": true}", "", "<soapenv:Envelope/>"] {
         let g = garbage.to_string();
@@ -209,7 +219,9 @@ fn drops_slow_and_malformed_answers_are_errors_then_recover() {
             1,
             Action::Rewrite(Box::new(move |_| g.clone())),
         );
-        let e = conn.list_all_domains(0).unwrap_err();
+        let e = conn
+            .list_all_domains(ListDomainsFlags::empty())
+            .unwrap_err();
         assert_eq!(e.code, Code::InternalError, "{garbage:?}: {e}");
     }
     inj.add(
@@ -217,7 +229,12 @@ fn drops_slow_and_malformed_answers_are_errors_then_recover() {
         1,
         Action::Delay(Duration::from_millis(300)),
     );
-    assert_eq!(conn.list_all_domains(0).unwrap().len(), 5);
+    assert_eq!(
+        conn.list_all_domains(ListDomainsFlags::empty())
+            .unwrap()
+            .len(),
+        5
+    );
 }
 
 #[test]
@@ -282,7 +299,12 @@ fn an_http_proxy_carries_every_request() {
         &format!("/?transport=http&proxy=http://{}", proxy.addr),
     );
     let conn = Connection::open(&uri, Some(&Creds::new(Some("root"), "pw")), false).unwrap();
-    assert_eq!(conn.list_all_domains(0).unwrap().len(), 2);
+    assert_eq!(
+        conn.list_all_domains(ListDomainsFlags::empty())
+            .unwrap()
+            .len(),
+        2
+    );
     let seen = proxy.seen();
     let (tunnels, calls): (Vec<_>, Vec<_>) = seen.iter().partition(|m| m.starts_with("CONNECT "));
     assert_eq!(

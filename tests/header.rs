@@ -13,3 +13,21 @@ fn committed_header_is_current() {
         "include/libvirt_esx.h is stale: run `LIBVIRT_ESX_UPDATE_HEADER=1 cargo build` and commit it"
     );
 }
+
+/// The header defines libvirt's names only: a crate-internal constant that leaked into it (as
+/// `#define ACTIVE 1` once did) would clash with the including program's own names.
+#[test]
+fn header_defines_only_libvirt_names() {
+    let header = include_str!(concat!(env!("OUT_DIR"), "/libvirt_esx.h"));
+    let stray: Vec<&str> = header
+        .lines()
+        .filter_map(|l| l.strip_prefix("#define "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| {
+            !["VIR_", "LIBVIR_", "LIBVIRT_ESX_H"]
+                .iter()
+                .any(|p| name.starts_with(p))
+        })
+        .collect();
+    assert!(stray.is_empty(), "not libvirt's: {stray:?}");
+}

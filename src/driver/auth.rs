@@ -2,13 +2,14 @@
 //! then the caller's callback with libvirt's prompts; passwords stay in zeroizing secrets.
 
 use super::authconf::AuthConf;
+use crate::abi::virConnectCredentialType;
 use crate::error::{Code, Domain, Error, Result};
 use secrecy::SecretString;
 
 /// libvirt's `virConnectCredentialType` values that the ESX driver asks for.
-pub const CRED_AUTHNAME: i32 = 2;
-pub const CRED_PASSPHRASE: i32 = 5;
-pub const CRED_NOECHOPROMPT: i32 = 7;
+pub(crate) const CRED_AUTHNAME: i32 = virConnectCredentialType::VIR_CRED_AUTHNAME as i32;
+pub(crate) const CRED_PASSPHRASE: i32 = virConnectCredentialType::VIR_CRED_PASSPHRASE as i32;
+pub(crate) const CRED_NOECHOPROMPT: i32 = virConnectCredentialType::VIR_CRED_NOECHOPROMPT as i32;
 
 /// One question to the caller, as `virConnectCredential` carries it.
 pub struct CredRequest {

@@ -14,6 +14,14 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 pub(crate) const UNPREFIXED: u8 = 1;
 pub(crate) const PREFIXED: u8 = 2;
 
+/// A connection dropped without `close` still ends its sessions, so that servers, which limit
+/// sessions per user, are not left holding them until they time out.
+impl Drop for Connection {
+    fn drop(&mut self) {
+        let _ = self.close();
+    }
+}
+
 /// What kind of vSphere server an endpoint is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Product {
@@ -122,7 +130,8 @@ impl Connection {
         })
     }
 
-    /// Logs out of every endpoint; the connection is unusable afterwards.
+    /// Logs out of every endpoint once; the connection is unusable afterwards, and later calls
+    /// (and the drop) do nothing.
     pub fn close(&self) -> Result<()> {
         if self.closed.swap(true, Ordering::SeqCst) {
             return Ok(());

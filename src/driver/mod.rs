@@ -14,18 +14,3 @@ pub mod task;
 pub use connection::{Connection, Endpoint, Product};
 pub use datastores::LiveDatastores;
 pub use host::NodeInfo;
-
-use crate::error::{Code, Domain, Error, Result};
-
-/// Refuses flags an API does not know, as libvirt's virCheckFlags does.
-pub fn check_flags(flags: u32, allowed: u32, api: &str) -> Result<()> {
-    let unknown = flags & !allowed;
-    if unknown != 0 {
-        return Err(Error::new(
-            Code::InvalidArg,
-            Domain::None,
-            format!("{api}: unsupported flags (0x{unknown:x})"),
-        ));
-    }
-    Ok(())
-}

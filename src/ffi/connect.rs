@@ -1,45 +1,37 @@
 //! Opening, referencing and closing connections, and the connection's own facts (type,
 //! versions, URI, encryption, liveness).
 
+use super::args::{flags, in_opt_str, out};
 use super::auth::CAuth;
-use super::boundary::{boundary, conn_boundary, opt_str, owned_c_string, req_out};
-use super::handles::ConnBox;
-use super::types::{LIBVIR_VERSION_NUMBER, virConnectAuthPtr, virConnectPtr};
+use super::export::{api_name, export};
+use super::handles::{ArcHandle, ConnectHandle};
+use super::malloc::owned_c_string;
+use super::types::{virConnectAuthPtr, virConnectPtr};
+use crate::abi::LIBVIR_VERSION_NUMBER;
+use crate::abi::flags::ConnectFlags;
 use crate::driver::Connection;
 use crate::driver::auth::Authenticator;
-use crate::driver::check_flags;
-use crate::error::{Code, Domain, Error};
+use crate::error::{Code, Domain, Error, Result};
 use std::ffi::{c_char, c_int, c_longlong, c_uint, c_ulong};
 use std::ptr;
 
-const VIR_CONNECT_RO: u32 = 1;
-const VIR_CONNECT_NO_ALIASES: u32 = 2;
-
-/// # Safety
-/// `name` is NULL or a NUL-terminated string; `auth` is NULL or a valid `virConnectAuth`.
-unsafe fn open(
-    api: &'static str,
-    name: *const c_char,
-    auth: virConnectAuthPtr,
-    flags: c_uint,
-) -> virConnectPtr {
-    boundary(api, ptr::null_mut(), || {
-        check_flags(flags, VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, api)?;
-        // SAFETY: per the contract.
-        let given = unsafe { opt_str(name, "URI") }?.map(str::to_string);
-        let uri = given.or_else(Connection::default_uri).ok_or_else(|| {
+/// What every open does once its arguments are read.
+fn open(uri: Option<&str>, auth: virConnectAuthPtr, flags: ConnectFlags) -> Result<virConnectPtr> {
+    let uri = uri
+        .map(str::to_string)
+        .or_else(Connection::default_uri)
+        .ok_or_else(|| {
             Error::new(
                 Code::InvalidArg,
                 Domain::None,
                 "no connection URI given and LIBVIRT_DEFAULT_URI is not set: name an esx://, \
-                 gsx:// or vpx:// URI",
+             gsx:// or vpx:// URI",
             )
         })?;
-        let cauth = (!auth.is_null()).then_some(CAuth(auth));
-        let authenticator = cauth.as_ref().map(|a| a as &dyn Authenticator);
-        let conn = Connection::open(&uri, authenticator, flags & VIR_CONNECT_RO != 0)?;
-        Ok(ConnBox::into_raw(conn))
-    })
+    let cauth = (!auth.is_null()).then_some(CAuth(auth));
+    let authenticator = cauth.as_ref().map(|a| a as &dyn Authenticator);
+    let conn = Connection::open(&uri, authenticator, flags.contains(ConnectFlags::RO))?;
+    Ok(ConnectHandle::into_c(ConnectHandle::new(conn)))
 }
 
 /// Opens a connection; credentials come from the URI and auth.conf only.
@@ -48,8 +40,11 @@ unsafe fn open(
 /// `name` is NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectOpen(name: *const c_char) -> virConnectPtr {
-    // SAFETY: forwarded contract.
-    unsafe { open("virConnectOpen", name, ptr::null_mut(), 0) }
+    export!(ptr::null_mut(), || open(
+        in_opt_str!(name)?,
+        ptr::null_mut(),
+        ConnectFlags::empty()
+    ))
 }
 
 /// Opens a connection on which every modifying call fails with VIR_ERR_OPERATION_DENIED.
@@ -58,15 +53,11 @@ pub unsafe extern "C" fn virConnectOpen(name: *const c_char) -> virConnectPtr {
 /// `name` is NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectOpenReadOnly(name: *const c_char) -> virConnectPtr {
-    // SAFETY: forwarded contract.
-    unsafe {
-        open(
-            "virConnectOpenReadOnly",
-            name,
-            ptr::null_mut(),
-            VIR_CONNECT_RO,
-        )
-    }
+    export!(ptr::null_mut(), || open(
+        in_opt_str!(name)?,
+        ptr::null_mut(),
+        ConnectFlags::RO
+    ))
 }
 
 /// Opens a connection, asking `auth`'s callback for what the URI and auth.conf do not give.
@@ -79,22 +70,30 @@ pub unsafe extern "C" fn virConnectOpenAuth(
     auth: virConnectAuthPtr,
     flags: c_uint,
 ) -> virConnectPtr {
-    // SAFETY: forwarded contract.
-    unsafe { open("virConnectOpenAuth", name, auth, flags) }
+    export!(ptr::null_mut(), || {
+        let flags = flags!(flags as ConnectFlags)?;
+        open(in_opt_str!(name)?, auth, flags)
+    })
 }
 
 /// Drops a reference; the last one logs out. Returns the references left, or -1.
 ///
 /// # Safety
-/// `conn` is NULL or a connection from this library.
+/// `conn` is NULL or a connection from this library, not used after its last reference.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectClose(conn: virConnectPtr) -> c_int {
-    boundary("virConnectClose", -1, || {
-        // SAFETY: checked here, released once.
-        unsafe {
-            ConnBox::from_ptr(conn, "virConnectClose")?;
-            ConnBox::release(conn).map(|left| left as c_int)
-        }
+    export!(-1, || {
+        // SAFETY: per this export's contract.
+        let c = unsafe { ConnectHandle::borrow(conn, api_name!()) }?;
+        // The last reference reports a failed logout, which the drop would swallow.
+        let closed = if c.refs() == 1 {
+            c.conn.close()
+        } else {
+            Ok(())
+        };
+        // SAFETY: the caller's reference, given up here; `c` is not used after this.
+        let left = unsafe { ConnectHandle::release(conn) };
+        closed.map(|_| left as c_int)
     })
 }
 
@@ -102,13 +101,10 @@ pub unsafe extern "C" fn virConnectClose(conn: virConnectPtr) -> c_int {
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectRef(conn: virConnectPtr) -> c_int {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        conn_boundary(conn, "virConnectRef", -1, |c| {
-            c.add_ref();
-            Ok(0)
-        })
-    }
+    export!(conn conn, -1, |c| {
+        c.add_ref();
+        Ok(0)
+    })
 }
 
 /// Always "ESX", as libvirt's ESX driver answers for esx, gsx and vpx alike.
@@ -117,12 +113,7 @@ pub unsafe extern "C" fn virConnectRef(conn: virConnectPtr) -> c_int {
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectGetType(conn: virConnectPtr) -> *const c_char {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        conn_boundary(conn, "virConnectGetType", ptr::null(), |_| {
-            Ok(c"ESX".as_ptr())
-        })
-    }
+    export!(conn conn, ptr::null(), |_| Ok(c"ESX".as_ptr()))
 }
 
 /// The server's product version (major·1,000,000 + minor·1,000 + micro).
@@ -131,15 +122,11 @@ pub unsafe extern "C" fn virConnectGetType(conn: virConnectPtr) -> *const c_char
 /// `conn` is NULL or a connection from this library; `hvVer` NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectGetVersion(conn: virConnectPtr, hvVer: *mut c_ulong) -> c_int {
-    // SAFETY: the boundary checks the handle; the output is checked and written on success.
-    unsafe {
-        conn_boundary(conn, "virConnectGetVersion", -1, |c| {
-            let out = req_out(hvVer, "hvVer", "virConnectGetVersion")?;
-            let v = c.conn.version()?;
-            *out = v as c_ulong;
-            Ok(0)
-        })
-    }
+    export!(conn conn, -1, |c| {
+        let out = out!(hvVer)?;
+        out.set(c.conn.version()? as c_ulong);
+        Ok(0)
+    })
 }
 
 /// The libvirt API version this library implements.
@@ -151,13 +138,10 @@ pub unsafe extern "C" fn virConnectGetLibVersion(
     conn: virConnectPtr,
     libVer: *mut c_ulong,
 ) -> c_int {
-    // SAFETY: as virConnectGetVersion.
-    unsafe {
-        conn_boundary(conn, "virConnectGetLibVersion", -1, |_| {
-            *req_out(libVer, "libVer", "virConnectGetLibVersion")? = LIBVIR_VERSION_NUMBER;
-            Ok(0)
-        })
-    }
+    export!(conn conn, -1, |_| {
+        out!(libVer)?.set(LIBVIR_VERSION_NUMBER);
+        Ok(0)
+    })
 }
 
 /// The library's libvirt API version, and for type NULL, "ESX", "esx", "gsx" or "vpx" the same
@@ -171,9 +155,8 @@ pub unsafe extern "C" fn virGetVersion(
     r#type: *const c_char,
     typeVer: *mut c_ulong,
 ) -> c_int {
-    boundary("virGetVersion", -1, || {
-        // SAFETY: per the contract.
-        let kind = unsafe { opt_str(r#type, "type") }?;
+    export!(-1, || {
+        let kind = in_opt_str!(r#type)?;
         if let Some(k) = kind
             && !["ESX", "esx", "gsx", "vpx", "VMware"].contains(&k)
         {
@@ -183,13 +166,11 @@ pub unsafe extern "C" fn virGetVersion(
                 format!("virGetVersion: this library has no '{k}' driver, only ESX"),
             ));
         }
-        if !libVer.is_null() {
-            // SAFETY: writable per the contract.
-            unsafe { *libVer = LIBVIR_VERSION_NUMBER };
+        if let Some(out) = out!(libVer?) {
+            out.set(LIBVIR_VERSION_NUMBER);
         }
-        if kind.is_some() && !typeVer.is_null() {
-            // SAFETY: writable per the contract.
-            unsafe { *typeVer = LIBVIR_VERSION_NUMBER };
+        if let (Some(_), Some(out)) = (kind, out!(typeVer?)) {
+            out.set(LIBVIR_VERSION_NUMBER);
         }
         Ok(0)
     })
@@ -201,12 +182,7 @@ pub unsafe extern "C" fn virGetVersion(
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectGetURI(conn: virConnectPtr) -> *mut c_char {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        conn_boundary(conn, "virConnectGetURI", ptr::null_mut(), |c| {
-            owned_c_string(&c.conn.spec.uri)
-        })
-    }
+    export!(conn conn, ptr::null_mut(), |c| owned_c_string(&c.conn.spec.uri))
 }
 
 /// 1 when the connection uses HTTPS.
@@ -215,12 +191,7 @@ pub unsafe extern "C" fn virConnectGetURI(conn: virConnectPtr) -> *mut c_char {
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectIsEncrypted(conn: virConnectPtr) -> c_int {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        conn_boundary(conn, "virConnectIsEncrypted", -1, |c| {
-            Ok(c.conn.is_encrypted() as c_int)
-        })
-    }
+    export!(conn conn, -1, |c| Ok(c.conn.is_encrypted() as c_int))
 }
 
 /// 1 when the connection uses HTTPS (the only channel; nothing runs locally).
@@ -229,12 +200,7 @@ pub unsafe extern "C" fn virConnectIsEncrypted(conn: virConnectPtr) -> c_int {
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectIsSecure(conn: virConnectPtr) -> c_int {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        conn_boundary(conn, "virConnectIsSecure", -1, |c| {
-            Ok(c.conn.is_encrypted() as c_int)
-        })
-    }
+    export!(conn conn, -1, |c| Ok(c.conn.is_encrypted() as c_int))
 }
 
 /// 1 while the connection is open and logged in.
@@ -243,12 +209,7 @@ pub unsafe extern "C" fn virConnectIsSecure(conn: virConnectPtr) -> c_int {
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectIsAlive(conn: virConnectPtr) -> c_int {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        conn_boundary(conn, "virConnectIsAlive", -1, |c| {
-            Ok(c.conn.is_alive() as c_int)
-        })
-    }
+    export!(conn conn, -1, |c| Ok(c.conn.is_alive() as c_int))
 }
 
 /// libvirt_esx's own extension: SOAP and HTTP requests this connection has sent so far, so
@@ -258,10 +219,5 @@ pub unsafe extern "C" fn virConnectIsAlive(conn: virConnectPtr) -> c_int {
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virEsxConnectGetRoundTrips(conn: virConnectPtr) -> c_longlong {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        conn_boundary(conn, "virEsxConnectGetRoundTrips", -1, |c| {
-            Ok(c.conn.round_trips() as c_longlong)
-        })
-    }
+    export!(conn conn, -1, |c| Ok(c.conn.round_trips() as c_longlong))
 }

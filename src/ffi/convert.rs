@@ -1,9 +1,11 @@
 //! Domain XML ⇄ native configuration through the C API: virConnectDomainXMLFromNative and
 //! virConnectDomainXMLToNative ("vmware-vmx").
 
-use super::boundary::{conn_boundary, owned_c_string, req_str};
+use super::args::{flags, in_str};
+use super::export::export;
+use super::malloc::owned_c_string;
 use super::types::virConnectPtr;
-use crate::driver::check_flags;
+use crate::abi::flags::NoFlags;
 use std::ffi::{c_char, c_uint};
 use std::ptr;
 
@@ -18,16 +20,11 @@ pub unsafe extern "C" fn virConnectDomainXMLFromNative(
     nativeConfig: *const c_char,
     flags: c_uint,
 ) -> *mut c_char {
-    const API: &str = "virConnectDomainXMLFromNative";
-    // SAFETY: the boundary checks the handle; the strings per the contract.
-    unsafe {
-        conn_boundary(conn, API, ptr::null_mut(), |c| {
-            let format = req_str(nativeFormat, "nativeFormat", API)?;
-            let config = req_str(nativeConfig, "nativeConfig", API)?;
-            check_flags(flags, 0, API)?;
-            owned_c_string(&c.conn.domain_xml_from_native(format, config)?)
-        })
-    }
+    export!(conn conn, write, ptr::null_mut(), |c| {
+        let (format, config) = (in_str!(nativeFormat)?, in_str!(nativeConfig)?);
+        flags!(flags as NoFlags)?;
+        owned_c_string(&c.conn.domain_xml_from_native(format, config)?)
+    })
 }
 
 /// Domain XML as a native configuration (a VMX file); the caller frees it.
@@ -41,14 +38,9 @@ pub unsafe extern "C" fn virConnectDomainXMLToNative(
     domainXml: *const c_char,
     flags: c_uint,
 ) -> *mut c_char {
-    const API: &str = "virConnectDomainXMLToNative";
-    // SAFETY: the boundary checks the handle; the strings per the contract.
-    unsafe {
-        conn_boundary(conn, API, ptr::null_mut(), |c| {
-            let format = req_str(nativeFormat, "nativeFormat", API)?;
-            let xml = req_str(domainXml, "domainXml", API)?;
-            check_flags(flags, 0, API)?;
-            owned_c_string(&c.conn.domain_xml_to_native(format, xml)?)
-        })
-    }
+    export!(conn conn, write, ptr::null_mut(), |c| {
+        let (format, xml) = (in_str!(nativeFormat)?, in_str!(domainXml)?);
+        flags!(flags as NoFlags)?;
+        owned_c_string(&c.conn.domain_xml_to_native(format, xml)?)
+    })
 }

@@ -1,34 +1,25 @@
 //! Domain handles through the C API: listing, lookups, identity (name, ID, UUID), references,
 //! and the connection a domain belongs to.
 
-use super::boundary::{conn_boundary, dom_boundary, owned_c_string, req_out, req_str};
-use super::handles::{ConnBox, DomainBox};
+use super::args::{count, flags, in_slice, in_str, out, out_slice};
+use super::export::{api_name, export};
+use super::handles::{ArcHandle, ConnectHandle, DomainHandle};
+use super::malloc::{MallocArray, MallocStr};
 use super::types::{virConnectPtr, virDomainPtr};
-use crate::driver::check_flags;
+use crate::abi::flags::ListDomainsFlags;
+use crate::abi::{VIR_UUID_BUFLEN, VIR_UUID_STRING_BUFLEN};
 use crate::driver::domain::Vm;
-use crate::driver::domain::list::flags as list_flags;
-use crate::error::{Code, Domain, Error, Result};
+use crate::error::{Error, Result};
 use crate::xml::ids::Uuid;
 use std::ffi::{c_char, c_int, c_uchar, c_uint};
 use std::ptr;
 
-/// Copies `items` into a malloc'd array C frees with `free()`; NULL-terminated when asked.
-pub(crate) fn malloc_array<T: Copy>(items: &[T], terminator: Option<T>) -> Result<*mut T> {
-    let n = items.len() + terminator.is_some() as usize;
-    // SAFETY: calloc of n (at least 1) elements; we write n of them.
-    let p = unsafe { libc::calloc(n.max(1), std::mem::size_of::<T>()) }.cast::<T>();
-    if p.is_null() {
-        return Err(Error::new(Code::NoMemory, Domain::None, "array"));
-    }
-    for (i, item) in items.iter().chain(terminator.as_ref()).enumerate() {
-        // SAFETY: i < n.
-        unsafe { p.add(i).write(*item) };
-    }
-    Ok(p)
-}
+const UUID_LEN: usize = VIR_UUID_BUFLEN as usize;
+const UUID_STRING_LEN: usize = VIR_UUID_STRING_BUFLEN as usize;
 
-fn new_domain(c: &ConnBox, vm: Vm) -> virDomainPtr {
-    DomainBox::into_raw(c, vm)
+/// A new handle for C.
+fn new_domain(c: &ConnectHandle, vm: Vm) -> virDomainPtr {
+    DomainHandle::into_c(c.domain(vm))
 }
 
 /// All domains matching `flags`; with `domains` non-NULL, a NULL-terminated malloc'd array of
@@ -42,28 +33,35 @@ pub unsafe extern "C" fn virConnectListAllDomains(
     domains: *mut *mut virDomainPtr,
     flags: c_uint,
 ) -> c_int {
-    // SAFETY: the boundary checks the handle; `domains` is written on success only.
-    unsafe {
-        conn_boundary(conn, "virConnectListAllDomains", -1, |c| {
-            check_flags(flags, list_flags::ALL, "virConnectListAllDomains")?;
-            let vms = c.conn.list_all_domains(flags)?;
-            let count = vms.len() as c_int;
-            if !domains.is_null() {
-                let handles: Vec<virDomainPtr> =
-                    vms.into_iter().map(|vm| new_domain(c, vm)).collect();
-                match malloc_array(&handles, Some(ptr::null_mut())) {
-                    Ok(arr) => *domains = arr,
-                    Err(e) => {
-                        for h in handles {
-                            let _ = DomainBox::release(h);
-                        }
-                        return Err(e);
-                    }
-                }
+    export!(conn conn, -1, |c| {
+        let vms = c.conn.list_all_domains(flags!(flags as ListDomainsFlags)?)?;
+        let n = vms.len() as c_int;
+        if let Some(out) = out!(domains?) {
+            // Allocated before any handle exists, so a failure leaves nothing behind.
+            let mut arr = MallocArray::<virDomainPtr>::zeroed(vms.len() + 1)?;
+            for (slot, vm) in arr.as_mut_slice().iter_mut().zip(vms) {
+                *slot = new_domain(c, vm);
             }
-            Ok(count)
-        })
+            out.set(arr.into_raw());
+        }
+        Ok(n)
+    })
+}
+
+/// The domains `filter` keeps, at most `max` of them (`max` < 0 is refused).
+fn listed(
+    c: &ConnectHandle,
+    filter: ListDomainsFlags,
+    (max, what): (c_int, &str),
+    api: &str,
+) -> Result<Vec<Vm>> {
+    let max = count(max, what, api)?;
+    if max == 0 {
+        return Ok(Vec::new());
     }
+    let mut vms = c.conn.list_all_domains(filter)?;
+    vms.truncate(max);
+    Ok(vms)
 }
 
 /// IDs of the active domains, at most `maxids`.
@@ -76,39 +74,26 @@ pub unsafe extern "C" fn virConnectListDomains(
     ids: *mut c_int,
     maxids: c_int,
 ) -> c_int {
-    // SAFETY: the boundary checks the handle; at most `maxids` ids are written.
-    unsafe {
-        conn_boundary(conn, "virConnectListDomains", -1, |c| {
-            if maxids < 0 {
-                return Err(Error::invalid_arg(
-                    "maxids in virConnectListDomains must not be negative",
-                ));
-            }
-            if maxids == 0 {
-                return Ok(0);
-            }
-            let out = req_out(ids, "ids", "virConnectListDomains")?;
-            let vms = c.conn.list_all_domains(list_flags::ACTIVE)?;
-            let mut n = 0;
-            for vm in vms.iter().take(maxids as usize) {
-                *out.add(n) = vm.id();
-                n += 1;
-            }
-            Ok(n as c_int)
-        })
-    }
+    export!(conn conn, -1, |c| {
+        let vms = listed(c, ListDomainsFlags::ACTIVE, (maxids, "maxids"), api_name!())?;
+        if vms.is_empty() {
+            return Ok(0);
+        }
+        let out = out_slice!(ids, vms.len())?;
+        for (slot, vm) in out.iter_mut().zip(&vms) {
+            *slot = vm.id();
+        }
+        Ok(vms.len() as c_int)
+    })
 }
 
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectNumOfDomains(conn: virConnectPtr) -> c_int {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        conn_boundary(conn, "virConnectNumOfDomains", -1, |c| {
-            Ok(c.conn.list_all_domains(list_flags::ACTIVE)?.len() as c_int)
-        })
-    }
+    export!(conn conn, -1, |c| {
+        Ok(c.conn.list_all_domains(ListDomainsFlags::ACTIVE)?.len() as c_int)
+    })
 }
 
 /// Names of the inactive domains (malloc'd; the caller frees each), at most `maxnames`.
@@ -121,59 +106,39 @@ pub unsafe extern "C" fn virConnectListDefinedDomains(
     names: *mut *mut c_char,
     maxnames: c_int,
 ) -> c_int {
-    // SAFETY: the boundary checks the handle; at most `maxnames` names are written.
-    unsafe {
-        conn_boundary(conn, "virConnectListDefinedDomains", -1, |c| {
-            if maxnames < 0 {
-                return Err(Error::invalid_arg(
-                    "maxnames in virConnectListDefinedDomains must not be negative",
-                ));
-            }
-            if maxnames == 0 {
-                return Ok(0);
-            }
-            let out = req_out(names, "names", "virConnectListDefinedDomains")?;
-            let vms = c.conn.list_all_domains(list_flags::INACTIVE)?;
-            let copies: Result<Vec<*mut c_char>> = vms
-                .iter()
-                .take(maxnames as usize)
-                .map(|vm| owned_c_string(&vm.name))
-                .collect();
-            match copies {
-                Ok(copies) => {
-                    for (i, p) in copies.iter().enumerate() {
-                        *out.add(i) = *p;
-                    }
-                    Ok(copies.len() as c_int)
-                }
-                Err(e) => Err(e),
-            }
-        })
-    }
+    export!(conn conn, -1, |c| {
+        let vms = listed(c, ListDomainsFlags::INACTIVE, (maxnames, "maxnames"), api_name!())?;
+        if vms.is_empty() {
+            return Ok(0);
+        }
+        let out = out_slice!(names, vms.len())?;
+        let copies = vms
+            .iter()
+            .map(|vm| MallocStr::new(&vm.name))
+            .collect::<Result<Vec<_>>>()?;
+        for (slot, name) in out.iter_mut().zip(copies) {
+            *slot = name.into_raw();
+        }
+        Ok(vms.len() as c_int)
+    })
 }
 
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectNumOfDefinedDomains(conn: virConnectPtr) -> c_int {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        conn_boundary(conn, "virConnectNumOfDefinedDomains", -1, |c| {
-            Ok(c.conn.list_all_domains(list_flags::INACTIVE)?.len() as c_int)
-        })
-    }
+    export!(conn conn, -1, |c| {
+        Ok(c.conn.list_all_domains(ListDomainsFlags::INACTIVE)?.len() as c_int)
+    })
 }
 
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainLookupByID(conn: virConnectPtr, id: c_int) -> virDomainPtr {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        conn_boundary(conn, "virDomainLookupByID", ptr::null_mut(), |c| {
-            Ok(new_domain(c, c.conn.lookup_by_id(id)?))
-        })
-    }
+    export!(conn conn, ptr::null_mut(), |c| {
+        Ok(new_domain(c, c.conn.lookup_by_id(id)?))
+    })
 }
 
 /// # Safety
@@ -183,13 +148,9 @@ pub unsafe extern "C" fn virDomainLookupByName(
     conn: virConnectPtr,
     name: *const c_char,
 ) -> virDomainPtr {
-    // SAFETY: the boundary checks the handle; the string per the contract.
-    unsafe {
-        conn_boundary(conn, "virDomainLookupByName", ptr::null_mut(), |c| {
-            let name = req_str(name, "name", "virDomainLookupByName")?;
-            Ok(new_domain(c, c.conn.lookup_by_name(name)?))
-        })
-    }
+    export!(conn conn, ptr::null_mut(), |c| {
+        Ok(new_domain(c, c.conn.lookup_by_name(in_str!(name)?)?))
+    })
 }
 
 /// # Safety
@@ -199,19 +160,12 @@ pub unsafe extern "C" fn virDomainLookupByUUID(
     conn: virConnectPtr,
     uuid: *const c_uchar,
 ) -> virDomainPtr {
-    // SAFETY: the boundary checks the handle; `uuid` holds VIR_UUID_BUFLEN bytes.
-    unsafe {
-        conn_boundary(conn, "virDomainLookupByUUID", ptr::null_mut(), |c| {
-            if uuid.is_null() {
-                return Err(Error::invalid_arg(
-                    "uuid in virDomainLookupByUUID must not be NULL",
-                ));
-            }
-            let mut bytes = [0u8; 16];
-            bytes.copy_from_slice(std::slice::from_raw_parts(uuid, 16));
-            Ok(new_domain(c, c.conn.lookup_by_uuid(&Uuid(bytes))?))
-        })
-    }
+    export!(conn conn, ptr::null_mut(), |c| {
+        let bytes = in_slice!(uuid, UUID_LEN)?;
+        let mut id = [0u8; UUID_LEN];
+        id.copy_from_slice(bytes);
+        Ok(new_domain(c, c.conn.lookup_by_uuid(&Uuid(id))?))
+    })
 }
 
 /// # Safety
@@ -221,28 +175,22 @@ pub unsafe extern "C" fn virDomainLookupByUUIDString(
     conn: virConnectPtr,
     uuidstr: *const c_char,
 ) -> virDomainPtr {
-    // SAFETY: the boundary checks the handle; the string per the contract.
-    unsafe {
-        conn_boundary(conn, "virDomainLookupByUUIDString", ptr::null_mut(), |c| {
-            let s = req_str(uuidstr, "uuidstr", "virDomainLookupByUUIDString")?;
-            let uuid = Uuid::parse(s)
-                .ok_or_else(|| Error::invalid_arg(format!("cannot parse UUID '{s}'")))?;
-            Ok(new_domain(c, c.conn.lookup_by_uuid(&uuid)?))
-        })
-    }
+    export!(conn conn, ptr::null_mut(), |c| {
+        let s = in_str!(uuidstr)?;
+        let uuid =
+            Uuid::parse(s).ok_or_else(|| Error::invalid_arg(format!("cannot parse UUID '{s}'")))?;
+        Ok(new_domain(c, c.conn.lookup_by_uuid(&uuid)?))
+    })
 }
 
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainRef(domain: virDomainPtr) -> c_int {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(domain, "virDomainRef", -1, |d, _| {
-            d.add_ref();
-            Ok(0)
-        })
-    }
+    export!(dom domain, -1, |d| {
+        d.add_ref();
+        Ok(0)
+    })
 }
 
 /// Drops a reference; the last one frees the handle (the VM itself is untouched).
@@ -251,12 +199,11 @@ pub unsafe extern "C" fn virDomainRef(domain: virDomainPtr) -> c_int {
 /// `domain` is NULL or a domain from this library, not used after its last reference.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainFree(domain: virDomainPtr) -> c_int {
-    super::boundary::boundary("virDomainFree", -1, || {
-        // SAFETY: checked, then released once.
-        unsafe {
-            DomainBox::from_ptr(domain, "virDomainFree")?;
-            DomainBox::release(domain)?;
-        }
+    export!(-1, || {
+        // SAFETY: per this export's contract.
+        unsafe { DomainHandle::borrow(domain, api_name!()) }?;
+        // SAFETY: borrowed above; the caller's reference, given up here.
+        unsafe { DomainHandle::release(domain) };
         Ok(0)
     })
 }
@@ -267,12 +214,9 @@ pub unsafe extern "C" fn virDomainFree(domain: virDomainPtr) -> c_int {
 /// `dom` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainGetConnect(dom: virDomainPtr) -> virConnectPtr {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(dom, "virDomainGetConnect", ptr::null_mut(), |d, _| {
-            Ok(d.conn_ptr())
-        })
-    }
+    export!(dom dom, ptr::null_mut(), |d| {
+        Ok(std::sync::Arc::as_ptr(&d.conn).cast_mut())
+    })
 }
 
 /// The name, owned by the handle.
@@ -281,12 +225,7 @@ pub unsafe extern "C" fn virDomainGetConnect(dom: virDomainPtr) -> virConnectPtr
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainGetName(domain: virDomainPtr) -> *const c_char {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(domain, "virDomainGetName", ptr::null(), |d, _| {
-            Ok(d.name.as_ptr())
-        })
-    }
+    export!(dom domain, ptr::null(), |d| Ok(d.name.as_ptr()))
 }
 
 /// The ID as of the handle's last look at the VM; (unsigned)-1 when it is not running.
@@ -295,40 +234,29 @@ pub unsafe extern "C" fn virDomainGetName(domain: virDomainPtr) -> *const c_char
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainGetID(domain: virDomainPtr) -> c_uint {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(domain, "virDomainGetID", c_uint::MAX, |d, _| {
-            Ok(d.vm().id() as c_uint)
-        })
-    }
+    export!(dom domain, c_uint::MAX, |d| Ok(d.dom.cached().id() as c_uint))
 }
 
 /// # Safety
 /// `domain` is NULL or a domain from this library; `uuid` NULL or 16 writable bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainGetUUID(domain: virDomainPtr, uuid: *mut c_uchar) -> c_int {
-    // SAFETY: the boundary checks the handle; 16 bytes are written on success.
-    unsafe {
-        dom_boundary(domain, "virDomainGetUUID", -1, |d, _| {
-            let out = req_out(uuid, "uuid", "virDomainGetUUID")?;
-            ptr::copy_nonoverlapping(d.vm().uuid.0.as_ptr(), out, 16);
-            Ok(0)
-        })
-    }
+    export!(dom domain, -1, |d| {
+        out_slice!(uuid, UUID_LEN)?.copy_from_slice(&d.dom.cached().uuid.0);
+        Ok(0)
+    })
 }
 
 /// # Safety
 /// `domain` is NULL or a domain from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainGetUUIDString(domain: virDomainPtr, buf: *mut c_char) -> c_int {
-    // SAFETY: the boundary checks the handle; 37 bytes are written on success.
-    unsafe {
-        dom_boundary(domain, "virDomainGetUUIDString", -1, |d, _| {
-            let out = req_out(buf, "buf", "virDomainGetUUIDString")?;
-            let s = d.vm().uuid.to_string();
-            ptr::copy_nonoverlapping(s.as_ptr().cast::<c_char>(), out, 36);
-            *out.add(36) = 0;
-            Ok(0)
-        })
-    }
+    export!(dom domain, -1, |d| {
+        let text = d.dom.cached().uuid.to_string();
+        let out = out_slice!(buf, UUID_STRING_LEN)?;
+        for (slot, b) in out.iter_mut().zip(text.bytes().chain(std::iter::repeat(0))) {
+            *slot = b as c_char;
+        }
+        Ok(0)
+    })
 }

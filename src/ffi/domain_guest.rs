@@ -1,10 +1,12 @@
 //! Guest information through the C API (VMware Tools in the guest): hostname and interface
 //! addresses, with the interface structs C frees by virDomainInterfaceFree.
 
-use super::boundary::{dom_boundary, owned_c_string, req_out};
-use super::domain::malloc_array;
+use super::args::{flags, out};
+use super::export::export;
+use super::malloc::{MallocArray, MallocStr, owned_c_string};
 use super::types::{virDomainIPAddress, virDomainInterface, virDomainInterfacePtr, virDomainPtr};
-use crate::driver::check_flags;
+use crate::abi::flags::{HostnameFlags, NoFlags};
+use crate::abi::virIPAddrType;
 use crate::driver::domain::guest::{Interface, check_source};
 use crate::error::Result;
 use std::ffi::{c_char, c_int, c_uint};
@@ -14,57 +16,47 @@ use std::ptr;
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainGetHostname(domain: virDomainPtr, flags: c_uint) -> *mut c_char {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(
-            domain,
-            "virDomainGetHostname",
-            ptr::null_mut(),
-            |d, conn| {
-                // 0, or VIR_DOMAIN_GET_HOSTNAME_AGENT (2): VMware Tools is the agent.
-                check_flags(flags, 2, "virDomainGetHostname")?;
-                owned_c_string(&conn.guest_hostname(&d.vm())?)
-            },
-        )
-    }
+    export!(dom domain, ptr::null_mut(), |d| {
+        flags!(flags as HostnameFlags)?;
+        owned_c_string(&d.dom.with(|conn, vm| conn.guest_hostname(vm))?)
+    })
 }
 
-/// A malloc'd `virDomainInterface` for C; partial allocations are released on failure.
+/// A malloc'd `virDomainInterface` for C. Everything is allocated before anything is handed
+/// over, so a failure frees what was built.
 fn c_interface(iface: &Interface) -> Result<virDomainInterfacePtr> {
-    let mut it = Box::new(virDomainInterface {
-        name: ptr::null_mut(),
-        hwaddr: ptr::null_mut(),
-        naddrs: 0,
-        addrs: ptr::null_mut(),
-    });
-    let mut addrs = Vec::with_capacity(iface.addrs.len());
-    let built = (|| {
-        it.name = owned_c_string(&iface.name)?;
-        it.hwaddr = owned_c_string(&iface.hwaddr)?;
-        for (v6, addr, prefix) in &iface.addrs {
-            addrs.push(virDomainIPAddress {
-                r#type: *v6 as c_int,
-                addr: owned_c_string(addr)?,
-                prefix: *prefix,
-            });
-        }
-        it.addrs = malloc_array(&addrs, None)?;
-        it.naddrs = addrs.len() as c_uint;
-        let raw = malloc_array(std::slice::from_ref(&*it), None)?;
-        Ok(raw)
-    })();
-    if built.is_err() {
-        // SAFETY: NULL or malloc'd by us above.
-        unsafe {
-            for a in &addrs {
-                libc::free(a.addr.cast());
-            }
-            libc::free(it.addrs.cast());
-            libc::free(it.name.cast());
-            libc::free(it.hwaddr.cast());
-        }
+    let name = MallocStr::new(&iface.name)?;
+    let hwaddr = MallocStr::new(&iface.hwaddr)?;
+    let addrs = iface
+        .addrs
+        .iter()
+        .map(|(_, addr, _)| MallocStr::new(addr))
+        .collect::<Result<Vec<_>>>()?;
+    let mut addr_array = MallocArray::<virDomainIPAddress>::zeroed(addrs.len())?;
+    let mut it = MallocArray::<virDomainInterface>::zeroed(1)?;
+    for ((slot, (v6, _, prefix)), addr) in addr_array
+        .as_mut_slice()
+        .iter_mut()
+        .zip(&iface.addrs)
+        .zip(addrs)
+    {
+        *slot = virDomainIPAddress {
+            r#type: if *v6 {
+                virIPAddrType::VIR_IP_ADDR_TYPE_IPV6
+            } else {
+                virIPAddrType::VIR_IP_ADDR_TYPE_IPV4
+            } as c_int,
+            addr: addr.into_raw(),
+            prefix: *prefix,
+        };
     }
-    built
+    it.as_mut_slice()[0] = virDomainInterface {
+        name: name.into_raw(),
+        hwaddr: hwaddr.into_raw(),
+        naddrs: iface.addrs.len() as c_uint,
+        addrs: addr_array.into_raw(),
+    };
+    Ok(it.into_raw())
 }
 
 /// The guest's interfaces as VMware Tools reports them (source must be AGENT).
@@ -78,34 +70,46 @@ pub unsafe extern "C" fn virDomainInterfaceAddresses(
     source: c_uint,
     flags: c_uint,
 ) -> c_int {
-    // SAFETY: the boundary checks the handle; `ifaces` is written on success only.
-    unsafe {
-        dom_boundary(dom, "virDomainInterfaceAddresses", -1, |d, conn| {
-            check_flags(flags, 0, "virDomainInterfaceAddresses")?;
-            check_source(source)?;
-            let out = req_out(ifaces, "ifaces", "virDomainInterfaceAddresses")?;
-            let list = conn.guest_interfaces(&d.vm())?;
-            let mut built = Vec::with_capacity(list.len());
-            for iface in &list {
-                match c_interface(iface) {
-                    Ok(p) => built.push(p),
-                    Err(e) => {
-                        built.into_iter().for_each(|p| virDomainInterfaceFree(p));
-                        return Err(e);
-                    }
-                }
-            }
-            match malloc_array(&built, None) {
-                Ok(arr) => {
-                    *out = arr;
-                    Ok(built.len() as c_int)
-                }
+    export!(dom dom, -1, |d| {
+        flags!(flags as NoFlags)?;
+        check_source(source)?;
+        let out = out!(ifaces)?;
+        let list = d.dom.with(|conn, vm| conn.guest_interfaces(vm))?;
+        let mut arr = MallocArray::<virDomainInterfacePtr>::zeroed(list.len())?;
+        for (i, iface) in list.iter().enumerate() {
+            match c_interface(iface) {
+                Ok(p) => arr.as_mut_slice()[i] = p,
                 Err(e) => {
-                    built.into_iter().for_each(|p| virDomainInterfaceFree(p));
-                    Err(e)
+                    for p in &arr.as_mut_slice()[..i] {
+                        // SAFETY: built above and not handed to C.
+                        unsafe { free_interface(*p) };
+                    }
+                    return Err(e);
                 }
             }
-        })
+        }
+        out.set(arr.into_raw());
+        Ok(list.len() as c_int)
+    })
+}
+
+/// Frees an interface built by `c_interface`.
+///
+/// # Safety
+/// `iface` came from `c_interface` and is not used afterwards.
+unsafe fn free_interface(iface: virDomainInterfacePtr) {
+    // SAFETY: built by c_interface: every pointer malloc'd or NULL, `naddrs` addresses.
+    unsafe {
+        let it = &*iface;
+        if !it.addrs.is_null() {
+            for a in std::slice::from_raw_parts(it.addrs, it.naddrs as usize) {
+                libc::free(a.addr.cast());
+            }
+        }
+        libc::free(it.addrs.cast());
+        libc::free(it.name.cast());
+        libc::free(it.hwaddr.cast());
+        libc::free(iface.cast());
     }
 }
 
@@ -113,18 +117,8 @@ pub unsafe extern "C" fn virDomainInterfaceAddresses(
 /// `iface` is NULL or an interface from virDomainInterfaceAddresses.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainInterfaceFree(iface: virDomainInterfacePtr) {
-    if iface.is_null() {
-        return;
-    }
-    // SAFETY: built by c_interface: every pointer malloc'd or NULL.
-    unsafe {
-        let it = &*iface;
-        for i in 0..it.naddrs as usize {
-            libc::free((*it.addrs.add(i)).addr.cast());
-        }
-        libc::free(it.addrs.cast());
-        libc::free(it.name.cast());
-        libc::free(it.hwaddr.cast());
-        libc::free(iface.cast());
+    if !iface.is_null() {
+        // SAFETY: per the contract, from virDomainInterfaceAddresses, i.e. from c_interface.
+        unsafe { free_interface(iface) };
     }
 }

@@ -1,12 +1,15 @@
 //! Domain state and power through the C API: info, state with reason, activity, OS type,
 //! memory and vCPU counts, and start/suspend/resume/shutdown/reboot/reset/destroy.
 
-use super::boundary::{dom_boundary, owned_c_string, req_out};
+use super::args::{count, flags, out, out_slice};
+use super::export::{api_name, export};
+use super::handles::DomainHandle;
+use super::malloc::owned_c_string;
 use super::types::{virDomainInfo, virDomainInfoPtr, virDomainPtr, virVcpuInfo, virVcpuInfoPtr};
-use crate::driver::check_flags;
+use crate::abi::flags::{NoFlags, RebootFlags, ShutdownFlags, VcpuFlags};
+use crate::abi::virVcpuState;
 use crate::driver::domain::power::PowerOp;
-use crate::driver::domain::tune::{AFFECT_CONFIG, AFFECT_LIVE, MAXIMUM, VCPU_GUEST};
-use crate::error::{Code, Error};
+use crate::error::{Code, Error, Result};
 use std::ffi::{c_char, c_int, c_uchar, c_uint, c_ulong, c_ushort};
 use std::ptr;
 
@@ -14,23 +17,19 @@ use std::ptr;
 /// `domain` is NULL or a domain from this library; `info` NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainGetInfo(domain: virDomainPtr, info: virDomainInfoPtr) -> c_int {
-    // SAFETY: the boundary checks the handle; `info` is written on success only.
-    unsafe {
-        dom_boundary(domain, "virDomainGetInfo", -1, |d, conn| {
-            let out = req_out(info, "info", "virDomainGetInfo")?;
-            let vm = conn.current_vm(&d.vm())?;
-            *out = virDomainInfo {
-                state: vm.state.libvirt_state() as c_uchar,
-                maxMem: vm.max_memory_kib() as c_ulong,
-                memory: vm.memory_kib() as c_ulong,
-                nrVirtCpu: vm.num_cpu.max(0) as c_ushort,
-                // vSphere keeps no cumulative CPU time of a VM (libvirt reports 0 as well).
-                cpuTime: 0,
-            };
-            d.set_vm(vm);
-            Ok(0)
-        })
-    }
+    export!(dom domain, -1, |d| {
+        let out = out!(info)?;
+        let vm = d.dom.current()?;
+        out.set(virDomainInfo {
+            state: vm.state.libvirt_state() as c_uchar,
+            maxMem: vm.max_memory_kib() as c_ulong,
+            memory: vm.memory_kib() as c_ulong,
+            nrVirtCpu: vm.num_cpu.max(0) as c_ushort,
+            // vSphere keeps no cumulative CPU time of a VM (libvirt reports 0 as well).
+            cpuTime: 0,
+        });
+        Ok(0)
+    })
 }
 
 /// # Safety
@@ -42,35 +41,23 @@ pub unsafe extern "C" fn virDomainGetState(
     reason: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    // SAFETY: the boundary checks the handle; outputs are written on success only.
-    unsafe {
-        dom_boundary(domain, "virDomainGetState", -1, |d, conn| {
-            check_flags(flags, 0, "virDomainGetState")?;
-            let out = req_out(state, "state", "virDomainGetState")?;
-            let vm = conn.current_vm(&d.vm())?;
-            *out = vm.state.libvirt_state();
-            if !reason.is_null() {
-                *reason = vm.state.libvirt_reason();
-            }
-            d.set_vm(vm);
-            Ok(0)
-        })
-    }
+    export!(dom domain, -1, |d| {
+        flags!(flags as NoFlags)?;
+        let out = out!(state)?;
+        let vm = d.dom.current()?;
+        out.set(vm.state.libvirt_state());
+        if let Some(r) = out!(reason?) {
+            r.set(vm.state.libvirt_reason());
+        }
+        Ok(0)
+    })
 }
 
 /// # Safety
 /// `dom` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainIsActive(dom: virDomainPtr) -> c_int {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(dom, "virDomainIsActive", -1, |d, conn| {
-            let vm = conn.current_vm(&d.vm())?;
-            let active = vm.state.is_active();
-            d.set_vm(vm);
-            Ok(active as c_int)
-        })
-    }
+    export!(dom dom, -1, |d| Ok(d.dom.current()?.state.is_active() as c_int))
 }
 
 /// Every VM registered on a host is persistent.
@@ -79,13 +66,7 @@ pub unsafe extern "C" fn virDomainIsActive(dom: virDomainPtr) -> c_int {
 /// `dom` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainIsPersistent(dom: virDomainPtr) -> c_int {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(dom, "virDomainIsPersistent", -1, |d, conn| {
-            conn.current_vm(&d.vm())?;
-            Ok(1)
-        })
-    }
+    export!(dom dom, -1, |d| d.dom.current().map(|_| 1))
 }
 
 /// vSphere applies changes to running VMs at once: a running VM never differs from its config.
@@ -94,13 +75,7 @@ pub unsafe extern "C" fn virDomainIsPersistent(dom: virDomainPtr) -> c_int {
 /// `dom` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainIsUpdated(dom: virDomainPtr) -> c_int {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(dom, "virDomainIsUpdated", -1, |d, conn| {
-            conn.current_vm(&d.vm())?;
-            Ok(0)
-        })
-    }
+    export!(dom dom, -1, |d| d.dom.current().map(|_| 0))
 }
 
 /// "hvm"; the caller frees it.
@@ -109,12 +84,7 @@ pub unsafe extern "C" fn virDomainIsUpdated(dom: virDomainPtr) -> c_int {
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainGetOSType(domain: virDomainPtr) -> *mut c_char {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(domain, "virDomainGetOSType", ptr::null_mut(), |_, _| {
-            owned_c_string("hvm")
-        })
-    }
+    export!(dom domain, ptr::null_mut(), |_| owned_c_string("hvm"))
 }
 
 /// The VM's memory size in KiB; 0 on error.
@@ -123,51 +93,32 @@ pub unsafe extern "C" fn virDomainGetOSType(domain: virDomainPtr) -> *mut c_char
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainGetMaxMemory(domain: virDomainPtr) -> c_ulong {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(domain, "virDomainGetMaxMemory", 0, |d, conn| {
-            let vm = conn.current_vm(&d.vm())?;
-            let kib = vm.max_memory_kib() as c_ulong;
-            d.set_vm(vm);
-            Ok(kib)
-        })
-    }
+    export!(dom domain, 0, |d| Ok(d.dom.current()?.max_memory_kib() as c_ulong))
 }
 
-/// The VM's vCPU count (VMware's current and maximum are one number).
-///
+/// The vCPU count: VMware's current and maximum are one number.
+fn vcpus(d: &DomainHandle, flags: VcpuFlags) -> Result<c_int> {
+    if flags.contains(VcpuFlags::GUEST) {
+        return Err(Error::esx(
+            Code::ArgumentUnsupported,
+            "VIR_DOMAIN_VCPU_GUEST needs a guest agent, which vSphere does not offer",
+        ));
+    }
+    Ok(d.dom.current()?.num_cpu)
+}
+
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainGetVcpusFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(domain, "virDomainGetVcpusFlags", -1, |d, conn| {
-            if flags & VCPU_GUEST != 0 {
-                return Err(Error::esx(
-                    Code::ArgumentUnsupported,
-                    "VIR_DOMAIN_VCPU_GUEST needs a guest agent, which vSphere does not offer",
-                ));
-            }
-            check_flags(
-                flags,
-                AFFECT_LIVE | AFFECT_CONFIG | MAXIMUM,
-                "virDomainGetVcpusFlags",
-            )?;
-            let vm = conn.current_vm(&d.vm())?;
-            let n = vm.num_cpu;
-            d.set_vm(vm);
-            Ok(n)
-        })
-    }
+    export!(dom domain, -1, |d| vcpus(d, flags!(flags as VcpuFlags)?))
 }
 
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainGetMaxVcpus(domain: virDomainPtr) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { virDomainGetVcpusFlags(domain, MAXIMUM) }
+    export!(dom domain, -1, |d| vcpus(d, VcpuFlags::MAXIMUM))
 }
 
 /// Per-vCPU info of a running domain; vSphere reports neither per-vCPU time nor placement,
@@ -184,97 +135,74 @@ pub unsafe extern "C" fn virDomainGetVcpus(
     cpumaps: *mut c_uchar,
     maplen: c_int,
 ) -> c_int {
-    // SAFETY: the boundary checks the handle; the buffers' sizes are the caller's promise.
-    unsafe {
-        dom_boundary(domain, "virDomainGetVcpus", -1, |d, conn| {
-            let out = req_out(info, "info", "virDomainGetVcpus")?;
-            if maxinfo < 1 || (!cpumaps.is_null() && maplen < 1) {
-                return Err(Error::invalid_arg("maxinfo and maplen must be positive"));
-            }
-            let vm = conn.current_vm(&d.vm())?;
-            if !vm.state.is_active() {
-                return Err(Error::esx(Code::OperationInvalid, "domain is not running"));
-            }
-            let n = (vm.num_cpu.max(0) as usize).min(maxinfo as usize);
-            let host_cpus = if cpumaps.is_null() {
-                0
-            } else {
-                conn.node_info()?.cpus as usize
-            };
-            for i in 0..n {
-                *out.add(i) = virVcpuInfo {
-                    number: i as c_uint,
-                    state: 1,
-                    cpuTime: 0,
-                    cpu: -1,
-                };
-                if !cpumaps.is_null() {
-                    let map = std::slice::from_raw_parts_mut(
-                        cpumaps.add(i * maplen as usize),
-                        maplen as usize,
-                    );
-                    map.fill(0);
-                    for cpu in 0..host_cpus.min(map.len() * 8) {
-                        map[cpu / 8] |= 1 << (cpu % 8);
-                    }
+    export!(dom domain, -1, |d| {
+        let api = api_name!();
+        let (maxinfo, maplen) = (count(maxinfo, "maxinfo", api)?, count(maplen, "maplen", api)?);
+        if maxinfo < 1 || (!cpumaps.is_null() && maplen < 1) {
+            return Err(Error::invalid_arg("maxinfo and maplen must be positive"));
+        }
+        let info = out_slice!(info, maxinfo)?;
+        let vm = d.dom.current()?;
+        if !vm.state.is_active() {
+            return Err(Error::esx(Code::OperationInvalid, "domain is not running"));
+        }
+        let n = (vm.num_cpu.max(0) as usize).min(maxinfo);
+        if !cpumaps.is_null() {
+            let host_cpus = d.dom.conn().node_info()?.cpus as usize;
+            let maps = out_slice!(cpumaps, n * maplen)?;
+            for map in maps.chunks_mut(maplen) {
+                map.fill(0);
+                for cpu in 0..host_cpus.min(maplen * 8) {
+                    map[cpu / 8] |= 1 << (cpu % 8);
                 }
             }
-            d.set_vm(vm);
-            Ok(n as c_int)
-        })
-    }
+        }
+        for (i, slot) in info.iter_mut().take(n).enumerate() {
+            *slot = virVcpuInfo {
+                number: i as c_uint,
+                state: virVcpuState::VIR_VCPU_RUNNING as c_int,
+                cpuTime: 0,
+                cpu: -1,
+            };
+        }
+        Ok(n as c_int)
+    })
 }
 
-/// # Safety
-/// `domain` is NULL or a domain from this library.
-unsafe fn power(
-    domain: virDomainPtr,
-    api: &'static str,
-    op: PowerOp,
-    flags: c_uint,
-    allowed: c_uint,
-) -> c_int {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(domain, api, -1, |d, conn| {
-            check_flags(flags, allowed, api)?;
-            let vm = conn.power(&d.vm(), op)?;
-            d.set_vm(vm);
-            Ok(0)
-        })
-    }
+/// A power operation, refused on read-only connections by the caller's `export!(… write …)`.
+fn power(d: &DomainHandle, op: PowerOp) -> Result<c_int> {
+    d.dom.change(|conn, vm| conn.power(vm, op)).map(|_| 0)
 }
 
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainCreate(domain: virDomainPtr) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { power(domain, "virDomainCreate", PowerOp::Start, 0, 0) }
+    export!(dom domain, write, -1, |d| power(d, PowerOp::Start))
 }
 
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainCreateWithFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { power(domain, "virDomainCreateWithFlags", PowerOp::Start, flags, 0) }
+    export!(dom domain, write, -1, |d| {
+        flags!(flags as NoFlags)?;
+        power(d, PowerOp::Start)
+    })
 }
 
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainSuspend(domain: virDomainPtr) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { power(domain, "virDomainSuspend", PowerOp::Suspend, 0, 0) }
+    export!(dom domain, write, -1, |d| power(d, PowerOp::Suspend))
 }
 
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainResume(domain: virDomainPtr) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { power(domain, "virDomainResume", PowerOp::Resume, 0, 0) }
+    export!(dom domain, write, -1, |d| power(d, PowerOp::Resume))
 }
 
 /// Asks the guest to shut down (VMware Tools needed); returns once the request is made.
@@ -283,8 +211,7 @@ pub unsafe extern "C" fn virDomainResume(domain: virDomainPtr) -> c_int {
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainShutdown(domain: virDomainPtr) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { power(domain, "virDomainShutdown", PowerOp::Shutdown, 0, 0) }
+    export!(dom domain, write, -1, |d| power(d, PowerOp::Shutdown))
 }
 
 /// Flags: 0 or VIR_DOMAIN_SHUTDOWN_GUEST_AGENT (VMware Tools is the guest agent).
@@ -293,16 +220,10 @@ pub unsafe extern "C" fn virDomainShutdown(domain: virDomainPtr) -> c_int {
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainShutdownFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe {
-        power(
-            domain,
-            "virDomainShutdownFlags",
-            PowerOp::Shutdown,
-            flags,
-            2,
-        )
-    }
+    export!(dom domain, write, -1, |d| {
+        flags!(flags as ShutdownFlags)?;
+        power(d, PowerOp::Shutdown)
+    })
 }
 
 /// Asks the guest to reboot (VMware Tools needed). Flags: 0 or VIR_DOMAIN_REBOOT_GUEST_AGENT.
@@ -311,8 +232,10 @@ pub unsafe extern "C" fn virDomainShutdownFlags(domain: virDomainPtr, flags: c_u
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainReboot(domain: virDomainPtr, flags: c_uint) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { power(domain, "virDomainReboot", PowerOp::Reboot, flags, 2) }
+    export!(dom domain, write, -1, |d| {
+        flags!(flags as RebootFlags)?;
+        power(d, PowerOp::Reboot)
+    })
 }
 
 /// A hard reset, like pressing the reset button.
@@ -321,8 +244,10 @@ pub unsafe extern "C" fn virDomainReboot(domain: virDomainPtr, flags: c_uint) ->
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainReset(domain: virDomainPtr, flags: c_uint) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { power(domain, "virDomainReset", PowerOp::Reset, flags, 0) }
+    export!(dom domain, write, -1, |d| {
+        flags!(flags as NoFlags)?;
+        power(d, PowerOp::Reset)
+    })
 }
 
 /// Powers the VM off at once.
@@ -331,14 +256,15 @@ pub unsafe extern "C" fn virDomainReset(domain: virDomainPtr, flags: c_uint) -> 
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainDestroy(domain: virDomainPtr) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { power(domain, "virDomainDestroy", PowerOp::Destroy, 0, 0) }
+    export!(dom domain, write, -1, |d| power(d, PowerOp::Destroy))
 }
 
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainDestroyFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { power(domain, "virDomainDestroyFlags", PowerOp::Destroy, flags, 0) }
+    export!(dom domain, write, -1, |d| {
+        flags!(flags as NoFlags)?;
+        power(d, PowerOp::Destroy)
+    })
 }

@@ -1,39 +1,27 @@
 //! Domain tuning through the C API: memory, vCPUs, autostart, and the "allocation" scheduler
 //! with libvirt's typed parameters.
 
-use super::boundary::{dom_boundary, owned_c_string, req_out};
-use super::types::{
-    _virTypedParameterValue, virDomainPtr, virTypedParameter, virTypedParameterPtr,
-};
-use crate::driver::check_flags;
-use crate::driver::domain::tune::{AFFECT_CONFIG, AFFECT_LIVE, MAXIMUM, SchedParams};
+use super::args::{Out, count, flags, in_slice, out, out_slice};
+use super::export::{api_name, export};
+use super::handles::DomainHandle;
+use super::malloc::owned_c_string;
+use super::typed_params::{self, Builder, Value};
+use super::types::{virDomainPtr, virTypedParameter, virTypedParameterPtr};
+use crate::abi::flags::{AffectFlags, MemoryFlags, VcpuFlags};
 use crate::error::{Code, Error, Result};
-use std::ffi::{CStr, c_char, c_int, c_uint, c_ulong};
+use std::ffi::{c_char, c_int, c_uint, c_ulong};
 use std::ptr;
 
-const TYPED_INT: c_int = 1;
-const TYPED_LLONG: c_int = 3;
-const TYPED_STRING: c_int = 7;
+/// The scheduler parameters, in the order libvirt's ESX driver gives them.
+const SCHED_PARAMS: usize = 3;
 
-/// # Safety
-/// `domain` is NULL or a domain from this library.
-unsafe fn set_memory(
-    domain: virDomainPtr,
-    api: &'static str,
-    kib: c_ulong,
-    flags: c_uint,
-) -> c_int {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(domain, api, -1, |d, conn| {
-            // c_ulong is 32 bits on some platforms, 64 here.
-            #[allow(clippy::useless_conversion)]
-            let kib = u64::from(kib);
-            let vm = conn.set_memory(&d.vm(), kib, flags)?;
-            d.set_vm(vm);
-            Ok(0)
-        })
-    }
+fn set_memory(d: &DomainHandle, kib: c_ulong, flags: MemoryFlags) -> Result<c_int> {
+    // c_ulong is 32 bits on some platforms, 64 here.
+    #[allow(clippy::useless_conversion)]
+    let kib = u64::from(kib);
+    d.dom
+        .change(|conn, vm| conn.set_memory(vm, kib, flags))
+        .map(|_| 0)
 }
 
 /// Sets the current memory (vSphere's memory limit), live and in the configuration.
@@ -42,8 +30,7 @@ unsafe fn set_memory(
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainSetMemory(domain: virDomainPtr, memory: c_ulong) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { set_memory(domain, "virDomainSetMemory", memory, 0) }
+    export!(dom domain, write, -1, |d| set_memory(d, memory, MemoryFlags::empty()))
 }
 
 /// Sets the VM's memory size (powered off, or growing with memory hot-add).
@@ -52,8 +39,7 @@ pub unsafe extern "C" fn virDomainSetMemory(domain: virDomainPtr, memory: c_ulon
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainSetMaxMemory(domain: virDomainPtr, memory: c_ulong) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { set_memory(domain, "virDomainSetMaxMemory", memory, MAXIMUM) }
+    export!(dom domain, write, -1, |d| set_memory(d, memory, MemoryFlags::MAXIMUM))
 }
 
 /// # Safety
@@ -64,8 +50,13 @@ pub unsafe extern "C" fn virDomainSetMemoryFlags(
     memory: c_ulong,
     flags: c_uint,
 ) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { set_memory(domain, "virDomainSetMemoryFlags", memory, flags) }
+    export!(dom domain, write, -1, |d| set_memory(d, memory, flags!(flags as MemoryFlags)?))
+}
+
+fn set_vcpus(d: &DomainHandle, n: c_uint, flags: VcpuFlags) -> Result<c_int> {
+    d.dom
+        .change(|conn, vm| conn.set_vcpus(vm, n, flags))
+        .map(|_| 0)
 }
 
 /// # Safety
@@ -76,22 +67,14 @@ pub unsafe extern "C" fn virDomainSetVcpusFlags(
     nvcpus: c_uint,
     flags: c_uint,
 ) -> c_int {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(domain, "virDomainSetVcpusFlags", -1, |d, conn| {
-            let vm = conn.set_vcpus(&d.vm(), nvcpus, flags)?;
-            d.set_vm(vm);
-            Ok(0)
-        })
-    }
+    export!(dom domain, write, -1, |d| set_vcpus(d, nvcpus, flags!(flags as VcpuFlags)?))
 }
 
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainSetVcpus(domain: virDomainPtr, nvcpus: c_uint) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { virDomainSetVcpusFlags(domain, nvcpus, AFFECT_LIVE) }
+    export!(dom domain, write, -1, |d| set_vcpus(d, nvcpus, VcpuFlags::LIVE))
 }
 
 /// # Safety
@@ -101,27 +84,21 @@ pub unsafe extern "C" fn virDomainGetAutostart(
     domain: virDomainPtr,
     autostart: *mut c_int,
 ) -> c_int {
-    // SAFETY: the boundary checks the handle; written on success only.
-    unsafe {
-        dom_boundary(domain, "virDomainGetAutostart", -1, |d, conn| {
-            let out = req_out(autostart, "autostart", "virDomainGetAutostart")?;
-            *out = conn.autostart(&d.vm())? as c_int;
-            Ok(0)
-        })
-    }
+    export!(dom domain, -1, |d| {
+        let out = out!(autostart)?;
+        out.set(d.dom.with(|conn, vm| conn.autostart(vm))? as c_int);
+        Ok(0)
+    })
 }
 
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainSetAutostart(domain: virDomainPtr, autostart: c_int) -> c_int {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(domain, "virDomainSetAutostart", -1, |d, conn| {
-            conn.set_autostart(&d.vm(), autostart != 0)?;
-            Ok(0)
-        })
-    }
+    export!(dom domain, write, -1, |d| {
+        d.dom.with(|conn, vm| conn.set_autostart(vm, autostart != 0))?;
+        Ok(0)
+    })
 }
 
 /// "allocation", with 3 parameters; the caller frees the string.
@@ -133,44 +110,30 @@ pub unsafe extern "C" fn virDomainGetSchedulerType(
     domain: virDomainPtr,
     nparams: *mut c_int,
 ) -> *mut c_char {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        dom_boundary(
-            domain,
-            "virDomainGetSchedulerType",
-            ptr::null_mut(),
-            |_, _| {
-                if !nparams.is_null() {
-                    *nparams = 3;
-                }
-                owned_c_string("allocation")
-            },
-        )
-    }
+    export!(dom domain, ptr::null_mut(), |_| {
+        let name = owned_c_string("allocation")?;
+        if let Some(n) = out!(nparams?) {
+            n.set(SCHED_PARAMS as c_int);
+        }
+        Ok(name)
+    })
 }
 
-fn typed(field: &str, kind: c_int, value: _virTypedParameterValue) -> virTypedParameter {
-    let mut p = virTypedParameter {
-        field: [0; 80],
-        r#type: kind,
-        value,
-    };
-    for (dst, src) in p.field.iter_mut().zip(field.bytes().take(79)) {
-        *dst = src as c_char;
-    }
-    p
-}
-
-fn sched_typed(s: SchedParams) -> [virTypedParameter; 3] {
-    [
-        typed(
-            "reservation",
-            TYPED_LLONG,
-            _virTypedParameterValue { l: s.reservation },
-        ),
-        typed("limit", TYPED_LLONG, _virTypedParameterValue { l: s.limit }),
-        typed("shares", TYPED_INT, _virTypedParameterValue { i: s.shares }),
-    ]
+/// `reservation` and `limit` (LLONG, MHz; limit -1 = unlimited) and `shares` (INT; -1/-2/-3 =
+/// low/normal/high), vSphere's CPU allocation. It applies live and to the configuration at once.
+fn get_sched(
+    d: &DomainHandle,
+    params: &mut [virTypedParameter],
+    nparams: Out<c_int>,
+) -> Result<c_int> {
+    let s = d.dom.with(|conn, vm| conn.scheduler_params(vm))?;
+    let written = Builder::default()
+        .add("reservation", Value::LLong(s.reservation))
+        .add("limit", Value::LLong(s.limit))
+        .add("shares", Value::Int(s.shares))
+        .fill(params)?;
+    nparams.set(written as c_int);
+    Ok(0)
 }
 
 /// # Safety
@@ -182,34 +145,11 @@ pub unsafe extern "C" fn virDomainGetSchedulerParametersFlags(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    // SAFETY: the boundary checks the handle; at most *nparams entries are written.
-    unsafe {
-        dom_boundary(
-            dom,
-            "virDomainGetSchedulerParametersFlags",
-            -1,
-            |d, conn| {
-                // vSphere's allocation applies live and to the configuration at once.
-                check_flags(
-                    flags,
-                    AFFECT_LIVE | AFFECT_CONFIG,
-                    "virDomainGetSchedulerParametersFlags",
-                )?;
-                let n = req_out(nparams, "nparams", "virDomainGetSchedulerParameters")?;
-                let out = req_out(params, "params", "virDomainGetSchedulerParameters")?;
-                if *n < 0 {
-                    return Err(Error::invalid_arg("nparams must not be negative"));
-                }
-                let all = sched_typed(conn.scheduler_params(&d.vm())?);
-                let count = (*n as usize).min(all.len());
-                for (i, p) in all.into_iter().take(count).enumerate() {
-                    out.add(i).write(p);
-                }
-                *n = count as c_int;
-                Ok(0)
-            },
-        )
-    }
+    export!(dom dom, -1, |d| {
+        flags!(flags as AffectFlags)?;
+        let n = out!(nparams)?;
+        get_sched(d, out_slice!(params, count(n.get(), "nparams", api_name!())?)?, n)
+    })
 }
 
 /// # Safety
@@ -220,59 +160,24 @@ pub unsafe extern "C" fn virDomainGetSchedulerParameters(
     params: virTypedParameterPtr,
     nparams: *mut c_int,
 ) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { virDomainGetSchedulerParametersFlags(domain, params, nparams, 0) }
+    export!(dom domain, -1, |d| {
+        let n = out!(nparams)?;
+        get_sched(d, out_slice!(params, count(n.get(), "nparams", api_name!())?)?, n)
+    })
 }
 
-/// Reads `reservation` (LLONG, MHz), `limit` (LLONG, MHz, -1 unlimited) and `shares` (INT;
-/// -1/-2/-3 = low/normal/high) from C's parameters.
-///
-/// # Safety
-/// `params` holds `n` entries.
-unsafe fn parse_sched(
-    params: *const virTypedParameter,
-    n: c_int,
-) -> Result<(Option<i64>, Option<i64>, Option<i32>)> {
-    if n < 0 || (n > 0 && params.is_null()) {
-        return Err(Error::invalid_arg("params must hold nparams entries"));
-    }
-    let mut out = (None, None, None);
-    for i in 0..n as usize {
-        // SAFETY: within the caller's array.
-        let p = unsafe { &*params.add(i) };
-        // SAFETY: a fixed-size buffer; a missing NUL is caught.
-        let field = unsafe {
-            CStr::from_bytes_until_nul(std::slice::from_raw_parts(
-                p.field.as_ptr().cast::<u8>(),
-                80,
-            ))
-        }
-        .ok()
-        .and_then(|f| f.to_str().ok())
-        .ok_or_else(|| Error::invalid_arg("a parameter's field name is not terminated"))?;
-        let wrong_type =
-            |want: &str| Error::invalid_arg(format!("parameter '{field}' must be of type {want}"));
-        match field {
-            "reservation" | "limit" => {
-                if p.r#type != TYPED_LLONG {
-                    return Err(wrong_type("llong"));
-                }
-                // SAFETY: the type says the union holds `l`.
-                let v = unsafe { p.value.l };
-                if field == "reservation" {
-                    out.0 = Some(v);
-                } else {
-                    out.1 = Some(v);
-                }
+fn set_sched(d: &DomainHandle, given: &[virTypedParameter]) -> Result<c_int> {
+    let (mut reservation, mut limit, mut shares) = (None, None, None);
+    for (field, value) in typed_params::read(given)? {
+        match (field.as_str(), value) {
+            ("reservation", Value::LLong(v)) => reservation = Some(v),
+            ("limit", Value::LLong(v)) => limit = Some(v),
+            ("shares", Value::Int(v)) => shares = Some(v),
+            (f @ ("reservation" | "limit"), v) => {
+                return Err(typed_params::wrong_type(f, "llong", &v));
             }
-            "shares" => {
-                if p.r#type != TYPED_INT {
-                    return Err(wrong_type("int"));
-                }
-                // SAFETY: the type says the union holds `i`.
-                out.2 = Some(unsafe { p.value.i });
-            }
-            other => {
+            ("shares", v) => return Err(typed_params::wrong_type("shares", "int", &v)),
+            (other, _) => {
                 return Err(Error::esx(
                     Code::InvalidArg,
                     format!(
@@ -282,7 +187,9 @@ unsafe fn parse_sched(
             }
         }
     }
-    Ok(out)
+    d.dom
+        .with(|conn, vm| conn.set_scheduler_params(vm, reservation, limit, shares))?;
+    Ok(0)
 }
 
 /// # Safety
@@ -294,24 +201,10 @@ pub unsafe extern "C" fn virDomainSetSchedulerParametersFlags(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    // SAFETY: the boundary checks the handle; the array per the contract.
-    unsafe {
-        dom_boundary(
-            dom,
-            "virDomainSetSchedulerParametersFlags",
-            -1,
-            |d, conn| {
-                check_flags(
-                    flags,
-                    AFFECT_LIVE | AFFECT_CONFIG,
-                    "virDomainSetSchedulerParametersFlags",
-                )?;
-                let (reservation, limit, shares) = parse_sched(params, nparams)?;
-                conn.set_scheduler_params(&d.vm(), reservation, limit, shares)?;
-                Ok(0)
-            },
-        )
-    }
+    export!(dom dom, write, -1, |d| {
+        flags!(flags as AffectFlags)?;
+        set_sched(d, in_slice!(params, count(nparams, "nparams", api_name!())?)?)
+    })
 }
 
 /// # Safety
@@ -322,41 +215,7 @@ pub unsafe extern "C" fn virDomainSetSchedulerParameters(
     params: virTypedParameterPtr,
     nparams: c_int,
 ) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { virDomainSetSchedulerParametersFlags(domain, params, nparams, 0) }
-}
-
-/// Frees the strings held by typed parameters (not the array).
-///
-/// # Safety
-/// `params` is NULL or holds `nparams` entries whose strings are malloc'd.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virTypedParamsClear(params: virTypedParameterPtr, nparams: c_int) {
-    if params.is_null() {
-        return;
-    }
-    for i in 0..nparams.max(0) as usize {
-        // SAFETY: within the caller's array.
-        let p = unsafe { &mut *params.add(i) };
-        if p.r#type == TYPED_STRING {
-            // SAFETY: string parameters hold malloc'd strings.
-            unsafe {
-                libc::free(p.value.s.cast());
-                p.value.s = ptr::null_mut();
-            }
-        }
-    }
-}
-
-/// Frees typed parameters' strings and the malloc'd array itself.
-///
-/// # Safety
-/// `params` is NULL or a malloc'd array of `nparams` entries.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virTypedParamsFree(params: virTypedParameterPtr, nparams: c_int) {
-    // SAFETY: forwarded contract; then the array itself.
-    unsafe {
-        virTypedParamsClear(params, nparams);
-        libc::free(params.cast());
-    }
+    export!(dom domain, write, -1, |d| {
+        set_sched(d, in_slice!(params, count(nparams, "nparams", api_name!())?)?)
+    })
 }

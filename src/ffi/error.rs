@@ -1,16 +1,16 @@
 //! libvirt's error API: the thread-local last error as a C `virError` with malloc'd strings,
 //! the per-connection copy, error handlers, and copy/save/free/reset of error objects.
 
-use super::boundary::{c_string, conn_boundary};
-use super::handles::ConnBox;
+use super::export::{api_name, export};
+use super::handles::{ArcHandle, ConnectHandle};
+use super::malloc::MallocStr;
 use super::types::{virConnectPtr, virError, virErrorFunc, virErrorPtr};
-use crate::error::Error;
+use crate::abi::virErrorLevel;
+use crate::error::{Domain, Error};
 use std::cell::RefCell;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr;
 use std::sync::Mutex;
-
-const VIR_ERR_ERROR: c_int = 2;
 
 /// An owned `virError` whose strings are malloc'd (C may copy or free them as libvirt's).
 pub struct CError(virError);
@@ -27,7 +27,7 @@ impl CError {
         let mut c = CError::empty();
         c.0.code = e.code as c_int;
         c.0.domain = e.domain as c_int;
-        c.0.level = VIR_ERR_ERROR;
+        c.0.level = virErrorLevel::VIR_ERR_ERROR as c_int;
         c.0.message = c_string(&e.message());
         c.0.str1 = c_string(e.template());
         c.0.str2 = c_string(&e.detail);
@@ -85,6 +85,11 @@ const fn blank() -> virError {
     }
 }
 
+/// A malloc'd copy, or NULL when out of memory (an error report must not fail itself).
+fn c_string(s: &str) -> *mut c_char {
+    MallocStr::new(s).map_or(ptr::null_mut(), MallocStr::into_raw)
+}
+
 fn dup(s: *const c_char) -> *mut c_char {
     if s.is_null() {
         return ptr::null_mut();
@@ -131,7 +136,7 @@ pub fn reset_last_error() {
 /// The handler may call back into the library (libvirt's handlers read the last error, or
 /// make further calls that reset it): no borrow or lock is held while it runs, and it is given
 /// a copy that lives until it returns, whatever it does to the thread's last error.
-pub fn set_last_error(e: &Error, conn: Option<&ConnBox>) {
+pub fn set_last_error(e: &Error, conn: Option<&ConnectHandle>) {
     LAST.with(|l| *l.borrow_mut() = CError::from_error(e));
     let mut conn_handler = None;
     if let Some(c) = conn {
@@ -163,15 +168,18 @@ fn print_error(e: &virError) {
     eprintln!("libvirt: {origin}error : {msg}");
 }
 
+/// libvirt's names of the error domains this library reports, as its default handler prints.
 fn domain_name(domain: c_int) -> &'static str {
-    match domain {
-        28 => "ESX Driver ",
-        9 => "Config File ",
-        20 => "Domain Config ",
-        45 => "URI Utils ",
-        46 => "Authentication Utils ",
-        _ => "",
-    }
+    [
+        (Domain::Esx, "ESX Driver "),
+        (Domain::Conf, "Config File "),
+        (Domain::Domain, "Domain Config "),
+        (Domain::Uri, "URI Utils "),
+        (Domain::Auth, "Authentication Utils "),
+    ]
+    .into_iter()
+    .find(|(d, _)| *d as c_int == domain)
+    .map_or("", |(_, name)| name)
 }
 
 // ---- the exported error API ----
@@ -300,8 +308,8 @@ pub unsafe extern "C" fn virDefaultErrorFunc(err: virErrorPtr) {
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnGetLastError(conn: virConnectPtr) -> virErrorPtr {
-    // SAFETY: checked by from_ptr.
-    match unsafe { ConnBox::from_ptr(conn, "virConnGetLastError") } {
+    // SAFETY: NULL or a connection from this library, per the contract.
+    match unsafe { ConnectHandle::borrow(conn, api_name!()) } {
         Ok(c) => {
             let mut errs = c.errors.lock().unwrap_or_else(|p| p.into_inner());
             if errs.last.is_set() {
@@ -318,8 +326,8 @@ pub unsafe extern "C" fn virConnGetLastError(conn: virConnectPtr) -> virErrorPtr
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnResetLastError(conn: virConnectPtr) {
-    // SAFETY: checked by from_ptr.
-    if let Ok(c) = unsafe { ConnBox::from_ptr(conn, "virConnResetLastError") } {
+    // SAFETY: NULL or a connection from this library, per the contract.
+    if let Ok(c) = unsafe { ConnectHandle::borrow(conn, api_name!()) } {
         c.errors.lock().unwrap_or_else(|p| p.into_inner()).last = CError::empty();
     }
 }
@@ -331,8 +339,8 @@ pub unsafe extern "C" fn virConnCopyLastError(conn: virConnectPtr, to: virErrorP
     if to.is_null() {
         return -1;
     }
-    // SAFETY: checked by from_ptr.
-    match unsafe { ConnBox::from_ptr(conn, "virConnCopyLastError") } {
+    // SAFETY: NULL or a connection from this library, per the contract.
+    match unsafe { ConnectHandle::borrow(conn, api_name!()) } {
         Ok(c) => {
             let errs = c.errors.lock().unwrap_or_else(|p| p.into_inner());
             // SAFETY: `to` is writable per the contract.
@@ -351,13 +359,10 @@ pub unsafe extern "C" fn virConnSetErrorFunc(
     userData: *mut c_void,
     handler: virErrorFunc,
 ) {
-    // SAFETY: the boundary checks the pointer.
-    unsafe {
-        conn_boundary(conn, "virConnSetErrorFunc", (), |c| {
-            let mut errs = c.errors.lock().unwrap_or_else(|p| p.into_inner());
-            errs.handler = handler;
-            errs.user_data = userData;
-            Ok(())
-        })
-    }
+    export!(conn conn, (), |c| {
+        let mut errs = c.errors.lock().unwrap_or_else(|p| p.into_inner());
+        errs.handler = handler;
+        errs.user_data = userData;
+        Ok(())
+    })
 }

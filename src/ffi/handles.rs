@@ -1,67 +1,69 @@
-//! Refcounted heap handles behind libvirt's opaque pointers, with a magic word so that NULL,
-//! stray and already-freed pointers are refused with libvirt's errors instead of crashing.
+//! libvirt's opaque handles as `Arc`s of Rust objects (rustls-ffi's shared-ownership shape): the
+//! pointer C holds is `Arc::into_raw`, `*Ref` adds a strong count and `*Free`/`*Close` drop one.
+//!
+//! As in libvirt, passing a pointer that was freed or never came from this library is undefined
+//! behaviour; only NULL and misaligned pointers are caught, because only those checks are sound.
 
 use super::error::CError;
-use super::types::{virConnectPtr, virDomainPtr, virErrorFunc};
+use super::types::virErrorFunc;
 use crate::driver::Connection;
-use crate::driver::domain::Vm;
-use crate::error::{Code, Domain, Error, Result};
+use crate::driver::domain::{Domain, Vm};
+use crate::error::{Code, Error, Result};
 use std::ffi::{CString, c_void};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
-const CONN_MAGIC: u64 = 0x7669_7243_6f6e_6e21; // "virConn!"
-const DOMAIN_MAGIC: u64 = 0x7669_7244_6f6d_2121; // "virDom!!"
-const DEAD: u64 = 0xdead_dead_dead_dead;
+/// A handle type: what C holds is a pointer to `Self` inside an `Arc`.
+pub trait ArcHandle: Sized {
+    /// libvirt's error for a bad pointer of this kind (VIR_ERR_INVALID_CONN, …).
+    const INVALID: Code;
 
-/// The part every handle shares: what it is, and how many references C holds.
-pub struct Header {
-    magic: AtomicU64,
-    refs: AtomicUsize,
-}
+    /// Hands a new handle to C.
+    fn into_c(this: Arc<Self>) -> *mut Self {
+        Arc::into_raw(this).cast_mut()
+    }
 
-impl Header {
-    fn new(magic: u64) -> Header {
-        Header {
-            magic: AtomicU64::new(magic),
-            refs: AtomicUsize::new(1),
+    /// Borrows the object behind a C pointer for the duration of one call.
+    ///
+    /// # Safety
+    /// `p` is NULL or a pointer from `into_c` whose references are not all released.
+    unsafe fn borrow<'a>(p: *mut Self, api: &str) -> Result<&'a Self> {
+        if p.is_null() || !p.is_aligned() {
+            return Err(Error::new(Self::INVALID, crate::error::Domain::None, api));
+        }
+        // SAFETY: a live Arc allocation per the contract.
+        Ok(unsafe { &*p })
+    }
+
+    /// A new owned reference to the object behind a borrowed handle.
+    fn arc(&self) -> Arc<Self> {
+        let p: *const Self = self;
+        // SAFETY: `self` is borrowed from a live handle, so its Arc holds at least one
+        // reference; the new one is owned by the returned Arc.
+        unsafe {
+            Arc::increment_strong_count(p);
+            Arc::from_raw(p)
         }
     }
 
-    pub fn add_ref(&self) {
-        self.refs.fetch_add(1, Ordering::AcqRel);
+    /// Gives C one more reference (`virConnectRef`, `virDomainRef`).
+    fn add_ref(&self) {
+        std::mem::forget(self.arc());
     }
 
-    /// Drops a reference and returns how many are left; at 0 the handle is marked dead.
-    fn release(&self) -> usize {
-        let left = self.refs.fetch_sub(1, Ordering::AcqRel) - 1;
-        if left == 0 {
-            self.magic.store(DEAD, Ordering::Release);
-        }
-        left
+    /// How many references there are, C's and the library's own.
+    fn refs(&self) -> usize {
+        Arc::strong_count(&self.arc()) - 1
     }
-}
 
-pub trait Handle {
-    const MAGIC: u64;
-    fn header(&self) -> &Header;
-}
-
-/// Borrows a live handle of type `T`, or says which kind of pointer was bad.
-///
-/// # Safety
-/// `p` is NULL or a pointer this library returned; a freed one is caught by the magic word
-/// as long as its memory was not reused.
-unsafe fn checked<'a, T: Handle>(p: *mut T, bad: impl FnOnce() -> Error) -> Result<&'a T> {
-    if p.is_null() || !(p as usize).is_multiple_of(std::mem::align_of::<T>()) {
-        return Err(bad());
+    /// Takes one reference away from C (the last one drops the object).
+    ///
+    /// # Safety
+    /// `p` was borrowed successfully in this call, and the caller gives up this reference.
+    unsafe fn release(p: *mut Self) -> usize {
+        // SAFETY: per the contract, this reference is ours to drop.
+        let this = unsafe { Arc::from_raw(p.cast_const()) };
+        Arc::strong_count(&this) - 1
     }
-    // SAFETY: non-null and aligned; the caller promises it came from Box::into_raw.
-    let h = unsafe { &*p };
-    if h.header().magic.load(Ordering::Acquire) != T::MAGIC {
-        return Err(bad());
-    }
-    Ok(h)
 }
 
 /// Per-connection error state of libvirt's deprecated `virConn*Error` API.
@@ -74,136 +76,48 @@ pub struct ConnErrors {
 // SAFETY: the raw user-data pointer is only handed back to the C handler that came with it.
 unsafe impl Send for ConnErrors {}
 
-pub struct ConnBox {
-    header: Header,
-    pub conn: Connection,
+/// `virConnectPtr`: a connection and its libvirt error state. The last reference logs out
+/// (the driver's Connection does on drop); domains hold references, as in libvirt.
+pub struct ConnectHandle {
+    pub conn: Arc<Connection>,
     pub errors: Mutex<ConnErrors>,
 }
 
-impl Handle for ConnBox {
-    const MAGIC: u64 = CONN_MAGIC;
-    fn header(&self) -> &Header {
-        &self.header
-    }
+impl ArcHandle for ConnectHandle {
+    const INVALID: Code = Code::InvalidConn;
 }
 
-impl ConnBox {
-    pub fn into_raw(conn: Connection) -> virConnectPtr {
-        Box::into_raw(Box::new(ConnBox {
-            header: Header::new(CONN_MAGIC),
-            conn,
+impl ConnectHandle {
+    pub fn new(conn: Connection) -> Arc<ConnectHandle> {
+        Arc::new(ConnectHandle {
+            conn: Arc::new(conn),
             errors: Mutex::new(ConnErrors {
                 last: CError::empty(),
                 handler: None,
                 user_data: std::ptr::null_mut(),
             }),
-        }))
+        })
     }
 
-    /// # Safety
-    /// As `checked`.
-    pub unsafe fn from_ptr<'a>(p: virConnectPtr, api: &str) -> Result<&'a ConnBox> {
-        // SAFETY: forwarded contract.
-        unsafe { checked(p, || Error::new(Code::InvalidConn, Domain::None, api)) }
-    }
-
-    pub fn add_ref(&self) {
-        self.header.add_ref();
-    }
-
-    /// Drops one reference; the last one logs out and frees. Returns the references left.
-    ///
-    /// # Safety
-    /// `p` must be live (checked with `from_ptr`) and unused by the caller after its last reference.
-    pub unsafe fn release(p: virConnectPtr) -> Result<usize> {
-        // SAFETY: the caller checked liveness.
-        let b = unsafe { &*p };
-        let left = b.header.release();
-        if left > 0 {
-            return Ok(left);
-        }
-        let closed = b.conn.close();
-        // SAFETY: the last reference is gone; the pointer came from Box::into_raw.
-        drop(unsafe { Box::from_raw(p) });
-        closed.map(|_| 0)
-    }
-}
-
-/// A domain handle: the VM as last seen, and a reference on its connection.
-pub struct DomainBox {
-    header: Header,
-    conn: virConnectPtr,
-    pub name: CString,
-    pub vm: Mutex<Vm>,
-}
-
-// SAFETY: the connection pointer is a refcounted, thread-safe handle.
-unsafe impl Send for DomainBox {}
-unsafe impl Sync for DomainBox {}
-
-impl Handle for DomainBox {
-    const MAGIC: u64 = DOMAIN_MAGIC;
-    fn header(&self) -> &Header {
-        &self.header
-    }
-}
-
-impl DomainBox {
-    /// A new handle for `vm` holding a reference on `conn` (libvirt: a domain keeps its
-    /// connection alive).
-    pub fn into_raw(conn: &ConnBox, vm: Vm) -> virDomainPtr {
-        conn.add_ref();
+    /// A new domain handle on this connection for `vm`.
+    pub fn domain(&self, vm: Vm) -> Arc<DomainHandle> {
         let name = CString::new(vm.name.replace('\0', "")).unwrap_or_default();
-        Box::into_raw(Box::new(DomainBox {
-            header: Header::new(DOMAIN_MAGIC),
-            conn: std::ptr::from_ref(conn).cast_mut(),
+        Arc::new(DomainHandle {
+            dom: Domain::new(self.conn.clone(), vm),
+            conn: self.arc(),
             name,
-            vm: Mutex::new(vm),
-        }))
+        })
     }
+}
 
-    /// # Safety
-    /// As `checked`.
-    pub unsafe fn from_ptr<'a>(p: virDomainPtr, api: &str) -> Result<&'a DomainBox> {
-        // SAFETY: forwarded contract.
-        unsafe { checked(p, || Error::new(Code::InvalidDomain, Domain::None, api)) }
-    }
+/// `virDomainPtr`: the driver's Domain (which owns its cached VM state), its name as C reads
+/// it, and a reference on its connection handle.
+pub struct DomainHandle {
+    pub dom: Domain,
+    pub conn: Arc<ConnectHandle>,
+    pub name: CString,
+}
 
-    pub fn conn_ptr(&self) -> virConnectPtr {
-        self.conn
-    }
-
-    pub fn conn(&self) -> &ConnBox {
-        // SAFETY: the domain holds a reference, so the connection outlives it.
-        unsafe { &*self.conn }
-    }
-
-    pub fn add_ref(&self) {
-        self.header.add_ref();
-    }
-
-    pub fn vm(&self) -> Vm {
-        self.vm.lock().unwrap_or_else(|p| p.into_inner()).clone()
-    }
-
-    pub fn set_vm(&self, vm: Vm) {
-        *self.vm.lock().unwrap_or_else(|p| p.into_inner()) = vm;
-    }
-
-    /// Drops one reference; the last one frees the handle and its connection reference.
-    ///
-    /// # Safety
-    /// `p` must be live (checked with `from_ptr`) and unused by the caller after its last reference.
-    pub unsafe fn release(p: virDomainPtr) -> Result<()> {
-        // SAFETY: the caller checked liveness.
-        let b = unsafe { &*p };
-        if b.header.release() > 0 {
-            return Ok(());
-        }
-        let conn = b.conn;
-        // SAFETY: the last reference is gone; the pointer came from Box::into_raw.
-        drop(unsafe { Box::from_raw(p) });
-        // SAFETY: the domain's own reference on a live connection.
-        unsafe { ConnBox::release(conn) }.map(|_| ())
-    }
+impl ArcHandle for DomainHandle {
+    const INVALID: Code = Code::InvalidDomain;
 }

@@ -1,9 +1,11 @@
 //! Host facts through the C API: node info, free memory, hostname, capabilities, sysinfo and
 //! the maximum vCPUs of a guest.
 
-use super::boundary::{conn_boundary, opt_str, owned_c_string, req_out};
+use super::args::{flags, in_opt_str, out};
+use super::export::export;
+use super::malloc::owned_c_string;
 use super::types::{virConnectPtr, virNodeInfo, virNodeInfoPtr};
-use crate::driver::check_flags;
+use crate::abi::flags::NoFlags;
 use crate::error::{Code, Domain, Error};
 use std::ffi::{c_char, c_int, c_uint, c_ulong, c_ulonglong};
 use std::ptr;
@@ -12,28 +14,25 @@ use std::ptr;
 /// `conn` is NULL or a connection from this library; `info` NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virNodeGetInfo(conn: virConnectPtr, info: virNodeInfoPtr) -> c_int {
-    // SAFETY: the boundary checks the handle; `info` is checked and written on success only.
-    unsafe {
-        conn_boundary(conn, "virNodeGetInfo", -1, |c| {
-            let out = req_out(info, "info", "virNodeGetInfo")?;
-            let n = c.conn.node_info()?;
-            let mut model = [0 as c_char; 32];
-            for (dst, src) in model.iter_mut().zip(n.model.bytes().take(31)) {
-                *dst = src as c_char;
-            }
-            *out = virNodeInfo {
-                model,
-                memory: n.memory_kib as c_ulong,
-                cpus: n.cpus,
-                mhz: n.mhz,
-                nodes: n.nodes,
-                sockets: n.sockets,
-                cores: n.cores,
-                threads: n.threads,
-            };
-            Ok(0)
-        })
-    }
+    export!(conn conn, -1, |c| {
+        let out = out!(info)?;
+        let n = c.conn.node_info()?;
+        let mut model = [0 as c_char; 32];
+        for (dst, src) in model.iter_mut().zip(n.model.bytes().take(31)) {
+            *dst = src as c_char;
+        }
+        out.set(virNodeInfo {
+            model,
+            memory: n.memory_kib as c_ulong,
+            cpus: n.cpus,
+            mhz: n.mhz,
+            nodes: n.nodes,
+            sockets: n.sockets,
+            cores: n.cores,
+            threads: n.threads,
+        });
+        Ok(0)
+    })
 }
 
 /// Free host memory in bytes; 0 on error, as libvirt.
@@ -42,8 +41,7 @@ pub unsafe extern "C" fn virNodeGetInfo(conn: virConnectPtr, info: virNodeInfoPt
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virNodeGetFreeMemory(conn: virConnectPtr) -> c_ulonglong {
-    // SAFETY: the boundary checks the handle.
-    unsafe { conn_boundary(conn, "virNodeGetFreeMemory", 0, |c| c.conn.free_memory()) }
+    export!(conn conn, 0, |c| c.conn.free_memory())
 }
 
 /// The host's DNS name; the caller frees it.
@@ -52,12 +50,7 @@ pub unsafe extern "C" fn virNodeGetFreeMemory(conn: virConnectPtr) -> c_ulonglon
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectGetHostname(conn: virConnectPtr) -> *mut c_char {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        conn_boundary(conn, "virConnectGetHostname", ptr::null_mut(), |c| {
-            owned_c_string(&c.conn.hostname()?)
-        })
-    }
+    export!(conn conn, ptr::null_mut(), |c| owned_c_string(&c.conn.hostname()?))
 }
 
 /// The capabilities XML; the caller frees it.
@@ -66,12 +59,9 @@ pub unsafe extern "C" fn virConnectGetHostname(conn: virConnectPtr) -> *mut c_ch
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectGetCapabilities(conn: virConnectPtr) -> *mut c_char {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        conn_boundary(conn, "virConnectGetCapabilities", ptr::null_mut(), |c| {
-            owned_c_string(&c.conn.capabilities_xml()?)
-        })
-    }
+    export!(conn conn, ptr::null_mut(), |c| {
+        owned_c_string(&c.conn.capabilities_xml()?)
+    })
 }
 
 /// SMBIOS-style sysinfo XML of the host's hardware; the caller frees it.
@@ -80,13 +70,10 @@ pub unsafe extern "C" fn virConnectGetCapabilities(conn: virConnectPtr) -> *mut 
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectGetSysinfo(conn: virConnectPtr, flags: c_uint) -> *mut c_char {
-    // SAFETY: the boundary checks the handle.
-    unsafe {
-        conn_boundary(conn, "virConnectGetSysinfo", ptr::null_mut(), |c| {
-            check_flags(flags, 0, "virConnectGetSysinfo")?;
-            owned_c_string(&c.conn.sysinfo_xml()?)
-        })
-    }
+    export!(conn conn, ptr::null_mut(), |c| {
+        flags!(flags as NoFlags)?;
+        owned_c_string(&c.conn.sysinfo_xml()?)
+    })
 }
 
 /// The most vCPUs a guest may have on this host; `type` may be NULL, "vmware" or "esx".
@@ -98,20 +85,17 @@ pub unsafe extern "C" fn virConnectGetMaxVcpus(
     conn: virConnectPtr,
     r#type: *const c_char,
 ) -> c_int {
-    // SAFETY: the boundary checks the handle; the string per the contract.
-    unsafe {
-        conn_boundary(conn, "virConnectGetMaxVcpus", -1, |c| {
-            if let Some(t) = opt_str(r#type, "type")?
-                && !t.eq_ignore_ascii_case("vmware")
-                && !t.eq_ignore_ascii_case("esx")
-            {
-                return Err(Error::new(
-                    Code::InvalidArg,
-                    Domain::Esx,
-                    format!("unknown guest type '{t}' (should be vmware)"),
-                ));
-            }
-            Ok(c.conn.max_vcpus()? as c_int)
-        })
-    }
+    export!(conn conn, -1, |c| {
+        if let Some(t) = in_opt_str!(r#type)?
+            && !t.eq_ignore_ascii_case("vmware")
+            && !t.eq_ignore_ascii_case("esx")
+        {
+            return Err(Error::new(
+                Code::InvalidArg,
+                Domain::Esx,
+                format!("unknown guest type '{t}' (should be vmware)"),
+            ));
+        }
+        Ok(c.conn.max_vcpus()? as c_int)
+    })
 }

@@ -1,12 +1,11 @@
-//! The C boundary: raw pointers to Rust values and back, malloc-owned strings, handles,
-//! the thread-local last error and panic containment. No logic lives here.
+//! The C boundary, one file per libvirt object family: pointers, strings, errors and ownership
+//! converted to and from the driver's safe Rust; every export has the one shape of `export!`.
 
 // Parameter names are libvirt's, so the generated header reads like libvirt's own.
 #![allow(non_snake_case)]
 
-pub mod abi_enums;
+pub mod args;
 pub mod auth;
-pub mod boundary;
 pub mod connect;
 pub mod convert;
 pub mod domain;
@@ -15,6 +14,9 @@ pub mod domain_state;
 pub mod domain_tune;
 pub mod domain_xml;
 pub mod error;
+pub mod export;
 pub mod handles;
 pub mod host;
+pub mod malloc;
+pub mod typed_params;
 pub mod types;

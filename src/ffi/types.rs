@@ -3,17 +3,17 @@
 
 #![allow(non_camel_case_types, non_snake_case)]
 
-use super::handles::{ConnBox, DomainBox};
+use super::handles::{ConnectHandle, DomainHandle};
 use std::ffi::{
     c_char, c_double, c_int, c_longlong, c_uchar, c_uint, c_ulong, c_ulonglong, c_ushort, c_void,
 };
 
 /// libvirt's connection object, opaque to C (cbindgen names it `struct _virConnect`).
-pub type virConnect = ConnBox;
+pub type virConnect = ConnectHandle;
 pub type virConnectPtr = *mut virConnect;
 
 /// libvirt's domain object, opaque to C (cbindgen names it `struct _virDomain`).
-pub type virDomain = DomainBox;
+pub type virDomain = DomainHandle;
 pub type virDomainPtr = *mut virDomain;
 
 /// A network handle; see `_virDomain`.
@@ -121,6 +121,7 @@ pub union _virTypedParameterValue {
 }
 
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct _virTypedParameter {
     pub field: [c_char; 80],
     pub r#type: c_int,
@@ -149,8 +150,3 @@ pub struct _virDomainInterface {
 }
 pub type virDomainInterface = _virDomainInterface;
 pub type virDomainInterfacePtr = *mut virDomainInterface;
-
-pub const VIR_UUID_BUFLEN: c_int = 16;
-pub const VIR_UUID_STRING_BUFLEN: c_int = 37;
-pub const VIR_TYPED_PARAM_FIELD_LENGTH: c_int = 80;
-pub const LIBVIR_VERSION_NUMBER: c_ulong = 11_003_000;

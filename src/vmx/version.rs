@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::xml::domain::defaults::{SCSI_SUPER_WIDE_BUS_MAX_UNIT, SCSI_WIDE_BUS_MAX_UNIT};
 
 /// The newest virtual hardware version the converter writes (ESXi 8.0 U2).
-pub const MAX_HW_VERSION: i64 = 21;
+pub(crate) const MAX_HW_VERSION: i64 = 21;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct HwVersion(pub i64);

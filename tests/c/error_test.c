@@ -42,6 +42,58 @@ static void reenter(void *data, virErrorPtr err)
     depth--;
 }
 
+/* The last error names `name` as a word of its own: "virDomainCreate" does not count when the
+ * message says "virDomainCreateWithFlags". */
+static int names_itself(const char *name)
+{
+    const char *msg = virGetLastErrorMessage();
+    for (const char *at = strstr(msg, name); at; at = strstr(at + 1, name)) {
+        char next = at[strlen(name)];
+        if (!(next >= 'a' && next <= 'z') && !(next >= 'A' && next <= 'Z'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Every export reports its own name, the plain and Flags variants of one API alike: on a NULL
+ * handle, and (for modifying calls) on a read-only connection. */
+#define NAMED(call, name) \
+    do { (void)(call); CHECK(names_itself(name), "%s not named", name); } while (0)
+
+static void check_api_names(virDomainPtr ro_dom)
+{
+    int n = 0;
+    NAMED(virDomainGetMaxVcpus(NULL), "virDomainGetMaxVcpus");
+    NAMED(virDomainGetVcpusFlags(NULL, 0), "virDomainGetVcpusFlags");
+    NAMED(virDomainGetSchedulerParameters(NULL, NULL, &n), "virDomainGetSchedulerParameters");
+    NAMED(virDomainGetSchedulerParametersFlags(NULL, NULL, &n, 0),
+          "virDomainGetSchedulerParametersFlags");
+    NAMED(virDomainDefineXML(NULL, "<domain/>"), "virDomainDefineXML");
+    NAMED(virDomainDefineXMLFlags(NULL, "<domain/>", 0), "virDomainDefineXMLFlags");
+    NAMED(virDomainUndefine(NULL), "virDomainUndefine");
+    NAMED(virDomainUndefineFlags(NULL, 0), "virDomainUndefineFlags");
+    NAMED(virConnectGetSysinfo(NULL, 0), "virConnectGetSysinfo");
+
+    NAMED(virDomainCreate(ro_dom), "virDomainCreate");
+    NAMED(virDomainCreateWithFlags(ro_dom, 0), "virDomainCreateWithFlags");
+    NAMED(virDomainDestroy(ro_dom), "virDomainDestroy");
+    NAMED(virDomainDestroyFlags(ro_dom, 0), "virDomainDestroyFlags");
+    NAMED(virDomainShutdown(ro_dom), "virDomainShutdown");
+    NAMED(virDomainShutdownFlags(ro_dom, 0), "virDomainShutdownFlags");
+    NAMED(virDomainSetMemory(ro_dom, 1024), "virDomainSetMemory");
+    NAMED(virDomainSetMaxMemory(ro_dom, 1024), "virDomainSetMaxMemory");
+    NAMED(virDomainSetMemoryFlags(ro_dom, 1024, 0), "virDomainSetMemoryFlags");
+    NAMED(virDomainSetVcpus(ro_dom, 1), "virDomainSetVcpus");
+    NAMED(virDomainSetVcpusFlags(ro_dom, 1, 0), "virDomainSetVcpusFlags");
+    NAMED(virDomainSetSchedulerParameters(ro_dom, NULL, 0), "virDomainSetSchedulerParameters");
+    NAMED(virDomainSetSchedulerParametersFlags(ro_dom, NULL, 0, 0),
+          "virDomainSetSchedulerParametersFlags");
+    NAMED(virDomainUndefine(ro_dom), "virDomainUndefine");
+    NAMED(virDomainUndefineFlags(ro_dom, 0), "virDomainUndefineFlags");
+    NAMED(virDomainShutdownFlags(ro_dom, 1), "virDomainShutdownFlags"); /* unknown flag */
+    NAMED(virDomainGetVcpusFlags(ro_dom, 0x100), "virDomainGetVcpusFlags");
+}
+
 static void quiet(void *data, virErrorPtr err)
 {
     (void)data;
@@ -76,5 +128,17 @@ int main(int argc, char **argv)
           calls, saw_code);
     virConnSetErrorFunc(conn, NULL, NULL);
     virConnectClose(conn);
+
+    virConnectPtr ro = virConnectOpenAuth(argv[1], &auth, VIR_CONNECT_RO);
+    virDomainPtr *doms = NULL;
+    CHECK(ro && virConnectListAllDomains(ro, &doms, 0) > 0, "read-only listing");
+    if (doms) {
+        check_api_names(doms[0]);
+        for (virDomainPtr *d = doms; *d; d++)
+            virDomainFree(*d);
+        free(doms);
+    }
+    if (ro)
+        CHECK(virConnectClose(ro) == 0, "the last reference closes");
     return finish("C error handler test");
 }

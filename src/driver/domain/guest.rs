@@ -2,6 +2,7 @@
 //! their addresses (libvirt's AGENT source).
 
 use super::{PowerState, Vm, invalid_state, no_domain};
+use crate::abi::virDomainInterfaceAddressesSource;
 use crate::driver::connection::Connection;
 use crate::error::{Code, Error, Result};
 use crate::vi::types::{FromNode, vim_type};
@@ -89,7 +90,8 @@ impl Connection {
 
 /// Address sources other than the guest agent (VMware Tools) have nothing to ask on vSphere.
 pub fn check_source(source: u32) -> Result<()> {
-    if source != 1 {
+    if source != virDomainInterfaceAddressesSource::VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT as u32
+    {
         return Err(Error::esx(
             Code::ArgumentUnsupported,
             format!(

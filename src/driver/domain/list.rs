@@ -2,6 +2,7 @@
 //! plus the autostart configuration, in one RetrievePropertiesEx whatever the number of VMs.
 
 use super::{PowerState, Vm, VmProps, no_domain};
+use crate::abi::flags::ListDomainsFlags;
 use crate::driver::connection::{Connection, PREFIXED, UNPREFIXED};
 use crate::error::Result;
 use crate::vi::MoRef;
@@ -38,31 +39,10 @@ impl AutostartConfig {
     }
 }
 
-/// `virConnectListAllDomainsFlags`.
-pub mod flags {
-    pub const ACTIVE: u32 = 1;
-    pub const INACTIVE: u32 = 2;
-    pub const PERSISTENT: u32 = 4;
-    pub const TRANSIENT: u32 = 8;
-    pub const RUNNING: u32 = 16;
-    pub const PAUSED: u32 = 32;
-    pub const SHUTOFF: u32 = 64;
-    pub const OTHER: u32 = 128;
-    pub const MANAGEDSAVE: u32 = 256;
-    pub const NO_MANAGEDSAVE: u32 = 512;
-    pub const AUTOSTART: u32 = 1024;
-    pub const NO_AUTOSTART: u32 = 2048;
-    pub const HAS_SNAPSHOT: u32 = 4096;
-    pub const NO_SNAPSHOT: u32 = 8192;
-    pub const HAS_CHECKPOINT: u32 = 16384;
-    pub const NO_CHECKPOINT: u32 = 32768;
-    pub const ALL: u32 = 0xFFFF;
-}
-
 /// For a pair of opposite flags: `Some(true)` keeps only the first kind, `Some(false)` only
 /// the second, `None` (neither or both given) keeps all.
-fn wanted(flags: u32, yes: u32, no: u32) -> Option<bool> {
-    match (flags & yes != 0, flags & no != 0) {
+fn wanted(flags: ListDomainsFlags, yes: ListDomainsFlags, no: ListDomainsFlags) -> Option<bool> {
+    match (flags.intersects(yes), flags.intersects(no)) {
         (true, false) => Some(true),
         (false, true) => Some(false),
         _ => None,
@@ -108,13 +88,13 @@ impl Connection {
     }
 
     /// `virConnectListAllDomains` with libvirt's filter flags.
-    pub fn list_all_domains(&self, flags: u32) -> Result<Vec<Vm>> {
-        use flags::*;
+    pub fn list_all_domains(&self, flags: ListDomainsFlags) -> Result<Vec<Vm>> {
+        type F = ListDomainsFlags;
         // No VM is transient, has a managed save image or a checkpoint.
         let impossible = [
-            (TRANSIENT, PERSISTENT),
-            (MANAGEDSAVE, NO_MANAGEDSAVE),
-            (HAS_CHECKPOINT, NO_CHECKPOINT),
+            (F::TRANSIENT, F::PERSISTENT),
+            (F::MANAGEDSAVE, F::NO_MANAGEDSAVE),
+            (F::HAS_CHECKPOINT, F::NO_CHECKPOINT),
         ];
         if impossible
             .iter()
@@ -122,22 +102,22 @@ impl Connection {
         {
             return Ok(Vec::new());
         }
-        let autostart_filter = wanted(flags, AUTOSTART, NO_AUTOSTART);
+        let autostart_filter = wanted(flags, F::AUTOSTART, F::NO_AUTOSTART);
         let (vms, autostart) = self.list_vms(autostart_filter.is_some())?;
-        let active = wanted(flags, ACTIVE, INACTIVE);
-        let snapshot = wanted(flags, HAS_SNAPSHOT, NO_SNAPSHOT);
-        let states = flags & (RUNNING | PAUSED | SHUTOFF | OTHER);
+        let active = wanted(flags, F::ACTIVE, F::INACTIVE);
+        let snapshot = wanted(flags, F::HAS_SNAPSHOT, F::NO_SNAPSHOT);
+        let states = flags & (F::RUNNING | F::PAUSED | F::SHUTOFF | F::OTHER);
         Ok(vms
             .into_iter()
             .filter(|vm| {
                 let state_bit = match vm.state {
-                    PowerState::PoweredOn => RUNNING,
-                    PowerState::Suspended => PAUSED,
-                    PowerState::PoweredOff => SHUTOFF,
+                    PowerState::PoweredOn => F::RUNNING,
+                    PowerState::Suspended => F::PAUSED,
+                    PowerState::PoweredOff => F::SHUTOFF,
                 };
                 let starts = autostart.as_ref().is_some_and(|a| a.starts(&vm.moref));
                 keep(active, vm.state.is_active())
-                    && (states == 0 || states & state_bit != 0)
+                    && (states.is_empty() || states.contains(state_bit))
                     && keep(snapshot, vm.has_snapshot)
                     && keep(autostart_filter, starts)
             })

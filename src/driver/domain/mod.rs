@@ -3,11 +3,17 @@
 
 pub mod guest;
 pub mod list;
+mod object;
 pub mod power;
 pub mod tune;
 pub mod xml;
 
+pub use object::Domain;
+
 use super::connection::{Connection, Endpoint};
+use crate::abi::{
+    virDomainPausedReason, virDomainRunningReason, virDomainShutoffReason, virDomainState,
+};
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::soap::Request;
@@ -55,19 +61,20 @@ impl PowerState {
     /// `virDomainState`: running, paused (VMware's suspend keeps the VM's memory on disk,
     /// which libvirt's ESX driver shows as paused) or shut off.
     pub fn libvirt_state(self) -> i32 {
-        match self {
-            PowerState::PoweredOn => 1,
-            PowerState::Suspended => 3,
-            PowerState::PoweredOff => 5,
-        }
+        (match self {
+            PowerState::PoweredOn => virDomainState::VIR_DOMAIN_RUNNING,
+            PowerState::Suspended => virDomainState::VIR_DOMAIN_PAUSED,
+            PowerState::PoweredOff => virDomainState::VIR_DOMAIN_SHUTOFF,
+        }) as i32
     }
 
     /// The state's reason: suspended VMs were paused by a user (`VIR_DOMAIN_PAUSED_USER`);
     /// vSphere does not say why a VM runs or is off (`*_UNKNOWN`).
     pub fn libvirt_reason(self) -> i32 {
         match self {
-            PowerState::Suspended => 1,
-            _ => 0,
+            PowerState::PoweredOn => virDomainRunningReason::VIR_DOMAIN_RUNNING_UNKNOWN as i32,
+            PowerState::Suspended => virDomainPausedReason::VIR_DOMAIN_PAUSED_USER as i32,
+            PowerState::PoweredOff => virDomainShutoffReason::VIR_DOMAIN_SHUTOFF_UNKNOWN as i32,
         }
     }
 

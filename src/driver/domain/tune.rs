@@ -3,18 +3,12 @@
 
 use super::list::AutostartConfig;
 use super::{PowerState, Vm, invalid_state};
-use crate::driver::check_flags;
+use crate::abi::flags::{MemoryFlags, VcpuFlags};
 use crate::driver::connection::Connection;
 use crate::error::{Code, Error, Result};
 use crate::vi::soap::Request;
 use crate::vi::types::{FromNode, vim_type};
 use crate::vi::{MoRef, Node};
-
-/// `virDomainModificationImpact` / memory and vCPU flag bits.
-pub const AFFECT_LIVE: u32 = 1;
-pub const AFFECT_CONFIG: u32 = 2;
-pub const MAXIMUM: u32 = 4;
-pub const VCPU_GUEST: u32 = 8;
 
 /// CPU or memory allocation as VirtualMachineConfigSpec carries it; `None` leaves a field as is.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -95,12 +89,11 @@ impl Connection {
     /// virDomainSetMemoryFlags: MAXIMUM changes the VM's memory size (a running VM needs memory
     /// hot-add and may only grow); otherwise the current memory, which vSphere expresses as
     /// the memory limit and applies live and to the configuration alike.
-    pub fn set_memory(&self, vm: &Vm, kib: u64, flags: u32) -> Result<Vm> {
+    pub fn set_memory(&self, vm: &Vm, kib: u64, flags: MemoryFlags) -> Result<Vm> {
         let api = "virDomainSetMemoryFlags";
-        check_flags(flags, AFFECT_LIVE | AFFECT_CONFIG | MAXIMUM, api)?;
         let vm = self.current_vm(vm)?;
         let mut change = ConfigChange::default();
-        if flags & MAXIMUM != 0 {
+        if flags.contains(MemoryFlags::MAXIMUM) {
             let mb = (kib.div_ceil(4096) * 4) as i64;
             if vm.state != PowerState::PoweredOff {
                 if !vm.memory_hot_add {
@@ -135,15 +128,14 @@ impl Connection {
 
     /// virDomainSetVcpusFlags: powered off, any count; running, only with CPU hot-add (to
     /// grow) or hot-remove (to shrink). VMware has no separate maximum, so MAXIMUM sets the count.
-    pub fn set_vcpus(&self, vm: &Vm, n: u32, flags: u32) -> Result<Vm> {
+    pub fn set_vcpus(&self, vm: &Vm, n: u32, flags: VcpuFlags) -> Result<Vm> {
         let api = "virDomainSetVcpusFlags";
-        if flags & VCPU_GUEST != 0 {
+        if flags.contains(VcpuFlags::GUEST) {
             return Err(Error::esx(
                 Code::ArgumentUnsupported,
                 "VIR_DOMAIN_VCPU_GUEST needs a guest agent, which vSphere does not offer",
             ));
         }
-        check_flags(flags, AFFECT_LIVE | AFFECT_CONFIG | MAXIMUM, api)?;
         if n < 1 {
             return Err(Error::invalid_arg(
                 "Requested number of virtual CPUs must at least be 1",

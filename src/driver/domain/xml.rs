@@ -2,6 +2,7 @@
 //! beside the first disk, registered on the host, rolled back when registration fails.
 
 use super::{PowerState, Vm, invalid_state};
+use crate::abi::flags::DomainXmlFlags;
 use crate::driver::connection::Connection;
 use crate::driver::datastores::LiveDatastores;
 use crate::error::{Code, Error, Result};
@@ -12,14 +13,9 @@ use crate::vmx::{DatastorePath, domain_def_to_vmx, vmx_to_domain_def};
 use crate::xml::domain::{DiskDevice, DomainDef};
 use crate::xml::ids::Uuid;
 
-/// `virDomainXMLFlags`.
-pub const XML_SECURE: u32 = 1;
-pub const XML_INACTIVE: u32 = 2;
-pub const XML_MIGRATABLE: u32 = 8;
-
 impl Connection {
     /// The domain's XML, converted from the VMX file on its datastore.
-    pub fn domain_xml(&self, vm: &Vm, flags: u32) -> Result<String> {
+    pub fn domain_xml(&self, vm: &Vm, flags: DomainXmlFlags) -> Result<String> {
         let vm = self.current_vm(vm)?;
         let path = DatastorePath::parse(&vm.vmx_path)?;
         let ep = &self.primary;
@@ -31,10 +27,10 @@ impl Connection {
         let vmx_dir = format!("[{}] {}", path.datastore, path.directory);
         let ctx = LiveDatastores::read(self, Some(&vmx_dir), Some(&vm.moref.value))?;
         let mut def = vmx_to_domain_def(&vmx, &ctx)?;
-        if flags & XML_INACTIVE == 0 && vm.state != PowerState::PoweredOff {
+        if !flags.contains(DomainXmlFlags::INACTIVE) && vm.state != PowerState::PoweredOff {
             def.id = Some(vm.id());
         }
-        if flags & XML_SECURE == 0 {
+        if !flags.contains(DomainXmlFlags::SECURE) {
             for g in &mut def.devices.graphics {
                 g.passwd = None;
             }

@@ -5,9 +5,9 @@ use super::disk_name::{disk_name_to_index, nvme_name_to_slot};
 use super::{Address, Chr, Disk, DiskBus, DomainDef, DriveAddress, Video};
 
 /// Units per SCSI bus before virtualHW 13 (unit 7 being the controller itself).
-pub const SCSI_WIDE_BUS_MAX_UNIT: u32 = 16;
+pub(crate) const SCSI_WIDE_BUS_MAX_UNIT: u32 = 16;
 /// Units per SCSI bus from virtualHW 13 on.
-pub const SCSI_SUPER_WIDE_BUS_MAX_UNIT: u32 = 64;
+pub(crate) const SCSI_SUPER_WIDE_BUS_MAX_UNIT: u32 = 64;
 
 /// The video RAM libvirt gives a VMware guest's VGA-like adapter, KiB.
 const DEFAULT_VRAM_KIB: u32 = 4096;

@@ -1,0 +1,143 @@
+//! Typed flag sets for the driver: each holds exactly the bits of one libvirt flags enum that
+//! this driver accepts, so the ffi layer refuses any other bit as libvirt's virCheckFlags does.
+
+use super::enums::*;
+use crate::error::{Code, Domain, Error, Result};
+
+/// A flag set named after its libvirt enum; every bit's value is taken from that enum.
+macro_rules! flag_set {
+    ($($(#[$meta:meta])* $name:ident { $($flag:ident = $($value:ident)::+),* $(,)? })*) => {$(
+        bitflags::bitflags! {
+            $(#[$meta])*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+            pub struct $name: u32 {
+                $(const $flag = $($value)::+ as u32;)*
+            }
+        }
+    )*};
+}
+
+flag_set! {
+    /// For APIs whose flags must be 0.
+    NoFlags {}
+
+    /// virConnectFlags.
+    ConnectFlags {
+        RO = virConnectFlags::VIR_CONNECT_RO,
+        NO_ALIASES = virConnectFlags::VIR_CONNECT_NO_ALIASES,
+    }
+
+    /// virConnectListAllDomainsFlags: all of them.
+    ListDomainsFlags {
+        ACTIVE = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_ACTIVE,
+        INACTIVE = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_INACTIVE,
+        PERSISTENT = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_PERSISTENT,
+        TRANSIENT = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_TRANSIENT,
+        RUNNING = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_RUNNING,
+        PAUSED = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_PAUSED,
+        SHUTOFF = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_SHUTOFF,
+        OTHER = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_OTHER,
+        MANAGEDSAVE = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE,
+        NO_MANAGEDSAVE = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE,
+        AUTOSTART = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_AUTOSTART,
+        NO_AUTOSTART = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART,
+        HAS_SNAPSHOT = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT,
+        NO_SNAPSHOT = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT,
+        HAS_CHECKPOINT = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT,
+        NO_CHECKPOINT = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT,
+    }
+
+    /// virDomainXMLFlags, less UPDATE_CPU (the VMX has no host CPU model to update from).
+    DomainXmlFlags {
+        SECURE = virDomainXMLFlags::VIR_DOMAIN_XML_SECURE,
+        INACTIVE = virDomainXMLFlags::VIR_DOMAIN_XML_INACTIVE,
+        MIGRATABLE = virDomainXMLFlags::VIR_DOMAIN_XML_MIGRATABLE,
+    }
+
+    /// virDomainDefineFlags.
+    DefineFlags {
+        VALIDATE = virDomainDefineFlags::VIR_DOMAIN_DEFINE_VALIDATE,
+    }
+
+    /// virDomainUndefineFlagsValues.
+    UndefineFlags {
+        MANAGED_SAVE = virDomainUndefineFlagsValues::VIR_DOMAIN_UNDEFINE_MANAGED_SAVE,
+        SNAPSHOTS_METADATA = virDomainUndefineFlagsValues::VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA,
+        NVRAM = virDomainUndefineFlagsValues::VIR_DOMAIN_UNDEFINE_NVRAM,
+        KEEP_NVRAM = virDomainUndefineFlagsValues::VIR_DOMAIN_UNDEFINE_KEEP_NVRAM,
+        CHECKPOINTS_METADATA = virDomainUndefineFlagsValues::VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA,
+        TPM = virDomainUndefineFlagsValues::VIR_DOMAIN_UNDEFINE_TPM,
+        KEEP_TPM = virDomainUndefineFlagsValues::VIR_DOMAIN_UNDEFINE_KEEP_TPM,
+    }
+
+    /// virDomainShutdownFlagValues: VMware Tools is the guest agent.
+    ShutdownFlags {
+        GUEST_AGENT = virDomainShutdownFlagValues::VIR_DOMAIN_SHUTDOWN_GUEST_AGENT,
+    }
+
+    /// virDomainRebootFlagValues: VMware Tools is the guest agent.
+    RebootFlags {
+        GUEST_AGENT = virDomainRebootFlagValues::VIR_DOMAIN_REBOOT_GUEST_AGENT,
+    }
+
+    /// virDomainModificationImpact.
+    AffectFlags {
+        LIVE = virDomainModificationImpact::VIR_DOMAIN_AFFECT_LIVE,
+        CONFIG = virDomainModificationImpact::VIR_DOMAIN_AFFECT_CONFIG,
+    }
+
+    /// virDomainMemoryModFlags.
+    MemoryFlags {
+        LIVE = virDomainMemoryModFlags::VIR_DOMAIN_MEM_LIVE,
+        CONFIG = virDomainMemoryModFlags::VIR_DOMAIN_MEM_CONFIG,
+        MAXIMUM = virDomainMemoryModFlags::VIR_DOMAIN_MEM_MAXIMUM,
+    }
+
+    /// virDomainVcpuFlags, less HOTPLUGGABLE.
+    VcpuFlags {
+        LIVE = virDomainVcpuFlags::VIR_DOMAIN_VCPU_LIVE,
+        CONFIG = virDomainVcpuFlags::VIR_DOMAIN_VCPU_CONFIG,
+        MAXIMUM = virDomainVcpuFlags::VIR_DOMAIN_VCPU_MAXIMUM,
+        GUEST = virDomainVcpuFlags::VIR_DOMAIN_VCPU_GUEST,
+    }
+
+    /// virDomainGetHostnameFlags: VMware Tools is the agent; there are no DHCP leases to read.
+    HostnameFlags {
+        AGENT = virDomainGetHostnameFlags::VIR_DOMAIN_GET_HOSTNAME_AGENT,
+    }
+}
+
+/// The C side of a flag set: a raw `unsigned int` checked against the bits the set knows.
+pub trait CheckedFlags: bitflags::Flags<Bits = u32> {
+    /// libvirt's virCheckFlags: any bit the API does not know is refused, naming the API.
+    fn checked(bits: u32, api: &str) -> Result<Self> {
+        Self::from_bits(bits).ok_or_else(|| {
+            let unknown = bits & !Self::all().bits();
+            Error::new(
+                Code::InvalidArg,
+                Domain::None,
+                format!("{api}: unsupported flags (0x{unknown:x})"),
+            )
+        })
+    }
+}
+
+impl<T: bitflags::Flags<Bits = u32>> CheckedFlags for T {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_come_from_the_enums_and_unknown_bits_are_refused() {
+        assert_eq!(ListDomainsFlags::all().bits(), 0xffff);
+        assert_eq!(VcpuFlags::GUEST.bits(), 8);
+        let e = ShutdownFlags::checked(3, "virDomainShutdownFlags").unwrap_err();
+        assert_eq!(
+            e.message(),
+            "invalid argument: virDomainShutdownFlags: unsupported flags (0x1)"
+        );
+        assert_eq!(NoFlags::checked(0, "x").unwrap(), NoFlags::empty());
+        assert!(DomainXmlFlags::checked(4, "x").is_err());
+    }
+}

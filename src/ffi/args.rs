@@ -1,0 +1,169 @@
+//! Arguments of exports: C strings in, output pointers written only on success, caller-sized
+//! buffers, and flag words checked against their typed set; each error names its export.
+
+use super::export::null_arg;
+use crate::error::{Code, Domain, Error, Result};
+use std::ffi::{CStr, c_char};
+use std::ptr::NonNull;
+
+/// An output pointer the caller gave, written once on success.
+pub struct Out<T>(NonNull<T>);
+
+impl<T> Out<T> {
+    /// # Safety
+    /// `p` is NULL or valid for writing a `T` for the duration of the export.
+    pub unsafe fn required(p: *mut T, what: &str, api: &str) -> Result<Out<T>> {
+        NonNull::new(p).map(Out).ok_or_else(|| null_arg(what, api))
+    }
+
+    /// An output the caller may leave out.
+    ///
+    /// # Safety
+    /// As `required`.
+    pub unsafe fn optional(p: *mut T) -> Option<Out<T>> {
+        NonNull::new(p).map(Out)
+    }
+
+    pub fn set(self, value: T) {
+        // SAFETY: writable per the constructor's contract.
+        unsafe { self.0.as_ptr().write(value) }
+    }
+
+    /// The value the caller put there (for in/out counts such as `nparams`).
+    pub fn get(&self) -> T
+    where
+        T: Copy,
+    {
+        // SAFETY: valid per the constructor's contract, and initialised by the caller.
+        unsafe { self.0.as_ptr().read() }
+    }
+}
+
+/// A C string argument that may be NULL.
+///
+/// # Safety
+/// `p` is NULL or a NUL-terminated string that outlives the export.
+pub unsafe fn opt_str<'a>(p: *const c_char, what: &str) -> Result<Option<&'a str>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: NUL-terminated per the contract.
+    let s = unsafe { CStr::from_ptr(p) };
+    s.to_str().map(Some).map_err(|_| {
+        Error::new(
+            Code::InvalidArg,
+            Domain::None,
+            format!("{what} is not UTF-8"),
+        )
+    })
+}
+
+/// A C string argument that must be given.
+///
+/// # Safety
+/// As `opt_str`.
+pub unsafe fn req_str<'a>(p: *const c_char, what: &str, api: &str) -> Result<&'a str> {
+    // SAFETY: as opt_str.
+    unsafe { opt_str(p, what) }?.ok_or_else(|| null_arg(what, api))
+}
+
+/// A caller's buffer of `len` elements, to fill.
+///
+/// # Safety
+/// `p` is NULL or valid for writing `len` elements for the duration of the export.
+pub unsafe fn buffer_mut<'a, T>(
+    p: *mut T,
+    len: usize,
+    what: &str,
+    api: &str,
+) -> Result<&'a mut [T]> {
+    if p.is_null() {
+        return Err(null_arg(what, api));
+    }
+    // SAFETY: per the contract.
+    Ok(unsafe { std::slice::from_raw_parts_mut(p, len) })
+}
+
+/// A caller's array of `len` elements, to read.
+///
+/// # Safety
+/// `p` is NULL or valid for reading `len` elements for the duration of the export.
+pub unsafe fn buffer<'a, T>(p: *const T, len: usize, what: &str, api: &str) -> Result<&'a [T]> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(null_arg(what, api));
+    }
+    // SAFETY: per the contract.
+    Ok(unsafe { std::slice::from_raw_parts(p, len) })
+}
+
+/// `in_str!(xml)`: the required string argument `xml`, named by itself in errors.
+macro_rules! in_str {
+    ($p:ident) => {
+        // SAFETY: every export documents its string arguments as NULL or NUL-terminated.
+        unsafe { $crate::ffi::args::req_str($p, stringify!($p), $crate::ffi::export::api_name!()) }
+    };
+}
+pub(crate) use in_str;
+
+/// `in_opt_str!(type)`: a string argument that may be NULL.
+macro_rules! in_opt_str {
+    ($p:ident) => {
+        // SAFETY: every export documents its string arguments as NULL or NUL-terminated.
+        unsafe { $crate::ffi::args::opt_str($p, stringify!($p)) }
+    };
+}
+pub(crate) use in_opt_str;
+
+/// `out!(info)`: the required output pointer `info`; `out!(reason?)` one that may be NULL.
+macro_rules! out {
+    ($p:ident ?) => {
+        // SAFETY: every export documents its output pointers as NULL or writable.
+        unsafe { $crate::ffi::args::Out::optional($p) }
+    };
+    ($p:ident) => {
+        // SAFETY: every export documents its output pointers as NULL or writable.
+        unsafe {
+            $crate::ffi::args::Out::required($p, stringify!($p), $crate::ffi::export::api_name!())
+        }
+    };
+}
+pub(crate) use out;
+
+/// `out_slice!(ids, n)`: the caller's buffer `ids` of `n` elements.
+macro_rules! out_slice {
+    ($p:ident, $n:expr) => {
+        // SAFETY: every export documents its buffers as NULL or holding the given count.
+        unsafe {
+            $crate::ffi::args::buffer_mut($p, $n, stringify!($p), $crate::ffi::export::api_name!())
+        }
+    };
+}
+pub(crate) use out_slice;
+
+/// `in_slice!(params, n)`: the caller's array `params` of `n` elements.
+macro_rules! in_slice {
+    ($p:ident, $n:expr) => {
+        // SAFETY: every export documents its arrays as NULL or holding the given count.
+        unsafe {
+            $crate::ffi::args::buffer($p, $n, stringify!($p), $crate::ffi::export::api_name!())
+        }
+    };
+}
+pub(crate) use in_slice;
+
+/// `flags!(flags as VcpuFlags)`: the typed flag set, refusing unknown bits for this export.
+macro_rules! flags {
+    ($f:ident as $set:ty) => {
+        <$set as $crate::abi::flags::CheckedFlags>::checked($f, $crate::ffi::export::api_name!())
+    };
+}
+pub(crate) use flags;
+
+/// A count argument that must not be negative.
+pub fn count(n: std::ffi::c_int, what: &str, api: &str) -> Result<usize> {
+    usize::try_from(n)
+        .map_err(|_| Error::invalid_arg(format!("{what} in {api} must not be negative")))
+}

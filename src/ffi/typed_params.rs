@@ -1,0 +1,201 @@
+//! libvirt's typed parameters (`virTypedParameter` arrays): a builder for answers and a reader
+//! for requests, shared by every call that speaks them (scheduler today; memory, migration and
+//! statistics next), plus virTypedParamsClear/Free.
+
+use super::malloc::MallocStr;
+use super::types::{_virTypedParameterValue, virTypedParameter, virTypedParameterPtr};
+use crate::abi::{VIR_TYPED_PARAM_FIELD_LENGTH, virTypedParameterType as T};
+use crate::error::{Error, Result};
+use std::ffi::{CStr, c_char, c_int};
+
+const FIELD_LEN: usize = VIR_TYPED_PARAM_FIELD_LENGTH as usize;
+
+/// One parameter's value as Rust sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Int(i32),
+    UInt(u32),
+    LLong(i64),
+    ULLong(u64),
+    Double(f64),
+    Boolean(bool),
+    String(String),
+}
+
+impl Value {
+    fn kind(&self) -> &'static str {
+        match self {
+            Value::Int(_) => "int",
+            Value::UInt(_) => "uint",
+            Value::LLong(_) => "llong",
+            Value::ULLong(_) => "ullong",
+            Value::Double(_) => "double",
+            Value::Boolean(_) => "boolean",
+            Value::String(_) => "string",
+        }
+    }
+}
+
+/// Parameters to hand to C, in order.
+#[derive(Default)]
+pub struct Builder(Vec<(&'static str, Value)>);
+
+impl Builder {
+    pub fn add(mut self, field: &'static str, value: Value) -> Self {
+        self.0.push((field, value));
+        self
+    }
+
+    /// Writes at most `out.len()` parameters into a caller's array; returns how many.
+    /// String values are malloc'd (the caller clears them with virTypedParamsClear).
+    pub fn fill(self, out: &mut [virTypedParameter]) -> Result<usize> {
+        let n = out.len().min(self.0.len());
+        let built = self
+            .0
+            .into_iter()
+            .take(n)
+            .map(|(f, v)| c_param(f, v))
+            .collect::<Result<Vec<_>>>()?;
+        // Nothing can fail past this point, so no string is left behind.
+        for (slot, (param, s)) in out.iter_mut().zip(built) {
+            *slot = param;
+            if let Some(s) = s {
+                slot.value.s = s.into_raw();
+            }
+        }
+        Ok(n)
+    }
+}
+
+fn c_param(field: &str, v: Value) -> Result<(virTypedParameter, Option<MallocStr>)> {
+    let mut name = [0 as c_char; FIELD_LEN];
+    for (dst, src) in name.iter_mut().zip(field.bytes().take(FIELD_LEN - 1)) {
+        *dst = src as c_char;
+    }
+    let mut s = None;
+    let (kind, value) = match v {
+        Value::Int(i) => (T::VIR_TYPED_PARAM_INT, _virTypedParameterValue { i }),
+        Value::UInt(ui) => (T::VIR_TYPED_PARAM_UINT, _virTypedParameterValue { ui }),
+        Value::LLong(l) => (T::VIR_TYPED_PARAM_LLONG, _virTypedParameterValue { l }),
+        Value::ULLong(ul) => (T::VIR_TYPED_PARAM_ULLONG, _virTypedParameterValue { ul }),
+        Value::Double(d) => (T::VIR_TYPED_PARAM_DOUBLE, _virTypedParameterValue { d }),
+        Value::Boolean(b) => (
+            T::VIR_TYPED_PARAM_BOOLEAN,
+            _virTypedParameterValue { b: b as c_char },
+        ),
+        Value::String(text) => {
+            s = Some(MallocStr::new(&text)?);
+            (
+                T::VIR_TYPED_PARAM_STRING,
+                _virTypedParameterValue {
+                    s: std::ptr::null_mut(),
+                },
+            )
+        }
+    };
+    let param = virTypedParameter {
+        field: name,
+        r#type: kind as c_int,
+        value,
+    };
+    Ok((param, s))
+}
+
+/// Reads a caller's parameters: each field name with its value, checked for type.
+pub fn read(params: &[virTypedParameter]) -> Result<Vec<(String, Value)>> {
+    params.iter().map(read_one).collect()
+}
+
+fn read_one(p: &virTypedParameter) -> Result<(String, Value)> {
+    let bytes: Vec<u8> = p.field.iter().map(|c| *c as u8).collect();
+    let field = CStr::from_bytes_until_nul(&bytes)
+        .ok()
+        .and_then(|f| f.to_str().ok())
+        .ok_or_else(|| Error::invalid_arg("a parameter's field name is not terminated"))?
+        .to_string();
+    // SAFETY (each arm): the parameter's type says which member of the union is set.
+    let value = unsafe {
+        match p.r#type {
+            t if t == T::VIR_TYPED_PARAM_INT as c_int => Value::Int(p.value.i),
+            t if t == T::VIR_TYPED_PARAM_UINT as c_int => Value::UInt(p.value.ui),
+            t if t == T::VIR_TYPED_PARAM_LLONG as c_int => Value::LLong(p.value.l),
+            t if t == T::VIR_TYPED_PARAM_ULLONG as c_int => Value::ULLong(p.value.ul),
+            t if t == T::VIR_TYPED_PARAM_DOUBLE as c_int => Value::Double(p.value.d),
+            t if t == T::VIR_TYPED_PARAM_BOOLEAN as c_int => Value::Boolean(p.value.b != 0),
+            t if t == T::VIR_TYPED_PARAM_STRING as c_int => {
+                if p.value.s.is_null() {
+                    return Err(Error::invalid_arg(format!(
+                        "parameter '{field}' has a NULL string"
+                    )));
+                }
+                Value::String(CStr::from_ptr(p.value.s).to_string_lossy().into_owned())
+            }
+            other => {
+                return Err(Error::invalid_arg(format!(
+                    "parameter '{field}' has unknown type {other}"
+                )));
+            }
+        }
+    };
+    Ok((field, value))
+}
+
+/// The error for a parameter of the wrong type, in libvirt's words.
+pub fn wrong_type(field: &str, want: &str, got: &Value) -> Error {
+    Error::invalid_arg(format!(
+        "parameter '{field}' must be of type {want}, not {}",
+        got.kind()
+    ))
+}
+
+/// Frees the strings held by typed parameters (not the array).
+///
+/// # Safety
+/// `params` is NULL or holds `nparams` entries whose strings are malloc'd.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virTypedParamsClear(params: virTypedParameterPtr, nparams: c_int) {
+    if params.is_null() {
+        return;
+    }
+    // SAFETY: the caller's array of `nparams` entries.
+    let all = unsafe { std::slice::from_raw_parts_mut(params, nparams.max(0) as usize) };
+    for p in all {
+        if p.r#type == T::VIR_TYPED_PARAM_STRING as c_int {
+            // SAFETY: string parameters hold malloc'd strings (or NULL).
+            unsafe { libc::free(p.value.s.cast()) };
+            p.value.s = std::ptr::null_mut();
+        }
+    }
+}
+
+/// Frees typed parameters' strings and the malloc'd array itself.
+///
+/// # Safety
+/// `params` is NULL or a malloc'd array of `nparams` entries.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virTypedParamsFree(params: virTypedParameterPtr, nparams: c_int) {
+    // SAFETY: forwarded contract; then the array itself.
+    unsafe {
+        virTypedParamsClear(params, nparams);
+        libc::free(params.cast());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_parameters_read_back() {
+        let b = Builder::default()
+            .add("limit", Value::LLong(-1))
+            .add("shares", Value::Int(-2))
+            .add("name", Value::String("a".into()));
+        // SAFETY: zero is valid for the C struct.
+        let mut out: Vec<virTypedParameter> = vec![unsafe { std::mem::zeroed() }; 2];
+        assert_eq!(b.fill(&mut out).unwrap(), 2);
+        let read = read(&out).unwrap();
+        assert_eq!(read[0], ("limit".to_string(), Value::LLong(-1)));
+        assert_eq!(read[1], ("shares".to_string(), Value::Int(-2)));
+    }
+}
