@@ -4,9 +4,9 @@
 use super::connection::{Connection, Endpoint};
 use crate::error::{Code, Error, Result};
 use crate::vi::property::FilterSpec;
-use crate::vi::soap::{Request, fault_to_error};
+use crate::vi::soap::Request;
 use crate::vi::types::{FromNode, vim_type};
-use crate::vi::{MoRef, Node};
+use crate::vi::{self, Fault, MoRef, Node};
 use std::time::{Duration, Instant};
 
 /// Default bound of one task; `task_timeout=` in the URI overrides it.
@@ -245,11 +245,12 @@ fn task_error(method: &str, error: Option<&Node>) -> Error {
     let kind = error
         .and_then(|e| e.child("fault"))
         .and_then(|f| f.xsi_type.clone())
-        .unwrap_or_else(|| "UnknownFault".into());
+        .map(|t| Fault::from_type(&t))
+        .unwrap_or_else(|| Fault::Other("UnknownFault".into()));
     let text = error
         .and_then(|e| e.text_at("localizedMessage"))
         .unwrap_or("")
         .trim()
         .to_string();
-    fault_to_error(method, &kind, &text)
+    vi::Error::fault(method, kind, &text).into()
 }

@@ -1,12 +1,12 @@
 //! One vSphere endpoint's session: service content, the API version we speak, login and
 //! logout, SOAP calls that log in again once when the server forgot the session, and bulk reads.
 
+use super::error::{Error, Fault, Result};
 use super::node::Node;
 use super::property::{FilterSpec, ObjectContent};
 use super::soap::{self, MoRef, Request};
 use super::transport::{Transport, TransportConfig};
 use super::types::{FromNode, ServiceContent, UserSession};
-use crate::error::{Error, Result};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Mutex;
 
@@ -42,14 +42,14 @@ impl Client {
         let content = resp
             .child("returnval")
             .and_then(ServiceContent::from_node)
-            .ok_or_else(|| Error::internal("RetrieveServiceContent returned nothing"))?;
+            .ok_or_else(|| Error::protocol("RetrieveServiceContent returned nothing"))?;
         for (what, r) in [
             ("rootFolder", &content.root_folder),
             ("propertyCollector", &content.property_collector),
             ("sessionManager", &content.session_manager),
         ] {
             if r.is_none() {
-                return Err(Error::internal(format!(
+                return Err(Error::protocol(format!(
                     "The server's service content lacks '{what}'; is this a vSphere endpoint?"
                 )));
             }
@@ -129,7 +129,7 @@ impl Client {
     /// Runs `f`; when the server says the session is gone, logs in again and runs it once more.
     fn with_session<T>(&self, f: impl Fn() -> Result<T>) -> Result<T> {
         match f() {
-            Err(e) if e.detail.contains("NotAuthenticated") => {
+            Err(e) if e.is_fault(&Fault::NotAuthenticated) => {
                 let creds = self.credentials.lock().unwrap_or_else(|p| p.into_inner());
                 let Some(c) = creds.as_ref() else {
                     return Err(e);
@@ -168,12 +168,10 @@ impl Client {
         // property rather than for the call; both mean "log in again".
         let mut resp = self.with_session(|| {
             let resp = self.send(&req)?;
-            if let Some(kind) = first_missing_fault(&resp)
-                && kind == "NotAuthenticated"
-            {
-                return Err(soap::fault_to_error(
+            if first_missing_fault(&resp).as_deref() == Some("NotAuthenticated") {
+                return Err(Error::fault(
                     req.method(),
-                    &kind,
+                    Fault::NotAuthenticated,
                     "session is not authenticated",
                 ));
             }
@@ -204,7 +202,7 @@ impl Client {
         let spec = FilterSpec::object(obj.clone(), paths);
         match self.retrieve(&spec) {
             Ok(mut v) => Ok(v.pop()),
-            Err(e) if e.detail.contains("ManagedObjectNotFound") => Ok(None),
+            Err(e) if e.is_fault(&Fault::ManagedObjectNotFound) => Ok(None),
             Err(e) => Err(e),
         }
     }

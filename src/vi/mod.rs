@@ -2,6 +2,7 @@
 //! inventory, tasks and datastore file transfer.
 
 pub mod client;
+pub mod error;
 pub mod files;
 pub mod node;
 pub mod property;
@@ -10,5 +11,6 @@ pub mod transport;
 pub mod types;
 
 pub use client::Client;
+pub use error::{Error, ErrorKind, Fault, Result};
 pub use node::Node;
 pub use soap::MoRef;

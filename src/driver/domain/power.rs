@@ -5,6 +5,7 @@ use super::{PowerState, Vm, invalid_state};
 use crate::driver::connection::Connection;
 use crate::error::{Code, Error, Result};
 use crate::vi::soap::Request;
+use crate::vi::{self, Fault};
 
 /// The operations, with the states each needs and libvirt's words when the state is wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,11 +116,9 @@ impl Connection {
 }
 
 /// Guest operations need VMware Tools in the guest; say so rather than pass the fault on.
-fn guest_error(op: PowerOp, vm: &Vm, e: Error) -> Error {
+fn guest_error(op: PowerOp, vm: &Vm, e: vi::Error) -> Error {
     let needs_tools = matches!(op, PowerOp::Shutdown | PowerOp::Reboot);
-    if needs_tools
-        && (e.detail.contains("ToolsUnavailable") || e.detail.contains("ToolsNotRunning"))
-    {
+    if needs_tools && e.is_fault(&Fault::ToolsUnavailable) {
         return Error::esx(
             Code::OperationInvalid,
             format!(
@@ -130,11 +129,11 @@ fn guest_error(op: PowerOp, vm: &Vm, e: Error) -> Error {
             ),
         );
     }
-    if e.code == Code::NoSupport {
+    if crate::driver::vi_error::code(&e) == Code::NoSupport {
         return Error::esx(
             Code::OperationUnsupported,
             format!("the server does not support {} ({})", op.api(), e.detail),
         );
     }
-    e
+    e.into()
 }

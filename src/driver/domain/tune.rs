@@ -6,9 +6,9 @@ use super::{PowerState, Vm, invalid_state};
 use crate::driver::check_flags;
 use crate::driver::connection::Connection;
 use crate::error::{Code, Error, Result};
+use crate::vi::MoRef;
 use crate::vi::soap::Request;
 use crate::vi::types::{FromNode, vim_type};
-use crate::vi::{MoRef, Node};
 
 /// `virDomainModificationImpact` / memory and vCPU flag bits.
 pub const AFFECT_LIVE: u32 = 1;
@@ -316,6 +316,7 @@ impl Connection {
             .text("stopAction", "none")
             .close("powerInfo")
             .close("spec");
-        self.primary.client.call(&req).map(|_: Node| ())
+        self.primary.client.call(&req)?;
+        Ok(())
     }
 }

@@ -5,8 +5,8 @@ use super::{PowerState, Vm, invalid_state};
 use crate::driver::connection::Connection;
 use crate::driver::datastores::LiveDatastores;
 use crate::error::{Code, Error, Result};
-use crate::vi::MoRef;
 use crate::vi::soap::Request;
+use crate::vi::{Fault, MoRef};
 use crate::vmx::escape::escape_datastore_item;
 use crate::vmx::{DatastorePath, domain_def_to_vmx, vmx_to_domain_def};
 use crate::xml::domain::{DiskDevice, DomainDef};
@@ -113,20 +113,24 @@ impl Connection {
         )?;
         let mut reload = Request::new("reloadVirtualMachineFromPath_Task", &existing.moref);
         reload.text("configurationPath", &existing.vmx_path);
-        let reloaded = ep.client.call(&reload).and_then(|resp| {
-            let task = resp
-                .child("returnval")
-                .and_then(MoRef::from_node)
-                .ok_or_else(|| {
-                    Error::internal("reloadVirtualMachineFromPath_Task returned no task")
-                })?;
-            self.wait_task(
-                ep,
-                "reloadVirtualMachineFromPath_Task",
-                &task,
-                Some(&existing.moref),
-            )
-        });
+        let reloaded = ep
+            .client
+            .call(&reload)
+            .map_err(Error::from)
+            .and_then(|resp| {
+                let task = resp
+                    .child("returnval")
+                    .and_then(MoRef::from_node)
+                    .ok_or_else(|| {
+                        Error::internal("reloadVirtualMachineFromPath_Task returned no task")
+                    })?;
+                self.wait_task(
+                    ep,
+                    "reloadVirtualMachineFromPath_Task",
+                    &task,
+                    Some(&existing.moref),
+                )
+            });
         match reloaded {
             Ok(_) => {}
             // Servers without the reload take the file back by registering it anew.
@@ -188,6 +192,7 @@ impl Connection {
                 &in_ds,
                 vmx.as_bytes(),
             )
+            .map_err(Error::from)
             .and_then(|_| self.register(&ds_path, &def.name));
         match registered {
             Ok(moref) => self.refresh_vm(&moref),
@@ -240,13 +245,21 @@ impl Connection {
             .text("createParentDirectories", "true");
         match ep.client.call(&req) {
             Ok(_) => Ok(true),
-            Err(e) if e.detail.contains("FileAlreadyExists") => Ok(false),
-            Err(e) if e.detail.contains("FileNotFound") || e.detail.contains("NotFound") => {
+            Err(e) if e.is_fault(&Fault::FileAlreadyExists) => Ok(false),
+            Err(e)
+                if [
+                    Fault::FileNotFound,
+                    Fault::NotFound,
+                    Fault::ManagedObjectNotFound,
+                ]
+                .iter()
+                .any(|f| e.is_fault(f)) =>
+            {
                 Err(Error::invalid_arg(format!(
                     "datastore '{datastore}' of the domain's first disk does not exist on this host"
                 )))
             }
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -273,8 +286,7 @@ impl Connection {
             return Err(invalid_state("Domain is not suspended or powered off"));
         }
         let (ep, moref) = self.endpoint_for(&vm, true)?;
-        ep.client
-            .call(&Request::new("UnregisterVM", &moref))
-            .map(|_| ())
+        ep.client.call(&Request::new("UnregisterVM", &moref))?;
+        Ok(())
     }
 }
