@@ -126,7 +126,7 @@ impl Connection {
         let collector = client.content().property_collector.clone().ok_or_else(|| {
             Error::internal("The server has no property collector to wait for tasks with")
         })?;
-        let mut create = Request::new("CreatePropertyCollector", &collector);
+        let create = Request::new("CreatePropertyCollector", &collector);
         // A private collector: WaitForUpdatesEx must not run concurrently on one collector,
         // and connections are shared between threads.
         let pc = client
@@ -136,10 +136,11 @@ impl Connection {
             .ok_or_else(|| Error::internal("CreatePropertyCollector returned nothing"))?;
         let result = (|| {
             for spec in specs {
-                create = Request::new("CreateFilter", &pc);
-                spec.write(&mut create, "spec");
-                create.text("partialUpdates", "false");
-                client.call(&create)?;
+                client.invoke(&crate::vi::methods::CreateFilter {
+                    this: pc.clone(),
+                    spec: spec.to_spec(),
+                    partial_updates: false,
+                })?;
             }
             let mut version = String::new();
             loop {

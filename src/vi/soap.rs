@@ -27,6 +27,7 @@ impl MoRef {
 }
 
 /// The body of one request, written element by element in WSDL order.
+#[derive(Clone)]
 pub struct Request {
     method: &'static str,
     buf: String,
