@@ -18,12 +18,16 @@ use std::borrow::Cow;
 /// A call ready to send: its request body and what its `returnval` is read into.
 pub trait Method {
     type Returns: FromReturn;
+    fn name(&self) -> &'static str;
     fn request(&self) -> Cow<'_, Request>;
 }
 
 /// A hand-assembled request: its `returnval` comes back as raw XML.
 impl Method for Request {
     type Returns = Option<Node>;
+    fn name(&self) -> &'static str {
+        self.method()
+    }
     fn request(&self) -> Cow<'_, Request> {
         Cow::Borrowed(self)
     }
@@ -94,6 +98,9 @@ macro_rules! vim_method {
 
         impl Method for $name {
             type Returns = $ret;
+            fn name(&self) -> &'static str {
+                stringify!($name)
+            }
             fn request(&self) -> Cow<'_, Request> {
                 #[allow(unused_mut)]
                 let mut req = Request::new(stringify!($name), &self.this);

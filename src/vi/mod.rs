@@ -9,6 +9,7 @@ pub mod node;
 pub mod property;
 pub mod soap;
 pub mod specs;
+pub mod task;
 pub mod transport;
 pub mod types;
 pub mod write;
