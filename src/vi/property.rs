@@ -239,6 +239,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn filter_specs_write_as_declared_property_filter_specs() {
+        use crate::vi::soap::Request;
+        use crate::vi::write::ToXml;
+        let spec = FilterSpec {
+            props: vec![("HostSystem".into(), vec!["name".into()])],
+            start: MoRef::new("Folder", "root"),
+            skip_start: false,
+            hops: vec![Hop {
+                name: "folder",
+                kind: "Folder",
+                path: "childEntity",
+                then: &["folder"],
+            }],
+        };
+        let mut r = Request::new("M", &MoRef::new("PropertyCollector", "pc"));
+        spec.to_spec().write(&mut r, "specSet");
+        assert!(r.envelope().contains(
+            "<specSet xsi:type=\"PropertyFilterSpec\"><propSet xsi:type=\"PropertySpec\">\
+             <type>HostSystem</type><pathSet>name</pathSet></propSet><objectSet xsi:type=\"ObjectSpec\">\
+             <obj type=\"Folder\">root</obj><skip>false</skip><selectSet xsi:type=\"TraversalSpec\">\
+             <name>folder</name><type>Folder</type><path>childEntity</path><skip>false</skip>\
+             <selectSet xsi:type=\"SelectionSpec\"><name>folder</name></selectSet></selectSet>\
+             </objectSet></specSet>"
+        ));
+    }
+
+    #[test]
     fn props_fold_into_paths_and_arrays_repeat() {
         let n = crate::vi::node::parse(
             r#"<objects xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><obj type="HostSystem">h1</obj>

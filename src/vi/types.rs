@@ -54,17 +54,26 @@ impl FromNode for MoRef {
     }
 }
 
-/// Plain values default when absent, as the WSDL's optional scalars do.
-macro_rules! defaulted_field {
-    ($($t:ty),*) => {$(
-        impl Field for $t {
-            fn read(parent: &Node, path: &str) -> Self {
-                parent.path(path).and_then(<$t>::from_node).unwrap_or_default()
+/// A value that reads as its default when absent: a required field of a data object.
+macro_rules! defaulted_value {
+    ($name:ty) => {
+        impl $crate::vi::types::Field for $name {
+            fn read(parent: &$crate::vi::node::Node, path: &str) -> Self {
+                parent
+                    .path(path)
+                    .and_then(<$name as $crate::vi::types::FromNode>::from_node)
+                    .unwrap_or_default()
             }
         }
-    )*};
+    };
 }
-defaulted_field!(String, bool, i16, i32, i64, u16, u32, u64, f64);
+pub(crate) use defaulted_value;
+
+/// Plain values default when absent, as the WSDL's optional scalars do.
+macro_rules! defaulted_fields {
+    ($($t:ty),*) => {$(defaulted_value!($t);)*};
+}
+defaulted_fields!(String, bool, i16, i32, i64, u16, u32, u64, f64);
 
 impl<T: FromNode> Field for Option<T> {
     fn read(parent: &Node, path: &str) -> Self {
@@ -123,14 +132,7 @@ macro_rules! vim_type {
             }
         }
 
-        impl $crate::vi::types::Field for $name {
-            fn read(parent: &$crate::vi::node::Node, path: &str) -> Self {
-                parent
-                    .path(path)
-                    .and_then(<$name as $crate::vi::types::FromNode>::from_node)
-                    .unwrap_or_default()
-            }
-        }
+        $crate::vi::types::defaulted_value!($name);
 
         impl $crate::vi::methods::FromReturn for $name {
             fn from_return(method: &str, resp: &$crate::vi::node::Node) -> $crate::vi::Result<Self> {

@@ -105,14 +105,7 @@ macro_rules! vim_enum {
             }
         }
 
-        impl $crate::vi::types::Field for $name {
-            fn read(parent: &$crate::vi::node::Node, path: &str) -> Self {
-                parent
-                    .path(path)
-                    .and_then(<$name as $crate::vi::types::FromNode>::from_node)
-                    .unwrap_or_default()
-            }
-        }
+        $crate::vi::types::defaulted_value!($name);
     };
 }
 pub(crate) use vim_enum;
@@ -163,14 +156,7 @@ macro_rules! vim_choice {
             }
         }
 
-        impl $crate::vi::types::Field for $name {
-            fn read(parent: &$crate::vi::node::Node, path: &str) -> Self {
-                parent
-                    .path(path)
-                    .and_then(<$name as $crate::vi::types::FromNode>::from_node)
-                    .unwrap_or_default()
-            }
-        }
+        $crate::vi::types::defaulted_value!($name);
     };
 }
 pub(crate) use vim_choice;
