@@ -277,11 +277,12 @@ fn a_failed_registration_leaves_nothing_behind() {
     );
     assert!(inj.seen().contains(&"DeleteDatastoreFile_Task".to_string()));
     let dc = conn.primary.placement.datacenter_path.clone();
-    let gone = conn
-        .primary
-        .client
-        .download(&dc, "LocalDS_0", "rolled-back/rolled-back.vmx")
-        .unwrap_err();
+    let gone = virt_esx::Error::from(
+        conn.primary
+            .client
+            .download(&dc, "LocalDS_0", "rolled-back/rolled-back.vmx")
+            .unwrap_err(),
+    );
     assert_eq!(gone.code, Code::ReadFailed, "{gone}");
     assert_eq!(
         conn.lookup_by_name("rolled-back").unwrap_err().code,

@@ -168,7 +168,7 @@ fn reconfigure(
             .close("powerInfo");
     }
     req.close("spec");
-    conn.primary.client.call(&req)
+    Ok(conn.primary.client.call(&req)?)
 }
 
 #[test]

@@ -139,7 +139,7 @@ impl Connection {
         let mut result = Ok(());
         for ep in std::iter::once(&self.primary).chain(self.vcenter.as_ref()) {
             if let Err(e) = ep.client.logout() {
-                result = Err(e);
+                result = Err(e.into());
             }
         }
         result

@@ -4,8 +4,11 @@
 use super::connection::Connection;
 use crate::error::{Error, Result};
 use crate::vi::MoRef;
+use crate::vi::methods::SearchDatastore_Task;
 use crate::vi::property::FilterSpec;
-use crate::vi::soap::Request;
+use crate::vi::specs::{
+    FileQueryFlags, HostDatastoreBrowserSearchSpec, VmDiskFileQuery, VmDiskFileQueryFlags,
+};
 use crate::vi::types::{FromNode, vim_type};
 use crate::vmx::{DatastorePath, DatastorePaths};
 use crate::xml::domain::{Disk, DiskBus, DiskDevice};
@@ -188,25 +191,25 @@ impl<'c> LiveDatastores<'c> {
         } else {
             format!("[{}] {}", ds.name, path.directory)
         };
-        let mut req = Request::new("SearchDatastore_Task", browser);
-        req.text("datastorePath", &folder)
-            .open("searchSpec", None)
-            .open("query", Some("VmDiskFileQuery"))
-            .open("details", None)
-            .text("diskType", "false")
-            .text("capacityKb", "false")
-            .text("hardwareVersion", "false")
-            .text("controllerType", "true")
-            .close("details")
-            .close("query")
-            .open("details", None)
-            .text("fileType", "true")
-            .text("fileSize", "false")
-            .text("modification", "false")
-            .close("details")
-            .text("matchPattern", file)
-            .close("searchSpec");
-        let result = self.conn.run_task(&self.conn.primary, &req, None)?;
+        let search = SearchDatastore_Task {
+            this: browser.clone(),
+            datastore_path: folder,
+            search_spec: Some(HostDatastoreBrowserSearchSpec {
+                query: vec![VmDiskFileQuery {
+                    details: Some(VmDiskFileQueryFlags {
+                        controller_type: Some(true),
+                        ..VmDiskFileQueryFlags::default()
+                    }),
+                }],
+                details: Some(FileQueryFlags {
+                    file_type: true,
+                    ..FileQueryFlags::default()
+                }),
+                match_pattern: vec![file.to_string()],
+                ..HostDatastoreBrowserSearchSpec::default()
+            }),
+        };
+        let result = self.conn.run_task(&self.conn.primary, &search, None)?;
         let info = result
             .as_ref()
             .and_then(|r| {

@@ -2,8 +2,8 @@
 //! folder tree down to hosts, then the URI path (vpx) or the first of each (esx/gsx) resolved locally.
 
 use crate::error::{Code, Error, Result};
+use crate::vi::methods::FindByIp;
 use crate::vi::property::{FilterSpec, Hop};
-use crate::vi::soap::Request;
 use crate::vi::types::{FromNode, vim_type};
 use crate::vi::{Client, MoRef};
 use std::collections::HashMap;
@@ -287,12 +287,13 @@ pub fn locate_host_by_ip(client: &Client, ip: &str) -> Result<Placement> {
         .search_index
         .clone()
         .ok_or_else(|| Error::internal("The vCenter has no search index"))?;
-    let mut req = Request::new("FindByIp", &index);
-    req.text("ip", ip).text("vmSearch", "false");
-    let resp = client.call(&req)?;
-    let host = resp
-        .child("returnval")
-        .and_then(MoRef::from_node)
+    let host = client
+        .invoke(&FindByIp {
+            this: index,
+            datacenter: None,
+            ip: ip.to_string(),
+            vm_search: false,
+        })?
         .ok_or_else(|| {
             Error::invalid_arg(format!(
                 "The vCenter does not manage a host with IP address {ip}"

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod host;
 pub mod inventory;
 pub mod task;
+pub mod vi_error;
 
 pub use connection::{Connection, Endpoint, Product};
 pub use datastores::LiveDatastores;

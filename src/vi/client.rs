@@ -1,20 +1,24 @@
 //! One vSphere endpoint's session: service content, the API version we speak, login and
 //! logout, SOAP calls that log in again once when the server forgot the session, and bulk reads.
 
+use super::error::{Error, Fault, Result};
+use super::methods::{
+    ContinueRetrievePropertiesEx, CurrentTime, FromReturn, Login, Logout, Method,
+    RetrievePropertiesEx, RetrieveServiceContent,
+};
 use super::node::Node;
-use super::property::{FilterSpec, ObjectContent};
+use super::property::{FilterSpec, ObjectContent, RetrieveOptions, RetrieveResult};
 use super::soap::{self, MoRef, Request};
 use super::transport::{Transport, TransportConfig};
-use super::types::{FromNode, ServiceContent, UserSession};
-use crate::error::{Error, Result};
-use secrecy::{ExposeSecret, SecretString};
+use super::types::{ServiceContent, UserSession};
+use secrecy::SecretString;
 use std::sync::Mutex;
 
 /// Spoken to fetch the service content, before the server's own version is known; every
 /// vSphere release since 5.5 answers it.
 const BOOTSTRAP_VERSION: &str = "5.5";
 /// Objects per RetrievePropertiesEx page.
-const PAGE: u32 = 1000;
+const PAGE: i32 = 1000;
 
 struct Credentials {
     user: String,
@@ -32,24 +36,21 @@ impl Client {
     /// Reads the service content (one round trip) and adopts the server's API version.
     pub fn connect(config: TransportConfig) -> Result<Client> {
         let transport = Transport::new(config)?;
-        let req = Request::new(
-            "RetrieveServiceContent",
-            &MoRef::new("ServiceInstance", "ServiceInstance"),
-        );
+        let call = RetrieveServiceContent {
+            this: service_instance(),
+        };
+        let req = call.request();
         let reply =
             transport.post_soap(&format!("urn:vim25/{BOOTSTRAP_VERSION}"), &req.envelope())?;
         let resp = soap::read_response(req.method(), reply.status, &reply.body)?;
-        let content = resp
-            .child("returnval")
-            .and_then(ServiceContent::from_node)
-            .ok_or_else(|| Error::internal("RetrieveServiceContent returned nothing"))?;
+        let content = ServiceContent::from_return(req.method(), &resp)?;
         for (what, r) in [
             ("rootFolder", &content.root_folder),
             ("propertyCollector", &content.property_collector),
             ("sessionManager", &content.session_manager),
         ] {
             if r.is_none() {
-                return Err(Error::internal(format!(
+                return Err(Error::protocol(format!(
                     "The server's service content lacks '{what}'; is this a vSphere endpoint?"
                 )));
             }
@@ -102,25 +103,41 @@ impl Client {
     }
 
     fn login_once(&self, user: &str, password: &SecretString) -> Result<UserSession> {
-        let mut req = Request::new("Login", &self.session_manager());
-        req.text("userName", user)
-            .text("password", password.expose_secret());
-        let resp = self.send(&req)?;
-        Ok(resp
-            .child("returnval")
-            .and_then(UserSession::from_node)
-            .unwrap_or_default())
+        let login = Login {
+            this: self.session_manager(),
+            user_name: user.to_string(),
+            password: password.clone(),
+            locale: None,
+        };
+        let session: Option<UserSession> = self.invoke_once(&login)?;
+        Ok(session.unwrap_or_default())
     }
 
     pub fn logout(&self) -> Result<()> {
-        let req = Request::new("Logout", &self.session_manager());
-        let result = self.send(&req).map(|_| ());
+        let result = self.invoke_once(&Logout {
+            this: self.session_manager(),
+        });
         *self.credentials.lock().unwrap_or_else(|p| p.into_inner()) = None;
         self.transport.set_cookie(None);
         result
     }
 
-    /// One SOAP call. A `NotAuthenticated` fault (session expired or dropped by the server)
+    /// One typed call: its request written, sent (with a new login when the session is gone, as
+    /// `call` does) and its `returnval` read into the method's return type.
+    pub fn invoke<M: Method>(&self, m: &M) -> Result<M::Returns> {
+        let req = m.request();
+        let resp = self.call(&req)?;
+        M::Returns::from_return(req.method(), &resp)
+    }
+
+    /// A typed call without the new login: for the session's own methods.
+    fn invoke_once<M: Method>(&self, m: &M) -> Result<M::Returns> {
+        let req = m.request();
+        let resp = self.send(&req)?;
+        M::Returns::from_return(req.method(), &resp)
+    }
+
+    /// One raw SOAP call, answered by the whole `<MethodResponse>`. A `NotAuthenticated` fault (session expired or dropped by the server)
     /// logs in again with the stored credentials and repeats the call once.
     pub fn call(&self, req: &Request) -> Result<Node> {
         self.with_session(|| self.send(req))
@@ -129,7 +146,7 @@ impl Client {
     /// Runs `f`; when the server says the session is gone, logs in again and runs it once more.
     fn with_session<T>(&self, f: impl Fn() -> Result<T>) -> Result<T> {
         match f() {
-            Err(e) if e.detail.contains("NotAuthenticated") => {
+            Err(e) if e.is_fault(&Fault::NotAuthenticated) => {
                 let creds = self.credentials.lock().unwrap_or_else(|p| p.into_inner());
                 let Some(c) = creds.as_ref() else {
                     return Err(e);
@@ -156,46 +173,41 @@ impl Client {
 
     /// Several filter specs answered in one round trip (plus pages).
     pub fn retrieve_all(&self, specs: &[FilterSpec]) -> Result<Vec<ObjectContent>> {
-        let mut req = Request::new("RetrievePropertiesEx", &self.property_collector());
-        for spec in specs {
-            spec.write(&mut req, "specSet");
-        }
-        req.open("options", None)
-            .text("maxObjects", &PAGE.to_string())
-            .close("options");
-        let mut out = Vec::new();
+        let call = RetrievePropertiesEx {
+            this: self.property_collector(),
+            spec_set: specs.iter().map(FilterSpec::to_spec).collect(),
+            options: RetrieveOptions {
+                max_objects: Some(PAGE),
+            },
+        };
+        let req = call.request();
         // Some servers answer a read without a session with a NotAuthenticated fault per
         // property rather than for the call; both mean "log in again".
-        let mut resp = self.with_session(|| {
+        let resp = self.with_session(|| {
             let resp = self.send(&req)?;
-            if let Some(kind) = first_missing_fault(&resp)
-                && kind == "NotAuthenticated"
-            {
-                return Err(soap::fault_to_error(
+            if first_missing_fault(&resp).as_deref() == Some("NotAuthenticated") {
+                return Err(Error::fault(
                     req.method(),
-                    &kind,
+                    Fault::NotAuthenticated,
                     "session is not authenticated",
                 ));
             }
             Ok(resp)
         })?;
-        loop {
-            let Some(result) = resp.child("returnval") else {
-                return Ok(out);
-            };
-            out.extend(
-                result
-                    .children_named("objects")
-                    .filter_map(ObjectContent::from_node),
-            );
-            let token = match result.text_at("token").map(str::trim) {
+        let mut page = Option::<RetrieveResult>::from_return(req.method(), &resp)?;
+        let mut out = Vec::new();
+        while let Some(result) = page {
+            out.extend(result.objects);
+            let token = match result.token.as_deref().map(str::trim) {
                 Some(t) if !t.is_empty() => t.to_string(),
-                _ => return Ok(out),
+                _ => break,
             };
-            let mut next = Request::new("ContinueRetrievePropertiesEx", &self.property_collector());
-            next.text("token", &token);
-            resp = self.call(&next)?;
+            page = self.invoke(&ContinueRetrievePropertiesEx {
+                this: self.property_collector(),
+                token,
+            })?;
         }
+        Ok(out)
     }
 
     /// Properties of one object; `None` when the server does not know it, so callers can say
@@ -204,19 +216,16 @@ impl Client {
         let spec = FilterSpec::object(obj.clone(), paths);
         match self.retrieve(&spec) {
             Ok(mut v) => Ok(v.pop()),
-            Err(e) if e.detail.contains("ManagedObjectNotFound") => Ok(None),
+            Err(e) if e.is_fault(&Fault::ManagedObjectNotFound) => Ok(None),
             Err(e) => Err(e),
         }
     }
 
     /// A cheap call that proves the session is alive.
     pub fn current_time(&self) -> Result<String> {
-        let req = Request::new(
-            "CurrentTime",
-            &MoRef::new("ServiceInstance", "ServiceInstance"),
-        );
-        let resp = self.call(&req)?;
-        Ok(resp.text_at("returnval").unwrap_or_default().to_string())
+        self.invoke(&CurrentTime {
+            this: service_instance(),
+        })
     }
 
     pub fn is_logged_in(&self) -> bool {
@@ -233,6 +242,10 @@ fn first_missing_fault(resp: &Node) -> Option<String> {
         .children_named("objects")
         .flat_map(|o| o.children_named("missingSet"))
         .find_map(|m| m.path("fault.fault").and_then(|f| f.xsi_type.clone()))
+}
+
+fn service_instance() -> MoRef {
+    MoRef::new("ServiceInstance", "ServiceInstance")
 }
 
 trait MoRefDefault {

@@ -2,7 +2,7 @@
 //! cookie: download and upload of small files such as VMX configurations.
 
 use super::Client;
-use crate::error::{Code, Error, Result};
+use super::error::{Error, ErrorKind, Result};
 
 /// Percent-encodes everything but RFC 3986's unreserved characters (and `/` when asked).
 fn encode(s: &str, keep_slash: bool) -> String {
@@ -30,18 +30,18 @@ pub fn folder_path(datacenter_path: &str, datastore: &str, path: &str) -> String
 }
 
 impl Client {
-    /// Reads a datastore file; a missing one is `ReadFailed`.
+    /// Reads a datastore file; a missing one is `FileNotFound`.
     pub fn download(&self, datacenter_path: &str, datastore: &str, path: &str) -> Result<Vec<u8>> {
         let url = folder_path(datacenter_path, datastore, path);
         let reply = self.transport().get(&url)?;
         match reply.status {
             200 | 206 => Ok(reply.body),
-            404 => Err(Error::esx(
-                Code::ReadFailed,
+            404 => Err(Error::new(
+                ErrorKind::FileNotFound,
                 format!("[{datastore}] {path} does not exist on the datastore"),
             )),
-            s => Err(Error::esx(
-                Code::HttpError,
+            s => Err(Error::new(
+                ErrorKind::Http(s),
                 format!("{s} (HTTP response code {s} when reading [{datastore}] {path})"),
             )),
         }
@@ -59,8 +59,8 @@ impl Client {
         let reply = self.transport().put(&url, body)?;
         match reply.status {
             200 | 201 | 204 => Ok(()),
-            s => Err(Error::esx(
-                Code::HttpError,
+            s => Err(Error::new(
+                ErrorKind::Http(s),
                 format!("{s} (HTTP response code {s} when writing [{datastore}] {path})"),
             )),
         }

@@ -2,13 +2,20 @@
 //! inventory, tasks and datastore file transfer.
 
 pub mod client;
+pub mod error;
 pub mod files;
+pub mod methods;
 pub mod node;
 pub mod property;
 pub mod soap;
+pub mod specs;
+pub mod task;
 pub mod transport;
 pub mod types;
+pub mod write;
 
 pub use client::Client;
+pub use error::{Error, ErrorKind, Fault, Result};
+pub use methods::Method;
 pub use node::Node;
 pub use soap::MoRef;

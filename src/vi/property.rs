@@ -1,8 +1,73 @@
-//! PropertyCollector requests: filter specs with traversal, RetrievePropertiesEx followed to the
-//! last page, and each object's properties folded into one element tree for typed reading.
+//! PropertyCollector data: filter specs with traversal (declared and a compact builder), and
+//! each object's properties folded into one element tree for typed reading; update sets.
 
 use super::node::Node;
-use super::soap::{MoRef, Request};
+use super::soap::MoRef;
+use super::types::{FromNode, vim_type};
+use super::write::vim_choice;
+
+vim_type!(write PropertySpec {
+    kind: String = "type",
+    all: Option<bool> = "all",
+    path_set: Vec<String> = "pathSet",
+});
+
+vim_type!(write SelectionSpec { name: String = "name" });
+
+vim_type!(write TraversalSpec {
+    name: String = "name",
+    kind: String = "type",
+    path: String = "path",
+    skip: Option<bool> = "skip",
+    select_set: Vec<Selection> = "selectSet",
+});
+
+vim_choice!(
+    /// A `selectSet` entry: a hop, or the name of one to take.
+    Selection { SelectionSpec, TraversalSpec }
+);
+
+vim_type!(write ObjectSpec {
+    obj: Option<MoRef> = "obj",
+    skip: Option<bool> = "skip",
+    select_set: Vec<Selection> = "selectSet",
+});
+
+vim_type!(write PropertyFilterSpec {
+    prop_set: Vec<PropertySpec> = "propSet",
+    object_set: Vec<ObjectSpec> = "objectSet",
+    report_missing_objects_in_results: Option<bool> = "reportMissingObjectsInResults",
+});
+
+vim_type!(write RetrieveOptions { max_objects: Option<i32> = "maxObjects" });
+
+vim_type!(write WaitOptions {
+    max_wait_seconds: Option<i32> = "maxWaitSeconds",
+    max_object_updates: Option<i32> = "maxObjectUpdates",
+});
+
+vim_type!(RetrieveResult {
+    token: Option<String> = "token",
+    objects: Vec<ObjectContent> = "objects",
+});
+
+vim_type!(PropertyChange {
+    name: String = "name",
+    val: Option<Node> = "val",
+});
+
+vim_type!(ObjectUpdate {
+    obj: Option<MoRef> = "obj",
+    change_set: Vec<PropertyChange> = "changeSet",
+});
+
+vim_type!(PropertyFilterUpdate { object_set: Vec<ObjectUpdate> = "objectSet" });
+
+vim_type!(UpdateSet {
+    version: String = "version",
+    filter_set: Vec<PropertyFilterUpdate> = "filterSet",
+    truncated: Option<bool> = "truncated",
+});
 
 /// One hop of a traversal (`TraversalSpec`), naming the hops to take from where it lands.
 #[derive(Debug, Clone)]
@@ -62,46 +127,59 @@ impl FilterSpec {
         }
     }
 
-    pub fn write(&self, req: &mut Request, element: &str) {
-        req.open(element, None);
-        for (kind, paths) in &self.props {
-            req.open("propSet", None).text("type", kind);
-            for p in paths {
-                req.text("pathSet", p);
-            }
-            req.close("propSet");
+    /// The declared PropertyFilterSpec this builder stands for.
+    pub fn to_spec(&self) -> PropertyFilterSpec {
+        PropertyFilterSpec {
+            prop_set: self
+                .props
+                .iter()
+                .map(|(kind, paths)| PropertySpec {
+                    kind: kind.clone(),
+                    all: None,
+                    path_set: paths.clone(),
+                })
+                .collect(),
+            object_set: vec![ObjectSpec {
+                obj: Some(self.start.clone()),
+                skip: Some(self.skip_start),
+                select_set: self.hops.iter().map(Hop::to_spec).collect(),
+            }],
+            report_missing_objects_in_results: None,
         }
-        req.open("objectSet", None)
-            .moref("obj", &self.start)
-            .text("skip", if self.skip_start { "true" } else { "false" });
-        for hop in &self.hops {
-            req.open("selectSet", Some("TraversalSpec"))
-                .text("name", hop.name)
-                .text("type", hop.kind)
-                .text("path", hop.path)
-                .text("skip", "false");
-            for next in hop.then {
-                req.open("selectSet", None)
-                    .text("name", next)
-                    .close("selectSet");
-            }
-            req.close("selectSet");
-        }
-        req.close("objectSet").close(element);
+    }
+}
+
+impl Hop {
+    fn to_spec(&self) -> Selection {
+        Selection::TraversalSpec(TraversalSpec {
+            name: self.name.to_string(),
+            kind: self.kind.to_string(),
+            path: self.path.to_string(),
+            skip: Some(false),
+            select_set: self
+                .then
+                .iter()
+                .map(|n| {
+                    Selection::SelectionSpec(SelectionSpec {
+                        name: n.to_string(),
+                    })
+                })
+                .collect(),
+        })
     }
 }
 
 /// One object of a retrieve result, its properties merged under one element.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ObjectContent {
     pub obj: MoRef,
     pub props: Node,
 }
 
-impl ObjectContent {
+impl FromNode for ObjectContent {
     /// Folds `propSet{name="a.b", val}` into `<a><b>val…</b></a>`, so that typed readers use
     /// the same dotted paths they asked for. `ArrayOfX` values become repeated elements.
-    pub fn from_node(n: &Node) -> Option<ObjectContent> {
+    fn from_node(n: &Node) -> Option<ObjectContent> {
         let obj = MoRef::from_node(n.child("obj")?)?;
         let mut props = Node {
             name: "obj".into(),
@@ -159,6 +237,33 @@ fn insert(root: &mut Node, path: &str, val: &Node) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filter_specs_write_as_declared_property_filter_specs() {
+        use crate::vi::soap::Request;
+        use crate::vi::write::ToXml;
+        let spec = FilterSpec {
+            props: vec![("HostSystem".into(), vec!["name".into()])],
+            start: MoRef::new("Folder", "root"),
+            skip_start: false,
+            hops: vec![Hop {
+                name: "folder",
+                kind: "Folder",
+                path: "childEntity",
+                then: &["folder"],
+            }],
+        };
+        let mut r = Request::new("M", &MoRef::new("PropertyCollector", "pc"));
+        spec.to_spec().write(&mut r, "specSet");
+        assert!(r.envelope().contains(
+            "<specSet xsi:type=\"PropertyFilterSpec\"><propSet xsi:type=\"PropertySpec\">\
+             <type>HostSystem</type><pathSet>name</pathSet></propSet><objectSet xsi:type=\"ObjectSpec\">\
+             <obj type=\"Folder\">root</obj><skip>false</skip><selectSet xsi:type=\"TraversalSpec\">\
+             <name>folder</name><type>Folder</type><path>childEntity</path><skip>false</skip>\
+             <selectSet xsi:type=\"SelectionSpec\"><name>folder</name></selectSet></selectSet>\
+             </objectSet></specSet>"
+        ));
+    }
 
     #[test]
     fn props_fold_into_paths_and_arrays_repeat() {

@@ -1,8 +1,8 @@
 //! SOAP 1.1 for vim25: request envelopes written with escaping, responses unwrapped to the
-//! method's answer, and faults turned into libvirt errors that keep the vSphere fault type.
+//! method's answer, and faults read into typed errors by their vSphere fault type.
 
+use super::error::{Error, ErrorKind, Fault, Result};
 use super::node::Node;
-use crate::error::{Code, Error, Result};
 
 /// A managed object reference (`<obj type="VirtualMachine">vm-42</obj>`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -27,6 +27,7 @@ impl MoRef {
 }
 
 /// The body of one request, written element by element in WSDL order.
+#[derive(Clone)]
 pub struct Request {
     method: &'static str,
     buf: String,
@@ -134,22 +135,22 @@ pub fn escape(s: &str) -> String {
 /// Unwraps a reply to `<MethodResponse>`, or turns a fault into an error.
 pub fn read_response(method: &str, status: u16, body: &[u8]) -> Result<Node> {
     if status != 200 && status != 500 {
-        return Err(Error::esx(
-            Code::HttpError,
+        return Err(Error::new(
+            ErrorKind::Http(status),
             format!("{status} (HTTP response code {status} for call to '{method}')"),
         ));
     }
     let text = std::str::from_utf8(body)
-        .map_err(|_| Error::internal(format!("Response to '{method}' is not UTF-8")))?;
+        .map_err(|_| Error::protocol(format!("Response to '{method}' is not UTF-8")))?;
     let envelope = super::node::parse(text)?;
     let body = envelope
         .child("Body")
-        .ok_or_else(|| Error::internal(format!("Response to '{method}' has no SOAP body")))?;
+        .ok_or_else(|| Error::protocol(format!("Response to '{method}' has no SOAP body")))?;
     if let Some(fault) = body.child("Fault") {
         return Err(fault_error(method, fault));
     }
     if status == 500 {
-        return Err(Error::internal(format!(
+        return Err(Error::protocol(format!(
             "HTTP response code 500 for call to '{method}' without a SOAP fault"
         )));
     }
@@ -158,12 +159,13 @@ pub fn read_response(method: &str, status: u16, body: &[u8]) -> Result<Node> {
         .iter()
         .find(|c| c.name == wanted)
         .cloned()
-        .ok_or_else(|| Error::internal(format!("Response to '{method}' lacks <{wanted}>")))
+        .ok_or_else(|| Error::protocol(format!("Response to '{method}' lacks <{wanted}>")))
 }
 
-/// The vSphere fault type of a SOAP fault: the detail's xsi:type, else its element name.
-pub fn fault_kind(fault: &Node) -> String {
-    fault
+/// The vSphere fault type of a SOAP fault: the detail's xsi:type, else its element name
+/// without the `Fault` suffix.
+pub fn fault_kind(fault: &Node) -> Fault {
+    let name = fault
         .child("detail")
         .and_then(|d| d.children.first())
         .map(|d| {
@@ -171,35 +173,13 @@ pub fn fault_kind(fault: &Node) -> String {
                 .clone()
                 .unwrap_or_else(|| d.name.trim_end_matches("Fault").to_string())
         })
-        .unwrap_or_else(|| "SOAPFault".to_string())
+        .unwrap_or_else(|| "SOAPFault".to_string());
+    Fault::from_type(&name)
 }
 
 fn fault_error(method: &str, fault: &Node) -> Error {
-    let kind = fault_kind(fault);
-    let text = fault
-        .text_at("faultstring")
-        .unwrap_or("")
-        .trim()
-        .to_string();
-    fault_to_error(method, &kind, &text)
-}
-
-/// Maps a vSphere fault to libvirt's nearest error; the fault type stays in the text.
-pub fn fault_to_error(method: &str, kind: &str, text: &str) -> Error {
-    let code = match kind {
-        "InvalidLogin" | "NotAuthenticated" => Code::AuthFailed,
-        "NoPermission" => Code::OperationDenied,
-        "InvalidPowerState" | "InvalidState" | "TaskInProgress" => Code::OperationInvalid,
-        "NotSupported" | "NotImplemented" | "MethodNotFound" => Code::NoSupport,
-        "InvalidArgument" | "InvalidRequest" | "InvalidName" => Code::InvalidArg,
-        _ => Code::InternalError,
-    };
-    let detail = if text.is_empty() {
-        format!("{method} failed: {kind}")
-    } else {
-        format!("{method} failed: {kind} - {text}")
-    };
-    Error::esx(code, detail)
+    let text = fault.text_at("faultstring").unwrap_or("").trim();
+    Error::fault(method, fault_kind(fault), text)
 }
 
 #[cfg(test)]
@@ -217,10 +197,10 @@ mod tests {
     }
 
     #[test]
-    fn fault_becomes_libvirt_error() {
+    fn fault_is_typed_by_its_type() {
         let body = br#"<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>Login failed due to a bad username or password.</faultstring><detail><InvalidLoginFault xsi:type="InvalidLogin"></InvalidLoginFault></detail></soapenv:Fault></soapenv:Body></soapenv:Envelope>"#;
         let e = read_response("Login", 500, body).unwrap_err();
-        assert_eq!(e.code, Code::AuthFailed);
+        assert!(e.is_fault(&Fault::InvalidLogin));
         assert!(e.detail.contains("InvalidLogin"), "{}", e.detail);
         assert!(e.detail.contains("bad username"), "{}", e.detail);
     }
@@ -228,8 +208,8 @@ mod tests {
     #[test]
     fn odd_replies_are_errors() {
         assert_eq!(
-            read_response("X", 404, b"nope").unwrap_err().code,
-            Code::HttpError
+            read_response("X", 404, b"nope").unwrap_err().kind,
+            ErrorKind::Http(404)
         );
         assert!(read_response("X", 200, b"<a/>").is_err());
         assert!(read_response("X", 200, b"\xff\xfe").is_err());

@@ -1,7 +1,7 @@
 //! HTTP(S) to one vSphere endpoint: TLS policy, proxy, timeouts, the session cookie, and a
 //! counter of round trips that tests read to hold the library to its budgets.
 
-use crate::error::{Code, Error, Result};
+use super::error::{Error, ErrorKind, Result};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -61,10 +61,9 @@ impl Transport {
             .disable_verification(config.no_verify)
             .build();
         let proxy = match &config.proxy {
-            Some(p) => Some(
-                ureq::Proxy::new(p)
-                    .map_err(|e| Error::invalid_arg(format!("Proxy '{p}' is not usable: {e}")))?,
-            ),
+            Some(p) => Some(ureq::Proxy::new(p).map_err(|e| {
+                Error::new(ErrorKind::Config, format!("Proxy '{p}' is not usable: {e}"))
+            })?),
             None => None,
         };
         let agent = ureq::Agent::config_builder()
@@ -164,7 +163,7 @@ impl Transport {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("?")
                 .to_string();
-            return Err(Error::internal(format!(
+            return Err(Error::protocol(format!(
                 "The server redirects from '{}' to '{to}'",
                 self.config.base_url
             )));
@@ -182,26 +181,30 @@ impl Transport {
         let url = &self.config.base_url;
         let text = e.to_string();
         match e {
-            _ if text.contains("ertificate") || text.contains("UnknownIssuer") => Error::esx(
-                Code::AuthFailed,
+            _ if text.contains("ertificate") || text.contains("UnknownIssuer") => Error::new(
+                ErrorKind::Certificate,
                 format!(
                     "TLS certificate verification of '{url}' failed ({text}); use ?no_verify=1 \
                              to skip verification, or install the server's CA certificate in the system \
                              trust store or name it with ?cacert=PATH"
                 ),
             ),
-            ureq::Error::Rustls(_) | ureq::Error::Tls(_) => {
-                Error::internal(format!("TLS error talking to '{url}': {text}"))
-            }
-            ureq::Error::Timeout(t) => Error::esx(
-                Code::OperationTimeout,
+            ureq::Error::Rustls(_) | ureq::Error::Tls(_) => Error::new(
+                ErrorKind::Transport,
+                format!("TLS error talking to '{url}': {text}"),
+            ),
+            ureq::Error::Timeout(t) => Error::new(
+                ErrorKind::Timeout,
                 format!("no answer from '{url}' in time ({t})"),
             ),
-            ureq::Error::HostNotFound => Error::esx(
-                Code::InternalError,
+            ureq::Error::HostNotFound => Error::new(
+                ErrorKind::Transport,
                 format!("cannot resolve the host of '{url}'"),
             ),
-            _ => Error::internal(format!("HTTP request to '{url}' failed: {e}")),
+            _ => Error::new(
+                ErrorKind::Transport,
+                format!("HTTP request to '{url}' failed: {e}"),
+            ),
         }
     }
 }
@@ -220,7 +223,10 @@ fn session_cookie(headers: &ureq::http::HeaderMap) -> Option<String> {
 
 fn read_ca_bundle(path: &PathBuf) -> Result<Vec<Certificate<'static>>> {
     let pem = std::fs::read(path).map_err(|e| {
-        Error::invalid_arg(format!("cannot read CA file '{}': {e}", path.display()))
+        Error::new(
+            ErrorKind::Config,
+            format!("cannot read CA file '{}': {e}", path.display()),
+        )
     })?;
     let certs: Vec<_> = ureq::tls::parse_pem(&pem)
         .filter_map(|item| match item {
@@ -229,10 +235,10 @@ fn read_ca_bundle(path: &PathBuf) -> Result<Vec<Certificate<'static>>> {
         })
         .collect();
     if certs.is_empty() {
-        return Err(Error::invalid_arg(format!(
-            "CA file '{}' holds no PEM certificate",
-            path.display()
-        )));
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!("CA file '{}' holds no PEM certificate", path.display()),
+        ));
     }
     Ok(certs)
 }

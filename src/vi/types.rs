@@ -1,5 +1,5 @@
-//! Typed reading of vim25 data objects from the element tree, declared as one table per type
-//! (`vim_type!`): each field names its property path; absent or unknown data never fails.
+//! vim25 data objects declared as one table per type (`vim_type!`): read from the element tree
+//! by property path (absent or unknown data never fails) and, in the `write` form, written too.
 
 use super::node::Node;
 use super::soap::MoRef;
@@ -41,23 +41,39 @@ macro_rules! numeric_from_node {
 }
 numeric_from_node!(i16, i32, i64, u16, u32, u64, f64);
 
+/// Raw XML, for values read further by hand (a task's result, a property change's value).
+impl FromNode for Node {
+    fn from_node(n: &Node) -> Option<Self> {
+        Some(n.clone())
+    }
+}
+
 impl FromNode for MoRef {
     fn from_node(n: &Node) -> Option<Self> {
         MoRef::from_node(n)
     }
 }
 
-/// Plain values default when absent, as the WSDL's optional scalars do.
-macro_rules! defaulted_field {
-    ($($t:ty),*) => {$(
-        impl Field for $t {
-            fn read(parent: &Node, path: &str) -> Self {
-                parent.path(path).and_then(<$t>::from_node).unwrap_or_default()
+/// A value that reads as its default when absent: a required field of a data object.
+macro_rules! defaulted_value {
+    ($name:ty) => {
+        impl $crate::vi::types::Field for $name {
+            fn read(parent: &$crate::vi::node::Node, path: &str) -> Self {
+                parent
+                    .path(path)
+                    .and_then(<$name as $crate::vi::types::FromNode>::from_node)
+                    .unwrap_or_default()
             }
         }
-    )*};
+    };
 }
-defaulted_field!(String, bool, i16, i32, i64, u16, u32, u64, f64);
+pub(crate) use defaulted_value;
+
+/// Plain values default when absent, as the WSDL's optional scalars do.
+macro_rules! defaulted_fields {
+    ($($t:ty),*) => {$(defaulted_value!($t);)*};
+}
+defaulted_fields!(String, bool, i16, i32, i64, u16, u32, u64, f64);
 
 impl<T: FromNode> Field for Option<T> {
     fn read(parent: &Node, path: &str) -> Self {
@@ -80,7 +96,22 @@ impl<T: FromNode> Field for Vec<T> {
 
 /// Declares a data object: `vim_type!(Name { field: Type = "path.in.xml", ... })`.
 /// `Name::PATHS` lists the paths, which double as PropertyCollector `pathSet`s.
+///
+/// `vim_type!(write Name { field: Type = "element", ... })` also writes it as a request's data
+/// object: `xsi:type="Name"` (so the name is the WSDL type's), one element per field in
+/// declaration order, which must be the WSDL's (base type's fields first).
 macro_rules! vim_type {
+    ($(#[$meta:meta])* write $name:ident { $($field:ident : $ty:ty = $path:literal),* $(,)? }) => {
+        $crate::vi::types::vim_type!($(#[$meta])* $name { $($field: $ty = $path),* });
+
+        impl $crate::vi::write::ToXml for $name {
+            fn write(&self, req: &mut $crate::vi::soap::Request, name: &str) {
+                req.open(name, Some(stringify!($name)));
+                $($crate::vi::write::ToXml::write(&self.$field, req, $path);)*
+                req.close(name);
+            }
+        }
+    };
     ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty = $path:literal),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Default, PartialEq)]
@@ -101,12 +132,11 @@ macro_rules! vim_type {
             }
         }
 
-        impl $crate::vi::types::Field for $name {
-            fn read(parent: &$crate::vi::node::Node, path: &str) -> Self {
-                parent
-                    .path(path)
-                    .and_then(<$name as $crate::vi::types::FromNode>::from_node)
-                    .unwrap_or_default()
+        $crate::vi::types::defaulted_value!($name);
+
+        impl $crate::vi::methods::FromReturn for $name {
+            fn from_return(method: &str, resp: &$crate::vi::node::Node) -> $crate::vi::Result<Self> {
+                $crate::vi::methods::required(method, resp)
             }
         }
     };

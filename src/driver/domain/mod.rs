@@ -16,7 +16,7 @@ use crate::abi::{
 };
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
-use crate::vi::soap::Request;
+use crate::vi::methods::FindByUuid;
 use crate::vi::types::{FromNode, vim_type};
 use crate::vmx::escape::unescape_hex;
 use crate::xml::ids::Uuid;
@@ -191,15 +191,13 @@ impl Connection {
             .search_index
             .clone()
             .ok_or_else(|| Error::internal("The vCenter has no search index"))?;
-        let mut req = Request::new("FindByUuid", &index);
-        req.moref("datacenter", &vc.placement.datacenter)
-            .text("uuid", &vm.uuid.to_string())
-            .text("vmSearch", "true");
-        let found = vc
-            .client
-            .call(&req)?
-            .child("returnval")
-            .and_then(MoRef::from_node);
+        let found = vc.client.invoke(&FindByUuid {
+            this: index,
+            datacenter: Some(vc.placement.datacenter.clone()),
+            uuid: vm.uuid.to_string(),
+            vm_search: true,
+            instance_uuid: None,
+        })?;
         Ok(match found {
             Some(r) => (vc, r),
             None => (&self.primary, vm.moref.clone()),

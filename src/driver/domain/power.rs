@@ -3,8 +3,12 @@
 
 use super::{PowerState, Vm, invalid_state};
 use crate::driver::connection::Connection;
+use crate::driver::connection::Endpoint;
 use crate::error::{Code, Error, Result};
-use crate::vi::soap::Request;
+use crate::vi::methods::{
+    PowerOffVM_Task, PowerOnVM_Task, RebootGuest, ResetVM_Task, ShutdownGuest, SuspendVM_Task,
+};
+use crate::vi::{self, Fault, Method, MoRef};
 
 /// The operations, with the states each needs and libvirt's words when the state is wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,15 +45,16 @@ impl PowerOp {
         }
     }
 
-    /// The vSphere method and whether it returns a task.
-    fn method(self) -> (&'static str, bool) {
+    /// Calls the vSphere method; returns the task it started, if it is a task method.
+    fn start(self, ep: &Endpoint, vm: &MoRef) -> vi::Result<Option<(&'static str, MoRef)>> {
+        let this = vm.clone();
         match self {
-            PowerOp::Start | PowerOp::Resume => ("PowerOnVM_Task", true),
-            PowerOp::Suspend => ("SuspendVM_Task", true),
-            PowerOp::Shutdown => ("ShutdownGuest", false),
-            PowerOp::Reboot => ("RebootGuest", false),
-            PowerOp::Reset => ("ResetVM_Task", true),
-            PowerOp::Destroy => ("PowerOffVM_Task", true),
+            PowerOp::Start | PowerOp::Resume => start(ep, &PowerOnVM_Task { this, host: None }),
+            PowerOp::Suspend => start(ep, &SuspendVM_Task { this }),
+            PowerOp::Reset => start(ep, &ResetVM_Task { this }),
+            PowerOp::Destroy => start(ep, &PowerOffVM_Task { this }),
+            PowerOp::Shutdown => ep.client.invoke(&ShutdownGuest { this }).map(|()| None),
+            PowerOp::Reboot => ep.client.invoke(&RebootGuest { this }).map(|()| None),
         }
     }
 
@@ -88,17 +93,10 @@ impl Connection {
         // Powering off through the vCenter, when there is one, keeps its view consistent
         // (libvirt does the same for destroy).
         let (ep, moref) = self.endpoint_for(&current, op == PowerOp::Destroy)?;
-        let (method, is_task) = op.method();
-        let req = Request::new(method, &moref);
-        let resp = ep
-            .client
-            .call(&req)
+        let started = op
+            .start(ep, &moref)
             .map_err(|e| guest_error(op, &current, e))?;
-        if is_task {
-            let task = resp
-                .child("returnval")
-                .and_then(crate::vi::MoRef::from_node)
-                .ok_or_else(|| Error::internal(format!("{method} returned no task")))?;
+        if let Some((method, task)) = started {
             self.wait_task(ep, method, &task, Some(&moref))?;
         }
         let mut after = current;
@@ -114,12 +112,14 @@ impl Connection {
     }
 }
 
+fn start(ep: &Endpoint, m: &impl Method) -> vi::Result<Option<(&'static str, MoRef)>> {
+    ep.client.start_task(m).map(|task| Some((m.name(), task)))
+}
+
 /// Guest operations need VMware Tools in the guest; say so rather than pass the fault on.
-fn guest_error(op: PowerOp, vm: &Vm, e: Error) -> Error {
+fn guest_error(op: PowerOp, vm: &Vm, e: vi::Error) -> Error {
     let needs_tools = matches!(op, PowerOp::Shutdown | PowerOp::Reboot);
-    if needs_tools
-        && (e.detail.contains("ToolsUnavailable") || e.detail.contains("ToolsNotRunning"))
-    {
+    if needs_tools && e.is_fault(&Fault::ToolsUnavailable) {
         return Error::esx(
             Code::OperationInvalid,
             format!(
@@ -130,11 +130,11 @@ fn guest_error(op: PowerOp, vm: &Vm, e: Error) -> Error {
             ),
         );
     }
-    if e.code == Code::NoSupport {
+    if crate::driver::vi_error::code(&e) == Code::NoSupport {
         return Error::esx(
             Code::OperationUnsupported,
             format!("the server does not support {} ({})", op.api(), e.detail),
         );
     }
-    e
+    e.into()
 }

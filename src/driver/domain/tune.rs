@@ -6,61 +6,13 @@ use super::{PowerState, Vm, invalid_state};
 use crate::abi::flags::{MemoryFlags, VcpuFlags};
 use crate::driver::connection::Connection;
 use crate::error::{Code, Error, Result};
-use crate::vi::soap::Request;
+use crate::vi::MoRef;
+use crate::vi::methods::{ReconfigVM_Task, ReconfigureAutostart};
+use crate::vi::specs::{
+    AutoStartDefaults, AutoStartPowerInfo, HostAutoStartManagerConfig, ResourceAllocationInfo,
+    SharesInfo, SharesLevel, VirtualMachineConfigSpec,
+};
 use crate::vi::types::{FromNode, vim_type};
-use crate::vi::{MoRef, Node};
-
-/// CPU or memory allocation as VirtualMachineConfigSpec carries it; `None` leaves a field as is.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Allocation {
-    pub reservation: Option<i64>,
-    pub limit: Option<i64>,
-    /// (custom shares, level): level `low`/`normal`/`high` or `custom`.
-    pub shares: Option<(i32, &'static str)>,
-}
-
-/// A reconfiguration: only the fields that are `Some` are sent.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ConfigChange {
-    pub num_cpus: Option<i32>,
-    pub memory_mb: Option<i64>,
-    pub cpu_allocation: Option<Allocation>,
-    pub memory_allocation: Option<Allocation>,
-}
-
-impl ConfigChange {
-    /// Writes the spec's fields in the WSDL's order, which strict servers insist on.
-    fn write(&self, req: &mut Request) {
-        req.open("spec", None);
-        if let Some(n) = self.num_cpus {
-            req.text("numCPUs", &n.to_string());
-        }
-        if let Some(m) = self.memory_mb {
-            req.text("memoryMB", &m.to_string());
-        }
-        for (name, alloc) in [
-            ("cpuAllocation", &self.cpu_allocation),
-            ("memoryAllocation", &self.memory_allocation),
-        ] {
-            let Some(a) = alloc else { continue };
-            req.open(name, None);
-            if let Some(r) = a.reservation {
-                req.text("reservation", &r.to_string());
-            }
-            if let Some(l) = a.limit {
-                req.text("limit", &l.to_string());
-            }
-            if let Some((shares, level)) = a.shares {
-                req.open("shares", None)
-                    .text("shares", &shares.to_string())
-                    .text("level", level)
-                    .close("shares");
-            }
-            req.close(name);
-        }
-        req.close("spec");
-    }
-}
 
 vim_type!(CpuAllocation {
     reservation: i64 = "config.cpuAllocation.reservation",
@@ -78,11 +30,14 @@ pub struct SchedParams {
 }
 
 impl Connection {
-    pub fn reconfigure(&self, vm: &Vm, change: &ConfigChange, api: &str) -> Result<()> {
+    /// ReconfigVM_Task with the spec's fields that are `Some`.
+    pub fn reconfigure(&self, vm: &Vm, spec: VirtualMachineConfigSpec, api: &str) -> Result<()> {
         self.check_writable(api)?;
-        let mut req = Request::new("ReconfigVM_Task", &vm.moref);
-        change.write(&mut req);
-        self.run_task(&self.primary, &req, Some(&vm.moref))
+        let call = ReconfigVM_Task {
+            this: vm.moref.clone(),
+            spec,
+        };
+        self.run_task(&self.primary, &call, Some(&vm.moref))
             .map(|_| ())
     }
 
@@ -92,7 +47,7 @@ impl Connection {
     pub fn set_memory(&self, vm: &Vm, kib: u64, flags: MemoryFlags) -> Result<Vm> {
         let api = "virDomainSetMemoryFlags";
         let vm = self.current_vm(vm)?;
-        let mut change = ConfigChange::default();
+        let mut change = VirtualMachineConfigSpec::default();
         if flags.contains(MemoryFlags::MAXIMUM) {
             let mb = (kib.div_ceil(4096) * 4) as i64;
             if vm.state != PowerState::PoweredOff {
@@ -117,12 +72,12 @@ impl Connection {
                     vm.max_memory_kib()
                 )));
             }
-            change.memory_allocation = Some(Allocation {
+            change.memory_allocation = Some(ResourceAllocationInfo {
                 limit: Some(mb),
-                ..Allocation::default()
+                ..ResourceAllocationInfo::default()
             });
         }
-        self.reconfigure(&vm, &change, api)?;
+        self.reconfigure(&vm, change, api)?;
         self.refresh_vm(&vm.moref)
     }
 
@@ -163,11 +118,11 @@ impl Connection {
                 )));
             }
         }
-        let change = ConfigChange {
+        let change = VirtualMachineConfigSpec {
             num_cpus: Some(n),
-            ..ConfigChange::default()
+            ..VirtualMachineConfigSpec::default()
         };
-        self.reconfigure(&vm, &change, api)?;
+        self.reconfigure(&vm, change, api)?;
         self.refresh_vm(&vm.moref)
     }
 
@@ -216,10 +171,10 @@ impl Connection {
         }
         let level = match shares {
             None => None,
-            Some(-1) => Some((0, "low")),
-            Some(-2) => Some((0, "normal")),
-            Some(-3) => Some((0, "high")),
-            Some(s) if s >= 0 => Some((s, "custom")),
+            Some(-1) => Some((0, SharesLevel::Low)),
+            Some(-2) => Some((0, SharesLevel::Normal)),
+            Some(-3) => Some((0, SharesLevel::High)),
+            Some(s) if s >= 0 => Some((s, SharesLevel::Custom)),
             Some(s) => {
                 return Err(Error::invalid_arg(format!(
                     "Shares has unsupported value {s}, expecting positive value or -1 (low), \
@@ -237,15 +192,16 @@ impl Connection {
                 )));
             }
         }
-        let change = ConfigChange {
-            cpu_allocation: Some(Allocation {
+        let change = VirtualMachineConfigSpec {
+            cpu_allocation: Some(ResourceAllocationInfo {
                 reservation,
                 limit,
-                shares: level,
+                shares: level.map(|(shares, level)| SharesInfo { shares, level }),
+                ..ResourceAllocationInfo::default()
             }),
-            ..ConfigChange::default()
+            ..VirtualMachineConfigSpec::default()
         };
-        self.reconfigure(vm, &change, "virDomainSetSchedulerParameters")
+        self.reconfigure(vm, change, "virDomainSetSchedulerParameters")
     }
 
     fn autostart_manager(&self) -> Result<MoRef> {
@@ -291,23 +247,24 @@ impl Connection {
                 "Cannot enable general autostart option without affecting other domains",
             ));
         }
-        let mut req = Request::new("ReconfigureAutostart", &mgr);
-        req.open("spec", None);
-        if enable_host {
-            req.open("defaults", None)
-                .text("enabled", "true")
-                .close("defaults");
-        }
-        req.open("powerInfo", None)
-            .moref("key", &vm.moref)
-            .text("startOrder", "-1")
-            .text("startDelay", "-1")
-            .text("waitForHeartbeat", "systemDefault")
-            .text("startAction", if on { "powerOn" } else { "none" })
-            .text("stopDelay", "-1")
-            .text("stopAction", "none")
-            .close("powerInfo")
-            .close("spec");
-        self.primary.client.call(&req).map(|_: Node| ())
+        let spec = HostAutoStartManagerConfig {
+            defaults: enable_host.then(|| AutoStartDefaults {
+                enabled: Some(true),
+                ..AutoStartDefaults::default()
+            }),
+            power_info: vec![AutoStartPowerInfo {
+                key: Some(vm.moref.clone()),
+                start_order: -1,
+                start_delay: -1,
+                start_action: if on { "powerOn" } else { "none" }.to_string(),
+                stop_delay: -1,
+                stop_action: "none".to_string(),
+                ..AutoStartPowerInfo::default()
+            }],
+        };
+        self.primary
+            .client
+            .invoke(&ReconfigureAutostart { this: mgr, spec })?;
+        Ok(())
     }
 }

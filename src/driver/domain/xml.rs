@@ -6,8 +6,11 @@ use crate::abi::flags::DomainXmlFlags;
 use crate::driver::connection::Connection;
 use crate::driver::datastores::LiveDatastores;
 use crate::error::{Code, Error, Result};
-use crate::vi::MoRef;
-use crate::vi::soap::Request;
+use crate::vi::methods::{
+    DeleteDatastoreFile_Task, MakeDirectory, RegisterVM_Task, UnregisterVM,
+    reloadVirtualMachineFromPath_Task,
+};
+use crate::vi::{Fault, MoRef};
 use crate::vmx::escape::escape_datastore_item;
 use crate::vmx::{DatastorePath, domain_def_to_vmx, vmx_to_domain_def};
 use crate::xml::domain::{DiskDevice, DomainDef};
@@ -107,28 +110,18 @@ impl Connection {
             &path.directory_and_file,
             vmx.as_bytes(),
         )?;
-        let mut reload = Request::new("reloadVirtualMachineFromPath_Task", &existing.moref);
-        reload.text("configurationPath", &existing.vmx_path);
-        let reloaded = ep.client.call(&reload).and_then(|resp| {
-            let task = resp
-                .child("returnval")
-                .and_then(MoRef::from_node)
-                .ok_or_else(|| {
-                    Error::internal("reloadVirtualMachineFromPath_Task returned no task")
-                })?;
-            self.wait_task(
-                ep,
-                "reloadVirtualMachineFromPath_Task",
-                &task,
-                Some(&existing.moref),
-            )
-        });
+        let reload = reloadVirtualMachineFromPath_Task {
+            this: existing.moref.clone(),
+            configuration_path: existing.vmx_path.clone(),
+        };
+        let reloaded = self.run_task(ep, &reload, Some(&existing.moref));
         match reloaded {
             Ok(_) => {}
             // Servers without the reload take the file back by registering it anew.
             Err(e) if e.code == Code::NoSupport => {
-                ep.client
-                    .call(&Request::new("UnregisterVM", &existing.moref))?;
+                ep.client.invoke(&UnregisterVM {
+                    this: existing.moref.clone(),
+                })?;
                 self.register(&existing.vmx_path, &def.name)?;
             }
             Err(e) => return Err(e),
@@ -184,6 +177,7 @@ impl Connection {
                 &in_ds,
                 vmx.as_bytes(),
             )
+            .map_err(Error::from)
             .and_then(|_| self.register(&ds_path, &def.name));
         match registered {
             Ok(moref) => self.refresh_vm(&moref),
@@ -203,13 +197,15 @@ impl Connection {
     fn register(&self, ds_path: &str, name: &str) -> Result<MoRef> {
         let ep = &self.primary;
         let p = &ep.placement;
-        let mut req = Request::new("RegisterVM_Task", &p.vm_folder);
-        req.text("path", ds_path)
-            .text("name", name)
-            .text("asTemplate", "false")
-            .moref("pool", &p.resource_pool)
-            .moref("host", &p.host);
-        self.run_task(ep, &req, None)?
+        let register = RegisterVM_Task {
+            this: p.vm_folder.clone(),
+            path: ds_path.to_string(),
+            name: Some(name.to_string()),
+            as_template: false,
+            pool: Some(p.resource_pool.clone()),
+            host: Some(p.host.clone()),
+        };
+        self.run_task(ep, &register, None)?
             .as_ref()
             .and_then(MoRef::from_node)
             .ok_or_else(|| Error::internal("RegisterVM_Task did not name the new VM"))
@@ -230,35 +226,40 @@ impl Connection {
             return Ok(false);
         }
         let ep = &self.primary;
-        let mut req = Request::new("MakeDirectory", &self.file_manager()?);
-        req.text("name", &format!("[{datastore}] {dir}"))
-            .moref("datacenter", &ep.placement.datacenter)
-            .text("createParentDirectories", "true");
-        match ep.client.call(&req) {
+        let mkdir = MakeDirectory {
+            this: self.file_manager()?,
+            name: format!("[{datastore}] {dir}"),
+            datacenter: Some(ep.placement.datacenter.clone()),
+            create_parent_directories: Some(true),
+        };
+        match ep.client.invoke(&mkdir) {
             Ok(_) => Ok(true),
-            Err(e) if e.detail.contains("FileAlreadyExists") => Ok(false),
-            Err(e) if e.detail.contains("FileNotFound") || e.detail.contains("NotFound") => {
+            Err(e) if e.is_fault(&Fault::FileAlreadyExists) => Ok(false),
+            Err(e)
+                if [
+                    Fault::FileNotFound,
+                    Fault::NotFound,
+                    Fault::ManagedObjectNotFound,
+                ]
+                .iter()
+                .any(|f| e.is_fault(f)) =>
+            {
                 Err(Error::invalid_arg(format!(
                     "datastore '{datastore}' of the domain's first disk does not exist on this host"
                 )))
             }
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         }
     }
 
     fn delete_file(&self, ds_path: &str) -> Result<()> {
         let ep = &self.primary;
-        let mut req = Request::new("DeleteDatastoreFile_Task", &self.file_manager()?);
-        req.text("name", ds_path)
-            .moref("datacenter", &ep.placement.datacenter);
-        let task = ep
-            .client
-            .call(&req)?
-            .child("returnval")
-            .and_then(MoRef::from_node)
-            .ok_or_else(|| Error::internal("DeleteDatastoreFile_Task returned no task"))?;
-        self.wait_task(ep, "DeleteDatastoreFile_Task", &task, None)
-            .map(|_| ())
+        let delete = DeleteDatastoreFile_Task {
+            this: self.file_manager()?,
+            name: ds_path.to_string(),
+            datacenter: Some(ep.placement.datacenter.clone()),
+        };
+        self.run_task(ep, &delete, None).map(|_| ())
     }
 
     /// Unregisters a VM that is not running; its files stay on the datastore, as in libvirt.
@@ -269,8 +270,7 @@ impl Connection {
             return Err(invalid_state("Domain is not suspended or powered off"));
         }
         let (ep, moref) = self.endpoint_for(&vm, true)?;
-        ep.client
-            .call(&Request::new("UnregisterVM", &moref))
-            .map(|_| ())
+        ep.client.invoke(&UnregisterVM { this: moref })?;
+        Ok(())
     }
 }

@@ -1,0 +1,343 @@
+//! The request data objects we send (VM configuration, relocation, devices, autostart, datastore
+//! searches), declared with `vim_type!(write …)`: fields in the WSDL's order, as govmomi has them.
+
+use super::soap::MoRef;
+use super::types::vim_type;
+use super::write::{vim_choice, vim_enum};
+
+vim_enum!(SharesLevel {
+    Low = "low",
+    Normal = "normal",
+    High = "high",
+    Custom = "custom",
+});
+
+vim_type!(write SharesInfo {
+    shares: i32 = "shares",
+    level: SharesLevel = "level",
+});
+
+vim_type!(write ResourceAllocationInfo {
+    reservation: Option<i64> = "reservation",
+    expandable_reservation: Option<bool> = "expandableReservation",
+    limit: Option<i64> = "limit",
+    shares: Option<SharesInfo> = "shares",
+});
+
+vim_type!(write VirtualMachineConfigSpec {
+    name: Option<String> = "name",
+    guest_id: Option<String> = "guestId",
+    annotation: Option<String> = "annotation",
+    num_cpus: Option<i32> = "numCPUs",
+    num_cores_per_socket: Option<i32> = "numCoresPerSocket",
+    memory_mb: Option<i64> = "memoryMB",
+    memory_hot_add_enabled: Option<bool> = "memoryHotAddEnabled",
+    cpu_hot_add_enabled: Option<bool> = "cpuHotAddEnabled",
+    cpu_hot_remove_enabled: Option<bool> = "cpuHotRemoveEnabled",
+    device_change: Vec<VirtualDeviceConfigSpec> = "deviceChange",
+    cpu_allocation: Option<ResourceAllocationInfo> = "cpuAllocation",
+    memory_allocation: Option<ResourceAllocationInfo> = "memoryAllocation",
+});
+
+vim_enum!(VirtualDeviceConfigSpecOperation {
+    Add = "add",
+    Remove = "remove",
+    Edit = "edit",
+});
+
+vim_enum!(VirtualDeviceConfigSpecFileOperation {
+    Create = "create",
+    Destroy = "destroy",
+    Replace = "replace",
+});
+
+vim_type!(write VirtualDeviceConfigSpec {
+    operation: Option<VirtualDeviceConfigSpecOperation> = "operation",
+    file_operation: Option<VirtualDeviceConfigSpecFileOperation> = "fileOperation",
+    device: VirtualDevice = "device",
+});
+
+vim_type!(write VirtualDeviceConnectInfo {
+    start_connected: bool = "startConnected",
+    allow_guest_control: bool = "allowGuestControl",
+    connected: bool = "connected",
+});
+
+// VirtualDeviceFileBackingInfo's fields, then the flat disk's own.
+vim_type!(write VirtualDiskFlatVer2BackingInfo {
+    file_name: String = "fileName",
+    datastore: Option<MoRef> = "datastore",
+    disk_mode: String = "diskMode",
+    thin_provisioned: Option<bool> = "thinProvisioned",
+});
+
+// VirtualDeviceDeviceBackingInfo's deviceName, then the network.
+vim_type!(write VirtualEthernetCardNetworkBackingInfo {
+    device_name: String = "deviceName",
+    network: Option<MoRef> = "network",
+});
+
+vim_choice!(
+    /// A device's backing (`VirtualDeviceBackingInfo` subtypes).
+    VirtualDeviceBackingInfo {
+        VirtualDiskFlatVer2BackingInfo,
+        VirtualEthernetCardNetworkBackingInfo,
+    }
+);
+
+// VirtualDevice's fields, then VirtualDisk's.
+vim_type!(write VirtualDisk {
+    key: i32 = "key",
+    backing: Option<VirtualDeviceBackingInfo> = "backing",
+    connectable: Option<VirtualDeviceConnectInfo> = "connectable",
+    controller_key: Option<i32> = "controllerKey",
+    unit_number: Option<i32> = "unitNumber",
+    capacity_in_kb: Option<i64> = "capacityInKB",
+});
+
+// VirtualDevice's fields, then VirtualEthernetCard's.
+vim_type!(write VirtualE1000 {
+    key: i32 = "key",
+    backing: Option<VirtualDeviceBackingInfo> = "backing",
+    connectable: Option<VirtualDeviceConnectInfo> = "connectable",
+    controller_key: Option<i32> = "controllerKey",
+    unit_number: Option<i32> = "unitNumber",
+    address_type: Option<String> = "addressType",
+    mac_address: Option<String> = "macAddress",
+});
+
+vim_choice!(
+    /// A virtual device (`VirtualDevice` subtypes).
+    VirtualDevice { VirtualDisk, VirtualE1000 }
+);
+
+vim_type!(write VirtualMachineRelocateSpecDiskLocator {
+    disk_id: i32 = "diskId",
+    datastore: Option<MoRef> = "datastore",
+    disk_move_type: Option<String> = "diskMoveType",
+});
+
+vim_type!(write VirtualMachineRelocateSpec {
+    folder: Option<MoRef> = "folder",
+    datastore: Option<MoRef> = "datastore",
+    disk_move_type: Option<String> = "diskMoveType",
+    pool: Option<MoRef> = "pool",
+    host: Option<MoRef> = "host",
+    disk: Vec<VirtualMachineRelocateSpecDiskLocator> = "disk",
+    device_change: Vec<VirtualDeviceConfigSpec> = "deviceChange",
+});
+
+vim_type!(write AutoStartDefaults {
+    enabled: Option<bool> = "enabled",
+    start_delay: Option<i32> = "startDelay",
+    stop_delay: Option<i32> = "stopDelay",
+    wait_for_heartbeat: Option<bool> = "waitForHeartbeat",
+    stop_action: Option<String> = "stopAction",
+});
+
+vim_enum!(AutoStartWaitHeartbeatSetting {
+    SystemDefault = "systemDefault",
+    Yes = "yes",
+    No = "no",
+});
+
+vim_type!(write AutoStartPowerInfo {
+    key: Option<MoRef> = "key",
+    start_order: i32 = "startOrder",
+    start_delay: i32 = "startDelay",
+    wait_for_heartbeat: AutoStartWaitHeartbeatSetting = "waitForHeartbeat",
+    start_action: String = "startAction",
+    stop_delay: i32 = "stopDelay",
+    stop_action: String = "stopAction",
+});
+
+vim_type!(write HostAutoStartManagerConfig {
+    defaults: Option<AutoStartDefaults> = "defaults",
+    power_info: Vec<AutoStartPowerInfo> = "powerInfo",
+});
+
+vim_type!(write FileQueryFlags {
+    file_type: bool = "fileType",
+    file_size: bool = "fileSize",
+    modification: bool = "modification",
+    file_owner: Option<bool> = "fileOwner",
+});
+
+vim_type!(write VmDiskFileQueryFlags {
+    disk_type: bool = "diskType",
+    capacity_kb: bool = "capacityKb",
+    hardware_version: bool = "hardwareVersion",
+    controller_type: Option<bool> = "controllerType",
+    disk_extents: Option<bool> = "diskExtents",
+    thin: Option<bool> = "thin",
+    encryption: Option<bool> = "encryption",
+});
+
+vim_type!(write VmDiskFileQuery {
+    details: Option<VmDiskFileQueryFlags> = "details",
+});
+
+vim_type!(write HostDatastoreBrowserSearchSpec {
+    query: Vec<VmDiskFileQuery> = "query",
+    details: Option<FileQueryFlags> = "details",
+    search_case_insensitive: Option<bool> = "searchCaseInsensitive",
+    match_pattern: Vec<String> = "matchPattern",
+    sort_folders_first: Option<bool> = "sortFoldersFirst",
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vi::soap::Request;
+    use crate::vi::write::ToXml;
+
+    fn written(v: &impl ToXml, name: &str) -> String {
+        let mut r = Request::new("M", &MoRef::new("T", "t"));
+        v.write(&mut r, name);
+        let env = r.envelope();
+        let start = env.find("</_this>").unwrap() + "</_this>".len();
+        env[start..env.rfind("</M>").unwrap()].to_string()
+    }
+
+    #[test]
+    fn config_spec_in_wsdl_order_without_absent_fields() {
+        let spec = VirtualMachineConfigSpec {
+            num_cpus: Some(2),
+            memory_mb: Some(512),
+            cpu_allocation: Some(ResourceAllocationInfo {
+                limit: Some(-1),
+                shares: Some(SharesInfo {
+                    shares: 0,
+                    level: SharesLevel::High,
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            written(&spec, "spec"),
+            "<spec xsi:type=\"VirtualMachineConfigSpec\"><numCPUs>2</numCPUs><memoryMB>512</memoryMB>\
+             <cpuAllocation xsi:type=\"ResourceAllocationInfo\"><limit>-1</limit>\
+             <shares xsi:type=\"SharesInfo\"><shares>0</shares><level>high</level></shares>\
+             </cpuAllocation></spec>"
+        );
+    }
+
+    #[test]
+    fn device_change_writes_the_device_and_backing_types() {
+        let change = VirtualDeviceConfigSpec {
+            operation: Some(VirtualDeviceConfigSpecOperation::Add),
+            file_operation: Some(VirtualDeviceConfigSpecFileOperation::Create),
+            device: VirtualDisk {
+                key: -1,
+                backing: Some(
+                    VirtualDiskFlatVer2BackingInfo {
+                        file_name: "[ds] vm/a&b.vmdk".into(),
+                        disk_mode: "persistent".into(),
+                        ..Default::default()
+                    }
+                    .into(),
+                ),
+                controller_key: Some(1000),
+                unit_number: Some(0),
+                capacity_in_kb: Some(1024),
+                ..Default::default()
+            }
+            .into(),
+        };
+        assert_eq!(
+            written(&change, "deviceChange"),
+            "<deviceChange xsi:type=\"VirtualDeviceConfigSpec\"><operation>add</operation>\
+             <fileOperation>create</fileOperation><device xsi:type=\"VirtualDisk\"><key>-1</key>\
+             <backing xsi:type=\"VirtualDiskFlatVer2BackingInfo\"><fileName>[ds] vm/a&amp;b.vmdk</fileName>\
+             <diskMode>persistent</diskMode></backing><controllerKey>1000</controllerKey>\
+             <unitNumber>0</unitNumber><capacityInKB>1024</capacityInKB></device></deviceChange>"
+        );
+        let nic = VirtualDevice::from(VirtualE1000 {
+            key: 4000,
+            mac_address: Some("00:50:56:00:00:01".into()),
+            ..Default::default()
+        });
+        assert!(
+            written(&nic, "device")
+                .starts_with("<device xsi:type=\"VirtualE1000\"><key>4000</key>")
+        );
+    }
+
+    #[test]
+    fn choices_read_back_by_xsi_type() {
+        use crate::vi::types::FromNode;
+        let n = crate::vi::node::parse(
+            "<device xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance' xsi:type='VirtualE1000'>\
+             <key>4000</key><macAddress>m</macAddress></device>",
+        )
+        .unwrap();
+        match VirtualDevice::from_node(&n) {
+            Some(VirtualDevice::VirtualE1000(e)) => {
+                assert_eq!((e.key, e.mac_address.as_deref()), (4000, Some("m")))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn relocate_spec_lists_disks() {
+        let spec = VirtualMachineRelocateSpec {
+            datastore: Some(MoRef::new("Datastore", "ds-1")),
+            host: Some(MoRef::new("HostSystem", "host-2")),
+            disk: vec![VirtualMachineRelocateSpecDiskLocator {
+                disk_id: 2000,
+                datastore: Some(MoRef::new("Datastore", "ds-1")),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        assert_eq!(
+            written(&spec, "spec"),
+            "<spec xsi:type=\"VirtualMachineRelocateSpec\"><datastore type=\"Datastore\">ds-1</datastore>\
+             <host type=\"HostSystem\">host-2</host><disk xsi:type=\"VirtualMachineRelocateSpecDiskLocator\">\
+             <diskId>2000</diskId><datastore type=\"Datastore\">ds-1</datastore></disk></spec>"
+        );
+    }
+
+    #[test]
+    fn autostart_and_search_specs() {
+        let spec = HostAutoStartManagerConfig {
+            defaults: Some(AutoStartDefaults {
+                enabled: Some(true),
+                ..Default::default()
+            }),
+            power_info: vec![AutoStartPowerInfo {
+                key: Some(MoRef::new("VirtualMachine", "vm-1")),
+                start_order: -1,
+                start_delay: -1,
+                start_action: "powerOn".into(),
+                stop_delay: -1,
+                stop_action: "none".into(),
+                ..Default::default()
+            }],
+        };
+        assert!(written(&spec, "spec").contains(
+            "<powerInfo xsi:type=\"AutoStartPowerInfo\"><key type=\"VirtualMachine\">vm-1</key>\
+             <startOrder>-1</startOrder><startDelay>-1</startDelay>\
+             <waitForHeartbeat>systemDefault</waitForHeartbeat><startAction>powerOn</startAction>"
+        ));
+        let search = HostDatastoreBrowserSearchSpec {
+            query: vec![VmDiskFileQuery {
+                details: Some(VmDiskFileQueryFlags {
+                    controller_type: Some(true),
+                    ..Default::default()
+                }),
+            }],
+            match_pattern: vec!["a.vmdk".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            written(&search, "searchSpec"),
+            "<searchSpec xsi:type=\"HostDatastoreBrowserSearchSpec\"><query xsi:type=\"VmDiskFileQuery\">\
+             <details xsi:type=\"VmDiskFileQueryFlags\"><diskType>false</diskType><capacityKb>false</capacityKb>\
+             <hardwareVersion>false</hardwareVersion><controllerType>true</controllerType></details></query>\
+             <matchPattern>a.vmdk</matchPattern></searchSpec>"
+        );
+    }
+}
