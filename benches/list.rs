@@ -11,8 +11,8 @@ use std::ffi::CString;
 use std::time::{Duration, Instant};
 use virt_esx::driver::Connection;
 use virt_esx::ffi::connect::{virConnectClose, virConnectOpenAuth, virEsxConnectGetRoundTrips};
-use virt_esx::ffi::domain::{virConnectListAllDomains, virDomainFree};
-use virt_esx::ffi::domain_state::virDomainGetState;
+use virt_esx::ffi::domain::list::{virConnectListAllDomains, virDomainFree};
+use virt_esx::ffi::domain::state::virDomainGetState;
 use virt_esx::ffi::types::{virConnectAuth, virConnectPtr, virDomainPtr};
 
 const RUNS: u32 = 5;

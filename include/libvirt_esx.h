@@ -878,6 +878,29 @@ char *virConnectDomainXMLToNative(virConnectPtr conn,
                                   unsigned int flags);
 
 /*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+char *virDomainGetHostname(virDomainPtr domain, unsigned int flags);
+
+/*
+ The guest's interfaces as VMware Tools reports them (source must be AGENT).
+
+ # Safety
+ `dom` is NULL or a domain from this library; `ifaces` NULL or writable.
+ */
+int virDomainInterfaceAddresses(virDomainPtr dom,
+                                virDomainInterfacePtr **ifaces,
+                                unsigned int source,
+                                unsigned int flags);
+
+/*
+ # Safety
+ `iface` is NULL or an interface from virDomainInterfaceAddresses.
+ */
+void virDomainInterfaceFree(virDomainInterfacePtr iface);
+
+/*
  All domains matching `flags`; with `domains` non-NULL, a NULL-terminated malloc'd array of
  new handles (free each with virDomainFree, then the array with free()).
 
@@ -987,29 +1010,6 @@ int virDomainGetUUID(virDomainPtr domain, unsigned char *uuid);
  `domain` is NULL or a domain from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
  */
 int virDomainGetUUIDString(virDomainPtr domain, char *buf);
-
-/*
- # Safety
- `domain` is NULL or a domain from this library.
- */
-char *virDomainGetHostname(virDomainPtr domain, unsigned int flags);
-
-/*
- The guest's interfaces as VMware Tools reports them (source must be AGENT).
-
- # Safety
- `dom` is NULL or a domain from this library; `ifaces` NULL or writable.
- */
-int virDomainInterfaceAddresses(virDomainPtr dom,
-                                virDomainInterfacePtr **ifaces,
-                                unsigned int source,
-                                unsigned int flags);
-
-/*
- # Safety
- `iface` is NULL or an interface from virDomainInterfaceAddresses.
- */
-void virDomainInterfaceFree(virDomainInterfacePtr iface);
 
 /*
  # Safety

@@ -4,8 +4,9 @@
 use super::connection::Connection;
 use crate::error::{Error, Result};
 use crate::vi::types::{FromNode, vim_type};
+use crate::xml::capabilities::{Capabilities, Guest, Host};
 use crate::xml::ids::Uuid;
-use crate::xml::writer::escape_into;
+use crate::xml::sysinfo::{Section, Sysinfo};
 
 vim_type!(CpuIdInfo {
     level: i32 = "level",
@@ -140,32 +141,28 @@ impl Connection {
 
     pub fn sysinfo_xml(&self) -> Result<String> {
         let s: HostSysinfo = self.host_props(HostSysinfo::PATHS)?;
-        let mut out = String::from("<sysinfo type='smbios'>\n");
-        let bios = [
-            ("vendor", s.bios_vendor.as_str()),
-            ("version", s.bios_version.as_str()),
-            ("date", &smbios_date(&s.bios_date)),
-        ];
-        let system = [
-            ("manufacturer", s.vendor.as_str()),
-            ("product", s.model.as_str()),
-            ("serial", s.serial.as_str()),
-            ("uuid", s.uuid.as_str()),
-        ];
-        for (section, entries) in [("bios", &bios[..]), ("system", &system[..])] {
-            if entries.iter().all(|(_, v)| v.trim().is_empty()) {
-                continue;
-            }
-            out.push_str(&format!("  <{section}>\n"));
-            for (name, value) in entries.iter().filter(|(_, v)| !v.trim().is_empty()) {
-                out.push_str(&format!("    <entry name='{name}'>"));
-                escape_into(&mut out, value.trim());
-                out.push_str("</entry>\n");
-            }
-            out.push_str(&format!("  </{section}>\n"));
-        }
-        out.push_str("</sysinfo>\n");
-        Ok(out)
+        let doc = Sysinfo {
+            sections: vec![
+                Section {
+                    name: "bios",
+                    entries: vec![
+                        ("vendor", s.bios_vendor),
+                        ("version", s.bios_version),
+                        ("date", smbios_date(&s.bios_date)),
+                    ],
+                },
+                Section {
+                    name: "system",
+                    entries: vec![
+                        ("manufacturer", s.vendor),
+                        ("product", s.model),
+                        ("serial", s.serial),
+                        ("uuid", s.uuid),
+                    ],
+                },
+            ],
+        };
+        Ok(doc.to_xml())
     }
 }
 
@@ -208,32 +205,29 @@ fn smbios_date(xsd: &str) -> String {
 }
 
 fn capabilities(uuid: &str, long_mode: bool) -> String {
-    let host_arch = if long_mode { "x86_64" } else { "i686" };
-    // libvirt zeroes a host UUID it cannot parse.
-    let uuid = Uuid::parse(uuid).unwrap_or_default();
-    let mut out = String::from("<capabilities>\n\n  <host>\n");
-    out.push_str(&format!("    <uuid>{uuid}</uuid>\n"));
-    out.push_str(&format!(
-        "    <cpu>\n      <arch>{host_arch}</arch>\n    </cpu>\n"
-    ));
-    out.push_str(
-        "    <power_management/>\n    <iommu support='no'/>\n    <migration_features>\n      \
-         <uri_transports>\n        <uri_transport>vpxmigr</uri_transport>\n      </uri_transports>\n    \
-         </migration_features>\n  </host>\n\n",
-    );
-    let guests: &[(&str, u32)] = if long_mode {
+    let word_sizes: &[(&str, u32)] = if long_mode {
         &[("i686", 32), ("x86_64", 64)]
     } else {
         &[("i686", 32)]
     };
-    for (arch, word) in guests {
-        out.push_str(&format!(
-            "  <guest>\n    <os_type>hvm</os_type>\n    <arch name='{arch}'>\n      \
-             <wordsize>{word}</wordsize>\n      <domain type='vmware'/>\n    </arch>\n  </guest>\n\n"
-        ));
+    Capabilities {
+        host: Host {
+            // libvirt zeroes a host UUID it cannot parse.
+            uuid: Uuid::parse(uuid).unwrap_or_default(),
+            arch: if long_mode { "x86_64" } else { "i686" }.to_string(),
+            migration_transports: vec!["vpxmigr".to_string()],
+        },
+        guests: word_sizes
+            .iter()
+            .map(|(arch, wordsize)| Guest {
+                os_type: "hvm".to_string(),
+                arch: arch.to_string(),
+                wordsize: *wordsize,
+                domain_type: "vmware".to_string(),
+            })
+            .collect(),
     }
-    out.push_str("</capabilities>\n");
-    out
+    .to_xml()
 }
 
 #[cfg(test)]
@@ -275,5 +269,15 @@ mod tests {
         assert!(c.contains("<uuid>e88d4d56-9f1e-3ea1-71fa-13a8e1a7fd70</uuid>"));
         assert!(c.contains("<arch name='x86_64'>"));
         assert!(!capabilities("bogus", false).contains("x86_64"));
+        assert_eq!(
+            capabilities("bogus", false),
+            "<capabilities>\n\n  <host>\n    <uuid>00000000-0000-0000-0000-000000000000</uuid>\n    \
+             <cpu>\n      <arch>i686</arch>\n    </cpu>\n    <power_management/>\n    \
+             <iommu support='no'/>\n    <migration_features>\n      <uri_transports>\n        \
+             <uri_transport>vpxmigr</uri_transport>\n      </uri_transports>\n    \
+             </migration_features>\n  </host>\n\n  <guest>\n    <os_type>hvm</os_type>\n    \
+             <arch name='i686'>\n      <wordsize>32</wordsize>\n      <domain type='vmware'/>\n    \
+             </arch>\n  </guest>\n\n</capabilities>\n"
+        );
     }
 }

@@ -1,14 +1,11 @@
-//! libvirt semantics in safe Rust: connections, hosts, domains.
-//! Knows libvirt concepts and vSphere objects; used by `ffi`, usable from Rust directly.
+//! libvirt semantics in safe Rust, one module per libvirt object (connection, host, domain),
+//! knowing libvirt concepts and vSphere objects; used by `ffi`, usable from Rust directly.
 
-pub mod auth;
-pub mod authconf;
 pub mod connection;
 pub mod convert;
 pub mod datastores;
 pub mod domain;
 pub mod host;
-pub mod inventory;
 pub mod task;
 pub mod vi_error;
 

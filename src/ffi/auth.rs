@@ -5,7 +5,7 @@ use super::types::{
     _virConnectAuth, virConnectAuth, virConnectAuthPtr, virConnectCredential,
     virConnectCredentialPtr,
 };
-use crate::driver::auth::{
+use crate::driver::connection::auth::{
     Authenticator, CRED_AUTHNAME, CRED_NOECHOPROMPT, CRED_PASSPHRASE, CredRequest,
 };
 use crate::error::{Code, Domain, Error, Result};

@@ -10,7 +10,7 @@ use super::types::{virConnectAuthPtr, virConnectPtr};
 use crate::abi::LIBVIR_VERSION_NUMBER;
 use crate::abi::flags::ConnectFlags;
 use crate::driver::Connection;
-use crate::driver::auth::Authenticator;
+use crate::driver::connection::auth::Authenticator;
 use crate::error::{Code, Domain, Error, Result};
 use std::ffi::{c_char, c_int, c_longlong, c_uint, c_ulong};
 use std::ptr;

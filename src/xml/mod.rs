@@ -1,7 +1,9 @@
 //! libvirt's XML documents (domain, capabilities, …) as Rust types with parse and format.
 //! Output follows libvirt's formatter byte for byte.
 
+pub mod capabilities;
 pub mod domain;
 pub mod ids;
 pub mod reader;
+pub mod sysinfo;
 pub mod writer;

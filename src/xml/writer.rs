@@ -38,6 +38,11 @@ impl XmlWriter {
         }
     }
 
+    /// An empty line, as libvirt's formatter puts between some sections.
+    pub fn blank_line(&mut self) {
+        self.buf.push('\n');
+    }
+
     pub fn finish(mut self) -> String {
         while !self.open.is_empty() {
             self.close();

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Once;
 
-use virt_esx::driver::auth::{Authenticator, CredRequest};
+use virt_esx::driver::connection::auth::{Authenticator, CredRequest};
 use virt_esx::{Code, Error, Result};
 
 pub struct Sim {

@@ -1,15 +1,15 @@
 //! Domain handles through the C API: listing, lookups, identity (name, ID, UUID), references,
 //! and the connection a domain belongs to.
 
-use super::args::{count, flags, in_slice, in_str, out, out_slice};
-use super::export::{api_name, export};
-use super::handles::{ArcHandle, ConnectHandle, DomainHandle};
-use super::malloc::{MallocArray, MallocStr};
-use super::types::{virConnectPtr, virDomainPtr};
 use crate::abi::flags::ListDomainsFlags;
 use crate::abi::{VIR_UUID_BUFLEN, VIR_UUID_STRING_BUFLEN};
 use crate::driver::domain::Vm;
 use crate::error::{Error, Result};
+use crate::ffi::args::{count, flags, in_slice, in_str, out, out_slice};
+use crate::ffi::export::{api_name, export};
+use crate::ffi::handles::{ArcHandle, ConnectHandle, DomainHandle};
+use crate::ffi::malloc::{MallocArray, MallocStr};
+use crate::ffi::types::{virConnectPtr, virDomainPtr};
 use crate::xml::ids::Uuid;
 use std::ffi::{c_char, c_int, c_uchar, c_uint};
 use std::ptr;

@@ -1,13 +1,17 @@
 //! Opening and closing a connection: URI → endpoint, product check, credentials, login and
 //! inventory placement; `vcenter=` adds a second, vCenter endpoint for the same host.
 
-use super::auth::{Authenticator, CredentialSource};
-use super::authconf::AuthConf;
-use super::inventory::{self, Placement};
+pub mod auth;
+pub mod authconf;
+pub mod inventory;
+
 use crate::error::{Code, Error, Result};
 use crate::uri::{ConnectSpec, Scheme, Transport as UriTransport, VCenter};
 use crate::vi::Client;
 use crate::vi::transport::TransportConfig;
+use auth::{Authenticator, CredentialSource};
+use authconf::AuthConf;
+use inventory::Placement;
 use std::net::ToSocketAddrs;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 

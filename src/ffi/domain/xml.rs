@@ -1,13 +1,13 @@
 //! Domain XML through the C API: virDomainGetXMLDesc, defining domains from XML and
 //! undefining them.
 
-use super::args::{flags, in_str};
-use super::export::export;
-use super::handles::{ArcHandle, ConnectHandle, DomainHandle};
-use super::malloc::owned_c_string;
-use super::types::{virConnectPtr, virDomainPtr};
 use crate::abi::flags::{DefineFlags, DomainXmlFlags, UndefineFlags};
 use crate::error::{Code, Error, Result};
+use crate::ffi::args::{flags, in_str};
+use crate::ffi::export::export;
+use crate::ffi::handles::{ArcHandle, ConnectHandle, DomainHandle};
+use crate::ffi::malloc::owned_c_string;
+use crate::ffi::types::{virConnectPtr, virDomainPtr};
 use std::ffi::{c_char, c_int, c_uint};
 use std::ptr;
 

@@ -1,14 +1,14 @@
 //! Domain tuning through the C API: memory, vCPUs, autostart, and the "allocation" scheduler
 //! with libvirt's typed parameters.
 
-use super::args::{Out, count, flags, in_slice, out, out_slice};
-use super::export::{api_name, export};
-use super::handles::DomainHandle;
-use super::malloc::owned_c_string;
-use super::typed_params::{self, Builder, Value};
-use super::types::{virDomainPtr, virTypedParameter, virTypedParameterPtr};
 use crate::abi::flags::{AffectFlags, MemoryFlags, VcpuFlags};
 use crate::error::{Code, Error, Result};
+use crate::ffi::args::{Out, count, flags, in_slice, out, out_slice};
+use crate::ffi::export::{api_name, export};
+use crate::ffi::handles::DomainHandle;
+use crate::ffi::malloc::owned_c_string;
+use crate::ffi::typed_params::{self, Builder, Value};
+use crate::ffi::types::{virDomainPtr, virTypedParameter, virTypedParameterPtr};
 use std::ffi::{c_char, c_int, c_uint, c_ulong};
 use std::ptr;
 

@@ -1,14 +1,16 @@
 //! Guest information through the C API (VMware Tools in the guest): hostname and interface
 //! addresses, with the interface structs C frees by virDomainInterfaceFree.
 
-use super::args::{flags, out};
-use super::export::export;
-use super::malloc::{MallocArray, MallocStr, owned_c_string};
-use super::types::{virDomainIPAddress, virDomainInterface, virDomainInterfacePtr, virDomainPtr};
 use crate::abi::flags::{HostnameFlags, NoFlags};
 use crate::abi::virIPAddrType;
 use crate::driver::domain::guest::{Interface, check_source};
 use crate::error::Result;
+use crate::ffi::args::{flags, out};
+use crate::ffi::export::export;
+use crate::ffi::malloc::{MallocArray, MallocStr, owned_c_string};
+use crate::ffi::types::{
+    virDomainIPAddress, virDomainInterface, virDomainInterfacePtr, virDomainPtr,
+};
 use std::ffi::{c_char, c_int, c_uint};
 use std::ptr;
 

@@ -1,15 +1,17 @@
 //! Domain state and power through the C API: info, state with reason, activity, OS type,
 //! memory and vCPU counts, and start/suspend/resume/shutdown/reboot/reset/destroy.
 
-use super::args::{count, flags, out, out_slice};
-use super::export::{api_name, export};
-use super::handles::DomainHandle;
-use super::malloc::owned_c_string;
-use super::types::{virDomainInfo, virDomainInfoPtr, virDomainPtr, virVcpuInfo, virVcpuInfoPtr};
 use crate::abi::flags::{NoFlags, RebootFlags, ShutdownFlags, VcpuFlags};
 use crate::abi::virVcpuState;
 use crate::driver::domain::power::PowerOp;
 use crate::error::{Code, Error, Result};
+use crate::ffi::args::{count, flags, out, out_slice};
+use crate::ffi::export::{api_name, export};
+use crate::ffi::handles::DomainHandle;
+use crate::ffi::malloc::owned_c_string;
+use crate::ffi::types::{
+    virDomainInfo, virDomainInfoPtr, virDomainPtr, virVcpuInfo, virVcpuInfoPtr,
+};
 use std::ffi::{c_char, c_int, c_uchar, c_uint, c_ulong, c_ushort};
 use std::ptr;
 

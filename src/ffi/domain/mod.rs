@@ -1,0 +1,8 @@
+//! virDomain* exports, one file per part of the API as in `driver::domain`: listing and
+//! identity, state and power, tuning, guest information, and XML define/undefine.
+
+pub mod guest;
+pub mod list;
+pub mod state;
+pub mod tune;
+pub mod xml;
