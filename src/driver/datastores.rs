@@ -4,6 +4,7 @@
 use super::connection::Connection;
 use crate::error::{Error, Result};
 use crate::vi::MoRef;
+use crate::vi::data::{DatastoreHostMount, VmDiskFileInfo};
 use crate::vi::methods::SearchDatastore_Task;
 use crate::vi::property::FilterSpec;
 use crate::vi::specs::{
@@ -19,21 +20,11 @@ const VOLUMES: &str = "/vmfs/volumes/";
 /// unknown (virConnectDomainXMLFromNative).
 const UNKNOWN_DIR: &str = "[?] ?";
 
-vim_type!(HostMount {
-    host: Option<MoRef> = "key",
-    path: String = "mountInfo.path",
-});
-
 vim_type!(DatastoreFacts {
     name: String = "summary.name",
     url: String = "summary.url",
-    mounts: Vec<HostMount> = "host",
+    mounts: Vec<DatastoreHostMount> = "host",
     browser: Option<MoRef> = "browser",
-});
-
-vim_type!(DiskFileInfo {
-    path: String = "path",
-    controller_type: String = "controllerType",
 });
 
 /// One datastore the host sees, with every absolute form its files may be named by.
@@ -214,7 +205,7 @@ impl<'c> LiveDatastores<'c> {
             .as_ref()
             .and_then(|r| {
                 r.children_named("file")
-                    .filter_map(DiskFileInfo::from_node)
+                    .filter_map(VmDiskFileInfo::from_node)
                     .find(|f| f.path == file)
             })
             .ok_or_else(|| {
@@ -336,7 +327,7 @@ mod tests {
             url: url.into(),
             mounts: mounts
                 .iter()
-                .map(|p| HostMount {
+                .map(|p| DatastoreHostMount {
                     host: None,
                     path: p.to_string(),
                 })

@@ -3,15 +3,11 @@
 
 use super::connection::Connection;
 use crate::error::{Error, Result};
+use crate::vi::data::HostCpuIdInfo;
 use crate::vi::types::{FromNode, vim_type};
 use crate::xml::capabilities::{Capabilities, Guest, Host};
 use crate::xml::ids::Uuid;
 use crate::xml::sysinfo::{Section, Sysinfo};
-
-vim_type!(CpuIdInfo {
-    level: i32 = "level",
-    edx: String = "edx",
-});
 
 vim_type!(HostFacts {
     cpu_model: String = "summary.hardware.cpuModel",
@@ -25,7 +21,7 @@ vim_type!(HostFacts {
 
 vim_type!(HostIdentity {
     uuid: String = "hardware.systemInfo.uuid",
-    cpu_features: Vec<CpuIdInfo> = "hardware.cpuFeature",
+    cpu_features: Vec<HostCpuIdInfo> = "hardware.cpuFeature",
 });
 
 vim_type!(HostSysinfo {

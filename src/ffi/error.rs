@@ -5,7 +5,7 @@ use super::export::{api_name, export};
 use super::handles::{ArcHandle, ConnectHandle};
 use super::malloc::MallocStr;
 use super::types::{virConnectPtr, virError, virErrorFunc, virErrorPtr};
-use crate::abi::virErrorLevel;
+use crate::abi::{virErrorLevel, virErrorNumber};
 use crate::error::{Domain, Error};
 use std::cell::RefCell;
 use std::ffi::{CStr, c_char, c_int, c_void};
@@ -37,7 +37,7 @@ impl CError {
     }
 
     pub fn is_set(&self) -> bool {
-        self.0.code != 0
+        self.0.code != virErrorNumber::VIR_ERR_OK as c_int
     }
 
     pub fn as_ptr(&mut self) -> virErrorPtr {

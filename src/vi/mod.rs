@@ -2,6 +2,7 @@
 //! inventory, tasks and datastore file transfer.
 
 pub mod client;
+pub mod data;
 pub mod error;
 pub mod files;
 pub mod methods;

@@ -5,25 +5,13 @@ use super::{PowerState, Vm, invalid_state, no_domain};
 use crate::abi::virDomainInterfaceAddressesSource;
 use crate::driver::connection::Connection;
 use crate::error::{Code, Error, Result};
+use crate::vi::data::GuestNicInfo;
 use crate::vi::types::{FromNode, vim_type};
-
-vim_type!(IpAddress {
-    address: String = "ipAddress",
-    prefix: u32 = "prefixLength",
-});
-
-vim_type!(GuestNic {
-    network: String = "network",
-    mac: String = "macAddress",
-    connected: bool = "connected",
-    plain_addresses: Vec<String> = "ipAddress",
-    addresses: Vec<IpAddress> = "ipConfig.ipAddress",
-});
 
 vim_type!(GuestInfo {
     power_state: String = "runtime.powerState",
     host_name: String = "guest.hostName",
-    nics: Vec<GuestNic> = "guest.net",
+    nics: Vec<GuestNicInfo> = "guest.net",
 });
 
 /// One interface as `virDomainInterface` carries it.

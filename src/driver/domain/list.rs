@@ -7,25 +7,15 @@ use crate::driver::connection::{Connection, PREFIXED, UNPREFIXED};
 use crate::error::Result;
 use crate::vi::MoRef;
 use crate::vi::property::FilterSpec;
+use crate::vi::specs::AutoStartPowerInfo;
 use crate::vi::types::{FromNode, vim_type};
 use crate::xml::ids::Uuid;
 use std::sync::atomic::Ordering;
 
-vim_type!(AutostartPowerInfo {
-    key: Option<MoRef> = "key",
-    start_action: String = "startAction",
-});
-
 vim_type!(AutostartConfig {
     enabled: bool = "config.defaults.enabled",
-    power_info: Vec<AutostartPowerInfo> = "config.powerInfo",
+    power_info: Vec<AutoStartPowerInfo> = "config.powerInfo",
 });
-
-impl AutostartPowerInfo {
-    pub fn powers_on(&self) -> bool {
-        self.start_action.eq_ignore_ascii_case("powerOn")
-    }
-}
 
 impl AutostartConfig {
     /// libvirt's rule: autostart is on when the host starts VMs and this one's action is

@@ -1,0 +1,41 @@
+//! vSphere data objects read from the server, by their WSDL names with the fields we use:
+//! the driver's property views (what one call reads) are made of these and of scalars.
+
+use super::soap::MoRef;
+use super::specs::AutoStartPowerInfo;
+use super::types::vim_type;
+
+vim_type!(HostCpuIdInfo {
+    level: i32 = "level",
+    edx: String = "edx",
+});
+
+vim_type!(NetIpConfigInfoIpAddress {
+    address: String = "ipAddress",
+    prefix: u32 = "prefixLength",
+});
+
+vim_type!(GuestNicInfo {
+    network: String = "network",
+    mac: String = "macAddress",
+    connected: bool = "connected",
+    plain_addresses: Vec<String> = "ipAddress",
+    addresses: Vec<NetIpConfigInfoIpAddress> = "ipConfig.ipAddress",
+});
+
+vim_type!(DatastoreHostMount {
+    host: Option<MoRef> = "key",
+    path: String = "mountInfo.path",
+});
+
+vim_type!(VmDiskFileInfo {
+    path: String = "path",
+    controller_type: String = "controllerType",
+});
+
+impl AutoStartPowerInfo {
+    /// Whether the host powers this VM on when it starts.
+    pub fn powers_on(&self) -> bool {
+        self.start_action.eq_ignore_ascii_case("powerOn")
+    }
+}
