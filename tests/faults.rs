@@ -315,3 +315,28 @@ fn an_http_proxy_carries_every_request() {
     assert_eq!(calls.len() as u64, conn.round_trips());
     assert!(tunnels.iter().all(|t| t.contains(&sim.addr)), "{tunnels:?}");
 }
+
+/// Faults are told apart by their type, never by words in their message: an InvalidArgument
+/// whose text mentions NotAuthenticated neither logs in again nor passes for "not found".
+#[test]
+fn fault_types_decide_not_their_text() {
+    let (_sim, inj, conn) = setup("");
+    inj.add(
+        "RetrievePropertiesEx",
+        1,
+        Action::Fault(
+            "InvalidArgument",
+            "NotAuthenticated ManagedObjectNotFound FileNotFound (words in the text only)",
+        ),
+    );
+    let e = conn
+        .list_all_domains(ListDomainsFlags::empty())
+        .unwrap_err();
+    assert_eq!(e.code, Code::InvalidArg, "{e}");
+    assert!(
+        !inj.seen()
+            .iter()
+            .skip_while(|m| *m != "RetrievePropertiesEx")
+            .any(|m| m == "Login")
+    );
+}
