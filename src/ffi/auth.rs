@@ -19,6 +19,7 @@ pub struct CAuth(pub *const virConnectAuth);
 
 // SAFETY: used only on the calling thread, during virConnectOpenAuth.
 unsafe impl Send for CAuth {}
+// SAFETY: as Send: never shared beyond the open call.
 unsafe impl Sync for CAuth {}
 
 impl CAuth {
@@ -169,17 +170,17 @@ fn read_terminal(prompt: &str, secret: bool) -> Option<String> {
 
 /// Turns terminal echo on or off for stdin; false when stdin is no terminal.
 fn set_echo(on: bool) -> bool {
-    // SAFETY: termios calls on fd 0 with a properly sized struct.
-    unsafe {
-        let mut t: libc::termios = std::mem::zeroed();
-        if libc::tcgetattr(0, &mut t) != 0 {
-            return false;
-        }
-        if on {
-            t.c_lflag |= libc::ECHO;
-        } else {
-            t.c_lflag &= !libc::ECHO;
-        }
-        libc::tcsetattr(0, libc::TCSANOW, &t) == 0
+    // SAFETY: termios is plain data; all-zero is a valid value for tcgetattr to fill.
+    let mut t: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: fd 0 and a properly sized struct.
+    if unsafe { libc::tcgetattr(0, &mut t) } != 0 {
+        return false;
     }
+    if on {
+        t.c_lflag |= libc::ECHO;
+    } else {
+        t.c_lflag &= !libc::ECHO;
+    }
+    // SAFETY: fd 0 and the struct tcgetattr filled.
+    unsafe { libc::tcsetattr(0, libc::TCSANOW, &t) == 0 }
 }

@@ -261,8 +261,10 @@ pub extern "C" fn virSaveLastError() -> virErrorPtr {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virResetError(err: virErrorPtr) {
     if !err.is_null() {
-        // SAFETY: filled by us, so its strings are malloc'd.
-        unsafe { reset(&mut *err) };
+        // SAFETY: a writable virError filled by us, so its strings are malloc'd.
+        let err = unsafe { &mut *err };
+        // SAFETY: as above.
+        unsafe { reset(err) };
     }
 }
 
@@ -273,11 +275,12 @@ pub unsafe extern "C" fn virResetError(err: virErrorPtr) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virFreeError(err: virErrorPtr) {
     if !err.is_null() {
-        // SAFETY: from virSaveLastError: malloc'd struct and strings.
-        unsafe {
-            reset(&mut *err);
-            libc::free(err.cast());
-        }
+        // SAFETY: from virSaveLastError, so a live virError.
+        let e = unsafe { &mut *err };
+        // SAFETY: its strings are malloc'd copies.
+        unsafe { reset(e) };
+        // SAFETY: the struct itself was calloc'd by virSaveLastError.
+        unsafe { libc::free(err.cast()) };
     }
 }
 

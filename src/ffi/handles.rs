@@ -37,12 +37,10 @@ pub trait ArcHandle: Sized {
     /// A new owned reference to the object behind a borrowed handle.
     fn arc(&self) -> Arc<Self> {
         let p: *const Self = self;
-        // SAFETY: `self` is borrowed from a live handle, so its Arc holds at least one
-        // reference; the new one is owned by the returned Arc.
-        unsafe {
-            Arc::increment_strong_count(p);
-            Arc::from_raw(p)
-        }
+        // SAFETY: `self` is borrowed from a live handle, so its Arc holds at least one reference.
+        unsafe { Arc::increment_strong_count(p) };
+        // SAFETY: the reference just added is owned by the returned Arc.
+        unsafe { Arc::from_raw(p) }
     }
 
     /// Gives C one more reference (`virConnectRef`, `virDomainRef`).

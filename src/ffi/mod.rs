@@ -3,6 +3,10 @@
 
 // Parameter names are libvirt's, so the generated header reads like libvirt's own.
 #![allow(non_snake_case)]
+#![deny(
+    clippy::undocumented_unsafe_blocks,
+    clippy::multiple_unsafe_ops_per_block
+)]
 
 pub mod args;
 pub mod auth;

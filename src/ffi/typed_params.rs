@@ -113,28 +113,35 @@ fn read_one(p: &virTypedParameter) -> Result<(String, Value)> {
         .and_then(|f| f.to_str().ok())
         .ok_or_else(|| Error::invalid_arg("a parameter's field name is not terminated"))?
         .to_string();
-    // SAFETY (each arm): the parameter's type says which member of the union is set.
-    let value = unsafe {
-        match p.r#type {
-            t if t == T::VIR_TYPED_PARAM_INT as c_int => Value::Int(p.value.i),
-            t if t == T::VIR_TYPED_PARAM_UINT as c_int => Value::UInt(p.value.ui),
-            t if t == T::VIR_TYPED_PARAM_LLONG as c_int => Value::LLong(p.value.l),
-            t if t == T::VIR_TYPED_PARAM_ULLONG as c_int => Value::ULLong(p.value.ul),
-            t if t == T::VIR_TYPED_PARAM_DOUBLE as c_int => Value::Double(p.value.d),
-            t if t == T::VIR_TYPED_PARAM_BOOLEAN as c_int => Value::Boolean(p.value.b != 0),
-            t if t == T::VIR_TYPED_PARAM_STRING as c_int => {
-                if p.value.s.is_null() {
-                    return Err(Error::invalid_arg(format!(
-                        "parameter '{field}' has a NULL string"
-                    )));
-                }
-                Value::String(CStr::from_ptr(p.value.s).to_string_lossy().into_owned())
-            }
-            other => {
+    // In each arm the parameter's type says which member of the union is set.
+    let value = match p.r#type {
+        // SAFETY: see above.
+        t if t == T::VIR_TYPED_PARAM_INT as c_int => Value::Int(unsafe { p.value.i }),
+        // SAFETY: see above.
+        t if t == T::VIR_TYPED_PARAM_UINT as c_int => Value::UInt(unsafe { p.value.ui }),
+        // SAFETY: see above.
+        t if t == T::VIR_TYPED_PARAM_LLONG as c_int => Value::LLong(unsafe { p.value.l }),
+        // SAFETY: see above.
+        t if t == T::VIR_TYPED_PARAM_ULLONG as c_int => Value::ULLong(unsafe { p.value.ul }),
+        // SAFETY: see above.
+        t if t == T::VIR_TYPED_PARAM_DOUBLE as c_int => Value::Double(unsafe { p.value.d }),
+        // SAFETY: see above.
+        t if t == T::VIR_TYPED_PARAM_BOOLEAN as c_int => Value::Boolean(unsafe { p.value.b } != 0),
+        t if t == T::VIR_TYPED_PARAM_STRING as c_int => {
+            // SAFETY: see above.
+            let s = unsafe { p.value.s };
+            if s.is_null() {
                 return Err(Error::invalid_arg(format!(
-                    "parameter '{field}' has unknown type {other}"
+                    "parameter '{field}' has a NULL string"
                 )));
             }
+            // SAFETY: a caller's string parameter is NUL-terminated.
+            Value::String(unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned())
+        }
+        other => {
+            return Err(Error::invalid_arg(format!(
+                "parameter '{field}' has unknown type {other}"
+            )));
         }
     };
     Ok((field, value))
@@ -161,8 +168,10 @@ pub unsafe extern "C" fn virTypedParamsClear(params: virTypedParameterPtr, npara
     let all = unsafe { std::slice::from_raw_parts_mut(params, nparams.max(0) as usize) };
     for p in all {
         if p.r#type == T::VIR_TYPED_PARAM_STRING as c_int {
+            // SAFETY: the type says the union holds a string.
+            let s = unsafe { p.value.s };
             // SAFETY: string parameters hold malloc'd strings (or NULL).
-            unsafe { libc::free(p.value.s.cast()) };
+            unsafe { libc::free(s.cast()) };
             p.value.s = std::ptr::null_mut();
         }
     }
@@ -174,11 +183,10 @@ pub unsafe extern "C" fn virTypedParamsClear(params: virTypedParameterPtr, npara
 /// `params` is NULL or a malloc'd array of `nparams` entries.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virTypedParamsFree(params: virTypedParameterPtr, nparams: c_int) {
-    // SAFETY: forwarded contract; then the array itself.
-    unsafe {
-        virTypedParamsClear(params, nparams);
-        libc::free(params.cast());
-    }
+    // SAFETY: forwarded contract.
+    unsafe { virTypedParamsClear(params, nparams) };
+    // SAFETY: the array itself is malloc'd, per the contract.
+    unsafe { libc::free(params.cast()) };
 }
 
 #[cfg(test)]

@@ -100,18 +100,24 @@ pub unsafe extern "C" fn virDomainInterfaceAddresses(
 /// # Safety
 /// `iface` came from `c_interface` and is not used afterwards.
 unsafe fn free_interface(iface: virDomainInterfacePtr) {
-    // SAFETY: built by c_interface: every pointer malloc'd or NULL, `naddrs` addresses.
-    unsafe {
-        let it = &*iface;
-        if !it.addrs.is_null() {
-            for a in std::slice::from_raw_parts(it.addrs, it.naddrs as usize) {
-                libc::free(a.addr.cast());
-            }
+    // SAFETY: a live struct built by c_interface, per the contract.
+    let it = unsafe { *iface };
+    if !it.addrs.is_null() {
+        // SAFETY: c_interface made `naddrs` addresses there.
+        let addrs = unsafe { std::slice::from_raw_parts(it.addrs, it.naddrs as usize) };
+        for a in addrs {
+            // SAFETY: each address string is malloc'd (MallocStr).
+            unsafe { libc::free(a.addr.cast()) };
         }
-        libc::free(it.addrs.cast());
-        libc::free(it.name.cast());
-        libc::free(it.hwaddr.cast());
-        libc::free(iface.cast());
+    }
+    for p in [
+        it.addrs.cast(),
+        it.name.cast(),
+        it.hwaddr.cast(),
+        iface.cast::<libc::c_void>(),
+    ] {
+        // SAFETY: each malloc'd by c_interface (MallocArray, MallocStr) and freed once here.
+        unsafe { libc::free(p) };
     }
 }
 
