@@ -9,7 +9,7 @@ CARGO_FLAGS := $(if $(filter release,$(PROFILE)),--release,)
 TARGET := target/$(PROFILE)
 BUILD := build
 
-.PHONY: all lib deps sim uninstalled-pc install demo test clean
+.PHONY: all lib deps sim uninstalled-pc install demo test clean wheel python-abi
 
 all: lib uninstalled-pc
 
@@ -40,6 +40,14 @@ install: lib
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' pkgconfig/libvirt_esx.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libvirt_esx.pc
 
+# The Python package's wheel (the library inside), into build/wheels.
+wheel:
+	python3 -m pip wheel --no-deps -w $(BUILD)/wheels python/
+
+# Regenerates python/libvirt_esx/_abi.py from the header (a test fails when it is stale).
+python-abi:
+	python3 tools/gen_python_abi.py
+
 demo: deps all sim
 	./tools/demo.sh
 
@@ -48,4 +56,4 @@ test: deps
 
 clean:
 	cargo clean
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) python/build python/*.egg-info python/libvirt_esx/_native*

@@ -856,6 +856,13 @@ int virConnectIsAlive(virConnectPtr conn);
 long long virEsxConnectGetRoundTrips(virConnectPtr conn);
 
 /*
+ libvirt_esx's own extension: how many connection and domain handles are alive in the
+ process (each virConnectOpen*, lookup and listed domain adds one; the last Close or Free of
+ it removes it), so that programs and tests can check that they free what they are given.
+ */
+long long virEsxGetLiveHandles(void);
+
+/*
  A native configuration (a VMX file) as domain XML; the caller frees it.
 
  # Safety

@@ -3,7 +3,7 @@
 # and govmomi's simulator sources, a C compiler, pkg-config, valgrind and Python. Idempotent.
 set -euo pipefail
 need=()
-for pkg in golang-go golang-github-vmware-govmomi-dev gcc g++ libc6-dev pkg-config valgrind python3 make; do
+for pkg in golang-go golang-github-vmware-govmomi-dev gcc g++ libc6-dev pkg-config valgrind python3 python3-venv python3-pip make; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

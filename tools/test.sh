@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: style and lint gates, the Rust unit and integration tests (simulator in
-# ESX and vCenter mode, converter conformance), the C tests under valgrind and the Python tests.
+# ESX and vCenter mode, converter conformance), the C tests under valgrind, and the Python package
+# built as a wheel, installed in a fresh venv and tested there.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -37,9 +38,26 @@ for t in tests/c/*.c; do
         --show-possibly-lost=no --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
         "$bin" "esx://$SIM_ADDR/?no_verify=1"
 done
-step "python ctypes tests" env LIBVIRT_ESX_LIB="$ROOT/target/debug/libvirt_esx.so" VCSIM_ADDR="$SIM_ADDR" \
-    python3 -m unittest discover -s tests/python -p 'test_*.py'
 sim_stop
+
+# The Python package as a user gets it: `pip wheel python/` (an isolated PEP 517 build), the
+# wheel installed in a fresh venv, and pytest run there with no Rust toolchain on PATH.
+python_wheel() {
+    rm -rf build/wheels build/py-venv
+    python3 -m pip wheel -q --no-deps -w build/wheels python/ &&
+        python3 -m venv build/py-venv &&
+        build/py-venv/bin/pip install -q build/wheels/libvirt_esx-*.whl pytest
+}
+python_package_tests() {
+    sim_start esx &&
+        (cd build && env -u LIBVIRT_ESX_LIBRARY PATH="$ROOT/build/py-venv/bin:/usr/bin:/bin" \
+            VCSIM_ADDR="$SIM_ADDR" python -m pytest -q -p no:cacheprovider "$ROOT/python/tests")
+    local rc=$?
+    sim_stop
+    return $rc
+}
+step "python wheel (pip wheel python/, fresh venv)" python_wheel
+step "python package tests (pytest, installed wheel)" python_package_tests
 
 echo "suites: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

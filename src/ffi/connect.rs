@@ -221,3 +221,11 @@ pub unsafe extern "C" fn virConnectIsAlive(conn: virConnectPtr) -> c_int {
 pub unsafe extern "C" fn virEsxConnectGetRoundTrips(conn: virConnectPtr) -> c_longlong {
     export!(conn conn, -1, |c| Ok(c.conn.round_trips() as c_longlong))
 }
+
+/// libvirt_esx's own extension: how many connection and domain handles are alive in the
+/// process (each virConnectOpen*, lookup and listed domain adds one; the last Close or Free of
+/// it removes it), so that programs and tests can check that they free what they are given.
+#[unsafe(no_mangle)]
+pub extern "C" fn virEsxGetLiveHandles() -> c_longlong {
+    export!(-1, || Ok(super::handles::live_handles() as c_longlong))
+}

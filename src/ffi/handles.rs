@@ -10,7 +10,32 @@ use crate::driver::Connection;
 use crate::driver::domain::{Domain, Vm};
 use crate::error::{Code, Error, Result};
 use std::ffi::{CString, c_void};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
+
+/// Connection and domain handles alive in the process, so that callers (the Python package's
+/// tests, leak checks) can see that every handle they were given was freed.
+static LIVE: AtomicI64 = AtomicI64::new(0);
+
+pub fn live_handles() -> i64 {
+    LIVE.load(Ordering::SeqCst)
+}
+
+/// Counts one live handle for as long as it exists.
+pub struct Counted(());
+
+impl Counted {
+    fn new() -> Counted {
+        LIVE.fetch_add(1, Ordering::SeqCst);
+        Counted(())
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        LIVE.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 /// A handle type: what C holds is a pointer to `Self` inside an `Arc`.
 pub trait ArcHandle: Sized {
@@ -79,6 +104,7 @@ unsafe impl Send for ConnErrors {}
 pub struct ConnectHandle {
     pub conn: Arc<Connection>,
     pub errors: Mutex<ConnErrors>,
+    _counted: Counted,
 }
 
 impl ArcHandle for ConnectHandle {
@@ -94,6 +120,7 @@ impl ConnectHandle {
                 handler: None,
                 user_data: std::ptr::null_mut(),
             }),
+            _counted: Counted::new(),
         })
     }
 
@@ -104,6 +131,7 @@ impl ConnectHandle {
             dom: Domain::new(self.conn.clone(), vm),
             conn: self.arc(),
             name,
+            _counted: Counted::new(),
         })
     }
 }
@@ -114,6 +142,7 @@ pub struct DomainHandle {
     pub dom: Domain,
     pub conn: Arc<ConnectHandle>,
     pub name: CString,
+    _counted: Counted,
 }
 
 impl ArcHandle for DomainHandle {

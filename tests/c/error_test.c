@@ -131,7 +131,9 @@ int main(int argc, char **argv)
 
     virConnectPtr ro = virConnectOpenAuth(argv[1], &auth, VIR_CONNECT_RO);
     virDomainPtr *doms = NULL;
-    CHECK(ro && virConnectListAllDomains(ro, &doms, 0) > 0, "read-only listing");
+    int listed = ro ? virConnectListAllDomains(ro, &doms, 0) : -1;
+    CHECK(listed > 0, "read-only listing");
+    CHECK(virEsxGetLiveHandles() == 1 + listed, "live handles: %lld", virEsxGetLiveHandles());
     if (doms) {
         check_api_names(doms[0]);
         for (virDomainPtr *d = doms; *d; d++)
@@ -140,5 +142,6 @@ int main(int argc, char **argv)
     }
     if (ro)
         CHECK(virConnectClose(ro) == 0, "the last reference closes");
+    CHECK(virEsxGetLiveHandles() == 0, "handles left: %lld", virEsxGetLiveHandles());
     return finish("C error handler test");
 }

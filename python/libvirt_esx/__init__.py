@@ -1,0 +1,14 @@
+"""libvirt-python's API for VMware ESX/ESXi, VMware Server (GSX) and vCenter, over the bundled
+libvirt_esx library. Code written for libvirt-python runs with `import libvirt_esx as libvirt`."""
+from ._abi import *  # noqa: F401,F403  every VIR_* constant of the header
+from ._connect import esxLiveHandles, getVersion, open, openAuth, openReadOnly, virConnect  # noqa: F401
+from ._domain import virDomain  # noqa: F401
+from ._errors import (  # noqa: F401
+    libvirtError,
+    registerErrorHandler,
+    virGetLastError,
+    virGetLastErrorCode,
+    virGetLastErrorDomain,
+    virGetLastErrorMessage,
+    virResetLastError,
+)

@@ -1,0 +1,254 @@
+"""virConnect and the module's open functions with libvirt-python's names and shapes. Opening
+esx:// costs 3 round trips (service content, login, one inventory read)."""
+import ctypes
+from typing import Any, Callable, List, Optional, Sequence
+
+from . import _abi
+from ._domain import UINT_MAX, virDomain
+from ._errors import libvirtError, virGetLastError
+from ._lib import cstr, dec, enc, free, lib, strdup, take_string
+
+# [credtypes, callback(credentials, opaque) -> int, opaque], as libvirt-python's openAuth takes.
+Auth = Sequence[Any]
+
+
+def _check(ret: int, what: str) -> int:
+    if ret == -1:
+        raise libvirtError("%s() failed" % what)
+    return ret
+
+
+def _opened(ptr: Optional[int], what: str) -> "virConnect":
+    if not ptr:
+        raise libvirtError("%s() failed" % what)
+    return virConnect(ptr)
+
+
+def open(name: Optional[str] = None) -> "virConnect":
+    """Opens a connection; credentials from the URI and auth.conf only."""
+    return _opened(lib.virConnectOpen(enc(name)), "virConnectOpen")
+
+
+def openReadOnly(name: Optional[str] = None) -> "virConnect":
+    """Opens a connection on which modifying calls fail with VIR_ERR_OPERATION_DENIED."""
+    return _opened(lib.virConnectOpenReadOnly(enc(name)), "virConnectOpenReadOnly")
+
+
+def _auth_callback(callback: Callable[..., Any], opaque: Any) -> Any:
+    """The C callback that asks `callback` with libvirt-python's credential lists
+    ([type, prompt, challenge, defresult, result]) and hands the results to the library."""
+
+    def ask(creds: Any, ncred: int, _cbdata: Any) -> int:
+        try:
+            asked = [[creds[i].type, cstr(creds[i].prompt), cstr(creds[i].challenge),
+                      cstr(creds[i].defresult), None] for i in range(ncred)]
+            ret = callback(asked, opaque)
+            if ret is None or int(ret) < 0:
+                return -1
+            for i, cred in enumerate(asked):
+                if cred[4] is not None:
+                    value = cred[4].encode("utf-8") if isinstance(cred[4], str) else bytes(cred[4])
+                    creds[i].result = strdup(value)
+                    creds[i].resultlen = len(value)
+            return int(ret)
+        except Exception:  # an exception cannot cross into C: the library reports a refusal
+            return -1
+
+    return _abi.virConnectAuthCallbackPtr(ask)
+
+
+def openAuth(uri: Optional[str], auth: Auth, flags: int = 0) -> "virConnect":
+    """Opens a connection, calling auth's callback for what the URI and auth.conf lack."""
+    credtypes, callback, opaque = auth[0], auth[1], auth[2] if len(auth) > 2 else None
+    types = (ctypes.c_int * max(len(credtypes), 1))(*credtypes)
+    cb = _auth_callback(callback, opaque)  # alive until the call returns
+    c_auth = _abi.virConnectAuth(types, len(credtypes), cb, None)
+    return _opened(lib.virConnectOpenAuth(enc(uri), ctypes.byref(c_auth), flags),
+                   "virConnectOpenAuth")
+
+
+def getVersion(name: Optional[str] = None) -> Any:
+    """The libvirt API version implemented; with a driver name, (library, driver) versions."""
+    lib_ver, type_ver = ctypes.c_ulong(), ctypes.c_ulong()
+    if name is None:
+        _check(lib.virGetVersion(ctypes.byref(lib_ver), None, None), "virGetVersion")
+        return lib_ver.value
+    _check(lib.virGetVersion(ctypes.byref(lib_ver), enc(name), ctypes.byref(type_ver)),
+           "virGetVersion")
+    return (lib_ver.value, type_ver.value)
+
+
+def esxLiveHandles() -> int:
+    """libvirt_esx's own: connection and domain handles alive in the process."""
+    return lib.virEsxGetLiveHandles()
+
+
+class virConnect:
+    """A connection to an ESX host, VMware Server or vCenter. Usable as a context manager;
+    closed when garbage collected otherwise. Safe to share between threads."""
+
+    def __init__(self, _obj: int) -> None:
+        self._o: Optional[int] = _obj
+
+    def __del__(self) -> None:
+        if getattr(self, "_o", None):
+            lib.virConnectClose(self._o)
+            self._o = None
+
+    def __enter__(self) -> "virConnect":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._o:
+            self.close()
+
+    def c_pointer(self) -> int:
+        return self._o or 0
+
+    def close(self) -> int:
+        """Drops this reference (domains keep theirs); the last one logs out: 1 round trip."""
+        ret = lib.virConnectClose(self._o)
+        self._o = None
+        return _check(ret, "virConnectClose")
+
+    def _string(self, ptr: Optional[int], what: str) -> str:
+        v = take_string(ptr)
+        if v is None:
+            raise libvirtError("%s() failed" % what, conn=self)
+        return v
+
+    def _domain(self, ptr: Optional[int], what: str) -> virDomain:
+        if not ptr:
+            raise libvirtError("%s() failed" % what, conn=self)
+        return virDomain(self, ptr)
+
+    # the connection's own facts: no round trip
+    def getType(self) -> str:
+        v = lib.virConnectGetType(self._o)
+        if v is None:
+            raise libvirtError("virConnectGetType() failed", conn=self)
+        return dec(v) or ""
+
+    def getVersion(self) -> int:
+        v = ctypes.c_ulong()
+        _check(lib.virConnectGetVersion(self._o, ctypes.byref(v)), "virConnectGetVersion")
+        return v.value
+
+    def getLibVersion(self) -> int:
+        v = ctypes.c_ulong()
+        _check(lib.virConnectGetLibVersion(self._o, ctypes.byref(v)), "virConnectGetLibVersion")
+        return v.value
+
+    def getURI(self) -> str:
+        return self._string(lib.virConnectGetURI(self._o), "virConnectGetURI")
+
+    def isEncrypted(self) -> int:
+        return _check(lib.virConnectIsEncrypted(self._o), "virConnectIsEncrypted")
+
+    def isSecure(self) -> int:
+        return _check(lib.virConnectIsSecure(self._o), "virConnectIsSecure")
+
+    def isAlive(self) -> int:
+        return _check(lib.virConnectIsAlive(self._o), "virConnectIsAlive")
+
+    def esxRoundTrips(self) -> int:
+        """libvirt_esx's own: SOAP/HTTP requests this connection has made."""
+        return _check(lib.virEsxConnectGetRoundTrips(self._o), "virEsxConnectGetRoundTrips")
+
+    def virConnGetLastError(self) -> Any:
+        from ._errors import _tuple
+        return _tuple(lib.virConnGetLastError(self._o))
+
+    def virConnResetLastError(self) -> None:
+        lib.virConnResetLastError(self._o)
+
+    # host facts: 1 round trip each
+    def getHostname(self) -> str:
+        return self._string(lib.virConnectGetHostname(self._o), "virConnectGetHostname")
+
+    def getCapabilities(self) -> str:
+        return self._string(lib.virConnectGetCapabilities(self._o), "virConnectGetCapabilities")
+
+    def getSysinfo(self, flags: int = 0) -> str:
+        return self._string(lib.virConnectGetSysinfo(self._o, flags), "virConnectGetSysinfo")
+
+    def getMaxVcpus(self, type: Optional[str] = None) -> int:
+        return _check(lib.virConnectGetMaxVcpus(self._o, enc(type)), "virConnectGetMaxVcpus")
+
+    def getInfo(self) -> List[Any]:
+        """[model, memory MiB, cpus, mhz, nodes, sockets, cores, threads], as libvirt-python."""
+        n = _abi.virNodeInfo()
+        _check(lib.virNodeGetInfo(self._o, ctypes.byref(n)), "virNodeGetInfo")
+        return [dec(n.model), n.memory >> 10, n.cpus, n.mhz, n.nodes, n.sockets, n.cores, n.threads]
+
+    def getFreeMemory(self) -> int:
+        v = lib.virNodeGetFreeMemory(self._o)
+        if v == 0 and virGetLastError() is not None:
+            raise libvirtError("virNodeGetFreeMemory() failed", conn=self)
+        return v
+
+    # domains
+    def listAllDomains(self, flags: int = 0) -> List[virDomain]:
+        """Every domain matching libvirt's filter flags: 1 round trip for any number of VMs."""
+        arr = ctypes.POINTER(ctypes.c_void_p)()
+        n = _check(lib.virConnectListAllDomains(self._o, ctypes.byref(arr), flags),
+                   "virConnectListAllDomains")
+        try:
+            return [virDomain(self, arr[i]) for i in range(n)]
+        finally:
+            free(arr)
+
+    def numOfDomains(self) -> int:
+        return _check(lib.virConnectNumOfDomains(self._o), "virConnectNumOfDomains")
+
+    def listDomainsID(self) -> List[int]:
+        n = self.numOfDomains()
+        ids = (ctypes.c_int * max(n, 1))()
+        got = _check(lib.virConnectListDomains(self._o, ids, n), "virConnectListDomains")
+        return list(ids[:got])
+
+    def numOfDefinedDomains(self) -> int:
+        return _check(lib.virConnectNumOfDefinedDomains(self._o), "virConnectNumOfDefinedDomains")
+
+    def listDefinedDomains(self) -> List[str]:
+        n = self.numOfDefinedDomains()
+        names = (ctypes.c_void_p * max(n, 1))()
+        got = _check(lib.virConnectListDefinedDomains(self._o, names, n),
+                     "virConnectListDefinedDomains")
+        return [take_string(names[i]) or "" for i in range(got)]
+
+    def lookupByID(self, id: int) -> virDomain:
+        return self._domain(lib.virDomainLookupByID(self._o, id), "virDomainLookupByID")
+
+    def lookupByName(self, name: str) -> virDomain:
+        """1 round trip."""
+        return self._domain(lib.virDomainLookupByName(self._o, enc(name)), "virDomainLookupByName")
+
+    def lookupByUUID(self, uuid: bytes) -> virDomain:
+        if len(uuid) != _abi.VIR_UUID_BUFLEN:
+            raise ValueError("a UUID is %d bytes" % _abi.VIR_UUID_BUFLEN)
+        return self._domain(lib.virDomainLookupByUUID(self._o, bytes(uuid)), "virDomainLookupByUUID")
+
+    def lookupByUUIDString(self, uuidstr: str) -> virDomain:
+        return self._domain(lib.virDomainLookupByUUIDString(self._o, enc(uuidstr)),
+                            "virDomainLookupByUUIDString")
+
+    def defineXML(self, xml: str) -> virDomain:
+        """Writes the VMX next to the first disk and registers the VM."""
+        return self._domain(lib.virDomainDefineXML(self._o, enc(xml)), "virDomainDefineXML")
+
+    def defineXMLFlags(self, xml: str, flags: int = 0) -> virDomain:
+        return self._domain(lib.virDomainDefineXMLFlags(self._o, enc(xml), flags),
+                            "virDomainDefineXMLFlags")
+
+    def domainXMLFromNative(self, nativeFormat: str, nativeConfig: str, flags: int = 0) -> str:
+        return self._string(lib.virConnectDomainXMLFromNative(
+            self._o, enc(nativeFormat), enc(nativeConfig), flags), "virConnectDomainXMLFromNative")
+
+    def domainXMLToNative(self, nativeFormat: str, domainXml: str, flags: int = 0) -> str:
+        return self._string(lib.virConnectDomainXMLToNative(
+            self._o, enc(nativeFormat), enc(domainXml), flags), "virConnectDomainXMLToNative")
+
+
+__all__ = ["open", "openReadOnly", "openAuth", "getVersion", "esxLiveHandles", "virConnect",
+           "UINT_MAX"]

@@ -1,0 +1,280 @@
+"""virDomain with libvirt-python's methods and return shapes. A domain answers state queries
+from what the last read saw for 2 s, so `listAllDomains()` then `info()` on each costs one
+round trip in all; power operations cost 2 (the task is usually done when first read)."""
+import ctypes
+from typing import Any, Dict, List, Optional, Tuple
+
+from . import _abi
+from ._errors import libvirtError, virGetLastError
+from ._lib import cstr, dec, enc, free, lib, take_string
+
+UINT_MAX = 0xFFFFFFFF
+
+
+def _check(ret: int, what: str, conn: Any = None) -> int:
+    if ret == -1:
+        raise libvirtError("%s() failed" % what, conn=conn)
+    return ret
+
+
+def _params(params: Any, n: int) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    kinds = {
+        _abi.VIR_TYPED_PARAM_INT: "i", _abi.VIR_TYPED_PARAM_UINT: "ui",
+        _abi.VIR_TYPED_PARAM_LLONG: "l", _abi.VIR_TYPED_PARAM_ULLONG: "ul",
+        _abi.VIR_TYPED_PARAM_DOUBLE: "d", _abi.VIR_TYPED_PARAM_BOOLEAN: "b",
+    }
+    for i in range(n):
+        p = params[i]
+        field = dec(p.field)
+        if p.type == _abi.VIR_TYPED_PARAM_STRING:
+            out[field] = cstr(p.value.s)
+        elif p.type in kinds:
+            v = getattr(p.value, kinds[p.type])
+            out[field] = bool(ord(v)) if p.type == _abi.VIR_TYPED_PARAM_BOOLEAN else v
+    lib.virTypedParamsClear(params, n)
+    return out
+
+
+class virDomain:
+    """A VM on the connection's host (or vCenter)."""
+
+    def __init__(self, conn: Any, _obj: int) -> None:
+        self._conn = conn
+        self._o: Optional[int] = _obj
+
+    def __del__(self) -> None:
+        if getattr(self, "_o", None):
+            lib.virDomainFree(self._o)
+            self._o = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, virDomain) and self.UUID() == other.UUID()
+
+    def __hash__(self) -> int:
+        return hash(self.UUID())
+
+    def c_pointer(self) -> int:
+        return self._o or 0
+
+    def connect(self) -> Any:
+        return self._conn
+
+    def _fail(self, what: str) -> libvirtError:
+        return libvirtError("%s() failed" % what, dom=self)
+
+    # identity
+    def name(self) -> str:
+        v = lib.virDomainGetName(self._o)
+        if v is None:
+            raise self._fail("virDomainGetName")
+        return dec(v) or ""
+
+    def ID(self) -> int:
+        """libvirt's ID (the managed object's number) while running, -1 otherwise."""
+        v = lib.virDomainGetID(self._o)
+        return -1 if v == UINT_MAX else v
+
+    def UUID(self) -> bytes:
+        buf = ctypes.create_string_buffer(_abi.VIR_UUID_BUFLEN)
+        _check(lib.virDomainGetUUID(self._o, buf), "virDomainGetUUID")
+        return buf.raw
+
+    def UUIDString(self) -> str:
+        buf = ctypes.create_string_buffer(_abi.VIR_UUID_STRING_BUFLEN)
+        _check(lib.virDomainGetUUIDString(self._o, buf), "virDomainGetUUIDString")
+        return dec(buf.value) or ""
+
+    def OSType(self) -> str:
+        v = take_string(lib.virDomainGetOSType(self._o))
+        if v is None:
+            raise self._fail("virDomainGetOSType")
+        return v
+
+    # state
+    def info(self) -> List[int]:
+        """[state, maxMem KiB, memory KiB, nrVirtCpu, cpuTime]; 0 round trips after a listing."""
+        i = _abi.virDomainInfo()
+        _check(lib.virDomainGetInfo(self._o, ctypes.byref(i)), "virDomainGetInfo")
+        return [i.state, i.maxMem, i.memory, i.nrVirtCpu, i.cpuTime]
+
+    def state(self, flags: int = 0) -> List[int]:
+        """[state, reason]."""
+        s, r = ctypes.c_int(), ctypes.c_int()
+        _check(lib.virDomainGetState(self._o, ctypes.byref(s), ctypes.byref(r), flags),
+               "virDomainGetState")
+        return [s.value, r.value]
+
+    def isActive(self) -> int:
+        return _check(lib.virDomainIsActive(self._o), "virDomainIsActive")
+
+    def isPersistent(self) -> int:
+        return _check(lib.virDomainIsPersistent(self._o), "virDomainIsPersistent")
+
+    def isUpdated(self) -> int:
+        return _check(lib.virDomainIsUpdated(self._o), "virDomainIsUpdated")
+
+    def maxMemory(self) -> int:
+        v = lib.virDomainGetMaxMemory(self._o)
+        if v == 0 and virGetLastError() is not None:
+            raise self._fail("virDomainGetMaxMemory")
+        return v
+
+    def maxVcpus(self) -> int:
+        return _check(lib.virDomainGetMaxVcpus(self._o), "virDomainGetMaxVcpus")
+
+    def vcpusFlags(self, flags: int = 0) -> int:
+        return _check(lib.virDomainGetVcpusFlags(self._o, flags), "virDomainGetVcpusFlags")
+
+    def vcpus(self) -> Tuple[List[Tuple[int, int, int, int]], List[Tuple[bool, ...]]]:
+        """([(number, state, cpuTime, cpu)], [per vCPU: a bool per host CPU])."""
+        host_cpus = self._conn.getInfo()[2]
+        n = self.info()[3]
+        maplen = (host_cpus + 7) // 8
+        info = (_abi.virVcpuInfo * max(n, 1))()
+        maps = ctypes.create_string_buffer(max(n, 1) * maplen)
+        got = _check(lib.virDomainGetVcpus(self._o, info, n, maps, maplen), "virDomainGetVcpus")
+        raw = maps.raw
+        return ([(v.number, v.state, v.cpuTime, v.cpu) for v in info[:got]],
+                [tuple(bool(raw[i * maplen + c // 8] & (1 << (c % 8))) for c in range(host_cpus))
+                 for i in range(got)])
+
+    def XMLDesc(self, flags: int = 0) -> str:
+        """The domain XML from the VMX file: 2–3 round trips."""
+        v = take_string(lib.virDomainGetXMLDesc(self._o, flags))
+        if v is None:
+            raise self._fail("virDomainGetXMLDesc")
+        return v
+
+    # power
+    def create(self) -> int:
+        return _check(lib.virDomainCreate(self._o), "virDomainCreate")
+
+    def createWithFlags(self, flags: int = 0) -> int:
+        return _check(lib.virDomainCreateWithFlags(self._o, flags), "virDomainCreateWithFlags")
+
+    def suspend(self) -> int:
+        return _check(lib.virDomainSuspend(self._o), "virDomainSuspend")
+
+    def resume(self) -> int:
+        return _check(lib.virDomainResume(self._o), "virDomainResume")
+
+    def shutdown(self) -> int:
+        return _check(lib.virDomainShutdown(self._o), "virDomainShutdown")
+
+    def shutdownFlags(self, flags: int = 0) -> int:
+        return _check(lib.virDomainShutdownFlags(self._o, flags), "virDomainShutdownFlags")
+
+    def reboot(self, flags: int = 0) -> int:
+        return _check(lib.virDomainReboot(self._o, flags), "virDomainReboot")
+
+    def reset(self, flags: int = 0) -> int:
+        return _check(lib.virDomainReset(self._o, flags), "virDomainReset")
+
+    def destroy(self) -> int:
+        return _check(lib.virDomainDestroy(self._o), "virDomainDestroy")
+
+    def destroyFlags(self, flags: int = 0) -> int:
+        return _check(lib.virDomainDestroyFlags(self._o, flags), "virDomainDestroyFlags")
+
+    def undefine(self) -> int:
+        return _check(lib.virDomainUndefine(self._o), "virDomainUndefine")
+
+    def undefineFlags(self, flags: int = 0) -> int:
+        return _check(lib.virDomainUndefineFlags(self._o, flags), "virDomainUndefineFlags")
+
+    # tuning
+    def setMemory(self, memory: int) -> int:
+        return _check(lib.virDomainSetMemory(self._o, memory), "virDomainSetMemory")
+
+    def setMaxMemory(self, memory: int) -> int:
+        return _check(lib.virDomainSetMaxMemory(self._o, memory), "virDomainSetMaxMemory")
+
+    def setMemoryFlags(self, memory: int, flags: int = 0) -> int:
+        return _check(lib.virDomainSetMemoryFlags(self._o, memory, flags), "virDomainSetMemoryFlags")
+
+    def setVcpus(self, nvcpus: int) -> int:
+        return _check(lib.virDomainSetVcpus(self._o, nvcpus), "virDomainSetVcpus")
+
+    def setVcpusFlags(self, nvcpus: int, flags: int = 0) -> int:
+        return _check(lib.virDomainSetVcpusFlags(self._o, nvcpus, flags), "virDomainSetVcpusFlags")
+
+    def autostart(self) -> int:
+        v = ctypes.c_int()
+        _check(lib.virDomainGetAutostart(self._o, ctypes.byref(v)), "virDomainGetAutostart")
+        return v.value
+
+    def setAutostart(self, autostart: int) -> int:
+        return _check(lib.virDomainSetAutostart(self._o, autostart), "virDomainSetAutostart")
+
+    def schedulerType(self) -> List[Any]:
+        """[name, nparams]: ["allocation", 3]."""
+        n = ctypes.c_int()
+        name = take_string(lib.virDomainGetSchedulerType(self._o, ctypes.byref(n)))
+        if name is None:
+            raise self._fail("virDomainGetSchedulerType")
+        return [name, n.value]
+
+    def schedulerParametersFlags(self, flags: int = 0) -> Dict[str, Any]:
+        """{"reservation": MHz, "limit": MHz or -1, "shares": n or -1/-2/-3}: 1 round trip."""
+        n = ctypes.c_int(self.schedulerType()[1])
+        params = (_abi.virTypedParameter * max(n.value, 1))()
+        _check(lib.virDomainGetSchedulerParametersFlags(self._o, params, ctypes.byref(n), flags),
+               "virDomainGetSchedulerParametersFlags")
+        return _params(params, n.value)
+
+    def schedulerParameters(self) -> Dict[str, Any]:
+        return self.schedulerParametersFlags(0)
+
+    def setSchedulerParametersFlags(self, params: Dict[str, Any], flags: int = 0) -> int:
+        """Sets the given parameters; like libvirt-python, it reads the current ones first to
+        learn their types (one more round trip)."""
+        current = (_abi.virTypedParameter * max(len(params), 1))()
+        n = ctypes.c_int(self.schedulerType()[1])
+        known = (_abi.virTypedParameter * max(n.value, 1))()
+        _check(lib.virDomainGetSchedulerParametersFlags(self._o, known, ctypes.byref(n), flags),
+               "virDomainGetSchedulerParametersFlags")
+        types = {dec(known[i].field): known[i].type for i in range(n.value)}
+        lib.virTypedParamsClear(known, n.value)
+        for i, (field, value) in enumerate(params.items()):
+            if field not in types:
+                raise TypeError("unknown scheduler parameter %r (known: %s)"
+                                % (field, ", ".join(sorted(types))))
+            current[i].field = enc(field)
+            current[i].type = types[field]
+            member = {_abi.VIR_TYPED_PARAM_INT: "i", _abi.VIR_TYPED_PARAM_UINT: "ui",
+                      _abi.VIR_TYPED_PARAM_LLONG: "l", _abi.VIR_TYPED_PARAM_ULLONG: "ul",
+                      _abi.VIR_TYPED_PARAM_DOUBLE: "d"}.get(types[field])
+            if member is None:
+                raise TypeError("parameter %r cannot be set from Python" % field)
+            setattr(current[i].value, member, value)
+        return _check(lib.virDomainSetSchedulerParametersFlags(self._o, current, len(params), flags),
+                      "virDomainSetSchedulerParametersFlags")
+
+    def setSchedulerParameters(self, params: Dict[str, Any]) -> int:
+        return self.setSchedulerParametersFlags(params, 0)
+
+    # guest (VMware Tools)
+    def hostname(self, flags: int = 0) -> str:
+        v = take_string(lib.virDomainGetHostname(self._o, flags))
+        if v is None:
+            raise self._fail("virDomainGetHostname")
+        return v
+
+    def interfaceAddresses(self, source: int, flags: int = 0) -> Dict[str, Dict[str, Any]]:
+        """{name: {"hwaddr": mac, "addrs": [{"type", "addr", "prefix"}]}} as VMware Tools sees them."""
+        ifaces = ctypes.POINTER(ctypes.POINTER(_abi.virDomainInterface))()
+        n = _check(lib.virDomainInterfaceAddresses(self._o, ctypes.byref(ifaces), source, flags),
+                   "virDomainInterfaceAddresses")
+        out: Dict[str, Dict[str, Any]] = {}
+        try:
+            for i in range(n):
+                it = ifaces[i].contents
+                addrs = [{"type": it.addrs[j].type, "addr": cstr(it.addrs[j].addr),
+                          "prefix": it.addrs[j].prefix} for j in range(it.naddrs)]
+                out[cstr(it.name) or ""] = {"hwaddr": cstr(it.hwaddr), "addrs": addrs}
+        finally:
+            for i in range(n):
+                lib.virDomainInterfaceFree(ifaces[i])
+            free(ifaces)
+        return out

@@ -1,0 +1,76 @@
+"""Loads the library (the one bundled in this package, or $LIBVIRT_ESX_LIBRARY) and gives every
+export the ctypes prototype generated from the header; plus the helpers that take ownership of
+what C hands over (strings and arrays are freed as soon as Python has copied them)."""
+import ctypes
+import os
+from pathlib import Path
+from typing import Optional
+
+from . import _abi
+
+
+def _find() -> str:
+    given = os.environ.get("LIBVIRT_ESX_LIBRARY")
+    if given:
+        return given
+    here = Path(__file__).resolve().parent
+    found = sorted(here.glob("_native*.so")) + sorted(here.glob("_native*.dylib"))
+    if not found:
+        raise ImportError(
+            "libvirt_esx: the bundled library is missing from %s; reinstall the package or set "
+            "LIBVIRT_ESX_LIBRARY to a libvirt_esx.so" % here
+        )
+    return str(found[0])
+
+
+def _load() -> ctypes.CDLL:
+    # CDLL, not PyDLL: every call releases the GIL, so threads run calls in parallel.
+    lib = ctypes.CDLL(_find())
+    for name, (restype, argtypes) in _abi.FUNCTIONS.items():
+        f = getattr(lib, name)
+        f.restype = restype
+        f.argtypes = argtypes
+    return lib
+
+
+lib = _load()
+_libc = ctypes.CDLL(None)
+_libc.free.argtypes = [ctypes.c_void_p]
+_libc.free.restype = None
+_libc.strdup.argtypes = [ctypes.c_char_p]
+_libc.strdup.restype = ctypes.c_void_p
+
+
+def free(p) -> None:
+    """Frees memory the library malloc'd for the caller."""
+    _libc.free(p)
+
+
+def strdup(value: bytes) -> int:
+    """A malloc'd copy that the library frees (auth callback answers)."""
+    return _libc.strdup(value)
+
+
+def enc(s: Optional[str]) -> Optional[bytes]:
+    return None if s is None else s.encode("utf-8")
+
+
+def dec(b: Optional[bytes]) -> Optional[str]:
+    return None if b is None else b.decode("utf-8", "replace")
+
+
+def cstr(v) -> Optional[str]:
+    """A C string field or union member (bytes, an address, or NULL) as text."""
+    if not v:
+        return None
+    return dec(v if isinstance(v, bytes) else ctypes.string_at(v))
+
+
+def take_string(p: Optional[int]) -> Optional[str]:
+    """A string the library returned for the caller to free: copied, then freed."""
+    if not p:
+        return None
+    try:
+        return dec(ctypes.string_at(p))
+    finally:
+        free(p)

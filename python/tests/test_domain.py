@@ -1,0 +1,180 @@
+"""virDomain: listing and lookups, identity, state, XML, power, tuning, define/undefine and
+guest information; every change is checked through a second connection."""
+import pytest
+
+import libvirt_esx as libvirt
+
+XML = """<domain type='vmware'>
+  <name>py-defined</name>
+  <uuid>2c9e4d2a-7c61-4f0e-9d3a-2f6b8c0e5a72</uuid>
+  <memory unit='KiB'>262144</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64'>hvm</type></os>
+  <devices>
+    <disk type='file' device='disk'>
+      <source file='[LocalDS_0] py-defined/py-defined.vmdk'/>
+      <target dev='sda' bus='scsi'/>
+    </disk>
+  </devices>
+</domain>"""
+
+
+@pytest.fixture(autouse=True)
+def quiet():
+    libvirt.registerErrorHandler(lambda ctx, err: None, None)
+    yield
+    libvirt.registerErrorHandler(None, None)
+
+
+def running(conn, name):
+    dom = conn.lookupByName(name)
+    if not dom.isActive():
+        dom.create()
+    return dom
+
+
+def test_listing_costs_one_round_trip_and_info_none(conn):
+    before = conn.esxRoundTrips()
+    doms = conn.listAllDomains(0)
+    infos = [d.info() for d in doms]
+    assert conn.esxRoundTrips() - before == 1
+    assert {d.name() for d in doms} >= {"ha-host_VM0", "ha-host_VM1"}
+    for state, max_mem, memory, vcpus, cpu_time in infos:
+        assert state in (libvirt.VIR_DOMAIN_RUNNING, libvirt.VIR_DOMAIN_SHUTOFF,
+                         libvirt.VIR_DOMAIN_PAUSED)
+        assert max_mem >= memory > 0 and vcpus >= 1 and cpu_time == 0
+    active = conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE)
+    assert sorted(d.ID() for d in active) == sorted(conn.listDomainsID())
+    assert conn.numOfDomains() == len(active)
+    inactive = conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_INACTIVE)
+    assert sorted(d.name() for d in inactive) == sorted(conn.listDefinedDomains())
+    assert conn.numOfDefinedDomains() == len(inactive)
+    with pytest.raises(libvirt.libvirtError) as e:
+        conn.listAllDomains(1 << 20)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+
+
+def test_lookups_and_identity(conn):
+    dom = running(conn, "ha-host_VM1")
+    assert conn.lookupByID(dom.ID()).name() == "ha-host_VM1"
+    assert conn.lookupByUUID(dom.UUID()).UUIDString() == dom.UUIDString()
+    assert conn.lookupByUUIDString(dom.UUIDString()) == dom
+    assert len(dom.UUID()) == 16 and dom.OSType() == "hvm"
+    assert dom.connect() is conn
+    assert dom.isPersistent() == 1 and dom.isUpdated() == 0
+    with pytest.raises(libvirt.libvirtError) as e:
+        conn.lookupByName("no-such-vm")
+    assert e.value.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN
+    with pytest.raises(libvirt.libvirtError) as e:
+        conn.lookupByUUIDString("not-a-uuid")
+    assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+
+
+def test_state_vcpus_scheduler_and_xml(conn):
+    dom = running(conn, "ha-host_VM1")
+    assert dom.state() == [libvirt.VIR_DOMAIN_RUNNING, libvirt.VIR_DOMAIN_RUNNING_UNKNOWN]
+    assert dom.maxMemory() == dom.info()[1]
+    assert dom.maxVcpus() == dom.vcpusFlags(0) == dom.info()[3]
+    info, maps = dom.vcpus()
+    assert [v[0] for v in info] == list(range(dom.info()[3]))
+    assert all(all(m) and len(m) == conn.getInfo()[2] for m in maps)
+    assert dom.schedulerType() == ["allocation", 3]
+    params = dom.schedulerParameters()
+    assert set(params) == {"reservation", "limit", "shares"}
+    assert dom.schedulerParametersFlags(libvirt.VIR_DOMAIN_AFFECT_LIVE) == params
+    xml = dom.XMLDesc(0)
+    assert "<name>ha-host_VM1</name>" in xml and "<domain type='vmware' id=" in xml
+    assert "id=" not in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE).splitlines()[0]
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.vcpusFlags(libvirt.VIR_DOMAIN_VCPU_GUEST)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED
+
+
+def test_power_cycle_seen_by_the_server(conn, other):
+    dom = running(conn, "ha-host_VM0")
+    dom.suspend()
+    assert other.lookupByName("ha-host_VM0").state()[0] == libvirt.VIR_DOMAIN_PAUSED
+    dom.resume()
+    dom.reset(0)
+    dom.destroyFlags(0)
+    assert other.lookupByName("ha-host_VM0").info()[0] == libvirt.VIR_DOMAIN_SHUTOFF
+    assert dom.ID() == -1
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.destroy()
+    assert e.value.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID
+    dom.createWithFlags(0)
+    assert other.lookupByName("ha-host_VM0").isActive() == 1
+    for call in (dom.shutdown, lambda: dom.shutdownFlags(libvirt.VIR_DOMAIN_SHUTDOWN_GUEST_AGENT),
+                 lambda: dom.reboot(0)):
+        try:
+            call()  # needs VMware Tools in the guest; the simulator may say no
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() in (libvirt.VIR_ERR_OPERATION_INVALID,
+                                          libvirt.VIR_ERR_NO_SUPPORT, libvirt.VIR_ERR_INTERNAL_ERROR)
+    if not dom.isActive():
+        dom.create()
+
+
+def test_tuning_seen_by_the_server(conn, other):
+    dom = conn.lookupByName("ha-host_VM0")
+    if dom.isActive():
+        dom.destroy()
+    dom.setMaxMemory(128 * 1024)
+    dom.setVcpusFlags(2, libvirt.VIR_DOMAIN_AFFECT_CONFIG)
+    seen = other.lookupByName("ha-host_VM0")
+    assert seen.maxMemory() == 128 * 1024 and seen.vcpusFlags(0) == 2
+    dom.setMemory(64 * 1024)
+    dom.setMemoryFlags(64 * 1024, libvirt.VIR_DOMAIN_AFFECT_CONFIG)
+    dom.setVcpus(1)
+    assert other.lookupByName("ha-host_VM0").info()[2:4] == [64 * 1024, 1]
+    dom.setSchedulerParameters({"reservation": 10, "limit": 500, "shares": 1234})
+    assert other.lookupByName("ha-host_VM0").schedulerParameters() == \
+        {"reservation": 10, "limit": 500, "shares": 1234}
+    # All three at once: the simulator replaces the whole allocation where ESX merges.
+    dom.setSchedulerParametersFlags({"reservation": 0, "limit": -1, "shares": -2},
+                                    libvirt.VIR_DOMAIN_AFFECT_LIVE)
+    assert other.lookupByName("ha-host_VM0").schedulerParameters() == \
+        {"reservation": 0, "limit": -1, "shares": -2}
+    with pytest.raises(TypeError):
+        dom.setSchedulerParameters({"weight": 1})
+    dom.setAutostart(1)
+    assert other.lookupByName("ha-host_VM0").autostart() == 1
+    dom.setAutostart(0)
+    assert dom.autostart() == 0
+    dom.create()
+
+
+def test_define_and_undefine_seen_by_the_server(conn, other):
+    dom = conn.defineXML(XML)
+    assert other.lookupByName("py-defined").UUIDString() == "2c9e4d2a-7c61-4f0e-9d3a-2f6b8c0e5a72"
+    assert "<memory unit='KiB'>262144</memory>" in dom.XMLDesc(0)
+    # Redefining reloads the VMX (the simulator re-registers it, so take the new handle).
+    again = conn.defineXMLFlags(XML, libvirt.VIR_DOMAIN_DEFINE_VALIDATE)
+    assert again.UUIDString() == dom.UUIDString()
+    again.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
+    with pytest.raises(libvirt.libvirtError) as e:
+        other.lookupByName("py-defined")
+    assert e.value.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN
+    with pytest.raises(libvirt.libvirtError):
+        again.undefine()
+    with pytest.raises(libvirt.libvirtError) as e:
+        conn.defineXML("<domain")
+    assert e.value.get_error_code() in (libvirt.VIR_ERR_XML_ERROR, libvirt.VIR_ERR_XML_DETAIL)
+
+
+def test_guest_information(conn):
+    dom = running(conn, "ha-host_VM1")
+    for call in (lambda: dom.hostname(0),
+                 lambda: dom.interfaceAddresses(libvirt.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT)):
+        try:
+            got = call()
+        except libvirt.libvirtError as e:  # no VMware Tools data in this guest
+            assert e.get_error_code() in (libvirt.VIR_ERR_OPERATION_INVALID,
+                                          libvirt.VIR_ERR_INTERNAL_ERROR, libvirt.VIR_ERR_NO_SUPPORT)
+            continue
+        if isinstance(got, dict):
+            for name, iface in got.items():
+                assert set(iface) == {"hwaddr", "addrs"}
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.interfaceAddresses(libvirt.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED
