@@ -215,44 +215,49 @@ class virDomain:
             raise self._fail("virDomainGetSchedulerType")
         return [name, n.value]
 
-    def schedulerParametersFlags(self, flags: int = 0) -> Dict[str, Any]:
-        """{"reservation": MHz, "limit": MHz or -1, "shares": n or -1/-2/-3}: 1 round trip."""
+    def _read_sched(self, get: Any, what: str) -> Any:
         n = ctypes.c_int(self.schedulerType()[1])
         params = (_abi.virTypedParameter * max(n.value, 1))()
-        _check(lib.virDomainGetSchedulerParametersFlags(self._o, params, ctypes.byref(n), flags),
-               "virDomainGetSchedulerParametersFlags")
-        return _params(params, n.value)
+        _check(get(params, ctypes.byref(n)), what)
+        return params, n.value
+
+    def schedulerParametersFlags(self, flags: int = 0) -> Dict[str, Any]:
+        """{"reservation": MHz, "limit": MHz or -1, "shares": n or -1/-2/-3}: 1 round trip."""
+        get = lambda p, n: lib.virDomainGetSchedulerParametersFlags(self._o, p, n, flags)  # noqa: E731
+        return _params(*self._read_sched(get, "virDomainGetSchedulerParametersFlags"))
 
     def schedulerParameters(self) -> Dict[str, Any]:
-        return self.schedulerParametersFlags(0)
+        get = lambda p, n: lib.virDomainGetSchedulerParameters(self._o, p, n)  # noqa: E731
+        return _params(*self._read_sched(get, "virDomainGetSchedulerParameters"))
 
-    def setSchedulerParametersFlags(self, params: Dict[str, Any], flags: int = 0) -> int:
-        """Sets the given parameters; like libvirt-python, it reads the current ones first to
-        learn their types (one more round trip)."""
-        current = (_abi.virTypedParameter * max(len(params), 1))()
-        n = ctypes.c_int(self.schedulerType()[1])
-        known = (_abi.virTypedParameter * max(n.value, 1))()
-        _check(lib.virDomainGetSchedulerParametersFlags(self._o, known, ctypes.byref(n), flags),
-               "virDomainGetSchedulerParametersFlags")
-        types = {dec(known[i].field): known[i].type for i in range(n.value)}
-        lib.virTypedParamsClear(known, n.value)
+    def _typed(self, params: Dict[str, Any]) -> Any:
+        """`params` as C's typed parameters, with the types the domain reports for them (as
+        libvirt-python does, one read to learn them)."""
+        get = lambda p, n: lib.virDomainGetSchedulerParameters(self._o, p, n)  # noqa: E731
+        known, n = self._read_sched(get, "virDomainGetSchedulerParameters")
+        types = {dec(known[i].field): known[i].type for i in range(n)}
+        lib.virTypedParamsClear(known, n)
+        members = {_abi.VIR_TYPED_PARAM_INT: "i", _abi.VIR_TYPED_PARAM_UINT: "ui",
+                   _abi.VIR_TYPED_PARAM_LLONG: "l", _abi.VIR_TYPED_PARAM_ULLONG: "ul",
+                   _abi.VIR_TYPED_PARAM_DOUBLE: "d"}
+        out = (_abi.virTypedParameter * max(len(params), 1))()
         for i, (field, value) in enumerate(params.items()):
-            if field not in types:
+            if types.get(field) not in members:
                 raise TypeError("unknown scheduler parameter %r (known: %s)"
                                 % (field, ", ".join(sorted(types))))
-            current[i].field = enc(field)
-            current[i].type = types[field]
-            member = {_abi.VIR_TYPED_PARAM_INT: "i", _abi.VIR_TYPED_PARAM_UINT: "ui",
-                      _abi.VIR_TYPED_PARAM_LLONG: "l", _abi.VIR_TYPED_PARAM_ULLONG: "ul",
-                      _abi.VIR_TYPED_PARAM_DOUBLE: "d"}.get(types[field])
-            if member is None:
-                raise TypeError("parameter %r cannot be set from Python" % field)
-            setattr(current[i].value, member, value)
-        return _check(lib.virDomainSetSchedulerParametersFlags(self._o, current, len(params), flags),
-                      "virDomainSetSchedulerParametersFlags")
+            out[i].field = enc(field)
+            out[i].type = types[field]
+            setattr(out[i].value, members[types[field]], value)
+        return out
+
+    def setSchedulerParametersFlags(self, params: Dict[str, Any], flags: int = 0) -> int:
+        """Sets the given parameters (2 round trips: one to learn their types)."""
+        return _check(lib.virDomainSetSchedulerParametersFlags(
+            self._o, self._typed(params), len(params), flags), "virDomainSetSchedulerParametersFlags")
 
     def setSchedulerParameters(self, params: Dict[str, Any]) -> int:
-        return self.setSchedulerParametersFlags(params, 0)
+        return _check(lib.virDomainSetSchedulerParameters(self._o, self._typed(params), len(params)),
+                      "virDomainSetSchedulerParameters")
 
     # guest (VMware Tools)
     def hostname(self, flags: int = 0) -> str:

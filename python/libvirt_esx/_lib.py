@@ -34,6 +34,21 @@ def _load() -> ctypes.CDLL:
 
 
 lib = _load()
+
+# Exports libvirt-python does not offer either, and why: the objects own their references.
+NOT_WRAPPED = {
+    "virConnectRef": "a Python object holds one reference; copies share it",
+    "virDomainRef": "as virConnectRef",
+    "virCopyLastError": "libvirtError and virGetLastError() copy the error into Python",
+    "virSaveLastError": "as virCopyLastError",
+    "virFreeError": "no virError is handed to Python",
+    "virResetError": "as virFreeError",
+    "virDefaultErrorFunc": "registerErrorHandler(None, None) restores the default",
+    "virConnSetErrorFunc": "libvirt-python has the process-wide registerErrorHandler only",
+    "virConnCopyLastError": "virConnect.virConnGetLastError() copies it",
+    "virDomainGetConnect": "virDomain.connect() returns the Python connection it came from",
+    "virTypedParamsFree": "Python owns its parameter arrays; virTypedParamsClear frees their strings",
+}
 _libc = ctypes.CDLL(None)
 _libc.free.argtypes = [ctypes.c_void_p]
 _libc.free.restype = None

@@ -91,3 +91,11 @@ def test_error_handler_gets_every_error_and_may_fail():
             libvirt.open("bogus://x/")
     finally:
         libvirt.registerErrorHandler(None, None)
+
+
+def test_every_export_is_wrapped_or_said_why_not():
+    package = Path(libvirt.__file__).parent
+    source = "".join(p.read_text() for p in package.glob("*.py") if p.name != "_abi.py")
+    unused = [name for name in _abi.FUNCTIONS
+              if "lib.%s(" % name not in source and name not in _lib.NOT_WRAPPED]
+    assert not unused, "exports without a Python method: %s" % unused
