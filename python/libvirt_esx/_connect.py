@@ -4,18 +4,13 @@ import ctypes
 from typing import Any, Callable, List, Optional, Sequence
 
 from . import _abi
-from ._domain import UINT_MAX, virDomain
-from ._errors import libvirtError, virGetLastError
+from ._domain import virDomain
+from ._errors import check, libvirtError, virGetLastError
 from ._lib import cstr, dec, enc, free, lib, strdup, take_string
 
 # [credtypes, callback(credentials, opaque) -> int, opaque], as libvirt-python's openAuth takes.
 Auth = Sequence[Any]
 
-
-def _check(ret: int, what: str) -> int:
-    if ret == -1:
-        raise libvirtError("%s() failed" % what)
-    return ret
 
 
 def _opened(ptr: Optional[int], what: str) -> "virConnect":
@@ -71,9 +66,9 @@ def getVersion(name: Optional[str] = None) -> Any:
     """The libvirt API version implemented; with a driver name, (library, driver) versions."""
     lib_ver, type_ver = ctypes.c_ulong(), ctypes.c_ulong()
     if name is None:
-        _check(lib.virGetVersion(ctypes.byref(lib_ver), None, None), "virGetVersion")
+        check(lib.virGetVersion(ctypes.byref(lib_ver), None, None), "virGetVersion")
         return lib_ver.value
-    _check(lib.virGetVersion(ctypes.byref(lib_ver), enc(name), ctypes.byref(type_ver)),
+    check(lib.virGetVersion(ctypes.byref(lib_ver), enc(name), ctypes.byref(type_ver)),
            "virGetVersion")
     return (lib_ver.value, type_ver.value)
 
@@ -109,7 +104,7 @@ class virConnect:
         """Drops this reference (domains keep theirs); the last one logs out: 1 round trip."""
         ret = lib.virConnectClose(self._o)
         self._o = None
-        return _check(ret, "virConnectClose")
+        return check(ret, "virConnectClose")
 
     def _string(self, ptr: Optional[int], what: str) -> str:
         v = take_string(ptr)
@@ -131,29 +126,29 @@ class virConnect:
 
     def getVersion(self) -> int:
         v = ctypes.c_ulong()
-        _check(lib.virConnectGetVersion(self._o, ctypes.byref(v)), "virConnectGetVersion")
+        check(lib.virConnectGetVersion(self._o, ctypes.byref(v)), "virConnectGetVersion")
         return v.value
 
     def getLibVersion(self) -> int:
         v = ctypes.c_ulong()
-        _check(lib.virConnectGetLibVersion(self._o, ctypes.byref(v)), "virConnectGetLibVersion")
+        check(lib.virConnectGetLibVersion(self._o, ctypes.byref(v)), "virConnectGetLibVersion")
         return v.value
 
     def getURI(self) -> str:
         return self._string(lib.virConnectGetURI(self._o), "virConnectGetURI")
 
     def isEncrypted(self) -> int:
-        return _check(lib.virConnectIsEncrypted(self._o), "virConnectIsEncrypted")
+        return check(lib.virConnectIsEncrypted(self._o), "virConnectIsEncrypted")
 
     def isSecure(self) -> int:
-        return _check(lib.virConnectIsSecure(self._o), "virConnectIsSecure")
+        return check(lib.virConnectIsSecure(self._o), "virConnectIsSecure")
 
     def isAlive(self) -> int:
-        return _check(lib.virConnectIsAlive(self._o), "virConnectIsAlive")
+        return check(lib.virConnectIsAlive(self._o), "virConnectIsAlive")
 
     def esxRoundTrips(self) -> int:
         """libvirt_esx's own: SOAP/HTTP requests this connection has made."""
-        return _check(lib.virEsxConnectGetRoundTrips(self._o), "virEsxConnectGetRoundTrips")
+        return check(lib.virEsxConnectGetRoundTrips(self._o), "virEsxConnectGetRoundTrips")
 
     def virConnGetLastError(self) -> Any:
         from ._errors import _tuple
@@ -173,12 +168,12 @@ class virConnect:
         return self._string(lib.virConnectGetSysinfo(self._o, flags), "virConnectGetSysinfo")
 
     def getMaxVcpus(self, type: Optional[str] = None) -> int:
-        return _check(lib.virConnectGetMaxVcpus(self._o, enc(type)), "virConnectGetMaxVcpus")
+        return check(lib.virConnectGetMaxVcpus(self._o, enc(type)), "virConnectGetMaxVcpus")
 
     def getInfo(self) -> List[Any]:
         """[model, memory MiB, cpus, mhz, nodes, sockets, cores, threads], as libvirt-python."""
         n = _abi.virNodeInfo()
-        _check(lib.virNodeGetInfo(self._o, ctypes.byref(n)), "virNodeGetInfo")
+        check(lib.virNodeGetInfo(self._o, ctypes.byref(n)), "virNodeGetInfo")
         return [dec(n.model), n.memory >> 10, n.cpus, n.mhz, n.nodes, n.sockets, n.cores, n.threads]
 
     def getFreeMemory(self) -> int:
@@ -191,7 +186,7 @@ class virConnect:
     def listAllDomains(self, flags: int = 0) -> List[virDomain]:
         """Every domain matching libvirt's filter flags: 1 round trip for any number of VMs."""
         arr = ctypes.POINTER(ctypes.c_void_p)()
-        n = _check(lib.virConnectListAllDomains(self._o, ctypes.byref(arr), flags),
+        n = check(lib.virConnectListAllDomains(self._o, ctypes.byref(arr), flags),
                    "virConnectListAllDomains")
         try:
             return [virDomain(self, arr[i]) for i in range(n)]
@@ -199,21 +194,21 @@ class virConnect:
             free(arr)
 
     def numOfDomains(self) -> int:
-        return _check(lib.virConnectNumOfDomains(self._o), "virConnectNumOfDomains")
+        return check(lib.virConnectNumOfDomains(self._o), "virConnectNumOfDomains")
 
     def listDomainsID(self) -> List[int]:
         n = self.numOfDomains()
         ids = (ctypes.c_int * max(n, 1))()
-        got = _check(lib.virConnectListDomains(self._o, ids, n), "virConnectListDomains")
+        got = check(lib.virConnectListDomains(self._o, ids, n), "virConnectListDomains")
         return list(ids[:got])
 
     def numOfDefinedDomains(self) -> int:
-        return _check(lib.virConnectNumOfDefinedDomains(self._o), "virConnectNumOfDefinedDomains")
+        return check(lib.virConnectNumOfDefinedDomains(self._o), "virConnectNumOfDefinedDomains")
 
     def listDefinedDomains(self) -> List[str]:
         n = self.numOfDefinedDomains()
         names = (ctypes.c_void_p * max(n, 1))()
-        got = _check(lib.virConnectListDefinedDomains(self._o, names, n),
+        got = check(lib.virConnectListDefinedDomains(self._o, names, n),
                      "virConnectListDefinedDomains")
         return [take_string(names[i]) or "" for i in range(got)]
 
@@ -249,6 +244,3 @@ class virConnect:
         return self._string(lib.virConnectDomainXMLToNative(
             self._o, enc(nativeFormat), enc(domainXml), flags), "virConnectDomainXMLToNative")
 
-
-__all__ = ["open", "openReadOnly", "openAuth", "getVersion", "esxLiveHandles", "virConnect",
-           "UINT_MAX"]

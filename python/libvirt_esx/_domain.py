@@ -5,16 +5,11 @@ import ctypes
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import _abi
-from ._errors import libvirtError, virGetLastError
+from ._errors import check, libvirtError, virGetLastError
 from ._lib import cstr, dec, enc, free, lib, take_string
 
 UINT_MAX = 0xFFFFFFFF
 
-
-def _check(ret: int, what: str, conn: Any = None) -> int:
-    if ret == -1:
-        raise libvirtError("%s() failed" % what, conn=conn)
-    return ret
 
 
 def _params(params: Any, n: int) -> Dict[str, Any]:
@@ -77,12 +72,12 @@ class virDomain:
 
     def UUID(self) -> bytes:
         buf = ctypes.create_string_buffer(_abi.VIR_UUID_BUFLEN)
-        _check(lib.virDomainGetUUID(self._o, buf), "virDomainGetUUID")
+        check(lib.virDomainGetUUID(self._o, buf), "virDomainGetUUID")
         return buf.raw
 
     def UUIDString(self) -> str:
         buf = ctypes.create_string_buffer(_abi.VIR_UUID_STRING_BUFLEN)
-        _check(lib.virDomainGetUUIDString(self._o, buf), "virDomainGetUUIDString")
+        check(lib.virDomainGetUUIDString(self._o, buf), "virDomainGetUUIDString")
         return dec(buf.value) or ""
 
     def OSType(self) -> str:
@@ -95,24 +90,24 @@ class virDomain:
     def info(self) -> List[int]:
         """[state, maxMem KiB, memory KiB, nrVirtCpu, cpuTime]; 0 round trips after a listing."""
         i = _abi.virDomainInfo()
-        _check(lib.virDomainGetInfo(self._o, ctypes.byref(i)), "virDomainGetInfo")
+        check(lib.virDomainGetInfo(self._o, ctypes.byref(i)), "virDomainGetInfo")
         return [i.state, i.maxMem, i.memory, i.nrVirtCpu, i.cpuTime]
 
     def state(self, flags: int = 0) -> List[int]:
         """[state, reason]."""
         s, r = ctypes.c_int(), ctypes.c_int()
-        _check(lib.virDomainGetState(self._o, ctypes.byref(s), ctypes.byref(r), flags),
+        check(lib.virDomainGetState(self._o, ctypes.byref(s), ctypes.byref(r), flags),
                "virDomainGetState")
         return [s.value, r.value]
 
     def isActive(self) -> int:
-        return _check(lib.virDomainIsActive(self._o), "virDomainIsActive")
+        return check(lib.virDomainIsActive(self._o), "virDomainIsActive")
 
     def isPersistent(self) -> int:
-        return _check(lib.virDomainIsPersistent(self._o), "virDomainIsPersistent")
+        return check(lib.virDomainIsPersistent(self._o), "virDomainIsPersistent")
 
     def isUpdated(self) -> int:
-        return _check(lib.virDomainIsUpdated(self._o), "virDomainIsUpdated")
+        return check(lib.virDomainIsUpdated(self._o), "virDomainIsUpdated")
 
     def maxMemory(self) -> int:
         v = lib.virDomainGetMaxMemory(self._o)
@@ -121,10 +116,10 @@ class virDomain:
         return v
 
     def maxVcpus(self) -> int:
-        return _check(lib.virDomainGetMaxVcpus(self._o), "virDomainGetMaxVcpus")
+        return check(lib.virDomainGetMaxVcpus(self._o), "virDomainGetMaxVcpus")
 
     def vcpusFlags(self, flags: int = 0) -> int:
-        return _check(lib.virDomainGetVcpusFlags(self._o, flags), "virDomainGetVcpusFlags")
+        return check(lib.virDomainGetVcpusFlags(self._o, flags), "virDomainGetVcpusFlags")
 
     def vcpus(self) -> Tuple[List[Tuple[int, int, int, int]], List[Tuple[bool, ...]]]:
         """([(number, state, cpuTime, cpu)], [per vCPU: a bool per host CPU])."""
@@ -133,7 +128,7 @@ class virDomain:
         maplen = (host_cpus + 7) // 8
         info = (_abi.virVcpuInfo * max(n, 1))()
         maps = ctypes.create_string_buffer(max(n, 1) * maplen)
-        got = _check(lib.virDomainGetVcpus(self._o, info, n, maps, maplen), "virDomainGetVcpus")
+        got = check(lib.virDomainGetVcpus(self._o, info, n, maps, maplen), "virDomainGetVcpus")
         raw = maps.raw
         return ([(v.number, v.state, v.cpuTime, v.cpu) for v in info[:got]],
                 [tuple(bool(raw[i * maplen + c // 8] & (1 << (c % 8))) for c in range(host_cpus))
@@ -148,64 +143,64 @@ class virDomain:
 
     # power
     def create(self) -> int:
-        return _check(lib.virDomainCreate(self._o), "virDomainCreate")
+        return check(lib.virDomainCreate(self._o), "virDomainCreate")
 
     def createWithFlags(self, flags: int = 0) -> int:
-        return _check(lib.virDomainCreateWithFlags(self._o, flags), "virDomainCreateWithFlags")
+        return check(lib.virDomainCreateWithFlags(self._o, flags), "virDomainCreateWithFlags")
 
     def suspend(self) -> int:
-        return _check(lib.virDomainSuspend(self._o), "virDomainSuspend")
+        return check(lib.virDomainSuspend(self._o), "virDomainSuspend")
 
     def resume(self) -> int:
-        return _check(lib.virDomainResume(self._o), "virDomainResume")
+        return check(lib.virDomainResume(self._o), "virDomainResume")
 
     def shutdown(self) -> int:
-        return _check(lib.virDomainShutdown(self._o), "virDomainShutdown")
+        return check(lib.virDomainShutdown(self._o), "virDomainShutdown")
 
     def shutdownFlags(self, flags: int = 0) -> int:
-        return _check(lib.virDomainShutdownFlags(self._o, flags), "virDomainShutdownFlags")
+        return check(lib.virDomainShutdownFlags(self._o, flags), "virDomainShutdownFlags")
 
     def reboot(self, flags: int = 0) -> int:
-        return _check(lib.virDomainReboot(self._o, flags), "virDomainReboot")
+        return check(lib.virDomainReboot(self._o, flags), "virDomainReboot")
 
     def reset(self, flags: int = 0) -> int:
-        return _check(lib.virDomainReset(self._o, flags), "virDomainReset")
+        return check(lib.virDomainReset(self._o, flags), "virDomainReset")
 
     def destroy(self) -> int:
-        return _check(lib.virDomainDestroy(self._o), "virDomainDestroy")
+        return check(lib.virDomainDestroy(self._o), "virDomainDestroy")
 
     def destroyFlags(self, flags: int = 0) -> int:
-        return _check(lib.virDomainDestroyFlags(self._o, flags), "virDomainDestroyFlags")
+        return check(lib.virDomainDestroyFlags(self._o, flags), "virDomainDestroyFlags")
 
     def undefine(self) -> int:
-        return _check(lib.virDomainUndefine(self._o), "virDomainUndefine")
+        return check(lib.virDomainUndefine(self._o), "virDomainUndefine")
 
     def undefineFlags(self, flags: int = 0) -> int:
-        return _check(lib.virDomainUndefineFlags(self._o, flags), "virDomainUndefineFlags")
+        return check(lib.virDomainUndefineFlags(self._o, flags), "virDomainUndefineFlags")
 
     # tuning
     def setMemory(self, memory: int) -> int:
-        return _check(lib.virDomainSetMemory(self._o, memory), "virDomainSetMemory")
+        return check(lib.virDomainSetMemory(self._o, memory), "virDomainSetMemory")
 
     def setMaxMemory(self, memory: int) -> int:
-        return _check(lib.virDomainSetMaxMemory(self._o, memory), "virDomainSetMaxMemory")
+        return check(lib.virDomainSetMaxMemory(self._o, memory), "virDomainSetMaxMemory")
 
     def setMemoryFlags(self, memory: int, flags: int = 0) -> int:
-        return _check(lib.virDomainSetMemoryFlags(self._o, memory, flags), "virDomainSetMemoryFlags")
+        return check(lib.virDomainSetMemoryFlags(self._o, memory, flags), "virDomainSetMemoryFlags")
 
     def setVcpus(self, nvcpus: int) -> int:
-        return _check(lib.virDomainSetVcpus(self._o, nvcpus), "virDomainSetVcpus")
+        return check(lib.virDomainSetVcpus(self._o, nvcpus), "virDomainSetVcpus")
 
     def setVcpusFlags(self, nvcpus: int, flags: int = 0) -> int:
-        return _check(lib.virDomainSetVcpusFlags(self._o, nvcpus, flags), "virDomainSetVcpusFlags")
+        return check(lib.virDomainSetVcpusFlags(self._o, nvcpus, flags), "virDomainSetVcpusFlags")
 
     def autostart(self) -> int:
         v = ctypes.c_int()
-        _check(lib.virDomainGetAutostart(self._o, ctypes.byref(v)), "virDomainGetAutostart")
+        check(lib.virDomainGetAutostart(self._o, ctypes.byref(v)), "virDomainGetAutostart")
         return v.value
 
     def setAutostart(self, autostart: int) -> int:
-        return _check(lib.virDomainSetAutostart(self._o, autostart), "virDomainSetAutostart")
+        return check(lib.virDomainSetAutostart(self._o, autostart), "virDomainSetAutostart")
 
     def schedulerType(self) -> List[Any]:
         """[name, nparams]: ["allocation", 3]."""
@@ -218,7 +213,7 @@ class virDomain:
     def _read_sched(self, get: Any, what: str) -> Any:
         n = ctypes.c_int(self.schedulerType()[1])
         params = (_abi.virTypedParameter * max(n.value, 1))()
-        _check(get(params, ctypes.byref(n)), what)
+        check(get(params, ctypes.byref(n)), what)
         return params, n.value
 
     def schedulerParametersFlags(self, flags: int = 0) -> Dict[str, Any]:
@@ -252,11 +247,11 @@ class virDomain:
 
     def setSchedulerParametersFlags(self, params: Dict[str, Any], flags: int = 0) -> int:
         """Sets the given parameters (2 round trips: one to learn their types)."""
-        return _check(lib.virDomainSetSchedulerParametersFlags(
+        return check(lib.virDomainSetSchedulerParametersFlags(
             self._o, self._typed(params), len(params), flags), "virDomainSetSchedulerParametersFlags")
 
     def setSchedulerParameters(self, params: Dict[str, Any]) -> int:
-        return _check(lib.virDomainSetSchedulerParameters(self._o, self._typed(params), len(params)),
+        return check(lib.virDomainSetSchedulerParameters(self._o, self._typed(params), len(params)),
                       "virDomainSetSchedulerParameters")
 
     # guest (VMware Tools)
@@ -269,7 +264,7 @@ class virDomain:
     def interfaceAddresses(self, source: int, flags: int = 0) -> Dict[str, Dict[str, Any]]:
         """{name: {"hwaddr": mac, "addrs": [{"type", "addr", "prefix"}]}} as VMware Tools sees them."""
         ifaces = ctypes.POINTER(ctypes.POINTER(_abi.virDomainInterface))()
-        n = _check(lib.virDomainInterfaceAddresses(self._o, ctypes.byref(ifaces), source, flags),
+        n = check(lib.virDomainInterfaceAddresses(self._o, ctypes.byref(ifaces), source, flags),
                    "virDomainInterfaceAddresses")
         out: Dict[str, Dict[str, Any]] = {}
         try:

@@ -77,6 +77,13 @@ class libvirtError(Exception):
         return self._field(8)
 
 
+def check(ret: int, what: str) -> int:
+    """libvirt-python's rule for int-returning calls: -1 raises the last error."""
+    if ret == -1:
+        raise libvirtError("%s() failed" % what)
+    return ret
+
+
 # The handler C calls, kept alive for as long as it is registered.
 _handler: Any = None
 
