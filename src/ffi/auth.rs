@@ -91,19 +91,24 @@ impl Authenticator for CAuth {
 }
 
 /// Moves a callback's malloc'd answer into a secret, wiping and freeing the C copy.
+///
+/// As in libvirt, `result` is a NUL-terminated string and `resultlen` is not trusted: a
+/// `resultlen` larger than the string must not make us read (or wipe) past its end, and a
+/// smaller one (0 included) still takes the whole string.
 fn take_result(c: &mut virConnectCredential) -> Option<SecretString> {
     if c.result.is_null() {
         return None;
     }
-    // SAFETY: the callback put `resultlen` bytes at `result` (malloc'd; ours to free).
-    let bytes =
-        unsafe { std::slice::from_raw_parts_mut(c.result.cast::<u8>(), c.resultlen as usize) };
-    let len = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
-    let text = String::from_utf8_lossy(&bytes[..len]).into_owned();
+    // SAFETY: the callback put a malloc'd NUL-terminated string at `result`.
+    let len = unsafe { libc::strlen(c.result) };
+    // SAFETY: `len` bytes before the NUL belong to that string, which is now ours.
+    let bytes = unsafe { std::slice::from_raw_parts_mut(c.result.cast::<u8>(), len) };
+    let text = String::from_utf8_lossy(bytes).into_owned();
     bytes.zeroize();
-    // SAFETY: malloc'd by the callback per libvirt's contract.
+    // SAFETY: malloc'd by the callback per libvirt's contract; freed once, here.
     unsafe { libc::free(c.result.cast()) };
     c.result = std::ptr::null_mut();
+    c.resultlen = 0;
     Some(SecretString::from(text))
 }
 

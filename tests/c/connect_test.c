@@ -13,6 +13,29 @@ static void count_errors(void *data, virErrorPtr err)
     errors_seen++;
 }
 
+/* An auth callback whose resultlen does not match its string: libvirt reads the NUL-terminated
+ * string whatever resultlen says (more than the string, 0, or fewer bytes). */
+static int skew;
+static int answer_skewed(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
+{
+    int rc = answer_root(cred, ncred, cbdata);
+    for (unsigned int i = 0; i < ncred; i++)
+        cred[i].resultlen = skew == 0 ? cred[i].resultlen + 1000 : skew == 1 ? 0 : 1;
+    return rc;
+}
+
+static void check_skewed_resultlen(const char *uri)
+{
+    int credtypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
+    virConnectAuth auth = { credtypes, 2, answer_skewed, NULL };
+    for (skew = 0; skew < 3; skew++) {
+        virConnectPtr c = virConnectOpenAuth(uri, &auth, 0);
+        CHECK(c != NULL, "resultlen skew %d", skew);
+        if (c)
+            virConnectClose(c);
+    }
+}
+
 /* VMX <-> domain XML with the simulator's datastore LocalDS_0. */
 static void check_conversions(virConnectPtr conn)
 {
@@ -74,6 +97,7 @@ int main(int argc, char **argv)
         return 1;
     }
     CHECK(asked[0] == 1 && asked[1] == 1, "asked %d/%d", asked[0], asked[1]);
+    check_skewed_resultlen(argv[1]);
 
     /* No URI: libvirt's LIBVIRT_DEFAULT_URI names it. */
     setenv("LIBVIRT_DEFAULT_URI", argv[1], 1);
