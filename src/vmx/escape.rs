@@ -1,7 +1,8 @@
 //! The escapings around VMX values and datastore items: VMware's `|XX` and `%XX` hex
 //! escapes, and the file-name escaping the ESX driver applies to new datastore items.
 
-/// `|` and `"` become `|7c` and `|22` (displayName, annotation).
+/// `|`, `"` and control characters become `|7c`, `|22`, `|0a`… (displayName, annotation), as
+/// VMware writes multi-line annotations.
 pub fn escape_hex_pipe(text: &str) -> String {
     escape_hex(text, '|', "\"")
 }
@@ -14,7 +15,7 @@ pub fn escape_hex_percent(text: &str) -> String {
 fn escape_hex(text: &str, escape: char, special: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c == escape || special.contains(c) {
+        if c == escape || special.contains(c) || c.is_ascii_control() {
             out.push_str(&format!("{escape}{:02x}", u32::from(c)));
         } else {
             out.push(c);

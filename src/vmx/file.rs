@@ -6,7 +6,7 @@ use std::fmt::{Display, Write};
 
 use crate::error::{Code, Domain, Error, Result};
 use crate::vmx::charset::Charset;
-use crate::vmx::vmx_error;
+use crate::vmx::{vmx_error, vmx_unsupported};
 
 /// A parsed VMX file: entries in file order plus a case-insensitive index.
 #[derive(Debug, Default)]
@@ -250,20 +250,56 @@ pub fn parse_c_long(text: &str) -> Option<i64> {
     text.parse().ok()
 }
 
-/// Accumulates `name = "value"` lines.
+/// Accumulates `name = "value"` lines: the one way anything is written into a VMX file. A value
+/// VMX cannot hold in a quoted string (a `"` or a control character: they would end the line
+/// and let the rest become keys of its own) is refused, naming the key; `finish` reports it.
 #[derive(Default)]
 pub struct VmxWriter {
     text: String,
+    refused: Option<Error>,
 }
 
 impl VmxWriter {
     pub fn set(&mut self, name: impl Display, value: impl Display) {
+        let (name, value) = (name.to_string(), value.to_string());
+        if self.refused.is_some() {
+            return;
+        }
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"_:.-*".contains(&c))
+        {
+            self.refused = Some(vmx_unsupported(format!(
+                "'{}' cannot be a VMX key",
+                shorten(&name)
+            )));
+            return;
+        }
+        if let Some(bad) = value.chars().find(|c| *c == '"' || c.is_control()) {
+            self.refused = Some(vmx_unsupported(format!(
+                "the value for VMX key '{name}' contains {bad:?}, which a VMX file cannot hold: '{}'",
+                shorten(&value)
+            )));
+            return;
+        }
         // writing into a String cannot fail
         let _ = writeln!(self.text, "{name} = \"{value}\"");
     }
 
-    pub fn finish(self) -> String {
-        self.text
+    pub fn finish(self) -> Result<String> {
+        match self.refused {
+            Some(e) => Err(e),
+            None => Ok(self.text),
+        }
+    }
+}
+
+/// At most 64 characters of a value quoted in an error.
+fn shorten(s: &str) -> String {
+    match s.char_indices().nth(64) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
     }
 }
 
@@ -334,6 +370,6 @@ mod tests {
     fn writer_quotes_values() {
         let mut w = VmxWriter::default();
         w.set(format_args!("scsi{}.present", 0), true);
-        assert_eq!(w.finish(), "scsi0.present = \"true\"\n");
+        assert_eq!(w.finish().unwrap(), "scsi0.present = \"true\"\n");
     }
 }
