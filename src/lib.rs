@@ -16,6 +16,7 @@ pub mod driver;
 pub mod error;
 #[allow(unsafe_code)]
 pub mod ffi;
+pub(crate) mod local_file;
 pub(crate) mod uri;
 pub mod vi;
 pub mod vmx;

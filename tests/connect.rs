@@ -328,3 +328,34 @@ fn an_expired_session_is_renewed_once_transparently() {
     // The refused call, the new login, the call again.
     assert_eq!(conn.round_trips() - before, 3);
 }
+
+/// Local files are read only when regular and small: `/dev/zero` and a FIFO named as the CA
+/// bundle or auth.conf fail at once, naming the file, instead of growing or blocking forever.
+#[test]
+fn local_files_are_bounded_and_regular() {
+    let dir = std::env::temp_dir().join(format!("lvesx-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("ca.pem");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let creds = Creds::new(Some("root"), "pw");
+    for query in [
+        "cacert=/dev/zero".to_string(),
+        format!("cacert={}", fifo.display()),
+        "authfile=/dev/zero".to_string(),
+        format!("authfile={}", fifo.display()),
+    ] {
+        let started = std::time::Instant::now();
+        let e = open(&format!("esx://127.0.0.1:9/?{query}"), &creds).unwrap_err();
+        let file = query.split('=').nth(1).unwrap();
+        assert!(e.message().contains(file), "{query}: {e}");
+        assert!(e.message().contains("not a regular file"), "{query}: {e}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{query}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

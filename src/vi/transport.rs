@@ -1,6 +1,7 @@
 //! HTTP(S) to one vSphere endpoint: TLS policy, proxy, timeouts, the session cookie, and a
 //! counter of round trips that tests read to hold the library to its budgets.
 
+use crate::local_file::{CA_BUNDLE_MAX, read_bounded};
 use super::error::{Error, ErrorKind, Result};
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -221,8 +222,8 @@ fn session_cookie(headers: &ureq::http::HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
-fn read_ca_bundle(path: &PathBuf) -> Result<Vec<Certificate<'static>>> {
-    let pem = std::fs::read(path).map_err(|e| {
+fn read_ca_bundle(path: &std::path::Path) -> Result<Vec<Certificate<'static>>> {
+    let pem = read_bounded(path, CA_BUNDLE_MAX).map_err(|e| {
         Error::new(
             ErrorKind::Config,
             format!("cannot read CA file '{}': {e}", path.display()),

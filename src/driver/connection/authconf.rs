@@ -1,9 +1,9 @@
 //! libvirt's `auth.conf`: an INI (GKeyFile-style) file mapping services and hosts to
 //! credentials, so that connections can log in without an interactive callback.
 
+use crate::local_file::{AUTH_CONF_MAX, read_bounded};
 use std::ffi::OsString;
 use std::fmt;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
@@ -203,14 +203,15 @@ fn read_file(path: &Path) -> Result<AuthConf> {
             format!("{}: {e}", path.display()),
         )
     };
-    let mut file = std::fs::File::open(path).map_err(read_error)?;
-    // Reserving the whole size up front keeps read_to_string from reallocating, which would
-    // leave un-zeroized copies of the text behind.
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut text = Zeroizing::new(String::new());
-    text.reserve(usize::try_from(size).unwrap_or(0).saturating_add(1));
-    file.read_to_string(&mut text).map_err(read_error)?;
-    AuthConf::parse(&text).map_err(|e| {
+    let bytes = read_bounded(path, AUTH_CONF_MAX).map_err(read_error)?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| {
+        Error::new(
+            Code::ReadFailed,
+            Domain::Auth,
+            format!("{}: not UTF-8 text", path.display()),
+        )
+    })?;
+    AuthConf::parse(text).map_err(|e| {
         Error::new(
             e.code,
             e.domain,
