@@ -24,14 +24,18 @@ pub fn read_bounded(path: &Path, cap: u64) -> io::Result<Zeroizing<Vec<u8>>> {
         return Err(io::Error::other("not a regular file"));
     }
     if meta.len() > cap {
-        return Err(io::Error::other(format!("larger than the {cap} bytes allowed")));
+        return Err(io::Error::other(format!(
+            "larger than the {cap} bytes allowed"
+        )));
     }
     // Sized up front so that reading never reallocates (which would leave unwiped copies), and
     // bounded again while reading, for a file that grows meanwhile.
     let mut buf = Zeroizing::new(Vec::with_capacity(meta.len() as usize + 1));
     file.take(cap + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > cap {
-        return Err(io::Error::other(format!("larger than the {cap} bytes allowed")));
+        return Err(io::Error::other(format!(
+            "larger than the {cap} bytes allowed"
+        )));
     }
     Ok(buf)
 }
@@ -49,7 +53,12 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let f = dir.join("f");
         std::fs::write(&f, b"0123456789A").unwrap();
-        assert!(read_bounded(&f, 10).unwrap_err().to_string().contains("larger than the 10 bytes"));
+        assert!(
+            read_bounded(&f, 10)
+                .unwrap_err()
+                .to_string()
+                .contains("larger than the 10 bytes")
+        );
         assert_eq!(&read_bounded(&f, 11).unwrap()[..], b"0123456789A");
         // A FIFO with no writer: refused at once instead of blocking.
         let fifo = dir.join("fifo");

@@ -355,7 +355,10 @@ fn local_files_are_bounded_and_regular() {
         let file = query.split('=').nth(1).unwrap();
         assert!(e.message().contains(file), "{query}: {e}");
         assert!(e.message().contains("not a regular file"), "{query}: {e}");
-        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{query}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{query}"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

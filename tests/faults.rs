@@ -340,3 +340,80 @@ fn fault_types_decide_not_their_text() {
             .any(|m| m == "Login")
     );
 }
+
+/// A server cannot make the library allocate without bound: an endless chunked answer and one
+/// larger than the 64 MiB cap end in an error, and a huge fault message is quoted only in part.
+#[test]
+fn server_answers_are_bounded() {
+    use common::injector::fault_body;
+    let (_sim, inj, conn) = setup("");
+    inj.add("RetrievePropertiesEx", 1, Action::Endless);
+    let e = conn
+        .list_all_domains(ListDomainsFlags::empty())
+        .unwrap_err();
+    assert!(
+        e.message()
+            .contains("larger than the 67108864 bytes allowed"),
+        "{e}"
+    );
+    inj.add(
+        "RetrievePropertiesEx",
+        1,
+        Action::Raw(200, Box::new(|| "<a>".repeat(23 << 20))),
+    );
+    let e = conn
+        .list_all_domains(ListDomainsFlags::empty())
+        .unwrap_err();
+    assert!(e.message().contains("bytes allowed"), "{e}");
+    inj.add(
+        "RetrievePropertiesEx",
+        1,
+        Action::Raw(
+            500,
+            Box::new(|| fault_body("InvalidArgument", &"y".repeat(20 << 20))),
+        ),
+    );
+    let e = conn
+        .list_all_domains(ListDomainsFlags::empty())
+        .unwrap_err();
+    assert_eq!(e.code, Code::InvalidArg, "{e}");
+    assert!(e.message().len() < 8192, "{} bytes", e.message().len());
+    assert!(
+        e.message().contains("truncated, 20971520 bytes in all"),
+        "{}",
+        &e.message()[..200]
+    );
+    // The connection still works afterwards.
+    assert_eq!(
+        conn.list_all_domains(ListDomainsFlags::empty())
+            .unwrap()
+            .len(),
+        5
+    );
+}
+
+/// An HTTP error page where SOAP was expected is reported with its status and first bytes.
+#[test]
+fn a_non_soap_error_page_is_quoted() {
+    let (_sim, inj, conn) = setup("");
+    inj.add(
+        "RetrievePropertiesEx",
+        1,
+        Action::Raw(
+            500,
+            Box::new(|| "<html><body>502 Bad Gateway from the balancer</body></html>".into()),
+        ),
+    );
+    let e = conn
+        .list_all_domains(ListDomainsFlags::empty())
+        .unwrap_err();
+    assert!(
+        e.message()
+            .contains("HTTP 500 answer to 'RetrievePropertiesEx'"),
+        "{e}"
+    );
+    assert!(
+        e.message().contains("502 Bad Gateway from the balancer"),
+        "{e}"
+    );
+}

@@ -1,7 +1,7 @@
 //! SOAP 1.1 for vim25: request envelopes written with escaping, responses unwrapped to the
 //! method's answer, and faults read into typed errors by their vSphere fault type.
 
-use super::error::{Error, ErrorKind, Fault, Result};
+use super::error::{Error, ErrorKind, Fault, Result, server_text};
 use super::node::Node;
 
 /// A managed object reference (`<obj type="VirtualMachine">vm-42</obj>`).
@@ -140,19 +140,28 @@ pub fn read_response(method: &str, status: u16, body: &[u8]) -> Result<Node> {
             format!("{status} (HTTP response code {status} for call to '{method}')"),
         ));
     }
-    let text = std::str::from_utf8(body)
-        .map_err(|_| Error::protocol(format!("Response to '{method}' is not UTF-8")))?;
-    let envelope = super::node::parse(text)?;
+    // What a non-SOAP answer (a proxy's or load balancer's error page) says, shortened.
+    let not_soap = |why: &str| {
+        let start =
+            String::from_utf8_lossy(&body[..body.len().min(200)]).replace(['\r', '\n'], " ");
+        Error::protocol(format!(
+            "HTTP {status} answer to '{method}' {why}; it begins: {}",
+            server_text(start.trim())
+        ))
+    };
+    let text = std::str::from_utf8(body).map_err(|_| not_soap("is not UTF-8"))?;
+    let envelope = super::node::parse(text).map_err(|e| match status {
+        200 => e,
+        _ => not_soap("is not SOAP"),
+    })?;
     let body = envelope
         .child("Body")
-        .ok_or_else(|| Error::protocol(format!("Response to '{method}' has no SOAP body")))?;
+        .ok_or_else(|| not_soap("has no SOAP body"))?;
     if let Some(fault) = body.child("Fault") {
         return Err(fault_error(method, fault));
     }
     if status == 500 {
-        return Err(Error::protocol(format!(
-            "HTTP response code 500 for call to '{method}' without a SOAP fault"
-        )));
+        return Err(not_soap("has no SOAP fault"));
     }
     let wanted = format!("{method}Response");
     body.children

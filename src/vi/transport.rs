@@ -1,16 +1,17 @@
 //! HTTP(S) to one vSphere endpoint: TLS policy, proxy, timeouts, the session cookie, and a
 //! counter of round trips that tests read to hold the library to its budgets.
 
-use crate::local_file::{CA_BUNDLE_MAX, read_bounded};
 use super::error::{Error, ErrorKind, Result};
+use crate::local_file::{CA_BUNDLE_MAX, read_bounded};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 
-/// SOAP answers can hold thousands of objects; ureq's 10 MB default would cut them.
-const MAX_BODY: u64 = 1 << 30;
+/// The largest answer read from a server: a page of RetrievePropertiesEx (at most 1000
+/// objects) stays far below it, and a server cannot make the process allocate more.
+pub const MAX_BODY: u64 = 64 << 20;
 
 #[derive(Debug, Clone)]
 pub struct TransportConfig {
@@ -193,6 +194,10 @@ impl Transport {
             ureq::Error::Rustls(_) | ureq::Error::Tls(_) => Error::new(
                 ErrorKind::Transport,
                 format!("TLS error talking to '{url}': {text}"),
+            ),
+            ureq::Error::BodyExceedsLimit(limit) => Error::new(
+                ErrorKind::Protocol,
+                format!("the answer of '{url}' is larger than the {limit} bytes allowed"),
             ),
             ureq::Error::Timeout(t) => Error::new(
                 ErrorKind::Timeout,

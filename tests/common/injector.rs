@@ -21,6 +21,10 @@ pub enum Action {
     Reply(Box<dyn Fn() -> String + Send>),
     /// Forward, then rewrite the answer's body.
     Rewrite(Rewrite),
+    /// This HTTP status with this raw body (made when the request comes), not wrapped in SOAP.
+    Raw(u16, Box<dyn Fn() -> String + Send>),
+    /// HTTP 200 with a chunked body that never ends, until the client hangs up (or 4 GiB).
+    Endless,
 }
 
 pub struct Rule {
@@ -194,6 +198,8 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
     };
     let (status, cookie, reply) = match action {
         Some(Action::Drop) => return,
+        Some(Action::Endless) => return endless(conn),
+        Some(Action::Raw(status, body)) => (status, None, body()),
         Some(Action::Fault(kind, msg)) => (500, None, fault(kind, msg)),
         Some(Action::Reply(inner)) => (
             200,
@@ -219,6 +225,25 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
         reply.len(),
         cookie.map(|c| format!("{c}\r\n")).unwrap_or_default()
     );
+}
+
+/// Chunks of junk until the client stops reading; bounded so that it always ends.
+fn endless(mut conn: TcpStream) {
+    let head = "HTTP/1.1 200 X\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n";
+    if conn.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    let chunk = format!("10000\r\n{}\r\n", "x".repeat(0x10000));
+    for _ in 0..(1 << 16) {
+        if conn.write_all(chunk.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+/// A SOAP fault envelope of type `kind` with message `msg`.
+pub fn fault_body(kind: &str, msg: &str) -> String {
+    fault(kind, msg)
 }
 
 /// Sends the request upstream as HTTP/1.0 (no chunking, closed at the end); returns the status,
