@@ -8,9 +8,9 @@ use std::path::Path;
 use zeroize::Zeroizing;
 
 /// auth.conf is a few lines; 1 MiB is far more than any real one.
-pub const AUTH_CONF_MAX: u64 = 1 << 20;
+pub(crate) const AUTH_CONF_MAX: u64 = 1 << 20;
 /// A CA bundle as large as a whole system trust store still fits in 16 MiB.
-pub const CA_BUNDLE_MAX: u64 = 16 << 20;
+pub(crate) const CA_BUNDLE_MAX: u64 = 16 << 20;
 
 /// The whole file at `path`, in a buffer that is wiped when dropped (auth.conf holds passwords).
 pub fn read_bounded(path: &Path, cap: u64) -> io::Result<Zeroizing<Vec<u8>>> {

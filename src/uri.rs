@@ -125,6 +125,13 @@ impl ProxyKind {
 
 impl ConnectSpec {
     pub fn parse(uri: &str) -> Result<ConnectSpec> {
+        // A NUL or line break would be cut or split somewhere between here and the server.
+        if uri.chars().any(char::is_control) {
+            return Err(Error::invalid_arg(format!(
+                "URI '{}' contains a control character",
+                shorten(&uri.escape_debug().to_string())
+            )));
+        }
         let scheme = parse_scheme(uri)?;
         let missing_host = || {
             Error::invalid_arg(format!(
@@ -135,11 +142,13 @@ impl ConnectSpec {
         };
         let url = Url::parse(uri).map_err(|e| match e {
             url::ParseError::EmptyHost => missing_host(),
-            e => Error::invalid_arg(format!("Could not parse URI '{uri}': {e}")),
+            e => Error::invalid_arg(format!("Could not parse URI '{}': {e}", shorten(uri))),
         })?;
 
         let host = match url.host() {
-            Some(Host::Domain(name)) if !name.is_empty() => percent_decode(name, "host name")?,
+            Some(Host::Domain(name)) if !name.is_empty() => {
+                check_host_name(&percent_decode(name, "host name")?)?
+            }
             Some(Host::Ipv4(addr)) => addr.to_string(),
             Some(Host::Ipv6(addr)) => addr.to_string(),
             _ => return Err(missing_host()),
@@ -284,6 +293,7 @@ struct QueryParams {
 impl QueryParams {
     fn parse(query: &str) -> Result<QueryParams> {
         let mut params = QueryParams::default();
+        let mut seen: Vec<(String, String)> = Vec::new();
         for pair in query.split('&') {
             let (raw_name, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
             // Like CGI parsers, a pair without a name ("&=x&" or "&&") carries nothing.
@@ -292,6 +302,18 @@ impl QueryParams {
             }
             let name = percent_decode(raw_name, "query parameter name")?;
             let value = percent_decode(raw_value, "query parameter value")?;
+            let key = name.to_ascii_lowercase();
+            match seen.iter().find(|(k, _)| *k == key) {
+                Some((_, v)) if *v != value => {
+                    return Err(Error::invalid_arg(format!(
+                        "Query parameter '{name}' is given twice, as '{}' and '{}'",
+                        shorten(v),
+                        shorten(&value)
+                    )));
+                }
+                Some(_) => continue,
+                None => seen.push((key, value.clone())),
+            }
             let bad = |allowed: &str| {
                 Error::invalid_arg(format!(
                     "Query parameter '{name}' has unexpected value '{value}' (should be {allowed})"
@@ -426,6 +448,35 @@ fn bracket_host(host: &str) -> String {
 /// Percent-decodes a URI component without turning '+' into a space: libvirt's URI parser does
 /// not, and '+' is a plausible character in inventory and user names.
 /// A '%' not followed by two hex digits is kept literally, as lenient URI parsers do.
+/// At most 100 characters of something the caller wrote, for quoting in an error.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(100) {
+        Some((i, _)) => format!("{}… ({} bytes)", &text[..i], text.len()),
+        None => text.to_string(),
+    }
+}
+
+/// A DNS name: ASCII letters, digits, `-`, `_` and dots, labels of at most 63 and the whole of
+/// at most 253 characters (internationalized names go in their ASCII `xn--` form).
+fn check_host_name(name: &str) -> Result<String> {
+    let valid = name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+    if !valid {
+        return Err(Error::invalid_arg(format!(
+            "URI host '{}' is not a valid host name (internationalized names go in their \
+             ASCII xn-- form)",
+            shorten(name)
+        )));
+    }
+    Ok(name.to_string())
+}
+
 fn percent_decode(text: &str, what: &str) -> Result<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -891,17 +942,53 @@ mod tests {
         assert_eq!(spec.authfile, Some(PathBuf::from("/a.conf")));
     }
 
+    /// libvirt lets the last of repeated parameters win; a URI that says two things is more
+    /// likely a mistake than a choice, so it is refused unless both say the same.
     #[test]
-    fn repeated_parameter_last_wins() {
-        assert!(parse("esx://h/?no_verify=0&no_verify=1").no_verify);
-        assert!(!parse("esx://h/?no_verify=1&no_verify=0").no_verify);
+    fn repeated_parameters_must_agree() {
+        for uri in [
+            "esx://h/?no_verify=0&no_verify=1",
+            "esx://h/?transport=http&transport=https",
+            "esx://h/?vcenter=a&vcenter=b",
+        ] {
+            assert_eq!(parse_err(uri).code, Code::InvalidArg, "{uri}");
+        }
+        let e = parse_err("esx://h/?no_verify=1&no_verify=0");
+        assert!(e.detail.contains("given twice, as '1' and '0'"), "{e}");
+        assert!(parse("esx://h/?no_verify=1&NO_VERIFY=1").no_verify);
         assert_eq!(
-            parse("esx://h/?transport=http&transport=https").transport,
-            Transport::Https
+            parse("esx://h/?transport=http&transport=http").transport,
+            Transport::Http
         );
+    }
+
+    #[test]
+    fn hosts_it_cannot_take_are_invalid_arguments_quoted_short() {
+        for uri in [
+            "esx://%%%/",
+            "esx://\u{e9}sx.example/",
+            "esx://a..b/",
+            "esx://a%20b/",
+        ] {
+            let e = parse_err(uri);
+            assert_eq!(e.code, Code::InvalidArg, "{uri}: {e}");
+            assert!(e.detail.contains("not a valid host name"), "{uri}: {e}");
+        }
+        let long = format!("esx://{}/", "a".repeat(100_000));
+        let e = parse_err(&long);
+        assert_eq!(e.code, Code::InvalidArg);
+        assert!(e.message().len() < 400, "{} bytes", e.message().len());
+        for uri in [
+            "esx://h\0x/",
+            "esx://h/?no_verify=1\n",
+            "esx://ro\u{1}ot@h/",
+        ] {
+            let e = parse_err(uri);
+            assert!(e.detail.contains("control character"), "{uri:?}: {e}");
+        }
         assert_eq!(
-            parse("esx://h/?vcenter=a&vcenter=b").vcenter,
-            Some(VCenter::Host("b".into()))
+            parse("esx://xn--sx-9ia.example/").host,
+            "xn--sx-9ia.example"
         );
     }
 

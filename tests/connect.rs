@@ -362,3 +362,27 @@ fn local_files_are_bounded_and_regular() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A proxy that refuses the connection is named as the one refusing, not the target.
+#[test]
+fn a_refusing_proxy_is_named() {
+    let creds = Creds::new(Some("root"), "pw");
+    let e = open("esx://192.0.2.1/?no_verify=1&proxy=127.0.0.1:1", &creds).unwrap_err();
+    assert!(e.message().contains("proxy 'http://127.0.0.1:1'"), "{e}");
+}
+
+/// Credentials with a control character are refused before anything is sent, unquoted.
+#[test]
+fn control_characters_in_credentials_are_refused() {
+    let sim = Sim::esx();
+    for (user, password) in [("ro\u{1}ot", "pw"), ("root", "pw\0more")] {
+        let e = open(
+            &sim.uri("esx", "/?no_verify=1"),
+            &Creds::new(Some(user), password),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, Code::AuthFailed, "{e}");
+        assert!(e.message().contains("control character"), "{e}");
+        assert!(!e.message().contains("more"), "{e}");
+    }
+}

@@ -67,7 +67,12 @@ def strdup(value: bytes) -> int:
 
 
 def enc(s: Optional[str]) -> Optional[bytes]:
-    return None if s is None else s.encode("utf-8")
+    """A str argument for C; an embedded NUL would silently cut it, so it is refused."""
+    if s is None:
+        return None
+    if "\0" in s:
+        raise ValueError("embedded null character")
+    return s.encode("utf-8")
 
 
 def dec(b: Optional[bytes]) -> Optional[str]:

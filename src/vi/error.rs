@@ -90,7 +90,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// How much text from a server an error quotes: enough for any real message, and a server cannot
 /// make an error (and whatever logs it) arbitrarily large.
-pub const MAX_SERVER_TEXT: usize = 4096;
+pub(crate) const MAX_SERVER_TEXT: usize = 4096;
 
 /// `text` cut to `MAX_SERVER_TEXT` bytes (at a character boundary), marked when cut.
 pub fn server_text(text: &str) -> std::borrow::Cow<'_, str> {

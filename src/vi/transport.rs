@@ -11,7 +11,7 @@ use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 
 /// The largest answer read from a server: a page of RetrievePropertiesEx (at most 1000
 /// objects) stays far below it, and a server cannot make the process allocate more.
-pub const MAX_BODY: u64 = 64 << 20;
+pub(crate) const MAX_BODY: u64 = 64 << 20;
 
 #[derive(Debug, Clone)]
 pub struct TransportConfig {
@@ -182,6 +182,18 @@ impl Transport {
     fn transport_error(&self, e: &ureq::Error) -> Error {
         let url = &self.config.base_url;
         let text = e.to_string();
+        // Through a proxy, the connection that fails to open is the one to the proxy.
+        if let Some(proxy) = &self.config.proxy
+            && matches!(
+                e,
+                ureq::Error::Io(_) | ureq::Error::HostNotFound | ureq::Error::ConnectProxyFailed(_)
+            )
+        {
+            return Error::new(
+                ErrorKind::Transport,
+                format!("cannot get through the proxy '{proxy}' to '{url}': {text}"),
+            );
+        }
         match e {
             _ if text.contains("ertificate") || text.contains("UnknownIssuer") => Error::new(
                 ErrorKind::Certificate,

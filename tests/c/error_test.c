@@ -92,6 +92,10 @@ static void check_api_names(virDomainPtr ro_dom)
     NAMED(virDomainUndefineFlags(ro_dom, 0), "virDomainUndefineFlags");
     NAMED(virDomainShutdownFlags(ro_dom, 1), "virDomainShutdownFlags"); /* unknown flag */
     NAMED(virDomainGetVcpusFlags(ro_dom, 0x100), "virDomainGetVcpusFlags");
+    /* Unknown bits are named before any other check looks at the known ones. */
+    CHECK(virDomainGetVcpusFlags(ro_dom, VIR_DOMAIN_VCPU_GUEST | 0x100) == -1 &&
+              strstr(virGetLastErrorMessage(), "unsupported flags (0x100)"),
+          "unknown flags first");
 }
 
 static void quiet(void *data, virErrorPtr err)

@@ -36,6 +36,18 @@ pub struct CredentialSource<'a> {
 
 impl CredentialSource<'_> {
     /// The URI's user, else auth.conf's, else the callback's answer (with a default).
+    /// Refuses a credential with a control character (a NUL would cut it, and XML cannot carry
+    /// the others); the value itself is never quoted.
+    pub fn refuse_control(what: &str, value: &str) -> Result<()> {
+        if value.chars().any(char::is_control) {
+            return Err(auth_error(
+                Code::AuthFailed,
+                &format!("the {what} contains a control character, which cannot be sent"),
+            ));
+        }
+        Ok(())
+    }
+
     pub fn username(&self, from_uri: Option<&str>, host: &str, default: &str) -> Result<String> {
         if let Some(u) = from_uri {
             return Ok(u.to_string());

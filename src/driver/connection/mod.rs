@@ -12,6 +12,7 @@ use crate::vi::transport::TransportConfig;
 use auth::{Authenticator, CredentialSource};
 use authconf::AuthConf;
 use inventory::Placement;
+use secrecy::ExposeSecret;
 use std::net::ToSocketAddrs;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
@@ -104,7 +105,9 @@ impl Connection {
         };
         let (client, product) = connect_checked(&spec, &spec.base_url(), wanted)?;
         let user = creds.username(spec.user.as_deref(), &spec.host, spec.default_user())?;
+        CredentialSource::refuse_control("user name", &user)?;
         let password = creds.password(&user, &spec.host)?;
+        CredentialSource::refuse_control("password", password.expose_secret())?;
         client.login(&user, password)?;
         let placement = match product {
             Product::Vpx => inventory::locate_by_path(&client, &spec.path)?,
