@@ -583,3 +583,24 @@ fn xml_parse_errors() {
         assert_eq!(xml_error(xml, 4).code, code, "{xml}");
     }
 }
+
+/// Both directions hold one NIC limit, ethernet0–ethernet9: what is read can be written back,
+/// and a huge index cannot make the reader loop for long.
+#[test]
+fn one_nic_limit_in_both_directions() {
+    let nic = |i: u32| {
+        format!("ethernet{i}.present = \"true\"\nethernet{i}.networkName = \"VM Network\"\n")
+    };
+    let ten = (0..10).map(nic).collect::<String>();
+    let vmx =
+        format!("config.version = \"8\"\nvirtualHW.version = \"7\"\ndisplayName = \"t\"\n{ten}");
+    let xml = vmx_to_domain_xml(vmx.as_bytes(), &StandInDatastores::default()).unwrap();
+    assert_eq!(xml.matches("<interface").count(), 10);
+    assert!(domain_xml_to_vmx(&xml, &StandInDatastores::default(), 7).is_ok());
+    for index in [10, 9999, 2_000_000_000] {
+        assert_vmx_error(&nic(index), Code::InternalError, "out of [0..9] range");
+    }
+    let eleven = "<interface type='bridge'><source bridge='VM Network'/></interface>".repeat(11);
+    let e = xml_error(&domain(&eleven, ""), 7);
+    assert!(e.detail.contains("out of [0..9] range"), "{e}");
+}

@@ -33,8 +33,15 @@ impl HwVersion {
     }
 
     /// The highest ethernet index: 4 NICs before version 7, 10 after.
+    /// VMware's most NICs of a VM, as the highest `ethernetN` index.
+    pub const MAX_ETHERNET_INDEX: u32 = 9;
+
     pub fn max_ethernet_index(self) -> u32 {
-        if self.0 >= 7 { 9 } else { 3 }
+        if self.0 >= 7 {
+            Self::MAX_ETHERNET_INDEX
+        } else {
+            3
+        }
     }
 
     /// PCI bridges and the VMCI device exist from version 7 on.

@@ -15,7 +15,9 @@ const VMXNET2_FEATURES: i64 = 15;
 const VMWARE_GENERATED_OUI: u32 = 0x000c29;
 const VMWARE_STATIC_OUI: u32 = 0x005056;
 
-/// The highest N of any `ethernetN…` key, which bounds the NICs to read.
+/// The highest N of any `ethernetN…` key, which bounds the NICs to read. Both directions hold
+/// VMware's limit of 10 NICs (`ethernet0`–`ethernet9`, virtual hardware 7 and later; 4 before),
+/// so what is read can be written back, and a key cannot make the reader loop for long.
 fn max_ethernet_index(vmx: &VmxFile) -> Result<Option<u32>> {
     let mut max = None;
     for name in vmx.names() {
@@ -35,6 +37,12 @@ fn max_ethernet_index(vmx: &VmxFile) -> Result<Option<u32>> {
             .ok_or_else(|| {
                 vmx_error(format!("failed to parse the index of the VMX key '{name}'"))
             })?;
+        let limit = HwVersion::MAX_ETHERNET_INDEX;
+        if index > limit {
+            return Err(vmx_error(format!(
+                "Ethernet controller index {index} of the VMX key '{name}' out of [0..{limit}] range"
+            )));
+        }
         max = max.max(Some(index));
     }
     Ok(max)
