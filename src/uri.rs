@@ -69,6 +69,10 @@ pub struct ConnectSpec {
     pub authfile: Option<PathBuf>,
     /// Our own `task_timeout=SECONDS`: the longest a vSphere task is waited for.
     pub task_timeout: Option<u64>,
+    /// Our own `timeout=SECONDS`: the bound of one HTTP request (default 300).
+    pub timeout: Option<u64>,
+    /// Our own `connect_timeout=SECONDS`: the bound of opening a TCP/TLS connection (default 20).
+    pub connect_timeout: Option<u64>,
 }
 
 const DEFAULT_PROXY_PORT: u16 = 1080;
@@ -209,6 +213,8 @@ impl ConnectSpec {
             cacert: params.cacert,
             authfile: params.authfile,
             task_timeout: params.task_timeout,
+            timeout: params.timeout,
+            connect_timeout: params.connect_timeout,
         })
     }
 
@@ -288,6 +294,8 @@ struct QueryParams {
     cacert: Option<PathBuf>,
     authfile: Option<PathBuf>,
     task_timeout: Option<u64>,
+    timeout: Option<u64>,
+    connect_timeout: Option<u64>,
 }
 
 impl QueryParams {
@@ -312,14 +320,14 @@ impl QueryParams {
                     )));
                 }
                 Some(_) => continue,
-                None => seen.push((key, value.clone())),
+                None => seen.push((key.clone(), value.clone())),
             }
             let bad = |allowed: &str| {
                 Error::invalid_arg(format!(
                     "Query parameter '{name}' has unexpected value '{value}' (should be {allowed})"
                 ))
             };
-            match name.to_ascii_lowercase().as_str() {
+            match key.as_str() {
                 "transport" => {
                     params.transport = Some(match value.as_str() {
                         "http" => Transport::Http,
@@ -340,12 +348,17 @@ impl QueryParams {
                 "auto_answer" => {
                     params.auto_answer = parse_flag(&value).ok_or_else(|| bad("0 or 1"))?;
                 }
-                "task_timeout" => {
+                "task_timeout" | "timeout" | "connect_timeout" => {
                     let secs = value
                         .parse::<u64>()
                         .ok()
-                        .filter(|s| (1..=86_400).contains(s));
-                    params.task_timeout = Some(secs.ok_or_else(|| bad("seconds from 1 to 86400"))?);
+                        .filter(|s| (1..=86_400).contains(s))
+                        .ok_or_else(|| bad("seconds from 1 to 86400"))?;
+                    *match key.as_str() {
+                        "task_timeout" => &mut params.task_timeout,
+                        "timeout" => &mut params.timeout,
+                        _ => &mut params.connect_timeout,
+                    } = Some(secs);
                 }
                 "proxy" => {
                     params.proxy = Some(parse_proxy(&value).ok_or_else(|| {
@@ -560,6 +573,8 @@ mod tests {
                 cacert: None,
                 authfile: None,
                 task_timeout: None,
+                timeout: None,
+                connect_timeout: None,
             }
         );
         assert_eq!(spec.sdk_url(), "https://esx1.example.com:443/sdk");
@@ -797,6 +812,12 @@ mod tests {
 
     #[test]
     fn task_timeout_parameter() {
+        assert_eq!(
+            parse("esx://h/?timeout=7&connect_timeout=3").timeout,
+            Some(7)
+        );
+        assert_eq!(parse("esx://h/?connect_timeout=3").connect_timeout, Some(3));
+        assert_eq!(parse_err("esx://h/?timeout=0").code, Code::InvalidArg);
         assert_eq!(parse("esx://h/").task_timeout, None);
         assert_eq!(parse("esx://h/?task_timeout=90").task_timeout, Some(90));
         let e = ConnectSpec::parse("esx://h/?task_timeout=0").unwrap_err();

@@ -386,3 +386,29 @@ fn control_characters_in_credentials_are_refused() {
         assert!(!e.message().contains("more"), "{e}");
     }
 }
+
+/// A server that accepts and never answers is given up on within the `timeout=` bound (plus a
+/// second), and the error says it was a time-out.
+#[test]
+fn a_silent_server_is_given_up_on_in_time() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let hold = std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().take(1).collect();
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        drop(held);
+    });
+    let started = std::time::Instant::now();
+    let e = open(
+        &format!("esx://{addr}/?transport=http&timeout=2&connect_timeout=1"),
+        &Creds::new(Some("root"), "pw"),
+    )
+    .unwrap_err();
+    let took = started.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(3),
+        "took {took:?}: {e}"
+    );
+    assert_eq!(e.code, Code::OperationTimeout, "{e}");
+    hold.join().unwrap();
+}

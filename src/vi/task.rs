@@ -172,11 +172,16 @@ impl Client {
                         format!("{method} did not finish in time; the task was cancelled"),
                     ));
                 }
+                // The server answers a long poll after maxWaitSeconds: keep that well below
+                // the HTTP call timeout so an idle wait never looks like a dead server.
+                let poll_seconds = POLL_SECONDS
+                    .min(self.transport().call_timeout().as_secs().saturating_sub(2))
+                    .max(1);
                 let wait = WaitForUpdatesEx {
                     this: pc.clone(),
                     version: Some(version.clone()),
                     options: Some(WaitOptions {
-                        max_wait_seconds: Some(left.as_secs().clamp(1, POLL_SECONDS) as i32),
+                        max_wait_seconds: Some(left.as_secs().clamp(1, poll_seconds) as i32),
                         max_object_updates: None,
                     }),
                 };

@@ -94,6 +94,11 @@ impl Transport {
         self.config.base_url.starts_with("https:")
     }
 
+    /// The bound of one request; long polls must ask the server to answer well before it.
+    pub fn call_timeout(&self) -> Duration {
+        self.config.call_timeout
+    }
+
     /// Requests sent so far, whatever their outcome.
     pub fn round_trips(&self) -> u64 {
         self.round_trips.load(Ordering::Relaxed)

@@ -15,6 +15,7 @@ use inventory::Placement;
 use secrecy::ExposeSecret;
 use std::net::ToSocketAddrs;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::time::Duration;
 
 pub(crate) const UNPREFIXED: u8 = 1;
 pub(crate) const PREFIXED: u8 = 2;
@@ -181,11 +182,15 @@ impl Connection {
 }
 
 fn transport_config(spec: &ConnectSpec, base_url: &str) -> TransportConfig {
+    let defaults = TransportConfig::new(base_url);
+    let secs = |given: Option<u64>, default| given.map_or(default, Duration::from_secs);
     TransportConfig {
         no_verify: spec.no_verify,
         cacert: spec.cacert.clone(),
         proxy: spec.proxy_url(),
-        ..TransportConfig::new(base_url)
+        connect_timeout: secs(spec.connect_timeout, defaults.connect_timeout),
+        call_timeout: secs(spec.timeout, defaults.call_timeout),
+        ..defaults
     }
 }
 
