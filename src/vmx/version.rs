@@ -6,6 +6,9 @@ use crate::error::Result;
 use crate::xml::domain::defaults::{SCSI_SUPER_WIDE_BUS_MAX_UNIT, SCSI_WIDE_BUS_MAX_UNIT};
 
 /// The newest virtual hardware version the converter writes (ESXi 8.0 U2).
+/// VMware's most NICs of a VM, as the highest `ethernetN` index.
+pub(crate) const MAX_ETHERNET_INDEX: u32 = 9;
+
 pub(crate) const MAX_HW_VERSION: i64 = 21;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -33,15 +36,8 @@ impl HwVersion {
     }
 
     /// The highest ethernet index: 4 NICs before version 7, 10 after.
-    /// VMware's most NICs of a VM, as the highest `ethernetN` index.
-    pub const MAX_ETHERNET_INDEX: u32 = 9;
-
     pub fn max_ethernet_index(self) -> u32 {
-        if self.0 >= 7 {
-            Self::MAX_ETHERNET_INDEX
-        } else {
-            3
-        }
+        if self.0 >= 7 { MAX_ETHERNET_INDEX } else { 3 }
     }
 
     /// PCI bridges and the VMCI device exist from version 7 on.

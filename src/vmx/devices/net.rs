@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::vmx::file::{VmxFile, VmxWriter};
-use crate::vmx::version::HwVersion;
+use crate::vmx::version::{HwVersion, MAX_ETHERNET_INDEX};
 use crate::vmx::{vmx_error, vmx_unsupported};
 use crate::xml::domain::{Interface, MacType, VdsPort};
 use crate::xml::ids::{MacAddr, Uuid};
@@ -37,7 +37,7 @@ fn max_ethernet_index(vmx: &VmxFile) -> Result<Option<u32>> {
             .ok_or_else(|| {
                 vmx_error(format!("failed to parse the index of the VMX key '{name}'"))
             })?;
-        let limit = HwVersion::MAX_ETHERNET_INDEX;
+        let limit = MAX_ETHERNET_INDEX;
         if index > limit {
             return Err(vmx_error(format!(
                 "Ethernet controller index {index} of the VMX key '{name}' out of [0..{limit}] range"
