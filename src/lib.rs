@@ -17,6 +17,7 @@ pub mod error;
 #[allow(unsafe_code)]
 pub mod ffi;
 pub(crate) mod local_file;
+pub(crate) mod log;
 pub(crate) mod uri;
 pub mod vi;
 pub mod vmx;

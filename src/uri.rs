@@ -377,9 +377,14 @@ impl QueryParams {
                     }
                     params.authfile = Some(PathBuf::from(value));
                 }
-                // libvirt only warns about parameters it does not know; there is no warning
-                // channel here, and failing would reject URIs that libvirt accepts.
-                _ => {}
+                // libvirt only warns about parameters it does not know: failing would reject
+                // URIs that libvirt accepts.
+                _ => crate::log::log!(
+                    Warning,
+                    &[],
+                    "ignoring the unknown URI query parameter '{}'",
+                    shorten(&name)
+                ),
             }
         }
         Ok(params)

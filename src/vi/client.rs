@@ -11,6 +11,7 @@ use super::property::{FilterSpec, ObjectContent, RetrieveOptions, RetrieveResult
 use super::soap::{self, MoRef, Request};
 use super::transport::{Transport, TransportConfig};
 use super::types::{ServiceContent, UserSession};
+use crate::log::{self, Level, log};
 use secrecy::SecretString;
 use std::sync::Mutex;
 
@@ -162,8 +163,65 @@ impl Client {
 
     fn send(&self, req: &Request) -> Result<Node> {
         let envelope = zeroize::Zeroizing::new(req.envelope());
-        let reply = self.transport.post_soap(&self.soap_action, &envelope)?;
-        soap::read_response(req.method(), reply.status, &reply.body)
+        let started = std::time::Instant::now();
+        let reply = self.transport.post_soap(&self.soap_action, &envelope);
+        let (method, ms) = (req.method(), started.elapsed().as_millis());
+        // The cookie is read after the call: a Login answer is what sets it.
+        let password = self.stored_password();
+        let cookie = self.transport.cookie_secret();
+        let secrets = [password.as_str(), cookie.as_str()];
+        if log::enabled(Level::Debug) {
+            log!(
+                Debug,
+                &secrets,
+                "{method} request: {}",
+                log::without_passwords(&envelope)
+            );
+        }
+        let reply = match reply {
+            Ok(r) => r,
+            Err(e) => {
+                log!(
+                    Warning,
+                    &secrets,
+                    "{method} failed after {ms} ms: {}",
+                    e.detail
+                );
+                return Err(e);
+            }
+        };
+        log!(
+            Info,
+            &secrets,
+            "{method}: HTTP {} in {ms} ms, {} bytes sent, {} received",
+            reply.status,
+            envelope.len(),
+            reply.body.len()
+        );
+        if log::enabled(Level::Debug) {
+            log!(
+                Debug,
+                &secrets,
+                "{method} response: {}",
+                String::from_utf8_lossy(&reply.body)
+            );
+        }
+        soap::read_response(method, reply.status, &reply.body)
+    }
+
+    /// The password of the stored credentials, for redaction: empty before the first login,
+    /// and while a login again holds them (its body's password is cut out by the log itself).
+    fn stored_password(&self) -> zeroize::Zeroizing<String> {
+        let creds = self.credentials.try_lock();
+        zeroize::Zeroizing::new(
+            creds
+                .ok()
+                .and_then(|c| {
+                    c.as_ref()
+                        .map(|c| secrecy::ExposeSecret::expose_secret(&c.password).to_string())
+                })
+                .unwrap_or_default(),
+        )
     }
 
     /// RetrievePropertiesEx, then ContinueRetrievePropertiesEx until the last page.

@@ -108,6 +108,16 @@ impl Transport {
         *self.cookie.lock().unwrap_or_else(|p| p.into_inner()) = cookie;
     }
 
+    /// The session cookie's value alone, which logs must never show.
+    pub fn cookie_secret(&self) -> String {
+        self.cookie()
+            .and_then(|c| {
+                c.split_once('=')
+                    .map(|(_, v)| v.trim_matches('"').to_string())
+            })
+            .unwrap_or_default()
+    }
+
     fn cookie(&self) -> Option<String> {
         self.cookie
             .lock()
