@@ -9,7 +9,7 @@ CARGO_FLAGS := $(if $(filter release,$(PROFILE)),--release,)
 TARGET := target/$(PROFILE)
 BUILD := build
 
-.PHONY: all lib deps sim uninstalled-pc install demo test clean wheel python-abi
+.PHONY: all lib deps sim uninstalled-pc install demo test clean wheel python-abi asan-test soak
 
 all: lib uninstalled-pc
 
@@ -39,6 +39,14 @@ install: lib
 	install -m 0644 include/libvirt/libvirt.h include/libvirt/virterror.h $(DESTDIR)$(INCLUDEDIR)/libvirt/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' pkgconfig/libvirt_esx.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libvirt_esx.pc
+
+# The C tests built with AddressSanitizer and UBSan (also a step of `make test`).
+asan-test: deps
+	./tools/asan-test.sh
+
+# 16 threads on one connection and 16 reconnecting, SOAK_SECONDS long (default 60).
+soak: deps sim
+	cargo test --release --test soak -- --ignored --nocapture
 
 # The Python package's wheel (the library inside), into build/wheels.
 wheel:

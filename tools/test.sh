@@ -56,6 +56,7 @@ python_package_tests() {
     sim_stop
     return $rc
 }
+step "C tests under AddressSanitizer" ./tools/asan-test.sh
 step "python wheel (pip wheel python/, fresh venv)" python_wheel
 step "python package tests (pytest, installed wheel)" python_package_tests
 
