@@ -44,7 +44,7 @@ fn sixteen_threads_share_a_connection_while_sixteen_reconnect() {
         threads.push(std::thread::spawn(move || {
             let mut vm = vm;
             while Instant::now() < end {
-                let mut step = |r: virt_esx::Result<()>| {
+                let step = |r: virt_esx::Result<()>| {
                     calls.fetch_add(1, Ordering::Relaxed);
                     if let Err(e) = r {
                         eprintln!("shared: {e}");
