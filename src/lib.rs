@@ -16,6 +16,9 @@ pub mod driver;
 pub mod error;
 #[allow(unsafe_code)]
 pub mod ffi;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod uri;
 pub mod vi;
 pub mod vmx;
