@@ -1,9 +1,14 @@
 //! The escapings around VMX values and datastore items: VMware's `|XX` and `%XX` hex
 //! escapes, and the file-name escaping the ESX driver applies to new datastore items.
 
-/// `|` and `"` become `|7c` and `|22` (displayName, annotation).
+/// `|`, `"` and control characters become `|7c`, `|22`, `|0a`… (displayName, annotation), so
+/// that a multi-line description stays one VMX line, as VMware writes it.
 pub fn escape_hex_pipe(text: &str) -> String {
-    escape_hex(text, '|', "\"")
+    escape_hex(
+        text,
+        '|',
+        "\"\0\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f",
+    )
 }
 
 /// `%`, `/` and `\` become `%25`, `%2f` and `%5c` (displayName, datastore items).

@@ -254,16 +254,31 @@ pub fn parse_c_long(text: &str) -> Option<i64> {
 #[derive(Default)]
 pub struct VmxWriter {
     text: String,
+    /// The first entry whose value a VMX line cannot hold.
+    unwritable: Option<String>,
 }
 
 impl VmxWriter {
     pub fn set(&mut self, name: impl Display, value: impl Display) {
+        let value = value.to_string();
+        if self.unwritable.is_none() && value.contains(['"', '\n', '\r', '\0']) {
+            self.unwritable = Some(name.to_string());
+        }
         // writing into a String cannot fail
         let _ = writeln!(self.text, "{name} = \"{value}\"");
     }
 
-    pub fn finish(self) -> String {
-        self.text
+    /// The file, or an error naming the first value with a quote, line break or NUL in it,
+    /// which would end the quoted value early (the reader could not read it back).
+    pub fn finish(self) -> Result<String> {
+        match self.unwritable {
+            Some(name) => Err(Error::new(
+                Code::ConfigUnsupported,
+                Domain::None,
+                format!("Value of VMX entry '{name}' contains a character a VMX value cannot hold"),
+            )),
+            None => Ok(self.text),
+        }
     }
 }
 
@@ -334,6 +349,29 @@ mod tests {
     fn writer_quotes_values() {
         let mut w = VmxWriter::default();
         w.set(format_args!("scsi{}.present", 0), true);
-        assert_eq!(w.finish(), "scsi0.present = \"true\"\n");
+        assert_eq!(w.finish().unwrap(), "scsi0.present = \"true\"\n");
+    }
+
+    /// Found by the xml_round_trip fuzz target: a carriage return in a domain's name was
+    /// written raw into `displayName`, and the VMX file then did not read back.
+    #[test]
+    fn writer_refuses_values_a_vmx_line_cannot_hold() {
+        for bad in ["a\"b", "a\nb", "a\rb", "a\0b"] {
+            let mut w = VmxWriter::default();
+            w.set("ok", "fine");
+            w.set("ethernet0.networkName", bad);
+            let err = w.finish().unwrap_err();
+            assert!(err.detail.contains("'ethernet0.networkName'"), "{err}");
+        }
+        let mut w = VmxWriter::default();
+        w.set(
+            "displayName",
+            crate::vmx::escape::escape_hex_pipe("two\r\nlines \"x\""),
+        );
+        let text = w.finish().unwrap();
+        assert_eq!(text, "displayName = \"two|0d|0alines |22x|22\"\n");
+        let read = VmxFile::parse(text.as_bytes()).unwrap();
+        let name = crate::vmx::escape::unescape_hex(read.get("displayName").unwrap(), b'|');
+        assert_eq!(name.as_deref(), Some("two\r\nlines \"x\""));
     }
 }

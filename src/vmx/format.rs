@@ -102,7 +102,7 @@ pub fn format_vmx(def: &DomainDef, ctx: &dyn DatastorePaths, hw: HwVersion) -> R
         }
         w.set("vmci0.present", "true");
     }
-    Ok(w.finish())
+    w.finish()
 }
 
 /// VMware sizes memory in MiB, a multiple of 4; libvirt rounds up.
