@@ -38,11 +38,12 @@ fn split_version(data: &[u8]) -> (i32, &[u8]) {
 }
 
 /// Written domain XML must parse again, except for what libvirt's own parser also refuses: a
-/// domain from a VMX file without `displayName` has no `<name>` (libvirt writes it so too).
+/// domain from a VMX file without a `displayName` (or an empty one) has no name, which libvirt
+/// writes so too and its parser refuses.
 fn reparse(xml: &str) -> Option<DomainDef> {
     match DomainDef::parse(xml) {
         Ok(def) => Some(def),
-        Err(e) if e.code == Code::NoName && !xml.contains("<name>") => None,
+        Err(e) if e.code == Code::NoName => None,
         Err(e) => panic!("written domain XML does not parse: {e}\n{xml}"),
     }
 }
