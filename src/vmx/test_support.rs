@@ -25,6 +25,11 @@ impl DatastorePaths for StandInDatastores {
                     "File name '{file_name}' doesn't have expected format '/vmfs/volumes/<datastore>/<path>'"
                 )));
             };
+            if datastore.is_empty() {
+                return Err(vmx_error(format!(
+                    "File name '{file_name}' doesn't have expected format '/vmfs/volumes/<datastore>/<path>'"
+                )));
+            }
             if datastore == "missing" || path.starts_with("missing") {
                 if allow_missing {
                     return Ok(None);
@@ -82,6 +87,8 @@ mod tests {
         let ctx = StandInDatastores::default();
         assert!(ctx.format_file_name("[datastore a/b.vmdk").is_err());
         assert!(ctx.format_file_name("[datastore] ").is_err());
+        // and `/vmfs/volumes//x` names no datastore (vmx_round_trip: it read as `[] x`)
+        assert!(ctx.parse_file_name("/vmfs/volumes//x.vmdk", true).is_err());
         assert_eq!(
             ctx.format_file_name("[ds] a/b.vmdk").unwrap(),
             "/vmfs/volumes/ds/a/b.vmdk"
