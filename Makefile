@@ -9,7 +9,7 @@ CARGO_FLAGS := $(if $(filter release,$(PROFILE)),--release,)
 TARGET := target/$(PROFILE)
 BUILD := build
 
-.PHONY: all lib deps sim uninstalled-pc install demo test clean wheel python-abi asan-test soak
+.PHONY: all lib deps sim uninstalled-pc install demo test clean wheel python-abi asan-test soak fuzz
 
 all: lib uninstalled-pc
 
@@ -61,6 +61,12 @@ demo: deps all sim
 
 test: deps
 	./tools/test.sh
+
+# Coverage-guided fuzzing on the stable toolchain (fuzz/README.md): every target for
+# FUZZ_SECONDS, one after another; fails on the first crash. Not part of `make test`.
+FUZZ_SECONDS ?= 20
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./fuzz/run.sh
 
 clean:
 	cargo clean

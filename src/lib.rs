@@ -16,6 +16,9 @@ pub mod driver;
 pub mod error;
 #[allow(unsafe_code)]
 pub mod ffi;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod local_file;
 pub(crate) mod log;
 pub(crate) mod uri;

@@ -33,6 +33,13 @@ pub struct Element {
 impl Element {
     /// Parses a whole document and returns its root element; the error says what is wrong.
     pub fn parse(xml: &str, names: Names) -> Result<Element, String> {
+        // Domain XML is held to XML 1.0's characters as libvirt's libxml2 holds it (no NUL or
+        // other C0 controls, written or referenced): a NUL would end the VMX value it lands in.
+        // SOAP answers stay lenient, so one odd character from a server breaks no listing.
+        let strict = names == Names::Qualified;
+        if strict {
+            check_chars(xml)?;
+        }
         let mut reader = NsReader::from_str(xml);
         let mut stack: Vec<Element> = Vec::new();
         let mut root: Option<Element> = None;
@@ -65,6 +72,9 @@ impl Element {
                             .to_string(),
                         Err(e) => return Err(format!("bad character reference: {e}")),
                     };
+                    if strict {
+                        check_chars(&resolved)?;
+                    }
                     push_text(&mut stack, &resolved)?;
                 }
                 Event::Eof => break,
@@ -122,6 +132,7 @@ fn open(reader: &NsReader<&[u8]>, start: &BytesStart, names: Names) -> Result<El
             .map_err(|e| format!("malformed attribute value: {e}"))?;
         let key = attr.key.as_ref();
         if names == Names::Qualified {
+            check_chars(&value)?;
             element.attrs.push((key.to_string(), value.into_owned()));
             continue;
         }
@@ -134,6 +145,17 @@ fn open(reader: &NsReader<&[u8]>, start: &BytesStart, names: Names) -> Result<El
         }
     }
     Ok(element)
+}
+
+/// XML 1.0's `Char` production: tab, newline, carriage return and U+0020 up, less U+FFFE/FFFF.
+fn check_chars(text: &str) -> Result<(), String> {
+    match text
+        .chars()
+        .find(|c| matches!(c, '\0'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f' | '\u{fffe}' | '\u{ffff}'))
+    {
+        Some(c) => Err(format!("Char 0x{:X} out of allowed range", u32::from(c))),
+        None => Ok(()),
+    }
 }
 
 fn predefined_entity(name: &str) -> Option<&'static str> {
@@ -196,6 +218,33 @@ mod tests {
         assert_eq!(n.child("obj").unwrap().attr("type"), Some("VirtualMachine"));
         let q = Element::parse("<v:a xmlns:v='u'><v:b/></v:a>", Names::Qualified).unwrap();
         assert!(q.child("v:b").is_some());
+    }
+
+    /// Found by the xml_round_trip fuzz target: a NUL in a disk's source file name reached the
+    /// VMX file, which then did not read back ("unterminated string").
+    #[test]
+    fn domain_xml_refuses_characters_xml_forbids() {
+        for doc in [
+            "<a>x\0y</a>",
+            "<a x='\u{1}'/>",
+            "<a>&#0;</a>",
+            "<a>&#x1f;</a>",
+            "<a x='&#27;'/>",
+            "<a>\u{ffff}</a>",
+        ] {
+            let err = Element::parse(doc, Names::Qualified).unwrap_err();
+            assert!(
+                err.contains("range") || err.contains("not permitted"),
+                "{doc:?}: {err}"
+            );
+        }
+        let ok = Element::parse("<a x='&#9;'>\t&#10;\r\u{e9}</a>", Names::Qualified).unwrap();
+        assert_eq!(ok.attr("x"), Some("\t"));
+        // SOAP answers keep such characters
+        assert_eq!(
+            Element::parse("<a>&#1;</a>", Names::Local).unwrap().text,
+            "\u{1}"
+        );
     }
 
     #[test]

@@ -372,4 +372,27 @@ mod tests {
         w.set(format_args!("scsi{}.present", 0), true);
         assert_eq!(w.finish().unwrap(), "scsi0.present = \"true\"\n");
     }
+
+    /// Found by the xml_round_trip fuzz target: a carriage return in a domain's name was
+    /// written raw into `displayName`, and the VMX file then did not read back.
+    #[test]
+    fn writer_refuses_values_a_vmx_line_cannot_hold() {
+        for bad in ["a\"b", "a\nb", "a\rb", "a\0b"] {
+            let mut w = VmxWriter::default();
+            w.set("ok", "fine");
+            w.set("ethernet0.networkName", bad);
+            let err = w.finish().unwrap_err();
+            assert!(err.detail.contains("'ethernet0.networkName'"), "{err}");
+        }
+        let mut w = VmxWriter::default();
+        w.set(
+            "displayName",
+            crate::vmx::escape::escape_hex_pipe("two\r\nlines \"x\""),
+        );
+        let text = w.finish().unwrap();
+        assert_eq!(text, "displayName = \"two|0d|0alines |22x|22\"\n");
+        let read = VmxFile::parse(text.as_bytes()).unwrap();
+        let name = crate::vmx::escape::unescape_hex(read.get("displayName").unwrap(), b'|');
+        assert_eq!(name.as_deref(), Some("two\r\nlines \"x\""));
+    }
 }

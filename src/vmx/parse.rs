@@ -130,6 +130,13 @@ fn parse_cpus(vmx: &VmxFile, def: &mut DomainDef) -> Result<()> {
                 "VMX entry 'cpuid.coresPerSocket' smaller than 'numvcpus'",
             ));
         }
+        // libvirt would read a topology that covers fewer CPUs than the domain has, which
+        // neither VMware nor the VMX writer accepts
+        if numvcpus % cores != 0 {
+            return Err(vmx_error(format!(
+                "Expecting VMX entry 'numvcpus' ({numvcpus}) to be a multiple of 'cpuid.coresPerSocket' ({cores})"
+            )));
+        }
         def.cpu = Some(Cpu {
             mode: "custom".to_string(),
             topology: Some(Topology {
@@ -209,4 +216,29 @@ fn parse_firmware(vmx: &VmxFile, def: &mut DomainDef) -> Result<()> {
         ];
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vmx::test_support::StandInDatastores;
+
+    fn read(extra: &str) -> Result<DomainDef> {
+        let text = format!("config.version = \"8\"\nvirtualHW.version = \"13\"\n{extra}");
+        parse_vmx(
+            &VmxFile::parse(text.as_bytes())?,
+            &StandInDatastores::default(),
+        )
+    }
+
+    /// Found by the vmx_round_trip fuzz target: 3 vCPUs at 2 cores per socket read as a 1×2
+    /// topology, which the writer then refused.
+    #[test]
+    fn vcpus_not_a_multiple_of_cores_per_socket_is_an_error() {
+        let err = read("numvcpus = \"3\"\ncpuid.coresPerSocket = \"2\"\n").unwrap_err();
+        assert!(err.detail.contains("to be a multiple of"), "{err}");
+        let def = read("numvcpus = \"4\"\ncpuid.coresPerSocket = \"2\"\n").unwrap();
+        let t = def.cpu.and_then(|c| c.topology).unwrap();
+        assert_eq!((t.sockets, t.cores), (2, 2));
+    }
 }

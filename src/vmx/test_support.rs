@@ -25,6 +25,11 @@ impl DatastorePaths for StandInDatastores {
                     "File name '{file_name}' doesn't have expected format '/vmfs/volumes/<datastore>/<path>'"
                 )));
             };
+            if datastore.is_empty() {
+                return Err(vmx_error(format!(
+                    "File name '{file_name}' doesn't have expected format '/vmfs/volumes/<datastore>/<path>'"
+                )));
+            }
             if datastore == "missing" || path.starts_with("missing") {
                 if allow_missing {
                     return Ok(None);
@@ -47,6 +52,10 @@ impl DatastorePaths for StandInDatastores {
     fn format_file_name(&self, source: &str) -> Result<String> {
         if source.starts_with('[') {
             let path = DatastorePath::parse(source)?;
+            // `[ds` without `]` or a file: no file a live host could map either
+            if path.directory_and_file.is_empty() {
+                return Err(vmx_error(format!("Could not handle file name '{source}'")));
+            }
             return Ok(format!(
                 "{VOLUMES}{}/{}",
                 path.datastore, path.directory_and_file
@@ -64,5 +73,25 @@ impl DatastorePaths for StandInDatastores {
 
     fn datacenter_path(&self) -> Option<&str> {
         self.datacenter_path.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the xml_round_trip fuzz target: `[ds` without `]` became
+    /// `/vmfs/volumes/ds/`, which the VMX reader refuses as a hard disk file.
+    #[test]
+    fn datastore_path_without_a_file_is_an_error() {
+        let ctx = StandInDatastores::default();
+        assert!(ctx.format_file_name("[datastore a/b.vmdk").is_err());
+        assert!(ctx.format_file_name("[datastore] ").is_err());
+        // and `/vmfs/volumes//x` names no datastore (vmx_round_trip: it read as `[] x`)
+        assert!(ctx.parse_file_name("/vmfs/volumes//x.vmdk", true).is_err());
+        assert_eq!(
+            ctx.format_file_name("[ds] a/b.vmdk").unwrap(),
+            "/vmfs/volumes/ds/a/b.vmdk"
+        );
     }
 }

@@ -15,11 +15,11 @@ const VMXNET2_FEATURES: i64 = 15;
 const VMWARE_GENERATED_OUI: u32 = 0x000c29;
 const VMWARE_STATIC_OUI: u32 = 0x005056;
 
-/// The highest N of any `ethernetN…` key, which bounds the NICs to read. Both directions hold
-/// VMware's limit of 10 NICs (`ethernet0`–`ethernet9`, virtual hardware 7 and later; 4 before),
-/// so what is read can be written back, and a key cannot make the reader loop for long.
-fn max_ethernet_index(vmx: &VmxFile) -> Result<Option<u32>> {
-    let mut max = None;
+/// Every N of an `ethernetN…` key, ascending: the NICs to read (an index without keys reads as
+/// no NIC, so only the named ones are visited). Both directions hold VMware's limit of 10 NICs
+/// (`ethernet0`–`ethernet9`; 4 before virtual hardware 7), so what is read can be written back.
+fn ethernet_indexes(vmx: &VmxFile) -> Result<Vec<u32>> {
+    let mut indexes = Vec::new();
     for name in vmx.names() {
         let Some(suffix) = name
             .get(..8)
@@ -43,17 +43,17 @@ fn max_ethernet_index(vmx: &VmxFile) -> Result<Option<u32>> {
                 "Ethernet controller index {index} of the VMX key '{name}' out of [0..{limit}] range"
             )));
         }
-        max = max.max(Some(index));
+        indexes.push(index);
     }
-    Ok(max)
+    indexes.sort_unstable();
+    indexes.dedup();
+    Ok(indexes)
 }
 
 pub fn parse_ethernets(vmx: &VmxFile) -> Result<Vec<Interface>> {
     let mut nets = Vec::new();
-    if let Some(max) = max_ethernet_index(vmx)? {
-        for index in 0..=max {
-            nets.extend(parse_ethernet(vmx, index)?);
-        }
+    for index in ethernet_indexes(vmx)? {
+        nets.extend(parse_ethernet(vmx, index)?);
     }
     Ok(nets)
 }
@@ -288,5 +288,30 @@ fn format_mac(net: &Interface, prefix: &str, w: &mut VmxWriter) {
     }
     if let Some(check) = check {
         w.set(format_args!("{prefix}.checkMACAddress"), check);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    /// Found by the vmx_round_trip fuzz target (a timeout): `ethernet555555555.present` made
+    /// the reader try every index below it.
+    #[test]
+    fn a_huge_ethernet_index_reads_only_the_nics_named() {
+        let vmx = VmxFile::parse(
+            b"ethernet555555555.present = \"true\"\nethernet555555555.networkName = \"n\"\n\
+              ethernet0.present = \"false\"\n",
+        )
+        .unwrap();
+        let started = Instant::now();
+        // Beyond the limit both directions share: refused at once.
+        assert!(parse_ethernets(&vmx).is_err());
+        assert!(started.elapsed() < Duration::from_secs(1));
+        let named =
+            VmxFile::parse(b"ethernet7.present = \"true\"\nethernet2.present = \"false\"\n")
+                .unwrap();
+        assert_eq!(ethernet_indexes(&named).unwrap(), vec![2, 7]);
     }
 }

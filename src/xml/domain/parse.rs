@@ -67,8 +67,30 @@ pub fn parse_domain(xml: &str) -> Result<DomainDef> {
     if let Some(devices) = root.child("devices") {
         def.devices = parse_devices(devices)?;
     }
+    check_disk_controllers(&def.devices)?;
     def.apply_defaults();
     Ok(def)
+}
+
+/// More controllers of one kind than a domain may have: the implicit controllers up to a
+/// disk's (given or derived) controller index would take unbounded time and memory.
+const MAX_DISK_CONTROLLER: u32 = 1024;
+
+fn check_disk_controllers(devices: &Devices) -> Result<()> {
+    for disk in &devices.disks {
+        let address = match &disk.address {
+            Some(Address::Drive(a)) => Some(*a),
+            Some(Address::Other(_)) => None,
+            None => defaults::assign_drive_address(disk, defaults::SCSI_WIDE_BUS_MAX_UNIT),
+        };
+        if let Some(a) = address.filter(|a| a.controller > MAX_DISK_CONTROLLER) {
+            return Err(err(format!(
+                "disk '{}' needs controller {} but a domain has at most {MAX_DISK_CONTROLLER}",
+                disk.target, a.controller
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn number<T: std::str::FromStr>(text: &str, what: &str) -> Result<T> {
@@ -548,6 +570,30 @@ fn parse_video(video: &Element) -> Result<Video> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn domain_with_disk(disk: &str) -> String {
+        format!(
+            "<domain type='vmware'><name>a</name><memory>4096</memory><os><type>hvm</type></os>\
+             <devices><disk type='file' device='disk'><source file='[ds] a.vmdk'/>{disk}</disk>\
+             </devices></domain>"
+        )
+    }
+
+    /// Found by the xml_to_vmx fuzz target (a timeout): target `sdgicat` derives SCSI
+    /// controller 200,000-odd, and the implicit controllers up to it took seconds.
+    #[test]
+    fn a_disk_beyond_any_controller_is_refused_quickly() {
+        for disk in [
+            "<target dev='sdgicat' bus='scsi'/>",
+            "<target dev='sdzzzzz' bus='scsi'/>",
+            "<target dev='sda' bus='scsi'/><address type='drive' controller='4000000000'/>",
+        ] {
+            let e = DomainDef::parse(&domain_with_disk(disk)).unwrap_err();
+            assert!(e.detail.contains("needs controller"), "{disk}: {e}");
+        }
+        let ok = DomainDef::parse(&domain_with_disk("<target dev='sdz' bus='scsi'/>")).unwrap();
+        assert_eq!(ok.devices.controllers.len(), 2);
+    }
 
     #[test]
     fn cpuset_syntax() {

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Builds every fuzz target (stable toolchain, cargo-fuzz with `-s none`), lays out the seed
+# corpora and runs each target for FUZZ_SECONDS, one at a time; a crash fails the whole run.
+#
+#   fuzz/run.sh [TARGET...]     FUZZ_SECONDS (default 20), LIBVIRT_ESX_CONFORMANCE_DIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+seconds=${FUZZ_SECONDS:-20}
+conformance=${LIBVIRT_ESX_CONFORMANCE_DIR:-$root/../shared/conformance}
+all=(uri authconf vmx_to_xml xml_to_vmx vmx_round_trip xml_round_trip soap_tree soap_response soap_fault)
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
+
+# -s none: no sanitizer, so no -Z flag and no nightly; -a: debug assertions and overflow checks.
+fuzz_flags=(-s none -a)
+unset RUSTC_BOOTSTRAP
+command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz@0.13.2
+
+# Seeds: the converter's conformance inputs (read from shared/, not copied into git), the
+# captured and hand-written SOAP answers and the URI and auth.conf seeds under seeds/.
+# Converter inputs with a hardware-version first byte get it from cases.tsv (byte = version - 4).
+seed() { # seed TARGET FILE [PREFIX-BYTE]
+    local dir="$here/corpus/$1" name; name=$(basename "$2")
+    mkdir -p "$dir"
+    if [ $# -gt 2 ]; then
+        { printf "\\$(printf '%03o' "$3")"; cat "$2"; } > "$dir/$name.v$3"
+    else
+        cp "$2" "$dir/$name"
+    fi
+}
+hw_byte() { # the version byte for xml2vmx/xml2vmx-NAME.xml
+    local name; name=$(basename "$1" .xml); name=${name#xml2vmx-}
+    local v; v=$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$conformance/xml2vmx/cases.tsv")
+    echo $(( ${v:-4} - 4 ))
+}
+if [ -d "$conformance" ]; then
+    for f in "$conformance"/vmx2xml/*.vmx "$conformance"/xml2vmx/*.vmx; do
+        seed vmx_to_xml "$f"; seed vmx_round_trip "$f"
+    done
+    for f in "$conformance"/xml2vmx/*.xml; do
+        b=$(hw_byte "$f"); seed xml_to_vmx "$f" "$b"; seed xml_round_trip "$f" "$b"
+    done
+    for f in "$conformance"/vmx2xml/*.xml; do
+        seed xml_to_vmx "$f" 0; seed xml_round_trip "$f" 9
+    done
+else
+    echo "note: $conformance is absent; the converter targets start from empty corpora" >&2
+fi
+for f in "$here"/seeds/uri/*; do seed uri "$f"; done
+for f in "$here"/seeds/authconf/*; do seed authconf "$f"; done
+for f in "$here"/seeds/soap/*; do
+    seed soap_tree "$f"; seed soap_response "$f"; seed soap_fault "$f"
+done
+
+cd "$here"
+cargo fuzz build "${fuzz_flags[@]}"
+for t in "${targets[@]}"; do
+    mkdir -p "corpus/$t" "artifacts/$t"
+    echo "== $t (${seconds}s)"
+    start=$(date +%s)
+    # -timeout: an input taking 10 s is a hang, reported like a crash.
+    cargo fuzz run "${fuzz_flags[@]}" "$t" "corpus/$t" -- \
+        -max_total_time="$seconds" -timeout=10 -print_final_stats=1 >"artifacts/$t.log" 2>&1 || {
+        grep -a -A12 -m1 -E "panicked|ERROR: libFuzzer" "artifacts/$t.log" | cut -c1-300 >&2
+        grep -a -m1 -o "artifacts/$t/[a-z]*-[0-9a-f]*" "artifacts/$t.log" >&2
+        echo "FUZZ FAILURE in $t: see fuzz/artifacts/$t/ and fuzz/artifacts/$t.log" >&2
+        exit 1
+    }
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "artifacts/$t.log")
+    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "artifacts/$t.log")
+    echo "   $t: ${runs:-?} inputs, ${rate:-?} exec/s, $(( $(date +%s) - start ))s"
+done
