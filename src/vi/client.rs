@@ -9,7 +9,7 @@ use super::methods::{
 use super::node::Node;
 use super::property::{FilterSpec, ObjectContent, RetrieveOptions, RetrieveResult};
 use super::soap::{self, MoRef, Request};
-use super::transport::{Transport, TransportConfig};
+use super::transport::{Reply, Transport, TransportConfig};
 use super::types::{ServiceContent, UserSession};
 use crate::log::{self, Level, log};
 use secrecy::SecretString;
@@ -165,48 +165,57 @@ impl Client {
         let envelope = zeroize::Zeroizing::new(req.envelope());
         let started = std::time::Instant::now();
         let reply = self.transport.post_soap(&self.soap_action, &envelope);
-        let (method, ms) = (req.method(), started.elapsed().as_millis());
+        self.log_call(
+            req.method(),
+            &envelope,
+            &reply,
+            started.elapsed().as_millis(),
+        );
+        let reply = reply?;
+        soap::read_response(req.method(), reply.status, &reply.body)
+    }
+
+    /// One SOAP call in the log: failures as warnings, the rest at info level, bodies at debug.
+    /// The secrets to redact are gathered only when a line will be written: calls are the hot
+    /// path and the log is off below warnings by default.
+    fn log_call(&self, method: &str, envelope: &str, reply: &Result<Reply>, ms: u128) {
+        if !log::enabled(if reply.is_ok() {
+            Level::Info
+        } else {
+            Level::Warning
+        }) {
+            return;
+        }
         // The cookie is read after the call: a Login answer is what sets it.
         let password = self.stored_password();
         let cookie = self.transport.cookie_secret();
         let secrets = [password.as_str(), cookie.as_str()];
-        if log::enabled(Level::Debug) {
-            log!(
-                Debug,
-                &secrets,
-                "{method} request: {}",
-                log::without_passwords(&envelope)
-            );
+        let debug = log::enabled(Level::Debug);
+        if debug {
+            let body = log::without_passwords(envelope);
+            log!(Debug, &secrets, "{method} request: {body}");
         }
-        let reply = match reply {
-            Ok(r) => r,
-            Err(e) => {
+        match reply {
+            Err(e) => log!(
+                Warning,
+                &secrets,
+                "{method} failed after {ms} ms: {}",
+                e.detail
+            ),
+            Ok(r) => {
+                let (sent, got) = (envelope.len(), r.body.len());
                 log!(
-                    Warning,
+                    Info,
                     &secrets,
-                    "{method} failed after {ms} ms: {}",
-                    e.detail
+                    "{method}: HTTP {} in {ms} ms, {sent} bytes sent, {got} received",
+                    r.status
                 );
-                return Err(e);
+                if debug {
+                    let body = String::from_utf8_lossy(&r.body);
+                    log!(Debug, &secrets, "{method} response: {body}");
+                }
             }
-        };
-        log!(
-            Info,
-            &secrets,
-            "{method}: HTTP {} in {ms} ms, {} bytes sent, {} received",
-            reply.status,
-            envelope.len(),
-            reply.body.len()
-        );
-        if log::enabled(Level::Debug) {
-            log!(
-                Debug,
-                &secrets,
-                "{method} response: {}",
-                String::from_utf8_lossy(&reply.body)
-            );
         }
-        soap::read_response(method, reply.status, &reply.body)
     }
 
     /// The password of the stored credentials, for redaction: empty before the first login,
