@@ -132,6 +132,19 @@ impl Error {
     }
 }
 
+/// `text` cut to at most `max` bytes (at a character boundary) for quoting in an error, marked
+/// when cut: what a caller or a server hands us must not make an error arbitrarily large.
+pub(crate) fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.len() <= max {
+        return text.into();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… (truncated, {} bytes in all)", &text[..end], text.len()).into()
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message())

@@ -463,15 +463,9 @@ fn bracket_host(host: &str) -> String {
     }
 }
 
-/// Percent-decodes a URI component without turning '+' into a space: libvirt's URI parser does
-/// not, and '+' is a plausible character in inventory and user names.
-/// A '%' not followed by two hex digits is kept literally, as lenient URI parsers do.
-/// At most 100 characters of something the caller wrote, for quoting in an error.
-fn shorten(text: &str) -> String {
-    match text.char_indices().nth(100) {
-        Some((i, _)) => format!("{}… ({} bytes)", &text[..i], text.len()),
-        None => text.to_string(),
-    }
+/// At most 100 bytes of something the caller wrote, for quoting in an error.
+fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::error::shorten(text, 100)
 }
 
 /// A DNS name: ASCII letters, digits, `-`, `_` and dots, labels of at most 63 and the whole of
@@ -495,6 +489,9 @@ fn check_host_name(name: &str) -> Result<String> {
     Ok(name.to_string())
 }
 
+/// Percent-decodes a URI component without turning '+' into a space: libvirt's URI parser does
+/// not, and '+' is a plausible character in inventory and user names.
+/// A '%' not followed by two hex digits is kept literally, as lenient URI parsers do.
 fn percent_decode(text: &str, what: &str) -> Result<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

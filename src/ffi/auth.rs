@@ -145,8 +145,7 @@ unsafe extern "C" fn terminal_callback(
         let Some(mut line) = read_terminal(&prompt, secret) else {
             return -1;
         };
-        c.result =
-            super::malloc::MallocStr::new(&line).map_or(std::ptr::null_mut(), |s| s.into_raw());
+        c.result = super::malloc::c_string_or_null(&line);
         c.resultlen = line.len() as c_uint;
         line.zeroize();
         if c.result.is_null() {

@@ -3,7 +3,7 @@
 
 use super::export::{api_name, export};
 use super::handles::{ArcHandle, ConnectHandle};
-use super::malloc::MallocStr;
+use super::malloc::c_string_or_null;
 use super::types::{virConnectPtr, virError, virErrorFunc, virErrorPtr};
 use crate::abi::{virErrorLevel, virErrorNumber};
 use crate::error::{Domain, Error};
@@ -28,9 +28,9 @@ impl CError {
         c.0.code = e.code as c_int;
         c.0.domain = e.domain as c_int;
         c.0.level = virErrorLevel::VIR_ERR_ERROR as c_int;
-        c.0.message = c_string(&e.message());
-        c.0.str1 = c_string(e.template());
-        c.0.str2 = c_string(&e.detail);
+        c.0.message = c_string_or_null(&e.message());
+        c.0.str1 = c_string_or_null(e.template());
+        c.0.str2 = c_string_or_null(&e.detail);
         c.0.int1 = -1;
         c.0.int2 = -1;
         c
@@ -83,11 +83,6 @@ const fn blank() -> virError {
         int2: 0,
         net: ptr::null_mut(),
     }
-}
-
-/// A malloc'd copy, or NULL when out of memory (an error report must not fail itself).
-fn c_string(s: &str) -> *mut c_char {
-    MallocStr::new(s).map_or(ptr::null_mut(), MallocStr::into_raw)
 }
 
 fn dup(s: *const c_char) -> *mut c_char {

@@ -36,6 +36,12 @@ impl Drop for MallocStr {
     }
 }
 
+/// A malloc'd copy, or NULL when out of memory: for places that must not fail themselves
+/// (an error report, an answer handed to a C callback's caller).
+pub fn c_string_or_null(s: &str) -> *mut c_char {
+    MallocStr::new(s).map_or(std::ptr::null_mut(), MallocStr::into_raw)
+}
+
 /// A string result C frees with `free()`.
 pub fn owned_c_string(s: &str) -> Result<*mut c_char> {
     MallocStr::new(s).map(MallocStr::into_raw)

@@ -92,18 +92,6 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// make an error (and whatever logs it) arbitrarily large.
 pub(crate) const MAX_SERVER_TEXT: usize = 4096;
 
-/// `text` cut to `MAX_SERVER_TEXT` bytes (at a character boundary), marked when cut.
-pub fn server_text(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.len() <= MAX_SERVER_TEXT {
-        return text.into();
-    }
-    let mut end = MAX_SERVER_TEXT;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… (truncated, {} bytes in all)", &text[..end], text.len()).into()
-}
-
 impl Error {
     pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Error {
         Error {
@@ -115,7 +103,7 @@ impl Error {
     /// A fault raised by `method`; the text names the fault type and keeps the server's words
     /// (at most `MAX_SERVER_TEXT` of them).
     pub fn fault(method: &str, fault: Fault, text: &str) -> Error {
-        let text = server_text(text);
+        let text = crate::error::shorten(text, MAX_SERVER_TEXT);
         let detail = if text.is_empty() {
             format!("{method} failed: {}", fault.name())
         } else {

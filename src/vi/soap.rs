@@ -1,7 +1,7 @@
 //! SOAP 1.1 for vim25: request envelopes written with escaping, responses unwrapped to the
 //! method's answer, and faults read into typed errors by their vSphere fault type.
 
-use super::error::{Error, ErrorKind, Fault, Result, server_text};
+use super::error::{Error, ErrorKind, Fault, Result};
 use super::node::Node;
 
 /// A managed object reference (`<obj type="VirtualMachine">vm-42</obj>`).
@@ -140,13 +140,13 @@ pub fn read_response(method: &str, status: u16, body: &[u8]) -> Result<Node> {
             format!("{status} (HTTP response code {status} for call to '{method}')"),
         ));
     }
-    // What a non-SOAP answer (a proxy's or load balancer's error page) says, shortened.
+    // What a non-SOAP answer (a proxy's or load balancer's error page) says: its first 200 bytes.
     let not_soap = |why: &str| {
         let start =
             String::from_utf8_lossy(&body[..body.len().min(200)]).replace(['\r', '\n'], " ");
         Error::protocol(format!(
             "HTTP {status} answer to '{method}' {why}; it begins: {}",
-            server_text(start.trim())
+            start.trim()
         ))
     };
     let text = std::str::from_utf8(body).map_err(|_| not_soap("is not UTF-8"))?;

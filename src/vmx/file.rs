@@ -295,12 +295,9 @@ impl VmxWriter {
     }
 }
 
-/// At most 64 characters of a value quoted in an error.
-fn shorten(s: &str) -> String {
-    match s.char_indices().nth(64) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_string(),
-    }
+/// At most 64 bytes of a value quoted in an error.
+fn shorten(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::error::shorten(s, 64)
 }
 
 #[cfg(test)]
