@@ -122,10 +122,12 @@ class Header:
         if base in ("char", "unsigned char") and stars == 1:
             # A string the caller must free comes back as an address; others convert to bytes.
             return "c_void_p" if is_return and not const else "c_char_p"
-        if base == "void" and stars == 1:
-            return "c_void_p"
-        inner = "c_void_p" if base in self.opaque or base == "char" else SCALARS.get(base, base)
-        for _ in range(stars - (1 if inner == "c_void_p" and (base in self.opaque or base == "char") else 0)):
+        if base in self.opaque or base in ("char", "void"):
+            # The innermost pointer to opaque data, to void or to text is a plain address.
+            inner, stars = "c_void_p", stars - 1
+        else:
+            inner = SCALARS.get(base, base)
+        for _ in range(stars):
             inner = "POINTER(%s)" % inner
         return inner
 

@@ -5,7 +5,7 @@ from typing import Any, Callable, List, Optional, Sequence
 
 from . import _abi
 from ._domain import virDomain
-from ._errors import check, libvirtError, virGetLastError
+from ._errors import check, check_string, libvirtError, virGetLastError
 from ._lib import cstr, dec, enc, free, lib, strdup, take_string
 
 # [credtypes, callback(credentials, opaque) -> int, opaque], as libvirt-python's openAuth takes.
@@ -106,12 +106,6 @@ class virConnect:
         self._o = None
         return check(ret, "virConnectClose")
 
-    def _string(self, ptr: Optional[int], what: str) -> str:
-        v = take_string(ptr)
-        if v is None:
-            raise libvirtError("%s() failed" % what, conn=self)
-        return v
-
     def _domain(self, ptr: Optional[int], what: str) -> virDomain:
         if not ptr:
             raise libvirtError("%s() failed" % what, conn=self)
@@ -135,7 +129,7 @@ class virConnect:
         return v.value
 
     def getURI(self) -> str:
-        return self._string(lib.virConnectGetURI(self._o), "virConnectGetURI")
+        return check_string(lib.virConnectGetURI(self._o), "virConnectGetURI")
 
     def isEncrypted(self) -> int:
         return check(lib.virConnectIsEncrypted(self._o), "virConnectIsEncrypted")
@@ -159,13 +153,13 @@ class virConnect:
 
     # host facts: 1 round trip each
     def getHostname(self) -> str:
-        return self._string(lib.virConnectGetHostname(self._o), "virConnectGetHostname")
+        return check_string(lib.virConnectGetHostname(self._o), "virConnectGetHostname")
 
     def getCapabilities(self) -> str:
-        return self._string(lib.virConnectGetCapabilities(self._o), "virConnectGetCapabilities")
+        return check_string(lib.virConnectGetCapabilities(self._o), "virConnectGetCapabilities")
 
     def getSysinfo(self, flags: int = 0) -> str:
-        return self._string(lib.virConnectGetSysinfo(self._o, flags), "virConnectGetSysinfo")
+        return check_string(lib.virConnectGetSysinfo(self._o, flags), "virConnectGetSysinfo")
 
     def getMaxVcpus(self, type: Optional[str] = None) -> int:
         return check(lib.virConnectGetMaxVcpus(self._o, enc(type)), "virConnectGetMaxVcpus")
@@ -237,10 +231,10 @@ class virConnect:
                             "virDomainDefineXMLFlags")
 
     def domainXMLFromNative(self, nativeFormat: str, nativeConfig: str, flags: int = 0) -> str:
-        return self._string(lib.virConnectDomainXMLFromNative(
+        return check_string(lib.virConnectDomainXMLFromNative(
             self._o, enc(nativeFormat), enc(nativeConfig), flags), "virConnectDomainXMLFromNative")
 
     def domainXMLToNative(self, nativeFormat: str, domainXml: str, flags: int = 0) -> str:
-        return self._string(lib.virConnectDomainXMLToNative(
+        return check_string(lib.virConnectDomainXMLToNative(
             self._o, enc(nativeFormat), enc(domainXml), flags), "virConnectDomainXMLToNative")
 

@@ -5,28 +5,32 @@ import ctypes
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import _abi
-from ._errors import check, libvirtError, virGetLastError
-from ._lib import cstr, dec, enc, free, lib, take_string
+from ._errors import check, check_string, libvirtError, virGetLastError
+from ._lib import cstr, dec, enc, free, lib
 
 UINT_MAX = 0xFFFFFFFF
 
 
 
+# The member of a typed parameter's value union that holds each numeric type.
+NUMERIC_MEMBERS = {
+    _abi.VIR_TYPED_PARAM_INT: "i", _abi.VIR_TYPED_PARAM_UINT: "ui",
+    _abi.VIR_TYPED_PARAM_LLONG: "l", _abi.VIR_TYPED_PARAM_ULLONG: "ul",
+    _abi.VIR_TYPED_PARAM_DOUBLE: "d",
+}
+
+
 def _params(params: Any, n: int) -> Dict[str, Any]:
     out: Dict[str, Any] = {}
-    kinds = {
-        _abi.VIR_TYPED_PARAM_INT: "i", _abi.VIR_TYPED_PARAM_UINT: "ui",
-        _abi.VIR_TYPED_PARAM_LLONG: "l", _abi.VIR_TYPED_PARAM_ULLONG: "ul",
-        _abi.VIR_TYPED_PARAM_DOUBLE: "d", _abi.VIR_TYPED_PARAM_BOOLEAN: "b",
-    }
     for i in range(n):
         p = params[i]
         field = dec(p.field)
         if p.type == _abi.VIR_TYPED_PARAM_STRING:
             out[field] = cstr(p.value.s)
-        elif p.type in kinds:
-            v = getattr(p.value, kinds[p.type])
-            out[field] = bool(ord(v)) if p.type == _abi.VIR_TYPED_PARAM_BOOLEAN else v
+        elif p.type == _abi.VIR_TYPED_PARAM_BOOLEAN:
+            out[field] = bool(ord(p.value.b))
+        elif p.type in NUMERIC_MEMBERS:
+            out[field] = getattr(p.value, NUMERIC_MEMBERS[p.type])
     lib.virTypedParamsClear(params, n)
     return out
 
@@ -81,10 +85,7 @@ class virDomain:
         return dec(buf.value) or ""
 
     def OSType(self) -> str:
-        v = take_string(lib.virDomainGetOSType(self._o))
-        if v is None:
-            raise self._fail("virDomainGetOSType")
-        return v
+        return check_string(lib.virDomainGetOSType(self._o), "virDomainGetOSType")
 
     # state
     def info(self) -> List[int]:
@@ -136,10 +137,7 @@ class virDomain:
 
     def XMLDesc(self, flags: int = 0) -> str:
         """The domain XML from the VMX file: 2–3 round trips."""
-        v = take_string(lib.virDomainGetXMLDesc(self._o, flags))
-        if v is None:
-            raise self._fail("virDomainGetXMLDesc")
-        return v
+        return check_string(lib.virDomainGetXMLDesc(self._o, flags), "virDomainGetXMLDesc")
 
     # power
     def create(self) -> int:
@@ -205,9 +203,8 @@ class virDomain:
     def schedulerType(self) -> List[Any]:
         """[name, nparams]: ["allocation", 3]."""
         n = ctypes.c_int()
-        name = take_string(lib.virDomainGetSchedulerType(self._o, ctypes.byref(n)))
-        if name is None:
-            raise self._fail("virDomainGetSchedulerType")
+        name = check_string(lib.virDomainGetSchedulerType(self._o, ctypes.byref(n)),
+                            "virDomainGetSchedulerType")
         return [name, n.value]
 
     def _read_sched(self, get: Any, what: str) -> Any:
@@ -232,17 +229,14 @@ class virDomain:
         known, n = self._read_sched(get, "virDomainGetSchedulerParameters")
         types = {dec(known[i].field): known[i].type for i in range(n)}
         lib.virTypedParamsClear(known, n)
-        members = {_abi.VIR_TYPED_PARAM_INT: "i", _abi.VIR_TYPED_PARAM_UINT: "ui",
-                   _abi.VIR_TYPED_PARAM_LLONG: "l", _abi.VIR_TYPED_PARAM_ULLONG: "ul",
-                   _abi.VIR_TYPED_PARAM_DOUBLE: "d"}
         out = (_abi.virTypedParameter * max(len(params), 1))()
         for i, (field, value) in enumerate(params.items()):
-            if types.get(field) not in members:
+            if types.get(field) not in NUMERIC_MEMBERS:
                 raise TypeError("unknown scheduler parameter %r (known: %s)"
                                 % (field, ", ".join(sorted(types))))
             out[i].field = enc(field)
             out[i].type = types[field]
-            setattr(out[i].value, members[types[field]], value)
+            setattr(out[i].value, NUMERIC_MEMBERS[types[field]], value)
         return out
 
     def setSchedulerParametersFlags(self, params: Dict[str, Any], flags: int = 0) -> int:
@@ -256,10 +250,7 @@ class virDomain:
 
     # guest (VMware Tools)
     def hostname(self, flags: int = 0) -> str:
-        v = take_string(lib.virDomainGetHostname(self._o, flags))
-        if v is None:
-            raise self._fail("virDomainGetHostname")
-        return v
+        return check_string(lib.virDomainGetHostname(self._o, flags), "virDomainGetHostname")
 
     def interfaceAddresses(self, source: int, flags: int = 0) -> Dict[str, Dict[str, Any]]:
         """{name: {"hwaddr": mac, "addrs": [{"type", "addr", "prefix"}]}} as VMware Tools sees them."""

@@ -3,7 +3,7 @@ the library's last error, and the error handler and last-error functions."""
 from typing import Any, Callable, Optional, Tuple
 
 from . import _abi
-from ._lib import cstr, dec, lib
+from ._lib import cstr, dec, lib, take_string
 
 ErrorTuple = Tuple[int, int, Optional[str], int, Optional[str], Optional[str], Optional[str], int, int]
 
@@ -82,6 +82,14 @@ def check(ret: int, what: str) -> int:
     if ret == -1:
         raise libvirtError("%s() failed" % what)
     return ret
+
+
+def check_string(ptr: Optional[int], what: str) -> str:
+    """The same rule for strings the caller frees: NULL raises, anything else is taken."""
+    v = take_string(ptr)
+    if v is None:
+        raise libvirtError("%s() failed" % what)
+    return v
 
 
 # The handler C calls, kept alive for as long as it is registered.
