@@ -60,7 +60,7 @@ fn ours(conn: virConnectPtr) -> (Duration, i64) {
 fn baseline(conn: &Connection) -> (Duration, u64) {
     let before = conn.round_trips();
     let start = Instant::now();
-    let (vms, _) = conn.list_vms(false).unwrap();
+    let (vms, _) = conn.list_vms(Default::default()).unwrap();
     for vm in &vms {
         let fresh = conn.refresh_vm(&vm.moref).unwrap();
         std::hint::black_box(fresh.state);

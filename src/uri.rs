@@ -171,22 +171,14 @@ impl ConnectSpec {
             name => Some(percent_decode(name, "user name")?),
         };
 
+        // On vpx:// the path is the scope: empty for the whole vCenter.
         let path = match scheme {
-            Scheme::Vpx => {
-                let items = url
-                    .path()
-                    .split('/')
-                    .filter(|item| !item.is_empty())
-                    .map(|item| percent_decode(item, "path item"))
-                    .collect::<Result<Vec<_>>>()?;
-                if items.is_empty() {
-                    return Err(Error::invalid_arg(
-                        "Path has to specify the datacenter and compute resource, e.g. \
-                         vpx://VCENTER/DATACENTER/[FOLDER/...][CLUSTER/]HOST",
-                    ));
-                }
-                items
-            }
+            Scheme::Vpx => url
+                .path()
+                .split('/')
+                .filter(|item| !item.is_empty())
+                .map(|item| percent_decode(item, "path item"))
+                .collect::<Result<Vec<_>>>()?,
             Scheme::Esx | Scheme::Gsx => Vec::new(),
         };
 
@@ -1074,17 +1066,14 @@ mod tests {
     }
 
     #[test]
-    fn vpx_without_path() {
+    fn vpx_without_path_is_the_whole_vcenter() {
         for uri in [
             "vpx://vc",
             "vpx://vc/",
             "vpx://vc//",
             "vpx://vc/?no_verify=1",
         ] {
-            assert_invalid_arg(
-                uri,
-                &["Path has to specify the datacenter and compute resource"],
-            );
+            assert!(ConnectSpec::parse(uri).unwrap().path.is_empty(), "{uri}");
         }
     }
 

@@ -35,7 +35,10 @@ fn esx_open_with_user_in_uri_asks_only_the_password() {
         "connect cost {} round trips",
         conn.round_trips()
     );
-    assert_eq!(conn.primary.placement.datacenter_path, "ha-datacenter");
+    assert_eq!(
+        conn.primary.scope.host().unwrap().datacenter_path,
+        "ha-datacenter"
+    );
     conn.close().unwrap();
     assert!(!conn.is_alive());
 }
@@ -121,22 +124,20 @@ fn vpx_paths_resolve_cluster_and_standalone_hosts() {
     let vc = Sim::vpx();
     let creds = Creds::new(Some("administrator@vsphere.local"), "p");
     let conn = open(&vc.uri("vpx", "/DC0/DC0_C0/DC0_C0_H1?no_verify=1"), &creds).unwrap();
-    assert_eq!(conn.primary.placement.host_name, "DC0_C0_H1");
-    assert_eq!(conn.primary.placement.datacenter_path, "DC0");
+    assert_eq!(conn.primary.scope.host().unwrap().host_name, "DC0_C0_H1");
+    assert_eq!(conn.primary.scope.host().unwrap().datacenter_path, "DC0");
     assert_eq!(
-        conn.primary.placement.compute_resource.kind,
+        conn.primary.scope.host().unwrap().compute_resource.kind,
         "ClusterComputeResource"
     );
     let conn = open(&vc.uri("vpx", "/DC0/DC0_H0?no_verify=1"), &creds).unwrap();
-    assert_eq!(conn.primary.placement.host_name, "DC0_H0");
+    assert_eq!(conn.primary.scope.host().unwrap().host_name, "DC0_H0");
 
     for (path, needle) in [
         ("/DC9/DC0_H0", "DC9"),
         ("/DC0/nope", "nope"),
-        ("/DC0/DC0_C0", "host system"),
         ("/DC0/DC0_C0/DC0_C0_H9", "DC0_C0_H9"),
         ("/DC0/DC0_H0/extra", "excess"),
-        ("/DC0", "compute resource"),
     ] {
         let e = open(&vc.uri("vpx", &format!("{path}?no_verify=1")), &creds).unwrap_err();
         assert_eq!(e.code, Code::InvalidArg, "{path}: {e}");
@@ -153,8 +154,8 @@ fn vpx_paths_walk_folders() {
         &creds,
     )
     .unwrap();
-    assert_eq!(conn.primary.placement.datacenter_path, "F0/DC0");
-    assert_eq!(conn.primary.placement.host_name, "DC0_C0_H0");
+    assert_eq!(conn.primary.scope.host().unwrap().datacenter_path, "F0/DC0");
+    assert_eq!(conn.primary.scope.host().unwrap().host_name, "DC0_C0_H0");
 }
 
 #[test]
@@ -277,8 +278,8 @@ fn esx_with_vcenter_star_finds_the_host_in_its_vcenter() {
     let conn = open(&esx.uri("esx", "/?no_verify=1&vcenter=*"), &creds).unwrap();
     let vc = conn.vcenter.as_ref().expect("a vCenter endpoint");
     assert_eq!(vc.product, virt_esx::driver::Product::Vpx);
-    assert_eq!(vc.placement.host_name, "DC0_H0");
-    assert_eq!(vc.placement.datacenter_path, "DC0");
+    assert_eq!(vc.scope.host().unwrap().host_name, "DC0_H0");
+    assert_eq!(vc.scope.host().unwrap().datacenter_path, "DC0");
     // The vCenter's credentials were asked with the vCenter's name as the challenge.
     let asked = creds.asked.lock().unwrap().clone();
     assert!(asked.iter().any(|a| a.2 == "127.0.0.1"), "{asked:?}");

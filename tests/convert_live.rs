@@ -44,7 +44,7 @@ fn host_datastore(conn: &Connection) -> virt_esx::vi::MoRef {
     let host = conn
         .primary
         .client
-        .retrieve_one(&conn.primary.placement.host, &["datastore"])
+        .retrieve_one(&conn.primary.scope.host().unwrap().host, &["datastore"])
         .unwrap()
         .unwrap();
     virt_esx::vi::MoRef::from_node(host.props.child("datastore").unwrap()).unwrap()
@@ -167,7 +167,9 @@ fn model_vm_vmx_converts_with_its_directory_and_autodetected_controller() {
         assert!(free.contains("<source file='[?] ?/disk1.vmdk'/>"), "{free}");
 
         let dir = vm.vmx_path.rsplit_once('/').unwrap().0;
-        let ctx = LiveDatastores::read(&conn, Some(dir), Some(&vm.moref.value)).unwrap();
+        let ctx =
+            LiveDatastores::read(&conn, &conn.scope_hosts(), Some(dir), Some(&vm.moref.value))
+                .unwrap();
         let xml = virt_esx::vmx::vmx_to_domain_xml(text.as_bytes(), &ctx).unwrap();
         let disk = format!("{dir}/disk1.vmdk");
         assert!(xml.contains(&format!("<source file='{disk}'/>")), "{xml}");

@@ -4,10 +4,11 @@
 mod common;
 
 use common::{Sim, open, open_read_only};
+use std::sync::Arc;
 use virt_esx::Code;
 use virt_esx::abi::flags::{ListDomainsFlags as flags, MemoryFlags, VcpuFlags};
 use virt_esx::driver::domain::power::PowerOp;
-use virt_esx::driver::domain::{PowerState, Vm};
+use virt_esx::driver::domain::{Domain, Listing, PowerState, Vm};
 
 /// The simulator's own view of a VM, through a separate connection (no shared cache).
 fn fresh_state(sim: &Sim, scheme: &str, path: &str, vm: &Vm) -> PowerState {
@@ -18,18 +19,28 @@ fn fresh_state(sim: &Sim, scheme: &str, path: &str, vm: &Vm) -> PowerState {
 fn list_costs_one_round_trip_whatever_the_count() {
     for n in [1, 10, 1000] {
         let sim = Sim::start(&["-mode", "esx", "-vms", &n.to_string()]);
-        let conn = open(&sim, "esx", "/");
+        let conn = Arc::new(open(&sim, "esx", "/"));
         let before = conn.round_trips();
         let all = conn.list_all_domains(flags::empty()).unwrap();
         assert_eq!(all.len(), n);
         assert_eq!(conn.round_trips() - before, 1, "listing {n} VMs");
-        // Info straight after the list needs no further request.
+        // State straight after the list needs no request; the first full read on any handle
+        // of the listing reads all of them, in one.
+        let listing = Arc::new(Listing::new(&all));
+        let doms: Vec<Domain> = all
+            .iter()
+            .map(|vm| Domain::new(conn.clone(), vm.clone(), Some(listing.clone())))
+            .collect();
         let before = conn.round_trips();
-        for vm in &all {
-            let cur = conn.current_vm(vm).unwrap();
-            assert_eq!(cur.state, vm.state);
+        for (d, vm) in doms.iter().zip(&all) {
+            assert_eq!(d.current_state().unwrap().state, vm.state);
         }
         assert_eq!(conn.round_trips() - before, 0);
+        for d in &doms {
+            let cur = d.current().unwrap();
+            assert!(cur.complete && cur.memory_mb > 0, "{cur:?}");
+        }
+        assert_eq!(conn.round_trips() - before, 1, "info for {n} VMs");
     }
 }
 

@@ -71,7 +71,9 @@ fn define_start_dump_redefine_undefine() {
     assert_eq!(vm.name, "defined-1");
     // The server knows it, by a fresh connection.
     let other = open(&sim, "esx", "/");
-    let seen = other.lookup_by_name("defined-1").unwrap();
+    let seen = other
+        .current_vm(&other.lookup_by_name("defined-1").unwrap())
+        .unwrap();
     assert_eq!(seen.vmx_path, "[LocalDS_0] defined-1/defined-1.vmx");
     assert_eq!(
         seen.uuid.to_string(),
@@ -102,7 +104,8 @@ fn define_start_dump_redefine_undefine() {
         .unwrap();
     let xml = conn.domain_xml(&vm, DomainXmlFlags::empty()).unwrap();
     assert!(xml.contains("<memory unit='KiB'>1048576</memory>"), "{xml}");
-    assert_eq!(other.lookup_by_uuid(&vm.uuid).unwrap().memory_mb, 1024);
+    let seen = other.lookup_by_uuid(&vm.uuid).unwrap();
+    assert_eq!(other.refresh_vm(&seen.moref).unwrap().memory_mb, 1024);
     let vm = conn.power(&vm, PowerOp::Start).unwrap();
     let e = conn
         .define_xml(&domain_xml("defined-1", "LocalDS_0", 512 * 1024))
@@ -160,7 +163,10 @@ fn define_on_a_vcenter_host() {
         .define_xml(&domain_xml("vc-defined", "LocalDS_0", 256 * 1024))
         .unwrap();
     assert!(vm.moref.value.starts_with("vm-"));
-    assert_eq!(vm.host.as_ref(), Some(&conn.primary.placement.host));
+    assert_eq!(
+        vm.host.as_ref(),
+        Some(&conn.primary.scope.host().unwrap().host)
+    );
     let xml = conn.domain_xml(&vm, DomainXmlFlags::empty()).unwrap();
     assert!(
         xml.contains("<vmware:datacenterpath>DC0</vmware:datacenterpath>"),

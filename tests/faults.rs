@@ -276,7 +276,7 @@ fn a_failed_registration_leaves_nothing_behind() {
             .any(|m| m.starts_with("PUT /folder/rolled-back/"))
     );
     assert!(inj.seen().contains(&"DeleteDatastoreFile_Task".to_string()));
-    let dc = conn.primary.placement.datacenter_path.clone();
+    let dc = conn.primary.scope.host().unwrap().datacenter_path.clone();
     let gone = virt_esx::Error::from(
         conn.primary
             .client

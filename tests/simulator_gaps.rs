@@ -57,7 +57,7 @@ fn uploaded_vmx_gets_nvram_and_log_so_it_registers() {
         assert_eq!(download(&conn, companion).0, 200, "{companion}");
     }
 
-    let p = &conn.primary.placement;
+    let p = &conn.primary.scope.host().unwrap();
     let mut req = Request::new("RegisterVM_Task", &p.vm_folder);
     req.text("path", vmx)
         .text("asTemplate", "false")
@@ -70,7 +70,7 @@ fn uploaded_vmx_gets_nvram_and_log_so_it_registers() {
 /// Every datastore of the host, with the hosts that mount it and their mount paths.
 fn datastore_mounts(conn: &Connection) -> Vec<(String, Vec<(String, String)>)> {
     let spec = FilterSpec::neighbours(
-        conn.primary.placement.host.clone(),
+        conn.primary.scope.host().unwrap().host.clone(),
         "HostSystem",
         "datastore",
         "Datastore",
@@ -112,7 +112,7 @@ fn vcenter_datastores_list_every_host_that_mounts_them() {
     assert!(
         mounts
             .iter()
-            .any(|(h, _)| *h == conn.primary.placement.host.value)
+            .any(|(h, _)| *h == conn.primary.scope.host().unwrap().host.value)
     );
     assert!(
         mounts.iter().all(|(_, p)| p == "/vmfs/volumes/LocalDS_0"),
@@ -175,7 +175,7 @@ fn reconfigure(
 fn esx_autostart_manager_reads_and_reconfigures() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
-    let mgr = autostart_manager(&conn, &conn.primary.placement.host);
+    let mgr = autostart_manager(&conn, &conn.primary.scope.host().unwrap().host);
     assert_eq!(mgr, MoRef::new("HostAutoStartManager", "ha-autostart-mgr"));
     let config = autostart_config(&conn, &mgr);
     assert_eq!(config.text_at("defaults.startDelay"), Some("120"));
@@ -230,7 +230,9 @@ fn vcenter_hosts_have_their_own_autostart_managers() {
         .map(|h| {
             open(&sim, "vpx", &format!("/DC0/DC0_C0/{h}"))
                 .primary
-                .placement
+                .scope
+                .host()
+                .unwrap()
                 .host
                 .clone()
         })

@@ -2,7 +2,8 @@
 //! from one read of the host's datastores, and SCSI models from the datastore browser.
 
 use super::connection::Connection;
-use crate::error::{Error, Result};
+use super::connection::inventory::Placement;
+use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::data::{DatastoreHostMount, VmDiskFileInfo};
 use crate::vi::methods::SearchDatastore_Task;
@@ -88,23 +89,32 @@ pub struct LiveDatastores<'c> {
 }
 
 impl<'c> LiveDatastores<'c> {
-    /// Reads the datastores of the connection's host (one round trip). `vmx_dir` is the
-    /// `[datastore] directory` of the VMX file being converted, `moref` the VM it belongs
+    /// Reads the datastores of `hosts` (one round trip): the VM's host, the host a new VM is
+    /// placed on, or every host of the scope for a free-standing conversion. `vmx_dir` is
+    /// the `[datastore] directory` of the VMX file being converted, `moref` the VM it belongs
     /// to; a free-standing VMX (XMLFromNative) has neither, and its domain XML then carries
     /// no `<vmware:datacenterpath>`/`<vmware:moref>`, as in libvirt.
     pub fn read(
         conn: &'c Connection,
+        hosts: &[&Placement],
         vmx_dir: Option<&str>,
         moref: Option<&str>,
     ) -> Result<LiveDatastores<'c>> {
         let ep = &conn.primary;
-        let spec = FilterSpec::neighbours(
-            ep.placement.host.clone(),
+        let Some((first, rest)) = hosts.split_first() else {
+            return Err(Error::esx(
+                Code::OperationInvalid,
+                "this connection's scope has no host to read datastores from",
+            ));
+        };
+        let mut spec = FilterSpec::neighbours(
+            first.host.clone(),
             "HostSystem",
             "datastore",
             "Datastore",
             DatastoreFacts::PATHS,
         );
+        spec.more = rest.iter().map(|p| p.host.clone()).collect();
         let datastores = ep
             .client
             .retrieve(&spec)?
@@ -114,30 +124,38 @@ impl<'c> LiveDatastores<'c> {
             .collect();
         Ok(LiveDatastores {
             conn,
-            host_name: ep.placement.host_name.clone(),
+            host_name: match rest {
+                [] => format!("host '{}'", first.host_name),
+                _ => "any host of this scope".to_string(),
+            },
             datastores,
             vmx_dir: vmx_dir.map(str::to_string),
-            datacenter_path: moref.map(|_| ep.placement.datacenter_path.clone()),
+            datacenter_path: moref.map(|_| first.datacenter_path.clone()),
             moref: moref.map(str::to_string),
         })
     }
 
     fn by_name(&self, name: &str) -> Result<&KnownDatastore> {
-        self.datastores
-            .iter()
-            .find(|d| d.name == name)
-            .ok_or_else(|| {
-                let known: Vec<&str> = self.datastores.iter().map(|d| d.name.as_str()).collect();
-                Error::internal(format!(
-                    "Could not find datastore with name '{name}' on host '{}' (it has: {})",
-                    self.host_name,
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(", ")
-                    }
-                ))
-            })
+        let mut named = self.datastores.iter().filter(|d| d.name == name);
+        let found = named.next();
+        if found.is_some() && named.next().is_some() {
+            return Err(Error::invalid_arg(format!(
+                "Datastore name '{name}' stands for more than one datastore in this scope; \
+                 connect to one datacenter"
+            )));
+        }
+        found.ok_or_else(|| {
+            let known: Vec<&str> = self.datastores.iter().map(|d| d.name.as_str()).collect();
+            Error::internal(format!(
+                "Could not find datastore with name '{name}' on {} (it has: {})",
+                self.host_name,
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })
     }
 
     /// `/vmfs/volumes/<name or uuid>/<path>`; `Ok(None)` for a datastore the host lacks.

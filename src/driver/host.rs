@@ -2,8 +2,10 @@
 //! vCPUs, and the capabilities and sysinfo XML documents. Each costs at most one round trip.
 
 use super::connection::Connection;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
+use crate::vi::MoRef;
 use crate::vi::data::HostCpuIdInfo;
+use crate::vi::property::FilterSpec;
 use crate::vi::types::{FromNode, vim_type};
 use crate::xml::capabilities::{Capabilities, Guest, Host};
 use crate::xml::ids::Uuid;
@@ -61,46 +63,96 @@ pub struct NodeInfo {
     pub threads: u32,
 }
 
+vim_type!(HostConnection {
+    state: String = "runtime.connectionState",
+});
+
 impl Connection {
-    fn host_props<T: FromNode + Default>(&self, paths: &[&str]) -> Result<T> {
+    /// Properties of the scope's one host; above one host, `what` is not available.
+    fn host_props<T: FromNode + Default>(&self, paths: &[&str], what: &str) -> Result<T> {
         let ep = &self.primary;
-        let oc = ep
-            .client
-            .retrieve_one(&ep.placement.host, paths)?
-            .ok_or_else(|| {
-                Error::internal(format!(
-                    "Host '{}' is no longer in the inventory",
-                    ep.placement.host_name
-                ))
-            })?;
+        let host = ep.single_host(what)?;
+        let oc = ep.client.retrieve_one(&host.host, paths)?.ok_or_else(|| {
+            Error::internal(format!(
+                "Host '{}' is no longer in the inventory",
+                host.host_name
+            ))
+        })?;
         Ok(T::from_node(&oc.props).unwrap_or_default())
     }
 
+    /// Properties of every host the scope describes, in one round trip: the one host of a
+    /// host scope (whatever its state), else the scope's connected hosts.
+    fn scope_props<T: FromNode + Default>(&self, paths: &[&str]) -> Result<Vec<T>> {
+        let ep = &self.primary;
+        if ep.scope.host().is_some() {
+            return Ok(vec![self.host_props(paths, "")?]);
+        }
+        let hosts: Vec<MoRef> = ep.scope.hosts.iter().map(|p| p.host.clone()).collect();
+        let mut all = paths.to_vec();
+        all.extend(HostConnection::PATHS);
+        let found: Vec<T> = match FilterSpec::objects("HostSystem", &hosts, &all) {
+            Some(spec) => ep
+                .client
+                .retrieve(&spec)?
+                .iter()
+                .filter(|oc| {
+                    HostConnection::from_node(&oc.props).is_some_and(|c| c.state == "connected")
+                })
+                .map(|oc| T::from_node(&oc.props).unwrap_or_default())
+                .collect(),
+            None => Vec::new(),
+        };
+        if found.is_empty() {
+            return Err(Error::esx(
+                Code::OperationInvalid,
+                "this connection's scope has no connected host",
+            ));
+        }
+        Ok(found)
+    }
+
+    /// The scope as one hypervisor: one host's facts, or the sum over the connected hosts
+    /// of CPUs, sockets, NUMA nodes and memory, with the slowest host's clock and the first
+    /// host's model (as OpenStack's driver presents a cluster).
     pub fn node_info(&self) -> Result<NodeInfo> {
-        let f: HostFacts = self.host_props(HostFacts::PATHS)?;
-        let packages = f.cpu_packages.max(1) as u32;
-        let cores = f.cpu_cores.max(1) as u32;
-        let threads = f.cpu_threads.max(1) as u32;
+        let all: Vec<HostFacts> = self.scope_props(HostFacts::PATHS)?;
+        let sum = |f: fn(&HostFacts) -> i32| all.iter().map(|h| f(h).max(1) as u32).sum::<u32>();
+        let packages = sum(|h| h.cpu_packages);
+        let cores = sum(|h| h.cpu_cores);
+        let threads = sum(|h| h.cpu_threads);
         Ok(NodeInfo {
-            model: cpu_model_name(&f.cpu_model),
-            memory_kib: (f.memory_size.max(0) as u64) / 1024,
+            model: cpu_model_name(&all[0].cpu_model),
+            memory_kib: all.iter().map(|h| h.memory_size.max(0) as u64).sum::<u64>() / 1024,
             cpus: cores,
-            mhz: (f.cpu_hz.max(0) / 1_000_000) as u32,
-            nodes: f.numa_nodes.max(1) as u32,
+            mhz: all
+                .iter()
+                .map(|h| (h.cpu_hz.max(0) / 1_000_000) as u32)
+                .min()
+                .unwrap_or(0),
+            nodes: sum(|h| h.numa_nodes),
             sockets: packages,
             cores: (cores / packages).max(1),
             threads: (threads / cores).max(1),
         })
     }
 
-    /// Free memory in bytes: the host's memory less what its quick stats say is used.
+    /// Free memory in bytes: each host's memory less what its quick stats say is used,
+    /// summed over the scope.
     pub fn free_memory(&self) -> Result<u64> {
-        let m: HostMemory = self.host_props(HostMemory::PATHS)?;
-        Ok((m.memory_size - m.usage_mib * 1024 * 1024).max(0) as u64)
+        let all: Vec<HostMemory> = self.scope_props(HostMemory::PATHS)?;
+        Ok(all
+            .iter()
+            .map(|m| (m.memory_size - m.usage_mib * 1024 * 1024).max(0) as u64)
+            .sum())
     }
 
+    /// The host's DNS name; above one host, the vCenter's name as the URI gave it.
     pub fn hostname(&self) -> Result<String> {
-        let d: HostDns = self.host_props(HostDns::PATHS)?;
+        if self.primary.scope.host().is_none() {
+            return Ok(self.spec.host.clone());
+        }
+        let d: HostDns = self.host_props(HostDns::PATHS, "")?;
         match (d.host_name.trim(), d.domain_name.trim()) {
             ("", _) => Err(Error::internal("Missing or empty 'hostName' property")),
             (h, "") => Ok(h.to_string()),
@@ -115,28 +167,49 @@ impl Connection {
             .ok_or_else(|| Error::internal(format!("Could not parse version number from '{v}'")))
     }
 
+    /// The most vCPUs a VM may have on every host of the scope.
     pub fn max_vcpus(&self) -> Result<u32> {
-        let l: HostLimits = self.host_props(HostLimits::PATHS)?;
-        if l.max_vcpus <= 0 {
-            return Err(Error::internal(
+        let all: Vec<HostLimits> = self.scope_props(HostLimits::PATHS)?;
+        match all.iter().map(|l| l.max_vcpus).min() {
+            Some(n) if n > 0 => Ok(n as u32),
+            _ => Err(Error::internal(
                 "Missing or empty 'capability.maxSupportedVcpus' property",
-            ));
+            )),
         }
-        Ok(l.max_vcpus as u32)
     }
 
+    /// Capabilities of the host, or of the scope as one hypervisor: x86_64 when every
+    /// connected host has long mode, and a UUID of the scope's own (see `scope_uuid`).
     pub fn capabilities_xml(&self) -> Result<String> {
-        let id: HostIdentity = self.host_props(HostIdentity::PATHS)?;
-        let long_mode = id
-            .cpu_features
-            .iter()
-            .find(|f| f.level == 0x8000_0001_u32 as i32)
-            .is_some_and(|f| cpuid_bit(&f.edx, 29));
-        Ok(capabilities(&id.uuid, long_mode))
+        let all: Vec<HostIdentity> = self.scope_props(HostIdentity::PATHS)?;
+        let long_mode = all.iter().all(|id| {
+            id.cpu_features
+                .iter()
+                .find(|f| f.level == 0x8000_0001_u32 as i32)
+                .is_some_and(|f| cpuid_bit(&f.edx, 29))
+        });
+        let uuid = match self.primary.scope.host() {
+            Some(_) => all[0].uuid.clone(),
+            None => self.scope_uuid().to_string(),
+        };
+        Ok(capabilities(&uuid, long_mode))
+    }
+
+    /// A scope above one host has no hardware UUID; its own is derived from the vCenter's
+    /// instance UUID and the scope's managed object, so it is stable and differs per scope.
+    fn scope_uuid(&self) -> Uuid {
+        let ep = &self.primary;
+        let key = format!(
+            "{}/{}:{}",
+            ep.client.content().about.instance_uuid,
+            ep.scope.object.kind,
+            ep.scope.object.value
+        );
+        Uuid::derived(key.as_bytes())
     }
 
     pub fn sysinfo_xml(&self) -> Result<String> {
-        let s: HostSysinfo = self.host_props(HostSysinfo::PATHS)?;
+        let s: HostSysinfo = self.host_props(HostSysinfo::PATHS, "virConnectGetSysinfo")?;
         let doc = Sysinfo {
             sections: vec![
                 Section {

@@ -7,7 +7,7 @@
 use super::error::CError;
 use super::types::virErrorFunc;
 use crate::driver::Connection;
-use crate::driver::domain::{Domain, Vm};
+use crate::driver::domain::{Domain, Listing, Vm};
 use crate::error::{Code, Error, Result};
 use std::ffi::{CString, c_void};
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -124,11 +124,11 @@ impl ConnectHandle {
         })
     }
 
-    /// A new domain handle on this connection for `vm`.
-    pub fn domain(&self, vm: Vm) -> Arc<DomainHandle> {
+    /// A new domain handle on this connection for `vm` (from `listing`, when it came from one).
+    pub fn domain(&self, vm: Vm, listing: Option<&Arc<Listing>>) -> Arc<DomainHandle> {
         let name = CString::new(vm.name.replace('\0', "")).unwrap_or_default();
         Arc::new(DomainHandle {
-            dom: Domain::new(self.conn.clone(), vm),
+            dom: Domain::new(self.conn.clone(), vm, listing.cloned()),
             conn: self.arc(),
             name,
             _counted: Counted::new(),

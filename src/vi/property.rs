@@ -86,6 +86,9 @@ pub struct FilterSpec {
     /// Whether the start object itself is reported.
     pub skip_start: bool,
     pub hops: Vec<Hop>,
+    /// More objects read like `start` (a batch of VMs, say); those the server no longer
+    /// knows are left out of the answer rather than failing it.
+    pub more: Vec<MoRef>,
 }
 
 impl FilterSpec {
@@ -99,7 +102,23 @@ impl FilterSpec {
             start: obj,
             skip_start: false,
             hops: Vec::new(),
+            more: Vec::new(),
         }
+    }
+
+    /// The same properties of many objects of one type, in one filter.
+    pub fn objects(kind: &str, objs: &[MoRef], paths: &[&str]) -> Option<FilterSpec> {
+        let (first, rest) = objs.split_first()?;
+        Some(FilterSpec {
+            props: vec![(
+                kind.to_string(),
+                paths.iter().map(|p| p.to_string()).collect(),
+            )],
+            start: first.clone(),
+            skip_start: false,
+            hops: Vec::new(),
+            more: rest.to_vec(),
+        })
     }
 
     /// Properties of the objects one hop away from `start` (of type `start_kind`): a host's
@@ -124,6 +143,7 @@ impl FilterSpec {
             }],
             start,
             skip_start: true,
+            more: Vec::new(),
         }
     }
 
@@ -139,12 +159,15 @@ impl FilterSpec {
                     path_set: paths.clone(),
                 })
                 .collect(),
-            object_set: vec![ObjectSpec {
-                obj: Some(self.start.clone()),
-                skip: Some(self.skip_start),
-                select_set: self.hops.iter().map(Hop::to_spec).collect(),
-            }],
-            report_missing_objects_in_results: None,
+            object_set: std::iter::once(&self.start)
+                .chain(&self.more)
+                .map(|obj| ObjectSpec {
+                    obj: Some(obj.clone()),
+                    skip: Some(self.skip_start),
+                    select_set: self.hops.iter().map(Hop::to_spec).collect(),
+                })
+                .collect(),
+            report_missing_objects_in_results: (!self.more.is_empty()).then_some(true),
         }
     }
 }
@@ -252,6 +275,7 @@ mod tests {
                 path: "childEntity",
                 then: &["folder"],
             }],
+            more: Vec::new(),
         };
         let mut r = Request::new("M", &MoRef::new("PropertyCollector", "pc"));
         spec.to_spec().write(&mut r, "specSet");

@@ -37,6 +37,22 @@ impl Uuid {
         Uuid(bytes)
     }
 
+    /// A stable UUID named by `key` (RFC 9562 version 8, "custom"): two FNV-1a halves, so
+    /// equal keys give equal UUIDs across runs and machines.
+    pub fn derived(key: &[u8]) -> Uuid {
+        let fnv = |seed: u64| {
+            key.iter().fold(seed, |h, b| {
+                (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+            })
+        };
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&fnv(0xcbf2_9ce4_8422_2325).to_be_bytes());
+        bytes[8..].copy_from_slice(&fnv(0x6c62_272e_07bb_0142).to_be_bytes());
+        bytes[6] = (bytes[6] & 0x0f) | 0x80;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        Uuid(bytes)
+    }
+
     pub fn is_zero(&self) -> bool {
         self.0 == [0; 16]
     }

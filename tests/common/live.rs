@@ -3,11 +3,17 @@
 
 use virt_esx::driver::Connection;
 use virt_esx::driver::domain::Vm;
+use virt_esx::vi::MoRef;
 use virt_esx::vi::files::folder_path;
+use virt_esx::vi::property::FilterSpec;
+use virt_esx::vi::soap::Request;
 use virt_esx::vmx::DatastorePath;
 
+/// Every VM of the connection's scope, read whole (a listing alone reads identity only).
 pub fn host_vms(conn: &Connection) -> Vec<Vm> {
-    let mut vms = conn.list_vms(false).unwrap().0;
+    let listed = conn.list_vms(Default::default()).unwrap().0;
+    let morefs: Vec<_> = listed.into_iter().map(|vm| vm.moref).collect();
+    let mut vms = conn.fetch_vms(&morefs).unwrap();
     vms.sort_by(|a, b| a.name.cmp(&b.name));
     vms
 }
@@ -16,7 +22,7 @@ pub fn host_vms(conn: &Connection) -> Vec<Vm> {
 pub fn folder_url(conn: &Connection, ds_path: &str) -> String {
     let p = DatastorePath::parse(ds_path).unwrap();
     folder_path(
-        &conn.primary.placement.datacenter_path,
+        &conn.primary.scope.host().unwrap().datacenter_path,
         &p.datastore,
         &p.directory_and_file,
     )
@@ -31,4 +37,58 @@ pub fn download(conn: &Connection, ds_path: &str) -> (u16, Vec<u8>) {
         .get(&folder_url(conn, ds_path))
         .unwrap();
     (reply.status, reply.body)
+}
+
+/// The simulator's own answer to "which VMs are under this object": a ContainerView made in
+/// the test (not the library's traversal), templates left out, names sorted.
+pub fn vms_under(conn: &Connection, container: &MoRef) -> Vec<String> {
+    let client = &conn.primary.client;
+    let vm = client.content().view_manager.clone().unwrap();
+    let mut r = Request::new("CreateContainerView", &vm);
+    r.moref("container", container)
+        .text("type", "VirtualMachine")
+        .text("recursive", "true");
+    let view = client
+        .invoke(&r)
+        .unwrap()
+        .and_then(|n| MoRef::from_node(&n))
+        .unwrap();
+    let spec = FilterSpec::neighbours(
+        view.clone(),
+        "ContainerView",
+        "view",
+        "VirtualMachine",
+        &["name", "config.template"],
+    );
+    let mut names: Vec<String> = client
+        .retrieve(&spec)
+        .unwrap()
+        .iter()
+        .filter(|oc| oc.props.text_at("config.template") != Some("true"))
+        .filter_map(|oc| oc.props.text_at("name").map(String::from))
+        .collect();
+    client.invoke(&Request::new("DestroyView", &view)).unwrap();
+    names.sort();
+    names
+}
+
+/// A VM's property as the server has it now, read on its own.
+pub fn vm_prop(conn: &Connection, vm: &MoRef, path: &str) -> Option<String> {
+    conn.primary
+        .client
+        .retrieve_one(vm, &[path])
+        .unwrap()
+        .and_then(|oc| oc.props.text_at(path).map(String::from))
+}
+
+/// Runs a task-returning method by hand and waits for it to end well.
+pub fn run_raw_task(conn: &Connection, req: &Request) {
+    let ep = &conn.primary;
+    let task = ep
+        .client
+        .invoke(req)
+        .unwrap()
+        .and_then(|n| MoRef::from_node(&n))
+        .unwrap();
+    conn.wait_task(ep, req.method(), &task, None).unwrap();
 }

@@ -41,6 +41,8 @@ func main() {
 	vms := flag.Int("vms", -1, "VMs per host / resource pool (default: the model's)")
 	hosts := flag.Int("hosts", -1, "vpx: hosts per cluster (default: the model's)")
 	folder := flag.Int("folder", 0, "vpx: put the datacenter inside this many folders")
+	dcs := flag.Int("dc", -1, "vpx: datacenters (default: the model's)")
+	clusters := flag.Int("cluster", -1, "vpx: clusters per datacenter (default: the model's)")
 	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (any loopback address)")
 	managedBy := flag.String("managed-by", "", "esx: report this IP as the host's managing vCenter")
 	hostIP := flag.String("host-ip", "", "vpx: give standalone host DC0_H0 this management IP (found by FindByIp)")
@@ -57,6 +59,12 @@ func main() {
 			model.ClusterHost = *hosts
 		}
 		model.Folder = *folder
+		if *dcs >= 0 {
+			model.Datacenter = *dcs
+		}
+		if *clusters >= 0 {
+			model.Cluster = *clusters
+		}
 	default:
 		log.Fatalf("unknown mode %q", *mode)
 	}
@@ -109,7 +117,7 @@ func main() {
 	server := model.Service.NewServer()
 	defer server.Close()
 	// No request has been served yet: the URL is printed below.
-	server.Config.Handler = withRegisterFromVMX(withVMXCompanions(server.Config.Handler))
+	server.Config.Handler = withRelocateLists(withRegisterFromVMX(withVMXCompanions(server.Config.Handler)))
 
 	u := *server.URL
 	u.User = nil

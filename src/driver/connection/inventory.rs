@@ -1,7 +1,7 @@
-//! Finding "our" datacenter, compute resource and host in one PropertyCollector read: the whole
-//! folder tree down to hosts, then the URI path (vpx) or the first of each (esx/gsx) resolved locally.
+//! The connection's scope in one PropertyCollector read: the whole folder tree down to hosts,
+//! then the URI path (vpx) or the first of each (esx/gsx) resolved locally.
 
-use crate::error::{Code, Error, Result};
+use crate::error::{Error, Result};
 use crate::vi::methods::FindByIp;
 use crate::vi::property::{FilterSpec, Hop};
 use crate::vi::types::{FromNode, vim_type};
@@ -69,26 +69,8 @@ impl Tree {
             ],
             start: client.root_folder(),
             skip_start: false,
-            hops: vec![
-                Hop {
-                    name: "folder",
-                    kind: "Folder",
-                    path: "childEntity",
-                    then: &["folder", "dcHosts", "crHosts"],
-                },
-                Hop {
-                    name: "dcHosts",
-                    kind: "Datacenter",
-                    path: "hostFolder",
-                    then: &["folder"],
-                },
-                Hop {
-                    name: "crHosts",
-                    kind: "ComputeResource",
-                    path: "host",
-                    then: &[],
-                },
-            ],
+            hops: inventory_hops(false),
+            more: Vec::new(),
         };
         let mut tree = Tree {
             entities: HashMap::new(),
@@ -131,6 +113,64 @@ impl Tree {
             .ok_or_else(|| Error::internal(format!("Could not read {} '{}'", r.kind, r.value)))
     }
 
+    /// The names at one level, for errors that say what is there.
+    fn names_of_kids(&self, of: &MoRef) -> String {
+        let names: Vec<&str> = self.kids(of).map(|k| self.name(k)).collect();
+        if names.is_empty() {
+            "nothing".to_string()
+        } else {
+            names.join(", ")
+        }
+    }
+
+    /// Every host beneath `top`, depth first in server order, each with its placement.
+    fn hosts_under(&self, top: &MoRef) -> Result<Vec<Placement>> {
+        let mut hosts = Vec::new();
+        let mut stack = vec![top.clone()];
+        while let Some(r) = stack.pop() {
+            if r.kind == "HostSystem" {
+                hosts.push(self.placement_at(&r)?);
+                continue;
+            }
+            let kids: Vec<&MoRef> = self.kids(&r).collect();
+            stack.extend(kids.into_iter().rev().cloned());
+        }
+        Ok(hosts)
+    }
+
+    /// A host's placement, found upwards: its compute resource, then through host folders
+    /// to the datacenter, whose folders above make the `dcPath`.
+    fn placement_at(&self, host: &MoRef) -> Result<Placement> {
+        let host_name = self.name(host).to_string();
+        let cr = self.entity(host)?.parent.clone().ok_or_else(|| {
+            Error::internal(format!("Host '{host_name}' has no compute resource"))
+        })?;
+        let mut up = self.entity(&cr)?.parent.clone();
+        let dc = loop {
+            match up {
+                Some(r) if r.kind == "Datacenter" => break r,
+                Some(r) => up = self.entity(&r)?.parent.clone(),
+                None => {
+                    return Err(Error::internal(format!(
+                        "Host '{host_name}' is not inside a datacenter"
+                    )));
+                }
+            }
+        };
+        let mut names = vec![self.name(&dc).to_string()];
+        let mut up = self.entity(&dc)?.parent.clone();
+        while let Some(r) = up {
+            let e = self.entity(&r)?;
+            if e.parent.is_none() {
+                break; // the root folder is not part of the path
+            }
+            names.push(e.name.clone());
+            up = e.parent.clone();
+        }
+        names.reverse();
+        self.placement(&dc, names.join("/"), &cr, host)
+    }
+
     fn placement(
         &self,
         dc: &MoRef,
@@ -164,10 +204,86 @@ impl Tree {
     }
 }
 
+/// The hops from any inventory object down to hosts (and, with `to_vms`, on to their VMs):
+/// folders, datacenters' host folders, compute resources' hosts. The server takes the hops
+/// whose type fits where it is, so one set serves a start at the root, a datacenter, a
+/// cluster or a host.
+pub fn inventory_hops(to_vms: bool) -> Vec<Hop> {
+    vec![
+        Hop {
+            name: "folder",
+            kind: "Folder",
+            path: "childEntity",
+            then: &["folder", "dcHosts", "crHosts"],
+        },
+        Hop {
+            name: "dcHosts",
+            kind: "Datacenter",
+            path: "hostFolder",
+            then: &["folder"],
+        },
+        Hop {
+            name: "crHosts",
+            kind: "ComputeResource",
+            path: "host",
+            then: if to_vms { &["hostVms"] } else { &[] },
+        },
+        Hop {
+            name: "hostVms",
+            kind: "HostSystem",
+            path: "vm",
+            then: &[],
+        },
+    ]
+}
+
 const COMPUTE: &[&str] = &["ComputeResource", "ClusterComputeResource"];
 
+/// How much of the inventory a connection covers (the URI path decides, on vpx://).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    /// Every datacenter of a vCenter (`vpx://vc/`).
+    Vcenter,
+    Datacenter,
+    Cluster,
+    /// One host: esx://, gsx://, and vpx:// paths down to a host or a standalone compute resource.
+    Host,
+}
+
+/// The part of the inventory a connection covers: its top object (root folder, datacenter,
+/// cluster or host) and every host beneath it with its placement, in inventory order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scope {
+    pub kind: ScopeKind,
+    pub object: MoRef,
+    pub hosts: Vec<Placement>,
+}
+
+impl Scope {
+    fn single(p: Placement) -> Scope {
+        Scope {
+            kind: ScopeKind::Host,
+            object: p.host.clone(),
+            hosts: vec![p],
+        }
+    }
+
+    /// The host of a host scope; `None` above one host.
+    pub fn host(&self) -> Option<&Placement> {
+        match self.kind {
+            ScopeKind::Host => self.hosts.first(),
+            _ => None,
+        }
+    }
+
+    /// Where a host of this scope lives; `None` for a host outside it.
+    pub fn placement_of(&self, host: &MoRef) -> Option<&Placement> {
+        self.hosts.iter().find(|p| p.host == *host)
+    }
+}
+
 /// esx:// and gsx://: the host's one datacenter, compute resource and host.
-pub fn locate_single_host(client: &Client) -> Result<Placement> {
+pub fn locate_single_host(client: &Client) -> Result<Scope> {
     let tree = Tree::read(client)?;
     let root = client.root_folder();
     let not_found = |what: &str| Error::internal(format!("Could not find a {what} on the host"));
@@ -185,103 +301,126 @@ pub fn locate_single_host(client: &Client) -> Result<Placement> {
     let host = tree
         .first_of(cr, &["HostSystem"])
         .ok_or_else(|| not_found("host system"))?;
-    tree.placement(dc, tree.name(dc).to_string(), cr, host)
+    Ok(Scope::single(tree.placement(
+        dc,
+        tree.name(dc).to_string(),
+        cr,
+        host,
+    )?))
 }
 
-/// vpx://: `[folder/…]datacenter/[folder/…]compute-resource[/host]`.
-pub fn locate_by_path(client: &Client, path: &[String]) -> Result<Placement> {
-    let shown = path.join("/");
-    if path.is_empty() {
-        return Err(Error::invalid_arg(
-            "Path has to specify the datacenter and compute resource",
-        ));
-    }
+/// vpx://: the path walks the real tree, folders at any depth: `[folder/…]datacenter`,
+/// then `[folder/…]cluster-or-compute-resource`, then a cluster's host. Where it stops
+/// decides the scope; an empty path is the whole vCenter.
+pub fn locate_by_path(client: &Client, path: &[String]) -> Result<Scope> {
     let tree = Tree::read(client)?;
-    let mut items = path.iter();
-    let mut at = client.root_folder();
-    let mut dc_path = Vec::new();
-    let dc = loop {
-        let Some(item) = items.next() else {
-            return Err(Error::invalid_arg(format!(
-                "Path '{shown}' does not specify a datacenter"
-            )));
-        };
-        let Some(found) = tree.child_named(&at, item) else {
-            return Err(Error::esx(
-                Code::InvalidArg,
-                format!("Could not find datacenter or folder '{item}' specified in '{shown}'"),
-            ));
-        };
-        dc_path.push(item.as_str());
-        match found.kind.as_str() {
-            "Datacenter" => break found.clone(),
-            "Folder" => at = found.clone(),
-            _ => {
-                return Err(Error::invalid_arg(format!(
-                    "'{item}' in '{shown}' is a {}, not a folder or datacenter",
-                    found.kind
-                )));
-            }
-        }
+    let shown = path.join("/");
+    let root = client.root_folder();
+    let mut walk = Walk {
+        tree: &tree,
+        shown: &shown,
+        items: path.iter(),
+        walked: Vec::new(),
     };
-    at = tree.entity(&dc)?.host_folder.clone().ok_or_else(|| {
+    let Some(dc) = walk.down_to(&root, &["Datacenter"], "datacenter")? else {
+        return Ok(Scope {
+            kind: ScopeKind::Vcenter,
+            hosts: tree.hosts_under(&root)?,
+            object: root,
+        });
+    };
+    let host_folder = tree.entity(&dc)?.host_folder.clone().ok_or_else(|| {
         Error::internal(format!(
             "Datacenter '{}' has no host folder",
             tree.name(&dc)
         ))
     })?;
-    let cr = loop {
-        let Some(item) = items.next() else {
-            return Err(Error::invalid_arg(format!(
-                "Path '{shown}' does not specify a compute resource"
-            )));
-        };
-        let Some(found) = tree.child_named(&at, item) else {
-            return Err(Error::invalid_arg(format!(
-                "Could not find compute resource or folder '{item}' specified in '{shown}'"
-            )));
-        };
-        match found.kind.as_str() {
-            k if COMPUTE.contains(&k) => break found.clone(),
-            "Folder" => at = found.clone(),
-            _ => {
-                return Err(Error::invalid_arg(format!(
-                    "'{item}' in '{shown}' is a {}, not a folder or compute resource",
-                    found.kind
-                )));
-            }
+    let Some(cr) = walk.down_to(&host_folder, COMPUTE, "cluster or compute resource")? else {
+        return Ok(Scope {
+            kind: ScopeKind::Datacenter,
+            hosts: tree.hosts_under(&dc)?,
+            object: dc,
+        });
+    };
+    let scope = if cr.kind == "ClusterComputeResource" {
+        match walk.down_to(&cr, &["HostSystem"], "host")? {
+            Some(host) => Scope::single(tree.placement_at(&host)?),
+            None => Scope {
+                kind: ScopeKind::Cluster,
+                hosts: tree.hosts_under(&cr)?,
+                object: cr,
+            },
         }
-    };
-    let host = if cr.kind == "ClusterComputeResource" {
-        let Some(item) = items.next() else {
-            return Err(Error::invalid_arg(format!(
-                "Path '{shown}' does not specify a host system in cluster '{}'",
-                tree.name(&cr)
-            )));
-        };
-        tree.child_named(&cr, item).cloned().ok_or_else(|| {
-            Error::invalid_arg(format!(
-                "Could not find host system '{item}' specified in '{shown}'"
-            ))
-        })?
     } else {
-        tree.first_of(&cr, &["HostSystem"])
-            .cloned()
-            .ok_or_else(|| {
-                Error::internal(format!("Compute resource '{}' has no host", tree.name(&cr)))
-            })?
+        // A standalone host's compute resource stands for its one host, as in libvirt.
+        let host = tree.first_of(&cr, &["HostSystem"]).ok_or_else(|| {
+            Error::internal(format!("Compute resource '{}' has no host", tree.name(&cr)))
+        })?;
+        Scope::single(tree.placement_at(host)?)
     };
-    if let Some(extra) = items.next() {
+    if let Some(extra) = walk.items.next() {
         return Err(Error::invalid_arg(format!(
             "Path '{shown}' ends with an excess item '{extra}'"
         )));
     }
-    tree.placement(&dc, dc_path.join("/"), &cr, &host)
+    Ok(scope)
+}
+
+/// A URI path being resolved level by level.
+struct Walk<'a> {
+    tree: &'a Tree,
+    shown: &'a str,
+    items: std::slice::Iter<'a, String>,
+    walked: Vec<&'a str>,
+}
+
+impl Walk<'_> {
+    /// Follows the path's items from `at` through folders to an object of `kinds`; `None`
+    /// when the path ends first (a path may not end at a folder). An item that is not
+    /// there is named, with what the level does hold.
+    fn down_to(&mut self, from: &MoRef, kinds: &[&str], what: &str) -> Result<Option<MoRef>> {
+        let mut at = from.clone();
+        loop {
+            let Some(item) = self.items.next() else {
+                if at == *from {
+                    return Ok(None);
+                }
+                return Err(Error::invalid_arg(format!(
+                    "Path '{}' ends at folder '{}'; name a {what} in it ({})",
+                    self.shown,
+                    self.tree.name(&at),
+                    self.tree.names_of_kids(&at)
+                )));
+            };
+            let Some(found) = self.tree.child_named(&at, item) else {
+                let level = match self.walked.as_slice() {
+                    [] => "the vCenter's root folder".to_string(),
+                    w => format!("'{}'", w.join("/")),
+                };
+                return Err(Error::invalid_arg(format!(
+                    "Could not find '{item}' in {level} (path '{}'); it has: {}",
+                    self.shown,
+                    self.tree.names_of_kids(&at)
+                )));
+            };
+            self.walked.push(item);
+            match found.kind.as_str() {
+                k if kinds.contains(&k) => return Ok(Some(found.clone())),
+                "Folder" if !kinds.contains(&"HostSystem") => at = found.clone(),
+                k => {
+                    return Err(Error::invalid_arg(format!(
+                        "'{item}' in '{}' is a {k}, where a {what} was expected",
+                        self.shown
+                    )));
+                }
+            }
+        }
+    }
 }
 
 /// The host a vCenter knows by this management IP (FindByIp, as libvirt finds it), placed in
 /// that vCenter's inventory.
-pub fn locate_host_by_ip(client: &Client, ip: &str) -> Result<Placement> {
+pub fn locate_host_by_ip(client: &Client, ip: &str) -> Result<Scope> {
     let index = client
         .content()
         .search_index
@@ -300,34 +439,5 @@ pub fn locate_host_by_ip(client: &Client, ip: &str) -> Result<Placement> {
             ))
         })?;
     let tree = Tree::read(client)?;
-    let host_name = tree.name(&host).to_string();
-    let cr =
-        tree.entity(&host)?.parent.clone().ok_or_else(|| {
-            Error::internal(format!("Host '{host_name}' has no compute resource"))
-        })?;
-    // Up through host folders to the datacenter, then the folders above it for dcPath.
-    let mut up = tree.entity(&cr)?.parent.clone();
-    let dc = loop {
-        match up {
-            Some(r) if r.kind == "Datacenter" => break r,
-            Some(r) => up = tree.entity(&r)?.parent.clone(),
-            None => {
-                return Err(Error::internal(format!(
-                    "Host '{host_name}' is not inside a datacenter"
-                )));
-            }
-        }
-    };
-    let mut names = vec![tree.name(&dc).to_string()];
-    let mut up = tree.entity(&dc)?.parent.clone();
-    while let Some(r) = up {
-        let e = tree.entity(&r)?;
-        if e.parent.is_none() {
-            break; // the root folder is not part of the path
-        }
-        names.push(e.name.clone());
-        up = e.parent.clone();
-    }
-    names.reverse();
-    tree.placement(&dc, names.join("/"), &cr, &host)
+    Ok(Scope::single(tree.placement_at(&host)?))
 }

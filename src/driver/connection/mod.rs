@@ -7,11 +7,11 @@ pub mod inventory;
 
 use crate::error::{Code, Error, Result};
 use crate::uri::{ConnectSpec, Scheme, Transport as UriTransport, VCenter};
-use crate::vi::Client;
 use crate::vi::transport::TransportConfig;
+use crate::vi::{Client, MoRef};
 use auth::{Authenticator, CredentialSource};
 use authconf::AuthConf;
-use inventory::Placement;
+use inventory::{Placement, Scope};
 use secrecy::ExposeSecret;
 use std::net::ToSocketAddrs;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
@@ -64,11 +64,37 @@ impl Product {
     }
 }
 
-/// One logged-in vSphere endpoint and where the connection's host sits in its inventory.
+/// One logged-in vSphere endpoint and the part of its inventory the connection covers.
 pub struct Endpoint {
     pub client: Client,
     pub product: Product,
-    pub placement: Placement,
+    pub scope: Scope,
+}
+
+impl Endpoint {
+    /// The host of a one-host scope; above one host, `what` is not available
+    /// (`VIR_ERR_NO_SUPPORT`), as there is no single host to describe.
+    pub fn single_host(&self, what: &str) -> Result<&Placement> {
+        self.scope.host().ok_or_else(|| {
+            Error::esx(
+                Code::NoSupport,
+                format!(
+                    "{what} is not available for a scope above one host; connect to \
+                     vpx://VC/DATACENTER/[CLUSTER/]HOST for it"
+                ),
+            )
+        })
+    }
+
+    /// Where a host of the scope lives; a host outside the scope is an error naming it.
+    pub fn placement_of(&self, host: &MoRef) -> Result<&Placement> {
+        self.scope.placement_of(host).ok_or_else(|| {
+            Error::esx(
+                Code::OperationInvalid,
+                format!("host '{}' is outside this connection's scope", host.value),
+            )
+        })
+    }
 }
 
 pub struct Connection {
@@ -110,14 +136,14 @@ impl Connection {
         let password = creds.password(&user, &spec.host)?;
         CredentialSource::refuse_control("password", password.expose_secret())?;
         client.login(&user, password)?;
-        let placement = match product {
+        let scope = match product {
             Product::Vpx => inventory::locate_by_path(&client, &spec.path)?,
             _ => inventory::locate_single_host(&client)?,
         };
         let primary = Endpoint {
             client,
             product,
-            placement,
+            scope,
         };
         let vcenter = match (&spec.vcenter, product) {
             (Some(vc), Product::Esx | Product::Gsx) => {
@@ -176,6 +202,11 @@ impl Connection {
             .sum()
     }
 
+    /// Every host of the scope, for reads that cover them all.
+    pub fn scope_hosts(&self) -> Vec<&Placement> {
+        self.primary.scope.hosts.iter().collect()
+    }
+
     pub fn is_encrypted(&self) -> bool {
         self.spec.transport == UriTransport::Https
     }
@@ -228,7 +259,7 @@ fn open_vcenter(
     host: &Endpoint,
     creds: &CredentialSource,
 ) -> Result<Endpoint> {
-    let managed_by = host.placement.management_server_ip.trim();
+    let managed_by = host.single_host("vcenter=")?.management_server_ip.trim();
     let vc_host = match vc {
         VCenter::Auto if managed_by.is_empty() => {
             return Err(Error::internal("This host is not managed by a vCenter"));
@@ -259,11 +290,11 @@ fn open_vcenter(
     let password = creds.password(&user, &vc_host)?;
     client.login(&user, password)?;
     let host_ip = resolve_ip(&spec.host)?;
-    let placement = inventory::locate_host_by_ip(&client, &host_ip)?;
+    let scope = inventory::locate_host_by_ip(&client, &host_ip)?;
     Ok(Endpoint {
         client,
         product,
-        placement,
+        scope,
     })
 }
 
@@ -294,7 +325,7 @@ impl std::fmt::Debug for Connection {
         f.debug_struct("Connection")
             .field("uri", &self.spec.uri)
             .field("product", &self.primary.product)
-            .field("host", &self.primary.placement.host_name)
+            .field("scope", &self.primary.scope.object)
             .field("read_only", &self.read_only)
             .finish_non_exhaustive()
     }

@@ -1,15 +1,17 @@
-//! Listing and looking up domains: every VM of the connection's host with what a handle needs,
-//! plus the autostart configuration, in one RetrievePropertiesEx whatever the number of VMs.
+//! Listing and looking up domains: every VM of the connection's scope (a host, a cluster, a
+//! datacenter or a whole vCenter) with its identity, in one RetrievePropertiesEx plus pages.
 
-use super::{PowerState, Vm, VmProps, no_domain};
+use super::{PowerState, Vm, VmIdentity, VmProps, no_domain};
 use crate::abi::flags::ListDomainsFlags;
+use crate::driver::connection::inventory::inventory_hops;
 use crate::driver::connection::{Connection, PREFIXED, UNPREFIXED};
-use crate::error::Result;
+use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
-use crate::vi::property::FilterSpec;
+use crate::vi::property::{FilterSpec, Hop};
 use crate::vi::specs::AutoStartPowerInfo;
 use crate::vi::types::{FromNode, vim_type};
 use crate::xml::ids::Uuid;
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 
 vim_type!(AutostartConfig {
@@ -29,6 +31,11 @@ impl AutostartConfig {
     }
 }
 
+vim_type!(EntityName {
+    name: String = "name",
+    parent: Option<MoRef> = "parent",
+});
+
 /// For a pair of opposite flags: `Some(true)` keeps only the first kind, `Some(false)` only
 /// the second, `None` (neither or both given) keeps all.
 fn wanted(flags: ListDomainsFlags, yes: ListDomainsFlags, no: ListDomainsFlags) -> Option<bool> {
@@ -43,37 +50,67 @@ fn keep(filter: Option<bool>, has: bool) -> bool {
     filter.is_none_or(|w| w == has)
 }
 
+/// What a listing reads beyond each VM's identity.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListExtras {
+    /// The autostart configuration of every host in scope.
+    pub autostart: bool,
+    /// Each VM's current snapshot (whether it has one).
+    pub snapshot: bool,
+}
+
 impl Connection {
-    /// Every VM on the host (and, when asked, the host's autostart configuration): one round
-    /// trip for any number of VMs.
-    pub fn list_vms(&self, with_autostart: bool) -> Result<(Vec<Vm>, Option<AutostartConfig>)> {
+    /// Every VM in scope (templates too: callers decide), with their identity, and what
+    /// `extras` asks for: one round trip (plus the pages the server asks for) for any number
+    /// of VMs and hosts.
+    pub fn list_vms(&self, extras: ListExtras) -> Result<(Vec<Vm>, Vec<AutostartConfig>)> {
         let ep = &self.primary;
-        let mut specs = vec![FilterSpec::neighbours(
-            ep.placement.host.clone(),
-            "HostSystem",
-            "vm",
-            "VirtualMachine",
-            VmProps::PATHS,
-        )];
-        let autostart_mgr = ep
-            .placement
-            .autostart_manager
-            .as_ref()
-            .filter(|_| with_autostart);
-        if let Some(mgr) = autostart_mgr {
-            specs.push(FilterSpec::object(mgr.clone(), AutostartConfig::PATHS));
+        let mut paths = VmIdentity::LISTED.to_vec();
+        if extras.snapshot {
+            paths.push("snapshot.currentSnapshot");
         }
+        let mut specs = vec![FilterSpec {
+            props: vec![(
+                "VirtualMachine".into(),
+                paths.iter().map(|p| p.to_string()).collect(),
+            )],
+            start: ep.scope.object.clone(),
+            skip_start: true,
+            hops: inventory_hops(true),
+            more: Vec::new(),
+        }];
+        let managers: Vec<MoRef> = ep
+            .scope
+            .hosts
+            .iter()
+            .filter_map(|p| p.autostart_manager.clone())
+            .filter(|_| extras.autostart)
+            .collect();
+        specs.extend(FilterSpec::objects(
+            "HostAutoStartManager",
+            &managers,
+            AutostartConfig::PATHS,
+        ));
         let mut vms = Vec::new();
-        let mut autostart = autostart_mgr.map(|_| AutostartConfig::default());
+        let mut autostart = Vec::new();
         for oc in ep.client.retrieve_all(&specs)? {
             if oc.obj.kind == "VirtualMachine" {
-                self.learn_vm_id_style(&oc.obj);
-                let props = VmProps::from_node(&oc.props).unwrap_or_default();
-                vms.push(Vm::from_props(oc.obj, props));
-            } else if Some(&oc.obj) == autostart_mgr {
-                autostart = AutostartConfig::from_node(&oc.props);
+                let id = VmIdentity::from_node(&oc.props).unwrap_or_default();
+                vms.push(Vm::from_identity(oc.obj, id));
+            } else if managers.contains(&oc.obj) {
+                autostart.extend(AutostartConfig::from_node(&oc.props));
             }
         }
+        if let Some(vm) = vms.first() {
+            self.learn_vm_id_style(&vm.moref);
+        }
+        Ok((vms, autostart))
+    }
+
+    /// The domains in scope: every VM but templates.
+    fn domains(&self, extras: ListExtras) -> Result<(Vec<Vm>, Vec<AutostartConfig>)> {
+        let (mut vms, autostart) = self.list_vms(extras)?;
+        vms.retain(|vm| !vm.template);
         Ok((vms, autostart))
     }
 
@@ -93,9 +130,12 @@ impl Connection {
             return Ok(Vec::new());
         }
         let autostart_filter = wanted(flags, F::AUTOSTART, F::NO_AUTOSTART);
-        let (vms, autostart) = self.list_vms(autostart_filter.is_some())?;
-        let active = wanted(flags, F::ACTIVE, F::INACTIVE);
         let snapshot = wanted(flags, F::HAS_SNAPSHOT, F::NO_SNAPSHOT);
+        let (vms, autostart) = self.domains(ListExtras {
+            autostart: autostart_filter.is_some(),
+            snapshot: snapshot.is_some(),
+        })?;
+        let active = wanted(flags, F::ACTIVE, F::INACTIVE);
         let states = flags & (F::RUNNING | F::PAUSED | F::SHUTOFF | F::OTHER);
         Ok(vms
             .into_iter()
@@ -105,7 +145,7 @@ impl Connection {
                     PowerState::Suspended => F::PAUSED,
                     PowerState::PoweredOff => F::SHUTOFF,
                 };
-                let starts = autostart.as_ref().is_some_and(|a| a.starts(&vm.moref));
+                let starts = autostart.iter().any(|a| a.starts(&vm.moref));
                 keep(active, vm.state.is_active())
                     && (states.is_empty() || states.contains(state_bit))
                     && keep(snapshot, vm.has_snapshot)
@@ -114,20 +154,83 @@ impl Connection {
             .collect())
     }
 
+    /// The one domain of this name in scope. Names are unique per folder only, so a name
+    /// found twice is an error naming both inventory paths; a template is not a domain.
     pub fn lookup_by_name(&self, name: &str) -> Result<Vm> {
-        self.list_vms(false)?
-            .0
-            .into_iter()
-            .find(|vm| vm.name == name)
-            .ok_or_else(|| no_domain(format!("no domain with matching name '{name}'")))
+        let (vms, _) = self.list_vms(ListExtras::default())?;
+        let found: Vec<Vm> = vms.into_iter().filter(|vm| vm.name == name).collect();
+        let domains: Vec<&Vm> = found.iter().filter(|vm| !vm.template).collect();
+        match domains.as_slice() {
+            [vm] => Ok((*vm).clone()),
+            [] if !found.is_empty() => Err(is_template(name)),
+            [] => Err(no_domain(format!("no domain with matching name '{name}'"))),
+            many => {
+                let morefs: Vec<MoRef> = many.iter().map(|vm| vm.moref.clone()).collect();
+                let paths = self.inventory_paths(&morefs)?;
+                Err(Error::esx(
+                    Code::OperationFailed,
+                    format!(
+                        "domain name '{name}' is ambiguous in this scope: {}; connect to a \
+                         narrower scope or look it up by UUID",
+                        paths.join(", ")
+                    ),
+                ))
+            }
+        }
     }
 
     pub fn lookup_by_uuid(&self, uuid: &Uuid) -> Result<Vm> {
-        self.list_vms(false)?
-            .0
+        let (vms, _) = self.list_vms(ListExtras::default())?;
+        let mut found = vms.into_iter().filter(|vm| vm.uuid == *uuid).peekable();
+        let first = found.peek().cloned();
+        match found.find(|vm| !vm.template) {
+            Some(vm) => Ok(vm),
+            None => match first {
+                Some(t) => Err(is_template(&t.name)),
+                None => Err(no_domain(format!("no domain with matching uuid '{uuid}'"))),
+            },
+        }
+    }
+
+    /// Inventory paths (`DC0/vm/folder/name`) of objects, read in one round trip: each
+    /// object's ancestors by `parent`, to below the root folder.
+    pub fn inventory_paths(&self, objs: &[MoRef]) -> Result<Vec<String>> {
+        let ep = &self.primary;
+        let Some(mut spec) = FilterSpec::objects("ManagedEntity", objs, EntityName::PATHS) else {
+            return Ok(Vec::new());
+        };
+        spec.hops = vec![Hop {
+            name: "up",
+            kind: "ManagedEntity",
+            path: "parent",
+            then: &["up"],
+        }];
+        let entities: HashMap<MoRef, EntityName> = ep
+            .client
+            .retrieve(&spec)?
             .into_iter()
-            .find(|vm| vm.uuid == *uuid)
-            .ok_or_else(|| no_domain(format!("no domain with matching uuid '{uuid}'")))
+            .filter_map(|oc| Some((oc.obj, EntityName::from_node(&oc.props)?)))
+            .collect();
+        Ok(objs
+            .iter()
+            .map(|obj| {
+                let mut names = Vec::new();
+                let mut at = Some(obj);
+                // Bounded by the number of entities read, whatever parents the server names.
+                for _ in 0..=entities.len() {
+                    let Some(e) = at.and_then(|r| entities.get(r)) else {
+                        break;
+                    };
+                    if e.parent.is_none() {
+                        break; // the root folder is not part of a path
+                    }
+                    names.push(super::unescape_name(&e.name));
+                    at = e.parent.as_ref();
+                }
+                names.reverse();
+                names.join("/")
+            })
+            .collect())
     }
 
     fn learn_vm_id_style(&self, vm: &MoRef) {
@@ -139,7 +242,8 @@ impl Connection {
         self.vm_ids_prefixed.store(style, Ordering::Relaxed);
     }
 
-    /// IDs name running VMs only, as in libvirt; the managed object is read directly.
+    /// IDs name running VMs only, as in libvirt; the managed object is read directly, and
+    /// counts when it runs on a host of the scope.
     pub fn lookup_by_id(&self, id: i32) -> Result<Vm> {
         let not_found = || no_domain(format!("no domain with matching id {id}"));
         if id <= 0 {
@@ -154,9 +258,43 @@ impl Connection {
             .iter()
             .find_map(|value| self.refresh_vm(&MoRef::new("VirtualMachine", value)).ok())
             .ok_or_else(not_found)?;
-        if vm.id() != id || vm.host.as_ref() != Some(&self.primary.placement.host) {
+        let in_scope = vm
+            .host
+            .as_ref()
+            .is_some_and(|h| self.primary.scope.placement_of(h).is_some());
+        if vm.id() != id || vm.template || !in_scope {
             return Err(not_found());
         }
         Ok(vm)
     }
+
+    /// Full properties of many VMs in one round trip; VMs gone meanwhile are left out.
+    pub fn fetch_vms(&self, morefs: &[MoRef]) -> Result<Vec<Vm>> {
+        if let [one] = morefs {
+            return match self.refresh_vm(one) {
+                Ok(vm) => Ok(vec![vm]),
+                Err(e) if e.code == Code::NoDomain => Ok(Vec::new()),
+                Err(e) => Err(e),
+            };
+        }
+        let Some(spec) = FilterSpec::objects("VirtualMachine", morefs, VmProps::PATHS) else {
+            return Ok(Vec::new());
+        };
+        Ok(self
+            .primary
+            .client
+            .retrieve(&spec)?
+            .into_iter()
+            .map(|oc| {
+                let props = VmProps::from_node(&oc.props).unwrap_or_default();
+                Vm::from_props(oc.obj, props)
+            })
+            .collect())
+    }
+}
+
+fn is_template(name: &str) -> Error {
+    no_domain(format!(
+        "'{name}' is a template, not a domain; templates are not listed or looked up"
+    ))
 }

@@ -3,13 +3,16 @@
 
 pub mod guest;
 pub mod list;
+mod listing;
 mod object;
 pub mod power;
 pub mod tune;
 pub mod xml;
 
+pub use listing::Listing;
 pub use object::Domain;
 
+use super::connection::inventory::Placement;
 use super::connection::{Connection, Endpoint};
 use crate::abi::{
     virDomainPausedReason, virDomainRunningReason, virDomainShutoffReason, virDomainState,
@@ -26,10 +29,32 @@ use std::time::{Duration, Instant};
 /// that "list, then get info of each" costs no extra round trip, short enough to stay current.
 pub const FRESH_FOR: Duration = Duration::from_secs(2);
 
+// What a listing reads of each VM: what a handle and the state filters need. The snapshot is
+// read only when a filter asks about it; everything else waits for a handle's first call
+// that needs it (see `listing.rs`).
+vim_type!(VmIdentity {
+    name: String = "name",
+    uuid: String = "config.uuid",
+    power_state: String = "runtime.powerState",
+    template: bool = "config.template",
+    current_snapshot: Option<MoRef> = "snapshot.currentSnapshot",
+});
+
+impl VmIdentity {
+    /// The listing's paths: all but the snapshot.
+    pub const LISTED: &[&str] = &[
+        "name",
+        "config.uuid",
+        "runtime.powerState",
+        "config.template",
+    ];
+}
+
 vim_type!(VmProps {
     name: String = "name",
     uuid: String = "config.uuid",
     power_state: String = "runtime.powerState",
+    template: bool = "config.template",
     host: Option<MoRef> = "runtime.host",
     memory_mb: i64 = "config.hardware.memoryMB",
     num_cpu: i32 = "config.hardware.numCPU",
@@ -83,13 +108,17 @@ impl PowerState {
     }
 }
 
-/// What a domain handle knows of its VM, as of `fetched`.
+/// What a domain handle knows of its VM, as of `fetched`. A VM from a listing is not
+/// `complete`: only its identity (moref, name, UUID, state, template) is read; the sizing
+/// fields below them are zero until a call fetches them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vm {
     pub moref: MoRef,
     pub name: String,
     pub uuid: Uuid,
     pub state: PowerState,
+    pub template: bool,
+    pub complete: bool,
     pub memory_mb: i64,
     pub num_cpu: i32,
     /// `None` or negative: unlimited.
@@ -104,11 +133,35 @@ pub struct Vm {
 }
 
 impl Vm {
+    /// A VM as a listing sees it: identity and state only.
+    pub(crate) fn from_identity(moref: MoRef, p: VmIdentity) -> Vm {
+        Vm {
+            name: unescape_name(&p.name),
+            uuid: Uuid::parse(&p.uuid).unwrap_or_default(),
+            state: PowerState::parse(&p.power_state),
+            template: p.template,
+            complete: false,
+            has_snapshot: p.current_snapshot.is_some(),
+            moref,
+            fetched: Instant::now(),
+            memory_mb: 0,
+            num_cpu: 0,
+            memory_limit_mb: None,
+            vmx_path: String::new(),
+            host: None,
+            memory_hot_add: false,
+            cpu_hot_add: false,
+            cpu_hot_remove: false,
+        }
+    }
+
     pub(crate) fn from_props(moref: MoRef, p: VmProps) -> Vm {
         Vm {
             name: unescape_name(&p.name),
             uuid: Uuid::parse(&p.uuid).unwrap_or_default(),
             state: PowerState::parse(&p.power_state),
+            template: p.template,
+            complete: true,
             memory_mb: p.memory_mb,
             num_cpu: p.num_cpu,
             memory_limit_mb: p.memory_limit_mb,
@@ -132,7 +185,13 @@ impl Vm {
         moref_number(&self.moref.value).unwrap_or(-1)
     }
 
+    /// Whether every field may be answered from (complete and recent).
     pub fn is_fresh(&self) -> bool {
+        self.complete && self.is_state_fresh()
+    }
+
+    /// Whether identity and power state may be answered from.
+    pub fn is_state_fresh(&self) -> bool {
         self.fetched.elapsed() < FRESH_FOR
     }
 
@@ -193,7 +252,7 @@ impl Connection {
             .ok_or_else(|| Error::internal("The vCenter has no search index"))?;
         let found = vc.client.invoke(&FindByUuid {
             this: index,
-            datacenter: Some(vc.placement.datacenter.clone()),
+            datacenter: Some(vc.single_host("vcenter=")?.datacenter.clone()),
             uuid: vm.uuid.to_string(),
             vm_search: true,
             instance_uuid: None,
@@ -202,6 +261,27 @@ impl Connection {
             Some(r) => (vc, r),
             None => (&self.primary, vm.moref.clone()),
         })
+    }
+
+    /// Where a VM lives: the placement of its host (`vm` read whole, so its host is known).
+    pub(crate) fn vm_placement(&self, vm: &Vm) -> Result<&Placement> {
+        match &vm.host {
+            Some(h) => self.primary.placement_of(h),
+            None => self
+                .primary
+                .scope
+                .host()
+                .ok_or_else(|| Error::internal(format!("Domain '{}' reports no host", vm.name))),
+        }
+    }
+
+    /// The snapshot if its power state is fresh (it may lack the sizing), else a whole new one.
+    pub fn current_state(&self, vm: &Vm) -> Result<Vm> {
+        if vm.is_state_fresh() {
+            Ok(vm.clone())
+        } else {
+            self.refresh_vm(&vm.moref)
+        }
     }
 
     /// The snapshot if it is fresh, else a new one.

@@ -2,6 +2,7 @@
 //! view is fresh enough to answer from, so callers never carry VM snapshots around themselves.
 
 use super::Vm;
+use super::listing::Listing;
 use crate::driver::Connection;
 use crate::error::Result;
 use std::sync::{Arc, Mutex};
@@ -9,13 +10,16 @@ use std::sync::{Arc, Mutex};
 pub struct Domain {
     conn: Arc<Connection>,
     vm: Mutex<Vm>,
+    /// The listing the handle came from, which completes its VMs in one batch.
+    listing: Option<Arc<Listing>>,
 }
 
 impl Domain {
-    pub fn new(conn: Arc<Connection>, vm: Vm) -> Domain {
+    pub fn new(conn: Arc<Connection>, vm: Vm, listing: Option<Arc<Listing>>) -> Domain {
         Domain {
             conn,
             vm: Mutex::new(vm),
+            listing,
         }
     }
 
@@ -32,12 +36,29 @@ impl Domain {
         *self.vm.lock().unwrap_or_else(|p| p.into_inner()) = vm.clone();
     }
 
-    /// The VM's current state: the cached view while it is fresh (`FRESH_FOR`), else read
-    /// again (one round trip) and kept.
+    /// The VM with every property, by the rule in `listing.rs`: the cached view while it is
+    /// complete and fresh, else the listing's batch, else read again; kept.
     pub fn current(&self) -> Result<Vm> {
-        let vm = self.conn.current_vm(&self.cached())?;
+        let cached = self.cached();
+        if cached.is_fresh() {
+            return Ok(cached);
+        }
+        let vm = match &self.listing {
+            Some(listing) => listing.complete(&self.conn, &cached.moref)?,
+            None => self.conn.refresh_vm(&cached.moref)?,
+        };
         self.keep(&vm);
         Ok(vm)
+    }
+
+    /// The VM with a current power state (identity and state only, when a listing's view
+    /// is still fresh).
+    pub fn current_state(&self) -> Result<Vm> {
+        let cached = self.cached();
+        if cached.is_state_fresh() {
+            return Ok(cached);
+        }
+        self.current()
     }
 
     /// Runs an operation that answers with the VM's new state, and keeps that state.

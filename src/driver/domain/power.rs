@@ -86,7 +86,7 @@ impl Connection {
     /// Runs a power operation and returns the VM as it is afterwards.
     pub fn power(&self, vm: &Vm, op: PowerOp) -> Result<Vm> {
         self.check_writable(op.api())?;
-        let current = self.current_vm(vm)?;
+        let current = self.current_state(vm)?;
         if !op.allowed(current.state) {
             return Err(invalid_state(op.wrong_state()));
         }

@@ -204,38 +204,39 @@ impl Connection {
         self.reconfigure(vm, change, "virDomainSetSchedulerParameters")
     }
 
-    fn autostart_manager(&self) -> Result<MoRef> {
-        self.primary
-            .placement
-            .autostart_manager
-            .clone()
-            .ok_or_else(|| {
-                Error::esx(
-                    Code::OperationUnsupported,
-                    "the host has no autostart manager",
-                )
-            })
+    /// The autostart manager of the VM's host (known without a read on a host scope).
+    fn autostart_manager(&self, vm: &Vm) -> Result<MoRef> {
+        let placement = match self.primary.scope.host() {
+            Some(p) => p,
+            None => self.vm_placement(&self.current_vm(vm)?)?,
+        };
+        placement.autostart_manager.clone().ok_or_else(|| {
+            Error::esx(
+                Code::OperationUnsupported,
+                "the host has no autostart manager",
+            )
+        })
     }
 
-    fn autostart_config(&self) -> Result<AutostartConfig> {
-        let mgr = self.autostart_manager()?;
+    fn autostart_config(&self, mgr: &MoRef) -> Result<AutostartConfig> {
         let oc = self
             .primary
             .client
-            .retrieve_one(&mgr, AutostartConfig::PATHS)?
+            .retrieve_one(mgr, AutostartConfig::PATHS)?
             .ok_or_else(|| Error::internal("The host's autostart manager is missing"))?;
         Ok(AutostartConfig::from_node(&oc.props).unwrap_or_default())
     }
 
     pub fn autostart(&self, vm: &Vm) -> Result<bool> {
-        Ok(self.autostart_config()?.starts(&vm.moref))
+        let mgr = self.autostart_manager(vm)?;
+        Ok(self.autostart_config(&mgr)?.starts(&vm.moref))
     }
 
     /// Turning autostart on also turns on the host's autostart when that changes no other VM.
     pub fn set_autostart(&self, vm: &Vm, on: bool) -> Result<()> {
         self.check_writable("virDomainSetAutostart")?;
-        let mgr = self.autostart_manager()?;
-        let st = self.autostart_config()?;
+        let mgr = self.autostart_manager(vm)?;
+        let st = self.autostart_config(&mgr)?;
         let enable_host = on && !st.enabled;
         if enable_host
             && st

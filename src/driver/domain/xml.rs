@@ -1,9 +1,11 @@
 //! A domain's XML from its VMX file, and defining and undefining domains: XML → VMX uploaded
 //! beside the first disk, registered on the host, rolled back when registration fails.
 
+use super::list::ListExtras;
 use super::{PowerState, Vm, invalid_state};
 use crate::abi::flags::DomainXmlFlags;
 use crate::driver::connection::Connection;
+use crate::driver::connection::inventory::Placement;
 use crate::driver::datastores::LiveDatastores;
 use crate::error::{Code, Error, Result};
 use crate::vi::methods::{
@@ -21,14 +23,14 @@ impl Connection {
     pub fn domain_xml(&self, vm: &Vm, flags: DomainXmlFlags) -> Result<String> {
         let vm = self.current_vm(vm)?;
         let path = DatastorePath::parse(&vm.vmx_path)?;
-        let ep = &self.primary;
-        let vmx = ep.client.download(
-            &ep.placement.datacenter_path,
+        let at = self.vm_placement(&vm)?;
+        let vmx = self.primary.client.download(
+            &at.datacenter_path,
             &path.datastore,
             &path.directory_and_file,
         )?;
         let vmx_dir = format!("[{}] {}", path.datastore, path.directory);
-        let ctx = LiveDatastores::read(self, Some(&vmx_dir), Some(&vm.moref.value))?;
+        let ctx = LiveDatastores::read(self, &[at], Some(&vmx_dir), Some(&vm.moref.value))?;
         let mut def = vmx_to_domain_def(&vmx, &ctx)?;
         if !flags.contains(DomainXmlFlags::INACTIVE) && vm.state != PowerState::PoweredOff {
             def.id = Some(vm.id());
@@ -64,7 +66,7 @@ impl Connection {
         if def.uuid.is_zero() {
             def.uuid = Uuid::random();
         }
-        let (vms, _) = self.list_vms(false)?;
+        let (vms, _) = self.list_vms(ListExtras::default())?;
         let by_uuid = vms.iter().find(|v| v.uuid == def.uuid);
         let by_name = vms.iter().find(|v| v.name == def.name);
         match (by_uuid, by_name) {
@@ -82,14 +84,20 @@ impl Connection {
                         ),
                     ));
                 }
-                self.redefine(existing, &def)
+                if existing.template {
+                    return Err(Error::esx(
+                        Code::OperationInvalid,
+                        format!("'{}' is a template, not a domain", existing.name),
+                    ));
+                }
+                self.redefine(&self.current_vm(existing)?, &def)
             }
             (None, None) => self.define_new(&def),
         }
     }
 
-    fn vmx_for(&self, def: &DomainDef) -> Result<String> {
-        let ctx = LiveDatastores::read(self, None, None)?;
+    fn vmx_for(&self, def: &DomainDef, at: &Placement) -> Result<String> {
+        let ctx = LiveDatastores::read(self, &[at], None, None)?;
         domain_def_to_vmx(def, &ctx, self.default_virtual_hw_version())
     }
 
@@ -101,11 +109,12 @@ impl Connection {
                 existing.name
             )));
         }
-        let vmx = self.vmx_for(def)?;
+        let at = self.vm_placement(existing)?;
+        let vmx = self.vmx_for(def, at)?;
         let path = DatastorePath::parse(&existing.vmx_path)?;
         let ep = &self.primary;
         ep.client.upload(
-            &ep.placement.datacenter_path,
+            &at.datacenter_path,
             &path.datastore,
             &path.directory_and_file,
             vmx.as_bytes(),
@@ -122,7 +131,7 @@ impl Connection {
                 ep.client.invoke(&UnregisterVM {
                     this: existing.moref.clone(),
                 })?;
-                self.register(&existing.vmx_path, &def.name)?;
+                self.register(&existing.vmx_path, &def.name, at)?;
             }
             Err(e) => return Err(e),
         }
@@ -158,10 +167,11 @@ impl Connection {
             ));
         }
         let disk_path = DatastorePath::parse(source)?;
-        let vmx = self.vmx_for(def)?;
+        let at = self.place_new(&disk_path.datastore)?;
+        let vmx = self.vmx_for(def, at)?;
         let ep = &self.primary;
         let dir = disk_path.directory.trim_end_matches('/');
-        let dir_was_new = self.make_directory(&disk_path.datastore, dir)?;
+        let dir_was_new = self.make_directory(&disk_path.datastore, dir, at)?;
         let file = format!("{}.vmx", escape_datastore_item(&def.name));
         let in_ds = if dir.is_empty() {
             file
@@ -172,13 +182,13 @@ impl Connection {
         let registered = ep
             .client
             .upload(
-                &ep.placement.datacenter_path,
+                &at.datacenter_path,
                 &disk_path.datastore,
                 &in_ds,
                 vmx.as_bytes(),
             )
             .map_err(Error::from)
-            .and_then(|_| self.register(&ds_path, &def.name));
+            .and_then(|_| self.register(&ds_path, &def.name, at));
         match registered {
             Ok(moref) => self.refresh_vm(&moref),
             Err(e) => {
@@ -188,15 +198,14 @@ impl Connection {
                 } else {
                     ds_path
                 };
-                let _ = self.delete_file(&target);
+                let _ = self.delete_file(&target, at);
                 Err(e)
             }
         }
     }
 
-    fn register(&self, ds_path: &str, name: &str) -> Result<MoRef> {
+    fn register(&self, ds_path: &str, name: &str, p: &Placement) -> Result<MoRef> {
         let ep = &self.primary;
-        let p = &ep.placement;
         let register = RegisterVM_Task {
             this: p.vm_folder.clone(),
             path: ds_path.to_string(),
@@ -221,7 +230,7 @@ impl Connection {
     }
 
     /// Creates `[datastore] dir`; false when it was there already.
-    fn make_directory(&self, datastore: &str, dir: &str) -> Result<bool> {
+    fn make_directory(&self, datastore: &str, dir: &str, at: &Placement) -> Result<bool> {
         if dir.is_empty() {
             return Ok(false);
         }
@@ -229,7 +238,7 @@ impl Connection {
         let mkdir = MakeDirectory {
             this: self.file_manager()?,
             name: format!("[{datastore}] {dir}"),
-            datacenter: Some(ep.placement.datacenter.clone()),
+            datacenter: Some(at.datacenter.clone()),
             create_parent_directories: Some(true),
         };
         match ep.client.invoke(&mkdir) {
@@ -252,12 +261,12 @@ impl Connection {
         }
     }
 
-    fn delete_file(&self, ds_path: &str) -> Result<()> {
+    fn delete_file(&self, ds_path: &str, at: &Placement) -> Result<()> {
         let ep = &self.primary;
         let delete = DeleteDatastoreFile_Task {
             this: self.file_manager()?,
             name: ds_path.to_string(),
-            datacenter: Some(ep.placement.datacenter.clone()),
+            datacenter: Some(at.datacenter.clone()),
         };
         self.run_task(ep, &delete, None).map(|_| ())
     }

@@ -3,7 +3,7 @@
 
 use crate::abi::flags::ListDomainsFlags;
 use crate::abi::{VIR_UUID_BUFLEN, VIR_UUID_STRING_BUFLEN};
-use crate::driver::domain::Vm;
+use crate::driver::domain::{Listing, Vm};
 use crate::error::{Error, Result};
 use crate::ffi::args::{count, flags, in_slice, in_str, out, out_slice};
 use crate::ffi::export::{api_name, export};
@@ -13,13 +13,14 @@ use crate::ffi::types::{virConnectPtr, virDomainPtr};
 use crate::xml::ids::Uuid;
 use std::ffi::{c_char, c_int, c_uchar, c_uint};
 use std::ptr;
+use std::sync::Arc;
 
 const UUID_LEN: usize = VIR_UUID_BUFLEN as usize;
 const UUID_STRING_LEN: usize = VIR_UUID_STRING_BUFLEN as usize;
 
 /// A new handle for C.
 fn new_domain(c: &ConnectHandle, vm: Vm) -> virDomainPtr {
-    DomainHandle::into_c(c.domain(vm))
+    DomainHandle::into_c(c.domain(vm, None))
 }
 
 /// All domains matching `flags`; with `domains` non-NULL, a NULL-terminated malloc'd array of
@@ -39,8 +40,9 @@ pub unsafe extern "C" fn virConnectListAllDomains(
         if let Some(out) = out!(domains?) {
             // Allocated before any handle exists, so a failure leaves nothing behind.
             let mut arr = MallocArray::<virDomainPtr>::zeroed(vms.len() + 1)?;
+            let listing = Arc::new(Listing::new(&vms));
             for (slot, vm) in arr.as_mut_slice().iter_mut().zip(vms) {
-                *slot = new_domain(c, vm);
+                *slot = DomainHandle::into_c(c.domain(vm, Some(&listing)));
             }
             out.set(arr.into_raw());
         }

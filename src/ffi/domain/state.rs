@@ -46,7 +46,7 @@ pub unsafe extern "C" fn virDomainGetState(
     export!(dom domain, -1, |d| {
         flags!(flags as NoFlags)?;
         let out = out!(state)?;
-        let vm = d.dom.current()?;
+        let vm = d.dom.current_state()?;
         out.set(vm.state.libvirt_state());
         if let Some(r) = out!(reason?) {
             r.set(vm.state.libvirt_reason());
@@ -59,7 +59,7 @@ pub unsafe extern "C" fn virDomainGetState(
 /// `dom` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainIsActive(dom: virDomainPtr) -> c_int {
-    export!(dom dom, -1, |d| Ok(d.dom.current()?.state.is_active() as c_int))
+    export!(dom dom, -1, |d| Ok(d.dom.current_state()?.state.is_active() as c_int))
 }
 
 /// Every VM registered on a host is persistent.
@@ -68,7 +68,7 @@ pub unsafe extern "C" fn virDomainIsActive(dom: virDomainPtr) -> c_int {
 /// `dom` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainIsPersistent(dom: virDomainPtr) -> c_int {
-    export!(dom dom, -1, |d| d.dom.current().map(|_| 1))
+    export!(dom dom, -1, |d| d.dom.current_state().map(|_| 1))
 }
 
 /// vSphere applies changes to running VMs at once: a running VM never differs from its config.
@@ -77,7 +77,7 @@ pub unsafe extern "C" fn virDomainIsPersistent(dom: virDomainPtr) -> c_int {
 /// `dom` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainIsUpdated(dom: virDomainPtr) -> c_int {
-    export!(dom dom, -1, |d| d.dom.current().map(|_| 0))
+    export!(dom dom, -1, |d| d.dom.current_state().map(|_| 0))
 }
 
 /// "hvm"; the caller frees it.

@@ -24,7 +24,9 @@ pub unsafe extern "C" fn virDomainGetXMLDesc(domain: virDomainPtr, flags: c_uint
 }
 
 fn define(c: &ConnectHandle, xml: &str) -> Result<virDomainPtr> {
-    Ok(DomainHandle::into_c(c.domain(c.conn.define_xml(xml)?)))
+    Ok(DomainHandle::into_c(
+        c.domain(c.conn.define_xml(xml)?, None),
+    ))
 }
 
 /// Flags: 0 or VIR_DOMAIN_DEFINE_VALIDATE (the XML is always parsed strictly).
