@@ -625,6 +625,26 @@ typedef struct _virDomainInterface virDomainInterface;
 
 typedef virDomainInterface *virDomainInterfacePtr;
 
+typedef union _virTypedParameterValue {
+  int i;
+  unsigned int ui;
+  long long l;
+  unsigned long long ul;
+  double d;
+  char b;
+  char *s;
+} _virTypedParameterValue;
+
+typedef struct _virTypedParameter {
+  char field[80];
+  int type;
+  union _virTypedParameterValue value;
+} _virTypedParameter;
+
+typedef struct _virTypedParameter virTypedParameter;
+
+typedef virTypedParameter *virTypedParameterPtr;
+
 typedef struct _virDomainInfo {
   unsigned char state;
   unsigned long maxMem;
@@ -647,26 +667,6 @@ typedef struct _virVcpuInfo {
 typedef struct _virVcpuInfo virVcpuInfo;
 
 typedef virVcpuInfo *virVcpuInfoPtr;
-
-typedef union _virTypedParameterValue {
-  int i;
-  unsigned int ui;
-  long long l;
-  unsigned long long ul;
-  double d;
-  char b;
-  char *s;
-} _virTypedParameterValue;
-
-typedef struct _virTypedParameter {
-  char field[80];
-  int type;
-  union _virTypedParameterValue value;
-} _virTypedParameter;
-
-typedef struct _virTypedParameter virTypedParameter;
-
-typedef virTypedParameter *virTypedParameterPtr;
 
 typedef struct _virNetwork virNetwork;
 
@@ -1017,6 +1017,75 @@ int virDomainGetUUID(virDomainPtr domain, unsigned char *uuid);
  `domain` is NULL or a domain from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
  */
 int virDomainGetUUIDString(virDomainPtr domain, char *buf);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library, `dconn` NULL or a connection from it;
+ `dname` and `uri` NULL or C strings.
+ */
+virDomainPtr virDomainMigrate(virDomainPtr domain,
+                              virConnectPtr dconn,
+                              unsigned long flags,
+                              const char *dname,
+                              const char *uri,
+                              unsigned long bandwidth);
+
+/*
+ # Safety
+ As virDomainMigrate; `dxml` NULL or a C string.
+ */
+virDomainPtr virDomainMigrate2(virDomainPtr domain,
+                               virConnectPtr dconn,
+                               const char *dxml,
+                               unsigned long flags,
+                               const char *dname,
+                               const char *uri,
+                               unsigned long bandwidth);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library, `dconn` NULL or a connection from it;
+ `params` holds `nparams` typed parameters.
+ */
+virDomainPtr virDomainMigrate3(virDomainPtr domain,
+                               virConnectPtr dconn,
+                               virTypedParameterPtr params,
+                               unsigned int nparams,
+                               unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library; `duri` a C string, `dname` NULL or one.
+ */
+int virDomainMigrateToURI(virDomainPtr domain,
+                          const char *duri,
+                          unsigned long flags,
+                          const char *dname,
+                          unsigned long bandwidth);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library; `dconnuri` a C string; `miguri`, `dxml`
+ and `dname` NULL or C strings.
+ */
+int virDomainMigrateToURI2(virDomainPtr domain,
+                           const char *dconnuri,
+                           const char *miguri,
+                           const char *dxml,
+                           unsigned long flags,
+                           const char *dname,
+                           unsigned long bandwidth);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library; `dconnuri` a C string; `params` holds
+ `nparams` typed parameters.
+ */
+int virDomainMigrateToURI3(virDomainPtr domain,
+                           const char *dconnuri,
+                           virTypedParameterPtr params,
+                           unsigned int nparams,
+                           unsigned int flags);
 
 /*
  # Safety

@@ -69,6 +69,9 @@ pub struct ConnectSpec {
     pub authfile: Option<PathBuf>,
     /// Our own `task_timeout=SECONDS`: the longest a vSphere task is waited for.
     pub task_timeout: Option<u64>,
+    /// Our own `datastore=NAME` on a migration's destination: where the disks go when they
+    /// move too (`VIR_MIGRATE_NON_SHARED_DISK`).
+    pub datastore: Option<String>,
     /// Our own `timeout=SECONDS`: the bound of one HTTP request (default 300).
     pub timeout: Option<u64>,
     /// Our own `connect_timeout=SECONDS`: the bound of opening a TCP/TLS connection (default 20).
@@ -205,6 +208,7 @@ impl ConnectSpec {
             cacert: params.cacert,
             authfile: params.authfile,
             task_timeout: params.task_timeout,
+            datastore: params.datastore,
             timeout: params.timeout,
             connect_timeout: params.connect_timeout,
         })
@@ -286,6 +290,7 @@ struct QueryParams {
     cacert: Option<PathBuf>,
     authfile: Option<PathBuf>,
     task_timeout: Option<u64>,
+    datastore: Option<String>,
     timeout: Option<u64>,
     connect_timeout: Option<u64>,
 }
@@ -362,6 +367,12 @@ impl QueryParams {
                         return Err(bad("the path of a CA certificate file"));
                     }
                     params.cacert = Some(PathBuf::from(value));
+                }
+                "datastore" => {
+                    if value.is_empty() {
+                        return Err(bad("the name of a datastore"));
+                    }
+                    params.datastore = Some(value);
                 }
                 "authfile" => {
                     if value.is_empty() {
@@ -567,6 +578,7 @@ mod tests {
                 cacert: None,
                 authfile: None,
                 task_timeout: None,
+                datastore: None,
                 timeout: None,
                 connect_timeout: None,
             }

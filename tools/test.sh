@@ -49,9 +49,11 @@ python_wheel() {
         build/py-venv/bin/pip install -q build/wheels/libvirt_esx-*.whl pytest
 }
 python_package_tests() {
-    sim_start esx &&
+    local esx
+    sim_start esx && esx=$SIM_ADDR && sim_start vpx -dc 2 &&
         (cd build && env -u LIBVIRT_ESX_LIBRARY PATH="$ROOT/build/py-venv/bin:/usr/bin:/bin" \
-            VCSIM_ADDR="$SIM_ADDR" python -m pytest -q -p no:cacheprovider "$ROOT/python/tests")
+            VCSIM_ADDR="$esx" VCSIM_VPX_ADDR="$SIM_ADDR" \
+            python -m pytest -q -p no:cacheprovider "$ROOT/python/tests")
     local rc=$?
     sim_stop
     return $rc

@@ -949,6 +949,28 @@ class _virDomainInterface(Structure):
 virDomainInterface = _virDomainInterface
 virDomainInterfacePtr = POINTER(virDomainInterface)
 
+class _virTypedParameterValue(Union):
+    _fields_ = [
+        ('i', c_int),
+        ('ui', c_uint),
+        ('l', c_longlong),
+        ('ul', c_ulonglong),
+        ('d', c_double),
+        ('b', c_char),
+        ('s', c_char_p),
+    ]
+
+
+class _virTypedParameter(Structure):
+    _fields_ = [
+        ('field', c_char * 80),
+        ('type', c_int),
+        ('value', _virTypedParameterValue),
+    ]
+
+virTypedParameter = _virTypedParameter
+virTypedParameterPtr = POINTER(virTypedParameter)
+
 class _virDomainInfo(Structure):
     _fields_ = [
         ('state', c_ubyte),
@@ -971,28 +993,6 @@ class _virVcpuInfo(Structure):
 
 virVcpuInfo = _virVcpuInfo
 virVcpuInfoPtr = POINTER(virVcpuInfo)
-
-class _virTypedParameterValue(Union):
-    _fields_ = [
-        ('i', c_int),
-        ('ui', c_uint),
-        ('l', c_longlong),
-        ('ul', c_ulonglong),
-        ('d', c_double),
-        ('b', c_char),
-        ('s', c_char_p),
-    ]
-
-
-class _virTypedParameter(Structure):
-    _fields_ = [
-        ('field', c_char * 80),
-        ('type', c_int),
-        ('value', _virTypedParameterValue),
-    ]
-
-virTypedParameter = _virTypedParameter
-virTypedParameterPtr = POINTER(virTypedParameter)
 virNetworkPtr = c_void_p
 
 class _virError(Structure):
@@ -1069,6 +1069,12 @@ FUNCTIONS = {
     'virDomainGetID': (c_uint, [virDomainPtr]),
     'virDomainGetUUID': (c_int, [virDomainPtr, c_char_p]),
     'virDomainGetUUIDString': (c_int, [virDomainPtr, c_char_p]),
+    'virDomainMigrate': (virDomainPtr, [virDomainPtr, virConnectPtr, c_ulong, c_char_p, c_char_p, c_ulong]),
+    'virDomainMigrate2': (virDomainPtr, [virDomainPtr, virConnectPtr, c_char_p, c_ulong, c_char_p, c_char_p, c_ulong]),
+    'virDomainMigrate3': (virDomainPtr, [virDomainPtr, virConnectPtr, virTypedParameterPtr, c_uint, c_uint]),
+    'virDomainMigrateToURI': (c_int, [virDomainPtr, c_char_p, c_ulong, c_char_p, c_ulong]),
+    'virDomainMigrateToURI2': (c_int, [virDomainPtr, c_char_p, c_char_p, c_char_p, c_ulong, c_char_p, c_ulong]),
+    'virDomainMigrateToURI3': (c_int, [virDomainPtr, c_char_p, virTypedParameterPtr, c_uint, c_uint]),
     'virDomainGetInfo': (c_int, [virDomainPtr, virDomainInfoPtr]),
     'virDomainGetState': (c_int, [virDomainPtr, POINTER(c_int), POINTER(c_int), c_uint]),
     'virDomainIsActive': (c_int, [virDomainPtr]),

@@ -56,10 +56,13 @@ def openAuth(uri: Optional[str], auth: Auth, flags: int = 0) -> "virConnect":
     """Opens a connection, calling auth's callback for what the URI and auth.conf lack."""
     credtypes, callback, opaque = auth[0], auth[1], auth[2] if len(auth) > 2 else None
     types = (ctypes.c_int * max(len(credtypes), 1))(*credtypes)
-    cb = _auth_callback(callback, opaque)  # alive until the call returns
+    cb = _auth_callback(callback, opaque)
     c_auth = _abi.virConnectAuth(types, len(credtypes), cb, None)
-    return _opened(lib.virConnectOpenAuth(enc(uri), ctypes.byref(c_auth), flags),
+    conn = _opened(lib.virConnectOpenAuth(enc(uri), ctypes.byref(c_auth), flags),
                    "virConnectOpenAuth")
+    # The library asks the same callback again when it opens a migration's destination.
+    conn._auth_keep = (cb, types)
+    return conn
 
 
 def getVersion(name: Optional[str] = None) -> Any:

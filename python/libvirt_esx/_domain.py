@@ -35,6 +35,36 @@ def _params(params: Any, n: int) -> Dict[str, Any]:
     return out
 
 
+# libvirt's VIR_MIGRATE_PARAM_* names and their types.
+VIR_MIGRATE_PARAM_URI = "migrate_uri"
+VIR_MIGRATE_PARAM_DEST_NAME = "destination_name"
+VIR_MIGRATE_PARAM_DEST_XML = "destination_xml"
+VIR_MIGRATE_PARAM_BANDWIDTH = "bandwidth"
+_MIGRATE_TYPES = {
+    VIR_MIGRATE_PARAM_URI: _abi.VIR_TYPED_PARAM_STRING,
+    VIR_MIGRATE_PARAM_DEST_NAME: _abi.VIR_TYPED_PARAM_STRING,
+    VIR_MIGRATE_PARAM_DEST_XML: _abi.VIR_TYPED_PARAM_STRING,
+    VIR_MIGRATE_PARAM_BANDWIDTH: _abi.VIR_TYPED_PARAM_ULLONG,
+}
+
+
+def _migrate_params(params: Dict[str, Any]) -> Tuple[Any, int]:
+    """Migration parameters as C typed parameters (the array keeps its strings alive)."""
+    arr = (_abi.virTypedParameter * max(len(params), 1))()
+    for i, (field, value) in enumerate(params.items()):
+        kind = _MIGRATE_TYPES.get(field)
+        if kind is None:
+            raise TypeError("unknown migration parameter %r (known: %s)"
+                            % (field, ", ".join(sorted(_MIGRATE_TYPES))))
+        arr[i].field = enc(field)
+        arr[i].type = kind
+        if kind == _abi.VIR_TYPED_PARAM_STRING:
+            arr[i].value.s = enc(value)
+        else:
+            arr[i].value.ul = value
+    return arr, len(params)
+
+
 class virDomain:
     """A VM on the connection's host (or vCenter)."""
 
@@ -247,6 +277,44 @@ class virDomain:
     def setSchedulerParameters(self, params: Dict[str, Any]) -> int:
         return check(lib.virDomainSetSchedulerParameters(self._o, self._typed(params), len(params)),
                       "virDomainSetSchedulerParameters")
+
+    # migration (through the vCenter both connections reach; see the README)
+    def migrate(self, dconn: Any, flags: int = 0, dname: Optional[str] = None,
+                uri: Optional[str] = None, bandwidth: int = 0) -> "virDomain":
+        """Moves the domain to dconn's host, cluster or datacenter: the domain there."""
+        ptr = lib.virDomainMigrate(self._o, dconn.c_pointer(), flags, enc(dname), enc(uri), bandwidth)
+        return dconn._domain(ptr, "virDomainMigrate")
+
+    def migrate2(self, dconn: Any, dxml: Optional[str] = None, flags: int = 0,
+                 dname: Optional[str] = None, uri: Optional[str] = None,
+                 bandwidth: int = 0) -> "virDomain":
+        ptr = lib.virDomainMigrate2(self._o, dconn.c_pointer(), enc(dxml), flags, enc(dname),
+                                    enc(uri), bandwidth)
+        return dconn._domain(ptr, "virDomainMigrate2")
+
+    def migrate3(self, dconn: Any, params: Dict[str, Any], flags: int = 0) -> "virDomain":
+        arr, n = _migrate_params(params)
+        ptr = lib.virDomainMigrate3(self._o, dconn.c_pointer(), arr, n, flags)
+        return dconn._domain(ptr, "virDomainMigrate3")
+
+    def migrateToURI(self, duri: str, flags: int = 0, dname: Optional[str] = None,
+                     bandwidth: int = 0) -> int:
+        """Peer to peer (VIR_MIGRATE_PEER2PEER): the library opens duri with this
+        connection's credentials callback."""
+        return check(lib.virDomainMigrateToURI(self._o, enc(duri), flags, enc(dname), bandwidth),
+                     "virDomainMigrateToURI")
+
+    def migrateToURI2(self, dconnuri: Optional[str] = None, miguri: Optional[str] = None,
+                      dxml: Optional[str] = None, flags: int = 0, dname: Optional[str] = None,
+                      bandwidth: int = 0) -> int:
+        return check(lib.virDomainMigrateToURI2(self._o, enc(dconnuri), enc(miguri), enc(dxml),
+                                                flags, enc(dname), bandwidth),
+                     "virDomainMigrateToURI2")
+
+    def migrateToURI3(self, dconnuri: str, params: Dict[str, Any], flags: int = 0) -> int:
+        arr, n = _migrate_params(params)
+        return check(lib.virDomainMigrateToURI3(self._o, enc(dconnuri), arr, n, flags),
+                     "virDomainMigrateToURI3")
 
     # guest (VMware Tools)
     def hostname(self, flags: int = 0) -> str:

@@ -21,6 +21,17 @@ flag_set! {
     /// For APIs whose flags must be 0.
     NoFlags {}
 
+    /// virDomainMigrateFlags with a meaning on vSphere (the rest are refused by name).
+    MigrateFlags {
+        LIVE = virDomainMigrateFlags::VIR_MIGRATE_LIVE,
+        PEER2PEER = virDomainMigrateFlags::VIR_MIGRATE_PEER2PEER,
+        PERSIST_DEST = virDomainMigrateFlags::VIR_MIGRATE_PERSIST_DEST,
+        UNDEFINE_SOURCE = virDomainMigrateFlags::VIR_MIGRATE_UNDEFINE_SOURCE,
+        NON_SHARED_DISK = virDomainMigrateFlags::VIR_MIGRATE_NON_SHARED_DISK,
+        NON_SHARED_INC = virDomainMigrateFlags::VIR_MIGRATE_NON_SHARED_INC,
+        OFFLINE = virDomainMigrateFlags::VIR_MIGRATE_OFFLINE,
+    }
+
     /// virConnectFlags.
     ConnectFlags {
         RO = virConnectFlags::VIR_CONNECT_RO,

@@ -2,9 +2,10 @@
 //! authenticator (`virConnectAuthPtrDefault`) that asks on the terminal.
 
 use super::types::{
-    _virConnectAuth, virConnectAuth, virConnectAuthPtr, virConnectCredential,
-    virConnectCredentialPtr,
+    _virConnectAuth, virConnectAuth, virConnectAuthCallbackPtr, virConnectAuthPtr,
+    virConnectCredential, virConnectCredentialPtr,
 };
+use crate::driver::Connection;
 use crate::driver::connection::auth::{
     Authenticator, CRED_AUTHNAME, CRED_NOECHOPROMPT, CRED_PASSPHRASE, CredRequest,
 };
@@ -187,4 +188,54 @@ fn set_echo(on: bool) -> bool {
     }
     // SAFETY: fd 0 and the struct tcgetattr filled.
     unsafe { libc::tcsetattr(0, libc::TCSANOW, &t) == 0 }
+}
+
+/// A copy of the caller's `virConnectAuth`, kept with the connection for the connections the
+/// library opens on its behalf (the destination of a peer-to-peer migration). The callback
+/// and its data stay the caller's, as libvirt-python and C callers keep them for the process.
+pub struct SavedAuth {
+    credtype: Vec<c_int>,
+    cb: virConnectAuthCallbackPtr,
+    cbdata: *mut c_void,
+}
+
+// SAFETY: the callback is a plain C function; its data is the caller's to make thread-safe,
+// as for any libvirt callback.
+unsafe impl Send for SavedAuth {}
+// SAFETY: as Send: the library only reads the copy.
+unsafe impl Sync for SavedAuth {}
+
+impl SavedAuth {
+    /// Copies `auth` (NULL: nothing to save).
+    ///
+    /// # Safety
+    /// `auth` is NULL or a `virConnectAuth` valid for this call, as virConnectOpenAuth's.
+    pub unsafe fn save(auth: virConnectAuthPtr) -> Option<SavedAuth> {
+        if auth.is_null() {
+            return None;
+        }
+        let kinds = CAuth(auth).kinds();
+        // SAFETY: non-NULL, and alive during the open call that saves it.
+        let a = unsafe { &*auth };
+        Some(SavedAuth {
+            credtype: kinds,
+            cb: a.cb,
+            cbdata: a.cbdata,
+        })
+    }
+
+    /// Opens `uri` asking this callback for what auth.conf and the URI do not give.
+    pub fn open(saved: Option<&SavedAuth>, uri: &str) -> Result<Connection> {
+        let Some(s) = saved else {
+            return Connection::open(uri, None, false);
+        };
+        let mut credtype = s.credtype.clone();
+        let auth = virConnectAuth {
+            credtype: credtype.as_mut_ptr(),
+            ncredtype: credtype.len() as c_uint,
+            cb: s.cb,
+            cbdata: s.cbdata,
+        };
+        Connection::open(uri, Some(&CAuth(&auth)), false)
+    }
 }

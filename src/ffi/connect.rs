@@ -2,7 +2,7 @@
 //! versions, URI, encryption, liveness).
 
 use super::args::{flags, in_opt_str, out};
-use super::auth::CAuth;
+use super::auth::{CAuth, SavedAuth};
 use super::export::{api_name, export};
 use super::handles::{ArcHandle, ConnectHandle};
 use super::malloc::owned_c_string;
@@ -31,7 +31,11 @@ fn open(uri: Option<&str>, auth: virConnectAuthPtr, flags: ConnectFlags) -> Resu
     let cauth = (!auth.is_null()).then_some(CAuth(auth));
     let authenticator = cauth.as_ref().map(|a| a as &dyn Authenticator);
     let conn = Connection::open(&uri, authenticator, flags.contains(ConnectFlags::RO))?;
-    Ok(ConnectHandle::into_c(ConnectHandle::new(conn)))
+    Ok(ConnectHandle::into_c(ConnectHandle::new(
+        conn,
+        // SAFETY: `auth` is the open call's own argument, NULL or valid during the call.
+        unsafe { SavedAuth::save(auth) },
+    )))
 }
 
 /// Opens a connection; credentials come from the URI and auth.conf only.

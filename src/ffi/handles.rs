@@ -9,6 +9,7 @@ use super::types::virErrorFunc;
 use crate::driver::Connection;
 use crate::driver::domain::{Domain, Listing, Vm};
 use crate::error::{Code, Error, Result};
+use crate::ffi::auth::SavedAuth;
 use std::ffi::{CString, c_void};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -104,6 +105,9 @@ unsafe impl Send for ConnErrors {}
 pub struct ConnectHandle {
     pub conn: Arc<Connection>,
     pub errors: Mutex<ConnErrors>,
+    /// How the connection asked for credentials, to ask the same for connections the
+    /// library opens on its behalf.
+    pub auth: Option<SavedAuth>,
     _counted: Counted,
 }
 
@@ -112,9 +116,10 @@ impl ArcHandle for ConnectHandle {
 }
 
 impl ConnectHandle {
-    pub fn new(conn: Connection) -> Arc<ConnectHandle> {
+    pub fn new(conn: Connection, auth: Option<SavedAuth>) -> Arc<ConnectHandle> {
         Arc::new(ConnectHandle {
             conn: Arc::new(conn),
+            auth,
             errors: Mutex::new(ConnErrors {
                 last: CError::empty(),
                 handler: None,

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
@@ -141,6 +142,12 @@ func main() {
 
 // patchGaps fills in what this simulator version leaves empty but a real host reports.
 func patchGaps() {
+	// Every simulator has the same instance UUID; real vCenters each have their own.
+	si := simulator.Map.Get(vim25.ServiceInstance).(*simulator.ServiceInstance)
+	id := make([]byte, 16)
+	if _, err := rand.Read(id); err == nil {
+		si.Content.About.InstanceUuid = fmt.Sprintf("%x-%x-%x-%x-%x", id[0:4], id[4:6], id[6:8], id[8:10], id[10:])
+	}
 	for _, e := range simulator.Map.All("HostSystem") {
 		h := e.(*simulator.HostSystem)
 		if h.Capability == nil {

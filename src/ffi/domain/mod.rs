@@ -3,6 +3,7 @@
 
 pub mod guest;
 pub mod list;
+pub mod migrate;
 pub mod state;
 pub mod tune;
 pub mod xml;

@@ -1,0 +1,280 @@
+//! Migration within one vCenter: RelocateVM_Task to the destination's host (a cluster's or a
+//! datacenter's picked by the placement rule) and that host's root pool, disks too on request.
+
+use super::connection::inventory::Placement;
+use super::connection::{Connection, Endpoint, Product};
+use super::domain::{PowerState, Vm, invalid_state};
+use super::placement::place_among;
+use crate::abi::flags::MigrateFlags;
+use crate::abi::virDomainMigrateFlags as M;
+use crate::error::{Code, Error, Result};
+use crate::vi::MoRef;
+use crate::vi::methods::RelocateVM_Task;
+use crate::vi::property::FilterSpec;
+use crate::vi::specs::VirtualMachineRelocateSpec;
+use crate::vi::types::{FromNode, vim_type};
+use crate::xml::domain::DomainDef;
+
+vim_type!(DatastoreName {
+    name: String = "summary.name"
+});
+
+/// The flags vSphere has no counterpart for, by their libvirt names.
+const REFUSED: &[(M, &str)] = &[
+    (M::VIR_MIGRATE_TUNNELLED, "VIR_MIGRATE_TUNNELLED"),
+    (M::VIR_MIGRATE_PAUSED, "VIR_MIGRATE_PAUSED"),
+    (
+        M::VIR_MIGRATE_CHANGE_PROTECTION,
+        "VIR_MIGRATE_CHANGE_PROTECTION",
+    ),
+    (M::VIR_MIGRATE_UNSAFE, "VIR_MIGRATE_UNSAFE"),
+    (M::VIR_MIGRATE_COMPRESSED, "VIR_MIGRATE_COMPRESSED"),
+    (M::VIR_MIGRATE_ABORT_ON_ERROR, "VIR_MIGRATE_ABORT_ON_ERROR"),
+    (M::VIR_MIGRATE_AUTO_CONVERGE, "VIR_MIGRATE_AUTO_CONVERGE"),
+    (M::VIR_MIGRATE_RDMA_PIN_ALL, "VIR_MIGRATE_RDMA_PIN_ALL"),
+    (M::VIR_MIGRATE_POSTCOPY, "VIR_MIGRATE_POSTCOPY"),
+    (M::VIR_MIGRATE_TLS, "VIR_MIGRATE_TLS"),
+    (M::VIR_MIGRATE_PARALLEL, "VIR_MIGRATE_PARALLEL"),
+    (
+        M::VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES,
+        "VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES",
+    ),
+    (
+        M::VIR_MIGRATE_POSTCOPY_RESUME,
+        "VIR_MIGRATE_POSTCOPY_RESUME",
+    ),
+    (M::VIR_MIGRATE_ZEROCOPY, "VIR_MIGRATE_ZEROCOPY"),
+];
+
+/// libvirt's flag check for migration, naming each flag that has no meaning here.
+pub fn migrate_flags(bits: u32, api: &str) -> Result<MigrateFlags> {
+    let refused: Vec<&str> = REFUSED
+        .iter()
+        .filter(|(f, _)| bits & (*f as u32) != 0)
+        .map(|(_, name)| *name)
+        .collect();
+    if !refused.is_empty() {
+        return Err(Error::esx(
+            Code::ArgumentUnsupported,
+            format!(
+                "{api}: {} not supported by VMware vSphere migration",
+                refused.join(", ")
+            ),
+        ));
+    }
+    crate::abi::flags::CheckedFlags::checked(bits, api)
+}
+
+/// What a caller may say about the destination besides its connection.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct MigrateOptions<'a> {
+    pub flags: MigrateFlags,
+    /// The name the domain should have there: only its own.
+    pub dname: Option<&'a str>,
+    /// The definition it should have there: only its own.
+    pub dxml: Option<&'a str>,
+}
+
+impl Connection {
+    /// The endpoint that is a vCenter: the connection itself on vpx://, its `vcenter=` on esx://.
+    pub(crate) fn vcenter_endpoint(&self) -> Option<&Endpoint> {
+        match self.primary.product {
+            Product::Vpx => Some(&self.primary),
+            _ => self.vcenter.as_ref(),
+        }
+    }
+
+    /// Moves `vm` to `dest`'s scope through the vCenter both ends reach: live (vMotion) when
+    /// it runs, cold when it is off; the returned VM is as `dest` sees it.
+    pub fn migrate(&self, vm: &Vm, dest: &Connection, opts: MigrateOptions) -> Result<Vm> {
+        let api = "virDomainMigrate";
+        self.check_writable(api)?;
+        dest.check_writable(api)?;
+        let vm = self.current_vm(vm)?;
+        self.check_same_domain(&vm, opts)?;
+        if opts.flags.contains(MigrateFlags::OFFLINE) && vm.state != PowerState::PoweredOff {
+            return Err(invalid_state(
+                "VIR_MIGRATE_OFFLINE needs the domain shut off; a running domain moves live",
+            ));
+        }
+        let (src_vc, dst_vc) = self.common_vcenter(dest)?;
+        let (ep, moref) = self.endpoint_for(&vm, true)?;
+        if !std::ptr::eq(ep, src_vc) {
+            return Err(Error::invalid_arg(format!(
+                "the vCenter does not know domain '{}'; migration needs it",
+                vm.name
+            )));
+        }
+        let disks = datastores_of(src_vc, &moref)?;
+        let moving = opts
+            .flags
+            .intersects(MigrateFlags::NON_SHARED_DISK | MigrateFlags::NON_SHARED_INC);
+        let wanted_ds = match (moving, dest.spec.datastore.as_deref()) {
+            (true, Some(name)) => Some(name),
+            (true, None) => {
+                return Err(Error::invalid_arg(
+                    "VIR_MIGRATE_NON_SHARED_DISK needs the destination URI to name the \
+                     datastore the disks move to (datastore=NAME)",
+                ));
+            }
+            _ => None,
+        };
+        let first_disk = disks.first().map(|(_, n)| n.as_str()).unwrap_or_default();
+        let host = match dst_vc.scope.host() {
+            Some(p) => p,
+            None => place_among(dst_vc, wanted_ds.unwrap_or(first_disk))?,
+        };
+        let mounted = datastores_of(dst_vc, &host.host)?;
+        let datastore = match wanted_ds {
+            Some(name) => Some(
+                mounted
+                    .iter()
+                    .find(|(_, n)| n == name)
+                    .map(|(r, _)| r.clone())
+                    .ok_or_else(|| {
+                        Error::invalid_arg(format!(
+                            "destination host '{}' does not mount datastore '{name}'",
+                            host.host_name
+                        ))
+                    })?,
+            ),
+            None => {
+                if let Some((_, missing)) = disks.iter().find(|d| !mounted.contains(d)) {
+                    return Err(Error::invalid_arg(format!(
+                        "destination host '{}' does not mount datastore '{missing}' of domain \
+                         '{}'; move the disks too with VIR_MIGRATE_NON_SHARED_DISK and \
+                         datastore=NAME in the destination URI",
+                        host.host_name, vm.name
+                    )));
+                }
+                None
+            }
+        };
+        let src_dc = match src_vc.scope.host() {
+            Some(p) => p.datacenter.clone(),
+            None => self.vm_placement(&vm)?.datacenter.clone(),
+        };
+        let relocate = RelocateVM_Task {
+            this: moref.clone(),
+            spec: relocate_spec(host, src_dc, datastore),
+            priority: Some("defaultPriority".to_string()),
+        };
+        self.run_task(src_vc, &relocate, Some(&moref))?;
+        dest.arrived(&vm, &moref)
+    }
+
+    /// A destination name or definition other than the domain's own is refused: vSphere
+    /// moves VMs, it does not rename or reconfigure them on the way.
+    fn check_same_domain(&self, vm: &Vm, opts: MigrateOptions) -> Result<()> {
+        if let Some(name) = opts.dname.filter(|n| *n != vm.name) {
+            return Err(Error::esx(
+                Code::ArgumentUnsupported,
+                format!(
+                    "Renaming domains on migration not supported ('{}' to '{name}')",
+                    vm.name
+                ),
+            ));
+        }
+        if let Some(xml) = opts.dxml {
+            let given = DomainDef::parse(xml)?.format();
+            let own = DomainDef::parse(&self.domain_xml(vm, Default::default())?)?.format();
+            if given != own {
+                return Err(Error::esx(
+                    Code::ArgumentUnsupported,
+                    "a destination XML that differs from the domain's definition is not \
+                     supported; vSphere migration keeps the definition",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Both ends' vCenter endpoints, which must be one vCenter.
+    fn common_vcenter<'a>(&'a self, dest: &'a Connection) -> Result<(&'a Endpoint, &'a Endpoint)> {
+        let no_vc = |which: &str| {
+            Error::invalid_arg(format!(
+                "Migration not possible without a vCenter: connect the {which} with vpx:// \
+                 or esx://HOST/?vcenter=VC|*"
+            ))
+        };
+        let src = self.vcenter_endpoint().ok_or_else(|| no_vc("source"))?;
+        let dst = dest
+            .vcenter_endpoint()
+            .ok_or_else(|| no_vc("destination"))?;
+        let (a, b) = (&src.client.content().about, &dst.client.content().about);
+        if a.instance_uuid != b.instance_uuid {
+            return Err(Error::esx(
+                Code::OperationUnsupported,
+                format!(
+                    "migration across vCenters is not supported: the source reached vCenter \
+                     '{}' ({}), the destination '{}' ({})",
+                    src.client.transport().base_url(),
+                    a.instance_uuid,
+                    dst.client.transport().base_url(),
+                    b.instance_uuid
+                ),
+            ));
+        }
+        Ok((src, dst))
+    }
+
+    /// The migrated VM as this (destination) connection sees it.
+    fn arrived(&self, vm: &Vm, vc_moref: &MoRef) -> Result<Vm> {
+        let found = match self.primary.product {
+            Product::Vpx => self.refresh_vm(vc_moref)?,
+            _ => self.lookup_by_uuid(&vm.uuid)?,
+        };
+        let there = found
+            .host
+            .as_ref()
+            .is_some_and(|h| self.primary.scope.placement_of(h).is_some());
+        if found.complete && !there {
+            return Err(Error::internal(format!(
+                "domain '{}' migrated but is not in the destination's scope",
+                vm.name
+            )));
+        }
+        Ok(found)
+    }
+}
+
+/// The relocation: the host and its compute resource's root pool; the destination
+/// datacenter's VM folder when the VM changes datacenter; the datastore when disks move.
+fn relocate_spec(
+    host: &Placement,
+    src_dc: MoRef,
+    datastore: Option<MoRef>,
+) -> VirtualMachineRelocateSpec {
+    VirtualMachineRelocateSpec {
+        host: Some(host.host.clone()),
+        pool: Some(host.resource_pool.clone()),
+        folder: (src_dc != host.datacenter).then(|| host.vm_folder.clone()),
+        datastore,
+        ..VirtualMachineRelocateSpec::default()
+    }
+}
+
+/// Datastores one hop from `from` (a VM's or a host's), with their names: one round trip.
+fn datastores_of(ep: &Endpoint, from: &MoRef) -> Result<Vec<(MoRef, String)>> {
+    let kind: &'static str = if from.kind == "HostSystem" {
+        "HostSystem"
+    } else {
+        "VirtualMachine"
+    };
+    let spec = FilterSpec::neighbours(
+        from.clone(),
+        kind,
+        "datastore",
+        "Datastore",
+        DatastoreName::PATHS,
+    );
+    Ok(ep
+        .client
+        .retrieve(&spec)?
+        .into_iter()
+        .map(|oc| {
+            let name = DatastoreName::from_node(&oc.props).unwrap_or_default().name;
+            (oc.obj, name)
+        })
+        .collect())
+}

@@ -1,0 +1,213 @@
+//! Migration through one vCenter on the simulator: live and cold, host to host, to a cluster,
+//! across clusters and datacenters, storage with the disks, refusals and a failed task; after
+//! each, an independent read of where the VM is.
+
+mod common;
+
+use common::injector::{Action, Injector};
+use common::live::vm_prop;
+use common::{Creds, Sim, open};
+use virt_esx::Code;
+use virt_esx::abi::flags::MigrateFlags;
+use virt_esx::driver::Connection;
+use virt_esx::driver::domain::power::PowerOp;
+use virt_esx::driver::domain::{PowerState, Vm};
+use virt_esx::driver::migrate::{MigrateOptions, migrate_flags};
+
+fn opts(flags: MigrateFlags) -> MigrateOptions<'static> {
+    MigrateOptions {
+        flags,
+        ..MigrateOptions::default()
+    }
+}
+
+/// The VM's host and datastore names as the simulator has them now (a fresh connection).
+fn where_is(sim: &Sim, vm: &Vm) -> (String, String) {
+    let check = open(sim, "vpx", "/");
+    let host = vm_prop(&check, &vm.moref, "runtime.host").unwrap();
+    let ds = vm_prop(&check, &vm.moref, "datastore").unwrap_or_default();
+    (host, ds)
+}
+
+fn host_of(sim: &Sim, path: &str) -> String {
+    open(sim, "vpx", path)
+        .primary
+        .scope
+        .host()
+        .unwrap()
+        .host
+        .value
+        .clone()
+}
+
+#[test]
+fn live_and_cold_between_hosts_clusters_and_datacenters() {
+    let sim = Sim::start(&["-mode", "vpx", "-dc", "2", "-cluster", "2"]);
+    let src = open(&sim, "vpx", "/");
+    let vm = src.lookup_by_name("DC0_C0_RP0_VM0").unwrap();
+    let (from, _) = where_is(&sim, &vm);
+    let other = ["DC0_C0_H0", "DC0_C0_H1", "DC0_C0_H2"]
+        .into_iter()
+        .map(|h| format!("/DC0/DC0_C0/{h}"))
+        .find(|p| host_of(&sim, p) != from)
+        .unwrap();
+
+    // Host to host in the cluster, live (running, with or without VIR_MIGRATE_LIVE).
+    let dest = open(&sim, "vpx", &other);
+    let there = src.migrate(&vm, &dest, opts(MigrateFlags::LIVE)).unwrap();
+    assert_eq!(where_is(&sim, &vm).0, host_of(&sim, &other));
+    assert_eq!(there.state, PowerState::PoweredOn);
+    assert_eq!(there.moref, vm.moref);
+
+    // To a cluster: one of its hosts, by the placement rule.
+    let cluster = open(&sim, "vpx", "/DC0/DC0_C1");
+    src.migrate(&vm, &cluster, opts(MigrateFlags::empty()))
+        .unwrap();
+    let host = where_is(&sim, &vm).0;
+    assert!(
+        cluster
+            .primary
+            .scope
+            .hosts
+            .iter()
+            .any(|p| p.host.value == host),
+        "{host}"
+    );
+    assert!(
+        cluster
+            .list_all_domains(Default::default())
+            .unwrap()
+            .iter()
+            .any(|v| v.moref == vm.moref)
+    );
+
+    // Cold, to the standalone host.
+    src.power(&src.refresh_vm(&vm.moref).unwrap(), PowerOp::Destroy)
+        .unwrap();
+    let standalone = open(&sim, "vpx", "/DC0/DC0_H0");
+    let there = src
+        .migrate(&vm, &standalone, opts(MigrateFlags::OFFLINE))
+        .unwrap();
+    assert_eq!(there.state, PowerState::PoweredOff);
+    assert_eq!(where_is(&sim, &vm).0, host_of(&sim, "/DC0/DC0_H0"));
+
+    // Across datacenters: DC1 has its own LocalDS_0, so the disks must move too.
+    let far = open(&sim, "vpx", "/DC1/DC1_H0");
+    let e = src
+        .migrate(&vm, &far, opts(MigrateFlags::empty()))
+        .unwrap_err();
+    assert_eq!(e.code, Code::InvalidArg, "{e}");
+    assert!(
+        e.message().contains("does not mount datastore 'LocalDS_0'"),
+        "{e}"
+    );
+    assert!(e.message().contains("datastore=NAME"), "{e}");
+    let uri = sim.uri("vpx", "/DC1/DC1_H0?datastore=LocalDS_0&no_verify=1");
+    let far = Connection::open(&uri, Some(&Creds::new(Some("u"), "p")), false).unwrap();
+    src.migrate(&vm, &far, opts(MigrateFlags::NON_SHARED_DISK))
+        .unwrap();
+    let (host, ds) = where_is(&sim, &vm);
+    assert_eq!(host, host_of(&sim, "/DC1/DC1_H0"));
+    let dc1_ds = far
+        .primary
+        .client
+        .retrieve_one(&far.primary.scope.host().unwrap().host, &["datastore"])
+        .unwrap()
+        .unwrap()
+        .props
+        .text_at("datastore")
+        .unwrap()
+        .to_string();
+    assert_eq!(ds, dc1_ds);
+    assert!(far.lookup_by_name("DC0_C0_RP0_VM0").is_ok());
+}
+
+#[test]
+fn refusals_are_clear() {
+    let sim = Sim::start(&["-mode", "vpx"]);
+    let src = open(&sim, "vpx", "/");
+    let vm = src.lookup_by_name("DC0_H0_VM0").unwrap();
+    let dest = open(&sim, "vpx", "/DC0/DC0_H0");
+
+    let e = migrate_flags(4 | 1 << 16, "virDomainMigrate").unwrap_err();
+    assert_eq!(e.code, Code::ArgumentUnsupported);
+    assert!(
+        e.message()
+            .contains("VIR_MIGRATE_TUNNELLED, VIR_MIGRATE_TLS"),
+        "{e}"
+    );
+    let e = src
+        .migrate(&vm, &dest, opts(MigrateFlags::OFFLINE))
+        .unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid, "{e}");
+    let named = MigrateOptions {
+        dname: Some("other"),
+        ..MigrateOptions::default()
+    };
+    let e = src.migrate(&vm, &dest, named).unwrap_err();
+    assert!(
+        e.message()
+            .contains("Renaming domains on migration not supported"),
+        "{e}"
+    );
+    let e = src
+        .migrate(&vm, &dest, opts(MigrateFlags::NON_SHARED_DISK))
+        .unwrap_err();
+    assert!(e.message().contains("datastore=NAME"), "{e}");
+
+    // No vCenter at either end; two different vCenters.
+    let esx = Sim::esx();
+    let host = open(&esx, "esx", "/");
+    let e = host
+        .migrate(
+            &host.lookup_by_name("ha-host_VM0").unwrap(),
+            &dest,
+            opts(MigrateFlags::empty()),
+        )
+        .unwrap_err();
+    assert_eq!(e.code, Code::InvalidArg);
+    assert!(
+        e.message()
+            .contains("Migration not possible without a vCenter"),
+        "{e}"
+    );
+    let other_vc = Sim::start(&["-mode", "vpx"]);
+    let far = open(&other_vc, "vpx", "/DC0/DC0_C0");
+    let e = src
+        .migrate(&vm, &far, opts(MigrateFlags::empty()))
+        .unwrap_err();
+    assert_eq!(e.code, Code::OperationUnsupported, "{e}");
+    assert!(e.message().contains("across vCenters"), "{e}");
+    assert_eq!(where_is(&sim, &vm).0, host_of(&sim, "/DC0/DC0_H0"));
+}
+
+#[test]
+fn a_failed_relocation_leaves_the_vm_where_it_was() {
+    let sim = Sim::start(&["-mode", "vpx", "-http"]);
+    let inj = Injector::start(&sim.addr);
+    let creds = Creds::new(Some("u"), "p");
+    let src = Connection::open(&inj.uri("vpx", "/"), Some(&creds), false).unwrap();
+    let dest = Connection::open(&inj.uri("vpx", "/DC0/DC0_C0"), Some(&creds), false).unwrap();
+    let vm = src.lookup_by_name("DC0_C0_RP0_VM0").unwrap();
+    let before = where_is_http(&src, &vm);
+    inj.add(
+        "RelocateVM_Task",
+        1,
+        Action::Fault(
+            "MigrationFault",
+            "The destination host is out of resources.",
+        ),
+    );
+    let e = src
+        .migrate(&vm, &dest, opts(MigrateFlags::LIVE))
+        .unwrap_err();
+    assert!(e.message().contains("MigrationFault"), "{e}");
+    assert!(e.message().contains("out of resources"), "{e}");
+    assert!(inj.seen().contains(&"RelocateVM_Task".to_string()));
+    let other = Connection::open(&inj.uri("vpx", "/"), Some(&creds), false).unwrap();
+    assert_eq!(where_is_http(&other, &vm), before);
+}
+
+fn where_is_http(conn: &Connection, vm: &Vm) -> String {
+    vm_prop(conn, &vm.moref, "runtime.host").unwrap()
+}
