@@ -16,7 +16,7 @@ fn main() {
         Ok(bindings) => {
             let mut out = Vec::new();
             bindings.write(&mut out);
-            out
+            with_string_constants(out, &crate_dir)
         }
         Err(e) => {
             // A syntax error is reported better by rustc itself; do not fail the build here.
@@ -31,5 +31,27 @@ fn main() {
         if fs::read(&committed).ok().as_deref() != Some(&header[..]) {
             fs::write(committed, &header).unwrap();
         }
+    }
+}
+
+/// cbindgen writes no string constants: libvirt's `#define VIR_… "name"` parameter names are
+/// taken from `pub const VIR_…: &str = "…";` lines of src/abi/enums.rs and put before
+/// the include guard's end.
+fn with_string_constants(header: Vec<u8>, crate_dir: &std::path::Path) -> Vec<u8> {
+    let source = fs::read_to_string(crate_dir.join("src/abi/enums.rs")).unwrap_or_default();
+    let defines: String = source
+        .lines()
+        .filter_map(|l| {
+            let rest = l.trim().strip_prefix("pub const ")?;
+            let (name, value) = rest.split_once(": &str = ")?;
+            let value = value.strip_suffix(';')?;
+            Some(format!("#define {name} {value}\n"))
+        })
+        .collect();
+    let text = String::from_utf8(header).unwrap_or_default();
+    let guard_end = "#endif  /* LIBVIRT_ESX_H */";
+    match text.rfind(guard_end) {
+        Some(at) => format!("{}{defines}\n{}", &text[..at], &text[at..]).into_bytes(),
+        None => text.into_bytes(),
     }
 }

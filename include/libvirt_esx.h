@@ -474,6 +474,29 @@ typedef enum virDomainMigrateFlags {
   VIR_MIGRATE_ZEROCOPY = 1048576,
 } virDomainMigrateFlags;
 
+typedef enum virDomainJobType {
+  VIR_DOMAIN_JOB_NONE = 0,
+  VIR_DOMAIN_JOB_BOUNDED = 1,
+  VIR_DOMAIN_JOB_UNBOUNDED = 2,
+  VIR_DOMAIN_JOB_COMPLETED = 3,
+  VIR_DOMAIN_JOB_FAILED = 4,
+  VIR_DOMAIN_JOB_CANCELLED = 5,
+} virDomainJobType;
+
+typedef enum virDomainJobOperation {
+  VIR_DOMAIN_JOB_OPERATION_UNKNOWN = 0,
+  VIR_DOMAIN_JOB_OPERATION_START = 1,
+  VIR_DOMAIN_JOB_OPERATION_SAVE = 2,
+  VIR_DOMAIN_JOB_OPERATION_RESTORE = 3,
+  VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN = 4,
+  VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT = 5,
+  VIR_DOMAIN_JOB_OPERATION_SNAPSHOT = 6,
+  VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_REVERT = 7,
+  VIR_DOMAIN_JOB_OPERATION_DUMP = 8,
+  VIR_DOMAIN_JOB_OPERATION_BACKUP = 9,
+  VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_DELETE = 10,
+} virDomainJobOperation;
+
 typedef enum virStoragePoolState {
   VIR_STORAGE_POOL_INACTIVE = 0,
   VIR_STORAGE_POOL_BUILDING = 1,
@@ -624,6 +647,28 @@ typedef struct _virDomainInterface {
 typedef struct _virDomainInterface virDomainInterface;
 
 typedef virDomainInterface *virDomainInterfacePtr;
+
+/*
+ Times in milliseconds, data in bytes (here: percent of the task, out of 100).
+ */
+typedef struct _virDomainJobInfo {
+  int type;
+  unsigned long long timeElapsed;
+  unsigned long long timeRemaining;
+  unsigned long long dataTotal;
+  unsigned long long dataProcessed;
+  unsigned long long dataRemaining;
+  unsigned long long memTotal;
+  unsigned long long memProcessed;
+  unsigned long long memRemaining;
+  unsigned long long fileTotal;
+  unsigned long long fileProcessed;
+  unsigned long long fileRemaining;
+} _virDomainJobInfo;
+
+typedef struct _virDomainJobInfo virDomainJobInfo;
+
+typedef virDomainJobInfo *virDomainJobInfoPtr;
 
 typedef union _virTypedParameterValue {
   int i;
@@ -906,6 +951,31 @@ int virDomainInterfaceAddresses(virDomainPtr dom,
  `iface` is NULL or an interface from virDomainInterfaceAddresses.
  */
 void virDomainInterfaceFree(virDomainInterfacePtr iface);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library; `info` NULL or writable.
+ */
+int virDomainGetJobInfo(virDomainPtr domain, virDomainJobInfoPtr info);
+
+/*
+ The running job's statistics as typed parameters, malloc'd (free them with
+ virTypedParamsFree); none when no job runs.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `type`, `params` and `nparams` writable.
+ */
+int virDomainGetJobStats(virDomainPtr domain,
+                         int *type,
+                         virTypedParameterPtr *params,
+                         int *nparams,
+                         unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainAbortJob(virDomainPtr domain);
 
 /*
  All domains matching `flags`; with `domains` non-NULL, a NULL-terminated malloc'd array of
@@ -1503,5 +1573,15 @@ void virTypedParamsFree(virTypedParameterPtr params, int nparams);
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
+
+#define VIR_MIGRATE_PARAM_URI "migrate_uri"
+#define VIR_MIGRATE_PARAM_DEST_NAME "destination_name"
+#define VIR_MIGRATE_PARAM_DEST_XML "destination_xml"
+#define VIR_MIGRATE_PARAM_BANDWIDTH "bandwidth"
+#define VIR_DOMAIN_JOB_OPERATION "operation"
+#define VIR_DOMAIN_JOB_TIME_ELAPSED "time_elapsed"
+#define VIR_DOMAIN_JOB_DATA_TOTAL "data_total"
+#define VIR_DOMAIN_JOB_DATA_PROCESSED "data_processed"
+#define VIR_DOMAIN_JOB_DATA_REMAINING "data_remaining"
 
 #endif  /* LIBVIRT_ESX_H */

@@ -7,11 +7,15 @@ mod common;
 use common::injector::{Action, Injector};
 use common::live::vm_prop;
 use common::{Creds, Sim, open};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
 use virt_esx::Code;
 use virt_esx::abi::flags::MigrateFlags;
 use virt_esx::driver::Connection;
 use virt_esx::driver::domain::power::PowerOp;
 use virt_esx::driver::domain::{PowerState, Vm};
+use virt_esx::driver::jobs::JobInfo;
 use virt_esx::driver::migrate::{MigrateOptions, migrate_flags};
 
 fn opts(flags: MigrateFlags) -> MigrateOptions<'static> {
@@ -210,4 +214,74 @@ fn a_failed_relocation_leaves_the_vm_where_it_was() {
 
 fn where_is_http(conn: &Connection, vm: &Vm) -> String {
     vm_prop(conn, &vm.moref, "runtime.host").unwrap()
+}
+
+#[test]
+fn job_info_follows_a_running_migration_and_abort_cancels_it() {
+    let sim = Sim::start(&["-mode", "vpx", "-http"]);
+    let inj = Injector::start(&sim.addr);
+    let creds = Creds::new(Some("u"), "p");
+    let open_inj = |path: &str| {
+        Arc::new(Connection::open(&inj.uri("vpx", path), Some(&creds), false).unwrap())
+    };
+    let (src, cluster, host) = (
+        open_inj("/"),
+        open_inj("/DC0/DC0_C0"),
+        open_inj("/DC0/DC0_H0"),
+    );
+    let vm = src.lookup_by_name("DC0_C0_RP0_VM0").unwrap();
+    assert_eq!(src.job_info(&vm).unwrap(), JobInfo::default());
+    let e = src.abort_job(&vm).unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid);
+    assert!(e.message().contains("no job is active"), "{e}");
+
+    // The first read of the relocation's task is held: the job runs meanwhile.
+    inj.add_when(
+        "RetrievePropertiesEx",
+        "info.state",
+        1,
+        Action::Delay(Duration::from_millis(1500)),
+    );
+    let (s, v, d) = (src.clone(), vm.clone(), host.clone());
+    let moving = thread::spawn(move || s.migrate(&v, &d, opts(MigrateFlags::LIVE)));
+    thread::sleep(Duration::from_millis(500));
+    let job = src.job_info(&vm).unwrap();
+    assert!(job.running && job.elapsed_ms >= 300, "{job:?}");
+    moving.join().unwrap().unwrap();
+    assert!(!src.job_info(&vm).unwrap().running);
+
+    // Abort: the task reads as running until the long poll, which then reports the server's
+    // cancellation (the simulator's own tasks end at once, so its answers are rewritten).
+    inj.add_when(
+        "RetrievePropertiesEx",
+        "info.state",
+        1,
+        Action::Rewrite(Box::new(|body| {
+            thread::sleep(Duration::from_millis(800));
+            body.replace(">success<", ">running<")
+        })),
+    );
+    inj.add("CancelTask", 1, Action::Reply(Box::new(String::new)));
+    inj.add(
+        "WaitForUpdatesEx",
+        1,
+        Action::Rewrite(Box::new(|body| {
+            body.replace(">success<", ">error<").replacen(
+                "</objectSet>",
+                "<changeSet><name>info.error</name><op>assign</op><val \
+                 xsi:type=\"LocalizedMethodFault\"><fault xsi:type=\"RequestCanceled\">\
+                 </fault><localizedMessage>The task was canceled by a user.\
+                 </localizedMessage></val></changeSet></objectSet>",
+                1,
+            )
+        })),
+    );
+    let (s, v, d) = (src.clone(), vm.clone(), cluster.clone());
+    let moving = thread::spawn(move || s.migrate(&v, &d, opts(MigrateFlags::LIVE)));
+    thread::sleep(Duration::from_millis(400));
+    src.abort_job(&vm).unwrap();
+    let e = moving.join().unwrap().unwrap_err();
+    assert!(e.message().contains("RequestCanceled"), "{e}");
+    assert!(inj.seen().contains(&"CancelTask".to_string()));
+    assert!(!src.job_info(&vm).unwrap().running);
 }

@@ -28,6 +28,7 @@ header_check() {
 }
 step "header compiles as pedantic C99 and as C++" header_check
 
+sim_start vpx && vpx_addr=$SIM_ADDR
 sim_start esx
 for t in tests/c/*.c; do
     bin="build/$(basename "$t" .c)"
@@ -36,7 +37,7 @@ for t in tests/c/*.c; do
     [ -x "$bin" ] || continue
     step "valgrind $bin" valgrind -q --suppressions=tests/c/valgrind.supp --leak-check=full \
         --show-possibly-lost=no --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
-        "$bin" "esx://$SIM_ADDR/?no_verify=1"
+        "$bin" "esx://$SIM_ADDR/?no_verify=1" "$vpx_addr"
 done
 sim_stop
 

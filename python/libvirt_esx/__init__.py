@@ -2,9 +2,7 @@
 libvirt_esx library. Code written for libvirt-python runs with `import libvirt_esx as libvirt`."""
 from ._abi import *  # noqa: F401,F403  every VIR_* constant of the header
 from ._connect import esxLiveHandles, getVersion, open, openAuth, openReadOnly, virConnect  # noqa: F401
-from ._domain import (  # noqa: F401
-    VIR_MIGRATE_PARAM_BANDWIDTH, VIR_MIGRATE_PARAM_DEST_NAME, VIR_MIGRATE_PARAM_DEST_XML,
-    VIR_MIGRATE_PARAM_URI, virDomain)
+from ._domain import virDomain  # noqa: F401
 from ._errors import (  # noqa: F401
     libvirtError,
     registerErrorHandler,

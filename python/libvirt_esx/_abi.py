@@ -21,6 +21,15 @@ VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY = 128
 VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL = 256
 VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL = 512
 VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL = 1024
+VIR_MIGRATE_PARAM_URI = "migrate_uri"
+VIR_MIGRATE_PARAM_DEST_NAME = "destination_name"
+VIR_MIGRATE_PARAM_DEST_XML = "destination_xml"
+VIR_MIGRATE_PARAM_BANDWIDTH = "bandwidth"
+VIR_DOMAIN_JOB_OPERATION = "operation"
+VIR_DOMAIN_JOB_TIME_ELAPSED = "time_elapsed"
+VIR_DOMAIN_JOB_DATA_TOTAL = "data_total"
+VIR_DOMAIN_JOB_DATA_PROCESSED = "data_processed"
+VIR_DOMAIN_JOB_DATA_REMAINING = "data_remaining"
 VIR_ERR_OK = 0
 VIR_ERR_INTERNAL_ERROR = 1
 VIR_ERR_NO_MEMORY = 2
@@ -386,6 +395,23 @@ VIR_MIGRATE_PARALLEL = 131072
 VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES = 262144
 VIR_MIGRATE_POSTCOPY_RESUME = 524288
 VIR_MIGRATE_ZEROCOPY = 1048576
+VIR_DOMAIN_JOB_NONE = 0
+VIR_DOMAIN_JOB_BOUNDED = 1
+VIR_DOMAIN_JOB_UNBOUNDED = 2
+VIR_DOMAIN_JOB_COMPLETED = 3
+VIR_DOMAIN_JOB_FAILED = 4
+VIR_DOMAIN_JOB_CANCELLED = 5
+VIR_DOMAIN_JOB_OPERATION_UNKNOWN = 0
+VIR_DOMAIN_JOB_OPERATION_START = 1
+VIR_DOMAIN_JOB_OPERATION_SAVE = 2
+VIR_DOMAIN_JOB_OPERATION_RESTORE = 3
+VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN = 4
+VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT = 5
+VIR_DOMAIN_JOB_OPERATION_SNAPSHOT = 6
+VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_REVERT = 7
+VIR_DOMAIN_JOB_OPERATION_DUMP = 8
+VIR_DOMAIN_JOB_OPERATION_BACKUP = 9
+VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_DELETE = 10
 VIR_STORAGE_POOL_INACTIVE = 0
 VIR_STORAGE_POOL_BUILDING = 1
 VIR_STORAGE_POOL_RUNNING = 2
@@ -449,6 +475,15 @@ __all__ = [
     'VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL',
     'VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL',
     'VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL',
+    'VIR_MIGRATE_PARAM_URI',
+    'VIR_MIGRATE_PARAM_DEST_NAME',
+    'VIR_MIGRATE_PARAM_DEST_XML',
+    'VIR_MIGRATE_PARAM_BANDWIDTH',
+    'VIR_DOMAIN_JOB_OPERATION',
+    'VIR_DOMAIN_JOB_TIME_ELAPSED',
+    'VIR_DOMAIN_JOB_DATA_TOTAL',
+    'VIR_DOMAIN_JOB_DATA_PROCESSED',
+    'VIR_DOMAIN_JOB_DATA_REMAINING',
     'VIR_ERR_OK',
     'VIR_ERR_INTERNAL_ERROR',
     'VIR_ERR_NO_MEMORY',
@@ -814,6 +849,23 @@ __all__ = [
     'VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES',
     'VIR_MIGRATE_POSTCOPY_RESUME',
     'VIR_MIGRATE_ZEROCOPY',
+    'VIR_DOMAIN_JOB_NONE',
+    'VIR_DOMAIN_JOB_BOUNDED',
+    'VIR_DOMAIN_JOB_UNBOUNDED',
+    'VIR_DOMAIN_JOB_COMPLETED',
+    'VIR_DOMAIN_JOB_FAILED',
+    'VIR_DOMAIN_JOB_CANCELLED',
+    'VIR_DOMAIN_JOB_OPERATION_UNKNOWN',
+    'VIR_DOMAIN_JOB_OPERATION_START',
+    'VIR_DOMAIN_JOB_OPERATION_SAVE',
+    'VIR_DOMAIN_JOB_OPERATION_RESTORE',
+    'VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN',
+    'VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT',
+    'VIR_DOMAIN_JOB_OPERATION_SNAPSHOT',
+    'VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_REVERT',
+    'VIR_DOMAIN_JOB_OPERATION_DUMP',
+    'VIR_DOMAIN_JOB_OPERATION_BACKUP',
+    'VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_DELETE',
     'VIR_STORAGE_POOL_INACTIVE',
     'VIR_STORAGE_POOL_BUILDING',
     'VIR_STORAGE_POOL_RUNNING',
@@ -891,6 +943,8 @@ virDomainSnapshotRevertFlags = c_int
 virDomainInterfaceAddressesSource = c_int
 virIPAddrType = c_int
 virDomainMigrateFlags = c_int
+virDomainJobType = c_int
+virDomainJobOperation = c_int
 virStoragePoolState = c_int
 virStorageVolType = c_int
 virConnectListAllStoragePoolsFlags = c_int
@@ -948,6 +1002,25 @@ class _virDomainInterface(Structure):
 
 virDomainInterface = _virDomainInterface
 virDomainInterfacePtr = POINTER(virDomainInterface)
+
+class _virDomainJobInfo(Structure):
+    _fields_ = [
+        ('type', c_int),
+        ('timeElapsed', c_ulonglong),
+        ('timeRemaining', c_ulonglong),
+        ('dataTotal', c_ulonglong),
+        ('dataProcessed', c_ulonglong),
+        ('dataRemaining', c_ulonglong),
+        ('memTotal', c_ulonglong),
+        ('memProcessed', c_ulonglong),
+        ('memRemaining', c_ulonglong),
+        ('fileTotal', c_ulonglong),
+        ('fileProcessed', c_ulonglong),
+        ('fileRemaining', c_ulonglong),
+    ]
+
+virDomainJobInfo = _virDomainJobInfo
+virDomainJobInfoPtr = POINTER(virDomainJobInfo)
 
 class _virTypedParameterValue(Union):
     _fields_ = [
@@ -1053,6 +1126,9 @@ FUNCTIONS = {
     'virDomainGetHostname': (c_void_p, [virDomainPtr, c_uint]),
     'virDomainInterfaceAddresses': (c_int, [virDomainPtr, POINTER(POINTER(virDomainInterfacePtr)), c_uint, c_uint]),
     'virDomainInterfaceFree': (None, [virDomainInterfacePtr]),
+    'virDomainGetJobInfo': (c_int, [virDomainPtr, virDomainJobInfoPtr]),
+    'virDomainGetJobStats': (c_int, [virDomainPtr, POINTER(c_int), POINTER(virTypedParameterPtr), POINTER(c_int), c_uint]),
+    'virDomainAbortJob': (c_int, [virDomainPtr]),
     'virConnectListAllDomains': (c_int, [virConnectPtr, POINTER(POINTER(virDomainPtr)), c_uint]),
     'virConnectListDomains': (c_int, [virConnectPtr, POINTER(c_int), c_int]),
     'virConnectNumOfDomains': (c_int, [virConnectPtr]),

@@ -35,16 +35,12 @@ def _params(params: Any, n: int) -> Dict[str, Any]:
     return out
 
 
-# libvirt's VIR_MIGRATE_PARAM_* names and their types.
-VIR_MIGRATE_PARAM_URI = "migrate_uri"
-VIR_MIGRATE_PARAM_DEST_NAME = "destination_name"
-VIR_MIGRATE_PARAM_DEST_XML = "destination_xml"
-VIR_MIGRATE_PARAM_BANDWIDTH = "bandwidth"
+# The types of libvirt's VIR_MIGRATE_PARAM_* parameters this driver reads.
 _MIGRATE_TYPES = {
-    VIR_MIGRATE_PARAM_URI: _abi.VIR_TYPED_PARAM_STRING,
-    VIR_MIGRATE_PARAM_DEST_NAME: _abi.VIR_TYPED_PARAM_STRING,
-    VIR_MIGRATE_PARAM_DEST_XML: _abi.VIR_TYPED_PARAM_STRING,
-    VIR_MIGRATE_PARAM_BANDWIDTH: _abi.VIR_TYPED_PARAM_ULLONG,
+    _abi.VIR_MIGRATE_PARAM_URI: _abi.VIR_TYPED_PARAM_STRING,
+    _abi.VIR_MIGRATE_PARAM_DEST_NAME: _abi.VIR_TYPED_PARAM_STRING,
+    _abi.VIR_MIGRATE_PARAM_DEST_XML: _abi.VIR_TYPED_PARAM_STRING,
+    _abi.VIR_MIGRATE_PARAM_BANDWIDTH: _abi.VIR_TYPED_PARAM_ULLONG,
 }
 
 
@@ -315,6 +311,28 @@ class virDomain:
         arr, n = _migrate_params(params)
         return check(lib.virDomainMigrateToURI3(self._o, enc(dconnuri), arr, n, flags),
                      "virDomainMigrateToURI3")
+
+    # the running job (a migration in another thread)
+    def jobInfo(self) -> List[int]:
+        """[type, timeElapsed ms, timeRemaining, dataTotal, dataProcessed, dataRemaining, mem×3,
+        file×3]; data is the task's percent done out of 100. 1 round trip while a job runs."""
+        info = _abi.virDomainJobInfo()
+        check(lib.virDomainGetJobInfo(self._o, ctypes.byref(info)), "virDomainGetJobInfo")
+        return [getattr(info, f) for f, _ in _abi.virDomainJobInfo._fields_]
+
+    def jobStats(self, flags: int = 0) -> Dict[str, Any]:
+        """{"type": VIR_DOMAIN_JOB_*, "operation", "time_elapsed", "data_*"}."""
+        kind, n = ctypes.c_int(), ctypes.c_int()
+        params = _abi.virTypedParameterPtr()
+        check(lib.virDomainGetJobStats(self._o, ctypes.byref(kind), ctypes.byref(params),
+                                       ctypes.byref(n), flags), "virDomainGetJobStats")
+        out = _params(params, n.value) if n.value else {}
+        free(params)
+        out["type"] = kind.value
+        return out
+
+    def abortJob(self) -> int:
+        return check(lib.virDomainAbortJob(self._o), "virDomainAbortJob")
 
     # guest (VMware Tools)
     def hostname(self, flags: int = 0) -> str:

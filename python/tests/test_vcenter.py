@@ -54,3 +54,15 @@ def test_migrate_to_a_cluster_and_back_peer_to_peer():
             dom.migrateToURI(uri, 0)
         assert "PEER2PEER" in e.value.get_error_message()
         del moved, dom
+
+
+def test_no_job_runs_on_an_idle_domain():
+    with vpx("/DC1") as dc1:
+        dom = dc1.lookupByName("DC1_H0_VM1")
+        info = dom.jobInfo()
+        assert len(info) == 12 and info[0] == libvirt.VIR_DOMAIN_JOB_NONE
+        assert dom.jobStats() == {"type": libvirt.VIR_DOMAIN_JOB_NONE}
+        with pytest.raises(libvirt.libvirtError) as e:
+            dom.abortJob()
+        assert e.value.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID
+        del dom

@@ -10,6 +10,19 @@ pub const VIR_UUID_BUFLEN: c_int = 16;
 pub const VIR_UUID_STRING_BUFLEN: c_int = 37;
 pub const VIR_TYPED_PARAM_FIELD_LENGTH: c_int = 80;
 
+/// Migration parameter names (`virDomainMigrate3`, `virDomainMigrateToURI3`).
+pub const VIR_MIGRATE_PARAM_URI: &str = "migrate_uri";
+pub const VIR_MIGRATE_PARAM_DEST_NAME: &str = "destination_name";
+pub const VIR_MIGRATE_PARAM_DEST_XML: &str = "destination_xml";
+pub const VIR_MIGRATE_PARAM_BANDWIDTH: &str = "bandwidth";
+
+/// Job statistics field names (`virDomainGetJobStats`).
+pub const VIR_DOMAIN_JOB_OPERATION: &str = "operation";
+pub const VIR_DOMAIN_JOB_TIME_ELAPSED: &str = "time_elapsed";
+pub const VIR_DOMAIN_JOB_DATA_TOTAL: &str = "data_total";
+pub const VIR_DOMAIN_JOB_DATA_PROCESSED: &str = "data_processed";
+pub const VIR_DOMAIN_JOB_DATA_REMAINING: &str = "data_remaining";
+
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum virErrorNumber {
@@ -516,6 +529,33 @@ pub enum virDomainInterfaceAddressesSource {
 pub enum virIPAddrType {
     VIR_IP_ADDR_TYPE_IPV4 = 0,
     VIR_IP_ADDR_TYPE_IPV6 = 1,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virDomainJobType {
+    VIR_DOMAIN_JOB_NONE = 0,
+    VIR_DOMAIN_JOB_BOUNDED = 1,
+    VIR_DOMAIN_JOB_UNBOUNDED = 2,
+    VIR_DOMAIN_JOB_COMPLETED = 3,
+    VIR_DOMAIN_JOB_FAILED = 4,
+    VIR_DOMAIN_JOB_CANCELLED = 5,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virDomainJobOperation {
+    VIR_DOMAIN_JOB_OPERATION_UNKNOWN = 0,
+    VIR_DOMAIN_JOB_OPERATION_START = 1,
+    VIR_DOMAIN_JOB_OPERATION_SAVE = 2,
+    VIR_DOMAIN_JOB_OPERATION_RESTORE = 3,
+    VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN = 4,
+    VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT = 5,
+    VIR_DOMAIN_JOB_OPERATION_SNAPSHOT = 6,
+    VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_REVERT = 7,
+    VIR_DOMAIN_JOB_OPERATION_DUMP = 8,
+    VIR_DOMAIN_JOB_OPERATION_BACKUP = 9,
+    VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_DELETE = 10,
 }
 
 #[repr(C)]

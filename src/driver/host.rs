@@ -284,6 +284,8 @@ fn capabilities(uuid: &str, long_mode: bool) -> String {
             // libvirt zeroes a host UUID it cannot parse.
             uuid: Uuid::parse(uuid).unwrap_or_default(),
             arch: if long_mode { "x86_64" } else { "i686" }.to_string(),
+            // As libvirt's ESX driver: vMotion moves running VMs, over its `vpxmigr` transport.
+            live_migration: true,
             migration_transports: vec!["vpxmigr".to_string()],
         },
         guests: word_sizes
@@ -342,7 +344,7 @@ mod tests {
             capabilities("bogus", false),
             "<capabilities>\n\n  <host>\n    <uuid>00000000-0000-0000-0000-000000000000</uuid>\n    \
              <cpu>\n      <arch>i686</arch>\n    </cpu>\n    <power_management/>\n    \
-             <iommu support='no'/>\n    <migration_features>\n      <uri_transports>\n        \
+             <iommu support='no'/>\n    <migration_features>\n      <live/>\n      <uri_transports>\n        \
              <uri_transport>vpxmigr</uri_transport>\n      </uri_transports>\n    \
              </migration_features>\n  </host>\n\n  <guest>\n    <os_type>hvm</os_type>\n    \
              <arch name='i686'>\n      <wordsize>32</wordsize>\n      <domain type='vmware'/>\n    \

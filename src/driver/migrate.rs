@@ -159,7 +159,7 @@ impl Connection {
             spec: relocate_spec(host, src_dc, datastore),
             priority: Some("defaultPriority".to_string()),
         };
-        self.run_task(src_vc, &relocate, Some(&moref))?;
+        self.run_job(src_vc, &vm, &relocate, &moref)?;
         dest.arrived(&vm, &moref)
     }
 

@@ -6,6 +6,7 @@ pub mod convert;
 pub mod datastores;
 pub mod domain;
 pub mod host;
+pub mod jobs;
 pub mod migrate;
 mod placement;
 pub mod task;

@@ -46,6 +46,14 @@ impl Builder {
         self
     }
 
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Writes at most `out.len()` parameters into a caller's array; returns how many.
     /// String values are malloc'd (the caller clears them with virTypedParamsClear).
     pub fn fill(self, out: &mut [virTypedParameter]) -> Result<usize> {

@@ -98,6 +98,25 @@ pub struct _virDomainInfo {
 pub type virDomainInfo = _virDomainInfo;
 pub type virDomainInfoPtr = *mut virDomainInfo;
 
+/// Times in milliseconds, data in bytes (here: percent of the task, out of 100).
+#[repr(C)]
+pub struct _virDomainJobInfo {
+    pub r#type: c_int,
+    pub timeElapsed: c_ulonglong,
+    pub timeRemaining: c_ulonglong,
+    pub dataTotal: c_ulonglong,
+    pub dataProcessed: c_ulonglong,
+    pub dataRemaining: c_ulonglong,
+    pub memTotal: c_ulonglong,
+    pub memProcessed: c_ulonglong,
+    pub memRemaining: c_ulonglong,
+    pub fileTotal: c_ulonglong,
+    pub fileProcessed: c_ulonglong,
+    pub fileRemaining: c_ulonglong,
+}
+pub type virDomainJobInfo = _virDomainJobInfo;
+pub type virDomainJobInfoPtr = *mut virDomainJobInfo;
+
 #[repr(C)]
 pub struct _virVcpuInfo {
     pub number: c_uint,

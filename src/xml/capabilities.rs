@@ -9,6 +9,8 @@ use super::writer::XmlWriter;
 pub struct Host {
     pub uuid: Uuid,
     pub arch: String,
+    /// Whether running guests migrate (`<live/>`).
+    pub live_migration: bool,
     pub migration_transports: Vec<String>,
 }
 
@@ -40,6 +42,9 @@ impl Capabilities {
         w.tag("power_management").empty();
         w.tag("iommu").attr("support", "no").empty();
         w.tag("migration_features").open();
+        if self.host.live_migration {
+            w.tag("live").empty();
+        }
         w.tag("uri_transports").open();
         for t in &self.host.migration_transports {
             w.tag("uri_transport").text(t);
@@ -72,6 +77,7 @@ mod tests {
             host: Host {
                 uuid: Uuid::default(),
                 arch: "x86_64".into(),
+                live_migration: true,
                 migration_transports: vec!["vpxmigr".into()],
             },
             guests: vec![Guest {
@@ -88,8 +94,10 @@ mod tests {
         );
         assert!(
             xml.contains(
-                "      <uri_transports>\n        <uri_transport>vpxmigr</uri_transport>\n"
-            )
+                "<migration_features>\n      <live/>\n      <uri_transports>\n        \
+                 <uri_transport>vpxmigr</uri_transport>\n"
+            ),
+            "{xml}"
         );
         assert!(
             xml.ends_with("    </arch>\n  </guest>\n\n</capabilities>\n"),

@@ -29,6 +29,8 @@ pub enum Action {
 
 pub struct Rule {
     pub method: &'static str,
+    /// Only requests whose body contains this.
+    pub when: Option<&'static str>,
     /// How many more requests the rule applies to.
     pub times: usize,
     pub action: Action,
@@ -71,6 +73,23 @@ impl Injector {
     pub fn add(&self, method: &'static str, times: usize, action: Action) {
         self.state.lock().unwrap().rules.push(Rule {
             method,
+            when: None,
+            times,
+            action,
+        });
+    }
+
+    /// As `add`, for the requests of `method` whose body contains `needle` only.
+    pub fn add_when(
+        &self,
+        method: &'static str,
+        needle: &'static str,
+        times: usize,
+        action: Action,
+    ) {
+        self.state.lock().unwrap().rules.push(Rule {
+            method,
+            when: Some(needle),
             times,
             action,
         });
@@ -180,7 +199,9 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
     let action = {
         let mut st = state.lock().unwrap();
         st.seen.push((key.clone(), text.clone()));
-        let pos = st.rules.iter().position(|r| r.method == key && r.times > 0);
+        let pos = st.rules.iter().position(|r| {
+            r.method == key && r.times > 0 && r.when.is_none_or(|w| text.contains(w))
+        });
         pos.map(|i| {
             st.rules[i].times -= 1;
             if st.rules[i].times == 0 {

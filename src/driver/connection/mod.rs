@@ -108,6 +108,8 @@ pub struct Connection {
     /// Whether this server names VMs `vm-N` (vCenter, some hosts) or plain `N` (ESX): learnt
     /// from the first VM seen, so ID lookups ask for the right object at once.
     pub(crate) vm_ids_prefixed: AtomicU8,
+    /// The domains' running jobs (migrations), for job info and abort from other threads.
+    pub(crate) jobs: crate::driver::jobs::Jobs,
 }
 
 impl Connection {
@@ -161,6 +163,7 @@ impl Connection {
                 Product::Vpx => PREFIXED,
                 _ => UNPREFIXED,
             }),
+            jobs: Default::default(),
         })
     }
 

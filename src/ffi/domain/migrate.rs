@@ -13,11 +13,10 @@ use crate::ffi::types::{virConnectPtr, virDomainPtr, virTypedParameter, virTyped
 use std::ffi::{c_char, c_int, c_uint, c_ulong};
 use std::ptr;
 
-/// libvirt's `VIR_MIGRATE_PARAM_*` names this driver reads.
-const PARAM_URI: &str = "migrate_uri";
-const PARAM_DEST_NAME: &str = "destination_name";
-const PARAM_DEST_XML: &str = "destination_xml";
-const PARAM_BANDWIDTH: &str = "bandwidth";
+use crate::abi::{
+    VIR_MIGRATE_PARAM_BANDWIDTH as PARAM_BANDWIDTH, VIR_MIGRATE_PARAM_DEST_NAME as PARAM_DEST_NAME,
+    VIR_MIGRATE_PARAM_DEST_XML as PARAM_DEST_XML, VIR_MIGRATE_PARAM_URI as PARAM_URI,
+};
 
 /// What every migrate form says, once read from its arguments.
 #[derive(Default)]

@@ -1,0 +1,139 @@
+//! A domain's running job (a migration's vSphere task): what virDomainGetJobInfo reports while
+//! the call that started it waits in another thread, and what virDomainAbortJob cancels.
+
+use super::connection::{Connection, Endpoint};
+use super::domain::{Vm, invalid_state};
+use crate::error::Result;
+use crate::vi::methods::CancelTask;
+use crate::vi::types::{FromNode, vim_type};
+use crate::vi::{Method, MoRef, Node};
+use crate::xml::ids::Uuid;
+use std::sync::Mutex;
+use std::time::Instant;
+
+vim_type!(TaskProgress {
+    state: String = "info.state",
+    progress: Option<i32> = "info.progress",
+});
+
+struct Job {
+    vm: Uuid,
+    task: MoRef,
+    /// Whether the task runs on the `vcenter=` endpoint rather than the primary one.
+    on_vcenter: bool,
+    started: Instant,
+}
+
+/// The jobs running on a connection's domains (one per domain at most).
+#[derive(Default)]
+pub struct Jobs(Mutex<Vec<Job>>);
+
+/// What virDomainGetJobInfo says: nothing running, or a task's time and percent done.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobInfo {
+    pub running: bool,
+    pub elapsed_ms: u64,
+    /// 0–100, from the task's `info.progress` (100 once it has ended well).
+    pub percent: u64,
+}
+
+impl Jobs {
+    fn with<T>(&self, f: impl FnOnce(&mut Vec<Job>) -> T) -> T {
+        f(&mut self.0.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    fn find(&self, vm: &Uuid) -> Option<(MoRef, bool, Instant)> {
+        self.with(|jobs| {
+            jobs.iter()
+                .find(|j| j.vm == *vm)
+                .map(|j| (j.task.clone(), j.on_vcenter, j.started))
+        })
+    }
+}
+
+/// Removes its job when the call that started it returns, however it returns.
+struct Running<'a> {
+    jobs: &'a Jobs,
+    task: MoRef,
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.jobs.with(|jobs| jobs.retain(|j| j.task != self.task));
+    }
+}
+
+impl Connection {
+    fn job_endpoint(&self, on_vcenter: bool) -> &Endpoint {
+        match (&self.vcenter, on_vcenter) {
+            (Some(vc), true) => vc,
+            _ => &self.primary,
+        }
+    }
+
+    /// Runs `call` on `ep` as `vm`'s job; a domain runs one job at a time, as in libvirt.
+    pub(crate) fn run_job(
+        &self,
+        ep: &Endpoint,
+        vm: &Vm,
+        call: &impl Method,
+        watch: &MoRef,
+    ) -> Result<Option<Node>> {
+        if self.jobs.find(&vm.uuid).is_some() {
+            return Err(invalid_state(format!(
+                "domain '{}' already has a job running",
+                vm.name
+            )));
+        }
+        let task = ep.client.start_task(call)?;
+        self.jobs.with(|jobs| {
+            jobs.push(Job {
+                vm: vm.uuid,
+                task: task.clone(),
+                on_vcenter: !std::ptr::eq(ep, &self.primary),
+                started: Instant::now(),
+            })
+        });
+        let _running = Running {
+            jobs: &self.jobs,
+            task: task.clone(),
+        };
+        self.wait_task(ep, call.name(), &task, Some(watch))
+    }
+
+    /// The domain's running job, read from its task (one round trip; none when idle).
+    pub fn job_info(&self, vm: &Vm) -> Result<JobInfo> {
+        let Some((task, on_vcenter, started)) = self.jobs.find(&vm.uuid) else {
+            return Ok(JobInfo::default());
+        };
+        let ep = self.job_endpoint(on_vcenter);
+        let read = ep.client.retrieve_one(&task, TaskProgress::PATHS)?;
+        let p = read
+            .and_then(|oc| TaskProgress::from_node(&oc.props))
+            .unwrap_or_default();
+        let percent = match (p.state.as_str(), p.progress) {
+            ("success", _) => 100,
+            (_, Some(n)) => n.clamp(0, 100) as u64,
+            _ => 0,
+        };
+        Ok(JobInfo {
+            running: true,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+            percent,
+        })
+    }
+
+    /// Cancels the domain's running job's task; the call that started it then fails with
+    /// the server's cancellation.
+    pub fn abort_job(&self, vm: &Vm) -> Result<()> {
+        self.check_writable("virDomainAbortJob")?;
+        let (task, on_vcenter, _) = self
+            .jobs
+            .find(&vm.uuid)
+            .ok_or_else(|| invalid_state("no job is active on the domain"))?;
+        self.job_endpoint(on_vcenter)
+            .client
+            .invoke(&CancelTask { this: task })?;
+        Ok(())
+    }
+}
