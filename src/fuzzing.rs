@@ -8,7 +8,7 @@ use crate::Code;
 use crate::driver::connection::authconf::AuthConf;
 use crate::driver::datastores::DatastoreFacts;
 use crate::driver::domain::guest::GuestInfo;
-use crate::driver::domain::{Vm, VmProps};
+use crate::driver::domain::{Detail, Vm, VmProps};
 use crate::driver::host::{HostFacts, HostIdentity, HostSysinfo};
 use crate::driver::vi_error;
 use crate::uri::ConnectSpec;
@@ -199,7 +199,7 @@ fn answered_method(data: &[u8]) -> Option<String> {
 fn read_object(oc: &ObjectContent) {
     let props: &Node = &oc.props;
     if let Some(p) = VmProps::from_node(props) {
-        let _ = Vm::from_props(oc.obj.clone(), p);
+        let _ = Vm::from_props(oc.obj.clone(), p, Detail::Full);
     }
     let _ = HostFacts::from_node(props);
     let _ = HostIdentity::from_node(props);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Creds, Sim, open_read_only};
+use common::{Creds, Sim, managed_pair, open_read_only};
 use virt_esx::driver::Connection;
 use virt_esx::{Code, Domain};
 
@@ -253,22 +253,6 @@ fn unreachable_host_fails_cleanly() {
     let creds = Creds::new(Some("root"), "pw");
     let e = open("esx://127.0.0.1:1/?no_verify=1", &creds).unwrap_err();
     assert!(e.message().contains("127.0.0.1:1"), "{e}");
-}
-
-/// A host managed by a vCenter: the ESX simulator on 127.0.0.2 reports the vCenter simulator
-/// (127.0.0.1, same port, as libvirt assumes) as its manager; the vCenter knows it by IP.
-fn managed_pair() -> (Sim, Sim) {
-    let vc = Sim::start(&["-mode", "vpx", "-host-ip", "127.0.0.2"]);
-    let port = vc.addr.rsplit(':').next().unwrap().to_string();
-    let esx = Sim::start(&[
-        "-mode",
-        "esx",
-        "-listen",
-        &format!("127.0.0.2:{port}"),
-        "-managed-by",
-        "127.0.0.1",
-    ]);
-    (vc, esx)
 }
 
 #[test]

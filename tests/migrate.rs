@@ -6,7 +6,7 @@ mod common;
 
 use common::injector::{Action, Injector};
 use common::live::vm_prop;
-use common::{Creds, Sim, open};
+use common::{Creds, Sim, managed_pair, open};
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
@@ -284,4 +284,67 @@ fn job_info_follows_a_running_migration_and_abort_cancels_it() {
     assert!(e.message().contains("RequestCanceled"), "{e}");
     assert!(inj.seen().contains(&"CancelTask".to_string()));
     assert!(!src.job_info(&vm).unwrap().running);
+}
+
+/// A minimal definition of `name` with the given UUID, its disk on LocalDS_0.
+fn twin_xml(name: &str, uuid: &str) -> String {
+    format!(
+        "<domain type='vmware'><name>{name}</name><uuid>{uuid}</uuid><memory>524288</memory>\
+         <vcpu>1</vcpu><os><type>hvm</type></os><devices><disk type='file' device='disk'>\
+         <source file='[LocalDS_0] twin/twin.vmdk'/><target dev='sda' bus='scsi'/></disk>\
+         </devices></domain>"
+    )
+}
+
+#[test]
+fn esx_with_vcenter_star_is_a_migration_end_both_ways() {
+    let (vc, esx) = managed_pair();
+    let creds = Creds::new(Some("root"), "pw");
+    let managed = Connection::open(
+        &esx.uri("esx", "/?no_verify=1&vcenter=*"),
+        Some(&creds),
+        false,
+    )
+    .unwrap();
+    let src = open(&vc, "vpx", "/");
+    let vm = src.lookup_by_name("DC0_C0_RP0_VM0").unwrap();
+    // The ESX simulator is an inventory of its own: the VM a real managed host would list
+    // after the move is registered there by hand, with the same UUID.
+    managed
+        .define_xml(&twin_xml(&vm.name, &vm.uuid.to_string()))
+        .unwrap();
+
+    // To the host, named by esx://…?vcenter=*: the vCenter moves it to that host (DC0_H0).
+    let there = src
+        .migrate(&vm, &managed, opts(MigrateFlags::LIVE))
+        .unwrap();
+    assert_eq!(there.uuid, vm.uuid);
+    assert_ne!(there.moref, vm.moref, "the host's own managed object");
+    let check = open(&vc, "vpx", "/");
+    let dc0_h0 = open(&vc, "vpx", "/DC0/DC0_H0")
+        .primary
+        .scope
+        .host()
+        .unwrap()
+        .host
+        .value
+        .clone();
+    assert_eq!(vm_prop(&check, &vm.moref, "runtime.host").unwrap(), dc0_h0);
+
+    // And from it, to the cluster: found in the vCenter by its UUID.
+    let cluster = open(&vc, "vpx", "/DC0/DC0_C0");
+    let back = managed
+        .migrate(&there, &cluster, opts(MigrateFlags::LIVE))
+        .unwrap();
+    assert_eq!(back.moref, vm.moref);
+    let host = vm_prop(&check, &vm.moref, "runtime.host").unwrap();
+    assert!(
+        cluster
+            .primary
+            .scope
+            .hosts
+            .iter()
+            .any(|p| p.host.value == host),
+        "{host}"
+    );
 }

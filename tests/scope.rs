@@ -235,7 +235,7 @@ fn listing_a_vcenter_then_info_for_all_costs_two_round_trips() {
         2 * 2 * 20,
         "two datacenters: a host and a cluster pool each"
     );
-    let listing = Arc::new(Listing::new(&all));
+    let listing = Arc::new(Listing::new(&all, true));
     for vm in &all {
         let d = Domain::new(conn.clone(), vm.clone(), Some(listing.clone()));
         assert!(d.current().unwrap().memory_mb > 0);

@@ -3,7 +3,7 @@
 
 use super::connection::inventory::Placement;
 use super::connection::{Connection, Endpoint, Product};
-use super::domain::{PowerState, Vm, invalid_state};
+use super::domain::{Detail, PowerState, Vm, invalid_state};
 use super::placement::place_among;
 use crate::abi::flags::MigrateFlags;
 use crate::abi::virDomainMigrateFlags as M;
@@ -228,7 +228,7 @@ impl Connection {
             .host
             .as_ref()
             .is_some_and(|h| self.primary.scope.placement_of(h).is_some());
-        if found.complete && !there {
+        if found.detail == Detail::Full && !there {
             return Err(Error::internal(format!(
                 "domain '{}' migrated but is not in the destination's scope",
                 vm.name

@@ -150,13 +150,12 @@ pub fn read_response(method: &str, status: u16, body: &[u8]) -> Result<Node> {
         ))
     };
     let text = std::str::from_utf8(body).map_err(|_| not_soap("is not UTF-8"))?;
-    let envelope = super::node::parse(text).map_err(|e| match status {
+    let mut envelope = super::node::parse(text).map_err(|e| match status {
         200 => e,
         _ => not_soap("is not SOAP"),
     })?;
-    let body = envelope
-        .child("Body")
-        .ok_or_else(|| not_soap("has no SOAP body"))?;
+    // Answers can be megabytes: the response element is moved out, not copied.
+    let mut body = take_child(&mut envelope, "Body").ok_or_else(|| not_soap("has no SOAP body"))?;
     if let Some(fault) = body.child("Fault") {
         return Err(fault_error(method, fault));
     }
@@ -164,11 +163,13 @@ pub fn read_response(method: &str, status: u16, body: &[u8]) -> Result<Node> {
         return Err(not_soap("has no SOAP fault"));
     }
     let wanted = format!("{method}Response");
-    body.children
-        .iter()
-        .find(|c| c.name == wanted)
-        .cloned()
+    take_child(&mut body, &wanted)
         .ok_or_else(|| Error::protocol(format!("Response to '{method}' lacks <{wanted}>")))
+}
+
+fn take_child(parent: &mut Node, name: &str) -> Option<Node> {
+    let at = parent.children.iter().position(|c| c.name == name)?;
+    Some(parent.children.swap_remove(at))
 }
 
 /// The vSphere fault type of a SOAP fault: the detail's xsi:type, else its element name

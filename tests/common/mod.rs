@@ -120,6 +120,22 @@ impl Drop for Sim {
     }
 }
 
+/// A host managed by a vCenter: the ESX simulator on 127.0.0.2 reports the vCenter simulator
+/// (127.0.0.1, same port, as libvirt assumes) as its manager; the vCenter knows it by IP.
+pub fn managed_pair() -> (Sim, Sim) {
+    let vc = Sim::start(&["-mode", "vpx", "-host-ip", "127.0.0.2"]);
+    let port = vc.addr.rsplit(':').next().unwrap().to_string();
+    let esx = Sim::start(&[
+        "-mode",
+        "esx",
+        "-listen",
+        &format!("127.0.0.2:{port}"),
+        "-managed-by",
+        "127.0.0.1",
+    ]);
+    (vc, esx)
+}
+
 /// A connection as root to `scheme://sim/path` (path with its leading `/`), TLS unchecked.
 pub fn open(sim: &Sim, scheme: &str, path: &str) -> virt_esx::driver::Connection {
     let uri = sim.uri(scheme, &format!("{path}?no_verify=1"));

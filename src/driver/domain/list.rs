@@ -1,7 +1,7 @@
 //! Listing and looking up domains: every VM of the connection's scope (a host, a cluster, a
 //! datacenter or a whole vCenter) with its identity, in one RetrievePropertiesEx plus pages.
 
-use super::{PowerState, Vm, VmIdentity, VmProps, no_domain};
+use super::{Detail, PowerState, Vm, VmProps, no_domain};
 use crate::abi::flags::ListDomainsFlags;
 use crate::driver::connection::inventory::inventory_hops;
 use crate::driver::connection::{Connection, PREFIXED, UNPREFIXED};
@@ -36,6 +36,14 @@ vim_type!(EntityName {
     parent: Option<MoRef> = "parent",
 });
 
+/// What a listing reads of each VM (`Detail::Listed`): what handles and state filters need.
+const LISTED: &[&str] = &[
+    "name",
+    "config.uuid",
+    "runtime.powerState",
+    "config.template",
+];
+
 /// For a pair of opposite flags: `Some(true)` keeps only the first kind, `Some(false)` only
 /// the second, `None` (neither or both given) keeps all.
 fn wanted(flags: ListDomainsFlags, yes: ListDomainsFlags, no: ListDomainsFlags) -> Option<bool> {
@@ -65,7 +73,7 @@ impl Connection {
     /// of VMs and hosts.
     pub fn list_vms(&self, extras: ListExtras) -> Result<(Vec<Vm>, Vec<AutostartConfig>)> {
         let ep = &self.primary;
-        let mut paths = VmIdentity::LISTED.to_vec();
+        let mut paths = LISTED.to_vec();
         if extras.snapshot {
             paths.push("snapshot.currentSnapshot");
         }
@@ -95,8 +103,8 @@ impl Connection {
         let mut autostart = Vec::new();
         for oc in ep.client.retrieve_all(&specs)? {
             if oc.obj.kind == "VirtualMachine" {
-                let id = VmIdentity::from_node(&oc.props).unwrap_or_default();
-                vms.push(Vm::from_identity(oc.obj, id));
+                let props = VmProps::from_node(&oc.props).unwrap_or_default();
+                vms.push(Vm::from_props(oc.obj, props, Detail::Listed));
             } else if managers.contains(&oc.obj) {
                 autostart.extend(AutostartConfig::from_node(&oc.props));
             }
@@ -287,7 +295,7 @@ impl Connection {
             .into_iter()
             .map(|oc| {
                 let props = VmProps::from_node(&oc.props).unwrap_or_default();
-                Vm::from_props(oc.obj, props)
+                Vm::from_props(oc.obj, props, Detail::Full)
             })
             .collect())
     }

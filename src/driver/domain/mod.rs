@@ -29,27 +29,6 @@ use std::time::{Duration, Instant};
 /// that "list, then get info of each" costs no extra round trip, short enough to stay current.
 pub const FRESH_FOR: Duration = Duration::from_secs(2);
 
-// What a listing reads of each VM: what a handle and the state filters need. The snapshot is
-// read only when a filter asks about it; everything else waits for a handle's first call
-// that needs it (see `listing.rs`).
-vim_type!(VmIdentity {
-    name: String = "name",
-    uuid: String = "config.uuid",
-    power_state: String = "runtime.powerState",
-    template: bool = "config.template",
-    current_snapshot: Option<MoRef> = "snapshot.currentSnapshot",
-});
-
-impl VmIdentity {
-    /// The listing's paths: all but the snapshot.
-    pub const LISTED: &[&str] = &[
-        "name",
-        "config.uuid",
-        "runtime.powerState",
-        "config.template",
-    ];
-}
-
 vim_type!(VmProps {
     name: String = "name",
     uuid: String = "config.uuid",
@@ -108,9 +87,18 @@ impl PowerState {
     }
 }
 
-/// What a domain handle knows of its VM, as of `fetched`. A VM from a listing is not
-/// `complete`: only its identity (moref, name, UUID, state, template) is read; the sizing
-/// fields below them are zero until a call fetches them.
+/// How much of a VM a read asked for; fields beyond it are zero (see `listing.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Detail {
+    /// A listing's read: identity and state (moref, name, UUID, power state, template).
+    Listed,
+    /// Also what info-type calls answer: memory size and limit, vCPUs (a listing's batch).
+    Sized,
+    /// Every field.
+    Full,
+}
+
+/// What a domain handle knows of its VM, as of `fetched`, to `detail`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vm {
     pub moref: MoRef,
@@ -118,7 +106,7 @@ pub struct Vm {
     pub uuid: Uuid,
     pub state: PowerState,
     pub template: bool,
-    pub complete: bool,
+    pub detail: Detail,
     pub memory_mb: i64,
     pub num_cpu: i32,
     /// `None` or negative: unlimited.
@@ -133,35 +121,14 @@ pub struct Vm {
 }
 
 impl Vm {
-    /// A VM as a listing sees it: identity and state only.
-    pub(crate) fn from_identity(moref: MoRef, p: VmIdentity) -> Vm {
+    /// A VM from a read of `detail`'s paths (a listing's may add the snapshot).
+    pub(crate) fn from_props(moref: MoRef, p: VmProps, detail: Detail) -> Vm {
         Vm {
             name: unescape_name(&p.name),
             uuid: Uuid::parse(&p.uuid).unwrap_or_default(),
             state: PowerState::parse(&p.power_state),
             template: p.template,
-            complete: false,
-            has_snapshot: p.current_snapshot.is_some(),
-            moref,
-            fetched: Instant::now(),
-            memory_mb: 0,
-            num_cpu: 0,
-            memory_limit_mb: None,
-            vmx_path: String::new(),
-            host: None,
-            memory_hot_add: false,
-            cpu_hot_add: false,
-            cpu_hot_remove: false,
-        }
-    }
-
-    pub(crate) fn from_props(moref: MoRef, p: VmProps) -> Vm {
-        Vm {
-            name: unescape_name(&p.name),
-            uuid: Uuid::parse(&p.uuid).unwrap_or_default(),
-            state: PowerState::parse(&p.power_state),
-            template: p.template,
-            complete: true,
+            detail,
             memory_mb: p.memory_mb,
             num_cpu: p.num_cpu,
             memory_limit_mb: p.memory_limit_mb,
@@ -185,9 +152,14 @@ impl Vm {
         moref_number(&self.moref.value).unwrap_or(-1)
     }
 
-    /// Whether every field may be answered from (complete and recent).
+    /// Whether every field may be answered from (read whole, and recently).
     pub fn is_fresh(&self) -> bool {
-        self.complete && self.is_state_fresh()
+        self.detail == Detail::Full && self.is_state_fresh()
+    }
+
+    /// Whether state, memory and vCPUs may be answered from.
+    pub fn is_sized_fresh(&self) -> bool {
+        self.detail >= Detail::Sized && self.is_state_fresh()
     }
 
     /// Whether identity and power state may be answered from.
@@ -234,7 +206,7 @@ impl Connection {
                 ))
             })?;
         let props = VmProps::from_node(&oc.props).unwrap_or_default();
-        Ok(Vm::from_props(oc.obj, props))
+        Ok(Vm::from_props(oc.obj, props, Detail::Full))
     }
 
     /// Where to run an operation on `vm`: its managing vCenter when `prefer_vcenter` and one is
@@ -323,7 +295,11 @@ mod tests {
 
     #[test]
     fn memory_follows_the_limit() {
-        let mut vm = Vm::from_props(MoRef::new("VirtualMachine", "vm-1"), VmProps::default());
+        let mut vm = Vm::from_props(
+            MoRef::new("VirtualMachine", "vm-1"),
+            VmProps::default(),
+            Detail::Full,
+        );
         vm.memory_mb = 1024;
         assert_eq!(vm.memory_kib(), 1024 * 1024);
         vm.memory_limit_mb = Some(512);

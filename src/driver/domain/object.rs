@@ -36,15 +36,16 @@ impl Domain {
         *self.vm.lock().unwrap_or_else(|p| p.into_inner()) = vm.clone();
     }
 
-    /// The VM with every property, by the rule in `listing.rs`: the cached view while it is
-    /// complete and fresh, else the listing's batch, else read again; kept.
+    /// The VM with at least its sizing (memory, vCPUs), by the rule in `listing.rs`: the
+    /// cached view while it has them and is fresh, else the listing's batch, else read
+    /// whole; kept.
     pub fn current(&self) -> Result<Vm> {
         let cached = self.cached();
-        if cached.is_fresh() {
+        if cached.is_sized_fresh() {
             return Ok(cached);
         }
         let vm = match &self.listing {
-            Some(listing) => listing.complete(&self.conn, &cached.moref)?,
+            Some(listing) => listing.sized(&self.conn, &cached.moref)?,
             None => self.conn.refresh_vm(&cached.moref)?,
         };
         self.keep(&vm);

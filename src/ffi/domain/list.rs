@@ -35,12 +35,13 @@ pub unsafe extern "C" fn virConnectListAllDomains(
     flags: c_uint,
 ) -> c_int {
     export!(conn conn, -1, |c| {
-        let vms = c.conn.list_all_domains(flags!(flags as ListDomainsFlags)?)?;
+        let filter = flags!(flags as ListDomainsFlags)?;
+        let vms = c.conn.list_all_domains(filter)?;
         let n = vms.len() as c_int;
         if let Some(out) = out!(domains?) {
             // Allocated before any handle exists, so a failure leaves nothing behind.
             let mut arr = MallocArray::<virDomainPtr>::zeroed(vms.len() + 1)?;
-            let listing = Arc::new(Listing::new(&vms));
+            let listing = Arc::new(Listing::new(&vms, filter.is_empty()));
             for (slot, vm) in arr.as_mut_slice().iter_mut().zip(vms) {
                 *slot = DomainHandle::into_c(c.domain(vm, Some(&listing)));
             }
