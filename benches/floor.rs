@@ -16,7 +16,7 @@ use virt_esx::ffi::domain::list::{virConnectListAllDomains, virDomainFree};
 use virt_esx::ffi::domain::state::{virDomainGetInfo, virDomainGetState};
 use virt_esx::ffi::types::{virConnectAuth, virDomainInfo, virDomainPtr};
 
-const RUNS: usize = 5;
+const RUNS: usize = 9;
 
 unsafe extern "C" fn answer(
     cred: *mut virt_esx::ffi::types::virConnectCredential,

@@ -317,3 +317,25 @@ fn autostart_through_the_host_manager() {
     assert!(!conn.autostart(&vm).unwrap());
     assert!(conn.autostart(&other).unwrap());
 }
+
+#[test]
+fn a_stale_listing_batch_reads_the_state_again() {
+    let sim = Sim::esx();
+    let conn = Arc::new(open(&sim, "esx", "/"));
+    let all = conn.list_all_domains(flags::empty()).unwrap();
+    let listing = Arc::new(Listing::new(&all, true));
+    let vm = all.iter().find(|v| v.name == "ha-host_VM0").unwrap();
+    assert_eq!(vm.state, PowerState::PoweredOn);
+    let other = open(&sim, "esx", "/");
+    other
+        .power(
+            &other.lookup_by_name("ha-host_VM0").unwrap(),
+            PowerOp::Destroy,
+        )
+        .unwrap();
+    std::thread::sleep(virt_esx::driver::domain::FRESH_FOR);
+    let d = Domain::new(conn.clone(), vm.clone(), Some(listing));
+    let before = conn.round_trips();
+    assert_eq!(d.current().unwrap().state, PowerState::PoweredOff);
+    assert_eq!(conn.round_trips() - before, 1);
+}

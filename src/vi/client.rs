@@ -7,7 +7,7 @@ use super::methods::{
     RetrievePropertiesEx, RetrieveServiceContent,
 };
 use super::node::Node;
-use super::property::{FilterSpec, ObjectContent, RetrieveOptions, RetrieveResult};
+use super::property::{FilterSpec, ObjectContent, RetrieveOptions, take_result};
 use super::soap::{self, MoRef, Request};
 use super::transport::{Reply, Transport, TransportConfig};
 use super::types::{ServiceContent, UserSession};
@@ -261,18 +261,15 @@ impl Client {
             }
             Ok(resp)
         })?;
-        let mut page = Option::<RetrieveResult>::from_return(req.method(), &resp)?;
-        let mut out = Vec::new();
-        while let Some(result) = page {
-            out.extend(result.objects);
-            let token = match result.token.as_deref().map(str::trim) {
-                Some(t) if !t.is_empty() => t.to_string(),
-                _ => break,
-            };
-            page = self.invoke(&ContinueRetrievePropertiesEx {
+        let (mut out, mut token) = take_result(resp);
+        while let Some(t) = token {
+            let next = ContinueRetrievePropertiesEx {
                 this: self.property_collector(),
-                token,
-            })?;
+                token: t,
+            };
+            let (objects, more) = take_result(self.call(&next.request())?);
+            out.extend(objects);
+            token = more;
         }
         Ok(out)
     }

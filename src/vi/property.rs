@@ -106,6 +106,20 @@ impl FilterSpec {
         }
     }
 
+    /// Properties of the objects of `kind` that `hops` reach from `start` (not reported).
+    pub fn reach(start: MoRef, hops: Vec<Hop>, kind: &str, paths: &[&str]) -> FilterSpec {
+        FilterSpec {
+            props: vec![(
+                kind.to_string(),
+                paths.iter().map(|p| p.to_string()).collect(),
+            )],
+            start,
+            skip_start: true,
+            hops,
+            more: Vec::new(),
+        }
+    }
+
     /// The same properties of many objects of one type, in one filter.
     pub fn objects(kind: &str, objs: &[MoRef], paths: &[&str]) -> Option<FilterSpec> {
         let (first, rest) = objs.split_first()?;
@@ -200,28 +214,55 @@ pub struct ObjectContent {
 }
 
 impl FromNode for ObjectContent {
-    /// Folds `propSet{name="a.b", val}` into `<a><b>val…</b></a>`, so that typed readers use
-    /// the same dotted paths they asked for. `ArrayOfX` values become repeated elements.
     fn from_node(n: &Node) -> Option<ObjectContent> {
+        ObjectContent::take(n.clone())
+    }
+}
+
+impl ObjectContent {
+    /// Folds `propSet{name="a.b", val}` into `<a><b>val…</b></a>`, so that typed readers use
+    /// the same dotted paths they asked for. `ArrayOfX` values become repeated elements. The
+    /// values are moved, not copied: answers hold thousands of objects.
+    pub fn take(n: Node) -> Option<ObjectContent> {
         let obj = MoRef::from_node(n.child("obj")?)?;
         let mut props = Node {
             name: "obj".into(),
             ..Node::default()
         };
-        for ps in n.children_named("propSet") {
-            let Some(name) = ps.text_at("name") else {
+        for ps in n.children.into_iter().filter(|c| c.name == "propSet") {
+            let Some(name) = ps.text_at("name").map(|t| t.trim().to_string()) else {
                 continue;
             };
-            let Some(val) = ps.child("val") else {
+            let Some(val) = ps.children.into_iter().find(|c| c.name == "val") else {
                 continue;
             };
-            insert(&mut props, name.trim(), val);
+            insert(&mut props, &name, val);
         }
         Some(ObjectContent { obj, props })
     }
 }
 
-fn insert(root: &mut Node, path: &str, val: &Node) {
+/// A RetrievePropertiesEx (or Continue…) answer's objects, moved out, and its page token.
+pub fn take_result(mut resp: Node) -> (Vec<ObjectContent>, Option<String>) {
+    let Some(at) = resp.children.iter().position(|c| c.name == "returnval") else {
+        return (Vec::new(), None);
+    };
+    let rv = resp.children.swap_remove(at);
+    let token = rv
+        .text_at("token")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
+    let objects = rv
+        .children
+        .into_iter()
+        .filter(|c| c.name == "objects")
+        .filter_map(ObjectContent::take)
+        .collect();
+    (objects, token)
+}
+
+fn insert(root: &mut Node, path: &str, val: Node) {
     let (prefix, last) = match path.rsplit_once('.') {
         Some((p, l)) => (Some(p), l),
         None => (None, path),
@@ -245,13 +286,12 @@ fn insert(root: &mut Node, path: &str, val: &Node) {
         .as_deref()
         .is_some_and(|t| t.starts_with("ArrayOf"));
     if is_array {
-        for item in &val.children {
-            let mut item = item.clone();
+        for mut item in val.children {
             item.name = last.to_string();
             holder.children.push(item);
         }
     } else {
-        let mut v = val.clone();
+        let mut v = val;
         v.name = last.to_string();
         holder.children.push(v);
     }

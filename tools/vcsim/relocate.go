@@ -2,8 +2,10 @@ package main
 
 // This simulator's RelocateVM_Task moves a VM's runtime.host, resourcePool and datastore but
 // leaves the VM listed in its old host's, pool's and datastores' `vm` lists and absent from
-// the new ones'. A real vCenter keeps both sides in step, and inventory reads that go from
-// hosts to their VMs depend on it: after a successful relocation, the lists are mended.
+// the new ones'; MarkAsTemplate and MarkAsVirtualMachine change its resourcePool alone. A
+// real vCenter keeps both sides in step (a template is in no pool's list), and inventory
+// reads that go from hosts or pools to their VMs depend on it: after each of these calls,
+// the lists are mended.
 
 import (
 	"bytes"
@@ -17,7 +19,7 @@ import (
 	"github.com/vmware/govmomi/vim25/types"
 )
 
-var relocateThis = regexp.MustCompile(`<RelocateVM_Task[\s\S]*?<_this type="VirtualMachine">([^<]*)</_this>`)
+var relocateThis = regexp.MustCompile(`<(?:RelocateVM_Task|MarkAsTemplate|MarkAsVirtualMachine)[\s\S]*?<_this type="VirtualMachine">([^<]*)</_this>`)
 
 // vmHolders are where a VM is listed: its host, its pool (or vApp) and its datastores.
 type vmHolders struct {
@@ -67,7 +69,7 @@ func (h vmHolders) all() []types.ManagedObjectReference {
 	return append(refs, h.disks...)
 }
 
-// withRelocateLists wraps the server's handler: RelocateVM_Task calls get the lists mended.
+// withRelocateLists wraps the server's handler: calls that move a VM get the lists mended.
 func withRelocateLists(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/sdk") {

@@ -237,6 +237,51 @@ pub fn inventory_hops(to_vms: bool) -> Vec<Hop> {
     ]
 }
 
+/// The hops from any inventory object down through compute resources' resource pools to
+/// their VMs. Templates are in no resource pool, so this way reaches VMs only.
+fn pool_hops() -> Vec<Hop> {
+    vec![
+        Hop {
+            name: "folder",
+            kind: "Folder",
+            path: "childEntity",
+            then: &["folder", "dcHosts", "crPools"],
+        },
+        Hop {
+            name: "dcHosts",
+            kind: "Datacenter",
+            path: "hostFolder",
+            then: &["folder"],
+        },
+        Hop {
+            name: "crPools",
+            kind: "ComputeResource",
+            path: "resourcePool",
+            then: &["rpPools", "rpVms"],
+        },
+        Hop {
+            name: "rpPools",
+            kind: "ResourcePool",
+            path: "resourcePool",
+            then: &["rpPools", "rpVms"],
+        },
+        Hop {
+            name: "rpVms",
+            kind: "ResourcePool",
+            path: "vm",
+            then: &[],
+        },
+    ]
+}
+
+/// Where one traversal finds a scope's VMs.
+pub struct VmSource {
+    pub start: MoRef,
+    pub hops: Vec<Hop>,
+    /// Whether templates are among what it finds (so each VM's `config.template` is needed).
+    pub templates: bool,
+}
+
 const COMPUTE: &[&str] = &["ComputeResource", "ClusterComputeResource"];
 
 /// How much of the inventory a connection covers (the URI path decides, on vpx://).
@@ -273,6 +318,31 @@ impl Scope {
         match self.kind {
             ScopeKind::Host => self.hosts.first(),
             _ => None,
+        }
+    }
+
+    /// How to reach the scope's VMs. Through resource pools where they belong to the scope
+    /// alone (templates are in none, so none is found); through the host's `vm` list for a
+    /// host of a cluster, whose pools span the cluster — and, with `with_templates`, always.
+    pub fn vm_source(&self, with_templates: bool) -> VmSource {
+        let standalone = self
+            .host()
+            .filter(|p| p.compute_resource.kind == "ComputeResource");
+        let start = match (self.kind, standalone) {
+            (ScopeKind::Host, Some(p)) => p.compute_resource.clone(),
+            _ => self.object.clone(),
+        };
+        if with_templates || (self.kind == ScopeKind::Host && standalone.is_none()) {
+            return VmSource {
+                start: self.object.clone(),
+                hops: inventory_hops(true),
+                templates: true,
+            };
+        }
+        VmSource {
+            start,
+            hops: pool_hops(),
+            templates: false,
         }
     }
 

@@ -3,7 +3,6 @@
 
 use super::{Detail, PowerState, Vm, VmProps, no_domain};
 use crate::abi::flags::ListDomainsFlags;
-use crate::driver::connection::inventory::inventory_hops;
 use crate::driver::connection::{Connection, PREFIXED, UNPREFIXED};
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
@@ -36,13 +35,9 @@ vim_type!(EntityName {
     parent: Option<MoRef> = "parent",
 });
 
-/// What a listing reads of each VM (`Detail::Listed`): what handles and state filters need.
-const LISTED: &[&str] = &[
-    "name",
-    "config.uuid",
-    "runtime.powerState",
-    "config.template",
-];
+/// What a listing reads of each VM (`Detail::Listed`): what handles and state filters need
+/// (and `config.template` where the traversal can meet templates).
+const LISTED: &[&str] = &["name", "config.uuid", "runtime.powerState"];
 
 /// For a pair of opposite flags: `Some(true)` keeps only the first kind, `Some(false)` only
 /// the second, `None` (neither or both given) keeps all.
@@ -65,28 +60,37 @@ pub struct ListExtras {
     pub autostart: bool,
     /// Each VM's current snapshot (whether it has one).
     pub snapshot: bool,
+    /// Templates too (marked `template`), as lookups need to say what a name is.
+    pub templates: bool,
 }
 
+/// Lookups read templates too, to say that a name or UUID is one.
+pub(crate) const WITH_TEMPLATES: ListExtras = ListExtras {
+    autostart: false,
+    snapshot: false,
+    templates: true,
+};
+
 impl Connection {
-    /// Every VM in scope (templates too: callers decide), with their identity, and what
-    /// `extras` asks for: one round trip (plus the pages the server asks for) for any number
-    /// of VMs and hosts.
+    /// Every VM in scope with its identity (templates only where the traversal meets them,
+    /// or `extras` asks: callers decide), and what `extras` asks for: one round trip (plus
+    /// the pages the server asks for) for any number of VMs and hosts.
     pub fn list_vms(&self, extras: ListExtras) -> Result<(Vec<Vm>, Vec<AutostartConfig>)> {
         let ep = &self.primary;
+        let source = ep.scope.vm_source(extras.templates);
         let mut paths = LISTED.to_vec();
+        if source.templates {
+            paths.push("config.template");
+        }
         if extras.snapshot {
             paths.push("snapshot.currentSnapshot");
         }
-        let mut specs = vec![FilterSpec {
-            props: vec![(
-                "VirtualMachine".into(),
-                paths.iter().map(|p| p.to_string()).collect(),
-            )],
-            start: ep.scope.object.clone(),
-            skip_start: true,
-            hops: inventory_hops(true),
-            more: Vec::new(),
-        }];
+        let mut specs = vec![FilterSpec::reach(
+            source.start,
+            source.hops,
+            "VirtualMachine",
+            &paths,
+        )];
         let managers: Vec<MoRef> = ep
             .scope
             .hosts
@@ -142,6 +146,7 @@ impl Connection {
         let (vms, autostart) = self.domains(ListExtras {
             autostart: autostart_filter.is_some(),
             snapshot: snapshot.is_some(),
+            templates: false,
         })?;
         let active = wanted(flags, F::ACTIVE, F::INACTIVE);
         let states = flags & (F::RUNNING | F::PAUSED | F::SHUTOFF | F::OTHER);
@@ -165,7 +170,7 @@ impl Connection {
     /// The one domain of this name in scope. Names are unique per folder only, so a name
     /// found twice is an error naming both inventory paths; a template is not a domain.
     pub fn lookup_by_name(&self, name: &str) -> Result<Vm> {
-        let (vms, _) = self.list_vms(ListExtras::default())?;
+        let (vms, _) = self.list_vms(WITH_TEMPLATES)?;
         let found: Vec<Vm> = vms.into_iter().filter(|vm| vm.name == name).collect();
         let domains: Vec<&Vm> = found.iter().filter(|vm| !vm.template).collect();
         match domains.as_slice() {
@@ -188,7 +193,7 @@ impl Connection {
     }
 
     pub fn lookup_by_uuid(&self, uuid: &Uuid) -> Result<Vm> {
-        let (vms, _) = self.list_vms(ListExtras::default())?;
+        let (vms, _) = self.list_vms(WITH_TEMPLATES)?;
         let mut found = vms.into_iter().filter(|vm| vm.uuid == *uuid).peekable();
         let first = found.peek().cloned();
         match found.find(|vm| !vm.template) {

@@ -4,16 +4,16 @@
 //! - A VM is read to a `Detail`: `Listed` (identity, state), `Sized` (+ memory, vCPUs) or
 //!   `Full`. A view answers for `FRESH_FOR`, and only what its detail covers.
 //! - State queries answer from any fresh view. Info-type calls (info, max memory, vCPUs)
-//!   need `Sized`: a handle from a listing takes it from the listing's batch — all of the
-//!   listing's VMs read to `Sized` in one round trip when the batch is missing or stale —
-//!   so listing N VMs and asking each for its info costs 2 round trips. A handle from a
-//!   lookup reads its own VM whole (one round trip).
+//!   need `Sized`: a handle from a listing takes it from the listing's batch — the sizing
+//!   of all of the listing's VMs (and their state, once the listing's is stale) read in one
+//!   round trip when the batch is missing or stale; a batch is as old as the state it
+//!   answers with — so listing N VMs and asking each for its info costs 2 round trips. A
+//!   handle from a lookup reads its own VM whole (one round trip).
 //! - Every other call reads the VM whole itself unless its view is `Full` and fresh.
 //! - Calls that change a VM keep the state the change answered with, on that handle only.
 
 use super::{Detail, PowerState, Vm, no_domain};
 use crate::driver::Connection;
-use crate::driver::connection::inventory::inventory_hops;
 use crate::error::Result;
 use crate::vi::MoRef;
 use crate::vi::property::FilterSpec;
@@ -22,18 +22,20 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
-// What a batch adds to a listed view: the state again (the batch may be read later than the
-// listing) and the sizing. Name, UUID and template stay the listing's.
+// What a batch adds to a listed view: the sizing, and the state again once the listing's is
+// stale. Name, UUID and template stay the listing's.
 vim_type!(VmSizing {
-    power_state: String = "runtime.powerState",
     memory_mb: i64 = "config.hardware.memoryMB",
     num_cpu: i32 = "config.hardware.numCPU",
     memory_limit_mb: Option<i64> = "config.memoryAllocation.limit",
+    power_state: Option<String> = "runtime.powerState",
 });
 
 /// The VMs of one listing, shared by the handles made from it.
 pub struct Listing {
     listed: HashMap<MoRef, Vm>,
+    /// When the listing read its VMs' state.
+    fetched: Instant,
     /// Whether the listing is every VM of the scope (no filter): the batch is then read by
     /// the scope's own traversal, which the server answers faster than one object per VM.
     whole_scope: bool,
@@ -41,6 +43,7 @@ pub struct Listing {
 }
 
 struct Batch {
+    /// When the state it answers with was read: the listing's, unless the batch read it.
     fetched: Instant,
     sizing: HashMap<MoRef, VmSizing>,
 }
@@ -52,28 +55,35 @@ impl Listing {
                 .iter()
                 .map(|vm| (vm.moref.clone(), vm.clone()))
                 .collect(),
+            fetched: vms
+                .iter()
+                .map(|vm| vm.fetched)
+                .min()
+                .unwrap_or_else(Instant::now),
             whole_scope,
             batch: Mutex::new(None),
         }
     }
 
-    /// The sizing of the listing's VMs: one round trip.
+    /// The sizing of the listing's VMs, and their state when the listing's is stale: one
+    /// round trip.
     fn read_batch(&self, conn: &Connection) -> Result<Batch> {
-        let fetched = Instant::now();
+        let with_state = self.fetched.elapsed() >= super::FRESH_FOR;
+        let (fetched, paths) = match with_state {
+            true => (Instant::now(), VmSizing::PATHS),
+            false => (self.fetched, &VmSizing::PATHS[..3]),
+        };
         let spec = if self.whole_scope {
-            Some(FilterSpec {
-                props: vec![(
-                    "VirtualMachine".into(),
-                    VmSizing::PATHS.iter().map(|p| p.to_string()).collect(),
-                )],
-                start: conn.primary.scope.object.clone(),
-                skip_start: true,
-                hops: inventory_hops(true),
-                more: Vec::new(),
-            })
+            let source = conn.primary.scope.vm_source(false);
+            Some(FilterSpec::reach(
+                source.start,
+                source.hops,
+                "VirtualMachine",
+                paths,
+            ))
         } else {
             let members: Vec<MoRef> = self.listed.keys().cloned().collect();
-            FilterSpec::objects("VirtualMachine", &members, VmSizing::PATHS)
+            FilterSpec::objects("VirtualMachine", &members, paths)
         };
         let found = match spec {
             Some(spec) => conn.primary.client.retrieve(&spec)?,
@@ -110,7 +120,10 @@ impl Listing {
             return Err(gone());
         };
         Ok(Vm {
-            state: PowerState::parse(&s.power_state),
+            state: s
+                .power_state
+                .as_deref()
+                .map_or(listed.state, PowerState::parse),
             memory_mb: s.memory_mb,
             num_cpu: s.num_cpu,
             memory_limit_mb: s.memory_limit_mb,

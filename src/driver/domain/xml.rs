@@ -1,7 +1,7 @@
 //! A domain's XML from its VMX file, and defining and undefining domains: XML → VMX uploaded
 //! beside the first disk, registered on the host, rolled back when registration fails.
 
-use super::list::ListExtras;
+use super::list::WITH_TEMPLATES;
 use super::{PowerState, Vm, invalid_state};
 use crate::abi::flags::DomainXmlFlags;
 use crate::driver::connection::Connection;
@@ -66,7 +66,7 @@ impl Connection {
         if def.uuid.is_zero() {
             def.uuid = Uuid::random();
         }
-        let (vms, _) = self.list_vms(ListExtras::default())?;
+        let (vms, _) = self.list_vms(WITH_TEMPLATES)?;
         let by_uuid = vms.iter().find(|v| v.uuid == def.uuid);
         let by_name = vms.iter().find(|v| v.name == def.name);
         match (by_uuid, by_name) {
