@@ -18,29 +18,13 @@ use virt_esx::ffi::types::{virConnectAuth, virDomainInfo, virDomainPtr};
 
 const RUNS: usize = 9;
 
-unsafe extern "C" fn answer(
-    cred: *mut virt_esx::ffi::types::virConnectCredential,
-    n: u32,
-    _: *mut std::ffi::c_void,
-) -> i32 {
-    for i in 0..n as usize {
-        // SAFETY: the library passes n credentials; it frees the malloc'd answers.
-        unsafe {
-            let c = &mut *cred.add(i);
-            c.result = libc::strdup(c"root".as_ptr());
-            c.resultlen = 4;
-        }
-    }
-    0
-}
-
 /// Open, list all, then state (or info) of each; closed. Returns the VM count.
 fn ours(uri: &CString, info: bool) -> usize {
     let mut types = [2, 5];
     let mut auth = virConnectAuth {
         credtype: types.as_mut_ptr(),
         ncredtype: 2,
-        cb: Some(answer),
+        cb: Some(common::answer_root),
         cbdata: std::ptr::null_mut(),
     };
     // SAFETY: a valid URI and auth; every handle is freed below.

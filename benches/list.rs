@@ -17,22 +17,6 @@ use virt_esx::ffi::types::{virConnectAuth, virConnectPtr, virDomainPtr};
 
 const RUNS: u32 = 5;
 
-unsafe extern "C" fn answer(
-    cred: *mut virt_esx::ffi::types::virConnectCredential,
-    n: u32,
-    _: *mut std::ffi::c_void,
-) -> i32 {
-    for i in 0..n as usize {
-        // SAFETY: the library passes n credentials; it frees the malloc'd answers.
-        unsafe {
-            let c = &mut *cred.add(i);
-            c.result = libc::strdup(c"root".as_ptr());
-            c.resultlen = 4;
-        }
-    }
-    0
-}
-
 fn ours(conn: virConnectPtr) -> (Duration, i64) {
     let before = unsafe { virEsxConnectGetRoundTrips(conn) };
     let start = Instant::now();
@@ -82,7 +66,7 @@ fn main() {
         let mut auth = virConnectAuth {
             credtype: types.as_mut_ptr(),
             ncredtype: 2,
-            cb: Some(answer),
+            cb: Some(common::answer_root),
             cbdata: std::ptr::null_mut(),
         };
         // SAFETY: valid URI and auth; closed below.

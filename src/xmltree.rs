@@ -33,6 +33,17 @@ pub struct Element {
 impl Element {
     /// Parses a whole document and returns its root element; the error says what is wrong.
     pub fn parse(xml: &str, names: Names) -> Result<Element, String> {
+        Element::parse_pruned(xml, names, None)
+    }
+
+    /// As `parse`, but every element named `prune.leaf` whose ancestors are named `prune.path`
+    /// (from the root) is handed to `prune.take` as soon as it is complete instead of being
+    /// kept: a large answer's repeated items are used one by one, never held as one tree.
+    pub fn parse_pruned(
+        xml: &str,
+        names: Names,
+        mut prune: Option<Prune<'_>>,
+    ) -> Result<Element, String> {
         // Domain XML is held to XML 1.0's characters as libvirt's libxml2 holds it (no NUL or
         // other C0 controls, written or referenced): a NUL would end the VMX value it lands in.
         // SOAP answers stay lenient, so one odd character from a server breaks no listing.
@@ -56,11 +67,11 @@ impl Element {
                 }
                 Event::Empty(start) => {
                     let element = open(&reader, &start, names)?;
-                    attach(&mut stack, &mut root, element)?;
+                    keep(&mut stack, &mut root, element, prune.as_mut())?;
                 }
                 Event::End(_) => {
                     let element = stack.pop().ok_or("unbalanced closing tag")?;
-                    attach(&mut stack, &mut root, element)?;
+                    keep(&mut stack, &mut root, element, prune.as_mut())?;
                 }
                 Event::Text(text) => push_text(&mut stack, &text.xml10_content())?,
                 Event::CData(data) => push_text(&mut stack, &data.xml10_content())?,
@@ -127,10 +138,15 @@ fn open(reader: &NsReader<&[u8]>, start: &BytesStart, names: Names) -> Result<El
     };
     for attr in start.attributes() {
         let attr = attr.map_err(|e| format!("malformed attribute: {e}"))?;
+        let key = attr.key.as_ref();
+        // Namespace declarations are the resolver's business: SOAP answers repeat them on
+        // every value, so they are skipped before their values are read.
+        if names == Names::Local && key.starts_with("xmlns") {
+            continue;
+        }
         let value = attr
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map_err(|e| format!("malformed attribute value: {e}"))?;
-        let key = attr.key.as_ref();
         if names == Names::Qualified {
             check_chars(&value)?;
             element.attrs.push((key.to_string(), value.into_owned()));
@@ -140,7 +156,7 @@ fn open(reader: &NsReader<&[u8]>, start: &BytesStart, names: Names) -> Result<El
         let local = local.as_ref();
         if local == "type" && matches!(ns, ResolveResult::Bound(n) if n.0 == XSI_NS) {
             element.xsi_type = value.rsplit(':').next().map(str::to_string);
-        } else if !key.starts_with("xmlns") {
+        } else {
             element.attrs.push((local.to_string(), value.into_owned()));
         }
     }
@@ -167,6 +183,32 @@ fn predefined_entity(name: &str) -> Option<&'static str> {
         "apos" => "'",
         _ => return None,
     })
+}
+
+/// Where `Element::parse_pruned` hands over the elements it does not keep.
+pub struct Prune<'a> {
+    pub path: &'a [&'a str],
+    pub leaf: &'a str,
+    pub take: &'a mut dyn FnMut(Element),
+}
+
+/// Attaches a completed element to its parent, or hands it to `prune` when it is one of the
+/// elements pruned.
+fn keep(
+    stack: &mut [Element],
+    root: &mut Option<Element>,
+    element: Element,
+    prune: Option<&mut Prune<'_>>,
+) -> Result<(), String> {
+    if let Some(p) = prune
+        && element.name == p.leaf
+        && stack.len() == p.path.len()
+        && stack.iter().zip(p.path).all(|(e, n)| e.name == *n)
+    {
+        (p.take)(element);
+        return Ok(());
+    }
+    attach(stack, root, element)
 }
 
 fn attach(
@@ -244,6 +286,27 @@ mod tests {
         assert_eq!(
             Element::parse("<a>&#1;</a>", Names::Local).unwrap().text,
             "\u{1}"
+        );
+    }
+
+    #[test]
+    fn pruned_elements_are_handed_over_not_kept() {
+        let mut taken = Vec::new();
+        let mut take = |e: Element| taken.push(e.text);
+        let prune = Prune {
+            path: &["r", "list"],
+            leaf: "item",
+            take: &mut take,
+        };
+        let xml = "<r><list><item>1</item><other/><item>2</item></list><item>3</item></r>";
+        let root = Element::parse_pruned(xml, Names::Local, Some(prune)).unwrap();
+        assert_eq!(taken, ["1", "2"]);
+        let list = root.child("list").unwrap();
+        assert_eq!(list.children.len(), 1, "only the unpruned child stays");
+        assert_eq!(
+            root.child_text("item"),
+            Some("3"),
+            "the path decides, not the name"
         );
     }
 

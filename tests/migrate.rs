@@ -33,6 +33,15 @@ fn where_is(sim: &Sim, vm: &Vm) -> (String, String) {
     (host, ds)
 }
 
+/// Whether `host` (a managed object id) is one of the connection's scope.
+fn has_host(conn: &Connection, host: &str) -> bool {
+    conn.primary
+        .scope
+        .hosts
+        .iter()
+        .any(|p| p.host.value == host)
+}
+
 fn host_of(sim: &Sim, path: &str) -> String {
     open(sim, "vpx", path)
         .primary
@@ -68,15 +77,7 @@ fn live_and_cold_between_hosts_clusters_and_datacenters() {
     src.migrate(&vm, &cluster, opts(MigrateFlags::empty()))
         .unwrap();
     let host = where_is(&sim, &vm).0;
-    assert!(
-        cluster
-            .primary
-            .scope
-            .hosts
-            .iter()
-            .any(|p| p.host.value == host),
-        "{host}"
-    );
+    assert!(has_host(&cluster, &host), "{host}");
     assert!(
         cluster
             .list_all_domains(Default::default())
@@ -338,13 +339,5 @@ fn esx_with_vcenter_star_is_a_migration_end_both_ways() {
         .unwrap();
     assert_eq!(back.moref, vm.moref);
     let host = vm_prop(&check, &vm.moref, "runtime.host").unwrap();
-    assert!(
-        cluster
-            .primary
-            .scope
-            .hosts
-            .iter()
-            .any(|p| p.host.value == host),
-        "{host}"
-    );
+    assert!(has_host(&cluster, &host), "{host}");
 }

@@ -7,7 +7,7 @@ use super::methods::{
     RetrievePropertiesEx, RetrieveServiceContent,
 };
 use super::node::Node;
-use super::property::{FilterSpec, ObjectContent, RetrieveOptions, take_result};
+use super::property::{FilterSpec, ObjectContent, RetrieveOptions};
 use super::soap::{self, MoRef, Request};
 use super::transport::{Reply, Transport, TransportConfig};
 use super::types::{ServiceContent, UserSession};
@@ -162,6 +162,11 @@ impl Client {
     }
 
     fn send(&self, req: &Request) -> Result<Node> {
+        self.send_with(req, None)
+    }
+
+    /// Sends `req`; with `objects`, the answer's `returnval/objects` go there one by one.
+    fn send_with(&self, req: &Request, objects: Option<&mut dyn FnMut(Node)>) -> Result<Node> {
         let envelope = zeroize::Zeroizing::new(req.envelope());
         let started = std::time::Instant::now();
         let reply = self.transport.post_soap(&self.soap_action, &envelope);
@@ -172,7 +177,12 @@ impl Client {
             started.elapsed().as_millis(),
         );
         let reply = reply?;
-        soap::read_response(req.method(), reply.status, &reply.body)
+        match objects {
+            Some(take) => {
+                soap::read_items(req.method(), reply.status, &reply.body, "objects", take)
+            }
+            None => soap::read_response(req.method(), reply.status, &reply.body),
+        }
     }
 
     /// One SOAP call in the log: failures as warnings, the rest at info level, bodies at debug.
@@ -250,28 +260,50 @@ impl Client {
         let req = call.request();
         // Some servers answer a read without a session with a NotAuthenticated fault per
         // property rather than for the call; both mean "log in again".
-        let resp = self.with_session(|| {
-            let resp = self.send(&req)?;
-            if first_missing_fault(&resp).as_deref() == Some("NotAuthenticated") {
+        let (mut out, mut token) = self.with_session(|| {
+            let (objects, token, missing) = self.send_page(&req)?;
+            if missing.as_deref() == Some("NotAuthenticated") {
                 return Err(Error::fault(
                     req.method(),
                     Fault::NotAuthenticated,
                     "session is not authenticated",
                 ));
             }
-            Ok(resp)
+            Ok((objects, token))
         })?;
-        let (mut out, mut token) = take_result(resp);
         while let Some(t) = token {
             let next = ContinueRetrievePropertiesEx {
                 this: self.property_collector(),
                 token: t,
             };
-            let (objects, more) = take_result(self.call(&next.request())?);
+            let (objects, more, _) = self.with_session(|| self.send_page(&next.request()))?;
             out.extend(objects);
             token = more;
         }
         Ok(out)
+    }
+
+    /// One page of a retrieve: its objects, folded one by one as they are read (thousands of
+    /// them never stand as one tree), its token, and the first missing property's fault type.
+    fn send_page(
+        &self,
+        req: &Request,
+    ) -> Result<(Vec<ObjectContent>, Option<String>, Option<String>)> {
+        let mut objects = Vec::new();
+        let mut missing = None;
+        let mut take = |n: Node| {
+            if missing.is_none() {
+                missing = first_missing_fault(&n);
+            }
+            objects.extend(ObjectContent::take(n));
+        };
+        let resp = self.send_with(req, Some(&mut take))?;
+        let token = resp
+            .text_at("returnval.token")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        Ok((objects, token, missing))
     }
 
     /// Properties of one object; `None` when the server does not know it, so callers can say
@@ -301,10 +333,10 @@ impl Client {
 }
 
 /// The fault type of the first property a retrieve could not read, if any.
-fn first_missing_fault(resp: &Node) -> Option<String> {
-    resp.child("returnval")?
-        .children_named("objects")
-        .flat_map(|o| o.children_named("missingSet"))
+/// The fault type of an object's first missing property.
+fn first_missing_fault(object: &Node) -> Option<String> {
+    object
+        .children_named("missingSet")
         .find_map(|m| m.path("fault.fault").and_then(|f| f.xsi_type.clone()))
 }
 

@@ -4,8 +4,14 @@
 use super::error::{Error, Result};
 pub use crate::xmltree::Element as Node;
 use crate::xmltree::Names;
+pub use crate::xmltree::Prune;
 
 pub fn parse(xml: &str) -> Result<Node> {
-    Node::parse(xml, Names::Local)
+    parse_pruned(xml, None)
+}
+
+/// As `parse`, handing the elements `prune` names over one by one (see `Element::parse_pruned`).
+pub fn parse_pruned(xml: &str, prune: Option<Prune<'_>>) -> Result<Node> {
+    Node::parse_pruned(xml, Names::Local, prune)
         .map_err(|e| Error::protocol(format!("Malformed SOAP response from the server: {e}")))
 }

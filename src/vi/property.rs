@@ -242,26 +242,6 @@ impl ObjectContent {
     }
 }
 
-/// A RetrievePropertiesEx (or Continue…) answer's objects, moved out, and its page token.
-pub fn take_result(mut resp: Node) -> (Vec<ObjectContent>, Option<String>) {
-    let Some(at) = resp.children.iter().position(|c| c.name == "returnval") else {
-        return (Vec::new(), None);
-    };
-    let rv = resp.children.swap_remove(at);
-    let token = rv
-        .text_at("token")
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string);
-    let objects = rv
-        .children
-        .into_iter()
-        .filter(|c| c.name == "objects")
-        .filter_map(ObjectContent::take)
-        .collect();
-    (objects, token)
-}
-
 fn insert(root: &mut Node, path: &str, val: Node) {
     let (prefix, last) = match path.rsplit_once('.') {
         Some((p, l)) => (Some(p), l),

@@ -134,6 +134,34 @@ pub fn escape(s: &str) -> String {
 
 /// Unwraps a reply to `<MethodResponse>`, or turns a fault into an error.
 pub fn read_response(method: &str, status: u16, body: &[u8]) -> Result<Node> {
+    read_response_with(method, status, body, None)
+}
+
+/// As `read_response`, the `returnval` children named `items` handed to `take` one by one
+/// as they are read (a retrieve answer's thousands of `objects`), not kept in the answer.
+pub fn read_items(
+    method: &str,
+    status: u16,
+    body: &[u8],
+    items: &str,
+    take: &mut dyn FnMut(Node),
+) -> Result<Node> {
+    let response = format!("{method}Response");
+    let path = ["Envelope", "Body", response.as_str(), "returnval"];
+    let prune = super::node::Prune {
+        path: &path,
+        leaf: items,
+        take,
+    };
+    read_response_with(method, status, body, Some(prune))
+}
+
+fn read_response_with(
+    method: &str,
+    status: u16,
+    body: &[u8],
+    prune: Option<super::node::Prune<'_>>,
+) -> Result<Node> {
     if status != 200 && status != 500 {
         return Err(Error::new(
             ErrorKind::Http(status),
@@ -150,7 +178,7 @@ pub fn read_response(method: &str, status: u16, body: &[u8]) -> Result<Node> {
         ))
     };
     let text = std::str::from_utf8(body).map_err(|_| not_soap("is not UTF-8"))?;
-    let mut envelope = super::node::parse(text).map_err(|e| match status {
+    let mut envelope = super::node::parse_pruned(text, prune).map_err(|e| match status {
         200 => e,
         _ => not_soap("is not SOAP"),
     })?;

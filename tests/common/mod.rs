@@ -136,6 +136,26 @@ pub fn managed_pair() -> (Sim, Sim) {
     (vc, esx)
 }
 
+/// A C auth callback for benches: "root" for every credential (the simulator takes any).
+///
+/// # Safety
+/// Called by the library with `n` credentials at `cred`.
+pub unsafe extern "C" fn answer_root(
+    cred: *mut virt_esx::ffi::types::virConnectCredential,
+    n: u32,
+    _: *mut std::ffi::c_void,
+) -> i32 {
+    for i in 0..n as usize {
+        // SAFETY: the library passes n credentials; it frees the malloc'd answers.
+        unsafe {
+            let c = &mut *cred.add(i);
+            c.result = libc::strdup(c"root".as_ptr());
+            c.resultlen = 4;
+        }
+    }
+    0
+}
+
 /// A connection as root to `scheme://sim/path` (path with its leading `/`), TLS unchecked.
 pub fn open(sim: &Sim, scheme: &str, path: &str) -> virt_esx::driver::Connection {
     let uri = sim.uri(scheme, &format!("{path}?no_verify=1"));

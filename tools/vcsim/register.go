@@ -22,19 +22,25 @@ import (
 
 var registerPath = regexp.MustCompile(`<RegisterVM_Task[\s\S]*?<path>([^<]*)</path>`)
 
+// soapBody reads a SOAP call's body and puts it back for the handler; false for other
+// requests, and for a body that cannot be read (the handler then answers as it would).
+func soapBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/sdk") {
+		return nil, false
+	}
+	body, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, err == nil
+}
+
 // withRegisterFromVMX wraps the server's handler: RegisterVM_Task calls get the VMX applied.
 func withRegisterFromVMX(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/sdk") {
+		body, ok := soapBody(w, r)
+		if !ok {
 			next.ServeHTTP(w, r)
 			return
 		}
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
 		m := registerPath.FindSubmatch(body)
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)

@@ -8,11 +8,8 @@ package main
 // the lists are mended.
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 	"regexp"
-	"strings"
 
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/mo"
@@ -72,18 +69,9 @@ func (h vmHolders) all() []types.ManagedObjectReference {
 // withRelocateLists wraps the server's handler: calls that move a VM get the lists mended.
 func withRelocateLists(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/sdk") {
-			next.ServeHTTP(w, r)
-			return
-		}
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		body, ok := soapBody(w, r)
 		m := relocateThis.FindSubmatch(body)
-		if m == nil {
+		if !ok || m == nil {
 			next.ServeHTTP(w, r)
 			return
 		}

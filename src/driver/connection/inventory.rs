@@ -204,17 +204,15 @@ impl Tree {
     }
 }
 
-/// The hops from any inventory object down to hosts (and, with `to_vms`, on to their VMs):
-/// folders, datacenters' host folders, compute resources' hosts. The server takes the hops
-/// whose type fits where it is, so one set serves a start at the root, a datacenter, a
-/// cluster or a host.
-pub fn inventory_hops(to_vms: bool) -> Vec<Hop> {
+/// Folders at any depth, and datacenters' host folders, down to compute resources: the
+/// hops every inventory read starts with; `to` names the hop taken at a compute resource.
+fn down_to_compute(to: &'static [&'static str]) -> Vec<Hop> {
     vec![
         Hop {
             name: "folder",
             kind: "Folder",
             path: "childEntity",
-            then: &["folder", "dcHosts", "crHosts"],
+            then: to,
         },
         Hop {
             name: "dcHosts",
@@ -222,6 +220,16 @@ pub fn inventory_hops(to_vms: bool) -> Vec<Hop> {
             path: "hostFolder",
             then: &["folder"],
         },
+    ]
+}
+
+/// The hops from any inventory object down to hosts (and, with `to_vms`, on to their VMs):
+/// folders, datacenters' host folders, compute resources' hosts. The server takes the hops
+/// whose type fits where it is, so one set serves a start at the root, a datacenter, a
+/// cluster or a host.
+pub fn inventory_hops(to_vms: bool) -> Vec<Hop> {
+    let mut hops = down_to_compute(&["folder", "dcHosts", "crHosts"]);
+    hops.extend([
         Hop {
             name: "crHosts",
             kind: "ComputeResource",
@@ -234,25 +242,15 @@ pub fn inventory_hops(to_vms: bool) -> Vec<Hop> {
             path: "vm",
             then: &[],
         },
-    ]
+    ]);
+    hops
 }
 
 /// The hops from any inventory object down through compute resources' resource pools to
 /// their VMs. Templates are in no resource pool, so this way reaches VMs only.
 fn pool_hops() -> Vec<Hop> {
-    vec![
-        Hop {
-            name: "folder",
-            kind: "Folder",
-            path: "childEntity",
-            then: &["folder", "dcHosts", "crPools"],
-        },
-        Hop {
-            name: "dcHosts",
-            kind: "Datacenter",
-            path: "hostFolder",
-            then: &["folder"],
-        },
+    let mut hops = down_to_compute(&["folder", "dcHosts", "crPools"]);
+    hops.extend([
         Hop {
             name: "crPools",
             kind: "ComputeResource",
@@ -271,7 +269,8 @@ fn pool_hops() -> Vec<Hop> {
             path: "vm",
             then: &[],
         },
-    ]
+    ]);
+    hops
 }
 
 /// Where one traversal finds a scope's VMs.
