@@ -101,20 +101,22 @@ impl<'c> LiveDatastores<'c> {
         moref: Option<&str>,
     ) -> Result<LiveDatastores<'c>> {
         let ep = &conn.primary;
-        let Some((first, rest)) = hosts.split_first() else {
+        let refs: Vec<MoRef> = hosts.iter().map(|p| p.host.clone()).collect();
+        let (Some(first), Some(spec)) = (
+            hosts.first(),
+            FilterSpec::neighbours_of(
+                &refs,
+                "HostSystem",
+                "datastore",
+                "Datastore",
+                DatastoreFacts::PATHS,
+            ),
+        ) else {
             return Err(Error::esx(
                 Code::OperationInvalid,
                 "this connection's scope has no host to read datastores from",
             ));
         };
-        let mut spec = FilterSpec::neighbours(
-            first.host.clone(),
-            "HostSystem",
-            "datastore",
-            "Datastore",
-            DatastoreFacts::PATHS,
-        );
-        spec.more = rest.iter().map(|p| p.host.clone()).collect();
         let datastores = ep
             .client
             .retrieve(&spec)?
@@ -124,8 +126,8 @@ impl<'c> LiveDatastores<'c> {
             .collect();
         Ok(LiveDatastores {
             conn,
-            host_name: match rest {
-                [] => format!("host '{}'", first.host_name),
+            host_name: match hosts {
+                [one] => format!("host '{}'", one.host_name),
                 _ => "any host of this scope".to_string(),
             },
             datastores,

@@ -2,6 +2,7 @@
 //! vCPUs, and the capabilities and sysinfo XML documents. Each costs at most one round trip.
 
 use super::connection::Connection;
+use super::connection::inventory::Placement;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::data::HostCpuIdInfo;
@@ -68,16 +69,18 @@ vim_type!(HostConnection {
 });
 
 impl Connection {
-    /// Properties of the scope's one host; above one host, `what` is not available.
-    fn host_props<T: FromNode + Default>(&self, paths: &[&str], what: &str) -> Result<T> {
-        let ep = &self.primary;
-        let host = ep.single_host(what)?;
-        let oc = ep.client.retrieve_one(&host.host, paths)?.ok_or_else(|| {
-            Error::internal(format!(
-                "Host '{}' is no longer in the inventory",
-                host.host_name
-            ))
-        })?;
+    /// Properties of one host.
+    fn read_host<T: FromNode + Default>(&self, host: &Placement, paths: &[&str]) -> Result<T> {
+        let oc = self
+            .primary
+            .client
+            .retrieve_one(&host.host, paths)?
+            .ok_or_else(|| {
+                Error::internal(format!(
+                    "Host '{}' is no longer in the inventory",
+                    host.host_name
+                ))
+            })?;
         Ok(T::from_node(&oc.props).unwrap_or_default())
     }
 
@@ -85,8 +88,8 @@ impl Connection {
     /// host scope (whatever its state), else the scope's connected hosts.
     fn scope_props<T: FromNode + Default>(&self, paths: &[&str]) -> Result<Vec<T>> {
         let ep = &self.primary;
-        if ep.scope.host().is_some() {
-            return Ok(vec![self.host_props(paths, "")?]);
+        if let Some(host) = ep.scope.host() {
+            return Ok(vec![self.read_host(host, paths)?]);
         }
         let hosts: Vec<MoRef> = ep.scope.hosts.iter().map(|p| p.host.clone()).collect();
         let mut all = paths.to_vec();
@@ -149,10 +152,10 @@ impl Connection {
 
     /// The host's DNS name; above one host, the vCenter's name as the URI gave it.
     pub fn hostname(&self) -> Result<String> {
-        if self.primary.scope.host().is_none() {
+        let Some(host) = self.primary.scope.host() else {
             return Ok(self.spec.host.clone());
-        }
-        let d: HostDns = self.host_props(HostDns::PATHS, "")?;
+        };
+        let d: HostDns = self.read_host(host, HostDns::PATHS)?;
         match (d.host_name.trim(), d.domain_name.trim()) {
             ("", _) => Err(Error::internal("Missing or empty 'hostName' property")),
             (h, "") => Ok(h.to_string()),
@@ -209,7 +212,8 @@ impl Connection {
     }
 
     pub fn sysinfo_xml(&self) -> Result<String> {
-        let s: HostSysinfo = self.host_props(HostSysinfo::PATHS, "virConnectGetSysinfo")?;
+        let host = self.primary.single_host("virConnectGetSysinfo")?;
+        let s: HostSysinfo = self.read_host(host, HostSysinfo::PATHS)?;
         let doc = Sysinfo {
             sections: vec![
                 Section {

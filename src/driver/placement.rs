@@ -34,17 +34,15 @@ impl Connection {
 pub(crate) fn place_among<'a>(ep: &'a Endpoint, datastore: &str) -> Result<&'a Placement> {
     let hosts: Vec<&Placement> = ep.scope.hosts.iter().collect();
     let refs: Vec<MoRef> = hosts.iter().map(|p| p.host.clone()).collect();
-    let Some((first, rest)) = refs.split_first() else {
-        return Err(no_host("this scope has no host"));
-    };
-    let mut mounts = FilterSpec::neighbours(
-        first.clone(),
+    let Some(mounts) = FilterSpec::neighbours_of(
+        &refs,
         "HostSystem",
         "datastore",
         "Datastore",
         DatastoreMounts::PATHS,
-    );
-    mounts.more = rest.to_vec();
+    ) else {
+        return Err(no_host("this scope has no host"));
+    };
     let load_paths: Vec<&str> = HostMemory::PATHS
         .iter()
         .chain(HostConnection::PATHS)

@@ -86,37 +86,40 @@ pub struct FilterSpec {
     /// Whether the start object itself is reported.
     pub skip_start: bool,
     pub hops: Vec<Hop>,
-    /// More objects read like `start` (a batch of VMs, say); those the server no longer
-    /// knows are left out of the answer rather than failing it.
+    /// More objects read like `start` (a batch of VMs, say).
     pub more: Vec<MoRef>,
+    /// Whether objects the server no longer knows are left out of the answer rather than
+    /// failing it: so for batches, whether of one object or many.
+    pub report_missing: bool,
 }
 
 impl FilterSpec {
-    /// Properties of one object, typed by its own MoRef type.
-    pub fn object(obj: MoRef, paths: &[&str]) -> FilterSpec {
-        FilterSpec {
-            props: vec![(
-                obj.kind.clone(),
-                paths.iter().map(|p| p.to_string()).collect(),
-            )],
-            start: obj,
-            skip_start: false,
-            hops: Vec::new(),
-            more: Vec::new(),
-        }
-    }
-
-    /// Properties of the objects of `kind` that `hops` reach from `start` (not reported).
-    pub fn reach(start: MoRef, hops: Vec<Hop>, kind: &str, paths: &[&str]) -> FilterSpec {
+    /// `paths` of the objects of `kind`, read at `start` itself.
+    fn of(kind: &str, paths: &[&str], start: MoRef) -> FilterSpec {
         FilterSpec {
             props: vec![(
                 kind.to_string(),
                 paths.iter().map(|p| p.to_string()).collect(),
             )],
             start,
+            skip_start: false,
+            hops: Vec::new(),
+            more: Vec::new(),
+            report_missing: false,
+        }
+    }
+
+    /// Properties of one object, typed by its own MoRef type.
+    pub fn object(obj: MoRef, paths: &[&str]) -> FilterSpec {
+        FilterSpec::of(&obj.kind.clone(), paths, obj)
+    }
+
+    /// Properties of the objects of `kind` that `hops` reach from `start` (not reported).
+    pub fn reach(start: MoRef, hops: Vec<Hop>, kind: &str, paths: &[&str]) -> FilterSpec {
+        FilterSpec {
             skip_start: true,
             hops,
-            more: Vec::new(),
+            ..FilterSpec::of(kind, paths, start)
         }
     }
 
@@ -124,14 +127,9 @@ impl FilterSpec {
     pub fn objects(kind: &str, objs: &[MoRef], paths: &[&str]) -> Option<FilterSpec> {
         let (first, rest) = objs.split_first()?;
         Some(FilterSpec {
-            props: vec![(
-                kind.to_string(),
-                paths.iter().map(|p| p.to_string()).collect(),
-            )],
-            start: first.clone(),
-            skip_start: false,
-            hops: Vec::new(),
             more: rest.to_vec(),
+            report_missing: true,
+            ..FilterSpec::of(kind, paths, first.clone())
         })
     }
 
@@ -144,21 +142,29 @@ impl FilterSpec {
         kind: &str,
         paths: &[&str],
     ) -> FilterSpec {
-        FilterSpec {
-            props: vec![(
-                kind.to_string(),
-                paths.iter().map(|p| p.to_string()).collect(),
-            )],
-            hops: vec![Hop {
-                name: "hop",
-                kind: start_kind,
-                path: hop,
-                then: &[],
-            }],
-            start,
-            skip_start: true,
-            more: Vec::new(),
-        }
+        let hop = Hop {
+            name: "hop",
+            kind: start_kind,
+            path: hop,
+            then: &[],
+        };
+        FilterSpec::reach(start, vec![hop], kind, paths)
+    }
+
+    /// As `neighbours`, from each of `starts` (a batch: those gone are left out).
+    pub fn neighbours_of(
+        starts: &[MoRef],
+        start_kind: &'static str,
+        hop: &'static str,
+        kind: &str,
+        paths: &[&str],
+    ) -> Option<FilterSpec> {
+        let (first, rest) = starts.split_first()?;
+        Some(FilterSpec {
+            more: rest.to_vec(),
+            report_missing: true,
+            ..FilterSpec::neighbours(first.clone(), start_kind, hop, kind, paths)
+        })
     }
 
     /// The declared PropertyFilterSpec this builder stands for.
@@ -181,7 +187,7 @@ impl FilterSpec {
                     select_set: self.hops.iter().map(Hop::to_spec).collect(),
                 })
                 .collect(),
-            report_missing_objects_in_results: (!self.more.is_empty()).then_some(true),
+            report_missing_objects_in_results: self.report_missing.then_some(true),
         }
     }
 }
@@ -296,6 +302,7 @@ mod tests {
                 then: &["folder"],
             }],
             more: Vec::new(),
+            report_missing: false,
         };
         let mut r = Request::new("M", &MoRef::new("PropertyCollector", "pc"));
         spec.to_spec().write(&mut r, "specSet");
@@ -307,6 +314,19 @@ mod tests {
              <selectSet xsi:type=\"SelectionSpec\"><name>folder</name></selectSet></selectSet>\
              </objectSet></specSet>"
         ));
+    }
+
+    #[test]
+    fn batches_of_any_size_leave_missing_objects_out() {
+        let vm = MoRef::new("VirtualMachine", "vm-1");
+        let missing = |spec: &FilterSpec| spec.to_spec().report_missing_objects_in_results;
+        let one = FilterSpec::objects("VirtualMachine", std::slice::from_ref(&vm), &["name"]);
+        assert_eq!(one.as_ref().map(missing), Some(Some(true)));
+        let from =
+            FilterSpec::neighbours_of(std::slice::from_ref(&vm), "HostSystem", "vm", "X", &[]);
+        assert_eq!(from.as_ref().map(missing), Some(Some(true)));
+        assert_eq!(missing(&FilterSpec::object(vm, &["name"])), None);
+        assert!(FilterSpec::objects("VirtualMachine", &[], &["name"]).is_none());
     }
 
     #[test]

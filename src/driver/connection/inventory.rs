@@ -71,6 +71,7 @@ impl Tree {
             skip_start: false,
             hops: inventory_hops(false),
             more: Vec::new(),
+            report_missing: false,
         };
         let mut tree = Tree {
             entities: HashMap::new(),
@@ -324,24 +325,22 @@ impl Scope {
     /// alone (templates are in none, so none is found); through the host's `vm` list for a
     /// host of a cluster, whose pools span the cluster — and, with `with_templates`, always.
     pub fn vm_source(&self, with_templates: bool) -> VmSource {
-        let standalone = self
-            .host()
-            .filter(|p| p.compute_resource.kind == "ComputeResource");
-        let start = match (self.kind, standalone) {
-            (ScopeKind::Host, Some(p)) => p.compute_resource.clone(),
-            _ => self.object.clone(),
+        let pools_from = match self.host() {
+            None => Some(&self.object),
+            Some(p) if p.compute_resource.kind == "ComputeResource" => Some(&p.compute_resource),
+            Some(_) => None, // a host of a cluster
         };
-        if with_templates || (self.kind == ScopeKind::Host && standalone.is_none()) {
-            return VmSource {
+        match pools_from.filter(|_| !with_templates) {
+            Some(start) => VmSource {
+                start: start.clone(),
+                hops: pool_hops(),
+                templates: false,
+            },
+            None => VmSource {
                 start: self.object.clone(),
                 hops: inventory_hops(true),
                 templates: true,
-            };
-        }
-        VmSource {
-            start,
-            hops: pool_hops(),
-            templates: false,
+            },
         }
     }
 
@@ -370,12 +369,7 @@ pub fn locate_single_host(client: &Client) -> Result<Scope> {
     let host = tree
         .first_of(cr, &["HostSystem"])
         .ok_or_else(|| not_found("host system"))?;
-    Ok(Scope::single(tree.placement(
-        dc,
-        tree.name(dc).to_string(),
-        cr,
-        host,
-    )?))
+    Ok(Scope::single(tree.placement_at(host)?))
 }
 
 /// vpx://: the path walks the real tree, folders at any depth: `[folder/…]datacenter`,

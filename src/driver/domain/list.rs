@@ -91,13 +91,15 @@ impl Connection {
             "VirtualMachine",
             &paths,
         )];
-        let managers: Vec<MoRef> = ep
-            .scope
-            .hosts
-            .iter()
-            .filter_map(|p| p.autostart_manager.clone())
-            .filter(|_| extras.autostart)
-            .collect();
+        let managers: Vec<MoRef> = match extras.autostart {
+            true => ep
+                .scope
+                .hosts
+                .iter()
+                .filter_map(|p| p.autostart_manager.clone())
+                .collect(),
+            false => Vec::new(),
+        };
         specs.extend(FilterSpec::objects(
             "HostAutoStartManager",
             &managers,
@@ -283,13 +285,6 @@ impl Connection {
 
     /// Full properties of many VMs in one round trip; VMs gone meanwhile are left out.
     pub fn fetch_vms(&self, morefs: &[MoRef]) -> Result<Vec<Vm>> {
-        if let [one] = morefs {
-            return match self.refresh_vm(one) {
-                Ok(vm) => Ok(vec![vm]),
-                Err(e) if e.code == Code::NoDomain => Ok(Vec::new()),
-                Err(e) => Err(e),
-            };
-        }
         let Some(spec) = FilterSpec::objects("VirtualMachine", morefs, VmProps::PATHS) else {
             return Ok(Vec::new());
         };

@@ -31,9 +31,13 @@ vim_type!(VmSizing {
     power_state: Option<String> = "runtime.powerState",
 });
 
-/// The VMs of one listing, shared by the handles made from it.
+/// The one path of `VmSizing` a batch leaves out while the listing's state is fresh.
+const STATE: &str = "runtime.powerState";
+
+/// The VMs of one listing, shared by the handles made from it (each keeps its own view).
 pub struct Listing {
-    listed: HashMap<MoRef, Vm>,
+    /// The listed VMs, to read by name when the listing is not the whole scope.
+    members: Vec<MoRef>,
     /// When the listing read its VMs' state.
     fetched: Instant,
     /// Whether the listing is every VM of the scope (no filter): the batch is then read by
@@ -51,10 +55,10 @@ struct Batch {
 impl Listing {
     pub fn new(vms: &[Vm], whole_scope: bool) -> Listing {
         Listing {
-            listed: vms
-                .iter()
-                .map(|vm| (vm.moref.clone(), vm.clone()))
-                .collect(),
+            members: match whole_scope {
+                true => Vec::new(),
+                false => vms.iter().map(|vm| vm.moref.clone()).collect(),
+            },
             fetched: vms
                 .iter()
                 .map(|vm| vm.fetched)
@@ -69,21 +73,26 @@ impl Listing {
     /// round trip.
     fn read_batch(&self, conn: &Connection) -> Result<Batch> {
         let with_state = self.fetched.elapsed() >= super::FRESH_FOR;
-        let (fetched, paths) = match with_state {
-            true => (Instant::now(), VmSizing::PATHS),
-            false => (self.fetched, &VmSizing::PATHS[..3]),
+        let fetched = if with_state {
+            Instant::now()
+        } else {
+            self.fetched
         };
+        let paths: Vec<&str> = VmSizing::PATHS
+            .iter()
+            .copied()
+            .filter(|p| with_state || *p != STATE)
+            .collect();
         let spec = if self.whole_scope {
             let source = conn.primary.scope.vm_source(false);
             Some(FilterSpec::reach(
                 source.start,
                 source.hops,
                 "VirtualMachine",
-                paths,
+                &paths,
             ))
         } else {
-            let members: Vec<MoRef> = self.listed.keys().cloned().collect();
-            FilterSpec::objects("VirtualMachine", &members, paths)
+            FilterSpec::objects("VirtualMachine", &self.members, &paths)
         };
         let found = match spec {
             Some(spec) => conn.primary.client.retrieve(&spec)?,
@@ -93,15 +102,14 @@ impl Listing {
             fetched,
             sizing: found
                 .into_iter()
-                .filter(|oc| self.listed.contains_key(&oc.obj))
                 .map(|oc| (oc.obj, VmSizing::from_node(&oc.props).unwrap_or_default()))
                 .collect(),
         })
     }
 
-    /// `vm` read to `Sized`: its listed view with the batch's state and sizing (the batch
-    /// read first if it is missing or stale).
-    pub fn sized(&self, conn: &Connection, vm: &MoRef) -> Result<Vm> {
+    /// `vm` (a handle's view of a listed VM) read to `Sized`: with the batch's sizing, and
+    /// its state when the batch read it (the batch read first if it is missing or stale).
+    pub fn sized(&self, conn: &Connection, vm: &Vm) -> Result<Vm> {
         let mut batch = self.batch.lock().unwrap_or_else(|p| p.into_inner());
         if batch
             .as_ref()
@@ -112,24 +120,19 @@ impl Listing {
         let gone = || {
             no_domain(format!(
                 "Domain with managed object id '{}' is gone",
-                vm.value
+                vm.moref.value
             ))
         };
         let b = batch.as_ref().ok_or_else(gone)?;
-        let (Some(listed), Some(s)) = (self.listed.get(vm), b.sizing.get(vm)) else {
-            return Err(gone());
-        };
+        let s = b.sizing.get(&vm.moref).ok_or_else(gone)?;
         Ok(Vm {
-            state: s
-                .power_state
-                .as_deref()
-                .map_or(listed.state, PowerState::parse),
+            state: s.power_state.as_deref().map_or(vm.state, PowerState::parse),
             memory_mb: s.memory_mb,
             num_cpu: s.num_cpu,
             memory_limit_mb: s.memory_limit_mb,
             detail: Detail::Sized,
             fetched: b.fetched,
-            ..listed.clone()
+            ..vm.clone()
         })
     }
 }

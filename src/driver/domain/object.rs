@@ -45,7 +45,7 @@ impl Domain {
             return Ok(cached);
         }
         let vm = match &self.listing {
-            Some(listing) => listing.sized(&self.conn, &cached.moref)?,
+            Some(listing) => listing.sized(&self.conn, &cached)?,
             None => self.conn.refresh_vm(&cached.moref)?,
         };
         self.keep(&vm);
