@@ -581,6 +581,12 @@ typedef struct _virConnect _virConnect;
 typedef struct _virDomain _virDomain;
 
 /*
+ `virDomainSnapshotPtr`: the snapshot's managed object and name, and a reference on its
+ domain handle (which keeps the connection alive), as in libvirt.
+ */
+typedef struct _virDomainSnapshot _virDomainSnapshot;
+
+/*
  A network handle; see `_virDomain`.
  */
 typedef struct _virNetwork _virNetwork;
@@ -752,6 +758,13 @@ typedef struct _virNodeInfo {
 typedef struct _virNodeInfo virNodeInfo;
 
 typedef virNodeInfo *virNodeInfoPtr;
+
+/*
+ libvirt's domain snapshot object, opaque to C (`struct _virDomainSnapshot`).
+ */
+typedef struct _virDomainSnapshot virDomainSnapshot;
+
+typedef virDomainSnapshot *virDomainSnapshotPtr;
 
 typedef int virDomainSnapshotListFlags;
 
@@ -1553,6 +1566,158 @@ char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
  `conn` is NULL or a connection from this library; `type` NULL or a C string.
  */
 int virConnectGetMaxVcpus(virConnectPtr conn, const char *type);
+
+/*
+ Takes a snapshot of the domain as `xmlDesc` describes (name, description, memory).
+
+ # Safety
+ `domain` is NULL or a domain from this library; `xmlDesc` NULL or a C string.
+ */
+virDomainSnapshotPtr virDomainSnapshotCreateXML(virDomainPtr domain,
+                                                const char *xmlDesc,
+                                                unsigned int flags);
+
+/*
+ # Safety
+ `snapshot` is NULL or a snapshot from this library.
+ */
+char *virDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snapshot, unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainSnapshotNum(virDomainPtr domain, unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library; `names` NULL or `nameslen` pointers.
+ */
+int virDomainSnapshotListNames(virDomainPtr domain, char **names, int nameslen, unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library; `snaps` NULL or writable.
+ */
+int virDomainListAllSnapshots(virDomainPtr domain,
+                              virDomainSnapshotPtr **snaps,
+                              unsigned int flags);
+
+/*
+ # Safety
+ `snapshot` is NULL or a snapshot from this library.
+ */
+int virDomainSnapshotNumChildren(virDomainSnapshotPtr snapshot, unsigned int flags);
+
+/*
+ # Safety
+ `snapshot` is NULL or a snapshot from this library; `names` NULL or `nameslen` pointers.
+ */
+int virDomainSnapshotListChildrenNames(virDomainSnapshotPtr snapshot,
+                                       char **names,
+                                       int nameslen,
+                                       unsigned int flags);
+
+/*
+ # Safety
+ `snapshot` is NULL or a snapshot from this library; `snaps` NULL or writable.
+ */
+int virDomainSnapshotListAllChildren(virDomainSnapshotPtr snapshot,
+                                     virDomainSnapshotPtr **snaps,
+                                     unsigned int flags);
+
+/*
+ The first snapshot of that name, depth first (vSphere allows a name twice; libvirt's ESX
+ driver finds the first).
+
+ # Safety
+ `domain` is NULL or a domain from this library; `name` NULL or a C string.
+ */
+virDomainSnapshotPtr virDomainSnapshotLookupByName(virDomainPtr domain,
+                                                   const char *name,
+                                                   unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainHasCurrentSnapshot(virDomainPtr domain, unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+virDomainSnapshotPtr virDomainSnapshotCurrent(virDomainPtr domain, unsigned int flags);
+
+/*
+ # Safety
+ `snapshot` is NULL or a snapshot from this library.
+ */
+virDomainSnapshotPtr virDomainSnapshotGetParent(virDomainSnapshotPtr snapshot, unsigned int flags);
+
+/*
+ # Safety
+ `snapshot` is NULL or a snapshot from this library.
+ */
+int virDomainSnapshotIsCurrent(virDomainSnapshotPtr snapshot, unsigned int flags);
+
+/*
+ Always 0: vSphere keeps no libvirt metadata for a snapshot (the snapshot must exist).
+
+ # Safety
+ `snapshot` is NULL or a snapshot from this library.
+ */
+int virDomainSnapshotHasMetadata(virDomainSnapshotPtr snapshot, unsigned int flags);
+
+/*
+ # Safety
+ `snapshot` is NULL or a snapshot from this library.
+ */
+int virDomainRevertToSnapshot(virDomainSnapshotPtr snapshot, unsigned int flags);
+
+/*
+ # Safety
+ `snapshot` is NULL or a snapshot from this library.
+ */
+int virDomainSnapshotDelete(virDomainSnapshotPtr snapshot, unsigned int flags);
+
+/*
+ The name, owned by the handle.
+
+ # Safety
+ `snapshot` is NULL or a snapshot from this library.
+ */
+const char *virDomainSnapshotGetName(virDomainSnapshotPtr snapshot);
+
+/*
+ The snapshot's domain (no new reference, as libvirt).
+
+ # Safety
+ `snapshot` is NULL or a snapshot from this library.
+ */
+virDomainPtr virDomainSnapshotGetDomain(virDomainSnapshotPtr snapshot);
+
+/*
+ The snapshot's connection (no new reference, as libvirt).
+
+ # Safety
+ `snapshot` is NULL or a snapshot from this library.
+ */
+virConnectPtr virDomainSnapshotGetConnect(virDomainSnapshotPtr snapshot);
+
+/*
+ # Safety
+ `snapshot` is NULL or a snapshot from this library.
+ */
+int virDomainSnapshotRef(virDomainSnapshotPtr snapshot);
+
+/*
+ Drops a reference; the last one frees the handle (the snapshot itself is untouched).
+
+ # Safety
+ `snapshot` is NULL or a snapshot from this library, not used after its last reference.
+ */
+int virDomainSnapshotFree(virDomainSnapshotPtr snapshot);
 
 /*
  Frees the strings held by typed parameters (not the array).

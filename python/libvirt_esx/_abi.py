@@ -1102,6 +1102,7 @@ class _virNodeInfo(Structure):
 
 virNodeInfo = _virNodeInfo
 virNodeInfoPtr = POINTER(virNodeInfo)
+virDomainSnapshotPtr = c_void_p
 virDomainSnapshotListFlags = c_int
 
 # name: (restype, argtypes), in the header's order.
@@ -1209,6 +1210,27 @@ FUNCTIONS = {
     'virConnectGetCapabilities': (c_void_p, [virConnectPtr]),
     'virConnectGetSysinfo': (c_void_p, [virConnectPtr, c_uint]),
     'virConnectGetMaxVcpus': (c_int, [virConnectPtr, c_char_p]),
+    'virDomainSnapshotCreateXML': (virDomainSnapshotPtr, [virDomainPtr, c_char_p, c_uint]),
+    'virDomainSnapshotGetXMLDesc': (c_void_p, [virDomainSnapshotPtr, c_uint]),
+    'virDomainSnapshotNum': (c_int, [virDomainPtr, c_uint]),
+    'virDomainSnapshotListNames': (c_int, [virDomainPtr, POINTER(c_void_p), c_int, c_uint]),
+    'virDomainListAllSnapshots': (c_int, [virDomainPtr, POINTER(POINTER(virDomainSnapshotPtr)), c_uint]),
+    'virDomainSnapshotNumChildren': (c_int, [virDomainSnapshotPtr, c_uint]),
+    'virDomainSnapshotListChildrenNames': (c_int, [virDomainSnapshotPtr, POINTER(c_void_p), c_int, c_uint]),
+    'virDomainSnapshotListAllChildren': (c_int, [virDomainSnapshotPtr, POINTER(POINTER(virDomainSnapshotPtr)), c_uint]),
+    'virDomainSnapshotLookupByName': (virDomainSnapshotPtr, [virDomainPtr, c_char_p, c_uint]),
+    'virDomainHasCurrentSnapshot': (c_int, [virDomainPtr, c_uint]),
+    'virDomainSnapshotCurrent': (virDomainSnapshotPtr, [virDomainPtr, c_uint]),
+    'virDomainSnapshotGetParent': (virDomainSnapshotPtr, [virDomainSnapshotPtr, c_uint]),
+    'virDomainSnapshotIsCurrent': (c_int, [virDomainSnapshotPtr, c_uint]),
+    'virDomainSnapshotHasMetadata': (c_int, [virDomainSnapshotPtr, c_uint]),
+    'virDomainRevertToSnapshot': (c_int, [virDomainSnapshotPtr, c_uint]),
+    'virDomainSnapshotDelete': (c_int, [virDomainSnapshotPtr, c_uint]),
+    'virDomainSnapshotGetName': (c_char_p, [virDomainSnapshotPtr]),
+    'virDomainSnapshotGetDomain': (virDomainPtr, [virDomainSnapshotPtr]),
+    'virDomainSnapshotGetConnect': (virConnectPtr, [virDomainSnapshotPtr]),
+    'virDomainSnapshotRef': (c_int, [virDomainSnapshotPtr]),
+    'virDomainSnapshotFree': (c_int, [virDomainSnapshotPtr]),
     'virTypedParamsClear': (None, [virTypedParameterPtr, c_int]),
     'virTypedParamsFree': (None, [virTypedParameterPtr, c_int]),
 }

@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from . import _abi
 from ._errors import check, check_string, libvirtError, virGetLastError
 from ._lib import cstr, dec, enc, free, lib
+from ._snapshot import names, snapshots, virDomainSnapshot, wrap
 
 UINT_MAX = 0xFFFFFFFF
 
@@ -333,6 +334,36 @@ class virDomain:
 
     def abortJob(self) -> int:
         return check(lib.virDomainAbortJob(self._o), "virDomainAbortJob")
+
+    # snapshots: each query reads the snapshot tree once
+    def snapshotCreateXML(self, xmlDesc: str, flags: int = 0) -> virDomainSnapshot:
+        return wrap(self, lib.virDomainSnapshotCreateXML(self._o, enc(xmlDesc), flags),
+                    "virDomainSnapshotCreateXML")
+
+    def snapshotNum(self, flags: int = 0) -> int:
+        return check(lib.virDomainSnapshotNum(self._o, flags), "virDomainSnapshotNum")
+
+    def snapshotListNames(self, flags: int = 0) -> List[str]:
+        return names(self.snapshotNum(flags), lambda arr, n: lib.virDomainSnapshotListNames(
+            self._o, arr, n, flags), "virDomainSnapshotListNames")
+
+    def listAllSnapshots(self, flags: int = 0) -> List[virDomainSnapshot]:
+        return snapshots(self, lambda out: lib.virDomainListAllSnapshots(self._o, out, flags),
+                         "virDomainListAllSnapshots")
+
+    def snapshotLookupByName(self, name: str, flags: int = 0) -> virDomainSnapshot:
+        return wrap(self, lib.virDomainSnapshotLookupByName(self._o, enc(name), flags),
+                    "virDomainSnapshotLookupByName")
+
+    def hasCurrentSnapshot(self, flags: int = 0) -> int:
+        return check(lib.virDomainHasCurrentSnapshot(self._o, flags), "virDomainHasCurrentSnapshot")
+
+    def snapshotCurrent(self, flags: int = 0) -> virDomainSnapshot:
+        return wrap(self, lib.virDomainSnapshotCurrent(self._o, flags), "virDomainSnapshotCurrent")
+
+    def revertToSnapshot(self, snap: virDomainSnapshot, flags: int = 0) -> int:
+        return check(lib.virDomainRevertToSnapshot(snap.c_pointer(), flags),
+                     "virDomainRevertToSnapshot")
 
     # guest (VMware Tools)
     def hostname(self, flags: int = 0) -> str:

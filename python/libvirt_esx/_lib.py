@@ -47,6 +47,9 @@ NOT_WRAPPED = {
     "virConnSetErrorFunc": "libvirt-python has the process-wide registerErrorHandler only",
     "virConnCopyLastError": "virConnect.virConnGetLastError() copies it",
     "virDomainGetConnect": "virDomain.connect() returns the Python connection it came from",
+    "virDomainSnapshotRef": "as virConnectRef",
+    "virDomainSnapshotGetDomain": "virDomainSnapshot.getDomain() returns the Python domain it came from",
+    "virDomainSnapshotGetConnect": "virDomainSnapshot.getConnect() returns that domain's connection",
     "virTypedParamsFree": "Python owns its parameter arrays; virTypedParamsClear frees their strings",
 }
 _libc = ctypes.CDLL(None)

@@ -112,6 +112,58 @@ flag_set! {
         GUEST = virDomainVcpuFlags::VIR_DOMAIN_VCPU_GUEST,
     }
 
+    /// virDomainSnapshotCreateFlags: all of them known, so that the ones vSphere cannot honour
+    /// are refused with a reason rather than as unknown bits.
+    SnapshotCreateFlags {
+        REDEFINE = virDomainSnapshotCreateFlags::VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE,
+        CURRENT = virDomainSnapshotCreateFlags::VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT,
+        NO_METADATA = virDomainSnapshotCreateFlags::VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA,
+        HALT = virDomainSnapshotCreateFlags::VIR_DOMAIN_SNAPSHOT_CREATE_HALT,
+        DISK_ONLY = virDomainSnapshotCreateFlags::VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY,
+        REUSE_EXT = virDomainSnapshotCreateFlags::VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT,
+        QUIESCE = virDomainSnapshotCreateFlags::VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE,
+        ATOMIC = virDomainSnapshotCreateFlags::VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC,
+        LIVE = virDomainSnapshotCreateFlags::VIR_DOMAIN_SNAPSHOT_CREATE_LIVE,
+        VALIDATE = virDomainSnapshotCreateFlags::VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE,
+    }
+
+    /// virDomainSnapshotListFlags: all of them (ROOTS and DESCENDANTS share a bit; which one
+    /// it means depends on the API).
+    SnapshotListFlags {
+        ROOTS = VIR_DOMAIN_SNAPSHOT_LIST_ROOTS,
+        DESCENDANTS = VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS,
+        METADATA = VIR_DOMAIN_SNAPSHOT_LIST_METADATA,
+        LEAVES = VIR_DOMAIN_SNAPSHOT_LIST_LEAVES,
+        NO_LEAVES = VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES,
+        NO_METADATA = VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA,
+        INACTIVE = VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE,
+        ACTIVE = VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE,
+        DISK_ONLY = VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY,
+        INTERNAL = VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL,
+        EXTERNAL = VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL,
+        TOPOLOGICAL = VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL,
+    }
+
+    /// virDomainSnapshotXMLFlags: a snapshot's XML holds nothing secret.
+    SnapshotXmlFlags {
+        SECURE = virDomainSnapshotXMLFlags::VIR_DOMAIN_SNAPSHOT_XML_SECURE,
+    }
+
+    /// virDomainSnapshotRevertFlags, less RESET_NVRAM (vSphere reverts the NVRAM file with
+    /// the snapshot).
+    SnapshotRevertFlags {
+        RUNNING = virDomainSnapshotRevertFlags::VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING,
+        PAUSED = virDomainSnapshotRevertFlags::VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED,
+        FORCE = virDomainSnapshotRevertFlags::VIR_DOMAIN_SNAPSHOT_REVERT_FORCE,
+    }
+
+    /// virDomainSnapshotDeleteFlags: all of them (METADATA_ONLY refused with a reason).
+    SnapshotDeleteFlags {
+        CHILDREN = virDomainSnapshotDeleteFlags::VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN,
+        METADATA_ONLY = virDomainSnapshotDeleteFlags::VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY,
+        CHILDREN_ONLY = virDomainSnapshotDeleteFlags::VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY,
+    }
+
     /// virDomainGetHostnameFlags: VMware Tools is the agent; there are no DHCP leases to read.
     HostnameFlags {
         AGENT = virDomainGetHostnameFlags::VIR_DOMAIN_GET_HOSTNAME_AGENT,

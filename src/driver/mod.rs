@@ -9,6 +9,7 @@ pub mod host;
 pub mod jobs;
 pub mod migrate;
 mod placement;
+pub mod snapshot;
 pub mod task;
 pub mod vi_error;
 

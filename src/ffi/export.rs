@@ -5,7 +5,7 @@
 //! `extern "C" fn` whose body is one `export!`; the macro learns the name from the compiler.
 
 use super::error::{reset_last_error, set_last_error};
-use super::handles::{ArcHandle, ConnectHandle, DomainHandle};
+use super::handles::{ArcHandle, ConnectHandle, DomainHandle, SnapshotHandle};
 use crate::error::{Code, Domain, Error, Result};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -25,9 +25,9 @@ pub fn enclosing(path: &'static str) -> &'static str {
         .unwrap_or(path)
 }
 
-/// Runs an export's body: `export!(FAIL, || …)`, `export!(conn c, FAIL, |c| …)` or
-/// `export!(dom d, FAIL, |d| …)`; `write` after the handle refuses the call on a read-only
-/// connection first, naming this export as libvirt's error does.
+/// Runs an export's body: `export!(FAIL, || …)`, `export!(conn c, FAIL, |c| …)`,
+/// `export!(dom d, FAIL, |d| …)` or `export!(snap s, FAIL, |s| …)`; `write` after the handle
+/// refuses the call on a read-only connection first, naming this export as libvirt's error does.
 macro_rules! export {
     ($kind:ident $h:ident, write, $fail:expr, $body:expr) => {{
         let body = $crate::ffi::export::$kind($body);
@@ -63,6 +63,11 @@ pub fn dom<T, F: FnOnce(&DomainHandle) -> Result<T>>(f: F) -> F {
     f
 }
 
+/// Gives an export's body on a snapshot its signature (for any borrow of the handle).
+pub fn snap<T, F: FnOnce(&SnapshotHandle) -> Result<T>>(f: F) -> F {
+    f
+}
+
 /// A handle an export runs on: its failures are recorded on its connection as well (libvirt's
 /// virConn*Error), and its connection says whether it may modify anything.
 pub trait Export: ArcHandle {
@@ -78,6 +83,12 @@ impl Export for ConnectHandle {
 impl Export for DomainHandle {
     fn connection(&self) -> &ConnectHandle {
         &self.conn
+    }
+}
+
+impl Export for SnapshotHandle {
+    fn connection(&self) -> &ConnectHandle {
+        &self.dom.conn
     }
 }
 

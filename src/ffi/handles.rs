@@ -8,13 +8,14 @@ use super::error::CError;
 use super::types::virErrorFunc;
 use crate::driver::Connection;
 use crate::driver::domain::{Domain, Listing, Vm};
+use crate::driver::snapshot::Snapshot;
 use crate::error::{Code, Error, Result};
 use crate::ffi::auth::SavedAuth;
 use std::ffi::{CString, c_void};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// Connection and domain handles alive in the process, so that callers (the Python package's
+/// Connection, domain and snapshot handles alive in the process, so that callers (the Python package's
 /// tests, leak checks) can see that every handle they were given was freed.
 static LIVE: AtomicI64 = AtomicI64::new(0);
 
@@ -131,7 +132,7 @@ impl ConnectHandle {
 
     /// A new domain handle on this connection for `vm` (from `listing`, when it came from one).
     pub fn domain(&self, vm: Vm, listing: Option<&Arc<Listing>>) -> Arc<DomainHandle> {
-        let name = CString::new(vm.name.replace('\0', "")).unwrap_or_default();
+        let name = c_name(&vm.name);
         Arc::new(DomainHandle {
             dom: Domain::new(self.conn.clone(), vm, listing.cloned()),
             conn: self.arc(),
@@ -139,6 +140,11 @@ impl ConnectHandle {
             _counted: Counted::new(),
         })
     }
+}
+
+/// A name as C reads it from a handle (a NUL, which no server should send, is left out).
+fn c_name(name: &str) -> CString {
+    CString::new(name.replace('\0', "")).unwrap_or_default()
 }
 
 /// `virDomainPtr`: the driver's Domain (which owns its cached VM state), its name as C reads
@@ -152,4 +158,30 @@ pub struct DomainHandle {
 
 impl ArcHandle for DomainHandle {
     const INVALID: Code = Code::InvalidDomain;
+}
+
+impl DomainHandle {
+    /// A new snapshot handle of this domain.
+    pub fn snapshot(&self, snap: Snapshot) -> Arc<SnapshotHandle> {
+        let name = c_name(&snap.name);
+        Arc::new(SnapshotHandle {
+            snap,
+            dom: self.arc(),
+            name,
+            _counted: Counted::new(),
+        })
+    }
+}
+
+/// `virDomainSnapshotPtr`: the snapshot's managed object and name, and a reference on its
+/// domain handle (which keeps the connection alive), as in libvirt.
+pub struct SnapshotHandle {
+    pub snap: Snapshot,
+    pub dom: Arc<DomainHandle>,
+    pub name: CString,
+    _counted: Counted,
+}
+
+impl ArcHandle for SnapshotHandle {
+    const INVALID: Code = Code::InvalidDomainSnapshot;
 }

@@ -18,5 +18,6 @@ pub mod export;
 pub mod handles;
 pub mod host;
 pub mod malloc;
+pub mod snapshot;
 pub mod typed_params;
 pub mod types;

@@ -3,7 +3,7 @@
 
 #![allow(non_camel_case_types, non_snake_case)]
 
-use super::handles::{ConnectHandle, DomainHandle};
+use super::handles::{ConnectHandle, DomainHandle, SnapshotHandle};
 use std::ffi::{
     c_char, c_double, c_int, c_longlong, c_uchar, c_uint, c_ulong, c_ulonglong, c_ushort, c_void,
 };
@@ -15,6 +15,10 @@ pub type virConnectPtr = *mut virConnect;
 /// libvirt's domain object, opaque to C (cbindgen names it `struct _virDomain`).
 pub type virDomain = DomainHandle;
 pub type virDomainPtr = *mut virDomain;
+
+/// libvirt's domain snapshot object, opaque to C (`struct _virDomainSnapshot`).
+pub type virDomainSnapshot = SnapshotHandle;
+pub type virDomainSnapshotPtr = *mut virDomainSnapshot;
 
 /// A network handle; see `_virDomain`.
 pub struct _virNetwork {

@@ -169,6 +169,20 @@ vim_method! {
     reloadVirtualMachineFromPath_Task(VirtualMachine) {
         configuration_path: String = "configurationPath",
     } -> MoRef;
+    CreateSnapshot_Task(VirtualMachine) {
+        name: String = "name",
+        description: Option<String> = "description",
+        memory: bool = "memory",
+        quiesce: bool = "quiesce",
+    } -> MoRef;
+    RevertToSnapshot_Task(VirtualMachineSnapshot) {
+        host: Option<MoRef> = "host",
+        suppress_power_on: Option<bool> = "suppressPowerOn",
+    } -> MoRef;
+    RemoveSnapshot_Task(VirtualMachineSnapshot) {
+        remove_children: bool = "removeChildren",
+        consolidate: Option<bool> = "consolidate",
+    } -> MoRef;
     UnregisterVM(VirtualMachine) -> ();
     RegisterVM_Task(Folder) {
         path: String = "path",

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod data;
+pub mod datetime;
 pub mod error;
 pub mod files;
 pub mod methods;

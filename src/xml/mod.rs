@@ -5,5 +5,6 @@ pub mod capabilities;
 pub mod domain;
 pub mod ids;
 pub mod reader;
+pub mod snapshot;
 pub mod sysinfo;
 pub mod writer;

@@ -54,7 +54,7 @@ pub enum PowerState {
 }
 
 impl PowerState {
-    fn parse(s: &str) -> PowerState {
+    pub(crate) fn parse(s: &str) -> PowerState {
         match s.trim() {
             "poweredOn" => PowerState::PoweredOn,
             "suspended" => PowerState::Suspended,

@@ -1,0 +1,96 @@
+"""virDomainSnapshot with libvirt-python's methods and return shapes. Each query reads the
+domain's snapshot tree once (1 round trip); delete is the vSphere task (2 when it ends at once)."""
+import ctypes
+from typing import Any, List, Optional
+
+from ._errors import check, check_string, libvirtError
+from ._lib import dec, free, lib, take_string
+
+
+class virDomainSnapshot:
+    """A snapshot of a domain; it keeps its domain (and so the connection) alive."""
+
+    def __init__(self, dom: Any, _obj: int) -> None:
+        self._dom = dom
+        self._o: Optional[int] = _obj
+
+    def __del__(self) -> None:
+        if getattr(self, "_o", None):
+            lib.virDomainSnapshotFree(self._o)
+            self._o = None
+
+    def c_pointer(self) -> int:
+        return self._o or 0
+
+    def getName(self) -> str:
+        v = lib.virDomainSnapshotGetName(self._o)
+        if v is None:
+            raise libvirtError("virDomainSnapshotGetName() failed")
+        return dec(v) or ""
+
+    def getDomain(self) -> Any:
+        """The Python domain the snapshot came from (virDomainSnapshotGetDomain's handle)."""
+        return self._dom
+
+    def domain(self) -> Any:
+        return self._dom
+
+    def getConnect(self) -> Any:
+        return self._dom.connect()
+
+    def connect(self) -> Any:
+        return self._dom.connect()
+
+    def getXMLDesc(self, flags: int = 0) -> str:
+        return check_string(lib.virDomainSnapshotGetXMLDesc(self._o, flags),
+                            "virDomainSnapshotGetXMLDesc")
+
+    def numChildren(self, flags: int = 0) -> int:
+        return check(lib.virDomainSnapshotNumChildren(self._o, flags),
+                     "virDomainSnapshotNumChildren")
+
+    def listChildrenNames(self, flags: int = 0) -> List[str]:
+        return names(self.numChildren(flags), lambda arr, n: lib.virDomainSnapshotListChildrenNames(
+            self._o, arr, n, flags), "virDomainSnapshotListChildrenNames")
+
+    def listAllChildren(self, flags: int = 0) -> List["virDomainSnapshot"]:
+        return snapshots(self._dom, lambda out: lib.virDomainSnapshotListAllChildren(
+            self._o, out, flags), "virDomainSnapshotListAllChildren")
+
+    def getParent(self, flags: int = 0) -> "virDomainSnapshot":
+        return wrap(self._dom, lib.virDomainSnapshotGetParent(self._o, flags),
+                    "virDomainSnapshotGetParent")
+
+    def isCurrent(self, flags: int = 0) -> int:
+        return check(lib.virDomainSnapshotIsCurrent(self._o, flags), "virDomainSnapshotIsCurrent")
+
+    def hasMetadata(self, flags: int = 0) -> int:
+        return check(lib.virDomainSnapshotHasMetadata(self._o, flags),
+                     "virDomainSnapshotHasMetadata")
+
+    def delete(self, flags: int = 0) -> int:
+        return check(lib.virDomainSnapshotDelete(self._o, flags), "virDomainSnapshotDelete")
+
+
+def wrap(dom: Any, ptr: Optional[int], what: str) -> virDomainSnapshot:
+    """A new snapshot handle from the library, or the last error raised."""
+    if not ptr:
+        raise libvirtError("%s() failed" % what, dom=dom)
+    return virDomainSnapshot(dom, ptr)
+
+
+def names(n: int, call: Any, what: str) -> List[str]:
+    """A ListNames-style call's names (up to n, each copied and freed)."""
+    arr = (ctypes.c_void_p * max(n, 1))()
+    got = check(call(arr, n), what)
+    return [take_string(arr[i]) or "" for i in range(got)]
+
+
+def snapshots(dom: Any, call: Any, what: str) -> List[virDomainSnapshot]:
+    """A ListAll-style call's handles, the array freed."""
+    arr = ctypes.POINTER(ctypes.c_void_p)()
+    n = check(call(ctypes.byref(arr)), what)
+    try:
+        return [virDomainSnapshot(dom, arr[i]) for i in range(n)]
+    finally:
+        free(arr)

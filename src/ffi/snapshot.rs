@@ -1,0 +1,393 @@
+//! virDomainSnapshot* exports: create, revert and delete, every query answered from one read of
+//! the domain's snapshot tree, the snapshot XML, and the handles' identity and references.
+
+use crate::abi::flags::{
+    NoFlags, SnapshotCreateFlags, SnapshotDeleteFlags, SnapshotListFlags, SnapshotRevertFlags,
+    SnapshotXmlFlags,
+};
+use crate::driver::snapshot::tree::no_snapshot;
+use crate::driver::snapshot::{Snap, Snapshot, Span, Tree};
+use crate::error::{Error, Result};
+use crate::ffi::args::{flags, in_str, out_slice};
+use crate::ffi::export::{api_name, export, null_arg};
+use crate::ffi::handles::{ArcHandle, DomainHandle, SnapshotHandle};
+use crate::ffi::malloc::{MallocArray, MallocStr, owned_c_string};
+use crate::ffi::types::{virConnectPtr, virDomainPtr, virDomainSnapshotPtr};
+use std::ffi::{c_char, c_int, c_uint};
+use std::ptr;
+use std::sync::Arc;
+
+/// The domain's snapshot tree: one round trip.
+fn tree_of(d: &DomainHandle) -> Result<Tree> {
+    d.dom.with(|conn, vm| conn.snapshot_tree(vm))
+}
+
+/// The tree of the snapshot's domain, and where the snapshot is in it.
+fn located(s: &SnapshotHandle) -> Result<(Tree, usize)> {
+    let tree = tree_of(&s.dom)?;
+    let at = tree.find(&s.snap.moref, &s.snap.name)?;
+    Ok((tree, at))
+}
+
+fn new_handle(d: &DomainHandle, s: &Snap) -> virDomainSnapshotPtr {
+    SnapshotHandle::into_c(d.snapshot(Snapshot {
+        moref: s.moref.clone(),
+        name: s.name.clone(),
+    }))
+}
+
+/// Up to `nameslen` names into the caller's array (malloc'd; the caller frees each).
+fn names_out(
+    names: *mut *mut c_char,
+    nameslen: c_int,
+    tree: &Tree,
+    picked: &[usize],
+    api: &str,
+) -> Result<c_int> {
+    // libvirt's checks and words: a NULL array only with no room asked for.
+    let room = usize::try_from(nameslen)
+        .map_err(|_| Error::invalid_arg(format!("nameslen in {api} must be zero or greater")))?;
+    if names.is_null() && room > 0 {
+        return Err(null_arg("names", api));
+    }
+    let n = picked.len().min(room);
+    let copies = picked[..n]
+        .iter()
+        .map(|i| MallocStr::new(&tree.snaps[*i].name))
+        .collect::<Result<Vec<_>>>()?;
+    if n > 0 {
+        let out = out_slice!(names, n)?;
+        for (slot, name) in out.iter_mut().zip(copies) {
+            *slot = name.into_raw();
+        }
+    }
+    Ok(n as c_int)
+}
+
+/// The count, and with `snaps` non-NULL a NULL-terminated malloc'd array of new handles.
+fn handles_out(
+    snaps: *mut *mut virDomainSnapshotPtr,
+    d: &DomainHandle,
+    tree: &Tree,
+    picked: &[usize],
+) -> Result<c_int> {
+    if !snaps.is_null() {
+        // Allocated before any handle exists, so a failure leaves nothing behind.
+        let mut arr = MallocArray::<virDomainSnapshotPtr>::zeroed(picked.len() + 1)?;
+        for (slot, i) in arr.as_mut_slice().iter_mut().zip(picked) {
+            *slot = new_handle(d, &tree.snaps[*i]);
+        }
+        // SAFETY: non-NULL per the check above, and writable per the export's contract.
+        unsafe { snaps.write(arr.into_raw()) };
+    }
+    Ok(picked.len() as c_int)
+}
+
+/// Takes a snapshot of the domain as `xmlDesc` describes (name, description, memory).
+///
+/// # Safety
+/// `domain` is NULL or a domain from this library; `xmlDesc` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotCreateXML(
+    domain: virDomainPtr,
+    xmlDesc: *const c_char,
+    flags: c_uint,
+) -> virDomainSnapshotPtr {
+    export!(dom domain, write, ptr::null_mut(), |d| {
+        let flags = flags!(flags as SnapshotCreateFlags)?;
+        let xml = in_str!(xmlDesc)?;
+        let mut made = None;
+        d.dom.change(|conn, vm| {
+            let (snap, after) = conn.create_snapshot(vm, xml, flags)?;
+            made = Some(snap);
+            Ok(after)
+        })?;
+        let snap = made.ok_or_else(|| Error::internal("the snapshot was not made"))?;
+        Ok(SnapshotHandle::into_c(d.snapshot(snap)))
+    })
+}
+
+/// # Safety
+/// `snapshot` is NULL or a snapshot from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotGetXMLDesc(
+    snapshot: virDomainSnapshotPtr,
+    flags: c_uint,
+) -> *mut c_char {
+    export!(snap snapshot, ptr::null_mut(), |s| {
+        flags!(flags as SnapshotXmlFlags)?;
+        let (tree, at) = located(s)?;
+        owned_c_string(&tree.xml(at, &s.dom.dom.cached().uuid.to_string()))
+    })
+}
+
+/// # Safety
+/// `domain` is NULL or a domain from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotNum(domain: virDomainPtr, flags: c_uint) -> c_int {
+    export!(dom domain, -1, |d| {
+        let flags = flags!(flags as SnapshotListFlags)?;
+        Ok(tree_of(d)?.list(Span::Domain, flags).len() as c_int)
+    })
+}
+
+/// # Safety
+/// `domain` is NULL or a domain from this library; `names` NULL or `nameslen` pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotListNames(
+    domain: virDomainPtr,
+    names: *mut *mut c_char,
+    nameslen: c_int,
+    flags: c_uint,
+) -> c_int {
+    export!(dom domain, -1, |d| {
+        let flags = flags!(flags as SnapshotListFlags)?;
+        let tree = tree_of(d)?;
+        names_out(names, nameslen, &tree, &tree.list(Span::Domain, flags), api_name!())
+    })
+}
+
+/// # Safety
+/// `domain` is NULL or a domain from this library; `snaps` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainListAllSnapshots(
+    domain: virDomainPtr,
+    snaps: *mut *mut virDomainSnapshotPtr,
+    flags: c_uint,
+) -> c_int {
+    export!(dom domain, -1, |d| {
+        let flags = flags!(flags as SnapshotListFlags)?;
+        let tree = tree_of(d)?;
+        handles_out(snaps, d, &tree, &tree.list(Span::Domain, flags))
+    })
+}
+
+/// # Safety
+/// `snapshot` is NULL or a snapshot from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotNumChildren(
+    snapshot: virDomainSnapshotPtr,
+    flags: c_uint,
+) -> c_int {
+    export!(snap snapshot, -1, |s| {
+        let flags = flags!(flags as SnapshotListFlags)?;
+        let (tree, at) = located(s)?;
+        Ok(tree.list(Span::Children(at), flags).len() as c_int)
+    })
+}
+
+/// # Safety
+/// `snapshot` is NULL or a snapshot from this library; `names` NULL or `nameslen` pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotListChildrenNames(
+    snapshot: virDomainSnapshotPtr,
+    names: *mut *mut c_char,
+    nameslen: c_int,
+    flags: c_uint,
+) -> c_int {
+    export!(snap snapshot, -1, |s| {
+        let flags = flags!(flags as SnapshotListFlags)?;
+        let (tree, at) = located(s)?;
+        names_out(names, nameslen, &tree, &tree.list(Span::Children(at), flags), api_name!())
+    })
+}
+
+/// # Safety
+/// `snapshot` is NULL or a snapshot from this library; `snaps` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotListAllChildren(
+    snapshot: virDomainSnapshotPtr,
+    snaps: *mut *mut virDomainSnapshotPtr,
+    flags: c_uint,
+) -> c_int {
+    export!(snap snapshot, -1, |s| {
+        let flags = flags!(flags as SnapshotListFlags)?;
+        let (tree, at) = located(s)?;
+        handles_out(snaps, &s.dom, &tree, &tree.list(Span::Children(at), flags))
+    })
+}
+
+/// The first snapshot of that name, depth first (vSphere allows a name twice; libvirt's ESX
+/// driver finds the first).
+///
+/// # Safety
+/// `domain` is NULL or a domain from this library; `name` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotLookupByName(
+    domain: virDomainPtr,
+    name: *const c_char,
+    flags: c_uint,
+) -> virDomainSnapshotPtr {
+    export!(dom domain, ptr::null_mut(), |d| {
+        flags!(flags as NoFlags)?;
+        let name = in_str!(name)?;
+        let tree = tree_of(d)?;
+        let at = tree
+            .by_name(name)
+            .ok_or_else(|| no_snapshot(format!("Could not find snapshot with name '{name}'")))?;
+        Ok(new_handle(d, &tree.snaps[at]))
+    })
+}
+
+/// # Safety
+/// `domain` is NULL or a domain from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainHasCurrentSnapshot(domain: virDomainPtr, flags: c_uint) -> c_int {
+    export!(dom domain, -1, |d| {
+        flags!(flags as NoFlags)?;
+        Ok(tree_of(d)?.current.is_some() as c_int)
+    })
+}
+
+/// # Safety
+/// `domain` is NULL or a domain from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotCurrent(
+    domain: virDomainPtr,
+    flags: c_uint,
+) -> virDomainSnapshotPtr {
+    export!(dom domain, ptr::null_mut(), |d| {
+        flags!(flags as NoFlags)?;
+        let tree = tree_of(d)?;
+        let at = tree
+            .current
+            .ok_or_else(|| no_snapshot("Domain has no current snapshot"))?;
+        Ok(new_handle(d, &tree.snaps[at]))
+    })
+}
+
+/// # Safety
+/// `snapshot` is NULL or a snapshot from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotGetParent(
+    snapshot: virDomainSnapshotPtr,
+    flags: c_uint,
+) -> virDomainSnapshotPtr {
+    export!(snap snapshot, ptr::null_mut(), |s| {
+        flags!(flags as NoFlags)?;
+        let (tree, at) = located(s)?;
+        let parent = tree.snaps[at].parent.ok_or_else(|| {
+            no_snapshot(format!("snapshot '{}' does not have a parent", s.snap.name))
+        })?;
+        Ok(new_handle(&s.dom, &tree.snaps[parent]))
+    })
+}
+
+/// # Safety
+/// `snapshot` is NULL or a snapshot from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotIsCurrent(
+    snapshot: virDomainSnapshotPtr,
+    flags: c_uint,
+) -> c_int {
+    export!(snap snapshot, -1, |s| {
+        flags!(flags as NoFlags)?;
+        let (tree, at) = located(s)?;
+        Ok((tree.current == Some(at)) as c_int)
+    })
+}
+
+/// Always 0: vSphere keeps no libvirt metadata for a snapshot (the snapshot must exist).
+///
+/// # Safety
+/// `snapshot` is NULL or a snapshot from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotHasMetadata(
+    snapshot: virDomainSnapshotPtr,
+    flags: c_uint,
+) -> c_int {
+    export!(snap snapshot, -1, |s| {
+        flags!(flags as NoFlags)?;
+        located(s).map(|_| 0)
+    })
+}
+
+/// # Safety
+/// `snapshot` is NULL or a snapshot from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainRevertToSnapshot(
+    snapshot: virDomainSnapshotPtr,
+    flags: c_uint,
+) -> c_int {
+    export!(snap snapshot, write, -1, |s| {
+        let flags = flags!(flags as SnapshotRevertFlags)?;
+        s.dom
+            .dom
+            .change(|conn, vm| conn.revert_snapshot(vm, &s.snap, flags))?;
+        Ok(0)
+    })
+}
+
+/// # Safety
+/// `snapshot` is NULL or a snapshot from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotDelete(
+    snapshot: virDomainSnapshotPtr,
+    flags: c_uint,
+) -> c_int {
+    export!(snap snapshot, write, -1, |s| {
+        let flags = flags!(flags as SnapshotDeleteFlags)?;
+        s.dom
+            .dom
+            .with(|conn, vm| conn.delete_snapshot(vm, &s.snap, flags))?;
+        Ok(0)
+    })
+}
+
+/// The name, owned by the handle.
+///
+/// # Safety
+/// `snapshot` is NULL or a snapshot from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotGetName(snapshot: virDomainSnapshotPtr) -> *const c_char {
+    export!(snap snapshot, ptr::null(), |s| Ok(s.name.as_ptr()))
+}
+
+/// The snapshot's domain (no new reference, as libvirt).
+///
+/// # Safety
+/// `snapshot` is NULL or a snapshot from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotGetDomain(
+    snapshot: virDomainSnapshotPtr,
+) -> virDomainPtr {
+    export!(snap snapshot, ptr::null_mut(), |s| Ok(Arc::as_ptr(&s.dom).cast_mut()))
+}
+
+/// The snapshot's connection (no new reference, as libvirt).
+///
+/// # Safety
+/// `snapshot` is NULL or a snapshot from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotGetConnect(
+    snapshot: virDomainSnapshotPtr,
+) -> virConnectPtr {
+    export!(snap snapshot, ptr::null_mut(), |s| {
+        Ok(Arc::as_ptr(&s.dom.conn).cast_mut())
+    })
+}
+
+/// # Safety
+/// `snapshot` is NULL or a snapshot from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotRef(snapshot: virDomainSnapshotPtr) -> c_int {
+    export!(snap snapshot, -1, |s| {
+        s.add_ref();
+        Ok(0)
+    })
+}
+
+/// Drops a reference; the last one frees the handle (the snapshot itself is untouched).
+///
+/// # Safety
+/// `snapshot` is NULL or a snapshot from this library, not used after its last reference.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSnapshotFree(snapshot: virDomainSnapshotPtr) -> c_int {
+    export!(-1, || {
+        // SAFETY: per this export's contract.
+        unsafe { SnapshotHandle::borrow(snapshot, api_name!()) }?;
+        // SAFETY: borrowed above; the caller's reference, given up here.
+        unsafe { SnapshotHandle::release(snapshot) };
+        Ok(0)
+    })
+}
