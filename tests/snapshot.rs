@@ -409,11 +409,13 @@ fn delete_keeps_or_takes_the_children_as_asked() {
     assert_eq!(parent_of("s3"), Some(Some("s1".into())));
     let e = conn.delete_snapshot(&vm, &s2, D::empty()).unwrap_err();
     assert_eq!(e.code, Code::NoDomainSnapshot, "{e}");
-    // CHILDREN_ONLY: the children go, the snapshot stays.
+    // A middle snapshot with CHILDREN: its subtree goes, the rest stays.
     let s4 = handle(&conn, &vm, "s4");
-    conn.delete_snapshot(&vm, &s4, D::CHILDREN_ONLY).unwrap();
-    assert_eq!(parent_of("s4"), Some(Some("s1".into())));
+    conn.delete_snapshot(&vm, &s4, D::CHILDREN).unwrap();
+    assert_eq!(parent_of("s4"), None);
     assert_eq!(parent_of("s5"), None);
+    assert_eq!(parent_of("s3"), Some(Some("s1".into())));
+    let s1 = handle(&conn, &vm, "s1");
     for (flags, code, text) in [
         (D::METADATA_ONLY, Code::ArgumentUnsupported, "METADATA_ONLY"),
         (
@@ -422,18 +424,37 @@ fn delete_keeps_or_takes_the_children_as_asked() {
             "mutually exclusive",
         ),
     ] {
-        let e = conn.delete_snapshot(&vm, &s4, flags).unwrap_err();
+        let e = conn.delete_snapshot(&vm, &s1, flags).unwrap_err();
         assert_eq!(e.code, code, "{e}");
         assert!(e.message().contains(text), "{e}");
     }
-    // CHILDREN: the whole tree goes with its root.
-    let s1 = handle(&conn, &vm, "s1");
-    conn.delete_snapshot(&vm, &s1, D::CHILDREN).unwrap();
+    // CHILDREN_ONLY: the children go, the snapshot stays.
+    conn.delete_snapshot(&vm, &s1, D::CHILDREN_ONLY).unwrap();
+    assert_eq!(parent_of("s1"), Some(None));
+    assert_eq!(parent_of("s3"), None);
+    let with = conn
+        .list_all_domains(ListDomainsFlags::HAS_SNAPSHOT)
+        .unwrap();
+    assert!(with.iter().any(|v| v.moref == vm.moref));
+    // The last one: the VM has no snapshot left, and the listing says so.
+    conn.delete_snapshot(&vm, &s1, D::empty()).unwrap();
     assert!(server_tree(&sim, "esx", &vm).0.is_empty());
     let without = conn
         .list_all_domains(ListDomainsFlags::NO_SNAPSHOT)
         .unwrap();
     assert!(without.iter().any(|v| v.moref == vm.moref));
+}
+
+/// As libvirt's ESX driver: a VM with snapshots is undefined like any other (vSphere keeps the
+/// snapshots with the VM's files); SNAPSHOTS_METADATA is accepted by the C API for the same reason.
+#[test]
+fn a_vm_with_snapshots_undefines() {
+    let (sim, conn, vm) = esx_vm();
+    create(&conn, &vm, "kept", C::empty());
+    let off = conn.power(&vm, PowerOp::Destroy).unwrap();
+    conn.undefine(&off).unwrap();
+    let other = open(&sim, "esx", "/");
+    assert!(other.refresh_vm(&vm.moref).is_err(), "unregistered");
 }
 
 #[test]
