@@ -535,6 +535,7 @@ typedef enum virConnectListAllStoragePoolsFlags {
   VIR_CONNECT_LIST_STORAGE_POOLS_ZFS = 131072,
   VIR_CONNECT_LIST_STORAGE_POOLS_VSTORAGE = 262144,
   VIR_CONNECT_LIST_STORAGE_POOLS_ISCSI_DIRECT = 524288,
+  VIR_CONNECT_LIST_STORAGE_POOLS_DFS = 1048576,
 } virConnectListAllStoragePoolsFlags;
 
 typedef enum virStorageVolDeleteFlags {
@@ -542,6 +543,41 @@ typedef enum virStorageVolDeleteFlags {
   VIR_STORAGE_VOL_DELETE_ZEROED = 1,
   VIR_STORAGE_VOL_DELETE_WITH_SNAPSHOTS = 2,
 } virStorageVolDeleteFlags;
+
+typedef enum virStoragePoolCreateFlags {
+  VIR_STORAGE_POOL_CREATE_NORMAL = 0,
+  VIR_STORAGE_POOL_CREATE_WITH_BUILD = 1,
+  VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE = 2,
+  VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE = 4,
+} virStoragePoolCreateFlags;
+
+typedef enum virStoragePoolDefineFlags {
+  VIR_STORAGE_POOL_DEFINE_VALIDATE = 1,
+} virStoragePoolDefineFlags;
+
+typedef enum virStorageVolCreateFlags {
+  VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA = 1,
+  VIR_STORAGE_VOL_CREATE_REFLINK = 2,
+  VIR_STORAGE_VOL_CREATE_VALIDATE = 4,
+} virStorageVolCreateFlags;
+
+typedef enum virStorageVolResizeFlags {
+  VIR_STORAGE_VOL_RESIZE_ALLOCATE = 1,
+  VIR_STORAGE_VOL_RESIZE_DELTA = 2,
+  VIR_STORAGE_VOL_RESIZE_SHRINK = 4,
+} virStorageVolResizeFlags;
+
+typedef enum virStorageVolDownloadFlags {
+  VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM = 1,
+} virStorageVolDownloadFlags;
+
+typedef enum virStorageVolUploadFlags {
+  VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM = 1,
+} virStorageVolUploadFlags;
+
+typedef enum virStreamFlags {
+  VIR_STREAM_NONBLOCK = 1,
+} virStreamFlags;
 
 typedef enum virStorageXMLFlags {
   VIR_STORAGE_XML_INACTIVE = 1,
@@ -581,10 +617,27 @@ typedef struct _virConnect _virConnect;
 typedef struct _virDomain _virDomain;
 
 /*
+ `virStoragePoolPtr`: the datastore's facts as last read, and a reference on the connection.
+ */
+typedef struct _virStoragePool _virStoragePool;
+
+/*
  `virDomainSnapshotPtr`: the snapshot's managed object and name, and a reference on its
  domain handle (which keeps the connection alive), as in libvirt.
  */
 typedef struct _virDomainSnapshot _virDomainSnapshot;
+
+/*
+ `virStreamPtr`: a blocking stream on a connection and the transfer bound to it.
+ */
+typedef struct _virStream _virStream;
+
+/*
+ `virStorageVolPtr`: the file's facts as last read, its pool's, its name and path as C
+ reads them, its key once asked for (a disk's UUID costs a round trip), and a reference on
+ the connection.
+ */
+typedef struct _virStorageVol _virStorageVol;
 
 /*
  A network handle; see `_virDomain`.
@@ -765,6 +818,60 @@ typedef virNodeInfo *virNodeInfoPtr;
 typedef struct _virDomainSnapshot virDomainSnapshot;
 
 typedef virDomainSnapshot *virDomainSnapshotPtr;
+
+/*
+ libvirt's storage pool object, opaque to C (`struct _virStoragePool`).
+ */
+typedef struct _virStoragePool virStoragePool;
+
+typedef virStoragePool *virStoragePoolPtr;
+
+/*
+ `virStoragePoolGetInfo`'s answer (bytes).
+ */
+typedef struct virStoragePoolInfo {
+  int state;
+  unsigned long long capacity;
+  unsigned long long allocation;
+  unsigned long long available;
+} virStoragePoolInfo;
+
+typedef struct virStoragePoolInfo *virStoragePoolInfoPtr;
+
+/*
+ libvirt's stream object, opaque to C (`struct _virStream`).
+ */
+typedef struct _virStream virStream;
+
+typedef virStream *virStreamPtr;
+
+/*
+ `virStreamSendAll`'s data source: fills `data` with up to `nbytes`; 0 at the end, < 0 fails.
+ */
+typedef int (*virStreamSourceFunc)(virStreamPtr st, char *data, size_t nbytes, void *opaque);
+
+/*
+ `virStreamRecvAll`'s data sink: takes up to `nbytes` of `data`; returns how many, < 0 fails.
+ */
+typedef int (*virStreamSinkFunc)(virStreamPtr st, const char *data, size_t nbytes, void *opaque);
+
+/*
+ libvirt's storage volume object, opaque to C (`struct _virStorageVol`).
+ */
+typedef struct _virStorageVol virStorageVol;
+
+typedef virStorageVol *virStorageVolPtr;
+
+/*
+ `virStorageVolGetInfo`'s answer (bytes).
+ */
+typedef struct virStorageVolInfo {
+  int type;
+  unsigned long long capacity;
+  unsigned long long allocation;
+} virStorageVolInfo;
+
+typedef struct virStorageVolInfo *virStorageVolInfoPtr;
 
 typedef int virDomainSnapshotListFlags;
 
@@ -1718,6 +1825,407 @@ int virDomainSnapshotRef(virDomainSnapshotPtr snapshot);
  `snapshot` is NULL or a snapshot from this library, not used after its last reference.
  */
 int virDomainSnapshotFree(virDomainSnapshotPtr snapshot);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectNumOfStoragePools(virConnectPtr conn);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
+ */
+int virConnectListStoragePools(virConnectPtr conn, char **names, int maxnames);
+
+/*
+ Datastores are always active: none is merely defined.
+
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectNumOfDefinedStoragePools(virConnectPtr conn);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
+ */
+int virConnectListDefinedStoragePools(virConnectPtr conn, char **names, int maxnames);
+
+/*
+ All pools matching `flags`; with `pools` non-NULL, a NULL-terminated malloc'd array of new
+ handles (free each with virStoragePoolFree, then the array with free()). One round trip.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `pools` NULL or writable.
+ */
+int virConnectListAllStoragePools(virConnectPtr conn,
+                                  virStoragePoolPtr **pools,
+                                  unsigned int flags);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `name` NULL or a C string.
+ */
+virStoragePoolPtr virStoragePoolLookupByName(virConnectPtr conn, const char *name);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `uuid` NULL or 16 bytes.
+ */
+virStoragePoolPtr virStoragePoolLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `uuidstr` NULL or a C string.
+ */
+virStoragePoolPtr virStoragePoolLookupByUUIDString(virConnectPtr conn, const char *uuidstr);
+
+/*
+ # Safety
+ `pool` is NULL or a pool from this library; `info` NULL or writable.
+ */
+int virStoragePoolGetInfo(virStoragePoolPtr pool, virStoragePoolInfoPtr info);
+
+/*
+ # Safety
+ `pool` is NULL or a pool from this library.
+ */
+char *virStoragePoolGetXMLDesc(virStoragePoolPtr pool, unsigned int flags);
+
+/*
+ # Safety
+ `pool` is NULL or a pool from this library.
+ */
+int virStoragePoolRefresh(virStoragePoolPtr pool, unsigned int flags);
+
+/*
+ Always 1: a host mounts its datastores when it starts (libvirt's ESX driver says so too).
+
+ # Safety
+ `pool` is NULL or a pool from this library; `autostart` NULL or writable.
+ */
+int virStoragePoolGetAutostart(virStoragePoolPtr pool, int *autostart);
+
+/*
+ Enabling is a no-op; disabling is refused, as libvirt's ESX driver refuses it.
+
+ # Safety
+ `pool` is NULL or a pool from this library.
+ */
+int virStoragePoolSetAutostart(virStoragePoolPtr pool, int autostart);
+
+/*
+ # Safety
+ `pool` is NULL or a pool from this library.
+ */
+int virStoragePoolIsActive(virStoragePoolPtr pool);
+
+/*
+ # Safety
+ `pool` is NULL or a pool from this library.
+ */
+int virStoragePoolIsPersistent(virStoragePoolPtr pool);
+
+/*
+ The name, owned by the handle.
+
+ # Safety
+ `pool` is NULL or a pool from this library.
+ */
+const char *virStoragePoolGetName(virStoragePoolPtr pool);
+
+/*
+ # Safety
+ `pool` is NULL or a pool from this library; `uuid` NULL or 16 writable bytes.
+ */
+int virStoragePoolGetUUID(virStoragePoolPtr pool, unsigned char *uuid);
+
+/*
+ # Safety
+ `pool` is NULL or a pool from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
+ */
+int virStoragePoolGetUUIDString(virStoragePoolPtr pool, char *buf);
+
+/*
+ The pool's connection (no new reference, as libvirt).
+
+ # Safety
+ `pool` is NULL or a pool from this library.
+ */
+virConnectPtr virStoragePoolGetConnect(virStoragePoolPtr pool);
+
+/*
+ # Safety
+ `pool` is NULL or a pool from this library.
+ */
+int virStoragePoolRef(virStoragePoolPtr pool);
+
+/*
+ Drops a reference; the last one frees the handle (the datastore is untouched).
+
+ # Safety
+ `pool` is NULL or a pool from this library, not used after its last reference.
+ */
+int virStoragePoolFree(virStoragePoolPtr pool);
+
+/*
+ A blocking stream; `VIR_STREAM_NONBLOCK` needs an event loop, which this library does not
+ have yet, and is refused.
+
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+virStreamPtr virStreamNew(virConnectPtr conn, unsigned int flags);
+
+/*
+ Sends `nbytes` of `data`; blocks while the transfer's small queue is full.
+
+ # Safety
+ `stream` is NULL or a stream from this library; `data` NULL or `nbytes` readable bytes.
+ */
+int virStreamSend(virStreamPtr stream, const char *data, size_t nbytes);
+
+/*
+ Receives up to `nbytes` into `data`; 0 at the end of the data.
+
+ # Safety
+ `stream` is NULL or a stream from this library; `data` NULL or `nbytes` writable bytes.
+ */
+int virStreamRecv(virStreamPtr stream, char *data, size_t nbytes);
+
+/*
+ As virStreamRecv; no flag is known (holes need sparse streams, which ESX has not).
+
+ # Safety
+ `stream` is NULL or a stream from this library; `data` NULL or `nbytes` writable bytes.
+ */
+int virStreamRecvFlags(virStreamPtr stream, char *data, size_t nbytes, unsigned int flags);
+
+/*
+ Sends everything `handler` produces until it returns 0; a negative return aborts.
+
+ # Safety
+ `stream` is NULL or a stream from this library; `handler` a valid callback or NULL.
+ */
+int virStreamSendAll(virStreamPtr stream, virStreamSourceFunc handler, void *opaque);
+
+/*
+ Hands everything received to `handler` until the end of the data; a negative return aborts.
+
+ # Safety
+ `stream` is NULL or a stream from this library; `handler` a valid callback or NULL.
+ */
+int virStreamRecvAll(virStreamPtr stream, virStreamSinkFunc handler, void *opaque);
+
+/*
+ Completes the transfer: an upload is in place only once this succeeds.
+
+ # Safety
+ `stream` is NULL or a stream from this library.
+ */
+int virStreamFinish(virStreamPtr stream);
+
+/*
+ Stops the transfer; an upload leaves the volume as it was.
+
+ # Safety
+ `stream` is NULL or a stream from this library.
+ */
+int virStreamAbort(virStreamPtr stream);
+
+/*
+ # Safety
+ `stream` is NULL or a stream from this library.
+ */
+int virStreamRef(virStreamPtr stream);
+
+/*
+ Drops a reference; the last one frees the stream, aborting an unfinished upload.
+
+ # Safety
+ `stream` is NULL or a stream from this library, not used after its last reference.
+ */
+int virStreamFree(virStreamPtr stream);
+
+/*
+ Streams `length` bytes (0: all) from `offset` of the volume: a disk's flat extent (its raw
+ image), any other file as it is.
+
+ # Safety
+ `vol` is NULL or a volume from this library; `stream` NULL or a stream from this library.
+ */
+int virStorageVolDownload(virStorageVolPtr vol,
+                          virStreamPtr stream,
+                          unsigned long long offset,
+                          unsigned long long length,
+                          unsigned int flags);
+
+/*
+ Replaces the volume's bytes with what the stream sends (a disk's: its flat extent), in
+ place once virStreamFinish succeeds; `length` 0 means as much as is sent.
+
+ # Safety
+ `vol` is NULL or a volume from this library; `stream` NULL or a stream from this library.
+ */
+int virStorageVolUpload(virStorageVolPtr vol,
+                        virStreamPtr stream,
+                        unsigned long long offset,
+                        unsigned long long length,
+                        unsigned int flags);
+
+/*
+ # Safety
+ `pool` is NULL or a pool from this library.
+ */
+int virStoragePoolNumOfVolumes(virStoragePoolPtr pool);
+
+/*
+ # Safety
+ `pool` is NULL or a pool from this library; `names` NULL or `maxnames` pointers.
+ */
+int virStoragePoolListVolumes(virStoragePoolPtr pool, char **names, int maxnames);
+
+/*
+ Every volume of the pool; with `vols` non-NULL, a NULL-terminated malloc'd array of new
+ handles (free each with virStorageVolFree, then the array with free()).
+
+ # Safety
+ `pool` is NULL or a pool from this library; `vols` NULL or writable.
+ */
+int virStoragePoolListAllVolumes(virStoragePoolPtr pool,
+                                 virStorageVolPtr **vols,
+                                 unsigned int flags);
+
+/*
+ `name` is the volume's path inside the pool (`dir/disk.vmdk`).
+
+ # Safety
+ `pool` is NULL or a pool from this library; `name` NULL or a C string.
+ */
+virStorageVolPtr virStorageVolLookupByName(virStoragePoolPtr pool, const char *name);
+
+/*
+ `path` is `[datastore] dir/file` or `/vmfs/volumes/datastore/dir/file`.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `path` NULL or a C string.
+ */
+virStorageVolPtr virStorageVolLookupByPath(virConnectPtr conn, const char *path);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `key` NULL or a C string.
+ */
+virStorageVolPtr virStorageVolLookupByKey(virConnectPtr conn, const char *key);
+
+/*
+ # Safety
+ `vol` is NULL or a volume from this library.
+ */
+virStoragePoolPtr virStoragePoolLookupByVolume(virStorageVolPtr vol);
+
+/*
+ # Safety
+ `vol` is NULL or a volume from this library; `info` NULL or writable.
+ */
+int virStorageVolGetInfo(virStorageVolPtr vol, virStorageVolInfoPtr info);
+
+/*
+ # Safety
+ `vol` is NULL or a volume from this library.
+ */
+char *virStorageVolGetXMLDesc(virStorageVolPtr vol, unsigned int flags);
+
+/*
+ The name (path inside the pool), owned by the handle.
+
+ # Safety
+ `vol` is NULL or a volume from this library.
+ */
+const char *virStorageVolGetName(virStorageVolPtr vol);
+
+/*
+ The key, owned by the handle: a disk's UUID on ESX (read once, one round trip), else the
+ datastore path.
+
+ # Safety
+ `vol` is NULL or a volume from this library.
+ */
+const char *virStorageVolGetKey(virStorageVolPtr vol);
+
+/*
+ `[datastore] dir/file` (malloc'd; the caller frees it).
+
+ # Safety
+ `vol` is NULL or a volume from this library.
+ */
+char *virStorageVolGetPath(virStorageVolPtr vol);
+
+/*
+ The volume's connection (no new reference, as libvirt).
+
+ # Safety
+ `vol` is NULL or a volume from this library.
+ */
+virConnectPtr virStorageVolGetConnect(virStorageVolPtr vol);
+
+/*
+ A VMDK disk (`<allocation>` 0: thin; equal to the capacity or absent: preallocated), or an
+ empty ISO, floppy or raw image for virStorageVolUpload to fill.
+
+ # Safety
+ `pool` is NULL or a pool from this library; `xmlDesc` NULL or a C string.
+ */
+virStorageVolPtr virStorageVolCreateXML(virStoragePoolPtr pool,
+                                        const char *xmlDesc,
+                                        unsigned int flags);
+
+/*
+ A copy of `clonevol` (of any pool of the connection) named as `xmlDesc` says.
+
+ # Safety
+ `pool` is NULL or a pool from this library; `xmlDesc` NULL or a C string; `clonevol` NULL or
+ a volume from this library.
+ */
+virStorageVolPtr virStorageVolCreateXMLFrom(virStoragePoolPtr pool,
+                                            const char *xmlDesc,
+                                            virStorageVolPtr clonevol,
+                                            unsigned int flags);
+
+/*
+ # Safety
+ `vol` is NULL or a volume from this library.
+ */
+int virStorageVolDelete(virStorageVolPtr vol, unsigned int flags);
+
+/*
+ # Safety
+ `vol` is NULL or a volume from this library.
+ */
+int virStorageVolWipe(virStorageVolPtr vol, unsigned int flags);
+
+/*
+ Grows a disk to `capacity` bytes (by them with `DELTA`); vSphere cannot shrink one.
+
+ # Safety
+ `vol` is NULL or a volume from this library.
+ */
+int virStorageVolResize(virStorageVolPtr vol, unsigned long long capacity, unsigned int flags);
+
+/*
+ # Safety
+ `vol` is NULL or a volume from this library.
+ */
+int virStorageVolRef(virStorageVolPtr vol);
+
+/*
+ Drops a reference; the last one frees the handle (the file is untouched).
+
+ # Safety
+ `vol` is NULL or a volume from this library, not used after its last reference.
+ */
+int virStorageVolFree(virStorageVolPtr vol);
 
 /*
  Frees the strings held by typed parameters (not the array).

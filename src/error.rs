@@ -14,6 +14,9 @@ pub enum Code {
     NoConnect = virErrorNumber::VIR_ERR_NO_CONNECT as i32,
     InvalidConn = virErrorNumber::VIR_ERR_INVALID_CONN as i32,
     InvalidDomain = virErrorNumber::VIR_ERR_INVALID_DOMAIN as i32,
+    InvalidStoragePool = virErrorNumber::VIR_ERR_INVALID_STORAGE_POOL as i32,
+    InvalidStorageVol = virErrorNumber::VIR_ERR_INVALID_STORAGE_VOL as i32,
+    InvalidStream = virErrorNumber::VIR_ERR_INVALID_STREAM as i32,
     InvalidArg = virErrorNumber::VIR_ERR_INVALID_ARG as i32,
     OperationFailed = virErrorNumber::VIR_ERR_OPERATION_FAILED as i32,
     HttpError = virErrorNumber::VIR_ERR_HTTP_ERROR as i32,
@@ -55,6 +58,8 @@ pub enum Domain {
     Capabilities = virErrorDomain::VIR_FROM_CAPABILITIES as i32,
     Uri = virErrorDomain::VIR_FROM_URI as i32,
     Auth = virErrorDomain::VIR_FROM_AUTH as i32,
+    Storage = virErrorDomain::VIR_FROM_STORAGE as i32,
+    Streams = virErrorDomain::VIR_FROM_STREAMS as i32,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -99,6 +104,9 @@ impl Error {
             NoConnect => "no connection driver available for %s",
             InvalidConn => "invalid connection pointer in %s",
             InvalidDomain => "invalid domain pointer in %s",
+            InvalidStoragePool => "invalid storage pool pointer in %s",
+            InvalidStorageVol => "invalid storage volume pointer in %s",
+            InvalidStream => "invalid stream pointer in %s",
             InvalidArg => "invalid argument: %s",
             OperationFailed => "operation failed: %s",
             HttpError => "got unknown HTTP error code %s",

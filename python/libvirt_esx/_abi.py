@@ -443,9 +443,24 @@ VIR_CONNECT_LIST_STORAGE_POOLS_GLUSTER = 65536
 VIR_CONNECT_LIST_STORAGE_POOLS_ZFS = 131072
 VIR_CONNECT_LIST_STORAGE_POOLS_VSTORAGE = 262144
 VIR_CONNECT_LIST_STORAGE_POOLS_ISCSI_DIRECT = 524288
+VIR_CONNECT_LIST_STORAGE_POOLS_DFS = 1048576
 VIR_STORAGE_VOL_DELETE_NORMAL = 0
 VIR_STORAGE_VOL_DELETE_ZEROED = 1
 VIR_STORAGE_VOL_DELETE_WITH_SNAPSHOTS = 2
+VIR_STORAGE_POOL_CREATE_NORMAL = 0
+VIR_STORAGE_POOL_CREATE_WITH_BUILD = 1
+VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE = 2
+VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE = 4
+VIR_STORAGE_POOL_DEFINE_VALIDATE = 1
+VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA = 1
+VIR_STORAGE_VOL_CREATE_REFLINK = 2
+VIR_STORAGE_VOL_CREATE_VALIDATE = 4
+VIR_STORAGE_VOL_RESIZE_ALLOCATE = 1
+VIR_STORAGE_VOL_RESIZE_DELTA = 2
+VIR_STORAGE_VOL_RESIZE_SHRINK = 4
+VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM = 1
+VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM = 1
+VIR_STREAM_NONBLOCK = 1
 VIR_STORAGE_XML_INACTIVE = 1
 VIR_CONNECT_LIST_NETWORKS_INACTIVE = 1
 VIR_CONNECT_LIST_NETWORKS_ACTIVE = 2
@@ -897,9 +912,24 @@ __all__ = [
     'VIR_CONNECT_LIST_STORAGE_POOLS_ZFS',
     'VIR_CONNECT_LIST_STORAGE_POOLS_VSTORAGE',
     'VIR_CONNECT_LIST_STORAGE_POOLS_ISCSI_DIRECT',
+    'VIR_CONNECT_LIST_STORAGE_POOLS_DFS',
     'VIR_STORAGE_VOL_DELETE_NORMAL',
     'VIR_STORAGE_VOL_DELETE_ZEROED',
     'VIR_STORAGE_VOL_DELETE_WITH_SNAPSHOTS',
+    'VIR_STORAGE_POOL_CREATE_NORMAL',
+    'VIR_STORAGE_POOL_CREATE_WITH_BUILD',
+    'VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE',
+    'VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE',
+    'VIR_STORAGE_POOL_DEFINE_VALIDATE',
+    'VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA',
+    'VIR_STORAGE_VOL_CREATE_REFLINK',
+    'VIR_STORAGE_VOL_CREATE_VALIDATE',
+    'VIR_STORAGE_VOL_RESIZE_ALLOCATE',
+    'VIR_STORAGE_VOL_RESIZE_DELTA',
+    'VIR_STORAGE_VOL_RESIZE_SHRINK',
+    'VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM',
+    'VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM',
+    'VIR_STREAM_NONBLOCK',
     'VIR_STORAGE_XML_INACTIVE',
     'VIR_CONNECT_LIST_NETWORKS_INACTIVE',
     'VIR_CONNECT_LIST_NETWORKS_ACTIVE',
@@ -949,6 +979,13 @@ virStoragePoolState = c_int
 virStorageVolType = c_int
 virConnectListAllStoragePoolsFlags = c_int
 virStorageVolDeleteFlags = c_int
+virStoragePoolCreateFlags = c_int
+virStoragePoolDefineFlags = c_int
+virStorageVolCreateFlags = c_int
+virStorageVolResizeFlags = c_int
+virStorageVolDownloadFlags = c_int
+virStorageVolUploadFlags = c_int
+virStreamFlags = c_int
 virStorageXMLFlags = c_int
 virConnectListAllNetworksFlags = c_int
 virNetworkDefineFlags = c_int
@@ -1103,6 +1140,30 @@ class _virNodeInfo(Structure):
 virNodeInfo = _virNodeInfo
 virNodeInfoPtr = POINTER(virNodeInfo)
 virDomainSnapshotPtr = c_void_p
+virStoragePoolPtr = c_void_p
+
+class virStoragePoolInfo(Structure):
+    _fields_ = [
+        ('state', c_int),
+        ('capacity', c_ulonglong),
+        ('allocation', c_ulonglong),
+        ('available', c_ulonglong),
+    ]
+
+virStoragePoolInfoPtr = POINTER(virStoragePoolInfo)
+virStreamPtr = c_void_p
+virStreamSourceFunc = CFUNCTYPE(c_int, virStreamPtr, c_char_p, c_size_t, c_void_p)
+virStreamSinkFunc = CFUNCTYPE(c_int, virStreamPtr, c_char_p, c_size_t, c_void_p)
+virStorageVolPtr = c_void_p
+
+class virStorageVolInfo(Structure):
+    _fields_ = [
+        ('type', c_int),
+        ('capacity', c_ulonglong),
+        ('allocation', c_ulonglong),
+    ]
+
+virStorageVolInfoPtr = POINTER(virStorageVolInfo)
 virDomainSnapshotListFlags = c_int
 
 # name: (restype, argtypes), in the header's order.
@@ -1231,6 +1292,59 @@ FUNCTIONS = {
     'virDomainSnapshotGetConnect': (virConnectPtr, [virDomainSnapshotPtr]),
     'virDomainSnapshotRef': (c_int, [virDomainSnapshotPtr]),
     'virDomainSnapshotFree': (c_int, [virDomainSnapshotPtr]),
+    'virConnectNumOfStoragePools': (c_int, [virConnectPtr]),
+    'virConnectListStoragePools': (c_int, [virConnectPtr, POINTER(c_void_p), c_int]),
+    'virConnectNumOfDefinedStoragePools': (c_int, [virConnectPtr]),
+    'virConnectListDefinedStoragePools': (c_int, [virConnectPtr, POINTER(c_void_p), c_int]),
+    'virConnectListAllStoragePools': (c_int, [virConnectPtr, POINTER(POINTER(virStoragePoolPtr)), c_uint]),
+    'virStoragePoolLookupByName': (virStoragePoolPtr, [virConnectPtr, c_char_p]),
+    'virStoragePoolLookupByUUID': (virStoragePoolPtr, [virConnectPtr, c_char_p]),
+    'virStoragePoolLookupByUUIDString': (virStoragePoolPtr, [virConnectPtr, c_char_p]),
+    'virStoragePoolGetInfo': (c_int, [virStoragePoolPtr, virStoragePoolInfoPtr]),
+    'virStoragePoolGetXMLDesc': (c_void_p, [virStoragePoolPtr, c_uint]),
+    'virStoragePoolRefresh': (c_int, [virStoragePoolPtr, c_uint]),
+    'virStoragePoolGetAutostart': (c_int, [virStoragePoolPtr, POINTER(c_int)]),
+    'virStoragePoolSetAutostart': (c_int, [virStoragePoolPtr, c_int]),
+    'virStoragePoolIsActive': (c_int, [virStoragePoolPtr]),
+    'virStoragePoolIsPersistent': (c_int, [virStoragePoolPtr]),
+    'virStoragePoolGetName': (c_char_p, [virStoragePoolPtr]),
+    'virStoragePoolGetUUID': (c_int, [virStoragePoolPtr, c_char_p]),
+    'virStoragePoolGetUUIDString': (c_int, [virStoragePoolPtr, c_char_p]),
+    'virStoragePoolGetConnect': (virConnectPtr, [virStoragePoolPtr]),
+    'virStoragePoolRef': (c_int, [virStoragePoolPtr]),
+    'virStoragePoolFree': (c_int, [virStoragePoolPtr]),
+    'virStreamNew': (virStreamPtr, [virConnectPtr, c_uint]),
+    'virStreamSend': (c_int, [virStreamPtr, c_char_p, c_size_t]),
+    'virStreamRecv': (c_int, [virStreamPtr, c_char_p, c_size_t]),
+    'virStreamRecvFlags': (c_int, [virStreamPtr, c_char_p, c_size_t, c_uint]),
+    'virStreamSendAll': (c_int, [virStreamPtr, virStreamSourceFunc, c_void_p]),
+    'virStreamRecvAll': (c_int, [virStreamPtr, virStreamSinkFunc, c_void_p]),
+    'virStreamFinish': (c_int, [virStreamPtr]),
+    'virStreamAbort': (c_int, [virStreamPtr]),
+    'virStreamRef': (c_int, [virStreamPtr]),
+    'virStreamFree': (c_int, [virStreamPtr]),
+    'virStorageVolDownload': (c_int, [virStorageVolPtr, virStreamPtr, c_ulonglong, c_ulonglong, c_uint]),
+    'virStorageVolUpload': (c_int, [virStorageVolPtr, virStreamPtr, c_ulonglong, c_ulonglong, c_uint]),
+    'virStoragePoolNumOfVolumes': (c_int, [virStoragePoolPtr]),
+    'virStoragePoolListVolumes': (c_int, [virStoragePoolPtr, POINTER(c_void_p), c_int]),
+    'virStoragePoolListAllVolumes': (c_int, [virStoragePoolPtr, POINTER(POINTER(virStorageVolPtr)), c_uint]),
+    'virStorageVolLookupByName': (virStorageVolPtr, [virStoragePoolPtr, c_char_p]),
+    'virStorageVolLookupByPath': (virStorageVolPtr, [virConnectPtr, c_char_p]),
+    'virStorageVolLookupByKey': (virStorageVolPtr, [virConnectPtr, c_char_p]),
+    'virStoragePoolLookupByVolume': (virStoragePoolPtr, [virStorageVolPtr]),
+    'virStorageVolGetInfo': (c_int, [virStorageVolPtr, virStorageVolInfoPtr]),
+    'virStorageVolGetXMLDesc': (c_void_p, [virStorageVolPtr, c_uint]),
+    'virStorageVolGetName': (c_char_p, [virStorageVolPtr]),
+    'virStorageVolGetKey': (c_char_p, [virStorageVolPtr]),
+    'virStorageVolGetPath': (c_void_p, [virStorageVolPtr]),
+    'virStorageVolGetConnect': (virConnectPtr, [virStorageVolPtr]),
+    'virStorageVolCreateXML': (virStorageVolPtr, [virStoragePoolPtr, c_char_p, c_uint]),
+    'virStorageVolCreateXMLFrom': (virStorageVolPtr, [virStoragePoolPtr, c_char_p, virStorageVolPtr, c_uint]),
+    'virStorageVolDelete': (c_int, [virStorageVolPtr, c_uint]),
+    'virStorageVolWipe': (c_int, [virStorageVolPtr, c_uint]),
+    'virStorageVolResize': (c_int, [virStorageVolPtr, c_ulonglong, c_uint]),
+    'virStorageVolRef': (c_int, [virStorageVolPtr]),
+    'virStorageVolFree': (c_int, [virStorageVolPtr]),
     'virTypedParamsClear': (None, [virTypedParameterPtr, c_int]),
     'virTypedParamsFree': (None, [virTypedParameterPtr, c_int]),
 }

@@ -6,7 +6,8 @@ from typing import Any, Callable, List, Optional, Sequence
 from . import _abi
 from ._domain import virDomain
 from ._errors import check, check_string, libvirtError, virGetLastError
-from ._lib import cstr, dec, enc, free, lib, strdup, take_string
+from ._lib import cstr, dec, enc, free, handles, lib, names, strdup, take_string
+from ._storage import virStoragePool, virStorageVol, virStream
 
 # [credtypes, callback(credentials, opaque) -> int, opaque], as libvirt-python's openAuth takes.
 Auth = Sequence[Any]
@@ -178,6 +179,66 @@ class virConnect:
         if v == 0 and virGetLastError() is not None:
             raise libvirtError("virNodeGetFreeMemory() failed", conn=self)
         return v
+
+    # storage: datastores as pools, their files as volumes
+    def _pool(self, ptr: Optional[int], what: str) -> virStoragePool:
+        if not ptr:
+            raise libvirtError("%s() failed" % what, conn=self)
+        return virStoragePool(self, ptr)
+
+    def listAllStoragePools(self, flags: int = 0) -> List[virStoragePool]:
+        """Every datastore matching libvirt's filter flags, with its info: 1 round trip."""
+        return handles(lambda p: virStoragePool(self, p), lambda out: lib.virConnectListAllStoragePools(
+            self._o, out, flags), "virConnectListAllStoragePools")
+
+    def numOfStoragePools(self) -> int:
+        return check(lib.virConnectNumOfStoragePools(self._o), "virConnectNumOfStoragePools")
+
+    def listStoragePools(self) -> List[str]:
+        return names(self.numOfStoragePools(), lambda arr, n: lib.virConnectListStoragePools(
+            self._o, arr, n), "virConnectListStoragePools")
+
+    def numOfDefinedStoragePools(self) -> int:
+        return check(lib.virConnectNumOfDefinedStoragePools(self._o),
+                     "virConnectNumOfDefinedStoragePools")
+
+    def listDefinedStoragePools(self) -> List[str]:
+        return names(self.numOfDefinedStoragePools(), lambda arr, n:
+                     lib.virConnectListDefinedStoragePools(self._o, arr, n),
+                     "virConnectListDefinedStoragePools")
+
+    def storagePoolLookupByName(self, name: str) -> virStoragePool:
+        return self._pool(lib.virStoragePoolLookupByName(self._o, enc(name)),
+                          "virStoragePoolLookupByName")
+
+    def storagePoolLookupByUUID(self, uuid: bytes) -> virStoragePool:
+        return self._pool(lib.virStoragePoolLookupByUUID(self._o, uuid), "virStoragePoolLookupByUUID")
+
+    def storagePoolLookupByUUIDString(self, uuidstr: str) -> virStoragePool:
+        return self._pool(lib.virStoragePoolLookupByUUIDString(self._o, enc(uuidstr)),
+                          "virStoragePoolLookupByUUIDString")
+
+    def _vol(self, ptr: Optional[int], what: str) -> virStorageVol:
+        if not ptr:
+            raise libvirtError("%s() failed" % what, conn=self)
+        pool = lib.virStoragePoolLookupByVolume(ptr)
+        if not pool:
+            lib.virStorageVolFree(ptr)
+            raise libvirtError("virStoragePoolLookupByVolume() failed", conn=self)
+        return virStorageVol(virStoragePool(self, pool), ptr)
+
+    def storageVolLookupByPath(self, path: str) -> virStorageVol:
+        """`[datastore] dir/file` or `/vmfs/volumes/datastore/dir/file`."""
+        return self._vol(lib.virStorageVolLookupByPath(self._o, enc(path)), "virStorageVolLookupByPath")
+
+    def storageVolLookupByKey(self, key: str) -> virStorageVol:
+        return self._vol(lib.virStorageVolLookupByKey(self._o, enc(key)), "virStorageVolLookupByKey")
+
+    def newStream(self, flags: int = 0) -> virStream:
+        p = lib.virStreamNew(self._o, flags)
+        if not p:
+            raise libvirtError("virStreamNew() failed", conn=self)
+        return virStream(self, p)
 
     # domains
     def listAllDomains(self, flags: int = 0) -> List[virDomain]:

@@ -6,8 +6,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from . import _abi
 from ._errors import check, check_string, libvirtError, virGetLastError
-from ._lib import cstr, dec, enc, free, lib
-from ._snapshot import names, snapshots, virDomainSnapshot, wrap
+from ._lib import cstr, dec, enc, free, lib, names
+from ._snapshot import snapshots, virDomainSnapshot, wrap
 
 UINT_MAX = 0xFFFFFFFF
 

@@ -50,6 +50,13 @@ NOT_WRAPPED = {
     "virDomainSnapshotRef": "as virConnectRef",
     "virDomainSnapshotGetDomain": "virDomainSnapshot.getDomain() returns the Python domain it came from",
     "virDomainSnapshotGetConnect": "virDomainSnapshot.getConnect() returns that domain's connection",
+    "virStoragePoolRef": "as virConnectRef",
+    "virStorageVolRef": "as virConnectRef",
+    "virStreamRef": "as virConnectRef",
+    "virStoragePoolGetConnect": "virStoragePool.connect() returns the Python connection",
+    "virStorageVolGetConnect": "virStorageVol.connect() returns the Python connection",
+    "virStreamSendAll": "virStream.sendAll works over send(), as libvirt-python's does",
+    "virStreamRecvAll": "virStream.recvAll works over recv(), as libvirt-python's does",
     "virTypedParamsFree": "Python owns its parameter arrays; virTypedParamsClear frees their strings",
 }
 _libc = ctypes.CDLL(None)
@@ -97,3 +104,22 @@ def take_string(p: Optional[int]) -> Optional[str]:
         return dec(ctypes.string_at(p))
     finally:
         free(p)
+
+
+def names(n: int, call, what: str) -> list:
+    """A List*Names-style call's names (up to n, each copied and freed)."""
+    from ._errors import check
+    arr = (ctypes.c_void_p * max(n, 1))()
+    got = check(call(arr, n), what)
+    return [take_string(arr[i]) or "" for i in range(got)]
+
+
+def handles(make, call, what: str) -> list:
+    """A ListAll-style call's new handles (each wrapped by make), the array freed."""
+    from ._errors import check
+    arr = ctypes.POINTER(ctypes.c_void_p)()
+    n = check(call(ctypes.byref(arr)), what)
+    try:
+        return [make(arr[i]) for i in range(n)]
+    finally:
+        free(arr)

@@ -1,10 +1,9 @@
 """virDomainSnapshot with libvirt-python's methods and return shapes. Each query reads the
 domain's snapshot tree once (1 round trip); delete is the vSphere task (2 when it ends at once)."""
-import ctypes
 from typing import Any, List, Optional
 
 from ._errors import check, check_string, libvirtError
-from ._lib import dec, free, lib, take_string
+from ._lib import dec, handles, lib, names
 
 
 class virDomainSnapshot:
@@ -79,18 +78,6 @@ def wrap(dom: Any, ptr: Optional[int], what: str) -> virDomainSnapshot:
     return virDomainSnapshot(dom, ptr)
 
 
-def names(n: int, call: Any, what: str) -> List[str]:
-    """A ListNames-style call's names (up to n, each copied and freed)."""
-    arr = (ctypes.c_void_p * max(n, 1))()
-    got = check(call(arr, n), what)
-    return [take_string(arr[i]) or "" for i in range(got)]
-
-
 def snapshots(dom: Any, call: Any, what: str) -> List[virDomainSnapshot]:
-    """A ListAll-style call's handles, the array freed."""
-    arr = ctypes.POINTER(ctypes.c_void_p)()
-    n = check(call(ctypes.byref(arr)), what)
-    try:
-        return [virDomainSnapshot(dom, arr[i]) for i in range(n)]
-    finally:
-        free(arr)
+    """A ListAll-style call's snapshot handles."""
+    return handles(lambda p: virDomainSnapshot(dom, p), call, what)

@@ -628,6 +628,56 @@ pub enum virConnectListAllStoragePoolsFlags {
     VIR_CONNECT_LIST_STORAGE_POOLS_ZFS = 131072,
     VIR_CONNECT_LIST_STORAGE_POOLS_VSTORAGE = 262144,
     VIR_CONNECT_LIST_STORAGE_POOLS_ISCSI_DIRECT = 524288,
+    VIR_CONNECT_LIST_STORAGE_POOLS_DFS = 1048576,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virStoragePoolCreateFlags {
+    VIR_STORAGE_POOL_CREATE_NORMAL = 0,
+    VIR_STORAGE_POOL_CREATE_WITH_BUILD = 1,
+    VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE = 2,
+    VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE = 4,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virStoragePoolDefineFlags {
+    VIR_STORAGE_POOL_DEFINE_VALIDATE = 1,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virStorageVolCreateFlags {
+    VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA = 1,
+    VIR_STORAGE_VOL_CREATE_REFLINK = 2,
+    VIR_STORAGE_VOL_CREATE_VALIDATE = 4,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virStorageVolResizeFlags {
+    VIR_STORAGE_VOL_RESIZE_ALLOCATE = 1,
+    VIR_STORAGE_VOL_RESIZE_DELTA = 2,
+    VIR_STORAGE_VOL_RESIZE_SHRINK = 4,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virStorageVolDownloadFlags {
+    VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM = 1,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virStorageVolUploadFlags {
+    VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM = 1,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virStreamFlags {
+    VIR_STREAM_NONBLOCK = 1,
 }
 
 #[repr(C)]

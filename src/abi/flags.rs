@@ -164,10 +164,60 @@ flag_set! {
         CHILDREN_ONLY = virDomainSnapshotDeleteFlags::VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY,
     }
 
+    /// virConnectListAllStoragePoolsFlags: all of them.
+    ListPoolsFlags {
+        INACTIVE = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_INACTIVE,
+        ACTIVE = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE,
+        PERSISTENT = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_PERSISTENT,
+        TRANSIENT = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_TRANSIENT,
+        AUTOSTART = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_AUTOSTART,
+        NO_AUTOSTART = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART,
+        DIR = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_DIR,
+        FS = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_FS,
+        NETFS = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_NETFS,
+        LOGICAL = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_LOGICAL,
+        DISK = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_DISK,
+        ISCSI = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_ISCSI,
+        SCSI = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_SCSI,
+        MPATH = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_MPATH,
+        RBD = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_RBD,
+        SHEEPDOG = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_SHEEPDOG,
+        GLUSTER = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_GLUSTER,
+        ZFS = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_ZFS,
+        VSTORAGE = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_VSTORAGE,
+        ISCSI_DIRECT = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_ISCSI_DIRECT,
+        DFS = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_DFS,
+    }
+
+    /// virStorageXMLFlags: a datastore has no inactive definition apart from its live one.
+    StorageXmlFlags {
+        INACTIVE = virStorageXMLFlags::VIR_STORAGE_XML_INACTIVE,
+    }
+
+    /// virStorageVolResizeFlags: all of them (ALLOCATE and SHRINK refused with a reason).
+    ResizeFlags {
+        ALLOCATE = virStorageVolResizeFlags::VIR_STORAGE_VOL_RESIZE_ALLOCATE,
+        DELTA = virStorageVolResizeFlags::VIR_STORAGE_VOL_RESIZE_DELTA,
+        SHRINK = virStorageVolResizeFlags::VIR_STORAGE_VOL_RESIZE_SHRINK,
+    }
+
     /// virDomainGetHostnameFlags: VMware Tools is the agent; there are no DHCP leases to read.
     HostnameFlags {
         AGENT = virDomainGetHostnameFlags::VIR_DOMAIN_GET_HOSTNAME_AGENT,
     }
+}
+
+/// libvirt's rule for a group of list filter flags: the flags given are alternatives, and a
+/// group with none given (or, for groups of opposites, all given) keeps everything. `members`
+/// pairs each flag with whether the object at hand has that property.
+pub fn group_keeps<F: bitflags::Flags + Copy>(flags: F, members: &[(F, bool)]) -> bool {
+    let given = members.iter().filter(|(f, _)| flags.contains(*f));
+    let (mut n, mut hit) = (0, false);
+    for (_, has) in given {
+        n += 1;
+        hit |= *has;
+    }
+    n == 0 || n == members.len() || hit
 }
 
 /// The C side of a flag set: a raw `unsigned int` checked against the bits the set knows.

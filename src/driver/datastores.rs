@@ -9,7 +9,8 @@ use crate::vi::data::{DatastoreHostMount, VmDiskFileInfo};
 use crate::vi::methods::SearchDatastore_Task;
 use crate::vi::property::FilterSpec;
 use crate::vi::specs::{
-    FileQueryFlags, HostDatastoreBrowserSearchSpec, VmDiskFileQuery, VmDiskFileQueryFlags,
+    FileQuery, FileQueryFlags, HostDatastoreBrowserSearchSpec, VmDiskFileQuery,
+    VmDiskFileQueryFlags,
 };
 use crate::vi::types::{FromNode, vim_type};
 use crate::vmx::{DatastorePath, DatastorePaths};
@@ -206,12 +207,12 @@ impl<'c> LiveDatastores<'c> {
             this: browser.clone(),
             datastore_path: folder,
             search_spec: Some(HostDatastoreBrowserSearchSpec {
-                query: vec![VmDiskFileQuery {
+                query: vec![FileQuery::VmDisk(VmDiskFileQuery {
                     details: Some(VmDiskFileQueryFlags {
                         controller_type: Some(true),
                         ..VmDiskFileQueryFlags::default()
                     }),
-                }],
+                })],
                 details: Some(FileQueryFlags {
                     file_type: true,
                     ..FileQueryFlags::default()

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod migrate;
 mod placement;
 pub mod snapshot;
+pub mod storage;
 pub mod task;
 pub mod vi_error;
 

@@ -19,6 +19,16 @@ impl Connection {
         call: &impl Method,
         vm: Option<&MoRef>,
     ) -> Result<Option<Node>> {
+        Ok(self.run_task_vi(ep, call, vm)?)
+    }
+
+    /// As `run_task`, with vSphere's own error, for callers that act on the fault type.
+    pub fn run_task_vi(
+        &self,
+        ep: &Endpoint,
+        call: &impl Method,
+        vm: Option<&MoRef>,
+    ) -> vi::Result<Option<Node>> {
         self.with_task_options(vm, |opts| ep.client.run_task(call, opts))
     }
 
@@ -30,14 +40,14 @@ impl Connection {
         task: &MoRef,
         vm: Option<&MoRef>,
     ) -> Result<Option<Node>> {
-        self.with_task_options(vm, |opts| ep.client.wait_task(method, task, opts))
+        Ok(self.with_task_options(vm, |opts| ep.client.wait_task(method, task, opts))?)
     }
 
     fn with_task_options<T>(
         &self,
         vm: Option<&MoRef>,
         run: impl FnOnce(&TaskOptions) -> vi::Result<T>,
-    ) -> Result<T> {
+    ) -> vi::Result<T> {
         let answer = |q: &Question| self.answer(q);
         let opts = TaskOptions {
             timeout: self
@@ -49,7 +59,7 @@ impl Connection {
             on_question: &answer,
             on_progress: None,
         };
-        Ok(run(&opts)?)
+        run(&opts)
     }
 
     /// `auto_answer=1` picks the question's default choice; otherwise the question is the error

@@ -167,3 +167,44 @@ pub fn count(n: std::ffi::c_int, what: &str, api: &str) -> Result<usize> {
     usize::try_from(n)
         .map_err(|_| Error::invalid_arg(format!("{what} in {api} must not be negative")))
 }
+
+/// Up to `room` names into the caller's array of C strings (malloc'd; the caller frees each),
+/// with libvirt's checks and words: `room` (named `len.1`) not negative, and a NULL array only
+/// when no room is asked for. Returns how many were written.
+///
+/// # Safety
+/// `names` is NULL or holds `len.0` writable pointers.
+pub unsafe fn write_names(
+    names: *mut *mut c_char,
+    len: (std::ffi::c_int, &str),
+    all: &[&str],
+    api: &str,
+) -> Result<std::ffi::c_int> {
+    let room = usize::try_from(len.0)
+        .map_err(|_| Error::invalid_arg(format!("{} in {api} must be zero or greater", len.1)))?;
+    if names.is_null() && room > 0 {
+        return Err(null_arg("names", api));
+    }
+    let n = all.len().min(room);
+    let copies = all[..n]
+        .iter()
+        .map(|name| super::malloc::MallocStr::new(name))
+        .collect::<Result<Vec<_>>>()?;
+    if n > 0 {
+        // SAFETY: `names` holds `room` >= `n` pointers, per the contract.
+        let out = unsafe { buffer_mut(names, n, "names", api) }?;
+        for (slot, name) in out.iter_mut().zip(copies) {
+            *slot = name.into_raw();
+        }
+    }
+    Ok(n as std::ffi::c_int)
+}
+
+/// `names_out!(names, (maxnames, "maxnames"), &all)`: `write_names` for this export.
+macro_rules! names_out {
+    ($p:ident, $len:expr, $all:expr) => {
+        // SAFETY: every export documents its name arrays as NULL or holding the given count.
+        unsafe { $crate::ffi::args::write_names($p, $len, $all, $crate::ffi::export::api_name!()) }
+    };
+}
+pub(crate) use names_out;

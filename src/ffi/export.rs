@@ -5,7 +5,9 @@
 //! `extern "C" fn` whose body is one `export!`; the macro learns the name from the compiler.
 
 use super::error::{reset_last_error, set_last_error};
-use super::handles::{ArcHandle, ConnectHandle, DomainHandle, SnapshotHandle};
+use super::handles::{
+    ArcHandle, ConnectHandle, DomainHandle, PoolHandle, SnapshotHandle, StreamHandle, VolumeHandle,
+};
 use crate::error::{Code, Domain, Error, Result};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -68,6 +70,21 @@ pub fn snap<T, F: FnOnce(&SnapshotHandle) -> Result<T>>(f: F) -> F {
     f
 }
 
+/// Gives an export's body on a storage pool its signature (for any borrow of the handle).
+pub fn pool<T, F: FnOnce(&PoolHandle) -> Result<T>>(f: F) -> F {
+    f
+}
+
+/// Gives an export's body on a storage volume its signature (for any borrow of the handle).
+pub fn vol<T, F: FnOnce(&VolumeHandle) -> Result<T>>(f: F) -> F {
+    f
+}
+
+/// Gives an export's body on a stream its signature (for any borrow of the handle).
+pub fn stream<T, F: FnOnce(&StreamHandle) -> Result<T>>(f: F) -> F {
+    f
+}
+
 /// A handle an export runs on: its failures are recorded on its connection as well (libvirt's
 /// virConn*Error), and its connection says whether it may modify anything.
 pub trait Export: ArcHandle {
@@ -81,6 +98,24 @@ impl Export for ConnectHandle {
 }
 
 impl Export for DomainHandle {
+    fn connection(&self) -> &ConnectHandle {
+        &self.conn
+    }
+}
+
+impl Export for PoolHandle {
+    fn connection(&self) -> &ConnectHandle {
+        &self.conn
+    }
+}
+
+impl Export for VolumeHandle {
+    fn connection(&self) -> &ConnectHandle {
+        &self.conn
+    }
+}
+
+impl Export for StreamHandle {
     fn connection(&self) -> &ConnectHandle {
         &self.conn
     }

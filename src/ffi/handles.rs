@@ -9,11 +9,14 @@ use super::types::virErrorFunc;
 use crate::driver::Connection;
 use crate::driver::domain::{Domain, Listing, Vm};
 use crate::driver::snapshot::Snapshot;
+use crate::driver::storage::transfer::{Download, Upload};
+use crate::driver::storage::{Pool, Volume};
 use crate::error::{Code, Error, Result};
 use crate::ffi::auth::SavedAuth;
 use std::ffi::{CString, c_void};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
 
 /// Connection, domain and snapshot handles alive in the process, so that callers (the Python package's
 /// tests, leak checks) can see that every handle they were given was freed.
@@ -184,4 +187,91 @@ pub struct SnapshotHandle {
 
 impl ArcHandle for SnapshotHandle {
     const INVALID: Code = Code::InvalidDomainSnapshot;
+}
+
+impl ConnectHandle {
+    /// A new storage pool handle on this connection.
+    pub fn pool(&self, pool: Pool) -> Arc<PoolHandle> {
+        Arc::new(PoolHandle {
+            name: c_name(&pool.name),
+            pool,
+            conn: self.arc(),
+            _counted: Counted::new(),
+        })
+    }
+}
+
+/// `virStoragePoolPtr`: the datastore's facts as last read, and a reference on the connection.
+pub struct PoolHandle {
+    pub pool: Pool,
+    pub conn: Arc<ConnectHandle>,
+    pub name: CString,
+    _counted: Counted,
+}
+
+impl ArcHandle for PoolHandle {
+    const INVALID: Code = Code::InvalidStoragePool;
+}
+
+impl PoolHandle {
+    /// A new volume handle of this pool.
+    pub fn volume(&self, vol: Volume) -> Arc<VolumeHandle> {
+        Arc::new(VolumeHandle {
+            name: c_name(&vol.name),
+            path: c_name(&vol.path()),
+            key: OnceLock::new(),
+            vol,
+            pool: self.pool.clone(),
+            conn: self.conn.clone(),
+            fetched: Instant::now(),
+            _counted: Counted::new(),
+        })
+    }
+}
+
+/// `virStorageVolPtr`: the file's facts as last read, its pool's, its name and path as C
+/// reads them, its key once asked for (a disk's UUID costs a round trip), and a reference on
+/// the connection.
+pub struct VolumeHandle {
+    pub vol: Volume,
+    pub pool: Pool,
+    pub conn: Arc<ConnectHandle>,
+    pub name: CString,
+    pub path: CString,
+    pub key: OnceLock<CString>,
+    pub fetched: Instant,
+    _counted: Counted,
+}
+
+impl ArcHandle for VolumeHandle {
+    const INVALID: Code = Code::InvalidStorageVol;
+}
+
+/// What a stream carries: nothing yet, a volume's upload or download, or nothing any more.
+pub enum Transfer {
+    Idle,
+    Up(Box<Upload>),
+    Down(Download),
+    Closed,
+}
+
+/// `virStreamPtr`: a blocking stream on a connection and the transfer bound to it.
+pub struct StreamHandle {
+    pub conn: Arc<ConnectHandle>,
+    pub transfer: Mutex<Transfer>,
+    _counted: Counted,
+}
+
+impl ArcHandle for StreamHandle {
+    const INVALID: Code = Code::InvalidStream;
+}
+
+impl ConnectHandle {
+    pub fn stream(&self) -> Arc<StreamHandle> {
+        Arc::new(StreamHandle {
+            conn: self.arc(),
+            transfer: Mutex::new(Transfer::Idle),
+            _counted: Counted::new(),
+        })
+    }
 }

@@ -19,5 +19,6 @@ pub mod handles;
 pub mod host;
 pub mod malloc;
 pub mod snapshot;
+pub mod storage;
 pub mod typed_params;
 pub mod types;

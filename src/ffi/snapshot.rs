@@ -8,10 +8,10 @@ use crate::abi::flags::{
 use crate::driver::snapshot::tree::no_snapshot;
 use crate::driver::snapshot::{Snap, Snapshot, Span, Tree};
 use crate::error::{Error, Result};
-use crate::ffi::args::{flags, in_str, out_slice};
-use crate::ffi::export::{api_name, export, null_arg};
+use crate::ffi::args::{flags, in_str, names_out};
+use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, DomainHandle, SnapshotHandle};
-use crate::ffi::malloc::{MallocArray, MallocStr, owned_c_string};
+use crate::ffi::malloc::{MallocArray, owned_c_string};
 use crate::ffi::types::{virConnectPtr, virDomainPtr, virDomainSnapshotPtr};
 use std::ffi::{c_char, c_int, c_uint};
 use std::ptr;
@@ -36,32 +36,12 @@ fn new_handle(d: &DomainHandle, s: &Snap) -> virDomainSnapshotPtr {
     }))
 }
 
-/// Up to `nameslen` names into the caller's array (malloc'd; the caller frees each).
-fn names_out(
-    names: *mut *mut c_char,
-    nameslen: c_int,
-    tree: &Tree,
-    picked: &[usize],
-    api: &str,
-) -> Result<c_int> {
-    // libvirt's checks and words: a NULL array only with no room asked for.
-    let room = usize::try_from(nameslen)
-        .map_err(|_| Error::invalid_arg(format!("nameslen in {api} must be zero or greater")))?;
-    if names.is_null() && room > 0 {
-        return Err(null_arg("names", api));
-    }
-    let n = picked.len().min(room);
-    let copies = picked[..n]
+/// The names of `picked`.
+fn names_of<'t>(tree: &'t Tree, picked: &[usize]) -> Vec<&'t str> {
+    picked
         .iter()
-        .map(|i| MallocStr::new(&tree.snaps[*i].name))
-        .collect::<Result<Vec<_>>>()?;
-    if n > 0 {
-        let out = out_slice!(names, n)?;
-        for (slot, name) in out.iter_mut().zip(copies) {
-            *slot = name.into_raw();
-        }
-    }
-    Ok(n as c_int)
+        .map(|i| tree.snaps[*i].name.as_str())
+        .collect()
 }
 
 /// The count, and with `snaps` non-NULL a NULL-terminated malloc'd array of new handles.
@@ -143,7 +123,8 @@ pub unsafe extern "C" fn virDomainSnapshotListNames(
     export!(dom domain, -1, |d| {
         let flags = flags!(flags as SnapshotListFlags)?;
         let tree = tree_of(d)?;
-        names_out(names, nameslen, &tree, &tree.list(Span::Domain, flags), api_name!())
+        let all = names_of(&tree, &tree.list(Span::Domain, flags));
+        names_out!(names, (nameslen, "nameslen"), &all)
     })
 }
 
@@ -188,7 +169,8 @@ pub unsafe extern "C" fn virDomainSnapshotListChildrenNames(
     export!(snap snapshot, -1, |s| {
         let flags = flags!(flags as SnapshotListFlags)?;
         let (tree, at) = located(s)?;
-        names_out(names, nameslen, &tree, &tree.list(Span::Children(at), flags), api_name!())
+        let all = names_of(&tree, &tree.list(Span::Children(at), flags));
+        names_out!(names, (nameslen, "nameslen"), &all)
     })
 }
 

@@ -3,7 +3,9 @@
 
 #![allow(non_camel_case_types, non_snake_case)]
 
-use super::handles::{ConnectHandle, DomainHandle, SnapshotHandle};
+use super::handles::{
+    ConnectHandle, DomainHandle, PoolHandle, SnapshotHandle, StreamHandle, VolumeHandle,
+};
 use std::ffi::{
     c_char, c_double, c_int, c_longlong, c_uchar, c_uint, c_ulong, c_ulonglong, c_ushort, c_void,
 };
@@ -19,6 +21,57 @@ pub type virDomainPtr = *mut virDomain;
 /// libvirt's domain snapshot object, opaque to C (`struct _virDomainSnapshot`).
 pub type virDomainSnapshot = SnapshotHandle;
 pub type virDomainSnapshotPtr = *mut virDomainSnapshot;
+
+/// libvirt's storage pool object, opaque to C (`struct _virStoragePool`).
+pub type virStoragePool = PoolHandle;
+pub type virStoragePoolPtr = *mut virStoragePool;
+
+/// `virStoragePoolGetInfo`'s answer (bytes).
+#[repr(C)]
+pub struct virStoragePoolInfo {
+    pub state: c_int,
+    pub capacity: c_ulonglong,
+    pub allocation: c_ulonglong,
+    pub available: c_ulonglong,
+}
+pub type virStoragePoolInfoPtr = *mut virStoragePoolInfo;
+
+/// libvirt's storage volume object, opaque to C (`struct _virStorageVol`).
+pub type virStorageVol = VolumeHandle;
+pub type virStorageVolPtr = *mut virStorageVol;
+
+/// `virStorageVolGetInfo`'s answer (bytes).
+#[repr(C)]
+pub struct virStorageVolInfo {
+    pub r#type: c_int,
+    pub capacity: c_ulonglong,
+    pub allocation: c_ulonglong,
+}
+pub type virStorageVolInfoPtr = *mut virStorageVolInfo;
+
+/// libvirt's stream object, opaque to C (`struct _virStream`).
+pub type virStream = StreamHandle;
+pub type virStreamPtr = *mut virStream;
+
+/// `virStreamSendAll`'s data source: fills `data` with up to `nbytes`; 0 at the end, < 0 fails.
+pub type virStreamSourceFunc = Option<
+    unsafe extern "C" fn(
+        st: virStreamPtr,
+        data: *mut c_char,
+        nbytes: usize,
+        opaque: *mut c_void,
+    ) -> c_int,
+>;
+
+/// `virStreamRecvAll`'s data sink: takes up to `nbytes` of `data`; returns how many, < 0 fails.
+pub type virStreamSinkFunc = Option<
+    unsafe extern "C" fn(
+        st: virStreamPtr,
+        data: *const c_char,
+        nbytes: usize,
+        opaque: *mut c_void,
+    ) -> c_int,
+>;
 
 /// A network handle; see `_virDomain`.
 pub struct _virNetwork {

@@ -8,8 +8,8 @@ use super::property::{
 };
 use super::soap::{MoRef, Request};
 use super::specs::{
-    HostAutoStartManagerConfig, HostDatastoreBrowserSearchSpec, VirtualMachineConfigSpec,
-    VirtualMachineRelocateSpec,
+    FileBackedVirtualDiskSpec, HostAutoStartManagerConfig, HostDatastoreBrowserSearchSpec,
+    VirtualMachineConfigSpec, VirtualMachineRelocateSpec,
 };
 use super::types::{FromNode, ServiceContent, UserSession};
 use secrecy::SecretString;
@@ -193,10 +193,59 @@ vim_method! {
     } -> MoRef;
     CancelTask(Task) -> ();
 
+    RefreshDatastore(Datastore) -> ();
     ReconfigureAutostart(HostAutoStartManager) { spec: HostAutoStartManagerConfig = "spec" } -> ();
     SearchDatastore_Task(HostDatastoreBrowser) {
         datastore_path: String = "datastorePath",
         search_spec: Option<HostDatastoreBrowserSearchSpec> = "searchSpec",
+    } -> MoRef;
+    SearchDatastoreSubFolders_Task(HostDatastoreBrowser) {
+        datastore_path: String = "datastorePath",
+        search_spec: Option<HostDatastoreBrowserSearchSpec> = "searchSpec",
+    } -> MoRef;
+    QueryVirtualDiskUuid(VirtualDiskManager) {
+        name: String = "name",
+        datacenter: Option<MoRef> = "datacenter",
+    } -> String;
+    CreateVirtualDisk_Task(VirtualDiskManager) {
+        name: String = "name",
+        datacenter: Option<MoRef> = "datacenter",
+        spec: FileBackedVirtualDiskSpec = "spec",
+    } -> MoRef;
+    CopyVirtualDisk_Task(VirtualDiskManager) {
+        source_name: String = "sourceName",
+        source_datacenter: Option<MoRef> = "sourceDatacenter",
+        dest_name: String = "destName",
+        dest_datacenter: Option<MoRef> = "destDatacenter",
+        force: Option<bool> = "force",
+    } -> MoRef;
+    DeleteVirtualDisk_Task(VirtualDiskManager) {
+        name: String = "name",
+        datacenter: Option<MoRef> = "datacenter",
+    } -> MoRef;
+    ZeroFillVirtualDisk_Task(VirtualDiskManager) {
+        name: String = "name",
+        datacenter: Option<MoRef> = "datacenter",
+    } -> MoRef;
+    ExtendVirtualDisk_Task(VirtualDiskManager) {
+        name: String = "name",
+        datacenter: Option<MoRef> = "datacenter",
+        new_capacity_kb: i64 = "newCapacityKb",
+        eager_zero: Option<bool> = "eagerZero",
+    } -> MoRef;
+    CopyDatastoreFile_Task(FileManager) {
+        source_name: String = "sourceName",
+        source_datacenter: Option<MoRef> = "sourceDatacenter",
+        destination_name: String = "destinationName",
+        destination_datacenter: Option<MoRef> = "destinationDatacenter",
+        force: Option<bool> = "force",
+    } -> MoRef;
+    MoveDatastoreFile_Task(FileManager) {
+        source_name: String = "sourceName",
+        source_datacenter: Option<MoRef> = "sourceDatacenter",
+        destination_name: String = "destinationName",
+        destination_datacenter: Option<MoRef> = "destinationDatacenter",
+        force: Option<bool> = "force",
     } -> MoRef;
     MakeDirectory(FileManager) {
         name: String = "name",

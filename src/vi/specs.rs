@@ -177,12 +177,54 @@ vim_type!(write VmDiskFileQuery {
     details: Option<VmDiskFileQueryFlags> = "details",
 });
 
+/// One query of a datastore search: the kind of file it asks for (`xsi:type` says which).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileQuery {
+    VmDisk(VmDiskFileQuery),
+    IsoImage,
+    FloppyImage,
+}
+
+impl Default for FileQuery {
+    fn default() -> Self {
+        FileQuery::VmDisk(VmDiskFileQuery::default())
+    }
+}
+
+impl crate::vi::types::FromNode for FileQuery {
+    fn from_node(n: &crate::vi::node::Node) -> Option<Self> {
+        match n.xsi_type.as_deref() {
+            Some("IsoImageFileQuery") => Some(FileQuery::IsoImage),
+            Some("FloppyImageFileQuery") => Some(FileQuery::FloppyImage),
+            _ => VmDiskFileQuery::from_node(n).map(FileQuery::VmDisk),
+        }
+    }
+}
+
+impl crate::vi::write::ToXml for FileQuery {
+    fn write(&self, req: &mut crate::vi::soap::Request, name: &str) {
+        let empty = match self {
+            FileQuery::VmDisk(q) => return q.write(req, name),
+            FileQuery::IsoImage => "IsoImageFileQuery",
+            FileQuery::FloppyImage => "FloppyImageFileQuery",
+        };
+        req.open(name, Some(empty));
+        req.close(name);
+    }
+}
+
 vim_type!(write HostDatastoreBrowserSearchSpec {
-    query: Vec<VmDiskFileQuery> = "query",
+    query: Vec<FileQuery> = "query",
     details: Option<FileQueryFlags> = "details",
     search_case_insensitive: Option<bool> = "searchCaseInsensitive",
     match_pattern: Vec<String> = "matchPattern",
     sort_folders_first: Option<bool> = "sortFoldersFirst",
+});
+
+vim_type!(write FileBackedVirtualDiskSpec {
+    disk_type: String = "diskType",
+    adapter_type: String = "adapterType",
+    capacity_kb: i64 = "capacityKb",
 });
 
 #[cfg(test)]
@@ -323,12 +365,15 @@ mod tests {
              <waitForHeartbeat>systemDefault</waitForHeartbeat><startAction>powerOn</startAction>"
         ));
         let search = HostDatastoreBrowserSearchSpec {
-            query: vec![VmDiskFileQuery {
-                details: Some(VmDiskFileQueryFlags {
-                    controller_type: Some(true),
-                    ..Default::default()
+            query: vec![
+                FileQuery::VmDisk(VmDiskFileQuery {
+                    details: Some(VmDiskFileQueryFlags {
+                        controller_type: Some(true),
+                        ..Default::default()
+                    }),
                 }),
-            }],
+                FileQuery::IsoImage,
+            ],
             match_pattern: vec!["a.vmdk".into()],
             ..Default::default()
         };
@@ -337,7 +382,7 @@ mod tests {
             "<searchSpec xsi:type=\"HostDatastoreBrowserSearchSpec\"><query xsi:type=\"VmDiskFileQuery\">\
              <details xsi:type=\"VmDiskFileQueryFlags\"><diskType>false</diskType><capacityKb>false</capacityKb>\
              <hardwareVersion>false</hardwareVersion><controllerType>true</controllerType></details></query>\
-             <matchPattern>a.vmdk</matchPattern></searchSpec>"
+             <query xsi:type=\"IsoImageFileQuery\"></query><matchPattern>a.vmdk</matchPattern></searchSpec>"
         );
     }
 }

@@ -121,7 +121,10 @@ impl Client {
         for oc in self.retrieve_all(&specs)? {
             let read: &[&str] = if oc.obj == *task { paths } else { &[QUESTION] };
             for path in read {
-                st.apply(path, oc.props.path(path), opts);
+                match *path {
+                    "info.result" => st.apply(path, result_of(&oc.props).as_ref(), opts),
+                    _ => st.apply(path, oc.props.path(path), opts),
+                }
             }
         }
         if !st.finished() {
@@ -229,6 +232,35 @@ impl Client {
 }
 
 /// A failed task's LocalizedMethodFault: the type of `info.error.fault`, and its message.
+/// A task's `info.result` from a folded read: an array result comes folded into repeated
+/// `result` elements, which are gathered again under one `ArrayOf…` node (as an update
+/// delivers it), so that no item but the first is lost.
+fn result_of(props: &Node) -> Option<Node> {
+    let mut all = props.child("info")?.children_named("result");
+    let first = all.next()?;
+    let rest: Vec<&Node> = all.collect();
+    if rest.is_empty() {
+        return Some(first.clone());
+    }
+    Some(Node {
+        name: "result".into(),
+        xsi_type: Some(format!(
+            "ArrayOf{}",
+            first.xsi_type.as_deref().unwrap_or("AnyType")
+        )),
+        children: std::iter::once(first).chain(rest).cloned().collect(),
+        ..Node::default()
+    })
+}
+
+/// The items of a result that may be an array (`ArrayOf…`) or one value.
+pub fn result_items(result: &Node) -> Vec<&Node> {
+    match result.xsi_type.as_deref() {
+        Some(t) if t.starts_with("ArrayOf") => result.children.iter().collect(),
+        _ => vec![result],
+    }
+}
+
 fn task_error(method: &str, error: Option<&Node>) -> Error {
     let fault = error
         .and_then(|e| e.child("fault"))

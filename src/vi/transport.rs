@@ -168,6 +168,57 @@ impl Transport {
         self.finish(resp)
     }
 
+    /// GET of a path below the endpoint whose body is read as the caller goes (no size limit,
+    /// no overall timeout: a transfer takes as long as the data needs). `range` is an HTTP
+    /// byte range (`bytes=0-99`).
+    pub fn get_reader(
+        &self,
+        path_and_query: &str,
+        range: Option<&str>,
+    ) -> Result<(u16, ureq::BodyReader<'static>)> {
+        let url = format!("{}{}", self.config.base_url, path_and_query);
+        let mut req = self.agent.get(&url).config().timeout_global(None).build();
+        if let Some(c) = self.cookie() {
+            req = req.header("Cookie", c);
+        }
+        if let Some(r) = range {
+            req = req.header("Range", r);
+        }
+        self.round_trips.fetch_add(1, Ordering::Relaxed);
+        let resp = req.call().map_err(|e| self.transport_error(&e))?;
+        let status = resp.status().as_u16();
+        Ok((status, resp.into_body().into_reader()))
+    }
+
+    /// PUT of a body read from `body` as it is sent: `length` bytes (Content-Length) when
+    /// known, else chunked; no overall timeout.
+    pub fn put_reader(
+        &self,
+        path_and_query: &str,
+        body: impl std::io::Read + Send + 'static,
+        length: Option<u64>,
+    ) -> Result<Reply> {
+        let url = format!("{}{}", self.config.base_url, path_and_query);
+        let mut req = self
+            .agent
+            .put(&url)
+            .config()
+            .timeout_global(None)
+            .build()
+            .header("Content-Type", "application/octet-stream");
+        if let Some(c) = self.cookie() {
+            req = req.header("Cookie", c);
+        }
+        if let Some(n) = length {
+            req = req.header("Content-Length", n.to_string());
+        }
+        self.round_trips.fetch_add(1, Ordering::Relaxed);
+        let resp = req
+            .send(ureq::SendBody::from_owned_reader(body))
+            .map_err(|e| self.transport_error(&e))?;
+        self.finish(resp)
+    }
+
     fn finish(&self, mut resp: ureq::http::Response<ureq::Body>) -> Result<Reply> {
         let status = resp.status().as_u16();
         if let Some(cookie) = session_cookie(resp.headers()) {

@@ -6,5 +6,6 @@ pub mod domain;
 pub mod ids;
 pub mod reader;
 pub mod snapshot;
+pub mod storage;
 pub mod sysinfo;
 pub mod writer;

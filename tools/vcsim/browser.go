@@ -34,6 +34,9 @@ func replaceBrowsers() {
 // then completes the disk entries of the result.
 func (b *diskAwareBrowser) SearchDatastoreTask(req *types.SearchDatastore_Task) soap.HasFault {
 	body := b.HostDatastoreBrowser.SearchDatastoreTask(req)
+	if res, ok := body.(*methods.SearchDatastore_TaskBody); ok && res.Res != nil {
+		completeSearch(res.Res.Returnval)
+	}
 	if res, ok := body.(*methods.SearchDatastore_TaskBody); ok && res.Res != nil && wantsControllerType(req.SearchSpec) {
 		if task, ok := simulator.Map.Get(res.Res.Returnval).(*simulator.Task); ok {
 			if found, ok := task.Info.Result.(types.HostDatastoreBrowserSearchResults); ok {

@@ -80,6 +80,7 @@ func main() {
 	addAutoStartManagers(*mode == "esx")
 	writeModelVMXs()
 	replaceBrowsers()
+	replaceDiskManager()
 	if *managedBy != "" {
 		for _, e := range simulator.Map.All("HostSystem") {
 			e.(*simulator.HostSystem).Summary.ManagementServerIp = *managedBy
@@ -118,7 +119,7 @@ func main() {
 	server := model.Service.NewServer()
 	defer server.Close()
 	// No request has been served yet: the URL is printed below.
-	server.Config.Handler = withSnapshotRules(withRelocateLists(withRegisterFromVMX(withVMXCompanions(server.Config.Handler))))
+	server.Config.Handler = withRefreshAnswer(withSnapshotRules(withRelocateLists(withRegisterFromVMX(withVMXCompanions(server.Config.Handler)))))
 
 	u := *server.URL
 	u.User = nil

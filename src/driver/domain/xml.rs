@@ -220,7 +220,7 @@ impl Connection {
             .ok_or_else(|| Error::internal("RegisterVM_Task did not name the new VM"))
     }
 
-    fn file_manager(&self) -> Result<MoRef> {
+    pub(crate) fn file_manager(&self) -> Result<MoRef> {
         self.primary
             .client
             .content()

@@ -2,7 +2,7 @@
 //! `snapshot.currentSnapshot`), flattened in depth-first pre-order, with libvirt's list filters.
 
 use super::super::domain::{PowerState, Vm, no_domain};
-use crate::abi::flags::SnapshotListFlags as F;
+use crate::abi::flags::{SnapshotListFlags as F, group_keeps};
 use crate::driver::Connection;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
@@ -168,20 +168,19 @@ impl Tree {
 /// them, keeps everything); groups combine with AND. vSphere snapshots are internal, carry no
 /// libvirt metadata and always hold the VM's state (never disk-only in libvirt's sense).
 fn keeps(flags: F, s: &Snap) -> bool {
-    let group = |members: &[(F, bool)]| {
-        let given: Vec<_> = members.iter().filter(|(f, _)| flags.contains(*f)).collect();
-        given.is_empty() || given.len() == members.len() || given.iter().any(|(_, hit)| *hit)
-    };
     let leaf = s.children.is_empty();
     let inactive = s.state == PowerState::PoweredOff;
-    group(&[(F::LEAVES, leaf), (F::NO_LEAVES, !leaf)])
-        && group(&[(F::METADATA, false), (F::NO_METADATA, true)])
-        && group(&[
-            (F::INACTIVE, inactive),
-            (F::ACTIVE, !inactive),
-            (F::DISK_ONLY, false),
-        ])
-        && group(&[(F::INTERNAL, true), (F::EXTERNAL, false)])
+    group_keeps(flags, &[(F::LEAVES, leaf), (F::NO_LEAVES, !leaf)])
+        && group_keeps(flags, &[(F::METADATA, false), (F::NO_METADATA, true)])
+        && group_keeps(
+            flags,
+            &[
+                (F::INACTIVE, inactive),
+                (F::ACTIVE, !inactive),
+                (F::DISK_ONLY, false),
+            ],
+        )
+        && group_keeps(flags, &[(F::INTERNAL, true), (F::EXTERNAL, false)])
 }
 
 pub fn no_snapshot(detail: impl Into<String>) -> Error {

@@ -1,0 +1,230 @@
+"""virStoragePool, virStorageVol and virStream with libvirt-python's methods and return shapes.
+Listing pools (with their info) is 1 round trip; listing a pool's volumes one datastore search;
+stream data moves piece by piece between Python and the datastore's HTTP interface."""
+import ctypes
+from typing import Any, Callable, List, Optional
+
+from . import _abi
+from ._errors import check, check_string, libvirtError
+from ._lib import dec, enc, handles, lib, names
+
+UUID_LEN = _abi.VIR_UUID_BUFLEN
+
+
+class virStoragePool:
+    """A datastore: always active, persistent and mounted at boot."""
+
+    def __init__(self, conn: Any, _obj: int) -> None:
+        self._conn = conn
+        self._o: Optional[int] = _obj
+
+    def __del__(self) -> None:
+        if getattr(self, "_o", None):
+            lib.virStoragePoolFree(self._o)
+            self._o = None
+
+    def c_pointer(self) -> int:
+        return self._o or 0
+
+    def connect(self) -> Any:
+        return self._conn
+
+    def name(self) -> str:
+        v = lib.virStoragePoolGetName(self._o)
+        if v is None:
+            raise libvirtError("virStoragePoolGetName() failed")
+        return dec(v) or ""
+
+    def UUID(self) -> bytes:
+        buf = ctypes.create_string_buffer(UUID_LEN)
+        check(lib.virStoragePoolGetUUID(self._o, buf), "virStoragePoolGetUUID")
+        return buf.raw
+
+    def UUIDString(self) -> str:
+        buf = ctypes.create_string_buffer(_abi.VIR_UUID_STRING_BUFLEN)
+        check(lib.virStoragePoolGetUUIDString(self._o, buf), "virStoragePoolGetUUIDString")
+        return dec(buf.value) or ""
+
+    def info(self) -> List[int]:
+        """[state, capacity, allocation, available] in bytes; 0 round trips after a listing."""
+        i = _abi.virStoragePoolInfo()
+        check(lib.virStoragePoolGetInfo(self._o, ctypes.byref(i)), "virStoragePoolGetInfo")
+        return [i.state, i.capacity, i.allocation, i.available]
+
+    def XMLDesc(self, flags: int = 0) -> str:
+        return check_string(lib.virStoragePoolGetXMLDesc(self._o, flags), "virStoragePoolGetXMLDesc")
+
+    def refresh(self, flags: int = 0) -> int:
+        return check(lib.virStoragePoolRefresh(self._o, flags), "virStoragePoolRefresh")
+
+    def autostart(self) -> int:
+        v = ctypes.c_int()
+        check(lib.virStoragePoolGetAutostart(self._o, ctypes.byref(v)), "virStoragePoolGetAutostart")
+        return v.value
+
+    def setAutostart(self, autostart: int) -> int:
+        return check(lib.virStoragePoolSetAutostart(self._o, autostart), "virStoragePoolSetAutostart")
+
+    def isActive(self) -> int:
+        return check(lib.virStoragePoolIsActive(self._o), "virStoragePoolIsActive")
+
+    def isPersistent(self) -> int:
+        return check(lib.virStoragePoolIsPersistent(self._o), "virStoragePoolIsPersistent")
+
+    def numOfVolumes(self) -> int:
+        return check(lib.virStoragePoolNumOfVolumes(self._o), "virStoragePoolNumOfVolumes")
+
+    def listVolumes(self) -> List[str]:
+        return names(self.numOfVolumes(), lambda arr, n: lib.virStoragePoolListVolumes(
+            self._o, arr, n), "virStoragePoolListVolumes")
+
+    def listAllVolumes(self, flags: int = 0) -> List["virStorageVol"]:
+        return handles(lambda p: virStorageVol(self, p), lambda out: lib.virStoragePoolListAllVolumes(
+            self._o, out, flags), "virStoragePoolListAllVolumes")
+
+    def _vol(self, ptr: Optional[int], what: str) -> "virStorageVol":
+        if not ptr:
+            raise libvirtError("%s() failed" % what, pool=self)
+        return virStorageVol(self, ptr)
+
+    def storageVolLookupByName(self, name: str) -> "virStorageVol":
+        return self._vol(lib.virStorageVolLookupByName(self._o, enc(name)),
+                         "virStorageVolLookupByName")
+
+    def createXML(self, xmlDesc: str, flags: int = 0) -> "virStorageVol":
+        return self._vol(lib.virStorageVolCreateXML(self._o, enc(xmlDesc), flags),
+                         "virStorageVolCreateXML")
+
+    def createXMLFrom(self, xmlDesc: str, clonevol: "virStorageVol", flags: int = 0) -> "virStorageVol":
+        return self._vol(lib.virStorageVolCreateXMLFrom(self._o, enc(xmlDesc), clonevol.c_pointer(),
+                                                        flags), "virStorageVolCreateXMLFrom")
+
+
+class virStorageVol:
+    """A disk, ISO or floppy image on a datastore, named by its path there."""
+
+    def __init__(self, pool: Any, _obj: int) -> None:
+        self._pool = pool
+        self._o: Optional[int] = _obj
+
+    def __del__(self) -> None:
+        if getattr(self, "_o", None):
+            lib.virStorageVolFree(self._o)
+            self._o = None
+
+    def c_pointer(self) -> int:
+        return self._o or 0
+
+    def connect(self) -> Any:
+        return self._pool.connect()
+
+    def storagePoolLookupByVolume(self) -> virStoragePool:
+        p = lib.virStoragePoolLookupByVolume(self._o)
+        if not p:
+            raise libvirtError("virStoragePoolLookupByVolume() failed", vol=self)
+        return virStoragePool(self.connect(), p)
+
+    def name(self) -> str:
+        v = lib.virStorageVolGetName(self._o)
+        if v is None:
+            raise libvirtError("virStorageVolGetName() failed")
+        return dec(v) or ""
+
+    def key(self) -> str:
+        """A disk's UUID on ESX (1 round trip, once), else the datastore path."""
+        v = lib.virStorageVolGetKey(self._o)
+        if v is None:
+            raise libvirtError("virStorageVolGetKey() failed", vol=self)
+        return dec(v) or ""
+
+    def path(self) -> str:
+        return check_string(lib.virStorageVolGetPath(self._o), "virStorageVolGetPath")
+
+    def info(self) -> List[int]:
+        """[type, capacity, allocation] in bytes."""
+        i = _abi.virStorageVolInfo()
+        check(lib.virStorageVolGetInfo(self._o, ctypes.byref(i)), "virStorageVolGetInfo")
+        return [i.type, i.capacity, i.allocation]
+
+    def XMLDesc(self, flags: int = 0) -> str:
+        return check_string(lib.virStorageVolGetXMLDesc(self._o, flags), "virStorageVolGetXMLDesc")
+
+    def delete(self, flags: int = 0) -> int:
+        return check(lib.virStorageVolDelete(self._o, flags), "virStorageVolDelete")
+
+    def wipe(self, flags: int = 0) -> int:
+        return check(lib.virStorageVolWipe(self._o, flags), "virStorageVolWipe")
+
+    def resize(self, capacity: int, flags: int = 0) -> int:
+        return check(lib.virStorageVolResize(self._o, capacity, flags), "virStorageVolResize")
+
+    def upload(self, stream: "virStream", offset: int, length: int, flags: int = 0) -> int:
+        return check(lib.virStorageVolUpload(self._o, stream.c_pointer(), offset, length, flags),
+                     "virStorageVolUpload")
+
+    def download(self, stream: "virStream", offset: int, length: int, flags: int = 0) -> int:
+        return check(lib.virStorageVolDownload(self._o, stream.c_pointer(), offset, length, flags),
+                     "virStorageVolDownload")
+
+
+class virStream:
+    """A blocking stream; sendAll/recvAll work over send/recv, as in libvirt-python."""
+
+    def __init__(self, conn: Any, _obj: int) -> None:
+        self._conn = conn
+        self._o: Optional[int] = _obj
+
+    def __del__(self) -> None:
+        if getattr(self, "_o", None):
+            lib.virStreamFree(self._o)
+            self._o = None
+
+    def c_pointer(self) -> int:
+        return self._o or 0
+
+    def connect(self) -> Any:
+        return self._conn
+
+    def send(self, data: bytes) -> int:
+        return check(lib.virStreamSend(self._o, data, len(data)), "virStreamSend")
+
+    def recv(self, nbytes: int) -> bytes:
+        """Up to nbytes; b"" at the end of the data."""
+        buf = ctypes.create_string_buffer(nbytes)
+        got = check(lib.virStreamRecv(self._o, buf, nbytes), "virStreamRecv")
+        return buf.raw[:got]
+
+    def recvFlags(self, nbytes: int, flags: int = 0) -> bytes:
+        buf = ctypes.create_string_buffer(nbytes)
+        got = check(lib.virStreamRecvFlags(self._o, buf, nbytes, flags), "virStreamRecvFlags")
+        return buf.raw[:got]
+
+    def sendAll(self, handler: Callable[["virStream", int, Any], bytes], opaque: Any) -> None:
+        """Sends what handler(stream, nbytes, opaque) returns until it returns b""."""
+        while True:
+            try:
+                got = handler(self, 262120, opaque)
+            except BaseException:
+                self.abort()
+                raise
+            if not got:
+                return
+            self.send(got)
+
+    def recvAll(self, handler: Callable[["virStream", bytes, Any], int], opaque: Any) -> None:
+        """Hands every piece received to handler(stream, data, opaque) until the end."""
+        while True:
+            got = self.recv(262120)
+            if not got:
+                return
+            try:
+                handler(self, got, opaque)
+            except BaseException:
+                self.abort()
+                raise
+
+    def finish(self) -> int:
+        return check(lib.virStreamFinish(self._o), "virStreamFinish")
+
+    def abort(self) -> int:
+        return check(lib.virStreamAbort(self._o), "virStreamAbort")

@@ -1,0 +1,59 @@
+"""virStoragePool, virStorageVol, virStream: list pools and volumes, create an image, upload and
+download it through streams (sendAll/recvAll and plain recv), delete; checked through a second
+connection."""
+import pytest
+
+import libvirt_esx as libvirt
+
+
+@pytest.fixture(autouse=True)
+def quiet():
+    libvirt.registerErrorHandler(lambda ctx, err: None, None)
+    yield
+    libvirt.registerErrorHandler(None, None)
+
+
+def test_pools_and_volumes(conn, other):
+    pools = conn.listAllStoragePools(libvirt.VIR_CONNECT_LIST_STORAGE_POOLS_DIR)
+    assert [p.name() for p in pools] == conn.listStoragePools() == ["LocalDS_0"]
+    pool = pools[0]
+    state, capacity, allocation, available = pool.info()
+    assert state == libvirt.VIR_STORAGE_POOL_RUNNING and capacity == allocation + available
+    assert other.storagePoolLookupByUUIDString(pool.UUIDString()).name() == "LocalDS_0"
+    assert pool.autostart() == 1 and pool.isActive() == 1 and conn.numOfDefinedStoragePools() == 0
+    assert "<path>/vmfs/volumes/LocalDS_0</path>" in pool.XMLDesc()
+    with pytest.raises(libvirt.libvirtError) as e:
+        conn.storagePoolLookupByName("nope")
+    assert e.value.get_error_code() == libvirt.VIR_ERR_NO_STORAGE_POOL
+
+    disk = pool.createXML("<volume><name>py/thin.vmdk</name><capacity unit='M'>4</capacity>"
+                          "<allocation>0</allocation><target><format type='vmdk'/></target></volume>")
+    theirs = other.storagePoolLookupByName("LocalDS_0")
+    assert "py/thin.vmdk" in theirs.listVolumes()
+    assert theirs.storageVolLookupByName("py/thin.vmdk").info()[1] == 4 << 20
+    assert other.storageVolLookupByKey(disk.key()).path() == "[LocalDS_0] py/thin.vmdk"
+    assert disk.delete() == 0
+    assert "py/thin.vmdk" not in theirs.listVolumes()
+
+
+def test_upload_and_download_through_streams(conn, other):
+    pool = conn.storagePoolLookupByName("LocalDS_0")
+    vol = pool.createXML("<volume><name>py/data.img</name><capacity>0</capacity></volume>")
+    data = bytes((i * 31) % 256 for i in range(300000))
+    st = conn.newStream()
+    vol.upload(st, 0, len(data))
+    chunks = [data[i:i + 65536] for i in range(0, len(data), 65536)]
+    st.sendAll(lambda s, n, it: next(it, b""), iter(chunks))
+    st.finish()
+    got = []
+    down = other.newStream()
+    theirs = other.storageVolLookupByPath("[LocalDS_0] py/data.img")
+    theirs.download(down, 0, 0)
+    down.recvAll(lambda s, d, acc: acc.append(d), got)
+    down.finish()
+    assert b"".join(got) == data
+    part = conn.newStream()
+    vol.download(part, 10, 5)
+    assert part.recv(100) == data[10:15] and part.recv(100) == b""
+    part.finish()
+    assert vol.delete() == 0

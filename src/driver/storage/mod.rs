@@ -1,0 +1,11 @@
+//! libvirt's storage objects over vSphere: datastores as pools (`pools`), the disk images and
+//! files on them as volumes (`volumes`, made and removed in `ops`), their contents streamed
+//! over HTTP (`transfer`).
+
+mod ops;
+pub mod pools;
+pub mod transfer;
+pub mod volumes;
+
+pub use pools::{Pool, PoolKind};
+pub use volumes::{Volume, VolumeKind};

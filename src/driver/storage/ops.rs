@@ -1,0 +1,346 @@
+//! Making, copying, growing, wiping and removing volumes: the virtual disk manager's tasks for
+//! disks, the file manager's (or an empty upload) for other files; refused with the reason
+//! where vSphere cannot do what is asked.
+
+use super::pools::Pool;
+use super::volumes::{Volume, VolumeKind};
+use crate::abi::flags::ResizeFlags;
+use crate::driver::Connection;
+use crate::error::{Code, Error, Result};
+use crate::vi::methods::{
+    CopyDatastoreFile_Task, CopyVirtualDisk_Task, CreateVirtualDisk_Task, DeleteDatastoreFile_Task,
+    DeleteVirtualDisk_Task, ExtendVirtualDisk_Task, MakeDirectory, ZeroFillVirtualDisk_Task,
+};
+use crate::vi::specs::FileBackedVirtualDiskSpec;
+use crate::vi::{Fault, Method, MoRef};
+use crate::xml::storage::VolumeDef;
+
+/// What a create request makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Making {
+    /// A VMDK disk, thin or preallocated.
+    Disk { thin: bool },
+    /// An empty file of that name, for an upload to fill (ISO, floppy or raw images).
+    File(VolumeKind),
+}
+
+/// A volume name as a path in the datastore: no leading or trailing `/`, no empty or `..`
+/// parts (a name must not reach outside its datastore).
+fn checked_name(name: &str) -> Result<&str> {
+    let bad = name.starts_with('/')
+        || name.ends_with('/')
+        || name
+            .split('/')
+            .any(|p| p.is_empty() || p == "." || p == "..");
+    match bad {
+        true => Err(Error::internal(format!(
+            "Volume name '{}' doesn't have expected format '<directory>/<file>'",
+            crate::error::shorten(name, 256)
+        ))),
+        false => Ok(name),
+    }
+}
+
+fn making(def: &VolumeDef) -> Result<Making> {
+    let lower = def.name.to_ascii_lowercase();
+    if lower.ends_with(".vmdk") {
+        if def.format != "vmdk" {
+            return Err(Error::esx(
+                Code::NoSupport,
+                format!(
+                    "Creation of {} volumes named '.vmdk' is not supported; ask for \
+                     <format type='vmdk'/>",
+                    def.format
+                ),
+            ));
+        }
+        return match def.allocation {
+            None => Ok(Making::Disk { thin: false }),
+            Some(a) if a == def.capacity => Ok(Making::Disk { thin: false }),
+            Some(0) => Ok(Making::Disk { thin: true }),
+            Some(_) => Err(Error::internal(
+                "Unsupported capacity-to-allocation relation: a disk is thin (allocation 0) \
+                 or preallocated (allocation equal to capacity)",
+            )),
+        };
+    }
+    let kind = if lower.ends_with(".iso") || def.format == "iso" {
+        VolumeKind::Iso
+    } else if lower.ends_with(".img") || lower.ends_with(".flp") || def.format == "raw" {
+        VolumeKind::Floppy
+    } else {
+        return Err(Error::esx(
+            Code::NoSupport,
+            format!(
+                "Creation of {} volumes is not supported: make a '.vmdk' disk, or an ISO, \
+                 floppy or raw image ('.iso', '.img', '.flp') to upload into",
+                def.format
+            ),
+        ));
+    };
+    Ok(Making::File(kind))
+}
+
+/// A failed call in libvirt's ESX words ("Could not create volume: …"), its code kept.
+fn failed(what: &str, e: impl Into<Error>) -> Error {
+    let e = e.into();
+    Error::esx(e.code, format!("{what}: {}", e.detail))
+}
+
+impl Connection {
+    fn disk_manager(&self) -> Result<MoRef> {
+        self.primary
+            .client
+            .content()
+            .virtual_disk_manager
+            .clone()
+            .ok_or_else(|| Error::esx(Code::NoSupport, "The server has no virtual disk manager"))
+    }
+
+    /// The folder of `name` in `pool`, made when missing (one round trip).
+    fn ensure_folder(&self, pool: &Pool, name: &str) -> Result<()> {
+        let Some((dir, _)) = name.rsplit_once('/') else {
+            return Ok(());
+        };
+        let made = self.primary.client.invoke(&MakeDirectory {
+            this: self.file_manager()?,
+            name: format!("[{}] {dir}", pool.name),
+            datacenter: Some(pool.datacenter.clone()),
+            create_parent_directories: Some(true),
+        });
+        match made {
+            Err(e) if !e.is_fault(&Fault::FileAlreadyExists) => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+
+    fn task(&self, call: &impl Method) -> Result<()> {
+        self.run_task(&self.primary, call, None).map(|_| ())
+    }
+
+    /// `virStorageVolCreateXML`: a disk (`CreateVirtualDisk_Task`), or an empty image file.
+    pub fn create_volume(&self, pool: &Pool, xml: &str) -> Result<Volume> {
+        let def = VolumeDef::parse(xml)?;
+        let name = checked_name(&def.name)?;
+        let what = making(&def)?;
+        self.ensure_folder(pool, name)?;
+        let path = format!("[{}] {name}", pool.name);
+        let made = |kind, capacity, allocation| Volume {
+            pool: pool.name.clone(),
+            name: name.to_string(),
+            kind,
+            capacity,
+            allocation,
+        };
+        match what {
+            Making::Disk { thin } => {
+                let capacity_kb = def.capacity.div_ceil(1024) as i64;
+                self.task(&CreateVirtualDisk_Task {
+                    this: self.disk_manager()?,
+                    name: path,
+                    datacenter: Some(pool.datacenter.clone()),
+                    spec: FileBackedVirtualDiskSpec {
+                        disk_type: if thin { "thin" } else { "preallocated" }.into(),
+                        adapter_type: "lsiLogic".into(),
+                        capacity_kb,
+                    },
+                })
+                .map_err(|e| failed("Could not create volume", e))?;
+                let capacity = capacity_kb as u64 * 1024;
+                Ok(made(
+                    VolumeKind::Disk,
+                    capacity,
+                    if thin { 0 } else { capacity },
+                ))
+            }
+            Making::File(kind) => {
+                self.primary
+                    .client
+                    .upload(&pool.datacenter_path, &pool.name, name, &[])
+                    .map_err(|e| failed("Could not create volume", e))?;
+                Ok(made(kind, 0, 0))
+            }
+        }
+    }
+
+    /// `virStorageVolCreateXMLFrom`: a copy of `source` (of `source_pool`) in `pool`, named as
+    /// `xml` says.
+    pub fn clone_volume(
+        &self,
+        pool: &Pool,
+        xml: &str,
+        source_pool: &Pool,
+        source: &Volume,
+    ) -> Result<Volume> {
+        let def = VolumeDef::parse(xml)?;
+        let name = checked_name(&def.name)?;
+        self.ensure_folder(pool, name)?;
+        let dest = format!("[{}] {name}", pool.name);
+        let copied = match source.kind {
+            VolumeKind::Disk => self.task(&CopyVirtualDisk_Task {
+                this: self.disk_manager()?,
+                source_name: source.path(),
+                source_datacenter: Some(source_pool.datacenter.clone()),
+                dest_name: dest,
+                dest_datacenter: Some(pool.datacenter.clone()),
+                force: Some(false),
+            }),
+            _ => self.task(&CopyDatastoreFile_Task {
+                this: self.file_manager()?,
+                source_name: source.path(),
+                source_datacenter: Some(source_pool.datacenter.clone()),
+                destination_name: dest,
+                destination_datacenter: Some(pool.datacenter.clone()),
+                force: Some(false),
+            }),
+        };
+        copied.map_err(|e| failed("Could not copy volume", e))?;
+        Ok(Volume {
+            pool: pool.name.clone(),
+            name: name.to_string(),
+            ..source.clone()
+        })
+    }
+
+    /// `virStorageVolDelete`: the disk with its extents, or the file.
+    pub fn delete_volume(&self, pool: &Pool, vol: &Volume) -> Result<()> {
+        let datacenter = Some(pool.datacenter.clone());
+        let done = match vol.kind {
+            VolumeKind::Disk => self.task(&DeleteVirtualDisk_Task {
+                this: self.disk_manager()?,
+                name: vol.path(),
+                datacenter,
+            }),
+            _ => self.task(&DeleteDatastoreFile_Task {
+                this: self.file_manager()?,
+                name: vol.path(),
+                datacenter,
+            }),
+        };
+        done.map_err(|e| failed("Could not delete volume", e))
+    }
+
+    /// `virStorageVolWipe`: a disk's blocks zeroed (`ZeroFillVirtualDisk_Task`).
+    pub fn wipe_volume(&self, pool: &Pool, vol: &Volume) -> Result<()> {
+        if vol.kind != VolumeKind::Disk {
+            return Err(Error::esx(
+                Code::NoSupport,
+                format!(
+                    "Wiping '{}' is not supported: vSphere zero-fills disks only",
+                    vol.path()
+                ),
+            ));
+        }
+        self.task(&ZeroFillVirtualDisk_Task {
+            this: self.disk_manager()?,
+            name: vol.path(),
+            datacenter: Some(pool.datacenter.clone()),
+        })
+        .map_err(|e| failed("Could not wipe volume", e))
+    }
+
+    /// `virStorageVolResize`: a disk grown to `capacity` bytes (or by it, with `DELTA`).
+    /// Returns the new capacity.
+    pub fn resize_volume(
+        &self,
+        pool: &Pool,
+        vol: &Volume,
+        capacity: u64,
+        flags: ResizeFlags,
+    ) -> Result<u64> {
+        if vol.kind != VolumeKind::Disk {
+            return Err(Error::esx(
+                Code::NoSupport,
+                format!(
+                    "Resizing '{}' is not supported: vSphere grows disks only",
+                    vol.path()
+                ),
+            ));
+        }
+        if flags.contains(ResizeFlags::SHRINK) {
+            return Err(Error::esx(
+                Code::ArgumentUnsupported,
+                "virStorageVolResize: SHRINK cannot be honoured: vSphere disks only grow",
+            ));
+        }
+        if flags.contains(ResizeFlags::ALLOCATE) {
+            return Err(Error::esx(
+                Code::ArgumentUnsupported,
+                "virStorageVolResize: ALLOCATE cannot be honoured: vSphere grows a disk as it \
+                 was made (thin stays thin)",
+            ));
+        }
+        let wanted = match flags.contains(ResizeFlags::DELTA) {
+            true => vol.capacity.saturating_add(capacity),
+            false => capacity,
+        };
+        if wanted < vol.capacity {
+            return Err(Error::invalid_arg(
+                "Can't shrink capacity below current capacity unless shrink flag explicitly \
+                 specified",
+            ));
+        }
+        let new_kb = wanted.div_ceil(1024);
+        self.task(&ExtendVirtualDisk_Task {
+            this: self.disk_manager()?,
+            name: vol.path(),
+            datacenter: Some(pool.datacenter.clone()),
+            new_capacity_kb: new_kb as i64,
+            eager_zero: None,
+        })
+        .map_err(|e| failed("Could not resize volume", e))?;
+        Ok(new_kb * 1024)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def(name: &str, format: &str, allocation: Option<u64>) -> VolumeDef {
+        VolumeDef {
+            name: name.into(),
+            capacity: 1 << 20,
+            allocation,
+            format: format.into(),
+        }
+    }
+
+    #[test]
+    fn requests_decide_what_is_made() {
+        assert_eq!(
+            making(&def("d/x.vmdk", "vmdk", Some(0))).unwrap(),
+            Making::Disk { thin: true }
+        );
+        assert_eq!(
+            making(&def("d/x.VMDK", "vmdk", None)).unwrap(),
+            Making::Disk { thin: false }
+        );
+        assert_eq!(
+            making(&def("iso/a.iso", "raw", None)).unwrap(),
+            Making::File(VolumeKind::Iso)
+        );
+        assert_eq!(
+            making(&def("f.img", "raw", None)).unwrap(),
+            Making::File(VolumeKind::Floppy)
+        );
+        assert!(making(&def("d/x.vmdk", "vmdk", Some(5))).is_err());
+        assert_eq!(
+            making(&def("d/x.vmdk", "raw", None)).unwrap_err().code,
+            Code::NoSupport
+        );
+        assert_eq!(
+            making(&def("d/x.qcow2", "qcow2", None)).unwrap_err().code,
+            Code::NoSupport
+        );
+    }
+
+    #[test]
+    fn names_stay_inside_their_datastore() {
+        assert!(checked_name("d/x.vmdk").is_ok());
+        assert!(checked_name("x.iso").is_ok());
+        for bad in ["/x", "d/", "../x", "d/../../x", "d//x", "./x"] {
+            assert!(checked_name(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! Datastores as libvirt storage pools: every datastore the scope's hosts mount, read with its
+//! facts in one round trip, named by its datastore name and identified as libvirt's ESX driver
+//! identifies it (the MD5 of its mount path).
+
+use crate::abi::flags::{ListPoolsFlags, group_keeps};
+use crate::abi::virStoragePoolState;
+use crate::driver::Connection;
+use crate::driver::domain::FRESH_FOR;
+use crate::error::{Code, Error, Result};
+use crate::vi::MoRef;
+use crate::vi::data::DatastoreHostMount;
+use crate::vi::methods::RefreshDatastore;
+use crate::vi::node::Node;
+use crate::vi::property::{FilterSpec, ObjectContent};
+use crate::vi::types::{FromNode, vim_type};
+use crate::xml::ids::Uuid;
+use crate::xml::storage::PoolDesc;
+use md5::{Digest, Md5};
+use std::time::Instant;
+
+vim_type!(DatastorePoolFacts {
+    name: String = "summary.name",
+    capacity: i64 = "summary.capacity",
+    free: i64 = "summary.freeSpace",
+    accessible: bool = "summary.accessible",
+    url: String = "summary.url",
+    info: Option<Node> = "info",
+    mounts: Vec<DatastoreHostMount> = "host",
+    browser: Option<MoRef> = "browser",
+});
+
+/// What kind of storage a datastore is, as libvirt's pool types say it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PoolKind {
+    /// A host's local directory (`LocalDatastoreInfo`): `type='dir'`.
+    Dir,
+    /// VMFS (`VmfsDatastoreInfo`): `type='fs'` with format `vmfs`.
+    Vmfs,
+    /// NFS or CIFS (`NasDatastoreInfo`): `type='netfs'`.
+    Netfs {
+        host: String,
+        dir: String,
+        /// `nfs` or `cifs`.
+        format: String,
+    },
+    /// vSAN, vVol, PMem and any other: a directory of files as far as libvirt can say
+    /// (`type='dir'`); `info_type` keeps what the server called it.
+    Other { info_type: String },
+}
+
+/// One datastore as a pool.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pool {
+    pub moref: MoRef,
+    pub name: String,
+    pub uuid: Uuid,
+    pub kind: PoolKind,
+    pub capacity: u64,
+    pub free: u64,
+    pub accessible: bool,
+    /// Where the connection's host mounts it (`/vmfs/volumes/…`): the pool's target path.
+    pub mount_path: String,
+    /// The datacenter it belongs to, for `/folder` URLs and disk manager calls.
+    pub datacenter: MoRef,
+    pub datacenter_path: String,
+    pub browser: Option<MoRef>,
+    /// When the facts were read.
+    pub fetched: Instant,
+}
+
+impl Pool {
+    /// libvirt's pool type name.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            PoolKind::Dir | PoolKind::Other { .. } => "dir",
+            PoolKind::Vmfs => "fs",
+            PoolKind::Netfs { .. } => "netfs",
+        }
+    }
+
+    /// `virStoragePoolState`: running, or inaccessible (libvirt's ESX driver's two states).
+    pub fn state(&self) -> virStoragePoolState {
+        match self.accessible {
+            true => virStoragePoolState::VIR_STORAGE_POOL_RUNNING,
+            false => virStoragePoolState::VIR_STORAGE_POOL_INACCESSIBLE,
+        }
+    }
+
+    /// Capacity, allocation and available bytes; all 0 while the datastore is inaccessible.
+    pub fn sizes(&self) -> (u64, u64, u64) {
+        match self.accessible {
+            true => (self.capacity, self.allocation(), self.free),
+            false => (0, 0, 0),
+        }
+    }
+
+    /// Whether `virConnectListAllStoragePools` keeps the pool: datastores are always active,
+    /// persistent and started automatically; the type flags select by pool type.
+    pub fn keeps(&self, flags: ListPoolsFlags) -> bool {
+        use ListPoolsFlags as F;
+        let kind = match self.kind_name() {
+            "fs" => F::FS,
+            "netfs" => F::NETFS,
+            _ => F::DIR,
+        };
+        let types = F::DIR
+            | F::FS
+            | F::NETFS
+            | F::LOGICAL
+            | F::DISK
+            | F::ISCSI
+            | F::SCSI
+            | F::MPATH
+            | F::RBD
+            | F::SHEEPDOG
+            | F::GLUSTER
+            | F::ZFS
+            | F::VSTORAGE
+            | F::ISCSI_DIRECT
+            | F::DFS;
+        group_keeps(flags, &[(F::ACTIVE, true), (F::INACTIVE, false)])
+            && group_keeps(flags, &[(F::PERSISTENT, true), (F::TRANSIENT, false)])
+            && group_keeps(flags, &[(F::AUTOSTART, true), (F::NO_AUTOSTART, false)])
+            && (!flags.intersects(types) || flags.contains(kind))
+    }
+
+    /// Whether the facts may still be answered from (see `domain::FRESH_FOR`).
+    pub fn is_fresh(&self) -> bool {
+        self.fetched.elapsed() < FRESH_FOR
+    }
+
+    /// `virStoragePoolGetXMLDesc`, as libvirt's ESX driver writes it.
+    pub fn xml(&self) -> String {
+        let (capacity, allocation, available) = self.sizes();
+        let uuid = self.uuid.to_string();
+        let (host, dir, format) = match &self.kind {
+            PoolKind::Netfs { host, dir, format } => (
+                Some((host.as_str(), None)),
+                Some(dir.as_str()),
+                Some(format.as_str()),
+            ),
+            PoolKind::Vmfs => (None, None, Some("vmfs")),
+            PoolKind::Dir | PoolKind::Other { .. } => (None, None, None),
+        };
+        PoolDesc {
+            kind: self.kind_name(),
+            name: &self.name,
+            uuid: &uuid,
+            capacity,
+            allocation,
+            available,
+            host,
+            dir,
+            format,
+            iqn: None,
+            target_path: Some(&self.mount_path),
+        }
+        .format()
+    }
+    /// Capacity less free space, as libvirt's ESX driver reports allocation.
+    pub fn allocation(&self) -> u64 {
+        self.capacity.saturating_sub(self.free)
+    }
+}
+
+/// libvirt's ESX rule for a datastore's UUID: the MD5 digest of its host mount path.
+pub fn pool_uuid(mount_path: &str) -> Uuid {
+    let digest = Md5::digest(mount_path.as_bytes());
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&digest);
+    Uuid(id)
+}
+
+fn kind_of(info: Option<&Node>) -> PoolKind {
+    let Some(info) = info else {
+        return PoolKind::Other {
+            info_type: "unknown".into(),
+        };
+    };
+    match info.xsi_type.as_deref().unwrap_or("") {
+        "LocalDatastoreInfo" => PoolKind::Dir,
+        "VmfsDatastoreInfo" => PoolKind::Vmfs,
+        "NasDatastoreInfo" => {
+            let nas = |p| info.text_at(p).unwrap_or("").trim().to_string();
+            PoolKind::Netfs {
+                host: nas("nas.remoteHost"),
+                dir: nas("nas.remotePath"),
+                format: match nas("nas.type").to_ascii_uppercase().as_str() {
+                    "CIFS" => "cifs".into(),
+                    _ => "nfs".into(),
+                },
+            }
+        }
+        other => PoolKind::Other {
+            info_type: other.to_string(),
+        },
+    }
+}
+
+pub fn no_pool(detail: impl Into<String>) -> Error {
+    Error::esx(Code::NoStoragePool, detail)
+}
+
+impl Connection {
+    /// Every datastore the scope's hosts mount, with its facts: one round trip.
+    pub fn list_pools(&self) -> Result<Vec<Pool>> {
+        let ep = &self.primary;
+        let hosts: Vec<MoRef> = ep.scope.hosts.iter().map(|p| p.host.clone()).collect();
+        let Some(spec) = FilterSpec::neighbours_of(
+            &hosts,
+            "HostSystem",
+            "datastore",
+            "Datastore",
+            DatastorePoolFacts::PATHS,
+        ) else {
+            return Ok(Vec::new());
+        };
+        let mut pools: Vec<Pool> = ep
+            .client
+            .retrieve(&spec)?
+            .into_iter()
+            .filter_map(|oc| self.pool_from(oc))
+            .collect();
+        pools.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(pools)
+    }
+
+    /// A datastore's facts as a pool; `None` when no host of the scope mounts it.
+    fn pool_from(&self, oc: ObjectContent) -> Option<Pool> {
+        let f = DatastorePoolFacts::from_node(&oc.props)?;
+        // The mount of a host of this scope decides the path and the datacenter.
+        let (mount, placement) = f.mounts.iter().find_map(|m| {
+            let p = self.primary.scope.placement_of(m.host.as_ref()?)?;
+            Some((m.path.clone(), p))
+        })?;
+        Some(Pool {
+            moref: oc.obj,
+            uuid: pool_uuid(&mount),
+            kind: kind_of(f.info.as_ref()),
+            capacity: f.capacity.max(0) as u64,
+            free: f.free.max(0) as u64,
+            accessible: f.accessible,
+            mount_path: mount,
+            datacenter: placement.datacenter.clone(),
+            datacenter_path: placement.datacenter_path.clone(),
+            browser: f.browser,
+            name: f.name,
+            fetched: Instant::now(),
+        })
+    }
+
+    /// The pool as the server has it now: one round trip.
+    pub fn current_pool(&self, pool: &Pool) -> Result<Pool> {
+        self.primary
+            .client
+            .retrieve_one(&pool.moref, DatastorePoolFacts::PATHS)?
+            .and_then(|oc| self.pool_from(oc))
+            .ok_or_else(|| {
+                no_pool(format!(
+                    "Could not find storage pool with name '{}'",
+                    pool.name
+                ))
+            })
+    }
+
+    /// The pool's facts, from its handle while fresh, else read again.
+    pub fn fresh_pool(&self, pool: &Pool) -> Result<Pool> {
+        match pool.is_fresh() {
+            true => Ok(pool.clone()),
+            false => self.current_pool(pool),
+        }
+    }
+
+    /// `virStoragePoolRefresh`: the datastore's space facts brought up to date on the server.
+    pub fn refresh_pool(&self, pool: &Pool) -> Result<()> {
+        Ok(self.primary.client.invoke(&RefreshDatastore {
+            this: pool.moref.clone(),
+        })?)
+    }
+
+    /// The pool of that datastore name: one round trip. A name two datacenters of the scope
+    /// both use is refused, naming them.
+    pub fn pool_by_name(&self, name: &str) -> Result<Pool> {
+        let mut found: Vec<Pool> = self
+            .list_pools()?
+            .into_iter()
+            .filter(|p| p.name == name)
+            .collect();
+        match found.len() {
+            0 => Err(no_pool(format!(
+                "Could not find storage pool with name '{name}'"
+            ))),
+            1 => Ok(found.remove(0)),
+            _ => Err(Error::esx(
+                Code::OperationFailed,
+                format!(
+                    "Storage pool name '{name}' stands for datastores of several datacenters \
+                     ({}); connect to one datacenter",
+                    found
+                        .iter()
+                        .map(|p| p.datacenter_path.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+        }
+    }
+
+    pub fn pool_by_uuid(&self, uuid: &Uuid) -> Result<Pool> {
+        self.list_pools()?
+            .into_iter()
+            .find(|p| p.uuid == *uuid)
+            .ok_or_else(|| no_pool(format!("Could not find storage pool with UUID '{uuid}'")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_the_md5_of_the_mount_path() {
+        for (path, uuid) in [
+            (
+                "/vmfs/volumes/4b0beca7-7fd401f3-1d7f-000ae484a6a3",
+                "76c0e119-50c6-98e7-f08b-8d9609e38fdb",
+            ),
+            (
+                "/vmfs/volumes/5f1e7b4a-3c2d1e0f",
+                "33935e6e-826d-c58b-fa37-9b18557c7842",
+            ),
+        ] {
+            assert_eq!(pool_uuid(path).to_string(), uuid);
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! The files of a datastore as libvirt storage volumes, as libvirt's ESX driver lists them:
+//! VMDK disks (their descriptors, never the extents), ISO and floppy images, named by their
+//! path in the datastore and keyed by the disk's UUID (ESX) or their datastore path.
+
+use super::pools::Pool;
+use crate::driver::Connection;
+use crate::driver::connection::Product;
+use crate::error::{Code, Error, Result};
+use crate::vi::Fault;
+use crate::vi::methods::{
+    QueryVirtualDiskUuid, SearchDatastore_Task, SearchDatastoreSubFolders_Task,
+};
+use crate::vi::node::Node;
+use crate::vi::specs::{
+    FileQuery, FileQueryFlags, HostDatastoreBrowserSearchSpec, VmDiskFileQuery,
+    VmDiskFileQueryFlags,
+};
+use crate::vi::task::result_items;
+use crate::xml::ids::Uuid;
+use crate::xml::storage::VolumeDesc;
+
+/// What kind of file a volume is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VolumeKind {
+    Disk,
+    Iso,
+    Floppy,
+}
+
+impl VolumeKind {
+    /// libvirt's volume format name.
+    pub fn format(self) -> &'static str {
+        match self {
+            VolumeKind::Disk => "vmdk",
+            VolumeKind::Iso => "iso",
+            VolumeKind::Floppy => "raw",
+        }
+    }
+}
+
+/// One file of a pool as a volume.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Volume {
+    /// The datastore's name.
+    pub pool: String,
+    /// Its path in the datastore, `/`-separated (`dir/disk.vmdk`).
+    pub name: String,
+    pub kind: VolumeKind,
+    pub capacity: u64,
+    pub allocation: u64,
+}
+
+impl Volume {
+    /// libvirt's path: `[datastore] dir/disk.vmdk`.
+    pub fn path(&self) -> String {
+        format!("[{}] {}", self.pool, self.name)
+    }
+}
+
+pub fn no_volume(detail: impl Into<String>) -> Error {
+    Error::esx(Code::NoStorageVol, detail)
+}
+
+/// The queries libvirt's ESX driver sends: disks with their capacity, ISO and floppy images,
+/// each with its size, every name.
+fn volume_search(pattern: &str) -> HostDatastoreBrowserSearchSpec {
+    HostDatastoreBrowserSearchSpec {
+        query: vec![
+            FileQuery::VmDisk(VmDiskFileQuery {
+                details: Some(VmDiskFileQueryFlags {
+                    disk_type: true,
+                    capacity_kb: true,
+                    ..VmDiskFileQueryFlags::default()
+                }),
+            }),
+            FileQuery::IsoImage,
+            FileQuery::FloppyImage,
+        ],
+        details: Some(FileQueryFlags {
+            file_type: true,
+            file_size: true,
+            ..FileQueryFlags::default()
+        }),
+        match_pattern: vec![pattern.to_string()],
+        ..HostDatastoreBrowserSearchSpec::default()
+    }
+}
+
+/// The volumes of one search result (`folderPath` and its files).
+fn volumes_of(pool: &str, found: &Node) -> Vec<Volume> {
+    let folder = found.text_at("folderPath").unwrap_or("").trim();
+    // `[ds] dir/` → `dir`; `[ds]` → the root.
+    let dir = folder
+        .split_once(']')
+        .map(|(_, rest)| rest.trim().trim_end_matches('/'))
+        .unwrap_or("");
+    found
+        .children_named("file")
+        .filter_map(|f| {
+            let kind = match f.xsi_type.as_deref()? {
+                "VmDiskFileInfo" => VolumeKind::Disk,
+                "IsoImageFileInfo" => VolumeKind::Iso,
+                "FloppyImageFileInfo" => VolumeKind::Floppy,
+                _ => return None,
+            };
+            let file = f.text_at("path")?.trim();
+            let size = f
+                .text_at("fileSize")
+                .and_then(|s| s.trim().parse().ok())
+                .unwrap_or(0u64);
+            let capacity = match kind {
+                VolumeKind::Disk => f
+                    .text_at("capacityKb")
+                    .and_then(|s| s.trim().parse::<u64>().ok())
+                    .unwrap_or(0)
+                    .saturating_mul(1024),
+                _ => size,
+            };
+            Some(Volume {
+                pool: pool.to_string(),
+                name: match dir {
+                    "" => file.to_string(),
+                    d => format!("{d}/{file}"),
+                },
+                kind,
+                capacity,
+                allocation: size,
+            })
+        })
+        .collect()
+}
+
+impl Connection {
+    /// Every volume of a pool, all folders deep: one search task and its wait.
+    pub fn list_volumes(&self, pool: &Pool) -> Result<Vec<Volume>> {
+        let browser = browser_of(pool)?;
+        let search = SearchDatastoreSubFolders_Task {
+            this: browser,
+            datastore_path: format!("[{}]", pool.name),
+            search_spec: Some(volume_search("*")),
+        };
+        let result = self
+            .run_task(&self.primary, &search, None)
+            .map_err(|e| search_failed(pool, e))?;
+        let mut volumes: Vec<Volume> = result
+            .iter()
+            .flat_map(|r| result_items(r))
+            .flat_map(|found| volumes_of(&pool.name, found))
+            .collect();
+        volumes.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(volumes)
+    }
+
+    /// The volume at `name` (`dir/file`) in a pool: one search of its folder.
+    pub fn volume_by_name(&self, pool: &Pool, name: &str) -> Result<Volume> {
+        let missing = || {
+            no_volume(format!(
+                "No storage volume with key or path '[{}] {name}'",
+                pool.name
+            ))
+        };
+        let (dir, file) = match name.rsplit_once('/') {
+            Some((d, f)) => (d, f),
+            None => ("", name),
+        };
+        if file.is_empty() {
+            return Err(Error::internal(format!(
+                "Datastore path '[{}] {name}' doesn't reference a file",
+                pool.name
+            )));
+        }
+        let search = SearchDatastore_Task {
+            this: browser_of(pool)?,
+            datastore_path: match dir {
+                "" => format!("[{}]", pool.name),
+                d => format!("[{}] {d}", pool.name),
+            },
+            search_spec: Some(volume_search(file)),
+        };
+        let result = match self.run_task_vi(&self.primary, &search, None) {
+            Ok(r) => r,
+            // A folder that is not there holds no such volume.
+            Err(e) if e.is_fault(&Fault::FileNotFound) => return Err(missing()),
+            Err(e) => return Err(search_failed(pool, e.into())),
+        };
+        result
+            .iter()
+            .flat_map(|r| result_items(r))
+            .flat_map(|found| volumes_of(&pool.name, found))
+            .find(|v| v.name == name)
+            .ok_or_else(missing)
+    }
+
+    /// libvirt's key: on ESX a disk's UUID (one round trip), else the datastore path.
+    pub fn volume_key(&self, pool: &Pool, vol: &Volume) -> Result<String> {
+        if vol.kind != VolumeKind::Disk || self.primary.product != Product::Esx {
+            return Ok(vol.path());
+        }
+        let manager = self
+            .primary
+            .client
+            .content()
+            .virtual_disk_manager
+            .clone()
+            .ok_or_else(|| Error::internal("The host has no virtual disk manager"))?;
+        let uuid = self.primary.client.invoke(&QueryVirtualDiskUuid {
+            this: manager,
+            name: vol.path(),
+            datacenter: Some(pool.datacenter.clone()),
+        })?;
+        Uuid::parse(&uuid)
+            .map(|u| u.to_string())
+            .ok_or_else(|| Error::internal(format!("Could not parse UUID from string '{uuid}'")))
+    }
+
+    /// The volume at `[datastore] dir/file` or `/vmfs/volumes/<datastore or its id>/dir/file`.
+    pub fn volume_by_path(&self, path: &str) -> Result<(Pool, Volume)> {
+        let bad = || {
+            Error::invalid_arg(format!(
+                "Unexpected volume path format: '{}'; use '[datastore] dir/file' or \
+                 '/vmfs/volumes/datastore/dir/file'",
+                crate::error::shorten(path, 256)
+            ))
+        };
+        let (pool, name) = if let Some(rest) = path.strip_prefix('[') {
+            let (ds, name) = rest.split_once(']').ok_or_else(bad)?;
+            (self.pool_by_name(ds)?, name.trim_start().to_string())
+        } else if let Some(rest) = path.strip_prefix("/vmfs/volumes/") {
+            let (ds, name) = rest.split_once('/').ok_or_else(bad)?;
+            let mount = format!("/vmfs/volumes/{ds}");
+            let pool = self
+                .list_pools()?
+                .into_iter()
+                .find(|p| p.name == ds || p.mount_path == mount)
+                .ok_or_else(|| {
+                    super::pools::no_pool(format!("Could not find storage pool with name '{ds}'"))
+                })?;
+            (pool, name.to_string())
+        } else {
+            return Err(bad());
+        };
+        let vol = self.volume_by_name(&pool, &name)?;
+        Ok((pool, vol))
+    }
+
+    /// The volume with libvirt's key: a datastore path, or (on ESX) a disk's UUID, looked for
+    /// on every disk of every pool, as libvirt's ESX driver looks.
+    pub fn volume_by_key(&self, key: &str) -> Result<(Pool, Volume)> {
+        let missing = || no_volume(format!("Could not find storage volume with key '{key}'"));
+        if key.starts_with('[') {
+            return self.volume_by_path(key).map_err(|_| missing());
+        }
+        let wanted = Uuid::parse(key).ok_or_else(missing)?.to_string();
+        if self.primary.product != Product::Esx {
+            return Err(missing());
+        }
+        for pool in self.list_pools()? {
+            for vol in self.list_volumes(&pool)? {
+                if vol.kind == VolumeKind::Disk && self.volume_key(&pool, &vol)? == wanted {
+                    return Ok((pool, vol));
+                }
+            }
+        }
+        Err(missing())
+    }
+
+    /// `virStorageVolGetXMLDesc`, as libvirt's ESX driver writes it.
+    pub fn volume_xml(&self, pool: &Pool, vol: &Volume) -> Result<String> {
+        let key = self.volume_key(pool, vol)?;
+        Ok(VolumeDesc {
+            kind: "file",
+            name: &vol.name,
+            key: &key,
+            capacity: vol.capacity,
+            allocation: vol.allocation,
+            path: &vol.path(),
+            format: Some(vol.kind.format()),
+        }
+        .format())
+    }
+}
+
+fn browser_of(pool: &Pool) -> Result<crate::vi::MoRef> {
+    pool.browser
+        .clone()
+        .ok_or_else(|| Error::internal(format!("Datastore '{}' has no browser", pool.name)))
+}
+
+fn search_failed(pool: &Pool, e: Error) -> Error {
+    Error::internal(format!(
+        "Could not search in datastore '{}': {}",
+        pool.name, e.detail
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_results_become_volumes_named_by_their_path() {
+        let found = crate::vi::node::parse(
+            "<r xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance'>\
+             <folderPath>[ds] vm1/</folderPath>\
+             <file xsi:type='VmDiskFileInfo'><path>vm1.vmdk</path><fileSize>512</fileSize>\
+             <capacityKb>1024</capacityKb></file>\
+             <file xsi:type='IsoImageFileInfo'><path>a.iso</path><fileSize>7</fileSize></file>\
+             <file xsi:type='FolderFileInfo'><path>sub</path></file></r>",
+        )
+        .unwrap();
+        let v = volumes_of("ds", &found);
+        assert_eq!(v.len(), 2);
+        assert_eq!(
+            (v[0].name.as_str(), v[0].capacity, v[0].allocation),
+            ("vm1/vm1.vmdk", 1 << 20, 512)
+        );
+        assert_eq!(v[1].path(), "[ds] vm1/a.iso");
+        assert_eq!((v[1].capacity, v[1].kind.format()), (7, "iso"));
+        let root = crate::vi::node::parse(
+            "<r xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance'><folderPath>[ds]</folderPath>\
+             <file xsi:type='FloppyImageFileInfo'><path>f.flp</path></file></r>",
+        )
+        .unwrap();
+        assert_eq!(volumes_of("ds", &root)[0].name, "f.flp");
+    }
+}

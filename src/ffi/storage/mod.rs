@@ -1,0 +1,6 @@
+//! virStoragePool*, virStorageVol* and virStream* exports, one file each as in
+//! `driver::storage`.
+
+pub mod pool;
+pub mod stream;
+pub mod volume;

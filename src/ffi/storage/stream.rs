@@ -1,0 +1,329 @@
+//! virStream* exports and virStorageVolUpload/Download: blocking streams whose data flows
+//! between the caller and the datastore's HTTP interface piece by piece (see
+//! `driver::storage::transfer`).
+
+use crate::driver::storage::transfer::{Download, Upload};
+use crate::error::{Code, Error, Result};
+use crate::ffi::args::flags;
+use crate::ffi::export::{api_name, export, null_arg};
+use crate::ffi::handles::{ArcHandle, StreamHandle, Transfer, VolumeHandle};
+use crate::ffi::types::{
+    virConnectPtr, virStorageVolPtr, virStreamPtr, virStreamSinkFunc, virStreamSourceFunc,
+};
+use std::ffi::{c_char, c_int, c_uint, c_ulonglong, c_void};
+use std::ptr;
+use std::sync::MutexGuard;
+
+/// The piece `SendAll`/`RecvAll` move at a time (libvirt's 262120-byte message payload).
+const ALL_PIECE: usize = 262_120;
+
+fn transfer(s: &StreamHandle) -> MutexGuard<'_, Transfer> {
+    s.transfer.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn not_bound() -> Error {
+    Error::esx(
+        Code::NoSupport,
+        "the stream carries no transfer yet; bind it with virStorageVolUpload or \
+         virStorageVolDownload",
+    )
+}
+
+fn closed() -> Error {
+    Error::internal("Stream is not open")
+}
+
+fn send_to(t: &mut Transfer, data: &[u8]) -> Result<usize> {
+    match t {
+        Transfer::Up(up) => up.send(data),
+        Transfer::Down(_) => Err(Error::invalid_arg("Not an upload stream")),
+        Transfer::Idle => Err(not_bound()),
+        Transfer::Closed => Err(closed()),
+    }
+}
+
+fn recv_from(t: &mut Transfer, buf: &mut [u8]) -> Result<usize> {
+    match t {
+        Transfer::Down(down) => down.recv(buf),
+        Transfer::Up(_) => Err(Error::invalid_arg("Not a download stream")),
+        Transfer::Idle => Err(not_bound()),
+        Transfer::Closed => Err(closed()),
+    }
+}
+
+/// Ends the transfer: an upload completed (or an error), a download stopped.
+fn finish(t: &mut Transfer) -> Result<()> {
+    match std::mem::replace(t, Transfer::Closed) {
+        Transfer::Up(up) => up.finish(),
+        Transfer::Down(_) => Ok(()),
+        Transfer::Idle => {
+            *t = Transfer::Idle;
+            Err(not_bound())
+        }
+        Transfer::Closed => Err(closed()),
+    }
+}
+
+/// Stops the transfer; an upload leaves the volume as it was.
+fn abort(t: &mut Transfer) {
+    if let Transfer::Up(mut up) = std::mem::replace(t, Transfer::Closed) {
+        up.abort();
+    }
+}
+
+/// A blocking stream; `VIR_STREAM_NONBLOCK` needs an event loop, which this library does not
+/// have yet, and is refused.
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStreamNew(conn: virConnectPtr, flags: c_uint) -> virStreamPtr {
+    export!(conn conn, ptr::null_mut(), |c| {
+        if flags & crate::abi::virStreamFlags::VIR_STREAM_NONBLOCK as c_uint != 0 {
+            return Err(Error::esx(
+                Code::OperationInvalid,
+                "Non-blocking streams are not supported yet: this library has no event loop",
+            ));
+        }
+        flags!(flags as crate::abi::flags::NoFlags)?;
+        Ok(StreamHandle::into_c(c.stream()))
+    })
+}
+
+/// Sends `nbytes` of `data`; blocks while the transfer's small queue is full.
+///
+/// # Safety
+/// `stream` is NULL or a stream from this library; `data` NULL or `nbytes` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStreamSend(
+    stream: virStreamPtr,
+    data: *const c_char,
+    nbytes: usize,
+) -> c_int {
+    export!(stream stream, -1, |s| {
+        let data = crate::ffi::args::in_slice!(data, nbytes)?;
+        // SAFETY: the same memory, as bytes (c_char and u8 have one size and alignment).
+        let bytes = unsafe { std::slice::from_raw_parts(data.as_ptr().cast::<u8>(), data.len()) };
+        let n = send_to(&mut transfer(s), &bytes[..bytes.len().min(c_int::MAX as usize)])?;
+        Ok(n as c_int)
+    })
+}
+
+/// Receives up to `nbytes` into `data`; 0 at the end of the data.
+///
+/// # Safety
+/// `stream` is NULL or a stream from this library; `data` NULL or `nbytes` writable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStreamRecv(
+    stream: virStreamPtr,
+    data: *mut c_char,
+    nbytes: usize,
+) -> c_int {
+    export!(stream stream, -1, |s| {
+        let buf = crate::ffi::args::out_slice!(data, nbytes.min(c_int::MAX as usize))?;
+        // SAFETY: the same memory, as bytes (c_char and u8 have one size and alignment).
+        let bytes = unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), buf.len()) };
+        Ok(recv_from(&mut transfer(s), bytes)? as c_int)
+    })
+}
+
+/// As virStreamRecv; no flag is known (holes need sparse streams, which ESX has not).
+///
+/// # Safety
+/// `stream` is NULL or a stream from this library; `data` NULL or `nbytes` writable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStreamRecvFlags(
+    stream: virStreamPtr,
+    data: *mut c_char,
+    nbytes: usize,
+    flags: c_uint,
+) -> c_int {
+    export!(stream stream, -1, |s| {
+        flags!(flags as crate::abi::flags::NoFlags)?;
+        let buf = crate::ffi::args::out_slice!(data, nbytes.min(c_int::MAX as usize))?;
+        // SAFETY: the same memory, as bytes (c_char and u8 have one size and alignment).
+        let bytes = unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), buf.len()) };
+        Ok(recv_from(&mut transfer(s), bytes)? as c_int)
+    })
+}
+
+/// Sends everything `handler` produces until it returns 0; a negative return aborts.
+///
+/// # Safety
+/// `stream` is NULL or a stream from this library; `handler` a valid callback or NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStreamSendAll(
+    stream: virStreamPtr,
+    handler: virStreamSourceFunc,
+    opaque: *mut c_void,
+) -> c_int {
+    export!(stream stream, -1, |s| {
+        let handler = handler.ok_or_else(|| null_arg("handler", api_name!()))?;
+        let mut buf = vec![0u8; ALL_PIECE];
+        loop {
+            // SAFETY: the caller's callback, given a buffer of the size it is told.
+            let got = unsafe { handler(stream, buf.as_mut_ptr().cast(), buf.len(), opaque) };
+            if got < 0 {
+                abort(&mut transfer(s));
+                return Err(Error::esx(
+                    Code::InternalError,
+                    "the data source of virStreamSendAll failed; the stream was aborted",
+                ));
+            }
+            if got == 0 {
+                return Ok(0);
+            }
+            let n = (got as usize).min(buf.len());
+            send_to(&mut transfer(s), &buf[..n])?;
+        }
+    })
+}
+
+/// Hands everything received to `handler` until the end of the data; a negative return aborts.
+///
+/// # Safety
+/// `stream` is NULL or a stream from this library; `handler` a valid callback or NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStreamRecvAll(
+    stream: virStreamPtr,
+    handler: virStreamSinkFunc,
+    opaque: *mut c_void,
+) -> c_int {
+    export!(stream stream, -1, |s| {
+        let handler = handler.ok_or_else(|| null_arg("handler", api_name!()))?;
+        let mut buf = vec![0u8; ALL_PIECE];
+        loop {
+            let n = recv_from(&mut transfer(s), &mut buf)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut at = 0;
+            while at < n {
+                // SAFETY: the caller's callback, given `n - at` readable bytes.
+                let took = unsafe { handler(stream, buf[at..].as_ptr().cast(), n - at, opaque) };
+                if took <= 0 {
+                    abort(&mut transfer(s));
+                    return Err(Error::esx(
+                        Code::InternalError,
+                        "the data sink of virStreamRecvAll failed; the stream was aborted",
+                    ));
+                }
+                at += (took as usize).min(n - at);
+            }
+        }
+    })
+}
+
+/// Completes the transfer: an upload is in place only once this succeeds.
+///
+/// # Safety
+/// `stream` is NULL or a stream from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStreamFinish(stream: virStreamPtr) -> c_int {
+    export!(stream stream, -1, |s| finish(&mut transfer(s)).map(|()| 0))
+}
+
+/// Stops the transfer; an upload leaves the volume as it was.
+///
+/// # Safety
+/// `stream` is NULL or a stream from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStreamAbort(stream: virStreamPtr) -> c_int {
+    export!(stream stream, -1, |s| {
+        abort(&mut transfer(s));
+        Ok(0)
+    })
+}
+
+/// # Safety
+/// `stream` is NULL or a stream from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStreamRef(stream: virStreamPtr) -> c_int {
+    export!(stream stream, -1, |s| {
+        s.add_ref();
+        Ok(0)
+    })
+}
+
+/// Drops a reference; the last one frees the stream, aborting an unfinished upload.
+///
+/// # Safety
+/// `stream` is NULL or a stream from this library, not used after its last reference.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStreamFree(stream: virStreamPtr) -> c_int {
+    export!(-1, || {
+        // SAFETY: per this export's contract.
+        unsafe { StreamHandle::borrow(stream, api_name!()) }?;
+        // SAFETY: borrowed above; the caller's reference, given up here.
+        unsafe { StreamHandle::release(stream) };
+        Ok(0)
+    })
+}
+
+/// Binds `stream` to `vol`'s bytes, and checks the pair as libvirt does.
+fn bind(
+    v: &VolumeHandle,
+    stream: virStreamPtr,
+    api: &str,
+    start: impl FnOnce() -> Result<Transfer>,
+) -> Result<c_int> {
+    // SAFETY: per the calling export's contract.
+    let s = unsafe { StreamHandle::borrow(stream, api) }?;
+    if !std::sync::Arc::ptr_eq(&s.conn, &v.conn) {
+        return Err(Error::invalid_arg(format!(
+            "stream in {api} must match connection of volume '{}'",
+            v.vol.name
+        )));
+    }
+    let mut t = transfer(s);
+    if !matches!(*t, Transfer::Idle) {
+        return Err(Error::esx(
+            Code::OperationInvalid,
+            "the stream already carries a transfer; use a new stream",
+        ));
+    }
+    *t = start()?;
+    Ok(0)
+}
+
+/// Streams `length` bytes (0: all) from `offset` of the volume: a disk's flat extent (its raw
+/// image), any other file as it is.
+///
+/// # Safety
+/// `vol` is NULL or a volume from this library; `stream` NULL or a stream from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolDownload(
+    vol: virStorageVolPtr,
+    stream: virStreamPtr,
+    offset: c_ulonglong,
+    length: c_ulonglong,
+    flags: c_uint,
+) -> c_int {
+    export!(vol vol, write, -1, |v| {
+        flags!(flags as crate::abi::flags::NoFlags)?;
+        bind(v, stream, api_name!(), || {
+            Download::start(&v.conn.conn, &v.pool, &v.vol, offset, length).map(Transfer::Down)
+        })
+    })
+}
+
+/// Replaces the volume's bytes with what the stream sends (a disk's: its flat extent), in
+/// place once virStreamFinish succeeds; `length` 0 means as much as is sent.
+///
+/// # Safety
+/// `vol` is NULL or a volume from this library; `stream` NULL or a stream from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolUpload(
+    vol: virStorageVolPtr,
+    stream: virStreamPtr,
+    offset: c_ulonglong,
+    length: c_ulonglong,
+    flags: c_uint,
+) -> c_int {
+    export!(vol vol, write, -1, |v| {
+        flags!(flags as crate::abi::flags::NoFlags)?;
+        bind(v, stream, api_name!(), || {
+            Upload::start(v.conn.conn.clone(), &v.pool, &v.vol, offset, length).map(|up| Transfer::Up(Box::new(up)))
+        })
+    })
+}

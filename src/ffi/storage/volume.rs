@@ -1,0 +1,325 @@
+//! virStorageVol* exports and the pool calls that list or make volumes: one datastore search
+//! lists a pool; lookups by name, path or key; info, XML; create, clone, resize, wipe, delete.
+
+use crate::abi::flags::{NoFlags, ResizeFlags};
+use crate::abi::virStorageVolType;
+use crate::driver::storage::Volume;
+use crate::error::{Error, Result};
+use crate::ffi::args::{flags, in_str, names_out, out};
+use crate::ffi::export::{api_name, export};
+use crate::ffi::handles::{ArcHandle, ConnectHandle, PoolHandle, VolumeHandle};
+use crate::ffi::malloc::{MallocArray, owned_c_string};
+use crate::ffi::types::{
+    virConnectPtr, virStoragePoolPtr, virStorageVolInfo, virStorageVolInfoPtr, virStorageVolPtr,
+};
+use std::ffi::{CString, c_char, c_int, c_uint, c_ulonglong};
+use std::ptr;
+use std::sync::Arc;
+
+fn new_volume(p: &PoolHandle, vol: Volume) -> virStorageVolPtr {
+    VolumeHandle::into_c(p.volume(vol))
+}
+
+/// A volume handle for a (pool, volume) found from the connection.
+fn found(
+    c: &ConnectHandle,
+    (pool, vol): (crate::driver::storage::Pool, Volume),
+) -> virStorageVolPtr {
+    VolumeHandle::into_c(c.pool(pool).volume(vol))
+}
+
+/// The volume as it is now: the handle's facts while fresh, else read again.
+fn current(v: &VolumeHandle) -> Result<Volume> {
+    if v.fetched.elapsed() < crate::driver::domain::FRESH_FOR {
+        return Ok(v.vol.clone());
+    }
+    v.conn.conn.volume_by_name(&v.pool, &v.vol.name)
+}
+
+/// # Safety
+/// `pool` is NULL or a pool from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStoragePoolNumOfVolumes(pool: virStoragePoolPtr) -> c_int {
+    export!(pool pool, -1, |p| Ok(p.conn.conn.list_volumes(&p.pool)?.len() as c_int))
+}
+
+/// # Safety
+/// `pool` is NULL or a pool from this library; `names` NULL or `maxnames` pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStoragePoolListVolumes(
+    pool: virStoragePoolPtr,
+    names: *mut *mut c_char,
+    maxnames: c_int,
+) -> c_int {
+    export!(pool pool, -1, |p| {
+        let vols = p.conn.conn.list_volumes(&p.pool)?;
+        let all: Vec<&str> = vols.iter().map(|v| v.name.as_str()).collect();
+        names_out!(names, (maxnames, "maxnames"), &all)
+    })
+}
+
+/// Every volume of the pool; with `vols` non-NULL, a NULL-terminated malloc'd array of new
+/// handles (free each with virStorageVolFree, then the array with free()).
+///
+/// # Safety
+/// `pool` is NULL or a pool from this library; `vols` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStoragePoolListAllVolumes(
+    pool: virStoragePoolPtr,
+    vols: *mut *mut virStorageVolPtr,
+    flags: c_uint,
+) -> c_int {
+    export!(pool pool, -1, |p| {
+        flags!(flags as NoFlags)?;
+        let all = p.conn.conn.list_volumes(&p.pool)?;
+        let n = all.len() as c_int;
+        if let Some(out) = out!(vols?) {
+            let mut arr = MallocArray::<virStorageVolPtr>::zeroed(all.len() + 1)?;
+            for (slot, vol) in arr.as_mut_slice().iter_mut().zip(all) {
+                *slot = new_volume(p, vol);
+            }
+            out.set(arr.into_raw());
+        }
+        Ok(n)
+    })
+}
+
+/// `name` is the volume's path inside the pool (`dir/disk.vmdk`).
+///
+/// # Safety
+/// `pool` is NULL or a pool from this library; `name` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolLookupByName(
+    pool: virStoragePoolPtr,
+    name: *const c_char,
+) -> virStorageVolPtr {
+    export!(pool pool, ptr::null_mut(), |p| {
+        let vol = p.conn.conn.volume_by_name(&p.pool, in_str!(name)?)?;
+        Ok(new_volume(p, vol))
+    })
+}
+
+/// `path` is `[datastore] dir/file` or `/vmfs/volumes/datastore/dir/file`.
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library; `path` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolLookupByPath(
+    conn: virConnectPtr,
+    path: *const c_char,
+) -> virStorageVolPtr {
+    export!(conn conn, ptr::null_mut(), |c| {
+        Ok(found(c, c.conn.volume_by_path(in_str!(path)?)?))
+    })
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library; `key` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolLookupByKey(
+    conn: virConnectPtr,
+    key: *const c_char,
+) -> virStorageVolPtr {
+    export!(conn conn, ptr::null_mut(), |c| {
+        Ok(found(c, c.conn.volume_by_key(in_str!(key)?)?))
+    })
+}
+
+/// # Safety
+/// `vol` is NULL or a volume from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStoragePoolLookupByVolume(vol: virStorageVolPtr) -> virStoragePoolPtr {
+    export!(vol vol, ptr::null_mut(), |v| {
+        Ok(PoolHandle::into_c(v.conn.pool(v.pool.clone())))
+    })
+}
+
+/// # Safety
+/// `vol` is NULL or a volume from this library; `info` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolGetInfo(
+    vol: virStorageVolPtr,
+    info: virStorageVolInfoPtr,
+) -> c_int {
+    export!(vol vol, -1, |v| {
+        let out = out!(info)?;
+        let now = current(v)?;
+        out.set(virStorageVolInfo {
+            r#type: virStorageVolType::VIR_STORAGE_VOL_FILE as c_int,
+            capacity: now.capacity,
+            allocation: now.allocation,
+        });
+        Ok(0)
+    })
+}
+
+/// # Safety
+/// `vol` is NULL or a volume from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolGetXMLDesc(
+    vol: virStorageVolPtr,
+    flags: c_uint,
+) -> *mut c_char {
+    export!(vol vol, ptr::null_mut(), |v| {
+        flags!(flags as NoFlags)?;
+        owned_c_string(&v.conn.conn.volume_xml(&v.pool, &current(v)?)?)
+    })
+}
+
+/// The name (path inside the pool), owned by the handle.
+///
+/// # Safety
+/// `vol` is NULL or a volume from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolGetName(vol: virStorageVolPtr) -> *const c_char {
+    export!(vol vol, ptr::null(), |v| Ok(v.name.as_ptr()))
+}
+
+/// The key, owned by the handle: a disk's UUID on ESX (read once, one round trip), else the
+/// datastore path.
+///
+/// # Safety
+/// `vol` is NULL or a volume from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolGetKey(vol: virStorageVolPtr) -> *const c_char {
+    export!(vol vol, ptr::null(), |v| {
+        if let Some(k) = v.key.get() {
+            return Ok(k.as_ptr());
+        }
+        let key = v.conn.conn.volume_key(&v.pool, &v.vol)?;
+        let key = CString::new(key).map_err(|_| Error::internal("the key holds a NUL"))?;
+        Ok(v.key.get_or_init(|| key).as_ptr())
+    })
+}
+
+/// `[datastore] dir/file` (malloc'd; the caller frees it).
+///
+/// # Safety
+/// `vol` is NULL or a volume from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolGetPath(vol: virStorageVolPtr) -> *mut c_char {
+    export!(vol vol, ptr::null_mut(), |v| owned_c_string(&v.vol.path()))
+}
+
+/// The volume's connection (no new reference, as libvirt).
+///
+/// # Safety
+/// `vol` is NULL or a volume from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolGetConnect(vol: virStorageVolPtr) -> virConnectPtr {
+    export!(vol vol, ptr::null_mut(), |v| Ok(Arc::as_ptr(&v.conn).cast_mut()))
+}
+
+/// A VMDK disk (`<allocation>` 0: thin; equal to the capacity or absent: preallocated), or an
+/// empty ISO, floppy or raw image for virStorageVolUpload to fill.
+///
+/// # Safety
+/// `pool` is NULL or a pool from this library; `xmlDesc` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolCreateXML(
+    pool: virStoragePoolPtr,
+    xmlDesc: *const c_char,
+    flags: c_uint,
+) -> virStorageVolPtr {
+    export!(pool pool, write, ptr::null_mut(), |p| {
+        flags!(flags as NoFlags)?;
+        let vol = p.conn.conn.create_volume(&p.pool, in_str!(xmlDesc)?)?;
+        Ok(new_volume(p, vol))
+    })
+}
+
+/// A copy of `clonevol` (of any pool of the connection) named as `xmlDesc` says.
+///
+/// # Safety
+/// `pool` is NULL or a pool from this library; `xmlDesc` NULL or a C string; `clonevol` NULL or
+/// a volume from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolCreateXMLFrom(
+    pool: virStoragePoolPtr,
+    xmlDesc: *const c_char,
+    clonevol: virStorageVolPtr,
+    flags: c_uint,
+) -> virStorageVolPtr {
+    export!(pool pool, write, ptr::null_mut(), |p| {
+        flags!(flags as NoFlags)?;
+        let xml = in_str!(xmlDesc)?;
+        // SAFETY: per this export's contract.
+        let source = unsafe { VolumeHandle::borrow(clonevol, api_name!()) }?;
+        let vol = p
+            .conn
+            .conn
+            .clone_volume(&p.pool, xml, &source.pool, &source.vol)?;
+        Ok(new_volume(p, vol))
+    })
+}
+
+/// # Safety
+/// `vol` is NULL or a volume from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolDelete(vol: virStorageVolPtr, flags: c_uint) -> c_int {
+    export!(vol vol, write, -1, |v| {
+        flags!(flags as NoFlags)?;
+        v.conn.conn.delete_volume(&v.pool, &v.vol).map(|()| 0)
+    })
+}
+
+/// # Safety
+/// `vol` is NULL or a volume from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolWipe(vol: virStorageVolPtr, flags: c_uint) -> c_int {
+    export!(vol vol, write, -1, |v| {
+        flags!(flags as NoFlags)?;
+        v.conn.conn.wipe_volume(&v.pool, &v.vol).map(|()| 0)
+    })
+}
+
+/// Grows a disk to `capacity` bytes (by them with `DELTA`); vSphere cannot shrink one.
+///
+/// # Safety
+/// `vol` is NULL or a volume from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolResize(
+    vol: virStorageVolPtr,
+    capacity: c_ulonglong,
+    flags: c_uint,
+) -> c_int {
+    export!(vol vol, write, -1, |v| {
+        let flags = flags!(flags as ResizeFlags)?;
+        if capacity == 0 && !flags.intersects(ResizeFlags::DELTA | ResizeFlags::SHRINK) {
+            return Err(Error::invalid_arg(format!(
+                "capacity in {} cannot be zero without 'delta' or 'shrink' flags set",
+                api_name!()
+            )));
+        }
+        let now = current(v)?;
+        v.conn
+            .conn
+            .resize_volume(&v.pool, &now, capacity, flags)
+            .map(|_| 0)
+    })
+}
+
+/// # Safety
+/// `vol` is NULL or a volume from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolRef(vol: virStorageVolPtr) -> c_int {
+    export!(vol vol, -1, |v| {
+        v.add_ref();
+        Ok(0)
+    })
+}
+
+/// Drops a reference; the last one frees the handle (the file is untouched).
+///
+/// # Safety
+/// `vol` is NULL or a volume from this library, not used after its last reference.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolFree(vol: virStorageVolPtr) -> c_int {
+    export!(-1, || {
+        // SAFETY: per this export's contract.
+        unsafe { VolumeHandle::borrow(vol, api_name!()) }?;
+        // SAFETY: borrowed above; the caller's reference, given up here.
+        unsafe { VolumeHandle::release(vol) };
+        Ok(0)
+    })
+}

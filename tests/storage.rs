@@ -1,0 +1,378 @@
+//! Storage on the simulator: datastores as pools (facts, XML, UUIDs, lookups, filters) and
+//! their files as volumes (list, lookups, info, XML, create thin and thick, clone, resize,
+//! delete), each checked against an independent read of the server.
+
+mod common;
+
+use common::live::download;
+use common::{Sim, open};
+use std::sync::Arc;
+use virt_esx::Code;
+use virt_esx::abi::flags::{ListPoolsFlags as P, ResizeFlags};
+use virt_esx::driver::Connection;
+use virt_esx::driver::storage::transfer::{Download, Upload};
+use virt_esx::driver::storage::{Pool, Volume, VolumeKind};
+
+/// The datastores' summaries as the server has them, through the host's `datastore` list.
+fn server_datastores(conn: &Connection) -> Vec<(String, i64, i64, String)> {
+    let host = conn.primary.scope.hosts[0].host.clone();
+    let spec = virt_esx::vi::property::FilterSpec::neighbours(
+        host,
+        "HostSystem",
+        "datastore",
+        "Datastore",
+        &[
+            "summary.name",
+            "summary.capacity",
+            "summary.freeSpace",
+            "info",
+        ],
+    );
+    let mut out: Vec<_> = conn
+        .primary
+        .client
+        .retrieve(&spec)
+        .unwrap()
+        .into_iter()
+        .map(|oc| {
+            let t = |p: &str| oc.props.text_at(p).unwrap_or("").trim().to_string();
+            let info = oc
+                .props
+                .path("info")
+                .and_then(|i| i.xsi_type.clone())
+                .unwrap_or_default();
+            (
+                t("summary.name"),
+                t("summary.capacity").parse().unwrap(),
+                t("summary.freeSpace").parse().unwrap(),
+                info,
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn local_pool(conn: &Connection) -> Pool {
+    conn.pool_by_name("LocalDS_0").unwrap()
+}
+
+#[test]
+fn pools_are_the_hosts_datastores_with_libvirts_xml() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let before = conn.round_trips();
+    let pools = conn.list_pools().unwrap();
+    assert_eq!(
+        conn.round_trips() - before,
+        1,
+        "all pools and their facts in one read"
+    );
+    let seen = server_datastores(&open(&sim, "esx", "/"));
+    assert_eq!(pools.len(), seen.len());
+    for (pool, (name, capacity, free, info)) in pools.iter().zip(&seen) {
+        assert_eq!(&pool.name, name);
+        assert_eq!(pool.capacity as i64, *capacity);
+        assert_eq!(pool.free as i64, *free);
+        assert_eq!(info, "LocalDatastoreInfo");
+        assert_eq!(pool.kind_name(), "dir");
+        // libvirt's rule: the MD5 of the host's mount path.
+        assert_eq!(pool.mount_path, format!("/vmfs/volumes/{name}"));
+        assert_eq!(
+            pool.xml(),
+            format!(
+                "<pool type='dir'>\n  <name>{name}</name>\n  <uuid>{}</uuid>\n  \
+                 <capacity unit='bytes'>{capacity}</capacity>\n  \
+                 <allocation unit='bytes'>{}</allocation>\n  \
+                 <available unit='bytes'>{free}</available>\n  <source>\n  </source>\n  \
+                 <target>\n    <path>/vmfs/volumes/{name}</path>\n    <permissions>\n      \
+                 <mode>00</mode>\n      <owner>0</owner>\n      <group>0</group>\n    \
+                 </permissions>\n  </target>\n</pool>\n",
+                pool.uuid,
+                capacity - free
+            )
+        );
+        assert!(pool.keeps(P::ACTIVE | P::PERSISTENT | P::AUTOSTART | P::DIR));
+        assert!(!pool.keeps(P::INACTIVE) && !pool.keeps(P::NETFS) && !pool.keeps(P::TRANSIENT));
+        assert!(pool.keeps(P::DIR | P::NETFS) && pool.keeps(P::ACTIVE | P::INACTIVE));
+        assert_eq!(conn.pool_by_uuid(&pool.uuid).unwrap().name, *name);
+    }
+    let e = conn.pool_by_name("nope").unwrap_err();
+    assert_eq!(e.code, Code::NoStoragePool, "{e}");
+    conn.refresh_pool(&pools[0]).unwrap();
+}
+
+#[test]
+fn a_name_two_datacenters_use_is_refused_naming_both() {
+    let sim = Sim::start(&["-mode", "vpx", "-dc", "2"]);
+    let conn = open(&sim, "vpx", "/");
+    assert_eq!(conn.list_pools().unwrap().len(), 2);
+    let e = conn.pool_by_name("LocalDS_0").unwrap_err();
+    assert!(
+        e.message().contains("DC0") && e.message().contains("DC1"),
+        "{e}"
+    );
+    let one = open(&sim, "vpx", "/DC1");
+    assert_eq!(
+        one.pool_by_name("LocalDS_0").unwrap().datacenter_path,
+        "DC1"
+    );
+}
+
+#[test]
+fn volumes_are_made_listed_grown_copied_and_removed() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let pool = local_pool(&conn);
+    let thin = conn
+        .create_volume(
+            &pool,
+            "<volume><name>vols/thin.vmdk</name><capacity unit='M'>10</capacity>\
+             <allocation>0</allocation><target><format type='vmdk'/></target></volume>",
+        )
+        .unwrap();
+    let thick = conn
+        .create_volume(
+            &pool,
+            "<volume><name>vols/deep/thick.vmdk</name><capacity unit='KiB'>2048</capacity>\
+             <target><format type='vmdk'/></target></volume>",
+        )
+        .unwrap();
+    let iso = conn
+        .create_volume(
+            &pool,
+            "<volume><name>iso/boot.iso</name><capacity>0</capacity></volume>",
+        )
+        .unwrap();
+    assert_eq!(iso.kind, VolumeKind::Iso);
+    // The server's own files: descriptors and an empty image.
+    assert_eq!(
+        download(&conn, "[LocalDS_0] iso/boot.iso"),
+        (200, Vec::new())
+    );
+    let (status, descriptor) = download(&conn, "[LocalDS_0] vols/thin.vmdk");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&descriptor).contains("RW 20480 VMFS \"thin-flat.vmdk\""));
+
+    let before = conn.round_trips();
+    let all = conn.list_volumes(&pool).unwrap();
+    assert!(conn.round_trips() - before <= 3, "one search and its wait");
+    let names: Vec<&str> = all.iter().map(|v| v.name.as_str()).collect();
+    for want in ["iso/boot.iso", "vols/deep/thick.vmdk", "vols/thin.vmdk"] {
+        assert!(names.contains(&want), "{want} in {names:?}");
+    }
+    assert!(names.iter().all(|n| !n.contains("-flat")), "{names:?}");
+    let found = conn.volume_by_name(&pool, "vols/thin.vmdk").unwrap();
+    assert_eq!((found.capacity, found.kind), (10 << 20, VolumeKind::Disk));
+    assert_eq!(found, thin);
+    let deep = conn.volume_by_name(&pool, "vols/deep/thick.vmdk").unwrap();
+    assert_eq!((deep.capacity, deep.allocation), (2 << 20, 2 << 20));
+    assert_eq!(deep, thick);
+    for missing in ["vols/none.vmdk", "nodir/x.vmdk"] {
+        let e = conn.volume_by_name(&pool, missing).unwrap_err();
+        assert_eq!(e.code, Code::NoStorageVol, "{e}");
+    }
+
+    // ESX keys disks by their UUID, other files by path.
+    let key = conn.volume_key(&pool, &thin).unwrap();
+    assert!(key.starts_with("6000c2") && key.len() == 36, "{key}");
+    assert_eq!(
+        conn.volume_key(&pool, &iso).unwrap(),
+        "[LocalDS_0] iso/boot.iso"
+    );
+    assert_eq!(
+        conn.volume_xml(&pool, &thin).unwrap(),
+        format!(
+            "<volume type='file'>\n  <name>vols/thin.vmdk</name>\n  <key>{key}</key>\n  \
+             <capacity unit='bytes'>10485760</capacity>\n  <allocation unit='bytes'>0</allocation>\n  \
+             <target>\n    <path>[LocalDS_0] vols/thin.vmdk</path>\n    <format type='vmdk'/>\n  \
+             </target>\n</volume>\n"
+        )
+    );
+
+    let copy = conn
+        .clone_volume(
+            &pool,
+            "<volume><name>copies/c.vmdk</name><capacity>0</capacity></volume>",
+            &pool,
+            &thin,
+        )
+        .unwrap();
+    let read = conn.volume_by_name(&pool, "copies/c.vmdk").unwrap();
+    assert_eq!(read.capacity, thin.capacity);
+    assert_ne!(
+        conn.volume_key(&pool, &copy).unwrap(),
+        key,
+        "a copy has its own UUID"
+    );
+
+    let grown = conn
+        .resize_volume(&pool, &read, 1 << 20, ResizeFlags::DELTA)
+        .unwrap();
+    assert_eq!(grown, 11 << 20);
+    assert_eq!(
+        conn.volume_by_name(&pool, "copies/c.vmdk")
+            .unwrap()
+            .capacity,
+        11 << 20
+    );
+    let grown_vol = conn.volume_by_name(&pool, "copies/c.vmdk").unwrap();
+    for (size, flags, code) in [
+        (1 << 20, ResizeFlags::empty(), Code::InvalidArg),
+        (1 << 20, ResizeFlags::SHRINK, Code::ArgumentUnsupported),
+        (20 << 20, ResizeFlags::ALLOCATE, Code::ArgumentUnsupported),
+    ] {
+        let e = conn
+            .resize_volume(&pool, &grown_vol, size, flags)
+            .unwrap_err();
+        assert_eq!(e.code, code, "{e}");
+    }
+    let e = conn.wipe_volume(&pool, &grown_vol).unwrap_err();
+    assert_eq!(
+        e.code,
+        Code::NoSupport,
+        "the simulator has no ZeroFillVirtualDisk_Task: {e}"
+    );
+    assert!(
+        e.message().starts_with(
+            "this function is not supported by the connection driver: Could not wipe volume"
+        ),
+        "{e}"
+    );
+
+    for v in [&copy, &thin, &iso] {
+        conn.delete_volume(&pool, v).unwrap();
+        let e = conn.volume_by_name(&pool, &v.name).unwrap_err();
+        assert_eq!(e.code, Code::NoStorageVol);
+    }
+    assert_eq!(
+        download(&conn, "[LocalDS_0] vols/thin-flat.vmdk").0,
+        404,
+        "extent gone too"
+    );
+
+    for (xml, code) in [
+        (
+            "<volume><name>/abs.vmdk</name><capacity>1</capacity><target><format type='vmdk'/></target></volume>",
+            Code::InternalError,
+        ),
+        (
+            "<volume><name>../up.vmdk</name><capacity>1</capacity><target><format type='vmdk'/></target></volume>",
+            Code::InternalError,
+        ),
+        (
+            "<volume><name>d/x.qcow2</name><capacity>1</capacity><target><format type='qcow2'/></target></volume>",
+            Code::NoSupport,
+        ),
+        (
+            "<volume><name>d/x.vmdk</name><capacity>4096</capacity><allocation>1024</allocation><target><format type='vmdk'/></target></volume>",
+            Code::InternalError,
+        ),
+        (
+            "<volume><name>vols/deep/thick.vmdk</name><capacity>1024</capacity><target><format type='vmdk'/></target></volume>",
+            Code::InternalError,
+        ),
+    ] {
+        let e = conn.create_volume(&pool, xml).unwrap_err();
+        assert_eq!(e.code, code, "{xml}: {e}");
+    }
+}
+
+fn pattern(n: usize) -> Vec<u8> {
+    (0..n).map(|i| (i * 7 + i / 251) as u8).collect()
+}
+
+fn upload(conn: &Arc<Connection>, pool: &Pool, vol: &Volume, data: &[u8], length: u64) {
+    let mut up = Upload::start(conn.clone(), pool, vol, 0, length).unwrap();
+    for piece in data.chunks(300_000) {
+        assert_eq!(up.send(piece).unwrap(), piece.len());
+    }
+    up.finish().unwrap();
+}
+
+fn download_all(conn: &Connection, pool: &Pool, vol: &Volume, offset: u64, length: u64) -> Vec<u8> {
+    let mut down = Download::start(conn, pool, vol, offset, length).unwrap();
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 65_536];
+    loop {
+        let n = down.recv(&mut buf).unwrap();
+        if n == 0 {
+            return out;
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+}
+
+#[test]
+fn uploads_and_downloads_stream_whole_and_in_part() {
+    let sim = Sim::esx();
+    let conn = Arc::new(open(&sim, "esx", "/"));
+    let pool = local_pool(&conn);
+    let iso = conn
+        .create_volume(
+            &pool,
+            "<volume><name>up/x.iso</name><capacity>0</capacity></volume>",
+        )
+        .unwrap();
+    for n in [0, 1, (1 << 20) + 1, 64 << 20] {
+        let data = pattern(n);
+        upload(
+            &conn,
+            &pool,
+            &iso,
+            &data,
+            if n % 2 == 0 { n as u64 } else { 0 },
+        );
+        let (status, on_server) = download(&conn, "[LocalDS_0] up/x.iso");
+        assert_eq!((status, on_server.len()), (200, n), "the server's own copy");
+        assert!(on_server == data, "{n} bytes intact on the server");
+        assert!(
+            download_all(&conn, &pool, &iso, 0, 0) == data,
+            "{n} bytes back"
+        );
+    }
+    let data = pattern(64 << 20);
+    assert!(download_all(&conn, &pool, &iso, 1000, 5000) == data[1000..6000]);
+    assert!(download_all(&conn, &pool, &iso, (64 << 20) - 10, 0) == data[(64 << 20) - 10..]);
+    assert_eq!(
+        conn.volume_by_name(&pool, "up/x.iso").unwrap().capacity,
+        64 << 20
+    );
+
+    // An aborted upload leaves the volume as it was, and no partial file behind.
+    let mut up = Upload::start(conn.clone(), &pool, &iso, 0, 0).unwrap();
+    up.send(&pattern(3 << 20)).unwrap();
+    up.abort();
+    drop(up);
+    assert!(download(&conn, "[LocalDS_0] up/x.iso").1 == data);
+    assert_eq!(download(&conn, "[LocalDS_0] up/x.iso.part").0, 404);
+    // So does one that sends fewer bytes than it announced, or more.
+    let mut short = Upload::start(conn.clone(), &pool, &iso, 0, 10).unwrap();
+    short.send(b"12345").unwrap();
+    assert_eq!(short.finish().unwrap_err().code, Code::InvalidArg);
+    let mut long = Upload::start(conn.clone(), &pool, &iso, 0, 4).unwrap();
+    assert_eq!(long.send(b"12345").unwrap_err().code, Code::InvalidArg);
+    drop(long);
+    assert!(download(&conn, "[LocalDS_0] up/x.iso").1 == data);
+    assert_eq!(
+        Upload::start(conn.clone(), &pool, &iso, 5, 0)
+            .err()
+            .unwrap()
+            .code,
+        Code::NoSupport
+    );
+
+    // A disk's bytes are its flat extent.
+    let disk = conn
+        .create_volume(
+            &pool,
+            "<volume><name>up/d.vmdk</name><capacity>1048576</capacity><allocation>0</allocation>\
+             <target><format type='vmdk'/></target></volume>",
+        )
+        .unwrap();
+    let raw = pattern(1 << 20);
+    upload(&conn, &pool, &disk, &raw, raw.len() as u64);
+    assert!(download(&conn, "[LocalDS_0] up/d-flat.vmdk").1 == raw);
+    assert!(download_all(&conn, &pool, &disk, 0, 0) == raw);
+    assert!(String::from_utf8_lossy(&download(&conn, "[LocalDS_0] up/d.vmdk").1).contains("VMFS"));
+}
