@@ -1970,6 +1970,62 @@ int virStoragePoolRef(virStoragePoolPtr pool);
 int virStoragePoolFree(virStoragePoolPtr pool);
 
 /*
+ Mounts the NFS share a `netfs` pool names as a datastore of the connection's host;
+ other pool types are `VIR_ERR_NO_SUPPORT`.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `xmlDesc` NULL or a C string.
+ */
+virStoragePoolPtr virStoragePoolCreateXML(virConnectPtr conn,
+                                          const char *xmlDesc,
+                                          unsigned int flags);
+
+/*
+ As virStoragePoolCreateXML: a datastore is defined and active at once.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `xml` NULL or a C string.
+ */
+virStoragePoolPtr virStoragePoolDefineXML(virConnectPtr conn, const char *xml, unsigned int flags);
+
+/*
+ Unmounts an NFS datastore from the connection's host; refused while VMs live on it.
+
+ # Safety
+ `pool` is NULL or a pool from this library.
+ */
+int virStoragePoolDestroy(virStoragePoolPtr pool);
+
+/*
+ As virStoragePoolDestroy: a datastore has no definition apart from its mount.
+
+ # Safety
+ `pool` is NULL or a pool from this library.
+ */
+int virStoragePoolUndefine(virStoragePoolPtr pool);
+
+/*
+ A datastore is active while mounted: starting one is refused, as libvirt refuses to start an
+ active pool.
+
+ # Safety
+ `pool` is NULL or a pool from this library.
+ */
+int virStoragePoolCreate(virStoragePoolPtr pool, unsigned int flags);
+
+/*
+ # Safety
+ `pool` is NULL or a pool from this library.
+ */
+int virStoragePoolBuild(virStoragePoolPtr pool, unsigned int flags);
+
+/*
+ # Safety
+ `pool` is NULL or a pool from this library.
+ */
+int virStoragePoolDelete(virStoragePoolPtr pool, unsigned int flags);
+
+/*
  A blocking stream; `VIR_STREAM_NONBLOCK` needs an event loop, which this library does not
  have yet, and is refused.
 

@@ -376,3 +376,77 @@ fn uploads_and_downloads_stream_whole_and_in_part() {
     assert!(download_all(&conn, &pool, &disk, 0, 0) == raw);
     assert!(String::from_utf8_lossy(&download(&conn, "[LocalDS_0] up/d.vmdk").1).contains("VMFS"));
 }
+
+#[test]
+fn nfs_pools_mount_and_unmount_and_a_datastore_in_use_stays() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let xml = "<pool type='netfs'><name>nfs1</name><source><host name='10.0.0.5'/>\
+               <dir path='/export/vms'/><format type='nfs'/></source></pool>";
+    let pool = conn
+        .create_nfs_pool(xml, "virStoragePoolCreateXML")
+        .unwrap();
+    assert_eq!(pool.kind_name(), "netfs");
+    let seen = server_datastores(&open(&sim, "esx", "/"));
+    assert!(
+        seen.iter()
+            .any(|(name, _, _, info)| name == "nfs1" && info == "NasDatastoreInfo"),
+        "{seen:?}"
+    );
+    let again = conn.pool_by_name("nfs1").unwrap();
+    assert!(again.xml().contains(
+        "<source>\n    <host name='10.0.0.5'/>\n    <dir path='/export/vms'/>\n    <format type='nfs'/>\n  </source>\n  \
+         <target>\n    <path>/vmfs/volumes/nfs1</path>"
+    ), "{}", again.xml());
+    assert!(again.keeps(P::NETFS) && !again.keeps(P::DIR));
+    let e = conn
+        .create_nfs_pool(xml, "virStoragePoolCreateXML")
+        .unwrap_err();
+    assert_eq!(e.code, Code::OperationFailed, "{e}");
+    // Volumes work there as anywhere.
+    let v = conn
+        .create_volume(
+            &again,
+            "<volume><name>a/b.iso</name><capacity>0</capacity></volume>",
+        )
+        .unwrap();
+    assert_eq!(conn.list_volumes(&again).unwrap(), vec![v]);
+
+    conn.remove_nfs_pool(&again, "virStoragePoolDestroy")
+        .unwrap();
+    let seen = server_datastores(&open(&sim, "esx", "/"));
+    assert!(seen.iter().all(|(name, ..)| name != "nfs1"), "{seen:?}");
+    assert_eq!(
+        conn.pool_by_name("nfs1").unwrap_err().code,
+        Code::NoStoragePool
+    );
+
+    // The local datastore holds the model's VMs and is not NFS: refused either way.
+    let local = local_pool(&conn);
+    let e = conn
+        .remove_nfs_pool(&local, "virStoragePoolDestroy")
+        .unwrap_err();
+    assert_eq!(e.code, Code::NoSupport, "{e}");
+    let mut as_nfs = local.clone();
+    as_nfs.kind = virt_esx::driver::storage::PoolKind::Netfs {
+        host: "h".into(),
+        dir: "/d".into(),
+        format: "nfs".into(),
+    };
+    let e = conn
+        .remove_nfs_pool(&as_nfs, "virStoragePoolDestroy")
+        .unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid, "{e}");
+    assert!(e.message().contains("virtual machine"), "{e}");
+    assert!(
+        server_datastores(&open(&sim, "esx", "/"))
+            .iter()
+            .any(|(n, ..)| n == "LocalDS_0")
+    );
+    // Above one host there is no host to mount on.
+    let vc = Sim::vpx();
+    let e = open(&vc, "vpx", "/")
+        .create_nfs_pool(xml, "virStoragePoolCreateXML")
+        .unwrap_err();
+    assert_eq!(e.code, Code::NoSupport, "{e}");
+}

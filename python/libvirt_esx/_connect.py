@@ -218,6 +218,15 @@ class virConnect:
         return self._pool(lib.virStoragePoolLookupByUUIDString(self._o, enc(uuidstr)),
                           "virStoragePoolLookupByUUIDString")
 
+    def storagePoolCreateXML(self, xmlDesc: str, flags: int = 0) -> virStoragePool:
+        """Mounts the NFS share of a type='netfs' pool as a datastore of the host."""
+        return self._pool(lib.virStoragePoolCreateXML(self._o, enc(xmlDesc), flags),
+                          "virStoragePoolCreateXML")
+
+    def storagePoolDefineXML(self, xml: str, flags: int = 0) -> virStoragePool:
+        return self._pool(lib.virStoragePoolDefineXML(self._o, enc(xml), flags),
+                          "virStoragePoolDefineXML")
+
     def _vol(self, ptr: Optional[int], what: str) -> virStorageVol:
         if not ptr:
             raise libvirtError("%s() failed" % what, conn=self)

@@ -71,6 +71,22 @@ class virStoragePool:
     def isPersistent(self) -> int:
         return check(lib.virStoragePoolIsPersistent(self._o), "virStoragePoolIsPersistent")
 
+    def destroy(self) -> int:
+        """Unmounts an NFS datastore (refused while VMs live on it)."""
+        return check(lib.virStoragePoolDestroy(self._o), "virStoragePoolDestroy")
+
+    def undefine(self) -> int:
+        return check(lib.virStoragePoolUndefine(self._o), "virStoragePoolUndefine")
+
+    def create(self, flags: int = 0) -> int:
+        return check(lib.virStoragePoolCreate(self._o, flags), "virStoragePoolCreate")
+
+    def build(self, flags: int = 0) -> int:
+        return check(lib.virStoragePoolBuild(self._o, flags), "virStoragePoolBuild")
+
+    def delete(self, flags: int = 0) -> int:
+        return check(lib.virStoragePoolDelete(self._o, flags), "virStoragePoolDelete")
+
     def numOfVolumes(self) -> int:
         return check(lib.virStoragePoolNumOfVolumes(self._o), "virStoragePoolNumOfVolumes")
 

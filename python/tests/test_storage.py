@@ -57,3 +57,20 @@ def test_upload_and_download_through_streams(conn, other):
     assert part.recv(100) == data[10:15] and part.recv(100) == b""
     part.finish()
     assert vol.delete() == 0
+
+
+def test_nfs_pool_mounts_and_unmounts(conn, other):
+    pool = conn.storagePoolCreateXML(
+        "<pool type='netfs'><name>py-nfs</name><source><host name='10.1.1.1'/>"
+        "<dir path='/share'/><format type='nfs'/></source></pool>")
+    assert "py-nfs" in other.listStoragePools()
+    assert [p.name() for p in other.listAllStoragePools(
+        libvirt.VIR_CONNECT_LIST_STORAGE_POOLS_NETFS)] == ["py-nfs"]
+    with pytest.raises(libvirt.libvirtError) as e:
+        pool.create()
+    assert e.value.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID
+    with pytest.raises(libvirt.libvirtError) as e:
+        conn.storagePoolCreateXML("<pool type='logical'><name>x</name></pool>")
+    assert e.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
+    assert pool.destroy() == 0
+    assert "py-nfs" not in other.listStoragePools()

@@ -189,6 +189,11 @@ flag_set! {
         DFS = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_DFS,
     }
 
+    /// virStoragePoolDefineFlags.
+    PoolDefineFlags {
+        VALIDATE = virStoragePoolDefineFlags::VIR_STORAGE_POOL_DEFINE_VALIDATE,
+    }
+
     /// virStorageXMLFlags: a datastore has no inactive definition apart from its live one.
     StorageXmlFlags {
         INACTIVE = virStorageXMLFlags::VIR_STORAGE_XML_INACTIVE,

@@ -9,7 +9,7 @@ use super::property::{
 use super::soap::{MoRef, Request};
 use super::specs::{
     FileBackedVirtualDiskSpec, HostAutoStartManagerConfig, HostDatastoreBrowserSearchSpec,
-    VirtualMachineConfigSpec, VirtualMachineRelocateSpec,
+    HostNasVolumeSpec, VirtualMachineConfigSpec, VirtualMachineRelocateSpec,
 };
 use super::types::{FromNode, ServiceContent, UserSession};
 use secrecy::SecretString;
@@ -194,6 +194,8 @@ vim_method! {
     CancelTask(Task) -> ();
 
     RefreshDatastore(Datastore) -> ();
+    CreateNasDatastore(HostDatastoreSystem) { spec: HostNasVolumeSpec = "spec" } -> MoRef;
+    RemoveDatastore(HostDatastoreSystem) { datastore: MoRef = "datastore" } -> ();
     ReconfigureAutostart(HostAutoStartManager) { spec: HostAutoStartManagerConfig = "spec" } -> ();
     SearchDatastore_Task(HostDatastoreBrowser) {
         datastore_path: String = "datastorePath",

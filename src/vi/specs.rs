@@ -227,6 +227,14 @@ vim_type!(write FileBackedVirtualDiskSpec {
     capacity_kb: i64 = "capacityKb",
 });
 
+vim_type!(write HostNasVolumeSpec {
+    remote_host: String = "remoteHost",
+    remote_path: String = "remotePath",
+    local_path: String = "localPath",
+    access_mode: String = "accessMode",
+    kind: Option<String> = "type",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;

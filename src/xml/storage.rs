@@ -195,6 +195,70 @@ impl VolumeDef {
     }
 }
 
+/// A `virStoragePoolCreateXML`/`DefineXML` request: an NFS share to mount as a datastore.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NfsPoolDef {
+    pub name: String,
+    pub host: String,
+    pub dir: String,
+}
+
+impl NfsPoolDef {
+    pub fn parse(xml: &str) -> Result<NfsPoolDef> {
+        let root = parse_document(xml)?;
+        if root.name != "pool" {
+            return Err(storage_error(
+                Code::XmlError,
+                format!(
+                    "unexpected root element <{}>, expecting <pool>",
+                    crate::error::shorten(&root.name, 64)
+                ),
+            ));
+        }
+        let kind = root.attr("type").unwrap_or("");
+        if kind != "netfs" {
+            return Err(Error::esx(
+                Code::NoSupport,
+                format!(
+                    "Creating storage pools of type '{}' is not supported: a host mounts NFS \
+                     shares as datastores (type='netfs'); other datastores are made on the host",
+                    crate::error::shorten(kind, 32)
+                ),
+            ));
+        }
+        let name = root
+            .child_text("name")
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| storage_error(Code::XmlError, "missing pool source name element"))?;
+        let source = root.child("source");
+        let attr = |tag: &str, at: &str| {
+            source
+                .and_then(|s| s.child(tag))
+                .and_then(|e| e.attr(at))
+                .map(str::to_string)
+        };
+        if let Some(format) = attr("format", "type").filter(|f| f != "nfs" && f != "auto") {
+            return Err(Error::esx(
+                Code::NoSupport,
+                format!(
+                    "Mounting '{}' shares is not supported: ESX mounts NFS datastores",
+                    crate::error::shorten(&format, 32)
+                ),
+            ));
+        }
+        let host = attr("host", "name").ok_or_else(|| {
+            storage_error(Code::XmlError, "missing storage pool source host name")
+        })?;
+        let dir = attr("dir", "path")
+            .ok_or_else(|| storage_error(Code::XmlError, "missing storage pool source path"))?;
+        Ok(NfsPoolDef {
+            name: name.to_string(),
+            host,
+            dir,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,6 +330,38 @@ mod tests {
              <path>[datastore1] vm1/vm1.vmdk</path>\n    <format type='vmdk'/>\n  </target>\n\
              </volume>\n"
         );
+    }
+
+    #[test]
+    fn nfs_pool_requests_name_the_share() {
+        let d = NfsPoolDef::parse(
+            "<pool type='netfs'><name>nfs1</name><source><host name='10.0.0.5'/>\
+             <dir path='/export'/><format type='nfs'/></source></pool>",
+        )
+        .unwrap();
+        assert_eq!(
+            (d.name.as_str(), d.host.as_str(), d.dir.as_str()),
+            ("nfs1", "10.0.0.5", "/export")
+        );
+        for (xml, code) in [
+            ("<pool type='dir'><name>x</name></pool>", Code::NoSupport),
+            (
+                "<pool type='netfs'><name>x</name><source><host name='h'/><dir path='/e'/>\
+                 <format type='cifs'/></source></pool>",
+                Code::NoSupport,
+            ),
+            (
+                "<pool type='netfs'><name>x</name><source><dir path='/e'/></source></pool>",
+                Code::XmlError,
+            ),
+            (
+                "<pool type='netfs'><source><host name='h'/><dir path='/e'/></source></pool>",
+                Code::XmlError,
+            ),
+            ("<volume/>", Code::XmlError),
+        ] {
+            assert_eq!(NfsPoolDef::parse(xml).unwrap_err().code, code, "{xml}");
+        }
     }
 
     #[test]

@@ -76,11 +76,13 @@ func main() {
 		log.Fatal(err)
 	}
 	defer model.Remove()
+	defer removeNasDirs()
 	patchGaps()
 	addAutoStartManagers(*mode == "esx")
 	writeModelVMXs()
 	replaceBrowsers()
 	replaceDiskManager()
+	replaceDatastoreSystems()
 	if *managedBy != "" {
 		for _, e := range simulator.Map.All("HostSystem") {
 			e.(*simulator.HostSystem).Summary.ManagementServerIp = *managedBy

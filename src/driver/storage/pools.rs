@@ -9,11 +9,14 @@ use crate::driver::domain::FRESH_FOR;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::data::DatastoreHostMount;
-use crate::vi::methods::RefreshDatastore;
+use crate::vi::methods::{CreateNasDatastore, RefreshDatastore, RemoveDatastore};
 use crate::vi::node::Node;
 use crate::vi::property::{FilterSpec, ObjectContent};
+use crate::vi::specs::HostNasVolumeSpec;
+use crate::vi::types::Field;
 use crate::vi::types::{FromNode, vim_type};
 use crate::xml::ids::Uuid;
+use crate::xml::storage::NfsPoolDef;
 use crate::xml::storage::PoolDesc;
 use md5::{Digest, Md5};
 use std::time::Instant;
@@ -276,6 +279,102 @@ impl Connection {
         Ok(self.primary.client.invoke(&RefreshDatastore {
             this: pool.moref.clone(),
         })?)
+    }
+
+    /// The datastore system of the connection's one host (one round trip); mounting and
+    /// unmounting are a host's business.
+    fn datastore_system(&self, api: &str) -> Result<MoRef> {
+        let host = self.primary.single_host(api)?.host.clone();
+        let path = "configManager.datastoreSystem";
+        self.primary
+            .client
+            .retrieve_one(&host, &[path])?
+            .and_then(|oc| oc.props.path(path).and_then(MoRef::from_node))
+            .ok_or_else(|| Error::esx(Code::NoSupport, "The host has no datastore system"))
+    }
+
+    /// `virStoragePoolCreateXML`/`DefineXML` of a `netfs` pool: the NFS share mounted on the
+    /// connection's host as a datastore of that name (`CreateNasDatastore`).
+    pub fn create_nfs_pool(&self, xml: &str, api: &str) -> Result<Pool> {
+        let def = NfsPoolDef::parse(xml)?;
+        if self.list_pools()?.iter().any(|p| p.name == def.name) {
+            return Err(Error::esx(
+                Code::OperationFailed,
+                format!("Storage pool '{}' already exists", def.name),
+            ));
+        }
+        let ds = self
+            .primary
+            .client
+            .invoke(&CreateNasDatastore {
+                this: self.datastore_system(api)?,
+                spec: HostNasVolumeSpec {
+                    remote_host: def.host,
+                    remote_path: def.dir,
+                    local_path: def.name.clone(),
+                    access_mode: "readWrite".into(),
+                    kind: Some("NFS".into()),
+                },
+            })
+            .map_err(|e| {
+                Error::esx(
+                    crate::driver::vi_error::code(&e),
+                    format!("Could not mount NFS datastore '{}': {}", def.name, e.detail),
+                )
+            })?;
+        self.primary
+            .client
+            .retrieve_one(&ds, DatastorePoolFacts::PATHS)?
+            .and_then(|oc| self.pool_from(oc))
+            .ok_or_else(|| no_pool(format!("The new datastore '{}' is not mounted", def.name)))
+    }
+
+    /// `virStoragePoolDestroy`/`Undefine` of an NFS pool: the datastore unmounted from the
+    /// connection's host (`RemoveDatastore`); refused while VMs live on it.
+    pub fn remove_nfs_pool(&self, pool: &Pool, api: &str) -> Result<()> {
+        if !matches!(pool.kind, PoolKind::Netfs { .. }) {
+            return Err(Error::esx(
+                Code::NoSupport,
+                format!(
+                    "Removing the {} datastore '{}' is not supported: only NFS datastores are \
+                     unmounted through libvirt's API",
+                    pool.kind_name(),
+                    pool.name
+                ),
+            ));
+        }
+        let vms: Vec<MoRef> = self
+            .primary
+            .client
+            .retrieve_one(&pool.moref, &["vm"])?
+            .map(|oc| Vec::<MoRef>::read(&oc.props, "vm"))
+            .unwrap_or_default();
+        if !vms.is_empty() {
+            return Err(Error::esx(
+                Code::OperationInvalid,
+                format!(
+                    "Datastore '{}' holds {} virtual machine(s) ({}); move or unregister them first",
+                    pool.name,
+                    vms.len(),
+                    vms.iter()
+                        .map(|v| v.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        self.primary
+            .client
+            .invoke(&RemoveDatastore {
+                this: self.datastore_system(api)?,
+                datastore: pool.moref.clone(),
+            })
+            .map_err(|e| {
+                Error::esx(
+                    crate::driver::vi_error::code(&e),
+                    format!("Could not unmount datastore '{}': {}", pool.name, e.detail),
+                )
+            })
     }
 
     /// The pool of that datastore name: one round trip. A name two datacenters of the scope

@@ -1,7 +1,7 @@
 //! virStoragePool* and virConnect*StoragePools exports: datastores listed (one round trip for
 //! all, with their facts), looked up, described and refreshed, and the handles' identity.
 
-use crate::abi::flags::{ListPoolsFlags, NoFlags, StorageXmlFlags};
+use crate::abi::flags::{ListPoolsFlags, NoFlags, PoolDefineFlags, StorageXmlFlags};
 use crate::abi::{VIR_UUID_BUFLEN, VIR_UUID_STRING_BUFLEN};
 use crate::driver::storage::Pool;
 use crate::error::Error;
@@ -298,5 +298,110 @@ pub unsafe extern "C" fn virStoragePoolFree(pool: virStoragePoolPtr) -> c_int {
         // SAFETY: borrowed above; the caller's reference, given up here.
         unsafe { PoolHandle::release(pool) };
         Ok(0)
+    })
+}
+
+/// Mounts the NFS share a `netfs` pool names as a datastore of the connection's host;
+/// other pool types are `VIR_ERR_NO_SUPPORT`.
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library; `xmlDesc` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStoragePoolCreateXML(
+    conn: virConnectPtr,
+    xmlDesc: *const c_char,
+    flags: c_uint,
+) -> virStoragePoolPtr {
+    export!(conn conn, write, ptr::null_mut(), |c| {
+        flags!(flags as NoFlags)?;
+        Ok(new_pool(c, c.conn.create_nfs_pool(in_str!(xmlDesc)?, api_name!())?))
+    })
+}
+
+/// As virStoragePoolCreateXML: a datastore is defined and active at once.
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library; `xml` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStoragePoolDefineXML(
+    conn: virConnectPtr,
+    xml: *const c_char,
+    flags: c_uint,
+) -> virStoragePoolPtr {
+    export!(conn conn, write, ptr::null_mut(), |c| {
+        flags!(flags as PoolDefineFlags)?;
+        Ok(new_pool(c, c.conn.create_nfs_pool(in_str!(xml)?, api_name!())?))
+    })
+}
+
+/// Unmounts an NFS datastore from the connection's host; refused while VMs live on it.
+///
+/// # Safety
+/// `pool` is NULL or a pool from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStoragePoolDestroy(pool: virStoragePoolPtr) -> c_int {
+    export!(pool pool, write, -1, |p| {
+        p.conn.conn.remove_nfs_pool(&p.pool, api_name!()).map(|()| 0)
+    })
+}
+
+/// As virStoragePoolDestroy: a datastore has no definition apart from its mount.
+///
+/// # Safety
+/// `pool` is NULL or a pool from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStoragePoolUndefine(pool: virStoragePoolPtr) -> c_int {
+    export!(pool pool, write, -1, |p| {
+        p.conn.conn.remove_nfs_pool(&p.pool, api_name!()).map(|()| 0)
+    })
+}
+
+/// A datastore is active while mounted: starting one is refused, as libvirt refuses to start an
+/// active pool.
+///
+/// # Safety
+/// `pool` is NULL or a pool from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStoragePoolCreate(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
+    export!(pool pool, write, -1, |p| {
+        flags!(flags as NoFlags)?;
+        Err(Error::esx(
+            crate::error::Code::OperationInvalid,
+            format!("storage pool '{}' is already active", p.pool.name),
+        ))
+    })
+}
+
+/// # Safety
+/// `pool` is NULL or a pool from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStoragePoolBuild(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
+    export!(pool pool, write, -1, |p| {
+        let _ = flags;
+        Err(Error::esx(
+            crate::error::Code::NoSupport,
+            format!(
+                "Building storage pool '{}' is not supported: a datastore exists once the host \
+                 mounts it",
+                p.pool.name
+            ),
+        ))
+    })
+}
+
+/// # Safety
+/// `pool` is NULL or a pool from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStoragePoolDelete(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
+    export!(pool pool, write, -1, |p| {
+        let _ = flags;
+        Err(Error::esx(
+            crate::error::Code::NoSupport,
+            format!(
+                "Deleting storage pool '{}' is not supported: delete its volumes, or unmount an \
+                 NFS datastore with virStoragePoolDestroy",
+                p.pool.name
+            ),
+        ))
     })
 }

@@ -17,6 +17,12 @@ use std::sync::MutexGuard;
 /// The piece `SendAll`/`RecvAll` move at a time (libvirt's 262120-byte message payload).
 const ALL_PIECE: usize = 262_120;
 
+/// The caller's buffer as bytes.
+fn as_bytes(buf: &mut [c_char]) -> &mut [u8] {
+    // SAFETY: the same memory, as bytes (c_char and u8 have one size and alignment).
+    unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), buf.len()) }
+}
+
 fn transfer(s: &StreamHandle) -> MutexGuard<'_, Transfer> {
     s.transfer.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -121,9 +127,7 @@ pub unsafe extern "C" fn virStreamRecv(
 ) -> c_int {
     export!(stream stream, -1, |s| {
         let buf = crate::ffi::args::out_slice!(data, nbytes.min(c_int::MAX as usize))?;
-        // SAFETY: the same memory, as bytes (c_char and u8 have one size and alignment).
-        let bytes = unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), buf.len()) };
-        Ok(recv_from(&mut transfer(s), bytes)? as c_int)
+        Ok(recv_from(&mut transfer(s), as_bytes(buf))? as c_int)
     })
 }
 
@@ -141,9 +145,7 @@ pub unsafe extern "C" fn virStreamRecvFlags(
     export!(stream stream, -1, |s| {
         flags!(flags as crate::abi::flags::NoFlags)?;
         let buf = crate::ffi::args::out_slice!(data, nbytes.min(c_int::MAX as usize))?;
-        // SAFETY: the same memory, as bytes (c_char and u8 have one size and alignment).
-        let bytes = unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), buf.len()) };
-        Ok(recv_from(&mut transfer(s), bytes)? as c_int)
+        Ok(recv_from(&mut transfer(s), as_bytes(buf))? as c_int)
     })
 }
 
