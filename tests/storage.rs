@@ -163,7 +163,7 @@ fn volumes_are_made_listed_grown_copied_and_removed() {
     }
     assert!(names.iter().all(|n| !n.contains("-flat")), "{names:?}");
     let found = conn.volume_by_name(&pool, "vols/thin.vmdk").unwrap();
-    assert_eq!((found.capacity, found.kind), (10 << 20, VolumeKind::Disk));
+    assert_eq!((found.capacity, &found.kind), (10 << 20, &VolumeKind::Disk));
     assert_eq!(found, thin);
     let deep = conn.volume_by_name(&pool, "vols/deep/thick.vmdk").unwrap();
     assert_eq!((deep.capacity, deep.allocation), (2 << 20, 2 << 20));
@@ -449,4 +449,140 @@ fn nfs_pools_mount_and_unmount_and_a_datastore_in_use_stays() {
         .create_nfs_pool(xml, "virStoragePoolCreateXML")
         .unwrap_err();
     assert_eq!(e.code, Code::NoSupport, "{e}");
+}
+
+const IQN: &str = "iqn.1992-08.com.netapp:sn.123456";
+
+/// The host's adapters as the simulator answers, plus a software iSCSI adapter with one static
+/// target (the simulator has no iSCSI).
+fn with_iscsi_adapter(body: &str) -> String {
+    let at = body
+        .find("<name>config.storageDevice.hostBusAdapter</name>")
+        .unwrap();
+    let end = at + body[at..].find("</val>").unwrap();
+    format!(
+        "{}<HostHostBusAdapter xsi:type=\"HostInternetScsiHba\"><key>key-vim.host.InternetScsiHba-vmhba65</key>\
+         <device>vmhba65</device><bus>0</bus><status>online</status><model>iSCSI Software Adapter</model>\
+         <driver>iscsi_vmk</driver><isSoftwareBased>true</isSoftwareBased>\
+         <iScsiName>iqn.1998-01.com.vmware:host</iScsiName><configuredStaticTarget><address>192.168.1.10</address>\
+         <port>3260</port><iScsiName>{IQN}</iScsiName></configuredStaticTarget></HostHostBusAdapter>{}",
+        &body[..end],
+        &body[end..]
+    )
+}
+
+/// One LUN the host sees through that target, and a local disk it does not.
+fn iscsi_luns() -> String {
+    format!(
+        "<returnval><objects><obj type=\"HostSystem\">ha-host</obj>\
+         <propSet><name>config.storageDevice.scsiTopology.adapter</name>\
+         <val xsi:type=\"ArrayOfHostScsiTopologyInterface\"><HostScsiTopologyInterface>\
+         <key>key-vim.host.ScsiTopology.Interface-vmhba65</key><adapter>key-vim.host.InternetScsiHba-vmhba65</adapter>\
+         <target><key>t0</key><target>0</target><lun><key>l0</key><lun>0</lun><scsiLun>key-vim.host.ScsiDisk-0200</scsiLun></lun>\
+         <transport xsi:type=\"HostInternetScsiTargetTransport\"><iScsiName>{IQN}</iScsiName><address>192.168.1.10:3260</address></transport>\
+         </target></HostScsiTopologyInterface></val></propSet>\
+         <propSet><name>config.storageDevice.scsiLun</name><val xsi:type=\"ArrayOfScsiLun\">\
+         <ScsiLun xsi:type=\"HostScsiDisk\"><deviceName>/vmfs/devices/disks/naa.600a0980</deviceName><deviceType>disk</deviceType>\
+         <key>key-vim.host.ScsiDisk-0200</key><uuid>0200000000600a098038303053453f463045535a4c554e20202020</uuid>\
+         <lunType>disk</lunType><capacity><blockSize>512</blockSize><block>2097152</block></capacity>\
+         <devicePath>/vmfs/devices/disks/naa.600a0980</devicePath></ScsiLun>\
+         <ScsiLun xsi:type=\"HostScsiDisk\"><deviceName>/vmfs/devices/disks/mpx.local</deviceName><deviceType>disk</deviceType>\
+         <key>key-vim.host.ScsiDisk-local</key><uuid>01</uuid><lunType>disk</lunType>\
+         <capacity><blockSize>512</blockSize><block>8</block></capacity><devicePath>/vmfs/devices/disks/mpx.local</devicePath>\
+         </ScsiLun></val></propSet></objects></returnval>"
+    )
+}
+
+#[test]
+fn iscsi_targets_are_read_only_pools_of_their_luns() {
+    use common::injector::{Action, Injector};
+    let sim = Sim::start(&["-mode", "esx", "-http"]);
+    let inj = Injector::start(&sim.addr);
+    let conn = Connection::open(
+        &inj.uri("esx", "/"),
+        Some(&common::Creds::new(Some("u"), "p")),
+        false,
+    )
+    .unwrap();
+    inj.add_when(
+        "RetrievePropertiesEx",
+        "config.storageDevice.hostBusAdapter",
+        1,
+        Action::Rewrite(Box::new(with_iscsi_adapter)),
+    );
+    let before = conn.round_trips();
+    let pools = conn.list_pools().unwrap();
+    assert_eq!(
+        conn.round_trips() - before,
+        1,
+        "datastores and adapters in one read"
+    );
+    let names: Vec<&str> = pools.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["LocalDS_0", IQN],
+        "datastores first, then iSCSI targets"
+    );
+    let pool = &pools[1];
+    assert_eq!(
+        pool.uuid.to_string(),
+        "49490996-aa45-cb19-301e-eeb3df822481",
+        "MD5 of the IQN"
+    );
+    assert!(pool.keeps(P::ISCSI) && !pool.keeps(P::DIR));
+    assert_eq!(
+        pool.xml(),
+        format!(
+            "<pool type='iscsi'>\n  <name>{IQN}</name>\n  <uuid>49490996-aa45-cb19-301e-eeb3df822481</uuid>\n  \
+             <capacity unit='bytes'>0</capacity>\n  <allocation unit='bytes'>0</allocation>\n  \
+             <available unit='bytes'>0</available>\n  <source>\n    <host name='192.168.1.10' port='3260'/>\n    \
+             <initiator>\n      <iqn name='{IQN}'/>\n    </initiator>\n  </source>\n  <target>\n    \
+             <permissions>\n      <mode>00</mode>\n      <owner>0</owner>\n      <group>0</group>\n    \
+             </permissions>\n  </target>\n</pool>\n"
+        )
+    );
+    for _ in 0..2 {
+        inj.add_when(
+            "RetrievePropertiesEx",
+            "scsiTopology",
+            1,
+            Action::Reply(Box::new(iscsi_luns)),
+        );
+    }
+    let vols = conn.list_volumes(pool).unwrap();
+    assert_eq!(vols.len(), 1, "only the target's LUN: {vols:?}");
+    let lun = &vols[0];
+    assert_eq!((lun.capacity, lun.allocation), (1 << 30, 1 << 30));
+    assert_eq!(lun.path(), "/vmfs/devices/disks/naa.600a0980");
+    let key = conn.volume_key(pool, lun).unwrap();
+    assert_eq!(
+        key,
+        virt_esx::driver::storage::pools::md5_uuid(
+            b"0200000000600a098038303053453f463045535a4c554e20202020"
+        )
+        .to_string()
+    );
+    assert_eq!(
+        conn.volume_xml(pool, lun).unwrap(),
+        format!(
+            "<volume type='block'>\n  <name>/vmfs/devices/disks/naa.600a0980</name>\n  <key>{key}</key>\n  \
+             <capacity unit='bytes'>1073741824</capacity>\n  <allocation unit='bytes'>1073741824</allocation>\n  \
+             <target>\n    <path>/vmfs/devices/disks/naa.600a0980</path>\n  </target>\n</volume>\n"
+        )
+    );
+    assert_eq!(conn.volume_by_name(pool, &lun.name).unwrap(), *lun);
+    for e in [
+        conn.create_volume(
+            pool,
+            "<volume><name>x.iso</name><capacity>0</capacity></volume>",
+        )
+        .unwrap_err(),
+        conn.delete_volume(pool, lun).unwrap_err(),
+        conn.wipe_volume(pool, lun).unwrap_err(),
+        conn.resize_volume(pool, lun, 2 << 30, ResizeFlags::empty())
+            .unwrap_err(),
+        Download::start(&conn, pool, lun, 0, 0).err().unwrap(),
+    ] {
+        assert_eq!(e.code, Code::NoSupport, "{e}");
+    }
 }

@@ -194,6 +194,7 @@ vim_method! {
     CancelTask(Task) -> ();
 
     RefreshDatastore(Datastore) -> ();
+    RescanHba(HostStorageSystem) { hba_device: String = "hbaDevice" } -> ();
     CreateNasDatastore(HostDatastoreSystem) { spec: HostNasVolumeSpec = "spec" } -> MoRef;
     RemoveDatastore(HostDatastoreSystem) { datastore: MoRef = "datastore" } -> ();
     ReconfigureAutostart(HostAutoStartManager) { spec: HostAutoStartManagerConfig = "spec" } -> ();

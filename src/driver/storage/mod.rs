@@ -2,6 +2,7 @@
 //! files on them as volumes (`volumes`, made and removed in `ops`), their contents streamed
 //! over HTTP (`transfer`).
 
+pub mod iscsi;
 mod ops;
 pub mod pools;
 pub mod transfer;

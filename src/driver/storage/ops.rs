@@ -2,7 +2,7 @@
 //! disks, the file manager's (or an empty upload) for other files; refused with the reason
 //! where vSphere cannot do what is asked.
 
-use super::pools::Pool;
+use super::pools::{Pool, PoolKind};
 use super::volumes::{Volume, VolumeKind};
 use crate::abi::flags::ResizeFlags;
 use crate::driver::Connection;
@@ -16,7 +16,7 @@ use crate::vi::{Fault, Method, MoRef};
 use crate::xml::storage::VolumeDef;
 
 /// What a create request makes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Making {
     /// A VMDK disk, thin or preallocated.
     Disk { thin: bool },
@@ -81,6 +81,14 @@ fn making(def: &VolumeDef) -> Result<Making> {
     Ok(Making::File(kind))
 }
 
+/// iSCSI pools are the storage array's: libvirt's ESX driver changes nothing on them.
+fn refuse_iscsi(pool: &Pool, what: &str) -> Result<()> {
+    match pool.kind {
+        PoolKind::Iscsi { .. } => Err(super::iscsi::read_only(what)),
+        _ => Ok(()),
+    }
+}
+
 /// A failed call in libvirt's ESX words ("Could not create volume: …"), its code kept.
 fn failed(what: &str, e: impl Into<Error>) -> Error {
     let e = e.into();
@@ -120,6 +128,7 @@ impl Connection {
 
     /// `virStorageVolCreateXML`: a disk (`CreateVirtualDisk_Task`), or an empty image file.
     pub fn create_volume(&self, pool: &Pool, xml: &str) -> Result<Volume> {
+        refuse_iscsi(pool, "volume creation")?;
         let def = VolumeDef::parse(xml)?;
         let name = checked_name(&def.name)?;
         let what = making(&def)?;
@@ -172,6 +181,8 @@ impl Connection {
         source_pool: &Pool,
         source: &Volume,
     ) -> Result<Volume> {
+        refuse_iscsi(pool, "volume creation")?;
+        refuse_iscsi(source_pool, "volume cloning")?;
         let def = VolumeDef::parse(xml)?;
         let name = checked_name(&def.name)?;
         self.ensure_folder(pool, name)?;
@@ -204,6 +215,7 @@ impl Connection {
 
     /// `virStorageVolDelete`: the disk with its extents, or the file.
     pub fn delete_volume(&self, pool: &Pool, vol: &Volume) -> Result<()> {
+        refuse_iscsi(pool, "volume deletion")?;
         let datacenter = Some(pool.datacenter.clone());
         let done = match vol.kind {
             VolumeKind::Disk => self.task(&DeleteVirtualDisk_Task {
@@ -222,6 +234,7 @@ impl Connection {
 
     /// `virStorageVolWipe`: a disk's blocks zeroed (`ZeroFillVirtualDisk_Task`).
     pub fn wipe_volume(&self, pool: &Pool, vol: &Volume) -> Result<()> {
+        refuse_iscsi(pool, "volume wiping")?;
         if vol.kind != VolumeKind::Disk {
             return Err(Error::esx(
                 Code::NoSupport,
@@ -248,6 +261,7 @@ impl Connection {
         capacity: u64,
         flags: ResizeFlags,
     ) -> Result<u64> {
+        refuse_iscsi(pool, "volume resizing")?;
         if vol.kind != VolumeKind::Disk {
             return Err(Error::esx(
                 Code::NoSupport,

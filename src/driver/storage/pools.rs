@@ -2,6 +2,7 @@
 //! facts in one round trip, named by its datastore name and identified as libvirt's ESX driver
 //! identifies it (the MD5 of its mount path).
 
+use super::iscsi;
 use crate::abi::flags::{ListPoolsFlags, group_keeps};
 use crate::abi::virStoragePoolState;
 use crate::driver::Connection;
@@ -46,6 +47,13 @@ pub enum PoolKind {
         /// `nfs` or `cifs`.
         format: String,
     },
+    /// A static target of the host's iSCSI adapter, named by its IQN (read-only).
+    Iscsi {
+        address: String,
+        port: Option<u16>,
+        hba_key: String,
+        hba_device: String,
+    },
     /// vSAN, vVol, PMem and any other: a directory of files as far as libvirt can say
     /// (`type='dir'`); `info_type` keeps what the server called it.
     Other { info_type: String },
@@ -78,6 +86,7 @@ impl Pool {
             PoolKind::Dir | PoolKind::Other { .. } => "dir",
             PoolKind::Vmfs => "fs",
             PoolKind::Netfs { .. } => "netfs",
+            PoolKind::Iscsi { .. } => "iscsi",
         }
     }
 
@@ -104,6 +113,7 @@ impl Pool {
         let kind = match self.kind_name() {
             "fs" => F::FS,
             "netfs" => F::NETFS,
+            "iscsi" => F::ISCSI,
             _ => F::DIR,
         };
         let types = F::DIR
@@ -142,9 +152,11 @@ impl Pool {
                 Some(dir.as_str()),
                 Some(format.as_str()),
             ),
+            PoolKind::Iscsi { address, port, .. } => (Some((address.as_str(), *port)), None, None),
             PoolKind::Vmfs => (None, None, Some("vmfs")),
             PoolKind::Dir | PoolKind::Other { .. } => (None, None, None),
         };
+        let is_iscsi = matches!(self.kind, PoolKind::Iscsi { .. });
         PoolDesc {
             kind: self.kind_name(),
             name: &self.name,
@@ -155,8 +167,9 @@ impl Pool {
             host,
             dir,
             format,
-            iqn: None,
-            target_path: Some(&self.mount_path),
+            // libvirt's ESX driver writes the target's IQN as the initiator's.
+            iqn: is_iscsi.then_some(self.name.as_str()),
+            target_path: (!is_iscsi).then_some(self.mount_path.as_str()),
         }
         .format()
     }
@@ -168,7 +181,12 @@ impl Pool {
 
 /// libvirt's ESX rule for a datastore's UUID: the MD5 digest of its host mount path.
 pub fn pool_uuid(mount_path: &str) -> Uuid {
-    let digest = Md5::digest(mount_path.as_bytes());
+    md5_uuid(mount_path.as_bytes())
+}
+
+/// The MD5 digest of `key` as a UUID (libvirt's ESX rule for pools, iSCSI targets and LUNs).
+pub fn md5_uuid(key: &[u8]) -> Uuid {
+    let digest = Md5::digest(key);
     let mut id = [0u8; 16];
     id.copy_from_slice(&digest);
     Uuid(id)
@@ -205,26 +223,34 @@ pub fn no_pool(detail: impl Into<String>) -> Error {
 }
 
 impl Connection {
-    /// Every datastore the scope's hosts mount, with its facts: one round trip.
+    /// Every datastore the scope's hosts mount, with its facts, then the static targets of
+    /// their iSCSI adapters: one round trip.
     pub fn list_pools(&self) -> Result<Vec<Pool>> {
         let ep = &self.primary;
         let hosts: Vec<MoRef> = ep.scope.hosts.iter().map(|p| p.host.clone()).collect();
-        let Some(spec) = FilterSpec::neighbours_of(
-            &hosts,
-            "HostSystem",
-            "datastore",
-            "Datastore",
-            DatastorePoolFacts::PATHS,
+        let (Some(datastores), Some(adapters)) = (
+            FilterSpec::neighbours_of(
+                &hosts,
+                "HostSystem",
+                "datastore",
+                "Datastore",
+                DatastorePoolFacts::PATHS,
+            ),
+            FilterSpec::objects("HostSystem", &hosts, &[iscsi::ADAPTERS]),
         ) else {
             return Ok(Vec::new());
         };
-        let mut pools: Vec<Pool> = ep
-            .client
-            .retrieve(&spec)?
-            .into_iter()
-            .filter_map(|oc| self.pool_from(oc))
-            .collect();
+        let (mut pools, mut targets) = (Vec::new(), Vec::new());
+        for oc in ep.client.retrieve_all(&[datastores, adapters])? {
+            match ep.scope.placement_of(&oc.obj) {
+                Some(p) if oc.obj.kind == "HostSystem" => {
+                    targets.extend(iscsi::pools_of(&oc.obj, p, &oc.props))
+                }
+                _ => pools.extend(self.pool_from(oc)),
+            }
+        }
         pools.sort_by(|a, b| a.name.cmp(&b.name));
+        pools.extend(targets);
         Ok(pools)
     }
 
@@ -252,8 +278,11 @@ impl Connection {
         })
     }
 
-    /// The pool as the server has it now: one round trip.
+    /// The pool as the server has it now: one round trip (an iSCSI pool's facts never change).
     pub fn current_pool(&self, pool: &Pool) -> Result<Pool> {
+        if matches!(pool.kind, PoolKind::Iscsi { .. }) {
+            return Ok(pool.clone());
+        }
         self.primary
             .client
             .retrieve_one(&pool.moref, DatastorePoolFacts::PATHS)?
@@ -276,6 +305,9 @@ impl Connection {
 
     /// `virStoragePoolRefresh`: the datastore's space facts brought up to date on the server.
     pub fn refresh_pool(&self, pool: &Pool) -> Result<()> {
+        if matches!(pool.kind, PoolKind::Iscsi { .. }) {
+            return self.rescan_iscsi(pool);
+        }
         Ok(self.primary.client.invoke(&RefreshDatastore {
             this: pool.moref.clone(),
         })?)

@@ -21,15 +21,25 @@ use std::thread::JoinHandle;
 const PIECE: usize = 1 << 20;
 const QUEUED: usize = 4;
 
-/// The file that holds a volume's bytes: a disk's flat extent, or the file itself.
-fn data_file(vol: &Volume) -> String {
-    match vol.kind {
+/// The file that holds a volume's bytes: a disk's flat extent, or the file itself. An iSCSI
+/// LUN is no file the host serves.
+fn data_file(vol: &Volume) -> Result<String> {
+    Ok(match vol.kind {
+        VolumeKind::Lun { .. } => {
+            return Err(Error::esx(
+                Code::NoSupport,
+                format!(
+                    "Streaming iSCSI LUN '{}' is not supported: the host serves datastore files only",
+                    vol.name
+                ),
+            ));
+        }
         VolumeKind::Disk => match vol.name.rsplit_once('.') {
             Some((stem, _)) => format!("{stem}-flat.vmdk"),
             None => format!("{}-flat.vmdk", vol.name),
         },
         _ => vol.name.clone(),
-    }
+    })
 }
 
 fn transfer_error(what: &str, detail: impl std::fmt::Display) -> Error {
@@ -50,7 +60,7 @@ impl Download {
         offset: u64,
         length: u64,
     ) -> Result<Download> {
-        let file = data_file(vol);
+        let file = data_file(vol)?;
         let url = folder_path(&pool.datacenter_path, &pool.name, &file);
         let range = match (offset, length) {
             (0, 0) => None,
@@ -148,7 +158,7 @@ impl Upload {
                  interface writes whole files",
             ));
         }
-        let file = data_file(vol);
+        let file = data_file(vol)?;
         let temp = format!("{file}.part");
         let (tx, rx) = sync_channel(QUEUED);
         let body = Pieces {

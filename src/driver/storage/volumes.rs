@@ -2,7 +2,7 @@
 //! VMDK disks (their descriptors, never the extents), ISO and floppy images, named by their
 //! path in the datastore and keyed by the disk's UUID (ESX) or their datastore path.
 
-use super::pools::Pool;
+use super::pools::{Pool, PoolKind, md5_uuid};
 use crate::driver::Connection;
 use crate::driver::connection::Product;
 use crate::error::{Code, Error, Result};
@@ -19,22 +19,32 @@ use crate::vi::task::result_items;
 use crate::xml::ids::Uuid;
 use crate::xml::storage::VolumeDesc;
 
-/// What kind of file a volume is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What kind of file (or device) a volume is.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VolumeKind {
     Disk,
     Iso,
     Floppy,
+    /// A SCSI disk of an iSCSI target: its device path and SCSI UUID.
+    Lun {
+        path: String,
+        uuid: String,
+    },
 }
 
 impl VolumeKind {
-    /// libvirt's volume format name.
-    pub fn format(self) -> &'static str {
+    /// libvirt's volume format name (none for an iSCSI LUN).
+    pub fn format(&self) -> Option<&'static str> {
         match self {
-            VolumeKind::Disk => "vmdk",
-            VolumeKind::Iso => "iso",
-            VolumeKind::Floppy => "raw",
+            VolumeKind::Disk => Some("vmdk"),
+            VolumeKind::Iso => Some("iso"),
+            VolumeKind::Floppy => Some("raw"),
+            VolumeKind::Lun { .. } => None,
         }
+    }
+
+    pub fn is_lun(&self) -> bool {
+        matches!(self, VolumeKind::Lun { .. })
     }
 }
 
@@ -51,9 +61,12 @@ pub struct Volume {
 }
 
 impl Volume {
-    /// libvirt's path: `[datastore] dir/disk.vmdk`.
+    /// libvirt's path: `[datastore] dir/disk.vmdk`, or an iSCSI LUN's device path.
     pub fn path(&self) -> String {
-        format!("[{}] {}", self.pool, self.name)
+        match &self.kind {
+            VolumeKind::Lun { path, .. } => path.clone(),
+            _ => format!("[{}] {}", self.pool, self.name),
+        }
     }
 }
 
@@ -133,6 +146,9 @@ fn volumes_of(pool: &str, found: &Node) -> Vec<Volume> {
 impl Connection {
     /// Every volume of a pool, all folders deep: one search task and its wait.
     pub fn list_volumes(&self, pool: &Pool) -> Result<Vec<Volume>> {
+        if matches!(pool.kind, PoolKind::Iscsi { .. }) {
+            return self.iscsi_volumes(pool);
+        }
         let browser = browser_of(pool)?;
         let search = SearchDatastoreSubFolders_Task {
             this: browser,
@@ -153,6 +169,9 @@ impl Connection {
 
     /// The volume at `name` (`dir/file`) in a pool: one search of its folder.
     pub fn volume_by_name(&self, pool: &Pool, name: &str) -> Result<Volume> {
+        if matches!(pool.kind, PoolKind::Iscsi { .. }) {
+            return self.iscsi_volume(pool, name);
+        }
         let missing = || {
             no_volume(format!(
                 "No storage volume with key or path '[{}] {name}'",
@@ -193,6 +212,9 @@ impl Connection {
 
     /// libvirt's key: on ESX a disk's UUID (one round trip), else the datastore path.
     pub fn volume_key(&self, pool: &Pool, vol: &Volume) -> Result<String> {
+        if let VolumeKind::Lun { uuid, .. } = &vol.kind {
+            return Ok(md5_uuid(uuid.as_bytes()).to_string());
+        }
         if vol.kind != VolumeKind::Disk || self.primary.product != Product::Esx {
             return Ok(vol.path());
         }
@@ -236,6 +258,23 @@ impl Connection {
                     super::pools::no_pool(format!("Could not find storage pool with name '{ds}'"))
                 })?;
             (pool, name.to_string())
+        } else if path.starts_with('/') {
+            // An iSCSI LUN's device path.
+            for pool in self.list_pools()? {
+                if !matches!(pool.kind, PoolKind::Iscsi { .. }) {
+                    continue;
+                }
+                if let Some(v) = self
+                    .iscsi_volumes(&pool)?
+                    .into_iter()
+                    .find(|v| v.path() == path)
+                {
+                    return Ok((pool, v));
+                }
+            }
+            return Err(no_volume(format!(
+                "No storage volume with key or path '{path}'"
+            )));
         } else {
             return Err(bad());
         };
@@ -251,12 +290,15 @@ impl Connection {
             return self.volume_by_path(key).map_err(|_| missing());
         }
         let wanted = Uuid::parse(key).ok_or_else(missing)?.to_string();
-        if self.primary.product != Product::Esx {
-            return Err(missing());
-        }
         for pool in self.list_pools()? {
+            let iscsi = matches!(pool.kind, PoolKind::Iscsi { .. });
+            // Disk UUIDs are keys on ESX only; elsewhere a disk's key is its path.
+            if !iscsi && self.primary.product != Product::Esx {
+                continue;
+            }
             for vol in self.list_volumes(&pool)? {
-                if vol.kind == VolumeKind::Disk && self.volume_key(&pool, &vol)? == wanted {
+                let keyed = vol.kind == VolumeKind::Disk || vol.kind.is_lun();
+                if keyed && self.volume_key(&pool, &vol)? == wanted {
                     return Ok((pool, vol));
                 }
             }
@@ -268,13 +310,13 @@ impl Connection {
     pub fn volume_xml(&self, pool: &Pool, vol: &Volume) -> Result<String> {
         let key = self.volume_key(pool, vol)?;
         Ok(VolumeDesc {
-            kind: "file",
+            kind: if vol.kind.is_lun() { "block" } else { "file" },
             name: &vol.name,
             key: &key,
             capacity: vol.capacity,
             allocation: vol.allocation,
             path: &vol.path(),
-            format: Some(vol.kind.format()),
+            format: vol.kind.format(),
         }
         .format())
     }
@@ -315,7 +357,7 @@ mod tests {
             ("vm1/vm1.vmdk", 1 << 20, 512)
         );
         assert_eq!(v[1].path(), "[ds] vm1/a.iso");
-        assert_eq!((v[1].capacity, v[1].kind.format()), (7, "iso"));
+        assert_eq!((v[1].capacity, v[1].kind.format()), (7, Some("iso")));
         let root = crate::vi::node::parse(
             "<r xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance'><folderPath>[ds]</folderPath>\
              <file xsi:type='FloppyImageFileInfo'><path>f.flp</path></file></r>",

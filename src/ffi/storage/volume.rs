@@ -145,7 +145,10 @@ pub unsafe extern "C" fn virStorageVolGetInfo(
         let out = out!(info)?;
         let now = current(v)?;
         out.set(virStorageVolInfo {
-            r#type: virStorageVolType::VIR_STORAGE_VOL_FILE as c_int,
+            r#type: match now.kind.is_lun() {
+                true => virStorageVolType::VIR_STORAGE_VOL_BLOCK,
+                false => virStorageVolType::VIR_STORAGE_VOL_FILE,
+            } as c_int,
             capacity: now.capacity,
             allocation: now.allocation,
         });
