@@ -1,8 +1,9 @@
 //! Upload and download of a 1 GiB volume through our C API (virStorageVolUpload/Download and
-//! virStreamSend/Recv, 256 KiB pieces) against curl moving the same bytes to and from the same
-//! `/folder` URL in the same run, on the simulator over plain HTTP. Prints the throughput
-//! ratios and the peak RSS growth of this process. `cargo bench --bench transfer`
-//! (TRANSFER_MIB=1024 by default).
+//! virStreamSend/Recv, 256 KiB pieces) against curl moving the same bytes between the same file
+//! and the same `/folder` URL in the same run, on the simulator over plain HTTP: both read the
+//! upload from a file and write the download to one (in memory, /dev/shm, as the datastore).
+//! Prints the throughput ratios and the peak RSS growth of this process.
+//! `cargo bench --bench transfer` (TRANSFER_MIB=1024 by default).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -82,22 +83,26 @@ fn main() {
         );
         assert!(!vol.is_null(), "create");
         let rss_before = peak_rss_kib();
+        let target = source.with_extension("down");
         let ours_upload = || {
+            use std::io::Read;
             let t = Instant::now();
+            let mut file = std::fs::File::open(&source).unwrap();
+            let mut buf = vec![0u8; PIECE];
             let st = virStreamNew(c, 0);
             assert_eq!(virStorageVolUpload(vol, st, 0, size as u64, 0), 0);
             for _ in 0..size / PIECE {
-                assert_eq!(
-                    virStreamSend(st, piece.as_ptr().cast(), PIECE),
-                    PIECE as i32
-                );
+                file.read_exact(&mut buf).unwrap();
+                assert_eq!(virStreamSend(st, buf.as_ptr().cast(), PIECE), PIECE as i32);
             }
             assert_eq!(virStreamFinish(st), 0);
             virStreamFree(st);
             t.elapsed()
         };
         let ours_download = || {
+            use std::io::Write;
             let t = Instant::now();
+            let mut file = std::fs::File::create(&target).unwrap();
             let st = virStreamNew(c, 0);
             assert_eq!(virStorageVolDownload(vol, st, 0, 0, 0), 0);
             let mut buf = vec![0u8; PIECE];
@@ -108,6 +113,7 @@ fn main() {
                 if n == 0 {
                     break;
                 }
+                file.write_all(&buf[..n as usize]).unwrap();
                 got += n as usize;
             }
             assert_eq!(virStreamFinish(st), 0);
@@ -122,12 +128,13 @@ fn main() {
             t.elapsed()
         };
         let src = source.to_str().unwrap();
+        let dst = target.to_str().unwrap();
         // Alternating, three rounds; the medians count (the simulator writes to a real disk).
         let (mut up, mut down, mut curl_up, mut curl_down) = (vec![], vec![], vec![], vec![]);
         for _ in 0..3 {
             up.push(ours_upload());
             curl_up.push(curl(&["-sf", "-T", src, &url]));
-            curl_down.push(curl(&["-sf", "-o", "/dev/null", &url]));
+            curl_down.push(curl(&["-sf", "-o", dst, &url]));
             down.push(ours_download());
         }
         let growth_mib = (peak_rss_kib().saturating_sub(rss_before)) as f64 / 1024.0;
@@ -143,6 +150,7 @@ fn main() {
         virStoragePoolFree(pool);
         virConnectClose(c);
         let _ = std::fs::remove_file(&source);
+        let _ = std::fs::remove_file(&target);
         let rate = |d: std::time::Duration| mib as f64 / d.as_secs_f64();
         println!(
             "{mib} MiB: upload ours {:.0} MiB/s, curl {:.0} MiB/s ({:.0}% of curl, goal >= 80%); \

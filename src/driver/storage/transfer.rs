@@ -106,9 +106,11 @@ impl Download {
 }
 
 /// The PUT's body: the queued pieces in order, ending when the sender is dropped, failing
-/// when the sender gives up (an abort must not complete the file).
+/// when the sender gives up (an abort must not complete the file). Spent pieces go back to
+/// the sender to be filled again: fresh buffers of this size would be new pages each time.
 struct Pieces {
     rx: Receiver<Option<Vec<u8>>>,
+    spent: SyncSender<Vec<u8>>,
     piece: Vec<u8>,
     at: usize,
 }
@@ -117,7 +119,11 @@ impl Read for Pieces {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.at == self.piece.len() {
             match self.rx.recv() {
-                Ok(Some(p)) => (self.piece, self.at) = (p, 0),
+                Ok(Some(p)) => {
+                    let done = std::mem::replace(&mut self.piece, p);
+                    let _ = self.spent.try_send(done);
+                    self.at = 0;
+                }
                 Ok(None) => return Err(io::Error::other("the upload was aborted")),
                 Err(_) => return Ok(0),
             }
@@ -136,6 +142,7 @@ pub struct Upload {
     file: String,
     temp: String,
     tx: Option<SyncSender<Option<Vec<u8>>>>,
+    spent: Receiver<Vec<u8>>,
     put: Option<JoinHandle<Result<u16>>>,
     sent: u64,
     length: Option<u64>,
@@ -161,8 +168,10 @@ impl Upload {
         let file = data_file(vol)?;
         let temp = format!("{file}.part");
         let (tx, rx) = sync_channel(QUEUED);
+        let (spent_tx, spent) = sync_channel(QUEUED + 2);
         let body = Pieces {
             rx,
+            spent: spent_tx,
             piece: Vec::new(),
             at: 0,
         };
@@ -186,6 +195,7 @@ impl Upload {
             file,
             temp,
             tx: Some(tx),
+            spent,
             put: Some(put),
             sent: 0,
             length,
@@ -206,7 +216,10 @@ impl Upload {
             .as_ref()
             .ok_or_else(|| Error::internal("Stream is not open"))?;
         for piece in data.chunks(PIECE) {
-            if tx.send(Some(piece.to_vec())).is_err() {
+            let mut buf = self.spent.try_recv().unwrap_or_default();
+            buf.clear();
+            buf.extend_from_slice(piece);
+            if tx.send(Some(buf)).is_err() {
                 // The PUT ended early: its own error says why.
                 return Err(self.end().err().unwrap_or_else(|| {
                     transfer_error(&self.target(), "the server stopped reading")
