@@ -227,18 +227,24 @@ fn volumes_are_made_listed_grown_copied_and_removed() {
             .unwrap_err();
         assert_eq!(e.code, code, "{e}");
     }
-    let e = conn.wipe_volume(&pool, &grown_vol).unwrap_err();
-    assert_eq!(
-        e.code,
-        Code::NoSupport,
-        "the simulator has no ZeroFillVirtualDisk_Task: {e}"
-    );
+    conn.wipe_volume(&pool, &grown_vol).unwrap();
+    let (_, flat) = download(&conn, "[LocalDS_0] copies/c-flat.vmdk");
     assert!(
-        e.message().starts_with(
-            "this function is not supported by the connection driver: Could not wipe volume"
-        ),
-        "{e}"
+        flat.len() == 11 << 20 && flat.iter().all(|b| *b == 0),
+        "wiped to zeros"
     );
+    let e = conn.wipe_volume(&pool, &iso).unwrap_err();
+    assert_eq!(e.code, Code::NoSupport, "{e}");
+    // Our extension names the new disk's adapter; the descriptor records it.
+    conn.create_volume(
+        &pool,
+        "<volume xmlns:vmware='http://libvirt.org/schemas/domain/vmware/1.0'><name>vols/bus.vmdk</name>\
+         <capacity>1048576</capacity><allocation>0</allocation><target><format type='vmdk'/></target>\
+         <vmware:adapterType>busLogic</vmware:adapterType></volume>",
+    )
+    .unwrap();
+    let (_, text) = download(&conn, "[LocalDS_0] vols/bus.vmdk");
+    assert!(String::from_utf8_lossy(&text).contains("ddb.adapterType = \"busLogic\""));
 
     for v in [&copy, &thin, &iso] {
         conn.delete_volume(&pool, v).unwrap();

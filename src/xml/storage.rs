@@ -145,7 +145,14 @@ pub struct VolumeDef {
     pub allocation: Option<u64>,
     /// `<target><format type=…/>`; libvirt's default is raw.
     pub format: String,
+    /// Our extension for a new disk's controller type, which libvirt's volume XML cannot say:
+    /// `<vmware:adapterType>busLogic</vmware:adapterType>` in the namespace of libvirt's
+    /// vmware domain elements (`ide`, `busLogic` or `lsiLogic`, vSphere's names).
+    pub adapter: Option<String>,
 }
+
+/// vSphere's disk adapter types (VirtualDiskAdapterType).
+const ADAPTERS: &[&str] = &["ide", "busLogic", "lsiLogic"];
 
 impl VolumeDef {
     pub fn parse(xml: &str) -> Result<VolumeDef> {
@@ -186,11 +193,27 @@ impl VolumeDef {
             .and_then(|f| f.attr("type"))
             .unwrap_or("raw")
             .to_string();
+        let adapter = match root.child("vmware:adapterType").map(|a| a.text.trim()) {
+            None => None,
+            Some(a) if ADAPTERS.contains(&a) => Some(a.to_string()),
+            Some(a) => {
+                return Err(Error::new(
+                    Code::ConfigUnsupported,
+                    Domain::Storage,
+                    format!(
+                        "unknown disk adapter type '{}'; vSphere knows {}",
+                        crate::error::shorten(a, 32),
+                        ADAPTERS.join(", ")
+                    ),
+                ));
+            }
+        };
         Ok(VolumeDef {
             name: name.to_string(),
             capacity,
             allocation,
             format,
+            adapter,
         })
     }
 }
@@ -374,6 +397,20 @@ mod tests {
         assert_eq!(
             (d.capacity, d.allocation, d.format.as_str()),
             (2 << 30, Some(0), "vmdk")
+        );
+        let typed = VolumeDef::parse(
+            "<volume xmlns:vmware='http://libvirt.org/schemas/domain/vmware/1.0'><name>d/x.vmdk</name>\
+             <capacity>1</capacity><vmware:adapterType>busLogic</vmware:adapterType></volume>",
+        )
+        .unwrap();
+        assert_eq!(typed.adapter.as_deref(), Some("busLogic"));
+        assert_eq!(
+            VolumeDef::parse(
+                "<volume><name>a</name><capacity>1</capacity><vmware:adapterType>scsi</vmware:adapterType></volume>"
+            )
+            .unwrap_err()
+            .code,
+            Code::ConfigUnsupported
         );
         let raw =
             VolumeDef::parse("<volume><name>a.iso</name><capacity>0</capacity></volume>").unwrap();

@@ -1,10 +1,10 @@
 package main
 
 // This simulator's virtual disk manager writes two empty files for a new disk, remembers no
-// capacity, has no ExtendVirtualDisk_Task, and answers QueryVirtualDiskUuid with a UUID of
+// capacity, has no ExtendVirtualDisk_Task or ZeroFillVirtualDisk_Task, and answers QueryVirtualDiskUuid with a UUID of
 // the file's local path; its datastore browser lists disks without their capacity. An ESX host
 // writes a descriptor naming a flat extent of the disk's size, keeps the disk's UUID in the
-// descriptor (`60 00 C2 …`), grows disks, and lists each disk with its capacity, thinness and
+// descriptor (`60 00 C2 …`), grows and zero-fills disks, and lists each disk with its capacity, thinness and
 // the extent's allocated size. The disk manager and the browsers are replaced by ones that do
 // so; flat extents are sparse files, so large disks cost no space.
 
@@ -194,6 +194,25 @@ func (m *diskManager) ExtendVirtualDiskTask(ctx *simulator.Context, req *types.E
 		return nil, nil
 	})
 	return &methods.ExtendVirtualDisk_TaskBody{Res: &types.ExtendVirtualDisk_TaskResponse{Returnval: task.Run()}}
+}
+
+// ZeroFillVirtualDiskTask zeroes a disk's extent (a sparse file of the same size).
+func (m *diskManager) ZeroFillVirtualDiskTask(ctx *simulator.Context, req *types.ZeroFillVirtualDisk_Task) soap.HasFault {
+	task := simulator.CreateTask(m, "zeroFillVirtualDisk", func(*simulator.Task) (types.AnyType, types.BaseMethodFault) {
+		file, ok := localFile(req.Datacenter, req.Name)
+		if !ok {
+			return nil, &types.InvalidDatastorePath{DatastorePath: req.Name}
+		}
+		d, ok := readDescriptor(file)
+		if !ok {
+			return nil, &types.FileNotFound{FileFault: types.FileFault{File: req.Name}}
+		}
+		if os.Truncate(flatOf(file), 0) != nil || os.Truncate(flatOf(file), d.sectors*512) != nil {
+			return nil, &types.CannotAccessFile{FileFault: types.FileFault{File: req.Name}}
+		}
+		return nil, nil
+	})
+	return &methods.ZeroFillVirtualDisk_TaskBody{Res: &types.ZeroFillVirtualDisk_TaskResponse{Returnval: task.Run()}}
 }
 
 func succeeded(body soap.HasFault) bool {

@@ -150,7 +150,7 @@ impl Connection {
                     datacenter: Some(pool.datacenter.clone()),
                     spec: FileBackedVirtualDiskSpec {
                         disk_type: if thin { "thin" } else { "preallocated" }.into(),
-                        adapter_type: "lsiLogic".into(),
+                        adapter_type: def.adapter.clone().unwrap_or_else(|| "lsiLogic".into()),
                         capacity_kb,
                     },
                 })
@@ -317,6 +317,7 @@ mod tests {
             capacity: 1 << 20,
             allocation,
             format: format.into(),
+            adapter: None,
         }
     }
 
