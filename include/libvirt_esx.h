@@ -592,6 +592,11 @@ typedef enum virConnectListAllNetworksFlags {
   VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART = 32,
 } virConnectListAllNetworksFlags;
 
+typedef enum virConnectListAllInterfacesFlags {
+  VIR_CONNECT_LIST_INTERFACES_INACTIVE = 1,
+  VIR_CONNECT_LIST_INTERFACES_ACTIVE = 2,
+} virConnectListAllInterfacesFlags;
+
 typedef enum virNetworkDefineFlags {
   VIR_NETWORK_DEFINE_VALIDATE = 1,
 } virNetworkDefineFlags;
@@ -617,6 +622,17 @@ typedef struct _virConnect _virConnect;
 typedef struct _virDomain _virDomain;
 
 /*
+ `virInterfacePtr`: a physical NIC as last read, its name and MAC as C reads them, and a
+ reference on the connection.
+ */
+typedef struct _virInterface _virInterface;
+
+/*
+ `virNetworkPtr`: a vSwitch as last read, and a reference on the connection.
+ */
+typedef struct _virNetwork _virNetwork;
+
+/*
  `virStoragePoolPtr`: the datastore's facts as last read, and a reference on the connection.
  */
 typedef struct _virStoragePool _virStoragePool;
@@ -638,11 +654,6 @@ typedef struct _virStream _virStream;
  the connection.
  */
 typedef struct _virStorageVol _virStorageVol;
-
-/*
- A network handle; see `_virDomain`.
- */
-typedef struct _virNetwork _virNetwork;
 
 /*
  libvirt's connection object, opaque to C (cbindgen names it `struct _virConnect`).
@@ -772,6 +783,9 @@ typedef struct _virVcpuInfo virVcpuInfo;
 
 typedef virVcpuInfo *virVcpuInfoPtr;
 
+/*
+ libvirt's network object, opaque to C (`struct _virNetwork`).
+ */
 typedef struct _virNetwork virNetwork;
 
 typedef virNetwork *virNetworkPtr;
@@ -811,6 +825,13 @@ typedef struct _virNodeInfo {
 typedef struct _virNodeInfo virNodeInfo;
 
 typedef virNodeInfo *virNodeInfoPtr;
+
+/*
+ libvirt's interface object, opaque to C (`struct _virInterface`).
+ */
+typedef struct _virInterface virInterface;
+
+typedef virInterface *virInterfacePtr;
 
 /*
  libvirt's domain snapshot object, opaque to C (`struct _virDomainSnapshot`).
@@ -1673,6 +1694,247 @@ char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
  `conn` is NULL or a connection from this library; `type` NULL or a C string.
  */
 int virConnectGetMaxVcpus(virConnectPtr conn, const char *type);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectNumOfNetworks(virConnectPtr conn);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
+ */
+int virConnectListNetworks(virConnectPtr conn, char **names, int maxnames);
+
+/*
+ A vSwitch is active as long as it exists: none is merely defined.
+
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectNumOfDefinedNetworks(virConnectPtr conn);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
+ */
+int virConnectListDefinedNetworks(virConnectPtr conn, char **names, int maxnames);
+
+/*
+ Networks matching `flags` (vSwitches are active, persistent and started automatically);
+ with `nets` non-NULL, a NULL-terminated malloc'd array of new handles. One round trip.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `nets` NULL or writable.
+ */
+int virConnectListAllNetworks(virConnectPtr conn, virNetworkPtr **nets, unsigned int flags);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `name` NULL or a C string.
+ */
+virNetworkPtr virNetworkLookupByName(virConnectPtr conn, const char *name);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `uuid` NULL or 16 bytes.
+ */
+virNetworkPtr virNetworkLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `uuidstr` NULL or a C string.
+ */
+virNetworkPtr virNetworkLookupByUUIDString(virConnectPtr conn, const char *uuidstr);
+
+/*
+ The network as the host has it now: one round trip.
+
+ # Safety
+ `network` is NULL or a network from this library.
+ */
+char *virNetworkGetXMLDesc(virNetworkPtr network, unsigned int flags);
+
+/*
+ The name, owned by the handle.
+
+ # Safety
+ `network` is NULL or a network from this library.
+ */
+const char *virNetworkGetName(virNetworkPtr network);
+
+/*
+ # Safety
+ `network` is NULL or a network from this library; `uuid` NULL or 16 writable bytes.
+ */
+int virNetworkGetUUID(virNetworkPtr network, unsigned char *uuid);
+
+/*
+ # Safety
+ `network` is NULL or a network from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
+ */
+int virNetworkGetUUIDString(virNetworkPtr network, char *buf);
+
+/*
+ The network's connection (no new reference, as libvirt).
+
+ # Safety
+ `network` is NULL or a network from this library.
+ */
+virConnectPtr virNetworkGetConnect(virNetworkPtr network);
+
+/*
+ ESX has no host bridge device behind a vSwitch.
+
+ # Safety
+ `network` is NULL or a network from this library.
+ */
+char *virNetworkGetBridgeName(virNetworkPtr network);
+
+/*
+ # Safety
+ `network` is NULL or a network from this library.
+ */
+int virNetworkIsActive(virNetworkPtr network);
+
+/*
+ # Safety
+ `network` is NULL or a network from this library.
+ */
+int virNetworkIsPersistent(virNetworkPtr network);
+
+/*
+ Always 1: a host brings its vSwitches up when it starts.
+
+ # Safety
+ `network` is NULL or a network from this library; `autostart` NULL or writable.
+ */
+int virNetworkGetAutostart(virNetworkPtr network, int *autostart);
+
+/*
+ Enabling is a no-op; disabling is refused, as libvirt's ESX driver refuses it.
+
+ # Safety
+ `network` is NULL or a network from this library.
+ */
+int virNetworkSetAutostart(virNetworkPtr network, int autostart);
+
+/*
+ # Safety
+ `network` is NULL or a network from this library.
+ */
+int virNetworkRef(virNetworkPtr network);
+
+/*
+ Drops a reference; the last one frees the handle (the vSwitch is untouched).
+
+ # Safety
+ `network` is NULL or a network from this library, not used after its last reference.
+ */
+int virNetworkFree(virNetworkPtr network);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectNumOfInterfaces(virConnectPtr conn);
+
+/*
+ The NICs whose link is up (libvirt's active interfaces).
+
+ # Safety
+ `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
+ */
+int virConnectListInterfaces(virConnectPtr conn, char **names, int maxnames);
+
+/*
+ The NICs whose link is down.
+
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectNumOfDefinedInterfaces(virConnectPtr conn);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
+ */
+int virConnectListDefinedInterfaces(virConnectPtr conn, char **names, int maxnames);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `ifaces` NULL or writable.
+ */
+int virConnectListAllInterfaces(virConnectPtr conn, virInterfacePtr **ifaces, unsigned int flags);
+
+/*
+ By device name (`vmnic0`), which libvirt's ESX driver means to do.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `name` NULL or a C string.
+ */
+virInterfacePtr virInterfaceLookupByName(virConnectPtr conn, const char *name);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `macstr` NULL or a C string.
+ */
+virInterfacePtr virInterfaceLookupByMACString(virConnectPtr conn, const char *macstr);
+
+/*
+ The NIC as the host has it now: one round trip.
+
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+char *virInterfaceGetXMLDesc(virInterfacePtr iface, unsigned int flags);
+
+/*
+ The device name, owned by the handle.
+
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+const char *virInterfaceGetName(virInterfacePtr iface);
+
+/*
+ The MAC address as the host reports it, owned by the handle.
+
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+const char *virInterfaceGetMACString(virInterfacePtr iface);
+
+/*
+ The interface's connection (no new reference, as libvirt).
+
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+virConnectPtr virInterfaceGetConnect(virInterfacePtr iface);
+
+/*
+ Whether the NIC's link is up, as of its read.
+
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+int virInterfaceIsActive(virInterfacePtr iface);
+
+/*
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+int virInterfaceRef(virInterfacePtr iface);
+
+/*
+ Drops a reference; the last one frees the handle (the NIC is untouched).
+
+ # Safety
+ `iface` is NULL or an interface from this library, not used after its last reference.
+ */
+int virInterfaceFree(virInterfacePtr iface);
 
 /*
  Takes a snapshot of the domain as `xmlDesc` describes (name, description, memory).

@@ -468,6 +468,8 @@ VIR_CONNECT_LIST_NETWORKS_PERSISTENT = 4
 VIR_CONNECT_LIST_NETWORKS_TRANSIENT = 8
 VIR_CONNECT_LIST_NETWORKS_AUTOSTART = 16
 VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART = 32
+VIR_CONNECT_LIST_INTERFACES_INACTIVE = 1
+VIR_CONNECT_LIST_INTERFACES_ACTIVE = 2
 VIR_NETWORK_DEFINE_VALIDATE = 1
 VIR_NETWORK_XML_INACTIVE = 1
 VIR_INTERFACE_XML_INACTIVE = 1
@@ -937,6 +939,8 @@ __all__ = [
     'VIR_CONNECT_LIST_NETWORKS_TRANSIENT',
     'VIR_CONNECT_LIST_NETWORKS_AUTOSTART',
     'VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART',
+    'VIR_CONNECT_LIST_INTERFACES_INACTIVE',
+    'VIR_CONNECT_LIST_INTERFACES_ACTIVE',
     'VIR_NETWORK_DEFINE_VALIDATE',
     'VIR_NETWORK_XML_INACTIVE',
     'VIR_INTERFACE_XML_INACTIVE',
@@ -988,6 +992,7 @@ virStorageVolUploadFlags = c_int
 virStreamFlags = c_int
 virStorageXMLFlags = c_int
 virConnectListAllNetworksFlags = c_int
+virConnectListAllInterfacesFlags = c_int
 virNetworkDefineFlags = c_int
 virNetworkXMLFlags = c_int
 virInterfaceXMLFlags = c_int
@@ -1139,6 +1144,7 @@ class _virNodeInfo(Structure):
 
 virNodeInfo = _virNodeInfo
 virNodeInfoPtr = POINTER(virNodeInfo)
+virInterfacePtr = c_void_p
 virDomainSnapshotPtr = c_void_p
 virStoragePoolPtr = c_void_p
 
@@ -1271,6 +1277,40 @@ FUNCTIONS = {
     'virConnectGetCapabilities': (c_void_p, [virConnectPtr]),
     'virConnectGetSysinfo': (c_void_p, [virConnectPtr, c_uint]),
     'virConnectGetMaxVcpus': (c_int, [virConnectPtr, c_char_p]),
+    'virConnectNumOfNetworks': (c_int, [virConnectPtr]),
+    'virConnectListNetworks': (c_int, [virConnectPtr, POINTER(c_void_p), c_int]),
+    'virConnectNumOfDefinedNetworks': (c_int, [virConnectPtr]),
+    'virConnectListDefinedNetworks': (c_int, [virConnectPtr, POINTER(c_void_p), c_int]),
+    'virConnectListAllNetworks': (c_int, [virConnectPtr, POINTER(POINTER(virNetworkPtr)), c_uint]),
+    'virNetworkLookupByName': (virNetworkPtr, [virConnectPtr, c_char_p]),
+    'virNetworkLookupByUUID': (virNetworkPtr, [virConnectPtr, c_char_p]),
+    'virNetworkLookupByUUIDString': (virNetworkPtr, [virConnectPtr, c_char_p]),
+    'virNetworkGetXMLDesc': (c_void_p, [virNetworkPtr, c_uint]),
+    'virNetworkGetName': (c_char_p, [virNetworkPtr]),
+    'virNetworkGetUUID': (c_int, [virNetworkPtr, c_char_p]),
+    'virNetworkGetUUIDString': (c_int, [virNetworkPtr, c_char_p]),
+    'virNetworkGetConnect': (virConnectPtr, [virNetworkPtr]),
+    'virNetworkGetBridgeName': (c_void_p, [virNetworkPtr]),
+    'virNetworkIsActive': (c_int, [virNetworkPtr]),
+    'virNetworkIsPersistent': (c_int, [virNetworkPtr]),
+    'virNetworkGetAutostart': (c_int, [virNetworkPtr, POINTER(c_int)]),
+    'virNetworkSetAutostart': (c_int, [virNetworkPtr, c_int]),
+    'virNetworkRef': (c_int, [virNetworkPtr]),
+    'virNetworkFree': (c_int, [virNetworkPtr]),
+    'virConnectNumOfInterfaces': (c_int, [virConnectPtr]),
+    'virConnectListInterfaces': (c_int, [virConnectPtr, POINTER(c_void_p), c_int]),
+    'virConnectNumOfDefinedInterfaces': (c_int, [virConnectPtr]),
+    'virConnectListDefinedInterfaces': (c_int, [virConnectPtr, POINTER(c_void_p), c_int]),
+    'virConnectListAllInterfaces': (c_int, [virConnectPtr, POINTER(POINTER(virInterfacePtr)), c_uint]),
+    'virInterfaceLookupByName': (virInterfacePtr, [virConnectPtr, c_char_p]),
+    'virInterfaceLookupByMACString': (virInterfacePtr, [virConnectPtr, c_char_p]),
+    'virInterfaceGetXMLDesc': (c_void_p, [virInterfacePtr, c_uint]),
+    'virInterfaceGetName': (c_char_p, [virInterfacePtr]),
+    'virInterfaceGetMACString': (c_char_p, [virInterfacePtr]),
+    'virInterfaceGetConnect': (virConnectPtr, [virInterfacePtr]),
+    'virInterfaceIsActive': (c_int, [virInterfacePtr]),
+    'virInterfaceRef': (c_int, [virInterfacePtr]),
+    'virInterfaceFree': (c_int, [virInterfacePtr]),
     'virDomainSnapshotCreateXML': (virDomainSnapshotPtr, [virDomainPtr, c_char_p, c_uint]),
     'virDomainSnapshotGetXMLDesc': (c_void_p, [virDomainSnapshotPtr, c_uint]),
     'virDomainSnapshotNum': (c_int, [virDomainPtr, c_uint]),

@@ -7,6 +7,7 @@ from . import _abi
 from ._domain import virDomain
 from ._errors import check, check_string, libvirtError, virGetLastError
 from ._lib import cstr, dec, enc, free, handles, lib, names, strdup, take_string
+from ._network import virInterface, virNetwork
 from ._storage import virStoragePool, virStorageVol, virStream
 
 # [credtypes, callback(credentials, opaque) -> int, opaque], as libvirt-python's openAuth takes.
@@ -179,6 +180,71 @@ class virConnect:
         if v == 0 and virGetLastError() is not None:
             raise libvirtError("virNodeGetFreeMemory() failed", conn=self)
         return v
+
+    # networks (the host's vSwitches) and interfaces (its NICs): 1 round trip each
+    def listAllNetworks(self, flags: int = 0) -> List[virNetwork]:
+        return handles(lambda p: virNetwork(self, p), lambda out: lib.virConnectListAllNetworks(
+            self._o, out, flags), "virConnectListAllNetworks")
+
+    def numOfNetworks(self) -> int:
+        return check(lib.virConnectNumOfNetworks(self._o), "virConnectNumOfNetworks")
+
+    def listNetworks(self) -> List[str]:
+        return names(self.numOfNetworks(), lambda arr, n: lib.virConnectListNetworks(
+            self._o, arr, n), "virConnectListNetworks")
+
+    def numOfDefinedNetworks(self) -> int:
+        return check(lib.virConnectNumOfDefinedNetworks(self._o), "virConnectNumOfDefinedNetworks")
+
+    def listDefinedNetworks(self) -> List[str]:
+        return names(self.numOfDefinedNetworks(), lambda arr, n: lib.virConnectListDefinedNetworks(
+            self._o, arr, n), "virConnectListDefinedNetworks")
+
+    def _net(self, ptr: Optional[int], what: str) -> virNetwork:
+        if not ptr:
+            raise libvirtError("%s() failed" % what, conn=self)
+        return virNetwork(self, ptr)
+
+    def networkLookupByName(self, name: str) -> virNetwork:
+        return self._net(lib.virNetworkLookupByName(self._o, enc(name)), "virNetworkLookupByName")
+
+    def networkLookupByUUID(self, uuid: bytes) -> virNetwork:
+        return self._net(lib.virNetworkLookupByUUID(self._o, uuid), "virNetworkLookupByUUID")
+
+    def networkLookupByUUIDString(self, uuidstr: str) -> virNetwork:
+        return self._net(lib.virNetworkLookupByUUIDString(self._o, enc(uuidstr)),
+                         "virNetworkLookupByUUIDString")
+
+    def listAllInterfaces(self, flags: int = 0) -> List[virInterface]:
+        return handles(lambda p: virInterface(self, p), lambda out: lib.virConnectListAllInterfaces(
+            self._o, out, flags), "virConnectListAllInterfaces")
+
+    def numOfInterfaces(self) -> int:
+        return check(lib.virConnectNumOfInterfaces(self._o), "virConnectNumOfInterfaces")
+
+    def listInterfaces(self) -> List[str]:
+        return names(self.numOfInterfaces(), lambda arr, n: lib.virConnectListInterfaces(
+            self._o, arr, n), "virConnectListInterfaces")
+
+    def numOfDefinedInterfaces(self) -> int:
+        return check(lib.virConnectNumOfDefinedInterfaces(self._o), "virConnectNumOfDefinedInterfaces")
+
+    def listDefinedInterfaces(self) -> List[str]:
+        return names(self.numOfDefinedInterfaces(), lambda arr, n:
+                     lib.virConnectListDefinedInterfaces(self._o, arr, n),
+                     "virConnectListDefinedInterfaces")
+
+    def _iface(self, ptr: Optional[int], what: str) -> virInterface:
+        if not ptr:
+            raise libvirtError("%s() failed" % what, conn=self)
+        return virInterface(self, ptr)
+
+    def interfaceLookupByName(self, name: str) -> virInterface:
+        return self._iface(lib.virInterfaceLookupByName(self._o, enc(name)), "virInterfaceLookupByName")
+
+    def interfaceLookupByMACString(self, mac: str) -> virInterface:
+        return self._iface(lib.virInterfaceLookupByMACString(self._o, enc(mac)),
+                           "virInterfaceLookupByMACString")
 
     # storage: datastores as pools, their files as volumes
     def _pool(self, ptr: Optional[int], what: str) -> virStoragePool:

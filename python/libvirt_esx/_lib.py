@@ -57,6 +57,10 @@ NOT_WRAPPED = {
     "virStorageVolGetConnect": "virStorageVol.connect() returns the Python connection",
     "virStreamSendAll": "virStream.sendAll works over send(), as libvirt-python's does",
     "virStreamRecvAll": "virStream.recvAll works over recv(), as libvirt-python's does",
+    "virNetworkRef": "as virConnectRef",
+    "virInterfaceRef": "as virConnectRef",
+    "virNetworkGetConnect": "virNetwork.connect() returns the Python connection",
+    "virInterfaceGetConnect": "virInterface.connect() returns the Python connection",
     "virTypedParamsFree": "Python owns its parameter arrays; virTypedParamsClear frees their strings",
 }
 _libc = ctypes.CDLL(None)

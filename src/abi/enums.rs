@@ -707,6 +707,13 @@ pub enum virConnectListAllNetworksFlags {
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virConnectListAllInterfacesFlags {
+    VIR_CONNECT_LIST_INTERFACES_INACTIVE = 1,
+    VIR_CONNECT_LIST_INTERFACES_ACTIVE = 2,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum virNetworkDefineFlags {
     VIR_NETWORK_DEFINE_VALIDATE = 1,
 }

@@ -206,6 +206,32 @@ flag_set! {
         SHRINK = virStorageVolResizeFlags::VIR_STORAGE_VOL_RESIZE_SHRINK,
     }
 
+    /// virConnectListAllNetworksFlags: all of them.
+    ListNetworksFlags {
+        INACTIVE = virConnectListAllNetworksFlags::VIR_CONNECT_LIST_NETWORKS_INACTIVE,
+        ACTIVE = virConnectListAllNetworksFlags::VIR_CONNECT_LIST_NETWORKS_ACTIVE,
+        PERSISTENT = virConnectListAllNetworksFlags::VIR_CONNECT_LIST_NETWORKS_PERSISTENT,
+        TRANSIENT = virConnectListAllNetworksFlags::VIR_CONNECT_LIST_NETWORKS_TRANSIENT,
+        AUTOSTART = virConnectListAllNetworksFlags::VIR_CONNECT_LIST_NETWORKS_AUTOSTART,
+        NO_AUTOSTART = virConnectListAllNetworksFlags::VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART,
+    }
+
+    /// virConnectListAllInterfacesFlags.
+    ListInterfacesFlags {
+        INACTIVE = virConnectListAllInterfacesFlags::VIR_CONNECT_LIST_INTERFACES_INACTIVE,
+        ACTIVE = virConnectListAllInterfacesFlags::VIR_CONNECT_LIST_INTERFACES_ACTIVE,
+    }
+
+    /// virNetworkXMLFlags: a vSwitch's definition is its live state.
+    NetworkXmlFlags {
+        INACTIVE = virNetworkXMLFlags::VIR_NETWORK_XML_INACTIVE,
+    }
+
+    /// virInterfaceXMLFlags.
+    InterfaceXmlFlags {
+        INACTIVE = virInterfaceXMLFlags::VIR_INTERFACE_XML_INACTIVE,
+    }
+
     /// virDomainGetHostnameFlags: VMware Tools is the agent; there are no DHCP leases to read.
     HostnameFlags {
         AGENT = virDomainGetHostnameFlags::VIR_DOMAIN_GET_HOSTNAME_AGENT,

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod host;
 pub mod jobs;
 pub mod migrate;
+pub mod network;
 mod placement;
 pub mod snapshot;
 pub mod storage;

@@ -6,7 +6,8 @@
 
 use super::error::{reset_last_error, set_last_error};
 use super::handles::{
-    ArcHandle, ConnectHandle, DomainHandle, PoolHandle, SnapshotHandle, StreamHandle, VolumeHandle,
+    ArcHandle, ConnectHandle, DomainHandle, InterfaceHandle, NetworkHandle, PoolHandle,
+    SnapshotHandle, StreamHandle, VolumeHandle,
 };
 use crate::error::{Code, Domain, Error, Result};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -85,6 +86,16 @@ pub fn stream<T, F: FnOnce(&StreamHandle) -> Result<T>>(f: F) -> F {
     f
 }
 
+/// Gives an export's body on a network its signature (for any borrow of the handle).
+pub fn net<T, F: FnOnce(&NetworkHandle) -> Result<T>>(f: F) -> F {
+    f
+}
+
+/// Gives an export's body on an interface its signature (for any borrow of the handle).
+pub fn iface<T, F: FnOnce(&InterfaceHandle) -> Result<T>>(f: F) -> F {
+    f
+}
+
 /// A handle an export runs on: its failures are recorded on its connection as well (libvirt's
 /// virConn*Error), and its connection says whether it may modify anything.
 pub trait Export: ArcHandle {
@@ -116,6 +127,18 @@ impl Export for VolumeHandle {
 }
 
 impl Export for StreamHandle {
+    fn connection(&self) -> &ConnectHandle {
+        &self.conn
+    }
+}
+
+impl Export for NetworkHandle {
+    fn connection(&self) -> &ConnectHandle {
+        &self.conn
+    }
+}
+
+impl Export for InterfaceHandle {
     fn connection(&self) -> &ConnectHandle {
         &self.conn
     }

@@ -8,6 +8,7 @@ use super::error::CError;
 use super::types::virErrorFunc;
 use crate::driver::Connection;
 use crate::driver::domain::{Domain, Listing, Vm};
+use crate::driver::network::{Interface, Network};
 use crate::driver::snapshot::Snapshot;
 use crate::driver::storage::transfer::{Download, Upload};
 use crate::driver::storage::{Pool, Volume};
@@ -274,4 +275,51 @@ impl ConnectHandle {
             _counted: Counted::new(),
         })
     }
+}
+
+impl ConnectHandle {
+    pub fn network(&self, net: Network) -> Arc<NetworkHandle> {
+        Arc::new(NetworkHandle {
+            name: c_name(&net.name),
+            net,
+            conn: self.arc(),
+            _counted: Counted::new(),
+        })
+    }
+
+    pub fn interface(&self, iface: Interface) -> Arc<InterfaceHandle> {
+        Arc::new(InterfaceHandle {
+            name: c_name(&iface.name),
+            mac: c_name(&iface.mac),
+            iface,
+            conn: self.arc(),
+            _counted: Counted::new(),
+        })
+    }
+}
+
+/// `virNetworkPtr`: a vSwitch as last read, and a reference on the connection.
+pub struct NetworkHandle {
+    pub net: Network,
+    pub conn: Arc<ConnectHandle>,
+    pub name: CString,
+    _counted: Counted,
+}
+
+impl ArcHandle for NetworkHandle {
+    const INVALID: Code = Code::InvalidNetwork;
+}
+
+/// `virInterfacePtr`: a physical NIC as last read, its name and MAC as C reads them, and a
+/// reference on the connection.
+pub struct InterfaceHandle {
+    pub iface: Interface,
+    pub conn: Arc<ConnectHandle>,
+    pub name: CString,
+    pub mac: CString,
+    _counted: Counted,
+}
+
+impl ArcHandle for InterfaceHandle {
+    const INVALID: Code = Code::InvalidInterface;
 }

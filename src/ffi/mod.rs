@@ -18,6 +18,7 @@ pub mod export;
 pub mod handles;
 pub mod host;
 pub mod malloc;
+pub mod network;
 pub mod snapshot;
 pub mod storage;
 pub mod typed_params;

@@ -4,7 +4,8 @@
 #![allow(non_camel_case_types, non_snake_case)]
 
 use super::handles::{
-    ConnectHandle, DomainHandle, PoolHandle, SnapshotHandle, StreamHandle, VolumeHandle,
+    ConnectHandle, DomainHandle, InterfaceHandle, NetworkHandle, PoolHandle, SnapshotHandle,
+    StreamHandle, VolumeHandle,
 };
 use std::ffi::{
     c_char, c_double, c_int, c_longlong, c_uchar, c_uint, c_ulong, c_ulonglong, c_ushort, c_void,
@@ -73,12 +74,13 @@ pub type virStreamSinkFunc = Option<
     ) -> c_int,
 >;
 
-/// A network handle; see `_virDomain`.
-pub struct _virNetwork {
-    _private: [u8; 0],
-}
-pub type virNetwork = _virNetwork;
+/// libvirt's network object, opaque to C (`struct _virNetwork`).
+pub type virNetwork = NetworkHandle;
 pub type virNetworkPtr = *mut virNetwork;
+
+/// libvirt's interface object, opaque to C (`struct _virInterface`).
+pub type virInterface = InterfaceHandle;
+pub type virInterfacePtr = *mut virInterface;
 
 #[repr(C)]
 pub struct _virConnectCredential {

@@ -4,6 +4,7 @@
 pub mod capabilities;
 pub mod domain;
 pub mod ids;
+pub mod network;
 pub mod reader;
 pub mod snapshot;
 pub mod storage;

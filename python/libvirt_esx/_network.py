@@ -1,0 +1,100 @@
+"""virNetwork and virInterface with libvirt-python's methods: a host's standard vSwitches and
+physical NICs, each question one read of the host's network configuration."""
+import ctypes
+from typing import Any, Optional
+
+from . import _abi
+from ._errors import check, check_string, libvirtError
+from ._lib import dec, lib
+
+
+class virNetwork:
+    """A standard vSwitch: always active, persistent and started with the host."""
+
+    def __init__(self, conn: Any, _obj: int) -> None:
+        self._conn = conn
+        self._o: Optional[int] = _obj
+
+    def __del__(self) -> None:
+        if getattr(self, "_o", None):
+            lib.virNetworkFree(self._o)
+            self._o = None
+
+    def c_pointer(self) -> int:
+        return self._o or 0
+
+    def connect(self) -> Any:
+        return self._conn
+
+    def name(self) -> str:
+        v = lib.virNetworkGetName(self._o)
+        if v is None:
+            raise libvirtError("virNetworkGetName() failed")
+        return dec(v) or ""
+
+    def UUID(self) -> bytes:
+        buf = ctypes.create_string_buffer(_abi.VIR_UUID_BUFLEN)
+        check(lib.virNetworkGetUUID(self._o, buf), "virNetworkGetUUID")
+        return buf.raw
+
+    def UUIDString(self) -> str:
+        buf = ctypes.create_string_buffer(_abi.VIR_UUID_STRING_BUFLEN)
+        check(lib.virNetworkGetUUIDString(self._o, buf), "virNetworkGetUUIDString")
+        return dec(buf.value) or ""
+
+    def XMLDesc(self, flags: int = 0) -> str:
+        return check_string(lib.virNetworkGetXMLDesc(self._o, flags), "virNetworkGetXMLDesc")
+
+    def bridgeName(self) -> str:
+        return check_string(lib.virNetworkGetBridgeName(self._o), "virNetworkGetBridgeName")
+
+    def isActive(self) -> int:
+        return check(lib.virNetworkIsActive(self._o), "virNetworkIsActive")
+
+    def isPersistent(self) -> int:
+        return check(lib.virNetworkIsPersistent(self._o), "virNetworkIsPersistent")
+
+    def autostart(self) -> int:
+        v = ctypes.c_int()
+        check(lib.virNetworkGetAutostart(self._o, ctypes.byref(v)), "virNetworkGetAutostart")
+        return v.value
+
+    def setAutostart(self, autostart: int) -> int:
+        return check(lib.virNetworkSetAutostart(self._o, autostart), "virNetworkSetAutostart")
+
+
+class virInterface:
+    """A physical NIC of the host, active while its link is up."""
+
+    def __init__(self, conn: Any, _obj: int) -> None:
+        self._conn = conn
+        self._o: Optional[int] = _obj
+
+    def __del__(self) -> None:
+        if getattr(self, "_o", None):
+            lib.virInterfaceFree(self._o)
+            self._o = None
+
+    def c_pointer(self) -> int:
+        return self._o or 0
+
+    def connect(self) -> Any:
+        return self._conn
+
+    def name(self) -> str:
+        v = lib.virInterfaceGetName(self._o)
+        if v is None:
+            raise libvirtError("virInterfaceGetName() failed")
+        return dec(v) or ""
+
+    def MACString(self) -> str:
+        v = lib.virInterfaceGetMACString(self._o)
+        if v is None:
+            raise libvirtError("virInterfaceGetMACString() failed")
+        return dec(v) or ""
+
+    def XMLDesc(self, flags: int = 0) -> str:
+        return check_string(lib.virInterfaceGetXMLDesc(self._o, flags), "virInterfaceGetXMLDesc")
+
+    def isActive(self) -> int:
+        return check(lib.virInterfaceIsActive(self._o), "virInterfaceIsActive")

@@ -1,0 +1,474 @@
+//! virNetwork* and virInterface* exports: the host's standard vSwitches and physical NICs, read
+//! in one round trip, looked up, described; the handles' identity and references.
+
+use crate::abi::flags::{
+    InterfaceXmlFlags, ListInterfacesFlags, ListNetworksFlags, NetworkXmlFlags, group_keeps,
+};
+use crate::abi::{VIR_UUID_BUFLEN, VIR_UUID_STRING_BUFLEN};
+use crate::error::{Code, Error};
+use crate::ffi::args::{flags, in_slice, in_str, names_out, out, out_slice};
+use crate::ffi::export::{api_name, export};
+use crate::ffi::handles::{ArcHandle, InterfaceHandle, NetworkHandle};
+use crate::ffi::malloc::{MallocArray, owned_c_string};
+use crate::ffi::types::{virConnectPtr, virInterfacePtr, virNetworkPtr};
+use crate::xml::ids::Uuid;
+use std::ffi::{c_char, c_int, c_uchar, c_uint};
+use std::ptr;
+use std::sync::Arc;
+
+const UUID_LEN: usize = VIR_UUID_BUFLEN as usize;
+const UUID_STRING_LEN: usize = VIR_UUID_STRING_BUFLEN as usize;
+
+/// # Safety
+/// `conn` is NULL or a connection from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnectNumOfNetworks(conn: virConnectPtr) -> c_int {
+    export!(conn conn, -1, |c| {
+        Ok(c.conn.host_networking(api_name!())?.networks.len() as c_int)
+    })
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnectListNetworks(
+    conn: virConnectPtr,
+    names: *mut *mut c_char,
+    maxnames: c_int,
+) -> c_int {
+    export!(conn conn, -1, |c| {
+        let nets = c.conn.host_networking(api_name!())?.networks;
+        let all: Vec<&str> = nets.iter().map(|n| n.name.as_str()).collect();
+        names_out!(names, (maxnames, "maxnames"), &all)
+    })
+}
+
+/// A vSwitch is active as long as it exists: none is merely defined.
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnectNumOfDefinedNetworks(conn: virConnectPtr) -> c_int {
+    export!(conn conn, -1, |_c| Ok(0))
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnectListDefinedNetworks(
+    conn: virConnectPtr,
+    names: *mut *mut c_char,
+    maxnames: c_int,
+) -> c_int {
+    export!(conn conn, -1, |_c| names_out!(names, (maxnames, "maxnames"), &[]))
+}
+
+/// Networks matching `flags` (vSwitches are active, persistent and started automatically);
+/// with `nets` non-NULL, a NULL-terminated malloc'd array of new handles. One round trip.
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library; `nets` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnectListAllNetworks(
+    conn: virConnectPtr,
+    nets: *mut *mut virNetworkPtr,
+    flags: c_uint,
+) -> c_int {
+    export!(conn conn, -1, |c| {
+        use ListNetworksFlags as F;
+        let f = flags!(flags as ListNetworksFlags)?;
+        let keeps = group_keeps(f, &[(F::ACTIVE, true), (F::INACTIVE, false)])
+            && group_keeps(f, &[(F::PERSISTENT, true), (F::TRANSIENT, false)])
+            && group_keeps(f, &[(F::AUTOSTART, true), (F::NO_AUTOSTART, false)]);
+        let all = match keeps {
+            true => c.conn.host_networking(api_name!())?.networks,
+            false => Vec::new(),
+        };
+        let n = all.len() as c_int;
+        if let Some(out) = out!(nets?) {
+            let mut arr = MallocArray::<virNetworkPtr>::zeroed(all.len() + 1)?;
+            for (slot, net) in arr.as_mut_slice().iter_mut().zip(all) {
+                *slot = NetworkHandle::into_c(c.network(net));
+            }
+            out.set(arr.into_raw());
+        }
+        Ok(n)
+    })
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library; `name` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkLookupByName(
+    conn: virConnectPtr,
+    name: *const c_char,
+) -> virNetworkPtr {
+    export!(conn conn, ptr::null_mut(), |c| {
+        let net = c.conn.network_by_name(in_str!(name)?, api_name!())?;
+        Ok(NetworkHandle::into_c(c.network(net)))
+    })
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library; `uuid` NULL or 16 bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkLookupByUUID(
+    conn: virConnectPtr,
+    uuid: *const c_uchar,
+) -> virNetworkPtr {
+    export!(conn conn, ptr::null_mut(), |c| {
+        let mut id = [0u8; UUID_LEN];
+        id.copy_from_slice(in_slice!(uuid, UUID_LEN)?);
+        let net = c.conn.network_by_uuid(&Uuid(id), api_name!())?;
+        Ok(NetworkHandle::into_c(c.network(net)))
+    })
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library; `uuidstr` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkLookupByUUIDString(
+    conn: virConnectPtr,
+    uuidstr: *const c_char,
+) -> virNetworkPtr {
+    export!(conn conn, ptr::null_mut(), |c| {
+        let uuid = Uuid::parse(in_str!(uuidstr)?).ok_or_else(|| {
+            Error::invalid_arg(format!("uuidstr in {} must be a valid UUID", api_name!()))
+        })?;
+        let net = c.conn.network_by_uuid(&uuid, api_name!())?;
+        Ok(NetworkHandle::into_c(c.network(net)))
+    })
+}
+
+/// The network as the host has it now: one round trip.
+///
+/// # Safety
+/// `network` is NULL or a network from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkGetXMLDesc(
+    network: virNetworkPtr,
+    flags: c_uint,
+) -> *mut c_char {
+    export!(net network, ptr::null_mut(), |n| {
+        flags!(flags as NetworkXmlFlags)?;
+        let now = n.conn.conn.network_by_name(&n.net.name, api_name!())?;
+        owned_c_string(&now.xml)
+    })
+}
+
+/// The name, owned by the handle.
+///
+/// # Safety
+/// `network` is NULL or a network from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkGetName(network: virNetworkPtr) -> *const c_char {
+    export!(net network, ptr::null(), |n| Ok(n.name.as_ptr()))
+}
+
+/// # Safety
+/// `network` is NULL or a network from this library; `uuid` NULL or 16 writable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkGetUUID(network: virNetworkPtr, uuid: *mut c_uchar) -> c_int {
+    export!(net network, -1, |n| {
+        out_slice!(uuid, UUID_LEN)?.copy_from_slice(&n.net.uuid.0);
+        Ok(0)
+    })
+}
+
+/// # Safety
+/// `network` is NULL or a network from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkGetUUIDString(
+    network: virNetworkPtr,
+    buf: *mut c_char,
+) -> c_int {
+    export!(net network, -1, |n| {
+        let text = n.net.uuid.to_string();
+        let out = out_slice!(buf, UUID_STRING_LEN)?;
+        for (slot, b) in out.iter_mut().zip(text.bytes().chain(std::iter::repeat(0))) {
+            *slot = b as c_char;
+        }
+        Ok(0)
+    })
+}
+
+/// The network's connection (no new reference, as libvirt).
+///
+/// # Safety
+/// `network` is NULL or a network from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkGetConnect(network: virNetworkPtr) -> virConnectPtr {
+    export!(net network, ptr::null_mut(), |n| Ok(Arc::as_ptr(&n.conn).cast_mut()))
+}
+
+/// ESX has no host bridge device behind a vSwitch.
+///
+/// # Safety
+/// `network` is NULL or a network from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkGetBridgeName(network: virNetworkPtr) -> *mut c_char {
+    export!(net network, ptr::null_mut(), |n| Err(Error::esx(
+        Code::NoSupport,
+        format!(
+            "network '{}' has no bridge device: a vSwitch lives inside the ESX kernel",
+            n.net.name
+        ),
+    )))
+}
+
+/// # Safety
+/// `network` is NULL or a network from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkIsActive(network: virNetworkPtr) -> c_int {
+    export!(net network, -1, |_n| Ok(1))
+}
+
+/// # Safety
+/// `network` is NULL or a network from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkIsPersistent(network: virNetworkPtr) -> c_int {
+    export!(net network, -1, |_n| Ok(1))
+}
+
+/// Always 1: a host brings its vSwitches up when it starts.
+///
+/// # Safety
+/// `network` is NULL or a network from this library; `autostart` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkGetAutostart(
+    network: virNetworkPtr,
+    autostart: *mut c_int,
+) -> c_int {
+    export!(net network, -1, |_n| {
+        out!(autostart)?.set(1);
+        Ok(0)
+    })
+}
+
+/// Enabling is a no-op; disabling is refused, as libvirt's ESX driver refuses it.
+///
+/// # Safety
+/// `network` is NULL or a network from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkSetAutostart(network: virNetworkPtr, autostart: c_int) -> c_int {
+    export!(net network, write, -1, |_n| match autostart {
+        0 => Err(Error::internal(
+            "Cannot deactivate network autostart: a host always brings its vSwitches up",
+        )),
+        _ => Ok(0),
+    })
+}
+
+/// # Safety
+/// `network` is NULL or a network from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkRef(network: virNetworkPtr) -> c_int {
+    export!(net network, -1, |n| {
+        n.add_ref();
+        Ok(0)
+    })
+}
+
+/// Drops a reference; the last one frees the handle (the vSwitch is untouched).
+///
+/// # Safety
+/// `network` is NULL or a network from this library, not used after its last reference.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkFree(network: virNetworkPtr) -> c_int {
+    export!(-1, || {
+        // SAFETY: per this export's contract.
+        unsafe { NetworkHandle::borrow(network, api_name!()) }?;
+        // SAFETY: borrowed above; the caller's reference, given up here.
+        unsafe { NetworkHandle::release(network) };
+        Ok(0)
+    })
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnectNumOfInterfaces(conn: virConnectPtr) -> c_int {
+    export!(conn conn, -1, |c| {
+        let all = c.conn.host_networking(api_name!())?.interfaces;
+        Ok(all.iter().filter(|i| i.link_up).count() as c_int)
+    })
+}
+
+/// The NICs whose link is up (libvirt's active interfaces).
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnectListInterfaces(
+    conn: virConnectPtr,
+    names: *mut *mut c_char,
+    maxnames: c_int,
+) -> c_int {
+    export!(conn conn, -1, |c| {
+        let all = c.conn.host_networking(api_name!())?.interfaces;
+        let up: Vec<&str> = all.iter().filter(|i| i.link_up).map(|i| i.name.as_str()).collect();
+        names_out!(names, (maxnames, "maxnames"), &up)
+    })
+}
+
+/// The NICs whose link is down.
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnectNumOfDefinedInterfaces(conn: virConnectPtr) -> c_int {
+    export!(conn conn, -1, |c| {
+        let all = c.conn.host_networking(api_name!())?.interfaces;
+        Ok(all.iter().filter(|i| !i.link_up).count() as c_int)
+    })
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnectListDefinedInterfaces(
+    conn: virConnectPtr,
+    names: *mut *mut c_char,
+    maxnames: c_int,
+) -> c_int {
+    export!(conn conn, -1, |c| {
+        let all = c.conn.host_networking(api_name!())?.interfaces;
+        let down: Vec<&str> = all.iter().filter(|i| !i.link_up).map(|i| i.name.as_str()).collect();
+        names_out!(names, (maxnames, "maxnames"), &down)
+    })
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library; `ifaces` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnectListAllInterfaces(
+    conn: virConnectPtr,
+    ifaces: *mut *mut virInterfacePtr,
+    flags: c_uint,
+) -> c_int {
+    export!(conn conn, -1, |c| {
+        use ListInterfacesFlags as F;
+        let f = flags!(flags as ListInterfacesFlags)?;
+        let all: Vec<_> = c
+            .conn
+            .host_networking(api_name!())?
+            .interfaces
+            .into_iter()
+            .filter(|i| group_keeps(f, &[(F::ACTIVE, i.link_up), (F::INACTIVE, !i.link_up)]))
+            .collect();
+        let n = all.len() as c_int;
+        if let Some(out) = out!(ifaces?) {
+            let mut arr = MallocArray::<virInterfacePtr>::zeroed(all.len() + 1)?;
+            for (slot, iface) in arr.as_mut_slice().iter_mut().zip(all) {
+                *slot = InterfaceHandle::into_c(c.interface(iface));
+            }
+            out.set(arr.into_raw());
+        }
+        Ok(n)
+    })
+}
+
+/// By device name (`vmnic0`), which libvirt's ESX driver means to do.
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library; `name` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceLookupByName(
+    conn: virConnectPtr,
+    name: *const c_char,
+) -> virInterfacePtr {
+    export!(conn conn, ptr::null_mut(), |c| {
+        let iface = c.conn.interface_by_name(in_str!(name)?, api_name!())?;
+        Ok(InterfaceHandle::into_c(c.interface(iface)))
+    })
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library; `macstr` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceLookupByMACString(
+    conn: virConnectPtr,
+    macstr: *const c_char,
+) -> virInterfacePtr {
+    export!(conn conn, ptr::null_mut(), |c| {
+        let iface = c.conn.interface_by_mac(in_str!(macstr)?, api_name!())?;
+        Ok(InterfaceHandle::into_c(c.interface(iface)))
+    })
+}
+
+/// The NIC as the host has it now: one round trip.
+///
+/// # Safety
+/// `iface` is NULL or an interface from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceGetXMLDesc(
+    iface: virInterfacePtr,
+    flags: c_uint,
+) -> *mut c_char {
+    export!(iface iface, ptr::null_mut(), |i| {
+        let f = flags!(flags as InterfaceXmlFlags)?;
+        let now = i.conn.conn.interface_by_mac(&i.iface.mac, api_name!())?;
+        owned_c_string(&now.xml(f.contains(InterfaceXmlFlags::INACTIVE))?)
+    })
+}
+
+/// The device name, owned by the handle.
+///
+/// # Safety
+/// `iface` is NULL or an interface from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceGetName(iface: virInterfacePtr) -> *const c_char {
+    export!(iface iface, ptr::null(), |i| Ok(i.name.as_ptr()))
+}
+
+/// The MAC address as the host reports it, owned by the handle.
+///
+/// # Safety
+/// `iface` is NULL or an interface from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceGetMACString(iface: virInterfacePtr) -> *const c_char {
+    export!(iface iface, ptr::null(), |i| Ok(i.mac.as_ptr()))
+}
+
+/// The interface's connection (no new reference, as libvirt).
+///
+/// # Safety
+/// `iface` is NULL or an interface from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceGetConnect(iface: virInterfacePtr) -> virConnectPtr {
+    export!(iface iface, ptr::null_mut(), |i| Ok(Arc::as_ptr(&i.conn).cast_mut()))
+}
+
+/// Whether the NIC's link is up, as of its read.
+///
+/// # Safety
+/// `iface` is NULL or an interface from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceIsActive(iface: virInterfacePtr) -> c_int {
+    export!(iface iface, -1, |i| Ok(i.iface.link_up as c_int))
+}
+
+/// # Safety
+/// `iface` is NULL or an interface from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceRef(iface: virInterfacePtr) -> c_int {
+    export!(iface iface, -1, |i| {
+        i.add_ref();
+        Ok(0)
+    })
+}
+
+/// Drops a reference; the last one frees the handle (the NIC is untouched).
+///
+/// # Safety
+/// `iface` is NULL or an interface from this library, not used after its last reference.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceFree(iface: virInterfacePtr) -> c_int {
+    export!(-1, || {
+        // SAFETY: per this export's contract.
+        unsafe { InterfaceHandle::borrow(iface, api_name!()) }?;
+        // SAFETY: borrowed above; the caller's reference, given up here.
+        unsafe { InterfaceHandle::release(iface) };
+        Ok(0)
+    })
+}

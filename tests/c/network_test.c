@@ -1,0 +1,81 @@
+/* Networks and interfaces through the C ABI: the host's vSwitches and NICs listed, looked up
+ * by name, UUID and MAC, described, and the refusals' error codes; every handle freed. Run
+ * under valgrind by tools/test.sh. Usage: network_test URI */
+#include "check.h"
+
+static void quiet(void *data, virErrorPtr err)
+{
+    (void)data;
+    (void)err;
+}
+
+static int last_code(void)
+{
+    virErrorPtr e = virGetLastError();
+    return e ? e->code : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: network_test URI\n");
+        return 2;
+    }
+    virSetErrorFunc(NULL, quiet);
+    int credtypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
+    virConnectAuth auth = { credtypes, 2, answer_root, NULL };
+    virConnectPtr conn = virConnectOpenAuth(argv[1], &auth, 0);
+    CHECK(conn != NULL, "open");
+    if (!conn)
+        return finish("C network test");
+
+    virNetworkPtr *nets = NULL;
+    int n = virConnectListAllNetworks(conn, &nets, VIR_CONNECT_LIST_NETWORKS_ACTIVE);
+    CHECK(n == 1 && nets && nets[1] == NULL, "one vSwitch (%d)", n);
+    if (n > 0) {
+        char uuid[VIR_UUID_STRING_BUFLEN];
+        CHECK(virNetworkGetUUIDString(nets[0], uuid) == 0, "uuid");
+        virNetworkPtr same = virNetworkLookupByUUIDString(conn, uuid);
+        CHECK(same && strcmp(virNetworkGetName(same), "vSwitch0") == 0, "lookup by UUID");
+        char *xml = same ? virNetworkGetXMLDesc(same, 0) : NULL;
+        CHECK(xml && strstr(xml, "<interface dev='vmnic0'/>"), "network xml");
+        free(xml);
+        CHECK(same && virNetworkGetBridgeName(same) == NULL && last_code() == VIR_ERR_NO_SUPPORT,
+              "no bridge device");
+        int autostart = 0;
+        CHECK(same && virNetworkGetAutostart(same, &autostart) == 0 && autostart == 1, "autostart");
+        virNetworkFree(same);
+        for (int i = 0; i < n; i++)
+            virNetworkFree(nets[i]);
+    }
+    free(nets);
+    CHECK(virNetworkLookupByName(conn, "nope") == NULL && last_code() == VIR_ERR_NO_NETWORK,
+          "unknown network");
+    char *names[4] = { 0 };
+    CHECK(virConnectListNetworks(conn, names, 4) == 1 && strcmp(names[0], "vSwitch0") == 0, "names");
+    free(names[0]);
+
+    virInterfacePtr *ifaces = NULL;
+    n = virConnectListAllInterfaces(conn, &ifaces, 0);
+    CHECK(n == 2, "two NICs (%d)", n);
+    for (int i = 0; i < n; i++) {
+        const char *mac = virInterfaceGetMACString(ifaces[i]);
+        virInterfacePtr by_mac = virInterfaceLookupByMACString(conn, mac);
+        CHECK(by_mac && strcmp(virInterfaceGetName(by_mac), virInterfaceGetName(ifaces[i])) == 0,
+              "lookup by MAC");
+        char *xml = by_mac ? virInterfaceGetXMLDesc(by_mac, 0) : NULL;
+        CHECK(xml && strstr(xml, "<start mode='onboot'/>"), "interface xml");
+        free(xml);
+        virInterfaceFree(by_mac);
+        virInterfaceFree(ifaces[i]);
+    }
+    free(ifaces);
+    virInterfacePtr nic = virInterfaceLookupByName(conn, "vmnic0");
+    CHECK(nic && virInterfaceIsActive(nic) == 1, "vmnic0 by name");
+    virInterfaceFree(nic);
+    CHECK(virInterfaceLookupByName(conn, "vmnic9") == NULL && last_code() == VIR_ERR_NO_INTERFACE,
+          "unknown NIC");
+    CHECK(virNetworkGetName(NULL) == NULL && last_code() == VIR_ERR_INVALID_NETWORK, "NULL network");
+    virConnectClose(conn);
+    return finish("C network test");
+}
