@@ -1937,6 +1937,60 @@ int virInterfaceRef(virInterfacePtr iface);
 int virInterfaceFree(virInterfacePtr iface);
 
 /*
+ # Safety
+ `network` is NULL or a network from this library.
+ */
+int virNetworkCreate(virNetworkPtr network);
+
+/*
+ # Safety
+ `network` is NULL or a network from this library.
+ */
+int virNetworkDestroy(virNetworkPtr network);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `xml` NULL or a C string.
+ */
+virInterfacePtr virInterfaceDefineXML(virConnectPtr conn, const char *xml, unsigned int flags);
+
+/*
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+int virInterfaceUndefine(virInterfacePtr iface);
+
+/*
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+int virInterfaceCreate(virInterfacePtr iface, unsigned int flags);
+
+/*
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+int virInterfaceDestroy(virInterfacePtr iface, unsigned int flags);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virInterfaceChangeBegin(virConnectPtr conn, unsigned int flags);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virInterfaceChangeCommit(virConnectPtr conn, unsigned int flags);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virInterfaceChangeRollback(virConnectPtr conn, unsigned int flags);
+
+/*
  Takes a snapshot of the domain as `xmlDesc` describes (name, description, memory).
 
  # Safety

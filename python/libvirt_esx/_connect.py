@@ -242,6 +242,19 @@ class virConnect:
     def interfaceLookupByName(self, name: str) -> virInterface:
         return self._iface(lib.virInterfaceLookupByName(self._o, enc(name)), "virInterfaceLookupByName")
 
+    def interfaceDefineXML(self, xml: str, flags: int = 0) -> virInterface:
+        """Refused: interfaces are the host's physical NICs."""
+        return self._iface(lib.virInterfaceDefineXML(self._o, enc(xml), flags), "virInterfaceDefineXML")
+
+    def changeBegin(self, flags: int = 0) -> int:
+        return check(lib.virInterfaceChangeBegin(self._o, flags), "virInterfaceChangeBegin")
+
+    def changeCommit(self, flags: int = 0) -> int:
+        return check(lib.virInterfaceChangeCommit(self._o, flags), "virInterfaceChangeCommit")
+
+    def changeRollback(self, flags: int = 0) -> int:
+        return check(lib.virInterfaceChangeRollback(self._o, flags), "virInterfaceChangeRollback")
+
     def interfaceLookupByMACString(self, mac: str) -> virInterface:
         return self._iface(lib.virInterfaceLookupByMACString(self._o, enc(mac)),
                            "virInterfaceLookupByMACString")

@@ -62,6 +62,13 @@ class virNetwork:
     def setAutostart(self, autostart: int) -> int:
         return check(lib.virNetworkSetAutostart(self._o, autostart), "virNetworkSetAutostart")
 
+    def create(self) -> int:
+        """Refused: a vSwitch runs as long as it exists."""
+        return check(lib.virNetworkCreate(self._o), "virNetworkCreate")
+
+    def destroy(self) -> int:
+        return check(lib.virNetworkDestroy(self._o), "virNetworkDestroy")
+
 
 class virInterface:
     """A physical NIC of the host, active while its link is up."""
@@ -98,3 +105,13 @@ class virInterface:
 
     def isActive(self) -> int:
         return check(lib.virInterfaceIsActive(self._o), "virInterfaceIsActive")
+
+    def undefine(self) -> int:
+        """Refused, as create and destroy: a physical NIC is the host's hardware."""
+        return check(lib.virInterfaceUndefine(self._o), "virInterfaceUndefine")
+
+    def create(self, flags: int = 0) -> int:
+        return check(lib.virInterfaceCreate(self._o, flags), "virInterfaceCreate")
+
+    def destroy(self, flags: int = 0) -> int:
+        return check(lib.virInterfaceDestroy(self._o, flags), "virInterfaceDestroy")

@@ -32,3 +32,16 @@ def test_networks_and_interfaces(conn, other):
     with pytest.raises(libvirt.libvirtError) as e:
         conn.interfaceLookupByName("vmnic9")
     assert e.value.get_error_code() == libvirt.VIR_ERR_NO_INTERFACE
+
+
+def test_what_a_vswitch_or_nic_cannot_do_is_refused(conn):
+    net = conn.networkLookupByName("vSwitch0")
+    nic = conn.interfaceLookupByName("vmnic0")
+    calls = [net.create, net.destroy, nic.undefine, nic.create, nic.destroy, conn.changeBegin,
+             conn.changeCommit, conn.changeRollback,
+             lambda: conn.interfaceDefineXML("<interface type='ethernet' name='x'/>")]
+    for call in calls:
+        with pytest.raises(libvirt.libvirtError) as e:
+            call()
+        assert e.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT, call
+    assert net.isActive() == 1 and nic.isActive() == 1

@@ -472,3 +472,104 @@ pub unsafe extern "C" fn virInterfaceFree(iface: virInterfacePtr) -> c_int {
         Ok(0)
     })
 }
+
+fn always_active(name: &str) -> Error {
+    Error::esx(
+        Code::NoSupport,
+        format!(
+            "network '{name}' cannot be started or stopped: a vSwitch runs as long as it exists"
+        ),
+    )
+}
+
+/// # Safety
+/// `network` is NULL or a network from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkCreate(network: virNetworkPtr) -> c_int {
+    export!(net network, write, -1, |n| Err(always_active(&n.net.name)))
+}
+
+/// # Safety
+/// `network` is NULL or a network from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNetworkDestroy(network: virNetworkPtr) -> c_int {
+    export!(net network, write, -1, |n| Err(always_active(&n.net.name)))
+}
+
+fn hardware(what: &str) -> Error {
+    Error::esx(
+        Code::NoSupport,
+        format!("{what} is not supported: interfaces are the host's physical NICs"),
+    )
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library; `xml` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceDefineXML(
+    conn: virConnectPtr,
+    xml: *const c_char,
+    flags: c_uint,
+) -> virInterfacePtr {
+    export!(conn conn, write, ptr::null_mut(), |_c| {
+        let _ = (in_str!(xml)?, flags);
+        Err(hardware("Defining an interface"))
+    })
+}
+
+/// # Safety
+/// `iface` is NULL or an interface from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceUndefine(iface: virInterfacePtr) -> c_int {
+    export!(iface iface, write, -1, |_i| Err(hardware("Undefining an interface")))
+}
+
+/// # Safety
+/// `iface` is NULL or an interface from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceCreate(iface: virInterfacePtr, flags: c_uint) -> c_int {
+    export!(iface iface, write, -1, |_i| {
+        let _ = flags;
+        Err(hardware("Starting an interface"))
+    })
+}
+
+/// # Safety
+/// `iface` is NULL or an interface from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceDestroy(iface: virInterfacePtr, flags: c_uint) -> c_int {
+    export!(iface iface, write, -1, |_i| {
+        let _ = flags;
+        Err(hardware("Stopping an interface"))
+    })
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceChangeBegin(conn: virConnectPtr, flags: c_uint) -> c_int {
+    export!(conn conn, write, -1, |_c| {
+        let _ = flags;
+        Err(hardware("An interface change transaction"))
+    })
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceChangeCommit(conn: virConnectPtr, flags: c_uint) -> c_int {
+    export!(conn conn, write, -1, |_c| {
+        let _ = flags;
+        Err(hardware("An interface change transaction"))
+    })
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virInterfaceChangeRollback(conn: virConnectPtr, flags: c_uint) -> c_int {
+    export!(conn conn, write, -1, |_c| {
+        let _ = flags;
+        Err(hardware("An interface change transaction"))
+    })
+}

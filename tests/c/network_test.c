@@ -42,6 +42,8 @@ int main(int argc, char **argv)
         free(xml);
         CHECK(same && virNetworkGetBridgeName(same) == NULL && last_code() == VIR_ERR_NO_SUPPORT,
               "no bridge device");
+        CHECK(same && virNetworkCreate(same) == -1 && last_code() == VIR_ERR_NO_SUPPORT,
+              "a vSwitch is always active");
         int autostart = 0;
         CHECK(same && virNetworkGetAutostart(same, &autostart) == 0 && autostart == 1, "autostart");
         virNetworkFree(same);
@@ -72,6 +74,8 @@ int main(int argc, char **argv)
     free(ifaces);
     virInterfacePtr nic = virInterfaceLookupByName(conn, "vmnic0");
     CHECK(nic && virInterfaceIsActive(nic) == 1, "vmnic0 by name");
+    CHECK(nic && virInterfaceDestroy(nic, 0) == -1 && last_code() == VIR_ERR_NO_SUPPORT,
+          "a NIC is hardware");
     virInterfaceFree(nic);
     CHECK(virInterfaceLookupByName(conn, "vmnic9") == NULL && last_code() == VIR_ERR_NO_INTERFACE,
           "unknown NIC");
