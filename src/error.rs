@@ -96,6 +96,15 @@ impl Error {
         Self::esx(Code::InvalidArg, detail)
     }
 
+    /// The same error, its detail led by what was being done ("Could not create volume: …"),
+    /// as libvirt's ESX driver words a failed vSphere call.
+    pub fn context(self, what: &str) -> Error {
+        Error {
+            detail: format!("{what}: {}", self.detail),
+            ..self
+        }
+    }
+
     /// libvirt's template for this code (`str1` of a `virError`), `%s` standing for the detail.
     pub fn template(&self) -> &'static str {
         use Code::*;

@@ -162,6 +162,14 @@ macro_rules! flags {
 }
 pub(crate) use flags;
 
+/// A UUID's text, NUL-padded, into the caller's VIR_UUID_STRING_BUFLEN bytes.
+pub fn put_uuid_string(buf: &mut [c_char], uuid: &crate::xml::ids::Uuid) {
+    let text = uuid.to_string();
+    for (slot, b) in buf.iter_mut().zip(text.bytes().chain(std::iter::repeat(0))) {
+        *slot = b as c_char;
+    }
+}
+
 /// A count argument that must not be negative.
 pub fn count(n: std::ffi::c_int, what: &str, api: &str) -> Result<usize> {
     usize::try_from(n)

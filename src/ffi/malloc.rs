@@ -96,6 +96,29 @@ impl<T: ZeroValid> MallocArray<T> {
     }
 }
 
+/// A ListAll-style answer: the count, and with `out` given, a NULL-terminated malloc'd array of
+/// the handles `make` makes of `items` (the array is allocated before any handle exists, so a
+/// failure leaves nothing behind).
+pub fn handle_array<T, H>(
+    out: Option<super::args::Out<*mut *mut H>>,
+    items: Vec<T>,
+    make: impl FnMut(T) -> *mut H,
+) -> Result<std::ffi::c_int> {
+    let n = items.len() as std::ffi::c_int;
+    if let Some(out) = out {
+        let mut arr = MallocArray::<*mut H>::zeroed(items.len() + 1)?;
+        for (slot, handle) in arr
+            .as_mut_slice()
+            .iter_mut()
+            .zip(items.into_iter().map(make))
+        {
+            *slot = handle;
+        }
+        out.set(arr.into_raw());
+    }
+    Ok(n)
+}
+
 impl<T: ZeroValid> Drop for MallocArray<T> {
     fn drop(&mut self) {
         // SAFETY: calloc'd by `zeroed` and not handed over; elements are plain data.

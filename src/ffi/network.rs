@@ -6,10 +6,10 @@ use crate::abi::flags::{
 };
 use crate::abi::{VIR_UUID_BUFLEN, VIR_UUID_STRING_BUFLEN};
 use crate::error::{Code, Error};
-use crate::ffi::args::{flags, in_slice, in_str, names_out, out, out_slice};
+use crate::ffi::args::{flags, in_slice, in_str, names_out, out, out_slice, put_uuid_string};
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, InterfaceHandle, NetworkHandle};
-use crate::ffi::malloc::{MallocArray, owned_c_string};
+use crate::ffi::malloc::{handle_array, owned_c_string};
 use crate::ffi::types::{virConnectPtr, virInterfacePtr, virNetworkPtr};
 use crate::xml::ids::Uuid;
 use std::ffi::{c_char, c_int, c_uchar, c_uint};
@@ -84,15 +84,7 @@ pub unsafe extern "C" fn virConnectListAllNetworks(
             true => c.conn.host_networking(api_name!())?.networks,
             false => Vec::new(),
         };
-        let n = all.len() as c_int;
-        if let Some(out) = out!(nets?) {
-            let mut arr = MallocArray::<virNetworkPtr>::zeroed(all.len() + 1)?;
-            for (slot, net) in arr.as_mut_slice().iter_mut().zip(all) {
-                *slot = NetworkHandle::into_c(c.network(net));
-            }
-            out.set(arr.into_raw());
-        }
-        Ok(n)
+        handle_array(out!(nets?), all, |net| NetworkHandle::into_c(c.network(net)))
     })
 }
 
@@ -183,11 +175,7 @@ pub unsafe extern "C" fn virNetworkGetUUIDString(
     buf: *mut c_char,
 ) -> c_int {
     export!(net network, -1, |n| {
-        let text = n.net.uuid.to_string();
-        let out = out_slice!(buf, UUID_STRING_LEN)?;
-        for (slot, b) in out.iter_mut().zip(text.bytes().chain(std::iter::repeat(0))) {
-            *slot = b as c_char;
-        }
+        put_uuid_string(out_slice!(buf, UUID_STRING_LEN)?, &n.net.uuid);
         Ok(0)
     })
 }
@@ -356,15 +344,9 @@ pub unsafe extern "C" fn virConnectListAllInterfaces(
             .into_iter()
             .filter(|i| group_keeps(f, &[(F::ACTIVE, i.link_up), (F::INACTIVE, !i.link_up)]))
             .collect();
-        let n = all.len() as c_int;
-        if let Some(out) = out!(ifaces?) {
-            let mut arr = MallocArray::<virInterfacePtr>::zeroed(all.len() + 1)?;
-            for (slot, iface) in arr.as_mut_slice().iter_mut().zip(all) {
-                *slot = InterfaceHandle::into_c(c.interface(iface));
-            }
-            out.set(arr.into_raw());
-        }
-        Ok(n)
+        handle_array(out!(ifaces?), all, |iface| {
+            InterfaceHandle::into_c(c.interface(iface))
+        })
     })
 }
 

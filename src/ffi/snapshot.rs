@@ -8,10 +8,10 @@ use crate::abi::flags::{
 use crate::driver::snapshot::tree::no_snapshot;
 use crate::driver::snapshot::{Snap, Snapshot, Span, Tree};
 use crate::error::{Error, Result};
-use crate::ffi::args::{flags, in_str, names_out};
+use crate::ffi::args::{flags, in_str, names_out, out};
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, DomainHandle, SnapshotHandle};
-use crate::ffi::malloc::{MallocArray, owned_c_string};
+use crate::ffi::malloc::{handle_array, owned_c_string};
 use crate::ffi::types::{virConnectPtr, virDomainPtr, virDomainSnapshotPtr};
 use std::ffi::{c_char, c_int, c_uint};
 use std::ptr;
@@ -42,25 +42,6 @@ fn names_of<'t>(tree: &'t Tree, picked: &[usize]) -> Vec<&'t str> {
         .iter()
         .map(|i| tree.snaps[*i].name.as_str())
         .collect()
-}
-
-/// The count, and with `snaps` non-NULL a NULL-terminated malloc'd array of new handles.
-fn handles_out(
-    snaps: *mut *mut virDomainSnapshotPtr,
-    d: &DomainHandle,
-    tree: &Tree,
-    picked: &[usize],
-) -> Result<c_int> {
-    if !snaps.is_null() {
-        // Allocated before any handle exists, so a failure leaves nothing behind.
-        let mut arr = MallocArray::<virDomainSnapshotPtr>::zeroed(picked.len() + 1)?;
-        for (slot, i) in arr.as_mut_slice().iter_mut().zip(picked) {
-            *slot = new_handle(d, &tree.snaps[*i]);
-        }
-        // SAFETY: non-NULL per the check above, and writable per the export's contract.
-        unsafe { snaps.write(arr.into_raw()) };
-    }
-    Ok(picked.len() as c_int)
 }
 
 /// Takes a snapshot of the domain as `xmlDesc` describes (name, description, memory).
@@ -139,7 +120,8 @@ pub unsafe extern "C" fn virDomainListAllSnapshots(
     export!(dom domain, -1, |d| {
         let flags = flags!(flags as SnapshotListFlags)?;
         let tree = tree_of(d)?;
-        handles_out(snaps, d, &tree, &tree.list(Span::Domain, flags))
+        let picked = tree.list(Span::Domain, flags);
+        handle_array(out!(snaps?), picked, |i| new_handle(d, &tree.snaps[i]))
     })
 }
 
@@ -185,7 +167,8 @@ pub unsafe extern "C" fn virDomainSnapshotListAllChildren(
     export!(snap snapshot, -1, |s| {
         let flags = flags!(flags as SnapshotListFlags)?;
         let (tree, at) = located(s)?;
-        handles_out(snaps, &s.dom, &tree, &tree.list(Span::Children(at), flags))
+        let picked = tree.list(Span::Children(at), flags);
+        handle_array(out!(snaps?), picked, |i| new_handle(&s.dom, &tree.snaps[i]))
     })
 }
 

@@ -54,7 +54,7 @@ fn exclusive(a: &str, b: &str) -> Error {
 fn failed(e: Error, what: &str) -> Error {
     match e.code {
         Code::NoDomainSnapshot => e,
-        _ => Error::esx(e.code, format!("{what}: {}", e.detail)),
+        _ => e.context(what),
     }
 }
 

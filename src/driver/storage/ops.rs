@@ -91,8 +91,7 @@ fn refuse_iscsi(pool: &Pool, what: &str) -> Result<()> {
 
 /// A failed call in libvirt's ESX words ("Could not create volume: …"), its code kept.
 fn failed(what: &str, e: impl Into<Error>) -> Error {
-    let e = e.into();
-    Error::esx(e.code, format!("{what}: {}", e.detail))
+    e.into().context(what)
 }
 
 impl Connection {

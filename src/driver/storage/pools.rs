@@ -116,21 +116,10 @@ impl Pool {
             "iscsi" => F::ISCSI,
             _ => F::DIR,
         };
-        let types = F::DIR
-            | F::FS
-            | F::NETFS
-            | F::LOGICAL
-            | F::DISK
-            | F::ISCSI
-            | F::SCSI
-            | F::MPATH
-            | F::RBD
-            | F::SHEEPDOG
-            | F::GLUSTER
-            | F::ZFS
-            | F::VSTORAGE
-            | F::ISCSI_DIRECT
-            | F::DFS;
+        // Every flag outside the three state groups names a pool type.
+        let types = F::all().difference(
+            F::ACTIVE | F::INACTIVE | F::PERSISTENT | F::TRANSIENT | F::AUTOSTART | F::NO_AUTOSTART,
+        );
         group_keeps(flags, &[(F::ACTIVE, true), (F::INACTIVE, false)])
             && group_keeps(flags, &[(F::PERSISTENT, true), (F::TRANSIENT, false)])
             && group_keeps(flags, &[(F::AUTOSTART, true), (F::NO_AUTOSTART, false)])
@@ -349,10 +338,7 @@ impl Connection {
                 },
             })
             .map_err(|e| {
-                Error::esx(
-                    crate::driver::vi_error::code(&e),
-                    format!("Could not mount NFS datastore '{}': {}", def.name, e.detail),
-                )
+                Error::from(e).context(&format!("Could not mount NFS datastore '{}'", def.name))
             })?;
         self.primary
             .client
@@ -402,10 +388,7 @@ impl Connection {
                 datastore: pool.moref.clone(),
             })
             .map_err(|e| {
-                Error::esx(
-                    crate::driver::vi_error::code(&e),
-                    format!("Could not unmount datastore '{}': {}", pool.name, e.detail),
-                )
+                Error::from(e).context(&format!("Could not unmount datastore '{}'", pool.name))
             })
     }
 

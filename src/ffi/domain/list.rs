@@ -5,10 +5,10 @@ use crate::abi::flags::ListDomainsFlags;
 use crate::abi::{VIR_UUID_BUFLEN, VIR_UUID_STRING_BUFLEN};
 use crate::driver::domain::{Listing, Vm};
 use crate::error::{Error, Result};
-use crate::ffi::args::{count, flags, in_slice, in_str, out, out_slice};
+use crate::ffi::args::{count, flags, in_slice, in_str, out, out_slice, put_uuid_string};
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, ConnectHandle, DomainHandle};
-use crate::ffi::malloc::{MallocArray, MallocStr};
+use crate::ffi::malloc::{MallocStr, handle_array};
 use crate::ffi::types::{virConnectPtr, virDomainPtr};
 use crate::xml::ids::Uuid;
 use std::ffi::{c_char, c_int, c_uchar, c_uint};
@@ -37,17 +37,10 @@ pub unsafe extern "C" fn virConnectListAllDomains(
     export!(conn conn, -1, |c| {
         let filter = flags!(flags as ListDomainsFlags)?;
         let vms = c.conn.list_all_domains(filter)?;
-        let n = vms.len() as c_int;
-        if let Some(out) = out!(domains?) {
-            // Allocated before any handle exists, so a failure leaves nothing behind.
-            let mut arr = MallocArray::<virDomainPtr>::zeroed(vms.len() + 1)?;
-            let listing = Arc::new(Listing::new(&vms, filter.is_empty()));
-            for (slot, vm) in arr.as_mut_slice().iter_mut().zip(vms) {
-                *slot = DomainHandle::into_c(c.domain(vm, Some(&listing)));
-            }
-            out.set(arr.into_raw());
-        }
-        Ok(n)
+        let listing = Arc::new(Listing::new(&vms, filter.is_empty()));
+        handle_array(out!(domains?), vms, |vm| {
+            DomainHandle::into_c(c.domain(vm, Some(&listing)))
+        })
     })
 }
 
@@ -255,11 +248,7 @@ pub unsafe extern "C" fn virDomainGetUUID(domain: virDomainPtr, uuid: *mut c_uch
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainGetUUIDString(domain: virDomainPtr, buf: *mut c_char) -> c_int {
     export!(dom domain, -1, |d| {
-        let text = d.dom.cached().uuid.to_string();
-        let out = out_slice!(buf, UUID_STRING_LEN)?;
-        for (slot, b) in out.iter_mut().zip(text.bytes().chain(std::iter::repeat(0))) {
-            *slot = b as c_char;
-        }
+        put_uuid_string(out_slice!(buf, UUID_STRING_LEN)?, &d.dom.cached().uuid);
         Ok(0)
     })
 }

@@ -5,10 +5,10 @@ use crate::abi::flags::{ListPoolsFlags, NoFlags, PoolDefineFlags, StorageXmlFlag
 use crate::abi::{VIR_UUID_BUFLEN, VIR_UUID_STRING_BUFLEN};
 use crate::driver::storage::Pool;
 use crate::error::Error;
-use crate::ffi::args::{flags, in_slice, in_str, names_out, out, out_slice};
+use crate::ffi::args::{flags, in_slice, in_str, names_out, out, out_slice, put_uuid_string};
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, ConnectHandle, PoolHandle};
-use crate::ffi::malloc::{MallocArray, owned_c_string};
+use crate::ffi::malloc::{handle_array, owned_c_string};
 use crate::ffi::types::{
     virConnectPtr, virStoragePoolInfo, virStoragePoolInfoPtr, virStoragePoolPtr,
 };
@@ -85,15 +85,7 @@ pub unsafe extern "C" fn virConnectListAllStoragePools(
             .into_iter()
             .filter(|p| p.keeps(filter))
             .collect();
-        let n = kept.len() as c_int;
-        if let Some(out) = out!(pools?) {
-            let mut arr = MallocArray::<virStoragePoolPtr>::zeroed(kept.len() + 1)?;
-            for (slot, pool) in arr.as_mut_slice().iter_mut().zip(kept) {
-                *slot = new_pool(c, pool);
-            }
-            out.set(arr.into_raw());
-        }
-        Ok(n)
+        handle_array(out!(pools?), kept, |pool| new_pool(c, pool))
     })
 }
 
@@ -258,11 +250,7 @@ pub unsafe extern "C" fn virStoragePoolGetUUIDString(
     buf: *mut c_char,
 ) -> c_int {
     export!(pool pool, -1, |p| {
-        let text = p.pool.uuid.to_string();
-        let out = out_slice!(buf, UUID_STRING_LEN)?;
-        for (slot, b) in out.iter_mut().zip(text.bytes().chain(std::iter::repeat(0))) {
-            *slot = b as c_char;
-        }
+        put_uuid_string(out_slice!(buf, UUID_STRING_LEN)?, &p.pool.uuid);
         Ok(0)
     })
 }

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::ffi::args::{flags, in_str, names_out, out};
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, ConnectHandle, PoolHandle, VolumeHandle};
-use crate::ffi::malloc::{MallocArray, owned_c_string};
+use crate::ffi::malloc::{handle_array, owned_c_string};
 use crate::ffi::types::{
     virConnectPtr, virStoragePoolPtr, virStorageVolInfo, virStorageVolInfoPtr, virStorageVolPtr,
 };
@@ -72,15 +72,7 @@ pub unsafe extern "C" fn virStoragePoolListAllVolumes(
     export!(pool pool, -1, |p| {
         flags!(flags as NoFlags)?;
         let all = p.conn.conn.list_volumes(&p.pool)?;
-        let n = all.len() as c_int;
-        if let Some(out) = out!(vols?) {
-            let mut arr = MallocArray::<virStorageVolPtr>::zeroed(all.len() + 1)?;
-            for (slot, vol) in arr.as_mut_slice().iter_mut().zip(all) {
-                *slot = new_volume(p, vol);
-            }
-            out.set(arr.into_raw());
-        }
-        Ok(n)
+        handle_array(out!(vols?), all, |vol| new_volume(p, vol))
     })
 }
 
