@@ -601,6 +601,36 @@ typedef enum virNetworkDefineFlags {
   VIR_NETWORK_DEFINE_VALIDATE = 1,
 } virNetworkDefineFlags;
 
+typedef enum virNetworkUpdateCommand {
+  VIR_NETWORK_UPDATE_COMMAND_NONE = 0,
+  VIR_NETWORK_UPDATE_COMMAND_MODIFY = 1,
+  VIR_NETWORK_UPDATE_COMMAND_DELETE = 2,
+  VIR_NETWORK_UPDATE_COMMAND_ADD_LAST = 3,
+  VIR_NETWORK_UPDATE_COMMAND_ADD_FIRST = 4,
+} virNetworkUpdateCommand;
+
+typedef enum virNetworkUpdateSection {
+  VIR_NETWORK_SECTION_NONE = 0,
+  VIR_NETWORK_SECTION_BRIDGE = 1,
+  VIR_NETWORK_SECTION_DOMAIN = 2,
+  VIR_NETWORK_SECTION_IP = 3,
+  VIR_NETWORK_SECTION_IP_DHCP_HOST = 4,
+  VIR_NETWORK_SECTION_IP_DHCP_RANGE = 5,
+  VIR_NETWORK_SECTION_FORWARD = 6,
+  VIR_NETWORK_SECTION_FORWARD_INTERFACE = 7,
+  VIR_NETWORK_SECTION_FORWARD_PF = 8,
+  VIR_NETWORK_SECTION_PORTGROUP = 9,
+  VIR_NETWORK_SECTION_DNS_HOST = 10,
+  VIR_NETWORK_SECTION_DNS_TXT = 11,
+  VIR_NETWORK_SECTION_DNS_SRV = 12,
+} virNetworkUpdateSection;
+
+typedef enum virNetworkUpdateFlags {
+  VIR_NETWORK_UPDATE_AFFECT_CURRENT = 0,
+  VIR_NETWORK_UPDATE_AFFECT_LIVE = 1,
+  VIR_NETWORK_UPDATE_AFFECT_CONFIG = 2,
+} virNetworkUpdateFlags;
+
 typedef enum virNetworkXMLFlags {
   VIR_NETWORK_XML_INACTIVE = 1,
 } virNetworkXMLFlags;
@@ -1938,18 +1968,6 @@ int virInterfaceFree(virInterfacePtr iface);
 
 /*
  # Safety
- `network` is NULL or a network from this library.
- */
-int virNetworkCreate(virNetworkPtr network);
-
-/*
- # Safety
- `network` is NULL or a network from this library.
- */
-int virNetworkDestroy(virNetworkPtr network);
-
-/*
- # Safety
  `conn` is NULL or a connection from this library; `xml` NULL or a C string.
  */
 virInterfacePtr virInterfaceDefineXML(virConnectPtr conn, const char *xml, unsigned int flags);
@@ -1989,6 +2007,56 @@ int virInterfaceChangeCommit(virConnectPtr conn, unsigned int flags);
  `conn` is NULL or a connection from this library.
  */
 int virInterfaceChangeRollback(virConnectPtr conn, unsigned int flags);
+
+/*
+ A new standard vSwitch on the connection's host, with its uplinks and port groups.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `xml` NULL or a C string.
+ */
+virNetworkPtr virNetworkDefineXML(virConnectPtr conn, const char *xml);
+
+/*
+ As virNetworkDefineXML; the XML is always checked in full, so VALIDATE changes nothing.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `xml` NULL or a C string.
+ */
+virNetworkPtr virNetworkDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
+
+/*
+ Removes the vSwitch and its port groups; refused while VMs or the host use one.
+
+ # Safety
+ `network` is NULL or a network from this library.
+ */
+int virNetworkUndefine(virNetworkPtr network);
+
+/*
+ The portgroup section, one `<portgroup>` at a time; a vSwitch's live state is its
+ definition, so LIVE and CONFIG are one change. Other sections have no vSwitch counterpart.
+
+ # Safety
+ `network` is NULL or a network from this library; `xml` NULL or a C string.
+ */
+int virNetworkUpdate(virNetworkPtr network,
+                     unsigned int command,
+                     unsigned int section,
+                     int _parent_index,
+                     const char *xml,
+                     unsigned int flags);
+
+/*
+ # Safety
+ `network` is NULL or a network from this library.
+ */
+int virNetworkCreate(virNetworkPtr network);
+
+/*
+ # Safety
+ `network` is NULL or a network from this library.
+ */
+int virNetworkDestroy(virNetworkPtr network);
 
 /*
  Takes a snapshot of the domain as `xmlDesc` describes (name, description, memory).

@@ -32,6 +32,7 @@ pub enum Code {
     SystemError = virErrorNumber::VIR_ERR_SYSTEM_ERROR as i32,
     NoDomain = virErrorNumber::VIR_ERR_NO_DOMAIN as i32,
     NoNetwork = virErrorNumber::VIR_ERR_NO_NETWORK as i32,
+    NetworkExist = virErrorNumber::VIR_ERR_NETWORK_EXIST as i32,
     AuthFailed = virErrorNumber::VIR_ERR_AUTH_FAILED as i32,
     NoStoragePool = virErrorNumber::VIR_ERR_NO_STORAGE_POOL as i32,
     NoStorageVol = virErrorNumber::VIR_ERR_NO_STORAGE_VOL as i32,
@@ -62,6 +63,7 @@ pub enum Domain {
     Auth = virErrorDomain::VIR_FROM_AUTH as i32,
     Storage = virErrorDomain::VIR_FROM_STORAGE as i32,
     Streams = virErrorDomain::VIR_FROM_STREAMS as i32,
+    Network = virErrorDomain::VIR_FROM_NETWORK as i32,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -133,6 +135,7 @@ impl Error {
             SystemError => "%s",
             NoDomain => "Domain not found: %s",
             NoNetwork => "Network not found: %s",
+            NetworkExist => "network %s exists already",
             AuthFailed => "authentication failed: %s",
             NoStoragePool => "Storage pool not found: %s",
             NoStorageVol => "Storage volume not found: %s",

@@ -471,6 +471,27 @@ VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART = 32
 VIR_CONNECT_LIST_INTERFACES_INACTIVE = 1
 VIR_CONNECT_LIST_INTERFACES_ACTIVE = 2
 VIR_NETWORK_DEFINE_VALIDATE = 1
+VIR_NETWORK_UPDATE_COMMAND_NONE = 0
+VIR_NETWORK_UPDATE_COMMAND_MODIFY = 1
+VIR_NETWORK_UPDATE_COMMAND_DELETE = 2
+VIR_NETWORK_UPDATE_COMMAND_ADD_LAST = 3
+VIR_NETWORK_UPDATE_COMMAND_ADD_FIRST = 4
+VIR_NETWORK_SECTION_NONE = 0
+VIR_NETWORK_SECTION_BRIDGE = 1
+VIR_NETWORK_SECTION_DOMAIN = 2
+VIR_NETWORK_SECTION_IP = 3
+VIR_NETWORK_SECTION_IP_DHCP_HOST = 4
+VIR_NETWORK_SECTION_IP_DHCP_RANGE = 5
+VIR_NETWORK_SECTION_FORWARD = 6
+VIR_NETWORK_SECTION_FORWARD_INTERFACE = 7
+VIR_NETWORK_SECTION_FORWARD_PF = 8
+VIR_NETWORK_SECTION_PORTGROUP = 9
+VIR_NETWORK_SECTION_DNS_HOST = 10
+VIR_NETWORK_SECTION_DNS_TXT = 11
+VIR_NETWORK_SECTION_DNS_SRV = 12
+VIR_NETWORK_UPDATE_AFFECT_CURRENT = 0
+VIR_NETWORK_UPDATE_AFFECT_LIVE = 1
+VIR_NETWORK_UPDATE_AFFECT_CONFIG = 2
 VIR_NETWORK_XML_INACTIVE = 1
 VIR_INTERFACE_XML_INACTIVE = 1
 
@@ -942,6 +963,27 @@ __all__ = [
     'VIR_CONNECT_LIST_INTERFACES_INACTIVE',
     'VIR_CONNECT_LIST_INTERFACES_ACTIVE',
     'VIR_NETWORK_DEFINE_VALIDATE',
+    'VIR_NETWORK_UPDATE_COMMAND_NONE',
+    'VIR_NETWORK_UPDATE_COMMAND_MODIFY',
+    'VIR_NETWORK_UPDATE_COMMAND_DELETE',
+    'VIR_NETWORK_UPDATE_COMMAND_ADD_LAST',
+    'VIR_NETWORK_UPDATE_COMMAND_ADD_FIRST',
+    'VIR_NETWORK_SECTION_NONE',
+    'VIR_NETWORK_SECTION_BRIDGE',
+    'VIR_NETWORK_SECTION_DOMAIN',
+    'VIR_NETWORK_SECTION_IP',
+    'VIR_NETWORK_SECTION_IP_DHCP_HOST',
+    'VIR_NETWORK_SECTION_IP_DHCP_RANGE',
+    'VIR_NETWORK_SECTION_FORWARD',
+    'VIR_NETWORK_SECTION_FORWARD_INTERFACE',
+    'VIR_NETWORK_SECTION_FORWARD_PF',
+    'VIR_NETWORK_SECTION_PORTGROUP',
+    'VIR_NETWORK_SECTION_DNS_HOST',
+    'VIR_NETWORK_SECTION_DNS_TXT',
+    'VIR_NETWORK_SECTION_DNS_SRV',
+    'VIR_NETWORK_UPDATE_AFFECT_CURRENT',
+    'VIR_NETWORK_UPDATE_AFFECT_LIVE',
+    'VIR_NETWORK_UPDATE_AFFECT_CONFIG',
     'VIR_NETWORK_XML_INACTIVE',
     'VIR_INTERFACE_XML_INACTIVE',
 ]
@@ -994,6 +1036,9 @@ virStorageXMLFlags = c_int
 virConnectListAllNetworksFlags = c_int
 virConnectListAllInterfacesFlags = c_int
 virNetworkDefineFlags = c_int
+virNetworkUpdateCommand = c_int
+virNetworkUpdateSection = c_int
+virNetworkUpdateFlags = c_int
 virNetworkXMLFlags = c_int
 virInterfaceXMLFlags = c_int
 virConnectPtr = c_void_p
@@ -1311,8 +1356,6 @@ FUNCTIONS = {
     'virInterfaceIsActive': (c_int, [virInterfacePtr]),
     'virInterfaceRef': (c_int, [virInterfacePtr]),
     'virInterfaceFree': (c_int, [virInterfacePtr]),
-    'virNetworkCreate': (c_int, [virNetworkPtr]),
-    'virNetworkDestroy': (c_int, [virNetworkPtr]),
     'virInterfaceDefineXML': (virInterfacePtr, [virConnectPtr, c_char_p, c_uint]),
     'virInterfaceUndefine': (c_int, [virInterfacePtr]),
     'virInterfaceCreate': (c_int, [virInterfacePtr, c_uint]),
@@ -1320,6 +1363,12 @@ FUNCTIONS = {
     'virInterfaceChangeBegin': (c_int, [virConnectPtr, c_uint]),
     'virInterfaceChangeCommit': (c_int, [virConnectPtr, c_uint]),
     'virInterfaceChangeRollback': (c_int, [virConnectPtr, c_uint]),
+    'virNetworkDefineXML': (virNetworkPtr, [virConnectPtr, c_char_p]),
+    'virNetworkDefineXMLFlags': (virNetworkPtr, [virConnectPtr, c_char_p, c_uint]),
+    'virNetworkUndefine': (c_int, [virNetworkPtr]),
+    'virNetworkUpdate': (c_int, [virNetworkPtr, c_uint, c_uint, c_int, c_char_p, c_uint]),
+    'virNetworkCreate': (c_int, [virNetworkPtr]),
+    'virNetworkDestroy': (c_int, [virNetworkPtr]),
     'virDomainSnapshotCreateXML': (virDomainSnapshotPtr, [virDomainPtr, c_char_p, c_uint]),
     'virDomainSnapshotGetXMLDesc': (c_void_p, [virDomainSnapshotPtr, c_uint]),
     'virDomainSnapshotNum': (c_int, [virDomainPtr, c_uint]),

@@ -215,6 +215,13 @@ class virConnect:
         return self._net(lib.virNetworkLookupByUUIDString(self._o, enc(uuidstr)),
                          "virNetworkLookupByUUIDString")
 
+    def networkDefineXML(self, xml: str) -> virNetwork:
+        return self._net(lib.virNetworkDefineXML(self._o, enc(xml)), "virNetworkDefineXML")
+
+    def networkDefineXMLFlags(self, xml: str, flags: int = 0) -> virNetwork:
+        return self._net(lib.virNetworkDefineXMLFlags(self._o, enc(xml), flags),
+                         "virNetworkDefineXMLFlags")
+
     def listAllInterfaces(self, flags: int = 0) -> List[virInterface]:
         return handles(lambda p: virInterface(self, p), lambda out: lib.virConnectListAllInterfaces(
             self._o, out, flags), "virConnectListAllInterfaces")

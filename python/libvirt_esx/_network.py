@@ -1,11 +1,11 @@
-"""virNetwork and virInterface with libvirt-python's methods: a host's standard vSwitches and
-physical NICs, each question one read of the host's network configuration."""
+"""virNetwork and virInterface with libvirt-python's methods: a host's standard vSwitches (and
+vCenter's distributed switches) and physical NICs, each question one read of the server."""
 import ctypes
 from typing import Any, Optional
 
 from . import _abi
 from ._errors import check, check_string, libvirtError
-from ._lib import dec, lib
+from ._lib import dec, enc, lib
 
 
 class virNetwork:
@@ -68,6 +68,16 @@ class virNetwork:
 
     def destroy(self) -> int:
         return check(lib.virNetworkDestroy(self._o), "virNetworkDestroy")
+
+    def undefine(self) -> int:
+        """Removes the vSwitch and its port groups; refused while a VM or the host uses one."""
+        return check(lib.virNetworkUndefine(self._o), "virNetworkUndefine")
+
+    def update(self, command: int, section: int, parentIndex: int, xml: str,
+               flags: int = 0) -> int:
+        """VIR_NETWORK_SECTION_PORTGROUP only: one <portgroup> added, modified or deleted."""
+        return check(lib.virNetworkUpdate(self._o, command, section, parentIndex, enc(xml), flags),
+                     "virNetworkUpdate")
 
 
 class virInterface:

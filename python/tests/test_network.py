@@ -1,5 +1,5 @@
 """virNetwork and virInterface: the host's vSwitches and NICs, listed and looked up, with
-libvirt's XML; checked through a second connection."""
+libvirt's XML; a vSwitch defined, updated and undefined; checked through a second connection."""
 import pytest
 
 import libvirt_esx as libvirt
@@ -24,7 +24,7 @@ def test_networks_and_interfaces(conn, other):
         net.bridgeName()
     assert e.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
     ifaces = conn.listAllInterfaces()
-    assert sorted(i.name() for i in ifaces) == ["vmnic0", "vmnic1"]
+    assert sorted(i.name() for i in ifaces) == ["vmnic0", "vmnic1", "vmnic2", "vmnic3"]
     nic = other.interfaceLookupByMACString(ifaces[0].MACString().upper())
     assert nic.name() == ifaces[0].name() and nic.isActive() == 1
     assert conn.interfaceLookupByName("vmnic1").MACString() == ifaces[1].MACString()
@@ -45,3 +45,42 @@ def test_what_a_vswitch_or_nic_cannot_do_is_refused(conn):
             call()
         assert e.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT, call
     assert net.isActive() == 1 and nic.isActive() == 1
+
+
+SWITCH = """<network><name>vSwitchPy</name>
+<forward mode='bridge'><interface dev='vmnic3'/></forward>
+<portgroup name='pyPg0'/><portgroup name='pyPg42'><vlan><tag id='42'/></vlan></portgroup>
+</network>"""
+
+
+def test_a_vswitch_is_defined_updated_and_undefined(conn, other):
+    net = conn.networkDefineXMLFlags(SWITCH, libvirt.VIR_NETWORK_DEFINE_VALIDATE)
+    seen = other.networkLookupByName("vSwitchPy")
+    assert seen.UUIDString() == net.UUIDString()
+    xml = seen.XMLDesc()
+    assert "<interface dev='vmnic3'/>" in xml and "<tag id='42'/>" in xml
+    portgroup = libvirt.VIR_NETWORK_SECTION_PORTGROUP
+    net.update(libvirt.VIR_NETWORK_UPDATE_COMMAND_MODIFY, portgroup, -1,
+               "<portgroup name='pyPg42'><vlan><tag id='43'/></vlan></portgroup>",
+               libvirt.VIR_NETWORK_UPDATE_AFFECT_LIVE | libvirt.VIR_NETWORK_UPDATE_AFFECT_CONFIG)
+    net.update(libvirt.VIR_NETWORK_UPDATE_COMMAND_ADD_LAST, portgroup, -1,
+               "<portgroup name='pyPg7'/>")
+    xml = other.networkLookupByName("vSwitchPy").XMLDesc()
+    assert "<tag id='43'/>" in xml and "<portgroup name='pyPg7'>" in xml
+    net.update(libvirt.VIR_NETWORK_UPDATE_COMMAND_DELETE, portgroup, -1, "<portgroup name='pyPg7'/>")
+    assert "pyPg7" not in other.networkLookupByName("vSwitchPy").XMLDesc()
+    with pytest.raises(libvirt.libvirtError) as e:
+        net.update(libvirt.VIR_NETWORK_UPDATE_COMMAND_ADD_LAST, libvirt.VIR_NETWORK_SECTION_IP, -1,
+                   "<ip address='10.0.0.1'/>")
+    assert e.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
+    with pytest.raises(libvirt.libvirtError) as e:
+        conn.networkDefineXML(SWITCH.replace("vSwitchPy", "vSwitchPy2").replace("pyPg", "pyQ"))
+    assert e.value.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID  # vmnic3 is taken
+    with pytest.raises(libvirt.libvirtError) as e:
+        conn.networkDefineXML("<network><name>x</name><portgroup name='pyPg0'/></network>")
+    assert e.value.get_error_code() == libvirt.VIR_ERR_NETWORK_EXIST
+    assert net.undefine() == 0
+    with pytest.raises(libvirt.libvirtError) as e:
+        other.networkLookupByName("vSwitchPy")
+    assert e.value.get_error_code() == libvirt.VIR_ERR_NO_NETWORK
+    assert other.listNetworks() == ["vSwitch0"]

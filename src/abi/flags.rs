@@ -222,6 +222,17 @@ flag_set! {
         ACTIVE = virConnectListAllInterfacesFlags::VIR_CONNECT_LIST_INTERFACES_ACTIVE,
     }
 
+    /// virNetworkDefineFlags: the XML is always checked in full.
+    NetworkDefineFlags {
+        VALIDATE = virNetworkDefineFlags::VIR_NETWORK_DEFINE_VALIDATE,
+    }
+
+    /// virNetworkUpdateFlags: a vSwitch's live state is its definition, so both are one.
+    NetworkUpdateFlags {
+        LIVE = virNetworkUpdateFlags::VIR_NETWORK_UPDATE_AFFECT_LIVE,
+        CONFIG = virNetworkUpdateFlags::VIR_NETWORK_UPDATE_AFFECT_CONFIG,
+    }
+
     /// virNetworkXMLFlags: a vSwitch's definition is its live state.
     NetworkXmlFlags {
         INACTIVE = virNetworkXMLFlags::VIR_NETWORK_XML_INACTIVE,

@@ -19,6 +19,7 @@ pub mod handles;
 pub mod host;
 pub mod malloc;
 pub mod network;
+pub mod network_define;
 pub mod snapshot;
 pub mod storage;
 pub mod typed_params;

@@ -1,5 +1,5 @@
-//! virNetwork* and virInterface* exports: the host's standard vSwitches and physical NICs, read
-//! in one round trip, looked up, described; the handles' identity and references.
+//! virNetwork* and virInterface* exports: the scope's switches and the host's physical NICs,
+//! read in one round trip, looked up, described; the handles' identity and references.
 
 use crate::abi::flags::{
     InterfaceXmlFlags, ListInterfacesFlags, ListNetworksFlags, NetworkXmlFlags, group_keeps,
@@ -24,7 +24,7 @@ const UUID_STRING_LEN: usize = VIR_UUID_STRING_BUFLEN as usize;
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectNumOfNetworks(conn: virConnectPtr) -> c_int {
     export!(conn conn, -1, |c| {
-        Ok(c.conn.host_networking(api_name!())?.networks.len() as c_int)
+        Ok(c.conn.networks()?.len() as c_int)
     })
 }
 
@@ -37,7 +37,7 @@ pub unsafe extern "C" fn virConnectListNetworks(
     maxnames: c_int,
 ) -> c_int {
     export!(conn conn, -1, |c| {
-        let nets = c.conn.host_networking(api_name!())?.networks;
+        let nets = c.conn.networks()?;
         let all: Vec<&str> = nets.iter().map(|n| n.name.as_str()).collect();
         names_out!(names, (maxnames, "maxnames"), &all)
     })
@@ -81,7 +81,7 @@ pub unsafe extern "C" fn virConnectListAllNetworks(
             && group_keeps(f, &[(F::PERSISTENT, true), (F::TRANSIENT, false)])
             && group_keeps(f, &[(F::AUTOSTART, true), (F::NO_AUTOSTART, false)]);
         let all = match keeps {
-            true => c.conn.host_networking(api_name!())?.networks,
+            true => c.conn.networks()?,
             false => Vec::new(),
         };
         handle_array(out!(nets?), all, |net| NetworkHandle::into_c(c.network(net)))
@@ -96,7 +96,7 @@ pub unsafe extern "C" fn virNetworkLookupByName(
     name: *const c_char,
 ) -> virNetworkPtr {
     export!(conn conn, ptr::null_mut(), |c| {
-        let net = c.conn.network_by_name(in_str!(name)?, api_name!())?;
+        let net = c.conn.network_by_name(in_str!(name)?)?;
         Ok(NetworkHandle::into_c(c.network(net)))
     })
 }
@@ -111,7 +111,7 @@ pub unsafe extern "C" fn virNetworkLookupByUUID(
     export!(conn conn, ptr::null_mut(), |c| {
         let mut id = [0u8; UUID_LEN];
         id.copy_from_slice(in_slice!(uuid, UUID_LEN)?);
-        let net = c.conn.network_by_uuid(&Uuid(id), api_name!())?;
+        let net = c.conn.network_by_uuid(&Uuid(id))?;
         Ok(NetworkHandle::into_c(c.network(net)))
     })
 }
@@ -127,7 +127,7 @@ pub unsafe extern "C" fn virNetworkLookupByUUIDString(
         let uuid = Uuid::parse(in_str!(uuidstr)?).ok_or_else(|| {
             Error::invalid_arg(format!("uuidstr in {} must be a valid UUID", api_name!()))
         })?;
-        let net = c.conn.network_by_uuid(&uuid, api_name!())?;
+        let net = c.conn.network_by_uuid(&uuid)?;
         Ok(NetworkHandle::into_c(c.network(net)))
     })
 }
@@ -143,7 +143,7 @@ pub unsafe extern "C" fn virNetworkGetXMLDesc(
 ) -> *mut c_char {
     export!(net network, ptr::null_mut(), |n| {
         flags!(flags as NetworkXmlFlags)?;
-        let now = n.conn.conn.network_by_name(&n.net.name, api_name!())?;
+        let now = n.conn.conn.network_by_uuid(&n.net.uuid)?;
         owned_c_string(&now.xml)
     })
 }
@@ -277,7 +277,7 @@ pub unsafe extern "C" fn virNetworkFree(network: virNetworkPtr) -> c_int {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectNumOfInterfaces(conn: virConnectPtr) -> c_int {
     export!(conn conn, -1, |c| {
-        let all = c.conn.host_networking(api_name!())?.interfaces;
+        let all = c.conn.interfaces(api_name!())?;
         Ok(all.iter().filter(|i| i.link_up).count() as c_int)
     })
 }
@@ -293,7 +293,7 @@ pub unsafe extern "C" fn virConnectListInterfaces(
     maxnames: c_int,
 ) -> c_int {
     export!(conn conn, -1, |c| {
-        let all = c.conn.host_networking(api_name!())?.interfaces;
+        let all = c.conn.interfaces(api_name!())?;
         let up: Vec<&str> = all.iter().filter(|i| i.link_up).map(|i| i.name.as_str()).collect();
         names_out!(names, (maxnames, "maxnames"), &up)
     })
@@ -306,7 +306,7 @@ pub unsafe extern "C" fn virConnectListInterfaces(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectNumOfDefinedInterfaces(conn: virConnectPtr) -> c_int {
     export!(conn conn, -1, |c| {
-        let all = c.conn.host_networking(api_name!())?.interfaces;
+        let all = c.conn.interfaces(api_name!())?;
         Ok(all.iter().filter(|i| !i.link_up).count() as c_int)
     })
 }
@@ -320,7 +320,7 @@ pub unsafe extern "C" fn virConnectListDefinedInterfaces(
     maxnames: c_int,
 ) -> c_int {
     export!(conn conn, -1, |c| {
-        let all = c.conn.host_networking(api_name!())?.interfaces;
+        let all = c.conn.interfaces(api_name!())?;
         let down: Vec<&str> = all.iter().filter(|i| !i.link_up).map(|i| i.name.as_str()).collect();
         names_out!(names, (maxnames, "maxnames"), &down)
     })
@@ -339,8 +339,7 @@ pub unsafe extern "C" fn virConnectListAllInterfaces(
         let f = flags!(flags as ListInterfacesFlags)?;
         let all: Vec<_> = c
             .conn
-            .host_networking(api_name!())?
-            .interfaces
+            .interfaces(api_name!())?
             .into_iter()
             .filter(|i| group_keeps(f, &[(F::ACTIVE, i.link_up), (F::INACTIVE, !i.link_up)]))
             .collect();
@@ -453,29 +452,6 @@ pub unsafe extern "C" fn virInterfaceFree(iface: virInterfacePtr) -> c_int {
         unsafe { InterfaceHandle::release(iface) };
         Ok(0)
     })
-}
-
-fn always_active(name: &str) -> Error {
-    Error::esx(
-        Code::NoSupport,
-        format!(
-            "network '{name}' cannot be started or stopped: a vSwitch runs as long as it exists"
-        ),
-    )
-}
-
-/// # Safety
-/// `network` is NULL or a network from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virNetworkCreate(network: virNetworkPtr) -> c_int {
-    export!(net network, write, -1, |n| Err(always_active(&n.net.name)))
-}
-
-/// # Safety
-/// `network` is NULL or a network from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virNetworkDestroy(network: virNetworkPtr) -> c_int {
-    export!(net network, write, -1, |n| Err(always_active(&n.net.name)))
 }
 
 fn hardware(what: &str) -> Error {

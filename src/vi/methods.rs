@@ -9,7 +9,8 @@ use super::property::{
 use super::soap::{MoRef, Request};
 use super::specs::{
     FileBackedVirtualDiskSpec, HostAutoStartManagerConfig, HostDatastoreBrowserSearchSpec,
-    HostNasVolumeSpec, VirtualMachineConfigSpec, VirtualMachineRelocateSpec,
+    HostNasVolumeSpec, HostPortGroupSpec, HostVirtualSwitchSpec, VirtualMachineConfigSpec,
+    VirtualMachineRelocateSpec,
 };
 use super::types::{FromNode, ServiceContent, UserSession};
 use secrecy::SecretString;
@@ -197,6 +198,17 @@ vim_method! {
     RescanHba(HostStorageSystem) { hba_device: String = "hbaDevice" } -> ();
     CreateNasDatastore(HostDatastoreSystem) { spec: HostNasVolumeSpec = "spec" } -> MoRef;
     RemoveDatastore(HostDatastoreSystem) { datastore: MoRef = "datastore" } -> ();
+    AddVirtualSwitch(HostNetworkSystem) {
+        vswitch_name: String = "vswitchName",
+        spec: Option<HostVirtualSwitchSpec> = "spec",
+    } -> ();
+    RemoveVirtualSwitch(HostNetworkSystem) { vswitch_name: String = "vswitchName" } -> ();
+    AddPortGroup(HostNetworkSystem) { portgrp: HostPortGroupSpec = "portgrp" } -> ();
+    UpdatePortGroup(HostNetworkSystem) {
+        pg_name: String = "pgName",
+        portgrp: HostPortGroupSpec = "portgrp",
+    } -> ();
+    RemovePortGroup(HostNetworkSystem) { pg_name: String = "pgName" } -> ();
     ReconfigureAutostart(HostAutoStartManager) { spec: HostAutoStartManagerConfig = "spec" } -> ();
     SearchDatastore_Task(HostDatastoreBrowser) {
         datastore_path: String = "datastorePath",

@@ -235,6 +235,39 @@ vim_type!(write HostNasVolumeSpec {
     kind: Option<String> = "type",
 });
 
+vim_type!(write HostNetworkTrafficShapingPolicy {
+    enabled: Option<bool> = "enabled",
+    average: Option<i64> = "averageBandwidth",
+    peak: Option<i64> = "peakBandwidth",
+    burst: Option<i64> = "burstSize",
+});
+
+vim_type!(
+    /// A switch's or port group's policy; only shaping is set here, the rest is the host's
+    /// default (a port group's: its switch's).
+    write HostNetworkPolicy {
+    shaping: Option<HostNetworkTrafficShapingPolicy> = "shapingPolicy",
+});
+
+vim_type!(
+    /// Uplinks by device name (`vmnic1`), as the host echoes them in a switch's spec.
+    write HostVirtualSwitchBondBridge {
+    nic_device: Vec<String> = "nicDevice",
+});
+
+vim_type!(write HostVirtualSwitchSpec {
+    num_ports: i32 = "numPorts",
+    bridge: Option<HostVirtualSwitchBondBridge> = "bridge",
+    policy: Option<HostNetworkPolicy> = "policy",
+});
+
+vim_type!(write HostPortGroupSpec {
+    name: String = "name",
+    vlan_id: i32 = "vlanId",
+    vswitch_name: String = "vswitchName",
+    policy: HostNetworkPolicy = "policy",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;

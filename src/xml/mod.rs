@@ -5,6 +5,7 @@ pub mod capabilities;
 pub mod domain;
 pub mod ids;
 pub mod network;
+pub mod network_def;
 pub mod reader;
 pub mod snapshot;
 pub mod storage;

@@ -1,5 +1,5 @@
 //! libvirt's `<network>` and `<interface>` documents as libvirt's ESX drivers print them for a
-//! standard vSwitch (with its uplinks, shaping and port groups) and a physical NIC.
+//! standard vSwitch (with its uplinks, shaping and port groups), a distributed switch and a NIC.
 
 use super::writer::XmlWriter;
 
@@ -11,18 +11,33 @@ pub struct Bandwidth {
     pub burst: u64,
 }
 
-/// A port group: its name, VLAN tag (none for 0) and shaping.
+/// A port group's VLANs: untagged, one tag, or a trunk of tags (a distributed port group's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Vlan {
+    None,
+    Tag(u16),
+    Trunk(Vec<u16>),
+}
+
+/// A port group: its name, VLANs and shaping.
 pub struct PortGroupDesc<'a> {
     pub name: &'a str,
-    pub vlan: Option<u16>,
+    pub vlan: Vlan,
     pub bandwidth: Option<Bandwidth>,
+}
+
+/// Where a network's traffic goes.
+pub enum Forward<'a> {
+    /// A standard vSwitch without uplinks: libvirt prints a bridge element.
+    None,
+    /// Bridged onto these uplinks' device names (`vmnic0`); a distributed switch names none.
+    Bridge(&'a [&'a str]),
 }
 
 pub struct NetworkDesc<'a> {
     pub name: &'a str,
     pub uuid: &'a str,
-    /// The uplinks' device names (`vmnic0`); none means no `<forward>`.
-    pub uplinks: &'a [&'a str],
+    pub forward: Forward<'a>,
     pub bandwidth: Option<Bandwidth>,
     pub portgroups: &'a [PortGroupDesc<'a>],
 }
@@ -48,29 +63,42 @@ impl NetworkDesc<'_> {
         w.tag("network").open();
         w.tag("name").text(self.name);
         w.tag("uuid").text(self.uuid);
-        match self.uplinks.first() {
-            Some(first) => {
-                w.tag("forward")
-                    .attr("dev", first)
-                    .attr("mode", "bridge")
-                    .open();
-                for dev in self.uplinks {
-                    w.tag("interface").attr("dev", dev).empty();
+        match self.forward {
+            Forward::Bridge(devs) => match devs.first() {
+                Some(first) => {
+                    w.tag("forward")
+                        .attr("dev", first)
+                        .attr("mode", "bridge")
+                        .open();
+                    for dev in devs {
+                        w.tag("interface").attr("dev", dev).empty();
+                    }
+                    w.close();
                 }
-                w.close();
-            }
+                None => w.tag("forward").attr("mode", "bridge").empty(),
+            },
             // libvirt's formatter gives a network without forwarding a bridge element.
-            None => w.tag("bridge").attr("stp", "off").attr("delay", 0).empty(),
+            Forward::None => w.tag("bridge").attr("stp", "off").attr("delay", 0).empty(),
         }
         if let Some(b) = &self.bandwidth {
             bandwidth(&mut w, b);
         }
         for pg in self.portgroups {
             w.tag("portgroup").attr("name", pg.name).open();
-            if let Some(tag) = pg.vlan {
-                w.tag("vlan").open();
-                w.tag("tag").attr("id", tag).empty();
-                w.close();
+            match &pg.vlan {
+                Vlan::None => {}
+                Vlan::Tag(tag) => {
+                    w.tag("vlan").open();
+                    w.tag("tag").attr("id", tag).empty();
+                    w.close();
+                }
+                Vlan::Trunk(tags) => {
+                    w.tag("vlan").attr("trunk", "yes").open();
+                    for tag in tags {
+                        w.tag("tag").attr("id", tag).empty();
+                    }
+                    w.close();
+                }
             }
             if let Some(b) = &pg.bandwidth {
                 bandwidth(&mut w, b);
@@ -141,12 +169,12 @@ mod tests {
         let pgs = [
             PortGroupDesc {
                 name: "VM Network",
-                vlan: None,
+                vlan: Vlan::None,
                 bandwidth: None,
             },
             PortGroupDesc {
                 name: "pg42",
-                vlan: Some(42),
+                vlan: Vlan::Tag(42),
                 bandwidth: Some(Bandwidth {
                     average: 100,
                     ..Bandwidth::default()
@@ -156,7 +184,7 @@ mod tests {
         let xml = NetworkDesc {
             name: "vSwitch1",
             uuid: "d61ea8ec-4be0-8a69-4aa3-6201c1eec772",
-            uplinks: &["vmnic0", "vmnic1"],
+            forward: Forward::Bridge(&["vmnic0", "vmnic1"]),
             bandwidth: Some(shaped),
             portgroups: &pgs,
         }
@@ -176,12 +204,29 @@ mod tests {
         let lone = NetworkDesc {
             name: "isolated",
             uuid: "u",
-            uplinks: &[],
+            forward: Forward::None,
             bandwidth: None,
             portgroups: &[],
         }
         .format();
         assert!(lone.contains("<uuid>u</uuid>\n  <bridge stp='off' delay='0'/>\n</network>"));
+        let trunk = [PortGroupDesc {
+            name: "trunk",
+            vlan: Vlan::Trunk(vec![10, 11]),
+            bandwidth: None,
+        }];
+        let dvs = NetworkDesc {
+            name: "DVS0",
+            uuid: "u",
+            forward: Forward::Bridge(&[]),
+            bandwidth: None,
+            portgroups: &trunk,
+        }
+        .format();
+        assert!(dvs.contains(
+            "<forward mode='bridge'/>\n  <portgroup name='trunk'>\n    <vlan trunk='yes'>\n      \
+             <tag id='10'/>\n      <tag id='11'/>\n    </vlan>\n  </portgroup>\n"
+        ));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 /* Networks and interfaces through the C ABI: the host's vSwitches and NICs listed, looked up
- * by name, UUID and MAC, described, and the refusals' error codes; every handle freed. Run
- * under valgrind by tools/test.sh. Usage: network_test URI */
+ * by name, UUID and MAC, described; a vSwitch defined, its port groups updated, undefined;
+ * the refusals' error codes; every handle freed. Run under valgrind by tools/test.sh.
+ * Usage: network_test URI */
 #include "check.h"
 
 static void quiet(void *data, virErrorPtr err)
@@ -59,7 +60,7 @@ int main(int argc, char **argv)
 
     virInterfacePtr *ifaces = NULL;
     n = virConnectListAllInterfaces(conn, &ifaces, 0);
-    CHECK(n == 2, "two NICs (%d)", n);
+    CHECK(n == 4, "four NICs (%d)", n);
     for (int i = 0; i < n; i++) {
         const char *mac = virInterfaceGetMACString(ifaces[i]);
         virInterfacePtr by_mac = virInterfaceLookupByMACString(conn, mac);
@@ -79,7 +80,59 @@ int main(int argc, char **argv)
     virInterfaceFree(nic);
     CHECK(virInterfaceLookupByName(conn, "vmnic9") == NULL && last_code() == VIR_ERR_NO_INTERFACE,
           "unknown NIC");
+    virNetworkPtr made = virNetworkDefineXML(conn,
+        "<network><name>vSwitchC</name><forward mode='bridge' dev='vmnic2'/>"
+        "<portgroup name='cPg'><vlan><tag id='42'/></vlan></portgroup></network>");
+    CHECK(made != NULL, "define");
+    if (made) {
+        virNetworkPtr seen = virNetworkLookupByName(conn, "vSwitchC");
+        char *xml = seen ? virNetworkGetXMLDesc(seen, 0) : NULL;
+        CHECK(xml && strstr(xml, "<tag id='42'/>") && strstr(xml, "dev='vmnic2'"), "defined xml");
+        free(xml);
+        virNetworkFree(seen);
+        CHECK(virNetworkUpdate(made, VIR_NETWORK_UPDATE_COMMAND_MODIFY,
+                               VIR_NETWORK_SECTION_PORTGROUP, -1,
+                               "<portgroup name='cPg'><vlan><tag id='7'/></vlan></portgroup>",
+                               VIR_NETWORK_UPDATE_AFFECT_CURRENT) == 0, "update");
+        xml = virNetworkGetXMLDesc(made, 0);
+        CHECK(xml && strstr(xml, "<tag id='7'/>"), "updated xml");
+        free(xml);
+        CHECK(virNetworkUpdate(made, VIR_NETWORK_UPDATE_COMMAND_ADD_LAST, VIR_NETWORK_SECTION_DNS_HOST,
+                               -1, "<host/>", 0) == -1 && last_code() == VIR_ERR_NO_SUPPORT,
+              "other sections");
+        CHECK(virNetworkUpdate(made, 99, VIR_NETWORK_SECTION_PORTGROUP, -1, "<portgroup name='x'/>",
+                               0) == -1 && last_code() == VIR_ERR_INVALID_ARG, "unknown command");
+        CHECK(virNetworkUpdate(made, VIR_NETWORK_UPDATE_COMMAND_ADD_LAST,
+                               VIR_NETWORK_SECTION_PORTGROUP, -1, NULL, 0) == -1
+              && last_code() == VIR_ERR_INVALID_ARG, "NULL xml");
+        CHECK(virNetworkUndefine(made) == 0, "undefine");
+        CHECK(virNetworkLookupByName(conn, "vSwitchC") == NULL && last_code() == VIR_ERR_NO_NETWORK,
+              "undefined");
+        virNetworkFree(made);
+    }
+    CHECK(virNetworkDefineXMLFlags(conn, "<network><name>y</name><ip/></network>", 0) == NULL
+          && last_code() == VIR_ERR_CONFIG_UNSUPPORTED, "what a vSwitch cannot hold");
+    CHECK(virNetworkDefineXMLFlags(conn, "<network><name>y</name></network>", 4) == NULL
+          && last_code() == VIR_ERR_INVALID_ARG, "unknown flag");
     CHECK(virNetworkGetName(NULL) == NULL && last_code() == VIR_ERR_INVALID_NETWORK, "NULL network");
     virConnectClose(conn);
+
+    /* A vCenter datacenter scope: its distributed switch, read-only. */
+    if (argc > 2) {
+        char uri[256];
+        snprintf(uri, sizeof uri, "vpx://%s/DC0?no_verify=1", argv[2]);
+        virConnectPtr vc = virConnectOpenAuth(uri, &auth, 0);
+        CHECK(vc != NULL, "open vpx");
+        virNetworkPtr dvs = vc ? virNetworkLookupByName(vc, "DVS0") : NULL;
+        char *xml = dvs ? virNetworkGetXMLDesc(dvs, 0) : NULL;
+        CHECK(xml && strstr(xml, "<forward mode='bridge'/>") && strstr(xml, "'DC0_DVPG0'"),
+              "distributed switch xml");
+        free(xml);
+        CHECK(dvs && virNetworkUndefine(dvs) == -1 && last_code() == VIR_ERR_NO_SUPPORT,
+              "a distributed switch is read-only");
+        virNetworkFree(dvs);
+        if (vc)
+            virConnectClose(vc);
+    }
     return finish("C network test");
 }

@@ -95,6 +95,8 @@ func main() {
 			}
 		}
 	}
+	// After setHostIP, which gives a host a config of its own that this must share.
+	replaceNetworkSystems()
 
 	model.Service.Listen = &url.URL{Host: *listen}
 	if *user != "" {
@@ -121,7 +123,7 @@ func main() {
 	server := model.Service.NewServer()
 	defer server.Close()
 	// No request has been served yet: the URL is printed below.
-	server.Config.Handler = withRefreshAnswer(withSnapshotRules(withRelocateLists(withRegisterFromVMX(withVMXCompanions(server.Config.Handler)))))
+	server.Config.Handler = withNetworkVMs(withRefreshAnswer(withSnapshotRules(withRelocateLists(withRegisterFromVMX(withVMXCompanions(server.Config.Handler))))))
 
 	u := *server.URL
 	u.User = nil

@@ -1,0 +1,384 @@
+//! Networks and interfaces as libvirt's ESX drivers model them: a host's standard vSwitches
+//! and, on vCenter, the scope's distributed switches as networks; a host's NICs as interfaces.
+
+mod dvs;
+mod ops;
+
+pub use ops::PortGroupChange;
+
+use super::Connection;
+use super::storage::pools::md5_uuid;
+use crate::error::{Code, Error, Result};
+use crate::vi::MoRef;
+use crate::vi::property::{FilterSpec, Hop, ObjectContent};
+use crate::vi::specs::HostNetworkTrafficShapingPolicy;
+use crate::vi::types::{FromNode, vim_type};
+use crate::xml::ids::Uuid;
+use crate::xml::network::{
+    Bandwidth, Forward, InterfaceDesc, NetworkDesc, PortGroupDesc, Vlan, prefix_of,
+};
+
+vim_type!(HostVirtualSwitch {
+    name: String = "name",
+    key: String = "key",
+    portgroups: Vec<String> = "portgroup",
+    pnics: Vec<String> = "pnic",
+    shaping: Option<HostNetworkTrafficShapingPolicy> = "spec.policy.shapingPolicy",
+});
+
+vim_type!(HostPortGroupPort {
+    kind: String = "type",
+});
+
+vim_type!(HostPortGroup {
+    key: String = "key",
+    name: String = "spec.name",
+    vlan: i32 = "spec.vlanId",
+    shaping: Option<HostNetworkTrafficShapingPolicy> = "spec.policy.shapingPolicy",
+    ports: Vec<HostPortGroupPort> = "port",
+});
+
+vim_type!(PhysicalNic {
+    key: String = "key",
+    device: String = "device",
+    mac: String = "mac",
+    dhcp: bool = "spec.ip.dhcp",
+    address: String = "spec.ip.ipAddress",
+    mask: String = "spec.ip.subnetMask",
+    link_mb: Option<i32> = "linkSpeed.speedMb",
+});
+
+vim_type!(HostNetworkFacts {
+    network_system: Option<MoRef> = "configManager.networkSystem",
+    switches: Vec<HostVirtualSwitch> = "config.network.vswitch",
+    portgroups: Vec<HostPortGroup> = "config.network.portgroup",
+    pnics: Vec<PhysicalNic> = "config.network.pnic",
+});
+
+vim_type!(HostNics {
+    pnics: Vec<PhysicalNic> = "config.network.pnic",
+});
+
+vim_type!(
+    /// A datacenter network (a port group's, or a distributed port group) and the VMs on it.
+    NamedNetwork {
+    name: String = "name",
+    vms: Vec<MoRef> = "vm",
+});
+
+/// Where a network comes from, which decides what can be changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetworkKind {
+    /// A host's standard vSwitch.
+    Standard,
+    /// A vCenter's distributed switch, read-only here.
+    Distributed,
+}
+
+/// A switch as a network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Network {
+    pub name: String,
+    /// libvirt's rule for a vSwitch: the MD5 digest of its key; a distributed switch's own.
+    pub uuid: Uuid,
+    pub xml: String,
+    pub kind: NetworkKind,
+}
+
+/// A physical NIC as an interface.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interface {
+    pub name: String,
+    pub mac: String,
+    /// Whether its link is up (the host reports a link speed only then).
+    pub link_up: bool,
+    dhcp: bool,
+    address: String,
+    mask: String,
+}
+
+impl Interface {
+    /// `virInterfaceGetXMLDesc`; with `inactive`, a DHCP address is left out, as libvirt does.
+    pub fn xml(&self, inactive: bool) -> Result<String> {
+        let has_address = !self.address.is_empty() && !self.mask.is_empty();
+        let ipv4 = match has_address && !(self.dhcp && inactive) {
+            true => Some((
+                self.address.as_str(),
+                prefix_of(&self.mask).ok_or_else(|| {
+                    Error::internal(format!("Could not parse IPv4 netmask '{}'", self.mask))
+                })?,
+            )),
+            false => None,
+        };
+        Ok(InterfaceDesc {
+            name: &self.name,
+            mac: &self.mac,
+            dhcp: self.dhcp,
+            ipv4,
+        }
+        .format())
+    }
+}
+
+/// libvirt's units from vSphere's: bit/s → kB/s, bytes → KiB; only an enabled policy counts.
+fn bandwidth(p: &Option<HostNetworkTrafficShapingPolicy>) -> Option<Bandwidth> {
+    let p = p.as_ref().filter(|p| p.enabled == Some(true))?;
+    let kbytes = |v: Option<i64>| (v.unwrap_or(0).max(0) as u64) / 8 / 1000;
+    Some(Bandwidth {
+        average: kbytes(p.average),
+        peak: kbytes(p.peak),
+        burst: (p.burst.unwrap_or(0).max(0) as u64) / 1024,
+    })
+}
+
+/// One read of the networks of a connection's scope.
+struct NetworkFacts {
+    /// The host's, on a one-host scope.
+    host: Option<HostNetworkFacts>,
+    /// The datacenters' networks, by object.
+    named: Vec<(MoRef, NamedNetwork)>,
+    /// The distributed switches and port groups, raw.
+    distributed: Vec<ObjectContent>,
+}
+
+impl NetworkFacts {
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.named.iter().map(|(_, n)| n.name.as_str())
+    }
+
+    /// The VMs on the datacenter network called `name`.
+    fn vms_on(&self, name: &str) -> usize {
+        self.named
+            .iter()
+            .filter(|(_, n)| n.name == name)
+            .map(|(_, n)| n.vms.len())
+            .sum()
+    }
+
+    fn networks(&self, members: Option<&[MoRef]>) -> Result<Vec<Network>> {
+        let mut out = match &self.host {
+            Some(f) => standard_networks(f, &self.names().collect::<Vec<_>>())?,
+            None => Vec::new(),
+        };
+        out.extend(dvs::networks(&self.distributed, members));
+        Ok(out)
+    }
+}
+
+fn standard_networks(f: &HostNetworkFacts, named: &[&str]) -> Result<Vec<Network>> {
+    let mut networks = Vec::new();
+    for sw in &f.switches {
+        let uplinks = sw
+            .pnics
+            .iter()
+            .map(|key| {
+                f.pnics
+                    .iter()
+                    .find(|p| p.key == *key)
+                    .map(|p| p.device.as_str())
+                    .ok_or_else(|| {
+                        Error::internal(format!("Could not find PhysicalNic with key '{key}'"))
+                    })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut groups = Vec::new();
+        for key in &sw.portgroups {
+            let pg = f.portgroups.iter().find(|p| p.key == *key).ok_or_else(|| {
+                Error::internal(format!("Could not find HostPortGroup with key '{key}'"))
+            })?;
+            // libvirt shows the port groups VMs can use: those with a network of their name.
+            if named.contains(&pg.name.as_str()) {
+                groups.push(pg);
+            }
+        }
+        let descs: Vec<PortGroupDesc> = groups
+            .iter()
+            .map(|pg| PortGroupDesc {
+                name: &pg.name,
+                vlan: match u16::try_from(pg.vlan) {
+                    Ok(tag @ 1..=4094) => Vlan::Tag(tag),
+                    _ => Vlan::None,
+                },
+                bandwidth: bandwidth(&pg.shaping),
+            })
+            .collect();
+        let uuid = md5_uuid(sw.key.as_bytes());
+        let xml = NetworkDesc {
+            name: &sw.name,
+            uuid: &uuid.to_string(),
+            forward: match uplinks.is_empty() {
+                true => Forward::None,
+                false => Forward::Bridge(&uplinks),
+            },
+            bandwidth: bandwidth(&sw.shaping),
+            portgroups: &descs,
+        }
+        .format();
+        networks.push(Network {
+            name: sw.name.clone(),
+            uuid,
+            xml,
+            kind: NetworkKind::Standard,
+        });
+    }
+    Ok(networks)
+}
+
+fn interface_of(p: PhysicalNic) -> Interface {
+    Interface {
+        link_up: p.link_mb.is_some(),
+        name: p.device,
+        mac: p.mac,
+        dhcp: p.dhcp,
+        address: p.address,
+        mask: p.mask,
+    }
+}
+
+pub fn no_network(detail: impl Into<String>) -> Error {
+    Error::esx(Code::NoNetwork, detail)
+}
+
+pub fn no_interface(detail: impl Into<String>) -> Error {
+    Error::esx(Code::NoInterface, detail)
+}
+
+impl Connection {
+    /// The scope's networks in one round trip: the host's `config.network` on a one-host
+    /// scope, and the datacenters' networks, distributed switches and port groups.
+    fn network_facts(&self) -> Result<NetworkFacts> {
+        let scope = &self.primary.scope;
+        let host = scope.host().map(|p| p.host.clone());
+        let mut datacenters: Vec<MoRef> = Vec::new();
+        for p in &scope.hosts {
+            if !datacenters.contains(&p.datacenter) {
+                datacenters.push(p.datacenter.clone());
+            }
+        }
+        let mut specs: Vec<FilterSpec> = host
+            .iter()
+            .map(|h| FilterSpec::object(h.clone(), HostNetworkFacts::PATHS))
+            .collect();
+        if let Some((first, rest)) = datacenters.split_first() {
+            let hops = vec![
+                Hop {
+                    name: "dcNetworks",
+                    kind: "Datacenter",
+                    path: "networkFolder",
+                    then: &["folderChildren"],
+                },
+                Hop {
+                    name: "folderChildren",
+                    kind: "Folder",
+                    path: "childEntity",
+                    then: &["folderChildren"],
+                },
+            ];
+            let mut spec = FilterSpec::reach(first.clone(), hops, "Network", NamedNetwork::PATHS);
+            spec.props.extend(dvs::PROPS.iter().map(|(kind, paths)| {
+                (
+                    kind.to_string(),
+                    paths.iter().map(|p| p.to_string()).collect(),
+                )
+            }));
+            spec.more = rest.to_vec();
+            specs.push(spec);
+        }
+        let mut facts = NetworkFacts {
+            host: None,
+            named: Vec::new(),
+            distributed: Vec::new(),
+        };
+        for oc in self.primary.client.retrieve_all(&specs)? {
+            if Some(&oc.obj) == host.as_ref() {
+                facts.host = HostNetworkFacts::from_node(&oc.props);
+                continue;
+            }
+            if dvs::is_switch(&oc) || oc.obj.kind == dvs::PORTGROUP {
+                facts.distributed.push(oc.clone());
+            }
+            if dvs::is_switch(&oc) {
+                continue;
+            }
+            if let Some(n) = NamedNetwork::from_node(&oc.props) {
+                facts.named.push((oc.obj, n));
+            }
+        }
+        if host.is_some() && facts.host.is_none() {
+            return Err(Error::internal(
+                "The host's network configuration is missing",
+            ));
+        }
+        Ok(facts)
+    }
+
+    /// The hosts whose distributed switches a host or cluster scope shows; `None` (all of the
+    /// datacenters') above.
+    fn switch_members(&self) -> Option<Vec<MoRef>> {
+        use super::connection::inventory::ScopeKind;
+        let scope = &self.primary.scope;
+        matches!(scope.kind, ScopeKind::Host | ScopeKind::Cluster)
+            .then(|| scope.hosts.iter().map(|p| p.host.clone()).collect())
+    }
+
+    /// The scope's networks: one round trip.
+    pub fn networks(&self) -> Result<Vec<Network>> {
+        let members = self.switch_members();
+        self.network_facts()?.networks(members.as_deref())
+    }
+
+    /// The connection's host's NICs: one round trip. Above one host, NIC names repeat.
+    pub fn interfaces(&self, api: &str) -> Result<Vec<Interface>> {
+        let host = self.primary.single_host(api)?.host.clone();
+        let nics = self
+            .primary
+            .client
+            .retrieve_one(&host, HostNics::PATHS)?
+            .and_then(|oc| HostNics::from_node(&oc.props))
+            .ok_or_else(|| Error::internal("The host's network configuration is missing"))?;
+        Ok(nics.pnics.into_iter().map(interface_of).collect())
+    }
+
+    pub fn network_by_name(&self, name: &str) -> Result<Network> {
+        self.networks()?
+            .into_iter()
+            .find(|n| n.name == name)
+            .ok_or_else(|| {
+                no_network(format!(
+                    "Could not find HostVirtualSwitch with name '{name}'"
+                ))
+            })
+    }
+
+    pub fn network_by_uuid(&self, uuid: &Uuid) -> Result<Network> {
+        self.networks()?
+            .into_iter()
+            .find(|n| n.uuid == *uuid)
+            .ok_or_else(|| {
+                no_network(format!(
+                    "Could not find HostVirtualSwitch with UUID '{uuid}'"
+                ))
+            })
+    }
+
+    /// By device name (`vmnic0`): what libvirt's ESX driver means to do (its own lookup
+    /// compares the name with the MAC address, and so never finds one).
+    pub fn interface_by_name(&self, name: &str, api: &str) -> Result<Interface> {
+        self.interfaces(api)?
+            .into_iter()
+            .find(|i| i.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| no_interface(format!("Could not find physical NIC with name '{name}'")))
+    }
+
+    /// By MAC address, in any case.
+    pub fn interface_by_mac(&self, mac: &str, api: &str) -> Result<Interface> {
+        self.interfaces(api)?
+            .into_iter()
+            .find(|i| i.mac.eq_ignore_ascii_case(mac.trim()))
+            .ok_or_else(|| {
+                no_interface(format!(
+                    "Could not find physical NIC with MAC address '{mac}'"
+                ))
+            })
+    }
+}

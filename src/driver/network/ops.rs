@@ -1,0 +1,326 @@
+//! Defining, undefining and updating a host's standard vSwitches and their port groups with
+//! the host network system's own calls, each refused up front when the host would refuse it.
+
+use super::{HostNetworkFacts, HostPortGroup, Network, NetworkFacts, NetworkKind, no_network};
+use crate::driver::Connection;
+use crate::error::{Code, Error, Result};
+use crate::vi::MoRef;
+use crate::vi::methods::{
+    AddPortGroup, AddVirtualSwitch, RemovePortGroup, RemoveVirtualSwitch, UpdatePortGroup,
+};
+use crate::vi::specs::{
+    HostNetworkPolicy, HostNetworkTrafficShapingPolicy, HostPortGroupSpec,
+    HostVirtualSwitchBondBridge, HostVirtualSwitchSpec,
+};
+use crate::xml::network::Bandwidth;
+use crate::xml::network_def::{NetworkDef, PortGroupDef};
+
+/// What virNetworkUpdate does with a `<portgroup>`; ESX keeps port groups unordered, so adding
+/// first and adding last are one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortGroupChange {
+    Add,
+    Modify,
+    Delete,
+}
+
+/// vSphere's units from libvirt's: kB/s → bit/s, KiB → bytes (bounded by the XML reader).
+fn shaping(b: &Option<Bandwidth>) -> Option<HostNetworkTrafficShapingPolicy> {
+    b.map(|b| HostNetworkTrafficShapingPolicy {
+        enabled: Some(true),
+        average: Some(b.average as i64 * 8000),
+        peak: Some(b.peak as i64 * 8000),
+        burst: Some(b.burst as i64 * 1024),
+    })
+}
+
+fn group_spec(pg: &PortGroupDef, switch: &str) -> HostPortGroupSpec {
+    HostPortGroupSpec {
+        name: pg.name.clone(),
+        vlan_id: pg.vlan,
+        vswitch_name: switch.to_string(),
+        policy: HostNetworkPolicy {
+            shaping: shaping(&pg.bandwidth),
+        },
+    }
+}
+
+fn read_only(net: &Network) -> Result<()> {
+    match net.kind {
+        NetworkKind::Standard => Ok(()),
+        NetworkKind::Distributed => Err(Error::esx(
+            Code::NoSupport,
+            format!(
+                "network '{}' is a distributed switch, which vCenter manages: it is read-only \
+                 through this driver",
+                net.name
+            ),
+        )),
+    }
+}
+
+/// The host's networking and its network system, read once.
+struct HostView {
+    facts: NetworkFacts,
+    system: MoRef,
+}
+
+impl HostView {
+    fn host(&self) -> &HostNetworkFacts {
+        self.facts
+            .host
+            .as_ref()
+            .expect("a one-host scope reads the host")
+    }
+
+    /// The switch a port group belongs to.
+    fn switch_of(&self, pg: &HostPortGroup) -> &str {
+        self.host()
+            .switches
+            .iter()
+            .find(|s| s.portgroups.contains(&pg.key))
+            .map_or("", |s| s.name.as_str())
+    }
+
+    fn group(&self, name: &str) -> Option<&HostPortGroup> {
+        self.host().portgroups.iter().find(|p| p.name == name)
+    }
+
+    /// Refuses changing a port group a VM uses: one with VMs on its network or VM ports.
+    fn not_in_use(&self, network: &str, pg: &HostPortGroup) -> Result<()> {
+        let ports = pg
+            .ports
+            .iter()
+            .filter(|p| p.kind == "virtualMachine")
+            .count();
+        let vms = self.facts.vms_on(&pg.name).max(ports);
+        match vms {
+            0 => Ok(()),
+            n => Err(Error::esx(
+                Code::OperationInvalid,
+                format!(
+                    "port group '{}' of network '{network}' is in use by {n} virtual machine{}",
+                    pg.name,
+                    if n == 1 { "" } else { "s" }
+                ),
+            )),
+        }
+    }
+}
+
+impl Connection {
+    fn host_view(&self, api: &str) -> Result<HostView> {
+        self.primary.single_host(api)?;
+        let facts = self.network_facts()?;
+        let system = facts
+            .host
+            .as_ref()
+            .and_then(|h| h.network_system.clone())
+            .ok_or_else(|| Error::esx(Code::NoSupport, "The host has no network system"))?;
+        Ok(HostView { facts, system })
+    }
+
+    /// `virNetworkDefineXML`: a new vSwitch with its uplinks and port groups, as one change: a
+    /// port group the host refuses takes the switch away again.
+    pub fn define_network(&self, xml: &str, api: &str) -> Result<Network> {
+        let def = NetworkDef::parse(xml)?;
+        let view = self.host_view(api)?;
+        let host = view.host();
+        if host.switches.iter().any(|s| s.name == def.name) {
+            return Err(Error::internal(
+                "HostVirtualSwitch already exists, editing existing ones is not supported yet",
+            ));
+        }
+        for pg in &def.portgroups {
+            if let Some(existing) = view.group(&pg.name) {
+                return Err(Error::esx(
+                    Code::NetworkExist,
+                    format!(
+                        "port group '{}' of vSwitch '{}'",
+                        pg.name,
+                        view.switch_of(existing)
+                    ),
+                ));
+            }
+        }
+        for dev in &def.uplinks {
+            let nic = host
+                .pnics
+                .iter()
+                .find(|p| p.device == *dev)
+                .ok_or_else(|| {
+                    Error::internal(format!("Could not find PhysicalNic with name '{dev}'"))
+                })?;
+            if let Some(sw) = host.switches.iter().find(|s| s.pnics.contains(&nic.key)) {
+                return Err(Error::esx(
+                    Code::OperationInvalid,
+                    format!(
+                        "PhysicalNic '{dev}' is an uplink of HostVirtualSwitch '{}' already",
+                        sw.name
+                    ),
+                ));
+            }
+        }
+        let client = &self.primary.client;
+        client
+            .invoke(&AddVirtualSwitch {
+                this: view.system.clone(),
+                vswitch_name: def.name.clone(),
+                spec: Some(HostVirtualSwitchSpec {
+                    // libvirt's choice for a new switch.
+                    num_ports: 128,
+                    bridge: (!def.uplinks.is_empty()).then(|| HostVirtualSwitchBondBridge {
+                        nic_device: def.uplinks.clone(),
+                    }),
+                    policy: Some(HostNetworkPolicy {
+                        shaping: shaping(&def.bandwidth),
+                    }),
+                }),
+            })
+            .map_err(|e| {
+                Error::from(e).context(&format!("Could not add HostVirtualSwitch '{}'", def.name))
+            })?;
+        for (i, pg) in def.portgroups.iter().enumerate() {
+            let added = client.invoke(&AddPortGroup {
+                this: view.system.clone(),
+                portgrp: group_spec(pg, &def.name),
+            });
+            if let Err(e) = added {
+                let e =
+                    Error::from(e).context(&format!("Could not add HostPortGroup '{}'", pg.name));
+                for done in &def.portgroups[..i] {
+                    let _ = client.invoke(&RemovePortGroup {
+                        this: view.system.clone(),
+                        pg_name: done.name.clone(),
+                    });
+                }
+                let _ = client.invoke(&RemoveVirtualSwitch {
+                    this: view.system.clone(),
+                    vswitch_name: def.name.clone(),
+                });
+                return Err(e);
+            }
+        }
+        self.network_by_name(&def.name)
+    }
+
+    /// `virNetworkUndefine`: the switch's port groups, then the switch; refused while a VM or
+    /// the host itself (a VMkernel port) uses one of them.
+    pub fn undefine_network(&self, net: &Network, api: &str) -> Result<()> {
+        read_only(net)?;
+        let view = self.host_view(api)?;
+        let host = view.host();
+        let sw = host
+            .switches
+            .iter()
+            .find(|s| s.name == net.name)
+            .ok_or_else(|| {
+                no_network(format!(
+                    "Could not find HostVirtualSwitch with name '{}'",
+                    net.name
+                ))
+            })?;
+        let groups: Vec<&HostPortGroup> = host
+            .portgroups
+            .iter()
+            .filter(|p| sw.portgroups.contains(&p.key))
+            .collect();
+        let ports = groups.iter().flat_map(|pg| &pg.ports);
+        if let Some(port) = ports.into_iter().find(|p| p.kind != "virtualMachine") {
+            return Err(Error::esx(
+                Code::OperationInvalid,
+                format!(
+                    "Cannot undefine HostVirtualSwitch that has a '{}' port",
+                    port.kind
+                ),
+            ));
+        }
+        for pg in &groups {
+            view.not_in_use(&net.name, pg)?;
+        }
+        let client = &self.primary.client;
+        for pg in &groups {
+            client
+                .invoke(&RemovePortGroup {
+                    this: view.system.clone(),
+                    pg_name: pg.name.clone(),
+                })
+                .map_err(|e| {
+                    Error::from(e).context(&format!("Could not remove HostPortGroup '{}'", pg.name))
+                })?;
+        }
+        client
+            .invoke(&RemoveVirtualSwitch {
+                this: view.system.clone(),
+                vswitch_name: sw.name.clone(),
+            })
+            .map_err(|e| {
+                Error::from(e).context(&format!("Could not remove HostVirtualSwitch '{}'", sw.name))
+            })
+    }
+
+    /// `virNetworkUpdate` of the portgroup section: one port group added, changed (VLAN,
+    /// shaping) or removed with the host's own call.
+    pub fn update_portgroup(
+        &self,
+        net: &Network,
+        change: PortGroupChange,
+        xml: &str,
+        api: &str,
+    ) -> Result<()> {
+        read_only(net)?;
+        let def = PortGroupDef::parse(xml)?;
+        let view = self.host_view(api)?;
+        if !view.host().switches.iter().any(|s| s.name == net.name) {
+            return Err(no_network(format!(
+                "Could not find HostVirtualSwitch with name '{}'",
+                net.name
+            )));
+        }
+        let existing = view.group(&def.name);
+        let here = existing.filter(|pg| view.switch_of(pg) == net.name);
+        let client = &self.primary.client;
+        let system = view.system.clone();
+        let done = match (change, existing, here) {
+            (PortGroupChange::Add, Some(pg), _) => {
+                return Err(Error::esx(
+                    Code::NetworkExist,
+                    format!(
+                        "port group '{}' of vSwitch '{}'",
+                        def.name,
+                        view.switch_of(pg)
+                    ),
+                ));
+            }
+            (PortGroupChange::Add, None, _) => client.invoke(&AddPortGroup {
+                this: system,
+                portgrp: group_spec(&def, &net.name),
+            }),
+            (_, _, None) => {
+                return Err(Error::esx(
+                    Code::OperationInvalid,
+                    format!(
+                        "couldn't find a portgroup entry in network '{}' matching <portgroup \
+                         name='{}'>",
+                        net.name, def.name
+                    ),
+                ));
+            }
+            (PortGroupChange::Modify, _, Some(_)) => client.invoke(&UpdatePortGroup {
+                this: system,
+                pg_name: def.name.clone(),
+                portgrp: group_spec(&def, &net.name),
+            }),
+            (PortGroupChange::Delete, _, Some(pg)) => {
+                view.not_in_use(&net.name, pg)?;
+                client.invoke(&RemovePortGroup {
+                    this: system,
+                    pg_name: def.name.clone(),
+                })
+            }
+        };
+        done.map_err(|e| {
+            Error::from(e).context(&format!("Could not update HostPortGroup '{}'", def.name))
+        })
+    }
+}
