@@ -1101,6 +1101,35 @@ char *virConnectDomainXMLToNative(virConnectPtr conn,
                                   unsigned int flags);
 
 /*
+ As libvirt: the running domain's devices (VIR_DOMAIN_AFFECT_LIVE).
+
+ # Safety
+ `domain` is NULL or a domain from this library; `xml` NULL or a C string.
+ */
+int virDomainAttachDevice(virDomainPtr domain, const char *xml);
+
+/*
+ LIVE, CONFIG or CURRENT as vSphere can honour them: a running VM's devices change live and
+ in its configuration at once, a stopped VM's in its configuration.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `xml` NULL or a C string.
+ */
+int virDomainAttachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags);
+
+/*
+ # Safety
+ As virDomainAttachDevice.
+ */
+int virDomainDetachDevice(virDomainPtr domain, const char *xml);
+
+/*
+ # Safety
+ As virDomainAttachDeviceFlags.
+ */
+int virDomainDetachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags);
+
+/*
  # Safety
  `domain` is NULL or a domain from this library.
  */

@@ -46,6 +46,7 @@ pub enum Code {
     OperationAborted = virErrorNumber::VIR_ERR_OPERATION_ABORTED as i32,
     AuthCancelled = virErrorNumber::VIR_ERR_AUTH_CANCELLED as i32,
     OperationUnsupported = virErrorNumber::VIR_ERR_OPERATION_UNSUPPORTED as i32,
+    DeviceMissing = virErrorNumber::VIR_ERR_DEVICE_MISSING as i32,
 }
 
 /// The `virErrorDomain` values that this library reports (numbers from `abi`).
@@ -149,6 +150,7 @@ impl Error {
             OperationAborted => "operation aborted: %s",
             AuthCancelled => "authentication cancelled: %s",
             OperationUnsupported => "Operation not supported: %s",
+            DeviceMissing => "device not found: %s",
         }
     }
 

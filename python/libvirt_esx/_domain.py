@@ -203,6 +203,22 @@ class virDomain:
     def undefineFlags(self, flags: int = 0) -> int:
         return check(lib.virDomainUndefineFlags(self._o, flags), "virDomainUndefineFlags")
 
+    # devices
+    def attachDevice(self, xml: str) -> int:
+        """One NIC added to the running domain (a change vSphere also keeps)."""
+        return check(lib.virDomainAttachDevice(self._o, enc(xml)), "virDomainAttachDevice")
+
+    def attachDeviceFlags(self, xml: str, flags: int = 0) -> int:
+        return check(lib.virDomainAttachDeviceFlags(self._o, enc(xml), flags),
+                     "virDomainAttachDeviceFlags")
+
+    def detachDevice(self, xml: str) -> int:
+        return check(lib.virDomainDetachDevice(self._o, enc(xml)), "virDomainDetachDevice")
+
+    def detachDeviceFlags(self, xml: str, flags: int = 0) -> int:
+        return check(lib.virDomainDetachDeviceFlags(self._o, enc(xml), flags),
+                     "virDomainDetachDeviceFlags")
+
     # tuning
     def setMemory(self, memory: int) -> int:
         return check(lib.virDomainSetMemory(self._o, memory), "virDomainSetMemory")

@@ -179,3 +179,19 @@ def test_guest_information(conn):
     with pytest.raises(libvirt.libvirtError) as e:
         dom.interfaceAddresses(libvirt.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE)
     assert e.value.get_error_code() == libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED
+
+
+def test_a_nic_is_attached_and_detached(conn, other):
+    dom = running(conn, "ha-host_VM1")
+    nic = ("<interface type='bridge'><mac address='00:50:56:00:77:01'/>"
+           "<source bridge='VM Network'/><model type='vmxnet3'/></interface>")
+    assert dom.attachDeviceFlags(nic, libvirt.VIR_DOMAIN_AFFECT_LIVE) == 0
+    assert "00:50:56:00:77:01" in other.lookupByName("ha-host_VM1").XMLDesc()
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.attachDeviceFlags(nic, libvirt.VIR_DOMAIN_AFFECT_CONFIG)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID
+    assert dom.detachDevice(nic) == 0
+    assert "00:50:56:00:77:01" not in other.lookupByName("ha-host_VM1").XMLDesc()
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.detachDevice(nic)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_DEVICE_MISSING

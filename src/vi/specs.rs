@@ -77,11 +77,23 @@ vim_type!(write VirtualEthernetCardNetworkBackingInfo {
     network: Option<MoRef> = "network",
 });
 
+vim_type!(write DistributedVirtualSwitchPortConnection {
+    switch_uuid: String = "switchUuid",
+    portgroup_key: Option<String> = "portgroupKey",
+    port_key: Option<String> = "portKey",
+    connection_cookie: Option<i32> = "connectionCookie",
+});
+
+vim_type!(write VirtualEthernetCardDistributedVirtualPortBackingInfo {
+    port: DistributedVirtualSwitchPortConnection = "port",
+});
+
 vim_choice!(
     /// A device's backing (`VirtualDeviceBackingInfo` subtypes).
     VirtualDeviceBackingInfo {
         VirtualDiskFlatVer2BackingInfo,
         VirtualEthernetCardNetworkBackingInfo,
+        VirtualEthernetCardDistributedVirtualPortBackingInfo,
     }
 );
 
@@ -95,20 +107,79 @@ vim_type!(write VirtualDisk {
     capacity_in_kb: Option<i64> = "capacityInKB",
 });
 
-// VirtualDevice's fields, then VirtualEthernetCard's.
-vim_type!(write VirtualE1000 {
-    key: i32 = "key",
-    backing: Option<VirtualDeviceBackingInfo> = "backing",
-    connectable: Option<VirtualDeviceConnectInfo> = "connectable",
-    controller_key: Option<i32> = "controllerKey",
-    unit_number: Option<i32> = "unitNumber",
-    address_type: Option<String> = "addressType",
-    mac_address: Option<String> = "macAddress",
-});
+/// A NIC's fields, whatever its model (each model is its own vSphere type).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EthernetCard {
+    pub key: i32,
+    pub backing: Option<VirtualDeviceBackingInfo>,
+    pub connectable: Option<VirtualDeviceConnectInfo>,
+    pub controller_key: Option<i32>,
+    pub unit_number: Option<i32>,
+    pub address_type: Option<String>,
+    pub mac_address: Option<String>,
+}
 
-vim_choice!(
-    /// A virtual device (`VirtualDevice` subtypes).
-    VirtualDevice { VirtualDisk, VirtualE1000 }
+/// The NIC models: each a VirtualEthernetCard (VirtualDevice's fields, then the card's), all
+/// reached as one `EthernetCard` through `VirtualDevice::ethernet` and `VirtualDevice::nic`.
+macro_rules! ethernet_cards {
+    ($($name:ident),*) => {
+        $(vim_type!(write $name {
+            key: i32 = "key",
+            backing: Option<VirtualDeviceBackingInfo> = "backing",
+            connectable: Option<VirtualDeviceConnectInfo> = "connectable",
+            controller_key: Option<i32> = "controllerKey",
+            unit_number: Option<i32> = "unitNumber",
+            address_type: Option<String> = "addressType",
+            mac_address: Option<String> = "macAddress",
+        });)*
+
+        vim_choice!(
+            /// A virtual device (`VirtualDevice` subtypes).
+            VirtualDevice { VirtualDisk, $($name),* }
+        );
+
+        impl VirtualDevice {
+            /// The NIC's vSphere type and fields; `None` for other devices.
+            pub fn ethernet(&self) -> Option<(&'static str, EthernetCard)> {
+                match self {
+                    $(VirtualDevice::$name(c) => Some((stringify!($name), EthernetCard {
+                        key: c.key,
+                        backing: c.backing.clone(),
+                        connectable: c.connectable.clone(),
+                        controller_key: c.controller_key,
+                        unit_number: c.unit_number,
+                        address_type: c.address_type.clone(),
+                        mac_address: c.mac_address.clone(),
+                    })),)*
+                    _ => None,
+                }
+            }
+
+            /// A NIC of the vSphere type `kind` (`VirtualVmxnet3`); `None` for other types.
+            pub fn nic(kind: &str, c: EthernetCard) -> Option<VirtualDevice> {
+                match kind {
+                    $(stringify!($name) => Some(VirtualDevice::$name($name {
+                        key: c.key,
+                        backing: c.backing,
+                        connectable: c.connectable,
+                        controller_key: c.controller_key,
+                        unit_number: c.unit_number,
+                        address_type: c.address_type,
+                        mac_address: c.mac_address,
+                    })),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+ethernet_cards!(
+    VirtualE1000,
+    VirtualE1000e,
+    VirtualPCNet32,
+    VirtualVmxnet,
+    VirtualVmxnet2,
+    VirtualVmxnet3
 );
 
 vim_type!(write VirtualMachineRelocateSpecDiskLocator {

@@ -51,4 +51,18 @@ static int finish(const char *what)
     return 0;
 }
 
+/* The connection to argv[1] as root; NULL, with a failure counted, when there is none. */
+static inline virConnectPtr open_test(int argc, char **argv, const char *name)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s URI\n", name);
+        exit(2);
+    }
+    static int credtypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
+    static virConnectAuth auth = { credtypes, 2, answer_root, NULL };
+    virConnectPtr conn = virConnectOpenAuth(argv[1], &auth, 0);
+    CHECK(conn != NULL, "open %s", argv[1]);
+    return conn;
+}
+
 #endif

@@ -39,6 +39,7 @@ func vmxEscape(s string) string {
 func writeModelVMXs() {
 	for _, e := range simulator.Map.All("VirtualMachine") {
 		vm := e.(*simulator.VirtualMachine)
+		modelVMs.Store(vm.Self, true)
 		if err := writeVMX(vm); err != nil {
 			log.Printf("writing the VMX of %s: %s", vm.Name, err)
 		}

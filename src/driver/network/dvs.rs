@@ -30,6 +30,16 @@ pub fn is_switch(oc: &ObjectContent) -> bool {
     oc.obj.kind.ends_with("DistributedVirtualSwitch")
 }
 
+/// The UUID, as the server spells it, of the switch that has the port group `pg`.
+pub fn switch_uuid_of(objects: &[ObjectContent], pg: &MoRef) -> Option<String> {
+    objects
+        .iter()
+        .filter(|oc| is_switch(oc))
+        .filter_map(|oc| DistributedSwitch::from_node(&oc.props))
+        .find(|sw| sw.portgroups.contains(pg))
+        .map(|sw| sw.uuid)
+}
+
 /// The switches among `objects` (with their port groups), those reaching one of `members`
 /// when given.
 pub fn networks(objects: &[ObjectContent], members: Option<&[MoRef]>) -> Vec<Network> {

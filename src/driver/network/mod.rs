@@ -11,7 +11,11 @@ use super::storage::pools::md5_uuid;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::property::{FilterSpec, Hop, ObjectContent};
-use crate::vi::specs::HostNetworkTrafficShapingPolicy;
+use crate::vi::specs::{
+    DistributedVirtualSwitchPortConnection, HostNetworkTrafficShapingPolicy,
+    VirtualDeviceBackingInfo, VirtualEthernetCardDistributedVirtualPortBackingInfo,
+    VirtualEthernetCardNetworkBackingInfo,
+};
 use crate::vi::types::{FromNode, vim_type};
 use crate::xml::ids::Uuid;
 use crate::xml::network::{
@@ -380,5 +384,40 @@ impl Connection {
                     "Could not find physical NIC with MAC address '{mac}'"
                 ))
             })
+    }
+}
+
+impl Connection {
+    /// What a NIC on the network called `name` is backed by: a standard port group's network,
+    /// or a distributed port group's port on its switch. One round trip.
+    pub fn nic_backing(&self, name: &str) -> Result<VirtualDeviceBackingInfo> {
+        let facts = self.network_facts()?;
+        let (obj, _) = facts
+            .named
+            .iter()
+            .find(|(_, n)| n.name == name)
+            .ok_or_else(|| no_network(format!("no network with matching name '{name}'")))?;
+        if obj.kind != dvs::PORTGROUP {
+            return Ok(VirtualEthernetCardNetworkBackingInfo {
+                device_name: name.to_string(),
+                network: Some(obj.clone()),
+            }
+            .into());
+        }
+        let switch_uuid = dvs::switch_uuid_of(&facts.distributed, obj).ok_or_else(|| {
+            Error::internal(format!(
+                "Could not find the distributed switch of port group '{name}'"
+            ))
+        })?;
+        Ok(VirtualEthernetCardDistributedVirtualPortBackingInfo {
+            port: DistributedVirtualSwitchPortConnection {
+                switch_uuid,
+                // A distributed port group's key is its object's.
+                portgroup_key: Some(obj.value.clone()),
+                port_key: None,
+                connection_cookie: None,
+            },
+        }
+        .into())
     }
 }

@@ -13,6 +13,31 @@ fn err(detail: impl Into<String>) -> Error {
     Error::new(Code::XmlError, Domain::Domain, detail)
 }
 
+/// One device of virDomainAttachDevice and its kin, read as the domain parser reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeviceDef {
+    /// With whether the XML gave the MAC address (the parser makes one up otherwise).
+    Interface {
+        iface: Interface,
+        mac_given: bool,
+    },
+    Disk(Disk),
+    /// Another device element, by name.
+    Other(String),
+}
+
+pub fn parse_device(xml: &str) -> Result<DeviceDef> {
+    let root = parse_document(xml)?;
+    Ok(match root.name.as_str() {
+        "interface" => DeviceDef::Interface {
+            mac_given: root.child("mac").and_then(|m| m.attr("address")).is_some(),
+            iface: parse_interface(&root)?,
+        },
+        "disk" => DeviceDef::Disk(parse_disk(&root)?),
+        other => DeviceDef::Other(crate::error::shorten(other, 64).into_owned()),
+    })
+}
+
 pub fn parse_domain(xml: &str) -> Result<DomainDef> {
     let root = parse_document(xml)?;
     if root.name != "domain" {

@@ -1,0 +1,229 @@
+//! Device hot-plug: a device's XML, read by the converter's parser, becomes one ReconfigVM_Task
+//! device change against the devices the VM has now (read from the server, never cached).
+
+use super::{PowerState, Vm, invalid_state};
+use crate::abi::flags::AffectFlags;
+use crate::driver::connection::Connection;
+use crate::error::{Code, Error, Result};
+use crate::vi::specs::{
+    EthernetCard, VirtualDevice, VirtualDeviceConfigSpec, VirtualDeviceConfigSpecOperation,
+    VirtualDeviceConnectInfo, VirtualMachineConfigSpec,
+};
+use crate::vi::types::FromNode;
+use crate::xml::domain::{DeviceDef, Interface, parse_device};
+
+/// What is done with the device the XML describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceChange {
+    Attach,
+    Detach,
+}
+
+/// libvirt's NIC models and the vSphere type of each; a NIC without a model is an E1000,
+/// the card every guest ESX supports has a driver for.
+const NIC_MODELS: &[(&str, &str)] = &[
+    ("e1000", "VirtualE1000"),
+    ("e1000e", "VirtualE1000e"),
+    ("vlance", "VirtualPCNet32"),
+    ("vmxnet", "VirtualVmxnet"),
+    ("vmxnet2", "VirtualVmxnet2"),
+    ("vmxnet3", "VirtualVmxnet3"),
+];
+
+fn no_device(detail: String) -> Error {
+    Error::esx(Code::DeviceMissing, detail)
+}
+
+/// Whether the change is made live: vSphere changes a running VM's devices live and in its
+/// configuration at once, and a stopped VM's configuration only.
+fn check_impact(state: PowerState, flags: AffectFlags) -> Result<()> {
+    match state {
+        PowerState::Suspended => Err(invalid_state(
+            "a suspended domain's devices cannot be changed: resume or power it off first",
+        )),
+        PowerState::PoweredOff if flags.contains(AffectFlags::LIVE) => {
+            Err(invalid_state("domain is not running"))
+        }
+        PowerState::PoweredOn if flags == AffectFlags::CONFIG => Err(invalid_state(
+            "vSphere changes a running domain's devices live and in its configuration at once; \
+             ask for VIR_DOMAIN_AFFECT_LIVE (the change persists)",
+        )),
+        _ => Ok(()),
+    }
+}
+
+impl Connection {
+    /// virDomainAttachDeviceFlags / virDomainDetachDeviceFlags.
+    pub fn change_device(
+        &self,
+        vm: &Vm,
+        xml: &str,
+        change: DeviceChange,
+        flags: AffectFlags,
+        api: &str,
+    ) -> Result<()> {
+        self.check_writable(api)?;
+        let (iface, mac_given) = match parse_device(xml)? {
+            DeviceDef::Interface { iface, mac_given } => (iface, mac_given),
+            DeviceDef::Disk(_) => {
+                return Err(Error::esx(
+                    Code::NoSupport,
+                    "attaching and detaching disks is not supported yet; NICs are",
+                ));
+            }
+            DeviceDef::Other(name) => {
+                return Err(Error::esx(
+                    Code::ConfigUnsupported,
+                    format!("device <{name}> cannot be attached or detached"),
+                ));
+            }
+        };
+        let (state, devices) = self.vm_devices(vm)?;
+        check_impact(state, flags)?;
+        let (operation, device) = match change {
+            DeviceChange::Attach => (
+                VirtualDeviceConfigSpecOperation::Add,
+                self.new_nic(&iface, mac_given, state)?,
+            ),
+            DeviceChange::Detach => (
+                VirtualDeviceConfigSpecOperation::Remove,
+                matching_nic(&devices, &iface, mac_given)?,
+            ),
+        };
+        let spec = VirtualMachineConfigSpec {
+            device_change: vec![VirtualDeviceConfigSpec {
+                operation: Some(operation),
+                file_operation: None,
+                device,
+            }],
+            ..VirtualMachineConfigSpec::default()
+        };
+        self.reconfigure(vm, spec, api)
+    }
+
+    /// The VM's power state and devices as the server has them now: one round trip.
+    fn vm_devices(&self, vm: &Vm) -> Result<(PowerState, Vec<VirtualDevice>)> {
+        let oc = self
+            .primary
+            .client
+            .retrieve_one(&vm.moref, &["runtime.powerState", "config.hardware.device"])?
+            .ok_or_else(|| {
+                Error::esx(
+                    Code::NoDomain,
+                    format!("domain '{}' no longer exists", vm.name),
+                )
+            })?;
+        let state = PowerState::parse(oc.props.text_at("runtime.powerState").unwrap_or(""));
+        let devices = oc
+            .props
+            .path("config.hardware")
+            .map(|h| {
+                h.children_named("device")
+                    .filter_map(VirtualDevice::from_node)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok((state, devices))
+    }
+
+    fn new_nic(
+        &self,
+        iface: &Interface,
+        mac_given: bool,
+        state: PowerState,
+    ) -> Result<VirtualDevice> {
+        if iface.net_type != "bridge" {
+            return Err(Error::esx(
+                Code::ConfigUnsupported,
+                format!(
+                    "attaching an interface of type '{}' is not supported: use type='bridge' \
+                     with a port group as its source",
+                    crate::error::shorten(&iface.net_type, 32)
+                ),
+            ));
+        }
+        let bridge = iface
+            .bridge
+            .as_deref()
+            .ok_or_else(|| Error::esx(Code::XmlError, "missing <source bridge=…/> of interface"))?;
+        let model = iface.model.as_deref().unwrap_or("e1000");
+        let kind = NIC_MODELS
+            .iter()
+            .find(|(m, _)| *m == model)
+            .map(|(_, k)| *k)
+            .ok_or_else(|| {
+                Error::esx(
+                    Code::ConfigUnsupported,
+                    format!(
+                        "unknown NIC model '{}'; vSphere has {}",
+                        crate::error::shorten(model, 32),
+                        NIC_MODELS
+                            .iter()
+                            .map(|(m, _)| *m)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?;
+        let card = EthernetCard {
+            // A new device's key is any negative number, unique in the change.
+            key: -100,
+            backing: Some(self.nic_backing(bridge)?),
+            connectable: Some(VirtualDeviceConnectInfo {
+                start_connected: true,
+                allow_guest_control: true,
+                connected: state == PowerState::PoweredOn,
+            }),
+            controller_key: None,
+            unit_number: None,
+            address_type: Some(if mac_given { "manual" } else { "generated" }.into()),
+            mac_address: mac_given.then(|| iface.mac.to_string()),
+        };
+        Ok(VirtualDevice::nic(kind, card).expect("a NIC model's vSphere type"))
+    }
+}
+
+/// The VM's NIC the XML names: by MAC when it gives one, else by port group, else its only NIC.
+fn matching_nic(
+    devices: &[VirtualDevice],
+    iface: &Interface,
+    mac_given: bool,
+) -> Result<VirtualDevice> {
+    let mac = iface.mac.to_string();
+    let found: Vec<&VirtualDevice> = devices
+        .iter()
+        .filter(|d| match d.ethernet() {
+            None => false,
+            Some((_, card)) if mac_given => card
+                .mac_address
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case(&mac)),
+            Some((_, card)) => {
+                iface.bridge.is_none() || backing_name(&card) == iface.bridge.as_deref()
+            }
+        })
+        .collect();
+    let what = match mac_given {
+        true => format!("MAC address {mac}"),
+        false => format!(
+            "port group '{}'",
+            iface.bridge.as_deref().unwrap_or_default()
+        ),
+    };
+    match found[..] {
+        [one] => Ok(one.clone()),
+        [] => Err(no_device(format!("no device matching {what} found"))),
+        _ => Err(Error::esx(
+            Code::OperationFailed,
+            format!("multiple devices matching {what} found; name the NIC by its MAC address"),
+        )),
+    }
+}
+
+fn backing_name(card: &EthernetCard) -> Option<&str> {
+    use crate::vi::specs::VirtualDeviceBackingInfo as B;
+    match card.backing.as_ref()? {
+        B::VirtualEthernetCardNetworkBackingInfo(b) => Some(b.device_name.as_str()),
+        _ => None,
+    }
+}

@@ -1,0 +1,54 @@
+/* Device hot-plug through the C ABI: a NIC attached to a model VM, seen in its XML, detached
+ * again; the refusals' error codes. Run under valgrind by tools/test.sh.
+ * Usage: devices_test URI */
+#include "check.h"
+
+static void quiet(void *data, virErrorPtr err)
+{
+    (void)data;
+    (void)err;
+}
+
+static const char *NIC = "<interface type='bridge'><mac address='00:50:56:00:66:01'/>"
+                         "<source bridge='VM Network'/><model type='e1000e'/></interface>";
+
+static int has_nic(virDomainPtr dom)
+{
+    char *xml = virDomainGetXMLDesc(dom, 0);
+    int found = xml && strstr(xml, "00:50:56:00:66:01") != NULL;
+    free(xml);
+    return found;
+}
+
+int main(int argc, char **argv)
+{
+    virSetErrorFunc(NULL, quiet);
+    virConnectPtr conn = open_test(argc, argv, "devices_test");
+    if (!conn)
+        return finish("C devices test");
+    virDomainPtr dom = virDomainLookupByName(conn, "ha-host_VM0");
+    CHECK(dom != NULL, "lookup");
+    if (dom) {
+        int state = 0, reason = 0;
+        if (virDomainGetState(dom, &state, &reason, 0) == 0 && state == VIR_DOMAIN_PAUSED)
+            virDomainResume(dom);
+        CHECK(virDomainAttachDeviceFlags(dom, NIC, VIR_DOMAIN_AFFECT_CURRENT) == 0, "attach");
+        CHECK(has_nic(dom), "attached NIC in the XML");
+        CHECK(virDomainAttachDeviceFlags(dom, "<interface type='bridge'><source bridge='nope'/>"
+                                              "</interface>", VIR_DOMAIN_AFFECT_CURRENT) == -1
+              && virGetLastErrorCode() == VIR_ERR_NO_NETWORK, "unknown port group");
+        CHECK(virDomainAttachDeviceFlags(dom, NULL, 0) == -1
+              && virGetLastErrorCode() == VIR_ERR_INVALID_ARG, "NULL xml");
+        CHECK(virDomainAttachDeviceFlags(dom, NIC, 8) == -1
+              && virGetLastErrorCode() == VIR_ERR_INVALID_ARG, "unknown flag");
+        CHECK(virDomainDetachDeviceFlags(dom, NIC, VIR_DOMAIN_AFFECT_CURRENT) == 0, "detach");
+        CHECK(!has_nic(dom), "detached NIC gone from the XML");
+        CHECK(virDomainDetachDeviceFlags(dom, NIC, VIR_DOMAIN_AFFECT_CURRENT) == -1
+              && virGetLastErrorCode() == VIR_ERR_DEVICE_MISSING, "detach twice");
+        virDomainFree(dom);
+    }
+    CHECK(virDomainAttachDevice(NULL, NIC) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_DOMAIN,
+          "NULL domain");
+    virConnectClose(conn);
+    return finish("C devices test");
+}
