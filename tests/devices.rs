@@ -1,5 +1,5 @@
-//! Device hot-plug on the simulator: NICs attached to and detached from stopped and running
-//! VMs, each change checked in the VM's devices as the server has them and in its dumpxml.
+//! Device hot-plug on the simulator: NICs and disks attached to and detached from stopped and
+//! running VMs, each change checked in the VM's devices as the server has them and in its dumpxml.
 
 mod common;
 
@@ -11,18 +11,22 @@ use virt_esx::driver::domain::Vm;
 use virt_esx::driver::domain::devices::DeviceChange::{Attach, Detach};
 use virt_esx::driver::domain::power::PowerOp;
 
-/// The VM's NICs as the server has them: (vSphere type, MAC, network name or switch UUID).
-fn server_nics(conn: &Connection, vm: &Vm) -> Vec<(String, String, String)> {
+/// The VM's devices as the server has them, read here by hand.
+fn server_devices(conn: &Connection, vm: &Vm) -> Vec<virt_esx::vi::node::Node> {
     let oc = conn
         .primary
         .client
         .retrieve_one(&vm.moref, &["config.hardware.device"])
         .unwrap()
         .unwrap();
-    oc.props
-        .path("config.hardware")
-        .unwrap()
-        .children_named("device")
+    let hardware = oc.props.path("config.hardware").unwrap();
+    hardware.children_named("device").cloned().collect()
+}
+
+/// The VM's NICs as the server has them: (vSphere type, MAC, network name or switch UUID).
+fn server_nics(conn: &Connection, vm: &Vm) -> Vec<(String, String, String)> {
+    server_devices(conn, vm)
+        .iter()
         .filter(|d| d.child("macAddress").is_some())
         .map(|d| {
             let backing = d
@@ -142,7 +146,7 @@ fn nics_are_attached_and_detached_on_stopped_and_running_vms() {
         ),
         ("<interface type='bridge'", Attach, Code::XmlError),
         (
-            "<disk type='file' device='disk'><source file='[datastore1] x.vmdk'/><target dev='sdb'/></disk>",
+            "<disk type='file' device='cdrom'><source file='[LocalDS_0] x.iso'/><target dev='hdc'/></disk>",
             Attach,
             Code::NoSupport,
         ),
@@ -199,4 +203,116 @@ fn a_nic_on_a_distributed_port_group() {
     );
     let dump = xml(&check, &vm);
     assert!(dump.contains("00:50:56:00:00:42"), "{dump}");
+}
+
+/// The VM's disks as the server has them: (file, controller type, controller bus, unit).
+fn server_disks(conn: &Connection, vm: &Vm) -> Vec<(String, String, i64, i64)> {
+    let devices = server_devices(conn, vm);
+    let num = |n: &virt_esx::vi::node::Node, p: &str| -> i64 {
+        n.text_at(p).map_or(-1, |v| v.trim().parse().unwrap())
+    };
+    devices
+        .iter()
+        .filter(|d| d.xsi_type.as_deref() == Some("VirtualDisk"))
+        .map(|d| {
+            let controller = devices
+                .iter()
+                .find(|c| num(c, "key") == num(d, "controllerKey"))
+                .unwrap();
+            (
+                d.text_at("backing.fileName").unwrap().to_string(),
+                controller.xsi_type.clone().unwrap_or_default(),
+                num(controller, "busNumber"),
+                num(d, "unitNumber"),
+            )
+        })
+        .collect()
+}
+
+fn disk(file: &str, target: &str, bus: &str) -> String {
+    format!(
+        "<disk type='file' device='disk'><source file='{file}'/>\
+         <target dev='{target}' bus='{bus}'/></disk>"
+    )
+}
+
+#[test]
+fn disks_are_attached_and_detached_keeping_their_files() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let pool = conn.pool_by_name("LocalDS_0").unwrap();
+    let vol = conn
+        .create_volume(
+            &pool,
+            "<volume><name>hot/extra.vmdk</name><capacity unit='M'>8</capacity>\
+             <target><format type='vmdk'/></target></volume>",
+        )
+        .unwrap();
+    let file = vol.path();
+    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let before = server_disks(&check, &vm);
+    let scsi = &before
+        .iter()
+        .find(|d| d.2 == 0 && d.1 != "VirtualIDEController")
+        .expect("the model's VMs have a SCSI disk")
+        .1;
+
+    // sdb: unit 1 of the existing SCSI controller 0.
+    conn.change_device(
+        &vm,
+        &disk(&file, "sdb", "scsi"),
+        Attach,
+        AffectFlags::CONFIG,
+        "t",
+    )
+    .unwrap();
+    let now = server_disks(&check, &vm);
+    assert!(now.contains(&(file.clone(), scsi.clone(), 0, 1)), "{now:?}");
+    let dump = xml(&check, &vm);
+    assert!(
+        dump.contains(&format!("<source file='{file}'/>"))
+            && dump.contains("<target dev='sdb' bus='scsi'/>"),
+        "{dump}"
+    );
+    let plug = |vm: &Vm, target: &str, change, flags| {
+        conn.change_device(vm, &disk(&file, target, "scsi"), change, flags, "t")
+    };
+    let e = plug(&vm, "sdb", Attach, AffectFlags::CONFIG).unwrap_err();
+    assert!(e.detail.contains("target sdb already exists"), "{e}");
+    plug(&vm, "sdb", Detach, AffectFlags::CONFIG).unwrap();
+    assert_eq!(server_disks(&check, &vm), before);
+    assert!(conn.volume_by_path(&file).is_ok(), "the file stays");
+
+    // sdp (index 15): SCSI controller 1, added with the disk while the VM is off, of the
+    // VM's model (it stays when the disk goes).
+    plug(&vm, "sdp", Attach, AffectFlags::CONFIG).unwrap();
+    assert!(server_disks(&check, &vm).contains(&(file.clone(), scsi.clone(), 1, 0)));
+    plug(&vm, "sdp", Detach, AffectFlags::CONFIG).unwrap();
+
+    // Running: SCSI hot-plug on the existing controller; IDE disks and new controllers
+    // refused, each naming the rule.
+    let vm = conn.power(&vm, PowerOp::Start).unwrap();
+    plug(&vm, "sdc", Attach, AffectFlags::LIVE).unwrap();
+    assert!(server_disks(&check, &vm).contains(&(file.clone(), scsi.clone(), 0, 2)));
+    let missing = "[LocalDS_0] hot/missing.vmdk";
+    let refused = [
+        (
+            disk(&file, "hdb", "ide"),
+            Attach,
+            "IDE disks cannot be added",
+        ),
+        (disk(&file, "sdae", "scsi"), Attach, "no scsi controller 2"),
+        (disk(missing, "sdd", "scsi"), Attach, "Could not find disk"),
+        (disk(&file, "sdz", "scsi"), Detach, "disk sdz not found"),
+    ];
+    for (device, change, why) in &refused {
+        let e = conn
+            .change_device(&vm, device, *change, AffectFlags::LIVE, "t")
+            .unwrap_err();
+        assert!(e.detail.contains(why), "{device}: {e}");
+    }
+    plug(&vm, "sdc", Detach, AffectFlags::LIVE).unwrap();
+    assert_eq!(server_disks(&check, &vm), before);
 }

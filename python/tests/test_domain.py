@@ -195,3 +195,19 @@ def test_a_nic_is_attached_and_detached(conn, other):
     with pytest.raises(libvirt.libvirtError) as e:
         dom.detachDevice(nic)
     assert e.value.get_error_code() == libvirt.VIR_ERR_DEVICE_MISSING
+
+
+def test_a_disk_is_attached_and_detached(conn, other):
+    dom = running(conn, "ha-host_VM1")
+    pool = conn.storagePoolLookupByName("LocalDS_0")
+    vol = pool.createXML("<volume><name>py-hot/d.vmdk</name><capacity unit='M'>4</capacity>"
+                         "<target><format type='vmdk'/></target></volume>")
+    disk = ("<disk type='file' device='disk'><source file='%s'/>"
+            "<target dev='sde' bus='scsi'/></disk>" % vol.path())
+    try:
+        assert dom.attachDeviceFlags(disk, libvirt.VIR_DOMAIN_AFFECT_LIVE) == 0
+        assert "<target dev='sde' bus='scsi'/>" in other.lookupByName("ha-host_VM1").XMLDesc()
+        assert dom.detachDeviceFlags(disk, libvirt.VIR_DOMAIN_AFFECT_LIVE) == 0
+        assert "dev='sde'" not in other.lookupByName("ha-host_VM1").XMLDesc()
+    finally:
+        vol.delete()

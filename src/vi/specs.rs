@@ -107,6 +107,42 @@ vim_type!(write VirtualDisk {
     capacity_in_kb: Option<i64> = "capacityInKB",
 });
 
+/// The disk controllers a device change may add: VirtualDevice's key, VirtualController's
+/// bus number, and for SCSI controllers VirtualSCSIController's sharing.
+macro_rules! controllers {
+    (scsi: $($scsi:ident),*; other: $($other:ident),*) => {
+        $(vim_type!(write $scsi {
+            key: i32 = "key",
+            bus_number: i32 = "busNumber",
+            shared_bus: String = "sharedBus",
+        });)*
+        $(vim_type!(write $other {
+            key: i32 = "key",
+            bus_number: i32 = "busNumber",
+        });)*
+
+        impl VirtualDevice {
+            /// A new controller of the vSphere type `kind`, unshared; `None` for other types.
+            pub fn controller(kind: &str, key: i32, bus_number: i32) -> Option<VirtualDevice> {
+                match kind {
+                    $(stringify!($scsi) => Some(VirtualDevice::$scsi($scsi {
+                        key,
+                        bus_number,
+                        shared_bus: "noSharing".into(),
+                    })),)*
+                    $(stringify!($other) => Some(VirtualDevice::$other($other { key, bus_number })),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+controllers!(
+    scsi: VirtualLsiLogicController, VirtualLsiLogicSASController, VirtualBusLogicController,
+        ParaVirtualSCSIController;
+    other: VirtualAHCIController, VirtualNVMEController
+);
+
 /// A NIC's fields, whatever its model (each model is its own vSphere type).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EthernetCard {
@@ -135,7 +171,16 @@ macro_rules! ethernet_cards {
 
         vim_choice!(
             /// A virtual device (`VirtualDevice` subtypes).
-            VirtualDevice { VirtualDisk, $($name),* }
+            VirtualDevice {
+                VirtualDisk,
+                $($name,)*
+                VirtualLsiLogicController,
+                VirtualLsiLogicSASController,
+                VirtualBusLogicController,
+                ParaVirtualSCSIController,
+                VirtualAHCIController,
+                VirtualNVMEController,
+            }
         );
 
         impl VirtualDevice {

@@ -45,6 +45,33 @@ int main(int argc, char **argv)
         CHECK(!has_nic(dom), "detached NIC gone from the XML");
         CHECK(virDomainDetachDeviceFlags(dom, NIC, VIR_DOMAIN_AFFECT_CURRENT) == -1
               && virGetLastErrorCode() == VIR_ERR_DEVICE_MISSING, "detach twice");
+
+        /* A disk made with the storage API, attached on SCSI unit 3, detached, deleted. */
+        virStoragePoolPtr pool = virStoragePoolLookupByName(conn, "LocalDS_0");
+        virStorageVolPtr vol = pool ? virStorageVolCreateXML(pool,
+            "<volume><name>c-hot/c.vmdk</name><capacity unit='M'>4</capacity>"
+            "<target><format type='vmdk'/></target></volume>", 0) : NULL;
+        CHECK(vol != NULL, "volume");
+        char *path = vol ? virStorageVolGetPath(vol) : NULL;
+        if (path) {
+            char disk[512];
+            snprintf(disk, sizeof disk, "<disk type='file' device='disk'><source file='%s'/>"
+                     "<target dev='sdd' bus='scsi'/></disk>", path);
+            CHECK(virDomainAttachDeviceFlags(dom, disk, VIR_DOMAIN_AFFECT_CURRENT) == 0,
+                  "attach disk");
+            char *xml = virDomainGetXMLDesc(dom, 0);
+            CHECK(xml && strstr(xml, "<target dev='sdd' bus='scsi'/>"), "disk in the XML");
+            free(xml);
+            CHECK(virDomainDetachDeviceFlags(dom, disk, VIR_DOMAIN_AFFECT_CURRENT) == 0,
+                  "detach disk");
+            free(path);
+        }
+        if (vol) {
+            CHECK(virStorageVolDelete(vol, 0) == 0, "delete volume");
+            virStorageVolFree(vol);
+        }
+        if (pool)
+            virStoragePoolFree(pool);
         virDomainFree(dom);
     }
     CHECK(virDomainAttachDevice(NULL, NIC) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_DOMAIN,

@@ -5,6 +5,7 @@ use super::{PowerState, Vm, invalid_state};
 use crate::abi::flags::AffectFlags;
 use crate::driver::connection::Connection;
 use crate::error::{Code, Error, Result};
+use crate::vi::node::Node;
 use crate::vi::specs::{
     EthernetCard, VirtualDevice, VirtualDeviceConfigSpec, VirtualDeviceConfigSpecOperation,
     VirtualDeviceConnectInfo, VirtualMachineConfigSpec,
@@ -29,6 +30,13 @@ const NIC_MODELS: &[(&str, &str)] = &[
     ("vmxnet2", "VirtualVmxnet2"),
     ("vmxnet3", "VirtualVmxnet3"),
 ];
+
+fn not_pluggable(name: &str) -> Error {
+    Error::esx(
+        Code::ConfigUnsupported,
+        format!("device <{name}> cannot be attached or detached"),
+    )
+}
 
 fn no_device(detail: String) -> Error {
     Error::esx(Code::DeviceMissing, detail)
@@ -63,46 +71,50 @@ impl Connection {
         api: &str,
     ) -> Result<()> {
         self.check_writable(api)?;
-        let (iface, mac_given) = match parse_device(xml)? {
-            DeviceDef::Interface { iface, mac_given } => (iface, mac_given),
-            DeviceDef::Disk(_) => {
-                return Err(Error::esx(
-                    Code::NoSupport,
-                    "attaching and detaching disks is not supported yet; NICs are",
-                ));
-            }
-            DeviceDef::Other(name) => {
-                return Err(Error::esx(
-                    Code::ConfigUnsupported,
-                    format!("device <{name}> cannot be attached or detached"),
-                ));
-            }
-        };
-        let (state, devices) = self.vm_devices(vm)?;
+        let device = parse_device(xml)?;
+        if let DeviceDef::Other(name) = &device {
+            return Err(not_pluggable(name));
+        }
+        let (state, nodes) = self.vm_devices(vm)?;
         check_impact(state, flags)?;
-        let (operation, device) = match change {
-            DeviceChange::Attach => (
-                VirtualDeviceConfigSpecOperation::Add,
-                self.new_nic(&iface, mac_given, state)?,
-            ),
-            DeviceChange::Detach => (
-                VirtualDeviceConfigSpecOperation::Remove,
-                matching_nic(&devices, &iface, mac_given)?,
-            ),
+        let typed = || {
+            nodes
+                .iter()
+                .filter_map(VirtualDevice::from_node)
+                .collect::<Vec<_>>()
+        };
+        let device_change = match (device, change) {
+            (DeviceDef::Interface { iface, mac_given }, DeviceChange::Attach) => {
+                vec![VirtualDeviceConfigSpec {
+                    operation: Some(VirtualDeviceConfigSpecOperation::Add),
+                    file_operation: None,
+                    device: self.new_nic(&iface, mac_given, state)?,
+                }]
+            }
+            (DeviceDef::Interface { iface, mac_given }, DeviceChange::Detach) => {
+                vec![VirtualDeviceConfigSpec {
+                    operation: Some(VirtualDeviceConfigSpecOperation::Remove),
+                    file_operation: None,
+                    device: matching_nic(&typed(), &iface, mac_given)?,
+                }]
+            }
+            (DeviceDef::Disk(disk), DeviceChange::Attach) => {
+                self.attach_disk(vm, &disk, state, &nodes)?
+            }
+            (DeviceDef::Disk(disk), DeviceChange::Detach) => {
+                vec![self.detach_disk(&disk, state, &nodes)?]
+            }
+            (DeviceDef::Other(name), _) => return Err(not_pluggable(&name)),
         };
         let spec = VirtualMachineConfigSpec {
-            device_change: vec![VirtualDeviceConfigSpec {
-                operation: Some(operation),
-                file_operation: None,
-                device,
-            }],
+            device_change,
             ..VirtualMachineConfigSpec::default()
         };
         self.reconfigure(vm, spec, api)
     }
 
-    /// The VM's power state and devices as the server has them now: one round trip.
-    fn vm_devices(&self, vm: &Vm) -> Result<(PowerState, Vec<VirtualDevice>)> {
+    /// The VM's power state and devices (raw) as the server has them now: one round trip.
+    fn vm_devices(&self, vm: &Vm) -> Result<(PowerState, Vec<Node>)> {
         let oc = self
             .primary
             .client
@@ -117,11 +129,7 @@ impl Connection {
         let devices = oc
             .props
             .path("config.hardware")
-            .map(|h| {
-                h.children_named("device")
-                    .filter_map(VirtualDevice::from_node)
-                    .collect()
-            })
+            .map(|h| h.children_named("device").cloned().collect())
             .unwrap_or_default();
         Ok((state, devices))
     }

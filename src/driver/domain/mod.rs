@@ -2,6 +2,7 @@
 //! in bulk, IDs from managed object references, and libvirt's power-state mapping.
 
 pub mod devices;
+mod disks;
 pub mod guest;
 pub mod list;
 mod listing;

@@ -95,7 +95,7 @@ fn failed(what: &str, e: impl Into<Error>) -> Error {
 }
 
 impl Connection {
-    fn disk_manager(&self) -> Result<MoRef> {
+    pub(crate) fn disk_manager(&self) -> Result<MoRef> {
         self.primary
             .client
             .content()

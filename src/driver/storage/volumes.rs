@@ -218,15 +218,8 @@ impl Connection {
         if vol.kind != VolumeKind::Disk || self.primary.product != Product::Esx {
             return Ok(vol.path());
         }
-        let manager = self
-            .primary
-            .client
-            .content()
-            .virtual_disk_manager
-            .clone()
-            .ok_or_else(|| Error::internal("The host has no virtual disk manager"))?;
         let uuid = self.primary.client.invoke(&QueryVirtualDiskUuid {
-            this: manager,
+            this: self.disk_manager()?,
             name: vol.path(),
             datacenter: Some(pool.datacenter.clone()),
         })?;

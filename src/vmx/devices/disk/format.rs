@@ -214,8 +214,9 @@ fn gather_scsi_controllers(
     Ok(present)
 }
 
-/// The VMX slot of a disk, from its target name the way libvirt computes it.
-fn slot_of(disk: &Disk) -> Result<(u32, u32)> {
+/// The VMX slot of a disk, from its target name the way libvirt computes it: the controller's
+/// number on its bus and the unit on the controller.
+pub fn slot_of(disk: &Disk) -> Result<(u32, u32)> {
     let indexed = |prefix: &str, limit: u32, name: &str| -> Result<u32> {
         if !disk.target.starts_with(prefix) {
             return Err(vmx_error(format!(

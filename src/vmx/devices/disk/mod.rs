@@ -4,7 +4,7 @@
 mod format;
 mod parse;
 
-pub use format::format_disks;
+pub use format::{format_disks, slot_of};
 pub use parse::parse_disks;
 
 use crate::xml::domain::DiskBus;

@@ -1,0 +1,269 @@
+//! Disks attached to and detached from a VM: the target names the slot by the converter's
+//! rule, the controller is the VM's (or one added while it is off), and the file stays.
+
+use super::{PowerState, Vm, invalid_state};
+use crate::driver::Product;
+use crate::driver::connection::Connection;
+use crate::driver::datastores::LiveDatastores;
+use crate::error::{Code, Error, Result};
+use crate::vi::methods::QueryVirtualDiskUuid;
+use crate::vi::node::Node;
+use crate::vi::specs::{
+    VirtualDevice, VirtualDeviceConfigSpec, VirtualDeviceConfigSpecOperation as Op, VirtualDisk,
+    VirtualDiskFlatVer2BackingInfo,
+};
+use crate::vi::types::{FromNode, vim_type};
+use crate::vmx::{DatastorePath, DatastorePaths, disk_slot};
+use crate::xml::domain::{Disk, DiskBus, DiskDevice};
+
+vim_type!(DeviceSlot {
+    key: i32 = "key",
+    controller_key: Option<i32> = "controllerKey",
+    unit_number: Option<i32> = "unitNumber",
+    bus_number: Option<i32> = "busNumber",
+});
+
+/// libvirt's SCSI controller models and vSphere's types for them.
+const SCSI_MODELS: &[(&str, &str)] = &[
+    ("lsilogic", "VirtualLsiLogicController"),
+    ("lsisas1068", "VirtualLsiLogicSASController"),
+    ("buslogic", "VirtualBusLogicController"),
+    ("vmpvscsi", "ParaVirtualSCSIController"),
+];
+
+/// A new device's key: any negative number unique in the change.
+const NEW_CONTROLLER: i32 = -200;
+const NEW_DISK: i32 = -101;
+
+/// The vSphere controller types of a bus.
+fn controller_types(bus: &DiskBus) -> Result<Vec<&'static str>> {
+    Ok(match bus {
+        DiskBus::Scsi => SCSI_MODELS.iter().map(|(_, t)| *t).collect(),
+        DiskBus::Ide => vec!["VirtualIDEController"],
+        DiskBus::Sata => vec!["VirtualAHCIController"],
+        DiskBus::Nvme => vec!["VirtualNVMEController"],
+        other => {
+            return Err(Error::esx(
+                Code::ConfigUnsupported,
+                format!("disks on bus '{}' cannot be attached", other.as_str()),
+            ));
+        }
+    })
+}
+
+/// The VM's devices with their slots, as read.
+struct Devices<'a> {
+    nodes: &'a [Node],
+}
+
+impl Devices<'_> {
+    fn slots(&self) -> impl Iterator<Item = (&str, DeviceSlot)> {
+        self.nodes.iter().filter_map(|n| {
+            Some((
+                n.xsi_type.as_deref().unwrap_or(""),
+                DeviceSlot::from_node(n)?,
+            ))
+        })
+    }
+
+    /// The key of the bus's controller number `number`.
+    fn controller(&self, types: &[&str], number: u32) -> Option<i32> {
+        self.slots()
+            .find(|(t, s)| types.contains(t) && s.bus_number == Some(number as i32))
+            .map(|(_, s)| s.key)
+    }
+
+    /// The device in a controller's unit.
+    fn at(&self, controller: i32, unit: u32) -> Option<&Node> {
+        self.nodes.iter().find(|n| {
+            DeviceSlot::from_node(n).is_some_and(|s| {
+                s.controller_key == Some(controller) && s.unit_number == Some(unit as i32)
+            })
+        })
+    }
+
+    fn scsi_model_in_use(&self) -> Option<&'static str> {
+        self.slots().find_map(|(t, _)| {
+            SCSI_MODELS
+                .iter()
+                .find(|(_, kind)| *kind == t)
+                .map(|(_, kind)| *kind)
+        })
+    }
+}
+
+fn check_disk(disk: &Disk, state: PowerState) -> Result<()> {
+    if disk.device != DiskDevice::Disk {
+        return Err(Error::esx(
+            Code::NoSupport,
+            format!(
+                "attaching and detaching {} devices is not supported yet; disks and NICs are",
+                disk.device.as_str()
+            ),
+        ));
+    }
+    if disk.bus == DiskBus::Ide && state == PowerState::PoweredOn {
+        return Err(invalid_state(
+            "IDE disks cannot be added to or removed from a running domain: vSphere hot-plugs \
+             SCSI, SATA and NVMe disks only",
+        ));
+    }
+    Ok(())
+}
+
+fn add(device: VirtualDevice) -> VirtualDeviceConfigSpec {
+    VirtualDeviceConfigSpec {
+        operation: Some(Op::Add),
+        file_operation: None,
+        device,
+    }
+}
+
+impl Connection {
+    /// The device changes that attach an existing virtual disk (and its controller).
+    pub(super) fn attach_disk(
+        &self,
+        vm: &Vm,
+        disk: &Disk,
+        state: PowerState,
+        nodes: &[Node],
+    ) -> Result<Vec<VirtualDeviceConfigSpec>> {
+        check_disk(disk, state)?;
+        let devices = Devices { nodes };
+        let (number, unit) = disk_slot(disk)?;
+        let types = controller_types(&disk.bus)?;
+        let file = self.disk_file(vm, disk)?;
+        let mut changes = Vec::new();
+        let controller = match devices.controller(&types, number) {
+            Some(key) => key,
+            None if state == PowerState::PoweredOn => {
+                return Err(invalid_state(format!(
+                    "the domain has no {} controller {number} for '{}', and vSphere adds \
+                     controllers to stopped domains only",
+                    disk.bus.as_str(),
+                    disk.target
+                )));
+            }
+            None if disk.bus == DiskBus::Ide => {
+                return Err(Error::internal(format!(
+                    "the VM has no IDE controller {number}"
+                )));
+            }
+            None => {
+                let kind = match disk.bus {
+                    DiskBus::Scsi => disk
+                        .driver_name
+                        .as_deref()
+                        .and_then(|m| SCSI_MODELS.iter().find(|(name, _)| *name == m))
+                        .map(|(_, kind)| *kind)
+                        .or_else(|| devices.scsi_model_in_use())
+                        .unwrap_or("VirtualLsiLogicController"),
+                    _ => types[0],
+                };
+                let new = VirtualDevice::controller(kind, NEW_CONTROLLER, number as i32)
+                    .expect("a controller type");
+                changes.push(add(new));
+                NEW_CONTROLLER
+            }
+        };
+        if controller != NEW_CONTROLLER && devices.at(controller, unit).is_some() {
+            return Err(Error::esx(
+                Code::OperationFailed,
+                format!("target {} already exists", disk.target),
+            ));
+        }
+        changes.push(add(VirtualDisk {
+            key: NEW_DISK,
+            backing: Some(
+                VirtualDiskFlatVer2BackingInfo {
+                    file_name: file,
+                    datastore: None,
+                    disk_mode: if disk.transient {
+                        "independent_nonpersistent"
+                    } else {
+                        "persistent"
+                    }
+                    .into(),
+                    thin_provisioned: None,
+                }
+                .into(),
+            ),
+            connectable: None,
+            controller_key: Some(controller),
+            unit_number: Some(unit as i32),
+            capacity_in_kb: None,
+        }
+        .into()));
+        Ok(changes)
+    }
+
+    /// The device change that detaches the disk on the target's slot; its file stays.
+    pub(super) fn detach_disk(
+        &self,
+        disk: &Disk,
+        state: PowerState,
+        nodes: &[Node],
+    ) -> Result<VirtualDeviceConfigSpec> {
+        check_disk(disk, state)?;
+        let devices = Devices { nodes };
+        let (number, unit) = disk_slot(disk)?;
+        let missing = || {
+            Error::esx(
+                Code::DeviceMissing,
+                format!("disk {} not found", disk.target),
+            )
+        };
+        let controller = devices
+            .controller(&controller_types(&disk.bus)?, number)
+            .ok_or_else(missing)?;
+        let device = devices
+            .at(controller, unit)
+            .filter(|n| n.xsi_type.as_deref() == Some("VirtualDisk"))
+            .and_then(VirtualDevice::from_node)
+            .ok_or_else(missing)?;
+        Ok(VirtualDeviceConfigSpec {
+            operation: Some(Op::Remove),
+            file_operation: None,
+            device,
+        })
+    }
+
+    /// The disk's file as a datastore path, on ESX checked to be a virtual disk (one round
+    /// trip; one more for a `/vmfs/volumes/…` path).
+    fn disk_file(&self, vm: &Vm, disk: &Disk) -> Result<String> {
+        let source = disk
+            .source
+            .as_deref()
+            .filter(|s| s.ends_with(".vmdk"))
+            .ok_or_else(|| {
+                Error::esx(
+                    Code::XmlError,
+                    format!(
+                        "disk '{}' needs a <source file=…/> naming a .vmdk file; create new \
+                         disks with virStorageVolCreateXML first",
+                        disk.target
+                    ),
+                )
+            })?;
+        let at = self.vm_placement(vm)?;
+        let file = match source.starts_with('[') {
+            true => source.to_string(),
+            false => LiveDatastores::read(self, &[at], None, None)?
+                .parse_file_name(source, false)?
+                .unwrap_or_default(),
+        };
+        DatastorePath::parse(&file)?;
+        // A vCenter answers a missing file in the reconfiguration's own fault.
+        if self.primary.product == Product::Esx {
+            self.primary
+                .client
+                .invoke(&QueryVirtualDiskUuid {
+                    this: self.disk_manager()?,
+                    name: file.clone(),
+                    datacenter: Some(at.datacenter.clone()),
+                })
+                .map_err(|e| Error::from(e).context(&format!("Could not find disk '{file}'")))?;
+        }
+        Ok(file)
+    }
+}
