@@ -1101,14 +1101,6 @@ char *virConnectDomainXMLToNative(virConnectPtr conn,
                                   unsigned int flags);
 
 /*
- As libvirt: the running domain's devices (VIR_DOMAIN_AFFECT_LIVE).
-
- # Safety
- `domain` is NULL or a domain from this library; `xml` NULL or a C string.
- */
-int virDomainAttachDevice(virDomainPtr domain, const char *xml);
-
-/*
  LIVE, CONFIG or CURRENT as vSphere can honour them: a running VM's devices change live and
  in its configuration at once, a stopped VM's in its configuration.
 
@@ -1118,16 +1110,42 @@ int virDomainAttachDevice(virDomainPtr domain, const char *xml);
 int virDomainAttachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags);
 
 /*
+ As virDomainAttachDeviceFlags; a disk's file stays.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `xml` NULL or a C string.
+ */
+int virDomainDetachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags);
+
+/*
+ A drive's media (changed or ejected), or a NIC's port group or link state.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `xml` NULL or a C string.
+ */
+int virDomainUpdateDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags);
+
+/*
+ As libvirt: the running domain's devices (VIR_DOMAIN_AFFECT_LIVE).
+
+ # Safety
+ `domain` is NULL or a domain from this library; `xml` NULL or a C string.
+ */
+int virDomainAttachDevice(virDomainPtr domain, const char *xml);
+
+/*
  # Safety
  As virDomainAttachDevice.
  */
 int virDomainDetachDevice(virDomainPtr domain, const char *xml);
 
 /*
+ The device whose vSphere label (`Network adapter 2`, `Hard disk 1`) is `alias`.
+
  # Safety
- As virDomainAttachDeviceFlags.
+ `domain` is NULL or a domain from this library; `alias` NULL or a C string.
  */
-int virDomainDetachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags);
+int virDomainDetachDeviceAlias(virDomainPtr domain, const char *alias, unsigned int flags);
 
 /*
  # Safety

@@ -146,7 +146,7 @@ fn nics_are_attached_and_detached_on_stopped_and_running_vms() {
         ),
         ("<interface type='bridge'", Attach, Code::XmlError),
         (
-            "<disk type='file' device='cdrom'><source file='[LocalDS_0] x.iso'/><target dev='hdc'/></disk>",
+            "<disk type='block' device='lun'><source dev='/vmfs/devices/disks/x'/><target dev='sdc'/></disk>",
             Attach,
             Code::NoSupport,
         ),
@@ -315,4 +315,147 @@ fn disks_are_attached_and_detached_keeping_their_files() {
     }
     plug(&vm, "sdc", Detach, AffectFlags::LIVE).unwrap();
     assert_eq!(server_disks(&check, &vm), before);
+}
+
+/// The VM's CD-ROMs as the server has them: (backing type, file, connected, start connected).
+fn server_cdroms(conn: &Connection, vm: &Vm) -> Vec<(String, String, bool, bool)> {
+    server_devices(conn, vm)
+        .iter()
+        .filter(|d| d.xsi_type.as_deref() == Some("VirtualCdrom"))
+        .map(|d| {
+            let flag = |p: &str| d.text_at(p) == Some("true");
+            (
+                d.child("backing")
+                    .and_then(|b| b.xsi_type.clone())
+                    .unwrap_or_default(),
+                d.text_at("backing.fileName")
+                    .unwrap_or_default()
+                    .to_string(),
+                flag("connectable.connected"),
+                flag("connectable.startConnected"),
+            )
+        })
+        .collect()
+}
+
+fn cdrom(file: Option<&str>) -> String {
+    let source = file.map_or(String::new(), |f| format!("<source file='{f}'/>"));
+    format!("<disk type='file' device='cdrom'>{source}<target dev='hdc' bus='ide'/></disk>")
+}
+
+#[test]
+fn cdrom_media_and_nic_links_change_in_place() {
+    use virt_esx::driver::domain::devices::DeviceChange::Update;
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let pool = conn.pool_by_name("LocalDS_0").unwrap();
+    let iso = conn
+        .create_volume(
+            &pool,
+            "<volume><name>iso/boot.iso</name><capacity>0</capacity></volume>",
+        )
+        .unwrap()
+        .path();
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let before = server_cdroms(&check, &vm);
+    let iso_backing = "VirtualCdromIsoBackingInfo".to_string();
+
+    // An IDE CD-ROM is added while the VM is off, its media changed live.
+    conn.change_device(&vm, &cdrom(Some(&iso)), Attach, AffectFlags::CONFIG, "t")
+        .unwrap();
+    let now = server_cdroms(&check, &vm);
+    assert!(
+        now.contains(&(iso_backing.clone(), iso.clone(), false, true)),
+        "{now:?}"
+    );
+    assert!(xml(&check, &vm).contains(&format!("<source file='{iso}'/>")));
+    conn.change_device(&vm, &cdrom(None), Update, AffectFlags::empty(), "t")
+        .unwrap();
+    let now = server_cdroms(&check, &vm);
+    assert!(
+        now.contains(&(
+            "VirtualCdromRemotePassthroughBackingInfo".into(),
+            String::new(),
+            false,
+            false
+        )),
+        "ejected: {now:?}"
+    );
+    assert!(!xml(&check, &vm).contains(&iso));
+    let vm = conn.power(&vm, PowerOp::Start).unwrap();
+    conn.change_device(&vm, &cdrom(Some(&iso)), Update, AffectFlags::LIVE, "t")
+        .unwrap();
+    assert!(server_cdroms(&check, &vm).contains(&(iso_backing, iso.clone(), true, true)));
+    let e = conn
+        .change_device(&vm, &cdrom(Some(&iso)), Detach, AffectFlags::LIVE, "t")
+        .unwrap_err();
+    assert!(e.detail.contains("IDE cdroms cannot be"), "{e}");
+    let e = conn
+        .change_device(
+            &vm,
+            "<disk type='file' device='disk'><source file='[LocalDS_0] x.vmdk'/>\
+             <target dev='sda'/></disk>",
+            Update,
+            AffectFlags::LIVE,
+            "t",
+        )
+        .unwrap_err();
+    assert_eq!(e.code, Code::OperationUnsupported, "{e}");
+
+    // A NIC moved to another port group with its link down, then detached by its label.
+    let vswitch0 = conn.network_by_name("vSwitch0").unwrap();
+    conn.update_portgroup(
+        &vswitch0,
+        virt_esx::driver::network::PortGroupChange::Add,
+        "<portgroup name='pgUpd'/>",
+        "t",
+    )
+    .unwrap();
+    conn.change_device(&vm, NIC, Attach, AffectFlags::LIVE, "t")
+        .unwrap();
+    conn.change_device(
+        &vm,
+        "<interface type='bridge'><mac address='00:50:56:00:12:34'/>\
+         <source bridge='pgUpd'/><link state='down'/></interface>",
+        Update,
+        AffectFlags::LIVE,
+        "t",
+    )
+    .unwrap();
+    let nic = server_devices(&check, &vm)
+        .into_iter()
+        .find(|d| d.child_text("macAddress") == Some("00:50:56:00:12:34"))
+        .unwrap();
+    assert_eq!(nic.text_at("backing.deviceName"), Some("pgUpd"));
+    assert_eq!(nic.text_at("connectable.connected"), Some("false"));
+    assert_eq!(nic.text_at("connectable.startConnected"), Some("false"));
+    let e = conn
+        .change_device(
+            &vm,
+            "<interface type='bridge'><mac address='00:50:56:00:12:34'/><model type='e1000'/></interface>",
+            Update,
+            AffectFlags::LIVE,
+            "t",
+        )
+        .unwrap_err();
+    assert_eq!(e.code, Code::OperationUnsupported, "{e}");
+    let label = nic.text_at("deviceInfo.label").unwrap().to_string();
+    conn.detach_alias(&vm, &label, AffectFlags::LIVE, "t")
+        .unwrap();
+    assert!(
+        !server_nics(&check, &vm)
+            .iter()
+            .any(|n| n.1 == "00:50:56:00:12:34")
+    );
+    let e = conn
+        .detach_alias(&vm, "no such device", AffectFlags::LIVE, "t")
+        .unwrap_err();
+    assert_eq!(e.code, Code::DeviceMissing, "{e}");
+
+    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    conn.change_device(&vm, &cdrom(None), Detach, AffectFlags::CONFIG, "t")
+        .unwrap();
+    assert_eq!(server_cdroms(&check, &vm), before);
 }

@@ -219,6 +219,16 @@ class virDomain:
         return check(lib.virDomainDetachDeviceFlags(self._o, enc(xml), flags),
                      "virDomainDetachDeviceFlags")
 
+    def updateDeviceFlags(self, xml: str, flags: int = 0) -> int:
+        """A CD-ROM's or floppy's media, or a NIC's port group or link state."""
+        return check(lib.virDomainUpdateDeviceFlags(self._o, enc(xml), flags),
+                     "virDomainUpdateDeviceFlags")
+
+    def detachDeviceAlias(self, alias: str, flags: int = 0) -> int:
+        """The device whose vSphere label (`Network adapter 2`, `Hard disk 1`) is alias."""
+        return check(lib.virDomainDetachDeviceAlias(self._o, enc(alias), flags),
+                     "virDomainDetachDeviceAlias")
+
     # tuning
     def setMemory(self, memory: int) -> int:
         return check(lib.virDomainSetMemory(self._o, memory), "virDomainSetMemory")

@@ -211,3 +211,25 @@ def test_a_disk_is_attached_and_detached(conn, other):
         assert "dev='sde'" not in other.lookupByName("ha-host_VM1").XMLDesc()
     finally:
         vol.delete()
+
+
+def test_a_nic_is_updated_and_detached_by_alias(conn, other):
+    dom = running(conn, "ha-host_VM1")
+    mac = "00:50:56:00:77:02"
+    dom.attachDevice("<interface type='bridge'><mac address='%s'/>"
+                     "<source bridge='VM Network'/></interface>" % mac)
+    assert dom.updateDeviceFlags("<interface type='bridge'><mac address='%s'/>"
+                                 "<link state='down'/></interface>" % mac,
+                                 libvirt.VIR_DOMAIN_AFFECT_LIVE) == 0
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.updateDeviceFlags("<disk type='file' device='disk'><source file='[LocalDS_0] x.vmdk'/>"
+                              "<target dev='sda'/></disk>", libvirt.VIR_DOMAIN_AFFECT_LIVE)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_OPERATION_UNSUPPORTED
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.detachDeviceAlias("no such device", libvirt.VIR_DOMAIN_AFFECT_LIVE)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_DEVICE_MISSING
+    # The label vSphere gave the NIC, as a second connection reads it off the server.
+    xml = other.lookupByName("ha-host_VM1").XMLDesc()
+    assert mac in xml
+    dom.detachDevice("<interface type='bridge'><mac address='%s'/></interface>" % mac)
+    assert mac not in other.lookupByName("ha-host_VM1").XMLDesc()

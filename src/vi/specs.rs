@@ -88,22 +88,116 @@ vim_type!(write VirtualEthernetCardDistributedVirtualPortBackingInfo {
     port: DistributedVirtualSwitchPortConnection = "port",
 });
 
+// A CD-ROM's or floppy's media: an image file, a host device, or the client's drive (an
+// empty drive names no device).
+vim_type!(write VirtualCdromIsoBackingInfo {
+    file_name: String = "fileName",
+});
+
+vim_type!(write VirtualCdromAtapiBackingInfo {
+    device_name: String = "deviceName",
+});
+
+vim_type!(write VirtualCdromRemotePassthroughBackingInfo {
+    device_name: String = "deviceName",
+    exclusive: bool = "exclusive",
+});
+
+vim_type!(write VirtualFloppyImageBackingInfo {
+    file_name: String = "fileName",
+});
+
+vim_type!(write VirtualFloppyDeviceBackingInfo {
+    device_name: String = "deviceName",
+});
+
 vim_choice!(
     /// A device's backing (`VirtualDeviceBackingInfo` subtypes).
     VirtualDeviceBackingInfo {
         VirtualDiskFlatVer2BackingInfo,
         VirtualEthernetCardNetworkBackingInfo,
         VirtualEthernetCardDistributedVirtualPortBackingInfo,
+        VirtualCdromIsoBackingInfo,
+        VirtualCdromAtapiBackingInfo,
+        VirtualCdromRemotePassthroughBackingInfo,
+        VirtualFloppyImageBackingInfo,
+        VirtualFloppyDeviceBackingInfo,
     }
 );
 
+vim_type!(
+    /// A device's label and summary, as read; sent back with an edited device as clients do
+    /// (and as this simulator needs).
+    write Description {
+    label: String = "label",
+    summary: String = "summary",
+});
+
+/// A VirtualDevice subtype: VirtualDevice's fields in the WSDL's order, then its own.
+macro_rules! virtual_device {
+    ($name:ident { $($field:ident : $ty:ty = $path:literal),* $(,)? }) => {
+        vim_type!(write $name {
+            key: i32 = "key",
+            device_info: Option<Description> = "deviceInfo",
+            backing: Option<VirtualDeviceBackingInfo> = "backing",
+            connectable: Option<VirtualDeviceConnectInfo> = "connectable",
+            controller_key: Option<i32> = "controllerKey",
+            unit_number: Option<i32> = "unitNumber",
+            $($field: $ty = $path,)*
+        });
+    };
+}
+
+/// Removable drives: VirtualDevice's fields only; made and given other media through
+/// `VirtualDevice::drive` and `VirtualDevice::with_media`.
+macro_rules! drives {
+    ($($name:ident),*) => {
+        $(virtual_device!($name {});)*
+
+        impl VirtualDevice {
+            /// A new drive of the vSphere type `kind` on (controller key, unit).
+            pub fn drive(
+                kind: &str,
+                key: i32,
+                backing: VirtualDeviceBackingInfo,
+                connectable: VirtualDeviceConnectInfo,
+                slot: (i32, i32),
+            ) -> Option<VirtualDevice> {
+                match kind {
+                    $(stringify!($name) => Some(VirtualDevice::$name($name {
+                        key,
+                        device_info: None,
+                        backing: Some(backing),
+                        connectable: Some(connectable),
+                        controller_key: Some(slot.0),
+                        unit_number: Some(slot.1),
+                    })),)*
+                    _ => None,
+                }
+            }
+
+            /// A drive with other media; `None` for other devices.
+            pub fn with_media(
+                &self,
+                backing: VirtualDeviceBackingInfo,
+                connectable: VirtualDeviceConnectInfo,
+            ) -> Option<VirtualDevice> {
+                match self.clone() {
+                    $(VirtualDevice::$name(d) => Some(VirtualDevice::$name($name {
+                        backing: Some(backing),
+                        connectable: Some(connectable),
+                        ..d
+                    })),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+drives!(VirtualCdrom, VirtualFloppy);
+
 // VirtualDevice's fields, then VirtualDisk's.
-vim_type!(write VirtualDisk {
-    key: i32 = "key",
-    backing: Option<VirtualDeviceBackingInfo> = "backing",
-    connectable: Option<VirtualDeviceConnectInfo> = "connectable",
-    controller_key: Option<i32> = "controllerKey",
-    unit_number: Option<i32> = "unitNumber",
+virtual_device!(VirtualDisk {
     capacity_in_kb: Option<i64> = "capacityInKB",
 });
 
@@ -147,6 +241,7 @@ controllers!(
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EthernetCard {
     pub key: i32,
+    pub device_info: Option<Description>,
     pub backing: Option<VirtualDeviceBackingInfo>,
     pub connectable: Option<VirtualDeviceConnectInfo>,
     pub controller_key: Option<i32>,
@@ -159,12 +254,7 @@ pub struct EthernetCard {
 /// reached as one `EthernetCard` through `VirtualDevice::ethernet` and `VirtualDevice::nic`.
 macro_rules! ethernet_cards {
     ($($name:ident),*) => {
-        $(vim_type!(write $name {
-            key: i32 = "key",
-            backing: Option<VirtualDeviceBackingInfo> = "backing",
-            connectable: Option<VirtualDeviceConnectInfo> = "connectable",
-            controller_key: Option<i32> = "controllerKey",
-            unit_number: Option<i32> = "unitNumber",
+        $(virtual_device!($name {
             address_type: Option<String> = "addressType",
             mac_address: Option<String> = "macAddress",
         });)*
@@ -173,6 +263,8 @@ macro_rules! ethernet_cards {
             /// A virtual device (`VirtualDevice` subtypes).
             VirtualDevice {
                 VirtualDisk,
+                VirtualCdrom,
+                VirtualFloppy,
                 $($name,)*
                 VirtualLsiLogicController,
                 VirtualLsiLogicSASController,
@@ -189,6 +281,7 @@ macro_rules! ethernet_cards {
                 match self {
                     $(VirtualDevice::$name(c) => Some((stringify!($name), EthernetCard {
                         key: c.key,
+                        device_info: c.device_info.clone(),
                         backing: c.backing.clone(),
                         connectable: c.connectable.clone(),
                         controller_key: c.controller_key,
@@ -205,6 +298,7 @@ macro_rules! ethernet_cards {
                 match kind {
                     $(stringify!($name) => Some(VirtualDevice::$name($name {
                         key: c.key,
+                        device_info: c.device_info,
                         backing: c.backing,
                         connectable: c.connectable,
                         controller_key: c.controller_key,

@@ -1,23 +1,26 @@
 //! Device hot-plug: a device's XML, read by the converter's parser, becomes one ReconfigVM_Task
 //! device change against the devices the VM has now (read from the server, never cached).
 
+use super::disks::{Devices, Plug, check_hot_plug};
 use super::{PowerState, Vm, invalid_state};
 use crate::abi::flags::AffectFlags;
 use crate::driver::connection::Connection;
 use crate::error::{Code, Error, Result};
 use crate::vi::node::Node;
 use crate::vi::specs::{
-    EthernetCard, VirtualDevice, VirtualDeviceConfigSpec, VirtualDeviceConfigSpecOperation,
+    EthernetCard, VirtualDevice, VirtualDeviceConfigSpec, VirtualDeviceConfigSpecOperation as Op,
     VirtualDeviceConnectInfo, VirtualMachineConfigSpec,
 };
 use crate::vi::types::FromNode;
-use crate::xml::domain::{DeviceDef, Interface, parse_device};
+use crate::xml::domain::{DeviceDef, DiskDevice, Interface, parse_device};
 
 /// What is done with the device the XML describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeviceChange {
     Attach,
     Detach,
+    /// virDomainUpdateDeviceFlags: a drive's media, a NIC's port group or link state.
+    Update,
 }
 
 /// libvirt's NIC models and the vSphere type of each; a NIC without a model is an E1000,
@@ -30,6 +33,14 @@ const NIC_MODELS: &[(&str, &str)] = &[
     ("vmxnet2", "VirtualVmxnet2"),
     ("vmxnet3", "VirtualVmxnet3"),
 ];
+
+fn spec(op: Op, device: VirtualDevice) -> VirtualDeviceConfigSpec {
+    VirtualDeviceConfigSpec {
+        operation: Some(op),
+        file_operation: None,
+        device,
+    }
+}
 
 fn not_pluggable(name: &str) -> Error {
     Error::esx(
@@ -61,7 +72,7 @@ fn check_impact(state: PowerState, flags: AffectFlags) -> Result<()> {
 }
 
 impl Connection {
-    /// virDomainAttachDeviceFlags / virDomainDetachDeviceFlags.
+    /// virDomainAttachDeviceFlags / DetachDeviceFlags / UpdateDeviceFlags.
     pub fn change_device(
         &self,
         vm: &Vm,
@@ -77,32 +88,70 @@ impl Connection {
         }
         let (state, nodes) = self.vm_devices(vm)?;
         check_impact(state, flags)?;
-        let typed = || {
+        let nics = || {
             nodes
                 .iter()
                 .filter_map(VirtualDevice::from_node)
                 .collect::<Vec<_>>()
         };
         let device_change = match (device, change) {
-            (DeviceDef::Interface { iface, mac_given }, DeviceChange::Attach) => {
-                vec![VirtualDeviceConfigSpec {
-                    operation: Some(VirtualDeviceConfigSpecOperation::Add),
-                    file_operation: None,
-                    device: self.new_nic(&iface, mac_given, state)?,
-                }]
+            (
+                DeviceDef::Interface {
+                    iface, mac_given, ..
+                },
+                DeviceChange::Attach,
+            ) => {
+                vec![spec(Op::Add, self.new_nic(&iface, mac_given, state)?)]
             }
-            (DeviceDef::Interface { iface, mac_given }, DeviceChange::Detach) => {
-                vec![VirtualDeviceConfigSpec {
-                    operation: Some(VirtualDeviceConfigSpecOperation::Remove),
-                    file_operation: None,
-                    device: matching_nic(&typed(), &iface, mac_given)?,
-                }]
+            (
+                DeviceDef::Interface {
+                    iface, mac_given, ..
+                },
+                DeviceChange::Detach,
+            ) => {
+                vec![spec(Op::Remove, matching_nic(&nics(), &iface, mac_given)?)]
             }
-            (DeviceDef::Disk(disk), DeviceChange::Attach) => {
-                self.attach_disk(vm, &disk, state, &nodes)?
+            (
+                DeviceDef::Interface {
+                    iface,
+                    mac_given,
+                    link_up,
+                },
+                DeviceChange::Update,
+            ) => {
+                let now = self.updated_nic(&nics(), &iface, mac_given, link_up, state)?;
+                vec![spec(Op::Edit, now)]
             }
-            (DeviceDef::Disk(disk), DeviceChange::Detach) => {
-                vec![self.detach_disk(&disk, state, &nodes)?]
+            (DeviceDef::Disk(disk), _) if disk.device == DiskDevice::Lun => {
+                return Err(Error::esx(
+                    Code::NoSupport,
+                    "LUN passthrough devices cannot be attached, detached or updated",
+                ));
+            }
+            (DeviceDef::Disk(disk), change) => {
+                let drive = disk.device != DiskDevice::Disk;
+                if change != DeviceChange::Update {
+                    check_hot_plug(&disk, state)?;
+                }
+                let p = Plug {
+                    vm,
+                    state,
+                    devices: Devices { nodes: &nodes },
+                };
+                match (change, drive) {
+                    (DeviceChange::Attach, true) => self.attach_drive(&p, &disk)?,
+                    (DeviceChange::Attach, false) => self.attach_disk(&p, &disk)?,
+                    (DeviceChange::Detach, true) => vec![self.detach_drive(&p, &disk)?],
+                    (DeviceChange::Detach, false) => vec![self.detach_disk(&p, &disk)?],
+                    (DeviceChange::Update, true) => vec![self.change_media(&p, &disk)?],
+                    (DeviceChange::Update, false) => {
+                        return Err(Error::esx(
+                            Code::OperationUnsupported,
+                            "a disk cannot be updated in place: only a CD-ROM's or floppy's \
+                             media can change; attach or detach disks",
+                        ));
+                    }
+                }
             }
             (DeviceDef::Other(name), _) => return Err(not_pluggable(&name)),
         };
@@ -132,6 +181,93 @@ impl Connection {
             .map(|h| h.children_named("device").cloned().collect())
             .unwrap_or_default();
         Ok((state, devices))
+    }
+
+    /// virDomainDetachDeviceAlias: the device whose vSphere label (`Network adapter 2`,
+    /// `Hard disk 1`, `CD/DVD drive 1`) is `alias`; a disk's file stays.
+    pub fn detach_alias(&self, vm: &Vm, alias: &str, flags: AffectFlags, api: &str) -> Result<()> {
+        self.check_writable(api)?;
+        let (state, nodes) = self.vm_devices(vm)?;
+        check_impact(state, flags)?;
+        let node = nodes
+            .iter()
+            .find(|n| n.text_at("deviceInfo.label") == Some(alias))
+            .ok_or_else(|| no_device(format!("no device found with alias {alias}")))?;
+        let kind = node.xsi_type.as_deref().unwrap_or("");
+        let on_ide = || {
+            let controller = node.text_at("controllerKey");
+            nodes.iter().any(|c| {
+                c.xsi_type.as_deref() == Some("VirtualIDEController")
+                    && c.child_text("key") == controller
+            })
+        };
+        let pluggable = |d: &VirtualDevice| {
+            d.ethernet().is_some()
+                || matches!(kind, "VirtualDisk" | "VirtualCdrom" | "VirtualFloppy")
+        };
+        let device = VirtualDevice::from_node(node)
+            .filter(pluggable)
+            .ok_or_else(|| {
+                Error::esx(
+                    Code::OperationUnsupported,
+                    format!(
+                        "device '{alias}' ({kind}) cannot be detached; disks, drives and NICs can"
+                    ),
+                )
+            })?;
+        if state == PowerState::PoweredOn && (kind == "VirtualFloppy" || on_ide()) {
+            return Err(invalid_state(format!(
+                "'{alias}' is an IDE or floppy device, which vSphere removes from stopped domains only"
+            )));
+        }
+        let spec = VirtualMachineConfigSpec {
+            device_change: vec![spec(Op::Remove, device)],
+            ..VirtualMachineConfigSpec::default()
+        };
+        self.reconfigure(vm, spec, api)
+    }
+
+    /// The NIC the XML names (by MAC, else the only one) with its new port group or link.
+    fn updated_nic(
+        &self,
+        devices: &[VirtualDevice],
+        iface: &Interface,
+        mac_given: bool,
+        link_up: Option<bool>,
+        state: PowerState,
+    ) -> Result<VirtualDevice> {
+        let any_port_group = Interface {
+            bridge: None,
+            ..iface.clone()
+        };
+        let (kind, mut card) = matching_nic(devices, &any_port_group, mac_given)?
+            .ethernet()
+            .ok_or_else(|| Error::internal("a NIC that is not one"))?;
+        if let Some(model) = iface.model.as_deref()
+            && NIC_MODELS
+                .iter()
+                .find(|(m, _)| *m == model)
+                .map(|(_, k)| *k)
+                != Some(kind)
+        {
+            return Err(Error::esx(
+                Code::OperationUnsupported,
+                "cannot change network interface model; detach the NIC and attach another",
+            ));
+        }
+        if let Some(bridge) = iface.bridge.as_deref()
+            && backing_name(&card) != Some(bridge)
+        {
+            card.backing = Some(self.nic_backing(bridge)?);
+        }
+        let was = card.connectable.clone().unwrap_or_default();
+        let up = link_up.unwrap_or(was.start_connected);
+        card.connectable = Some(VirtualDeviceConnectInfo {
+            start_connected: up,
+            allow_guest_control: was.allow_guest_control,
+            connected: up && state == PowerState::PoweredOn,
+        });
+        Ok(VirtualDevice::nic(kind, card).expect("a NIC's own type"))
     }
 
     fn new_nic(
@@ -174,6 +310,7 @@ impl Connection {
                 )
             })?;
         let card = EthernetCard {
+            device_info: None,
             // A new device's key is any negative number, unique in the change.
             key: -100,
             backing: Some(self.nic_backing(bridge)?),

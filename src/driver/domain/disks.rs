@@ -36,7 +36,7 @@ const NEW_CONTROLLER: i32 = -200;
 const NEW_DISK: i32 = -101;
 
 /// The vSphere controller types of a bus.
-fn controller_types(bus: &DiskBus) -> Result<Vec<&'static str>> {
+pub(super) fn controller_types(bus: &DiskBus) -> Result<Vec<&'static str>> {
     Ok(match bus {
         DiskBus::Scsi => SCSI_MODELS.iter().map(|(_, t)| *t).collect(),
         DiskBus::Ide => vec!["VirtualIDEController"],
@@ -51,9 +51,16 @@ fn controller_types(bus: &DiskBus) -> Result<Vec<&'static str>> {
     })
 }
 
+/// What a device change works on: the VM, its power state and its devices as read.
+pub(super) struct Plug<'a> {
+    pub vm: &'a Vm,
+    pub state: PowerState,
+    pub devices: Devices<'a>,
+}
+
 /// The VM's devices with their slots, as read.
-struct Devices<'a> {
-    nodes: &'a [Node],
+pub(super) struct Devices<'a> {
+    pub nodes: &'a [Node],
 }
 
 impl Devices<'_> {
@@ -67,18 +74,25 @@ impl Devices<'_> {
     }
 
     /// The key of the bus's controller number `number`.
-    fn controller(&self, types: &[&str], number: u32) -> Option<i32> {
+    pub fn controller(&self, types: &[&str], number: u32) -> Option<i32> {
         self.slots()
             .find(|(t, s)| types.contains(t) && s.bus_number == Some(number as i32))
             .map(|(_, s)| s.key)
     }
 
     /// The device in a controller's unit.
-    fn at(&self, controller: i32, unit: u32) -> Option<&Node> {
+    pub fn at(&self, controller: i32, unit: u32) -> Option<&Node> {
+        self.of_type_at(None, controller, unit)
+    }
+
+    /// The device of a type (any type for `None`) in a controller's unit: the simulator's
+    /// model puts a VM's CD-ROM in its disk's unit.
+    pub fn of_type_at(&self, kind: Option<&str>, controller: i32, unit: u32) -> Option<&Node> {
         self.nodes.iter().find(|n| {
-            DeviceSlot::from_node(n).is_some_and(|s| {
-                s.controller_key == Some(controller) && s.unit_number == Some(unit as i32)
-            })
+            kind.is_none_or(|k| n.xsi_type.as_deref() == Some(k))
+                && DeviceSlot::from_node(n).is_some_and(|s| {
+                    s.controller_key == Some(controller) && s.unit_number == Some(unit as i32)
+                })
         })
     }
 
@@ -92,21 +106,18 @@ impl Devices<'_> {
     }
 }
 
-fn check_disk(disk: &Disk, state: PowerState) -> Result<()> {
-    if disk.device != DiskDevice::Disk {
-        return Err(Error::esx(
-            Code::NoSupport,
-            format!(
-                "attaching and detaching {} devices is not supported yet; disks and NICs are",
-                disk.device.as_str()
-            ),
-        ));
-    }
-    if disk.bus == DiskBus::Ide && state == PowerState::PoweredOn {
-        return Err(invalid_state(
-            "IDE disks cannot be added to or removed from a running domain: vSphere hot-plugs \
-             SCSI, SATA and NVMe disks only",
-        ));
+/// vSphere adds and removes IDE devices (and floppies) of stopped VMs only.
+pub(super) fn check_hot_plug(disk: &Disk, state: PowerState) -> Result<()> {
+    let cold = disk.bus == DiskBus::Ide || disk.device == DiskDevice::Floppy;
+    if cold && state == PowerState::PoweredOn {
+        let what = match disk.device {
+            DiskDevice::Floppy => "floppy drives".to_string(),
+            other => format!("{} {}s", disk.bus.as_str().to_uppercase(), other.as_str()),
+        };
+        return Err(invalid_state(format!(
+            "{what} cannot be added to or removed from a running domain: vSphere hot-plugs \
+             SCSI, SATA and NVMe disks and SATA CD-ROMs only"
+        )));
     }
     Ok(())
 }
@@ -123,13 +134,10 @@ impl Connection {
     /// The device changes that attach an existing virtual disk (and its controller).
     pub(super) fn attach_disk(
         &self,
-        vm: &Vm,
+        p: &Plug,
         disk: &Disk,
-        state: PowerState,
-        nodes: &[Node],
     ) -> Result<Vec<VirtualDeviceConfigSpec>> {
-        check_disk(disk, state)?;
-        let devices = Devices { nodes };
+        let (vm, state, devices) = (p.vm, p.state, &p.devices);
         let (number, unit) = disk_slot(disk)?;
         let types = controller_types(&disk.bus)?;
         let file = self.disk_file(vm, disk)?;
@@ -173,6 +181,7 @@ impl Connection {
             ));
         }
         changes.push(add(VirtualDisk {
+            device_info: None,
             key: NEW_DISK,
             backing: Some(
                 VirtualDiskFlatVer2BackingInfo {
@@ -198,14 +207,8 @@ impl Connection {
     }
 
     /// The device change that detaches the disk on the target's slot; its file stays.
-    pub(super) fn detach_disk(
-        &self,
-        disk: &Disk,
-        state: PowerState,
-        nodes: &[Node],
-    ) -> Result<VirtualDeviceConfigSpec> {
-        check_disk(disk, state)?;
-        let devices = Devices { nodes };
+    pub(super) fn detach_disk(&self, p: &Plug, disk: &Disk) -> Result<VirtualDeviceConfigSpec> {
+        let devices = &p.devices;
         let (number, unit) = disk_slot(disk)?;
         let missing = || {
             Error::esx(
@@ -245,14 +248,7 @@ impl Connection {
                     ),
                 )
             })?;
-        let at = self.vm_placement(vm)?;
-        let file = match source.starts_with('[') {
-            true => source.to_string(),
-            false => LiveDatastores::read(self, &[at], None, None)?
-                .parse_file_name(source, false)?
-                .unwrap_or_default(),
-        };
-        DatastorePath::parse(&file)?;
+        let file = self.datastore_file(vm, source)?;
         // A vCenter answers a missing file in the reconfiguration's own fault.
         if self.primary.product == Product::Esx {
             self.primary
@@ -260,10 +256,23 @@ impl Connection {
                 .invoke(&QueryVirtualDiskUuid {
                     this: self.disk_manager()?,
                     name: file.clone(),
-                    datacenter: Some(at.datacenter.clone()),
+                    datacenter: Some(self.vm_placement(vm)?.datacenter.clone()),
                 })
                 .map_err(|e| Error::from(e).context(&format!("Could not find disk '{file}'")))?;
         }
+        Ok(file)
+    }
+
+    /// A file of the XML (`[ds] path` or `/vmfs/volumes/…`, which costs a round trip) as the
+    /// datastore path vSphere takes.
+    pub(super) fn datastore_file(&self, vm: &Vm, source: &str) -> Result<String> {
+        let file = match source.starts_with('[') {
+            true => source.to_string(),
+            false => LiveDatastores::read(self, &[self.vm_placement(vm)?], None, None)?
+                .parse_file_name(source, false)?
+                .unwrap_or_default(),
+        };
+        DatastorePath::parse(&file)?;
         Ok(file)
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod devices;
 mod disks;
+mod drives;
 pub mod guest;
 pub mod list;
 mod listing;

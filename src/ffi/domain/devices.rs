@@ -1,5 +1,5 @@
-//! virDomainAttachDevice* and virDomainDetachDevice* exports: one device of XML added to or
-//! taken from the VM with one ReconfigVM_Task.
+//! virDomainAttachDevice*, DetachDevice*, UpdateDeviceFlags and DetachDeviceAlias exports: one
+//! device of XML added to, taken from or changed on the VM with one ReconfigVM_Task.
 
 use crate::abi::flags::AffectFlags;
 use crate::driver::domain::devices::DeviceChange;
@@ -26,16 +26,6 @@ fn change(
     Ok(0)
 }
 
-/// As libvirt: the running domain's devices (VIR_DOMAIN_AFFECT_LIVE).
-///
-/// # Safety
-/// `domain` is NULL or a domain from this library; `xml` NULL or a C string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainAttachDevice(domain: virDomainPtr, xml: *const c_char) -> c_int {
-    // SAFETY: the caller's pointers, passed on under the same contract.
-    unsafe { virDomainAttachDeviceFlags(domain, xml, LIVE) }
-}
-
 /// LIVE, CONFIG or CURRENT as vSphere can honour them: a running VM's devices change live and
 /// in its configuration at once, a stopped VM's in its configuration.
 ///
@@ -56,16 +46,10 @@ pub unsafe extern "C" fn virDomainAttachDeviceFlags(
     ))
 }
 
+/// As virDomainAttachDeviceFlags; a disk's file stays.
+///
 /// # Safety
-/// As virDomainAttachDevice.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainDetachDevice(domain: virDomainPtr, xml: *const c_char) -> c_int {
-    // SAFETY: as virDomainAttachDevice.
-    unsafe { virDomainDetachDeviceFlags(domain, xml, LIVE) }
-}
-
-/// # Safety
-/// As virDomainAttachDeviceFlags.
+/// `domain` is NULL or a domain from this library; `xml` NULL or a C string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainDetachDeviceFlags(
     domain: virDomainPtr,
@@ -79,4 +63,60 @@ pub unsafe extern "C" fn virDomainDetachDeviceFlags(
         flags!(flags as AffectFlags)?,
         api_name!()
     ))
+}
+
+/// A drive's media (changed or ejected), or a NIC's port group or link state.
+///
+/// # Safety
+/// `domain` is NULL or a domain from this library; `xml` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainUpdateDeviceFlags(
+    domain: virDomainPtr,
+    xml: *const c_char,
+    flags: c_uint,
+) -> c_int {
+    export!(dom domain, write, -1, |d| change(
+        d,
+        in_str!(xml)?,
+        DeviceChange::Update,
+        flags!(flags as AffectFlags)?,
+        api_name!()
+    ))
+}
+
+/// As libvirt: the running domain's devices (VIR_DOMAIN_AFFECT_LIVE).
+///
+/// # Safety
+/// `domain` is NULL or a domain from this library; `xml` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainAttachDevice(domain: virDomainPtr, xml: *const c_char) -> c_int {
+    // SAFETY: the caller's pointers, passed on under the same contract.
+    unsafe { virDomainAttachDeviceFlags(domain, xml, LIVE) }
+}
+
+/// # Safety
+/// As virDomainAttachDevice.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainDetachDevice(domain: virDomainPtr, xml: *const c_char) -> c_int {
+    // SAFETY: as virDomainAttachDevice.
+    unsafe { virDomainDetachDeviceFlags(domain, xml, LIVE) }
+}
+
+/// The device whose vSphere label (`Network adapter 2`, `Hard disk 1`) is `alias`.
+///
+/// # Safety
+/// `domain` is NULL or a domain from this library; `alias` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainDetachDeviceAlias(
+    domain: virDomainPtr,
+    alias: *const c_char,
+    flags: c_uint,
+) -> c_int {
+    export!(dom domain, write, -1, |d| {
+        let f = flags!(flags as AffectFlags)?;
+        let alias = in_str!(alias)?;
+        d.dom
+            .with(|conn, vm| conn.detach_alias(vm, alias, f, api_name!()))?;
+        Ok(0)
+    })
 }

@@ -16,10 +16,12 @@ fn err(detail: impl Into<String>) -> Error {
 /// One device of virDomainAttachDevice and its kin, read as the domain parser reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeviceDef {
-    /// With whether the XML gave the MAC address (the parser makes one up otherwise).
+    /// With whether the XML gave the MAC address (the parser makes one up otherwise) and
+    /// the link state it asks for (`<link state='up|down'/>`).
     Interface {
         iface: Interface,
         mac_given: bool,
+        link_up: Option<bool>,
     },
     Disk(Disk),
     /// Another device element, by name.
@@ -31,6 +33,17 @@ pub fn parse_device(xml: &str) -> Result<DeviceDef> {
     Ok(match root.name.as_str() {
         "interface" => DeviceDef::Interface {
             mac_given: root.child("mac").and_then(|m| m.attr("address")).is_some(),
+            link_up: match root.child("link").and_then(|l| l.attr("state")) {
+                None => None,
+                Some("up") => Some(true),
+                Some("down") => Some(false),
+                Some(other) => {
+                    return Err(err(format!(
+                        "unknown interface link state '{}'",
+                        crate::error::shorten(other, 32)
+                    )));
+                }
+            },
             iface: parse_interface(&root)?,
         },
         "disk" => DeviceDef::Disk(parse_disk(&root)?),
