@@ -383,6 +383,19 @@ typedef enum virDomainCreateFlags {
   VIR_DOMAIN_START_RESET_NVRAM = 32,
 } virDomainCreateFlags;
 
+typedef enum virDomainSaveRestoreFlags {
+  VIR_DOMAIN_SAVE_BYPASS_CACHE = 1,
+  VIR_DOMAIN_SAVE_RUNNING = 2,
+  VIR_DOMAIN_SAVE_PAUSED = 4,
+  VIR_DOMAIN_SAVE_RESET_NVRAM = 8,
+} virDomainSaveRestoreFlags;
+
+typedef enum virDomainMetadataType {
+  VIR_DOMAIN_METADATA_DESCRIPTION = 0,
+  VIR_DOMAIN_METADATA_TITLE = 1,
+  VIR_DOMAIN_METADATA_ELEMENT = 2,
+} virDomainMetadataType;
+
 typedef enum virDomainDefineFlags {
   VIR_DOMAIN_DEFINE_VALIDATE = 1,
 } virDomainDefineFlags;
@@ -790,6 +803,18 @@ typedef struct _virTypedParameter virTypedParameter;
 
 typedef virTypedParameter *virTypedParameterPtr;
 
+/*
+ One disk's I/O error, as virDomainGetDiskErrors fills it.
+ */
+typedef struct _virDomainDiskError {
+  char *disk;
+  int error;
+} _virDomainDiskError;
+
+typedef struct _virDomainDiskError virDomainDiskError;
+
+typedef virDomainDiskError *virDomainDiskErrorPtr;
+
 typedef struct _virDomainInfo {
   unsigned char state;
   unsigned long maxMem;
@@ -1194,6 +1219,114 @@ int virDomainGetJobStats(virDomainPtr domain,
  `domain` is NULL or a domain from this library.
  */
 int virDomainAbortJob(virDomainPtr domain);
+
+/*
+ A new domain, defined and started (VMware keeps it defined: it has no transient VMs).
+
+ # Safety
+ `conn` is NULL or a connection from this library; `xml` NULL or a C string.
+ */
+virDomainPtr virDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+virDomainPtr virDomainCreateXMLWithFiles(virConnectPtr conn,
+                                         const char *_xml,
+                                         unsigned int _nfiles,
+                                         int *_files,
+                                         unsigned int _flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainSave(virDomainPtr domain, const char *_to);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainSaveFlags(virDomainPtr domain,
+                       const char *_to,
+                       const char *_dxml,
+                       unsigned int _flags);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virDomainRestore(virConnectPtr conn, const char *_from);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virDomainRestoreFlags(virConnectPtr conn,
+                          const char *_from,
+                          const char *_dxml,
+                          unsigned int _flags);
+
+/*
+ Suspends the running VM to its own files; virDomainCreate resumes it.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainManagedSave(virDomainPtr domain, unsigned int flags);
+
+/*
+ 1 while the VM is suspended.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainHasManagedSaveImage(virDomainPtr domain, unsigned int flags);
+
+/*
+ Discards the suspended state: the VM is powered off.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainManagedSaveRemove(virDomainPtr domain, unsigned int flags);
+
+/*
+ The VM's new name in the inventory; the handle answers with it from now on.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `new_name` NULL or a C string.
+ */
+int virDomainRename(virDomainPtr domain, const char *new_name, unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library; `metadata` NULL or a C string.
+ */
+int virDomainSetMetadata(virDomainPtr domain,
+                         int kind,
+                         const char *metadata,
+                         const char *_key,
+                         const char *_uri,
+                         unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+char *virDomainGetMetadata(virDomainPtr domain, int kind, const char *_uri, unsigned int flags);
+
+/*
+ vSphere reports no I/O errors of a VM's disks: none.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainGetDiskErrors(virDomainPtr domain,
+                           virDomainDiskErrorPtr _errors,
+                           unsigned int _maxerrors,
+                           unsigned int flags);
 
 /*
  All domains matching `flags`; with `domains` non-NULL, a NULL-terminated malloc'd array of

@@ -47,6 +47,7 @@ pub enum Code {
     AuthCancelled = virErrorNumber::VIR_ERR_AUTH_CANCELLED as i32,
     OperationUnsupported = virErrorNumber::VIR_ERR_OPERATION_UNSUPPORTED as i32,
     DeviceMissing = virErrorNumber::VIR_ERR_DEVICE_MISSING as i32,
+    NoDomainMetadata = virErrorNumber::VIR_ERR_NO_DOMAIN_METADATA as i32,
 }
 
 /// The `virErrorDomain` values that this library reports (numbers from `abi`).
@@ -151,6 +152,7 @@ impl Error {
             AuthCancelled => "authentication cancelled: %s",
             OperationUnsupported => "Operation not supported: %s",
             DeviceMissing => "device not found: %s",
+            NoDomainMetadata => "metadata not found: %s",
         }
     }
 

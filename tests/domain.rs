@@ -116,7 +116,7 @@ fn power_cycle_is_seen_by_the_server() {
 
     let e = conn.power(&vm, PowerOp::Start).unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid);
-    assert!(e.message().contains("Domain is not powered off"), "{e}");
+    assert!(e.message().contains("Domain is already running"), "{e}");
     let e = conn.power(&vm, PowerOp::Resume).unwrap_err();
     assert!(e.message().contains("Domain is not suspended"), "{e}");
 

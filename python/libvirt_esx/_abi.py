@@ -337,6 +337,13 @@ VIR_DOMAIN_START_BYPASS_CACHE = 4
 VIR_DOMAIN_START_FORCE_BOOT = 8
 VIR_DOMAIN_START_VALIDATE = 16
 VIR_DOMAIN_START_RESET_NVRAM = 32
+VIR_DOMAIN_SAVE_BYPASS_CACHE = 1
+VIR_DOMAIN_SAVE_RUNNING = 2
+VIR_DOMAIN_SAVE_PAUSED = 4
+VIR_DOMAIN_SAVE_RESET_NVRAM = 8
+VIR_DOMAIN_METADATA_DESCRIPTION = 0
+VIR_DOMAIN_METADATA_TITLE = 1
+VIR_DOMAIN_METADATA_ELEMENT = 2
 VIR_DOMAIN_DEFINE_VALIDATE = 1
 VIR_DOMAIN_AFFECT_CURRENT = 0
 VIR_DOMAIN_AFFECT_LIVE = 1
@@ -829,6 +836,13 @@ __all__ = [
     'VIR_DOMAIN_START_FORCE_BOOT',
     'VIR_DOMAIN_START_VALIDATE',
     'VIR_DOMAIN_START_RESET_NVRAM',
+    'VIR_DOMAIN_SAVE_BYPASS_CACHE',
+    'VIR_DOMAIN_SAVE_RUNNING',
+    'VIR_DOMAIN_SAVE_PAUSED',
+    'VIR_DOMAIN_SAVE_RESET_NVRAM',
+    'VIR_DOMAIN_METADATA_DESCRIPTION',
+    'VIR_DOMAIN_METADATA_TITLE',
+    'VIR_DOMAIN_METADATA_ELEMENT',
     'VIR_DOMAIN_DEFINE_VALIDATE',
     'VIR_DOMAIN_AFFECT_CURRENT',
     'VIR_DOMAIN_AFFECT_LIVE',
@@ -1008,6 +1022,8 @@ virDomainShutdownFlagValues = c_int
 virDomainRebootFlagValues = c_int
 virDomainDestroyFlagsValues = c_int
 virDomainCreateFlags = c_int
+virDomainSaveRestoreFlags = c_int
+virDomainMetadataType = c_int
 virDomainDefineFlags = c_int
 virDomainModificationImpact = c_int
 virDomainVcpuFlags = c_int
@@ -1131,6 +1147,15 @@ class _virTypedParameter(Structure):
 virTypedParameter = _virTypedParameter
 virTypedParameterPtr = POINTER(virTypedParameter)
 
+class _virDomainDiskError(Structure):
+    _fields_ = [
+        ('disk', c_char_p),
+        ('error', c_int),
+    ]
+
+virDomainDiskError = _virDomainDiskError
+virDomainDiskErrorPtr = POINTER(virDomainDiskError)
+
 class _virDomainInfo(Structure):
     _fields_ = [
         ('state', c_ubyte),
@@ -1248,6 +1273,19 @@ FUNCTIONS = {
     'virDomainGetJobInfo': (c_int, [virDomainPtr, virDomainJobInfoPtr]),
     'virDomainGetJobStats': (c_int, [virDomainPtr, POINTER(c_int), POINTER(virTypedParameterPtr), POINTER(c_int), c_uint]),
     'virDomainAbortJob': (c_int, [virDomainPtr]),
+    'virDomainCreateXML': (virDomainPtr, [virConnectPtr, c_char_p, c_uint]),
+    'virDomainCreateXMLWithFiles': (virDomainPtr, [virConnectPtr, c_char_p, c_uint, POINTER(c_int), c_uint]),
+    'virDomainSave': (c_int, [virDomainPtr, c_char_p]),
+    'virDomainSaveFlags': (c_int, [virDomainPtr, c_char_p, c_char_p, c_uint]),
+    'virDomainRestore': (c_int, [virConnectPtr, c_char_p]),
+    'virDomainRestoreFlags': (c_int, [virConnectPtr, c_char_p, c_char_p, c_uint]),
+    'virDomainManagedSave': (c_int, [virDomainPtr, c_uint]),
+    'virDomainHasManagedSaveImage': (c_int, [virDomainPtr, c_uint]),
+    'virDomainManagedSaveRemove': (c_int, [virDomainPtr, c_uint]),
+    'virDomainRename': (c_int, [virDomainPtr, c_char_p, c_uint]),
+    'virDomainSetMetadata': (c_int, [virDomainPtr, c_int, c_char_p, c_char_p, c_char_p, c_uint]),
+    'virDomainGetMetadata': (c_void_p, [virDomainPtr, c_int, c_char_p, c_uint]),
+    'virDomainGetDiskErrors': (c_int, [virDomainPtr, virDomainDiskErrorPtr, c_uint, c_uint]),
     'virConnectListAllDomains': (c_int, [virConnectPtr, POINTER(POINTER(virDomainPtr)), c_uint]),
     'virConnectListDomains': (c_int, [virConnectPtr, POINTER(c_int), c_int]),
     'virConnectNumOfDomains': (c_int, [virConnectPtr]),

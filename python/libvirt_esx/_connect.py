@@ -381,6 +381,24 @@ class virConnect:
         return self._domain(lib.virDomainLookupByUUIDString(self._o, enc(uuidstr)),
                             "virDomainLookupByUUIDString")
 
+    def createXML(self, xmlDesc: str, flags: int = 0) -> virDomain:
+        """Defines and starts a domain (VMware keeps it defined: no VM is transient)."""
+        return self._domain(lib.virDomainCreateXML(self._o, enc(xmlDesc), flags),
+                            "virDomainCreateXML")
+
+    def createXMLWithFiles(self, xmlDesc: str, files: List[int], flags: int = 0) -> virDomain:
+        arr = (ctypes.c_int * max(len(files), 1))(*files)
+        return self._domain(lib.virDomainCreateXMLWithFiles(self._o, enc(xmlDesc), len(files), arr,
+                                                            flags), "virDomainCreateXMLWithFiles")
+
+    def restore(self, frm: str) -> int:
+        """Refused: vSphere saves a VM to its own files (managed save)."""
+        return check(lib.virDomainRestore(self._o, enc(frm)), "virDomainRestore")
+
+    def restoreFlags(self, frm: str, dxml: Optional[str] = None, flags: int = 0) -> int:
+        return check(lib.virDomainRestoreFlags(self._o, enc(frm), enc(dxml), flags),
+                     "virDomainRestoreFlags")
+
     def defineXML(self, xml: str) -> virDomain:
         """Writes the VMX next to the first disk and registers the VM."""
         return self._domain(lib.virDomainDefineXML(self._o, enc(xml)), "virDomainDefineXML")

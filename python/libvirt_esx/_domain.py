@@ -203,6 +203,44 @@ class virDomain:
     def undefineFlags(self, flags: int = 0) -> int:
         return check(lib.virDomainUndefineFlags(self._o, flags), "virDomainUndefineFlags")
 
+    # managed save, rename, metadata
+    def managedSave(self, flags: int = 0) -> int:
+        """Suspends the VM to its own files; create() resumes it."""
+        return check(lib.virDomainManagedSave(self._o, flags), "virDomainManagedSave")
+
+    def hasManagedSaveImage(self, flags: int = 0) -> int:
+        return check(lib.virDomainHasManagedSaveImage(self._o, flags),
+                     "virDomainHasManagedSaveImage")
+
+    def managedSaveRemove(self, flags: int = 0) -> int:
+        return check(lib.virDomainManagedSaveRemove(self._o, flags), "virDomainManagedSaveRemove")
+
+    def save(self, to: str) -> int:
+        """Refused: vSphere saves a VM to its own files (managedSave)."""
+        return check(lib.virDomainSave(self._o, enc(to)), "virDomainSave")
+
+    def saveFlags(self, to: str, dxml: Optional[str] = None, flags: int = 0) -> int:
+        return check(lib.virDomainSaveFlags(self._o, enc(to), enc(dxml), flags),
+                     "virDomainSaveFlags")
+
+    def rename(self, new_name: str, flags: int = 0) -> int:
+        return check(lib.virDomainRename(self._o, enc(new_name), flags), "virDomainRename")
+
+    def setMetadata(self, type: int, metadata: Optional[str], key: Optional[str],
+                    uri: Optional[str], flags: int = 0) -> int:
+        """VIR_DOMAIN_METADATA_DESCRIPTION: the VM's annotation."""
+        return check(lib.virDomainSetMetadata(self._o, type, enc(metadata), enc(key), enc(uri),
+                                              flags), "virDomainSetMetadata")
+
+    def metadata(self, type: int, uri: Optional[str], flags: int = 0) -> str:
+        return check_string(lib.virDomainGetMetadata(self._o, type, enc(uri), flags),
+                            "virDomainGetMetadata")
+
+    def diskErrors(self, flags: int = 0) -> Dict[str, int]:
+        """vSphere reports no disk I/O errors: always empty."""
+        check(lib.virDomainGetDiskErrors(self._o, None, 0, flags), "virDomainGetDiskErrors")
+        return {}
+
     # devices
     def attachDevice(self, xml: str) -> int:
         """One NIC added to the running domain (a change vSphere also keeps)."""

@@ -233,3 +233,52 @@ def test_a_nic_is_updated_and_detached_by_alias(conn, other):
     assert mac in xml
     dom.detachDevice("<interface type='bridge'><mac address='%s'/></interface>" % mac)
     assert mac not in other.lookupByName("ha-host_VM1").XMLDesc()
+
+
+def test_managed_save_rename_and_description(conn, other):
+    dom = running(conn, "ha-host_VM0")
+    assert dom.managedSave() == 0 and dom.hasManagedSaveImage() == 1
+    seen = other.lookupByName("ha-host_VM0")
+    assert seen.state()[0] == libvirt.VIR_DOMAIN_PAUSED
+    assert [d.name() for d in other.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE)] \
+        == ["ha-host_VM0"]
+    assert dom.create() == 0 and other.lookupByName("ha-host_VM0").isActive() == 1
+    assert dom.hasManagedSaveImage() == 0
+
+    assert dom.rename("py-renamed") == 0 and dom.name() == "py-renamed"
+    assert other.lookupByName("py-renamed").UUIDString() == dom.UUIDString()
+    assert dom.rename("ha-host_VM0") == 0
+
+    desc = libvirt.VIR_DOMAIN_METADATA_DESCRIPTION
+    assert dom.setMetadata(desc, "from python", None, None) == 0
+    assert other.lookupByName("ha-host_VM0").metadata(desc, None) == "from python"
+    dom.setMetadata(desc, None, None, None)
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.metadata(desc, None)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN_METADATA
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.metadata(libvirt.VIR_DOMAIN_METADATA_TITLE, None)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
+    assert dom.diskErrors() == {}
+    for call in (lambda: dom.save("/tmp/x"), lambda: conn.restore("/tmp/x"),
+                 lambda: conn.createXMLWithFiles("<domain/>", [])):
+        with pytest.raises(libvirt.libvirtError) as e:
+            call()
+        assert e.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
+
+
+def test_create_xml_starts_a_new_domain(conn, other):
+    xml = """<domain type='vmware'><name>py-created</name>
+      <memory unit='KiB'>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os>
+      <devices><disk type='file' device='disk'>
+      <source file='[LocalDS_0] py-created/py-created.vmdk'/><target dev='sda' bus='scsi'/>
+      </disk></devices></domain>"""
+    dom = conn.createXML(xml)
+    try:
+        assert other.lookupByName("py-created").isActive() == 1
+        with pytest.raises(libvirt.libvirtError) as e:
+            conn.createXML(xml)
+        assert e.value.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID
+    finally:
+        dom.destroy()
+        dom.undefine()

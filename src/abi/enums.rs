@@ -466,6 +466,23 @@ pub enum virDomainMemoryModFlags {
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virDomainSaveRestoreFlags {
+    VIR_DOMAIN_SAVE_BYPASS_CACHE = 1,
+    VIR_DOMAIN_SAVE_RUNNING = 2,
+    VIR_DOMAIN_SAVE_PAUSED = 4,
+    VIR_DOMAIN_SAVE_RESET_NVRAM = 8,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virDomainMetadataType {
+    VIR_DOMAIN_METADATA_DESCRIPTION = 0,
+    VIR_DOMAIN_METADATA_TITLE = 1,
+    VIR_DOMAIN_METADATA_ELEMENT = 2,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum virDomainSnapshotCreateFlags {
     VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE = 1,
     VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT = 2,

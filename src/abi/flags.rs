@@ -91,6 +91,19 @@ flag_set! {
         GUEST_AGENT = virDomainRebootFlagValues::VIR_DOMAIN_REBOOT_GUEST_AGENT,
     }
 
+    /// virDomainCreateFlags that virDomainCreateXML knows (AUTODESTROY refused with a reason).
+    CreateXmlFlags {
+        PAUSED = virDomainCreateFlags::VIR_DOMAIN_START_PAUSED,
+        AUTODESTROY = virDomainCreateFlags::VIR_DOMAIN_START_AUTODESTROY,
+        VALIDATE = virDomainCreateFlags::VIR_DOMAIN_START_VALIDATE,
+    }
+
+    /// virDomainSaveRestoreFlags for managed save: a suspended VM resumes running.
+    ManagedSaveFlags {
+        BYPASS_CACHE = virDomainSaveRestoreFlags::VIR_DOMAIN_SAVE_BYPASS_CACHE,
+        RUNNING = virDomainSaveRestoreFlags::VIR_DOMAIN_SAVE_RUNNING,
+    }
+
     /// virDomainModificationImpact.
     AffectFlags {
         LIVE = virDomainModificationImpact::VIR_DOMAIN_AFFECT_LIVE,

@@ -136,11 +136,11 @@ impl ConnectHandle {
 
     /// A new domain handle on this connection for `vm` (from `listing`, when it came from one).
     pub fn domain(&self, vm: Vm, listing: Option<&Arc<Listing>>) -> Arc<DomainHandle> {
-        let name = c_name(&vm.name);
+        let names = Mutex::new(vec![c_name(&vm.name)]);
         Arc::new(DomainHandle {
             dom: Domain::new(self.conn.clone(), vm, listing.cloned()),
             conn: self.arc(),
-            name,
+            names,
             _counted: Counted::new(),
         })
     }
@@ -156,8 +156,23 @@ fn c_name(name: &str) -> CString {
 pub struct DomainHandle {
     pub dom: Domain,
     pub conn: Arc<ConnectHandle>,
-    pub name: CString,
+    /// Every name the handle has had, the last one current: a name handed to C stays valid
+    /// for the handle's life, even after virDomainRename.
+    names: Mutex<Vec<CString>>,
     _counted: Counted,
+}
+
+impl DomainHandle {
+    /// The current name, as C reads it.
+    pub fn name_ptr(&self) -> *const std::ffi::c_char {
+        let names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        names.last().map_or(std::ptr::null(), |n| n.as_ptr())
+    }
+
+    pub fn renamed(&self, name: &str) {
+        let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        names.push(c_name(name));
+    }
 }
 
 impl ArcHandle for DomainHandle {

@@ -155,6 +155,16 @@ pub struct _virDomainInfo {
     pub cpuTime: c_ulonglong,
 }
 pub type virDomainInfo = _virDomainInfo;
+
+/// One disk's I/O error, as virDomainGetDiskErrors fills it.
+#[repr(C)]
+pub struct _virDomainDiskError {
+    pub disk: *mut c_char,
+    pub error: c_int,
+}
+
+pub type virDomainDiskError = _virDomainDiskError;
+pub type virDomainDiskErrorPtr = *mut virDomainDiskError;
 pub type virDomainInfoPtr = *mut virDomainInfo;
 
 /// Times in milliseconds, data in bytes (here: percent of the task, out of 100).

@@ -1,5 +1,6 @@
-/* Device hot-plug through the C ABI: a NIC attached to a model VM, seen in its XML, detached
- * again; the refusals' error codes. Run under valgrind by tools/test.sh.
+/* Device hot-plug and lifecycle extras through the C ABI: a NIC and a disk attached to a model
+ * VM, seen in its XML, detached again; the VM renamed and back, managed-saved and resumed; the
+ * refusals' error codes. Run under valgrind by tools/test.sh.
  * Usage: devices_test URI */
 #include "check.h"
 
@@ -72,6 +73,29 @@ int main(int argc, char **argv)
         }
         if (pool)
             virStoragePoolFree(pool);
+
+        /* Renamed (the handle answers with the new name) and back. */
+        CHECK(virDomainRename(dom, "c renamed", 0) == 0
+              && strcmp(virDomainGetName(dom), "c renamed") == 0, "rename");
+        virDomainPtr seen = virDomainLookupByName(conn, "c renamed");
+        CHECK(seen != NULL, "lookup by the new name");
+        virDomainFree(seen);
+        CHECK(virDomainRename(dom, "ha-host_VM0", 0) == 0, "rename back");
+
+        /* Managed save: suspended, listed by the filter, resumed by virDomainCreate. */
+        if (virDomainGetState(dom, &state, &reason, 0) == 0 && state == VIR_DOMAIN_SHUTOFF)
+            virDomainCreate(dom);
+        CHECK(virDomainManagedSave(dom, 0) == 0 && virDomainHasManagedSaveImage(dom, 0) == 1,
+              "managed save");
+        virDomainPtr *saved = NULL;
+        int n = virConnectListAllDomains(conn, &saved, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE);
+        CHECK(n == 1, "one managed-saved domain (%d)", n);
+        for (int i = 0; i < n; i++)
+            virDomainFree(saved[i]);
+        free(saved);
+        CHECK(virDomainCreate(dom) == 0 && virDomainHasManagedSaveImage(dom, 0) == 0, "resume");
+        CHECK(virDomainSave(dom, "/tmp/x") == -1 && virGetLastErrorCode() == VIR_ERR_NO_SUPPORT,
+              "no client-file save");
         virDomainFree(dom);
     }
     CHECK(virDomainAttachDevice(NULL, NIC) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_DOMAIN,

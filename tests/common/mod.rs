@@ -214,3 +214,28 @@ impl Authenticator for Creds {
         Ok(())
     }
 }
+
+/// A domain the simulator can define: a SCSI disk on `ds`, a NIC on VM Network, VNC.
+pub fn domain_xml(name: &str, ds: &str, mem_kib: u64) -> String {
+    format!(
+        "<domain type='vmware'>
+  <name>{name}</name>
+  <uuid>1b9e4d2a-7c61-4f0e-9d3a-2f6b8c0e5a71</uuid>
+  <memory unit='KiB'>{mem_kib}</memory>
+  <vcpu>2</vcpu>
+  <os><type arch='x86_64'>hvm</type></os>
+  <devices>
+    <disk type='file' device='disk'>
+      <source file='[{ds}] {name}/{name}.vmdk'/>
+      <target dev='sda' bus='scsi'/>
+    </disk>
+    <interface type='bridge'>
+      <mac address='00:50:56:01:02:03'/>
+      <source bridge='VM Network'/>
+      <model type='vmxnet3'/>
+    </interface>
+    <graphics type='vnc' port='5901' passwd='s3cret'/>
+  </devices>
+</domain>"
+    )
+}

@@ -2,15 +2,21 @@ package main
 
 // A host rewrites a VM's .vmx file when ReconfigVM_Task changes the VM; this simulator keeps
 // the change in memory only, so virDomainGetXMLDesc, which reads the file, would not see an
-// attached or detached device. The model's VMs, whose files the launcher writes from their
+// attached device or a new name. The model's VMs, whose files the launcher writes from their
 // configuration, get theirs rewritten after each successful reconfiguration (before the
-// client has the answer). VMs registered from a .vmx of the client's keep their file: this
-// simulator knows none of their devices.
+// client has the answer). VMs registered from a .vmx of the client's keep their file, as this
+// simulator knows none of their devices, but get a new name or annotation written into it.
+// An empty annotation clears the VM's, as on a host.
 
 import (
 	"net/http"
+	"os"
+	"path"
 	"regexp"
+	"strings"
 	"sync"
+
+	"github.com/vmware/govmomi/object"
 
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/types"
@@ -19,6 +25,9 @@ import (
 var (
 	reconfigCall = regexp.MustCompile(`<ReconfigVM_Task[\s\S]*?<_this type="VirtualMachine">([^<]*)</_this>`)
 	taskRef      = regexp.MustCompile(`<returnval type="Task">([^<]*)</returnval>`)
+	specName     = regexp.MustCompile(`<spec xsi:type="VirtualMachineConfigSpec"><name>`)
+	specNote     = regexp.MustCompile(`<annotation>`)
+	noteCleared  = regexp.MustCompile(`<annotation></annotation>|<annotation/>`)
 	modelVMs     sync.Map
 )
 
@@ -32,15 +41,63 @@ func withVMXRewrite(next http.Handler) http.Handler {
 		}
 		rec := recorded(next, r)
 		vmRef := types.ManagedObjectReference{Type: "VirtualMachine", Value: string(m[1])}
-		if _, model := modelVMs.Load(vmRef); model {
-			if t := taskRef.FindSubmatch(rec.Body.Bytes()); t != nil {
-				task, _ := simulator.Map.Get(types.ManagedObjectReference{Type: "Task", Value: string(t[1])}).(*simulator.Task)
-				vm, _ := simulator.Map.Get(vmRef).(*simulator.VirtualMachine)
-				if task != nil && vm != nil && task.Info.State == types.TaskInfoStateSuccess {
-					simulator.Map.WithLock(vm, func() { _ = writeVMX(vm) })
-				}
+		vm, _ := simulator.Map.Get(vmRef).(*simulator.VirtualMachine)
+		if t := taskRef.FindSubmatch(rec.Body.Bytes()); t != nil && vm != nil {
+			task, _ := simulator.Map.Get(types.ManagedObjectReference{Type: "Task", Value: string(t[1])}).(*simulator.Task)
+			if task != nil && task.Info.State == types.TaskInfoStateSuccess {
+				simulator.Map.WithLock(vm, func() {
+					// This simulator ignores an empty annotation; a host clears the note.
+					if noteCleared.Match(body) {
+						vm.Config.Annotation = ""
+						vm.Summary.Config.Annotation = ""
+					}
+					if _, model := modelVMs.Load(vmRef); model {
+						_ = writeVMX(vm)
+						return
+					}
+					keys := map[string]string{}
+					if specName.Match(body) {
+						keys["displayName"] = vm.Name
+					}
+					if specNote.Match(body) {
+						keys["annotation"] = vm.Config.Annotation
+					}
+					_ = patchVMX(vm, keys)
+				})
 			}
 		}
 		replay(w, rec)
 	})
+}
+
+// patchVMX sets keys of a VM's .vmx file, keeping its other lines.
+func patchVMX(vm *simulator.VirtualMachine, keys map[string]string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	var p object.DatastorePath
+	if !p.FromString(vm.Config.Files.VmPathName) {
+		return nil
+	}
+	ds, ok := simulator.Map.FindByName(p.Datastore, vm.Datastore).(*simulator.Datastore)
+	if !ok {
+		return nil
+	}
+	file := path.Join(ds.Info.GetDatastoreInfo().Url, p.Path)
+	text, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var out []string
+	for _, line := range strings.Split(strings.TrimRight(string(text), "\n"), "\n") {
+		key := strings.TrimSpace(strings.SplitN(line, "=", 2)[0])
+		if _, set := keys[key]; !set {
+			out = append(out, line)
+		}
+	}
+	f := &vmxFile{lines: out}
+	for key, value := range keys {
+		f.set(key, value)
+	}
+	return os.WriteFile(file, []byte(f.String()), 0o600)
 }

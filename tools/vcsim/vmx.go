@@ -68,6 +68,9 @@ func vmxOf(vm *simulator.VirtualMachine, vmxPath object.DatastorePath) *vmxFile 
 	f.set("config.version", "8")
 	f.set("virtualHW.version", hardwareVersion(cfg.Version))
 	f.set("displayName", vm.Name)
+	if cfg.Annotation != "" {
+		f.set("annotation", cfg.Annotation)
+	}
 	f.set("guestOS", vmxGuestOS(cfg.GuestId))
 	if uuid, ok := vmxUUID(cfg.Uuid); ok {
 		f.set("uuid.bios", uuid)

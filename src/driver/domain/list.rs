@@ -131,10 +131,9 @@ impl Connection {
     /// `virConnectListAllDomains` with libvirt's filter flags.
     pub fn list_all_domains(&self, flags: ListDomainsFlags) -> Result<Vec<Vm>> {
         type F = ListDomainsFlags;
-        // No VM is transient, has a managed save image or a checkpoint.
+        // No VM is transient or has a checkpoint; a suspended one has a managed save image.
         let impossible = [
             (F::TRANSIENT, F::PERSISTENT),
-            (F::MANAGEDSAVE, F::NO_MANAGEDSAVE),
             (F::HAS_CHECKPOINT, F::NO_CHECKPOINT),
         ];
         if impossible
@@ -151,6 +150,7 @@ impl Connection {
             templates: false,
         })?;
         let active = wanted(flags, F::ACTIVE, F::INACTIVE);
+        let saved = wanted(flags, F::MANAGEDSAVE, F::NO_MANAGEDSAVE);
         let states = flags & (F::RUNNING | F::PAUSED | F::SHUTOFF | F::OTHER);
         Ok(vms
             .into_iter()
@@ -164,6 +164,7 @@ impl Connection {
                 keep(active, vm.state.is_active())
                     && (states.is_empty() || states.contains(state_bit))
                     && keep(snapshot, vm.has_snapshot)
+                    && keep(saved, vm.state == PowerState::Suspended)
                     && keep(autostart_filter, starts)
             })
             .collect())

@@ -26,7 +26,8 @@ impl PowerOp {
     fn allowed(self, s: PowerState) -> bool {
         use PowerState::*;
         match self {
-            PowerOp::Start => s == PoweredOff,
+            // Starting a suspended (managed-saved) VM resumes it, as libvirt's managed save.
+            PowerOp::Start => s != PoweredOn,
             PowerOp::Resume => s == Suspended,
             PowerOp::Suspend | PowerOp::Shutdown | PowerOp::Reboot | PowerOp::Reset => {
                 s == PoweredOn
@@ -38,7 +39,7 @@ impl PowerOp {
 
     fn wrong_state(self) -> &'static str {
         match self {
-            PowerOp::Start => "Domain is not powered off",
+            PowerOp::Start => "Domain is already running",
             PowerOp::Resume => "Domain is not suspended",
             PowerOp::Destroy => "Domain is not powered on or suspended",
             _ => "Domain is not powered on",

@@ -221,7 +221,7 @@ pub unsafe extern "C" fn virDomainGetConnect(dom: virDomainPtr) -> virConnectPtr
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainGetName(domain: virDomainPtr) -> *const c_char {
-    export!(dom domain, ptr::null(), |d| Ok(d.name.as_ptr()))
+    export!(dom domain, ptr::null(), |d| Ok(d.name_ptr()))
 }
 
 /// The ID as of the handle's last look at the VM; (unsigned)-1 when it is not running.

@@ -4,6 +4,7 @@
 pub mod devices;
 pub mod guest;
 pub mod jobs;
+pub mod lifecycle;
 pub mod list;
 pub mod migrate;
 pub mod state;

@@ -1,0 +1,122 @@
+//! Lifecycle extras: create (define and start), managed save (vSphere's suspend to the VM's
+//! own files), rename, and the description as metadata.
+
+use super::power::PowerOp;
+use super::{PowerState, Vm, invalid_state};
+use crate::driver::connection::Connection;
+use crate::error::{Code, Error, Result};
+use crate::vi::specs::VirtualMachineConfigSpec;
+
+impl Connection {
+    /// virDomainCreateXML: a new domain defined and started (paused when asked); VMware has no
+    /// transient VMs, so it stays defined. A start that fails takes the definition away again.
+    pub fn create_xml(&self, xml: &str, paused: bool) -> Result<Vm> {
+        let def = crate::xml::domain::DomainDef::parse(xml)?;
+        if let Some(vm) = self.existing(&def.name, &def.uuid)? {
+            return Err(Error::esx(
+                Code::OperationInvalid,
+                format!(
+                    "domain '{}' already exists; virDomainCreateXML makes a new domain \
+                     (virDomainCreate starts a defined one)",
+                    vm.name
+                ),
+            ));
+        }
+        let vm = self.define_xml(xml)?;
+        let started = self.power(&vm, PowerOp::Start).and_then(|vm| match paused {
+            true => self.power(&vm, PowerOp::Suspend),
+            false => Ok(vm),
+        });
+        match started {
+            Ok(vm) => Ok(vm),
+            Err(e) => {
+                if let Ok(now) = self.refresh_vm(&vm.moref) {
+                    if now.state != PowerState::PoweredOff {
+                        let _ = self.power(&now, PowerOp::Destroy);
+                    }
+                    let _ = self.undefine(&now);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// A domain of this name or UUID, if there is one.
+    fn existing(&self, name: &str, uuid: &crate::xml::ids::Uuid) -> Result<Option<Vm>> {
+        let (vms, _) = self.list_vms(super::list::WITH_TEMPLATES)?;
+        Ok(vms
+            .into_iter()
+            .find(|v| v.name == name || (!uuid.is_zero() && v.uuid == *uuid)))
+    }
+
+    /// virDomainManagedSave: the running VM suspended to its own files.
+    pub fn managed_save(&self, vm: &Vm) -> Result<Vm> {
+        let now = self.current_state(vm)?;
+        if now.state != PowerState::PoweredOn {
+            return Err(invalid_state("domain is not running"));
+        }
+        self.power(&now, PowerOp::Suspend)
+    }
+
+    /// virDomainHasManagedSaveImage: whether the VM is suspended.
+    pub fn has_managed_save(&self, vm: &Vm) -> Result<bool> {
+        Ok(self.refresh_vm(&vm.moref)?.state == PowerState::Suspended)
+    }
+
+    /// virDomainManagedSaveRemove: the suspended state discarded (the VM powered off).
+    pub fn managed_save_remove(&self, vm: &Vm) -> Result<Vm> {
+        let now = self.refresh_vm(&vm.moref)?;
+        if now.state != PowerState::Suspended {
+            return Err(invalid_state(format!(
+                "domain '{}' has no managed save image",
+                now.name
+            )));
+        }
+        self.power(&now, PowerOp::Destroy)
+    }
+
+    /// virDomainRename: the VM's name in the inventory (and its .vmx), refused when another
+    /// domain has it.
+    pub fn rename(&self, vm: &Vm, name: &str) -> Result<Vm> {
+        let api = "virDomainRename";
+        if name.is_empty() || name.contains('\n') {
+            return Err(Error::invalid_arg(
+                "a domain name must be non-empty and on one line",
+            ));
+        }
+        if let Some(other) = self.existing(name, &crate::xml::ids::Uuid([0; 16]))? {
+            return Err(Error::esx(
+                Code::OperationInvalid,
+                format!("domain with name '{}' already exists", other.name),
+            ));
+        }
+        let spec = VirtualMachineConfigSpec {
+            name: Some(name.to_string()),
+            ..VirtualMachineConfigSpec::default()
+        };
+        self.reconfigure(vm, spec, api)?;
+        self.refresh_vm(&vm.moref)
+    }
+
+    /// The VM's annotation: the domain's description.
+    pub fn description(&self, vm: &Vm) -> Result<String> {
+        let oc = self
+            .primary
+            .client
+            .retrieve_one(&vm.moref, &["config.annotation"])?
+            .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))?;
+        Ok(oc
+            .props
+            .text_at("config.annotation")
+            .unwrap_or("")
+            .to_string())
+    }
+
+    pub fn set_description(&self, vm: &Vm, text: &str) -> Result<()> {
+        let spec = VirtualMachineConfigSpec {
+            annotation: Some(text.to_string()),
+            ..VirtualMachineConfigSpec::default()
+        };
+        self.reconfigure(vm, spec, "virDomainSetMetadata")
+    }
+}

@@ -1,0 +1,135 @@
+//! Lifecycle extras on the simulator: create (define and start), managed save with the list
+//! filters, rename, and the description as metadata, each checked by a second connection.
+
+mod common;
+
+use common::{Sim, domain_xml, open};
+use virt_esx::Code;
+use virt_esx::abi::flags::{DomainXmlFlags, ListDomainsFlags as F};
+use virt_esx::driver::domain::PowerState;
+use virt_esx::driver::domain::power::PowerOp;
+
+#[test]
+fn create_xml_defines_and_starts() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let vm = conn
+        .create_xml(&domain_xml("made-running", "LocalDS_0", 65536), false)
+        .unwrap();
+    assert_eq!(vm.state, PowerState::PoweredOn);
+    let seen = check.lookup_by_name("made-running").unwrap();
+    assert_eq!(seen.state, PowerState::PoweredOn, "persistent and running");
+    let e = conn
+        .create_xml(&domain_xml("made-running", "LocalDS_0", 65536), false)
+        .unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid, "{e}");
+    let paused = domain_xml("made-paused", "LocalDS_0", 65536).replace(
+        "1b9e4d2a-7c61-4f0e-9d3a-2f6b8c0e5a71",
+        "2b9e4d2a-7c61-4f0e-9d3a-2f6b8c0e5a72",
+    );
+    conn.create_xml(&paused, true).unwrap();
+    assert_eq!(
+        check.lookup_by_name("made-paused").unwrap().state,
+        PowerState::Suspended
+    );
+}
+
+#[test]
+fn managed_save_is_suspend_with_the_list_filters() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    assert!(!conn.has_managed_save(&vm).unwrap());
+    let vm = conn.managed_save(&vm).unwrap();
+    assert_eq!(
+        check.lookup_by_name("ha-host_VM1").unwrap().state,
+        PowerState::Suspended
+    );
+    assert!(check.has_managed_save(&vm).unwrap());
+    let names = |f| -> Vec<String> {
+        check
+            .list_all_domains(f)
+            .unwrap()
+            .into_iter()
+            .map(|v| v.name)
+            .collect()
+    };
+    assert_eq!(names(F::MANAGEDSAVE), ["ha-host_VM1"]);
+    assert_eq!(names(F::NO_MANAGEDSAVE), ["ha-host_VM0"]);
+    let e = conn.managed_save(&vm).unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid, "{e}");
+    // virDomainCreate resumes a managed-saved domain.
+    let vm = conn.power(&vm, PowerOp::Start).unwrap();
+    assert_eq!(
+        check.lookup_by_name("ha-host_VM1").unwrap().state,
+        PowerState::PoweredOn
+    );
+    let vm = conn.managed_save(&vm).unwrap();
+    let vm = conn.managed_save_remove(&vm).unwrap();
+    assert_eq!(
+        check.lookup_by_name("ha-host_VM1").unwrap().state,
+        PowerState::PoweredOff
+    );
+    let e = conn.managed_save_remove(&vm).unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid, "{e}");
+}
+
+#[test]
+fn rename_and_description() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.rename(&vm, "renamed VM").unwrap();
+    assert_eq!(vm.name, "renamed VM");
+    let seen = check.lookup_by_name("renamed VM").unwrap();
+    assert_eq!(seen.uuid, vm.uuid);
+    assert_eq!(
+        check.lookup_by_name("ha-host_VM0").unwrap_err().code,
+        Code::NoDomain
+    );
+    assert!(
+        check
+            .domain_xml(&seen, DomainXmlFlags::empty())
+            .unwrap()
+            .contains("<name>renamed VM</name>")
+    );
+    let e = conn.rename(&vm, "ha-host_VM1").unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid, "{e}");
+    assert_eq!(conn.rename(&vm, "").unwrap_err().code, Code::InvalidArg);
+
+    // A defined VM keeps its new name in its .vmx too.
+    let defined = conn
+        .define_xml(&domain_xml("to-rename", "LocalDS_0", 65536))
+        .unwrap();
+    let defined = conn.rename(&defined, "was-to-rename").unwrap();
+    assert!(
+        check
+            .domain_xml(&defined, DomainXmlFlags::empty())
+            .unwrap()
+            .contains("<name>was-to-rename</name>")
+    );
+
+    conn.set_description(&vm, "a <b>note</b> & more").unwrap();
+    let oc = check
+        .primary
+        .client
+        .retrieve_one(&vm.moref, &["config.annotation"])
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        oc.props.text_at("config.annotation"),
+        Some("a <b>note</b> & more")
+    );
+    assert_eq!(check.description(&vm).unwrap(), "a <b>note</b> & more");
+    assert!(
+        check
+            .domain_xml(&vm, DomainXmlFlags::empty())
+            .unwrap()
+            .contains("<description>a &lt;b&gt;note&lt;/b&gt; &amp; more</description>")
+    );
+    conn.set_description(&vm, "").unwrap();
+    assert_eq!(check.description(&vm).unwrap(), "");
+}
