@@ -16,6 +16,8 @@
 
 #define VIR_TYPED_PARAM_FIELD_LENGTH 80
 
+#define VIR_DOMAIN_MEMORY_PARAM_UNLIMITED 9007199254740991
+
 typedef enum virErrorNumber {
   VIR_ERR_OK = 0,
   VIR_ERR_INTERNAL_ERROR = 1,
@@ -395,6 +397,13 @@ typedef enum virDomainMetadataType {
   VIR_DOMAIN_METADATA_TITLE = 1,
   VIR_DOMAIN_METADATA_ELEMENT = 2,
 } virDomainMetadataType;
+
+typedef enum virDomainControlState {
+  VIR_DOMAIN_CONTROL_OK = 0,
+  VIR_DOMAIN_CONTROL_JOB = 1,
+  VIR_DOMAIN_CONTROL_OCCUPIED = 2,
+  VIR_DOMAIN_CONTROL_ERROR = 3,
+} virDomainControlState;
 
 typedef enum virDomainDefineFlags {
   VIR_DOMAIN_DEFINE_VALIDATE = 1,
@@ -837,6 +846,32 @@ typedef struct _virVcpuInfo {
 typedef struct _virVcpuInfo virVcpuInfo;
 
 typedef virVcpuInfo *virVcpuInfoPtr;
+
+/*
+ A disk's sizes in bytes (virDomainGetBlockInfo).
+ */
+typedef struct _virDomainBlockInfo {
+  unsigned long long capacity;
+  unsigned long long allocation;
+  unsigned long long physical;
+} _virDomainBlockInfo;
+
+typedef struct _virDomainBlockInfo virDomainBlockInfo;
+
+typedef virDomainBlockInfo *virDomainBlockInfoPtr;
+
+/*
+ What the domain is busy with (virDomainGetControlInfo); stateTime in milliseconds.
+ */
+typedef struct _virDomainControlInfo {
+  unsigned int state;
+  unsigned int details;
+  unsigned long long stateTime;
+} _virDomainControlInfo;
+
+typedef struct _virDomainControlInfo virDomainControlInfo;
+
+typedef virDomainControlInfo *virDomainControlInfoPtr;
 
 /*
  libvirt's network object, opaque to C (`struct _virNetwork`).
@@ -1658,6 +1693,27 @@ int virDomainDestroy(virDomainPtr domain);
 int virDomainDestroyFlags(virDomainPtr domain, unsigned int flags);
 
 /*
+ A disk's capacity, allocation (its extents) and physical size (all its files), by target
+ (`sda`) or file (`[ds] dir/x.vmdk`).
+
+ # Safety
+ `domain` is NULL or a domain from this library; `disk` NULL or a C string; `info` NULL or
+ writable.
+ */
+int virDomainGetBlockInfo(virDomainPtr domain,
+                          const char *disk,
+                          virDomainBlockInfoPtr info,
+                          unsigned int flags);
+
+/*
+ JOB while a task runs on the VM (for how long, in stateTime), else OK.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `info` NULL or writable.
+ */
+int virDomainGetControlInfo(virDomainPtr domain, virDomainControlInfoPtr info, unsigned int flags);
+
+/*
  Sets the current memory (vSphere's memory limit), live and in the configuration.
 
  # Safety
@@ -1740,6 +1796,26 @@ int virDomainSetSchedulerParametersFlags(virDomainPtr dom,
  As virDomainSetSchedulerParametersFlags.
  */
 int virDomainSetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params, int nparams);
+
+/*
+ `hard_limit` (the memory limit) and `min_guarantee` (the reservation), in KiB.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `params` holds `*nparams` entries.
+ */
+int virDomainGetMemoryParameters(virDomainPtr domain,
+                                 virTypedParameterPtr params,
+                                 int *nparams,
+                                 unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library; `params` holds `nparams` entries.
+ */
+int virDomainSetMemoryParameters(virDomainPtr domain,
+                                 virTypedParameterPtr params,
+                                 int nparams,
+                                 unsigned int flags);
 
 /*
  The domain's XML (converted from its VMX file); the caller frees it.
@@ -2871,6 +2947,10 @@ void virTypedParamsFree(virTypedParameterPtr params, int nparams);
 #define VIR_MIGRATE_PARAM_DEST_NAME "destination_name"
 #define VIR_MIGRATE_PARAM_DEST_XML "destination_xml"
 #define VIR_MIGRATE_PARAM_BANDWIDTH "bandwidth"
+#define VIR_DOMAIN_MEMORY_HARD_LIMIT "hard_limit"
+#define VIR_DOMAIN_MEMORY_SOFT_LIMIT "soft_limit"
+#define VIR_DOMAIN_MEMORY_MIN_GUARANTEE "min_guarantee"
+#define VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT "swap_hard_limit"
 #define VIR_DOMAIN_JOB_OPERATION "operation"
 #define VIR_DOMAIN_JOB_TIME_ELAPSED "time_elapsed"
 #define VIR_DOMAIN_JOB_DATA_TOTAL "data_total"

@@ -133,3 +133,79 @@ fn rename_and_description() {
     conn.set_description(&vm, "").unwrap();
     assert_eq!(check.description(&vm).unwrap(), "");
 }
+
+#[test]
+fn memory_parameters_block_info_and_control() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let server = |p: &str| -> Option<String> {
+        let oc = check
+            .primary
+            .client
+            .retrieve_one(&vm.moref, &[p])
+            .unwrap()
+            .unwrap();
+        oc.props.text_at(p).map(str::to_string)
+    };
+    conn.set_memory_params(&vm, Some(16 * 1024), Some(Some(24 * 1024 + 1)))
+        .unwrap();
+    assert_eq!(
+        server("config.memoryAllocation.reservation").as_deref(),
+        Some("16")
+    );
+    assert_eq!(
+        server("config.memoryAllocation.limit").as_deref(),
+        Some("25"),
+        "KiB rounded up to whole MB"
+    );
+    let m = check.memory_params(&vm).unwrap();
+    assert_eq!(
+        (m.min_guarantee, m.hard_limit),
+        (16 * 1024, Some(25 * 1024))
+    );
+    conn.set_memory_params(&vm, None, Some(None)).unwrap();
+    assert_eq!(
+        server("config.memoryAllocation.limit").as_deref(),
+        Some("-1")
+    );
+    let e = conn
+        .set_memory_params(&vm, Some(1 << 30), None)
+        .unwrap_err();
+    assert_eq!(e.code, Code::InvalidArg, "{e}");
+
+    let (capacity, file) = {
+        let oc = check
+            .primary
+            .client
+            .retrieve_one(&vm.moref, &["config.hardware.device"])
+            .unwrap()
+            .unwrap();
+        let hw = oc.props.path("config.hardware").unwrap();
+        let disk = hw
+            .children_named("device")
+            .find(|d| d.xsi_type.as_deref() == Some("VirtualDisk"))
+            .unwrap();
+        let kb: u64 = disk.text_at("capacityInKB").unwrap().parse().unwrap();
+        (
+            kb * 1024,
+            disk.text_at("backing.fileName").unwrap().to_string(),
+        )
+    };
+    let before = conn.round_trips();
+    let b = conn.block_info(&vm, "sda").unwrap();
+    assert_eq!(conn.round_trips() - before, 1);
+    assert_eq!(b.capacity, capacity);
+    assert!(b.physical >= b.allocation, "{b:?}");
+    assert_eq!(
+        conn.block_info(&vm, &file).unwrap(),
+        b,
+        "by file as by target"
+    );
+    assert_eq!(
+        conn.block_info(&vm, "sdq").unwrap_err().code,
+        Code::InvalidArg
+    );
+    assert!(!conn.control(&vm).unwrap().busy, "no task runs on the VM");
+}

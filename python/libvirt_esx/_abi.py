@@ -9,6 +9,7 @@ LIBVIR_VERSION_NUMBER = 11003000
 VIR_UUID_BUFLEN = 16
 VIR_UUID_STRING_BUFLEN = 37
 VIR_TYPED_PARAM_FIELD_LENGTH = 80
+VIR_DOMAIN_MEMORY_PARAM_UNLIMITED = 9007199254740991
 VIR_DOMAIN_SNAPSHOT_LIST_ROOTS = 1
 VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS = 1
 VIR_DOMAIN_SNAPSHOT_LIST_LEAVES = 4
@@ -25,6 +26,10 @@ VIR_MIGRATE_PARAM_URI = "migrate_uri"
 VIR_MIGRATE_PARAM_DEST_NAME = "destination_name"
 VIR_MIGRATE_PARAM_DEST_XML = "destination_xml"
 VIR_MIGRATE_PARAM_BANDWIDTH = "bandwidth"
+VIR_DOMAIN_MEMORY_HARD_LIMIT = "hard_limit"
+VIR_DOMAIN_MEMORY_SOFT_LIMIT = "soft_limit"
+VIR_DOMAIN_MEMORY_MIN_GUARANTEE = "min_guarantee"
+VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT = "swap_hard_limit"
 VIR_DOMAIN_JOB_OPERATION = "operation"
 VIR_DOMAIN_JOB_TIME_ELAPSED = "time_elapsed"
 VIR_DOMAIN_JOB_DATA_TOTAL = "data_total"
@@ -344,6 +349,10 @@ VIR_DOMAIN_SAVE_RESET_NVRAM = 8
 VIR_DOMAIN_METADATA_DESCRIPTION = 0
 VIR_DOMAIN_METADATA_TITLE = 1
 VIR_DOMAIN_METADATA_ELEMENT = 2
+VIR_DOMAIN_CONTROL_OK = 0
+VIR_DOMAIN_CONTROL_JOB = 1
+VIR_DOMAIN_CONTROL_OCCUPIED = 2
+VIR_DOMAIN_CONTROL_ERROR = 3
 VIR_DOMAIN_DEFINE_VALIDATE = 1
 VIR_DOMAIN_AFFECT_CURRENT = 0
 VIR_DOMAIN_AFFECT_LIVE = 1
@@ -508,6 +517,7 @@ __all__ = [
     'VIR_UUID_BUFLEN',
     'VIR_UUID_STRING_BUFLEN',
     'VIR_TYPED_PARAM_FIELD_LENGTH',
+    'VIR_DOMAIN_MEMORY_PARAM_UNLIMITED',
     'VIR_DOMAIN_SNAPSHOT_LIST_ROOTS',
     'VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS',
     'VIR_DOMAIN_SNAPSHOT_LIST_LEAVES',
@@ -524,6 +534,10 @@ __all__ = [
     'VIR_MIGRATE_PARAM_DEST_NAME',
     'VIR_MIGRATE_PARAM_DEST_XML',
     'VIR_MIGRATE_PARAM_BANDWIDTH',
+    'VIR_DOMAIN_MEMORY_HARD_LIMIT',
+    'VIR_DOMAIN_MEMORY_SOFT_LIMIT',
+    'VIR_DOMAIN_MEMORY_MIN_GUARANTEE',
+    'VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT',
     'VIR_DOMAIN_JOB_OPERATION',
     'VIR_DOMAIN_JOB_TIME_ELAPSED',
     'VIR_DOMAIN_JOB_DATA_TOTAL',
@@ -843,6 +857,10 @@ __all__ = [
     'VIR_DOMAIN_METADATA_DESCRIPTION',
     'VIR_DOMAIN_METADATA_TITLE',
     'VIR_DOMAIN_METADATA_ELEMENT',
+    'VIR_DOMAIN_CONTROL_OK',
+    'VIR_DOMAIN_CONTROL_JOB',
+    'VIR_DOMAIN_CONTROL_OCCUPIED',
+    'VIR_DOMAIN_CONTROL_ERROR',
     'VIR_DOMAIN_DEFINE_VALIDATE',
     'VIR_DOMAIN_AFFECT_CURRENT',
     'VIR_DOMAIN_AFFECT_LIVE',
@@ -1024,6 +1042,7 @@ virDomainDestroyFlagsValues = c_int
 virDomainCreateFlags = c_int
 virDomainSaveRestoreFlags = c_int
 virDomainMetadataType = c_int
+virDomainControlState = c_int
 virDomainDefineFlags = c_int
 virDomainModificationImpact = c_int
 virDomainVcpuFlags = c_int
@@ -1178,6 +1197,26 @@ class _virVcpuInfo(Structure):
 
 virVcpuInfo = _virVcpuInfo
 virVcpuInfoPtr = POINTER(virVcpuInfo)
+
+class _virDomainBlockInfo(Structure):
+    _fields_ = [
+        ('capacity', c_ulonglong),
+        ('allocation', c_ulonglong),
+        ('physical', c_ulonglong),
+    ]
+
+virDomainBlockInfo = _virDomainBlockInfo
+virDomainBlockInfoPtr = POINTER(virDomainBlockInfo)
+
+class _virDomainControlInfo(Structure):
+    _fields_ = [
+        ('state', c_uint),
+        ('details', c_uint),
+        ('stateTime', c_ulonglong),
+    ]
+
+virDomainControlInfo = _virDomainControlInfo
+virDomainControlInfoPtr = POINTER(virDomainControlInfo)
 virNetworkPtr = c_void_p
 
 class _virError(Structure):
@@ -1328,6 +1367,8 @@ FUNCTIONS = {
     'virDomainReset': (c_int, [virDomainPtr, c_uint]),
     'virDomainDestroy': (c_int, [virDomainPtr]),
     'virDomainDestroyFlags': (c_int, [virDomainPtr, c_uint]),
+    'virDomainGetBlockInfo': (c_int, [virDomainPtr, c_char_p, virDomainBlockInfoPtr, c_uint]),
+    'virDomainGetControlInfo': (c_int, [virDomainPtr, virDomainControlInfoPtr, c_uint]),
     'virDomainSetMemory': (c_int, [virDomainPtr, c_ulong]),
     'virDomainSetMaxMemory': (c_int, [virDomainPtr, c_ulong]),
     'virDomainSetMemoryFlags': (c_int, [virDomainPtr, c_ulong, c_uint]),
@@ -1340,6 +1381,8 @@ FUNCTIONS = {
     'virDomainGetSchedulerParameters': (c_int, [virDomainPtr, virTypedParameterPtr, POINTER(c_int)]),
     'virDomainSetSchedulerParametersFlags': (c_int, [virDomainPtr, virTypedParameterPtr, c_int, c_uint]),
     'virDomainSetSchedulerParameters': (c_int, [virDomainPtr, virTypedParameterPtr, c_int]),
+    'virDomainGetMemoryParameters': (c_int, [virDomainPtr, virTypedParameterPtr, POINTER(c_int), c_uint]),
+    'virDomainSetMemoryParameters': (c_int, [virDomainPtr, virTypedParameterPtr, c_int, c_uint]),
     'virDomainGetXMLDesc': (c_void_p, [virDomainPtr, c_uint]),
     'virDomainDefineXMLFlags': (virDomainPtr, [virConnectPtr, c_char_p, c_uint]),
     'virDomainDefineXML': (virDomainPtr, [virConnectPtr, c_char_p]),

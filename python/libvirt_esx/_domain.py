@@ -313,6 +313,40 @@ class virDomain:
         get = lambda p, n: lib.virDomainGetSchedulerParameters(self._o, p, n)  # noqa: E731
         return _params(*self._read_sched(get, "virDomainGetSchedulerParameters"))
 
+    def memoryParameters(self, flags: int = 0) -> Dict[str, Any]:
+        """{"hard_limit": KiB (the limit), "min_guarantee": KiB (the reservation)}."""
+        n = ctypes.c_int(0)
+        check(lib.virDomainGetMemoryParameters(self._o, None, ctypes.byref(n), flags),
+              "virDomainGetMemoryParameters")
+        params = (_abi.virTypedParameter * max(n.value, 1))()
+        check(lib.virDomainGetMemoryParameters(self._o, params, ctypes.byref(n), flags),
+              "virDomainGetMemoryParameters")
+        return _params(params, n.value)
+
+    def setMemoryParameters(self, params: Dict[str, int], flags: int = 0) -> int:
+        """Both parameters are unsigned long long KiB (VIR_DOMAIN_MEMORY_PARAM_UNLIMITED: none)."""
+        out = (_abi.virTypedParameter * max(len(params), 1))()
+        for i, (field, value) in enumerate(params.items()):
+            out[i].field = enc(field)
+            out[i].type = _abi.VIR_TYPED_PARAM_ULLONG
+            out[i].value.ul = value
+        return check(lib.virDomainSetMemoryParameters(self._o, out, len(params), flags),
+                     "virDomainSetMemoryParameters")
+
+    def blockInfo(self, path: str, flags: int = 0) -> List[int]:
+        """[capacity, allocation, physical] in bytes of the disk by target or file."""
+        info = _abi.virDomainBlockInfo()
+        check(lib.virDomainGetBlockInfo(self._o, enc(path), ctypes.byref(info), flags),
+              "virDomainGetBlockInfo")
+        return [info.capacity, info.allocation, info.physical]
+
+    def controlInfo(self, flags: int = 0) -> List[int]:
+        """[state, details, stateTime]: VIR_DOMAIN_CONTROL_JOB while a task runs on the VM."""
+        info = _abi.virDomainControlInfo()
+        check(lib.virDomainGetControlInfo(self._o, ctypes.byref(info), flags),
+              "virDomainGetControlInfo")
+        return [info.state, info.details, info.stateTime]
+
     def _typed(self, params: Dict[str, Any]) -> Any:
         """`params` as C's typed parameters, with the types the domain reports for them (as
         libvirt-python does, one read to learn them)."""

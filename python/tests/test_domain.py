@@ -282,3 +282,23 @@ def test_create_xml_starts_a_new_domain(conn, other):
     finally:
         dom.destroy()
         dom.undefine()
+
+
+def test_memory_parameters_block_and_control_info(conn, other):
+    dom = conn.lookupByName("ha-host_VM1")
+    assert dom.setMemoryParameters({libvirt.VIR_DOMAIN_MEMORY_MIN_GUARANTEE: 8 * 1024,
+                                    libvirt.VIR_DOMAIN_MEMORY_HARD_LIMIT: 16 * 1024}) == 0
+    assert other.lookupByName("ha-host_VM1").memoryParameters() == \
+        {"hard_limit": 16 * 1024, "min_guarantee": 8 * 1024}
+    dom.setMemoryParameters({"hard_limit": libvirt.VIR_DOMAIN_MEMORY_PARAM_UNLIMITED,
+                             "min_guarantee": 0})
+    assert dom.memoryParameters()["hard_limit"] == libvirt.VIR_DOMAIN_MEMORY_PARAM_UNLIMITED
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.setMemoryParameters({"soft_limit": 1})
+    assert e.value.get_error_code() == libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED
+    capacity, allocation, physical = dom.blockInfo("sda")
+    assert capacity > 0 and physical >= allocation
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.blockInfo("sdz")
+    assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    assert dom.controlInfo()[0] == libvirt.VIR_DOMAIN_CONTROL_OK

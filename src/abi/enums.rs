@@ -16,6 +16,13 @@ pub const VIR_MIGRATE_PARAM_DEST_NAME: &str = "destination_name";
 pub const VIR_MIGRATE_PARAM_DEST_XML: &str = "destination_xml";
 pub const VIR_MIGRATE_PARAM_BANDWIDTH: &str = "bandwidth";
 
+/// Memory parameter names (`virDomainGetMemoryParameters`), in KiB, and "no limit".
+pub const VIR_DOMAIN_MEMORY_HARD_LIMIT: &str = "hard_limit";
+pub const VIR_DOMAIN_MEMORY_SOFT_LIMIT: &str = "soft_limit";
+pub const VIR_DOMAIN_MEMORY_MIN_GUARANTEE: &str = "min_guarantee";
+pub const VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT: &str = "swap_hard_limit";
+pub const VIR_DOMAIN_MEMORY_PARAM_UNLIMITED: u64 = 9_007_199_254_740_991;
+
 /// Job statistics field names (`virDomainGetJobStats`).
 pub const VIR_DOMAIN_JOB_OPERATION: &str = "operation";
 pub const VIR_DOMAIN_JOB_TIME_ELAPSED: &str = "time_elapsed";
@@ -471,6 +478,15 @@ pub enum virDomainSaveRestoreFlags {
     VIR_DOMAIN_SAVE_RUNNING = 2,
     VIR_DOMAIN_SAVE_PAUSED = 4,
     VIR_DOMAIN_SAVE_RESET_NVRAM = 8,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virDomainControlState {
+    VIR_DOMAIN_CONTROL_OK = 0,
+    VIR_DOMAIN_CONTROL_JOB = 1,
+    VIR_DOMAIN_CONTROL_OCCUPIED = 2,
+    VIR_DOMAIN_CONTROL_ERROR = 3,
 }
 
 #[repr(C)]

@@ -156,6 +156,28 @@ pub struct _virDomainInfo {
 }
 pub type virDomainInfo = _virDomainInfo;
 
+/// A disk's sizes in bytes (virDomainGetBlockInfo).
+#[repr(C)]
+pub struct _virDomainBlockInfo {
+    pub capacity: c_ulonglong,
+    pub allocation: c_ulonglong,
+    pub physical: c_ulonglong,
+}
+
+pub type virDomainBlockInfo = _virDomainBlockInfo;
+pub type virDomainBlockInfoPtr = *mut virDomainBlockInfo;
+
+/// What the domain is busy with (virDomainGetControlInfo); stateTime in milliseconds.
+#[repr(C)]
+pub struct _virDomainControlInfo {
+    pub state: c_uint,
+    pub details: c_uint,
+    pub stateTime: c_ulonglong,
+}
+
+pub type virDomainControlInfo = _virDomainControlInfo;
+pub type virDomainControlInfoPtr = *mut virDomainControlInfo;
+
 /// One disk's I/O error, as virDomainGetDiskErrors fills it.
 #[repr(C)]
 pub struct _virDomainDiskError {

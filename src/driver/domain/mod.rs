@@ -10,6 +10,7 @@ pub mod list;
 mod listing;
 mod object;
 pub mod power;
+pub mod status;
 pub mod tune;
 pub mod xml;
 

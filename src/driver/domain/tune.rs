@@ -21,6 +21,21 @@ vim_type!(CpuAllocation {
     level: String = "config.cpuAllocation.shares.level",
 });
 
+vim_type!(MemoryAllocation {
+    reservation: i64 = "config.memoryAllocation.reservation",
+    limit: Option<i64> = "config.memoryAllocation.limit",
+    size_mb: i64 = "config.hardware.memoryMB",
+});
+
+/// The memory tunables: KiB, `None` for no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryParams {
+    /// `min_guarantee`: the memory reservation.
+    pub min_guarantee: u64,
+    /// `hard_limit`: the memory limit (the domain's current memory, as virDomainSetMemory).
+    pub hard_limit: Option<u64>,
+}
+
 /// libvirt's ESX scheduler parameters: MHz, -1 = unlimited; shares -1/-2/-3 = low/normal/high.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SchedParams {
@@ -202,6 +217,63 @@ impl Connection {
             ..VirtualMachineConfigSpec::default()
         };
         self.reconfigure(vm, change, "virDomainSetSchedulerParameters")
+    }
+
+    /// virDomainGetMemoryParameters: one round trip.
+    pub fn memory_params(&self, vm: &Vm) -> Result<MemoryParams> {
+        let a = self.memory_allocation(vm)?;
+        let kib = |mb: i64| (mb.max(0) as u64) * 1024;
+        Ok(MemoryParams {
+            min_guarantee: kib(a.reservation),
+            hard_limit: a.limit.filter(|l| *l >= 0).map(kib),
+        })
+    }
+
+    fn memory_allocation(&self, vm: &Vm) -> Result<MemoryAllocation> {
+        let oc = self
+            .primary
+            .client
+            .retrieve_one(&vm.moref, MemoryAllocation::PATHS)?
+            .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))?;
+        Ok(MemoryAllocation::from_node(&oc.props).unwrap_or_default())
+    }
+
+    /// virDomainSetMemoryParameters: the reservation and limit in whole MB (rounded up), the
+    /// limit no lower than the reservation, neither above the VM's memory.
+    pub fn set_memory_params(
+        &self,
+        vm: &Vm,
+        min_guarantee: Option<u64>,
+        hard_limit: Option<Option<u64>>,
+    ) -> Result<()> {
+        let mb = |kib: u64| i64::try_from(kib.div_ceil(1024)).unwrap_or(i64::MAX);
+        let now = self.memory_allocation(vm)?;
+        let reservation = min_guarantee.map(mb);
+        let limit = hard_limit.map(|l| l.map_or(-1, mb));
+        let (r, l) = (
+            reservation.unwrap_or(now.reservation),
+            limit.unwrap_or(now.limit.unwrap_or(-1)),
+        );
+        if r > now.size_mb {
+            return Err(Error::invalid_arg(format!(
+                "min_guarantee ({r} MB) is more than the domain's memory ({} MB)",
+                now.size_mb
+            )));
+        }
+        if l != -1 && l < r {
+            return Err(Error::invalid_arg(format!(
+                "hard_limit ({l} MB) must be unlimited or at least min_guarantee ({r} MB)"
+            )));
+        }
+        let change = VirtualMachineConfigSpec {
+            memory_allocation: Some(ResourceAllocationInfo {
+                reservation,
+                limit,
+                ..ResourceAllocationInfo::default()
+            }),
+            ..VirtualMachineConfigSpec::default()
+        };
+        self.reconfigure(vm, change, "virDomainSetMemoryParameters")
     }
 
     /// The autostart manager of the VM's host (known without a read on a host scope).

@@ -1,15 +1,18 @@
 //! Domain state and power through the C API: info, state with reason, activity, OS type,
-//! memory and vCPU counts, and start/suspend/resume/shutdown/reboot/reset/destroy.
+//! memory and vCPU counts, start/suspend/resume/shutdown/reboot/reset/destroy, a disk's sizes
+//! and what the VM is busy with.
 
+use crate::abi::enums::virDomainControlState;
 use crate::abi::flags::{NoFlags, RebootFlags, ShutdownFlags, VcpuFlags};
 use crate::abi::virVcpuState;
 use crate::driver::domain::power::PowerOp;
 use crate::error::{Code, Error, Result};
-use crate::ffi::args::{count, flags, out, out_slice};
+use crate::ffi::args::{count, flags, in_str, out, out_slice};
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::DomainHandle;
 use crate::ffi::malloc::owned_c_string;
 use crate::ffi::types::{
+    virDomainBlockInfo, virDomainBlockInfoPtr, virDomainControlInfo, virDomainControlInfoPtr,
     virDomainInfo, virDomainInfoPtr, virDomainPtr, virVcpuInfo, virVcpuInfoPtr,
 };
 use std::ffi::{c_char, c_int, c_uchar, c_uint, c_ulong, c_ushort};
@@ -268,5 +271,62 @@ pub unsafe extern "C" fn virDomainDestroyFlags(domain: virDomainPtr, flags: c_ui
     export!(dom domain, write, -1, |d| {
         flags!(flags as NoFlags)?;
         power(d, PowerOp::Destroy)
+    })
+}
+
+/// A disk's capacity, allocation (its extents) and physical size (all its files), by target
+/// (`sda`) or file (`[ds] dir/x.vmdk`).
+///
+/// # Safety
+/// `domain` is NULL or a domain from this library; `disk` NULL or a C string; `info` NULL or
+/// writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainGetBlockInfo(
+    domain: virDomainPtr,
+    disk: *const c_char,
+    info: virDomainBlockInfoPtr,
+    flags: c_uint,
+) -> c_int {
+    export!(dom domain, -1, |d| {
+        flags!(flags as NoFlags)?;
+        let disk = in_str!(disk)?;
+        let out = out!(info)?;
+        let b = d.dom.with(|conn, vm| conn.block_info(vm, disk))?;
+        out.set(virDomainBlockInfo {
+            capacity: b.capacity,
+            allocation: b.allocation,
+            physical: b.physical,
+        });
+        Ok(0)
+    })
+}
+
+/// JOB while a task runs on the VM (for how long, in stateTime), else OK.
+///
+/// # Safety
+/// `domain` is NULL or a domain from this library; `info` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainGetControlInfo(
+    domain: virDomainPtr,
+    info: virDomainControlInfoPtr,
+    flags: c_uint,
+) -> c_int {
+    export!(dom domain, -1, |d| {
+        flags!(flags as NoFlags)?;
+        let out = out!(info)?;
+        let c = d.dom.with(|conn, vm| conn.control(vm))?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |t| t.as_secs() as i64);
+        let state = match c.busy {
+            true => virDomainControlState::VIR_DOMAIN_CONTROL_JOB,
+            false => virDomainControlState::VIR_DOMAIN_CONTROL_OK,
+        };
+        out.set(virDomainControlInfo {
+            state: state as c_uint,
+            details: 0,
+            stateTime: c.since.map_or(0, |s| (now - s).max(0) as u64 * 1000),
+        });
+        Ok(0)
     })
 }

@@ -1,6 +1,11 @@
 //! Domain tuning through the C API: memory, vCPUs, autostart, and the "allocation" scheduler
 //! with libvirt's typed parameters.
 
+use crate::abi::enums::{
+    VIR_DOMAIN_MEMORY_HARD_LIMIT, VIR_DOMAIN_MEMORY_MIN_GUARANTEE,
+    VIR_DOMAIN_MEMORY_PARAM_UNLIMITED, VIR_DOMAIN_MEMORY_SOFT_LIMIT,
+    VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT,
+};
 use crate::abi::flags::{AffectFlags, MemoryFlags, VcpuFlags};
 use crate::error::{Code, Error, Result};
 use crate::ffi::args::{Out, count, flags, in_slice, out, out_slice};
@@ -217,5 +222,93 @@ pub unsafe extern "C" fn virDomainSetSchedulerParameters(
 ) -> c_int {
     export!(dom domain, write, -1, |d| {
         set_sched(d, in_slice!(params, count(nparams, "nparams", api_name!())?)?)
+    })
+}
+
+fn get_mem(d: &DomainHandle, out: &mut [virTypedParameter], nparams: Out<c_int>) -> Result<c_int> {
+    let m = d.dom.with(|conn, vm| conn.memory_params(vm))?;
+    let written = Builder::default()
+        .add(
+            VIR_DOMAIN_MEMORY_HARD_LIMIT,
+            Value::ULLong(m.hard_limit.unwrap_or(VIR_DOMAIN_MEMORY_PARAM_UNLIMITED)),
+        )
+        .add(
+            VIR_DOMAIN_MEMORY_MIN_GUARANTEE,
+            Value::ULLong(m.min_guarantee),
+        )
+        .fill(out)?;
+    nparams.set(written as c_int);
+    Ok(0)
+}
+
+/// `hard_limit` (the memory limit) and `min_guarantee` (the reservation), in KiB.
+///
+/// # Safety
+/// `domain` is NULL or a domain from this library; `params` holds `*nparams` entries.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainGetMemoryParameters(
+    domain: virDomainPtr,
+    params: virTypedParameterPtr,
+    nparams: *mut c_int,
+    flags: c_uint,
+) -> c_int {
+    export!(dom domain, -1, |d| {
+        flags!(flags as AffectFlags)?;
+        let n = out!(nparams)?;
+        // As libvirt: asked with no room, say how many there are.
+        if n.get() == 0 {
+            n.set(2);
+            return Ok(0);
+        }
+        get_mem(d, out_slice!(params, count(n.get(), "nparams", api_name!())?)?, n)
+    })
+}
+
+fn set_mem(d: &DomainHandle, given: &[virTypedParameter]) -> Result<c_int> {
+    let (mut guarantee, mut limit) = (None, None);
+    for (field, value) in typed_params::read(given)? {
+        match (field.as_str(), value) {
+            (VIR_DOMAIN_MEMORY_MIN_GUARANTEE, Value::ULLong(v)) => guarantee = Some(v),
+            (VIR_DOMAIN_MEMORY_HARD_LIMIT, Value::ULLong(v)) => {
+                limit = Some((v < VIR_DOMAIN_MEMORY_PARAM_UNLIMITED).then_some(v))
+            }
+            (f @ (VIR_DOMAIN_MEMORY_MIN_GUARANTEE | VIR_DOMAIN_MEMORY_HARD_LIMIT), v) => {
+                return Err(typed_params::wrong_type(f, "ullong", &v));
+            }
+            (f @ (VIR_DOMAIN_MEMORY_SOFT_LIMIT | VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT), _) => {
+                return Err(Error::esx(
+                    Code::ArgumentUnsupported,
+                    format!(
+                        "vSphere has no {f}: its memory tunables are hard_limit and min_guarantee"
+                    ),
+                ));
+            }
+            (other, _) => {
+                return Err(Error::esx(
+                    Code::InvalidArg,
+                    format!(
+                        "Unknown memory parameter '{other}' (known: hard_limit, min_guarantee)"
+                    ),
+                ));
+            }
+        }
+    }
+    d.dom
+        .with(|conn, vm| conn.set_memory_params(vm, guarantee, limit))?;
+    Ok(0)
+}
+
+/// # Safety
+/// `domain` is NULL or a domain from this library; `params` holds `nparams` entries.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainSetMemoryParameters(
+    domain: virDomainPtr,
+    params: virTypedParameterPtr,
+    nparams: c_int,
+    flags: c_uint,
+) -> c_int {
+    export!(dom domain, write, -1, |d| {
+        flags!(flags as AffectFlags)?;
+        set_mem(d, in_slice!(params, count(nparams, "nparams", api_name!())?)?)
     })
 }

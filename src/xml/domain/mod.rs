@@ -7,7 +7,7 @@ pub mod format;
 mod parse;
 
 pub use disk_name::{disk_name_to_index, index_to_disk_name, nvme_name_to_slot, nvme_slot_to_name};
-pub use parse::{DeviceDef, parse_device};
+pub use parse::{DeviceDef, default_bus, parse_device};
 
 use crate::error::Result;
 use crate::xml::ids::{MacAddr, Uuid};

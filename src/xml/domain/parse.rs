@@ -406,7 +406,8 @@ fn parse_disk(disk: &Element) -> Result<Disk> {
 }
 
 /// libvirt guesses the bus from the target name's prefix when `bus` is left out.
-fn default_bus(target: &str, device: DiskDevice) -> DiskBus {
+/// The bus libvirt gives a disk whose XML names none, from its target's prefix.
+pub fn default_bus(target: &str, device: DiskDevice) -> DiskBus {
     let by_prefix = [
         ("hd", DiskBus::Ide),
         ("sd", DiskBus::Scsi),

@@ -1,0 +1,153 @@
+//! A disk's sizes (virDomainGetBlockInfo) and what the VM is busy with (virDomainGetControlInfo),
+//! each read in one round trip.
+
+use super::Vm;
+use super::disks::{Devices, controller_types};
+use crate::driver::connection::Connection;
+use crate::error::{Error, Result};
+use crate::vi::datetime::epoch_seconds;
+use crate::vi::property::FilterSpec;
+use crate::vi::types::{FromNode, vim_type};
+use crate::vmx::disk_slot;
+use crate::xml::domain::{Disk, DiskDevice, default_bus};
+
+vim_type!(LayoutFile {
+    key: i32 = "key",
+    size: i64 = "size",
+    kind: String = "type",
+});
+
+vim_type!(LayoutChainLink {
+    files: Vec<i32> = "fileKey",
+});
+
+vim_type!(LayoutDisk {
+    key: i32 = "key",
+    chain: Vec<LayoutChainLink> = "chain",
+});
+
+vim_type!(DiskLayout {
+    files: Vec<LayoutFile> = "layoutEx.file",
+    disks: Vec<LayoutDisk> = "layoutEx.disk",
+});
+
+/// A disk's sizes in bytes, as virDomainBlockInfo holds them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockInfo {
+    pub capacity: u64,
+    /// The extents' bytes on the datastore.
+    pub allocation: u64,
+    /// Every file of the disk (descriptors, extents, snapshot deltas).
+    pub physical: u64,
+}
+
+/// What the VM is busy with: whether a task runs on it, and since when (seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Control {
+    pub busy: bool,
+    pub since: Option<i64>,
+}
+
+impl Connection {
+    /// The sizes of the disk named by its target (`sda`) or its file (`[ds] dir/x.vmdk`).
+    pub fn block_info(&self, vm: &Vm, disk: &str) -> Result<BlockInfo> {
+        let oc = self
+            .primary
+            .client
+            .retrieve_one(
+                &vm.moref,
+                &["config.hardware.device", "layoutEx.file", "layoutEx.disk"],
+            )?
+            .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))?;
+        let nodes: Vec<_> = oc
+            .props
+            .path("config.hardware")
+            .map(|h| h.children_named("device").cloned().collect())
+            .unwrap_or_default();
+        let devices = Devices { nodes: &nodes };
+        let missing = || Error::invalid_arg(format!("invalid path {disk} not assigned to domain"));
+        let found = match disk.starts_with('[') {
+            true => nodes.iter().find(|n| {
+                n.xsi_type.as_deref() == Some("VirtualDisk")
+                    && n.text_at("backing.fileName") == Some(disk)
+            }),
+            false => {
+                let target = Disk {
+                    disk_type: "file".into(),
+                    device: DiskDevice::Disk,
+                    bus: default_bus(disk, DiskDevice::Disk),
+                    source: None,
+                    startup_policy: None,
+                    target: disk.to_string(),
+                    driver_name: None,
+                    cache: None,
+                    readonly: false,
+                    transient: false,
+                    address: None,
+                };
+                let (number, unit) = disk_slot(&target).map_err(|_| missing())?;
+                let types = controller_types(&target.bus).map_err(|_| missing())?;
+                devices
+                    .controller(&types, number)
+                    .and_then(|c| devices.of_type_at(Some("VirtualDisk"), c, unit))
+            }
+        }
+        .ok_or_else(missing)?;
+        let number = |p: &str| found.text_at(p).and_then(|v| v.trim().parse::<u64>().ok());
+        let capacity = number("capacityInBytes")
+            .or_else(|| number("capacityInKB").map(|kb| kb * 1024))
+            .unwrap_or(0);
+        let key = number("key").unwrap_or(0) as i32;
+        let layout = DiskLayout::from_node(&oc.props).unwrap_or_default();
+        let chain: Vec<&LayoutFile> = layout
+            .disks
+            .iter()
+            .filter(|d| d.key == key)
+            .flat_map(|d| d.chain.iter().flat_map(|link| &link.files))
+            .filter_map(|k| layout.files.iter().find(|f| f.key == *k))
+            .collect();
+        if chain.is_empty() {
+            // No layout from the server: a thick disk's size.
+            return Ok(BlockInfo {
+                capacity,
+                allocation: capacity,
+                physical: capacity,
+            });
+        }
+        let bytes = |extents_only: bool| {
+            chain
+                .iter()
+                .filter(|f| !extents_only || f.kind == "diskExtent")
+                .map(|f| f.size.max(0) as u64)
+                .sum()
+        };
+        Ok(BlockInfo {
+            capacity,
+            allocation: bytes(true),
+            physical: bytes(false),
+        })
+    }
+
+    /// Whether one of the VM's recent tasks is running, and since when: one round trip.
+    pub fn control(&self, vm: &Vm) -> Result<Control> {
+        let spec = FilterSpec::neighbours(
+            vm.moref.clone(),
+            "VirtualMachine",
+            "recentTask",
+            "Task",
+            &["info.state", "info.startTime"],
+        );
+        let running = self
+            .primary
+            .client
+            .retrieve(&spec)?
+            .into_iter()
+            .filter(|oc| oc.props.text_at("info.state") == Some("running"))
+            .map(|oc| oc.props.text_at("info.startTime").and_then(epoch_seconds))
+            .collect::<Vec<_>>();
+        Ok(Control {
+            busy: !running.is_empty(),
+            since: running.into_iter().flatten().min(),
+        })
+    }
+}
