@@ -206,4 +206,23 @@ fn read_object(oc: &ObjectContent) {
     let _ = HostSysinfo::from_node(props);
     let _ = DatastoreFacts::from_node(props);
     let _ = GuestInfo::from_node(props);
+    crate::driver::network::read_for_fuzzing(oc);
+}
+
+/// virNetworkDefineXML's and virNetworkUpdate's documents: read, or refused with an error.
+pub fn network_xml(data: &[u8]) {
+    let text = text(data);
+    if let Ok(def) = crate::xml::network_def::NetworkDef::parse(&text) {
+        assert!(
+            !def.name.is_empty(),
+            "a network without a name was accepted"
+        );
+        assert!(def.portgroups.iter().all(|p| (0..4095).contains(&p.vlan)));
+    }
+    let _ = crate::xml::network_def::PortGroupDef::parse(&text);
+}
+
+/// One device of virDomainAttachDevice and its kin: read, or refused with an error.
+pub fn device_xml(data: &[u8]) {
+    let _ = crate::xml::domain::parse_device(&text(data));
 }

@@ -239,6 +239,18 @@ fn interface_of(p: PhysicalNic) -> Interface {
     }
 }
 
+/// The network readers on one object of an answer, for the fuzz targets.
+#[cfg(feature = "fuzzing")]
+pub fn read_for_fuzzing(oc: &ObjectContent) {
+    if let Some(f) = HostNetworkFacts::from_node(&oc.props) {
+        let _ = standard_networks(&f, &["VM Network"]);
+        f.pnics.into_iter().map(interface_of).for_each(|i| {
+            let _ = i.xml(false);
+        });
+    }
+    let _ = dvs::networks(std::slice::from_ref(oc), None);
+}
+
 pub fn no_network(detail: impl Into<String>) -> Error {
     Error::esx(Code::NoNetwork, detail)
 }
