@@ -459,3 +459,43 @@ fn cdrom_media_and_nic_links_change_in_place() {
         .unwrap();
     assert_eq!(server_cdroms(&check, &vm), before);
 }
+
+#[test]
+fn a_disk_on_a_vcenter_vm() {
+    let vc = Sim::vpx();
+    let conn = open(&vc, "vpx", "/DC0/DC0_C0");
+    let check = open(&vc, "vpx", "/DC0/DC0_C0");
+    let pool = conn.pool_by_name("LocalDS_0").unwrap();
+    let file = conn
+        .create_volume(
+            &pool,
+            "<volume><name>vc-hot/d.vmdk</name><capacity unit='M'>4</capacity>\
+             <target><format type='vmdk'/></target></volume>",
+        )
+        .unwrap()
+        .path();
+    let vm = conn.lookup_by_name("DC0_C0_RP0_VM0").unwrap();
+    let before = server_disks(&check, &vm);
+    conn.change_device(
+        &vm,
+        &disk(&file, "sdf", "scsi"),
+        Attach,
+        AffectFlags::LIVE,
+        "t",
+    )
+    .unwrap();
+    let now = server_disks(&check, &vm);
+    assert!(
+        now.iter().any(|d| d.0 == file && d.2 == 0 && d.3 == 5),
+        "on SCSI 0:5 through the vCenter: {now:?}"
+    );
+    conn.change_device(
+        &vm,
+        &disk(&file, "sdf", "scsi"),
+        Detach,
+        AffectFlags::LIVE,
+        "t",
+    )
+    .unwrap();
+    assert_eq!(server_disks(&check, &vm), before);
+}
