@@ -65,10 +65,10 @@ fn nics_are_attached_and_detached_on_stopped_and_running_vms() {
     let trips = conn.round_trips();
     conn.change_device(&vm, NIC, Attach, AffectFlags::CONFIG, "t")
         .unwrap();
-    assert!(
-        conn.round_trips() - trips <= 4,
-        "devices read, network read, reconfigure and its task: {}",
-        conn.round_trips() - trips
+    assert_eq!(
+        conn.round_trips() - trips,
+        3,
+        "devices and networks in one read, the reconfiguration, its task"
     );
     let now = server_nics(&check, &vm);
     assert_eq!(now.len(), before.len() + 1);

@@ -8,8 +8,8 @@ use crate::driver::connection::Connection;
 use crate::error::{Code, Error, Result};
 use crate::vi::node::Node;
 use crate::vi::specs::{
-    EthernetCard, VirtualDevice, VirtualDeviceConfigSpec, VirtualDeviceConfigSpecOperation as Op,
-    VirtualDeviceConnectInfo, VirtualMachineConfigSpec,
+    EthernetCard, VirtualDevice, VirtualDeviceBackingInfo, VirtualDeviceConfigSpec,
+    VirtualDeviceConfigSpecOperation as Op, VirtualDeviceConnectInfo, VirtualMachineConfigSpec,
 };
 use crate::vi::types::FromNode;
 use crate::xml::domain::{DeviceDef, DiskDevice, Interface, parse_device};
@@ -86,7 +86,16 @@ impl Connection {
         if let DeviceDef::Other(name) = &device {
             return Err(not_pluggable(name));
         }
-        let (state, nodes) = self.vm_devices(vm)?;
+        // A NIC's port group is resolved in the same read as the VM's devices.
+        let bridge = match (&device, change) {
+            (DeviceDef::Interface { iface, .. }, DeviceChange::Attach | DeviceChange::Update)
+                if iface.net_type == "bridge" =>
+            {
+                iface.bridge.as_deref()
+            }
+            _ => None,
+        };
+        let (state, nodes, backing) = self.vm_devices_and(vm, bridge)?;
         check_impact(state, flags)?;
         let nics = || {
             nodes
@@ -101,7 +110,10 @@ impl Connection {
                 },
                 DeviceChange::Attach,
             ) => {
-                vec![spec(Op::Add, self.new_nic(&iface, mac_given, state)?)]
+                vec![spec(
+                    Op::Add,
+                    Self::new_nic(&iface, mac_given, state, backing)?,
+                )]
             }
             (
                 DeviceDef::Interface {
@@ -119,7 +131,7 @@ impl Connection {
                 },
                 DeviceChange::Update,
             ) => {
-                let now = self.updated_nic(&nics(), &iface, mac_given, link_up, state)?;
+                let now = Self::updated_nic(&nics(), &iface, mac_given, link_up, state, backing)?;
                 vec![spec(Op::Edit, now)]
             }
             (DeviceDef::Disk(disk), _) if disk.device == DiskDevice::Lun => {
@@ -164,23 +176,38 @@ impl Connection {
 
     /// The VM's power state and devices (raw) as the server has them now: one round trip.
     fn vm_devices(&self, vm: &Vm) -> Result<(PowerState, Vec<Node>)> {
-        let oc = self
-            .primary
-            .client
-            .retrieve_one(&vm.moref, &["runtime.powerState", "config.hardware.device"])?
-            .ok_or_else(|| {
-                Error::esx(
-                    Code::NoDomain,
-                    format!("domain '{}' no longer exists", vm.name),
-                )
-            })?;
+        let (state, nodes, _) = self.vm_devices_and(vm, None)?;
+        Ok((state, nodes))
+    }
+
+    /// As `vm_devices`, with what a NIC on the network `bridge` is backed by, read in the same
+    /// round trip.
+    fn vm_devices_and(
+        &self,
+        vm: &Vm,
+        bridge: Option<&str>,
+    ) -> Result<(PowerState, Vec<Node>, Option<VirtualDeviceBackingInfo>)> {
+        const PATHS: &[&str] = &["runtime.powerState", "config.hardware.device"];
+        let (backing, oc) = match bridge {
+            Some(name) => {
+                let (backing, oc) = self.nic_backing_with(name, &vm.moref, PATHS)?;
+                (Some(backing), oc)
+            }
+            None => (None, self.primary.client.retrieve_one(&vm.moref, PATHS)?),
+        };
+        let oc = oc.ok_or_else(|| {
+            Error::esx(
+                Code::NoDomain,
+                format!("domain '{}' no longer exists", vm.name),
+            )
+        })?;
         let state = PowerState::parse(oc.props.text_at("runtime.powerState").unwrap_or(""));
         let devices = oc
             .props
             .path("config.hardware")
             .map(|h| h.children_named("device").cloned().collect())
             .unwrap_or_default();
-        Ok((state, devices))
+        Ok((state, devices, backing))
     }
 
     /// virDomainDetachDeviceAlias: the device whose vSphere label (`Network adapter 2`,
@@ -229,12 +256,12 @@ impl Connection {
 
     /// The NIC the XML names (by MAC, else the only one) with its new port group or link.
     fn updated_nic(
-        &self,
         devices: &[VirtualDevice],
         iface: &Interface,
         mac_given: bool,
         link_up: Option<bool>,
         state: PowerState,
+        backing: Option<VirtualDeviceBackingInfo>,
     ) -> Result<VirtualDevice> {
         let any_port_group = Interface {
             bridge: None,
@@ -255,10 +282,8 @@ impl Connection {
                 "cannot change network interface model; detach the NIC and attach another",
             ));
         }
-        if let Some(bridge) = iface.bridge.as_deref()
-            && backing_name(&card) != Some(bridge)
-        {
-            card.backing = Some(self.nic_backing(bridge)?);
+        if iface.bridge.is_some() && backing_name(&card) != iface.bridge.as_deref() {
+            card.backing = backing;
         }
         let was = card.connectable.clone().unwrap_or_default();
         let up = link_up.unwrap_or(was.start_connected);
@@ -271,10 +296,10 @@ impl Connection {
     }
 
     fn new_nic(
-        &self,
         iface: &Interface,
         mac_given: bool,
         state: PowerState,
+        backing: Option<VirtualDeviceBackingInfo>,
     ) -> Result<VirtualDevice> {
         if iface.net_type != "bridge" {
             return Err(Error::esx(
@@ -286,9 +311,8 @@ impl Connection {
                 ),
             ));
         }
-        let bridge = iface
-            .bridge
-            .as_deref()
+        // Resolved with the VM's devices when the XML names a port group.
+        let backing = backing
             .ok_or_else(|| Error::esx(Code::XmlError, "missing <source bridge=…/> of interface"))?;
         let model = iface.model.as_deref().unwrap_or("e1000");
         let kind = NIC_MODELS
@@ -313,7 +337,7 @@ impl Connection {
             device_info: None,
             // A new device's key is any negative number, unique in the change.
             key: -100,
-            backing: Some(self.nic_backing(bridge)?),
+            backing: Some(backing),
             connectable: Some(VirtualDeviceConnectInfo {
                 start_connected: true,
                 allow_guest_control: true,

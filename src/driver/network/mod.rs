@@ -263,6 +263,15 @@ impl Connection {
     /// The scope's networks in one round trip: the host's `config.network` on a one-host
     /// scope, and the datacenters' networks, distributed switches and port groups.
     fn network_facts(&self) -> Result<NetworkFacts> {
+        Ok(self.network_facts_with(None)?.0)
+    }
+
+    /// As `network_facts`, reading `extra` (a VM's properties, say) in the same round trip.
+    fn network_facts_with(
+        &self,
+        extra: Option<FilterSpec>,
+    ) -> Result<(NetworkFacts, Option<ObjectContent>)> {
+        let extra_obj = extra.as_ref().map(|s| s.start.clone());
         let scope = &self.primary.scope;
         let host = scope.host().map(|p| p.host.clone());
         let mut datacenters: Vec<MoRef> = Vec::new();
@@ -300,12 +309,18 @@ impl Connection {
             spec.more = rest.to_vec();
             specs.push(spec);
         }
+        specs.extend(extra);
+        let mut extra_read = None;
         let mut facts = NetworkFacts {
             host: None,
             named: Vec::new(),
             distributed: Vec::new(),
         };
         for oc in self.primary.client.retrieve_all(&specs)? {
+            if Some(&oc.obj) == extra_obj.as_ref() {
+                extra_read = Some(oc);
+                continue;
+            }
             if Some(&oc.obj) == host.as_ref() {
                 facts.host = HostNetworkFacts::from_node(&oc.props);
                 continue;
@@ -325,7 +340,7 @@ impl Connection {
                 "The host's network configuration is missing",
             ));
         }
-        Ok(facts)
+        Ok((facts, extra_read))
     }
 
     /// The hosts whose distributed switches a host or cluster scope shows; `None` (all of the
@@ -403,33 +418,48 @@ impl Connection {
     /// What a NIC on the network called `name` is backed by: a standard port group's network,
     /// or a distributed port group's port on its switch. One round trip.
     pub fn nic_backing(&self, name: &str) -> Result<VirtualDeviceBackingInfo> {
-        let facts = self.network_facts()?;
-        let (obj, _) = facts
-            .named
-            .iter()
-            .find(|(_, n)| n.name == name)
-            .ok_or_else(|| no_network(format!("no network with matching name '{name}'")))?;
-        if obj.kind != dvs::PORTGROUP {
-            return Ok(VirtualEthernetCardNetworkBackingInfo {
-                device_name: name.to_string(),
-                network: Some(obj.clone()),
-            }
-            .into());
-        }
-        let switch_uuid = dvs::switch_uuid_of(&facts.distributed, obj).ok_or_else(|| {
-            Error::internal(format!(
-                "Could not find the distributed switch of port group '{name}'"
-            ))
-        })?;
-        Ok(VirtualEthernetCardDistributedVirtualPortBackingInfo {
-            port: DistributedVirtualSwitchPortConnection {
-                switch_uuid,
-                // A distributed port group's key is its object's.
-                portgroup_key: Some(obj.value.clone()),
-                port_key: None,
-                connection_cookie: None,
-            },
-        }
-        .into())
+        backing_in(&self.network_facts()?, name)
     }
+
+    /// As `nic_backing`, with the `paths` of object `obj` read in the same round trip.
+    pub fn nic_backing_with(
+        &self,
+        name: &str,
+        obj: &MoRef,
+        paths: &[&str],
+    ) -> Result<(VirtualDeviceBackingInfo, Option<ObjectContent>)> {
+        let (facts, read) =
+            self.network_facts_with(Some(FilterSpec::object(obj.clone(), paths)))?;
+        Ok((backing_in(&facts, name)?, read))
+    }
+}
+
+fn backing_in(facts: &NetworkFacts, name: &str) -> Result<VirtualDeviceBackingInfo> {
+    let (obj, _) = facts
+        .named
+        .iter()
+        .find(|(_, n)| n.name == name)
+        .ok_or_else(|| no_network(format!("no network with matching name '{name}'")))?;
+    if obj.kind != dvs::PORTGROUP {
+        return Ok(VirtualEthernetCardNetworkBackingInfo {
+            device_name: name.to_string(),
+            network: Some(obj.clone()),
+        }
+        .into());
+    }
+    let switch_uuid = dvs::switch_uuid_of(&facts.distributed, obj).ok_or_else(|| {
+        Error::internal(format!(
+            "Could not find the distributed switch of port group '{name}'"
+        ))
+    })?;
+    Ok(VirtualEthernetCardDistributedVirtualPortBackingInfo {
+        port: DistributedVirtualSwitchPortConnection {
+            switch_uuid,
+            // A distributed port group's key is its object's.
+            portgroup_key: Some(obj.value.clone()),
+            port_key: None,
+            connection_cookie: None,
+        },
+    }
+    .into())
 }
