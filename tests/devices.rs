@@ -499,3 +499,98 @@ fn a_disk_on_a_vcenter_vm() {
     .unwrap();
     assert_eq!(server_disks(&check, &vm), before);
 }
+
+#[test]
+fn sata_and_nvme_disks_sata_cdroms_and_floppies() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let pool = conn.pool_by_name("LocalDS_0").unwrap();
+    let file = conn
+        .create_volume(
+            &pool,
+            "<volume><name>sata/d.vmdk</name><capacity unit='M'>4</capacity>\
+             <target><format type='vmdk'/></target></volume>",
+        )
+        .unwrap()
+        .path();
+    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    // sdb on SATA: controller 0 of the bus, added with the disk while the VM is off.
+    conn.change_device(
+        &vm,
+        &disk(&file, "sdb", "sata"),
+        Attach,
+        AffectFlags::CONFIG,
+        "t",
+    )
+    .unwrap();
+    let disks = server_disks(&check, &vm);
+    assert!(
+        disks.contains(&(file.clone(), "VirtualAHCIController".into(), 0, 1)),
+        "{disks:?}"
+    );
+    // nvme0n1: an NVMe controller added with the disk.
+    conn.change_device(
+        &vm,
+        &disk(&file, "nvme0n1", "nvme"),
+        Attach,
+        AffectFlags::CONFIG,
+        "t",
+    )
+    .unwrap();
+    let disks = server_disks(&check, &vm);
+    assert!(
+        disks
+            .iter()
+            .any(|d| d.0 == file && d.1 == "VirtualNVMEController"),
+        "{disks:?}"
+    );
+    conn.change_device(
+        &vm,
+        &disk(&file, "nvme0n1", "nvme"),
+        Detach,
+        AffectFlags::CONFIG,
+        "t",
+    )
+    .unwrap();
+    // A floppy image, on the VM's floppy controller, while it is off.
+    let floppy = "<disk type='file' device='floppy'><source file='[LocalDS_0] sata/f.flp'/>\
+                  <target dev='fda'/></disk>";
+    conn.change_device(&vm, floppy, Attach, AffectFlags::CONFIG, "t")
+        .unwrap();
+    let floppies = |vm: &Vm| {
+        server_devices(&check, vm)
+            .iter()
+            .filter(|d| d.xsi_type.as_deref() == Some("VirtualFloppy"))
+            .count()
+    };
+    assert_eq!(floppies(&vm), 1);
+    conn.change_device(&vm, floppy, Detach, AffectFlags::CONFIG, "t")
+        .unwrap();
+    assert_eq!(floppies(&vm), 0);
+    // A SATA CD-ROM is hot-added to the running VM.
+    let vm = conn.power(&vm, PowerOp::Start).unwrap();
+    let sata_cdrom = "<disk type='file' device='cdrom'><target dev='sdc' bus='sata'/></disk>";
+    conn.change_device(&vm, sata_cdrom, Attach, AffectFlags::LIVE, "t")
+        .unwrap();
+    assert_eq!(
+        server_devices(&check, &vm)
+            .iter()
+            .filter(|d| d.xsi_type.as_deref() == Some("VirtualCdrom"))
+            .count(),
+        2,
+        "the model's CD-ROM and the new one"
+    );
+    conn.change_device(&vm, sata_cdrom, Detach, AffectFlags::LIVE, "t")
+        .unwrap();
+    conn.change_device(
+        &vm,
+        &disk(&file, "sdb", "sata"),
+        Detach,
+        AffectFlags::LIVE,
+        "t",
+    )
+    .unwrap();
+    assert!(!server_disks(&check, &vm).iter().any(|d| d.0 == file));
+}
