@@ -229,6 +229,16 @@ fn server_disks(conn: &Connection, vm: &Vm) -> Vec<(String, String, i64, i64)> {
         .collect()
 }
 
+/// A new 4 MiB virtual disk at `name` on LocalDS_0, made with the storage API: its path.
+fn new_disk(conn: &Connection, name: &str) -> String {
+    let pool = conn.pool_by_name("LocalDS_0").unwrap();
+    let xml = format!(
+        "<volume><name>{name}</name><capacity unit='M'>4</capacity>\
+         <target><format type='vmdk'/></target></volume>"
+    );
+    conn.create_volume(&pool, &xml).unwrap().path()
+}
+
 fn disk(file: &str, target: &str, bus: &str) -> String {
     format!(
         "<disk type='file' device='disk'><source file='{file}'/>\
@@ -241,15 +251,7 @@ fn disks_are_attached_and_detached_keeping_their_files() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
-    let pool = conn.pool_by_name("LocalDS_0").unwrap();
-    let vol = conn
-        .create_volume(
-            &pool,
-            "<volume><name>hot/extra.vmdk</name><capacity unit='M'>8</capacity>\
-             <target><format type='vmdk'/></target></volume>",
-        )
-        .unwrap();
-    let file = vol.path();
+    let file = new_disk(&conn, "hot/extra.vmdk");
     let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
     let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
     let before = server_disks(&check, &vm);
@@ -465,15 +467,7 @@ fn a_disk_on_a_vcenter_vm() {
     let vc = Sim::vpx();
     let conn = open(&vc, "vpx", "/DC0/DC0_C0");
     let check = open(&vc, "vpx", "/DC0/DC0_C0");
-    let pool = conn.pool_by_name("LocalDS_0").unwrap();
-    let file = conn
-        .create_volume(
-            &pool,
-            "<volume><name>vc-hot/d.vmdk</name><capacity unit='M'>4</capacity>\
-             <target><format type='vmdk'/></target></volume>",
-        )
-        .unwrap()
-        .path();
+    let file = new_disk(&conn, "vc-hot/d.vmdk");
     let vm = conn.lookup_by_name("DC0_C0_RP0_VM0").unwrap();
     let before = server_disks(&check, &vm);
     conn.change_device(
@@ -505,15 +499,7 @@ fn sata_and_nvme_disks_sata_cdroms_and_floppies() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
-    let pool = conn.pool_by_name("LocalDS_0").unwrap();
-    let file = conn
-        .create_volume(
-            &pool,
-            "<volume><name>sata/d.vmdk</name><capacity unit='M'>4</capacity>\
-             <target><format type='vmdk'/></target></volume>",
-        )
-        .unwrap()
-        .path();
+    let file = new_disk(&conn, "sata/d.vmdk");
     let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
     let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
     // sdb on SATA: controller 0 of the bus, added with the disk while the VM is off.
