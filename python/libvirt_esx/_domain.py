@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from . import _abi
 from ._errors import check, check_string, libvirtError, virGetLastError
+from ._handle import Handle
 from ._lib import cstr, dec, enc, free, lib, names
 from ._snapshot import snapshots, virDomainSnapshot, wrap
 
@@ -62,17 +63,10 @@ def _migrate_params(params: Dict[str, Any]) -> Tuple[Any, int]:
     return arr, len(params)
 
 
-class virDomain:
+class virDomain(Handle):
     """A VM on the connection's host (or vCenter)."""
 
-    def __init__(self, conn: Any, _obj: int) -> None:
-        self._conn = conn
-        self._o: Optional[int] = _obj
-
-    def __del__(self) -> None:
-        if getattr(self, "_o", None):
-            lib.virDomainFree(self._o)
-            self._o = None
+    _free = staticmethod(lambda o: lib.virDomainFree(o))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, virDomain) and self.UUID() == other.UUID()
@@ -80,21 +74,12 @@ class virDomain:
     def __hash__(self) -> int:
         return hash(self.UUID())
 
-    def c_pointer(self) -> int:
-        return self._o or 0
-
-    def connect(self) -> Any:
-        return self._conn
-
     def _fail(self, what: str) -> libvirtError:
         return libvirtError("%s() failed" % what, dom=self)
 
     # identity
     def name(self) -> str:
-        v = lib.virDomainGetName(self._o)
-        if v is None:
-            raise self._fail("virDomainGetName")
-        return dec(v) or ""
+        return self._name(lib.virDomainGetName(self._o), "virDomainGetName", dom=self)
 
     def ID(self) -> int:
         """libvirt's ID (the managed object's number) while running, -1 otherwise."""
@@ -102,14 +87,11 @@ class virDomain:
         return -1 if v == UINT_MAX else v
 
     def UUID(self) -> bytes:
-        buf = ctypes.create_string_buffer(_abi.VIR_UUID_BUFLEN)
-        check(lib.virDomainGetUUID(self._o, buf), "virDomainGetUUID")
-        return buf.raw
+        return self._uuid(lambda buf: lib.virDomainGetUUID(self._o, buf), "virDomainGetUUID")
 
     def UUIDString(self) -> str:
-        buf = ctypes.create_string_buffer(_abi.VIR_UUID_STRING_BUFLEN)
-        check(lib.virDomainGetUUIDString(self._o, buf), "virDomainGetUUIDString")
-        return dec(buf.value) or ""
+        return self._uuid_string(lambda buf: lib.virDomainGetUUIDString(self._o, buf),
+                                 "virDomainGetUUIDString")
 
     def OSType(self) -> str:
         return check_string(lib.virDomainGetOSType(self._o), "virDomainGetOSType")
@@ -151,7 +133,7 @@ class virDomain:
 
     def vcpus(self) -> Tuple[List[Tuple[int, int, int, int]], List[Tuple[bool, ...]]]:
         """([(number, state, cpuTime, cpu)], [per vCPU: a bool per host CPU])."""
-        host_cpus = self._conn.getInfo()[2]
+        host_cpus = self._owner.getInfo()[2]
         n = self.info()[3]
         maplen = (host_cpus + 7) // 8
         info = (_abi.virVcpuInfo * max(n, 1))()

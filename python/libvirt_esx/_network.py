@@ -1,46 +1,26 @@
 """virNetwork and virInterface with libvirt-python's methods: a host's standard vSwitches (and
 vCenter's distributed switches) and physical NICs, each question one read of the server."""
 import ctypes
-from typing import Any, Optional
 
-from . import _abi
-from ._errors import check, check_string, libvirtError
-from ._lib import dec, enc, lib
+from ._errors import check, check_string
+from ._handle import Handle
+from ._lib import enc, lib
 
 
-class virNetwork:
+class virNetwork(Handle):
     """A standard vSwitch: always active, persistent and started with the host."""
 
-    def __init__(self, conn: Any, _obj: int) -> None:
-        self._conn = conn
-        self._o: Optional[int] = _obj
-
-    def __del__(self) -> None:
-        if getattr(self, "_o", None):
-            lib.virNetworkFree(self._o)
-            self._o = None
-
-    def c_pointer(self) -> int:
-        return self._o or 0
-
-    def connect(self) -> Any:
-        return self._conn
+    _free = staticmethod(lambda o: lib.virNetworkFree(o))
 
     def name(self) -> str:
-        v = lib.virNetworkGetName(self._o)
-        if v is None:
-            raise libvirtError("virNetworkGetName() failed")
-        return dec(v) or ""
+        return self._name(lib.virNetworkGetName(self._o), "virNetworkGetName")
 
     def UUID(self) -> bytes:
-        buf = ctypes.create_string_buffer(_abi.VIR_UUID_BUFLEN)
-        check(lib.virNetworkGetUUID(self._o, buf), "virNetworkGetUUID")
-        return buf.raw
+        return self._uuid(lambda buf: lib.virNetworkGetUUID(self._o, buf), "virNetworkGetUUID")
 
     def UUIDString(self) -> str:
-        buf = ctypes.create_string_buffer(_abi.VIR_UUID_STRING_BUFLEN)
-        check(lib.virNetworkGetUUIDString(self._o, buf), "virNetworkGetUUIDString")
-        return dec(buf.value) or ""
+        return self._uuid_string(lambda buf: lib.virNetworkGetUUIDString(self._o, buf),
+                                 "virNetworkGetUUIDString")
 
     def XMLDesc(self, flags: int = 0) -> str:
         return check_string(lib.virNetworkGetXMLDesc(self._o, flags), "virNetworkGetXMLDesc")
@@ -80,35 +60,16 @@ class virNetwork:
                      "virNetworkUpdate")
 
 
-class virInterface:
+class virInterface(Handle):
     """A physical NIC of the host, active while its link is up."""
 
-    def __init__(self, conn: Any, _obj: int) -> None:
-        self._conn = conn
-        self._o: Optional[int] = _obj
-
-    def __del__(self) -> None:
-        if getattr(self, "_o", None):
-            lib.virInterfaceFree(self._o)
-            self._o = None
-
-    def c_pointer(self) -> int:
-        return self._o or 0
-
-    def connect(self) -> Any:
-        return self._conn
+    _free = staticmethod(lambda o: lib.virInterfaceFree(o))
 
     def name(self) -> str:
-        v = lib.virInterfaceGetName(self._o)
-        if v is None:
-            raise libvirtError("virInterfaceGetName() failed")
-        return dec(v) or ""
+        return self._name(lib.virInterfaceGetName(self._o), "virInterfaceGetName")
 
     def MACString(self) -> str:
-        v = lib.virInterfaceGetMACString(self._o)
-        if v is None:
-            raise libvirtError("virInterfaceGetMACString() failed")
-        return dec(v) or ""
+        return self._name(lib.virInterfaceGetMACString(self._o), "virInterfaceGetMACString")
 
     def XMLDesc(self, flags: int = 0) -> str:
         return check_string(lib.virInterfaceGetXMLDesc(self._o, flags), "virInterfaceGetXMLDesc")

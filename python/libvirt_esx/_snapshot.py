@@ -3,42 +3,30 @@ domain's snapshot tree once (1 round trip); delete is the vSphere task (2 when i
 from typing import Any, List, Optional
 
 from ._errors import check, check_string, libvirtError
-from ._lib import dec, handles, lib, names
+from ._handle import Handle
+from ._lib import handles, lib, names
 
 
-class virDomainSnapshot:
+class virDomainSnapshot(Handle):
     """A snapshot of a domain; it keeps its domain (and so the connection) alive."""
 
-    def __init__(self, dom: Any, _obj: int) -> None:
-        self._dom = dom
-        self._o: Optional[int] = _obj
-
-    def __del__(self) -> None:
-        if getattr(self, "_o", None):
-            lib.virDomainSnapshotFree(self._o)
-            self._o = None
-
-    def c_pointer(self) -> int:
-        return self._o or 0
+    _free = staticmethod(lambda o: lib.virDomainSnapshotFree(o))
 
     def getName(self) -> str:
-        v = lib.virDomainSnapshotGetName(self._o)
-        if v is None:
-            raise libvirtError("virDomainSnapshotGetName() failed")
-        return dec(v) or ""
+        return self._name(lib.virDomainSnapshotGetName(self._o), "virDomainSnapshotGetName")
 
     def getDomain(self) -> Any:
         """The Python domain the snapshot came from (virDomainSnapshotGetDomain's handle)."""
-        return self._dom
+        return self._owner
 
     def domain(self) -> Any:
-        return self._dom
+        return self._owner
 
     def getConnect(self) -> Any:
-        return self._dom.connect()
+        return self._owner.connect()
 
     def connect(self) -> Any:
-        return self._dom.connect()
+        return self._owner.connect()
 
     def getXMLDesc(self, flags: int = 0) -> str:
         return check_string(lib.virDomainSnapshotGetXMLDesc(self._o, flags),
@@ -53,11 +41,11 @@ class virDomainSnapshot:
             self._o, arr, n, flags), "virDomainSnapshotListChildrenNames")
 
     def listAllChildren(self, flags: int = 0) -> List["virDomainSnapshot"]:
-        return snapshots(self._dom, lambda out: lib.virDomainSnapshotListAllChildren(
+        return snapshots(self._owner, lambda out: lib.virDomainSnapshotListAllChildren(
             self._o, out, flags), "virDomainSnapshotListAllChildren")
 
     def getParent(self, flags: int = 0) -> "virDomainSnapshot":
-        return wrap(self._dom, lib.virDomainSnapshotGetParent(self._o, flags),
+        return wrap(self._owner, lib.virDomainSnapshotGetParent(self._o, flags),
                     "virDomainSnapshotGetParent")
 
     def isCurrent(self, flags: int = 0) -> int:

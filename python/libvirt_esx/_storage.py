@@ -6,44 +6,25 @@ from typing import Any, Callable, List, Optional
 
 from . import _abi
 from ._errors import check, check_string, libvirtError
+from ._handle import Handle
 from ._lib import dec, enc, handles, lib, names
 
-UUID_LEN = _abi.VIR_UUID_BUFLEN
 
-
-class virStoragePool:
+class virStoragePool(Handle):
     """A datastore: always active, persistent and mounted at boot."""
 
-    def __init__(self, conn: Any, _obj: int) -> None:
-        self._conn = conn
-        self._o: Optional[int] = _obj
-
-    def __del__(self) -> None:
-        if getattr(self, "_o", None):
-            lib.virStoragePoolFree(self._o)
-            self._o = None
-
-    def c_pointer(self) -> int:
-        return self._o or 0
-
-    def connect(self) -> Any:
-        return self._conn
+    _free = staticmethod(lambda o: lib.virStoragePoolFree(o))
 
     def name(self) -> str:
-        v = lib.virStoragePoolGetName(self._o)
-        if v is None:
-            raise libvirtError("virStoragePoolGetName() failed")
-        return dec(v) or ""
+        return self._name(lib.virStoragePoolGetName(self._o), "virStoragePoolGetName")
 
     def UUID(self) -> bytes:
-        buf = ctypes.create_string_buffer(UUID_LEN)
-        check(lib.virStoragePoolGetUUID(self._o, buf), "virStoragePoolGetUUID")
-        return buf.raw
+        return self._uuid(lambda buf: lib.virStoragePoolGetUUID(self._o, buf),
+                          "virStoragePoolGetUUID")
 
     def UUIDString(self) -> str:
-        buf = ctypes.create_string_buffer(_abi.VIR_UUID_STRING_BUFLEN)
-        check(lib.virStoragePoolGetUUIDString(self._o, buf), "virStoragePoolGetUUIDString")
-        return dec(buf.value) or ""
+        return self._uuid_string(lambda buf: lib.virStoragePoolGetUUIDString(self._o, buf),
+                                 "virStoragePoolGetUUIDString")
 
     def info(self) -> List[int]:
         """[state, capacity, allocation, available] in bytes; 0 round trips after a listing."""
@@ -116,23 +97,13 @@ class virStoragePool:
                                                         flags), "virStorageVolCreateXMLFrom")
 
 
-class virStorageVol:
+class virStorageVol(Handle):
     """A disk, ISO or floppy image on a datastore, named by its path there."""
 
-    def __init__(self, pool: Any, _obj: int) -> None:
-        self._pool = pool
-        self._o: Optional[int] = _obj
-
-    def __del__(self) -> None:
-        if getattr(self, "_o", None):
-            lib.virStorageVolFree(self._o)
-            self._o = None
-
-    def c_pointer(self) -> int:
-        return self._o or 0
+    _free = staticmethod(lambda o: lib.virStorageVolFree(o))
 
     def connect(self) -> Any:
-        return self._pool.connect()
+        return self._owner.connect()
 
     def storagePoolLookupByVolume(self) -> virStoragePool:
         p = lib.virStoragePoolLookupByVolume(self._o)
@@ -141,10 +112,7 @@ class virStorageVol:
         return virStoragePool(self.connect(), p)
 
     def name(self) -> str:
-        v = lib.virStorageVolGetName(self._o)
-        if v is None:
-            raise libvirtError("virStorageVolGetName() failed")
-        return dec(v) or ""
+        return self._name(lib.virStorageVolGetName(self._o), "virStorageVolGetName")
 
     def key(self) -> str:
         """A disk's UUID on ESX (1 round trip, once), else the datastore path."""
@@ -183,23 +151,10 @@ class virStorageVol:
                      "virStorageVolDownload")
 
 
-class virStream:
+class virStream(Handle):
     """A blocking stream; sendAll/recvAll work over send/recv, as in libvirt-python."""
 
-    def __init__(self, conn: Any, _obj: int) -> None:
-        self._conn = conn
-        self._o: Optional[int] = _obj
-
-    def __del__(self) -> None:
-        if getattr(self, "_o", None):
-            lib.virStreamFree(self._o)
-            self._o = None
-
-    def c_pointer(self) -> int:
-        return self._o or 0
-
-    def connect(self) -> Any:
-        return self._conn
+    _free = staticmethod(lambda o: lib.virStreamFree(o))
 
     def send(self, data: bytes) -> int:
         return check(lib.virStreamSend(self._o, data, len(data)), "virStreamSend")
