@@ -4,12 +4,6 @@
  * Usage: devices_test URI */
 #include "check.h"
 
-static void quiet(void *data, virErrorPtr err)
-{
-    (void)data;
-    (void)err;
-}
-
 static const char *NIC = "<interface type='bridge'><mac address='00:50:56:00:66:01'/>"
                          "<source bridge='VM Network'/><model type='e1000e'/></interface>";
 

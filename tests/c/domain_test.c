@@ -3,12 +3,6 @@
  * by tools/test.sh. Usage: domain_test URI */
 #include "check.h"
 
-static void quiet(void *data, virErrorPtr err)
-{
-    (void)data;
-    (void)err;
-}
-
 static const char *XML =
     "<domain type='vmware'>\n"
     "  <name>c-test-vm</name>\n"

@@ -98,12 +98,6 @@ static void check_api_names(virDomainPtr ro_dom)
           "unknown flags first");
 }
 
-static void quiet(void *data, virErrorPtr err)
-{
-    (void)data;
-    (void)err;
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 2) {

@@ -4,12 +4,6 @@
  * tools/test.sh. Usage: migrate_test ESX_URI VCENTER_HOST:PORT */
 #include "check.h"
 
-static void quiet(void *data, virErrorPtr err)
-{
-    (void)data;
-    (void)err;
-}
-
 static virConnectPtr open_vpx(const char *addr, const char *path, virConnectAuthPtr auth)
 {
     char uri[512];

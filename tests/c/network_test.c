@@ -4,18 +4,6 @@
  * Usage: network_test URI */
 #include "check.h"
 
-static void quiet(void *data, virErrorPtr err)
-{
-    (void)data;
-    (void)err;
-}
-
-static int last_code(void)
-{
-    virErrorPtr e = virGetLastError();
-    return e ? e->code : 0;
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -41,9 +29,9 @@ int main(int argc, char **argv)
         char *xml = same ? virNetworkGetXMLDesc(same, 0) : NULL;
         CHECK(xml && strstr(xml, "<interface dev='vmnic0'/>"), "network xml");
         free(xml);
-        CHECK(same && virNetworkGetBridgeName(same) == NULL && last_code() == VIR_ERR_NO_SUPPORT,
+        CHECK(same && virNetworkGetBridgeName(same) == NULL && virGetLastErrorCode() == VIR_ERR_NO_SUPPORT,
               "no bridge device");
-        CHECK(same && virNetworkCreate(same) == -1 && last_code() == VIR_ERR_NO_SUPPORT,
+        CHECK(same && virNetworkCreate(same) == -1 && virGetLastErrorCode() == VIR_ERR_NO_SUPPORT,
               "a vSwitch is always active");
         int autostart = 0;
         CHECK(same && virNetworkGetAutostart(same, &autostart) == 0 && autostart == 1, "autostart");
@@ -52,7 +40,7 @@ int main(int argc, char **argv)
             virNetworkFree(nets[i]);
     }
     free(nets);
-    CHECK(virNetworkLookupByName(conn, "nope") == NULL && last_code() == VIR_ERR_NO_NETWORK,
+    CHECK(virNetworkLookupByName(conn, "nope") == NULL && virGetLastErrorCode() == VIR_ERR_NO_NETWORK,
           "unknown network");
     char *names[4] = { 0 };
     CHECK(virConnectListNetworks(conn, names, 4) == 1 && strcmp(names[0], "vSwitch0") == 0, "names");
@@ -75,10 +63,10 @@ int main(int argc, char **argv)
     free(ifaces);
     virInterfacePtr nic = virInterfaceLookupByName(conn, "vmnic0");
     CHECK(nic && virInterfaceIsActive(nic) == 1, "vmnic0 by name");
-    CHECK(nic && virInterfaceDestroy(nic, 0) == -1 && last_code() == VIR_ERR_NO_SUPPORT,
+    CHECK(nic && virInterfaceDestroy(nic, 0) == -1 && virGetLastErrorCode() == VIR_ERR_NO_SUPPORT,
           "a NIC is hardware");
     virInterfaceFree(nic);
-    CHECK(virInterfaceLookupByName(conn, "vmnic9") == NULL && last_code() == VIR_ERR_NO_INTERFACE,
+    CHECK(virInterfaceLookupByName(conn, "vmnic9") == NULL && virGetLastErrorCode() == VIR_ERR_NO_INTERFACE,
           "unknown NIC");
     virNetworkPtr made = virNetworkDefineXML(conn,
         "<network><name>vSwitchC</name><forward mode='bridge' dev='vmnic2'/>"
@@ -98,23 +86,23 @@ int main(int argc, char **argv)
         CHECK(xml && strstr(xml, "<tag id='7'/>"), "updated xml");
         free(xml);
         CHECK(virNetworkUpdate(made, VIR_NETWORK_UPDATE_COMMAND_ADD_LAST, VIR_NETWORK_SECTION_DNS_HOST,
-                               -1, "<host/>", 0) == -1 && last_code() == VIR_ERR_NO_SUPPORT,
+                               -1, "<host/>", 0) == -1 && virGetLastErrorCode() == VIR_ERR_NO_SUPPORT,
               "other sections");
         CHECK(virNetworkUpdate(made, 99, VIR_NETWORK_SECTION_PORTGROUP, -1, "<portgroup name='x'/>",
-                               0) == -1 && last_code() == VIR_ERR_INVALID_ARG, "unknown command");
+                               0) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_ARG, "unknown command");
         CHECK(virNetworkUpdate(made, VIR_NETWORK_UPDATE_COMMAND_ADD_LAST,
                                VIR_NETWORK_SECTION_PORTGROUP, -1, NULL, 0) == -1
-              && last_code() == VIR_ERR_INVALID_ARG, "NULL xml");
+              && virGetLastErrorCode() == VIR_ERR_INVALID_ARG, "NULL xml");
         CHECK(virNetworkUndefine(made) == 0, "undefine");
-        CHECK(virNetworkLookupByName(conn, "vSwitchC") == NULL && last_code() == VIR_ERR_NO_NETWORK,
+        CHECK(virNetworkLookupByName(conn, "vSwitchC") == NULL && virGetLastErrorCode() == VIR_ERR_NO_NETWORK,
               "undefined");
         virNetworkFree(made);
     }
     CHECK(virNetworkDefineXMLFlags(conn, "<network><name>y</name><ip/></network>", 0) == NULL
-          && last_code() == VIR_ERR_CONFIG_UNSUPPORTED, "what a vSwitch cannot hold");
+          && virGetLastErrorCode() == VIR_ERR_CONFIG_UNSUPPORTED, "what a vSwitch cannot hold");
     CHECK(virNetworkDefineXMLFlags(conn, "<network><name>y</name></network>", 4) == NULL
-          && last_code() == VIR_ERR_INVALID_ARG, "unknown flag");
-    CHECK(virNetworkGetName(NULL) == NULL && last_code() == VIR_ERR_INVALID_NETWORK, "NULL network");
+          && virGetLastErrorCode() == VIR_ERR_INVALID_ARG, "unknown flag");
+    CHECK(virNetworkGetName(NULL) == NULL && virGetLastErrorCode() == VIR_ERR_INVALID_NETWORK, "NULL network");
     virConnectClose(conn);
 
     /* A vCenter datacenter scope: its distributed switch, read-only. */
@@ -128,7 +116,7 @@ int main(int argc, char **argv)
         CHECK(xml && strstr(xml, "<forward mode='bridge'/>") && strstr(xml, "'DC0_DVPG0'"),
               "distributed switch xml");
         free(xml);
-        CHECK(dvs && virNetworkUndefine(dvs) == -1 && last_code() == VIR_ERR_NO_SUPPORT,
+        CHECK(dvs && virNetworkUndefine(dvs) == -1 && virGetLastErrorCode() == VIR_ERR_NO_SUPPORT,
               "a distributed switch is read-only");
         virNetworkFree(dvs);
         if (vc)

@@ -4,12 +4,6 @@
  * valgrind by tools/test.sh. Usage: snapshot_test URI */
 #include "check.h"
 
-static void quiet(void *data, virErrorPtr err)
-{
-    (void)data;
-    (void)err;
-}
-
 static const char *XML =
     "<domain type='vmware'>\n"
     "  <name>c-snap-vm</name>\n"
@@ -33,12 +27,6 @@ static virDomainSnapshotPtr snap(virDomainPtr dom, const char *name, unsigned in
     return s;
 }
 
-static int last_code(void)
-{
-    virErrorPtr e = virGetLastError();
-    return e ? e->code : 0;
-}
-
 static void free_all(virDomainSnapshotPtr *list, int n)
 {
     for (int i = 0; i < n; i++)
@@ -48,15 +36,8 @@ static void free_all(virDomainSnapshotPtr *list, int n)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: snapshot_test URI\n");
-        return 2;
-    }
     virSetErrorFunc(NULL, quiet);
-    int credtypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
-    virConnectAuth auth = { credtypes, 2, answer_root, NULL };
-    virConnectPtr conn = virConnectOpenAuth(argv[1], &auth, 0);
-    CHECK(conn != NULL, "open");
+    virConnectPtr conn = open_test(argc, argv, "snapshot_test");
     if (!conn)
         return finish("C snapshot test");
     virDomainPtr dom = virDomainDefineXML(conn, XML);
@@ -67,7 +48,7 @@ int main(int argc, char **argv)
     }
     CHECK(virDomainCreate(dom) == 0, "start");
     CHECK(virDomainHasCurrentSnapshot(dom, 0) == 0, "no current snapshot yet");
-    CHECK(virDomainSnapshotCurrent(dom, 0) == NULL && last_code() == VIR_ERR_NO_DOMAIN_SNAPSHOT,
+    CHECK(virDomainSnapshotCurrent(dom, 0) == NULL && virGetLastErrorCode() == VIR_ERR_NO_DOMAIN_SNAPSHOT,
           "current without snapshots");
 
     /* a ─ b, a ─ c (c taken after reverting to a) */
@@ -84,7 +65,7 @@ int main(int argc, char **argv)
     CHECK(virDomainSnapshotNum(dom, VIR_DOMAIN_SNAPSHOT_LIST_ROOTS) == 1, "one root");
     CHECK(virDomainSnapshotNum(dom, VIR_DOMAIN_SNAPSHOT_LIST_LEAVES) == 2, "two leaves");
     CHECK(virDomainSnapshotNum(dom, VIR_DOMAIN_SNAPSHOT_LIST_METADATA) == 0, "no metadata");
-    CHECK(virDomainSnapshotNum(dom, 1u << 20) == -1 && last_code() == VIR_ERR_INVALID_ARG,
+    CHECK(virDomainSnapshotNum(dom, 1u << 20) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
           "unknown flag");
 
     char *names[4] = { 0 };
@@ -94,7 +75,7 @@ int main(int argc, char **argv)
           "names in order (%d)", n);
     for (int i = 0; i < n; i++)
         free(names[i]);
-    CHECK(virDomainSnapshotListNames(dom, NULL, 1, 0) == -1 && last_code() == VIR_ERR_INVALID_ARG,
+    CHECK(virDomainSnapshotListNames(dom, NULL, 1, 0) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
           "NULL names");
     CHECK(virDomainSnapshotListNames(dom, names, -1, 0) == -1, "negative length");
 
@@ -122,12 +103,12 @@ int main(int argc, char **argv)
     CHECK(virDomainSnapshotHasMetadata(c, 0) == 0, "no libvirt metadata");
     virDomainSnapshotPtr parent = virDomainSnapshotGetParent(c, 0);
     CHECK(parent && strcmp(virDomainSnapshotGetName(parent), "a") == 0, "parent of c");
-    CHECK(virDomainSnapshotGetParent(a, 0) == NULL && last_code() == VIR_ERR_NO_DOMAIN_SNAPSHOT,
+    CHECK(virDomainSnapshotGetParent(a, 0) == NULL && virGetLastErrorCode() == VIR_ERR_NO_DOMAIN_SNAPSHOT,
           "a root has no parent");
     virDomainSnapshotPtr found = virDomainSnapshotLookupByName(dom, "b", 0);
     CHECK(found != NULL, "lookup b");
     CHECK(virDomainSnapshotLookupByName(dom, "zz", 0) == NULL &&
-              last_code() == VIR_ERR_NO_DOMAIN_SNAPSHOT,
+              virGetLastErrorCode() == VIR_ERR_NO_DOMAIN_SNAPSHOT,
           "lookup of a missing name");
     char *xml = virDomainSnapshotGetXMLDesc(b, 0);
     CHECK(xml && strstr(xml, "<name>b</name>") && strstr(xml, "<parent>\n    <name>a</name>") &&
@@ -137,11 +118,11 @@ int main(int argc, char **argv)
 
     CHECK(virDomainSnapshotCreateXML(dom, "<domainsnapshot><name>a</name></domainsnapshot>", 0) ==
                   NULL &&
-              last_code() == VIR_ERR_OPERATION_INVALID,
+              virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID,
           "duplicate name");
     CHECK(virDomainSnapshotCreateXML(dom, "<domainsnapshot/>", VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE) ==
                   NULL &&
-              last_code() == VIR_ERR_INVALID_ARG,
+              virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
           "redefine refused");
     CHECK(virDomainRevertToSnapshot(b, VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING |
                                            VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED) == -1,
@@ -152,14 +133,14 @@ int main(int argc, char **argv)
     CHECK(virDomainGetState(dom, &state, NULL, 0) == 0 && state == VIR_DOMAIN_PAUSED,
           "paused after revert (%d)", state);
     CHECK(virDomainSnapshotDelete(a, VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY) == -1 &&
-              last_code() == VIR_ERR_ARGUMENT_UNSUPPORTED,
+              virGetLastErrorCode() == VIR_ERR_ARGUMENT_UNSUPPORTED,
           "metadata only refused");
     CHECK(virDomainSnapshotDelete(b, 0) == 0, "delete b");
-    CHECK(virDomainSnapshotGetXMLDesc(b, 0) == NULL && last_code() == VIR_ERR_NO_DOMAIN_SNAPSHOT,
+    CHECK(virDomainSnapshotGetXMLDesc(b, 0) == NULL && virGetLastErrorCode() == VIR_ERR_NO_DOMAIN_SNAPSHOT,
           "b is gone");
     CHECK(virDomainSnapshotNum(dom, 0) == 2, "two left");
     CHECK(virDomainSnapshotGetName(NULL) == NULL &&
-              last_code() == VIR_ERR_INVALID_DOMAIN_SNAPSHOT,
+              virGetLastErrorCode() == VIR_ERR_INVALID_DOMAIN_SNAPSHOT,
           "NULL snapshot");
     CHECK(virDomainSnapshotRef(found) == 0 && virDomainSnapshotFree(found) == 0, "ref and free");
 

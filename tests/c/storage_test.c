@@ -4,12 +4,6 @@
  * freed. Run under valgrind by tools/test.sh. Usage: storage_test URI */
 #include "check.h"
 
-static void quiet(void *data, virErrorPtr err)
-{
-    (void)data;
-    (void)err;
-}
-
 #define SIZE (3 * 262120 + 17)
 
 struct cursor {
@@ -38,23 +32,10 @@ static int sink(virStreamPtr st, const char *buf, size_t nbytes, void *opaque)
     return (int)nbytes;
 }
 
-static int last_code(void)
-{
-    virErrorPtr e = virGetLastError();
-    return e ? e->code : 0;
-}
-
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: storage_test URI\n");
-        return 2;
-    }
     virSetErrorFunc(NULL, quiet);
-    int credtypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
-    virConnectAuth auth = { credtypes, 2, answer_root, NULL };
-    virConnectPtr conn = virConnectOpenAuth(argv[1], &auth, 0);
-    CHECK(conn != NULL, "open");
+    virConnectPtr conn = open_test(argc, argv, "storage_test");
     if (!conn)
         return finish("C storage test");
 
@@ -76,7 +57,7 @@ int main(int argc, char **argv)
     CHECK(virConnectListStoragePools(conn, names, 4) == n, "names");
     for (int i = 0; i < n && i < 4; i++)
         free(names[i]);
-    CHECK(virStoragePoolLookupByName(conn, "nope") == NULL && last_code() == VIR_ERR_NO_STORAGE_POOL,
+    CHECK(virStoragePoolLookupByName(conn, "nope") == NULL && virGetLastErrorCode() == VIR_ERR_NO_STORAGE_POOL,
           "unknown pool");
 
     virStoragePoolPtr pool = virStoragePoolLookupByName(conn, "LocalDS_0");
@@ -125,7 +106,7 @@ int main(int argc, char **argv)
         while ((r = virStreamRecv(part, buf + got, sizeof buf - got)) > 0)
             got += r;
         CHECK(got == 100 && memcmp(buf, data + 1000, 100) == 0, "range (%d)", got);
-        CHECK(virStreamSend(part, buf, 1) == -1 && last_code() == VIR_ERR_INVALID_ARG,
+        CHECK(virStreamSend(part, buf, 1) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
               "sending on a download");
         CHECK(virStreamFinish(part) == 0, "finish");
         virStreamFree(part);
@@ -136,7 +117,7 @@ int main(int argc, char **argv)
               "image size");
         virStorageVolFree(again);
         CHECK(virStreamNew(conn, VIR_STREAM_NONBLOCK) == NULL &&
-                  last_code() == VIR_ERR_OPERATION_INVALID,
+                  virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID,
               "non-blocking refused");
     }
     free(data);
@@ -173,10 +154,10 @@ int main(int argc, char **argv)
         virStorageVolFree(iso);
     }
     CHECK(virStorageVolLookupByPath(conn, "c-test/thin.vmdk") == NULL &&
-              last_code() == VIR_ERR_INVALID_ARG,
+              virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
           "bad path");
     CHECK(virStorageVolLookupByPath(conn, "[LocalDS_0] c-test/thin.vmdk") == NULL &&
-              last_code() == VIR_ERR_NO_STORAGE_VOL,
+              virGetLastErrorCode() == VIR_ERR_NO_STORAGE_VOL,
           "deleted");
     virStoragePoolFree(pool);
     virConnectClose(conn);
