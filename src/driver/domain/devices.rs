@@ -292,7 +292,7 @@ impl Connection {
             allow_guest_control: was.allow_guest_control,
             connected: up && state == PowerState::PoweredOn,
         });
-        Ok(VirtualDevice::nic(kind, card).expect("a NIC's own type"))
+        VirtualDevice::nic(kind, card).ok_or_else(|| Error::internal(format!("{kind} is no NIC")))
     }
 
     fn new_nic(
@@ -348,7 +348,7 @@ impl Connection {
             address_type: Some(if mac_given { "manual" } else { "generated" }.into()),
             mac_address: mac_given.then(|| iface.mac.to_string()),
         };
-        Ok(VirtualDevice::nic(kind, card).expect("a NIC model's vSphere type"))
+        VirtualDevice::nic(kind, card).ok_or_else(|| Error::internal(format!("{kind} is no NIC")))
     }
 }
 

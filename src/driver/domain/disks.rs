@@ -169,7 +169,7 @@ impl Connection {
                     _ => types[0],
                 };
                 let new = VirtualDevice::controller(kind, NEW_CONTROLLER, number as i32)
-                    .expect("a controller type");
+                    .ok_or_else(|| Error::internal(format!("{kind} is no controller")))?;
                 changes.push(add(new));
                 NEW_CONTROLLER
             }

@@ -11,18 +11,7 @@ impl Connection {
     /// virDomainCreateXML: a new domain defined and started (paused when asked); VMware has no
     /// transient VMs, so it stays defined. A start that fails takes the definition away again.
     pub fn create_xml(&self, xml: &str, paused: bool) -> Result<Vm> {
-        let def = crate::xml::domain::DomainDef::parse(xml)?;
-        if let Some(vm) = self.existing(&def.name, &def.uuid)? {
-            return Err(Error::esx(
-                Code::OperationInvalid,
-                format!(
-                    "domain '{}' already exists; virDomainCreateXML makes a new domain \
-                     (virDomainCreate starts a defined one)",
-                    vm.name
-                ),
-            ));
-        }
-        let vm = self.define_xml(xml)?;
+        let vm = self.define(xml, false)?;
         let started = self.power(&vm, PowerOp::Start).and_then(|vm| match paused {
             true => self.power(&vm, PowerOp::Suspend),
             false => Ok(vm),
@@ -41,12 +30,10 @@ impl Connection {
         }
     }
 
-    /// A domain of this name or UUID, if there is one.
-    fn existing(&self, name: &str, uuid: &crate::xml::ids::Uuid) -> Result<Option<Vm>> {
+    /// A domain (or template) of this name, if there is one.
+    fn named(&self, name: &str) -> Result<Option<Vm>> {
         let (vms, _) = self.list_vms(super::list::WITH_TEMPLATES)?;
-        Ok(vms
-            .into_iter()
-            .find(|v| v.name == name || (!uuid.is_zero() && v.uuid == *uuid)))
+        Ok(vms.into_iter().find(|v| v.name == name))
     }
 
     /// virDomainManagedSave: the running VM suspended to its own files.
@@ -84,7 +71,7 @@ impl Connection {
                 "a domain name must be non-empty and on one line",
             ));
         }
-        if let Some(other) = self.existing(name, &crate::xml::ids::Uuid([0; 16]))? {
+        if let Some(other) = self.named(name)? {
             return Err(Error::esx(
                 Code::OperationInvalid,
                 format!("domain with name '{}' already exists", other.name),

@@ -46,6 +46,12 @@ impl Connection {
     /// Defines a domain from XML: a new VM is written next to its first disk and registered;
     /// an existing one (same UUID or name) is rewritten while powered off.
     pub fn define_xml(&self, xml: &str) -> Result<Vm> {
+        self.define(xml, true)
+    }
+
+    /// As `define_xml`; without `redefine`, an existing domain of that UUID or name is an error
+    /// (virDomainCreateXML makes new domains only).
+    pub(super) fn define(&self, xml: &str, redefine: bool) -> Result<Vm> {
         self.check_writable("virDomainDefineXML")?;
         let mut def = DomainDef::parse(xml)?;
         if def.name.is_empty() {
@@ -69,6 +75,16 @@ impl Connection {
         let (vms, _) = self.list_vms(WITH_TEMPLATES)?;
         let by_uuid = vms.iter().find(|v| v.uuid == def.uuid);
         let by_name = vms.iter().find(|v| v.name == def.name);
+        if let Some(existing) = by_name.or(by_uuid).filter(|_| !redefine) {
+            return Err(Error::esx(
+                Code::OperationInvalid,
+                format!(
+                    "domain '{}' already exists; virDomainCreateXML makes a new domain \
+                     (virDomainCreate starts a defined one)",
+                    existing.name
+                ),
+            ));
+        }
         match (by_uuid, by_name) {
             (Some(a), Some(b)) if a.moref != b.moref => Err(Error::esx(
                 Code::OperationFailed,

@@ -61,21 +61,16 @@ fn read_only(net: &Network) -> Result<()> {
 
 /// The host's networking and its network system, read once.
 struct HostView {
+    /// The datacenter's networks (with their VMs).
     facts: NetworkFacts,
+    host: HostNetworkFacts,
     system: MoRef,
 }
 
 impl HostView {
-    fn host(&self) -> &HostNetworkFacts {
-        self.facts
-            .host
-            .as_ref()
-            .expect("a one-host scope reads the host")
-    }
-
     /// The switch a port group belongs to.
     fn switch_of(&self, pg: &HostPortGroup) -> &str {
-        self.host()
+        self.host
             .switches
             .iter()
             .find(|s| s.portgroups.contains(&pg.key))
@@ -83,7 +78,7 @@ impl HostView {
     }
 
     fn group(&self, name: &str) -> Option<&HostPortGroup> {
-        self.host().portgroups.iter().find(|p| p.name == name)
+        self.host.portgroups.iter().find(|p| p.name == name)
     }
 
     /// Refuses changing a port group a VM uses: one with VMs on its network or VM ports.
@@ -111,13 +106,21 @@ impl HostView {
 impl Connection {
     fn host_view(&self, api: &str) -> Result<HostView> {
         self.primary.single_host(api)?;
-        let facts = self.network_facts()?;
-        let system = facts
+        let mut facts = self.network_facts()?;
+        // A one-host scope's read holds the host's networking, or fails.
+        let host = facts
             .host
-            .as_ref()
-            .and_then(|h| h.network_system.clone())
+            .take()
+            .ok_or_else(|| Error::internal("The host's network configuration is missing"))?;
+        let system = host
+            .network_system
+            .clone()
             .ok_or_else(|| Error::esx(Code::NoSupport, "The host has no network system"))?;
-        Ok(HostView { facts, system })
+        Ok(HostView {
+            facts,
+            host,
+            system,
+        })
     }
 
     /// `virNetworkDefineXML`: a new vSwitch with its uplinks and port groups, as one change: a
@@ -125,7 +128,7 @@ impl Connection {
     pub fn define_network(&self, xml: &str, api: &str) -> Result<Network> {
         let def = NetworkDef::parse(xml)?;
         let view = self.host_view(api)?;
-        let host = view.host();
+        let host = &view.host;
         if host.switches.iter().any(|s| s.name == def.name) {
             return Err(Error::internal(
                 "HostVirtualSwitch already exists, editing existing ones is not supported yet",
@@ -209,7 +212,7 @@ impl Connection {
     pub fn undefine_network(&self, net: &Network, api: &str) -> Result<()> {
         read_only(net)?;
         let view = self.host_view(api)?;
-        let host = view.host();
+        let host = &view.host;
         let sw = host
             .switches
             .iter()
@@ -271,7 +274,7 @@ impl Connection {
         read_only(net)?;
         let def = PortGroupDef::parse(xml)?;
         let view = self.host_view(api)?;
-        if !view.host().switches.iter().any(|s| s.name == net.name) {
+        if !view.host.switches.iter().any(|s| s.name == net.name) {
             return Err(no_network(format!(
                 "Could not find HostVirtualSwitch with name '{}'",
                 net.name
