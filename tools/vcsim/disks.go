@@ -173,16 +173,26 @@ func (m *diskManager) QueryVirtualDiskUuid(ctx *simulator.Context, req *types.Qu
 	return m.VirtualDiskManager.QueryVirtualDiskUuid(ctx, req)
 }
 
+// diskAt is the local file and descriptor of the disk "[ds] path" in datacenter dc, or the
+// fault a host answers with when there is none.
+func diskAt(dc *types.ManagedObjectReference, name string) (string, descriptor, types.BaseMethodFault) {
+	file, ok := localFile(dc, name)
+	if !ok {
+		return "", descriptor{}, &types.InvalidDatastorePath{DatastorePath: name}
+	}
+	d, ok := readDescriptor(file)
+	if !ok {
+		return "", descriptor{}, &types.FileNotFound{FileFault: types.FileFault{File: name}}
+	}
+	return file, d, nil
+}
+
 // ExtendVirtualDiskTask grows a disk's extent and descriptor; a smaller size is refused.
 func (m *diskManager) ExtendVirtualDiskTask(ctx *simulator.Context, req *types.ExtendVirtualDisk_Task) soap.HasFault {
 	task := simulator.CreateTask(m, "extendVirtualDisk", func(*simulator.Task) (types.AnyType, types.BaseMethodFault) {
-		file, ok := localFile(req.Datacenter, req.Name)
-		if !ok {
-			return nil, &types.InvalidDatastorePath{DatastorePath: req.Name}
-		}
-		d, ok := readDescriptor(file)
-		if !ok {
-			return nil, &types.FileNotFound{FileFault: types.FileFault{File: req.Name}}
+		file, d, fault := diskAt(req.Datacenter, req.Name)
+		if fault != nil {
+			return nil, fault
 		}
 		if req.NewCapacityKb*2 < d.sectors {
 			return nil, &types.InvalidArgument{InvalidProperty: "newCapacityKb"}
@@ -199,13 +209,9 @@ func (m *diskManager) ExtendVirtualDiskTask(ctx *simulator.Context, req *types.E
 // ZeroFillVirtualDiskTask zeroes a disk's extent (a sparse file of the same size).
 func (m *diskManager) ZeroFillVirtualDiskTask(ctx *simulator.Context, req *types.ZeroFillVirtualDisk_Task) soap.HasFault {
 	task := simulator.CreateTask(m, "zeroFillVirtualDisk", func(*simulator.Task) (types.AnyType, types.BaseMethodFault) {
-		file, ok := localFile(req.Datacenter, req.Name)
-		if !ok {
-			return nil, &types.InvalidDatastorePath{DatastorePath: req.Name}
-		}
-		d, ok := readDescriptor(file)
-		if !ok {
-			return nil, &types.FileNotFound{FileFault: types.FileFault{File: req.Name}}
+		file, d, fault := diskAt(req.Datacenter, req.Name)
+		if fault != nil {
+			return nil, fault
 		}
 		if os.Truncate(flatOf(file), 0) != nil || os.Truncate(flatOf(file), d.sectors*512) != nil {
 			return nil, &types.CannotAccessFile{FileFault: types.FileFault{File: req.Name}}
