@@ -1336,21 +1336,24 @@ int virDomainManagedSaveRemove(virDomainPtr domain, unsigned int flags);
 int virDomainRename(virDomainPtr domain, const char *new_name, unsigned int flags);
 
 /*
+ NULL `metadata` removes the description or the namespace's element, as libvirt does.
+
  # Safety
- `domain` is NULL or a domain from this library; `metadata` NULL or a C string.
+ `domain` is NULL or a domain from this library; `metadata`, `key` and `uri` NULL or C
+ strings.
  */
 int virDomainSetMetadata(virDomainPtr domain,
                          int kind,
                          const char *metadata,
-                         const char *_key,
-                         const char *_uri,
+                         const char *key,
+                         const char *uri,
                          unsigned int flags);
 
 /*
  # Safety
- `domain` is NULL or a domain from this library.
+ `domain` is NULL or a domain from this library; `uri` NULL or a C string.
  */
-char *virDomainGetMetadata(virDomainPtr domain, int kind, const char *_uri, unsigned int flags);
+char *virDomainGetMetadata(virDomainPtr domain, int kind, const char *uri, unsigned int flags);
 
 /*
  vSphere reports no I/O errors of a VM's disks: none.

@@ -8,7 +8,7 @@ use quick_xml::reader::NsReader;
 const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
 /// Deeper than any vim25 or domain document; a guard against hostile nesting, so that neither
 /// building nor dropping the tree can exhaust the stack.
-const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// How element and attribute names are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,13 +76,7 @@ impl Element {
                 Event::Text(text) => push_text(&mut stack, &text.xml10_content())?,
                 Event::CData(data) => push_text(&mut stack, &data.xml10_content())?,
                 Event::GeneralRef(reference) => {
-                    let resolved = match reference.resolve_char_ref() {
-                        Ok(Some(c)) => c.to_string(),
-                        Ok(None) => predefined_entity(&reference)
-                            .ok_or_else(|| format!("undefined entity '&{};'", &*reference))?
-                            .to_string(),
-                        Err(e) => return Err(format!("bad character reference: {e}")),
-                    };
+                    let resolved = resolve_ref(&reference)?;
                     if strict {
                         check_chars(&resolved)?;
                     }
@@ -163,8 +157,20 @@ fn open(reader: &NsReader<&[u8]>, start: &BytesStart, names: Names) -> Result<El
     Ok(element)
 }
 
+/// The text an entity or character reference stands for: XML's five predefined entities
+/// and character references; anything else is undefined (there is no DTD to define it).
+pub(crate) fn resolve_ref(reference: &quick_xml::events::BytesRef) -> Result<String, String> {
+    match reference.resolve_char_ref() {
+        Ok(Some(c)) => Ok(c.to_string()),
+        Ok(None) => predefined_entity(reference)
+            .map(str::to_string)
+            .ok_or_else(|| format!("undefined entity '&{};'", &**reference)),
+        Err(e) => Err(format!("bad character reference: {e}")),
+    }
+}
+
 /// XML 1.0's `Char` production: tab, newline, carriage return and U+0020 up, less U+FFFE/FFFF.
-fn check_chars(text: &str) -> Result<(), String> {
+pub(crate) fn check_chars(text: &str) -> Result<(), String> {
     match text
         .chars()
         .find(|c| matches!(c, '\0'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f' | '\u{fffe}' | '\u{ffff}'))

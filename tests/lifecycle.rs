@@ -1,5 +1,6 @@
 //! Lifecycle extras on the simulator: create (define and start), managed save with the list
-//! filters, rename, and the description as metadata, each checked by a second connection.
+//! filters, rename, and the description and element metadata, each checked by a second
+//! connection.
 
 mod common;
 
@@ -132,6 +133,98 @@ fn rename_and_description() {
     );
     conn.set_description(&vm, "").unwrap();
     assert_eq!(check.description(&vm).unwrap(), "");
+}
+
+/// The VM's extraConfig entry for `uri`, as the server holds it.
+fn extra_config(
+    conn: &virt_esx::driver::Connection,
+    vm: &virt_esx::driver::domain::Vm,
+    uri: &str,
+) -> Option<String> {
+    let oc = conn
+        .primary
+        .client
+        .retrieve_one(&vm.moref, &["config.extraConfig"])
+        .unwrap()
+        .unwrap();
+    let key = virt_esx::vmx::metadata::key(uri);
+    oc.props
+        .path("config")?
+        .children_named("extraConfig")
+        .find(|e| e.child_text("key") == Some(key.as_str()))
+        .and_then(|e| e.child_text("value").map(str::to_string))
+}
+
+#[test]
+fn element_metadata_round_trips_through_the_domain_xml() {
+    use virt_esx::xml::metadata::Metadata;
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let model = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let defined = conn
+        .define_xml(&domain_xml("with-metadata", "LocalDS_0", 65536))
+        .unwrap();
+    let uri = "http://example.org/app/1";
+    let stored = "<app:info xmlns:app=\"http://example.org/app/1\" a=\"&quot;|&amp;\">x &lt; y<n>1</n></app:info>";
+    for vm in [&model, &defined] {
+        let element = Metadata::new(
+            "<info a='\"|&amp;'>x &lt; y<n>1</n><!-- gone --></info>",
+            "app",
+            uri,
+        )
+        .unwrap();
+        conn.set_element_metadata(vm, uri, Some(&element)).unwrap();
+        assert_eq!(extra_config(&check, vm, uri).as_deref(), Some(stored));
+        assert_eq!(
+            check.element_metadata(vm, uri).unwrap().unwrap().xml,
+            stored
+        );
+        assert_eq!(check.element_metadata(vm, "urn:other").unwrap(), None);
+        let xml = check.domain_xml(vm, DomainXmlFlags::empty()).unwrap();
+        assert!(
+            xml.contains(&format!("  <metadata>\n    {stored}\n  </metadata>\n")),
+            "{xml}"
+        );
+        // Replaced, not added to.
+        let second = Metadata::new("<info/>", "b", uri).unwrap();
+        conn.set_element_metadata(vm, uri, Some(&second)).unwrap();
+        assert_eq!(
+            extra_config(&check, vm, uri).as_deref(),
+            Some("<b:info xmlns:b=\"http://example.org/app/1\"/>")
+        );
+        conn.set_element_metadata(vm, uri, None).unwrap();
+        assert_eq!(extra_config(&check, vm, uri), None);
+        assert!(
+            !check
+                .domain_xml(vm, DomainXmlFlags::empty())
+                .unwrap()
+                .contains("<metadata>")
+        );
+    }
+
+    // Defined with metadata, the element is in the new VM's configuration.
+    let xml = domain_xml("defined-with-metadata", "LocalDS_0", 65536)
+        .replace(
+            "1b9e4d2a-7c61-4f0e-9d3a-2f6b8c0e5a71",
+            "3b9e4d2a-7c61-4f0e-9d3a-2f6b8c0e5a73",
+        )
+        .replace(
+            "</name>",
+            "</name><metadata><q:x xmlns:q='urn:q'>1</q:x></metadata>",
+        );
+    let vm = conn.define_xml(&xml).unwrap();
+    let seen = check.lookup_by_name("defined-with-metadata").unwrap();
+    assert_eq!(
+        check.element_metadata(&seen, "urn:q").unwrap().unwrap().xml,
+        "<q:x xmlns:q=\"urn:q\">1</q:x>"
+    );
+    assert!(
+        check
+            .domain_xml(&vm, DomainXmlFlags::empty())
+            .unwrap()
+            .contains("<q:x xmlns:q=\"urn:q\">1</q:x>")
+    );
 }
 
 #[test]

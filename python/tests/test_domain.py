@@ -259,6 +259,18 @@ def test_managed_save_rename_and_description(conn, other):
     with pytest.raises(libvirt.libvirtError) as e:
         dom.metadata(libvirt.VIR_DOMAIN_METADATA_TITLE, None)
     assert e.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
+    elem, uri = libvirt.VIR_DOMAIN_METADATA_ELEMENT, "http://example.org/py"
+    assert dom.setMetadata(elem, "<tag n='1'>py</tag>", "py", uri) == 0
+    kept = '<py:tag xmlns:py="http://example.org/py" n="1">py</py:tag>'
+    seen = other.lookupByName("ha-host_VM0")
+    assert seen.metadata(elem, uri) == kept and kept in seen.XMLDesc()
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.setMetadata(elem, "<a><b></a>", "py", uri)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_XML_ERROR
+    dom.setMetadata(elem, None, None, uri)
+    with pytest.raises(libvirt.libvirtError) as e:
+        seen.metadata(elem, uri)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN_METADATA
     assert dom.diskErrors() == {}
     for call in (lambda: dom.save("/tmp/x"), lambda: conn.restore("/tmp/x"),
                  lambda: conn.createXMLWithFiles("<domain/>", [])):

@@ -59,6 +59,12 @@ impl Request {
         self
     }
 
+    /// Escaped text inside the element `open` started.
+    pub fn content(&mut self, value: &str) -> &mut Self {
+        escape_into(&mut self.buf, value);
+        self
+    }
+
     pub fn moref(&mut self, name: &str, r: &MoRef) -> &mut Self {
         self.buf.push('<');
         self.buf.push_str(name);

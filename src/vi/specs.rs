@@ -2,7 +2,7 @@
 //! searches), declared with `vim_type!(write …)`: fields in the WSDL's order, as govmomi has them.
 
 use super::soap::MoRef;
-use super::types::vim_type;
+use super::types::{XsdString, vim_type};
 use super::write::{vim_choice, vim_enum};
 
 vim_enum!(SharesLevel {
@@ -37,6 +37,13 @@ vim_type!(write VirtualMachineConfigSpec {
     device_change: Vec<VirtualDeviceConfigSpec> = "deviceChange",
     cpu_allocation: Option<ResourceAllocationInfo> = "cpuAllocation",
     memory_allocation: Option<ResourceAllocationInfo> = "memoryAllocation",
+    extra_config: Vec<OptionValue> = "extraConfig",
+});
+
+// An `extraConfig` entry; an empty value removes the entry.
+vim_type!(write OptionValue {
+    key: String = "key",
+    value: XsdString = "value",
 });
 
 vim_enum!(VirtualDeviceConfigSpecOperation {

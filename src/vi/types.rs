@@ -20,6 +20,16 @@ impl FromNode for String {
     }
 }
 
+/// A string where the schema has `xsd:anyType` (an OptionValue's value).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct XsdString(pub String);
+
+impl FromNode for XsdString {
+    fn from_node(n: &Node) -> Option<Self> {
+        Some(XsdString(n.text.clone()))
+    }
+}
+
 impl FromNode for bool {
     fn from_node(n: &Node) -> Option<Self> {
         match n.text.trim() {
@@ -73,7 +83,7 @@ pub(crate) use defaulted_value;
 macro_rules! defaulted_fields {
     ($($t:ty),*) => {$(defaulted_value!($t);)*};
 }
-defaulted_fields!(String, bool, i16, i32, i64, u16, u32, u64, f64);
+defaulted_fields!(String, XsdString, bool, i16, i32, i64, u16, u32, u64, f64);
 
 impl<T: FromNode> Field for Option<T> {
     fn read(parent: &Node, path: &str) -> Self {

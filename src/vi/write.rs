@@ -2,6 +2,7 @@
 //! all text through the request's one escaping writer; enums and polymorphic choices declared.
 
 use super::soap::{MoRef, Request};
+use super::types::XsdString;
 use secrecy::{ExposeSecret, SecretString};
 
 /// A value written as the element `name` (nothing at all for an absent optional).
@@ -36,6 +37,15 @@ impl ToXml for &str {
 impl ToXml for SecretString {
     fn write(&self, req: &mut Request, name: &str) {
         req.text(name, self.expose_secret());
+    }
+}
+
+/// Typed on the wire, as `xsd:anyType` needs.
+impl ToXml for XsdString {
+    fn write(&self, req: &mut Request, name: &str) {
+        req.open(name, Some("xsd:string"));
+        req.content(&self.0);
+        req.close(name);
     }
 }
 

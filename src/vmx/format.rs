@@ -60,6 +60,7 @@ pub fn format_vmx(def: &DomainDef, ctx: &dyn DatastorePaths, hw: HwVersion) -> R
     if let Some(description) = &def.description {
         w.set("annotation", escape_hex_pipe(description));
     }
+    super::metadata::format(&def.metadata, &mut w);
     format_memory(def, &mut w);
     format_cpus(def, &mut w)?;
 

@@ -7,6 +7,7 @@ mod devices;
 pub mod escape;
 pub mod file;
 mod format;
+pub mod metadata;
 mod parse;
 pub mod test_support;
 pub mod version;

@@ -49,6 +49,7 @@ pub fn parse_vmx(vmx: &VmxFile, ctx: &dyn DatastorePaths) -> Result<DomainDef> {
                 vmx_error("VMX entry 'annotation' contains invalid escape sequence")
             })?);
     }
+    def.metadata = super::metadata::parse(vmx);
     parse_memory(vmx, &mut def)?;
     parse_cpus(vmx, &mut def)?;
 

@@ -4,6 +4,7 @@
 pub mod capabilities;
 pub mod domain;
 pub mod ids;
+pub mod metadata;
 pub mod network;
 pub mod network_def;
 pub mod reader;

@@ -38,6 +38,14 @@ impl XmlWriter {
         }
     }
 
+    /// One line of XML written elsewhere through this module's escaping (xml::metadata's
+    /// rewriter), at the current indent.
+    pub fn verbatim(&mut self, xml: &str) {
+        self.indent();
+        self.buf.push_str(xml);
+        self.buf.push('\n');
+    }
+
     /// An empty line, as libvirt's formatter puts between some sections.
     pub fn blank_line(&mut self) {
         self.buf.push('\n');

@@ -6,9 +6,11 @@ package main
 // configuration, get theirs rewritten after each successful reconfiguration (before the
 // client has the answer). VMs registered from a .vmx of the client's keep their file, as this
 // simulator knows none of their devices, but get a new name or annotation written into it.
-// An empty annotation clears the VM's, as on a host.
+// An empty annotation clears the VM's, as on a host. This simulator appends each extraConfig
+// entry it is given; a host replaces an entry of the same key and drops one set empty.
 
 import (
+	"fmt"
 	"net/http"
 	"os"
 	"path"
@@ -28,6 +30,7 @@ var (
 	specName     = regexp.MustCompile(`<spec xsi:type="VirtualMachineConfigSpec"><name>`)
 	specNote     = regexp.MustCompile(`<annotation>`)
 	noteCleared  = regexp.MustCompile(`<annotation></annotation>|<annotation/>`)
+	extraKey     = regexp.MustCompile(`<extraConfig[^>]*><key>([^<]*)</key>`)
 	modelVMs     sync.Map
 )
 
@@ -51,6 +54,10 @@ func withVMXRewrite(next http.Handler) http.Handler {
 						vm.Config.Annotation = ""
 						vm.Summary.Config.Annotation = ""
 					}
+					set := extraKeys(body)
+					if len(set) > 0 {
+						vm.Config.ExtraConfig = mergedExtraConfig(vm.Config.ExtraConfig)
+					}
 					if _, model := modelVMs.Load(vmRef); model {
 						_ = writeVMX(vm)
 						return
@@ -62,7 +69,15 @@ func withVMXRewrite(next http.Handler) http.Handler {
 					if specNote.Match(body) {
 						keys["annotation"] = vm.Config.Annotation
 					}
-					_ = patchVMX(vm, keys)
+					var drop []string
+					for _, k := range set {
+						if v, ok := extraValue(vm, k); ok {
+							keys[k] = v
+						} else {
+							drop = append(drop, k)
+						}
+					}
+					_ = patchVMX(vm, keys, drop)
 				})
 			}
 		}
@@ -70,9 +85,47 @@ func withVMXRewrite(next http.Handler) http.Handler {
 	})
 }
 
-// patchVMX sets keys of a VM's .vmx file, keeping its other lines.
-func patchVMX(vm *simulator.VirtualMachine, keys map[string]string) error {
-	if len(keys) == 0 {
+// extraKeys lists the extraConfig keys a ReconfigVM_Task body sets.
+func extraKeys(body []byte) []string {
+	var keys []string
+	for _, m := range extraKey.FindAllSubmatch(body, -1) {
+		keys = append(keys, string(m[1]))
+	}
+	return keys
+}
+
+// mergedExtraConfig keeps each key's last value, in first-seen order, without empty values.
+func mergedExtraConfig(entries []types.BaseOptionValue) []types.BaseOptionValue {
+	last := map[string]int{}
+	for i, e := range entries {
+		last[e.GetOptionValue().Key] = i
+	}
+	var out []types.BaseOptionValue
+	for i, e := range entries {
+		o := e.GetOptionValue()
+		if last[o.Key] != i {
+			continue
+		}
+		if s, ok := o.Value.(string); ok && s == "" {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func extraValue(vm *simulator.VirtualMachine, key string) (string, bool) {
+	for _, e := range vm.Config.ExtraConfig {
+		if o := e.GetOptionValue(); o.Key == key {
+			return fmt.Sprint(o.Value), true
+		}
+	}
+	return "", false
+}
+
+// patchVMX sets keys of a VM's .vmx file and removes the keys in drop, keeping its other lines.
+func patchVMX(vm *simulator.VirtualMachine, keys map[string]string, drop []string) error {
+	if len(keys) == 0 && len(drop) == 0 {
 		return nil
 	}
 	var p object.DatastorePath
@@ -91,7 +144,8 @@ func patchVMX(vm *simulator.VirtualMachine, keys map[string]string) error {
 	var out []string
 	for _, line := range strings.Split(strings.TrimRight(string(text), "\n"), "\n") {
 		key := strings.TrimSpace(strings.SplitN(line, "=", 2)[0])
-		if _, set := keys[key]; !set {
+		_, set := keys[key]
+		if !set && !contains(drop, key) {
 			out = append(out, line)
 		}
 	}
@@ -100,4 +154,13 @@ func patchVMX(vm *simulator.VirtualMachine, keys map[string]string) error {
 		f.set(key, value)
 	}
 	return os.WriteFile(file, []byte(f.String()), 0o600)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

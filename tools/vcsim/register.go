@@ -2,7 +2,8 @@ package main
 
 // This simulator's RegisterVM_Task does not read the .vmx it registers: the new VM gets a
 // random UUID, 32 MB and one vCPU. A real host takes them from the file. After a successful
-// RegisterVM_Task call, the registered VM's identity and sizing are set from its .vmx.
+// RegisterVM_Task call, the registered VM's identity and sizing are set from its .vmx, and
+// the file's libvirt_esx.* entries become the VM's extraConfig, as a host lists them.
 
 import (
 	"bufio"
@@ -82,6 +83,11 @@ func applyVMX(dsPath string) {
 				vm.Config.Hardware.NumCPU = int32(n)
 				vm.Summary.Config.NumCpu = int32(n)
 			}
+			for k, v := range keys {
+				if strings.HasPrefix(k, "libvirt_esx.") {
+					vm.Config.ExtraConfig = append(vm.Config.ExtraConfig, &types.OptionValue{Key: k, Value: vmxUnescape(v)})
+				}
+			}
 		})
 		simulator.Map.Update(vm, []types.PropertyChange{
 			{Name: "config.uuid", Val: vm.Config.Uuid},
@@ -103,6 +109,7 @@ func readVMX(dsDir, rel string) map[string]string {
 	defer f.Close()
 	keys := map[string]string{}
 	s := bufio.NewScanner(f)
+	s.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for s.Scan() {
 		k, v, ok := strings.Cut(s.Text(), "=")
 		if !ok {
@@ -111,6 +118,22 @@ func readVMX(dsDir, rel string) map[string]string {
 		keys[strings.ToLower(strings.TrimSpace(k))] = strings.Trim(strings.TrimSpace(v), `"`)
 	}
 	return keys
+}
+
+// vmxUnescape reads VMware's |XX escapes.
+func vmxUnescape(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if v[i] == '|' && i+2 < len(v) {
+			if n, err := strconv.ParseUint(v[i+1:i+3], 16, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(v[i])
+	}
+	return b.String()
 }
 
 // vmxUUIDToAPI turns VMware's `xx xx … xx-xx … xx` into the API's dashed form.

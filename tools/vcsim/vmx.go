@@ -71,6 +71,11 @@ func vmxOf(vm *simulator.VirtualMachine, vmxPath object.DatastorePath) *vmxFile 
 	if cfg.Annotation != "" {
 		f.set("annotation", cfg.Annotation)
 	}
+	for _, e := range cfg.ExtraConfig {
+		if o := e.GetOptionValue(); o.Key != "govcsim" {
+			f.set(o.Key, o.Value)
+		}
+	}
 	f.set("guestOS", vmxGuestOS(cfg.GuestId))
 	if uuid, ok := vmxUUID(cfg.Uuid); ok {
 		f.set("uuid.bios", uuid)

@@ -1,5 +1,5 @@
 //! Lifecycle extras: create (define and start), managed save (vSphere's suspend to the VM's
-//! own files), rename, and the description as metadata.
+//! own files) and rename.
 
 use super::power::PowerOp;
 use super::{PowerState, Vm, invalid_state};
@@ -83,27 +83,5 @@ impl Connection {
         };
         self.reconfigure(vm, spec, api)?;
         self.refresh_vm(&vm.moref)
-    }
-
-    /// The VM's annotation: the domain's description.
-    pub fn description(&self, vm: &Vm) -> Result<String> {
-        let oc = self
-            .primary
-            .client
-            .retrieve_one(&vm.moref, &["config.annotation"])?
-            .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))?;
-        Ok(oc
-            .props
-            .text_at("config.annotation")
-            .unwrap_or("")
-            .to_string())
-    }
-
-    pub fn set_description(&self, vm: &Vm, text: &str) -> Result<()> {
-        let spec = VirtualMachineConfigSpec {
-            annotation: Some(text.to_string()),
-            ..VirtualMachineConfigSpec::default()
-        };
-        self.reconfigure(vm, spec, "virDomainSetMetadata")
     }
 }

@@ -8,6 +8,7 @@ pub mod guest;
 pub mod lifecycle;
 pub mod list;
 mod listing;
+mod metadata;
 mod object;
 pub mod power;
 pub mod status;

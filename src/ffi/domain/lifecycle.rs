@@ -4,11 +4,12 @@
 use crate::abi::enums::virDomainMetadataType as Meta;
 use crate::abi::flags::{AffectFlags, CreateXmlFlags, ManagedSaveFlags, NoFlags};
 use crate::error::{Code, Error, Result};
-use crate::ffi::args::{flags, in_str};
+use crate::ffi::args::{flags, in_opt_str, in_str};
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, DomainHandle};
 use crate::ffi::malloc::owned_c_string;
 use crate::ffi::types::{virConnectPtr, virDomainDiskErrorPtr, virDomainPtr};
+use crate::xml::metadata::Metadata;
 use std::ffi::{c_char, c_int, c_uint};
 use std::ptr;
 
@@ -161,67 +162,90 @@ pub unsafe extern "C" fn virDomainRename(
     })
 }
 
-/// The kinds of metadata vSphere has a place for: the description is the VM's annotation.
-fn description_only(kind: c_int) -> Result<()> {
+/// The kinds of metadata vSphere has a place for: the description is the VM's annotation,
+/// an application's element an `extraConfig` entry; the title has none.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Description,
+    Element,
+}
+
+fn kind_of(kind: c_int) -> Result<Kind> {
     match kind {
-        k if k == Meta::VIR_DOMAIN_METADATA_DESCRIPTION as c_int => Ok(()),
+        k if k == Meta::VIR_DOMAIN_METADATA_DESCRIPTION as c_int => Ok(Kind::Description),
+        k if k == Meta::VIR_DOMAIN_METADATA_ELEMENT as c_int => Ok(Kind::Element),
         k if k == Meta::VIR_DOMAIN_METADATA_TITLE as c_int => Err(Error::esx(
             Code::NoSupport,
             "vSphere keeps no title apart from the VM's name; use the description \
              (VIR_DOMAIN_METADATA_DESCRIPTION, the VM's annotation)",
         )),
-        k if k == Meta::VIR_DOMAIN_METADATA_ELEMENT as c_int => Err(Error::esx(
-            Code::NoSupport,
-            "element metadata is not supported yet; the description is \
-             (VIR_DOMAIN_METADATA_DESCRIPTION)",
-        )),
         other => Err(Error::invalid_arg(format!("unknown metadata type {other}"))),
     }
 }
 
+fn no_metadata(what: &str) -> Error {
+    Error::esx(Code::NoDomainMetadata, what)
+}
+
+/// NULL `metadata` removes the description or the namespace's element, as libvirt does.
+///
 /// # Safety
-/// `domain` is NULL or a domain from this library; `metadata` NULL or a C string.
+/// `domain` is NULL or a domain from this library; `metadata`, `key` and `uri` NULL or C
+/// strings.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainSetMetadata(
     domain: virDomainPtr,
     kind: c_int,
     metadata: *const c_char,
-    _key: *const c_char,
-    _uri: *const c_char,
+    key: *const c_char,
+    uri: *const c_char,
     flags: c_uint,
 ) -> c_int {
     export!(dom domain, write, -1, |d| {
         flags!(flags as AffectFlags)?;
-        description_only(kind)?;
-        // NULL clears the description, as libvirt.
-        let text = match metadata.is_null() {
-            true => "",
-            false => in_str!(metadata)?,
-        };
-        d.dom.with(|conn, vm| conn.set_description(vm, text))?;
+        let text = in_opt_str!(metadata)?;
+        match kind_of(kind)? {
+            Kind::Description => {
+                d.dom.with(|conn, vm| conn.set_description(vm, text.unwrap_or("")))?;
+            }
+            Kind::Element => {
+                let uri = in_str!(uri)?;
+                let element = match text {
+                    Some(xml) => Some(Metadata::new(xml, in_str!(key)?, uri)?),
+                    None => None,
+                };
+                d.dom.with(|conn, vm| conn.set_element_metadata(vm, uri, element.as_ref()))?;
+            }
+        }
         Ok(0)
     })
 }
 
 /// # Safety
-/// `domain` is NULL or a domain from this library.
+/// `domain` is NULL or a domain from this library; `uri` NULL or a C string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainGetMetadata(
     domain: virDomainPtr,
     kind: c_int,
-    _uri: *const c_char,
+    uri: *const c_char,
     flags: c_uint,
 ) -> *mut c_char {
     export!(dom domain, ptr::null_mut(), |d| {
         flags!(flags as AffectFlags)?;
-        description_only(kind)?;
-        let text = d.dom.with(|conn, vm| conn.description(vm))?;
-        if text.is_empty() {
-            return Err(Error::esx(
-                Code::NoDomainMetadata,
-                "the domain has no description",
-            ));
-        }
+        let text = match kind_of(kind)? {
+            Kind::Description => Some(d.dom.with(|conn, vm| conn.description(vm))?)
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| no_metadata("the domain has no description"))?,
+            Kind::Element => {
+                let uri = in_str!(uri)?;
+                d.dom
+                    .with(|conn, vm| conn.element_metadata(vm, uri))?
+                    .map(|m| m.xml)
+                    .ok_or_else(|| {
+                        no_metadata("Requested metadata element is not present")
+                    })?
+            }
+        };
         owned_c_string(&text)
     })
 }

@@ -23,6 +23,13 @@ pub fn format_domain(def: &DomainDef) -> String {
     if let Some(description) = &def.description {
         w.tag("description").text(description);
     }
+    if !def.metadata.is_empty() {
+        w.tag("metadata").open();
+        for m in &def.metadata {
+            w.verbatim(&m.xml);
+        }
+        w.close();
+    }
     format_memory(&mut w, &def.memory);
     w.tag("vcpu")
         .attr("placement", "static")

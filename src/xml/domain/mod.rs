@@ -11,6 +11,7 @@ pub use parse::{DeviceDef, default_bus, parse_device};
 
 use crate::error::Result;
 use crate::xml::ids::{MacAddr, Uuid};
+use crate::xml::metadata::Metadata;
 
 /// The vmware XML namespace libvirt attaches for `<vmware:datacenterpath>`.
 pub const VMWARE_NAMESPACE: &str = "http://libvirt.org/schemas/domain/vmware/1.0";
@@ -25,6 +26,8 @@ pub struct DomainDef {
     pub uuid: Uuid,
     pub genid: Option<Uuid>,
     pub description: Option<String>,
+    /// Applications' elements under `<metadata>`, one per namespace.
+    pub metadata: Vec<Metadata>,
     pub memory: Memory,
     pub vcpu: Vcpu,
     pub cputune_shares: Option<u64>,

@@ -83,6 +83,7 @@ pub fn parse_domain(xml: &str) -> Result<DomainDef> {
         });
     }
     def.description = root.child("description").map(|d| d.text.clone());
+    def.metadata = Metadata::in_domain(xml, &root)?;
     parse_memory(&root, &mut def.memory)?;
     parse_vcpu(&root, &mut def.vcpu)?;
     if let Some(shares) = root.child("cputune").and_then(|c| c.child_text("shares")) {
