@@ -824,6 +824,13 @@ typedef struct _virDomainDiskError virDomainDiskError;
 
 typedef virDomainDiskError *virDomainDiskErrorPtr;
 
+/*
+ libvirt's stream object, opaque to C (`struct _virStream`).
+ */
+typedef struct _virStream virStream;
+
+typedef virStream *virStreamPtr;
+
 typedef struct _virDomainInfo {
   unsigned char state;
   unsigned long maxMem;
@@ -948,13 +955,6 @@ typedef struct virStoragePoolInfo {
 } virStoragePoolInfo;
 
 typedef struct virStoragePoolInfo *virStoragePoolInfoPtr;
-
-/*
- libvirt's stream object, opaque to C (`struct _virStream`).
- */
-typedef struct _virStream virStream;
-
-typedef virStream *virStreamPtr;
 
 /*
  `virStreamSendAll`'s data source: fills `data` with up to `nbytes`; 0 at the end, < 0 fails.
@@ -1545,6 +1545,20 @@ int virDomainMigrateToURI3(virDomainPtr domain,
                            virTypedParameterPtr params,
                            unsigned int nparams,
                            unsigned int flags);
+
+/*
+ The screenshot's MIME type (`image/png`, the caller frees it); its data follows on
+ `stream` with virStreamRecv, and the image file is removed from the datastore once the
+ stream is finished, aborted or freed.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `stream` NULL or a stream from this
+ library.
+ */
+char *virDomainScreenshot(virDomainPtr domain,
+                          virStreamPtr stream,
+                          unsigned int screen,
+                          unsigned int flags);
 
 /*
  # Safety

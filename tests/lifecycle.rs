@@ -302,3 +302,71 @@ fn memory_parameters_block_info_and_control() {
     );
     assert!(!conn.control(&vm).unwrap().busy, "no task runs on the VM");
 }
+
+#[test]
+fn screenshot_streams_the_png_and_removes_it() {
+    use std::sync::Arc;
+    let sim = Sim::esx();
+    let conn = Arc::new(open(&sim, "esx", "/"));
+    let check = open(&sim, "esx", "/");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = match vm.state {
+        PowerState::PoweredOn => vm,
+        _ => conn.power(&vm, PowerOp::Start).unwrap(),
+    };
+    // The launcher numbers its screenshots from 1, as a host numbers a VM's.
+    let file = "ha-host_VM0/ha-host_VM0-1.png";
+    let on_server = || {
+        check
+            .primary
+            .client
+            .download("ha-datacenter", "LocalDS_0", file)
+    };
+    let mut shot = conn.screenshot(&vm).unwrap();
+    let mut png = Vec::new();
+    let mut buf = [0u8; 7];
+    loop {
+        match shot.recv(&mut buf).unwrap() {
+            0 => break,
+            n => png.extend_from_slice(&buf[..n]),
+        }
+    }
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{png:?}");
+    assert_eq!(
+        on_server().unwrap(),
+        png,
+        "the server's file, read while the stream is open"
+    );
+    drop(shot);
+    assert!(on_server().is_err(), "removed once the stream ends");
+
+    let off = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let e = conn.screenshot(&off).err().unwrap();
+    assert_eq!(e.code, Code::OperationInvalid, "{e}");
+}
+
+#[test]
+fn a_failed_screenshot_task_says_why() {
+    use common::Creds;
+    use common::injector::Injector;
+    use std::sync::Arc;
+    use virt_esx::driver::Connection;
+    let sim = Sim::start(&["-mode", "esx", "-http"]);
+    let inj = Injector::start(&sim.addr);
+    let creds = Creds::new(Some("u"), "p");
+    let conn = Arc::new(Connection::open(&inj.uri("esx", "/"), Some(&creds), false).unwrap());
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    inj.fail_next_task(
+        "CreateScreenshot_Task",
+        "NotSupported",
+        "The operation is not supported on the object.",
+    );
+    let e = conn.screenshot(&vm).err().unwrap();
+    assert_eq!(e.code, Code::InternalError, "{e}");
+    assert!(
+        e.message()
+            .starts_with("internal error: Could not take a screenshot: "),
+        "{e}"
+    );
+    assert!(e.message().contains("not supported on the object"), "{e}");
+}

@@ -5,9 +5,8 @@
 
 mod common;
 
-use common::injector::{Action, Injector};
+use common::injector::Injector;
 use common::{Creds, Sim, open};
-use std::sync::{Arc, Mutex};
 use virt_esx::Code;
 use virt_esx::abi::flags::{
     ListDomainsFlags, SnapshotCreateFlags as C, SnapshotDeleteFlags as D, SnapshotListFlags as L,
@@ -535,31 +534,10 @@ fn a_failing_task_is_reported_with_its_fault() {
     )
     .unwrap();
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
-    let task = Arc::new(Mutex::new(String::new()));
-    let seen = task.clone();
-    inj.add(
+    inj.fail_next_task(
         "CreateSnapshot_Task",
-        1,
-        Action::Rewrite(Box::new(move |body| {
-            let v = body.split("</returnval>").next().unwrap();
-            *seen.lock().unwrap() = v[v.rfind('>').unwrap() + 1..].to_string();
-            body.to_string()
-        })),
-    );
-    inj.add_when(
-        "RetrievePropertiesEx",
-        "info.state",
-        1,
-        Action::Reply(Box::new(move || {
-            format!(
-                "<returnval><objects><obj type=\"Task\">{}</obj><propSet><name>info.state</name>\
-                 <val xsi:type=\"TaskInfoState\">error</val></propSet><propSet><name>info.error</name>\
-                 <val xsi:type=\"LocalizedMethodFault\"><fault xsi:type=\"InsufficientDisksFault\"/>\
-                 <localizedMessage>Insufficient disk space on datastore 'datastore1'.</localizedMessage>\
-                 </val></propSet></objects></returnval>",
-                task.lock().unwrap()
-            )
-        })),
+        "InsufficientDisksFault",
+        "Insufficient disk space on datastore 'datastore1'.",
     );
     let e = conn
         .create_snapshot(

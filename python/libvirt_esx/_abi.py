@@ -1174,6 +1174,7 @@ class _virDomainDiskError(Structure):
 
 virDomainDiskError = _virDomainDiskError
 virDomainDiskErrorPtr = POINTER(virDomainDiskError)
+virStreamPtr = c_void_p
 
 class _virDomainInfo(Structure):
     _fields_ = [
@@ -1266,7 +1267,6 @@ class virStoragePoolInfo(Structure):
     ]
 
 virStoragePoolInfoPtr = POINTER(virStoragePoolInfo)
-virStreamPtr = c_void_p
 virStreamSourceFunc = CFUNCTYPE(c_int, virStreamPtr, c_char_p, c_size_t, c_void_p)
 virStreamSinkFunc = CFUNCTYPE(c_int, virStreamPtr, c_char_p, c_size_t, c_void_p)
 virStorageVolPtr = c_void_p
@@ -1347,6 +1347,7 @@ FUNCTIONS = {
     'virDomainMigrateToURI': (c_int, [virDomainPtr, c_char_p, c_ulong, c_char_p, c_ulong]),
     'virDomainMigrateToURI2': (c_int, [virDomainPtr, c_char_p, c_char_p, c_char_p, c_ulong, c_char_p, c_ulong]),
     'virDomainMigrateToURI3': (c_int, [virDomainPtr, c_char_p, virTypedParameterPtr, c_uint, c_uint]),
+    'virDomainScreenshot': (c_void_p, [virDomainPtr, virStreamPtr, c_uint, c_uint]),
     'virDomainGetInfo': (c_int, [virDomainPtr, virDomainInfoPtr]),
     'virDomainGetState': (c_int, [virDomainPtr, POINTER(c_int), POINTER(c_int), c_uint]),
     'virDomainIsActive': (c_int, [virDomainPtr]),

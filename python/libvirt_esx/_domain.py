@@ -2,13 +2,16 @@
 from what the last read saw for 2 s, so `listAllDomains()` then `info()` on each costs one
 round trip in all; power operations cost 2 (the task is usually done when first read)."""
 import ctypes
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from . import _abi
 from ._errors import check, check_string, libvirtError, virGetLastError
 from ._handle import Handle
 from ._lib import cstr, dec, enc, free, lib, names
 from ._snapshot import snapshots, virDomainSnapshot, wrap
+
+if TYPE_CHECKING:
+    from ._storage import virStream
 
 UINT_MAX = 0xFFFFFFFF
 
@@ -210,13 +213,18 @@ class virDomain(Handle):
 
     def setMetadata(self, type: int, metadata: Optional[str], key: Optional[str],
                     uri: Optional[str], flags: int = 0) -> int:
-        """VIR_DOMAIN_METADATA_DESCRIPTION: the VM's annotation."""
+        """DESCRIPTION: the VM's annotation; ELEMENT: an extraConfig entry per namespace."""
         return check(lib.virDomainSetMetadata(self._o, type, enc(metadata), enc(key), enc(uri),
                                               flags), "virDomainSetMetadata")
 
     def metadata(self, type: int, uri: Optional[str], flags: int = 0) -> str:
         return check_string(lib.virDomainGetMetadata(self._o, type, enc(uri), flags),
                             "virDomainGetMetadata")
+
+    def screenshot(self, stream: "virStream", screen: int, flags: int = 0) -> str:
+        """The console's PNG follows on stream; returns its MIME type."""
+        return check_string(lib.virDomainScreenshot(self._o, stream.c_pointer(), screen, flags),
+                            "virDomainScreenshot")
 
     def diskErrors(self, flags: int = 0) -> Dict[str, int]:
         """vSphere reports no disk I/O errors: always empty."""

@@ -314,3 +314,16 @@ def test_memory_parameters_block_and_control_info(conn, other):
         dom.blockInfo("sdz")
     assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
     assert dom.controlInfo()[0] == libvirt.VIR_DOMAIN_CONTROL_OK
+
+
+def test_screenshot_streams_a_png(conn):
+    dom = running(conn, "ha-host_VM1")
+    st = conn.newStream()
+    assert dom.screenshot(st, 0) == "image/png"
+    got = []
+    st.recvAll(lambda s, d, acc: acc.append(d), got)
+    st.finish()
+    assert b"".join(got).startswith(b"\x89PNG\r\n\x1a\n")
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.screenshot(conn.newStream(), 1)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG

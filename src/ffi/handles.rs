@@ -267,7 +267,7 @@ impl ArcHandle for VolumeHandle {
 pub enum Transfer {
     Idle,
     Up(Box<Upload>),
-    Down(Download),
+    Down(Box<Download>),
     Closed,
 }
 

@@ -156,6 +156,7 @@ vim_method! {
     PowerOffVM_Task(VirtualMachine) -> MoRef;
     SuspendVM_Task(VirtualMachine) -> MoRef;
     ResetVM_Task(VirtualMachine) -> MoRef;
+    CreateScreenshot_Task(VirtualMachine) -> MoRef;
     ShutdownGuest(VirtualMachine) -> ();
     RebootGuest(VirtualMachine) -> ();
     AnswerVM(VirtualMachine) {

@@ -1,6 +1,6 @@
 /* Device hot-plug and lifecycle extras through the C ABI: a NIC and a disk attached to a model
  * VM, seen in its XML, detached again; the VM renamed and back, managed-saved and resumed; the
- * refusals' error codes. Run under valgrind by tools/test.sh.
+ * refusals' error codes; element metadata set and removed; a screenshot read. Run under valgrind by tools/test.sh.
  * Usage: devices_test URI */
 #include "check.h"
 
@@ -90,6 +90,26 @@ int main(int argc, char **argv)
         CHECK(virDomainCreate(dom) == 0 && virDomainHasManagedSaveImage(dom, 0) == 0, "resume");
         CHECK(virDomainSave(dom, "/tmp/x") == -1 && virGetLastErrorCode() == VIR_ERR_NO_SUPPORT,
               "no client-file save");
+
+        /* Element metadata, seen in the XML; a screenshot read from its stream. */
+        CHECK(virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, "<n>1</n>", "c", "urn:c", 0) == 0,
+              "set element metadata");
+        char *meta = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, "urn:c", 0);
+        CHECK(meta && strcmp(meta, "<c:n xmlns:c=\"urn:c\">1</c:n>") == 0, "element (%s)", meta);
+        free(meta);
+        CHECK(virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, NULL, NULL, "urn:c", 0) == 0 &&
+                  virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, "urn:c", 0) == NULL &&
+                  virGetLastErrorCode() == VIR_ERR_NO_DOMAIN_METADATA,
+              "element metadata removed");
+        virStreamPtr st = virStreamNew(conn, 0);
+        char *mime = virDomainScreenshot(dom, st, 0, 0);
+        CHECK(mime && strcmp(mime, "image/png") == 0, "screenshot MIME type (%s)", mime);
+        free(mime);
+        char png[8] = {0};
+        CHECK(virStreamRecv(st, png, sizeof png) == 8 && memcmp(png, "\x89PNG", 4) == 0,
+              "PNG signature");
+        CHECK(virStreamFinish(st) == 0, "screenshot stream finished");
+        virStreamFree(st);
         virDomainFree(dom);
     }
     CHECK(virDomainAttachDevice(NULL, NIC) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_DOMAIN,

@@ -96,6 +96,37 @@ impl Injector {
     }
 
     /// The SOAP methods (or request lines, `CONNECT …` for proxy tunnels) seen so far, in order.
+    /// The next task `method` starts fails with the vSphere fault `fault` and `message`: the
+    /// call's answer is passed on, and the first read of a task's state answers "error".
+    pub fn fail_next_task(&self, method: &'static str, fault: &'static str, message: &'static str) {
+        let task = Arc::new(Mutex::new(String::new()));
+        let seen = task.clone();
+        self.add(
+            method,
+            1,
+            Action::Rewrite(Box::new(move |body| {
+                let v = body.split("</returnval>").next().unwrap();
+                *seen.lock().unwrap() = v[v.rfind('>').unwrap() + 1..].to_string();
+                body.to_string()
+            })),
+        );
+        self.add_when(
+            "RetrievePropertiesEx",
+            "info.state",
+            1,
+            Action::Reply(Box::new(move || {
+                format!(
+                    "<returnval><objects><obj type=\"Task\">{}</obj><propSet><name>info.state</name>\
+                     <val xsi:type=\"TaskInfoState\">error</val></propSet><propSet><name>info.error</name>\
+                     <val xsi:type=\"LocalizedMethodFault\"><fault xsi:type=\"{fault}\"/>\
+                     <localizedMessage>{message}</localizedMessage>\
+                     </val></propSet></objects></returnval>",
+                    task.lock().unwrap()
+                )
+            })),
+        );
+    }
+
     pub fn seen(&self) -> Vec<String> {
         self.state
             .lock()

@@ -11,6 +11,7 @@ mod listing;
 mod metadata;
 mod object;
 pub mod power;
+pub mod screenshot;
 pub mod status;
 pub mod tune;
 pub mod xml;

@@ -277,7 +277,7 @@ impl Connection {
         }
     }
 
-    fn delete_file(&self, ds_path: &str, at: &Placement) -> Result<()> {
+    pub(crate) fn delete_file(&self, ds_path: &str, at: &Placement) -> Result<()> {
         let ep = &self.primary;
         let delete = DeleteDatastoreFile_Task {
             this: self.file_manager()?,

@@ -8,9 +8,12 @@
 use super::pools::Pool;
 use super::volumes::{Volume, VolumeKind};
 use crate::driver::Connection;
+use crate::driver::connection::inventory::Placement;
 use crate::error::{Code, Error, Result};
+use crate::log::log;
 use crate::vi::files::folder_path;
 use crate::vi::methods::{DeleteDatastoreFile_Task, MoveDatastoreFile_Task};
+use crate::vmx::DatastorePath;
 use std::io::{self, Read};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -49,6 +52,24 @@ fn transfer_error(what: &str, detail: impl std::fmt::Display) -> Error {
 /// A download in progress.
 pub struct Download {
     body: ureq::BodyReader<'static>,
+    _made: Option<MadeFile>,
+}
+
+/// A file made only to be downloaded (a screenshot), removed when its download ends however
+/// it ends: read to the end, stopped, or its stream freed.
+pub struct MadeFile {
+    pub conn: Arc<Connection>,
+    /// `[datastore] dir/file`.
+    pub path: String,
+    pub at: Placement,
+}
+
+impl Drop for MadeFile {
+    fn drop(&mut self) {
+        if let Err(e) = self.conn.delete_file(&self.path, &self.at) {
+            log!(Warning, &[], "could not remove {}: {e}", self.path);
+        }
+    }
 }
 
 impl Download {
@@ -73,7 +94,7 @@ impl Download {
             .transport()
             .get_reader(&url, range.as_deref())?;
         match status {
-            200 | 206 => Ok(Download { body }),
+            200 | 206 => Ok(Download { body, _made: None }),
             404 => Err(Error::esx(
                 Code::NoStorageVol,
                 format!("[{}] {file} is not on the datastore", pool.name),
@@ -84,6 +105,32 @@ impl Download {
             ))),
             s => Err(transfer_error(
                 &vol.path(),
+                format!("unexpected HTTP response code {s}"),
+            )),
+        }
+    }
+
+    /// All of a file made for the caller, which goes when the download ends.
+    pub fn made(made: MadeFile) -> Result<Download> {
+        let p = DatastorePath::parse(&made.path)?;
+        let url = folder_path(
+            &made.at.datacenter_path,
+            &p.datastore,
+            &p.directory_and_file,
+        );
+        let (status, body) = made
+            .conn
+            .primary
+            .client
+            .transport()
+            .get_reader(&url, None)?;
+        match status {
+            200 => Ok(Download {
+                body,
+                _made: Some(made),
+            }),
+            s => Err(transfer_error(
+                &made.path,
                 format!("unexpected HTTP response code {s}"),
             )),
         }

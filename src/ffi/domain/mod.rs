@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod lifecycle;
 pub mod list;
 pub mod migrate;
+pub mod screenshot;
 pub mod state;
 pub mod tune;
 pub mod xml;

@@ -6,13 +6,13 @@ use crate::driver::storage::transfer::{Download, Upload};
 use crate::error::{Code, Error, Result};
 use crate::ffi::args::flags;
 use crate::ffi::export::{api_name, export, null_arg};
-use crate::ffi::handles::{ArcHandle, StreamHandle, Transfer, VolumeHandle};
+use crate::ffi::handles::{ArcHandle, ConnectHandle, StreamHandle, Transfer};
 use crate::ffi::types::{
     virConnectPtr, virStorageVolPtr, virStreamPtr, virStreamSinkFunc, virStreamSourceFunc,
 };
 use std::ffi::{c_char, c_int, c_uint, c_ulonglong, c_void};
 use std::ptr;
-use std::sync::MutexGuard;
+use std::sync::{Arc, MutexGuard};
 
 /// The piece `SendAll`/`RecvAll` move at a time (libvirt's 262120-byte message payload).
 const ALL_PIECE: usize = 262_120;
@@ -263,18 +263,20 @@ pub unsafe extern "C" fn virStreamFree(stream: virStreamPtr) -> c_int {
 }
 
 /// Binds `stream` to `vol`'s bytes, and checks the pair as libvirt does.
-fn bind(
-    v: &VolumeHandle,
+/// Binds a new transfer to an idle stream of `conn`, the connection of `owner` (named in
+/// errors); `start` makes the transfer once the stream is known to fit.
+pub(crate) fn bind(
+    conn: &Arc<ConnectHandle>,
+    owner: &str,
     stream: virStreamPtr,
     api: &str,
     start: impl FnOnce() -> Result<Transfer>,
 ) -> Result<c_int> {
     // SAFETY: per the calling export's contract.
     let s = unsafe { StreamHandle::borrow(stream, api) }?;
-    if !std::sync::Arc::ptr_eq(&s.conn, &v.conn) {
+    if !Arc::ptr_eq(&s.conn, conn) {
         return Err(Error::invalid_arg(format!(
-            "stream in {api} must match connection of volume '{}'",
-            v.vol.name
+            "stream in {api} must match connection of {owner}"
         )));
     }
     let mut t = transfer(s);
@@ -303,8 +305,8 @@ pub unsafe extern "C" fn virStorageVolDownload(
 ) -> c_int {
     export!(vol vol, write, -1, |v| {
         flags!(flags as crate::abi::flags::NoFlags)?;
-        bind(v, stream, api_name!(), || {
-            Download::start(&v.conn.conn, &v.pool, &v.vol, offset, length).map(Transfer::Down)
+        bind(&v.conn, &format!("volume '{}'", v.vol.name), stream, api_name!(), || {
+            Download::start(&v.conn.conn, &v.pool, &v.vol, offset, length).map(|d| Transfer::Down(Box::new(d)))
         })
     })
 }
@@ -324,7 +326,7 @@ pub unsafe extern "C" fn virStorageVolUpload(
 ) -> c_int {
     export!(vol vol, write, -1, |v| {
         flags!(flags as crate::abi::flags::NoFlags)?;
-        bind(v, stream, api_name!(), || {
+        bind(&v.conn, &format!("volume '{}'", v.vol.name), stream, api_name!(), || {
             Upload::start(v.conn.conn.clone(), &v.pool, &v.vol, offset, length).map(|up| Transfer::Up(Box::new(up)))
         })
     })
