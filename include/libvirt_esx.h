@@ -661,6 +661,106 @@ typedef enum virInterfaceXMLFlags {
   VIR_INTERFACE_XML_INACTIVE = 1,
 } virInterfaceXMLFlags;
 
+typedef enum virEventHandleType {
+  VIR_EVENT_HANDLE_READABLE = 1,
+  VIR_EVENT_HANDLE_WRITABLE = 2,
+  VIR_EVENT_HANDLE_ERROR = 4,
+  VIR_EVENT_HANDLE_HANGUP = 8,
+} virEventHandleType;
+
+typedef enum virDomainEventID {
+  VIR_DOMAIN_EVENT_ID_LIFECYCLE = 0,
+  VIR_DOMAIN_EVENT_ID_REBOOT = 1,
+  VIR_DOMAIN_EVENT_ID_RTC_CHANGE = 2,
+  VIR_DOMAIN_EVENT_ID_WATCHDOG = 3,
+  VIR_DOMAIN_EVENT_ID_IO_ERROR = 4,
+  VIR_DOMAIN_EVENT_ID_GRAPHICS = 5,
+  VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON = 6,
+  VIR_DOMAIN_EVENT_ID_CONTROL_ERROR = 7,
+  VIR_DOMAIN_EVENT_ID_BLOCK_JOB = 8,
+  VIR_DOMAIN_EVENT_ID_DISK_CHANGE = 9,
+  VIR_DOMAIN_EVENT_ID_TRAY_CHANGE = 10,
+  VIR_DOMAIN_EVENT_ID_PMWAKEUP = 11,
+  VIR_DOMAIN_EVENT_ID_PMSUSPEND = 12,
+  VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE = 13,
+  VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK = 14,
+  VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED = 15,
+  VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2 = 16,
+  VIR_DOMAIN_EVENT_ID_TUNABLE = 17,
+  VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE = 18,
+  VIR_DOMAIN_EVENT_ID_DEVICE_ADDED = 19,
+  VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION = 20,
+  VIR_DOMAIN_EVENT_ID_JOB_COMPLETED = 21,
+  VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED = 22,
+  VIR_DOMAIN_EVENT_ID_METADATA_CHANGE = 23,
+  VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD = 24,
+  VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE = 25,
+  VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE = 26,
+  VIR_DOMAIN_EVENT_ID_NIC_MAC_CHANGE = 27,
+} virDomainEventID;
+
+typedef enum virDomainEventType {
+  VIR_DOMAIN_EVENT_DEFINED = 0,
+  VIR_DOMAIN_EVENT_UNDEFINED = 1,
+  VIR_DOMAIN_EVENT_STARTED = 2,
+  VIR_DOMAIN_EVENT_SUSPENDED = 3,
+  VIR_DOMAIN_EVENT_RESUMED = 4,
+  VIR_DOMAIN_EVENT_STOPPED = 5,
+  VIR_DOMAIN_EVENT_SHUTDOWN = 6,
+  VIR_DOMAIN_EVENT_PMSUSPENDED = 7,
+  VIR_DOMAIN_EVENT_CRASHED = 8,
+} virDomainEventType;
+
+typedef enum virDomainEventDefinedDetailType {
+  VIR_DOMAIN_EVENT_DEFINED_ADDED = 0,
+  VIR_DOMAIN_EVENT_DEFINED_UPDATED = 1,
+  VIR_DOMAIN_EVENT_DEFINED_RENAMED = 2,
+  VIR_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT = 3,
+} virDomainEventDefinedDetailType;
+
+typedef enum virDomainEventUndefinedDetailType {
+  VIR_DOMAIN_EVENT_UNDEFINED_REMOVED = 0,
+  VIR_DOMAIN_EVENT_UNDEFINED_RENAMED = 1,
+} virDomainEventUndefinedDetailType;
+
+typedef enum virDomainEventStartedDetailType {
+  VIR_DOMAIN_EVENT_STARTED_BOOTED = 0,
+  VIR_DOMAIN_EVENT_STARTED_MIGRATED = 1,
+  VIR_DOMAIN_EVENT_STARTED_RESTORED = 2,
+  VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT = 3,
+  VIR_DOMAIN_EVENT_STARTED_WAKEUP = 4,
+} virDomainEventStartedDetailType;
+
+typedef enum virDomainEventSuspendedDetailType {
+  VIR_DOMAIN_EVENT_SUSPENDED_PAUSED = 0,
+  VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED = 1,
+  VIR_DOMAIN_EVENT_SUSPENDED_IOERROR = 2,
+  VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG = 3,
+  VIR_DOMAIN_EVENT_SUSPENDED_RESTORED = 4,
+  VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT = 5,
+  VIR_DOMAIN_EVENT_SUSPENDED_API_ERROR = 6,
+  VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY = 7,
+  VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY_FAILED = 8,
+} virDomainEventSuspendedDetailType;
+
+typedef enum virDomainEventResumedDetailType {
+  VIR_DOMAIN_EVENT_RESUMED_UNPAUSED = 0,
+  VIR_DOMAIN_EVENT_RESUMED_MIGRATED = 1,
+  VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT = 2,
+  VIR_DOMAIN_EVENT_RESUMED_POSTCOPY = 3,
+  VIR_DOMAIN_EVENT_RESUMED_POSTCOPY_FAILED = 4,
+} virDomainEventResumedDetailType;
+
+typedef enum virDomainEventStoppedDetailType {
+  VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN = 0,
+  VIR_DOMAIN_EVENT_STOPPED_DESTROYED = 1,
+  VIR_DOMAIN_EVENT_STOPPED_CRASHED = 2,
+  VIR_DOMAIN_EVENT_STOPPED_MIGRATED = 3,
+  VIR_DOMAIN_EVENT_STOPPED_SAVED = 4,
+  VIR_DOMAIN_EVENT_STOPPED_FAILED = 5,
+  VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT = 6,
+} virDomainEventStoppedDetailType;
+
 /*
  `virConnectPtr`: a connection and its libvirt error state. The last reference logs out
  (the driver's Connection does on drop); domains hold references, as in libvirt.
@@ -907,6 +1007,43 @@ typedef struct _virError virError;
 typedef virError *virErrorPtr;
 
 typedef void (*virErrorFunc)(void *userData, virErrorPtr error);
+
+/*
+ A handle's callback: its watch, fd and the `virEventHandleType` events that happened.
+ */
+typedef void (*virEventHandleCallback)(int watch, int fd, int events, void *opaque);
+
+/*
+ Frees an opaque pointer handed over with a callback, once the library is done with it.
+ */
+typedef void (*virFreeCallback)(void *opaque);
+
+/*
+ The six functions of an application's event loop (virEventRegisterImpl).
+ */
+typedef int (*virEventAddHandleFunc)(int fd,
+                                     int event,
+                                     virEventHandleCallback cb,
+                                     void *opaque,
+                                     virFreeCallback ff);
+
+typedef void (*virEventUpdateHandleFunc)(int watch, int event);
+
+typedef int (*virEventRemoveHandleFunc)(int watch);
+
+/*
+ A timeout's callback, with its timer.
+ */
+typedef void (*virEventTimeoutCallback)(int timer, void *opaque);
+
+typedef int (*virEventAddTimeoutFunc)(int timeout,
+                                      virEventTimeoutCallback cb,
+                                      void *opaque,
+                                      virFreeCallback ff);
+
+typedef void (*virEventUpdateTimeoutFunc)(int timer, int timeout);
+
+typedef int (*virEventRemoveTimeoutFunc)(int timer);
 
 typedef struct _virNodeInfo {
   char model[32];
@@ -1951,6 +2088,66 @@ int virConnCopyLastError(virConnectPtr conn, virErrorPtr to);
  `conn` is NULL or a connection from this library.
  */
 void virConnSetErrorFunc(virConnectPtr conn, void *userData, virErrorFunc handler);
+
+/*
+ Nothing to set up: every call initializes what it needs.
+ */
+int virInitialize(void);
+
+/*
+ Makes this library's poll loop the one registrations use; run it with
+ virEventRunDefaultImpl.
+ */
+int virEventRegisterDefaultImpl(void);
+
+/*
+ One iteration of the default loop: waits for a handle or timeout and runs the callbacks
+ that are due, in this thread.
+ */
+int virEventRunDefaultImpl(void);
+
+/*
+ Registers the application's own loop (functions may be NULL: those registrations fail).
+
+ # Safety
+ The functions are NULL or behave as libvirt documents for an event implementation.
+ */
+void virEventRegisterImpl(virEventAddHandleFunc addHandle,
+                          virEventUpdateHandleFunc updateHandle,
+                          virEventRemoveHandleFunc removeHandle,
+                          virEventAddTimeoutFunc addTimeout,
+                          virEventUpdateTimeoutFunc updateTimeout,
+                          virEventRemoveTimeoutFunc removeTimeout);
+
+/*
+ A watch on `fd` in the registered loop; -1 when none is registered (as libvirt).
+
+ # Safety
+ `cb` is NULL or a callback that may be called with `opaque` from the loop's thread; `ff`
+ NULL or a function freeing `opaque`.
+ */
+int virEventAddHandle(int fd,
+                      int events,
+                      virEventHandleCallback cb,
+                      void *opaque,
+                      virFreeCallback ff);
+
+void virEventUpdateHandle(int watch, int events);
+
+int virEventRemoveHandle(int watch);
+
+/*
+ A timer in the registered loop, every `timeout` ms (0: every iteration, -1: disabled);
+ -1 when no loop is registered.
+
+ # Safety
+ As virEventAddHandle.
+ */
+int virEventAddTimeout(int timeout, virEventTimeoutCallback cb, void *opaque, virFreeCallback ff);
+
+void virEventUpdateTimeout(int timer, int timeout);
+
+int virEventRemoveTimeout(int timer);
 
 /*
  # Safety

@@ -62,6 +62,7 @@ pub enum Domain {
     Vmware = virErrorDomain::VIR_FROM_VMWARE as i32,
     Capabilities = virErrorDomain::VIR_FROM_CAPABILITIES as i32,
     Uri = virErrorDomain::VIR_FROM_URI as i32,
+    Event = virErrorDomain::VIR_FROM_EVENT as i32,
     Auth = virErrorDomain::VIR_FROM_AUTH as i32,
     Storage = virErrorDomain::VIR_FROM_STORAGE as i32,
     Streams = virErrorDomain::VIR_FROM_STREAMS as i32,

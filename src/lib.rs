@@ -14,6 +14,7 @@
 pub mod abi;
 pub mod driver;
 pub mod error;
+pub mod event;
 #[allow(unsafe_code)]
 pub mod ffi;
 #[cfg(feature = "fuzzing")]

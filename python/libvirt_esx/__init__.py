@@ -3,6 +3,17 @@ libvirt_esx library. Code written for libvirt-python runs with `import libvirt_e
 from ._abi import *  # noqa: F401,F403  every VIR_* constant of the header
 from ._connect import esxLiveHandles, getVersion, open, openAuth, openReadOnly, virConnect  # noqa: F401
 from ._domain import virDomain  # noqa: F401
+from ._event import (  # noqa: F401
+    virEventAddHandle,
+    virEventAddTimeout,
+    virEventRegisterDefaultImpl,
+    virEventRegisterImpl,
+    virEventRemoveHandle,
+    virEventRemoveTimeout,
+    virEventRunDefaultImpl,
+    virEventUpdateHandle,
+    virEventUpdateTimeout,
+)
 from ._network import virInterface, virNetwork  # noqa: F401
 from ._snapshot import virDomainSnapshot  # noqa: F401
 from ._storage import virStoragePool, virStorageVol, virStream  # noqa: F401

@@ -34,6 +34,8 @@ def _load() -> ctypes.CDLL:
 
 
 lib = _load()
+# As libvirt-python does on import.
+lib.virInitialize()
 
 # Exports libvirt-python does not offer either, and why: the objects own their references.
 NOT_WRAPPED = {

@@ -260,3 +260,36 @@ pub struct _virDomainInterface {
 }
 pub type virDomainInterface = _virDomainInterface;
 pub type virDomainInterfacePtr = *mut virDomainInterface;
+
+/// Frees an opaque pointer handed over with a callback, once the library is done with it.
+pub type virFreeCallback = Option<unsafe extern "C" fn(opaque: *mut c_void)>;
+
+/// A handle's callback: its watch, fd and the `virEventHandleType` events that happened.
+pub type virEventHandleCallback =
+    Option<unsafe extern "C" fn(watch: c_int, fd: c_int, events: c_int, opaque: *mut c_void)>;
+
+/// A timeout's callback, with its timer.
+pub type virEventTimeoutCallback = Option<unsafe extern "C" fn(timer: c_int, opaque: *mut c_void)>;
+
+/// The six functions of an application's event loop (virEventRegisterImpl).
+pub type virEventAddHandleFunc = Option<
+    unsafe extern "C" fn(
+        fd: c_int,
+        event: c_int,
+        cb: virEventHandleCallback,
+        opaque: *mut c_void,
+        ff: virFreeCallback,
+    ) -> c_int,
+>;
+pub type virEventUpdateHandleFunc = Option<unsafe extern "C" fn(watch: c_int, event: c_int)>;
+pub type virEventRemoveHandleFunc = Option<unsafe extern "C" fn(watch: c_int) -> c_int>;
+pub type virEventAddTimeoutFunc = Option<
+    unsafe extern "C" fn(
+        timeout: c_int,
+        cb: virEventTimeoutCallback,
+        opaque: *mut c_void,
+        ff: virFreeCallback,
+    ) -> c_int,
+>;
+pub type virEventUpdateTimeoutFunc = Option<unsafe extern "C" fn(timer: c_int, timeout: c_int)>;
+pub type virEventRemoveTimeoutFunc = Option<unsafe extern "C" fn(timer: c_int) -> c_int>;

@@ -1,0 +1,42 @@
+//! libvirt's event loop contract: file handles and timeouts served by the loop the
+//! application registered, this library's own poll loop (`poll`) or one of its own.
+//!
+//! Everything here is safe Rust over boxed callbacks; the C side (`ffi::event`) turns C
+//! callbacks and their opaque pointers into these boxes and back. Dropping a box is
+//! libvirt's "free callback": it happens once the handle or timeout is removed and no
+//! longer running.
+
+pub mod poll;
+
+use std::sync::{Arc, RwLock};
+
+/// Called with (watch, fd, events) when the fd is ready.
+pub type HandleFn = Box<dyn FnMut(i32, i32, i32) + Send>;
+/// Called with the timer's id when it fires.
+pub type TimeoutFn = Box<dyn FnMut(i32) + Send>;
+
+/// An event loop as libvirt sees one (virEventRegisterImpl's six functions).
+pub trait Loop: Send + Sync {
+    /// A watch id (> 0) for `fd`, or -1.
+    fn add_handle(&self, fd: i32, events: i32, cb: HandleFn) -> i32;
+    fn update_handle(&self, watch: i32, events: i32);
+    /// 0, or -1 for an unknown watch.
+    fn remove_handle(&self, watch: i32) -> i32;
+    /// A timer id (> 0) firing every `ms` milliseconds (0: every iteration, -1: disabled).
+    fn add_timeout(&self, ms: i32, cb: TimeoutFn) -> i32;
+    fn update_timeout(&self, timer: i32, ms: i32);
+    fn remove_timeout(&self, timer: i32) -> i32;
+}
+
+static CURRENT: RwLock<Option<Arc<dyn Loop>>> = RwLock::new(None);
+
+/// Makes `l` the loop every later registration uses (libvirt keeps the first one in
+/// practice; a later call replaces it, as virEventRegisterImpl does).
+pub fn register(l: Arc<dyn Loop>) {
+    *CURRENT.write().unwrap_or_else(|p| p.into_inner()) = Some(l);
+}
+
+/// The registered loop, if the application registered one.
+pub fn current() -> Option<Arc<dyn Loop>> {
+    CURRENT.read().unwrap_or_else(|p| p.into_inner()).clone()
+}

@@ -1,0 +1,295 @@
+//! virEvent* exports: the default loop, an application's own loop (virEventRegisterImpl),
+//! and registrations on whichever is current. C callbacks become `event::HandleFn` /
+//! `TimeoutFn` boxes whose drop runs the C free callback; Rust boxes handed to a C loop
+//! travel as opaque pointers through the trampolines below.
+
+use crate::error::{Code, Domain, Error};
+use crate::event::poll::PollLoop;
+use crate::event::{self, HandleFn, Loop, TimeoutFn};
+use crate::ffi::export::export;
+use crate::ffi::types::{
+    virEventAddHandleFunc, virEventAddTimeoutFunc, virEventHandleCallback,
+    virEventRemoveHandleFunc, virEventRemoveTimeoutFunc, virEventTimeoutCallback,
+    virEventUpdateHandleFunc, virEventUpdateTimeoutFunc, virFreeCallback,
+};
+use std::ffi::{c_int, c_void};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// A C caller's opaque pointer and free callback, freed when the registration goes. Armed
+/// only once the loop accepted the registration: libvirt frees nothing it refused.
+struct Opaque {
+    opaque: *mut c_void,
+    ff: virFreeCallback,
+    armed: AtomicBool,
+}
+
+// SAFETY: libvirt hands opaque pointers to whichever thread runs the loop; the caller
+// promises they may be used there (the same contract as libvirt's).
+unsafe impl Send for Opaque {}
+// SAFETY: shared only to arm the free callback (an atomic); the pointer is only passed on.
+unsafe impl Sync for Opaque {}
+
+impl Opaque {
+    fn new(opaque: *mut c_void, ff: virFreeCallback) -> Arc<Opaque> {
+        Arc::new(Opaque {
+            opaque,
+            ff,
+            armed: AtomicBool::new(false),
+        })
+    }
+
+    fn ptr(&self) -> *mut c_void {
+        self.opaque
+    }
+
+    /// The loop's answer to a registration: an id arms the free callback.
+    fn accepted(&self, id: c_int) -> c_int {
+        if id >= 0 {
+            self.armed.store(true, Ordering::SeqCst);
+        }
+        id
+    }
+}
+
+impl Drop for Opaque {
+    fn drop(&mut self) {
+        if let Some(ff) = self.ff.filter(|_| self.armed.load(Ordering::SeqCst)) {
+            // SAFETY: the free callback was given for this pointer, and runs once.
+            unsafe { ff(self.opaque) }
+        }
+    }
+}
+
+fn c_handle(
+    cb: unsafe extern "C" fn(c_int, c_int, c_int, *mut c_void),
+    o: Arc<Opaque>,
+) -> HandleFn {
+    // SAFETY: the callback was registered for this pointer.
+    Box::new(move |watch, fd, events| unsafe { cb(watch, fd, events, o.ptr()) })
+}
+
+fn c_timeout(cb: unsafe extern "C" fn(c_int, *mut c_void), o: Arc<Opaque>) -> TimeoutFn {
+    // SAFETY: the callback was registered for this pointer.
+    Box::new(move |timer| unsafe { cb(timer, o.ptr()) })
+}
+
+/// An application's loop, as its six C functions.
+struct CLoop {
+    add_handle: virEventAddHandleFunc,
+    update_handle: virEventUpdateHandleFunc,
+    remove_handle: virEventRemoveHandleFunc,
+    add_timeout: virEventAddTimeoutFunc,
+    update_timeout: virEventUpdateTimeoutFunc,
+    remove_timeout: virEventRemoveTimeoutFunc,
+}
+
+unsafe extern "C" fn run_handle(watch: c_int, fd: c_int, events: c_int, opaque: *mut c_void) {
+    // SAFETY: `opaque` is the HandleFn box CLoop::add_handle made, alive until free_handle.
+    let cb = unsafe { &mut *opaque.cast::<HandleFn>() };
+    let _ = catch_unwind(AssertUnwindSafe(|| cb(watch, fd, events)));
+}
+
+unsafe extern "C" fn free_handle(opaque: *mut c_void) {
+    // SAFETY: made by Box::into_raw in CLoop::add_handle; the loop frees it once.
+    drop(unsafe { Box::from_raw(opaque.cast::<HandleFn>()) });
+}
+
+unsafe extern "C" fn run_timeout(timer: c_int, opaque: *mut c_void) {
+    // SAFETY: `opaque` is the TimeoutFn box CLoop::add_timeout made, alive until free_timeout.
+    let cb = unsafe { &mut *opaque.cast::<TimeoutFn>() };
+    let _ = catch_unwind(AssertUnwindSafe(|| cb(timer)));
+}
+
+unsafe extern "C" fn free_timeout(opaque: *mut c_void) {
+    // SAFETY: made by Box::into_raw in CLoop::add_timeout; the loop frees it once.
+    drop(unsafe { Box::from_raw(opaque.cast::<TimeoutFn>()) });
+}
+
+// SAFETY: the application's loop functions may be called from any thread, as libvirt calls
+// them (its documentation requires it of every implementation).
+unsafe impl Send for CLoop {}
+// SAFETY: as Send: the functions are plain pointers the loop allows calling concurrently.
+unsafe impl Sync for CLoop {}
+
+impl Loop for CLoop {
+    fn add_handle(&self, fd: i32, events: i32, cb: HandleFn) -> i32 {
+        let Some(add) = self.add_handle else {
+            return -1;
+        };
+        let boxed = Box::into_raw(Box::new(cb)).cast::<c_void>();
+        // SAFETY: the application's function, given our trampolines and their box.
+        let watch = unsafe { add(fd, events, Some(run_handle), boxed, Some(free_handle)) };
+        if watch < 0 {
+            // SAFETY: refused, so the loop keeps no pointer to the box.
+            unsafe { free_handle(boxed) };
+        }
+        watch
+    }
+
+    fn update_handle(&self, watch: i32, events: i32) {
+        if let Some(update) = self.update_handle {
+            // SAFETY: the application's function.
+            unsafe { update(watch, events) }
+        }
+    }
+
+    fn remove_handle(&self, watch: i32) -> i32 {
+        // SAFETY: the application's function.
+        self.remove_handle
+            .map_or(-1, |remove| unsafe { remove(watch) })
+    }
+
+    fn add_timeout(&self, ms: i32, cb: TimeoutFn) -> i32 {
+        let Some(add) = self.add_timeout else {
+            return -1;
+        };
+        let boxed = Box::into_raw(Box::new(cb)).cast::<c_void>();
+        // SAFETY: the application's function, given our trampolines and their box.
+        let timer = unsafe { add(ms, Some(run_timeout), boxed, Some(free_timeout)) };
+        if timer < 0 {
+            // SAFETY: refused, so the loop keeps no pointer to the box.
+            unsafe { free_timeout(boxed) };
+        }
+        timer
+    }
+
+    fn update_timeout(&self, timer: i32, ms: i32) {
+        if let Some(update) = self.update_timeout {
+            // SAFETY: the application's function.
+            unsafe { update(timer, ms) }
+        }
+    }
+
+    fn remove_timeout(&self, timer: i32) -> i32 {
+        // SAFETY: the application's function.
+        self.remove_timeout
+            .map_or(-1, |remove| unsafe { remove(timer) })
+    }
+}
+
+fn event_error(detail: impl Into<String>) -> Error {
+    Error::new(Code::InternalError, Domain::Event, detail)
+}
+
+/// Nothing to set up: every call initializes what it needs.
+#[unsafe(no_mangle)]
+pub extern "C" fn virInitialize() -> c_int {
+    0
+}
+
+/// Makes this library's poll loop the one registrations use; run it with
+/// virEventRunDefaultImpl.
+#[unsafe(no_mangle)]
+pub extern "C" fn virEventRegisterDefaultImpl() -> c_int {
+    export!(-1, || {
+        let l = PollLoop::default_loop()
+            .map_err(|e| event_error(format!("Unable to create the event loop: {e}")))?;
+        event::register(l);
+        Ok(0)
+    })
+}
+
+/// One iteration of the default loop: waits for a handle or timeout and runs the callbacks
+/// that are due, in this thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn virEventRunDefaultImpl() -> c_int {
+    export!(-1, || {
+        let l = PollLoop::default_loop()
+            .map_err(|e| event_error(format!("Unable to create the event loop: {e}")))?;
+        l.run_once()
+            .map_err(|e| event_error(format!("Unable to poll on file handles: {e}")))?;
+        Ok(0)
+    })
+}
+
+/// Registers the application's own loop (functions may be NULL: those registrations fail).
+///
+/// # Safety
+/// The functions are NULL or behave as libvirt documents for an event implementation.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virEventRegisterImpl(
+    addHandle: virEventAddHandleFunc,
+    updateHandle: virEventUpdateHandleFunc,
+    removeHandle: virEventRemoveHandleFunc,
+    addTimeout: virEventAddTimeoutFunc,
+    updateTimeout: virEventUpdateTimeoutFunc,
+    removeTimeout: virEventRemoveTimeoutFunc,
+) {
+    event::register(Arc::new(CLoop {
+        add_handle: addHandle,
+        update_handle: updateHandle,
+        remove_handle: removeHandle,
+        add_timeout: addTimeout,
+        update_timeout: updateTimeout,
+        remove_timeout: removeTimeout,
+    }));
+}
+
+/// A watch on `fd` in the registered loop; -1 when none is registered (as libvirt).
+///
+/// # Safety
+/// `cb` is NULL or a callback that may be called with `opaque` from the loop's thread; `ff`
+/// NULL or a function freeing `opaque`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virEventAddHandle(
+    fd: c_int,
+    events: c_int,
+    cb: virEventHandleCallback,
+    opaque: *mut c_void,
+    ff: virFreeCallback,
+) -> c_int {
+    match (event::current(), cb) {
+        (Some(l), Some(cb)) if fd >= 0 => {
+            let o = Opaque::new(opaque, ff);
+            o.accepted(l.add_handle(fd, events, c_handle(cb, o.clone())))
+        }
+        _ => -1,
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn virEventUpdateHandle(watch: c_int, events: c_int) {
+    if let Some(l) = event::current() {
+        l.update_handle(watch, events);
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn virEventRemoveHandle(watch: c_int) -> c_int {
+    event::current().map_or(-1, |l| l.remove_handle(watch))
+}
+
+/// A timer in the registered loop, every `timeout` ms (0: every iteration, -1: disabled);
+/// -1 when no loop is registered.
+///
+/// # Safety
+/// As virEventAddHandle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virEventAddTimeout(
+    timeout: c_int,
+    cb: virEventTimeoutCallback,
+    opaque: *mut c_void,
+    ff: virFreeCallback,
+) -> c_int {
+    match (event::current(), cb) {
+        (Some(l), Some(cb)) => {
+            let o = Opaque::new(opaque, ff);
+            o.accepted(l.add_timeout(timeout, c_timeout(cb, o.clone())))
+        }
+        _ => -1,
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn virEventUpdateTimeout(timer: c_int, timeout: c_int) {
+    if let Some(l) = event::current() {
+        l.update_timeout(timer, timeout);
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn virEventRemoveTimeout(timer: c_int) -> c_int {
+    event::current().map_or(-1, |l| l.remove_timeout(timer))
+}

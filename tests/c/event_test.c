@@ -1,0 +1,105 @@
+/* libvirt's default event loop through the C ABI: a handle on a pipe, a timer that removes
+ * itself from its own callback, free callbacks run once each; then an application's loop
+ * registered with virEventRegisterImpl receives the registrations. Run under valgrind.
+ * Usage: event_test [URI ignored] */
+#include "check.h"
+#include <unistd.h>
+
+struct counts {
+    int handle, timer, freed;
+    int last_watch, last_fd, last_events;
+};
+
+static void on_handle(int watch, int fd, int events, void *opaque)
+{
+    struct counts *c = opaque;
+    char b;
+    if (read(fd, &b, 1) != 1)
+        c->handle = -100;
+    c->handle++;
+    c->last_watch = watch;
+    c->last_fd = fd;
+    c->last_events = events;
+}
+
+static void on_timer(int timer, void *opaque)
+{
+    struct counts *c = opaque;
+    c->timer++;
+    virEventRemoveTimeout(timer); /* removal inside its own callback */
+}
+
+static void on_free(void *opaque)
+{
+    ((struct counts *)opaque)->freed++;
+}
+
+/* A stand-in for an application's loop: it records, and calls back when told. */
+static virEventHandleCallback app_cb;
+static void *app_opaque;
+static virFreeCallback app_ff;
+static int app_removed;
+
+static int app_add_handle(int fd, int event, virEventHandleCallback cb, void *opaque, virFreeCallback ff)
+{
+    (void)fd;
+    (void)event;
+    app_cb = cb;
+    app_opaque = opaque;
+    app_ff = ff;
+    return 42;
+}
+static void app_update_handle(int watch, int event) { (void)watch; (void)event; }
+static int app_remove_handle(int watch)
+{
+    app_removed = watch;
+    if (app_ff)
+        app_ff(app_opaque);
+    return 0;
+}
+static int app_add_timeout(int t, virEventTimeoutCallback cb, void *opaque, virFreeCallback ff)
+{
+    (void)t; (void)cb; (void)opaque; (void)ff;
+    return -1;
+}
+static void app_update_timeout(int timer, int t) { (void)timer; (void)t; }
+static int app_remove_timeout(int timer) { (void)timer; return -1; }
+
+int main(void)
+{
+    virSetErrorFunc(NULL, quiet);
+    struct counts c = {0};
+    int fds[2];
+    CHECK(virInitialize() == 0, "virInitialize");
+    CHECK(virEventAddHandle(0, VIR_EVENT_HANDLE_READABLE, on_handle, &c, NULL) == -1,
+          "no loop registered yet");
+    CHECK(virEventRegisterDefaultImpl() == 0, "register the default loop");
+    CHECK(pipe(fds) == 0, "pipe");
+    int watch = virEventAddHandle(fds[0], VIR_EVENT_HANDLE_READABLE, on_handle, &c, on_free);
+    CHECK(watch > 0, "add handle (%d)", watch);
+    int timer = virEventAddTimeout(0, on_timer, &c, on_free);
+    CHECK(timer > 0 && timer != watch, "add timeout (%d)", timer);
+    CHECK(write(fds[1], "x", 1) == 1, "write");
+    CHECK(virEventRunDefaultImpl() == 0, "run once");
+    CHECK(c.handle == 1 && c.last_watch == watch && c.last_fd == fds[0] &&
+              c.last_events == VIR_EVENT_HANDLE_READABLE,
+          "handle called once (%d, events %d)", c.handle, c.last_events);
+    CHECK(c.timer == 1, "timer fired once (%d)", c.timer);
+    CHECK(virEventRemoveHandle(watch) == 0 && virEventRemoveHandle(watch) == -1, "remove handle");
+    virEventAddTimeout(0, on_timer, &c, on_free);
+    CHECK(virEventRunDefaultImpl() == 0, "run again");
+    CHECK(c.freed == 2, "both freed after removal (%d)", c.freed);
+    close(fds[0]);
+    close(fds[1]);
+
+    virEventRegisterImpl(app_add_handle, app_update_handle, app_remove_handle, app_add_timeout,
+                         app_update_timeout, app_remove_timeout);
+    struct counts d = {0};
+    CHECK(virEventAddHandle(5, VIR_EVENT_HANDLE_READABLE, on_handle, &d, on_free) == 42,
+          "the application's loop answers");
+    CHECK(virEventAddTimeout(10, on_timer, &d, on_free) == -1, "its refusal is ours");
+    CHECK(d.freed == 0, "a refused registration is not freed by the loop (%d)", d.freed);
+    CHECK(virEventRemoveHandle(42) == 0 && app_removed == 42 && d.freed == 1,
+          "removed through it, freed once (%d)", d.freed);
+    return finish("C event test");
+}
