@@ -34,9 +34,13 @@ fn main() {
     }
 }
 
+/// libvirt's function-like macros, which cbindgen cannot write.
+/// Cast through `void (*)(void)`, which compilers accept between function types silently.
+const MACROS: &str = "#define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))\n";
+
 /// cbindgen writes no string constants: libvirt's `#define VIR_… "name"` parameter names are
-/// taken from `pub const VIR_…: &str = "…";` lines of src/abi/enums.rs and put before
-/// the include guard's end.
+/// taken from `pub const VIR_…: &str = "…";` lines of src/abi/enums.rs and put, with
+/// `MACROS`, before the include guard's end.
 fn with_string_constants(header: Vec<u8>, crate_dir: &std::path::Path) -> Vec<u8> {
     let source = fs::read_to_string(crate_dir.join("src/abi/enums.rs")).unwrap_or_default();
     let defines: String = source
@@ -51,7 +55,7 @@ fn with_string_constants(header: Vec<u8>, crate_dir: &std::path::Path) -> Vec<u8
     let text = String::from_utf8(header).unwrap_or_default();
     let guard_end = "#endif  /* LIBVIRT_ESX_H */";
     match text.rfind(guard_end) {
-        Some(at) => format!("{}{defines}\n{}", &text[..at], &text[at..]).into_bytes(),
+        Some(at) => format!("{}{defines}{MACROS}\n{}", &text[..at], &text[at..]).into_bytes(),
         None => text.into_bytes(),
     }
 }

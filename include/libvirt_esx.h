@@ -981,6 +981,28 @@ typedef struct _virDomainControlInfo virDomainControlInfo;
 typedef virDomainControlInfo *virDomainControlInfoPtr;
 
 /*
+ RegisterAny's callback type, cast to the event ID's own (VIR_DOMAIN_EVENT_CALLBACK).
+ */
+typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn,
+                                                     virDomainPtr dom,
+                                                     void *opaque);
+
+/*
+ Frees an opaque pointer handed over with a callback, once the library is done with it.
+ */
+typedef void (*virFreeCallback)(void *opaque);
+
+/*
+ A lifecycle event's callback (virConnectDomainEventRegister, and RegisterAny's
+ VIR_DOMAIN_EVENT_ID_LIFECYCLE): the event and its detail.
+ */
+typedef int (*virConnectDomainEventCallback)(virConnectPtr conn,
+                                             virDomainPtr dom,
+                                             int event,
+                                             int detail,
+                                             void *opaque);
+
+/*
  libvirt's network object, opaque to C (`struct _virNetwork`).
  */
 typedef struct _virNetwork virNetwork;
@@ -1012,11 +1034,6 @@ typedef void (*virErrorFunc)(void *userData, virErrorPtr error);
  A handle's callback: its watch, fd and the `virEventHandleType` events that happened.
  */
 typedef void (*virEventHandleCallback)(int watch, int fd, int events, void *opaque);
-
-/*
- Frees an opaque pointer handed over with a callback, once the library is done with it.
- */
-typedef void (*virFreeCallback)(void *opaque);
 
 /*
  The six functions of an application's event loop (virEventRegisterImpl).
@@ -2004,6 +2021,45 @@ int virDomainUndefineFlags(virDomainPtr domain, unsigned int flags);
  `domain` is NULL or a domain from this library.
  */
 int virDomainUndefine(virDomainPtr domain);
+
+/*
+ Events of `eventID` for `dom` (NULL: every domain of the connection's scope); the
+ callback is cast to the event's own type, as VIR_DOMAIN_EVENT_CALLBACK does. Lifecycle
+ events fire; every other ID registers and never fires (vSphere cannot produce it).
+
+ # Safety
+ `conn` is NULL or a connection, `dom` NULL or a domain from this library; `cb` has the
+ type `eventID` names; `freecb` NULL or a function freeing `opaque`.
+ */
+int virConnectDomainEventRegisterAny(virConnectPtr conn,
+                                     virDomainPtr dom,
+                                     int eventID,
+                                     virConnectDomainEventGenericCallback cb,
+                                     void *opaque,
+                                     virFreeCallback freecb);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
+
+/*
+ The original lifecycle registration: one per callback function.
+
+ # Safety
+ As virConnectDomainEventRegisterAny, with a lifecycle callback.
+ */
+int virConnectDomainEventRegister(virConnectPtr conn,
+                                  virConnectDomainEventCallback cb,
+                                  void *opaque,
+                                  virFreeCallback freecb);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb);
 
 /*
  The calling thread's last error, or NULL. Owned by the library until the next API call.
@@ -3170,5 +3226,6 @@ void virTypedParamsFree(virTypedParameterPtr params, int nparams);
 #define VIR_DOMAIN_JOB_DATA_TOTAL "data_total"
 #define VIR_DOMAIN_JOB_DATA_PROCESSED "data_processed"
 #define VIR_DOMAIN_JOB_DATA_REMAINING "data_remaining"
+#define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))
 
 #endif  /* LIBVIRT_ESX_H */

@@ -1373,6 +1373,9 @@ class _virDomainControlInfo(Structure):
 
 virDomainControlInfo = _virDomainControlInfo
 virDomainControlInfoPtr = POINTER(virDomainControlInfo)
+virConnectDomainEventGenericCallback = CFUNCTYPE(None, virConnectPtr, virDomainPtr, c_void_p)
+virFreeCallback = CFUNCTYPE(None, c_void_p)
+virConnectDomainEventCallback = CFUNCTYPE(c_int, virConnectPtr, virDomainPtr, c_int, c_int, c_void_p)
 virNetworkPtr = c_void_p
 
 class _virError(Structure):
@@ -1395,7 +1398,6 @@ virError = _virError
 virErrorPtr = POINTER(virError)
 virErrorFunc = CFUNCTYPE(None, c_void_p, virErrorPtr)
 virEventHandleCallback = CFUNCTYPE(None, c_int, c_int, c_int, c_void_p)
-virFreeCallback = CFUNCTYPE(None, c_void_p)
 virEventAddHandleFunc = CFUNCTYPE(c_int, c_int, c_int, virEventHandleCallback, c_void_p, virFreeCallback)
 virEventUpdateHandleFunc = CFUNCTYPE(None, c_int, c_int)
 virEventRemoveHandleFunc = CFUNCTYPE(c_int, c_int)
@@ -1553,6 +1555,10 @@ FUNCTIONS = {
     'virDomainDefineXML': (virDomainPtr, [virConnectPtr, c_char_p]),
     'virDomainUndefineFlags': (c_int, [virDomainPtr, c_uint]),
     'virDomainUndefine': (c_int, [virDomainPtr]),
+    'virConnectDomainEventRegisterAny': (c_int, [virConnectPtr, virDomainPtr, c_int, virConnectDomainEventGenericCallback, c_void_p, virFreeCallback]),
+    'virConnectDomainEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
+    'virConnectDomainEventRegister': (c_int, [virConnectPtr, virConnectDomainEventCallback, c_void_p, virFreeCallback]),
+    'virConnectDomainEventDeregister': (c_int, [virConnectPtr, virConnectDomainEventCallback]),
     'virGetLastError': (virErrorPtr, []),
     'virGetLastErrorMessage': (c_char_p, []),
     'virGetLastErrorCode': (c_int, []),

@@ -1,9 +1,9 @@
 """virConnect and the module's open functions with libvirt-python's names and shapes. Opening
 esx:// costs 3 round trips (service content, login, one inventory read)."""
 import ctypes
-from typing import Any, Callable, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
-from . import _abi
+from . import _abi, _event
 from ._domain import virDomain
 from ._errors import check, check_string, libvirtError, virGetLastError
 from ._lib import cstr, dec, enc, free, handles, lib, names, strdup, take_string
@@ -81,6 +81,13 @@ def getVersion(name: Optional[str] = None) -> Any:
 def esxLiveHandles() -> int:
     """libvirt_esx's own: connection and domain handles alive in the process."""
     return lib.virEsxGetLiveHandles()
+
+
+@_abi.virConnectDomainEventCallback
+def _run_domain_event(conn: int, dom: int, event: int, detail: int, key: Optional[int]) -> int:
+    call, opaque = _event._live[key or 0]
+    call(dom, event, detail, opaque)
+    return 0
 
 
 class virConnect:
@@ -367,6 +374,49 @@ class virConnect:
 
     def lookupByID(self, id: int) -> virDomain:
         return self._domain(lib.virDomainLookupByID(self._o, id), "virDomainLookupByID")
+
+    def domainEventRegisterAny(self, dom: Optional[virDomain], eventID: int,
+                               cb: Callable[..., Any], opaque: Any) -> int:
+        """Lifecycle callbacks get (conn, dom, event, detail, opaque), from the event loop;
+        other event IDs register and never fire (vSphere cannot produce them)."""
+        key = _event._keep(self._event_caller(cb), opaque)
+        ret = lib.virConnectDomainEventRegisterAny(
+            self._o, dom.c_pointer() if dom else None, eventID,
+            ctypes.cast(_run_domain_event, _abi.virConnectDomainEventGenericCallback),
+            key, _event._release)
+        if ret == -1:
+            _event._live.pop(key, None)
+        return check(ret, "virConnectDomainEventRegisterAny")
+
+    def domainEventDeregisterAny(self, callbackID: int) -> int:
+        return check(lib.virConnectDomainEventDeregisterAny(self._o, callbackID),
+                     "virConnectDomainEventDeregisterAny")
+
+    def domainEventRegister(self, cb: Callable[..., Any], opaque: Any) -> int:
+        """The original lifecycle registration; one per callback."""
+        if cb in self._legacy_events():
+            raise libvirtError("virConnectDomainEventRegister() failed: callback already tracked")
+        self._legacy_events()[cb] = self.domainEventRegisterAny(
+            None, _abi.VIR_DOMAIN_EVENT_ID_LIFECYCLE, cb, opaque)
+        return 0
+
+    def domainEventDeregister(self, cb: Callable[..., Any]) -> int:
+        ident = self._legacy_events().pop(cb, None)
+        if ident is None:
+            raise libvirtError("virConnectDomainEventDeregister() failed: unknown callback")
+        return self.domainEventDeregisterAny(ident)
+
+    def _legacy_events(self) -> Dict[Any, int]:
+        if not hasattr(self, "_legacy"):
+            self._legacy: Dict[Any, int] = {}
+        return self._legacy
+
+    def _event_caller(self, cb: Callable[..., Any]) -> Callable[..., Any]:
+        """Calls cb with this connection and a domain of its own reference."""
+        def call(dom_ptr: int, event: int, detail: int, opaque: Any) -> None:
+            lib.virDomainRef(dom_ptr)
+            cb(self, virDomain(self, dom_ptr), event, detail, opaque)
+        return call
 
     def lookupByName(self, name: str) -> virDomain:
         """1 round trip."""

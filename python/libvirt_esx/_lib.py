@@ -39,6 +39,9 @@ lib.virInitialize()
 
 # Exports libvirt-python does not offer either, and why: the objects own their references.
 NOT_WRAPPED = {
+    "virConnectDomainEventRegister": "domainEventRegister registers through RegisterAny: the "
+    "library tracks these callbacks by C function, and Python's share one trampoline",
+    "virConnectDomainEventDeregister": "as virConnectDomainEventRegister",
     "virConnectRef": "a Python object holds one reference; copies share it",
     "virDomainRef": "as virConnectRef",
     "virCopyLastError": "libvirtError and virGetLastError() copy the error into Python",

@@ -1,6 +1,7 @@
 """The event loop functions: handles on a pipe and timeouts on the default loop, and the same
 registrations served by a loop written in Python (virEventRegisterImpl)."""
 import os
+import time
 
 import pytest
 
@@ -59,3 +60,44 @@ def test_default_loop_runs_pipe_handles_and_timeouts():
     libvirt.virEventRunDefaultImpl()  # frees what was removed
     os.close(r)
     os.close(w)
+
+
+def test_a_lifecycle_event_reaches_python(conn, other):
+    libvirt.virEventRegisterDefaultImpl()
+    ticker = libvirt.virEventAddTimeout(100, lambda t, o: None, None)
+    seen = []
+    ident = conn.domainEventRegisterAny(
+        None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+        lambda c, d, ev, detail, opaque: seen.append((c is conn, d.name(), ev, detail, opaque)),
+        "mine")
+    legacy = []
+    def on_legacy(c, d, ev, detail, opaque):
+        legacy.append((d.name(), ev))
+    assert conn.domainEventRegister(on_legacy, None) == 0
+    with pytest.raises(libvirt.libvirtError):
+        conn.domainEventRegister(on_legacy, None)
+    reboot = conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_REBOOT,
+                                         lambda *a: None, None)
+    with pytest.raises(libvirt.libvirtError) as e:
+        conn.domainEventRegisterAny(None, 99, lambda *a: None, None)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    time.sleep(0.5)  # the watcher's first read
+    dom = other.lookupByName("ha-host_VM0")
+    if not dom.isActive():
+        dom.create()
+        for _ in range(10):
+            libvirt.virEventRunDefaultImpl()
+        seen.clear()
+        legacy.clear()
+    dom.suspend()
+    deadline = time.time() + 10
+    while not (seen and legacy) and time.time() < deadline:
+        libvirt.virEventRunDefaultImpl()
+    assert seen == [(True, "ha-host_VM0", libvirt.VIR_DOMAIN_EVENT_SUSPENDED,
+                     libvirt.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED, "mine")]
+    assert legacy == [("ha-host_VM0", libvirt.VIR_DOMAIN_EVENT_SUSPENDED)]
+    dom.resume()
+    for ident_ in (ident, reboot):
+        assert conn.domainEventDeregisterAny(ident_) == 0
+    assert conn.domainEventDeregister(on_legacy) == 0
+    libvirt.virEventRemoveTimeout(ticker)

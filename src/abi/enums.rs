@@ -841,6 +841,8 @@ pub enum virDomainEventID {
     VIR_DOMAIN_EVENT_ID_NIC_MAC_CHANGE = 27,
 }
 
+/// The number of domain event IDs libvirt 11.3 defines (`VIR_DOMAIN_EVENT_ID_LAST`).
+pub(crate) const DOMAIN_EVENT_IDS: i32 = 28;
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

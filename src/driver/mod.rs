@@ -5,6 +5,7 @@ pub mod connection;
 pub mod convert;
 pub mod datastores;
 pub mod domain;
+pub mod events;
 pub mod host;
 pub mod jobs;
 pub mod migrate;

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A C caller's opaque pointer and free callback, freed when the registration goes. Armed
 /// only once the loop accepted the registration: libvirt frees nothing it refused.
-struct Opaque {
+pub(crate) struct Opaque {
     opaque: *mut c_void,
     ff: virFreeCallback,
     armed: AtomicBool,
@@ -40,7 +40,14 @@ impl Opaque {
         })
     }
 
-    fn ptr(&self) -> *mut c_void {
+    /// For a registration that cannot be refused once made: armed at once.
+    pub(crate) fn armed(opaque: *mut c_void, ff: virFreeCallback) -> Arc<Opaque> {
+        let o = Opaque::new(opaque, ff);
+        o.accepted(0);
+        o
+    }
+
+    pub(crate) fn ptr(&self) -> *mut c_void {
         self.opaque
     }
 

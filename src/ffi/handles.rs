@@ -113,6 +113,8 @@ pub struct ConnectHandle {
     /// How the connection asked for credentials, to ask the same for connections the
     /// library opens on its behalf.
     pub auth: Option<SavedAuth>,
+    /// virConnectDomainEventRegister's callbacks (by address) and their registration ids.
+    pub legacy_events: Mutex<Vec<(usize, i32)>>,
     _counted: Counted,
 }
 
@@ -125,6 +127,7 @@ impl ConnectHandle {
         Arc::new(ConnectHandle {
             conn: Arc::new(conn),
             auth,
+            legacy_events: Mutex::new(Vec::new()),
             errors: Mutex::new(ConnErrors {
                 last: CError::empty(),
                 handler: None,

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod connect;
 pub mod convert;
 pub mod domain;
+pub mod domain_events;
 pub mod error;
 pub mod event;
 pub mod export;

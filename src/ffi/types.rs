@@ -293,3 +293,19 @@ pub type virEventAddTimeoutFunc = Option<
 >;
 pub type virEventUpdateTimeoutFunc = Option<unsafe extern "C" fn(timer: c_int, timeout: c_int)>;
 pub type virEventRemoveTimeoutFunc = Option<unsafe extern "C" fn(timer: c_int) -> c_int>;
+
+/// A lifecycle event's callback (virConnectDomainEventRegister, and RegisterAny's
+/// VIR_DOMAIN_EVENT_ID_LIFECYCLE): the event and its detail.
+pub type virConnectDomainEventCallback = Option<
+    unsafe extern "C" fn(
+        conn: virConnectPtr,
+        dom: virDomainPtr,
+        event: c_int,
+        detail: c_int,
+        opaque: *mut c_void,
+    ) -> c_int,
+>;
+
+/// RegisterAny's callback type, cast to the event ID's own (VIR_DOMAIN_EVENT_CALLBACK).
+pub type virConnectDomainEventGenericCallback =
+    Option<unsafe extern "C" fn(conn: virConnectPtr, dom: virDomainPtr, opaque: *mut c_void)>;

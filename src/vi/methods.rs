@@ -130,6 +130,7 @@ vim_method! {
     ContinueRetrievePropertiesEx(PropertyCollector) { token: String = "token" } -> Option<RetrieveResult>;
     CreatePropertyCollector(PropertyCollector) -> MoRef;
     DestroyPropertyCollector(PropertyCollector) -> ();
+    CancelWaitForUpdates(PropertyCollector) -> ();
     CreateFilter(PropertyCollector) {
         spec: PropertyFilterSpec = "spec",
         partial_updates: bool = "partialUpdates",

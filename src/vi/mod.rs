@@ -14,6 +14,7 @@ pub mod specs;
 pub mod task;
 pub mod transport;
 pub mod types;
+pub mod updates;
 pub mod write;
 
 pub use client::Client;

@@ -56,7 +56,9 @@ vim_type!(PropertyChange {
     val: Option<Node> = "val",
 });
 
+// `kind`: enter, modify or leave.
 vim_type!(ObjectUpdate {
+    kind: String = "kind",
     obj: Option<MoRef> = "obj",
     change_set: Vec<PropertyChange> = "changeSet",
 });

@@ -4,12 +4,9 @@
 
 use super::Client;
 use super::error::{Error, ErrorKind, Fault, Result};
-use super::methods::{
-    AnswerVM, CancelTask, CreateFilter, CreatePropertyCollector, DestroyPropertyCollector, Method,
-    WaitForUpdatesEx,
-};
+use super::methods::{AnswerVM, CancelTask, Method};
 use super::node::Node;
-use super::property::{FilterSpec, WaitOptions};
+use super::property::FilterSpec;
 use super::soap::MoRef;
 use super::types::{FromNode, vim_type};
 use std::time::{Duration, Instant};
@@ -145,64 +142,30 @@ impl Client {
         st: &mut TaskState,
         deadline: Instant,
     ) -> Result<()> {
-        let collector = self.content().property_collector.clone().ok_or_else(|| {
-            Error::protocol("The server has no property collector to wait for tasks with")
-        })?;
-        // A private collector: WaitForUpdatesEx must not run concurrently on one collector,
-        // and connections are shared between threads.
-        let pc = self.invoke(&CreatePropertyCollector { this: collector })?;
-        let result = (|| {
-            for spec in specs {
-                self.invoke(&CreateFilter {
-                    this: pc.clone(),
-                    spec: spec.to_spec(),
-                    partial_updates: false,
-                })?;
+        let mut watch = self.watch(specs)?;
+        let result = (|| loop {
+            if let Some(q) = st.question.take() {
+                self.handle_question(task, opts, &q)?;
             }
-            let mut version = String::new();
-            loop {
-                if let Some(q) = st.question.take() {
-                    self.handle_question(task, opts, &q)?;
-                }
-                if st.finished() {
-                    return Ok(());
-                }
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    self.cancel_task(task);
-                    return Err(Error::new(
-                        ErrorKind::Timeout,
-                        format!("{method} did not finish in time; the task was cancelled"),
-                    ));
-                }
-                // The server answers a long poll after maxWaitSeconds: keep that well below
-                // the HTTP call timeout so an idle wait never looks like a dead server.
-                let poll_seconds = POLL_SECONDS
-                    .min(self.transport().call_timeout().as_secs().saturating_sub(2))
-                    .max(1);
-                let wait = WaitForUpdatesEx {
-                    this: pc.clone(),
-                    version: Some(version.clone()),
-                    options: Some(WaitOptions {
-                        max_wait_seconds: Some(left.as_secs().clamp(1, poll_seconds) as i32),
-                        max_object_updates: None,
-                    }),
-                };
-                let Some(set) = self.invoke(&wait)? else {
-                    continue; // the wait timed out on the server: ask again
-                };
-                version = set.version.trim().to_string();
-                let changes = set
-                    .filter_set
-                    .iter()
-                    .flat_map(|f| &f.object_set)
-                    .flat_map(|o| &o.change_set);
-                for change in changes {
+            if st.finished() {
+                return Ok(());
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                self.cancel_task(task);
+                return Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!("{method} did not finish in time; the task was cancelled"),
+                ));
+            }
+            let wait = left.min(Duration::from_secs(POLL_SECONDS));
+            for update in self.next_updates(&mut watch, wait)? {
+                for change in &update.change_set {
                     st.apply(change.name.trim(), change.val.as_ref(), opts);
                 }
             }
         })();
-        let _ = self.invoke(&DestroyPropertyCollector { this: pc });
+        self.end_watch(watch);
         result
     }
 

@@ -1,8 +1,10 @@
 /* libvirt's default event loop through the C ABI: a handle on a pipe, a timer that removes
- * itself from its own callback, free callbacks run once each; then an application's loop
+ * itself from its own callback, free callbacks run once each; a lifecycle event of a domain
+ * suspended through the library, delivered by that loop; then an application's loop
  * registered with virEventRegisterImpl receives the registrations. Run under valgrind.
- * Usage: event_test [URI ignored] */
+ * Usage: event_test URI */
 #include "check.h"
+#include <time.h>
 #include <unistd.h>
 
 struct counts {
@@ -27,6 +29,35 @@ static void on_timer(int timer, void *opaque)
     struct counts *c = opaque;
     c->timer++;
     virEventRemoveTimeout(timer); /* removal inside its own callback */
+}
+
+struct lifecycle {
+    int calls, event, detail;
+    char name[64];
+};
+
+static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    struct lifecycle *l = opaque;
+    (void)conn;
+    l->calls++;
+    l->event = event;
+    l->detail = detail;
+    snprintf(l->name, sizeof l->name, "%s", virDomainGetName(dom));
+    return 0;
+}
+
+static void tick(int timer, void *opaque)
+{
+    (void)timer;
+    (void)opaque;
+}
+
+static int lifecycle_freed;
+static void free_lifecycle(void *opaque)
+{
+    (void)opaque;
+    lifecycle_freed++;
 }
 
 static void on_free(void *opaque)
@@ -65,7 +96,7 @@ static int app_add_timeout(int t, virEventTimeoutCallback cb, void *opaque, virF
 static void app_update_timeout(int timer, int t) { (void)timer; (void)t; }
 static int app_remove_timeout(int timer) { (void)timer; return -1; }
 
-int main(void)
+int main(int argc, char **argv)
 {
     virSetErrorFunc(NULL, quiet);
     struct counts c = {0};
@@ -91,6 +122,41 @@ int main(void)
     CHECK(c.freed == 2, "both freed after removal (%d)", c.freed);
     close(fds[0]);
     close(fds[1]);
+
+    virConnectPtr conn = open_test(argc, argv, "event_test");
+    if (conn) {
+        struct lifecycle l = {0};
+        int ticker = virEventAddTimeout(100, tick, NULL, NULL); /* bounds each iteration */
+        int id = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                  VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), &l,
+                                                  free_lifecycle);
+        CHECK(id > 0, "register lifecycle events (%d)", id);
+        CHECK(virConnectDomainEventRegisterAny(conn, NULL, 99, VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),
+                                               NULL, NULL) == -1 &&
+                  virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+              "unknown event ID");
+        virDomainPtr dom = virDomainLookupByName(conn, "ha-host_VM1");
+        nanosleep(&(struct timespec){0, 500000000}, NULL); /* the watcher's first read */
+        if (dom && virDomainIsActive(dom) == 0)
+            virDomainCreate(dom);
+        for (int i = 0; i < 5; i++)
+            virEventRunDefaultImpl();
+        l.calls = 0;
+        CHECK(dom && virDomainSuspend(dom) == 0, "suspend");
+        for (int i = 0; i < 100 && l.calls == 0; i++)
+            virEventRunDefaultImpl();
+        CHECK(l.calls == 1 && l.event == VIR_DOMAIN_EVENT_SUSPENDED &&
+                  l.detail == VIR_DOMAIN_EVENT_SUSPENDED_PAUSED && strcmp(l.name, "ha-host_VM1") == 0,
+              "suspended event (%d calls, %d/%d, %s)", l.calls, l.event, l.detail, l.name);
+        if (dom) {
+            virDomainResume(dom);
+            virDomainFree(dom);
+        }
+        CHECK(virConnectDomainEventDeregisterAny(conn, id) == 0 && lifecycle_freed == 1,
+              "deregistered and freed (%d)", lifecycle_freed);
+        virEventRemoveTimeout(ticker);
+        virConnectClose(conn);
+    }
 
     virEventRegisterImpl(app_add_handle, app_update_handle, app_remove_handle, app_add_timeout,
                          app_update_timeout, app_remove_timeout);

@@ -110,6 +110,8 @@ pub struct Connection {
     pub(crate) vm_ids_prefixed: AtomicU8,
     /// The domains' running jobs (migrations), for job info and abort from other threads.
     pub(crate) jobs: crate::driver::jobs::Jobs,
+    /// Event registrations and their watcher.
+    pub(crate) events: crate::driver::events::Events,
 }
 
 impl Connection {
@@ -164,6 +166,7 @@ impl Connection {
                 _ => UNPREFIXED,
             }),
             jobs: Default::default(),
+            events: Default::default(),
         })
     }
 
@@ -173,6 +176,7 @@ impl Connection {
         if self.closed.swap(true, Ordering::SeqCst) {
             return Ok(());
         }
+        self.events.stop(self);
         let mut result = Ok(());
         for ep in std::iter::once(&self.primary).chain(self.vcenter.as_ref()) {
             if let Err(e) = ep.client.logout() {
