@@ -761,6 +761,44 @@ typedef enum virDomainEventStoppedDetailType {
   VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT = 6,
 } virDomainEventStoppedDetailType;
 
+typedef enum virConnectCloseReason {
+  VIR_CONNECT_CLOSE_REASON_ERROR = 0,
+  VIR_CONNECT_CLOSE_REASON_EOF = 1,
+  VIR_CONNECT_CLOSE_REASON_KEEPALIVE = 2,
+  VIR_CONNECT_CLOSE_REASON_CLIENT = 3,
+} virConnectCloseReason;
+
+typedef enum virDomainStatsTypes {
+  VIR_DOMAIN_STATS_STATE = 1,
+  VIR_DOMAIN_STATS_CPU_TOTAL = 2,
+  VIR_DOMAIN_STATS_BALLOON = 4,
+  VIR_DOMAIN_STATS_VCPU = 8,
+  VIR_DOMAIN_STATS_INTERFACE = 16,
+  VIR_DOMAIN_STATS_BLOCK = 32,
+  VIR_DOMAIN_STATS_PERF = 64,
+  VIR_DOMAIN_STATS_IOTHREAD = 128,
+  VIR_DOMAIN_STATS_MEMORY = 256,
+  VIR_DOMAIN_STATS_DIRTYRATE = 512,
+  VIR_DOMAIN_STATS_VM = 1024,
+} virDomainStatsTypes;
+
+typedef enum virConnectGetAllDomainStatsFlags {
+  VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE = 1,
+  VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE = 2,
+  VIR_CONNECT_GET_ALL_DOMAINS_STATS_PERSISTENT = 4,
+  VIR_CONNECT_GET_ALL_DOMAINS_STATS_TRANSIENT = 8,
+  VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING = 16,
+  VIR_CONNECT_GET_ALL_DOMAINS_STATS_PAUSED = 32,
+  VIR_CONNECT_GET_ALL_DOMAINS_STATS_SHUTOFF = 64,
+  VIR_CONNECT_GET_ALL_DOMAINS_STATS_OTHER = 128,
+  VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT = 536870912,
+  VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING = 1073741824,
+  /*
+   Bit 31 (libvirt's `1U << 31`), spelled as the int C enums hold.
+   */
+  VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS = -2147483648,
+} virConnectGetAllDomainStatsFlags;
+
 /*
  `virConnectPtr`: a connection and its libvirt error state. The last reference logs out
  (the driver's Connection does on drop); domains hold references, as in libvirt.
@@ -981,6 +1019,19 @@ typedef struct _virDomainControlInfo virDomainControlInfo;
 typedef virDomainControlInfo *virDomainControlInfoPtr;
 
 /*
+ One domain's statistics (virConnectGetAllDomainStats): its handle and typed parameters.
+ */
+typedef struct _virDomainStatsRecord {
+  virDomainPtr dom;
+  virTypedParameterPtr params;
+  int nparams;
+} _virDomainStatsRecord;
+
+typedef struct _virDomainStatsRecord virDomainStatsRecord;
+
+typedef virDomainStatsRecord *virDomainStatsRecordPtr;
+
+/*
  RegisterAny's callback type, cast to the event ID's own (VIR_DOMAIN_EVENT_CALLBACK).
  */
 typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn,
@@ -1076,6 +1127,11 @@ typedef struct _virNodeInfo {
 typedef struct _virNodeInfo virNodeInfo;
 
 typedef virNodeInfo *virNodeInfoPtr;
+
+/*
+ A close callback: the connection and the `virConnectCloseReason`.
+ */
+typedef void (*virConnectCloseFunc)(virConnectPtr conn, int reason, void *opaque);
 
 /*
  libvirt's interface object, opaque to C (`struct _virInterface`).
@@ -1885,6 +1941,38 @@ int virDomainGetBlockInfo(virDomainPtr domain,
 int virDomainGetControlInfo(virDomainPtr domain, virDomainControlInfoPtr info, unsigned int flags);
 
 /*
+ Statistics of every domain the flags' filters keep (STATE, BALLOON and VCPU groups),
+ from one read of the scope's VMs.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `retStats` writable.
+ */
+int virConnectGetAllDomainStats(virConnectPtr conn,
+                                unsigned int stats,
+                                virDomainStatsRecordPtr **retStats,
+                                unsigned int flags);
+
+/*
+ Statistics of the given domains (a NULL-terminated array of one connection's).
+
+ # Safety
+ `doms` is NULL or a NULL-terminated array of domains from this library; `retStats`
+ writable.
+ */
+int virDomainListGetStats(virDomainPtr *doms,
+                          unsigned int stats,
+                          virDomainStatsRecordPtr **retStats,
+                          unsigned int flags);
+
+/*
+ Frees a list from virConnectGetAllDomainStats or virDomainListGetStats.
+
+ # Safety
+ `stats` is NULL or such a list, not used afterwards.
+ */
+void virDomainStatsRecordListFree(virDomainStatsRecordPtr *stats);
+
+/*
  Sets the current memory (vSphere's memory limit), live and in the configuration.
 
  # Safety
@@ -2250,6 +2338,35 @@ char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
  `conn` is NULL or a connection from this library; `type` NULL or a C string.
  */
 int virConnectGetMaxVcpus(virConnectPtr conn, const char *type);
+
+/*
+ A CurrentTime request every `interval` seconds the connection is otherwise idle; `count`
+ failures in a row close it (reason KEEPALIVE). `interval` ≤ 0 turns keepalive off. Needs
+ a registered event loop, which delivers the close callback.
+
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count);
+
+/*
+ One close callback per connection; as in libvirt it holds a reference on the connection
+ until it is unregistered or has run.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `freecb` NULL or a function freeing
+ `opaque`.
+ */
+int virConnectRegisterCloseCallback(virConnectPtr conn,
+                                    virConnectCloseFunc cb,
+                                    void *opaque,
+                                    virFreeCallback freecb);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb);
 
 /*
  # Safety

@@ -136,3 +136,58 @@ fn lifecycle_events_from_another_client_reach_the_loop() {
         all.lock().unwrap()
     );
 }
+
+/// Runs the default loop until `done` or `secs` pass.
+fn run_for(l: &PollLoop, secs: u64, done: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !done() && start.elapsed() < Duration::from_secs(secs) {
+        l.run_once().unwrap();
+    }
+}
+
+#[test]
+fn keepalive_keeps_an_idle_session_and_a_dead_server_closes_the_connection() {
+    use common::Creds;
+    use common::injector::Injector;
+    use virt_esx::driver::Connection;
+    let l = PollLoop::default_loop().unwrap();
+    event::register(l.clone());
+    l.add_timeout(100, Box::new(|_| {}));
+    let sim = Sim::start(&["-mode", "esx", "-http", "-session-timeout", "2s"]);
+    let inj = Injector::start(&sim.addr);
+    let creds = Creds::new(Some("u"), "p");
+    let logins = || inj.seen().iter().filter(|m| *m == "Login").count();
+    let idle = Arc::new(Connection::open(&inj.uri("esx", "/"), Some(&creds), false).unwrap());
+    let kept = Arc::new(Connection::open(&inj.uri("esx", "/"), Some(&creds), false).unwrap());
+    kept.set_keepalive(1, 3).unwrap();
+    std::thread::sleep(Duration::from_secs(5));
+    assert_eq!(logins(), 2);
+    kept.list_all_domains(Default::default()).unwrap();
+    assert_eq!(
+        logins(),
+        2,
+        "the kept session is still valid: no second login"
+    );
+    idle.list_all_domains(Default::default()).unwrap();
+    assert_eq!(logins(), 3, "the idle one expired and logged in again");
+
+    let reason = Arc::new(Mutex::new(None));
+    let r = reason.clone();
+    kept.register_close_callback(1, Box::new(move |why| *r.lock().unwrap() = Some(why)))
+        .unwrap();
+    assert_eq!(
+        kept.register_close_callback(2, Box::new(|_| {}))
+            .unwrap_err()
+            .code,
+        Code::OperationInvalid
+    );
+    drop(inj);
+    drop(sim);
+    run_for(&l, 15, || reason.lock().unwrap().is_some());
+    assert_eq!(
+        *reason.lock().unwrap(),
+        Some(2),
+        "VIR_CONNECT_CLOSE_REASON_KEEPALIVE"
+    );
+    assert!(!kept.is_alive());
+}

@@ -583,6 +583,32 @@ VIR_DOMAIN_EVENT_STOPPED_MIGRATED = 3
 VIR_DOMAIN_EVENT_STOPPED_SAVED = 4
 VIR_DOMAIN_EVENT_STOPPED_FAILED = 5
 VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT = 6
+VIR_CONNECT_CLOSE_REASON_ERROR = 0
+VIR_CONNECT_CLOSE_REASON_EOF = 1
+VIR_CONNECT_CLOSE_REASON_KEEPALIVE = 2
+VIR_CONNECT_CLOSE_REASON_CLIENT = 3
+VIR_DOMAIN_STATS_STATE = 1
+VIR_DOMAIN_STATS_CPU_TOTAL = 2
+VIR_DOMAIN_STATS_BALLOON = 4
+VIR_DOMAIN_STATS_VCPU = 8
+VIR_DOMAIN_STATS_INTERFACE = 16
+VIR_DOMAIN_STATS_BLOCK = 32
+VIR_DOMAIN_STATS_PERF = 64
+VIR_DOMAIN_STATS_IOTHREAD = 128
+VIR_DOMAIN_STATS_MEMORY = 256
+VIR_DOMAIN_STATS_DIRTYRATE = 512
+VIR_DOMAIN_STATS_VM = 1024
+VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE = 1
+VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE = 2
+VIR_CONNECT_GET_ALL_DOMAINS_STATS_PERSISTENT = 4
+VIR_CONNECT_GET_ALL_DOMAINS_STATS_TRANSIENT = 8
+VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING = 16
+VIR_CONNECT_GET_ALL_DOMAINS_STATS_PAUSED = 32
+VIR_CONNECT_GET_ALL_DOMAINS_STATS_SHUTOFF = 64
+VIR_CONNECT_GET_ALL_DOMAINS_STATS_OTHER = 128
+VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT = 536870912
+VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING = 1073741824
+VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS = -2147483648
 
 # What `from ._abi import *` gives the package: libvirt's constants only.
 __all__ = [
@@ -1164,6 +1190,32 @@ __all__ = [
     'VIR_DOMAIN_EVENT_STOPPED_SAVED',
     'VIR_DOMAIN_EVENT_STOPPED_FAILED',
     'VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT',
+    'VIR_CONNECT_CLOSE_REASON_ERROR',
+    'VIR_CONNECT_CLOSE_REASON_EOF',
+    'VIR_CONNECT_CLOSE_REASON_KEEPALIVE',
+    'VIR_CONNECT_CLOSE_REASON_CLIENT',
+    'VIR_DOMAIN_STATS_STATE',
+    'VIR_DOMAIN_STATS_CPU_TOTAL',
+    'VIR_DOMAIN_STATS_BALLOON',
+    'VIR_DOMAIN_STATS_VCPU',
+    'VIR_DOMAIN_STATS_INTERFACE',
+    'VIR_DOMAIN_STATS_BLOCK',
+    'VIR_DOMAIN_STATS_PERF',
+    'VIR_DOMAIN_STATS_IOTHREAD',
+    'VIR_DOMAIN_STATS_MEMORY',
+    'VIR_DOMAIN_STATS_DIRTYRATE',
+    'VIR_DOMAIN_STATS_VM',
+    'VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE',
+    'VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE',
+    'VIR_CONNECT_GET_ALL_DOMAINS_STATS_PERSISTENT',
+    'VIR_CONNECT_GET_ALL_DOMAINS_STATS_TRANSIENT',
+    'VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING',
+    'VIR_CONNECT_GET_ALL_DOMAINS_STATS_PAUSED',
+    'VIR_CONNECT_GET_ALL_DOMAINS_STATS_SHUTOFF',
+    'VIR_CONNECT_GET_ALL_DOMAINS_STATS_OTHER',
+    'VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT',
+    'VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING',
+    'VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS',
 ]
 
 virErrorNumber = c_int
@@ -1231,6 +1283,9 @@ virDomainEventStartedDetailType = c_int
 virDomainEventSuspendedDetailType = c_int
 virDomainEventResumedDetailType = c_int
 virDomainEventStoppedDetailType = c_int
+virConnectCloseReason = c_int
+virDomainStatsTypes = c_int
+virConnectGetAllDomainStatsFlags = c_int
 virConnectPtr = c_void_p
 
 class _virConnectCredential(Structure):
@@ -1373,6 +1428,16 @@ class _virDomainControlInfo(Structure):
 
 virDomainControlInfo = _virDomainControlInfo
 virDomainControlInfoPtr = POINTER(virDomainControlInfo)
+
+class _virDomainStatsRecord(Structure):
+    _fields_ = [
+        ('dom', virDomainPtr),
+        ('params', virTypedParameterPtr),
+        ('nparams', c_int),
+    ]
+
+virDomainStatsRecord = _virDomainStatsRecord
+virDomainStatsRecordPtr = POINTER(virDomainStatsRecord)
 virConnectDomainEventGenericCallback = CFUNCTYPE(None, virConnectPtr, virDomainPtr, c_void_p)
 virFreeCallback = CFUNCTYPE(None, c_void_p)
 virConnectDomainEventCallback = CFUNCTYPE(c_int, virConnectPtr, virDomainPtr, c_int, c_int, c_void_p)
@@ -1420,6 +1485,7 @@ class _virNodeInfo(Structure):
 
 virNodeInfo = _virNodeInfo
 virNodeInfoPtr = POINTER(virNodeInfo)
+virConnectCloseFunc = CFUNCTYPE(None, virConnectPtr, c_int, c_void_p)
 virInterfacePtr = c_void_p
 virDomainSnapshotPtr = c_void_p
 virStoragePoolPtr = c_void_p
@@ -1536,6 +1602,9 @@ FUNCTIONS = {
     'virDomainDestroyFlags': (c_int, [virDomainPtr, c_uint]),
     'virDomainGetBlockInfo': (c_int, [virDomainPtr, c_char_p, virDomainBlockInfoPtr, c_uint]),
     'virDomainGetControlInfo': (c_int, [virDomainPtr, virDomainControlInfoPtr, c_uint]),
+    'virConnectGetAllDomainStats': (c_int, [virConnectPtr, c_uint, POINTER(POINTER(virDomainStatsRecordPtr)), c_uint]),
+    'virDomainListGetStats': (c_int, [POINTER(virDomainPtr), c_uint, POINTER(POINTER(virDomainStatsRecordPtr)), c_uint]),
+    'virDomainStatsRecordListFree': (None, [POINTER(virDomainStatsRecordPtr)]),
     'virDomainSetMemory': (c_int, [virDomainPtr, c_ulong]),
     'virDomainSetMaxMemory': (c_int, [virDomainPtr, c_ulong]),
     'virDomainSetMemoryFlags': (c_int, [virDomainPtr, c_ulong, c_uint]),
@@ -1590,6 +1659,9 @@ FUNCTIONS = {
     'virConnectGetCapabilities': (c_void_p, [virConnectPtr]),
     'virConnectGetSysinfo': (c_void_p, [virConnectPtr, c_uint]),
     'virConnectGetMaxVcpus': (c_int, [virConnectPtr, c_char_p]),
+    'virConnectSetKeepAlive': (c_int, [virConnectPtr, c_int, c_uint]),
+    'virConnectRegisterCloseCallback': (c_int, [virConnectPtr, virConnectCloseFunc, c_void_p, virFreeCallback]),
+    'virConnectUnregisterCloseCallback': (c_int, [virConnectPtr, virConnectCloseFunc]),
     'virConnectNumOfNetworks': (c_int, [virConnectPtr]),
     'virConnectListNetworks': (c_int, [virConnectPtr, POINTER(c_void_p), c_int]),
     'virConnectNumOfDefinedNetworks': (c_int, [virConnectPtr]),

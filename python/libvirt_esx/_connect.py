@@ -1,10 +1,10 @@
 """virConnect and the module's open functions with libvirt-python's names and shapes. Opening
 esx:// costs 3 round trips (service content, login, one inventory read)."""
 import ctypes
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import _abi, _event
-from ._domain import virDomain
+from ._domain import _params, virDomain
 from ._errors import check, check_string, libvirtError, virGetLastError
 from ._lib import cstr, dec, enc, free, handles, lib, names, strdup, take_string
 from ._network import virInterface, virNetwork
@@ -88,6 +88,12 @@ def _run_domain_event(conn: int, dom: int, event: int, detail: int, key: Optiona
     call, opaque = _event._live[key or 0]
     call(dom, event, detail, opaque)
     return 0
+
+
+@_abi.virConnectCloseFunc
+def _run_close(conn: int, reason: int, key: Optional[int]) -> None:
+    call, opaque = _event._live[key or 0]
+    call(reason, opaque)
 
 
 class virConnect:
@@ -417,6 +423,50 @@ class virConnect:
             lib.virDomainRef(dom_ptr)
             cb(self, virDomain(self, dom_ptr), event, detail, opaque)
         return call
+
+    def setKeepAlive(self, interval: int, count: int) -> int:
+        """A CurrentTime request every interval s of idleness; count failures close."""
+        return check(lib.virConnectSetKeepAlive(self._o, interval, count),
+                     "virConnectSetKeepAlive")
+
+    def registerCloseCallback(self, cb: Callable[..., Any], opaque: Any) -> int:
+        """cb(conn, reason, opaque) from the event loop when the connection closes."""
+        key = _event._keep(lambda reason, o: cb(self, reason, o), opaque)
+        ret = lib.virConnectRegisterCloseCallback(self._o, _run_close, key, _event._release)
+        if ret == -1:
+            _event._live.pop(key, None)
+        return check(ret, "virConnectRegisterCloseCallback")
+
+    def unregisterCloseCallback(self) -> int:
+        return check(lib.virConnectUnregisterCloseCallback(self._o, _run_close),
+                     "virConnectUnregisterCloseCallback")
+
+    def getAllDomainStats(self, stats: int = 0, flags: int = 0) -> List[Tuple[virDomain, Dict[str, Any]]]:
+        """(domain, statistics) for every domain the flags keep: 1 round trip for all."""
+        ret = ctypes.POINTER(_abi.virDomainStatsRecordPtr)()
+        n = check(lib.virConnectGetAllDomainStats(self._o, stats, ctypes.byref(ret),
+                                                  flags & 0xFFFFFFFF),
+                  "virConnectGetAllDomainStats")
+        return self._stats_records(ret, n)
+
+    def domainListGetStats(self, doms: Sequence[virDomain], stats: int = 0,
+                           flags: int = 0) -> List[Tuple[virDomain, Dict[str, Any]]]:
+        arr = (_abi.virDomainPtr * (len(doms) + 1))(*[d.c_pointer() for d in doms], None)
+        ret = ctypes.POINTER(_abi.virDomainStatsRecordPtr)()
+        n = check(lib.virDomainListGetStats(arr, stats, ctypes.byref(ret), flags & 0xFFFFFFFF),
+                  "virDomainListGetStats")
+        return self._stats_records(ret, n)
+
+    def _stats_records(self, ret: Any, n: int) -> List[Tuple[virDomain, Dict[str, Any]]]:
+        try:
+            out = []
+            for i in range(n):
+                rec = ret[i].contents
+                lib.virDomainRef(rec.dom)
+                out.append((virDomain(self, rec.dom), _params(rec.params, rec.nparams)))
+            return out
+        finally:
+            lib.virDomainStatsRecordListFree(ret)
 
     def lookupByName(self, name: str) -> virDomain:
         """1 round trip."""

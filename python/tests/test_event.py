@@ -101,3 +101,15 @@ def test_a_lifecycle_event_reaches_python(conn, other):
         assert conn.domainEventDeregisterAny(ident_) == 0
     assert conn.domainEventDeregister(on_legacy) == 0
     libvirt.virEventRemoveTimeout(ticker)
+
+
+def test_keepalive_and_the_close_callback_register(conn):
+    libvirt.virEventRegisterDefaultImpl()
+    assert conn.setKeepAlive(5, 3) == 0 and conn.setKeepAlive(0, 0) == 0
+    assert conn.registerCloseCallback(lambda c, reason, o: None, None) == 0
+    with pytest.raises(libvirt.libvirtError) as e:
+        conn.registerCloseCallback(lambda c, reason, o: None, None)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID
+    assert conn.unregisterCloseCallback() == 0
+    with pytest.raises(libvirt.libvirtError):
+        conn.unregisterCloseCallback()

@@ -38,6 +38,23 @@ flag_set! {
         NO_ALIASES = virConnectFlags::VIR_CONNECT_NO_ALIASES,
     }
 
+    /// virConnectGetAllDomainStatsFlags: the list filters (ListDomainsFlags' first eight bits),
+    /// and NOWAIT and BACKING, which change nothing here (no job blocks a read; no disk
+    /// chain is reported).
+    StatsFlags {
+        ACTIVE = virConnectGetAllDomainStatsFlags::VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE,
+        INACTIVE = virConnectGetAllDomainStatsFlags::VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE,
+        PERSISTENT = virConnectGetAllDomainStatsFlags::VIR_CONNECT_GET_ALL_DOMAINS_STATS_PERSISTENT,
+        TRANSIENT = virConnectGetAllDomainStatsFlags::VIR_CONNECT_GET_ALL_DOMAINS_STATS_TRANSIENT,
+        RUNNING = virConnectGetAllDomainStatsFlags::VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING,
+        PAUSED = virConnectGetAllDomainStatsFlags::VIR_CONNECT_GET_ALL_DOMAINS_STATS_PAUSED,
+        SHUTOFF = virConnectGetAllDomainStatsFlags::VIR_CONNECT_GET_ALL_DOMAINS_STATS_SHUTOFF,
+        OTHER = virConnectGetAllDomainStatsFlags::VIR_CONNECT_GET_ALL_DOMAINS_STATS_OTHER,
+        NOWAIT = virConnectGetAllDomainStatsFlags::VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT,
+        BACKING = virConnectGetAllDomainStatsFlags::VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING,
+        ENFORCE_STATS = virConnectGetAllDomainStatsFlags::VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS,
+    }
+
     /// virConnectListAllDomainsFlags: all of them.
     ListDomainsFlags {
         ACTIVE = virConnectListAllDomainsFlags::VIR_CONNECT_LIST_DOMAINS_ACTIVE,

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod events;
 pub mod host;
 pub mod jobs;
+pub mod liveness;
 pub mod migrate;
 pub mod network;
 mod placement;

@@ -64,6 +64,8 @@ unsafe impl ZeroValid for super::types::virTypedParameter {}
 unsafe impl ZeroValid for super::types::virDomainInterface {}
 // SAFETY: as above.
 unsafe impl ZeroValid for super::types::virDomainIPAddress {}
+// SAFETY: as above.
+unsafe impl ZeroValid for super::types::virDomainStatsRecord {}
 
 /// A malloc'd, zero-filled array of `len` elements (at least one is allocated, so the
 /// pointer is never NULL), for C to `free()`.

@@ -19,6 +19,7 @@ pub mod event;
 pub mod export;
 pub mod handles;
 pub mod host;
+pub mod liveness;
 pub mod malloc;
 pub mod network;
 pub mod network_define;

@@ -38,11 +38,11 @@ impl Value {
 
 /// Parameters to hand to C, in order.
 #[derive(Default)]
-pub struct Builder(Vec<(&'static str, Value)>);
+pub struct Builder(Vec<(String, Value)>);
 
 impl Builder {
-    pub fn add(mut self, field: &'static str, value: Value) -> Self {
-        self.0.push((field, value));
+    pub fn add(mut self, field: impl Into<String>, value: Value) -> Self {
+        self.0.push((field.into(), value));
         self
     }
 
@@ -62,7 +62,7 @@ impl Builder {
             .0
             .into_iter()
             .take(n)
-            .map(|(f, v)| c_param(f, v))
+            .map(|(f, v)| c_param(&f, v))
             .collect::<Result<Vec<_>>>()?;
         // Nothing can fail past this point, so no string is left behind.
         for (slot, (param, s)) in out.iter_mut().zip(built) {

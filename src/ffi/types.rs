@@ -309,3 +309,18 @@ pub type virConnectDomainEventCallback = Option<
 /// RegisterAny's callback type, cast to the event ID's own (VIR_DOMAIN_EVENT_CALLBACK).
 pub type virConnectDomainEventGenericCallback =
     Option<unsafe extern "C" fn(conn: virConnectPtr, dom: virDomainPtr, opaque: *mut c_void)>;
+
+/// A close callback: the connection and the `virConnectCloseReason`.
+pub type virConnectCloseFunc =
+    Option<unsafe extern "C" fn(conn: virConnectPtr, reason: c_int, opaque: *mut c_void)>;
+
+/// One domain's statistics (virConnectGetAllDomainStats): its handle and typed parameters.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct _virDomainStatsRecord {
+    pub dom: virDomainPtr,
+    pub params: virTypedParameterPtr,
+    pub nparams: c_int,
+}
+pub type virDomainStatsRecord = _virDomainStatsRecord;
+pub type virDomainStatsRecordPtr = *mut virDomainStatsRecord;

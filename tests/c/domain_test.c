@@ -1,5 +1,5 @@
 /* End-to-end domain life cycle through the C ABI, as a libvirt program does it: list, define,
- * start, suspend, resume, dumpxml, destroy, undefine; every handle freed. Run under valgrind
+ * start, suspend, resume, dumpxml, destroy, undefine; domain statistics; every handle freed. Run under valgrind
  * by tools/test.sh. Usage: domain_test URI */
 #include "check.h"
 
@@ -100,6 +100,30 @@ int main(int argc, char **argv)
     CHECK(virDomainGetInfo(NULL, NULL) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_DOMAIN, "NULL domain");
     CHECK(virDomainLookupByUUIDString(conn, "not-a-uuid") == NULL, "bad uuid");
 
+    /* Statistics of every domain, and of one, freed with their domains. */
+    virDomainStatsRecordPtr *recs = NULL;
+    int nrec = virConnectGetAllDomainStats(conn, 0, &recs, 0);
+    CHECK(nrec > 0 && recs && recs[nrec] == NULL, "all domain stats (%d)", nrec);
+    for (int i = 0; i < nrec; i++) {
+        int found = 0;
+        for (int j = 0; j < recs[i]->nparams; j++)
+            found += strcmp(recs[i]->params[j].field, "state.state") == 0 ||
+                     strcmp(recs[i]->params[j].field, "balloon.maximum") == 0;
+        CHECK(found == 2 && virDomainGetName(recs[i]->dom) != NULL, "record %d", i);
+    }
+    if (nrec > 0) {
+        virDomainPtr one[2] = {recs[0]->dom, NULL};
+        virDomainStatsRecordPtr *mine = NULL;
+        CHECK(virDomainListGetStats(one, VIR_DOMAIN_STATS_VCPU, &mine, 0) == 1 &&
+                  mine[0]->nparams >= 2 && strcmp(mine[0]->params[0].field, "vcpu.current") == 0,
+              "one domain's vCPU stats");
+        virDomainStatsRecordListFree(mine);
+    }
+    virDomainStatsRecordListFree(recs);
+    CHECK(virConnectGetAllDomainStats(conn, VIR_DOMAIN_STATS_BLOCK, &recs,
+                                      VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS) == -1 &&
+              virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+          "unserved group enforced");
     CHECK(virConnectClose(conn) == 0, "close");
     return finish("C domain test");
 }

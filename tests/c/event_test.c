@@ -53,6 +53,13 @@ static void tick(int timer, void *opaque)
     (void)opaque;
 }
 
+static void on_close(virConnectPtr conn, int reason, void *opaque)
+{
+    (void)conn;
+    (void)reason;
+    (void)opaque;
+}
+
 static int lifecycle_freed;
 static void free_lifecycle(void *opaque)
 {
@@ -155,6 +162,17 @@ int main(int argc, char **argv)
         CHECK(virConnectDomainEventDeregisterAny(conn, id) == 0 && lifecycle_freed == 1,
               "deregistered and freed (%d)", lifecycle_freed);
         virEventRemoveTimeout(ticker);
+
+        CHECK(virConnectSetKeepAlive(conn, 5, 3) == 0 && virConnectSetKeepAlive(conn, 0, 0) == 0,
+              "keepalive on and off");
+        CHECK(virConnectRegisterCloseCallback(conn, on_close, &c, on_free) == 0, "close callback");
+        CHECK(virConnectRegisterCloseCallback(conn, on_close, &c, NULL) == -1 &&
+                  virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID,
+              "only one close callback");
+        int freed = c.freed;
+        CHECK(virConnectUnregisterCloseCallback(conn, on_close) == 0 && c.freed == freed + 1,
+              "unregistered and freed");
+        CHECK(virConnectIsAlive(conn) == 1, "alive");
         virConnectClose(conn);
     }
 

@@ -48,6 +48,7 @@ func main() {
 	managedBy := flag.String("managed-by", "", "esx: report this IP as the host's managing vCenter")
 	hostIP := flag.String("host-ip", "", "vpx: give standalone host DC0_H0 this management IP (found by FindByIp)")
 	daemon := flag.Bool("daemon", false, "ignore stdin; serve until signalled (for shell scripts)")
+	sessionTimeout := flag.Duration("session-timeout", 0, "expire sessions idle this long, as a host does after ~30 min (default: never)")
 	flag.Parse()
 
 	var model *simulator.Model
@@ -120,6 +121,7 @@ func main() {
 		model.Service.TLS = cfg
 		caPath = path
 	}
+	simulator.SessionIdleTimeout = *sessionTimeout
 	server := model.Service.NewServer()
 	defer server.Close()
 	// No request has been served yet: the URL is printed below.

@@ -112,6 +112,8 @@ pub struct Connection {
     pub(crate) jobs: crate::driver::jobs::Jobs,
     /// Event registrations and their watcher.
     pub(crate) events: crate::driver::events::Events,
+    /// Keepalive and the close callback.
+    pub(crate) liveness: crate::driver::liveness::Liveness,
 }
 
 impl Connection {
@@ -167,6 +169,7 @@ impl Connection {
             }),
             jobs: Default::default(),
             events: Default::default(),
+            liveness: Default::default(),
         })
     }
 
@@ -177,6 +180,8 @@ impl Connection {
             return Ok(());
         }
         self.events.stop(self);
+        self.liveness
+            .closed(crate::abi::enums::virConnectCloseReason::VIR_CONNECT_CLOSE_REASON_CLIENT);
         let mut result = Ok(());
         for ep in std::iter::once(&self.primary).chain(self.vcenter.as_ref()) {
             if let Err(e) = ep.client.logout() {
@@ -187,7 +192,9 @@ impl Connection {
     }
 
     pub fn is_alive(&self) -> bool {
-        !self.closed.load(Ordering::SeqCst) && self.primary.client.is_logged_in()
+        !self.closed.load(Ordering::SeqCst)
+            && !self.liveness.is_dead()
+            && self.primary.client.is_logged_in()
     }
 
     /// Refuses modifying calls on a read-only connection, naming the API as libvirt does.

@@ -62,13 +62,23 @@ pub struct ListExtras {
     pub snapshot: bool,
     /// Templates too (marked `template`), as lookups need to say what a name is.
     pub templates: bool,
+    /// Each VM's sizing too (memory, its limit, vCPUs): read to `Detail::Sized`.
+    pub sized: bool,
 }
+
+/// What `ListExtras::sized` adds to a listing's read.
+const SIZING: &[&str] = &[
+    "config.hardware.memoryMB",
+    "config.hardware.numCPU",
+    "config.memoryAllocation.limit",
+];
 
 /// Lookups read templates too, to say that a name or UUID is one.
 pub(crate) const WITH_TEMPLATES: ListExtras = ListExtras {
     autostart: false,
     snapshot: false,
     templates: true,
+    sized: false,
 };
 
 impl Connection {
@@ -85,6 +95,13 @@ impl Connection {
         if extras.snapshot {
             paths.push("snapshot.currentSnapshot");
         }
+        if extras.sized {
+            paths.extend(SIZING);
+        }
+        let detail = match extras.sized {
+            true => Detail::Sized,
+            false => Detail::Listed,
+        };
         let mut specs = vec![FilterSpec::reach(
             source.start,
             source.hops,
@@ -110,7 +127,7 @@ impl Connection {
         for oc in ep.client.retrieve_all(&specs)? {
             if oc.obj.kind == "VirtualMachine" {
                 let props = VmProps::from_node(&oc.props).unwrap_or_default();
-                vms.push(Vm::from_props(oc.obj, props, Detail::Listed));
+                vms.push(Vm::from_props(oc.obj, props, detail));
             } else if managers.contains(&oc.obj) {
                 autostart.extend(AutostartConfig::from_node(&oc.props));
             }
@@ -130,6 +147,15 @@ impl Connection {
 
     /// `virConnectListAllDomains` with libvirt's filter flags.
     pub fn list_all_domains(&self, flags: ListDomainsFlags) -> Result<Vec<Vm>> {
+        self.filtered_domains(flags, false)
+    }
+
+    /// As `list_all_domains`, each VM read to `Detail::Sized` in the same one read.
+    pub fn list_all_domains_sized(&self, flags: ListDomainsFlags) -> Result<Vec<Vm>> {
+        self.filtered_domains(flags, true)
+    }
+
+    fn filtered_domains(&self, flags: ListDomainsFlags, sized: bool) -> Result<Vec<Vm>> {
         type F = ListDomainsFlags;
         // No VM is transient or has a checkpoint; a suspended one has a managed save image.
         let impossible = [
@@ -148,6 +174,7 @@ impl Connection {
             autostart: autostart_filter.is_some(),
             snapshot: snapshot.is_some(),
             templates: false,
+            sized,
         })?;
         let active = wanted(flags, F::ACTIVE, F::INACTIVE);
         let saved = wanted(flags, F::MANAGEDSAVE, F::NO_MANAGEDSAVE);

@@ -12,6 +12,7 @@ mod metadata;
 mod object;
 pub mod power;
 pub mod screenshot;
+pub mod stats;
 pub mod status;
 pub mod tune;
 pub mod xml;

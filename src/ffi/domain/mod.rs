@@ -9,5 +9,6 @@ pub mod list;
 pub mod migrate;
 pub mod screenshot;
 pub mod state;
+pub mod stats;
 pub mod tune;
 pub mod xml;

@@ -1,0 +1,174 @@
+//! Connection liveness: keepalive (virConnectSetKeepAlive) and the close callback. A
+//! keepalive thread sends CurrentTime every `interval` seconds in which the connection sent
+//! nothing else, which also keeps the vSphere session from expiring; `count` failures in a
+//! row mark the connection dead and queue the close callback (reason KEEPALIVE) on the
+//! application's event loop. Closing the connection queues it with reason CLIENT.
+
+use crate::abi::enums::virConnectCloseReason as Reason;
+use crate::driver::Connection;
+use crate::error::{Code, Error, Result};
+use crate::event;
+use crate::log::log;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
+
+/// Called once, from the event loop, with the reason the connection closed.
+pub type OnClose = Box<dyn FnOnce(i32) + Send>;
+
+#[derive(Default)]
+pub struct Liveness {
+    state: Mutex<State>,
+    dead: AtomicBool,
+}
+
+#[derive(Default)]
+struct State {
+    keepalive: Option<Arc<AtomicBool>>,
+    on_close: Option<(usize, OnClose)>,
+}
+
+impl Liveness {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn is_dead(&self) -> bool {
+        self.dead.load(Ordering::SeqCst)
+    }
+
+    /// On close: stops the keepalive and queues the close callback with `reason`.
+    pub fn closed(&self, reason: Reason) {
+        let (keepalive, on_close) = {
+            let mut st = self.state();
+            (st.keepalive.take(), st.on_close.take())
+        };
+        if let Some(stop) = keepalive {
+            stop.store(true, Ordering::SeqCst);
+        }
+        if let Some((_, cb)) = on_close {
+            post(cb, reason as i32);
+        }
+    }
+}
+
+/// Runs `cb(reason)` from the registered loop: a one-shot timer that removes itself.
+fn post(cb: OnClose, reason: i32) {
+    let Some(l) = event::current() else {
+        log!(
+            Warning,
+            &[],
+            "no event loop to deliver the close callback (reason {reason})"
+        );
+        return;
+    };
+    let mut cb = Some(cb);
+    let me = l.clone();
+    l.add_timeout(
+        0,
+        Box::new(move |timer| {
+            if let Some(cb) = cb.take() {
+                cb(reason);
+            }
+            me.remove_timeout(timer);
+        }),
+    );
+}
+
+impl Connection {
+    /// virConnectSetKeepAlive: `interval` ≤ 0 stops it.
+    pub fn set_keepalive(self: &Arc<Self>, interval: i32, count: u32) -> Result<()> {
+        let mut st = self.liveness.state();
+        if let Some(stop) = st.keepalive.take() {
+            stop.store(true, Ordering::SeqCst);
+        }
+        if interval <= 0 {
+            return Ok(());
+        }
+        if event::current().is_none() {
+            return Err(Error::esx(
+                Code::OperationInvalid,
+                "keepalive needs an event loop: call virEventRegisterDefaultImpl (or \
+                 virEventRegisterImpl) first",
+            ));
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let (weak, flag) = (Arc::downgrade(self), stop.clone());
+        let every = Duration::from_secs(interval as u64);
+        std::thread::Builder::new()
+            .name("libvirt-esx-keepalive".into())
+            .spawn(move || keep_alive(weak, &flag, every, count.max(1)))
+            .map_err(|e| Error::internal(format!("Unable to start keepalive: {e}")))?;
+        st.keepalive = Some(stop);
+        Ok(())
+    }
+
+    /// virConnectRegisterCloseCallback: one per connection, known by `key` (the C function).
+    pub fn register_close_callback(&self, key: usize, cb: OnClose) -> Result<()> {
+        let mut st = self.liveness.state();
+        if st.on_close.is_some() {
+            return Err(Error::esx(
+                Code::OperationInvalid,
+                "A close callback is already registered",
+            ));
+        }
+        st.on_close = Some((key, cb));
+        Ok(())
+    }
+
+    /// virConnectUnregisterCloseCallback: the callback registered under `key` goes (its
+    /// opaque data is freed as it drops).
+    pub fn unregister_close_callback(&self, key: usize) -> Result<()> {
+        let mut st = self.liveness.state();
+        match &st.on_close {
+            Some((k, _)) if *k == key => {
+                st.on_close = None;
+                Ok(())
+            }
+            _ => Err(Error::esx(
+                Code::OperationInvalid,
+                "A different callback was requested",
+            )),
+        }
+    }
+}
+
+/// The keepalive thread: a ping after each quiet interval; `count` failed pings in a row
+/// and the connection is dead.
+fn keep_alive(conn: Weak<Connection>, stop: &AtomicBool, every: Duration, count: u32) {
+    let mut seen = u64::MAX;
+    let mut misses = 0;
+    loop {
+        let until = Instant::now() + every;
+        while Instant::now() < until {
+            if stop.load(Ordering::SeqCst) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100).min(every));
+        }
+        let Some(c) = conn.upgrade() else { return };
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        if c.round_trips() != seen {
+            // Something else was sent in this interval: that kept the session alive.
+            seen = c.round_trips();
+            misses = 0;
+            continue;
+        }
+        match c.primary.client.current_time() {
+            Ok(_) => misses = 0,
+            Err(e) => {
+                misses += 1;
+                log!(Warning, &[], "keepalive {misses}/{count} failed: {e}");
+            }
+        }
+        seen = c.round_trips();
+        if misses >= count {
+            c.liveness.dead.store(true, Ordering::SeqCst);
+            c.liveness
+                .closed(Reason::VIR_CONNECT_CLOSE_REASON_KEEPALIVE);
+            return;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! virConnectSetKeepAlive and the close callback exports (see `driver::liveness`).
+
+use crate::error::Error;
+use crate::ffi::event::Opaque;
+use crate::ffi::export::export;
+use crate::ffi::handles::{ArcHandle, ConnectHandle};
+use crate::ffi::types::{virConnectCloseFunc, virConnectPtr, virFreeCallback};
+use std::ffi::{c_int, c_uint, c_void};
+
+/// A CurrentTime request every `interval` seconds the connection is otherwise idle; `count`
+/// failures in a row close it (reason KEEPALIVE). `interval` ≤ 0 turns keepalive off. Needs
+/// a registered event loop, which delivers the close callback.
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnectSetKeepAlive(
+    conn: virConnectPtr,
+    interval: c_int,
+    count: c_uint,
+) -> c_int {
+    export!(conn conn, -1, |c| {
+        c.conn.set_keepalive(interval, count)?;
+        Ok(0)
+    })
+}
+
+/// One close callback per connection; as in libvirt it holds a reference on the connection
+/// until it is unregistered or has run.
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library; `freecb` NULL or a function freeing
+/// `opaque`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnectRegisterCloseCallback(
+    conn: virConnectPtr,
+    cb: virConnectCloseFunc,
+    opaque: *mut c_void,
+    freecb: virFreeCallback,
+) -> c_int {
+    export!(conn conn, -1, |c| {
+        let cb = cb.ok_or_else(|| Error::invalid_arg("cb in virConnectRegisterCloseCallback must not be NULL"))?;
+        let held = c.arc();
+        let o = Opaque::armed(opaque, freecb);
+        c.conn.register_close_callback(
+            cb as usize,
+            Box::new(move |reason| {
+                let connp = ConnectHandle::into_c(held);
+                // SAFETY: the application's callback for this opaque pointer, with the
+                // connection reference this registration held.
+                unsafe { cb(connp, reason, o.ptr()) };
+                // SAFETY: that reference, given up once the call is over.
+                unsafe { ConnectHandle::release(connp) };
+            }),
+        )?;
+        Ok(0)
+    })
+}
+
+/// # Safety
+/// `conn` is NULL or a connection from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnectUnregisterCloseCallback(
+    conn: virConnectPtr,
+    cb: virConnectCloseFunc,
+) -> c_int {
+    export!(conn conn, -1, |c| {
+        let cb = cb.ok_or_else(|| Error::invalid_arg("cb in virConnectUnregisterCloseCallback must not be NULL"))?;
+        c.conn.unregister_close_callback(cb as usize)?;
+        Ok(0)
+    })
+}
