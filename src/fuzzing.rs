@@ -226,3 +226,20 @@ pub fn network_xml(data: &[u8]) {
 pub fn device_xml(data: &[u8]) {
     let _ = crate::xml::domain::parse_device(&text(data));
 }
+
+/// virDomainSetMetadata's element, and what a VM's extraConfig holds: the rewriter either
+/// refuses or keeps an element that reads back as itself.
+pub fn metadata_xml(data: &[u8]) {
+    use crate::xml::metadata::Metadata;
+    let text = text(data);
+    for m in [
+        Metadata::new(&text, "app", "urn:fuzz"),
+        Metadata::stored(&text),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let again = Metadata::stored(&m.xml).expect("a kept element reads back");
+        assert_eq!(again, m, "the rewriter is not idempotent");
+    }
+}
