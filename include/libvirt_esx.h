@@ -1973,6 +1973,23 @@ int virDomainListGetStats(virDomainPtr *doms,
 void virDomainStatsRecordListFree(virDomainStatsRecordPtr *stats);
 
 /*
+ The domain's total CPU time (`start_cpu` -1, `ncpus` 1): `cpu_time` in nanoseconds,
+ cumulative from the first sample this connection read (see `driver::perf`); with
+ `params` NULL and `nparams` 0, how many parameters there are. vSphere keeps no per-host-
+ CPU time of a VM, so per-CPU queries are refused.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `params` NULL or holding `nparams`
+ entries.
+ */
+int virDomainGetCPUStats(virDomainPtr domain,
+                         virTypedParameter *params,
+                         unsigned int nparams,
+                         int start_cpu,
+                         unsigned int ncpus,
+                         unsigned int flags);
+
+/*
  Sets the current memory (vSphere's memory limit), live and in the configuration.
 
  # Safety

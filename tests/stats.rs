@@ -1,5 +1,6 @@
 //! Domain statistics on the simulator: every domain of a 1,000-VM host in one round trip
-//! (the budget is 3), each record checked against an independent read of the VM.
+//! read and one QueryPerf after the counter lookup (the budget is 3), each record checked
+//! against an independent read of the VM; CPU time monotonic across calls.
 
 mod common;
 
@@ -9,7 +10,7 @@ use virt_esx::abi::flags::ListDomainsFlags;
 use virt_esx::driver::domain::stats::{Stat, groups};
 
 #[test]
-fn stats_for_a_thousand_vms_in_one_read() {
+fn stats_for_a_thousand_vms_in_three_round_trips() {
     let sim = Sim::start(&["-mode", "esx", "-vms", "1000"]);
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
@@ -49,7 +50,27 @@ fn stats_for_a_thousand_vms_in_one_read() {
         Some(Stat::UInt(theirs.num_cpu as u32))
     );
     let n = theirs.num_cpu as usize;
-    assert_eq!(r.fields.len(), 2 + 2 + 2 + n, "{:?}", r.fields);
+    assert_eq!(r.fields.len(), 2 + 1 + 2 + 2 + n, "{:?}", r.fields);
+
+    // CPU time: milliseconds of the server's samples added up, never going back.
+    let Some(Stat::ULLong(first)) = field("cpu.time") else {
+        panic!("no cpu.time")
+    };
+    assert!(first > 0 && first % 1_000_000 == 0, "{first}");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let before = conn.round_trips();
+    let again = conn
+        .domain_stats(std::slice::from_ref(&r.vm.moref), 2)
+        .unwrap();
+    assert_eq!(
+        conn.round_trips() - before,
+        2,
+        "the VM's read and one QueryPerf"
+    );
+    let Some((_, Stat::ULLong(later))) = again[0].fields.first().cloned() else {
+        panic!()
+    };
+    assert!(later >= first, "{later} < {first}");
 
     let one = conn
         .domain_stats(std::slice::from_ref(&r.vm.moref), 1)

@@ -1605,6 +1605,7 @@ FUNCTIONS = {
     'virConnectGetAllDomainStats': (c_int, [virConnectPtr, c_uint, POINTER(POINTER(virDomainStatsRecordPtr)), c_uint]),
     'virDomainListGetStats': (c_int, [POINTER(virDomainPtr), c_uint, POINTER(POINTER(virDomainStatsRecordPtr)), c_uint]),
     'virDomainStatsRecordListFree': (None, [POINTER(virDomainStatsRecordPtr)]),
+    'virDomainGetCPUStats': (c_int, [virDomainPtr, POINTER(virTypedParameter), c_uint, c_int, c_uint, c_uint]),
     'virDomainSetMemory': (c_int, [virDomainPtr, c_ulong]),
     'virDomainSetMaxMemory': (c_int, [virDomainPtr, c_ulong]),
     'virDomainSetMemoryFlags': (c_int, [virDomainPtr, c_ulong, c_uint]),

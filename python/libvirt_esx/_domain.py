@@ -221,6 +221,17 @@ class virDomain(Handle):
         return check_string(lib.virDomainGetMetadata(self._o, type, enc(uri), flags),
                             "virDomainGetMetadata")
 
+    def getCPUStats(self, total: bool, flags: int = 0) -> List[Dict[str, Any]]:
+        """[{"cpu_time": ns}] for total=True (cumulative from PerformanceManager's samples);
+        vSphere has no per-CPU time of a VM, so total=False raises."""
+        start, ncpus = (-1, 1) if total else (0, 0)
+        n = check(lib.virDomainGetCPUStats(self._o, None, 0, start, ncpus, flags),
+                  "virDomainGetCPUStats")
+        params = (_abi.virTypedParameter * max(n, 1))()
+        got = check(lib.virDomainGetCPUStats(self._o, params, n, start, ncpus, flags),
+                    "virDomainGetCPUStats")
+        return [_params(params, got)]
+
     def screenshot(self, stream: "virStream", screen: int, flags: int = 0) -> str:
         """The console's PNG follows on stream; returns its MIME type."""
         return check_string(lib.virDomainScreenshot(self._o, stream.c_pointer(), screen, flags),

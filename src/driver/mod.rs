@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod liveness;
 pub mod migrate;
 pub mod network;
+pub mod perf;
 mod placement;
 pub mod snapshot;
 pub mod storage;

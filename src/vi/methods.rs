@@ -3,6 +3,7 @@
 
 use super::error::{Error, Result};
 use super::node::Node;
+use super::perf::{PerfEntityMetric, PerfQuerySpec};
 use super::property::{
     PropertyFilterSpec, RetrieveOptions, RetrieveResult, UpdateSet, WaitOptions,
 };
@@ -131,6 +132,9 @@ vim_method! {
     CreatePropertyCollector(PropertyCollector) -> MoRef;
     DestroyPropertyCollector(PropertyCollector) -> ();
     CancelWaitForUpdates(PropertyCollector) -> ();
+    QueryPerf(PerformanceManager) {
+        query_spec: Vec<PerfQuerySpec> = "querySpec",
+    } -> Vec<PerfEntityMetric>;
     CreateFilter(PropertyCollector) {
         spec: PropertyFilterSpec = "spec",
         partial_updates: bool = "partialUpdates",

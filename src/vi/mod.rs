@@ -8,6 +8,7 @@ pub mod error;
 pub mod files;
 pub mod methods;
 pub mod node;
+pub mod perf;
 pub mod property;
 pub mod soap;
 pub mod specs;

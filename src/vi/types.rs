@@ -175,6 +175,7 @@ vim_type!(ServiceContent {
     search_index: Option<MoRef> = "searchIndex",
     file_manager: Option<MoRef> = "fileManager",
     virtual_disk_manager: Option<MoRef> = "virtualDiskManager",
+    perf_manager: Option<MoRef> = "perfManager",
 });
 
 vim_type!(UserSession {

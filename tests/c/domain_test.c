@@ -118,6 +118,14 @@ int main(int argc, char **argv)
                   mine[0]->nparams >= 2 && strcmp(mine[0]->params[0].field, "vcpu.current") == 0,
               "one domain's vCPU stats");
         virDomainStatsRecordListFree(mine);
+        virTypedParameter cpu[1];
+        CHECK(virDomainGetCPUStats(recs[0]->dom, NULL, 0, -1, 1, 0) == 1 &&
+                  virDomainGetCPUStats(recs[0]->dom, cpu, 1, -1, 1, 0) == 1 &&
+                  strcmp(cpu[0].field, "cpu_time") == 0 && cpu[0].type == VIR_TYPED_PARAM_ULLONG,
+              "total CPU time");
+        CHECK(virDomainGetCPUStats(recs[0]->dom, cpu, 1, 0, 1, 0) == -1 &&
+                  virGetLastErrorCode() == VIR_ERR_NO_SUPPORT,
+              "no per-CPU time");
     }
     virDomainStatsRecordListFree(recs);
     CHECK(virConnectGetAllDomainStats(conn, VIR_DOMAIN_STATS_BLOCK, &recs,

@@ -114,6 +114,8 @@ pub struct Connection {
     pub(crate) events: crate::driver::events::Events,
     /// Keepalive and the close callback.
     pub(crate) liveness: crate::driver::liveness::Liveness,
+    /// Performance counter ids and the CPU time counted so far.
+    pub(crate) perf: crate::driver::perf::Perf,
 }
 
 impl Connection {
@@ -170,6 +172,7 @@ impl Connection {
             jobs: Default::default(),
             events: Default::default(),
             liveness: Default::default(),
+            perf: Default::default(),
         })
     }
 
