@@ -823,9 +823,17 @@ typedef struct _virInterface _virInterface;
 typedef struct _virNetwork _virNetwork;
 
 /*
+ libvirt's node device and secret objects: vSphere has neither, so no handle of these
+ types ever exists; they are declared for the event registrations' signatures.
+ */
+typedef struct _virNodeDevice _virNodeDevice;
+
+/*
  `virStoragePoolPtr`: the datastore's facts as last read, and a reference on the connection.
  */
 typedef struct _virStoragePool _virStoragePool;
+
+typedef struct _virSecret _virSecret;
 
 /*
  `virDomainSnapshotPtr`: the snapshot's managed object and name, and a reference on its
@@ -1139,6 +1147,25 @@ typedef void (*virConnectCloseFunc)(virConnectPtr conn, int reason, void *opaque
 typedef struct _virInterface virInterface;
 
 typedef virInterface *virInterfacePtr;
+
+typedef struct _virNodeDevice virNodeDevice;
+
+typedef virNodeDevice *virNodeDevicePtr;
+
+/*
+ The node device and secret events' generic callbacks (cast to the event's own type).
+ */
+typedef void (*virConnectNodeDeviceEventGenericCallback)(virConnectPtr conn,
+                                                         virNodeDevicePtr dev,
+                                                         void *opaque);
+
+typedef struct _virSecret virSecret;
+
+typedef virSecret *virSecretPtr;
+
+typedef void (*virConnectSecretEventGenericCallback)(virConnectPtr conn,
+                                                     virSecretPtr secret,
+                                                     void *opaque);
 
 /*
  libvirt's domain snapshot object, opaque to C (`struct _virDomainSnapshot`).
@@ -2717,6 +2744,45 @@ int virNetworkCreate(virNetworkPtr network);
  `network` is NULL or a network from this library.
  */
 int virNetworkDestroy(virNetworkPtr network);
+
+/*
+ Registers and never fires: vSphere has no node devices.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `freecb` NULL or a function freeing
+ `opaque`.
+ */
+int virConnectNodeDeviceEventRegisterAny(virConnectPtr conn,
+                                         virNodeDevicePtr dev,
+                                         int eventID,
+                                         virConnectNodeDeviceEventGenericCallback cb,
+                                         void *opaque,
+                                         virFreeCallback freecb);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectNodeDeviceEventDeregisterAny(virConnectPtr conn, int callbackID);
+
+/*
+ Registers and never fires: vSphere keeps no secrets for libvirt.
+
+ # Safety
+ As virConnectNodeDeviceEventRegisterAny.
+ */
+int virConnectSecretEventRegisterAny(virConnectPtr conn,
+                                     virSecretPtr secret,
+                                     int eventID,
+                                     virConnectSecretEventGenericCallback cb,
+                                     void *opaque,
+                                     virFreeCallback freecb);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectSecretEventDeregisterAny(virConnectPtr conn, int callbackID);
 
 /*
  Takes a snapshot of the domain as `xmlDesc` describes (name, description, memory).

@@ -1487,6 +1487,10 @@ virNodeInfo = _virNodeInfo
 virNodeInfoPtr = POINTER(virNodeInfo)
 virConnectCloseFunc = CFUNCTYPE(None, virConnectPtr, c_int, c_void_p)
 virInterfacePtr = c_void_p
+virNodeDevicePtr = c_void_p
+virConnectNodeDeviceEventGenericCallback = CFUNCTYPE(None, virConnectPtr, virNodeDevicePtr, c_void_p)
+virSecretPtr = c_void_p
+virConnectSecretEventGenericCallback = CFUNCTYPE(None, virConnectPtr, virSecretPtr, c_void_p)
 virDomainSnapshotPtr = c_void_p
 virStoragePoolPtr = c_void_p
 
@@ -1710,6 +1714,10 @@ FUNCTIONS = {
     'virNetworkUpdate': (c_int, [virNetworkPtr, c_uint, c_uint, c_int, c_char_p, c_uint]),
     'virNetworkCreate': (c_int, [virNetworkPtr]),
     'virNetworkDestroy': (c_int, [virNetworkPtr]),
+    'virConnectNodeDeviceEventRegisterAny': (c_int, [virConnectPtr, virNodeDevicePtr, c_int, virConnectNodeDeviceEventGenericCallback, c_void_p, virFreeCallback]),
+    'virConnectNodeDeviceEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
+    'virConnectSecretEventRegisterAny': (c_int, [virConnectPtr, virSecretPtr, c_int, virConnectSecretEventGenericCallback, c_void_p, virFreeCallback]),
+    'virConnectSecretEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
     'virDomainSnapshotCreateXML': (virDomainSnapshotPtr, [virDomainPtr, c_char_p, c_uint]),
     'virDomainSnapshotGetXMLDesc': (c_void_p, [virDomainSnapshotPtr, c_uint]),
     'virDomainSnapshotNum': (c_int, [virDomainPtr, c_uint]),

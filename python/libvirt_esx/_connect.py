@@ -96,6 +96,11 @@ def _run_close(conn: int, reason: int, key: Optional[int]) -> None:
     call(reason, opaque)
 
 
+# The library never calls these: vSphere has no node devices or secrets.
+_never_node_device = _abi.virConnectNodeDeviceEventGenericCallback(lambda c, d, o: None)
+_never_secret = _abi.virConnectSecretEventGenericCallback(lambda c, s, o: None)
+
+
 class virConnect:
     """A connection to an ESX host, VMware Server or vCenter. Usable as a context manager;
     closed when garbage collected otherwise. Safe to share between threads."""
@@ -411,6 +416,38 @@ class virConnect:
         if ident is None:
             raise libvirtError("virConnectDomainEventDeregister() failed: unknown callback")
         return self.domainEventDeregisterAny(ident)
+
+    def _silent_register(self, register: Any, obj: Any, eventID: int, never: Any,
+                         cb: Callable[..., Any], opaque: Any, what: str) -> int:
+        """A registration the library keeps (holding cb and opaque) and never fires."""
+        key = _event._keep(cb, opaque)
+        ret = register(self._o, None if obj is None else obj.c_pointer(), eventID, never,
+                       key, _event._release)
+        if ret == -1:
+            _event._live.pop(key, None)
+        return check(ret, what)
+
+    def nodeDeviceEventRegisterAny(self, dev: Any, eventID: int, cb: Callable[..., Any],
+                                   opaque: Any) -> int:
+        """Registers and never fires: vSphere has no node devices (dev must be None)."""
+        return self._silent_register(
+            lambda *a: lib.virConnectNodeDeviceEventRegisterAny(*a), dev, eventID,
+            _never_node_device, cb, opaque, "virConnectNodeDeviceEventRegisterAny")
+
+    def nodeDeviceEventDeregisterAny(self, callbackID: int) -> int:
+        return check(lib.virConnectNodeDeviceEventDeregisterAny(self._o, callbackID),
+                     "virConnectNodeDeviceEventDeregisterAny")
+
+    def secretEventRegisterAny(self, secret: Any, eventID: int, cb: Callable[..., Any],
+                               opaque: Any) -> int:
+        """Registers and never fires: vSphere keeps no secrets (secret must be None)."""
+        return self._silent_register(
+            lambda *a: lib.virConnectSecretEventRegisterAny(*a), secret, eventID,
+            _never_secret, cb, opaque, "virConnectSecretEventRegisterAny")
+
+    def secretEventDeregisterAny(self, callbackID: int) -> int:
+        return check(lib.virConnectSecretEventDeregisterAny(self._o, callbackID),
+                     "virConnectSecretEventDeregisterAny")
 
     def _legacy_events(self) -> Dict[Any, int]:
         if not hasattr(self, "_legacy"):

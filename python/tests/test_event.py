@@ -113,3 +113,16 @@ def test_keepalive_and_the_close_callback_register(conn):
     assert conn.unregisterCloseCallback() == 0
     with pytest.raises(libvirt.libvirtError):
         conn.unregisterCloseCallback()
+
+
+def test_node_device_and_secret_events_register(conn):
+    libvirt.virEventRegisterDefaultImpl()
+    for register, deregister in ((conn.nodeDeviceEventRegisterAny, conn.nodeDeviceEventDeregisterAny),
+                                 (conn.secretEventRegisterAny, conn.secretEventDeregisterAny)):
+        ids = [register(None, i, lambda *a: None, None) for i in (0, 1)]
+        with pytest.raises(libvirt.libvirtError) as e:
+            register(None, 2, lambda *a: None, None)
+        assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+        assert [deregister(i) for i in ids] == [0, 0]
+        with pytest.raises(libvirt.libvirtError):
+            deregister(ids[0])

@@ -115,6 +115,9 @@ pub struct ConnectHandle {
     pub auth: Option<SavedAuth>,
     /// virConnectDomainEventRegister's callbacks (by address) and their registration ids.
     pub legacy_events: Mutex<Vec<(usize, i32)>>,
+    /// Node device and secret event registrations (by id): kept, and their opaque data
+    /// freed, until deregistered; vSphere has no such objects, so they never fire.
+    pub(crate) silent_events: Mutex<crate::ffi::silent_events::Registrations>,
     _counted: Counted,
 }
 
@@ -128,6 +131,7 @@ impl ConnectHandle {
             conn: Arc::new(conn),
             auth,
             legacy_events: Mutex::new(Vec::new()),
+            silent_events: Mutex::new((0, Vec::new())),
             errors: Mutex::new(ConnErrors {
                 last: CError::empty(),
                 handler: None,

@@ -324,3 +324,22 @@ pub struct _virDomainStatsRecord {
 }
 pub type virDomainStatsRecord = _virDomainStatsRecord;
 pub type virDomainStatsRecordPtr = *mut virDomainStatsRecord;
+
+/// libvirt's node device and secret objects: vSphere has neither, so no handle of these
+/// types ever exists; they are declared for the event registrations' signatures.
+pub struct NodeDeviceHandle {
+    _never: (),
+}
+pub type virNodeDevice = NodeDeviceHandle;
+pub type virNodeDevicePtr = *mut virNodeDevice;
+pub struct SecretHandle {
+    _never: (),
+}
+pub type virSecret = SecretHandle;
+pub type virSecretPtr = *mut virSecret;
+
+/// The node device and secret events' generic callbacks (cast to the event's own type).
+pub type virConnectNodeDeviceEventGenericCallback =
+    Option<unsafe extern "C" fn(conn: virConnectPtr, dev: virNodeDevicePtr, opaque: *mut c_void)>;
+pub type virConnectSecretEventGenericCallback =
+    Option<unsafe extern "C" fn(conn: virConnectPtr, secret: virSecretPtr, opaque: *mut c_void)>;

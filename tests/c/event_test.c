@@ -173,6 +173,18 @@ int main(int argc, char **argv)
         CHECK(virConnectUnregisterCloseCallback(conn, on_close) == 0 && c.freed == freed + 1,
               "unregistered and freed");
         CHECK(virConnectIsAlive(conn) == 1, "alive");
+
+        /* Node device and secret events register and never fire; freed on deregistration. */
+        freed = c.freed;
+        int nd = virConnectNodeDeviceEventRegisterAny(conn, NULL, 0, (virConnectNodeDeviceEventGenericCallback)(void (*)(void))on_close, &c, on_free);
+        int sec = virConnectSecretEventRegisterAny(conn, NULL, 1, (virConnectSecretEventGenericCallback)(void (*)(void))on_close, &c, on_free);
+        CHECK(nd > 0 && sec > 0, "node device and secret registrations (%d, %d)", nd, sec);
+        CHECK(virConnectSecretEventRegisterAny(conn, NULL, 2, (virConnectSecretEventGenericCallback)(void (*)(void))on_close, NULL, NULL) == -1 &&
+                  virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+              "unknown secret event ID");
+        CHECK(virConnectNodeDeviceEventDeregisterAny(conn, nd) == 0 &&
+                  virConnectSecretEventDeregisterAny(conn, sec) == 0 && c.freed == freed + 2,
+              "deregistered and freed");
         virConnectClose(conn);
     }
 
