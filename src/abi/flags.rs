@@ -279,6 +279,13 @@ flag_set! {
     }
 }
 
+impl StatsFlags {
+    /// The list filters among the flags: their bits are ListDomainsFlags' first eight.
+    pub fn list_filter(self) -> ListDomainsFlags {
+        ListDomainsFlags::from_bits_truncate(self.bits() & 0xff)
+    }
+}
+
 /// libvirt's rule for a group of list filter flags: the flags given are alternatives, and a
 /// group with none given (or, for groups of opposites, all given) keeps everything. `members`
 /// pairs each flag with whether the object at hand has that property.

@@ -16,6 +16,7 @@ use crate::abi::enums::{
 use crate::driver::Connection;
 use crate::driver::domain::{PowerState, Vm, VmProps};
 use crate::error::{Code, Error, Result};
+use crate::event::wakeup::Wakeup;
 use crate::event::{self, Loop};
 use crate::log::log;
 use crate::vi::property::{FilterSpec, ObjectUpdate};
@@ -23,9 +24,6 @@ use crate::vi::soap::MoRef;
 use crate::vi::types::FromNode;
 use crate::xml::ids::Uuid;
 use std::collections::{HashMap, VecDeque};
-use std::io::{Read, Write};
-use std::os::fd::AsRawFd;
-use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::thread::{JoinHandle, ThreadId};
@@ -60,6 +58,8 @@ struct Registration {
     event_id: i32,
     domain: Option<Uuid>,
     deliver: Deliver,
+    /// Set on deregistration: a delivery already under way skips it.
+    removed: AtomicBool,
 }
 
 /// What the watcher thread and the loop's handle share.
@@ -67,7 +67,7 @@ struct Shared {
     stop: AtomicBool,
     queue: Mutex<VecDeque<DomainEvent>>,
     collector: Mutex<Option<MoRef>>,
-    wake: UnixStream,
+    wakeup: Wakeup,
 }
 
 struct Watcher {
@@ -149,6 +149,7 @@ impl Connection {
             event_id,
             domain,
             deliver,
+            removed: AtomicBool::new(false),
         }));
         Ok(id)
     }
@@ -158,13 +159,10 @@ impl Connection {
     pub fn deregister_domain_event(&self, id: i32) -> Result<()> {
         let watcher = {
             let mut st = lock(&self.events.state);
-            let before = st.regs.len();
-            st.regs.retain(|r| r.id != id);
-            if st.regs.len() == before {
-                return Err(Error::invalid_arg(format!(
-                    "could not find event callback {id} for deletion"
-                )));
-            }
+            let at = st.regs.iter().position(|r| r.id == id).ok_or_else(|| {
+                Error::invalid_arg(format!("could not find event callback {id} for deletion"))
+            })?;
+            st.regs.remove(at).removed.store(true, Ordering::SeqCst);
             match st.regs.is_empty() {
                 true => st.watcher.take(),
                 false => None,
@@ -184,28 +182,21 @@ impl Connection {
                  virEventRegisterImpl) before registering for events",
             )
         })?;
-        let (rx, tx) = UnixStream::pair()
-            .and_then(|(rx, tx)| {
-                rx.set_nonblocking(true)?;
-                tx.set_nonblocking(true)?;
-                Ok((rx, tx))
-            })
+        let wakeup = Wakeup::new()
             .map_err(|e| Error::internal(format!("Unable to create the event queue: {e}")))?;
         let shared = Arc::new(Shared {
             stop: AtomicBool::new(false),
             queue: Mutex::new(VecDeque::new()),
             collector: Mutex::new(None),
-            wake: tx,
+            wakeup,
         });
         let weak = Arc::downgrade(self);
-        let fd = rx.as_raw_fd();
         let (queue, conn) = (shared.clone(), weak.clone());
         let watch = event_loop.add_handle(
-            fd,
+            shared.wakeup.fd(),
             crate::abi::enums::virEventHandleType::VIR_EVENT_HANDLE_READABLE as i32,
             Box::new(move |_, _, _| {
-                let mut buf = [0u8; 64];
-                while matches!((&rx).read(&mut buf), Ok(n) if n > 0) {}
+                queue.wakeup.drain();
                 if let Some(conn) = conn.upgrade() {
                     conn.deliver(&queue);
                 }
@@ -239,7 +230,8 @@ impl Connection {
     }
 
     /// In the loop's thread: the queued events to the registrations that want them. The
-    /// registrations are copied first, so callbacks may register and deregister.
+    /// registrations are copied first, so callbacks may register and deregister; one
+    /// deregistered meanwhile is skipped.
     fn deliver(&self, shared: &Shared) {
         let events: Vec<DomainEvent> = lock(&shared.queue).drain(..).collect();
         if events.is_empty() {
@@ -249,8 +241,7 @@ impl Connection {
         let lifecycle = virDomainEventID::VIR_DOMAIN_EVENT_ID_LIFECYCLE as i32;
         for ev in &events {
             for r in regs.iter().filter(|r| r.event_id == lifecycle) {
-                let still = lock(&self.events.state).regs.iter().any(|x| x.id == r.id);
-                if still && r.domain.is_none_or(|u| u == ev.vm.uuid) {
+                if !r.removed.load(Ordering::SeqCst) && r.domain.is_none_or(|u| u == ev.vm.uuid) {
                     (r.deliver)(ev);
                 }
             }
@@ -293,7 +284,7 @@ fn watch_vms(conn: Weak<Connection>, shared: &Shared) {
         first = false;
         if !out.is_empty() {
             lock(&shared.queue).extend(out);
-            let _ = (&shared.wake).write(&[1]);
+            shared.wakeup.ring();
         }
     }
     if let Some(c) = conn.upgrade() {

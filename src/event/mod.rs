@@ -7,6 +7,7 @@
 //! longer running.
 
 pub mod poll;
+pub mod wakeup;
 
 use std::sync::{Arc, RwLock};
 

@@ -5,12 +5,11 @@
 //! Changes made from other threads wake a sleeping iteration through a socket pair, so a
 //! new handle or an earlier timeout takes effect at once, as in libvirt's loop.
 
+use super::wakeup::Wakeup;
 use super::{HandleFn, Loop, TimeoutFn};
 use crate::abi::enums::virEventHandleType as H;
 use crate::ffi::sys::{PollFd, poll};
-use std::io::{self, Read, Write};
-use std::os::fd::AsRawFd;
-use std::os::unix::net::UnixStream;
+use std::io;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -39,10 +38,25 @@ struct Table {
     last_id: i32,
 }
 
+impl Table {
+    /// A handle that is not removed.
+    fn handle(&mut self, watch: i32) -> Option<&mut Handle> {
+        self.handles
+            .iter_mut()
+            .find(|h| h.watch == watch && !h.deleted)
+    }
+
+    /// A timeout that is not removed.
+    fn timeout(&mut self, timer: i32) -> Option<&mut Timeout> {
+        self.timeouts
+            .iter_mut()
+            .find(|x| x.timer == timer && !x.deleted)
+    }
+}
+
 pub struct PollLoop {
     table: Mutex<Table>,
-    wake_rx: UnixStream,
-    wake_tx: UnixStream,
+    wakeup: Wakeup,
 }
 
 /// libvirt's handle events as poll's, and back.
@@ -78,13 +92,9 @@ fn after(ms: i32) -> Instant {
 
 impl PollLoop {
     pub fn new() -> io::Result<PollLoop> {
-        let (wake_rx, wake_tx) = UnixStream::pair()?;
-        wake_rx.set_nonblocking(true)?;
-        wake_tx.set_nonblocking(true)?;
         Ok(PollLoop {
             table: Mutex::new(Table::default()),
-            wake_rx,
-            wake_tx,
+            wakeup: Wakeup::new()?,
         })
     }
 
@@ -103,8 +113,7 @@ impl PollLoop {
     }
 
     fn wake(&self) {
-        // A full socket already holds a wakeup.
-        let _ = (&self.wake_tx).write(&[1]);
+        self.wakeup.ring();
     }
 
     fn next_id(t: &mut Table) -> i32 {
@@ -125,7 +134,7 @@ impl PollLoop {
                 .filter(|x| x.period >= 0 && !x.deleted)
                 .map(|x| x.due.saturating_duration_since(now))
                 .min();
-            let mut fds = vec![PollFd::new(self.wake_rx.as_raw_fd(), libc::POLLIN)];
+            let mut fds = vec![PollFd::new(self.wakeup.fd(), libc::POLLIN)];
             let mut ids = vec![0];
             for h in t.handles.iter().filter(|h| !h.deleted && h.events != 0) {
                 fds.push(PollFd::new(h.fd, to_poll(h.events)));
@@ -152,8 +161,7 @@ impl PollLoop {
             }
         }
         if fds[0].revents() != 0 {
-            let mut buf = [0u8; 64];
-            while matches!((&self.wake_rx).read(&mut buf), Ok(n) if n > 0) {}
+            self.wakeup.drain();
         }
         Ok(())
     }
@@ -170,13 +178,10 @@ impl PollLoop {
         for timer in due {
             let taken = {
                 let mut t = self.table();
-                t.timeouts
-                    .iter_mut()
-                    .find(|x| x.timer == timer && !x.deleted && x.period >= 0)
-                    .and_then(|x| {
-                        x.due = after(x.period);
-                        x.cb.take()
-                    })
+                t.timeout(timer).filter(|x| x.period >= 0).and_then(|x| {
+                    x.due = after(x.period);
+                    x.cb.take()
+                })
             };
             if let Some(mut cb) = taken {
                 cb(timer);
@@ -191,9 +196,7 @@ impl PollLoop {
     fn run_handle(&self, watch: i32, events: i32) {
         let taken = {
             let mut t = self.table();
-            t.handles
-                .iter_mut()
-                .find(|h| h.watch == watch && !h.deleted)
+            t.handle(watch)
                 .and_then(|h| h.cb.take().map(|cb| (cb, h.fd)))
         };
         if let Some((mut cb, fd)) = taken {
@@ -242,30 +245,17 @@ impl Loop for PollLoop {
     }
 
     fn update_handle(&self, watch: i32, events: i32) {
-        if let Some(h) = self
-            .table()
-            .handles
-            .iter_mut()
-            .find(|h| h.watch == watch && !h.deleted)
-        {
+        if let Some(h) = self.table().handle(watch) {
             h.events = events;
         }
         self.wake();
     }
 
     fn remove_handle(&self, watch: i32) -> i32 {
-        let found = match self
-            .table()
-            .handles
-            .iter_mut()
-            .find(|h| h.watch == watch && !h.deleted)
-        {
-            Some(h) => {
-                h.deleted = true;
-                0
-            }
-            None => -1,
-        };
+        let found = self.table().handle(watch).map_or(-1, |h| {
+            h.deleted = true;
+            0
+        });
         self.wake();
         found
     }
@@ -288,12 +278,7 @@ impl Loop for PollLoop {
     }
 
     fn update_timeout(&self, timer: i32, ms: i32) {
-        if let Some(x) = self
-            .table()
-            .timeouts
-            .iter_mut()
-            .find(|x| x.timer == timer && !x.deleted)
-        {
+        if let Some(x) = self.table().timeout(timer) {
             x.period = ms.max(-1);
             x.due = after(ms);
         }
@@ -301,18 +286,10 @@ impl Loop for PollLoop {
     }
 
     fn remove_timeout(&self, timer: i32) -> i32 {
-        let found = match self
-            .table()
-            .timeouts
-            .iter_mut()
-            .find(|x| x.timer == timer && !x.deleted)
-        {
-            Some(x) => {
-                x.deleted = true;
-                0
-            }
-            None => -1,
-        };
+        let found = self.table().timeout(timer).map_or(-1, |x| {
+            x.deleted = true;
+            0
+        });
         self.wake();
         found
     }
@@ -321,6 +298,9 @@ impl Loop for PollLoop {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
+    use std::os::fd::AsRawFd;
+    use std::os::unix::net::UnixStream;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     const READABLE: i32 = H::VIR_EVENT_HANDLE_READABLE as i32;

@@ -5,7 +5,7 @@
 use crate::abi::enums::virDomainEventID;
 use crate::error::{Error, Result};
 use crate::ffi::event::Opaque;
-use crate::ffi::export::export;
+use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, ConnectHandle, DomainHandle};
 use crate::ffi::types::{
     virConnectDomainEventCallback, virConnectDomainEventGenericCallback, virConnectPtr,
@@ -39,6 +39,7 @@ fn deliver(
 }
 
 fn register(
+    api: &str,
     c: &ConnectHandle,
     dom: virDomainPtr,
     event_id: c_int,
@@ -49,12 +50,7 @@ fn register(
     let filter = match dom.is_null() {
         true => None,
         // SAFETY: per the calling export's contract.
-        false => Some(
-            unsafe { DomainHandle::borrow(dom, "virConnectDomainEventRegisterAny") }?
-                .dom
-                .cached()
-                .uuid,
-        ),
+        false => Some(unsafe { DomainHandle::borrow(dom, api) }?.dom.cached().uuid),
     };
     let o = Opaque::armed(opaque, freecb);
     let weak = Arc::downgrade(&c.arc());
@@ -83,7 +79,7 @@ pub unsafe extern "C" fn virConnectDomainEventRegisterAny(
         // SAFETY: libvirt's contract: the callback has the type its event ID names, and
         // only lifecycle callbacks are ever called (with the lifecycle type).
         let cb: Lifecycle = unsafe { std::mem::transmute::<unsafe extern "C" fn(virConnectPtr, virDomainPtr, *mut c_void), Lifecycle>(cb) };
-        register(c, dom, eventID, cb, opaque, freecb)
+        register(api_name!(), c, dom, eventID, cb, opaque, freecb)
     })
 }
 
@@ -118,7 +114,7 @@ pub unsafe extern "C" fn virConnectDomainEventRegister(
             return Err(Error::invalid_arg("event callback already tracked"));
         }
         let lifecycle = virDomainEventID::VIR_DOMAIN_EVENT_ID_LIFECYCLE as c_int;
-        let id = register(c, std::ptr::null_mut(), lifecycle, cb, opaque, freecb)?;
+        let id = register(api_name!(), c, std::ptr::null_mut(), lifecycle, cb, opaque, freecb)?;
         legacy.push((cb as usize, id));
         Ok(0)
     })

@@ -93,25 +93,34 @@ struct CLoop {
 }
 
 unsafe extern "C" fn run_handle(watch: c_int, fd: c_int, events: c_int, opaque: *mut c_void) {
-    // SAFETY: `opaque` is the HandleFn box CLoop::add_handle made, alive until free_handle.
+    // SAFETY: `opaque` is the HandleFn box CLoop::add_handle made, alive until freed.
     let cb = unsafe { &mut *opaque.cast::<HandleFn>() };
     let _ = catch_unwind(AssertUnwindSafe(|| cb(watch, fd, events)));
 }
 
-unsafe extern "C" fn free_handle(opaque: *mut c_void) {
-    // SAFETY: made by Box::into_raw in CLoop::add_handle; the loop frees it once.
-    drop(unsafe { Box::from_raw(opaque.cast::<HandleFn>()) });
-}
-
 unsafe extern "C" fn run_timeout(timer: c_int, opaque: *mut c_void) {
-    // SAFETY: `opaque` is the TimeoutFn box CLoop::add_timeout made, alive until free_timeout.
+    // SAFETY: `opaque` is the TimeoutFn box CLoop::add_timeout made, alive until freed.
     let cb = unsafe { &mut *opaque.cast::<TimeoutFn>() };
     let _ = catch_unwind(AssertUnwindSafe(|| cb(timer)));
 }
 
-unsafe extern "C" fn free_timeout(opaque: *mut c_void) {
-    // SAFETY: made by Box::into_raw in CLoop::add_timeout; the loop frees it once.
-    drop(unsafe { Box::from_raw(opaque.cast::<TimeoutFn>()) });
+/// The free callback of a box `boxed` made: a `HandleFn` or a `TimeoutFn`.
+unsafe extern "C" fn free_box<T>(opaque: *mut c_void) {
+    // SAFETY: made by Box::into_raw in `boxed` for this T; the loop frees it once.
+    drop(unsafe { Box::from_raw(opaque.cast::<T>()) });
+}
+
+/// Hands `cb` to an application's add function as a box and its free callback; `add`
+/// gives the id, or a refusal, after which the box is freed here (the loop keeps no
+/// pointer to it).
+fn boxed<T>(cb: T, add: impl FnOnce(*mut c_void, virFreeCallback) -> c_int) -> c_int {
+    let p = Box::into_raw(Box::new(cb)).cast::<c_void>();
+    let id = add(p, Some(free_box::<T>));
+    if id < 0 {
+        // SAFETY: refused, so the box is still ours alone.
+        unsafe { free_box::<T>(p) };
+    }
+    id
 }
 
 // SAFETY: the application's loop functions may be called from any thread, as libvirt calls
@@ -125,14 +134,10 @@ impl Loop for CLoop {
         let Some(add) = self.add_handle else {
             return -1;
         };
-        let boxed = Box::into_raw(Box::new(cb)).cast::<c_void>();
-        // SAFETY: the application's function, given our trampolines and their box.
-        let watch = unsafe { add(fd, events, Some(run_handle), boxed, Some(free_handle)) };
-        if watch < 0 {
-            // SAFETY: refused, so the loop keeps no pointer to the box.
-            unsafe { free_handle(boxed) };
-        }
-        watch
+        // SAFETY: the application's function, given our trampoline, its box and free.
+        boxed(cb, |p, ff| unsafe {
+            add(fd, events, Some(run_handle), p, ff)
+        })
     }
 
     fn update_handle(&self, watch: i32, events: i32) {
@@ -152,14 +157,8 @@ impl Loop for CLoop {
         let Some(add) = self.add_timeout else {
             return -1;
         };
-        let boxed = Box::into_raw(Box::new(cb)).cast::<c_void>();
-        // SAFETY: the application's function, given our trampolines and their box.
-        let timer = unsafe { add(ms, Some(run_timeout), boxed, Some(free_timeout)) };
-        if timer < 0 {
-            // SAFETY: refused, so the loop keeps no pointer to the box.
-            unsafe { free_timeout(boxed) };
-        }
-        timer
+        // SAFETY: the application's function, given our trampoline, its box and free.
+        boxed(cb, |p, ff| unsafe { add(ms, Some(run_timeout), p, ff) })
     }
 
     fn update_timeout(&self, timer: i32, ms: i32) {

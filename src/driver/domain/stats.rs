@@ -7,7 +7,7 @@
 //! does with groups a driver lacks.
 
 use super::{PowerState, Vm};
-use crate::abi::enums::virDomainStatsTypes as T;
+use crate::abi::enums::{virDomainStatsTypes as T, virVcpuState as VcpuState};
 use crate::driver::Connection;
 use crate::error::{Code, Error, Result};
 use crate::vi::soap::MoRef;
@@ -69,14 +69,13 @@ fn record(vm: Vm, groups: u32, cpu_ns: Option<u64>) -> StatsRecord {
     if groups & VCPU != 0 {
         // vSphere has no offline vCPUs: the configured count is both.
         let n = vm.num_cpu.max(0) as u32;
-        let running = vm.state == PowerState::PoweredOn;
+        let state = match vm.state {
+            PowerState::PoweredOn => VcpuState::VIR_VCPU_RUNNING,
+            _ => VcpuState::VIR_VCPU_OFFLINE,
+        } as i32;
         fields.push(("vcpu.current".into(), Stat::UInt(n)));
         fields.push(("vcpu.maximum".into(), Stat::UInt(n)));
         for i in 0..n {
-            let state = match running {
-                true => 1,  // VIR_VCPU_RUNNING
-                false => 0, // VIR_VCPU_OFFLINE
-            };
             fields.push((format!("vcpu.{i}.state"), Stat::Int(state)));
         }
     }

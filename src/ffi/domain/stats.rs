@@ -2,7 +2,7 @@
 //! driver's records (see `driver::domain::stats`) as a NULL-terminated malloc'd list of
 //! malloc'd records, each with a domain handle and typed parameters.
 
-use crate::abi::flags::{ListDomainsFlags, StatsFlags};
+use crate::abi::flags::StatsFlags;
 use crate::driver::domain::stats::{Stat, StatsRecord, groups};
 use crate::error::{Error, Result};
 use crate::ffi::args::{flags, out, out_slice};
@@ -85,7 +85,7 @@ pub unsafe extern "C" fn virConnectGetAllDomainStats(
         let f = flags!(flags as StatsFlags)?;
         let out = out!(retStats)?;
         let wanted = served(stats, f)?;
-        let filter = ListDomainsFlags::from_bits_truncate(f.bits() & 0xff);
+        let filter = f.list_filter();
         let recs = c.conn.all_domain_stats(filter, wanted)?;
         let (list, n) = c_list(c, recs)?;
         out.set(list);
@@ -107,7 +107,7 @@ pub unsafe extern "C" fn virDomainListGetStats(
 ) -> c_int {
     export!(-1, || {
         let f = flags!(flags as StatsFlags)?;
-        if f.bits() & 0xff != 0 {
+        if !f.list_filter().is_empty() {
             return Err(Error::invalid_arg(
                 "virDomainListGetStats: domain filter flags are for virConnectGetAllDomainStats",
             ));

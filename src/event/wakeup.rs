@@ -1,0 +1,37 @@
+//! A wakeup for a loop waiting in poll(2): a non-blocking socket pair whose read end the loop
+//! watches; any thread rings it, the loop drains it. The poll loop uses one for changes made
+//! from other threads, the domain event queue one for events the watcher queued.
+
+use std::io::{self, Read, Write};
+use std::os::fd::{AsRawFd, RawFd};
+use std::os::unix::net::UnixStream;
+
+pub struct Wakeup {
+    rx: UnixStream,
+    tx: UnixStream,
+}
+
+impl Wakeup {
+    pub fn new() -> io::Result<Wakeup> {
+        let (rx, tx) = UnixStream::pair()?;
+        rx.set_nonblocking(true)?;
+        tx.set_nonblocking(true)?;
+        Ok(Wakeup { rx, tx })
+    }
+
+    /// The fd to watch for reading.
+    pub fn fd(&self) -> RawFd {
+        self.rx.as_raw_fd()
+    }
+
+    pub fn ring(&self) {
+        // A full socket already holds a wakeup.
+        let _ = (&self.tx).write(&[1]);
+    }
+
+    /// Empties the socket, so that the next wait sleeps until the next ring.
+    pub fn drain(&self) {
+        let mut buf = [0u8; 64];
+        while matches!((&self.rx).read(&mut buf), Ok(n) if n > 0) {}
+    }
+}
