@@ -214,7 +214,7 @@ impl Connection {
                 } else {
                     ds_path
                 };
-                let _ = self.delete_file(&target, at);
+                let _ = self.delete_file(&target, &at.datacenter);
                 Err(e)
             }
         }
@@ -277,14 +277,14 @@ impl Connection {
         }
     }
 
-    pub(crate) fn delete_file(&self, ds_path: &str, at: &Placement) -> Result<()> {
-        let ep = &self.primary;
+    /// Deletes a datastore file or directory (`[ds] path`) of `datacenter`.
+    pub(crate) fn delete_file(&self, ds_path: &str, datacenter: &MoRef) -> Result<()> {
         let delete = DeleteDatastoreFile_Task {
             this: self.file_manager()?,
             name: ds_path.to_string(),
-            datacenter: Some(at.datacenter.clone()),
+            datacenter: Some(datacenter.clone()),
         };
-        self.run_task(ep, &delete, None).map(|_| ())
+        self.run_task(&self.primary, &delete, None).map(|_| ())
     }
 
     /// Unregisters a VM that is not running; its files stay on the datastore, as in libvirt.

@@ -8,8 +8,8 @@ use crate::abi::flags::ResizeFlags;
 use crate::driver::Connection;
 use crate::error::{Code, Error, Result};
 use crate::vi::methods::{
-    CopyDatastoreFile_Task, CopyVirtualDisk_Task, CreateVirtualDisk_Task, DeleteDatastoreFile_Task,
-    DeleteVirtualDisk_Task, ExtendVirtualDisk_Task, MakeDirectory, ZeroFillVirtualDisk_Task,
+    CopyDatastoreFile_Task, CopyVirtualDisk_Task, CreateVirtualDisk_Task, DeleteVirtualDisk_Task,
+    ExtendVirtualDisk_Task, MakeDirectory, ZeroFillVirtualDisk_Task,
 };
 use crate::vi::specs::FileBackedVirtualDiskSpec;
 use crate::vi::{Fault, Method, MoRef};
@@ -215,18 +215,13 @@ impl Connection {
     /// `virStorageVolDelete`: the disk with its extents, or the file.
     pub fn delete_volume(&self, pool: &Pool, vol: &Volume) -> Result<()> {
         refuse_iscsi(pool, "volume deletion")?;
-        let datacenter = Some(pool.datacenter.clone());
         let done = match vol.kind {
             VolumeKind::Disk => self.task(&DeleteVirtualDisk_Task {
                 this: self.disk_manager()?,
                 name: vol.path(),
-                datacenter,
+                datacenter: Some(pool.datacenter.clone()),
             }),
-            _ => self.task(&DeleteDatastoreFile_Task {
-                this: self.file_manager()?,
-                name: vol.path(),
-                datacenter,
-            }),
+            _ => self.delete_file(&vol.path(), &pool.datacenter),
         };
         done.map_err(|e| failed("Could not delete volume", e))
     }

@@ -12,7 +12,7 @@ use crate::driver::connection::inventory::Placement;
 use crate::error::{Code, Error, Result};
 use crate::log::log;
 use crate::vi::files::folder_path;
-use crate::vi::methods::{DeleteDatastoreFile_Task, MoveDatastoreFile_Task};
+use crate::vi::methods::MoveDatastoreFile_Task;
 use crate::vmx::DatastorePath;
 use std::io::{self, Read};
 use std::sync::Arc;
@@ -66,7 +66,7 @@ pub struct MadeFile {
 
 impl Drop for MadeFile {
     fn drop(&mut self) {
-        if let Err(e) = self.conn.delete_file(&self.path, &self.at) {
+        if let Err(e) = self.conn.delete_file(&self.path, &self.at.datacenter) {
             log!(Warning, &[], "could not remove {}: {e}", self.path);
         }
     }
@@ -346,17 +346,8 @@ impl Upload {
     }
 
     fn remove_temp(&self) {
-        if let Ok(fm) = self.conn.file_manager() {
-            let _ = self.conn.run_task(
-                &self.conn.primary,
-                &DeleteDatastoreFile_Task {
-                    this: fm,
-                    name: format!("[{}] {}", self.pool.name, self.temp),
-                    datacenter: Some(self.pool.datacenter.clone()),
-                },
-                None,
-            );
-        }
+        let temp = format!("[{}] {}", self.pool.name, self.temp);
+        let _ = self.conn.delete_file(&temp, &self.pool.datacenter);
     }
 }
 
