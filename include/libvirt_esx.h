@@ -18,6 +18,23 @@
 
 #define VIR_DOMAIN_MEMORY_PARAM_UNLIMITED 9007199254740991
 
+/*
+ Block statistics field names (`virDomainBlockStatsFlags`).
+ */
+#define VIR_DOMAIN_BLOCK_STATS_FIELD_LENGTH 80
+
+/*
+ Host statistics (`virNodeGetCPUStats`, `virNodeGetMemoryStats`): field names, lengths
+ and the "all CPUs / cells" numbers.
+ */
+#define VIR_NODE_CPU_STATS_FIELD_LENGTH 80
+
+#define VIR_NODE_CPU_STATS_ALL_CPUS -1
+
+#define VIR_NODE_MEMORY_STATS_FIELD_LENGTH 80
+
+#define VIR_NODE_MEMORY_STATS_ALL_CELLS -1
+
 typedef enum virErrorNumber {
   VIR_ERR_OK = 0,
   VIR_ERR_INTERNAL_ERROR = 1,
@@ -782,6 +799,23 @@ typedef enum virDomainStatsTypes {
   VIR_DOMAIN_STATS_VM = 1024,
 } virDomainStatsTypes;
 
+typedef enum virDomainMemoryStatTags {
+  VIR_DOMAIN_MEMORY_STAT_SWAP_IN = 0,
+  VIR_DOMAIN_MEMORY_STAT_SWAP_OUT = 1,
+  VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT = 2,
+  VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT = 3,
+  VIR_DOMAIN_MEMORY_STAT_UNUSED = 4,
+  VIR_DOMAIN_MEMORY_STAT_AVAILABLE = 5,
+  VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON = 6,
+  VIR_DOMAIN_MEMORY_STAT_RSS = 7,
+  VIR_DOMAIN_MEMORY_STAT_USABLE = 8,
+  VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE = 9,
+  VIR_DOMAIN_MEMORY_STAT_DISK_CACHES = 10,
+  VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC = 11,
+  VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL = 12,
+  VIR_DOMAIN_MEMORY_STAT_NR = 13,
+} virDomainMemoryStatTags;
+
 typedef enum virConnectGetAllDomainStatsFlags {
   VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE = 1,
   VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE = 2,
@@ -1040,6 +1074,51 @@ typedef struct _virDomainStatsRecord virDomainStatsRecord;
 typedef virDomainStatsRecord *virDomainStatsRecordPtr;
 
 /*
+ One memory statistic (virDomainMemoryStats): a `virDomainMemoryStatTags` tag, KiB.
+ */
+typedef struct _virDomainMemoryStat {
+  int tag;
+  unsigned long long val;
+} _virDomainMemoryStat;
+
+typedef struct _virDomainMemoryStat virDomainMemoryStatStruct;
+
+typedef virDomainMemoryStatStruct *virDomainMemoryStatPtr;
+
+/*
+ A disk's I/O counters (virDomainBlockStats); -1 where unknown.
+ */
+typedef struct _virDomainBlockStats {
+  long long rd_req;
+  long long rd_bytes;
+  long long wr_req;
+  long long wr_bytes;
+  long long errs;
+} _virDomainBlockStats;
+
+typedef struct _virDomainBlockStats virDomainBlockStatsStruct;
+
+typedef virDomainBlockStatsStruct *virDomainBlockStatsPtr;
+
+/*
+ A NIC's counters (virDomainInterfaceStats); -1 where unknown.
+ */
+typedef struct _virDomainInterfaceStats {
+  long long rx_bytes;
+  long long rx_packets;
+  long long rx_errs;
+  long long rx_drop;
+  long long tx_bytes;
+  long long tx_packets;
+  long long tx_errs;
+  long long tx_drop;
+} _virDomainInterfaceStats;
+
+typedef struct _virDomainInterfaceStats virDomainInterfaceStatsStruct;
+
+typedef virDomainInterfaceStatsStruct *virDomainInterfaceStatsPtr;
+
+/*
  RegisterAny's callback type, cast to the event ID's own (VIR_DOMAIN_EVENT_CALLBACK).
  */
 typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn,
@@ -1135,6 +1214,30 @@ typedef struct _virNodeInfo {
 typedef struct _virNodeInfo virNodeInfo;
 
 typedef virNodeInfo *virNodeInfoPtr;
+
+/*
+ One host CPU statistic (virNodeGetCPUStats): a field name and nanoseconds.
+ */
+typedef struct _virNodeCPUStats {
+  char field[80];
+  unsigned long long value;
+} _virNodeCPUStats;
+
+typedef struct _virNodeCPUStats virNodeCPUStats;
+
+typedef virNodeCPUStats *virNodeCPUStatsPtr;
+
+/*
+ One host memory statistic (virNodeGetMemoryStats): a field name and KiB.
+ */
+typedef struct _virNodeMemoryStats {
+  char field[80];
+  unsigned long long value;
+} _virNodeMemoryStats;
+
+typedef struct _virNodeMemoryStats virNodeMemoryStats;
+
+typedef virNodeMemoryStats *virNodeMemoryStatsPtr;
 
 /*
  A close callback: the connection and the `virConnectCloseReason`.
@@ -1863,8 +1966,9 @@ int virDomainGetVcpusFlags(virDomainPtr domain, unsigned int flags);
 int virDomainGetMaxVcpus(virDomainPtr domain);
 
 /*
- Per-vCPU info of a running domain; vSphere reports neither per-vCPU time nor placement,
- so `cpuTime` is 0 and `cpu` -1, and the maps allow every host CPU.
+ Per-vCPU info of a running domain: each vCPU's CPU time from the performance counters
+ (see `driver::perf`); vSphere reports no placement, so `cpu` is -1 and the maps allow
+ every host CPU.
 
  # Safety
  `domain` is NULL or a domain from this library; `info` holds `maxinfo` entries; `cpumaps`
@@ -2121,6 +2225,61 @@ int virDomainSetMemoryParameters(virDomainPtr domain,
                                  unsigned int flags);
 
 /*
+ The memory statistics of a running domain, in KiB: the balloon's current value
+ (configured memory less the ballooned), available (configured), unused (configured less
+ vSphere's active-memory estimate) and rss (host memory consumed). Fills at most
+ `nr_stats` (and VIR_DOMAIN_MEMORY_STAT_NR) entries and returns how many.
+
+ # Safety
+ `dom` is NULL or a domain from this library; `stats` NULL or holding `nr_stats` entries.
+ */
+int virDomainMemoryStats(virDomainPtr dom,
+                         virDomainMemoryStatPtr stats,
+                         unsigned int nr_stats,
+                         unsigned int flags);
+
+/*
+ A running domain's disk counters (cumulative, see `driver::perf`): `disk` is a target
+ (`sda`), a file (`[ds] dir/x.vmdk`) or "" for all disks together; `errs` is -1 (vSphere
+ counts none).
+
+ # Safety
+ `dom` is NULL or a domain from this library; `disk` NULL or a C string; `stats` NULL or
+ `size` writable bytes.
+ */
+int virDomainBlockStats(virDomainPtr dom,
+                        const char *disk,
+                        virDomainBlockStatsPtr stats,
+                        size_t size);
+
+/*
+ As virDomainBlockStats, as typed parameters (`rd_operations`, `rd_bytes`,
+ `wr_operations`, `wr_bytes`); with `*nparams` 0, how many there are.
+
+ # Safety
+ `dom` is NULL or a domain from this library; `disk` NULL or a C string; `nparams`
+ writable; `params` NULL or holding `*nparams` entries.
+ */
+int virDomainBlockStatsFlags(virDomainPtr dom,
+                             const char *disk,
+                             virTypedParameterPtr params,
+                             int *nparams,
+                             unsigned int flags);
+
+/*
+ A running domain's NIC counters (cumulative, see `driver::perf`): `device` is the NIC's
+ MAC address, as `net.N.name` of the domain statistics names it.
+
+ # Safety
+ `dom` is NULL or a domain from this library; `device` NULL or a C string; `stats` NULL or
+ `size` writable bytes.
+ */
+int virDomainInterfaceStats(virDomainPtr dom,
+                            const char *device,
+                            virDomainInterfaceStatsPtr stats,
+                            size_t size);
+
+/*
  The domain's XML (converted from its VMX file); the caller frees it.
 
  # Safety
@@ -2350,6 +2509,35 @@ int virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
  `conn` is NULL or a connection from this library.
  */
 unsigned long long virNodeGetFreeMemory(virConnectPtr conn);
+
+/*
+ The CPU time used (`user`: vSphere does not split user and kernel time) and idle, in
+ nanoseconds, cumulative from this connection's first read (see `driver::perf`): of all
+ CPUs of the scope (`cpuNum` -1) or of one logical CPU of a host connection.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `nparams` writable; `params` NULL or
+ holding `*nparams` entries.
+ */
+int virNodeGetCPUStats(virConnectPtr conn,
+                       int cpuNum,
+                       virNodeCPUStatsPtr params,
+                       int *nparams,
+                       unsigned int flags);
+
+/*
+ Total and free memory in KiB, summed over the scope's hosts (`cellNum` -1; vSphere
+ reports no free memory per NUMA cell).
+
+ # Safety
+ `conn` is NULL or a connection from this library; `nparams` writable; `params` NULL or
+ holding `*nparams` entries.
+ */
+int virNodeGetMemoryStats(virConnectPtr conn,
+                          int cellNum,
+                          virNodeMemoryStatsPtr params,
+                          int *nparams,
+                          unsigned int flags);
 
 /*
  The host's DNS name; the caller frees it.
@@ -3426,6 +3614,14 @@ void virTypedParamsFree(virTypedParameterPtr params, int nparams);
 #define VIR_DOMAIN_JOB_DATA_TOTAL "data_total"
 #define VIR_DOMAIN_JOB_DATA_PROCESSED "data_processed"
 #define VIR_DOMAIN_JOB_DATA_REMAINING "data_remaining"
+#define VIR_DOMAIN_BLOCK_STATS_READ_BYTES "rd_bytes"
+#define VIR_DOMAIN_BLOCK_STATS_READ_REQ "rd_operations"
+#define VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES "wr_bytes"
+#define VIR_DOMAIN_BLOCK_STATS_WRITE_REQ "wr_operations"
+#define VIR_NODE_CPU_STATS_USER "user"
+#define VIR_NODE_CPU_STATS_IDLE "idle"
+#define VIR_NODE_MEMORY_STATS_TOTAL "total"
+#define VIR_NODE_MEMORY_STATS_FREE "free"
 #define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))
 
 #endif  /* LIBVIRT_ESX_H */

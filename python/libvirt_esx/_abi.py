@@ -10,6 +10,11 @@ VIR_UUID_BUFLEN = 16
 VIR_UUID_STRING_BUFLEN = 37
 VIR_TYPED_PARAM_FIELD_LENGTH = 80
 VIR_DOMAIN_MEMORY_PARAM_UNLIMITED = 9007199254740991
+VIR_DOMAIN_BLOCK_STATS_FIELD_LENGTH = 80
+VIR_NODE_CPU_STATS_FIELD_LENGTH = 80
+VIR_NODE_CPU_STATS_ALL_CPUS = -1
+VIR_NODE_MEMORY_STATS_FIELD_LENGTH = 80
+VIR_NODE_MEMORY_STATS_ALL_CELLS = -1
 VIR_DOMAIN_SNAPSHOT_LIST_ROOTS = 1
 VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS = 1
 VIR_DOMAIN_SNAPSHOT_LIST_LEAVES = 4
@@ -35,6 +40,14 @@ VIR_DOMAIN_JOB_TIME_ELAPSED = "time_elapsed"
 VIR_DOMAIN_JOB_DATA_TOTAL = "data_total"
 VIR_DOMAIN_JOB_DATA_PROCESSED = "data_processed"
 VIR_DOMAIN_JOB_DATA_REMAINING = "data_remaining"
+VIR_DOMAIN_BLOCK_STATS_READ_BYTES = "rd_bytes"
+VIR_DOMAIN_BLOCK_STATS_READ_REQ = "rd_operations"
+VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES = "wr_bytes"
+VIR_DOMAIN_BLOCK_STATS_WRITE_REQ = "wr_operations"
+VIR_NODE_CPU_STATS_USER = "user"
+VIR_NODE_CPU_STATS_IDLE = "idle"
+VIR_NODE_MEMORY_STATS_TOTAL = "total"
+VIR_NODE_MEMORY_STATS_FREE = "free"
 VIR_ERR_OK = 0
 VIR_ERR_INTERNAL_ERROR = 1
 VIR_ERR_NO_MEMORY = 2
@@ -598,6 +611,20 @@ VIR_DOMAIN_STATS_IOTHREAD = 128
 VIR_DOMAIN_STATS_MEMORY = 256
 VIR_DOMAIN_STATS_DIRTYRATE = 512
 VIR_DOMAIN_STATS_VM = 1024
+VIR_DOMAIN_MEMORY_STAT_SWAP_IN = 0
+VIR_DOMAIN_MEMORY_STAT_SWAP_OUT = 1
+VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT = 2
+VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT = 3
+VIR_DOMAIN_MEMORY_STAT_UNUSED = 4
+VIR_DOMAIN_MEMORY_STAT_AVAILABLE = 5
+VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON = 6
+VIR_DOMAIN_MEMORY_STAT_RSS = 7
+VIR_DOMAIN_MEMORY_STAT_USABLE = 8
+VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE = 9
+VIR_DOMAIN_MEMORY_STAT_DISK_CACHES = 10
+VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC = 11
+VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL = 12
+VIR_DOMAIN_MEMORY_STAT_NR = 13
 VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE = 1
 VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE = 2
 VIR_CONNECT_GET_ALL_DOMAINS_STATS_PERSISTENT = 4
@@ -617,6 +644,11 @@ __all__ = [
     'VIR_UUID_STRING_BUFLEN',
     'VIR_TYPED_PARAM_FIELD_LENGTH',
     'VIR_DOMAIN_MEMORY_PARAM_UNLIMITED',
+    'VIR_DOMAIN_BLOCK_STATS_FIELD_LENGTH',
+    'VIR_NODE_CPU_STATS_FIELD_LENGTH',
+    'VIR_NODE_CPU_STATS_ALL_CPUS',
+    'VIR_NODE_MEMORY_STATS_FIELD_LENGTH',
+    'VIR_NODE_MEMORY_STATS_ALL_CELLS',
     'VIR_DOMAIN_SNAPSHOT_LIST_ROOTS',
     'VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS',
     'VIR_DOMAIN_SNAPSHOT_LIST_LEAVES',
@@ -642,6 +674,14 @@ __all__ = [
     'VIR_DOMAIN_JOB_DATA_TOTAL',
     'VIR_DOMAIN_JOB_DATA_PROCESSED',
     'VIR_DOMAIN_JOB_DATA_REMAINING',
+    'VIR_DOMAIN_BLOCK_STATS_READ_BYTES',
+    'VIR_DOMAIN_BLOCK_STATS_READ_REQ',
+    'VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES',
+    'VIR_DOMAIN_BLOCK_STATS_WRITE_REQ',
+    'VIR_NODE_CPU_STATS_USER',
+    'VIR_NODE_CPU_STATS_IDLE',
+    'VIR_NODE_MEMORY_STATS_TOTAL',
+    'VIR_NODE_MEMORY_STATS_FREE',
     'VIR_ERR_OK',
     'VIR_ERR_INTERNAL_ERROR',
     'VIR_ERR_NO_MEMORY',
@@ -1205,6 +1245,20 @@ __all__ = [
     'VIR_DOMAIN_STATS_MEMORY',
     'VIR_DOMAIN_STATS_DIRTYRATE',
     'VIR_DOMAIN_STATS_VM',
+    'VIR_DOMAIN_MEMORY_STAT_SWAP_IN',
+    'VIR_DOMAIN_MEMORY_STAT_SWAP_OUT',
+    'VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT',
+    'VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT',
+    'VIR_DOMAIN_MEMORY_STAT_UNUSED',
+    'VIR_DOMAIN_MEMORY_STAT_AVAILABLE',
+    'VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON',
+    'VIR_DOMAIN_MEMORY_STAT_RSS',
+    'VIR_DOMAIN_MEMORY_STAT_USABLE',
+    'VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE',
+    'VIR_DOMAIN_MEMORY_STAT_DISK_CACHES',
+    'VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC',
+    'VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL',
+    'VIR_DOMAIN_MEMORY_STAT_NR',
     'VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE',
     'VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE',
     'VIR_CONNECT_GET_ALL_DOMAINS_STATS_PERSISTENT',
@@ -1285,6 +1339,7 @@ virDomainEventResumedDetailType = c_int
 virDomainEventStoppedDetailType = c_int
 virConnectCloseReason = c_int
 virDomainStatsTypes = c_int
+virDomainMemoryStatTags = c_int
 virConnectGetAllDomainStatsFlags = c_int
 virConnectPtr = c_void_p
 
@@ -1438,6 +1493,42 @@ class _virDomainStatsRecord(Structure):
 
 virDomainStatsRecord = _virDomainStatsRecord
 virDomainStatsRecordPtr = POINTER(virDomainStatsRecord)
+
+class _virDomainMemoryStat(Structure):
+    _fields_ = [
+        ('tag', c_int),
+        ('val', c_ulonglong),
+    ]
+
+virDomainMemoryStatStruct = _virDomainMemoryStat
+virDomainMemoryStatPtr = POINTER(virDomainMemoryStatStruct)
+
+class _virDomainBlockStats(Structure):
+    _fields_ = [
+        ('rd_req', c_longlong),
+        ('rd_bytes', c_longlong),
+        ('wr_req', c_longlong),
+        ('wr_bytes', c_longlong),
+        ('errs', c_longlong),
+    ]
+
+virDomainBlockStatsStruct = _virDomainBlockStats
+virDomainBlockStatsPtr = POINTER(virDomainBlockStatsStruct)
+
+class _virDomainInterfaceStats(Structure):
+    _fields_ = [
+        ('rx_bytes', c_longlong),
+        ('rx_packets', c_longlong),
+        ('rx_errs', c_longlong),
+        ('rx_drop', c_longlong),
+        ('tx_bytes', c_longlong),
+        ('tx_packets', c_longlong),
+        ('tx_errs', c_longlong),
+        ('tx_drop', c_longlong),
+    ]
+
+virDomainInterfaceStatsStruct = _virDomainInterfaceStats
+virDomainInterfaceStatsPtr = POINTER(virDomainInterfaceStatsStruct)
 virConnectDomainEventGenericCallback = CFUNCTYPE(None, virConnectPtr, virDomainPtr, c_void_p)
 virFreeCallback = CFUNCTYPE(None, c_void_p)
 virConnectDomainEventCallback = CFUNCTYPE(c_int, virConnectPtr, virDomainPtr, c_int, c_int, c_void_p)
@@ -1485,6 +1576,24 @@ class _virNodeInfo(Structure):
 
 virNodeInfo = _virNodeInfo
 virNodeInfoPtr = POINTER(virNodeInfo)
+
+class _virNodeCPUStats(Structure):
+    _fields_ = [
+        ('field', c_char * 80),
+        ('value', c_ulonglong),
+    ]
+
+virNodeCPUStats = _virNodeCPUStats
+virNodeCPUStatsPtr = POINTER(virNodeCPUStats)
+
+class _virNodeMemoryStats(Structure):
+    _fields_ = [
+        ('field', c_char * 80),
+        ('value', c_ulonglong),
+    ]
+
+virNodeMemoryStats = _virNodeMemoryStats
+virNodeMemoryStatsPtr = POINTER(virNodeMemoryStats)
 virConnectCloseFunc = CFUNCTYPE(None, virConnectPtr, c_int, c_void_p)
 virInterfacePtr = c_void_p
 virNodeDevicePtr = c_void_p
@@ -1624,6 +1733,10 @@ FUNCTIONS = {
     'virDomainSetSchedulerParameters': (c_int, [virDomainPtr, virTypedParameterPtr, c_int]),
     'virDomainGetMemoryParameters': (c_int, [virDomainPtr, virTypedParameterPtr, POINTER(c_int), c_uint]),
     'virDomainSetMemoryParameters': (c_int, [virDomainPtr, virTypedParameterPtr, c_int, c_uint]),
+    'virDomainMemoryStats': (c_int, [virDomainPtr, virDomainMemoryStatPtr, c_uint, c_uint]),
+    'virDomainBlockStats': (c_int, [virDomainPtr, c_char_p, virDomainBlockStatsPtr, c_size_t]),
+    'virDomainBlockStatsFlags': (c_int, [virDomainPtr, c_char_p, virTypedParameterPtr, POINTER(c_int), c_uint]),
+    'virDomainInterfaceStats': (c_int, [virDomainPtr, c_char_p, virDomainInterfaceStatsPtr, c_size_t]),
     'virDomainGetXMLDesc': (c_void_p, [virDomainPtr, c_uint]),
     'virDomainDefineXMLFlags': (virDomainPtr, [virConnectPtr, c_char_p, c_uint]),
     'virDomainDefineXML': (virDomainPtr, [virConnectPtr, c_char_p]),
@@ -1660,6 +1773,8 @@ FUNCTIONS = {
     'virEventRemoveTimeout': (c_int, [c_int]),
     'virNodeGetInfo': (c_int, [virConnectPtr, virNodeInfoPtr]),
     'virNodeGetFreeMemory': (c_ulonglong, [virConnectPtr]),
+    'virNodeGetCPUStats': (c_int, [virConnectPtr, c_int, virNodeCPUStatsPtr, POINTER(c_int), c_uint]),
+    'virNodeGetMemoryStats': (c_int, [virConnectPtr, c_int, virNodeMemoryStatsPtr, POINTER(c_int), c_uint]),
     'virConnectGetHostname': (c_void_p, [virConnectPtr]),
     'virConnectGetCapabilities': (c_void_p, [virConnectPtr]),
     'virConnectGetSysinfo': (c_void_p, [virConnectPtr, c_uint]),

@@ -199,6 +199,16 @@ class virConnect:
             raise libvirtError("virNodeGetFreeMemory() failed", conn=self)
         return v
 
+    def getCPUStats(self, cpuNum: int, flags: int = 0) -> Dict[str, int]:
+        """{"user": ns used, "idle": ns} of all CPUs (VIR_NODE_CPU_STATS_ALL_CPUS) or one."""
+        return _node_stats(_abi.virNodeCPUStats, lambda p, n: lib.virNodeGetCPUStats(
+            self._o, cpuNum, p, n, flags), "virNodeGetCPUStats")
+
+    def getMemoryStats(self, cellNum: int, flags: int = 0) -> Dict[str, int]:
+        """{"total": KiB, "free": KiB} (cellNum VIR_NODE_MEMORY_STATS_ALL_CELLS)."""
+        return _node_stats(_abi.virNodeMemoryStats, lambda p, n: lib.virNodeGetMemoryStats(
+            self._o, cellNum, p, n, flags), "virNodeGetMemoryStats")
+
     # networks (the host's vSwitches) and interfaces (its NICs): 1 round trip each
     def listAllNetworks(self, flags: int = 0) -> List[virNetwork]:
         return handles(lambda p: virNetwork(self, p), lambda out: lib.virConnectListAllNetworks(
@@ -552,3 +562,11 @@ class virConnect:
         return check_string(lib.virConnectDomainXMLToNative(
             self._o, enc(nativeFormat), enc(domainXml), flags), "virConnectDomainXMLToNative")
 
+
+def _node_stats(kind: Any, call: Callable[[Any, Any], int], api: str) -> Dict[str, int]:
+    """A virNodeGet*Stats call: asked for its count, then filled."""
+    n = ctypes.c_int(0)
+    check(call(None, ctypes.byref(n)), api)
+    params = (kind * max(n.value, 1))()
+    check(call(params, ctypes.byref(n)), api)
+    return {dec(p.field): p.value for p in params[:n.value]}

@@ -232,6 +232,43 @@ class virDomain(Handle):
                     "virDomainGetCPUStats")
         return [_params(params, got)]
 
+    def memoryStats(self) -> Dict[str, int]:
+        """{"actual", "available", "unused", "rss"} in KiB of a running domain (quickStats)."""
+        names = {_abi.VIR_DOMAIN_MEMORY_STAT_UNUSED: "unused",
+                 _abi.VIR_DOMAIN_MEMORY_STAT_AVAILABLE: "available",
+                 _abi.VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON: "actual",
+                 _abi.VIR_DOMAIN_MEMORY_STAT_RSS: "rss"}
+        stats = (_abi.virDomainMemoryStatStruct * _abi.VIR_DOMAIN_MEMORY_STAT_NR)()
+        got = check(lib.virDomainMemoryStats(self._o, stats, len(stats), 0),
+                    "virDomainMemoryStats")
+        return {names.get(s.tag, str(s.tag)): s.val for s in stats[:got]}
+
+    def blockStats(self, path: str) -> Tuple[int, int, int, int, int]:
+        """(rd_req, rd_bytes, wr_req, wr_bytes, errs) of a disk by target or file ("" all)."""
+        st = _abi.virDomainBlockStatsStruct()
+        check(lib.virDomainBlockStats(self._o, enc(path), ctypes.byref(st), ctypes.sizeof(st)),
+              "virDomainBlockStats")
+        return (st.rd_req, st.rd_bytes, st.wr_req, st.wr_bytes, st.errs)
+
+    def blockStatsFlags(self, path: str, flags: int = 0) -> Dict[str, int]:
+        """{"rd_operations", "rd_bytes", "wr_operations", "wr_bytes"}."""
+        n = ctypes.c_int(0)
+        check(lib.virDomainBlockStatsFlags(self._o, enc(path), None, ctypes.byref(n), flags),
+              "virDomainBlockStatsFlags")
+        params = (_abi.virTypedParameter * max(n.value, 1))()
+        check(lib.virDomainBlockStatsFlags(self._o, enc(path), params, ctypes.byref(n), flags),
+              "virDomainBlockStatsFlags")
+        return _params(params, n.value)
+
+    def interfaceStats(self, path: str) -> Tuple[int, int, int, int, int, int, int, int]:
+        """(rx_bytes, rx_packets, rx_errs, rx_drop, tx_bytes, tx_packets, tx_errs, tx_drop)
+        of the NIC with this MAC address."""
+        st = _abi.virDomainInterfaceStatsStruct()
+        check(lib.virDomainInterfaceStats(self._o, enc(path), ctypes.byref(st),
+                                          ctypes.sizeof(st)), "virDomainInterfaceStats")
+        return (st.rx_bytes, st.rx_packets, st.rx_errs, st.rx_drop,
+                st.tx_bytes, st.tx_packets, st.tx_errs, st.tx_drop)
+
     def screenshot(self, stream: "virStream", screen: int, flags: int = 0) -> str:
         """The console's PNG follows on stream; returns its MIME type."""
         return check_string(lib.virDomainScreenshot(self._o, stream.c_pointer(), screen, flags),

@@ -30,6 +30,24 @@ pub const VIR_DOMAIN_JOB_DATA_TOTAL: &str = "data_total";
 pub const VIR_DOMAIN_JOB_DATA_PROCESSED: &str = "data_processed";
 pub const VIR_DOMAIN_JOB_DATA_REMAINING: &str = "data_remaining";
 
+/// Block statistics field names (`virDomainBlockStatsFlags`).
+pub const VIR_DOMAIN_BLOCK_STATS_FIELD_LENGTH: c_int = 80;
+pub const VIR_DOMAIN_BLOCK_STATS_READ_BYTES: &str = "rd_bytes";
+pub const VIR_DOMAIN_BLOCK_STATS_READ_REQ: &str = "rd_operations";
+pub const VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES: &str = "wr_bytes";
+pub const VIR_DOMAIN_BLOCK_STATS_WRITE_REQ: &str = "wr_operations";
+
+/// Host statistics (`virNodeGetCPUStats`, `virNodeGetMemoryStats`): field names, lengths
+/// and the "all CPUs / cells" numbers.
+pub const VIR_NODE_CPU_STATS_FIELD_LENGTH: c_int = 80;
+pub const VIR_NODE_CPU_STATS_ALL_CPUS: c_int = -1;
+pub const VIR_NODE_CPU_STATS_USER: &str = "user";
+pub const VIR_NODE_CPU_STATS_IDLE: &str = "idle";
+pub const VIR_NODE_MEMORY_STATS_FIELD_LENGTH: c_int = 80;
+pub const VIR_NODE_MEMORY_STATS_ALL_CELLS: c_int = -1;
+pub const VIR_NODE_MEMORY_STATS_TOTAL: &str = "total";
+pub const VIR_NODE_MEMORY_STATS_FREE: &str = "free";
+
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum virErrorNumber {
@@ -927,6 +945,25 @@ pub enum virConnectCloseReason {
     VIR_CONNECT_CLOSE_REASON_EOF = 1,
     VIR_CONNECT_CLOSE_REASON_KEEPALIVE = 2,
     VIR_CONNECT_CLOSE_REASON_CLIENT = 3,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virDomainMemoryStatTags {
+    VIR_DOMAIN_MEMORY_STAT_SWAP_IN = 0,
+    VIR_DOMAIN_MEMORY_STAT_SWAP_OUT = 1,
+    VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT = 2,
+    VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT = 3,
+    VIR_DOMAIN_MEMORY_STAT_UNUSED = 4,
+    VIR_DOMAIN_MEMORY_STAT_AVAILABLE = 5,
+    VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON = 6,
+    VIR_DOMAIN_MEMORY_STAT_RSS = 7,
+    VIR_DOMAIN_MEMORY_STAT_USABLE = 8,
+    VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE = 9,
+    VIR_DOMAIN_MEMORY_STAT_DISK_CACHES = 10,
+    VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC = 11,
+    VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL = 12,
+    VIR_DOMAIN_MEMORY_STAT_NR = 13,
 }
 
 #[repr(C)]

@@ -273,6 +273,11 @@ flag_set! {
         INACTIVE = virInterfaceXMLFlags::VIR_INTERFACE_XML_INACTIVE,
     }
 
+    /// virTypedParameterFlags: for the calls that fill typed parameters.
+    TypedParamFlags {
+        STRING_OKAY = virTypedParameterFlags::VIR_TYPED_PARAM_STRING_OKAY,
+    }
+
     /// virDomainGetHostnameFlags: VMware Tools is the agent; there are no DHCP leases to read.
     HostnameFlags {
         AGENT = virDomainGetHostnameFlags::VIR_DOMAIN_GET_HOSTNAME_AGENT,

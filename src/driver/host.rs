@@ -3,6 +3,7 @@
 
 use super::connection::Connection;
 use super::connection::inventory::Placement;
+use crate::driver::perf::Counter;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::data::HostCpuIdInfo;
@@ -148,6 +149,56 @@ impl Connection {
             .iter()
             .map(|m| (m.memory_size - m.usage_mib * 1024 * 1024).max(0) as u64)
             .sum())
+    }
+
+    /// virNodeGetMemoryStats' total and free memory in KiB, summed over the scope.
+    pub fn node_memory_stats(&self) -> Result<(u64, u64)> {
+        let all: Vec<HostMemory> = self.scope_props(HostMemory::PATHS)?;
+        let total = all.iter().map(|m| m.memory_size.max(0) as u64).sum::<u64>() / 1024;
+        let used = all
+            .iter()
+            .map(|m| (m.usage_mib.max(0) as u64).saturating_mul(1024))
+            .sum::<u64>();
+        Ok((total, total.saturating_sub(used)))
+    }
+
+    /// virNodeGetCPUStats' CPU time used and idle in nanoseconds, cumulative (see
+    /// `driver::perf`): of all CPUs (`None`, summed over the scope's hosts) or of one
+    /// logical CPU of a host scope's host. One QueryPerf (and the counter lookup once).
+    pub fn node_cpu_stats(&self, cpu: Option<u32>) -> Result<(u64, u64)> {
+        let scope = &self.primary.scope;
+        let hosts: Vec<MoRef> = match (scope.host(), cpu) {
+            (Some(h), _) => vec![h.host.clone()],
+            (None, None) => scope.hosts.iter().map(|p| p.host.clone()).collect(),
+            (None, Some(_)) => {
+                return Err(Error::esx(
+                    Code::NoSupport,
+                    "per-CPU statistics need a connection to one host: CPU numbers repeat \
+                     across the hosts of this scope",
+                ));
+            }
+        };
+        let instance = cpu.map(|c| c.to_string()).unwrap_or_default();
+        let series = vec![
+            (Counter::CpuUsed, instance.clone()),
+            (Counter::CpuIdle, instance.clone()),
+        ];
+        let asks: Vec<_> = hosts.into_iter().map(|h| (h, series.clone())).collect();
+        let counted = self.counted(&asks)?;
+        let sum = |c: Counter| {
+            counted
+                .values()
+                .filter_map(|t| t.get(&(c, instance.clone())))
+                .copied()
+                .reduce(u64::saturating_add)
+        };
+        match (sum(Counter::CpuUsed), sum(Counter::CpuIdle)) {
+            (Some(used), Some(idle)) => Ok((used, idle)),
+            _ => Err(Error::invalid_arg(match cpu {
+                Some(c) => format!("Invalid cpuNum {c}: the host has no statistics for it"),
+                None => "the host has no CPU statistics".to_string(),
+            })),
+        }
     }
 
     /// The host's DNS name; above one host, the vCenter's name as the URI gave it.

@@ -1,12 +1,20 @@
-//! Host facts through the C API: node info, free memory, hostname, capabilities, sysinfo and
-//! the maximum vCPUs of a guest.
+//! Host facts through the C API: node info, free memory, CPU and memory statistics, hostname,
+//! capabilities, sysinfo and the maximum vCPUs of a guest.
 
-use super::args::{flags, in_opt_str, out};
-use super::export::export;
+use super::args::{count, flags, in_opt_str, out, out_slice};
+use super::export::{api_name, export};
 use super::malloc::owned_c_string;
-use super::types::{virConnectPtr, virNodeInfo, virNodeInfoPtr};
+use super::typed_params::field_name;
+use super::types::{
+    virConnectPtr, virNodeCPUStats, virNodeCPUStatsPtr, virNodeInfo, virNodeInfoPtr,
+    virNodeMemoryStats, virNodeMemoryStatsPtr,
+};
+use crate::abi::enums::{
+    VIR_NODE_CPU_STATS_ALL_CPUS, VIR_NODE_CPU_STATS_IDLE, VIR_NODE_CPU_STATS_USER,
+    VIR_NODE_MEMORY_STATS_ALL_CELLS, VIR_NODE_MEMORY_STATS_FREE, VIR_NODE_MEMORY_STATS_TOTAL,
+};
 use crate::abi::flags::NoFlags;
-use crate::error::{Code, Domain, Error};
+use crate::error::{Code, Domain, Error, Result};
 use std::ffi::{c_char, c_int, c_uint, c_ulong, c_ulonglong};
 use std::ptr;
 
@@ -42,6 +50,108 @@ pub unsafe extern "C" fn virNodeGetInfo(conn: virConnectPtr, info: virNodeInfoPt
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virNodeGetFreeMemory(conn: virConnectPtr) -> c_ulonglong {
     export!(conn conn, 0, |c| c.conn.free_memory())
+}
+
+/// Fills `params` from `fields` (`*nparams` entries at most) and says how many in
+/// `*nparams`; with `params` NULL and `*nparams` 0, says how many there are.
+///
+/// # Safety
+/// `nparams` writable; `params` NULL or holding `*nparams` entries.
+unsafe fn node_stats<T>(
+    params: *mut T,
+    nparams: *mut c_int,
+    fields: &[&str],
+    make: fn([c_char; 80], c_ulonglong) -> T,
+    get: impl FnOnce() -> Result<Vec<c_ulonglong>>,
+) -> Result<c_int> {
+    let n = out!(nparams)?;
+    if params.is_null() && n.get() == 0 {
+        n.set(fields.len() as c_int);
+        return Ok(0);
+    }
+    let want = count(n.get(), "nparams", api_name!())?;
+    if want < fields.len() {
+        return Err(Error::invalid_arg(format!(
+            "nparams must be at least {}",
+            fields.len()
+        )));
+    }
+    let room = out_slice!(params, fields.len())?;
+    for (slot, (name, value)) in room.iter_mut().zip(fields.iter().zip(get()?)) {
+        *slot = make(field_name(name), value);
+    }
+    n.set(fields.len() as c_int);
+    Ok(0)
+}
+
+/// The CPU time used (`user`: vSphere does not split user and kernel time) and idle, in
+/// nanoseconds, cumulative from this connection's first read (see `driver::perf`): of all
+/// CPUs of the scope (`cpuNum` -1) or of one logical CPU of a host connection.
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library; `nparams` writable; `params` NULL or
+/// holding `*nparams` entries.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNodeGetCPUStats(
+    conn: virConnectPtr,
+    cpuNum: c_int,
+    params: virNodeCPUStatsPtr,
+    nparams: *mut c_int,
+    flags: c_uint,
+) -> c_int {
+    export!(conn conn, -1, |c| {
+        flags!(flags as NoFlags)?;
+        let cpu = match cpuNum {
+            VIR_NODE_CPU_STATS_ALL_CPUS => None,
+            n => Some(u32::try_from(n).map_err(|_| {
+                Error::invalid_arg(format!("Invalid cpuNum {n} in {}", api_name!()))
+            })?),
+        };
+        let fields = [VIR_NODE_CPU_STATS_USER, VIR_NODE_CPU_STATS_IDLE];
+        let make = |field, value| virNodeCPUStats { field, value };
+        // SAFETY: the caller's pointers, as this function's contract says.
+        unsafe {
+            node_stats(params, nparams, &fields, make, || {
+                let (used, idle) = c.conn.node_cpu_stats(cpu)?;
+                Ok(vec![used, idle])
+            })
+        }
+    })
+}
+
+/// Total and free memory in KiB, summed over the scope's hosts (`cellNum` -1; vSphere
+/// reports no free memory per NUMA cell).
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library; `nparams` writable; `params` NULL or
+/// holding `*nparams` entries.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virNodeGetMemoryStats(
+    conn: virConnectPtr,
+    cellNum: c_int,
+    params: virNodeMemoryStatsPtr,
+    nparams: *mut c_int,
+    flags: c_uint,
+) -> c_int {
+    export!(conn conn, -1, |c| {
+        flags!(flags as NoFlags)?;
+        if cellNum != VIR_NODE_MEMORY_STATS_ALL_CELLS {
+            return Err(Error::esx(
+                Code::NoSupport,
+                "per-cell memory statistics are not available: vSphere reports a host's \
+                 memory as one total (cellNum -1)",
+            ));
+        }
+        let fields = [VIR_NODE_MEMORY_STATS_TOTAL, VIR_NODE_MEMORY_STATS_FREE];
+        let make = |field, value| virNodeMemoryStats { field, value };
+        // SAFETY: the caller's pointers, as this function's contract says.
+        unsafe {
+            node_stats(params, nparams, &fields, make, || {
+                let (total, free) = c.conn.node_memory_stats()?;
+                Ok(vec![total, free])
+            })
+        }
+    })
 }
 
 /// The host's DNS name; the caller frees it.

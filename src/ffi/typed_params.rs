@@ -75,11 +75,17 @@ impl Builder {
     }
 }
 
-fn c_param(field: &str, v: Value) -> Result<(virTypedParameter, Option<MallocStr>)> {
+/// A field name as libvirt's 80-byte fields hold it: NUL-terminated, cut to fit.
+pub fn field_name(field: &str) -> [c_char; FIELD_LEN] {
     let mut name = [0 as c_char; FIELD_LEN];
     for (dst, src) in name.iter_mut().zip(field.bytes().take(FIELD_LEN - 1)) {
         *dst = src as c_char;
     }
+    name
+}
+
+fn c_param(field: &str, v: Value) -> Result<(virTypedParameter, Option<MallocStr>)> {
+    let name = field_name(field);
     let mut s = None;
     let (kind, value) = match v {
         Value::Int(i) => (T::VIR_TYPED_PARAM_INT, _virTypedParameterValue { i }),

@@ -167,6 +167,65 @@ pub struct _virDomainBlockInfo {
 pub type virDomainBlockInfo = _virDomainBlockInfo;
 pub type virDomainBlockInfoPtr = *mut virDomainBlockInfo;
 
+/// One memory statistic (virDomainMemoryStats): a `virDomainMemoryStatTags` tag, KiB.
+#[repr(C)]
+pub struct _virDomainMemoryStat {
+    pub tag: c_int,
+    pub val: c_ulonglong,
+}
+
+pub type virDomainMemoryStatStruct = _virDomainMemoryStat;
+pub type virDomainMemoryStatPtr = *mut virDomainMemoryStatStruct;
+
+/// A disk's I/O counters (virDomainBlockStats); -1 where unknown.
+#[repr(C)]
+pub struct _virDomainBlockStats {
+    pub rd_req: c_longlong,
+    pub rd_bytes: c_longlong,
+    pub wr_req: c_longlong,
+    pub wr_bytes: c_longlong,
+    pub errs: c_longlong,
+}
+
+pub type virDomainBlockStatsStruct = _virDomainBlockStats;
+pub type virDomainBlockStatsPtr = *mut virDomainBlockStatsStruct;
+
+/// A NIC's counters (virDomainInterfaceStats); -1 where unknown.
+#[repr(C)]
+pub struct _virDomainInterfaceStats {
+    pub rx_bytes: c_longlong,
+    pub rx_packets: c_longlong,
+    pub rx_errs: c_longlong,
+    pub rx_drop: c_longlong,
+    pub tx_bytes: c_longlong,
+    pub tx_packets: c_longlong,
+    pub tx_errs: c_longlong,
+    pub tx_drop: c_longlong,
+}
+
+pub type virDomainInterfaceStatsStruct = _virDomainInterfaceStats;
+pub type virDomainInterfaceStatsPtr = *mut virDomainInterfaceStatsStruct;
+
+/// One host CPU statistic (virNodeGetCPUStats): a field name and nanoseconds.
+#[repr(C)]
+pub struct _virNodeCPUStats {
+    pub field: [c_char; 80],
+    pub value: c_ulonglong,
+}
+
+pub type virNodeCPUStats = _virNodeCPUStats;
+pub type virNodeCPUStatsPtr = *mut virNodeCPUStats;
+
+/// One host memory statistic (virNodeGetMemoryStats): a field name and KiB.
+#[repr(C)]
+pub struct _virNodeMemoryStats {
+    pub field: [c_char; 80],
+    pub value: c_ulonglong,
+}
+
+pub type virNodeMemoryStats = _virNodeMemoryStats;
+pub type virNodeMemoryStatsPtr = *mut virNodeMemoryStats;
+
 /// What the domain is busy with (virDomainGetControlInfo); stateTime in milliseconds.
 #[repr(C)]
 pub struct _virDomainControlInfo {

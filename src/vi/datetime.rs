@@ -1,5 +1,6 @@
 //! xsd:dateTime values (`2026-12-01T17:23:54.123Z`, `…+01:00`, or without a zone, which
-//! vSphere means as UTC) as seconds since the Unix epoch, as libvirt's ESX driver converts them.
+//! vSphere means as UTC) as seconds since the Unix epoch, as libvirt's ESX driver converts them,
+//! and back (for the times this library sends, such as QueryPerf's start).
 
 /// Seconds since 1970-01-01T00:00:00Z; `None` for anything that is not a dateTime.
 pub fn epoch_seconds(text: &str) -> Option<i64> {
@@ -52,6 +53,32 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Seconds since the epoch as an xsd:dateTime in UTC (`2026-12-01T17:23:54Z`).
+pub fn format_epoch(seconds: i64) -> String {
+    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
+}
+
+/// The inverse of `days_from_civil`.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +109,15 @@ mod tests {
             "2026-12-01T17:23",
         ] {
             assert_eq!(epoch_seconds(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn formatting_reads_back() {
+        assert_eq!(format_epoch(1_796_145_834), "2026-12-01T17:23:54Z");
+        assert_eq!(format_epoch(-1), "1969-12-31T23:59:59Z");
+        for t in [0, 951_782_400, 4_102_444_800, -86_400 * 365 * 300] {
+            assert_eq!(epoch_seconds(&format_epoch(t)), Some(t));
         }
     }
 }

@@ -17,9 +17,10 @@ vim_type!(write PerfMetricId {
     instance: String = "instance",
 });
 
-// One entity's query, WSDL order; no start time: the newest `max_sample` samples.
+// One entity's query, WSDL order: the newest `max_sample` samples after `start_time`.
 vim_type!(write PerfQuerySpec {
     entity: Option<MoRef> = "entity",
+    start_time: Option<String> = "startTime",
     max_sample: Option<i32> = "maxSample",
     metric_id: Vec<PerfMetricId> = "metricId",
     interval_id: Option<i32> = "intervalId",

@@ -127,8 +127,76 @@ int main(int argc, char **argv)
                   virGetLastErrorCode() == VIR_ERR_NO_SUPPORT,
               "no per-CPU time");
     }
+    /* A running domain's disk, NIC and memory counters, by the names its record gives. */
+    for (int i = 0; i < nrec; i++) {
+        const char *disk = NULL, *nic = NULL;
+        int running = 0;
+        for (int j = 0; j < recs[i]->nparams; j++) {
+            virTypedParameterPtr p = &recs[i]->params[j];
+            if (strcmp(p->field, "state.state") == 0)
+                running = p->value.i == VIR_DOMAIN_RUNNING;
+            if (strcmp(p->field, "block.0.name") == 0 && p->type == VIR_TYPED_PARAM_STRING)
+                disk = p->value.s;
+            if (strcmp(p->field, "net.0.name") == 0 && p->type == VIR_TYPED_PARAM_STRING)
+                nic = p->value.s;
+        }
+        if (!running || !disk || !nic)
+            continue;
+        virDomainPtr dom = recs[i]->dom;
+        virDomainBlockStatsStruct bs;
+        CHECK(virDomainBlockStats(dom, disk, &bs, sizeof(bs)) == 0 && bs.rd_bytes >= 0 &&
+                  bs.wr_req >= 0 && bs.errs == -1,
+              "block stats of %s", disk);
+        CHECK(virDomainBlockStats(dom, disk, &bs, sizeof(bs) + 8) == -1 &&
+                  virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+              "block stats: size too large");
+        CHECK(virDomainBlockStats(dom, "sdz", &bs, sizeof(bs)) == -1 &&
+                  virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+              "block stats: unknown disk");
+        CHECK(virDomainBlockStats(dom, NULL, &bs, sizeof(bs)) == -1, "block stats: NULL disk");
+        int np = 0;
+        virTypedParameter bp[4];
+        CHECK(virDomainBlockStatsFlags(dom, disk, NULL, &np, 0) == 0 && np == 4 &&
+                  virDomainBlockStatsFlags(dom, disk, bp, &np, VIR_TYPED_PARAM_STRING_OKAY) == 0 &&
+                  np == 4 && strcmp(bp[0].field, "rd_operations") == 0,
+              "block stats as parameters");
+        virDomainInterfaceStatsStruct is;
+        CHECK(virDomainInterfaceStats(dom, nic, &is, sizeof(is)) == 0 && is.rx_bytes >= 0 &&
+                  is.tx_drop >= 0,
+              "interface stats of %s", nic);
+        CHECK(virDomainInterfaceStats(dom, "vnet0", &is, sizeof(is)) == -1 &&
+                  virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+              "interface stats: unknown NIC");
+        virDomainMemoryStatStruct ms[VIR_DOMAIN_MEMORY_STAT_NR];
+        int nms = virDomainMemoryStats(dom, ms, VIR_DOMAIN_MEMORY_STAT_NR, 0);
+        CHECK(nms == 4 && ms[2].tag == VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON &&
+                  virDomainMemoryStats(dom, ms, 1, 0) == 1,
+              "memory stats (%d)", nms);
+        virDomainInfo info;
+        CHECK(virDomainGetInfo(dom, &info) == 0 && info.cpuTime > 0, "cpuTime of a running domain");
+        break;
+    }
     virDomainStatsRecordListFree(recs);
-    CHECK(virConnectGetAllDomainStats(conn, VIR_DOMAIN_STATS_BLOCK, &recs,
+
+    /* The host's CPU time and memory. */
+    virNodeCPUStats cs[2];
+    virNodeMemoryStats mems[2];
+    int ncs = 0, nmem = 0;
+    CHECK(virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &ncs, 0) == 0 && ncs == 2 &&
+              virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, cs, &ncs, 0) == 0 &&
+              strcmp(cs[0].field, VIR_NODE_CPU_STATS_USER) == 0 && cs[1].value > 0,
+          "host CPU stats");
+    CHECK(virNodeGetMemoryStats(conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &nmem, 0) == 0 &&
+              virNodeGetMemoryStats(conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, mems, &nmem, 0) == 0 &&
+              nmem == 2 && strcmp(mems[1].field, "free") == 0 && mems[0].value >= mems[1].value,
+          "host memory stats");
+    CHECK(virNodeGetMemoryStats(conn, 0, mems, &nmem, 0) == -1 &&
+              virGetLastErrorCode() == VIR_ERR_NO_SUPPORT,
+          "no per-cell memory");
+    CHECK(virNodeGetCPUStats(conn, -5, cs, &ncs, 0) == -1 &&
+              virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+          "bad cpuNum");
+    CHECK(virConnectGetAllDomainStats(conn, VIR_DOMAIN_STATS_PERF, &recs,
                                       VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS) == -1 &&
               virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
           "unserved group enforced");

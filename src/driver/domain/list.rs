@@ -11,6 +11,7 @@ use crate::vi::specs::AutoStartPowerInfo;
 use crate::vi::types::{FromNode, vim_type};
 use crate::xml::ids::Uuid;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 vim_type!(AutostartConfig {
@@ -64,6 +65,8 @@ pub struct ListExtras {
     pub templates: bool,
     /// Each VM's sizing too (memory, its limit, vCPUs): read to `Detail::Sized`.
     pub sized: bool,
+    /// What statistics need too (devices, quickStats), kept in `Vm::usage`.
+    pub usage: &'static [&'static str],
 }
 
 /// What `ListExtras::sized` adds to a listing's read.
@@ -79,6 +82,7 @@ pub(crate) const WITH_TEMPLATES: ListExtras = ListExtras {
     snapshot: false,
     templates: true,
     sized: false,
+    usage: &[],
 };
 
 impl Connection {
@@ -97,6 +101,11 @@ impl Connection {
         }
         if extras.sized {
             paths.extend(SIZING);
+        }
+        for p in extras.usage {
+            if !paths.contains(p) {
+                paths.push(p);
+            }
         }
         let detail = match extras.sized {
             true => Detail::Sized,
@@ -127,7 +136,11 @@ impl Connection {
         for oc in ep.client.retrieve_all(&specs)? {
             if oc.obj.kind == "VirtualMachine" {
                 let props = VmProps::from_node(&oc.props).unwrap_or_default();
-                vms.push(Vm::from_props(oc.obj, props, detail));
+                let mut vm = Vm::from_props(oc.obj, props, detail);
+                if !extras.usage.is_empty() {
+                    vm.usage = Some(Arc::new(oc.props));
+                }
+                vms.push(vm);
             } else if managers.contains(&oc.obj) {
                 autostart.extend(AutostartConfig::from_node(&oc.props));
             }
@@ -147,15 +160,24 @@ impl Connection {
 
     /// `virConnectListAllDomains` with libvirt's filter flags.
     pub fn list_all_domains(&self, flags: ListDomainsFlags) -> Result<Vec<Vm>> {
-        self.filtered_domains(flags, false)
+        self.filtered_domains(flags, None)
     }
 
-    /// As `list_all_domains`, each VM read to `Detail::Sized` in the same one read.
-    pub fn list_all_domains_sized(&self, flags: ListDomainsFlags) -> Result<Vec<Vm>> {
-        self.filtered_domains(flags, true)
+    /// As `list_all_domains`, each VM read to `Detail::Sized` and with `usage` (the paths
+    /// statistics need) in the same one read.
+    pub fn list_all_domains_sized(
+        &self,
+        flags: ListDomainsFlags,
+        usage: &'static [&'static str],
+    ) -> Result<Vec<Vm>> {
+        self.filtered_domains(flags, Some(usage))
     }
 
-    fn filtered_domains(&self, flags: ListDomainsFlags, sized: bool) -> Result<Vec<Vm>> {
+    fn filtered_domains(
+        &self,
+        flags: ListDomainsFlags,
+        sized: Option<&'static [&'static str]>,
+    ) -> Result<Vec<Vm>> {
         type F = ListDomainsFlags;
         // No VM is transient or has a checkpoint; a suspended one has a managed save image.
         let impossible = [
@@ -174,7 +196,8 @@ impl Connection {
             autostart: autostart_filter.is_some(),
             snapshot: snapshot.is_some(),
             templates: false,
-            sized,
+            sized: sized.is_some(),
+            usage: sized.unwrap_or_default(),
         })?;
         let active = wanted(flags, F::ACTIVE, F::INACTIVE);
         let saved = wanted(flags, F::MANAGEDSAVE, F::NO_MANAGEDSAVE);
@@ -313,7 +336,14 @@ impl Connection {
 
     /// Full properties of many VMs in one round trip; VMs gone meanwhile are left out.
     pub fn fetch_vms(&self, morefs: &[MoRef]) -> Result<Vec<Vm>> {
-        let Some(spec) = FilterSpec::objects("VirtualMachine", morefs, VmProps::PATHS) else {
+        self.fetch_vms_with(morefs, &[])
+    }
+
+    /// As `fetch_vms`, with `usage` (the paths statistics need) in the same read.
+    pub fn fetch_vms_with(&self, morefs: &[MoRef], usage: &[&str]) -> Result<Vec<Vm>> {
+        let mut paths = VmProps::PATHS.to_vec();
+        paths.extend(usage.iter().filter(|p| !VmProps::PATHS.contains(p)));
+        let Some(spec) = FilterSpec::objects("VirtualMachine", morefs, &paths) else {
             return Ok(Vec::new());
         };
         Ok(self
@@ -323,7 +353,11 @@ impl Connection {
             .into_iter()
             .map(|oc| {
                 let props = VmProps::from_node(&oc.props).unwrap_or_default();
-                Vm::from_props(oc.obj, props, Detail::Full)
+                let mut vm = Vm::from_props(oc.obj, props, Detail::Full);
+                if !usage.is_empty() {
+                    vm.usage = Some(Arc::new(oc.props));
+                }
+                vm
             })
             .collect())
     }

@@ -7,8 +7,9 @@
 //!   need `Sized`: a handle from a listing takes it from the listing's batch — the sizing
 //!   of all of the listing's VMs (and their state, once the listing's is stale) read in one
 //!   round trip when the batch is missing or stale; a batch is as old as the state it
-//!   answers with — so listing N VMs and asking each for its info costs 2 round trips. A
-//!   handle from a lookup reads its own VM whole (one round trip).
+//!   answers with. Info's CPU time comes with the batch too, from one QueryPerf for all of
+//!   its VMs — so listing N VMs and asking each for its info costs 3 round trips. A
+//!   handle from a lookup reads its own VM whole (one round trip, and one QueryPerf).
 //! - Every other call reads the VM whole itself unless its view is `Full` and fresh.
 //! - Calls that change a VM keep the state the change answered with, on that handle only.
 
@@ -50,6 +51,8 @@ struct Batch {
     /// When the state it answers with was read: the listing's, unless the batch read it.
     fetched: Instant,
     sizing: HashMap<MoRef, VmSizing>,
+    /// The CPU time of the batch's VMs, read with one QueryPerf by the first info call.
+    cpu: Option<HashMap<MoRef, u64>>,
 }
 
 impl Listing {
@@ -104,7 +107,29 @@ impl Listing {
                 .into_iter()
                 .map(|oc| (oc.obj, VmSizing::from_node(&oc.props).unwrap_or_default()))
                 .collect(),
+            cpu: None,
         })
+    }
+
+    /// The CPU time of a listed VM (as `vm`, read to `Sized`, says it runs): for all of the
+    /// batch's VMs from one QueryPerf, made by the first call on the batch.
+    pub fn cpu_time(&self, conn: &Connection, vm: &Vm) -> Result<u64> {
+        if vm.state != PowerState::PoweredOn {
+            return Ok(0);
+        }
+        let mut batch = self.batch.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(b) = batch.as_mut() else {
+            return conn.cpu_time(vm);
+        };
+        if b.cpu.is_none() {
+            let morefs: Vec<MoRef> = b.sizing.keys().cloned().collect();
+            b.cpu = Some(conn.cpu_times_if_kept(&morefs)?);
+        }
+        Ok(b.cpu
+            .as_ref()
+            .and_then(|c| c.get(&vm.moref))
+            .copied()
+            .unwrap_or(0))
     }
 
     /// `vm` (a handle's view of a listed VM) read to `Sized`: with the batch's sizing, and

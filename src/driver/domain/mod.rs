@@ -15,6 +15,7 @@ pub mod screenshot;
 pub mod stats;
 pub mod status;
 pub mod tune;
+pub mod usage;
 pub mod xml;
 
 pub use listing::Listing;
@@ -31,6 +32,7 @@ use crate::vi::methods::FindByUuid;
 use crate::vi::types::{FromNode, vim_type};
 use crate::vmx::escape::unescape_hex;
 use crate::xml::ids::Uuid;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long a VM snapshot answers state queries without asking the server again: long enough
@@ -125,6 +127,8 @@ pub struct Vm {
     pub memory_hot_add: bool,
     pub cpu_hot_add: bool,
     pub cpu_hot_remove: bool,
+    /// A statistics read's properties (devices, quickStats), when one asked for them.
+    pub usage: Option<Arc<crate::vi::node::Node>>,
     pub fetched: Instant,
 }
 
@@ -147,6 +151,7 @@ impl Vm {
             cpu_hot_add: p.cpu_hot_add,
             cpu_hot_remove: p.cpu_hot_remove,
             moref,
+            usage: None,
             fetched: Instant::now(),
         }
     }

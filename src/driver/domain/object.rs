@@ -52,6 +52,15 @@ impl Domain {
         Ok(vm)
     }
 
+    /// virDomainGetInfo's CPU time of `vm` (as `current` answered): from the listing's
+    /// batch, or the VM's own QueryPerf.
+    pub fn cpu_time(&self, vm: &Vm) -> Result<u64> {
+        match &self.listing {
+            Some(listing) => listing.cpu_time(&self.conn, vm),
+            None => self.conn.cpu_time(vm),
+        }
+    }
+
     /// The VM with a current power state (identity and state only, when a listing's view
     /// is still fresh).
     pub fn current_state(&self) -> Result<Vm> {

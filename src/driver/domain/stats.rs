@@ -1,25 +1,51 @@
 //! Domain statistics (virConnectGetAllDomainStats, virDomainListGetStats) from one property
-//! read for every domain asked for: the groups vSphere's configuration and state answer.
+//! read for every domain asked for, plus the QueryPerf batches its counters take.
 //!
-//! STATE, BALLOON and VCPU come from that read; CPU_TOTAL's `cpu.time` from one QueryPerf
-//! per 1,000 VMs (see `driver::perf`). The groups that need the device list or other
-//! counters (INTERFACE, BLOCK, …) are left out, or refused with ENFORCE_STATS, as libvirt
-//! does with groups a driver lacks.
+//! STATE, BALLOON and VCPU (but `vcpu.N.time`) come from that read (BALLOON's rss, available and unused from
+//! quickStats, for running VMs); CPU_TOTAL's `cpu.time` and the counters of INTERFACE and
+//! BLOCK from QueryPerf, batched for all VMs (see `driver::perf`), the devices they count
+//! from the same read. The groups vSphere cannot answer (PERF, IOTHREAD, MEMORY, DIRTYRATE,
+//! VM) are left out, or refused with ENFORCE_STATS, as libvirt does with groups a driver lacks.
 
+use super::usage::{
+    BlockCounters, DEVICE_PATHS, MEMORY_PATHS, NicCounters, device_series, disks_and_nics,
+    memory_of,
+};
 use super::{PowerState, Vm};
 use crate::abi::enums::{virDomainStatsTypes as T, virVcpuState as VcpuState};
 use crate::driver::Connection;
+use crate::driver::perf::{Counter, Series, Totals};
 use crate::error::{Code, Error, Result};
 use crate::vi::soap::MoRef;
+use std::collections::HashMap;
 
 /// libvirt's `virDomainStatsTypes` bits this library serves.
 const STATE: u32 = T::VIR_DOMAIN_STATS_STATE as u32;
 const CPU_TOTAL: u32 = T::VIR_DOMAIN_STATS_CPU_TOTAL as u32;
 const BALLOON: u32 = T::VIR_DOMAIN_STATS_BALLOON as u32;
 const VCPU: u32 = T::VIR_DOMAIN_STATS_VCPU as u32;
-const SERVED: u32 = STATE | CPU_TOTAL | BALLOON | VCPU;
+const INTERFACE: u32 = T::VIR_DOMAIN_STATS_INTERFACE as u32;
+const BLOCK: u32 = T::VIR_DOMAIN_STATS_BLOCK as u32;
+const SERVED: u32 = STATE | CPU_TOTAL | BALLOON | VCPU | INTERFACE | BLOCK;
 /// Every group libvirt 11.3 defines (`VIR_DOMAIN_STATS_*`, up to VM).
 const KNOWN: u32 = (T::VIR_DOMAIN_STATS_VM as u32) * 2 - 1;
+
+/// The paths the listing reads for `groups`, beyond identity and sizing.
+fn usage_paths(groups: u32) -> &'static [&'static str] {
+    const BOTH: &[&str] = &[
+        "config.hardware.device",
+        "config.hardware.memoryMB",
+        "summary.quickStats.guestMemoryUsage",
+        "summary.quickStats.hostMemoryUsage",
+        "summary.quickStats.balloonedMemory",
+    ];
+    match (groups & (INTERFACE | BLOCK) != 0, groups & BALLOON != 0) {
+        (true, true) => BOTH,
+        (true, false) => DEVICE_PATHS,
+        (false, true) => MEMORY_PATHS,
+        (false, false) => &[],
+    }
+}
 
 /// One statistic's value, typed as libvirt types it.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +53,7 @@ pub enum Stat {
     Int(i32),
     UInt(u32),
     ULLong(u64),
+    Str(String),
 }
 
 /// A domain's statistics, named as libvirt names them (`state.state`, `balloon.current`, …).
@@ -53,18 +80,29 @@ pub fn groups(stats: u32, enforce: bool) -> Result<u32> {
     })
 }
 
-fn record(vm: Vm, groups: u32, cpu_ns: Option<u64>) -> StatsRecord {
+fn record(vm: Vm, groups: u32, totals: Option<&Totals>) -> StatsRecord {
     let mut fields = Vec::new();
+    let none = Totals::new();
+    let totals = totals.unwrap_or(&none);
+    let running = vm.state == PowerState::PoweredOn;
     if groups & STATE != 0 {
         fields.push(("state.state".into(), Stat::Int(vm.state.libvirt_state())));
         fields.push(("state.reason".into(), Stat::Int(vm.state.libvirt_reason())));
     }
-    if let Some(ns) = cpu_ns.filter(|_| groups & CPU_TOTAL != 0) {
-        fields.push(("cpu.time".into(), Stat::ULLong(ns)));
+    if groups & CPU_TOTAL != 0
+        && let Some(ns) = totals.get(&cpu_series())
+    {
+        fields.push(("cpu.time".into(), Stat::ULLong(*ns)));
     }
     if groups & BALLOON != 0 {
         fields.push(("balloon.current".into(), Stat::ULLong(vm.memory_kib())));
         fields.push(("balloon.maximum".into(), Stat::ULLong(vm.max_memory_kib())));
+        if let Some(props) = vm.usage.as_deref().filter(|_| running) {
+            let m = memory_of(props);
+            fields.push(("balloon.unused".into(), Stat::ULLong(m.unused)));
+            fields.push(("balloon.available".into(), Stat::ULLong(m.available)));
+            fields.push(("balloon.rss".into(), Stat::ULLong(m.rss)));
+        }
     }
     if groups & VCPU != 0 {
         // vSphere has no offline vCPUs: the configured count is both.
@@ -77,45 +115,128 @@ fn record(vm: Vm, groups: u32, cpu_ns: Option<u64>) -> StatsRecord {
         fields.push(("vcpu.maximum".into(), Stat::UInt(n)));
         for i in 0..n {
             fields.push((format!("vcpu.{i}.state"), Stat::Int(state)));
+            if let Some(ns) = totals.get(&(Counter::CpuUsed, i.to_string())) {
+                fields.push((format!("vcpu.{i}.time"), Stat::ULLong(*ns)));
+            }
+        }
+    }
+    let (disks, nics) = vm.usage.as_deref().map(disks_and_nics).unwrap_or_default();
+    if groups & INTERFACE != 0 {
+        fields.push(("net.count".into(), Stat::UInt(nics.len() as u32)));
+        for (i, nic) in nics.iter().enumerate() {
+            fields.push((format!("net.{i}.name"), Stat::Str(nic.mac.clone())));
+            let c = NicCounters::of(totals, nic);
+            let named = [
+                ("rx.bytes", c.rx_bytes),
+                ("rx.pkts", c.rx_packets),
+                ("rx.errs", c.rx_errs),
+                ("rx.drop", c.rx_drop),
+                ("tx.bytes", c.tx_bytes),
+                ("tx.pkts", c.tx_packets),
+                ("tx.errs", c.tx_errs),
+                ("tx.drop", c.tx_drop),
+            ];
+            push_counters(&mut fields, &format!("net.{i}"), &named);
+        }
+    }
+    if groups & BLOCK != 0 {
+        fields.push(("block.count".into(), Stat::UInt(disks.len() as u32)));
+        for (i, disk) in disks.iter().enumerate() {
+            fields.push((format!("block.{i}.name"), Stat::Str(disk.target.clone())));
+            if let Some(path) = &disk.path {
+                fields.push((format!("block.{i}.path"), Stat::Str(path.clone())));
+            }
+            let c = BlockCounters::of(totals, disk);
+            let named = [
+                ("rd.reqs", c.rd_reqs),
+                ("rd.bytes", c.rd_bytes),
+                ("wr.reqs", c.wr_reqs),
+                ("wr.bytes", c.wr_bytes),
+                ("capacity", disk.capacity),
+            ];
+            push_counters(&mut fields, &format!("block.{i}"), &named);
         }
     }
     StatsRecord { vm, fields }
 }
 
+fn push_counters(fields: &mut Vec<(String, Stat)>, prefix: &str, named: &[(&str, Option<u64>)]) {
+    for (name, value) in named {
+        if let Some(v) = value {
+            fields.push((format!("{prefix}.{name}"), Stat::ULLong(*v)));
+        }
+    }
+}
+
+fn cpu_series() -> Series {
+    (Counter::CpuUsed, String::new())
+}
+
+/// Each vCPU's CPU time: `cpu.used` of instance `0`, `1`, …
+pub fn vcpu_series(vm: &Vm) -> Vec<Series> {
+    (0..vm.num_cpu.max(0))
+        .map(|i| (Counter::CpuUsed, i.to_string()))
+        .collect()
+}
+
+/// The series each VM is counted by for `groups`: CPU time for all, devices of running
+/// VMs (a stopped VM has no samples).
+fn asks(vms: &[Vm], groups: u32) -> Vec<(MoRef, Vec<Series>)> {
+    vms.iter()
+        .map(|vm| {
+            let mut series = Vec::new();
+            if groups & CPU_TOTAL != 0 {
+                series.push(cpu_series());
+            }
+            if groups & VCPU != 0 && vm.state == PowerState::PoweredOn {
+                series.extend(vcpu_series(vm));
+            }
+            if let Some(props) = vm
+                .usage
+                .as_deref()
+                .filter(|_| vm.state == PowerState::PoweredOn)
+            {
+                let (mut disks, mut nics) = disks_and_nics(props);
+                if groups & BLOCK == 0 {
+                    disks.clear();
+                }
+                if groups & INTERFACE == 0 {
+                    nics.clear();
+                }
+                series.extend(device_series(&disks, &nics));
+            }
+            (vm.moref.clone(), series)
+        })
+        .collect()
+}
+
 impl Connection {
-    /// Statistics of every domain `filter` keeps, from one read.
+    /// Statistics of every domain `filter` keeps, from one read and the counters' QueryPerf.
     pub fn all_domain_stats(
         &self,
         filter: crate::abi::flags::ListDomainsFlags,
         groups: u32,
     ) -> Result<Vec<StatsRecord>> {
-        let vms = self.list_all_domains_sized(filter)?;
+        let vms = self.list_all_domains_sized(filter, usage_paths(groups))?;
         self.records(vms, groups)
     }
 
-    /// The records of `vms`, with their CPU time when asked for.
+    /// The records of `vms`, with the counters `groups` asks for.
     fn records(&self, vms: Vec<Vm>, groups: u32) -> Result<Vec<StatsRecord>> {
-        let cpu = match groups & CPU_TOTAL {
-            0 => Default::default(),
-            _ => {
-                let morefs: Vec<MoRef> = vms.iter().map(|v| v.moref.clone()).collect();
-                self.cpu_times(&morefs)?
-            }
-        };
+        let mut counted: HashMap<MoRef, Totals> = self.counted(&asks(&vms, groups))?;
         Ok(vms
             .into_iter()
             .map(|vm| {
-                let ns = cpu.get(&vm.moref).copied();
-                record(vm, groups, ns)
+                let totals = counted.remove(&vm.moref);
+                record(vm, groups, totals.as_ref())
             })
             .collect())
     }
 
-    /// Statistics of the given domains, in their order, from one read (and the CPU time's
-    /// QueryPerf); one that is gone
-    /// fails the call, as it would in libvirt.
+    /// Statistics of the given domains, in their order, from one read (and the counters'
+    /// QueryPerf); one that is gone fails the call, as it would in libvirt.
     pub fn domain_stats(&self, morefs: &[MoRef], groups: u32) -> Result<Vec<StatsRecord>> {
-        let found = self.fetch_vms(morefs)?;
+        let found = self.fetch_vms_with(morefs, usage_paths(groups))?;
         let vms = morefs
             .iter()
             .map(|m| {
@@ -132,5 +253,22 @@ impl Connection {
             })
             .collect::<Result<Vec<Vm>>>()?;
         self.records(vms, groups)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_paths_cover_both_reads() {
+        let both = usage_paths(SERVED);
+        assert!(
+            DEVICE_PATHS
+                .iter()
+                .chain(MEMORY_PATHS)
+                .all(|p| both.contains(p))
+        );
+        assert!(usage_paths(STATE | CPU_TOTAL | VCPU).is_empty());
     }
 }

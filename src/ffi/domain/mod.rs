@@ -11,4 +11,5 @@ pub mod screenshot;
 pub mod state;
 pub mod stats;
 pub mod tune;
+pub mod usage;
 pub mod xml;

@@ -25,13 +25,13 @@ pub unsafe extern "C" fn virDomainGetInfo(domain: virDomainPtr, info: virDomainI
     export!(dom domain, -1, |d| {
         let out = out!(info)?;
         let vm = d.dom.current()?;
+        let cpu_time = d.dom.cpu_time(&vm)?;
         out.set(virDomainInfo {
             state: vm.state.libvirt_state() as c_uchar,
             maxMem: vm.max_memory_kib() as c_ulong,
             memory: vm.memory_kib() as c_ulong,
             nrVirtCpu: vm.num_cpu.max(0) as c_ushort,
-            // vSphere keeps no cumulative CPU time of a VM (libvirt reports 0 as well).
-            cpuTime: 0,
+            cpuTime: cpu_time,
         });
         Ok(0)
     })
@@ -126,8 +126,9 @@ pub unsafe extern "C" fn virDomainGetMaxVcpus(domain: virDomainPtr) -> c_int {
     export!(dom domain, -1, |d| vcpus(d, VcpuFlags::MAXIMUM))
 }
 
-/// Per-vCPU info of a running domain; vSphere reports neither per-vCPU time nor placement,
-/// so `cpuTime` is 0 and `cpu` -1, and the maps allow every host CPU.
+/// Per-vCPU info of a running domain: each vCPU's CPU time from the performance counters
+/// (see `driver::perf`); vSphere reports no placement, so `cpu` is -1 and the maps allow
+/// every host CPU.
 ///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `info` holds `maxinfo` entries; `cpumaps`
@@ -152,6 +153,7 @@ pub unsafe extern "C" fn virDomainGetVcpus(
             return Err(Error::esx(Code::OperationInvalid, "domain is not running"));
         }
         let n = (vm.num_cpu.max(0) as usize).min(maxinfo);
+        let times = d.dom.with(|conn, _| conn.vcpu_times(&vm))?;
         if !cpumaps.is_null() {
             let host_cpus = d.dom.conn().node_info()?.cpus as usize;
             let maps = out_slice!(cpumaps, n * maplen)?;
@@ -166,7 +168,7 @@ pub unsafe extern "C" fn virDomainGetVcpus(
             *slot = virVcpuInfo {
                 number: i as c_uint,
                 state: virVcpuState::VIR_VCPU_RUNNING as c_int,
-                cpuTime: 0,
+                cpuTime: times.get(i).copied().unwrap_or(0),
                 cpu: -1,
             };
         }

@@ -20,6 +20,7 @@ fn value(s: Stat) -> Value {
         Stat::Int(i) => Value::Int(i),
         Stat::UInt(u) => Value::UInt(u),
         Stat::ULLong(u) => Value::ULLong(u),
+        Stat::Str(t) => Value::String(t),
     }
 }
 

@@ -7,7 +7,7 @@ mod parse;
 pub use format::{format_disks, slot_of};
 pub use parse::parse_disks;
 
-use crate::xml::domain::DiskBus;
+use crate::xml::domain::{DiskBus, index_to_disk_name, nvme_slot_to_name};
 
 /// Units per SATA controller.
 const SATA_UNITS: u32 = 30;
@@ -45,6 +45,21 @@ fn slot_prefix(bus: &DiskBus, controller: u32, unit: u32) -> String {
         DiskBus::Fdc => format!("floppy{unit}"),
         other => format!("{}{controller}:{unit}", other.as_str()),
     }
+}
+
+/// libvirt's target name of a slot (SCSI skips unit 7, SATA has 30 units per controller);
+/// `None` for SCSI unit 7 and buses without names.
+pub fn slot_target(bus: &DiskBus, controller: u32, unit: u32) -> Option<String> {
+    let (c, u) = (controller, unit);
+    Some(match bus {
+        DiskBus::Scsi if u == 7 => return None,
+        DiskBus::Scsi => index_to_disk_name(c * 15 + if u < 7 { u } else { u - 1 }, "sd"),
+        DiskBus::Sata => index_to_disk_name(c * SATA_UNITS + u, "sd"),
+        DiskBus::Ide => index_to_disk_name(c * 2 + u, "hd"),
+        DiskBus::Fdc => index_to_disk_name(u, "fd"),
+        DiskBus::Nvme => nvme_slot_to_name(c, u),
+        DiskBus::Other(_) => return None,
+    })
 }
 
 /// Case-insensitive file name suffix test, as VMware's own names vary in case.

@@ -1,17 +1,14 @@
 //! VMX → disks: every slot is tried as a hard disk, then as a CD-ROM, in libvirt's order
 //! (SCSI, SATA, IDE, floppy, then NVMe), and the controllers in use are added.
 
-use super::{NVME_UNITS, SATA_UNITS, SCSI_MODELS, has_suffix, slot_prefix};
+use super::{NVME_UNITS, SATA_UNITS, SCSI_MODELS, has_suffix, slot_prefix, slot_target};
 use crate::error::Result;
 use crate::vmx::datastore::DatastorePaths;
 use crate::vmx::file::VmxFile;
 use crate::vmx::version::HwVersion;
 use crate::vmx::vmx_error;
 use crate::xml::domain::defaults::assign_drive_address;
-use crate::xml::domain::{
-    Address, ControllerType, Devices, Disk, DiskBus, DiskDevice, index_to_disk_name,
-    nvme_slot_to_name,
-};
+use crate::xml::domain::{Address, ControllerType, Devices, Disk, DiskBus, DiskDevice};
 
 /// One disk slot and what its parse needs to know.
 struct Slot<'a> {
@@ -159,25 +156,16 @@ impl Slot<'_> {
         }
     }
 
-    /// libvirt's target naming: SCSI skips unit 7, SATA has 30 units per controller.
+    /// libvirt's target naming, with the unit checked against the bus's range.
     fn target(&self) -> Result<String> {
         let (c, u) = (self.controller, self.unit);
-        Ok(match self.bus {
-            DiskBus::Scsi => {
-                if u > self.scsi_bus_max_unit || u == 7 {
-                    return Err(vmx_error(format!(
-                        "SCSI unit index {u} out of [0..6,8..{}] range",
-                        self.scsi_bus_max_unit
-                    )));
-                }
-                index_to_disk_name(c * 15 + if u < 7 { u } else { u - 1 }, "sd")
-            }
-            DiskBus::Sata => index_to_disk_name(c * SATA_UNITS + u, "sd"),
-            DiskBus::Ide => index_to_disk_name(c * 2 + u, "hd"),
-            DiskBus::Fdc => index_to_disk_name(u, "fd"),
-            DiskBus::Nvme => nvme_slot_to_name(c, u),
-            DiskBus::Other(_) => return Err(vmx_error("Unsupported disk bus")),
-        })
+        if self.bus == DiskBus::Scsi && (u > self.scsi_bus_max_unit || u == 7) {
+            return Err(vmx_error(format!(
+                "SCSI unit index {u} out of [0..6,8..{}] range",
+                self.scsi_bus_max_unit
+            )));
+        }
+        slot_target(&self.bus, c, u).ok_or_else(|| vmx_error("Unsupported disk bus"))
     }
 
     fn parse(&self, device: DiskDevice) -> Result<Option<Disk>> {

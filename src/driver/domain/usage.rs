@@ -1,0 +1,380 @@
+//! What a running VM uses: its disks and NICs as statistics name them, their I/O counters,
+//! and its memory as quickStats reports it (virDomainBlockStats, InterfaceStats, MemoryStats).
+//!
+//! Disks are named by libvirt's target (`sda`) and found by target or file; their counters'
+//! instance is vSphere's slot (`scsi0:0`). NICs are named and found by MAC address (the
+//! domain XML has no target device), their counters' instance is the device key.
+
+use super::{PowerState, Vm, invalid_state};
+use crate::driver::Connection;
+use crate::driver::perf::{Counter, Series, Totals};
+use crate::error::{Error, Result};
+use crate::vi::MoRef;
+use crate::vi::node::Node;
+use crate::vi::types::{FromNode, vim_type};
+use crate::vmx::disk_target;
+use crate::xml::domain::DiskBus;
+use std::collections::HashMap;
+
+vim_type!(Slot {
+    key: i32 = "key",
+    controller_key: Option<i32> = "controllerKey",
+    unit: Option<i32> = "unitNumber",
+    bus_number: Option<i32> = "busNumber",
+    mac: Option<String> = "macAddress",
+    file: Option<String> = "backing.fileName",
+    capacity: Option<i64> = "capacityInBytes",
+    capacity_kb: Option<i64> = "capacityInKB",
+});
+
+vim_type!(QuickMemory {
+    memory_mb: i64 = "config.hardware.memoryMB",
+    active_mb: i64 = "summary.quickStats.guestMemoryUsage",
+    consumed_mb: i64 = "summary.quickStats.hostMemoryUsage",
+    ballooned_mb: i64 = "summary.quickStats.balloonedMemory",
+});
+
+/// A disk as statistics name it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiskUsage {
+    pub target: String,
+    pub path: Option<String>,
+    pub capacity: Option<u64>,
+    /// The counters' instance: `scsi0:0`, `ide1:0`, `sata0:2`, `nvme0:1`.
+    pub instance: String,
+}
+
+/// A NIC as statistics name it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NicUsage {
+    pub mac: String,
+    /// The counters' instance: the device key.
+    pub instance: String,
+}
+
+/// A VM's memory in KiB, from quickStats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryUsage {
+    /// Configured memory less what the balloon holds.
+    pub actual: u64,
+    pub available: u64,
+    /// Configured memory less the active memory vSphere estimates.
+    pub unused: u64,
+    /// Host memory backing the VM (consumed).
+    pub rss: u64,
+}
+
+/// A disk's counters (bytes and requests, cumulative); `None` where vSphere has none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BlockCounters {
+    pub rd_reqs: Option<u64>,
+    pub rd_bytes: Option<u64>,
+    pub wr_reqs: Option<u64>,
+    pub wr_bytes: Option<u64>,
+}
+
+/// A NIC's counters (cumulative); `None` where vSphere has none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NicCounters {
+    pub rx_bytes: Option<u64>,
+    pub rx_packets: Option<u64>,
+    pub rx_errs: Option<u64>,
+    pub rx_drop: Option<u64>,
+    pub tx_bytes: Option<u64>,
+    pub tx_packets: Option<u64>,
+    pub tx_errs: Option<u64>,
+    pub tx_drop: Option<u64>,
+}
+
+/// The paths a read needs for `disks_and_nics`.
+pub const DEVICE_PATHS: &[&str] = &["config.hardware.device"];
+pub const MEMORY_PATHS: &[&str] = QuickMemory::PATHS;
+
+const DISK_COUNTERS: [Counter; 4] = [
+    Counter::DiskReadReqs,
+    Counter::DiskReadBytes,
+    Counter::DiskWriteReqs,
+    Counter::DiskWriteBytes,
+];
+const NIC_COUNTERS: [Counter; 8] = [
+    Counter::NetRxBytes,
+    Counter::NetRxPackets,
+    Counter::NetRxErrors,
+    Counter::NetRxDrops,
+    Counter::NetTxBytes,
+    Counter::NetTxPackets,
+    Counter::NetTxErrors,
+    Counter::NetTxDrops,
+];
+
+/// The bus of a controller type, and its slot prefix in counter instances.
+fn bus_of(kind: &str) -> Option<(DiskBus, &'static str)> {
+    Some(match kind {
+        "VirtualLsiLogicController"
+        | "VirtualLsiLogicSASController"
+        | "VirtualBusLogicController"
+        | "ParaVirtualSCSIController" => (DiskBus::Scsi, "scsi"),
+        "VirtualIDEController" => (DiskBus::Ide, "ide"),
+        "VirtualAHCIController" => (DiskBus::Sata, "sata"),
+        "VirtualNVMEController" => (DiskBus::Nvme, "nvme"),
+        _ => return None,
+    })
+}
+
+/// The disks and NICs of a read of `config.hardware.device` (`props` the object's).
+pub fn disks_and_nics(props: &Node) -> (Vec<DiskUsage>, Vec<NicUsage>) {
+    let nodes: Vec<(&str, Slot)> = props
+        .path("config.hardware")
+        .into_iter()
+        .flat_map(|h| h.children_named("device"))
+        .filter_map(|n| Some((n.xsi_type.as_deref().unwrap_or(""), Slot::from_node(n)?)))
+        .collect();
+    let disks = nodes
+        .iter()
+        .filter(|(kind, _)| *kind == "VirtualDisk")
+        .filter_map(|(_, d)| {
+            let (kind, controller) = nodes
+                .iter()
+                .find(|(_, c)| Some(c.key) == d.controller_key)?;
+            let (bus, prefix) = bus_of(kind)?;
+            let number = u32::try_from(controller.bus_number?).ok()?;
+            let unit = u32::try_from(d.unit?).ok()?;
+            Some(DiskUsage {
+                target: disk_target(&bus, number, unit)?,
+                path: d.file.clone(),
+                capacity: d
+                    .capacity
+                    .or(d.capacity_kb.map(|kb| kb.saturating_mul(1024)))
+                    .and_then(|c| u64::try_from(c).ok()),
+                instance: format!("{prefix}{number}:{unit}"),
+            })
+        })
+        .collect();
+    let nics = nodes
+        .iter()
+        .filter_map(|(_, n)| {
+            Some(NicUsage {
+                mac: n.mac.clone().filter(|m| !m.is_empty())?,
+                instance: n.key.to_string(),
+            })
+        })
+        .collect();
+    (disks, nics)
+}
+
+/// The memory of a read of `MEMORY_PATHS`.
+pub fn memory_of(props: &Node) -> MemoryUsage {
+    let q = QuickMemory::from_node(props).unwrap_or_default();
+    let kib = |mb: i64| (mb.max(0) as u64).saturating_mul(1024);
+    MemoryUsage {
+        actual: kib(q.memory_mb.saturating_sub(q.ballooned_mb.max(0))),
+        available: kib(q.memory_mb),
+        unused: kib(q.memory_mb.saturating_sub(q.active_mb.max(0))),
+        rss: kib(q.consumed_mb),
+    }
+}
+
+/// The series a VM's disks and NICs are counted by.
+pub fn device_series(disks: &[DiskUsage], nics: &[NicUsage]) -> Vec<Series> {
+    let disk = disks
+        .iter()
+        .flat_map(|d| DISK_COUNTERS.map(|c| (c, d.instance.clone())));
+    let nic = nics
+        .iter()
+        .flat_map(|n| NIC_COUNTERS.map(|c| (c, n.instance.clone())));
+    disk.chain(nic).collect()
+}
+
+fn total(totals: &Totals, c: Counter, instance: &str) -> Option<u64> {
+    totals.get(&(c, instance.to_string())).copied()
+}
+
+impl BlockCounters {
+    pub fn of(totals: &Totals, disk: &DiskUsage) -> BlockCounters {
+        let t = |c| total(totals, c, &disk.instance);
+        BlockCounters {
+            rd_reqs: t(Counter::DiskReadReqs),
+            rd_bytes: t(Counter::DiskReadBytes),
+            wr_reqs: t(Counter::DiskWriteReqs),
+            wr_bytes: t(Counter::DiskWriteBytes),
+        }
+    }
+}
+
+impl NicCounters {
+    pub fn of(totals: &Totals, nic: &NicUsage) -> NicCounters {
+        let t = |c| total(totals, c, &nic.instance);
+        NicCounters {
+            rx_bytes: t(Counter::NetRxBytes),
+            rx_packets: t(Counter::NetRxPackets),
+            rx_errs: t(Counter::NetRxErrors),
+            rx_drop: t(Counter::NetRxDrops),
+            tx_bytes: t(Counter::NetTxBytes),
+            tx_packets: t(Counter::NetTxPackets),
+            tx_errs: t(Counter::NetTxErrors),
+            tx_drop: t(Counter::NetTxDrops),
+        }
+    }
+}
+
+fn running(vm: &Vm, state: PowerState) -> Result<()> {
+    match state {
+        PowerState::PoweredOn => Ok(()),
+        _ => Err(invalid_state(format!(
+            "domain '{}' is not running",
+            vm.name
+        ))),
+    }
+}
+
+impl Connection {
+    /// One read of the VM's power state and `paths`; the VM must be running.
+    fn running_props(&self, vm: &Vm, paths: &[&str]) -> Result<Node> {
+        let mut all = vec!["runtime.powerState"];
+        all.extend(paths);
+        let oc = self
+            .primary
+            .client
+            .retrieve_one(&vm.moref, &all)?
+            .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))?;
+        let state = oc
+            .props
+            .text_at("runtime.powerState")
+            .map(PowerState::parse)
+            .unwrap_or(PowerState::PoweredOff);
+        running(vm, state)?;
+        Ok(oc.props)
+    }
+
+    /// virDomainMemoryStats' values: one read.
+    pub fn memory_stats(&self, vm: &Vm) -> Result<MemoryUsage> {
+        Ok(memory_of(&self.running_props(vm, MEMORY_PATHS)?))
+    }
+
+    /// The counters of the disk named by target (`sda`) or file (`[ds] dir/x.vmdk`), or
+    /// with "" the sum over all disks, as libvirt's QEMU driver: one read and one QueryPerf.
+    pub fn block_stats(&self, vm: &Vm, disk: &str) -> Result<BlockCounters> {
+        let props = self.running_props(vm, DEVICE_PATHS)?;
+        let (mut disks, _) = disks_and_nics(&props);
+        if !disk.is_empty() {
+            disks.retain(|d| d.target == disk || d.path.as_deref() == Some(disk));
+            if disks.is_empty() {
+                return Err(Error::invalid_arg(format!("invalid path: {disk}")));
+            }
+        }
+        let totals = self.device_totals(vm, &disks, &[])?;
+        let sum = |f: fn(&BlockCounters) -> Option<u64>| {
+            disks
+                .iter()
+                .map(|d| f(&BlockCounters::of(&totals, d)))
+                .try_fold(0u64, |acc, v| Some(acc.saturating_add(v?)))
+        };
+        Ok(BlockCounters {
+            rd_reqs: sum(|c| c.rd_reqs),
+            rd_bytes: sum(|c| c.rd_bytes),
+            wr_reqs: sum(|c| c.wr_reqs),
+            wr_bytes: sum(|c| c.wr_bytes),
+        })
+    }
+
+    /// The counters of the NIC with this MAC address: one read and one QueryPerf.
+    pub fn interface_stats(&self, vm: &Vm, device: &str) -> Result<NicCounters> {
+        let props = self.running_props(vm, DEVICE_PATHS)?;
+        let (_, nics) = disks_and_nics(&props);
+        let found = nics
+            .into_iter()
+            .find(|n| n.mac.eq_ignore_ascii_case(device))
+            .ok_or_else(|| {
+                Error::invalid_arg(format!(
+                    "invalid path, '{device}' is not a known interface (name them by MAC \
+                     address)"
+                ))
+            })?;
+        let totals = self.device_totals(vm, &[], std::slice::from_ref(&found))?;
+        Ok(NicCounters::of(&totals, &found))
+    }
+
+    /// virDomainGetInfo's cpuTime: the CPU time counted for a running VM (one QueryPerf),
+    /// 0 for a stopped one or where the server keeps no statistics.
+    pub fn cpu_time(&self, vm: &Vm) -> Result<u64> {
+        if vm.state != PowerState::PoweredOn {
+            return Ok(0);
+        }
+        let times = self.cpu_times_if_kept(std::slice::from_ref(&vm.moref))?;
+        Ok(times.get(&vm.moref).copied().unwrap_or(0))
+    }
+
+    /// `cpu_times`, or none where the server keeps no statistics (where libvirt's ESX
+    /// driver reports 0 as well).
+    pub fn cpu_times_if_kept(&self, morefs: &[MoRef]) -> Result<HashMap<MoRef, u64>> {
+        match self.cpu_times(morefs) {
+            Err(e) if e.code == crate::error::Code::NoSupport => Ok(HashMap::new()),
+            other => other,
+        }
+    }
+
+    /// virDomainGetVcpus' cpuTime of each vCPU, as `cpu_time`.
+    pub fn vcpu_times(&self, vm: &Vm) -> Result<Vec<u64>> {
+        let series = super::stats::vcpu_series(vm);
+        let totals = self.running_totals(vm, series.clone())?;
+        Ok(series
+            .iter()
+            .map(|s| totals.get(s).copied().unwrap_or(0))
+            .collect())
+    }
+
+    /// A running VM's totals of `series`; none for a stopped VM or a server without
+    /// statistics (where libvirt's ESX driver reports 0 as well).
+    fn running_totals(&self, vm: &Vm, series: Vec<Series>) -> Result<Totals> {
+        if vm.state != PowerState::PoweredOn {
+            return Ok(Totals::new());
+        }
+        match self.counted(&[(vm.moref.clone(), series)]) {
+            Ok(mut t) => Ok(t.remove(&vm.moref).unwrap_or_default()),
+            Err(e) if e.code == crate::error::Code::NoSupport => Ok(Totals::new()),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn device_totals(&self, vm: &Vm, disks: &[DiskUsage], nics: &[NicUsage]) -> Result<Totals> {
+        let asks = [(vm.moref.clone(), device_series(disks, nics))];
+        Ok(self.counted(&asks)?.remove(&vm.moref).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vi::node::parse;
+
+    #[test]
+    fn disks_are_named_by_target_and_slot() {
+        let props = parse(
+            r#"<p xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><config><hardware>
+            <device xsi:type="VirtualLsiLogicController"><key>1000</key><busNumber>0</busNumber></device>
+            <device xsi:type="VirtualIDEController"><key>200</key><busNumber>1</busNumber></device>
+            <device xsi:type="VirtualDisk"><key>2000</key><controllerKey>1000</controllerKey><unitNumber>8</unitNumber>
+              <backing><fileName>[ds] a/a.vmdk</fileName></backing><capacityInBytes>1024</capacityInBytes></device>
+            <device xsi:type="VirtualDisk"><key>3000</key><controllerKey>200</controllerKey><unitNumber>1</unitNumber></device>
+            <device xsi:type="VirtualVmxnet3"><key>4000</key><macAddress>00:50:56:aa:bb:cc</macAddress></device>
+            </hardware></config></p>"#,
+        )
+        .unwrap();
+        let (disks, nics) = disks_and_nics(&props);
+        assert_eq!(disks.len(), 2);
+        assert_eq!(disks[0].target, "sdh");
+        assert_eq!(disks[0].instance, "scsi0:8");
+        assert_eq!(disks[0].path.as_deref(), Some("[ds] a/a.vmdk"));
+        assert_eq!(disks[0].capacity, Some(1024));
+        assert_eq!(disks[1].target, "hdd");
+        assert_eq!(disks[1].instance, "ide1:1");
+        assert_eq!(
+            nics,
+            vec![NicUsage {
+                mac: "00:50:56:aa:bb:cc".into(),
+                instance: "4000".into()
+            }]
+        );
+        assert_eq!(device_series(&disks, &nics).len(), 16);
+    }
+}
