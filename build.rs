@@ -36,7 +36,9 @@ fn main() {
 
 /// libvirt's function-like macros, which cbindgen cannot write.
 /// Cast through `void (*)(void)`, which compilers accept between function types silently.
-const MACROS: &str = "#define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))\n";
+const MACROS: &str = "#define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))\n\
+#define VIR_NETWORK_EVENT_CALLBACK(cb) ((virConnectNetworkEventGenericCallback)(void (*)(void))(cb))\n\
+#define VIR_STORAGE_POOL_EVENT_CALLBACK(cb) ((virConnectStoragePoolEventGenericCallback)(void (*)(void))(cb))\n";
 
 /// cbindgen writes no string constants: libvirt's `#define VIR_… "name"` parameter names are
 /// taken from `pub const VIR_…: &str = "…";` lines of src/abi/enums.rs and put, with

@@ -816,6 +816,32 @@ typedef enum virDomainMemoryStatTags {
   VIR_DOMAIN_MEMORY_STAT_NR = 13,
 } virDomainMemoryStatTags;
 
+typedef enum virNetworkEventID {
+  VIR_NETWORK_EVENT_ID_LIFECYCLE = 0,
+  VIR_NETWORK_EVENT_ID_METADATA_CHANGE = 1,
+} virNetworkEventID;
+
+typedef enum virNetworkEventLifecycleType {
+  VIR_NETWORK_EVENT_DEFINED = 0,
+  VIR_NETWORK_EVENT_UNDEFINED = 1,
+  VIR_NETWORK_EVENT_STARTED = 2,
+  VIR_NETWORK_EVENT_STOPPED = 3,
+} virNetworkEventLifecycleType;
+
+typedef enum virStoragePoolEventID {
+  VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE = 0,
+  VIR_STORAGE_POOL_EVENT_ID_REFRESH = 1,
+} virStoragePoolEventID;
+
+typedef enum virStoragePoolEventLifecycleType {
+  VIR_STORAGE_POOL_EVENT_DEFINED = 0,
+  VIR_STORAGE_POOL_EVENT_UNDEFINED = 1,
+  VIR_STORAGE_POOL_EVENT_STARTED = 2,
+  VIR_STORAGE_POOL_EVENT_STOPPED = 3,
+  VIR_STORAGE_POOL_EVENT_CREATED = 4,
+  VIR_STORAGE_POOL_EVENT_DELETED = 5,
+} virStoragePoolEventLifecycleType;
+
 typedef enum virConnectGetAllDomainStatsFlags {
   VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE = 1,
   VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE = 2,
@@ -1251,13 +1277,32 @@ typedef struct _virInterface virInterface;
 
 typedef virInterface *virInterfacePtr;
 
+/*
+ The node device and secret events' generic callbacks (cast to the event's own type).
+ Network event callbacks: RegisterAny's type, cast to the event ID's own.
+ */
+typedef void (*virConnectNetworkEventGenericCallback)(virConnectPtr conn,
+                                                      virNetworkPtr net,
+                                                      void *opaque);
+
+/*
+ libvirt's storage pool object, opaque to C (`struct _virStoragePool`).
+ */
+typedef struct _virStoragePool virStoragePool;
+
+typedef virStoragePool *virStoragePoolPtr;
+
+/*
+ Storage pool event callbacks: RegisterAny's type (REFRESH's own), cast to the event ID's.
+ */
+typedef void (*virConnectStoragePoolEventGenericCallback)(virConnectPtr conn,
+                                                          virStoragePoolPtr pool,
+                                                          void *opaque);
+
 typedef struct _virNodeDevice virNodeDevice;
 
 typedef virNodeDevice *virNodeDevicePtr;
 
-/*
- The node device and secret events' generic callbacks (cast to the event's own type).
- */
 typedef void (*virConnectNodeDeviceEventGenericCallback)(virConnectPtr conn,
                                                          virNodeDevicePtr dev,
                                                          void *opaque);
@@ -1276,13 +1321,6 @@ typedef void (*virConnectSecretEventGenericCallback)(virConnectPtr conn,
 typedef struct _virDomainSnapshot virDomainSnapshot;
 
 typedef virDomainSnapshot *virDomainSnapshotPtr;
-
-/*
- libvirt's storage pool object, opaque to C (`struct _virStoragePool`).
- */
-typedef struct _virStoragePool virStoragePool;
-
-typedef virStoragePool *virStoragePoolPtr;
 
 /*
  `virStoragePoolGetInfo`'s answer (bytes).
@@ -1325,6 +1363,31 @@ typedef struct virStorageVolInfo {
 typedef struct virStorageVolInfo *virStorageVolInfoPtr;
 
 typedef int virDomainSnapshotListFlags;
+
+typedef void (*virConnectNetworkEventLifecycleCallback)(virConnectPtr conn,
+                                                        virNetworkPtr net,
+                                                        int event,
+                                                        int detail,
+                                                        void *opaque);
+
+typedef void (*virConnectStoragePoolEventLifecycleCallback)(virConnectPtr conn,
+                                                            virStoragePoolPtr pool,
+                                                            int event,
+                                                            int detail,
+                                                            void *opaque);
+
+/*
+ A DEVICE_ADDED event's callback: the device's alias (its vSphere label).
+ */
+typedef void (*virConnectDomainEventDeviceAddedCallback)(virConnectPtr conn,
+                                                         virDomainPtr dom,
+                                                         const char *devAlias,
+                                                         void *opaque);
+
+/*
+ A DEVICE_REMOVED event's callback: the device's alias (its vSphere label).
+ */
+typedef virConnectDomainEventDeviceAddedCallback virConnectDomainEventDeviceRemovedCallback;
 
 #define VIR_DOMAIN_SNAPSHOT_LIST_ROOTS 1
 
@@ -2315,8 +2378,9 @@ int virDomainUndefine(virDomainPtr domain);
 
 /*
  Events of `eventID` for `dom` (NULL: every domain of the connection's scope); the
- callback is cast to the event's own type, as VIR_DOMAIN_EVENT_CALLBACK does. Lifecycle
- events fire; every other ID registers and never fires (vSphere cannot produce it).
+ callback is cast to the event's own type, as VIR_DOMAIN_EVENT_CALLBACK does. LIFECYCLE,
+ REBOOT, DEVICE_ADDED and DEVICE_REMOVED fire; every other ID registers and never fires
+ (vSphere cannot produce it).
 
  # Safety
  `conn` is NULL or a connection, `dom` NULL or a domain from this library; `cb` has the
@@ -2932,6 +2996,49 @@ int virNetworkCreate(virNetworkPtr network);
  `network` is NULL or a network from this library.
  */
 int virNetworkDestroy(virNetworkPtr network);
+
+/*
+ Lifecycle events (a vSwitch or distributed switch defined, undefined) of `net` (NULL:
+ every network of the scope); METADATA_CHANGE registers and never fires.
+
+ # Safety
+ `conn` is NULL or a connection, `net` NULL or a network from this library; `cb` has the
+ type `eventID` names; `freecb` NULL or a function freeing `opaque`.
+ */
+int virConnectNetworkEventRegisterAny(virConnectPtr conn,
+                                      virNetworkPtr net,
+                                      int eventID,
+                                      virConnectNetworkEventGenericCallback cb,
+                                      void *opaque,
+                                      virFreeCallback freecb);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectNetworkEventDeregisterAny(virConnectPtr conn, int callbackID);
+
+/*
+ Lifecycle events (a datastore mounted or unmounted: DEFINED + STARTED, STOPPED +
+ UNDEFINED) and REFRESH (the datastore's free space recomputed, by anyone) of `pool`
+ (NULL: every pool of the scope).
+
+ # Safety
+ `conn` is NULL or a connection, `pool` NULL or a pool from this library; `cb` has the
+ type `eventID` names; `freecb` NULL or a function freeing `opaque`.
+ */
+int virConnectStoragePoolEventRegisterAny(virConnectPtr conn,
+                                          virStoragePoolPtr pool,
+                                          int eventID,
+                                          virConnectStoragePoolEventGenericCallback cb,
+                                          void *opaque,
+                                          virFreeCallback freecb);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectStoragePoolEventDeregisterAny(virConnectPtr conn, int callbackID);
 
 /*
  Registers and never fires: vSphere has no node devices.
@@ -3623,5 +3730,7 @@ void virTypedParamsFree(virTypedParameterPtr params, int nparams);
 #define VIR_NODE_MEMORY_STATS_TOTAL "total"
 #define VIR_NODE_MEMORY_STATS_FREE "free"
 #define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))
+#define VIR_NETWORK_EVENT_CALLBACK(cb) ((virConnectNetworkEventGenericCallback)(void (*)(void))(cb))
+#define VIR_STORAGE_POOL_EVENT_CALLBACK(cb) ((virConnectStoragePoolEventGenericCallback)(void (*)(void))(cb))
 
 #endif  /* LIBVIRT_ESX_H */

@@ -169,6 +169,8 @@ pub fn soap_response(data: &[u8]) {
         if let Some(update) = UpdateSet::from_node(ret) {
             let _ = update.filter_set.len();
         }
+        // QueryPerf's answers: each entity's samples.
+        let _ = crate::vi::perf::PerfEntityMetric::from_node(ret);
     }
 }
 
@@ -207,6 +209,12 @@ fn read_object(oc: &ObjectContent) {
     let _ = DatastoreFacts::from_node(props);
     let _ = GuestInfo::from_node(props);
     crate::driver::network::read_for_fuzzing(oc);
+    // Statistics' reads (devices, quickStats) and an event collector's page.
+    let _ = crate::driver::domain::usage::disks_and_nics(props);
+    let _ = crate::driver::domain::usage::memory_of(props);
+    if let Some(page) = props.path("latestPage") {
+        let _ = crate::vi::events::VmEvent::page(page);
+    }
 }
 
 /// virNetworkDefineXML's and virNetworkUpdate's documents: read, or refused with an error.

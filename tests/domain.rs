@@ -145,11 +145,29 @@ fn power_cycle_is_seen_by_the_server() {
 }
 
 #[test]
-fn reboot_without_server_support_is_a_clear_error() {
+fn reboot_asks_the_guest_and_a_server_without_it_is_a_clear_error() {
+    use common::injector::{Action, Injector};
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
-    let e = conn.power(&vm, PowerOp::Reboot).unwrap_err();
+    let vm = match vm.state {
+        PowerState::PoweredOn => vm,
+        _ => conn.power(&vm, PowerOp::Start).unwrap(),
+    };
+    let after = conn.power(&vm, PowerOp::Reboot).unwrap();
+    assert_eq!(fresh_state(&sim, "esx", "/", &after), PowerState::PoweredOn);
+
+    let plain = Sim::start(&["-mode", "esx", "-http"]);
+    let inj = Injector::start(&plain.addr);
+    let via = virt_esx::driver::Connection::open(
+        &inj.uri("esx", "/"),
+        Some(&common::Creds::new(Some("root"), "pw")),
+        false,
+    )
+    .unwrap();
+    inj.add("RebootGuest", 1, Action::Fault("NotImplemented", ""));
+    let vm = via.lookup_by_name("ha-host_VM0").unwrap();
+    let e = via.power(&vm, PowerOp::Reboot).unwrap_err();
     assert_eq!(e.code, Code::OperationUnsupported, "{e}");
     assert!(e.message().contains("virDomainReboot"), "{e}");
 }

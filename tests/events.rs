@@ -9,7 +9,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use virt_esx::Code;
 use virt_esx::abi::enums::virDomainEventType as E;
+use virt_esx::driver::Connection;
+use virt_esx::driver::domain::Vm;
 use virt_esx::driver::domain::power::PowerOp;
+use virt_esx::driver::events::EventKind;
 use virt_esx::event::poll::PollLoop;
 use virt_esx::event::{self, Loop};
 
@@ -18,9 +21,11 @@ type Seen = Arc<Mutex<Vec<(String, i32, i32)>>>;
 fn recorder(seen: &Seen) -> virt_esx::driver::events::Deliver {
     let seen = seen.clone();
     Box::new(move |e| {
-        seen.lock()
-            .unwrap()
-            .push((e.vm.name.clone(), e.event, e.detail))
+        if let EventKind::Lifecycle { event, detail } = e.kind {
+            seen.lock()
+                .unwrap()
+                .push((e.vm.name.clone(), event, detail))
+        }
     })
 }
 
@@ -33,15 +38,37 @@ fn run_until(l: &PollLoop, seen: &Seen, n: usize) -> Duration {
     start.elapsed()
 }
 
-#[test]
-fn lifecycle_events_from_another_client_reach_the_loop() {
+/// The default loop (registered, with a short tick so that idle iterations end), a
+/// simulator, a connection to watch with and a second, independent client.
+fn setup(args: &[&str]) -> (Arc<PollLoop>, Sim, Arc<Connection>, Connection) {
     let l = PollLoop::default_loop().unwrap();
     event::register(l.clone());
-    // Keeps each iteration short while nothing happens.
     l.add_timeout(100, Box::new(|_| {}));
-    let sim = Sim::esx();
-    let conn = Arc::new(open(&sim, "esx", "/"));
-    let other = open(&sim, "esx", "/");
+    let sim = Sim::start(args);
+    let scheme = if args.contains(&"vpx") { "vpx" } else { "esx" };
+    let conn = Arc::new(open(&sim, scheme, "/"));
+    let other = open(&sim, scheme, "/");
+    (l, sim, conn, other)
+}
+
+/// One property of the VM, read by the second client.
+fn props_of(other: &Connection, vm: &Vm, path: &str) -> virt_esx::vi::node::Node {
+    let read = other.primary.client.retrieve_one(&vm.moref, &[path]);
+    read.unwrap().unwrap().props
+}
+
+/// `name` on, as the second client sees it.
+fn running(other: &Connection, name: &str) -> Vm {
+    let vm = other.lookup_by_name(name).unwrap();
+    match vm.state {
+        virt_esx::driver::domain::PowerState::PoweredOn => vm,
+        _ => other.power(&vm, PowerOp::Start).unwrap(),
+    }
+}
+
+#[test]
+fn lifecycle_events_from_another_client_reach_the_loop() {
+    let (l, _sim, conn, other) = setup(&["-mode", "esx"]);
     let all: Seen = Default::default();
     let one: Seen = Default::default();
     let lifecycle = 0;
@@ -190,4 +217,249 @@ fn keepalive_keeps_an_idle_session_and_a_dead_server_closes_the_connection() {
         "VIR_CONNECT_CLOSE_REASON_KEEPALIVE"
     );
     assert!(!kept.is_alive());
+}
+
+type Kinds = Arc<Mutex<Vec<EventKind>>>;
+
+/// Guest reboots and resets (REBOOT), a guest shutdown (STOPPED with SHUTDOWN) and a NIC
+/// plugged in and out (DEVICE_ADDED / DEVICE_REMOVED with its label, as the server's device
+/// list names it), all made by a second client.
+#[test]
+fn reboots_shutdowns_and_devices_reach_their_registrations() {
+    use virt_esx::abi::enums::virDomainEventID as Id;
+    use virt_esx::abi::flags::AffectFlags;
+    use virt_esx::driver::domain::devices::DeviceChange::{Attach, Detach};
+    let (l, _sim, conn, other) = setup(&["-mode", "esx"]);
+    let vm = running(&other, "ha-host_VM0");
+    let kinds: Kinds = Default::default();
+    let before = conn.round_trips();
+    let k = kinds.clone();
+    conn.register_domain_event(
+        Some(vm.uuid),
+        Id::VIR_DOMAIN_EVENT_ID_LIFECYCLE as i32,
+        Box::new(move |e| k.lock().unwrap().push(e.kind.clone())),
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        conn.round_trips() - before,
+        7,
+        "property collector, event collector and its page size, two filters, the first read \
+         and the long poll then under way"
+    );
+    for id in [
+        Id::VIR_DOMAIN_EVENT_ID_REBOOT,
+        Id::VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
+        Id::VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+    ] {
+        let k = kinds.clone();
+        conn.register_domain_event(
+            Some(vm.uuid),
+            id as i32,
+            Box::new(move |e| k.lock().unwrap().push(e.kind.clone())),
+        )
+        .unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    l.run_once().unwrap();
+    let wait_for = |want: &EventKind| {
+        let start = Instant::now();
+        while !kinds.lock().unwrap().contains(want) && start.elapsed() < Duration::from_secs(10) {
+            l.run_once().unwrap();
+        }
+        let got = kinds.lock().unwrap().clone();
+        assert!(got.contains(want), "{want:?} not in {got:?}");
+    };
+
+    let vm = other.power(&vm, PowerOp::Reset).unwrap();
+    wait_for(&EventKind::Reboot);
+    assert_eq!(
+        *kinds.lock().unwrap(),
+        vec![EventKind::Reboot],
+        "a reset leaves the VM running"
+    );
+    kinds.lock().unwrap().clear();
+    other.power(&vm, PowerOp::Reboot).unwrap();
+    wait_for(&EventKind::Reboot);
+
+    let nic = "<interface type='bridge'><mac address='00:50:56:00:77:01'/>\
+        <source bridge='VM Network'/></interface>";
+    other
+        .change_device(&vm, nic, Attach, AffectFlags::LIVE, "t")
+        .unwrap();
+    let props = props_of(&other, &vm, "config.hardware.device");
+    let label = props
+        .path("config.hardware")
+        .unwrap()
+        .children_named("device")
+        .find(|d| d.text_at("macAddress") == Some("00:50:56:00:77:01"))
+        .and_then(|d| d.text_at("deviceInfo.label"))
+        .unwrap()
+        .to_string();
+    wait_for(&EventKind::DeviceAdded(label.clone()));
+    other
+        .change_device(&vm, nic, Detach, AffectFlags::LIVE, "t")
+        .unwrap();
+    wait_for(&EventKind::DeviceRemoved(label));
+
+    other.power(&vm, PowerOp::Shutdown).unwrap();
+    wait_for(&EventKind::Lifecycle {
+        event: E::VIR_DOMAIN_EVENT_STOPPED as i32,
+        detail: 0,
+    });
+}
+
+/// A running VM moved to another host of a vCenter scope: STOPPED then STARTED, both with
+/// the MIGRATED detail.
+#[test]
+fn a_migration_across_hosts_of_the_scope_is_stopped_and_started_migrated() {
+    use virt_esx::abi::enums::{
+        virDomainEventStartedDetailType as Started, virDomainEventStoppedDetailType as Stopped,
+    };
+    use virt_esx::driver::migrate::MigrateOptions;
+    let (l, sim, conn, other) = setup(&["-mode", "vpx", "-cluster", "1"]);
+    let vm = running(&other, "DC0_C0_RP0_VM0");
+    let seen: Seen = Default::default();
+    conn.register_domain_event(Some(vm.uuid), 0, recorder(&seen))
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    l.run_once().unwrap();
+    let host = props_of(&other, &vm, "runtime.host")
+        .text_at("runtime.host")
+        .unwrap()
+        .to_string();
+    let dest = ["DC0_C0_H0", "DC0_C0_H1", "DC0_C0_H2"]
+        .into_iter()
+        .map(|h| open(&sim, "vpx", &format!("/DC0/DC0_C0/{h}")))
+        .find(|c| c.primary.scope.host().unwrap().host.value != host)
+        .unwrap();
+    other
+        .migrate(&vm, &dest, MigrateOptions::default())
+        .unwrap();
+    run_until(&l, &seen, 2);
+    let name = vm.name.clone();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![
+            (
+                name.clone(),
+                E::VIR_DOMAIN_EVENT_STOPPED as i32,
+                Stopped::VIR_DOMAIN_EVENT_STOPPED_MIGRATED as i32
+            ),
+            (
+                name,
+                E::VIR_DOMAIN_EVENT_STARTED as i32,
+                Started::VIR_DOMAIN_EVENT_STARTED_MIGRATED as i32
+            ),
+        ]
+    );
+}
+
+/// Network and pool events for changes made by a second client: a vSwitch defined and
+/// undefined, an NFS datastore mounted, refreshed and unmounted.
+#[test]
+fn network_and_pool_events_follow_the_hosts() {
+    use virt_esx::abi::enums::{
+        virNetworkEventLifecycleType as N, virStoragePoolEventLifecycleType as P,
+    };
+    use virt_esx::driver::events::{Callback, Family};
+    let (l, _sim, conn, other) = setup(&["-mode", "esx"]);
+    let seen: Arc<Mutex<Vec<(String, i32)>>> = Default::default();
+    let s = seen.clone();
+    let net_id = conn
+        .register_event(
+            None,
+            0,
+            Callback::Network(Box::new(move |e| {
+                s.lock().unwrap().push((e.net.name.clone(), e.event))
+            })),
+        )
+        .unwrap();
+    let s = seen.clone();
+    conn.register_event(
+        None,
+        0,
+        Callback::Pool(Box::new(move |e| {
+            s.lock()
+                .unwrap()
+                .push((e.pool.name.clone(), e.event.unwrap()))
+        })),
+    )
+    .unwrap();
+    let s = seen.clone();
+    conn.register_event(
+        None,
+        1,
+        Callback::Pool(Box::new(move |e| {
+            assert!(e.event.is_none());
+            s.lock().unwrap().push((e.pool.name.clone(), -1))
+        })),
+    )
+    .unwrap();
+    assert_eq!(
+        conn.register_event(None, 2, Callback::Pool(Box::new(|_| {})))
+            .unwrap_err()
+            .code,
+        Code::InvalidArg
+    );
+    assert_eq!(
+        conn.deregister_event(Family::Pool, net_id)
+            .unwrap_err()
+            .code,
+        Code::InvalidArg,
+        "a network registration is not a pool's"
+    );
+    std::thread::sleep(Duration::from_millis(700));
+    l.run_once().unwrap();
+    let wait = |n: usize| {
+        let start = Instant::now();
+        while seen.lock().unwrap().len() < n && start.elapsed() < Duration::from_secs(10) {
+            l.run_once().unwrap();
+        }
+        std::mem::take(&mut *seen.lock().unwrap())
+    };
+
+    let net = other
+        .define_network(
+            "<network><name>vSwitchE</name><portgroup name='pgE'/></network>",
+            "t",
+        )
+        .unwrap();
+    let name = |s: &str| s.to_string();
+    assert_eq!(
+        wait(2),
+        vec![
+            (name("vSwitchE"), N::VIR_NETWORK_EVENT_DEFINED as i32),
+            (name("vSwitchE"), N::VIR_NETWORK_EVENT_STARTED as i32)
+        ]
+    );
+    other.undefine_network(&net, "t").unwrap();
+    assert_eq!(
+        wait(2),
+        vec![
+            (name("vSwitchE"), N::VIR_NETWORK_EVENT_STOPPED as i32),
+            (name("vSwitchE"), N::VIR_NETWORK_EVENT_UNDEFINED as i32)
+        ]
+    );
+
+    let xml = "<pool type='netfs'><name>nfsE</name><source><host name='10.0.0.5'/>\
+               <dir path='/export/e'/><format type='nfs'/></source></pool>";
+    let pool = other.create_nfs_pool(xml, "t").unwrap();
+    assert_eq!(
+        wait(2),
+        vec![
+            (name("nfsE"), P::VIR_STORAGE_POOL_EVENT_DEFINED as i32),
+            (name("nfsE"), P::VIR_STORAGE_POOL_EVENT_STARTED as i32)
+        ]
+    );
+    other.refresh_pool(&pool).unwrap();
+    assert_eq!(wait(1), vec![(name("nfsE"), -1)]);
+    other.remove_nfs_pool(&pool, "t").unwrap();
+    assert_eq!(
+        wait(2),
+        vec![
+            (name("nfsE"), P::VIR_STORAGE_POOL_EVENT_STOPPED as i32),
+            (name("nfsE"), P::VIR_STORAGE_POOL_EVENT_UNDEFINED as i32)
+        ]
+    );
 }

@@ -625,6 +625,20 @@ VIR_DOMAIN_MEMORY_STAT_DISK_CACHES = 10
 VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC = 11
 VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL = 12
 VIR_DOMAIN_MEMORY_STAT_NR = 13
+VIR_NETWORK_EVENT_ID_LIFECYCLE = 0
+VIR_NETWORK_EVENT_ID_METADATA_CHANGE = 1
+VIR_NETWORK_EVENT_DEFINED = 0
+VIR_NETWORK_EVENT_UNDEFINED = 1
+VIR_NETWORK_EVENT_STARTED = 2
+VIR_NETWORK_EVENT_STOPPED = 3
+VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE = 0
+VIR_STORAGE_POOL_EVENT_ID_REFRESH = 1
+VIR_STORAGE_POOL_EVENT_DEFINED = 0
+VIR_STORAGE_POOL_EVENT_UNDEFINED = 1
+VIR_STORAGE_POOL_EVENT_STARTED = 2
+VIR_STORAGE_POOL_EVENT_STOPPED = 3
+VIR_STORAGE_POOL_EVENT_CREATED = 4
+VIR_STORAGE_POOL_EVENT_DELETED = 5
 VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE = 1
 VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE = 2
 VIR_CONNECT_GET_ALL_DOMAINS_STATS_PERSISTENT = 4
@@ -1259,6 +1273,20 @@ __all__ = [
     'VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC',
     'VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL',
     'VIR_DOMAIN_MEMORY_STAT_NR',
+    'VIR_NETWORK_EVENT_ID_LIFECYCLE',
+    'VIR_NETWORK_EVENT_ID_METADATA_CHANGE',
+    'VIR_NETWORK_EVENT_DEFINED',
+    'VIR_NETWORK_EVENT_UNDEFINED',
+    'VIR_NETWORK_EVENT_STARTED',
+    'VIR_NETWORK_EVENT_STOPPED',
+    'VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE',
+    'VIR_STORAGE_POOL_EVENT_ID_REFRESH',
+    'VIR_STORAGE_POOL_EVENT_DEFINED',
+    'VIR_STORAGE_POOL_EVENT_UNDEFINED',
+    'VIR_STORAGE_POOL_EVENT_STARTED',
+    'VIR_STORAGE_POOL_EVENT_STOPPED',
+    'VIR_STORAGE_POOL_EVENT_CREATED',
+    'VIR_STORAGE_POOL_EVENT_DELETED',
     'VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE',
     'VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE',
     'VIR_CONNECT_GET_ALL_DOMAINS_STATS_PERSISTENT',
@@ -1340,6 +1368,10 @@ virDomainEventStoppedDetailType = c_int
 virConnectCloseReason = c_int
 virDomainStatsTypes = c_int
 virDomainMemoryStatTags = c_int
+virNetworkEventID = c_int
+virNetworkEventLifecycleType = c_int
+virStoragePoolEventID = c_int
+virStoragePoolEventLifecycleType = c_int
 virConnectGetAllDomainStatsFlags = c_int
 virConnectPtr = c_void_p
 
@@ -1596,12 +1628,14 @@ virNodeMemoryStats = _virNodeMemoryStats
 virNodeMemoryStatsPtr = POINTER(virNodeMemoryStats)
 virConnectCloseFunc = CFUNCTYPE(None, virConnectPtr, c_int, c_void_p)
 virInterfacePtr = c_void_p
+virConnectNetworkEventGenericCallback = CFUNCTYPE(None, virConnectPtr, virNetworkPtr, c_void_p)
+virStoragePoolPtr = c_void_p
+virConnectStoragePoolEventGenericCallback = CFUNCTYPE(None, virConnectPtr, virStoragePoolPtr, c_void_p)
 virNodeDevicePtr = c_void_p
 virConnectNodeDeviceEventGenericCallback = CFUNCTYPE(None, virConnectPtr, virNodeDevicePtr, c_void_p)
 virSecretPtr = c_void_p
 virConnectSecretEventGenericCallback = CFUNCTYPE(None, virConnectPtr, virSecretPtr, c_void_p)
 virDomainSnapshotPtr = c_void_p
-virStoragePoolPtr = c_void_p
 
 class virStoragePoolInfo(Structure):
     _fields_ = [
@@ -1625,6 +1659,10 @@ class virStorageVolInfo(Structure):
 
 virStorageVolInfoPtr = POINTER(virStorageVolInfo)
 virDomainSnapshotListFlags = c_int
+virConnectNetworkEventLifecycleCallback = CFUNCTYPE(None, virConnectPtr, virNetworkPtr, c_int, c_int, c_void_p)
+virConnectStoragePoolEventLifecycleCallback = CFUNCTYPE(None, virConnectPtr, virStoragePoolPtr, c_int, c_int, c_void_p)
+virConnectDomainEventDeviceAddedCallback = CFUNCTYPE(None, virConnectPtr, virDomainPtr, c_char_p, c_void_p)
+virConnectDomainEventDeviceRemovedCallback = virConnectDomainEventDeviceAddedCallback
 
 # name: (restype, argtypes), in the header's order.
 FUNCTIONS = {
@@ -1829,6 +1867,10 @@ FUNCTIONS = {
     'virNetworkUpdate': (c_int, [virNetworkPtr, c_uint, c_uint, c_int, c_char_p, c_uint]),
     'virNetworkCreate': (c_int, [virNetworkPtr]),
     'virNetworkDestroy': (c_int, [virNetworkPtr]),
+    'virConnectNetworkEventRegisterAny': (c_int, [virConnectPtr, virNetworkPtr, c_int, virConnectNetworkEventGenericCallback, c_void_p, virFreeCallback]),
+    'virConnectNetworkEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
+    'virConnectStoragePoolEventRegisterAny': (c_int, [virConnectPtr, virStoragePoolPtr, c_int, virConnectStoragePoolEventGenericCallback, c_void_p, virFreeCallback]),
+    'virConnectStoragePoolEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
     'virConnectNodeDeviceEventRegisterAny': (c_int, [virConnectPtr, virNodeDevicePtr, c_int, virConnectNodeDeviceEventGenericCallback, c_void_p, virFreeCallback]),
     'virConnectNodeDeviceEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
     'virConnectSecretEventRegisterAny': (c_int, [virConnectPtr, virSecretPtr, c_int, virConnectSecretEventGenericCallback, c_void_p, virFreeCallback]),

@@ -86,8 +86,47 @@ def esxLiveHandles() -> int:
 @_abi.virConnectDomainEventCallback
 def _run_domain_event(conn: int, dom: int, event: int, detail: int, key: Optional[int]) -> int:
     call, opaque = _event._live[key or 0]
-    call(dom, event, detail, opaque)
+    call(dom, opaque, event, detail)
     return 0
+
+
+@_abi.virConnectDomainEventGenericCallback
+def _run_generic_event(conn: int, dom: int, key: Optional[int]) -> None:
+    call, opaque = _event._live[key or 0]
+    call(dom, opaque)
+
+
+@_abi.virConnectDomainEventDeviceAddedCallback
+def _run_device_event(conn: int, dom: int, alias: bytes, key: Optional[int]) -> None:
+    call, opaque = _event._live[key or 0]
+    call(dom, opaque, dec(alias))
+
+
+@_abi.virConnectNetworkEventLifecycleCallback
+def _run_network_event(conn: int, net: int, event: int, detail: int, key: Optional[int]) -> None:
+    call, opaque = _event._live[key or 0]
+    call(net, opaque, event, detail)
+
+
+@_abi.virConnectStoragePoolEventLifecycleCallback
+def _run_pool_event(conn: int, pool: int, event: int, detail: int, key: Optional[int]) -> None:
+    call, opaque = _event._live[key or 0]
+    call(pool, opaque, event, detail)
+
+
+@_abi.virConnectStoragePoolEventGenericCallback
+def _run_pool_refresh(conn: int, pool: int, key: Optional[int]) -> None:
+    call, opaque = _event._live[key or 0]
+    call(pool, opaque)
+
+
+def _trampoline(eventID: int) -> Any:
+    """The C callback that calls a Python one with its event's arguments."""
+    if eventID == _abi.VIR_DOMAIN_EVENT_ID_LIFECYCLE:
+        return ctypes.cast(_run_domain_event, _abi.virConnectDomainEventGenericCallback)
+    if eventID in (_abi.VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, _abi.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED):
+        return ctypes.cast(_run_device_event, _abi.virConnectDomainEventGenericCallback)
+    return _run_generic_event
 
 
 @_abi.virConnectCloseFunc
@@ -398,12 +437,13 @@ class virConnect:
 
     def domainEventRegisterAny(self, dom: Optional[virDomain], eventID: int,
                                cb: Callable[..., Any], opaque: Any) -> int:
-        """Lifecycle callbacks get (conn, dom, event, detail, opaque), from the event loop;
-        other event IDs register and never fire (vSphere cannot produce them)."""
+        """From the event loop, as libvirt-python: LIFECYCLE callbacks get (conn, dom, event,
+        detail, opaque), REBOOT (conn, dom, opaque), DEVICE_ADDED / DEVICE_REMOVED (conn,
+        dom, alias, opaque); other event IDs register and never fire (vSphere cannot produce
+        them)."""
         key = _event._keep(self._event_caller(cb), opaque)
         ret = lib.virConnectDomainEventRegisterAny(
-            self._o, dom.c_pointer() if dom else None, eventID,
-            ctypes.cast(_run_domain_event, _abi.virConnectDomainEventGenericCallback),
+            self._o, dom.c_pointer() if dom else None, eventID, _trampoline(eventID),
             key, _event._release)
         if ret == -1:
             _event._live.pop(key, None)
@@ -437,6 +477,46 @@ class virConnect:
             _event._live.pop(key, None)
         return check(ret, what)
 
+    def networkEventRegisterAny(self, net: Optional[virNetwork], eventID: int,
+                                cb: Callable[..., Any], opaque: Any) -> int:
+        """LIFECYCLE callbacks get (conn, net, event, detail, opaque) from the event loop when
+        a switch is defined or undefined; METADATA_CHANGE registers and never fires."""
+        def call(ptr: int, opaque_: Any, *args: Any) -> None:
+            lib.virNetworkRef(ptr)
+            cb(self, virNetwork(self, ptr), *args, opaque_)
+        key = _event._keep(call, opaque)
+        ret = lib.virConnectNetworkEventRegisterAny(
+            self._o, net.c_pointer() if net else None, eventID,
+            ctypes.cast(_run_network_event, _abi.virConnectNetworkEventGenericCallback),
+            key, _event._release)
+        if ret == -1:
+            _event._live.pop(key, None)
+        return check(ret, "virConnectNetworkEventRegisterAny")
+
+    def networkEventDeregisterAny(self, callbackID: int) -> int:
+        return check(lib.virConnectNetworkEventDeregisterAny(self._o, callbackID),
+                     "virConnectNetworkEventDeregisterAny")
+
+    def storagePoolEventRegisterAny(self, pool: Optional[virStoragePool], eventID: int,
+                                    cb: Callable[..., Any], opaque: Any) -> int:
+        """LIFECYCLE callbacks get (conn, pool, event, detail, opaque) when a datastore is
+        mounted or unmounted, REFRESH ones (conn, pool, opaque) when it is refreshed."""
+        def call(ptr: int, opaque_: Any, *args: Any) -> None:
+            lib.virStoragePoolRef(ptr)
+            cb(self, virStoragePool(self, ptr), *args, opaque_)
+        key = _event._keep(call, opaque)
+        tramp = (_run_pool_refresh if eventID == _abi.VIR_STORAGE_POOL_EVENT_ID_REFRESH
+                 else ctypes.cast(_run_pool_event, _abi.virConnectStoragePoolEventGenericCallback))
+        ret = lib.virConnectStoragePoolEventRegisterAny(
+            self._o, pool.c_pointer() if pool else None, eventID, tramp, key, _event._release)
+        if ret == -1:
+            _event._live.pop(key, None)
+        return check(ret, "virConnectStoragePoolEventRegisterAny")
+
+    def storagePoolEventDeregisterAny(self, callbackID: int) -> int:
+        return check(lib.virConnectStoragePoolEventDeregisterAny(self._o, callbackID),
+                     "virConnectStoragePoolEventDeregisterAny")
+
     def nodeDeviceEventRegisterAny(self, dev: Any, eventID: int, cb: Callable[..., Any],
                                    opaque: Any) -> int:
         """Registers and never fires: vSphere has no node devices (dev must be None)."""
@@ -466,9 +546,9 @@ class virConnect:
 
     def _event_caller(self, cb: Callable[..., Any]) -> Callable[..., Any]:
         """Calls cb with this connection and a domain of its own reference."""
-        def call(dom_ptr: int, event: int, detail: int, opaque: Any) -> None:
+        def call(dom_ptr: int, opaque: Any, *args: Any) -> None:
             lib.virDomainRef(dom_ptr)
-            cb(self, virDomain(self, dom_ptr), event, detail, opaque)
+            cb(self, virDomain(self, dom_ptr), *args, opaque)
         return call
 
     def setKeepAlive(self, interval: int, count: int) -> int:

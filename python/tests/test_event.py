@@ -103,6 +103,85 @@ def test_a_lifecycle_event_reaches_python(conn, other):
     libvirt.virEventRemoveTimeout(ticker)
 
 
+def test_reboot_and_device_events_reach_python(conn, other):
+    libvirt.virEventRegisterDefaultImpl()
+    ticker = libvirt.virEventAddTimeout(100, lambda t, o: None, None)
+    dom = other.lookupByName("ha-host_VM1")
+    if not dom.isActive():
+        dom.create()
+    seen = []
+    ids = [conn.domainEventRegisterAny(dom, libvirt.VIR_DOMAIN_EVENT_ID_REBOOT,
+                                       lambda c, d, o: seen.append(("reboot", d.name(), o)), 1),
+           conn.domainEventRegisterAny(dom, libvirt.VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
+                                       lambda c, d, alias, o: seen.append(("added", alias, o)), 2),
+           conn.domainEventRegisterAny(dom, libvirt.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+                                       lambda c, d, alias, o: seen.append(("removed", alias, o)), 3)]
+    time.sleep(0.5)  # the watcher's first read
+
+    def run_until(n):
+        deadline = time.time() + 10
+        while len(seen) < n and time.time() < deadline:
+            libvirt.virEventRunDefaultImpl()
+    dom.reset()
+    run_until(1)
+    assert seen == [("reboot", "ha-host_VM1", 1)]
+    nic = ("<interface type='bridge'><mac address='00:50:56:00:77:02'/>"
+           "<source bridge='VM Network'/></interface>")
+    dom.attachDeviceFlags(nic, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+    run_until(2)
+    assert seen[1][0] == "added" and seen[1][2] == 2 and seen[1][1]
+    dom.detachDeviceFlags(nic, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+    run_until(3)
+    assert seen[2] == ("removed", seen[1][1], 3)
+    assert [conn.domainEventDeregisterAny(i) for i in ids] == [0, 0, 0]
+    libvirt.virEventRemoveTimeout(ticker)
+
+
+def test_network_and_pool_events_reach_python(conn, other):
+    libvirt.virEventRegisterDefaultImpl()
+    ticker = libvirt.virEventAddTimeout(100, lambda t, o: None, None)
+    seen = []
+    ids = [conn.networkEventRegisterAny(
+               None, libvirt.VIR_NETWORK_EVENT_ID_LIFECYCLE,
+               lambda c, n, ev, detail, o: seen.append((o, n.name(), ev)), "net"),
+           conn.storagePoolEventRegisterAny(
+               None, libvirt.VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+               lambda c, p, ev, detail, o: seen.append((o, p.name(), ev)), "pool"),
+           conn.storagePoolEventRegisterAny(
+               None, libvirt.VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+               lambda c, p, o: seen.append((o, p.name(), None)), "refresh")]
+    time.sleep(0.7)  # the watcher's first read
+
+    def run_until(n):
+        deadline = time.time() + 10
+        while len(seen) < n and time.time() < deadline:
+            libvirt.virEventRunDefaultImpl()
+        got = list(seen)
+        seen.clear()
+        return got
+    net = other.networkDefineXML("<network><name>vSwitchP</name><portgroup name='pgP'/></network>")
+    assert run_until(2) == [("net", "vSwitchP", libvirt.VIR_NETWORK_EVENT_DEFINED),
+                            ("net", "vSwitchP", libvirt.VIR_NETWORK_EVENT_STARTED)]
+    net.undefine()
+    assert run_until(2) == [("net", "vSwitchP", libvirt.VIR_NETWORK_EVENT_STOPPED),
+                            ("net", "vSwitchP", libvirt.VIR_NETWORK_EVENT_UNDEFINED)]
+    pool = other.storagePoolCreateXML(
+        "<pool type='netfs'><name>nfsP</name><source><host name='10.0.0.5'/>"
+        "<dir path='/export/p'/><format type='nfs'/></source></pool>")
+    assert run_until(2) == [("pool", "nfsP", libvirt.VIR_STORAGE_POOL_EVENT_DEFINED),
+                            ("pool", "nfsP", libvirt.VIR_STORAGE_POOL_EVENT_STARTED)]
+    pool.refresh()
+    assert run_until(1) == [("refresh", "nfsP", None)]
+    pool.destroy()
+    assert run_until(2) == [("pool", "nfsP", libvirt.VIR_STORAGE_POOL_EVENT_STOPPED),
+                            ("pool", "nfsP", libvirt.VIR_STORAGE_POOL_EVENT_UNDEFINED)]
+    with pytest.raises(libvirt.libvirtError):
+        conn.networkEventDeregisterAny(ids[1])
+    assert [conn.networkEventDeregisterAny(ids[0]), conn.storagePoolEventDeregisterAny(ids[1]),
+            conn.storagePoolEventDeregisterAny(ids[2])] == [0, 0, 0]
+    libvirt.virEventRemoveTimeout(ticker)
+
+
 def test_keepalive_and_the_close_callback_register(conn):
     libvirt.virEventRegisterDefaultImpl()
     assert conn.setKeepAlive(5, 3) == 0 and conn.setKeepAlive(0, 0) == 0

@@ -828,6 +828,40 @@ pub enum virEventHandleType {
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virNetworkEventID {
+    VIR_NETWORK_EVENT_ID_LIFECYCLE = 0,
+    VIR_NETWORK_EVENT_ID_METADATA_CHANGE = 1,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virNetworkEventLifecycleType {
+    VIR_NETWORK_EVENT_DEFINED = 0,
+    VIR_NETWORK_EVENT_UNDEFINED = 1,
+    VIR_NETWORK_EVENT_STARTED = 2,
+    VIR_NETWORK_EVENT_STOPPED = 3,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virStoragePoolEventID {
+    VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE = 0,
+    VIR_STORAGE_POOL_EVENT_ID_REFRESH = 1,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virStoragePoolEventLifecycleType {
+    VIR_STORAGE_POOL_EVENT_DEFINED = 0,
+    VIR_STORAGE_POOL_EVENT_UNDEFINED = 1,
+    VIR_STORAGE_POOL_EVENT_STARTED = 2,
+    VIR_STORAGE_POOL_EVENT_STOPPED = 3,
+    VIR_STORAGE_POOL_EVENT_CREATED = 4,
+    VIR_STORAGE_POOL_EVENT_DELETED = 5,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum virDomainEventID {
     VIR_DOMAIN_EVENT_ID_LIFECYCLE = 0,
     VIR_DOMAIN_EVENT_ID_REBOOT = 1,

@@ -3,6 +3,7 @@
 //! handle valid for the call, as libvirt gives one.
 
 use crate::abi::enums::virDomainEventID;
+use crate::driver::events::{Deliver, DomainEvent, EventKind};
 use crate::error::{Error, Result};
 use crate::ffi::event::Opaque;
 use crate::ffi::export::{api_name, export};
@@ -11,26 +12,51 @@ use crate::ffi::types::{
     virConnectDomainEventCallback, virConnectDomainEventGenericCallback, virConnectPtr,
     virDomainPtr, virFreeCallback,
 };
-use std::ffi::{c_int, c_void};
+use std::ffi::{CString, c_char, c_int, c_void};
 use std::sync::{Arc, Weak};
 
+type Generic = unsafe extern "C" fn(virConnectPtr, virDomainPtr, *mut c_void);
 type Lifecycle =
     unsafe extern "C" fn(virConnectPtr, virDomainPtr, c_int, c_int, *mut c_void) -> c_int;
+type Device = unsafe extern "C" fn(virConnectPtr, virDomainPtr, *const c_char, *mut c_void);
+
+/// Calls the application's callback with the type its event ID names, as libvirt does.
+///
+/// # Safety
+/// `cb` was registered for `ev`'s event ID (the driver delivers only those), so it has the
+/// type that ID names; the handles are live.
+unsafe fn call(cb: Generic, c: virConnectPtr, d: virDomainPtr, ev: &DomainEvent, o: *mut c_void) {
+    match &ev.kind {
+        EventKind::Lifecycle { event, detail } => {
+            // SAFETY: a lifecycle registration's callback has the lifecycle type.
+            let f = unsafe { std::mem::transmute::<Generic, Lifecycle>(cb) };
+            // SAFETY: as above, with live handles.
+            unsafe { f(c, d, *event, *detail, o) };
+        }
+        // SAFETY: a reboot callback has the generic type.
+        EventKind::Reboot => unsafe { cb(c, d, o) },
+        EventKind::DeviceAdded(alias) | EventKind::DeviceRemoved(alias) => {
+            let Ok(alias) = CString::new(alias.as_str()) else {
+                return;
+            };
+            // SAFETY: a device callback has the device-alias type.
+            let f = unsafe { std::mem::transmute::<Generic, Device>(cb) };
+            // SAFETY: as above; the alias lives until the call returns.
+            unsafe { f(c, d, alias.as_ptr(), o) };
+        }
+    }
+}
 
 /// The callback side of a registration: called with a connection and domain reference held
 /// for the call only.
-fn deliver(
-    conn: Weak<ConnectHandle>,
-    cb: Lifecycle,
-    o: Arc<Opaque>,
-) -> crate::driver::events::Deliver {
+fn deliver(conn: Weak<ConnectHandle>, cb: Generic, o: Arc<Opaque>) -> Deliver {
     Box::new(move |ev| {
         let Some(c) = conn.upgrade() else { return };
         let dom = DomainHandle::into_c(c.domain(ev.vm.clone(), None));
         let connp = ConnectHandle::into_c(c);
-        // SAFETY: the application's callback, registered for this opaque pointer, with two
-        // live handles (a callback keeping one takes its own reference).
-        unsafe { cb(connp, dom, ev.event, ev.detail, o.ptr()) };
+        // SAFETY: the application's callback, registered for this opaque pointer and this
+        // event's ID, with two live handles (a callback keeping one takes its own reference).
+        unsafe { call(cb, connp, dom, ev, o.ptr()) };
         // SAFETY: the references taken above, given up once the call is over.
         unsafe { DomainHandle::release(dom) };
         // SAFETY: as above.
@@ -43,7 +69,7 @@ fn register(
     c: &ConnectHandle,
     dom: virDomainPtr,
     event_id: c_int,
-    cb: Lifecycle,
+    cb: Generic,
     opaque: *mut c_void,
     freecb: virFreeCallback,
 ) -> Result<c_int> {
@@ -59,8 +85,9 @@ fn register(
 }
 
 /// Events of `eventID` for `dom` (NULL: every domain of the connection's scope); the
-/// callback is cast to the event's own type, as VIR_DOMAIN_EVENT_CALLBACK does. Lifecycle
-/// events fire; every other ID registers and never fires (vSphere cannot produce it).
+/// callback is cast to the event's own type, as VIR_DOMAIN_EVENT_CALLBACK does. LIFECYCLE,
+/// REBOOT, DEVICE_ADDED and DEVICE_REMOVED fire; every other ID registers and never fires
+/// (vSphere cannot produce it).
 ///
 /// # Safety
 /// `conn` is NULL or a connection, `dom` NULL or a domain from this library; `cb` has the
@@ -76,9 +103,6 @@ pub unsafe extern "C" fn virConnectDomainEventRegisterAny(
 ) -> c_int {
     export!(conn conn, -1, |c| {
         let cb = cb.ok_or_else(|| Error::invalid_arg("cb in virConnectDomainEventRegisterAny must not be NULL"))?;
-        // SAFETY: libvirt's contract: the callback has the type its event ID names, and
-        // only lifecycle callbacks are ever called (with the lifecycle type).
-        let cb: Lifecycle = unsafe { std::mem::transmute::<unsafe extern "C" fn(virConnectPtr, virDomainPtr, *mut c_void), Lifecycle>(cb) };
         register(api_name!(), c, dom, eventID, cb, opaque, freecb)
     })
 }
@@ -114,7 +138,9 @@ pub unsafe extern "C" fn virConnectDomainEventRegister(
             return Err(Error::invalid_arg("event callback already tracked"));
         }
         let lifecycle = virDomainEventID::VIR_DOMAIN_EVENT_ID_LIFECYCLE as c_int;
-        let id = register(api_name!(), c, std::ptr::null_mut(), lifecycle, cb, opaque, freecb)?;
+        // SAFETY: the legacy callback is a lifecycle one; `call` casts it back to that type.
+        let generic = unsafe { std::mem::transmute::<Lifecycle, Generic>(cb) };
+        let id = register(api_name!(), c, std::ptr::null_mut(), lifecycle, generic, opaque, freecb)?;
         legacy.push((cb as usize, id));
         Ok(0)
     })

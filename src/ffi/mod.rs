@@ -23,6 +23,7 @@ pub mod liveness;
 pub mod malloc;
 pub mod network;
 pub mod network_define;
+pub mod object_events;
 pub mod silent_events;
 pub mod snapshot;
 pub mod storage;

@@ -369,6 +369,19 @@ pub type virConnectDomainEventCallback = Option<
 pub type virConnectDomainEventGenericCallback =
     Option<unsafe extern "C" fn(conn: virConnectPtr, dom: virDomainPtr, opaque: *mut c_void)>;
 
+/// A DEVICE_ADDED event's callback: the device's alias (its vSphere label).
+pub type virConnectDomainEventDeviceAddedCallback = Option<
+    unsafe extern "C" fn(
+        conn: virConnectPtr,
+        dom: virDomainPtr,
+        devAlias: *const c_char,
+        opaque: *mut c_void,
+    ),
+>;
+
+/// A DEVICE_REMOVED event's callback: the device's alias (its vSphere label).
+pub type virConnectDomainEventDeviceRemovedCallback = virConnectDomainEventDeviceAddedCallback;
+
 /// A close callback: the connection and the `virConnectCloseReason`.
 pub type virConnectCloseFunc =
     Option<unsafe extern "C" fn(conn: virConnectPtr, reason: c_int, opaque: *mut c_void)>;
@@ -398,6 +411,30 @@ pub type virSecret = SecretHandle;
 pub type virSecretPtr = *mut virSecret;
 
 /// The node device and secret events' generic callbacks (cast to the event's own type).
+/// Network event callbacks: RegisterAny's type, cast to the event ID's own.
+pub type virConnectNetworkEventGenericCallback =
+    Option<unsafe extern "C" fn(conn: virConnectPtr, net: virNetworkPtr, opaque: *mut c_void)>;
+pub type virConnectNetworkEventLifecycleCallback = Option<
+    unsafe extern "C" fn(
+        conn: virConnectPtr,
+        net: virNetworkPtr,
+        event: c_int,
+        detail: c_int,
+        opaque: *mut c_void,
+    ),
+>;
+/// Storage pool event callbacks: RegisterAny's type (REFRESH's own), cast to the event ID's.
+pub type virConnectStoragePoolEventGenericCallback =
+    Option<unsafe extern "C" fn(conn: virConnectPtr, pool: virStoragePoolPtr, opaque: *mut c_void)>;
+pub type virConnectStoragePoolEventLifecycleCallback = Option<
+    unsafe extern "C" fn(
+        conn: virConnectPtr,
+        pool: virStoragePoolPtr,
+        event: c_int,
+        detail: c_int,
+        opaque: *mut c_void,
+    ),
+>;
 pub type virConnectNodeDeviceEventGenericCallback =
     Option<unsafe extern "C" fn(conn: virConnectPtr, dev: virNodeDevicePtr, opaque: *mut c_void)>;
 pub type virConnectSecretEventGenericCallback =

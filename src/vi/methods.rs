@@ -2,6 +2,7 @@
 //! esx_vi_generator.input): name, `_this` type, parameters in WSDL order, return type.
 
 use super::error::{Error, Result};
+use super::events::EventFilterSpec;
 use super::node::Node;
 use super::perf::{PerfEntityMetric, PerfQuerySpec};
 use super::property::{
@@ -132,6 +133,9 @@ vim_method! {
     CreatePropertyCollector(PropertyCollector) -> MoRef;
     DestroyPropertyCollector(PropertyCollector) -> ();
     CancelWaitForUpdates(PropertyCollector) -> ();
+    CreateCollectorForEvents(EventManager) { filter: EventFilterSpec = "filter" } -> MoRef;
+    SetCollectorPageSize(EventHistoryCollector) { max_count: i32 = "maxCount" } -> ();
+    DestroyCollector(EventHistoryCollector) -> ();
     QueryPerf(PerformanceManager) {
         query_spec: Vec<PerfQuerySpec> = "querySpec",
     } -> Vec<PerfEntityMetric>;

@@ -5,6 +5,7 @@ pub mod client;
 pub mod data;
 pub mod datetime;
 pub mod error;
+pub mod events;
 pub mod files;
 pub mod methods;
 pub mod node;

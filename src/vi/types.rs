@@ -176,6 +176,7 @@ vim_type!(ServiceContent {
     file_manager: Option<MoRef> = "fileManager",
     virtual_disk_manager: Option<MoRef> = "virtualDiskManager",
     perf_manager: Option<MoRef> = "perfManager",
+    event_manager: Option<MoRef> = "eventManager",
 });
 
 vim_type!(UserSession {

@@ -47,6 +47,44 @@ static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int det
     return 0;
 }
 
+static int reboots;
+static char added[64];
+static void on_reboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
+{
+    (void)conn;
+    (void)dom;
+    (void)opaque;
+    reboots++;
+}
+
+static void on_device_added(virConnectPtr conn, virDomainPtr dom, const char *alias, void *opaque)
+{
+    (void)conn;
+    (void)dom;
+    (void)opaque;
+    snprintf(added, sizeof added, "%s", alias);
+}
+
+static int net_events[4], pool_events;
+static void on_network(virConnectPtr conn, virNetworkPtr net, int event, int detail, void *opaque)
+{
+    (void)conn;
+    (void)detail;
+    (void)opaque;
+    if (event >= 0 && event < 4 && strcmp(virNetworkGetName(net), "vSwitchC") == 0)
+        net_events[event]++;
+}
+
+static void on_pool(virConnectPtr conn, virStoragePoolPtr pool, int event, int detail, void *opaque)
+{
+    (void)conn;
+    (void)pool;
+    (void)event;
+    (void)detail;
+    (void)opaque;
+    pool_events++;
+}
+
 static void tick(int timer, void *opaque)
 {
     (void)timer;
@@ -155,10 +193,63 @@ int main(int argc, char **argv)
         CHECK(l.calls == 1 && l.event == VIR_DOMAIN_EVENT_SUSPENDED &&
                   l.detail == VIR_DOMAIN_EVENT_SUSPENDED_PAUSED && strcmp(l.name, "ha-host_VM1") == 0,
               "suspended event (%d calls, %d/%d, %s)", l.calls, l.event, l.detail, l.name);
-        if (dom) {
+        if (dom)
             virDomainResume(dom);
+
+        /* A reset is a REBOOT event; a NIC plugged in, DEVICE_ADDED with its label. */
+        int rb = virConnectDomainEventRegisterAny(conn, dom, VIR_DOMAIN_EVENT_ID_REBOOT,
+                                                  VIR_DOMAIN_EVENT_CALLBACK(on_reboot), NULL, NULL);
+        int da = virConnectDomainEventRegisterAny(conn, dom, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
+                                                  VIR_DOMAIN_EVENT_CALLBACK(on_device_added), NULL, NULL);
+        CHECK(rb > 0 && da > 0, "reboot and device registrations (%d, %d)", rb, da);
+        nanosleep(&(struct timespec){0, 500000000}, NULL); /* the new watcher's first read */
+        virEventRunDefaultImpl();
+        CHECK(dom && virDomainReset(dom, 0) == 0, "reset");
+        for (int i = 0; i < 100 && reboots == 0; i++)
+            virEventRunDefaultImpl();
+        CHECK(reboots == 1, "one reboot event (%d)", reboots);
+        const char *nic = "<interface type='bridge'><mac address='00:50:56:00:77:03'/>"
+                          "<source bridge='VM Network'/></interface>";
+        CHECK(dom && virDomainAttachDeviceFlags(dom, nic, VIR_DOMAIN_AFFECT_LIVE) == 0, "attach a NIC");
+        for (int i = 0; i < 100 && added[0] == 0; i++)
+            virEventRunDefaultImpl();
+        CHECK(added[0] != 0, "device added event");
+        if (dom) {
+            virDomainDetachDeviceFlags(dom, nic, VIR_DOMAIN_AFFECT_LIVE);
             virDomainFree(dom);
         }
+        /* A vSwitch defined and undefined: DEFINED + STARTED, STOPPED + UNDEFINED. */
+        int ne = virConnectNetworkEventRegisterAny(conn, NULL, VIR_NETWORK_EVENT_ID_LIFECYCLE,
+                                                   VIR_NETWORK_EVENT_CALLBACK(on_network), &c, on_free);
+        int pe = virConnectStoragePoolEventRegisterAny(conn, NULL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+                                                       VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool), NULL, NULL);
+        CHECK(ne > 0 && pe > 0, "network and pool registrations (%d, %d)", ne, pe);
+        CHECK(virConnectStoragePoolEventRegisterAny(conn, NULL, 2, VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool),
+                                                    NULL, NULL) == -1 &&
+                  virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+              "unknown pool event ID");
+        nanosleep(&(struct timespec){0, 700000000}, NULL); /* the new watcher's first read */
+        virEventRunDefaultImpl();
+        virNetworkPtr net = virNetworkDefineXML(conn, "<network><name>vSwitchC</name><portgroup name='pgC'/></network>");
+        CHECK(net != NULL, "define a vSwitch");
+        for (int i = 0; i < 100 && net_events[VIR_NETWORK_EVENT_STARTED] == 0; i++)
+            virEventRunDefaultImpl();
+        if (net) {
+            CHECK(virNetworkUndefine(net) == 0, "undefine the vSwitch");
+            virNetworkFree(net);
+        }
+        for (int i = 0; i < 100 && net_events[VIR_NETWORK_EVENT_UNDEFINED] == 0; i++)
+            virEventRunDefaultImpl();
+        CHECK(net_events[0] == 1 && net_events[1] == 1 && net_events[2] == 1 && net_events[3] == 1,
+              "network lifecycle (%d %d %d %d)", net_events[0], net_events[1], net_events[2], net_events[3]);
+        int nfreed = c.freed;
+        CHECK(virConnectStoragePoolEventDeregisterAny(conn, ne) == -1, "a network id is not a pool's");
+        CHECK(virConnectNetworkEventDeregisterAny(conn, ne) == 0 && c.freed == nfreed + 1 &&
+                  virConnectStoragePoolEventDeregisterAny(conn, pe) == 0 && pool_events == 0,
+              "network and pool registrations removed");
+        CHECK(virConnectDomainEventDeregisterAny(conn, rb) == 0 &&
+                  virConnectDomainEventDeregisterAny(conn, da) == 0,
+              "reboot and device registrations removed");
         CHECK(virConnectDomainEventDeregisterAny(conn, id) == 0 && lifecycle_freed == 1,
               "deregistered and freed (%d)", lifecycle_freed);
         virEventRemoveTimeout(ticker);

@@ -59,6 +59,11 @@ func (dss *nasDatastoreSystem) CreateNasDatastore(ctx *simulator.Context, req *t
 	if res, ok := body.(*methods.CreateNasDatastoreBody); ok && res.Res != nil {
 		if ds, ok := simulator.Map.Get(res.Res.Returnval).(*simulator.Datastore); ok {
 			mountOnAllHosts(ds)
+			for _, e := range simulator.Map.All("HostSystem") {
+				if h := e.(*simulator.HostSystem); hasRef(h.Datastore, ds.Self) {
+					announceDatastores(h)
+				}
+			}
 			if b, ok := simulator.Map.Get(ds.Browser).(*simulator.HostDatastoreBrowser); ok {
 				simulator.Map.Put(&diskAwareBrowser{HostDatastoreBrowser: *b})
 			}
@@ -84,6 +89,7 @@ func (dss *nasDatastoreSystem) RemoveDatastore(ctx *simulator.Context, req *type
 		h := e.(*simulator.HostSystem)
 		if hasRef(h.Datastore, ds.Self) {
 			simulator.Map.RemoveReference(h, &h.Datastore, ds.Self)
+			announceDatastores(h)
 		}
 		if h.ConfigManager.DatastoreSystem == nil {
 			continue
@@ -107,6 +113,13 @@ func (dss *nasDatastoreSystem) RemoveDatastore(ctx *simulator.Context, req *type
 	simulator.Map.Remove(ds.Self)
 	body.Res = &types.RemoveDatastoreResponse{}
 	return body
+}
+
+// announceDatastores tells property collectors of a host's new datastore list, as a host does
+// (the server's own reference edits tell none).
+func announceDatastores(h *simulator.HostSystem) {
+	list := append([]types.ManagedObjectReference(nil), h.Datastore...)
+	simulator.Map.Update(h, []types.PropertyChange{{Name: "datastore", Val: list}})
 }
 
 func withoutRef(refs []types.ManagedObjectReference, ref types.ManagedObjectReference) []types.ManagedObjectReference {

@@ -95,6 +95,7 @@ func nameUplinkPortgroup(s *simulator.DistributedVirtualSwitch) {
 // config (so a reader never sees a half-made change).
 func (s *networkSystem) edit(f func(n *types.HostNetworkInfo) types.BaseMethodFault) types.BaseMethodFault {
 	var fault types.BaseMethodFault
+	var changed *types.HostNetworkInfo
 	simulator.Map.WithLock(s.host, func() {
 		n := *s.NetworkInfo
 		n.Vswitch = append([]types.HostVirtualSwitch(nil), n.Vswitch...)
@@ -104,8 +105,16 @@ func (s *networkSystem) edit(f func(n *types.HostNetworkInfo) types.BaseMethodFa
 			cfg.Network = &n
 			s.host.Config = &cfg
 			s.NetworkInfo = &n
+			changed = &n
 		}
 	})
+	if changed != nil {
+		// As a host does, property collectors watching the host's network config hear of it.
+		simulator.Map.Update(s.host, []types.PropertyChange{
+			{Name: "config.network.vswitch", Val: changed.Vswitch},
+			{Name: "config.network.portgroup", Val: changed.Portgroup},
+		})
+	}
 	return fault
 }
 

@@ -1,0 +1,279 @@
+//! What the watcher makes of VM changes and guest events: lifecycle (with SHUTDOWN and
+//! MIGRATED details), REBOOT and DEVICE_ADDED / DEVICE_REMOVED events, from each VM's last view.
+
+use super::{DEVICES, DomainEvent, EVENT_TYPES, Event, EventKind, PAGE};
+use crate::abi::enums::{
+    virDomainEventDefinedDetailType as Defined, virDomainEventResumedDetailType as Resumed,
+    virDomainEventStartedDetailType as Started, virDomainEventStoppedDetailType as Stopped,
+    virDomainEventSuspendedDetailType as Suspended, virDomainEventType as E,
+    virDomainEventUndefinedDetailType as Undefined,
+};
+use crate::driver::Connection;
+use crate::driver::domain::{PowerState, Vm, VmProps};
+use crate::log::log;
+use crate::vi::events::{EventFilterSpec, VmEvent};
+use crate::vi::methods::{CreateCollectorForEvents, SetCollectorPageSize};
+use crate::vi::node::Node;
+use crate::vi::property::ObjectUpdate;
+use crate::vi::soap::MoRef;
+use crate::vi::types::FromNode;
+use std::collections::{HashMap, HashSet};
+
+/// What the watcher knows: each VM as last seen, the newest event read, and the VMs whose
+/// guest was asked to shut down (their next stop is a shutdown).
+#[derive(Default)]
+pub(super) struct Seen {
+    vms: HashMap<String, Known>,
+    last_key: Option<i32>,
+    shutting_down: HashSet<String>,
+}
+
+#[derive(Clone, Default)]
+struct Known {
+    props: VmProps,
+    /// Device keys and labels, when the watcher reads them.
+    devices: Option<Vec<(i32, String)>>,
+}
+
+impl Connection {
+    /// An event collector of the guest events the watcher reports, with its page enlarged;
+    /// `None` (with a warning) where the server has none.
+    pub(super) fn event_collector(&self) -> Option<MoRef> {
+        let client = &self.primary.client;
+        let em = client.content().event_manager.clone()?;
+        let made = client
+            .invoke(&CreateCollectorForEvents {
+                this: em,
+                filter: EventFilterSpec {
+                    disable_full_message: Some(true),
+                    event_type_id: EVENT_TYPES.iter().map(|t| t.to_string()).collect(),
+                },
+            })
+            .and_then(|c| {
+                client.invoke(&SetCollectorPageSize {
+                    this: c.clone(),
+                    max_count: PAGE,
+                })?;
+                Ok(c)
+            });
+        match made {
+            Ok(c) => Some(c),
+            Err(e) => {
+                log!(Warning, &[], "event watcher: no guest events ({e})");
+                None
+            }
+        }
+    }
+}
+
+/// A domain event for a VM as known (none for templates).
+fn event(obj: &MoRef, props: &VmProps, kind: EventKind) -> Option<Event> {
+    (!props.template).then(|| {
+        Event::Domain(DomainEvent {
+            vm: Vm::from_props(
+                obj.clone(),
+                props.clone(),
+                crate::driver::domain::Detail::Listed,
+            ),
+            kind,
+        })
+    })
+}
+
+fn lifecycle(event: E, detail: i32) -> EventKind {
+    EventKind::Lifecycle {
+        event: event as i32,
+        detail,
+    }
+}
+
+/// The events of the collector's new page entries (none while seeding: only the newest key
+/// is kept).
+pub(super) fn guest_events(seen: &mut Seen, u: &ObjectUpdate, seeding: bool) -> Vec<Event> {
+    let mut page: Vec<VmEvent> = u
+        .change_set
+        .iter()
+        .filter(|ch| ch.name.trim() == "latestPage")
+        .filter_map(|ch| ch.val.as_ref())
+        .flat_map(VmEvent::page)
+        .collect();
+    page.sort_by_key(|e| e.key);
+    let last = seen.last_key;
+    if let Some(newest) = page.last() {
+        seen.last_key = Some(newest.key.max(last.unwrap_or(i32::MIN)));
+    }
+    if seeding {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for e in page.into_iter().filter(|e| last.is_none_or(|k| e.key > k)) {
+        match e.kind.as_str() {
+            "VmGuestShutdownEvent" => {
+                seen.shutting_down.insert(e.vm.value.clone());
+            }
+            "VmGuestRebootEvent" | "VmResettingEvent" => {
+                if let Some(k) = seen.vms.get(&e.vm.value) {
+                    out.extend(event(&e.vm, &k.props, EventKind::Reboot));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Device keys and labels of a `config.hardware.device` value.
+fn device_labels(val: Option<&Node>) -> Vec<(i32, String)> {
+    val.map(|v| v.children.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|d| {
+            let key = d.text_at("key")?.trim().parse().ok()?;
+            let label = d
+                .text_at("deviceInfo.label")
+                .unwrap_or_default()
+                .to_string();
+            Some((key, label))
+        })
+        .collect()
+}
+
+/// The events one object update means, given what was known of the VM before.
+pub(super) fn events_of(seen: &mut Seen, u: ObjectUpdate, seeding: bool) -> Vec<Event> {
+    let Some(obj) = u.obj else { return Vec::new() };
+    let key = obj.value.clone();
+    let mut out = Vec::new();
+    let mut emit = |props: &VmProps, kind: EventKind| out.extend(event(&obj, props, kind));
+    if u.kind == "leave" {
+        seen.shutting_down.remove(&key);
+        if let Some(old) = seen.vms.remove(&key) {
+            emit(
+                &old.props,
+                lifecycle(
+                    E::VIR_DOMAIN_EVENT_UNDEFINED,
+                    Undefined::VIR_DOMAIN_EVENT_UNDEFINED_REMOVED as i32,
+                ),
+            );
+        }
+        return out;
+    }
+    let old = seen.vms.get(&key).cloned();
+    let mut now = old.clone().unwrap_or_default();
+    let mut version_changed = false;
+    for ch in &u.change_set {
+        let text = ch.val.as_ref().map(|v| v.text.clone()).unwrap_or_default();
+        let p = &mut now.props;
+        match ch.name.trim() {
+            "name" => p.name = text,
+            "config.uuid" => p.uuid = text,
+            "runtime.powerState" => p.power_state = text,
+            "runtime.host" => p.host = ch.val.as_ref().and_then(MoRef::from_node),
+            "config.template" => {
+                p.template = ch.val.as_ref().and_then(bool::from_node).unwrap_or(false)
+            }
+            "config.changeVersion" => version_changed = true,
+            DEVICES => now.devices = Some(device_labels(ch.val.as_ref())),
+            _ => {}
+        }
+    }
+    seen.vms.insert(key.clone(), now.clone());
+    let Some(old) = old.filter(|_| u.kind != "enter") else {
+        if !seeding {
+            emit(
+                &now.props,
+                lifecycle(
+                    E::VIR_DOMAIN_EVENT_DEFINED,
+                    Defined::VIR_DOMAIN_EVENT_DEFINED_ADDED as i32,
+                ),
+            );
+        }
+        return out;
+    };
+    let (was, is) = (&old.props, &now.props);
+    if was.name != is.name {
+        emit(
+            was,
+            lifecycle(
+                E::VIR_DOMAIN_EVENT_UNDEFINED,
+                Undefined::VIR_DOMAIN_EVENT_UNDEFINED_RENAMED as i32,
+            ),
+        );
+        emit(
+            is,
+            lifecycle(
+                E::VIR_DOMAIN_EVENT_DEFINED,
+                Defined::VIR_DOMAIN_EVENT_DEFINED_RENAMED as i32,
+            ),
+        );
+    } else if version_changed {
+        emit(
+            is,
+            lifecycle(
+                E::VIR_DOMAIN_EVENT_DEFINED,
+                Defined::VIR_DOMAIN_EVENT_DEFINED_UPDATED as i32,
+            ),
+        );
+    }
+    if let (Some(before), Some(after)) = (&old.devices, &now.devices) {
+        let keys = |l: &[(i32, String)]| l.iter().map(|d| d.0).collect::<HashSet<i32>>();
+        let (had, has) = (keys(before), keys(after));
+        for (_, label) in before.iter().filter(|d| !has.contains(&d.0)) {
+            emit(is, EventKind::DeviceRemoved(label.clone()));
+        }
+        for (_, label) in after.iter().filter(|d| !had.contains(&d.0)) {
+            emit(is, EventKind::DeviceAdded(label.clone()));
+        }
+    }
+    let (from, to) = (
+        PowerState::parse(&was.power_state),
+        PowerState::parse(&is.power_state),
+    );
+    let shutdown = seen.shutting_down.remove(&key);
+    let change = match (from, to) {
+        (PowerState::PoweredOff, PowerState::PoweredOn) => Some((
+            E::VIR_DOMAIN_EVENT_STARTED,
+            Started::VIR_DOMAIN_EVENT_STARTED_BOOTED as i32,
+        )),
+        (PowerState::PoweredOn, PowerState::Suspended) => Some((
+            E::VIR_DOMAIN_EVENT_SUSPENDED,
+            Suspended::VIR_DOMAIN_EVENT_SUSPENDED_PAUSED as i32,
+        )),
+        (PowerState::Suspended, PowerState::PoweredOn) => Some((
+            E::VIR_DOMAIN_EVENT_RESUMED,
+            Resumed::VIR_DOMAIN_EVENT_RESUMED_UNPAUSED as i32,
+        )),
+        // A stop the guest was asked for is a shutdown; vSphere tells no other apart.
+        (PowerState::PoweredOn | PowerState::Suspended, PowerState::PoweredOff) => Some((
+            E::VIR_DOMAIN_EVENT_STOPPED,
+            match shutdown {
+                true => Stopped::VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN,
+                false => Stopped::VIR_DOMAIN_EVENT_STOPPED_DESTROYED,
+            } as i32,
+        )),
+        // A running VM on another host of the scope: it migrated.
+        (PowerState::PoweredOn, PowerState::PoweredOn)
+            if was.host.is_some() && was.host != is.host =>
+        {
+            emit(
+                was,
+                lifecycle(
+                    E::VIR_DOMAIN_EVENT_STOPPED,
+                    Stopped::VIR_DOMAIN_EVENT_STOPPED_MIGRATED as i32,
+                ),
+            );
+            Some((
+                E::VIR_DOMAIN_EVENT_STARTED,
+                Started::VIR_DOMAIN_EVENT_STARTED_MIGRATED as i32,
+            ))
+        }
+        _ => None,
+    };
+    if shutdown && change.is_none() {
+        // Not stopped yet: the shutdown is still under way.
+        seen.shutting_down.insert(key);
+    }
+    if let Some((event, detail)) = change {
+        emit(is, lifecycle(event, detail));
+    }
+    out
+}

@@ -1,0 +1,539 @@
+//! Domain, network and storage pool events. The first registration starts one watcher thread
+//! for the connection: it long-polls the scope's VMs, an event collector's latest page and,
+//! once a network or pool event is registered, the scope's hosts and datastores
+//! (WaitForUpdatesEx on a private property collector) and queues what changed; a handle in
+//! the application's event loop delivers the queue, so callbacks run in the loop's thread,
+//! never in the watcher's. The last deregistration, or closing the connection, stops the
+//! watcher and destroys its collectors.
+//!
+//! Changes are seen alike whoever makes them (this library, another client, vCenter, DRS):
+//! see `domains` for what VM changes and guest events mean, `inventory` for networks and pools.
+
+mod domains;
+mod inventory;
+
+use crate::abi::enums::{DOMAIN_EVENT_IDS, virDomainEventID};
+use crate::driver::Connection;
+use crate::driver::domain::Vm;
+use crate::driver::network::Network;
+use crate::driver::storage::pools::Pool;
+use crate::error::{Code, Error, Result};
+use crate::event::wakeup::Wakeup;
+use crate::event::{self, Loop};
+use crate::log::log;
+use crate::vi::methods::DestroyCollector;
+use crate::vi::property::FilterSpec;
+use crate::vi::soap::MoRef;
+use crate::xml::ids::Uuid;
+use domains::{Seen, events_of, guest_events};
+use inventory::Inventory;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::thread::{JoinHandle, ThreadId};
+use std::time::Duration;
+
+/// How long one wait lasts on the server: an idle connection with registrations makes one
+/// request per WAIT, and closing waits at most this long for a watcher whose cancel
+/// arrived before its wait did.
+const WAIT: Duration = Duration::from_secs(10);
+/// What the watcher reads of each VM.
+const WATCHED: &[&str] = &[
+    "name",
+    "config.uuid",
+    "runtime.powerState",
+    "runtime.host",
+    "config.template",
+    "config.changeVersion",
+];
+/// What it reads too once a device event is registered.
+const DEVICES: &str = "config.hardware.device";
+/// The events its collector keeps: guest reboots and resets, guest shutdowns.
+const EVENT_TYPES: &[&str] = &[
+    "VmGuestRebootEvent",
+    "VmResettingEvent",
+    "VmGuestShutdownEvent",
+];
+/// The collector's page: the events of one wait beyond it are not seen.
+const PAGE: i32 = 100;
+
+/// What happened to a domain, by libvirt's event IDs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    Lifecycle {
+        event: i32,
+        detail: i32,
+    },
+    Reboot,
+    /// The device's alias: its vSphere label (`Network adapter 2`), as DetachDeviceAlias
+    /// takes it.
+    DeviceAdded(String),
+    DeviceRemoved(String),
+}
+
+impl EventKind {
+    /// The libvirt event ID a registration asks for to receive it.
+    pub fn id(&self) -> i32 {
+        use virDomainEventID as Id;
+        (match self {
+            EventKind::Lifecycle { .. } => Id::VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+            EventKind::Reboot => Id::VIR_DOMAIN_EVENT_ID_REBOOT,
+            EventKind::DeviceAdded(_) => Id::VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
+            EventKind::DeviceRemoved(_) => Id::VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+        }) as i32
+    }
+}
+
+/// A domain event: the domain as it now is (as it was, for one gone or renamed) and what
+/// happened.
+#[derive(Debug, Clone)]
+pub struct DomainEvent {
+    pub vm: Vm,
+    pub kind: EventKind,
+}
+
+/// A network's lifecycle event (`virNetworkEventLifecycleType`; the detail is always 0).
+#[derive(Debug, Clone)]
+pub struct NetworkEvent {
+    pub net: Network,
+    pub event: i32,
+}
+
+/// A pool's lifecycle event (`virStoragePoolEventLifecycleType`), or with `None` a refresh.
+#[derive(Debug, Clone)]
+pub struct PoolEvent {
+    pub pool: Pool,
+    pub event: Option<i32>,
+}
+
+/// Anything the watcher queues.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Domain(DomainEvent),
+    Network(NetworkEvent),
+    Pool(PoolEvent),
+}
+
+/// The kinds of object events are registered for, each with its own event IDs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Domain,
+    Network,
+    Pool,
+}
+
+impl Family {
+    /// How many event IDs libvirt defines for it (network: LIFECYCLE, METADATA_CHANGE; pool:
+    /// LIFECYCLE, REFRESH).
+    fn ids(self) -> i32 {
+        match self {
+            Family::Domain => DOMAIN_EVENT_IDS,
+            Family::Network | Family::Pool => 2,
+        }
+    }
+}
+
+impl Event {
+    /// Its family, event ID and object UUID, which registrations are matched on.
+    fn target(&self) -> (Family, i32, Uuid) {
+        match self {
+            Event::Domain(e) => (Family::Domain, e.kind.id(), e.vm.uuid),
+            Event::Network(e) => (Family::Network, 0, e.net.uuid),
+            Event::Pool(e) => (Family::Pool, i32::from(e.event.is_none()), e.pool.uuid),
+        }
+    }
+}
+
+fn needs_devices(family: Family, event_id: i32) -> bool {
+    use virDomainEventID as Id;
+    family == Family::Domain
+        && (event_id == Id::VIR_DOMAIN_EVENT_ID_DEVICE_ADDED as i32
+            || event_id == Id::VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED as i32)
+}
+
+/// What a watcher reads beyond the VMs and guest events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Needs {
+    /// Device lists (for DEVICE_ADDED / DEVICE_REMOVED).
+    devices: bool,
+    /// Hosts and datastores (for network and pool events).
+    inventory: bool,
+}
+
+impl Needs {
+    fn of(family: Family, event_id: i32) -> Needs {
+        Needs {
+            devices: needs_devices(family, event_id),
+            inventory: family != Family::Domain,
+        }
+    }
+
+    fn with(self, o: Needs) -> Needs {
+        Needs {
+            devices: self.devices || o.devices,
+            inventory: self.inventory || o.inventory,
+        }
+    }
+}
+
+/// Runs in the event loop's thread for each domain event a registration receives.
+pub type Deliver = Box<dyn Fn(&DomainEvent) + Send + Sync>;
+/// As `Deliver`, for network events.
+pub type DeliverNetwork = Box<dyn Fn(&NetworkEvent) + Send + Sync>;
+/// As `Deliver`, for pool events.
+pub type DeliverPool = Box<dyn Fn(&PoolEvent) + Send + Sync>;
+
+/// A registration's callback, of its family.
+pub enum Callback {
+    Domain(Deliver),
+    Network(DeliverNetwork),
+    Pool(DeliverPool),
+}
+
+impl Callback {
+    fn family(&self) -> Family {
+        match self {
+            Callback::Domain(_) => Family::Domain,
+            Callback::Network(_) => Family::Network,
+            Callback::Pool(_) => Family::Pool,
+        }
+    }
+
+    fn call(&self, ev: &Event) {
+        match (self, ev) {
+            (Callback::Domain(f), Event::Domain(e)) => f(e),
+            (Callback::Network(f), Event::Network(e)) => f(e),
+            (Callback::Pool(f), Event::Pool(e)) => f(e),
+            _ => {}
+        }
+    }
+}
+
+struct Registration {
+    id: i32,
+    event_id: i32,
+    object: Option<Uuid>,
+    callback: Callback,
+    /// Set on deregistration: a delivery already under way skips it.
+    removed: AtomicBool,
+}
+
+impl Registration {
+    fn needs(&self) -> Needs {
+        Needs::of(self.callback.family(), self.event_id)
+    }
+}
+
+/// What the watcher thread and the loop's handle share.
+struct Shared {
+    stop: AtomicBool,
+    queue: Mutex<VecDeque<Event>>,
+    collector: Mutex<Option<MoRef>>,
+    wakeup: Wakeup,
+    needs: Needs,
+}
+
+struct Watcher {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+    thread_id: ThreadId,
+    event_loop: Arc<dyn Loop>,
+    watch: i32,
+}
+
+/// A connection's registrations and its watcher.
+#[derive(Default)]
+pub struct Events {
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    regs: Vec<Arc<Registration>>,
+    last_id: i32,
+    watcher: Option<Watcher>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Events {
+    /// Stops the watcher (on close): cancels its wait and lets it destroy its collector.
+    pub fn stop(&self, conn: &Connection) {
+        let watcher = lock(&self.state).watcher.take();
+        if let Some(w) = watcher {
+            w.stop(conn, true);
+        }
+    }
+}
+
+impl Watcher {
+    /// Signals the watcher, cancels its wait and removes the loop's handle; with `join`,
+    /// also waits for it to destroy its collector (on close, before logging out).
+    fn stop(mut self, conn: &Connection, join: bool) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        if let Some(pc) = lock(&self.shared.collector).clone() {
+            conn.primary.client.cancel_watch(&pc);
+        }
+        self.event_loop.remove_handle(self.watch);
+        // Never from the watcher itself (its last reference may close the connection).
+        if join
+            && std::thread::current().id() != self.thread_id
+            && let Some(t) = self.thread.take()
+        {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Connection {
+    /// Registers `deliver` for `event_id` events of one domain (by UUID) or all; the id to
+    /// deregister with. Every libvirt event ID registers; see `EventKind` for those that fire.
+    pub fn register_domain_event(
+        self: &Arc<Self>,
+        domain: Option<Uuid>,
+        event_id: i32,
+        deliver: Deliver,
+    ) -> Result<i32> {
+        self.register_event(domain, event_id, Callback::Domain(deliver))
+    }
+
+    /// Registers a callback of any family for `event_id` events of one object (by UUID) or
+    /// all; the id to deregister with.
+    pub fn register_event(
+        self: &Arc<Self>,
+        object: Option<Uuid>,
+        event_id: i32,
+        callback: Callback,
+    ) -> Result<i32> {
+        let family = callback.family();
+        if !(0..family.ids()).contains(&event_id) {
+            return Err(Error::invalid_arg(format!(
+                "unsupported event ID {event_id}"
+            )));
+        }
+        let mut st = lock(&self.events.state);
+        let needs = st
+            .regs
+            .iter()
+            .fold(Needs::of(family, event_id), |n, r| n.with(r.needs()));
+        if st
+            .watcher
+            .as_ref()
+            .is_some_and(|w| w.shared.needs.with(needs) != w.shared.needs)
+        {
+            // A watcher that reads more replaces one that does not.
+            let fresh = self.start_watcher(needs)?;
+            if let Some(old) = st.watcher.replace(fresh) {
+                old.stop(self, false);
+            }
+        }
+        if st.watcher.is_none() {
+            st.watcher = Some(self.start_watcher(needs)?);
+        }
+        st.last_id += 1;
+        let id = st.last_id;
+        st.regs.push(Arc::new(Registration {
+            id,
+            event_id,
+            object,
+            callback,
+            removed: AtomicBool::new(false),
+        }));
+        Ok(id)
+    }
+
+    /// Removes a domain registration; see `deregister_event`.
+    pub fn deregister_domain_event(&self, id: i32) -> Result<()> {
+        self.deregister_event(Family::Domain, id)
+    }
+
+    /// Removes a registration of `family`; its callback's opaque data is freed once no
+    /// delivery uses it. The last one stops the watcher.
+    pub fn deregister_event(&self, family: Family, id: i32) -> Result<()> {
+        let watcher = {
+            let mut st = lock(&self.events.state);
+            let at = st
+                .regs
+                .iter()
+                .position(|r| r.id == id && r.callback.family() == family)
+                .ok_or_else(|| {
+                    Error::invalid_arg(format!("could not find event callback {id} for deletion"))
+                })?;
+            st.regs.remove(at).removed.store(true, Ordering::SeqCst);
+            match st.regs.is_empty() {
+                true => st.watcher.take(),
+                false => None,
+            }
+        };
+        if let Some(w) = watcher {
+            w.stop(self, false);
+        }
+        Ok(())
+    }
+
+    fn start_watcher(self: &Arc<Self>, needs: Needs) -> Result<Watcher> {
+        let event_loop = event::current().ok_or_else(|| {
+            Error::esx(
+                Code::OperationInvalid,
+                "no event loop is registered: call virEventRegisterDefaultImpl (or \
+                 virEventRegisterImpl) before registering for events",
+            )
+        })?;
+        let wakeup = Wakeup::new()
+            .map_err(|e| Error::internal(format!("Unable to create the event queue: {e}")))?;
+        let shared = Arc::new(Shared {
+            stop: AtomicBool::new(false),
+            queue: Mutex::new(VecDeque::new()),
+            collector: Mutex::new(None),
+            wakeup,
+            needs,
+        });
+        let weak = Arc::downgrade(self);
+        let (queue, conn) = (shared.clone(), weak.clone());
+        let watch = event_loop.add_handle(
+            shared.wakeup.fd(),
+            crate::abi::enums::virEventHandleType::VIR_EVENT_HANDLE_READABLE as i32,
+            Box::new(move |_, _, _| {
+                queue.wakeup.drain();
+                if let Some(conn) = conn.upgrade() {
+                    conn.deliver(&queue);
+                }
+            }),
+        );
+        if watch < 0 {
+            return Err(Error::internal(
+                "the event loop refused the event queue's handle",
+            ));
+        }
+        let worker = shared.clone();
+        let spawned = std::thread::Builder::new()
+            .name("libvirt-esx-events".into())
+            .spawn(move || watch_scope(weak, &worker));
+        let thread = match spawned {
+            Ok(t) => t,
+            Err(e) => {
+                event_loop.remove_handle(watch);
+                return Err(Error::internal(format!(
+                    "Unable to start the event watcher: {e}"
+                )));
+            }
+        };
+        Ok(Watcher {
+            shared,
+            thread_id: thread.thread().id(),
+            thread: Some(thread),
+            event_loop,
+            watch,
+        })
+    }
+
+    /// In the loop's thread: the queued events to the registrations that want them. The
+    /// registrations are copied first, so callbacks may register and deregister; one
+    /// deregistered meanwhile is skipped.
+    fn deliver(&self, shared: &Shared) {
+        let events: Vec<Event> = lock(&shared.queue).drain(..).collect();
+        if events.is_empty() {
+            return;
+        }
+        let regs = lock(&self.events.state).regs.clone();
+        for ev in &events {
+            let (family, id, uuid) = ev.target();
+            for r in &regs {
+                if r.callback.family() == family
+                    && r.event_id == id
+                    && r.object.is_none_or(|u| u == uuid)
+                    && !r.removed.load(Ordering::SeqCst)
+                {
+                    r.callback.call(ev);
+                }
+            }
+        }
+    }
+}
+
+/// The watcher thread: seeds what it knows with the first answer, then turns each later
+/// change into events until stopped or the connection is gone.
+fn watch_scope(conn: Weak<Connection>, shared: &Shared) {
+    let Some(c) = conn.upgrade() else { return };
+    let source = c.primary.scope.vm_source(true);
+    let mut paths = WATCHED.to_vec();
+    if shared.needs.devices {
+        paths.push(DEVICES);
+    }
+    let mut specs = vec![FilterSpec::reach(
+        source.start,
+        source.hops,
+        "VirtualMachine",
+        &paths,
+    )];
+    let events = c.event_collector();
+    specs.extend(
+        events
+            .clone()
+            .map(|e| FilterSpec::object(e, &["latestPage"])),
+    );
+    let mut inventory = shared.needs.inventory.then(|| Inventory::new(&c));
+    if let Some(inv) = &inventory {
+        specs.extend(inv.specs());
+    }
+    let destroy = |c: &Connection| {
+        if let Some(e) = events.clone() {
+            let _ = c.primary.client.invoke(&DestroyCollector { this: e });
+        }
+    };
+    let mut w = match c.primary.client.watch(&specs) {
+        Ok(w) => w,
+        Err(e) => {
+            log!(Warning, &[], "event watcher: could not watch the VMs: {e}");
+            destroy(&c);
+            return;
+        }
+    };
+    *lock(&shared.collector) = Some(w.collector.clone());
+    drop(c);
+    let mut seen = Seen::default();
+    let mut first = true;
+    while !shared.stop.load(Ordering::SeqCst) {
+        let Some(c) = conn.upgrade() else { return };
+        let updates = match c.primary.client.next_updates(&mut w, WAIT) {
+            Ok(u) => u,
+            Err(_) if shared.stop.load(Ordering::SeqCst) => break,
+            Err(e) => {
+                log!(Warning, &[], "event watcher: {e}; retrying");
+                std::thread::sleep(Duration::from_secs(1));
+                continue;
+            }
+        };
+        let mut out = Vec::new();
+        // The guest events first: a shutdown's stop may come in the same answer.
+        let mut rest = Vec::new();
+        for u in updates {
+            match u.obj.as_ref().map(|o| o.kind.as_str()) {
+                Some("EventHistoryCollector") => out.extend(guest_events(&mut seen, &u, first)),
+                Some("VirtualMachine") => rest.push(u),
+                _ => {
+                    if let Some(inv) = &mut inventory {
+                        inv.note(&u, first);
+                    }
+                }
+            }
+        }
+        for u in rest {
+            out.extend(events_of(&mut seen, u, first));
+        }
+        if let Some(inv) = &mut inventory {
+            out.extend(inv.events(&c, first));
+        }
+        first = false;
+        if !out.is_empty() {
+            lock(&shared.queue).extend(out);
+            shared.wakeup.ring();
+        }
+    }
+    if let Some(c) = conn.upgrade() {
+        c.primary.client.end_watch(w);
+        destroy(&c);
+    }
+}
