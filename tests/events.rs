@@ -463,3 +463,57 @@ fn network_and_pool_events_follow_the_hosts() {
         ]
     );
 }
+
+/// A watched connection whose server is gone for good is closed: EOF when nothing answers
+/// any more, ERROR when the server keeps refusing the long poll (logging in again each
+/// time), both after five attempts (15 s of waits); `IsAlive` turns false.
+#[test]
+fn a_lost_server_closes_a_watched_connection_with_eof_or_error() {
+    use common::Creds;
+    use common::injector::{Action, Injector};
+    let l = PollLoop::default_loop().unwrap();
+    event::register(l.clone());
+    l.add_timeout(100, Box::new(|_| {}));
+    let sim = Sim::start(&["-mode", "esx", "-http"]);
+    let refusing = Injector::start(&sim.addr);
+    let vanishing = Injector::start(&sim.addr);
+    let creds = Creds::new(Some("u"), "p");
+    let watched = |inj: &Injector| {
+        let conn = Arc::new(Connection::open(&inj.uri("esx", "/"), Some(&creds), false).unwrap());
+        let reason = Arc::new(Mutex::new(None));
+        let r = reason.clone();
+        conn.register_close_callback(1, Box::new(move |why| *r.lock().unwrap() = Some(why)))
+            .unwrap();
+        conn.register_domain_event(None, 0, Box::new(|_| {}))
+            .unwrap();
+        (conn, reason)
+    };
+    refusing.add(
+        "WaitForUpdatesEx",
+        100,
+        Action::Fault("NotAuthenticated", "gone"),
+    );
+    let (refused, why_refused) = watched(&refusing);
+    let (vanished, why_vanished) = watched(&vanishing);
+    std::thread::sleep(Duration::from_millis(500));
+    drop(vanishing);
+    run_for(&l, 30, || {
+        why_refused.lock().unwrap().is_some() && why_vanished.lock().unwrap().is_some()
+    });
+    assert_eq!(
+        *why_refused.lock().unwrap(),
+        Some(0),
+        "VIR_CONNECT_CLOSE_REASON_ERROR"
+    );
+    assert_eq!(
+        *why_vanished.lock().unwrap(),
+        Some(1),
+        "VIR_CONNECT_CLOSE_REASON_EOF"
+    );
+    assert!(!refused.is_alive() && !vanished.is_alive());
+    let logins = refusing.seen().iter().filter(|m| *m == "Login").count();
+    assert!(
+        logins >= 5,
+        "each refused poll logged in again ({logins} logins)"
+    );
+}

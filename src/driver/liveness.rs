@@ -2,7 +2,9 @@
 //! keepalive thread sends CurrentTime every `interval` seconds in which the connection sent
 //! nothing else, which also keeps the vSphere session from expiring; `count` failures in a
 //! row mark the connection dead and queue the close callback (reason KEEPALIVE) on the
-//! application's event loop. Closing the connection queues it with reason CLIENT.
+//! application's event loop. The event watcher's long poll failing `ATTEMPTS` times in a row
+//! does too, with EOF (no answer) or ERROR (answers refusing it). Closing the connection
+//! queues it with reason CLIENT.
 
 use crate::abi::enums::virConnectCloseReason as Reason;
 use crate::driver::Connection;
@@ -35,6 +37,12 @@ impl Liveness {
 
     pub fn is_dead(&self) -> bool {
         self.dead.load(Ordering::SeqCst)
+    }
+
+    /// The server is gone for good: the connection is dead and the close callback queued.
+    pub fn lost(&self, reason: Reason) {
+        self.dead.store(true, Ordering::SeqCst);
+        self.closed(reason);
     }
 
     /// On close: stops the keepalive and queues the close callback with `reason`.
@@ -165,9 +173,7 @@ fn keep_alive(conn: Weak<Connection>, stop: &AtomicBool, every: Duration, count:
         }
         seen = c.round_trips();
         if misses >= count {
-            c.liveness.dead.store(true, Ordering::SeqCst);
-            c.liveness
-                .closed(Reason::VIR_CONNECT_CLOSE_REASON_KEEPALIVE);
+            c.liveness.lost(Reason::VIR_CONNECT_CLOSE_REASON_KEEPALIVE);
             return;
         }
     }

@@ -12,7 +12,7 @@
 mod domains;
 mod inventory;
 
-use crate::abi::enums::{DOMAIN_EVENT_IDS, virDomainEventID};
+use crate::abi::enums::{DOMAIN_EVENT_IDS, virConnectCloseReason as Reason, virDomainEventID};
 use crate::driver::Connection;
 use crate::driver::domain::Vm;
 use crate::driver::network::Network;
@@ -48,6 +48,11 @@ const WATCHED: &[&str] = &[
 ];
 /// What it reads too once a device event is registered.
 const DEVICES: &str = "config.hardware.device";
+/// Long polls failing in a row after which the server is gone for good (the close callback
+/// runs with EOF, or ERROR when the server answered): the waits between them double from
+/// 1 s (1 + 2 + 4 + 8 = 15 s in all), and each poll logs in again once if the session was
+/// lost.
+const ATTEMPTS: u32 = 5;
 /// The events its collector keeps: guest reboots and resets, guest shutdowns.
 const EVENT_TYPES: &[&str] = &[
     "VmGuestRebootEvent",
@@ -453,6 +458,17 @@ impl Connection {
     }
 }
 
+/// Why a connection whose long poll keeps failing is closed: EOF when no answer came (the
+/// connection was refused, dropped or timed out), ERROR when the server answered with a
+/// refusal (a fault, say, once logging in again failed).
+fn close_reason(e: &crate::vi::error::Error) -> Reason {
+    use crate::vi::error::ErrorKind as K;
+    match e.kind {
+        K::Transport | K::Timeout => Reason::VIR_CONNECT_CLOSE_REASON_EOF,
+        _ => Reason::VIR_CONNECT_CLOSE_REASON_ERROR,
+    }
+}
+
 /// The watcher thread: seeds what it knows with the first answer, then turns each later
 /// change into events until stopped or the connection is gone.
 fn watch_scope(conn: Weak<Connection>, shared: &Shared) {
@@ -495,17 +511,30 @@ fn watch_scope(conn: Weak<Connection>, shared: &Shared) {
     drop(c);
     let mut seen = Seen::default();
     let mut first = true;
+    let mut failures = 0;
     while !shared.stop.load(Ordering::SeqCst) {
         let Some(c) = conn.upgrade() else { return };
         let updates = match c.primary.client.next_updates(&mut w, WAIT) {
             Ok(u) => u,
             Err(_) if shared.stop.load(Ordering::SeqCst) => break,
             Err(e) => {
-                log!(Warning, &[], "event watcher: {e}; retrying");
-                std::thread::sleep(Duration::from_secs(1));
+                failures += 1;
+                if failures >= ATTEMPTS {
+                    log!(Error, &[], "event watcher: {e}; the server is gone");
+                    c.liveness.lost(close_reason(&e));
+                    break;
+                }
+                let pause = 1u64 << (failures - 1);
+                log!(Warning, &[], "event watcher: {e}; retrying in {pause} s");
+                drop(c);
+                let until = std::time::Instant::now() + Duration::from_secs(pause);
+                while std::time::Instant::now() < until && !shared.stop.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
                 continue;
             }
         };
+        failures = 0;
         let mut out = Vec::new();
         // The guest events first: a shutdown's stop may come in the same answer.
         let mut rest = Vec::new();
