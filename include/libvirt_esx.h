@@ -1385,6 +1385,15 @@ typedef void (*virConnectDomainEventDeviceAddedCallback)(virConnectPtr conn,
                                                          void *opaque);
 
 /*
+ A TUNABLE event's callback: the tunables that changed, freed once it returns.
+ */
+typedef void (*virConnectDomainEventTunableCallback)(virConnectPtr conn,
+                                                     virDomainPtr dom,
+                                                     virTypedParameterPtr params,
+                                                     int nparams,
+                                                     void *opaque);
+
+/*
  A DEVICE_REMOVED event's callback: the device's alias (its vSphere label).
  */
 typedef virConnectDomainEventDeviceAddedCallback virConnectDomainEventDeviceRemovedCallback;
@@ -2167,10 +2176,11 @@ int virDomainListGetStats(virDomainPtr *doms,
 void virDomainStatsRecordListFree(virDomainStatsRecordPtr *stats);
 
 /*
- The domain's total CPU time (`start_cpu` -1, `ncpus` 1): `cpu_time` in nanoseconds,
- cumulative from the first sample this connection read (see `driver::perf`); with
- `params` NULL and `nparams` 0, how many parameters there are. vSphere keeps no per-host-
- CPU time of a VM, so per-CPU queries are refused.
+ The domain's total CPU time (`start_cpu` -1, `ncpus` 1): `cpu_time`, `user_time` and
+ `system_time` in nanoseconds, cumulative from this connection's first read (see
+ `driver::perf`; system is the hypervisor's time for the VM, user the rest); with `params`
+ NULL and `nparams` 0, how many parameters there are. vSphere keeps no per-host-CPU time
+ of a VM, so per-CPU queries are refused.
 
  # Safety
  `domain` is NULL or a domain from this library; `params` NULL or holding `nparams`
@@ -2379,7 +2389,7 @@ int virDomainUndefine(virDomainPtr domain);
 /*
  Events of `eventID` for `dom` (NULL: every domain of the connection's scope); the
  callback is cast to the event's own type, as VIR_DOMAIN_EVENT_CALLBACK does. LIFECYCLE,
- REBOOT, DEVICE_ADDED and DEVICE_REMOVED fire; every other ID registers and never fires
+ REBOOT, DEVICE_ADDED, DEVICE_REMOVED and TUNABLE fire; every other ID registers and never fires
  (vSphere cannot produce it).
 
  # Safety

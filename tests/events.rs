@@ -251,6 +251,7 @@ fn reboots_shutdowns_and_devices_reach_their_registrations() {
         Id::VIR_DOMAIN_EVENT_ID_REBOOT,
         Id::VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
         Id::VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+        Id::VIR_DOMAIN_EVENT_ID_TUNABLE,
     ] {
         let k = kinds.clone();
         conn.register_domain_event(
@@ -301,6 +302,14 @@ fn reboots_shutdowns_and_devices_reach_their_registrations() {
         .change_device(&vm, nic, Detach, AffectFlags::LIVE, "t")
         .unwrap();
     wait_for(&EventKind::DeviceRemoved(label));
+
+    other
+        .set_scheduler_params(&vm, None, None, Some(1234))
+        .unwrap();
+    wait_for(&EventKind::Tunable(vec![(
+        "cputune.cpu_shares".into(),
+        1234,
+    )]));
 
     other.power(&vm, PowerOp::Shutdown).unwrap();
     wait_for(&EventKind::Lifecycle {

@@ -60,6 +60,10 @@ fn stats_for_a_thousand_vms_in_three_round_trips() {
         panic!("no cpu.time")
     };
     assert!(first > 0 && first % 1_000_000 == 0, "{first}");
+    match (field("cpu.user"), field("cpu.system")) {
+        (Some(Stat::ULLong(u)), Some(Stat::ULLong(s))) => assert_eq!(u, first.saturating_sub(s)),
+        other => panic!("{other:?}"),
+    }
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let before = conn.round_trips();
     let again = conn

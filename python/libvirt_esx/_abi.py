@@ -1662,6 +1662,7 @@ virDomainSnapshotListFlags = c_int
 virConnectNetworkEventLifecycleCallback = CFUNCTYPE(None, virConnectPtr, virNetworkPtr, c_int, c_int, c_void_p)
 virConnectStoragePoolEventLifecycleCallback = CFUNCTYPE(None, virConnectPtr, virStoragePoolPtr, c_int, c_int, c_void_p)
 virConnectDomainEventDeviceAddedCallback = CFUNCTYPE(None, virConnectPtr, virDomainPtr, c_char_p, c_void_p)
+virConnectDomainEventTunableCallback = CFUNCTYPE(None, virConnectPtr, virDomainPtr, virTypedParameterPtr, c_int, c_void_p)
 virConnectDomainEventDeviceRemovedCallback = virConnectDomainEventDeviceAddedCallback
 
 # name: (restype, argtypes), in the header's order.

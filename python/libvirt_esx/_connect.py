@@ -120,12 +120,20 @@ def _run_pool_refresh(conn: int, pool: int, key: Optional[int]) -> None:
     call(pool, opaque)
 
 
+@_abi.virConnectDomainEventTunableCallback
+def _run_tunable_event(conn: int, dom: int, params: Any, n: int, key: Optional[int]) -> None:
+    call, opaque = _event._live[key or 0]
+    call(dom, opaque, _params(params, n))
+
+
 def _trampoline(eventID: int) -> Any:
     """The C callback that calls a Python one with its event's arguments."""
     if eventID == _abi.VIR_DOMAIN_EVENT_ID_LIFECYCLE:
         return ctypes.cast(_run_domain_event, _abi.virConnectDomainEventGenericCallback)
     if eventID in (_abi.VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, _abi.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED):
         return ctypes.cast(_run_device_event, _abi.virConnectDomainEventGenericCallback)
+    if eventID == _abi.VIR_DOMAIN_EVENT_ID_TUNABLE:
+        return ctypes.cast(_run_tunable_event, _abi.virConnectDomainEventGenericCallback)
     return _run_generic_event
 
 
@@ -439,7 +447,7 @@ class virConnect:
                                cb: Callable[..., Any], opaque: Any) -> int:
         """From the event loop, as libvirt-python: LIFECYCLE callbacks get (conn, dom, event,
         detail, opaque), REBOOT (conn, dom, opaque), DEVICE_ADDED / DEVICE_REMOVED (conn,
-        dom, alias, opaque); other event IDs register and never fire (vSphere cannot produce
+        dom, alias, opaque), TUNABLE (conn, dom, {name: value}, opaque); other event IDs register and never fire (vSphere cannot produce
         them)."""
         key = _event._keep(self._event_caller(cb), opaque)
         ret = lib.virConnectDomainEventRegisterAny(

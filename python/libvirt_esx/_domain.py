@@ -222,8 +222,9 @@ class virDomain(Handle):
                             "virDomainGetMetadata")
 
     def getCPUStats(self, total: bool, flags: int = 0) -> List[Dict[str, Any]]:
-        """[{"cpu_time": ns}] for total=True (cumulative from PerformanceManager's samples);
-        vSphere has no per-CPU time of a VM, so total=False raises."""
+        """[{"cpu_time", "user_time", "system_time": ns}] for total=True (cumulative from
+        PerformanceManager's samples); vSphere has no per-CPU time of a VM, so total=False
+        raises."""
         start, ncpus = (-1, 1) if total else (0, 0)
         n = check(lib.virDomainGetCPUStats(self._o, None, 0, start, ncpus, flags),
                   "virDomainGetCPUStats")

@@ -115,7 +115,9 @@ def test_reboot_and_device_events_reach_python(conn, other):
            conn.domainEventRegisterAny(dom, libvirt.VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
                                        lambda c, d, alias, o: seen.append(("added", alias, o)), 2),
            conn.domainEventRegisterAny(dom, libvirt.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
-                                       lambda c, d, alias, o: seen.append(("removed", alias, o)), 3)]
+                                       lambda c, d, alias, o: seen.append(("removed", alias, o)), 3),
+           conn.domainEventRegisterAny(dom, libvirt.VIR_DOMAIN_EVENT_ID_TUNABLE,
+                                       lambda c, d, params, o: seen.append(("tunable", params, o)), 4)]
     time.sleep(0.5)  # the watcher's first read
 
     def run_until(n):
@@ -133,7 +135,10 @@ def test_reboot_and_device_events_reach_python(conn, other):
     dom.detachDeviceFlags(nic, libvirt.VIR_DOMAIN_AFFECT_LIVE)
     run_until(3)
     assert seen[2] == ("removed", seen[1][1], 3)
-    assert [conn.domainEventDeregisterAny(i) for i in ids] == [0, 0, 0]
+    dom.setSchedulerParameters({"shares": 4321})
+    run_until(4)
+    assert seen[3] == ("tunable", {"cputune.cpu_shares": 4321}, 4)
+    assert [conn.domainEventDeregisterAny(i) for i in ids] == [0, 0, 0, 0]
     libvirt.virEventRemoveTimeout(ticker)
 
 

@@ -45,9 +45,11 @@ def test_stats_of_listed_domains(conn):
 
 def test_cpu_time_is_cumulative(conn):
     dom = conn.lookupByName("ha-host_VM0")
-    first = dom.getCPUStats(True)[0]["cpu_time"]
+    stats = dom.getCPUStats(True)[0]
+    first = stats["cpu_time"]
+    assert stats["user_time"] == max(first - stats["system_time"], 0)
     records = conn.getAllDomainStats(libvirt.VIR_DOMAIN_STATS_CPU_TOTAL)
-    assert all(set(s) == {"cpu.time"} for _, s in records)
+    assert all(set(s) == {"cpu.time", "cpu.user", "cpu.system"} for _, s in records)
     assert dict((d.name(), s["cpu.time"]) for d, s in records)["ha-host_VM0"] >= first > 0
     with pytest.raises(libvirt.libvirtError) as e:
         dom.getCPUStats(False)

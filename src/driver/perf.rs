@@ -58,6 +58,7 @@ macro_rules! counters {
 counters! {
     CpuUsed = "cpu"."used"."summation", Rule::Sum(1_000_000);
     CpuIdle = "cpu"."idle"."summation", Rule::Sum(1_000_000);
+    CpuSystem = "cpu"."system"."summation", Rule::Sum(1_000_000);
     NetRxBytes = "net"."bytesRx"."average", Rule::Rate(1024);
     NetTxBytes = "net"."bytesTx"."average", Rule::Rate(1024);
     NetRxPackets = "net"."packetsRx"."summation", Rule::Sum(1);
@@ -311,17 +312,45 @@ impl Connection {
         Ok(())
     }
 
-    /// Cumulative CPU time in nanoseconds of each VM (`morefs`).
-    pub fn cpu_times(&self, morefs: &[MoRef]) -> Result<HashMap<MoRef, u64>> {
-        let whole = (Counter::CpuUsed, String::new());
-        let asks: Vec<(MoRef, Vec<Series>)> = morefs
-            .iter()
-            .map(|m| (m.clone(), vec![whole.clone()]))
-            .collect();
+    /// Cumulative CPU time of each VM (`morefs`); one without samples is left out.
+    pub fn cpu_times(&self, morefs: &[MoRef]) -> Result<HashMap<MoRef, CpuTime>> {
+        let series = CpuTime::series();
+        let asks: Vec<(MoRef, Vec<Series>)> =
+            morefs.iter().map(|m| (m.clone(), series.clone())).collect();
         Ok(self
             .counted(&asks)?
             .into_iter()
-            .filter_map(|(m, t)| Some((m, *t.get(&whole)?)))
+            .filter_map(|(m, t)| Some((m, CpuTime::of(&t)?)))
             .collect())
+    }
+}
+
+/// A VM's CPU time in nanoseconds: `cpu.used` in all, of which `cpu.system` is the time the
+/// hypervisor spent on the VM's behalf; the rest is counted as the guest's (user) time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CpuTime {
+    pub total: u64,
+    pub user: Option<u64>,
+    pub system: Option<u64>,
+}
+
+impl CpuTime {
+    /// The series it is read from.
+    pub fn series() -> Vec<Series> {
+        vec![
+            (Counter::CpuUsed, String::new()),
+            (Counter::CpuSystem, String::new()),
+        ]
+    }
+
+    /// From a VM's totals; `None` without `cpu.used`.
+    pub fn of(t: &Totals) -> Option<CpuTime> {
+        let total = *t.get(&(Counter::CpuUsed, String::new()))?;
+        let system = t.get(&(Counter::CpuSystem, String::new())).copied();
+        Some(CpuTime {
+            total,
+            user: system.map(|s| total.saturating_sub(s)),
+            system,
+        })
     }
 }

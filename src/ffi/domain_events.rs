@@ -8,6 +8,9 @@ use crate::error::{Error, Result};
 use crate::ffi::event::Opaque;
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, ConnectHandle, DomainHandle};
+use crate::ffi::malloc::MallocArray;
+use crate::ffi::typed_params::{Builder, Value, virTypedParamsFree};
+use crate::ffi::types::virTypedParameter;
 use crate::ffi::types::{
     virConnectDomainEventCallback, virConnectDomainEventGenericCallback, virConnectPtr,
     virDomainPtr, virFreeCallback,
@@ -19,6 +22,8 @@ type Generic = unsafe extern "C" fn(virConnectPtr, virDomainPtr, *mut c_void);
 type Lifecycle =
     unsafe extern "C" fn(virConnectPtr, virDomainPtr, c_int, c_int, *mut c_void) -> c_int;
 type Device = unsafe extern "C" fn(virConnectPtr, virDomainPtr, *const c_char, *mut c_void);
+type Tunable =
+    unsafe extern "C" fn(virConnectPtr, virDomainPtr, *mut virTypedParameter, c_int, *mut c_void);
 
 /// Calls the application's callback with the type its event ID names, as libvirt does.
 ///
@@ -43,6 +48,24 @@ unsafe fn call(cb: Generic, c: virConnectPtr, d: virDomainPtr, ev: &DomainEvent,
             let f = unsafe { std::mem::transmute::<Generic, Device>(cb) };
             // SAFETY: as above; the alias lives until the call returns.
             unsafe { f(c, d, alias.as_ptr(), o) };
+        }
+        EventKind::Tunable(values) => {
+            let built = values.iter().fold(Builder::default(), |b, (k, v)| {
+                b.add(k.as_str(), Value::ULLong(*v))
+            });
+            let Ok(mut params) = MallocArray::<virTypedParameter>::zeroed(built.len()) else {
+                return;
+            };
+            let Ok(n) = built.fill(params.as_mut_slice()) else {
+                return;
+            };
+            let p = params.into_raw();
+            // SAFETY: a tunable callback has the tunable type.
+            let f = unsafe { std::mem::transmute::<Generic, Tunable>(cb) };
+            // SAFETY: as above, with `n` parameters made here.
+            unsafe { f(c, d, p, n as c_int, o) };
+            // SAFETY: the parameters made above, freed once the call is over, as libvirt does.
+            unsafe { virTypedParamsFree(p, n as c_int) };
         }
     }
 }
@@ -86,7 +109,7 @@ fn register(
 
 /// Events of `eventID` for `dom` (NULL: every domain of the connection's scope); the
 /// callback is cast to the event's own type, as VIR_DOMAIN_EVENT_CALLBACK does. LIFECYCLE,
-/// REBOOT, DEVICE_ADDED and DEVICE_REMOVED fire; every other ID registers and never fires
+/// REBOOT, DEVICE_ADDED, DEVICE_REMOVED and TUNABLE fire; every other ID registers and never fires
 /// (vSphere cannot produce it).
 ///
 /// # Safety

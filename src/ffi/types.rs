@@ -379,6 +379,17 @@ pub type virConnectDomainEventDeviceAddedCallback = Option<
     ),
 >;
 
+/// A TUNABLE event's callback: the tunables that changed, freed once it returns.
+pub type virConnectDomainEventTunableCallback = Option<
+    unsafe extern "C" fn(
+        conn: virConnectPtr,
+        dom: virDomainPtr,
+        params: virTypedParameterPtr,
+        nparams: c_int,
+        opaque: *mut c_void,
+    ),
+>;
+
 /// A DEVICE_REMOVED event's callback: the device's alias (its vSphere label).
 pub type virConnectDomainEventDeviceRemovedCallback = virConnectDomainEventDeviceAddedCallback;
 

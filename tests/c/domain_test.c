@@ -118,11 +118,13 @@ int main(int argc, char **argv)
                   mine[0]->nparams >= 2 && strcmp(mine[0]->params[0].field, "vcpu.current") == 0,
               "one domain's vCPU stats");
         virDomainStatsRecordListFree(mine);
-        virTypedParameter cpu[1];
-        CHECK(virDomainGetCPUStats(recs[0]->dom, NULL, 0, -1, 1, 0) == 1 &&
-                  virDomainGetCPUStats(recs[0]->dom, cpu, 1, -1, 1, 0) == 1 &&
-                  strcmp(cpu[0].field, "cpu_time") == 0 && cpu[0].type == VIR_TYPED_PARAM_ULLONG,
-              "total CPU time");
+        virTypedParameter cpu[3];
+        CHECK(virDomainGetCPUStats(recs[0]->dom, NULL, 0, -1, 1, 0) == 3 &&
+                  virDomainGetCPUStats(recs[0]->dom, cpu, 3, -1, 1, 0) == 3 &&
+                  strcmp(cpu[0].field, "cpu_time") == 0 && cpu[0].type == VIR_TYPED_PARAM_ULLONG &&
+                  strcmp(cpu[2].field, "system_time") == 0 &&
+                  cpu[1].value.ul == (cpu[2].value.ul < cpu[0].value.ul ? cpu[0].value.ul - cpu[2].value.ul : 0),
+              "total CPU time, user and system");
         CHECK(virDomainGetCPUStats(recs[0]->dom, cpu, 1, 0, 1, 0) == -1 &&
                   virGetLastErrorCode() == VIR_ERR_NO_SUPPORT,
               "no per-CPU time");

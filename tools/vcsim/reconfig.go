@@ -7,7 +7,8 @@ package main
 // client has the answer). VMs registered from a .vmx of the client's keep their file, as this
 // simulator knows none of their devices, but get a new name or annotation written into it.
 // An empty annotation clears the VM's, as on a host. This simulator appends each extraConfig
-// entry it is given; a host replaces an entry of the same key and drops one set empty.
+// entry it is given; a host replaces an entry of the same key and drops one set empty. A host
+// also moves config.changeVersion and tells property collectors (see announceConfig).
 
 import (
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/vmware/govmomi/object"
 
@@ -79,10 +81,22 @@ func withVMXRewrite(next http.Handler) http.Handler {
 					}
 					_ = patchVMX(vm, keys, drop)
 				})
+				announceConfig(vm)
 			}
 		}
 		replay(w, rec)
 	})
+}
+
+// announceConfig does what a host does after a reconfiguration: a new config.changeVersion,
+// and property collectors told of it and of the resource allocations (this simulator tells
+// only of extraConfig and devices).
+func announceConfig(vm *simulator.VirtualMachine) {
+	changes := []types.PropertyChange{{Name: "config.changeVersion", Val: time.Now().UTC().Format(time.RFC3339Nano)}}
+	if a := vm.Config.CpuAllocation; a != nil && a.Shares != nil {
+		changes = append(changes, types.PropertyChange{Name: "config.cpuAllocation.shares.shares", Val: a.Shares.Shares})
+	}
+	simulator.Map.Update(vm, changes)
 }
 
 // extraKeys lists the extraConfig keys a ReconfigVM_Task body sets.

@@ -52,7 +52,7 @@ struct Batch {
     fetched: Instant,
     sizing: HashMap<MoRef, VmSizing>,
     /// The CPU time of the batch's VMs, read with one QueryPerf by the first info call.
-    cpu: Option<HashMap<MoRef, u64>>,
+    cpu: Option<HashMap<MoRef, crate::driver::perf::CpuTime>>,
 }
 
 impl Listing {
@@ -128,8 +128,7 @@ impl Listing {
         Ok(b.cpu
             .as_ref()
             .and_then(|c| c.get(&vm.moref))
-            .copied()
-            .unwrap_or(0))
+            .map_or(0, |t| t.total))
     }
 
     /// `vm` (a handle's view of a listed VM) read to `Sized`: with the batch's sizing, and

@@ -14,7 +14,7 @@ use super::usage::{
 use super::{PowerState, Vm};
 use crate::abi::enums::{virDomainStatsTypes as T, virVcpuState as VcpuState};
 use crate::driver::Connection;
-use crate::driver::perf::{Counter, Series, Totals};
+use crate::driver::perf::{Counter, CpuTime, Series, Totals};
 use crate::error::{Code, Error, Result};
 use crate::vi::soap::MoRef;
 use std::collections::HashMap;
@@ -89,10 +89,13 @@ fn record(vm: Vm, groups: u32, totals: Option<&Totals>) -> StatsRecord {
         fields.push(("state.state".into(), Stat::Int(vm.state.libvirt_state())));
         fields.push(("state.reason".into(), Stat::Int(vm.state.libvirt_reason())));
     }
-    if groups & CPU_TOTAL != 0
-        && let Some(ns) = totals.get(&cpu_series())
-    {
-        fields.push(("cpu.time".into(), Stat::ULLong(*ns)));
+    if let Some(t) = CpuTime::of(totals).filter(|_| groups & CPU_TOTAL != 0) {
+        fields.push(("cpu.time".into(), Stat::ULLong(t.total)));
+        push_counters(
+            &mut fields,
+            "cpu",
+            &[("user", t.user), ("system", t.system)],
+        );
     }
     if groups & BALLOON != 0 {
         fields.push(("balloon.current".into(), Stat::ULLong(vm.memory_kib())));
@@ -168,10 +171,6 @@ fn push_counters(fields: &mut Vec<(String, Stat)>, prefix: &str, named: &[(&str,
     }
 }
 
-fn cpu_series() -> Series {
-    (Counter::CpuUsed, String::new())
-}
-
 /// Each vCPU's CPU time: `cpu.used` of instance `0`, `1`, …
 pub fn vcpu_series(vm: &Vm) -> Vec<Series> {
     (0..vm.num_cpu.max(0))
@@ -186,7 +185,7 @@ fn asks(vms: &[Vm], groups: u32) -> Vec<(MoRef, Vec<Series>)> {
         .map(|vm| {
             let mut series = Vec::new();
             if groups & CPU_TOTAL != 0 {
-                series.push(cpu_series());
+                series.extend(CpuTime::series());
             }
             if groups & VCPU != 0 && vm.state == PowerState::PoweredOn {
                 series.extend(vcpu_series(vm));

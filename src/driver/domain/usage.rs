@@ -7,7 +7,7 @@
 
 use super::{PowerState, Vm, invalid_state};
 use crate::driver::Connection;
-use crate::driver::perf::{Counter, Series, Totals};
+use crate::driver::perf::{Counter, CpuTime, Series, Totals};
 use crate::error::{Error, Result};
 use crate::vi::MoRef;
 use crate::vi::node::Node;
@@ -301,12 +301,12 @@ impl Connection {
             return Ok(0);
         }
         let times = self.cpu_times_if_kept(std::slice::from_ref(&vm.moref))?;
-        Ok(times.get(&vm.moref).copied().unwrap_or(0))
+        Ok(times.get(&vm.moref).map_or(0, |t| t.total))
     }
 
     /// `cpu_times`, or none where the server keeps no statistics (where libvirt's ESX
     /// driver reports 0 as well).
-    pub fn cpu_times_if_kept(&self, morefs: &[MoRef]) -> Result<HashMap<MoRef, u64>> {
+    pub fn cpu_times_if_kept(&self, morefs: &[MoRef]) -> Result<HashMap<MoRef, CpuTime>> {
         match self.cpu_times(morefs) {
             Err(e) if e.code == crate::error::Code::NoSupport => Ok(HashMap::new()),
             other => other,

@@ -1,7 +1,8 @@
 //! What the watcher makes of VM changes and guest events: lifecycle (with SHUTDOWN and
-//! MIGRATED details), REBOOT and DEVICE_ADDED / DEVICE_REMOVED events, from each VM's last view.
+//! MIGRATED details), REBOOT, DEVICE_ADDED / DEVICE_REMOVED and TUNABLE (CPU shares) events,
+//! from each VM's last view.
 
-use super::{DEVICES, DomainEvent, EVENT_TYPES, Event, EventKind, PAGE};
+use super::{DEVICES, DomainEvent, EVENT_TYPES, Event, EventKind, PAGE, SHARES};
 use crate::abi::enums::{
     virDomainEventDefinedDetailType as Defined, virDomainEventResumedDetailType as Resumed,
     virDomainEventStartedDetailType as Started, virDomainEventStoppedDetailType as Stopped,
@@ -33,6 +34,7 @@ struct Known {
     props: VmProps,
     /// Device keys and labels, when the watcher reads them.
     devices: Option<Vec<(i32, String)>>,
+    shares: Option<u64>,
 }
 
 impl Connection {
@@ -173,6 +175,7 @@ pub(super) fn events_of(seen: &mut Seen, u: ObjectUpdate, seeding: bool) -> Vec<
             }
             "config.changeVersion" => version_changed = true,
             DEVICES => now.devices = Some(device_labels(ch.val.as_ref())),
+            SHARES => now.shares = text.trim().parse().ok(),
             _ => {}
         }
     }
@@ -212,6 +215,12 @@ pub(super) fn events_of(seen: &mut Seen, u: ObjectUpdate, seeding: bool) -> Vec<
                 E::VIR_DOMAIN_EVENT_DEFINED,
                 Defined::VIR_DOMAIN_EVENT_DEFINED_UPDATED as i32,
             ),
+        );
+    }
+    if let Some(shares) = now.shares.filter(|s| old.shares.is_some_and(|o| o != *s)) {
+        emit(
+            is,
+            EventKind::Tunable(vec![("cputune.cpu_shares".into(), shares)]),
         );
     }
     if let (Some(before), Some(after)) = (&old.devices, &now.devices) {

@@ -45,7 +45,10 @@ const WATCHED: &[&str] = &[
     "runtime.host",
     "config.template",
     "config.changeVersion",
+    SHARES,
 ];
+/// The CPU shares, reported by TUNABLE as `cputune.cpu_shares`.
+const SHARES: &str = "config.cpuAllocation.shares.shares";
 /// What it reads too once a device event is registered.
 const DEVICES: &str = "config.hardware.device";
 /// Long polls failing in a row after which the server is gone for good (the close callback
@@ -74,6 +77,8 @@ pub enum EventKind {
     /// takes it.
     DeviceAdded(String),
     DeviceRemoved(String),
+    /// Tunables that changed, by libvirt's names (`cputune.cpu_shares`).
+    Tunable(Vec<(String, u64)>),
 }
 
 impl EventKind {
@@ -85,6 +90,7 @@ impl EventKind {
             EventKind::Reboot => Id::VIR_DOMAIN_EVENT_ID_REBOOT,
             EventKind::DeviceAdded(_) => Id::VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
             EventKind::DeviceRemoved(_) => Id::VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+            EventKind::Tunable(_) => Id::VIR_DOMAIN_EVENT_ID_TUNABLE,
         }) as i32
     }
 }

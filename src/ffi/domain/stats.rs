@@ -188,10 +188,11 @@ pub unsafe extern "C" fn virDomainStatsRecordListFree(stats: *mut virDomainStats
     unsafe { libc::free(stats.cast()) };
 }
 
-/// The domain's total CPU time (`start_cpu` -1, `ncpus` 1): `cpu_time` in nanoseconds,
-/// cumulative from the first sample this connection read (see `driver::perf`); with
-/// `params` NULL and `nparams` 0, how many parameters there are. vSphere keeps no per-host-
-/// CPU time of a VM, so per-CPU queries are refused.
+/// The domain's total CPU time (`start_cpu` -1, `ncpus` 1): `cpu_time`, `user_time` and
+/// `system_time` in nanoseconds, cumulative from this connection's first read (see
+/// `driver::perf`; system is the hypervisor's time for the VM, user the rest); with `params`
+/// NULL and `nparams` 0, how many parameters there are. vSphere keeps no per-host-CPU time
+/// of a VM, so per-CPU queries are refused.
 ///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `params` NULL or holding `nparams`
@@ -218,17 +219,24 @@ pub unsafe extern "C" fn virDomainGetCPUStats(
             return Err(Error::invalid_arg("ncpus must be 1 when start_cpu is -1"));
         }
         if params.is_null() && nparams == 0 {
-            return Ok(1);
+            return Ok(3);
         }
         let out = out_slice!(params, nparams as usize)?;
         let moref = d.dom.cached().moref.clone();
-        let ns = d
+        let t = d
             .dom
             .with(|conn, _| conn.cpu_times(std::slice::from_ref(&moref)))?
-            .get(&moref)
-            .copied()
-            .unwrap_or(0);
-        let n = Builder::default().add("cpu_time", Value::ULLong(ns)).fill(out)?;
+            .remove(&moref)
+            .unwrap_or_default();
+        let split = [("user_time", t.user), ("system_time", t.system)];
+        let n = split
+            .into_iter()
+            .filter_map(|(f, v)| Some((f, v?)))
+            .fold(
+                Builder::default().add("cpu_time", Value::ULLong(t.total)),
+                |b, (f, v)| b.add(f, Value::ULLong(v)),
+            )
+            .fill(out)?;
         Ok(n as c_int)
     })
 }
