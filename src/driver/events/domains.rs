@@ -110,8 +110,15 @@ pub(super) fn guest_events(seen: &mut Seen, u: &ObjectUpdate, seeding: bool) -> 
     let mut out = Vec::new();
     for e in page.into_iter().filter(|e| last.is_none_or(|k| e.key > k)) {
         match e.kind.as_str() {
+            // Kept for the VM's next stop, unless that stop was already seen (an earlier
+            // answer), so that a later power-off is not taken for it.
             "VmGuestShutdownEvent" => {
-                seen.shutting_down.insert(e.vm.value.clone());
+                let on = seen.vms.get(&e.vm.value).is_some_and(|k| {
+                    PowerState::parse(&k.props.power_state) != PowerState::PoweredOff
+                });
+                if on {
+                    seen.shutting_down.insert(e.vm.value.clone());
+                }
             }
             "VmGuestRebootEvent" | "VmResettingEvent" => {
                 if let Some(k) = seen.vms.get(&e.vm.value) {
@@ -285,4 +292,77 @@ pub(super) fn events_of(seen: &mut Seen, u: ObjectUpdate, seeding: bool) -> Vec<
         emit(is, lifecycle(event, detail));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::abi::enums::virDomainEventType as E;
+
+    fn update(kind: &str, changes: &[(&str, &str)]) -> ObjectUpdate {
+        let set: String = changes
+            .iter()
+            .map(|(n, v)| format!("<changeSet><name>{n}</name><val>{v}</val></changeSet>"))
+            .collect();
+        let xml = format!("<u><kind>{kind}</kind><obj type=\"VirtualMachine\">vm-1</obj>{set}</u>");
+        ObjectUpdate::from_node(&crate::vi::node::parse(&xml).unwrap()).unwrap()
+    }
+
+    fn shutdown_page(key: i32) -> ObjectUpdate {
+        let xml = format!(
+            "<u xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><kind>modify</kind>\
+             <obj type=\"EventHistoryCollector\">c</obj><changeSet><name>latestPage</name><val>\
+             <Event xsi:type=\"VmGuestShutdownEvent\"><key>{key}</key><vm><name>a</name>\
+             <vm type=\"VirtualMachine\">vm-1</vm></vm></Event></val></changeSet></u>"
+        );
+        ObjectUpdate::from_node(&crate::vi::node::parse(&xml).unwrap()).unwrap()
+    }
+
+    fn stops(events: Vec<Event>) -> Vec<i32> {
+        events
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Domain(DomainEvent {
+                    kind: EventKind::Lifecycle { event, detail },
+                    ..
+                }) if event == E::VIR_DOMAIN_EVENT_STOPPED as i32 => Some(detail),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_stop_after_a_guest_shutdown_is_a_shutdown_and_only_that_one() {
+        let mut seen = Seen::default();
+        let on = [("name", "a"), ("runtime.powerState", "poweredOn")];
+        assert!(events_of(&mut seen, update("enter", &on), true).is_empty());
+        assert!(guest_events(&mut seen, &shutdown_page(1), true).is_empty());
+
+        // The event and the stop in one answer: SHUTDOWN (0).
+        assert!(guest_events(&mut seen, &shutdown_page(2), false).is_empty());
+        let off = [("runtime.powerState", "poweredOff")];
+        assert_eq!(
+            stops(events_of(&mut seen, update("modify", &off), false)),
+            [0]
+        );
+
+        // The stop seen before its event: the event is not kept for a later stop.
+        let start = [("runtime.powerState", "poweredOn")];
+        events_of(&mut seen, update("modify", &start), false);
+        assert_eq!(
+            stops(events_of(&mut seen, update("modify", &off), false)),
+            [1]
+        );
+        assert!(guest_events(&mut seen, &shutdown_page(3), false).is_empty());
+        events_of(&mut seen, update("modify", &start), false);
+        assert_eq!(
+            stops(events_of(&mut seen, update("modify", &off), false)),
+            [1],
+            "a power-off later is DESTROYED"
+        );
+        // An event already read (its key not newer) is not taken again.
+        events_of(&mut seen, update("modify", &start), false);
+        guest_events(&mut seen, &shutdown_page(3), false);
+        assert!(seen.shutting_down.is_empty());
+    }
 }
