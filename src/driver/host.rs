@@ -144,22 +144,24 @@ impl Connection {
     /// Free memory in bytes: each host's memory less what its quick stats say is used,
     /// summed over the scope.
     pub fn free_memory(&self) -> Result<u64> {
-        let all: Vec<HostMemory> = self.scope_props(HostMemory::PATHS)?;
-        Ok(all
-            .iter()
-            .map(|m| (m.memory_size - m.usage_mib * 1024 * 1024).max(0) as u64)
-            .sum())
+        Ok(self.scope_memory()?.1)
     }
 
     /// virNodeGetMemoryStats' total and free memory in KiB, summed over the scope.
     pub fn node_memory_stats(&self) -> Result<(u64, u64)> {
+        let (total, free) = self.scope_memory()?;
+        Ok((total / 1024, free / 1024))
+    }
+
+    /// The scope's memory and free memory in bytes: one read.
+    fn scope_memory(&self) -> Result<(u64, u64)> {
         let all: Vec<HostMemory> = self.scope_props(HostMemory::PATHS)?;
-        let total = all.iter().map(|m| m.memory_size.max(0) as u64).sum::<u64>() / 1024;
-        let used = all
+        let total = all.iter().map(|m| m.memory_size.max(0) as u64).sum();
+        let free = all
             .iter()
-            .map(|m| (m.usage_mib.max(0) as u64).saturating_mul(1024))
-            .sum::<u64>();
-        Ok((total, total.saturating_sub(used)))
+            .map(|m| (m.memory_size - m.usage_mib * 1024 * 1024).max(0) as u64)
+            .sum();
+        Ok((total, free))
     }
 
     /// virNodeGetCPUStats' CPU time used and idle in nanoseconds, cumulative (see

@@ -141,18 +141,26 @@ impl Connection {
     }
 }
 
+/// Sleeps for `d`, in steps of at most 0.1 s so that `stop` ends it early; whether it did.
+pub(crate) fn pause(stop: &AtomicBool, d: Duration) -> bool {
+    let until = Instant::now() + d;
+    while Instant::now() < until {
+        if stop.load(Ordering::SeqCst) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100).min(d));
+    }
+    stop.load(Ordering::SeqCst)
+}
+
 /// The keepalive thread: a ping after each quiet interval; `count` failed pings in a row
 /// and the connection is dead.
 fn keep_alive(conn: Weak<Connection>, stop: &AtomicBool, every: Duration, count: u32) {
     let mut seen = u64::MAX;
     let mut misses = 0;
     loop {
-        let until = Instant::now() + every;
-        while Instant::now() < until {
-            if stop.load(Ordering::SeqCst) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100).min(every));
+        if pause(stop, every) {
+            return;
         }
         let Some(c) = conn.upgrade() else { return };
         if stop.load(Ordering::SeqCst) {

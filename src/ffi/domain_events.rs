@@ -8,7 +8,6 @@ use crate::error::{Error, Result};
 use crate::ffi::event::Opaque;
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, ConnectHandle, DomainHandle};
-use crate::ffi::malloc::MallocArray;
 use crate::ffi::typed_params::{Builder, Value, virTypedParamsFree};
 use crate::ffi::types::virTypedParameter;
 use crate::ffi::types::{
@@ -53,10 +52,7 @@ unsafe fn call(cb: Generic, c: virConnectPtr, d: virDomainPtr, ev: &DomainEvent,
             let built = values.iter().fold(Builder::default(), |b, (k, v)| {
                 b.add(k.as_str(), Value::ULLong(*v))
             });
-            let Ok(mut params) = MallocArray::<virTypedParameter>::zeroed(built.len()) else {
-                return;
-            };
-            let Ok(n) = built.fill(params.as_mut_slice()) else {
+            let Ok((params, n)) = built.into_malloc() else {
                 return;
             };
             let p = params.into_raw();

@@ -2,7 +2,7 @@
 //! for requests, shared by every call that speaks them (scheduler today; memory, migration and
 //! statistics next), plus virTypedParamsClear/Free.
 
-use super::malloc::MallocStr;
+use super::malloc::{MallocArray, MallocStr};
 use super::types::{_virTypedParameterValue, virTypedParameter, virTypedParameterPtr};
 use crate::abi::{VIR_TYPED_PARAM_FIELD_LENGTH, virTypedParameterType as T};
 use crate::error::{Error, Result};
@@ -56,6 +56,14 @@ impl Builder {
 
     /// Writes at most `out.len()` parameters into a caller's array; returns how many.
     /// String values are malloc'd (the caller clears them with virTypedParamsClear).
+    /// The parameters in a malloc'd array of their own (the caller hands it over, to be
+    /// freed with virTypedParamsFree), and how many there are.
+    pub fn into_malloc(self) -> Result<(MallocArray<virTypedParameter>, usize)> {
+        let mut arr = MallocArray::zeroed(self.len())?;
+        let n = self.fill(arr.as_mut_slice())?;
+        Ok((arr, n))
+    }
+
     pub fn fill(self, out: &mut [virTypedParameter]) -> Result<usize> {
         let n = out.len().min(self.0.len());
         let built = self

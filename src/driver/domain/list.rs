@@ -66,7 +66,7 @@ pub struct ListExtras {
     /// Each VM's sizing too (memory, its limit, vCPUs): read to `Detail::Sized`.
     pub sized: bool,
     /// What statistics need too (devices, quickStats), kept in `Vm::usage`.
-    pub usage: &'static [&'static str],
+    pub usage: &'static [&'static [&'static str]],
 }
 
 /// What `ListExtras::sized` adds to a listing's read.
@@ -102,7 +102,7 @@ impl Connection {
         if extras.sized {
             paths.extend(SIZING);
         }
-        for p in extras.usage {
+        for p in extras.usage.iter().copied().flatten() {
             if !paths.contains(p) {
                 paths.push(p);
             }
@@ -168,7 +168,7 @@ impl Connection {
     pub fn list_all_domains_sized(
         &self,
         flags: ListDomainsFlags,
-        usage: &'static [&'static str],
+        usage: &'static [&'static [&'static str]],
     ) -> Result<Vec<Vm>> {
         self.filtered_domains(flags, Some(usage))
     }
@@ -176,7 +176,7 @@ impl Connection {
     fn filtered_domains(
         &self,
         flags: ListDomainsFlags,
-        sized: Option<&'static [&'static str]>,
+        sized: Option<&'static [&'static [&'static str]]>,
     ) -> Result<Vec<Vm>> {
         type F = ListDomainsFlags;
         // No VM is transient or has a checkpoint; a suspended one has a managed save image.
@@ -340,9 +340,15 @@ impl Connection {
     }
 
     /// As `fetch_vms`, with `usage` (the paths statistics need) in the same read.
-    pub fn fetch_vms_with(&self, morefs: &[MoRef], usage: &[&str]) -> Result<Vec<Vm>> {
+    pub fn fetch_vms_with(&self, morefs: &[MoRef], usage: &[&[&str]]) -> Result<Vec<Vm>> {
         let mut paths = VmProps::PATHS.to_vec();
-        paths.extend(usage.iter().filter(|p| !VmProps::PATHS.contains(p)));
+        paths.extend(
+            usage
+                .iter()
+                .copied()
+                .flatten()
+                .filter(|p| !VmProps::PATHS.contains(p)),
+        );
         let Some(spec) = FilterSpec::objects("VirtualMachine", morefs, &paths) else {
             return Ok(Vec::new());
         };

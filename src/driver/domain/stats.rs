@@ -8,8 +8,8 @@
 //! VM) are left out, or refused with ENFORCE_STATS, as libvirt does with groups a driver lacks.
 
 use super::usage::{
-    BlockCounters, DEVICE_PATHS, MEMORY_PATHS, NicCounters, device_series, disks_and_nics,
-    memory_of,
+    BlockCounters, DEVICE_PATHS, DiskUsage, MEMORY_PATHS, NicCounters, NicUsage, device_series,
+    disks_and_nics, memory_of,
 };
 use super::{PowerState, Vm};
 use crate::abi::enums::{virDomainStatsTypes as T, virVcpuState as VcpuState};
@@ -31,18 +31,11 @@ const SERVED: u32 = STATE | CPU_TOTAL | BALLOON | VCPU | INTERFACE | BLOCK;
 const KNOWN: u32 = (T::VIR_DOMAIN_STATS_VM as u32) * 2 - 1;
 
 /// The paths the listing reads for `groups`, beyond identity and sizing.
-fn usage_paths(groups: u32) -> &'static [&'static str] {
-    const BOTH: &[&str] = &[
-        "config.hardware.device",
-        "config.hardware.memoryMB",
-        "summary.quickStats.guestMemoryUsage",
-        "summary.quickStats.hostMemoryUsage",
-        "summary.quickStats.balloonedMemory",
-    ];
+fn usage_paths(groups: u32) -> &'static [&'static [&'static str]] {
     match (groups & (INTERFACE | BLOCK) != 0, groups & BALLOON != 0) {
-        (true, true) => BOTH,
-        (true, false) => DEVICE_PATHS,
-        (false, true) => MEMORY_PATHS,
+        (true, true) => &[DEVICE_PATHS, MEMORY_PATHS],
+        (true, false) => &[DEVICE_PATHS],
+        (false, true) => &[MEMORY_PATHS],
         (false, false) => &[],
     }
 }
@@ -80,7 +73,10 @@ pub fn groups(stats: u32, enforce: bool) -> Result<u32> {
     })
 }
 
-fn record(vm: Vm, groups: u32, totals: Option<&Totals>) -> StatsRecord {
+/// A VM's disks and NICs, from the read's device list (none without one).
+type VmDevices = (Vec<DiskUsage>, Vec<NicUsage>);
+
+fn record(vm: Vm, devices: &VmDevices, groups: u32, totals: Option<&Totals>) -> StatsRecord {
     let mut fields = Vec::new();
     let none = Totals::new();
     let totals = totals.unwrap_or(&none);
@@ -123,7 +119,7 @@ fn record(vm: Vm, groups: u32, totals: Option<&Totals>) -> StatsRecord {
             }
         }
     }
-    let (disks, nics) = vm.usage.as_deref().map(disks_and_nics).unwrap_or_default();
+    let (disks, nics) = devices;
     if groups & INTERFACE != 0 {
         fields.push(("net.count".into(), Stat::UInt(nics.len() as u32)));
         for (i, nic) in nics.iter().enumerate() {
@@ -180,29 +176,21 @@ pub fn vcpu_series(vm: &Vm) -> Vec<Series> {
 
 /// The series each VM is counted by for `groups`: CPU time for all, devices of running
 /// VMs (a stopped VM has no samples).
-fn asks(vms: &[Vm], groups: u32) -> Vec<(MoRef, Vec<Series>)> {
+fn asks(vms: &[Vm], devices: &[VmDevices], groups: u32) -> Vec<(MoRef, Vec<Series>)> {
     vms.iter()
-        .map(|vm| {
+        .zip(devices)
+        .map(|(vm, (disks, nics))| {
             let mut series = Vec::new();
             if groups & CPU_TOTAL != 0 {
                 series.extend(CpuTime::series());
             }
-            if groups & VCPU != 0 && vm.state == PowerState::PoweredOn {
-                series.extend(vcpu_series(vm));
-            }
-            if let Some(props) = vm
-                .usage
-                .as_deref()
-                .filter(|_| vm.state == PowerState::PoweredOn)
-            {
-                let (mut disks, mut nics) = disks_and_nics(props);
-                if groups & BLOCK == 0 {
-                    disks.clear();
+            if vm.state == PowerState::PoweredOn {
+                if groups & VCPU != 0 {
+                    series.extend(vcpu_series(vm));
                 }
-                if groups & INTERFACE == 0 {
-                    nics.clear();
-                }
-                series.extend(device_series(&disks, &nics));
+                let d: &[DiskUsage] = if groups & BLOCK != 0 { disks } else { &[] };
+                let n: &[NicUsage] = if groups & INTERFACE != 0 { nics } else { &[] };
+                series.extend(device_series(d, n));
             }
             (vm.moref.clone(), series)
         })
@@ -222,12 +210,17 @@ impl Connection {
 
     /// The records of `vms`, with the counters `groups` asks for.
     fn records(&self, vms: Vec<Vm>, groups: u32) -> Result<Vec<StatsRecord>> {
-        let mut counted: HashMap<MoRef, Totals> = self.counted(&asks(&vms, groups))?;
+        let devices: Vec<VmDevices> = vms
+            .iter()
+            .map(|vm| vm.usage.as_deref().map(disks_and_nics).unwrap_or_default())
+            .collect();
+        let mut counted: HashMap<MoRef, Totals> = self.counted(&asks(&vms, &devices, groups))?;
         Ok(vms
             .into_iter()
-            .map(|vm| {
+            .zip(&devices)
+            .map(|(vm, d)| {
                 let totals = counted.remove(&vm.moref);
-                record(vm, groups, totals.as_ref())
+                record(vm, d, groups, totals.as_ref())
             })
             .collect())
     }
@@ -261,7 +254,7 @@ mod tests {
 
     #[test]
     fn usage_paths_cover_both_reads() {
-        let both = usage_paths(SERVED);
+        let both: Vec<&str> = usage_paths(SERVED).concat();
         assert!(
             DEVICE_PATHS
                 .iter()

@@ -2,14 +2,12 @@
 //! each read in one round trip.
 
 use super::Vm;
-use super::disks::{Devices, controller_types};
+use super::usage::disks_and_nics;
 use crate::driver::connection::Connection;
 use crate::error::{Error, Result};
 use crate::vi::datetime::epoch_seconds;
 use crate::vi::property::FilterSpec;
 use crate::vi::types::{FromNode, vim_type};
-use crate::vmx::disk_slot;
-use crate::xml::domain::{Disk, DiskDevice, default_bus};
 
 vim_type!(LayoutFile {
     key: i32 = "key",
@@ -59,45 +57,11 @@ impl Connection {
                 &["config.hardware.device", "layoutEx.file", "layoutEx.disk"],
             )?
             .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))?;
-        let nodes: Vec<_> = oc
-            .props
-            .path("config.hardware")
-            .map(|h| h.children_named("device").cloned().collect())
-            .unwrap_or_default();
-        let devices = Devices { nodes: &nodes };
-        let missing = || Error::invalid_arg(format!("invalid path {disk} not assigned to domain"));
-        let found = match disk.starts_with('[') {
-            true => nodes.iter().find(|n| {
-                n.xsi_type.as_deref() == Some("VirtualDisk")
-                    && n.text_at("backing.fileName") == Some(disk)
-            }),
-            false => {
-                let target = Disk {
-                    disk_type: "file".into(),
-                    device: DiskDevice::Disk,
-                    bus: default_bus(disk, DiskDevice::Disk),
-                    source: None,
-                    startup_policy: None,
-                    target: disk.to_string(),
-                    driver_name: None,
-                    cache: None,
-                    readonly: false,
-                    transient: false,
-                    address: None,
-                };
-                let (number, unit) = disk_slot(&target).map_err(|_| missing())?;
-                let types = controller_types(&target.bus).map_err(|_| missing())?;
-                devices
-                    .controller(&types, number)
-                    .and_then(|c| devices.of_type_at(Some("VirtualDisk"), c, unit))
-            }
-        }
-        .ok_or_else(missing)?;
-        let number = |p: &str| found.text_at(p).and_then(|v| v.trim().parse::<u64>().ok());
-        let capacity = number("capacityInBytes")
-            .or_else(|| number("capacityInKB").map(|kb| kb * 1024))
-            .unwrap_or(0);
-        let key = number("key").unwrap_or(0) as i32;
+        let (disks, _) = disks_and_nics(&oc.props);
+        let found = disks.into_iter().find(|d| d.is(disk)).ok_or_else(|| {
+            Error::invalid_arg(format!("invalid path {disk} not assigned to domain"))
+        })?;
+        let (capacity, key) = (found.capacity.unwrap_or(0), found.key);
         let layout = DiskLayout::from_node(&oc.props).unwrap_or_default();
         let chain: Vec<&LayoutFile> = layout
             .disks

@@ -37,11 +37,20 @@ vim_type!(QuickMemory {
 /// A disk as statistics name it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiskUsage {
+    /// The device key, as the VM's file layout names the disk.
+    pub key: i32,
     pub target: String,
     pub path: Option<String>,
     pub capacity: Option<u64>,
     /// The counters' instance: `scsi0:0`, `ide1:0`, `sata0:2`, `nvme0:1`.
     pub instance: String,
+}
+
+impl DiskUsage {
+    /// Whether `name` is its target (`sda`) or its file (`[ds] dir/x.vmdk`).
+    pub fn is(&self, name: &str) -> bool {
+        self.target == name || self.path.as_deref() == Some(name)
+    }
 }
 
 /// A NIC as statistics name it.
@@ -140,6 +149,7 @@ pub fn disks_and_nics(props: &Node) -> (Vec<DiskUsage>, Vec<NicUsage>) {
             let number = u32::try_from(controller.bus_number?).ok()?;
             let unit = u32::try_from(d.unit?).ok()?;
             Some(DiskUsage {
+                key: d.key,
                 target: disk_target(&bus, number, unit)?,
                 path: d.file.clone(),
                 capacity: d
@@ -217,6 +227,15 @@ impl NicCounters {
     }
 }
 
+/// Nothing where the server keeps no statistics (NO_SUPPORT), which info calls answer with 0,
+/// as libvirt's ESX driver does.
+fn if_kept<T: Default>(r: Result<T>) -> Result<T> {
+    match r {
+        Err(e) if e.code == crate::error::Code::NoSupport => Ok(T::default()),
+        other => other,
+    }
+}
+
 fn running(vm: &Vm, state: PowerState) -> Result<()> {
     match state {
         PowerState::PoweredOn => Ok(()),
@@ -257,7 +276,7 @@ impl Connection {
         let props = self.running_props(vm, DEVICE_PATHS)?;
         let (mut disks, _) = disks_and_nics(&props);
         if !disk.is_empty() {
-            disks.retain(|d| d.target == disk || d.path.as_deref() == Some(disk));
+            disks.retain(|d| d.is(disk));
             if disks.is_empty() {
                 return Err(Error::invalid_arg(format!("invalid path: {disk}")));
             }
@@ -297,20 +316,13 @@ impl Connection {
     /// virDomainGetInfo's cpuTime: the CPU time counted for a running VM (one QueryPerf),
     /// 0 for a stopped one or where the server keeps no statistics.
     pub fn cpu_time(&self, vm: &Vm) -> Result<u64> {
-        if vm.state != PowerState::PoweredOn {
-            return Ok(0);
-        }
-        let times = self.cpu_times_if_kept(std::slice::from_ref(&vm.moref))?;
-        Ok(times.get(&vm.moref).map_or(0, |t| t.total))
+        let totals = self.running_totals(vm, CpuTime::series())?;
+        Ok(CpuTime::of(&totals).map_or(0, |t| t.total))
     }
 
-    /// `cpu_times`, or none where the server keeps no statistics (where libvirt's ESX
-    /// driver reports 0 as well).
+    /// `cpu_times`, or none where the server keeps no statistics.
     pub fn cpu_times_if_kept(&self, morefs: &[MoRef]) -> Result<HashMap<MoRef, CpuTime>> {
-        match self.cpu_times(morefs) {
-            Err(e) if e.code == crate::error::Code::NoSupport => Ok(HashMap::new()),
-            other => other,
-        }
+        if_kept(self.cpu_times(morefs))
     }
 
     /// virDomainGetVcpus' cpuTime of each vCPU, as `cpu_time`.
@@ -324,16 +336,13 @@ impl Connection {
     }
 
     /// A running VM's totals of `series`; none for a stopped VM or a server without
-    /// statistics (where libvirt's ESX driver reports 0 as well).
+    /// statistics.
     fn running_totals(&self, vm: &Vm, series: Vec<Series>) -> Result<Totals> {
         if vm.state != PowerState::PoweredOn {
             return Ok(Totals::new());
         }
-        match self.counted(&[(vm.moref.clone(), series)]) {
-            Ok(mut t) => Ok(t.remove(&vm.moref).unwrap_or_default()),
-            Err(e) if e.code == crate::error::Code::NoSupport => Ok(Totals::new()),
-            Err(e) => Err(e),
-        }
+        let mut counted = if_kept(self.counted(&[(vm.moref.clone(), series)]))?;
+        Ok(counted.remove(&vm.moref).unwrap_or_default())
     }
 
     fn device_totals(&self, vm: &Vm, disks: &[DiskUsage], nics: &[NicUsage]) -> Result<Totals> {

@@ -21,6 +21,9 @@ const REFRESHED: &str = "info.timestamp";
 
 pub(super) struct Inventory {
     hosts: Vec<MoRef>,
+    /// Which lists are kept: only those a registration needs are read.
+    watch_networks: bool,
+    watch_pools: bool,
     networks: Option<Vec<Network>>,
     pools: Option<Vec<Pool>>,
     /// A host changed since the last lists.
@@ -30,9 +33,11 @@ pub(super) struct Inventory {
 }
 
 impl Inventory {
-    pub(super) fn new(c: &Connection) -> Inventory {
+    pub(super) fn new(c: &Connection, networks: bool, pools: bool) -> Inventory {
         let scope = &c.primary.scope;
         Inventory {
+            watch_networks: networks,
+            watch_pools: pools,
             hosts: match scope.host() {
                 Some(h) => vec![h.host.clone()],
                 None => scope.hosts.iter().map(|p| p.host.clone()).collect(),
@@ -78,21 +83,23 @@ impl Inventory {
         let mut out = Vec::new();
         if self.changed || seeding {
             self.changed = false;
-            match c.networks() {
-                Ok(now) => {
-                    if let Some(before) = self.networks.replace(now.clone()) {
-                        out.extend(lifecycle(&before, &now, |n| n.uuid, network_event));
-                    }
-                }
-                Err(e) => log!(Warning, &[], "event watcher: networks not listed: {e}"),
+            if self.watch_networks {
+                out.extend(relist(
+                    &mut self.networks,
+                    c.networks(),
+                    "networks",
+                    |n| n.uuid,
+                    network_event,
+                ));
             }
-            match c.list_pools() {
-                Ok(now) => {
-                    if let Some(before) = self.pools.replace(now.clone()) {
-                        out.extend(lifecycle(&before, &now, |p| p.uuid, pool_event));
-                    }
-                }
-                Err(e) => log!(Warning, &[], "event watcher: pools not listed: {e}"),
+            if self.watch_pools {
+                out.extend(relist(
+                    &mut self.pools,
+                    c.list_pools(),
+                    "pools",
+                    |p| p.uuid,
+                    pool_event,
+                ));
             }
         }
         for ds in std::mem::take(&mut self.refreshed) {
@@ -105,6 +112,27 @@ impl Inventory {
             }));
         }
         out
+    }
+}
+
+/// A new list kept in place of `kept`, and the events the two differ by (none for the first
+/// list); a list that failed leaves `kept` as it was.
+fn relist<T: Clone>(
+    kept: &mut Option<Vec<T>>,
+    listed: crate::error::Result<Vec<T>>,
+    what: &str,
+    uuid: fn(&T) -> Uuid,
+    make: fn(&T, Step) -> Event,
+) -> Vec<Event> {
+    match listed {
+        Ok(now) => match kept.replace(now.clone()) {
+            Some(before) => lifecycle(&before, &now, uuid, make),
+            None => Vec::new(),
+        },
+        Err(e) => {
+            log!(Warning, &[], "event watcher: {what} not listed: {e}");
+            Vec::new()
+        }
     }
 }
 

@@ -167,22 +167,26 @@ fn needs_devices(family: Family, event_id: i32) -> bool {
 struct Needs {
     /// Device lists (for DEVICE_ADDED / DEVICE_REMOVED).
     devices: bool,
-    /// Hosts and datastores (for network and pool events).
-    inventory: bool,
+    /// Hosts, to list networks again when they change (for network events).
+    networks: bool,
+    /// Hosts and datastores, to list pools again and see refreshes (for pool events).
+    pools: bool,
 }
 
 impl Needs {
     fn of(family: Family, event_id: i32) -> Needs {
         Needs {
             devices: needs_devices(family, event_id),
-            inventory: family != Family::Domain,
+            networks: family == Family::Network,
+            pools: family == Family::Pool,
         }
     }
 
     fn with(self, o: Needs) -> Needs {
         Needs {
             devices: self.devices || o.devices,
-            inventory: self.inventory || o.inventory,
+            networks: self.networks || o.networks,
+            pools: self.pools || o.pools,
         }
     }
 }
@@ -496,7 +500,8 @@ fn watch_scope(conn: Weak<Connection>, shared: &Shared) {
             .clone()
             .map(|e| FilterSpec::object(e, &["latestPage"])),
     );
-    let mut inventory = shared.needs.inventory.then(|| Inventory::new(&c));
+    let (networks, pools) = (shared.needs.networks, shared.needs.pools);
+    let mut inventory = (networks || pools).then(|| Inventory::new(&c, networks, pools));
     if let Some(inv) = &inventory {
         specs.extend(inv.specs());
     }
@@ -533,10 +538,7 @@ fn watch_scope(conn: Weak<Connection>, shared: &Shared) {
                 let pause = 1u64 << (failures - 1);
                 log!(Warning, &[], "event watcher: {e}; retrying in {pause} s");
                 drop(c);
-                let until = std::time::Instant::now() + Duration::from_secs(pause);
-                while std::time::Instant::now() < until && !shared.stop.load(Ordering::SeqCst) {
-                    std::thread::sleep(Duration::from_millis(100));
-                }
+                crate::driver::liveness::pause(&shared.stop, Duration::from_secs(pause));
                 continue;
             }
         };

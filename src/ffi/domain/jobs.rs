@@ -10,7 +10,6 @@ use crate::driver::jobs::JobInfo;
 use crate::ffi::args::{flags, out};
 use crate::ffi::export::export;
 use crate::ffi::handles::DomainHandle;
-use crate::ffi::malloc::MallocArray;
 use crate::ffi::typed_params::{Builder, Value};
 use crate::ffi::types::{
     virDomainJobInfo, virDomainJobInfoPtr, virDomainPtr, virTypedParameterPtr,
@@ -96,8 +95,7 @@ pub unsafe extern "C" fn virDomainGetJobStats(
         } else {
             Builder::default()
         };
-        let mut arr = MallocArray::zeroed(stats.len())?;
-        let n = stats.fill(arr.as_mut_slice())?;
+        let (arr, n) = stats.into_malloc()?;
         kind.set(job_type(&j));
         count.set(n as c_int);
         out_params.set(if n == 0 {

@@ -26,14 +26,12 @@ fn value(s: Stat) -> Value {
 
 /// One record, malloc'd with its parameters and a new domain handle.
 fn c_record(c: &ConnectHandle, r: StatsRecord) -> Result<virDomainStatsRecordPtr> {
-    let n = r.fields.len();
     let built = r
         .fields
         .into_iter()
         .fold(Builder::default(), |b, (f, s)| b.add(f, value(s)));
-    let mut params = MallocArray::<virTypedParameter>::zeroed(n)?;
     let mut rec = MallocArray::<virDomainStatsRecord>::zeroed(1)?;
-    let filled = built.fill(params.as_mut_slice())?;
+    let (params, filled) = built.into_malloc()?;
     let slot = &mut rec.as_mut_slice()[0];
     slot.nparams = filled as c_int;
     slot.params = params.into_raw();
