@@ -14,14 +14,15 @@ use crate::vi::property::{FilterSpec, ObjectUpdate};
 use crate::vi::soap::MoRef;
 use crate::xml::ids::Uuid;
 
-/// What a host tells of its networks and datastores.
-const HOST_PATHS: &[&str] = &["config.network.vswitch", "network", "datastore"];
+/// What a host tells of its networks, and of its datastores.
+const NETWORK_PATHS: &[&str] = &["config.network.vswitch", "network"];
+const DATASTORE_PATHS: &[&str] = &["datastore"];
 /// When a datastore's free space and capacity were last computed.
 const REFRESHED: &str = "info.timestamp";
 
 pub(super) struct Inventory {
     hosts: Vec<MoRef>,
-    /// Which lists are kept: only those a registration needs are read.
+    /// Which lists are kept: only those a registration needs are watched and read.
     watch_networks: bool,
     watch_pools: bool,
     networks: Option<Vec<Network>>,
@@ -51,7 +52,14 @@ impl Inventory {
 
     /// The watcher's filters: the hosts, and the datastores they mount.
     pub(super) fn specs(&self) -> Vec<FilterSpec> {
-        let hosts = FilterSpec::objects("HostSystem", &self.hosts, HOST_PATHS);
+        let mut paths = Vec::new();
+        if self.watch_networks {
+            paths.extend(NETWORK_PATHS);
+        }
+        if self.watch_pools {
+            paths.extend(DATASTORE_PATHS);
+        }
+        let hosts = FilterSpec::objects("HostSystem", &self.hosts, &paths);
         let datastores = FilterSpec::neighbours_of(
             &self.hosts,
             "HostSystem",
