@@ -127,17 +127,21 @@ impl Connection {
     /// virConnectUnregisterCloseCallback: the callback registered under `key` goes (its
     /// opaque data is freed as it drops).
     pub fn unregister_close_callback(&self, key: usize) -> Result<()> {
-        let mut st = self.liveness.state();
-        match &st.on_close {
-            Some((k, _)) if *k == key => {
-                st.on_close = None;
-                Ok(())
+        let gone = {
+            let mut st = self.liveness.state();
+            match &st.on_close {
+                Some((k, _)) if *k == key => st.on_close.take(),
+                _ => {
+                    return Err(Error::esx(
+                        Code::OperationInvalid,
+                        "A different callback was requested",
+                    ));
+                }
             }
-            _ => Err(Error::esx(
-                Code::OperationInvalid,
-                "A different callback was requested",
-            )),
-        }
+        };
+        // Dropped outside the lock: its free callback may call back into the connection.
+        drop(gone);
+        Ok(())
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::abi::enums::virDomainEventID;
 use crate::driver::events::{Deliver, DomainEvent, EventKind};
 use crate::error::{Error, Result};
-use crate::ffi::event::Opaque;
+use crate::ffi::event::Held;
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, ConnectHandle, DomainHandle};
 use crate::ffi::typed_params::{Builder, Value, virTypedParamsFree};
@@ -15,7 +15,6 @@ use crate::ffi::types::{
     virDomainPtr, virFreeCallback,
 };
 use std::ffi::{CString, c_char, c_int, c_void};
-use std::sync::{Arc, Weak};
 
 type Generic = unsafe extern "C" fn(virConnectPtr, virDomainPtr, *mut c_void);
 type Lifecycle =
@@ -66,20 +65,18 @@ unsafe fn call(cb: Generic, c: virConnectPtr, d: virDomainPtr, ev: &DomainEvent,
     }
 }
 
-/// The callback side of a registration: called with a connection and domain reference held
-/// for the call only.
-fn deliver(conn: Weak<ConnectHandle>, cb: Generic, o: Arc<Opaque>) -> Deliver {
+/// The callback side of a registration: called with a domain reference held for the call
+/// only; the registration itself holds the connection (see `Held`).
+fn deliver(held: Held, cb: Generic) -> Deliver {
     Box::new(move |ev| {
-        let Some(c) = conn.upgrade() else { return };
-        let dom = DomainHandle::into_c(c.domain(ev.vm.clone(), None));
-        let connp = ConnectHandle::into_c(c);
-        // SAFETY: the application's callback, registered for this opaque pointer and this
-        // event's ID, with two live handles (a callback keeping one takes its own reference).
-        unsafe { call(cb, connp, dom, ev, o.ptr()) };
-        // SAFETY: the references taken above, given up once the call is over.
-        unsafe { DomainHandle::release(dom) };
-        // SAFETY: as above.
-        unsafe { ConnectHandle::release(connp) };
+        held.with_conn(|c, connp| {
+            let dom = DomainHandle::into_c(c.domain(ev.vm.clone(), None));
+            // SAFETY: the application's callback, registered for this opaque pointer and this
+            // event's ID, with two live handles (a callback keeping one takes its own reference).
+            unsafe { call(cb, connp, dom, ev, held.ptr()) };
+            // SAFETY: the reference taken above, given up once the call is over.
+            unsafe { DomainHandle::release(dom) };
+        })
     })
 }
 
@@ -97,10 +94,9 @@ fn register(
         // SAFETY: per the calling export's contract.
         false => Some(unsafe { DomainHandle::borrow(dom, api) }?.dom.cached().uuid),
     };
-    let o = Opaque::armed(opaque, freecb);
-    let weak = Arc::downgrade(&c.arc());
+    let held = Held::new(c, opaque, freecb);
     c.conn
-        .register_domain_event(filter, event_id, deliver(weak, cb, o))
+        .register_domain_event(filter, event_id, deliver(held, cb))
 }
 
 /// Events of `eventID` for `dom` (NULL: every domain of the connection's scope); the

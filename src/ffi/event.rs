@@ -7,8 +7,9 @@ use crate::error::{Code, Domain, Error};
 use crate::event::poll::PollLoop;
 use crate::event::{self, HandleFn, Loop, TimeoutFn};
 use crate::ffi::export::export;
+use crate::ffi::handles::{ArcHandle, ConnectHandle};
 use crate::ffi::types::{
-    virEventAddHandleFunc, virEventAddTimeoutFunc, virEventHandleCallback,
+    virConnectPtr, virEventAddHandleFunc, virEventAddTimeoutFunc, virEventHandleCallback,
     virEventRemoveHandleFunc, virEventRemoveTimeoutFunc, virEventTimeoutCallback,
     virEventUpdateHandleFunc, virEventUpdateTimeoutFunc, virFreeCallback,
 };
@@ -66,6 +67,37 @@ impl Drop for Opaque {
             // SAFETY: the free callback was given for this pointer, and runs once.
             unsafe { ff(self.opaque) }
         }
+    }
+}
+
+/// What a registration made on a connection keeps: the caller's opaque data and, as each of
+/// libvirt's registrations does, a reference on the connection, so that virConnectClose leaves
+/// the connection open (returning the references left) while registrations exist. The fields
+/// drop in this order: the free callback runs while the connection is alive, and may use it.
+pub(crate) struct Held {
+    opaque: Arc<Opaque>,
+    conn: Arc<ConnectHandle>,
+}
+
+impl Held {
+    pub(crate) fn new(c: &ConnectHandle, opaque: *mut c_void, ff: virFreeCallback) -> Held {
+        Held {
+            opaque: Opaque::armed(opaque, ff),
+            conn: c.arc(),
+        }
+    }
+
+    pub(crate) fn ptr(&self) -> *mut c_void {
+        self.opaque.ptr()
+    }
+
+    /// Runs `call` with a C pointer to the connection, a reference held for the call only (a
+    /// callback keeping the connection takes its own).
+    pub(crate) fn with_conn(&self, call: impl FnOnce(&ConnectHandle, virConnectPtr)) {
+        let connp = ConnectHandle::into_c(self.conn.clone());
+        call(&self.conn, connp);
+        // SAFETY: the reference taken above, given up once the call is over.
+        unsafe { ConnectHandle::release(connp) };
     }
 }
 

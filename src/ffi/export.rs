@@ -169,7 +169,15 @@ pub unsafe fn on_handle<H: Export, T>(
     reset_last_error();
     // SAFETY: per the contract.
     match unsafe { H::borrow(p, api) } {
-        Ok(h) => guarded(api, fail, Some(h.connection()), || body(h)),
+        Ok(h) => {
+            // A reference of the call's own: whatever the call releases (a deregistration
+            // dropping the last reference a registration held, say), the handle and its
+            // connection live until the call is over. It goes last, outside every lock.
+            let held = h.arc();
+            let result = guarded(api, fail, Some(held.connection()), || body(&held));
+            drop(held);
+            result
+        }
         Err(e) => guarded(api, fail, None, || Err(e)),
     }
 }

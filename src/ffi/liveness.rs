@@ -1,9 +1,8 @@
 //! virConnectSetKeepAlive and the close callback exports (see `driver::liveness`).
 
 use crate::error::Error;
-use crate::ffi::event::Opaque;
+use crate::ffi::event::Held;
 use crate::ffi::export::export;
-use crate::ffi::handles::{ArcHandle, ConnectHandle};
 use crate::ffi::types::{virConnectCloseFunc, virConnectPtr, virFreeCallback};
 use std::ffi::{c_int, c_uint, c_void};
 
@@ -40,17 +39,13 @@ pub unsafe extern "C" fn virConnectRegisterCloseCallback(
 ) -> c_int {
     export!(conn conn, -1, |c| {
         let cb = cb.ok_or_else(|| Error::invalid_arg("cb in virConnectRegisterCloseCallback must not be NULL"))?;
-        let held = c.arc();
-        let o = Opaque::armed(opaque, freecb);
+        let held = Held::new(c, opaque, freecb);
         c.conn.register_close_callback(
             cb as usize,
             Box::new(move |reason| {
-                let connp = ConnectHandle::into_c(held);
                 // SAFETY: the application's callback for this opaque pointer, with the
-                // connection reference this registration held.
-                unsafe { cb(connp, reason, o.ptr()) };
-                // SAFETY: that reference, given up once the call is over.
-                unsafe { ConnectHandle::release(connp) };
+                // connection reference this registration holds.
+                held.with_conn(|_, connp| unsafe { cb(connp, reason, held.ptr()) })
             }),
         )?;
         Ok(0)

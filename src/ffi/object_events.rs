@@ -4,16 +4,15 @@
 
 use crate::driver::events::{Callback, Family};
 use crate::error::{Error, Result};
-use crate::ffi::event::Opaque;
+use crate::ffi::event::Held;
 use crate::ffi::export::{api_name, export};
-use crate::ffi::handles::{ArcHandle, ConnectHandle, NetworkHandle, PoolHandle};
+use crate::ffi::handles::{ArcHandle, NetworkHandle, PoolHandle};
 use crate::ffi::types::{
     virConnectNetworkEventGenericCallback, virConnectPtr,
     virConnectStoragePoolEventGenericCallback, virFreeCallback, virNetworkPtr, virStoragePoolPtr,
 };
 use crate::xml::ids::Uuid;
 use std::ffi::{c_int, c_void};
-use std::sync::Arc;
 
 type NetGeneric = unsafe extern "C" fn(virConnectPtr, virNetworkPtr, *mut c_void);
 type NetLifecycle = unsafe extern "C" fn(virConnectPtr, virNetworkPtr, c_int, c_int, *mut c_void);
@@ -21,37 +20,24 @@ type PoolGeneric = unsafe extern "C" fn(virConnectPtr, virStoragePoolPtr, *mut c
 type PoolLifecycle =
     unsafe extern "C" fn(virConnectPtr, virStoragePoolPtr, c_int, c_int, *mut c_void);
 
-/// Runs `call` with a connection reference held for the call only.
-fn with_conn(c: Arc<ConnectHandle>, call: impl FnOnce(&ConnectHandle, virConnectPtr)) {
-    let keep = c.clone();
-    let connp = ConnectHandle::into_c(c);
-    call(&keep, connp);
-    // SAFETY: the reference taken above, given up once the call is over.
-    unsafe { ConnectHandle::release(connp) };
-}
-
-fn network_callback(c: &ConnectHandle, cb: NetGeneric, o: Arc<Opaque>) -> Callback {
-    let conn = Arc::downgrade(&c.arc());
+fn network_callback(held: Held, cb: NetGeneric) -> Callback {
     Callback::Network(Box::new(move |ev| {
-        let Some(c) = conn.upgrade() else { return };
-        with_conn(c, |c, connp| {
+        held.with_conn(|c, connp| {
             let net = NetworkHandle::into_c(c.network(ev.net.clone()));
             // SAFETY: only LIFECYCLE fires, and its callback has the lifecycle type, as
             // VIR_NETWORK_EVENT_CALLBACK cast it.
             let f = unsafe { std::mem::transmute::<NetGeneric, NetLifecycle>(cb) };
             // SAFETY: the application's callback with live handles.
-            unsafe { f(connp, net, ev.event, 0, o.ptr()) };
+            unsafe { f(connp, net, ev.event, 0, held.ptr()) };
             // SAFETY: the reference taken above, given up once the call is over.
             unsafe { NetworkHandle::release(net) };
         })
     }))
 }
 
-fn pool_callback(c: &ConnectHandle, cb: PoolGeneric, o: Arc<Opaque>) -> Callback {
-    let conn = Arc::downgrade(&c.arc());
+fn pool_callback(held: Held, cb: PoolGeneric) -> Callback {
     Callback::Pool(Box::new(move |ev| {
-        let Some(c) = conn.upgrade() else { return };
-        with_conn(c, |c, connp| {
+        held.with_conn(|c, connp| {
             let pool = PoolHandle::into_c(c.pool(ev.pool.clone()));
             match ev.event {
                 Some(event) => {
@@ -59,10 +45,10 @@ fn pool_callback(c: &ConnectHandle, cb: PoolGeneric, o: Arc<Opaque>) -> Callback
                     // driver delivers each event to its own ID's registrations only).
                     let f = unsafe { std::mem::transmute::<PoolGeneric, PoolLifecycle>(cb) };
                     // SAFETY: the application's callback with live handles.
-                    unsafe { f(connp, pool, event, 0, o.ptr()) };
+                    unsafe { f(connp, pool, event, 0, held.ptr()) };
                 }
                 // SAFETY: a REFRESH callback has the generic type; live handles.
-                None => unsafe { cb(connp, pool, o.ptr()) },
+                None => unsafe { cb(connp, pool, held.ptr()) },
             }
             // SAFETY: the reference taken above, given up once the call is over.
             unsafe { PoolHandle::release(pool) };
@@ -98,7 +84,7 @@ pub unsafe extern "C" fn virConnectNetworkEventRegisterAny(
     export!(conn conn, -1, |c| {
         let cb = cb.ok_or_else(|| Error::invalid_arg("cb in virConnectNetworkEventRegisterAny must not be NULL"))?;
         let object = filter(net, |h: &NetworkHandle| h.net.uuid, api_name!())?;
-        let callback = network_callback(c, cb, Opaque::armed(opaque, freecb));
+        let callback = network_callback(Held::new(c, opaque, freecb), cb);
         c.conn.register_event(object, eventID, callback)
     })
 }
@@ -135,7 +121,7 @@ pub unsafe extern "C" fn virConnectStoragePoolEventRegisterAny(
     export!(conn conn, -1, |c| {
         let cb = cb.ok_or_else(|| Error::invalid_arg("cb in virConnectStoragePoolEventRegisterAny must not be NULL"))?;
         let object = filter(pool, |h: &PoolHandle| h.pool.uuid, api_name!())?;
-        let callback = pool_callback(c, cb, Opaque::armed(opaque, freecb));
+        let callback = pool_callback(Held::new(c, opaque, freecb), cb);
         c.conn.register_event(object, eventID, callback)
     })
 }

@@ -1,10 +1,10 @@
 //! Node device and secret event registrations. vSphere has neither kind of object, so these
 //! register (programs that register every kind keep working) and never fire; the opaque data
-//! is freed on deregistration or when the connection goes, as libvirt frees it.
+//! is freed on deregistration, and until then, as in libvirt, each holds a connection reference.
 
 use crate::error::{Code, Error, Result};
 use crate::event;
-use crate::ffi::event::Opaque;
+use crate::ffi::event::Held;
 use crate::ffi::export::export;
 use crate::ffi::handles::ConnectHandle;
 use crate::ffi::types::{
@@ -14,7 +14,7 @@ use crate::ffi::types::{
 use std::ffi::{c_int, c_void};
 
 /// The last id given, and the registrations with their opaque data.
-pub(crate) type Registrations = (i32, Vec<(i32, std::sync::Arc<Opaque>)>);
+pub(crate) type Registrations = (i32, Vec<(i32, Held)>);
 
 /// Both kinds define two event IDs (LIFECYCLE 0 and UPDATE / VALUE_CHANGED 1).
 const IDS: c_int = 2;
@@ -51,10 +51,11 @@ fn register(
              virEventRegisterImpl) before registering for events",
         ));
     }
+    let held = Held::new(c, opaque, freecb);
     let mut regs = c.silent_events.lock().unwrap_or_else(|p| p.into_inner());
     regs.0 += 1;
     let id = regs.0;
-    regs.1.push((id, Opaque::armed(opaque, freecb)));
+    regs.1.push((id, held));
     Ok(id)
 }
 
@@ -66,7 +67,7 @@ fn deregister(c: &ConnectHandle, id: c_int) -> Result<c_int> {
         })?;
         regs.1.remove(at)
     };
-    drop(gone); // frees the opaque data, outside the lock
+    drop(gone); // frees the opaque data, then the connection reference, outside the lock
     Ok(0)
 }
 

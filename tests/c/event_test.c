@@ -110,6 +110,18 @@ static void on_free(void *opaque)
     ((struct counts *)opaque)->freed++;
 }
 
+/* A free callback that calls back into its connection, as an application tidying up may. */
+static virConnectPtr reentrant_conn;
+static int reentrant_uris;
+static void free_reentrant(void *opaque)
+{
+    (void)opaque;
+    char *uri = virConnectGetURI(reentrant_conn);
+    if (uri && strncmp(uri, "esx://", 6) == 0)
+        reentrant_uris++;
+    free(uri);
+}
+
 /* A stand-in for an application's loop: it records, and calls back when told. */
 static virEventHandleCallback app_cb;
 static void *app_opaque;
@@ -277,6 +289,32 @@ int main(int argc, char **argv)
                   virConnectSecretEventDeregisterAny(conn, sec) == 0 && c.freed == freed + 2,
               "deregistered and freed");
         virConnectClose(conn);
+
+        /* Each registration holds a reference on its connection, as in libvirt: the last Close
+         * leaves the connection to them, and their free callbacks run with it alive (one calling
+         * back into it used to run inside the connection's teardown). */
+        long long live = virEsxGetLiveHandles();
+        reentrant_conn = open_test(argc, argv, "event_test");
+        virConnectPtr rc = reentrant_conn;
+        int rd = virConnectDomainEventRegisterAny(rc, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                  VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), NULL, free_reentrant);
+        int rn = virConnectNetworkEventRegisterAny(rc, NULL, VIR_NETWORK_EVENT_ID_LIFECYCLE,
+                                                   VIR_NETWORK_EVENT_CALLBACK(on_network), NULL, free_reentrant);
+        int rnd = virConnectNodeDeviceEventRegisterAny(rc, NULL, 0, (virConnectNodeDeviceEventGenericCallback)(void (*)(void))on_close, NULL, free_reentrant);
+        CHECK(rd > 0 && rn > 0 && rnd > 0 &&
+                  virConnectRegisterCloseCallback(rc, on_close, NULL, free_reentrant) == 0,
+              "four registrations");
+        CHECK(virConnectClose(rc) == 4 && virConnectIsAlive(rc) == 1,
+              "the last Close leaves the connection to its four registrations");
+        CHECK(virConnectDomainEventDeregisterAny(rc, rd) == 0 &&
+                  virConnectNetworkEventDeregisterAny(rc, rn) == 0 &&
+                  virConnectNodeDeviceEventDeregisterAny(rc, rnd) == 0 && reentrant_uris == 3 &&
+                  virConnectIsAlive(rc) == 1,
+              "free callbacks ran with the connection alive (%d)", reentrant_uris);
+        CHECK(virConnectUnregisterCloseCallback(rc, on_close) == 0 && reentrant_uris == 4,
+              "the close callback's free ran with it alive too (%d)", reentrant_uris);
+        CHECK(virEsxGetLiveHandles() == live, "the last registration closed it (%lld live, was %lld)",
+              virEsxGetLiveHandles(), live);
     }
 
     virEventRegisterImpl(app_add_handle, app_update_handle, app_remove_handle, app_add_timeout,

@@ -367,7 +367,7 @@ impl Connection {
     /// Removes a registration of `family`; its callback's opaque data is freed once no
     /// delivery uses it. The last one stops the watcher.
     pub fn deregister_event(&self, family: Family, id: i32) -> Result<()> {
-        let watcher = {
+        let (gone, watcher) = {
             let mut st = lock(&self.events.state);
             let at = st
                 .regs
@@ -376,15 +376,20 @@ impl Connection {
                 .ok_or_else(|| {
                     Error::invalid_arg(format!("could not find event callback {id} for deletion"))
                 })?;
-            st.regs.remove(at).removed.store(true, Ordering::SeqCst);
-            match st.regs.is_empty() {
+            let gone = st.regs.remove(at);
+            gone.removed.store(true, Ordering::SeqCst);
+            let watcher = match st.regs.is_empty() {
                 true => st.watcher.take(),
                 false => None,
-            }
+            };
+            (gone, watcher)
         };
         if let Some(w) = watcher {
             w.stop(self, false);
         }
+        // Outside the lock: its free callback may call back into the connection, and the
+        // connection reference it holds may be the last one.
+        drop(gone);
         Ok(())
     }
 
