@@ -351,7 +351,7 @@ fn uploads_and_downloads_stream_whole_and_in_part() {
     up.abort();
     drop(up);
     assert!(download(&conn, "[LocalDS_0] up/x.iso").1 == data);
-    assert_eq!(download(&conn, "[LocalDS_0] up/x.iso.part").0, 404);
+    settles_to(&conn, &pool, "up", &["x.iso"]);
     // So does one that sends fewer bytes than it announced, or more.
     let mut short = Upload::start(conn.clone(), &pool, &iso, 0, 10).unwrap();
     short.send(b"12345").unwrap();
@@ -591,4 +591,182 @@ fn iscsi_targets_are_read_only_pools_of_their_luns() {
     ] {
         assert_eq!(e.code, Code::NoSupport, "{e}");
     }
+}
+
+/// The names in a directory of a datastore, read from the simulator's own disk.
+fn files_in(conn: &Connection, pool: &Pool, dir: &str) -> Vec<String> {
+    let ds = conn
+        .primary
+        .client
+        .retrieve_one(&pool.moref, &["summary.url"])
+        .unwrap()
+        .unwrap();
+    let url = ds.props.text_at("summary.url").unwrap().trim().to_string();
+    let root = url
+        .trim_start_matches("ds://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut names: Vec<String> = std::fs::read_dir(format!("{root}/{dir}"))
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Waits up to 10 s for the directory to hold exactly `want` (an aborted upload's partial
+/// data goes from a thread of its own).
+fn settles_to(conn: &Connection, pool: &Pool, dir: &str, want: &[&str]) {
+    for _ in 0..100 {
+        if files_in(conn, pool, dir) == want {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(files_in(conn, pool, dir), want, "{dir}");
+}
+
+#[test]
+fn uploads_never_destroy_data() {
+    use virt_esx::abi::flags::AffectFlags;
+    use virt_esx::driver::domain::devices::DeviceChange::Attach;
+    use virt_esx::driver::domain::power::PowerOp;
+    let sim = Sim::esx();
+    let conn = Arc::new(open(&sim, "esx", "/"));
+    let pool = local_pool(&conn);
+
+    // A disk takes exactly its capacity from offset 0: 5 bytes into 10 MiB are refused, and
+    // the disk's data keeps its size.
+    let disk = conn
+        .create_volume(
+            &pool,
+            "<volume><name>probe/d.vmdk</name><capacity>10485760</capacity>\
+             <allocation>10485760</allocation><target><format type='vmdk'/></target></volume>",
+        )
+        .unwrap();
+    for (offset, length) in [(0, 5), (0, 20 << 20), (4096, 0)] {
+        let e = Upload::start(conn.clone(), &pool, &disk, offset, length)
+            .err()
+            .unwrap();
+        assert_eq!(e.code, Code::NoSupport, "{offset}+{length}: {e}");
+    }
+    let mut up = Upload::start(conn.clone(), &pool, &disk, 0, 0).unwrap();
+    up.send(b"12345").unwrap();
+    assert_eq!(up.finish().unwrap_err().code, Code::InvalidArg);
+    let (_, flat) = download(&conn, "[LocalDS_0] probe/d-flat.vmdk");
+    assert_eq!(flat.len(), 10 << 20, "the flat extent keeps its size");
+    let whole = pattern(10 << 20);
+    upload(&conn, &pool, &disk, &whole, 0);
+    assert!(download(&conn, "[LocalDS_0] probe/d-flat.vmdk").1 == whole);
+
+    // Not while a VM has it open, nor once a snapshot builds on it.
+    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let xml = "<disk type='file' device='disk'><source file='[LocalDS_0] probe/d.vmdk'/>\
+               <target dev='sdb' bus='scsi'/></disk>";
+    conn.change_device(&vm, xml, Attach, AffectFlags::CONFIG, "t")
+        .unwrap();
+    let vm = conn.power(&vm, PowerOp::Start).unwrap();
+    let e = Upload::start(conn.clone(), &pool, &disk, 0, 0)
+        .err()
+        .unwrap();
+    assert!(
+        e.code == Code::OperationInvalid && e.message().contains("ha-host_VM1"),
+        "{e}"
+    );
+    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    drop(Upload::start(conn.clone(), &pool, &disk, 0, 0).unwrap());
+    conn.create_snapshot(
+        &vm,
+        "<domainsnapshot><name>s</name></domainsnapshot>",
+        Default::default(),
+    )
+    .unwrap();
+    let e = Upload::start(conn.clone(), &pool, &disk, 0, 0)
+        .err()
+        .unwrap();
+    assert!(e.message().contains("snapshot"), "{e}");
+
+    // The temporary name is the upload's own: an unrelated `c.iso.part` survives uploads that
+    // finish and that abort, and a second upload of one volume waits for none: it is refused.
+    let iso = conn
+        .create_volume(
+            &pool,
+            "<volume><name>probe/c.iso</name><capacity>0</capacity></volume>",
+        )
+        .unwrap();
+    let dc_path = pool.datacenter_path.clone();
+    conn.primary
+        .client
+        .upload(&dc_path, "LocalDS_0", "probe/c.iso.part", b"keep")
+        .unwrap();
+    upload(&conn, &pool, &iso, b"first", 0);
+    let mut first = Upload::start(conn.clone(), &pool, &iso, 0, 0).unwrap();
+    first.send(b"second").unwrap();
+    let e = Upload::start(conn.clone(), &pool, &iso, 0, 0)
+        .err()
+        .unwrap();
+    assert_eq!(e.code, Code::OperationInvalid, "{e}");
+    first.abort();
+    drop(first);
+    let mut again = Upload::start(conn.clone(), &pool, &iso, 0, 0).unwrap();
+    again.send(b"third").unwrap();
+    drop(again);
+    settles_to(
+        &conn,
+        &pool,
+        "probe",
+        &["c.iso", "c.iso.part", "d-flat.vmdk", "d.vmdk"],
+    );
+    assert_eq!(download(&conn, "[LocalDS_0] probe/c.iso").1, b"first");
+    assert_eq!(download(&conn, "[LocalDS_0] probe/c.iso.part").1, b"keep");
+}
+
+#[test]
+fn paths_that_leave_the_datastore_are_refused() {
+    use virt_esx::abi::flags::AffectFlags;
+    use virt_esx::driver::domain::devices::DeviceChange::Attach;
+    let sim = Sim::esx();
+    let conn = Arc::new(open(&sim, "esx", "/"));
+    let pool = local_pool(&conn);
+    for path in [
+        "[LocalDS_0] ../../tmp/x.iso",
+        "[LocalDS_0] a/../../x.iso",
+        "/vmfs/volumes/LocalDS_0/../../tmp/x.iso",
+    ] {
+        let e = conn.volume_by_path(path).err().unwrap();
+        assert!(
+            e.code == Code::InvalidArg && e.message().contains("leaves its datastore"),
+            "{path}: {e}"
+        );
+    }
+    let e = conn.volume_by_name(&pool, "../x.iso").err().unwrap();
+    assert_eq!(e.code, Code::InvalidArg, "{e}");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn
+        .power(&vm, virt_esx::driver::domain::power::PowerOp::Destroy)
+        .unwrap();
+    let before = conn.domain_xml(&vm, Default::default()).unwrap();
+    for xml in [
+        "<disk type='file' device='cdrom'><source file='[LocalDS_0] ../../etc/passwd'/>\
+         <target dev='hdc' bus='ide'/></disk>",
+        "<disk type='file' device='floppy'><source file='[LocalDS_0] ../f.flp'/>\
+         <target dev='fda'/></disk>",
+        "<disk type='file' device='disk'><source file='[LocalDS_0] x/../../d.vmdk'/>\
+         <target dev='sdb' bus='scsi'/></disk>",
+    ] {
+        let e = conn
+            .change_device(&vm, xml, Attach, AffectFlags::CONFIG, "t")
+            .unwrap_err();
+        assert!(e.message().contains("leaves its datastore"), "{xml}: {e}");
+    }
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    assert_eq!(conn.domain_xml(&vm, Default::default()).unwrap(), before);
+    let define = common::domain_xml("escape", "LocalDS_0", 1024)
+        .replace("escape/escape.vmdk", "../escape.vmdk");
+    assert!(define.contains("../escape.vmdk"));
+    let e = conn.define_xml(&define).unwrap_err();
+    assert!(e.message().contains("leaves its datastore"), "{e}");
 }

@@ -74,3 +74,14 @@ def test_nfs_pool_mounts_and_unmounts(conn, other):
     assert e.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
     assert pool.destroy() == 0
     assert "py-nfs" not in other.listStoragePools()
+
+
+def test_paths_that_leave_the_datastore_are_refused(conn):
+    pool = conn.storagePoolLookupByName("LocalDS_0")
+    for lookup in (lambda: conn.storageVolLookupByPath("[LocalDS_0] ../../tmp/x.iso"),
+                   lambda: conn.storageVolLookupByPath("/vmfs/volumes/LocalDS_0/a/../../x.iso"),
+                   lambda: pool.storageVolLookupByName("../x.iso")):
+        with pytest.raises(libvirt.libvirtError) as e:
+            lookup()
+        assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+        assert "leaves its datastore" in str(e.value)

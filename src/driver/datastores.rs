@@ -168,6 +168,7 @@ impl<'c> LiveDatastores<'c> {
                 "File name '{file_name}' doesn't have expected format '/vmfs/volumes/<datastore>/<path>'"
             )));
         };
+        crate::vmx::datastore::check_inside(file_name, volume, path)?;
         Ok(self
             .datastores
             .iter()

@@ -10,7 +10,7 @@ use crate::driver::Connection;
 use crate::driver::domain::{Domain, Listing, Vm};
 use crate::driver::network::{Interface, Network};
 use crate::driver::snapshot::Snapshot;
-use crate::driver::storage::transfer::{Download, Upload};
+use crate::driver::storage::transfer::{Download, Stopper, Upload};
 use crate::driver::storage::{Pool, Volume};
 use crate::error::{Code, Error, Result};
 use crate::ffi::auth::SavedAuth;
@@ -278,10 +278,24 @@ pub enum Transfer {
     Closed,
 }
 
-/// `virStreamPtr`: a blocking stream on a connection and the transfer bound to it.
+impl Transfer {
+    /// What stops it from any thread.
+    pub fn stopper(&self) -> Option<Stopper> {
+        match self {
+            Transfer::Up(up) => Some(up.stopper()),
+            Transfer::Down(down) => Some(down.stopper()),
+            Transfer::Idle | Transfer::Closed => None,
+        }
+    }
+}
+
+/// `virStreamPtr`: a blocking stream on a connection and the transfer bound to it. A call
+/// moving data holds `transfer` while it waits; `stopper`, under a lock of its own that
+/// nothing holds for long, lets virStreamAbort stop the transfer meanwhile.
 pub struct StreamHandle {
     pub conn: Arc<ConnectHandle>,
     pub transfer: Mutex<Transfer>,
+    pub stopper: Mutex<Option<Stopper>>,
     _counted: Counted,
 }
 
@@ -294,6 +308,7 @@ impl ConnectHandle {
         Arc::new(StreamHandle {
             conn: self.arc(),
             transfer: Mutex::new(Transfer::Idle),
+            stopper: Mutex::new(None),
             _counted: Counted::new(),
         })
     }

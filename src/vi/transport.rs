@@ -169,7 +169,8 @@ impl Transport {
     }
 
     /// GET of a path below the endpoint whose body is read as the caller goes (no size limit,
-    /// no overall timeout: a transfer takes as long as the data needs). `range` is an HTTP
+    /// no overall timeout: a transfer takes as long as the data needs, but each read of the
+    /// socket at most the call timeout, so a server gone quiet ends it). `range` is an HTTP
     /// byte range (`bytes=0-99`).
     pub fn get_reader(
         &self,
@@ -177,7 +178,14 @@ impl Transport {
         range: Option<&str>,
     ) -> Result<(u16, ureq::BodyReader<'static>)> {
         let url = format!("{}{}", self.config.base_url, path_and_query);
-        let mut req = self.agent.get(&url).config().timeout_global(None).build();
+        let mut req = self
+            .agent
+            .get(&url)
+            .config()
+            .timeout_global(None)
+            .timeout_per_read(Some(self.config.call_timeout))
+            .timeout_per_write(Some(self.config.call_timeout))
+            .build();
         if let Some(c) = self.cookie() {
             req = req.header("Cookie", c);
         }
@@ -191,7 +199,8 @@ impl Transport {
     }
 
     /// PUT of a body read from `body` as it is sent: `length` bytes (Content-Length) when
-    /// known, else chunked; no overall timeout.
+    /// known, else chunked; no overall timeout, but each read and write of the socket at most
+    /// the call timeout (a server that stops reading ends it).
     pub fn put_reader(
         &self,
         path_and_query: &str,
@@ -204,6 +213,8 @@ impl Transport {
             .put(&url)
             .config()
             .timeout_global(None)
+            .timeout_per_read(Some(self.config.call_timeout))
+            .timeout_per_write(Some(self.config.call_timeout))
             .build()
             .header("Content-Type", "application/octet-stream");
         if let Some(c) = self.cookie() {

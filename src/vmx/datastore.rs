@@ -57,6 +57,7 @@ impl DatastorePath {
             return Err(bad());
         }
         let directory_and_file = after.trim_start_matches(' ');
+        check_inside(path, datastore, directory_and_file)?;
         let directory = directory_and_file
             .rsplit_once('/')
             .map_or(directory_and_file, |(dir, _)| dir);
@@ -66,6 +67,37 @@ impl DatastorePath {
             directory_and_file: directory_and_file.to_string(),
         })
     }
+}
+
+/// Refuses a path inside datastore `datastore` that leaves it: a `..` may only undo a directory
+/// the path itself went into (`dir/../file` stays, `../x` and `a/../../x` leave), and a datastore
+/// name is one name, never a path. Every path a caller or a server gives reaches the datastore
+/// through this check (`DatastorePath::parse`, volume lookups, `/vmfs/volumes/…` names).
+pub fn check_inside(path: &str, datastore: &str, relative: &str) -> Result<()> {
+    let mut depth = 0usize;
+    let climbs = relative.split('/').any(|part| match part {
+        "" | "." => false,
+        ".." => match depth.checked_sub(1) {
+            Some(d) => {
+                depth = d;
+                false
+            }
+            None => true,
+        },
+        _ => {
+            depth += 1;
+            false
+        }
+    });
+    let bad_store = datastore.contains('/') || matches!(datastore.trim(), "." | "..");
+    if climbs || bad_store {
+        return Err(Error::invalid_arg(format!(
+            "Datastore path '{}' leaves its datastore: '..' may not climb above the datastore's \
+             top, and a datastore is named by one name",
+            crate::error::shorten(path, 256)
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -110,6 +142,36 @@ mod tests {
         }
         for bad in ["[] directory/file", "directory/file"] {
             assert!(DatastorePath::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn paths_that_leave_the_datastore_are_refused() {
+        for inside in [
+            "[ds] a/../b.iso",
+            "[ds] a/b/../../c",
+            "[ds] ./x",
+            "[ds] a/./b/..",
+            "[ds] ..x/y..",
+            "[ds] /abs/x",
+        ] {
+            assert!(DatastorePath::parse(inside).is_ok(), "{inside}");
+        }
+        for leaving in [
+            "[LocalDS_0] ../../tmp/x.iso",
+            "[ds] ..",
+            "[ds] a/../../etc/passwd",
+            "[ds] a/./../..",
+            "[ds]../x",
+            "[ds/..] x",
+            "[..] x",
+            "[a/b] c",
+        ] {
+            let e = DatastorePath::parse(leaving).unwrap_err();
+            assert!(
+                e.message().contains("leaves its datastore"),
+                "{leaving}: {e}"
+            );
         }
     }
 }

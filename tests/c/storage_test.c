@@ -159,6 +159,13 @@ int main(int argc, char **argv)
     CHECK(virStorageVolLookupByPath(conn, "[LocalDS_0] c-test/thin.vmdk") == NULL &&
               virGetLastErrorCode() == VIR_ERR_NO_STORAGE_VOL,
           "deleted");
+    CHECK(virStorageVolLookupByPath(conn, "[LocalDS_0] ../../tmp/x.iso") == NULL &&
+              virGetLastErrorCode() == VIR_ERR_INVALID_ARG &&
+              strstr(virGetLastErrorMessage(), "leaves its datastore") != NULL,
+          "a path that leaves its datastore");
+    CHECK(virStorageVolLookupByName(pool, "../x.iso") == NULL &&
+              virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+          "a name that leaves its datastore");
     virStoragePoolFree(pool);
     virConnectClose(conn);
     return finish("C storage test");

@@ -25,9 +25,14 @@ pub enum Action {
     Raw(u16, Box<dyn Fn() -> String + Send>),
     /// HTTP 200 with a chunked body that never ends, until the client hangs up (or 4 GiB).
     Endless,
+    /// Reads nothing more of the request, answers the headers of a 1 MiB body and 1 KiB of it,
+    /// then goes quiet for this long: a download that stalls, an upload the server stops
+    /// reading.
+    Stall(Duration),
 }
 
 pub struct Rule {
+    /// A SOAP method, or the start of a request line (`GET /folder/`).
     pub method: &'static str,
     /// Only requests whose body contains this.
     pub when: Option<&'static str>,
@@ -231,7 +236,8 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
         let mut st = state.lock().unwrap();
         st.seen.push((key.clone(), text.clone()));
         let pos = st.rules.iter().position(|r| {
-            r.method == key && r.times > 0 && r.when.is_none_or(|w| text.contains(w))
+            let hit = r.method == key || (r.method.contains(' ') && key.starts_with(r.method));
+            hit && r.times > 0 && r.when.is_none_or(|w| text.contains(w))
         });
         pos.map(|i| {
             st.rules[i].times -= 1;
@@ -251,6 +257,7 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
     let (status, cookie, reply) = match action {
         Some(Action::Drop) => return,
         Some(Action::Endless) => return endless(conn),
+        Some(Action::Stall(d)) => return stall(conn, d),
         Some(Action::Raw(status, body)) => (status, None, body()),
         Some(Action::Fault(kind, msg)) => (500, None, fault(kind, msg)),
         Some(Action::Reply(inner)) => (
@@ -277,6 +284,15 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
         reply.len(),
         cookie.map(|c| format!("{c}\r\n")).unwrap_or_default()
     );
+}
+
+/// A 1 MiB answer that stops after its first KiB, for `d`.
+fn stall(mut conn: TcpStream, d: Duration) {
+    let head = "HTTP/1.1 200 X\r\nContent-Type: application/octet-stream\r\nContent-Length: 1048576\r\n\r\n";
+    if conn.write_all(head.as_bytes()).is_ok() {
+        let _ = conn.write_all(&[7u8; 1024]);
+    }
+    thread::sleep(d);
 }
 
 /// Chunks of junk until the client stops reading; bounded so that it always ends.

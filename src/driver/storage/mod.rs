@@ -4,6 +4,7 @@
 
 pub mod iscsi;
 mod ops;
+mod pipe;
 pub mod pools;
 pub mod transfer;
 pub mod volumes;

@@ -318,6 +318,16 @@ impl Connection {
     /// connection's host as a datastore of that name (`CreateNasDatastore`).
     pub fn create_nfs_pool(&self, xml: &str, api: &str) -> Result<Pool> {
         let def = NfsPoolDef::parse(xml)?;
+        if def.name.contains('/') || matches!(def.name.trim(), "." | "..") {
+            // ESX mounts the share at /vmfs/volumes/<name>: a path there would leave it.
+            return Err(Error::esx(
+                Code::XmlError,
+                format!(
+                    "pool name '{}' must be one name, without '/', and not '.' or '..'",
+                    crate::error::shorten(&def.name, 64)
+                ),
+            ));
+        }
         if self.list_pools()?.iter().any(|p| p.name == def.name) {
             return Err(Error::esx(
                 Code::OperationFailed,

@@ -1,10 +1,12 @@
 //! A volume's bytes streamed over the datastore's HTTP interface (`/folder`, with the session
-//! cookie) in constant memory: downloads read the answer as the caller asks, uploads feed a
-//! PUT through a small bounded queue and land under a temporary name until they succeed.
+//! cookie) in constant memory: a thread per transfer moves the bytes between the HTTP body and
+//! a small bounded pipe the caller reads or fills, so stopping never waits on the server; an
+//! upload lands under a temporary name no volume can have and replaces the file once complete.
 //!
 //! A VMDK volume's bytes are its disk's: the flat extent (`disk-flat.vmdk`), the raw image
 //! that `qemu-img convert -f raw` reads and that an upload of a raw image replaces.
 
+use super::pipe::Pipe;
 use super::pools::Pool;
 use super::volumes::{Volume, VolumeKind};
 use crate::driver::Connection;
@@ -13,16 +15,19 @@ use crate::error::{Code, Error, Result};
 use crate::log::log;
 use crate::vi::files::folder_path;
 use crate::vi::methods::MoveDatastoreFile_Task;
+use crate::vi::property::FilterSpec;
 use crate::vmx::DatastorePath;
+use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Read};
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-/// The largest piece of data queued at once, and how many pieces the queue holds: an upload
-/// buffers at most 4 MiB whatever the caller sends.
+/// The largest piece of data queued at once: with the pipe's depth, a transfer buffers at most
+/// a few MiB whatever the caller sends or asks for.
 const PIECE: usize = 1 << 20;
-const QUEUED: usize = 4;
+/// Why a stopped transfer stopped, when the caller stopped it.
+const ABORTED: &str = "the stream was aborted";
 
 /// The file that holds a volume's bytes: a disk's flat extent, or the file itself. An iSCSI
 /// LUN is no file the host serves.
@@ -49,10 +54,11 @@ fn transfer_error(what: &str, detail: impl std::fmt::Display) -> Error {
     Error::internal(format!("Could not complete transfer: {what}: {detail}"))
 }
 
-/// A download in progress.
+/// A download in progress: a thread reads the answer into the pipe, the caller takes it.
 pub struct Download {
-    body: ureq::BodyReader<'static>,
-    _made: Option<MadeFile>,
+    pipe: Arc<Pipe>,
+    piece: Vec<u8>,
+    at: usize,
 }
 
 /// A file made only to be downloaded (a screenshot), removed when its download ends however
@@ -72,6 +78,20 @@ impl Drop for MadeFile {
     }
 }
 
+/// The HTTP range of `length` bytes from `offset` (0: to the end, as is a length reaching
+/// past the largest offset a server takes, which is a signed 64-bit number).
+fn range(offset: u64, length: u64) -> Option<String> {
+    let last = length
+        .checked_sub(1)
+        .and_then(|n| offset.checked_add(n))
+        .filter(|l| i64::try_from(*l).is_ok());
+    match (offset, last) {
+        (0, None) => None,
+        (o, None) => Some(format!("bytes={o}-")),
+        (o, Some(last)) => Some(format!("bytes={o}-{last}")),
+    }
+}
+
 impl Download {
     /// From `offset`, `length` bytes (0: to the end).
     pub fn start(
@@ -83,18 +103,13 @@ impl Download {
     ) -> Result<Download> {
         let file = data_file(vol)?;
         let url = folder_path(&pool.datacenter_path, &pool.name, &file);
-        let range = match (offset, length) {
-            (0, 0) => None,
-            (o, 0) => Some(format!("bytes={o}-")),
-            (o, n) => Some(format!("bytes={o}-{}", o.saturating_add(n - 1))),
-        };
         let (status, body) = conn
             .primary
             .client
             .transport()
-            .get_reader(&url, range.as_deref())?;
+            .get_reader(&url, range(offset, length).as_deref())?;
         match status {
-            200 | 206 => Ok(Download { body, _made: None }),
+            200 | 206 => Download::pump(body, None),
             404 => Err(Error::esx(
                 Code::NoStorageVol,
                 format!("[{}] {file} is not on the datastore", pool.name),
@@ -125,10 +140,7 @@ impl Download {
             .transport()
             .get_reader(&url, None)?;
         match status {
-            200 => Ok(Download {
-                body,
-                _made: Some(made),
-            }),
+            200 => Download::pump(body, Some(made)),
             s => Err(transfer_error(
                 &made.path,
                 format!("unexpected HTTP response code {s}"),
@@ -136,28 +148,112 @@ impl Download {
         }
     }
 
+    /// Starts the thread that reads `body` into the pipe until its end, a failure, or a stop;
+    /// a file made for the download goes when the thread ends.
+    fn pump(mut body: ureq::BodyReader<'static>, made: Option<MadeFile>) -> Result<Download> {
+        let pipe = Arc::new(Pipe::default());
+        let fill = pipe.clone();
+        std::thread::Builder::new()
+            .name("libvirt-esx-download".into())
+            .spawn(move || {
+                let _made = made;
+                loop {
+                    let mut buf = fill.spare();
+                    buf.resize(PIECE, 0);
+                    // What one read gives is passed on at once: a slow server's bytes reach
+                    // the caller as they come.
+                    let n = match read_some(&mut body, &mut buf) {
+                        Ok(n) => n,
+                        Err(e) => return fill.stop(&format!("download: {e}")),
+                    };
+                    if n == 0 {
+                        return fill.close();
+                    }
+                    buf.truncate(n);
+                    if fill.push(buf).is_err() {
+                        return;
+                    }
+                }
+            })
+            .map_err(|e| Error::internal(format!("Could not start the download: {e}")))?;
+        Ok(Download {
+            pipe,
+            piece: Vec::new(),
+            at: 0,
+        })
+    }
+
+    /// What stops this download from any thread.
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.pipe.clone())
+    }
+
     /// `buf` filled (less only at the end of the data); 0 at the end. Filling it whole keeps
-    /// the caller's calls few: the HTTP reader hands over at most its own buffer at a time.
+    /// the caller's calls few.
     pub fn recv(&mut self, buf: &mut [u8]) -> Result<usize> {
         let mut at = 0;
         while at < buf.len() {
-            match self.body.read(&mut buf[at..]) {
-                Ok(0) => break,
-                Ok(n) => at += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(transfer_error("download", e)),
+            if self.at == self.piece.len() {
+                match self.pipe.pop() {
+                    Ok(Some(p)) => {
+                        self.pipe.recycle(std::mem::replace(&mut self.piece, p));
+                        self.at = 0;
+                        continue;
+                    }
+                    Ok(None) => break,
+                    Err(why) => return Err(transfer_error("download", why)),
+                }
             }
+            let n = (buf.len() - at).min(self.piece.len() - self.at);
+            buf[at..at + n].copy_from_slice(&self.piece[self.at..self.at + n]);
+            (at, self.at) = (at + n, self.at + n);
         }
         Ok(at)
     }
 }
 
-/// The PUT's body: the queued pieces in order, ending when the sender is dropped, failing
-/// when the sender gives up (an abort must not complete the file). Spent pieces go back to
-/// the sender to be filled again: fresh buffers of this size would be new pages each time.
+impl Download {
+    /// Ends the download: an error when it was aborted.
+    pub fn finish(self) -> Result<()> {
+        match self.pipe.stopped() {
+            Some(why) if why == ABORTED => Err(transfer_error("download", why)),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Drop for Download {
+    /// A download dropped before its end stops its thread, which ends at once or, stalled on a
+    /// quiet server, at the connection's timeout.
+    fn drop(&mut self) {
+        self.pipe.stop(ABORTED);
+    }
+}
+
+/// One read into `buf`: what is there, at least a byte, or 0 at the end.
+fn read_some(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match r.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Stops a transfer from any thread, without waiting for the call that may be using it.
+#[derive(Clone)]
+pub struct Stopper(Arc<Pipe>);
+
+impl Stopper {
+    pub fn stop(&self) {
+        self.0.stop(ABORTED);
+    }
+}
+
+/// The PUT's body: the pipe's pieces in order, ending when the caller closes it, failing when
+/// the transfer stopped (an abort must not complete the file).
 struct Pieces {
-    rx: Receiver<Option<Vec<u8>>>,
-    spent: SyncSender<Vec<u8>>,
+    pipe: Arc<Pipe>,
     piece: Vec<u8>,
     at: usize,
 }
@@ -165,14 +261,13 @@ struct Pieces {
 impl Read for Pieces {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.at == self.piece.len() {
-            match self.rx.recv() {
+            match self.pipe.pop() {
                 Ok(Some(p)) => {
-                    let done = std::mem::replace(&mut self.piece, p);
-                    let _ = self.spent.try_send(done);
+                    self.pipe.recycle(std::mem::replace(&mut self.piece, p));
                     self.at = 0;
                 }
-                Ok(None) => return Err(io::Error::other("the upload was aborted")),
-                Err(_) => return Ok(0),
+                Ok(None) => return Ok(0),
+                Err(why) => return Err(io::Error::other(why)),
             }
         }
         let n = buf.len().min(self.piece.len() - self.at);
@@ -182,22 +277,61 @@ impl Read for Pieces {
     }
 }
 
-/// An upload in progress: written to `<file>.part`, moved over the file on `finish`.
+/// The volumes this process is uploading into (server, datacenter, datastore, file): a
+/// second upload of one volume is refused while the first runs.
+static UPLOADING: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+
+/// One volume's place in `UPLOADING`, given up when the upload goes.
+struct Busy(String);
+
+impl Busy {
+    fn claim(key: String, target: &str) -> Result<Busy> {
+        let mut all = UPLOADING.lock().unwrap_or_else(|p| p.into_inner());
+        if !all.get_or_insert_with(HashSet::new).insert(key.clone()) {
+            return Err(Error::esx(
+                Code::OperationInvalid,
+                format!("an upload into {target} is already in progress"),
+            ));
+        }
+        Ok(Busy(key))
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        let mut all = UPLOADING.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(set) = all.as_mut() {
+            set.remove(&self.0);
+        }
+    }
+}
+
+/// A temporary name beside `file` that no volume can have (volumes end in their type's
+/// suffix, this in `.part`) and no other upload picks (a random token).
+fn temp_name(file: &str) -> String {
+    let token = RandomState::new().hash_one((file, std::process::id(), std::time::Instant::now()));
+    format!("{file}.{token:016x}.part")
+}
+
+/// An upload in progress: a thread PUTs the pipe's pieces to a temporary file, moved over the
+/// volume's file on `finish`.
 pub struct Upload {
     conn: Arc<Connection>,
     pool: Pool,
     file: String,
     temp: String,
-    tx: Option<SyncSender<Option<Vec<u8>>>>,
-    spent: Receiver<Vec<u8>>,
+    pipe: Arc<Pipe>,
     put: Option<JoinHandle<Result<u16>>>,
     sent: u64,
     length: Option<u64>,
+    _busy: Busy,
 }
 
 impl Upload {
-    /// The whole volume, `length` bytes (0: as many as are sent). The datastore's HTTP
-    /// interface writes whole files, so `offset` must be 0.
+    /// `length` bytes into the volume from its start (0: as many as are sent). The datastore's
+    /// HTTP interface writes whole files, so `offset` must be 0, and a disk, which an upload
+    /// must never shorten or grow, takes exactly its capacity and only while no VM has it open
+    /// and no snapshot builds on it.
     pub fn start(
         conn: Arc<Connection>,
         pool: &Pool,
@@ -208,23 +342,52 @@ impl Upload {
         if offset != 0 {
             return Err(Error::esx(
                 Code::NoSupport,
-                "virStorageVolUpload at an offset is not supported: the datastore's HTTP \
-                 interface writes whole files",
+                format!(
+                    "virStorageVolUpload at an offset is not supported: the datastore's HTTP \
+                     interface writes whole files, so an upload into '{}' starts at offset 0",
+                    vol.path()
+                ),
             ));
         }
         let file = data_file(vol)?;
-        let temp = format!("{file}.part");
-        let (tx, rx) = sync_channel(QUEUED);
-        let (spent_tx, spent) = sync_channel(QUEUED + 2);
+        let length = match vol.kind {
+            VolumeKind::Disk => {
+                if length != 0 && length != vol.capacity {
+                    return Err(Error::esx(
+                        Code::NoSupport,
+                        format!(
+                            "an upload into disk volume '{}' must write all of its {} bytes: \
+                             the datastore's HTTP interface replaces whole files, and a disk's \
+                             data must keep its size (use virStorageVolResize to change it)",
+                            vol.path(),
+                            vol.capacity
+                        ),
+                    ));
+                }
+                disk_not_in_use(&conn, pool, vol)?;
+                Some(vol.capacity)
+            }
+            _ => (length > 0).then_some(length),
+        };
+        let target = format!("[{}] {file}", pool.name);
+        let busy = Busy::claim(
+            format!(
+                "{}\n{}\n{}\n{file}",
+                conn.primary.client.transport().base_url(),
+                pool.datacenter_path,
+                pool.name
+            ),
+            &target,
+        )?;
+        let temp = temp_name(&file);
+        let pipe = Arc::new(Pipe::default());
         let body = Pieces {
-            rx,
-            spent: spent_tx,
+            pipe: pipe.clone(),
             piece: Vec::new(),
             at: 0,
         };
         let url = folder_path(&pool.datacenter_path, &pool.name, &temp);
-        let length = (length > 0).then_some(length);
-        let worker = conn.clone();
+        let (worker, fill) = (conn.clone(), pipe.clone());
         let put = std::thread::Builder::new()
             .name("libvirt-esx-upload".into())
             .spawn(move || {
@@ -232,8 +395,13 @@ impl Upload {
                     .primary
                     .client
                     .transport()
-                    .put_reader(&url, body, length)?;
-                Ok(reply.status)
+                    .put_reader(&url, body, length);
+                // However the PUT ended, it takes nothing more: the caller's sends end.
+                fill.stop(match &reply {
+                    Ok(_) => "the server ended the upload",
+                    Err(_) => "the upload failed",
+                });
+                Ok(reply?.status)
             })
             .map_err(|e| Error::internal(format!("Could not start the upload: {e}")))?;
         Ok(Upload {
@@ -241,36 +409,40 @@ impl Upload {
             pool: pool.clone(),
             file,
             temp,
-            tx: Some(tx),
-            spent,
+            pipe,
             put: Some(put),
             sent: 0,
             length,
+            _busy: busy,
         })
     }
 
-    /// Queues `data` (blocking while the queue is full); all of it is taken.
+    /// What stops this upload from any thread.
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.pipe.clone())
+    }
+
+    /// Queues `data` (waiting while the pipe is full); all of it is taken.
     pub fn send(&mut self, data: &[u8]) -> Result<usize> {
         if let Some(n) = self.length
-            && self.sent + data.len() as u64 > n
+            && self.sent.saturating_add(data.len() as u64) > n
         {
             return Err(Error::invalid_arg(format!(
                 "more than the {n} bytes announced were sent to the upload"
             )));
         }
-        let tx = self
-            .tx
-            .as_ref()
-            .ok_or_else(|| Error::internal("Stream is not open"))?;
+        if self.put.is_none() {
+            return Err(Error::internal("Stream is not open"));
+        }
         for piece in data.chunks(PIECE) {
-            let mut buf = self.spent.try_recv().unwrap_or_default();
-            buf.clear();
+            let mut buf = self.pipe.spare();
             buf.extend_from_slice(piece);
-            if tx.send(Some(buf)).is_err() {
-                // The PUT ended early: its own error says why.
-                return Err(self.end().err().unwrap_or_else(|| {
-                    transfer_error(&self.target(), "the server stopped reading")
-                }));
+            if let Err(why) = self.pipe.push(buf) {
+                // The PUT is over unless the caller stopped it: its own error says why.
+                if why != ABORTED {
+                    self.end()?;
+                }
+                return Err(transfer_error(&self.target(), why));
             }
         }
         self.sent += data.len() as u64;
@@ -281,15 +453,18 @@ impl Upload {
         format!("[{}] {}", self.pool.name, self.file)
     }
 
-    /// Ends the PUT (the body ends when the queue's sender goes) and reads its status.
+    /// Ends the PUT (the body ends once the pipe is emptied) and reads its status.
     fn end(&mut self) -> Result<()> {
-        self.tx = None;
+        self.pipe.close();
         let status = match self.put.take() {
             Some(put) => put
                 .join()
                 .map_err(|_| Error::internal("the upload thread failed"))??,
             None => return Err(Error::internal("Stream is not open")),
         };
+        if self.pipe.stopped().as_deref() == Some(ABORTED) {
+            return Err(transfer_error(&self.target(), ABORTED));
+        }
         match status {
             200 | 201 | 204 => Ok(()),
             s => Err(transfer_error(
@@ -334,14 +509,24 @@ impl Upload {
         Ok(())
     }
 
-    /// Stops the upload; the file stays as it was and the partial data is removed.
+    /// Stops the upload without waiting: the file stays as it was, and the partial data is
+    /// removed by a thread of its own once the PUT is over (at once, or for a server that
+    /// stopped reading, at the connection's timeout).
     pub fn abort(&mut self) {
-        if let Some(tx) = self.tx.take() {
-            let _ = tx.try_send(None);
-        }
+        self.pipe.stop(ABORTED);
         if let Some(put) = self.put.take() {
-            let _ = put.join();
-            self.remove_temp();
+            let (conn, pool) = (self.conn.clone(), self.pool.clone());
+            let temp = format!("[{}] {}", pool.name, self.temp);
+            let cleanup = move || {
+                let _ = put.join();
+                let _ = conn.delete_file(&temp, &pool.datacenter);
+            };
+            if let Err(e) = std::thread::Builder::new()
+                .name("libvirt-esx-upload-end".into())
+                .spawn(cleanup)
+            {
+                log!(Warning, &[], "could not remove the partial upload: {e}");
+            }
         }
     }
 
@@ -355,5 +540,84 @@ impl Drop for Upload {
     /// An upload dropped before `finish` (its stream freed unfinished) is aborted.
     fn drop(&mut self) {
         self.abort();
+    }
+}
+
+/// Refuses an upload into a disk that a VM has open (powered on or suspended) or that a
+/// snapshot builds on (a delta disk names it as its parent): replacing its data would pull it
+/// from under the guest or the snapshot chain. One read of the VMs on its datastore.
+fn disk_not_in_use(conn: &Connection, pool: &Pool, vol: &Volume) -> Result<()> {
+    let path = vol.path();
+    let spec = FilterSpec::neighbours(
+        pool.moref.clone(),
+        "Datastore",
+        "vm",
+        "VirtualMachine",
+        &[
+            "name",
+            "runtime.powerState",
+            "snapshot",
+            "config.hardware.device",
+        ],
+    );
+    for oc in conn.primary.client.retrieve(&spec)? {
+        let text = |p: &str| oc.props.text_at(p).unwrap_or("").trim().to_string();
+        let devices = oc.props.path("config.hardware").into_iter();
+        let (mut uses, mut parent) = (false, false);
+        for disk in devices.flat_map(|h| h.children_named("device")) {
+            let Some(backing) = disk.child("backing") else {
+                continue;
+            };
+            uses |= backing.text_at("fileName").map(str::trim) == Some(path.as_str());
+            let mut p = backing.child("parent");
+            while let Some(b) = p {
+                parent |= b.text_at("fileName").map(str::trim) == Some(path.as_str());
+                p = b.child("parent");
+            }
+        }
+        let name = text("name");
+        let refuse = |why: &str| {
+            Err(Error::esx(
+                Code::OperationInvalid,
+                format!("cannot upload into disk volume '{path}': {why}"),
+            ))
+        };
+        if parent || (uses && oc.props.path("snapshot").is_some()) {
+            return refuse(&format!("a snapshot of VM '{name}' builds on it"));
+        }
+        if uses && text("runtime.powerState") != "poweredOff" {
+            return refuse(&format!(
+                "VM '{name}' has it open ({}); power the VM off first",
+                text("runtime.powerState")
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_length_past_the_largest_offset_reads_to_the_end() {
+        assert_eq!(range(0, 0), None);
+        assert_eq!(range(0, u64::MAX), None);
+        assert_eq!(
+            range(0, 1 << 63).as_deref(),
+            Some("bytes=0-9223372036854775807")
+        );
+        assert_eq!(range(1, u64::MAX).as_deref(), Some("bytes=1-"));
+        assert_eq!(range(5, 0).as_deref(), Some("bytes=5-"));
+        assert_eq!(range(10, 5).as_deref(), Some("bytes=10-14"));
+    }
+
+    #[test]
+    fn temporary_names_are_never_volumes_and_never_repeat() {
+        let (a, b) = (temp_name("d/c.iso"), temp_name("d/c.iso"));
+        assert!(
+            a.starts_with("d/c.iso.") && a.ends_with(".part") && a != b,
+            "{a} {b}"
+        );
     }
 }

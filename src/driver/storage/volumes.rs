@@ -16,6 +16,8 @@ use crate::vi::specs::{
     VmDiskFileQueryFlags,
 };
 use crate::vi::task::result_items;
+use crate::vmx::DatastorePath;
+use crate::vmx::datastore::check_inside;
 use crate::xml::ids::Uuid;
 use crate::xml::storage::VolumeDesc;
 
@@ -178,6 +180,7 @@ impl Connection {
                 pool.name
             ))
         };
+        check_inside(&format!("[{}] {name}", pool.name), &pool.name, name)?;
         let (dir, file) = match name.rsplit_once('/') {
             Some((d, f)) => (d, f),
             None => ("", name),
@@ -237,11 +240,15 @@ impl Connection {
                 crate::error::shorten(path, 256)
             ))
         };
-        let (pool, name) = if let Some(rest) = path.strip_prefix('[') {
-            let (ds, name) = rest.split_once(']').ok_or_else(bad)?;
-            (self.pool_by_name(ds)?, name.trim_start().to_string())
+        let (pool, name) = if path.starts_with('[') {
+            if !path.contains(']') {
+                return Err(bad());
+            }
+            let p = DatastorePath::parse(path)?;
+            (self.pool_by_name(&p.datastore)?, p.directory_and_file)
         } else if let Some(rest) = path.strip_prefix("/vmfs/volumes/") {
             let (ds, name) = rest.split_once('/').ok_or_else(bad)?;
+            check_inside(path, ds, name)?;
             let mount = format!("/vmfs/volumes/{ds}");
             let pool = self
                 .list_pools()?

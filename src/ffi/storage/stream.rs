@@ -12,7 +12,7 @@ use crate::ffi::types::{
 };
 use std::ffi::{c_char, c_int, c_uint, c_ulonglong, c_void};
 use std::ptr;
-use std::sync::{Arc, MutexGuard};
+use std::sync::{Arc, MutexGuard, TryLockError};
 
 /// The piece `SendAll`/`RecvAll` move at a time (libvirt's 262120-byte message payload).
 const ALL_PIECE: usize = 262_120;
@@ -61,7 +61,7 @@ fn recv_from(t: &mut Transfer, buf: &mut [u8]) -> Result<usize> {
 fn finish(t: &mut Transfer) -> Result<()> {
     match std::mem::replace(t, Transfer::Closed) {
         Transfer::Up(up) => up.finish(),
-        Transfer::Down(_) => Ok(()),
+        Transfer::Down(down) => down.finish(),
         Transfer::Idle => {
             *t = Transfer::Idle;
             Err(not_bound())
@@ -225,14 +225,24 @@ pub unsafe extern "C" fn virStreamFinish(stream: virStreamPtr) -> c_int {
     export!(stream stream, -1, |s| finish(&mut transfer(s)).map(|()| 0))
 }
 
-/// Stops the transfer; an upload leaves the volume as it was.
+/// Stops the transfer at once, from any thread; an upload leaves the volume as it was.
 ///
 /// # Safety
 /// `stream` is NULL or a stream from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virStreamAbort(stream: virStreamPtr) -> c_int {
     export!(stream stream, -1, |s| {
-        abort(&mut transfer(s));
+        let stopper = s.stopper.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(stop) = stopper {
+            stop.stop();
+        }
+        // A call waiting on another thread holds the transfer: the stop ends it at once, with
+        // an error, and the transfer goes with the stream.
+        match s.transfer.try_lock() {
+            Ok(mut t) => abort(&mut t),
+            Err(TryLockError::Poisoned(p)) => abort(&mut p.into_inner()),
+            Err(TryLockError::WouldBlock) => {}
+        }
         Ok(0)
     })
 }
@@ -287,6 +297,7 @@ pub(crate) fn bind(
         ));
     }
     *t = start()?;
+    *s.stopper.lock().unwrap_or_else(|p| p.into_inner()) = t.stopper();
     Ok(0)
 }
 

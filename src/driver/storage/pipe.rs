@@ -1,0 +1,151 @@
+//! The bounded queue between a stream's caller and the thread that moves its bytes over HTTP.
+//! Either side may stop it at any time, from any thread, and a stop wakes the other at once.
+//!
+//! The caller never waits on the network itself: a server that goes quiet stalls only the
+//! transfer's thread (whose reads and writes end at the connection's timeout), so Abort and
+//! Free return at once whatever the server does.
+
+use std::collections::VecDeque;
+use std::sync::{Condvar, Mutex, MutexGuard};
+
+/// Pieces a pipe holds before the side filling it waits.
+const DEPTH: usize = 4;
+
+#[derive(Default)]
+struct State {
+    pieces: VecDeque<Vec<u8>>,
+    /// Emptied pieces, handed back to be filled again: fresh buffers of a megabyte would be new
+    /// pages each time.
+    spent: Vec<Vec<u8>>,
+    /// The filling side has no more.
+    closed: bool,
+    /// Why the transfer stopped (the first reason given wins).
+    stopped: Option<String>,
+}
+
+#[derive(Default)]
+pub struct Pipe {
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+impl Pipe {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn wait<'a>(&self, st: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+        self.changed.wait(st).unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Queues `piece`, waiting while the pipe is full; the reason it stopped, if it did.
+    pub fn push(&self, piece: Vec<u8>) -> Result<(), String> {
+        let mut st = self.state();
+        loop {
+            if let Some(why) = &st.stopped {
+                return Err(why.clone());
+            }
+            if st.pieces.len() < DEPTH {
+                st.pieces.push_back(piece);
+                self.changed.notify_all();
+                return Ok(());
+            }
+            st = self.wait(st);
+        }
+    }
+
+    /// The next piece, waiting while there is none; `None` once the filling side closed and
+    /// everything was taken; the reason it stopped, if it did.
+    pub fn pop(&self) -> Result<Option<Vec<u8>>, String> {
+        let mut st = self.state();
+        loop {
+            if let Some(why) = &st.stopped {
+                return Err(why.clone());
+            }
+            if let Some(p) = st.pieces.pop_front() {
+                self.changed.notify_all();
+                return Ok(Some(p));
+            }
+            if st.closed {
+                return Ok(None);
+            }
+            st = self.wait(st);
+        }
+    }
+
+    /// The filling side is done: what is queued is still taken, then `pop` says the end.
+    pub fn close(&self) {
+        self.state().closed = true;
+        self.changed.notify_all();
+    }
+
+    /// Stops the transfer for `why`; both sides' waits end with it.
+    pub fn stop(&self, why: &str) {
+        let mut st = self.state();
+        st.stopped.get_or_insert_with(|| why.to_string());
+        st.pieces.clear();
+        self.changed.notify_all();
+    }
+
+    /// Why it stopped, if it did.
+    pub fn stopped(&self) -> Option<String> {
+        self.state().stopped.clone()
+    }
+
+    /// An emptied piece to fill again, or a new one.
+    pub fn spare(&self) -> Vec<u8> {
+        let mut buf = self.state().spent.pop().unwrap_or_default();
+        buf.clear();
+        buf
+    }
+
+    /// Hands an emptied piece back.
+    pub fn recycle(&self, buf: Vec<u8>) {
+        let mut st = self.state();
+        if st.spent.len() < DEPTH + 2 && buf.capacity() > 0 {
+            st.spent.push(buf);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn pieces_arrive_in_order_then_the_end() {
+        let p = Pipe::default();
+        p.push(vec![1]).unwrap();
+        p.push(vec![2]).unwrap();
+        p.close();
+        assert_eq!(p.pop().unwrap(), Some(vec![1]));
+        assert_eq!(p.pop().unwrap(), Some(vec![2]));
+        assert_eq!(p.pop().unwrap(), None);
+    }
+
+    #[test]
+    fn a_stop_from_another_thread_ends_a_full_wait_at_once() {
+        let p = Arc::new(Pipe::default());
+        for _ in 0..DEPTH {
+            p.push(vec![0]).unwrap();
+        }
+        let stopper = p.clone();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            stopper.stop("aborted");
+        });
+        let start = Instant::now();
+        assert_eq!(p.push(vec![0]).unwrap_err(), "aborted");
+        assert!(start.elapsed() < Duration::from_secs(5));
+        assert_eq!(p.pop().unwrap_err(), "aborted");
+        t.join().unwrap();
+        p.stop("later");
+        assert_eq!(
+            p.stopped().as_deref(),
+            Some("aborted"),
+            "the first reason stays"
+        );
+    }
+}
