@@ -239,12 +239,32 @@ impl Registration {
     }
 }
 
-/// What the watcher thread and the loop's handle share.
+/// The queue from watchers to the application's loop: one per connection, made at its first
+/// registration and kept until it closes, so that registering and deregistering in a loop
+/// makes no new socket pair or loop handle each time.
+struct Queue {
+    events: Mutex<VecDeque<Event>>,
+    wakeup: Wakeup,
+}
+
+/// The queue's handle in the loop it was made in.
+struct Delivery {
+    queue: Arc<Queue>,
+    event_loop: Arc<dyn Loop>,
+    watch: i32,
+}
+
+impl Drop for Delivery {
+    fn drop(&mut self) {
+        self.event_loop.remove_handle(self.watch);
+    }
+}
+
+/// What a watcher thread shares with its connection.
 struct Shared {
     stop: AtomicBool,
-    queue: Mutex<VecDeque<Event>>,
+    queue: Arc<Queue>,
     collector: Mutex<Option<MoRef>>,
-    wakeup: Wakeup,
     needs: Needs,
 }
 
@@ -252,11 +272,9 @@ struct Watcher {
     shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
     thread_id: ThreadId,
-    event_loop: Arc<dyn Loop>,
-    watch: i32,
 }
 
-/// A connection's registrations and its watcher.
+/// A connection's registrations, its watcher and its delivery queue.
 #[derive(Default)]
 pub struct Events {
     state: Mutex<State>,
@@ -267,6 +285,7 @@ struct State {
     regs: Vec<Arc<Registration>>,
     last_id: i32,
     watcher: Option<Watcher>,
+    delivery: Option<Delivery>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -274,27 +293,31 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Events {
-    /// Stops the watcher (on close): cancels its wait and lets it destroy its collector.
+    /// Stops the watcher and removes the delivery queue's handle (on close).
     pub fn stop(&self, conn: &Connection) {
-        let watcher = lock(&self.state).watcher.take();
+        let (watcher, delivery) = {
+            let mut st = lock(&self.state);
+            (st.watcher.take(), st.delivery.take())
+        };
         if let Some(w) = watcher {
-            w.stop(conn, true);
+            w.stop(conn);
         }
+        drop(delivery);
     }
 }
 
 impl Watcher {
-    /// Signals the watcher, cancels its wait and removes the loop's handle; with `join`,
-    /// also waits for it to destroy its collector (on close, before logging out).
-    fn stop(mut self, conn: &Connection, join: bool) {
+    /// Signals the watcher, cancels its wait and waits for it to destroy its collectors, so
+    /// that a watcher replaced, stopped by the last deregistration or by close leaves no
+    /// thread or server collector behind. The cancel ends its wait at once (a cancel that
+    /// comes before the wait does leaves it the one wait, at most `WAIT`).
+    fn stop(mut self, conn: &Connection) {
         self.shared.stop.store(true, Ordering::SeqCst);
         if let Some(pc) = lock(&self.shared.collector).clone() {
             conn.primary.client.cancel_watch(&pc);
         }
-        self.event_loop.remove_handle(self.watch);
         // Never from the watcher itself (its last reference may close the connection).
-        if join
-            && std::thread::current().id() != self.thread_id
+        if std::thread::current().id() != self.thread_id
             && let Some(t) = self.thread.take()
         {
             let _ = t.join();
@@ -333,19 +356,22 @@ impl Connection {
             .regs
             .iter()
             .fold(Needs::of(family, event_id), |n, r| n.with(r.needs()));
+        if st.delivery.is_none() {
+            st.delivery = Some(self.start_delivery()?);
+        }
+        let queue = st.delivery.as_ref().map(|d| d.queue.clone());
+        let mut replaced = None;
         if st
             .watcher
             .as_ref()
             .is_some_and(|w| w.shared.needs.with(needs) != w.shared.needs)
         {
             // A watcher that reads more replaces one that does not.
-            let fresh = self.start_watcher(needs)?;
-            if let Some(old) = st.watcher.replace(fresh) {
-                old.stop(self, false);
-            }
+            let fresh = self.start_watcher(needs, queue.clone())?;
+            replaced = st.watcher.replace(fresh);
         }
         if st.watcher.is_none() {
-            st.watcher = Some(self.start_watcher(needs)?);
+            st.watcher = Some(self.start_watcher(needs, queue)?);
         }
         st.last_id += 1;
         let id = st.last_id;
@@ -356,6 +382,10 @@ impl Connection {
             callback,
             removed: AtomicBool::new(false),
         }));
+        drop(st);
+        if let Some(old) = replaced {
+            old.stop(self);
+        }
         Ok(id)
     }
 
@@ -385,7 +415,7 @@ impl Connection {
             (gone, watcher)
         };
         if let Some(w) = watcher {
-            w.stop(self, false);
+            w.stop(self);
         }
         // Outside the lock: its free callback may call back into the connection, and the
         // connection reference it holds may be the last one.
@@ -393,7 +423,8 @@ impl Connection {
         Ok(())
     }
 
-    fn start_watcher(self: &Arc<Self>, needs: Needs) -> Result<Watcher> {
+    /// The connection's delivery queue and its handle in the registered loop.
+    fn start_delivery(self: &Arc<Self>) -> Result<Delivery> {
         let event_loop = event::current().ok_or_else(|| {
             Error::esx(
                 Code::OperationInvalid,
@@ -403,22 +434,18 @@ impl Connection {
         })?;
         let wakeup = Wakeup::new()
             .map_err(|e| Error::internal(format!("Unable to create the event queue: {e}")))?;
-        let shared = Arc::new(Shared {
-            stop: AtomicBool::new(false),
-            queue: Mutex::new(VecDeque::new()),
-            collector: Mutex::new(None),
+        let queue = Arc::new(Queue {
+            events: Mutex::new(VecDeque::new()),
             wakeup,
-            needs,
         });
-        let weak = Arc::downgrade(self);
-        let (queue, conn) = (shared.clone(), weak.clone());
+        let (q, conn) = (queue.clone(), Arc::downgrade(self));
         let watch = event_loop.add_handle(
-            shared.wakeup.fd(),
+            queue.wakeup.fd(),
             crate::abi::enums::virEventHandleType::VIR_EVENT_HANDLE_READABLE as i32,
             Box::new(move |_, _, _| {
-                queue.wakeup.drain();
+                q.wakeup.drain();
                 if let Some(conn) = conn.upgrade() {
-                    conn.deliver(&queue);
+                    conn.deliver(&q);
                 }
             }),
         );
@@ -427,33 +454,38 @@ impl Connection {
                 "the event loop refused the event queue's handle",
             ));
         }
-        let worker = shared.clone();
-        let spawned = std::thread::Builder::new()
+        Ok(Delivery {
+            queue,
+            event_loop,
+            watch,
+        })
+    }
+
+    fn start_watcher(self: &Arc<Self>, needs: Needs, queue: Option<Arc<Queue>>) -> Result<Watcher> {
+        let queue = queue.ok_or_else(|| Error::internal("no event queue"))?;
+        let shared = Arc::new(Shared {
+            stop: AtomicBool::new(false),
+            queue,
+            collector: Mutex::new(None),
+            needs,
+        });
+        let (weak, worker) = (Arc::downgrade(self), shared.clone());
+        let thread = std::thread::Builder::new()
             .name("libvirt-esx-events".into())
-            .spawn(move || watch_scope(weak, &worker));
-        let thread = match spawned {
-            Ok(t) => t,
-            Err(e) => {
-                event_loop.remove_handle(watch);
-                return Err(Error::internal(format!(
-                    "Unable to start the event watcher: {e}"
-                )));
-            }
-        };
+            .spawn(move || watch_scope(weak, &worker))
+            .map_err(|e| Error::internal(format!("Unable to start the event watcher: {e}")))?;
         Ok(Watcher {
             shared,
             thread_id: thread.thread().id(),
             thread: Some(thread),
-            event_loop,
-            watch,
         })
     }
 
     /// In the loop's thread: the queued events to the registrations that want them. The
     /// registrations are copied first, so callbacks may register and deregister; one
     /// deregistered meanwhile is skipped.
-    fn deliver(&self, shared: &Shared) {
-        let events: Vec<Event> = lock(&shared.queue).drain(..).collect();
+    fn deliver(&self, queue: &Queue) {
+        let events: Vec<Event> = lock(&queue.events).drain(..).collect();
         if events.is_empty() {
             return;
         }
@@ -570,8 +602,8 @@ fn watch_scope(conn: Weak<Connection>, shared: &Shared) {
         }
         first = false;
         if !out.is_empty() {
-            lock(&shared.queue).extend(out);
-            shared.wakeup.ring();
+            lock(&shared.queue.events).extend(out);
+            shared.queue.wakeup.ring();
         }
     }
     if let Some(c) = conn.upgrade() {
