@@ -119,6 +119,10 @@ impl Drop for Request {
     }
 }
 
+/// The request's one escaping, for text and attribute values alike. Tab, newline and carriage
+/// return go as character references: a server's XML parser turns a raw `\r` (or `\r\n`)
+/// into `\n`, and raw whitespace in an attribute into spaces, so only references keep a
+/// name or annotation as it was set.
 pub fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
@@ -127,6 +131,9 @@ pub fn escape_into(out: &mut String, s: &str) {
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
             _ => out.push(c),
         }
     }
@@ -238,6 +245,22 @@ mod tests {
         assert!(env.contains("<_this type=\"SessionManager\">ha-sessionmgr</_this>"));
         assert!(env.contains("<password>a&lt;b&amp;&quot;c&apos;</password>"));
         assert!(env.contains("<Login xmlns=\"urn:vim25\">"));
+    }
+
+    /// What a server's parser would normalize is written as references, so it reads back.
+    #[test]
+    fn whitespace_controls_are_references_and_read_back() {
+        let text = "cr\rname\r\nnext\tx\n";
+        let mut r = Request::new("X", &MoRef::new("T\n", "t"));
+        r.text("a", text);
+        let env = r.envelope();
+        assert!(
+            env.contains("<a>cr&#13;name&#13;&#10;next&#9;x&#10;</a>"),
+            "{env}"
+        );
+        let root = super::super::node::parse(&env).unwrap();
+        assert_eq!(root.text_at("Body.X.a"), Some(text));
+        assert_eq!(root.path("Body.X._this").unwrap().attr("type"), Some("T\n"));
     }
 
     #[test]

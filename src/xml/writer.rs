@@ -71,7 +71,7 @@ impl<'w> Tag<'w> {
         self.writer.buf.push(' ');
         self.writer.buf.push_str(key);
         self.writer.buf.push_str("='");
-        escape_into(&mut self.writer.buf, &value);
+        escape_attr_into(&mut self.writer.buf, &value);
         self.writer.buf.push('\'');
         self
     }
@@ -103,9 +103,20 @@ impl<'w> Tag<'w> {
     }
 }
 
-/// libvirt escapes the five XML specials everywhere and silently drops control characters
-/// that XML 1.0 cannot carry.
+/// Text content: libvirt escapes the five XML specials everywhere and silently drops control
+/// characters that XML 1.0 cannot carry. A carriage return goes as `&#13;`, as a parser turns
+/// a raw one into a newline; tab and newline stay raw, as text keeps them.
 pub fn escape_into(buf: &mut String, text: &str) {
+    escape(buf, text, false);
+}
+
+/// An attribute value: as text, and tab and newline as references too, since a parser turns
+/// raw ones in an attribute into spaces.
+pub fn escape_attr_into(buf: &mut String, text: &str) {
+    escape(buf, text, true);
+}
+
+fn escape(buf: &mut String, text: &str, attr: bool) {
     for c in text.chars() {
         match c {
             '<' => buf.push_str("&lt;"),
@@ -113,7 +124,10 @@ pub fn escape_into(buf: &mut String, text: &str) {
             '&' => buf.push_str("&amp;"),
             '"' => buf.push_str("&quot;"),
             '\'' => buf.push_str("&apos;"),
-            '\t' | '\n' | '\r' => buf.push(c),
+            '\r' => buf.push_str("&#13;"),
+            '\t' if attr => buf.push_str("&#9;"),
+            '\n' if attr => buf.push_str("&#10;"),
+            '\t' | '\n' => buf.push(c),
             c if (c as u32) < 0x20 => {}
             c => buf.push(c),
         }
@@ -135,5 +149,19 @@ mod tests {
             w.finish(),
             "<domain type='vmware'>\n  <name>a&lt;b&gt;&amp;&apos;&quot;</name>\n  <x z='5'/>\n</domain>\n"
         );
+    }
+
+    /// What a parser would normalize away is written as references.
+    #[test]
+    fn whitespace_reads_back_from_text_and_attributes() {
+        let mut w = XmlWriter::new();
+        w.tag("d").attr("a", "1\t2\n3\r4").open();
+        w.tag("t").text("x\r\ny\tz\n");
+        let xml = w.finish();
+        assert!(xml.contains("a='1&#9;2&#10;3&#13;4'"), "{xml}");
+        assert!(xml.contains("<t>x&#13;\ny\tz\n</t>"), "{xml}");
+        let root = crate::xmltree::Element::parse(&xml, crate::xmltree::Names::Qualified).unwrap();
+        assert_eq!(root.attr("a"), Some("1\t2\n3\r4"));
+        assert_eq!(root.child("t").unwrap().text, "x\r\ny\tz\n");
     }
 }
