@@ -135,6 +135,51 @@ fn rename_and_description() {
     assert_eq!(check.description(&vm).unwrap(), "");
 }
 
+/// The server's own view of a VM: its name (as vSphere stores it, escaped) and its .vmx file.
+fn server_name_and_vmx(
+    conn: &virt_esx::driver::Connection,
+    vm: &virt_esx::driver::domain::Vm,
+) -> (String, String) {
+    use common::live::{download, vm_prop};
+    let name = vm_prop(conn, &vm.moref, "name").unwrap();
+    let path = vm_prop(conn, &vm.moref, "config.files.vmPathName").unwrap();
+    let (status, body) = download(conn, &path);
+    assert_eq!(status, 200, "{path}");
+    (name, String::from_utf8(body).unwrap())
+}
+
+#[test]
+fn descriptions_read_back_exactly_and_stay_on_one_vmx_line() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let model = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let defined = conn
+        .define_xml(&domain_xml("described", "LocalDS_0", 65536))
+        .unwrap();
+    let text = "a\r\nb\nannotation2 = \"PWNED|\tc";
+    for vm in [&model, &defined] {
+        conn.set_description(vm, text).unwrap();
+        let annotation = common::live::vm_prop(&check, &vm.moref, "config.annotation");
+        assert_eq!(annotation.as_deref(), Some(text));
+        assert_eq!(check.description(vm).unwrap(), text);
+        // As a host writes it: one line, |XX escapes.
+        let (_, vmx) = server_name_and_vmx(&check, vm);
+        assert!(
+            vmx.contains("annotation = \"a|0D|0Ab|0Aannotation2 = |22PWNED|7C|09c\"\n"),
+            "{vmx}"
+        );
+        assert!(!vmx.contains("\nannotation2"), "{vmx}");
+        let xml = check.domain_xml(vm, DomainXmlFlags::empty()).unwrap();
+        assert!(
+            xml.contains("<description>a&#13;\nb\nannotation2 = &quot;PWNED|\tc</description>"),
+            "{xml}"
+        );
+        let def = virt_esx::xml::domain::DomainDef::parse(&xml).unwrap();
+        assert_eq!(def.description.as_deref(), Some(text));
+    }
+}
+
 /// The VM's extraConfig entry for `uri`, as the server holds it.
 fn extra_config(
     conn: &virt_esx::driver::Connection,

@@ -30,9 +30,21 @@ func (f *vmxFile) String() string {
 	return strings.Join(f.lines, "\n") + "\n"
 }
 
-// vmxEscape writes the two characters a VMX value cannot hold as VMware's |XX escapes.
+// vmxEscape writes what a VMX value cannot hold as a host does, VMware's |XX escapes in
+// upper-case hex: the escape character itself, the quote that ends the value and control
+// characters, so a multi-line annotation stays on one line (|0A) and no value starts a line
+// of its own.
 func vmxEscape(s string) string {
-	return strings.NewReplacer("|", "|7c", `"`, "|22").Replace(s)
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '|' || c == '"' || c < 0x20 || c == 0x7f {
+			fmt.Fprintf(&b, "|%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // writeModelVMXs gives every VM of the model a VMX file describing its configuration.
