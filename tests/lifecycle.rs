@@ -149,6 +149,72 @@ fn server_name_and_vmx(
 }
 
 #[test]
+fn names_with_control_characters_are_refused() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    // A carriage return would come back from the server's parser as a newline, and end a
+    // line of the .vmx file.
+    for name in ["cr\rname", "inj\rguestinfo.injected = \"PWNED", "tab\tname"] {
+        let e = conn.rename(&vm, name).unwrap_err();
+        assert_eq!(e.code, Code::InvalidArg, "{name:?}: {e}");
+    }
+    let (server_name, vmx) = server_name_and_vmx(&check, &vm);
+    assert_eq!(server_name, "ha-host_VM0");
+    assert!(!vmx.contains("guestinfo.injected"), "{vmx}");
+    let xml = domain_xml("cr\rname", "LocalDS_0", 65536).replace('\r', "&#13;");
+    let e = conn.define_xml(&xml).unwrap_err();
+    assert_eq!(e.code, Code::XmlError, "{e}");
+    assert!(e.message().contains("U+000D"), "{e}");
+}
+
+#[test]
+fn names_with_percent_slash_and_backslash_read_back_as_set() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let model = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let defined = conn
+        .define_xml(&domain_xml("defined", "LocalDS_0", 65536))
+        .unwrap();
+    for vm in [&model, &defined] {
+        // As vSphere stores a name: `%`, `/` and `\` escaped.
+        for (name, stored) in [
+            ("a%2fb", "a%252fb"),
+            ("a/b", "a%2fb"),
+            ("50%", "50%25"),
+            ("c:\\d", "c:%5cd"),
+        ] {
+            let renamed = conn.rename(vm, name).unwrap();
+            assert_eq!(renamed.name, name);
+            let (server_name, vmx) = server_name_and_vmx(&check, vm);
+            assert_eq!(server_name, stored);
+            assert!(
+                vmx.contains(&format!("displayName = \"{stored}\"\n")),
+                "{vmx}"
+            );
+            assert_eq!(check.lookup_by_name(name).unwrap().moref, vm.moref);
+            let xml = check.domain_xml(vm, DomainXmlFlags::empty()).unwrap();
+            assert!(xml.contains(&format!("<name>{name}</name>")), "{xml}");
+        }
+        conn.rename(vm, &format!("done-{}", vm.moref.value))
+            .unwrap();
+    }
+    // Defined under such a name, the VM is registered under its escaped form.
+    let xml = domain_xml("new-vm", "LocalDS_0", 65536)
+        .replace(
+            "1b9e4d2a-7c61-4f0e-9d3a-2f6b8c0e5a71",
+            "4b9e4d2a-7c61-4f0e-9d3a-2f6b8c0e5a74",
+        )
+        .replace("<name>new-vm</name>", "<name>new%2fvm</name>");
+    let vm = conn.define_xml(&xml).unwrap();
+    assert_eq!(vm.name, "new%2fvm");
+    assert_eq!(server_name_and_vmx(&check, &vm).0, "new%252fvm");
+    assert_eq!(check.lookup_by_name("new%2fvm").unwrap().moref, vm.moref);
+}
+
+#[test]
 fn descriptions_read_back_exactly_and_stay_on_one_vmx_line() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");

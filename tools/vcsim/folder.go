@@ -78,11 +78,16 @@ func createCompanions(dsDir, rel string) {
 		names = append(names, d+".nvram")
 	}
 	for _, name := range names {
-		f, err := os.OpenFile(path.Join(dir, name), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err == nil {
-			_ = f.Close()
-		} else if !os.IsExist(err) {
-			log.Printf("creating %s: %s", name, err)
-		}
+		touch(path.Join(dir, name))
+	}
+}
+
+// touch creates an empty file unless there is one.
+func touch(file string) {
+	f, err := os.OpenFile(file, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err == nil {
+		_ = f.Close()
+	} else if !os.IsExist(err) {
+		log.Printf("creating %s: %s", file, err)
 	}
 }

@@ -21,7 +21,10 @@ import (
 	"github.com/vmware/govmomi/vim25/types"
 )
 
-var registerPath = regexp.MustCompile(`<RegisterVM_Task[\s\S]*?<path>([^<]*)</path>`)
+var (
+	registerPath = regexp.MustCompile(`<RegisterVM_Task[\s\S]*?<path>([^<]*)</path>`)
+	registerName = regexp.MustCompile(`<RegisterVM_Task[\s\S]*?<name>([^<]*)</name>`)
+)
 
 // soapBody reads a SOAP call's body and puts it back for the handler; false for other
 // requests, and for a body that cannot be read (the handler then answers as it would).
@@ -43,12 +46,31 @@ func withRegisterFromVMX(next http.Handler) http.Handler {
 			return
 		}
 		m := registerPath.FindSubmatch(body)
+		if n := registerName.FindSubmatch(body); m != nil && n != nil {
+			namedNVRAM(xmlUnescape(string(m[1])), xmlUnescape(string(n[1])))
+		}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		if m != nil && rec.status == http.StatusOK {
 			applyVMX(xmlUnescape(string(m[1])))
 		}
 	})
+}
+
+// namedNVRAM makes the <name>.nvram this simulator's RegisterVM_Task opens for the name it
+// is given, beside the .vmx at dsPath (a host makes its own). The upload's companions are
+// named after the .vmx file, the name's datastore-item escaping, which differs from the name
+// itself for a name with `%` (escaped as vSphere stores names) or non-ASCII characters.
+func namedNVRAM(dsPath, name string) {
+	var p object.DatastorePath
+	dir := ""
+	if p.FromString(dsPath) {
+		dir = datastoreDir("", p.Datastore)
+	}
+	if dir == "" || name == "" || strings.ContainsAny(name, "/\\") {
+		return
+	}
+	touch(path.Join(dir, path.Dir(p.Path), name+".nvram"))
 }
 
 func xmlUnescape(s string) string {

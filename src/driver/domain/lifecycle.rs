@@ -66,11 +66,10 @@ impl Connection {
     /// domain has it.
     pub fn rename(&self, vm: &Vm, name: &str) -> Result<Vm> {
         let api = "virDomainRename";
-        if name.is_empty() || name.contains('\n') {
-            return Err(Error::invalid_arg(
-                "a domain name must be non-empty and on one line",
-            ));
+        if name.is_empty() {
+            return Err(Error::invalid_arg("a domain name must be non-empty"));
         }
+        super::check_name(name, Code::InvalidArg)?;
         if let Some(other) = self.named(name)? {
             return Err(Error::esx(
                 Code::OperationInvalid,
@@ -78,7 +77,7 @@ impl Connection {
             ));
         }
         let spec = VirtualMachineConfigSpec {
-            name: Some(name.to_string()),
+            name: Some(super::escape_name(name)),
             ..VirtualMachineConfigSpec::default()
         };
         self.reconfigure(vm, spec, api)?;

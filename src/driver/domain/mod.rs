@@ -30,7 +30,7 @@ use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::methods::FindByUuid;
 use crate::vi::types::{FromNode, vim_type};
-use crate::vmx::escape::unescape_hex;
+use crate::vmx::escape::{escape_hex_percent, unescape_hex};
 use crate::xml::ids::Uuid;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -205,6 +205,30 @@ pub fn unescape_name(name: &str) -> String {
     unescape_hex(name, b'%').unwrap_or_else(|| name.to_string())
 }
 
+/// A name as sent to vSphere, so that `unescape_name` reads back what was set: the server
+/// escapes `/` and `\` itself but keeps a `%` that starts an escape, so `a%2fb` sent as it is
+/// would come back as `a/b`.
+pub fn escape_name(name: &str) -> String {
+    escape_hex_percent(name)
+}
+
+/// Refuses (with `code`) a name holding a control character: a newline or carriage return
+/// would end a VMX line or come back from the server's XML parser as something else, and
+/// none of them reads back as set everywhere a name goes.
+pub(crate) fn check_name(name: &str, code: Code) -> Result<()> {
+    match name.chars().find(|c| c.is_control()) {
+        Some(c) => Err(Error::esx(
+            code,
+            format!(
+                "domain name '{}' must not contain control character U+{:04X}",
+                name.escape_debug(),
+                u32::from(c)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 impl Connection {
     /// Reads one VM afresh (one round trip); a VM that is gone is `VIR_ERR_NO_DOMAIN`.
     pub fn refresh_vm(&self, moref: &MoRef) -> Result<Vm> {
@@ -304,6 +328,21 @@ mod tests {
         assert_eq!(unescape_name("a%2fb%25c%5cd"), "a/b%c\\d");
         assert_eq!(unescape_name("50%"), "50%");
         assert_eq!(unescape_name("%zz"), "%zz");
+    }
+
+    #[test]
+    fn names_sent_read_back_as_set() {
+        for name in ["a%2fb", "a/b", "50%", "x\\y%25", "plain"] {
+            assert_eq!(unescape_name(&escape_name(name)), name);
+        }
+        assert_eq!(escape_name("a%2fb"), "a%252fb");
+        for bad in ["cr\rname", "lf\n", "tab\t", "\u{1}", "\u{85}"] {
+            assert_eq!(
+                check_name(bad, Code::InvalidArg).unwrap_err().code,
+                Code::InvalidArg
+            );
+        }
+        assert!(check_name("é 漢字 %/\\", Code::InvalidArg).is_ok());
     }
 
     #[test]

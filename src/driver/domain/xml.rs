@@ -60,15 +60,7 @@ impl Connection {
                 "missing name information in domain XML",
             ));
         }
-        if def.name.contains('\n') {
-            return Err(Error::esx(
-                Code::XmlError,
-                format!(
-                    "name '{}' must not contain a newline",
-                    def.name.escape_debug()
-                ),
-            ));
-        }
+        super::check_name(&def.name, Code::XmlError)?;
         if def.uuid.is_zero() {
             def.uuid = Uuid::random();
         }
@@ -225,7 +217,7 @@ impl Connection {
         let register = RegisterVM_Task {
             this: p.vm_folder.clone(),
             path: ds_path.to_string(),
-            name: Some(name.to_string()),
+            name: Some(super::escape_name(name)),
             as_template: false,
             pool: Some(p.resource_pool.clone()),
             host: Some(p.host.clone()),
