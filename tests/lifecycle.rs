@@ -339,6 +339,34 @@ fn element_metadata_round_trips_through_the_domain_xml() {
 }
 
 #[test]
+fn element_metadata_refuses_reserved_keys_and_bad_uris_and_keeps_values() {
+    use virt_esx::xml::metadata::Metadata;
+    for (key, uri) in [
+        ("xmlns", "urn:k"),
+        ("XmlApp", "urn:k"),
+        ("a:b", "urn:k"),
+        ("k", "urn:a\nb"),
+        ("k", "urn:a b"),
+        ("k", ""),
+    ] {
+        let e = Metadata::new("<a/>", key, uri).unwrap_err();
+        assert_eq!(e.code, Code::InvalidArg, "{key} {uri:?}: {e}");
+    }
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let uri = "urn:values";
+    let element = Metadata::new("<a v='1&#10;2&#13;&#9;3'>x&#13;&#10;y</a>", "k", uri).unwrap();
+    conn.set_element_metadata(&vm, uri, Some(&element)).unwrap();
+    let stored = "<k:a xmlns:k=\"urn:values\" v=\"1&#10;2&#13;&#9;3\">x&#13;\ny</k:a>";
+    assert_eq!(extra_config(&check, &vm, uri).as_deref(), Some(stored));
+    assert_eq!(check.element_metadata(&vm, uri).unwrap(), Some(element));
+    let xml = check.domain_xml(&vm, DomainXmlFlags::empty()).unwrap();
+    assert!(xml.contains(stored), "{xml}");
+}
+
+#[test]
 fn memory_parameters_block_info_and_control() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");

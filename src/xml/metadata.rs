@@ -7,7 +7,7 @@
 //! instructions dropped, DOCTYPEs refused.
 
 use crate::error::{Code, Domain, Error, Result};
-use crate::xml::writer::escape_into;
+use crate::xml::writer::{escape_attr_into, escape_into};
 use crate::xmltree::{Element, MAX_DEPTH, check_chars, resolve_ref};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
@@ -34,13 +34,20 @@ impl Metadata {
     /// The caller's element moved into namespace `uri` under the prefix `key`, as libvirt
     /// does with virDomainSetMetadata's key and uri.
     pub fn new(xml: &str, key: &str, uri: &str) -> Result<Metadata> {
-        if !is_name(key) || key.contains(':') || key.eq_ignore_ascii_case("xml") {
+        if !is_prefix(key) {
             return Err(Error::invalid_arg(format!(
-                "metadata key '{key}' is not a valid XML namespace prefix"
+                "metadata key '{}' is not a valid XML namespace prefix (an NCName not \
+                 starting with 'xml')",
+                key.escape_debug()
             )));
         }
-        if uri.is_empty() {
-            return Err(Error::invalid_arg("metadata namespace URI is empty"));
+        // Whitespace would be normalized away when the declaration is read back, so the
+        // element would no longer be found under the URI it was set for.
+        if uri.is_empty() || uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Error::invalid_arg(format!(
+                "metadata namespace URI '{}' is empty or holds whitespace or control characters",
+                uri.escape_debug()
+            )));
         }
         rewrite(xml, Some((key, uri)), &[]).map_err(|e| xml_error(format!("(metadata_xml): {e}")))
     }
@@ -116,6 +123,17 @@ fn is_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
 }
 
+/// A namespace prefix of one's own: an NCName (a name without `:`) outside the `xml`
+/// family, which the Namespaces spec reserves (`xmlns:xmlns=…` is refused by
+/// namespace-aware parsers).
+fn is_prefix(prefix: &str) -> bool {
+    is_name(prefix)
+        && !prefix.contains(':')
+        && !prefix
+            .get(..3)
+            .is_some_and(|head| head.eq_ignore_ascii_case("xml"))
+}
+
 /// What the rewriter keeps while it walks the document.
 struct Walk<'a> {
     out: String,
@@ -163,7 +181,7 @@ impl Walk<'_> {
             self.out.push(' ');
             self.out.push_str(key);
             self.out.push_str("=\"");
-            escape_into(&mut self.out, value);
+            escape_attr_into(&mut self.out, value);
             self.out.push('"');
         }
         match empty {
@@ -193,6 +211,10 @@ impl Walk<'_> {
                     .split_once(':')
                     .map(|(p, _)| p.to_string())
                     .ok_or("the element has no namespace prefix")?;
+                // Kept before keys were checked, or edited in by hand.
+                if !is_prefix(&prefix) {
+                    return Err(format!("namespace prefix '{prefix}' is reserved"));
+                }
                 let declared = format!("xmlns:{prefix}");
                 let on_root = attrs.iter().find(|(k, _)| *k == declared);
                 let uri = match on_root {
@@ -327,12 +349,33 @@ mod tests {
         let deep = "<a>".repeat(MAX_DEPTH + 1) + &"</a>".repeat(MAX_DEPTH + 1);
         assert!(Metadata::new(&deep, "k", "u").is_err());
         assert!(Metadata::new(&format!("<a>{}</a>", "x".repeat(MAX_LEN)), "k", "u").is_err());
-        for key in ["", "a:b", "1a", "a b", "xml"] {
+        for key in ["", "a:b", "1a", "a b", "xml", "xmlns", "XMLfoo", "xml-app"] {
             assert_eq!(
                 Metadata::new("<a/>", key, "u").unwrap_err().code,
-                Code::InvalidArg
+                Code::InvalidArg,
+                "{key}"
             );
         }
+        for uri in ["", "urn:a\nb", "urn:a b", "urn:\t", "urn:\r"] {
+            assert_eq!(
+                Metadata::new("<a/>", "k", uri).unwrap_err().code,
+                Code::InvalidArg,
+                "{uri:?}"
+            );
+        }
+        assert!(Metadata::new("<a/>", "xm", "urn:k").is_ok());
+    }
+
+    /// Whitespace in attribute values and carriage returns in text are references, which
+    /// read back as themselves.
+    #[test]
+    fn values_keep_their_whitespace() {
+        let m = Metadata::new("<a v='1&#10;2&#9;3&#13;'>x&#13;y</a>", "k", "urn:k").unwrap();
+        assert_eq!(
+            m.xml,
+            "<k:a xmlns:k=\"urn:k\" v=\"1&#10;2&#9;3&#13;\">x&#13;y</k:a>"
+        );
+        assert_eq!(Metadata::stored(&m.xml).unwrap(), m);
     }
 
     #[test]
@@ -361,7 +404,13 @@ mod tests {
 
     #[test]
     fn a_stored_element_must_declare_its_prefix() {
-        for bad in ["<a/>", "<p:a/>", "<p:a xmlns:q='u'/>", "<p:a xmlns:p=''/>"] {
+        for bad in [
+            "<a/>",
+            "<p:a/>",
+            "<p:a xmlns:q='u'/>",
+            "<p:a xmlns:p=''/>",
+            "<xmlns:a xmlns:xmlns='urn:k'/>",
+        ] {
             assert!(Metadata::stored(bad).is_err(), "{bad:?}");
         }
     }
