@@ -281,6 +281,33 @@ def test_managed_save_rename_and_description(conn, other):
         assert e.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
 
 
+def test_names_and_metadata_read_back_as_set(conn, other):
+    dom = conn.lookupByName("ha-host_VM1")
+    for name in ("a%2fb", "a/b", "50%"):
+        assert dom.rename(name) == 0 and dom.name() == name
+        seen = other.lookupByName(name)
+        assert seen.UUIDString() == dom.UUIDString()
+        assert "<name>%s</name>" % name in seen.XMLDesc()
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.rename("cr\rname")
+    assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    assert dom.rename("ha-host_VM1") == 0
+
+    desc = libvirt.VIR_DOMAIN_METADATA_DESCRIPTION
+    assert dom.setMetadata(desc, "a\r\nb", None, None) == 0
+    assert other.lookupByName("ha-host_VM1").metadata(desc, None) == "a\r\nb"
+    dom.setMetadata(desc, None, None, None)
+    elem = libvirt.VIR_DOMAIN_METADATA_ELEMENT
+    for key, uri in (("xmlns", "urn:py"), ("xmlpy", "urn:py"), ("py", "urn:a\nb"), ("py", "")):
+        with pytest.raises(libvirt.libvirtError) as e:
+            dom.setMetadata(elem, "<a/>", key, uri)
+        assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG, (key, uri)
+    assert dom.setMetadata(elem, "<a v='1&#10;2'/>", "py", "urn:py") == 0
+    kept = '<py:a xmlns:py="urn:py" v="1&#10;2"/>'
+    assert other.lookupByName("ha-host_VM1").metadata(elem, "urn:py") == kept
+    dom.setMetadata(elem, None, None, "urn:py")
+
+
 def test_create_xml_starts_a_new_domain(conn, other):
     xml = """<domain type='vmware'><name>py-created</name>
       <memory unit='KiB'>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os>

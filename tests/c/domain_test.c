@@ -84,6 +84,25 @@ int main(int argc, char **argv)
         CHECK(virDomainDestroy(dom) == 0, "destroy");
         CHECK(state_of(dom) == VIR_DOMAIN_SHUTOFF, "shut off");
         CHECK(virDomainCreate(dom) == 0 && virDomainDestroy(dom) == 0, "second cycle");
+
+        /* Names and metadata read back as set, or are refused. */
+        CHECK(virDomainRename(dom, "cr\rname", 0) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+              "a name with a carriage return is refused");
+        CHECK(virDomainRename(dom, "c%2ftest", 0) == 0 && strcmp(virDomainGetName(dom), "c%2ftest") == 0,
+              "rename to c%%2ftest");
+        virDomainPtr pct = virDomainLookupByName(conn, "c%2ftest");
+        CHECK(pct != NULL && strcmp(virDomainGetName(pct), "c%2ftest") == 0, "c%%2ftest reads back");
+        if (pct)
+            virDomainFree(pct);
+        CHECK(virDomainRename(dom, "c-test-vm", 0) == 0, "rename back");
+        CHECK(virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, "<a/>", "xmlns", "urn:k", 0) == -1 &&
+                  virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+              "metadata key xmlns refused");
+        CHECK(virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_DESCRIPTION, "a\r\nb", NULL, NULL, 0) == 0,
+              "description with CRLF");
+        char *note = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_DESCRIPTION, NULL, 0);
+        CHECK(note && strcmp(note, "a\r\nb") == 0, "description reads back exactly");
+        free(note);
         virDomainPtr again = virDomainLookupByName(conn, "c-test-vm");
         CHECK(again != NULL, "lookup by name");
         if (again)
