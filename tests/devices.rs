@@ -170,6 +170,40 @@ fn nics_are_attached_and_detached_on_stopped_and_running_vms() {
     assert_eq!(server_nics(&check, &vm), before);
 }
 
+/// A broadcast or multicast MAC is no NIC's own address: refused as libvirt's parser refuses
+/// it, each time asked, on a stopped and a running VM, and the VM's devices stay as they were.
+#[test]
+fn a_nic_with_a_multicast_mac_is_refused() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let before = server_devices(&check, &vm);
+    for mac in [
+        "ff:ff:ff:ff:ff:ff",
+        "ff:ff:ff:ff:ff:ff",
+        "01:00:5e:00:00:01",
+    ] {
+        let nic = NIC.replace("00:50:56:00:12:34", mac);
+        let e = conn
+            .change_device(&vm, &nic, Attach, AffectFlags::CONFIG, "t")
+            .unwrap_err();
+        assert_eq!(e.code, Code::XmlError, "{e}");
+        assert_eq!(
+            e.detail,
+            format!("expected unicast mac address, found multicast '{mac}'")
+        );
+    }
+    let vm = conn.power(&vm, PowerOp::Start).unwrap();
+    let nic = NIC.replace("00:50:56:00:12:34", "ff:ff:ff:ff:ff:ff");
+    let e = conn
+        .change_device(&vm, &nic, Attach, AffectFlags::LIVE, "t")
+        .unwrap_err();
+    assert_eq!(e.code, Code::XmlError, "{e}");
+    assert_eq!(server_devices(&check, &vm), before);
+}
+
 #[test]
 fn a_nic_on_a_distributed_port_group() {
     let vc = Sim::vpx();
@@ -316,6 +350,64 @@ fn disks_are_attached_and_detached_keeping_their_files() {
         assert!(e.detail.contains(why), "{device}: {e}");
     }
     plug(&vm, "sdc", Detach, AffectFlags::LIVE).unwrap();
+    assert_eq!(server_disks(&check, &vm), before);
+}
+
+/// A disk's `<address>` must be the slot its target names: controller 999 (or any other
+/// slot) is refused, not replaced by the target's slot, and the VM keeps its disks.
+#[test]
+fn a_disk_address_naming_no_slot_is_refused() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let file = new_disk(&conn, "addr/d.vmdk");
+    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let before = server_disks(&check, &vm);
+    let addressed = |target: &str, controller: u32, unit: u32| {
+        disk(&file, target, "scsi").replace(
+            "</disk>",
+            &format!(
+                "<address type='drive' controller='{controller}' bus='0' unit='{unit}'/></disk>"
+            ),
+        )
+    };
+    for (xml, says) in [
+        (
+            addressed("sde", 999, 99),
+            "Disk address 999:0:99 doesn't match target device 'sde', which sits at 0:0:4",
+        ),
+        (addressed("sde", 0, 5), "Disk address 0:0:5 doesn't match"),
+    ] {
+        let e = conn
+            .change_device(&vm, &xml, Attach, AffectFlags::CONFIG, "t")
+            .unwrap_err();
+        assert_eq!(e.code, Code::ConfigUnsupported, "{e}");
+        assert!(e.detail.contains(says), "{e}");
+        assert_eq!(server_disks(&check, &vm), before, "{xml}");
+    }
+    // The target's own slot, spelled out, is taken as it stands.
+    conn.change_device(
+        &vm,
+        &addressed("sde", 0, 4),
+        Attach,
+        AffectFlags::CONFIG,
+        "t",
+    )
+    .unwrap();
+    let now = server_disks(&check, &vm);
+    assert!(
+        now.iter().any(|d| d.0 == file && d.2 == 0 && d.3 == 4),
+        "{now:?}"
+    );
+    conn.change_device(
+        &vm,
+        &addressed("sde", 0, 4),
+        Detach,
+        AffectFlags::CONFIG,
+        "t",
+    )
+    .unwrap();
     assert_eq!(server_disks(&check, &vm), before);
 }
 

@@ -108,6 +108,12 @@ impl MacAddr {
     pub fn suffix(&self) -> u32 {
         u32::from_be_bytes([0, self.0[3], self.0[4], self.0[5]])
     }
+
+    /// The group bit (lowest bit of the first octet): a broadcast or multicast address,
+    /// which no NIC may have as its own.
+    pub fn is_multicast(&self) -> bool {
+        self.0[0] & 1 == 1
+    }
 }
 
 impl fmt::Display for MacAddr {
@@ -162,5 +168,19 @@ mod tests {
             assert!(MacAddr::parse(bad).is_none(), "{bad}");
         }
         assert_eq!(MacAddr::random_vmware().prefix(), 0x000c29);
+        assert!(!MacAddr::random_vmware().is_multicast());
+        for (text, multicast) in [
+            ("ff:ff:ff:ff:ff:ff", true),
+            ("01:00:5e:00:00:01", true),
+            ("03:50:56:00:00:01", true),
+            ("00:50:56:00:00:01", false),
+            ("02:50:56:00:00:01", false),
+        ] {
+            assert_eq!(
+                MacAddr::parse(text).unwrap().is_multicast(),
+                multicast,
+                "{text}"
+            );
+        }
     }
 }

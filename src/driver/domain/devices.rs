@@ -1,7 +1,7 @@
 //! Device hot-plug: a device's XML, read by the converter's parser, becomes one ReconfigVM_Task
 //! device change against the devices the VM has now (read from the server, never cached).
 
-use super::disks::{Devices, Plug, check_hot_plug};
+use super::disks::{Devices, Plug, check_address, check_hot_plug};
 use super::{PowerState, Vm, invalid_state};
 use crate::abi::flags::AffectFlags;
 use crate::driver::connection::Connection;
@@ -141,6 +141,7 @@ impl Connection {
                 ));
             }
             (DeviceDef::Disk(disk), change) => {
+                check_address(&disk)?;
                 let drive = disk.device != DiskDevice::Disk;
                 if change != DeviceChange::Update {
                     check_hot_plug(&disk, state)?;

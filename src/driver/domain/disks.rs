@@ -14,7 +14,8 @@ use crate::vi::specs::{
 };
 use crate::vi::types::{FromNode, vim_type};
 use crate::vmx::{DatastorePath, DatastorePaths, disk_slot};
-use crate::xml::domain::{Disk, DiskBus, DiskDevice};
+use crate::xml::domain::defaults::{SCSI_WIDE_BUS_MAX_UNIT, assign_drive_address};
+use crate::xml::domain::{Address, Disk, DiskBus, DiskDevice};
 
 vim_type!(DeviceSlot {
     key: i32 = "key",
@@ -103,6 +104,41 @@ impl Devices<'_> {
                 .find(|(_, kind)| *kind == t)
                 .map(|(_, kind)| *kind)
         })
+    }
+}
+
+/// A hot-plugged disk's slot comes from its target name, so an `<address>` naming another
+/// slot (or a controller the bus cannot have) would be ignored: it is refused instead, as
+/// libvirt's VMX converter refuses it in a domain's XML.
+pub(super) fn check_address(disk: &Disk) -> Result<()> {
+    let given = match &disk.address {
+        None => return Ok(()),
+        Some(Address::Drive(given)) => given,
+        Some(Address::Other(kind)) => {
+            return Err(Error::esx(
+                Code::ConfigUnsupported,
+                format!(
+                    "disk '{}' has an address of type '{}'; vSphere disks have drive addresses",
+                    disk.target,
+                    crate::error::shorten(kind, 32)
+                ),
+            ));
+        }
+    };
+    // Buses without drive addresses are refused later, with their own reason.
+    let Some(slot) = assign_drive_address(disk, SCSI_WIDE_BUS_MAX_UNIT) else {
+        return Ok(());
+    };
+    match given.same_slot(&slot) {
+        true => Ok(()),
+        false => Err(Error::esx(
+            Code::ConfigUnsupported,
+            format!(
+                "Disk address {given} doesn't match target device '{}', which sits at {slot} \
+                 (controller:bus:unit); leave <address> out or give that one",
+                disk.target
+            ),
+        )),
     }
 }
 
@@ -274,5 +310,56 @@ impl Connection {
         };
         DatastorePath::parse(&file)?;
         Ok(file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::domain::{DeviceDef, parse_device};
+
+    fn disk(target: &str, address: &str) -> Disk {
+        let xml = format!(
+            "<disk type='file' device='disk'><source file='[ds] a.vmdk'/>\
+             <target dev='{target}'/>{address}</disk>"
+        );
+        match parse_device(&xml).unwrap() {
+            DeviceDef::Disk(disk) => disk,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_address_must_be_the_targets_slot() {
+        let drive = |c: u32, b: u32, u: u32| {
+            format!("<address type='drive' controller='{c}' bus='{b}' unit='{u}'/>")
+        };
+        for (target, address) in [
+            ("sdb", String::new()),
+            ("sdb", drive(0, 0, 1)),
+            ("sdi", drive(0, 0, 9)),
+            ("sdp", drive(1, 0, 0)),
+            ("hdc", drive(0, 1, 0)),
+        ] {
+            check_address(&disk(target, &address)).unwrap();
+        }
+        for (target, address, says) in [
+            (
+                "sdb",
+                drive(999, 0, 99),
+                "Disk address 999:0:99 doesn't match target device 'sdb', which sits at 0:0:1",
+            ),
+            ("sdb", drive(0, 0, 7), "Disk address 0:0:7 doesn't match"),
+            ("hdc", drive(0, 0, 0), "which sits at 0:1:0"),
+            (
+                "sdb",
+                "<address type='pci'/>".into(),
+                "address of type 'pci'",
+            ),
+        ] {
+            let e = check_address(&disk(target, &address)).unwrap_err();
+            assert_eq!(e.code, Code::ConfigUnsupported, "{e}");
+            assert!(e.detail.contains(says), "{e}");
+        }
     }
 }

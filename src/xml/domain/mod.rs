@@ -147,6 +147,21 @@ pub struct DriveAddress {
     pub unit: u32,
 }
 
+impl DriveAddress {
+    /// Whether two addresses name one VMware slot: VMware has no SCSI targets, so libvirt
+    /// compares controller, bus and unit only.
+    pub fn same_slot(&self, other: &DriveAddress) -> bool {
+        (self.controller, self.bus, self.unit) == (other.controller, other.bus, other.unit)
+    }
+}
+
+impl std::fmt::Display for DriveAddress {
+    /// `controller:bus:unit`, as libvirt's VMX converter names a disk address.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.controller, self.bus, self.unit)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ControllerType {
     Ide,

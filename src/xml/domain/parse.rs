@@ -469,8 +469,17 @@ fn parse_interface(net: &Element) -> Result<Interface> {
         .to_string();
     let mac_element = net.child("mac");
     let mac = match mac_element.and_then(|m| m.attr("address")) {
-        Some(text) => MacAddr::parse(text)
-            .ok_or_else(|| err(format!("unable to parse mac address '{text}'")))?,
+        Some(text) => {
+            let mac = MacAddr::parse(text)
+                .ok_or_else(|| err(format!("unable to parse mac address '{text}'")))?;
+            // libvirt's virDomainNetDefParseXML: a NIC's own address is never a group's.
+            if mac.is_multicast() {
+                return Err(err(format!(
+                    "expected unicast mac address, found multicast '{text}'"
+                )));
+            }
+            mac
+        }
         None => MacAddr::random_vmware(),
     };
     let mac_type = match mac_element.and_then(|m| m.attr("type")) {
@@ -633,6 +642,31 @@ mod tests {
         }
         let ok = DomainDef::parse(&domain_with_disk("<target dev='sdz' bus='scsi'/>")).unwrap();
         assert_eq!(ok.devices.controllers.len(), 2);
+    }
+
+    /// A broadcast or multicast address is refused wherever a NIC is read: a domain's and a
+    /// device's XML alike.
+    #[test]
+    fn a_nic_with_a_group_address_is_refused() {
+        for mac in ["ff:ff:ff:ff:ff:ff", "01:00:5E:00:00:fb"] {
+            let nic = format!("<interface type='bridge'><mac address='{mac}'/></interface>");
+            let domain = format!(
+                "<domain type='vmware'><name>a</name><memory>4096</memory>\
+                 <os><type>hvm</type></os><devices>{nic}</devices></domain>"
+            );
+            for e in [
+                parse_device(&nic).unwrap_err(),
+                DomainDef::parse(&domain).unwrap_err(),
+            ] {
+                assert_eq!(e.code, Code::XmlError, "{e}");
+                assert_eq!(
+                    e.detail,
+                    format!("expected unicast mac address, found multicast '{mac}'")
+                );
+            }
+        }
+        let unicast = "<interface type='bridge'><mac address='02:00:00:00:00:01'/></interface>";
+        assert!(parse_device(unicast).is_ok());
     }
 
     #[test]

@@ -77,11 +77,10 @@ fn verify_address(disk: &Disk, hw: HwVersion) -> Result<()> {
         _ => assign_drive_address(disk, SCSI_WIDE_BUS_MAX_UNIT)
             .ok_or_else(|| vmx_error("Could not verify disk address"))?,
     };
-    if (derived.controller, derived.bus, derived.unit) != (drive.controller, drive.bus, drive.unit)
-    {
+    if !derived.same_slot(&drive) {
         return Err(vmx_error(format!(
-            "Disk address {}:{}:{} doesn't match target device '{}'",
-            drive.controller, drive.bus, drive.unit, disk.target
+            "Disk address {drive} doesn't match target device '{}'",
+            disk.target
         )));
     }
     let (name, max_controller, max_bus, unit_range): (&str, u32, u32, &str) = match disk.bus {
