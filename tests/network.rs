@@ -288,6 +288,41 @@ fn a_switch_is_defined_updated_and_undefined_as_the_host_sees_it() {
     );
 }
 
+/// `Management Network` holds the host's VMkernel NIC: deleting it by virNetworkUpdate is
+/// refused as undefining its switch is, and a fresh read still finds it.
+#[test]
+fn the_hosts_own_port_group_is_not_deleted() {
+    use virt_esx::driver::network::PortGroupChange::Delete;
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let (_, before) = server_switches(&check);
+    assert!(
+        before.iter().any(|g| g.0 == "Management Network"),
+        "{before:?}"
+    );
+    let vswitch0 = conn.network_by_name("vSwitch0").unwrap();
+    let e = conn
+        .update_portgroup(
+            &vswitch0,
+            Delete,
+            "<portgroup name='Management Network'/>",
+            "t",
+        )
+        .unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid, "{e}");
+    assert_eq!(
+        e.detail,
+        "Cannot delete HostPortGroup 'Management Network' that has a 'host' port: the host \
+         itself uses it"
+    );
+    assert_eq!(
+        server_switches(&check).1,
+        before,
+        "nothing changed on the host"
+    );
+}
+
 /// The first VM gets a NIC on `network`, through the server's own call.
 fn attach_nic(conn: &virt_esx::driver::Connection, network: &str) {
     use virt_esx::vi::specs::VirtualDeviceConfigSpecOperation::Add;

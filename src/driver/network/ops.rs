@@ -59,6 +59,17 @@ fn read_only(net: &Network) -> Result<()> {
     }
 }
 
+/// The kind of the first port among `groups` that is not a VM's (`host`: a VMkernel NIC,
+/// `systemManagement`: a service console): the host's own networking, which neither an
+/// undefine nor a port group's deletion may take away.
+fn host_port<'a>(groups: impl IntoIterator<Item = &'a HostPortGroup>) -> Option<&'a str> {
+    groups
+        .into_iter()
+        .flat_map(|pg| &pg.ports)
+        .find(|p| p.kind != "virtualMachine")
+        .map(|p| p.kind.as_str())
+}
+
 /// The host's networking and its network system, read once.
 struct HostView {
     /// The datacenter's networks (with their VMs).
@@ -228,14 +239,10 @@ impl Connection {
             .iter()
             .filter(|p| sw.portgroups.contains(&p.key))
             .collect();
-        let ports = groups.iter().flat_map(|pg| &pg.ports);
-        if let Some(port) = ports.into_iter().find(|p| p.kind != "virtualMachine") {
+        if let Some(kind) = host_port(groups.iter().copied()) {
             return Err(Error::esx(
                 Code::OperationInvalid,
-                format!(
-                    "Cannot undefine HostVirtualSwitch that has a '{}' port",
-                    port.kind
-                ),
+                format!("Cannot undefine HostVirtualSwitch that has a '{kind}' port"),
             ));
         }
         for pg in &groups {
@@ -315,6 +322,16 @@ impl Connection {
                 portgrp: group_spec(&def, &net.name),
             }),
             (PortGroupChange::Delete, _, Some(pg)) => {
+                if let Some(kind) = host_port([pg]) {
+                    return Err(Error::esx(
+                        Code::OperationInvalid,
+                        format!(
+                            "Cannot delete HostPortGroup '{}' that has a '{kind}' port: the host \
+                             itself uses it",
+                            pg.name
+                        ),
+                    ));
+                }
                 view.not_in_use(&net.name, pg)?;
                 client.invoke(&RemovePortGroup {
                     this: system,
