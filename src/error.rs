@@ -48,6 +48,7 @@ pub enum Code {
     OperationUnsupported = virErrorNumber::VIR_ERR_OPERATION_UNSUPPORTED as i32,
     DeviceMissing = virErrorNumber::VIR_ERR_DEVICE_MISSING as i32,
     NoDomainMetadata = virErrorNumber::VIR_ERR_NO_DOMAIN_METADATA as i32,
+    Overflow = virErrorNumber::VIR_ERR_OVERFLOW as i32,
 }
 
 /// The `virErrorDomain` values that this library reports (numbers from `abi`).
@@ -154,6 +155,7 @@ impl Error {
             OperationUnsupported => "Operation not supported: %s",
             DeviceMissing => "device not found: %s",
             NoDomainMetadata => "metadata not found: %s",
+            Overflow => "numerical overflow: %s",
         }
     }
 

@@ -284,6 +284,71 @@ fn volumes_are_made_listed_grown_copied_and_removed() {
     }
 }
 
+/// 2^64 - 1 bytes wrapped to a capacity of 0 once it had been made: a disk past vSphere's
+/// largest (62 TiB) is refused before anything is made, and a resize past it, or past 64
+/// bits, leaves the disk as it was.
+#[test]
+fn disk_sizes_past_vsphere_are_refused_and_change_nothing() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let pool = local_pool(&conn);
+    let vmdk = |name: &str, capacity: &str| {
+        format!(
+            "<volume><name>{name}</name>{capacity}<target><format type='vmdk'/></target></volume>"
+        )
+    };
+    for (capacity, says) in [
+        (
+            "<capacity>18446744073709551615</capacity>",
+            "a disk capacity of 18446744073709551615 bytes is more than vSphere's largest",
+        ),
+        (
+            "<capacity unit='TiB'>63</capacity>",
+            "a disk capacity of 69269232549888 bytes",
+        ),
+        ("<capacity unit='E'>16</capacity>", "value too large: 16E"),
+    ] {
+        let e = conn
+            .create_volume(&pool, &vmdk("huge/d.vmdk", capacity))
+            .unwrap_err();
+        assert_eq!(e.code, Code::Overflow, "{e}");
+        assert!(e.detail.contains(says), "{e}");
+    }
+    // A folder that exists answers with a redirect; none was made.
+    for file in ["huge/d.vmdk", "huge/d-flat.vmdk", "huge"] {
+        assert_eq!(
+            download(&check, &format!("[LocalDS_0] {file}")).0,
+            404,
+            "{file} not made"
+        );
+    }
+
+    let small = conn
+        .create_volume(
+            &pool,
+            &vmdk("sized/s.vmdk", "<capacity unit='M'>2</capacity>"),
+        )
+        .unwrap();
+    let descriptor = || download(&check, "[LocalDS_0] sized/s.vmdk").1;
+    let before = descriptor();
+    for (size, flags) in [
+        (u64::MAX, ResizeFlags::empty()),
+        (u64::MAX, ResizeFlags::DELTA),
+        (u64::MAX - (1 << 20), ResizeFlags::DELTA),
+        ((62 << 40) + 1, ResizeFlags::empty()),
+    ] {
+        let e = conn.resize_volume(&pool, &small, size, flags).unwrap_err();
+        assert_eq!(e.code, Code::Overflow, "{size} {flags:?}: {e}");
+        assert!(e.detail.contains(" bytes"), "{e}");
+    }
+    let read = check
+        .volume_by_name(&local_pool(&check), "sized/s.vmdk")
+        .unwrap();
+    assert_eq!(read.capacity, 2 << 20);
+    assert_eq!(descriptor(), before, "the disk is as it was");
+}
+
 fn pattern(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 7 + i / 251) as u8).collect()
 }

@@ -43,6 +43,25 @@ vim_type!(HostMemory {
     usage_mib: i64 = "summary.quickStats.overallMemoryUsage",
 });
 
+impl HostMemory {
+    /// Memory not in use, in bytes: the size less the quick stats' MiB in use, saturating
+    /// where a server's numbers would overflow (negative when it reports more used than there is).
+    pub fn free_bytes(&self) -> i64 {
+        self.memory_size
+            .saturating_sub(self.usage_mib.saturating_mul(1 << 20))
+    }
+}
+
+/// Non-negative server numbers summed over the scope's hosts, saturating rather than wrapping.
+fn saturating_total<T>(values: impl Iterator<Item = T>) -> u64
+where
+    u64: TryFrom<T>,
+{
+    values
+        .map(|v| u64::try_from(v).unwrap_or(0))
+        .fold(0, u64::saturating_add)
+}
+
 vim_type!(HostDns {
     host_name: String = "config.network.dnsConfig.hostName",
     domain_name: String = "config.network.dnsConfig.domainName",
@@ -121,17 +140,21 @@ impl Connection {
     /// host's model (as OpenStack's driver presents a cluster).
     pub fn node_info(&self) -> Result<NodeInfo> {
         let all: Vec<HostFacts> = self.scope_props(HostFacts::PATHS)?;
-        let sum = |f: fn(&HostFacts) -> i32| all.iter().map(|h| f(h).max(1) as u32).sum::<u32>();
+        let sum = |f: fn(&HostFacts) -> i32| {
+            all.iter()
+                .map(|h| f(h).max(1) as u32)
+                .fold(0, u32::saturating_add)
+        };
         let packages = sum(|h| h.cpu_packages);
         let cores = sum(|h| h.cpu_cores);
         let threads = sum(|h| h.cpu_threads);
         Ok(NodeInfo {
             model: cpu_model_name(&all[0].cpu_model),
-            memory_kib: all.iter().map(|h| h.memory_size.max(0) as u64).sum::<u64>() / 1024,
+            memory_kib: saturating_total(all.iter().map(|h| h.memory_size)) / 1024,
             cpus: cores,
             mhz: all
                 .iter()
-                .map(|h| (h.cpu_hz.max(0) / 1_000_000) as u32)
+                .map(|h| u32::try_from(h.cpu_hz.max(0) / 1_000_000).unwrap_or(u32::MAX))
                 .min()
                 .unwrap_or(0),
             nodes: sum(|h| h.numa_nodes),
@@ -156,11 +179,8 @@ impl Connection {
     /// The scope's memory and free memory in bytes: one read.
     fn scope_memory(&self) -> Result<(u64, u64)> {
         let all: Vec<HostMemory> = self.scope_props(HostMemory::PATHS)?;
-        let total = all.iter().map(|m| m.memory_size.max(0) as u64).sum();
-        let free = all
-            .iter()
-            .map(|m| (m.memory_size - m.usage_mib * 1024 * 1024).max(0) as u64)
-            .sum();
+        let total = saturating_total(all.iter().map(|m| m.memory_size));
+        let free = saturating_total(all.iter().map(HostMemory::free_bytes));
         Ok((total, free))
     }
 
@@ -361,6 +381,20 @@ fn capabilities(uuid: &str, long_mode: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A server's numbers past 64 bits saturate instead of wrapping (or panicking in debug).
+    #[test]
+    fn host_memory_sums_saturate() {
+        let m = |memory_size, usage_mib| HostMemory {
+            memory_size,
+            usage_mib,
+        };
+        assert_eq!(m(4 << 30, 1024).free_bytes(), 3 << 30);
+        assert_eq!(m(1 << 30, 2048).free_bytes(), -(1 << 30));
+        assert_eq!(m(0, i64::MAX).free_bytes(), i64::MIN + 1);
+        assert_eq!(saturating_total([1i64, -7, 2].into_iter()), 3);
+        assert_eq!(saturating_total([i64::MAX; 3].into_iter()), u64::MAX);
+    }
 
     #[test]
     fn model_names_are_tidied() {

@@ -58,7 +58,7 @@ pub(crate) fn place_among<'a>(ep: &'a Endpoint, datastore: &str) -> Result<&'a P
             datastores.extend(DatastoreMounts::from_node(&oc.props));
         } else if HostConnection::from_node(&oc.props).is_some_and(|c| c.state == "connected") {
             let m = HostMemory::from_node(&oc.props).unwrap_or_default();
-            free.push((oc.obj, m.memory_size - m.usage_mib * 1024 * 1024));
+            free.push((oc.obj, m.free_bytes()));
         }
     }
     let mounting: Vec<&Placement> = hosts

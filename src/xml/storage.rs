@@ -133,7 +133,13 @@ fn size_of(e: &Element, what: &str) -> Result<u64> {
             ));
         }
     };
-    n.checked_mul(scale).ok_or_else(malformed)
+    // libvirt's virScaleInteger: a size past 2^64 bytes is an overflow, not a malformed one.
+    n.checked_mul(scale).ok_or_else(|| {
+        storage_error(
+            Code::Overflow,
+            format!("value too large: {n}{unit} (the {what} must fit in 64 bits of bytes)"),
+        )
+    })
 }
 
 /// A `virStorageVolCreateXML` request.
@@ -428,6 +434,10 @@ mod tests {
             ),
             (
                 "<volume><name>a</name><capacity unit='E'>100</capacity></volume>",
+                Code::Overflow,
+            ),
+            (
+                "<volume><name>a</name><capacity>18446744073709551616</capacity></volume>",
                 Code::XmlError,
             ),
             (

@@ -181,14 +181,14 @@ impl Vm {
     }
 
     pub fn max_memory_kib(&self) -> u64 {
-        (self.memory_mb.max(0) as u64) * 1024
+        mib_to_kib(self.memory_mb)
     }
 
     /// Current memory as libvirt's ESX driver reports it: the memory limit, or all of it
     /// when unlimited.
     pub fn memory_kib(&self) -> u64 {
         match self.memory_limit_mb {
-            Some(l) if l >= 0 => (l.min(self.memory_mb).max(0) as u64) * 1024,
+            Some(l) if l >= 0 => mib_to_kib(l.min(self.memory_mb)),
             _ => self.max_memory_kib(),
         }
     }
@@ -311,6 +311,13 @@ pub fn invalid_state(detail: impl Into<String>) -> Error {
     Error::esx(Code::OperationInvalid, detail)
 }
 
+/// A size in MiB as the server reports it (memory sizes, limits, reservations) in KiB: a
+/// negative one (vSphere's "unset") is 0, and one past 64 bits of KiB saturates rather than
+/// wrapping (or panicking in a debug build).
+pub(crate) fn mib_to_kib(mib: i64) -> u64 {
+    (mib.max(0) as u64).saturating_mul(1024)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,5 +368,10 @@ mod tests {
         assert_eq!(vm.id(), -1);
         vm.state = PowerState::Suspended;
         assert_eq!(vm.id(), 1);
+        // A server's absurd size saturates instead of wrapping (a panic in debug builds).
+        vm.memory_mb = i64::MAX;
+        vm.memory_limit_mb = Some(i64::MAX);
+        assert_eq!((vm.max_memory_kib(), vm.memory_kib()), (u64::MAX, u64::MAX));
+        assert_eq!(mib_to_kib(-5), 0);
     }
 }

@@ -222,10 +222,9 @@ impl Connection {
     /// virDomainGetMemoryParameters: one round trip.
     pub fn memory_params(&self, vm: &Vm) -> Result<MemoryParams> {
         let a = self.memory_allocation(vm)?;
-        let kib = |mb: i64| (mb.max(0) as u64) * 1024;
         Ok(MemoryParams {
-            min_guarantee: kib(a.reservation),
-            hard_limit: a.limit.filter(|l| *l >= 0).map(kib),
+            min_guarantee: super::mib_to_kib(a.reservation),
+            hard_limit: a.limit.filter(|l| *l >= 0).map(super::mib_to_kib),
         })
     }
 

@@ -175,7 +175,7 @@ pub fn disks_and_nics(props: &Node) -> (Vec<DiskUsage>, Vec<NicUsage>) {
 /// The memory of a read of `MEMORY_PATHS`.
 pub fn memory_of(props: &Node) -> MemoryUsage {
     let q = QuickMemory::from_node(props).unwrap_or_default();
-    let kib = |mb: i64| (mb.max(0) as u64).saturating_mul(1024);
+    let kib = super::mib_to_kib;
     MemoryUsage {
         actual: kib(q.memory_mb.saturating_sub(q.ballooned_mb.max(0))),
         available: kib(q.memory_mb),

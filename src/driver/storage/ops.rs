@@ -18,8 +18,8 @@ use crate::xml::storage::VolumeDef;
 /// What a create request makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Making {
-    /// A VMDK disk, thin or preallocated.
-    Disk { thin: bool },
+    /// A VMDK disk, thin or preallocated, of a capacity in KiB.
+    Disk { thin: bool, capacity_kb: i64 },
     /// An empty file of that name, for an upload to fill (ISO, floppy or raw images).
     File(VolumeKind),
 }
@@ -41,6 +41,31 @@ fn checked_name(name: &str) -> Result<&str> {
     }
 }
 
+/// The largest virtual disk vSphere makes (VMFS 5 and 6, NFS and vSAN alike): 62 TiB.
+const MAX_DISK_BYTES: u64 = 62 << 40;
+
+/// A disk's capacity in bytes as the KiB vSphere takes, rounded up as libvirt's ESX driver
+/// rounds; refused (as libvirt refuses a number that does not fit) past vSphere's largest
+/// disk, so that the KiB, and the bytes made of them again, always fit.
+fn disk_capacity_kb(bytes: u64) -> Result<i64> {
+    if bytes > MAX_DISK_BYTES {
+        return Err(Error::esx(
+            Code::Overflow,
+            format!(
+                "a disk capacity of {bytes} bytes is more than vSphere's largest virtual disk \
+                 ({MAX_DISK_BYTES} bytes, 62 TiB)"
+            ),
+        ));
+    }
+    // At most 62 TiB / 1 KiB = 2^36 KiB: fits.
+    Ok(bytes.div_ceil(1024) as i64)
+}
+
+/// A capacity in KiB (as checked by `disk_capacity_kb`) in bytes.
+fn kb_bytes(kb: i64) -> u64 {
+    kb.max(0) as u64 * 1024
+}
+
 fn making(def: &VolumeDef) -> Result<Making> {
     let lower = def.name.to_ascii_lowercase();
     if lower.ends_with(".vmdk") {
@@ -54,15 +79,19 @@ fn making(def: &VolumeDef) -> Result<Making> {
                 ),
             ));
         }
-        return match def.allocation {
-            None => Ok(Making::Disk { thin: false }),
-            Some(a) if a == def.capacity => Ok(Making::Disk { thin: false }),
-            Some(0) => Ok(Making::Disk { thin: true }),
-            Some(_) => Err(Error::internal(
-                "Unsupported capacity-to-allocation relation: a disk is thin (allocation 0) \
-                 or preallocated (allocation equal to capacity)",
-            )),
+        let thin = match def.allocation {
+            None => false,
+            Some(a) if a == def.capacity => false,
+            Some(0) => true,
+            Some(_) => {
+                return Err(Error::internal(
+                    "Unsupported capacity-to-allocation relation: a disk is thin (allocation 0) \
+                     or preallocated (allocation equal to capacity)",
+                ));
+            }
         };
+        let capacity_kb = disk_capacity_kb(def.capacity)?;
+        return Ok(Making::Disk { thin, capacity_kb });
     }
     let kind = if lower.ends_with(".iso") || def.format == "iso" {
         VolumeKind::Iso
@@ -141,8 +170,7 @@ impl Connection {
             allocation,
         };
         match what {
-            Making::Disk { thin } => {
-                let capacity_kb = def.capacity.div_ceil(1024) as i64;
+            Making::Disk { thin, capacity_kb } => {
                 self.task(&CreateVirtualDisk_Task {
                     this: self.disk_manager()?,
                     name: path,
@@ -154,7 +182,7 @@ impl Connection {
                     },
                 })
                 .map_err(|e| failed("Could not create volume", e))?;
-                let capacity = capacity_kb as u64 * 1024;
+                let capacity = kb_bytes(capacity_kb);
                 Ok(made(
                     VolumeKind::Disk,
                     capacity,
@@ -279,7 +307,15 @@ impl Connection {
             ));
         }
         let wanted = match flags.contains(ResizeFlags::DELTA) {
-            true => vol.capacity.saturating_add(capacity),
+            true => vol.capacity.checked_add(capacity).ok_or_else(|| {
+                Error::esx(
+                    Code::Overflow,
+                    format!(
+                        "a capacity of {} bytes grown by {capacity} bytes does not fit in 64 bits",
+                        vol.capacity
+                    ),
+                )
+            })?,
             false => capacity,
         };
         if wanted < vol.capacity {
@@ -288,16 +324,16 @@ impl Connection {
                  specified",
             ));
         }
-        let new_kb = wanted.div_ceil(1024);
+        let new_kb = disk_capacity_kb(wanted)?;
         self.task(&ExtendVirtualDisk_Task {
             this: self.disk_manager()?,
             name: vol.path(),
             datacenter: Some(pool.datacenter.clone()),
-            new_capacity_kb: new_kb as i64,
+            new_capacity_kb: new_kb,
             eager_zero: None,
         })
         .map_err(|e| failed("Could not resize volume", e))?;
-        Ok(new_kb * 1024)
+        Ok(kb_bytes(new_kb))
     }
 }
 
@@ -319,11 +355,17 @@ mod tests {
     fn requests_decide_what_is_made() {
         assert_eq!(
             making(&def("d/x.vmdk", "vmdk", Some(0))).unwrap(),
-            Making::Disk { thin: true }
+            Making::Disk {
+                thin: true,
+                capacity_kb: 1024
+            }
         );
         assert_eq!(
             making(&def("d/x.VMDK", "vmdk", None)).unwrap(),
-            Making::Disk { thin: false }
+            Making::Disk {
+                thin: false,
+                capacity_kb: 1024
+            }
         );
         assert_eq!(
             making(&def("iso/a.iso", "raw", None)).unwrap(),
@@ -342,6 +384,26 @@ mod tests {
             making(&def("d/x.qcow2", "qcow2", None)).unwrap_err().code,
             Code::NoSupport
         );
+    }
+
+    /// 2^64 - 1 bytes once became 2^54 KiB and, back in bytes, 0 (a panic in debug builds).
+    #[test]
+    fn disk_sizes_past_vsphere_are_refused_before_any_unit_overflows() {
+        assert_eq!(disk_capacity_kb(0).unwrap(), 0);
+        assert_eq!(disk_capacity_kb(1).unwrap(), 1);
+        assert_eq!(disk_capacity_kb(1025).unwrap(), 2);
+        let most = disk_capacity_kb(MAX_DISK_BYTES).unwrap();
+        assert_eq!(kb_bytes(most), MAX_DISK_BYTES);
+        for bytes in [MAX_DISK_BYTES + 1, u64::MAX - 1023, u64::MAX] {
+            let e = disk_capacity_kb(bytes).unwrap_err();
+            assert_eq!(e.code, Code::Overflow, "{e}");
+            assert!(e.detail.contains(&format!("{bytes} bytes")), "{e}");
+            let huge = VolumeDef {
+                capacity: bytes,
+                ..def("d/x.vmdk", "vmdk", None)
+            };
+            assert_eq!(making(&huge).unwrap_err().code, Code::Overflow);
+        }
     }
 
     #[test]

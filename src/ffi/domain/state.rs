@@ -327,7 +327,10 @@ pub unsafe extern "C" fn virDomainGetControlInfo(
         out.set(virDomainControlInfo {
             state: state as c_uint,
             details: 0,
-            stateTime: c.since.map_or(0, |s| (now - s).max(0) as u64 * 1000),
+            // The task's start is the server's clock: any value must give a duration.
+            stateTime: c
+                .since
+                .map_or(0, |s| (now.saturating_sub(s).max(0) as u64).saturating_mul(1000)),
         });
         Ok(0)
     })
