@@ -522,6 +522,42 @@ fn nfs_pools_mount_and_unmount_and_a_datastore_in_use_stays() {
     assert_eq!(e.code, Code::NoSupport, "{e}");
 }
 
+/// An NFS share with an empty (or blank) host or path names nothing: refused as missing, for
+/// CreateXML and DefineXML alike, and the host mounts nothing.
+#[test]
+fn an_nfs_pool_without_host_or_path_is_refused() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let before = server_datastores(&check);
+    let pool = |host: &str, dir: &str| {
+        format!(
+            "<pool type='netfs'><name>nfsE</name><source><host name='{host}'/>\
+             <dir path='{dir}'/><format type='nfs'/></source></pool>"
+        )
+    };
+    for (xml, says) in [
+        (pool("", "/export"), "missing storage pool source host name"),
+        (
+            pool("  ", "/export"),
+            "missing storage pool source host name",
+        ),
+        (pool("10.0.0.5", ""), "missing storage pool source path"),
+        (pool("", ""), "missing storage pool source host name"),
+    ] {
+        for api in ["virStoragePoolCreateXML", "virStoragePoolDefineXML"] {
+            let e = conn.create_nfs_pool(&xml, api).unwrap_err();
+            assert_eq!(e.code, Code::XmlError, "{xml}: {e}");
+            assert_eq!(e.detail, says, "{xml}");
+        }
+    }
+    assert_eq!(server_datastores(&check), before);
+    assert_eq!(
+        conn.pool_by_name("nfsE").unwrap_err().code,
+        Code::NoStoragePool
+    );
+}
+
 const IQN: &str = "iqn.1992-08.com.netapp:sn.123456";
 
 /// The host's adapters as the simulator answers, plus a software iSCSI adapter with one static

@@ -275,10 +275,14 @@ impl NfsPoolDef {
                 ),
             ));
         }
-        let host = attr("host", "name").ok_or_else(|| {
+        // An empty (or blank) host or path names nothing, as a missing one: the host would
+        // be asked to mount a share of nowhere.
+        let given = |v: &String| !v.trim().is_empty();
+        let host = attr("host", "name").filter(given).ok_or_else(|| {
             storage_error(Code::XmlError, "missing storage pool source host name")
         })?;
         let dir = attr("dir", "path")
+            .filter(given)
             .ok_or_else(|| storage_error(Code::XmlError, "missing storage pool source path"))?;
         Ok(NfsPoolDef {
             name: name.to_string(),
@@ -385,6 +389,16 @@ mod tests {
             ),
             (
                 "<pool type='netfs'><source><host name='h'/><dir path='/e'/></source></pool>",
+                Code::XmlError,
+            ),
+            (
+                "<pool type='netfs'><name>x</name><source><host name=''/><dir path='/e'/>\
+                 </source></pool>",
+                Code::XmlError,
+            ),
+            (
+                "<pool type='netfs'><name>x</name><source><host name='h'/><dir path=' '/>\
+                 </source></pool>",
                 Code::XmlError,
             ),
             ("<volume/>", Code::XmlError),
