@@ -123,9 +123,18 @@ fn c_param(field: &str, v: Value) -> Result<(virTypedParameter, Option<MallocStr
     Ok((param, s))
 }
 
-/// Reads a caller's parameters: each field name with its value, checked for type.
+/// Reads a caller's parameters: each field name with its value, checked for type. A field
+/// given twice is refused, as libvirt's virTypedParamsValidate refuses it in the Set* calls
+/// (none of ours takes a list of values), rather than the last one silently winning.
 pub fn read(params: &[virTypedParameter]) -> Result<Vec<(String, Value)>> {
-    params.iter().map(read_one).collect()
+    let read = params.iter().map(read_one).collect::<Result<Vec<_>>>()?;
+    let mut seen = std::collections::HashSet::new();
+    if let Some((field, _)) = read.iter().find(|(field, _)| !seen.insert(field.as_str())) {
+        return Err(Error::invalid_arg(format!(
+            "parameter '{field}' occurs multiple times"
+        )));
+    }
+    Ok(read)
 }
 
 fn read_one(p: &virTypedParameter) -> Result<(String, Value)> {
@@ -227,5 +236,20 @@ mod tests {
         let read = read(&out).unwrap();
         assert_eq!(read[0], ("limit".to_string(), Value::LLong(-1)));
         assert_eq!(read[1], ("shares".to_string(), Value::Int(-2)));
+    }
+
+    #[test]
+    fn a_field_given_twice_is_refused() {
+        let b = Builder::default()
+            .add("limit", Value::LLong(-1))
+            .add("shares", Value::Int(2))
+            .add("limit", Value::LLong(5));
+        // SAFETY: zero is valid for the C struct.
+        let mut out: Vec<virTypedParameter> = vec![unsafe { std::mem::zeroed() }; 3];
+        b.fill(&mut out).unwrap();
+        let e = read(&out).unwrap_err();
+        assert_eq!(e.code, crate::error::Code::InvalidArg);
+        assert_eq!(e.detail, "parameter 'limit' occurs multiple times");
+        assert_eq!(read(&out[..2]).unwrap().len(), 2);
     }
 }

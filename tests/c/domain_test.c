@@ -1,5 +1,6 @@
 /* End-to-end domain life cycle through the C ABI, as a libvirt program does it: list, define,
- * start, suspend, resume, dumpxml, destroy, undefine; domain statistics; every handle freed. Run under valgrind
+ * start, suspend, resume, dumpxml, destroy, undefine; domain statistics; Set* calls refusing a
+ * typed parameter given twice; every handle freed. Run under valgrind
  * by tools/test.sh. Usage: domain_test URI */
 #include "check.h"
 
@@ -28,6 +29,105 @@ static int state_of(virDomainPtr dom)
     if (virDomainGetState(dom, &state, &reason, 0) < 0)
         return -1;
     return state;
+}
+
+/* Whether two reads of typed parameters agree, field by field, value by value. */
+static int same_params(const virTypedParameter *a, int na, const virTypedParameter *b, int nb)
+{
+    if (na != nb)
+        return 0;
+    for (int i = 0; i < na; i++) {
+        if (strcmp(a[i].field, b[i].field) != 0 || a[i].type != b[i].type)
+            return 0;
+        switch (a[i].type) {
+        case VIR_TYPED_PARAM_INT:
+            if (a[i].value.i != b[i].value.i)
+                return 0;
+            break;
+        case VIR_TYPED_PARAM_LLONG:
+            if (a[i].value.l != b[i].value.l)
+                return 0;
+            break;
+        case VIR_TYPED_PARAM_ULLONG:
+            if (a[i].value.ul != b[i].value.ul)
+                return 0;
+            break;
+        default:
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int refused_as_duplicate(int rc, const char *field)
+{
+    char want[128];
+    snprintf(want, sizeof(want), "parameter '%s' occurs multiple times", field);
+    return rc == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_ARG &&
+           strstr(virGetLastErrorMessage(), want) != NULL;
+}
+
+/* A Set* call given one parameter twice is refused, as libvirt's virTypedParamsValidate
+ * refuses it, and the domain's tunables are as they were on a second connection's read. */
+static void duplicate_params_are_refused(virConnectPtr conn, const char *uri, virConnectAuthPtr auth)
+{
+    virDomainPtr dom = virDomainLookupByName(conn, "ha-host_VM0");
+    virConnectPtr other = virConnectOpenAuth(uri, auth, 0);
+    virDomainPtr seen = other ? virDomainLookupByName(other, "ha-host_VM0") : NULL;
+    CHECK(dom && seen, "ha-host_VM0 on two connections");
+    if (!dom || !seen)
+        goto out;
+    virTypedParameter sched[2][3], mem[2][2];
+    int nsched[2] = {3, 3}, nmem[2] = {2, 2};
+    memset(sched, 0, sizeof(sched));
+    memset(mem, 0, sizeof(mem));
+    CHECK(virDomainGetSchedulerParameters(seen, sched[0], &nsched[0]) == 0 &&
+              virDomainGetMemoryParameters(seen, mem[0], &nmem[0], 0) == 0,
+          "tunables before");
+
+    virTypedParameter twice[2];
+    memset(twice, 0, sizeof(twice));
+    for (int i = 0; i < 2; i++) {
+        strcpy(twice[i].field, "shares");
+        twice[i].type = VIR_TYPED_PARAM_INT;
+        twice[i].value.i = 1111 * (i + 1);
+    }
+    CHECK(refused_as_duplicate(virDomainSetSchedulerParameters(dom, twice, 2), "shares"),
+          "scheduler shares twice");
+    CHECK(refused_as_duplicate(virDomainSetSchedulerParametersFlags(dom, twice, 2, 0), "shares"),
+          "scheduler shares twice (flags)");
+    for (int i = 0; i < 2; i++) {
+        strcpy(twice[i].field, VIR_DOMAIN_MEMORY_HARD_LIMIT);
+        twice[i].type = VIR_TYPED_PARAM_ULLONG;
+        twice[i].value.ul = 65536ULL * (i + 1);
+    }
+    CHECK(refused_as_duplicate(virDomainSetMemoryParameters(dom, twice, 2, 0), "hard_limit"),
+          "memory hard_limit twice");
+    char dname[2][8] = {"a", "b"};
+    for (int i = 0; i < 2; i++) {
+        strcpy(twice[i].field, VIR_MIGRATE_PARAM_DEST_NAME);
+        twice[i].type = VIR_TYPED_PARAM_STRING;
+        twice[i].value.s = dname[i];
+    }
+    virDomainPtr moved = virDomainMigrate3(dom, other, twice, 2, 0);
+    CHECK(moved == NULL && refused_as_duplicate(-1, VIR_MIGRATE_PARAM_DEST_NAME),
+          "migration dname twice");
+    if (moved)
+        virDomainFree(moved);
+
+    CHECK(virDomainGetSchedulerParameters(seen, sched[1], &nsched[1]) == 0 &&
+              same_params(sched[0], nsched[0], sched[1], nsched[1]),
+          "scheduler parameters unchanged");
+    CHECK(virDomainGetMemoryParameters(seen, mem[1], &nmem[1], 0) == 0 &&
+              same_params(mem[0], nmem[0], mem[1], nmem[1]),
+          "memory parameters unchanged");
+out:
+    if (seen)
+        virDomainFree(seen);
+    if (dom)
+        virDomainFree(dom);
+    if (other)
+        virConnectClose(other);
 }
 
 int main(int argc, char **argv)
@@ -221,6 +321,7 @@ int main(int argc, char **argv)
                                       VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS) == -1 &&
               virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
           "unserved group enforced");
+    duplicate_params_are_refused(conn, argv[1], &auth);
     CHECK(virConnectClose(conn) == 0, "close");
     return finish("C domain test");
 }
