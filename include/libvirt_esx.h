@@ -902,7 +902,9 @@ typedef struct _virSecret _virSecret;
 typedef struct _virDomainSnapshot _virDomainSnapshot;
 
 /*
- `virStreamPtr`: a blocking stream on a connection and the transfer bound to it.
+ `virStreamPtr`: a blocking stream on a connection and the transfer bound to it. A call
+ moving data holds `transfer` while it waits; `stopper`, under a lock of its own that
+ nothing holds for long, lets virStreamAbort stop the transfer meanwhile.
  */
 typedef struct _virStream _virStream;
 
@@ -3498,7 +3500,7 @@ int virStreamRecvAll(virStreamPtr stream, virStreamSinkFunc handler, void *opaqu
 int virStreamFinish(virStreamPtr stream);
 
 /*
- Stops the transfer; an upload leaves the volume as it was.
+ Stops the transfer at once, from any thread; an upload leaves the volume as it was.
 
  # Safety
  `stream` is NULL or a stream from this library.
