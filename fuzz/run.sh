@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 seconds=${FUZZ_SECONDS:-20}
 conformance=${LIBVIRT_ESX_CONFORMANCE_DIR:-$root/../shared/conformance}
-all=(uri authconf vmx_to_xml xml_to_vmx vmx_round_trip xml_round_trip soap_tree soap_response soap_fault network_xml device_xml metadata_xml escape_writer)
+all=(uri authconf vmx_to_xml xml_to_vmx vmx_round_trip xml_round_trip soap_tree soap_response soap_fault network_xml device_xml metadata_xml escape_writer datastore_path)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
@@ -53,6 +53,7 @@ for f in "$here"/seeds/network/*; do seed network_xml "$f"; done
 for f in "$here"/seeds/device/*; do seed device_xml "$f"; done
 for f in "$here"/seeds/metadata/*; do seed metadata_xml "$f"; done
 for f in "$here"/seeds/escape/*; do seed escape_writer "$f"; done
+for f in "$here"/seeds/path/*; do seed datastore_path "$f"; done
 for f in "$here"/seeds/soap/*; do
     seed soap_tree "$f"; seed soap_response "$f"; seed soap_fault "$f"
 done

@@ -249,6 +249,50 @@ pub fn escape_writer(data: &[u8]) {
     assert_eq!(root.text_at("description"), Some(&*text), "{xml}");
 }
 
+/// A datastore path (`[ds] dir/file`): what parses stays inside its datastore, judged by an
+/// oracle of its own (a stack of directories that `..` may only pop), and its `/folder` URL
+/// never climbs out of `/folder/`; a path the oracle sees leaving is refused.
+pub fn datastore_path(data: &[u8]) {
+    let text = text(data);
+    let climbs = |rel: &str| {
+        let mut dirs: Vec<&str> = Vec::new();
+        rel.split('/').any(|part| match part {
+            "" | "." => false,
+            ".." => dirs.pop().is_none(),
+            d => {
+                dirs.push(d);
+                false
+            }
+        })
+    };
+    match crate::vmx::DatastorePath::parse(&text) {
+        Ok(p) => {
+            assert!(
+                !climbs(&p.directory_and_file),
+                "{text:?} leaves its datastore"
+            );
+            assert!(
+                !p.datastore.is_empty() && !p.datastore.contains('/'),
+                "{text:?}"
+            );
+            let url = crate::vi::files::folder_path("dc", &p.datastore, &p.directory_and_file);
+            let path = url.split('?').next().unwrap_or_default();
+            let rel = path.strip_prefix("/folder/").expect("a /folder URL");
+            assert!(!climbs(rel), "{url} climbs out of /folder/");
+        }
+        Err(_) => {
+            if let Some((ds, rel)) = text.strip_prefix('[').and_then(|r| r.split_once(']')) {
+                let rel = rel.trim_start_matches(' ');
+                let fine = !ds.is_empty() && !ds.contains('/') && !matches!(ds.trim(), "." | "..");
+                assert!(
+                    !fine || climbs(rel),
+                    "{text:?} refused though it stays inside"
+                );
+            }
+        }
+    }
+}
+
 /// virNetworkDefineXML's and virNetworkUpdate's documents: read, or refused with an error.
 pub fn network_xml(data: &[u8]) {
     let text = text(data);

@@ -87,6 +87,14 @@ impl Pipe {
         self.changed.notify_all();
     }
 
+    /// Waits until either side stops the transfer.
+    pub fn wait_stopped(&self) {
+        let mut st = self.state();
+        while st.stopped.is_none() {
+            st = self.wait(st);
+        }
+    }
+
     /// Why it stopped, if it did.
     pub fn stopped(&self) -> Option<String> {
         self.state().stopped.clone()

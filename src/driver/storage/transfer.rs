@@ -148,15 +148,16 @@ impl Download {
         }
     }
 
-    /// Starts the thread that reads `body` into the pipe until its end, a failure, or a stop;
-    /// a file made for the download goes when the thread ends.
+    /// Starts the thread that reads `body` into the pipe until its end, a failure, or a stop.
+    /// A file made for the download stays while the caller's stream is open and goes, from
+    /// this thread, once the caller drops it (the caller never waits on the removal).
     fn pump(mut body: ureq::BodyReader<'static>, made: Option<MadeFile>) -> Result<Download> {
         let pipe = Arc::new(Pipe::default());
         let fill = pipe.clone();
         std::thread::Builder::new()
             .name("libvirt-esx-download".into())
             .spawn(move || {
-                let _made = made;
+                let made = made;
                 loop {
                     let mut buf = fill.spare();
                     buf.resize(PIECE, 0);
@@ -167,7 +168,11 @@ impl Download {
                         Err(e) => return fill.stop(&format!("download: {e}")),
                     };
                     if n == 0 {
-                        return fill.close();
+                        fill.close();
+                        if made.is_some() {
+                            fill.wait_stopped();
+                        }
+                        return;
                     }
                     buf.truncate(n);
                     if fill.push(buf).is_err() {
