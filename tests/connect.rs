@@ -306,6 +306,7 @@ fn an_expired_session_is_renewed_once_transparently() {
         .post_soap(
             "urn:vim25/6.5",
             &virt_esx::vi::soap::Request::new("Logout", &sm).envelope(),
+            false,
         )
         .unwrap();
     let before = conn.round_trips();

@@ -200,7 +200,16 @@ fn soap_faults_map_to_libvirt_codes() {
 #[test]
 fn drops_slow_and_malformed_answers_are_errors_then_recover() {
     let (_sim, inj, conn) = setup("");
+    // A read dropped once is sent again (the server may close a kept-alive connection just
+    // as it is reused); dropped twice in a row, it fails.
     inj.add("RetrievePropertiesEx", 1, Action::Drop);
+    assert!(
+        !conn
+            .list_all_domains(ListDomainsFlags::empty())
+            .unwrap()
+            .is_empty()
+    );
+    inj.add("RetrievePropertiesEx", 2, Action::Drop);
     let e = conn
         .list_all_domains(ListDomainsFlags::empty())
         .unwrap_err();

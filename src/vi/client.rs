@@ -41,8 +41,11 @@ impl Client {
             this: service_instance(),
         };
         let req = call.request();
-        let reply =
-            transport.post_soap(&format!("urn:vim25/{BOOTSTRAP_VERSION}"), &req.envelope())?;
+        let reply = transport.post_soap(
+            &format!("urn:vim25/{BOOTSTRAP_VERSION}"),
+            &req.envelope(),
+            true,
+        )?;
         let resp = soap::read_response(req.method(), reply.status, &reply.body)?;
         let content = ServiceContent::from_return(req.method(), &resp)?;
         for (what, r) in [
@@ -169,7 +172,9 @@ impl Client {
     fn send_with(&self, req: &Request, objects: Option<&mut dyn FnMut(Node)>) -> Result<Node> {
         let envelope = zeroize::Zeroizing::new(req.envelope());
         let started = std::time::Instant::now();
-        let reply = self.transport.post_soap(&self.soap_action, &envelope);
+        let reply =
+            self.transport
+                .post_soap(&self.soap_action, &envelope, repeatable(req.method()));
         self.log_call(
             req.method(),
             &envelope,
@@ -353,4 +358,27 @@ impl MoRefDefault for Option<MoRef> {
     fn unwrap_or_default_moref(self) -> MoRef {
         self.unwrap_or_else(|| MoRef::new("", ""))
     }
+}
+
+/// Methods a server may see twice without harm (reads, waits, and the ends of the library's
+/// own collectors and views): sent once more when the server dropped the connection before
+/// answering. Nothing that changes the inventory is repeated.
+fn repeatable(method: &str) -> bool {
+    ["Retrieve", "Query", "Find"]
+        .iter()
+        .any(|p| method.starts_with(p))
+        || matches!(
+            method,
+            "ContinueRetrievePropertiesEx"
+                | "CancelRetrievePropertiesEx"
+                | "WaitForUpdatesEx"
+                | "CancelWaitForUpdates"
+                | "CurrentTime"
+                | "ReadNextEvents"
+                | "DestroyPropertyCollector"
+                | "DestroyPropertyFilter"
+                | "DestroyCollector"
+                | "DestroyView"
+                | "Logout"
+        )
 }

@@ -125,19 +125,29 @@ impl Transport {
             .clone()
     }
 
-    /// POSTs a SOAP envelope to `/sdk`; the caller reads faults out of a 500.
-    pub fn post_soap(&self, soap_action: &str, envelope: &str) -> Result<Reply> {
+    /// POSTs a SOAP envelope to `/sdk`; the caller reads faults out of a 500. A `repeatable`
+    /// call (one a server may see twice without harm) whose connection the server dropped
+    /// before answering is sent once more: a kept-alive connection may be closed by the server
+    /// just as it is reused.
+    pub fn post_soap(&self, soap_action: &str, envelope: &str, repeatable: bool) -> Result<Reply> {
         let url = format!("{}/sdk", self.config.base_url);
-        let mut req = self
-            .agent
-            .post(&url)
-            .header("Content-Type", "text/xml; charset=utf-8")
-            .header("SOAPAction", soap_action);
-        if let Some(c) = self.cookie() {
-            req = req.header("Cookie", c);
+        let send = || {
+            let mut req = self
+                .agent
+                .post(&url)
+                .header("Content-Type", "text/xml; charset=utf-8")
+                .header("SOAPAction", soap_action);
+            if let Some(c) = self.cookie() {
+                req = req.header("Cookie", c);
+            }
+            self.round_trips.fetch_add(1, Ordering::Relaxed);
+            req.send(envelope)
+        };
+        let resp = match send() {
+            Err(ureq::Error::Io(e)) if repeatable && dropped(&e) => send(),
+            sent => sent,
         }
-        self.round_trips.fetch_add(1, Ordering::Relaxed);
-        let resp = req.send(envelope).map_err(|e| self.transport_error(&e))?;
+        .map_err(|e| self.transport_error(&e))?;
         self.finish(resp)
     }
 
@@ -302,6 +312,15 @@ impl Transport {
             ),
         }
     }
+}
+
+/// Whether the server dropped the connection without an answer.
+fn dropped(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(
+        e.kind(),
+        K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe
+    )
 }
 
 /// The `vmware_soap_session` cookie as `name=value`, quotes kept as the server sent them.
