@@ -142,6 +142,7 @@ fn a_stalled_transfer_stops_at_once_on_abort_and_by_itself_at_the_timeout() {
         assert_eq!(unsafe { virStreamFree(s) }, 0);
         let freed = start.elapsed();
         assert!(rc < 0 && msg.contains("aborted"), "{what}: {rc} {msg}");
+        eprintln!("{what}: abort {aborted:?}, blocked call ended {ended:?}, freed {freed:?}");
         assert!(
             aborted < Duration::from_millis(500)
                 && ended < Duration::from_secs(1)
@@ -163,6 +164,7 @@ fn a_stalled_transfer_stops_at_once_on_abort_and_by_itself_at_the_timeout() {
         // SAFETY: the test's reference, given up.
         assert_eq!(unsafe { virStreamFree(s) }, 0);
         assert!(start.elapsed() < Duration::from_secs(1));
+        eprintln!("{what} with no abort failed after {took:?}");
         assert!(rc < 0, "{what}: {rc}");
         assert!(
             took >= Duration::from_millis(1500) && took < Duration::from_secs(20),

@@ -351,14 +351,23 @@ impl Connection {
                 "unsupported event ID {event_id}"
             )));
         }
+        // The queue's handle is added to the application's loop with no lock held: its add
+        // function may call back into the library.
+        let fresh = match lock(&self.events.state).delivery.is_none() {
+            true => Some(self.start_delivery()?),
+            false => None,
+        };
+        // Declared before the guard, so that it drops after it, even on an early return.
+        let spare;
         let mut st = lock(&self.events.state);
+        spare = match st.delivery.is_none() {
+            true => std::mem::replace(&mut st.delivery, fresh),
+            false => fresh,
+        };
         let needs = st
             .regs
             .iter()
             .fold(Needs::of(family, event_id), |n, r| n.with(r.needs()));
-        if st.delivery.is_none() {
-            st.delivery = Some(self.start_delivery()?);
-        }
         let queue = st.delivery.as_ref().map(|d| d.queue.clone());
         let mut replaced = None;
         if st
@@ -383,6 +392,8 @@ impl Connection {
             removed: AtomicBool::new(false),
         }));
         drop(st);
+        // A queue another registration made meanwhile goes, outside the lock.
+        drop(spare);
         if let Some(old) = replaced {
             old.stop(self);
         }
