@@ -188,14 +188,7 @@ impl Transport {
         range: Option<&str>,
     ) -> Result<(u16, ureq::BodyReader<'static>)> {
         let url = format!("{}{}", self.config.base_url, path_and_query);
-        let mut req = self
-            .agent
-            .get(&url)
-            .config()
-            .timeout_global(None)
-            .timeout_per_read(Some(self.config.call_timeout))
-            .timeout_per_write(Some(self.config.call_timeout))
-            .build();
+        let mut req = self.streamed(self.agent.get(&url));
         if let Some(c) = self.cookie() {
             req = req.header("Cookie", c);
         }
@@ -219,13 +212,7 @@ impl Transport {
     ) -> Result<Reply> {
         let url = format!("{}{}", self.config.base_url, path_and_query);
         let mut req = self
-            .agent
-            .put(&url)
-            .config()
-            .timeout_global(None)
-            .timeout_per_read(Some(self.config.call_timeout))
-            .timeout_per_write(Some(self.config.call_timeout))
-            .build()
+            .streamed(self.agent.put(&url))
             .header("Content-Type", "application/octet-stream");
         if let Some(c) = self.cookie() {
             req = req.header("Cookie", c);
@@ -238,6 +225,17 @@ impl Transport {
             .send(ureq::SendBody::from_owned_reader(body))
             .map_err(|e| self.transport_error(&e))?;
         self.finish(resp)
+    }
+
+    /// A transfer's request: no overall timeout (it takes as long as its data needs), but
+    /// each socket read and write at most the call timeout, so a server gone quiet ends it.
+    fn streamed<B>(&self, req: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        let quiet = Some(self.config.call_timeout);
+        req.config()
+            .timeout_global(None)
+            .timeout_per_read(quiet)
+            .timeout_per_write(quiet)
+            .build()
     }
 
     fn finish(&self, mut resp: ureq::http::Response<ureq::Body>) -> Result<Reply> {
