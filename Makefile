@@ -9,7 +9,7 @@ CARGO_FLAGS := $(if $(filter release,$(PROFILE)),--release,)
 TARGET := target/$(PROFILE)
 BUILD := build
 
-.PHONY: all lib deps sim uninstalled-pc install demo test clean wheel python-abi asan-test soak fuzz
+.PHONY: all lib deps sim uninstalled-pc install demo test clean wheel python-abi asan-test soak fuzz dropin
 
 all: lib uninstalled-pc
 
@@ -30,11 +30,17 @@ uninstalled-pc: lib
 	    -e 's|@INCLUDEDIR@|$(CURDIR)/include|' -e 's|@VERSION@|$(VERSION)|' \
 	    pkgconfig/libvirt_esx.pc.in > $(BUILD)/libvirt_esx.pc
 
-install: lib
+# The binary drop-in build/dropin/libvirt.so.0: soname libvirt.so.0, libvirt's version nodes.
+dropin:
+	PROFILE=$(PROFILE) ./tools/dropin.sh
+
+install: lib dropin
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/libvirt
 	install -m 0755 $(TARGET)/libvirt_esx.so $(DESTDIR)$(LIBDIR)/libvirt_esx.so.$(VERSION)
 	ln -sf libvirt_esx.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libvirt_esx.so.0
 	ln -sf libvirt_esx.so.0 $(DESTDIR)$(LIBDIR)/libvirt_esx.so
+	install -d $(DESTDIR)$(LIBDIR)/libvirt_esx
+	install -m 0755 $(BUILD)/dropin/libvirt.so.0 $(DESTDIR)$(LIBDIR)/libvirt_esx/libvirt.so.0
 	install -m 0644 include/libvirt_esx.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0644 include/libvirt/libvirt.h include/libvirt/virterror.h $(DESTDIR)$(INCLUDEDIR)/libvirt/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \

@@ -39,6 +39,10 @@ for t in tests/c/*.c; do
         --show-possibly-lost=no --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
         "$bin" "esx://$SIM_ADDR/?no_verify=1" "$vpx_addr"
 done
+dropin() {
+    PROFILE=debug ./tools/dropin.sh && tests/dropin/check.sh "$SIM_ADDR"
+}
+step "drop-in libvirt.so.0: version nodes, a program built for libvirt runs on it" dropin
 sim_stop
 
 # The Python package as a user gets it: `pip wheel python/` (an isolated PEP 517 build), the

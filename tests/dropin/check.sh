@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Checks the drop-in (build/dropin/libvirt.so.0, from tools/dropin.sh): its soname; each symbol
+# it exports under the version node src/abi/symbols.tsv gives it (ours under LIBVIRT_ESX_0.1.0);
+# the table against libvirt-dev's API XML; and a program built against the system's libvirt
+# header and libvirt.so.0 running a listing on it. Usage: check.sh ESX_ADDR (host:port).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+lib=build/dropin/libvirt.so.0
+table=src/abi/symbols.tsv
+fail() { echo "dropin: $*" >&2; exit 1; }
+
+objdump -p "$lib" | grep -q 'SONAME *libvirt.so.0$' || fail "soname is not libvirt.so.0"
+objdump -T "$lib" | awk '$2 == "g" && $NF ~ /^vir/ {print $(NF-1), $NF}' | sort -k2 >build/dropin/exported.txt
+bad=$(awk -v table="$table" '
+    BEGIN { while ((getline l < table) > 0) if (l !~ /^#/) { split(l, f, "\t"); node[f[2]] = f[1] } }
+    { want = ($2 in node) ? node[$2] : "LIBVIRT_ESX_0.1.0"; if ($1 != want) print $2 " is " $1 ", not " want }
+' build/dropin/exported.txt)
+[ -z "$bad" ] || fail "$bad"
+api=/usr/share/libvirt/api/libvirt-api.xml
+if [ -f "$api" ]; then
+    missing=$(grep -o '<function name=.[a-zA-Z0-9_]*' "$api" | sed 's/.*=.//' | sort -u |
+        comm -23 - <(grep -v '^#' "$table" | cut -f2 | sort -u))
+    [ -z "$missing" ] || fail "functions of $api missing from $table: $missing"
+fi
+total=$(grep -vc '^#' "$table")
+ours=$(awk 'NR == FNR { if ($0 !~ /^#/) { split($0, f, "\t"); t[f[2]] = 1 }; next } $2 in t' "$table" build/dropin/exported.txt | wc -l)
+echo "dropin: $ours of libvirt's $total public symbols exported, each under libvirt's version node"
+
+cc -Wall -Wextra -Werror -std=c11 -o build/dropin/list_domains tests/dropin/list_domains.c \
+    $(pkg-config --cflags libvirt) "$lib" -ldl
+LD_LIBRARY_PATH="$ROOT/build/dropin" build/dropin/list_domains "esx://$1/?no_verify=1"

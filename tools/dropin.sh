@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds build/dropin/libvirt.so.0, the binary drop-in: the library's own code (its static
+# archive) linked by the C toolchain with soname libvirt.so.0 and libvirt's version nodes from
+# src/abi/symbols.tsv, so that programs and bindings built against libvirt load it unchanged.
+# rustc writes a version script of its own for a cdylib, hence the archive. PROFILE=debug|release.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+PROFILE=${PROFILE:-release}
+flags=(); [ "$PROFILE" = release ] && flags=(--release)
+out=build/dropin
+mkdir -p "$out"
+cargo rustc "${flags[@]}" --lib --crate-type staticlib -- --print native-static-libs 2>"$out/rustc.log" ||
+    { cat "$out/rustc.log" >&2; exit 1; }
+archive=target/$PROFILE/libvirt_esx.a
+native=$(sed -n 's/.*native-static-libs: //p' "$out/rustc.log" | tail -1)
+
+# The symbols the archive defines, each under the table's node; ours under a node of their own.
+nm --defined-only -g "$archive" 2>/dev/null | awk '$2 ~ /^[TDBR]$/ && $3 ~ /^vir/ {print $3}' |
+    sort -u >"$out/defined.txt"
+awk -v defined="$out/defined.txt" '
+    BEGIN { while ((getline s < defined) > 0) have[s] = 1 }
+    /^#/ { next }
+    { if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
+      if ($2 in have) { list[$1] = list[$1] "        " $2 ";\n"; done[$2] = 1 } }
+    END {
+        for (i = 1; i <= n; i++) {
+            printf "%s {\n", order[i]
+            if (list[order[i]] != "") printf "    global:\n%s", list[order[i]]
+            if (i == 1) printf "    local:\n        *;\n"
+            printf "}%s;\n\n", (i > 1 ? " " order[i - 1] : "")
+        }
+        close(defined)
+        while ((getline s < defined) > 0) if (!(s in done)) ours = ours "        " s ";\n"
+        printf "LIBVIRT_ESX_0.1.0 {\n    global:\n%s} %s;\n", ours, order[n]
+    }' src/abi/symbols.tsv >"$out/libvirt.map"
+
+# shellcheck disable=SC2086 # the native libraries are words
+cc -shared -o "$out/libvirt.so.0" -Wl,-soname,libvirt.so.0 -Wl,--version-script="$out/libvirt.map" \
+    -Wl,--whole-archive "$archive" -Wl,--no-whole-archive $native
+echo "dropin: $out/libvirt.so.0 ($(grep -c . "$out/defined.txt") symbols)"
