@@ -30,3 +30,5 @@ pub mod storage;
 pub mod sys;
 pub mod typed_params;
 pub mod types;
+/// cbindgen:ignore
+pub mod unsupported;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks the drop-in (build/dropin/libvirt.so.0, from tools/dropin.sh): its soname; each symbol
 # it exports under the version node src/abi/symbols.tsv gives it (ours under LIBVIRT_ESX_0.1.0);
-# the table against libvirt-dev's API XML; and a program built against the system's libvirt
-# header and libvirt.so.0 running a listing on it. Usage: check.sh ESX_ADDR (host:port).
+# the table against libvirt-dev's API XML; a program built against the system's libvirt header
+# and libvirt.so.0 running a listing on it; and Debian's python3-libvirt, unmodified, opening,
+# listing, changing a domain and receiving its events through it. Usage: check.sh ESX_ADDR.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -30,3 +31,5 @@ echo "dropin: $ours of libvirt's $total public symbols exported, each under libv
 cc -Wall -Wextra -Werror -std=c11 -o build/dropin/list_domains tests/dropin/list_domains.c \
     $(pkg-config --cflags libvirt) "$lib" -ldl
 LD_LIBRARY_PATH="$ROOT/build/dropin" build/dropin/list_domains "esx://$1/?no_verify=1"
+# Debian's python3-libvirt lives in the system Python's dist-packages.
+LD_LIBRARY_PATH="$ROOT/build/dropin" /usr/bin/python3 tests/dropin/python_libvirt.py "$1"
