@@ -9,7 +9,9 @@ use virt_esx::ffi::unsupported as u;
 fn last() -> (i32, String) {
     let p = virGetLastErrorMessage();
     // SAFETY: the library's own message, NUL-terminated.
-    let msg = unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned();
+    let msg = unsafe { std::ffi::CStr::from_ptr(p) }
+        .to_string_lossy()
+        .into_owned();
     (virGetLastErrorCode(), msg)
 }
 
@@ -24,7 +26,14 @@ fn unsupported_calls_fail_with_no_support_naming_the_call_and_why() {
         "{msg}"
     );
     assert_eq!(
-        u::virDomainBlockCopy(ptr::null_mut(), ptr::null_mut(), ptr::null_mut(), ptr::null_mut(), 0, 0),
+        u::virDomainBlockCopy(
+            ptr::null_mut(),
+            ptr::null_mut(),
+            ptr::null_mut(),
+            ptr::null_mut(),
+            0,
+            0
+        ),
         -1
     );
     let (code, msg) = last();
