@@ -3716,6 +3716,204 @@ void virTypedParamsClear(virTypedParameterPtr params, int nparams);
  */
 void virTypedParamsFree(virTypedParameterPtr params, int nparams);
 
+/*
+ Appends a parameter of type int, growing the array as libvirt does.
+
+ # Safety
+ The pointers are NULL or valid; `*params` NULL or a malloc'd array of `*maxparams` entries.
+ */
+int virTypedParamsAddInt(virTypedParameterPtr *params,
+                         int *nparams,
+                         int *maxparams,
+                         const char *name,
+                         int value);
+
+/*
+ 1 and the value of the first parameter called `name` when it is of type int, 0 when
+ there is none; `value` may be NULL to ask only whether there is one.
+
+ # Safety
+ `params` NULL or `nparams` entries; `name` NULL or NUL-terminated; `value` NULL or writable.
+ */
+int virTypedParamsGetInt(virTypedParameterPtr params, int nparams, const char *name, int *value);
+
+/*
+ Appends a parameter of type uint, growing the array as libvirt does.
+
+ # Safety
+ The pointers are NULL or valid; `*params` NULL or a malloc'd array of `*maxparams` entries.
+ */
+int virTypedParamsAddUInt(virTypedParameterPtr *params,
+                          int *nparams,
+                          int *maxparams,
+                          const char *name,
+                          unsigned int value);
+
+/*
+ 1 and the value of the first parameter called `name` when it is of type uint, 0 when
+ there is none; `value` may be NULL to ask only whether there is one.
+
+ # Safety
+ `params` NULL or `nparams` entries; `name` NULL or NUL-terminated; `value` NULL or writable.
+ */
+int virTypedParamsGetUInt(virTypedParameterPtr params,
+                          int nparams,
+                          const char *name,
+                          unsigned int *value);
+
+/*
+ Appends a parameter of type llong, growing the array as libvirt does.
+
+ # Safety
+ The pointers are NULL or valid; `*params` NULL or a malloc'd array of `*maxparams` entries.
+ */
+int virTypedParamsAddLLong(virTypedParameterPtr *params,
+                           int *nparams,
+                           int *maxparams,
+                           const char *name,
+                           long long value);
+
+/*
+ 1 and the value of the first parameter called `name` when it is of type llong, 0 when
+ there is none; `value` may be NULL to ask only whether there is one.
+
+ # Safety
+ `params` NULL or `nparams` entries; `name` NULL or NUL-terminated; `value` NULL or writable.
+ */
+int virTypedParamsGetLLong(virTypedParameterPtr params,
+                           int nparams,
+                           const char *name,
+                           long long *value);
+
+/*
+ Appends a parameter of type ullong, growing the array as libvirt does.
+
+ # Safety
+ The pointers are NULL or valid; `*params` NULL or a malloc'd array of `*maxparams` entries.
+ */
+int virTypedParamsAddULLong(virTypedParameterPtr *params,
+                            int *nparams,
+                            int *maxparams,
+                            const char *name,
+                            unsigned long long value);
+
+/*
+ 1 and the value of the first parameter called `name` when it is of type ullong, 0 when
+ there is none; `value` may be NULL to ask only whether there is one.
+
+ # Safety
+ `params` NULL or `nparams` entries; `name` NULL or NUL-terminated; `value` NULL or writable.
+ */
+int virTypedParamsGetULLong(virTypedParameterPtr params,
+                            int nparams,
+                            const char *name,
+                            unsigned long long *value);
+
+/*
+ Appends a parameter of type double, growing the array as libvirt does.
+
+ # Safety
+ The pointers are NULL or valid; `*params` NULL or a malloc'd array of `*maxparams` entries.
+ */
+int virTypedParamsAddDouble(virTypedParameterPtr *params,
+                            int *nparams,
+                            int *maxparams,
+                            const char *name,
+                            double value);
+
+/*
+ 1 and the value of the first parameter called `name` when it is of type double, 0 when
+ there is none; `value` may be NULL to ask only whether there is one.
+
+ # Safety
+ `params` NULL or `nparams` entries; `name` NULL or NUL-terminated; `value` NULL or writable.
+ */
+int virTypedParamsGetDouble(virTypedParameterPtr params,
+                            int nparams,
+                            const char *name,
+                            double *value);
+
+/*
+ Appends a parameter of type boolean, growing the array as libvirt does.
+
+ # Safety
+ The pointers are NULL or valid; `*params` NULL or a malloc'd array of `*maxparams` entries.
+ */
+int virTypedParamsAddBoolean(virTypedParameterPtr *params,
+                             int *nparams,
+                             int *maxparams,
+                             const char *name,
+                             int value);
+
+/*
+ 1 and the value of the first parameter called `name` when it is of type boolean, 0 when
+ there is none; `value` may be NULL to ask only whether there is one.
+
+ # Safety
+ `params` NULL or `nparams` entries; `name` NULL or NUL-terminated; `value` NULL or writable.
+ */
+int virTypedParamsGetBoolean(virTypedParameterPtr params,
+                             int nparams,
+                             const char *name,
+                             int *value);
+
+/*
+ Appends a string parameter (a copy of `value`; NULL is the empty string, as in libvirt).
+
+ # Safety
+ As virTypedParamsAddInt; `value` NULL or NUL-terminated.
+ */
+int virTypedParamsAddString(virTypedParameterPtr *params,
+                            int *nparams,
+                            int *maxparams,
+                            const char *name,
+                            const char *value);
+
+/*
+ Appends one string parameter called `name` for each of the NULL-terminated `values`.
+
+ # Safety
+ As virTypedParamsAddString; `values` NULL or a NULL-terminated array of strings.
+ */
+int virTypedParamsAddStringList(virTypedParameterPtr *params,
+                                int *nparams,
+                                int *maxparams,
+                                const char *name,
+                                const char **values);
+
+/*
+ Appends a parameter of type `type` whose value is read from `value`.
+
+ # Safety
+ As virTypedParamsAddString.
+ */
+int virTypedParamsAddFromString(virTypedParameterPtr *params,
+                                int *nparams,
+                                int *maxparams,
+                                const char *name,
+                                int type,
+                                const char *value);
+
+/*
+ 1 and the first string parameter called `name` (the array's own copy, not to be freed),
+ 0 when there is none.
+
+ # Safety
+ As virTypedParamsGetInt.
+ */
+int virTypedParamsGetString(virTypedParameterPtr params,
+                            int nparams,
+                            const char *name,
+                            const char **value);
+
+/*
+ The first parameter called `name`, or NULL.
+
+ # Safety
+ `params` NULL or `nparams` entries; `name` NULL or NUL-terminated.
+ */
+virTypedParameterPtr virTypedParamsGet(virTypedParameterPtr params, int nparams, const char *name);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -38,6 +38,8 @@ lib = _load()
 lib.virInitialize()
 
 # Exports libvirt-python does not offer either, and why: the objects own their references.
+# libvirt-python takes and gives typed parameters as dicts and has no method for these C helpers.
+TYPED_PARAMS_HELPER = "a C helper for building parameter arrays; Python passes dicts"
 NOT_WRAPPED = {
     "virConnectDomainEventRegister": "domainEventRegister registers through RegisterAny: the "
     "library tracks these callbacks by C function, and Python's share one trampoline",
@@ -67,6 +69,23 @@ NOT_WRAPPED = {
     "virNetworkGetConnect": "virNetwork.connect() returns the Python connection",
     "virInterfaceGetConnect": "virInterface.connect() returns the Python connection",
     "virTypedParamsFree": "Python owns its parameter arrays; virTypedParamsClear frees their strings",
+    "virTypedParamsAddInt": TYPED_PARAMS_HELPER,
+    "virTypedParamsGetInt": TYPED_PARAMS_HELPER,
+    "virTypedParamsAddUInt": TYPED_PARAMS_HELPER,
+    "virTypedParamsGetUInt": TYPED_PARAMS_HELPER,
+    "virTypedParamsAddLLong": TYPED_PARAMS_HELPER,
+    "virTypedParamsGetLLong": TYPED_PARAMS_HELPER,
+    "virTypedParamsAddULLong": TYPED_PARAMS_HELPER,
+    "virTypedParamsGetULLong": TYPED_PARAMS_HELPER,
+    "virTypedParamsAddDouble": TYPED_PARAMS_HELPER,
+    "virTypedParamsGetDouble": TYPED_PARAMS_HELPER,
+    "virTypedParamsAddBoolean": TYPED_PARAMS_HELPER,
+    "virTypedParamsGetBoolean": TYPED_PARAMS_HELPER,
+    "virTypedParamsAddString": TYPED_PARAMS_HELPER,
+    "virTypedParamsGetString": TYPED_PARAMS_HELPER,
+    "virTypedParamsAddStringList": TYPED_PARAMS_HELPER,
+    "virTypedParamsAddFromString": TYPED_PARAMS_HELPER,
+    "virTypedParamsGet": TYPED_PARAMS_HELPER,
 }
 _libc = ctypes.CDLL(None)
 _libc.free.argtypes = [ctypes.c_void_p]

@@ -29,6 +29,7 @@ pub mod snapshot;
 pub mod storage;
 pub mod sys;
 pub mod typed_params;
+pub mod typed_params_helpers;
 pub mod types;
 /// cbindgen:ignore
 pub mod unsupported;

@@ -92,7 +92,7 @@ pub fn field_name(field: &str) -> [c_char; FIELD_LEN] {
     name
 }
 
-fn c_param(field: &str, v: Value) -> Result<(virTypedParameter, Option<MallocStr>)> {
+pub(crate) fn c_param(field: &str, v: Value) -> Result<(virTypedParameter, Option<MallocStr>)> {
     let name = field_name(field);
     let mut s = None;
     let (kind, value) = match v {

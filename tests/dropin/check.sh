@@ -2,7 +2,8 @@
 # Checks the drop-in (build/dropin/libvirt.so.0, from tools/dropin.sh): its soname; each symbol
 # it exports under the version node src/abi/symbols.tsv gives it (ours under LIBVIRT_ESX_0.1.0);
 # the table against libvirt-dev's API XML; a program built against the system's libvirt header
-# and libvirt.so.0 running a listing on it; and Debian's python3-libvirt, unmodified, opening,
+# and libvirt.so.0 running a listing on it; the typed-parameter helpers' transcript on Debian's
+# libvirt0 and on it; and Debian's python3-libvirt, unmodified, opening,
 # listing, changing a domain and receiving its events through it. Usage: check.sh ESX_ADDR.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,5 +32,16 @@ echo "dropin: $ours of libvirt's $total public symbols exported, each under libv
 cc -Wall -Wextra -Werror -std=c11 -o build/dropin/list_domains tests/dropin/list_domains.c \
     $(pkg-config --cflags libvirt) "$lib" -ldl
 LD_LIBRARY_PATH="$ROOT/build/dropin" build/dropin/list_domains "esx://$1/?no_verify=1"
+# The typed-parameter helpers: one transcript on Debian's libvirt0, the same on the drop-in
+# (under valgrind).
+cc -Wall -Wextra -Werror -std=c11 -o build/dropin/typed_params tests/dropin/typed_params.c \
+    $(pkg-config --cflags libvirt) "$lib"
+env -u LD_LIBRARY_PATH build/dropin/typed_params >build/dropin/typed_params.libvirt
+LD_LIBRARY_PATH="$ROOT/build/dropin" valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+    --error-exitcode=3 build/dropin/typed_params >build/dropin/typed_params.ours
+diff -u build/dropin/typed_params.libvirt build/dropin/typed_params.ours ||
+    fail "the typed-parameter helpers differ from libvirt's"
+echo "dropin: typed-parameter helpers as libvirt's ($(wc -l <build/dropin/typed_params.ours) lines)"
+
 # Debian's python3-libvirt lives in the system Python's dist-packages.
 LD_LIBRARY_PATH="$ROOT/build/dropin" /usr/bin/python3 tests/dropin/python_libvirt.py "$1"
