@@ -583,6 +583,15 @@ typedef enum virStorageVolDeleteFlags {
   VIR_STORAGE_VOL_DELETE_WITH_SNAPSHOTS = 2,
 } virStorageVolDeleteFlags;
 
+typedef enum virStorageVolInfoFlags {
+  VIR_STORAGE_VOL_USE_ALLOCATION = 0,
+  VIR_STORAGE_VOL_GET_PHYSICAL = 1,
+} virStorageVolInfoFlags;
+
+typedef enum virDomainAbortJobFlagsValues {
+  VIR_DOMAIN_ABORT_JOB_POSTCOPY = 1,
+} virDomainAbortJobFlagsValues;
+
 typedef enum virStoragePoolCreateFlags {
   VIR_STORAGE_POOL_CREATE_NORMAL = 0,
   VIR_STORAGE_POOL_CREATE_WITH_BUILD = 1,
@@ -1668,6 +1677,15 @@ int virDomainGetJobStats(virDomainPtr domain,
  `domain` is NULL or a domain from this library.
  */
 int virDomainAbortJob(virDomainPtr domain);
+
+/*
+ As virDomainAbortJob; VIR_DOMAIN_ABORT_JOB_POSTCOPY is refused, as vSphere's migrations have
+ no post-copy phase.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainAbortJobFlags(virDomainPtr domain, unsigned int flags);
 
 /*
  A new domain, defined and started (VMware keeps it defined: it has no transient VMs).
@@ -3281,6 +3299,15 @@ int virConnectListAllStoragePools(virConnectPtr conn,
                                   unsigned int flags);
 
 /*
+ The pool whose target path (where the connection's hosts mount it, `/vmfs/volumes/…`) is
+ `path`; a trailing `/` is ignored.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `path` NULL or a C string.
+ */
+virStoragePoolPtr virStoragePoolLookupByTargetPath(virConnectPtr conn, const char *path);
+
+/*
  # Safety
  `conn` is NULL or a connection from this library; `name` NULL or a C string.
  */
@@ -3603,6 +3630,15 @@ virStoragePoolPtr virStoragePoolLookupByVolume(virStorageVolPtr vol);
  `vol` is NULL or a volume from this library; `info` NULL or writable.
  */
 int virStorageVolGetInfo(virStorageVolPtr vol, virStorageVolInfoPtr info);
+
+/*
+ As virStorageVolGetInfo; with VIR_STORAGE_VOL_GET_PHYSICAL the allocation is the physical
+ size, which for a datastore file or a LUN it is already.
+
+ # Safety
+ `vol` is NULL or a volume from this library; `info` NULL or writable.
+ */
+int virStorageVolGetInfoFlags(virStorageVolPtr vol, virStorageVolInfoPtr info, unsigned int flags);
 
 /*
  # Safety

@@ -476,6 +476,9 @@ VIR_CONNECT_LIST_STORAGE_POOLS_DFS = 1048576
 VIR_STORAGE_VOL_DELETE_NORMAL = 0
 VIR_STORAGE_VOL_DELETE_ZEROED = 1
 VIR_STORAGE_VOL_DELETE_WITH_SNAPSHOTS = 2
+VIR_STORAGE_VOL_USE_ALLOCATION = 0
+VIR_STORAGE_VOL_GET_PHYSICAL = 1
+VIR_DOMAIN_ABORT_JOB_POSTCOPY = 1
 VIR_STORAGE_POOL_CREATE_NORMAL = 0
 VIR_STORAGE_POOL_CREATE_WITH_BUILD = 1
 VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE = 2
@@ -1124,6 +1127,9 @@ __all__ = [
     'VIR_STORAGE_VOL_DELETE_NORMAL',
     'VIR_STORAGE_VOL_DELETE_ZEROED',
     'VIR_STORAGE_VOL_DELETE_WITH_SNAPSHOTS',
+    'VIR_STORAGE_VOL_USE_ALLOCATION',
+    'VIR_STORAGE_VOL_GET_PHYSICAL',
+    'VIR_DOMAIN_ABORT_JOB_POSTCOPY',
     'VIR_STORAGE_POOL_CREATE_NORMAL',
     'VIR_STORAGE_POOL_CREATE_WITH_BUILD',
     'VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE',
@@ -1340,6 +1346,8 @@ virStoragePoolState = c_int
 virStorageVolType = c_int
 virConnectListAllStoragePoolsFlags = c_int
 virStorageVolDeleteFlags = c_int
+virStorageVolInfoFlags = c_int
+virDomainAbortJobFlagsValues = c_int
 virStoragePoolCreateFlags = c_int
 virStoragePoolDefineFlags = c_int
 virStorageVolCreateFlags = c_int
@@ -1696,6 +1704,7 @@ FUNCTIONS = {
     'virDomainGetJobInfo': (c_int, [virDomainPtr, virDomainJobInfoPtr]),
     'virDomainGetJobStats': (c_int, [virDomainPtr, POINTER(c_int), POINTER(virTypedParameterPtr), POINTER(c_int), c_uint]),
     'virDomainAbortJob': (c_int, [virDomainPtr]),
+    'virDomainAbortJobFlags': (c_int, [virDomainPtr, c_uint]),
     'virDomainCreateXML': (virDomainPtr, [virConnectPtr, c_char_p, c_uint]),
     'virDomainCreateXMLWithFiles': (virDomainPtr, [virConnectPtr, c_char_p, c_uint, POINTER(c_int), c_uint]),
     'virDomainSave': (c_int, [virDomainPtr, c_char_p]),
@@ -1902,6 +1911,7 @@ FUNCTIONS = {
     'virConnectNumOfDefinedStoragePools': (c_int, [virConnectPtr]),
     'virConnectListDefinedStoragePools': (c_int, [virConnectPtr, POINTER(c_void_p), c_int]),
     'virConnectListAllStoragePools': (c_int, [virConnectPtr, POINTER(POINTER(virStoragePoolPtr)), c_uint]),
+    'virStoragePoolLookupByTargetPath': (virStoragePoolPtr, [virConnectPtr, c_char_p]),
     'virStoragePoolLookupByName': (virStoragePoolPtr, [virConnectPtr, c_char_p]),
     'virStoragePoolLookupByUUID': (virStoragePoolPtr, [virConnectPtr, c_char_p]),
     'virStoragePoolLookupByUUIDString': (virStoragePoolPtr, [virConnectPtr, c_char_p]),
@@ -1945,6 +1955,7 @@ FUNCTIONS = {
     'virStorageVolLookupByKey': (virStorageVolPtr, [virConnectPtr, c_char_p]),
     'virStoragePoolLookupByVolume': (virStoragePoolPtr, [virStorageVolPtr]),
     'virStorageVolGetInfo': (c_int, [virStorageVolPtr, virStorageVolInfoPtr]),
+    'virStorageVolGetInfoFlags': (c_int, [virStorageVolPtr, virStorageVolInfoPtr, c_uint]),
     'virStorageVolGetXMLDesc': (c_void_p, [virStorageVolPtr, c_uint]),
     'virStorageVolGetName': (c_char_p, [virStorageVolPtr]),
     'virStorageVolGetKey': (c_char_p, [virStorageVolPtr]),

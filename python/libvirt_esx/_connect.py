@@ -372,6 +372,10 @@ class virConnect:
         return self._pool(lib.virStoragePoolLookupByName(self._o, enc(name)),
                           "virStoragePoolLookupByName")
 
+    def storagePoolLookupByTargetPath(self, path: str) -> virStoragePool:
+        return self._pool(lib.virStoragePoolLookupByTargetPath(self._o, enc(path)),
+                          "virStoragePoolLookupByTargetPath")
+
     def storagePoolLookupByUUID(self, uuid: bytes) -> virStoragePool:
         return self._pool(lib.virStoragePoolLookupByUUID(self._o, uuid), "virStoragePoolLookupByUUID")
 

@@ -472,6 +472,9 @@ class virDomain(Handle):
     def abortJob(self) -> int:
         return check(lib.virDomainAbortJob(self._o), "virDomainAbortJob")
 
+    def abortJobFlags(self, flags: int = 0) -> int:
+        return check(lib.virDomainAbortJobFlags(self._o, flags), "virDomainAbortJobFlags")
+
     # snapshots: each query reads the snapshot tree once
     def snapshotCreateXML(self, xmlDesc: str, flags: int = 0) -> virDomainSnapshot:
         return wrap(self, lib.virDomainSnapshotCreateXML(self._o, enc(xmlDesc), flags),

@@ -130,6 +130,13 @@ class virStorageVol(Handle):
         check(lib.virStorageVolGetInfo(self._o, ctypes.byref(i)), "virStorageVolGetInfo")
         return [i.type, i.capacity, i.allocation]
 
+    def infoFlags(self, flags: int = 0) -> List[int]:
+        """As info(); VIR_STORAGE_VOL_GET_PHYSICAL gives the physical size as allocation."""
+        i = _abi.virStorageVolInfo()
+        check(lib.virStorageVolGetInfoFlags(self._o, ctypes.byref(i), flags),
+              "virStorageVolGetInfoFlags")
+        return [i.type, i.capacity, i.allocation]
+
     def XMLDesc(self, flags: int = 0) -> str:
         return check_string(lib.virStorageVolGetXMLDesc(self._o, flags), "virStorageVolGetXMLDesc")
 

@@ -85,3 +85,19 @@ def test_paths_that_leave_the_datastore_are_refused(conn):
             lookup()
         assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
         assert "leaves its datastore" in str(e.value)
+
+
+def test_pool_by_target_path_and_volume_info_flags(conn):
+    pool = conn.storagePoolLookupByTargetPath("/vmfs/volumes/LocalDS_0")
+    assert pool.name() == "LocalDS_0"
+    with pytest.raises(libvirt.libvirtError) as e:
+        conn.storagePoolLookupByTargetPath("/vmfs/volumes/nope")
+    assert e.value.get_error_code() == libvirt.VIR_ERR_NO_STORAGE_POOL
+    vol = pool.createXML("<volume><name>py/flags.iso</name><capacity>0</capacity></volume>")
+    try:
+        assert vol.infoFlags(libvirt.VIR_STORAGE_VOL_GET_PHYSICAL) == vol.info() == vol.infoFlags()
+        with pytest.raises(libvirt.libvirtError) as e:
+            vol.infoFlags(2)
+        assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    finally:
+        vol.delete()

@@ -65,4 +65,10 @@ def test_no_job_runs_on_an_idle_domain():
         with pytest.raises(libvirt.libvirtError) as e:
             dom.abortJob()
         assert e.value.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID
+        with pytest.raises(libvirt.libvirtError) as e:
+            dom.abortJobFlags()
+        assert e.value.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID
+        with pytest.raises(libvirt.libvirtError) as e:
+            dom.abortJobFlags(libvirt.VIR_DOMAIN_ABORT_JOB_POSTCOPY)
+        assert e.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
         del dom

@@ -733,6 +733,19 @@ pub enum virStreamFlags {
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virStorageVolInfoFlags {
+    VIR_STORAGE_VOL_USE_ALLOCATION = 0,
+    VIR_STORAGE_VOL_GET_PHYSICAL = 1,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virDomainAbortJobFlagsValues {
+    VIR_DOMAIN_ABORT_JOB_POSTCOPY = 1,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum virStorageVolDeleteFlags {
     VIR_STORAGE_VOL_DELETE_NORMAL = 0,
     VIR_STORAGE_VOL_DELETE_ZEROED = 1,

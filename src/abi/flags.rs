@@ -32,6 +32,16 @@ flag_set! {
         OFFLINE = virDomainMigrateFlags::VIR_MIGRATE_OFFLINE,
     }
 
+    /// virStorageVolInfoFlags: a datastore file's allocation is its physical size already.
+    VolInfoFlags {
+        GET_PHYSICAL = virStorageVolInfoFlags::VIR_STORAGE_VOL_GET_PHYSICAL,
+    }
+
+    /// virDomainAbortJobFlagsValues: POSTCOPY is read only to be refused with its reason.
+    AbortJobFlags {
+        POSTCOPY = virDomainAbortJobFlagsValues::VIR_DOMAIN_ABORT_JOB_POSTCOPY,
+    }
+
     /// virConnectFlags.
     ConnectFlags {
         RO = virConnectFlags::VIR_CONNECT_RO,

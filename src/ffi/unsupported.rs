@@ -196,14 +196,6 @@ pub extern "C" fn virConnectSetIdentity(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn virDomainAbortJobFlags(_: *mut c_void, _: c_uint) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
 pub extern "C" fn virDomainAddIOThread(_: *mut c_void, _: c_uint, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
         api_name!(),
@@ -2026,22 +2018,6 @@ pub extern "C" fn virSecretUndefine(_: *mut c_void) -> c_int {
     export!(-1, || Err(unsupported(
         api_name!(),
         "vSphere keeps no secrets for libvirt"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virStoragePoolLookupByTargetPath(_: *mut c_void, _: *mut c_void) -> *mut c_void {
-    export!(std::ptr::null_mut(), || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virStorageVolGetInfoFlags(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
     )))
 }
 

@@ -85,6 +85,11 @@ int main(int argc, char **argv)
               "NULL destination");
         CHECK(virDomainAbortJob(dom) == -1 && virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID,
               "no job to abort");
+        CHECK(virDomainAbortJobFlags(dom, 0) == -1 && virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID,
+              "no job to abort, with flags");
+        CHECK(virDomainAbortJobFlags(dom, VIR_DOMAIN_ABORT_JOB_POSTCOPY) == -1 &&
+                  virGetLastErrorCode() == VIR_ERR_NO_SUPPORT,
+              "no post-copy phase");
         int type = -1, nparams = -1;
         virTypedParameterPtr stats = NULL;
         CHECK(virDomainGetJobStats(dom, &type, &stats, &nparams, 0) == 0 &&

@@ -73,6 +73,12 @@ int main(int argc, char **argv)
     CHECK(xml && strstr(xml, "<pool type='dir'>") && strstr(xml, "<path>/vmfs/volumes/LocalDS_0</path>"),
           "pool xml");
     free(xml);
+    same = virStoragePoolLookupByTargetPath(conn, "/vmfs/volumes/LocalDS_0/");
+    CHECK(same && strcmp(virStoragePoolGetName(same), "LocalDS_0") == 0, "lookup by target path");
+    virStoragePoolFree(same);
+    CHECK(virStoragePoolLookupByTargetPath(conn, "/vmfs/volumes/nope") == NULL &&
+              virGetLastErrorCode() == VIR_ERR_NO_STORAGE_POOL,
+          "no pool at that target path");
     CHECK(virStoragePoolRefresh(pool, 0) == 0, "refresh");
     int autostart = 0;
     CHECK(virStoragePoolGetAutostart(pool, &autostart) == 0 && autostart == 1, "autostart");
@@ -115,6 +121,13 @@ int main(int argc, char **argv)
         virStorageVolPtr again = virStorageVolLookupByPath(conn, "[LocalDS_0] c-test/data.iso");
         CHECK(again && virStorageVolGetInfo(again, &vinfo) == 0 && vinfo.capacity == SIZE,
               "image size");
+        virStorageVolInfo physical;
+        CHECK(again && virStorageVolGetInfoFlags(again, &physical, VIR_STORAGE_VOL_GET_PHYSICAL) == 0 &&
+                  physical.capacity == vinfo.capacity && physical.allocation == vinfo.allocation,
+              "physical size is the allocation");
+        CHECK(again && virStorageVolGetInfoFlags(again, &physical, 2) == -1 &&
+                  virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+              "unknown info flag");
         virStorageVolFree(again);
         CHECK(virStreamNew(conn, VIR_STREAM_NONBLOCK) == NULL &&
                   virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID,

@@ -404,6 +404,21 @@ impl Connection {
 
     /// The pool of that datastore name: one round trip. A name two datacenters of the scope
     /// both use is refused, naming them.
+    /// The pool whose target path (its mount path on the scope's hosts) is `path`, as
+    /// virStoragePoolLookupByTargetPath; a trailing `/` is ignored.
+    pub fn pool_by_target_path(&self, path: &str) -> Result<Pool> {
+        let want = path.trim_end_matches('/');
+        self.list_pools()?
+            .into_iter()
+            .find(|p| !p.mount_path.is_empty() && p.mount_path.trim_end_matches('/') == want)
+            .ok_or_else(|| {
+                no_pool(format!(
+                    "no storage pool with matching target path '{}'",
+                    crate::error::shorten(path, 256)
+                ))
+            })
+    }
+
     pub fn pool_by_name(&self, name: &str) -> Result<Pool> {
         let mut found: Vec<Pool> = self
             .list_pools()?

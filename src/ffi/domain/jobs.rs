@@ -7,6 +7,7 @@ use crate::abi::{
     VIR_DOMAIN_JOB_OPERATION, VIR_DOMAIN_JOB_TIME_ELAPSED, virDomainJobOperation, virDomainJobType,
 };
 use crate::driver::jobs::JobInfo;
+use crate::error::{Code, Error};
 use crate::ffi::args::{flags, out};
 use crate::ffi::export::export;
 use crate::ffi::handles::DomainHandle;
@@ -112,6 +113,25 @@ pub unsafe extern "C" fn virDomainGetJobStats(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainAbortJob(domain: virDomainPtr) -> c_int {
     export!(dom domain, write, -1, |d| {
+        d.dom.with(|conn, vm| conn.abort_job(vm))?;
+        Ok(0)
+    })
+}
+
+/// As virDomainAbortJob; VIR_DOMAIN_ABORT_JOB_POSTCOPY is refused, as vSphere's migrations have
+/// no post-copy phase.
+///
+/// # Safety
+/// `domain` is NULL or a domain from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainAbortJobFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
+    export!(dom domain, write, -1, |d| {
+        if flags!(flags as crate::abi::flags::AbortJobFlags)?.contains(crate::abi::flags::AbortJobFlags::POSTCOPY) {
+            return Err(Error::esx(
+                Code::NoSupport,
+                "VIR_DOMAIN_ABORT_JOB_POSTCOPY: vSphere's migrations have no post-copy phase",
+            ));
+        }
         d.dom.with(|conn, vm| conn.abort_job(vm))?;
         Ok(0)
     })

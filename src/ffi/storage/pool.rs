@@ -89,6 +89,21 @@ pub unsafe extern "C" fn virConnectListAllStoragePools(
     })
 }
 
+/// The pool whose target path (where the connection's hosts mount it, `/vmfs/volumes/…`) is
+/// `path`; a trailing `/` is ignored.
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library; `path` NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStoragePoolLookupByTargetPath(
+    conn: virConnectPtr,
+    path: *const c_char,
+) -> virStoragePoolPtr {
+    export!(conn conn, ptr::null_mut(), |c| {
+        Ok(new_pool(c, c.conn.pool_by_target_path(in_str!(path)?)?))
+    })
+}
+
 /// # Safety
 /// `conn` is NULL or a connection from this library; `name` NULL or a C string.
 #[unsafe(no_mangle)]

@@ -133,19 +133,37 @@ pub unsafe extern "C" fn virStorageVolGetInfo(
     vol: virStorageVolPtr,
     info: virStorageVolInfoPtr,
 ) -> c_int {
+    export!(vol vol, -1, |v| vol_info(v, out!(info)?))
+}
+
+/// As virStorageVolGetInfo; with VIR_STORAGE_VOL_GET_PHYSICAL the allocation is the physical
+/// size, which for a datastore file or a LUN it is already.
+///
+/// # Safety
+/// `vol` is NULL or a volume from this library; `info` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virStorageVolGetInfoFlags(
+    vol: virStorageVolPtr,
+    info: virStorageVolInfoPtr,
+    flags: c_uint,
+) -> c_int {
     export!(vol vol, -1, |v| {
-        let out = out!(info)?;
-        let now = current(v)?;
-        out.set(virStorageVolInfo {
-            r#type: match now.kind.is_lun() {
-                true => virStorageVolType::VIR_STORAGE_VOL_BLOCK,
-                false => virStorageVolType::VIR_STORAGE_VOL_FILE,
-            } as c_int,
-            capacity: now.capacity,
-            allocation: now.allocation,
-        });
-        Ok(0)
+        flags!(flags as crate::abi::flags::VolInfoFlags)?;
+        vol_info(v, out!(info)?)
     })
+}
+
+fn vol_info(v: &VolumeHandle, out: crate::ffi::args::Out<virStorageVolInfo>) -> Result<c_int> {
+    let now = current(v)?;
+    out.set(virStorageVolInfo {
+        r#type: match now.kind.is_lun() {
+            true => virStorageVolType::VIR_STORAGE_VOL_BLOCK,
+            false => virStorageVolType::VIR_STORAGE_VOL_FILE,
+        } as c_int,
+        capacity: now.capacity,
+        allocation: now.allocation,
+    });
+    Ok(0)
 }
 
 /// # Safety
