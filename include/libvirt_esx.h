@@ -150,6 +150,12 @@ typedef enum virErrorNumber {
   VIR_ERR_NO_NETWORK_METADATA = 111,
   VIR_ERR_AGENT_COMMAND_TIMEOUT = 112,
   VIR_ERR_AGENT_COMMAND_FAILED = 113,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_ERR_NUMBER_LAST = 114,
+#endif
 } virErrorNumber;
 
 typedef enum virErrorDomain {
@@ -226,6 +232,12 @@ typedef enum virErrorDomain {
   VIR_FROM_TPM = 70,
   VIR_FROM_BPF = 71,
   VIR_FROM_CH = 72,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_ERR_DOMAIN_LAST = 73,
+#endif
 } virErrorDomain;
 
 typedef enum virConnectCredentialType {
@@ -238,6 +250,12 @@ typedef enum virConnectCredentialType {
   VIR_CRED_NOECHOPROMPT = 7,
   VIR_CRED_REALM = 8,
   VIR_CRED_EXTERNAL = 9,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_CRED_LAST = 10,
+#endif
 } virConnectCredentialType;
 
 typedef enum virConnectFlags {
@@ -260,6 +278,12 @@ typedef enum virDomainState {
   VIR_DOMAIN_SHUTOFF = 5,
   VIR_DOMAIN_CRASHED = 6,
   VIR_DOMAIN_PMSUSPENDED = 7,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_LAST = 8,
+#endif
 } virDomainState;
 
 typedef enum virDomainRunningReason {
@@ -275,6 +299,12 @@ typedef enum virDomainRunningReason {
   VIR_DOMAIN_RUNNING_CRASHED = 9,
   VIR_DOMAIN_RUNNING_POSTCOPY = 10,
   VIR_DOMAIN_RUNNING_POSTCOPY_FAILED = 11,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_RUNNING_LAST = 12,
+#endif
 } virDomainRunningReason;
 
 typedef enum virDomainPausedReason {
@@ -293,6 +323,12 @@ typedef enum virDomainPausedReason {
   VIR_DOMAIN_PAUSED_POSTCOPY = 12,
   VIR_DOMAIN_PAUSED_POSTCOPY_FAILED = 13,
   VIR_DOMAIN_PAUSED_API_ERROR = 14,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_PAUSED_LAST = 15,
+#endif
 } virDomainPausedReason;
 
 typedef enum virDomainShutoffReason {
@@ -305,12 +341,24 @@ typedef enum virDomainShutoffReason {
   VIR_DOMAIN_SHUTOFF_FAILED = 6,
   VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT = 7,
   VIR_DOMAIN_SHUTOFF_DAEMON = 8,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_SHUTOFF_LAST = 9,
+#endif
 } virDomainShutoffReason;
 
 typedef enum virVcpuState {
   VIR_VCPU_OFFLINE = 0,
   VIR_VCPU_RUNNING = 1,
   VIR_VCPU_BLOCKED = 2,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_VCPU_LAST = 3,
+#endif
 } virVcpuState;
 
 typedef enum virDomainGetHostnameFlags {
@@ -326,6 +374,12 @@ typedef enum virTypedParameterType {
   VIR_TYPED_PARAM_DOUBLE = 5,
   VIR_TYPED_PARAM_BOOLEAN = 6,
   VIR_TYPED_PARAM_STRING = 7,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_TYPED_PARAM_LAST = 8,
+#endif
 } virTypedParameterType;
 
 typedef enum virTypedParameterFlags {
@@ -413,6 +467,12 @@ typedef enum virDomainMetadataType {
   VIR_DOMAIN_METADATA_DESCRIPTION = 0,
   VIR_DOMAIN_METADATA_TITLE = 1,
   VIR_DOMAIN_METADATA_ELEMENT = 2,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_METADATA_LAST = 3,
+#endif
 } virDomainMetadataType;
 
 typedef enum virDomainControlState {
@@ -420,6 +480,12 @@ typedef enum virDomainControlState {
   VIR_DOMAIN_CONTROL_JOB = 1,
   VIR_DOMAIN_CONTROL_OCCUPIED = 2,
   VIR_DOMAIN_CONTROL_ERROR = 3,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_CONTROL_LAST = 4,
+#endif
 } virDomainControlState;
 
 typedef enum virDomainDefineFlags {
@@ -482,11 +548,23 @@ typedef enum virDomainInterfaceAddressesSource {
   VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE = 0,
   VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT = 1,
   VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP = 2,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LAST = 3,
+#endif
 } virDomainInterfaceAddressesSource;
 
 typedef enum virIPAddrType {
   VIR_IP_ADDR_TYPE_IPV4 = 0,
   VIR_IP_ADDR_TYPE_IPV6 = 1,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_IP_ADDR_TYPE_LAST = 2,
+#endif
 } virIPAddrType;
 
 typedef enum virDomainMigrateFlags {
@@ -520,6 +598,12 @@ typedef enum virDomainJobType {
   VIR_DOMAIN_JOB_COMPLETED = 3,
   VIR_DOMAIN_JOB_FAILED = 4,
   VIR_DOMAIN_JOB_CANCELLED = 5,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_JOB_LAST = 6,
+#endif
 } virDomainJobType;
 
 typedef enum virDomainJobOperation {
@@ -534,6 +618,12 @@ typedef enum virDomainJobOperation {
   VIR_DOMAIN_JOB_OPERATION_DUMP = 8,
   VIR_DOMAIN_JOB_OPERATION_BACKUP = 9,
   VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_DELETE = 10,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_JOB_OPERATION_LAST = 11,
+#endif
 } virDomainJobOperation;
 
 typedef enum virStoragePoolState {
@@ -542,6 +632,12 @@ typedef enum virStoragePoolState {
   VIR_STORAGE_POOL_RUNNING = 2,
   VIR_STORAGE_POOL_DEGRADED = 3,
   VIR_STORAGE_POOL_INACCESSIBLE = 4,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_STORAGE_POOL_STATE_LAST = 5,
+#endif
 } virStoragePoolState;
 
 typedef enum virStorageVolType {
@@ -551,6 +647,12 @@ typedef enum virStorageVolType {
   VIR_STORAGE_VOL_NETWORK = 3,
   VIR_STORAGE_VOL_NETDIR = 4,
   VIR_STORAGE_VOL_PLOOP = 5,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_STORAGE_VOL_LAST = 6,
+#endif
 } virStorageVolType;
 
 typedef enum virConnectListAllStoragePoolsFlags {
@@ -655,6 +757,12 @@ typedef enum virNetworkUpdateCommand {
   VIR_NETWORK_UPDATE_COMMAND_DELETE = 2,
   VIR_NETWORK_UPDATE_COMMAND_ADD_LAST = 3,
   VIR_NETWORK_UPDATE_COMMAND_ADD_FIRST = 4,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_NETWORK_UPDATE_COMMAND_LAST = 5,
+#endif
 } virNetworkUpdateCommand;
 
 typedef enum virNetworkUpdateSection {
@@ -671,6 +779,12 @@ typedef enum virNetworkUpdateSection {
   VIR_NETWORK_SECTION_DNS_HOST = 10,
   VIR_NETWORK_SECTION_DNS_TXT = 11,
   VIR_NETWORK_SECTION_DNS_SRV = 12,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_NETWORK_SECTION_LAST = 13,
+#endif
 } virNetworkUpdateSection;
 
 typedef enum virNetworkUpdateFlags {
@@ -723,6 +837,12 @@ typedef enum virDomainEventID {
   VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE = 25,
   VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE = 26,
   VIR_DOMAIN_EVENT_ID_NIC_MAC_CHANGE = 27,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_EVENT_ID_LAST = 28,
+#endif
 } virDomainEventID;
 
 typedef enum virDomainEventType {
@@ -735,6 +855,12 @@ typedef enum virDomainEventType {
   VIR_DOMAIN_EVENT_SHUTDOWN = 6,
   VIR_DOMAIN_EVENT_PMSUSPENDED = 7,
   VIR_DOMAIN_EVENT_CRASHED = 8,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_EVENT_LAST = 9,
+#endif
 } virDomainEventType;
 
 typedef enum virDomainEventDefinedDetailType {
@@ -742,11 +868,23 @@ typedef enum virDomainEventDefinedDetailType {
   VIR_DOMAIN_EVENT_DEFINED_UPDATED = 1,
   VIR_DOMAIN_EVENT_DEFINED_RENAMED = 2,
   VIR_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT = 3,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_EVENT_DEFINED_LAST = 4,
+#endif
 } virDomainEventDefinedDetailType;
 
 typedef enum virDomainEventUndefinedDetailType {
   VIR_DOMAIN_EVENT_UNDEFINED_REMOVED = 0,
   VIR_DOMAIN_EVENT_UNDEFINED_RENAMED = 1,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_EVENT_UNDEFINED_LAST = 2,
+#endif
 } virDomainEventUndefinedDetailType;
 
 typedef enum virDomainEventStartedDetailType {
@@ -755,6 +893,12 @@ typedef enum virDomainEventStartedDetailType {
   VIR_DOMAIN_EVENT_STARTED_RESTORED = 2,
   VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT = 3,
   VIR_DOMAIN_EVENT_STARTED_WAKEUP = 4,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_EVENT_STARTED_LAST = 5,
+#endif
 } virDomainEventStartedDetailType;
 
 typedef enum virDomainEventSuspendedDetailType {
@@ -767,6 +911,12 @@ typedef enum virDomainEventSuspendedDetailType {
   VIR_DOMAIN_EVENT_SUSPENDED_API_ERROR = 6,
   VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY = 7,
   VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY_FAILED = 8,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_EVENT_SUSPENDED_LAST = 9,
+#endif
 } virDomainEventSuspendedDetailType;
 
 typedef enum virDomainEventResumedDetailType {
@@ -775,6 +925,12 @@ typedef enum virDomainEventResumedDetailType {
   VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT = 2,
   VIR_DOMAIN_EVENT_RESUMED_POSTCOPY = 3,
   VIR_DOMAIN_EVENT_RESUMED_POSTCOPY_FAILED = 4,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_EVENT_RESUMED_LAST = 5,
+#endif
 } virDomainEventResumedDetailType;
 
 typedef enum virDomainEventStoppedDetailType {
@@ -785,6 +941,12 @@ typedef enum virDomainEventStoppedDetailType {
   VIR_DOMAIN_EVENT_STOPPED_SAVED = 4,
   VIR_DOMAIN_EVENT_STOPPED_FAILED = 5,
   VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT = 6,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_DOMAIN_EVENT_STOPPED_LAST = 7,
+#endif
 } virDomainEventStoppedDetailType;
 
 typedef enum virConnectCloseReason {
@@ -792,6 +954,12 @@ typedef enum virConnectCloseReason {
   VIR_CONNECT_CLOSE_REASON_EOF = 1,
   VIR_CONNECT_CLOSE_REASON_KEEPALIVE = 2,
   VIR_CONNECT_CLOSE_REASON_CLIENT = 3,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_CONNECT_CLOSE_REASON_LAST = 4,
+#endif
 } virConnectCloseReason;
 
 typedef enum virDomainStatsTypes {
@@ -828,6 +996,12 @@ typedef enum virDomainMemoryStatTags {
 typedef enum virNetworkEventID {
   VIR_NETWORK_EVENT_ID_LIFECYCLE = 0,
   VIR_NETWORK_EVENT_ID_METADATA_CHANGE = 1,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_NETWORK_EVENT_ID_LAST = 2,
+#endif
 } virNetworkEventID;
 
 typedef enum virNetworkEventLifecycleType {
@@ -835,11 +1009,23 @@ typedef enum virNetworkEventLifecycleType {
   VIR_NETWORK_EVENT_UNDEFINED = 1,
   VIR_NETWORK_EVENT_STARTED = 2,
   VIR_NETWORK_EVENT_STOPPED = 3,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_NETWORK_EVENT_LAST = 4,
+#endif
 } virNetworkEventLifecycleType;
 
 typedef enum virStoragePoolEventID {
   VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE = 0,
   VIR_STORAGE_POOL_EVENT_ID_REFRESH = 1,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_STORAGE_POOL_EVENT_ID_LAST = 2,
+#endif
 } virStoragePoolEventID;
 
 typedef enum virStoragePoolEventLifecycleType {
@@ -849,6 +1035,12 @@ typedef enum virStoragePoolEventLifecycleType {
   VIR_STORAGE_POOL_EVENT_STOPPED = 3,
   VIR_STORAGE_POOL_EVENT_CREATED = 4,
   VIR_STORAGE_POOL_EVENT_DELETED = 5,
+#if defined(VIR_ENUM_SENTINELS)
+  /*
+   One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+   */
+  VIR_STORAGE_POOL_EVENT_LAST = 6,
+#endif
 } virStoragePoolEventLifecycleType;
 
 typedef enum virConnectGetAllDomainStatsFlags {

@@ -21,7 +21,9 @@ SCALARS = {
 
 def strip_comments(text):
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    return re.sub(r"//[^\n]*", "", text)
+    text = re.sub(r"//[^\n]*", "", text)
+    # The *_LAST sentinels libvirt keeps behind VIR_ENUM_SENTINELS, which libvirt-python leaves out.
+    return re.sub(r"#if defined\(VIR_ENUM_SENTINELS\).*?#endif", "", text, flags=re.S)
 
 
 class Header:

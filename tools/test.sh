@@ -24,9 +24,11 @@ export PKG_CONFIG_PATH="$ROOT/build" LD_LIBRARY_PATH="$ROOT/target/debug"
 header_check() {
     printf '#include <libvirt/libvirt.h>\nint main(void) { return VIR_FROM_ESX == 28 ? 0 : 1; }\n' >build/header.c
     cc -std=c99 -Wall -Wextra -Wpedantic -Werror -fsyntax-only $(pkg-config --cflags libvirt_esx) build/header.c &&
-        c++ -x c++ -Wall -Wextra -Werror -fsyntax-only $(pkg-config --cflags libvirt_esx) build/header.c
+        c++ -x c++ -Wall -Wextra -Werror -fsyntax-only $(pkg-config --cflags libvirt_esx) build/header.c &&
+        printf '#define VIR_ENUM_SENTINELS\n#include <libvirt/libvirt.h>\nint main(void) { return VIR_DOMAIN_LAST == 8 && VIR_DOMAIN_EVENT_ID_LAST > VIR_DOMAIN_EVENT_ID_LIFECYCLE ? 0 : 1; }\n' >build/sentinels.c &&
+        cc -std=c99 -Wall -Wextra -Wpedantic -Werror -fsyntax-only $(pkg-config --cflags libvirt_esx) build/sentinels.c
 }
-step "header compiles as pedantic C99 and as C++" header_check
+step "header compiles as pedantic C99 and as C++, and with VIR_ENUM_SENTINELS" header_check
 
 sim_start vpx && vpx_addr=$SIM_ADDR
 sim_start esx

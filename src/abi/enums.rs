@@ -165,6 +165,9 @@ pub enum virErrorNumber {
     VIR_ERR_NO_NETWORK_METADATA = 111,
     VIR_ERR_AGENT_COMMAND_TIMEOUT = 112,
     VIR_ERR_AGENT_COMMAND_FAILED = 113,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_ERR_NUMBER_LAST = 114,
 }
 
 #[repr(C)]
@@ -243,6 +246,9 @@ pub enum virErrorDomain {
     VIR_FROM_TPM = 70,
     VIR_FROM_BPF = 71,
     VIR_FROM_CH = 72,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_ERR_DOMAIN_LAST = 73,
 }
 
 #[repr(C)]
@@ -257,6 +263,9 @@ pub enum virConnectCredentialType {
     VIR_CRED_NOECHOPROMPT = 7,
     VIR_CRED_REALM = 8,
     VIR_CRED_EXTERNAL = 9,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_CRED_LAST = 10,
 }
 
 #[repr(C)]
@@ -285,6 +294,9 @@ pub enum virDomainState {
     VIR_DOMAIN_SHUTOFF = 5,
     VIR_DOMAIN_CRASHED = 6,
     VIR_DOMAIN_PMSUSPENDED = 7,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_LAST = 8,
 }
 
 #[repr(C)]
@@ -302,6 +314,9 @@ pub enum virDomainRunningReason {
     VIR_DOMAIN_RUNNING_CRASHED = 9,
     VIR_DOMAIN_RUNNING_POSTCOPY = 10,
     VIR_DOMAIN_RUNNING_POSTCOPY_FAILED = 11,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_RUNNING_LAST = 12,
 }
 
 #[repr(C)]
@@ -322,6 +337,9 @@ pub enum virDomainPausedReason {
     VIR_DOMAIN_PAUSED_POSTCOPY = 12,
     VIR_DOMAIN_PAUSED_POSTCOPY_FAILED = 13,
     VIR_DOMAIN_PAUSED_API_ERROR = 14,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_PAUSED_LAST = 15,
 }
 
 #[repr(C)]
@@ -336,6 +354,9 @@ pub enum virDomainShutoffReason {
     VIR_DOMAIN_SHUTOFF_FAILED = 6,
     VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT = 7,
     VIR_DOMAIN_SHUTOFF_DAEMON = 8,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_SHUTOFF_LAST = 9,
 }
 
 #[repr(C)]
@@ -344,6 +365,9 @@ pub enum virVcpuState {
     VIR_VCPU_OFFLINE = 0,
     VIR_VCPU_RUNNING = 1,
     VIR_VCPU_BLOCKED = 2,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_VCPU_LAST = 3,
 }
 
 #[repr(C)]
@@ -363,6 +387,9 @@ pub enum virTypedParameterType {
     VIR_TYPED_PARAM_DOUBLE = 5,
     VIR_TYPED_PARAM_BOOLEAN = 6,
     VIR_TYPED_PARAM_STRING = 7,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_TYPED_PARAM_LAST = 8,
 }
 
 #[repr(C)]
@@ -505,6 +532,9 @@ pub enum virDomainControlState {
     VIR_DOMAIN_CONTROL_JOB = 1,
     VIR_DOMAIN_CONTROL_OCCUPIED = 2,
     VIR_DOMAIN_CONTROL_ERROR = 3,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_CONTROL_LAST = 4,
 }
 
 #[repr(C)]
@@ -513,6 +543,9 @@ pub enum virDomainMetadataType {
     VIR_DOMAIN_METADATA_DESCRIPTION = 0,
     VIR_DOMAIN_METADATA_TITLE = 1,
     VIR_DOMAIN_METADATA_ELEMENT = 2,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_METADATA_LAST = 3,
 }
 
 #[repr(C)]
@@ -573,6 +606,9 @@ pub enum virDomainInterfaceAddressesSource {
     VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE = 0,
     VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT = 1,
     VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP = 2,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LAST = 3,
 }
 
 #[repr(C)]
@@ -580,6 +616,9 @@ pub enum virDomainInterfaceAddressesSource {
 pub enum virIPAddrType {
     VIR_IP_ADDR_TYPE_IPV4 = 0,
     VIR_IP_ADDR_TYPE_IPV6 = 1,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_IP_ADDR_TYPE_LAST = 2,
 }
 
 #[repr(C)]
@@ -591,6 +630,9 @@ pub enum virDomainJobType {
     VIR_DOMAIN_JOB_COMPLETED = 3,
     VIR_DOMAIN_JOB_FAILED = 4,
     VIR_DOMAIN_JOB_CANCELLED = 5,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_JOB_LAST = 6,
 }
 
 #[repr(C)]
@@ -607,6 +649,9 @@ pub enum virDomainJobOperation {
     VIR_DOMAIN_JOB_OPERATION_DUMP = 8,
     VIR_DOMAIN_JOB_OPERATION_BACKUP = 9,
     VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_DELETE = 10,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_JOB_OPERATION_LAST = 11,
 }
 
 #[repr(C)]
@@ -643,6 +688,9 @@ pub enum virStoragePoolState {
     VIR_STORAGE_POOL_RUNNING = 2,
     VIR_STORAGE_POOL_DEGRADED = 3,
     VIR_STORAGE_POOL_INACCESSIBLE = 4,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_STORAGE_POOL_STATE_LAST = 5,
 }
 
 #[repr(C)]
@@ -654,6 +702,9 @@ pub enum virStorageVolType {
     VIR_STORAGE_VOL_NETWORK = 3,
     VIR_STORAGE_VOL_NETDIR = 4,
     VIR_STORAGE_VOL_PLOOP = 5,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_STORAGE_VOL_LAST = 6,
 }
 
 #[repr(C)]
@@ -790,6 +841,9 @@ pub enum virNetworkUpdateCommand {
     VIR_NETWORK_UPDATE_COMMAND_DELETE = 2,
     VIR_NETWORK_UPDATE_COMMAND_ADD_LAST = 3,
     VIR_NETWORK_UPDATE_COMMAND_ADD_FIRST = 4,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_NETWORK_UPDATE_COMMAND_LAST = 5,
 }
 
 #[repr(C)]
@@ -808,6 +862,9 @@ pub enum virNetworkUpdateSection {
     VIR_NETWORK_SECTION_DNS_HOST = 10,
     VIR_NETWORK_SECTION_DNS_TXT = 11,
     VIR_NETWORK_SECTION_DNS_SRV = 12,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_NETWORK_SECTION_LAST = 13,
 }
 
 #[repr(C)]
@@ -844,6 +901,9 @@ pub enum virEventHandleType {
 pub enum virNetworkEventID {
     VIR_NETWORK_EVENT_ID_LIFECYCLE = 0,
     VIR_NETWORK_EVENT_ID_METADATA_CHANGE = 1,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_NETWORK_EVENT_ID_LAST = 2,
 }
 
 #[repr(C)]
@@ -853,6 +913,9 @@ pub enum virNetworkEventLifecycleType {
     VIR_NETWORK_EVENT_UNDEFINED = 1,
     VIR_NETWORK_EVENT_STARTED = 2,
     VIR_NETWORK_EVENT_STOPPED = 3,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_NETWORK_EVENT_LAST = 4,
 }
 
 #[repr(C)]
@@ -860,6 +923,9 @@ pub enum virNetworkEventLifecycleType {
 pub enum virStoragePoolEventID {
     VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE = 0,
     VIR_STORAGE_POOL_EVENT_ID_REFRESH = 1,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_STORAGE_POOL_EVENT_ID_LAST = 2,
 }
 
 #[repr(C)]
@@ -871,6 +937,9 @@ pub enum virStoragePoolEventLifecycleType {
     VIR_STORAGE_POOL_EVENT_STOPPED = 3,
     VIR_STORAGE_POOL_EVENT_CREATED = 4,
     VIR_STORAGE_POOL_EVENT_DELETED = 5,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_STORAGE_POOL_EVENT_LAST = 6,
 }
 
 #[repr(C)]
@@ -904,6 +973,9 @@ pub enum virDomainEventID {
     VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE = 25,
     VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE = 26,
     VIR_DOMAIN_EVENT_ID_NIC_MAC_CHANGE = 27,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_EVENT_ID_LAST = 28,
 }
 
 /// The number of domain event IDs libvirt 11.3 defines (`VIR_DOMAIN_EVENT_ID_LAST`).
@@ -921,6 +993,9 @@ pub enum virDomainEventType {
     VIR_DOMAIN_EVENT_SHUTDOWN = 6,
     VIR_DOMAIN_EVENT_PMSUSPENDED = 7,
     VIR_DOMAIN_EVENT_CRASHED = 8,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_EVENT_LAST = 9,
 }
 
 #[repr(C)]
@@ -930,6 +1005,9 @@ pub enum virDomainEventDefinedDetailType {
     VIR_DOMAIN_EVENT_DEFINED_UPDATED = 1,
     VIR_DOMAIN_EVENT_DEFINED_RENAMED = 2,
     VIR_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT = 3,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_EVENT_DEFINED_LAST = 4,
 }
 
 #[repr(C)]
@@ -937,6 +1015,9 @@ pub enum virDomainEventDefinedDetailType {
 pub enum virDomainEventUndefinedDetailType {
     VIR_DOMAIN_EVENT_UNDEFINED_REMOVED = 0,
     VIR_DOMAIN_EVENT_UNDEFINED_RENAMED = 1,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_EVENT_UNDEFINED_LAST = 2,
 }
 
 #[repr(C)]
@@ -947,6 +1028,9 @@ pub enum virDomainEventStartedDetailType {
     VIR_DOMAIN_EVENT_STARTED_RESTORED = 2,
     VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT = 3,
     VIR_DOMAIN_EVENT_STARTED_WAKEUP = 4,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_EVENT_STARTED_LAST = 5,
 }
 
 #[repr(C)]
@@ -961,6 +1045,9 @@ pub enum virDomainEventSuspendedDetailType {
     VIR_DOMAIN_EVENT_SUSPENDED_API_ERROR = 6,
     VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY = 7,
     VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY_FAILED = 8,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_EVENT_SUSPENDED_LAST = 9,
 }
 
 #[repr(C)]
@@ -971,6 +1058,9 @@ pub enum virDomainEventResumedDetailType {
     VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT = 2,
     VIR_DOMAIN_EVENT_RESUMED_POSTCOPY = 3,
     VIR_DOMAIN_EVENT_RESUMED_POSTCOPY_FAILED = 4,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_EVENT_RESUMED_LAST = 5,
 }
 
 #[repr(C)]
@@ -983,6 +1073,9 @@ pub enum virDomainEventStoppedDetailType {
     VIR_DOMAIN_EVENT_STOPPED_SAVED = 4,
     VIR_DOMAIN_EVENT_STOPPED_FAILED = 5,
     VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT = 6,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_DOMAIN_EVENT_STOPPED_LAST = 7,
 }
 
 #[repr(C)]
@@ -992,6 +1085,9 @@ pub enum virConnectCloseReason {
     VIR_CONNECT_CLOSE_REASON_EOF = 1,
     VIR_CONNECT_CLOSE_REASON_KEEPALIVE = 2,
     VIR_CONNECT_CLOSE_REASON_CLIENT = 3,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_CONNECT_CLOSE_REASON_LAST = 4,
 }
 
 #[repr(C)]

@@ -12,7 +12,8 @@ lib=build/dropin/libvirt.so.0
 table=src/abi/symbols.tsv
 fail() { echo "dropin: $*" >&2; exit 1; }
 
-objdump -p "$lib" | grep -q 'SONAME *libvirt.so.0$' || fail "soname is not libvirt.so.0"
+# grep reads all of objdump's output: with -q it could stop early and pipefail see SIGPIPE.
+objdump -p "$lib" | grep 'SONAME *libvirt.so.0$' >/dev/null || fail "soname is not libvirt.so.0"
 objdump -T "$lib" | awk '$2 == "g" && $NF ~ /^vir/ {print $(NF-1), $NF}' | sort -k2 >build/dropin/exported.txt
 bad=$(awk -v table="$table" '
     BEGIN { while ((getline l < table) > 0) if (l !~ /^#/) { split(l, f, "\t"); node[f[2]] = f[1] } }
