@@ -47,7 +47,7 @@ def rust_type(ctype):
     t = ctype.replace("const ", "").strip()
     if "*" in t or t.endswith("Ptr") or t.endswith("Func") or t.endswith("Callback") or "[" in t:
         return "*mut c_void"
-    return SCALARS.get(t) or {"virFreeCallback": "*mut c_void"}.get(t) or "c_int"
+    return SCALARS.get(t, "c_int")
 
 
 def reason(name):

@@ -23,17 +23,36 @@ pub enum Value {
 }
 
 impl Value {
-    fn kind(&self) -> &'static str {
+    /// Its virTypedParameterType.
+    fn type_number(&self) -> T {
         match self {
-            Value::Int(_) => "int",
-            Value::UInt(_) => "uint",
-            Value::LLong(_) => "llong",
-            Value::ULLong(_) => "ullong",
-            Value::Double(_) => "double",
-            Value::Boolean(_) => "boolean",
-            Value::String(_) => "string",
+            Value::Int(_) => T::VIR_TYPED_PARAM_INT,
+            Value::UInt(_) => T::VIR_TYPED_PARAM_UINT,
+            Value::LLong(_) => T::VIR_TYPED_PARAM_LLONG,
+            Value::ULLong(_) => T::VIR_TYPED_PARAM_ULLONG,
+            Value::Double(_) => T::VIR_TYPED_PARAM_DOUBLE,
+            Value::Boolean(_) => T::VIR_TYPED_PARAM_BOOLEAN,
+            Value::String(_) => T::VIR_TYPED_PARAM_STRING,
         }
     }
+
+    fn kind(&self) -> &'static str {
+        type_name(self.type_number() as c_int)
+    }
+}
+
+/// libvirt's names of the parameter types, by number from 1.
+const TYPE_NAMES: [&str; 7] = [
+    "int", "uint", "llong", "ullong", "double", "boolean", "string",
+];
+
+/// libvirt's name of parameter type `t`.
+pub(crate) fn type_name(t: c_int) -> &'static str {
+    usize::try_from(t - 1)
+        .ok()
+        .and_then(|i| TYPE_NAMES.get(i))
+        .copied()
+        .unwrap_or("unknown")
 }
 
 /// Parameters to hand to C, in order.
@@ -95,24 +114,19 @@ pub fn field_name(field: &str) -> [c_char; FIELD_LEN] {
 pub(crate) fn c_param(field: &str, v: Value) -> Result<(virTypedParameter, Option<MallocStr>)> {
     let name = field_name(field);
     let mut s = None;
-    let (kind, value) = match v {
-        Value::Int(i) => (T::VIR_TYPED_PARAM_INT, _virTypedParameterValue { i }),
-        Value::UInt(ui) => (T::VIR_TYPED_PARAM_UINT, _virTypedParameterValue { ui }),
-        Value::LLong(l) => (T::VIR_TYPED_PARAM_LLONG, _virTypedParameterValue { l }),
-        Value::ULLong(ul) => (T::VIR_TYPED_PARAM_ULLONG, _virTypedParameterValue { ul }),
-        Value::Double(d) => (T::VIR_TYPED_PARAM_DOUBLE, _virTypedParameterValue { d }),
-        Value::Boolean(b) => (
-            T::VIR_TYPED_PARAM_BOOLEAN,
-            _virTypedParameterValue { b: b as c_char },
-        ),
+    let kind = v.type_number();
+    let value = match v {
+        Value::Int(i) => _virTypedParameterValue { i },
+        Value::UInt(ui) => _virTypedParameterValue { ui },
+        Value::LLong(l) => _virTypedParameterValue { l },
+        Value::ULLong(ul) => _virTypedParameterValue { ul },
+        Value::Double(d) => _virTypedParameterValue { d },
+        Value::Boolean(b) => _virTypedParameterValue { b: b as c_char },
         Value::String(text) => {
             s = Some(MallocStr::new(&text)?);
-            (
-                T::VIR_TYPED_PARAM_STRING,
-                _virTypedParameterValue {
-                    s: std::ptr::null_mut(),
-                },
-            )
+            _virTypedParameterValue {
+                s: std::ptr::null_mut(),
+            }
         }
     };
     let param = virTypedParameter {

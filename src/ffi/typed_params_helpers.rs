@@ -8,24 +8,11 @@
 
 use super::args::{Out, in_str, out};
 use super::export::export;
-use super::typed_params::{Value, c_param};
+use super::typed_params::{Value, c_param, type_name};
 use super::types::{virTypedParameter, virTypedParameterPtr};
 use crate::abi::{VIR_TYPED_PARAM_FIELD_LENGTH, virTypedParameterType as T};
 use crate::error::{Error, Result};
 use std::ffi::{CStr, c_char, c_double, c_int, c_longlong, c_uint, c_ulonglong};
-
-/// libvirt's names of the parameter types, by number.
-const TYPE_NAMES: [&str; 7] = [
-    "int", "uint", "llong", "ullong", "double", "boolean", "string",
-];
-
-fn type_name(t: c_int) -> &'static str {
-    usize::try_from(t - 1)
-        .ok()
-        .and_then(|i| TYPE_NAMES.get(i))
-        .copied()
-        .unwrap_or("unknown")
-}
 
 /// Appends the parameter `name` = `value` to the caller's malloc'd array, growing it.
 ///

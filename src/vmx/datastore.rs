@@ -69,6 +69,12 @@ impl DatastorePath {
     }
 }
 
+/// Whether a datastore's name is one name, never a path: ESX mounts a datastore at
+/// `/vmfs/volumes/<name>`, which `/`, `.` or `..` would leave.
+pub fn one_name(name: &str) -> bool {
+    !name.contains('/') && !matches!(name.trim(), "." | "..")
+}
+
 /// Refuses a path inside datastore `datastore` that leaves it: a `..` may only undo a directory
 /// the path itself went into (`dir/../file` stays, `../x` and `a/../../x` leave), and a datastore
 /// name is one name, never a path. Every path a caller or a server gives reaches the datastore
@@ -89,8 +95,7 @@ pub fn check_inside(path: &str, datastore: &str, relative: &str) -> Result<()> {
             false
         }
     });
-    let bad_store = datastore.contains('/') || matches!(datastore.trim(), "." | "..");
-    if climbs || bad_store {
+    if climbs || !one_name(datastore) {
         return Err(Error::invalid_arg(format!(
             "Datastore path '{}' leaves its datastore: '..' may not climb above the datastore's \
              top, and a datastore is named by one name",

@@ -368,7 +368,12 @@ impl Connection {
             .regs
             .iter()
             .fold(Needs::of(family, event_id), |n, r| n.with(r.needs()));
-        let queue = st.delivery.as_ref().map(|d| d.queue.clone());
+        // None only when the connection closed meanwhile.
+        let queue = st
+            .delivery
+            .as_ref()
+            .map(|d| d.queue.clone())
+            .ok_or_else(|| Error::esx(Code::OperationInvalid, "the connection is closing"))?;
         let mut replaced = None;
         if st
             .watcher
@@ -472,8 +477,7 @@ impl Connection {
         })
     }
 
-    fn start_watcher(self: &Arc<Self>, needs: Needs, queue: Option<Arc<Queue>>) -> Result<Watcher> {
-        let queue = queue.ok_or_else(|| Error::internal("no event queue"))?;
+    fn start_watcher(self: &Arc<Self>, needs: Needs, queue: Arc<Queue>) -> Result<Watcher> {
         let shared = Arc::new(Shared {
             stop: AtomicBool::new(false),
             queue,

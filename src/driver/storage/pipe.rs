@@ -6,7 +6,7 @@
 //! Free return at once whatever the server does.
 
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// Pieces a pipe holds before the side filling it waits.
 const DEPTH: usize = 4;
@@ -116,10 +116,52 @@ impl Pipe {
     }
 }
 
+/// The taking side's reading: the piece in hand and how far it was read.
+pub struct Reader {
+    pipe: Arc<Pipe>,
+    piece: Vec<u8>,
+    at: usize,
+}
+
+impl Reader {
+    pub fn new(pipe: Arc<Pipe>) -> Reader {
+        Reader {
+            pipe,
+            piece: Vec::new(),
+            at: 0,
+        }
+    }
+
+    /// Up to `buf.len()` bytes of the piece in hand, the next piece taken when it is read;
+    /// 0 at the end; the reason the transfer stopped, if it did.
+    pub fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, String> {
+        while self.at == self.piece.len() {
+            match self.pipe.pop()? {
+                Some(p) => {
+                    self.pipe.recycle(std::mem::replace(&mut self.piece, p));
+                    self.at = 0;
+                }
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.piece.len() - self.at);
+        buf[..n].copy_from_slice(&self.piece[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// An upload's PUT body: it fails when the transfer stopped (an abort must not complete the
+/// file).
+impl std::io::Read for Reader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.read_some(buf).map_err(std::io::Error::other)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
     use std::time::{Duration, Instant};
 
     #[test]

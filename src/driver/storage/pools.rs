@@ -318,8 +318,7 @@ impl Connection {
     /// connection's host as a datastore of that name (`CreateNasDatastore`).
     pub fn create_nfs_pool(&self, xml: &str, api: &str) -> Result<Pool> {
         let def = NfsPoolDef::parse(xml)?;
-        if def.name.contains('/') || matches!(def.name.trim(), "." | "..") {
-            // ESX mounts the share at /vmfs/volumes/<name>: a path there would leave it.
+        if !crate::vmx::datastore::one_name(&def.name) {
             return Err(Error::esx(
                 Code::XmlError,
                 format!(

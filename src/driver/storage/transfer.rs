@@ -6,7 +6,7 @@
 //! A VMDK volume's bytes are its disk's: the flat extent (`disk-flat.vmdk`), the raw image
 //! that `qemu-img convert -f raw` reads and that an upload of a raw image replaces.
 
-use super::pipe::Pipe;
+use super::pipe::{Pipe, Reader};
 use super::pools::Pool;
 use super::volumes::{Volume, VolumeKind};
 use crate::driver::Connection;
@@ -17,7 +17,6 @@ use crate::vi::files::folder_path;
 use crate::vi::methods::MoveDatastoreFile_Task;
 use crate::vi::property::FilterSpec;
 use crate::vmx::DatastorePath;
-use std::collections::HashSet;
 use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
@@ -57,8 +56,7 @@ fn transfer_error(what: &str, detail: impl std::fmt::Display) -> Error {
 /// A download in progress: a thread reads the answer into the pipe, the caller takes it.
 pub struct Download {
     pipe: Arc<Pipe>,
-    piece: Vec<u8>,
-    at: usize,
+    reader: Reader,
 }
 
 /// A file made only to be downloaded (a screenshot), removed when its download ends however
@@ -182,9 +180,8 @@ impl Download {
             })
             .map_err(|e| Error::internal(format!("Could not start the download: {e}")))?;
         Ok(Download {
+            reader: Reader::new(pipe.clone()),
             pipe,
-            piece: Vec::new(),
-            at: 0,
         })
     }
 
@@ -198,26 +195,15 @@ impl Download {
     pub fn recv(&mut self, buf: &mut [u8]) -> Result<usize> {
         let mut at = 0;
         while at < buf.len() {
-            if self.at == self.piece.len() {
-                match self.pipe.pop() {
-                    Ok(Some(p)) => {
-                        self.pipe.recycle(std::mem::replace(&mut self.piece, p));
-                        self.at = 0;
-                        continue;
-                    }
-                    Ok(None) => break,
-                    Err(why) => return Err(transfer_error("download", why)),
-                }
+            match self.reader.read_some(&mut buf[at..]) {
+                Ok(0) => break,
+                Ok(n) => at += n,
+                Err(why) => return Err(transfer_error("download", why)),
             }
-            let n = (buf.len() - at).min(self.piece.len() - self.at);
-            buf[at..at + n].copy_from_slice(&self.piece[self.at..self.at + n]);
-            (at, self.at) = (at + n, self.at + n);
         }
         Ok(at)
     }
-}
 
-impl Download {
     /// Ends the download: an error when it was aborted.
     pub fn finish(self) -> Result<()> {
         match self.pipe.stopped() {
@@ -255,36 +241,9 @@ impl Stopper {
     }
 }
 
-/// The PUT's body: the pipe's pieces in order, ending when the caller closes it, failing when
-/// the transfer stopped (an abort must not complete the file).
-struct Pieces {
-    pipe: Arc<Pipe>,
-    piece: Vec<u8>,
-    at: usize,
-}
-
-impl Read for Pieces {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.at == self.piece.len() {
-            match self.pipe.pop() {
-                Ok(Some(p)) => {
-                    self.pipe.recycle(std::mem::replace(&mut self.piece, p));
-                    self.at = 0;
-                }
-                Ok(None) => return Ok(0),
-                Err(why) => return Err(io::Error::other(why)),
-            }
-        }
-        let n = buf.len().min(self.piece.len() - self.at);
-        buf[..n].copy_from_slice(&self.piece[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
-    }
-}
-
 /// The volumes this process is uploading into (server, datacenter, datastore, file): a
 /// second upload of one volume is refused while the first runs.
-static UPLOADING: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+static UPLOADING: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// One volume's place in `UPLOADING`, given up when the upload goes.
 struct Busy(String);
@@ -292,12 +251,13 @@ struct Busy(String);
 impl Busy {
     fn claim(key: String, target: &str) -> Result<Busy> {
         let mut all = UPLOADING.lock().unwrap_or_else(|p| p.into_inner());
-        if !all.get_or_insert_with(HashSet::new).insert(key.clone()) {
+        if all.contains(&key) {
             return Err(Error::esx(
                 Code::OperationInvalid,
                 format!("an upload into {target} is already in progress"),
             ));
         }
+        all.push(key.clone());
         Ok(Busy(key))
     }
 }
@@ -305,9 +265,7 @@ impl Busy {
 impl Drop for Busy {
     fn drop(&mut self) {
         let mut all = UPLOADING.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(set) = all.as_mut() {
-            set.remove(&self.0);
-        }
+        all.retain(|k| *k != self.0);
     }
 }
 
@@ -386,11 +344,7 @@ impl Upload {
         )?;
         let temp = temp_name(&file);
         let pipe = Arc::new(Pipe::default());
-        let body = Pieces {
-            pipe: pipe.clone(),
-            piece: Vec::new(),
-            at: 0,
-        };
+        let body = Reader::new(pipe.clone());
         let url = folder_path(&pool.datacenter_path, &pool.name, &temp);
         let (worker, fill) = (conn.clone(), pipe.clone());
         let put = std::thread::Builder::new()
@@ -458,6 +412,11 @@ impl Upload {
         format!("[{}] {}", self.pool.name, self.file)
     }
 
+    /// The temporary file, `[datastore] dir/file.<token>.part`.
+    fn temp_path(&self) -> String {
+        format!("[{}] {}", self.pool.name, self.temp)
+    }
+
     /// Ends the PUT (the body ends once the pipe is emptied) and reads its status.
     fn end(&mut self) -> Result<()> {
         self.pipe.close();
@@ -499,7 +458,7 @@ impl Upload {
             &self.conn.primary,
             &MoveDatastoreFile_Task {
                 this: self.conn.file_manager()?,
-                source_name: format!("[{}] {}", self.pool.name, self.temp),
+                source_name: self.temp_path(),
                 source_datacenter: Some(self.pool.datacenter.clone()),
                 destination_name: self.target(),
                 destination_datacenter: Some(self.pool.datacenter.clone()),
@@ -520,11 +479,14 @@ impl Upload {
     pub fn abort(&mut self) {
         self.pipe.stop(ABORTED);
         if let Some(put) = self.put.take() {
-            let (conn, pool) = (self.conn.clone(), self.pool.clone());
-            let temp = format!("[{}] {}", pool.name, self.temp);
+            let (conn, temp, datacenter) = (
+                self.conn.clone(),
+                self.temp_path(),
+                self.pool.datacenter.clone(),
+            );
             let cleanup = move || {
                 let _ = put.join();
-                let _ = conn.delete_file(&temp, &pool.datacenter);
+                let _ = conn.delete_file(&temp, &datacenter);
             };
             if let Err(e) = std::thread::Builder::new()
                 .name("libvirt-esx-upload-end".into())
@@ -536,8 +498,9 @@ impl Upload {
     }
 
     fn remove_temp(&self) {
-        let temp = format!("[{}] {}", self.pool.name, self.temp);
-        let _ = self.conn.delete_file(&temp, &self.pool.datacenter);
+        let _ = self
+            .conn
+            .delete_file(&self.temp_path(), &self.pool.datacenter);
     }
 }
 
@@ -570,14 +533,14 @@ fn disk_not_in_use(conn: &Connection, pool: &Pool, vol: &Volume) -> Result<()> {
         let devices = oc.props.path("config.hardware").into_iter();
         let (mut uses, mut parent) = (false, false);
         for disk in devices.flat_map(|h| h.children_named("device")) {
-            let Some(backing) = disk.child("backing") else {
-                continue;
-            };
-            uses |= backing.text_at("fileName").map(str::trim) == Some(path.as_str());
-            let mut p = backing.child("parent");
-            while let Some(b) = p {
-                parent |= b.text_at("fileName").map(str::trim) == Some(path.as_str());
-                p = b.child("parent");
+            // The disk's own file, then the parents its delta disks build on.
+            let chain = std::iter::successors(disk.child("backing"), |b| b.child("parent"));
+            for (depth, b) in chain.enumerate() {
+                match b.text_at("fileName").map(str::trim) == Some(path.as_str()) {
+                    true if depth == 0 => uses = true,
+                    true => parent = true,
+                    false => {}
+                }
             }
         }
         let name = text("name");
