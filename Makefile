@@ -30,7 +30,8 @@ uninstalled-pc: lib
 	    -e 's|@INCLUDEDIR@|$(CURDIR)/include|' -e 's|@VERSION@|$(VERSION)|' \
 	    pkgconfig/libvirt_esx.pc.in > $(BUILD)/libvirt_esx.pc
 
-# The binary drop-in build/dropin/libvirt.so.0: soname libvirt.so.0, libvirt's version nodes.
+# The binary drop-in build/dropin/libvirt.so.0 (soname libvirt.so.0, libvirt's version nodes) and
+# its companions libvirt-qemu.so.0 and libvirt-lxc.so.0.
 dropin:
 	PROFILE=$(PROFILE) ./tools/dropin.sh
 
@@ -40,7 +41,8 @@ install: lib dropin
 	ln -sf libvirt_esx.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libvirt_esx.so.0
 	ln -sf libvirt_esx.so.0 $(DESTDIR)$(LIBDIR)/libvirt_esx.so
 	install -d $(DESTDIR)$(LIBDIR)/libvirt_esx
-	install -m 0755 $(BUILD)/dropin/libvirt.so.0 $(DESTDIR)$(LIBDIR)/libvirt_esx/libvirt.so.0
+	install -m 0755 $(BUILD)/dropin/libvirt.so.0 $(BUILD)/dropin/libvirt-qemu.so.0 \
+	    $(BUILD)/dropin/libvirt-lxc.so.0 $(DESTDIR)$(LIBDIR)/libvirt_esx/
 	install -m 0644 include/libvirt_esx.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0644 include/libvirt/libvirt.h include/libvirt/virterror.h $(DESTDIR)$(INCLUDEDIR)/libvirt/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \

@@ -1,12 +1,16 @@
 //! Sets the cdylib's soname and generates the C header with cbindgen into OUT_DIR.
 //! `LIBVIRT_ESX_UPDATE_HEADER=1 cargo build` also refreshes the committed include/libvirt_esx.h.
 
+#[path = "tools/header/declarations.rs"]
+mod declarations;
+
 use std::{env, fs, path::PathBuf};
 
 fn main() {
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libvirt_esx.so.0");
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-changed=tools/header");
     println!("cargo:rerun-if-env-changed=LIBVIRT_ESX_UPDATE_HEADER");
 
     let crate_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
@@ -16,7 +20,7 @@ fn main() {
         Ok(bindings) => {
             let mut out = Vec::new();
             bindings.write(&mut out);
-            with_string_constants(out, &crate_dir)
+            with_declarations(out, &crate_dir)
         }
         Err(e) => {
             // A syntax error is reported better by rustc itself; do not fail the build here.
@@ -34,30 +38,17 @@ fn main() {
     }
 }
 
-/// libvirt's function-like macros, which cbindgen cannot write.
-/// Cast through `void (*)(void)`, which compilers accept between function types silently.
-const MACROS: &str = "#define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))\n\
-#define VIR_NETWORK_EVENT_CALLBACK(cb) ((virConnectNetworkEventGenericCallback)(void (*)(void))(cb))\n\
-#define VIR_STORAGE_POOL_EVENT_CALLBACK(cb) ((virConnectStoragePoolEventGenericCallback)(void (*)(void))(cb))\n";
-
-/// cbindgen writes no string constants: libvirt's `#define VIR_… "name"` parameter names are
-/// taken from `pub const VIR_…: &str = "…";` lines of src/abi/enums.rs and put, with
-/// `MACROS`, before the include guard's end.
-fn with_string_constants(header: Vec<u8>, crate_dir: &std::path::Path) -> Vec<u8> {
-    let source = fs::read_to_string(crate_dir.join("src/abi/enums.rs")).unwrap_or_default();
-    let defines: String = source
-        .lines()
-        .filter_map(|l| {
-            let rest = l.trim().strip_prefix("pub const ")?;
-            let (name, value) = rest.split_once(": &str = ")?;
-            let value = value.strip_suffix(';')?;
-            Some(format!("#define {name} {value}\n"))
-        })
-        .collect();
+/// cbindgen writes what the Rust sources declare; libvirt's other declarations (string and
+/// function-like macros among them) come from the table src/abi/api.tsv, before the guard's end.
+fn with_declarations(header: Vec<u8>, crate_dir: &std::path::Path) -> Vec<u8> {
+    let table = fs::read_to_string(crate_dir.join("src/abi/api.tsv")).expect("src/abi/api.tsv");
     let text = String::from_utf8(header).unwrap_or_default();
     let guard_end = "#endif  /* LIBVIRT_ESX_H */";
     match text.rfind(guard_end) {
-        Some(at) => format!("{}{defines}{MACROS}\n{}", &text[..at], &text[at..]).into_bytes(),
+        Some(at) => {
+            let extra = declarations::missing(&table, &text[..at]);
+            format!("{}{extra}\n{}", &text[..at], &text[at..]).into_bytes()
+        }
         None => text.into_bytes(),
     }
 }

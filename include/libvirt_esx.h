@@ -676,7 +676,6 @@ typedef enum virConnectListAllStoragePoolsFlags {
   VIR_CONNECT_LIST_STORAGE_POOLS_ZFS = 131072,
   VIR_CONNECT_LIST_STORAGE_POOLS_VSTORAGE = 262144,
   VIR_CONNECT_LIST_STORAGE_POOLS_ISCSI_DIRECT = 524288,
-  VIR_CONNECT_LIST_STORAGE_POOLS_DFS = 1048576,
 } virConnectListAllStoragePoolsFlags;
 
 typedef enum virStorageVolDeleteFlags {
@@ -728,6 +727,13 @@ typedef enum virStorageVolUploadFlags {
 typedef enum virStreamFlags {
   VIR_STREAM_NONBLOCK = 1,
 } virStreamFlags;
+
+typedef enum virStreamEventType {
+  VIR_STREAM_EVENT_READABLE = 1,
+  VIR_STREAM_EVENT_WRITABLE = 2,
+  VIR_STREAM_EVENT_ERROR = 4,
+  VIR_STREAM_EVENT_HANGUP = 8,
+} virStreamEventType;
 
 typedef enum virStorageXMLFlags {
   VIR_STORAGE_XML_INACTIVE = 1,
@@ -1103,9 +1109,10 @@ typedef struct _virSecret _virSecret;
 typedef struct _virDomainSnapshot _virDomainSnapshot;
 
 /*
- `virStreamPtr`: a blocking stream on a connection and the transfer bound to it. A call
+ `virStreamPtr`: a stream on a connection and the transfer bound to it. A blocking call
  moving data holds `transfer` while it waits; `stopper`, under a lock of its own that
- nothing holds for long, lets virStreamAbort stop the transfer meanwhile.
+ nothing holds for long, lets virStreamAbort stop the transfer meanwhile. A non-blocking
+ stream's calls never wait; its event callback, if any, is in `events`.
  */
 typedef struct _virStream _virStream;
 
@@ -1528,14 +1535,16 @@ typedef virDomainSnapshot *virDomainSnapshotPtr;
 /*
  `virStoragePoolGetInfo`'s answer (bytes).
  */
-typedef struct virStoragePoolInfo {
+typedef struct _virStoragePoolInfo {
   int state;
   unsigned long long capacity;
   unsigned long long allocation;
   unsigned long long available;
-} virStoragePoolInfo;
+} _virStoragePoolInfo;
 
-typedef struct virStoragePoolInfo *virStoragePoolInfoPtr;
+typedef struct _virStoragePoolInfo virStoragePoolInfo;
+
+typedef virStoragePoolInfo *virStoragePoolInfoPtr;
 
 /*
  `virStreamSendAll`'s data source: fills `data` with up to `nbytes`; 0 at the end, < 0 fails.
@@ -1555,15 +1564,22 @@ typedef struct _virStorageVol virStorageVol;
 typedef virStorageVol *virStorageVolPtr;
 
 /*
+ A non-blocking stream's event callback: the stream, the events it meets now, the data.
+ */
+typedef void (*virStreamEventCallback)(virStreamPtr stream, int events, void *opaque);
+
+/*
  `virStorageVolGetInfo`'s answer (bytes).
  */
-typedef struct virStorageVolInfo {
+typedef struct _virStorageVolInfo {
   int type;
   unsigned long long capacity;
   unsigned long long allocation;
-} virStorageVolInfo;
+} _virStorageVolInfo;
 
-typedef struct virStorageVolInfo *virStorageVolInfoPtr;
+typedef struct _virStorageVolInfo virStorageVolInfo;
+
+typedef virStorageVolInfo *virStorageVolInfoPtr;
 
 typedef int virDomainSnapshotListFlags;
 
@@ -1633,6 +1649,16 @@ extern "C" {
  libvirt's default authentication: asks for each credential on the terminal.
  */
 extern virConnectAuthPtr virConnectAuthPtrDefault;
+
+/*
+ Fails with VIR_ERR_NO_SUPPORT, the message "`api`: `why`", as this library's last error
+ (and through the error handlers); always -1. The companions' QEMU and LXC calls, which
+ VMware has no counterpart for, report through it.
+
+ # Safety
+ `api` and `why` are NULL or NUL-terminated strings.
+ */
+int virEsxUnsupported(const char *api, const char *why);
 
 /*
  Opens a connection; credentials come from the URI and auth.conf only.
@@ -3662,8 +3688,7 @@ int virStoragePoolBuild(virStoragePoolPtr pool, unsigned int flags);
 int virStoragePoolDelete(virStoragePoolPtr pool, unsigned int flags);
 
 /*
- A blocking stream; `VIR_STREAM_NONBLOCK` needs an event loop, which this library does not
- have yet, and is refused.
+ A stream, blocking or (`VIR_STREAM_NONBLOCK`) not.
 
  # Safety
  `conn` is NULL or a connection from this library.
@@ -3671,7 +3696,8 @@ int virStoragePoolDelete(virStoragePoolPtr pool, unsigned int flags);
 virStreamPtr virStreamNew(virConnectPtr conn, unsigned int flags);
 
 /*
- Sends `nbytes` of `data`; blocks while the transfer's small queue is full.
+ Sends `nbytes` of `data`; blocks while the transfer's small queue is full (a non-blocking
+ stream answers -2 instead).
 
  # Safety
  `stream` is NULL or a stream from this library; `data` NULL or `nbytes` readable bytes.
@@ -3679,7 +3705,8 @@ virStreamPtr virStreamNew(virConnectPtr conn, unsigned int flags);
 int virStreamSend(virStreamPtr stream, const char *data, size_t nbytes);
 
 /*
- Receives up to `nbytes` into `data`; 0 at the end of the data.
+ Receives up to `nbytes` into `data`; 0 at the end of the data (a non-blocking stream
+ answers -2 while nothing has arrived).
 
  # Safety
  `stream` is NULL or a stream from this library; `data` NULL or `nbytes` writable bytes.
@@ -3765,6 +3792,36 @@ int virStorageVolUpload(virStorageVolPtr vol,
                         unsigned long long offset,
                         unsigned long long length,
                         unsigned int flags);
+
+/*
+ Registers `cb` for `events` of a stream; it runs from the loop while the stream meets them
+ (level-triggered, as libvirt's). The registration holds a reference on the stream until it
+ is removed; `ff` frees `opaque` then.
+
+ # Safety
+ `stream` is NULL or a stream from this library; `cb` a valid callback or NULL.
+ */
+int virStreamEventAddCallback(virStreamPtr stream,
+                              int events,
+                              virStreamEventCallback cb,
+                              void *opaque,
+                              virFreeCallback ff);
+
+/*
+ Changes the events the callback is for.
+
+ # Safety
+ `stream` is NULL or a stream from this library.
+ */
+int virStreamEventUpdateCallback(virStreamPtr stream, int events);
+
+/*
+ Removes the callback; its free callback runs once the loop no longer runs it.
+
+ # Safety
+ `stream` is NULL or a stream from this library.
+ */
+int virStreamEventRemoveCallback(virStreamPtr stream);
 
 /*
  # Safety
@@ -4146,29 +4203,1527 @@ virTypedParameterPtr virTypedParamsGet(virTypedParameterPtr params, int nparams,
 }  // extern "C"
 #endif  // __cplusplus
 
-#define VIR_MIGRATE_PARAM_URI "migrate_uri"
-#define VIR_MIGRATE_PARAM_DEST_NAME "destination_name"
-#define VIR_MIGRATE_PARAM_DEST_XML "destination_xml"
-#define VIR_MIGRATE_PARAM_BANDWIDTH "bandwidth"
-#define VIR_DOMAIN_MEMORY_HARD_LIMIT "hard_limit"
-#define VIR_DOMAIN_MEMORY_SOFT_LIMIT "soft_limit"
-#define VIR_DOMAIN_MEMORY_MIN_GUARANTEE "min_guarantee"
-#define VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT "swap_hard_limit"
-#define VIR_DOMAIN_JOB_OPERATION "operation"
-#define VIR_DOMAIN_JOB_TIME_ELAPSED "time_elapsed"
-#define VIR_DOMAIN_JOB_DATA_TOTAL "data_total"
-#define VIR_DOMAIN_JOB_DATA_PROCESSED "data_processed"
-#define VIR_DOMAIN_JOB_DATA_REMAINING "data_remaining"
+
+/* libvirt's declarations the library makes no Rust type for (src/abi/api.tsv). */
+#define LIBVIR_CHECK_VERSION(major,minor,micro) ((major) * 1000000 + (minor) * 1000 + (micro) <= LIBVIR_VERSION_NUMBER)
+#define VIR_COPY_CPUMAP(cpumaps,maplen,vcpu,cpumap) memcpy(cpumap, VIR_GET_CPUMAP(cpumaps, maplen, vcpu), maplen)
+#define VIR_CPU_MAPLEN(cpu) (((cpu) + 7) / 8)
+#define VIR_CPU_USABLE(cpumaps,maplen,vcpu,cpu) VIR_CPU_USED(VIR_GET_CPUMAP(cpumaps, maplen, vcpu), cpu)
+#define VIR_CPU_USED(cpumap,cpu) ((cpumap)[(cpu) / 8] & (1 << ((cpu) % 8)))
+#define VIR_DOMAIN_BLKIO_FIELD_LENGTH VIR_TYPED_PARAM_FIELD_LENGTH
+#define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))
+#define VIR_DOMAIN_MEMORY_FIELD_LENGTH VIR_TYPED_PARAM_FIELD_LENGTH
+#define VIR_DOMAIN_SCHED_FIELD_LENGTH VIR_TYPED_PARAM_FIELD_LENGTH
+#define VIR_DOMAIN_SEND_KEY_MAX_KEYS 16
+#define VIR_GET_CPUMAP(cpumaps,maplen,vcpu) (&((cpumaps)[(vcpu) * (maplen)]))
+#define VIR_KEYCODE_SET_RFB VIR_KEYCODE_SET_QNUM
+#define VIR_NETWORK_EVENT_CALLBACK(cb) ((virConnectNetworkEventGenericCallback)(void (*)(void))(cb))
+#define VIR_NODEINFO_MAXCPUS(nodeinfo) ((nodeinfo).nodes*(nodeinfo).sockets*(nodeinfo).cores*(nodeinfo).threads)
+#define VIR_NODE_DEVICE_EVENT_CALLBACK(cb) ((virConnectNodeDeviceEventGenericCallback)(void (*)(void))(cb))
+#define VIR_SECRET_EVENT_CALLBACK(cb) ((virConnectSecretEventGenericCallback)(void (*)(void))(cb))
+#define VIR_SECURITY_DOI_BUFLEN (256 + 1)
+#define VIR_SECURITY_LABEL_BUFLEN (4096 + 1)
+#define VIR_SECURITY_MODEL_BUFLEN (256 + 1)
+#define VIR_STORAGE_POOL_EVENT_CALLBACK(cb) ((virConnectStoragePoolEventGenericCallback)(void (*)(void))(cb))
+#define VIR_UNUSE_CPU(cpumap,cpu) ((cpumap)[(cpu) / 8] &= ~(1 << ((cpu) % 8)))
+#define VIR_USE_CPU(cpumap,cpu) ((cpumap)[(cpu) / 8] |= (1 << ((cpu) % 8)))
+#define _virBlkioParameter _virTypedParameter
+#define _virMemoryParameter _virTypedParameter
+#define _virSchedParameter _virTypedParameter
+#define VIR_CONNECT_IDENTITY_GROUP_NAME "group-name"
+#define VIR_CONNECT_IDENTITY_PROCESS_ID "process-id"
+#define VIR_CONNECT_IDENTITY_PROCESS_TIME "process-time"
+#define VIR_CONNECT_IDENTITY_SASL_USER_NAME "sasl-user-name"
+#define VIR_CONNECT_IDENTITY_SELINUX_CONTEXT "selinux-context"
+#define VIR_CONNECT_IDENTITY_UNIX_GROUP_ID "unix-group-id"
+#define VIR_CONNECT_IDENTITY_UNIX_USER_ID "unix-user-id"
+#define VIR_CONNECT_IDENTITY_USER_NAME "user-name"
+#define VIR_CONNECT_IDENTITY_X509_DISTINGUISHED_NAME "x509-distinguished-name"
+#define VIR_DOMAIN_BANDWIDTH_IN_AVERAGE "inbound.average"
+#define VIR_DOMAIN_BANDWIDTH_IN_BURST "inbound.burst"
+#define VIR_DOMAIN_BANDWIDTH_IN_FLOOR "inbound.floor"
+#define VIR_DOMAIN_BANDWIDTH_IN_PEAK "inbound.peak"
+#define VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE "outbound.average"
+#define VIR_DOMAIN_BANDWIDTH_OUT_BURST "outbound.burst"
+#define VIR_DOMAIN_BANDWIDTH_OUT_PEAK "outbound.peak"
+#define VIR_DOMAIN_BLKIO_DEVICE_READ_BPS "device_read_bytes_sec"
+#define VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS "device_read_iops_sec"
+#define VIR_DOMAIN_BLKIO_DEVICE_WEIGHT "device_weight"
+#define VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS "device_write_bytes_sec"
+#define VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS "device_write_iops_sec"
+#define VIR_DOMAIN_BLKIO_WEIGHT "weight"
+#define VIR_DOMAIN_BLOCK_COPY_BANDWIDTH "bandwidth"
+#define VIR_DOMAIN_BLOCK_COPY_BUF_SIZE "buf-size"
+#define VIR_DOMAIN_BLOCK_COPY_GRANULARITY "granularity"
+#define VIR_DOMAIN_BLOCK_IOTUNE_GROUP_NAME "group_name"
+#define VIR_DOMAIN_BLOCK_IOTUNE_READ_BYTES_SEC "read_bytes_sec"
+#define VIR_DOMAIN_BLOCK_IOTUNE_READ_BYTES_SEC_MAX "read_bytes_sec_max"
+#define VIR_DOMAIN_BLOCK_IOTUNE_READ_BYTES_SEC_MAX_LENGTH "read_bytes_sec_max_length"
+#define VIR_DOMAIN_BLOCK_IOTUNE_READ_IOPS_SEC "read_iops_sec"
+#define VIR_DOMAIN_BLOCK_IOTUNE_READ_IOPS_SEC_MAX "read_iops_sec_max"
+#define VIR_DOMAIN_BLOCK_IOTUNE_READ_IOPS_SEC_MAX_LENGTH "read_iops_sec_max_length"
+#define VIR_DOMAIN_BLOCK_IOTUNE_SIZE_IOPS_SEC "size_iops_sec"
+#define VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_BYTES_SEC "total_bytes_sec"
+#define VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_BYTES_SEC_MAX "total_bytes_sec_max"
+#define VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_BYTES_SEC_MAX_LENGTH "total_bytes_sec_max_length"
+#define VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_IOPS_SEC "total_iops_sec"
+#define VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_IOPS_SEC_MAX "total_iops_sec_max"
+#define VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_IOPS_SEC_MAX_LENGTH "total_iops_sec_max_length"
+#define VIR_DOMAIN_BLOCK_IOTUNE_WRITE_BYTES_SEC "write_bytes_sec"
+#define VIR_DOMAIN_BLOCK_IOTUNE_WRITE_BYTES_SEC_MAX "write_bytes_sec_max"
+#define VIR_DOMAIN_BLOCK_IOTUNE_WRITE_BYTES_SEC_MAX_LENGTH "write_bytes_sec_max_length"
+#define VIR_DOMAIN_BLOCK_IOTUNE_WRITE_IOPS_SEC "write_iops_sec"
+#define VIR_DOMAIN_BLOCK_IOTUNE_WRITE_IOPS_SEC_MAX "write_iops_sec_max"
+#define VIR_DOMAIN_BLOCK_IOTUNE_WRITE_IOPS_SEC_MAX_LENGTH "write_iops_sec_max_length"
+#define VIR_DOMAIN_BLOCK_STATS_ERRS "errs"
+#define VIR_DOMAIN_BLOCK_STATS_FLUSH_REQ "flush_operations"
+#define VIR_DOMAIN_BLOCK_STATS_FLUSH_TOTAL_TIMES "flush_total_times"
 #define VIR_DOMAIN_BLOCK_STATS_READ_BYTES "rd_bytes"
 #define VIR_DOMAIN_BLOCK_STATS_READ_REQ "rd_operations"
+#define VIR_DOMAIN_BLOCK_STATS_READ_TOTAL_TIMES "rd_total_times"
 #define VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES "wr_bytes"
 #define VIR_DOMAIN_BLOCK_STATS_WRITE_REQ "wr_operations"
-#define VIR_NODE_CPU_STATS_USER "user"
+#define VIR_DOMAIN_BLOCK_STATS_WRITE_TOTAL_TIMES "wr_total_times"
+#define VIR_DOMAIN_CPU_STATS_CPUTIME "cpu_time"
+#define VIR_DOMAIN_CPU_STATS_SYSTEMTIME "system_time"
+#define VIR_DOMAIN_CPU_STATS_USERTIME "user_time"
+#define VIR_DOMAIN_CPU_STATS_VCPUTIME "vcpu_time"
+#define VIR_DOMAIN_GUEST_INFO_DISK_COUNT "disk.count"
+#define VIR_DOMAIN_GUEST_INFO_DISK_PREFIX "disk."
+#define VIR_DOMAIN_GUEST_INFO_DISK_SUFFIX_ALIAS ".alias"
+#define VIR_DOMAIN_GUEST_INFO_DISK_SUFFIX_DEPENDENCY_COUNT ".dependency.count"
+#define VIR_DOMAIN_GUEST_INFO_DISK_SUFFIX_DEPENDENCY_PREFIX ".dependency."
+#define VIR_DOMAIN_GUEST_INFO_DISK_SUFFIX_DEPENDENCY_SUFFIX_NAME ".name"
+#define VIR_DOMAIN_GUEST_INFO_DISK_SUFFIX_GUEST_ALIAS ".guest_alias"
+#define VIR_DOMAIN_GUEST_INFO_DISK_SUFFIX_GUEST_BUS ".guest_bus"
+#define VIR_DOMAIN_GUEST_INFO_DISK_SUFFIX_NAME ".name"
+#define VIR_DOMAIN_GUEST_INFO_DISK_SUFFIX_PARTITION ".partition"
+#define VIR_DOMAIN_GUEST_INFO_DISK_SUFFIX_SERIAL ".serial"
+#define VIR_DOMAIN_GUEST_INFO_FS_COUNT "fs.count"
+#define VIR_DOMAIN_GUEST_INFO_FS_PREFIX "fs."
+#define VIR_DOMAIN_GUEST_INFO_FS_SUFFIX_DISK_COUNT ".disk.count"
+#define VIR_DOMAIN_GUEST_INFO_FS_SUFFIX_DISK_PREFIX ".disk."
+#define VIR_DOMAIN_GUEST_INFO_FS_SUFFIX_DISK_SUFFIX_ALIAS ".alias"
+#define VIR_DOMAIN_GUEST_INFO_FS_SUFFIX_DISK_SUFFIX_DEVICE ".device"
+#define VIR_DOMAIN_GUEST_INFO_FS_SUFFIX_DISK_SUFFIX_SERIAL ".serial"
+#define VIR_DOMAIN_GUEST_INFO_FS_SUFFIX_FSTYPE ".fstype"
+#define VIR_DOMAIN_GUEST_INFO_FS_SUFFIX_MOUNTPOINT ".mountpoint"
+#define VIR_DOMAIN_GUEST_INFO_FS_SUFFIX_NAME ".name"
+#define VIR_DOMAIN_GUEST_INFO_FS_SUFFIX_TOTAL_BYTES ".total-bytes"
+#define VIR_DOMAIN_GUEST_INFO_FS_SUFFIX_USED_BYTES ".used-bytes"
+#define VIR_DOMAIN_GUEST_INFO_HOSTNAME_HOSTNAME "hostname"
+#define VIR_DOMAIN_GUEST_INFO_IF_COUNT "if.count"
+#define VIR_DOMAIN_GUEST_INFO_IF_PREFIX "if."
+#define VIR_DOMAIN_GUEST_INFO_IF_SUFFIX_ADDR_COUNT ".addr.count"
+#define VIR_DOMAIN_GUEST_INFO_IF_SUFFIX_ADDR_PREFIX ".addr."
+#define VIR_DOMAIN_GUEST_INFO_IF_SUFFIX_ADDR_SUFFIX_ADDR ".addr"
+#define VIR_DOMAIN_GUEST_INFO_IF_SUFFIX_ADDR_SUFFIX_PREFIX ".prefix"
+#define VIR_DOMAIN_GUEST_INFO_IF_SUFFIX_ADDR_SUFFIX_TYPE ".type"
+#define VIR_DOMAIN_GUEST_INFO_IF_SUFFIX_HWADDR ".hwaddr"
+#define VIR_DOMAIN_GUEST_INFO_IF_SUFFIX_NAME ".name"
+#define VIR_DOMAIN_GUEST_INFO_LOAD_15M "load.15m"
+#define VIR_DOMAIN_GUEST_INFO_LOAD_1M "load.1m"
+#define VIR_DOMAIN_GUEST_INFO_LOAD_5M "load.5m"
+#define VIR_DOMAIN_GUEST_INFO_OS_ID "os.id"
+#define VIR_DOMAIN_GUEST_INFO_OS_KERNEL_RELEASE "os.kernel-release"
+#define VIR_DOMAIN_GUEST_INFO_OS_KERNEL_VERSION "os.kernel-version"
+#define VIR_DOMAIN_GUEST_INFO_OS_MACHINE "os.machine"
+#define VIR_DOMAIN_GUEST_INFO_OS_NAME "os.name"
+#define VIR_DOMAIN_GUEST_INFO_OS_PRETTY_NAME "os.pretty-name"
+#define VIR_DOMAIN_GUEST_INFO_OS_VARIANT "os.variant"
+#define VIR_DOMAIN_GUEST_INFO_OS_VARIANT_ID "os.variant-id"
+#define VIR_DOMAIN_GUEST_INFO_OS_VERSION "os.version"
+#define VIR_DOMAIN_GUEST_INFO_OS_VERSION_ID "os.version-id"
+#define VIR_DOMAIN_GUEST_INFO_TIMEZONE_NAME "timezone.name"
+#define VIR_DOMAIN_GUEST_INFO_TIMEZONE_OFFSET "timezone.offset"
+#define VIR_DOMAIN_GUEST_INFO_USER_COUNT "user.count"
+#define VIR_DOMAIN_GUEST_INFO_USER_PREFIX "user."
+#define VIR_DOMAIN_GUEST_INFO_USER_SUFFIX_DOMAIN ".domain"
+#define VIR_DOMAIN_GUEST_INFO_USER_SUFFIX_LOGIN_TIME ".login-time"
+#define VIR_DOMAIN_GUEST_INFO_USER_SUFFIX_NAME ".name"
+#define VIR_DOMAIN_IOTHREAD_POLL_GROW "poll_grow"
+#define VIR_DOMAIN_IOTHREAD_POLL_MAX_NS "poll_max_ns"
+#define VIR_DOMAIN_IOTHREAD_POLL_SHRINK "poll_shrink"
+#define VIR_DOMAIN_IOTHREAD_THREAD_POOL_MAX "thread_pool_max"
+#define VIR_DOMAIN_IOTHREAD_THREAD_POOL_MIN "thread_pool_min"
+#define VIR_DOMAIN_JOB_AUTO_CONVERGE_THROTTLE "auto_converge_throttle"
+#define VIR_DOMAIN_JOB_COMPRESSION_BYTES "compression_bytes"
+#define VIR_DOMAIN_JOB_COMPRESSION_CACHE "compression_cache"
+#define VIR_DOMAIN_JOB_COMPRESSION_CACHE_MISSES "compression_cache_misses"
+#define VIR_DOMAIN_JOB_COMPRESSION_OVERFLOW "compression_overflow"
+#define VIR_DOMAIN_JOB_COMPRESSION_PAGES "compression_pages"
+#define VIR_DOMAIN_JOB_DATA_PROCESSED "data_processed"
+#define VIR_DOMAIN_JOB_DATA_REMAINING "data_remaining"
+#define VIR_DOMAIN_JOB_DATA_TOTAL "data_total"
+#define VIR_DOMAIN_JOB_DISK_BPS "disk_bps"
+#define VIR_DOMAIN_JOB_DISK_PROCESSED "disk_processed"
+#define VIR_DOMAIN_JOB_DISK_REMAINING "disk_remaining"
+#define VIR_DOMAIN_JOB_DISK_TEMP_TOTAL "disk_temp_total"
+#define VIR_DOMAIN_JOB_DISK_TEMP_USED "disk_temp_used"
+#define VIR_DOMAIN_JOB_DISK_TOTAL "disk_total"
+#define VIR_DOMAIN_JOB_DOWNTIME "downtime"
+#define VIR_DOMAIN_JOB_DOWNTIME_NET "downtime_net"
+#define VIR_DOMAIN_JOB_ERRMSG "errmsg"
+#define VIR_DOMAIN_JOB_MEMORY_BPS "memory_bps"
+#define VIR_DOMAIN_JOB_MEMORY_CONSTANT "memory_constant"
+#define VIR_DOMAIN_JOB_MEMORY_DIRTY_RATE "memory_dirty_rate"
+#define VIR_DOMAIN_JOB_MEMORY_ITERATION "memory_iteration"
+#define VIR_DOMAIN_JOB_MEMORY_NORMAL "memory_normal"
+#define VIR_DOMAIN_JOB_MEMORY_NORMAL_BYTES "memory_normal_bytes"
+#define VIR_DOMAIN_JOB_MEMORY_PAGE_SIZE "memory_page_size"
+#define VIR_DOMAIN_JOB_MEMORY_POSTCOPY_REQS "memory_postcopy_requests"
+#define VIR_DOMAIN_JOB_MEMORY_PROCESSED "memory_processed"
+#define VIR_DOMAIN_JOB_MEMORY_REMAINING "memory_remaining"
+#define VIR_DOMAIN_JOB_MEMORY_TOTAL "memory_total"
+#define VIR_DOMAIN_JOB_OPERATION "operation"
+#define VIR_DOMAIN_JOB_SETUP_TIME "setup_time"
+#define VIR_DOMAIN_JOB_SUCCESS "success"
+#define VIR_DOMAIN_JOB_TIME_ELAPSED "time_elapsed"
+#define VIR_DOMAIN_JOB_TIME_ELAPSED_NET "time_elapsed_net"
+#define VIR_DOMAIN_JOB_TIME_REMAINING "time_remaining"
+#define VIR_DOMAIN_JOB_VFIO_DATA_TRANSFERRED "vfio_data_transferred"
+#define VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MAJOR "sev-api-major"
+#define VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MINOR "sev-api-minor"
+#define VIR_DOMAIN_LAUNCH_SECURITY_SEV_BUILD_ID "sev-build-id"
+#define VIR_DOMAIN_LAUNCH_SECURITY_SEV_MEASUREMENT "sev-measurement"
+#define VIR_DOMAIN_LAUNCH_SECURITY_SEV_POLICY "sev-policy"
+#define VIR_DOMAIN_LAUNCH_SECURITY_SEV_SECRET "sev-secret"
+#define VIR_DOMAIN_LAUNCH_SECURITY_SEV_SECRET_HEADER "sev-secret-header"
+#define VIR_DOMAIN_LAUNCH_SECURITY_SEV_SECRET_SET_ADDRESS "sev-secret-set-address"
+#define VIR_DOMAIN_LAUNCH_SECURITY_SEV_SNP_POLICY "sev-snp-policy"
+#define VIR_DOMAIN_MEMORY_HARD_LIMIT "hard_limit"
+#define VIR_DOMAIN_MEMORY_MIN_GUARANTEE "min_guarantee"
+#define VIR_DOMAIN_MEMORY_SOFT_LIMIT "soft_limit"
+#define VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT "swap_hard_limit"
+#define VIR_DOMAIN_NUMA_MODE "numa_mode"
+#define VIR_DOMAIN_NUMA_NODESET "numa_nodeset"
+#define VIR_DOMAIN_SAVE_PARAM_DXML "dxml"
+#define VIR_DOMAIN_SAVE_PARAM_FILE "file"
+#define VIR_DOMAIN_SAVE_PARAM_IMAGE_FORMAT "image_format"
+#define VIR_DOMAIN_SAVE_PARAM_PARALLEL_CHANNELS "parallel.channels"
+#define VIR_DOMAIN_SCHEDULER_CAP "cap"
+#define VIR_DOMAIN_SCHEDULER_CPU_SHARES "cpu_shares"
+#define VIR_DOMAIN_SCHEDULER_EMULATOR_PERIOD "emulator_period"
+#define VIR_DOMAIN_SCHEDULER_EMULATOR_QUOTA "emulator_quota"
+#define VIR_DOMAIN_SCHEDULER_GLOBAL_PERIOD "global_period"
+#define VIR_DOMAIN_SCHEDULER_GLOBAL_QUOTA "global_quota"
+#define VIR_DOMAIN_SCHEDULER_IOTHREAD_PERIOD "iothread_period"
+#define VIR_DOMAIN_SCHEDULER_IOTHREAD_QUOTA "iothread_quota"
+#define VIR_DOMAIN_SCHEDULER_LIMIT "limit"
+#define VIR_DOMAIN_SCHEDULER_RESERVATION "reservation"
+#define VIR_DOMAIN_SCHEDULER_SHARES "shares"
+#define VIR_DOMAIN_SCHEDULER_VCPU_PERIOD "vcpu_period"
+#define VIR_DOMAIN_SCHEDULER_VCPU_QUOTA "vcpu_quota"
+#define VIR_DOMAIN_SCHEDULER_WEIGHT "weight"
+#define VIR_DOMAIN_STATS_BALLOON_AVAILABLE "balloon.available"
+#define VIR_DOMAIN_STATS_BALLOON_CURRENT "balloon.current"
+#define VIR_DOMAIN_STATS_BALLOON_DISK_CACHES "balloon.disk_caches"
+#define VIR_DOMAIN_STATS_BALLOON_HUGETLB_PGALLOC "balloon.hugetlb_pgalloc"
+#define VIR_DOMAIN_STATS_BALLOON_HUGETLB_PGFAIL "balloon.hugetlb_pgfail"
+#define VIR_DOMAIN_STATS_BALLOON_LAST_UPDATE "balloon.last-update"
+#define VIR_DOMAIN_STATS_BALLOON_MAJOR_FAULT "balloon.major_fault"
+#define VIR_DOMAIN_STATS_BALLOON_MAXIMUM "balloon.maximum"
+#define VIR_DOMAIN_STATS_BALLOON_MINOR_FAULT "balloon.minor_fault"
+#define VIR_DOMAIN_STATS_BALLOON_RSS "balloon.rss"
+#define VIR_DOMAIN_STATS_BALLOON_SWAP_IN "balloon.swap_in"
+#define VIR_DOMAIN_STATS_BALLOON_SWAP_OUT "balloon.swap_out"
+#define VIR_DOMAIN_STATS_BALLOON_UNUSED "balloon.unused"
+#define VIR_DOMAIN_STATS_BALLOON_USABLE "balloon.usable"
+#define VIR_DOMAIN_STATS_BLOCK_COUNT "block.count"
+#define VIR_DOMAIN_STATS_BLOCK_PREFIX "block."
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_ALLOCATION ".allocation"
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_BACKINGINDEX ".backingIndex"
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_CAPACITY ".capacity"
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_ERRORS ".errors"
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_FL_REQS ".fl.reqs"
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_FL_TIMES ".fl.times"
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_NAME ".name"
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_PATH ".path"
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_PHYSICAL ".physical"
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_RD_BYTES ".rd.bytes"
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_RD_REQS ".rd.reqs"
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_RD_TIMES ".rd.times"
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_THRESHOLD ".threshold"
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_WR_BYTES ".wr.bytes"
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_WR_REQS ".wr.reqs"
+#define VIR_DOMAIN_STATS_BLOCK_SUFFIX_WR_TIMES ".wr.times"
+#define VIR_DOMAIN_STATS_CPU_CACHE_MONITOR_COUNT "cpu.cache.monitor.count"
+#define VIR_DOMAIN_STATS_CPU_CACHE_MONITOR_PREFIX "cpu.cache.monitor."
+#define VIR_DOMAIN_STATS_CPU_CACHE_MONITOR_SUFFIX_BANK_COUNT ".bank.count"
+#define VIR_DOMAIN_STATS_CPU_CACHE_MONITOR_SUFFIX_BANK_PREFIX ".bank."
+#define VIR_DOMAIN_STATS_CPU_CACHE_MONITOR_SUFFIX_BANK_SUFFIX_BYTES ".bytes"
+#define VIR_DOMAIN_STATS_CPU_CACHE_MONITOR_SUFFIX_BANK_SUFFIX_ID ".id"
+#define VIR_DOMAIN_STATS_CPU_CACHE_MONITOR_SUFFIX_NAME ".name"
+#define VIR_DOMAIN_STATS_CPU_CACHE_MONITOR_SUFFIX_VCPUS ".vcpus"
+#define VIR_DOMAIN_STATS_CPU_HALTPOLL_FAIL_TIME "cpu.haltpoll.fail.time"
+#define VIR_DOMAIN_STATS_CPU_HALTPOLL_SUCCESS_TIME "cpu.haltpoll.success.time"
+#define VIR_DOMAIN_STATS_CPU_SYSTEM "cpu.system"
+#define VIR_DOMAIN_STATS_CPU_TIME "cpu.time"
+#define VIR_DOMAIN_STATS_CPU_USER "cpu.user"
+#define VIR_DOMAIN_STATS_CUSTOM_SUFFIX_TYPE_CUR ".cur"
+#define VIR_DOMAIN_STATS_CUSTOM_SUFFIX_TYPE_MAX ".max"
+#define VIR_DOMAIN_STATS_CUSTOM_SUFFIX_TYPE_SUM ".sum"
+#define VIR_DOMAIN_STATS_DIRTYRATE_CALC_MODE "dirtyrate.calc_mode"
+#define VIR_DOMAIN_STATS_DIRTYRATE_CALC_PERIOD "dirtyrate.calc_period"
+#define VIR_DOMAIN_STATS_DIRTYRATE_CALC_START_TIME "dirtyrate.calc_start_time"
+#define VIR_DOMAIN_STATS_DIRTYRATE_CALC_STATUS "dirtyrate.calc_status"
+#define VIR_DOMAIN_STATS_DIRTYRATE_MEGABYTES_PER_SECOND "dirtyrate.megabytes_per_second"
+#define VIR_DOMAIN_STATS_DIRTYRATE_VCPU_PREFIX "dirtyrate.vcpu."
+#define VIR_DOMAIN_STATS_DIRTYRATE_VCPU_SUFFIX_MEGABYTES_PER_SECOND ".megabytes_per_second"
+#define VIR_DOMAIN_STATS_IOTHREAD_COUNT "iothread.count"
+#define VIR_DOMAIN_STATS_IOTHREAD_PREFIX "iothread."
+#define VIR_DOMAIN_STATS_IOTHREAD_SUFFIX_POLL_GROW ".poll-grow"
+#define VIR_DOMAIN_STATS_IOTHREAD_SUFFIX_POLL_MAX_NS ".poll-max-ns"
+#define VIR_DOMAIN_STATS_IOTHREAD_SUFFIX_POLL_SHRINK ".poll-shrink"
+#define VIR_DOMAIN_STATS_MEMORY_BANDWIDTH_MONITOR_COUNT "memory.bandwidth.monitor.count"
+#define VIR_DOMAIN_STATS_MEMORY_BANDWIDTH_MONITOR_PREFIX "memory.bandwidth.monitor."
+#define VIR_DOMAIN_STATS_MEMORY_BANDWIDTH_MONITOR_SUFFIX_NAME ".name"
+#define VIR_DOMAIN_STATS_MEMORY_BANDWIDTH_MONITOR_SUFFIX_NODE_COUNT ".node.count"
+#define VIR_DOMAIN_STATS_MEMORY_BANDWIDTH_MONITOR_SUFFIX_NODE_PREFIX ".node."
+#define VIR_DOMAIN_STATS_MEMORY_BANDWIDTH_MONITOR_SUFFIX_NODE_SUFFIX_BYTES_LOCAL ".bytes.local"
+#define VIR_DOMAIN_STATS_MEMORY_BANDWIDTH_MONITOR_SUFFIX_NODE_SUFFIX_BYTES_TOTAL ".bytes.total"
+#define VIR_DOMAIN_STATS_MEMORY_BANDWIDTH_MONITOR_SUFFIX_NODE_SUFFIX_ID ".id"
+#define VIR_DOMAIN_STATS_MEMORY_BANDWIDTH_MONITOR_SUFFIX_VCPUS ".vcpus"
+#define VIR_DOMAIN_STATS_NET_COUNT "net.count"
+#define VIR_DOMAIN_STATS_NET_PREFIX "net."
+#define VIR_DOMAIN_STATS_NET_SUFFIX_NAME ".name"
+#define VIR_DOMAIN_STATS_NET_SUFFIX_RX_BYTES ".rx.bytes"
+#define VIR_DOMAIN_STATS_NET_SUFFIX_RX_DROP ".rx.drop"
+#define VIR_DOMAIN_STATS_NET_SUFFIX_RX_ERRS ".rx.errs"
+#define VIR_DOMAIN_STATS_NET_SUFFIX_RX_PKTS ".rx.pkts"
+#define VIR_DOMAIN_STATS_NET_SUFFIX_TX_BYTES ".tx.bytes"
+#define VIR_DOMAIN_STATS_NET_SUFFIX_TX_DROP ".tx.drop"
+#define VIR_DOMAIN_STATS_NET_SUFFIX_TX_ERRS ".tx.errs"
+#define VIR_DOMAIN_STATS_NET_SUFFIX_TX_PKTS ".tx.pkts"
+#define VIR_DOMAIN_STATS_PERF_ALIGNMENT_FAULTS "perf.alignment_faults"
+#define VIR_DOMAIN_STATS_PERF_BRANCH_INSTRUCTIONS "perf.branch_instructions"
+#define VIR_DOMAIN_STATS_PERF_BRANCH_MISSES "perf.branch_misses"
+#define VIR_DOMAIN_STATS_PERF_BUS_CYCLES "perf.bus_cycles"
+#define VIR_DOMAIN_STATS_PERF_CACHE_MISSES "perf.cache_misses"
+#define VIR_DOMAIN_STATS_PERF_CACHE_REFERENCES "perf.cache_references"
+#define VIR_DOMAIN_STATS_PERF_CMT "perf.cmt"
+#define VIR_DOMAIN_STATS_PERF_CONTEXT_SWITCHES "perf.context_switches"
+#define VIR_DOMAIN_STATS_PERF_CPU_CLOCK "perf.cpu_clock"
+#define VIR_DOMAIN_STATS_PERF_CPU_CYCLES "perf.cpu_cycles"
+#define VIR_DOMAIN_STATS_PERF_CPU_MIGRATIONS "perf.cpu_migrations"
+#define VIR_DOMAIN_STATS_PERF_EMULATION_FAULTS "perf.emulation_faults"
+#define VIR_DOMAIN_STATS_PERF_INSTRUCTIONS "perf.instructions"
+#define VIR_DOMAIN_STATS_PERF_MBML "perf.mbml"
+#define VIR_DOMAIN_STATS_PERF_MBMT "perf.mbmt"
+#define VIR_DOMAIN_STATS_PERF_PAGE_FAULTS "perf.page_faults"
+#define VIR_DOMAIN_STATS_PERF_PAGE_FAULTS_MAJ "perf.page_faults_maj"
+#define VIR_DOMAIN_STATS_PERF_PAGE_FAULTS_MIN "perf.page_faults_min"
+#define VIR_DOMAIN_STATS_PERF_REF_CPU_CYCLES "perf.ref_cpu_cycles"
+#define VIR_DOMAIN_STATS_PERF_STALLED_CYCLES_BACKEND "perf.stalled_cycles_backend"
+#define VIR_DOMAIN_STATS_PERF_STALLED_CYCLES_FRONTEND "perf.stalled_cycles_frontend"
+#define VIR_DOMAIN_STATS_PERF_TASK_CLOCK "perf.task_clock"
+#define VIR_DOMAIN_STATS_STATE_REASON "state.reason"
+#define VIR_DOMAIN_STATS_STATE_STATE "state.state"
+#define VIR_DOMAIN_STATS_VCPU_CURRENT "vcpu.current"
+#define VIR_DOMAIN_STATS_VCPU_MAXIMUM "vcpu.maximum"
+#define VIR_DOMAIN_STATS_VCPU_PREFIX "vcpu."
+#define VIR_DOMAIN_STATS_VCPU_SUFFIX_DELAY ".delay"
+#define VIR_DOMAIN_STATS_VCPU_SUFFIX_HALTED ".halted"
+#define VIR_DOMAIN_STATS_VCPU_SUFFIX_STATE ".state"
+#define VIR_DOMAIN_STATS_VCPU_SUFFIX_TIME ".time"
+#define VIR_DOMAIN_STATS_VCPU_SUFFIX_WAIT ".wait"
+#define VIR_DOMAIN_STATS_VM_PREFIX "vm."
+#define VIR_DOMAIN_TUNABLE_BLKDEV_DISK "blkdeviotune.disk"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_GROUP_NAME "blkdeviotune.group_name"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_READ_BYTES_SEC "blkdeviotune.read_bytes_sec"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_READ_BYTES_SEC_MAX "blkdeviotune.read_bytes_sec_max"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_READ_BYTES_SEC_MAX_LENGTH "blkdeviotune.read_bytes_sec_max_length"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_READ_IOPS_SEC "blkdeviotune.read_iops_sec"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_READ_IOPS_SEC_MAX "blkdeviotune.read_iops_sec_max"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_READ_IOPS_SEC_MAX_LENGTH "blkdeviotune.read_iops_sec_max_length"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_SIZE_IOPS_SEC "blkdeviotune.size_iops_sec"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_TOTAL_BYTES_SEC "blkdeviotune.total_bytes_sec"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_TOTAL_BYTES_SEC_MAX "blkdeviotune.total_bytes_sec_max"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_TOTAL_BYTES_SEC_MAX_LENGTH "blkdeviotune.total_bytes_sec_max_length"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_TOTAL_IOPS_SEC "blkdeviotune.total_iops_sec"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_TOTAL_IOPS_SEC_MAX "blkdeviotune.total_iops_sec_max"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_TOTAL_IOPS_SEC_MAX_LENGTH "blkdeviotune.total_iops_sec_max_length"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_WRITE_BYTES_SEC "blkdeviotune.write_bytes_sec"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_WRITE_BYTES_SEC_MAX "blkdeviotune.write_bytes_sec_max"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_WRITE_BYTES_SEC_MAX_LENGTH "blkdeviotune.write_bytes_sec_max_length"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_WRITE_IOPS_SEC "blkdeviotune.write_iops_sec"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_WRITE_IOPS_SEC_MAX "blkdeviotune.write_iops_sec_max"
+#define VIR_DOMAIN_TUNABLE_BLKDEV_WRITE_IOPS_SEC_MAX_LENGTH "blkdeviotune.write_iops_sec_max_length"
+#define VIR_DOMAIN_TUNABLE_CPU_CPU_SHARES "cputune.cpu_shares"
+#define VIR_DOMAIN_TUNABLE_CPU_EMULATORPIN "cputune.emulatorpin"
+#define VIR_DOMAIN_TUNABLE_CPU_EMULATOR_PERIOD "cputune.emulator_period"
+#define VIR_DOMAIN_TUNABLE_CPU_EMULATOR_QUOTA "cputune.emulator_quota"
+#define VIR_DOMAIN_TUNABLE_CPU_GLOBAL_PERIOD "cputune.global_period"
+#define VIR_DOMAIN_TUNABLE_CPU_GLOBAL_QUOTA "cputune.global_quota"
+#define VIR_DOMAIN_TUNABLE_CPU_IOTHREADSPIN "cputune.iothreadpin%u"
+#define VIR_DOMAIN_TUNABLE_CPU_IOTHREAD_PERIOD "cputune.iothread_period"
+#define VIR_DOMAIN_TUNABLE_CPU_IOTHREAD_QUOTA "cputune.iothread_quota"
+#define VIR_DOMAIN_TUNABLE_CPU_VCPUPIN "cputune.vcpupin%u"
+#define VIR_DOMAIN_TUNABLE_CPU_VCPU_PERIOD "cputune.vcpu_period"
+#define VIR_DOMAIN_TUNABLE_CPU_VCPU_QUOTA "cputune.vcpu_quota"
+#define VIR_MIGRATE_PARAM_AUTO_CONVERGE_INCREMENT "auto_converge.increment"
+#define VIR_MIGRATE_PARAM_AUTO_CONVERGE_INITIAL "auto_converge.initial"
+#define VIR_MIGRATE_PARAM_BANDWIDTH "bandwidth"
+#define VIR_MIGRATE_PARAM_BANDWIDTH_AVAIL_SWITCHOVER "bandwidth.avail.switchover"
+#define VIR_MIGRATE_PARAM_BANDWIDTH_POSTCOPY "bandwidth.postcopy"
+#define VIR_MIGRATE_PARAM_COMPRESSION "compression"
+#define VIR_MIGRATE_PARAM_COMPRESSION_MT_DTHREADS "compression.mt.dthreads"
+#define VIR_MIGRATE_PARAM_COMPRESSION_MT_LEVEL "compression.mt.level"
+#define VIR_MIGRATE_PARAM_COMPRESSION_MT_THREADS "compression.mt.threads"
+#define VIR_MIGRATE_PARAM_COMPRESSION_XBZRLE_CACHE "compression.xbzrle.cache"
+#define VIR_MIGRATE_PARAM_COMPRESSION_ZLIB_LEVEL "compression.zlib.level"
+#define VIR_MIGRATE_PARAM_COMPRESSION_ZSTD_LEVEL "compression.zstd.level"
+#define VIR_MIGRATE_PARAM_DEST_NAME "destination_name"
+#define VIR_MIGRATE_PARAM_DEST_XML "destination_xml"
+#define VIR_MIGRATE_PARAM_DISKS_PORT "disks_port"
+#define VIR_MIGRATE_PARAM_DISKS_URI "disks_uri"
+#define VIR_MIGRATE_PARAM_GRAPHICS_URI "graphics_uri"
+#define VIR_MIGRATE_PARAM_LISTEN_ADDRESS "listen_address"
+#define VIR_MIGRATE_PARAM_MIGRATE_DISKS "migrate_disks"
+#define VIR_MIGRATE_PARAM_MIGRATE_DISKS_DETECT_ZEROES "migrate_disks_detect_zeroes"
+#define VIR_MIGRATE_PARAM_PARALLEL_CONNECTIONS "parallel.connections"
+#define VIR_MIGRATE_PARAM_PERSIST_XML "persistent_xml"
+#define VIR_MIGRATE_PARAM_TLS_DESTINATION "tls.destination"
+#define VIR_MIGRATE_PARAM_URI "migrate_uri"
+#define VIR_NETWORK_PORT_BANDWIDTH_IN_AVERAGE "inbound.average"
+#define VIR_NETWORK_PORT_BANDWIDTH_IN_BURST "inbound.burst"
+#define VIR_NETWORK_PORT_BANDWIDTH_IN_FLOOR "inbound.floor"
+#define VIR_NETWORK_PORT_BANDWIDTH_IN_PEAK "inbound.peak"
+#define VIR_NETWORK_PORT_BANDWIDTH_OUT_AVERAGE "outbound.average"
+#define VIR_NETWORK_PORT_BANDWIDTH_OUT_BURST "outbound.burst"
+#define VIR_NETWORK_PORT_BANDWIDTH_OUT_PEAK "outbound.peak"
 #define VIR_NODE_CPU_STATS_IDLE "idle"
-#define VIR_NODE_MEMORY_STATS_TOTAL "total"
+#define VIR_NODE_CPU_STATS_INTR "intr"
+#define VIR_NODE_CPU_STATS_IOWAIT "iowait"
+#define VIR_NODE_CPU_STATS_KERNEL "kernel"
+#define VIR_NODE_CPU_STATS_USER "user"
+#define VIR_NODE_CPU_STATS_UTILIZATION "utilization"
+#define VIR_NODE_MEMORY_SHARED_FULL_SCANS "shm_full_scans"
+#define VIR_NODE_MEMORY_SHARED_MERGE_ACROSS_NODES "shm_merge_across_nodes"
+#define VIR_NODE_MEMORY_SHARED_PAGES_SHARED "shm_pages_shared"
+#define VIR_NODE_MEMORY_SHARED_PAGES_SHARING "shm_pages_sharing"
+#define VIR_NODE_MEMORY_SHARED_PAGES_TO_SCAN "shm_pages_to_scan"
+#define VIR_NODE_MEMORY_SHARED_PAGES_UNSHARED "shm_pages_unshared"
+#define VIR_NODE_MEMORY_SHARED_PAGES_VOLATILE "shm_pages_volatile"
+#define VIR_NODE_MEMORY_SHARED_SLEEP_MILLISECS "shm_sleep_millisecs"
+#define VIR_NODE_MEMORY_STATS_BUFFERS "buffers"
+#define VIR_NODE_MEMORY_STATS_CACHED "cached"
 #define VIR_NODE_MEMORY_STATS_FREE "free"
-#define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))
-#define VIR_NETWORK_EVENT_CALLBACK(cb) ((virConnectNetworkEventGenericCallback)(void (*)(void))(cb))
-#define VIR_STORAGE_POOL_EVENT_CALLBACK(cb) ((virConnectStoragePoolEventGenericCallback)(void (*)(void))(cb))
+#define VIR_NODE_MEMORY_STATS_TOTAL "total"
+#define VIR_NODE_SEV_CBITPOS "cbitpos"
+#define VIR_NODE_SEV_CERT_CHAIN "cert-chain"
+#define VIR_NODE_SEV_CPU0_ID "cpu0-id"
+#define VIR_NODE_SEV_MAX_ES_GUESTS "max-es-guests"
+#define VIR_NODE_SEV_MAX_GUESTS "max-guests"
+#define VIR_NODE_SEV_PDH "pdh"
+#define VIR_NODE_SEV_REDUCED_PHYS_BITS "reduced-phys-bits"
+#define VIR_PERF_PARAM_ALIGNMENT_FAULTS "alignment_faults"
+#define VIR_PERF_PARAM_BRANCH_INSTRUCTIONS "branch_instructions"
+#define VIR_PERF_PARAM_BRANCH_MISSES "branch_misses"
+#define VIR_PERF_PARAM_BUS_CYCLES "bus_cycles"
+#define VIR_PERF_PARAM_CACHE_MISSES "cache_misses"
+#define VIR_PERF_PARAM_CACHE_REFERENCES "cache_references"
+#define VIR_PERF_PARAM_CMT "cmt"
+#define VIR_PERF_PARAM_CONTEXT_SWITCHES "context_switches"
+#define VIR_PERF_PARAM_CPU_CLOCK "cpu_clock"
+#define VIR_PERF_PARAM_CPU_CYCLES "cpu_cycles"
+#define VIR_PERF_PARAM_CPU_MIGRATIONS "cpu_migrations"
+#define VIR_PERF_PARAM_EMULATION_FAULTS "emulation_faults"
+#define VIR_PERF_PARAM_INSTRUCTIONS "instructions"
+#define VIR_PERF_PARAM_MBML "mbml"
+#define VIR_PERF_PARAM_MBMT "mbmt"
+#define VIR_PERF_PARAM_PAGE_FAULTS "page_faults"
+#define VIR_PERF_PARAM_PAGE_FAULTS_MAJ "page_faults_maj"
+#define VIR_PERF_PARAM_PAGE_FAULTS_MIN "page_faults_min"
+#define VIR_PERF_PARAM_REF_CPU_CYCLES "ref_cpu_cycles"
+#define VIR_PERF_PARAM_STALLED_CYCLES_BACKEND "stalled_cycles_backend"
+#define VIR_PERF_PARAM_STALLED_CYCLES_FRONTEND "stalled_cycles_frontend"
+#define VIR_PERF_PARAM_TASK_CLOCK "task_clock"
+#if defined(VIR_ENUM_SENTINELS)
+#define VIR_DOMAIN_MEMORY_STAT_LAST 13
+#endif
+
+typedef enum virBlkioParameterType {
+    VIR_DOMAIN_BLKIO_PARAM_INT = 1,
+    VIR_DOMAIN_BLKIO_PARAM_UINT = 2,
+    VIR_DOMAIN_BLKIO_PARAM_LLONG = 3,
+    VIR_DOMAIN_BLKIO_PARAM_ULLONG = 4,
+    VIR_DOMAIN_BLKIO_PARAM_DOUBLE = 5,
+    VIR_DOMAIN_BLKIO_PARAM_BOOLEAN = 6,
+} virBlkioParameterType;
+
+typedef enum virCPUCompareResult {
+    VIR_CPU_COMPARE_ERROR = -1,
+    VIR_CPU_COMPARE_INCOMPATIBLE = 0,
+    VIR_CPU_COMPARE_IDENTICAL = 1,
+    VIR_CPU_COMPARE_SUPERSET = 2,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_CPU_COMPARE_LAST = 3,
+#endif
+} virCPUCompareResult;
+
+typedef enum virConnectBaselineCPUFlags {
+    VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES = 1,
+    VIR_CONNECT_BASELINE_CPU_MIGRATABLE = 2,
+} virConnectBaselineCPUFlags;
+
+typedef enum virConnectCompareCPUFlags {
+    VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE = 1,
+    VIR_CONNECT_COMPARE_CPU_VALIDATE_XML = 2,
+} virConnectCompareCPUFlags;
+
+typedef enum virConnectDomainEventAgentLifecycleReason {
+    VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_REASON_UNKNOWN = 0,
+    VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_REASON_DOMAIN_STARTED = 1,
+    VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_REASON_CHANNEL = 2,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_REASON_LAST = 3,
+#endif
+} virConnectDomainEventAgentLifecycleReason;
+
+typedef enum virConnectDomainEventAgentLifecycleState {
+    VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_STATE_CONNECTED = 1,
+    VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_STATE_DISCONNECTED = 2,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_STATE_LAST = 3,
+#endif
+} virConnectDomainEventAgentLifecycleState;
+
+typedef enum virConnectDomainEventBlockJobStatus {
+    VIR_DOMAIN_BLOCK_JOB_COMPLETED = 0,
+    VIR_DOMAIN_BLOCK_JOB_FAILED = 1,
+    VIR_DOMAIN_BLOCK_JOB_CANCELED = 2,
+    VIR_DOMAIN_BLOCK_JOB_READY = 3,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_BLOCK_JOB_LAST = 4,
+#endif
+} virConnectDomainEventBlockJobStatus;
+
+typedef enum virConnectDomainEventDiskChangeReason {
+    VIR_DOMAIN_EVENT_DISK_CHANGE_MISSING_ON_START = 0,
+    VIR_DOMAIN_EVENT_DISK_DROP_MISSING_ON_START = 1,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_EVENT_DISK_CHANGE_LAST = 2,
+#endif
+} virConnectDomainEventDiskChangeReason;
+
+typedef enum virConnectGetDomainCapabilitiesFlags {
+    VIR_CONNECT_GET_DOMAIN_CAPABILITIES_DISABLE_DEPRECATED_FEATURES = 1,
+} virConnectGetDomainCapabilitiesFlags;
+
+typedef enum virConnectListAllNodeDeviceFlags {
+    VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE = -2147483648,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM = 1,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV = 2,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV = 4,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_INTERFACE = 8,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET = 16,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_HOST = 32,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_TARGET = 64,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI = 128,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_STORAGE = 256,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_FC_HOST = 512,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS = 1024,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_GENERIC = 2048,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_DRM = 4096,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV_TYPES = 8192,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV = 16384,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCW_DEV = 32768,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_CSS_DEV = 65536,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_VDPA = 131072,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_CARD = 262144,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_QUEUE = 524288,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_MATRIX = 1048576,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPD = 2097152,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_DEV = 4194304,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_MEMBER = 8388608,
+    VIR_CONNECT_LIST_NODE_DEVICES_PERSISTENT = 268435456,
+    VIR_CONNECT_LIST_NODE_DEVICES_TRANSIENT = 536870912,
+    VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE = 1073741824,
+} virConnectListAllNodeDeviceFlags;
+
+typedef enum virConnectListAllSecretsFlags {
+    VIR_CONNECT_LIST_SECRETS_EPHEMERAL = 1,
+    VIR_CONNECT_LIST_SECRETS_NO_EPHEMERAL = 2,
+    VIR_CONNECT_LIST_SECRETS_PRIVATE = 4,
+    VIR_CONNECT_LIST_SECRETS_NO_PRIVATE = 8,
+} virConnectListAllSecretsFlags;
+
+typedef enum virDomainAgentResponseTimeoutValues {
+    VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_BLOCK = -2,
+    VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_DEFAULT = -1,
+    VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_NOWAIT = 0,
+} virDomainAgentResponseTimeoutValues;
+
+typedef enum virDomainAuthorizedSSHKeysSetFlags {
+    VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_APPEND = 1,
+    VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_REMOVE = 2,
+} virDomainAuthorizedSSHKeysSetFlags;
+
+typedef enum virDomainBackupBeginFlags {
+    VIR_DOMAIN_BACKUP_BEGIN_REUSE_EXTERNAL = 1,
+} virDomainBackupBeginFlags;
+
+typedef enum virDomainBlockCommitFlags {
+    VIR_DOMAIN_BLOCK_COMMIT_SHALLOW = 1,
+    VIR_DOMAIN_BLOCK_COMMIT_DELETE = 2,
+    VIR_DOMAIN_BLOCK_COMMIT_ACTIVE = 4,
+    VIR_DOMAIN_BLOCK_COMMIT_RELATIVE = 8,
+    VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES = 16,
+} virDomainBlockCommitFlags;
+
+typedef enum virDomainBlockCopyFlags {
+    VIR_DOMAIN_BLOCK_COPY_SHALLOW = 1,
+    VIR_DOMAIN_BLOCK_COPY_REUSE_EXT = 2,
+    VIR_DOMAIN_BLOCK_COPY_TRANSIENT_JOB = 4,
+    VIR_DOMAIN_BLOCK_COPY_SYNCHRONOUS_WRITES = 8,
+} virDomainBlockCopyFlags;
+
+typedef enum virDomainBlockJobAbortFlags {
+    VIR_DOMAIN_BLOCK_JOB_ABORT_ASYNC = 1,
+    VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT = 2,
+} virDomainBlockJobAbortFlags;
+
+typedef enum virDomainBlockJobInfoFlags {
+    VIR_DOMAIN_BLOCK_JOB_INFO_BANDWIDTH_BYTES = 1,
+} virDomainBlockJobInfoFlags;
+
+typedef enum virDomainBlockJobSetSpeedFlags {
+    VIR_DOMAIN_BLOCK_JOB_SPEED_BANDWIDTH_BYTES = 1,
+} virDomainBlockJobSetSpeedFlags;
+
+typedef enum virDomainBlockJobType {
+    VIR_DOMAIN_BLOCK_JOB_TYPE_UNKNOWN = 0,
+    VIR_DOMAIN_BLOCK_JOB_TYPE_PULL = 1,
+    VIR_DOMAIN_BLOCK_JOB_TYPE_COPY = 2,
+    VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT = 3,
+    VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT = 4,
+    VIR_DOMAIN_BLOCK_JOB_TYPE_BACKUP = 5,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_BLOCK_JOB_TYPE_LAST = 6,
+#endif
+} virDomainBlockJobType;
+
+typedef enum virDomainBlockPullFlags {
+    VIR_DOMAIN_BLOCK_PULL_BANDWIDTH_BYTES = 64,
+} virDomainBlockPullFlags;
+
+typedef enum virDomainBlockRebaseFlags {
+    VIR_DOMAIN_BLOCK_REBASE_SHALLOW = 1,
+    VIR_DOMAIN_BLOCK_REBASE_REUSE_EXT = 2,
+    VIR_DOMAIN_BLOCK_REBASE_COPY_RAW = 4,
+    VIR_DOMAIN_BLOCK_REBASE_COPY = 8,
+    VIR_DOMAIN_BLOCK_REBASE_RELATIVE = 16,
+    VIR_DOMAIN_BLOCK_REBASE_COPY_DEV = 32,
+    VIR_DOMAIN_BLOCK_REBASE_BANDWIDTH_BYTES = 64,
+} virDomainBlockRebaseFlags;
+
+typedef enum virDomainBlockResizeFlags {
+    VIR_DOMAIN_BLOCK_RESIZE_BYTES = 1,
+    VIR_DOMAIN_BLOCK_RESIZE_CAPACITY = 2,
+} virDomainBlockResizeFlags;
+
+typedef enum virDomainBlockedReason {
+    VIR_DOMAIN_BLOCKED_UNKNOWN = 0,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_BLOCKED_LAST = 1,
+#endif
+} virDomainBlockedReason;
+
+typedef enum virDomainChannelFlags {
+    VIR_DOMAIN_CHANNEL_FORCE = 1,
+} virDomainChannelFlags;
+
+typedef enum virDomainCheckpointCreateFlags {
+    VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE = 1,
+    VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE = 2,
+    VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE = 4,
+} virDomainCheckpointCreateFlags;
+
+typedef enum virDomainCheckpointDeleteFlags {
+    VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN = 1,
+    VIR_DOMAIN_CHECKPOINT_DELETE_METADATA_ONLY = 2,
+    VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY = 4,
+} virDomainCheckpointDeleteFlags;
+
+typedef enum virDomainCheckpointListFlags {
+    VIR_DOMAIN_CHECKPOINT_LIST_DESCENDANTS = 1,
+    VIR_DOMAIN_CHECKPOINT_LIST_ROOTS = 1,
+    VIR_DOMAIN_CHECKPOINT_LIST_TOPOLOGICAL = 2,
+    VIR_DOMAIN_CHECKPOINT_LIST_LEAVES = 4,
+    VIR_DOMAIN_CHECKPOINT_LIST_NO_LEAVES = 8,
+} virDomainCheckpointListFlags;
+
+typedef enum virDomainCheckpointXMLFlags {
+    VIR_DOMAIN_CHECKPOINT_XML_SECURE = 1,
+    VIR_DOMAIN_CHECKPOINT_XML_NO_DOMAIN = 2,
+    VIR_DOMAIN_CHECKPOINT_XML_SIZE = 4,
+} virDomainCheckpointXMLFlags;
+
+typedef enum virDomainConsoleFlags {
+    VIR_DOMAIN_CONSOLE_FORCE = 1,
+    VIR_DOMAIN_CONSOLE_SAFE = 2,
+} virDomainConsoleFlags;
+
+typedef enum virDomainControlErrorReason {
+    VIR_DOMAIN_CONTROL_ERROR_REASON_NONE = 0,
+    VIR_DOMAIN_CONTROL_ERROR_REASON_UNKNOWN = 1,
+    VIR_DOMAIN_CONTROL_ERROR_REASON_MONITOR = 2,
+    VIR_DOMAIN_CONTROL_ERROR_REASON_INTERNAL = 3,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_CONTROL_ERROR_REASON_LAST = 4,
+#endif
+} virDomainControlErrorReason;
+
+typedef enum virDomainCoreDumpFlags {
+    VIR_DUMP_CRASH = 1,
+    VIR_DUMP_LIVE = 2,
+    VIR_DUMP_BYPASS_CACHE = 4,
+    VIR_DUMP_RESET = 8,
+    VIR_DUMP_MEMORY_ONLY = 16,
+} virDomainCoreDumpFlags;
+
+typedef enum virDomainCoreDumpFormat {
+    VIR_DOMAIN_CORE_DUMP_FORMAT_RAW = 0,
+    VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_ZLIB = 1,
+    VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_LZO = 2,
+    VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_SNAPPY = 3,
+    VIR_DOMAIN_CORE_DUMP_FORMAT_WIN_DMP = 4,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_CORE_DUMP_FORMAT_LAST = 5,
+#endif
+} virDomainCoreDumpFormat;
+
+typedef enum virDomainCrashedReason {
+    VIR_DOMAIN_CRASHED_UNKNOWN = 0,
+    VIR_DOMAIN_CRASHED_PANICKED = 1,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_CRASHED_LAST = 2,
+#endif
+} virDomainCrashedReason;
+
+typedef enum virDomainDeviceModifyFlags {
+    VIR_DOMAIN_DEVICE_MODIFY_CURRENT = 0,
+    VIR_DOMAIN_DEVICE_MODIFY_LIVE = 1,
+    VIR_DOMAIN_DEVICE_MODIFY_CONFIG = 2,
+    VIR_DOMAIN_DEVICE_MODIFY_FORCE = 4,
+} virDomainDeviceModifyFlags;
+
+typedef enum virDomainDirtyRateCalcFlags {
+    VIR_DOMAIN_DIRTYRATE_MODE_PAGE_SAMPLING = 0,
+    VIR_DOMAIN_DIRTYRATE_MODE_DIRTY_BITMAP = 1,
+    VIR_DOMAIN_DIRTYRATE_MODE_DIRTY_RING = 2,
+} virDomainDirtyRateCalcFlags;
+
+typedef enum virDomainDirtyRateStatus {
+    VIR_DOMAIN_DIRTYRATE_UNSTARTED = 0,
+    VIR_DOMAIN_DIRTYRATE_MEASURING = 1,
+    VIR_DOMAIN_DIRTYRATE_MEASURED = 2,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_DIRTYRATE_LAST = 3,
+#endif
+} virDomainDirtyRateStatus;
+
+typedef enum virDomainDiskErrorCode {
+    VIR_DOMAIN_DISK_ERROR_NONE = 0,
+    VIR_DOMAIN_DISK_ERROR_UNSPEC = 1,
+    VIR_DOMAIN_DISK_ERROR_NO_SPACE = 2,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_DISK_ERROR_LAST = 3,
+#endif
+} virDomainDiskErrorCode;
+
+typedef enum virDomainEventCrashedDetailType {
+    VIR_DOMAIN_EVENT_CRASHED_PANICKED = 0,
+    VIR_DOMAIN_EVENT_CRASHED_CRASHLOADED = 1,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_EVENT_CRASHED_LAST = 2,
+#endif
+} virDomainEventCrashedDetailType;
+
+typedef enum virDomainEventGraphicsAddressType {
+    VIR_DOMAIN_EVENT_GRAPHICS_ADDRESS_IPV4 = 0,
+    VIR_DOMAIN_EVENT_GRAPHICS_ADDRESS_IPV6 = 1,
+    VIR_DOMAIN_EVENT_GRAPHICS_ADDRESS_UNIX = 2,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_EVENT_GRAPHICS_ADDRESS_LAST = 3,
+#endif
+} virDomainEventGraphicsAddressType;
+
+typedef enum virDomainEventGraphicsPhase {
+    VIR_DOMAIN_EVENT_GRAPHICS_CONNECT = 0,
+    VIR_DOMAIN_EVENT_GRAPHICS_INITIALIZE = 1,
+    VIR_DOMAIN_EVENT_GRAPHICS_DISCONNECT = 2,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_EVENT_GRAPHICS_LAST = 3,
+#endif
+} virDomainEventGraphicsPhase;
+
+typedef enum virDomainEventIOErrorAction {
+    VIR_DOMAIN_EVENT_IO_ERROR_NONE = 0,
+    VIR_DOMAIN_EVENT_IO_ERROR_PAUSE = 1,
+    VIR_DOMAIN_EVENT_IO_ERROR_REPORT = 2,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_EVENT_IO_ERROR_LAST = 3,
+#endif
+} virDomainEventIOErrorAction;
+
+typedef enum virDomainEventPMSuspendedDetailType {
+    VIR_DOMAIN_EVENT_PMSUSPENDED_MEMORY = 0,
+    VIR_DOMAIN_EVENT_PMSUSPENDED_DISK = 1,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_EVENT_PMSUSPENDED_LAST = 2,
+#endif
+} virDomainEventPMSuspendedDetailType;
+
+typedef enum virDomainEventShutdownDetailType {
+    VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED = 0,
+    VIR_DOMAIN_EVENT_SHUTDOWN_GUEST = 1,
+    VIR_DOMAIN_EVENT_SHUTDOWN_HOST = 2,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_EVENT_SHUTDOWN_LAST = 3,
+#endif
+} virDomainEventShutdownDetailType;
+
+typedef enum virDomainEventTrayChangeReason {
+    VIR_DOMAIN_EVENT_TRAY_CHANGE_OPEN = 0,
+    VIR_DOMAIN_EVENT_TRAY_CHANGE_CLOSE = 1,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_EVENT_TRAY_CHANGE_LAST = 2,
+#endif
+} virDomainEventTrayChangeReason;
+
+typedef enum virDomainEventWatchdogAction {
+    VIR_DOMAIN_EVENT_WATCHDOG_NONE = 0,
+    VIR_DOMAIN_EVENT_WATCHDOG_PAUSE = 1,
+    VIR_DOMAIN_EVENT_WATCHDOG_RESET = 2,
+    VIR_DOMAIN_EVENT_WATCHDOG_POWEROFF = 3,
+    VIR_DOMAIN_EVENT_WATCHDOG_SHUTDOWN = 4,
+    VIR_DOMAIN_EVENT_WATCHDOG_DEBUG = 5,
+    VIR_DOMAIN_EVENT_WATCHDOG_INJECTNMI = 6,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_EVENT_WATCHDOG_LAST = 7,
+#endif
+} virDomainEventWatchdogAction;
+
+typedef enum virDomainFDAssociateFlags {
+    VIR_DOMAIN_FD_ASSOCIATE_SECLABEL_RESTORE = 1,
+    VIR_DOMAIN_FD_ASSOCIATE_SECLABEL_WRITABLE = 2,
+} virDomainFDAssociateFlags;
+
+typedef enum virDomainGetJobStatsFlags {
+    VIR_DOMAIN_JOB_STATS_COMPLETED = 1,
+    VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED = 2,
+} virDomainGetJobStatsFlags;
+
+typedef enum virDomainGraphicsReloadType {
+    VIR_DOMAIN_GRAPHICS_RELOAD_TYPE_ANY = 0,
+    VIR_DOMAIN_GRAPHICS_RELOAD_TYPE_VNC = 1,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_GRAPHICS_RELOAD_TYPE_LAST = 2,
+#endif
+} virDomainGraphicsReloadType;
+
+typedef enum virDomainGuestInfoTypes {
+    VIR_DOMAIN_GUEST_INFO_USERS = 1,
+    VIR_DOMAIN_GUEST_INFO_OS = 2,
+    VIR_DOMAIN_GUEST_INFO_TIMEZONE = 4,
+    VIR_DOMAIN_GUEST_INFO_HOSTNAME = 8,
+    VIR_DOMAIN_GUEST_INFO_FILESYSTEM = 16,
+    VIR_DOMAIN_GUEST_INFO_DISKS = 32,
+    VIR_DOMAIN_GUEST_INFO_INTERFACES = 64,
+    VIR_DOMAIN_GUEST_INFO_LOAD = 128,
+} virDomainGuestInfoTypes;
+
+typedef enum virDomainLifecycle {
+    VIR_DOMAIN_LIFECYCLE_POWEROFF = 0,
+    VIR_DOMAIN_LIFECYCLE_REBOOT = 1,
+    VIR_DOMAIN_LIFECYCLE_CRASH = 2,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_LIFECYCLE_LAST = 3,
+#endif
+} virDomainLifecycle;
+
+typedef enum virDomainLifecycleAction {
+    VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY = 0,
+    VIR_DOMAIN_LIFECYCLE_ACTION_RESTART = 1,
+    VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME = 2,
+    VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE = 3,
+    VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY = 4,
+    VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART = 5,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_LIFECYCLE_ACTION_LAST = 6,
+#endif
+} virDomainLifecycleAction;
+
+typedef enum virDomainMemoryFailureActionType {
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_ACTION_IGNORE = 0,
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_ACTION_INJECT = 1,
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_ACTION_FATAL = 2,
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_ACTION_RESET = 3,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_ACTION_LAST = 4,
+#endif
+} virDomainMemoryFailureActionType;
+
+typedef enum virDomainMemoryFailureFlags {
+    VIR_DOMAIN_MEMORY_FAILURE_ACTION_REQUIRED = 1,
+    VIR_DOMAIN_MEMORY_FAILURE_RECURSIVE = 2,
+} virDomainMemoryFailureFlags;
+
+typedef enum virDomainMemoryFailureRecipientType {
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_RECIPIENT_HYPERVISOR = 0,
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_RECIPIENT_GUEST = 1,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_RECIPIENT_LAST = 2,
+#endif
+} virDomainMemoryFailureRecipientType;
+
+typedef enum virDomainMemoryFlags {
+    VIR_MEMORY_VIRTUAL = 1,
+    VIR_MEMORY_PHYSICAL = 2,
+} virDomainMemoryFlags;
+
+typedef enum virDomainMessageType {
+    VIR_DOMAIN_MESSAGE_DEPRECATION = 1,
+    VIR_DOMAIN_MESSAGE_TAINTING = 2,
+    VIR_DOMAIN_MESSAGE_IOERRORS = 4,
+} virDomainMessageType;
+
+typedef enum virDomainMigrateMaxSpeedFlags {
+    VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY = 1,
+} virDomainMigrateMaxSpeedFlags;
+
+typedef enum virDomainNostateReason {
+    VIR_DOMAIN_NOSTATE_UNKNOWN = 0,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_NOSTATE_LAST = 1,
+#endif
+} virDomainNostateReason;
+
+typedef enum virDomainNumatuneMemMode {
+    VIR_DOMAIN_NUMATUNE_MEM_STRICT = 0,
+    VIR_DOMAIN_NUMATUNE_MEM_PREFERRED = 1,
+    VIR_DOMAIN_NUMATUNE_MEM_INTERLEAVE = 2,
+    VIR_DOMAIN_NUMATUNE_MEM_RESTRICTIVE = 3,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_NUMATUNE_MEM_LAST = 4,
+#endif
+} virDomainNumatuneMemMode;
+
+typedef enum virDomainOpenGraphicsFlags {
+    VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH = 1,
+} virDomainOpenGraphicsFlags;
+
+typedef enum virDomainPMSuspendedDiskReason {
+    VIR_DOMAIN_PMSUSPENDED_DISK_UNKNOWN = 0,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_PMSUSPENDED_DISK_LAST = 1,
+#endif
+} virDomainPMSuspendedDiskReason;
+
+typedef enum virDomainPMSuspendedReason {
+    VIR_DOMAIN_PMSUSPENDED_UNKNOWN = 0,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_PMSUSPENDED_LAST = 1,
+#endif
+} virDomainPMSuspendedReason;
+
+typedef enum virDomainProcessSignal {
+    VIR_DOMAIN_PROCESS_SIGNAL_NOP = 0,
+    VIR_DOMAIN_PROCESS_SIGNAL_HUP = 1,
+    VIR_DOMAIN_PROCESS_SIGNAL_INT = 2,
+    VIR_DOMAIN_PROCESS_SIGNAL_QUIT = 3,
+    VIR_DOMAIN_PROCESS_SIGNAL_ILL = 4,
+    VIR_DOMAIN_PROCESS_SIGNAL_TRAP = 5,
+    VIR_DOMAIN_PROCESS_SIGNAL_ABRT = 6,
+    VIR_DOMAIN_PROCESS_SIGNAL_BUS = 7,
+    VIR_DOMAIN_PROCESS_SIGNAL_FPE = 8,
+    VIR_DOMAIN_PROCESS_SIGNAL_KILL = 9,
+    VIR_DOMAIN_PROCESS_SIGNAL_USR1 = 10,
+    VIR_DOMAIN_PROCESS_SIGNAL_SEGV = 11,
+    VIR_DOMAIN_PROCESS_SIGNAL_USR2 = 12,
+    VIR_DOMAIN_PROCESS_SIGNAL_PIPE = 13,
+    VIR_DOMAIN_PROCESS_SIGNAL_ALRM = 14,
+    VIR_DOMAIN_PROCESS_SIGNAL_TERM = 15,
+    VIR_DOMAIN_PROCESS_SIGNAL_STKFLT = 16,
+    VIR_DOMAIN_PROCESS_SIGNAL_CHLD = 17,
+    VIR_DOMAIN_PROCESS_SIGNAL_CONT = 18,
+    VIR_DOMAIN_PROCESS_SIGNAL_STOP = 19,
+    VIR_DOMAIN_PROCESS_SIGNAL_TSTP = 20,
+    VIR_DOMAIN_PROCESS_SIGNAL_TTIN = 21,
+    VIR_DOMAIN_PROCESS_SIGNAL_TTOU = 22,
+    VIR_DOMAIN_PROCESS_SIGNAL_URG = 23,
+    VIR_DOMAIN_PROCESS_SIGNAL_XCPU = 24,
+    VIR_DOMAIN_PROCESS_SIGNAL_XFSZ = 25,
+    VIR_DOMAIN_PROCESS_SIGNAL_VTALRM = 26,
+    VIR_DOMAIN_PROCESS_SIGNAL_PROF = 27,
+    VIR_DOMAIN_PROCESS_SIGNAL_WINCH = 28,
+    VIR_DOMAIN_PROCESS_SIGNAL_POLL = 29,
+    VIR_DOMAIN_PROCESS_SIGNAL_PWR = 30,
+    VIR_DOMAIN_PROCESS_SIGNAL_SYS = 31,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT0 = 32,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT1 = 33,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT2 = 34,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT3 = 35,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT4 = 36,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT5 = 37,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT6 = 38,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT7 = 39,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT8 = 40,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT9 = 41,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT10 = 42,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT11 = 43,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT12 = 44,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT13 = 45,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT14 = 46,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT15 = 47,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT16 = 48,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT17 = 49,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT18 = 50,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT19 = 51,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT20 = 52,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT21 = 53,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT22 = 54,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT23 = 55,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT24 = 56,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT25 = 57,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT26 = 58,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT27 = 59,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT28 = 60,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT29 = 61,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT30 = 62,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT31 = 63,
+    VIR_DOMAIN_PROCESS_SIGNAL_RT32 = 64,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_PROCESS_SIGNAL_LAST = 65,
+#endif
+} virDomainProcessSignal;
+
+typedef enum virDomainSaveImageXMLFlags {
+    VIR_DOMAIN_SAVE_IMAGE_XML_SECURE = 1,
+} virDomainSaveImageXMLFlags;
+
+typedef enum virDomainSetTimeFlags {
+    VIR_DOMAIN_TIME_SYNC = 1,
+} virDomainSetTimeFlags;
+
+typedef enum virDomainSetUserPasswordFlags {
+    VIR_DOMAIN_PASSWORD_ENCRYPTED = 1,
+} virDomainSetUserPasswordFlags;
+
+typedef enum virDomainShutdownReason {
+    VIR_DOMAIN_SHUTDOWN_UNKNOWN = 0,
+    VIR_DOMAIN_SHUTDOWN_USER = 1,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_DOMAIN_SHUTDOWN_LAST = 2,
+#endif
+} virDomainShutdownReason;
+
+typedef enum virInterfaceDefineFlags {
+    VIR_INTERFACE_DEFINE_VALIDATE = 1,
+} virInterfaceDefineFlags;
+
+typedef enum virKeycodeSet {
+    VIR_KEYCODE_SET_LINUX = 0,
+    VIR_KEYCODE_SET_XT = 1,
+    VIR_KEYCODE_SET_ATSET1 = 2,
+    VIR_KEYCODE_SET_ATSET2 = 3,
+    VIR_KEYCODE_SET_ATSET3 = 4,
+    VIR_KEYCODE_SET_OSX = 5,
+    VIR_KEYCODE_SET_XT_KBD = 6,
+    VIR_KEYCODE_SET_USB = 7,
+    VIR_KEYCODE_SET_WIN32 = 8,
+    VIR_KEYCODE_SET_QNUM = 9,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_KEYCODE_SET_LAST = 10,
+#endif
+} virKeycodeSet;
+
+typedef enum virMemoryParameterType {
+    VIR_DOMAIN_MEMORY_PARAM_INT = 1,
+    VIR_DOMAIN_MEMORY_PARAM_UINT = 2,
+    VIR_DOMAIN_MEMORY_PARAM_LLONG = 3,
+    VIR_DOMAIN_MEMORY_PARAM_ULLONG = 4,
+    VIR_DOMAIN_MEMORY_PARAM_DOUBLE = 5,
+    VIR_DOMAIN_MEMORY_PARAM_BOOLEAN = 6,
+} virMemoryParameterType;
+
+typedef enum virNWFilterBindingCreateFlags {
+    VIR_NWFILTER_BINDING_CREATE_VALIDATE = 1,
+} virNWFilterBindingCreateFlags;
+
+typedef enum virNWFilterDefineFlags {
+    VIR_NWFILTER_DEFINE_VALIDATE = 1,
+} virNWFilterDefineFlags;
+
+typedef enum virNetworkCreateFlags {
+    VIR_NETWORK_CREATE_VALIDATE = 1,
+} virNetworkCreateFlags;
+
+typedef enum virNetworkMetadataType {
+    VIR_NETWORK_METADATA_DESCRIPTION = 0,
+    VIR_NETWORK_METADATA_TITLE = 1,
+    VIR_NETWORK_METADATA_ELEMENT = 2,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_NETWORK_METADATA_LAST = 3,
+#endif
+} virNetworkMetadataType;
+
+typedef enum virNetworkPortCreateFlags {
+    VIR_NETWORK_PORT_CREATE_RECLAIM = 1,
+    VIR_NETWORK_PORT_CREATE_VALIDATE = 2,
+} virNetworkPortCreateFlags;
+
+typedef enum virNodeAllocPagesFlags {
+    VIR_NODE_ALLOC_PAGES_ADD = 0,
+    VIR_NODE_ALLOC_PAGES_SET = 1,
+} virNodeAllocPagesFlags;
+
+typedef enum virNodeDeviceCreateXMLFlags {
+    VIR_NODE_DEVICE_CREATE_XML_VALIDATE = 1,
+} virNodeDeviceCreateXMLFlags;
+
+typedef enum virNodeDeviceDefineXMLFlags {
+    VIR_NODE_DEVICE_DEFINE_XML_VALIDATE = 1,
+} virNodeDeviceDefineXMLFlags;
+
+typedef enum virNodeDeviceEventID {
+    VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE = 0,
+    VIR_NODE_DEVICE_EVENT_ID_UPDATE = 1,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_NODE_DEVICE_EVENT_ID_LAST = 2,
+#endif
+} virNodeDeviceEventID;
+
+typedef enum virNodeDeviceEventLifecycleType {
+    VIR_NODE_DEVICE_EVENT_CREATED = 0,
+    VIR_NODE_DEVICE_EVENT_DELETED = 1,
+    VIR_NODE_DEVICE_EVENT_DEFINED = 2,
+    VIR_NODE_DEVICE_EVENT_UNDEFINED = 3,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_NODE_DEVICE_EVENT_LAST = 4,
+#endif
+} virNodeDeviceEventLifecycleType;
+
+typedef enum virNodeDeviceUpdateFlags {
+    VIR_NODE_DEVICE_UPDATE_AFFECT_CURRENT = 0,
+    VIR_NODE_DEVICE_UPDATE_AFFECT_LIVE = 1,
+    VIR_NODE_DEVICE_UPDATE_AFFECT_CONFIG = 2,
+} virNodeDeviceUpdateFlags;
+
+typedef enum virNodeDeviceXMLFlags {
+    VIR_NODE_DEVICE_XML_INACTIVE = 1,
+} virNodeDeviceXMLFlags;
+
+typedef enum virNodeSuspendTarget {
+    VIR_NODE_SUSPEND_TARGET_MEM = 0,
+    VIR_NODE_SUSPEND_TARGET_DISK = 1,
+    VIR_NODE_SUSPEND_TARGET_HYBRID = 2,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_NODE_SUSPEND_TARGET_LAST = 3,
+#endif
+} virNodeSuspendTarget;
+
+typedef enum virSchedParameterType {
+    VIR_DOMAIN_SCHED_FIELD_INT = 1,
+    VIR_DOMAIN_SCHED_FIELD_UINT = 2,
+    VIR_DOMAIN_SCHED_FIELD_LLONG = 3,
+    VIR_DOMAIN_SCHED_FIELD_ULLONG = 4,
+    VIR_DOMAIN_SCHED_FIELD_DOUBLE = 5,
+    VIR_DOMAIN_SCHED_FIELD_BOOLEAN = 6,
+} virSchedParameterType;
+
+typedef enum virSecretDefineFlags {
+    VIR_SECRET_DEFINE_VALIDATE = 1,
+} virSecretDefineFlags;
+
+typedef enum virSecretEventID {
+    VIR_SECRET_EVENT_ID_LIFECYCLE = 0,
+    VIR_SECRET_EVENT_ID_VALUE_CHANGED = 1,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_SECRET_EVENT_ID_LAST = 2,
+#endif
+} virSecretEventID;
+
+typedef enum virSecretEventLifecycleType {
+    VIR_SECRET_EVENT_DEFINED = 0,
+    VIR_SECRET_EVENT_UNDEFINED = 1,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_SECRET_EVENT_LAST = 2,
+#endif
+} virSecretEventLifecycleType;
+
+typedef enum virSecretUsageType {
+    VIR_SECRET_USAGE_TYPE_NONE = 0,
+    VIR_SECRET_USAGE_TYPE_VOLUME = 1,
+    VIR_SECRET_USAGE_TYPE_CEPH = 2,
+    VIR_SECRET_USAGE_TYPE_ISCSI = 3,
+    VIR_SECRET_USAGE_TYPE_TLS = 4,
+    VIR_SECRET_USAGE_TYPE_VTPM = 5,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_SECRET_USAGE_TYPE_LAST = 6,
+#endif
+} virSecretUsageType;
+
+typedef enum virStoragePoolBuildFlags {
+    VIR_STORAGE_POOL_BUILD_NEW = 0,
+    VIR_STORAGE_POOL_BUILD_REPAIR = 1,
+    VIR_STORAGE_POOL_BUILD_RESIZE = 2,
+    VIR_STORAGE_POOL_BUILD_NO_OVERWRITE = 4,
+    VIR_STORAGE_POOL_BUILD_OVERWRITE = 8,
+} virStoragePoolBuildFlags;
+
+typedef enum virStoragePoolDeleteFlags {
+    VIR_STORAGE_POOL_DELETE_NORMAL = 0,
+    VIR_STORAGE_POOL_DELETE_ZEROED = 1,
+} virStoragePoolDeleteFlags;
+
+typedef enum virStorageVolWipeAlgorithm {
+    VIR_STORAGE_VOL_WIPE_ALG_ZERO = 0,
+    VIR_STORAGE_VOL_WIPE_ALG_NNSA = 1,
+    VIR_STORAGE_VOL_WIPE_ALG_DOD = 2,
+    VIR_STORAGE_VOL_WIPE_ALG_BSI = 3,
+    VIR_STORAGE_VOL_WIPE_ALG_GUTMANN = 4,
+    VIR_STORAGE_VOL_WIPE_ALG_SCHNEIER = 5,
+    VIR_STORAGE_VOL_WIPE_ALG_PFITZNER7 = 6,
+    VIR_STORAGE_VOL_WIPE_ALG_PFITZNER33 = 7,
+    VIR_STORAGE_VOL_WIPE_ALG_RANDOM = 8,
+    VIR_STORAGE_VOL_WIPE_ALG_TRIM = 9,
+#if defined(VIR_ENUM_SENTINELS)
+    VIR_STORAGE_VOL_WIPE_ALG_LAST = 10,
+#endif
+} virStorageVolWipeAlgorithm;
+
+typedef enum virStreamRecvFlagsValues {
+    VIR_STREAM_RECV_STOP_AT_HOLE = 1,
+} virStreamRecvFlagsValues;
+
+typedef enum virVcpuHostCpuState {
+    VIR_VCPU_INFO_CPU_UNAVAILABLE = -2,
+    VIR_VCPU_INFO_CPU_OFFLINE = -1,
+} virVcpuHostCpuState;
+
+typedef struct _virDomainCheckpoint virDomainCheckpoint;
+typedef struct _virNWFilter virNWFilter;
+typedef struct _virNWFilterBinding virNWFilterBinding;
+typedef struct _virNetworkPort virNetworkPort;
+typedef unsigned long long virDomainBlockJobCursor;
+typedef virDomainCheckpoint *virDomainCheckpointPtr;
+typedef virNWFilterBinding *virNWFilterBindingPtr;
+typedef virNWFilter *virNWFilterPtr;
+typedef virNetworkPort *virNetworkPortPtr;
+typedef struct _virTypedParameter virBlkioParameter;
+typedef virBlkioParameter *virBlkioParameterPtr;
+typedef struct _virDomainBlockJobInfo {
+    int type;
+    unsigned long bandwidth;
+    virDomainBlockJobCursor cur;
+    virDomainBlockJobCursor end;
+} virDomainBlockJobInfo;
+typedef virDomainBlockJobInfo *virDomainBlockJobInfoPtr;
+typedef struct _virDomainEventGraphicsAddress {
+    int family;
+    char *node;
+    char *service;
+} virDomainEventGraphicsAddress;
+typedef virDomainEventGraphicsAddress *virDomainEventGraphicsAddressPtr;
+typedef struct _virDomainEventGraphicsSubjectIdentity {
+    char *type;
+    char *name;
+} virDomainEventGraphicsSubjectIdentity;
+typedef virDomainEventGraphicsSubjectIdentity *virDomainEventGraphicsSubjectIdentityPtr;
+typedef struct _virDomainEventGraphicsSubject {
+    int nidentity;
+    virDomainEventGraphicsSubjectIdentityPtr identities;
+} virDomainEventGraphicsSubject;
+typedef virDomainEventGraphicsSubject *virDomainEventGraphicsSubjectPtr;
+typedef struct _virDomainFSInfo {
+    char *mountpoint;
+    char *name;
+    char *fstype;
+    size_t ndevAlias;
+    char **devAlias;
+} virDomainFSInfo;
+typedef virDomainFSInfo *virDomainFSInfoPtr;
+typedef struct _virDomainIOThreadInfo {
+    unsigned int iothread_id;
+    unsigned char *cpumap;
+    int cpumaplen;
+} virDomainIOThreadInfo;
+typedef virDomainIOThreadInfo *virDomainIOThreadInfoPtr;
+typedef struct _virTypedParameter virMemoryParameter;
+typedef virMemoryParameter *virMemoryParameterPtr;
+typedef struct _virNetworkDHCPLease {
+    char *iface;
+    long long expirytime;
+    int type;
+    char *mac;
+    char *iaid;
+    char *ipaddr;
+    unsigned int prefix;
+    char *hostname;
+    char *clientid;
+} virNetworkDHCPLease;
+typedef virNetworkDHCPLease *virNetworkDHCPLeasePtr;
+typedef struct _virTypedParameter virSchedParameter;
+typedef virSchedParameter *virSchedParameterPtr;
+typedef struct _virSecurityLabel {
+    char label[VIR_SECURITY_LABEL_BUFLEN];
+    int enforcing;
+} virSecurityLabel;
+typedef virSecurityLabel *virSecurityLabelPtr;
+typedef struct _virSecurityModel {
+    char model[VIR_SECURITY_MODEL_BUFLEN];
+    char doi[VIR_SECURITY_DOI_BUFLEN];
+} virSecurityModel;
+typedef virSecurityModel *virSecurityModelPtr;
+typedef void (*virConnectDomainEventAgentLifecycleCallback)(virConnectPtr conn, virDomainPtr dom, int state, int reason, void *opaque);
+typedef void (*virConnectDomainEventBalloonChangeCallback)(virConnectPtr conn, virDomainPtr dom, unsigned long long actual, void *opaque);
+typedef void (*virConnectDomainEventBlockJobCallback)(virConnectPtr conn, virDomainPtr dom, const char *disk, int type, int status, void *opaque);
+typedef void (*virConnectDomainEventBlockThresholdCallback)(virConnectPtr conn, virDomainPtr dom, const char *dev, const char *path, unsigned long long threshold, unsigned long long excess, void *opaque);
+typedef void (*virConnectDomainEventDeviceRemovalFailedCallback)(virConnectPtr conn, virDomainPtr dom, const char *devAlias, void *opaque);
+typedef void (*virConnectDomainEventDiskChangeCallback)(virConnectPtr conn, virDomainPtr dom, const char *oldSrcPath, const char *newSrcPath, const char *devAlias, int reason, void *opaque);
+typedef void (*virConnectDomainEventGraphicsCallback)(virConnectPtr conn, virDomainPtr dom, int phase, const virDomainEventGraphicsAddress *local, const virDomainEventGraphicsAddress *remote, const char *authScheme, const virDomainEventGraphicsSubject *subject, void *opaque);
+typedef void (*virConnectDomainEventIOErrorCallback)(virConnectPtr conn, virDomainPtr dom, const char *srcPath, const char *devAlias, int action, void *opaque);
+typedef void (*virConnectDomainEventIOErrorReasonCallback)(virConnectPtr conn, virDomainPtr dom, const char *srcPath, const char *devAlias, int action, const char *reason, void *opaque);
+typedef void (*virConnectDomainEventJobCompletedCallback)(virConnectPtr conn, virDomainPtr dom, virTypedParameterPtr params, int nparams, void *opaque);
+typedef void (*virConnectDomainEventMemoryDeviceSizeChangeCallback)(virConnectPtr conn, virDomainPtr dom, const char *alias, unsigned long long size, void *opaque);
+typedef void (*virConnectDomainEventMemoryFailureCallback)(virConnectPtr conn, virDomainPtr dom, int recipient, int action, unsigned int flags, void *opaque);
+typedef void (*virConnectDomainEventMetadataChangeCallback)(virConnectPtr conn, virDomainPtr dom, int type, const char *nsuri, void *opaque);
+typedef void (*virConnectDomainEventMigrationIterationCallback)(virConnectPtr conn, virDomainPtr dom, int iteration, void *opaque);
+typedef void (*virConnectDomainEventNICMACChangeCallback)(virConnectPtr conn, virDomainPtr dom, const char *alias, const char *oldMAC, const char *newMAC, void *opaque);
+typedef void (*virConnectDomainEventPMSuspendCallback)(virConnectPtr conn, virDomainPtr dom, int reason, void *opaque);
+typedef void (*virConnectDomainEventPMSuspendDiskCallback)(virConnectPtr conn, virDomainPtr dom, int reason, void *opaque);
+typedef void (*virConnectDomainEventPMWakeupCallback)(virConnectPtr conn, virDomainPtr dom, int reason, void *opaque);
+typedef void (*virConnectDomainEventRTCChangeCallback)(virConnectPtr conn, virDomainPtr dom, long long utcoffset, void *opaque);
+typedef void (*virConnectDomainEventTrayChangeCallback)(virConnectPtr conn, virDomainPtr dom, const char *devAlias, int reason, void *opaque);
+typedef void (*virConnectDomainEventWatchdogCallback)(virConnectPtr conn, virDomainPtr dom, int action, void *opaque);
+typedef void (*virConnectNetworkEventMetadataChangeCallback)(virConnectPtr conn, virNetworkPtr net, int type, const char *nsuri, void *opaque);
+typedef void (*virConnectNodeDeviceEventLifecycleCallback)(virConnectPtr conn, virNodeDevicePtr dev, int event, int detail, void *opaque);
+typedef void (*virConnectSecretEventLifecycleCallback)(virConnectPtr conn, virSecretPtr secret, int event, int detail, void *opaque);
+typedef int (*virStreamSinkHoleFunc)(virStreamPtr st, long long length, void *opaque);
+typedef int (*virStreamSourceHoleFunc)(virStreamPtr st, int *inData, long long *length, void *opaque);
+typedef int (*virStreamSourceSkipFunc)(virStreamPtr st, long long length, void *opaque);
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+char *virConnectBaselineCPU(virConnectPtr conn, const char **xmlCPUs, unsigned int ncpus, unsigned int flags);
+char *virConnectBaselineHypervisorCPU(virConnectPtr conn, const char *emulator, const char *arch, const char *machine, const char *virttype, const char **xmlCPUs, unsigned int ncpus, unsigned int flags);
+int virConnectCompareCPU(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+int virConnectCompareHypervisorCPU(virConnectPtr conn, const char *emulator, const char *arch, const char *machine, const char *virttype, const char *xmlCPU, unsigned int flags);
+char *virConnectFindStoragePoolSources(virConnectPtr conn, const char *type, const char *srcSpec, unsigned int flags);
+int virConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models, unsigned int flags);
+char *virConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin, const char *arch, const char *machine, const char *virttype, unsigned int flags);
+char *virConnectGetStoragePoolCapabilities(virConnectPtr conn, unsigned int flags);
+int virConnectListAllNWFilterBindings(virConnectPtr conn, virNWFilterBindingPtr **bindings, unsigned int flags);
+int virConnectListAllNWFilters(virConnectPtr conn, virNWFilterPtr **filters, unsigned int flags);
+int virConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices, unsigned int flags);
+int virConnectListAllSecrets(virConnectPtr conn, virSecretPtr **secrets, unsigned int flags);
+int virConnectListNWFilters(virConnectPtr conn, char ** const names, int maxnames);
+int virConnectListSecrets(virConnectPtr conn, char **uuids, int maxuuids);
+int virConnectNumOfNWFilters(virConnectPtr conn);
+int virConnectNumOfSecrets(virConnectPtr conn);
+int virConnectSetIdentity(virConnectPtr conn, virTypedParameterPtr params, int nparams, unsigned int flags);
+int virDomainAddIOThread(virDomainPtr domain, unsigned int iothread_id, unsigned int flags);
+int virDomainAgentSetResponseTimeout(virDomainPtr domain, int timeout, unsigned int flags);
+int virDomainAuthorizedSSHKeysGet(virDomainPtr domain, const char *user, char ***keys, unsigned int flags);
+int virDomainAuthorizedSSHKeysSet(virDomainPtr domain, const char *user, const char **keys, unsigned int nkeys, unsigned int flags);
+int virDomainBackupBegin(virDomainPtr domain, const char *backupXML, const char *checkpointXML, unsigned int flags);
+char *virDomainBackupGetXMLDesc(virDomainPtr domain, unsigned int flags);
+int virDomainBlockCommit(virDomainPtr dom, const char *disk, const char *base, const char *top, unsigned long bandwidth, unsigned int flags);
+int virDomainBlockCopy(virDomainPtr dom, const char *disk, const char *destxml, virTypedParameterPtr params, int nparams, unsigned int flags);
+int virDomainBlockJobAbort(virDomainPtr dom, const char *disk, unsigned int flags);
+int virDomainBlockJobSetSpeed(virDomainPtr dom, const char *disk, unsigned long bandwidth, unsigned int flags);
+int virDomainBlockPeek(virDomainPtr dom, const char *disk, unsigned long long offset, size_t size, void *buffer, unsigned int flags);
+int virDomainBlockPull(virDomainPtr dom, const char *disk, unsigned long bandwidth, unsigned int flags);
+int virDomainBlockRebase(virDomainPtr dom, const char *disk, const char *base, unsigned long bandwidth, unsigned int flags);
+int virDomainBlockResize(virDomainPtr dom, const char *disk, unsigned long long size, unsigned int flags);
+virDomainCheckpointPtr virDomainCheckpointCreateXML(virDomainPtr domain, const char *xmlDesc, unsigned int flags);
+int virDomainCheckpointDelete(virDomainCheckpointPtr checkpoint, unsigned int flags);
+int virDomainCheckpointFree(virDomainCheckpointPtr checkpoint);
+virConnectPtr virDomainCheckpointGetConnect(virDomainCheckpointPtr checkpoint);
+virDomainPtr virDomainCheckpointGetDomain(virDomainCheckpointPtr checkpoint);
+const char *virDomainCheckpointGetName(virDomainCheckpointPtr checkpoint);
+virDomainCheckpointPtr virDomainCheckpointGetParent(virDomainCheckpointPtr checkpoint, unsigned int flags);
+char *virDomainCheckpointGetXMLDesc(virDomainCheckpointPtr checkpoint, unsigned int flags);
+int virDomainCheckpointListAllChildren(virDomainCheckpointPtr checkpoint, virDomainCheckpointPtr **children, unsigned int flags);
+virDomainCheckpointPtr virDomainCheckpointLookupByName(virDomainPtr domain, const char *name, unsigned int flags);
+int virDomainCheckpointRef(virDomainCheckpointPtr checkpoint);
+int virDomainCoreDump(virDomainPtr domain, const char *to, unsigned int flags);
+int virDomainCoreDumpWithFormat(virDomainPtr domain, const char *to, unsigned int dumpformat, unsigned int flags);
+virDomainPtr virDomainCreateLinux(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+int virDomainCreateWithFiles(virDomainPtr domain, unsigned int nfiles, int *files, unsigned int flags);
+int virDomainDelIOThread(virDomainPtr domain, unsigned int iothread_id, unsigned int flags);
+int virDomainDelThrottleGroup(virDomainPtr dom, const char *group, unsigned int flags);
+int virDomainFDAssociate(virDomainPtr domain, const char *name, unsigned int nfds, int *fds, unsigned int flags);
+int virDomainFSFreeze(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints, unsigned int flags);
+void virDomainFSInfoFree(virDomainFSInfoPtr info);
+int virDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints, unsigned int flags);
+int virDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum, unsigned int flags);
+int virDomainGetAutostartOnce(virDomainPtr domain, int *autostart);
+int virDomainGetBlkioParameters(virDomainPtr domain, virTypedParameterPtr params, int *nparams, unsigned int flags);
+int virDomainGetBlockIoTune(virDomainPtr dom, const char *disk, virTypedParameterPtr params, int *nparams, unsigned int flags);
+int virDomainGetBlockJobInfo(virDomainPtr dom, const char *disk, virDomainBlockJobInfoPtr info, unsigned int flags);
+int virDomainGetEmulatorPinInfo(virDomainPtr domain, unsigned char *cpumap, int maplen, unsigned int flags);
+int virDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
+int virDomainGetGuestInfo(virDomainPtr domain, unsigned int types, virTypedParameterPtr *params, int *nparams, unsigned int flags);
+int virDomainGetGuestVcpus(virDomainPtr domain, virTypedParameterPtr *params, unsigned int *nparams, unsigned int flags);
+int virDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info, unsigned int flags);
+int virDomainGetInterfaceParameters(virDomainPtr domain, const char *device, virTypedParameterPtr params, int *nparams, unsigned int flags);
+int virDomainGetLaunchSecurityInfo(virDomainPtr domain, virTypedParameterPtr *params, int *nparams, unsigned int flags);
+int virDomainGetMessages(virDomainPtr domain, char ***msgs, unsigned int flags);
+int virDomainGetNumaParameters(virDomainPtr domain, virTypedParameterPtr params, int *nparams, unsigned int flags);
+int virDomainGetPerfEvents(virDomainPtr domain, virTypedParameterPtr *params, int *nparams, unsigned int flags);
+int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel);
+int virDomainGetSecurityLabelList(virDomainPtr domain, virSecurityLabelPtr *seclabels);
+int virDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nseconds, unsigned int flags);
+int virDomainGetVcpuPinInfo(virDomainPtr domain, int ncpumaps, unsigned char *cpumaps, int maplen, unsigned int flags);
+int virDomainGraphicsReload(virDomainPtr domain, unsigned int type, unsigned int flags);
+void virDomainIOThreadInfoFree(virDomainIOThreadInfoPtr info);
+int virDomainInjectNMI(virDomainPtr domain, unsigned int flags);
+int virDomainListAllCheckpoints(virDomainPtr domain, virDomainCheckpointPtr **checkpoints, unsigned int flags);
+int virDomainManagedSaveDefineXML(virDomainPtr domain, const char *dxml, unsigned int flags);
+char *virDomainManagedSaveGetXMLDesc(virDomainPtr domain, unsigned int flags);
+int virDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size, void *buffer, unsigned int flags);
+int virDomainMigrateGetCompressionCache(virDomainPtr domain, unsigned long long *cacheSize, unsigned int flags);
+int virDomainMigrateGetMaxDowntime(virDomainPtr domain, unsigned long long *downtime, unsigned int flags);
+int virDomainMigrateGetMaxSpeed(virDomainPtr domain, unsigned long *bandwidth, unsigned int flags);
+int virDomainMigrateSetCompressionCache(virDomainPtr domain, unsigned long long cacheSize, unsigned int flags);
+int virDomainMigrateSetMaxDowntime(virDomainPtr domain, unsigned long long downtime, unsigned int flags);
+int virDomainMigrateSetMaxSpeed(virDomainPtr domain, unsigned long bandwidth, unsigned int flags);
+int virDomainMigrateStartPostCopy(virDomainPtr domain, unsigned int flags);
+int virDomainOpenChannel(virDomainPtr dom, const char *name, virStreamPtr st, unsigned int flags);
+int virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st, unsigned int flags);
+int virDomainOpenGraphics(virDomainPtr dom, unsigned int idx, int fd, unsigned int flags);
+int virDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);
+int virDomainPMSuspendForDuration(virDomainPtr dom, unsigned int target, unsigned long long duration, unsigned int flags);
+int virDomainPMWakeup(virDomainPtr dom, unsigned int flags);
+int virDomainPinEmulator(virDomainPtr domain, unsigned char *cpumap, int maplen, unsigned int flags);
+int virDomainPinIOThread(virDomainPtr domain, unsigned int iothread_id, unsigned char *cpumap, int maplen, unsigned int flags);
+int virDomainPinVcpu(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap, int maplen);
+int virDomainPinVcpuFlags(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap, int maplen, unsigned int flags);
+int virDomainRestoreParams(virConnectPtr conn, virTypedParameterPtr params, int nparams, unsigned int flags);
+int virDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const char *dxml, unsigned int flags);
+char *virDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *file, unsigned int flags);
+int virDomainSaveParams(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags);
+int virDomainSendKey(virDomainPtr domain, unsigned int codeset, unsigned int holdtime, unsigned int *keycodes, int nkeycodes, unsigned int flags);
+int virDomainSendProcessSignal(virDomainPtr domain, long long pid_value, unsigned int signum, unsigned int flags);
+int virDomainSetAutostartOnce(virDomainPtr domain, int autostart);
+int virDomainSetBlkioParameters(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags);
+int virDomainSetBlockIoTune(virDomainPtr dom, const char *disk, virTypedParameterPtr params, int nparams, unsigned int flags);
+int virDomainSetBlockThreshold(virDomainPtr domain, const char *dev, unsigned long long threshold, unsigned int flags);
+int virDomainSetGuestVcpus(virDomainPtr domain, const char *cpumap, int state, unsigned int flags);
+int virDomainSetIOThreadParams(virDomainPtr domain, unsigned int iothread_id, virTypedParameterPtr params, int nparams, unsigned int flags);
+int virDomainSetInterfaceParameters(virDomainPtr domain, const char *device, virTypedParameterPtr params, int nparams, unsigned int flags);
+int virDomainSetLaunchSecurityState(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags);
+int virDomainSetLifecycleAction(virDomainPtr domain, unsigned int type, unsigned int action, unsigned int flags);
+int virDomainSetMemoryStatsPeriod(virDomainPtr domain, int period, unsigned int flags);
+int virDomainSetNumaParameters(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags);
+int virDomainSetPerfEvents(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags);
+int virDomainSetThrottleGroup(virDomainPtr dom, const char *group, virTypedParameterPtr params, int nparams, unsigned int flags);
+int virDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds, unsigned int flags);
+int virDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password, unsigned int flags);
+int virDomainSetVcpu(virDomainPtr domain, const char *vcpumap, int state, unsigned int flags);
+int virDomainStartDirtyRateCalc(virDomainPtr domain, int seconds, unsigned int flags);
+virNWFilterBindingPtr virNWFilterBindingCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
+int virNWFilterBindingDelete(virNWFilterBindingPtr binding);
+int virNWFilterBindingFree(virNWFilterBindingPtr binding);
+const char *virNWFilterBindingGetFilterName(virNWFilterBindingPtr binding);
+const char *virNWFilterBindingGetPortDev(virNWFilterBindingPtr binding);
+char *virNWFilterBindingGetXMLDesc(virNWFilterBindingPtr binding, unsigned int flags);
+virNWFilterBindingPtr virNWFilterBindingLookupByPortDev(virConnectPtr conn, const char *portdev);
+int virNWFilterBindingRef(virNWFilterBindingPtr binding);
+virNWFilterPtr virNWFilterDefineXML(virConnectPtr conn, const char *xmlDesc);
+virNWFilterPtr virNWFilterDefineXMLFlags(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+int virNWFilterFree(virNWFilterPtr nwfilter);
+const char *virNWFilterGetName(virNWFilterPtr nwfilter);
+int virNWFilterGetUUID(virNWFilterPtr nwfilter, unsigned char *uuid);
+int virNWFilterGetUUIDString(virNWFilterPtr nwfilter, char *buf);
+char *virNWFilterGetXMLDesc(virNWFilterPtr nwfilter, unsigned int flags);
+virNWFilterPtr virNWFilterLookupByName(virConnectPtr conn, const char *name);
+virNWFilterPtr virNWFilterLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+virNWFilterPtr virNWFilterLookupByUUIDString(virConnectPtr conn, const char *uuidstr);
+int virNWFilterRef(virNWFilterPtr nwfilter);
+int virNWFilterUndefine(virNWFilterPtr nwfilter);
+virNetworkPtr virNetworkCreateXML(virConnectPtr conn, const char *xmlDesc);
+virNetworkPtr virNetworkCreateXMLFlags(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+void virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease);
+int virNetworkGetDHCPLeases(virNetworkPtr network, const char *mac, virNetworkDHCPLeasePtr **leases, unsigned int flags);
+char *virNetworkGetMetadata(virNetworkPtr network, int type, const char *uri, unsigned int flags);
+int virNetworkListAllPorts(virNetworkPtr network, virNetworkPortPtr **ports, unsigned int flags);
+virNetworkPortPtr virNetworkPortCreateXML(virNetworkPtr net, const char *xmldesc, unsigned int flags);
+int virNetworkPortDelete(virNetworkPortPtr port, unsigned int flags);
+int virNetworkPortFree(virNetworkPortPtr port);
+virNetworkPtr virNetworkPortGetNetwork(virNetworkPortPtr port);
+int virNetworkPortGetParameters(virNetworkPortPtr port, virTypedParameterPtr *params, int *nparams, unsigned int flags);
+int virNetworkPortGetUUID(virNetworkPortPtr port, unsigned char *uuid);
+int virNetworkPortGetUUIDString(virNetworkPortPtr port, char *buf);
+char *virNetworkPortGetXMLDesc(virNetworkPortPtr port, unsigned int flags);
+virNetworkPortPtr virNetworkPortLookupByUUID(virNetworkPtr net, const unsigned char *uuid);
+virNetworkPortPtr virNetworkPortLookupByUUIDString(virNetworkPtr net, const char *uuidstr);
+int virNetworkPortRef(virNetworkPortPtr port);
+int virNetworkPortSetParameters(virNetworkPortPtr port, virTypedParameterPtr params, int nparams, unsigned int flags);
+int virNetworkSetMetadata(virNetworkPtr network, int type, const char *metadata, const char *key, const char *uri, unsigned int flags);
+int virNodeAllocPages(virConnectPtr conn, unsigned int npages, unsigned int *pageSizes, unsigned long long *pageCounts, int startCell, unsigned int cellCount, unsigned int flags);
+int virNodeDeviceCreate(virNodeDevicePtr dev, unsigned int flags);
+virNodeDevicePtr virNodeDeviceCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+virNodeDevicePtr virNodeDeviceDefineXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+int virNodeDeviceDestroy(virNodeDevicePtr dev);
+int virNodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName, unsigned int flags);
+int virNodeDeviceDettach(virNodeDevicePtr dev);
+int virNodeDeviceFree(virNodeDevicePtr dev);
+int virNodeDeviceGetAutostart(virNodeDevicePtr dev, int *autostart);
+const char *virNodeDeviceGetName(virNodeDevicePtr dev);
+const char *virNodeDeviceGetParent(virNodeDevicePtr dev);
+char *virNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags);
+int virNodeDeviceIsActive(virNodeDevicePtr dev);
+int virNodeDeviceIsPersistent(virNodeDevicePtr dev);
+int virNodeDeviceListCaps(virNodeDevicePtr dev, char ** const names, int maxnames);
+virNodeDevicePtr virNodeDeviceLookupByName(virConnectPtr conn, const char *name);
+virNodeDevicePtr virNodeDeviceLookupSCSIHostByWWN(virConnectPtr conn, const char *wwnn, const char *wwpn, unsigned int flags);
+int virNodeDeviceNumOfCaps(virNodeDevicePtr dev);
+int virNodeDeviceReAttach(virNodeDevicePtr dev);
+int virNodeDeviceRef(virNodeDevicePtr dev);
+int virNodeDeviceReset(virNodeDevicePtr dev);
+int virNodeDeviceSetAutostart(virNodeDevicePtr dev, int autostart);
+int virNodeDeviceUndefine(virNodeDevicePtr dev, unsigned int flags);
+int virNodeDeviceUpdate(virNodeDevicePtr dev, const char *xmlDesc, unsigned int flags);
+int virNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap, unsigned int *online, unsigned int flags);
+int virNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems, int startCell, int maxCells);
+int virNodeGetFreePages(virConnectPtr conn, unsigned int npages, unsigned int *pages, int startCell, unsigned int cellCount, unsigned long long *counts, unsigned int flags);
+int virNodeGetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params, int *nparams, unsigned int flags);
+int virNodeGetSEVInfo(virConnectPtr conn, virTypedParameterPtr *params, int *nparams, unsigned int flags);
+int virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
+int virNodeListDevices(virConnectPtr conn, const char *cap, char ** const names, int maxnames, unsigned int flags);
+int virNodeNumOfDevices(virConnectPtr conn, const char *cap, unsigned int flags);
+int virNodeSetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params, int nparams, unsigned int flags);
+int virNodeSuspendForDuration(virConnectPtr conn, unsigned int target, unsigned long long duration, unsigned int flags);
+virSecretPtr virSecretDefineXML(virConnectPtr conn, const char *xml, unsigned int flags);
+int virSecretFree(virSecretPtr secret);
+virConnectPtr virSecretGetConnect(virSecretPtr secret);
+int virSecretGetUUID(virSecretPtr secret, unsigned char *uuid);
+int virSecretGetUUIDString(virSecretPtr secret, char *buf);
+const char *virSecretGetUsageID(virSecretPtr secret);
+int virSecretGetUsageType(virSecretPtr secret);
+unsigned char *virSecretGetValue(virSecretPtr secret, size_t *value_size, unsigned int flags);
+char *virSecretGetXMLDesc(virSecretPtr secret, unsigned int flags);
+virSecretPtr virSecretLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+virSecretPtr virSecretLookupByUUIDString(virConnectPtr conn, const char *uuidstr);
+virSecretPtr virSecretLookupByUsage(virConnectPtr conn, int usageType, const char *usageID);
+int virSecretRef(virSecretPtr secret);
+int virSecretSetValue(virSecretPtr secret, const unsigned char *value, size_t value_size, unsigned int flags);
+int virSecretUndefine(virSecretPtr secret);
+int virStorageVolWipePattern(virStorageVolPtr vol, unsigned int algorithm, unsigned int flags);
+int virStreamRecvHole(virStreamPtr stream, long long *length, unsigned int flags);
+int virStreamSendHole(virStreamPtr stream, long long length, unsigned int flags);
+int virStreamSparseRecvAll(virStreamPtr stream, virStreamSinkFunc handler, virStreamSinkHoleFunc holeHandler, void *opaque);
+int virStreamSparseSendAll(virStreamPtr stream, virStreamSourceFunc handler, virStreamSourceHoleFunc holeHandler, virStreamSourceSkipFunc skipHandler, void *opaque);
+
+#ifdef __cplusplus
+}  /* extern "C" */
+#endif
 
 #endif  /* LIBVIRT_ESX_H */

@@ -2,7 +2,9 @@
 # Builds build/dropin/libvirt.so.0, the binary drop-in: the library's own code (its static
 # archive) linked by the C toolchain with soname libvirt.so.0 and libvirt's version nodes from
 # src/abi/symbols.tsv, so that programs and bindings built against libvirt load it unchanged.
-# rustc writes a version script of its own for a cdylib, hence the archive. PROFILE=debug|release.
+# rustc writes a version script of its own for a cdylib, hence the archive. Beside it, its
+# companions libvirt-qemu.so.0 and libvirt-lxc.so.0 (companions/, nodes from
+# src/abi/companions.tsv), linked against it. PROFILE=debug|release.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -39,3 +41,22 @@ awk -v defined="$out/defined.txt" '
 cc -shared -o "$out/libvirt.so.0" -Wl,-soname,libvirt.so.0 -Wl,--version-script="$out/libvirt.map" \
     -Wl,--whole-archive "$archive" -Wl,--no-whole-archive $native
 echo "dropin: $out/libvirt.so.0 ($(grep -c . "$out/defined.txt") symbols)"
+
+cargo build "${flags[@]}" -q -p libvirt_esx_companions
+for lib in qemu lxc; do
+    awk -v lib="$lib" -F'\t' '
+        $1 == lib { if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 }; list[$2] = list[$2] "        " $3 ";\n" }
+        END {
+            for (i = 1; i <= n; i++) {
+                printf "%s {\n    global:\n%s", order[i], list[order[i]]
+                if (i == 1) printf "    local:\n        *;\n"
+                printf "}%s;\n\n", (i > 1 ? " " order[i - 1] : "")
+            }
+        }' src/abi/companions.tsv >"$out/libvirt-$lib.map"
+    # shellcheck disable=SC2086 # the native libraries are words
+    cc -shared -o "$out/libvirt-$lib.so.0" -Wl,-soname,"libvirt-$lib.so.0" \
+        -Wl,--version-script="$out/libvirt-$lib.map" -Wl,--gc-sections \
+        -Wl,--whole-archive "target/$PROFILE/liblibvirt_esx_companions.a" -Wl,--no-whole-archive \
+        "$out/libvirt.so.0" $native
+    echo "dropin: $out/libvirt-$lib.so.0 ($(grep -c "^$lib" src/abi/companions.tsv) functions)"
+done

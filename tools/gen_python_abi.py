@@ -52,6 +52,25 @@ class Header:
             ret, name, args = m.group(1), m.group(2), m.group(3)
             self.functions.append((name, self.ctype(ret, True), self.args(args)))
 
+    def values(self):
+        """Each constant's value: C's integer suffixes dropped, a name (VIR_KEYCODE_SET_RFB is
+        VIR_KEYCODE_SET_QNUM) resolved, whatever order the header defines them in."""
+        known, pending = {}, list(self.constants)
+        while pending:
+            left = []
+            for name, text in pending:
+                try:
+                    known[name] = eval(re.sub(r"\b(\d+)(?:U|L|UL|LL|ULL)\b", r"\1", text), {}, dict(known))
+                    if known[name] == -2147483648:
+                        # libvirt's `1U << 31`, which C enums hold as int but libvirt-python as is.
+                        known[name] = 2147483648
+                except NameError:
+                    left.append((name, text))
+            if len(left) == len(pending):
+                raise SystemExit("unresolved constants: %s" % left)
+            pending = left
+        return [(name, known[name]) for name, _ in self.constants]
+
     def typedef(self, body):
         body = " ".join(body.split())
         enum = re.match(r"enum \w+ \{.*\} (\w+)$", body)
@@ -64,7 +83,7 @@ class Header:
             kind, tag, fields, name = rec.groups()
             parsed = []
             for f in filter(None, (x.strip() for x in fields.split(";"))):
-                arr = re.match(r"(.*?)(\w+)\[(\d+)\]$", f)
+                arr = re.match(r"(.*?)(\w+)\[(\w+)\]$", f)
                 if arr:
                     parsed.append((arr.group(2), "%s * %s" % (self.ctype(arr.group(1), False), arr.group(3))))
                 else:
@@ -80,6 +99,11 @@ class Header:
             ret, name, args = fp.groups()
             self.items.append(("callback", name, [self.ctype(ret, False)] + self.args(args)))
             self.known.add(name)
+            return
+        scalar = re.match(r"(%s) (\w+)$" % "|".join(sorted(SCALARS, key=len, reverse=True)), body)
+        if scalar:
+            self.items.append(("alias", scalar.group(2), SCALARS[scalar.group(1)]))
+            self.known.add(scalar.group(2))
             return
         m = re.match(r"(?:(struct|union) )?(\w+)\s*(\*?)\s*(\w+)$", body)
         if not m:
@@ -112,7 +136,7 @@ class Header:
     def ctype(self, decl, is_return):
         decl = " ".join(decl.replace("*", " * ").split())
         const = decl.startswith("const ")
-        base = decl.replace("const ", "").replace(" *", "").replace("*", "").strip()
+        base = re.sub(r"\bconst\b", "", decl).replace("*", "").strip()
         stars = decl.count("*")
         base = base.replace("union ", "").replace("struct ", "")
         if stars == 0:
@@ -143,8 +167,8 @@ class Header:
             "                    c_uint32, c_ulong, c_ulonglong, c_ushort, c_void_p)",
             "",
         ]
-        for name, value in self.constants:
-            out.append("%s = %s" % (name, value))
+        for name, value in self.values():
+            out.append("%s = %r" % (name, value))
         out.append("")
         out.append("# What `from ._abi import *` gives the package: libvirt's constants only.")
         out.append("__all__ = [")

@@ -45,6 +45,8 @@ dropin() {
     PROFILE=debug ./tools/dropin.sh && tests/dropin/check.sh "$SIM_ADDR"
 }
 step "drop-in libvirt.so.0: version nodes, a program built for libvirt runs on it" dropin
+step "header against src/abi/api.tsv and libvirt's header: declarations, values, layouts" \
+    tests/header/check.sh "$ROOT/target/debug"
 sim_stop
 
 # The Python package as a user gets it: `pip wheel python/` (an isolated PEP 517 build), the

@@ -3,11 +3,20 @@ libvirt_esx library. Code written for libvirt-python runs with `import libvirt_e
 from ._abi import *  # noqa: F401,F403  every VIR_* constant of the header
 # Bit 31, positive as in libvirt-python (the header's C enum holds it as a negative int).
 VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS = 1 << 31
-from ._connect import esxLiveHandles, getVersion, open, openAuth, openReadOnly, virConnect  # noqa: F401
+from ._connect import (  # noqa: F401
+    esxLiveHandles,
+    getVersion,
+    open,
+    openAuth,
+    openReadOnly,
+    virConnect,
+    virInitialize,
+)
 from ._domain import virDomain  # noqa: F401
 from ._event import (  # noqa: F401
     virEventAddHandle,
     virEventAddTimeout,
+    virEventInvokeFreeCallback,
     virEventRegisterDefaultImpl,
     virEventRegisterImpl,
     virEventRemoveHandle,
@@ -16,9 +25,16 @@ from ._event import (  # noqa: F401
     virEventUpdateHandle,
     virEventUpdateTimeout,
 )
-from ._network import virInterface, virNetwork  # noqa: F401
+from ._network import virInterface, virNetwork, virNetworkPort  # noqa: F401
 from ._snapshot import virDomainSnapshot  # noqa: F401
 from ._storage import virStoragePool, virStorageVol, virStream  # noqa: F401
+from ._unsupported_objects import (  # noqa: F401
+    virDomainCheckpoint,
+    virNodeDevice,
+    virNWFilter,
+    virNWFilterBinding,
+    virSecret,
+)
 from ._errors import (  # noqa: F401
     libvirtError,
     registerErrorHandler,

@@ -9,6 +9,7 @@ from ._errors import check, check_string, libvirtError, virGetLastError
 from ._lib import cstr, dec, enc, free, handles, lib, names, strdup, take_string
 from ._network import virInterface, virNetwork
 from ._storage import virStoragePool, virStorageVol, virStream
+from ._unsupported import unsupported
 
 # [credtypes, callback(credentials, opaque) -> int, opaque], as libvirt-python's openAuth takes.
 Auth = Sequence[Any]
@@ -76,6 +77,11 @@ def getVersion(name: Optional[str] = None) -> Any:
     check(lib.virGetVersion(ctypes.byref(lib_ver), enc(name), ctypes.byref(type_ver)),
            "virGetVersion")
     return (lib_ver.value, type_ver.value)
+
+
+def virInitialize() -> int:
+    """Kept for libvirt-python's programs: the library initializes itself (and did on import)."""
+    return check(lib.virInitialize(), "virInitialize")
 
 
 def esxLiveHandles() -> int:
@@ -148,11 +154,12 @@ _never_node_device = _abi.virConnectNodeDeviceEventGenericCallback(lambda c, d, 
 _never_secret = _abi.virConnectSecretEventGenericCallback(lambda c, s, o: None)
 
 
+@unsupported
 class virConnect:
     """A connection to an ESX host, VMware Server or vCenter. Usable as a context manager;
     closed when garbage collected otherwise. Safe to share between threads."""
 
-    def __init__(self, _obj: int) -> None:
+    def __init__(self, _obj: Optional[int] = None) -> None:
         self._o: Optional[int] = _obj
 
     def __del__(self) -> None:
@@ -178,14 +185,14 @@ class virConnect:
 
     def _domain(self, ptr: Optional[int], what: str) -> virDomain:
         if not ptr:
-            raise libvirtError("%s() failed" % what, conn=self)
+            raise libvirtError("%s() failed" % what)
         return virDomain(self, ptr)
 
     # the connection's own facts: no round trip
     def getType(self) -> str:
         v = lib.virConnectGetType(self._o)
         if v is None:
-            raise libvirtError("virConnectGetType() failed", conn=self)
+            raise libvirtError("virConnectGetType() failed")
         return dec(v) or ""
 
     def getVersion(self) -> int:
@@ -231,7 +238,7 @@ class virConnect:
     def getSysinfo(self, flags: int = 0) -> str:
         return check_string(lib.virConnectGetSysinfo(self._o, flags), "virConnectGetSysinfo")
 
-    def getMaxVcpus(self, type: Optional[str] = None) -> int:
+    def getMaxVcpus(self, type: Optional[str]) -> int:
         return check(lib.virConnectGetMaxVcpus(self._o, enc(type)), "virConnectGetMaxVcpus")
 
     def getInfo(self) -> List[Any]:
@@ -243,7 +250,7 @@ class virConnect:
     def getFreeMemory(self) -> int:
         v = lib.virNodeGetFreeMemory(self._o)
         if v == 0 and virGetLastError() is not None:
-            raise libvirtError("virNodeGetFreeMemory() failed", conn=self)
+            raise libvirtError("virNodeGetFreeMemory() failed")
         return v
 
     def getCPUStats(self, cpuNum: int, flags: int = 0) -> Dict[str, int]:
@@ -277,7 +284,7 @@ class virConnect:
 
     def _net(self, ptr: Optional[int], what: str) -> virNetwork:
         if not ptr:
-            raise libvirtError("%s() failed" % what, conn=self)
+            raise libvirtError("%s() failed" % what)
         return virNetwork(self, ptr)
 
     def networkLookupByName(self, name: str) -> virNetwork:
@@ -318,7 +325,7 @@ class virConnect:
 
     def _iface(self, ptr: Optional[int], what: str) -> virInterface:
         if not ptr:
-            raise libvirtError("%s() failed" % what, conn=self)
+            raise libvirtError("%s() failed" % what)
         return virInterface(self, ptr)
 
     def interfaceLookupByName(self, name: str) -> virInterface:
@@ -337,14 +344,14 @@ class virConnect:
     def changeRollback(self, flags: int = 0) -> int:
         return check(lib.virInterfaceChangeRollback(self._o, flags), "virInterfaceChangeRollback")
 
-    def interfaceLookupByMACString(self, mac: str) -> virInterface:
-        return self._iface(lib.virInterfaceLookupByMACString(self._o, enc(mac)),
+    def interfaceLookupByMACString(self, macstr: str) -> virInterface:
+        return self._iface(lib.virInterfaceLookupByMACString(self._o, enc(macstr)),
                            "virInterfaceLookupByMACString")
 
     # storage: datastores as pools, their files as volumes
     def _pool(self, ptr: Optional[int], what: str) -> virStoragePool:
         if not ptr:
-            raise libvirtError("%s() failed" % what, conn=self)
+            raise libvirtError("%s() failed" % what)
         return virStoragePool(self, ptr)
 
     def listAllStoragePools(self, flags: int = 0) -> List[virStoragePool]:
@@ -394,11 +401,11 @@ class virConnect:
 
     def _vol(self, ptr: Optional[int], what: str) -> virStorageVol:
         if not ptr:
-            raise libvirtError("%s() failed" % what, conn=self)
+            raise libvirtError("%s() failed" % what)
         pool = lib.virStoragePoolLookupByVolume(ptr)
         if not pool:
             lib.virStorageVolFree(ptr)
-            raise libvirtError("virStoragePoolLookupByVolume() failed", conn=self)
+            raise libvirtError("virStoragePoolLookupByVolume() failed")
         return virStorageVol(virStoragePool(self, pool), ptr)
 
     def storageVolLookupByPath(self, path: str) -> virStorageVol:
@@ -411,7 +418,7 @@ class virConnect:
     def newStream(self, flags: int = 0) -> virStream:
         p = lib.virStreamNew(self._o, flags)
         if not p:
-            raise libvirtError("virStreamNew() failed", conn=self)
+            raise libvirtError("virStreamNew() failed")
         return virStream(self, p)
 
     # domains
@@ -453,13 +460,11 @@ class virConnect:
         detail, opaque), REBOOT (conn, dom, opaque), DEVICE_ADDED / DEVICE_REMOVED (conn,
         dom, alias, opaque), TUNABLE (conn, dom, {name: value}, opaque); other event IDs register and never fire (vSphere cannot produce
         them)."""
-        key = _event._keep(self._event_caller(cb), opaque)
-        ret = lib.virConnectDomainEventRegisterAny(
-            self._o, dom.c_pointer() if dom else None, eventID, _trampoline(eventID),
-            key, _event._release)
-        if ret == -1:
-            _event._live.pop(key, None)
-        return check(ret, "virConnectDomainEventRegisterAny")
+        return _event.register(self._event_caller(cb), opaque, lambda key:
+                               lib.virConnectDomainEventRegisterAny(
+                                   self._o, dom.c_pointer() if dom else None, eventID,
+                                   _trampoline(eventID), key, _event._release),
+                               "virConnectDomainEventRegisterAny")
 
     def domainEventDeregisterAny(self, callbackID: int) -> int:
         return check(lib.virConnectDomainEventDeregisterAny(self._o, callbackID),
@@ -482,12 +487,9 @@ class virConnect:
     def _silent_register(self, register: Any, obj: Any, eventID: int, never: Any,
                          cb: Callable[..., Any], opaque: Any, what: str) -> int:
         """A registration the library keeps (holding cb and opaque) and never fires."""
-        key = _event._keep(cb, opaque)
-        ret = register(self._o, None if obj is None else obj.c_pointer(), eventID, never,
-                       key, _event._release)
-        if ret == -1:
-            _event._live.pop(key, None)
-        return check(ret, what)
+        return _event.register(cb, opaque, lambda key: register(
+            self._o, None if obj is None else obj.c_pointer(), eventID, never, key,
+            _event._release), what)
 
     def networkEventRegisterAny(self, net: Optional[virNetwork], eventID: int,
                                 cb: Callable[..., Any], opaque: Any) -> int:
@@ -496,14 +498,10 @@ class virConnect:
         def call(ptr: int, opaque_: Any, *args: Any) -> None:
             lib.virNetworkRef(ptr)
             cb(self, virNetwork(self, ptr), *args, opaque_)
-        key = _event._keep(call, opaque)
-        ret = lib.virConnectNetworkEventRegisterAny(
+        return _event.register(call, opaque, lambda key: lib.virConnectNetworkEventRegisterAny(
             self._o, net.c_pointer() if net else None, eventID,
             ctypes.cast(_run_network_event, _abi.virConnectNetworkEventGenericCallback),
-            key, _event._release)
-        if ret == -1:
-            _event._live.pop(key, None)
-        return check(ret, "virConnectNetworkEventRegisterAny")
+            key, _event._release), "virConnectNetworkEventRegisterAny")
 
     def networkEventDeregisterAny(self, callbackID: int) -> int:
         return check(lib.virConnectNetworkEventDeregisterAny(self._o, callbackID),
@@ -516,14 +514,11 @@ class virConnect:
         def call(ptr: int, opaque_: Any, *args: Any) -> None:
             lib.virStoragePoolRef(ptr)
             cb(self, virStoragePool(self, ptr), *args, opaque_)
-        key = _event._keep(call, opaque)
         tramp = (_run_pool_refresh if eventID == _abi.VIR_STORAGE_POOL_EVENT_ID_REFRESH
                  else ctypes.cast(_run_pool_event, _abi.virConnectStoragePoolEventGenericCallback))
-        ret = lib.virConnectStoragePoolEventRegisterAny(
-            self._o, pool.c_pointer() if pool else None, eventID, tramp, key, _event._release)
-        if ret == -1:
-            _event._live.pop(key, None)
-        return check(ret, "virConnectStoragePoolEventRegisterAny")
+        return _event.register(call, opaque, lambda key: lib.virConnectStoragePoolEventRegisterAny(
+            self._o, pool.c_pointer() if pool else None, eventID, tramp, key, _event._release),
+            "virConnectStoragePoolEventRegisterAny")
 
     def storagePoolEventDeregisterAny(self, callbackID: int) -> int:
         return check(lib.virConnectStoragePoolEventDeregisterAny(self._o, callbackID),
@@ -570,11 +565,10 @@ class virConnect:
 
     def registerCloseCallback(self, cb: Callable[..., Any], opaque: Any) -> int:
         """cb(conn, reason, opaque) from the event loop when the connection closes."""
-        key = _event._keep(lambda reason, o: cb(self, reason, o), opaque)
-        ret = lib.virConnectRegisterCloseCallback(self._o, _run_close, key, _event._release)
-        if ret == -1:
-            _event._live.pop(key, None)
-        return check(ret, "virConnectRegisterCloseCallback")
+        return _event.register(lambda reason, o: cb(self, reason, o), opaque, lambda key:
+                               lib.virConnectRegisterCloseCallback(self._o, _run_close, key,
+                                                                   _event._release),
+                               "virConnectRegisterCloseCallback")
 
     def unregisterCloseCallback(self) -> int:
         return check(lib.virConnectUnregisterCloseCallback(self._o, _run_close),

@@ -9,6 +9,7 @@ from ._errors import check, check_string, libvirtError, virGetLastError
 from ._handle import Handle
 from ._lib import cstr, dec, enc, free, lib, names
 from ._snapshot import snapshots, virDomainSnapshot, wrap
+from ._unsupported import unsupported
 
 if TYPE_CHECKING:
     from ._storage import virStream
@@ -66,6 +67,7 @@ def _migrate_params(params: Dict[str, Any]) -> Tuple[Any, int]:
     return arr, len(params)
 
 
+@unsupported
 class virDomain(Handle):
     """A VM on the connection's host (or vCenter)."""
 
@@ -78,11 +80,11 @@ class virDomain(Handle):
         return hash(self.UUID())
 
     def _fail(self, what: str) -> libvirtError:
-        return libvirtError("%s() failed" % what, dom=self)
+        return libvirtError("%s() failed" % what)
 
     # identity
     def name(self) -> str:
-        return self._name(lib.virDomainGetName(self._o), "virDomainGetName", dom=self)
+        return self._name(lib.virDomainGetName(self._o), "virDomainGetName")
 
     def ID(self) -> int:
         """libvirt's ID (the managed object's number) while running, -1 otherwise."""

@@ -40,8 +40,7 @@ def virResetLastError() -> None:
 class libvirtError(Exception):
     """A failed call: the message, code, domain and level of the library's last error."""
 
-    def __init__(self, defmsg: str, conn: Any = None, dom: Any = None, net: Any = None,
-                 pool: Any = None, vol: Any = None) -> None:
+    def __init__(self, defmsg: str) -> None:
         self.err = virGetLastError()
         msg = defmsg if self.err is None or self.err[2] is None else self.err[2]
         super().__init__(msg)

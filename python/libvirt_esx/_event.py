@@ -21,6 +21,16 @@ def _keep(cb: Callable[..., Any], opaque: Any) -> int:
     return key
 
 
+def register(cb: Callable[..., Any], opaque: Any, call: Callable[[int], int], what: str) -> int:
+    """A registration through `call(key)`, which hands the key to the library with _release as
+    its free callback; the key is let go of at once if the library refuses."""
+    key = _keep(cb, opaque)
+    ret = call(key)
+    if ret == -1:
+        _live.pop(key, None)
+    return check(ret, what)
+
+
 @_abi.virEventHandleCallback
 def _run_handle(watch: int, fd: int, events: int, key: Optional[int]) -> None:
     cb, opaque = _live[key or 0]
@@ -81,33 +91,56 @@ def virEventRemoveTimeout(timer: int) -> int:
     return check(lib.virEventRemoveTimeout(timer), "virEventRemoveTimeout")
 
 
+class _Registration:
+    """The opaque a loop written in Python gets with a registration: the library's data and the
+    callback that frees it, run once, by whichever comes first of the remover and
+    virEventInvokeFreeCallback."""
+
+    def __init__(self, c_opaque: Any, c_ff: Any) -> None:
+        self.c_opaque, self.c_ff = c_opaque, c_ff
+
+    def free(self) -> None:
+        ff, self.c_ff = self.c_ff, None
+        if ff:
+            ff(self.c_opaque)
+
+
+def virEventInvokeFreeCallback(opaque: Any) -> None:
+    """Frees the data of a removed registration, given the opaque the loop's add function got.
+    Loops written for libvirt-python 3.7 and later call it after a removal; loops written
+    before never do, so the removal frees it already and this call then does nothing."""
+    opaque.free()
+
+
 class _PythonLoop:
     """A loop written in Python, as the six C functions the library calls. The library's
-    callbacks reach Python as cb(id, ..., opaque) with an opaque of ours; their free
-    callbacks run after the Python remove function returns, as libvirt-python does."""
+    callbacks reach Python as cb(id, ..., opaque) with a _Registration as opaque, freed after
+    the Python remove function returns."""
 
     def __init__(self, funcs: Tuple[Callable[..., Any], ...]) -> None:
         add_h, upd_h, rm_h, add_t, upd_t, rm_t = funcs
-        self.frees: Dict[Tuple[str, int], Tuple[Any, Any]] = {}
+        self.frees: Dict[Tuple[str, int], _Registration] = {}
 
         def add_handle(fd: int, events: int, c_cb: Any, c_opaque: Any, c_ff: Any) -> int:
-            watch = int(add_h(fd, events, lambda w, f, e, _o: c_cb(w, f, e, c_opaque), None))
+            reg = _Registration(c_opaque, c_ff)
+            watch = int(add_h(fd, events, lambda w, f, e, _o: c_cb(w, f, e, c_opaque), reg))
             if watch >= 0:
-                self.frees[("h", watch)] = (c_ff, c_opaque)
+                self.frees[("h", watch)] = reg
             return watch
 
         def add_timeout(ms: int, c_cb: Any, c_opaque: Any, c_ff: Any) -> int:
-            timer = int(add_t(ms, lambda t, _o: c_cb(t, c_opaque), None))
+            reg = _Registration(c_opaque, c_ff)
+            timer = int(add_t(ms, lambda t, _o: c_cb(t, c_opaque), reg))
             if timer >= 0:
-                self.frees[("t", timer)] = (c_ff, c_opaque)
+                self.frees[("t", timer)] = reg
             return timer
 
         def remover(kind: str, rm: Callable[[int], Any]) -> Callable[[int], int]:
             def remove(ident: int) -> int:
                 ret = int(rm(ident) or 0)
-                ff, c_opaque = self.frees.pop((kind, ident), (None, None))
-                if ret == 0 and ff:
-                    ff(c_opaque)
+                reg = self.frees.pop((kind, ident), None)
+                if ret == 0 and reg:
+                    reg.free()
                 return ret
             return remove
 

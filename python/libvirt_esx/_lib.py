@@ -37,15 +37,18 @@ lib = _load()
 # As libvirt-python does on import.
 lib.virInitialize()
 
-# Exports libvirt-python does not offer either, and why: the objects own their references.
 # libvirt-python takes and gives typed parameters as dicts and has no method for these C helpers.
 TYPED_PARAMS_HELPER = "a C helper for building parameter arrays; Python passes dicts"
+# Frees an array that only an unsupported call (a NO_SUPPORT export) would hand over.
+FREES_UNSUPPORTED = "frees what only an unsupported call would return"
+# The package mirrors libvirt-python 9.0; these came with later libvirt releases.
+NEWER = "libvirt-python 9.0 has no method for it: later libvirt API"
+# Exports libvirt-python does not offer either, and why: the objects own their references.
 NOT_WRAPPED = {
     "virConnectDomainEventRegister": "domainEventRegister registers through RegisterAny: the "
     "library tracks these callbacks by C function, and Python's share one trampoline",
     "virConnectDomainEventDeregister": "as virConnectDomainEventRegister",
     "virConnectRef": "a Python object holds one reference; copies share it",
-    "virDomainRef": "as virConnectRef",
     "virCopyLastError": "libvirtError and virGetLastError() copy the error into Python",
     "virSaveLastError": "as virCopyLastError",
     "virFreeError": "no virError is handed to Python",
@@ -57,17 +60,40 @@ NOT_WRAPPED = {
     "virDomainSnapshotRef": "as virConnectRef",
     "virDomainSnapshotGetDomain": "virDomainSnapshot.getDomain() returns the Python domain it came from",
     "virDomainSnapshotGetConnect": "virDomainSnapshot.getConnect() returns that domain's connection",
-    "virStoragePoolRef": "as virConnectRef",
     "virStorageVolRef": "as virConnectRef",
     "virStreamRef": "as virConnectRef",
     "virStoragePoolGetConnect": "virStoragePool.connect() returns the Python connection",
     "virStorageVolGetConnect": "virStorageVol.connect() returns the Python connection",
     "virStreamSendAll": "virStream.sendAll works over send(), as libvirt-python's does",
     "virStreamRecvAll": "virStream.recvAll works over recv(), as libvirt-python's does",
-    "virNetworkRef": "as virConnectRef",
     "virInterfaceRef": "as virConnectRef",
     "virNetworkGetConnect": "virNetwork.connect() returns the Python connection",
     "virInterfaceGetConnect": "virInterface.connect() returns the Python connection",
+    "virDomainCheckpointRef": "as virConnectRef",
+    "virNWFilterRef": "as virConnectRef",
+    "virNWFilterBindingRef": "as virConnectRef",
+    "virNetworkPortRef": "as virConnectRef",
+    "virNodeDeviceRef": "as virConnectRef",
+    "virSecretRef": "as virConnectRef",
+    "virDomainCheckpointGetDomain": "virDomainCheckpoint.getDomain() returns the Python domain",
+    "virDomainCheckpointGetConnect": "virDomainCheckpoint.getConnect() returns its connection",
+    "virNetworkPortGetNetwork": "virNetworkPort.network() returns the Python network",
+    "virSecretGetConnect": "virSecret.connect() returns the Python connection",
+    "virDomainFSInfoFree": FREES_UNSUPPORTED,
+    "virDomainIOThreadInfoFree": FREES_UNSUPPORTED,
+    "virNetworkDHCPLeaseFree": FREES_UNSUPPORTED,
+    "virStreamSparseSendAll": "virStream.sparseSendAll works over sendHole, as libvirt-python's",
+    "virStreamSparseRecvAll": "virStream.sparseRecvAll works over recvHole, as libvirt-python's",
+    "virDomainGetAutostartOnce": NEWER,
+    "virDomainSetAutostartOnce": NEWER,
+    "virDomainSetThrottleGroup": NEWER,
+    "virDomainDelThrottleGroup": NEWER,
+    "virDomainGraphicsReload": NEWER,
+    "virNetworkGetMetadata": NEWER,
+    "virNetworkSetMetadata": NEWER,
+    "virNodeDeviceUpdate": NEWER,
+    "virEsxUnsupported": "the drop-in's QEMU and LXC companion libraries report through it; "
+    "Python's unsupported methods call the unsupported export itself",
     "virTypedParamsFree": "Python owns its parameter arrays; virTypedParamsClear frees their strings",
     "virTypedParamsAddInt": TYPED_PARAMS_HELPER,
     "virTypedParamsGetInt": TYPED_PARAMS_HELPER,

@@ -1,12 +1,15 @@
-"""virNetwork and virInterface with libvirt-python's methods: a host's standard vSwitches (and
-vCenter's distributed switches) and physical NICs, each question one read of the server."""
+"""virNetwork, virNetworkPort and virInterface with libvirt-python's methods: a host's standard
+vSwitches (and vCenter's distributed switches) and physical NICs, each question one read."""
 import ctypes
+from typing import Any, Optional
 
 from ._errors import check, check_string
-from ._handle import Handle
+from ._handle import Handle, OwnedHandle
 from ._lib import enc, lib
+from ._unsupported import unsupported
 
 
+@unsupported
 class virNetwork(Handle):
     """A standard vSwitch: always active, persistent and started with the host."""
 
@@ -58,6 +61,19 @@ class virNetwork(Handle):
         """VIR_NETWORK_SECTION_PORTGROUP only: one <portgroup> added, modified or deleted."""
         return check(lib.virNetworkUpdate(self._o, command, section, parentIndex, enc(xml), flags),
                      "virNetworkUpdate")
+
+
+@unsupported
+class virNetworkPort(OwnedHandle):
+    """A port of a network; vSphere has none for libvirt, so no handle is ever made."""
+
+    _free = staticmethod(lambda o: lib.virNetworkPortFree(o))
+
+    def __init__(self, net: Any, _obj: Optional[int] = None) -> None:
+        super().__init__(net, _obj)
+
+    def network(self) -> Any:
+        return self._owner
 
 
 class virInterface(Handle):

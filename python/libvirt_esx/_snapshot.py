@@ -3,30 +3,17 @@ domain's snapshot tree once (1 round trip); delete is the vSphere task (2 when i
 from typing import Any, List, Optional
 
 from ._errors import check, check_string, libvirtError
-from ._handle import Handle
+from ._handle import DomainHandle
 from ._lib import handles, lib, names
 
 
-class virDomainSnapshot(Handle):
-    """A snapshot of a domain; it keeps its domain (and so the connection) alive."""
+class virDomainSnapshot(DomainHandle):
+    """A snapshot of a domain."""
 
     _free = staticmethod(lambda o: lib.virDomainSnapshotFree(o))
 
     def getName(self) -> str:
         return self._name(lib.virDomainSnapshotGetName(self._o), "virDomainSnapshotGetName")
-
-    def getDomain(self) -> Any:
-        """The Python domain the snapshot came from (virDomainSnapshotGetDomain's handle)."""
-        return self._owner
-
-    def domain(self) -> Any:
-        return self._owner
-
-    def getConnect(self) -> Any:
-        return self._owner.connect()
-
-    def connect(self) -> Any:
-        return self._owner.connect()
 
     def getXMLDesc(self, flags: int = 0) -> str:
         return check_string(lib.virDomainSnapshotGetXMLDesc(self._o, flags),
@@ -62,7 +49,7 @@ class virDomainSnapshot(Handle):
 def wrap(dom: Any, ptr: Optional[int], what: str) -> virDomainSnapshot:
     """A new snapshot handle from the library, or the last error raised."""
     if not ptr:
-        raise libvirtError("%s() failed" % what, dom=dom)
+        raise libvirtError("%s() failed" % what)
     return virDomainSnapshot(dom, ptr)
 
 

@@ -2,12 +2,13 @@
 Listing pools (with their info) is 1 round trip; listing a pool's volumes one datastore search;
 stream data moves piece by piece between Python and the datastore's HTTP interface."""
 import ctypes
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List, Optional, Union
 
-from . import _abi
+from . import _abi, _event
 from ._errors import check, check_string, libvirtError
-from ._handle import Handle
+from ._handle import Handle, OwnedHandle
 from ._lib import dec, enc, handles, lib, names
+from ._unsupported import unsupported
 
 
 class virStoragePool(Handle):
@@ -81,7 +82,7 @@ class virStoragePool(Handle):
 
     def _vol(self, ptr: Optional[int], what: str) -> "virStorageVol":
         if not ptr:
-            raise libvirtError("%s() failed" % what, pool=self)
+            raise libvirtError("%s() failed" % what)
         return virStorageVol(self, ptr)
 
     def storageVolLookupByName(self, name: str) -> "virStorageVol":
@@ -97,18 +98,17 @@ class virStoragePool(Handle):
                                                         flags), "virStorageVolCreateXMLFrom")
 
 
-class virStorageVol(Handle):
-    """A disk, ISO or floppy image on a datastore, named by its path there."""
+@unsupported
+class virStorageVol(OwnedHandle):
+    """A disk, ISO or floppy image on a datastore, named by its path there (its owner is the
+    pool)."""
 
     _free = staticmethod(lambda o: lib.virStorageVolFree(o))
-
-    def connect(self) -> Any:
-        return self._owner.connect()
 
     def storagePoolLookupByVolume(self) -> virStoragePool:
         p = lib.virStoragePoolLookupByVolume(self._o)
         if not p:
-            raise libvirtError("virStoragePoolLookupByVolume() failed", vol=self)
+            raise libvirtError("virStoragePoolLookupByVolume() failed")
         return virStoragePool(self.connect(), p)
 
     def name(self) -> str:
@@ -118,7 +118,7 @@ class virStorageVol(Handle):
         """A disk's UUID on ESX (1 round trip, once), else the datastore path."""
         v = lib.virStorageVolGetKey(self._o)
         if v is None:
-            raise libvirtError("virStorageVolGetKey() failed", vol=self)
+            raise libvirtError("virStorageVolGetKey() failed")
         return dec(v) or ""
 
     def path(self) -> str:
@@ -158,24 +158,40 @@ class virStorageVol(Handle):
                      "virStorageVolDownload")
 
 
+# What a non-blocking stream's send and recv answer where a blocking one would wait.
+WOULD_BLOCK = -2
+
+
+@_abi.virStreamEventCallback
+def _run_stream_event(stream: int, events: int, key: Optional[int]) -> None:
+    call, opaque = _event._live[key or 0]
+    call(events, opaque)
+
+
+@unsupported
 class virStream(Handle):
-    """A blocking stream; sendAll/recvAll work over send/recv, as in libvirt-python."""
+    """A stream, blocking or (VIR_STREAM_NONBLOCK) answering -2 where it would wait;
+    sendAll/recvAll work over send/recv, as in libvirt-python."""
 
     _free = staticmethod(lambda o: lib.virStreamFree(o))
 
     def send(self, data: bytes) -> int:
+        """The bytes taken, or -2 (non-blocking) where the stream would wait."""
         return check(lib.virStreamSend(self._o, data, len(data)), "virStreamSend")
 
-    def recv(self, nbytes: int) -> bytes:
-        """Up to nbytes; b"" at the end of the data."""
+    def _received(self, nbytes: int, call: Callable[[Any], int], what: str) -> Union[bytes, int]:
         buf = ctypes.create_string_buffer(nbytes)
-        got = check(lib.virStreamRecv(self._o, buf, nbytes), "virStreamRecv")
-        return buf.raw[:got]
+        got = check(call(buf), what)
+        return WOULD_BLOCK if got == WOULD_BLOCK else buf.raw[:got]
 
-    def recvFlags(self, nbytes: int, flags: int = 0) -> bytes:
-        buf = ctypes.create_string_buffer(nbytes)
-        got = check(lib.virStreamRecvFlags(self._o, buf, nbytes, flags), "virStreamRecvFlags")
-        return buf.raw[:got]
+    def recv(self, nbytes: int) -> Union[bytes, int]:
+        """Up to nbytes; b"" at the end of the data, -2 (non-blocking) where it would wait."""
+        return self._received(nbytes, lambda buf: lib.virStreamRecv(self._o, buf, nbytes),
+                              "virStreamRecv")
+
+    def recvFlags(self, nbytes: int, flags: int = 0) -> Union[bytes, int]:
+        return self._received(nbytes, lambda buf: lib.virStreamRecvFlags(
+            self._o, buf, nbytes, flags), "virStreamRecvFlags")
 
     def sendAll(self, handler: Callable[["virStream", int, Any], bytes], opaque: Any) -> None:
         """Sends what handler(stream, nbytes, opaque) returns until it returns b""."""
@@ -187,19 +203,39 @@ class virStream(Handle):
                 raise
             if not got:
                 return
-            self.send(got)
+            if self.send(got) == WOULD_BLOCK:
+                raise libvirtError("cannot use sendAll with a non-blocking stream")
 
     def recvAll(self, handler: Callable[["virStream", bytes, Any], int], opaque: Any) -> None:
         """Hands every piece received to handler(stream, data, opaque) until the end."""
         while True:
             got = self.recv(262120)
+            if got == WOULD_BLOCK:
+                raise libvirtError("cannot use recvAll with a non-blocking stream")
             if not got:
                 return
             try:
-                handler(self, got, opaque)
+                handler(self, got, opaque)  # type: ignore[arg-type]
             except BaseException:
                 self.abort()
                 raise
+
+    def eventAddCallback(self, events: int, cb: Callable[["virStream", int, Any], None],
+                         opaque: Any) -> None:
+        """cb(stream, events, opaque) from the event loop while the stream meets events
+        (VIR_STREAM_EVENT_READABLE / WRITABLE); one callback per stream. The registration keeps
+        the stream alive until eventRemoveCallback."""
+        _event.register(lambda ev, o: cb(self, ev, o), opaque,
+                        lambda key: lib.virStreamEventAddCallback(
+                            self._o, events, _run_stream_event, key, _event._release),
+                        "virStreamEventAddCallback")
+
+    def eventUpdateCallback(self, events: int) -> int:
+        return check(lib.virStreamEventUpdateCallback(self._o, events),
+                     "virStreamEventUpdateCallback")
+
+    def eventRemoveCallback(self) -> int:
+        return check(lib.virStreamEventRemoveCallback(self._o), "virStreamEventRemoveCallback")
 
     def finish(self) -> int:
         return check(lib.virStreamFinish(self._o), "virStreamFinish")

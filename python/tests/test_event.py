@@ -1,7 +1,8 @@
 """The event loop functions: handles on a pipe and timeouts on the default loop, and the same
-registrations served by a loop written in Python (virEventRegisterImpl)."""
+registrations served (and freed) by a loop written in Python (virEventRegisterImpl)."""
 import os
 import time
+import weakref
 
 import pytest
 
@@ -36,6 +37,29 @@ def test_a_loop_written_in_python_serves_registrations():
     assert ms == 250 and seen[-1] == (timer, "t-opaque")
     assert libvirt.virEventRemoveHandle(watch) == 0 and libvirt.virEventRemoveTimeout(timer) == 0
     assert removed == [("h", watch), ("t", timer)]
+
+
+def test_a_python_loop_frees_a_removed_registration_once():
+    opaques = []
+
+    def add_timeout(ms, cb, opaque):
+        opaques.append(opaque)
+        return len(opaques)
+
+    libvirt.virEventRegisterImpl(lambda *a: -1, lambda *a: None, lambda w: 0,
+                                 add_timeout, lambda *a: None, lambda t: 0)
+
+    class Data:
+        pass
+    data = Data()
+    gone = weakref.ref(data)
+    timer = libvirt.virEventAddTimeout(10, lambda t, o: None, data)
+    del data
+    assert gone() is not None
+    assert libvirt.virEventRemoveTimeout(timer) == 0
+    assert gone() is None  # the removal freed it
+    # What a loop written for libvirt-python 3.7 or later does next: nothing is left to free.
+    libvirt.virEventInvokeFreeCallback(opaques[0])
 
 
 def test_default_loop_runs_pipe_handles_and_timeouts():

@@ -1,6 +1,9 @@
 """virStoragePool, virStorageVol, virStream: list pools and volumes, create an image, upload and
-download it through streams (sendAll/recvAll and plain recv), delete; checked through a second
-connection."""
+download it through streams (sendAll/recvAll and plain recv, or non-blocking ones driven by the
+event loop), delete; checked through a second connection."""
+import os
+import time
+
 import pytest
 
 import libvirt_esx as libvirt
@@ -101,3 +104,71 @@ def test_pool_by_target_path_and_volume_info_flags(conn):
         assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
     finally:
         vol.delete()
+
+
+def run_loop_until(done):
+    """Runs the default loop until done(), then once more: a removed registration goes then. A
+    ticking timer keeps every iteration short."""
+    tick = libvirt.virEventAddTimeout(50, lambda t, o: None, None)
+    deadline = time.monotonic() + 30
+    while not done() and time.monotonic() < deadline:
+        libvirt.virEventRunDefaultImpl()
+    libvirt.virEventRunDefaultImpl()
+    libvirt.virEventRemoveTimeout(tick)
+
+
+def test_non_blocking_streams_are_driven_by_the_event_loop(conn, other):
+    libvirt.virEventRegisterDefaultImpl()
+    vol = conn.storagePoolLookupByName("LocalDS_0").createXML(
+        "<volume><name>py/events.img</name><capacity>0</capacity></volume>")
+    data = os.urandom(2 * 1048576 + 4099)
+    up = conn.newStream(libvirt.VIR_STREAM_NONBLOCK)
+    with pytest.raises(libvirt.libvirtError) as e:
+        up.eventUpdateCallback(libvirt.VIR_STREAM_EVENT_WRITABLE)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_INTERNAL_ERROR  # none registered
+    sent = {"at": 0, "would_block": 0, "done": False}
+
+    def on_writable(st, events, t):
+        assert st is up and events & libvirt.VIR_STREAM_EVENT_WRITABLE
+        while t["at"] < len(data):
+            n = st.send(data[t["at"]:t["at"] + 65536])
+            if n == -2:
+                t["would_block"] += 1
+                return
+            t["at"] += n
+        st.eventRemoveCallback()
+        t["done"] = True
+
+    assert up.eventAddCallback(libvirt.VIR_STREAM_EVENT_WRITABLE, on_writable, sent) is None
+    with pytest.raises(libvirt.libvirtError):
+        up.eventAddCallback(libvirt.VIR_STREAM_EVENT_WRITABLE, on_writable, sent)  # one only
+    vol.upload(up, 0, len(data))
+    run_loop_until(lambda: sent["done"])
+    assert sent["at"] == len(data) and sent["would_block"] > 0
+    assert up.finish() == 0
+    whole = []
+    theirs = other.newStream()
+    other.storageVolLookupByPath("[LocalDS_0] py/events.img").download(theirs, 0, 0)
+    theirs.recvAll(lambda s, d, acc: acc.append(d), whole)
+    theirs.finish()
+    assert b"".join(whole) == data
+
+    down = conn.newStream(libvirt.VIR_STREAM_NONBLOCK)
+    vol.download(down, 0, 0)
+    got = []
+
+    def on_readable(st, events, acc):
+        while True:
+            piece = st.recv(65536)
+            if piece == -2:
+                return
+            acc.append(piece)
+            if not piece:
+                st.eventRemoveCallback()
+                return
+
+    down.eventAddCallback(libvirt.VIR_STREAM_EVENT_WRITABLE, on_readable, got)
+    assert down.eventUpdateCallback(libvirt.VIR_STREAM_EVENT_READABLE) == 0
+    run_loop_until(lambda: got and got[-1] == b"")
+    assert b"".join(got) == data and down.finish() == 0
+    assert vol.delete() == 0

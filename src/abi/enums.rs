@@ -730,7 +730,6 @@ pub enum virConnectListAllStoragePoolsFlags {
     VIR_CONNECT_LIST_STORAGE_POOLS_ZFS = 131072,
     VIR_CONNECT_LIST_STORAGE_POOLS_VSTORAGE = 262144,
     VIR_CONNECT_LIST_STORAGE_POOLS_ISCSI_DIRECT = 524288,
-    VIR_CONNECT_LIST_STORAGE_POOLS_DFS = 1048576,
 }
 
 #[repr(C)]
@@ -780,6 +779,15 @@ pub enum virStorageVolUploadFlags {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum virStreamFlags {
     VIR_STREAM_NONBLOCK = 1,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virStreamEventType {
+    VIR_STREAM_EVENT_READABLE = 1,
+    VIR_STREAM_EVENT_WRITABLE = 2,
+    VIR_STREAM_EVENT_ERROR = 4,
+    VIR_STREAM_EVENT_HANGUP = 8,
 }
 
 #[repr(C)]

@@ -21,6 +21,11 @@ flag_set! {
     /// For APIs whose flags must be 0.
     NoFlags {}
 
+    /// virStreamFlags.
+    StreamFlags {
+        NONBLOCK = virStreamFlags::VIR_STREAM_NONBLOCK,
+    }
+
     /// virDomainMigrateFlags with a meaning on vSphere (the rest are refused by name).
     MigrateFlags {
         LIVE = virDomainMigrateFlags::VIR_MIGRATE_LIVE,
@@ -226,7 +231,6 @@ flag_set! {
         ZFS = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_ZFS,
         VSTORAGE = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_VSTORAGE,
         ISCSI_DIRECT = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_ISCSI_DIRECT,
-        DFS = virConnectListAllStoragePoolsFlags::VIR_CONNECT_LIST_STORAGE_POOLS_DFS,
     }
 
     /// virStoragePoolDefineFlags.

@@ -33,7 +33,7 @@ unsafe impl Send for Opaque {}
 unsafe impl Sync for Opaque {}
 
 impl Opaque {
-    fn new(opaque: *mut c_void, ff: virFreeCallback) -> Arc<Opaque> {
+    pub(crate) fn new(opaque: *mut c_void, ff: virFreeCallback) -> Arc<Opaque> {
         Arc::new(Opaque {
             opaque,
             ff,
@@ -53,7 +53,7 @@ impl Opaque {
     }
 
     /// The loop's answer to a registration: an id arms the free callback.
-    fn accepted(&self, id: c_int) -> c_int {
+    pub(crate) fn accepted(&self, id: c_int) -> c_int {
         if id >= 0 {
             self.armed.store(true, Ordering::SeqCst);
         }

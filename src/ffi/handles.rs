@@ -10,7 +10,7 @@ use crate::driver::Connection;
 use crate::driver::domain::{Domain, Listing, Vm};
 use crate::driver::network::{Interface, Network};
 use crate::driver::snapshot::Snapshot;
-use crate::driver::storage::transfer::{Download, Stopper, Upload};
+use crate::driver::storage::transfer::{Download, Stopper, Upload, Watcher};
 use crate::driver::storage::{Pool, Volume};
 use crate::error::{Code, Error, Result};
 use crate::ffi::auth::SavedAuth;
@@ -287,15 +287,45 @@ impl Transfer {
             Transfer::Idle | Transfer::Closed => None,
         }
     }
+
+    /// Tells `w` of each change of what a non-blocking call would meet.
+    pub fn watch(&self, w: Option<Watcher>) {
+        match self {
+            Transfer::Up(up) => up.watch(w),
+            Transfer::Down(down) => down.watch(w),
+            Transfer::Idle | Transfer::Closed => {}
+        }
+    }
+
+    /// Whether a non-blocking receive, and a non-blocking send, would not wait now.
+    pub fn ready(&self) -> (bool, bool) {
+        match self {
+            Transfer::Down(down) => (down.readable(), false),
+            Transfer::Up(up) => (false, up.writable()),
+            Transfer::Idle | Transfer::Closed => (false, false),
+        }
+    }
 }
 
-/// `virStreamPtr`: a blocking stream on a connection and the transfer bound to it. A call
+/// A stream's event callback (virStreamEventAddCallback): the loop's timer that runs it, and
+/// what re-arms that timer when the transfer changes.
+pub struct StreamEvents {
+    pub event_loop: Arc<dyn crate::event::Loop>,
+    pub timer: i32,
+    pub wanted: Arc<std::sync::atomic::AtomicI32>,
+    pub rearm: Watcher,
+}
+
+/// `virStreamPtr`: a stream on a connection and the transfer bound to it. A blocking call
 /// moving data holds `transfer` while it waits; `stopper`, under a lock of its own that
-/// nothing holds for long, lets virStreamAbort stop the transfer meanwhile.
+/// nothing holds for long, lets virStreamAbort stop the transfer meanwhile. A non-blocking
+/// stream's calls never wait; its event callback, if any, is in `events`.
 pub struct StreamHandle {
     pub conn: Arc<ConnectHandle>,
     pub transfer: Mutex<Transfer>,
     pub stopper: Mutex<Option<Stopper>>,
+    pub nonblocking: bool,
+    pub events: Mutex<Option<StreamEvents>>,
     _counted: Counted,
 }
 
@@ -304,11 +334,13 @@ impl ArcHandle for StreamHandle {
 }
 
 impl ConnectHandle {
-    pub fn stream(&self) -> Arc<StreamHandle> {
+    pub fn stream(&self, nonblocking: bool) -> Arc<StreamHandle> {
         Arc::new(StreamHandle {
             conn: self.arc(),
             transfer: Mutex::new(Transfer::Idle),
             stopper: Mutex::new(None),
+            nonblocking,
+            events: Mutex::new(None),
             _counted: Counted::new(),
         })
     }

@@ -10,6 +10,7 @@
 
 pub mod args;
 pub mod auth;
+pub mod companions;
 pub mod connect;
 pub mod convert;
 pub mod domain;

@@ -29,12 +29,13 @@ pub type virStoragePoolPtr = *mut virStoragePool;
 
 /// `virStoragePoolGetInfo`'s answer (bytes).
 #[repr(C)]
-pub struct virStoragePoolInfo {
+pub struct _virStoragePoolInfo {
     pub state: c_int,
     pub capacity: c_ulonglong,
     pub allocation: c_ulonglong,
     pub available: c_ulonglong,
 }
+pub type virStoragePoolInfo = _virStoragePoolInfo;
 pub type virStoragePoolInfoPtr = *mut virStoragePoolInfo;
 
 /// libvirt's storage volume object, opaque to C (`struct _virStorageVol`).
@@ -43,16 +44,21 @@ pub type virStorageVolPtr = *mut virStorageVol;
 
 /// `virStorageVolGetInfo`'s answer (bytes).
 #[repr(C)]
-pub struct virStorageVolInfo {
+pub struct _virStorageVolInfo {
     pub r#type: c_int,
     pub capacity: c_ulonglong,
     pub allocation: c_ulonglong,
 }
+pub type virStorageVolInfo = _virStorageVolInfo;
 pub type virStorageVolInfoPtr = *mut virStorageVolInfo;
 
 /// libvirt's stream object, opaque to C (`struct _virStream`).
 pub type virStream = StreamHandle;
 pub type virStreamPtr = *mut virStream;
+
+/// A non-blocking stream's event callback: the stream, the events it meets now, the data.
+pub type virStreamEventCallback =
+    Option<unsafe extern "C" fn(stream: virStreamPtr, events: c_int, opaque: *mut c_void)>;
 
 /// `virStreamSendAll`'s data source: fills `data` with up to `nbytes`; 0 at the end, < 0 fails.
 pub type virStreamSourceFunc = Option<

@@ -129,9 +129,6 @@ int main(int argc, char **argv)
                   virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
               "unknown info flag");
         virStorageVolFree(again);
-        CHECK(virStreamNew(conn, VIR_STREAM_NONBLOCK) == NULL &&
-                  virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID,
-              "non-blocking refused");
     }
     free(data);
     free(back);

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Checks the drop-in (build/dropin/libvirt.so.0, from tools/dropin.sh): its soname; each symbol
 # it exports under the version node src/abi/symbols.tsv gives it (ours under LIBVIRT_ESX_0.1.0);
+# its companions libvirt-qemu.so.0 and libvirt-lxc.so.0 likewise (src/abi/companions.tsv);
 # the table against libvirt-dev's API XML; a program built against the system's libvirt header
 # and libvirt.so.0 running a listing on it; the typed-parameter helpers' transcript on Debian's
 # libvirt0 and on it; and Debian's python3-libvirt, unmodified, opening,
-# listing, changing a domain and receiving its events through it. Usage: check.sh ESX_ADDR.
+# listing, changing a domain, receiving its events and calling the QEMU and LXC modules through
+# it. Usage: check.sh ESX_ADDR.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -26,6 +28,16 @@ if [ -f "$api" ]; then
         comm -23 - <(grep -v '^#' "$table" | cut -f2 | sort -u))
     [ -z "$missing" ] || fail "functions of $api missing from $table: $missing"
 fi
+# The companions: soname, libvirt.so.0 needed, each function under Debian's node for it.
+for name in qemu lxc; do
+    so=build/dropin/libvirt-$name.so.0
+    objdump -p "$so" | grep "SONAME *libvirt-$name.so.0$" >/dev/null || fail "$so: wrong soname"
+    objdump -p "$so" | grep "NEEDED *libvirt.so.0$" >/dev/null || fail "$so: not linked to libvirt.so.0"
+    got=$(objdump -T "$so" | awk '$2 == "g" && $NF ~ /^vir/ {print $(NF-1) "\t" $NF}' | sort)
+    want=$(awk -F'\t' -v lib="$name" '$1 == lib {print $2 "\t" $3}' src/abi/companions.tsv | sort)
+    [ "$got" = "$want" ] || fail "$so exports $got, not $want"
+done
+echo "dropin: libvirt-qemu.so.0 and libvirt-lxc.so.0 export libvirt's functions under its nodes"
 total=$(grep -vc '^#' "$table")
 ours=$(awk 'NR == FNR { if ($0 !~ /^#/) { split($0, f, "\t"); t[f[2]] = 1 }; next } $2 in t' "$table" build/dropin/exported.txt | wc -l)
 echo "dropin: $ours of libvirt's $total public symbols exported, each under libvirt's version node"

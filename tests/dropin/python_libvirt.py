@@ -1,11 +1,14 @@
 """Debian's python3-libvirt, unmodified, on the drop-in (run with LD_LIBRARY_PATH=build/dropin):
 opens the simulator with an auth callback, lists domains with their info, suspends and resumes
-one, and receives its lifecycle events through libvirt's default event loop; an unsupported call
-raises libvirtError with VIR_ERR_NO_SUPPORT. Usage: python3 python_libvirt.py HOST:PORT"""
+one, and receives its lifecycle events through libvirt's default event loop; an unsupported call,
+and the QEMU and LXC modules' calls (through the drop-in's libvirt-qemu.so.0 and libvirt-lxc.so.0),
+raise libvirtError with VIR_ERR_NO_SUPPORT. Usage: python3 python_libvirt.py HOST:PORT"""
 import sys
 import time
 
 import libvirt
+import libvirt_lxc
+import libvirt_qemu
 
 OURS = 11003000  # the libvirt version libvirt_esx implements; Debian's own libvirt0 says 9000000
 
@@ -47,6 +50,15 @@ def main():
         raise AssertionError("a secret was found")
     except libvirt.libvirtError as e:
         assert e.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT, e
+    for call in (lambda: libvirt_qemu.qemuMonitorCommand(dom, "info status", 0),
+                 lambda: libvirt_qemu.qemuAgentCommand(dom, "{}", 5, 0),
+                 lambda: libvirt_lxc.lxcOpenNamespace(dom, 0)):
+        try:
+            call()
+            raise AssertionError("a QEMU or LXC call succeeded")
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT, e
+            assert "VMware" in str(e), e
     conn.close()
     print(f"python3-libvirt on the drop-in: {len(doms)} domains, events {sorted(set(seen))}")
 

@@ -1,6 +1,9 @@
 //! The bounded queue between a stream's caller and the thread that moves its bytes over HTTP.
 //! Either side may stop it at any time, from any thread, and a stop wakes the other at once.
 //!
+//! A non-blocking stream asks whether a call would wait (`can_take`, `can_fill`) and learns of
+//! each change through a watcher, which re-arms its event timer.
+//!
 //! The caller never waits on the network itself: a server that goes quiet stalls only the
 //! transfer's thread (whose reads and writes end at the connection's timeout), so Abort and
 //! Free return at once whatever the server does.
@@ -23,10 +26,14 @@ struct State {
     stopped: Option<String>,
 }
 
+/// Told of every change of a pipe (a piece queued or taken, the end, a stop).
+pub type Watcher = Arc<dyn Fn() + Send + Sync>;
+
 #[derive(Default)]
 pub struct Pipe {
     state: Mutex<State>,
     changed: Condvar,
+    watcher: Mutex<Option<Watcher>>,
 }
 
 impl Pipe {
@@ -38,6 +45,37 @@ impl Pipe {
         self.changed.wait(st).unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Wakes the other side's wait and tells the watcher; called with the state unlocked, as
+    /// the watcher may reach an event loop that calls back in.
+    fn changed(&self) {
+        self.changed.notify_all();
+        let watcher = self
+            .watcher
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if let Some(w) = watcher {
+            w();
+        }
+    }
+
+    /// Sets or clears the watcher.
+    pub fn watch(&self, w: Option<Watcher>) {
+        *self.watcher.lock().unwrap_or_else(|p| p.into_inner()) = w;
+    }
+
+    /// Whether `pop` would return at once: a piece is queued, or the end or a stop is known.
+    pub fn can_take(&self) -> bool {
+        let st = self.state();
+        !st.pieces.is_empty() || st.closed || st.stopped.is_some()
+    }
+
+    /// Whether `push` would return at once.
+    pub fn can_fill(&self) -> bool {
+        let st = self.state();
+        st.pieces.len() < DEPTH || st.stopped.is_some()
+    }
+
     /// Queues `piece`, waiting while the pipe is full; the reason it stopped, if it did.
     pub fn push(&self, piece: Vec<u8>) -> Result<(), String> {
         let mut st = self.state();
@@ -47,7 +85,8 @@ impl Pipe {
             }
             if st.pieces.len() < DEPTH {
                 st.pieces.push_back(piece);
-                self.changed.notify_all();
+                drop(st);
+                self.changed();
                 return Ok(());
             }
             st = self.wait(st);
@@ -63,7 +102,8 @@ impl Pipe {
                 return Err(why.clone());
             }
             if let Some(p) = st.pieces.pop_front() {
-                self.changed.notify_all();
+                drop(st);
+                self.changed();
                 return Ok(Some(p));
             }
             if st.closed {
@@ -76,7 +116,7 @@ impl Pipe {
     /// The filling side is done: what is queued is still taken, then `pop` says the end.
     pub fn close(&self) {
         self.state().closed = true;
-        self.changed.notify_all();
+        self.changed();
     }
 
     /// Stops the transfer for `why`; both sides' waits end with it.
@@ -84,7 +124,8 @@ impl Pipe {
         let mut st = self.state();
         st.stopped.get_or_insert_with(|| why.to_string());
         st.pieces.clear();
-        self.changed.notify_all();
+        drop(st);
+        self.changed();
     }
 
     /// Waits until either side stops the transfer.
@@ -132,6 +173,11 @@ impl Reader {
         }
     }
 
+    /// Whether `read_some` would return at once.
+    pub fn ready(&self) -> bool {
+        self.at < self.piece.len() || self.pipe.can_take()
+    }
+
     /// Up to `buf.len()` bytes of the piece in hand, the next piece taken when it is read;
     /// 0 at the end; the reason the transfer stopped, if it did.
     pub fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, String> {
@@ -173,6 +219,29 @@ mod tests {
         assert_eq!(p.pop().unwrap(), Some(vec![1]));
         assert_eq!(p.pop().unwrap(), Some(vec![2]));
         assert_eq!(p.pop().unwrap(), None);
+    }
+
+    #[test]
+    fn readiness_follows_the_pieces_and_the_watcher_hears_each_change() {
+        let p = Pipe::default();
+        let heard = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let h = heard.clone();
+        p.watch(Some(Arc::new(move || {
+            h.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        })));
+        assert!(!p.can_take() && p.can_fill());
+        for _ in 0..DEPTH {
+            p.push(vec![0]).unwrap();
+        }
+        assert!(p.can_take() && !p.can_fill(), "full");
+        p.pop().unwrap();
+        assert!(p.can_fill());
+        p.stop("aborted");
+        assert!(
+            p.can_take() && p.can_fill(),
+            "a stop answers both sides at once"
+        );
+        assert_eq!(heard.load(std::sync::atomic::Ordering::SeqCst), DEPTH + 2);
     }
 
     #[test]

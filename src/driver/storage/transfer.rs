@@ -6,6 +6,7 @@
 //! A VMDK volume's bytes are its disk's: the flat extent (`disk-flat.vmdk`), the raw image
 //! that `qemu-img convert -f raw` reads and that an upload of a raw image replaces.
 
+pub use super::pipe::Watcher;
 use super::pipe::{Pipe, Reader};
 use super::pools::Pool;
 use super::volumes::{Volume, VolumeKind};
@@ -185,6 +186,11 @@ impl Download {
         })
     }
 
+    /// Tells `w` of each change of what `try_recv` would find.
+    pub fn watch(&self, w: Option<Watcher>) {
+        self.pipe.watch(w);
+    }
+
     /// What stops this download from any thread.
     pub fn stopper(&self) -> Stopper {
         Stopper(self.pipe.clone())
@@ -202,6 +208,30 @@ impl Download {
             }
         }
         Ok(at)
+    }
+
+    /// As `recv` without waiting: what has arrived, up to `buf.len()` bytes (0 at the end);
+    /// `None` when nothing has.
+    pub fn try_recv(&mut self, buf: &mut [u8]) -> Result<Option<usize>> {
+        if !self.reader.ready() {
+            return Ok(None);
+        }
+        let mut at = 0;
+        while at < buf.len() && self.reader.ready() {
+            match self.reader.read_some(&mut buf[at..]) {
+                Ok(0) => break,
+                Ok(n) => at += n,
+                Err(why) if at == 0 => return Err(transfer_error("download", why)),
+                // What was read is the caller's; the error comes with the next call.
+                Err(_) => break,
+            }
+        }
+        Ok(Some(at))
+    }
+
+    /// Whether `try_recv` has something to say (data, the end, or an error).
+    pub fn readable(&self) -> bool {
+        self.reader.ready()
     }
 
     /// Ends the download: an error when it was aborted.
@@ -381,6 +411,11 @@ impl Upload {
         Stopper(self.pipe.clone())
     }
 
+    /// Tells `w` of each change of what `try_send` would meet.
+    pub fn watch(&self, w: Option<Watcher>) {
+        self.pipe.watch(w);
+    }
+
     /// Queues `data` (waiting while the pipe is full); all of it is taken.
     pub fn send(&mut self, data: &[u8]) -> Result<usize> {
         if let Some(n) = self.length
@@ -406,6 +441,21 @@ impl Upload {
         }
         self.sent += data.len() as u64;
         Ok(data.len())
+    }
+
+    /// As `send` without waiting: the bytes queued now (at most a piece), `None` while the
+    /// pipe is full.
+    pub fn try_send(&mut self, data: &[u8]) -> Result<Option<usize>> {
+        if !self.pipe.can_fill() {
+            return Ok(None);
+        }
+        // Only the caller fills the pipe, so one piece fits without waiting.
+        self.send(&data[..data.len().min(PIECE)]).map(Some)
+    }
+
+    /// Whether `try_send` would take data (or say why it cannot).
+    pub fn writable(&self) -> bool {
+        self.pipe.can_fill()
     }
 
     fn target(&self) -> String {

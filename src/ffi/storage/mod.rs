@@ -3,4 +3,5 @@
 
 pub mod pool;
 pub mod stream;
+pub mod stream_events;
 pub mod volume;

@@ -1,6 +1,6 @@
-//! virStream* exports and virStorageVolUpload/Download: blocking streams whose data flows
-//! between the caller and the datastore's HTTP interface piece by piece (see
-//! `driver::storage::transfer`).
+//! virStream* exports and virStorageVolUpload/Download: streams whose data flows between the
+//! caller and the datastore's HTTP interface piece by piece (see `driver::storage::transfer`);
+//! a non-blocking one answers -2 where a blocking one would wait (its events: `stream_events`).
 
 use crate::driver::storage::transfer::{Download, Upload};
 use crate::error::{Code, Error, Result};
@@ -39,9 +39,22 @@ fn closed() -> Error {
     Error::internal("Stream is not open")
 }
 
+/// libvirt's answer of a non-blocking call that would wait.
+const WOULD_BLOCK: c_int = -2;
+
 fn send_to(t: &mut Transfer, data: &[u8]) -> Result<usize> {
     match t {
         Transfer::Up(up) => up.send(data),
+        Transfer::Down(_) => Err(Error::invalid_arg("Not an upload stream")),
+        Transfer::Idle => Err(not_bound()),
+        Transfer::Closed => Err(closed()),
+    }
+}
+
+/// As `send_to` for a non-blocking stream: `None` where it would wait.
+fn try_send_to(t: &mut Transfer, data: &[u8]) -> Result<Option<usize>> {
+    match t {
+        Transfer::Up(up) => up.try_send(data),
         Transfer::Down(_) => Err(Error::invalid_arg("Not an upload stream")),
         Transfer::Idle => Err(not_bound()),
         Transfer::Closed => Err(closed()),
@@ -55,6 +68,52 @@ fn recv_from(t: &mut Transfer, buf: &mut [u8]) -> Result<usize> {
         Transfer::Idle => Err(not_bound()),
         Transfer::Closed => Err(closed()),
     }
+}
+
+/// As `recv_from` for a non-blocking stream: `None` where it would wait.
+fn try_recv_from(t: &mut Transfer, buf: &mut [u8]) -> Result<Option<usize>> {
+    match t {
+        Transfer::Down(down) => down.try_recv(buf),
+        Transfer::Up(_) => Err(Error::invalid_arg("Not a download stream")),
+        Transfer::Idle => Err(not_bound()),
+        Transfer::Closed => Err(closed()),
+    }
+}
+
+/// What virStreamSend answers: the bytes taken, or -2 where a non-blocking stream would wait.
+fn send(s: &StreamHandle, data: &[u8]) -> Result<c_int> {
+    let data = &data[..data.len().min(c_int::MAX as usize)];
+    let t = &mut transfer(s);
+    if s.nonblocking {
+        return Ok(try_send_to(t, data)?.map_or(WOULD_BLOCK, |n| n as c_int));
+    }
+    Ok(send_to(t, data)? as c_int)
+}
+
+/// What virStreamRecv answers: the bytes read (0 at the end), or -2 where a non-blocking
+/// stream would wait.
+fn recv(s: &StreamHandle, buf: &mut [u8]) -> Result<c_int> {
+    let t = &mut transfer(s);
+    if s.nonblocking {
+        return Ok(try_recv_from(t, buf)?.map_or(WOULD_BLOCK, |n| n as c_int));
+    }
+    Ok(recv_from(t, buf)? as c_int)
+}
+
+/// Tells `w` of each change of the stream's transfer (a non-blocking stream's events).
+pub(crate) fn watch(s: &StreamHandle, w: Option<crate::driver::storage::transfer::Watcher>) {
+    transfer(s).watch(w);
+}
+
+/// SendAll and RecvAll loop until the end, which a non-blocking stream cannot.
+fn blocking_only(s: &StreamHandle, what: &str) -> Result<()> {
+    if s.nonblocking {
+        return Err(Error::esx(
+            Code::OperationInvalid,
+            format!("{what} cannot be used for non-blocking streams"),
+        ));
+    }
+    Ok(())
 }
 
 /// Ends the transfer: an upload completed (or an error), a download stopped.
@@ -77,26 +136,21 @@ fn abort(t: &mut Transfer) {
     }
 }
 
-/// A blocking stream; `VIR_STREAM_NONBLOCK` needs an event loop, which this library does not
-/// have yet, and is refused.
+/// A stream, blocking or (`VIR_STREAM_NONBLOCK`) not.
 ///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virStreamNew(conn: virConnectPtr, flags: c_uint) -> virStreamPtr {
     export!(conn conn, ptr::null_mut(), |c| {
-        if flags & crate::abi::virStreamFlags::VIR_STREAM_NONBLOCK as c_uint != 0 {
-            return Err(Error::esx(
-                Code::OperationInvalid,
-                "Non-blocking streams are not supported yet: this library has no event loop",
-            ));
-        }
-        flags!(flags as crate::abi::flags::NoFlags)?;
-        Ok(StreamHandle::into_c(c.stream()))
+        let flags = flags!(flags as crate::abi::flags::StreamFlags)?;
+        let nonblocking = flags.contains(crate::abi::flags::StreamFlags::NONBLOCK);
+        Ok(StreamHandle::into_c(c.stream(nonblocking)))
     })
 }
 
-/// Sends `nbytes` of `data`; blocks while the transfer's small queue is full.
+/// Sends `nbytes` of `data`; blocks while the transfer's small queue is full (a non-blocking
+/// stream answers -2 instead).
 ///
 /// # Safety
 /// `stream` is NULL or a stream from this library; `data` NULL or `nbytes` readable bytes.
@@ -110,12 +164,12 @@ pub unsafe extern "C" fn virStreamSend(
         let data = crate::ffi::args::in_slice!(data, nbytes)?;
         // SAFETY: the same memory, as bytes (c_char and u8 have one size and alignment).
         let bytes = unsafe { std::slice::from_raw_parts(data.as_ptr().cast::<u8>(), data.len()) };
-        let n = send_to(&mut transfer(s), &bytes[..bytes.len().min(c_int::MAX as usize)])?;
-        Ok(n as c_int)
+        send(s, bytes)
     })
 }
 
-/// Receives up to `nbytes` into `data`; 0 at the end of the data.
+/// Receives up to `nbytes` into `data`; 0 at the end of the data (a non-blocking stream
+/// answers -2 while nothing has arrived).
 ///
 /// # Safety
 /// `stream` is NULL or a stream from this library; `data` NULL or `nbytes` writable bytes.
@@ -127,7 +181,7 @@ pub unsafe extern "C" fn virStreamRecv(
 ) -> c_int {
     export!(stream stream, -1, |s| {
         let buf = crate::ffi::args::out_slice!(data, nbytes.min(c_int::MAX as usize))?;
-        Ok(recv_from(&mut transfer(s), as_bytes(buf))? as c_int)
+        recv(s, as_bytes(buf))
     })
 }
 
@@ -145,7 +199,7 @@ pub unsafe extern "C" fn virStreamRecvFlags(
     export!(stream stream, -1, |s| {
         flags!(flags as crate::abi::flags::NoFlags)?;
         let buf = crate::ffi::args::out_slice!(data, nbytes.min(c_int::MAX as usize))?;
-        Ok(recv_from(&mut transfer(s), as_bytes(buf))? as c_int)
+        recv(s, as_bytes(buf))
     })
 }
 
@@ -161,6 +215,7 @@ pub unsafe extern "C" fn virStreamSendAll(
 ) -> c_int {
     export!(stream stream, -1, |s| {
         let handler = handler.ok_or_else(|| null_arg("handler", api_name!()))?;
+        blocking_only(s, "data sources")?;
         let mut buf = vec![0u8; ALL_PIECE];
         loop {
             // SAFETY: the caller's callback, given a buffer of the size it is told.
@@ -193,6 +248,7 @@ pub unsafe extern "C" fn virStreamRecvAll(
 ) -> c_int {
     export!(stream stream, -1, |s| {
         let handler = handler.ok_or_else(|| null_arg("handler", api_name!()))?;
+        blocking_only(s, "data sinks")?;
         let mut buf = vec![0u8; ALL_PIECE];
         loop {
             let n = recv_from(&mut transfer(s), &mut buf)?;
@@ -298,6 +354,11 @@ pub(crate) fn bind(
     }
     *t = start()?;
     *s.stopper.lock().unwrap_or_else(|p| p.into_inner()) = t.stopper();
+    // An event callback registered before the transfer was bound watches it from now on.
+    if let Some(ev) = &*s.events.lock().unwrap_or_else(|p| p.into_inner()) {
+        t.watch(Some(ev.rearm.clone()));
+        (ev.rearm)();
+    }
     Ok(0)
 }
 

@@ -1,0 +1,41 @@
+"""virNodeDevice, virSecret, virNWFilter, virNWFilterBinding and virDomainCheckpoint: libvirt's
+objects VMware has none of. Every method raises the library's VIR_ERR_NO_SUPPORT (the lookups
+and listings on virConnect and virDomain too), so no handle of these is ever made."""
+from ._handle import DomainHandle, Handle
+from ._lib import lib
+from ._unsupported import unsupported
+
+
+@unsupported
+class virNodeDevice(Handle):
+    """A device of the host (PCI, USB, SCSI, mediated ...)."""
+
+    _free = staticmethod(lambda o: lib.virNodeDeviceFree(o))
+
+
+@unsupported
+class virSecret(Handle):
+    """A secret (a volume's passphrase, a Ceph key ...) the connection keeps."""
+
+    _free = staticmethod(lambda o: lib.virSecretFree(o))
+
+
+@unsupported
+class virNWFilter(Handle):
+    """A network filter: firewall rules for guest NICs."""
+
+    _free = staticmethod(lambda o: lib.virNWFilterFree(o))
+
+
+@unsupported
+class virNWFilterBinding(Handle):
+    """A network filter bound to a guest NIC's port."""
+
+    _free = staticmethod(lambda o: lib.virNWFilterBindingFree(o))
+
+
+@unsupported
+class virDomainCheckpoint(DomainHandle):
+    """A checkpoint of a domain's disks."""
+
+    _free = staticmethod(lambda o: lib.virDomainCheckpointFree(o))
