@@ -1,8 +1,6 @@
 """libvirt-python's API for VMware ESX/ESXi, VMware Server (GSX) and vCenter, over the bundled
 libvirt_esx library. Code written for libvirt-python runs with `import libvirt_esx as libvirt`."""
 from ._abi import *  # noqa: F401,F403  every VIR_* constant of the header
-# Bit 31, positive as in libvirt-python (the header's C enum holds it as a negative int).
-VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS = 1 << 31
 from ._connect import (  # noqa: F401
     esxLiveHandles,
     getVersion,

@@ -92,8 +92,6 @@ NOT_WRAPPED = {
     "virNetworkGetMetadata": NEWER,
     "virNetworkSetMetadata": NEWER,
     "virNodeDeviceUpdate": NEWER,
-    "virEsxUnsupported": "the drop-in's QEMU and LXC companion libraries report through it; "
-    "Python's unsupported methods call the unsupported export itself",
     "virTypedParamsFree": "Python owns its parameter arrays; virTypedParamsClear frees their strings",
     "virTypedParamsAddInt": TYPED_PARAMS_HELPER,
     "virTypedParamsGetInt": TYPED_PARAMS_HELPER,
