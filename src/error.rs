@@ -49,6 +49,12 @@ pub enum Code {
     DeviceMissing = virErrorNumber::VIR_ERR_DEVICE_MISSING as i32,
     NoDomainMetadata = virErrorNumber::VIR_ERR_NO_DOMAIN_METADATA as i32,
     Overflow = virErrorNumber::VIR_ERR_OVERFLOW as i32,
+    InvalidNodeDevice = virErrorNumber::VIR_ERR_INVALID_NODE_DEVICE as i32,
+    InvalidSecret = virErrorNumber::VIR_ERR_INVALID_SECRET as i32,
+    InvalidNwfilter = virErrorNumber::VIR_ERR_INVALID_NWFILTER as i32,
+    InvalidNwfilterBinding = virErrorNumber::VIR_ERR_INVALID_NWFILTER_BINDING as i32,
+    InvalidNetworkPort = virErrorNumber::VIR_ERR_INVALID_NETWORK_PORT as i32,
+    InvalidDomainCheckpoint = virErrorNumber::VIR_ERR_INVALID_DOMAIN_CHECKPOINT as i32,
 }
 
 /// The `virErrorDomain` values that this library reports (numbers from `abi`).
@@ -68,6 +74,10 @@ pub enum Domain {
     Storage = virErrorDomain::VIR_FROM_STORAGE as i32,
     Streams = virErrorDomain::VIR_FROM_STREAMS as i32,
     Network = virErrorDomain::VIR_FROM_NETWORK as i32,
+    Nodedev = virErrorDomain::VIR_FROM_NODEDEV as i32,
+    Secret = virErrorDomain::VIR_FROM_SECRET as i32,
+    Nwfilter = virErrorDomain::VIR_FROM_NWFILTER as i32,
+    DomainCheckpoint = virErrorDomain::VIR_FROM_DOMAIN_CHECKPOINT as i32,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -156,6 +166,12 @@ impl Error {
             DeviceMissing => "device not found: %s",
             NoDomainMetadata => "metadata not found: %s",
             Overflow => "numerical overflow: %s",
+            InvalidNodeDevice => "invalid node device pointer in %s",
+            InvalidSecret => "Invalid secret: %s",
+            InvalidNwfilter => "Invalid network filter: %s",
+            InvalidNwfilterBinding => "Invalid network filter binding: %s",
+            InvalidNetworkPort => "Invalid network port pointer: %s",
+            InvalidDomainCheckpoint => "Invalid domain checkpoint: %s",
         }
     }
 

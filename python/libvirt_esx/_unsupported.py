@@ -1,5 +1,6 @@
 """The methods of libvirt-python the library does not implement, built from the generated table:
-each takes libvirt-python's parameters and raises the library's own VIR_ERR_NO_SUPPORT error."""
+each takes libvirt-python's parameters and raises the library's own error (VIR_ERR_NO_SUPPORT, or
+on an object no call returns, libvirt's invalid-pointer error of its kind)."""
 import ast
 import inspect
 from typing import Any, Callable, Type, TypeVar
@@ -35,7 +36,7 @@ def _method(cls: str, name: str, function: str, params: str) -> Callable[..., An
     method.__name__ = name
     method.__qualname__ = "%s.%s" % (cls, name)
     method.__signature__ = signature  # type: ignore[attr-defined]
-    method.__doc__ = "Raises VIR_ERR_NO_SUPPORT: the library does not implement %s." % function
+    method.__doc__ = "Raises the library's error: it does not implement %s." % function
     return method
 
 

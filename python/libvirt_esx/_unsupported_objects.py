@@ -1,6 +1,7 @@
 """virNodeDevice, virSecret, virNWFilter, virNWFilterBinding and virDomainCheckpoint: libvirt's
-objects VMware has none of. Every method raises the library's VIR_ERR_NO_SUPPORT (the lookups
-and listings on virConnect and virDomain too), so no handle of these is ever made."""
+objects VMware has none of. The lookups and listings on virConnect and virDomain raise
+VIR_ERR_NO_SUPPORT, so no handle of these is ever made, and their methods fail as libvirt's do on
+a NULL object (the kind's invalid-pointer error)."""
 from ._handle import DomainHandle, Handle
 from ._lib import lib
 from ._unsupported import unsupported
