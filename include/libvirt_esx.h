@@ -1780,7 +1780,8 @@ long long virEsxConnectGetRoundTrips(virConnectPtr conn);
 long long virEsxGetLiveHandles(void);
 
 /*
- A native configuration (a VMX file) as domain XML; the caller frees it.
+ A native configuration (a VMX file, in the charset its `.encoding` names) as domain XML; the
+ caller frees it.
 
  # Safety
  `conn` is NULL or a connection from this library; the strings NULL or C strings.

@@ -94,7 +94,7 @@ fn check_paths_both_ways(conn: &Connection) {
     assert_eq!(conn.domain_xml_from_native(FORMAT, &back).unwrap(), xml2);
 
     let e = conn
-        .domain_xml_from_native(FORMAT, &vmx("/vmfs/volumes/gone/d.vmdk", "a.vmdk", ""))
+        .domain_xml_from_native(FORMAT, vmx("/vmfs/volumes/gone/d.vmdk", "a.vmdk", ""))
         .unwrap_err();
     assert!(
         e.message()

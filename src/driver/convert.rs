@@ -23,11 +23,11 @@ impl Connection {
     /// A VMX file as domain XML, its absolute file names mapped to `[datastore] path` by the
     /// host's datastores. Relative ones become `[?] ?/<file>`, as libvirt writes them.
     /// libvirt refuses both conversions on read-only connections.
-    pub fn domain_xml_from_native(&self, format: &str, config: &str) -> Result<String> {
+    pub fn domain_xml_from_native(&self, format: &str, config: impl AsRef<[u8]>) -> Result<String> {
         self.check_writable("virConnectDomainXMLFromNative")?;
         check_format(format)?;
         let datastores = LiveDatastores::read(self, &self.scope_hosts(), None, None)?;
-        vmx::vmx_to_domain_xml(config.as_bytes(), &datastores)
+        vmx::vmx_to_domain_xml(config.as_ref(), &datastores)
     }
 
     /// Domain XML as a VMX file for this host: `[datastore] path` sources become

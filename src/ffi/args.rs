@@ -67,6 +67,19 @@ pub unsafe fn req_str<'a>(p: *const c_char, what: &str, api: &str) -> Result<&'a
     unsafe { opt_str(p, what) }?.ok_or_else(|| null_arg(what, api))
 }
 
+/// A C string argument that must be given, as its bytes: text whose charset it declares itself
+/// (a VMX file's `.encoding`) need not be UTF-8.
+///
+/// # Safety
+/// As `opt_str`.
+pub unsafe fn req_bytes<'a>(p: *const c_char, what: &str, api: &str) -> Result<&'a [u8]> {
+    if p.is_null() {
+        return Err(null_arg(what, api));
+    }
+    // SAFETY: NUL-terminated per the contract.
+    Ok(unsafe { CStr::from_ptr(p) }.to_bytes())
+}
+
 /// A caller's buffer of `len` elements, to fill.
 ///
 /// # Safety
@@ -107,6 +120,17 @@ macro_rules! in_str {
     };
 }
 pub(crate) use in_str;
+
+/// `in_bytes!(config)`: the required string argument `config` as bytes, of any charset.
+macro_rules! in_bytes {
+    ($p:ident) => {
+        // SAFETY: every export documents its string arguments as NULL or NUL-terminated.
+        unsafe {
+            $crate::ffi::args::req_bytes($p, stringify!($p), $crate::ffi::export::api_name!())
+        }
+    };
+}
+pub(crate) use in_bytes;
 
 /// `in_opt_str!(type)`: a string argument that may be NULL.
 macro_rules! in_opt_str {

@@ -1,7 +1,7 @@
 //! Domain XML ⇄ native configuration through the C API: virConnectDomainXMLFromNative and
 //! virConnectDomainXMLToNative ("vmware-vmx").
 
-use super::args::{flags, in_str};
+use super::args::{flags, in_bytes, in_str};
 use super::export::export;
 use super::malloc::owned_c_string;
 use super::types::virConnectPtr;
@@ -9,7 +9,8 @@ use crate::abi::flags::NoFlags;
 use std::ffi::{c_char, c_uint};
 use std::ptr;
 
-/// A native configuration (a VMX file) as domain XML; the caller frees it.
+/// A native configuration (a VMX file, in the charset its `.encoding` names) as domain XML; the
+/// caller frees it.
 ///
 /// # Safety
 /// `conn` is NULL or a connection from this library; the strings NULL or C strings.
@@ -21,7 +22,7 @@ pub unsafe extern "C" fn virConnectDomainXMLFromNative(
     flags: c_uint,
 ) -> *mut c_char {
     export!(conn conn, write, ptr::null_mut(), |c| {
-        let (format, config) = (in_str!(nativeFormat)?, in_str!(nativeConfig)?);
+        let (format, config) = (in_str!(nativeFormat)?, in_bytes!(nativeConfig)?);
         flags!(flags as NoFlags)?;
         owned_c_string(&c.conn.domain_xml_from_native(format, config)?)
     })

@@ -126,8 +126,11 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// Splits the file into raw name/value byte pairs.
-fn parse_entries(bytes: &[u8]) -> Result<Vec<(&[u8], &[u8])>> {
+/// A raw entry: its name, its value's bytes and the line the value is on.
+type RawEntry<'a> = (&'a [u8], &'a [u8], usize);
+
+/// Splits the file into raw entries.
+fn parse_entries(bytes: &[u8]) -> Result<Vec<RawEntry<'_>>> {
     let mut cursor = Cursor {
         bytes,
         pos: 0,
@@ -151,9 +154,10 @@ fn parse_entries(bytes: &[u8]) -> Result<Vec<(&[u8], &[u8])>> {
         }
         cursor.advance();
         cursor.skip_blanks();
+        let line = cursor.line;
         let value = cursor.value()?;
         cursor.separator()?;
-        entries.push((name, value));
+        entries.push((name, value, line));
     }
     Ok(entries)
 }
@@ -166,17 +170,19 @@ impl VmxFile {
         let raw = parse_entries(bytes.get(..end).unwrap_or_default())?;
         let encoding = raw
             .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(b".encoding"))
-            .map(|(_, value)| String::from_utf8_lossy(value));
+            .find(|(name, _, _)| name.eq_ignore_ascii_case(b".encoding"))
+            .map(|(_, value, _)| String::from_utf8_lossy(value));
         let charset = match encoding {
             Some(name) => Charset::by_name(&name)?,
             None => Charset::Utf8,
         };
         let mut file = VmxFile::default();
-        for (name, value) in raw {
+        for (name, value, line) in raw {
             // names are ASCII by construction
             let name = String::from_utf8_lossy(name).into_owned();
-            let value = charset.decode(value)?;
+            let value = charset.decode(value).map_err(|bad| {
+                charset.error(&format!("line {line}, the value of '{name}'"), &bad)
+            })?;
             file.index
                 .entry(name.to_ascii_lowercase())
                 .or_insert(file.entries.len());
@@ -344,6 +350,14 @@ mod tests {
                 .unwrap();
         assert_eq!(file.get("displayName"), Some("café €"));
         assert!(VmxFile::parse(b".encoding = \"ebcdic\"\n").is_err());
+        let e = VmxFile::parse(b".encoding = \"windows-1252\"\n\nx = \"a\x81\"\n").unwrap_err();
+        assert_eq!(
+            e.detail,
+            "Could not convert from windows-1252 to UTF-8 encoding: line 3, the value of 'x', \
+             byte 2 (0x81) is not windows-1252"
+        );
+        let gbk = VmxFile::parse(b".encoding = \"GBK\"\ndisplayName = \"\xc4\xe3\"\n").unwrap();
+        assert_eq!(gbk.get("displayName"), Some("你"));
     }
 
     #[test]

@@ -67,6 +67,25 @@ static void check_conversions(virConnectPtr conn)
     CHECK(virConnectDomainXMLToNative(conn, "vmware-vmx", "<domain", 0) == NULL, "bad XML");
     CHECK(virConnectDomainXMLFromNative(NULL, "vmware-vmx", vmx, 0) == NULL &&
           virGetLastErrorCode() == VIR_ERR_INVALID_CONN, "NULL conn");
+
+    /* A file in its own charset, as C hands it over (libvirt's API promises no UTF-8). */
+    const char *latin = ".encoding = \"windows-1252\"\nconfig.version = \"8\"\n"
+                        "virtualHW.version = \"4\"\ndisplayName = \"Caf\xe9\"\n";
+    xml = virConnectDomainXMLFromNative(conn, "vmware-vmx", latin, 0);
+    CHECK(xml && strstr(xml, "<name>Caf\xc3\xa9</name>"), "windows-1252 file: %s",
+          xml ? xml : virGetLastErrorMessage());
+    free(xml);
+    const char *gbk = ".encoding = \"GBK\"\nconfig.version = \"8\"\n"
+                      "virtualHW.version = \"4\"\ndisplayName = \"\xc4\xe3\xba\xc3\"\n";
+    xml = virConnectDomainXMLFromNative(conn, "vmware-vmx", gbk, 0);
+    CHECK(xml && strstr(xml, "<name>\xe4\xbd\xa0\xe5\xa5\xbd</name>"), "GBK file: %s",
+          xml ? xml : virGetLastErrorMessage());
+    free(xml);
+    CHECK(virConnectDomainXMLFromNative(conn, "vmware-vmx",
+                                        ".encoding = \"windows-1252\"\ndisplayName = \"\x81\"\n",
+                                        0) == NULL &&
+              strstr(virGetLastErrorMessage(), "line 2, the value of 'displayName', byte 1 (0x81)"),
+          "a byte windows-1252 has not");
 }
 
 int main(int argc, char **argv)

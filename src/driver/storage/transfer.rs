@@ -23,6 +23,10 @@ use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+/// How often, and how far apart, an aborted upload's partial file is removed before it is left.
+const CLEANUP_TRIES: usize = 20;
+const CLEANUP_PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// The largest piece of data queued at once: with the pipe's depth, a transfer buffers at most
 /// a few MiB whatever the caller sends or asks for.
 const PIECE: usize = 1 << 20;
@@ -536,7 +540,14 @@ impl Upload {
             );
             let cleanup = move || {
                 let _ = put.join();
-                let _ = conn.delete_file(&temp, &datacenter);
+                // The server's side of the PUT may still be creating the file when this side
+                // has ended (its handler runs on): the removal is tried again for a while.
+                for _ in 0..CLEANUP_TRIES {
+                    if conn.delete_file(&temp, &datacenter).is_ok() {
+                        return;
+                    }
+                    std::thread::sleep(CLEANUP_PAUSE);
+                }
             };
             if let Err(e) = std::thread::Builder::new()
                 .name("libvirt-esx-upload-end".into())
