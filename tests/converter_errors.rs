@@ -202,9 +202,9 @@ fn vmx_device_errors() {
 
 #[test]
 fn vmx_syntax_errors_are_conf_errors() {
-    let e = vmx_error("config.version = \"8\"\nvirtualHW.version = 4\n");
+    let e = vmx_error("config.version = \"8\"\nvirtualHW.version = [4]\n");
     assert_eq!((e.code, e.domain), (Code::ConfSyntax, Domain::Conf));
-    assert_eq!(e.detail, "line 2: numbers not allowed in VMX format");
+    assert_eq!(e.detail, "line 2: lists not allowed in VMX format");
 }
 
 fn domain(devices: &str, extra: &str) -> String {

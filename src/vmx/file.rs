@@ -107,8 +107,10 @@ impl<'a> Cursor<'a> {
                 Ok(value)
             }
             Some(b'[') => Err(self.error("lists not allowed in VMX format")),
-            Some(c) if c.is_ascii_digit() || c == b'-' || c == b'+' => {
-                Err(self.error("numbers not allowed in VMX format"))
+            // Beyond libvirt, whose grammar refuses them: Workstation and Fusion write some
+            // values bare (`scsi0:0.virtualSSD = 1`, `= TRUE`); read as if quoted.
+            Some(c) if c.is_ascii_alphanumeric() || c == b'-' || c == b'+' => {
+                Ok(self.take_while(|c| !c.is_ascii_whitespace() && c != b';' && c != b'#'))
             }
             _ => Err(self.error("expecting a value")),
         }
@@ -119,6 +121,10 @@ impl<'a> Cursor<'a> {
         match self.peek() {
             None | Some(b'\n' | b'\r') => {}
             Some(b';') => self.advance(),
+            // A comment to the end of the line, as after any statement.
+            Some(b'#') => {
+                self.take_while(|c| c != b'\n' && c != b'\r');
+            }
             Some(_) => return Err(self.error("expecting a separator")),
         }
         self.skip_blanks_and_eol();
@@ -322,8 +328,7 @@ mod tests {
 
     #[test]
     fn syntax_errors_name_the_line() {
-        let cases: [(&[u8], &str); 7] = [
-            (b"a = 5", "line 1: numbers not allowed in VMX format"),
+        let cases: [(&[u8], &str); 6] = [
             (
                 b"\n\na = [\"x\"]",
                 "line 3: lists not allowed in VMX format",
@@ -341,6 +346,14 @@ mod tests {
                 (Code::ConfSyntax, Domain::Conf, detail)
             );
         }
+    }
+
+    /// Workstation's and Fusion's bare values read as if quoted (libvirt refuses them).
+    #[test]
+    fn bare_values_read_as_quoted() {
+        let file = VmxFile::parse(b"a = 5\nb = TRUE ; c = -1\nd = 0x1f # why\n").unwrap();
+        let got: Vec<_> = ["a", "b", "c", "d"].iter().map(|n| file.get(n)).collect();
+        assert_eq!(got, [Some("5"), Some("TRUE"), Some("-1"), Some("0x1f")]);
     }
 
     #[test]
