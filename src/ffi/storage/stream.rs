@@ -42,38 +42,20 @@ fn closed() -> Error {
 /// libvirt's answer of a non-blocking call that would wait.
 const WOULD_BLOCK: c_int = -2;
 
-fn send_to(t: &mut Transfer, data: &[u8]) -> Result<usize> {
+/// The stream's upload, or why it has none.
+fn upload(t: &mut Transfer) -> Result<&mut Upload> {
     match t {
-        Transfer::Up(up) => up.send(data),
+        Transfer::Up(up) => Ok(up),
         Transfer::Down(_) => Err(Error::invalid_arg("Not an upload stream")),
         Transfer::Idle => Err(not_bound()),
         Transfer::Closed => Err(closed()),
     }
 }
 
-/// As `send_to` for a non-blocking stream: `None` where it would wait.
-fn try_send_to(t: &mut Transfer, data: &[u8]) -> Result<Option<usize>> {
+/// The stream's download, or why it has none.
+fn download(t: &mut Transfer) -> Result<&mut Download> {
     match t {
-        Transfer::Up(up) => up.try_send(data),
-        Transfer::Down(_) => Err(Error::invalid_arg("Not an upload stream")),
-        Transfer::Idle => Err(not_bound()),
-        Transfer::Closed => Err(closed()),
-    }
-}
-
-fn recv_from(t: &mut Transfer, buf: &mut [u8]) -> Result<usize> {
-    match t {
-        Transfer::Down(down) => down.recv(buf),
-        Transfer::Up(_) => Err(Error::invalid_arg("Not a download stream")),
-        Transfer::Idle => Err(not_bound()),
-        Transfer::Closed => Err(closed()),
-    }
-}
-
-/// As `recv_from` for a non-blocking stream: `None` where it would wait.
-fn try_recv_from(t: &mut Transfer, buf: &mut [u8]) -> Result<Option<usize>> {
-    match t {
-        Transfer::Down(down) => down.try_recv(buf),
+        Transfer::Down(down) => Ok(down),
         Transfer::Up(_) => Err(Error::invalid_arg("Not a download stream")),
         Transfer::Idle => Err(not_bound()),
         Transfer::Closed => Err(closed()),
@@ -85,9 +67,11 @@ fn send(s: &StreamHandle, data: &[u8]) -> Result<c_int> {
     let data = &data[..data.len().min(c_int::MAX as usize)];
     let t = &mut transfer(s);
     if s.nonblocking {
-        return Ok(try_send_to(t, data)?.map_or(WOULD_BLOCK, |n| n as c_int));
+        return Ok(upload(t)?
+            .try_send(data)?
+            .map_or(WOULD_BLOCK, |n| n as c_int));
     }
-    Ok(send_to(t, data)? as c_int)
+    Ok(upload(t)?.send(data)? as c_int)
 }
 
 /// What virStreamRecv answers: the bytes read (0 at the end), or -2 where a non-blocking
@@ -95,9 +79,11 @@ fn send(s: &StreamHandle, data: &[u8]) -> Result<c_int> {
 fn recv(s: &StreamHandle, buf: &mut [u8]) -> Result<c_int> {
     let t = &mut transfer(s);
     if s.nonblocking {
-        return Ok(try_recv_from(t, buf)?.map_or(WOULD_BLOCK, |n| n as c_int));
+        return Ok(download(t)?
+            .try_recv(buf)?
+            .map_or(WOULD_BLOCK, |n| n as c_int));
     }
-    Ok(recv_from(t, buf)? as c_int)
+    Ok(download(t)?.recv(buf)? as c_int)
 }
 
 /// Tells `w` of each change of the stream's transfer (a non-blocking stream's events).
@@ -231,7 +217,7 @@ pub unsafe extern "C" fn virStreamSendAll(
                 return Ok(0);
             }
             let n = (got as usize).min(buf.len());
-            send_to(&mut transfer(s), &buf[..n])?;
+            upload(&mut transfer(s))?.send(&buf[..n])?;
         }
     })
 }
@@ -251,7 +237,7 @@ pub unsafe extern "C" fn virStreamRecvAll(
         blocking_only(s, "data sinks")?;
         let mut buf = vec![0u8; ALL_PIECE];
         loop {
-            let n = recv_from(&mut transfer(s), &mut buf)?;
+            let n = download(&mut transfer(s))?.recv(&mut buf)?;
             if n == 0 {
                 return Ok(0);
             }
