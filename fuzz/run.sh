@@ -17,8 +17,8 @@ fuzz_flags=(-s none -a)
 unset RUSTC_BOOTSTRAP
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz@0.13.2
 
-# Seeds: the converter's conformance inputs (read from shared/, not copied into git), the
-# captured and hand-written SOAP answers and the URI and auth.conf seeds under seeds/.
+# Seeds: the converter's conformance inputs (libvirt's read from shared/, not copied into git,
+# and the project's own under tests/converter), SOAP answers and the URI and auth.conf seeds.
 # Converter inputs with a hardware-version first byte get it from cases.tsv (byte = version - 4).
 seed() { # seed TARGET FILE [PREFIX-BYTE]
     local dir="$here/corpus/$1" name; name=$(basename "$2")
@@ -29,24 +29,29 @@ seed() { # seed TARGET FILE [PREFIX-BYTE]
         cp "$2" "$dir/$name"
     fi
 }
-hw_byte() { # the version byte for xml2vmx/xml2vmx-NAME.xml
-    local name; name=$(basename "$1" .xml); name=${name#xml2vmx-}
-    local v; v=$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$conformance/xml2vmx/cases.tsv")
+hw_byte() { # hw_byte DATA-DIR FILE: the version byte for DATA-DIR/xml2vmx/xml2vmx-NAME.xml
+    local name; name=$(basename "$2" .xml); name=${name#xml2vmx-}
+    local v; v=$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$1/xml2vmx/cases.tsv")
     echo $(( ${v:-4} - 4 ))
 }
-if [ -d "$conformance" ]; then
-    for f in "$conformance"/vmx2xml/*.vmx "$conformance"/xml2vmx/*.vmx; do
+seed_converter() { # seed_converter DATA-DIR: libvirt's cases, then the project's own
+    local f b
+    for f in "$1"/vmx2xml/*.vmx "$1"/xml2vmx/*.vmx; do
         seed vmx_to_xml "$f"; seed vmx_round_trip "$f"
     done
-    for f in "$conformance"/xml2vmx/*.xml; do
-        b=$(hw_byte "$f"); seed xml_to_vmx "$f" "$b"; seed xml_round_trip "$f" "$b"
+    for f in "$1"/xml2vmx/*.xml; do
+        b=$(hw_byte "$1" "$f"); seed xml_to_vmx "$f" "$b"; seed xml_round_trip "$f" "$b"
     done
-    for f in "$conformance"/vmx2xml/*.xml; do
+    for f in "$1"/vmx2xml/*.xml; do
         seed xml_to_vmx "$f" 0; seed xml_round_trip "$f" 9
     done
+}
+if [ -d "$conformance" ]; then
+    seed_converter "$conformance"
 else
-    echo "note: $conformance is absent; the converter targets start from empty corpora" >&2
+    echo "note: $conformance is absent; the converter targets start from libvirt-less corpora" >&2
 fi
+seed_converter "$root/tests/converter"
 for f in "$here"/seeds/uri/*; do seed uri "$f"; done
 for f in "$here"/seeds/authconf/*; do seed authconf "$f"; done
 for f in "$here"/seeds/network/*; do seed network_xml "$f"; done

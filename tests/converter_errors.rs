@@ -152,16 +152,16 @@ fn vmx_device_errors() {
             "'ethernet0.generatedAddress' to be MAC address but found '00:11'",
         ),
         (
-            "ethernet0.present = \"true\"\nethernet0.connectionType = \"hostonly\"\n",
-            "No yet handled value 'hostonly' for VMX entry 'ethernet0.connectionType'",
+            "ethernet0.present = \"true\"\nethernet0.connectionType = \"custom\"\nethernet0.vnet = \"lan\"\n",
+            "Expecting VMX entry 'ethernet0.vnet' to name a vmnet (vmnetN or /dev/vmnetN) when there is no networkName, but found 'lan'",
         ),
         (
             "ethernet0.present = \"true\"\nethernet0.connectionType = \"magic\"\n",
             "Invalid value 'magic' for VMX entry 'ethernet0.connectionType'",
         ),
         (
-            "ethernet0.present = \"true\"\nethernet0.connectionType = \"bridged\"\n",
-            "Missing essential config entry 'ethernet0.networkName'",
+            "ethernet0.present = \"true\"\nethernet0.connectionType = \"custom\"\n",
+            "Missing essential config entry 'ethernet0.vnet'",
         ),
         (
             "ethernet0.present = \"true\"\nethernet0.connectionType = \"custom\"\nethernet0.networkName = \"n\"\n",
@@ -468,7 +468,15 @@ fn xml_to_vmx_errors() {
                 "",
             ),
             unsupported,
-            "Unsupported net type 'network'",
+            "Unsupported network 'default' of net type 'network': in a VMX file only Workstation's and Fusion's vmnets",
+        ),
+        (
+            domain(
+                "<interface type='direct'><source dev='eth0'/></interface>",
+                "",
+            ),
+            unsupported,
+            "Unsupported net type 'direct'",
         ),
         (
             domain(

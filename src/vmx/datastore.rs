@@ -33,6 +33,35 @@ pub trait DatastorePaths {
     }
 }
 
+/// Whether a VMX file name is a Windows host's path, as Workstation on Windows writes them
+/// (`C:\VMs\disk.vmdk`, `\\server\share\disk.vmdk`, `disks\a.vmdk`): no datastore holds it,
+/// so both directions keep it verbatim (libvirt refuses it: "Could not handle file name").
+pub fn is_host_path(name: &str) -> bool {
+    let drive = matches!(name.as_bytes(), [d, b':', b'\\' | b'/', ..] if d.is_ascii_alphabetic());
+    drive || (name.contains('\\') && !name.starts_with(['/', '[']))
+}
+
+/// A VMX file name as a disk or port source: a host path verbatim, anything else mapped by
+/// the caller's datastores.
+pub(crate) fn read_file_name(
+    ctx: &dyn DatastorePaths,
+    name: &str,
+    allow_missing: bool,
+) -> Result<Option<String>> {
+    if is_host_path(name) {
+        return Ok(Some(name.to_string()));
+    }
+    ctx.parse_file_name(name, allow_missing)
+}
+
+/// A disk or port source as the VMX file name, the reverse of `read_file_name`.
+pub(crate) fn write_file_name(ctx: &dyn DatastorePaths, source: &str) -> Result<String> {
+    if is_host_path(source) {
+        return Ok(source.to_string());
+    }
+    ctx.format_file_name(source)
+}
+
 /// The parts of a `[datastore] directory/file` path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatastorePath {
@@ -147,6 +176,27 @@ mod tests {
         }
         for bad in ["[] directory/file", "directory/file"] {
             assert!(DatastorePath::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn windows_host_paths_are_told_from_datastore_paths() {
+        for host in [
+            "C:\\VMs\\a.vmdk",
+            "d:/x.iso",
+            "\\\\srv\\share\\a.iso",
+            "disks\\a.vmdk",
+        ] {
+            assert!(is_host_path(host), "{host}");
+        }
+        for other in [
+            "a.vmdk",
+            "/vmfs/volumes/ds/a.vmdk",
+            "[ds] a\\b.vmdk",
+            "/tmp/a\\b",
+            "C:",
+        ] {
+            assert!(!is_host_path(other), "{other}");
         }
     }
 

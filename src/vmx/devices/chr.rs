@@ -2,7 +2,8 @@
 //! pipes and network (telnet/TCP/TLS) backings.
 
 use crate::error::Result;
-use crate::vmx::datastore::DatastorePaths;
+use crate::log::log;
+use crate::vmx::datastore::{DatastorePaths, read_file_name, write_file_name};
 use crate::vmx::file::{VmxFile, VmxWriter};
 use crate::vmx::{vmx_error, vmx_unsupported};
 use crate::xml::domain::format::chr_type;
@@ -29,7 +30,7 @@ fn file_source(ctx: &dyn DatastorePaths, file_name: Option<&str>, key: &str) -> 
     let file_name =
         file_name.ok_or_else(|| vmx_error(format!("Missing essential config entry '{key}'")))?;
     Ok(ChrSource::File(
-        ctx.parse_file_name(file_name, false)?.unwrap_or_default(),
+        read_file_name(ctx, file_name, false)?.unwrap_or_default(),
     ))
 }
 
@@ -46,6 +47,17 @@ pub fn parse_serials(vmx: &VmxFile, ctx: &dyn DatastorePaths) -> Result<Vec<Chr>
         let file_name = vmx.get(&key("fileName"));
         let end_point = vmx.get(&key("network.endPoint"));
         let is = |name: &str| file_type.is_some_and(|t| t.eq_ignore_ascii_case(name));
+        if is("thinprint") {
+            // Workstation's printer redirection: the guest sees a port, but no libvirt
+            // character device describes where ThinPrint sends its data
+            log!(
+                Warning,
+                &[],
+                "VMX entry '{}' is a ThinPrint port, which domain XML cannot describe; left out",
+                key("fileType")
+            );
+            continue;
+        }
         let path = || file_name.unwrap_or_default().to_string();
         let source = if file_type.is_none() || is("device") {
             ChrSource::Dev(path())
@@ -211,7 +223,7 @@ fn begin_port(
             w.set(format_args!("{prefix}.fileType"), "file");
             w.set(
                 format_args!("{prefix}.fileName"),
-                ctx.format_file_name(path)?,
+                write_file_name(ctx, path)?,
             );
         }
         _ => {}

@@ -12,6 +12,35 @@ const MODELS: [&str; 5] = ["vlance", "vmxnet", "vmxnet3", "e1000", "e1000e"];
 /// `vmxnet` with these feature bits is the enhanced vmxnet2.
 const VMXNET2_FEATURES: i64 = 15;
 
+/// Workstation's and Fusion's fixed vmnets: a bridged or host-only NIC without `vnet` is on
+/// these, and a `network` interface naming one is written back as that connection type.
+const VMNETS: [(&str, &str); 2] = [("bridged", "vmnet0"), ("hostonly", "vmnet1")];
+
+/// The vmnet a Workstation NIC is on: its `vnet`, else its connection type's fixed one.
+fn vmnet(connection_type: &str, vnet: Option<&str>, key: &str) -> Result<String> {
+    let fixed = VMNETS
+        .iter()
+        .find(|(connection, _)| connection.eq_ignore_ascii_case(connection_type))
+        .map(|(_, name)| *name);
+    match vnet.or(fixed) {
+        Some(name) if is_vmnet(name) => Ok(name.to_string()),
+        other => Err(vmx_error(format!(
+            "Expecting VMX entry '{key}' to name a vmnet (vmnetN or /dev/vmnetN) when there is no networkName, but found '{}'",
+            other.unwrap_or_default()
+        ))),
+    }
+}
+
+/// A Workstation or Fusion virtual network: `vmnetN` in any case (Windows writes `VMnet2`),
+/// or its device on a Linux host, `/dev/vmnetN`.
+fn is_vmnet(name: &str) -> bool {
+    let name = name.strip_prefix("/dev/").unwrap_or(name);
+    name.get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("vmnet"))
+        && name.len() > 5
+        && name.bytes().skip(5).all(|b| b.is_ascii_digit())
+}
+
 const VMWARE_GENERATED_OUI: u32 = 0x000c29;
 const VMWARE_STATIC_OUI: u32 = 0x005056;
 
@@ -119,14 +148,19 @@ fn parse_ethernet(vmx: &VmxFile, index: u32) -> Result<Option<Interface>> {
     };
 
     let is_connection = |name: &str| connection_type.is_some_and(|c| c.eq_ignore_ascii_case(name));
-    let network_name =
-        if connection_type.is_none() || is_connection("bridged") || is_connection("custom") {
-            vmx.string(&key("networkName"), connection_type.is_none())?
-        } else {
-            None
-        };
-    let vnet = if is_connection("custom") {
-        vmx.string(&key("vnet"), false)?
+    // Workstation and Fusion name no network for their own vmnets: see `vmnet`
+    let workstation = is_connection("hostonly")
+        || (vmx.get(&key("networkName")).is_none()
+            && (is_connection("bridged") || is_connection("custom")));
+    let network_name = if !workstation
+        && (connection_type.is_none() || is_connection("bridged") || is_connection("custom"))
+    {
+        vmx.string(&key("networkName"), connection_type.is_none())?
+    } else {
+        None
+    };
+    let vnet = if is_connection("custom") || workstation {
+        vmx.string(&key("vnet"), !is_connection("custom"))?
     } else {
         None
     };
@@ -138,6 +172,7 @@ fn parse_ethernet(vmx: &VmxFile, index: u32) -> Result<Option<Interface>> {
         mac_type,
         mac_check,
         bridge: None,
+        network: None,
         ifname: None,
         model,
         vds: None,
@@ -154,17 +189,18 @@ fn parse_ethernet(vmx: &VmxFile, index: u32) -> Result<Option<Interface>> {
             port_id: vmx.long(&format!("ethernet{index}.dvs.portId"), 0, true)?,
             connection_id: vmx.long(&format!("ethernet{index}.dvs.connectionId"), 0, true)?,
         });
+    } else if workstation {
+        net.net_type = "network".to_string();
+        net.network = Some(vmnet(
+            connection_type.unwrap_or_default(),
+            vnet,
+            &key("vnet"),
+        )?);
     } else if connection_type.is_none() && network_name.is_none() {
         net.net_type = "null".to_string();
     } else if connection_type.is_none() || is_connection("bridged") {
         net.net_type = "bridge".to_string();
         net.bridge = network_name.map(str::to_string);
-    } else if is_connection("hostonly") {
-        return Err(vmx_error(format!(
-            "No yet handled value '{}' for VMX entry '{}'",
-            connection_type.unwrap_or_default(),
-            key("connectionType")
-        )));
     } else if is_connection("nat") {
         net.net_type = "user".to_string();
     } else if is_connection("custom") {
@@ -220,6 +256,21 @@ pub fn format_ethernet(
                     w.set(format_args!("{prefix}.vnet"), ifname);
                 }
                 None => w.set(format_args!("{prefix}.connectionType"), "bridged"),
+            }
+        }
+        "network" => {
+            let network = net.network.as_deref().unwrap_or_default();
+            if !is_vmnet(network) {
+                return Err(vmx_unsupported(format!(
+                    "Unsupported network '{network}' of net type 'network': in a VMX file only Workstation's and Fusion's vmnets (vmnetN, /dev/vmnetN) are networks; a port group is an interface of type 'bridge'"
+                )));
+            }
+            match VMNETS.iter().find(|(_, name)| *name == network) {
+                Some((connection, _)) => w.set(format_args!("{prefix}.connectionType"), connection),
+                None => {
+                    w.set(format_args!("{prefix}.connectionType"), "custom");
+                    w.set(format_args!("{prefix}.vnet"), network);
+                }
             }
         }
         "user" => w.set(format_args!("{prefix}.connectionType"), "nat"),

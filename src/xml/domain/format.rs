@@ -267,6 +267,8 @@ fn format_interface(w: &mut XmlWriter, net: &Interface) {
             .empty();
     } else if let Some(bridge) = &net.bridge {
         w.tag("source").attr("bridge", bridge).empty();
+    } else if let Some(network) = &net.network {
+        w.tag("source").attr("network", network).empty();
     }
     if let Some(ifname) = &net.ifname {
         w.tag("target").attr("dev", ifname).empty();

@@ -202,6 +202,8 @@ pub struct Interface {
     pub mac_type: Option<MacType>,
     pub mac_check: Option<bool>,
     pub bridge: Option<String>,
+    /// `<source network=…>` of a `network` interface: a Workstation or Fusion vmnet.
+    pub network: Option<String>,
     /// `<target dev=…>`, VMware's custom `vnet`.
     pub ifname: Option<String>,
     pub model: Option<String>,

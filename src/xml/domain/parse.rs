@@ -513,6 +513,11 @@ fn parse_interface(net: &Element) -> Result<Interface> {
         } else {
             None
         },
+        network: if net_type == "network" {
+            source_attr("network")
+        } else {
+            None
+        },
         net_type,
         mac,
         mac_type,

@@ -3,7 +3,7 @@
 
 use super::{LIBVIRT_SCSI_MODELS, NVME_UNITS, SATA_UNITS, SCSI_MODELS, has_suffix, slot_prefix};
 use crate::error::Result;
-use crate::vmx::datastore::DatastorePaths;
+use crate::vmx::datastore::{DatastorePaths, write_file_name};
 use crate::vmx::file::VmxWriter;
 use crate::vmx::version::HwVersion;
 use crate::vmx::{vmx_error, vmx_unsupported};
@@ -323,7 +323,7 @@ fn format_disk(disk: &Disk, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> Resu
                     disk.target
                 )));
             }
-            Some(src) => ctx.format_file_name(src)?,
+            Some(src) => write_file_name(ctx, src)?,
             None if disk.device == DiskDevice::Cdrom => "emptyBackingString".to_string(),
             None => {
                 return Err(vmx_error(format!(
@@ -392,7 +392,7 @@ fn format_floppy(
             if let Some(src) = source {
                 w.set(
                     format_args!("floppy{unit}.fileName"),
-                    ctx.format_file_name(src)?,
+                    write_file_name(ctx, src)?,
                 );
             }
         }

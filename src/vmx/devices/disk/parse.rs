@@ -3,7 +3,7 @@
 
 use super::{NVME_UNITS, SATA_UNITS, SCSI_MODELS, has_suffix, slot_prefix, slot_target};
 use crate::error::Result;
-use crate::vmx::datastore::DatastorePaths;
+use crate::vmx::datastore::{DatastorePaths, read_file_name};
 use crate::vmx::file::VmxFile;
 use crate::vmx::version::HwVersion;
 use crate::vmx::vmx_error;
@@ -251,7 +251,7 @@ impl Slot<'_> {
                         self.key("deviceType")
                     )));
                 }
-                disk.source = self.ctx.parse_file_name(file_name, false)?;
+                disk.source = read_file_name(self.ctx, file_name, false)?;
                 if write_through {
                     disk.cache = Some("writethrough".to_string());
                 }
@@ -264,7 +264,7 @@ impl Slot<'_> {
                     Some(f) if has_suffix(f, ".vmdk") => return Ok(None),
                     Some(f) if has_suffix(f, ".iso") => {
                         expect_type("cdrom-image")?;
-                        disk.source = self.ctx.parse_file_name(f, true)?;
+                        disk.source = read_file_name(self.ctx, f, true)?;
                     }
                     _ if is_type("atapi-cdrom") || is_type("cdrom-raw") => {
                         if is_type("cdrom-raw") {
@@ -297,7 +297,7 @@ impl Slot<'_> {
                 }
                 Some(t) if t.eq_ignore_ascii_case("file") => {
                     if let Some(f) = file_name {
-                        disk.source = self.ctx.parse_file_name(f, false)?;
+                        disk.source = read_file_name(self.ctx, f, false)?;
                     }
                 }
                 _ => return Err(unhandled()),
