@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use url::{Host, Url};
 
 use crate::error::{Code, Domain, Error, Result};
+use crate::vmx::Dialect;
 
 /// Which kind of server the URI addresses; it decides default ports, the default user and
 /// whether a path is meaningful.
@@ -76,6 +77,8 @@ pub struct ConnectSpec {
     pub timeout: Option<u64>,
     /// Our own `connect_timeout=SECONDS`: the bound of opening a TCP/TLS connection (default 20).
     pub connect_timeout: Option<u64>,
+    /// Our own `converter=libvirt|full`: the domain XML read from VMX files.
+    pub dialect: Dialect,
 }
 
 const DEFAULT_PROXY_PORT: u16 = 1080;
@@ -211,6 +214,7 @@ impl ConnectSpec {
             datastore: params.datastore,
             timeout: params.timeout,
             connect_timeout: params.connect_timeout,
+            dialect: params.dialect,
         })
     }
 
@@ -293,6 +297,7 @@ struct QueryParams {
     datastore: Option<String>,
     timeout: Option<u64>,
     connect_timeout: Option<u64>,
+    dialect: Dialect,
 }
 
 impl QueryParams {
@@ -367,6 +372,13 @@ impl QueryParams {
                         return Err(bad("the path of a CA certificate file"));
                     }
                     params.cacert = Some(PathBuf::from(value));
+                }
+                "converter" => {
+                    params.dialect = match value.as_str() {
+                        "full" => Dialect::Full,
+                        "libvirt" => Dialect::Libvirt,
+                        _ => return Err(bad("full or libvirt")),
+                    };
                 }
                 "datastore" => {
                     if value.is_empty() {
@@ -581,6 +593,7 @@ mod tests {
                 datastore: None,
                 timeout: None,
                 connect_timeout: None,
+                dialect: Dialect::Full,
             }
         );
         assert_eq!(spec.sdk_url(), "https://esx1.example.com:443/sdk");

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use virt_esx::vmx::test_support::StandInDatastores;
-use virt_esx::vmx::{domain_xml_to_vmx, vmx_to_domain_xml};
+use virt_esx::vmx::{Dialect, domain_xml_to_vmx, vmx_to_domain_xml};
 
 fn data_dir() -> PathBuf {
     std::env::var_os("LIBVIRT_ESX_CONFORMANCE_DIR")
@@ -44,6 +44,14 @@ fn short_diff(expected: &str, actual: &str) -> String {
     out
 }
 
+/// How a folder of cases runs: libvirt's in its dialect, ours in the full one.
+#[derive(Clone, Copy)]
+struct Run {
+    dialect: Dialect,
+    /// Write what the converter gives as the expected files (own cases only, to review).
+    bless: bool,
+}
+
 fn with_newline(mut text: String) -> String {
     if !text.ends_with('\n') {
         text.push('\n');
@@ -51,7 +59,7 @@ fn with_newline(mut text: String) -> String {
     text
 }
 
-fn run_vmx2xml(dir: &Path, bless: bool, failures: &mut Vec<String>) -> (usize, usize) {
+fn run_vmx2xml(dir: &Path, run: Run, failures: &mut Vec<String>) -> (usize, usize) {
     let rows = cases(&dir.join("cases.tsv"));
     let mut passed = 0;
     for row in &rows {
@@ -61,6 +69,7 @@ fn run_vmx2xml(dir: &Path, bless: bool, failures: &mut Vec<String>) -> (usize, u
                 .get(2)
                 .and_then(|c| c.strip_prefix("datacenter_path="))
                 .map(str::to_string),
+            dialect: run.dialect,
         };
         let vmx = fs::read(dir.join(format!("{name}.vmx"))).unwrap_or_default();
         let result = vmx_to_domain_xml(&vmx, &ctx);
@@ -71,7 +80,7 @@ fn run_vmx2xml(dir: &Path, bless: bool, failures: &mut Vec<String>) -> (usize, u
             (_, Ok(xml)) => {
                 let path = dir.join(format!("{name}.xml"));
                 let actual = with_newline(xml);
-                if bless {
+                if run.bless {
                     fs::write(&path, &actual).unwrap();
                 }
                 let expected = fs::read_to_string(path).unwrap_or_default();
@@ -90,7 +99,7 @@ fn run_vmx2xml(dir: &Path, bless: bool, failures: &mut Vec<String>) -> (usize, u
     (passed, rows.len())
 }
 
-fn run_xml2vmx(dir: &Path, bless: bool, failures: &mut Vec<String>) -> (usize, usize) {
+fn run_xml2vmx(dir: &Path, run: Run, failures: &mut Vec<String>) -> (usize, usize) {
     let rows = cases(&dir.join("cases.tsv"));
     let mut passed = 0;
     for row in &rows {
@@ -98,8 +107,12 @@ fn run_xml2vmx(dir: &Path, bless: bool, failures: &mut Vec<String>) -> (usize, u
         let version: i32 = row.get(1).and_then(|v| v.parse().ok()).unwrap_or(4);
         let xml = fs::read_to_string(dir.join(format!("xml2vmx-{name}.xml"))).unwrap_or_default();
         let path = dir.join(format!("xml2vmx-{name}.vmx"));
-        let result = domain_xml_to_vmx(&xml, &StandInDatastores::default(), version);
-        if let (true, Ok(vmx)) = (bless, &result) {
+        let ctx = StandInDatastores {
+            dialect: run.dialect,
+            ..StandInDatastores::default()
+        };
+        let result = domain_xml_to_vmx(&xml, &ctx, version);
+        if let (true, Ok(vmx)) = (run.bless, &result) {
             fs::write(&path, with_newline(vmx.clone())).unwrap();
         }
         let expected = fs::read_to_string(path).unwrap_or_default();
@@ -140,8 +153,12 @@ fn conformance() {
         return absent_data(&dir, under_ci()).unwrap_or_else(|why| panic!("{why}"));
     }
     let mut failures = Vec::new();
-    let (p, n) = run_vmx2xml(&dir.join("vmx2xml"), false, &mut failures);
-    let (q, m) = run_xml2vmx(&dir.join("xml2vmx"), false, &mut failures);
+    let run = Run {
+        dialect: Dialect::Libvirt,
+        bless: false,
+    };
+    let (p, n) = run_vmx2xml(&dir.join("vmx2xml"), run, &mut failures);
+    let (q, m) = run_xml2vmx(&dir.join("xml2vmx"), run, &mut failures);
     for failure in &failures {
         println!("{failure}");
     }
@@ -158,18 +175,43 @@ fn conformance() {
     );
 }
 
+/// Each own VMX file's XML, written as VMX (at the newest version; the XML keeps its own) and
+/// read again, gives the same XML: the round trip keeps everything the XML holds.
+fn round_trips(dir: &Path, failures: &mut Vec<String>) {
+    let ctx = StandInDatastores::default();
+    for row in cases(&dir.join("cases.tsv")) {
+        let name = &row[0];
+        let Ok(xml) = fs::read_to_string(dir.join(format!("{name}.xml"))) else {
+            continue;
+        };
+        let again = domain_xml_to_vmx(&xml, &ctx, 21)
+            .and_then(|vmx| vmx_to_domain_xml(vmx.as_bytes(), &ctx));
+        match again {
+            Ok(again) if with_newline(again.clone()) == xml => {}
+            Ok(again) => failures.push(format!(
+                "round trip {name}: differs:\n{}",
+                short_diff(&xml, &again)
+            )),
+            Err(e) => failures.push(format!("round trip {name}: failed: {e}")),
+        }
+    }
+}
+
 /// The project's own cases: what libvirt refuses or drops, converted as README says.
 #[test]
 fn own_cases() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/converter");
-    // LIBVIRT_ESX_BLESS=1 writes what the converter gives as the expected files, to review
-    let bless = std::env::var_os("LIBVIRT_ESX_BLESS").is_some();
+    let run = Run {
+        dialect: Dialect::Full,
+        bless: std::env::var_os("LIBVIRT_ESX_BLESS").is_some(),
+    };
     let mut failures = Vec::new();
-    let (p, n) = run_vmx2xml(&dir.join("vmx2xml"), bless, &mut failures);
-    let (q, m) = run_xml2vmx(&dir.join("xml2vmx"), bless, &mut failures);
+    let (p, n) = run_vmx2xml(&dir.join("vmx2xml"), run, &mut failures);
+    let (q, m) = run_xml2vmx(&dir.join("xml2vmx"), run, &mut failures);
     for failure in &failures {
         println!("{failure}");
     }
+    round_trips(&dir.join("vmx2xml"), &mut failures);
     println!("own vmx2xml {p}/{n} passed, xml2vmx {q}/{m} passed");
     assert!(n > 0 && m > 0, "no own cases in {}", dir.display());
     assert!(failures.is_empty(), "{} own case(s) failed", failures.len());

@@ -160,3 +160,42 @@ fn names_are_escaped_both_ways() {
     let back = vmx_to_domain_xml(vmx.as_bytes(), &StandInDatastores::default()).unwrap();
     assert!(back.contains("<name>a|b&quot;c%d/e\\f</name>"), "{back}");
 }
+
+/// What libvirt reads but never writes back: the generation ID, secure boot and (ours) the
+/// virtual hardware version, which the writer keeps unless the target runs an older one.
+#[test]
+fn genid_secure_boot_and_hardware_version_are_written_back() {
+    let xml = to_xml(
+        14,
+        "firmware = \"efi\"\nuefi.secureBoot.enabled = \"TRUE\"\n\
+         vm.genid = \"-3459213375452357183\"\nvm.genidX = \"42\"\n",
+    );
+    assert!(
+        xml.contains("<vmware:virtualhw>14</vmware:virtualhw>"),
+        "{xml}"
+    );
+    let vmx = to_vmx(&xml, 21).unwrap();
+    for line in [
+        "virtualHW.version = \"14\"\n",
+        "vm.genid = \"-3459213375452357183\"\nvm.genidX = \"42\"\n",
+        "firmware = \"efi\"\nuefi.secureBoot.enabled = \"true\"\n",
+    ] {
+        assert!(vmx.contains(line), "{vmx}");
+    }
+    let e = to_vmx(&xml, 13).unwrap_err();
+    assert_eq!(e.code, virt_esx::Code::ConfigUnsupported);
+    assert!(
+        e.message()
+            .contains("virtual hardware version 14 (vmware:virtualhw) is newer than the 13"),
+        "{e}"
+    );
+    let no_efi = domain("").replace(
+        "<os>",
+        "<os><firmware><feature enabled='yes' name='secure-boot'/></firmware>",
+    );
+    let e = to_vmx(&no_efi, 14).unwrap_err();
+    assert!(
+        e.message().contains("Secure boot needs EFI firmware"),
+        "{e}"
+    );
+}

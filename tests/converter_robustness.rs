@@ -154,6 +154,7 @@ fn mutated_vmx_files_never_panic() {
     let inputs = corpus("vmx2xml", "vmx");
     let ctx = StandInDatastores {
         datacenter_path: Some("dc".to_string()),
+        ..StandInDatastores::default()
     };
     for round in 0..12_000 {
         let input = &inputs[round % inputs.len()];

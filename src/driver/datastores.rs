@@ -13,6 +13,7 @@ use crate::vi::specs::{
     VmDiskFileQueryFlags,
 };
 use crate::vi::types::{FromNode, vim_type};
+use crate::vmx::Dialect;
 use crate::vmx::{DatastorePath, DatastorePaths};
 use crate::xml::domain::{Disk, DiskBus, DiskDevice};
 
@@ -336,6 +337,10 @@ impl DatastorePaths for LiveDatastores<'_> {
 
     fn moref(&self) -> Option<&str> {
         self.moref.as_deref()
+    }
+
+    fn dialect(&self) -> Dialect {
+        self.conn.spec.dialect
     }
 }
 

@@ -1,6 +1,7 @@
 //! How VMX file names map to libvirt disk sources: the `DatastorePaths` trait a caller
 //! implements (libvirt's virVMXContext) and the `[datastore] path` syntax.
 
+use super::Dialect;
 use crate::error::{Error, Result};
 use crate::xml::domain::Disk;
 
@@ -30,6 +31,11 @@ pub trait DatastorePaths {
     /// The managed object reference of the VM, shown as `<vmware:moref>`.
     fn moref(&self) -> Option<&str> {
         None
+    }
+
+    /// The domain XML to read VMX files into.
+    fn dialect(&self) -> Dialect {
+        Dialect::Full
     }
 }
 

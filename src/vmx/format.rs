@@ -53,6 +53,13 @@ pub fn format_vmx(def: &DomainDef, ctx: &dyn DatastorePaths, hw: HwVersion) -> R
     } else {
         w.set("uuid.bios", def.uuid.to_vmx());
     }
+    if let Some(genid) = def.genid {
+        // the two halves of the generation ID, each a signed 64-bit number, as parse_genid reads
+        let (high, low) = genid.0.split_at(8);
+        let half = |bytes: &[u8]| i64::from_be_bytes(bytes.try_into().unwrap_or_default());
+        w.set("vm.genid", half(high));
+        w.set("vm.genidX", half(low));
+    }
     w.set(
         "displayName",
         escape_hex_percent(&escape_hex_pipe(&def.name)),
@@ -84,9 +91,7 @@ pub fn format_vmx(def: &DomainDef, ctx: &dyn DatastorePaths, hw: HwVersion) -> R
     for parallel in &devices.parallels {
         chr::format_parallel(parallel, ctx, &mut w)?;
     }
-    if def.os.firmware.as_deref() == Some("efi") {
-        w.set("firmware", "efi");
-    }
+    format_firmware(def, &mut w)?;
     if hw.has_pcie_bridges() {
         let has_scsi = devices.disks.iter().any(|d| d.bus == DiskBus::Scsi)
             && devices
@@ -104,6 +109,30 @@ pub fn format_vmx(def: &DomainDef, ctx: &dyn DatastorePaths, hw: HwVersion) -> R
         w.set("vmci0.present", "true");
     }
     w.finish()
+}
+
+/// EFI, and secure boot as libvirt's firmware features ask for it (the reader's `secure-boot`
+/// and `enrolled-keys`); VMware's EFI always holds Microsoft's keys, so that one is implied.
+fn format_firmware(def: &DomainDef, w: &mut VmxWriter) -> Result<()> {
+    let efi = def.os.firmware.as_deref() == Some("efi");
+    if efi {
+        w.set("firmware", "efi");
+    }
+    let secure_boot = def
+        .os
+        .firmware_features
+        .iter()
+        .any(|(name, enabled)| name == "secure-boot" && *enabled);
+    match (secure_boot, efi) {
+        (true, true) => w.set("uefi.secureBoot.enabled", "true"),
+        (true, false) => {
+            return Err(vmx_unsupported(
+                "Secure boot needs EFI firmware: set <os firmware='efi'>",
+            ));
+        }
+        (false, _) => {}
+    }
+    Ok(())
 }
 
 /// VMware sizes memory in MiB, a multiple of 4; libvirt rounds up.

@@ -18,6 +18,18 @@ pub use devices::disk::{slot_of as disk_slot, slot_target as disk_target};
 use crate::error::{Code, Domain, Error, Result};
 use crate::xml::domain::DomainDef;
 
+/// The domain XML the VMX reader writes, and so what a round trip keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// libvirt's output plus what libvirt's converter drops: USB controllers, sound, the vTPM,
+    /// the virtual hardware version, and SATA and wide-SCSI targets of their own.
+    #[default]
+    Full,
+    /// libvirt 9.0's converter's output byte for byte (URI `converter=libvirt`), for callers
+    /// that compare it with libvirt's.
+    Libvirt,
+}
+
 /// vmx.c reports its conversion errors without an error domain.
 pub(crate) fn vmx_error(detail: impl Into<String>) -> Error {
     Error::new(Code::InternalError, Domain::None, detail)
@@ -38,18 +50,20 @@ pub fn vmx_to_domain_xml(vmx_text: &[u8], ctx: &dyn DatastorePaths) -> Result<St
     Ok(vmx_to_domain_def(vmx_text, ctx)?.format())
 }
 
-/// Writes a domain definition as a VMX file for the given virtual hardware version
-/// (libvirt's virVMXFormatConfig).
+/// Writes a domain definition as a VMX file (libvirt's virVMXFormatConfig): for the virtual
+/// hardware version the definition keeps (`<vmware:virtualhw>`, when it came from a VMX
+/// file), else for `virtual_hw_version`, the newest the target runs.
 pub fn domain_def_to_vmx(
     def: &DomainDef,
     ctx: &dyn DatastorePaths,
     virtual_hw_version: i32,
 ) -> Result<String> {
-    format::format_vmx(
-        def,
-        ctx,
-        version::HwVersion::for_output(virtual_hw_version)?,
-    )
+    let newest = version::HwVersion::for_output(virtual_hw_version)?;
+    let hw = match def.vmware.virtual_hw {
+        None => newest,
+        Some(kept) => version::HwVersion::kept(kept, newest)?,
+    };
+    format::format_vmx(def, ctx, hw)
 }
 
 /// Domain XML → VMX, as `virConnectDomainXMLToNative("vmware-vmx", …)` returns it.

@@ -5,7 +5,7 @@ use super::datastore::DatastorePaths;
 use super::devices::{chr, disk, display, fs, net};
 use super::file::{VmxFile, parse_c_long};
 use super::version::HwVersion;
-use super::{escape, vmx_error};
+use super::{Dialect, escape, vmx_error};
 use crate::error::Result;
 use crate::xml::domain::{Cpu, DomainDef, Topology, VmwareMetadata};
 use crate::xml::ids::Uuid;
@@ -74,6 +74,7 @@ pub fn parse_vmx(vmx: &VmxFile, ctx: &dyn DatastorePaths) -> Result<DomainDef> {
     def.vmware = VmwareMetadata {
         datacenter_path: ctx.datacenter_path().map(str::to_string),
         moref: ctx.moref().map(str::to_string),
+        virtual_hw: (ctx.dialect() == Dialect::Full).then_some(hw_version),
     };
     parse_firmware(vmx, &mut def)?;
     def.apply_defaults();

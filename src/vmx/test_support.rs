@@ -2,7 +2,7 @@
 //! tests assume, standing in for lookups against a host's real datastores.
 
 use super::datastore::{DatastorePath, DatastorePaths};
-use super::vmx_error;
+use super::{Dialect, vmx_error};
 use crate::error::Result;
 use crate::xml::domain::Disk;
 
@@ -15,6 +15,7 @@ const VOLUMES: &str = "/vmfs/volumes/";
 #[derive(Debug, Clone, Default)]
 pub struct StandInDatastores {
     pub datacenter_path: Option<String>,
+    pub dialect: Dialect,
 }
 
 impl DatastorePaths for StandInDatastores {
@@ -73,6 +74,10 @@ impl DatastorePaths for StandInDatastores {
 
     fn datacenter_path(&self) -> Option<&str> {
         self.datacenter_path.as_deref()
+    }
+
+    fn dialect(&self) -> Dialect {
+        self.dialect
     }
 }
 

@@ -1,7 +1,7 @@
 //! What each VMware virtual hardware version allows, where the converter has to check.
 //! libvirt knows versions 4 to 14; this covers what VMware documents up to version 21.
 
-use super::vmx_error;
+use super::{vmx_error, vmx_unsupported};
 use crate::error::Result;
 use crate::xml::domain::defaults::{SCSI_SUPER_WIDE_BUS_MAX_UNIT, SCSI_WIDE_BUS_MAX_UNIT};
 
@@ -24,6 +24,18 @@ impl HwVersion {
             )));
         }
         Ok(HwVersion(version))
+    }
+
+    /// The version a definition keeps from its VMX file, which must be one the converter
+    /// writes and the target runs.
+    pub fn kept(version: i64, newest: HwVersion) -> Result<HwVersion> {
+        if version > newest.0 {
+            return Err(vmx_unsupported(format!(
+                "The domain's virtual hardware version {version} (vmware:virtualhw) is newer than the {} this host runs",
+                newest.0
+            )));
+        }
+        HwVersion::for_output(i32::try_from(version).unwrap_or(0))
     }
 
     /// Units per SCSI bus, unit 7 included: 16, or 64 from version 13 on.

@@ -6,7 +6,9 @@ use crate::xml::writer::XmlWriter;
 
 pub fn format_domain(def: &DomainDef) -> String {
     let mut w = XmlWriter::new();
-    let namespaced = def.vmware.datacenter_path.is_some() || def.vmware.moref.is_some();
+    let vmware = &def.vmware;
+    let namespaced =
+        vmware.datacenter_path.is_some() || vmware.moref.is_some() || vmware.virtual_hw.is_some();
     w.tag("domain")
         .attr("type", &def.virt_type)
         .attr_opt("id", def.id)
@@ -58,6 +60,9 @@ pub fn format_domain(def: &DomainDef) -> String {
     }
     if let Some(moref) = &def.vmware.moref {
         w.tag("vmware:moref").text(moref);
+    }
+    if let Some(version) = def.vmware.virtual_hw {
+        w.tag("vmware:virtualhw").text(&version.to_string());
     }
     w.finish()
 }

@@ -271,6 +271,9 @@ pub struct Video {
 pub struct VmwareMetadata {
     pub datacenter_path: Option<String>,
     pub moref: Option<String>,
+    /// `<vmware:virtualhw>`: the virtual hardware version of the VMX file the XML came from,
+    /// which the VMX writer keeps (ours; libvirt drops it).
+    pub virtual_hw: Option<i64>,
 }
 
 impl DomainDef {

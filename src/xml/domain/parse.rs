@@ -83,6 +83,7 @@ pub fn parse_domain(xml: &str) -> Result<DomainDef> {
         });
     }
     def.description = root.child("description").map(|d| d.text.clone());
+    def.vmware.virtual_hw = parse_virtual_hw(&root)?;
     def.metadata = Metadata::in_domain(xml, &root)?;
     parse_memory(&root, &mut def.memory)?;
     parse_vcpu(&root, &mut def.vcpu)?;
@@ -460,6 +461,21 @@ fn parse_filesystem(fs: &Element) -> Result<Filesystem> {
         target: dir("target").ok_or_else(|| err("missing target information for filesystem"))?,
         readonly: fs.child("readonly").is_some(),
     })
+}
+
+/// `<P:virtualhw>` where `P` is the root's prefix of libvirt's vmware namespace.
+fn parse_virtual_hw(root: &Element) -> Result<Option<i64>> {
+    let prefix = root.attrs.iter().find_map(|(name, value)| {
+        name.strip_prefix("xmlns:")
+            .filter(|_| value == VMWARE_NAMESPACE)
+    });
+    let Some(text) = prefix.and_then(|p| root.child_text(&format!("{p}:virtualhw"))) else {
+        return Ok(None);
+    };
+    text.trim()
+        .parse()
+        .map(Some)
+        .map_err(|_| err(format!("malformed vmware:virtualhw element '{text}'")))
 }
 
 fn parse_interface(net: &Element) -> Result<Interface> {
