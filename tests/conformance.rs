@@ -197,6 +197,61 @@ fn round_trips(dir: &Path, failures: &mut Vec<String>) {
     }
 }
 
+/// Lines the full dialect adds to libvirt's XML (README's converter section).
+const FULL_DIALECT_LINES: [&str; 6] = [
+    "  <vmware:virtualhw>",
+    "    <controller type='usb' ",
+    "    <sound ",
+    "    <tpm ",
+    "      <backend ",
+    "    </tpm>",
+];
+
+/// libvirt's vmx2xml cases in the full dialect: libvirt's output plus only the documented
+/// additions (and the namespace declaration they need).
+#[test]
+fn full_dialect_only_adds_to_libvirt_output() {
+    let dir = data_dir().join("vmx2xml");
+    if !dir.is_dir() {
+        return absent_data(&dir, under_ci()).unwrap_or_else(|why| panic!("{why}"));
+    }
+    let mut failures = Vec::new();
+    let mut extended = 0;
+    for row in cases(&dir.join("cases.tsv")) {
+        let name = &row[0];
+        let ctx = StandInDatastores {
+            datacenter_path: row
+                .get(2)
+                .and_then(|c| c.strip_prefix("datacenter_path="))
+                .map(str::to_string),
+            dialect: Dialect::Full,
+        };
+        let vmx = fs::read(dir.join(format!("{name}.vmx"))).unwrap_or_default();
+        let Ok(xml) = vmx_to_domain_xml(&vmx, &ctx) else {
+            continue;
+        };
+        let expected = fs::read_to_string(dir.join(format!("{name}.xml"))).unwrap_or_default();
+        let namespace = " xmlns:vmware='http://libvirt.org/schemas/domain/vmware/1.0'";
+        let kept: Vec<String> = xml
+            .lines()
+            .filter(|line| !FULL_DIALECT_LINES.iter().any(|p| line.starts_with(p)))
+            .map(
+                |line| match line.starts_with("<domain ") && !expected.contains(namespace) {
+                    true => line.replace(namespace, ""),
+                    false => line.to_string(),
+                },
+            )
+            .collect();
+        extended += usize::from(kept.len() != xml.lines().count());
+        let kept = with_newline(kept.join("\n"));
+        if kept != expected {
+            failures.push(format!("{name}:\n{}", short_diff(&expected, &kept)));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(extended > 50, "only {extended} cases extended");
+}
+
 /// The project's own cases: what libvirt refuses or drops, converted as README says.
 #[test]
 fn own_cases() {

@@ -199,3 +199,62 @@ fn genid_secure_boot_and_hardware_version_are_written_back() {
         "{e}"
     );
 }
+
+/// USB controllers, the sound card and the vTPM: read in the full dialect (libvirt drops them)
+/// and written back; what VMware lacks is refused by name.
+#[test]
+fn usb_sound_and_vtpm_both_ways() {
+    let xml = to_xml(
+        19,
+        "firmware = \"efi\"\nusb.present = \"TRUE\"\nusb_xhci.present = \"TRUE\"\n\
+         sound.present = \"TRUE\"\nsound.virtualDev = \"sb16\"\nvtpm.present = \"TRUE\"\n",
+    );
+    for element in [
+        "<controller type='usb' index='0' model='piix4-uhci'/>\n    <controller type='usb' index='1' model='nec-xhci'/>",
+        "<tpm model='tpm-crb'>\n      <backend type='emulator' version='2.0'/>\n    </tpm>",
+        "<sound model='sb16'/>",
+    ] {
+        assert!(xml.contains(element), "{xml}");
+    }
+    let vmx = to_vmx(&xml, 19).unwrap();
+    assert!(
+        vmx.contains(
+            "usb.present = \"true\"\nusb_xhci.present = \"true\"\nsound.present = \"true\"\n\
+             sound.virtualDev = \"sb16\"\nvtpm.present = \"true\"\nfirmware = \"efi\"\n"
+        ),
+        "{vmx}"
+    );
+
+    let efi = |devices: &str| domain(devices).replace("<os>", "<os firmware='efi'>");
+    for (devices, refusal) in [
+        ("<sound model='ac97'/>", "Unsupported sound model 'ac97'"),
+        (
+            "<sound model='sb16'/><sound model='ich6'/>",
+            "one sound card per VM",
+        ),
+        (
+            "<controller type='usb' model='qusb2'/>",
+            "Unsupported USB controller model 'qusb2'",
+        ),
+        (
+            "<tpm model='tpm-tis'><backend type='emulator'/></tpm>",
+            "Unsupported TPM 'tpm-tis' with backend 'emulator'",
+        ),
+        (
+            "<tpm model='tpm-crb'><backend type='passthrough'/></tpm>",
+            "with backend 'passthrough'",
+        ),
+    ] {
+        let e = to_vmx(&efi(devices), 19).unwrap_err();
+        assert_eq!(e.code, virt_esx::Code::ConfigUnsupported, "{devices}");
+        assert!(e.message().contains(refusal), "{devices}: {e}");
+    }
+    let e = to_vmx(
+        &domain("<tpm model='tpm-crb'><backend type='emulator'/></tpm>"),
+        19,
+    )
+    .unwrap_err();
+    assert!(e.message().contains("A vTPM needs EFI firmware"), "{e}");
+    let none = to_vmx(&domain("<controller type='usb' model='none'/>"), 19).unwrap();
+    assert!(!none.contains("usb"), "{none}");
+}

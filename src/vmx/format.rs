@@ -2,7 +2,7 @@
 //! disks, shared folders, NICs, video, serial and parallel ports, firmware and PCI trailer.
 
 use super::datastore::DatastorePaths;
-use super::devices::{chr, disk, display, fs, net};
+use super::devices::{chr, disk, display, fs, net, peripherals};
 use super::escape::{escape_hex_percent, escape_hex_pipe};
 use super::file::VmxWriter;
 use super::version::HwVersion;
@@ -91,6 +91,7 @@ pub fn format_vmx(def: &DomainDef, ctx: &dyn DatastorePaths, hw: HwVersion) -> R
     for parallel in &devices.parallels {
         chr::format_parallel(parallel, ctx, &mut w)?;
     }
+    peripherals::format(devices, def.os.firmware.as_deref() == Some("efi"), &mut w)?;
     format_firmware(def, &mut w)?;
     if hw.has_pcie_bridges() {
         let has_scsi = devices.disks.iter().any(|d| d.bus == DiskBus::Scsi)

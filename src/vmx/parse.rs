@@ -2,7 +2,7 @@
 //! with libvirt's defaults and checks; devices are read by `devices`.
 
 use super::datastore::DatastorePaths;
-use super::devices::{chr, disk, display, fs, net};
+use super::devices::{chr, disk, display, fs, net, peripherals};
 use super::file::{VmxFile, parse_c_long};
 use super::version::HwVersion;
 use super::{Dialect, escape, vmx_error};
@@ -78,6 +78,9 @@ pub fn parse_vmx(vmx: &VmxFile, ctx: &dyn DatastorePaths) -> Result<DomainDef> {
     };
     parse_firmware(vmx, &mut def)?;
     def.apply_defaults();
+    if ctx.dialect() == Dialect::Full {
+        peripherals::parse(vmx, &mut def.devices)?;
+    }
     Ok(def)
 }
 

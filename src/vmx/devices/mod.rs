@@ -6,3 +6,4 @@ pub mod disk;
 pub mod display;
 pub mod fs;
 pub mod net;
+pub mod peripherals;

@@ -186,8 +186,19 @@ fn format_devices(w: &mut XmlWriter, devices: &Devices) {
     for console in &devices.consoles {
         format_chr(w, "console", console);
     }
+    for tpm in &devices.tpms {
+        w.tag("tpm").attr("model", &tpm.model).open();
+        w.tag("backend")
+            .attr("type", &tpm.backend)
+            .attr_opt("version", tpm.version.as_deref())
+            .empty();
+        w.close();
+    }
     for graphics in &devices.graphics {
         format_graphics(w, graphics);
+    }
+    for sound in &devices.sounds {
+        w.tag("sound").attr("model", &sound.model).empty();
     }
     for video in &devices.videos {
         w.tag("video").open();

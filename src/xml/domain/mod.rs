@@ -93,8 +93,24 @@ pub struct Devices {
     pub serials: Vec<Chr>,
     pub parallels: Vec<Chr>,
     pub consoles: Vec<Chr>,
+    pub tpms: Vec<Tpm>,
     pub graphics: Vec<Graphics>,
+    pub sounds: Vec<Sound>,
     pub videos: Vec<Video>,
+}
+
+/// `<tpm model=…><backend type=… version=…/></tpm>`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tpm {
+    pub model: String,
+    pub backend: String,
+    pub version: Option<String>,
+}
+
+/// `<sound model=…/>`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sound {
+    pub model: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +185,7 @@ pub enum ControllerType {
     Scsi,
     Sata,
     Nvme,
+    Usb,
     Other(String),
 }
 
@@ -349,6 +366,7 @@ impl ControllerType {
             ControllerType::Scsi => "scsi",
             ControllerType::Sata => "sata",
             ControllerType::Nvme => "nvme",
+            ControllerType::Usb => "usb",
             ControllerType::Other(s) => s,
         }
     }
@@ -360,6 +378,7 @@ impl ControllerType {
             "scsi" => ControllerType::Scsi,
             "sata" => ControllerType::Sata,
             "nvme" => ControllerType::Nvme,
+            "usb" => ControllerType::Usb,
             other => ControllerType::Other(other.to_string()),
         }
     }

@@ -335,6 +335,24 @@ fn parse_devices(devices: &Element) -> Result<Devices> {
                 let chr = parse_chr(child, &[])?;
                 out.consoles.push(chr);
             }
+            "tpm" => out.tpms.push(Tpm {
+                model: child.attr("model").unwrap_or("tpm-tis").to_string(),
+                backend: child
+                    .child("backend")
+                    .and_then(|b| b.attr("type"))
+                    .ok_or_else(|| err("missing TPM device backend type"))?
+                    .to_string(),
+                version: child
+                    .child("backend")
+                    .and_then(|b| b.attr("version"))
+                    .map(str::to_string),
+            }),
+            "sound" => out.sounds.push(Sound {
+                model: child
+                    .attr("model")
+                    .ok_or_else(|| err("missing sound model"))?
+                    .to_string(),
+            }),
             "graphics" => out.graphics.push(parse_graphics(child)?),
             "video" => {
                 let video = parse_video(child)?;
