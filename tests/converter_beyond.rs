@@ -258,3 +258,89 @@ fn usb_sound_and_vtpm_both_ways() {
     let none = to_vmx(&domain("<controller type='usb' model='none'/>"), 19).unwrap();
     assert!(!none.contains("usb"), "{none}");
 }
+
+/// SATA devices and SCSI units past 15 get targets of their own in the full dialect, with
+/// their true slots as addresses; the writer takes the address wherever it is not the one
+/// libvirt derives from the name, and libvirt's name rule everywhere else.
+#[test]
+fn sata_and_wide_scsi_targets_are_distinct_and_round_trip() {
+    let xml = to_xml(
+        14,
+        "scsi0.present = \"true\"\nscsi0:0.present = \"true\"\nscsi0:0.fileName = \"a.vmdk\"\n\
+         scsi1.present = \"true\"\nscsi1:0.present = \"true\"\nscsi1:0.fileName = \"b.vmdk\"\n\
+         scsi0:16.present = \"true\"\nscsi0:16.fileName = \"w.vmdk\"\n\
+         sata0.present = \"true\"\nsata0:0.present = \"true\"\nsata0:0.deviceType = \"cdrom-image\"\n\
+         sata0:0.fileName = \"x.iso\"\nsata0:9.present = \"true\"\nsata0:9.fileName = \"s.vmdk\"\n",
+    );
+    for (target, address) in [
+        (
+            "sda' bus='scsi",
+            "controller='0' bus='0' target='0' unit='0'",
+        ),
+        (
+            "sdp' bus='scsi",
+            "controller='1' bus='0' target='0' unit='0'",
+        ),
+        // libvirt: sdp again, on controller 0 unit 16, and controller 1 lost
+        (
+            "sdb' bus='scsi",
+            "controller='0' bus='0' target='0' unit='16'",
+        ),
+        // libvirt: sda, the SCSI disk's name
+        (
+            "sdc' bus='sata",
+            "controller='0' bus='0' target='0' unit='0'",
+        ),
+        (
+            "sdj' bus='sata",
+            "controller='0' bus='0' target='0' unit='9'",
+        ),
+    ] {
+        let disk = format!("<target dev='{target}'/>\n      <address type='drive' {address}/>");
+        let disk = disk.replace(
+            "/>\n      <address",
+            "/>\n      <readonly/>\n      <address",
+        );
+        let plain = format!("<target dev='{target}'/>\n      <address type='drive' {address}/>");
+        assert!(
+            xml.contains(&plain) || xml.contains(&disk),
+            "{target}: {xml}"
+        );
+    }
+    assert!(xml.contains("<controller type='scsi' index='1'/>"), "{xml}");
+    let vmx = to_vmx(&xml, 14).unwrap();
+    for slot in ["scsi0:0", "scsi1:0", "scsi0:16", "sata0:0", "sata0:9"] {
+        assert!(
+            vmx.contains(&format!("{slot}.present = \"true\"")),
+            "{slot}: {vmx}"
+        );
+    }
+    assert_eq!(to_xml(14, &vmx[vmx.find("scsi0.present").unwrap()..]), xml);
+
+    // Without addresses, libvirt's name rule: sdk on SATA is sata0:10.
+    let sata = |target: &str, address: &str| {
+        format!(
+            "<disk type='file' device='disk'><source file='[ds] {target}.vmdk'/>\
+             <target dev='{target}' bus='sata'/>{address}</disk>"
+        )
+    };
+    let vmx = to_vmx(&domain(&sata("sdk", "")), 14).unwrap();
+    assert!(vmx.contains("sata0:10.present"), "{vmx}");
+    let twice = domain(&format!(
+        "{}{}",
+        sata("sdb", "<address type='drive' controller='0' unit='3'/>"),
+        sata("sdc", "<address type='drive' controller='0' unit='3'/>")
+    ));
+    let e = to_vmx(&twice, 14).unwrap_err();
+    assert!(
+        e.message()
+            .contains("Disks 'sdb' and 'sdc' are on one slot, sata0:3"),
+        "{e}"
+    );
+    let outside = domain(&sata(
+        "sdb",
+        "<address type='drive' controller='0' unit='30'/>",
+    ));
+    let e = to_vmx(&outside, 14).unwrap_err();
+    assert!(e.message().contains("which is no slot VMware has"), "{e}");
+}

@@ -2,7 +2,7 @@
 //! domain and message.
 
 use virt_esx::vmx::test_support::StandInDatastores;
-use virt_esx::vmx::{domain_xml_to_vmx, vmx_to_domain_xml};
+use virt_esx::vmx::{Dialect, domain_xml_to_vmx, vmx_to_domain_xml};
 use virt_esx::{Code, Domain};
 
 const HEADER: &str = "config.version = \"8\"\nvirtualHW.version = \"4\"\ndisplayName = \"t\"\n";
@@ -214,9 +214,14 @@ fn domain(devices: &str, extra: &str) -> String {
     )
 }
 
+/// The writer's refusals as libvirt words them (the libvirt dialect, where a disk's address
+/// must be the one its target name implies; the full one takes the address as its slot).
 fn xml_error(xml: &str, version: i32) -> virt_esx::Error {
-    domain_xml_to_vmx(xml, &StandInDatastores::default(), version)
-        .expect_err(&format!("accepted:\n{xml}"))
+    let ctx = StandInDatastores {
+        dialect: Dialect::Libvirt,
+        ..StandInDatastores::default()
+    };
+    domain_xml_to_vmx(xml, &ctx, version).expect_err(&format!("accepted:\n{xml}"))
 }
 
 #[test]

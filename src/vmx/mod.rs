@@ -13,7 +13,7 @@ pub mod test_support;
 pub mod version;
 
 pub use datastore::{DatastorePath, DatastorePaths};
-pub use devices::disk::{slot_of as disk_slot, slot_target as disk_target};
+pub use devices::disk::{full_sd_targets, slot as disk_slot, slot_target as disk_target};
 
 use crate::error::{Code, Domain, Error, Result};
 use crate::xml::domain::DomainDef;

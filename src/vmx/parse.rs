@@ -104,6 +104,12 @@ fn parse_memory(vmx: &VmxFile, def: &mut DomainDef) -> Result<()> {
             "Expecting VMX entry 'memsize' to be an unsigned integer (multiple of 4) but found {memsize}"
         )));
     }
+    // what a domain's memory can be: its size in bytes fits 64 bits, as libvirt's parser asks
+    if memsize as u64 > u64::MAX >> 20 {
+        return Err(vmx_error(format!(
+            "VMX entry 'memsize' ({memsize} MiB) is too large"
+        )));
+    }
     let to_kib = |mib: i64| (mib as u64).saturating_mul(1024);
     let memory = &mut def.memory;
     memory.max_kib = to_kib(memsize);
@@ -234,6 +240,15 @@ mod tests {
             &VmxFile::parse(text.as_bytes())?,
             &StandInDatastores::default(),
         )
+    }
+
+    /// Found by the vmx_round_trip fuzz target: a memsize whose bytes overflow 64 bits read as
+    /// a size the domain XML parser then refused.
+    #[test]
+    fn memory_whose_bytes_overflow_is_an_error() {
+        let err = read("memsize = \"200000000000000048\"\n").unwrap_err();
+        assert!(err.detail.contains("is too large"), "{err}");
+        assert!(read("memsize = \"17592186044412\"\n").is_ok());
     }
 
     /// Found by the vmx_round_trip fuzz target: 3 vCPUs at 2 cores per socket read as a 1×2

@@ -174,7 +174,7 @@ impl Connection {
         disk: &Disk,
     ) -> Result<Vec<VirtualDeviceConfigSpec>> {
         let (vm, state, devices) = (p.vm, p.state, &p.devices);
-        let (number, unit) = disk_slot(disk)?;
+        let (number, unit) = disk_slot(disk, self.spec.dialect)?;
         let types = controller_types(&disk.bus)?;
         let file = self.disk_file(vm, disk)?;
         let mut changes = Vec::new();
@@ -245,7 +245,7 @@ impl Connection {
     /// The device change that detaches the disk on the target's slot; its file stays.
     pub(super) fn detach_disk(&self, p: &Plug, disk: &Disk) -> Result<VirtualDeviceConfigSpec> {
         let devices = &p.devices;
-        let (number, unit) = disk_slot(disk)?;
+        let (number, unit) = disk_slot(disk, self.spec.dialect)?;
         let missing = || {
             Error::esx(
                 Code::DeviceMissing,

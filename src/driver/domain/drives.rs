@@ -12,13 +12,13 @@ use crate::vi::specs::{
     VirtualFloppyDeviceBackingInfo, VirtualFloppyImageBackingInfo,
 };
 use crate::vi::types::FromNode;
-use crate::vmx::disk_slot;
+use crate::vmx::{Dialect, disk_slot};
 use crate::xml::domain::{Disk, DiskBus, DiskDevice, disk_name_to_index};
 
 const NEW_DRIVE: i32 = -102;
 
 /// Where a drive sits: its controller types, controller number and unit.
-fn slot(disk: &Disk) -> Result<(Vec<&'static str>, u32, u32)> {
+fn slot(disk: &Disk, dialect: Dialect) -> Result<(Vec<&'static str>, u32, u32)> {
     if disk.device == DiskDevice::Floppy {
         let index = disk
             .target
@@ -43,7 +43,7 @@ fn slot(disk: &Disk) -> Result<(Vec<&'static str>, u32, u32)> {
             ),
         ));
     }
-    let (number, unit) = disk_slot(disk)?;
+    let (number, unit) = disk_slot(disk, dialect)?;
     Ok((controller_types(&disk.bus)?, number, unit))
 }
 
@@ -117,7 +117,7 @@ impl Connection {
         disk: &Disk,
     ) -> Result<Vec<VirtualDeviceConfigSpec>> {
         let (vm, state, devices) = (p.vm, p.state, &p.devices);
-        let (types, number, unit) = slot(disk)?;
+        let (types, number, unit) = slot(disk, self.spec.dialect)?;
         let controller = devices.controller(&types, number).ok_or_else(|| {
             invalid_state(format!(
                 "the domain has no {} controller {number} for '{}'; attach a disk there first",
@@ -148,8 +148,8 @@ impl Connection {
     }
 
     /// The drive on the target's slot, as the VM has it.
-    fn drive_at(disk: &Disk, devices: &Devices) -> Result<VirtualDevice> {
-        let (types, number, unit) = slot(disk)?;
+    fn drive_at(disk: &Disk, devices: &Devices, dialect: Dialect) -> Result<VirtualDevice> {
+        let (types, number, unit) = slot(disk, dialect)?;
         let missing = || {
             Error::esx(
                 Code::DeviceMissing,
@@ -167,13 +167,13 @@ impl Connection {
         Ok(VirtualDeviceConfigSpec {
             operation: Some(Op::Remove),
             file_operation: None,
-            device: Self::drive_at(disk, &p.devices)?,
+            device: Self::drive_at(disk, &p.devices, self.spec.dialect)?,
         })
     }
 
     /// virDomainUpdateDeviceFlags of a drive: other media, or none (ejected), live too.
     pub(super) fn change_media(&self, p: &Plug, disk: &Disk) -> Result<VirtualDeviceConfigSpec> {
-        let drive = Self::drive_at(disk, &p.devices)?;
+        let drive = Self::drive_at(disk, &p.devices, self.spec.dialect)?;
         let (backing, has_media) = self.media(p.vm, disk)?;
         let device = drive
             .with_media(backing, Self::connect_info(has_media, p.state))

@@ -212,7 +212,12 @@ impl Connection {
     fn records(&self, vms: Vec<Vm>, groups: u32) -> Result<Vec<StatsRecord>> {
         let devices: Vec<VmDevices> = vms
             .iter()
-            .map(|vm| vm.usage.as_deref().map(disks_and_nics).unwrap_or_default())
+            .map(|vm| {
+                vm.usage
+                    .as_deref()
+                    .map(|props| disks_and_nics(props, self.spec.dialect))
+                    .unwrap_or_default()
+            })
             .collect();
         let mut counted: HashMap<MoRef, Totals> = self.counted(&asks(&vms, &devices, groups))?;
         Ok(vms

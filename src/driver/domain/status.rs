@@ -57,7 +57,7 @@ impl Connection {
                 &["config.hardware.device", "layoutEx.file", "layoutEx.disk"],
             )?
             .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))?;
-        let (disks, _) = disks_and_nics(&oc.props);
+        let (disks, _) = disks_and_nics(&oc.props, self.spec.dialect);
         let found = disks.into_iter().find(|d| d.is(disk)).ok_or_else(|| {
             Error::invalid_arg(format!("invalid path {disk} not assigned to domain"))
         })?;

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::vi::MoRef;
 use crate::vi::node::Node;
 use crate::vi::types::{FromNode, vim_type};
-use crate::vmx::disk_target;
+use crate::vmx::{Dialect, disk_target, full_sd_targets};
 use crate::xml::domain::DiskBus;
 use std::collections::HashMap;
 
@@ -130,27 +130,42 @@ fn bus_of(kind: &str) -> Option<(DiskBus, &'static str)> {
     })
 }
 
-/// The disks and NICs of a read of `config.hardware.device` (`props` the object's).
-pub fn disks_and_nics(props: &Node) -> (Vec<DiskUsage>, Vec<NicUsage>) {
+/// The disks and NICs of a read of `config.hardware.device` (`props` the object's), disks
+/// named as the domain XML of `dialect` names them.
+pub fn disks_and_nics(props: &Node, dialect: Dialect) -> (Vec<DiskUsage>, Vec<NicUsage>) {
     let nodes: Vec<(&str, Slot)> = props
         .path("config.hardware")
         .into_iter()
         .flat_map(|h| h.children_named("device"))
         .filter_map(|n| Some((n.xsi_type.as_deref().unwrap_or(""), Slot::from_node(n)?)))
         .collect();
-    let disks = nodes
+    // each disk or CD-ROM with its bus, controller number and unit
+    let drives: Vec<Drive<'_>> = nodes
         .iter()
-        .filter(|(kind, _)| *kind == "VirtualDisk")
-        .filter_map(|(_, d)| {
-            let (kind, controller) = nodes
+        .filter(|(kind, _)| matches!(*kind, "VirtualDisk" | "VirtualCdrom"))
+        .filter_map(|(kind, d)| {
+            let (controller_kind, controller) = nodes
                 .iter()
                 .find(|(_, c)| Some(c.key) == d.controller_key)?;
-            let (bus, prefix) = bus_of(kind)?;
+            let (bus, prefix) = bus_of(controller_kind)?;
             let number = u32::try_from(controller.bus_number?).ok()?;
             let unit = u32::try_from(d.unit?).ok()?;
+            Some((*kind, d, bus, prefix, number, unit))
+        })
+        .collect();
+    let names = sd_targets(&drives, dialect);
+    let disks = drives
+        .iter()
+        .filter(|(kind, ..)| *kind == "VirtualDisk")
+        .filter_map(|(_, d, bus, prefix, number, unit)| {
+            let (number, unit) = (*number, *unit);
+            let target = match names.get(&(bus.clone(), number, unit)) {
+                Some(name) => name.clone(),
+                None => disk_target(bus, number, unit)?,
+            };
             Some(DiskUsage {
                 key: d.key,
-                target: disk_target(&bus, number, unit)?,
+                target,
                 path: d.file.clone(),
                 capacity: d
                     .capacity
@@ -170,6 +185,29 @@ pub fn disks_and_nics(props: &Node) -> (Vec<DiskUsage>, Vec<NicUsage>) {
         })
         .collect();
     (disks, nics)
+}
+
+/// The full dialect's names of the SCSI and SATA drives (see `full_sd_targets`), by slot;
+/// empty for libvirt's, which names each slot alone.
+type Drive<'a> = (&'a str, &'a Slot, DiskBus, &'static str, u32, u32);
+fn sd_targets(drives: &[Drive<'_>], dialect: Dialect) -> HashMap<(DiskBus, u32, u32), String> {
+    if dialect != Dialect::Full {
+        return HashMap::new();
+    }
+    let rank = |bus: &DiskBus| match bus {
+        DiskBus::Scsi => 0,
+        DiskBus::Sata => 1,
+        _ => 2,
+    };
+    // in the VMX reader's order
+    let mut slots: Vec<(DiskBus, u32, u32)> = drives
+        .iter()
+        .filter(|(_, _, bus, ..)| rank(bus) < 2)
+        .map(|(_, _, bus, _, number, unit)| (bus.clone(), *number, *unit))
+        .collect();
+    slots.sort_by_key(|(bus, number, unit)| (rank(bus), *number, *unit));
+    let names = full_sd_targets(&slots);
+    slots.into_iter().zip(names).collect()
 }
 
 /// The memory of a read of `MEMORY_PATHS`.
@@ -274,7 +312,7 @@ impl Connection {
     /// with "" the sum over all disks, as libvirt's QEMU driver: one read and one QueryPerf.
     pub fn block_stats(&self, vm: &Vm, disk: &str) -> Result<BlockCounters> {
         let props = self.running_props(vm, DEVICE_PATHS)?;
-        let (mut disks, _) = disks_and_nics(&props);
+        let (mut disks, _) = disks_and_nics(&props, self.spec.dialect);
         if !disk.is_empty() {
             disks.retain(|d| d.is(disk));
             if disks.is_empty() {
@@ -299,7 +337,7 @@ impl Connection {
     /// The counters of the NIC with this MAC address: one read and one QueryPerf.
     pub fn interface_stats(&self, vm: &Vm, device: &str) -> Result<NicCounters> {
         let props = self.running_props(vm, DEVICE_PATHS)?;
-        let (_, nics) = disks_and_nics(&props);
+        let (_, nics) = disks_and_nics(&props, self.spec.dialect);
         let found = nics
             .into_iter()
             .find(|n| n.mac.eq_ignore_ascii_case(device))
@@ -366,10 +404,21 @@ mod tests {
               <backing><fileName>[ds] a/a.vmdk</fileName></backing><capacityInBytes>1024</capacityInBytes></device>
             <device xsi:type="VirtualDisk"><key>3000</key><controllerKey>200</controllerKey><unitNumber>1</unitNumber></device>
             <device xsi:type="VirtualVmxnet3"><key>4000</key><macAddress>00:50:56:aa:bb:cc</macAddress></device>
+            <device xsi:type="VirtualAHCIController"><key>15000</key><busNumber>0</busNumber></device>
+            <device xsi:type="VirtualCdrom"><key>16000</key><controllerKey>15000</controllerKey><unitNumber>0</unitNumber></device>
+            <device xsi:type="VirtualDisk"><key>16001</key><controllerKey>15000</controllerKey><unitNumber>7</unitNumber></device>
             </hardware></config></p>"#,
         )
         .unwrap();
-        let (disks, nics) = disks_and_nics(&props);
+        // SATA names as the full dialect's XML gives them: sdh is scsi0:8's, so sata0:7 takes
+        // the lowest free one after the CD-ROM's sda
+        let (libvirt, _) = disks_and_nics(&props, Dialect::Libvirt);
+        assert_eq!(libvirt[2].target, "sdh");
+        let (mut disks, nics) = disks_and_nics(&props, Dialect::Full);
+        assert_eq!(
+            disks.pop().map(|d| (d.target, d.instance)),
+            Some(("sdb".into(), "sata0:7".into()))
+        );
         assert_eq!(disks.len(), 2);
         assert_eq!(disks[0].target, "sdh");
         assert_eq!(disks[0].instance, "scsi0:8");

@@ -121,7 +121,7 @@ pub enum DiskDevice {
     Lun,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskBus {
     Ide,
     Scsi,

@@ -1,12 +1,14 @@
 //! Disks and controllers → VMX: libvirt's address checks, the legacy `<driver name>` SCSI
 //! model, model autodetection, then one block of keys per disk and the floppy defaults.
 
-use super::{LIBVIRT_SCSI_MODELS, NVME_UNITS, SATA_UNITS, SCSI_MODELS, has_suffix, slot_prefix};
+use super::{
+    LIBVIRT_SCSI_MODELS, NVME_UNITS, SATA_UNITS, SCSI_MODELS, has_suffix, slot, slot_prefix,
+};
 use crate::error::Result;
 use crate::vmx::datastore::{DatastorePaths, write_file_name};
 use crate::vmx::file::VmxWriter;
 use crate::vmx::version::HwVersion;
-use crate::vmx::{vmx_error, vmx_unsupported};
+use crate::vmx::{Dialect, vmx_error, vmx_unsupported};
 use crate::xml::domain::defaults::{SCSI_WIDE_BUS_MAX_UNIT, assign_drive_address};
 use crate::xml::domain::{
     Address, Controller, ControllerType, Disk, DiskBus, DiskDevice, DriveAddress,
@@ -20,10 +22,24 @@ pub fn format_disks(
     hw: HwVersion,
     w: &mut VmxWriter,
 ) -> Result<()> {
+    let dialect = ctx.dialect();
     let mut controllers = controllers.to_vec();
+    let mut slots: Vec<(&DiskBus, (u32, u32), &str)> = Vec::new();
     for disk in disks {
-        verify_address(disk, hw)?;
+        verify_address(disk, hw, dialect)?;
         apply_legacy_driver_name(disk, &mut controllers)?;
+        if dialect == Dialect::Full && disk.device != DiskDevice::Floppy {
+            let at = slot(disk, dialect)?;
+            if let Some((_, _, other)) = slots.iter().find(|(b, s, _)| **b == disk.bus && *s == at)
+            {
+                return Err(vmx_error(format!(
+                    "Disks '{other}' and '{}' are on one slot, {}",
+                    disk.target,
+                    slot_prefix(&disk.bus, at.0, at.1)
+                )));
+            }
+            slots.push((&disk.bus, at, &disk.target));
+        }
     }
     for (index, model) in gather_scsi_controllers(disks, &mut controllers, ctx)? {
         w.set(format_args!("scsi{index}.present"), "true");
@@ -34,7 +50,7 @@ pub fn format_disks(
     for bus in [DiskBus::Sata, DiskBus::Nvme] {
         let mut used = Vec::new();
         for disk in disks.iter().filter(|d| d.bus == bus) {
-            used.push(slot_of(disk)?.0);
+            used.push(slot(disk, dialect)?.0);
         }
         used.sort_unstable();
         used.dedup();
@@ -47,7 +63,7 @@ pub fn format_disks(
     for disk in disks {
         match disk.device {
             DiskDevice::Floppy => format_floppy(disk, ctx, w, &mut floppy_present)?,
-            _ => format_disk(disk, ctx, w)?,
+            _ => format_disk(disk, ctx, dialect, w)?,
         }
     }
     // VMware assumes both floppies present unless told otherwise
@@ -61,7 +77,7 @@ pub fn format_disks(
 
 /// The address must be the one libvirt derives from the target name, within VMware's
 /// ranges; buses VMware lacks are refused.
-fn verify_address(disk: &Disk, hw: HwVersion) -> Result<()> {
+fn verify_address(disk: &Disk, hw: HwVersion, dialect: Dialect) -> Result<()> {
     let drive = match &disk.address {
         Some(Address::Drive(drive)) => *drive,
         Some(Address::Other(kind)) => {
@@ -78,6 +94,9 @@ fn verify_address(disk: &Disk, hw: HwVersion) -> Result<()> {
             .ok_or_else(|| vmx_error("Could not verify disk address"))?,
     };
     if !derived.same_slot(&drive) {
+        if dialect == Dialect::Full && matches!(disk.bus, DiskBus::Scsi | DiskBus::Sata) {
+            return verify_true_slot(disk, drive, hw);
+        }
         return Err(vmx_error(format!(
             "Disk address {drive} doesn't match target device '{}'",
             disk.target
@@ -126,6 +145,33 @@ fn verify_address(disk: &Disk, hw: HwVersion) -> Result<()> {
         return Err(vmx_error(format!(
             "{name} unit index {} out of {unit_range} range",
             drive.unit
+        )));
+    }
+    Ok(())
+}
+
+/// An address the full dialect takes as the slot itself (see `slot`) must be one VMware has.
+fn verify_true_slot(disk: &Disk, drive: DriveAddress, hw: HwVersion) -> Result<()> {
+    let (name, units) = match disk.bus {
+        DiskBus::Scsi => ("SCSI", hw.scsi_bus_max_unit()),
+        _ if hw.has_sata() => ("SATA", SATA_UNITS),
+        _ => {
+            return Err(vmx_unsupported(format!(
+                "Unsupported bus type '{}'",
+                disk.bus.as_str()
+            )));
+        }
+    };
+    let scsi_self = disk.bus == DiskBus::Scsi && drive.unit == 7;
+    if drive.controller > 3 || drive.bus != 0 || drive.unit >= units || scsi_self {
+        return Err(vmx_error(format!(
+            "{name} disk '{}' has address {drive}, which is no slot VMware has (controller 0..3, bus 0, unit below {units}{})",
+            disk.target,
+            if disk.bus == DiskBus::Scsi {
+                ", not 7"
+            } else {
+                ""
+            }
         )));
     }
     Ok(())
@@ -268,7 +314,12 @@ pub fn slot_of(disk: &Disk) -> Result<(u32, u32)> {
     })
 }
 
-fn format_disk(disk: &Disk, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> Result<()> {
+fn format_disk(
+    disk: &Disk,
+    ctx: &dyn DatastorePaths,
+    dialect: Dialect,
+    w: &mut VmxWriter,
+) -> Result<()> {
     let bus = disk.bus.as_str();
     let device = disk.device.as_str();
     let is_file = disk.disk_type == "file";
@@ -278,7 +329,7 @@ fn format_disk(disk: &Disk, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> Resu
             disk.target, disk.disk_type
         )));
     }
-    let (controller, unit) = slot_of(disk)?;
+    let (controller, unit) = slot(disk, dialect)?;
     let prefix = slot_prefix(&disk.bus, controller, unit);
     let source = disk.source.as_deref();
     let device_type = match (disk.device, is_file) {

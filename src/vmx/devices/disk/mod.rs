@@ -7,7 +7,10 @@ mod parse;
 pub use format::{format_disks, slot_of};
 pub use parse::parse_disks;
 
-use crate::xml::domain::{DiskBus, index_to_disk_name, nvme_slot_to_name};
+use crate::error::Result;
+use crate::vmx::Dialect;
+use crate::xml::domain::defaults::{SCSI_WIDE_BUS_MAX_UNIT, assign_drive_address};
+use crate::xml::domain::{Disk, DiskBus, DriveAddress, index_to_disk_name, nvme_slot_to_name};
 
 /// Units per SATA controller.
 const SATA_UNITS: u32 = 30;
@@ -68,4 +71,98 @@ fn has_suffix(name: &str, suffix: &str) -> bool {
         && name
             .get(name.len() - suffix.len()..)
             .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
+}
+
+/// The VMX slot of a disk. libvirt's rule reads it from the target name. The full dialect
+/// writes SATA devices and SCSI units past 15 a target of their own (see `full_sd_targets`)
+/// and their true slot as the address, so there the address wins wherever it is not the one
+/// libvirt derives from the name; where it is, both agree on libvirt's slot.
+pub fn slot(disk: &Disk, dialect: Dialect) -> Result<(u32, u32)> {
+    if let (Dialect::Full, DiskBus::Scsi | DiskBus::Sata, Some(address)) =
+        (dialect, &disk.bus, disk.drive_address())
+    {
+        let by_name = assign_drive_address(disk, SCSI_WIDE_BUS_MAX_UNIT);
+        if by_name.is_none_or(|derived| !derived.same_slot(&address)) {
+            return Ok((address.controller, address.unit));
+        }
+    }
+    slot_of(disk)
+}
+
+/// The target names of a VM's SCSI and SATA devices, given as (bus, controller, unit) in the
+/// reader's order, in the full dialect. libvirt names both buses from one `sd` sequence, so a
+/// SCSI disk and a SATA CD-ROM can both be `sda` (which libvirt's own validation refuses), and
+/// a SCSI unit past 15 takes the next controller's names. Here SCSI units 0–15 keep libvirt's
+/// names; each SATA device and SCSI unit past 15 keeps libvirt's name when no earlier device
+/// has it, else takes the lowest free `sd` name that `slot` maps back to its slot.
+pub fn full_sd_targets(slots: &[(DiskBus, u32, u32)]) -> Vec<String> {
+    let libvirt_index = |(bus, c, u): &(DiskBus, u32, u32)| match bus {
+        DiskBus::Scsi => c * 15 + if *u < 7 { *u } else { u - 1 },
+        _ => c * SATA_UNITS + u,
+    };
+    let regular = |(bus, _, u): &(DiskBus, u32, u32)| *bus == DiskBus::Scsi && *u < 16;
+    let mut taken: Vec<u32> = slots
+        .iter()
+        .filter(|s| regular(s))
+        .map(libvirt_index)
+        .collect();
+    let mut names: Vec<Option<u32>> = slots
+        .iter()
+        .map(|s| regular(s).then(|| libvirt_index(s)))
+        .collect();
+    for (slot, name) in slots.iter().zip(names.iter_mut()) {
+        if name.is_some() {
+            continue;
+        }
+        let (bus, c, u) = slot;
+        // a SATA name whose libvirt address is the slot itself must also name that slot
+        let maps_back = |n: u32| {
+            *bus != DiskBus::Sata
+                || (n / 6, n % 6) != (*c, *u)
+                || (n / SATA_UNITS, n % SATA_UNITS) == (*c, *u)
+        };
+        let wanted = libvirt_index(slot);
+        let chosen = if taken.contains(&wanted) {
+            (0..)
+                .find(|n| !taken.contains(n) && maps_back(*n))
+                .unwrap_or(wanted)
+        } else {
+            wanted
+        };
+        taken.push(chosen);
+        *name = Some(chosen);
+    }
+    names
+        .into_iter()
+        .map(|n| index_to_disk_name(n.unwrap_or_default(), "sd"))
+        .collect()
+}
+
+/// The true slot of a SCSI or SATA device as its drive address (the full dialect's).
+fn slot_address(controller: u32, unit: u32) -> DriveAddress {
+    DriveAddress {
+        controller,
+        unit,
+        ..DriveAddress::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_targets_keep_libvirt_names_unless_taken() {
+        let scsi = |c, u| (DiskBus::Scsi, c, u);
+        let sata = |c, u| (DiskBus::Sata, c, u);
+        // libvirt: sda twice; and scsi0:16 would be sdp, scsi1:0's name
+        let names = full_sd_targets(&[scsi(0, 0), scsi(0, 16), scsi(1, 0), sata(0, 0), sata(0, 2)]);
+        assert_eq!(names, ["sda", "sdb", "sdp", "sdc", "sdd"]);
+        // sata1:0 wants sdae (scsi2:0's); sdg would read back as sata1:0 by libvirt's address
+        // rule yet name sata0:6, so the next free name is taken
+        let mut slots: Vec<_> = (0..6).map(|u| scsi(0, u)).collect();
+        slots.extend([scsi(2, 0), sata(1, 0)]);
+        let names = full_sd_targets(&slots);
+        assert_eq!(names.last().map(String::as_str), Some("sdh"));
+    }
 }

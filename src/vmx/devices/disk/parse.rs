@@ -1,12 +1,15 @@
 //! VMX → disks: every slot is tried as a hard disk, then as a CD-ROM, in libvirt's order
 //! (SCSI, SATA, IDE, floppy, then NVMe), and the controllers in use are added.
 
-use super::{NVME_UNITS, SATA_UNITS, SCSI_MODELS, has_suffix, slot_prefix, slot_target};
+use super::{
+    NVME_UNITS, SATA_UNITS, SCSI_MODELS, full_sd_targets, has_suffix, slot_address, slot_prefix,
+    slot_target,
+};
 use crate::error::Result;
 use crate::vmx::datastore::{DatastorePaths, read_file_name};
 use crate::vmx::file::VmxFile;
 use crate::vmx::version::HwVersion;
-use crate::vmx::vmx_error;
+use crate::vmx::{Dialect, vmx_error};
 use crate::xml::domain::defaults::assign_drive_address;
 use crate::xml::domain::{Address, ControllerType, Devices, Disk, DiskBus, DiskDevice};
 
@@ -18,6 +21,7 @@ struct Slot<'a> {
     controller: u32,
     unit: u32,
     scsi_bus_max_unit: u32,
+    dialect: Dialect,
 }
 
 pub fn parse_disks(
@@ -34,6 +38,7 @@ pub fn parse_disks(
         controller,
         unit,
         scsi_bus_max_unit: max_unit,
+        dialect: ctx.dialect(),
     };
 
     let mut scsi_models: [Option<&str>; 4] = [None; 4];
@@ -93,7 +98,29 @@ pub fn parse_disks(
         }
     }
     add_controllers_up_to_last(devices, first_nvme, ControllerType::Nvme, |_| None);
+    if ctx.dialect() == Dialect::Full {
+        name_sd_devices(&mut devices.disks);
+    }
     Ok(())
+}
+
+/// Gives SCSI and SATA devices the full dialect's targets (`full_sd_targets`), their true
+/// slots being their addresses.
+fn name_sd_devices(disks: &mut [Disk]) {
+    let mut sd: Vec<&mut Disk> = disks
+        .iter_mut()
+        .filter(|d| matches!(d.bus, DiskBus::Scsi | DiskBus::Sata))
+        .collect();
+    let slots: Vec<(DiskBus, u32, u32)> = sd
+        .iter()
+        .map(|d| {
+            let a = d.drive_address().unwrap_or_default();
+            (d.bus.clone(), a.controller, a.unit)
+        })
+        .collect();
+    for (disk, target) in sd.iter_mut().zip(full_sd_targets(&slots)) {
+        disk.target = target;
+    }
 }
 
 /// libvirt adds every controller of a bus up to the one of the bus's last disk.
@@ -304,7 +331,13 @@ impl Slot<'_> {
             },
         }
 
-        let address = assign_drive_address(&disk, self.scsi_bus_max_unit).ok_or_else(|| {
+        let true_slot =
+            matches!(self.bus, DiskBus::Scsi | DiskBus::Sata) && self.dialect == Dialect::Full;
+        let address = match true_slot {
+            true => Some(slot_address(self.controller, self.unit)),
+            false => assign_drive_address(&disk, self.scsi_bus_max_unit),
+        }
+        .ok_or_else(|| {
             vmx_error(format!(
                 "Could not assign address to disk '{}'",
                 disk.source.as_deref().unwrap_or("<null>")
