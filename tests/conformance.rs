@@ -198,7 +198,8 @@ fn round_trips(dir: &Path, failures: &mut Vec<String>) {
 }
 
 /// Lines the full dialect adds to libvirt's XML (README's converter section).
-const FULL_DIALECT_LINES: [&str; 6] = [
+const FULL_DIALECT_LINES: [&str; 7] = [
+    "  <vmware:guestos>",
     "  <vmware:virtualhw>",
     "    <controller type='usb' ",
     "    <sound ",

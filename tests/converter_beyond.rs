@@ -344,3 +344,28 @@ fn sata_and_wide_scsi_targets_are_distinct_and_round_trip() {
     let e = to_vmx(&outside, 14).unwrap_err();
     assert!(e.message().contains("which is no slot VMware has"), "{e}");
 }
+
+/// The guest OS and a BIOS firmware setting survive a round trip: libvirt writes `other` or
+/// `other-64` for any guest, and refuses `firmware = "bios"`, which vSphere writes.
+#[test]
+fn guest_os_and_bios_firmware_are_kept() {
+    let xml = to_xml(19, "guestOS = \"windows2019srv-64\"\nfirmware = \"bios\"\n");
+    assert!(
+        xml.contains("<os firmware='bios'>\n    <type arch='x86_64'>hvm</type>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<vmware:guestos>windows2019srv-64</vmware:guestos>"),
+        "{xml}"
+    );
+    let vmx = to_vmx(&xml, 19).unwrap();
+    assert!(vmx.contains("guestOS = \"windows2019srv-64\"\n"), "{vmx}");
+    assert!(vmx.contains("firmware = \"bios\"\n"), "{vmx}");
+    let i686 = xml.replace("x86_64", "i686");
+    let e = to_vmx(&i686, 19).unwrap_err();
+    assert!(
+        e.message()
+            .contains("The guest OS 'windows2019srv-64' (vmware:guestos) does not agree with the domain's arch 'i686'"),
+        "{e}"
+    );
+}

@@ -85,8 +85,8 @@ fn vmx_global_key_errors() {
             "must represent a boolean value (true|false)",
         ),
         (
-            "firmware = \"bios\"\n",
-            "VMX entry 'firmware' has unknown value 'bios'",
+            "firmware = \"uefi\"\n",
+            "VMX entry 'firmware' has unknown value 'uefi'",
         ),
         (
             "annotation = \"a|zz\"\n",

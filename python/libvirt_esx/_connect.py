@@ -1,7 +1,7 @@
 """virConnect and the module's open functions with libvirt-python's names and shapes. Opening
 esx:// costs 3 round trips (service content, login, one inventory read)."""
 import ctypes
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _abi, _event
 from ._domain import _params, virDomain
@@ -640,9 +640,18 @@ class virConnect:
         return self._domain(lib.virDomainDefineXMLFlags(self._o, enc(xml), flags),
                             "virDomainDefineXMLFlags")
 
-    def domainXMLFromNative(self, nativeFormat: str, nativeConfig: str, flags: int = 0) -> str:
+    def domainXMLFromNative(self, nativeFormat: str, nativeConfig: Union[str, bytes],
+                            flags: int = 0) -> str:
+        """nativeConfig may also be a VMX file's bytes as read, in the charset its .encoding
+        names (ours: libvirt-python takes text only, which it sends as UTF-8)."""
+        if isinstance(nativeConfig, bytes):
+            if b"\0" in nativeConfig:
+                raise ValueError("embedded null character")
+            config = nativeConfig
+        else:
+            config = enc(nativeConfig)
         return check_string(lib.virConnectDomainXMLFromNative(
-            self._o, enc(nativeFormat), enc(nativeConfig), flags), "virConnectDomainXMLFromNative")
+            self._o, enc(nativeFormat), config, flags), "virConnectDomainXMLFromNative")
 
     def domainXMLToNative(self, nativeFormat: str, domainXml: str, flags: int = 0) -> str:
         return check_string(lib.virConnectDomainXMLToNative(

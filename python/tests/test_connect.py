@@ -120,6 +120,28 @@ def test_native_conversions(conn):
     assert "non-existing datastore 'NoSuchDS'" in str(e.value)
 
 
+# A Workstation file (windows-1252, as Workstation on Windows writes it): bytes, not text.
+WORKSTATION_VMX = (b'.encoding = "windows-1252"\r\nconfig.version = "8"\r\n'
+                   b'virtualHW.version = "13"\r\ndisplayName = "Caf\xe9"\r\n'
+                   b'guestOS = "windows9-64"\r\nsound.present = "TRUE"\r\n'
+                   b'ethernet0.present = "TRUE"\r\nethernet0.connectionType = "hostonly"\r\n'
+                   b'ide1:0.present = "TRUE"\r\nide1:0.deviceType = "cdrom-image"\r\n'
+                   b'ide1:0.fileName = "C:\\ISO\\win.iso"\r\n')
+
+
+def test_workstation_files_convert_and_the_libvirt_dialect_is_libvirts(uri, conn):
+    xml = conn.domainXMLFromNative("vmware-vmx", WORKSTATION_VMX, 0)
+    for part in ["<name>Caf\u00e9</name>", "<source file='C:\\ISO\\win.iso'/>",
+                 "<source network='vmnet1'/>", "<sound model='es1370'/>",
+                 "<vmware:guestos>windows9-64</vmware:guestos>"]:
+        assert part in xml, xml
+    vmx = conn.domainXMLToNative("vmware-vmx", xml, 0)
+    assert 'guestOS = "windows9-64"' in vmx and 'ethernet0.connectionType = "hostonly"' in vmx
+    with libvirt.openAuth(uri + "&converter=libvirt", AUTH, 0) as plain:
+        xml = plain.domainXMLFromNative("vmware-vmx", WORKSTATION_VMX, 0)
+    assert "<sound" not in xml and "vmware:" not in xml and "vmnet1" in xml
+
+
 @pytest.mark.parametrize("bad", ["esx://", "esx+ssh://h/", "esx://h/?transport=ftp", "gopher://h/",
                                  "esx://h/?no_verify=2", "esx://h:99999/"])
 def test_bad_uris_are_errors_not_crashes(bad):

@@ -27,18 +27,16 @@ pub fn format_vmx(def: &DomainDef, ctx: &dyn DatastorePaths, hw: HwVersion) -> R
     w.set(".encoding", "UTF-8");
     w.set("config.version", "8");
     w.set("virtualHW.version", hw.0);
-    w.set(
-        "guestOS",
-        match def.os.arch.as_str() {
-            "i686" => "other",
-            "x86_64" => "other-64",
-            other => {
-                return Err(vmx_error(format!(
-                    "Expecting domain XML attribute 'arch' of entry 'os/type' to be 'i686' or 'x86_64' but found '{other}'"
-                )));
-            }
-        },
-    );
+    let generic = match def.os.arch.as_str() {
+        "i686" => "other",
+        "x86_64" => "other-64",
+        other => {
+            return Err(vmx_error(format!(
+                "Expecting domain XML attribute 'arch' of entry 'os/type' to be 'i686' or 'x86_64' but found '{other}'"
+            )));
+        }
+    };
+    w.set("guestOS", guest_os(def, generic)?);
     match def.os.smbios_mode.as_deref() {
         None | Some("emulate") => {}
         Some("host") => w.set("smbios.reflecthost", "true"),
@@ -112,12 +110,27 @@ pub fn format_vmx(def: &DomainDef, ctx: &dyn DatastorePaths, hw: HwVersion) -> R
     w.finish()
 }
 
+/// The guest OS a definition keeps (`<vmware:guestos>`), which must agree with its arch as the
+/// reader derives one from the other (`-64`), else VMware's generic one for the arch.
+fn guest_os<'d>(def: &'d DomainDef, generic: &'d str) -> Result<&'d str> {
+    let Some(kept) = def.vmware.guest_os.as_deref() else {
+        return Ok(generic);
+    };
+    if kept.is_empty() || kept.ends_with("-64") != generic.ends_with("-64") {
+        return Err(vmx_unsupported(format!(
+            "The guest OS '{kept}' (vmware:guestos) does not agree with the domain's arch '{}'",
+            def.os.arch
+        )));
+    }
+    Ok(kept)
+}
+
 /// EFI, and secure boot as libvirt's firmware features ask for it (the reader's `secure-boot`
 /// and `enrolled-keys`); VMware's EFI always holds Microsoft's keys, so that one is implied.
 fn format_firmware(def: &DomainDef, w: &mut VmxWriter) -> Result<()> {
     let efi = def.os.firmware.as_deref() == Some("efi");
-    if efi {
-        w.set("firmware", "efi");
+    if let Some(firmware @ ("efi" | "bios")) = def.os.firmware.as_deref() {
+        w.set("firmware", firmware);
     }
     let secure_boot = def
         .os

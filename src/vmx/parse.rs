@@ -71,10 +71,12 @@ pub fn parse_vmx(vmx: &VmxFile, ctx: &dyn DatastorePaths) -> Result<DomainDef> {
     def.devices.serials = chr::parse_serials(vmx, ctx)?;
     def.devices.parallels = chr::parse_parallels(vmx, ctx)?;
 
+    let full = ctx.dialect() == Dialect::Full;
     def.vmware = VmwareMetadata {
         datacenter_path: ctx.datacenter_path().map(str::to_string),
         moref: ctx.moref().map(str::to_string),
-        virtual_hw: (ctx.dialect() == Dialect::Full).then_some(hw_version),
+        virtual_hw: full.then_some(hw_version),
+        guest_os: vmx.get("guestOS").filter(|_| full).map(str::to_string),
     };
     parse_firmware(vmx, &mut def)?;
     def.apply_defaults();
@@ -214,6 +216,11 @@ fn parse_firmware(vmx: &VmxFile, def: &mut DomainDef) -> Result<()> {
     let Some(firmware) = vmx.get("firmware") else {
         return Ok(());
     };
+    // vSphere writes "bios" for a VM set to BIOS (libvirt refuses it)
+    if firmware == "bios" {
+        def.os.firmware = Some("bios".to_string());
+        return Ok(());
+    }
     if firmware != "efi" {
         return Err(vmx_error(format!(
             "VMX entry 'firmware' has unknown value '{firmware}'"

@@ -31,8 +31,8 @@ impl HwVersion {
     pub fn kept(version: i64, newest: HwVersion) -> Result<HwVersion> {
         if version > newest.0 {
             return Err(vmx_unsupported(format!(
-                "The domain's virtual hardware version {version} (vmware:virtualhw) is newer than the {} this host runs",
-                newest.0
+                "The domain's virtual hardware version {version} (vmware:virtualhw) is newer than the {} this host runs; without that element the VMX file is written for {}",
+                newest.0, newest.0
             )));
         }
         HwVersion::for_output(i32::try_from(version).unwrap_or(0))

@@ -7,8 +7,10 @@ use crate::xml::writer::XmlWriter;
 pub fn format_domain(def: &DomainDef) -> String {
     let mut w = XmlWriter::new();
     let vmware = &def.vmware;
-    let namespaced =
-        vmware.datacenter_path.is_some() || vmware.moref.is_some() || vmware.virtual_hw.is_some();
+    let namespaced = vmware.datacenter_path.is_some()
+        || vmware.moref.is_some()
+        || vmware.virtual_hw.is_some()
+        || vmware.guest_os.is_some();
     w.tag("domain")
         .attr("type", &def.virt_type)
         .attr_opt("id", def.id)
@@ -63,6 +65,9 @@ pub fn format_domain(def: &DomainDef) -> String {
     }
     if let Some(version) = def.vmware.virtual_hw {
         w.tag("vmware:virtualhw").text(&version.to_string());
+    }
+    if let Some(guest_os) = &def.vmware.guest_os {
+        w.tag("vmware:guestos").text(guest_os);
     }
     w.finish()
 }

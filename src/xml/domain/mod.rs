@@ -291,6 +291,9 @@ pub struct VmwareMetadata {
     /// `<vmware:virtualhw>`: the virtual hardware version of the VMX file the XML came from,
     /// which the VMX writer keeps (ours; libvirt drops it).
     pub virtual_hw: Option<i64>,
+    /// `<vmware:guestos>`: the VMX file's `guestOS`, which the writer keeps instead of
+    /// `other`/`other-64` (ours; libvirt drops it).
+    pub guest_os: Option<String>,
 }
 
 impl DomainDef {

@@ -83,7 +83,7 @@ pub fn parse_domain(xml: &str) -> Result<DomainDef> {
         });
     }
     def.description = root.child("description").map(|d| d.text.clone());
-    def.vmware.virtual_hw = parse_virtual_hw(&root)?;
+    parse_vmware(&root, &mut def.vmware)?;
     def.metadata = Metadata::in_domain(xml, &root)?;
     parse_memory(&root, &mut def.memory)?;
     parse_vcpu(&root, &mut def.vcpu)?;
@@ -481,19 +481,26 @@ fn parse_filesystem(fs: &Element) -> Result<Filesystem> {
     })
 }
 
-/// `<P:virtualhw>` where `P` is the root's prefix of libvirt's vmware namespace.
-fn parse_virtual_hw(root: &Element) -> Result<Option<i64>> {
-    let prefix = root.attrs.iter().find_map(|(name, value)| {
+/// What the VMX writer keeps from libvirt's vmware namespace (under whatever prefix the root
+/// binds it to): `virtualhw` and `guestos`.
+fn parse_vmware(root: &Element, vmware: &mut VmwareMetadata) -> Result<()> {
+    let Some(prefix) = root.attrs.iter().find_map(|(name, value)| {
         name.strip_prefix("xmlns:")
             .filter(|_| value == VMWARE_NAMESPACE)
-    });
-    let Some(text) = prefix.and_then(|p| root.child_text(&format!("{p}:virtualhw"))) else {
-        return Ok(None);
+    }) else {
+        return Ok(());
     };
-    text.trim()
-        .parse()
-        .map(Some)
-        .map_err(|_| err(format!("malformed vmware:virtualhw element '{text}'")))
+    let text = |name: &str| root.child_text(&format!("{prefix}:{name}"));
+    if let Some(version) = text("virtualhw") {
+        vmware.virtual_hw = Some(
+            version
+                .trim()
+                .parse()
+                .map_err(|_| err(format!("malformed vmware:virtualhw element '{version}'")))?,
+        );
+    }
+    vmware.guest_os = text("guestos").map(|g| g.trim().to_string());
+    Ok(())
 }
 
 fn parse_interface(net: &Element) -> Result<Interface> {
