@@ -6,16 +6,17 @@
 //! new handle or an earlier timeout takes effect at once, as in libvirt's loop.
 
 use super::wakeup::Wakeup;
-use super::{HandleFn, Loop, TimeoutFn};
+use super::{HandleFd, HandleFn, Loop, TimeoutFn};
 use crate::abi::enums::virEventHandleType as H;
-use crate::ffi::sys::{PollFd, poll};
+use rustix::event::{PollFd, PollFlags, Timespec, poll};
 use std::io;
+use std::os::fd::{AsFd, AsRawFd};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 struct Handle {
     watch: i32,
-    fd: i32,
+    fd: HandleFd,
     events: i32,
     /// Taken out while it runs.
     cb: Option<HandleFn>,
@@ -60,26 +61,26 @@ pub struct PollLoop {
 }
 
 /// libvirt's handle events as poll's, and back.
-fn to_poll(events: i32) -> i16 {
-    let mut p = 0;
+fn to_poll(events: i32) -> PollFlags {
+    let mut p = PollFlags::empty();
     if events & H::VIR_EVENT_HANDLE_READABLE as i32 != 0 {
-        p |= libc::POLLIN;
+        p |= PollFlags::IN;
     }
     if events & H::VIR_EVENT_HANDLE_WRITABLE as i32 != 0 {
-        p |= libc::POLLOUT;
+        p |= PollFlags::OUT;
     }
     p
 }
 
-fn from_poll(revents: i16) -> i32 {
+fn from_poll(revents: PollFlags) -> i32 {
     let mut e = 0;
-    for (bit, ev) in [
-        (libc::POLLIN | libc::POLLPRI, H::VIR_EVENT_HANDLE_READABLE),
-        (libc::POLLOUT, H::VIR_EVENT_HANDLE_WRITABLE),
-        (libc::POLLERR | libc::POLLNVAL, H::VIR_EVENT_HANDLE_ERROR),
-        (libc::POLLHUP, H::VIR_EVENT_HANDLE_HANGUP),
+    for (bits, ev) in [
+        (PollFlags::IN | PollFlags::PRI, H::VIR_EVENT_HANDLE_READABLE),
+        (PollFlags::OUT, H::VIR_EVENT_HANDLE_WRITABLE),
+        (PollFlags::ERR | PollFlags::NVAL, H::VIR_EVENT_HANDLE_ERROR),
+        (PollFlags::HUP, H::VIR_EVENT_HANDLE_HANGUP),
     ] {
-        if revents & bit != 0 {
+        if revents.intersects(bits) {
             e |= ev as i32;
         }
     }
@@ -124,7 +125,8 @@ impl PollLoop {
     /// One iteration: waits for the first ready handle or due timeout, then runs the due
     /// timeouts and the ready handles' callbacks.
     pub fn run_once(&self) -> io::Result<()> {
-        let (mut fds, ids, wait) = {
+        // The watched files are held (shared) for the wait, so none closes under it.
+        let (watched, wait) = {
             let mut t = self.table();
             let gone = sweep(&mut t);
             let now = Instant::now();
@@ -134,33 +136,40 @@ impl PollLoop {
                 .filter(|x| x.period >= 0 && !x.deleted)
                 .map(|x| x.due.saturating_duration_since(now))
                 .min();
-            let mut fds = vec![PollFd::new(self.wakeup.fd(), libc::POLLIN)];
-            let mut ids = vec![0];
-            for h in t.handles.iter().filter(|h| !h.deleted && h.events != 0) {
-                fds.push(PollFd::new(h.fd, to_poll(h.events)));
-                ids.push(h.watch);
-            }
+            let watched: Vec<(i32, HandleFd, PollFlags)> = t
+                .handles
+                .iter()
+                .filter(|h| !h.deleted && h.events != 0)
+                .map(|h| (h.watch, h.fd.clone(), to_poll(h.events)))
+                .collect();
             drop(t);
             drop(gone);
-            (fds, ids, wait)
+            (watched, wait)
         };
-        let ms = match wait {
-            None => -1,
-            // Rounded up: waking early would spin until the timeout is due.
-            Some(d) => i32::try_from(d.as_micros().div_ceil(1000)).unwrap_or(i32::MAX),
-        };
-        match poll(&mut fds, ms) {
+        let mut fds = vec![PollFd::new(&self.wakeup, PollFlags::IN)];
+        fds.extend(
+            watched
+                .iter()
+                .map(|(_, fd, flags)| PollFd::from_borrowed_fd(fd.as_fd(), *flags)),
+        );
+        let timeout = wait.map(|d| Timespec {
+            tv_sec: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            tv_nsec: i64::from(d.subsec_nanos()),
+        });
+        match poll(&mut fds, timeout.as_ref()) {
             Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(()),
-            Err(e) => return Err(e),
+            Err(rustix::io::Errno::INTR) => return Ok(()),
+            Err(e) => return Err(e.into()),
         }
+        let ready: Vec<PollFlags> = fds.iter().map(PollFd::revents).collect();
+        drop(fds);
         self.run_timeouts();
-        for (fd, watch) in fds.iter().zip(&ids).skip(1) {
-            if fd.revents() != 0 {
-                self.run_handle(*watch, from_poll(fd.revents()));
+        for ((watch, ..), revents) in watched.iter().zip(ready.iter().skip(1)) {
+            if !revents.is_empty() {
+                self.run_handle(*watch, from_poll(*revents));
             }
         }
-        if fds[0].revents() != 0 {
+        if ready.first().is_some_and(|r| !r.is_empty()) {
             self.wakeup.drain();
         }
         Ok(())
@@ -197,7 +206,7 @@ impl PollLoop {
         let taken = {
             let mut t = self.table();
             t.handle(watch)
-                .and_then(|h| h.cb.take().map(|cb| (cb, h.fd)))
+                .and_then(|h| h.cb.take().map(|cb| (cb, h.fd.as_fd().as_raw_fd())))
         };
         if let Some((mut cb, fd)) = taken {
             cb(watch, fd, events);
@@ -224,10 +233,7 @@ fn sweep(t: &mut Table) -> (Vec<Handle>, Vec<Timeout>) {
 }
 
 impl Loop for PollLoop {
-    fn add_handle(&self, fd: i32, events: i32, cb: HandleFn) -> i32 {
-        if fd < 0 {
-            return -1;
-        }
+    fn add_handle(&self, fd: HandleFd, events: i32, cb: HandleFn) -> i32 {
         let watch = {
             let mut t = self.table();
             let watch = Self::next_id(&mut t);
@@ -299,7 +305,6 @@ impl Loop for PollLoop {
 mod tests {
     use super::*;
     use std::io::Write;
-    use std::os::fd::AsRawFd;
     use std::os::unix::net::UnixStream;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -317,11 +322,12 @@ mod tests {
     fn a_readable_pipe_runs_its_handle_and_removal_frees_it() {
         let l = PollLoop::new().unwrap();
         let (a, mut b) = UnixStream::pair().unwrap();
+        let a = Arc::new(a);
         let seen = Arc::new(Mutex::new(Vec::new()));
         let freed = Arc::new(AtomicUsize::new(0));
         let (s, f) = (seen.clone(), Freed(freed.clone()));
         let watch = l.add_handle(
-            a.as_raw_fd(),
+            a.clone(),
             READABLE,
             Box::new(move |w, fd, ev| {
                 let _ = &f;

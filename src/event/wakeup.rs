@@ -3,7 +3,7 @@
 //! from other threads, the domain event queue one for events the watcher queued.
 
 use std::io::{self, Read, Write};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
 
 pub struct Wakeup {
@@ -19,11 +19,6 @@ impl Wakeup {
         Ok(Wakeup { rx, tx })
     }
 
-    /// The fd to watch for reading.
-    pub fn fd(&self) -> RawFd {
-        self.rx.as_raw_fd()
-    }
-
     pub fn ring(&self) {
         // A full socket already holds a wakeup.
         let _ = (&self.tx).write(&[1]);
@@ -33,5 +28,12 @@ impl Wakeup {
     pub fn drain(&self) {
         let mut buf = [0u8; 64];
         while matches!((&self.rx).read(&mut buf), Ok(n) if n > 0) {}
+    }
+}
+
+/// The end to watch for reading.
+impl AsFd for Wakeup {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.rx.as_fd()
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::error::{Code, Domain, Error};
 use crate::event::poll::PollLoop;
-use crate::event::{self, HandleFn, Loop, TimeoutFn};
+use crate::event::{self, HandleFd, HandleFn, Loop, TimeoutFn};
 use crate::ffi::export::export;
 use crate::ffi::handles::{ArcHandle, ConnectHandle};
 use crate::ffi::types::{
@@ -14,6 +14,7 @@ use crate::ffi::types::{
     virEventUpdateHandleFunc, virEventUpdateTimeoutFunc, virFreeCallback,
 };
 use std::ffi::{c_int, c_void};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -114,6 +115,17 @@ fn c_timeout(cb: unsafe extern "C" fn(c_int, *mut c_void), o: Arc<Opaque>) -> Ti
     Box::new(move |timer| unsafe { cb(timer, o.ptr()) })
 }
 
+/// A descriptor a C caller watches through virEventAddHandle; the caller keeps it open.
+struct CallerFd(RawFd);
+
+impl AsFd for CallerFd {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        // SAFETY: virEventAddHandle's contract: the fd (checked >= 0) is the caller's and stays
+        // open until the caller removes the handle, and the loop drops this once removed.
+        unsafe { BorrowedFd::borrow_raw(self.0) }
+    }
+}
+
 /// An application's loop, as its six C functions.
 struct CLoop {
     add_handle: virEventAddHandleFunc,
@@ -162,13 +174,19 @@ unsafe impl Send for CLoop {}
 unsafe impl Sync for CLoop {}
 
 impl Loop for CLoop {
-    fn add_handle(&self, fd: i32, events: i32, cb: HandleFn) -> i32 {
+    fn add_handle(&self, fd: HandleFd, events: i32, mut cb: HandleFn) -> i32 {
         let Some(add) = self.add_handle else {
             return -1;
         };
+        let raw = fd.as_fd().as_raw_fd();
+        // the callback holds the file, so it stays open until the application frees the box
+        let held: HandleFn = Box::new(move |watch, n, events| {
+            let _ = &fd;
+            cb(watch, n, events)
+        });
         // SAFETY: the application's function, given our trampoline, its box and free.
-        boxed(cb, |p, ff| unsafe {
-            add(fd, events, Some(run_handle), p, ff)
+        boxed(held, |p, ff| unsafe {
+            add(raw, events, Some(run_handle), p, ff)
         })
     }
 
@@ -281,7 +299,7 @@ pub unsafe extern "C" fn virEventAddHandle(
     match (event::current(), cb) {
         (Some(l), Some(cb)) if fd >= 0 => {
             let o = Opaque::new(opaque, ff);
-            o.accepted(l.add_handle(fd, events, c_handle(cb, o.clone())))
+            o.accepted(l.add_handle(Arc::new(CallerFd(fd)), events, c_handle(cb, o.clone())))
         }
         _ => -1,
     }

@@ -28,7 +28,6 @@ pub mod object_events;
 pub mod silent_events;
 pub mod snapshot;
 pub mod storage;
-pub mod sys;
 pub mod typed_params;
 pub mod typed_params_helpers;
 pub mod types;

@@ -28,6 +28,7 @@ use crate::xml::ids::Uuid;
 use domains::{Seen, events_of, guest_events};
 use inventory::Inventory;
 use std::collections::VecDeque;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::thread::{JoinHandle, ThreadId};
@@ -247,6 +248,13 @@ struct Queue {
     wakeup: Wakeup,
 }
 
+/// The loop watches the queue's wakeup.
+impl AsFd for Queue {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.wakeup.as_fd()
+    }
+}
+
 /// The queue's handle in the loop it was made in.
 struct Delivery {
     queue: Arc<Queue>,
@@ -456,7 +464,7 @@ impl Connection {
         });
         let (q, conn) = (queue.clone(), Arc::downgrade(self));
         let watch = event_loop.add_handle(
-            queue.wakeup.fd(),
+            queue.clone(),
             crate::abi::enums::virEventHandleType::VIR_EVENT_HANDLE_READABLE as i32,
             Box::new(move |_, _, _| {
                 q.wakeup.drain();
