@@ -6,10 +6,7 @@
 
 use crate::Code;
 use crate::driver::connection::authconf::AuthConf;
-use crate::driver::datastores::DatastoreFacts;
-use crate::driver::domain::guest::GuestInfo;
-use crate::driver::domain::{Detail, Vm, VmProps};
-use crate::driver::host::{HostFacts, HostIdentity, HostSysinfo};
+use crate::driver::domain::{Detail, Vm};
 use crate::driver::vi_error;
 use crate::uri::ConnectSpec;
 use crate::vi::methods::FromReturn;
@@ -18,6 +15,9 @@ use crate::vi::property::{ObjectContent, RetrieveResult, UpdateSet};
 use crate::vi::soap::{self, MoRef};
 use crate::vi::task::Question;
 use crate::vi::types::{FromNode, ServiceContent, UserSession};
+use crate::vi::views::datastore::DatastoreFacts;
+use crate::vi::views::host::{HostFacts, HostIdentity, HostSysinfo};
+use crate::vi::views::vm::{GuestInfo, VmProps};
 use crate::vmx::test_support::StandInDatastores;
 use crate::vmx::version::MAX_HW_VERSION;
 use crate::vmx::{domain_xml_to_vmx, vmx_to_domain_def, vmx_to_domain_xml};

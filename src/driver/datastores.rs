@@ -5,14 +5,15 @@ use super::connection::Connection;
 use super::connection::inventory::Placement;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
-use crate::vi::data::{DatastoreHostMount, VmDiskFileInfo};
+use crate::vi::data::VmDiskFileInfo;
 use crate::vi::methods::SearchDatastore_Task;
 use crate::vi::property::FilterSpec;
 use crate::vi::specs::{
     FileQuery, FileQueryFlags, HostDatastoreBrowserSearchSpec, VmDiskFileQuery,
     VmDiskFileQueryFlags,
 };
-use crate::vi::types::{FromNode, vim_type};
+use crate::vi::types::FromNode;
+use crate::vi::views::datastore::DatastoreFacts;
 use crate::vmx::Dialect;
 use crate::vmx::{DatastorePath, DatastorePaths};
 use crate::xml::domain::{Disk, DiskBus, DiskDevice};
@@ -22,13 +23,6 @@ const VOLUMES: &str = "/vmfs/volumes/";
 /// libvirt's stand-in directory for relative file names of a VMX file whose location is
 /// unknown (virConnectDomainXMLFromNative).
 const UNKNOWN_DIR: &str = "[?] ?";
-
-vim_type!(DatastoreFacts {
-    name: String = "summary.name",
-    url: String = "summary.url",
-    mounts: Vec<DatastoreHostMount> = "host",
-    browser: Option<MoRef> = "browser",
-});
 
 /// One datastore the host sees, with every absolute form its files may be named by.
 #[derive(Debug, Clone)]
@@ -347,6 +341,7 @@ impl DatastorePaths for LiveDatastores<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vi::data::DatastoreHostMount;
 
     fn known(name: &str, url: &str, mounts: &[&str]) -> KnownDatastore {
         KnownDatastore::from_facts(DatastoreFacts {

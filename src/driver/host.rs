@@ -6,42 +6,14 @@ use super::connection::inventory::Placement;
 use crate::driver::perf::Counter;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
-use crate::vi::data::HostCpuIdInfo;
 use crate::vi::property::FilterSpec;
-use crate::vi::types::{FromNode, vim_type};
+use crate::vi::types::FromNode;
+use crate::vi::views::host::{
+    HostConnection, HostDns, HostFacts, HostIdentity, HostLimits, HostMemory, HostSysinfo,
+};
 use crate::xml::capabilities::{Capabilities, Guest, Host};
 use crate::xml::ids::Uuid;
 use crate::xml::sysinfo::{Section, Sysinfo};
-
-vim_type!(HostFacts {
-    cpu_model: String = "summary.hardware.cpuModel",
-    cpu_hz: i64 = "hardware.cpuInfo.hz",
-    cpu_packages: i32 = "hardware.cpuInfo.numCpuPackages",
-    cpu_cores: i32 = "hardware.cpuInfo.numCpuCores",
-    cpu_threads: i32 = "hardware.cpuInfo.numCpuThreads",
-    memory_size: i64 = "hardware.memorySize",
-    numa_nodes: i32 = "hardware.numaInfo.numNodes",
-});
-
-vim_type!(HostIdentity {
-    uuid: String = "hardware.systemInfo.uuid",
-    cpu_features: Vec<HostCpuIdInfo> = "hardware.cpuFeature",
-});
-
-vim_type!(HostSysinfo {
-    vendor: String = "hardware.systemInfo.vendor",
-    model: String = "hardware.systemInfo.model",
-    uuid: String = "hardware.systemInfo.uuid",
-    serial: String = "hardware.systemInfo.serialNumber",
-    bios_vendor: String = "hardware.biosInfo.vendor",
-    bios_version: String = "hardware.biosInfo.biosVersion",
-    bios_date: String = "hardware.biosInfo.releaseDate",
-});
-
-vim_type!(HostMemory {
-    memory_size: i64 = "hardware.memorySize",
-    usage_mib: i64 = "summary.quickStats.overallMemoryUsage",
-});
 
 impl HostMemory {
     /// Memory not in use, in bytes: the size less the quick stats' MiB in use, saturating
@@ -62,15 +34,6 @@ where
         .fold(0, u64::saturating_add)
 }
 
-vim_type!(HostDns {
-    host_name: String = "config.network.dnsConfig.hostName",
-    domain_name: String = "config.network.dnsConfig.domainName",
-});
-
-vim_type!(HostLimits {
-    max_vcpus: i32 = "capability.maxSupportedVcpus",
-});
-
 /// libvirt's `virNodeInfo`, in plain Rust.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NodeInfo {
@@ -83,10 +46,6 @@ pub struct NodeInfo {
     pub cores: u32,
     pub threads: u32,
 }
-
-vim_type!(HostConnection {
-    state: String = "runtime.connectionState",
-});
 
 impl Connection {
     /// Properties of one host.

@@ -5,16 +5,12 @@ use super::connection::{Connection, Endpoint};
 use super::domain::{Vm, invalid_state};
 use crate::error::Result;
 use crate::vi::methods::CancelTask;
-use crate::vi::types::{FromNode, vim_type};
+use crate::vi::types::FromNode;
+use crate::vi::views::vm::TaskProgress;
 use crate::vi::{Method, MoRef, Node};
 use crate::xml::ids::Uuid;
 use std::sync::Mutex;
 use std::time::Instant;
-
-vim_type!(TaskProgress {
-    state: String = "info.state",
-    progress: Option<i32> = "info.progress",
-});
 
 struct Job {
     vm: Uuid,

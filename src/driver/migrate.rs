@@ -12,12 +12,9 @@ use crate::vi::MoRef;
 use crate::vi::methods::RelocateVM_Task;
 use crate::vi::property::FilterSpec;
 use crate::vi::specs::VirtualMachineRelocateSpec;
-use crate::vi::types::{FromNode, vim_type};
+use crate::vi::types::FromNode;
+use crate::vi::views::vm::DatastoreName;
 use crate::xml::domain::DomainDef;
-
-vim_type!(DatastoreName {
-    name: String = "summary.name"
-});
 
 /// The flags vSphere has no counterpart for, by their libvirt names.
 const REFUSED: &[(M, &str)] = &[

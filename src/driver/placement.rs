@@ -3,17 +3,12 @@
 
 use super::connection::inventory::Placement;
 use super::connection::{Connection, Endpoint};
-use super::host::{HostConnection, HostMemory};
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
-use crate::vi::data::DatastoreHostMount;
 use crate::vi::property::FilterSpec;
-use crate::vi::types::{FromNode, vim_type};
-
-vim_type!(DatastoreMounts {
-    name: String = "summary.name",
-    mounts: Vec<DatastoreHostMount> = "host",
-});
+use crate::vi::types::FromNode;
+use crate::vi::views::host::{HostConnection, HostMemory};
+use crate::vi::views::vm::DatastoreMounts;
 
 impl Connection {
     /// The host a new VM whose files go on `datastore` is registered on. On a host scope,

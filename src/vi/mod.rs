@@ -17,6 +17,7 @@ pub mod task;
 pub mod transport;
 pub mod types;
 pub mod updates;
+pub mod views;
 pub mod write;
 
 pub use client::Client;

@@ -4,19 +4,10 @@
 use crate::error::{Error, Result};
 use crate::vi::methods::FindByIp;
 use crate::vi::property::{FilterSpec, Hop};
-use crate::vi::types::{FromNode, vim_type};
+use crate::vi::types::FromNode;
+use crate::vi::views::inventory::Entity;
 use crate::vi::{Client, MoRef};
 use std::collections::HashMap;
-
-vim_type!(Entity {
-    name: String = "name",
-    parent: Option<MoRef> = "parent",
-    vm_folder: Option<MoRef> = "vmFolder",
-    host_folder: Option<MoRef> = "hostFolder",
-    resource_pool: Option<MoRef> = "resourcePool",
-    management_server_ip: String = "summary.managementServerIp",
-    autostart_manager: Option<MoRef> = "configManager.autoStartManager",
-});
 
 /// Where the connection's host lives in the inventory.
 #[derive(Debug, Clone, PartialEq)]

@@ -12,17 +12,11 @@ use crate::vi::specs::{
     VirtualDevice, VirtualDeviceConfigSpec, VirtualDeviceConfigSpecOperation as Op, VirtualDisk,
     VirtualDiskFlatVer2BackingInfo,
 };
-use crate::vi::types::{FromNode, vim_type};
+use crate::vi::types::FromNode;
+use crate::vi::views::vm::DeviceSlot;
 use crate::vmx::{DatastorePath, DatastorePaths, disk_slot};
 use crate::xml::domain::defaults::{SCSI_WIDE_BUS_MAX_UNIT, assign_drive_address};
 use crate::xml::domain::{Address, Disk, DiskBus, DiskDevice};
-
-vim_type!(DeviceSlot {
-    key: i32 = "key",
-    controller_key: Option<i32> = "controllerKey",
-    unit_number: Option<i32> = "unitNumber",
-    bus_number: Option<i32> = "busNumber",
-});
 
 /// libvirt's SCSI controller models and vSphere's types for them.
 const SCSI_MODELS: &[(&str, &str)] = &[

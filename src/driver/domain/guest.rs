@@ -5,14 +5,8 @@ use super::{PowerState, Vm, invalid_state, no_domain};
 use crate::abi::virDomainInterfaceAddressesSource;
 use crate::driver::connection::Connection;
 use crate::error::{Code, Error, Result};
-use crate::vi::data::GuestNicInfo;
-use crate::vi::types::{FromNode, vim_type};
-
-vim_type!(GuestInfo {
-    power_state: String = "runtime.powerState",
-    host_name: String = "guest.hostName",
-    nics: Vec<GuestNicInfo> = "guest.net",
-});
+use crate::vi::types::FromNode;
+use crate::vi::views::vm::GuestInfo;
 
 /// One interface as `virDomainInterface` carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]

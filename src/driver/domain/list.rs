@@ -7,17 +7,12 @@ use crate::driver::connection::{Connection, PREFIXED, UNPREFIXED};
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::property::{FilterSpec, Hop};
-use crate::vi::specs::AutoStartPowerInfo;
-use crate::vi::types::{FromNode, vim_type};
+use crate::vi::types::FromNode;
+use crate::vi::views::vm::{AutostartConfig, EntityName};
 use crate::xml::ids::Uuid;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-
-vim_type!(AutostartConfig {
-    enabled: bool = "config.defaults.enabled",
-    power_info: Vec<AutoStartPowerInfo> = "config.powerInfo",
-});
 
 impl AutostartConfig {
     /// libvirt's rule: autostart is on when the host starts VMs and this one's action is
@@ -30,11 +25,6 @@ impl AutostartConfig {
                 .any(|p| p.key.as_ref() == Some(vm) && p.powers_on())
     }
 }
-
-vim_type!(EntityName {
-    name: String = "name",
-    parent: Option<MoRef> = "parent",
-});
 
 /// What a listing reads of each VM (`Detail::Listed`): what handles and state filters need
 /// (and `config.template` where the traversal can meet templates).

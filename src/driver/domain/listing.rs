@@ -18,19 +18,14 @@ use crate::driver::Connection;
 use crate::error::Result;
 use crate::vi::MoRef;
 use crate::vi::property::FilterSpec;
-use crate::vi::types::{FromNode, vim_type};
+use crate::vi::types::FromNode;
+use crate::vi::views::vm::VmSizing;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
 // What a batch adds to a listed view: the sizing, and the state again once the listing's is
 // stale. Name, UUID and template stay the listing's.
-vim_type!(VmSizing {
-    memory_mb: i64 = "config.hardware.memoryMB",
-    num_cpu: i32 = "config.hardware.numCPU",
-    memory_limit_mb: Option<i64> = "config.memoryAllocation.limit",
-    power_state: Option<String> = "runtime.powerState",
-});
 
 /// The one path of `VmSizing` a batch leaves out while the listing's state is fresh.
 const STATE: &str = "runtime.powerState";

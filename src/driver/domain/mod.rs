@@ -29,7 +29,8 @@ use crate::abi::{
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::methods::FindByUuid;
-use crate::vi::types::{FromNode, vim_type};
+use crate::vi::types::FromNode;
+use crate::vi::views::vm::VmProps;
 use crate::vmx::escape::{escape_hex_percent, unescape_hex};
 use crate::xml::ids::Uuid;
 use std::sync::Arc;
@@ -38,22 +39,6 @@ use std::time::{Duration, Instant};
 /// How long a VM snapshot answers state queries without asking the server again: long enough
 /// that "list, then get info of each" costs no extra round trip, short enough to stay current.
 pub const FRESH_FOR: Duration = Duration::from_secs(2);
-
-vim_type!(VmProps {
-    name: String = "name",
-    uuid: String = "config.uuid",
-    power_state: String = "runtime.powerState",
-    template: bool = "config.template",
-    host: Option<MoRef> = "runtime.host",
-    memory_mb: i64 = "config.hardware.memoryMB",
-    num_cpu: i32 = "config.hardware.numCPU",
-    memory_limit_mb: Option<i64> = "config.memoryAllocation.limit",
-    current_snapshot: Option<MoRef> = "snapshot.currentSnapshot",
-    vmx_path: String = "config.files.vmPathName",
-    memory_hot_add: bool = "config.memoryHotAddEnabled",
-    cpu_hot_add: bool = "config.cpuHotAddEnabled",
-    cpu_hot_remove: bool = "config.cpuHotRemoveEnabled",
-});
 
 /// libvirt's `virDomainState` values for VMware power states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,27 +7,8 @@ use crate::driver::connection::Connection;
 use crate::error::{Error, Result};
 use crate::vi::datetime::epoch_seconds;
 use crate::vi::property::FilterSpec;
-use crate::vi::types::{FromNode, vim_type};
-
-vim_type!(LayoutFile {
-    key: i32 = "key",
-    size: i64 = "size",
-    kind: String = "type",
-});
-
-vim_type!(LayoutChainLink {
-    files: Vec<i32> = "fileKey",
-});
-
-vim_type!(LayoutDisk {
-    key: i32 = "key",
-    chain: Vec<LayoutChainLink> = "chain",
-});
-
-vim_type!(DiskLayout {
-    files: Vec<LayoutFile> = "layoutEx.file",
-    disks: Vec<LayoutDisk> = "layoutEx.disk",
-});
+use crate::vi::types::FromNode;
+use crate::vi::views::vm::{DiskLayout, LayoutFile};
 
 /// A disk's sizes in bytes, as virDomainBlockInfo holds them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,6 @@
 //! Tuning a VM: memory (size and limit), vCPUs, CPU allocation (libvirt's "allocation"
 //! scheduler) and autostart, through ReconfigVM_Task and the host's autostart manager.
 
-use super::list::AutostartConfig;
 use super::{PowerState, Vm, invalid_state};
 use crate::abi::flags::{MemoryFlags, VcpuFlags};
 use crate::driver::connection::Connection;
@@ -12,20 +11,9 @@ use crate::vi::specs::{
     AutoStartDefaults, AutoStartPowerInfo, HostAutoStartManagerConfig, ResourceAllocationInfo,
     SharesInfo, SharesLevel, VirtualMachineConfigSpec,
 };
-use crate::vi::types::{FromNode, vim_type};
-
-vim_type!(CpuAllocation {
-    reservation: i64 = "config.cpuAllocation.reservation",
-    limit: i64 = "config.cpuAllocation.limit",
-    shares: i32 = "config.cpuAllocation.shares.shares",
-    level: String = "config.cpuAllocation.shares.level",
-});
-
-vim_type!(MemoryAllocation {
-    reservation: i64 = "config.memoryAllocation.reservation",
-    limit: Option<i64> = "config.memoryAllocation.limit",
-    size_mb: i64 = "config.hardware.memoryMB",
-});
+use crate::vi::types::FromNode;
+use crate::vi::views::vm::AutostartConfig;
+use crate::vi::views::vm::{CpuAllocation, MemoryAllocation};
 
 /// The memory tunables: KiB, `None` for no limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

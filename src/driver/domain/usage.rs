@@ -11,28 +11,11 @@ use crate::driver::perf::{Counter, CpuTime, Series, Totals};
 use crate::error::{Error, Result};
 use crate::vi::MoRef;
 use crate::vi::node::Node;
-use crate::vi::types::{FromNode, vim_type};
+use crate::vi::types::FromNode;
+use crate::vi::views::vm::{QuickMemory, Slot};
 use crate::vmx::{Dialect, disk_target, full_sd_targets};
 use crate::xml::domain::DiskBus;
 use std::collections::HashMap;
-
-vim_type!(Slot {
-    key: i32 = "key",
-    controller_key: Option<i32> = "controllerKey",
-    unit: Option<i32> = "unitNumber",
-    bus_number: Option<i32> = "busNumber",
-    mac: Option<String> = "macAddress",
-    file: Option<String> = "backing.fileName",
-    capacity: Option<i64> = "capacityInBytes",
-    capacity_kb: Option<i64> = "capacityInKB",
-});
-
-vim_type!(QuickMemory {
-    memory_mb: i64 = "config.hardware.memoryMB",
-    active_mb: i64 = "summary.quickStats.guestMemoryUsage",
-    consumed_mb: i64 = "summary.quickStats.hostMemoryUsage",
-    ballooned_mb: i64 = "summary.quickStats.balloonedMemory",
-});
 
 /// A disk as statistics name it.
 #[derive(Debug, Clone, PartialEq)]

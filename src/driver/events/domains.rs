@@ -10,7 +10,7 @@ use crate::abi::enums::{
     virDomainEventUndefinedDetailType as Undefined,
 };
 use crate::driver::Connection;
-use crate::driver::domain::{PowerState, Vm, VmProps};
+use crate::driver::domain::{PowerState, Vm};
 use crate::log::log;
 use crate::vi::events::{EventFilterSpec, VmEvent};
 use crate::vi::methods::{CreateCollectorForEvents, SetCollectorPageSize};
@@ -18,6 +18,7 @@ use crate::vi::node::Node;
 use crate::vi::property::ObjectUpdate;
 use crate::vi::soap::MoRef;
 use crate::vi::types::FromNode;
+use crate::vi::views::vm::VmProps;
 use std::collections::{HashMap, HashSet};
 
 /// What the watcher knows: each VM as last seen, the newest event read, and the VMs whose

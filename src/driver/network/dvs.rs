@@ -6,7 +6,8 @@ use crate::driver::storage::pools::md5_uuid;
 use crate::vi::MoRef;
 use crate::vi::node::Node;
 use crate::vi::property::ObjectContent;
-use crate::vi::types::{FromNode, vim_type};
+use crate::vi::types::FromNode;
+use crate::vi::views::network::DistributedSwitch;
 use crate::xml::ids::Uuid;
 use crate::xml::network::{Forward, NetworkDesc, PortGroupDesc, Vlan};
 
@@ -17,14 +18,6 @@ pub const PROPS: &[(&str, &[&str])] = &[
     ("DistributedVirtualSwitch", DistributedSwitch::PATHS),
     (PORTGROUP, &["config.defaultPortConfig"]),
 ];
-
-vim_type!(DistributedSwitch {
-    name: String = "name",
-    uuid: String = "uuid",
-    portgroups: Vec<MoRef> = "portgroup",
-    members: Vec<MoRef> = "summary.hostMember",
-    uplinks: Vec<MoRef> = "config.uplinkPortgroup",
-});
 
 pub fn is_switch(oc: &ObjectContent) -> bool {
     oc.obj.kind.ends_with("DistributedVirtualSwitch")

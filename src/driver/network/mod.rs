@@ -16,59 +16,14 @@ use crate::vi::specs::{
     VirtualDeviceBackingInfo, VirtualEthernetCardDistributedVirtualPortBackingInfo,
     VirtualEthernetCardNetworkBackingInfo,
 };
-use crate::vi::types::{FromNode, vim_type};
+use crate::vi::types::FromNode;
+use crate::vi::views::network::{
+    HostNetworkFacts, HostNics, HostPortGroup, NamedNetwork, PhysicalNic,
+};
 use crate::xml::ids::Uuid;
 use crate::xml::network::{
     Bandwidth, Forward, InterfaceDesc, NetworkDesc, PortGroupDesc, Vlan, prefix_of,
 };
-
-vim_type!(HostVirtualSwitch {
-    name: String = "name",
-    key: String = "key",
-    portgroups: Vec<String> = "portgroup",
-    pnics: Vec<String> = "pnic",
-    shaping: Option<HostNetworkTrafficShapingPolicy> = "spec.policy.shapingPolicy",
-});
-
-vim_type!(HostPortGroupPort {
-    kind: String = "type",
-});
-
-vim_type!(HostPortGroup {
-    key: String = "key",
-    name: String = "spec.name",
-    vlan: i32 = "spec.vlanId",
-    shaping: Option<HostNetworkTrafficShapingPolicy> = "spec.policy.shapingPolicy",
-    ports: Vec<HostPortGroupPort> = "port",
-});
-
-vim_type!(PhysicalNic {
-    key: String = "key",
-    device: String = "device",
-    mac: String = "mac",
-    dhcp: bool = "spec.ip.dhcp",
-    address: String = "spec.ip.ipAddress",
-    mask: String = "spec.ip.subnetMask",
-    link_mb: Option<i32> = "linkSpeed.speedMb",
-});
-
-vim_type!(HostNetworkFacts {
-    network_system: Option<MoRef> = "configManager.networkSystem",
-    switches: Vec<HostVirtualSwitch> = "config.network.vswitch",
-    portgroups: Vec<HostPortGroup> = "config.network.portgroup",
-    pnics: Vec<PhysicalNic> = "config.network.pnic",
-});
-
-vim_type!(HostNics {
-    pnics: Vec<PhysicalNic> = "config.network.pnic",
-});
-
-vim_type!(
-    /// A datacenter network (a port group's, or a distributed port group) and the VMs on it.
-    NamedNetwork {
-    name: String = "name",
-    vms: Vec<MoRef> = "vm",
-});
 
 /// Where a network comes from, which decides what can be changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,25 +7,11 @@ use crate::driver::Connection;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::datetime::epoch_seconds;
-use crate::vi::types::{FromNode, vim_type};
+use crate::vi::types::FromNode;
+use crate::vi::views::vm::{VirtualMachineSnapshotTree, VmSnapshots};
 use crate::xml::snapshot::SnapshotDesc;
 
-vim_type!(VirtualMachineSnapshotTree {
-    snapshot: Option<MoRef> = "snapshot",
-    name: String = "name",
-    description: String = "description",
-    create_time: String = "createTime",
-    state: String = "state",
-    children: Vec<VirtualMachineSnapshotTree> = "childSnapshotList",
-});
-
 // What a tree read fetches: the tree, and what creating a snapshot must know of the VM.
-vim_type!(VmSnapshots {
-    roots: Vec<VirtualMachineSnapshotTree> = "snapshot.rootSnapshotList",
-    current: Option<MoRef> = "snapshot.currentSnapshot",
-    power_state: String = "runtime.powerState",
-    tools: Option<String> = "guest.toolsRunningStatus",
-});
 
 /// One snapshot of the tree.
 #[derive(Debug, Clone, PartialEq)]

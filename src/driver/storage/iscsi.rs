@@ -10,48 +10,14 @@ use crate::error::{Error, Result};
 use crate::vi::MoRef;
 use crate::vi::methods::RescanHba;
 use crate::vi::node::Node;
-use crate::vi::types::{FromNode, vim_type};
+use crate::vi::types::FromNode;
+use crate::vi::views::storage::{HostHostBusAdapter, HostScsiDisk, HostScsiTopologyInterface};
 use std::time::Instant;
 
 /// The host property that names its adapters (read with the datastores, in one request).
 pub const ADAPTERS: &str = "config.storageDevice.hostBusAdapter";
 const TOPOLOGY: &str = "config.storageDevice.scsiTopology.adapter";
 const LUNS: &str = "config.storageDevice.scsiLun";
-
-vim_type!(HostInternetScsiHbaStaticTarget {
-    address: String = "address",
-    port: Option<i32> = "port",
-    iqn: String = "iScsiName",
-});
-
-vim_type!(HostHostBusAdapter {
-    key: String = "key",
-    device: String = "device",
-    static_targets: Vec<HostInternetScsiHbaStaticTarget> = "configuredStaticTarget",
-});
-
-vim_type!(HostScsiTopologyLun {
-    scsi_lun: String = "scsiLun",
-});
-
-vim_type!(HostScsiTopologyTarget {
-    iqn: String = "transport.iScsiName",
-    luns: Vec<HostScsiTopologyLun> = "lun",
-});
-
-vim_type!(HostScsiTopologyInterface {
-    adapter: String = "adapter",
-    targets: Vec<HostScsiTopologyTarget> = "target",
-});
-
-vim_type!(HostScsiDisk {
-    key: String = "key",
-    uuid: String = "uuid",
-    device_name: String = "deviceName",
-    device_path: String = "devicePath",
-    block_size: i64 = "capacity.blockSize",
-    blocks: i64 = "capacity.block",
-});
 
 /// The pools of a host's iSCSI adapter, from its `config.storageDevice.hostBusAdapter`:
 /// the first `HostInternetScsiHba`'s static targets, as libvirt's driver takes them.

@@ -9,29 +9,18 @@ use crate::driver::Connection;
 use crate::driver::domain::FRESH_FOR;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
-use crate::vi::data::DatastoreHostMount;
 use crate::vi::methods::{CreateNasDatastore, RefreshDatastore, RemoveDatastore};
 use crate::vi::node::Node;
 use crate::vi::property::{FilterSpec, ObjectContent};
 use crate::vi::specs::HostNasVolumeSpec;
 use crate::vi::types::Field;
-use crate::vi::types::{FromNode, vim_type};
+use crate::vi::types::FromNode;
+use crate::vi::views::datastore::DatastorePoolFacts;
 use crate::xml::ids::Uuid;
 use crate::xml::storage::NfsPoolDef;
 use crate::xml::storage::PoolDesc;
 use md5::{Digest, Md5};
 use std::time::Instant;
-
-vim_type!(DatastorePoolFacts {
-    name: String = "summary.name",
-    capacity: i64 = "summary.capacity",
-    free: i64 = "summary.freeSpace",
-    accessible: bool = "summary.accessible",
-    url: String = "summary.url",
-    info: Option<Node> = "info",
-    mounts: Vec<DatastoreHostMount> = "host",
-    browser: Option<MoRef> = "browser",
-});
 
 /// What kind of storage a datastore is, as libvirt's pool types say it.
 #[derive(Debug, Clone, PartialEq, Eq)]
