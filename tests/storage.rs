@@ -664,10 +664,8 @@ fn iscsi_targets_are_read_only_pools_of_their_luns() {
     let key = conn.volume_key(pool, lun).unwrap();
     assert_eq!(
         key,
-        virt_esx::driver::storage::pools::md5_uuid(
-            b"0200000000600a098038303053453f463045535a4c554e20202020"
-        )
-        .to_string()
+        virt_esx::xml::ids::Uuid::md5_of(b"0200000000600a098038303053453f463045535a4c554e20202020")
+            .to_string()
     );
     assert_eq!(
         conn.volume_xml(pool, lun).unwrap(),

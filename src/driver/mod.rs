@@ -6,6 +6,7 @@ pub mod convert;
 pub mod datastores;
 pub mod domain;
 pub mod events;
+pub mod freshness;
 pub mod host;
 pub mod jobs;
 pub mod liveness;

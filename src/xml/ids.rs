@@ -1,6 +1,7 @@
 //! UUIDs and MAC addresses as libvirt reads and writes them, plus the random values libvirt
 //! generates when a domain definition leaves them out.
 
+use md5::{Digest, Md5};
 use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
@@ -9,6 +10,12 @@ use std::hash::{BuildHasher, Hasher};
 pub struct Uuid(pub [u8; 16]);
 
 impl Uuid {
+    /// The MD5 digest of `key` as a UUID (libvirt's ESX rule for pools, iSCSI targets, LUNs
+    /// and networks without one of their own).
+    pub fn md5_of(key: &[u8]) -> Uuid {
+        Uuid(Md5::digest(key).into())
+    }
+
     /// Accepts libvirt's lenient syntax: hex byte pairs with any `-` or space between pairs,
     /// leading spaces and trailing whitespace.
     pub fn parse(text: &str) -> Option<Uuid> {

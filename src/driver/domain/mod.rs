@@ -34,11 +34,9 @@ use crate::vi::views::vm::VmProps;
 use crate::vmx::escape::{escape_hex_percent, unescape_hex};
 use crate::xml::ids::Uuid;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-/// How long a VM snapshot answers state queries without asking the server again: long enough
-/// that "list, then get info of each" costs no extra round trip, short enough to stay current.
-pub const FRESH_FOR: Duration = Duration::from_secs(2);
+pub use crate::driver::freshness::FRESH_FOR;
 
 /// libvirt's `virDomainState` values for VMware power states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

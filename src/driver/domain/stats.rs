@@ -9,7 +9,7 @@
 
 use super::usage::{
     BlockCounters, DEVICE_PATHS, DiskUsage, MEMORY_PATHS, NicCounters, NicUsage, device_series,
-    disks_and_nics, memory_of,
+    disks_and_nics, memory_of, vcpu_series,
 };
 use super::{PowerState, Vm};
 use crate::abi::enums::{virDomainStatsTypes as T, virVcpuState as VcpuState};
@@ -165,13 +165,6 @@ fn push_counters(fields: &mut Vec<(String, Stat)>, prefix: &str, named: &[(&str,
             fields.push((format!("{prefix}.{name}"), Stat::ULLong(*v)));
         }
     }
-}
-
-/// Each vCPU's CPU time: `cpu.used` of instance `0`, `1`, …
-pub fn vcpu_series(vm: &Vm) -> Vec<Series> {
-    (0..vm.num_cpu.max(0))
-        .map(|i| (Counter::CpuUsed, i.to_string()))
-        .collect()
 }
 
 /// The series each VM is counted by for `groups`: CPU time for all, devices of running

@@ -193,6 +193,13 @@ fn sd_targets(drives: &[Drive<'_>], dialect: Dialect) -> HashMap<(DiskBus, u32, 
     slots.into_iter().zip(names).collect()
 }
 
+/// Each vCPU's CPU time: `cpu.used` of instance `0`, `1`, …
+pub fn vcpu_series(vm: &Vm) -> Vec<Series> {
+    (0..vm.num_cpu.max(0))
+        .map(|i| (Counter::CpuUsed, i.to_string()))
+        .collect()
+}
+
 /// The memory of a read of `MEMORY_PATHS`.
 pub fn memory_of(props: &Node) -> MemoryUsage {
     let q = QuickMemory::from_node(props).unwrap_or_default();
@@ -348,7 +355,7 @@ impl Connection {
 
     /// virDomainGetVcpus' cpuTime of each vCPU, as `cpu_time`.
     pub fn vcpu_times(&self, vm: &Vm) -> Result<Vec<u64>> {
-        let series = super::stats::vcpu_series(vm);
+        let series = vcpu_series(vm);
         let totals = self.running_totals(vm, series.clone())?;
         Ok(series
             .iter()

@@ -8,7 +8,7 @@ use super::{Event, NetworkEvent, PoolEvent};
 use crate::abi::enums::{virNetworkEventLifecycleType as N, virStoragePoolEventLifecycleType as P};
 use crate::driver::Connection;
 use crate::driver::network::Network;
-use crate::driver::storage::pools::Pool;
+use crate::driver::storage::pool::Pool;
 use crate::log::log;
 use crate::vi::property::{FilterSpec, ObjectUpdate};
 use crate::vi::soap::MoRef;

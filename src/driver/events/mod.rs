@@ -16,7 +16,7 @@ use crate::abi::enums::{DOMAIN_EVENT_IDS, virConnectCloseReason as Reason, virDo
 use crate::driver::Connection;
 use crate::driver::domain::Vm;
 use crate::driver::network::Network;
-use crate::driver::storage::pools::Pool;
+use crate::driver::storage::pool::Pool;
 use crate::error::{Code, Error, Result};
 use crate::event::wakeup::Wakeup;
 use crate::event::{self, Loop};

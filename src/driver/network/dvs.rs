@@ -2,7 +2,6 @@
 //! groups VMs can use (not the uplinks'), each with its VLAN tag or trunk.
 
 use super::{Network, NetworkKind};
-use crate::driver::storage::pools::md5_uuid;
 use crate::vi::MoRef;
 use crate::vi::node::Node;
 use crate::vi::property::ObjectContent;
@@ -63,7 +62,7 @@ pub fn networks(objects: &[ObjectContent], members: Option<&[MoRef]>) -> Vec<Net
             })
             .collect();
         // vCenter spells a switch's UUID as 16 hex pairs; anything else still names it stably.
-        let uuid = Uuid::parse(&sw.uuid).unwrap_or_else(|| md5_uuid(oc.obj.value.as_bytes()));
+        let uuid = Uuid::parse(&sw.uuid).unwrap_or_else(|| Uuid::md5_of(oc.obj.value.as_bytes()));
         let xml = NetworkDesc {
             name: &sw.name,
             uuid: &uuid.to_string(),

@@ -7,7 +7,6 @@ mod ops;
 pub use ops::PortGroupChange;
 
 use super::Connection;
-use super::storage::pools::md5_uuid;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::property::{FilterSpec, Hop, ObjectContent};
@@ -161,7 +160,7 @@ fn standard_networks(f: &HostNetworkFacts, named: &[&str]) -> Result<Vec<Network
                 bandwidth: bandwidth(&pg.shaping),
             })
             .collect();
-        let uuid = md5_uuid(sw.key.as_bytes());
+        let uuid = Uuid::md5_of(sw.key.as_bytes());
         let xml = NetworkDesc {
             name: &sw.name,
             uuid: &uuid.to_string(),

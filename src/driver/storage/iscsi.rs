@@ -2,7 +2,7 @@
 //! target of a host's (first) iSCSI adapter is a pool named by its IQN, and the SCSI disks the
 //! host sees through that target are its volumes (block devices, keyed by the MD5 of their UUID).
 
-use super::pools::{Pool, PoolKind, md5_uuid};
+use super::pool::{Pool, PoolKind};
 use super::volumes::{Volume, VolumeKind, no_volume};
 use crate::driver::Connection;
 use crate::driver::connection::inventory::Placement;
@@ -12,6 +12,7 @@ use crate::vi::methods::RescanHba;
 use crate::vi::node::Node;
 use crate::vi::types::FromNode;
 use crate::vi::views::storage::{HostHostBusAdapter, HostScsiDisk, HostScsiTopologyInterface};
+use crate::xml::ids::Uuid;
 use std::time::Instant;
 
 /// The host property that names its adapters (read with the datastores, in one request).
@@ -35,7 +36,7 @@ pub fn pools_of(host: &MoRef, placement: &Placement, props: &Node) -> Vec<Pool> 
         .into_iter()
         .map(|t| Pool {
             moref: host.clone(),
-            uuid: md5_uuid(t.iqn.as_bytes()),
+            uuid: Uuid::md5_of(t.iqn.as_bytes()),
             kind: PoolKind::Iscsi {
                 address: t.address,
                 port: t.port.and_then(|p| u16::try_from(p).ok()),

@@ -1,13 +1,15 @@
-//! libvirt's storage objects over vSphere: datastores as pools (`pools`), the disk images and
+//! libvirt's storage objects over vSphere: datastores as pools (`pool`, and `pools` for the
+//! calls; iSCSI targets in `iscsi`), the disk images and
 //! files on them as volumes (`volumes`, made and removed in `ops`), their contents streamed
 //! over HTTP (`transfer`).
 
 pub mod iscsi;
 mod ops;
 mod pipe;
+pub mod pool;
 pub mod pools;
 pub mod transfer;
 pub mod volumes;
 
-pub use pools::{Pool, PoolKind};
+pub use pool::{Pool, PoolKind};
 pub use volumes::{Volume, VolumeKind};

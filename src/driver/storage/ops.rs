@@ -2,7 +2,7 @@
 //! disks, the file manager's (or an empty upload) for other files; refused with the reason
 //! where vSphere cannot do what is asked.
 
-use super::pools::{Pool, PoolKind};
+use super::pool::{Pool, PoolKind};
 use super::volumes::{Volume, VolumeKind};
 use crate::abi::flags::ResizeFlags;
 use crate::driver::Connection;

@@ -8,7 +8,7 @@
 
 pub use super::pipe::Watcher;
 use super::pipe::{Pipe, Reader};
-use super::pools::Pool;
+use super::pool::Pool;
 use super::volumes::{Volume, VolumeKind};
 use crate::driver::Connection;
 use crate::driver::connection::inventory::Placement;

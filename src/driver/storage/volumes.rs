@@ -2,7 +2,7 @@
 //! VMDK disks (their descriptors, never the extents), ISO and floppy images, named by their
 //! path in the datastore and keyed by the disk's UUID (ESX) or their datastore path.
 
-use super::pools::{Pool, PoolKind, md5_uuid};
+use super::pool::{Pool, PoolKind};
 use crate::driver::Connection;
 use crate::driver::connection::Product;
 use crate::error::{Code, Error, Result};
@@ -216,7 +216,7 @@ impl Connection {
     /// libvirt's key: on ESX a disk's UUID (one round trip), else the datastore path.
     pub fn volume_key(&self, pool: &Pool, vol: &Volume) -> Result<String> {
         if let VolumeKind::Lun { uuid, .. } = &vol.kind {
-            return Ok(md5_uuid(uuid.as_bytes()).to_string());
+            return Ok(Uuid::md5_of(uuid.as_bytes()).to_string());
         }
         if vol.kind != VolumeKind::Disk || self.primary.product != Product::Esx {
             return Ok(vol.path());
@@ -255,7 +255,7 @@ impl Connection {
                 .into_iter()
                 .find(|p| p.name == ds || p.mount_path == mount)
                 .ok_or_else(|| {
-                    super::pools::no_pool(format!("Could not find storage pool with name '{ds}'"))
+                    super::pool::no_pool(format!("Could not find storage pool with name '{ds}'"))
                 })?;
             (pool, name.to_string())
         } else if path.starts_with('/') {

@@ -30,7 +30,7 @@ fn found(
 
 /// The volume as it is now: the handle's facts while fresh, else read again.
 fn current(v: &VolumeHandle) -> Result<Volume> {
-    if v.fetched.elapsed() < crate::driver::domain::FRESH_FOR {
+    if v.fetched.elapsed() < crate::driver::freshness::FRESH_FOR {
         return Ok(v.vol.clone());
     }
     v.conn.conn.volume_by_name(&v.pool, &v.vol.name)

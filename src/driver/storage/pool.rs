@@ -1,0 +1,182 @@
+//! A datastore as libvirt's storage pool: its kind, facts and identity, as one read gives them;
+//! the calls that list, look up, define and change pools are in `pools`.
+
+use crate::abi::flags::{ListPoolsFlags, group_keeps};
+use crate::abi::virStoragePoolState;
+use crate::driver::freshness::FRESH_FOR;
+use crate::error::{Code, Error};
+use crate::vi::MoRef;
+use crate::vi::node::Node;
+use crate::xml::ids::Uuid;
+use crate::xml::storage::PoolDesc;
+use std::time::Instant;
+
+/// What kind of storage a datastore is, as libvirt's pool types say it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PoolKind {
+    /// A host's local directory (`LocalDatastoreInfo`): `type='dir'`.
+    Dir,
+    /// VMFS (`VmfsDatastoreInfo`): `type='fs'` with format `vmfs`.
+    Vmfs,
+    /// NFS or CIFS (`NasDatastoreInfo`): `type='netfs'`.
+    Netfs {
+        host: String,
+        dir: String,
+        /// `nfs` or `cifs`.
+        format: String,
+    },
+    /// A static target of the host's iSCSI adapter, named by its IQN (read-only).
+    Iscsi {
+        address: String,
+        port: Option<u16>,
+        hba_key: String,
+        hba_device: String,
+    },
+    /// vSAN, vVol, PMem and any other: a directory of files as far as libvirt can say
+    /// (`type='dir'`); `info_type` keeps what the server called it.
+    Other { info_type: String },
+}
+
+/// One datastore as a pool.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pool {
+    pub moref: MoRef,
+    pub name: String,
+    pub uuid: Uuid,
+    pub kind: PoolKind,
+    pub capacity: u64,
+    pub free: u64,
+    pub accessible: bool,
+    /// Where the connection's host mounts it (`/vmfs/volumes/…`): the pool's target path.
+    pub mount_path: String,
+    /// The datacenter it belongs to, for `/folder` URLs and disk manager calls.
+    pub datacenter: MoRef,
+    pub datacenter_path: String,
+    pub browser: Option<MoRef>,
+    /// When the facts were read.
+    pub fetched: Instant,
+}
+
+impl Pool {
+    /// libvirt's pool type name.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            PoolKind::Dir | PoolKind::Other { .. } => "dir",
+            PoolKind::Vmfs => "fs",
+            PoolKind::Netfs { .. } => "netfs",
+            PoolKind::Iscsi { .. } => "iscsi",
+        }
+    }
+
+    /// `virStoragePoolState`: running, or inaccessible (libvirt's ESX driver's two states).
+    pub fn state(&self) -> virStoragePoolState {
+        match self.accessible {
+            true => virStoragePoolState::VIR_STORAGE_POOL_RUNNING,
+            false => virStoragePoolState::VIR_STORAGE_POOL_INACCESSIBLE,
+        }
+    }
+
+    /// Capacity, allocation and available bytes; all 0 while the datastore is inaccessible.
+    pub fn sizes(&self) -> (u64, u64, u64) {
+        match self.accessible {
+            true => (self.capacity, self.allocation(), self.free),
+            false => (0, 0, 0),
+        }
+    }
+
+    /// Whether `virConnectListAllStoragePools` keeps the pool: datastores are always active,
+    /// persistent and started automatically; the type flags select by pool type.
+    pub fn keeps(&self, flags: ListPoolsFlags) -> bool {
+        use ListPoolsFlags as F;
+        let kind = match self.kind_name() {
+            "fs" => F::FS,
+            "netfs" => F::NETFS,
+            "iscsi" => F::ISCSI,
+            _ => F::DIR,
+        };
+        // Every flag outside the three state groups names a pool type.
+        let types = F::all().difference(
+            F::ACTIVE | F::INACTIVE | F::PERSISTENT | F::TRANSIENT | F::AUTOSTART | F::NO_AUTOSTART,
+        );
+        group_keeps(flags, &[(F::ACTIVE, true), (F::INACTIVE, false)])
+            && group_keeps(flags, &[(F::PERSISTENT, true), (F::TRANSIENT, false)])
+            && group_keeps(flags, &[(F::AUTOSTART, true), (F::NO_AUTOSTART, false)])
+            && (!flags.intersects(types) || flags.contains(kind))
+    }
+
+    /// Whether the facts may still be answered from (see `freshness::FRESH_FOR`).
+    pub fn is_fresh(&self) -> bool {
+        self.fetched.elapsed() < FRESH_FOR
+    }
+
+    /// `virStoragePoolGetXMLDesc`, as libvirt's ESX driver writes it.
+    pub fn xml(&self) -> String {
+        let (capacity, allocation, available) = self.sizes();
+        let uuid = self.uuid.to_string();
+        let (host, dir, format) = match &self.kind {
+            PoolKind::Netfs { host, dir, format } => (
+                Some((host.as_str(), None)),
+                Some(dir.as_str()),
+                Some(format.as_str()),
+            ),
+            PoolKind::Iscsi { address, port, .. } => (Some((address.as_str(), *port)), None, None),
+            PoolKind::Vmfs => (None, None, Some("vmfs")),
+            PoolKind::Dir | PoolKind::Other { .. } => (None, None, None),
+        };
+        let is_iscsi = matches!(self.kind, PoolKind::Iscsi { .. });
+        PoolDesc {
+            kind: self.kind_name(),
+            name: &self.name,
+            uuid: &uuid,
+            capacity,
+            allocation,
+            available,
+            host,
+            dir,
+            format,
+            // libvirt's ESX driver writes the target's IQN as the initiator's.
+            iqn: is_iscsi.then_some(self.name.as_str()),
+            target_path: (!is_iscsi).then_some(self.mount_path.as_str()),
+        }
+        .format()
+    }
+    /// Capacity less free space, as libvirt's ESX driver reports allocation.
+    pub fn allocation(&self) -> u64 {
+        self.capacity.saturating_sub(self.free)
+    }
+}
+
+/// libvirt's ESX rule for a datastore's UUID: the MD5 digest of its host mount path.
+pub fn pool_uuid(mount_path: &str) -> Uuid {
+    Uuid::md5_of(mount_path.as_bytes())
+}
+
+pub(super) fn kind_of(info: Option<&Node>) -> PoolKind {
+    let Some(info) = info else {
+        return PoolKind::Other {
+            info_type: "unknown".into(),
+        };
+    };
+    match info.xsi_type.as_deref().unwrap_or("") {
+        "LocalDatastoreInfo" => PoolKind::Dir,
+        "VmfsDatastoreInfo" => PoolKind::Vmfs,
+        "NasDatastoreInfo" => {
+            let nas = |p| info.text_at(p).unwrap_or("").trim().to_string();
+            PoolKind::Netfs {
+                host: nas("nas.remoteHost"),
+                dir: nas("nas.remotePath"),
+                format: match nas("nas.type").to_ascii_uppercase().as_str() {
+                    "CIFS" => "cifs".into(),
+                    _ => "nfs".into(),
+                },
+            }
+        }
+        other => PoolKind::Other {
+            info_type: other.to_string(),
+        },
+    }
+}
+
+pub fn no_pool(detail: impl Into<String>) -> Error {
+    Error::esx(Code::NoStoragePool, detail)
+}
