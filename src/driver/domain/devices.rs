@@ -12,6 +12,7 @@ use crate::vi::specs::{
     VirtualDeviceConfigSpecOperation as Op, VirtualDeviceConnectInfo, VirtualMachineConfigSpec,
 };
 use crate::vi::types::FromNode;
+use crate::vi::views::vm::{DEVICES, POWER_STATE};
 use crate::xml::domain::{DeviceDef, DiskDevice, Interface, parse_device};
 
 /// What is done with the device the XML describes.
@@ -188,7 +189,7 @@ impl Connection {
         vm: &Vm,
         bridge: Option<&str>,
     ) -> Result<(PowerState, Vec<Node>, Option<VirtualDeviceBackingInfo>)> {
-        const PATHS: &[&str] = &["runtime.powerState", "config.hardware.device"];
+        const PATHS: &[&str] = &[POWER_STATE, DEVICES];
         let (backing, oc) = match bridge {
             Some(name) => {
                 let (backing, oc) = self.nic_backing_with(name, &vm.moref, PATHS)?;
@@ -202,7 +203,7 @@ impl Connection {
                 format!("domain '{}' no longer exists", vm.name),
             )
         })?;
-        let state = PowerState::parse(oc.props.text_at("runtime.powerState").unwrap_or(""));
+        let state = PowerState::parse(oc.props.text_at(POWER_STATE).unwrap_or(""));
         let devices = oc
             .props
             .path("config.hardware")

@@ -7,6 +7,7 @@ use crate::driver::connection::Connection;
 use crate::error::{Code, Error, Result};
 use crate::vi::types::FromNode;
 use crate::vi::views::vm::GuestInfo;
+use crate::vi::views::vm::POWER_STATE;
 
 /// One interface as `virDomainInterface` carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +33,7 @@ impl Connection {
     }
 
     pub fn guest_hostname(&self, vm: &Vm) -> Result<String> {
-        let info = self.guest_info(vm, &["runtime.powerState", "guest.hostName"])?;
+        let info = self.guest_info(vm, &[POWER_STATE, "guest.hostName"])?;
         match info.host_name.trim() {
             "" => Err(invalid_state(
                 "hostName field not available (missing VMware Tools?)",
@@ -43,7 +44,7 @@ impl Connection {
 
     /// Connected NICs with their addresses; the prefix is 0 where Tools report none.
     pub fn guest_interfaces(&self, vm: &Vm) -> Result<Vec<Interface>> {
-        let info = self.guest_info(vm, &["runtime.powerState", "guest.net"])?;
+        let info = self.guest_info(vm, &[POWER_STATE, "guest.net"])?;
         Ok(info
             .nics
             .into_iter()

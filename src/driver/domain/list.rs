@@ -9,6 +9,7 @@ use crate::vi::MoRef;
 use crate::vi::property::{FilterSpec, Hop};
 use crate::vi::types::FromNode;
 use crate::vi::views::vm::{AutostartConfig, EntityName};
+use crate::vi::views::vm::{CONFIG_UUID, POWER_STATE};
 use crate::xml::ids::Uuid;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -28,7 +29,7 @@ impl AutostartConfig {
 
 /// What a listing reads of each VM (`Detail::Listed`): what handles and state filters need
 /// (and `config.template` where the traversal can meet templates).
-const LISTED: &[&str] = &["name", "config.uuid", "runtime.powerState"];
+const LISTED: &[&str] = &["name", CONFIG_UUID, POWER_STATE];
 
 /// For a pair of opposite flags: `Some(true)` keeps only the first kind, `Some(false)` only
 /// the second, `None` (neither or both given) keeps all.

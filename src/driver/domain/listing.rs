@@ -19,16 +19,15 @@ use crate::error::Result;
 use crate::vi::MoRef;
 use crate::vi::property::FilterSpec;
 use crate::vi::types::FromNode;
+use crate::vi::views::vm::POWER_STATE;
 use crate::vi::views::vm::VmSizing;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
 // What a batch adds to a listed view: the sizing, and the state again once the listing's is
-// stale. Name, UUID and template stay the listing's.
-
-/// The one path of `VmSizing` a batch leaves out while the listing's state is fresh.
-const STATE: &str = "runtime.powerState";
+// stale (the one path of `VmSizing` left out while the listing's state is fresh). Name, UUID
+// and template stay the listing's.
 
 /// The VMs of one listing, shared by the handles made from it (each keeps its own view).
 pub struct Listing {
@@ -79,7 +78,7 @@ impl Listing {
         let paths: Vec<&str> = VmSizing::PATHS
             .iter()
             .copied()
-            .filter(|p| with_state || *p != STATE)
+            .filter(|p| with_state || *p != POWER_STATE)
             .collect();
         let spec = if self.whole_scope {
             let source = conn.primary.scope.vm_source(false);

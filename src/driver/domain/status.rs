@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::vi::datetime::epoch_seconds;
 use crate::vi::property::FilterSpec;
 use crate::vi::types::FromNode;
+use crate::vi::views::vm::DEVICES;
 use crate::vi::views::vm::{DiskLayout, LayoutFile};
 
 /// A disk's sizes in bytes, as virDomainBlockInfo holds them.
@@ -33,10 +34,7 @@ impl Connection {
         let oc = self
             .primary
             .client
-            .retrieve_one(
-                &vm.moref,
-                &["config.hardware.device", "layoutEx.file", "layoutEx.disk"],
-            )?
+            .retrieve_one(&vm.moref, &[DEVICES, "layoutEx.file", "layoutEx.disk"])?
             .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))?;
         let (disks, _) = disks_and_nics(&oc.props, self.spec.dialect);
         let found = disks.into_iter().find(|d| d.is(disk)).ok_or_else(|| {

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::vi::MoRef;
 use crate::vi::node::Node;
 use crate::vi::types::FromNode;
+use crate::vi::views::vm::{DEVICES, POWER_STATE};
 use crate::vi::views::vm::{QuickMemory, Slot};
 use crate::vmx::{Dialect, disk_target, full_sd_targets};
 use crate::xml::domain::DiskBus;
@@ -79,7 +80,7 @@ pub struct NicCounters {
 }
 
 /// The paths a read needs for `disks_and_nics`.
-pub const DEVICE_PATHS: &[&str] = &["config.hardware.device"];
+pub const DEVICE_PATHS: &[&str] = &[DEVICES];
 pub const MEMORY_PATHS: &[&str] = QuickMemory::PATHS;
 
 const DISK_COUNTERS: [Counter; 4] = [
@@ -277,7 +278,7 @@ fn running(vm: &Vm, state: PowerState) -> Result<()> {
 impl Connection {
     /// One read of the VM's power state and `paths`; the VM must be running.
     fn running_props(&self, vm: &Vm, paths: &[&str]) -> Result<Node> {
-        let mut all = vec!["runtime.powerState"];
+        let mut all = vec![POWER_STATE];
         all.extend(paths);
         let oc = self
             .primary
@@ -286,7 +287,7 @@ impl Connection {
             .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))?;
         let state = oc
             .props
-            .text_at("runtime.powerState")
+            .text_at(POWER_STATE)
             .map(PowerState::parse)
             .unwrap_or(PowerState::PoweredOff);
         running(vm, state)?;

@@ -19,6 +19,7 @@ use crate::vi::property::ObjectUpdate;
 use crate::vi::soap::MoRef;
 use crate::vi::types::FromNode;
 use crate::vi::views::vm::VmProps;
+use crate::vi::views::vm::{CONFIG_UUID, POWER_STATE};
 use std::collections::{HashMap, HashSet};
 
 /// What the watcher knows: each VM as last seen, the newest event read, and the VMs whose
@@ -175,8 +176,8 @@ pub(super) fn events_of(seen: &mut Seen, u: ObjectUpdate, seeding: bool) -> Vec<
         let p = &mut now.props;
         match ch.name.trim() {
             "name" => p.name = text,
-            "config.uuid" => p.uuid = text,
-            "runtime.powerState" => p.power_state = text,
+            CONFIG_UUID => p.uuid = text,
+            POWER_STATE => p.power_state = text,
             "runtime.host" => p.host = ch.val.as_ref().and_then(MoRef::from_node),
             "config.template" => {
                 p.template = ch.val.as_ref().and_then(bool::from_node).unwrap_or(false)
@@ -335,20 +336,20 @@ mod tests {
     #[test]
     fn a_stop_after_a_guest_shutdown_is_a_shutdown_and_only_that_one() {
         let mut seen = Seen::default();
-        let on = [("name", "a"), ("runtime.powerState", "poweredOn")];
+        let on = [("name", "a"), (POWER_STATE, "poweredOn")];
         assert!(events_of(&mut seen, update("enter", &on), true).is_empty());
         assert!(guest_events(&mut seen, &shutdown_page(1), true).is_empty());
 
         // The event and the stop in one answer: SHUTDOWN (0).
         assert!(guest_events(&mut seen, &shutdown_page(2), false).is_empty());
-        let off = [("runtime.powerState", "poweredOff")];
+        let off = [(POWER_STATE, "poweredOff")];
         assert_eq!(
             stops(events_of(&mut seen, update("modify", &off), false)),
             [0]
         );
 
         // The stop seen before its event: the event is not kept for a later stop.
-        let start = [("runtime.powerState", "poweredOn")];
+        let start = [(POWER_STATE, "poweredOn")];
         events_of(&mut seen, update("modify", &start), false);
         assert_eq!(
             stops(events_of(&mut seen, update("modify", &off), false)),

@@ -24,6 +24,7 @@ use crate::log::log;
 use crate::vi::methods::DestroyCollector;
 use crate::vi::property::FilterSpec;
 use crate::vi::soap::MoRef;
+use crate::vi::views::vm::{CONFIG_UUID, DEVICES, POWER_STATE};
 use crate::xml::ids::Uuid;
 use domains::{Seen, events_of, guest_events};
 use inventory::Inventory;
@@ -41,8 +42,8 @@ const WAIT: Duration = Duration::from_secs(10);
 /// What the watcher reads of each VM.
 const WATCHED: &[&str] = &[
     "name",
-    "config.uuid",
-    "runtime.powerState",
+    CONFIG_UUID,
+    POWER_STATE,
     "runtime.host",
     "config.template",
     "config.changeVersion",
@@ -50,8 +51,6 @@ const WATCHED: &[&str] = &[
 ];
 /// The CPU shares, reported by TUNABLE as `cputune.cpu_shares`.
 const SHARES: &str = "config.cpuAllocation.shares.shares";
-/// What it reads too once a device event is registered.
-const DEVICES: &str = "config.hardware.device";
 /// Long polls failing in a row after which the server is gone for good (the close callback
 /// runs with EOF, or ERROR when the server answered): the waits between them double from
 /// 1 s (1 + 2 + 4 + 8 = 15 s in all), and each poll logs in again once if the session was

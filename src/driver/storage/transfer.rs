@@ -17,6 +17,7 @@ use crate::log::log;
 use crate::vi::files::folder_path;
 use crate::vi::methods::MoveDatastoreFile_Task;
 use crate::vi::property::FilterSpec;
+use crate::vi::views::vm::{DEVICES, POWER_STATE};
 use crate::vmx::DatastorePath;
 use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Read};
@@ -582,12 +583,7 @@ fn disk_not_in_use(conn: &Connection, pool: &Pool, vol: &Volume) -> Result<()> {
         "Datastore",
         "vm",
         "VirtualMachine",
-        &[
-            "name",
-            "runtime.powerState",
-            "snapshot",
-            "config.hardware.device",
-        ],
+        &["name", POWER_STATE, "snapshot", DEVICES],
     );
     for oc in conn.primary.client.retrieve(&spec)? {
         let text = |p: &str| oc.props.text_at(p).unwrap_or("").trim().to_string();
@@ -614,10 +610,10 @@ fn disk_not_in_use(conn: &Connection, pool: &Pool, vol: &Volume) -> Result<()> {
         if parent || (uses && oc.props.path("snapshot").is_some()) {
             return refuse(&format!("a snapshot of VM '{name}' builds on it"));
         }
-        if uses && text("runtime.powerState") != "poweredOff" {
+        if uses && text(POWER_STATE) != "poweredOff" {
             return refuse(&format!(
                 "VM '{name}' has it open ({}); power the VM off first",
-                text("runtime.powerState")
+                text(POWER_STATE)
             ));
         }
     }

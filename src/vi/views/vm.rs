@@ -6,6 +6,14 @@ use crate::vi::soap::MoRef;
 use crate::vi::specs::AutoStartPowerInfo;
 use crate::vi::types::vim_type;
 
+/// Property paths the driver names outside a view (in filters and change sets).
+/// A VM's power state (`poweredOn`, `poweredOff`, `suspended`).
+pub const POWER_STATE: &str = "runtime.powerState";
+/// A VM's virtual devices.
+pub const DEVICES: &str = "config.hardware.device";
+/// A VM's BIOS UUID.
+pub const CONFIG_UUID: &str = "config.uuid";
+
 vim_type!(DeviceSlot {
     key: i32 = "key",
     controller_key: Option<i32> = "controllerKey",
