@@ -1476,16 +1476,16 @@ typedef struct _virNodeMemoryStats virNodeMemoryStats;
 typedef virNodeMemoryStats *virNodeMemoryStatsPtr;
 
 /*
- A close callback: the connection and the `virConnectCloseReason`.
- */
-typedef void (*virConnectCloseFunc)(virConnectPtr conn, int reason, void *opaque);
-
-/*
  libvirt's interface object, opaque to C (`struct _virInterface`).
  */
 typedef struct _virInterface virInterface;
 
 typedef virInterface *virInterfacePtr;
+
+/*
+ A close callback: the connection and the `virConnectCloseReason`.
+ */
+typedef void (*virConnectCloseFunc)(virConnectPtr conn, int reason, void *opaque);
 
 /*
  The node device and secret events' generic callbacks (cast to the event's own type).
@@ -2885,6 +2885,150 @@ char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
 int virConnectGetMaxVcpus(virConnectPtr conn, const char *type);
 
 /*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectNumOfInterfaces(virConnectPtr conn);
+
+/*
+ The NICs whose link is up (libvirt's active interfaces).
+
+ # Safety
+ `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
+ */
+int virConnectListInterfaces(virConnectPtr conn, char **names, int maxnames);
+
+/*
+ The NICs whose link is down.
+
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectNumOfDefinedInterfaces(virConnectPtr conn);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
+ */
+int virConnectListDefinedInterfaces(virConnectPtr conn, char **names, int maxnames);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `ifaces` NULL or writable.
+ */
+int virConnectListAllInterfaces(virConnectPtr conn, virInterfacePtr **ifaces, unsigned int flags);
+
+/*
+ By device name (`vmnic0`), which libvirt's ESX driver means to do.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `name` NULL or a C string.
+ */
+virInterfacePtr virInterfaceLookupByName(virConnectPtr conn, const char *name);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `macstr` NULL or a C string.
+ */
+virInterfacePtr virInterfaceLookupByMACString(virConnectPtr conn, const char *macstr);
+
+/*
+ The NIC as the host has it now: one round trip.
+
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+char *virInterfaceGetXMLDesc(virInterfacePtr iface, unsigned int flags);
+
+/*
+ The device name, owned by the handle.
+
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+const char *virInterfaceGetName(virInterfacePtr iface);
+
+/*
+ The MAC address as the host reports it, owned by the handle.
+
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+const char *virInterfaceGetMACString(virInterfacePtr iface);
+
+/*
+ The interface's connection (no new reference, as libvirt).
+
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+virConnectPtr virInterfaceGetConnect(virInterfacePtr iface);
+
+/*
+ Whether the NIC's link is up, as of its read.
+
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+int virInterfaceIsActive(virInterfacePtr iface);
+
+/*
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+int virInterfaceRef(virInterfacePtr iface);
+
+/*
+ Drops a reference; the last one frees the handle (the NIC is untouched).
+
+ # Safety
+ `iface` is NULL or an interface from this library, not used after its last reference.
+ */
+int virInterfaceFree(virInterfacePtr iface);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `xml` NULL or a C string.
+ */
+virInterfacePtr virInterfaceDefineXML(virConnectPtr conn, const char *xml, unsigned int flags);
+
+/*
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+int virInterfaceUndefine(virInterfacePtr iface);
+
+/*
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+int virInterfaceCreate(virInterfacePtr iface, unsigned int flags);
+
+/*
+ # Safety
+ `iface` is NULL or an interface from this library.
+ */
+int virInterfaceDestroy(virInterfacePtr iface, unsigned int flags);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virInterfaceChangeBegin(virConnectPtr conn, unsigned int flags);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virInterfaceChangeCommit(virConnectPtr conn, unsigned int flags);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virInterfaceChangeRollback(virConnectPtr conn, unsigned int flags);
+
+/*
  A CurrentTime request every `interval` seconds the connection is otherwise idle; `count`
  failures in a row close it (reason KEEPALIVE). `interval` ≤ 0 turns keepalive off. Needs
  a registered event loop, which delivers the close callback.
@@ -3051,150 +3195,6 @@ int virNetworkRef(virNetworkPtr network);
  `network` is NULL or a network from this library, not used after its last reference.
  */
 int virNetworkFree(virNetworkPtr network);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library.
- */
-int virConnectNumOfInterfaces(virConnectPtr conn);
-
-/*
- The NICs whose link is up (libvirt's active interfaces).
-
- # Safety
- `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
- */
-int virConnectListInterfaces(virConnectPtr conn, char **names, int maxnames);
-
-/*
- The NICs whose link is down.
-
- # Safety
- `conn` is NULL or a connection from this library.
- */
-int virConnectNumOfDefinedInterfaces(virConnectPtr conn);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
- */
-int virConnectListDefinedInterfaces(virConnectPtr conn, char **names, int maxnames);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library; `ifaces` NULL or writable.
- */
-int virConnectListAllInterfaces(virConnectPtr conn, virInterfacePtr **ifaces, unsigned int flags);
-
-/*
- By device name (`vmnic0`), which libvirt's ESX driver means to do.
-
- # Safety
- `conn` is NULL or a connection from this library; `name` NULL or a C string.
- */
-virInterfacePtr virInterfaceLookupByName(virConnectPtr conn, const char *name);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library; `macstr` NULL or a C string.
- */
-virInterfacePtr virInterfaceLookupByMACString(virConnectPtr conn, const char *macstr);
-
-/*
- The NIC as the host has it now: one round trip.
-
- # Safety
- `iface` is NULL or an interface from this library.
- */
-char *virInterfaceGetXMLDesc(virInterfacePtr iface, unsigned int flags);
-
-/*
- The device name, owned by the handle.
-
- # Safety
- `iface` is NULL or an interface from this library.
- */
-const char *virInterfaceGetName(virInterfacePtr iface);
-
-/*
- The MAC address as the host reports it, owned by the handle.
-
- # Safety
- `iface` is NULL or an interface from this library.
- */
-const char *virInterfaceGetMACString(virInterfacePtr iface);
-
-/*
- The interface's connection (no new reference, as libvirt).
-
- # Safety
- `iface` is NULL or an interface from this library.
- */
-virConnectPtr virInterfaceGetConnect(virInterfacePtr iface);
-
-/*
- Whether the NIC's link is up, as of its read.
-
- # Safety
- `iface` is NULL or an interface from this library.
- */
-int virInterfaceIsActive(virInterfacePtr iface);
-
-/*
- # Safety
- `iface` is NULL or an interface from this library.
- */
-int virInterfaceRef(virInterfacePtr iface);
-
-/*
- Drops a reference; the last one frees the handle (the NIC is untouched).
-
- # Safety
- `iface` is NULL or an interface from this library, not used after its last reference.
- */
-int virInterfaceFree(virInterfacePtr iface);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library; `xml` NULL or a C string.
- */
-virInterfacePtr virInterfaceDefineXML(virConnectPtr conn, const char *xml, unsigned int flags);
-
-/*
- # Safety
- `iface` is NULL or an interface from this library.
- */
-int virInterfaceUndefine(virInterfacePtr iface);
-
-/*
- # Safety
- `iface` is NULL or an interface from this library.
- */
-int virInterfaceCreate(virInterfacePtr iface, unsigned int flags);
-
-/*
- # Safety
- `iface` is NULL or an interface from this library.
- */
-int virInterfaceDestroy(virInterfacePtr iface, unsigned int flags);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library.
- */
-int virInterfaceChangeBegin(virConnectPtr conn, unsigned int flags);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library.
- */
-int virInterfaceChangeCommit(virConnectPtr conn, unsigned int flags);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library.
- */
-int virInterfaceChangeRollback(virConnectPtr conn, unsigned int flags);
 
 /*
  A new standard vSwitch on the connection's host, with its uplinks and port groups.

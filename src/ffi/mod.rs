@@ -20,6 +20,7 @@ pub mod event;
 pub mod export;
 pub mod handles;
 pub mod host;
+pub mod interface;
 pub mod liveness;
 pub mod malloc;
 pub mod network;
