@@ -299,7 +299,8 @@ fn guest_hostname_and_addresses() {
     let e = conn.guest_interfaces(&vm).unwrap_err();
     assert!(e.message().contains("not powered on"), "{e}");
     assert_eq!(
-        virt_esx::driver::domain::guest::check_source(0)
+        virt_esx::driver::domain::guest::AddressSource::from_raw(0)
+            .check()
             .unwrap_err()
             .code,
         Code::ArgumentUnsupported

@@ -71,17 +71,78 @@ impl Connection {
     }
 }
 
-/// Address sources other than the guest agent (VMware Tools) have nothing to ask on vSphere.
-pub fn check_source(source: u32) -> Result<()> {
-    if source != virDomainInterfaceAddressesSource::VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT as u32
-    {
-        return Err(Error::esx(
-            Code::ArgumentUnsupported,
-            format!(
-                "Unknown IP address data source {source}: only VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT \
-                 (VMware Tools) is available on vSphere"
-            ),
-        ));
+/// Where a guest's addresses are asked for (libvirt's virDomainInterfaceAddressesSource).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressSource {
+    /// The DHCP server's leases.
+    Lease,
+    /// The guest agent: on vSphere, VMware Tools.
+    Agent,
+    /// The host's ARP table.
+    Arp,
+    /// A number libvirt does not define, kept to be named in the refusal.
+    Unknown(u32),
+}
+
+impl AddressSource {
+    /// The source libvirt's number names.
+    pub fn from_raw(raw: u32) -> AddressSource {
+        use virDomainInterfaceAddressesSource as S;
+        match raw {
+            n if n == S::VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE as u32 => AddressSource::Lease,
+            n if n == S::VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT as u32 => AddressSource::Agent,
+            n if n == S::VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP as u32 => AddressSource::Arp,
+            n => AddressSource::Unknown(n),
+        }
     }
-    Ok(())
+
+    fn raw(self) -> u32 {
+        use virDomainInterfaceAddressesSource as S;
+        match self {
+            AddressSource::Lease => S::VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE as u32,
+            AddressSource::Agent => S::VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT as u32,
+            AddressSource::Arp => S::VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP as u32,
+            AddressSource::Unknown(n) => n,
+        }
+    }
+
+    /// Sources other than the guest agent (VMware Tools) have nothing to ask on vSphere.
+    pub fn check(self) -> Result<()> {
+        if self != AddressSource::Agent {
+            return Err(Error::esx(
+                Code::ArgumentUnsupported,
+                format!(
+                    "Unknown IP address data source {}: only VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT \
+                     (VMware Tools) is available on vSphere",
+                    self.raw()
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_agent_is_a_source_and_refusals_name_the_number() {
+        assert_eq!(AddressSource::from_raw(1), AddressSource::Agent);
+        assert!(AddressSource::Agent.check().is_ok());
+        for (raw, source) in [
+            (0, AddressSource::Lease),
+            (2, AddressSource::Arp),
+            (7, AddressSource::Unknown(7)),
+        ] {
+            assert_eq!(AddressSource::from_raw(raw), source);
+            let e = source.check().unwrap_err();
+            assert_eq!(e.code, Code::ArgumentUnsupported);
+            assert!(
+                e.message()
+                    .contains(&format!("Unknown IP address data source {raw}:")),
+                "{e}"
+            );
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::abi::flags::{HostnameFlags, NoFlags};
 use crate::abi::virIPAddrType;
-use crate::driver::domain::guest::{Interface, check_source};
+use crate::driver::domain::guest::{AddressSource, Interface};
 use crate::error::Result;
 use crate::ffi::args::{flags, out};
 use crate::ffi::export::export;
@@ -74,7 +74,7 @@ pub unsafe extern "C" fn virDomainInterfaceAddresses(
 ) -> c_int {
     export!(dom dom, -1, |d| {
         flags!(flags as NoFlags)?;
-        check_source(source)?;
+        AddressSource::from_raw(source).check()?;
         let out = out!(ifaces)?;
         let list = d.dom.with(|conn, vm| conn.guest_interfaces(vm))?;
         let mut arr = MallocArray::<virDomainInterfacePtr>::zeroed(list.len())?;
