@@ -59,18 +59,23 @@ fn with_newline(mut text: String) -> String {
     text
 }
 
+/// The stand-in datastores a vmx2xml row asks for: its `datacenter_path=` context, if any.
+fn vmx2xml_context(row: &[String], dialect: Dialect) -> StandInDatastores {
+    StandInDatastores {
+        datacenter_path: row
+            .get(2)
+            .and_then(|c| c.strip_prefix("datacenter_path="))
+            .map(str::to_string),
+        dialect,
+    }
+}
+
 fn run_vmx2xml(dir: &Path, run: Run, failures: &mut Vec<String>) -> (usize, usize) {
     let rows = cases(&dir.join("cases.tsv"));
     let mut passed = 0;
     for row in &rows {
         let (name, expect) = (&row[0], row.get(1).map_or("match", String::as_str));
-        let ctx = StandInDatastores {
-            datacenter_path: row
-                .get(2)
-                .and_then(|c| c.strip_prefix("datacenter_path="))
-                .map(str::to_string),
-            dialect: run.dialect,
-        };
+        let ctx = vmx2xml_context(row, run.dialect);
         let vmx = fs::read(dir.join(format!("{name}.vmx"))).unwrap_or_default();
         let result = vmx_to_domain_xml(&vmx, &ctx);
         let outcome = match (expect, result) {
@@ -233,13 +238,7 @@ fn full_dialect_only_adds_to_libvirt_output() {
     let mut extended = 0;
     for row in cases(&dir.join("cases.tsv")) {
         let name = &row[0];
-        let ctx = StandInDatastores {
-            datacenter_path: row
-                .get(2)
-                .and_then(|c| c.strip_prefix("datacenter_path="))
-                .map(str::to_string),
-            dialect: Dialect::Full,
-        };
+        let ctx = vmx2xml_context(&row, Dialect::Full);
         let vmx = fs::read(dir.join(format!("{name}.vmx"))).unwrap_or_default();
         let Ok(xml) = vmx_to_domain_xml(&vmx, &ctx) else {
             continue;

@@ -89,8 +89,9 @@ pub fn format_vmx(def: &DomainDef, ctx: &dyn DatastorePaths, hw: HwVersion) -> R
     for parallel in &devices.parallels {
         chr::format_parallel(parallel, ctx, &mut w)?;
     }
-    peripherals::format(devices, def.os.firmware.as_deref() == Some("efi"), &mut w)?;
-    format_firmware(def, &mut w)?;
+    let efi = def.os.firmware.as_deref() == Some("efi");
+    peripherals::format(devices, efi, &mut w)?;
+    format_firmware(def, efi, &mut w)?;
     if hw.has_pcie_bridges() {
         let has_scsi = devices.disks.iter().any(|d| d.bus == DiskBus::Scsi)
             && devices
@@ -127,8 +128,7 @@ fn guest_os<'d>(def: &'d DomainDef, generic: &'d str) -> Result<&'d str> {
 
 /// EFI, and secure boot as libvirt's firmware features ask for it (the reader's `secure-boot`
 /// and `enrolled-keys`); VMware's EFI always holds Microsoft's keys, so that one is implied.
-fn format_firmware(def: &DomainDef, w: &mut VmxWriter) -> Result<()> {
-    let efi = def.os.firmware.as_deref() == Some("efi");
+fn format_firmware(def: &DomainDef, efi: bool, w: &mut VmxWriter) -> Result<()> {
     if let Some(firmware @ ("efi" | "bios")) = def.os.firmware.as_deref() {
         w.set("firmware", firmware);
     }

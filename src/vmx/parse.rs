@@ -80,7 +80,7 @@ pub fn parse_vmx(vmx: &VmxFile, ctx: &dyn DatastorePaths) -> Result<DomainDef> {
     };
     parse_firmware(vmx, &mut def)?;
     def.apply_defaults();
-    if ctx.dialect() == Dialect::Full {
+    if full {
         peripherals::parse(vmx, &mut def.devices)?;
     }
     Ok(def)

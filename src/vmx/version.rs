@@ -17,7 +17,10 @@ pub struct HwVersion(pub i64);
 impl HwVersion {
     /// A version the converter can write a VMX file for.
     pub fn for_output(version: i32) -> Result<HwVersion> {
-        let version = i64::from(version);
+        HwVersion::writable(i64::from(version))
+    }
+
+    fn writable(version: i64) -> Result<HwVersion> {
         if !(4..=MAX_HW_VERSION).contains(&version) {
             return Err(vmx_error(format!(
                 "Expecting virtualHW.version to be between 4 and {MAX_HW_VERSION} but found {version}"
@@ -35,7 +38,7 @@ impl HwVersion {
                 newest.0, newest.0
             )));
         }
-        HwVersion::for_output(i32::try_from(version).unwrap_or(0))
+        HwVersion::writable(version)
     }
 
     /// Units per SCSI bus, unit 7 included: 16, or 64 from version 13 on.

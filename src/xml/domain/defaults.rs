@@ -9,6 +9,10 @@ pub(crate) const SCSI_WIDE_BUS_MAX_UNIT: u32 = 16;
 /// Units per SCSI bus from virtualHW 13 on.
 pub(crate) const SCSI_SUPER_WIDE_BUS_MAX_UNIT: u32 = 64;
 
+/// Units per SATA controller in the address libvirt derives from a target name (its generic
+/// rule; VMware's AHCI has 30).
+pub(crate) const LIBVIRT_SATA_UNITS: u32 = 6;
+
 /// The video RAM libvirt gives a VMware guest's VGA-like adapter, KiB.
 const DEFAULT_VRAM_KIB: u32 = 4096;
 
@@ -31,7 +35,7 @@ pub fn assign_drive_address(disk: &Disk, scsi_bus_max_unit: u32) -> Option<Drive
         }
         DiskBus::Ide => (index / 4, (index % 4) / 2, index % 2),
         DiskBus::Fdc => (index / 2, 0, index % 2),
-        DiskBus::Sata => (index / 6, 0, index % 6),
+        DiskBus::Sata => (index / LIBVIRT_SATA_UNITS, 0, index % LIBVIRT_SATA_UNITS),
         DiskBus::Nvme | DiskBus::Other(_) => return None,
     };
     Some(DriveAddress {

@@ -2,7 +2,8 @@
 //! model, model autodetection, then one block of keys per disk and the floppy defaults.
 
 use super::{
-    LIBVIRT_SCSI_MODELS, NVME_UNITS, SATA_UNITS, SCSI_MODELS, has_suffix, slot, slot_prefix,
+    LIBVIRT_SCSI_MODELS, NVME_UNITS, SATA_UNITS, SCSI_MODELS, has_suffix, sata_slot, slot,
+    slot_prefix,
 };
 use crate::error::Result;
 use crate::vmx::datastore::{DatastorePaths, write_file_name};
@@ -292,10 +293,7 @@ pub fn slot_of(disk: &Disk) -> Result<(u32, u32)> {
             let index = indexed("hd", 4, "IDE")?;
             (index / 2, index % 2)
         }
-        DiskBus::Sata => {
-            let index = indexed("sd", 4 * SATA_UNITS, "SATA")?;
-            (index / SATA_UNITS, index % SATA_UNITS)
-        }
+        DiskBus::Sata => sata_slot(indexed("sd", 4 * SATA_UNITS, "SATA")?),
         DiskBus::Nvme => nvme_name_to_slot(&disk.target)
             .filter(|&(controller, unit)| controller < 4 && unit < NVME_UNITS)
             .ok_or_else(|| {

@@ -9,7 +9,9 @@ pub use parse::parse_disks;
 
 use crate::error::Result;
 use crate::vmx::Dialect;
-use crate::xml::domain::defaults::{SCSI_WIDE_BUS_MAX_UNIT, assign_drive_address};
+use crate::xml::domain::defaults::{
+    LIBVIRT_SATA_UNITS, SCSI_WIDE_BUS_MAX_UNIT, assign_drive_address,
+};
 use crate::xml::domain::{Disk, DiskBus, DriveAddress, index_to_disk_name, nvme_slot_to_name};
 
 /// Units per SATA controller.
@@ -55,14 +57,28 @@ fn slot_prefix(bus: &DiskBus, controller: u32, unit: u32) -> String {
 pub fn slot_target(bus: &DiskBus, controller: u32, unit: u32) -> Option<String> {
     let (c, u) = (controller, unit);
     Some(match bus {
-        DiskBus::Scsi if u == 7 => return None,
-        DiskBus::Scsi => index_to_disk_name(c * 15 + if u < 7 { u } else { u - 1 }, "sd"),
-        DiskBus::Sata => index_to_disk_name(c * SATA_UNITS + u, "sd"),
+        DiskBus::Scsi | DiskBus::Sata => index_to_disk_name(sd_index(bus, c, u)?, "sd"),
         DiskBus::Ide => index_to_disk_name(c * 2 + u, "hd"),
         DiskBus::Fdc => index_to_disk_name(u, "fd"),
         DiskBus::Nvme => nvme_slot_to_name(c, u),
         DiskBus::Other(_) => return None,
     })
+}
+
+/// libvirt's index in the `sd` sequence of a SCSI or SATA slot (15 names per SCSI controller,
+/// its unit 7 being the controller itself; 30 per SATA controller).
+fn sd_index(bus: &DiskBus, controller: u32, unit: u32) -> Option<u32> {
+    match bus {
+        DiskBus::Scsi if unit == 7 => None,
+        DiskBus::Scsi => Some(controller * 15 + if unit < 7 { unit } else { unit - 1 }),
+        DiskBus::Sata => Some(controller * SATA_UNITS + unit),
+        _ => None,
+    }
+}
+
+/// The SATA slot libvirt's name rule gives `sd` index `index` (the inverse of `sd_index`).
+fn sata_slot(index: u32) -> (u32, u32) {
+    (index / SATA_UNITS, index % SATA_UNITS)
 }
 
 /// Case-insensitive file name suffix test, as VMware's own names vary in case.
@@ -96,20 +112,13 @@ pub fn slot(disk: &Disk, dialect: Dialect) -> Result<(u32, u32)> {
 /// names; each SATA device and SCSI unit past 15 keeps libvirt's name when no earlier device
 /// has it, else takes the lowest free `sd` name that `slot` maps back to its slot.
 pub fn full_sd_targets(slots: &[(DiskBus, u32, u32)]) -> Vec<String> {
-    let libvirt_index = |(bus, c, u): &(DiskBus, u32, u32)| match bus {
-        DiskBus::Scsi => c * 15 + if *u < 7 { *u } else { u - 1 },
-        _ => c * SATA_UNITS + u,
-    };
+    let libvirt_index = |(bus, c, u): &(DiskBus, u32, u32)| sd_index(bus, *c, *u);
     let regular = |(bus, _, u): &(DiskBus, u32, u32)| *bus == DiskBus::Scsi && *u < 16;
-    let mut taken: Vec<u32> = slots
-        .iter()
-        .filter(|s| regular(s))
-        .map(libvirt_index)
-        .collect();
     let mut names: Vec<Option<u32>> = slots
         .iter()
-        .map(|s| regular(s).then(|| libvirt_index(s)))
+        .map(|s| libvirt_index(s).filter(|_| regular(s)))
         .collect();
+    let mut taken: Vec<u32> = names.iter().flatten().copied().collect();
     for (slot, name) in slots.iter().zip(names.iter_mut()) {
         if name.is_some() {
             continue;
@@ -118,16 +127,14 @@ pub fn full_sd_targets(slots: &[(DiskBus, u32, u32)]) -> Vec<String> {
         // a SATA name whose libvirt address is the slot itself must also name that slot
         let maps_back = |n: u32| {
             *bus != DiskBus::Sata
-                || (n / 6, n % 6) != (*c, *u)
-                || (n / SATA_UNITS, n % SATA_UNITS) == (*c, *u)
+                || (n / LIBVIRT_SATA_UNITS, n % LIBVIRT_SATA_UNITS) != (*c, *u)
+                || sata_slot(n) == (*c, *u)
         };
-        let wanted = libvirt_index(slot);
-        let chosen = if taken.contains(&wanted) {
-            (0..)
+        let chosen = match libvirt_index(slot).filter(|n| !taken.contains(n)) {
+            Some(wanted) => wanted,
+            None => (0..)
                 .find(|n| !taken.contains(n) && maps_back(*n))
-                .unwrap_or(wanted)
-        } else {
-            wanted
+                .unwrap_or_default(),
         };
         taken.push(chosen);
         *name = Some(chosen);
