@@ -9,6 +9,7 @@ use std::{env, fs, path::PathBuf};
 fn main() {
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libvirt_esx.so.0");
     println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=esx_driver/src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=tools/header");
     println!("cargo:rerun-if-env-changed=LIBVIRT_ESX_UPDATE_HEADER");

@@ -14,10 +14,10 @@ step() { # name, command...
     if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
 }
 
-step "cargo fmt --check" cargo fmt --check
-step "cargo clippy" cargo clippy --all-targets -- -D warnings
+step "cargo fmt --check" cargo fmt --all --check
+step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 ./tools/vcsim/build.sh
-step "cargo test" cargo test
+step "cargo test" cargo test --workspace
 make --no-print-directory uninstalled-pc PROFILE=debug >/dev/null
 export PKG_CONFIG_PATH="$ROOT/build" LD_LIBRARY_PATH="$ROOT/target/debug"
 

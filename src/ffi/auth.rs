@@ -5,15 +5,19 @@ use super::types::{
     _virConnectAuth, virConnectAuth, virConnectAuthCallbackPtr, virConnectAuthPtr,
     virConnectCredential, virConnectCredentialPtr,
 };
+use crate::abi::virConnectCredentialType as Cred;
 use crate::driver::Connection;
-use crate::driver::connection::auth::{
-    Authenticator, CRED_AUTHNAME, CRED_NOECHOPROMPT, CRED_PASSPHRASE, CredRequest,
-};
+use crate::driver::connection::auth::{Authenticator, CredRequest};
 use crate::error::{Code, Domain, Error, Result};
 use secrecy::SecretString;
 use std::ffi::{CStr, CString, c_int, c_uint, c_void};
 use std::io::{BufRead, Write};
 use zeroize::Zeroize;
+
+/// The credential types the ESX driver asks for, as `virConnectCredential.type` carries them.
+const CRED_AUTHNAME: c_int = Cred::VIR_CRED_AUTHNAME as c_int;
+const CRED_PASSPHRASE: c_int = Cred::VIR_CRED_PASSPHRASE as c_int;
+const CRED_NOECHOPROMPT: c_int = Cred::VIR_CRED_NOECHOPROMPT as c_int;
 
 /// A caller's `virConnectAuth`, valid for the duration of the open call.
 pub struct CAuth(pub *const virConnectAuth);
