@@ -4,10 +4,11 @@
 mod common;
 
 use common::{Creds, Sim, managed_pair, open_read_only};
+use std::sync::Arc;
 use virt_esx::driver::Connection;
 use virt_esx::{Code, Domain};
 
-fn open(uri: &str, creds: &Creds) -> virt_esx::Result<Connection> {
+fn open(uri: &str, creds: &Creds) -> virt_esx::Result<Arc<Connection>> {
     Connection::open(uri, Some(creds), false)
 }
 

@@ -7,6 +7,7 @@ use common::Creds;
 use common::Sim;
 use common::live::{download, host_vms};
 use common::open;
+use std::sync::Arc;
 use virt_esx::Code;
 use virt_esx::driver::{Connection, LiveDatastores};
 
@@ -26,7 +27,7 @@ fn vmx(disk: &str, second: &str, iso: &str) -> String {
 }
 
 /// The local URL of the first datastore: its VMFS-UUID-like last component and the path.
-fn datastore_url(conn: &Connection) -> String {
+fn datastore_url(conn: &Arc<Connection>) -> String {
     let ds = conn
         .primary
         .client
@@ -40,7 +41,7 @@ fn datastore_url(conn: &Connection) -> String {
         .to_string()
 }
 
-fn host_datastore(conn: &Connection) -> virt_esx::vi::MoRef {
+fn host_datastore(conn: &Arc<Connection>) -> virt_esx::vi::MoRef {
     let host = conn
         .primary
         .client
@@ -50,7 +51,7 @@ fn host_datastore(conn: &Connection) -> virt_esx::vi::MoRef {
     virt_esx::vi::MoRef::from_node(host.props.child("datastore").unwrap()).unwrap()
 }
 
-fn check_paths_both_ways(conn: &Connection) {
+fn check_paths_both_ways(conn: &Arc<Connection>) {
     let url = datastore_url(conn);
     let uuid = url.rsplit('/').next().unwrap();
     let native = vmx(

@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{Sim, open};
+use common::{Sim, dom, open};
+use std::sync::Arc;
 use virt_esx::Code;
 use virt_esx::abi::flags::{AffectFlags, DomainXmlFlags};
 use virt_esx::driver::Connection;
@@ -12,7 +13,7 @@ use virt_esx::driver::domain::devices::DeviceChange::{Attach, Detach};
 use virt_esx::driver::domain::power::PowerOp;
 
 /// The VM's devices as the server has them, read here by hand.
-fn server_devices(conn: &Connection, vm: &Vm) -> Vec<virt_esx::vi::node::Node> {
+fn server_devices(conn: &Arc<Connection>, vm: &Vm) -> Vec<virt_esx::vi::node::Node> {
     let oc = conn
         .primary
         .client
@@ -24,7 +25,7 @@ fn server_devices(conn: &Connection, vm: &Vm) -> Vec<virt_esx::vi::node::Node> {
 }
 
 /// The VM's NICs as the server has them: (vSphere type, MAC, network name or switch UUID).
-fn server_nics(conn: &Connection, vm: &Vm) -> Vec<(String, String, String)> {
+fn server_nics(conn: &Arc<Connection>, vm: &Vm) -> Vec<(String, String, String)> {
     server_devices(conn, vm)
         .iter()
         .filter(|d| d.child("macAddress").is_some())
@@ -45,8 +46,8 @@ fn server_nics(conn: &Connection, vm: &Vm) -> Vec<(String, String, String)> {
 const NIC: &str = "<interface type='bridge'><mac address='00:50:56:00:12:34'/>\
     <source bridge='VM Network'/><model type='vmxnet3'/></interface>";
 
-fn xml(conn: &Connection, vm: &Vm) -> String {
-    conn.domain_xml(vm, DomainXmlFlags::empty()).unwrap()
+fn xml(conn: &Arc<Connection>, vm: &Vm) -> String {
+    dom(conn, vm).domain_xml(DomainXmlFlags::empty()).unwrap()
 }
 
 #[test]
@@ -55,15 +56,16 @@ fn nics_are_attached_and_detached_on_stopped_and_running_vms() {
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let before = server_nics(&check, &vm);
 
-    let e = conn
-        .change_device(&vm, NIC, Attach, AffectFlags::LIVE, "t")
+    let e = dom(&conn, &vm)
+        .change_device(NIC, Attach, AffectFlags::LIVE, "t")
         .unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
     let trips = conn.round_trips();
-    conn.change_device(&vm, NIC, Attach, AffectFlags::CONFIG, "t")
+    dom(&conn, &vm)
+        .change_device(NIC, Attach, AffectFlags::CONFIG, "t")
         .unwrap();
     assert_eq!(
         conn.round_trips() - trips,
@@ -85,45 +87,47 @@ fn nics_are_attached_and_detached_on_stopped_and_running_vms() {
     );
 
     // Detached by MAC, in any case.
-    conn.change_device(
-        &vm,
-        &NIC.replace(
-            "00:50:56:00:12:34",
-            "00:50:56:00:12:34".to_uppercase().as_str(),
-        ),
-        Detach,
-        AffectFlags::empty(),
-        "t",
-    )
-    .unwrap();
+    dom(&conn, &vm)
+        .change_device(
+            &NIC.replace(
+                "00:50:56:00:12:34",
+                "00:50:56:00:12:34".to_uppercase().as_str(),
+            ),
+            Detach,
+            AffectFlags::empty(),
+            "t",
+        )
+        .unwrap();
     assert_eq!(server_nics(&check, &vm), before);
     assert!(!xml(&check, &vm).contains("00:50:56:00:12:34"));
 
     // Running: live (and persistent) only; a generated MAC.
-    let vm = conn.power(&vm, PowerOp::Start).unwrap();
-    let e = conn
-        .change_device(&vm, NIC, Attach, AffectFlags::CONFIG, "t")
+    let vm = dom(&conn, &vm).power(PowerOp::Start).unwrap();
+    let e = dom(&conn, &vm)
+        .change_device(NIC, Attach, AffectFlags::CONFIG, "t")
         .unwrap_err();
     assert!(
         e.code == Code::OperationInvalid && e.detail.contains("VIR_DOMAIN_AFFECT_LIVE"),
         "{e}"
     );
     let generated = "<interface type='bridge'><source bridge='VM Network'/></interface>";
-    conn.change_device(&vm, generated, Attach, AffectFlags::LIVE, "t")
+    dom(&conn, &vm)
+        .change_device(generated, Attach, AffectFlags::LIVE, "t")
         .unwrap();
     let now = server_nics(&check, &vm);
     let added: Vec<_> = now.iter().filter(|n| !before.contains(n)).collect();
     assert_eq!(added.len(), 1, "{now:?}");
     assert_eq!(added[0].0, "VirtualE1000", "no model is an E1000");
-    let e = conn
-        .change_device(&vm, generated, Detach, AffectFlags::LIVE, "t")
+    let e = dom(&conn, &vm)
+        .change_device(generated, Detach, AffectFlags::LIVE, "t")
         .unwrap_err();
     assert_eq!(e.code, Code::OperationFailed, "two NICs on VM Network: {e}");
     let by_mac = format!(
         "<interface type='bridge'><mac address='{}'/></interface>",
         added[0].1
     );
-    conn.change_device(&vm, &by_mac, Detach, AffectFlags::LIVE, "t")
+    dom(&conn, &vm)
+        .change_device(&by_mac, Detach, AffectFlags::LIVE, "t")
         .unwrap();
     assert_eq!(server_nics(&check, &vm), before);
 
@@ -162,8 +166,8 @@ fn nics_are_attached_and_detached_on_stopped_and_running_vms() {
         ),
     ];
     for (device, change, code) in refused {
-        let e = conn
-            .change_device(&vm, device, change, AffectFlags::LIVE, "t")
+        let e = dom(&conn, &vm)
+            .change_device(device, change, AffectFlags::LIVE, "t")
             .unwrap_err();
         assert_eq!(e.code, code, "{device}: {e}");
     }
@@ -178,7 +182,7 @@ fn a_nic_with_a_multicast_mac_is_refused() {
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let before = server_devices(&check, &vm);
     for mac in [
         "ff:ff:ff:ff:ff:ff",
@@ -186,8 +190,8 @@ fn a_nic_with_a_multicast_mac_is_refused() {
         "01:00:5e:00:00:01",
     ] {
         let nic = NIC.replace("00:50:56:00:12:34", mac);
-        let e = conn
-            .change_device(&vm, &nic, Attach, AffectFlags::CONFIG, "t")
+        let e = dom(&conn, &vm)
+            .change_device(&nic, Attach, AffectFlags::CONFIG, "t")
             .unwrap_err();
         assert_eq!(e.code, Code::XmlError, "{e}");
         assert_eq!(
@@ -195,10 +199,10 @@ fn a_nic_with_a_multicast_mac_is_refused() {
             format!("expected unicast mac address, found multicast '{mac}'")
         );
     }
-    let vm = conn.power(&vm, PowerOp::Start).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Start).unwrap();
     let nic = NIC.replace("00:50:56:00:12:34", "ff:ff:ff:ff:ff:ff");
-    let e = conn
-        .change_device(&vm, &nic, Attach, AffectFlags::LIVE, "t")
+    let e = dom(&conn, &vm)
+        .change_device(&nic, Attach, AffectFlags::LIVE, "t")
         .unwrap_err();
     assert_eq!(e.code, Code::XmlError, "{e}");
     assert_eq!(server_devices(&check, &vm), before);
@@ -217,15 +221,15 @@ fn a_nic_on_a_distributed_port_group() {
         .into_iter()
         .find(|n| n.name == "DVS0")
         .unwrap();
-    conn.change_device(
-        &vm,
-        "<interface type='bridge'><mac address='00:50:56:00:00:42'/>\
+    dom(&conn, &vm)
+        .change_device(
+            "<interface type='bridge'><mac address='00:50:56:00:00:42'/>\
          <source bridge='DC0_DVPG0'/><model type='e1000e'/></interface>",
-        Attach,
-        AffectFlags::LIVE,
-        "t",
-    )
-    .unwrap();
+            Attach,
+            AffectFlags::LIVE,
+            "t",
+        )
+        .unwrap();
     let now = server_nics(&check, &vm);
     let added: Vec<_> = now.iter().filter(|n| !before.contains(n)).collect();
     assert_eq!(added.len(), 1);
@@ -240,7 +244,7 @@ fn a_nic_on_a_distributed_port_group() {
 }
 
 /// The VM's disks as the server has them: (file, controller type, controller bus, unit).
-fn server_disks(conn: &Connection, vm: &Vm) -> Vec<(String, String, i64, i64)> {
+fn server_disks(conn: &Arc<Connection>, vm: &Vm) -> Vec<(String, String, i64, i64)> {
     let devices = server_devices(conn, vm);
     let num = |n: &virt_esx::vi::node::Node, p: &str| -> i64 {
         n.text_at(p).map_or(-1, |v| v.trim().parse().unwrap())
@@ -264,7 +268,7 @@ fn server_disks(conn: &Connection, vm: &Vm) -> Vec<(String, String, i64, i64)> {
 }
 
 /// A new 4 MiB virtual disk at `name` on LocalDS_0, made with the storage API: its path.
-fn new_disk(conn: &Connection, name: &str) -> String {
+fn new_disk(conn: &Arc<Connection>, name: &str) -> String {
     let pool = conn.pool_by_name("LocalDS_0").unwrap();
     let xml = format!(
         "<volume><name>{name}</name><capacity unit='M'>4</capacity>\
@@ -287,7 +291,7 @@ fn disks_are_attached_and_detached_keeping_their_files() {
     let check = open(&sim, "esx", "/");
     let file = new_disk(&conn, "hot/extra.vmdk");
     let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let before = server_disks(&check, &vm);
     let scsi = &before
         .iter()
@@ -296,14 +300,14 @@ fn disks_are_attached_and_detached_keeping_their_files() {
         .1;
 
     // sdb: unit 1 of the existing SCSI controller 0.
-    conn.change_device(
-        &vm,
-        &disk(&file, "sdb", "scsi"),
-        Attach,
-        AffectFlags::CONFIG,
-        "t",
-    )
-    .unwrap();
+    dom(&conn, &vm)
+        .change_device(
+            &disk(&file, "sdb", "scsi"),
+            Attach,
+            AffectFlags::CONFIG,
+            "t",
+        )
+        .unwrap();
     let now = server_disks(&check, &vm);
     assert!(now.contains(&(file.clone(), scsi.clone(), 0, 1)), "{now:?}");
     let dump = xml(&check, &vm);
@@ -313,7 +317,7 @@ fn disks_are_attached_and_detached_keeping_their_files() {
         "{dump}"
     );
     let plug = |vm: &Vm, target: &str, change, flags| {
-        conn.change_device(vm, &disk(&file, target, "scsi"), change, flags, "t")
+        dom(&conn, vm).change_device(&disk(&file, target, "scsi"), change, flags, "t")
     };
     let e = plug(&vm, "sdb", Attach, AffectFlags::CONFIG).unwrap_err();
     assert!(e.detail.contains("target sdb already exists"), "{e}");
@@ -329,7 +333,7 @@ fn disks_are_attached_and_detached_keeping_their_files() {
 
     // Running: SCSI hot-plug on the existing controller; IDE disks and new controllers
     // refused, each naming the rule.
-    let vm = conn.power(&vm, PowerOp::Start).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Start).unwrap();
     plug(&vm, "sdc", Attach, AffectFlags::LIVE).unwrap();
     assert!(server_disks(&check, &vm).contains(&(file.clone(), scsi.clone(), 0, 2)));
     let missing = "[LocalDS_0] hot/missing.vmdk";
@@ -344,8 +348,8 @@ fn disks_are_attached_and_detached_keeping_their_files() {
         (disk(&file, "sdz", "scsi"), Detach, "disk sdz not found"),
     ];
     for (device, change, why) in &refused {
-        let e = conn
-            .change_device(&vm, device, *change, AffectFlags::LIVE, "t")
+        let e = dom(&conn, &vm)
+            .change_device(device, *change, AffectFlags::LIVE, "t")
             .unwrap_err();
         assert!(e.detail.contains(why), "{device}: {e}");
     }
@@ -362,7 +366,7 @@ fn a_disk_address_naming_no_slot_is_refused() {
     let check = open(&sim, "esx", "/");
     let file = new_disk(&conn, "addr/d.vmdk");
     let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let before = server_disks(&check, &vm);
     let addressed = |target: &str, controller: u32, unit: u32| {
         disk(&file, target, "scsi").replace(
@@ -379,40 +383,30 @@ fn a_disk_address_naming_no_slot_is_refused() {
         ),
         (addressed("sde", 0, 5), "Disk address 0:0:5 doesn't match"),
     ] {
-        let e = conn
-            .change_device(&vm, &xml, Attach, AffectFlags::CONFIG, "t")
+        let e = dom(&conn, &vm)
+            .change_device(&xml, Attach, AffectFlags::CONFIG, "t")
             .unwrap_err();
         assert_eq!(e.code, Code::ConfigUnsupported, "{e}");
         assert!(e.detail.contains(says), "{e}");
         assert_eq!(server_disks(&check, &vm), before, "{xml}");
     }
     // The target's own slot, spelled out, is taken as it stands.
-    conn.change_device(
-        &vm,
-        &addressed("sde", 0, 4),
-        Attach,
-        AffectFlags::CONFIG,
-        "t",
-    )
-    .unwrap();
+    dom(&conn, &vm)
+        .change_device(&addressed("sde", 0, 4), Attach, AffectFlags::CONFIG, "t")
+        .unwrap();
     let now = server_disks(&check, &vm);
     assert!(
         now.iter().any(|d| d.0 == file && d.2 == 0 && d.3 == 4),
         "{now:?}"
     );
-    conn.change_device(
-        &vm,
-        &addressed("sde", 0, 4),
-        Detach,
-        AffectFlags::CONFIG,
-        "t",
-    )
-    .unwrap();
+    dom(&conn, &vm)
+        .change_device(&addressed("sde", 0, 4), Detach, AffectFlags::CONFIG, "t")
+        .unwrap();
     assert_eq!(server_disks(&check, &vm), before);
 }
 
 /// The VM's CD-ROMs as the server has them: (backing type, file, connected, start connected).
-fn server_cdroms(conn: &Connection, vm: &Vm) -> Vec<(String, String, bool, bool)> {
+fn server_cdroms(conn: &Arc<Connection>, vm: &Vm) -> Vec<(String, String, bool, bool)> {
     server_devices(conn, vm)
         .iter()
         .filter(|d| d.xsi_type.as_deref() == Some("VirtualCdrom"))
@@ -452,12 +446,13 @@ fn cdrom_media_and_nic_links_change_in_place() {
         .unwrap()
         .path();
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let before = server_cdroms(&check, &vm);
     let iso_backing = "VirtualCdromIsoBackingInfo".to_string();
 
     // An IDE CD-ROM is added while the VM is off, its media changed live.
-    conn.change_device(&vm, &cdrom(Some(&iso)), Attach, AffectFlags::CONFIG, "t")
+    dom(&conn, &vm)
+        .change_device(&cdrom(Some(&iso)), Attach, AffectFlags::CONFIG, "t")
         .unwrap();
     let now = server_cdroms(&check, &vm);
     assert!(
@@ -465,7 +460,8 @@ fn cdrom_media_and_nic_links_change_in_place() {
         "{now:?}"
     );
     assert!(xml(&check, &vm).contains(&format!("<source file='{iso}'/>")));
-    conn.change_device(&vm, &cdrom(None), Update, AffectFlags::empty(), "t")
+    dom(&conn, &vm)
+        .change_device(&cdrom(None), Update, AffectFlags::empty(), "t")
         .unwrap();
     let now = server_cdroms(&check, &vm);
     assert!(
@@ -478,17 +474,17 @@ fn cdrom_media_and_nic_links_change_in_place() {
         "ejected: {now:?}"
     );
     assert!(!xml(&check, &vm).contains(&iso));
-    let vm = conn.power(&vm, PowerOp::Start).unwrap();
-    conn.change_device(&vm, &cdrom(Some(&iso)), Update, AffectFlags::LIVE, "t")
+    let vm = dom(&conn, &vm).power(PowerOp::Start).unwrap();
+    dom(&conn, &vm)
+        .change_device(&cdrom(Some(&iso)), Update, AffectFlags::LIVE, "t")
         .unwrap();
     assert!(server_cdroms(&check, &vm).contains(&(iso_backing, iso.clone(), true, true)));
-    let e = conn
-        .change_device(&vm, &cdrom(Some(&iso)), Detach, AffectFlags::LIVE, "t")
+    let e = dom(&conn, &vm)
+        .change_device(&cdrom(Some(&iso)), Detach, AffectFlags::LIVE, "t")
         .unwrap_err();
     assert!(e.detail.contains("IDE cdroms cannot be"), "{e}");
-    let e = conn
+    let e = dom(&conn, &vm)
         .change_device(
-            &vm,
             "<disk type='file' device='disk'><source file='[LocalDS_0] x.vmdk'/>\
              <target dev='sda'/></disk>",
             Update,
@@ -507,17 +503,18 @@ fn cdrom_media_and_nic_links_change_in_place() {
         "t",
     )
     .unwrap();
-    conn.change_device(&vm, NIC, Attach, AffectFlags::LIVE, "t")
+    dom(&conn, &vm)
+        .change_device(NIC, Attach, AffectFlags::LIVE, "t")
         .unwrap();
-    conn.change_device(
-        &vm,
-        "<interface type='bridge'><mac address='00:50:56:00:12:34'/>\
+    dom(&conn, &vm)
+        .change_device(
+            "<interface type='bridge'><mac address='00:50:56:00:12:34'/>\
          <source bridge='pgUpd'/><link state='down'/></interface>",
-        Update,
-        AffectFlags::LIVE,
-        "t",
-    )
-    .unwrap();
+            Update,
+            AffectFlags::LIVE,
+            "t",
+        )
+        .unwrap();
     let nic = server_devices(&check, &vm)
         .into_iter()
         .find(|d| d.child_text("macAddress") == Some("00:50:56:00:12:34"))
@@ -525,10 +522,8 @@ fn cdrom_media_and_nic_links_change_in_place() {
     assert_eq!(nic.text_at("backing.deviceName"), Some("pgUpd"));
     assert_eq!(nic.text_at("connectable.connected"), Some("false"));
     assert_eq!(nic.text_at("connectable.startConnected"), Some("false"));
-    let e = conn
-        .change_device(
-            &vm,
-            "<interface type='bridge'><mac address='00:50:56:00:12:34'/><model type='e1000'/></interface>",
+    let e = dom(&conn, &vm)
+        .change_device("<interface type='bridge'><mac address='00:50:56:00:12:34'/><model type='e1000'/></interface>",
             Update,
             AffectFlags::LIVE,
             "t",
@@ -536,20 +531,22 @@ fn cdrom_media_and_nic_links_change_in_place() {
         .unwrap_err();
     assert_eq!(e.code, Code::OperationUnsupported, "{e}");
     let label = nic.text_at("deviceInfo.label").unwrap().to_string();
-    conn.detach_alias(&vm, &label, AffectFlags::LIVE, "t")
+    dom(&conn, &vm)
+        .detach_alias(&label, AffectFlags::LIVE, "t")
         .unwrap();
     assert!(
         !server_nics(&check, &vm)
             .iter()
             .any(|n| n.1 == "00:50:56:00:12:34")
     );
-    let e = conn
-        .detach_alias(&vm, "no such device", AffectFlags::LIVE, "t")
+    let e = dom(&conn, &vm)
+        .detach_alias("no such device", AffectFlags::LIVE, "t")
         .unwrap_err();
     assert_eq!(e.code, Code::DeviceMissing, "{e}");
 
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
-    conn.change_device(&vm, &cdrom(None), Detach, AffectFlags::CONFIG, "t")
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
+    dom(&conn, &vm)
+        .change_device(&cdrom(None), Detach, AffectFlags::CONFIG, "t")
         .unwrap();
     assert_eq!(server_cdroms(&check, &vm), before);
 }
@@ -562,27 +559,17 @@ fn a_disk_on_a_vcenter_vm() {
     let file = new_disk(&conn, "vc-hot/d.vmdk");
     let vm = conn.lookup_by_name("DC0_C0_RP0_VM0").unwrap();
     let before = server_disks(&check, &vm);
-    conn.change_device(
-        &vm,
-        &disk(&file, "sdf", "scsi"),
-        Attach,
-        AffectFlags::LIVE,
-        "t",
-    )
-    .unwrap();
+    dom(&conn, &vm)
+        .change_device(&disk(&file, "sdf", "scsi"), Attach, AffectFlags::LIVE, "t")
+        .unwrap();
     let now = server_disks(&check, &vm);
     assert!(
         now.iter().any(|d| d.0 == file && d.2 == 0 && d.3 == 5),
         "on SCSI 0:5 through the vCenter: {now:?}"
     );
-    conn.change_device(
-        &vm,
-        &disk(&file, "sdf", "scsi"),
-        Detach,
-        AffectFlags::LIVE,
-        "t",
-    )
-    .unwrap();
+    dom(&conn, &vm)
+        .change_device(&disk(&file, "sdf", "scsi"), Detach, AffectFlags::LIVE, "t")
+        .unwrap();
     assert_eq!(server_disks(&check, &vm), before);
 }
 
@@ -593,30 +580,30 @@ fn sata_and_nvme_disks_sata_cdroms_and_floppies() {
     let check = open(&sim, "esx", "/");
     let file = new_disk(&conn, "sata/d.vmdk");
     let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     // sdb on SATA: controller 0 of the bus, added with the disk while the VM is off.
-    conn.change_device(
-        &vm,
-        &disk(&file, "sdb", "sata"),
-        Attach,
-        AffectFlags::CONFIG,
-        "t",
-    )
-    .unwrap();
+    dom(&conn, &vm)
+        .change_device(
+            &disk(&file, "sdb", "sata"),
+            Attach,
+            AffectFlags::CONFIG,
+            "t",
+        )
+        .unwrap();
     let disks = server_disks(&check, &vm);
     assert!(
         disks.contains(&(file.clone(), "VirtualAHCIController".into(), 0, 1)),
         "{disks:?}"
     );
     // nvme0n1: an NVMe controller added with the disk.
-    conn.change_device(
-        &vm,
-        &disk(&file, "nvme0n1", "nvme"),
-        Attach,
-        AffectFlags::CONFIG,
-        "t",
-    )
-    .unwrap();
+    dom(&conn, &vm)
+        .change_device(
+            &disk(&file, "nvme0n1", "nvme"),
+            Attach,
+            AffectFlags::CONFIG,
+            "t",
+        )
+        .unwrap();
     let disks = server_disks(&check, &vm);
     assert!(
         disks
@@ -624,18 +611,19 @@ fn sata_and_nvme_disks_sata_cdroms_and_floppies() {
             .any(|d| d.0 == file && d.1 == "VirtualNVMEController"),
         "{disks:?}"
     );
-    conn.change_device(
-        &vm,
-        &disk(&file, "nvme0n1", "nvme"),
-        Detach,
-        AffectFlags::CONFIG,
-        "t",
-    )
-    .unwrap();
+    dom(&conn, &vm)
+        .change_device(
+            &disk(&file, "nvme0n1", "nvme"),
+            Detach,
+            AffectFlags::CONFIG,
+            "t",
+        )
+        .unwrap();
     // A floppy image, on the VM's floppy controller, while it is off.
     let floppy = "<disk type='file' device='floppy'><source file='[LocalDS_0] sata/f.flp'/>\
                   <target dev='fda'/></disk>";
-    conn.change_device(&vm, floppy, Attach, AffectFlags::CONFIG, "t")
+    dom(&conn, &vm)
+        .change_device(floppy, Attach, AffectFlags::CONFIG, "t")
         .unwrap();
     let floppies = |vm: &Vm| {
         server_devices(&check, vm)
@@ -644,13 +632,15 @@ fn sata_and_nvme_disks_sata_cdroms_and_floppies() {
             .count()
     };
     assert_eq!(floppies(&vm), 1);
-    conn.change_device(&vm, floppy, Detach, AffectFlags::CONFIG, "t")
+    dom(&conn, &vm)
+        .change_device(floppy, Detach, AffectFlags::CONFIG, "t")
         .unwrap();
     assert_eq!(floppies(&vm), 0);
     // A SATA CD-ROM is hot-added to the running VM.
-    let vm = conn.power(&vm, PowerOp::Start).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Start).unwrap();
     let sata_cdrom = "<disk type='file' device='cdrom'><target dev='sdc' bus='sata'/></disk>";
-    conn.change_device(&vm, sata_cdrom, Attach, AffectFlags::LIVE, "t")
+    dom(&conn, &vm)
+        .change_device(sata_cdrom, Attach, AffectFlags::LIVE, "t")
         .unwrap();
     assert_eq!(
         server_devices(&check, &vm)
@@ -660,15 +650,11 @@ fn sata_and_nvme_disks_sata_cdroms_and_floppies() {
         2,
         "the model's CD-ROM and the new one"
     );
-    conn.change_device(&vm, sata_cdrom, Detach, AffectFlags::LIVE, "t")
+    dom(&conn, &vm)
+        .change_device(sata_cdrom, Detach, AffectFlags::LIVE, "t")
         .unwrap();
-    conn.change_device(
-        &vm,
-        &disk(&file, "sdb", "sata"),
-        Detach,
-        AffectFlags::LIVE,
-        "t",
-    )
-    .unwrap();
+    dom(&conn, &vm)
+        .change_device(&disk(&file, "sdb", "sata"), Detach, AffectFlags::LIVE, "t")
+        .unwrap();
     assert!(!server_disks(&check, &vm).iter().any(|d| d.0 == file));
 }

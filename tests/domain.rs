@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Sim, open, open_read_only};
+use common::{Sim, dom, open, open_read_only};
 use std::sync::Arc;
 use virt_esx::Code;
 use virt_esx::abi::flags::{ListDomainsFlags as flags, MemoryFlags, VcpuFlags};
@@ -19,7 +19,7 @@ fn fresh_state(sim: &Sim, scheme: &str, path: &str, vm: &Vm) -> PowerState {
 fn list_costs_one_round_trip_whatever_the_count() {
     for n in [1, 10, 1000] {
         let sim = Sim::start(&["-mode", "esx", "-vms", &n.to_string()]);
-        let conn = Arc::new(open(&sim, "esx", "/"));
+        let conn = open(&sim, "esx", "/");
         let before = conn.round_trips();
         let all = conn.list_all_domains(flags::empty()).unwrap();
         assert_eq!(all.len(), n);
@@ -61,7 +61,7 @@ fn list_filters_follow_libvirt() {
     assert_eq!(all.len(), 2);
     assert!(all.iter().all(|v| v.state == PowerState::PoweredOn));
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
-    conn.power(&vm, PowerOp::Destroy).unwrap();
+    dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let names = |f| {
         conn.list_all_domains(f)
             .unwrap()
@@ -114,21 +114,21 @@ fn power_cycle_is_seen_by_the_server() {
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
     assert_eq!(vm.state, PowerState::PoweredOn);
 
-    let e = conn.power(&vm, PowerOp::Start).unwrap_err();
+    let e = dom(&conn, &vm).power(PowerOp::Start).unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid);
     assert!(e.message().contains("Domain is already running"), "{e}");
-    let e = conn.power(&vm, PowerOp::Resume).unwrap_err();
+    let e = dom(&conn, &vm).power(PowerOp::Resume).unwrap_err();
     assert!(e.message().contains("Domain is not suspended"), "{e}");
 
-    let vm = conn.power(&vm, PowerOp::Suspend).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Suspend).unwrap();
     assert_eq!(vm.state, PowerState::Suspended);
     assert_eq!(fresh_state(&sim, "esx", "/", &vm), PowerState::Suspended);
-    let vm = conn.power(&vm, PowerOp::Resume).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Resume).unwrap();
     assert_eq!(fresh_state(&sim, "esx", "/", &vm), PowerState::PoweredOn);
-    let vm = conn.power(&vm, PowerOp::Reset).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Reset).unwrap();
     assert_eq!(fresh_state(&sim, "esx", "/", &vm), PowerState::PoweredOn);
     let before = conn.round_trips();
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     assert!(
         conn.round_trips() - before <= 2,
         "destroy cost {}",
@@ -136,11 +136,11 @@ fn power_cycle_is_seen_by_the_server() {
     );
     assert_eq!(fresh_state(&sim, "esx", "/", &vm), PowerState::PoweredOff);
     assert_eq!(vm.id(), -1);
-    let e = conn.power(&vm, PowerOp::Suspend).unwrap_err();
+    let e = dom(&conn, &vm).power(PowerOp::Suspend).unwrap_err();
     assert!(e.message().contains("Domain is not powered on"), "{e}");
-    let vm = conn.power(&vm, PowerOp::Start).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Start).unwrap();
     assert_eq!(fresh_state(&sim, "esx", "/", &vm), PowerState::PoweredOn);
-    let vm = conn.power(&vm, PowerOp::Shutdown).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Shutdown).unwrap();
     assert_eq!(fresh_state(&sim, "esx", "/", &vm), PowerState::PoweredOff);
 }
 
@@ -152,9 +152,9 @@ fn reboot_asks_the_guest_and_a_server_without_it_is_a_clear_error() {
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
     let vm = match vm.state {
         PowerState::PoweredOn => vm,
-        _ => conn.power(&vm, PowerOp::Start).unwrap(),
+        _ => dom(&conn, &vm).power(PowerOp::Start).unwrap(),
     };
-    let after = conn.power(&vm, PowerOp::Reboot).unwrap();
+    let after = dom(&conn, &vm).power(PowerOp::Reboot).unwrap();
     assert_eq!(fresh_state(&sim, "esx", "/", &after), PowerState::PoweredOn);
 
     let plain = Sim::start(&["-mode", "esx", "-http"]);
@@ -167,7 +167,7 @@ fn reboot_asks_the_guest_and_a_server_without_it_is_a_clear_error() {
     .unwrap();
     inj.add("RebootGuest", 1, Action::Fault("NotImplemented", ""));
     let vm = via.lookup_by_name("ha-host_VM0").unwrap();
-    let e = via.power(&vm, PowerOp::Reboot).unwrap_err();
+    let e = dom(&via, &vm).power(PowerOp::Reboot).unwrap_err();
     assert_eq!(e.code, Code::OperationUnsupported, "{e}");
     assert!(e.message().contains("virDomainReboot"), "{e}");
 }
@@ -178,7 +178,7 @@ fn read_only_connections_refuse_power_changes() {
     let conn = open_read_only(&sim, "esx", "/");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
     assert_eq!(
-        conn.power(&vm, PowerOp::Destroy).unwrap_err().code,
+        dom(&conn, &vm).power(PowerOp::Destroy).unwrap_err().code,
         Code::OperationDenied
     );
     assert_eq!(fresh_state(&sim, "esx", "/", &vm), PowerState::PoweredOn);
@@ -202,7 +202,7 @@ fn vcenter_host_scope_and_power() {
     let vm = conn.lookup_by_name("DC0_H0_VM0").unwrap();
     assert!(vm.moref.value.starts_with("vm-"));
     assert_eq!(conn.lookup_by_id(vm.id()).unwrap().moref, vm.moref);
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     assert_eq!(
         fresh_state(&sim, "vpx", "/DC0/DC0_H0", &vm),
         PowerState::PoweredOff
@@ -220,51 +220,60 @@ fn memory_vcpus_and_scheduler() {
     let conn = open(&sim, "esx", "/");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
     // Running and without hot-add: the size cannot change, the limit can.
-    let e = conn
-        .set_memory(&vm, 64 * 1024, MemoryFlags::MAXIMUM)
+    let e = dom(&conn, &vm)
+        .set_memory(64 * 1024, MemoryFlags::MAXIMUM)
         .unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
-    let e = conn.set_vcpus(&vm, 2, VcpuFlags::LIVE).unwrap_err();
+    let e = dom(&conn, &vm).set_vcpus(2, VcpuFlags::LIVE).unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
-    let vm = conn
-        .set_memory(&vm, 16 * 1024, MemoryFlags::empty())
+    let vm = dom(&conn, &vm)
+        .set_memory(16 * 1024, MemoryFlags::empty())
         .unwrap();
     let server = open(&sim, "esx", "/").refresh_vm(&vm.moref).unwrap();
     assert_eq!(server.memory_limit_mb, Some(16));
     assert_eq!(server.memory_kib(), 16 * 1024);
 
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
-    let vm = conn
-        .set_memory(&vm, 100 * 1024, MemoryFlags::MAXIMUM)
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
+    let vm = dom(&conn, &vm)
+        .set_memory(100 * 1024, MemoryFlags::MAXIMUM)
         .unwrap();
     assert_eq!(vm.memory_mb, 100);
-    let vm = conn.set_vcpus(&vm, 2, VcpuFlags::CONFIG).unwrap();
+    let vm = dom(&conn, &vm).set_vcpus(2, VcpuFlags::CONFIG).unwrap();
     let server = open(&sim, "esx", "/").refresh_vm(&vm.moref).unwrap();
     assert_eq!((server.memory_mb, server.num_cpu), (100, 2));
     assert_eq!(
-        conn.set_vcpus(&vm, 0, VcpuFlags::empty()).unwrap_err().code,
-        Code::InvalidArg
-    );
-    assert_eq!(
-        conn.set_vcpus(&vm, 4096, VcpuFlags::empty())
+        dom(&conn, &vm)
+            .set_vcpus(0, VcpuFlags::empty())
             .unwrap_err()
             .code,
         Code::InvalidArg
     );
     assert_eq!(
-        conn.set_memory(&vm, 1 << 40, MemoryFlags::empty())
+        dom(&conn, &vm)
+            .set_vcpus(4096, VcpuFlags::empty())
+            .unwrap_err()
+            .code,
+        Code::InvalidArg
+    );
+    assert_eq!(
+        dom(&conn, &vm)
+            .set_memory(1 << 40, MemoryFlags::empty())
             .unwrap_err()
             .code,
         Code::InvalidArg
     );
 
-    conn.set_scheduler_params(&vm, Some(100), Some(500), Some(-3))
+    dom(&conn, &vm)
+        .set_scheduler_params(Some(100), Some(500), Some(-3))
         .unwrap();
-    let p = open(&sim, "esx", "/").scheduler_params(&vm).unwrap();
+    let p = dom(&open(&sim, "esx", "/"), &vm)
+        .scheduler_params()
+        .unwrap();
     assert_eq!((p.reservation, p.limit, p.shares), (100, 500, -3));
-    conn.set_scheduler_params(&vm, None, Some(-1), Some(1234))
+    dom(&conn, &vm)
+        .set_scheduler_params(None, Some(-1), Some(1234))
         .unwrap();
-    let p = conn.scheduler_params(&vm).unwrap();
+    let p = dom(&conn, &vm).scheduler_params().unwrap();
     assert_eq!((p.limit, p.shares), (-1, 1234));
     for (r, l, s) in [
         (Some(-5), None, None),
@@ -272,12 +281,15 @@ fn memory_vcpus_and_scheduler() {
         (None, None, Some(-9)),
     ] {
         assert_eq!(
-            conn.set_scheduler_params(&vm, r, l, s).unwrap_err().code,
+            dom(&conn, &vm)
+                .set_scheduler_params(r, l, s)
+                .unwrap_err()
+                .code,
             Code::InvalidArg
         );
     }
-    let e = conn
-        .set_scheduler_params(&vm, Some(1000), Some(10), None)
+    let e = dom(&conn, &vm)
+        .set_scheduler_params(Some(1000), Some(10), None)
         .unwrap_err();
     assert!(e.message().contains("at least the reservation"), "{e}");
 }
@@ -287,16 +299,16 @@ fn guest_hostname_and_addresses() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
-    match conn.guest_hostname(&vm) {
+    match dom(&conn, &vm).guest_hostname() {
         Ok(h) => assert!(!h.is_empty()),
         Err(e) => assert!(e.message().contains("VMware Tools"), "{e}"),
     }
-    let ifaces = conn.guest_interfaces(&vm).unwrap();
+    let ifaces = dom(&conn, &vm).guest_interfaces().unwrap();
     for i in &ifaces {
         assert!(!i.hwaddr.is_empty());
     }
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
-    let e = conn.guest_interfaces(&vm).unwrap_err();
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
+    let e = dom(&conn, &vm).guest_interfaces().unwrap_err();
     assert!(e.message().contains("not powered on"), "{e}");
     assert_eq!(
         virt_esx::driver::domain::guest::AddressSource::from_raw(0)
@@ -312,9 +324,9 @@ fn autostart_through_the_host_manager() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
-    assert!(!conn.autostart(&vm).unwrap());
-    conn.set_autostart(&vm, true).unwrap();
-    assert!(open(&sim, "esx", "/").autostart(&vm).unwrap());
+    assert!(!dom(&conn, &vm).autostart().unwrap());
+    dom(&conn, &vm).set_autostart(true).unwrap();
+    assert!(dom(&open(&sim, "esx", "/"), &vm).autostart().unwrap());
     let before = conn.round_trips();
     let names: Vec<_> = conn
         .list_all_domains(flags::AUTOSTART)
@@ -331,26 +343,23 @@ fn autostart_through_the_host_manager() {
     assert_eq!(conn.list_all_domains(flags::NO_AUTOSTART).unwrap().len(), 1);
     // Turning on a second VM keeps the first; turning one off leaves the host setting alone.
     let other = conn.lookup_by_name("ha-host_VM0").unwrap();
-    conn.set_autostart(&other, true).unwrap();
-    conn.set_autostart(&vm, false).unwrap();
-    assert!(!conn.autostart(&vm).unwrap());
-    assert!(conn.autostart(&other).unwrap());
+    dom(&conn, &other).set_autostart(true).unwrap();
+    dom(&conn, &vm).set_autostart(false).unwrap();
+    assert!(!dom(&conn, &vm).autostart().unwrap());
+    assert!(dom(&conn, &other).autostart().unwrap());
 }
 
 #[test]
 fn a_stale_listing_batch_reads_the_state_again() {
     let sim = Sim::esx();
-    let conn = Arc::new(open(&sim, "esx", "/"));
+    let conn = open(&sim, "esx", "/");
     let all = conn.list_all_domains(flags::empty()).unwrap();
     let listing = Arc::new(Listing::new(&all, true));
     let vm = all.iter().find(|v| v.name == "ha-host_VM0").unwrap();
     assert_eq!(vm.state, PowerState::PoweredOn);
     let other = open(&sim, "esx", "/");
-    other
-        .power(
-            &other.lookup_by_name("ha-host_VM0").unwrap(),
-            PowerOp::Destroy,
-        )
+    dom(&other, &other.lookup_by_name("ha-host_VM0").unwrap())
+        .power(PowerOp::Destroy)
         .unwrap();
     std::thread::sleep(virt_esx::driver::domain::FRESH_FOR);
     let d = Domain::new(conn.clone(), vm.clone(), Some(listing));

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Sim, domain_xml, open, open_read_only};
+use common::{Sim, dom, domain_xml, open, open_read_only};
 use virt_esx::Code;
 use virt_esx::abi::flags::{DomainXmlFlags, ListDomainsFlags};
 use virt_esx::driver::domain::power::PowerOp;
@@ -14,7 +14,7 @@ fn dumpxml_reads_the_vmx_with_live_paths() {
     let conn = open(&sim, "esx", "/");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
     let before = conn.round_trips();
-    let xml = conn.domain_xml(&vm, DomainXmlFlags::empty()).unwrap();
+    let xml = dom(&conn, &vm).domain_xml(DomainXmlFlags::empty()).unwrap();
     assert!(
         conn.round_trips() - before <= 3,
         "{}",
@@ -30,7 +30,9 @@ fn dumpxml_reads_the_vmx_with_live_paths() {
         xml.contains("<vmware:datacenterpath>ha-datacenter</vmware:datacenterpath>"),
         "{xml}"
     );
-    let inactive = conn.domain_xml(&vm, DomainXmlFlags::INACTIVE).unwrap();
+    let inactive = dom(&conn, &vm)
+        .domain_xml(DomainXmlFlags::INACTIVE)
+        .unwrap();
     assert!(
         inactive.starts_with("<domain type='vmware' xmlns"),
         "{inactive}"
@@ -47,8 +49,8 @@ fn define_start_dump_redefine_undefine() {
     assert_eq!(vm.name, "defined-1");
     // The server knows it, by a fresh connection.
     let other = open(&sim, "esx", "/");
-    let seen = other
-        .current_vm(&other.lookup_by_name("defined-1").unwrap())
+    let seen = dom(&other, &other.lookup_by_name("defined-1").unwrap())
+        .current()
         .unwrap();
     assert_eq!(seen.vmx_path, "[LocalDS_0] defined-1/defined-1.vmx");
     assert_eq!(
@@ -57,7 +59,7 @@ fn define_start_dump_redefine_undefine() {
     );
     assert_eq!((seen.memory_mb, seen.num_cpu), (512, 2));
 
-    let xml = conn.domain_xml(&vm, DomainXmlFlags::empty()).unwrap();
+    let xml = dom(&conn, &vm).domain_xml(DomainXmlFlags::empty()).unwrap();
     assert!(
         xml.contains("<uuid>1b9e4d2a-7c61-4f0e-9d3a-2f6b8c0e5a71</uuid>"),
         "{xml}"
@@ -69,7 +71,8 @@ fn define_start_dump_redefine_undefine() {
     );
     assert!(!xml.contains("s3cret"), "{xml}");
     assert!(
-        conn.domain_xml(&vm, DomainXmlFlags::SECURE)
+        dom(&conn, &vm)
+            .domain_xml(DomainXmlFlags::SECURE)
             .unwrap()
             .contains("passwd='s3cret'")
     );
@@ -78,20 +81,20 @@ fn define_start_dump_redefine_undefine() {
     let vm = conn
         .define_xml(&domain_xml("defined-1", "LocalDS_0", 1024 * 1024))
         .unwrap();
-    let xml = conn.domain_xml(&vm, DomainXmlFlags::empty()).unwrap();
+    let xml = dom(&conn, &vm).domain_xml(DomainXmlFlags::empty()).unwrap();
     assert!(xml.contains("<memory unit='KiB'>1048576</memory>"), "{xml}");
     let seen = other.lookup_by_uuid(&vm.uuid).unwrap();
     assert_eq!(other.refresh_vm(&seen.moref).unwrap().memory_mb, 1024);
-    let vm = conn.power(&vm, PowerOp::Start).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Start).unwrap();
     let e = conn
         .define_xml(&domain_xml("defined-1", "LocalDS_0", 512 * 1024))
         .unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
-    let e = conn.undefine(&vm).unwrap_err();
+    let e = dom(&conn, &vm).undefine().unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
 
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
-    conn.undefine(&vm).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
+    dom(&conn, &vm).undefine().unwrap();
     assert_eq!(
         other.lookup_by_name("defined-1").unwrap_err().code,
         Code::NoDomain
@@ -143,10 +146,10 @@ fn define_on_a_vcenter_host() {
         vm.host.as_ref(),
         Some(&conn.primary.scope.host().unwrap().host)
     );
-    let xml = conn.domain_xml(&vm, DomainXmlFlags::empty()).unwrap();
+    let xml = dom(&conn, &vm).domain_xml(DomainXmlFlags::empty()).unwrap();
     assert!(
         xml.contains("<vmware:datacenterpath>DC0</vmware:datacenterpath>"),
         "{xml}"
     );
-    conn.undefine(&vm).unwrap();
+    dom(&conn, &vm).undefine().unwrap();
 }

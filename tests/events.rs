@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Sim, domain_xml, open};
+use common::{Sim, dom, domain_xml, open};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use virt_esx::Code;
@@ -40,29 +40,29 @@ fn run_until(l: &PollLoop, seen: &Seen, n: usize) -> Duration {
 
 /// The default loop (registered, with a short tick so that idle iterations end), a
 /// simulator, a connection to watch with and a second, independent client.
-fn setup(args: &[&str]) -> (Arc<PollLoop>, Sim, Arc<Connection>, Connection) {
+fn setup(args: &[&str]) -> (Arc<PollLoop>, Sim, Arc<Connection>, Arc<Connection>) {
     let l = PollLoop::default_loop().unwrap();
     event::register(l.clone());
     l.add_timeout(100, Box::new(|_| {}));
     let sim = Sim::start(args);
     let scheme = if args.contains(&"vpx") { "vpx" } else { "esx" };
-    let conn = Arc::new(open(&sim, scheme, "/"));
+    let conn = open(&sim, scheme, "/");
     let other = open(&sim, scheme, "/");
     (l, sim, conn, other)
 }
 
 /// One property of the VM, read by the second client.
-fn props_of(other: &Connection, vm: &Vm, path: &str) -> virt_esx::vi::node::Node {
+fn props_of(other: &Arc<Connection>, vm: &Vm, path: &str) -> virt_esx::vi::node::Node {
     let read = other.primary.client.retrieve_one(&vm.moref, &[path]);
     read.unwrap().unwrap().props
 }
 
 /// `name` on, as the second client sees it.
-fn running(other: &Connection, name: &str) -> Vm {
+fn running(other: &Arc<Connection>, name: &str) -> Vm {
     let vm = other.lookup_by_name(name).unwrap();
     match vm.state {
         virt_esx::driver::domain::PowerState::PoweredOn => vm,
-        _ => other.power(&vm, PowerOp::Start).unwrap(),
+        _ => dom(other, &vm).power(PowerOp::Start).unwrap(),
     }
 }
 
@@ -98,15 +98,15 @@ fn lifecycle_events_from_another_client_reach_the_loop() {
     let vm0 = other.lookup_by_name("ha-host_VM0").unwrap();
     let vm0 = match vm0.state {
         virt_esx::driver::domain::PowerState::PoweredOn => vm0,
-        _ => other.power(&vm0, PowerOp::Start).unwrap(),
+        _ => dom(&other, &vm0).power(PowerOp::Start).unwrap(),
     };
     all.lock().unwrap().clear();
-    let vm0 = other.power(&vm0, PowerOp::Suspend).unwrap();
+    let vm0 = dom(&other, &vm0).power(PowerOp::Suspend).unwrap();
     let latency = run_until(&l, &all, 1);
     eprintln!("event latency after the change: {latency:?}");
-    let vm0 = other.power(&vm0, PowerOp::Start).unwrap();
+    let vm0 = dom(&other, &vm0).power(PowerOp::Start).unwrap();
     run_until(&l, &all, 2);
-    other.power(&vm0, PowerOp::Destroy).unwrap();
+    dom(&other, &vm0).power(PowerOp::Destroy).unwrap();
     run_until(&l, &all, 3);
     let name = || "ha-host_VM0".to_string();
     assert_eq!(
@@ -128,7 +128,7 @@ fn lifecycle_events_from_another_client_reach_the_loop() {
         .define_xml(&domain_xml("evented", "LocalDS_0", 65536))
         .unwrap();
     run_until(&l, &all, 1);
-    other.undefine(&made).unwrap();
+    dom(&other, &made).undefine().unwrap();
     run_until(&l, &all, 2);
     let seen = all.lock().unwrap().clone();
     assert!(
@@ -140,7 +140,7 @@ fn lifecycle_events_from_another_client_reach_the_loop() {
         "{seen:?}"
     );
 
-    other.power(&vm1, PowerOp::Destroy).unwrap();
+    dom(&other, &vm1).power(PowerOp::Destroy).unwrap();
     run_until(&l, &one, 1);
     assert_eq!(
         *one.lock().unwrap(),
@@ -154,7 +154,7 @@ fn lifecycle_events_from_another_client_reach_the_loop() {
     );
     all.lock().unwrap().clear();
     let vm0 = other.lookup_by_name("ha-host_VM0").unwrap();
-    other.power(&vm0, PowerOp::Start).unwrap();
+    dom(&other, &vm0).power(PowerOp::Start).unwrap();
     std::thread::sleep(Duration::from_millis(600));
     l.run_once().unwrap();
     assert!(
@@ -272,7 +272,7 @@ fn reboots_shutdowns_and_devices_reach_their_registrations() {
         assert!(got.contains(want), "{want:?} not in {got:?}");
     };
 
-    let vm = other.power(&vm, PowerOp::Reset).unwrap();
+    let vm = dom(&other, &vm).power(PowerOp::Reset).unwrap();
     wait_for(&EventKind::Reboot);
     assert_eq!(
         *kinds.lock().unwrap(),
@@ -280,13 +280,13 @@ fn reboots_shutdowns_and_devices_reach_their_registrations() {
         "a reset leaves the VM running"
     );
     kinds.lock().unwrap().clear();
-    other.power(&vm, PowerOp::Reboot).unwrap();
+    dom(&other, &vm).power(PowerOp::Reboot).unwrap();
     wait_for(&EventKind::Reboot);
 
     let nic = "<interface type='bridge'><mac address='00:50:56:00:77:01'/>\
         <source bridge='VM Network'/></interface>";
-    other
-        .change_device(&vm, nic, Attach, AffectFlags::LIVE, "t")
+    dom(&other, &vm)
+        .change_device(nic, Attach, AffectFlags::LIVE, "t")
         .unwrap();
     let props = props_of(&other, &vm, "config.hardware.device");
     let label = props
@@ -298,20 +298,20 @@ fn reboots_shutdowns_and_devices_reach_their_registrations() {
         .unwrap()
         .to_string();
     wait_for(&EventKind::DeviceAdded(label.clone()));
-    other
-        .change_device(&vm, nic, Detach, AffectFlags::LIVE, "t")
+    dom(&other, &vm)
+        .change_device(nic, Detach, AffectFlags::LIVE, "t")
         .unwrap();
     wait_for(&EventKind::DeviceRemoved(label));
 
-    other
-        .set_scheduler_params(&vm, None, None, Some(1234))
+    dom(&other, &vm)
+        .set_scheduler_params(None, None, Some(1234))
         .unwrap();
     wait_for(&EventKind::Tunable(vec![(
         "cputune.cpu_shares".into(),
         1234,
     )]));
 
-    other.power(&vm, PowerOp::Shutdown).unwrap();
+    dom(&other, &vm).power(PowerOp::Shutdown).unwrap();
     wait_for(&EventKind::Lifecycle {
         event: E::VIR_DOMAIN_EVENT_STOPPED as i32,
         detail: 0,

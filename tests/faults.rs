@@ -5,7 +5,7 @@
 mod common;
 
 use common::injector::{Action, Injector};
-use common::{Creds, Sim};
+use common::{Creds, Sim, dom};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use virt_esx::Code;
@@ -14,7 +14,7 @@ use virt_esx::driver::Connection;
 use virt_esx::driver::domain::power::PowerOp;
 
 /// An ESX simulator behind an injector, and a connection through it.
-fn setup(query: &str) -> (Sim, Injector, Connection) {
+fn setup(query: &str) -> (Sim, Injector, Arc<Connection>) {
     let sim = Sim::start(&["-mode", "esx", "-http", "-vms", "5"]);
     let inj = Injector::start(&sim.addr);
     let conn = Connection::open(
@@ -104,10 +104,10 @@ fn ask_question_on_power_on(inj: &Injector, vm_moref: &str) {
 fn questions_are_answered_with_auto_answer() {
     let (_sim, inj, conn) = setup("?auto_answer=1");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     ask_question_on_power_on(&inj, &vm.moref.value);
     inj.add("AnswerVM", 1, Action::Reply(Box::new(String::new)));
-    conn.power(&vm, PowerOp::Start).unwrap();
+    dom(&conn, &vm).power(PowerOp::Start).unwrap();
     let answers = inj.bodies("AnswerVM");
     assert_eq!(answers.len(), 1);
     assert!(
@@ -128,9 +128,9 @@ fn questions_are_answered_with_auto_answer() {
 fn questions_without_auto_answer_are_reported_and_the_task_cancelled() {
     let (_sim, inj, conn) = setup("");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     ask_question_on_power_on(&inj, &vm.moref.value);
-    let e = conn.power(&vm, PowerOp::Start).unwrap_err();
+    let e = dom(&conn, &vm).power(PowerOp::Start).unwrap_err();
     let msg = e.message();
     assert!(msg.contains("Did you move or copy it?"), "{msg}");
     assert!(
@@ -161,7 +161,7 @@ fn failed_tasks_report_the_fault() {
             )
         })),
     );
-    let e = conn.power(&vm, PowerOp::Suspend).unwrap_err();
+    let e = dom(&conn, &vm).power(PowerOp::Suspend).unwrap_err();
     assert!(e.message().contains("InsufficientResourcesFault"), "{e}");
     assert!(
         e.message().contains("Insufficient memory resources."),
@@ -181,7 +181,7 @@ fn soap_faults_map_to_libvirt_codes() {
             "The attempted operation cannot be performed in the current state.",
         ),
     );
-    let e = conn.power(&vm, PowerOp::Destroy).unwrap_err();
+    let e = dom(&conn, &vm).power(PowerOp::Destroy).unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
     inj.add(
         "RetrievePropertiesEx",
@@ -255,7 +255,7 @@ fn an_expired_session_mid_task_logs_in_again() {
         1,
         Action::Fault("NotAuthenticated", "The session is not authenticated."),
     );
-    conn.power(&vm, PowerOp::Destroy).unwrap();
+    dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let seen = inj.seen();
     let i = seen.iter().position(|m| m == "PowerOffVM_Task").unwrap();
     assert_eq!(

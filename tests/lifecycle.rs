@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Sim, domain_xml, open};
+use common::{Sim, dom, domain_xml, open};
 use virt_esx::Code;
 use virt_esx::abi::flags::{DomainXmlFlags, ListDomainsFlags as F};
 use virt_esx::driver::domain::PowerState;
@@ -42,13 +42,13 @@ fn managed_save_is_suspend_with_the_list_filters() {
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
     let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
-    assert!(!conn.has_managed_save(&vm).unwrap());
-    let vm = conn.managed_save(&vm).unwrap();
+    assert!(!dom(&conn, &vm).has_managed_save().unwrap());
+    let vm = dom(&conn, &vm).managed_save().unwrap();
     assert_eq!(
         check.lookup_by_name("ha-host_VM1").unwrap().state,
         PowerState::Suspended
     );
-    assert!(check.has_managed_save(&vm).unwrap());
+    assert!(dom(&check, &vm).has_managed_save().unwrap());
     let names = |f| -> Vec<String> {
         check
             .list_all_domains(f)
@@ -59,21 +59,21 @@ fn managed_save_is_suspend_with_the_list_filters() {
     };
     assert_eq!(names(F::MANAGEDSAVE), ["ha-host_VM1"]);
     assert_eq!(names(F::NO_MANAGEDSAVE), ["ha-host_VM0"]);
-    let e = conn.managed_save(&vm).unwrap_err();
+    let e = dom(&conn, &vm).managed_save().unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
     // virDomainCreate resumes a managed-saved domain.
-    let vm = conn.power(&vm, PowerOp::Start).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Start).unwrap();
     assert_eq!(
         check.lookup_by_name("ha-host_VM1").unwrap().state,
         PowerState::PoweredOn
     );
-    let vm = conn.managed_save(&vm).unwrap();
-    let vm = conn.managed_save_remove(&vm).unwrap();
+    let vm = dom(&conn, &vm).managed_save().unwrap();
+    let vm = dom(&conn, &vm).managed_save_remove().unwrap();
     assert_eq!(
         check.lookup_by_name("ha-host_VM1").unwrap().state,
         PowerState::PoweredOff
     );
-    let e = conn.managed_save_remove(&vm).unwrap_err();
+    let e = dom(&conn, &vm).managed_save_remove().unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
 }
 
@@ -83,7 +83,7 @@ fn rename_and_description() {
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
-    let vm = conn.rename(&vm, "renamed VM").unwrap();
+    let vm = dom(&conn, &vm).rename("renamed VM").unwrap();
     assert_eq!(vm.name, "renamed VM");
     let seen = check.lookup_by_name("renamed VM").unwrap();
     assert_eq!(seen.uuid, vm.uuid);
@@ -92,28 +92,33 @@ fn rename_and_description() {
         Code::NoDomain
     );
     assert!(
-        check
-            .domain_xml(&seen, DomainXmlFlags::empty())
+        dom(&check, &seen)
+            .domain_xml(DomainXmlFlags::empty())
             .unwrap()
             .contains("<name>renamed VM</name>")
     );
-    let e = conn.rename(&vm, "ha-host_VM1").unwrap_err();
+    let e = dom(&conn, &vm).rename("ha-host_VM1").unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
-    assert_eq!(conn.rename(&vm, "").unwrap_err().code, Code::InvalidArg);
+    assert_eq!(
+        dom(&conn, &vm).rename("").unwrap_err().code,
+        Code::InvalidArg
+    );
 
     // A defined VM keeps its new name in its .vmx too.
     let defined = conn
         .define_xml(&domain_xml("to-rename", "LocalDS_0", 65536))
         .unwrap();
-    let defined = conn.rename(&defined, "was-to-rename").unwrap();
+    let defined = dom(&conn, &defined).rename("was-to-rename").unwrap();
     assert!(
-        check
-            .domain_xml(&defined, DomainXmlFlags::empty())
+        dom(&check, &defined)
+            .domain_xml(DomainXmlFlags::empty())
             .unwrap()
             .contains("<name>was-to-rename</name>")
     );
 
-    conn.set_description(&vm, "a <b>note</b> & more").unwrap();
+    dom(&conn, &vm)
+        .set_description("a <b>note</b> & more")
+        .unwrap();
     let oc = check
         .primary
         .client
@@ -124,15 +129,18 @@ fn rename_and_description() {
         oc.props.text_at("config.annotation"),
         Some("a <b>note</b> & more")
     );
-    assert_eq!(check.description(&vm).unwrap(), "a <b>note</b> & more");
+    assert_eq!(
+        dom(&check, &vm).description().unwrap(),
+        "a <b>note</b> & more"
+    );
     assert!(
-        check
-            .domain_xml(&vm, DomainXmlFlags::empty())
+        dom(&check, &vm)
+            .domain_xml(DomainXmlFlags::empty())
             .unwrap()
             .contains("<description>a &lt;b&gt;note&lt;/b&gt; &amp; more</description>")
     );
-    conn.set_description(&vm, "").unwrap();
-    assert_eq!(check.description(&vm).unwrap(), "");
+    dom(&conn, &vm).set_description("").unwrap();
+    assert_eq!(dom(&check, &vm).description().unwrap(), "");
 }
 
 /// The server's own view of a VM: its name (as vSphere stores it, escaped) and its .vmx file.
@@ -157,7 +165,7 @@ fn names_with_control_characters_are_refused() {
     // A carriage return would come back from the server's parser as a newline, and end a
     // line of the .vmx file.
     for name in ["cr\rname", "inj\rguestinfo.injected = \"PWNED", "tab\tname"] {
-        let e = conn.rename(&vm, name).unwrap_err();
+        let e = dom(&conn, &vm).rename(name).unwrap_err();
         assert_eq!(e.code, Code::InvalidArg, "{name:?}: {e}");
     }
     let (server_name, vmx) = server_name_and_vmx(&check, &vm);
@@ -186,7 +194,7 @@ fn names_with_percent_slash_and_backslash_read_back_as_set() {
             ("50%", "50%25"),
             ("c:\\d", "c:%5cd"),
         ] {
-            let renamed = conn.rename(vm, name).unwrap();
+            let renamed = dom(&conn, vm).rename(name).unwrap();
             assert_eq!(renamed.name, name);
             let (server_name, vmx) = server_name_and_vmx(&check, vm);
             assert_eq!(server_name, stored);
@@ -195,10 +203,11 @@ fn names_with_percent_slash_and_backslash_read_back_as_set() {
                 "{vmx}"
             );
             assert_eq!(check.lookup_by_name(name).unwrap().moref, vm.moref);
-            let xml = check.domain_xml(vm, DomainXmlFlags::empty()).unwrap();
+            let xml = dom(&check, vm).domain_xml(DomainXmlFlags::empty()).unwrap();
             assert!(xml.contains(&format!("<name>{name}</name>")), "{xml}");
         }
-        conn.rename(vm, &format!("done-{}", vm.moref.value))
+        dom(&conn, vm)
+            .rename(&format!("done-{}", vm.moref.value))
             .unwrap();
     }
     // Defined under such a name, the VM is registered under its escaped form.
@@ -225,10 +234,10 @@ fn descriptions_read_back_exactly_and_stay_on_one_vmx_line() {
         .unwrap();
     let text = "a\r\nb\nannotation2 = \"PWNED|\tc";
     for vm in [&model, &defined] {
-        conn.set_description(vm, text).unwrap();
+        dom(&conn, vm).set_description(text).unwrap();
         let annotation = common::live::vm_prop(&check, &vm.moref, "config.annotation");
         assert_eq!(annotation.as_deref(), Some(text));
-        assert_eq!(check.description(vm).unwrap(), text);
+        assert_eq!(dom(&check, vm).description().unwrap(), text);
         // As a host writes it: one line, |XX escapes.
         let (_, vmx) = server_name_and_vmx(&check, vm);
         assert!(
@@ -236,7 +245,7 @@ fn descriptions_read_back_exactly_and_stay_on_one_vmx_line() {
             "{vmx}"
         );
         assert!(!vmx.contains("\nannotation2"), "{vmx}");
-        let xml = check.domain_xml(vm, DomainXmlFlags::empty()).unwrap();
+        let xml = dom(&check, vm).domain_xml(DomainXmlFlags::empty()).unwrap();
         assert!(
             xml.contains("<description>a&#13;\nb\nannotation2 = &quot;PWNED|\tc</description>"),
             "{xml}"
@@ -285,30 +294,34 @@ fn element_metadata_round_trips_through_the_domain_xml() {
             uri,
         )
         .unwrap();
-        conn.set_element_metadata(vm, uri, Some(&element)).unwrap();
+        dom(&conn, vm)
+            .set_element_metadata(uri, Some(&element))
+            .unwrap();
         assert_eq!(extra_config(&check, vm, uri).as_deref(), Some(stored));
         assert_eq!(
-            check.element_metadata(vm, uri).unwrap().unwrap().xml,
+            dom(&check, vm).element_metadata(uri).unwrap().unwrap().xml,
             stored
         );
-        assert_eq!(check.element_metadata(vm, "urn:other").unwrap(), None);
-        let xml = check.domain_xml(vm, DomainXmlFlags::empty()).unwrap();
+        assert_eq!(dom(&check, vm).element_metadata("urn:other").unwrap(), None);
+        let xml = dom(&check, vm).domain_xml(DomainXmlFlags::empty()).unwrap();
         assert!(
             xml.contains(&format!("  <metadata>\n    {stored}\n  </metadata>\n")),
             "{xml}"
         );
         // Replaced, not added to.
         let second = Metadata::new("<info/>", "b", uri).unwrap();
-        conn.set_element_metadata(vm, uri, Some(&second)).unwrap();
+        dom(&conn, vm)
+            .set_element_metadata(uri, Some(&second))
+            .unwrap();
         assert_eq!(
             extra_config(&check, vm, uri).as_deref(),
             Some("<b:info xmlns:b=\"http://example.org/app/1\"/>")
         );
-        conn.set_element_metadata(vm, uri, None).unwrap();
+        dom(&conn, vm).set_element_metadata(uri, None).unwrap();
         assert_eq!(extra_config(&check, vm, uri), None);
         assert!(
-            !check
-                .domain_xml(vm, DomainXmlFlags::empty())
+            !dom(&check, vm)
+                .domain_xml(DomainXmlFlags::empty())
                 .unwrap()
                 .contains("<metadata>")
         );
@@ -327,12 +340,16 @@ fn element_metadata_round_trips_through_the_domain_xml() {
     let vm = conn.define_xml(&xml).unwrap();
     let seen = check.lookup_by_name("defined-with-metadata").unwrap();
     assert_eq!(
-        check.element_metadata(&seen, "urn:q").unwrap().unwrap().xml,
+        dom(&check, &seen)
+            .element_metadata("urn:q")
+            .unwrap()
+            .unwrap()
+            .xml,
         "<q:x xmlns:q=\"urn:q\">1</q:x>"
     );
     assert!(
-        check
-            .domain_xml(&vm, DomainXmlFlags::empty())
+        dom(&check, &vm)
+            .domain_xml(DomainXmlFlags::empty())
             .unwrap()
             .contains("<q:x xmlns:q=\"urn:q\">1</q:x>")
     );
@@ -358,11 +375,18 @@ fn element_metadata_refuses_reserved_keys_and_bad_uris_and_keeps_values() {
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
     let uri = "urn:values";
     let element = Metadata::new("<a v='1&#10;2&#13;&#9;3'>x&#13;&#10;y</a>", "k", uri).unwrap();
-    conn.set_element_metadata(&vm, uri, Some(&element)).unwrap();
+    dom(&conn, &vm)
+        .set_element_metadata(uri, Some(&element))
+        .unwrap();
     let stored = "<k:a xmlns:k=\"urn:values\" v=\"1&#10;2&#13;&#9;3\">x&#13;\ny</k:a>";
     assert_eq!(extra_config(&check, &vm, uri).as_deref(), Some(stored));
-    assert_eq!(check.element_metadata(&vm, uri).unwrap(), Some(element));
-    let xml = check.domain_xml(&vm, DomainXmlFlags::empty()).unwrap();
+    assert_eq!(
+        dom(&check, &vm).element_metadata(uri).unwrap(),
+        Some(element)
+    );
+    let xml = dom(&check, &vm)
+        .domain_xml(DomainXmlFlags::empty())
+        .unwrap();
     assert!(xml.contains(stored), "{xml}");
 }
 
@@ -381,7 +405,8 @@ fn memory_parameters_block_info_and_control() {
             .unwrap();
         oc.props.text_at(p).map(str::to_string)
     };
-    conn.set_memory_params(&vm, Some(16 * 1024), Some(Some(24 * 1024 + 1)))
+    dom(&conn, &vm)
+        .set_memory_params(Some(16 * 1024), Some(Some(24 * 1024 + 1)))
         .unwrap();
     assert_eq!(
         server("config.memoryAllocation.reservation").as_deref(),
@@ -392,18 +417,18 @@ fn memory_parameters_block_info_and_control() {
         Some("25"),
         "KiB rounded up to whole MB"
     );
-    let m = check.memory_params(&vm).unwrap();
+    let m = dom(&check, &vm).memory_params().unwrap();
     assert_eq!(
         (m.min_guarantee, m.hard_limit),
         (16 * 1024, Some(25 * 1024))
     );
-    conn.set_memory_params(&vm, None, Some(None)).unwrap();
+    dom(&conn, &vm).set_memory_params(None, Some(None)).unwrap();
     assert_eq!(
         server("config.memoryAllocation.limit").as_deref(),
         Some("-1")
     );
-    let e = conn
-        .set_memory_params(&vm, Some(1 << 30), None)
+    let e = dom(&conn, &vm)
+        .set_memory_params(Some(1 << 30), None)
         .unwrap_err();
     assert_eq!(e.code, Code::InvalidArg, "{e}");
 
@@ -426,32 +451,34 @@ fn memory_parameters_block_info_and_control() {
         )
     };
     let before = conn.round_trips();
-    let b = conn.block_info(&vm, "sda").unwrap();
+    let b = dom(&conn, &vm).block_info("sda").unwrap();
     assert_eq!(conn.round_trips() - before, 1);
     assert_eq!(b.capacity, capacity);
     assert!(b.physical >= b.allocation, "{b:?}");
     assert_eq!(
-        conn.block_info(&vm, &file).unwrap(),
+        dom(&conn, &vm).block_info(&file).unwrap(),
         b,
         "by file as by target"
     );
     assert_eq!(
-        conn.block_info(&vm, "sdq").unwrap_err().code,
+        dom(&conn, &vm).block_info("sdq").unwrap_err().code,
         Code::InvalidArg
     );
-    assert!(!conn.control(&vm).unwrap().busy, "no task runs on the VM");
+    assert!(
+        !dom(&conn, &vm).control().unwrap().busy,
+        "no task runs on the VM"
+    );
 }
 
 #[test]
 fn screenshot_streams_the_png_and_removes_it() {
-    use std::sync::Arc;
     let sim = Sim::esx();
-    let conn = Arc::new(open(&sim, "esx", "/"));
+    let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
     let vm = match vm.state {
         PowerState::PoweredOn => vm,
-        _ => conn.power(&vm, PowerOp::Start).unwrap(),
+        _ => dom(&conn, &vm).power(PowerOp::Start).unwrap(),
     };
     // The launcher numbers its screenshots from 1, as a host numbers a VM's.
     let file = "ha-host_VM0/ha-host_VM0-1.png";
@@ -461,7 +488,7 @@ fn screenshot_streams_the_png_and_removes_it() {
             .client
             .download("ha-datacenter", "LocalDS_0", file)
     };
-    let mut shot = conn.screenshot(&vm).unwrap();
+    let mut shot = dom(&conn, &vm).screenshot().unwrap();
     let mut png = Vec::new();
     let mut buf = [0u8; 7];
     loop {
@@ -484,8 +511,8 @@ fn screenshot_streams_the_png_and_removes_it() {
     });
     assert!(gone, "removed once the stream ends");
 
-    let off = conn.power(&vm, PowerOp::Destroy).unwrap();
-    let e = conn.screenshot(&off).err().unwrap();
+    let off = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
+    let e = dom(&conn, &off).screenshot().err().unwrap();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
 }
 
@@ -505,7 +532,7 @@ fn a_failed_screenshot_task_says_why() {
         "NotSupported",
         "The operation is not supported on the object.",
     );
-    let e = conn.screenshot(&vm).err().unwrap();
+    let e = dom(&conn, &vm).screenshot().err().unwrap();
     assert_eq!(e.code, Code::InternalError, "{e}");
     assert!(
         e.message()

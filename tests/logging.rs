@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Creds, Sim};
+use common::{Creds, Sim, dom};
 use std::process::Command;
 use virt_esx::abi::flags::{DomainXmlFlags, ListDomainsFlags};
 use virt_esx::driver::Connection;
@@ -38,7 +38,7 @@ fn child_makes_calls() {
         .list_all_domains(ListDomainsFlags::empty())
         .unwrap()
         .remove(0);
-    conn.domain_xml(&vm, DomainXmlFlags::empty()).unwrap();
+    dom(&conn, &vm).domain_xml(DomainXmlFlags::empty()).unwrap();
     conn.close().unwrap();
 }
 

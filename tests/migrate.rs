@@ -6,7 +6,7 @@ mod common;
 
 use common::injector::{Action, Injector};
 use common::live::vm_prop;
-use common::{Creds, Sim, managed_pair, open};
+use common::{Creds, Sim, dom, managed_pair, open};
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
@@ -34,7 +34,7 @@ fn where_is(sim: &Sim, vm: &Vm) -> (String, String) {
 }
 
 /// Whether `host` (a managed object id) is one of the connection's scope.
-fn has_host(conn: &Connection, host: &str) -> bool {
+fn has_host(conn: &Arc<Connection>, host: &str) -> bool {
     conn.primary
         .scope
         .hosts
@@ -87,7 +87,8 @@ fn live_and_cold_between_hosts_clusters_and_datacenters() {
     );
 
     // Cold, to the standalone host.
-    src.power(&src.refresh_vm(&vm.moref).unwrap(), PowerOp::Destroy)
+    dom(&src, &src.refresh_vm(&vm.moref).unwrap())
+        .power(PowerOp::Destroy)
         .unwrap();
     let standalone = open(&sim, "vpx", "/DC0/DC0_H0");
     let there = src
@@ -213,7 +214,7 @@ fn a_failed_relocation_leaves_the_vm_where_it_was() {
     assert_eq!(where_is_http(&other, &vm), before);
 }
 
-fn where_is_http(conn: &Connection, vm: &Vm) -> String {
+fn where_is_http(conn: &Arc<Connection>, vm: &Vm) -> String {
     vm_prop(conn, &vm.moref, "runtime.host").unwrap()
 }
 

@@ -4,7 +4,7 @@
 mod common;
 
 use common::live::{run_raw_task, vm_prop, vms_under};
-use common::{Sim, open};
+use common::{Sim, dom, open};
 use std::sync::Arc;
 use virt_esx::Code;
 use virt_esx::abi::flags::ListDomainsFlags;
@@ -18,7 +18,7 @@ fn two_datacenters() -> Sim {
     Sim::start(&["-mode", "vpx", "-dc", "2", "-folder", "1"])
 }
 
-fn names(conn: &Connection) -> Vec<String> {
+fn names(conn: &Arc<Connection>) -> Vec<String> {
     let mut n: Vec<String> = conn
         .list_all_domains(ListDomainsFlags::empty())
         .unwrap()
@@ -112,7 +112,8 @@ fn names_found_twice_are_ambiguous_and_templates_are_not_domains() {
 
     // A template is never listed; looking it up says what it is.
     let vm = root.lookup_by_name("DC0_H0_VM1").unwrap();
-    root.power(&vm, virt_esx::driver::domain::power::PowerOp::Destroy)
+    dom(&root, &vm)
+        .power(virt_esx::driver::domain::power::PowerOp::Destroy)
         .unwrap();
     root.primary
         .client
@@ -138,7 +139,7 @@ fn names_found_twice_are_ambiguous_and_templates_are_not_domains() {
 fn a_cluster_is_one_hypervisor_summed_over_its_hosts() {
     let sim = two_datacenters();
     let cluster = open(&sim, "vpx", "/DC0/DC0_C0");
-    let hosts: Vec<Connection> = ["DC0_C0_H0", "DC0_C0_H1", "DC0_C0_H2"]
+    let hosts: Vec<Arc<Connection>> = ["DC0_C0_H0", "DC0_C0_H1", "DC0_C0_H2"]
         .iter()
         .map(|h| open(&sim, "vpx", &format!("/DC0/DC0_C0/{h}")))
         .collect();
@@ -227,7 +228,7 @@ fn define_in_a_cluster_places_on_one_of_its_hosts() {
 #[test]
 fn listing_a_vcenter_then_info_for_all_costs_two_round_trips() {
     let sim = Sim::start(&["-mode", "vpx", "-dc", "2", "-vms", "20"]);
-    let conn = Arc::new(open(&sim, "vpx", "/"));
+    let conn = open(&sim, "vpx", "/");
     let before = conn.round_trips();
     let all = conn.list_all_domains(ListDomainsFlags::empty()).unwrap();
     assert_eq!(

@@ -6,6 +6,7 @@ mod common;
 use common::Sim;
 use common::live::{download, folder_url, host_vms};
 use common::open;
+use std::sync::Arc;
 use virt_esx::driver::Connection;
 use virt_esx::vi::property::FilterSpec;
 use virt_esx::vi::soap::Request;
@@ -68,7 +69,7 @@ fn uploaded_vmx_gets_nvram_and_log_so_it_registers() {
 }
 
 /// Every datastore of the host, with the hosts that mount it and their mount paths.
-fn datastore_mounts(conn: &Connection) -> Vec<(String, Vec<(String, String)>)> {
+fn datastore_mounts(conn: &Arc<Connection>) -> Vec<(String, Vec<(String, String)>)> {
     let spec = FilterSpec::neighbours(
         conn.primary.scope.host().unwrap().host.clone(),
         "HostSystem",
@@ -120,7 +121,7 @@ fn vcenter_datastores_list_every_host_that_mounts_them() {
     );
 }
 
-fn autostart_manager(conn: &Connection, host: &MoRef) -> MoRef {
+fn autostart_manager(conn: &Arc<Connection>, host: &MoRef) -> MoRef {
     let oc = conn
         .primary
         .client
@@ -133,7 +134,7 @@ fn autostart_manager(conn: &Connection, host: &MoRef) -> MoRef {
         .unwrap()
 }
 
-fn autostart_config(conn: &Connection, mgr: &MoRef) -> Node {
+fn autostart_config(conn: &Arc<Connection>, mgr: &MoRef) -> Node {
     let oc = conn
         .primary
         .client

@@ -6,7 +6,8 @@
 mod common;
 
 use common::injector::Injector;
-use common::{Creds, Sim, open};
+use common::{Creds, Sim, dom, open};
+use std::sync::Arc;
 use virt_esx::Code;
 use virt_esx::abi::flags::{
     ListDomainsFlags, SnapshotCreateFlags as C, SnapshotDeleteFlags as D, SnapshotListFlags as L,
@@ -85,19 +86,19 @@ fn state_of(sim: &Sim, scheme: &str, vm: &Vm) -> PowerState {
 }
 
 /// An ESX simulator, a connection to it and its first VM (running).
-fn esx_vm() -> (Sim, Connection, Vm) {
+fn esx_vm() -> (Sim, Arc<Connection>, Vm) {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
     (sim, conn, vm)
 }
 
-fn create(conn: &Connection, vm: &Vm, name: &str, flags: C) -> Snapshot {
+fn create(conn: &Arc<Connection>, vm: &Vm, name: &str, flags: C) -> Snapshot {
     let xml = format!("<domainsnapshot><name>{name}</name></domainsnapshot>");
     conn.create_snapshot(vm, &xml, flags).unwrap().0
 }
 
-fn handle(conn: &Connection, vm: &Vm, name: &str) -> Snapshot {
+fn handle(conn: &Arc<Connection>, vm: &Vm, name: &str) -> Snapshot {
     let tree = conn.snapshot_tree(vm).unwrap();
     let s = &tree.snaps[tree.by_name(name).unwrap()];
     Snapshot {
@@ -175,11 +176,11 @@ fn every_filter() -> impl Iterator<Item = L> {
 
 /// s1 ─ s2 ─ s3        s1, s2, s5 taken running with memory; s3 powered off;
 ///    └ s4 ─ s5        s4 disk-only while running (so powered off, as a host records it)
-fn build_tree(sim: &Sim, scheme: &str, conn: &Connection, vm: &Vm) {
+fn build_tree(sim: &Sim, scheme: &str, conn: &Arc<Connection>, vm: &Vm) {
     assert_eq!(state_of(sim, scheme, vm), PowerState::PoweredOn);
     create(conn, vm, "s1", C::empty());
     create(conn, vm, "s2", C::ATOMIC | C::LIVE);
-    let off = conn.power(vm, PowerOp::Destroy).unwrap();
+    let off = dom(conn, vm).power(PowerOp::Destroy).unwrap();
     create(conn, &off, "s3", C::empty());
     let s1 = handle(conn, vm, "s1");
     conn.revert_snapshot(&off, &s1, R::empty()).unwrap();
@@ -358,9 +359,9 @@ fn xml_is_libvirts_and_escapes_both_ways() {
 fn revert_follows_the_snapshot_and_the_flags() {
     let (sim, conn, vm) = esx_vm();
     let running = create(&conn, &vm, "running", C::empty());
-    let off = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let off = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let stopped = create(&conn, &off, "stopped", C::empty());
-    let on = conn.power(&off, PowerOp::Start).unwrap();
+    let on = dom(&conn, &off).power(PowerOp::Start).unwrap();
     let cases = [
         (&stopped, R::empty(), PowerState::PoweredOff),
         (&stopped, R::RUNNING, PowerState::PoweredOn),
@@ -450,8 +451,8 @@ fn delete_keeps_or_takes_the_children_as_asked() {
 fn a_vm_with_snapshots_undefines() {
     let (sim, conn, vm) = esx_vm();
     create(&conn, &vm, "kept", C::empty());
-    let off = conn.power(&vm, PowerOp::Destroy).unwrap();
-    conn.undefine(&off).unwrap();
+    let off = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
+    dom(&conn, &off).undefine().unwrap();
     let other = open(&sim, "esx", "/");
     assert!(other.refresh_vm(&vm.moref).is_err(), "unregistered");
 }

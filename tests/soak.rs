@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Creds, Sim};
+use common::{Creds, Sim, dom};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -53,13 +53,17 @@ fn sixteen_threads_share_a_connection_while_sixteen_reconnect() {
                 };
                 step(conn.list_all_domains(ListDomainsFlags::empty()).map(|_| ()));
                 step(conn.refresh_vm(&vm.moref).map(|v| vm = v));
-                step(conn.domain_xml(&vm, DomainXmlFlags::empty()).map(|_| ()));
+                step(
+                    dom(&conn, &vm)
+                        .domain_xml(DomainXmlFlags::empty())
+                        .map(|_| ()),
+                );
                 let op = if vm.state.is_active() {
                     PowerOp::Destroy
                 } else {
                     PowerOp::Start
                 };
-                step(conn.power(&vm, op).map(|v| vm = v));
+                step(dom(&conn, &vm).power(op).map(|v| vm = v));
             }
         }));
     }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Sim, open};
+use common::{Sim, dom, open};
 use virt_esx::Code;
 use virt_esx::abi::flags::ListDomainsFlags;
 use virt_esx::driver::domain::stats::{Stat, StatsRecord, groups};
@@ -197,9 +197,9 @@ fn one_domains_counters() {
         .find_map(|d| d.text_at("macAddress"))
         .unwrap();
 
-    let by_target = conn.block_stats(&vm, "sda").unwrap();
-    let by_file = conn.block_stats(&vm, file).unwrap();
-    let all = conn.block_stats(&vm, "").unwrap();
+    let by_target = dom(&conn, &vm).block_stats("sda").unwrap();
+    let by_file = dom(&conn, &vm).block_stats(file).unwrap();
+    let all = dom(&conn, &vm).block_stats("").unwrap();
     for (a, b) in [
         (by_target.rd_bytes, by_file.rd_bytes),
         (by_file.rd_bytes, all.rd_bytes),
@@ -209,11 +209,13 @@ fn one_domains_counters() {
     }
     assert_eq!(by_target.wr_bytes.unwrap() % (20 * 1024), 0);
     assert_eq!(
-        conn.block_stats(&vm, "sdq").unwrap_err().code,
+        dom(&conn, &vm).block_stats("sdq").unwrap_err().code,
         Code::InvalidArg
     );
     let before = conn.round_trips();
-    let nic = conn.interface_stats(&vm, &mac.to_uppercase()).unwrap();
+    let nic = dom(&conn, &vm)
+        .interface_stats(&mac.to_uppercase())
+        .unwrap();
     assert_eq!(
         conn.round_trips() - before,
         2,
@@ -221,10 +223,10 @@ fn one_domains_counters() {
     );
     assert!(nic.rx_bytes.is_some() && nic.tx_drop.is_some());
     assert_eq!(
-        conn.interface_stats(&vm, "vnet0").unwrap_err().code,
+        dom(&conn, &vm).interface_stats("vnet0").unwrap_err().code,
         Code::InvalidArg
     );
-    let mem = conn.memory_stats(&vm).unwrap();
+    let mem = dom(&conn, &vm).memory_stats().unwrap();
     let rss: u64 = props
         .text_at("summary.quickStats.hostMemoryUsage")
         .unwrap_or("0")
@@ -236,8 +238,11 @@ fn one_domains_counters() {
         .unwrap()
         .remove(0);
     assert_eq!(mem.available, theirs.max_memory_kib());
-    assert!(conn.cpu_time(&vm).unwrap() > 0);
-    assert_eq!(conn.vcpu_times(&vm).unwrap().len(), vm.num_cpu as usize);
+    assert!(dom(&conn, &vm).cpu_time(&vm).unwrap() > 0);
+    assert_eq!(
+        dom(&conn, &vm).vcpu_times().unwrap().len(),
+        vm.num_cpu as usize
+    );
 
     let (used, idle) = conn.node_cpu_stats(None).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1100));
@@ -246,13 +251,13 @@ fn one_domains_counters() {
     let (total, free) = conn.node_memory_stats().unwrap();
     assert!(total > free && free == check.free_memory().unwrap() / 1024);
 
-    let off = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let off = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     for err in [
-        conn.memory_stats(&off).unwrap_err(),
-        conn.block_stats(&off, "sda").unwrap_err(),
-        conn.interface_stats(&off, mac).unwrap_err(),
+        dom(&conn, &off).memory_stats().unwrap_err(),
+        dom(&conn, &off).block_stats("sda").unwrap_err(),
+        dom(&conn, &off).interface_stats(mac).unwrap_err(),
     ] {
         assert_eq!(err.code, Code::OperationInvalid, "{err}");
     }
-    assert_eq!(conn.cpu_time(&off).unwrap(), 0);
+    assert_eq!(dom(&conn, &off).cpu_time(&off).unwrap(), 0);
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use common::live::download;
-use common::{Sim, open};
+use common::{Sim, dom, open};
 use std::sync::Arc;
 use virt_esx::Code;
 use virt_esx::abi::flags::{ListPoolsFlags as P, ResizeFlags};
@@ -14,7 +14,7 @@ use virt_esx::driver::storage::transfer::{Download, Upload};
 use virt_esx::driver::storage::{Pool, Volume, VolumeKind};
 
 /// The datastores' summaries as the server has them, through the host's `datastore` list.
-fn server_datastores(conn: &Connection) -> Vec<(String, i64, i64, String)> {
+fn server_datastores(conn: &Arc<Connection>) -> Vec<(String, i64, i64, String)> {
     let host = conn.primary.scope.hosts[0].host.clone();
     let spec = virt_esx::vi::property::FilterSpec::neighbours(
         host,
@@ -53,7 +53,7 @@ fn server_datastores(conn: &Connection) -> Vec<(String, i64, i64, String)> {
     out
 }
 
-fn local_pool(conn: &Connection) -> Pool {
+fn local_pool(conn: &Arc<Connection>) -> Pool {
     conn.pool_by_name("LocalDS_0").unwrap()
 }
 
@@ -361,7 +361,13 @@ fn upload(conn: &Arc<Connection>, pool: &Pool, vol: &Volume, data: &[u8], length
     up.finish().unwrap();
 }
 
-fn download_all(conn: &Connection, pool: &Pool, vol: &Volume, offset: u64, length: u64) -> Vec<u8> {
+fn download_all(
+    conn: &Arc<Connection>,
+    pool: &Pool,
+    vol: &Volume,
+    offset: u64,
+    length: u64,
+) -> Vec<u8> {
     let mut down = Download::start(conn, pool, vol, offset, length).unwrap();
     let mut out = Vec::new();
     let mut buf = vec![0u8; 65_536];
@@ -377,7 +383,7 @@ fn download_all(conn: &Connection, pool: &Pool, vol: &Volume, offset: u64, lengt
 #[test]
 fn uploads_and_downloads_stream_whole_and_in_part() {
     let sim = Sim::esx();
-    let conn = Arc::new(open(&sim, "esx", "/"));
+    let conn = open(&sim, "esx", "/");
     let pool = local_pool(&conn);
     let iso = conn
         .create_volume(
@@ -693,7 +699,7 @@ fn iscsi_targets_are_read_only_pools_of_their_luns() {
 }
 
 /// The names in a directory of a datastore, read from the simulator's own disk.
-fn files_in(conn: &Connection, pool: &Pool, dir: &str) -> Vec<String> {
+fn files_in(conn: &Arc<Connection>, pool: &Pool, dir: &str) -> Vec<String> {
     let ds = conn
         .primary
         .client
@@ -717,7 +723,7 @@ fn files_in(conn: &Connection, pool: &Pool, dir: &str) -> Vec<String> {
 
 /// Waits up to 10 s for the directory to hold exactly `want` (an aborted upload's partial
 /// data goes from a thread of its own).
-fn settles_to(conn: &Connection, pool: &Pool, dir: &str, want: &[&str]) {
+fn settles_to(conn: &Arc<Connection>, pool: &Pool, dir: &str, want: &[&str]) {
     for _ in 0..100 {
         if files_in(conn, pool, dir) == want {
             return;
@@ -733,7 +739,7 @@ fn uploads_never_destroy_data() {
     use virt_esx::driver::domain::devices::DeviceChange::Attach;
     use virt_esx::driver::domain::power::PowerOp;
     let sim = Sim::esx();
-    let conn = Arc::new(open(&sim, "esx", "/"));
+    let conn = open(&sim, "esx", "/");
     let pool = local_pool(&conn);
 
     // A disk takes exactly its capacity from offset 0: 5 bytes into 10 MiB are refused, and
@@ -762,12 +768,13 @@ fn uploads_never_destroy_data() {
 
     // Not while a VM has it open, nor once a snapshot builds on it.
     let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let xml = "<disk type='file' device='disk'><source file='[LocalDS_0] probe/d.vmdk'/>\
                <target dev='sdb' bus='scsi'/></disk>";
-    conn.change_device(&vm, xml, Attach, AffectFlags::CONFIG, "t")
+    dom(&conn, &vm)
+        .change_device(xml, Attach, AffectFlags::CONFIG, "t")
         .unwrap();
-    let vm = conn.power(&vm, PowerOp::Start).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Start).unwrap();
     let e = Upload::start(conn.clone(), &pool, &disk, 0, 0)
         .err()
         .unwrap();
@@ -775,7 +782,7 @@ fn uploads_never_destroy_data() {
         e.code == Code::OperationInvalid && e.message().contains("ha-host_VM1"),
         "{e}"
     );
-    let vm = conn.power(&vm, PowerOp::Destroy).unwrap();
+    let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     drop(Upload::start(conn.clone(), &pool, &disk, 0, 0).unwrap());
     conn.create_snapshot(
         &vm,
@@ -828,7 +835,7 @@ fn paths_that_leave_the_datastore_are_refused() {
     use virt_esx::abi::flags::AffectFlags;
     use virt_esx::driver::domain::devices::DeviceChange::Attach;
     let sim = Sim::esx();
-    let conn = Arc::new(open(&sim, "esx", "/"));
+    let conn = open(&sim, "esx", "/");
     let pool = local_pool(&conn);
     for path in [
         "[LocalDS_0] ../../tmp/x.iso",
@@ -844,10 +851,10 @@ fn paths_that_leave_the_datastore_are_refused() {
     let e = conn.volume_by_name(&pool, "../x.iso").err().unwrap();
     assert_eq!(e.code, Code::InvalidArg, "{e}");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
-    let vm = conn
-        .power(&vm, virt_esx::driver::domain::power::PowerOp::Destroy)
+    let vm = dom(&conn, &vm)
+        .power(virt_esx::driver::domain::power::PowerOp::Destroy)
         .unwrap();
-    let before = conn.domain_xml(&vm, Default::default()).unwrap();
+    let before = dom(&conn, &vm).domain_xml(Default::default()).unwrap();
     for xml in [
         "<disk type='file' device='cdrom'><source file='[LocalDS_0] ../../etc/passwd'/>\
          <target dev='hdc' bus='ide'/></disk>",
@@ -856,13 +863,16 @@ fn paths_that_leave_the_datastore_are_refused() {
         "<disk type='file' device='disk'><source file='[LocalDS_0] x/../../d.vmdk'/>\
          <target dev='sdb' bus='scsi'/></disk>",
     ] {
-        let e = conn
-            .change_device(&vm, xml, Attach, AffectFlags::CONFIG, "t")
+        let e = dom(&conn, &vm)
+            .change_device(xml, Attach, AffectFlags::CONFIG, "t")
             .unwrap_err();
         assert!(e.message().contains("leaves its datastore"), "{xml}: {e}");
     }
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
-    assert_eq!(conn.domain_xml(&vm, Default::default()).unwrap(), before);
+    assert_eq!(
+        dom(&conn, &vm).domain_xml(Default::default()).unwrap(),
+        before
+    );
     let define = common::domain_xml("escape", "LocalDS_0", 1024)
         .replace("escape/escape.vmdk", "../escape.vmdk");
     assert!(define.contains("../escape.vmdk"));

@@ -12,6 +12,7 @@ use crate::error::{Code, Domain, Error, Result};
 use secrecy::SecretString;
 use std::ffi::{CStr, CString, c_int, c_uint, c_void};
 use std::io::{BufRead, Write};
+use std::sync::Arc;
 use zeroize::Zeroize;
 
 /// The credential types the ESX driver asks for, as `virConnectCredential.type` carries them.
@@ -229,7 +230,7 @@ impl SavedAuth {
     }
 
     /// Opens `uri` asking this callback for what auth.conf and the URI do not give.
-    pub fn open(saved: Option<&SavedAuth>, uri: &str) -> Result<Connection> {
+    pub fn open(saved: Option<&SavedAuth>, uri: &str) -> Result<Arc<Connection>> {
         let Some(s) = saved else {
             return Connection::open(uri, None, false);
         };

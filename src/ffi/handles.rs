@@ -126,9 +126,9 @@ impl ArcHandle for ConnectHandle {
 }
 
 impl ConnectHandle {
-    pub fn new(conn: Connection, auth: Option<SavedAuth>) -> Arc<ConnectHandle> {
+    pub fn new(conn: Arc<Connection>, auth: Option<SavedAuth>) -> Arc<ConnectHandle> {
         Arc::new(ConnectHandle {
-            conn: Arc::new(conn),
+            conn,
             auth,
             legacy_events: Mutex::new(Vec::new()),
             silent_events: Mutex::new((0, Vec::new())),

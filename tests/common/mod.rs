@@ -9,9 +9,10 @@ pub mod live;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Once;
+use std::sync::{Arc, Once};
 
 use virt_esx::driver::connection::auth::{Authenticator, CredRequest};
+use virt_esx::driver::domain::{Domain, Vm};
 use virt_esx::{Code, Error, Result};
 
 pub struct Sim {
@@ -161,14 +162,19 @@ pub unsafe extern "C" fn answer_root(
 }
 
 /// A connection as root to `scheme://sim/path` (path with its leading `/`), TLS unchecked.
-pub fn open(sim: &Sim, scheme: &str, path: &str) -> virt_esx::driver::Connection {
+pub fn open(sim: &Sim, scheme: &str, path: &str) -> Arc<virt_esx::driver::Connection> {
     let uri = sim.uri(scheme, &format!("{path}?no_verify=1"));
     virt_esx::driver::Connection::open(&uri, Some(&Creds::new(Some("root"), "pw")), false)
         .unwrap_or_else(|e| panic!("{uri}: {e}"))
 }
 
+/// The domain object for a VM read through `conn` (the handle a lookup gives C callers).
+pub fn dom(conn: &Arc<virt_esx::driver::Connection>, vm: &Vm) -> Domain {
+    Domain::new(conn.clone(), vm.clone(), None)
+}
+
 /// As `open`, read-only (`VIR_CONNECT_RO`).
-pub fn open_read_only(sim: &Sim, scheme: &str, path: &str) -> virt_esx::driver::Connection {
+pub fn open_read_only(sim: &Sim, scheme: &str, path: &str) -> Arc<virt_esx::driver::Connection> {
     let uri = sim.uri(scheme, &format!("{path}?no_verify=1"));
     virt_esx::driver::Connection::open(&uri, Some(&Creds::new(Some("root"), "pw")), true)
         .unwrap_or_else(|e| panic!("{uri}: {e}"))

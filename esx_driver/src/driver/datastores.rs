@@ -6,6 +6,7 @@ use super::connection::inventory::Placement;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::data::VmDiskFileInfo;
+use crate::vi::methods::DeleteDatastoreFile_Task;
 use crate::vi::methods::SearchDatastore_Task;
 use crate::vi::property::FilterSpec;
 use crate::vi::specs::{
@@ -336,6 +337,26 @@ impl DatastorePaths for LiveDatastores<'_> {
     fn dialect(&self) -> Dialect {
         self.conn.spec.dialect
     }
+}
+
+/// The session's FileManager, which makes, moves and deletes datastore files.
+pub(crate) fn file_manager(conn: &Connection) -> Result<MoRef> {
+    conn.primary
+        .client
+        .content()
+        .file_manager
+        .clone()
+        .ok_or_else(|| Error::internal("The server has no file manager"))
+}
+
+/// Deletes a datastore file or directory (`[ds] path`) of `datacenter`.
+pub(crate) fn delete_file(conn: &Connection, ds_path: &str, datacenter: &MoRef) -> Result<()> {
+    let delete = DeleteDatastoreFile_Task {
+        this: file_manager(conn)?,
+        name: ds_path.to_string(),
+        datacenter: Some(datacenter.clone()),
+    };
+    conn.run_task(&conn.primary, &delete, None).map(|_| ())
 }
 
 #[cfg(test)]

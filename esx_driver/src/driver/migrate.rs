@@ -7,6 +7,10 @@ use super::domain::{Detail, PowerState, Vm, invalid_state};
 use super::placement::place_among;
 use crate::abi::flags::MigrateFlags;
 use crate::abi::virDomainMigrateFlags as M;
+use crate::driver::domain::current_vm;
+use crate::driver::domain::endpoint_for;
+use crate::driver::domain::vm_placement;
+use crate::driver::domain::xml::domain_xml;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::methods::RelocateVM_Task;
@@ -87,7 +91,7 @@ impl Connection {
         let api = "virDomainMigrate";
         self.check_writable(api)?;
         dest.check_writable(api)?;
-        let vm = self.current_vm(vm)?;
+        let vm = current_vm(self, vm)?;
         self.check_same_domain(&vm, opts)?;
         if opts.flags.contains(MigrateFlags::OFFLINE) && vm.state != PowerState::PoweredOff {
             return Err(invalid_state(
@@ -95,7 +99,7 @@ impl Connection {
             ));
         }
         let (src_vc, dst_vc) = self.common_vcenter(dest)?;
-        let (ep, moref) = self.endpoint_for(&vm, true)?;
+        let (ep, moref) = endpoint_for(self, &vm, true)?;
         if !std::ptr::eq(ep, src_vc) {
             return Err(Error::invalid_arg(format!(
                 "the vCenter does not know domain '{}'; migration needs it",
@@ -149,7 +153,7 @@ impl Connection {
         };
         let src_dc = match src_vc.scope.host() {
             Some(p) => p.datacenter.clone(),
-            None => self.vm_placement(&vm)?.datacenter.clone(),
+            None => vm_placement(self, &vm)?.datacenter.clone(),
         };
         let relocate = RelocateVM_Task {
             this: moref.clone(),
@@ -174,7 +178,7 @@ impl Connection {
         }
         if let Some(xml) = opts.dxml {
             let given = DomainDef::parse(xml)?.format();
-            let own = DomainDef::parse(&self.domain_xml(vm, Default::default())?)?.format();
+            let own = DomainDef::parse(&domain_xml(self, vm, Default::default())?)?.format();
             if given != own {
                 return Err(Error::esx(
                     Code::ArgumentUnsupported,

@@ -21,8 +21,7 @@ fn change(
     f: AffectFlags,
     api: &str,
 ) -> Result<c_int> {
-    d.dom
-        .with(|conn, vm| conn.change_device(vm, xml, change, f, api))?;
+    d.dom.change_device(xml, change, f, api)?;
     Ok(0)
 }
 
@@ -116,7 +115,7 @@ pub unsafe extern "C" fn virDomainDetachDeviceAlias(
         let f = flags!(flags as AffectFlags)?;
         let alias = in_str!(alias)?;
         d.dom
-            .with(|conn, vm| conn.detach_alias(vm, alias, f, api_name!()))?;
+            .detach_alias(alias, f, api_name!())?;
         Ok(0)
     })
 }

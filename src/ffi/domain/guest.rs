@@ -20,7 +20,7 @@ use std::ptr;
 pub unsafe extern "C" fn virDomainGetHostname(domain: virDomainPtr, flags: c_uint) -> *mut c_char {
     export!(dom domain, ptr::null_mut(), |d| {
         flags!(flags as HostnameFlags)?;
-        owned_c_string(&d.dom.with(|conn, vm| conn.guest_hostname(vm))?)
+        owned_c_string(&d.dom.guest_hostname()?)
     })
 }
 
@@ -76,7 +76,7 @@ pub unsafe extern "C" fn virDomainInterfaceAddresses(
         flags!(flags as NoFlags)?;
         AddressSource::from_raw(source).check()?;
         let out = out!(ifaces)?;
-        let list = d.dom.with(|conn, vm| conn.guest_interfaces(vm))?;
+        let list = d.dom.guest_interfaces()?;
         let mut arr = MallocArray::<virDomainInterfacePtr>::zeroed(list.len())?;
         for (i, iface) in list.iter().enumerate() {
             match c_interface(iface) {

@@ -110,7 +110,7 @@ pub unsafe extern "C" fn virDomainRestoreFlags(
 pub unsafe extern "C" fn virDomainManagedSave(domain: virDomainPtr, flags: c_uint) -> c_int {
     export!(dom domain, write, -1, |d| {
         flags!(flags as ManagedSaveFlags)?;
-        d.dom.change(|conn, vm| conn.managed_save(vm))?;
+        d.dom.managed_save().map(|_| ())?;
         Ok(0)
     })
 }
@@ -126,7 +126,7 @@ pub unsafe extern "C" fn virDomainHasManagedSaveImage(
 ) -> c_int {
     export!(dom domain, -1, |d| {
         flags!(flags as NoFlags)?;
-        Ok(d.dom.with(|conn, vm| conn.has_managed_save(vm))? as c_int)
+        Ok(d.dom.has_managed_save()? as c_int)
     })
 }
 
@@ -138,7 +138,7 @@ pub unsafe extern "C" fn virDomainHasManagedSaveImage(
 pub unsafe extern "C" fn virDomainManagedSaveRemove(domain: virDomainPtr, flags: c_uint) -> c_int {
     export!(dom domain, write, -1, |d| {
         flags!(flags as NoFlags)?;
-        d.dom.change(|conn, vm| conn.managed_save_remove(vm))?;
+        d.dom.managed_save_remove().map(|_| ())?;
         Ok(0)
     })
 }
@@ -156,7 +156,7 @@ pub unsafe extern "C" fn virDomainRename(
     export!(dom domain, write, -1, |d| {
         flags!(flags as NoFlags)?;
         let name = in_str!(new_name)?;
-        d.dom.change(|conn, vm| conn.rename(vm, name))?;
+        d.dom.rename(name).map(|_| ())?;
         d.renamed(name);
         Ok(0)
     })
@@ -206,7 +206,7 @@ pub unsafe extern "C" fn virDomainSetMetadata(
         let text = in_opt_str!(metadata)?;
         match kind_of(kind)? {
             Kind::Description => {
-                d.dom.with(|conn, vm| conn.set_description(vm, text.unwrap_or("")))?;
+                d.dom.set_description(text.unwrap_or(""))?;
             }
             Kind::Element => {
                 let uri = in_str!(uri)?;
@@ -214,7 +214,7 @@ pub unsafe extern "C" fn virDomainSetMetadata(
                     Some(xml) => Some(Metadata::new(xml, in_str!(key)?, uri)?),
                     None => None,
                 };
-                d.dom.with(|conn, vm| conn.set_element_metadata(vm, uri, element.as_ref()))?;
+                d.dom.set_element_metadata(uri, element.as_ref())?;
             }
         }
         Ok(0)
@@ -233,13 +233,13 @@ pub unsafe extern "C" fn virDomainGetMetadata(
     export!(dom domain, ptr::null_mut(), |d| {
         flags!(flags as AffectFlags)?;
         let text = match kind_of(kind)? {
-            Kind::Description => Some(d.dom.with(|conn, vm| conn.description(vm))?)
+            Kind::Description => Some(d.dom.description()?)
                 .filter(|t| !t.is_empty())
                 .ok_or_else(|| no_metadata("the domain has no description"))?,
             Kind::Element => {
                 let uri = in_str!(uri)?;
                 d.dom
-                    .with(|conn, vm| conn.element_metadata(vm, uri))?
+                    .element_metadata(uri)?
                     .map(|m| m.xml)
                     .ok_or_else(|| {
                         no_metadata("Requested metadata element is not present")

@@ -41,9 +41,7 @@ pub unsafe extern "C" fn virDomainScreenshot(
         check_screen(screen)?;
         let owner = format!("domain '{}'", d.dom.cached().name);
         bind(&d.conn, &owner, stream, api_name!(), || {
-            d.dom
-                .with(|_, vm| d.conn.conn.screenshot(vm))
-                .map(|d| Transfer::Down(Box::new(d)))
+            d.dom.screenshot().map(|d| Transfer::Down(Box::new(d)))
         })?;
         owned_c_string(MIME_TYPE)
     })

@@ -153,7 +153,7 @@ pub unsafe extern "C" fn virDomainGetVcpus(
             return Err(Error::esx(Code::OperationInvalid, "domain is not running"));
         }
         let n = (vm.num_cpu.max(0) as usize).min(maxinfo);
-        let times = d.dom.with(|conn, _| conn.vcpu_times(&vm))?;
+        let times = d.dom.vcpu_times()?;
         if !cpumaps.is_null() {
             let host_cpus = d.dom.conn().node_info()?.cpus as usize;
             let maps = out_slice!(cpumaps, n * maplen)?;
@@ -178,7 +178,7 @@ pub unsafe extern "C" fn virDomainGetVcpus(
 
 /// A power operation, refused on read-only connections by the caller's `export!(… write …)`.
 fn power(d: &DomainHandle, op: PowerOp) -> Result<c_int> {
-    d.dom.change(|conn, vm| conn.power(vm, op)).map(|_| 0)
+    d.dom.power(op).map(|_| ()).map(|_| 0)
 }
 
 /// # Safety
@@ -293,7 +293,7 @@ pub unsafe extern "C" fn virDomainGetBlockInfo(
         flags!(flags as NoFlags)?;
         let disk = in_str!(disk)?;
         let out = out!(info)?;
-        let b = d.dom.with(|conn, vm| conn.block_info(vm, disk))?;
+        let b = d.dom.block_info(disk)?;
         out.set(virDomainBlockInfo {
             capacity: b.capacity,
             allocation: b.allocation,
@@ -316,7 +316,7 @@ pub unsafe extern "C" fn virDomainGetControlInfo(
     export!(dom domain, -1, |d| {
         flags!(flags as NoFlags)?;
         let out = out!(info)?;
-        let c = d.dom.with(|conn, vm| conn.control(vm))?;
+        let c = d.dom.control()?;
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |t| t.as_secs() as i64);

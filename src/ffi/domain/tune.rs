@@ -24,9 +24,7 @@ fn set_memory(d: &DomainHandle, kib: c_ulong, flags: MemoryFlags) -> Result<c_in
     // c_ulong is 32 bits on some platforms, 64 here.
     #[allow(clippy::useless_conversion)]
     let kib = u64::from(kib);
-    d.dom
-        .change(|conn, vm| conn.set_memory(vm, kib, flags))
-        .map(|_| 0)
+    d.dom.set_memory(kib, flags).map(|_| ()).map(|_| 0)
 }
 
 /// Sets the current memory (vSphere's memory limit), live and in the configuration.
@@ -59,9 +57,7 @@ pub unsafe extern "C" fn virDomainSetMemoryFlags(
 }
 
 fn set_vcpus(d: &DomainHandle, n: c_uint, flags: VcpuFlags) -> Result<c_int> {
-    d.dom
-        .change(|conn, vm| conn.set_vcpus(vm, n, flags))
-        .map(|_| 0)
+    d.dom.set_vcpus(n, flags).map(|_| ()).map(|_| 0)
 }
 
 /// # Safety
@@ -91,7 +87,7 @@ pub unsafe extern "C" fn virDomainGetAutostart(
 ) -> c_int {
     export!(dom domain, -1, |d| {
         let out = out!(autostart)?;
-        out.set(d.dom.with(|conn, vm| conn.autostart(vm))? as c_int);
+        out.set(d.dom.autostart()? as c_int);
         Ok(0)
     })
 }
@@ -101,7 +97,7 @@ pub unsafe extern "C" fn virDomainGetAutostart(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainSetAutostart(domain: virDomainPtr, autostart: c_int) -> c_int {
     export!(dom domain, write, -1, |d| {
-        d.dom.with(|conn, vm| conn.set_autostart(vm, autostart != 0))?;
+        d.dom.set_autostart(autostart != 0)?;
         Ok(0)
     })
 }
@@ -131,7 +127,7 @@ fn get_sched(
     params: &mut [virTypedParameter],
     nparams: Out<c_int>,
 ) -> Result<c_int> {
-    let s = d.dom.with(|conn, vm| conn.scheduler_params(vm))?;
+    let s = d.dom.scheduler_params()?;
     let written = Builder::default()
         .add("reservation", Value::LLong(s.reservation))
         .add("limit", Value::LLong(s.limit))
@@ -192,8 +188,7 @@ fn set_sched(d: &DomainHandle, given: &[virTypedParameter]) -> Result<c_int> {
             }
         }
     }
-    d.dom
-        .with(|conn, vm| conn.set_scheduler_params(vm, reservation, limit, shares))?;
+    d.dom.set_scheduler_params(reservation, limit, shares)?;
     Ok(0)
 }
 
@@ -226,7 +221,7 @@ pub unsafe extern "C" fn virDomainSetSchedulerParameters(
 }
 
 fn get_mem(d: &DomainHandle, out: &mut [virTypedParameter], nparams: Out<c_int>) -> Result<c_int> {
-    let m = d.dom.with(|conn, vm| conn.memory_params(vm))?;
+    let m = d.dom.memory_params()?;
     let written = Builder::default()
         .add(
             VIR_DOMAIN_MEMORY_HARD_LIMIT,
@@ -293,8 +288,7 @@ fn set_mem(d: &DomainHandle, given: &[virTypedParameter]) -> Result<c_int> {
             }
         }
     }
-    d.dom
-        .with(|conn, vm| conn.set_memory_params(vm, guarantee, limit))?;
+    d.dom.set_memory_params(guarantee, limit)?;
     Ok(0)
 }
 

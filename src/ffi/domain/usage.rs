@@ -64,7 +64,7 @@ pub unsafe extern "C" fn virDomainMemoryStats(
         }
         let room = (nr_stats as usize).min(Tag::VIR_DOMAIN_MEMORY_STAT_NR as usize);
         let out = out_slice!(stats, room)?;
-        let m = d.dom.with(|conn, vm| conn.memory_stats(vm))?;
+        let m = d.dom.memory_stats()?;
         let all = [
             (Tag::VIR_DOMAIN_MEMORY_STAT_UNUSED, m.unused),
             (Tag::VIR_DOMAIN_MEMORY_STAT_AVAILABLE, m.available),
@@ -99,7 +99,7 @@ pub unsafe extern "C" fn virDomainBlockStats(
 ) -> c_int {
     export!(dom dom, -1, |d| {
         let disk = in_str!(disk)?;
-        let c = d.dom.with(|conn, vm| conn.block_stats(vm, disk))?;
+        let c = d.dom.block_stats(disk)?;
         let value = virDomainBlockStatsStruct {
             rd_req: known(c.rd_reqs),
             rd_bytes: known(c.rd_bytes),
@@ -136,7 +136,7 @@ pub unsafe extern "C" fn virDomainBlockStatsFlags(
             return Ok(0);
         }
         let room = out_slice!(params, count(n.get(), "nparams", api_name!())?)?;
-        let c = d.dom.with(|conn, vm| conn.block_stats(vm, disk))?;
+        let c = d.dom.block_stats(disk)?;
         let built = [
             (VIR_DOMAIN_BLOCK_STATS_READ_REQ, c.rd_reqs),
             (VIR_DOMAIN_BLOCK_STATS_READ_BYTES, c.rd_bytes),
@@ -166,7 +166,7 @@ pub unsafe extern "C" fn virDomainInterfaceStats(
 ) -> c_int {
     export!(dom dom, -1, |d| {
         let device = in_str!(device)?;
-        let c = d.dom.with(|conn, vm| conn.interface_stats(vm, device))?;
+        let c = d.dom.interface_stats(device)?;
         let value = virDomainInterfaceStatsStruct {
             rx_bytes: known(c.rx_bytes),
             rx_packets: known(c.rx_packets),

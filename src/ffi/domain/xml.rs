@@ -19,7 +19,7 @@ use std::ptr;
 pub unsafe extern "C" fn virDomainGetXMLDesc(domain: virDomainPtr, flags: c_uint) -> *mut c_char {
     export!(dom domain, ptr::null_mut(), |d| {
         let flags = flags!(flags as DomainXmlFlags)?;
-        owned_c_string(&d.dom.with(|conn, vm| conn.domain_xml(vm, flags))?)
+        owned_c_string(&d.dom.domain_xml(flags)?)
     })
 }
 
@@ -65,7 +65,7 @@ fn undefine(d: &DomainHandle, flags: UndefineFlags) -> Result<c_int> {
              supported",
         ));
     }
-    d.dom.with(|conn, vm| conn.undefine(vm))?;
+    d.dom.undefine()?;
     Ok(0)
 }
 

@@ -14,6 +14,7 @@ use authconf::AuthConf;
 use inventory::{Placement, Scope};
 use secrecy::ExposeSecret;
 use std::net::ToSocketAddrs;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::Duration;
 
@@ -126,7 +127,7 @@ impl Connection {
             .filter(|u| !u.is_empty())
     }
 
-    pub fn open(uri: &str, auth: Option<&dyn Authenticator>, read_only: bool) -> Result<Self> {
+    pub fn open(uri: &str, auth: Option<&dyn Authenticator>, read_only: bool) -> Result<Arc<Self>> {
         let spec = ConnectSpec::parse(uri)?;
         let authconf = AuthConf::load(spec.authfile.as_deref())?;
         let creds = CredentialSource {
@@ -159,7 +160,7 @@ impl Connection {
             }
             _ => None,
         };
-        Ok(Connection {
+        Ok(Arc::new(Connection {
             spec,
             read_only,
             primary,
@@ -173,7 +174,7 @@ impl Connection {
             events: Default::default(),
             liveness: Default::default(),
             perf: Default::default(),
-        })
+        }))
     }
 
     /// Logs out of every endpoint once; the connection is unusable afterwards, and later calls

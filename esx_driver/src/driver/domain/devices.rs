@@ -5,6 +5,13 @@ use super::disks::{Devices, Plug, check_address, check_hot_plug};
 use super::{PowerState, Vm, invalid_state};
 use crate::abi::flags::AffectFlags;
 use crate::driver::connection::Connection;
+use crate::driver::domain::Domain;
+use crate::driver::domain::disks::attach_disk;
+use crate::driver::domain::disks::detach_disk;
+use crate::driver::domain::drives::attach_drive;
+use crate::driver::domain::drives::change_media;
+use crate::driver::domain::drives::detach_drive;
+use crate::driver::domain::tune::reconfigure;
 use crate::error::{Code, Error, Result};
 use crate::vi::node::Node;
 use crate::vi::specs::{
@@ -72,17 +79,17 @@ fn check_impact(state: PowerState, flags: AffectFlags) -> Result<()> {
     }
 }
 
-impl Connection {
+impl Domain {
     /// virDomainAttachDeviceFlags / DetachDeviceFlags / UpdateDeviceFlags.
     pub fn change_device(
         &self,
-        vm: &Vm,
         xml: &str,
         change: DeviceChange,
         flags: AffectFlags,
         api: &str,
     ) -> Result<()> {
-        self.check_writable(api)?;
+        let (conn, vm) = (self.conn(), &self.cached());
+        conn.check_writable(api)?;
         let device = parse_device(xml)?;
         if let DeviceDef::Other(name) = &device {
             return Err(not_pluggable(name));
@@ -96,7 +103,7 @@ impl Connection {
             }
             _ => None,
         };
-        let (state, nodes, backing) = self.vm_devices_and(vm, bridge)?;
+        let (state, nodes, backing) = vm_devices_and(conn, vm, bridge)?;
         check_impact(state, flags)?;
         let nics = || {
             nodes
@@ -111,10 +118,7 @@ impl Connection {
                 },
                 DeviceChange::Attach,
             ) => {
-                vec![spec(
-                    Op::Add,
-                    Self::new_nic(&iface, mac_given, state, backing)?,
-                )]
+                vec![spec(Op::Add, new_nic(&iface, mac_given, state, backing)?)]
             }
             (
                 DeviceDef::Interface {
@@ -132,7 +136,7 @@ impl Connection {
                 },
                 DeviceChange::Update,
             ) => {
-                let now = Self::updated_nic(&nics(), &iface, mac_given, link_up, state, backing)?;
+                let now = updated_nic(&nics(), &iface, mac_given, link_up, state, backing)?;
                 vec![spec(Op::Edit, now)]
             }
             (DeviceDef::Disk(disk), _) if disk.device == DiskDevice::Lun => {
@@ -153,11 +157,11 @@ impl Connection {
                     devices: Devices { nodes: &nodes },
                 };
                 match (change, drive) {
-                    (DeviceChange::Attach, true) => self.attach_drive(&p, &disk)?,
-                    (DeviceChange::Attach, false) => self.attach_disk(&p, &disk)?,
-                    (DeviceChange::Detach, true) => vec![self.detach_drive(&p, &disk)?],
-                    (DeviceChange::Detach, false) => vec![self.detach_disk(&p, &disk)?],
-                    (DeviceChange::Update, true) => vec![self.change_media(&p, &disk)?],
+                    (DeviceChange::Attach, true) => attach_drive(conn, &p, &disk)?,
+                    (DeviceChange::Attach, false) => attach_disk(conn, &p, &disk)?,
+                    (DeviceChange::Detach, true) => vec![detach_drive(conn, &p, &disk)?],
+                    (DeviceChange::Detach, false) => vec![detach_disk(conn, &p, &disk)?],
+                    (DeviceChange::Update, true) => vec![change_media(conn, &p, &disk)?],
                     (DeviceChange::Update, false) => {
                         return Err(Error::esx(
                             Code::OperationUnsupported,
@@ -173,50 +177,15 @@ impl Connection {
             device_change,
             ..VirtualMachineConfigSpec::default()
         };
-        self.reconfigure(vm, spec, api)
-    }
-
-    /// The VM's power state and devices (raw) as the server has them now: one round trip.
-    fn vm_devices(&self, vm: &Vm) -> Result<(PowerState, Vec<Node>)> {
-        let (state, nodes, _) = self.vm_devices_and(vm, None)?;
-        Ok((state, nodes))
-    }
-
-    /// As `vm_devices`, with what a NIC on the network `bridge` is backed by, read in the same
-    /// round trip.
-    fn vm_devices_and(
-        &self,
-        vm: &Vm,
-        bridge: Option<&str>,
-    ) -> Result<(PowerState, Vec<Node>, Option<VirtualDeviceBackingInfo>)> {
-        const PATHS: &[&str] = &[POWER_STATE, DEVICES];
-        let (backing, oc) = match bridge {
-            Some(name) => {
-                let (backing, oc) = self.nic_backing_with(name, &vm.moref, PATHS)?;
-                (Some(backing), oc)
-            }
-            None => (None, self.primary.client.retrieve_one(&vm.moref, PATHS)?),
-        };
-        let oc = oc.ok_or_else(|| {
-            Error::esx(
-                Code::NoDomain,
-                format!("domain '{}' no longer exists", vm.name),
-            )
-        })?;
-        let state = PowerState::parse(oc.props.text_at(POWER_STATE).unwrap_or(""));
-        let devices = oc
-            .props
-            .path("config.hardware")
-            .map(|h| h.children_named("device").cloned().collect())
-            .unwrap_or_default();
-        Ok((state, devices, backing))
+        reconfigure(conn, vm, spec, api)
     }
 
     /// virDomainDetachDeviceAlias: the device whose vSphere label (`Network adapter 2`,
     /// `Hard disk 1`, `CD/DVD drive 1`) is `alias`; a disk's file stays.
-    pub fn detach_alias(&self, vm: &Vm, alias: &str, flags: AffectFlags, api: &str) -> Result<()> {
-        self.check_writable(api)?;
-        let (state, nodes) = self.vm_devices(vm)?;
+    pub fn detach_alias(&self, alias: &str, flags: AffectFlags, api: &str) -> Result<()> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        conn.check_writable(api)?;
+        let (state, nodes) = vm_devices(conn, vm)?;
         check_impact(state, flags)?;
         let node = nodes
             .iter()
@@ -253,105 +222,141 @@ impl Connection {
             device_change: vec![spec(Op::Remove, device)],
             ..VirtualMachineConfigSpec::default()
         };
-        self.reconfigure(vm, spec, api)
+        reconfigure(conn, vm, spec, api)
     }
+}
 
-    /// The NIC the XML names (by MAC, else the only one) with its new port group or link.
-    fn updated_nic(
-        devices: &[VirtualDevice],
-        iface: &Interface,
-        mac_given: bool,
-        link_up: Option<bool>,
-        state: PowerState,
-        backing: Option<VirtualDeviceBackingInfo>,
-    ) -> Result<VirtualDevice> {
-        let any_port_group = Interface {
-            bridge: None,
-            ..iface.clone()
-        };
-        let (kind, mut card) = matching_nic(devices, &any_port_group, mac_given)?
-            .ethernet()
-            .ok_or_else(|| Error::internal("a NIC that is not one"))?;
-        if let Some(model) = iface.model.as_deref()
-            && NIC_MODELS
-                .iter()
-                .find(|(m, _)| *m == model)
-                .map(|(_, k)| *k)
-                != Some(kind)
-        {
-            return Err(Error::esx(
-                Code::OperationUnsupported,
-                "cannot change network interface model; detach the NIC and attach another",
-            ));
-        }
-        if iface.bridge.is_some() && backing_name(&card) != iface.bridge.as_deref() {
-            card.backing = backing;
-        }
-        let was = card.connectable.clone().unwrap_or_default();
-        let up = link_up.unwrap_or(was.start_connected);
-        card.connectable = Some(VirtualDeviceConnectInfo {
-            start_connected: up,
-            allow_guest_control: was.allow_guest_control,
-            connected: up && state == PowerState::PoweredOn,
-        });
-        VirtualDevice::nic(kind, card).ok_or_else(|| Error::internal(format!("{kind} is no NIC")))
-    }
+/// The VM's power state and devices (raw) as the server has them now: one round trip.
+fn vm_devices(conn: &Connection, vm: &Vm) -> Result<(PowerState, Vec<Node>)> {
+    let (state, nodes, _) = vm_devices_and(conn, vm, None)?;
+    Ok((state, nodes))
+}
 
-    fn new_nic(
-        iface: &Interface,
-        mac_given: bool,
-        state: PowerState,
-        backing: Option<VirtualDeviceBackingInfo>,
-    ) -> Result<VirtualDevice> {
-        if iface.net_type != "bridge" {
-            return Err(Error::esx(
-                Code::ConfigUnsupported,
-                format!(
-                    "attaching an interface of type '{}' is not supported: use type='bridge' \
-                     with a port group as its source",
-                    crate::error::shorten(&iface.net_type, 32)
-                ),
-            ));
+/// As `vm_devices`, with what a NIC on the network `bridge` is backed by, read in the same
+/// round trip.
+fn vm_devices_and(
+    conn: &Connection,
+    vm: &Vm,
+    bridge: Option<&str>,
+) -> Result<(PowerState, Vec<Node>, Option<VirtualDeviceBackingInfo>)> {
+    const PATHS: &[&str] = &[POWER_STATE, DEVICES];
+    let (backing, oc) = match bridge {
+        Some(name) => {
+            let (backing, oc) = conn.nic_backing_with(name, &vm.moref, PATHS)?;
+            (Some(backing), oc)
         }
-        // Resolved with the VM's devices when the XML names a port group.
-        let backing = backing
-            .ok_or_else(|| Error::esx(Code::XmlError, "missing <source bridge=…/> of interface"))?;
-        let model = iface.model.as_deref().unwrap_or("e1000");
-        let kind = NIC_MODELS
+        None => (None, conn.primary.client.retrieve_one(&vm.moref, PATHS)?),
+    };
+    let oc = oc.ok_or_else(|| {
+        Error::esx(
+            Code::NoDomain,
+            format!("domain '{}' no longer exists", vm.name),
+        )
+    })?;
+    let state = PowerState::parse(oc.props.text_at(POWER_STATE).unwrap_or(""));
+    let devices = oc
+        .props
+        .path("config.hardware")
+        .map(|h| h.children_named("device").cloned().collect())
+        .unwrap_or_default();
+    Ok((state, devices, backing))
+}
+
+/// The NIC the XML names (by MAC, else the only one) with its new port group or link.
+fn updated_nic(
+    devices: &[VirtualDevice],
+    iface: &Interface,
+    mac_given: bool,
+    link_up: Option<bool>,
+    state: PowerState,
+    backing: Option<VirtualDeviceBackingInfo>,
+) -> Result<VirtualDevice> {
+    let any_port_group = Interface {
+        bridge: None,
+        ..iface.clone()
+    };
+    let (kind, mut card) = matching_nic(devices, &any_port_group, mac_given)?
+        .ethernet()
+        .ok_or_else(|| Error::internal("a NIC that is not one"))?;
+    if let Some(model) = iface.model.as_deref()
+        && NIC_MODELS
             .iter()
             .find(|(m, _)| *m == model)
             .map(|(_, k)| *k)
-            .ok_or_else(|| {
-                Error::esx(
-                    Code::ConfigUnsupported,
-                    format!(
-                        "unknown NIC model '{}'; vSphere has {}",
-                        crate::error::shorten(model, 32),
-                        NIC_MODELS
-                            .iter()
-                            .map(|(m, _)| *m)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            })?;
-        let card = EthernetCard {
-            device_info: None,
-            // A new device's key is any negative number, unique in the change.
-            key: -100,
-            backing: Some(backing),
-            connectable: Some(VirtualDeviceConnectInfo {
-                start_connected: true,
-                allow_guest_control: true,
-                connected: state == PowerState::PoweredOn,
-            }),
-            controller_key: None,
-            unit_number: None,
-            address_type: Some(if mac_given { "manual" } else { "generated" }.into()),
-            mac_address: mac_given.then(|| iface.mac.to_string()),
-        };
-        VirtualDevice::nic(kind, card).ok_or_else(|| Error::internal(format!("{kind} is no NIC")))
+            != Some(kind)
+    {
+        return Err(Error::esx(
+            Code::OperationUnsupported,
+            "cannot change network interface model; detach the NIC and attach another",
+        ));
     }
+    if iface.bridge.is_some() && backing_name(&card) != iface.bridge.as_deref() {
+        card.backing = backing;
+    }
+    let was = card.connectable.clone().unwrap_or_default();
+    let up = link_up.unwrap_or(was.start_connected);
+    card.connectable = Some(VirtualDeviceConnectInfo {
+        start_connected: up,
+        allow_guest_control: was.allow_guest_control,
+        connected: up && state == PowerState::PoweredOn,
+    });
+    VirtualDevice::nic(kind, card).ok_or_else(|| Error::internal(format!("{kind} is no NIC")))
+}
+
+fn new_nic(
+    iface: &Interface,
+    mac_given: bool,
+    state: PowerState,
+    backing: Option<VirtualDeviceBackingInfo>,
+) -> Result<VirtualDevice> {
+    if iface.net_type != "bridge" {
+        return Err(Error::esx(
+            Code::ConfigUnsupported,
+            format!(
+                "attaching an interface of type '{}' is not supported: use type='bridge' \
+                 with a port group as its source",
+                crate::error::shorten(&iface.net_type, 32)
+            ),
+        ));
+    }
+    // Resolved with the VM's devices when the XML names a port group.
+    let backing = backing
+        .ok_or_else(|| Error::esx(Code::XmlError, "missing <source bridge=…/> of interface"))?;
+    let model = iface.model.as_deref().unwrap_or("e1000");
+    let kind = NIC_MODELS
+        .iter()
+        .find(|(m, _)| *m == model)
+        .map(|(_, k)| *k)
+        .ok_or_else(|| {
+            Error::esx(
+                Code::ConfigUnsupported,
+                format!(
+                    "unknown NIC model '{}'; vSphere has {}",
+                    crate::error::shorten(model, 32),
+                    NIC_MODELS
+                        .iter()
+                        .map(|(m, _)| *m)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
+    let card = EthernetCard {
+        device_info: None,
+        // A new device's key is any negative number, unique in the change.
+        key: -100,
+        backing: Some(backing),
+        connectable: Some(VirtualDeviceConnectInfo {
+            start_connected: true,
+            allow_guest_control: true,
+            connected: state == PowerState::PoweredOn,
+        }),
+        controller_key: None,
+        unit_number: None,
+        address_type: Some(if mac_given { "manual" } else { "generated" }.into()),
+        mac_address: mac_given.then(|| iface.mac.to_string()),
+    };
+    VirtualDevice::nic(kind, card).ok_or_else(|| Error::internal(format!("{kind} is no NIC")))
 }
 
 /// The VM's NIC the XML names: by MAC when it gives one, else by port group, else its only NIC.

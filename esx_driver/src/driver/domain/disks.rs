@@ -5,6 +5,7 @@ use super::{PowerState, Vm, invalid_state};
 use crate::driver::Product;
 use crate::driver::connection::Connection;
 use crate::driver::datastores::LiveDatastores;
+use crate::driver::domain::vm_placement;
 use crate::error::{Code, Error, Result};
 use crate::vi::methods::QueryVirtualDiskUuid;
 use crate::vi::node::Node;
@@ -160,151 +161,153 @@ fn add(device: VirtualDevice) -> VirtualDeviceConfigSpec {
     }
 }
 
-impl Connection {
-    /// The device changes that attach an existing virtual disk (and its controller).
-    pub(super) fn attach_disk(
-        &self,
-        p: &Plug,
-        disk: &Disk,
-    ) -> Result<Vec<VirtualDeviceConfigSpec>> {
-        let (vm, state, devices) = (p.vm, p.state, &p.devices);
-        let (number, unit) = disk_slot(disk, self.spec.dialect)?;
-        let types = controller_types(&disk.bus)?;
-        let file = self.disk_file(vm, disk)?;
-        let mut changes = Vec::new();
-        let controller = match devices.controller(&types, number) {
-            Some(key) => key,
-            None if state == PowerState::PoweredOn => {
-                return Err(invalid_state(format!(
-                    "the domain has no {} controller {number} for '{}', and vSphere adds \
-                     controllers to stopped domains only",
-                    disk.bus.as_str(),
-                    disk.target
-                )));
-            }
-            None if disk.bus == DiskBus::Ide => {
-                return Err(Error::internal(format!(
-                    "the VM has no IDE controller {number}"
-                )));
-            }
-            None => {
-                let kind = match disk.bus {
-                    DiskBus::Scsi => disk
-                        .driver_name
-                        .as_deref()
-                        .and_then(|m| SCSI_MODELS.iter().find(|(name, _)| *name == m))
-                        .map(|(_, kind)| *kind)
-                        .or_else(|| devices.scsi_model_in_use())
-                        .unwrap_or("VirtualLsiLogicController"),
-                    _ => types[0],
-                };
-                let new = VirtualDevice::controller(kind, NEW_CONTROLLER, number as i32)
-                    .ok_or_else(|| Error::internal(format!("{kind} is no controller")))?;
-                changes.push(add(new));
-                NEW_CONTROLLER
-            }
-        };
-        if controller != NEW_CONTROLLER && devices.at(controller, unit).is_some() {
-            return Err(Error::esx(
-                Code::OperationFailed,
-                format!("target {} already exists", disk.target),
-            ));
+/// The device changes that attach an existing virtual disk (and its controller).
+pub(crate) fn attach_disk(
+    conn: &Connection,
+    p: &Plug,
+    disk: &Disk,
+) -> Result<Vec<VirtualDeviceConfigSpec>> {
+    let (vm, state, devices) = (p.vm, p.state, &p.devices);
+    let (number, unit) = disk_slot(disk, conn.spec.dialect)?;
+    let types = controller_types(&disk.bus)?;
+    let file = disk_file(conn, vm, disk)?;
+    let mut changes = Vec::new();
+    let controller = match devices.controller(&types, number) {
+        Some(key) => key,
+        None if state == PowerState::PoweredOn => {
+            return Err(invalid_state(format!(
+                "the domain has no {} controller {number} for '{}', and vSphere adds \
+                 controllers to stopped domains only",
+                disk.bus.as_str(),
+                disk.target
+            )));
         }
-        changes.push(add(VirtualDisk {
-            device_info: None,
-            key: NEW_DISK,
-            backing: Some(
-                VirtualDiskFlatVer2BackingInfo {
-                    file_name: file,
-                    datastore: None,
-                    disk_mode: if disk.transient {
-                        "independent_nonpersistent"
-                    } else {
-                        "persistent"
-                    }
-                    .into(),
-                    thin_provisioned: None,
+        None if disk.bus == DiskBus::Ide => {
+            return Err(Error::internal(format!(
+                "the VM has no IDE controller {number}"
+            )));
+        }
+        None => {
+            let kind = match disk.bus {
+                DiskBus::Scsi => disk
+                    .driver_name
+                    .as_deref()
+                    .and_then(|m| SCSI_MODELS.iter().find(|(name, _)| *name == m))
+                    .map(|(_, kind)| *kind)
+                    .or_else(|| devices.scsi_model_in_use())
+                    .unwrap_or("VirtualLsiLogicController"),
+                _ => types[0],
+            };
+            let new = VirtualDevice::controller(kind, NEW_CONTROLLER, number as i32)
+                .ok_or_else(|| Error::internal(format!("{kind} is no controller")))?;
+            changes.push(add(new));
+            NEW_CONTROLLER
+        }
+    };
+    if controller != NEW_CONTROLLER && devices.at(controller, unit).is_some() {
+        return Err(Error::esx(
+            Code::OperationFailed,
+            format!("target {} already exists", disk.target),
+        ));
+    }
+    changes.push(add(VirtualDisk {
+        device_info: None,
+        key: NEW_DISK,
+        backing: Some(
+            VirtualDiskFlatVer2BackingInfo {
+                file_name: file,
+                datastore: None,
+                disk_mode: if disk.transient {
+                    "independent_nonpersistent"
+                } else {
+                    "persistent"
                 }
                 .into(),
-            ),
-            connectable: None,
-            controller_key: Some(controller),
-            unit_number: Some(unit as i32),
-            capacity_in_kb: None,
-        }
-        .into()));
-        Ok(changes)
+                thin_provisioned: None,
+            }
+            .into(),
+        ),
+        connectable: None,
+        controller_key: Some(controller),
+        unit_number: Some(unit as i32),
+        capacity_in_kb: None,
     }
+    .into()));
+    Ok(changes)
+}
 
-    /// The device change that detaches the disk on the target's slot; its file stays.
-    pub(super) fn detach_disk(&self, p: &Plug, disk: &Disk) -> Result<VirtualDeviceConfigSpec> {
-        let devices = &p.devices;
-        let (number, unit) = disk_slot(disk, self.spec.dialect)?;
-        let missing = || {
+/// The device change that detaches the disk on the target's slot; its file stays.
+pub(crate) fn detach_disk(
+    conn: &Connection,
+    p: &Plug,
+    disk: &Disk,
+) -> Result<VirtualDeviceConfigSpec> {
+    let devices = &p.devices;
+    let (number, unit) = disk_slot(disk, conn.spec.dialect)?;
+    let missing = || {
+        Error::esx(
+            Code::DeviceMissing,
+            format!("disk {} not found", disk.target),
+        )
+    };
+    let controller = devices
+        .controller(&controller_types(&disk.bus)?, number)
+        .ok_or_else(missing)?;
+    let device = devices
+        .at(controller, unit)
+        .filter(|n| n.xsi_type.as_deref() == Some("VirtualDisk"))
+        .and_then(VirtualDevice::from_node)
+        .ok_or_else(missing)?;
+    Ok(VirtualDeviceConfigSpec {
+        operation: Some(Op::Remove),
+        file_operation: None,
+        device,
+    })
+}
+
+/// The disk's file as a datastore path, on ESX checked to be a virtual disk (one round
+/// trip; one more for a `/vmfs/volumes/…` path).
+fn disk_file(conn: &Connection, vm: &Vm, disk: &Disk) -> Result<String> {
+    let source = disk
+        .source
+        .as_deref()
+        .filter(|s| s.ends_with(".vmdk"))
+        .ok_or_else(|| {
             Error::esx(
-                Code::DeviceMissing,
-                format!("disk {} not found", disk.target),
+                Code::XmlError,
+                format!(
+                    "disk '{}' needs a <source file=…/> naming a .vmdk file; create new \
+                     disks with virStorageVolCreateXML first",
+                    disk.target
+                ),
             )
-        };
-        let controller = devices
-            .controller(&controller_types(&disk.bus)?, number)
-            .ok_or_else(missing)?;
-        let device = devices
-            .at(controller, unit)
-            .filter(|n| n.xsi_type.as_deref() == Some("VirtualDisk"))
-            .and_then(VirtualDevice::from_node)
-            .ok_or_else(missing)?;
-        Ok(VirtualDeviceConfigSpec {
-            operation: Some(Op::Remove),
-            file_operation: None,
-            device,
-        })
+        })?;
+    let file = datastore_file(conn, vm, source)?;
+    // A vCenter answers a missing file in the reconfiguration's own fault.
+    if conn.primary.product == Product::Esx {
+        conn.primary
+            .client
+            .invoke(&QueryVirtualDiskUuid {
+                this: conn.disk_manager()?,
+                name: file.clone(),
+                datacenter: Some(vm_placement(conn, vm)?.datacenter.clone()),
+            })
+            .map_err(|e| Error::from(e).context(&format!("Could not find disk '{file}'")))?;
     }
+    Ok(file)
+}
 
-    /// The disk's file as a datastore path, on ESX checked to be a virtual disk (one round
-    /// trip; one more for a `/vmfs/volumes/…` path).
-    fn disk_file(&self, vm: &Vm, disk: &Disk) -> Result<String> {
-        let source = disk
-            .source
-            .as_deref()
-            .filter(|s| s.ends_with(".vmdk"))
-            .ok_or_else(|| {
-                Error::esx(
-                    Code::XmlError,
-                    format!(
-                        "disk '{}' needs a <source file=…/> naming a .vmdk file; create new \
-                         disks with virStorageVolCreateXML first",
-                        disk.target
-                    ),
-                )
-            })?;
-        let file = self.datastore_file(vm, source)?;
-        // A vCenter answers a missing file in the reconfiguration's own fault.
-        if self.primary.product == Product::Esx {
-            self.primary
-                .client
-                .invoke(&QueryVirtualDiskUuid {
-                    this: self.disk_manager()?,
-                    name: file.clone(),
-                    datacenter: Some(self.vm_placement(vm)?.datacenter.clone()),
-                })
-                .map_err(|e| Error::from(e).context(&format!("Could not find disk '{file}'")))?;
-        }
-        Ok(file)
-    }
-
-    /// A file of the XML (`[ds] path` or `/vmfs/volumes/…`, which costs a round trip) as the
-    /// datastore path vSphere takes.
-    pub(super) fn datastore_file(&self, vm: &Vm, source: &str) -> Result<String> {
-        let file = match source.starts_with('[') {
-            true => source.to_string(),
-            false => LiveDatastores::read(self, &[self.vm_placement(vm)?], None, None)?
-                .parse_file_name(source, false)?
-                .unwrap_or_default(),
-        };
-        DatastorePath::parse(&file)?;
-        Ok(file)
-    }
+/// A file of the XML (`[ds] path` or `/vmfs/volumes/…`, which costs a round trip) as the
+/// datastore path vSphere takes.
+pub(crate) fn datastore_file(conn: &Connection, vm: &Vm, source: &str) -> Result<String> {
+    let file = match source.starts_with('[') {
+        true => source.to_string(),
+        false => LiveDatastores::read(conn, &[vm_placement(conn, vm)?], None, None)?
+            .parse_file_name(source, false)?
+            .unwrap_or_default(),
+    };
+    DatastorePath::parse(&file)?;
+    Ok(file)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use super::{PowerState, Vm, invalid_state, no_domain};
 use crate::abi::virDomainInterfaceAddressesSource;
 use crate::driver::connection::Connection;
+use crate::driver::domain::Domain;
 use crate::error::{Code, Error, Result};
 use crate::vi::types::FromNode;
 use crate::vi::views::vm::GuestInfo;
@@ -18,22 +19,10 @@ pub struct Interface {
     pub addrs: Vec<(bool, String, u32)>,
 }
 
-impl Connection {
-    fn guest_info(&self, vm: &Vm, paths: &[&str]) -> Result<GuestInfo> {
-        let oc = self
-            .primary
-            .client
-            .retrieve_one(&vm.moref, paths)?
-            .ok_or_else(|| no_domain(format!("Domain '{}' is gone", vm.name)))?;
-        let info = GuestInfo::from_node(&oc.props).unwrap_or_default();
-        if PowerState::parse(&info.power_state) != PowerState::PoweredOn {
-            return Err(invalid_state("Domain is not powered on"));
-        }
-        Ok(info)
-    }
-
-    pub fn guest_hostname(&self, vm: &Vm) -> Result<String> {
-        let info = self.guest_info(vm, &[POWER_STATE, "guest.hostName"])?;
+impl Domain {
+    pub fn guest_hostname(&self) -> Result<String> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        let info = guest_info(conn, vm, &[POWER_STATE, "guest.hostName"])?;
         match info.host_name.trim() {
             "" => Err(invalid_state(
                 "hostName field not available (missing VMware Tools?)",
@@ -43,8 +32,9 @@ impl Connection {
     }
 
     /// Connected NICs with their addresses; the prefix is 0 where Tools report none.
-    pub fn guest_interfaces(&self, vm: &Vm) -> Result<Vec<Interface>> {
-        let info = self.guest_info(vm, &[POWER_STATE, "guest.net"])?;
+    pub fn guest_interfaces(&self) -> Result<Vec<Interface>> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        let info = guest_info(conn, vm, &[POWER_STATE, "guest.net"])?;
         Ok(info
             .nics
             .into_iter()
@@ -69,6 +59,19 @@ impl Connection {
             })
             .collect())
     }
+}
+
+fn guest_info(conn: &Connection, vm: &Vm, paths: &[&str]) -> Result<GuestInfo> {
+    let oc = conn
+        .primary
+        .client
+        .retrieve_one(&vm.moref, paths)?
+        .ok_or_else(|| no_domain(format!("Domain '{}' is gone", vm.name)))?;
+    let info = GuestInfo::from_node(&oc.props).unwrap_or_default();
+    if PowerState::parse(&info.power_state) != PowerState::PoweredOn {
+        return Err(invalid_state("Domain is not powered on"));
+    }
+    Ok(info)
 }
 
 /// Where a guest's addresses are asked for (libvirt's virDomainInterfaceAddressesSource).

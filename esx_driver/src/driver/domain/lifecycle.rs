@@ -4,6 +4,12 @@
 use super::power::PowerOp;
 use super::{PowerState, Vm, invalid_state};
 use crate::driver::connection::Connection;
+use crate::driver::domain::Domain;
+use crate::driver::domain::current_state;
+use crate::driver::domain::power::power;
+use crate::driver::domain::tune::reconfigure;
+use crate::driver::domain::xml::define;
+use crate::driver::domain::xml::undefine;
 use crate::error::{Code, Error, Result};
 use crate::vi::specs::VirtualMachineConfigSpec;
 
@@ -11,9 +17,9 @@ impl Connection {
     /// virDomainCreateXML: a new domain defined and started (paused when asked); VMware has no
     /// transient VMs, so it stays defined. A start that fails takes the definition away again.
     pub fn create_xml(&self, xml: &str, paused: bool) -> Result<Vm> {
-        let vm = self.define(xml, false)?;
-        let started = self.power(&vm, PowerOp::Start).and_then(|vm| match paused {
-            true => self.power(&vm, PowerOp::Suspend),
+        let vm = define(self, xml, false)?;
+        let started = power(self, &vm, PowerOp::Start).and_then(|vm| match paused {
+            true => power(self, &vm, PowerOp::Suspend),
             false => Ok(vm),
         });
         match started {
@@ -21,66 +27,75 @@ impl Connection {
             Err(e) => {
                 if let Ok(now) = self.refresh_vm(&vm.moref) {
                     if now.state != PowerState::PoweredOff {
-                        let _ = self.power(&now, PowerOp::Destroy);
+                        let _ = power(self, &now, PowerOp::Destroy);
                     }
-                    let _ = self.undefine(&now);
+                    let _ = undefine(self, &now);
                 }
                 Err(e)
             }
         }
     }
+}
 
-    /// A domain (or template) of this name, if there is one.
-    fn named(&self, name: &str) -> Result<Option<Vm>> {
-        let (vms, _) = self.list_vms(super::list::WITH_TEMPLATES)?;
-        Ok(vms.into_iter().find(|v| v.name == name))
-    }
-
+impl Domain {
     /// virDomainManagedSave: the running VM suspended to its own files.
-    pub fn managed_save(&self, vm: &Vm) -> Result<Vm> {
-        let now = self.current_state(vm)?;
-        if now.state != PowerState::PoweredOn {
-            return Err(invalid_state("domain is not running"));
-        }
-        self.power(&now, PowerOp::Suspend)
+    pub fn managed_save(&self) -> Result<Vm> {
+        self.change(|conn, vm| {
+            let now = current_state(conn, vm)?;
+            if now.state != PowerState::PoweredOn {
+                return Err(invalid_state("domain is not running"));
+            }
+            power(conn, &now, PowerOp::Suspend)
+        })
     }
 
     /// virDomainHasManagedSaveImage: whether the VM is suspended.
-    pub fn has_managed_save(&self, vm: &Vm) -> Result<bool> {
-        Ok(self.refresh_vm(&vm.moref)?.state == PowerState::Suspended)
+    pub fn has_managed_save(&self) -> Result<bool> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        Ok(conn.refresh_vm(&vm.moref)?.state == PowerState::Suspended)
     }
 
     /// virDomainManagedSaveRemove: the suspended state discarded (the VM powered off).
-    pub fn managed_save_remove(&self, vm: &Vm) -> Result<Vm> {
-        let now = self.refresh_vm(&vm.moref)?;
-        if now.state != PowerState::Suspended {
-            return Err(invalid_state(format!(
-                "domain '{}' has no managed save image",
-                now.name
-            )));
-        }
-        self.power(&now, PowerOp::Destroy)
+    pub fn managed_save_remove(&self) -> Result<Vm> {
+        self.change(|conn, vm| {
+            let now = conn.refresh_vm(&vm.moref)?;
+            if now.state != PowerState::Suspended {
+                return Err(invalid_state(format!(
+                    "domain '{}' has no managed save image",
+                    now.name
+                )));
+            }
+            power(conn, &now, PowerOp::Destroy)
+        })
     }
 
     /// virDomainRename: the VM's name in the inventory (and its .vmx), refused when another
     /// domain has it.
-    pub fn rename(&self, vm: &Vm, name: &str) -> Result<Vm> {
-        let api = "virDomainRename";
-        if name.is_empty() {
-            return Err(Error::invalid_arg("a domain name must be non-empty"));
-        }
-        super::check_name(name, Code::InvalidArg)?;
-        if let Some(other) = self.named(name)? {
-            return Err(Error::esx(
-                Code::OperationInvalid,
-                format!("domain with name '{}' already exists", other.name),
-            ));
-        }
-        let spec = VirtualMachineConfigSpec {
-            name: Some(super::escape_name(name)),
-            ..VirtualMachineConfigSpec::default()
-        };
-        self.reconfigure(vm, spec, api)?;
-        self.refresh_vm(&vm.moref)
+    pub fn rename(&self, name: &str) -> Result<Vm> {
+        self.change(|conn, vm| {
+            let api = "virDomainRename";
+            if name.is_empty() {
+                return Err(Error::invalid_arg("a domain name must be non-empty"));
+            }
+            super::check_name(name, Code::InvalidArg)?;
+            if let Some(other) = named(conn, name)? {
+                return Err(Error::esx(
+                    Code::OperationInvalid,
+                    format!("domain with name '{}' already exists", other.name),
+                ));
+            }
+            let spec = VirtualMachineConfigSpec {
+                name: Some(super::escape_name(name)),
+                ..VirtualMachineConfigSpec::default()
+            };
+            reconfigure(conn, vm, spec, api)?;
+            conn.refresh_vm(&vm.moref)
+        })
     }
+}
+
+/// A domain (or template) of this name, if there is one.
+fn named(conn: &Connection, name: &str) -> Result<Option<Vm>> {
+    let (vms, _) = conn.list_vms(super::list::WITH_TEMPLATES)?;
+    Ok(vms.into_iter().find(|v| v.name == name))
 }

@@ -15,6 +15,7 @@
 
 use super::{Detail, PowerState, Vm, no_domain};
 use crate::driver::Connection;
+use crate::driver::domain::usage::cpu_time;
 use crate::error::Result;
 use crate::vi::MoRef;
 use crate::vi::property::FilterSpec;
@@ -113,7 +114,7 @@ impl Listing {
         }
         let mut batch = self.batch.lock().unwrap_or_else(|p| p.into_inner());
         let Some(b) = batch.as_mut() else {
-            return conn.cpu_time(vm);
+            return cpu_time(conn, vm);
         };
         if b.cpu.is_none() {
             let morefs: Vec<MoRef> = b.sizing.keys().cloned().collect();

@@ -3,6 +3,8 @@
 
 use super::Vm;
 use crate::driver::connection::Connection;
+use crate::driver::domain::Domain;
+use crate::driver::domain::tune::reconfigure;
 use crate::error::Result;
 use crate::vi::specs::{OptionValue, VirtualMachineConfigSpec};
 use crate::vi::types::{Field, XsdString};
@@ -11,34 +13,28 @@ use crate::xml::metadata::Metadata;
 
 const API: &str = "virDomainSetMetadata";
 
-impl Connection {
-    /// One configuration property of the VM, read now.
-    fn config_of(&self, vm: &Vm, path: &str) -> Result<crate::vi::node::Node> {
-        self.primary
-            .client
-            .retrieve_one(&vm.moref, &[path])?
-            .map(|oc| oc.props)
-            .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))
-    }
-
+impl Domain {
     /// The VM's annotation: the domain's description.
-    pub fn description(&self, vm: &Vm) -> Result<String> {
-        let props = self.config_of(vm, "config.annotation")?;
+    pub fn description(&self) -> Result<String> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        let props = config_of(conn, vm, "config.annotation")?;
         Ok(props.text_at("config.annotation").unwrap_or("").to_string())
     }
 
-    pub fn set_description(&self, vm: &Vm, text: &str) -> Result<()> {
+    pub fn set_description(&self, text: &str) -> Result<()> {
+        let (conn, vm) = (self.conn(), &self.cached());
         let spec = VirtualMachineConfigSpec {
             annotation: Some(text.to_string()),
             ..VirtualMachineConfigSpec::default()
         };
-        self.reconfigure(vm, spec, API)
+        reconfigure(conn, vm, spec, API)
     }
 
     /// The element kept for namespace `uri`, if any (one that no longer reads as XML in that
     /// namespace counts as none).
-    pub fn element_metadata(&self, vm: &Vm, uri: &str) -> Result<Option<Metadata>> {
-        let props = self.config_of(vm, "config.extraConfig")?;
+    pub fn element_metadata(&self, uri: &str) -> Result<Option<Metadata>> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        let props = config_of(conn, vm, "config.extraConfig")?;
         let name = key(uri);
         let entries = Vec::<OptionValue>::read(&props, "config.extraConfig");
         Ok(entries
@@ -50,12 +46,8 @@ impl Connection {
 
     /// Keeps `element` for its namespace, or (None) removes namespace `uri`'s: vSphere drops
     /// an entry set to the empty string.
-    pub fn set_element_metadata(
-        &self,
-        vm: &Vm,
-        uri: &str,
-        element: Option<&Metadata>,
-    ) -> Result<()> {
+    pub fn set_element_metadata(&self, uri: &str, element: Option<&Metadata>) -> Result<()> {
+        let (conn, vm) = (self.conn(), &self.cached());
         let spec = VirtualMachineConfigSpec {
             extra_config: vec![OptionValue {
                 key: key(uri),
@@ -63,6 +55,15 @@ impl Connection {
             }],
             ..VirtualMachineConfigSpec::default()
         };
-        self.reconfigure(vm, spec, API)
+        reconfigure(conn, vm, spec, API)
     }
+}
+
+/// One configuration property of the VM, read now.
+fn config_of(conn: &Connection, vm: &Vm, path: &str) -> Result<crate::vi::node::Node> {
+    conn.primary
+        .client
+        .retrieve_one(&vm.moref, &[path])?
+        .map(|oc| oc.props)
+        .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))
 }

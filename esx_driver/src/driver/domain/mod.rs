@@ -228,61 +228,65 @@ impl Connection {
         let props = VmProps::from_node(&oc.props).unwrap_or_default();
         Ok(Vm::from_props(oc.obj, props, Detail::Full))
     }
+}
 
-    /// Where to run an operation on `vm`: its managing vCenter when `prefer_vcenter` and one is
-    /// connected (the VM found there by its BIOS UUID, one round trip), else the host — also
-    /// when the vCenter does not (yet) know the VM, as the host can act alone.
-    pub(crate) fn endpoint_for(&self, vm: &Vm, prefer_vcenter: bool) -> Result<(&Endpoint, MoRef)> {
-        let Some(vc) = self.vcenter.as_ref().filter(|_| prefer_vcenter) else {
-            return Ok((&self.primary, vm.moref.clone()));
-        };
-        let index = vc
-            .client
-            .content()
-            .search_index
-            .clone()
-            .ok_or_else(|| Error::internal("The vCenter has no search index"))?;
-        let found = vc.client.invoke(&FindByUuid {
-            this: index,
-            datacenter: Some(vc.single_host("vcenter=")?.datacenter.clone()),
-            uuid: vm.uuid.to_string(),
-            vm_search: true,
-            instance_uuid: None,
-        })?;
-        Ok(match found {
-            Some(r) => (vc, r),
-            None => (&self.primary, vm.moref.clone()),
-        })
+/// Where to run an operation on `vm`: its managing vCenter when `prefer_vcenter` and one is
+/// connected (the VM found there by its BIOS UUID, one round trip), else the host — also
+/// when the vCenter does not (yet) know the VM, as the host can act alone.
+pub(crate) fn endpoint_for<'c>(
+    conn: &'c Connection,
+    vm: &Vm,
+    prefer_vcenter: bool,
+) -> Result<(&'c Endpoint, MoRef)> {
+    let Some(vc) = conn.vcenter.as_ref().filter(|_| prefer_vcenter) else {
+        return Ok((&conn.primary, vm.moref.clone()));
+    };
+    let index = vc
+        .client
+        .content()
+        .search_index
+        .clone()
+        .ok_or_else(|| Error::internal("The vCenter has no search index"))?;
+    let found = vc.client.invoke(&FindByUuid {
+        this: index,
+        datacenter: Some(vc.single_host("vcenter=")?.datacenter.clone()),
+        uuid: vm.uuid.to_string(),
+        vm_search: true,
+        instance_uuid: None,
+    })?;
+    Ok(match found {
+        Some(r) => (vc, r),
+        None => (&conn.primary, vm.moref.clone()),
+    })
+}
+
+/// Where a VM lives: the placement of its host (`vm` read whole, so its host is known).
+pub(crate) fn vm_placement<'c>(conn: &'c Connection, vm: &Vm) -> Result<&'c Placement> {
+    match &vm.host {
+        Some(h) => conn.primary.placement_of(h),
+        None => conn
+            .primary
+            .scope
+            .host()
+            .ok_or_else(|| Error::internal(format!("Domain '{}' reports no host", vm.name))),
     }
+}
 
-    /// Where a VM lives: the placement of its host (`vm` read whole, so its host is known).
-    pub(crate) fn vm_placement(&self, vm: &Vm) -> Result<&Placement> {
-        match &vm.host {
-            Some(h) => self.primary.placement_of(h),
-            None => self
-                .primary
-                .scope
-                .host()
-                .ok_or_else(|| Error::internal(format!("Domain '{}' reports no host", vm.name))),
-        }
+/// The snapshot if its power state is fresh (it may lack the sizing), else a whole new one.
+pub(crate) fn current_state(conn: &Connection, vm: &Vm) -> Result<Vm> {
+    if vm.is_state_fresh() {
+        Ok(vm.clone())
+    } else {
+        conn.refresh_vm(&vm.moref)
     }
+}
 
-    /// The snapshot if its power state is fresh (it may lack the sizing), else a whole new one.
-    pub fn current_state(&self, vm: &Vm) -> Result<Vm> {
-        if vm.is_state_fresh() {
-            Ok(vm.clone())
-        } else {
-            self.refresh_vm(&vm.moref)
-        }
-    }
-
-    /// The snapshot if it is fresh, else a new one.
-    pub fn current_vm(&self, vm: &Vm) -> Result<Vm> {
-        if vm.is_fresh() {
-            Ok(vm.clone())
-        } else {
-            self.refresh_vm(&vm.moref)
-        }
+/// The snapshot if it is fresh, else a new one.
+pub(crate) fn current_vm(conn: &Connection, vm: &Vm) -> Result<Vm> {
+    if vm.is_fresh() {
+        Ok(vm.clone())
+    } else {
+        conn.refresh_vm(&vm.moref)
     }
 }
 

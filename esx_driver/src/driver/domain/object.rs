@@ -4,6 +4,7 @@
 use super::Vm;
 use super::listing::Listing;
 use crate::driver::Connection;
+use crate::driver::domain::usage::cpu_time;
 use crate::error::Result;
 use std::sync::{Arc, Mutex};
 
@@ -23,7 +24,7 @@ impl Domain {
         }
     }
 
-    pub fn conn(&self) -> &Connection {
+    pub fn conn(&self) -> &Arc<Connection> {
         &self.conn
     }
 
@@ -57,7 +58,7 @@ impl Domain {
     pub fn cpu_time(&self, vm: &Vm) -> Result<u64> {
         match &self.listing {
             Some(listing) => listing.cpu_time(&self.conn, vm),
-            None => self.conn.cpu_time(vm),
+            None => cpu_time(&self.conn, vm),
         }
     }
 
@@ -71,11 +72,11 @@ impl Domain {
         self.current()
     }
 
-    /// Runs an operation that answers with the VM's new state, and keeps that state.
-    pub fn change(&self, op: impl FnOnce(&Connection, &Vm) -> Result<Vm>) -> Result<()> {
+    /// Runs an operation that answers with the VM's new state, and keeps and returns that state.
+    pub fn change(&self, op: impl FnOnce(&Connection, &Vm) -> Result<Vm>) -> Result<Vm> {
         let vm = op(&self.conn, &self.cached())?;
         self.keep(&vm);
-        Ok(())
+        Ok(vm)
     }
 
     /// Runs an operation on the VM as last seen (it refreshes what it needs itself).

@@ -4,6 +4,9 @@
 use super::{PowerState, Vm, invalid_state};
 use crate::driver::connection::Connection;
 use crate::driver::connection::Endpoint;
+use crate::driver::domain::Domain;
+use crate::driver::domain::current_state;
+use crate::driver::domain::endpoint_for;
 use crate::error::{Code, Error, Result};
 use crate::vi::methods::{
     PowerOffVM_Task, PowerOnVM_Task, RebootGuest, ResetVM_Task, ShutdownGuest, SuspendVM_Task,
@@ -83,34 +86,39 @@ impl PowerOp {
     }
 }
 
-impl Connection {
+impl Domain {
     /// Runs a power operation and returns the VM as it is afterwards.
-    pub fn power(&self, vm: &Vm, op: PowerOp) -> Result<Vm> {
-        self.check_writable(op.api())?;
-        let current = self.current_state(vm)?;
-        if !op.allowed(current.state) {
-            return Err(invalid_state(op.wrong_state()));
-        }
-        // Powering off through the vCenter, when there is one, keeps its view consistent
-        // (libvirt does the same for destroy).
-        let (ep, moref) = self.endpoint_for(&current, op == PowerOp::Destroy)?;
-        let started = op
-            .start(ep, &moref)
-            .map_err(|e| guest_error(op, &current, e))?;
-        if let Some((method, task)) = started {
-            self.wait_task(ep, method, &task, Some(&moref))?;
-        }
-        let mut after = current;
-        match op.outcome() {
-            Some(state) => {
-                after.state = state;
-                after.fetched = std::time::Instant::now();
-            }
-            // Unknown until the guest acts: the next query reads it from the server.
-            None => after.fetched -= super::FRESH_FOR,
-        }
-        Ok(after)
+    pub fn power(&self, op: PowerOp) -> Result<Vm> {
+        self.change(|conn, vm| power(conn, vm, op))
     }
+}
+
+/// Runs a power operation and returns the VM as it is afterwards.
+pub(crate) fn power(conn: &Connection, vm: &Vm, op: PowerOp) -> Result<Vm> {
+    conn.check_writable(op.api())?;
+    let current = current_state(conn, vm)?;
+    if !op.allowed(current.state) {
+        return Err(invalid_state(op.wrong_state()));
+    }
+    // Powering off through the vCenter, when there is one, keeps its view consistent
+    // (libvirt does the same for destroy).
+    let (ep, moref) = endpoint_for(conn, &current, op == PowerOp::Destroy)?;
+    let started = op
+        .start(ep, &moref)
+        .map_err(|e| guest_error(op, &current, e))?;
+    if let Some((method, task)) = started {
+        conn.wait_task(ep, method, &task, Some(&moref))?;
+    }
+    let mut after = current;
+    match op.outcome() {
+        Some(state) => {
+            after.state = state;
+            after.fetched = std::time::Instant::now();
+        }
+        // Unknown until the guest acts: the next query reads it from the server.
+        None => after.fetched -= super::FRESH_FOR,
+    }
+    Ok(after)
 }
 
 fn start(ep: &Endpoint, m: &impl Method) -> vi::Result<Option<(&'static str, MoRef)>> {

@@ -1,9 +1,8 @@
 //! A disk's sizes (virDomainGetBlockInfo) and what the VM is busy with (virDomainGetControlInfo),
 //! each read in one round trip.
 
-use super::Vm;
 use super::usage::disks_and_nics;
-use crate::driver::connection::Connection;
+use crate::driver::domain::Domain;
 use crate::error::{Error, Result};
 use crate::vi::datetime::epoch_seconds;
 use crate::vi::property::FilterSpec;
@@ -28,15 +27,16 @@ pub struct Control {
     pub since: Option<i64>,
 }
 
-impl Connection {
+impl Domain {
     /// The sizes of the disk named by its target (`sda`) or its file (`[ds] dir/x.vmdk`).
-    pub fn block_info(&self, vm: &Vm, disk: &str) -> Result<BlockInfo> {
-        let oc = self
+    pub fn block_info(&self, disk: &str) -> Result<BlockInfo> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        let oc = conn
             .primary
             .client
             .retrieve_one(&vm.moref, &[DEVICES, "layoutEx.file", "layoutEx.disk"])?
             .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))?;
-        let (disks, _) = disks_and_nics(&oc.props, self.spec.dialect);
+        let (disks, _) = disks_and_nics(&oc.props, conn.spec.dialect);
         let found = disks.into_iter().find(|d| d.is(disk)).ok_or_else(|| {
             Error::invalid_arg(format!("invalid path {disk} not assigned to domain"))
         })?;
@@ -72,7 +72,8 @@ impl Connection {
     }
 
     /// Whether one of the VM's recent tasks is running, and since when: one round trip.
-    pub fn control(&self, vm: &Vm) -> Result<Control> {
+    pub fn control(&self) -> Result<Control> {
+        let (conn, vm) = (self.conn(), &self.cached());
         let spec = FilterSpec::neighbours(
             vm.moref.clone(),
             "VirtualMachine",
@@ -80,7 +81,7 @@ impl Connection {
             "Task",
             &["info.state", "info.startTime"],
         );
-        let running = self
+        let running = conn
             .primary
             .client
             .retrieve(&spec)?

@@ -4,6 +4,9 @@
 use super::{PowerState, Vm, invalid_state};
 use crate::abi::flags::{MemoryFlags, VcpuFlags};
 use crate::driver::connection::Connection;
+use crate::driver::domain::Domain;
+use crate::driver::domain::current_vm;
+use crate::driver::domain::vm_placement;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::methods::{ReconfigVM_Task, ReconfigureAutostart};
@@ -32,105 +35,99 @@ pub struct SchedParams {
     pub shares: i32,
 }
 
-impl Connection {
-    /// ReconfigVM_Task with the spec's fields that are `Some`.
-    pub fn reconfigure(&self, vm: &Vm, spec: VirtualMachineConfigSpec, api: &str) -> Result<()> {
-        self.check_writable(api)?;
-        let call = ReconfigVM_Task {
-            this: vm.moref.clone(),
-            spec,
-        };
-        self.run_task(&self.primary, &call, Some(&vm.moref))
-            .map(|_| ())
-    }
-
+impl Domain {
     /// virDomainSetMemoryFlags: MAXIMUM changes the VM's memory size (a running VM needs memory
     /// hot-add and may only grow); otherwise the current memory, which vSphere expresses as
     /// the memory limit and applies live and to the configuration alike.
-    pub fn set_memory(&self, vm: &Vm, kib: u64, flags: MemoryFlags) -> Result<Vm> {
-        let api = "virDomainSetMemoryFlags";
-        let vm = self.current_vm(vm)?;
-        let mut change = VirtualMachineConfigSpec::default();
-        if flags.contains(MemoryFlags::MAXIMUM) {
-            let mb = (kib.div_ceil(4096) * 4) as i64;
-            if vm.state != PowerState::PoweredOff {
-                if !vm.memory_hot_add {
-                    return Err(invalid_state(
-                        "Domain is not powered off; changing the maximum memory of a running \
+    pub fn set_memory(&self, kib: u64, flags: MemoryFlags) -> Result<Vm> {
+        self.change(|conn, vm| {
+            let api = "virDomainSetMemoryFlags";
+            let vm = current_vm(conn, vm)?;
+            let mut change = VirtualMachineConfigSpec::default();
+            if flags.contains(MemoryFlags::MAXIMUM) {
+                let mb = (kib.div_ceil(4096) * 4) as i64;
+                if vm.state != PowerState::PoweredOff {
+                    if !vm.memory_hot_add {
+                        return Err(invalid_state(
+                            "Domain is not powered off; changing the maximum memory of a running \
                          domain needs memory hot-add enabled in the VM",
-                    ));
+                        ));
+                    }
+                    if mb < vm.memory_mb {
+                        return Err(invalid_state(
+                            "the memory of a running domain can only grow (memory hot-add)",
+                        ));
+                    }
                 }
-                if mb < vm.memory_mb {
-                    return Err(invalid_state(
-                        "the memory of a running domain can only grow (memory hot-add)",
-                    ));
+                change.memory_mb = Some(mb);
+            } else {
+                let mb = kib.div_ceil(1024) as i64;
+                if mb > vm.memory_mb {
+                    return Err(Error::invalid_arg(format!(
+                        "cannot set memory higher than max memory ({} KiB)",
+                        vm.max_memory_kib()
+                    )));
                 }
+                change.memory_allocation = Some(ResourceAllocationInfo {
+                    limit: Some(mb),
+                    ..ResourceAllocationInfo::default()
+                });
             }
-            change.memory_mb = Some(mb);
-        } else {
-            let mb = kib.div_ceil(1024) as i64;
-            if mb > vm.memory_mb {
-                return Err(Error::invalid_arg(format!(
-                    "cannot set memory higher than max memory ({} KiB)",
-                    vm.max_memory_kib()
-                )));
-            }
-            change.memory_allocation = Some(ResourceAllocationInfo {
-                limit: Some(mb),
-                ..ResourceAllocationInfo::default()
-            });
-        }
-        self.reconfigure(&vm, change, api)?;
-        self.refresh_vm(&vm.moref)
+            reconfigure(conn, &vm, change, api)?;
+            conn.refresh_vm(&vm.moref)
+        })
     }
 
     /// virDomainSetVcpusFlags: powered off, any count; running, only with CPU hot-add (to
     /// grow) or hot-remove (to shrink). VMware has no separate maximum, so MAXIMUM sets the count.
-    pub fn set_vcpus(&self, vm: &Vm, n: u32, flags: VcpuFlags) -> Result<Vm> {
-        let api = "virDomainSetVcpusFlags";
-        if flags.contains(VcpuFlags::GUEST) {
-            return Err(Error::esx(
-                Code::ArgumentUnsupported,
-                "VIR_DOMAIN_VCPU_GUEST needs a guest agent, which vSphere does not offer",
-            ));
-        }
-        if n < 1 {
-            return Err(Error::invalid_arg(
-                "Requested number of virtual CPUs must at least be 1",
-            ));
-        }
-        let max = self.max_vcpus()?;
-        if n > max {
-            return Err(Error::invalid_arg(format!(
-                "Requested number of virtual CPUs is greater than max allowable number of \
+    pub fn set_vcpus(&self, n: u32, flags: VcpuFlags) -> Result<Vm> {
+        self.change(|conn, vm| {
+            let api = "virDomainSetVcpusFlags";
+            if flags.contains(VcpuFlags::GUEST) {
+                return Err(Error::esx(
+                    Code::ArgumentUnsupported,
+                    "VIR_DOMAIN_VCPU_GUEST needs a guest agent, which vSphere does not offer",
+                ));
+            }
+            if n < 1 {
+                return Err(Error::invalid_arg(
+                    "Requested number of virtual CPUs must at least be 1",
+                ));
+            }
+            let max = conn.max_vcpus()?;
+            if n > max {
+                return Err(Error::invalid_arg(format!(
+                    "Requested number of virtual CPUs is greater than max allowable number of \
                  virtual CPUs for the domain: {n} > {max}"
-            )));
-        }
-        let vm = self.current_vm(vm)?;
-        let n = n as i32;
-        if vm.state != PowerState::PoweredOff && n != vm.num_cpu {
-            let (ok, what) = if n > vm.num_cpu {
-                (vm.cpu_hot_add, "CPU hot-add")
-            } else {
-                (vm.cpu_hot_remove, "CPU hot-remove")
-            };
-            if !ok {
-                return Err(invalid_state(format!(
-                    "Domain is not powered off; changing the vCPUs of a running domain needs \
-                     {what} enabled in the VM"
                 )));
             }
-        }
-        let change = VirtualMachineConfigSpec {
-            num_cpus: Some(n),
-            ..VirtualMachineConfigSpec::default()
-        };
-        self.reconfigure(&vm, change, api)?;
-        self.refresh_vm(&vm.moref)
+            let vm = current_vm(conn, vm)?;
+            let n = n as i32;
+            if vm.state != PowerState::PoweredOff && n != vm.num_cpu {
+                let (ok, what) = if n > vm.num_cpu {
+                    (vm.cpu_hot_add, "CPU hot-add")
+                } else {
+                    (vm.cpu_hot_remove, "CPU hot-remove")
+                };
+                if !ok {
+                    return Err(invalid_state(format!(
+                        "Domain is not powered off; changing the vCPUs of a running domain needs \
+                     {what} enabled in the VM"
+                    )));
+                }
+            }
+            let change = VirtualMachineConfigSpec {
+                num_cpus: Some(n),
+                ..VirtualMachineConfigSpec::default()
+            };
+            reconfigure(conn, &vm, change, api)?;
+            conn.refresh_vm(&vm.moref)
+        })
     }
 
-    pub fn scheduler_params(&self, vm: &Vm) -> Result<SchedParams> {
-        let oc = self
+    pub fn scheduler_params(&self) -> Result<SchedParams> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        let oc = conn
             .primary
             .client
             .retrieve_one(&vm.moref, CpuAllocation::PATHS)?
@@ -153,11 +150,11 @@ impl Connection {
     /// limit checked against the reservation it will end up with.
     pub fn set_scheduler_params(
         &self,
-        vm: &Vm,
         reservation: Option<i64>,
         limit: Option<i64>,
         shares: Option<i32>,
     ) -> Result<()> {
+        let (conn, vm) = (self.conn(), &self.cached());
         if let Some(r) = reservation
             && r < 0
         {
@@ -186,7 +183,7 @@ impl Connection {
             }
         };
         if limit.is_some_and(|l| l != -1) || reservation.is_some() {
-            let current = self.scheduler_params(vm)?;
+            let current = self.scheduler_params()?;
             let r = reservation.unwrap_or(current.reservation);
             let l = limit.unwrap_or(current.limit);
             if l != -1 && l < r {
@@ -204,37 +201,29 @@ impl Connection {
             }),
             ..VirtualMachineConfigSpec::default()
         };
-        self.reconfigure(vm, change, "virDomainSetSchedulerParameters")
+        reconfigure(conn, vm, change, "virDomainSetSchedulerParameters")
     }
 
     /// virDomainGetMemoryParameters: one round trip.
-    pub fn memory_params(&self, vm: &Vm) -> Result<MemoryParams> {
-        let a = self.memory_allocation(vm)?;
+    pub fn memory_params(&self) -> Result<MemoryParams> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        let a = memory_allocation(conn, vm)?;
         Ok(MemoryParams {
             min_guarantee: super::mib_to_kib(a.reservation),
             hard_limit: a.limit.filter(|l| *l >= 0).map(super::mib_to_kib),
         })
     }
 
-    fn memory_allocation(&self, vm: &Vm) -> Result<MemoryAllocation> {
-        let oc = self
-            .primary
-            .client
-            .retrieve_one(&vm.moref, MemoryAllocation::PATHS)?
-            .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))?;
-        Ok(MemoryAllocation::from_node(&oc.props).unwrap_or_default())
-    }
-
     /// virDomainSetMemoryParameters: the reservation and limit in whole MB (rounded up), the
     /// limit no lower than the reservation, neither above the VM's memory.
     pub fn set_memory_params(
         &self,
-        vm: &Vm,
         min_guarantee: Option<u64>,
         hard_limit: Option<Option<u64>>,
     ) -> Result<()> {
+        let (conn, vm) = (self.conn(), &self.cached());
         let mb = |kib: u64| i64::try_from(kib.div_ceil(1024)).unwrap_or(i64::MAX);
-        let now = self.memory_allocation(vm)?;
+        let now = memory_allocation(conn, vm)?;
         let reservation = min_guarantee.map(mb);
         let limit = hard_limit.map(|l| l.map_or(-1, mb));
         let (r, l) = (
@@ -260,42 +249,21 @@ impl Connection {
             }),
             ..VirtualMachineConfigSpec::default()
         };
-        self.reconfigure(vm, change, "virDomainSetMemoryParameters")
+        reconfigure(conn, vm, change, "virDomainSetMemoryParameters")
     }
 
-    /// The autostart manager of the VM's host (known without a read on a host scope).
-    fn autostart_manager(&self, vm: &Vm) -> Result<MoRef> {
-        let placement = match self.primary.scope.host() {
-            Some(p) => p,
-            None => self.vm_placement(&self.current_vm(vm)?)?,
-        };
-        placement.autostart_manager.clone().ok_or_else(|| {
-            Error::esx(
-                Code::OperationUnsupported,
-                "the host has no autostart manager",
-            )
-        })
-    }
-
-    fn autostart_config(&self, mgr: &MoRef) -> Result<AutostartConfig> {
-        let oc = self
-            .primary
-            .client
-            .retrieve_one(mgr, AutostartConfig::PATHS)?
-            .ok_or_else(|| Error::internal("The host's autostart manager is missing"))?;
-        Ok(AutostartConfig::from_node(&oc.props).unwrap_or_default())
-    }
-
-    pub fn autostart(&self, vm: &Vm) -> Result<bool> {
-        let mgr = self.autostart_manager(vm)?;
-        Ok(self.autostart_config(&mgr)?.starts(&vm.moref))
+    pub fn autostart(&self) -> Result<bool> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        let mgr = autostart_manager(conn, vm)?;
+        Ok(autostart_config(conn, &mgr)?.starts(&vm.moref))
     }
 
     /// Turning autostart on also turns on the host's autostart when that changes no other VM.
-    pub fn set_autostart(&self, vm: &Vm, on: bool) -> Result<()> {
-        self.check_writable("virDomainSetAutostart")?;
-        let mgr = self.autostart_manager(vm)?;
-        let st = self.autostart_config(&mgr)?;
+    pub fn set_autostart(&self, on: bool) -> Result<()> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        conn.check_writable("virDomainSetAutostart")?;
+        let mgr = autostart_manager(conn, vm)?;
+        let st = autostart_config(conn, &mgr)?;
         let enable_host = on && !st.enabled;
         if enable_host
             && st
@@ -322,9 +290,57 @@ impl Connection {
                 ..AutoStartPowerInfo::default()
             }],
         };
-        self.primary
+        conn.primary
             .client
             .invoke(&ReconfigureAutostart { this: mgr, spec })?;
         Ok(())
     }
+}
+
+/// ReconfigVM_Task with the spec's fields that are `Some`.
+pub(crate) fn reconfigure(
+    conn: &Connection,
+    vm: &Vm,
+    spec: VirtualMachineConfigSpec,
+    api: &str,
+) -> Result<()> {
+    conn.check_writable(api)?;
+    let call = ReconfigVM_Task {
+        this: vm.moref.clone(),
+        spec,
+    };
+    conn.run_task(&conn.primary, &call, Some(&vm.moref))
+        .map(|_| ())
+}
+
+fn memory_allocation(conn: &Connection, vm: &Vm) -> Result<MemoryAllocation> {
+    let oc = conn
+        .primary
+        .client
+        .retrieve_one(&vm.moref, MemoryAllocation::PATHS)?
+        .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))?;
+    Ok(MemoryAllocation::from_node(&oc.props).unwrap_or_default())
+}
+
+/// The autostart manager of the VM's host (known without a read on a host scope).
+fn autostart_manager(conn: &Connection, vm: &Vm) -> Result<MoRef> {
+    let placement = match conn.primary.scope.host() {
+        Some(p) => p,
+        None => vm_placement(conn, &current_vm(conn, vm)?)?,
+    };
+    placement.autostart_manager.clone().ok_or_else(|| {
+        Error::esx(
+            Code::OperationUnsupported,
+            "the host has no autostart manager",
+        )
+    })
+}
+
+fn autostart_config(conn: &Connection, mgr: &MoRef) -> Result<AutostartConfig> {
+    let oc = conn
+        .primary
+        .client
+        .retrieve_one(mgr, AutostartConfig::PATHS)?
+        .ok_or_else(|| Error::internal("The host's autostart manager is missing"))?;
+    Ok(AutostartConfig::from_node(&oc.props).unwrap_or_default())
 }

@@ -7,6 +7,7 @@
 
 use super::{PowerState, Vm, invalid_state};
 use crate::driver::Connection;
+use crate::driver::domain::Domain;
 use crate::driver::perf::{Counter, CpuTime, Series, Totals};
 use crate::error::{Error, Result};
 use crate::vi::MoRef;
@@ -276,41 +277,32 @@ fn running(vm: &Vm, state: PowerState) -> Result<()> {
 }
 
 impl Connection {
-    /// One read of the VM's power state and `paths`; the VM must be running.
-    fn running_props(&self, vm: &Vm, paths: &[&str]) -> Result<Node> {
-        let mut all = vec![POWER_STATE];
-        all.extend(paths);
-        let oc = self
-            .primary
-            .client
-            .retrieve_one(&vm.moref, &all)?
-            .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))?;
-        let state = oc
-            .props
-            .text_at(POWER_STATE)
-            .map(PowerState::parse)
-            .unwrap_or(PowerState::PoweredOff);
-        running(vm, state)?;
-        Ok(oc.props)
+    /// `cpu_times`, or none where the server keeps no statistics.
+    pub fn cpu_times_if_kept(&self, morefs: &[MoRef]) -> Result<HashMap<MoRef, CpuTime>> {
+        if_kept(self.cpu_times(morefs))
     }
+}
 
+impl Domain {
     /// virDomainMemoryStats' values: one read.
-    pub fn memory_stats(&self, vm: &Vm) -> Result<MemoryUsage> {
-        Ok(memory_of(&self.running_props(vm, MEMORY_PATHS)?))
+    pub fn memory_stats(&self) -> Result<MemoryUsage> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        Ok(memory_of(&running_props(conn, vm, MEMORY_PATHS)?))
     }
 
     /// The counters of the disk named by target (`sda`) or file (`[ds] dir/x.vmdk`), or
     /// with "" the sum over all disks, as libvirt's QEMU driver: one read and one QueryPerf.
-    pub fn block_stats(&self, vm: &Vm, disk: &str) -> Result<BlockCounters> {
-        let props = self.running_props(vm, DEVICE_PATHS)?;
-        let (mut disks, _) = disks_and_nics(&props, self.spec.dialect);
+    pub fn block_stats(&self, disk: &str) -> Result<BlockCounters> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        let props = running_props(conn, vm, DEVICE_PATHS)?;
+        let (mut disks, _) = disks_and_nics(&props, conn.spec.dialect);
         if !disk.is_empty() {
             disks.retain(|d| d.is(disk));
             if disks.is_empty() {
                 return Err(Error::invalid_arg(format!("invalid path: {disk}")));
             }
         }
-        let totals = self.device_totals(vm, &disks, &[])?;
+        let totals = device_totals(conn, vm, &disks, &[])?;
         let sum = |f: fn(&BlockCounters) -> Option<u64>| {
             disks
                 .iter()
@@ -326,9 +318,10 @@ impl Connection {
     }
 
     /// The counters of the NIC with this MAC address: one read and one QueryPerf.
-    pub fn interface_stats(&self, vm: &Vm, device: &str) -> Result<NicCounters> {
-        let props = self.running_props(vm, DEVICE_PATHS)?;
-        let (_, nics) = disks_and_nics(&props, self.spec.dialect);
+    pub fn interface_stats(&self, device: &str) -> Result<NicCounters> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        let props = running_props(conn, vm, DEVICE_PATHS)?;
+        let (_, nics) = disks_and_nics(&props, conn.spec.dialect);
         let found = nics
             .into_iter()
             .find(|n| n.mac.eq_ignore_ascii_case(device))
@@ -338,46 +331,65 @@ impl Connection {
                      address)"
                 ))
             })?;
-        let totals = self.device_totals(vm, &[], std::slice::from_ref(&found))?;
+        let totals = device_totals(conn, vm, &[], std::slice::from_ref(&found))?;
         Ok(NicCounters::of(&totals, &found))
     }
 
-    /// virDomainGetInfo's cpuTime: the CPU time counted for a running VM (one QueryPerf),
-    /// 0 for a stopped one or where the server keeps no statistics.
-    pub fn cpu_time(&self, vm: &Vm) -> Result<u64> {
-        let totals = self.running_totals(vm, CpuTime::series())?;
-        Ok(CpuTime::of(&totals).map_or(0, |t| t.total))
-    }
-
-    /// `cpu_times`, or none where the server keeps no statistics.
-    pub fn cpu_times_if_kept(&self, morefs: &[MoRef]) -> Result<HashMap<MoRef, CpuTime>> {
-        if_kept(self.cpu_times(morefs))
-    }
-
     /// virDomainGetVcpus' cpuTime of each vCPU, as `cpu_time`.
-    pub fn vcpu_times(&self, vm: &Vm) -> Result<Vec<u64>> {
+    pub fn vcpu_times(&self) -> Result<Vec<u64>> {
+        let (conn, vm) = (self.conn(), &self.cached());
         let series = vcpu_series(vm);
-        let totals = self.running_totals(vm, series.clone())?;
+        let totals = running_totals(conn, vm, series.clone())?;
         Ok(series
             .iter()
             .map(|s| totals.get(s).copied().unwrap_or(0))
             .collect())
     }
+}
 
-    /// A running VM's totals of `series`; none for a stopped VM or a server without
-    /// statistics.
-    fn running_totals(&self, vm: &Vm, series: Vec<Series>) -> Result<Totals> {
-        if vm.state != PowerState::PoweredOn {
-            return Ok(Totals::new());
-        }
-        let mut counted = if_kept(self.counted(&[(vm.moref.clone(), series)]))?;
-        Ok(counted.remove(&vm.moref).unwrap_or_default())
-    }
+/// One read of the VM's power state and `paths`; the VM must be running.
+fn running_props(conn: &Connection, vm: &Vm, paths: &[&str]) -> Result<Node> {
+    let mut all = vec![POWER_STATE];
+    all.extend(paths);
+    let oc = conn
+        .primary
+        .client
+        .retrieve_one(&vm.moref, &all)?
+        .ok_or_else(|| super::no_domain(format!("Domain '{}' is gone", vm.name)))?;
+    let state = oc
+        .props
+        .text_at(POWER_STATE)
+        .map(PowerState::parse)
+        .unwrap_or(PowerState::PoweredOff);
+    running(vm, state)?;
+    Ok(oc.props)
+}
 
-    fn device_totals(&self, vm: &Vm, disks: &[DiskUsage], nics: &[NicUsage]) -> Result<Totals> {
-        let asks = [(vm.moref.clone(), device_series(disks, nics))];
-        Ok(self.counted(&asks)?.remove(&vm.moref).unwrap_or_default())
+/// virDomainGetInfo's cpuTime: the CPU time counted for a running VM (one QueryPerf),
+/// 0 for a stopped one or where the server keeps no statistics.
+pub(crate) fn cpu_time(conn: &Connection, vm: &Vm) -> Result<u64> {
+    let totals = running_totals(conn, vm, CpuTime::series())?;
+    Ok(CpuTime::of(&totals).map_or(0, |t| t.total))
+}
+
+/// A running VM's totals of `series`; none for a stopped VM or a server without
+/// statistics.
+fn running_totals(conn: &Connection, vm: &Vm, series: Vec<Series>) -> Result<Totals> {
+    if vm.state != PowerState::PoweredOn {
+        return Ok(Totals::new());
     }
+    let mut counted = if_kept(conn.counted(&[(vm.moref.clone(), series)]))?;
+    Ok(counted.remove(&vm.moref).unwrap_or_default())
+}
+
+fn device_totals(
+    conn: &Connection,
+    vm: &Vm,
+    disks: &[DiskUsage],
+    nics: &[NicUsage],
+) -> Result<Totals> {
+    let asks = [(vm.moref.clone(), device_series(disks, nics))];
+    Ok(conn.counted(&asks)?.remove(&vm.moref).unwrap_or_default())
 }
 
 #[cfg(test)]

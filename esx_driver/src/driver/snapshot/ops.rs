@@ -7,6 +7,7 @@ use crate::abi::flags::{
 };
 use crate::driver::Connection;
 use crate::driver::domain::power::PowerOp;
+use crate::driver::domain::power::power;
 use crate::driver::domain::{FRESH_FOR, PowerState, Vm, invalid_state};
 use crate::error::{Code, Error, Result};
 use crate::vi::methods::{CreateSnapshot_Task, RemoveSnapshot_Task, RevertToSnapshot_Task};
@@ -123,7 +124,7 @@ impl Connection {
             ..vm.clone()
         };
         if flags.contains(C::HALT) && state.is_active() {
-            after = self.power(&after, PowerOp::Destroy)?;
+            after = power(self, &after, PowerOp::Destroy)?;
         }
         Ok((Snapshot { moref, name }, after))
     }
@@ -160,7 +161,7 @@ impl Connection {
             _ => &[PowerOp::Start, PowerOp::Suspend],
         };
         for op in steps {
-            after = self.power(&after, *op)?;
+            after = power(self, &after, *op)?;
         }
         Ok(after)
     }

@@ -6,6 +6,8 @@ use super::pool::{Pool, PoolKind};
 use super::volumes::{Volume, VolumeKind};
 use crate::abi::flags::ResizeFlags;
 use crate::driver::Connection;
+use crate::driver::datastores::delete_file;
+use crate::driver::datastores::file_manager;
 use crate::error::{Code, Error, Result};
 use crate::vi::methods::{
     CopyDatastoreFile_Task, CopyVirtualDisk_Task, CreateVirtualDisk_Task, DeleteVirtualDisk_Task,
@@ -139,7 +141,7 @@ impl Connection {
             return Ok(());
         };
         let made = self.primary.client.invoke(&MakeDirectory {
-            this: self.file_manager()?,
+            this: file_manager(self)?,
             name: format!("[{}] {dir}", pool.name),
             datacenter: Some(pool.datacenter.clone()),
             create_parent_directories: Some(true),
@@ -224,7 +226,7 @@ impl Connection {
                 force: Some(false),
             }),
             _ => self.task(&CopyDatastoreFile_Task {
-                this: self.file_manager()?,
+                this: file_manager(self)?,
                 source_name: source.path(),
                 source_datacenter: Some(source_pool.datacenter.clone()),
                 destination_name: dest,
@@ -249,7 +251,7 @@ impl Connection {
                 name: vol.path(),
                 datacenter: Some(pool.datacenter.clone()),
             }),
-            _ => self.delete_file(&vol.path(), &pool.datacenter),
+            _ => delete_file(self, &vol.path(), &pool.datacenter),
         };
         done.map_err(|e| failed("Could not delete volume", e))
     }

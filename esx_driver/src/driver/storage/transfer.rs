@@ -12,6 +12,8 @@ use super::pool::Pool;
 use super::volumes::{Volume, VolumeKind};
 use crate::driver::Connection;
 use crate::driver::connection::inventory::Placement;
+use crate::driver::datastores::delete_file;
+use crate::driver::datastores::file_manager;
 use crate::error::{Code, Error, Result};
 use crate::log::log;
 use crate::vi::files::folder_path;
@@ -76,7 +78,7 @@ pub struct MadeFile {
 
 impl Drop for MadeFile {
     fn drop(&mut self) {
-        if let Err(e) = self.conn.delete_file(&self.path, &self.at.datacenter) {
+        if let Err(e) = delete_file(&self.conn, &self.path, &self.at.datacenter) {
             log!(Warning, &[], "could not remove {}: {e}", self.path);
         }
     }
@@ -512,7 +514,7 @@ impl Upload {
         let moved = self.conn.run_task(
             &self.conn.primary,
             &MoveDatastoreFile_Task {
-                this: self.conn.file_manager()?,
+                this: file_manager(&self.conn)?,
                 source_name: self.temp_path(),
                 source_datacenter: Some(self.pool.datacenter.clone()),
                 destination_name: self.target(),
@@ -544,7 +546,7 @@ impl Upload {
                 // The server's side of the PUT may still be creating the file when this side
                 // has ended (its handler runs on): the removal is tried again for a while.
                 for _ in 0..CLEANUP_TRIES {
-                    if conn.delete_file(&temp, &datacenter).is_ok() {
+                    if delete_file(&conn, &temp, &datacenter).is_ok() {
                         return;
                     }
                     std::thread::sleep(CLEANUP_PAUSE);
@@ -560,9 +562,7 @@ impl Upload {
     }
 
     fn remove_temp(&self) {
-        let _ = self
-            .conn
-            .delete_file(&self.temp_path(), &self.pool.datacenter);
+        let _ = delete_file(&self.conn, &self.temp_path(), &self.pool.datacenter);
     }
 }
 
