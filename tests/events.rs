@@ -342,8 +342,8 @@ fn a_migration_across_hosts_of_the_scope_is_stopped_and_started_migrated() {
         .map(|h| open(&sim, "vpx", &format!("/DC0/DC0_C0/{h}")))
         .find(|c| c.primary.scope.host().unwrap().host.value != host)
         .unwrap();
-    other
-        .migrate(&vm, &dest, MigrateOptions::default())
+    dom(&other, &vm)
+        .migrate(&dest, MigrateOptions::default())
         .unwrap();
     run_until(&l, &seen, 2);
     let name = vm.name.clone();

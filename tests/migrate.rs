@@ -67,14 +67,17 @@ fn live_and_cold_between_hosts_clusters_and_datacenters() {
 
     // Host to host in the cluster, live (running, with or without VIR_MIGRATE_LIVE).
     let dest = open(&sim, "vpx", &other);
-    let there = src.migrate(&vm, &dest, opts(MigrateFlags::LIVE)).unwrap();
+    let there = dom(&src, &vm)
+        .migrate(&dest, opts(MigrateFlags::LIVE))
+        .unwrap();
     assert_eq!(where_is(&sim, &vm).0, host_of(&sim, &other));
     assert_eq!(there.state, PowerState::PoweredOn);
     assert_eq!(there.moref, vm.moref);
 
     // To a cluster: one of its hosts, by the placement rule.
     let cluster = open(&sim, "vpx", "/DC0/DC0_C1");
-    src.migrate(&vm, &cluster, opts(MigrateFlags::empty()))
+    dom(&src, &vm)
+        .migrate(&cluster, opts(MigrateFlags::empty()))
         .unwrap();
     let host = where_is(&sim, &vm).0;
     assert!(has_host(&cluster, &host), "{host}");
@@ -91,16 +94,16 @@ fn live_and_cold_between_hosts_clusters_and_datacenters() {
         .power(PowerOp::Destroy)
         .unwrap();
     let standalone = open(&sim, "vpx", "/DC0/DC0_H0");
-    let there = src
-        .migrate(&vm, &standalone, opts(MigrateFlags::OFFLINE))
+    let there = dom(&src, &vm)
+        .migrate(&standalone, opts(MigrateFlags::OFFLINE))
         .unwrap();
     assert_eq!(there.state, PowerState::PoweredOff);
     assert_eq!(where_is(&sim, &vm).0, host_of(&sim, "/DC0/DC0_H0"));
 
     // Across datacenters: DC1 has its own LocalDS_0, so the disks must move too.
     let far = open(&sim, "vpx", "/DC1/DC1_H0");
-    let e = src
-        .migrate(&vm, &far, opts(MigrateFlags::empty()))
+    let e = dom(&src, &vm)
+        .migrate(&far, opts(MigrateFlags::empty()))
         .unwrap_err();
     assert_eq!(e.code, Code::InvalidArg, "{e}");
     assert!(
@@ -110,7 +113,8 @@ fn live_and_cold_between_hosts_clusters_and_datacenters() {
     assert!(e.message().contains("datastore=NAME"), "{e}");
     let uri = sim.uri("vpx", "/DC1/DC1_H0?datastore=LocalDS_0&no_verify=1");
     let far = Connection::open(&uri, Some(&Creds::new(Some("u"), "p")), false).unwrap();
-    src.migrate(&vm, &far, opts(MigrateFlags::NON_SHARED_DISK))
+    dom(&src, &vm)
+        .migrate(&far, opts(MigrateFlags::NON_SHARED_DISK))
         .unwrap();
     let (host, ds) = where_is(&sim, &vm);
     assert_eq!(host, host_of(&sim, "/DC1/DC1_H0"));
@@ -142,34 +146,30 @@ fn refusals_are_clear() {
             .contains("VIR_MIGRATE_TUNNELLED, VIR_MIGRATE_TLS"),
         "{e}"
     );
-    let e = src
-        .migrate(&vm, &dest, opts(MigrateFlags::OFFLINE))
+    let e = dom(&src, &vm)
+        .migrate(&dest, opts(MigrateFlags::OFFLINE))
         .unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
     let named = MigrateOptions {
         dname: Some("other"),
         ..MigrateOptions::default()
     };
-    let e = src.migrate(&vm, &dest, named).unwrap_err();
+    let e = dom(&src, &vm).migrate(&dest, named).unwrap_err();
     assert!(
         e.message()
             .contains("Renaming domains on migration not supported"),
         "{e}"
     );
-    let e = src
-        .migrate(&vm, &dest, opts(MigrateFlags::NON_SHARED_DISK))
+    let e = dom(&src, &vm)
+        .migrate(&dest, opts(MigrateFlags::NON_SHARED_DISK))
         .unwrap_err();
     assert!(e.message().contains("datastore=NAME"), "{e}");
 
     // No vCenter at either end; two different vCenters.
     let esx = Sim::esx();
     let host = open(&esx, "esx", "/");
-    let e = host
-        .migrate(
-            &host.lookup_by_name("ha-host_VM0").unwrap(),
-            &dest,
-            opts(MigrateFlags::empty()),
-        )
+    let e = dom(&host, &host.lookup_by_name("ha-host_VM0").unwrap())
+        .migrate(&dest, opts(MigrateFlags::empty()))
         .unwrap_err();
     assert_eq!(e.code, Code::InvalidArg);
     assert!(
@@ -179,8 +179,8 @@ fn refusals_are_clear() {
     );
     let other_vc = Sim::start(&["-mode", "vpx"]);
     let far = open(&other_vc, "vpx", "/DC0/DC0_C0");
-    let e = src
-        .migrate(&vm, &far, opts(MigrateFlags::empty()))
+    let e = dom(&src, &vm)
+        .migrate(&far, opts(MigrateFlags::empty()))
         .unwrap_err();
     assert_eq!(e.code, Code::OperationUnsupported, "{e}");
     assert!(e.message().contains("across vCenters"), "{e}");
@@ -204,8 +204,8 @@ fn a_failed_relocation_leaves_the_vm_where_it_was() {
             "The destination host is out of resources.",
         ),
     );
-    let e = src
-        .migrate(&vm, &dest, opts(MigrateFlags::LIVE))
+    let e = dom(&src, &vm)
+        .migrate(&dest, opts(MigrateFlags::LIVE))
         .unwrap_err();
     assert!(e.message().contains("MigrationFault"), "{e}");
     assert!(e.message().contains("out of resources"), "{e}");
@@ -223,17 +223,16 @@ fn job_info_follows_a_running_migration_and_abort_cancels_it() {
     let sim = Sim::start(&["-mode", "vpx", "-http"]);
     let inj = Injector::start(&sim.addr);
     let creds = Creds::new(Some("u"), "p");
-    let open_inj = |path: &str| {
-        Arc::new(Connection::open(&inj.uri("vpx", path), Some(&creds), false).unwrap())
-    };
+    let open_inj =
+        |path: &str| Connection::open(&inj.uri("vpx", path), Some(&creds), false).unwrap();
     let (src, cluster, host) = (
         open_inj("/"),
         open_inj("/DC0/DC0_C0"),
         open_inj("/DC0/DC0_H0"),
     );
     let vm = src.lookup_by_name("DC0_C0_RP0_VM0").unwrap();
-    assert_eq!(src.job_info(&vm).unwrap(), JobInfo::default());
-    let e = src.abort_job(&vm).unwrap_err();
+    assert_eq!(dom(&src, &vm).job_info().unwrap(), JobInfo::default());
+    let e = dom(&src, &vm).abort_job().unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid);
     assert!(e.message().contains("no job is active"), "{e}");
 
@@ -245,12 +244,12 @@ fn job_info_follows_a_running_migration_and_abort_cancels_it() {
         Action::Delay(Duration::from_millis(1500)),
     );
     let (s, v, d) = (src.clone(), vm.clone(), host.clone());
-    let moving = thread::spawn(move || s.migrate(&v, &d, opts(MigrateFlags::LIVE)));
+    let moving = thread::spawn(move || dom(&s, &v).migrate(&d, opts(MigrateFlags::LIVE)));
     thread::sleep(Duration::from_millis(500));
-    let job = src.job_info(&vm).unwrap();
+    let job = dom(&src, &vm).job_info().unwrap();
     assert!(job.running && job.elapsed_ms >= 300, "{job:?}");
     moving.join().unwrap().unwrap();
-    assert!(!src.job_info(&vm).unwrap().running);
+    assert!(!dom(&src, &vm).job_info().unwrap().running);
 
     // Abort: the task reads as running until the long poll, which then reports the server's
     // cancellation (the simulator's own tasks end at once, so its answers are rewritten).
@@ -279,13 +278,13 @@ fn job_info_follows_a_running_migration_and_abort_cancels_it() {
         })),
     );
     let (s, v, d) = (src.clone(), vm.clone(), cluster.clone());
-    let moving = thread::spawn(move || s.migrate(&v, &d, opts(MigrateFlags::LIVE)));
+    let moving = thread::spawn(move || dom(&s, &v).migrate(&d, opts(MigrateFlags::LIVE)));
     thread::sleep(Duration::from_millis(400));
-    src.abort_job(&vm).unwrap();
+    dom(&src, &vm).abort_job().unwrap();
     let e = moving.join().unwrap().unwrap_err();
     assert!(e.message().contains("RequestCanceled"), "{e}");
     assert!(inj.seen().contains(&"CancelTask".to_string()));
-    assert!(!src.job_info(&vm).unwrap().running);
+    assert!(!dom(&src, &vm).job_info().unwrap().running);
 }
 
 /// A minimal definition of `name` with the given UUID, its disk on LocalDS_0.
@@ -317,8 +316,8 @@ fn esx_with_vcenter_star_is_a_migration_end_both_ways() {
         .unwrap();
 
     // To the host, named by esx://…?vcenter=*: the vCenter moves it to that host (DC0_H0).
-    let there = src
-        .migrate(&vm, &managed, opts(MigrateFlags::LIVE))
+    let there = dom(&src, &vm)
+        .migrate(&managed, opts(MigrateFlags::LIVE))
         .unwrap();
     assert_eq!(there.uuid, vm.uuid);
     assert_ne!(there.moref, vm.moref, "the host's own managed object");
@@ -335,8 +334,8 @@ fn esx_with_vcenter_star_is_a_migration_end_both_ways() {
 
     // And from it, to the cluster: found in the vCenter by its UUID.
     let cluster = open(&vc, "vpx", "/DC0/DC0_C0");
-    let back = managed
-        .migrate(&there, &cluster, opts(MigrateFlags::LIVE))
+    let back = dom(&managed, &there)
+        .migrate(&cluster, opts(MigrateFlags::LIVE))
         .unwrap();
     assert_eq!(back.moref, vm.moref);
     let host = vm_prop(&check, &vm.moref, "runtime.host").unwrap();

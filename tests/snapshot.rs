@@ -95,11 +95,11 @@ fn esx_vm() -> (Sim, Arc<Connection>, Vm) {
 
 fn create(conn: &Arc<Connection>, vm: &Vm, name: &str, flags: C) -> Snapshot {
     let xml = format!("<domainsnapshot><name>{name}</name></domainsnapshot>");
-    conn.create_snapshot(vm, &xml, flags).unwrap().0
+    dom(conn, vm).create_snapshot(&xml, flags).unwrap().0
 }
 
 fn handle(conn: &Arc<Connection>, vm: &Vm, name: &str) -> Snapshot {
-    let tree = conn.snapshot_tree(vm).unwrap();
+    let tree = dom(conn, vm).snapshot_tree().unwrap();
     let s = &tree.snaps[tree.by_name(name).unwrap()];
     Snapshot {
         moref: s.moref.clone(),
@@ -183,7 +183,7 @@ fn build_tree(sim: &Sim, scheme: &str, conn: &Arc<Connection>, vm: &Vm) {
     let off = dom(conn, vm).power(PowerOp::Destroy).unwrap();
     create(conn, &off, "s3", C::empty());
     let s1 = handle(conn, vm, "s1");
-    conn.revert_snapshot(&off, &s1, R::empty()).unwrap();
+    dom(conn, &off).revert_snapshot(&s1, R::empty()).unwrap();
     assert_eq!(
         state_of(sim, scheme, vm),
         PowerState::PoweredOn,
@@ -198,7 +198,7 @@ fn tree_queries(scheme: &str, vm_name: &str) {
     let sim = Sim::start(&["-mode", scheme]);
     let conn = open(&sim, scheme, "/");
     let vm = conn.lookup_by_name(vm_name).unwrap();
-    assert!(conn.snapshot_tree(&vm).unwrap().snaps.is_empty());
+    assert!(dom(&conn, &vm).snapshot_tree().unwrap().snaps.is_empty());
     build_tree(&sim, scheme, &conn, &vm);
     let (seen, current) = server_tree(&sim, scheme, &vm);
     let names: Vec<&str> = seen.iter().map(|s| s.name.as_str()).collect();
@@ -218,7 +218,7 @@ fn tree_queries(scheme: &str, vm_name: &str) {
 
     // Every question is answered from one read of the tree.
     let before = conn.round_trips();
-    let tree = conn.snapshot_tree(&vm).unwrap();
+    let tree = dom(&conn, &vm).snapshot_tree().unwrap();
     assert_eq!(conn.round_trips() - before, 1);
     assert_eq!(tree.current, tree.by_name("s5"));
     for (i, s) in tree.snaps.iter().enumerate() {
@@ -315,12 +315,12 @@ fn xml_is_libvirts_and_escapes_both_ways() {
     );
     // The tree read (names, state, tools), the task's start and its read.
     let before = conn.round_trips();
-    let (snap, _) = conn.create_snapshot(&vm, &xml, C::empty()).unwrap();
+    let (snap, _) = dom(&conn, &vm).create_snapshot(&xml, C::empty()).unwrap();
     assert_eq!(conn.round_trips() - before, 3);
     assert_eq!(snap.name, "q<&'\">");
     let (seen, _) = server_tree(&sim, "esx", &vm);
     assert_eq!(seen[1].name, "q<&'\">", "the server has the name unescaped");
-    let tree = conn.snapshot_tree(&vm).unwrap();
+    let tree = dom(&conn, &vm).snapshot_tree().unwrap();
     let at = tree.by_moref(&snap.moref).unwrap();
     let created = tree.snaps[at].created;
     let now = std::time::SystemTime::now()
@@ -348,8 +348,8 @@ fn xml_is_libvirts_and_escapes_both_ways() {
             .contains("<description></description>\n  <state>running</state>\n  <creationTime>")
     );
     // A snapshot without a name gets libvirt's default: the creation time in seconds.
-    let (unnamed, _) = conn
-        .create_snapshot(&vm, "<domainsnapshot/>", C::empty())
+    let (unnamed, _) = dom(&conn, &vm)
+        .create_snapshot("<domainsnapshot/>", C::empty())
         .unwrap();
     let secs: i64 = unnamed.name.parse().unwrap();
     assert!((secs - now).abs() < 300);
@@ -372,17 +372,19 @@ fn revert_follows_the_snapshot_and_the_flags() {
     ];
     let mut cur = on;
     for (snap, flags, want) in cases {
-        cur = conn.revert_snapshot(&cur, snap, flags).unwrap();
+        cur = dom(&conn, &cur).revert_snapshot(snap, flags).unwrap();
         assert_eq!(state_of(&sim, "esx", &vm), want, "{} {flags:?}", snap.name);
         let (_, current) = server_tree(&sim, "esx", &vm);
         assert_eq!(current.as_deref(), Some(snap.name.as_str()));
     }
     // Without flags: the task's start and its one read (the simulator ends tasks at once).
     let before = conn.round_trips();
-    conn.revert_snapshot(&cur, &running, R::empty()).unwrap();
+    dom(&conn, &cur)
+        .revert_snapshot(&running, R::empty())
+        .unwrap();
     assert_eq!(conn.round_trips() - before, 2);
-    let e = conn
-        .revert_snapshot(&cur, &running, R::RUNNING | R::PAUSED)
+    let e = dom(&conn, &cur)
+        .revert_snapshot(&running, R::RUNNING | R::PAUSED)
         .unwrap_err();
     assert_eq!(e.code, Code::InvalidArg);
     assert!(
@@ -403,15 +405,17 @@ fn delete_keeps_or_takes_the_children_as_asked() {
     // A middle snapshot alone: its child moves up to its parent.
     let s2 = handle(&conn, &vm, "s2");
     let before = conn.round_trips();
-    conn.delete_snapshot(&vm, &s2, D::empty()).unwrap();
+    dom(&conn, &vm).delete_snapshot(&s2, D::empty()).unwrap();
     assert_eq!(conn.round_trips() - before, 2);
     assert_eq!(parent_of("s2"), None);
     assert_eq!(parent_of("s3"), Some(Some("s1".into())));
-    let e = conn.delete_snapshot(&vm, &s2, D::empty()).unwrap_err();
+    let e = dom(&conn, &vm)
+        .delete_snapshot(&s2, D::empty())
+        .unwrap_err();
     assert_eq!(e.code, Code::NoDomainSnapshot, "{e}");
     // A middle snapshot with CHILDREN: its subtree goes, the rest stays.
     let s4 = handle(&conn, &vm, "s4");
-    conn.delete_snapshot(&vm, &s4, D::CHILDREN).unwrap();
+    dom(&conn, &vm).delete_snapshot(&s4, D::CHILDREN).unwrap();
     assert_eq!(parent_of("s4"), None);
     assert_eq!(parent_of("s5"), None);
     assert_eq!(parent_of("s3"), Some(Some("s1".into())));
@@ -424,12 +428,14 @@ fn delete_keeps_or_takes_the_children_as_asked() {
             "mutually exclusive",
         ),
     ] {
-        let e = conn.delete_snapshot(&vm, &s1, flags).unwrap_err();
+        let e = dom(&conn, &vm).delete_snapshot(&s1, flags).unwrap_err();
         assert_eq!(e.code, code, "{e}");
         assert!(e.message().contains(text), "{e}");
     }
     // CHILDREN_ONLY: the children go, the snapshot stays.
-    conn.delete_snapshot(&vm, &s1, D::CHILDREN_ONLY).unwrap();
+    dom(&conn, &vm)
+        .delete_snapshot(&s1, D::CHILDREN_ONLY)
+        .unwrap();
     assert_eq!(parent_of("s1"), Some(None));
     assert_eq!(parent_of("s3"), None);
     let with = conn
@@ -437,7 +443,7 @@ fn delete_keeps_or_takes_the_children_as_asked() {
         .unwrap();
     assert!(with.iter().any(|v| v.moref == vm.moref));
     // The last one: the VM has no snapshot left, and the listing says so.
-    conn.delete_snapshot(&vm, &s1, D::empty()).unwrap();
+    dom(&conn, &vm).delete_snapshot(&s1, D::empty()).unwrap();
     assert!(server_tree(&sim, "esx", &vm).0.is_empty());
     let without = conn
         .list_all_domains(ListDomainsFlags::NO_SNAPSHOT)
@@ -498,14 +504,14 @@ fn create_refuses_what_vsphere_cannot_do_and_halts_when_asked() {
             "expecting <domainsnapshot>",
         ),
     ] {
-        let e = conn.create_snapshot(&vm, xml, flags).unwrap_err();
+        let e = dom(&conn, &vm).create_snapshot(xml, flags).unwrap_err();
         assert_eq!(e.code, code, "{flags:?} {xml}: {e}");
         assert!(e.message().contains(text), "{e}");
     }
     assert_eq!(server_tree(&sim, "esx", &vm).0.len(), 1, "nothing was made");
     // QUIESCE needs VMware Tools: refused exactly when the server says they do not run.
     let tools = common::live::vm_prop(&conn, &vm.moref, "guest.toolsRunningStatus");
-    match conn.create_snapshot(&vm, plain, C::QUIESCE | C::DISK_ONLY) {
+    match dom(&conn, &vm).create_snapshot(plain, C::QUIESCE | C::DISK_ONLY) {
         Ok(_) => assert_eq!(tools.as_deref(), Some("guestToolsRunning")),
         Err(e) => {
             assert_ne!(tools.as_deref(), Some("guestToolsRunning"));
@@ -514,13 +520,15 @@ fn create_refuses_what_vsphere_cannot_do_and_halts_when_asked() {
     }
     // HALT powers the VM off after the snapshot.
     let xml = "<domainsnapshot><name>halted</name></domainsnapshot>";
-    let (_, after) = conn.create_snapshot(&vm, xml, C::HALT).unwrap();
+    let (_, after) = dom(&conn, &vm).create_snapshot(xml, C::HALT).unwrap();
     assert_eq!(after.state, PowerState::PoweredOff);
     assert_eq!(state_of(&sim, "esx", &vm), PowerState::PoweredOff);
     // A VM that is gone.
     let mut gone = vm.clone();
     gone.moref.value = "vm-999999".into();
-    let e = conn.create_snapshot(&gone, plain, C::empty()).unwrap_err();
+    let e = dom(&conn, &gone)
+        .create_snapshot(plain, C::empty())
+        .unwrap_err();
     assert_eq!(e.code, Code::NoDomain, "{e}");
 }
 
@@ -540,9 +548,8 @@ fn a_failing_task_is_reported_with_its_fault() {
         "InsufficientDisksFault",
         "Insufficient disk space on datastore 'datastore1'.",
     );
-    let e = conn
+    let e = dom(&conn, &vm)
         .create_snapshot(
-            &vm,
             "<domainsnapshot><name>x</name></domainsnapshot>",
             C::empty(),
         )

@@ -784,12 +784,12 @@ fn uploads_never_destroy_data() {
     );
     let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     drop(Upload::start(conn.clone(), &pool, &disk, 0, 0).unwrap());
-    conn.create_snapshot(
-        &vm,
-        "<domainsnapshot><name>s</name></domainsnapshot>",
-        Default::default(),
-    )
-    .unwrap();
+    dom(&conn, &vm)
+        .create_snapshot(
+            "<domainsnapshot><name>s</name></domainsnapshot>",
+            Default::default(),
+        )
+        .unwrap();
     let e = Upload::start(conn.clone(), &pool, &disk, 0, 0)
         .err()
         .unwrap();

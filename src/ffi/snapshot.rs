@@ -7,7 +7,7 @@ use crate::abi::flags::{
 };
 use crate::driver::snapshot::tree::no_snapshot;
 use crate::driver::snapshot::{Snap, Snapshot, Span, Tree};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ffi::args::{flags, in_str, names_out, out};
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, DomainHandle, SnapshotHandle};
@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 /// The domain's snapshot tree: one round trip.
 fn tree_of(d: &DomainHandle) -> Result<Tree> {
-    d.dom.with(|conn, vm| conn.snapshot_tree(vm))
+    d.dom.snapshot_tree()
 }
 
 /// The tree of the snapshot's domain, and where the snapshot is in it.
@@ -57,13 +57,7 @@ pub unsafe extern "C" fn virDomainSnapshotCreateXML(
     export!(dom domain, write, ptr::null_mut(), |d| {
         let flags = flags!(flags as SnapshotCreateFlags)?;
         let xml = in_str!(xmlDesc)?;
-        let mut made = None;
-        d.dom.change(|conn, vm| {
-            let (snap, after) = conn.create_snapshot(vm, xml, flags)?;
-            made = Some(snap);
-            Ok(after)
-        })?;
-        let snap = made.ok_or_else(|| Error::internal("the snapshot was not made"))?;
+        let (snap, _) = d.dom.create_snapshot(xml, flags)?;
         Ok(SnapshotHandle::into_c(d.snapshot(snap)))
     })
 }
@@ -276,9 +270,7 @@ pub unsafe extern "C" fn virDomainRevertToSnapshot(
 ) -> c_int {
     export!(snap snapshot, write, -1, |s| {
         let flags = flags!(flags as SnapshotRevertFlags)?;
-        s.dom
-            .dom
-            .change(|conn, vm| conn.revert_snapshot(vm, &s.snap, flags))?;
+        s.dom.dom.revert_snapshot(&s.snap, flags)?;
         Ok(0)
     })
 }
@@ -292,9 +284,7 @@ pub unsafe extern "C" fn virDomainSnapshotDelete(
 ) -> c_int {
     export!(snap snapshot, write, -1, |s| {
         let flags = flags!(flags as SnapshotDeleteFlags)?;
-        s.dom
-            .dom
-            .with(|conn, vm| conn.delete_snapshot(vm, &s.snap, flags))?;
+        s.dom.dom.delete_snapshot(&s.snap, flags)?;
         Ok(0)
     })
 }

@@ -3,6 +3,7 @@
 
 use super::connection::{Connection, Endpoint};
 use super::domain::{Vm, invalid_state};
+use crate::driver::domain::Domain;
 use crate::error::Result;
 use crate::vi::methods::CancelTask;
 use crate::vi::types::FromNode;
@@ -59,50 +60,14 @@ impl Drop for Running<'_> {
     }
 }
 
-impl Connection {
-    fn job_endpoint(&self, on_vcenter: bool) -> &Endpoint {
-        match (&self.vcenter, on_vcenter) {
-            (Some(vc), true) => vc,
-            _ => &self.primary,
-        }
-    }
-
-    /// Runs `call` on `ep` as `vm`'s job; a domain runs one job at a time, as in libvirt.
-    pub(crate) fn run_job(
-        &self,
-        ep: &Endpoint,
-        vm: &Vm,
-        call: &impl Method,
-        watch: &MoRef,
-    ) -> Result<Option<Node>> {
-        if self.jobs.find(&vm.uuid).is_some() {
-            return Err(invalid_state(format!(
-                "domain '{}' already has a job running",
-                vm.name
-            )));
-        }
-        let task = ep.client.start_task(call)?;
-        self.jobs.with(|jobs| {
-            jobs.push(Job {
-                vm: vm.uuid,
-                task: task.clone(),
-                on_vcenter: !std::ptr::eq(ep, &self.primary),
-                started: Instant::now(),
-            })
-        });
-        let _running = Running {
-            jobs: &self.jobs,
-            task: task.clone(),
-        };
-        self.wait_task(ep, call.name(), &task, Some(watch))
-    }
-
+impl Domain {
     /// The domain's running job, read from its task (one round trip; none when idle).
-    pub fn job_info(&self, vm: &Vm) -> Result<JobInfo> {
-        let Some((task, on_vcenter, started)) = self.jobs.find(&vm.uuid) else {
+    pub fn job_info(&self) -> Result<JobInfo> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        let Some((task, on_vcenter, started)) = conn.jobs.find(&vm.uuid) else {
             return Ok(JobInfo::default());
         };
-        let ep = self.job_endpoint(on_vcenter);
+        let ep = job_endpoint(conn, on_vcenter);
         let read = ep.client.retrieve_one(&task, TaskProgress::PATHS)?;
         let p = read
             .and_then(|oc| TaskProgress::from_node(&oc.props))
@@ -121,15 +86,53 @@ impl Connection {
 
     /// Cancels the domain's running job's task; the call that started it then fails with
     /// the server's cancellation.
-    pub fn abort_job(&self, vm: &Vm) -> Result<()> {
-        self.check_writable("virDomainAbortJob")?;
-        let (task, on_vcenter, _) = self
+    pub fn abort_job(&self) -> Result<()> {
+        let (conn, vm) = (self.conn(), &self.cached());
+        conn.check_writable("virDomainAbortJob")?;
+        let (task, on_vcenter, _) = conn
             .jobs
             .find(&vm.uuid)
             .ok_or_else(|| invalid_state("no job is active on the domain"))?;
-        self.job_endpoint(on_vcenter)
+        job_endpoint(conn, on_vcenter)
             .client
             .invoke(&CancelTask { this: task })?;
         Ok(())
     }
+}
+
+fn job_endpoint(conn: &Connection, on_vcenter: bool) -> &Endpoint {
+    match (&conn.vcenter, on_vcenter) {
+        (Some(vc), true) => vc,
+        _ => &conn.primary,
+    }
+}
+
+/// Runs `call` on `ep` as `vm`'s job; a domain runs one job at a time, as in libvirt.
+pub(crate) fn run_job(
+    conn: &Connection,
+    ep: &Endpoint,
+    vm: &Vm,
+    call: &impl Method,
+    watch: &MoRef,
+) -> Result<Option<Node>> {
+    if conn.jobs.find(&vm.uuid).is_some() {
+        return Err(invalid_state(format!(
+            "domain '{}' already has a job running",
+            vm.name
+        )));
+    }
+    let task = ep.client.start_task(call)?;
+    conn.jobs.with(|jobs| {
+        jobs.push(Job {
+            vm: vm.uuid,
+            task: task.clone(),
+            on_vcenter: !std::ptr::eq(ep, &conn.primary),
+            started: Instant::now(),
+        })
+    });
+    let _running = Running {
+        jobs: &conn.jobs,
+        task: task.clone(),
+    };
+    conn.wait_task(ep, call.name(), &task, Some(watch))
 }

@@ -29,7 +29,7 @@ fn job_type(j: &JobInfo) -> c_int {
 }
 
 fn job(d: &DomainHandle) -> crate::error::Result<JobInfo> {
-    d.dom.with(|conn, vm| conn.job_info(vm))
+    d.dom.job_info()
 }
 
 /// # Safety
@@ -113,7 +113,7 @@ pub unsafe extern "C" fn virDomainGetJobStats(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainAbortJob(domain: virDomainPtr) -> c_int {
     export!(dom domain, write, -1, |d| {
-        d.dom.with(|conn, vm| conn.abort_job(vm))?;
+        d.dom.abort_job()?;
         Ok(0)
     })
 }
@@ -132,7 +132,7 @@ pub unsafe extern "C" fn virDomainAbortJobFlags(domain: virDomainPtr, flags: c_u
                 "VIR_DOMAIN_ABORT_JOB_POSTCOPY: vSphere's migrations have no post-copy phase",
             ));
         }
-        d.dom.with(|conn, vm| conn.abort_job(vm))?;
+        d.dom.abort_job()?;
         Ok(0)
     })
 }

@@ -109,7 +109,7 @@ impl Request {
             dname: self.dname.as_deref(),
             dxml: self.dxml.as_deref(),
         };
-        d.dom.with(|conn, vm| conn.migrate(vm, dest, opts))
+        d.dom.migrate(dest, opts)
     }
 
     /// Migrates onto the caller's destination connection: a new handle there.

@@ -220,12 +220,7 @@ pub unsafe extern "C" fn virDomainGetCPUStats(
             return Ok(3);
         }
         let out = out_slice!(params, nparams as usize)?;
-        let moref = d.dom.cached().moref.clone();
-        let t = d
-            .dom
-            .with(|conn, _| conn.cpu_times(std::slice::from_ref(&moref)))?
-            .remove(&moref)
-            .unwrap_or_default();
+        let t = d.dom.cpu_stats()?;
         let split = [("user_time", t.user), ("system_time", t.system)];
         let n = split
             .into_iter()

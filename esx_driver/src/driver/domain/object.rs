@@ -33,7 +33,7 @@ impl Domain {
         self.vm.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    fn keep(&self, vm: &Vm) {
+    pub(crate) fn keep(&self, vm: &Vm) {
         *self.vm.lock().unwrap_or_else(|p| p.into_inner()) = vm.clone();
     }
 
@@ -73,14 +73,14 @@ impl Domain {
     }
 
     /// Runs an operation that answers with the VM's new state, and keeps and returns that state.
-    pub fn change(&self, op: impl FnOnce(&Connection, &Vm) -> Result<Vm>) -> Result<Vm> {
+    pub(crate) fn change(&self, op: impl FnOnce(&Connection, &Vm) -> Result<Vm>) -> Result<Vm> {
         let vm = op(&self.conn, &self.cached())?;
         self.keep(&vm);
         Ok(vm)
     }
 
     /// Runs an operation on the VM as last seen (it refreshes what it needs itself).
-    pub fn with<T>(&self, op: impl FnOnce(&Connection, &Vm) -> Result<T>) -> Result<T> {
+    pub(crate) fn with<T>(&self, op: impl FnOnce(&Connection, &Vm) -> Result<T>) -> Result<T> {
         op(&self.conn, &self.cached())
     }
 }

@@ -284,6 +284,14 @@ impl Connection {
 }
 
 impl Domain {
+    /// virDomainGetCPUStats' totals: the VM's CPU time, split into user and system time
+    /// (one QueryPerf); zero where the server counts none.
+    pub fn cpu_stats(&self) -> Result<CpuTime> {
+        let moref = self.cached().moref;
+        let mut times = self.conn().cpu_times(std::slice::from_ref(&moref))?;
+        Ok(times.remove(&moref).unwrap_or_default())
+    }
+
     /// virDomainMemoryStats' values: one read.
     pub fn memory_stats(&self) -> Result<MemoryUsage> {
         let (conn, vm) = (self.conn(), &self.cached());

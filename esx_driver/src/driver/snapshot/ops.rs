@@ -6,9 +6,11 @@ use crate::abi::flags::{
     SnapshotCreateFlags as C, SnapshotDeleteFlags as D, SnapshotRevertFlags as R,
 };
 use crate::driver::Connection;
+use crate::driver::domain::Domain;
 use crate::driver::domain::power::PowerOp;
 use crate::driver::domain::power::power;
 use crate::driver::domain::{FRESH_FOR, PowerState, Vm, invalid_state};
+use crate::driver::snapshot::tree::snapshot_tree;
 use crate::error::{Code, Error, Result};
 use crate::vi::methods::{CreateSnapshot_Task, RemoveSnapshot_Task, RevertToSnapshot_Task};
 use crate::vi::{self, Fault, Method, MoRef};
@@ -63,10 +65,12 @@ fn refused(api: &str, flag: &str) -> Error {
     Error::esx(Code::InvalidArg, format!("{api}: unsupported flag {flag}"))
 }
 
-impl Connection {
+impl Domain {
     /// `virDomainSnapshotCreateXML`: one tree read (names, state, tools), the task, and a
-    /// power-off after it with `HALT`. Returns the snapshot and the VM as it is afterwards.
-    pub fn create_snapshot(&self, vm: &Vm, xml: &str, flags: C) -> Result<(Snapshot, Vm)> {
+    /// power-off after it with `HALT`. Returns the snapshot and the VM as it is afterwards
+    /// (which the domain keeps).
+    pub fn create_snapshot(&self, xml: &str, flags: C) -> Result<(Snapshot, Vm)> {
+        let (conn, vm) = (self.conn(), &self.cached());
         const API: &str = "virDomainSnapshotCreateXML";
         // libvirt's own checks come first, with its words.
         if flags.contains(C::CURRENT) && !flags.contains(C::REDEFINE) {
@@ -91,7 +95,7 @@ impl Connection {
                 "a disk-only snapshot cannot hold the memory state (<memory snapshot='internal'/>)",
             ));
         }
-        let tree = self.snapshot_tree(vm)?;
+        let tree = snapshot_tree(conn, vm)?;
         let name = def.name.unwrap_or_else(default_name);
         if tree.by_name(&name).is_some() {
             return Err(invalid_state(format!("Snapshot '{name}' already exists")));
@@ -111,8 +115,8 @@ impl Connection {
             memory: state == PowerState::PoweredOn && !disk_only,
             quiesce: flags.contains(C::QUIESCE),
         };
-        let moref = self
-            .run_task(&self.primary, &call, Some(&vm.moref))
+        let moref = conn
+            .run_task(&conn.primary, &call, Some(&vm.moref))
             .map_err(|e| failed(e, "Could not create snapshot"))?
             .as_ref()
             .and_then(MoRef::from_node)
@@ -124,51 +128,55 @@ impl Connection {
             ..vm.clone()
         };
         if flags.contains(C::HALT) && state.is_active() {
-            after = power(self, &after, PowerOp::Destroy)?;
+            after = power(conn, &after, PowerOp::Destroy)?;
         }
+        self.keep(&after);
         Ok((Snapshot { moref, name }, after))
     }
 
     /// `virDomainRevertToSnapshot`: the task, then with `RUNNING` or `PAUSED` the VM read and
     /// powered on and/or suspended as needed. Returns the VM as it is afterwards.
-    pub fn revert_snapshot(&self, vm: &Vm, snap: &Snapshot, flags: R) -> Result<Vm> {
-        if flags.contains(R::RUNNING | R::PAUSED) {
-            return Err(exclusive("REVERT_RUNNING", "REVERT_PAUSED"));
-        }
-        let call = RevertToSnapshot_Task {
-            this: snap.moref.clone(),
-            host: None,
-            suppress_power_on: None,
-        };
-        self.snapshot_task(vm, snap, &call)
-            .map_err(|e| failed(e, &format!("Could not revert to snapshot '{}'", snap.name)))?;
-        let mut after = vm.clone();
-        // The VM is now in the snapshot's state, which the next query reads.
-        after.fetched -= FRESH_FOR;
-        let wanted = if flags.contains(R::RUNNING) {
-            PowerState::PoweredOn
-        } else if flags.contains(R::PAUSED) {
-            PowerState::Suspended
-        } else {
-            return Ok(after);
-        };
-        after = self.refresh_vm(&vm.moref)?;
-        let steps: &[PowerOp] = match (after.state, wanted) {
-            (s, w) if s == w => &[],
-            (PowerState::PoweredOff, PowerState::PoweredOn) => &[PowerOp::Start],
-            (PowerState::Suspended, PowerState::PoweredOn) => &[PowerOp::Resume],
-            (PowerState::PoweredOn, PowerState::Suspended) => &[PowerOp::Suspend],
-            _ => &[PowerOp::Start, PowerOp::Suspend],
-        };
-        for op in steps {
-            after = power(self, &after, *op)?;
-        }
-        Ok(after)
+    pub fn revert_snapshot(&self, snap: &Snapshot, flags: R) -> Result<Vm> {
+        self.change(|conn, vm| {
+            if flags.contains(R::RUNNING | R::PAUSED) {
+                return Err(exclusive("REVERT_RUNNING", "REVERT_PAUSED"));
+            }
+            let call = RevertToSnapshot_Task {
+                this: snap.moref.clone(),
+                host: None,
+                suppress_power_on: None,
+            };
+            snapshot_task(conn, vm, snap, &call)
+                .map_err(|e| failed(e, &format!("Could not revert to snapshot '{}'", snap.name)))?;
+            let mut after = vm.clone();
+            // The VM is now in the snapshot's state, which the next query reads.
+            after.fetched -= FRESH_FOR;
+            let wanted = if flags.contains(R::RUNNING) {
+                PowerState::PoweredOn
+            } else if flags.contains(R::PAUSED) {
+                PowerState::Suspended
+            } else {
+                return Ok(after);
+            };
+            after = conn.refresh_vm(&vm.moref)?;
+            let steps: &[PowerOp] = match (after.state, wanted) {
+                (s, w) if s == w => &[],
+                (PowerState::PoweredOff, PowerState::PoweredOn) => &[PowerOp::Start],
+                (PowerState::Suspended, PowerState::PoweredOn) => &[PowerOp::Resume],
+                (PowerState::PoweredOn, PowerState::Suspended) => &[PowerOp::Suspend],
+                _ => &[PowerOp::Start, PowerOp::Suspend],
+            };
+            for op in steps {
+                after = power(conn, &after, *op)?;
+            }
+            Ok(after)
+        })
     }
 
     /// `virDomainSnapshotDelete`: one task, or with `CHILDREN_ONLY` a tree read and one task
     /// per child subtree.
-    pub fn delete_snapshot(&self, vm: &Vm, snap: &Snapshot, flags: D) -> Result<()> {
+    pub fn delete_snapshot(&self, snap: &Snapshot, flags: D) -> Result<()> {
+        let (conn, vm) = (self.conn(), &self.cached());
         if flags.contains(D::METADATA_ONLY) {
             return Err(Error::esx(
                 Code::ArgumentUnsupported,
@@ -188,11 +196,9 @@ impl Connection {
         };
         if !flags.contains(D::CHILDREN_ONLY) {
             let call = remove(&snap.moref, flags.contains(D::CHILDREN));
-            return self
-                .snapshot_task(vm, snap, &call)
-                .map_err(|e| delete(e, &snap.name));
+            return snapshot_task(conn, vm, snap, &call).map_err(|e| delete(e, &snap.name));
         }
-        let tree = self.snapshot_tree(vm)?;
+        let tree = snapshot_tree(conn, vm)?;
         let at = tree.find(&snap.moref, &snap.name)?;
         for child in &tree.snaps[at].children {
             let child = &tree.snaps[*child];
@@ -200,26 +206,26 @@ impl Connection {
                 moref: child.moref.clone(),
                 name: child.name.clone(),
             };
-            self.snapshot_task(vm, &as_handle, &remove(&child.moref, true))
+            snapshot_task(conn, vm, &as_handle, &remove(&child.moref, true))
                 .map_err(|e| delete(e, &child.name))?;
         }
         Ok(())
     }
+}
 
-    /// Runs a task on `snap`; a snapshot the server no longer knows is libvirt's
-    /// `VIR_ERR_NO_DOMAIN_SNAPSHOT`.
-    fn snapshot_task(&self, vm: &Vm, snap: &Snapshot, call: &impl Method) -> Result<()> {
-        let gone = |e: vi::Error| match e.is_fault(&Fault::ManagedObjectNotFound) {
-            true => no_snapshot(format!(
-                "Could not find snapshot with name '{}' (it was removed)",
-                snap.name
-            )),
-            false => e.into(),
-        };
-        let task = self.primary.client.start_task(call).map_err(gone)?;
-        self.wait_task(&self.primary, call.name(), &task, Some(&vm.moref))?;
-        Ok(())
-    }
+/// Runs a task on `snap`; a snapshot the server no longer knows is libvirt's
+/// `VIR_ERR_NO_DOMAIN_SNAPSHOT`.
+fn snapshot_task(conn: &Connection, vm: &Vm, snap: &Snapshot, call: &impl Method) -> Result<()> {
+    let gone = |e: vi::Error| match e.is_fault(&Fault::ManagedObjectNotFound) {
+        true => no_snapshot(format!(
+            "Could not find snapshot with name '{}' (it was removed)",
+            snap.name
+        )),
+        false => e.into(),
+    };
+    let task = conn.primary.client.start_task(call).map_err(gone)?;
+    conn.wait_task(&conn.primary, call.name(), &task, Some(&vm.moref))?;
+    Ok(())
 }
 
 /// libvirt's name for a snapshot whose XML has none: the creation time in seconds.

@@ -4,6 +4,7 @@
 use super::super::domain::{PowerState, Vm, no_domain};
 use crate::abi::flags::{SnapshotListFlags as F, group_keeps};
 use crate::driver::Connection;
+use crate::driver::domain::Domain;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::datetime::epoch_seconds;
@@ -173,23 +174,28 @@ pub fn no_snapshot(detail: impl Into<String>) -> Error {
     Error::esx(Code::NoDomainSnapshot, detail)
 }
 
-impl Connection {
+impl Domain {
     /// `vm`'s snapshot tree and current snapshot, with its power state: one round trip.
-    pub fn snapshot_tree(&self, vm: &Vm) -> Result<Tree> {
-        let oc = self
-            .primary
-            .client
-            .retrieve_one(&vm.moref, VmSnapshots::PATHS)?
-            .ok_or_else(|| {
-                no_domain(format!(
-                    "Domain '{}' (managed object id '{}') is gone",
-                    vm.name, vm.moref.value
-                ))
-            })?;
-        Ok(Tree::from_props(
-            VmSnapshots::from_node(&oc.props).unwrap_or_default(),
-        ))
+    pub fn snapshot_tree(&self) -> Result<Tree> {
+        self.with(snapshot_tree)
     }
+}
+
+/// `vm`'s snapshot tree and current snapshot, with its power state: one round trip.
+pub(crate) fn snapshot_tree(conn: &Connection, vm: &Vm) -> Result<Tree> {
+    let oc = conn
+        .primary
+        .client
+        .retrieve_one(&vm.moref, VmSnapshots::PATHS)?
+        .ok_or_else(|| {
+            no_domain(format!(
+                "Domain '{}' (managed object id '{}') is gone",
+                vm.name, vm.moref.value
+            ))
+        })?;
+    Ok(Tree::from_props(
+        VmSnapshots::from_node(&oc.props).unwrap_or_default(),
+    ))
 }
 
 #[cfg(test)]
