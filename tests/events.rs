@@ -184,8 +184,8 @@ fn keepalive_keeps_an_idle_session_and_a_dead_server_closes_the_connection() {
     let inj = Injector::start(&sim.addr);
     let creds = Creds::new(Some("u"), "p");
     let logins = || inj.seen().iter().filter(|m| *m == "Login").count();
-    let idle = Arc::new(Connection::open(&inj.uri("esx", "/"), Some(&creds), false).unwrap());
-    let kept = Arc::new(Connection::open(&inj.uri("esx", "/"), Some(&creds), false).unwrap());
+    let idle = Connection::open(&inj.uri("esx", "/"), Some(&creds), false).unwrap();
+    let kept = Connection::open(&inj.uri("esx", "/"), Some(&creds), false).unwrap();
     kept.set_keepalive(1, 3).unwrap();
     std::thread::sleep(Duration::from_secs(5));
     assert_eq!(logins(), 2);
@@ -200,10 +200,12 @@ fn keepalive_keeps_an_idle_session_and_a_dead_server_closes_the_connection() {
 
     let reason = Arc::new(Mutex::new(None));
     let r = reason.clone();
-    kept.register_close_callback(1, Box::new(move |why| *r.lock().unwrap() = Some(why)))
+    kept.liveness()
+        .register_close_callback(1, Box::new(move |why| *r.lock().unwrap() = Some(why)))
         .unwrap();
     assert_eq!(
-        kept.register_close_callback(2, Box::new(|_| {}))
+        kept.liveness()
+            .register_close_callback(2, Box::new(|_| {}))
             .unwrap_err()
             .code,
         Code::OperationInvalid
@@ -488,10 +490,11 @@ fn a_lost_server_closes_a_watched_connection_with_eof_or_error() {
     let vanishing = Injector::start(&sim.addr);
     let creds = Creds::new(Some("u"), "p");
     let watched = |inj: &Injector| {
-        let conn = Arc::new(Connection::open(&inj.uri("esx", "/"), Some(&creds), false).unwrap());
+        let conn = Connection::open(&inj.uri("esx", "/"), Some(&creds), false).unwrap();
         let reason = Arc::new(Mutex::new(None));
         let r = reason.clone();
-        conn.register_close_callback(1, Box::new(move |why| *r.lock().unwrap() = Some(why)))
+        conn.liveness()
+            .register_close_callback(1, Box::new(move |why| *r.lock().unwrap() = Some(why)))
             .unwrap();
         conn.register_domain_event(None, 0, Box::new(|_| {}))
             .unwrap();

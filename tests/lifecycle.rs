@@ -520,12 +520,12 @@ fn screenshot_streams_the_png_and_removes_it() {
 fn a_failed_screenshot_task_says_why() {
     use common::Creds;
     use common::injector::Injector;
-    use std::sync::Arc;
+
     use virt_esx::driver::Connection;
     let sim = Sim::start(&["-mode", "esx", "-http"]);
     let inj = Injector::start(&sim.addr);
     let creds = Creds::new(Some("u"), "p");
-    let conn = Arc::new(Connection::open(&inj.uri("esx", "/"), Some(&creds), false).unwrap());
+    let conn = Connection::open(&inj.uri("esx", "/"), Some(&creds), false).unwrap();
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
     inj.fail_next_task(
         "CreateScreenshot_Task",

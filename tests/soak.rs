@@ -32,7 +32,7 @@ fn sixteen_threads_share_a_connection_while_sixteen_reconnect() {
     let sim = Sim::start(&["-mode", "esx", "-vms", "16"]);
     let uri = sim.uri("esx", "/?no_verify=1");
     let creds = Creds::new(Some("root"), "pw");
-    let shared = Arc::new(Connection::open(&uri, Some(&creds), false).unwrap());
+    let shared = Connection::open(&uri, Some(&creds), false).unwrap();
     let vms = shared.list_all_domains(ListDomainsFlags::empty()).unwrap();
     assert_eq!(vms.len(), 16);
     let (calls, errors) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));

@@ -40,7 +40,7 @@ pub unsafe extern "C" fn virConnectRegisterCloseCallback(
     export!(conn conn, -1, |c| {
         let cb = cb.ok_or_else(|| Error::invalid_arg("cb in virConnectRegisterCloseCallback must not be NULL"))?;
         let held = Held::new(c, opaque, freecb);
-        c.conn.register_close_callback(
+        c.conn.liveness().register_close_callback(
             cb as usize,
             Box::new(move |reason| {
                 // SAFETY: the application's callback for this opaque pointer, with the
@@ -61,7 +61,7 @@ pub unsafe extern "C" fn virConnectUnregisterCloseCallback(
 ) -> c_int {
     export!(conn conn, -1, |c| {
         let cb = cb.ok_or_else(|| Error::invalid_arg("cb in virConnectUnregisterCloseCallback must not be NULL"))?;
-        c.conn.unregister_close_callback(cb as usize)?;
+        c.conn.liveness().unregister_close_callback(cb as usize)?;
         Ok(0)
     })
 }

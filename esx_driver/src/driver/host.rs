@@ -165,7 +165,7 @@ impl Connection {
             (Counter::CpuIdle, instance.clone()),
         ];
         let asks: Vec<_> = hosts.into_iter().map(|h| (h, series.clone())).collect();
-        let counted = self.counted(&asks)?;
+        let counted = self.perf.counted(&self.primary.client, &asks)?;
         let sum = |c: Counter| {
             counted
                 .values()

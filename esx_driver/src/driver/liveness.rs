@@ -7,12 +7,11 @@
 //! queues it with reason CLIENT.
 
 use crate::abi::enums::virConnectCloseReason as Reason;
-use crate::driver::Connection;
 use crate::error::{Code, Error, Result};
 use crate::event;
 use crate::log::log;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// Called once, from the event loop, with the reason the connection closed.
@@ -43,6 +42,53 @@ impl Liveness {
     pub fn lost(&self, reason: Reason) {
         self.dead.store(true, Ordering::SeqCst);
         self.closed(reason);
+    }
+
+    /// Stops the running keepalive and keeps the stop flag of the one `start` starts (if
+    /// any), under one lock so that a close cannot come between the two.
+    pub(crate) fn replace_keepalive(
+        &self,
+        start: impl FnOnce() -> Result<Option<Arc<AtomicBool>>>,
+    ) -> Result<()> {
+        let mut st = self.state();
+        if let Some(stop) = st.keepalive.take() {
+            stop.store(true, Ordering::SeqCst);
+        }
+        st.keepalive = start()?;
+        Ok(())
+    }
+
+    /// virConnectRegisterCloseCallback: one per connection, known by `key` (the C function).
+    pub fn register_close_callback(&self, key: usize, cb: OnClose) -> Result<()> {
+        let mut st = self.state();
+        if st.on_close.is_some() {
+            return Err(Error::esx(
+                Code::OperationInvalid,
+                "A close callback is already registered",
+            ));
+        }
+        st.on_close = Some((key, cb));
+        Ok(())
+    }
+
+    /// virConnectUnregisterCloseCallback: the callback registered under `key` goes (its
+    /// opaque data is freed as it drops).
+    pub fn unregister_close_callback(&self, key: usize) -> Result<()> {
+        let gone = {
+            let mut st = self.state();
+            match &st.on_close {
+                Some((k, _)) if *k == key => st.on_close.take(),
+                _ => {
+                    return Err(Error::esx(
+                        Code::OperationInvalid,
+                        "A different callback was requested",
+                    ));
+                }
+            }
+        };
+        // Dropped outside the lock: its free callback may call back into the connection.
+        drop(gone);
+        Ok(())
     }
 
     /// On close: stops the keepalive and queues the close callback with `reason`.
@@ -83,68 +129,6 @@ fn post(cb: OnClose, reason: i32) {
     );
 }
 
-impl Connection {
-    /// virConnectSetKeepAlive: `interval` ≤ 0 stops it.
-    pub fn set_keepalive(self: &Arc<Self>, interval: i32, count: u32) -> Result<()> {
-        let mut st = self.liveness.state();
-        if let Some(stop) = st.keepalive.take() {
-            stop.store(true, Ordering::SeqCst);
-        }
-        if interval <= 0 {
-            return Ok(());
-        }
-        if event::current().is_none() {
-            return Err(Error::esx(
-                Code::OperationInvalid,
-                "keepalive needs an event loop: call virEventRegisterDefaultImpl (or \
-                 virEventRegisterImpl) first",
-            ));
-        }
-        let stop = Arc::new(AtomicBool::new(false));
-        let (weak, flag) = (Arc::downgrade(self), stop.clone());
-        let every = Duration::from_secs(interval as u64);
-        std::thread::Builder::new()
-            .name("libvirt-esx-keepalive".into())
-            .spawn(move || keep_alive(weak, &flag, every, count.max(1)))
-            .map_err(|e| Error::internal(format!("Unable to start keepalive: {e}")))?;
-        st.keepalive = Some(stop);
-        Ok(())
-    }
-
-    /// virConnectRegisterCloseCallback: one per connection, known by `key` (the C function).
-    pub fn register_close_callback(&self, key: usize, cb: OnClose) -> Result<()> {
-        let mut st = self.liveness.state();
-        if st.on_close.is_some() {
-            return Err(Error::esx(
-                Code::OperationInvalid,
-                "A close callback is already registered",
-            ));
-        }
-        st.on_close = Some((key, cb));
-        Ok(())
-    }
-
-    /// virConnectUnregisterCloseCallback: the callback registered under `key` goes (its
-    /// opaque data is freed as it drops).
-    pub fn unregister_close_callback(&self, key: usize) -> Result<()> {
-        let gone = {
-            let mut st = self.liveness.state();
-            match &st.on_close {
-                Some((k, _)) if *k == key => st.on_close.take(),
-                _ => {
-                    return Err(Error::esx(
-                        Code::OperationInvalid,
-                        "A different callback was requested",
-                    ));
-                }
-            }
-        };
-        // Dropped outside the lock: its free callback may call back into the connection.
-        drop(gone);
-        Ok(())
-    }
-}
-
 /// Sleeps for `d`, in steps of at most 0.1 s so that `stop` ends it early; whether it did.
 pub(crate) fn pause(stop: &AtomicBool, d: Duration) -> bool {
     let until = Instant::now() + d;
@@ -155,38 +139,4 @@ pub(crate) fn pause(stop: &AtomicBool, d: Duration) -> bool {
         std::thread::sleep(Duration::from_millis(100).min(d));
     }
     stop.load(Ordering::SeqCst)
-}
-
-/// The keepalive thread: a ping after each quiet interval; `count` failed pings in a row
-/// and the connection is dead.
-fn keep_alive(conn: Weak<Connection>, stop: &AtomicBool, every: Duration, count: u32) {
-    let mut seen = u64::MAX;
-    let mut misses = 0;
-    loop {
-        if pause(stop, every) {
-            return;
-        }
-        let Some(c) = conn.upgrade() else { return };
-        if stop.load(Ordering::SeqCst) {
-            return;
-        }
-        if c.round_trips() != seen {
-            // Something else was sent in this interval: that kept the session alive.
-            seen = c.round_trips();
-            misses = 0;
-            continue;
-        }
-        match c.primary.client.current_time() {
-            Ok(_) => misses = 0,
-            Err(e) => {
-                misses += 1;
-                log!(Warning, &[], "keepalive {misses}/{count} failed: {e}");
-            }
-        }
-        seen = c.round_trips();
-        if misses >= count {
-            c.liveness.lost(Reason::VIR_CONNECT_CLOSE_REASON_KEEPALIVE);
-            return;
-        }
-    }
 }

@@ -14,8 +14,8 @@
 //! entities and `VALUES` values, well below the ~17,000 VMs at which vCenters are known to
 //! time out and the transport's answer limit; 1,000 VMs read every minute take one request.
 
-use crate::driver::Connection;
 use crate::error::{Code, Error, Result};
+use crate::vi::Client;
 use crate::vi::datetime::{epoch_seconds, format_epoch};
 use crate::vi::methods::QueryPerf;
 use crate::vi::perf::{PerfCounterInfo, PerfMetricId, PerfQuerySpec};
@@ -135,30 +135,23 @@ impl Perf {
     }
 }
 
-impl Connection {
-    fn perf_manager(&self) -> Result<MoRef> {
-        self.primary
-            .client
-            .content()
-            .perf_manager
-            .clone()
-            .ok_or_else(|| {
-                Error::esx(
-                    Code::NoSupport,
-                    "this server has no PerformanceManager: no statistics",
-                )
-            })
+impl Perf {
+    fn perf_manager(&self, client: &Client) -> Result<MoRef> {
+        client.content().perf_manager.clone().ok_or_else(|| {
+            Error::esx(
+                Code::NoSupport,
+                "this server has no PerformanceManager: no statistics",
+            )
+        })
     }
 
     /// The ids of the counters this library uses, read once (`perfCounter`).
-    fn counter_ids(&self) -> Result<&HashMap<Counter, i32>> {
-        if let Some(ids) = self.perf.ids.get() {
+    fn counter_ids(&self, client: &Client) -> Result<&HashMap<Counter, i32>> {
+        if let Some(ids) = self.ids.get() {
             return Ok(ids);
         }
-        let pm = self.perf_manager()?;
-        let props = self
-            .primary
-            .client
+        let pm = self.perf_manager(client)?;
+        let props = client
             .retrieve_one(&pm, &["perfCounter"])?
             .map(|oc| oc.props)
             .unwrap_or_default();
@@ -172,17 +165,21 @@ impl Connection {
                     .map(|i| (*c, i.key))
             })
             .collect();
-        Ok(self.perf.ids.get_or_init(|| ids))
+        Ok(self.ids.get_or_init(|| ids))
     }
 
     /// The totals of each entity's series (`asks`), from as few QueryPerf requests as the
     /// bounds allow; none when nothing is asked. A counter the server lacks is left out.
-    pub fn counted(&self, asks: &[(MoRef, Vec<Series>)]) -> Result<HashMap<MoRef, Totals>> {
+    pub fn counted(
+        &self,
+        client: &Client,
+        asks: &[(MoRef, Vec<Series>)],
+    ) -> Result<HashMap<MoRef, Totals>> {
         if asks.iter().all(|a| a.1.is_empty()) {
             return Ok(HashMap::new());
         }
-        let ids = self.counter_ids()?;
-        let pm = self.perf_manager()?;
+        let ids = self.counter_ids(client)?;
+        let pm = self.perf_manager(client)?;
         let specs = self.specs(ids, asks);
         let mut out = HashMap::new();
         let mut rest = &specs[..];
@@ -194,7 +191,7 @@ impl Connection {
             }
             let (batch, later) = rest.split_at(take);
             rest = later;
-            self.count_batch(&pm, ids, batch, &mut out)?;
+            self.count_batch(client, &pm, ids, batch, &mut out)?;
         }
         Ok(out)
     }
@@ -203,7 +200,7 @@ impl Connection {
     /// newest sample counted, as many samples as the time since allows) and one for new
     /// series (their newest sample only: a total starts there).
     fn specs(&self, ids: &HashMap<Counter, i32>, asks: &[(MoRef, Vec<Series>)]) -> Vec<Ask> {
-        let totals = self.perf.totals();
+        let totals = self.totals();
         let mut specs = Vec::new();
         for (entity, series) in asks {
             let known = |s: &Series| totals.get(&(entity.value.clone(), s.clone()));
@@ -228,6 +225,7 @@ impl Connection {
 
     fn count_batch(
         &self,
+        client: &Client,
         pm: &MoRef,
         ids: &HashMap<Counter, i32>,
         batch: &[Ask],
@@ -252,12 +250,12 @@ impl Connection {
                 interval_id: Some(REALTIME),
             })
             .collect();
-        let answers = self.primary.client.invoke(&QueryPerf {
+        let answers = client.invoke(&QueryPerf {
             this: pm.clone(),
             query_spec,
         })?;
         let by_id: HashMap<i32, Counter> = ids.iter().map(|(c, k)| (*k, *c)).collect();
-        let mut totals = self.perf.totals();
+        let mut totals = self.totals();
         for m in answers {
             let Some(entity) = m.entity else { continue };
             let samples: Vec<(i64, u64)> = m
@@ -313,12 +311,12 @@ impl Connection {
     }
 
     /// Cumulative CPU time of each VM (`morefs`); one without samples is left out.
-    pub fn cpu_times(&self, morefs: &[MoRef]) -> Result<HashMap<MoRef, CpuTime>> {
+    pub fn cpu_times(&self, client: &Client, morefs: &[MoRef]) -> Result<HashMap<MoRef, CpuTime>> {
         let series = CpuTime::series();
         let asks: Vec<(MoRef, Vec<Series>)> =
             morefs.iter().map(|m| (m.clone(), series.clone())).collect();
         Ok(self
-            .counted(&asks)?
+            .counted(client, &asks)?
             .into_iter()
             .filter_map(|(m, t)| Some((m, CpuTime::of(&t)?)))
             .collect())

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod authconf;
 pub mod inventory;
+mod keepalive;
 
 use crate::error::{Code, Error, Result};
 use crate::uri::{ConnectSpec, Scheme, Transport as UriTransport, VCenter};

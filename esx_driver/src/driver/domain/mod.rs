@@ -5,6 +5,7 @@ pub mod devices;
 mod disks;
 mod drives;
 pub mod guest;
+pub mod jobs;
 pub mod lifecycle;
 pub mod list;
 mod listing;

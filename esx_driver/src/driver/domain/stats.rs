@@ -212,7 +212,9 @@ impl Connection {
                     .unwrap_or_default()
             })
             .collect();
-        let mut counted: HashMap<MoRef, Totals> = self.counted(&asks(&vms, &devices, groups))?;
+        let mut counted: HashMap<MoRef, Totals> = self
+            .perf
+            .counted(&self.primary.client, &asks(&vms, &devices, groups))?;
         Ok(vms
             .into_iter()
             .zip(&devices)

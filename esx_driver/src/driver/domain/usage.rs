@@ -279,7 +279,7 @@ fn running(vm: &Vm, state: PowerState) -> Result<()> {
 impl Connection {
     /// `cpu_times`, or none where the server keeps no statistics.
     pub fn cpu_times_if_kept(&self, morefs: &[MoRef]) -> Result<HashMap<MoRef, CpuTime>> {
-        if_kept(self.cpu_times(morefs))
+        if_kept(self.perf.cpu_times(&self.primary.client, morefs))
     }
 }
 
@@ -288,7 +288,10 @@ impl Domain {
     /// (one QueryPerf); zero where the server counts none.
     pub fn cpu_stats(&self) -> Result<CpuTime> {
         let moref = self.cached().moref;
-        let mut times = self.conn().cpu_times(std::slice::from_ref(&moref))?;
+        let mut times = self
+            .conn()
+            .perf
+            .cpu_times(&self.conn().primary.client, std::slice::from_ref(&moref))?;
         Ok(times.remove(&moref).unwrap_or_default())
     }
 
@@ -386,7 +389,10 @@ fn running_totals(conn: &Connection, vm: &Vm, series: Vec<Series>) -> Result<Tot
     if vm.state != PowerState::PoweredOn {
         return Ok(Totals::new());
     }
-    let mut counted = if_kept(conn.counted(&[(vm.moref.clone(), series)]))?;
+    let mut counted = if_kept(
+        conn.perf
+            .counted(&conn.primary.client, &[(vm.moref.clone(), series)]),
+    )?;
     Ok(counted.remove(&vm.moref).unwrap_or_default())
 }
 
@@ -397,7 +403,11 @@ fn device_totals(
     nics: &[NicUsage],
 ) -> Result<Totals> {
     let asks = [(vm.moref.clone(), device_series(disks, nics))];
-    Ok(conn.counted(&asks)?.remove(&vm.moref).unwrap_or_default())
+    Ok(conn
+        .perf
+        .counted(&conn.primary.client, &asks)?
+        .remove(&vm.moref)
+        .unwrap_or_default())
 }
 
 #[cfg(test)]
