@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Sim, dom, open};
+use common::{Sim, dom, open, pool_of};
 use std::sync::Arc;
 use virt_esx::Code;
 use virt_esx::abi::flags::{AffectFlags, DomainXmlFlags};
@@ -11,6 +11,7 @@ use virt_esx::driver::Connection;
 use virt_esx::driver::domain::Vm;
 use virt_esx::driver::domain::devices::DeviceChange::{Attach, Detach};
 use virt_esx::driver::domain::power::PowerOp;
+use virt_esx::driver::storage::Volume;
 
 /// The VM's devices as the server has them, read here by hand.
 fn server_devices(conn: &Arc<Connection>, vm: &Vm) -> Vec<virt_esx::vi::node::Node> {
@@ -274,7 +275,11 @@ fn new_disk(conn: &Arc<Connection>, name: &str) -> String {
         "<volume><name>{name}</name><capacity unit='M'>4</capacity>\
          <target><format type='vmdk'/></target></volume>"
     );
-    conn.create_volume(&pool, &xml).unwrap().path()
+    pool_of(conn, &pool)
+        .create_volume(&xml)
+        .map(Volume::into_facts)
+        .unwrap()
+        .path()
 }
 
 fn disk(file: &str, target: &str, bus: &str) -> String {
@@ -438,11 +443,9 @@ fn cdrom_media_and_nic_links_change_in_place() {
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
     let pool = conn.pool_by_name("LocalDS_0").unwrap();
-    let iso = conn
-        .create_volume(
-            &pool,
-            "<volume><name>iso/boot.iso</name><capacity>0</capacity></volume>",
-        )
+    let iso = pool_of(&conn, &pool)
+        .create_volume("<volume><name>iso/boot.iso</name><capacity>0</capacity></volume>")
+        .map(Volume::into_facts)
         .unwrap()
         .path();
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();

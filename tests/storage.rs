@@ -5,13 +5,13 @@
 mod common;
 
 use common::live::download;
-use common::{Sim, dom, open};
+use common::{Sim, dom, into_facts, open, pool_of, vol_of};
 use std::sync::Arc;
 use virt_esx::Code;
 use virt_esx::abi::flags::{ListPoolsFlags as P, ResizeFlags};
 use virt_esx::driver::Connection;
 use virt_esx::driver::storage::transfer::{Download, Upload};
-use virt_esx::driver::storage::{Pool, Volume, VolumeKind};
+use virt_esx::driver::storage::{PoolFacts, Volume, VolumeFacts, VolumeKind};
 
 /// The datastores' summaries as the server has them, through the host's `datastore` list.
 fn server_datastores(conn: &Arc<Connection>) -> Vec<(String, i64, i64, String)> {
@@ -53,7 +53,7 @@ fn server_datastores(conn: &Arc<Connection>) -> Vec<(String, i64, i64, String)> 
     out
 }
 
-fn local_pool(conn: &Arc<Connection>) -> Pool {
+fn local_pool(conn: &Arc<Connection>) -> PoolFacts {
     conn.pool_by_name("LocalDS_0").unwrap()
 }
 
@@ -99,7 +99,7 @@ fn pools_are_the_hosts_datastores_with_libvirts_xml() {
     }
     let e = conn.pool_by_name("nope").unwrap_err();
     assert_eq!(e.code, Code::NoStoragePool, "{e}");
-    conn.refresh_pool(&pools[0]).unwrap();
+    pool_of(&conn, &pools[0]).refresh().unwrap();
 }
 
 #[test]
@@ -124,25 +124,23 @@ fn volumes_are_made_listed_grown_copied_and_removed() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let pool = local_pool(&conn);
-    let thin = conn
+    let thin = pool_of(&conn, &pool)
         .create_volume(
-            &pool,
             "<volume><name>vols/thin.vmdk</name><capacity unit='M'>10</capacity>\
              <allocation>0</allocation><target><format type='vmdk'/></target></volume>",
         )
+        .map(Volume::into_facts)
         .unwrap();
-    let thick = conn
+    let thick = pool_of(&conn, &pool)
         .create_volume(
-            &pool,
             "<volume><name>vols/deep/thick.vmdk</name><capacity unit='KiB'>2048</capacity>\
              <target><format type='vmdk'/></target></volume>",
         )
+        .map(Volume::into_facts)
         .unwrap();
-    let iso = conn
-        .create_volume(
-            &pool,
-            "<volume><name>iso/boot.iso</name><capacity>0</capacity></volume>",
-        )
+    let iso = pool_of(&conn, &pool)
+        .create_volume("<volume><name>iso/boot.iso</name><capacity>0</capacity></volume>")
+        .map(Volume::into_facts)
         .unwrap();
     assert_eq!(iso.kind, VolumeKind::Iso);
     // The server's own files: descriptors and an empty image.
@@ -155,33 +153,42 @@ fn volumes_are_made_listed_grown_copied_and_removed() {
     assert!(String::from_utf8_lossy(&descriptor).contains("RW 20480 VMFS \"thin-flat.vmdk\""));
 
     let before = conn.round_trips();
-    let all = conn.list_volumes(&pool).unwrap();
+    let all = pool_of(&conn, &pool).volumes().map(into_facts).unwrap();
     assert!(conn.round_trips() - before <= 3, "one search and its wait");
     let names: Vec<&str> = all.iter().map(|v| v.name.as_str()).collect();
     for want in ["iso/boot.iso", "vols/deep/thick.vmdk", "vols/thin.vmdk"] {
         assert!(names.contains(&want), "{want} in {names:?}");
     }
     assert!(names.iter().all(|n| !n.contains("-flat")), "{names:?}");
-    let found = conn.volume_by_name(&pool, "vols/thin.vmdk").unwrap();
+    let found = pool_of(&conn, &pool)
+        .volume_by_name("vols/thin.vmdk")
+        .map(Volume::into_facts)
+        .unwrap();
     assert_eq!((found.capacity, &found.kind), (10 << 20, &VolumeKind::Disk));
     assert_eq!(found, thin);
-    let deep = conn.volume_by_name(&pool, "vols/deep/thick.vmdk").unwrap();
+    let deep = pool_of(&conn, &pool)
+        .volume_by_name("vols/deep/thick.vmdk")
+        .map(Volume::into_facts)
+        .unwrap();
     assert_eq!((deep.capacity, deep.allocation), (2 << 20, 2 << 20));
     assert_eq!(deep, thick);
     for missing in ["vols/none.vmdk", "nodir/x.vmdk"] {
-        let e = conn.volume_by_name(&pool, missing).unwrap_err();
+        let e = pool_of(&conn, &pool)
+            .volume_by_name(missing)
+            .map(Volume::into_facts)
+            .unwrap_err();
         assert_eq!(e.code, Code::NoStorageVol, "{e}");
     }
 
     // ESX keys disks by their UUID, other files by path.
-    let key = conn.volume_key(&pool, &thin).unwrap();
+    let key = vol_of(&conn, &pool, &thin).key().unwrap();
     assert!(key.starts_with("6000c2") && key.len() == 36, "{key}");
     assert_eq!(
-        conn.volume_key(&pool, &iso).unwrap(),
+        vol_of(&conn, &pool, &iso).key().unwrap(),
         "[LocalDS_0] iso/boot.iso"
     );
     assert_eq!(
-        conn.volume_xml(&pool, &thin).unwrap(),
+        vol_of(&conn, &pool, &thin).xml().unwrap(),
         format!(
             "<volume type='file'>\n  <name>vols/thin.vmdk</name>\n  <key>{key}</key>\n  \
              <capacity unit='bytes'>10485760</capacity>\n  <allocation unit='bytes'>0</allocation>\n  \
@@ -190,65 +197,72 @@ fn volumes_are_made_listed_grown_copied_and_removed() {
         )
     );
 
-    let copy = conn
+    let copy = pool_of(&conn, &pool)
         .clone_volume(
-            &pool,
             "<volume><name>copies/c.vmdk</name><capacity>0</capacity></volume>",
-            &pool,
-            &thin,
+            &vol_of(&conn, &pool, &thin),
         )
+        .map(Volume::into_facts)
         .unwrap();
-    let read = conn.volume_by_name(&pool, "copies/c.vmdk").unwrap();
+    let read = pool_of(&conn, &pool)
+        .volume_by_name("copies/c.vmdk")
+        .map(Volume::into_facts)
+        .unwrap();
     assert_eq!(read.capacity, thin.capacity);
     assert_ne!(
-        conn.volume_key(&pool, &copy).unwrap(),
+        vol_of(&conn, &pool, &copy).key().unwrap(),
         key,
         "a copy has its own UUID"
     );
 
-    let grown = conn
-        .resize_volume(&pool, &read, 1 << 20, ResizeFlags::DELTA)
+    let grown = vol_of(&conn, &pool, &read)
+        .resize(1 << 20, ResizeFlags::DELTA)
         .unwrap();
     assert_eq!(grown, 11 << 20);
     assert_eq!(
-        conn.volume_by_name(&pool, "copies/c.vmdk")
+        pool_of(&conn, &pool)
+            .volume_by_name("copies/c.vmdk")
+            .map(Volume::into_facts)
             .unwrap()
             .capacity,
         11 << 20
     );
-    let grown_vol = conn.volume_by_name(&pool, "copies/c.vmdk").unwrap();
+    let grown_vol = pool_of(&conn, &pool)
+        .volume_by_name("copies/c.vmdk")
+        .map(Volume::into_facts)
+        .unwrap();
     for (size, flags, code) in [
         (1 << 20, ResizeFlags::empty(), Code::InvalidArg),
         (1 << 20, ResizeFlags::SHRINK, Code::ArgumentUnsupported),
         (20 << 20, ResizeFlags::ALLOCATE, Code::ArgumentUnsupported),
     ] {
-        let e = conn
-            .resize_volume(&pool, &grown_vol, size, flags)
+        let e = vol_of(&conn, &pool, &grown_vol)
+            .resize(size, flags)
             .unwrap_err();
         assert_eq!(e.code, code, "{e}");
     }
-    conn.wipe_volume(&pool, &grown_vol).unwrap();
+    vol_of(&conn, &pool, &grown_vol).wipe().unwrap();
     let (_, flat) = download(&conn, "[LocalDS_0] copies/c-flat.vmdk");
     assert!(
         flat.len() == 11 << 20 && flat.iter().all(|b| *b == 0),
         "wiped to zeros"
     );
-    let e = conn.wipe_volume(&pool, &iso).unwrap_err();
+    let e = vol_of(&conn, &pool, &iso).wipe().unwrap_err();
     assert_eq!(e.code, Code::NoSupport, "{e}");
     // Our extension names the new disk's adapter; the descriptor records it.
-    conn.create_volume(
-        &pool,
-        "<volume xmlns:vmware='http://libvirt.org/schemas/domain/vmware/1.0'><name>vols/bus.vmdk</name>\
+    pool_of(&conn, &pool).create_volume("<volume xmlns:vmware='http://libvirt.org/schemas/domain/vmware/1.0'><name>vols/bus.vmdk</name>\
          <capacity>1048576</capacity><allocation>0</allocation><target><format type='vmdk'/></target>\
-         <vmware:adapterType>busLogic</vmware:adapterType></volume>",
-    )
+         <vmware:adapterType>busLogic</vmware:adapterType></volume>").map(Volume::into_facts)
     .unwrap();
     let (_, text) = download(&conn, "[LocalDS_0] vols/bus.vmdk");
     assert!(String::from_utf8_lossy(&text).contains("ddb.adapterType = \"busLogic\""));
 
     for v in [&copy, &thin, &iso] {
-        conn.delete_volume(&pool, v).unwrap();
-        let e = conn.volume_by_name(&pool, &v.name).unwrap_err();
+        vol_of(&conn, &pool, v).delete().unwrap();
+        let e = pool_of(&conn, &pool)
+            .volume_by_name(&v.name)
+            .map(Volume::into_facts)
+            .unwrap_err();
         assert_eq!(e.code, Code::NoStorageVol);
     }
     assert_eq!(
@@ -279,7 +293,10 @@ fn volumes_are_made_listed_grown_copied_and_removed() {
             Code::InternalError,
         ),
     ] {
-        let e = conn.create_volume(&pool, xml).unwrap_err();
+        let e = pool_of(&conn, &pool)
+            .create_volume(xml)
+            .map(Volume::into_facts)
+            .unwrap_err();
         assert_eq!(e.code, code, "{xml}: {e}");
     }
 }
@@ -309,8 +326,9 @@ fn disk_sizes_past_vsphere_are_refused_and_change_nothing() {
         ),
         ("<capacity unit='E'>16</capacity>", "value too large: 16E"),
     ] {
-        let e = conn
-            .create_volume(&pool, &vmdk("huge/d.vmdk", capacity))
+        let e = pool_of(&conn, &pool)
+            .create_volume(&vmdk("huge/d.vmdk", capacity))
+            .map(Volume::into_facts)
             .unwrap_err();
         assert_eq!(e.code, Code::Overflow, "{e}");
         assert!(e.detail.contains(says), "{e}");
@@ -324,11 +342,9 @@ fn disk_sizes_past_vsphere_are_refused_and_change_nothing() {
         );
     }
 
-    let small = conn
-        .create_volume(
-            &pool,
-            &vmdk("sized/s.vmdk", "<capacity unit='M'>2</capacity>"),
-        )
+    let small = pool_of(&conn, &pool)
+        .create_volume(&vmdk("sized/s.vmdk", "<capacity unit='M'>2</capacity>"))
+        .map(Volume::into_facts)
         .unwrap();
     let descriptor = || download(&check, "[LocalDS_0] sized/s.vmdk").1;
     let before = descriptor();
@@ -338,12 +354,15 @@ fn disk_sizes_past_vsphere_are_refused_and_change_nothing() {
         (u64::MAX - (1 << 20), ResizeFlags::DELTA),
         ((62 << 40) + 1, ResizeFlags::empty()),
     ] {
-        let e = conn.resize_volume(&pool, &small, size, flags).unwrap_err();
+        let e = vol_of(&conn, &pool, &small)
+            .resize(size, flags)
+            .unwrap_err();
         assert_eq!(e.code, Code::Overflow, "{size} {flags:?}: {e}");
         assert!(e.detail.contains(" bytes"), "{e}");
     }
-    let read = check
-        .volume_by_name(&local_pool(&check), "sized/s.vmdk")
+    let read = pool_of(&check, &local_pool(&check))
+        .volume_by_name("sized/s.vmdk")
+        .map(Volume::into_facts)
         .unwrap();
     assert_eq!(read.capacity, 2 << 20);
     assert_eq!(descriptor(), before, "the disk is as it was");
@@ -353,7 +372,7 @@ fn pattern(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 7 + i / 251) as u8).collect()
 }
 
-fn upload(conn: &Arc<Connection>, pool: &Pool, vol: &Volume, data: &[u8], length: u64) {
+fn upload(conn: &Arc<Connection>, pool: &PoolFacts, vol: &VolumeFacts, data: &[u8], length: u64) {
     let mut up = Upload::start(conn.clone(), pool, vol, 0, length).unwrap();
     for piece in data.chunks(300_000) {
         assert_eq!(up.send(piece).unwrap(), piece.len());
@@ -363,8 +382,8 @@ fn upload(conn: &Arc<Connection>, pool: &Pool, vol: &Volume, data: &[u8], length
 
 fn download_all(
     conn: &Arc<Connection>,
-    pool: &Pool,
-    vol: &Volume,
+    pool: &PoolFacts,
+    vol: &VolumeFacts,
     offset: u64,
     length: u64,
 ) -> Vec<u8> {
@@ -385,11 +404,9 @@ fn uploads_and_downloads_stream_whole_and_in_part() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let pool = local_pool(&conn);
-    let iso = conn
-        .create_volume(
-            &pool,
-            "<volume><name>up/x.iso</name><capacity>0</capacity></volume>",
-        )
+    let iso = pool_of(&conn, &pool)
+        .create_volume("<volume><name>up/x.iso</name><capacity>0</capacity></volume>")
+        .map(Volume::into_facts)
         .unwrap();
     for n in [0, 1, (1 << 20) + 1, 64 << 20] {
         let data = pattern(n);
@@ -412,7 +429,11 @@ fn uploads_and_downloads_stream_whole_and_in_part() {
     assert!(download_all(&conn, &pool, &iso, 1000, 5000) == data[1000..6000]);
     assert!(download_all(&conn, &pool, &iso, (64 << 20) - 10, 0) == data[(64 << 20) - 10..]);
     assert_eq!(
-        conn.volume_by_name(&pool, "up/x.iso").unwrap().capacity,
+        pool_of(&conn, &pool)
+            .volume_by_name("up/x.iso")
+            .map(Volume::into_facts)
+            .unwrap()
+            .capacity,
         64 << 20
     );
 
@@ -440,12 +461,12 @@ fn uploads_and_downloads_stream_whole_and_in_part() {
     );
 
     // A disk's bytes are its flat extent.
-    let disk = conn
+    let disk = pool_of(&conn, &pool)
         .create_volume(
-            &pool,
             "<volume><name>up/d.vmdk</name><capacity>1048576</capacity><allocation>0</allocation>\
              <target><format type='vmdk'/></target></volume>",
         )
+        .map(Volume::into_facts)
         .unwrap();
     let raw = pattern(1 << 20);
     upload(&conn, &pool, &disk, &raw, raw.len() as u64);
@@ -481,15 +502,17 @@ fn nfs_pools_mount_and_unmount_and_a_datastore_in_use_stays() {
         .unwrap_err();
     assert_eq!(e.code, Code::OperationFailed, "{e}");
     // Volumes work there as anywhere.
-    let v = conn
-        .create_volume(
-            &again,
-            "<volume><name>a/b.iso</name><capacity>0</capacity></volume>",
-        )
+    let v = pool_of(&conn, &again)
+        .create_volume("<volume><name>a/b.iso</name><capacity>0</capacity></volume>")
+        .map(Volume::into_facts)
         .unwrap();
-    assert_eq!(conn.list_volumes(&again).unwrap(), vec![v]);
+    assert_eq!(
+        pool_of(&conn, &again).volumes().map(into_facts).unwrap(),
+        vec![v]
+    );
 
-    conn.remove_nfs_pool(&again, "virStoragePoolDestroy")
+    pool_of(&conn, &again)
+        .remove_nfs("virStoragePoolDestroy")
         .unwrap();
     let seen = server_datastores(&open(&sim, "esx", "/"));
     assert!(seen.iter().all(|(name, ..)| name != "nfs1"), "{seen:?}");
@@ -500,8 +523,8 @@ fn nfs_pools_mount_and_unmount_and_a_datastore_in_use_stays() {
 
     // The local datastore holds the model's VMs and is not NFS: refused either way.
     let local = local_pool(&conn);
-    let e = conn
-        .remove_nfs_pool(&local, "virStoragePoolDestroy")
+    let e = pool_of(&conn, &local)
+        .remove_nfs("virStoragePoolDestroy")
         .unwrap_err();
     assert_eq!(e.code, Code::NoSupport, "{e}");
     let mut as_nfs = local.clone();
@@ -510,8 +533,8 @@ fn nfs_pools_mount_and_unmount_and_a_datastore_in_use_stays() {
         dir: "/d".into(),
         format: "nfs".into(),
     };
-    let e = conn
-        .remove_nfs_pool(&as_nfs, "virStoragePoolDestroy")
+    let e = pool_of(&conn, &as_nfs)
+        .remove_nfs("virStoragePoolDestroy")
         .unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
     assert!(e.message().contains("virtual machine"), "{e}");
@@ -662,35 +685,41 @@ fn iscsi_targets_are_read_only_pools_of_their_luns() {
             Action::Reply(Box::new(iscsi_luns)),
         );
     }
-    let vols = conn.list_volumes(pool).unwrap();
+    let vols = pool_of(&conn, pool).volumes().map(into_facts).unwrap();
     assert_eq!(vols.len(), 1, "only the target's LUN: {vols:?}");
     let lun = &vols[0];
     assert_eq!((lun.capacity, lun.allocation), (1 << 30, 1 << 30));
     assert_eq!(lun.path(), "/vmfs/devices/disks/naa.600a0980");
-    let key = conn.volume_key(pool, lun).unwrap();
+    let key = vol_of(&conn, pool, lun).key().unwrap();
     assert_eq!(
         key,
         virt_esx::xml::ids::Uuid::md5_of(b"0200000000600a098038303053453f463045535a4c554e20202020")
             .to_string()
     );
     assert_eq!(
-        conn.volume_xml(pool, lun).unwrap(),
+        vol_of(&conn, pool, lun).xml().unwrap(),
         format!(
             "<volume type='block'>\n  <name>/vmfs/devices/disks/naa.600a0980</name>\n  <key>{key}</key>\n  \
              <capacity unit='bytes'>1073741824</capacity>\n  <allocation unit='bytes'>1073741824</allocation>\n  \
              <target>\n    <path>/vmfs/devices/disks/naa.600a0980</path>\n  </target>\n</volume>\n"
         )
     );
-    assert_eq!(conn.volume_by_name(pool, &lun.name).unwrap(), *lun);
+    assert_eq!(
+        pool_of(&conn, pool)
+            .volume_by_name(&lun.name)
+            .map(Volume::into_facts)
+            .unwrap(),
+        *lun
+    );
     for e in [
-        conn.create_volume(
-            pool,
-            "<volume><name>x.iso</name><capacity>0</capacity></volume>",
-        )
-        .unwrap_err(),
-        conn.delete_volume(pool, lun).unwrap_err(),
-        conn.wipe_volume(pool, lun).unwrap_err(),
-        conn.resize_volume(pool, lun, 2 << 30, ResizeFlags::empty())
+        pool_of(&conn, pool)
+            .create_volume("<volume><name>x.iso</name><capacity>0</capacity></volume>")
+            .map(Volume::into_facts)
+            .unwrap_err(),
+        vol_of(&conn, pool, lun).delete().unwrap_err(),
+        vol_of(&conn, pool, lun).wipe().unwrap_err(),
+        vol_of(&conn, pool, lun)
+            .resize(2 << 30, ResizeFlags::empty())
             .unwrap_err(),
         Download::start(&conn, pool, lun, 0, 0).err().unwrap(),
     ] {
@@ -699,7 +728,7 @@ fn iscsi_targets_are_read_only_pools_of_their_luns() {
 }
 
 /// The names in a directory of a datastore, read from the simulator's own disk.
-fn files_in(conn: &Arc<Connection>, pool: &Pool, dir: &str) -> Vec<String> {
+fn files_in(conn: &Arc<Connection>, pool: &PoolFacts, dir: &str) -> Vec<String> {
     let ds = conn
         .primary
         .client
@@ -723,7 +752,7 @@ fn files_in(conn: &Arc<Connection>, pool: &Pool, dir: &str) -> Vec<String> {
 
 /// Waits up to 10 s for the directory to hold exactly `want` (an aborted upload's partial
 /// data goes from a thread of its own).
-fn settles_to(conn: &Arc<Connection>, pool: &Pool, dir: &str, want: &[&str]) {
+fn settles_to(conn: &Arc<Connection>, pool: &PoolFacts, dir: &str, want: &[&str]) {
     for _ in 0..100 {
         if files_in(conn, pool, dir) == want {
             return;
@@ -744,12 +773,12 @@ fn uploads_never_destroy_data() {
 
     // A disk takes exactly its capacity from offset 0: 5 bytes into 10 MiB are refused, and
     // the disk's data keeps its size.
-    let disk = conn
+    let disk = pool_of(&conn, &pool)
         .create_volume(
-            &pool,
             "<volume><name>probe/d.vmdk</name><capacity>10485760</capacity>\
              <allocation>10485760</allocation><target><format type='vmdk'/></target></volume>",
         )
+        .map(Volume::into_facts)
         .unwrap();
     for (offset, length) in [(0, 5), (0, 20 << 20), (4096, 0)] {
         let e = Upload::start(conn.clone(), &pool, &disk, offset, length)
@@ -797,11 +826,9 @@ fn uploads_never_destroy_data() {
 
     // The temporary name is the upload's own: an unrelated `c.iso.part` survives uploads that
     // finish and that abort, and a second upload of one volume waits for none: it is refused.
-    let iso = conn
-        .create_volume(
-            &pool,
-            "<volume><name>probe/c.iso</name><capacity>0</capacity></volume>",
-        )
+    let iso = pool_of(&conn, &pool)
+        .create_volume("<volume><name>probe/c.iso</name><capacity>0</capacity></volume>")
+        .map(Volume::into_facts)
         .unwrap();
     let dc_path = pool.datacenter_path.clone();
     conn.primary
@@ -848,7 +875,11 @@ fn paths_that_leave_the_datastore_are_refused() {
             "{path}: {e}"
         );
     }
-    let e = conn.volume_by_name(&pool, "../x.iso").err().unwrap();
+    let e = pool_of(&conn, &pool)
+        .volume_by_name("../x.iso")
+        .map(Volume::into_facts)
+        .err()
+        .unwrap();
     assert_eq!(e.code, Code::InvalidArg, "{e}");
     let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
     let vm = dom(&conn, &vm)

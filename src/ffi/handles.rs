@@ -11,13 +11,12 @@ use crate::driver::domain::{Domain, Listing, Vm};
 use crate::driver::network::{Interface, Network};
 use crate::driver::snapshot::Snapshot;
 use crate::driver::storage::transfer::{Download, Stopper, Upload, Watcher};
-use crate::driver::storage::{Pool, Volume};
+use crate::driver::storage::{Pool, PoolFacts, Volume, VolumeFacts};
 use crate::error::{Code, Error, Result};
 use crate::ffi::auth::SavedAuth;
 use std::ffi::{CString, c_void};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Instant;
 
 /// Connection, domain and snapshot handles alive in the process, so that callers (the Python package's
 /// tests, leak checks) can see that every handle they were given was freed.
@@ -214,7 +213,7 @@ impl ArcHandle for SnapshotHandle {
 
 impl ConnectHandle {
     /// A new storage pool handle on this connection.
-    pub fn pool(&self, pool: Pool) -> Arc<PoolHandle> {
+    pub fn pool(&self, pool: PoolFacts) -> Arc<PoolHandle> {
         Arc::new(PoolHandle {
             name: c_name(&pool.name),
             pool,
@@ -226,7 +225,7 @@ impl ConnectHandle {
 
 /// `virStoragePoolPtr`: the datastore's facts as last read, and a reference on the connection.
 pub struct PoolHandle {
-    pub pool: Pool,
+    pub pool: PoolFacts,
     pub conn: Arc<ConnectHandle>,
     pub name: CString,
     _counted: Counted,
@@ -237,16 +236,19 @@ impl ArcHandle for PoolHandle {
 }
 
 impl PoolHandle {
+    /// The driver's pool object for the handle's facts.
+    pub fn object(&self) -> Pool {
+        Pool::new(self.conn.conn.clone(), self.pool.clone())
+    }
+
     /// A new volume handle of this pool.
-    pub fn volume(&self, vol: Volume) -> Arc<VolumeHandle> {
+    pub fn volume(&self, vol: VolumeFacts) -> Arc<VolumeHandle> {
         Arc::new(VolumeHandle {
             name: c_name(&vol.name),
             path: c_name(&vol.path()),
             key: OnceLock::new(),
-            vol,
-            pool: self.pool.clone(),
+            vol: Volume::new(self.conn.conn.clone(), self.pool.clone(), vol),
             conn: self.conn.clone(),
-            fetched: Instant::now(),
             _counted: Counted::new(),
         })
     }
@@ -257,12 +259,10 @@ impl PoolHandle {
 /// the connection.
 pub struct VolumeHandle {
     pub vol: Volume,
-    pub pool: Pool,
     pub conn: Arc<ConnectHandle>,
     pub name: CString,
     pub path: CString,
     pub key: OnceLock<CString>,
-    pub fetched: Instant,
     _counted: Counted,
 }
 

@@ -13,6 +13,7 @@ use std::sync::{Arc, Once};
 
 use virt_esx::driver::connection::auth::{Authenticator, CredRequest};
 use virt_esx::driver::domain::{Domain, Vm};
+use virt_esx::driver::storage::{Pool, PoolFacts, Volume, VolumeFacts};
 use virt_esx::{Code, Error, Result};
 
 pub struct Sim {
@@ -166,6 +167,25 @@ pub fn open(sim: &Sim, scheme: &str, path: &str) -> Arc<virt_esx::driver::Connec
     let uri = sim.uri(scheme, &format!("{path}?no_verify=1"));
     virt_esx::driver::Connection::open(&uri, Some(&Creds::new(Some("root"), "pw")), false)
         .unwrap_or_else(|e| panic!("{uri}: {e}"))
+}
+
+/// The pool object for a pool's facts read through `conn` (the handle C's lookups make).
+pub fn pool_of(conn: &Arc<virt_esx::driver::Connection>, pool: &PoolFacts) -> Pool {
+    Pool::new(conn.clone(), pool.clone())
+}
+
+/// The volume object for a volume's facts (of `pool`) read through `conn`.
+pub fn vol_of(
+    conn: &Arc<virt_esx::driver::Connection>,
+    pool: &PoolFacts,
+    vol: &VolumeFacts,
+) -> Volume {
+    Volume::new(conn.clone(), pool.clone(), vol.clone())
+}
+
+/// The facts of each volume.
+pub fn into_facts(vols: Vec<Volume>) -> Vec<VolumeFacts> {
+    vols.into_iter().map(Volume::into_facts).collect()
 }
 
 /// The domain object for a VM read through `conn` (the handle a lookup gives C callers).

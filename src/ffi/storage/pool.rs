@@ -3,7 +3,7 @@
 
 use crate::abi::flags::{ListPoolsFlags, NoFlags, PoolDefineFlags, StorageXmlFlags};
 use crate::abi::{VIR_UUID_BUFLEN, VIR_UUID_STRING_BUFLEN};
-use crate::driver::storage::Pool;
+use crate::driver::storage::PoolFacts;
 use crate::error::Error;
 use crate::ffi::args::{flags, in_slice, in_str, names_out, out, out_slice, put_uuid_string};
 use crate::ffi::export::{api_name, export};
@@ -20,7 +20,7 @@ use std::sync::Arc;
 const UUID_LEN: usize = VIR_UUID_BUFLEN as usize;
 const UUID_STRING_LEN: usize = VIR_UUID_STRING_BUFLEN as usize;
 
-fn new_pool(c: &ConnectHandle, pool: Pool) -> virStoragePoolPtr {
+fn new_pool(c: &ConnectHandle, pool: PoolFacts) -> virStoragePoolPtr {
     PoolHandle::into_c(c.pool(pool))
 }
 
@@ -79,7 +79,7 @@ pub unsafe extern "C" fn virConnectListAllStoragePools(
 ) -> c_int {
     export!(conn conn, -1, |c| {
         let filter = flags!(flags as ListPoolsFlags)?;
-        let kept: Vec<Pool> = c
+        let kept: Vec<PoolFacts> = c
             .conn
             .list_pools()?
             .into_iter()
@@ -154,7 +154,7 @@ pub unsafe extern "C" fn virStoragePoolGetInfo(
 ) -> c_int {
     export!(pool pool, -1, |p| {
         let out = out!(info)?;
-        let now = p.conn.conn.fresh_pool(&p.pool)?;
+        let now = p.object().fresh()?;
         let (capacity, allocation, available) = now.sizes();
         out.set(virStoragePoolInfo {
             state: now.state() as c_int,
@@ -175,7 +175,7 @@ pub unsafe extern "C" fn virStoragePoolGetXMLDesc(
 ) -> *mut c_char {
     export!(pool pool, ptr::null_mut(), |p| {
         flags!(flags as StorageXmlFlags)?;
-        owned_c_string(&p.conn.conn.fresh_pool(&p.pool)?.xml())
+        owned_c_string(&p.object().fresh()?.xml())
     })
 }
 
@@ -185,7 +185,7 @@ pub unsafe extern "C" fn virStoragePoolGetXMLDesc(
 pub unsafe extern "C" fn virStoragePoolRefresh(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
     export!(pool pool, write, -1, |p| {
         flags!(flags as NoFlags)?;
-        p.conn.conn.refresh_pool(&p.pool).map(|()| 0)
+        p.object().refresh().map(|()| 0)
     })
 }
 
@@ -344,7 +344,7 @@ pub unsafe extern "C" fn virStoragePoolDefineXML(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virStoragePoolDestroy(pool: virStoragePoolPtr) -> c_int {
     export!(pool pool, write, -1, |p| {
-        p.conn.conn.remove_nfs_pool(&p.pool, api_name!()).map(|()| 0)
+        p.object().remove_nfs(api_name!()).map(|()| 0)
     })
 }
 
@@ -355,7 +355,7 @@ pub unsafe extern "C" fn virStoragePoolDestroy(pool: virStoragePoolPtr) -> c_int
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virStoragePoolUndefine(pool: virStoragePoolPtr) -> c_int {
     export!(pool pool, write, -1, |p| {
-        p.conn.conn.remove_nfs_pool(&p.pool, api_name!()).map(|()| 0)
+        p.object().remove_nfs(api_name!()).map(|()| 0)
     })
 }
 

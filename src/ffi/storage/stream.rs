@@ -363,8 +363,8 @@ pub unsafe extern "C" fn virStorageVolDownload(
 ) -> c_int {
     export!(vol vol, write, -1, |v| {
         flags!(flags as crate::abi::flags::NoFlags)?;
-        bind(&v.conn, &format!("volume '{}'", v.vol.name), stream, api_name!(), || {
-            Download::start(&v.conn.conn, &v.pool, &v.vol, offset, length).map(|d| Transfer::Down(Box::new(d)))
+        bind(&v.conn, &format!("volume '{}'", v.vol.facts().name), stream, api_name!(), || {
+            Download::start(v.vol.conn(), v.vol.pool(), v.vol.facts(), offset, length).map(|d| Transfer::Down(Box::new(d)))
         })
     })
 }
@@ -384,8 +384,8 @@ pub unsafe extern "C" fn virStorageVolUpload(
 ) -> c_int {
     export!(vol vol, write, -1, |v| {
         flags!(flags as crate::abi::flags::NoFlags)?;
-        bind(&v.conn, &format!("volume '{}'", v.vol.name), stream, api_name!(), || {
-            Upload::start(v.conn.conn.clone(), &v.pool, &v.vol, offset, length).map(|up| Transfer::Up(Box::new(up)))
+        bind(&v.conn, &format!("volume '{}'", v.vol.facts().name), stream, api_name!(), || {
+            Upload::start(v.vol.conn().clone(), v.vol.pool(), v.vol.facts(), offset, length).map(|up| Transfer::Up(Box::new(up)))
         })
     })
 }

@@ -3,7 +3,7 @@
 
 use crate::abi::flags::{NoFlags, ResizeFlags};
 use crate::abi::virStorageVolType;
-use crate::driver::storage::Volume;
+use crate::driver::storage::{Volume, VolumeFacts};
 use crate::error::{Error, Result};
 use crate::ffi::args::{flags, in_str, names_out, out};
 use crate::ffi::export::{api_name, export};
@@ -16,31 +16,20 @@ use std::ffi::{CString, c_char, c_int, c_uint, c_ulonglong};
 use std::ptr;
 use std::sync::Arc;
 
-fn new_volume(p: &PoolHandle, vol: Volume) -> virStorageVolPtr {
+fn new_volume(p: &PoolHandle, vol: VolumeFacts) -> virStorageVolPtr {
     VolumeHandle::into_c(p.volume(vol))
 }
 
 /// A volume handle for a (pool, volume) found from the connection.
-fn found(
-    c: &ConnectHandle,
-    (pool, vol): (crate::driver::storage::Pool, Volume),
-) -> virStorageVolPtr {
-    VolumeHandle::into_c(c.pool(pool).volume(vol))
-}
-
-/// The volume as it is now: the handle's facts while fresh, else read again.
-fn current(v: &VolumeHandle) -> Result<Volume> {
-    if v.fetched.elapsed() < crate::driver::freshness::FRESH_FOR {
-        return Ok(v.vol.clone());
-    }
-    v.conn.conn.volume_by_name(&v.pool, &v.vol.name)
+fn found(c: &ConnectHandle, vol: Volume) -> virStorageVolPtr {
+    VolumeHandle::into_c(c.pool(vol.pool().clone()).volume(vol.facts().clone()))
 }
 
 /// # Safety
 /// `pool` is NULL or a pool from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virStoragePoolNumOfVolumes(pool: virStoragePoolPtr) -> c_int {
-    export!(pool pool, -1, |p| Ok(p.conn.conn.list_volumes(&p.pool)?.len() as c_int))
+    export!(pool pool, -1, |p| Ok(p.object().volumes()?.len() as c_int))
 }
 
 /// # Safety
@@ -52,8 +41,8 @@ pub unsafe extern "C" fn virStoragePoolListVolumes(
     maxnames: c_int,
 ) -> c_int {
     export!(pool pool, -1, |p| {
-        let vols = p.conn.conn.list_volumes(&p.pool)?;
-        let all: Vec<&str> = vols.iter().map(|v| v.name.as_str()).collect();
+        let vols = p.object().volumes()?;
+        let all: Vec<&str> = vols.iter().map(|v| v.facts().name.as_str()).collect();
         names_out!(names, (maxnames, "maxnames"), &all)
     })
 }
@@ -71,8 +60,8 @@ pub unsafe extern "C" fn virStoragePoolListAllVolumes(
 ) -> c_int {
     export!(pool pool, -1, |p| {
         flags!(flags as NoFlags)?;
-        let all = p.conn.conn.list_volumes(&p.pool)?;
-        handle_array(out!(vols?), all, |vol| new_volume(p, vol))
+        let all = p.object().volumes()?;
+        handle_array(out!(vols?), all, |vol| new_volume(p, vol.facts().clone()))
     })
 }
 
@@ -86,8 +75,8 @@ pub unsafe extern "C" fn virStorageVolLookupByName(
     name: *const c_char,
 ) -> virStorageVolPtr {
     export!(pool pool, ptr::null_mut(), |p| {
-        let vol = p.conn.conn.volume_by_name(&p.pool, in_str!(name)?)?;
-        Ok(new_volume(p, vol))
+        let vol = p.object().volume_by_name(in_str!(name)?)?;
+        Ok(new_volume(p, vol.facts().clone()))
     })
 }
 
@@ -122,7 +111,7 @@ pub unsafe extern "C" fn virStorageVolLookupByKey(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virStoragePoolLookupByVolume(vol: virStorageVolPtr) -> virStoragePoolPtr {
     export!(vol vol, ptr::null_mut(), |v| {
-        Ok(PoolHandle::into_c(v.conn.pool(v.pool.clone())))
+        Ok(PoolHandle::into_c(v.conn.pool(v.vol.pool().clone())))
     })
 }
 
@@ -154,7 +143,7 @@ pub unsafe extern "C" fn virStorageVolGetInfoFlags(
 }
 
 fn vol_info(v: &VolumeHandle, out: crate::ffi::args::Out<virStorageVolInfo>) -> Result<c_int> {
-    let now = current(v)?;
+    let now = v.vol.current()?;
     out.set(virStorageVolInfo {
         r#type: match now.kind.is_lun() {
             true => virStorageVolType::VIR_STORAGE_VOL_BLOCK,
@@ -175,7 +164,7 @@ pub unsafe extern "C" fn virStorageVolGetXMLDesc(
 ) -> *mut c_char {
     export!(vol vol, ptr::null_mut(), |v| {
         flags!(flags as NoFlags)?;
-        owned_c_string(&v.conn.conn.volume_xml(&v.pool, &current(v)?)?)
+        owned_c_string(&v.vol.xml()?)
     })
 }
 
@@ -199,7 +188,7 @@ pub unsafe extern "C" fn virStorageVolGetKey(vol: virStorageVolPtr) -> *const c_
         if let Some(k) = v.key.get() {
             return Ok(k.as_ptr());
         }
-        let key = v.conn.conn.volume_key(&v.pool, &v.vol)?;
+        let key = v.vol.key()?;
         let key = CString::new(key).map_err(|_| Error::internal("the key holds a NUL"))?;
         Ok(v.key.get_or_init(|| key).as_ptr())
     })
@@ -211,7 +200,7 @@ pub unsafe extern "C" fn virStorageVolGetKey(vol: virStorageVolPtr) -> *const c_
 /// `vol` is NULL or a volume from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virStorageVolGetPath(vol: virStorageVolPtr) -> *mut c_char {
-    export!(vol vol, ptr::null_mut(), |v| owned_c_string(&v.vol.path()))
+    export!(vol vol, ptr::null_mut(), |v| owned_c_string(&v.vol.facts().path()))
 }
 
 /// The volume's connection (no new reference, as libvirt).
@@ -236,8 +225,8 @@ pub unsafe extern "C" fn virStorageVolCreateXML(
 ) -> virStorageVolPtr {
     export!(pool pool, write, ptr::null_mut(), |p| {
         flags!(flags as NoFlags)?;
-        let vol = p.conn.conn.create_volume(&p.pool, in_str!(xmlDesc)?)?;
-        Ok(new_volume(p, vol))
+        let vol = p.object().create_volume(in_str!(xmlDesc)?)?;
+        Ok(new_volume(p, vol.facts().clone()))
     })
 }
 
@@ -258,11 +247,8 @@ pub unsafe extern "C" fn virStorageVolCreateXMLFrom(
         let xml = in_str!(xmlDesc)?;
         // SAFETY: per this export's contract.
         let source = unsafe { VolumeHandle::borrow(clonevol, api_name!()) }?;
-        let vol = p
-            .conn
-            .conn
-            .clone_volume(&p.pool, xml, &source.pool, &source.vol)?;
-        Ok(new_volume(p, vol))
+        let vol = p.object().clone_volume(xml, &source.vol)?;
+        Ok(new_volume(p, vol.facts().clone()))
     })
 }
 
@@ -272,7 +258,7 @@ pub unsafe extern "C" fn virStorageVolCreateXMLFrom(
 pub unsafe extern "C" fn virStorageVolDelete(vol: virStorageVolPtr, flags: c_uint) -> c_int {
     export!(vol vol, write, -1, |v| {
         flags!(flags as NoFlags)?;
-        v.conn.conn.delete_volume(&v.pool, &v.vol).map(|()| 0)
+        v.vol.delete().map(|()| 0)
     })
 }
 
@@ -282,7 +268,7 @@ pub unsafe extern "C" fn virStorageVolDelete(vol: virStorageVolPtr, flags: c_uin
 pub unsafe extern "C" fn virStorageVolWipe(vol: virStorageVolPtr, flags: c_uint) -> c_int {
     export!(vol vol, write, -1, |v| {
         flags!(flags as NoFlags)?;
-        v.conn.conn.wipe_volume(&v.pool, &v.vol).map(|()| 0)
+        v.vol.wipe().map(|()| 0)
     })
 }
 
@@ -304,11 +290,7 @@ pub unsafe extern "C" fn virStorageVolResize(
                 api_name!()
             )));
         }
-        let now = current(v)?;
-        v.conn
-            .conn
-            .resize_volume(&v.pool, &now, capacity, flags)
-            .map(|_| 0)
+        v.vol.resize(capacity, flags).map(|_| 0)
     })
 }
 

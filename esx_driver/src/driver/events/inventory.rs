@@ -8,7 +8,7 @@ use super::{Event, NetworkEvent, PoolEvent};
 use crate::abi::enums::{virNetworkEventLifecycleType as N, virStoragePoolEventLifecycleType as P};
 use crate::driver::Connection;
 use crate::driver::network::Network;
-use crate::driver::storage::pool::Pool;
+use crate::driver::storage::pool::PoolFacts;
 use crate::log::log;
 use crate::vi::property::{FilterSpec, ObjectUpdate};
 use crate::vi::soap::MoRef;
@@ -26,7 +26,7 @@ pub(super) struct Inventory {
     watch_networks: bool,
     watch_pools: bool,
     networks: Option<Vec<Network>>,
-    pools: Option<Vec<Pool>>,
+    pools: Option<Vec<PoolFacts>>,
     /// A host changed since the last lists.
     changed: bool,
     /// Datastores refreshed since the last events.
@@ -113,7 +113,7 @@ impl Inventory {
         for ds in std::mem::take(&mut self.refreshed) {
             let pool = self.pools.iter().flatten().find(|p| p.moref == ds);
             out.extend(pool.map(|p| {
-                Event::Pool(PoolEvent {
+                Event::PoolFacts(PoolEvent {
                     pool: p.clone(),
                     event: None,
                 })
@@ -166,8 +166,8 @@ fn network_event(n: &Network, step: Step) -> Event {
     })
 }
 
-fn pool_event(p: &Pool, step: Step) -> Event {
-    Event::Pool(PoolEvent {
+fn pool_event(p: &PoolFacts, step: Step) -> Event {
+    Event::PoolFacts(PoolEvent {
         pool: p.clone(),
         event: Some(match step {
             Step::Defined => P::VIR_STORAGE_POOL_EVENT_DEFINED,

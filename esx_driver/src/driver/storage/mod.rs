@@ -11,5 +11,5 @@ pub mod pools;
 pub mod transfer;
 pub mod volumes;
 
-pub use pool::{Pool, PoolKind};
-pub use volumes::{Volume, VolumeKind};
+pub use pool::{Pool, PoolFacts, PoolKind};
+pub use volumes::{Volume, VolumeFacts, VolumeKind};

@@ -2,12 +2,14 @@
 //! disks, the file manager's (or an empty upload) for other files; refused with the reason
 //! where vSphere cannot do what is asked.
 
-use super::pool::{Pool, PoolKind};
-use super::volumes::{Volume, VolumeKind};
+use super::pool::{PoolFacts, PoolKind};
+use super::volumes::{VolumeFacts, VolumeKind};
 use crate::abi::flags::ResizeFlags;
 use crate::driver::Connection;
 use crate::driver::datastores::delete_file;
 use crate::driver::datastores::file_manager;
+use crate::driver::storage::Pool;
+use crate::driver::storage::Volume;
 use crate::error::{Code, Error, Result};
 use crate::vi::methods::{
     CopyDatastoreFile_Task, CopyVirtualDisk_Task, CreateVirtualDisk_Task, DeleteVirtualDisk_Task,
@@ -113,7 +115,7 @@ fn making(def: &VolumeDef) -> Result<Making> {
 }
 
 /// iSCSI pools are the storage array's: libvirt's ESX driver changes nothing on them.
-fn refuse_iscsi(pool: &Pool, what: &str) -> Result<()> {
+fn refuse_iscsi(pool: &PoolFacts, what: &str) -> Result<()> {
     match pool.kind {
         PoolKind::Iscsi { .. } => Err(super::iscsi::read_only(what)),
         _ => Ok(()),
@@ -135,46 +137,34 @@ impl Connection {
             .ok_or_else(|| Error::esx(Code::NoSupport, "The server has no virtual disk manager"))
     }
 
-    /// The folder of `name` in `pool`, made when missing (one round trip).
-    fn ensure_folder(&self, pool: &Pool, name: &str) -> Result<()> {
-        let Some((dir, _)) = name.rsplit_once('/') else {
-            return Ok(());
-        };
-        let made = self.primary.client.invoke(&MakeDirectory {
-            this: file_manager(self)?,
-            name: format!("[{}] {dir}", pool.name),
-            datacenter: Some(pool.datacenter.clone()),
-            create_parent_directories: Some(true),
-        });
-        match made {
-            Err(e) if !e.is_fault(&Fault::FileAlreadyExists) => Err(e.into()),
-            _ => Ok(()),
-        }
-    }
-
     fn task(&self, call: &impl Method) -> Result<()> {
         self.run_task(&self.primary, call, None).map(|_| ())
     }
+}
 
+impl Pool {
     /// `virStorageVolCreateXML`: a disk (`CreateVirtualDisk_Task`), or an empty image file.
-    pub fn create_volume(&self, pool: &Pool, xml: &str) -> Result<Volume> {
+    pub fn create_volume(&self, xml: &str) -> Result<Volume> {
+        let (conn, pool) = (self.conn(), self.facts());
         refuse_iscsi(pool, "volume creation")?;
         let def = VolumeDef::parse(xml)?;
         let name = checked_name(&def.name)?;
         let what = making(&def)?;
-        self.ensure_folder(pool, name)?;
+        ensure_folder(conn, pool, name)?;
         let path = format!("[{}] {name}", pool.name);
-        let made = |kind, capacity, allocation| Volume {
-            pool: pool.name.clone(),
-            name: name.to_string(),
-            kind,
-            capacity,
-            allocation,
+        let made = |kind, capacity, allocation| {
+            self.volume(VolumeFacts {
+                pool: pool.name.clone(),
+                name: name.to_string(),
+                kind,
+                capacity,
+                allocation,
+            })
         };
         match what {
             Making::Disk { thin, capacity_kb } => {
-                self.task(&CreateVirtualDisk_Task {
-                    this: self.disk_manager()?,
+                conn.task(&CreateVirtualDisk_Task {
+                    this: conn.disk_manager()?,
                     name: path,
                     datacenter: Some(pool.datacenter.clone()),
                     spec: FileBackedVirtualDiskSpec {
@@ -192,7 +182,7 @@ impl Connection {
                 ))
             }
             Making::File(kind) => {
-                self.primary
+                conn.primary
                     .client
                     .upload(&pool.datacenter_path, &pool.name, name, &[])
                     .map_err(|e| failed("Could not create volume", e))?;
@@ -201,32 +191,28 @@ impl Connection {
         }
     }
 
-    /// `virStorageVolCreateXMLFrom`: a copy of `source` (of `source_pool`) in `pool`, named as
-    /// `xml` says.
-    pub fn clone_volume(
-        &self,
-        pool: &Pool,
-        xml: &str,
-        source_pool: &Pool,
-        source: &Volume,
-    ) -> Result<Volume> {
+    /// `virStorageVolCreateXMLFrom`: a copy of `source` (a volume of any pool) in this pool,
+    /// named as `xml` says.
+    pub fn clone_volume(&self, xml: &str, source: &Volume) -> Result<Volume> {
+        let (conn, pool) = (self.conn(), self.facts());
+        let (source_pool, source) = (source.pool(), source.facts());
         refuse_iscsi(pool, "volume creation")?;
         refuse_iscsi(source_pool, "volume cloning")?;
         let def = VolumeDef::parse(xml)?;
         let name = checked_name(&def.name)?;
-        self.ensure_folder(pool, name)?;
+        ensure_folder(conn, pool, name)?;
         let dest = format!("[{}] {name}", pool.name);
         let copied = match source.kind {
-            VolumeKind::Disk => self.task(&CopyVirtualDisk_Task {
-                this: self.disk_manager()?,
+            VolumeKind::Disk => conn.task(&CopyVirtualDisk_Task {
+                this: conn.disk_manager()?,
                 source_name: source.path(),
                 source_datacenter: Some(source_pool.datacenter.clone()),
                 dest_name: dest,
                 dest_datacenter: Some(pool.datacenter.clone()),
                 force: Some(false),
             }),
-            _ => self.task(&CopyDatastoreFile_Task {
-                this: file_manager(self)?,
+            _ => conn.task(&CopyDatastoreFile_Task {
+                this: file_manager(conn)?,
                 source_name: source.path(),
                 source_datacenter: Some(source_pool.datacenter.clone()),
                 destination_name: dest,
@@ -235,29 +221,50 @@ impl Connection {
             }),
         };
         copied.map_err(|e| failed("Could not copy volume", e))?;
-        Ok(Volume {
+        Ok(self.volume(VolumeFacts {
             pool: pool.name.clone(),
             name: name.to_string(),
             ..source.clone()
-        })
+        }))
     }
+}
 
+/// The folder of `name` in `pool`, made when missing (one round trip).
+fn ensure_folder(conn: &Connection, pool: &PoolFacts, name: &str) -> Result<()> {
+    let Some((dir, _)) = name.rsplit_once('/') else {
+        return Ok(());
+    };
+    let made = conn.primary.client.invoke(&MakeDirectory {
+        this: file_manager(conn)?,
+        name: format!("[{}] {dir}", pool.name),
+        datacenter: Some(pool.datacenter.clone()),
+        create_parent_directories: Some(true),
+    });
+    match made {
+        Err(e) if !e.is_fault(&Fault::FileAlreadyExists) => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+impl Volume {
     /// `virStorageVolDelete`: the disk with its extents, or the file.
-    pub fn delete_volume(&self, pool: &Pool, vol: &Volume) -> Result<()> {
+    pub fn delete(&self) -> Result<()> {
+        let (conn, pool, vol) = (self.conn(), self.pool(), self.facts());
         refuse_iscsi(pool, "volume deletion")?;
         let done = match vol.kind {
-            VolumeKind::Disk => self.task(&DeleteVirtualDisk_Task {
-                this: self.disk_manager()?,
+            VolumeKind::Disk => conn.task(&DeleteVirtualDisk_Task {
+                this: conn.disk_manager()?,
                 name: vol.path(),
                 datacenter: Some(pool.datacenter.clone()),
             }),
-            _ => delete_file(self, &vol.path(), &pool.datacenter),
+            _ => delete_file(conn, &vol.path(), &pool.datacenter),
         };
         done.map_err(|e| failed("Could not delete volume", e))
     }
 
     /// `virStorageVolWipe`: a disk's blocks zeroed (`ZeroFillVirtualDisk_Task`).
-    pub fn wipe_volume(&self, pool: &Pool, vol: &Volume) -> Result<()> {
+    pub fn wipe(&self) -> Result<()> {
+        let (conn, pool, vol) = (self.conn(), self.pool(), self.facts());
         refuse_iscsi(pool, "volume wiping")?;
         if vol.kind != VolumeKind::Disk {
             return Err(Error::esx(
@@ -268,8 +275,8 @@ impl Connection {
                 ),
             ));
         }
-        self.task(&ZeroFillVirtualDisk_Task {
-            this: self.disk_manager()?,
+        conn.task(&ZeroFillVirtualDisk_Task {
+            this: conn.disk_manager()?,
             name: vol.path(),
             datacenter: Some(pool.datacenter.clone()),
         })
@@ -278,13 +285,8 @@ impl Connection {
 
     /// `virStorageVolResize`: a disk grown to `capacity` bytes (or by it, with `DELTA`).
     /// Returns the new capacity.
-    pub fn resize_volume(
-        &self,
-        pool: &Pool,
-        vol: &Volume,
-        capacity: u64,
-        flags: ResizeFlags,
-    ) -> Result<u64> {
+    pub fn resize(&self, capacity: u64, flags: ResizeFlags) -> Result<u64> {
+        let (conn, pool, vol) = (self.conn(), self.pool(), &self.current()?);
         refuse_iscsi(pool, "volume resizing")?;
         if vol.kind != VolumeKind::Disk {
             return Err(Error::esx(
@@ -327,8 +329,8 @@ impl Connection {
             ));
         }
         let new_kb = disk_capacity_kb(wanted)?;
-        self.task(&ExtendVirtualDisk_Task {
-            this: self.disk_manager()?,
+        conn.task(&ExtendVirtualDisk_Task {
+            this: conn.disk_manager()?,
             name: vol.path(),
             datacenter: Some(pool.datacenter.clone()),
             new_capacity_kb: new_kb,

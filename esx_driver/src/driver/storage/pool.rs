@@ -3,12 +3,14 @@
 
 use crate::abi::flags::{ListPoolsFlags, group_keeps};
 use crate::abi::virStoragePoolState;
+use crate::driver::Connection;
 use crate::driver::freshness::FRESH_FOR;
 use crate::error::{Code, Error};
 use crate::vi::MoRef;
 use crate::vi::node::Node;
 use crate::xml::ids::Uuid;
 use crate::xml::storage::PoolDesc;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// What kind of storage a datastore is, as libvirt's pool types say it.
@@ -37,9 +39,35 @@ pub enum PoolKind {
     Other { info_type: String },
 }
 
-/// One datastore as a pool.
-#[derive(Debug, Clone, PartialEq)]
+/// A storage pool of a connection (a datastore, or an iSCSI target): what libvirt's
+/// `virStoragePoolPtr` is. Its operations are in `pools` (the pool's own), `volumes` and `ops`
+/// (its volumes).
+#[derive(Debug, Clone)]
 pub struct Pool {
+    conn: Arc<Connection>,
+    facts: PoolFacts,
+}
+
+impl Pool {
+    /// The pool object for `facts`, read through `conn`.
+    pub fn new(conn: Arc<Connection>, facts: PoolFacts) -> Pool {
+        Pool { conn, facts }
+    }
+
+    /// The pool's facts as last read (`current` and `fresh` read them again).
+    pub fn facts(&self) -> &PoolFacts {
+        &self.facts
+    }
+
+    /// The connection the pool belongs to.
+    pub fn conn(&self) -> &Arc<Connection> {
+        &self.conn
+    }
+}
+
+/// One datastore as a pool: what one read says of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolFacts {
     pub moref: MoRef,
     pub name: String,
     pub uuid: Uuid,
@@ -57,7 +85,7 @@ pub struct Pool {
     pub fetched: Instant,
 }
 
-impl Pool {
+impl PoolFacts {
     /// libvirt's pool type name.
     pub fn kind_name(&self) -> &'static str {
         match self.kind {

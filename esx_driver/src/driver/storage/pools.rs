@@ -3,8 +3,10 @@
 //! identifies it (the MD5 of its mount path).
 
 use super::iscsi;
-use super::pool::{Pool, PoolKind, kind_of, no_pool, pool_uuid};
+use super::pool::{PoolFacts, PoolKind, kind_of, no_pool, pool_uuid};
 use crate::driver::Connection;
+use crate::driver::storage::Pool;
+use crate::driver::storage::iscsi::rescan_iscsi;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::methods::{CreateNasDatastore, RefreshDatastore, RemoveDatastore};
@@ -20,7 +22,7 @@ use std::time::Instant;
 impl Connection {
     /// Every datastore the scope's hosts mount, with its facts, then the static targets of
     /// their iSCSI adapters: one round trip.
-    pub fn list_pools(&self) -> Result<Vec<Pool>> {
+    pub fn list_pools(&self) -> Result<Vec<PoolFacts>> {
         let ep = &self.primary;
         let hosts: Vec<MoRef> = ep.scope.hosts.iter().map(|p| p.host.clone()).collect();
         let (Some(datastores), Some(adapters)) = (
@@ -50,14 +52,14 @@ impl Connection {
     }
 
     /// A datastore's facts as a pool; `None` when no host of the scope mounts it.
-    fn pool_from(&self, oc: ObjectContent) -> Option<Pool> {
+    fn pool_from(&self, oc: ObjectContent) -> Option<PoolFacts> {
         let f = DatastorePoolFacts::from_node(&oc.props)?;
         // The mount of a host of this scope decides the path and the datacenter.
         let (mount, placement) = f.mounts.iter().find_map(|m| {
             let p = self.primary.scope.placement_of(m.host.as_ref()?)?;
             Some((m.path.clone(), p))
         })?;
-        Some(Pool {
+        Some(PoolFacts {
             moref: oc.obj,
             uuid: pool_uuid(&mount),
             kind: kind_of(f.info.as_ref()),
@@ -71,41 +73,6 @@ impl Connection {
             name: f.name,
             fetched: Instant::now(),
         })
-    }
-
-    /// The pool as the server has it now: one round trip (an iSCSI pool's facts never change).
-    pub fn current_pool(&self, pool: &Pool) -> Result<Pool> {
-        if matches!(pool.kind, PoolKind::Iscsi { .. }) {
-            return Ok(pool.clone());
-        }
-        self.primary
-            .client
-            .retrieve_one(&pool.moref, DatastorePoolFacts::PATHS)?
-            .and_then(|oc| self.pool_from(oc))
-            .ok_or_else(|| {
-                no_pool(format!(
-                    "Could not find storage pool with name '{}'",
-                    pool.name
-                ))
-            })
-    }
-
-    /// The pool's facts, from its handle while fresh, else read again.
-    pub fn fresh_pool(&self, pool: &Pool) -> Result<Pool> {
-        match pool.is_fresh() {
-            true => Ok(pool.clone()),
-            false => self.current_pool(pool),
-        }
-    }
-
-    /// `virStoragePoolRefresh`: the datastore's space facts brought up to date on the server.
-    pub fn refresh_pool(&self, pool: &Pool) -> Result<()> {
-        if matches!(pool.kind, PoolKind::Iscsi { .. }) {
-            return self.rescan_iscsi(pool);
-        }
-        Ok(self.primary.client.invoke(&RefreshDatastore {
-            this: pool.moref.clone(),
-        })?)
     }
 
     /// The datastore system of the connection's one host (one round trip); mounting and
@@ -122,7 +89,7 @@ impl Connection {
 
     /// `virStoragePoolCreateXML`/`DefineXML` of a `netfs` pool: the NFS share mounted on the
     /// connection's host as a datastore of that name (`CreateNasDatastore`).
-    pub fn create_nfs_pool(&self, xml: &str, api: &str) -> Result<Pool> {
+    pub fn create_nfs_pool(&self, xml: &str, api: &str) -> Result<PoolFacts> {
         let def = NfsPoolDef::parse(xml)?;
         if !crate::vmx::datastore::one_name(&def.name) {
             return Err(Error::esx(
@@ -162,56 +129,11 @@ impl Connection {
             .ok_or_else(|| no_pool(format!("The new datastore '{}' is not mounted", def.name)))
     }
 
-    /// `virStoragePoolDestroy`/`Undefine` of an NFS pool: the datastore unmounted from the
-    /// connection's host (`RemoveDatastore`); refused while VMs live on it.
-    pub fn remove_nfs_pool(&self, pool: &Pool, api: &str) -> Result<()> {
-        if !matches!(pool.kind, PoolKind::Netfs { .. }) {
-            return Err(Error::esx(
-                Code::NoSupport,
-                format!(
-                    "Removing the {} datastore '{}' is not supported: only NFS datastores are \
-                     unmounted through libvirt's API",
-                    pool.kind_name(),
-                    pool.name
-                ),
-            ));
-        }
-        let vms: Vec<MoRef> = self
-            .primary
-            .client
-            .retrieve_one(&pool.moref, &["vm"])?
-            .map(|oc| Vec::<MoRef>::read(&oc.props, "vm"))
-            .unwrap_or_default();
-        if !vms.is_empty() {
-            return Err(Error::esx(
-                Code::OperationInvalid,
-                format!(
-                    "Datastore '{}' holds {} virtual machine(s) ({}); move or unregister them first",
-                    pool.name,
-                    vms.len(),
-                    vms.iter()
-                        .map(|v| v.value.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ));
-        }
-        self.primary
-            .client
-            .invoke(&RemoveDatastore {
-                this: self.datastore_system(api)?,
-                datastore: pool.moref.clone(),
-            })
-            .map_err(|e| {
-                Error::from(e).context(&format!("Could not unmount datastore '{}'", pool.name))
-            })
-    }
-
     /// The pool of that datastore name: one round trip. A name two datacenters of the scope
     /// both use is refused, naming them.
     /// The pool whose target path (its mount path on the scope's hosts) is `path`, as
     /// virStoragePoolLookupByTargetPath; a trailing `/` is ignored.
-    pub fn pool_by_target_path(&self, path: &str) -> Result<Pool> {
+    pub fn pool_by_target_path(&self, path: &str) -> Result<PoolFacts> {
         let want = path.trim_end_matches('/');
         self.list_pools()?
             .into_iter()
@@ -224,8 +146,8 @@ impl Connection {
             })
     }
 
-    pub fn pool_by_name(&self, name: &str) -> Result<Pool> {
-        let mut found: Vec<Pool> = self
+    pub fn pool_by_name(&self, name: &str) -> Result<PoolFacts> {
+        let mut found: Vec<PoolFacts> = self
             .list_pools()?
             .into_iter()
             .filter(|p| p.name == name)
@@ -250,11 +172,97 @@ impl Connection {
         }
     }
 
-    pub fn pool_by_uuid(&self, uuid: &Uuid) -> Result<Pool> {
+    pub fn pool_by_uuid(&self, uuid: &Uuid) -> Result<PoolFacts> {
         self.list_pools()?
             .into_iter()
             .find(|p| p.uuid == *uuid)
             .ok_or_else(|| no_pool(format!("Could not find storage pool with UUID '{uuid}'")))
+    }
+}
+
+impl Pool {
+    /// The pool as the server has it now: one round trip (an iSCSI pool's facts never change).
+    pub fn current(&self) -> Result<PoolFacts> {
+        let (conn, pool) = (self.conn(), self.facts());
+        if matches!(pool.kind, PoolKind::Iscsi { .. }) {
+            return Ok(pool.clone());
+        }
+        conn.primary
+            .client
+            .retrieve_one(&pool.moref, DatastorePoolFacts::PATHS)?
+            .and_then(|oc| conn.pool_from(oc))
+            .ok_or_else(|| {
+                no_pool(format!(
+                    "Could not find storage pool with name '{}'",
+                    pool.name
+                ))
+            })
+    }
+
+    /// The pool's facts, from its handle while fresh, else read again.
+    pub fn fresh(&self) -> Result<PoolFacts> {
+        let pool = self.facts();
+        match pool.is_fresh() {
+            true => Ok(pool.clone()),
+            false => self.current(),
+        }
+    }
+
+    /// `virStoragePoolRefresh`: the datastore's space facts brought up to date on the server.
+    pub fn refresh(&self) -> Result<()> {
+        let (conn, pool) = (self.conn(), self.facts());
+        if matches!(pool.kind, PoolKind::Iscsi { .. }) {
+            return rescan_iscsi(conn, pool);
+        }
+        Ok(conn.primary.client.invoke(&RefreshDatastore {
+            this: pool.moref.clone(),
+        })?)
+    }
+
+    /// `virStoragePoolDestroy`/`Undefine` of an NFS pool: the datastore unmounted from the
+    /// connection's host (`RemoveDatastore`); refused while VMs live on it.
+    pub fn remove_nfs(&self, api: &str) -> Result<()> {
+        let (conn, pool) = (self.conn(), self.facts());
+        if !matches!(pool.kind, PoolKind::Netfs { .. }) {
+            return Err(Error::esx(
+                Code::NoSupport,
+                format!(
+                    "Removing the {} datastore '{}' is not supported: only NFS datastores are \
+                     unmounted through libvirt's API",
+                    pool.kind_name(),
+                    pool.name
+                ),
+            ));
+        }
+        let vms: Vec<MoRef> = conn
+            .primary
+            .client
+            .retrieve_one(&pool.moref, &["vm"])?
+            .map(|oc| Vec::<MoRef>::read(&oc.props, "vm"))
+            .unwrap_or_default();
+        if !vms.is_empty() {
+            return Err(Error::esx(
+                Code::OperationInvalid,
+                format!(
+                    "Datastore '{}' holds {} virtual machine(s) ({}); move or unregister them first",
+                    pool.name,
+                    vms.len(),
+                    vms.iter()
+                        .map(|v| v.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        conn.primary
+            .client
+            .invoke(&RemoveDatastore {
+                this: conn.datastore_system(api)?,
+                datastore: pool.moref.clone(),
+            })
+            .map_err(|e| {
+                Error::from(e).context(&format!("Could not unmount datastore '{}'", pool.name))
+            })
     }
 }
 

@@ -8,8 +8,8 @@
 
 pub use super::pipe::Watcher;
 use super::pipe::{Pipe, Reader};
-use super::pool::Pool;
-use super::volumes::{Volume, VolumeKind};
+use super::pool::PoolFacts;
+use super::volumes::{VolumeFacts, VolumeKind};
 use crate::driver::Connection;
 use crate::driver::connection::inventory::Placement;
 use crate::driver::datastores::delete_file;
@@ -38,7 +38,7 @@ const ABORTED: &str = "the stream was aborted";
 
 /// The file that holds a volume's bytes: a disk's flat extent, or the file itself. An iSCSI
 /// LUN is no file the host serves.
-fn data_file(vol: &Volume) -> Result<String> {
+fn data_file(vol: &VolumeFacts) -> Result<String> {
     Ok(match vol.kind {
         VolumeKind::Lun { .. } => {
             return Err(Error::esx(
@@ -102,8 +102,8 @@ impl Download {
     /// From `offset`, `length` bytes (0: to the end).
     pub fn start(
         conn: &Connection,
-        pool: &Pool,
-        vol: &Volume,
+        pool: &PoolFacts,
+        vol: &VolumeFacts,
         offset: u64,
         length: u64,
     ) -> Result<Download> {
@@ -317,7 +317,7 @@ fn temp_name(file: &str) -> String {
 /// volume's file on `finish`.
 pub struct Upload {
     conn: Arc<Connection>,
-    pool: Pool,
+    pool: PoolFacts,
     file: String,
     temp: String,
     pipe: Arc<Pipe>,
@@ -334,8 +334,8 @@ impl Upload {
     /// and no snapshot builds on it.
     pub fn start(
         conn: Arc<Connection>,
-        pool: &Pool,
-        vol: &Volume,
+        pool: &PoolFacts,
+        vol: &VolumeFacts,
         offset: u64,
         length: u64,
     ) -> Result<Upload> {
@@ -576,7 +576,7 @@ impl Drop for Upload {
 /// Refuses an upload into a disk that a VM has open (powered on or suspended) or that a
 /// snapshot builds on (a delta disk names it as its parent): replacing its data would pull it
 /// from under the guest or the snapshot chain. One read of the VMs on its datastore.
-fn disk_not_in_use(conn: &Connection, pool: &Pool, vol: &Volume) -> Result<()> {
+fn disk_not_in_use(conn: &Connection, pool: &PoolFacts, vol: &VolumeFacts) -> Result<()> {
     let path = vol.path();
     let spec = FilterSpec::neighbours(
         pool.moref.clone(),

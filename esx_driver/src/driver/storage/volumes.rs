@@ -2,9 +2,13 @@
 //! VMDK disks (their descriptors, never the extents), ISO and floppy images, named by their
 //! path in the datastore and keyed by the disk's UUID (ESX) or their datastore path.
 
-use super::pool::{Pool, PoolKind};
+use super::pool::{PoolFacts, PoolKind};
 use crate::driver::Connection;
 use crate::driver::connection::Product;
+use crate::driver::freshness::FRESH_FOR;
+use crate::driver::storage::Pool;
+use crate::driver::storage::iscsi::iscsi_volume;
+use crate::driver::storage::iscsi::iscsi_volumes;
 use crate::error::{Code, Error, Result};
 use crate::vi::Fault;
 use crate::vi::methods::{
@@ -20,6 +24,8 @@ use crate::vmx::DatastorePath;
 use crate::vmx::datastore::check_inside;
 use crate::xml::ids::Uuid;
 use crate::xml::storage::VolumeDesc;
+use std::sync::Arc;
+use std::time::Instant;
 
 /// What kind of file (or device) a volume is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,9 +56,61 @@ impl VolumeKind {
     }
 }
 
-/// One file of a pool as a volume.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A volume of a pool (a datastore file, or an iSCSI LUN): what libvirt's `virStorageVolPtr`
+/// is, with its pool's facts and its own as last read. Its operations are here and in `ops`.
+#[derive(Debug, Clone)]
 pub struct Volume {
+    conn: Arc<Connection>,
+    pool: PoolFacts,
+    facts: VolumeFacts,
+    fetched: Instant,
+}
+
+impl Volume {
+    /// The volume object for `facts`, a volume of `pool` read through `conn`.
+    pub fn new(conn: Arc<Connection>, pool: PoolFacts, facts: VolumeFacts) -> Volume {
+        Volume {
+            conn,
+            pool,
+            facts,
+            fetched: Instant::now(),
+        }
+    }
+
+    /// The volume as it is now: the facts it was made with while they are fresh
+    /// (`FRESH_FOR`), else read again (one search of its folder).
+    pub fn current(&self) -> Result<VolumeFacts> {
+        if self.fetched.elapsed() < FRESH_FOR {
+            return Ok(self.facts.clone());
+        }
+        let pool = Pool::new(self.conn.clone(), self.pool.clone());
+        Ok(pool.volume_by_name(&self.facts.name)?.facts)
+    }
+
+    /// The volume's facts as read.
+    pub fn facts(&self) -> &VolumeFacts {
+        &self.facts
+    }
+
+    /// The volume's facts, the object given up.
+    pub fn into_facts(self) -> VolumeFacts {
+        self.facts
+    }
+
+    /// Its pool's facts as read with it.
+    pub fn pool(&self) -> &PoolFacts {
+        &self.pool
+    }
+
+    /// The connection the volume belongs to.
+    pub fn conn(&self) -> &Arc<Connection> {
+        &self.conn
+    }
+}
+
+/// One file of a pool as a volume: what one read says of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeFacts {
     /// The datastore's name.
     pub pool: String,
     /// Its path in the datastore, `/`-separated (`dir/disk.vmdk`).
@@ -62,7 +120,7 @@ pub struct Volume {
     pub allocation: u64,
 }
 
-impl Volume {
+impl VolumeFacts {
     /// libvirt's path: `[datastore] dir/disk.vmdk`, or an iSCSI LUN's device path.
     pub fn path(&self) -> String {
         match &self.kind {
@@ -102,7 +160,7 @@ fn volume_search(pattern: &str) -> HostDatastoreBrowserSearchSpec {
 }
 
 /// The volumes of one search result (`folderPath` and its files).
-fn volumes_of(pool: &str, found: &Node) -> Vec<Volume> {
+fn volumes_of(pool: &str, found: &Node) -> Vec<VolumeFacts> {
     let folder = found.text_at("folderPath").unwrap_or("").trim();
     // `[ds] dir/` → `dir`; `[ds]` → the root.
     let dir = folder
@@ -131,7 +189,7 @@ fn volumes_of(pool: &str, found: &Node) -> Vec<Volume> {
                     .saturating_mul(1024),
                 _ => size,
             };
-            Some(Volume {
+            Some(VolumeFacts {
                 pool: pool.to_string(),
                 name: match dir {
                     "" => file.to_string(),
@@ -146,93 +204,8 @@ fn volumes_of(pool: &str, found: &Node) -> Vec<Volume> {
 }
 
 impl Connection {
-    /// Every volume of a pool, all folders deep: one search task and its wait.
-    pub fn list_volumes(&self, pool: &Pool) -> Result<Vec<Volume>> {
-        if matches!(pool.kind, PoolKind::Iscsi { .. }) {
-            return self.iscsi_volumes(pool);
-        }
-        let browser = browser_of(pool)?;
-        let search = SearchDatastoreSubFolders_Task {
-            this: browser,
-            datastore_path: format!("[{}]", pool.name),
-            search_spec: Some(volume_search("*")),
-        };
-        let result = self
-            .run_task(&self.primary, &search, None)
-            .map_err(|e| search_failed(pool, e))?;
-        let mut volumes: Vec<Volume> = result
-            .iter()
-            .flat_map(|r| result_items(r))
-            .flat_map(|found| volumes_of(&pool.name, found))
-            .collect();
-        volumes.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(volumes)
-    }
-
-    /// The volume at `name` (`dir/file`) in a pool: one search of its folder.
-    pub fn volume_by_name(&self, pool: &Pool, name: &str) -> Result<Volume> {
-        if matches!(pool.kind, PoolKind::Iscsi { .. }) {
-            return self.iscsi_volume(pool, name);
-        }
-        let missing = || {
-            no_volume(format!(
-                "No storage volume with key or path '[{}] {name}'",
-                pool.name
-            ))
-        };
-        check_inside(&format!("[{}] {name}", pool.name), &pool.name, name)?;
-        let (dir, file) = match name.rsplit_once('/') {
-            Some((d, f)) => (d, f),
-            None => ("", name),
-        };
-        if file.is_empty() {
-            return Err(Error::internal(format!(
-                "Datastore path '[{}] {name}' doesn't reference a file",
-                pool.name
-            )));
-        }
-        let search = SearchDatastore_Task {
-            this: browser_of(pool)?,
-            datastore_path: match dir {
-                "" => format!("[{}]", pool.name),
-                d => format!("[{}] {d}", pool.name),
-            },
-            search_spec: Some(volume_search(file)),
-        };
-        let result = match self.run_task_vi(&self.primary, &search, None) {
-            Ok(r) => r,
-            // A folder that is not there holds no such volume.
-            Err(e) if e.is_fault(&Fault::FileNotFound) => return Err(missing()),
-            Err(e) => return Err(search_failed(pool, e.into())),
-        };
-        result
-            .iter()
-            .flat_map(|r| result_items(r))
-            .flat_map(|found| volumes_of(&pool.name, found))
-            .find(|v| v.name == name)
-            .ok_or_else(missing)
-    }
-
-    /// libvirt's key: on ESX a disk's UUID (one round trip), else the datastore path.
-    pub fn volume_key(&self, pool: &Pool, vol: &Volume) -> Result<String> {
-        if let VolumeKind::Lun { uuid, .. } = &vol.kind {
-            return Ok(Uuid::md5_of(uuid.as_bytes()).to_string());
-        }
-        if vol.kind != VolumeKind::Disk || self.primary.product != Product::Esx {
-            return Ok(vol.path());
-        }
-        let uuid = self.primary.client.invoke(&QueryVirtualDiskUuid {
-            this: self.disk_manager()?,
-            name: vol.path(),
-            datacenter: Some(pool.datacenter.clone()),
-        })?;
-        Uuid::parse(&uuid)
-            .map(|u| u.to_string())
-            .ok_or_else(|| Error::internal(format!("Could not parse UUID from string '{uuid}'")))
-    }
-
     /// The volume at `[datastore] dir/file` or `/vmfs/volumes/<datastore or its id>/dir/file`.
-    pub fn volume_by_path(&self, path: &str) -> Result<(Pool, Volume)> {
+    pub fn volume_by_path(self: &Arc<Self>, path: &str) -> Result<Volume> {
         let bad = || {
             Error::invalid_arg(format!(
                 "Unexpected volume path format: '{}'; use '[datastore] dir/file' or \
@@ -264,12 +237,11 @@ impl Connection {
                 if !matches!(pool.kind, PoolKind::Iscsi { .. }) {
                     continue;
                 }
-                if let Some(v) = self
-                    .iscsi_volumes(&pool)?
+                if let Some(v) = iscsi_volumes(self, &pool)?
                     .into_iter()
                     .find(|v| v.path() == path)
                 {
-                    return Ok((pool, v));
+                    return Ok(Volume::new(self.clone(), pool, v));
                 }
             }
             return Err(no_volume(format!(
@@ -278,13 +250,12 @@ impl Connection {
         } else {
             return Err(bad());
         };
-        let vol = self.volume_by_name(&pool, &name)?;
-        Ok((pool, vol))
+        Pool::new(self.clone(), pool).volume_by_name(&name)
     }
 
     /// The volume with libvirt's key: a datastore path, or (on ESX) a disk's UUID, looked for
     /// on every disk of every pool, as libvirt's ESX driver looks.
-    pub fn volume_by_key(&self, key: &str) -> Result<(Pool, Volume)> {
+    pub fn volume_by_key(self: &Arc<Self>, key: &str) -> Result<Volume> {
         let missing = || no_volume(format!("Could not find storage volume with key '{key}'"));
         if key.starts_with('[') {
             return self.volume_by_path(key).map_err(|_| missing());
@@ -296,19 +267,129 @@ impl Connection {
             if !iscsi && self.primary.product != Product::Esx {
                 continue;
             }
-            for vol in self.list_volumes(&pool)? {
-                let keyed = vol.kind == VolumeKind::Disk || vol.kind.is_lun();
-                if keyed && self.volume_key(&pool, &vol)? == wanted {
-                    return Ok((pool, vol));
+            for vol in Pool::new(self.clone(), pool).volumes()? {
+                let keyed = vol.facts().kind == VolumeKind::Disk || vol.facts().kind.is_lun();
+                if keyed && vol.key()? == wanted {
+                    return Ok(vol);
                 }
             }
         }
         Err(missing())
     }
+}
+
+impl Pool {
+    /// Every volume of a pool, all folders deep: one search task and its wait.
+    pub fn volumes(&self) -> Result<Vec<Volume>> {
+        Ok(self
+            .volume_facts()?
+            .into_iter()
+            .map(|v| self.volume(v))
+            .collect())
+    }
+
+    /// The volume named `name` (its path in the datastore, or an iSCSI LUN's name).
+    pub fn volume_by_name(&self, name: &str) -> Result<Volume> {
+        self.volume_facts_by_name(name).map(|v| self.volume(v))
+    }
+
+    /// A volume object for `facts`, a volume of this pool.
+    pub(crate) fn volume(&self, facts: VolumeFacts) -> Volume {
+        Volume::new(self.conn().clone(), self.facts().clone(), facts)
+    }
+
+    fn volume_facts(&self) -> Result<Vec<VolumeFacts>> {
+        let (conn, pool) = (self.conn(), self.facts());
+        if matches!(pool.kind, PoolKind::Iscsi { .. }) {
+            return iscsi_volumes(conn, pool);
+        }
+        let browser = browser_of(pool)?;
+        let search = SearchDatastoreSubFolders_Task {
+            this: browser,
+            datastore_path: format!("[{}]", pool.name),
+            search_spec: Some(volume_search("*")),
+        };
+        let result = conn
+            .run_task(&conn.primary, &search, None)
+            .map_err(|e| search_failed(pool, e))?;
+        let mut volumes: Vec<VolumeFacts> = result
+            .iter()
+            .flat_map(|r| result_items(r))
+            .flat_map(|found| volumes_of(&pool.name, found))
+            .collect();
+        volumes.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(volumes)
+    }
+
+    fn volume_facts_by_name(&self, name: &str) -> Result<VolumeFacts> {
+        let (conn, pool) = (self.conn(), self.facts());
+        if matches!(pool.kind, PoolKind::Iscsi { .. }) {
+            return iscsi_volume(conn, pool, name);
+        }
+        let missing = || {
+            no_volume(format!(
+                "No storage volume with key or path '[{}] {name}'",
+                pool.name
+            ))
+        };
+        check_inside(&format!("[{}] {name}", pool.name), &pool.name, name)?;
+        let (dir, file) = match name.rsplit_once('/') {
+            Some((d, f)) => (d, f),
+            None => ("", name),
+        };
+        if file.is_empty() {
+            return Err(Error::internal(format!(
+                "Datastore path '[{}] {name}' doesn't reference a file",
+                pool.name
+            )));
+        }
+        let search = SearchDatastore_Task {
+            this: browser_of(pool)?,
+            datastore_path: match dir {
+                "" => format!("[{}]", pool.name),
+                d => format!("[{}] {d}", pool.name),
+            },
+            search_spec: Some(volume_search(file)),
+        };
+        let result = match conn.run_task_vi(&conn.primary, &search, None) {
+            Ok(r) => r,
+            // A folder that is not there holds no such volume.
+            Err(e) if e.is_fault(&Fault::FileNotFound) => return Err(missing()),
+            Err(e) => return Err(search_failed(pool, e.into())),
+        };
+        result
+            .iter()
+            .flat_map(|r| result_items(r))
+            .flat_map(|found| volumes_of(&pool.name, found))
+            .find(|v| v.name == name)
+            .ok_or_else(missing)
+    }
+}
+
+impl Volume {
+    /// libvirt's key: on ESX a disk's UUID (one round trip), else the datastore path.
+    pub fn key(&self) -> Result<String> {
+        let (conn, pool, vol) = (self.conn(), self.pool(), self.facts());
+        if let VolumeKind::Lun { uuid, .. } = &vol.kind {
+            return Ok(Uuid::md5_of(uuid.as_bytes()).to_string());
+        }
+        if vol.kind != VolumeKind::Disk || conn.primary.product != Product::Esx {
+            return Ok(vol.path());
+        }
+        let uuid = conn.primary.client.invoke(&QueryVirtualDiskUuid {
+            this: conn.disk_manager()?,
+            name: vol.path(),
+            datacenter: Some(pool.datacenter.clone()),
+        })?;
+        Uuid::parse(&uuid)
+            .map(|u| u.to_string())
+            .ok_or_else(|| Error::internal(format!("Could not parse UUID from string '{uuid}'")))
+    }
 
     /// `virStorageVolGetXMLDesc`, as libvirt's ESX driver writes it.
-    pub fn volume_xml(&self, pool: &Pool, vol: &Volume) -> Result<String> {
-        let key = self.volume_key(pool, vol)?;
+    pub fn xml(&self) -> Result<String> {
+        let vol = &self.current()?;
+        let key = self.key()?;
         Ok(VolumeDesc {
             kind: if vol.kind.is_lun() { "block" } else { "file" },
             name: &vol.name,
@@ -322,13 +403,13 @@ impl Connection {
     }
 }
 
-fn browser_of(pool: &Pool) -> Result<crate::vi::MoRef> {
+fn browser_of(pool: &PoolFacts) -> Result<crate::vi::MoRef> {
     pool.browser
         .clone()
         .ok_or_else(|| Error::internal(format!("Datastore '{}' has no browser", pool.name)))
 }
 
-fn search_failed(pool: &Pool, e: Error) -> Error {
+fn search_failed(pool: &PoolFacts, e: Error) -> Error {
     Error::internal(format!(
         "Could not search in datastore '{}': {}",
         pool.name, e.detail
