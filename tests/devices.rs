@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Sim, dom, open, pool_of};
+use common::{Sim, dom, net_of, open, pool_of};
 use std::sync::Arc;
 use virt_esx::Code;
 use virt_esx::abi::flags::{AffectFlags, DomainXmlFlags};
@@ -499,13 +499,13 @@ fn cdrom_media_and_nic_links_change_in_place() {
 
     // A NIC moved to another port group with its link down, then detached by its label.
     let vswitch0 = conn.network_by_name("vSwitch0").unwrap();
-    conn.update_portgroup(
-        &vswitch0,
-        virt_esx::driver::network::PortGroupChange::Add,
-        "<portgroup name='pgUpd'/>",
-        "t",
-    )
-    .unwrap();
+    net_of(&conn, &vswitch0)
+        .update_portgroup(
+            virt_esx::driver::network::PortGroupChange::Add,
+            "<portgroup name='pgUpd'/>",
+            "t",
+        )
+        .unwrap();
     dom(&conn, &vm)
         .change_device(NIC, Attach, AffectFlags::LIVE, "t")
         .unwrap();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Sim, dom, domain_xml, open, pool_of};
+use common::{Sim, dom, domain_xml, net_of, open, pool_of};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use virt_esx::Code;
@@ -390,7 +390,7 @@ fn network_and_pool_events_follow_the_hosts() {
     conn.register_event(
         None,
         0,
-        Callback::PoolFacts(Box::new(move |e| {
+        Callback::Pool(Box::new(move |e| {
             s.lock()
                 .unwrap()
                 .push((e.pool.name.clone(), e.event.unwrap()))
@@ -401,20 +401,20 @@ fn network_and_pool_events_follow_the_hosts() {
     conn.register_event(
         None,
         1,
-        Callback::PoolFacts(Box::new(move |e| {
+        Callback::Pool(Box::new(move |e| {
             assert!(e.event.is_none());
             s.lock().unwrap().push((e.pool.name.clone(), -1))
         })),
     )
     .unwrap();
     assert_eq!(
-        conn.register_event(None, 2, Callback::PoolFacts(Box::new(|_| {})))
+        conn.register_event(None, 2, Callback::Pool(Box::new(|_| {})))
             .unwrap_err()
             .code,
         Code::InvalidArg
     );
     assert_eq!(
-        conn.deregister_event(Family::PoolFacts, net_id)
+        conn.deregister_event(Family::Pool, net_id)
             .unwrap_err()
             .code,
         Code::InvalidArg,
@@ -444,7 +444,7 @@ fn network_and_pool_events_follow_the_hosts() {
             (name("vSwitchE"), N::VIR_NETWORK_EVENT_STARTED as i32)
         ]
     );
-    other.undefine_network(&net, "t").unwrap();
+    net_of(&other, &net).undefine("t").unwrap();
     assert_eq!(
         wait(2),
         vec![

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Sim, open};
+use common::{Sim, net_of, open};
 use virt_esx::Code;
 
 /// The host's switch and NIC names and MACs as the server has them, read here by hand.
@@ -223,20 +223,20 @@ fn a_switch_is_defined_updated_and_undefined_as_the_host_sees_it() {
 
     // One port group at a time, each checked on the server.
     let pg = |xml: &str| xml.to_string();
-    conn.update_portgroup(
-        &net,
-        Modify,
-        &pg("<portgroup name='pgT42'><vlan><tag id='43'/></vlan></portgroup>"),
-        "t",
-    )
-    .unwrap();
-    conn.update_portgroup(
-        &net,
-        Add,
-        &pg("<portgroup name='pgT7'><vlan><tag id='7'/></vlan></portgroup>"),
-        "t",
-    )
-    .unwrap();
+    net_of(&conn, &net)
+        .update_portgroup(
+            Modify,
+            &pg("<portgroup name='pgT42'><vlan><tag id='43'/></vlan></portgroup>"),
+            "t",
+        )
+        .unwrap();
+    net_of(&conn, &net)
+        .update_portgroup(
+            Add,
+            &pg("<portgroup name='pgT7'><vlan><tag id='7'/></vlan></portgroup>"),
+            "t",
+        )
+        .unwrap();
     let (_, groups) = server_switches(&check);
     assert!(groups.contains(&("pgT42".into(), "vSwitchT".into(), 43, None)));
     assert!(groups.contains(&("pgT7".into(), "vSwitchT".into(), 7, None)));
@@ -246,39 +246,40 @@ fn a_switch_is_defined_updated_and_undefined_as_the_host_sees_it() {
             .xml
             .contains("<portgroup name='pgT7'>\n    <vlan>\n      <tag id='7'/>")
     );
-    conn.update_portgroup(&net, Delete, "<portgroup name='pgT7'/>", "t")
+    net_of(&conn, &net)
+        .update_portgroup(Delete, "<portgroup name='pgT7'/>", "t")
         .unwrap();
     let (_, groups) = server_switches(&check);
     assert!(!groups.iter().any(|g| g.0 == "pgT7"));
-    let e = conn
-        .update_portgroup(&net, Add, "<portgroup name='VM Network'/>", "t")
+    let e = net_of(&conn, &net)
+        .update_portgroup(Add, "<portgroup name='VM Network'/>", "t")
         .unwrap_err();
     assert_eq!(e.code, Code::NetworkExist, "{e}");
-    let e = conn
-        .update_portgroup(&net, Modify, "<portgroup name='nope'/>", "t")
+    let e = net_of(&conn, &net)
+        .update_portgroup(Modify, "<portgroup name='nope'/>", "t")
         .unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
     let vswitch0 = conn.network_by_name("vSwitch0").unwrap();
-    let e = conn
-        .update_portgroup(&vswitch0, Delete, "<portgroup name='VM Network'/>", "t")
+    let e = net_of(&conn, &vswitch0)
+        .update_portgroup(Delete, "<portgroup name='VM Network'/>", "t")
         .unwrap_err();
     assert!(
         e.code == Code::OperationInvalid && e.detail.contains("in use by"),
         "the model's VMs are on VM Network: {e}"
     );
-    let e = conn.undefine_network(&vswitch0, "t").unwrap_err();
+    let e = net_of(&conn, &vswitch0).undefine("t").unwrap_err();
     assert!(e.detail.contains("has a 'host' port"), "{e}");
 
     // A VM's NIC on pgT42 keeps the switch.
     attach_nic(&conn, "pgT42");
-    let e = conn.undefine_network(&net, "t").unwrap_err();
+    let e = net_of(&conn, &net).undefine("t").unwrap_err();
     assert!(
         e.code == Code::OperationInvalid && e.detail.contains("'pgT42'"),
         "{e}"
     );
     assert!(server_switches(&check).0.iter().any(|s| s.0 == "vSwitchT"));
     detach_nics(&conn, "pgT42");
-    conn.undefine_network(&net, "t").unwrap();
+    net_of(&conn, &net).undefine("t").unwrap();
     let (switches, groups) = server_switches(&check);
     assert!(!switches.iter().any(|s| s.0 == "vSwitchT"));
     assert!(!groups.iter().any(|g| g.1 == "vSwitchT"));
@@ -302,13 +303,8 @@ fn the_hosts_own_port_group_is_not_deleted() {
         "{before:?}"
     );
     let vswitch0 = conn.network_by_name("vSwitch0").unwrap();
-    let e = conn
-        .update_portgroup(
-            &vswitch0,
-            Delete,
-            "<portgroup name='Management Network'/>",
-            "t",
-        )
+    let e = net_of(&conn, &vswitch0)
+        .update_portgroup(Delete, "<portgroup name='Management Network'/>", "t")
         .unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
     assert_eq!(
@@ -456,11 +452,10 @@ fn vcenter_scopes_show_distributed_switches_read_only() {
         "the uplinks' port group is left out"
     );
     assert_eq!(dc.networks().unwrap(), networks, "stable across calls");
-    let e = dc.undefine_network(dvs, "t").unwrap_err();
+    let e = net_of(&dc, dvs).undefine("t").unwrap_err();
     assert_eq!(e.code, Code::NoSupport, "{e}");
-    let e = dc
+    let e = net_of(&dc, dvs)
         .update_portgroup(
-            dvs,
             virt_esx::driver::network::PortGroupChange::Add,
             "<portgroup name='x'/>",
             "t",

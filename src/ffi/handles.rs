@@ -8,7 +8,8 @@ use super::error::CError;
 use super::types::virErrorFunc;
 use crate::driver::Connection;
 use crate::driver::domain::{Domain, Listing, Vm};
-use crate::driver::network::{Interface, Network};
+use crate::driver::interface::{Interface, InterfaceFacts};
+use crate::driver::network::{Network, NetworkFacts};
 use crate::driver::snapshot::Snapshot;
 use crate::driver::storage::transfer::{Download, Stopper, Upload, Watcher};
 use crate::driver::storage::{Pool, PoolFacts, Volume, VolumeFacts};
@@ -347,7 +348,7 @@ impl ConnectHandle {
 }
 
 impl ConnectHandle {
-    pub fn network(&self, net: Network) -> Arc<NetworkHandle> {
+    pub fn network(&self, net: NetworkFacts) -> Arc<NetworkHandle> {
         Arc::new(NetworkHandle {
             name: c_name(&net.name),
             net,
@@ -356,7 +357,7 @@ impl ConnectHandle {
         })
     }
 
-    pub fn interface(&self, iface: Interface) -> Arc<InterfaceHandle> {
+    pub fn interface(&self, iface: InterfaceFacts) -> Arc<InterfaceHandle> {
         Arc::new(InterfaceHandle {
             name: c_name(&iface.name),
             mac: c_name(&iface.mac),
@@ -369,10 +370,17 @@ impl ConnectHandle {
 
 /// `virNetworkPtr`: a vSwitch as last read, and a reference on the connection.
 pub struct NetworkHandle {
-    pub net: Network,
+    pub net: NetworkFacts,
     pub conn: Arc<ConnectHandle>,
     pub name: CString,
     _counted: Counted,
+}
+
+impl NetworkHandle {
+    /// The driver's network object for the handle's facts.
+    pub fn object(&self) -> Network {
+        Network::new(self.conn.conn.clone(), self.net.clone())
+    }
 }
 
 impl ArcHandle for NetworkHandle {
@@ -382,11 +390,18 @@ impl ArcHandle for NetworkHandle {
 /// `virInterfacePtr`: a physical NIC as last read, its name and MAC as C reads them, and a
 /// reference on the connection.
 pub struct InterfaceHandle {
-    pub iface: Interface,
+    pub iface: InterfaceFacts,
     pub conn: Arc<ConnectHandle>,
     pub name: CString,
     pub mac: CString,
     _counted: Counted,
+}
+
+impl InterfaceHandle {
+    /// The driver's interface object for the handle's facts.
+    pub fn object(&self) -> Interface {
+        Interface::new(self.conn.conn.clone(), self.iface.clone())
+    }
 }
 
 impl ArcHandle for InterfaceHandle {

@@ -128,8 +128,8 @@ pub unsafe extern "C" fn virInterfaceGetXMLDesc(
 ) -> *mut c_char {
     export!(iface iface, ptr::null_mut(), |i| {
         let f = flags!(flags as InterfaceXmlFlags)?;
-        let now = i.conn.conn.interface_by_mac(&i.iface.mac, api_name!())?;
-        owned_c_string(&now.xml(f.contains(InterfaceXmlFlags::INACTIVE))?)
+        let inactive = f.contains(InterfaceXmlFlags::INACTIVE);
+        owned_c_string(&i.object().xml(inactive, api_name!())?)
     })
 }
 

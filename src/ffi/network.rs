@@ -141,8 +141,7 @@ pub unsafe extern "C" fn virNetworkGetXMLDesc(
 ) -> *mut c_char {
     export!(net network, ptr::null_mut(), |n| {
         flags!(flags as NetworkXmlFlags)?;
-        let now = n.conn.conn.network_by_uuid(&n.net.uuid)?;
-        owned_c_string(&now.xml)
+        owned_c_string(&n.object().xml()?)
     })
 }
 

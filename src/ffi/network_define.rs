@@ -52,7 +52,7 @@ pub unsafe extern "C" fn virNetworkDefineXMLFlags(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virNetworkUndefine(network: virNetworkPtr) -> c_int {
     export!(net network, write, -1, |n| {
-        n.conn.conn.undefine_network(&n.net, api_name!())?;
+        n.object().undefine(api_name!())?;
         Ok(0)
     })
 }
@@ -99,7 +99,7 @@ pub unsafe extern "C" fn virNetworkUpdate(
             }
         };
         let xml = in_str!(xml)?;
-        n.conn.conn.update_portgroup(&n.net, change, xml, api_name!())?;
+        n.object().update_portgroup(change, xml, api_name!())?;
         Ok(0)
     })
 }

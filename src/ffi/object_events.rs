@@ -36,7 +36,7 @@ fn network_callback(held: Held, cb: NetGeneric) -> Callback {
 }
 
 fn pool_callback(held: Held, cb: PoolGeneric) -> Callback {
-    Callback::PoolFacts(Box::new(move |ev| {
+    Callback::Pool(Box::new(move |ev| {
         held.with_conn(|c, connp| {
             let pool = PoolHandle::into_c(c.pool(ev.pool.clone()));
             match ev.event {
@@ -134,7 +134,7 @@ pub unsafe extern "C" fn virConnectStoragePoolEventDeregisterAny(
     callbackID: c_int,
 ) -> c_int {
     export!(conn conn, -1, |c| {
-        c.conn.deregister_event(Family::PoolFacts, callbackID)?;
+        c.conn.deregister_event(Family::Pool, callbackID)?;
         Ok(0)
     })
 }

@@ -13,6 +13,7 @@ use std::sync::{Arc, Once};
 
 use virt_esx::driver::connection::auth::{Authenticator, CredRequest};
 use virt_esx::driver::domain::{Domain, Vm};
+use virt_esx::driver::network::{Network, NetworkFacts};
 use virt_esx::driver::storage::{Pool, PoolFacts, Volume, VolumeFacts};
 use virt_esx::{Code, Error, Result};
 
@@ -186,6 +187,11 @@ pub fn vol_of(
 /// The facts of each volume.
 pub fn into_facts(vols: Vec<Volume>) -> Vec<VolumeFacts> {
     vols.into_iter().map(Volume::into_facts).collect()
+}
+
+/// The network object for a network's facts read through `conn`.
+pub fn net_of(conn: &Arc<virt_esx::driver::Connection>, net: &NetworkFacts) -> Network {
+    Network::new(conn.clone(), net.clone())
 }
 
 /// The domain object for a VM read through `conn` (the handle a lookup gives C callers).

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod events;
 pub mod freshness;
 pub mod host;
+pub mod interface;
 pub mod jobs;
 pub mod liveness;
 pub mod migrate;

@@ -7,7 +7,7 @@
 use super::{Event, NetworkEvent, PoolEvent};
 use crate::abi::enums::{virNetworkEventLifecycleType as N, virStoragePoolEventLifecycleType as P};
 use crate::driver::Connection;
-use crate::driver::network::Network;
+use crate::driver::network::NetworkFacts;
 use crate::driver::storage::pool::PoolFacts;
 use crate::log::log;
 use crate::vi::property::{FilterSpec, ObjectUpdate};
@@ -25,7 +25,7 @@ pub(super) struct Inventory {
     /// Which lists are kept: only those a registration needs are watched and read.
     watch_networks: bool,
     watch_pools: bool,
-    networks: Option<Vec<Network>>,
+    networks: Option<Vec<NetworkFacts>>,
     pools: Option<Vec<PoolFacts>>,
     /// A host changed since the last lists.
     changed: bool,
@@ -113,7 +113,7 @@ impl Inventory {
         for ds in std::mem::take(&mut self.refreshed) {
             let pool = self.pools.iter().flatten().find(|p| p.moref == ds);
             out.extend(pool.map(|p| {
-                Event::PoolFacts(PoolEvent {
+                Event::Pool(PoolEvent {
                     pool: p.clone(),
                     event: None,
                 })
@@ -154,7 +154,7 @@ enum Step {
     Stopped,
 }
 
-fn network_event(n: &Network, step: Step) -> Event {
+fn network_event(n: &NetworkFacts, step: Step) -> Event {
     Event::Network(NetworkEvent {
         net: n.clone(),
         event: match step {
@@ -167,7 +167,7 @@ fn network_event(n: &Network, step: Step) -> Event {
 }
 
 fn pool_event(p: &PoolFacts, step: Step) -> Event {
-    Event::PoolFacts(PoolEvent {
+    Event::Pool(PoolEvent {
         pool: p.clone(),
         event: Some(match step {
             Step::Defined => P::VIR_STORAGE_POOL_EVENT_DEFINED,

@@ -15,7 +15,7 @@ mod inventory;
 use crate::abi::enums::{DOMAIN_EVENT_IDS, virConnectCloseReason as Reason, virDomainEventID};
 use crate::driver::Connection;
 use crate::driver::domain::Vm;
-use crate::driver::network::Network;
+use crate::driver::network::NetworkFacts;
 use crate::driver::storage::pool::PoolFacts;
 use crate::error::{Code, Error, Result};
 use crate::event::wakeup::Wakeup;
@@ -106,7 +106,7 @@ pub struct DomainEvent {
 /// A network's lifecycle event (`virNetworkEventLifecycleType`; the detail is always 0).
 #[derive(Debug, Clone)]
 pub struct NetworkEvent {
-    pub net: Network,
+    pub net: NetworkFacts,
     pub event: i32,
 }
 
@@ -122,7 +122,7 @@ pub struct PoolEvent {
 pub enum Event {
     Domain(DomainEvent),
     Network(NetworkEvent),
-    PoolFacts(PoolEvent),
+    Pool(PoolEvent),
 }
 
 /// The kinds of object events are registered for, each with its own event IDs.
@@ -130,7 +130,7 @@ pub enum Event {
 pub enum Family {
     Domain,
     Network,
-    PoolFacts,
+    Pool,
 }
 
 impl Family {
@@ -139,7 +139,7 @@ impl Family {
     fn ids(self) -> i32 {
         match self {
             Family::Domain => DOMAIN_EVENT_IDS,
-            Family::Network | Family::PoolFacts => 2,
+            Family::Network | Family::Pool => 2,
         }
     }
 }
@@ -150,7 +150,7 @@ impl Event {
         match self {
             Event::Domain(e) => (Family::Domain, e.kind.id(), e.vm.uuid),
             Event::Network(e) => (Family::Network, 0, e.net.uuid),
-            Event::PoolFacts(e) => (Family::PoolFacts, i32::from(e.event.is_none()), e.pool.uuid),
+            Event::Pool(e) => (Family::Pool, i32::from(e.event.is_none()), e.pool.uuid),
         }
     }
 }
@@ -178,7 +178,7 @@ impl Needs {
         Needs {
             devices: needs_devices(family, event_id),
             networks: family == Family::Network,
-            pools: family == Family::PoolFacts,
+            pools: family == Family::Pool,
         }
     }
 
@@ -202,7 +202,7 @@ pub type DeliverPool = Box<dyn Fn(&PoolEvent) + Send + Sync>;
 pub enum Callback {
     Domain(Deliver),
     Network(DeliverNetwork),
-    PoolFacts(DeliverPool),
+    Pool(DeliverPool),
 }
 
 impl Callback {
@@ -210,7 +210,7 @@ impl Callback {
         match self {
             Callback::Domain(_) => Family::Domain,
             Callback::Network(_) => Family::Network,
-            Callback::PoolFacts(_) => Family::PoolFacts,
+            Callback::Pool(_) => Family::Pool,
         }
     }
 
@@ -218,7 +218,7 @@ impl Callback {
         match (self, ev) {
             (Callback::Domain(f), Event::Domain(e)) => f(e),
             (Callback::Network(f), Event::Network(e)) => f(e),
-            (Callback::PoolFacts(f), Event::PoolFacts(e)) => f(e),
+            (Callback::Pool(f), Event::Pool(e)) => f(e),
             _ => {}
         }
     }

@@ -1,7 +1,7 @@
 //! A vCenter's distributed switches as networks: `<forward mode='bridge'/>` and the port
 //! groups VMs can use (not the uplinks'), each with its VLAN tag or trunk.
 
-use super::{Network, NetworkKind};
+use super::{NetworkFacts, NetworkKind};
 use crate::vi::MoRef;
 use crate::vi::node::Node;
 use crate::vi::property::ObjectContent;
@@ -34,7 +34,7 @@ pub fn switch_uuid_of(objects: &[ObjectContent], pg: &MoRef) -> Option<String> {
 
 /// The switches among `objects` (with their port groups), those reaching one of `members`
 /// when given.
-pub fn networks(objects: &[ObjectContent], members: Option<&[MoRef]>) -> Vec<Network> {
+pub fn networks(objects: &[ObjectContent], members: Option<&[MoRef]>) -> Vec<NetworkFacts> {
     let mut out = Vec::new();
     for oc in objects.iter().filter(|oc| is_switch(oc)) {
         let Some(sw) = DistributedSwitch::from_node(&oc.props) else {
@@ -71,7 +71,7 @@ pub fn networks(objects: &[ObjectContent], members: Option<&[MoRef]>) -> Vec<Net
             portgroups: &descs,
         }
         .format();
-        out.push(Network {
+        out.push(NetworkFacts {
             name: sw.name,
             uuid,
             xml,

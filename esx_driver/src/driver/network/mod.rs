@@ -16,13 +16,10 @@ use crate::vi::specs::{
     VirtualEthernetCardNetworkBackingInfo,
 };
 use crate::vi::types::FromNode;
-use crate::vi::views::network::{
-    HostNetworkFacts, HostNics, HostPortGroup, NamedNetwork, PhysicalNic,
-};
+use crate::vi::views::network::{HostNetworkFacts, HostPortGroup, NamedNetwork};
 use crate::xml::ids::Uuid;
-use crate::xml::network::{
-    Bandwidth, Forward, InterfaceDesc, NetworkDesc, PortGroupDesc, Vlan, prefix_of,
-};
+use crate::xml::network::{Bandwidth, Forward, NetworkDesc, PortGroupDesc, Vlan};
+use std::sync::Arc;
 
 /// Where a network comes from, which decides what can be changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,49 +30,45 @@ pub enum NetworkKind {
     Distributed,
 }
 
-/// A switch as a network.
-#[derive(Debug, Clone, PartialEq)]
+/// A network of a connection (a standard vSwitch, or a distributed switch): what libvirt's
+/// `virNetworkPtr` is. Its changes are in `ops`.
+#[derive(Debug, Clone)]
 pub struct Network {
+    conn: Arc<Connection>,
+    facts: NetworkFacts,
+}
+
+impl Network {
+    /// The network object for `facts`, read through `conn`.
+    pub fn new(conn: Arc<Connection>, facts: NetworkFacts) -> Network {
+        Network { conn, facts }
+    }
+
+    /// The network's facts as read.
+    pub fn facts(&self) -> &NetworkFacts {
+        &self.facts
+    }
+
+    /// The connection the network belongs to.
+    pub fn conn(&self) -> &Arc<Connection> {
+        &self.conn
+    }
+
+    /// `virNetworkGetXMLDesc`: the network read again (one round trip), as libvirt's ESX
+    /// driver writes it.
+    pub fn xml(&self) -> Result<String> {
+        Ok(self.conn.network_by_uuid(&self.facts.uuid)?.xml)
+    }
+}
+
+/// A switch as a network: what one read says of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkFacts {
     pub name: String,
     /// libvirt's rule for a vSwitch: the MD5 digest of its key; a distributed switch's own.
     pub uuid: Uuid,
     pub xml: String,
     pub kind: NetworkKind,
-}
-
-/// A physical NIC as an interface.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Interface {
-    pub name: String,
-    pub mac: String,
-    /// Whether its link is up (the host reports a link speed only then).
-    pub link_up: bool,
-    dhcp: bool,
-    address: String,
-    mask: String,
-}
-
-impl Interface {
-    /// `virInterfaceGetXMLDesc`; with `inactive`, a DHCP address is left out, as libvirt does.
-    pub fn xml(&self, inactive: bool) -> Result<String> {
-        let has_address = !self.address.is_empty() && !self.mask.is_empty();
-        let ipv4 = match has_address && !(self.dhcp && inactive) {
-            true => Some((
-                self.address.as_str(),
-                prefix_of(&self.mask).ok_or_else(|| {
-                    Error::internal(format!("Could not parse IPv4 netmask '{}'", self.mask))
-                })?,
-            )),
-            false => None,
-        };
-        Ok(InterfaceDesc {
-            name: &self.name,
-            mac: &self.mac,
-            dhcp: self.dhcp,
-            ipv4,
-        }
-        .format())
-    }
 }
 
 /// libvirt's units from vSphere's: bit/s → kB/s, bytes → KiB; only an enabled policy counts.
@@ -90,7 +83,7 @@ fn bandwidth(p: &Option<HostNetworkTrafficShapingPolicy>) -> Option<Bandwidth> {
 }
 
 /// One read of the networks of a connection's scope.
-struct NetworkFacts {
+struct ScopeNetworks {
     /// The host's, on a one-host scope.
     host: Option<HostNetworkFacts>,
     /// The datacenters' networks, by object.
@@ -99,7 +92,7 @@ struct NetworkFacts {
     distributed: Vec<ObjectContent>,
 }
 
-impl NetworkFacts {
+impl ScopeNetworks {
     fn names(&self) -> impl Iterator<Item = &str> {
         self.named.iter().map(|(_, n)| n.name.as_str())
     }
@@ -113,7 +106,7 @@ impl NetworkFacts {
             .sum()
     }
 
-    fn networks(&self, members: Option<&[MoRef]>) -> Result<Vec<Network>> {
+    fn networks(&self, members: Option<&[MoRef]>) -> Result<Vec<NetworkFacts>> {
         let mut out = match &self.host {
             Some(f) => standard_networks(f, &self.names().collect::<Vec<_>>())?,
             None => Vec::new(),
@@ -123,7 +116,7 @@ impl NetworkFacts {
     }
 }
 
-fn standard_networks(f: &HostNetworkFacts, named: &[&str]) -> Result<Vec<Network>> {
+fn standard_networks(f: &HostNetworkFacts, named: &[&str]) -> Result<Vec<NetworkFacts>> {
     let mut networks = Vec::new();
     for sw in &f.switches {
         let uplinks = sw
@@ -172,7 +165,7 @@ fn standard_networks(f: &HostNetworkFacts, named: &[&str]) -> Result<Vec<Network
             portgroups: &descs,
         }
         .format();
-        networks.push(Network {
+        networks.push(NetworkFacts {
             name: sw.name.clone(),
             uuid,
             xml,
@@ -180,17 +173,6 @@ fn standard_networks(f: &HostNetworkFacts, named: &[&str]) -> Result<Vec<Network
         });
     }
     Ok(networks)
-}
-
-fn interface_of(p: PhysicalNic) -> Interface {
-    Interface {
-        link_up: p.link_mb.is_some(),
-        name: p.device,
-        mac: p.mac,
-        dhcp: p.dhcp,
-        address: p.address,
-        mask: p.mask,
-    }
 }
 
 /// The network readers on one object of an answer, for the fuzz targets.
@@ -209,14 +191,10 @@ pub fn no_network(detail: impl Into<String>) -> Error {
     Error::esx(Code::NoNetwork, detail)
 }
 
-pub fn no_interface(detail: impl Into<String>) -> Error {
-    Error::esx(Code::NoInterface, detail)
-}
-
 impl Connection {
     /// The scope's networks in one round trip: the host's `config.network` on a one-host
     /// scope, and the datacenters' networks, distributed switches and port groups.
-    fn network_facts(&self) -> Result<NetworkFacts> {
+    fn network_facts(&self) -> Result<ScopeNetworks> {
         Ok(self.network_facts_with(None)?.0)
     }
 
@@ -224,7 +202,7 @@ impl Connection {
     fn network_facts_with(
         &self,
         extra: Option<FilterSpec>,
-    ) -> Result<(NetworkFacts, Option<ObjectContent>)> {
+    ) -> Result<(ScopeNetworks, Option<ObjectContent>)> {
         let extra_obj = extra.as_ref().map(|s| s.start.clone());
         let scope = &self.primary.scope;
         let host = scope.host().map(|p| p.host.clone());
@@ -265,7 +243,7 @@ impl Connection {
         }
         specs.extend(extra);
         let mut extra_read = None;
-        let mut facts = NetworkFacts {
+        let mut facts = ScopeNetworks {
             host: None,
             named: Vec::new(),
             distributed: Vec::new(),
@@ -307,24 +285,12 @@ impl Connection {
     }
 
     /// The scope's networks: one round trip.
-    pub fn networks(&self) -> Result<Vec<Network>> {
+    pub fn networks(&self) -> Result<Vec<NetworkFacts>> {
         let members = self.switch_members();
         self.network_facts()?.networks(members.as_deref())
     }
 
-    /// The connection's host's NICs: one round trip. Above one host, NIC names repeat.
-    pub fn interfaces(&self, api: &str) -> Result<Vec<Interface>> {
-        let host = self.primary.single_host(api)?.host.clone();
-        let nics = self
-            .primary
-            .client
-            .retrieve_one(&host, HostNics::PATHS)?
-            .and_then(|oc| HostNics::from_node(&oc.props))
-            .ok_or_else(|| Error::internal("The host's network configuration is missing"))?;
-        Ok(nics.pnics.into_iter().map(interface_of).collect())
-    }
-
-    pub fn network_by_name(&self, name: &str) -> Result<Network> {
+    pub fn network_by_name(&self, name: &str) -> Result<NetworkFacts> {
         self.networks()?
             .into_iter()
             .find(|n| n.name == name)
@@ -335,34 +301,13 @@ impl Connection {
             })
     }
 
-    pub fn network_by_uuid(&self, uuid: &Uuid) -> Result<Network> {
+    pub fn network_by_uuid(&self, uuid: &Uuid) -> Result<NetworkFacts> {
         self.networks()?
             .into_iter()
             .find(|n| n.uuid == *uuid)
             .ok_or_else(|| {
                 no_network(format!(
                     "Could not find HostVirtualSwitch with UUID '{uuid}'"
-                ))
-            })
-    }
-
-    /// By device name (`vmnic0`): what libvirt's ESX driver means to do (its own lookup
-    /// compares the name with the MAC address, and so never finds one).
-    pub fn interface_by_name(&self, name: &str, api: &str) -> Result<Interface> {
-        self.interfaces(api)?
-            .into_iter()
-            .find(|i| i.name.eq_ignore_ascii_case(name))
-            .ok_or_else(|| no_interface(format!("Could not find physical NIC with name '{name}'")))
-    }
-
-    /// By MAC address, in any case.
-    pub fn interface_by_mac(&self, mac: &str, api: &str) -> Result<Interface> {
-        self.interfaces(api)?
-            .into_iter()
-            .find(|i| i.mac.eq_ignore_ascii_case(mac.trim()))
-            .ok_or_else(|| {
-                no_interface(format!(
-                    "Could not find physical NIC with MAC address '{mac}'"
                 ))
             })
     }
@@ -388,7 +333,7 @@ impl Connection {
     }
 }
 
-fn backing_in(facts: &NetworkFacts, name: &str) -> Result<VirtualDeviceBackingInfo> {
+fn backing_in(facts: &ScopeNetworks, name: &str) -> Result<VirtualDeviceBackingInfo> {
     let (obj, _) = facts
         .named
         .iter()

@@ -1,7 +1,9 @@
 //! Defining, undefining and updating a host's standard vSwitches and their port groups with
 //! the host network system's own calls, each refused up front when the host would refuse it.
 
-use super::{HostNetworkFacts, HostPortGroup, Network, NetworkFacts, NetworkKind, no_network};
+use super::{
+    HostNetworkFacts, HostPortGroup, Network, NetworkFacts, NetworkKind, ScopeNetworks, no_network,
+};
 use crate::driver::Connection;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
@@ -45,7 +47,7 @@ fn group_spec(pg: &PortGroupDef, switch: &str) -> HostPortGroupSpec {
     }
 }
 
-fn read_only(net: &Network) -> Result<()> {
+fn read_only(net: &NetworkFacts) -> Result<()> {
     match net.kind {
         NetworkKind::Standard => Ok(()),
         NetworkKind::Distributed => Err(Error::esx(
@@ -73,7 +75,7 @@ fn host_port<'a>(groups: impl IntoIterator<Item = &'a HostPortGroup>) -> Option<
 /// The host's networking and its network system, read once.
 struct HostView {
     /// The datacenter's networks (with their VMs).
-    facts: NetworkFacts,
+    facts: ScopeNetworks,
     host: HostNetworkFacts,
     system: MoRef,
 }
@@ -136,7 +138,7 @@ impl Connection {
 
     /// `virNetworkDefineXML`: a new vSwitch with its uplinks and port groups, as one change: a
     /// port group the host refuses takes the switch away again.
-    pub fn define_network(&self, xml: &str, api: &str) -> Result<Network> {
+    pub fn define_network(&self, xml: &str, api: &str) -> Result<NetworkFacts> {
         let def = NetworkDef::parse(xml)?;
         let view = self.host_view(api)?;
         let host = &view.host;
@@ -217,12 +219,15 @@ impl Connection {
         }
         self.network_by_name(&def.name)
     }
+}
 
+impl Network {
     /// `virNetworkUndefine`: the switch's port groups, then the switch; refused while a VM or
     /// the host itself (a VMkernel port) uses one of them.
-    pub fn undefine_network(&self, net: &Network, api: &str) -> Result<()> {
+    pub fn undefine(&self, api: &str) -> Result<()> {
+        let (conn, net) = (self.conn(), self.facts());
         read_only(net)?;
-        let view = self.host_view(api)?;
+        let view = conn.host_view(api)?;
         let host = &view.host;
         let sw = host
             .switches
@@ -248,7 +253,7 @@ impl Connection {
         for pg in &groups {
             view.not_in_use(&net.name, pg)?;
         }
-        let client = &self.primary.client;
+        let client = &conn.primary.client;
         for pg in &groups {
             client
                 .invoke(&RemovePortGroup {
@@ -271,16 +276,11 @@ impl Connection {
 
     /// `virNetworkUpdate` of the portgroup section: one port group added, changed (VLAN,
     /// shaping) or removed with the host's own call.
-    pub fn update_portgroup(
-        &self,
-        net: &Network,
-        change: PortGroupChange,
-        xml: &str,
-        api: &str,
-    ) -> Result<()> {
+    pub fn update_portgroup(&self, change: PortGroupChange, xml: &str, api: &str) -> Result<()> {
+        let (conn, net) = (self.conn(), self.facts());
         read_only(net)?;
         let def = PortGroupDef::parse(xml)?;
-        let view = self.host_view(api)?;
+        let view = conn.host_view(api)?;
         if !view.host.switches.iter().any(|s| s.name == net.name) {
             return Err(no_network(format!(
                 "Could not find HostVirtualSwitch with name '{}'",
@@ -289,7 +289,7 @@ impl Connection {
         }
         let existing = view.group(&def.name);
         let here = existing.filter(|pg| view.switch_of(pg) == net.name);
-        let client = &self.primary.client;
+        let client = &conn.primary.client;
         let system = view.system.clone();
         let done = match (change, existing, here) {
             (PortGroupChange::Add, Some(pg), _) => {
