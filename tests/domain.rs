@@ -21,16 +21,12 @@ fn list_costs_one_round_trip_whatever_the_count() {
         let sim = Sim::start(&["-mode", "esx", "-vms", &n.to_string()]);
         let conn = open(&sim, "esx", "/");
         let before = conn.round_trips();
-        let all = conn.list_all_domains(flags::empty()).unwrap();
+        let doms = conn.domains(flags::empty()).unwrap();
+        let all: Vec<_> = doms.iter().map(|d| d.cached()).collect();
         assert_eq!(all.len(), n);
         assert_eq!(conn.round_trips() - before, 1, "listing {n} VMs");
         // State straight after the list needs no request; the first full read on any handle
         // of the listing reads all of them, in one.
-        let listing = Arc::new(Listing::new(&all, true));
-        let doms: Vec<Domain> = all
-            .iter()
-            .map(|vm| Domain::new(conn.clone(), vm.clone(), Some(listing.clone())))
-            .collect();
         let before = conn.round_trips();
         for (d, vm) in doms.iter().zip(&all) {
             assert_eq!(d.current_state().unwrap().state, vm.state);
@@ -42,11 +38,9 @@ fn list_costs_one_round_trip_whatever_the_count() {
         }
         assert_eq!(conn.round_trips() - before, 1, "info for {n} VMs");
         // A filtered listing's batch asks for its own VMs by name: one round trip too.
-        let some = conn.list_all_domains(flags::ACTIVE).unwrap();
-        let listing = Arc::new(Listing::new(&some, false));
+        let some = conn.domains(flags::ACTIVE).unwrap();
         let before = conn.round_trips();
-        for vm in &some {
-            let d = Domain::new(conn.clone(), vm.clone(), Some(listing.clone()));
+        for d in &some {
             assert_eq!(d.current().unwrap().memory_mb, 32);
         }
         assert_eq!(conn.round_trips() - before, 1, "info for {n} active VMs");

@@ -41,6 +41,12 @@ for t in tests/c/*.c; do
         --show-possibly-lost=no --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
         "$bin" "esx://$SIM_ADDR/?no_verify=1" "$vpx_addr"
 done
+rust_example() {
+    local out
+    out=$(ESX_PASSWORD=pw cargo run -q --example list_vms -- "esx://$SIM_ADDR/?no_verify=1") &&
+        printf '%s\n' "$out" && grep -q '^ha-host_VM0 *running$' <<<"$out"
+}
+step "Rust API: cargo run --example list_vms on the simulator" rust_example
 dropin() {
     PROFILE=debug ./tools/dropin.sh && tests/dropin/check.sh "$SIM_ADDR"
 }

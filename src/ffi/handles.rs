@@ -143,9 +143,14 @@ impl ConnectHandle {
 
     /// A new domain handle on this connection for `vm` (from `listing`, when it came from one).
     pub fn domain(&self, vm: Vm, listing: Option<&Arc<Listing>>) -> Arc<DomainHandle> {
-        let names = Mutex::new(vec![c_name(&vm.name)]);
+        self.domain_handle(Domain::new(self.conn.clone(), vm, listing.cloned()))
+    }
+
+    /// A new handle for a domain object of this connection.
+    pub fn domain_handle(&self, dom: Domain) -> Arc<DomainHandle> {
+        let names = Mutex::new(vec![c_name(&dom.cached().name)]);
         Arc::new(DomainHandle {
-            dom: Domain::new(self.conn.clone(), vm, listing.cloned()),
+            dom,
             conn: self.arc(),
             names,
             _counted: Counted::new(),

@@ -3,7 +3,7 @@
 
 use crate::abi::flags::ListDomainsFlags;
 use crate::abi::{VIR_UUID_BUFLEN, VIR_UUID_STRING_BUFLEN};
-use crate::driver::domain::{Listing, Vm};
+use crate::driver::domain::Vm;
 use crate::error::{Error, Result};
 use crate::ffi::args::{count, flags, in_slice, in_str, out, out_slice, put_uuid_string};
 use crate::ffi::export::{api_name, export};
@@ -13,7 +13,6 @@ use crate::ffi::types::{virConnectPtr, virDomainPtr};
 use crate::xml::ids::Uuid;
 use std::ffi::{c_char, c_int, c_uchar, c_uint};
 use std::ptr;
-use std::sync::Arc;
 
 const UUID_LEN: usize = VIR_UUID_BUFLEN as usize;
 const UUID_STRING_LEN: usize = VIR_UUID_STRING_BUFLEN as usize;
@@ -36,10 +35,9 @@ pub unsafe extern "C" fn virConnectListAllDomains(
 ) -> c_int {
     export!(conn conn, -1, |c| {
         let filter = flags!(flags as ListDomainsFlags)?;
-        let vms = c.conn.list_all_domains(filter)?;
-        let listing = Arc::new(Listing::new(&vms, filter.is_empty()));
-        handle_array(out!(domains?), vms, |vm| {
-            DomainHandle::into_c(c.domain(vm, Some(&listing)))
+        let doms = c.conn.domains(filter)?;
+        handle_array(out!(domains?), doms, |dom| {
+            DomainHandle::into_c(c.domain_handle(dom))
         })
     })
 }

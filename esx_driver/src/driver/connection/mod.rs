@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod authconf;
+mod domains;
 pub mod inventory;
 mod keepalive;
 

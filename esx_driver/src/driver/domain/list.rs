@@ -143,7 +143,7 @@ impl Connection {
     }
 
     /// The domains in scope: every VM but templates.
-    fn domains(&self, extras: ListExtras) -> Result<(Vec<Vm>, Vec<AutostartConfig>)> {
+    fn non_templates(&self, extras: ListExtras) -> Result<(Vec<Vm>, Vec<AutostartConfig>)> {
         let (mut vms, autostart) = self.list_vms(extras)?;
         vms.retain(|vm| !vm.template);
         Ok((vms, autostart))
@@ -183,7 +183,7 @@ impl Connection {
         }
         let autostart_filter = wanted(flags, F::AUTOSTART, F::NO_AUTOSTART);
         let snapshot = wanted(flags, F::HAS_SNAPSHOT, F::NO_SNAPSHOT);
-        let (vms, autostart) = self.domains(ListExtras {
+        let (vms, autostart) = self.non_templates(ListExtras {
             autostart: autostart_filter.is_some(),
             snapshot: snapshot.is_some(),
             templates: false,

@@ -66,6 +66,15 @@ impl PowerState {
         }) as i32
     }
 
+    /// The state as virsh words it (`running`, `paused`, `shut off`).
+    pub fn libvirt_name(self) -> &'static str {
+        match self {
+            PowerState::PoweredOn => "running",
+            PowerState::Suspended => "paused",
+            PowerState::PoweredOff => "shut off",
+        }
+    }
+
     /// The state's reason: suspended VMs were paused by a user (`VIR_DOMAIN_PAUSED_USER`);
     /// vSphere does not say why a VM runs or is off (`*_UNKNOWN`).
     pub fn libvirt_reason(self) -> i32 {
