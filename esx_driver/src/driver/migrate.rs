@@ -2,9 +2,9 @@
 //! datacenter's picked by the placement rule) and that host's root pool, disks too on request.
 
 use super::connection::inventory::Placement;
+use super::connection::placement::place_among;
 use super::connection::{Connection, Endpoint, Product};
 use super::domain::{Detail, PowerState, Vm, invalid_state};
-use super::placement::place_among;
 use crate::abi::flags::MigrateFlags;
 use crate::abi::virDomainMigrateFlags as M;
 use crate::driver::domain::Domain;

@@ -2,24 +2,20 @@
 //! knowing libvirt concepts and vSphere objects; used by `ffi`, usable from Rust directly.
 
 pub mod connection;
-pub mod convert;
 pub mod datastores;
 pub mod domain;
 pub mod events;
 pub mod freshness;
-pub mod host;
 pub mod interface;
 pub mod jobs;
 pub mod liveness;
 pub mod migrate;
 pub mod network;
 pub mod perf;
-mod placement;
 pub mod snapshot;
 pub mod storage;
-pub mod task;
 pub mod vi_error;
 
+pub use connection::host::NodeInfo;
 pub use connection::{Connection, Endpoint, Product};
 pub use datastores::LiveDatastores;
-pub use host::NodeInfo;

@@ -3,9 +3,14 @@
 
 pub mod auth;
 pub mod authconf;
+pub mod convert;
 mod domains;
+pub mod host;
 pub mod inventory;
 mod keepalive;
+pub(crate) mod placement;
+pub mod task;
+pub mod vms;
 
 use crate::error::{Code, Error, Result};
 use crate::uri::{ConnectSpec, Scheme, Transport as UriTransport, VCenter};

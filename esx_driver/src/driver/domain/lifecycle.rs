@@ -8,34 +8,8 @@ use crate::driver::domain::Domain;
 use crate::driver::domain::current_state;
 use crate::driver::domain::power::power;
 use crate::driver::domain::tune::reconfigure;
-use crate::driver::domain::xml::define;
-use crate::driver::domain::xml::undefine;
 use crate::error::{Code, Error, Result};
 use crate::vi::specs::VirtualMachineConfigSpec;
-
-impl Connection {
-    /// virDomainCreateXML: a new domain defined and started (paused when asked); VMware has no
-    /// transient VMs, so it stays defined. A start that fails takes the definition away again.
-    pub fn create_xml(&self, xml: &str, paused: bool) -> Result<Vm> {
-        let vm = define(self, xml, false)?;
-        let started = power(self, &vm, PowerOp::Start).and_then(|vm| match paused {
-            true => power(self, &vm, PowerOp::Suspend),
-            false => Ok(vm),
-        });
-        match started {
-            Ok(vm) => Ok(vm),
-            Err(e) => {
-                if let Ok(now) = self.refresh_vm(&vm.moref) {
-                    if now.state != PowerState::PoweredOff {
-                        let _ = power(self, &now, PowerOp::Destroy);
-                    }
-                    let _ = undefine(self, &now);
-                }
-                Err(e)
-            }
-        }
-    }
-}
 
 impl Domain {
     /// virDomainManagedSave: the running VM suspended to its own files.
@@ -96,6 +70,6 @@ impl Domain {
 
 /// A domain (or template) of this name, if there is one.
 fn named(conn: &Connection, name: &str) -> Result<Option<Vm>> {
-    let (vms, _) = conn.list_vms(super::list::WITH_TEMPLATES)?;
+    let (vms, _) = conn.list_vms(crate::driver::connection::vms::WITH_TEMPLATES)?;
     Ok(vms.into_iter().find(|v| v.name == name))
 }

@@ -7,7 +7,6 @@ mod drives;
 pub mod guest;
 pub mod jobs;
 pub mod lifecycle;
-pub mod list;
 mod listing;
 mod metadata;
 mod object;
@@ -30,7 +29,6 @@ use crate::abi::{
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::methods::FindByUuid;
-use crate::vi::types::FromNode;
 use crate::vi::views::vm::VmProps;
 use crate::vmx::escape::{escape_hex_percent, unescape_hex};
 use crate::xml::ids::Uuid;
@@ -219,24 +217,6 @@ pub(crate) fn check_name(name: &str, code: Code) -> Result<()> {
             ),
         )),
         None => Ok(()),
-    }
-}
-
-impl Connection {
-    /// Reads one VM afresh (one round trip); a VM that is gone is `VIR_ERR_NO_DOMAIN`.
-    pub fn refresh_vm(&self, moref: &MoRef) -> Result<Vm> {
-        let oc = self
-            .primary
-            .client
-            .retrieve_one(moref, VmProps::PATHS)?
-            .ok_or_else(|| {
-                no_domain(format!(
-                    "Domain with managed object id '{}' is gone",
-                    moref.value
-                ))
-            })?;
-        let props = VmProps::from_node(&oc.props).unwrap_or_default();
-        Ok(Vm::from_props(oc.obj, props, Detail::Full))
     }
 }
 

@@ -9,15 +9,13 @@
 
 use super::usage::{
     BlockCounters, DEVICE_PATHS, DiskUsage, MEMORY_PATHS, NicCounters, NicUsage, device_series,
-    disks_and_nics, memory_of, vcpu_series,
+    memory_of, vcpu_series,
 };
 use super::{PowerState, Vm};
 use crate::abi::enums::{virDomainStatsTypes as T, virVcpuState as VcpuState};
-use crate::driver::Connection;
 use crate::driver::perf::{Counter, CpuTime, Series, Totals};
 use crate::error::{Code, Error, Result};
 use crate::vi::soap::MoRef;
-use std::collections::HashMap;
 
 /// libvirt's `virDomainStatsTypes` bits this library serves.
 const STATE: u32 = T::VIR_DOMAIN_STATS_STATE as u32;
@@ -31,7 +29,7 @@ const SERVED: u32 = STATE | CPU_TOTAL | BALLOON | VCPU | INTERFACE | BLOCK;
 const KNOWN: u32 = (T::VIR_DOMAIN_STATS_VM as u32) * 2 - 1;
 
 /// The paths the listing reads for `groups`, beyond identity and sizing.
-fn usage_paths(groups: u32) -> &'static [&'static [&'static str]] {
+pub(crate) fn usage_paths(groups: u32) -> &'static [&'static [&'static str]] {
     match (groups & (INTERFACE | BLOCK) != 0, groups & BALLOON != 0) {
         (true, true) => &[DEVICE_PATHS, MEMORY_PATHS],
         (true, false) => &[DEVICE_PATHS],
@@ -74,9 +72,14 @@ pub fn groups(stats: u32, enforce: bool) -> Result<u32> {
 }
 
 /// A VM's disks and NICs, from the read's device list (none without one).
-type VmDevices = (Vec<DiskUsage>, Vec<NicUsage>);
+pub(crate) type VmDevices = (Vec<DiskUsage>, Vec<NicUsage>);
 
-fn record(vm: Vm, devices: &VmDevices, groups: u32, totals: Option<&Totals>) -> StatsRecord {
+pub(crate) fn record(
+    vm: Vm,
+    devices: &VmDevices,
+    groups: u32,
+    totals: Option<&Totals>,
+) -> StatsRecord {
     let mut fields = Vec::new();
     let none = Totals::new();
     let totals = totals.unwrap_or(&none);
@@ -169,7 +172,7 @@ fn push_counters(fields: &mut Vec<(String, Stat)>, prefix: &str, named: &[(&str,
 
 /// The series each VM is counted by for `groups`: CPU time for all, devices of running
 /// VMs (a stopped VM has no samples).
-fn asks(vms: &[Vm], devices: &[VmDevices], groups: u32) -> Vec<(MoRef, Vec<Series>)> {
+pub(crate) fn asks(vms: &[Vm], devices: &[VmDevices], groups: u32) -> Vec<(MoRef, Vec<Series>)> {
     vms.iter()
         .zip(devices)
         .map(|(vm, (disks, nics))| {
@@ -188,64 +191,6 @@ fn asks(vms: &[Vm], devices: &[VmDevices], groups: u32) -> Vec<(MoRef, Vec<Serie
             (vm.moref.clone(), series)
         })
         .collect()
-}
-
-impl Connection {
-    /// Statistics of every domain `filter` keeps, from one read and the counters' QueryPerf.
-    pub fn all_domain_stats(
-        &self,
-        filter: crate::abi::flags::ListDomainsFlags,
-        groups: u32,
-    ) -> Result<Vec<StatsRecord>> {
-        let vms = self.list_all_domains_sized(filter, usage_paths(groups))?;
-        self.records(vms, groups)
-    }
-
-    /// The records of `vms`, with the counters `groups` asks for.
-    fn records(&self, vms: Vec<Vm>, groups: u32) -> Result<Vec<StatsRecord>> {
-        let devices: Vec<VmDevices> = vms
-            .iter()
-            .map(|vm| {
-                vm.usage
-                    .as_deref()
-                    .map(|props| disks_and_nics(props, self.spec.dialect))
-                    .unwrap_or_default()
-            })
-            .collect();
-        let mut counted: HashMap<MoRef, Totals> = self
-            .perf
-            .counted(&self.primary.client, &asks(&vms, &devices, groups))?;
-        Ok(vms
-            .into_iter()
-            .zip(&devices)
-            .map(|(vm, d)| {
-                let totals = counted.remove(&vm.moref);
-                record(vm, d, groups, totals.as_ref())
-            })
-            .collect())
-    }
-
-    /// Statistics of the given domains, in their order, from one read (and the counters'
-    /// QueryPerf); one that is gone fails the call, as it would in libvirt.
-    pub fn domain_stats(&self, morefs: &[MoRef], groups: u32) -> Result<Vec<StatsRecord>> {
-        let found = self.fetch_vms_with(morefs, usage_paths(groups))?;
-        let vms = morefs
-            .iter()
-            .map(|m| {
-                found
-                    .iter()
-                    .find(|v| v.moref == *m)
-                    .cloned()
-                    .ok_or_else(|| {
-                        super::no_domain(format!(
-                            "Domain with managed object id '{}' is gone",
-                            m.value
-                        ))
-                    })
-            })
-            .collect::<Result<Vec<Vm>>>()?;
-        self.records(vms, groups)
-    }
 }
 
 #[cfg(test)]

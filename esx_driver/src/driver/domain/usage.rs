@@ -10,7 +10,6 @@ use crate::driver::Connection;
 use crate::driver::domain::Domain;
 use crate::driver::perf::{Counter, CpuTime, Series, Totals};
 use crate::error::{Error, Result};
-use crate::vi::MoRef;
 use crate::vi::node::Node;
 use crate::vi::types::FromNode;
 use crate::vi::views::vm::{DEVICES, POWER_STATE};
@@ -259,7 +258,7 @@ impl NicCounters {
 
 /// Nothing where the server keeps no statistics (NO_SUPPORT), which info calls answer with 0,
 /// as libvirt's ESX driver does.
-fn if_kept<T: Default>(r: Result<T>) -> Result<T> {
+pub(crate) fn if_kept<T: Default>(r: Result<T>) -> Result<T> {
     match r {
         Err(e) if e.code == crate::error::Code::NoSupport => Ok(T::default()),
         other => other,
@@ -273,13 +272,6 @@ fn running(vm: &Vm, state: PowerState) -> Result<()> {
             "domain '{}' is not running",
             vm.name
         ))),
-    }
-}
-
-impl Connection {
-    /// `cpu_times`, or none where the server keeps no statistics.
-    pub fn cpu_times_if_kept(&self, morefs: &[MoRef]) -> Result<HashMap<MoRef, CpuTime>> {
-        if_kept(self.perf.cpu_times(&self.primary.client, morefs))
     }
 }
 

@@ -1,11 +1,11 @@
 //! A domain's XML from its VMX file, and defining and undefining domains: XML → VMX uploaded
 //! beside the first disk, registered on the host, rolled back when registration fails.
 
-use super::list::WITH_TEMPLATES;
 use super::{PowerState, Vm, invalid_state};
 use crate::abi::flags::DomainXmlFlags;
 use crate::driver::connection::Connection;
 use crate::driver::connection::inventory::Placement;
+use crate::driver::connection::vms::WITH_TEMPLATES;
 use crate::driver::datastores::LiveDatastores;
 use crate::driver::datastores::delete_file;
 use crate::driver::datastores::file_manager;
@@ -22,14 +22,6 @@ use crate::vmx::escape::escape_datastore_item;
 use crate::vmx::{DatastorePath, domain_def_to_vmx, vmx_to_domain_def};
 use crate::xml::domain::{DiskDevice, DomainDef};
 use crate::xml::ids::Uuid;
-
-impl Connection {
-    /// Defines a domain from XML: a new VM is written next to its first disk and registered;
-    /// an existing one (same UUID or name) is rewritten while powered off.
-    pub fn define_xml(&self, xml: &str) -> Result<Vm> {
-        define(self, xml, true)
-    }
-}
 
 impl Domain {
     /// The domain's XML, converted from the VMX file on its datastore.

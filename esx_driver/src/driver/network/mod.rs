@@ -180,9 +180,12 @@ fn standard_networks(f: &HostNetworkFacts, named: &[&str]) -> Result<Vec<Network
 pub fn read_for_fuzzing(oc: &ObjectContent) {
     if let Some(f) = HostNetworkFacts::from_node(&oc.props) {
         let _ = standard_networks(&f, &["VM Network"]);
-        f.pnics.into_iter().map(interface_of).for_each(|i| {
-            let _ = i.xml(false);
-        });
+        f.pnics
+            .into_iter()
+            .map(crate::driver::interface::interface_of)
+            .for_each(|i| {
+                let _ = i.xml(false);
+            });
     }
     let _ = dvs::networks(std::slice::from_ref(oc), None);
 }

@@ -6,7 +6,6 @@ use super::iscsi;
 use super::pool::{PoolFacts, PoolKind, kind_of, no_pool, pool_uuid};
 use crate::driver::Connection;
 use crate::driver::storage::Pool;
-use crate::driver::storage::iscsi::rescan_iscsi;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::methods::{CreateNasDatastore, RefreshDatastore, RemoveDatastore};
@@ -212,7 +211,7 @@ impl Pool {
     pub fn refresh(&self) -> Result<()> {
         let (conn, pool) = (self.conn(), self.facts());
         if matches!(pool.kind, PoolKind::Iscsi { .. }) {
-            return rescan_iscsi(conn, pool);
+            return self.rescan_iscsi();
         }
         Ok(conn.primary.client.invoke(&RefreshDatastore {
             this: pool.moref.clone(),

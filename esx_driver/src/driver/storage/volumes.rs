@@ -7,8 +7,6 @@ use crate::driver::Connection;
 use crate::driver::connection::Product;
 use crate::driver::freshness::FRESH_FOR;
 use crate::driver::storage::Pool;
-use crate::driver::storage::iscsi::iscsi_volume;
-use crate::driver::storage::iscsi::iscsi_volumes;
 use crate::error::{Code, Error, Result};
 use crate::vi::Fault;
 use crate::vi::methods::{
@@ -237,7 +235,8 @@ impl Connection {
                 if !matches!(pool.kind, PoolKind::Iscsi { .. }) {
                     continue;
                 }
-                if let Some(v) = iscsi_volumes(self, &pool)?
+                if let Some(v) = Pool::new(self.clone(), pool.clone())
+                    .iscsi_volumes()?
                     .into_iter()
                     .find(|v| v.path() == path)
                 {
@@ -301,7 +300,7 @@ impl Pool {
     fn volume_facts(&self) -> Result<Vec<VolumeFacts>> {
         let (conn, pool) = (self.conn(), self.facts());
         if matches!(pool.kind, PoolKind::Iscsi { .. }) {
-            return iscsi_volumes(conn, pool);
+            return self.iscsi_volumes();
         }
         let browser = browser_of(pool)?;
         let search = SearchDatastoreSubFolders_Task {
@@ -324,7 +323,7 @@ impl Pool {
     fn volume_facts_by_name(&self, name: &str) -> Result<VolumeFacts> {
         let (conn, pool) = (self.conn(), self.facts());
         if matches!(pool.kind, PoolKind::Iscsi { .. }) {
-            return iscsi_volume(conn, pool, name);
+            return self.iscsi_volume(name);
         }
         let missing = || {
             no_volume(format!(

@@ -1,7 +1,7 @@
 //! The driver's task policy over vi's one task runner: how long a task may take
 //! (`task_timeout=`) and what a VM question gets (`auto_answer=1` takes its default choice).
 
-use super::connection::{Connection, Endpoint};
+use crate::driver::connection::{Connection, Endpoint};
 use crate::error::Result;
 use crate::vi::task::{Answer, Question, TaskOptions};
 use crate::vi::{self, Method, MoRef, Node};

@@ -1,8 +1,8 @@
 //! Where a VM goes in a scope above one host: the datastore its disks are on picks the
 //! datacenter, and of the connected hosts mounting it the one with the most free memory wins.
 
-use super::connection::inventory::Placement;
-use super::connection::{Connection, Endpoint};
+use crate::driver::connection::inventory::Placement;
+use crate::driver::connection::{Connection, Endpoint};
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::property::FilterSpec;

@@ -1,8 +1,8 @@
 //! Domain XML ⇄ VMX on a live connection (virConnectDomainXMLFromNative/ToNative): paths
 //! mapped through the host's datastores, VMX files written for the product's hardware version.
 
-use super::connection::{Connection, Product};
-use super::datastores::LiveDatastores;
+use crate::driver::connection::{Connection, Product};
+use crate::driver::datastores::LiveDatastores;
 use crate::error::{Error, Result};
 use crate::vmx;
 use crate::xml::domain::DomainDef;

@@ -1,8 +1,8 @@
 //! Facts about the connection's host: node info, free memory, hostname, version, maximum
 //! vCPUs, and the capabilities and sysinfo XML documents. Each costs at most one round trip.
 
-use super::connection::Connection;
-use super::connection::inventory::Placement;
+use crate::driver::connection::Connection;
+use crate::driver::connection::inventory::Placement;
 use crate::driver::perf::Counter;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;

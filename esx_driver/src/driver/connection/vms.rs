@@ -1,13 +1,14 @@
 //! Listing and looking up domains: every VM of the connection's scope (a host, a cluster, a
 //! datacenter or a whole vCenter) with its identity, in one RetrievePropertiesEx plus pages.
 
-use super::{Detail, PowerState, Vm, VmProps, no_domain};
 use crate::abi::flags::ListDomainsFlags;
 use crate::driver::connection::{Connection, PREFIXED, UNPREFIXED};
+use crate::driver::domain::{Detail, PowerState, Vm, no_domain};
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
 use crate::vi::property::{FilterSpec, Hop};
 use crate::vi::types::FromNode;
+use crate::vi::views::vm::VmProps;
 use crate::vi::views::vm::{AutostartConfig, EntityName};
 use crate::vi::views::vm::{CONFIG_UUID, POWER_STATE};
 use crate::xml::ids::Uuid;
@@ -281,7 +282,7 @@ impl Connection {
                     if e.parent.is_none() {
                         break; // the root folder is not part of a path
                     }
-                    names.push(super::unescape_name(&e.name));
+                    names.push(crate::driver::domain::unescape_name(&e.name));
                     at = e.parent.as_ref();
                 }
                 names.reverse();
