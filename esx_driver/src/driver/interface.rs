@@ -3,8 +3,7 @@
 
 use super::Connection;
 use crate::error::{Code, Error, Result};
-use crate::vi::types::FromNode;
-use crate::vi::views::network::{HostNics, PhysicalNic};
+use crate::vi::views::network::PhysicalNic;
 use crate::xml::network::{InterfaceDesc, prefix_of};
 use std::sync::Arc;
 
@@ -83,39 +82,4 @@ pub(crate) fn interface_of(p: PhysicalNic) -> InterfaceFacts {
 
 pub fn no_interface(detail: impl Into<String>) -> Error {
     Error::esx(Code::NoInterface, detail)
-}
-
-impl Connection {
-    /// The connection's host's NICs: one round trip. Above one host, NIC names repeat.
-    pub fn interfaces(&self, api: &str) -> Result<Vec<InterfaceFacts>> {
-        let host = self.primary.single_host(api)?.host.clone();
-        let nics = self
-            .primary
-            .client
-            .retrieve_one(&host, HostNics::PATHS)?
-            .and_then(|oc| HostNics::from_node(&oc.props))
-            .ok_or_else(|| Error::internal("The host's network configuration is missing"))?;
-        Ok(nics.pnics.into_iter().map(interface_of).collect())
-    }
-
-    /// By device name (`vmnic0`): what libvirt's ESX driver means to do (its own lookup
-    /// compares the name with the MAC address, and so never finds one).
-    pub fn interface_by_name(&self, name: &str, api: &str) -> Result<InterfaceFacts> {
-        self.interfaces(api)?
-            .into_iter()
-            .find(|i| i.name.eq_ignore_ascii_case(name))
-            .ok_or_else(|| no_interface(format!("Could not find physical NIC with name '{name}'")))
-    }
-
-    /// By MAC address, in any case.
-    pub fn interface_by_mac(&self, mac: &str, api: &str) -> Result<InterfaceFacts> {
-        self.interfaces(api)?
-            .into_iter()
-            .find(|i| i.mac.eq_ignore_ascii_case(mac.trim()))
-            .ok_or_else(|| {
-                no_interface(format!(
-                    "Could not find physical NIC with MAC address '{mac}'"
-                ))
-            })
-    }
 }

@@ -8,7 +8,9 @@ mod domains;
 pub mod host;
 pub mod inventory;
 mod keepalive;
+mod networks;
 pub(crate) mod placement;
+mod storage;
 pub mod task;
 pub mod vms;
 

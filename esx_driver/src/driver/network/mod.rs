@@ -1,21 +1,20 @@
 //! Networks and interfaces as libvirt's ESX drivers model them: a host's standard vSwitches
 //! and, on vCenter, the scope's distributed switches as networks; a host's NICs as interfaces.
 
-mod dvs;
-mod ops;
+pub(crate) mod dvs;
+pub(crate) mod ops;
 
 pub use ops::PortGroupChange;
 
 use super::Connection;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
-use crate::vi::property::{FilterSpec, Hop, ObjectContent};
+use crate::vi::property::ObjectContent;
 use crate::vi::specs::{
     DistributedVirtualSwitchPortConnection, HostNetworkTrafficShapingPolicy,
     VirtualDeviceBackingInfo, VirtualEthernetCardDistributedVirtualPortBackingInfo,
     VirtualEthernetCardNetworkBackingInfo,
 };
-use crate::vi::types::FromNode;
 use crate::vi::views::network::{HostNetworkFacts, HostPortGroup, NamedNetwork};
 use crate::xml::ids::Uuid;
 use crate::xml::network::{Bandwidth, Forward, NetworkDesc, PortGroupDesc, Vlan};
@@ -83,13 +82,13 @@ fn bandwidth(p: &Option<HostNetworkTrafficShapingPolicy>) -> Option<Bandwidth> {
 }
 
 /// One read of the networks of a connection's scope.
-struct ScopeNetworks {
+pub(crate) struct ScopeNetworks {
     /// The host's, on a one-host scope.
-    host: Option<HostNetworkFacts>,
+    pub(crate) host: Option<HostNetworkFacts>,
     /// The datacenters' networks, by object.
-    named: Vec<(MoRef, NamedNetwork)>,
+    pub(crate) named: Vec<(MoRef, NamedNetwork)>,
     /// The distributed switches and port groups, raw.
-    distributed: Vec<ObjectContent>,
+    pub(crate) distributed: Vec<ObjectContent>,
 }
 
 impl ScopeNetworks {
@@ -106,7 +105,7 @@ impl ScopeNetworks {
             .sum()
     }
 
-    fn networks(&self, members: Option<&[MoRef]>) -> Result<Vec<NetworkFacts>> {
+    pub(crate) fn networks(&self, members: Option<&[MoRef]>) -> Result<Vec<NetworkFacts>> {
         let mut out = match &self.host {
             Some(f) => standard_networks(f, &self.names().collect::<Vec<_>>())?,
             None => Vec::new(),
@@ -178,7 +177,7 @@ fn standard_networks(f: &HostNetworkFacts, named: &[&str]) -> Result<Vec<Network
 /// The network readers on one object of an answer, for the fuzz targets.
 #[cfg(feature = "fuzzing")]
 pub fn read_for_fuzzing(oc: &ObjectContent) {
-    if let Some(f) = HostNetworkFacts::from_node(&oc.props) {
+    if let Some(f) = <HostNetworkFacts as crate::vi::types::FromNode>::from_node(&oc.props) {
         let _ = standard_networks(&f, &["VM Network"]);
         f.pnics
             .into_iter()
@@ -194,149 +193,7 @@ pub fn no_network(detail: impl Into<String>) -> Error {
     Error::esx(Code::NoNetwork, detail)
 }
 
-impl Connection {
-    /// The scope's networks in one round trip: the host's `config.network` on a one-host
-    /// scope, and the datacenters' networks, distributed switches and port groups.
-    fn network_facts(&self) -> Result<ScopeNetworks> {
-        Ok(self.network_facts_with(None)?.0)
-    }
-
-    /// As `network_facts`, reading `extra` (a VM's properties, say) in the same round trip.
-    fn network_facts_with(
-        &self,
-        extra: Option<FilterSpec>,
-    ) -> Result<(ScopeNetworks, Option<ObjectContent>)> {
-        let extra_obj = extra.as_ref().map(|s| s.start.clone());
-        let scope = &self.primary.scope;
-        let host = scope.host().map(|p| p.host.clone());
-        let mut datacenters: Vec<MoRef> = Vec::new();
-        for p in &scope.hosts {
-            if !datacenters.contains(&p.datacenter) {
-                datacenters.push(p.datacenter.clone());
-            }
-        }
-        let mut specs: Vec<FilterSpec> = host
-            .iter()
-            .map(|h| FilterSpec::object(h.clone(), HostNetworkFacts::PATHS))
-            .collect();
-        if let Some((first, rest)) = datacenters.split_first() {
-            let hops = vec![
-                Hop {
-                    name: "dcNetworks",
-                    kind: "Datacenter",
-                    path: "networkFolder",
-                    then: &["folderChildren"],
-                },
-                Hop {
-                    name: "folderChildren",
-                    kind: "Folder",
-                    path: "childEntity",
-                    then: &["folderChildren"],
-                },
-            ];
-            let mut spec = FilterSpec::reach(first.clone(), hops, "Network", NamedNetwork::PATHS);
-            spec.props.extend(dvs::PROPS.iter().map(|(kind, paths)| {
-                (
-                    kind.to_string(),
-                    paths.iter().map(|p| p.to_string()).collect(),
-                )
-            }));
-            spec.more = rest.to_vec();
-            specs.push(spec);
-        }
-        specs.extend(extra);
-        let mut extra_read = None;
-        let mut facts = ScopeNetworks {
-            host: None,
-            named: Vec::new(),
-            distributed: Vec::new(),
-        };
-        for oc in self.primary.client.retrieve_all(&specs)? {
-            if Some(&oc.obj) == extra_obj.as_ref() {
-                extra_read = Some(oc);
-                continue;
-            }
-            if Some(&oc.obj) == host.as_ref() {
-                facts.host = HostNetworkFacts::from_node(&oc.props);
-                continue;
-            }
-            if dvs::is_switch(&oc) || oc.obj.kind == dvs::PORTGROUP {
-                facts.distributed.push(oc.clone());
-            }
-            if dvs::is_switch(&oc) {
-                continue;
-            }
-            if let Some(n) = NamedNetwork::from_node(&oc.props) {
-                facts.named.push((oc.obj, n));
-            }
-        }
-        if host.is_some() && facts.host.is_none() {
-            return Err(Error::internal(
-                "The host's network configuration is missing",
-            ));
-        }
-        Ok((facts, extra_read))
-    }
-
-    /// The hosts whose distributed switches a host or cluster scope shows; `None` (all of the
-    /// datacenters') above.
-    fn switch_members(&self) -> Option<Vec<MoRef>> {
-        use super::connection::inventory::ScopeKind;
-        let scope = &self.primary.scope;
-        matches!(scope.kind, ScopeKind::Host | ScopeKind::Cluster)
-            .then(|| scope.hosts.iter().map(|p| p.host.clone()).collect())
-    }
-
-    /// The scope's networks: one round trip.
-    pub fn networks(&self) -> Result<Vec<NetworkFacts>> {
-        let members = self.switch_members();
-        self.network_facts()?.networks(members.as_deref())
-    }
-
-    pub fn network_by_name(&self, name: &str) -> Result<NetworkFacts> {
-        self.networks()?
-            .into_iter()
-            .find(|n| n.name == name)
-            .ok_or_else(|| {
-                no_network(format!(
-                    "Could not find HostVirtualSwitch with name '{name}'"
-                ))
-            })
-    }
-
-    pub fn network_by_uuid(&self, uuid: &Uuid) -> Result<NetworkFacts> {
-        self.networks()?
-            .into_iter()
-            .find(|n| n.uuid == *uuid)
-            .ok_or_else(|| {
-                no_network(format!(
-                    "Could not find HostVirtualSwitch with UUID '{uuid}'"
-                ))
-            })
-    }
-}
-
-impl Connection {
-    /// What a NIC on the network called `name` is backed by: a standard port group's network,
-    /// or a distributed port group's port on its switch. One round trip.
-    pub fn nic_backing(&self, name: &str) -> Result<VirtualDeviceBackingInfo> {
-        backing_in(&self.network_facts()?, name)
-    }
-
-    /// As `nic_backing`, with the `paths` of object `obj` read in the same round trip.
-    pub fn nic_backing_with(
-        &self,
-        name: &str,
-        obj: &MoRef,
-        paths: &[&str],
-    ) -> Result<(VirtualDeviceBackingInfo, Option<ObjectContent>)> {
-        let (facts, read) =
-            self.network_facts_with(Some(FilterSpec::object(obj.clone(), paths)))?;
-        Ok((backing_in(&facts, name)?, read))
-    }
-}
-
-fn backing_in(facts: &ScopeNetworks, name: &str) -> Result<VirtualDeviceBackingInfo> {
+pub(crate) fn backing_in(facts: &ScopeNetworks, name: &str) -> Result<VirtualDeviceBackingInfo> {
     let (obj, _) = facts
         .named
         .iter()

@@ -4,18 +4,12 @@
 use super::{
     HostNetworkFacts, HostPortGroup, Network, NetworkFacts, NetworkKind, ScopeNetworks, no_network,
 };
-use crate::driver::Connection;
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
-use crate::vi::methods::{
-    AddPortGroup, AddVirtualSwitch, RemovePortGroup, RemoveVirtualSwitch, UpdatePortGroup,
-};
-use crate::vi::specs::{
-    HostNetworkPolicy, HostNetworkTrafficShapingPolicy, HostPortGroupSpec,
-    HostVirtualSwitchBondBridge, HostVirtualSwitchSpec,
-};
+use crate::vi::methods::{AddPortGroup, RemovePortGroup, RemoveVirtualSwitch, UpdatePortGroup};
+use crate::vi::specs::{HostNetworkPolicy, HostNetworkTrafficShapingPolicy, HostPortGroupSpec};
 use crate::xml::network::Bandwidth;
-use crate::xml::network_def::{NetworkDef, PortGroupDef};
+use crate::xml::network_def::PortGroupDef;
 
 /// What virNetworkUpdate does with a `<portgroup>`; ESX keeps port groups unordered, so adding
 /// first and adding last are one.
@@ -27,7 +21,7 @@ pub enum PortGroupChange {
 }
 
 /// vSphere's units from libvirt's: kB/s → bit/s, KiB → bytes (bounded by the XML reader).
-fn shaping(b: &Option<Bandwidth>) -> Option<HostNetworkTrafficShapingPolicy> {
+pub(crate) fn shaping(b: &Option<Bandwidth>) -> Option<HostNetworkTrafficShapingPolicy> {
     b.map(|b| HostNetworkTrafficShapingPolicy {
         enabled: Some(true),
         average: Some(b.average as i64 * 8000),
@@ -36,7 +30,7 @@ fn shaping(b: &Option<Bandwidth>) -> Option<HostNetworkTrafficShapingPolicy> {
     })
 }
 
-fn group_spec(pg: &PortGroupDef, switch: &str) -> HostPortGroupSpec {
+pub(crate) fn group_spec(pg: &PortGroupDef, switch: &str) -> HostPortGroupSpec {
     HostPortGroupSpec {
         name: pg.name.clone(),
         vlan_id: pg.vlan,
@@ -73,16 +67,16 @@ fn host_port<'a>(groups: impl IntoIterator<Item = &'a HostPortGroup>) -> Option<
 }
 
 /// The host's networking and its network system, read once.
-struct HostView {
+pub(crate) struct HostView {
     /// The datacenter's networks (with their VMs).
-    facts: ScopeNetworks,
-    host: HostNetworkFacts,
-    system: MoRef,
+    pub(crate) facts: ScopeNetworks,
+    pub(crate) host: HostNetworkFacts,
+    pub(crate) system: MoRef,
 }
 
 impl HostView {
     /// The switch a port group belongs to.
-    fn switch_of(&self, pg: &HostPortGroup) -> &str {
+    pub(crate) fn switch_of(&self, pg: &HostPortGroup) -> &str {
         self.host
             .switches
             .iter()
@@ -90,7 +84,7 @@ impl HostView {
             .map_or("", |s| s.name.as_str())
     }
 
-    fn group(&self, name: &str) -> Option<&HostPortGroup> {
+    pub(crate) fn group(&self, name: &str) -> Option<&HostPortGroup> {
         self.host.portgroups.iter().find(|p| p.name == name)
     }
 
@@ -113,111 +107,6 @@ impl HostView {
                 ),
             )),
         }
-    }
-}
-
-impl Connection {
-    fn host_view(&self, api: &str) -> Result<HostView> {
-        self.primary.single_host(api)?;
-        let mut facts = self.network_facts()?;
-        // A one-host scope's read holds the host's networking, or fails.
-        let host = facts
-            .host
-            .take()
-            .ok_or_else(|| Error::internal("The host's network configuration is missing"))?;
-        let system = host
-            .network_system
-            .clone()
-            .ok_or_else(|| Error::esx(Code::NoSupport, "The host has no network system"))?;
-        Ok(HostView {
-            facts,
-            host,
-            system,
-        })
-    }
-
-    /// `virNetworkDefineXML`: a new vSwitch with its uplinks and port groups, as one change: a
-    /// port group the host refuses takes the switch away again.
-    pub fn define_network(&self, xml: &str, api: &str) -> Result<NetworkFacts> {
-        let def = NetworkDef::parse(xml)?;
-        let view = self.host_view(api)?;
-        let host = &view.host;
-        if host.switches.iter().any(|s| s.name == def.name) {
-            return Err(Error::internal(
-                "HostVirtualSwitch already exists, editing existing ones is not supported yet",
-            ));
-        }
-        for pg in &def.portgroups {
-            if let Some(existing) = view.group(&pg.name) {
-                return Err(Error::esx(
-                    Code::NetworkExist,
-                    format!(
-                        "port group '{}' of vSwitch '{}'",
-                        pg.name,
-                        view.switch_of(existing)
-                    ),
-                ));
-            }
-        }
-        for dev in &def.uplinks {
-            let nic = host
-                .pnics
-                .iter()
-                .find(|p| p.device == *dev)
-                .ok_or_else(|| {
-                    Error::internal(format!("Could not find PhysicalNic with name '{dev}'"))
-                })?;
-            if let Some(sw) = host.switches.iter().find(|s| s.pnics.contains(&nic.key)) {
-                return Err(Error::esx(
-                    Code::OperationInvalid,
-                    format!(
-                        "PhysicalNic '{dev}' is an uplink of HostVirtualSwitch '{}' already",
-                        sw.name
-                    ),
-                ));
-            }
-        }
-        let client = &self.primary.client;
-        client
-            .invoke(&AddVirtualSwitch {
-                this: view.system.clone(),
-                vswitch_name: def.name.clone(),
-                spec: Some(HostVirtualSwitchSpec {
-                    // libvirt's choice for a new switch.
-                    num_ports: 128,
-                    bridge: (!def.uplinks.is_empty()).then(|| HostVirtualSwitchBondBridge {
-                        nic_device: def.uplinks.clone(),
-                    }),
-                    policy: Some(HostNetworkPolicy {
-                        shaping: shaping(&def.bandwidth),
-                    }),
-                }),
-            })
-            .map_err(|e| {
-                Error::from(e).context(&format!("Could not add HostVirtualSwitch '{}'", def.name))
-            })?;
-        for (i, pg) in def.portgroups.iter().enumerate() {
-            let added = client.invoke(&AddPortGroup {
-                this: view.system.clone(),
-                portgrp: group_spec(pg, &def.name),
-            });
-            if let Err(e) = added {
-                let e =
-                    Error::from(e).context(&format!("Could not add HostPortGroup '{}'", pg.name));
-                for done in &def.portgroups[..i] {
-                    let _ = client.invoke(&RemovePortGroup {
-                        this: view.system.clone(),
-                        pg_name: done.name.clone(),
-                    });
-                }
-                let _ = client.invoke(&RemoveVirtualSwitch {
-                    this: view.system.clone(),
-                    vswitch_name: def.name.clone(),
-                });
-                return Err(e);
-            }
-        }
-        self.network_by_name(&def.name)
     }
 }
 

@@ -11,12 +11,12 @@ use crate::driver::datastores::file_manager;
 use crate::driver::storage::Pool;
 use crate::driver::storage::Volume;
 use crate::error::{Code, Error, Result};
+use crate::vi::Fault;
 use crate::vi::methods::{
     CopyDatastoreFile_Task, CopyVirtualDisk_Task, CreateVirtualDisk_Task, DeleteVirtualDisk_Task,
     ExtendVirtualDisk_Task, MakeDirectory, ZeroFillVirtualDisk_Task,
 };
 use crate::vi::specs::FileBackedVirtualDiskSpec;
-use crate::vi::{Fault, Method, MoRef};
 use crate::xml::storage::VolumeDef;
 
 /// What a create request makes.
@@ -125,21 +125,6 @@ fn refuse_iscsi(pool: &PoolFacts, what: &str) -> Result<()> {
 /// A failed call in libvirt's ESX words ("Could not create volume: …"), its code kept.
 fn failed(what: &str, e: impl Into<Error>) -> Error {
     e.into().context(what)
-}
-
-impl Connection {
-    pub(crate) fn disk_manager(&self) -> Result<MoRef> {
-        self.primary
-            .client
-            .content()
-            .virtual_disk_manager
-            .clone()
-            .ok_or_else(|| Error::esx(Code::NoSupport, "The server has no virtual disk manager"))
-    }
-
-    fn task(&self, call: &impl Method) -> Result<()> {
-        self.run_task(&self.primary, call, None).map(|_| ())
-    }
 }
 
 impl Pool {

@@ -179,7 +179,7 @@ pub fn pool_uuid(mount_path: &str) -> Uuid {
     Uuid::md5_of(mount_path.as_bytes())
 }
 
-pub(super) fn kind_of(info: Option<&Node>) -> PoolKind {
+pub(crate) fn kind_of(info: Option<&Node>) -> PoolKind {
     let Some(info) = info else {
         return PoolKind::Other {
             info_type: "unknown".into(),
@@ -207,4 +207,25 @@ pub(super) fn kind_of(info: Option<&Node>) -> PoolKind {
 
 pub fn no_pool(detail: impl Into<String>) -> Error {
     Error::esx(Code::NoStoragePool, detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_the_md5_of_the_mount_path() {
+        for (path, uuid) in [
+            (
+                "/vmfs/volumes/4b0beca7-7fd401f3-1d7f-000ae484a6a3",
+                "76c0e119-50c6-98e7-f08b-8d9609e38fdb",
+            ),
+            (
+                "/vmfs/volumes/5f1e7b4a-3c2d1e0f",
+                "33935e6e-826d-c58b-fa37-9b18557c7842",
+            ),
+        ] {
+            assert_eq!(pool_uuid(path).to_string(), uuid);
+        }
+    }
 }

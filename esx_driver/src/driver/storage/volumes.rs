@@ -18,7 +18,6 @@ use crate::vi::specs::{
     VmDiskFileQueryFlags,
 };
 use crate::vi::task::result_items;
-use crate::vmx::DatastorePath;
 use crate::vmx::datastore::check_inside;
 use crate::xml::ids::Uuid;
 use crate::xml::storage::VolumeDesc;
@@ -199,82 +198,6 @@ fn volumes_of(pool: &str, found: &Node) -> Vec<VolumeFacts> {
             })
         })
         .collect()
-}
-
-impl Connection {
-    /// The volume at `[datastore] dir/file` or `/vmfs/volumes/<datastore or its id>/dir/file`.
-    pub fn volume_by_path(self: &Arc<Self>, path: &str) -> Result<Volume> {
-        let bad = || {
-            Error::invalid_arg(format!(
-                "Unexpected volume path format: '{}'; use '[datastore] dir/file' or \
-                 '/vmfs/volumes/datastore/dir/file'",
-                crate::error::shorten(path, 256)
-            ))
-        };
-        let (pool, name) = if path.starts_with('[') {
-            if !path.contains(']') {
-                return Err(bad());
-            }
-            let p = DatastorePath::parse(path)?;
-            (self.pool_by_name(&p.datastore)?, p.directory_and_file)
-        } else if let Some(rest) = path.strip_prefix("/vmfs/volumes/") {
-            let (ds, name) = rest.split_once('/').ok_or_else(bad)?;
-            check_inside(path, ds, name)?;
-            let mount = format!("/vmfs/volumes/{ds}");
-            let pool = self
-                .list_pools()?
-                .into_iter()
-                .find(|p| p.name == ds || p.mount_path == mount)
-                .ok_or_else(|| {
-                    super::pool::no_pool(format!("Could not find storage pool with name '{ds}'"))
-                })?;
-            (pool, name.to_string())
-        } else if path.starts_with('/') {
-            // An iSCSI LUN's device path.
-            for pool in self.list_pools()? {
-                if !matches!(pool.kind, PoolKind::Iscsi { .. }) {
-                    continue;
-                }
-                if let Some(v) = Pool::new(self.clone(), pool.clone())
-                    .iscsi_volumes()?
-                    .into_iter()
-                    .find(|v| v.path() == path)
-                {
-                    return Ok(Volume::new(self.clone(), pool, v));
-                }
-            }
-            return Err(no_volume(format!(
-                "No storage volume with key or path '{path}'"
-            )));
-        } else {
-            return Err(bad());
-        };
-        Pool::new(self.clone(), pool).volume_by_name(&name)
-    }
-
-    /// The volume with libvirt's key: a datastore path, or (on ESX) a disk's UUID, looked for
-    /// on every disk of every pool, as libvirt's ESX driver looks.
-    pub fn volume_by_key(self: &Arc<Self>, key: &str) -> Result<Volume> {
-        let missing = || no_volume(format!("Could not find storage volume with key '{key}'"));
-        if key.starts_with('[') {
-            return self.volume_by_path(key).map_err(|_| missing());
-        }
-        let wanted = Uuid::parse(key).ok_or_else(missing)?.to_string();
-        for pool in self.list_pools()? {
-            let iscsi = matches!(pool.kind, PoolKind::Iscsi { .. });
-            // Disk UUIDs are keys on ESX only; elsewhere a disk's key is its path.
-            if !iscsi && self.primary.product != Product::Esx {
-                continue;
-            }
-            for vol in Pool::new(self.clone(), pool).volumes()? {
-                let keyed = vol.facts().kind == VolumeKind::Disk || vol.facts().kind.is_lun();
-                if keyed && vol.key()? == wanted {
-                    return Ok(vol);
-                }
-            }
-        }
-        Err(missing())
-    }
 }
 
 impl Pool {
