@@ -5,6 +5,7 @@ pub mod auth;
 pub mod authconf;
 pub mod convert;
 mod domains;
+mod events;
 pub mod host;
 pub mod inventory;
 mod keepalive;
@@ -192,7 +193,7 @@ impl Connection {
         if self.closed.swap(true, Ordering::SeqCst) {
             return Ok(());
         }
-        self.events.stop(self);
+        self.events.stop(&self.primary.client);
         self.liveness
             .closed(crate::abi::enums::virConnectCloseReason::VIR_CONNECT_CLOSE_REASON_CLIENT);
         let mut result = Ok(());

@@ -9,9 +9,9 @@ use crate::abi::enums::{
     virDomainEventSuspendedDetailType as Suspended, virDomainEventType as E,
     virDomainEventUndefinedDetailType as Undefined,
 };
-use crate::driver::Connection;
 use crate::driver::domain::{PowerState, Vm};
 use crate::log::log;
+use crate::vi::Client;
 use crate::vi::events::{EventFilterSpec, VmEvent};
 use crate::vi::methods::{CreateCollectorForEvents, SetCollectorPageSize};
 use crate::vi::node::Node;
@@ -39,33 +39,30 @@ struct Known {
     shares: Option<u64>,
 }
 
-impl Connection {
-    /// An event collector of the guest events the watcher reports, with its page enlarged;
-    /// `None` (with a warning) where the server has none.
-    pub(super) fn event_collector(&self) -> Option<MoRef> {
-        let client = &self.primary.client;
-        let em = client.content().event_manager.clone()?;
-        let made = client
-            .invoke(&CreateCollectorForEvents {
-                this: em,
-                filter: EventFilterSpec {
-                    disable_full_message: Some(true),
-                    event_type_id: EVENT_TYPES.iter().map(|t| t.to_string()).collect(),
-                },
-            })
-            .and_then(|c| {
-                client.invoke(&SetCollectorPageSize {
-                    this: c.clone(),
-                    max_count: PAGE,
-                })?;
-                Ok(c)
-            });
-        match made {
-            Ok(c) => Some(c),
-            Err(e) => {
-                log!(Warning, &[], "event watcher: no guest events ({e})");
-                None
-            }
+/// An event collector of the guest events the watcher reports, with its page enlarged; `None`
+/// (with a warning) where the server has none.
+pub(super) fn event_collector(client: &Client) -> Option<MoRef> {
+    let em = client.content().event_manager.clone()?;
+    let made = client
+        .invoke(&CreateCollectorForEvents {
+            this: em,
+            filter: EventFilterSpec {
+                disable_full_message: Some(true),
+                event_type_id: EVENT_TYPES.iter().map(|t| t.to_string()).collect(),
+            },
+        })
+        .and_then(|c| {
+            client.invoke(&SetCollectorPageSize {
+                this: c.clone(),
+                max_count: PAGE,
+            })?;
+            Ok(c)
+        });
+    match made {
+        Ok(c) => Some(c),
+        Err(e) => {
+            log!(Warning, &[], "event watcher: no guest events ({e})");
+            None
         }
     }
 }

@@ -4,9 +4,9 @@
 //! a new one is DEFINED then STARTED, one gone STOPPED then UNDEFINED. A datastore's
 //! `info.timestamp` moving (it was refreshed, by anyone) is a pool's REFRESH.
 
+use super::Source;
 use super::{Event, NetworkEvent, PoolEvent};
 use crate::abi::enums::{virNetworkEventLifecycleType as N, virStoragePoolEventLifecycleType as P};
-use crate::driver::Connection;
 use crate::driver::network::NetworkFacts;
 use crate::driver::storage::pool::PoolFacts;
 use crate::log::log;
@@ -34,8 +34,8 @@ pub(super) struct Inventory {
 }
 
 impl Inventory {
-    pub(super) fn new(c: &Connection, networks: bool, pools: bool) -> Inventory {
-        let scope = &c.primary.scope;
+    pub(super) fn new(c: &dyn Source, networks: bool, pools: bool) -> Inventory {
+        let scope = c.scope();
         Inventory {
             watch_networks: networks,
             watch_pools: pools,
@@ -87,7 +87,7 @@ impl Inventory {
 
     /// The events since the last call: the first lists (while seeding) are kept, not
     /// reported. A list that fails is tried again at the next change.
-    pub(super) fn events(&mut self, c: &Connection, seeding: bool) -> Vec<Event> {
+    pub(super) fn events(&mut self, c: &dyn Source, seeding: bool) -> Vec<Event> {
         let mut out = Vec::new();
         if self.changed || seeding {
             self.changed = false;
@@ -103,7 +103,7 @@ impl Inventory {
             if self.watch_pools {
                 out.extend(relist(
                     &mut self.pools,
-                    c.list_pools(),
+                    c.pools(),
                     "pools",
                     |p| p.uuid,
                     pool_event,

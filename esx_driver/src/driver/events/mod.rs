@@ -13,20 +13,22 @@ mod domains;
 mod inventory;
 
 use crate::abi::enums::{DOMAIN_EVENT_IDS, virConnectCloseReason as Reason, virDomainEventID};
-use crate::driver::Connection;
+use crate::driver::connection::inventory::Scope;
 use crate::driver::domain::Vm;
+use crate::driver::liveness::Liveness;
 use crate::driver::network::NetworkFacts;
 use crate::driver::storage::pool::PoolFacts;
 use crate::error::{Code, Error, Result};
 use crate::event::wakeup::Wakeup;
 use crate::event::{self, Loop};
 use crate::log::log;
+use crate::vi::Client;
 use crate::vi::methods::DestroyCollector;
 use crate::vi::property::FilterSpec;
 use crate::vi::soap::MoRef;
 use crate::vi::views::vm::{CONFIG_UUID, DEVICES, POWER_STATE};
 use crate::xml::ids::Uuid;
-use domains::{Seen, events_of, guest_events};
+use domains::{Seen, event_collector, events_of, guest_events};
 use inventory::Inventory;
 use std::collections::VecDeque;
 use std::os::fd::{AsFd, BorrowedFd};
@@ -295,19 +297,31 @@ struct State {
     delivery: Option<Delivery>,
 }
 
+/// What the event machinery needs of the connection it serves, which implements it (in
+/// connection/events.rs): the primary endpoint's client and scope, its liveness, its
+/// registrations, and the reads network and pool events compare.
+pub(crate) trait Source: Send + Sync {
+    fn client(&self) -> &Client;
+    fn scope(&self) -> &Scope;
+    fn liveness(&self) -> &Liveness;
+    fn events(&self) -> &Events;
+    fn pools(&self) -> Result<Vec<PoolFacts>>;
+    fn networks(&self) -> Result<Vec<NetworkFacts>>;
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Events {
     /// Stops the watcher and removes the delivery queue's handle (on close).
-    pub fn stop(&self, conn: &Connection) {
+    pub(crate) fn stop(&self, client: &Client) {
         let (watcher, delivery) = {
             let mut st = lock(&self.state);
             (st.watcher.take(), st.delivery.take())
         };
         if let Some(w) = watcher {
-            w.stop(conn);
+            w.stop(client);
         }
         drop(delivery);
     }
@@ -318,10 +332,10 @@ impl Watcher {
     /// that a watcher replaced, stopped by the last deregistration or by close leaves no
     /// thread or server collector behind. The cancel ends its wait at once (a cancel that
     /// comes before the wait does leaves it the one wait, at most `WAIT`).
-    fn stop(mut self, conn: &Connection) {
+    fn stop(mut self, client: &Client) {
         self.shared.stop.store(true, Ordering::SeqCst);
         if let Some(pc) = lock(&self.shared.collector).clone() {
-            conn.primary.client.cancel_watch(&pc);
+            client.cancel_watch(&pc);
         }
         // Never from the watcher itself (its last reference may close the connection).
         if std::thread::current().id() != self.thread_id
@@ -332,22 +346,24 @@ impl Watcher {
     }
 }
 
-impl Connection {
+impl Events {
     /// Registers `deliver` for `event_id` events of one domain (by UUID) or all; the id to
     /// deregister with. Every libvirt event ID registers; see `EventKind` for those that fire.
-    pub fn register_domain_event(
-        self: &Arc<Self>,
+    pub(crate) fn register_domain_event(
+        &self,
+        source: &Arc<dyn Source>,
         domain: Option<Uuid>,
         event_id: i32,
         deliver: Deliver,
     ) -> Result<i32> {
-        self.register_event(domain, event_id, Callback::Domain(deliver))
+        self.register_event(source, domain, event_id, Callback::Domain(deliver))
     }
 
     /// Registers a callback of any family for `event_id` events of one object (by UUID) or
     /// all; the id to deregister with.
-    pub fn register_event(
-        self: &Arc<Self>,
+    pub(crate) fn register_event(
+        &self,
+        source: &Arc<dyn Source>,
         object: Option<Uuid>,
         event_id: i32,
         callback: Callback,
@@ -360,13 +376,13 @@ impl Connection {
         }
         // The queue's handle is added to the application's loop with no lock held: its add
         // function may call back into the library.
-        let fresh = match lock(&self.events.state).delivery.is_none() {
-            true => Some(self.start_delivery()?),
+        let fresh = match lock(&self.state).delivery.is_none() {
+            true => Some(start_delivery(source)?),
             false => None,
         };
         // Declared before the guard, so that it drops after it, even on an early return.
         let spare;
-        let mut st = lock(&self.events.state);
+        let mut st = lock(&self.state);
         spare = match st.delivery.is_none() {
             true => std::mem::replace(&mut st.delivery, fresh),
             false => fresh,
@@ -388,11 +404,11 @@ impl Connection {
             .is_some_and(|w| w.shared.needs.with(needs) != w.shared.needs)
         {
             // A watcher that reads more replaces one that does not.
-            let fresh = self.start_watcher(needs, queue.clone())?;
+            let fresh = start_watcher(source, needs, queue.clone())?;
             replaced = st.watcher.replace(fresh);
         }
         if st.watcher.is_none() {
-            st.watcher = Some(self.start_watcher(needs, queue)?);
+            st.watcher = Some(start_watcher(source, needs, queue)?);
         }
         st.last_id += 1;
         let id = st.last_id;
@@ -407,21 +423,21 @@ impl Connection {
         // A queue another registration made meanwhile goes, outside the lock.
         drop(spare);
         if let Some(old) = replaced {
-            old.stop(self);
+            old.stop(source.client());
         }
         Ok(id)
     }
 
     /// Removes a domain registration; see `deregister_event`.
-    pub fn deregister_domain_event(&self, id: i32) -> Result<()> {
-        self.deregister_event(Family::Domain, id)
+    pub(crate) fn deregister_domain_event(&self, client: &Client, id: i32) -> Result<()> {
+        self.deregister_event(client, Family::Domain, id)
     }
 
     /// Removes a registration of `family`; its callback's opaque data is freed once no
     /// delivery uses it. The last one stops the watcher.
-    pub fn deregister_event(&self, family: Family, id: i32) -> Result<()> {
+    pub(crate) fn deregister_event(&self, client: &Client, family: Family, id: i32) -> Result<()> {
         let (gone, watcher) = {
-            let mut st = lock(&self.events.state);
+            let mut st = lock(&self.state);
             let at = st
                 .regs
                 .iter()
@@ -438,69 +454,12 @@ impl Connection {
             (gone, watcher)
         };
         if let Some(w) = watcher {
-            w.stop(self);
+            w.stop(client);
         }
         // Outside the lock: its free callback may call back into the connection, and the
         // connection reference it holds may be the last one.
         drop(gone);
         Ok(())
-    }
-
-    /// The connection's delivery queue and its handle in the registered loop.
-    fn start_delivery(self: &Arc<Self>) -> Result<Delivery> {
-        let event_loop = event::current().ok_or_else(|| {
-            Error::esx(
-                Code::OperationInvalid,
-                "no event loop is registered: call virEventRegisterDefaultImpl (or \
-                 virEventRegisterImpl) before registering for events",
-            )
-        })?;
-        let wakeup = Wakeup::new()
-            .map_err(|e| Error::internal(format!("Unable to create the event queue: {e}")))?;
-        let queue = Arc::new(Queue {
-            events: Mutex::new(VecDeque::new()),
-            wakeup,
-        });
-        let (q, conn) = (queue.clone(), Arc::downgrade(self));
-        let watch = event_loop.add_handle(
-            queue.clone(),
-            crate::abi::enums::virEventHandleType::VIR_EVENT_HANDLE_READABLE as i32,
-            Box::new(move |_, _, _| {
-                q.wakeup.drain();
-                if let Some(conn) = conn.upgrade() {
-                    conn.deliver(&q);
-                }
-            }),
-        );
-        if watch < 0 {
-            return Err(Error::internal(
-                "the event loop refused the event queue's handle",
-            ));
-        }
-        Ok(Delivery {
-            queue,
-            event_loop,
-            watch,
-        })
-    }
-
-    fn start_watcher(self: &Arc<Self>, needs: Needs, queue: Arc<Queue>) -> Result<Watcher> {
-        let shared = Arc::new(Shared {
-            stop: AtomicBool::new(false),
-            queue,
-            collector: Mutex::new(None),
-            needs,
-        });
-        let (weak, worker) = (Arc::downgrade(self), shared.clone());
-        let thread = std::thread::Builder::new()
-            .name("libvirt-esx-events".into())
-            .spawn(move || watch_scope(weak, &worker))
-            .map_err(|e| Error::internal(format!("Unable to start the event watcher: {e}")))?;
-        Ok(Watcher {
-            shared,
-            thread_id: thread.thread().id(),
-            thread: Some(thread),
-        })
     }
 
     /// In the loop's thread: the queued events to the registrations that want them. The
@@ -511,7 +470,7 @@ impl Connection {
         if events.is_empty() {
             return;
         }
-        let regs = lock(&self.events.state).regs.clone();
+        let regs = lock(&self.state).regs.clone();
         for ev in &events {
             let (family, id, uuid) = ev.target();
             for r in &regs {
@@ -527,6 +486,63 @@ impl Connection {
     }
 }
 
+/// The connection's delivery queue and its handle in the registered loop.
+fn start_delivery(source: &Arc<dyn Source>) -> Result<Delivery> {
+    let event_loop = event::current().ok_or_else(|| {
+        Error::esx(
+            Code::OperationInvalid,
+            "no event loop is registered: call virEventRegisterDefaultImpl (or \
+             virEventRegisterImpl) before registering for events",
+        )
+    })?;
+    let wakeup = Wakeup::new()
+        .map_err(|e| Error::internal(format!("Unable to create the event queue: {e}")))?;
+    let queue = Arc::new(Queue {
+        events: Mutex::new(VecDeque::new()),
+        wakeup,
+    });
+    let (q, conn) = (queue.clone(), Arc::downgrade(source));
+    let watch = event_loop.add_handle(
+        queue.clone(),
+        crate::abi::enums::virEventHandleType::VIR_EVENT_HANDLE_READABLE as i32,
+        Box::new(move |_, _, _| {
+            q.wakeup.drain();
+            if let Some(conn) = conn.upgrade() {
+                conn.events().deliver(&q);
+            }
+        }),
+    );
+    if watch < 0 {
+        return Err(Error::internal(
+            "the event loop refused the event queue's handle",
+        ));
+    }
+    Ok(Delivery {
+        queue,
+        event_loop,
+        watch,
+    })
+}
+
+fn start_watcher(source: &Arc<dyn Source>, needs: Needs, queue: Arc<Queue>) -> Result<Watcher> {
+    let shared = Arc::new(Shared {
+        stop: AtomicBool::new(false),
+        queue,
+        collector: Mutex::new(None),
+        needs,
+    });
+    let (weak, worker) = (Arc::downgrade(source), shared.clone());
+    let thread = std::thread::Builder::new()
+        .name("libvirt-esx-events".into())
+        .spawn(move || watch_scope(weak, &worker))
+        .map_err(|e| Error::internal(format!("Unable to start the event watcher: {e}")))?;
+    Ok(Watcher {
+        shared,
+        thread_id: thread.thread().id(),
+        thread: Some(thread),
+    })
+}
+
 /// Why a connection whose long poll keeps failing is closed: EOF when no answer came (the
 /// connection was refused, dropped or timed out), ERROR when the server answered with a
 /// refusal (a fault, say, once logging in again failed).
@@ -540,9 +556,9 @@ fn close_reason(e: &crate::vi::error::Error) -> Reason {
 
 /// The watcher thread: seeds what it knows with the first answer, then turns each later
 /// change into events until stopped or the connection is gone.
-fn watch_scope(conn: Weak<Connection>, shared: &Shared) {
+fn watch_scope(conn: Weak<dyn Source>, shared: &Shared) {
     let Some(c) = conn.upgrade() else { return };
-    let source = c.primary.scope.vm_source(true);
+    let source = c.scope().vm_source(true);
     let mut paths = WATCHED.to_vec();
     if shared.needs.devices {
         paths.push(DEVICES);
@@ -553,27 +569,27 @@ fn watch_scope(conn: Weak<Connection>, shared: &Shared) {
         "VirtualMachine",
         &paths,
     )];
-    let events = c.event_collector();
+    let events = event_collector(c.client());
     specs.extend(
         events
             .clone()
             .map(|e| FilterSpec::object(e, &["latestPage"])),
     );
     let (networks, pools) = (shared.needs.networks, shared.needs.pools);
-    let mut inventory = (networks || pools).then(|| Inventory::new(&c, networks, pools));
+    let mut inventory = (networks || pools).then(|| Inventory::new(&*c, networks, pools));
     if let Some(inv) = &inventory {
         specs.extend(inv.specs());
     }
-    let destroy = |c: &Connection| {
+    let destroy = |c: &dyn Source| {
         if let Some(e) = events.clone() {
-            let _ = c.primary.client.invoke(&DestroyCollector { this: e });
+            let _ = c.client().invoke(&DestroyCollector { this: e });
         }
     };
-    let mut w = match c.primary.client.watch(&specs) {
+    let mut w = match c.client().watch(&specs) {
         Ok(w) => w,
         Err(e) => {
             log!(Warning, &[], "event watcher: could not watch the VMs: {e}");
-            destroy(&c);
+            destroy(&*c);
             return;
         }
     };
@@ -584,14 +600,14 @@ fn watch_scope(conn: Weak<Connection>, shared: &Shared) {
     let mut failures = 0;
     while !shared.stop.load(Ordering::SeqCst) {
         let Some(c) = conn.upgrade() else { return };
-        let updates = match c.primary.client.next_updates(&mut w, WAIT) {
+        let updates = match c.client().next_updates(&mut w, WAIT) {
             Ok(u) => u,
             Err(_) if shared.stop.load(Ordering::SeqCst) => break,
             Err(e) => {
                 failures += 1;
                 if failures >= ATTEMPTS {
                     log!(Error, &[], "event watcher: {e}; the server is gone");
-                    c.liveness.lost(close_reason(&e));
+                    c.liveness().lost(close_reason(&e));
                     break;
                 }
                 let pause = 1u64 << (failures - 1);
@@ -620,7 +636,7 @@ fn watch_scope(conn: Weak<Connection>, shared: &Shared) {
             out.extend(events_of(&mut seen, u, first));
         }
         if let Some(inv) = &mut inventory {
-            out.extend(inv.events(&c, first));
+            out.extend(inv.events(&*c, first));
         }
         first = false;
         if !out.is_empty() {
@@ -629,7 +645,7 @@ fn watch_scope(conn: Weak<Connection>, shared: &Shared) {
         }
     }
     if let Some(c) = conn.upgrade() {
-        c.primary.client.end_watch(w);
-        destroy(&c);
+        c.client().end_watch(w);
+        destroy(&*c);
     }
 }
