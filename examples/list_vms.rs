@@ -13,16 +13,13 @@ use secrecy::SecretString;
 struct FromEnv;
 
 impl Authenticator for FromEnv {
-    fn kinds(&self) -> Vec<i32> {
-        vec![
-            Cred::VIR_CRED_AUTHNAME as i32,
-            Cred::VIR_CRED_PASSPHRASE as i32,
-        ]
+    fn kinds(&self) -> Vec<Cred> {
+        vec![Cred::VIR_CRED_AUTHNAME, Cred::VIR_CRED_PASSPHRASE]
     }
 
     fn ask(&self, requests: &mut [CredRequest]) -> Result<()> {
         for r in requests {
-            let answer = match r.kind == Cred::VIR_CRED_AUTHNAME as i32 {
+            let answer = match r.kind == Cred::VIR_CRED_AUTHNAME {
                 true => r.default.clone().unwrap_or_else(|| "root".into()),
                 false => std::env::var("ESX_PASSWORD").unwrap_or_default(),
             };

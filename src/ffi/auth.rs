@@ -36,13 +36,14 @@ impl CAuth {
 }
 
 impl Authenticator for CAuth {
-    fn kinds(&self) -> Vec<i32> {
+    fn kinds(&self) -> Vec<Cred> {
         let a = self.auth();
         if a.credtype.is_null() {
             return Vec::new();
         }
         // SAFETY: libvirt's contract: `credtype` holds `ncredtype` ints.
-        unsafe { std::slice::from_raw_parts(a.credtype, a.ncredtype as usize) }.to_vec()
+        let raw = unsafe { std::slice::from_raw_parts(a.credtype, a.ncredtype as usize) };
+        raw.iter().filter_map(|t| Cred::from_raw(*t)).collect()
     }
 
     fn ask(&self, requests: &mut [CredRequest]) -> Result<()> {
@@ -65,7 +66,7 @@ impl Authenticator for CAuth {
             .iter()
             .zip(&texts)
             .map(|(r, t)| virConnectCredential {
-                r#type: r.kind,
+                r#type: r.kind as c_int,
                 prompt: ptr_of(&t[0]),
                 challenge: ptr_of(&t[1]),
                 defresult: ptr_of(&t[2]),
@@ -219,7 +220,11 @@ impl SavedAuth {
         if auth.is_null() {
             return None;
         }
-        let kinds = CAuth(auth).kinds();
+        let kinds = CAuth(auth)
+            .kinds()
+            .into_iter()
+            .map(|k| k as c_int)
+            .collect();
         // SAFETY: non-NULL, and alive during the open call that saves it.
         let a = unsafe { &*auth };
         Some(SavedAuth {

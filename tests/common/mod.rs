@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Once};
 
+use virt_esx::abi::virConnectCredentialType as Cred;
 use virt_esx::driver::connection::auth::{Authenticator, CredRequest};
 use virt_esx::driver::domain::{Domain, Vm};
 use virt_esx::driver::network::{Network, NetworkFacts};
@@ -224,16 +225,20 @@ impl Creds {
 }
 
 impl Authenticator for Creds {
-    fn kinds(&self) -> Vec<i32> {
-        vec![2, 7, 5]
+    fn kinds(&self) -> Vec<Cred> {
+        vec![
+            Cred::VIR_CRED_AUTHNAME,
+            Cred::VIR_CRED_NOECHOPROMPT,
+            Cred::VIR_CRED_PASSPHRASE,
+        ]
     }
     fn ask(&self, requests: &mut [CredRequest]) -> Result<()> {
         for r in requests {
             self.asked
                 .lock()
                 .unwrap()
-                .push((r.kind, r.prompt.clone(), r.challenge.clone()));
-            let answer = if r.kind == 2 {
+                .push((r.kind as i32, r.prompt.clone(), r.challenge.clone()));
+            let answer = if r.kind == Cred::VIR_CRED_AUTHNAME {
                 self.user
             } else {
                 Some(self.password)

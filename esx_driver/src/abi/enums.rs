@@ -268,6 +268,26 @@ pub enum virConnectCredentialType {
     VIR_CRED_LAST = 10,
 }
 
+impl virConnectCredentialType {
+    /// The type a C caller's number names; `None` for a number libvirt does not define.
+    pub fn from_raw(value: i32) -> Option<Self> {
+        use virConnectCredentialType::*;
+        [
+            VIR_CRED_USERNAME,
+            VIR_CRED_AUTHNAME,
+            VIR_CRED_LANGUAGE,
+            VIR_CRED_CNONCE,
+            VIR_CRED_PASSPHRASE,
+            VIR_CRED_ECHOPROMPT,
+            VIR_CRED_NOECHOPROMPT,
+            VIR_CRED_REALM,
+            VIR_CRED_EXTERNAL,
+        ]
+        .into_iter()
+        .find(|t| *t as i32 == value)
+    }
+}
+
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum virConnectFlags {

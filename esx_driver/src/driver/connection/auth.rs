@@ -2,18 +2,18 @@
 //! then the caller's callback with libvirt's prompts; passwords stay in zeroizing secrets.
 
 use super::authconf::AuthConf;
-use crate::abi::virConnectCredentialType;
+use crate::abi::virConnectCredentialType as Cred;
 use crate::error::{Code, Domain, Error, Result};
 use secrecy::SecretString;
 
-/// libvirt's `virConnectCredentialType` values that the ESX driver asks for.
-pub(crate) const CRED_AUTHNAME: i32 = virConnectCredentialType::VIR_CRED_AUTHNAME as i32;
-pub(crate) const CRED_PASSPHRASE: i32 = virConnectCredentialType::VIR_CRED_PASSPHRASE as i32;
-pub(crate) const CRED_NOECHOPROMPT: i32 = virConnectCredentialType::VIR_CRED_NOECHOPROMPT as i32;
+/// The credential types the ESX driver asks for.
+const CRED_AUTHNAME: Cred = Cred::VIR_CRED_AUTHNAME;
+const CRED_PASSPHRASE: Cred = Cred::VIR_CRED_PASSPHRASE;
+const CRED_NOECHOPROMPT: Cred = Cred::VIR_CRED_NOECHOPROMPT;
 
 /// One question to the caller, as `virConnectCredential` carries it.
 pub struct CredRequest {
-    pub kind: i32,
+    pub kind: Cred,
     pub prompt: String,
     pub challenge: String,
     pub default: Option<String>,
@@ -23,7 +23,7 @@ pub struct CredRequest {
 /// The caller's side of authentication (a C `virConnectAuth`, or a Rust closure).
 pub trait Authenticator: Send + Sync {
     /// The credential types the caller declared it can answer, in its order.
-    fn kinds(&self) -> Vec<i32>;
+    fn kinds(&self) -> Vec<Cred>;
     /// Fills `answer` of each request; an error when the caller refused.
     fn ask(&self, requests: &mut [CredRequest]) -> Result<()>;
 }
@@ -139,21 +139,22 @@ mod tests {
     use std::sync::Mutex;
 
     struct Scripted {
-        kinds: Vec<i32>,
+        kinds: Vec<Cred>,
         answers: Mutex<Vec<Option<&'static str>>>,
         seen: Mutex<Vec<(i32, String, String)>>,
     }
 
     impl Authenticator for Scripted {
-        fn kinds(&self) -> Vec<i32> {
+        fn kinds(&self) -> Vec<Cred> {
             self.kinds.clone()
         }
         fn ask(&self, requests: &mut [CredRequest]) -> Result<()> {
             for r in requests {
-                self.seen
-                    .lock()
-                    .unwrap()
-                    .push((r.kind, r.prompt.clone(), r.challenge.clone()));
+                self.seen.lock().unwrap().push((
+                    r.kind as i32,
+                    r.prompt.clone(),
+                    r.challenge.clone(),
+                ));
                 match self.answers.lock().unwrap().remove(0) {
                     Some(a) => r.answer = Some(SecretString::from(a.to_string())),
                     None => return Err(Error::internal("refused")),
@@ -163,7 +164,7 @@ mod tests {
         }
     }
 
-    fn scripted(kinds: &[i32], answers: &[Option<&'static str>]) -> Scripted {
+    fn scripted(kinds: &[Cred], answers: &[Option<&'static str>]) -> Scripted {
         Scripted {
             kinds: kinds.to_vec(),
             answers: Mutex::new(answers.to_vec()),
