@@ -70,7 +70,7 @@ unsafe fn call(cb: Generic, c: virConnectPtr, d: virDomainPtr, ev: &DomainEvent,
 fn deliver(held: Held, cb: Generic) -> Deliver {
     Box::new(move |ev| {
         held.with_conn(|c, connp| {
-            let dom = DomainHandle::into_c(c.domain(ev.vm.clone(), None));
+            let dom = DomainHandle::into_c(c.domain(ev.vm.clone()));
             // SAFETY: the application's callback, registered for this opaque pointer and this
             // event's ID, with two live handles (a callback keeping one takes its own reference).
             unsafe { call(cb, connp, dom, ev, held.ptr()) };

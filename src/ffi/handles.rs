@@ -7,7 +7,7 @@
 use super::error::CError;
 use super::types::virErrorFunc;
 use crate::driver::Connection;
-use crate::driver::domain::{Domain, Listing, Vm};
+use crate::driver::domain::{Domain, Vm};
 use crate::driver::interface::{Interface, InterfaceFacts};
 use crate::driver::network::{Network, NetworkFacts};
 use crate::driver::snapshot::Snapshot;
@@ -141,9 +141,9 @@ impl ConnectHandle {
         })
     }
 
-    /// A new domain handle on this connection for `vm` (from `listing`, when it came from one).
-    pub fn domain(&self, vm: Vm, listing: Option<&Arc<Listing>>) -> Arc<DomainHandle> {
-        self.domain_handle(Domain::new(self.conn.clone(), vm, listing.cloned()))
+    /// A new domain handle on this connection for `vm` (a lookup's: it reads its sizing alone).
+    pub fn domain(&self, vm: Vm) -> Arc<DomainHandle> {
+        self.domain_handle(Domain::new(self.conn.clone(), vm, None))
     }
 
     /// A new handle for a domain object of this connection.

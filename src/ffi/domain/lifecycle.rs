@@ -34,7 +34,7 @@ pub unsafe extern "C" fn virDomainCreateXML(
         let vm = c
             .conn
             .create_xml(in_str!(xml)?, f.contains(CreateXmlFlags::PAUSED))?;
-        Ok(DomainHandle::into_c(c.domain(vm, None)))
+        Ok(DomainHandle::into_c(c.domain(vm)))
     })
 }
 

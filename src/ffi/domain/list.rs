@@ -19,7 +19,7 @@ const UUID_STRING_LEN: usize = VIR_UUID_STRING_BUFLEN as usize;
 
 /// A new handle for C.
 fn new_domain(c: &ConnectHandle, vm: Vm) -> virDomainPtr {
-    DomainHandle::into_c(c.domain(vm, None))
+    DomainHandle::into_c(c.domain(vm))
 }
 
 /// All domains matching `flags`; with `domains` non-NULL, a NULL-terminated malloc'd array of

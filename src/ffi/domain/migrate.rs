@@ -122,7 +122,7 @@ impl Request {
         // SAFETY: the export documents `dconn` as NULL or a connection from this library.
         let dest = unsafe { ConnectHandle::borrow(dconn, api) }?;
         let vm = self.run(d, &dest.conn, api)?;
-        Ok(DomainHandle::into_c(dest.domain(vm, None)))
+        Ok(DomainHandle::into_c(dest.domain(vm)))
     }
 
     /// Peer to peer: opens `duri` with the source's way of asking for credentials.

@@ -35,7 +35,7 @@ fn c_record(c: &ConnectHandle, r: StatsRecord) -> Result<virDomainStatsRecordPtr
     let slot = &mut rec.as_mut_slice()[0];
     slot.nparams = filled as c_int;
     slot.params = params.into_raw();
-    slot.dom = DomainHandle::into_c(c.domain(r.vm, None));
+    slot.dom = DomainHandle::into_c(c.domain(r.vm));
     Ok(rec.into_raw())
 }
 

@@ -24,9 +24,7 @@ pub unsafe extern "C" fn virDomainGetXMLDesc(domain: virDomainPtr, flags: c_uint
 }
 
 fn define(c: &ConnectHandle, xml: &str) -> Result<virDomainPtr> {
-    Ok(DomainHandle::into_c(
-        c.domain(c.conn.define_xml(xml)?, None),
-    ))
+    Ok(DomainHandle::into_c(c.domain(c.conn.define_xml(xml)?)))
 }
 
 /// Flags: 0 or VIR_DOMAIN_DEFINE_VALIDATE (the XML is always parsed strictly).
