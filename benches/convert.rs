@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use virt_esx::vmx::test_support::StandInDatastores;
+use esx_driver::vmx::test_support::StandInDatastores;
 use virt_esx::vmx::{domain_xml_to_vmx, vmx_to_domain_xml};
 
 const MIN_DURATION: Duration = Duration::from_secs(2);

@@ -11,9 +11,10 @@ mod common;
 use common::Sim;
 use std::ffi::CString;
 use std::time::{Duration, Instant};
-use virt_esx::ffi::connect::{virConnectClose, virConnectOpenAuth};
-use virt_esx::ffi::domain::list::{virConnectListAllDomains, virDomainFree};
-use virt_esx::ffi::domain::state::{virDomainGetInfo, virDomainGetState};
+use virt_esx::ffi::connection::domains::virConnectListAllDomains;
+use virt_esx::ffi::connection::{virConnectClose, virConnectOpenAuth};
+use virt_esx::ffi::domain::object::virDomainFree;
+use virt_esx::ffi::domain::status::{virDomainGetInfo, virDomainGetState};
 use virt_esx::ffi::types::{virConnectAuth, virDomainInfo, virDomainPtr};
 
 const RUNS: usize = 9;

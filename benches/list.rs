@@ -10,9 +10,10 @@ use common::{Creds, Sim};
 use std::ffi::CString;
 use std::time::{Duration, Instant};
 use virt_esx::driver::Connection;
-use virt_esx::ffi::connect::{virConnectClose, virConnectOpenAuth, virEsxConnectGetRoundTrips};
-use virt_esx::ffi::domain::list::{virConnectListAllDomains, virDomainFree};
-use virt_esx::ffi::domain::state::virDomainGetState;
+use virt_esx::ffi::connection::domains::virConnectListAllDomains;
+use virt_esx::ffi::connection::{virConnectClose, virConnectOpenAuth, virEsxConnectGetRoundTrips};
+use virt_esx::ffi::domain::object::virDomainFree;
+use virt_esx::ffi::domain::status::virDomainGetState;
 use virt_esx::ffi::types::{virConnectAuth, virConnectPtr, virDomainPtr};
 
 const RUNS: u32 = 5;

@@ -12,13 +12,13 @@ use common::Sim;
 use std::ffi::CString;
 use std::process::Command;
 use std::time::Instant;
-use virt_esx::ffi::connect::{virConnectClose, virConnectOpenAuth};
+use virt_esx::ffi::connection::{virConnectClose, virConnectOpenAuth};
 use virt_esx::ffi::storage::pool::{virStoragePoolFree, virStoragePoolLookupByName};
-use virt_esx::ffi::storage::stream::{
+use virt_esx::ffi::storage::transfer::{
     virStorageVolDownload, virStorageVolUpload, virStreamFinish, virStreamFree, virStreamNew,
     virStreamRecv, virStreamSend,
 };
-use virt_esx::ffi::storage::volume::{
+use virt_esx::ffi::storage::volumes::{
     virStorageVolCreateXML, virStorageVolDelete, virStorageVolFree,
 };
 use virt_esx::ffi::types::virConnectAuth;

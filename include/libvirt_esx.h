@@ -1165,6 +1165,45 @@ typedef struct _virDomain virDomain;
 
 typedef virDomain *virDomainPtr;
 
+typedef struct _virNodeInfo {
+  char model[32];
+  unsigned long memory;
+  unsigned int cpus;
+  unsigned int mhz;
+  unsigned int nodes;
+  unsigned int sockets;
+  unsigned int cores;
+  unsigned int threads;
+} _virNodeInfo;
+
+typedef struct _virNodeInfo virNodeInfo;
+
+typedef virNodeInfo *virNodeInfoPtr;
+
+/*
+ One host CPU statistic (virNodeGetCPUStats): a field name and nanoseconds.
+ */
+typedef struct _virNodeCPUStats {
+  char field[80];
+  unsigned long long value;
+} _virNodeCPUStats;
+
+typedef struct _virNodeCPUStats virNodeCPUStats;
+
+typedef virNodeCPUStats *virNodeCPUStatsPtr;
+
+/*
+ One host memory statistic (virNodeGetMemoryStats): a field name and KiB.
+ */
+typedef struct _virNodeMemoryStats {
+  char field[80];
+  unsigned long long value;
+} _virNodeMemoryStats;
+
+typedef struct _virNodeMemoryStats virNodeMemoryStats;
+
+typedef virNodeMemoryStats *virNodeMemoryStatsPtr;
+
 typedef struct _virDomainInterfaceIPAddress {
   int type;
   char *addr;
@@ -1229,23 +1268,24 @@ typedef struct _virTypedParameter virTypedParameter;
 typedef virTypedParameter *virTypedParameterPtr;
 
 /*
- One disk's I/O error, as virDomainGetDiskErrors fills it.
- */
-typedef struct _virDomainDiskError {
-  char *disk;
-  int error;
-} _virDomainDiskError;
-
-typedef struct _virDomainDiskError virDomainDiskError;
-
-typedef virDomainDiskError *virDomainDiskErrorPtr;
-
-/*
  libvirt's stream object, opaque to C (`struct _virStream`).
  */
 typedef struct _virStream virStream;
 
 typedef virStream *virStreamPtr;
+
+/*
+ One domain's statistics (virConnectGetAllDomainStats): its handle and typed parameters.
+ */
+typedef struct _virDomainStatsRecord {
+  virDomainPtr dom;
+  virTypedParameterPtr params;
+  int nparams;
+} _virDomainStatsRecord;
+
+typedef struct _virDomainStatsRecord virDomainStatsRecord;
+
+typedef virDomainStatsRecord *virDomainStatsRecordPtr;
 
 typedef struct _virDomainInfo {
   unsigned char state;
@@ -1297,17 +1337,16 @@ typedef struct _virDomainControlInfo virDomainControlInfo;
 typedef virDomainControlInfo *virDomainControlInfoPtr;
 
 /*
- One domain's statistics (virConnectGetAllDomainStats): its handle and typed parameters.
+ One disk's I/O error, as virDomainGetDiskErrors fills it.
  */
-typedef struct _virDomainStatsRecord {
-  virDomainPtr dom;
-  virTypedParameterPtr params;
-  int nparams;
-} _virDomainStatsRecord;
+typedef struct _virDomainDiskError {
+  char *disk;
+  int error;
+} _virDomainDiskError;
 
-typedef struct _virDomainStatsRecord virDomainStatsRecord;
+typedef struct _virDomainDiskError virDomainDiskError;
 
-typedef virDomainStatsRecord *virDomainStatsRecordPtr;
+typedef virDomainDiskError *virDomainDiskErrorPtr;
 
 /*
  One memory statistic (virDomainMemoryStats): a `virDomainMemoryStatTags` tag, KiB.
@@ -1355,28 +1394,6 @@ typedef struct _virDomainInterfaceStats virDomainInterfaceStatsStruct;
 typedef virDomainInterfaceStatsStruct *virDomainInterfaceStatsPtr;
 
 /*
- RegisterAny's callback type, cast to the event ID's own (VIR_DOMAIN_EVENT_CALLBACK).
- */
-typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn,
-                                                     virDomainPtr dom,
-                                                     void *opaque);
-
-/*
- Frees an opaque pointer handed over with a callback, once the library is done with it.
- */
-typedef void (*virFreeCallback)(void *opaque);
-
-/*
- A lifecycle event's callback (virConnectDomainEventRegister, and RegisterAny's
- VIR_DOMAIN_EVENT_ID_LIFECYCLE): the event and its detail.
- */
-typedef int (*virConnectDomainEventCallback)(virConnectPtr conn,
-                                             virDomainPtr dom,
-                                             int event,
-                                             int detail,
-                                             void *opaque);
-
-/*
  libvirt's network object, opaque to C (`struct _virNetwork`).
  */
 typedef struct _virNetwork virNetwork;
@@ -1410,6 +1427,11 @@ typedef void (*virErrorFunc)(void *userData, virErrorPtr error);
 typedef void (*virEventHandleCallback)(int watch, int fd, int events, void *opaque);
 
 /*
+ Frees an opaque pointer handed over with a callback, once the library is done with it.
+ */
+typedef void (*virFreeCallback)(void *opaque);
+
+/*
  The six functions of an application's event loop (virEventRegisterImpl).
  */
 typedef int (*virEventAddHandleFunc)(int fd,
@@ -1436,56 +1458,22 @@ typedef void (*virEventUpdateTimeoutFunc)(int timer, int timeout);
 
 typedef int (*virEventRemoveTimeoutFunc)(int timer);
 
-typedef struct _virNodeInfo {
-  char model[32];
-  unsigned long memory;
-  unsigned int cpus;
-  unsigned int mhz;
-  unsigned int nodes;
-  unsigned int sockets;
-  unsigned int cores;
-  unsigned int threads;
-} _virNodeInfo;
-
-typedef struct _virNodeInfo virNodeInfo;
-
-typedef virNodeInfo *virNodeInfoPtr;
+/*
+ RegisterAny's callback type, cast to the event ID's own (VIR_DOMAIN_EVENT_CALLBACK).
+ */
+typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn,
+                                                     virDomainPtr dom,
+                                                     void *opaque);
 
 /*
- One host CPU statistic (virNodeGetCPUStats): a field name and nanoseconds.
+ A lifecycle event's callback (virConnectDomainEventRegister, and RegisterAny's
+ VIR_DOMAIN_EVENT_ID_LIFECYCLE): the event and its detail.
  */
-typedef struct _virNodeCPUStats {
-  char field[80];
-  unsigned long long value;
-} _virNodeCPUStats;
-
-typedef struct _virNodeCPUStats virNodeCPUStats;
-
-typedef virNodeCPUStats *virNodeCPUStatsPtr;
-
-/*
- One host memory statistic (virNodeGetMemoryStats): a field name and KiB.
- */
-typedef struct _virNodeMemoryStats {
-  char field[80];
-  unsigned long long value;
-} _virNodeMemoryStats;
-
-typedef struct _virNodeMemoryStats virNodeMemoryStats;
-
-typedef virNodeMemoryStats *virNodeMemoryStatsPtr;
-
-/*
- libvirt's interface object, opaque to C (`struct _virInterface`).
- */
-typedef struct _virInterface virInterface;
-
-typedef virInterface *virInterfacePtr;
-
-/*
- A close callback: the connection and the `virConnectCloseReason`.
- */
-typedef void (*virConnectCloseFunc)(virConnectPtr conn, int reason, void *opaque);
+typedef int (*virConnectDomainEventCallback)(virConnectPtr conn,
+                                             virDomainPtr dom,
+                                             int event,
+                                             int detail,
+                                             void *opaque);
 
 /*
  The node device and secret events' generic callbacks (cast to the event's own type).
@@ -1526,6 +1514,18 @@ typedef void (*virConnectSecretEventGenericCallback)(virConnectPtr conn,
                                                      void *opaque);
 
 /*
+ libvirt's interface object, opaque to C (`struct _virInterface`).
+ */
+typedef struct _virInterface virInterface;
+
+typedef virInterface *virInterfacePtr;
+
+/*
+ A close callback: the connection and the `virConnectCloseReason`.
+ */
+typedef void (*virConnectCloseFunc)(virConnectPtr conn, int reason, void *opaque);
+
+/*
  libvirt's domain snapshot object, opaque to C (`struct _virDomainSnapshot`).
  */
 typedef struct _virDomainSnapshot virDomainSnapshot;
@@ -1547,6 +1547,11 @@ typedef struct _virStoragePoolInfo virStoragePoolInfo;
 typedef virStoragePoolInfo *virStoragePoolInfoPtr;
 
 /*
+ A non-blocking stream's event callback: the stream, the events it meets now, the data.
+ */
+typedef void (*virStreamEventCallback)(virStreamPtr stream, int events, void *opaque);
+
+/*
  `virStreamSendAll`'s data source: fills `data` with up to `nbytes`; 0 at the end, < 0 fails.
  */
 typedef int (*virStreamSourceFunc)(virStreamPtr st, char *data, size_t nbytes, void *opaque);
@@ -1562,11 +1567,6 @@ typedef int (*virStreamSinkFunc)(virStreamPtr st, const char *data, size_t nbyte
 typedef struct _virStorageVol virStorageVol;
 
 typedef virStorageVol *virStorageVolPtr;
-
-/*
- A non-blocking stream's event callback: the stream, the events it meets now, the data.
- */
-typedef void (*virStreamEventCallback)(virStreamPtr stream, int events, void *opaque);
 
 /*
  `virStorageVolGetInfo`'s answer (bytes).
@@ -1803,6 +1803,142 @@ char *virConnectDomainXMLToNative(virConnectPtr conn,
                                   unsigned int flags);
 
 /*
+ All domains matching `flags`; with `domains` non-NULL, a NULL-terminated malloc'd array of
+ new handles (free each with virDomainFree, then the array with free()).
+
+ # Safety
+ `conn` is NULL or a connection from this library; `domains` NULL or writable.
+ */
+int virConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags);
+
+/*
+ IDs of the active domains, at most `maxids`.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `ids` holds `maxids` ints.
+ */
+int virConnectListDomains(virConnectPtr conn, int *ids, int maxids);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectNumOfDomains(virConnectPtr conn);
+
+/*
+ Names of the inactive domains (malloc'd; the caller frees each), at most `maxnames`.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `names` holds `maxnames` pointers.
+ */
+int virConnectListDefinedDomains(virConnectPtr conn, char **names, int maxnames);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectNumOfDefinedDomains(virConnectPtr conn);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+virDomainPtr virDomainLookupByID(virConnectPtr conn, int id);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `name` NULL or a C string.
+ */
+virDomainPtr virDomainLookupByName(virConnectPtr conn, const char *name);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `uuid` NULL or 16 bytes.
+ */
+virDomainPtr virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `uuidstr` NULL or a C string.
+ */
+virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `info` NULL or writable.
+ */
+int virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
+
+/*
+ Free host memory in bytes; 0 on error, as libvirt.
+
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+unsigned long long virNodeGetFreeMemory(virConnectPtr conn);
+
+/*
+ The CPU time used (`user`: vSphere does not split user and kernel time) and idle, in
+ nanoseconds, cumulative from this connection's first read (see `driver::perf`): of all
+ CPUs of the scope (`cpuNum` -1) or of one logical CPU of a host connection.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `nparams` writable; `params` NULL or
+ holding `*nparams` entries.
+ */
+int virNodeGetCPUStats(virConnectPtr conn,
+                       int cpuNum,
+                       virNodeCPUStatsPtr params,
+                       int *nparams,
+                       unsigned int flags);
+
+/*
+ Total and free memory in KiB, summed over the scope's hosts (`cellNum` -1; vSphere
+ reports no free memory per NUMA cell).
+
+ # Safety
+ `conn` is NULL or a connection from this library; `nparams` writable; `params` NULL or
+ holding `*nparams` entries.
+ */
+int virNodeGetMemoryStats(virConnectPtr conn,
+                          int cellNum,
+                          virNodeMemoryStatsPtr params,
+                          int *nparams,
+                          unsigned int flags);
+
+/*
+ The host's DNS name; the caller frees it.
+
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+char *virConnectGetHostname(virConnectPtr conn);
+
+/*
+ The capabilities XML; the caller frees it.
+
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+char *virConnectGetCapabilities(virConnectPtr conn);
+
+/*
+ SMBIOS-style sysinfo XML of the host's hardware; the caller frees it.
+
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
+
+/*
+ The most vCPUs a guest may have on this host; `type` may be NULL, "vmware" or "esx".
+
+ # Safety
+ `conn` is NULL or a connection from this library; `type` NULL or a C string.
+ */
+int virConnectGetMaxVcpus(virConnectPtr conn, const char *type);
+
+/*
  LIVE, CONFIG or CURRENT as vSphere can honour them: a running VM's devices change live and
  in its configuration at once, a stopped VM's in its configuration.
 
@@ -2007,128 +2143,6 @@ int virDomainSetMetadata(virDomainPtr domain,
 char *virDomainGetMetadata(virDomainPtr domain, int kind, const char *uri, unsigned int flags);
 
 /*
- vSphere reports no I/O errors of a VM's disks: none.
-
- # Safety
- `domain` is NULL or a domain from this library.
- */
-int virDomainGetDiskErrors(virDomainPtr domain,
-                           virDomainDiskErrorPtr _errors,
-                           unsigned int _maxerrors,
-                           unsigned int flags);
-
-/*
- All domains matching `flags`; with `domains` non-NULL, a NULL-terminated malloc'd array of
- new handles (free each with virDomainFree, then the array with free()).
-
- # Safety
- `conn` is NULL or a connection from this library; `domains` NULL or writable.
- */
-int virConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags);
-
-/*
- IDs of the active domains, at most `maxids`.
-
- # Safety
- `conn` is NULL or a connection from this library; `ids` holds `maxids` ints.
- */
-int virConnectListDomains(virConnectPtr conn, int *ids, int maxids);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library.
- */
-int virConnectNumOfDomains(virConnectPtr conn);
-
-/*
- Names of the inactive domains (malloc'd; the caller frees each), at most `maxnames`.
-
- # Safety
- `conn` is NULL or a connection from this library; `names` holds `maxnames` pointers.
- */
-int virConnectListDefinedDomains(virConnectPtr conn, char **names, int maxnames);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library.
- */
-int virConnectNumOfDefinedDomains(virConnectPtr conn);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library.
- */
-virDomainPtr virDomainLookupByID(virConnectPtr conn, int id);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library; `name` NULL or a C string.
- */
-virDomainPtr virDomainLookupByName(virConnectPtr conn, const char *name);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library; `uuid` NULL or 16 bytes.
- */
-virDomainPtr virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library; `uuidstr` NULL or a C string.
- */
-virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr);
-
-/*
- # Safety
- `domain` is NULL or a domain from this library.
- */
-int virDomainRef(virDomainPtr domain);
-
-/*
- Drops a reference; the last one frees the handle (the VM itself is untouched).
-
- # Safety
- `domain` is NULL or a domain from this library, not used after its last reference.
- */
-int virDomainFree(virDomainPtr domain);
-
-/*
- The domain's connection (no new reference, as libvirt).
-
- # Safety
- `dom` is NULL or a domain from this library.
- */
-virConnectPtr virDomainGetConnect(virDomainPtr dom);
-
-/*
- The name, owned by the handle.
-
- # Safety
- `domain` is NULL or a domain from this library.
- */
-const char *virDomainGetName(virDomainPtr domain);
-
-/*
- The ID as of the handle's last look at the VM; (unsigned)-1 when it is not running.
-
- # Safety
- `domain` is NULL or a domain from this library.
- */
-unsigned int virDomainGetID(virDomainPtr domain);
-
-/*
- # Safety
- `domain` is NULL or a domain from this library; `uuid` NULL or 16 writable bytes.
- */
-int virDomainGetUUID(virDomainPtr domain, unsigned char *uuid);
-
-/*
- # Safety
- `domain` is NULL or a domain from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
- */
-int virDomainGetUUIDString(virDomainPtr domain, char *buf);
-
-/*
  # Safety
  `domain` is NULL or a domain from this library, `dconn` NULL or a connection from it;
  `dname` and `uri` NULL or C strings.
@@ -2198,6 +2212,126 @@ int virDomainMigrateToURI3(virDomainPtr domain,
                            unsigned int flags);
 
 /*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainRef(virDomainPtr domain);
+
+/*
+ Drops a reference; the last one frees the handle (the VM itself is untouched).
+
+ # Safety
+ `domain` is NULL or a domain from this library, not used after its last reference.
+ */
+int virDomainFree(virDomainPtr domain);
+
+/*
+ The domain's connection (no new reference, as libvirt).
+
+ # Safety
+ `dom` is NULL or a domain from this library.
+ */
+virConnectPtr virDomainGetConnect(virDomainPtr dom);
+
+/*
+ The name, owned by the handle.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+const char *virDomainGetName(virDomainPtr domain);
+
+/*
+ The ID as of the handle's last look at the VM; (unsigned)-1 when it is not running.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+unsigned int virDomainGetID(virDomainPtr domain);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library; `uuid` NULL or 16 writable bytes.
+ */
+int virDomainGetUUID(virDomainPtr domain, unsigned char *uuid);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
+ */
+int virDomainGetUUIDString(virDomainPtr domain, char *buf);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainCreate(virDomainPtr domain);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainSuspend(virDomainPtr domain);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainResume(virDomainPtr domain);
+
+/*
+ Asks the guest to shut down (VMware Tools needed); returns once the request is made.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainShutdown(virDomainPtr domain);
+
+/*
+ Flags: 0 or VIR_DOMAIN_SHUTDOWN_GUEST_AGENT (VMware Tools is the guest agent).
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainShutdownFlags(virDomainPtr domain, unsigned int flags);
+
+/*
+ Asks the guest to reboot (VMware Tools needed). Flags: 0 or VIR_DOMAIN_REBOOT_GUEST_AGENT.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainReboot(virDomainPtr domain, unsigned int flags);
+
+/*
+ A hard reset, like pressing the reset button.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainReset(virDomainPtr domain, unsigned int flags);
+
+/*
+ Powers the VM off at once.
+
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainDestroy(virDomainPtr domain);
+
+/*
+ # Safety
+ `domain` is NULL or a domain from this library.
+ */
+int virDomainDestroyFlags(virDomainPtr domain, unsigned int flags);
+
+/*
  The screenshot's MIME type (`image/png`, the caller frees it); its data follows on
  `stream` with virStreamRecv, and the image file is removed from the datastore once the
  stream is finished, aborted or freed.
@@ -2210,6 +2344,56 @@ char *virDomainScreenshot(virDomainPtr domain,
                           virStreamPtr stream,
                           unsigned int screen,
                           unsigned int flags);
+
+/*
+ Statistics of every domain the flags' filters keep (STATE, BALLOON and VCPU groups),
+ from one read of the scope's VMs.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `retStats` writable.
+ */
+int virConnectGetAllDomainStats(virConnectPtr conn,
+                                unsigned int stats,
+                                virDomainStatsRecordPtr **retStats,
+                                unsigned int flags);
+
+/*
+ Statistics of the given domains (a NULL-terminated array of one connection's).
+
+ # Safety
+ `doms` is NULL or a NULL-terminated array of domains from this library; `retStats`
+ writable.
+ */
+int virDomainListGetStats(virDomainPtr *doms,
+                          unsigned int stats,
+                          virDomainStatsRecordPtr **retStats,
+                          unsigned int flags);
+
+/*
+ Frees a list from virConnectGetAllDomainStats or virDomainListGetStats.
+
+ # Safety
+ `stats` is NULL or such a list, not used afterwards.
+ */
+void virDomainStatsRecordListFree(virDomainStatsRecordPtr *stats);
+
+/*
+ The domain's total CPU time (`start_cpu` -1, `ncpus` 1): `cpu_time`, `user_time` and
+ `system_time` in nanoseconds, cumulative from this connection's first read (see
+ `driver::perf`; system is the hypervisor's time for the VM, user the rest); with `params`
+ NULL and `nparams` 0, how many parameters there are. vSphere keeps no per-host-CPU time
+ of a VM, so per-CPU queries are refused.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `params` NULL or holding `nparams`
+ entries.
+ */
+int virDomainGetCPUStats(virDomainPtr domain,
+                         virTypedParameter *params,
+                         unsigned int nparams,
+                         int start_cpu,
+                         unsigned int ncpus,
+                         unsigned int flags);
 
 /*
  # Safety
@@ -2292,76 +2476,6 @@ int virDomainGetVcpus(virDomainPtr domain,
                       int maplen);
 
 /*
- # Safety
- `domain` is NULL or a domain from this library.
- */
-int virDomainCreate(virDomainPtr domain);
-
-/*
- # Safety
- `domain` is NULL or a domain from this library.
- */
-int virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags);
-
-/*
- # Safety
- `domain` is NULL or a domain from this library.
- */
-int virDomainSuspend(virDomainPtr domain);
-
-/*
- # Safety
- `domain` is NULL or a domain from this library.
- */
-int virDomainResume(virDomainPtr domain);
-
-/*
- Asks the guest to shut down (VMware Tools needed); returns once the request is made.
-
- # Safety
- `domain` is NULL or a domain from this library.
- */
-int virDomainShutdown(virDomainPtr domain);
-
-/*
- Flags: 0 or VIR_DOMAIN_SHUTDOWN_GUEST_AGENT (VMware Tools is the guest agent).
-
- # Safety
- `domain` is NULL or a domain from this library.
- */
-int virDomainShutdownFlags(virDomainPtr domain, unsigned int flags);
-
-/*
- Asks the guest to reboot (VMware Tools needed). Flags: 0 or VIR_DOMAIN_REBOOT_GUEST_AGENT.
-
- # Safety
- `domain` is NULL or a domain from this library.
- */
-int virDomainReboot(virDomainPtr domain, unsigned int flags);
-
-/*
- A hard reset, like pressing the reset button.
-
- # Safety
- `domain` is NULL or a domain from this library.
- */
-int virDomainReset(virDomainPtr domain, unsigned int flags);
-
-/*
- Powers the VM off at once.
-
- # Safety
- `domain` is NULL or a domain from this library.
- */
-int virDomainDestroy(virDomainPtr domain);
-
-/*
- # Safety
- `domain` is NULL or a domain from this library.
- */
-int virDomainDestroyFlags(virDomainPtr domain, unsigned int flags);
-
-/*
  A disk's capacity, allocation (its extents) and physical size (all its files), by target
  (`sda`) or file (`[ds] dir/x.vmdk`).
 
@@ -2383,54 +2497,15 @@ int virDomainGetBlockInfo(virDomainPtr domain,
 int virDomainGetControlInfo(virDomainPtr domain, virDomainControlInfoPtr info, unsigned int flags);
 
 /*
- Statistics of every domain the flags' filters keep (STATE, BALLOON and VCPU groups),
- from one read of the scope's VMs.
+ vSphere reports no I/O errors of a VM's disks: none.
 
  # Safety
- `conn` is NULL or a connection from this library; `retStats` writable.
+ `domain` is NULL or a domain from this library.
  */
-int virConnectGetAllDomainStats(virConnectPtr conn,
-                                unsigned int stats,
-                                virDomainStatsRecordPtr **retStats,
-                                unsigned int flags);
-
-/*
- Statistics of the given domains (a NULL-terminated array of one connection's).
-
- # Safety
- `doms` is NULL or a NULL-terminated array of domains from this library; `retStats`
- writable.
- */
-int virDomainListGetStats(virDomainPtr *doms,
-                          unsigned int stats,
-                          virDomainStatsRecordPtr **retStats,
-                          unsigned int flags);
-
-/*
- Frees a list from virConnectGetAllDomainStats or virDomainListGetStats.
-
- # Safety
- `stats` is NULL or such a list, not used afterwards.
- */
-void virDomainStatsRecordListFree(virDomainStatsRecordPtr *stats);
-
-/*
- The domain's total CPU time (`start_cpu` -1, `ncpus` 1): `cpu_time`, `user_time` and
- `system_time` in nanoseconds, cumulative from this connection's first read (see
- `driver::perf`; system is the hypervisor's time for the VM, user the rest); with `params`
- NULL and `nparams` 0, how many parameters there are. vSphere keeps no per-host-CPU time
- of a VM, so per-CPU queries are refused.
-
- # Safety
- `domain` is NULL or a domain from this library; `params` NULL or holding `nparams`
- entries.
- */
-int virDomainGetCPUStats(virDomainPtr domain,
-                         virTypedParameter *params,
-                         unsigned int nparams,
-                         int start_cpu,
-                         unsigned int ncpus,
-                         unsigned int flags);
+int virDomainGetDiskErrors(virDomainPtr domain,
+                           virDomainDiskErrorPtr _errors,
+                           unsigned int _maxerrors,
+                           unsigned int flags);
 
 /*
  Sets the current memory (vSphere's memory limit), live and in the configuration.
@@ -2626,46 +2701,6 @@ int virDomainUndefineFlags(virDomainPtr domain, unsigned int flags);
 int virDomainUndefine(virDomainPtr domain);
 
 /*
- Events of `eventID` for `dom` (NULL: every domain of the connection's scope); the
- callback is cast to the event's own type, as VIR_DOMAIN_EVENT_CALLBACK does. LIFECYCLE,
- REBOOT, DEVICE_ADDED, DEVICE_REMOVED and TUNABLE fire; every other ID registers and never fires
- (vSphere cannot produce it).
-
- # Safety
- `conn` is NULL or a connection, `dom` NULL or a domain from this library; `cb` has the
- type `eventID` names; `freecb` NULL or a function freeing `opaque`.
- */
-int virConnectDomainEventRegisterAny(virConnectPtr conn,
-                                     virDomainPtr dom,
-                                     int eventID,
-                                     virConnectDomainEventGenericCallback cb,
-                                     void *opaque,
-                                     virFreeCallback freecb);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library.
- */
-int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
-
-/*
- The original lifecycle registration: one per callback function.
-
- # Safety
- As virConnectDomainEventRegisterAny, with a lifecycle callback.
- */
-int virConnectDomainEventRegister(virConnectPtr conn,
-                                  virConnectDomainEventCallback cb,
-                                  void *opaque,
-                                  virFreeCallback freecb);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library.
- */
-int virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb);
-
-/*
  The calling thread's last error, or NULL. Owned by the library until the next API call.
  */
 virErrorPtr virGetLastError(void);
@@ -2810,79 +2845,126 @@ void virEventUpdateTimeout(int timer, int timeout);
 int virEventRemoveTimeout(int timer);
 
 /*
+ Events of `eventID` for `dom` (NULL: every domain of the connection's scope); the
+ callback is cast to the event's own type, as VIR_DOMAIN_EVENT_CALLBACK does. LIFECYCLE,
+ REBOOT, DEVICE_ADDED, DEVICE_REMOVED and TUNABLE fire; every other ID registers and never fires
+ (vSphere cannot produce it).
+
  # Safety
- `conn` is NULL or a connection from this library; `info` NULL or writable.
+ `conn` is NULL or a connection, `dom` NULL or a domain from this library; `cb` has the
+ type `eventID` names; `freecb` NULL or a function freeing `opaque`.
  */
-int virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
+int virConnectDomainEventRegisterAny(virConnectPtr conn,
+                                     virDomainPtr dom,
+                                     int eventID,
+                                     virConnectDomainEventGenericCallback cb,
+                                     void *opaque,
+                                     virFreeCallback freecb);
 
 /*
- Free host memory in bytes; 0 on error, as libvirt.
-
  # Safety
  `conn` is NULL or a connection from this library.
  */
-unsigned long long virNodeGetFreeMemory(virConnectPtr conn);
+int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
 
 /*
- The CPU time used (`user`: vSphere does not split user and kernel time) and idle, in
- nanoseconds, cumulative from this connection's first read (see `driver::perf`): of all
- CPUs of the scope (`cpuNum` -1) or of one logical CPU of a host connection.
+ The original lifecycle registration: one per callback function.
 
  # Safety
- `conn` is NULL or a connection from this library; `nparams` writable; `params` NULL or
- holding `*nparams` entries.
+ As virConnectDomainEventRegisterAny, with a lifecycle callback.
  */
-int virNodeGetCPUStats(virConnectPtr conn,
-                       int cpuNum,
-                       virNodeCPUStatsPtr params,
-                       int *nparams,
-                       unsigned int flags);
+int virConnectDomainEventRegister(virConnectPtr conn,
+                                  virConnectDomainEventCallback cb,
+                                  void *opaque,
+                                  virFreeCallback freecb);
 
 /*
- Total and free memory in KiB, summed over the scope's hosts (`cellNum` -1; vSphere
- reports no free memory per NUMA cell).
-
- # Safety
- `conn` is NULL or a connection from this library; `nparams` writable; `params` NULL or
- holding `*nparams` entries.
- */
-int virNodeGetMemoryStats(virConnectPtr conn,
-                          int cellNum,
-                          virNodeMemoryStatsPtr params,
-                          int *nparams,
-                          unsigned int flags);
-
-/*
- The host's DNS name; the caller frees it.
-
  # Safety
  `conn` is NULL or a connection from this library.
  */
-char *virConnectGetHostname(virConnectPtr conn);
+int virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb);
 
 /*
- The capabilities XML; the caller frees it.
+ Lifecycle events (a vSwitch or distributed switch defined, undefined) of `net` (NULL:
+ every network of the scope); METADATA_CHANGE registers and never fires.
 
+ # Safety
+ `conn` is NULL or a connection, `net` NULL or a network from this library; `cb` has the
+ type `eventID` names; `freecb` NULL or a function freeing `opaque`.
+ */
+int virConnectNetworkEventRegisterAny(virConnectPtr conn,
+                                      virNetworkPtr net,
+                                      int eventID,
+                                      virConnectNetworkEventGenericCallback cb,
+                                      void *opaque,
+                                      virFreeCallback freecb);
+
+/*
  # Safety
  `conn` is NULL or a connection from this library.
  */
-char *virConnectGetCapabilities(virConnectPtr conn);
+int virConnectNetworkEventDeregisterAny(virConnectPtr conn, int callbackID);
 
 /*
- SMBIOS-style sysinfo XML of the host's hardware; the caller frees it.
+ Lifecycle events (a datastore mounted or unmounted: DEFINED + STARTED, STOPPED +
+ UNDEFINED) and REFRESH (the datastore's free space recomputed, by anyone) of `pool`
+ (NULL: every pool of the scope).
 
+ # Safety
+ `conn` is NULL or a connection, `pool` NULL or a pool from this library; `cb` has the
+ type `eventID` names; `freecb` NULL or a function freeing `opaque`.
+ */
+int virConnectStoragePoolEventRegisterAny(virConnectPtr conn,
+                                          virStoragePoolPtr pool,
+                                          int eventID,
+                                          virConnectStoragePoolEventGenericCallback cb,
+                                          void *opaque,
+                                          virFreeCallback freecb);
+
+/*
  # Safety
  `conn` is NULL or a connection from this library.
  */
-char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
+int virConnectStoragePoolEventDeregisterAny(virConnectPtr conn, int callbackID);
 
 /*
- The most vCPUs a guest may have on this host; `type` may be NULL, "vmware" or "esx".
+ Registers and never fires: vSphere has no node devices.
 
  # Safety
- `conn` is NULL or a connection from this library; `type` NULL or a C string.
+ `conn` is NULL or a connection from this library; `freecb` NULL or a function freeing
+ `opaque`.
  */
-int virConnectGetMaxVcpus(virConnectPtr conn, const char *type);
+int virConnectNodeDeviceEventRegisterAny(virConnectPtr conn,
+                                         virNodeDevicePtr dev,
+                                         int eventID,
+                                         virConnectNodeDeviceEventGenericCallback cb,
+                                         void *opaque,
+                                         virFreeCallback freecb);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectNodeDeviceEventDeregisterAny(virConnectPtr conn, int callbackID);
+
+/*
+ Registers and never fires: vSphere keeps no secrets for libvirt.
+
+ # Safety
+ As virConnectNodeDeviceEventRegisterAny.
+ */
+int virConnectSecretEventRegisterAny(virConnectPtr conn,
+                                     virSecretPtr secret,
+                                     int eventID,
+                                     virConnectSecretEventGenericCallback cb,
+                                     void *opaque,
+                                     virFreeCallback freecb);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library.
+ */
+int virConnectSecretEventDeregisterAny(virConnectPtr conn, int callbackID);
 
 /*
  # Safety
@@ -3247,88 +3329,6 @@ int virNetworkCreate(virNetworkPtr network);
 int virNetworkDestroy(virNetworkPtr network);
 
 /*
- Lifecycle events (a vSwitch or distributed switch defined, undefined) of `net` (NULL:
- every network of the scope); METADATA_CHANGE registers and never fires.
-
- # Safety
- `conn` is NULL or a connection, `net` NULL or a network from this library; `cb` has the
- type `eventID` names; `freecb` NULL or a function freeing `opaque`.
- */
-int virConnectNetworkEventRegisterAny(virConnectPtr conn,
-                                      virNetworkPtr net,
-                                      int eventID,
-                                      virConnectNetworkEventGenericCallback cb,
-                                      void *opaque,
-                                      virFreeCallback freecb);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library.
- */
-int virConnectNetworkEventDeregisterAny(virConnectPtr conn, int callbackID);
-
-/*
- Lifecycle events (a datastore mounted or unmounted: DEFINED + STARTED, STOPPED +
- UNDEFINED) and REFRESH (the datastore's free space recomputed, by anyone) of `pool`
- (NULL: every pool of the scope).
-
- # Safety
- `conn` is NULL or a connection, `pool` NULL or a pool from this library; `cb` has the
- type `eventID` names; `freecb` NULL or a function freeing `opaque`.
- */
-int virConnectStoragePoolEventRegisterAny(virConnectPtr conn,
-                                          virStoragePoolPtr pool,
-                                          int eventID,
-                                          virConnectStoragePoolEventGenericCallback cb,
-                                          void *opaque,
-                                          virFreeCallback freecb);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library.
- */
-int virConnectStoragePoolEventDeregisterAny(virConnectPtr conn, int callbackID);
-
-/*
- Registers and never fires: vSphere has no node devices.
-
- # Safety
- `conn` is NULL or a connection from this library; `freecb` NULL or a function freeing
- `opaque`.
- */
-int virConnectNodeDeviceEventRegisterAny(virConnectPtr conn,
-                                         virNodeDevicePtr dev,
-                                         int eventID,
-                                         virConnectNodeDeviceEventGenericCallback cb,
-                                         void *opaque,
-                                         virFreeCallback freecb);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library.
- */
-int virConnectNodeDeviceEventDeregisterAny(virConnectPtr conn, int callbackID);
-
-/*
- Registers and never fires: vSphere keeps no secrets for libvirt.
-
- # Safety
- As virConnectNodeDeviceEventRegisterAny.
- */
-int virConnectSecretEventRegisterAny(virConnectPtr conn,
-                                     virSecretPtr secret,
-                                     int eventID,
-                                     virConnectSecretEventGenericCallback cb,
-                                     void *opaque,
-                                     virFreeCallback freecb);
-
-/*
- # Safety
- `conn` is NULL or a connection from this library.
- */
-int virConnectSecretEventDeregisterAny(virConnectPtr conn, int callbackID);
-
-/*
  Takes a snapshot of the domain as `xmlDesc` describes (name, description, memory).
 
  # Safety
@@ -3689,6 +3689,36 @@ int virStoragePoolBuild(virStoragePoolPtr pool, unsigned int flags);
 int virStoragePoolDelete(virStoragePoolPtr pool, unsigned int flags);
 
 /*
+ Registers `cb` for `events` of a stream; it runs from the loop while the stream meets them
+ (level-triggered, as libvirt's). The registration holds a reference on the stream until it
+ is removed; `ff` frees `opaque` then.
+
+ # Safety
+ `stream` is NULL or a stream from this library; `cb` a valid callback or NULL.
+ */
+int virStreamEventAddCallback(virStreamPtr stream,
+                              int events,
+                              virStreamEventCallback cb,
+                              void *opaque,
+                              virFreeCallback ff);
+
+/*
+ Changes the events the callback is for.
+
+ # Safety
+ `stream` is NULL or a stream from this library.
+ */
+int virStreamEventUpdateCallback(virStreamPtr stream, int events);
+
+/*
+ Removes the callback; its free callback runs once the loop no longer runs it.
+
+ # Safety
+ `stream` is NULL or a stream from this library.
+ */
+int virStreamEventRemoveCallback(virStreamPtr stream);
+
+/*
  A stream, blocking or (`VIR_STREAM_NONBLOCK`) not.
 
  # Safety
@@ -3793,36 +3823,6 @@ int virStorageVolUpload(virStorageVolPtr vol,
                         unsigned long long offset,
                         unsigned long long length,
                         unsigned int flags);
-
-/*
- Registers `cb` for `events` of a stream; it runs from the loop while the stream meets them
- (level-triggered, as libvirt's). The registration holds a reference on the stream until it
- is removed; `ff` frees `opaque` then.
-
- # Safety
- `stream` is NULL or a stream from this library; `cb` a valid callback or NULL.
- */
-int virStreamEventAddCallback(virStreamPtr stream,
-                              int events,
-                              virStreamEventCallback cb,
-                              void *opaque,
-                              virFreeCallback ff);
-
-/*
- Changes the events the callback is for.
-
- # Safety
- `stream` is NULL or a stream from this library.
- */
-int virStreamEventUpdateCallback(virStreamPtr stream, int events);
-
-/*
- Removes the callback; its free callback runs once the loop no longer runs it.
-
- # Safety
- `stream` is NULL or a stream from this library.
- */
-int virStreamEventRemoveCallback(virStreamPtr stream);
 
 /*
  # Safety

@@ -12,4 +12,4 @@ pub mod ffi;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub use esx_driver::fuzzing;
-pub use esx_driver::{Code, Domain, Error, Result, abi, driver, error, event, vi, vmx, xml};
+pub use esx_driver::{Code, Domain, Error, Result, abi, driver, error, event, vmx, xml};

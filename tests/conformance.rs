@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use virt_esx::vmx::test_support::StandInDatastores;
+use esx_driver::vmx::test_support::StandInDatastores;
 use virt_esx::vmx::{Dialect, domain_xml_to_vmx, vmx_to_domain_xml};
 
 fn data_dir() -> PathBuf {

@@ -37,7 +37,7 @@ fn esx_open_with_user_in_uri_asks_only_the_password() {
         conn.round_trips()
     );
     assert_eq!(
-        conn.primary.scope.host().unwrap().datacenter_path,
+        conn.primary().scope.host().unwrap().datacenter_path,
         "ha-datacenter"
     );
     conn.close().unwrap();
@@ -125,14 +125,14 @@ fn vpx_paths_resolve_cluster_and_standalone_hosts() {
     let vc = Sim::vpx();
     let creds = Creds::new(Some("administrator@vsphere.local"), "p");
     let conn = open(&vc.uri("vpx", "/DC0/DC0_C0/DC0_C0_H1?no_verify=1"), &creds).unwrap();
-    assert_eq!(conn.primary.scope.host().unwrap().host_name, "DC0_C0_H1");
-    assert_eq!(conn.primary.scope.host().unwrap().datacenter_path, "DC0");
+    assert_eq!(conn.primary().scope.host().unwrap().host_name, "DC0_C0_H1");
+    assert_eq!(conn.primary().scope.host().unwrap().datacenter_path, "DC0");
     assert_eq!(
-        conn.primary.scope.host().unwrap().compute_resource.kind,
+        conn.primary().scope.host().unwrap().compute_resource.kind,
         "ClusterComputeResource"
     );
     let conn = open(&vc.uri("vpx", "/DC0/DC0_H0?no_verify=1"), &creds).unwrap();
-    assert_eq!(conn.primary.scope.host().unwrap().host_name, "DC0_H0");
+    assert_eq!(conn.primary().scope.host().unwrap().host_name, "DC0_H0");
 
     for (path, needle) in [
         ("/DC9/DC0_H0", "DC9"),
@@ -155,8 +155,11 @@ fn vpx_paths_walk_folders() {
         &creds,
     )
     .unwrap();
-    assert_eq!(conn.primary.scope.host().unwrap().datacenter_path, "F0/DC0");
-    assert_eq!(conn.primary.scope.host().unwrap().host_name, "DC0_C0_H0");
+    assert_eq!(
+        conn.primary().scope.host().unwrap().datacenter_path,
+        "F0/DC0"
+    );
+    assert_eq!(conn.primary().scope.host().unwrap().host_name, "DC0_C0_H0");
 }
 
 #[test]
@@ -261,7 +264,7 @@ fn esx_with_vcenter_star_finds_the_host_in_its_vcenter() {
     let (_vc, esx) = managed_pair();
     let creds = Creds::new(Some("root"), "pw");
     let conn = open(&esx.uri("esx", "/?no_verify=1&vcenter=*"), &creds).unwrap();
-    let vc = conn.vcenter.as_ref().expect("a vCenter endpoint");
+    let vc = conn.vcenter().expect("a vCenter endpoint");
     assert_eq!(vc.product, virt_esx::driver::Product::Vpx);
     assert_eq!(vc.scope.host().unwrap().host_name, "DC0_H0");
     assert_eq!(vc.scope.host().unwrap().datacenter_path, "DC0");
@@ -295,18 +298,18 @@ fn an_expired_session_is_renewed_once_transparently() {
     .unwrap();
     // End the session behind the library's back, as an idle timeout on the server does.
     let sm = conn
-        .primary
+        .primary()
         .client
         .content()
         .session_manager
         .clone()
         .unwrap();
-    conn.primary
+    conn.primary()
         .client
         .transport()
         .post_soap(
             "urn:vim25/6.5",
-            &virt_esx::vi::soap::Request::new("Logout", &sm).envelope(),
+            &esx_driver::vi::soap::Request::new("Logout", &sm).envelope(),
             false,
         )
         .unwrap();

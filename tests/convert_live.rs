@@ -7,9 +7,10 @@ use common::Creds;
 use common::Sim;
 use common::live::{download, host_vms};
 use common::open;
+use esx_driver::testing::LiveDatastores;
 use std::sync::Arc;
 use virt_esx::Code;
-use virt_esx::driver::{Connection, LiveDatastores};
+use virt_esx::driver::Connection;
 
 const FORMAT: &str = "vmware-vmx";
 
@@ -29,7 +30,7 @@ fn vmx(disk: &str, second: &str, iso: &str) -> String {
 /// The local URL of the first datastore: its VMFS-UUID-like last component and the path.
 fn datastore_url(conn: &Arc<Connection>) -> String {
     let ds = conn
-        .primary
+        .primary()
         .client
         .retrieve_one(&host_datastore(conn), &["summary.url"])
         .unwrap()
@@ -41,14 +42,14 @@ fn datastore_url(conn: &Arc<Connection>) -> String {
         .to_string()
 }
 
-fn host_datastore(conn: &Arc<Connection>) -> virt_esx::vi::MoRef {
+fn host_datastore(conn: &Arc<Connection>) -> esx_driver::vi::MoRef {
     let host = conn
-        .primary
+        .primary()
         .client
-        .retrieve_one(&conn.primary.scope.host().unwrap().host, &["datastore"])
+        .retrieve_one(&conn.primary().scope.host().unwrap().host, &["datastore"])
         .unwrap()
         .unwrap();
-    virt_esx::vi::MoRef::from_node(host.props.child("datastore").unwrap()).unwrap()
+    esx_driver::vi::MoRef::from_node(host.props.child("datastore").unwrap()).unwrap()
 }
 
 fn check_paths_both_ways(conn: &Arc<Connection>) {
@@ -168,9 +169,13 @@ fn model_vm_vmx_converts_with_its_directory_and_autodetected_controller() {
         assert!(free.contains("<source file='[?] ?/disk1.vmdk'/>"), "{free}");
 
         let dir = vm.vmx_path.rsplit_once('/').unwrap().0;
-        let ctx =
-            LiveDatastores::read(&conn, &conn.scope_hosts(), Some(dir), Some(&vm.moref.value))
-                .unwrap();
+        let ctx = LiveDatastores::read(
+            &conn,
+            &esx_driver::testing::scope_hosts(&conn),
+            Some(dir),
+            Some(&vm.moref.value),
+        )
+        .unwrap();
         let xml = virt_esx::vmx::vmx_to_domain_xml(text.as_bytes(), &ctx).unwrap();
         let disk = format!("{dir}/disk1.vmdk");
         assert!(xml.contains(&format!("<source file='{disk}'/>")), "{xml}");

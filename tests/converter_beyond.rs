@@ -1,9 +1,9 @@
 //! Features beyond libvirt 11.3's converter: NVMe disks, SATA disks written to VMX and
 //! virtual hardware versions up to 21; plus charset and secure-boot handling end to end.
 
-use virt_esx::vmx::test_support::StandInDatastores;
+use esx_driver::testing::{DiskBus, DomainDef};
+use esx_driver::vmx::test_support::StandInDatastores;
 use virt_esx::vmx::{domain_xml_to_vmx, vmx_to_domain_xml};
-use virt_esx::xml::domain::{DiskBus, DomainDef};
 
 const HEADER: &str = "config.version = \"8\"\ndisplayName = \"t\"\n";
 

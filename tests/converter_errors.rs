@@ -1,7 +1,7 @@
 //! Each validation error of the converter in both directions, with libvirt's error code,
 //! domain and message.
 
-use virt_esx::vmx::test_support::StandInDatastores;
+use esx_driver::vmx::test_support::StandInDatastores;
 use virt_esx::vmx::{Dialect, domain_xml_to_vmx, vmx_to_domain_xml};
 use virt_esx::{Code, Domain};
 

@@ -4,9 +4,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use virt_esx::vmx::test_support::StandInDatastores;
+use esx_driver::testing::DomainDef;
+use esx_driver::vmx::test_support::StandInDatastores;
 use virt_esx::vmx::{domain_xml_to_vmx, vmx_to_domain_xml};
-use virt_esx::xml::domain::DomainDef;
 
 /// xorshift64*: deterministic, so a failure reproduces from the printed seed and round.
 struct Rng(u64);

@@ -14,9 +14,9 @@ use virt_esx::driver::domain::power::PowerOp;
 use virt_esx::driver::storage::Volume;
 
 /// The VM's devices as the server has them, read here by hand.
-fn server_devices(conn: &Arc<Connection>, vm: &Vm) -> Vec<virt_esx::vi::node::Node> {
+fn server_devices(conn: &Arc<Connection>, vm: &Vm) -> Vec<esx_driver::vi::node::Node> {
     let oc = conn
-        .primary
+        .primary()
         .client
         .retrieve_one(&vm.moref, &["config.hardware.device"])
         .unwrap()
@@ -56,7 +56,7 @@ fn nics_are_attached_and_detached_on_stopped_and_running_vms() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let before = server_nics(&check, &vm);
 
@@ -182,7 +182,7 @@ fn a_nic_with_a_multicast_mac_is_refused() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let before = server_devices(&check, &vm);
     for mac in [
@@ -214,7 +214,7 @@ fn a_nic_on_a_distributed_port_group() {
     let vc = Sim::vpx();
     let conn = open(&vc, "vpx", "/DC0/DC0_C0");
     let check = open(&vc, "vpx", "/DC0/DC0_C0");
-    let vm = conn.lookup_by_name("DC0_C0_RP0_VM0").unwrap();
+    let vm = conn.domain_by_name("DC0_C0_RP0_VM0").unwrap().cached();
     let before = server_nics(&check, &vm);
     let dvs = conn
         .networks()
@@ -247,7 +247,7 @@ fn a_nic_on_a_distributed_port_group() {
 /// The VM's disks as the server has them: (file, controller type, controller bus, unit).
 fn server_disks(conn: &Arc<Connection>, vm: &Vm) -> Vec<(String, String, i64, i64)> {
     let devices = server_devices(conn, vm);
-    let num = |n: &virt_esx::vi::node::Node, p: &str| -> i64 {
+    let num = |n: &esx_driver::vi::node::Node, p: &str| -> i64 {
         n.text_at(p).map_or(-1, |v| v.trim().parse().unwrap())
     };
     devices
@@ -295,7 +295,7 @@ fn disks_are_attached_and_detached_keeping_their_files() {
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
     let file = new_disk(&conn, "hot/extra.vmdk");
-    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM1").unwrap().cached();
     let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let before = server_disks(&check, &vm);
     let scsi = &before
@@ -370,7 +370,7 @@ fn a_disk_address_naming_no_slot_is_refused() {
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
     let file = new_disk(&conn, "addr/d.vmdk");
-    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM1").unwrap().cached();
     let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let before = server_disks(&check, &vm);
     let addressed = |target: &str, controller: u32, unit: u32| {
@@ -448,7 +448,7 @@ fn cdrom_media_and_nic_links_change_in_place() {
         .map(Volume::into_facts)
         .unwrap()
         .path();
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let before = server_cdroms(&check, &vm);
     let iso_backing = "VirtualCdromIsoBackingInfo".to_string();
@@ -560,7 +560,7 @@ fn a_disk_on_a_vcenter_vm() {
     let conn = open(&vc, "vpx", "/DC0/DC0_C0");
     let check = open(&vc, "vpx", "/DC0/DC0_C0");
     let file = new_disk(&conn, "vc-hot/d.vmdk");
-    let vm = conn.lookup_by_name("DC0_C0_RP0_VM0").unwrap();
+    let vm = conn.domain_by_name("DC0_C0_RP0_VM0").unwrap().cached();
     let before = server_disks(&check, &vm);
     dom(&conn, &vm)
         .change_device(&disk(&file, "sdf", "scsi"), Attach, AffectFlags::LIVE, "t")
@@ -582,7 +582,7 @@ fn sata_and_nvme_disks_sata_cdroms_and_floppies() {
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
     let file = new_disk(&conn, "sata/d.vmdk");
-    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM1").unwrap().cached();
     let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     // sdb on SATA: controller 0 of the bus, added with the disk while the VM is off.
     dom(&conn, &vm)

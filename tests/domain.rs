@@ -4,11 +4,12 @@
 mod common;
 
 use common::{Sim, dom, open, open_read_only};
+use esx_driver::testing::Listing;
 use std::sync::Arc;
 use virt_esx::Code;
 use virt_esx::abi::flags::{ListDomainsFlags as flags, MemoryFlags, VcpuFlags};
 use virt_esx::driver::domain::power::PowerOp;
-use virt_esx::driver::domain::{Domain, Listing, PowerState, Vm};
+use virt_esx::driver::domain::{Domain, PowerState, Vm};
 
 /// The simulator's own view of a VM, through a separate connection (no shared cache).
 fn fresh_state(sim: &Sim, scheme: &str, path: &str, vm: &Vm) -> PowerState {
@@ -54,7 +55,7 @@ fn list_filters_follow_libvirt() {
     let all = conn.list_all_domains(flags::empty()).unwrap();
     assert_eq!(all.len(), 2);
     assert!(all.iter().all(|v| v.state == PowerState::PoweredOn));
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let names = |f| {
         conn.list_all_domains(f)
@@ -80,22 +81,28 @@ fn lookups_cost_one_round_trip_and_miss_cleanly() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let before = conn.round_trips();
-    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM1").unwrap().cached();
     assert_eq!(conn.round_trips() - before, 1);
     let before = conn.round_trips();
-    assert_eq!(conn.lookup_by_uuid(&vm.uuid).unwrap().moref, vm.moref);
+    assert_eq!(
+        conn.domain_by_uuid(&vm.uuid).unwrap().cached().moref,
+        vm.moref
+    );
     assert_eq!(conn.round_trips() - before, 1);
     let before = conn.round_trips();
-    assert_eq!(conn.lookup_by_id(vm.id()).unwrap().name, "ha-host_VM1");
+    assert_eq!(
+        conn.domain_by_id(vm.id()).unwrap().cached().name,
+        "ha-host_VM1"
+    );
     assert_eq!(conn.round_trips() - before, 1);
     assert!(vm.id() > 0);
 
     for e in [
-        conn.lookup_by_name("nope").unwrap_err(),
-        conn.lookup_by_uuid(&virt_esx::xml::ids::Uuid([7; 16]))
+        conn.domain_by_name("nope").unwrap_err(),
+        conn.domain_by_uuid(&virt_esx::xml::ids::Uuid([7; 16]))
             .unwrap_err(),
-        conn.lookup_by_id(99999).unwrap_err(),
-        conn.lookup_by_id(-1).unwrap_err(),
+        conn.domain_by_id(99999).unwrap_err(),
+        conn.domain_by_id(-1).unwrap_err(),
     ] {
         assert_eq!(e.code, Code::NoDomain, "{e}");
     }
@@ -105,7 +112,7 @@ fn lookups_cost_one_round_trip_and_miss_cleanly() {
 fn power_cycle_is_seen_by_the_server() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     assert_eq!(vm.state, PowerState::PoweredOn);
 
     let e = dom(&conn, &vm).power(PowerOp::Start).unwrap_err();
@@ -143,7 +150,7 @@ fn reboot_asks_the_guest_and_a_server_without_it_is_a_clear_error() {
     use common::injector::{Action, Injector};
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let vm = match vm.state {
         PowerState::PoweredOn => vm,
         _ => dom(&conn, &vm).power(PowerOp::Start).unwrap(),
@@ -160,7 +167,7 @@ fn reboot_asks_the_guest_and_a_server_without_it_is_a_clear_error() {
     )
     .unwrap();
     inj.add("RebootGuest", 1, Action::Fault("NotImplemented", ""));
-    let vm = via.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = via.domain_by_name("ha-host_VM0").unwrap().cached();
     let e = dom(&via, &vm).power(PowerOp::Reboot).unwrap_err();
     assert_eq!(e.code, Code::OperationUnsupported, "{e}");
     assert!(e.message().contains("virDomainReboot"), "{e}");
@@ -170,7 +177,7 @@ fn reboot_asks_the_guest_and_a_server_without_it_is_a_clear_error() {
 fn read_only_connections_refuse_power_changes() {
     let sim = Sim::esx();
     let conn = open_read_only(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     assert_eq!(
         dom(&conn, &vm).power(PowerOp::Destroy).unwrap_err().code,
         Code::OperationDenied
@@ -193,9 +200,9 @@ fn vcenter_host_scope_and_power() {
         names.iter().all(|n| n.starts_with("DC0_H0_VM")),
         "{names:?}"
     );
-    let vm = conn.lookup_by_name("DC0_H0_VM0").unwrap();
+    let vm = conn.domain_by_name("DC0_H0_VM0").unwrap().cached();
     assert!(vm.moref.value.starts_with("vm-"));
-    assert_eq!(conn.lookup_by_id(vm.id()).unwrap().moref, vm.moref);
+    assert_eq!(conn.domain_by_id(vm.id()).unwrap().cached().moref, vm.moref);
     let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     assert_eq!(
         fresh_state(&sim, "vpx", "/DC0/DC0_H0", &vm),
@@ -203,7 +210,7 @@ fn vcenter_host_scope_and_power() {
     );
     // A VM of another host is not found through this host's connection.
     assert_eq!(
-        conn.lookup_by_name("DC0_C0_RP0_VM0").unwrap_err().code,
+        conn.domain_by_name("DC0_C0_RP0_VM0").unwrap_err().code,
         Code::NoDomain
     );
 }
@@ -212,7 +219,7 @@ fn vcenter_host_scope_and_power() {
 fn memory_vcpus_and_scheduler() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     // Running and without hot-add: the size cannot change, the limit can.
     let e = dom(&conn, &vm)
         .set_memory(64 * 1024, MemoryFlags::MAXIMUM)
@@ -292,7 +299,7 @@ fn memory_vcpus_and_scheduler() {
 fn guest_hostname_and_addresses() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     match dom(&conn, &vm).guest_hostname() {
         Ok(h) => assert!(!h.is_empty()),
         Err(e) => assert!(e.message().contains("VMware Tools"), "{e}"),
@@ -317,7 +324,7 @@ fn guest_hostname_and_addresses() {
 fn autostart_through_the_host_manager() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM1").unwrap().cached();
     assert!(!dom(&conn, &vm).autostart().unwrap());
     dom(&conn, &vm).set_autostart(true).unwrap();
     assert!(dom(&open(&sim, "esx", "/"), &vm).autostart().unwrap());
@@ -336,7 +343,7 @@ fn autostart_through_the_host_manager() {
     );
     assert_eq!(conn.list_all_domains(flags::NO_AUTOSTART).unwrap().len(), 1);
     // Turning on a second VM keeps the first; turning one off leaves the host setting alone.
-    let other = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let other = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     dom(&conn, &other).set_autostart(true).unwrap();
     dom(&conn, &vm).set_autostart(false).unwrap();
     assert!(!dom(&conn, &vm).autostart().unwrap());
@@ -352,10 +359,13 @@ fn a_stale_listing_batch_reads_the_state_again() {
     let vm = all.iter().find(|v| v.name == "ha-host_VM0").unwrap();
     assert_eq!(vm.state, PowerState::PoweredOn);
     let other = open(&sim, "esx", "/");
-    dom(&other, &other.lookup_by_name("ha-host_VM0").unwrap())
-        .power(PowerOp::Destroy)
-        .unwrap();
-    std::thread::sleep(virt_esx::driver::domain::FRESH_FOR);
+    dom(
+        &other,
+        &other.domain_by_name("ha-host_VM0").unwrap().cached(),
+    )
+    .power(PowerOp::Destroy)
+    .unwrap();
+    std::thread::sleep(esx_driver::testing::FRESH_FOR);
     let d = Domain::new(conn.clone(), vm.clone(), Some(listing));
     let before = conn.round_trips();
     assert_eq!(d.current().unwrap().state, PowerState::PoweredOff);

@@ -12,7 +12,7 @@ use virt_esx::driver::domain::power::PowerOp;
 fn dumpxml_reads_the_vmx_with_live_paths() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let before = conn.round_trips();
     let xml = dom(&conn, &vm).domain_xml(DomainXmlFlags::empty()).unwrap();
     assert!(
@@ -49,7 +49,7 @@ fn define_start_dump_redefine_undefine() {
     assert_eq!(vm.name, "defined-1");
     // The server knows it, by a fresh connection.
     let other = open(&sim, "esx", "/");
-    let seen = dom(&other, &other.lookup_by_name("defined-1").unwrap())
+    let seen = dom(&other, &other.domain_by_name("defined-1").unwrap().cached())
         .current()
         .unwrap();
     assert_eq!(seen.vmx_path, "[LocalDS_0] defined-1/defined-1.vmx");
@@ -83,7 +83,7 @@ fn define_start_dump_redefine_undefine() {
         .unwrap();
     let xml = dom(&conn, &vm).domain_xml(DomainXmlFlags::empty()).unwrap();
     assert!(xml.contains("<memory unit='KiB'>1048576</memory>"), "{xml}");
-    let seen = other.lookup_by_uuid(&vm.uuid).unwrap();
+    let seen = other.domain_by_uuid(&vm.uuid).unwrap().cached();
     assert_eq!(other.refresh_vm(&seen.moref).unwrap().memory_mb, 1024);
     let vm = dom(&conn, &vm).power(PowerOp::Start).unwrap();
     let e = conn
@@ -96,7 +96,7 @@ fn define_start_dump_redefine_undefine() {
     let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     dom(&conn, &vm).undefine().unwrap();
     assert_eq!(
-        other.lookup_by_name("defined-1").unwrap_err().code,
+        other.domain_by_name("defined-1").unwrap_err().code,
         Code::NoDomain
     );
 }
@@ -144,7 +144,7 @@ fn define_on_a_vcenter_host() {
     assert!(vm.moref.value.starts_with("vm-"));
     assert_eq!(
         vm.host.as_ref(),
-        Some(&conn.primary.scope.host().unwrap().host)
+        Some(&conn.primary().scope.host().unwrap().host)
     );
     let xml = dom(&conn, &vm).domain_xml(DomainXmlFlags::empty()).unwrap();
     assert!(

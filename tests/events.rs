@@ -52,14 +52,14 @@ fn setup(args: &[&str]) -> (Arc<PollLoop>, Sim, Arc<Connection>, Arc<Connection>
 }
 
 /// One property of the VM, read by the second client.
-fn props_of(other: &Arc<Connection>, vm: &Vm, path: &str) -> virt_esx::vi::node::Node {
-    let read = other.primary.client.retrieve_one(&vm.moref, &[path]);
+fn props_of(other: &Arc<Connection>, vm: &Vm, path: &str) -> esx_driver::vi::node::Node {
+    let read = other.primary().client.retrieve_one(&vm.moref, &[path]);
     read.unwrap().unwrap().props
 }
 
 /// `name` on, as the second client sees it.
 fn running(other: &Arc<Connection>, name: &str) -> Vm {
-    let vm = other.lookup_by_name(name).unwrap();
+    let vm = other.domain_by_name(name).unwrap().cached();
     match vm.state {
         virt_esx::driver::domain::PowerState::PoweredOn => vm,
         _ => dom(other, &vm).power(PowerOp::Start).unwrap(),
@@ -75,7 +75,7 @@ fn lifecycle_events_from_another_client_reach_the_loop() {
     let id_all = conn
         .register_domain_event(None, lifecycle, recorder(&all))
         .unwrap();
-    let vm1 = other.lookup_by_name("ha-host_VM1").unwrap();
+    let vm1 = other.domain_by_name("ha-host_VM1").unwrap().cached();
     conn.register_domain_event(Some(vm1.uuid), lifecycle, recorder(&one))
         .unwrap();
     for id in 1..28 {
@@ -95,7 +95,7 @@ fn lifecycle_events_from_another_client_reach_the_loop() {
     l.run_once().unwrap();
     assert!(all.lock().unwrap().is_empty(), "{:?}", all.lock().unwrap());
 
-    let vm0 = other.lookup_by_name("ha-host_VM0").unwrap();
+    let vm0 = other.domain_by_name("ha-host_VM0").unwrap().cached();
     let vm0 = match vm0.state {
         virt_esx::driver::domain::PowerState::PoweredOn => vm0,
         _ => dom(&other, &vm0).power(PowerOp::Start).unwrap(),
@@ -153,7 +153,7 @@ fn lifecycle_events_from_another_client_reach_the_loop() {
         Code::InvalidArg
     );
     all.lock().unwrap().clear();
-    let vm0 = other.lookup_by_name("ha-host_VM0").unwrap();
+    let vm0 = other.domain_by_name("ha-host_VM0").unwrap().cached();
     dom(&other, &vm0).power(PowerOp::Start).unwrap();
     std::thread::sleep(Duration::from_millis(600));
     l.run_once().unwrap();
@@ -327,7 +327,7 @@ fn a_migration_across_hosts_of_the_scope_is_stopped_and_started_migrated() {
     use virt_esx::abi::enums::{
         virDomainEventStartedDetailType as Started, virDomainEventStoppedDetailType as Stopped,
     };
-    use virt_esx::driver::migrate::MigrateOptions;
+    use virt_esx::driver::domain::migrate::MigrateOptions;
     let (l, sim, conn, other) = setup(&["-mode", "vpx", "-cluster", "1"]);
     let vm = running(&other, "DC0_C0_RP0_VM0");
     let seen: Seen = Default::default();
@@ -342,7 +342,7 @@ fn a_migration_across_hosts_of_the_scope_is_stopped_and_started_migrated() {
     let dest = ["DC0_C0_H0", "DC0_C0_H1", "DC0_C0_H2"]
         .into_iter()
         .map(|h| open(&sim, "vpx", &format!("/DC0/DC0_C0/{h}")))
-        .find(|c| c.primary.scope.host().unwrap().host.value != host)
+        .find(|c| c.primary().scope.host().unwrap().host.value != host)
         .unwrap();
     dom(&other, &vm)
         .migrate(&dest, MigrateOptions::default())

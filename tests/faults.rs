@@ -103,7 +103,7 @@ fn ask_question_on_power_on(inj: &Injector, vm_moref: &str) {
 #[test]
 fn questions_are_answered_with_auto_answer() {
     let (_sim, inj, conn) = setup("?auto_answer=1");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     ask_question_on_power_on(&inj, &vm.moref.value);
     inj.add("AnswerVM", 1, Action::Reply(Box::new(String::new)));
@@ -127,7 +127,7 @@ fn questions_are_answered_with_auto_answer() {
 #[test]
 fn questions_without_auto_answer_are_reported_and_the_task_cancelled() {
     let (_sim, inj, conn) = setup("");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     ask_question_on_power_on(&inj, &vm.moref.value);
     let e = dom(&conn, &vm).power(PowerOp::Start).unwrap_err();
@@ -145,7 +145,7 @@ fn questions_without_auto_answer_are_reported_and_the_task_cancelled() {
 #[test]
 fn failed_tasks_report_the_fault() {
     let (_sim, inj, conn) = setup("");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     inj.add(
         "RetrievePropertiesEx",
         1,
@@ -172,7 +172,7 @@ fn failed_tasks_report_the_fault() {
 #[test]
 fn soap_faults_map_to_libvirt_codes() {
     let (_sim, inj, conn) = setup("");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     inj.add(
         "PowerOffVM_Task",
         1,
@@ -249,7 +249,7 @@ fn drops_slow_and_malformed_answers_are_errors_then_recover() {
 #[test]
 fn an_expired_session_mid_task_logs_in_again() {
     let (_sim, inj, conn) = setup("");
-    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM1").unwrap().cached();
     inj.add(
         "PowerOffVM_Task",
         1,
@@ -285,16 +285,16 @@ fn a_failed_registration_leaves_nothing_behind() {
             .any(|m| m.starts_with("PUT /folder/rolled-back/"))
     );
     assert!(inj.seen().contains(&"DeleteDatastoreFile_Task".to_string()));
-    let dc = conn.primary.scope.host().unwrap().datacenter_path.clone();
+    let dc = conn.primary().scope.host().unwrap().datacenter_path.clone();
     let gone = virt_esx::Error::from(
-        conn.primary
+        conn.primary()
             .client
             .download(&dc, "LocalDS_0", "rolled-back/rolled-back.vmx")
             .unwrap_err(),
     );
     assert_eq!(gone.code, Code::ReadFailed, "{gone}");
     assert_eq!(
-        conn.lookup_by_name("rolled-back").unwrap_err().code,
+        conn.domain_by_name("rolled-back").unwrap_err().code,
         Code::NoDomain
     );
 }

@@ -19,7 +19,7 @@ fn create_xml_defines_and_starts() {
         .create_xml(&domain_xml("made-running", "LocalDS_0", 65536), false)
         .unwrap();
     assert_eq!(vm.state, PowerState::PoweredOn);
-    let seen = check.lookup_by_name("made-running").unwrap();
+    let seen = check.domain_by_name("made-running").unwrap().cached();
     assert_eq!(seen.state, PowerState::PoweredOn, "persistent and running");
     let e = conn
         .create_xml(&domain_xml("made-running", "LocalDS_0", 65536), false)
@@ -31,7 +31,7 @@ fn create_xml_defines_and_starts() {
     );
     conn.create_xml(&paused, true).unwrap();
     assert_eq!(
-        check.lookup_by_name("made-paused").unwrap().state,
+        check.domain_by_name("made-paused").unwrap().cached().state,
         PowerState::Suspended
     );
 }
@@ -41,11 +41,11 @@ fn managed_save_is_suspend_with_the_list_filters() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM1").unwrap().cached();
     assert!(!dom(&conn, &vm).has_managed_save().unwrap());
     let vm = dom(&conn, &vm).managed_save().unwrap();
     assert_eq!(
-        check.lookup_by_name("ha-host_VM1").unwrap().state,
+        check.domain_by_name("ha-host_VM1").unwrap().cached().state,
         PowerState::Suspended
     );
     assert!(dom(&check, &vm).has_managed_save().unwrap());
@@ -64,13 +64,13 @@ fn managed_save_is_suspend_with_the_list_filters() {
     // virDomainCreate resumes a managed-saved domain.
     let vm = dom(&conn, &vm).power(PowerOp::Start).unwrap();
     assert_eq!(
-        check.lookup_by_name("ha-host_VM1").unwrap().state,
+        check.domain_by_name("ha-host_VM1").unwrap().cached().state,
         PowerState::PoweredOn
     );
     let vm = dom(&conn, &vm).managed_save().unwrap();
     let vm = dom(&conn, &vm).managed_save_remove().unwrap();
     assert_eq!(
-        check.lookup_by_name("ha-host_VM1").unwrap().state,
+        check.domain_by_name("ha-host_VM1").unwrap().cached().state,
         PowerState::PoweredOff
     );
     let e = dom(&conn, &vm).managed_save_remove().unwrap_err();
@@ -82,13 +82,13 @@ fn rename_and_description() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let vm = dom(&conn, &vm).rename("renamed VM").unwrap();
     assert_eq!(vm.name, "renamed VM");
-    let seen = check.lookup_by_name("renamed VM").unwrap();
+    let seen = check.domain_by_name("renamed VM").unwrap().cached();
     assert_eq!(seen.uuid, vm.uuid);
     assert_eq!(
-        check.lookup_by_name("ha-host_VM0").unwrap_err().code,
+        check.domain_by_name("ha-host_VM0").unwrap_err().code,
         Code::NoDomain
     );
     assert!(
@@ -120,7 +120,7 @@ fn rename_and_description() {
         .set_description("a <b>note</b> & more")
         .unwrap();
     let oc = check
-        .primary
+        .primary()
         .client
         .retrieve_one(&vm.moref, &["config.annotation"])
         .unwrap()
@@ -161,7 +161,7 @@ fn names_with_control_characters_are_refused() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     // A carriage return would come back from the server's parser as a newline, and end a
     // line of the .vmx file.
     for name in ["cr\rname", "inj\rguestinfo.injected = \"PWNED", "tab\tname"] {
@@ -182,7 +182,7 @@ fn names_with_percent_slash_and_backslash_read_back_as_set() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
-    let model = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let model = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let defined = conn
         .define_xml(&domain_xml("defined", "LocalDS_0", 65536))
         .unwrap();
@@ -202,7 +202,7 @@ fn names_with_percent_slash_and_backslash_read_back_as_set() {
                 vmx.contains(&format!("displayName = \"{stored}\"\n")),
                 "{vmx}"
             );
-            assert_eq!(check.lookup_by_name(name).unwrap().moref, vm.moref);
+            assert_eq!(check.domain_by_name(name).unwrap().cached().moref, vm.moref);
             let xml = dom(&check, vm).domain_xml(DomainXmlFlags::empty()).unwrap();
             assert!(xml.contains(&format!("<name>{name}</name>")), "{xml}");
         }
@@ -220,7 +220,10 @@ fn names_with_percent_slash_and_backslash_read_back_as_set() {
     let vm = conn.define_xml(&xml).unwrap();
     assert_eq!(vm.name, "new%2fvm");
     assert_eq!(server_name_and_vmx(&check, &vm).0, "new%252fvm");
-    assert_eq!(check.lookup_by_name("new%2fvm").unwrap().moref, vm.moref);
+    assert_eq!(
+        check.domain_by_name("new%2fvm").unwrap().cached().moref,
+        vm.moref
+    );
 }
 
 #[test]
@@ -228,7 +231,7 @@ fn descriptions_read_back_exactly_and_stay_on_one_vmx_line() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
-    let model = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let model = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let defined = conn
         .define_xml(&domain_xml("described", "LocalDS_0", 65536))
         .unwrap();
@@ -250,7 +253,7 @@ fn descriptions_read_back_exactly_and_stay_on_one_vmx_line() {
             xml.contains("<description>a&#13;\nb\nannotation2 = &quot;PWNED|\tc</description>"),
             "{xml}"
         );
-        let def = virt_esx::xml::domain::DomainDef::parse(&xml).unwrap();
+        let def = esx_driver::testing::DomainDef::parse(&xml).unwrap();
         assert_eq!(def.description.as_deref(), Some(text));
     }
 }
@@ -262,12 +265,12 @@ fn extra_config(
     uri: &str,
 ) -> Option<String> {
     let oc = conn
-        .primary
+        .primary()
         .client
         .retrieve_one(&vm.moref, &["config.extraConfig"])
         .unwrap()
         .unwrap();
-    let key = virt_esx::vmx::metadata::key(uri);
+    let key = esx_driver::testing::metadata_key(uri);
     oc.props
         .path("config")?
         .children_named("extraConfig")
@@ -281,7 +284,7 @@ fn element_metadata_round_trips_through_the_domain_xml() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
-    let model = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let model = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let defined = conn
         .define_xml(&domain_xml("with-metadata", "LocalDS_0", 65536))
         .unwrap();
@@ -338,7 +341,10 @@ fn element_metadata_round_trips_through_the_domain_xml() {
             "</name><metadata><q:x xmlns:q='urn:q'>1</q:x></metadata>",
         );
     let vm = conn.define_xml(&xml).unwrap();
-    let seen = check.lookup_by_name("defined-with-metadata").unwrap();
+    let seen = check
+        .domain_by_name("defined-with-metadata")
+        .unwrap()
+        .cached();
     assert_eq!(
         dom(&check, &seen)
             .element_metadata("urn:q")
@@ -372,7 +378,7 @@ fn element_metadata_refuses_reserved_keys_and_bad_uris_and_keeps_values() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let uri = "urn:values";
     let element = Metadata::new("<a v='1&#10;2&#13;&#9;3'>x&#13;&#10;y</a>", "k", uri).unwrap();
     dom(&conn, &vm)
@@ -395,10 +401,10 @@ fn memory_parameters_block_info_and_control() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let server = |p: &str| -> Option<String> {
         let oc = check
-            .primary
+            .primary()
             .client
             .retrieve_one(&vm.moref, &[p])
             .unwrap()
@@ -434,7 +440,7 @@ fn memory_parameters_block_info_and_control() {
 
     let (capacity, file) = {
         let oc = check
-            .primary
+            .primary()
             .client
             .retrieve_one(&vm.moref, &["config.hardware.device"])
             .unwrap()
@@ -475,7 +481,7 @@ fn screenshot_streams_the_png_and_removes_it() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let vm = match vm.state {
         PowerState::PoweredOn => vm,
         _ => dom(&conn, &vm).power(PowerOp::Start).unwrap(),
@@ -484,7 +490,7 @@ fn screenshot_streams_the_png_and_removes_it() {
     let file = "ha-host_VM0/ha-host_VM0-1.png";
     let on_server = || {
         check
-            .primary
+            .primary()
             .client
             .download("ha-datacenter", "LocalDS_0", file)
     };
@@ -526,7 +532,7 @@ fn a_failed_screenshot_task_says_why() {
     let inj = Injector::start(&sim.addr);
     let creds = Creds::new(Some("u"), "p");
     let conn = Connection::open(&inj.uri("esx", "/"), Some(&creds), false).unwrap();
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     inj.fail_next_task(
         "CreateScreenshot_Task",
         "NotSupported",

@@ -33,7 +33,10 @@ fn child_makes_calls() {
         false,
     )
     .unwrap();
-    println!("COOKIE={}", conn.primary.client.transport().cookie_secret());
+    println!(
+        "COOKIE={}",
+        conn.primary().client.transport().cookie_secret()
+    );
     let vm = conn
         .list_all_domains(ListDomainsFlags::empty())
         .unwrap()

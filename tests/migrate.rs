@@ -13,10 +13,10 @@ use std::time::Duration;
 use virt_esx::Code;
 use virt_esx::abi::flags::MigrateFlags;
 use virt_esx::driver::Connection;
+use virt_esx::driver::domain::migrate::{MigrateOptions, migrate_flags};
 use virt_esx::driver::domain::power::PowerOp;
 use virt_esx::driver::domain::{PowerState, Vm};
 use virt_esx::driver::jobs::JobInfo;
-use virt_esx::driver::migrate::{MigrateOptions, migrate_flags};
 
 fn opts(flags: MigrateFlags) -> MigrateOptions<'static> {
     MigrateOptions {
@@ -35,7 +35,7 @@ fn where_is(sim: &Sim, vm: &Vm) -> (String, String) {
 
 /// Whether `host` (a managed object id) is one of the connection's scope.
 fn has_host(conn: &Arc<Connection>, host: &str) -> bool {
-    conn.primary
+    conn.primary()
         .scope
         .hosts
         .iter()
@@ -44,7 +44,7 @@ fn has_host(conn: &Arc<Connection>, host: &str) -> bool {
 
 fn host_of(sim: &Sim, path: &str) -> String {
     open(sim, "vpx", path)
-        .primary
+        .primary()
         .scope
         .host()
         .unwrap()
@@ -57,7 +57,7 @@ fn host_of(sim: &Sim, path: &str) -> String {
 fn live_and_cold_between_hosts_clusters_and_datacenters() {
     let sim = Sim::start(&["-mode", "vpx", "-dc", "2", "-cluster", "2"]);
     let src = open(&sim, "vpx", "/");
-    let vm = src.lookup_by_name("DC0_C0_RP0_VM0").unwrap();
+    let vm = src.domain_by_name("DC0_C0_RP0_VM0").unwrap().cached();
     let (from, _) = where_is(&sim, &vm);
     let other = ["DC0_C0_H0", "DC0_C0_H1", "DC0_C0_H2"]
         .into_iter()
@@ -119,9 +119,9 @@ fn live_and_cold_between_hosts_clusters_and_datacenters() {
     let (host, ds) = where_is(&sim, &vm);
     assert_eq!(host, host_of(&sim, "/DC1/DC1_H0"));
     let dc1_ds = far
-        .primary
+        .primary()
         .client
-        .retrieve_one(&far.primary.scope.host().unwrap().host, &["datastore"])
+        .retrieve_one(&far.primary().scope.host().unwrap().host, &["datastore"])
         .unwrap()
         .unwrap()
         .props
@@ -129,14 +129,14 @@ fn live_and_cold_between_hosts_clusters_and_datacenters() {
         .unwrap()
         .to_string();
     assert_eq!(ds, dc1_ds);
-    assert!(far.lookup_by_name("DC0_C0_RP0_VM0").is_ok());
+    assert!(far.domain_by_name("DC0_C0_RP0_VM0").is_ok());
 }
 
 #[test]
 fn refusals_are_clear() {
     let sim = Sim::start(&["-mode", "vpx"]);
     let src = open(&sim, "vpx", "/");
-    let vm = src.lookup_by_name("DC0_H0_VM0").unwrap();
+    let vm = src.domain_by_name("DC0_H0_VM0").unwrap().cached();
     let dest = open(&sim, "vpx", "/DC0/DC0_H0");
 
     let e = migrate_flags(4 | 1 << 16, "virDomainMigrate").unwrap_err();
@@ -168,7 +168,7 @@ fn refusals_are_clear() {
     // No vCenter at either end; two different vCenters.
     let esx = Sim::esx();
     let host = open(&esx, "esx", "/");
-    let e = dom(&host, &host.lookup_by_name("ha-host_VM0").unwrap())
+    let e = dom(&host, &host.domain_by_name("ha-host_VM0").unwrap().cached())
         .migrate(&dest, opts(MigrateFlags::empty()))
         .unwrap_err();
     assert_eq!(e.code, Code::InvalidArg);
@@ -194,7 +194,7 @@ fn a_failed_relocation_leaves_the_vm_where_it_was() {
     let creds = Creds::new(Some("u"), "p");
     let src = Connection::open(&inj.uri("vpx", "/"), Some(&creds), false).unwrap();
     let dest = Connection::open(&inj.uri("vpx", "/DC0/DC0_C0"), Some(&creds), false).unwrap();
-    let vm = src.lookup_by_name("DC0_C0_RP0_VM0").unwrap();
+    let vm = src.domain_by_name("DC0_C0_RP0_VM0").unwrap().cached();
     let before = where_is_http(&src, &vm);
     inj.add(
         "RelocateVM_Task",
@@ -230,7 +230,7 @@ fn job_info_follows_a_running_migration_and_abort_cancels_it() {
         open_inj("/DC0/DC0_C0"),
         open_inj("/DC0/DC0_H0"),
     );
-    let vm = src.lookup_by_name("DC0_C0_RP0_VM0").unwrap();
+    let vm = src.domain_by_name("DC0_C0_RP0_VM0").unwrap().cached();
     assert_eq!(dom(&src, &vm).job_info().unwrap(), JobInfo::default());
     let e = dom(&src, &vm).abort_job().unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid);
@@ -308,7 +308,7 @@ fn esx_with_vcenter_star_is_a_migration_end_both_ways() {
     )
     .unwrap();
     let src = open(&vc, "vpx", "/");
-    let vm = src.lookup_by_name("DC0_C0_RP0_VM0").unwrap();
+    let vm = src.domain_by_name("DC0_C0_RP0_VM0").unwrap().cached();
     // The ESX simulator is an inventory of its own: the VM a real managed host would list
     // after the move is registered there by hand, with the same UUID.
     managed
@@ -323,7 +323,7 @@ fn esx_with_vcenter_star_is_a_migration_end_both_ways() {
     assert_ne!(there.moref, vm.moref, "the host's own managed object");
     let check = open(&vc, "vpx", "/");
     let dc0_h0 = open(&vc, "vpx", "/DC0/DC0_H0")
-        .primary
+        .primary()
         .scope
         .host()
         .unwrap()

@@ -8,9 +8,9 @@ use virt_esx::Code;
 
 /// The host's switch and NIC names and MACs as the server has them, read here by hand.
 fn server_network(conn: &virt_esx::driver::Connection) -> (Vec<String>, Vec<(String, String)>) {
-    let host = conn.primary.scope.hosts[0].host.clone();
+    let host = conn.primary().scope.hosts[0].host.clone();
     let oc = conn
-        .primary
+        .primary()
         .client
         .retrieve_one(&host, &["config.network.vswitch", "config.network.pnic"])
         .unwrap()
@@ -104,9 +104,9 @@ type Switches = Vec<(String, Vec<String>)>;
 type Groups = Vec<(String, String, i64, Option<i64>)>;
 
 fn server_switches(conn: &virt_esx::driver::Connection) -> (Switches, Groups) {
-    let host = conn.primary.scope.hosts[0].host.clone();
+    let host = conn.primary().scope.hosts[0].host.clone();
     let oc = conn
-        .primary
+        .primary()
         .client
         .retrieve_one(&host, &["config.network"])
         .unwrap()
@@ -321,17 +321,17 @@ fn the_hosts_own_port_group_is_not_deleted() {
 
 /// The first VM gets a NIC on `network`, through the server's own call.
 fn attach_nic(conn: &virt_esx::driver::Connection, network: &str) {
-    use virt_esx::vi::specs::VirtualDeviceConfigSpecOperation::Add;
+    use esx_driver::vi::specs::VirtualDeviceConfigSpecOperation::Add;
     reconfigure_nics(conn, Add, &[(-1, network.to_string(), None)]);
 }
 
 /// Takes the NICs on `network` off the first VM again, with their backings as the VM has
 /// them, so that the server lets go of the network.
 fn detach_nics(conn: &virt_esx::driver::Connection, network: &str) {
-    use virt_esx::vi::specs::VirtualDeviceConfigSpecOperation::Remove;
+    use esx_driver::vi::specs::VirtualDeviceConfigSpecOperation::Remove;
     let vm = first_vm(conn);
     let oc = conn
-        .primary
+        .primary()
         .client
         .retrieve_one(&vm, &["config.hardware.device"])
         .unwrap()
@@ -347,7 +347,7 @@ fn detach_nics(conn: &virt_esx::driver::Connection, network: &str) {
                 d.child_text("key").unwrap().parse().unwrap(),
                 network.to_string(),
                 d.path("backing.network")
-                    .and_then(virt_esx::vi::MoRef::from_node),
+                    .and_then(esx_driver::vi::MoRef::from_node),
             )
         })
         .collect();
@@ -357,11 +357,11 @@ fn detach_nics(conn: &virt_esx::driver::Connection, network: &str) {
 /// One ReconfigVM_Task of the first VM: `op` on E1000 NICs (key, network name, network).
 fn reconfigure_nics(
     conn: &virt_esx::driver::Connection,
-    op: virt_esx::vi::specs::VirtualDeviceConfigSpecOperation,
-    nics: &[(i32, String, Option<virt_esx::vi::MoRef>)],
+    op: esx_driver::vi::specs::VirtualDeviceConfigSpecOperation,
+    nics: &[(i32, String, Option<esx_driver::vi::MoRef>)],
 ) {
-    use virt_esx::vi::methods::ReconfigVM_Task;
-    use virt_esx::vi::specs::*;
+    use esx_driver::vi::methods::ReconfigVM_Task;
+    use esx_driver::vi::specs::*;
     let vm = first_vm(conn);
     let device_change = nics
         .iter()
@@ -386,8 +386,9 @@ fn reconfigure_nics(
         device_change,
         ..Default::default()
     };
-    conn.run_task(
-        &conn.primary,
+    esx_driver::testing::run_task(
+        conn,
+        conn.primary(),
         &ReconfigVM_Task {
             this: vm.clone(),
             spec,
@@ -397,15 +398,15 @@ fn reconfigure_nics(
     .unwrap();
 }
 
-fn first_vm(conn: &virt_esx::driver::Connection) -> virt_esx::vi::MoRef {
-    let host = conn.primary.scope.hosts[0].host.clone();
+fn first_vm(conn: &virt_esx::driver::Connection) -> esx_driver::vi::MoRef {
+    let host = conn.primary().scope.hosts[0].host.clone();
     let oc = conn
-        .primary
+        .primary()
         .client
         .retrieve_one(&host, &["vm"])
         .unwrap()
         .unwrap();
-    virt_esx::vi::MoRef::from_node(oc.props.children_named("vm").next().unwrap()).unwrap()
+    esx_driver::vi::MoRef::from_node(oc.props.children_named("vm").next().unwrap()).unwrap()
 }
 
 #[test]
@@ -420,16 +421,16 @@ fn vcenter_scopes_show_distributed_switches_read_only() {
     let dvs = &networks[0];
     let server_uuid = {
         // The datacenter's network folder holds the switch: read there by hand.
-        use virt_esx::vi::property::FilterSpec;
-        let datacenter = dc.primary.scope.hosts[0].datacenter.clone();
+        use esx_driver::vi::property::FilterSpec;
+        let datacenter = dc.primary().scope.hosts[0].datacenter.clone();
         let oc = dc
-            .primary
+            .primary()
             .client
             .retrieve_one(&datacenter, &["networkFolder"])
             .unwrap()
             .unwrap();
         let folder =
-            virt_esx::vi::MoRef::from_node(oc.props.child("networkFolder").unwrap()).unwrap();
+            esx_driver::vi::MoRef::from_node(oc.props.child("networkFolder").unwrap()).unwrap();
         let spec = FilterSpec::neighbours(
             folder,
             "Folder",
@@ -437,7 +438,7 @@ fn vcenter_scopes_show_distributed_switches_read_only() {
             "DistributedVirtualSwitch",
             &["uuid"],
         );
-        let found = dc.primary.client.retrieve(&spec).unwrap();
+        let found = dc.primary().client.retrieve(&spec).unwrap();
         assert_eq!(found.len(), 1, "one distributed switch");
         found[0].props.child_text("uuid").unwrap().to_string()
     };

@@ -5,13 +5,14 @@ mod common;
 
 use common::live::{run_raw_task, vm_prop, vms_under};
 use common::{Sim, dom, open};
+use esx_driver::testing::Listing;
+use esx_driver::testing::ScopeKind;
+use esx_driver::vi::soap::Request;
 use std::sync::Arc;
 use virt_esx::Code;
 use virt_esx::abi::flags::ListDomainsFlags;
 use virt_esx::driver::Connection;
-use virt_esx::driver::connection::inventory::ScopeKind;
-use virt_esx::driver::domain::{Domain, Listing};
-use virt_esx::vi::soap::Request;
+use virt_esx::driver::domain::Domain;
 
 /// Two datacenters: DC0 at the root, DC1 inside folder F0 (its hosts in F0 below it).
 fn two_datacenters() -> Sim {
@@ -45,11 +46,11 @@ fn every_scope_lists_what_the_inventory_holds_in_one_round_trip() {
     let mut whole = 0;
     for (path, kind) in SCOPES {
         let conn = open(&sim, "vpx", path);
-        assert_eq!(conn.primary.scope.kind, *kind, "{path}");
+        assert_eq!(conn.primary().scope.kind, *kind, "{path}");
         let before = conn.round_trips();
         let listed = names(&conn);
         assert_eq!(conn.round_trips() - before, 1, "{path}");
-        let expected = vms_under(&conn, &conn.primary.scope.object);
+        let expected = vms_under(&conn, &conn.primary().scope.object);
         assert_eq!(listed, expected, "{path}");
         if *path == "/" {
             whole = listed.len();
@@ -90,11 +91,11 @@ fn names_found_twice_are_ambiguous_and_templates_are_not_domains() {
     let sim = two_datacenters();
     let root = open(&sim, "vpx", "/");
     // DC1's VM takes the name of one in DC0 (allowed: they are in different folders).
-    let twin = root.lookup_by_name("DC1_H0_VM0").unwrap();
+    let twin = root.domain_by_name("DC1_H0_VM0").unwrap().cached();
     let mut rename = Request::new("Rename_Task", &twin.moref);
     rename.text("newName", "DC0_H0_VM0");
     run_raw_task(&root, &rename);
-    let e = root.lookup_by_name("DC0_H0_VM0").unwrap_err();
+    let e = root.domain_by_name("DC0_H0_VM0").unwrap_err();
     assert_eq!(e.code, Code::OperationFailed, "{e}");
     for n in ["DC0/vm/DC0_H0_VM0", "F0/DC1/vm/F0/DC0_H0_VM0"] {
         assert!(e.message().contains(n), "{e}");
@@ -102,20 +103,27 @@ fn names_found_twice_are_ambiguous_and_templates_are_not_domains() {
     // A narrower scope, the UUID and the ID are unique.
     assert_eq!(
         open(&sim, "vpx", "/F0/DC1")
-            .lookup_by_name("DC0_H0_VM0")
+            .domain_by_name("DC0_H0_VM0")
             .unwrap()
+            .cached()
             .moref,
         twin.moref
     );
-    assert_eq!(root.lookup_by_uuid(&twin.uuid).unwrap().moref, twin.moref);
-    assert_eq!(root.lookup_by_id(twin.id()).unwrap().moref, twin.moref);
+    assert_eq!(
+        root.domain_by_uuid(&twin.uuid).unwrap().cached().moref,
+        twin.moref
+    );
+    assert_eq!(
+        root.domain_by_id(twin.id()).unwrap().cached().moref,
+        twin.moref
+    );
 
     // A template is never listed; looking it up says what it is.
-    let vm = root.lookup_by_name("DC0_H0_VM1").unwrap();
+    let vm = root.domain_by_name("DC0_H0_VM1").unwrap().cached();
     dom(&root, &vm)
         .power(virt_esx::driver::domain::power::PowerOp::Destroy)
         .unwrap();
-    root.primary
+    root.primary()
         .client
         .invoke(&Request::new("MarkAsTemplate", &vm.moref))
         .unwrap();
@@ -124,11 +132,11 @@ fn names_found_twice_are_ambiguous_and_templates_are_not_domains() {
         Some("true")
     );
     assert!(!names(&root).contains(&"DC0_H0_VM1".to_string()));
-    let e = root.lookup_by_name("DC0_H0_VM1").unwrap_err();
+    let e = root.domain_by_name("DC0_H0_VM1").unwrap_err();
     assert_eq!(e.code, Code::NoDomain);
     assert!(e.message().contains("is a template"), "{e}");
     assert!(
-        root.lookup_by_uuid(&vm.uuid)
+        root.domain_by_uuid(&vm.uuid)
             .unwrap_err()
             .message()
             .contains("template")
@@ -201,7 +209,7 @@ fn define_in_a_cluster_places_on_one_of_its_hosts() {
     let check = open(&sim, "vpx", "/");
     let host = vm_prop(&check, &vm.moref, "runtime.host").unwrap();
     let cluster_hosts: Vec<String> = cluster
-        .primary
+        .primary()
         .scope
         .hosts
         .iter()

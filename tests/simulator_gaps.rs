@@ -6,12 +6,12 @@ mod common;
 use common::Sim;
 use common::live::{download, folder_url, host_vms};
 use common::open;
+use esx_driver::vi::property::FilterSpec;
+use esx_driver::vi::soap::Request;
+use esx_driver::vi::{MoRef, Node};
+use esx_driver::vmx::test_support::StandInDatastores;
 use std::sync::Arc;
 use virt_esx::driver::Connection;
-use virt_esx::vi::property::FilterSpec;
-use virt_esx::vi::soap::Request;
-use virt_esx::vi::{MoRef, Node};
-use virt_esx::vmx::test_support::StandInDatastores;
 
 #[test]
 fn model_vms_have_vmx_files_the_converter_reads() {
@@ -48,7 +48,7 @@ fn uploaded_vmx_gets_nvram_and_log_so_it_registers() {
     let conn = open(&sim, "esx", "/");
     let vmx = "[LocalDS_0] fresh/fresh.vmx";
     let body = b".encoding = \"UTF-8\"\nconfig.version = \"8\"\nvirtualHW.version = \"13\"\ndisplayName = \"fresh\"\n";
-    let transport = conn.primary.client.transport();
+    let transport = conn.primary().client.transport();
     let put = transport.put(&folder_url(&conn, vmx), body).unwrap();
     assert!(matches!(put.status, 200 | 201), "{}", put.status);
     for companion in [
@@ -58,26 +58,26 @@ fn uploaded_vmx_gets_nvram_and_log_so_it_registers() {
         assert_eq!(download(&conn, companion).0, 200, "{companion}");
     }
 
-    let p = &conn.primary.scope.host().unwrap();
+    let p = &conn.primary().scope.host().unwrap();
     let mut req = Request::new("RegisterVM_Task", &p.vm_folder);
     req.text("path", vmx)
         .text("asTemplate", "false")
         .moref("pool", &p.resource_pool)
         .moref("host", &p.host);
-    conn.run_task(&conn.primary, &req, None).unwrap();
+    esx_driver::testing::run_task(&conn, conn.primary(), &req, None).unwrap();
     assert!(host_vms(&conn).iter().any(|vm| vm.vmx_path == vmx));
 }
 
 /// Every datastore of the host, with the hosts that mount it and their mount paths.
 fn datastore_mounts(conn: &Arc<Connection>) -> Vec<(String, Vec<(String, String)>)> {
     let spec = FilterSpec::neighbours(
-        conn.primary.scope.host().unwrap().host.clone(),
+        conn.primary().scope.host().unwrap().host.clone(),
         "HostSystem",
         "datastore",
         "Datastore",
         &["summary.name", "host"],
     );
-    let objects = conn.primary.client.retrieve(&spec).unwrap();
+    let objects = conn.primary().client.retrieve(&spec).unwrap();
     objects
         .iter()
         .map(|oc| {
@@ -113,7 +113,7 @@ fn vcenter_datastores_list_every_host_that_mounts_them() {
     assert!(
         mounts
             .iter()
-            .any(|(h, _)| *h == conn.primary.scope.host().unwrap().host.value)
+            .any(|(h, _)| *h == conn.primary().scope.host().unwrap().host.value)
     );
     assert!(
         mounts.iter().all(|(_, p)| p == "/vmfs/volumes/LocalDS_0"),
@@ -123,7 +123,7 @@ fn vcenter_datastores_list_every_host_that_mounts_them() {
 
 fn autostart_manager(conn: &Arc<Connection>, host: &MoRef) -> MoRef {
     let oc = conn
-        .primary
+        .primary()
         .client
         .retrieve_one(host, &["configManager.autoStartManager"])
         .unwrap()
@@ -136,7 +136,7 @@ fn autostart_manager(conn: &Arc<Connection>, host: &MoRef) -> MoRef {
 
 fn autostart_config(conn: &Arc<Connection>, mgr: &MoRef) -> Node {
     let oc = conn
-        .primary
+        .primary()
         .client
         .retrieve_one(mgr, &["config"])
         .unwrap()
@@ -169,14 +169,14 @@ fn reconfigure(
             .close("powerInfo");
     }
     req.close("spec");
-    Ok(conn.primary.client.call(&req)?)
+    Ok(conn.primary().client.call(&req)?)
 }
 
 #[test]
 fn esx_autostart_manager_reads_and_reconfigures() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
-    let mgr = autostart_manager(&conn, &conn.primary.scope.host().unwrap().host);
+    let mgr = autostart_manager(&conn, &conn.primary().scope.host().unwrap().host);
     assert_eq!(mgr, MoRef::new("HostAutoStartManager", "ha-autostart-mgr"));
     let config = autostart_config(&conn, &mgr);
     assert_eq!(config.text_at("defaults.startDelay"), Some("120"));
@@ -230,7 +230,7 @@ fn vcenter_hosts_have_their_own_autostart_managers() {
         .iter()
         .map(|h| {
             open(&sim, "vpx", &format!("/DC0/DC0_C0/{h}"))
-                .primary
+                .primary()
                 .scope
                 .host()
                 .unwrap()

@@ -7,6 +7,7 @@ mod common;
 
 use common::injector::Injector;
 use common::{Creds, Sim, dom, open};
+use esx_driver::vi::Node;
 use std::sync::Arc;
 use virt_esx::Code;
 use virt_esx::abi::flags::{
@@ -17,7 +18,6 @@ use virt_esx::driver::Connection;
 use virt_esx::driver::domain::power::PowerOp;
 use virt_esx::driver::domain::{PowerState, Vm};
 use virt_esx::driver::snapshot::{Snapshot, Span};
-use virt_esx::vi::Node;
 
 /// One snapshot as the server has it.
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ struct Seen {
 fn server_tree(sim: &Sim, scheme: &str, vm: &Vm) -> (Vec<Seen>, Option<String>) {
     let conn = open(sim, scheme, "/");
     let oc = conn
-        .primary
+        .primary()
         .client
         .retrieve_one(
             &vm.moref,
@@ -89,7 +89,7 @@ fn state_of(sim: &Sim, scheme: &str, vm: &Vm) -> PowerState {
 fn esx_vm() -> (Sim, Arc<Connection>, Vm) {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     (sim, conn, vm)
 }
 
@@ -197,7 +197,7 @@ fn build_tree(sim: &Sim, scheme: &str, conn: &Arc<Connection>, vm: &Vm) {
 fn tree_queries(scheme: &str, vm_name: &str) {
     let sim = Sim::start(&["-mode", scheme]);
     let conn = open(&sim, scheme, "/");
-    let vm = conn.lookup_by_name(vm_name).unwrap();
+    let vm = conn.domain_by_name(vm_name).unwrap().cached();
     assert!(dom(&conn, &vm).snapshot_tree().unwrap().snaps.is_empty());
     build_tree(&sim, scheme, &conn, &vm);
     let (seen, current) = server_tree(&sim, scheme, &vm);
@@ -542,7 +542,7 @@ fn a_failing_task_is_reported_with_its_fault() {
         false,
     )
     .unwrap();
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     inj.fail_next_task(
         "CreateSnapshot_Task",
         "InsufficientDisksFault",

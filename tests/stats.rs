@@ -108,7 +108,7 @@ fn devices_match_the_server(check: &virt_esx::driver::Connection, r: &StatsRecor
             .map(|(_, v)| v.clone())
     };
     let props = check
-        .primary
+        .primary()
         .client
         .retrieve_one(&r.vm.moref, &["config.hardware.device"])
         .unwrap()
@@ -169,9 +169,9 @@ fn one_domains_counters() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let check = open(&sim, "esx", "/");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let props = check
-        .primary
+        .primary()
         .client
         .retrieve_one(
             &vm.moref,

@@ -15,8 +15,8 @@ use virt_esx::driver::storage::{PoolFacts, Volume, VolumeFacts, VolumeKind};
 
 /// The datastores' summaries as the server has them, through the host's `datastore` list.
 fn server_datastores(conn: &Arc<Connection>) -> Vec<(String, i64, i64, String)> {
-    let host = conn.primary.scope.hosts[0].host.clone();
-    let spec = virt_esx::vi::property::FilterSpec::neighbours(
+    let host = conn.primary().scope.hosts[0].host.clone();
+    let spec = esx_driver::vi::property::FilterSpec::neighbours(
         host,
         "HostSystem",
         "datastore",
@@ -29,7 +29,7 @@ fn server_datastores(conn: &Arc<Connection>) -> Vec<(String, i64, i64, String)> 
         ],
     );
     let mut out: Vec<_> = conn
-        .primary
+        .primary()
         .client
         .retrieve(&spec)
         .unwrap()
@@ -730,7 +730,7 @@ fn iscsi_targets_are_read_only_pools_of_their_luns() {
 /// The names in a directory of a datastore, read from the simulator's own disk.
 fn files_in(conn: &Arc<Connection>, pool: &PoolFacts, dir: &str) -> Vec<String> {
     let ds = conn
-        .primary
+        .primary()
         .client
         .retrieve_one(&pool.moref, &["summary.url"])
         .unwrap()
@@ -796,7 +796,7 @@ fn uploads_never_destroy_data() {
     assert!(download(&conn, "[LocalDS_0] probe/d-flat.vmdk").1 == whole);
 
     // Not while a VM has it open, nor once a snapshot builds on it.
-    let vm = conn.lookup_by_name("ha-host_VM1").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM1").unwrap().cached();
     let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
     let xml = "<disk type='file' device='disk'><source file='[LocalDS_0] probe/d.vmdk'/>\
                <target dev='sdb' bus='scsi'/></disk>";
@@ -831,7 +831,7 @@ fn uploads_never_destroy_data() {
         .map(Volume::into_facts)
         .unwrap();
     let dc_path = pool.datacenter_path.clone();
-    conn.primary
+    conn.primary()
         .client
         .upload(&dc_path, "LocalDS_0", "probe/c.iso.part", b"keep")
         .unwrap();
@@ -881,7 +881,7 @@ fn paths_that_leave_the_datastore_are_refused() {
         .err()
         .unwrap();
     assert_eq!(e.code, Code::InvalidArg, "{e}");
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     let vm = dom(&conn, &vm)
         .power(virt_esx::driver::domain::power::PowerOp::Destroy)
         .unwrap();
@@ -899,7 +899,7 @@ fn paths_that_leave_the_datastore_are_refused() {
             .unwrap_err();
         assert!(e.message().contains("leaves its datastore"), "{xml}: {e}");
     }
-    let vm = conn.lookup_by_name("ha-host_VM0").unwrap();
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
     assert_eq!(
         dom(&conn, &vm).domain_xml(Default::default()).unwrap(),
         before

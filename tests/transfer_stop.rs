@@ -10,14 +10,14 @@ use common::{Sim, answer_root};
 use std::ffi::{CString, c_char, c_int};
 use std::ptr;
 use std::time::{Duration, Instant};
-use virt_esx::ffi::connect::{virConnectClose, virConnectOpenAuth};
+use virt_esx::ffi::connection::{virConnectClose, virConnectOpenAuth};
 use virt_esx::ffi::error::virGetLastErrorMessage;
 use virt_esx::ffi::storage::pool::{virStoragePoolFree, virStoragePoolLookupByName};
-use virt_esx::ffi::storage::stream::{
+use virt_esx::ffi::storage::transfer::{
     virStorageVolDownload, virStorageVolUpload, virStreamAbort, virStreamFree, virStreamNew,
     virStreamRecv, virStreamSend,
 };
-use virt_esx::ffi::storage::volume::{virStorageVolCreateXML, virStorageVolFree};
+use virt_esx::ffi::storage::volumes::{virStorageVolCreateXML, virStorageVolFree};
 use virt_esx::ffi::types::{virConnectAuth, virConnectPtr, virStorageVolPtr, virStreamPtr};
 
 /// Raw pointers moved into the thread that blocks on them.

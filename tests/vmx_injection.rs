@@ -1,10 +1,10 @@
 //! No value in domain XML can add, drop or change a VMX key: for any string in any field, the
 //! written VMX parses back to exactly the keys the writer meant to write (or is refused).
 
+use esx_driver::testing::VmxFile;
+use esx_driver::vmx::test_support::StandInDatastores;
 use virt_esx::Code;
 use virt_esx::vmx::domain_xml_to_vmx;
-use virt_esx::vmx::file::VmxFile;
-use virt_esx::vmx::test_support::StandInDatastores;
 
 /// A domain using every field that carries free text into the VMX; `@` marks where the
 /// injected string goes.

@@ -4,7 +4,9 @@
 use crate::abi::{virErrorDomain, virErrorNumber};
 use std::fmt;
 
-/// The `virErrorNumber` values that this library raises (numbers from `abi`).
+/// The `virErrorNumber` values that this library raises (numbers from `abi`): each variant is
+/// the `VIR_ERR_*` its value names, documented by libvirt.
+#[allow(missing_docs)] // a line per variant would only restate the libvirt name beside it
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(i32)]
 pub enum Code {
@@ -57,7 +59,9 @@ pub enum Code {
     InvalidDomainCheckpoint = virErrorNumber::VIR_ERR_INVALID_DOMAIN_CHECKPOINT as i32,
 }
 
-/// The `virErrorDomain` values that this library reports (numbers from `abi`).
+/// The `virErrorDomain` values that this library reports (numbers from `abi`): each variant is
+/// the `VIR_FROM_*` its value names.
+#[allow(missing_docs)] // as for `Code`
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(i32)]
 pub enum Domain {
@@ -81,16 +85,22 @@ pub enum Domain {
 }
 
 #[derive(Clone, PartialEq, Eq)]
+/// A libvirt error: what went wrong (`code`), where (`domain`), and the detail; `Display` gives
+/// the message libvirt would print.
 pub struct Error {
+    /// libvirt's error number.
     pub code: Code,
+    /// libvirt's error domain (the part of libvirt that raised it).
     pub domain: Domain,
     /// The detail that libvirt's per-code template is applied to.
     pub detail: String,
 }
 
+/// The library's result: a value, or libvirt's error.
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
+    /// An error with its code, domain and detail.
     pub fn new(code: Code, domain: Domain, detail: impl Into<String>) -> Self {
         Error {
             code,
@@ -104,17 +114,19 @@ impl Error {
         Self::new(code, Domain::Esx, detail)
     }
 
+    /// `VIR_ERR_INTERNAL_ERROR` of the ESX driver.
     pub fn internal(detail: impl Into<String>) -> Self {
         Self::esx(Code::InternalError, detail)
     }
 
+    /// `VIR_ERR_INVALID_ARG` of the ESX driver: a caller's argument is refused.
     pub fn invalid_arg(detail: impl Into<String>) -> Self {
         Self::esx(Code::InvalidArg, detail)
     }
 
     /// The same error, its detail led by what was being done ("Could not create volume: …"),
     /// as libvirt's ESX driver words a failed vSphere call.
-    pub fn context(self, what: &str) -> Error {
+    pub(crate) fn context(self, what: &str) -> Error {
         Error {
             detail: format!("{what}: {}", self.detail),
             ..self

@@ -52,7 +52,7 @@ fn reparse(xml: &str) -> Option<DomainDef> {
 /// `esx://`, `gsx://` and `vpx://` URIs; what parses also yields its URLs.
 pub fn uri(data: &[u8]) {
     if let Ok(spec) = ConnectSpec::parse(&text(data)) {
-        let _ = (spec.sdk_url(), spec.base_url(), spec.proxy_url());
+        let _ = (spec.base_url(), spec.proxy_url());
         let _ = spec.default_user();
     }
 }

@@ -8,9 +8,13 @@
 //!   [`driver::domain::Domain`] (one VM with its cached state), with libvirt's errors ([`Error`]).
 //! - [`abi`]: libvirt's numbers, and the typed flag sets the driver takes.
 //! - [`vmx`] and [`xml`]: the VMX ⇄ domain XML converter and libvirt's XML documents.
-//! - [`vi`]: the vSphere client underneath (typed methods, property reads, tasks, files).
 //! - [`event`]: the event loop libvirt's callers drive (poll(2) through rustix).
+//!
+//! The vSphere client underneath (`vi`: typed methods, property reads, tasks, files) is the
+//! crate's own; the feature `test-support` opens it, and `testing`, to the project's tests.
 #![forbid(unsafe_code)]
+// Everything a caller can reach is documented; the test hooks are not the API.
+#![cfg_attr(not(feature = "test-support"), deny(missing_docs))]
 
 pub mod abi;
 pub mod driver;
@@ -22,9 +26,18 @@ pub mod fuzzing;
 pub(crate) mod local_file;
 pub(crate) mod log;
 pub(crate) mod uri;
+// The vSphere client is the driver's own; tests that check the server's own view reach it
+// through the `test-support` feature (a dev-dependency), never through a normal build.
+#[cfg(feature = "test-support")]
+pub mod testing;
+#[cfg(not(feature = "test-support"))]
+pub(crate) mod vi;
+#[cfg(feature = "test-support")]
 pub mod vi;
 pub mod vmx;
 pub mod xml;
 pub(crate) mod xmltree;
 
 pub use error::{Code, Domain, Error, Result};
+/// The vSphere managed object a VM, snapshot or datastore is (its type and id, `vm-42`).
+pub use vi::MoRef;

@@ -13,7 +13,7 @@ pub(crate) const AUTH_CONF_MAX: u64 = 1 << 20;
 pub(crate) const CA_BUNDLE_MAX: u64 = 16 << 20;
 
 /// The whole file at `path`, in a buffer that is wiped when dropped (auth.conf holds passwords).
-pub fn read_bounded(path: &Path, cap: u64) -> io::Result<Zeroizing<Vec<u8>>> {
+pub(crate) fn read_bounded(path: &Path, cap: u64) -> io::Result<Zeroizing<Vec<u8>>> {
     // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
     let file = OpenOptions::new()
         .read(true)

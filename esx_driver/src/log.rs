@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// libvirt's priorities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
+pub(crate) enum Level {
     Debug = 1,
     Info = 2,
     Warning = 3,
@@ -108,12 +108,12 @@ fn config() -> &'static Log {
     })
 }
 
-pub fn enabled(level: Level) -> bool {
+pub(crate) fn enabled(level: Level) -> bool {
     level >= config().level
 }
 
 /// Writes one line when `level` is enabled, with every `redact` string replaced.
-pub fn write(level: Level, redact: &[&str], args: Arguments<'_>) {
+pub(crate) fn write(level: Level, redact: &[&str], args: Arguments<'_>) {
     let log = config();
     if level < log.level {
         return;
@@ -142,7 +142,7 @@ pub fn write(level: Level, redact: &[&str], args: Arguments<'_>) {
 }
 
 /// `<password>…</password>` contents replaced, for SOAP bodies that carry a Login.
-pub fn without_passwords(body: &str) -> String {
+pub(crate) fn without_passwords(body: &str) -> String {
     let mut out = String::with_capacity(body.len());
     let mut rest = body;
     while let Some(start) = rest.find("<password>") {

@@ -11,20 +11,20 @@ use crate::vmx::Dialect;
 /// Which kind of server the URI addresses; it decides default ports, the default user and
 /// whether a path is meaningful.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scheme {
+pub(crate) enum Scheme {
     Esx,
     Gsx,
     Vpx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transport {
+pub(crate) enum Transport {
     Http,
     Https,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProxyKind {
+pub(crate) enum ProxyKind {
     Http,
     Socks4,
     Socks4a,
@@ -32,15 +32,15 @@ pub enum ProxyKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Proxy {
-    pub kind: ProxyKind,
+pub(crate) struct Proxy {
+    pub(crate) kind: ProxyKind,
     /// Without brackets for IPv6.
-    pub host: String,
-    pub port: u16,
+    pub(crate) host: String,
+    pub(crate) port: u16,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VCenter {
+pub(crate) enum VCenter {
     /// `vcenter=*`: use whichever vCenter manages the host.
     Auto,
     Host(String),
@@ -50,35 +50,35 @@ pub enum VCenter {
 pub struct ConnectSpec {
     /// The URI as given, for virConnectGetURI.
     pub uri: String,
-    pub scheme: Scheme,
+    pub(crate) scheme: Scheme,
     /// Percent-decoded user of the userinfo; `None` when absent or empty.
-    pub user: Option<String>,
+    pub(crate) user: Option<String>,
     /// Without brackets for IPv6.
-    pub host: String,
+    pub(crate) host: String,
     /// The explicit port, else the default for scheme and transport.
-    pub port: u16,
+    pub(crate) port: u16,
     /// vpx: the non-empty, percent-decoded path items; esx/gsx: always empty (libvirt ignores a
     /// path there with a warning).
-    pub path: Vec<String>,
-    pub transport: Transport,
-    pub vcenter: Option<VCenter>,
-    pub no_verify: bool,
-    pub auto_answer: bool,
-    pub proxy: Option<Proxy>,
-    pub cacert: Option<PathBuf>,
+    pub(crate) path: Vec<String>,
+    pub(crate) transport: Transport,
+    pub(crate) vcenter: Option<VCenter>,
+    pub(crate) no_verify: bool,
+    pub(crate) auto_answer: bool,
+    pub(crate) proxy: Option<Proxy>,
+    pub(crate) cacert: Option<PathBuf>,
     /// libvirt's generic `authfile=` parameter.
-    pub authfile: Option<PathBuf>,
+    pub(crate) authfile: Option<PathBuf>,
     /// Our own `task_timeout=SECONDS`: the longest a vSphere task is waited for.
-    pub task_timeout: Option<u64>,
+    pub(crate) task_timeout: Option<u64>,
     /// Our own `datastore=NAME` on a migration's destination: where the disks go when they
     /// move too (`VIR_MIGRATE_NON_SHARED_DISK`).
-    pub datastore: Option<String>,
+    pub(crate) datastore: Option<String>,
     /// Our own `timeout=SECONDS`: the bound of one HTTP request (default 300).
-    pub timeout: Option<u64>,
+    pub(crate) timeout: Option<u64>,
     /// Our own `connect_timeout=SECONDS`: the bound of opening a TCP/TLS connection (default 20).
-    pub connect_timeout: Option<u64>,
+    pub(crate) connect_timeout: Option<u64>,
     /// Our own `converter=libvirt|full`: the domain XML read from VMX files.
-    pub dialect: Dialect,
+    pub(crate) dialect: Dialect,
 }
 
 const DEFAULT_PROXY_PORT: u16 = 1080;
@@ -134,7 +134,7 @@ impl ProxyKind {
 }
 
 impl ConnectSpec {
-    pub fn parse(uri: &str) -> Result<ConnectSpec> {
+    pub(crate) fn parse(uri: &str) -> Result<ConnectSpec> {
         // A NUL or line break would be cut or split somewhere between here and the server.
         if uri.chars().any(char::is_control) {
             return Err(Error::invalid_arg(format!(
@@ -218,11 +218,12 @@ impl ConnectSpec {
         })
     }
 
-    pub fn sdk_url(&self) -> String {
+    #[cfg(test)]
+    fn sdk_url(&self) -> String {
         format!("{}/sdk", self.base_url())
     }
 
-    pub fn base_url(&self) -> String {
+    pub(crate) fn base_url(&self) -> String {
         format!(
             "{}://{}:{}",
             self.transport.name(),
@@ -231,7 +232,7 @@ impl ConnectSpec {
         )
     }
 
-    pub fn proxy_url(&self) -> Option<String> {
+    pub(crate) fn proxy_url(&self) -> Option<String> {
         self.proxy.as_ref().map(|proxy| {
             format!(
                 "{}://{}:{}",
@@ -242,7 +243,7 @@ impl ConnectSpec {
         })
     }
 
-    pub fn default_user(&self) -> &'static str {
+    pub(crate) fn default_user(&self) -> &'static str {
         match self.scheme {
             Scheme::Esx | Scheme::Gsx => "root",
             Scheme::Vpx => "administrator@vsphere.local",

@@ -159,7 +159,7 @@ fn open(reader: &NsReader<&[u8]>, start: &BytesStart, names: Names) -> Result<El
 
 /// The text an entity or character reference stands for: XML's five predefined entities
 /// and character references; anything else is undefined (there is no DTD to define it).
-pub(crate) fn resolve_ref(reference: &quick_xml::events::BytesRef) -> Result<String, String> {
+pub fn resolve_ref(reference: &quick_xml::events::BytesRef) -> Result<String, String> {
     match reference.resolve_char_ref() {
         Ok(Some(c)) => Ok(c.to_string()),
         Ok(None) => predefined_entity(reference)
@@ -170,7 +170,7 @@ pub(crate) fn resolve_ref(reference: &quick_xml::events::BytesRef) -> Result<Str
 }
 
 /// XML 1.0's `Char` production: tab, newline, carriage return and U+0020 up, less U+FFFE/FFFF.
-pub(crate) fn check_chars(text: &str) -> Result<(), String> {
+pub fn check_chars(text: &str) -> Result<(), String> {
     match text
         .chars()
         .find(|c| matches!(c, '\0'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f' | '\u{fffe}' | '\u{ffff}'))

@@ -2926,6 +2926,39 @@ virConnectAuth = _virConnectAuth
 virConnectAuthPtr = POINTER(virConnectAuth)
 virDomainPtr = c_void_p
 
+class _virNodeInfo(Structure):
+    _fields_ = [
+        ('model', c_char * 32),
+        ('memory', c_ulong),
+        ('cpus', c_uint),
+        ('mhz', c_uint),
+        ('nodes', c_uint),
+        ('sockets', c_uint),
+        ('cores', c_uint),
+        ('threads', c_uint),
+    ]
+
+virNodeInfo = _virNodeInfo
+virNodeInfoPtr = POINTER(virNodeInfo)
+
+class _virNodeCPUStats(Structure):
+    _fields_ = [
+        ('field', c_char * 80),
+        ('value', c_ulonglong),
+    ]
+
+virNodeCPUStats = _virNodeCPUStats
+virNodeCPUStatsPtr = POINTER(virNodeCPUStats)
+
+class _virNodeMemoryStats(Structure):
+    _fields_ = [
+        ('field', c_char * 80),
+        ('value', c_ulonglong),
+    ]
+
+virNodeMemoryStats = _virNodeMemoryStats
+virNodeMemoryStatsPtr = POINTER(virNodeMemoryStats)
+
 class _virDomainInterfaceIPAddress(Structure):
     _fields_ = [
         ('type', c_int),
@@ -2987,16 +3020,17 @@ class _virTypedParameter(Structure):
 
 virTypedParameter = _virTypedParameter
 virTypedParameterPtr = POINTER(virTypedParameter)
+virStreamPtr = c_void_p
 
-class _virDomainDiskError(Structure):
+class _virDomainStatsRecord(Structure):
     _fields_ = [
-        ('disk', c_char_p),
-        ('error', c_int),
+        ('dom', virDomainPtr),
+        ('params', virTypedParameterPtr),
+        ('nparams', c_int),
     ]
 
-virDomainDiskError = _virDomainDiskError
-virDomainDiskErrorPtr = POINTER(virDomainDiskError)
-virStreamPtr = c_void_p
+virDomainStatsRecord = _virDomainStatsRecord
+virDomainStatsRecordPtr = POINTER(virDomainStatsRecord)
 
 class _virDomainInfo(Structure):
     _fields_ = [
@@ -3041,15 +3075,14 @@ class _virDomainControlInfo(Structure):
 virDomainControlInfo = _virDomainControlInfo
 virDomainControlInfoPtr = POINTER(virDomainControlInfo)
 
-class _virDomainStatsRecord(Structure):
+class _virDomainDiskError(Structure):
     _fields_ = [
-        ('dom', virDomainPtr),
-        ('params', virTypedParameterPtr),
-        ('nparams', c_int),
+        ('disk', c_char_p),
+        ('error', c_int),
     ]
 
-virDomainStatsRecord = _virDomainStatsRecord
-virDomainStatsRecordPtr = POINTER(virDomainStatsRecord)
+virDomainDiskError = _virDomainDiskError
+virDomainDiskErrorPtr = POINTER(virDomainDiskError)
 
 class _virDomainMemoryStat(Structure):
     _fields_ = [
@@ -3086,9 +3119,6 @@ class _virDomainInterfaceStats(Structure):
 
 virDomainInterfaceStatsStruct = _virDomainInterfaceStats
 virDomainInterfaceStatsPtr = POINTER(virDomainInterfaceStatsStruct)
-virConnectDomainEventGenericCallback = CFUNCTYPE(None, virConnectPtr, virDomainPtr, c_void_p)
-virFreeCallback = CFUNCTYPE(None, c_void_p)
-virConnectDomainEventCallback = CFUNCTYPE(c_int, virConnectPtr, virDomainPtr, c_int, c_int, c_void_p)
 virNetworkPtr = c_void_p
 
 class _virError(Structure):
@@ -3111,6 +3141,7 @@ virError = _virError
 virErrorPtr = POINTER(virError)
 virErrorFunc = CFUNCTYPE(None, c_void_p, virErrorPtr)
 virEventHandleCallback = CFUNCTYPE(None, c_int, c_int, c_int, c_void_p)
+virFreeCallback = CFUNCTYPE(None, c_void_p)
 virEventAddHandleFunc = CFUNCTYPE(c_int, c_int, c_int, virEventHandleCallback, c_void_p, virFreeCallback)
 virEventUpdateHandleFunc = CFUNCTYPE(None, c_int, c_int)
 virEventRemoveHandleFunc = CFUNCTYPE(c_int, c_int)
@@ -3118,41 +3149,8 @@ virEventTimeoutCallback = CFUNCTYPE(None, c_int, c_void_p)
 virEventAddTimeoutFunc = CFUNCTYPE(c_int, c_int, virEventTimeoutCallback, c_void_p, virFreeCallback)
 virEventUpdateTimeoutFunc = CFUNCTYPE(None, c_int, c_int)
 virEventRemoveTimeoutFunc = CFUNCTYPE(c_int, c_int)
-
-class _virNodeInfo(Structure):
-    _fields_ = [
-        ('model', c_char * 32),
-        ('memory', c_ulong),
-        ('cpus', c_uint),
-        ('mhz', c_uint),
-        ('nodes', c_uint),
-        ('sockets', c_uint),
-        ('cores', c_uint),
-        ('threads', c_uint),
-    ]
-
-virNodeInfo = _virNodeInfo
-virNodeInfoPtr = POINTER(virNodeInfo)
-
-class _virNodeCPUStats(Structure):
-    _fields_ = [
-        ('field', c_char * 80),
-        ('value', c_ulonglong),
-    ]
-
-virNodeCPUStats = _virNodeCPUStats
-virNodeCPUStatsPtr = POINTER(virNodeCPUStats)
-
-class _virNodeMemoryStats(Structure):
-    _fields_ = [
-        ('field', c_char * 80),
-        ('value', c_ulonglong),
-    ]
-
-virNodeMemoryStats = _virNodeMemoryStats
-virNodeMemoryStatsPtr = POINTER(virNodeMemoryStats)
-virInterfacePtr = c_void_p
-virConnectCloseFunc = CFUNCTYPE(None, virConnectPtr, c_int, c_void_p)
+virConnectDomainEventGenericCallback = CFUNCTYPE(None, virConnectPtr, virDomainPtr, c_void_p)
+virConnectDomainEventCallback = CFUNCTYPE(c_int, virConnectPtr, virDomainPtr, c_int, c_int, c_void_p)
 virConnectNetworkEventGenericCallback = CFUNCTYPE(None, virConnectPtr, virNetworkPtr, c_void_p)
 virStoragePoolPtr = c_void_p
 virConnectStoragePoolEventGenericCallback = CFUNCTYPE(None, virConnectPtr, virStoragePoolPtr, c_void_p)
@@ -3160,6 +3158,8 @@ virNodeDevicePtr = c_void_p
 virConnectNodeDeviceEventGenericCallback = CFUNCTYPE(None, virConnectPtr, virNodeDevicePtr, c_void_p)
 virSecretPtr = c_void_p
 virConnectSecretEventGenericCallback = CFUNCTYPE(None, virConnectPtr, virSecretPtr, c_void_p)
+virInterfacePtr = c_void_p
+virConnectCloseFunc = CFUNCTYPE(None, virConnectPtr, c_int, c_void_p)
 virDomainSnapshotPtr = c_void_p
 
 class _virStoragePoolInfo(Structure):
@@ -3172,10 +3172,10 @@ class _virStoragePoolInfo(Structure):
 
 virStoragePoolInfo = _virStoragePoolInfo
 virStoragePoolInfoPtr = POINTER(virStoragePoolInfo)
+virStreamEventCallback = CFUNCTYPE(None, virStreamPtr, c_int, c_void_p)
 virStreamSourceFunc = CFUNCTYPE(c_int, virStreamPtr, c_char_p, c_size_t, c_void_p)
 virStreamSinkFunc = CFUNCTYPE(c_int, virStreamPtr, c_char_p, c_size_t, c_void_p)
 virStorageVolPtr = c_void_p
-virStreamEventCallback = CFUNCTYPE(None, virStreamPtr, c_int, c_void_p)
 
 class _virStorageVolInfo(Structure):
     _fields_ = [
@@ -3440,6 +3440,23 @@ FUNCTIONS = {
     'virEsxGetLiveHandles': (c_longlong, []),
     'virConnectDomainXMLFromNative': (c_void_p, [virConnectPtr, c_char_p, c_char_p, c_uint]),
     'virConnectDomainXMLToNative': (c_void_p, [virConnectPtr, c_char_p, c_char_p, c_uint]),
+    'virConnectListAllDomains': (c_int, [virConnectPtr, POINTER(POINTER(virDomainPtr)), c_uint]),
+    'virConnectListDomains': (c_int, [virConnectPtr, POINTER(c_int), c_int]),
+    'virConnectNumOfDomains': (c_int, [virConnectPtr]),
+    'virConnectListDefinedDomains': (c_int, [virConnectPtr, POINTER(c_void_p), c_int]),
+    'virConnectNumOfDefinedDomains': (c_int, [virConnectPtr]),
+    'virDomainLookupByID': (virDomainPtr, [virConnectPtr, c_int]),
+    'virDomainLookupByName': (virDomainPtr, [virConnectPtr, c_char_p]),
+    'virDomainLookupByUUID': (virDomainPtr, [virConnectPtr, c_char_p]),
+    'virDomainLookupByUUIDString': (virDomainPtr, [virConnectPtr, c_char_p]),
+    'virNodeGetInfo': (c_int, [virConnectPtr, virNodeInfoPtr]),
+    'virNodeGetFreeMemory': (c_ulonglong, [virConnectPtr]),
+    'virNodeGetCPUStats': (c_int, [virConnectPtr, c_int, virNodeCPUStatsPtr, POINTER(c_int), c_uint]),
+    'virNodeGetMemoryStats': (c_int, [virConnectPtr, c_int, virNodeMemoryStatsPtr, POINTER(c_int), c_uint]),
+    'virConnectGetHostname': (c_void_p, [virConnectPtr]),
+    'virConnectGetCapabilities': (c_void_p, [virConnectPtr]),
+    'virConnectGetSysinfo': (c_void_p, [virConnectPtr, c_uint]),
+    'virConnectGetMaxVcpus': (c_int, [virConnectPtr, c_char_p]),
     'virDomainAttachDeviceFlags': (c_int, [virDomainPtr, c_char_p, c_uint]),
     'virDomainDetachDeviceFlags': (c_int, [virDomainPtr, c_char_p, c_uint]),
     'virDomainUpdateDeviceFlags': (c_int, [virDomainPtr, c_char_p, c_uint]),
@@ -3465,16 +3482,12 @@ FUNCTIONS = {
     'virDomainRename': (c_int, [virDomainPtr, c_char_p, c_uint]),
     'virDomainSetMetadata': (c_int, [virDomainPtr, c_int, c_char_p, c_char_p, c_char_p, c_uint]),
     'virDomainGetMetadata': (c_void_p, [virDomainPtr, c_int, c_char_p, c_uint]),
-    'virDomainGetDiskErrors': (c_int, [virDomainPtr, virDomainDiskErrorPtr, c_uint, c_uint]),
-    'virConnectListAllDomains': (c_int, [virConnectPtr, POINTER(POINTER(virDomainPtr)), c_uint]),
-    'virConnectListDomains': (c_int, [virConnectPtr, POINTER(c_int), c_int]),
-    'virConnectNumOfDomains': (c_int, [virConnectPtr]),
-    'virConnectListDefinedDomains': (c_int, [virConnectPtr, POINTER(c_void_p), c_int]),
-    'virConnectNumOfDefinedDomains': (c_int, [virConnectPtr]),
-    'virDomainLookupByID': (virDomainPtr, [virConnectPtr, c_int]),
-    'virDomainLookupByName': (virDomainPtr, [virConnectPtr, c_char_p]),
-    'virDomainLookupByUUID': (virDomainPtr, [virConnectPtr, c_char_p]),
-    'virDomainLookupByUUIDString': (virDomainPtr, [virConnectPtr, c_char_p]),
+    'virDomainMigrate': (virDomainPtr, [virDomainPtr, virConnectPtr, c_ulong, c_char_p, c_char_p, c_ulong]),
+    'virDomainMigrate2': (virDomainPtr, [virDomainPtr, virConnectPtr, c_char_p, c_ulong, c_char_p, c_char_p, c_ulong]),
+    'virDomainMigrate3': (virDomainPtr, [virDomainPtr, virConnectPtr, virTypedParameterPtr, c_uint, c_uint]),
+    'virDomainMigrateToURI': (c_int, [virDomainPtr, c_char_p, c_ulong, c_char_p, c_ulong]),
+    'virDomainMigrateToURI2': (c_int, [virDomainPtr, c_char_p, c_char_p, c_char_p, c_ulong, c_char_p, c_ulong]),
+    'virDomainMigrateToURI3': (c_int, [virDomainPtr, c_char_p, virTypedParameterPtr, c_uint, c_uint]),
     'virDomainRef': (c_int, [virDomainPtr]),
     'virDomainFree': (c_int, [virDomainPtr]),
     'virDomainGetConnect': (virConnectPtr, [virDomainPtr]),
@@ -3482,23 +3495,6 @@ FUNCTIONS = {
     'virDomainGetID': (c_uint, [virDomainPtr]),
     'virDomainGetUUID': (c_int, [virDomainPtr, c_char_p]),
     'virDomainGetUUIDString': (c_int, [virDomainPtr, c_char_p]),
-    'virDomainMigrate': (virDomainPtr, [virDomainPtr, virConnectPtr, c_ulong, c_char_p, c_char_p, c_ulong]),
-    'virDomainMigrate2': (virDomainPtr, [virDomainPtr, virConnectPtr, c_char_p, c_ulong, c_char_p, c_char_p, c_ulong]),
-    'virDomainMigrate3': (virDomainPtr, [virDomainPtr, virConnectPtr, virTypedParameterPtr, c_uint, c_uint]),
-    'virDomainMigrateToURI': (c_int, [virDomainPtr, c_char_p, c_ulong, c_char_p, c_ulong]),
-    'virDomainMigrateToURI2': (c_int, [virDomainPtr, c_char_p, c_char_p, c_char_p, c_ulong, c_char_p, c_ulong]),
-    'virDomainMigrateToURI3': (c_int, [virDomainPtr, c_char_p, virTypedParameterPtr, c_uint, c_uint]),
-    'virDomainScreenshot': (c_void_p, [virDomainPtr, virStreamPtr, c_uint, c_uint]),
-    'virDomainGetInfo': (c_int, [virDomainPtr, virDomainInfoPtr]),
-    'virDomainGetState': (c_int, [virDomainPtr, POINTER(c_int), POINTER(c_int), c_uint]),
-    'virDomainIsActive': (c_int, [virDomainPtr]),
-    'virDomainIsPersistent': (c_int, [virDomainPtr]),
-    'virDomainIsUpdated': (c_int, [virDomainPtr]),
-    'virDomainGetOSType': (c_void_p, [virDomainPtr]),
-    'virDomainGetMaxMemory': (c_ulong, [virDomainPtr]),
-    'virDomainGetVcpusFlags': (c_int, [virDomainPtr, c_uint]),
-    'virDomainGetMaxVcpus': (c_int, [virDomainPtr]),
-    'virDomainGetVcpus': (c_int, [virDomainPtr, virVcpuInfoPtr, c_int, c_char_p, c_int]),
     'virDomainCreate': (c_int, [virDomainPtr]),
     'virDomainCreateWithFlags': (c_int, [virDomainPtr, c_uint]),
     'virDomainSuspend': (c_int, [virDomainPtr]),
@@ -3509,12 +3505,24 @@ FUNCTIONS = {
     'virDomainReset': (c_int, [virDomainPtr, c_uint]),
     'virDomainDestroy': (c_int, [virDomainPtr]),
     'virDomainDestroyFlags': (c_int, [virDomainPtr, c_uint]),
-    'virDomainGetBlockInfo': (c_int, [virDomainPtr, c_char_p, virDomainBlockInfoPtr, c_uint]),
-    'virDomainGetControlInfo': (c_int, [virDomainPtr, virDomainControlInfoPtr, c_uint]),
+    'virDomainScreenshot': (c_void_p, [virDomainPtr, virStreamPtr, c_uint, c_uint]),
     'virConnectGetAllDomainStats': (c_int, [virConnectPtr, c_uint, POINTER(POINTER(virDomainStatsRecordPtr)), c_uint]),
     'virDomainListGetStats': (c_int, [POINTER(virDomainPtr), c_uint, POINTER(POINTER(virDomainStatsRecordPtr)), c_uint]),
     'virDomainStatsRecordListFree': (None, [POINTER(virDomainStatsRecordPtr)]),
     'virDomainGetCPUStats': (c_int, [virDomainPtr, POINTER(virTypedParameter), c_uint, c_int, c_uint, c_uint]),
+    'virDomainGetInfo': (c_int, [virDomainPtr, virDomainInfoPtr]),
+    'virDomainGetState': (c_int, [virDomainPtr, POINTER(c_int), POINTER(c_int), c_uint]),
+    'virDomainIsActive': (c_int, [virDomainPtr]),
+    'virDomainIsPersistent': (c_int, [virDomainPtr]),
+    'virDomainIsUpdated': (c_int, [virDomainPtr]),
+    'virDomainGetOSType': (c_void_p, [virDomainPtr]),
+    'virDomainGetMaxMemory': (c_ulong, [virDomainPtr]),
+    'virDomainGetVcpusFlags': (c_int, [virDomainPtr, c_uint]),
+    'virDomainGetMaxVcpus': (c_int, [virDomainPtr]),
+    'virDomainGetVcpus': (c_int, [virDomainPtr, virVcpuInfoPtr, c_int, c_char_p, c_int]),
+    'virDomainGetBlockInfo': (c_int, [virDomainPtr, c_char_p, virDomainBlockInfoPtr, c_uint]),
+    'virDomainGetControlInfo': (c_int, [virDomainPtr, virDomainControlInfoPtr, c_uint]),
+    'virDomainGetDiskErrors': (c_int, [virDomainPtr, virDomainDiskErrorPtr, c_uint, c_uint]),
     'virDomainSetMemory': (c_int, [virDomainPtr, c_ulong]),
     'virDomainSetMaxMemory': (c_int, [virDomainPtr, c_ulong]),
     'virDomainSetMemoryFlags': (c_int, [virDomainPtr, c_ulong, c_uint]),
@@ -3538,10 +3546,6 @@ FUNCTIONS = {
     'virDomainDefineXML': (virDomainPtr, [virConnectPtr, c_char_p]),
     'virDomainUndefineFlags': (c_int, [virDomainPtr, c_uint]),
     'virDomainUndefine': (c_int, [virDomainPtr]),
-    'virConnectDomainEventRegisterAny': (c_int, [virConnectPtr, virDomainPtr, c_int, virConnectDomainEventGenericCallback, c_void_p, virFreeCallback]),
-    'virConnectDomainEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
-    'virConnectDomainEventRegister': (c_int, [virConnectPtr, virConnectDomainEventCallback, c_void_p, virFreeCallback]),
-    'virConnectDomainEventDeregister': (c_int, [virConnectPtr, virConnectDomainEventCallback]),
     'virGetLastError': (virErrorPtr, []),
     'virGetLastErrorMessage': (c_char_p, []),
     'virGetLastErrorCode': (c_int, []),
@@ -3567,14 +3571,18 @@ FUNCTIONS = {
     'virEventAddTimeout': (c_int, [c_int, virEventTimeoutCallback, c_void_p, virFreeCallback]),
     'virEventUpdateTimeout': (None, [c_int, c_int]),
     'virEventRemoveTimeout': (c_int, [c_int]),
-    'virNodeGetInfo': (c_int, [virConnectPtr, virNodeInfoPtr]),
-    'virNodeGetFreeMemory': (c_ulonglong, [virConnectPtr]),
-    'virNodeGetCPUStats': (c_int, [virConnectPtr, c_int, virNodeCPUStatsPtr, POINTER(c_int), c_uint]),
-    'virNodeGetMemoryStats': (c_int, [virConnectPtr, c_int, virNodeMemoryStatsPtr, POINTER(c_int), c_uint]),
-    'virConnectGetHostname': (c_void_p, [virConnectPtr]),
-    'virConnectGetCapabilities': (c_void_p, [virConnectPtr]),
-    'virConnectGetSysinfo': (c_void_p, [virConnectPtr, c_uint]),
-    'virConnectGetMaxVcpus': (c_int, [virConnectPtr, c_char_p]),
+    'virConnectDomainEventRegisterAny': (c_int, [virConnectPtr, virDomainPtr, c_int, virConnectDomainEventGenericCallback, c_void_p, virFreeCallback]),
+    'virConnectDomainEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
+    'virConnectDomainEventRegister': (c_int, [virConnectPtr, virConnectDomainEventCallback, c_void_p, virFreeCallback]),
+    'virConnectDomainEventDeregister': (c_int, [virConnectPtr, virConnectDomainEventCallback]),
+    'virConnectNetworkEventRegisterAny': (c_int, [virConnectPtr, virNetworkPtr, c_int, virConnectNetworkEventGenericCallback, c_void_p, virFreeCallback]),
+    'virConnectNetworkEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
+    'virConnectStoragePoolEventRegisterAny': (c_int, [virConnectPtr, virStoragePoolPtr, c_int, virConnectStoragePoolEventGenericCallback, c_void_p, virFreeCallback]),
+    'virConnectStoragePoolEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
+    'virConnectNodeDeviceEventRegisterAny': (c_int, [virConnectPtr, virNodeDevicePtr, c_int, virConnectNodeDeviceEventGenericCallback, c_void_p, virFreeCallback]),
+    'virConnectNodeDeviceEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
+    'virConnectSecretEventRegisterAny': (c_int, [virConnectPtr, virSecretPtr, c_int, virConnectSecretEventGenericCallback, c_void_p, virFreeCallback]),
+    'virConnectSecretEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
     'virConnectNumOfInterfaces': (c_int, [virConnectPtr]),
     'virConnectListInterfaces': (c_int, [virConnectPtr, POINTER(c_void_p), c_int]),
     'virConnectNumOfDefinedInterfaces': (c_int, [virConnectPtr]),
@@ -3625,14 +3633,6 @@ FUNCTIONS = {
     'virNetworkUpdate': (c_int, [virNetworkPtr, c_uint, c_uint, c_int, c_char_p, c_uint]),
     'virNetworkCreate': (c_int, [virNetworkPtr]),
     'virNetworkDestroy': (c_int, [virNetworkPtr]),
-    'virConnectNetworkEventRegisterAny': (c_int, [virConnectPtr, virNetworkPtr, c_int, virConnectNetworkEventGenericCallback, c_void_p, virFreeCallback]),
-    'virConnectNetworkEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
-    'virConnectStoragePoolEventRegisterAny': (c_int, [virConnectPtr, virStoragePoolPtr, c_int, virConnectStoragePoolEventGenericCallback, c_void_p, virFreeCallback]),
-    'virConnectStoragePoolEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
-    'virConnectNodeDeviceEventRegisterAny': (c_int, [virConnectPtr, virNodeDevicePtr, c_int, virConnectNodeDeviceEventGenericCallback, c_void_p, virFreeCallback]),
-    'virConnectNodeDeviceEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
-    'virConnectSecretEventRegisterAny': (c_int, [virConnectPtr, virSecretPtr, c_int, virConnectSecretEventGenericCallback, c_void_p, virFreeCallback]),
-    'virConnectSecretEventDeregisterAny': (c_int, [virConnectPtr, c_int]),
     'virDomainSnapshotCreateXML': (virDomainSnapshotPtr, [virDomainPtr, c_char_p, c_uint]),
     'virDomainSnapshotGetXMLDesc': (c_void_p, [virDomainSnapshotPtr, c_uint]),
     'virDomainSnapshotNum': (c_int, [virDomainPtr, c_uint]),
@@ -3683,6 +3683,9 @@ FUNCTIONS = {
     'virStoragePoolCreate': (c_int, [virStoragePoolPtr, c_uint]),
     'virStoragePoolBuild': (c_int, [virStoragePoolPtr, c_uint]),
     'virStoragePoolDelete': (c_int, [virStoragePoolPtr, c_uint]),
+    'virStreamEventAddCallback': (c_int, [virStreamPtr, c_int, virStreamEventCallback, c_void_p, virFreeCallback]),
+    'virStreamEventUpdateCallback': (c_int, [virStreamPtr, c_int]),
+    'virStreamEventRemoveCallback': (c_int, [virStreamPtr]),
     'virStreamNew': (virStreamPtr, [virConnectPtr, c_uint]),
     'virStreamSend': (c_int, [virStreamPtr, c_char_p, c_size_t]),
     'virStreamRecv': (c_int, [virStreamPtr, c_char_p, c_size_t]),
@@ -3695,9 +3698,6 @@ FUNCTIONS = {
     'virStreamFree': (c_int, [virStreamPtr]),
     'virStorageVolDownload': (c_int, [virStorageVolPtr, virStreamPtr, c_ulonglong, c_ulonglong, c_uint]),
     'virStorageVolUpload': (c_int, [virStorageVolPtr, virStreamPtr, c_ulonglong, c_ulonglong, c_uint]),
-    'virStreamEventAddCallback': (c_int, [virStreamPtr, c_int, virStreamEventCallback, c_void_p, virFreeCallback]),
-    'virStreamEventUpdateCallback': (c_int, [virStreamPtr, c_int]),
-    'virStreamEventRemoveCallback': (c_int, [virStreamPtr]),
     'virStoragePoolNumOfVolumes': (c_int, [virStoragePoolPtr]),
     'virStoragePoolListVolumes': (c_int, [virStoragePoolPtr, POINTER(c_void_p), c_int]),
     'virStoragePoolListAllVolumes': (c_int, [virStoragePoolPtr, POINTER(POINTER(virStorageVolPtr)), c_uint]),

@@ -14,7 +14,7 @@ use crate::driver::snapshot::Snapshot;
 use crate::driver::storage::transfer::{Download, Stopper, Upload, Watcher};
 use crate::driver::storage::{Pool, PoolFacts, Volume, VolumeFacts};
 use crate::error::{Code, Error, Result};
-use crate::ffi::auth::SavedAuth;
+use crate::ffi::connection::auth::SavedAuth;
 use std::ffi::{CString, c_void};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -117,7 +117,7 @@ pub struct ConnectHandle {
     pub legacy_events: Mutex<Vec<(usize, i32)>>,
     /// Node device and secret event registrations (by id): kept, and their opaque data
     /// freed, until deregistered; vSphere has no such objects, so they never fire.
-    pub(crate) silent_events: Mutex<crate::ffi::silent_events::Registrations>,
+    pub(crate) silent_events: Mutex<crate::ffi::events::silent::Registrations>,
     _counted: Counted,
 }
 

@@ -9,24 +9,18 @@
 )]
 
 pub mod args;
-pub mod auth;
 pub mod companions;
-pub mod connect;
-pub mod convert;
+pub mod connection;
 pub mod domain;
-pub mod domain_events;
 pub mod error;
 pub mod event;
+pub mod events;
 pub mod export;
 pub mod handles;
-pub mod host;
 pub mod interface;
 pub mod liveness;
 pub mod malloc;
 pub mod network;
-pub mod network_define;
-pub mod object_events;
-pub mod silent_events;
 pub mod snapshot;
 pub mod storage;
 pub mod typed_params;

@@ -1,12 +1,12 @@
 //! Helpers for tests that look at the simulator's inventory through the library: the host's
 //! VMs sorted by name, and datastore files fetched over `/folder` with their HTTP status.
 
+use esx_driver::vi::MoRef;
+use esx_driver::vi::files::folder_path;
+use esx_driver::vi::property::FilterSpec;
+use esx_driver::vi::soap::Request;
 use virt_esx::driver::Connection;
 use virt_esx::driver::domain::Vm;
-use virt_esx::vi::MoRef;
-use virt_esx::vi::files::folder_path;
-use virt_esx::vi::property::FilterSpec;
-use virt_esx::vi::soap::Request;
 use virt_esx::vmx::DatastorePath;
 
 /// Every VM of the connection's scope, read whole (a listing alone reads identity only).
@@ -22,7 +22,7 @@ pub fn host_vms(conn: &Connection) -> Vec<Vm> {
 pub fn folder_url(conn: &Connection, ds_path: &str) -> String {
     let p = DatastorePath::parse(ds_path).unwrap();
     folder_path(
-        &conn.primary.scope.host().unwrap().datacenter_path,
+        &conn.primary().scope.host().unwrap().datacenter_path,
         &p.datastore,
         &p.directory_and_file,
     )
@@ -31,7 +31,7 @@ pub fn folder_url(conn: &Connection, ds_path: &str) -> String {
 /// The HTTP status and body of a datastore file, fetched with the session cookie.
 pub fn download(conn: &Connection, ds_path: &str) -> (u16, Vec<u8>) {
     let reply = conn
-        .primary
+        .primary()
         .client
         .transport()
         .get(&folder_url(conn, ds_path))
@@ -42,7 +42,7 @@ pub fn download(conn: &Connection, ds_path: &str) -> (u16, Vec<u8>) {
 /// The simulator's own answer to "which VMs are under this object": a ContainerView made in
 /// the test (not the library's traversal), templates left out, names sorted.
 pub fn vms_under(conn: &Connection, container: &MoRef) -> Vec<String> {
-    let client = &conn.primary.client;
+    let client = &conn.primary().client;
     let vm = client.content().view_manager.clone().unwrap();
     let mut r = Request::new("CreateContainerView", &vm);
     r.moref("container", container)
@@ -74,7 +74,7 @@ pub fn vms_under(conn: &Connection, container: &MoRef) -> Vec<String> {
 
 /// A VM's property as the server has it now, read on its own.
 pub fn vm_prop(conn: &Connection, vm: &MoRef, path: &str) -> Option<String> {
-    conn.primary
+    conn.primary()
         .client
         .retrieve_one(vm, &[path])
         .unwrap()
@@ -83,7 +83,7 @@ pub fn vm_prop(conn: &Connection, vm: &MoRef, path: &str) -> Option<String> {
 
 /// Runs a task-returning method by hand and waits for it to end well.
 pub fn run_raw_task(conn: &Connection, req: &Request) {
-    let ep = &conn.primary;
+    let ep = &conn.primary();
     let task = ep
         .client
         .invoke(req)

@@ -11,7 +11,10 @@ macro_rules! flag_set {
             $(#[$meta])*
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
             pub struct $name: u32 {
-                $(const $flag = $($value)::+ as u32;)*
+                $(
+                    #[doc = concat!("libvirt's `", stringify!($($value)::+), "`.")]
+                    const $flag = $($value)::+ as u32;
+                )*
             }
         }
     )*};

@@ -37,7 +37,9 @@ impl Interface {
 /// A physical NIC as an interface.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InterfaceFacts {
+    /// The NIC's device name on the host (`device`, such as `vmnic0`), the interface's name.
     pub name: String,
+    /// The NIC's MAC address as the host reports it (`mac`).
     pub mac: String,
     /// Whether its link is up (the host reports a link speed only then).
     pub link_up: bool,
@@ -80,6 +82,6 @@ pub(crate) fn interface_of(p: PhysicalNic) -> InterfaceFacts {
     }
 }
 
-pub fn no_interface(detail: impl Into<String>) -> Error {
+pub(crate) fn no_interface(detail: impl Into<String>) -> Error {
     Error::esx(Code::NoInterface, detail)
 }

@@ -16,12 +16,14 @@ struct Job {
 
 /// The jobs running on a connection's domains (one per domain at most).
 #[derive(Default)]
-pub struct Jobs(Mutex<Vec<Job>>);
+pub(crate) struct Jobs(Mutex<Vec<Job>>);
 
 /// What virDomainGetJobInfo says: nothing running, or a task's time and percent done.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct JobInfo {
+    /// Whether a job runs on the domain (`VIR_DOMAIN_JOB_UNBOUNDED`), else `VIR_DOMAIN_JOB_NONE`.
     pub running: bool,
+    /// Time since the job started, in milliseconds (libvirt's `timeElapsed`).
     pub elapsed_ms: u64,
     /// 0–100, from the task's `info.progress` (100 once it has ended well).
     pub percent: u64,

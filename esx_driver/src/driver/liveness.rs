@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// Called once, from the event loop, with the reason the connection closed.
-pub type OnClose = Box<dyn FnOnce(i32) + Send>;
+pub(crate) type OnClose = Box<dyn FnOnce(i32) + Send>;
 
 #[derive(Default)]
 pub struct Liveness {
@@ -34,12 +34,12 @@ impl Liveness {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn is_dead(&self) -> bool {
+    pub(crate) fn is_dead(&self) -> bool {
         self.dead.load(Ordering::SeqCst)
     }
 
     /// The server is gone for good: the connection is dead and the close callback queued.
-    pub fn lost(&self, reason: Reason) {
+    pub(crate) fn lost(&self, reason: Reason) {
         self.dead.store(true, Ordering::SeqCst);
         self.closed(reason);
     }
@@ -92,7 +92,7 @@ impl Liveness {
     }
 
     /// On close: stops the keepalive and queues the close callback with `reason`.
-    pub fn closed(&self, reason: Reason) {
+    pub(crate) fn closed(&self, reason: Reason) {
         let (keepalive, on_close) = {
             let mut st = self.state();
             (st.keepalive.take(), st.on_close.take())

@@ -2,20 +2,18 @@
 //! knowing libvirt concepts and vSphere objects; used by `ffi`, usable from Rust directly.
 
 pub mod connection;
-pub mod datastores;
+pub(crate) mod datastores;
 pub mod domain;
 pub mod events;
-pub mod freshness;
+pub(crate) mod freshness;
 pub mod interface;
 pub mod jobs;
-pub mod liveness;
-pub mod migrate;
+pub(crate) mod liveness;
 pub mod network;
-pub mod perf;
+pub(crate) mod perf;
 pub mod snapshot;
 pub mod storage;
-pub mod vi_error;
+pub(crate) mod vi_error;
 
 pub use connection::host::NodeInfo;
-pub use connection::{Connection, Endpoint, Product};
-pub use datastores::LiveDatastores;
+pub use connection::{Connection, Product};

@@ -85,10 +85,10 @@ impl Counter {
 
 /// A series: a counter of one instance (a NIC's device key, a disk's `scsi0:0`; "" for
 /// the entity as a whole).
-pub type Series = (Counter, String);
+pub(crate) type Series = (Counter, String);
 
 /// An entity's totals by series; a series the server has no samples of is absent.
-pub type Totals = HashMap<Series, u64>;
+pub(crate) type Totals = HashMap<Series, u64>;
 
 /// A series' total: the amount counted, the newest sample's time (epoch s, server clock)
 /// and when it was last read (local clock).
@@ -123,7 +123,7 @@ impl Ask {
 }
 
 #[derive(Default)]
-pub struct Perf {
+pub(crate) struct Perf {
     /// The server's counter ids, read once.
     ids: OnceLock<HashMap<Counter, i32>>,
     totals: Mutex<HashMap<(String, Series), Total>>,
@@ -170,7 +170,7 @@ impl Perf {
 
     /// The totals of each entity's series (`asks`), from as few QueryPerf requests as the
     /// bounds allow; none when nothing is asked. A counter the server lacks is left out.
-    pub fn counted(
+    pub(crate) fn counted(
         &self,
         client: &Client,
         asks: &[(MoRef, Vec<Series>)],
@@ -311,7 +311,11 @@ impl Perf {
     }
 
     /// Cumulative CPU time of each VM (`morefs`); one without samples is left out.
-    pub fn cpu_times(&self, client: &Client, morefs: &[MoRef]) -> Result<HashMap<MoRef, CpuTime>> {
+    pub(crate) fn cpu_times(
+        &self,
+        client: &Client,
+        morefs: &[MoRef],
+    ) -> Result<HashMap<MoRef, CpuTime>> {
         let series = CpuTime::series();
         let asks: Vec<(MoRef, Vec<Series>)> =
             morefs.iter().map(|m| (m.clone(), series.clone())).collect();
@@ -327,14 +331,17 @@ impl Perf {
 /// hypervisor spent on the VM's behalf; the rest is counted as the guest's (user) time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CpuTime {
+    /// All CPU time (`cpu.used`).
     pub total: u64,
+    /// The guest's part, where the server keeps `cpu.system`.
     pub user: Option<u64>,
+    /// The hypervisor's part (`cpu.system`).
     pub system: Option<u64>,
 }
 
 impl CpuTime {
     /// The series it is read from.
-    pub fn series() -> Vec<Series> {
+    pub(crate) fn series() -> Vec<Series> {
         vec![
             (Counter::CpuUsed, String::new()),
             (Counter::CpuSystem, String::new()),
@@ -342,7 +349,7 @@ impl CpuTime {
     }
 
     /// From a VM's totals; `None` without `cpu.used`.
-    pub fn of(t: &Totals) -> Option<CpuTime> {
+    pub(crate) fn of(t: &Totals) -> Option<CpuTime> {
         let total = *t.get(&(Counter::CpuUsed, String::new()))?;
         let system = t.get(&(Counter::CpuSystem, String::new())).copied();
         Some(CpuTime {

@@ -18,7 +18,7 @@ fn fault_code(fault: &Fault) -> Code {
 }
 
 /// libvirt's error number for a vi error.
-pub fn code(e: &vi::Error) -> Code {
+pub(crate) fn code(e: &vi::Error) -> Code {
     match &e.kind {
         ErrorKind::Fault(f) => fault_code(f),
         ErrorKind::Http(_) => Code::HttpError,

@@ -7,7 +7,7 @@
 //! longer running.
 
 pub mod poll;
-pub mod wakeup;
+pub(crate) mod wakeup;
 
 use std::os::fd::AsFd;
 use std::sync::{Arc, RwLock};
@@ -25,12 +25,15 @@ pub type TimeoutFn = Box<dyn FnMut(i32) + Send>;
 pub trait Loop: Send + Sync {
     /// A watch id (> 0) for `fd`, or -1.
     fn add_handle(&self, fd: HandleFd, events: i32, cb: HandleFn) -> i32;
+    /// Changes the events a watch waits for.
     fn update_handle(&self, watch: i32, events: i32);
     /// 0, or -1 for an unknown watch.
     fn remove_handle(&self, watch: i32) -> i32;
     /// A timer id (> 0) firing every `ms` milliseconds (0: every iteration, -1: disabled).
     fn add_timeout(&self, ms: i32, cb: TimeoutFn) -> i32;
+    /// Changes a timer's period (as `add_timeout`'s `ms`).
     fn update_timeout(&self, timer: i32, ms: i32);
+    /// 0, or -1 for an unknown timer.
     fn remove_timeout(&self, timer: i32) -> i32;
 }
 

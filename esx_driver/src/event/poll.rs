@@ -55,6 +55,8 @@ impl Table {
     }
 }
 
+/// The library's own event loop over poll(2): libvirt's default implementation
+/// (`virEventRegisterDefaultImpl`, `virEventRunDefaultImpl`).
 pub struct PollLoop {
     table: Mutex<Table>,
     wakeup: Wakeup,
@@ -92,7 +94,7 @@ fn after(ms: i32) -> Instant {
 }
 
 impl PollLoop {
-    pub fn new() -> io::Result<PollLoop> {
+    pub(crate) fn new() -> io::Result<PollLoop> {
         Ok(PollLoop {
             table: Mutex::new(Table::default()),
             wakeup: Wakeup::new()?,

@@ -6,26 +6,26 @@ use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
 
-pub struct Wakeup {
+pub(crate) struct Wakeup {
     rx: UnixStream,
     tx: UnixStream,
 }
 
 impl Wakeup {
-    pub fn new() -> io::Result<Wakeup> {
+    pub(crate) fn new() -> io::Result<Wakeup> {
         let (rx, tx) = UnixStream::pair()?;
         rx.set_nonblocking(true)?;
         tx.set_nonblocking(true)?;
         Ok(Wakeup { rx, tx })
     }
 
-    pub fn ring(&self) {
+    pub(crate) fn ring(&self) {
         // A full socket already holds a wakeup.
         let _ = (&self.tx).write(&[1]);
     }
 
     /// Empties the socket, so that the next wait sleeps until the next ring.
-    pub fn drain(&self) {
+    pub(crate) fn drain(&self) {
         let mut buf = [0u8; 64];
         while matches!((&self.rx).read(&mut buf), Ok(n) if n > 0) {}
     }

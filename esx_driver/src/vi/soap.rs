@@ -7,11 +7,14 @@ use super::node::Node;
 /// A managed object reference (`<obj type="VirtualMachine">vm-42</obj>`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MoRef {
+    /// The managed object's type (`VirtualMachine`, `Datastore`, …).
     pub kind: String,
+    /// Its id on the server (`vm-42`).
     pub value: String,
 }
 
 impl MoRef {
+    /// A reference to the object of type `kind` with id `value`.
     pub fn new(kind: &str, value: &str) -> MoRef {
         MoRef {
             kind: kind.to_string(),
@@ -139,6 +142,7 @@ pub fn escape_into(out: &mut String, s: &str) {
     }
 }
 
+#[cfg(test)]
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     escape_into(&mut out, s);

@@ -133,6 +133,8 @@ macro_rules! vim_choice {
     ($(#[$meta:meta])* $name:ident { $first:ident $(, $v:ident)* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq)]
+        // The variants are named after vSphere's types, which often share a suffix.
+        #[allow(clippy::enum_variant_names)]
         pub enum $name {
             $first($first),
             $($v($v),)*

@@ -47,7 +47,7 @@ const WINDOWS_1252_HIGH: [Option<char>; 32] = [
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Charset {
+pub(crate) enum Charset {
     Utf8,
     Ascii,
     Latin1,
@@ -57,14 +57,14 @@ pub enum Charset {
 }
 
 /// Where a value's bytes stop being text of the declared charset: the byte's offset.
-pub struct Undecodable {
-    pub offset: usize,
-    pub byte: u8,
+pub(crate) struct Undecodable {
+    pub(crate) offset: usize,
+    pub(crate) byte: u8,
 }
 
 impl Charset {
     /// Looks a charset up by any of its usual names, ignoring case.
-    pub fn by_name(name: &str) -> Result<Charset> {
+    pub(crate) fn by_name(name: &str) -> Result<Charset> {
         let normalized = name.trim().to_ascii_lowercase().replace('_', "-");
         Ok(match normalized.as_str() {
             "utf-8" | "utf8" => Charset::Utf8,
@@ -79,7 +79,7 @@ impl Charset {
     }
 
     /// The charset's name in errors.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Charset::Utf8 => "UTF-8",
             Charset::Ascii => "US-ASCII",
@@ -90,7 +90,7 @@ impl Charset {
     }
 
     /// `bytes` as text; where they are not text of this charset, the first such byte.
-    pub fn decode(self, bytes: &[u8]) -> std::result::Result<String, Undecodable> {
+    pub(crate) fn decode(self, bytes: &[u8]) -> std::result::Result<String, Undecodable> {
         match self {
             // libvirt reads a file without `.encoding` as UTF-8 and keeps what is not.
             Charset::Utf8 => Ok(String::from_utf8_lossy(bytes).into_owned()),
@@ -121,7 +121,7 @@ impl Charset {
     }
 
     /// The error for a value that is not text of this charset.
-    pub fn error(self, what: &str, bad: &Undecodable) -> Error {
+    pub(crate) fn error(self, what: &str, bad: &Undecodable) -> Error {
         vmx_error(format!(
             "Could not convert from {} to UTF-8 encoding: {what}, byte {} (0x{:02x}) is not {}",
             self.name(),

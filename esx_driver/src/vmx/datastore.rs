@@ -42,7 +42,7 @@ pub trait DatastorePaths {
 /// Whether a VMX file name is a Windows host's path, as Workstation on Windows writes them
 /// (`C:\VMs\disk.vmdk`, `\\server\share\disk.vmdk`, `disks\a.vmdk`): no datastore holds it,
 /// so both directions keep it verbatim (libvirt refuses it: "Could not handle file name").
-pub fn is_host_path(name: &str) -> bool {
+pub(crate) fn is_host_path(name: &str) -> bool {
     let drive = matches!(name.as_bytes(), [d, b':', b'\\' | b'/', ..] if d.is_ascii_alphabetic());
     drive || (name.contains('\\') && !name.starts_with(['/', '[']))
 }
@@ -71,9 +71,11 @@ pub(crate) fn write_file_name(ctx: &dyn DatastorePaths, source: &str) -> Result<
 /// The parts of a `[datastore] directory/file` path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatastorePath {
+    /// The datastore's name, between the brackets.
     pub datastore: String,
     /// Everything before the last `/` of the path (all of it when there is no `/`).
-    pub directory: String,
+    pub(crate) directory: String,
+    /// The path inside the datastore, after `] `.
     pub directory_and_file: String,
 }
 
@@ -106,7 +108,7 @@ impl DatastorePath {
 
 /// Whether a datastore's name is one name, never a path: ESX mounts a datastore at
 /// `/vmfs/volumes/<name>`, which `/`, `.` or `..` would leave.
-pub fn one_name(name: &str) -> bool {
+pub(crate) fn one_name(name: &str) -> bool {
     !name.contains('/') && !matches!(name.trim(), "." | "..")
 }
 
@@ -114,7 +116,7 @@ pub fn one_name(name: &str) -> bool {
 /// the path itself went into (`dir/../file` stays, `../x` and `a/../../x` leave), and a datastore
 /// name is one name, never a path. Every path a caller or a server gives reaches the datastore
 /// through this check (`DatastorePath::parse`, volume lookups, `/vmfs/volumes/…` names).
-pub fn check_inside(path: &str, datastore: &str, relative: &str) -> Result<()> {
+pub(crate) fn check_inside(path: &str, datastore: &str, relative: &str) -> Result<()> {
     let mut depth = 0usize;
     let climbs = relative.split('/').any(|part| match part {
         "" | "." => false,

@@ -3,12 +3,12 @@
 
 /// `|`, `"` and control characters become `|7c`, `|22`, `|0a`… (displayName, annotation), as
 /// VMware writes multi-line annotations.
-pub fn escape_hex_pipe(text: &str) -> String {
+pub(crate) fn escape_hex_pipe(text: &str) -> String {
     escape_hex(text, '|', "\"")
 }
 
 /// `%`, `/` and `\` become `%25`, `%2f` and `%5c` (displayName, datastore items).
-pub fn escape_hex_percent(text: &str) -> String {
+pub(crate) fn escape_hex_percent(text: &str) -> String {
     escape_hex(text, '%', "/\\")
 }
 
@@ -26,7 +26,7 @@ fn escape_hex(text: &str, escape: char, special: &str) -> String {
 
 /// Reverses `escXX` (any-case hex) into the byte it names; `None` for a lone escape char.
 /// Bytes that do not form UTF-8 are replaced, as the result feeds UTF-8 XML.
-pub fn unescape_hex(text: &str, escape: u8) -> Option<String> {
+pub(crate) fn unescape_hex(text: &str, escape: u8) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -50,7 +50,7 @@ pub fn unescape_hex(text: &str, escape: u8) -> Option<String> {
 /// The ESX driver's escaping of a name used as a datastore file or directory name:
 /// Windows-special characters become `_`, then `%XX` hex escaping, then VMware's base64
 /// variant for every run of other characters.
-pub fn escape_datastore_item(item: &str) -> String {
+pub(crate) fn escape_datastore_item(item: &str) -> String {
     let replaced: String = item
         .chars()
         .map(|c| if "\"*<>:|?".contains(c) { '_' } else { c })

@@ -198,7 +198,7 @@ impl VmxFile {
     }
 
     /// The value of the first entry with this name, compared case-insensitively.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         let index = *self.index.get(&name.to_ascii_lowercase())?;
         self.entries.get(index).map(|(_, value)| value.as_str())
     }
@@ -212,7 +212,7 @@ impl VmxFile {
             .ok_or_else(|| vmx_error(format!("Missing essential config entry '{name}'")))
     }
 
-    pub fn string(&self, name: &str, optional: bool) -> Result<Option<&str>> {
+    pub(crate) fn string(&self, name: &str, optional: bool) -> Result<Option<&str>> {
         if optional {
             Ok(self.get(name))
         } else {
@@ -221,7 +221,7 @@ impl VmxFile {
     }
 
     /// `true`/`false` in any case.
-    pub fn boolean(&self, name: &str, default: bool) -> Result<bool> {
+    pub(crate) fn boolean(&self, name: &str, default: bool) -> Result<bool> {
         match self.get(name) {
             None => Ok(default),
             Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
@@ -233,7 +233,7 @@ impl VmxFile {
     }
 
     /// A decimal integer, `unlimited` meaning -1.
-    pub fn long(&self, name: &str, default: i64, optional: bool) -> Result<i64> {
+    pub(crate) fn long(&self, name: &str, default: i64, optional: bool) -> Result<i64> {
         let Some(value) = (if optional {
             self.get(name)
         } else {
@@ -253,7 +253,7 @@ impl VmxFile {
 }
 
 /// strtoll-style: leading whitespace and a sign allowed, nothing after the digits.
-pub fn parse_c_long(text: &str) -> Option<i64> {
+pub(crate) fn parse_c_long(text: &str) -> Option<i64> {
     let text = text.trim_start();
     let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -266,13 +266,13 @@ pub fn parse_c_long(text: &str) -> Option<i64> {
 /// VMX cannot hold in a quoted string (a `"` or a control character: they would end the line
 /// and let the rest become keys of its own) is refused, naming the key; `finish` reports it.
 #[derive(Default)]
-pub struct VmxWriter {
+pub(crate) struct VmxWriter {
     text: String,
     refused: Option<Error>,
 }
 
 impl VmxWriter {
-    pub fn set(&mut self, name: impl Display, value: impl Display) {
+    pub(crate) fn set(&mut self, name: impl Display, value: impl Display) {
         let (name, value) = (name.to_string(), value.to_string());
         if self.refused.is_some() {
             return;
@@ -299,7 +299,7 @@ impl VmxWriter {
         let _ = writeln!(self.text, "{name} = \"{value}\"");
     }
 
-    pub fn finish(self) -> Result<String> {
+    pub(crate) fn finish(self) -> Result<String> {
         match self.refused {
             Some(e) => Err(e),
             None => Ok(self.text),

@@ -10,7 +10,11 @@ use super::{vmx_error, vmx_unsupported};
 use crate::error::Result;
 use crate::xml::domain::{ControllerType, DiskBus, DomainDef};
 
-pub fn format_vmx(def: &DomainDef, ctx: &dyn DatastorePaths, hw: HwVersion) -> Result<String> {
+pub(crate) fn format_vmx(
+    def: &DomainDef,
+    ctx: &dyn DatastorePaths,
+    hw: HwVersion,
+) -> Result<String> {
     if def.virt_type != "vmware" {
         return Err(vmx_error(format!(
             "Expecting virt type to be 'vmware' but found '{}'",

@@ -6,7 +6,7 @@ use super::file::{VmxFile, VmxWriter};
 use crate::log::log;
 use crate::xml::metadata::Metadata;
 
-pub const PREFIX: &str = "libvirt_esx.metadata.";
+pub(crate) const PREFIX: &str = "libvirt_esx.metadata.";
 
 /// The entry holding namespace `uri`'s element: FNV-1a, 64 bits, in hex. A collision is
 /// seen on reading (the element names its own namespace) and so never mixes two up.
@@ -17,7 +17,7 @@ pub fn key(uri: &str) -> String {
     format!("{PREFIX}{hash:016x}")
 }
 
-pub fn format(metadata: &[Metadata], w: &mut VmxWriter) {
+pub(crate) fn format(metadata: &[Metadata], w: &mut VmxWriter) {
     for m in metadata {
         w.set(key(&m.uri), escape_hex_pipe(&m.xml));
     }
@@ -26,7 +26,7 @@ pub fn format(metadata: &[Metadata], w: &mut VmxWriter) {
 /// The elements a VMX file holds. One that is not well-formed XML under its namespace
 /// (edited by hand, or by another tool) is left out with a warning, not an error: the rest
 /// of the domain stays readable.
-pub fn parse(vmx: &VmxFile) -> Vec<Metadata> {
+pub(crate) fn parse(vmx: &VmxFile) -> Vec<Metadata> {
     let mut kept = Vec::new();
     for name in vmx.names() {
         let Some(id) = name.get(..PREFIX.len()) else {

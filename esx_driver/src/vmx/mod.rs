@@ -1,19 +1,20 @@
 //! The VMX file format and the VMX ⇄ libvirt domain conversion, as libvirt's vmx.c does it.
 //! Pure and offline: datastore paths are mapped through a trait the caller provides.
 
-pub mod charset;
-pub mod datastore;
+pub(crate) mod charset;
+pub(crate) mod datastore;
 mod devices;
-pub mod escape;
-pub mod file;
+pub(crate) mod escape;
+pub(crate) mod file;
 mod format;
-pub mod metadata;
+pub(crate) mod metadata;
 mod parse;
+#[cfg(any(test, feature = "test-support", feature = "fuzzing"))]
 pub mod test_support;
-pub mod version;
+pub(crate) mod version;
 
 pub use datastore::{DatastorePath, DatastorePaths};
-pub use devices::disk::{full_sd_targets, slot as disk_slot, slot_target as disk_target};
+pub(crate) use devices::disk::{full_sd_targets, slot as disk_slot, slot_target as disk_target};
 
 use crate::error::{Code, Domain, Error, Result};
 use crate::xml::domain::DomainDef;
@@ -41,7 +42,7 @@ pub(crate) fn vmx_unsupported(detail: impl Into<String>) -> Error {
 }
 
 /// Reads a VMX file into a domain definition (libvirt's virVMXParseConfig).
-pub fn vmx_to_domain_def(vmx_text: &[u8], ctx: &dyn DatastorePaths) -> Result<DomainDef> {
+pub(crate) fn vmx_to_domain_def(vmx_text: &[u8], ctx: &dyn DatastorePaths) -> Result<DomainDef> {
     parse::parse_vmx(&file::VmxFile::parse(vmx_text)?, ctx)
 }
 
@@ -53,7 +54,7 @@ pub fn vmx_to_domain_xml(vmx_text: &[u8], ctx: &dyn DatastorePaths) -> Result<St
 /// Writes a domain definition as a VMX file (libvirt's virVMXFormatConfig): for the virtual
 /// hardware version the definition keeps (`<vmware:virtualhw>`, when it came from a VMX
 /// file), else for `virtual_hw_version`, the newest the target runs.
-pub fn domain_def_to_vmx(
+pub(crate) fn domain_def_to_vmx(
     def: &DomainDef,
     ctx: &dyn DatastorePaths,
     virtual_hw_version: i32,

@@ -13,7 +13,7 @@ use crate::xml::ids::Uuid;
 /// libvirt's cpumask holds this many host CPUs.
 const CPUMASK_LEN: u32 = 4096;
 
-pub fn parse_vmx(vmx: &VmxFile, ctx: &dyn DatastorePaths) -> Result<DomainDef> {
+pub(crate) fn parse_vmx(vmx: &VmxFile, ctx: &dyn DatastorePaths) -> Result<DomainDef> {
     let mut def = DomainDef {
         virt_type: "vmware".to_string(),
         ..DomainDef::default()

@@ -14,7 +14,9 @@ const VOLUMES: &str = "/vmfs/volumes/";
 /// `lsilogic`.
 #[derive(Debug, Clone, Default)]
 pub struct StandInDatastores {
+    /// The datacenter the paths are under (`dcPath` of the file URLs), if any.
     pub datacenter_path: Option<String>,
+    /// The VMX dialect the files are written in.
     pub dialect: Dialect,
 }
 

@@ -12,11 +12,11 @@ pub(crate) const MAX_ETHERNET_INDEX: u32 = 9;
 pub(crate) const MAX_HW_VERSION: i64 = 21;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct HwVersion(pub i64);
+pub(crate) struct HwVersion(pub i64);
 
 impl HwVersion {
     /// A version the converter can write a VMX file for.
-    pub fn for_output(version: i32) -> Result<HwVersion> {
+    pub(crate) fn for_output(version: i32) -> Result<HwVersion> {
         HwVersion::writable(i64::from(version))
     }
 
@@ -31,7 +31,7 @@ impl HwVersion {
 
     /// The version a definition keeps from its VMX file, which must be one the converter
     /// writes and the target runs.
-    pub fn kept(version: i64, newest: HwVersion) -> Result<HwVersion> {
+    pub(crate) fn kept(version: i64, newest: HwVersion) -> Result<HwVersion> {
         if version > newest.0 {
             return Err(vmx_unsupported(format!(
                 "The domain's virtual hardware version {version} (vmware:virtualhw) is newer than the {} this host runs; without that element the VMX file is written for {}",
@@ -42,7 +42,7 @@ impl HwVersion {
     }
 
     /// Units per SCSI bus, unit 7 included: 16, or 64 from version 13 on.
-    pub fn scsi_bus_max_unit(self) -> u32 {
+    pub(crate) fn scsi_bus_max_unit(self) -> u32 {
         if self.0 >= 13 {
             SCSI_SUPER_WIDE_BUS_MAX_UNIT
         } else {
@@ -51,22 +51,22 @@ impl HwVersion {
     }
 
     /// The highest ethernet index: 4 NICs before version 7, 10 after.
-    pub fn max_ethernet_index(self) -> u32 {
+    pub(crate) fn max_ethernet_index(self) -> u32 {
         if self.0 >= 7 { MAX_ETHERNET_INDEX } else { 3 }
     }
 
     /// PCI bridges and the VMCI device exist from version 7 on.
-    pub fn has_pcie_bridges(self) -> bool {
+    pub(crate) fn has_pcie_bridges(self) -> bool {
         self.0 >= 7
     }
 
     /// AHCI (SATA) controllers came with version 10.
-    pub fn has_sata(self) -> bool {
+    pub(crate) fn has_sata(self) -> bool {
         self.0 >= 10
     }
 
     /// NVMe controllers came with version 13.
-    pub fn has_nvme(self) -> bool {
+    pub(crate) fn has_nvme(self) -> bool {
         self.0 >= 13
     }
 }

@@ -6,31 +6,31 @@ use super::writer::XmlWriter;
 
 /// The host part: its UUID, CPU architecture and migration transports.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Host {
-    pub uuid: Uuid,
-    pub arch: String,
+pub(crate) struct Host {
+    pub(crate) uuid: Uuid,
+    pub(crate) arch: String,
     /// Whether running guests migrate (`<live/>`).
-    pub live_migration: bool,
-    pub migration_transports: Vec<String>,
+    pub(crate) live_migration: bool,
+    pub(crate) migration_transports: Vec<String>,
 }
 
 /// One guest kind the host runs: OS type, architecture with word size, domain type.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Guest {
-    pub os_type: String,
-    pub arch: String,
-    pub wordsize: u32,
-    pub domain_type: String,
+pub(crate) struct Guest {
+    pub(crate) os_type: String,
+    pub(crate) arch: String,
+    pub(crate) wordsize: u32,
+    pub(crate) domain_type: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Capabilities {
-    pub host: Host,
-    pub guests: Vec<Guest>,
+pub(crate) struct Capabilities {
+    pub(crate) host: Host,
+    pub(crate) guests: Vec<Guest>,
 }
 
 impl Capabilities {
-    pub fn to_xml(&self) -> String {
+    pub(crate) fn to_xml(&self) -> String {
         let mut w = XmlWriter::new();
         w.tag("capabilities").open();
         w.blank_line();

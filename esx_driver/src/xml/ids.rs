@@ -6,6 +6,7 @@ use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 
+/// A domain's, pool's or network's UUID: libvirt's 16 bytes (`VIR_UUID_BUFLEN`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Uuid(pub [u8; 16]);
 
@@ -34,7 +35,7 @@ impl Uuid {
             .then_some(Uuid(bytes))
     }
 
-    pub fn random() -> Uuid {
+    pub(crate) fn random() -> Uuid {
         let mut bytes = [0u8; 16];
         bytes[..8].copy_from_slice(&random_u64().to_le_bytes());
         bytes[8..].copy_from_slice(&random_u64().to_le_bytes());
@@ -46,7 +47,7 @@ impl Uuid {
 
     /// A stable UUID named by `key` (RFC 9562 version 8, "custom"): two FNV-1a halves, so
     /// equal keys give equal UUIDs across runs and machines.
-    pub fn derived(key: &[u8]) -> Uuid {
+    pub(crate) fn derived(key: &[u8]) -> Uuid {
         let fnv = |seed: u64| {
             key.iter().fold(seed, |h, b| {
                 (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
@@ -60,12 +61,12 @@ impl Uuid {
         Uuid(bytes)
     }
 
-    pub fn is_zero(&self) -> bool {
+    pub(crate) fn is_zero(&self) -> bool {
         self.0 == [0; 16]
     }
 
     /// VMware's spelling: `xx xx xx xx xx xx xx xx-xx xx xx xx xx xx xx xx`.
-    pub fn to_vmx(&self) -> String {
+    pub(crate) fn to_vmx(self) -> String {
         let hex: Vec<String> = self.0.iter().map(|b| format!("{b:02x}")).collect();
         format!("{}-{}", hex[..8].join(" "), hex[8..].join(" "))
     }
@@ -84,11 +85,11 @@ impl fmt::Display for Uuid {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MacAddr(pub [u8; 6]);
+pub(crate) struct MacAddr(pub [u8; 6]);
 
 impl MacAddr {
     /// Six colon-separated groups of one or two hex digits.
-    pub fn parse(text: &str) -> Option<MacAddr> {
+    pub(crate) fn parse(text: &str) -> Option<MacAddr> {
         let mut bytes = [0u8; 6];
         let mut groups = text.split(':');
         for byte in bytes.iter_mut() {
@@ -103,22 +104,22 @@ impl MacAddr {
     }
 
     /// A random address under libvirt's VMware prefix 00:0c:29.
-    pub fn random_vmware() -> MacAddr {
+    pub(crate) fn random_vmware() -> MacAddr {
         let r = random_u64().to_le_bytes();
         MacAddr([0x00, 0x0c, 0x29, r[0], r[1], r[2]])
     }
 
-    pub fn prefix(&self) -> u32 {
+    pub(crate) fn prefix(&self) -> u32 {
         u32::from_be_bytes([0, self.0[0], self.0[1], self.0[2]])
     }
 
-    pub fn suffix(&self) -> u32 {
+    pub(crate) fn suffix(&self) -> u32 {
         u32::from_be_bytes([0, self.0[3], self.0[4], self.0[5]])
     }
 
     /// The group bit (lowest bit of the first octet): a broadcast or multicast address,
     /// which no NIC may have as its own.
-    pub fn is_multicast(&self) -> bool {
+    pub(crate) fn is_multicast(&self) -> bool {
         self.0[0] & 1 == 1
     }
 }

@@ -22,7 +22,8 @@ const MAX_LEN: usize = 64 * 1024;
 /// prefixed and declares that prefix (`<app:x xmlns:app="uri">…</app:x>`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Metadata {
-    pub uri: String,
+    pub(crate) uri: String,
+    /// The element, prefixed and declaring its namespace.
     pub xml: String,
 }
 
@@ -53,14 +54,14 @@ impl Metadata {
     }
 
     /// An element as kept: its root's prefix must be declared on the root.
-    pub fn stored(xml: &str) -> Result<Metadata> {
+    pub(crate) fn stored(xml: &str) -> Result<Metadata> {
         rewrite(xml, None, &[]).map_err(|e| xml_error(format!("(metadata): {e}")))
     }
 
     /// The `<metadata>` children of domain XML `xml` (whose tree is `root`), each with its
     /// prefix's declaration, which may sit on `<metadata>` or `<domain>`. Of two elements in
     /// one namespace the last is kept, as virDomainSetMetadata replaces it.
-    pub fn in_domain(xml: &str, root: &Element) -> Result<Vec<Metadata>> {
+    pub(crate) fn in_domain(xml: &str, root: &Element) -> Result<Vec<Metadata>> {
         let Some(section) = root.child("metadata") else {
             return Ok(Vec::new());
         };

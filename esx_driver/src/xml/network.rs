@@ -5,41 +5,41 @@ use super::writer::XmlWriter;
 
 /// Traffic shaping in libvirt's units: kB/s for average and peak, KiB for burst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Bandwidth {
-    pub average: u64,
-    pub peak: u64,
-    pub burst: u64,
+pub(crate) struct Bandwidth {
+    pub(crate) average: u64,
+    pub(crate) peak: u64,
+    pub(crate) burst: u64,
 }
 
 /// A port group's VLANs: untagged, one tag, or a trunk of tags (a distributed port group's).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Vlan {
+pub(crate) enum Vlan {
     None,
     Tag(u16),
     Trunk(Vec<u16>),
 }
 
 /// A port group: its name, VLANs and shaping.
-pub struct PortGroupDesc<'a> {
-    pub name: &'a str,
-    pub vlan: Vlan,
-    pub bandwidth: Option<Bandwidth>,
+pub(crate) struct PortGroupDesc<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) vlan: Vlan,
+    pub(crate) bandwidth: Option<Bandwidth>,
 }
 
 /// Where a network's traffic goes.
-pub enum Forward<'a> {
+pub(crate) enum Forward<'a> {
     /// A standard vSwitch without uplinks: libvirt prints a bridge element.
     None,
     /// Bridged onto these uplinks' device names (`vmnic0`); a distributed switch names none.
     Bridge(&'a [&'a str]),
 }
 
-pub struct NetworkDesc<'a> {
-    pub name: &'a str,
-    pub uuid: &'a str,
-    pub forward: Forward<'a>,
-    pub bandwidth: Option<Bandwidth>,
-    pub portgroups: &'a [PortGroupDesc<'a>],
+pub(crate) struct NetworkDesc<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) uuid: &'a str,
+    pub(crate) forward: Forward<'a>,
+    pub(crate) bandwidth: Option<Bandwidth>,
+    pub(crate) portgroups: &'a [PortGroupDesc<'a>],
 }
 
 fn bandwidth(w: &mut XmlWriter, b: &Bandwidth) {
@@ -58,7 +58,7 @@ fn bandwidth(w: &mut XmlWriter, b: &Bandwidth) {
 }
 
 impl NetworkDesc<'_> {
-    pub fn format(&self) -> String {
+    pub(crate) fn format(&self) -> String {
         let mut w = XmlWriter::new();
         w.tag("network").open();
         w.tag("name").text(self.name);
@@ -109,16 +109,16 @@ impl NetworkDesc<'_> {
     }
 }
 
-pub struct InterfaceDesc<'a> {
-    pub name: &'a str,
-    pub mac: &'a str,
-    pub dhcp: bool,
+pub(crate) struct InterfaceDesc<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) mac: &'a str,
+    pub(crate) dhcp: bool,
     /// Address and prefix length.
-    pub ipv4: Option<(&'a str, i32)>,
+    pub(crate) ipv4: Option<(&'a str, i32)>,
 }
 
 impl InterfaceDesc<'_> {
-    pub fn format(&self) -> String {
+    pub(crate) fn format(&self) -> String {
         let mut w = XmlWriter::new();
         w.tag("interface")
             .attr("type", "ethernet")
@@ -144,7 +144,7 @@ impl InterfaceDesc<'_> {
 }
 
 /// The prefix length of a dotted IPv4 mask; -1 when its bits are not contiguous, as libvirt.
-pub fn prefix_of(mask: &str) -> Option<i32> {
+pub(crate) fn prefix_of(mask: &str) -> Option<i32> {
     let addr: std::net::Ipv4Addr = mask.trim().parse().ok()?;
     let bits = u32::from(addr);
     let ones = bits.leading_ones();

@@ -7,19 +7,19 @@ use crate::error::{Code, Domain, Error, Result, shorten};
 
 /// A vSwitch to create: uplinks by device name, shaping, port groups.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NetworkDef {
-    pub name: String,
-    pub uplinks: Vec<String>,
-    pub bandwidth: Option<Bandwidth>,
-    pub portgroups: Vec<PortGroupDef>,
+pub(crate) struct NetworkDef {
+    pub(crate) name: String,
+    pub(crate) uplinks: Vec<String>,
+    pub(crate) bandwidth: Option<Bandwidth>,
+    pub(crate) portgroups: Vec<PortGroupDef>,
 }
 
 /// A port group: its VLAN (0 for untagged) and shaping.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PortGroupDef {
-    pub name: String,
-    pub vlan: i32,
-    pub bandwidth: Option<Bandwidth>,
+pub(crate) struct PortGroupDef {
+    pub(crate) name: String,
+    pub(crate) vlan: i32,
+    pub(crate) bandwidth: Option<Bandwidth>,
 }
 
 fn unsupported(detail: String) -> Error {
@@ -76,7 +76,7 @@ fn name_of(e: &Element, what: &str) -> Result<String> {
 }
 
 impl NetworkDef {
-    pub fn parse(xml: &str) -> Result<NetworkDef> {
+    pub(crate) fn parse(xml: &str) -> Result<NetworkDef> {
         let root = root_of(xml, "network")?;
         only(
             &root,
@@ -166,7 +166,7 @@ fn uplinks_of(f: &Element) -> Result<Vec<String>> {
 
 impl PortGroupDef {
     /// A `<portgroup>` document, as virNetworkUpdate hands it over.
-    pub fn parse(xml: &str) -> Result<PortGroupDef> {
+    pub(crate) fn parse(xml: &str) -> Result<PortGroupDef> {
         PortGroupDef::from_element(&root_of(xml, "portgroup")?)
     }
 

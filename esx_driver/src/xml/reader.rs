@@ -5,6 +5,6 @@ use crate::error::{Code, Domain, Error, Result};
 pub use crate::xmltree::Element;
 use crate::xmltree::Names;
 
-pub fn parse_document(xml: &str) -> Result<Element> {
+pub(crate) fn parse_document(xml: &str) -> Result<Element> {
     Element::parse(xml, Names::Qualified).map_err(|e| Error::new(Code::XmlError, Domain::Xml, e))
 }

@@ -7,11 +7,11 @@ use crate::error::{Code, Domain, Error, Result};
 
 /// A create request's definition.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SnapshotDef {
-    pub name: Option<String>,
-    pub description: Option<String>,
+pub(crate) struct SnapshotDef {
+    pub(crate) name: Option<String>,
+    pub(crate) description: Option<String>,
     /// `<memory snapshot='no'>` asks for a disk-only snapshot; `None` leaves it to the flags.
-    pub memory: Option<bool>,
+    pub(crate) memory: Option<bool>,
 }
 
 fn unsupported(detail: impl Into<String>) -> Error {
@@ -19,7 +19,7 @@ fn unsupported(detail: impl Into<String>) -> Error {
 }
 
 impl SnapshotDef {
-    pub fn parse(xml: &str) -> Result<SnapshotDef> {
+    pub(crate) fn parse(xml: &str) -> Result<SnapshotDef> {
         let root = parse_document(xml)?;
         if root.name != "domainsnapshot" {
             return Err(Error::new(
@@ -71,19 +71,19 @@ impl SnapshotDef {
 }
 
 /// What `virDomainSnapshotGetXMLDesc` describes: one snapshot of a domain.
-pub struct SnapshotDesc<'a> {
-    pub name: &'a str,
-    pub description: &'a str,
+pub(crate) struct SnapshotDesc<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) description: &'a str,
     /// libvirt's snapshot state name (`running`, `paused`, `shutoff`).
-    pub state: &'a str,
-    pub parent: Option<&'a str>,
-    pub creation_time: i64,
-    pub domain_uuid: &'a str,
+    pub(crate) state: &'a str,
+    pub(crate) parent: Option<&'a str>,
+    pub(crate) creation_time: i64,
+    pub(crate) domain_uuid: &'a str,
 }
 
 impl SnapshotDesc<'_> {
     /// libvirt's formatter output for the definition its ESX driver builds.
-    pub fn format(&self) -> String {
+    pub(crate) fn format(&self) -> String {
         let mut w = XmlWriter::new();
         w.tag("domainsnapshot").open();
         w.tag("name").text(self.name);

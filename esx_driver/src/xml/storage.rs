@@ -6,25 +6,25 @@ use super::writer::XmlWriter;
 use crate::error::{Code, Domain, Error, Result};
 
 /// A pool as `virStoragePoolGetXMLDesc` describes it.
-pub struct PoolDesc<'a> {
+pub(crate) struct PoolDesc<'a> {
     /// `dir`, `fs`, `netfs` or `iscsi`.
-    pub kind: &'a str,
-    pub name: &'a str,
-    pub uuid: &'a str,
-    pub capacity: u64,
-    pub allocation: u64,
-    pub available: u64,
+    pub(crate) kind: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) uuid: &'a str,
+    pub(crate) capacity: u64,
+    pub(crate) allocation: u64,
+    pub(crate) available: u64,
     /// `<source>`'s hosts (name, port), directory and format, as the pool type has them.
-    pub host: Option<(&'a str, Option<u16>)>,
-    pub dir: Option<&'a str>,
-    pub format: Option<&'a str>,
+    pub(crate) host: Option<(&'a str, Option<u16>)>,
+    pub(crate) dir: Option<&'a str>,
+    pub(crate) format: Option<&'a str>,
     /// iSCSI: the target's IQN, which libvirt's ESX driver writes as the initiator's.
-    pub iqn: Option<&'a str>,
-    pub target_path: Option<&'a str>,
+    pub(crate) iqn: Option<&'a str>,
+    pub(crate) target_path: Option<&'a str>,
 }
 
 impl PoolDesc<'_> {
-    pub fn format(&self) -> String {
+    pub(crate) fn format(&self) -> String {
         let mut w = XmlWriter::new();
         w.tag("pool").attr("type", self.kind).open();
         w.tag("name").text(self.name);
@@ -70,20 +70,20 @@ impl PoolDesc<'_> {
 }
 
 /// A volume as `virStorageVolGetXMLDesc` describes it.
-pub struct VolumeDesc<'a> {
+pub(crate) struct VolumeDesc<'a> {
     /// `file` or `block`.
-    pub kind: &'a str,
-    pub name: &'a str,
-    pub key: &'a str,
-    pub capacity: u64,
-    pub allocation: u64,
-    pub path: &'a str,
+    pub(crate) kind: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) key: &'a str,
+    pub(crate) capacity: u64,
+    pub(crate) allocation: u64,
+    pub(crate) path: &'a str,
     /// `vmdk`, `iso` or `raw`; iSCSI volumes have none.
-    pub format: Option<&'a str>,
+    pub(crate) format: Option<&'a str>,
 }
 
 impl VolumeDesc<'_> {
-    pub fn format(&self) -> String {
+    pub(crate) fn format(&self) -> String {
         let mut w = XmlWriter::new();
         w.tag("volume").attr("type", self.kind).open();
         w.tag("name").text(self.name);
@@ -144,24 +144,24 @@ fn size_of(e: &Element, what: &str) -> Result<u64> {
 
 /// A `virStorageVolCreateXML` request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VolumeDef {
-    pub name: String,
-    pub capacity: u64,
+pub(crate) struct VolumeDef {
+    pub(crate) name: String,
+    pub(crate) capacity: u64,
     /// Absent means "as much as the capacity", as libvirt reads it.
-    pub allocation: Option<u64>,
+    pub(crate) allocation: Option<u64>,
     /// `<target><format type=…/>`; libvirt's default is raw.
-    pub format: String,
+    pub(crate) format: String,
     /// Our extension for a new disk's controller type, which libvirt's volume XML cannot say:
     /// `<vmware:adapterType>busLogic</vmware:adapterType>` in the namespace of libvirt's
     /// vmware domain elements (`ide`, `busLogic` or `lsiLogic`, vSphere's names).
-    pub adapter: Option<String>,
+    pub(crate) adapter: Option<String>,
 }
 
 /// vSphere's disk adapter types (VirtualDiskAdapterType).
 const ADAPTERS: &[&str] = &["ide", "busLogic", "lsiLogic"];
 
 impl VolumeDef {
-    pub fn parse(xml: &str) -> Result<VolumeDef> {
+    pub(crate) fn parse(xml: &str) -> Result<VolumeDef> {
         let root = parse_document(xml)?;
         if root.name != "volume" {
             return Err(storage_error(
@@ -226,14 +226,14 @@ impl VolumeDef {
 
 /// A `virStoragePoolCreateXML`/`DefineXML` request: an NFS share to mount as a datastore.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NfsPoolDef {
-    pub name: String,
-    pub host: String,
-    pub dir: String,
+pub(crate) struct NfsPoolDef {
+    pub(crate) name: String,
+    pub(crate) host: String,
+    pub(crate) dir: String,
 }
 
 impl NfsPoolDef {
-    pub fn parse(xml: &str) -> Result<NfsPoolDef> {
+    pub(crate) fn parse(xml: &str) -> Result<NfsPoolDef> {
         let root = parse_document(xml)?;
         if root.name != "pool" {
             return Err(storage_error(

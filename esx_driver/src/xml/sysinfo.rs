@@ -5,18 +5,18 @@ use super::writer::XmlWriter;
 
 /// One SMBIOS section (`bios`, `system`) with its named entries in order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Section {
-    pub name: &'static str,
-    pub entries: Vec<(&'static str, String)>,
+pub(crate) struct Section {
+    pub(crate) name: &'static str,
+    pub(crate) entries: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Sysinfo {
-    pub sections: Vec<Section>,
+pub(crate) struct Sysinfo {
+    pub(crate) sections: Vec<Section>,
 }
 
 impl Sysinfo {
-    pub fn to_xml(&self) -> String {
+    pub(crate) fn to_xml(&self) -> String {
         let mut w = XmlWriter::new();
         w.tag("sysinfo").attr("type", "smbios").open();
         for s in &self.sections {

@@ -5,23 +5,23 @@ use std::fmt::Display;
 
 /// Builds an indented XML document element by element.
 #[derive(Default)]
-pub struct XmlWriter {
+pub(crate) struct XmlWriter {
     buf: String,
     open: Vec<String>,
 }
 
 /// An element whose start tag is being written; finish it with `open`, `empty` or `text`.
-pub struct Tag<'w> {
+pub(crate) struct Tag<'w> {
     writer: &'w mut XmlWriter,
     name: &'w str,
 }
 
 impl XmlWriter {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
-    pub fn tag<'w>(&'w mut self, name: &'w str) -> Tag<'w> {
+    pub(crate) fn tag<'w>(&'w mut self, name: &'w str) -> Tag<'w> {
         self.indent();
         self.buf.push('<');
         self.buf.push_str(name);
@@ -29,7 +29,7 @@ impl XmlWriter {
     }
 
     /// Closes the innermost element left open by `Tag::open`.
-    pub fn close(&mut self) {
+    pub(crate) fn close(&mut self) {
         if let Some(name) = self.open.pop() {
             self.indent();
             self.buf.push_str("</");
@@ -40,18 +40,18 @@ impl XmlWriter {
 
     /// One line of XML written elsewhere through this module's escaping (xml::metadata's
     /// rewriter), at the current indent.
-    pub fn verbatim(&mut self, xml: &str) {
+    pub(crate) fn verbatim(&mut self, xml: &str) {
         self.indent();
         self.buf.push_str(xml);
         self.buf.push('\n');
     }
 
     /// An empty line, as libvirt's formatter puts between some sections.
-    pub fn blank_line(&mut self) {
+    pub(crate) fn blank_line(&mut self) {
         self.buf.push('\n');
     }
 
-    pub fn finish(mut self) -> String {
+    pub(crate) fn finish(mut self) -> String {
         while !self.open.is_empty() {
             self.close();
         }
@@ -66,7 +66,7 @@ impl XmlWriter {
 }
 
 impl<'w> Tag<'w> {
-    pub fn attr(self, key: &str, value: impl Display) -> Self {
+    pub(crate) fn attr(self, key: &str, value: impl Display) -> Self {
         let value = value.to_string();
         self.writer.buf.push(' ');
         self.writer.buf.push_str(key);
@@ -76,7 +76,7 @@ impl<'w> Tag<'w> {
         self
     }
 
-    pub fn attr_opt(self, key: &str, value: Option<impl Display>) -> Self {
+    pub(crate) fn attr_opt(self, key: &str, value: Option<impl Display>) -> Self {
         match value {
             Some(value) => self.attr(key, value),
             None => self,
@@ -84,16 +84,16 @@ impl<'w> Tag<'w> {
     }
 
     /// Ends the start tag; children follow until `XmlWriter::close`.
-    pub fn open(self) {
+    pub(crate) fn open(self) {
         self.writer.buf.push_str(">\n");
         self.writer.open.push(self.name.to_string());
     }
 
-    pub fn empty(self) {
+    pub(crate) fn empty(self) {
         self.writer.buf.push_str("/>\n");
     }
 
-    pub fn text(self, text: &str) {
+    pub(crate) fn text(self, text: &str) {
         let buf = &mut self.writer.buf;
         buf.push('>');
         escape_into(buf, text);
@@ -106,13 +106,13 @@ impl<'w> Tag<'w> {
 /// Text content: libvirt escapes the five XML specials everywhere and silently drops control
 /// characters that XML 1.0 cannot carry. A carriage return goes as `&#13;`, as a parser turns
 /// a raw one into a newline; tab and newline stay raw, as text keeps them.
-pub fn escape_into(buf: &mut String, text: &str) {
+pub(crate) fn escape_into(buf: &mut String, text: &str) {
     escape(buf, text, false);
 }
 
 /// An attribute value: as text, and tab and newline as references too, since a parser turns
 /// raw ones in an attribute into spaces.
-pub fn escape_attr_into(buf: &mut String, text: &str) {
+pub(crate) fn escape_attr_into(buf: &mut String, text: &str) {
     escape(buf, text, true);
 }
 

@@ -2,10 +2,10 @@
 //! and the three virDomainMigrateToURI forms, which open the destination themselves (peer to peer).
 
 use crate::driver::Connection;
-use crate::driver::migrate::{MigrateOptions, migrate_flags};
+use crate::driver::domain::migrate::{MigrateOptions, migrate_flags};
 use crate::error::{Code, Error, Result};
 use crate::ffi::args::{in_opt_str, in_slice, in_str};
-use crate::ffi::auth::SavedAuth;
+use crate::ffi::connection::auth::SavedAuth;
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, ConnectHandle, DomainHandle};
 use crate::ffi::typed_params::{self, Value};
@@ -95,7 +95,7 @@ impl Request {
                 "vSphere migration has no bandwidth limit; pass 0",
             ));
         }
-        if let Some(uri) = self.uri.as_deref().filter(|u| *u != dest.spec.uri) {
+        if let Some(uri) = self.uri.as_deref().filter(|u| *u != dest.uri()) {
             return Err(Error::esx(
                 Code::ArgumentUnsupported,
                 format!(

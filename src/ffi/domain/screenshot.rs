@@ -7,7 +7,7 @@ use crate::ffi::args::flags;
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::Transfer;
 use crate::ffi::malloc::owned_c_string;
-use crate::ffi::storage::stream::bind;
+use crate::ffi::storage::transfer::bind;
 use crate::ffi::types::{virDomainPtr, virStreamPtr};
 use std::ffi::{c_char, c_uint};
 use std::ptr;

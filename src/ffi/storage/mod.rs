@@ -2,6 +2,6 @@
 //! `driver::storage`.
 
 pub mod pool;
-pub mod stream;
 pub mod stream_events;
-pub mod volume;
+pub mod transfer;
+pub mod volumes;

@@ -99,7 +99,7 @@ pub unsafe extern "C" fn virStreamEventAddCallback(
             rearm: rearm.clone(),
         });
         drop(slot);
-        crate::ffi::storage::stream::watch(s, Some(rearm));
+        crate::ffi::storage::transfer::watch(s, Some(rearm));
         Ok(0)
     })
 }
@@ -130,7 +130,7 @@ pub unsafe extern "C" fn virStreamEventUpdateCallback(
 pub unsafe extern "C" fn virStreamEventRemoveCallback(stream: virStreamPtr) -> c_int {
     export!(stream stream, -1, |s| {
         let ev = self::events(s).take().ok_or_else(none_registered)?;
-        crate::ffi::storage::stream::watch(s, None);
+        crate::ffi::storage::transfer::watch(s, None);
         ev.event_loop.remove_timeout(ev.timer);
         Ok(0)
     })

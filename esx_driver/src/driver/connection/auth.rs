@@ -13,10 +13,15 @@ const CRED_NOECHOPROMPT: Cred = Cred::VIR_CRED_NOECHOPROMPT;
 
 /// One question to the caller, as `virConnectCredential` carries it.
 pub struct CredRequest {
+    /// What is asked for: `VIR_CRED_AUTHNAME`, `VIR_CRED_PASSPHRASE` or `VIR_CRED_NOECHOPROMPT`.
     pub kind: Cred,
+    /// The text to show the user, libvirt's wording.
     pub prompt: String,
+    /// The server's host name the credential is for.
     pub challenge: String,
+    /// The answer used when the caller gives none (the default user name); none for passwords.
     pub default: Option<String>,
+    /// The caller's answer, filled by `Authenticator::ask`.
     pub answer: Option<SecretString>,
 }
 
@@ -29,16 +34,16 @@ pub trait Authenticator: Send + Sync {
 }
 
 /// Where credentials come from for one endpoint.
-pub struct CredentialSource<'a> {
-    pub authconf: Option<&'a AuthConf>,
-    pub auth: Option<&'a dyn Authenticator>,
+pub(crate) struct CredentialSource<'a> {
+    pub(crate) authconf: Option<&'a AuthConf>,
+    pub(crate) auth: Option<&'a dyn Authenticator>,
 }
 
 impl CredentialSource<'_> {
     /// The URI's user, else auth.conf's, else the callback's answer (with a default).
     /// Refuses a credential with a control character (a NUL would cut it, and XML cannot carry
     /// the others); the value itself is never quoted.
-    pub fn refuse_control(what: &str, value: &str) -> Result<()> {
+    pub(crate) fn refuse_control(what: &str, value: &str) -> Result<()> {
         if value.chars().any(char::is_control) {
             return Err(auth_error(
                 Code::AuthFailed,
@@ -48,7 +53,12 @@ impl CredentialSource<'_> {
         Ok(())
     }
 
-    pub fn username(&self, from_uri: Option<&str>, host: &str, default: &str) -> Result<String> {
+    pub(crate) fn username(
+        &self,
+        from_uri: Option<&str>,
+        host: &str,
+        default: &str,
+    ) -> Result<String> {
         if let Some(u) = from_uri {
             return Ok(u.to_string());
         }
@@ -82,7 +92,7 @@ impl CredentialSource<'_> {
     }
 
     /// auth.conf's password for this host, else the callback's answer.
-    pub fn password(&self, user: &str, host: &str) -> Result<SecretString> {
+    pub(crate) fn password(&self, user: &str, host: &str) -> Result<SecretString> {
         if let Some(p) = self
             .authconf
             .and_then(|c| c.lookup("esx", host, "password"))

@@ -14,7 +14,7 @@ const SYSTEM_AUTH_FILE: &str = "/etc/libvirt/auth.conf";
 
 /// A parsed auth.conf. Values live in zeroizing strings because they include passwords, which
 /// should not outlive the lookup in freed heap memory.
-pub struct AuthConf {
+pub(crate) struct AuthConf {
     groups: Vec<Group>,
 }
 
@@ -55,7 +55,7 @@ fn syntax_error(line: usize, detail: impl fmt::Display) -> Error {
 impl AuthConf {
     /// Parses the text of an auth.conf. Like GKeyFile, a group named twice is merged and a
     /// repeated key keeps its last value.
-    pub fn parse(text: &str) -> Result<AuthConf> {
+    pub(crate) fn parse(text: &str) -> Result<AuthConf> {
         let mut groups: Vec<Group> = Vec::new();
         let mut current: Option<usize> = None;
         for (index, raw) in text.split('\n').enumerate() {
@@ -116,7 +116,7 @@ impl AuthConf {
     /// `authfile=`), as libvirt orders them, else `$XDG_CONFIG_HOME/libvirt/auth.conf` (default
     /// `$HOME/.config`), else `/etc/libvirt/auth.conf`. The implicit locations are skipped when
     /// absent; a file named explicitly must exist.
-    pub fn locate(explicit: Option<&Path>) -> Result<Option<PathBuf>> {
+    pub(crate) fn locate(explicit: Option<&Path>) -> Result<Option<PathBuf>> {
         locate_with(
             explicit,
             |name| std::env::var_os(name),
@@ -125,7 +125,7 @@ impl AuthConf {
     }
 
     /// Locates and parses the auth.conf; `Ok(None)` when there is none.
-    pub fn load(explicit: Option<&Path>) -> Result<Option<AuthConf>> {
+    pub(crate) fn load(explicit: Option<&Path>) -> Result<Option<AuthConf>> {
         match Self::locate(explicit)? {
             Some(path) => read_file(&path).map(Some),
             None => Ok(None),
@@ -135,7 +135,7 @@ impl AuthConf {
     /// The value of `key` for `service` on `hostname`: group `auth-SERVICE-HOSTNAME` (else
     /// `auth-SERVICE-default`) names a credentials set with its `credentials` key, and group
     /// `credentials-NAME` holds the keys.
-    pub fn lookup(&self, service: &str, hostname: &str, key: &str) -> Option<&str> {
+    pub(crate) fn lookup(&self, service: &str, hostname: &str, key: &str) -> Option<&str> {
         let auth = self
             .group(&format!("auth-{service}-{hostname}"))
             .or_else(|| self.group(&format!("auth-{service}-default")))?;

@@ -8,7 +8,7 @@ use crate::vmx;
 use crate::xml::domain::DomainDef;
 
 /// The one native format of the ESX driver.
-pub const NATIVE_FORMAT: &str = "vmware-vmx";
+pub(crate) const NATIVE_FORMAT: &str = "vmware-vmx";
 
 fn check_format(format: &str) -> Result<()> {
     if format != NATIVE_FORMAT {
@@ -64,7 +64,7 @@ impl Connection {
     /// | other / unknown | 8 (libvirt's fallback) |
     ///
     /// VMware Server (GSX) 2.0 runs version 7. vCenter's updates are numbered like ESX's.
-    pub fn default_virtual_hw_version(&self) -> i32 {
+    pub(crate) fn default_virtual_hw_version(&self) -> i32 {
         default_hw_version(
             self.primary.product,
             &self.primary.client.content().about.version,

@@ -59,7 +59,7 @@ impl Connection {
 
 impl Connection {
     /// `cpu_times`, or none where the server keeps no statistics.
-    pub fn cpu_times_if_kept(&self, morefs: &[MoRef]) -> Result<HashMap<MoRef, CpuTime>> {
+    pub(crate) fn cpu_times_if_kept(&self, morefs: &[MoRef]) -> Result<HashMap<MoRef, CpuTime>> {
         if_kept(self.perf.cpu_times(&self.primary.client, morefs))
     }
 }

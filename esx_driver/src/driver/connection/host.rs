@@ -18,7 +18,7 @@ use crate::xml::sysinfo::{Section, Sysinfo};
 impl HostMemory {
     /// Memory not in use, in bytes: the size less the quick stats' MiB in use, saturating
     /// where a server's numbers would overflow (negative when it reports more used than there is).
-    pub fn free_bytes(&self) -> i64 {
+    pub(crate) fn free_bytes(&self) -> i64 {
         self.memory_size
             .saturating_sub(self.usage_mib.saturating_mul(1 << 20))
     }
@@ -37,13 +37,21 @@ where
 /// libvirt's `virNodeInfo`, in plain Rust.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NodeInfo {
+    /// The CPU model, tidied as libvirt does (at most 31 bytes).
     pub model: String,
+    /// Total memory in KiB, the hosts' `hardware.memorySize` summed.
     pub memory_kib: u64,
+    /// Active CPUs: the physical cores summed over the hosts.
     pub cpus: u32,
+    /// CPU clock in MHz, the slowest host's.
     pub mhz: u32,
+    /// NUMA nodes, summed over the hosts.
     pub nodes: u32,
+    /// CPU sockets (packages), summed over the hosts.
     pub sockets: u32,
+    /// Cores per socket.
     pub cores: u32,
+    /// Threads per core.
     pub threads: u32,
 }
 
@@ -243,6 +251,8 @@ impl Connection {
         Uuid::derived(key.as_bytes())
     }
 
+    /// libvirt's `virConnectGetSysinfo`: the host's BIOS and system SMBIOS facts as sysinfo
+    /// XML (one round trip); refused for a scope above one host.
     pub fn sysinfo_xml(&self) -> Result<String> {
         let host = self.primary.single_host("virConnectGetSysinfo")?;
         let s: HostSysinfo = self.read_host(host, HostSysinfo::PATHS)?;

@@ -21,8 +21,8 @@ pub struct Placement {
     pub host: MoRef,
     pub host_name: String,
     /// The vCenter the host reports as its manager (empty when unmanaged).
-    pub management_server_ip: String,
-    pub autostart_manager: Option<MoRef>,
+    pub(crate) management_server_ip: String,
+    pub(crate) autostart_manager: Option<MoRef>,
 }
 
 struct Tree {
@@ -219,7 +219,7 @@ fn down_to_compute(to: &'static [&'static str]) -> Vec<Hop> {
 /// folders, datacenters' host folders, compute resources' hosts. The server takes the hops
 /// whose type fits where it is, so one set serves a start at the root, a datacenter, a
 /// cluster or a host.
-pub fn inventory_hops(to_vms: bool) -> Vec<Hop> {
+pub(crate) fn inventory_hops(to_vms: bool) -> Vec<Hop> {
     let mut hops = down_to_compute(&["folder", "dcHosts", "crHosts"]);
     hops.extend([
         Hop {
@@ -266,11 +266,11 @@ fn pool_hops() -> Vec<Hop> {
 }
 
 /// Where one traversal finds a scope's VMs.
-pub struct VmSource {
-    pub start: MoRef,
-    pub hops: Vec<Hop>,
+pub(crate) struct VmSource {
+    pub(crate) start: MoRef,
+    pub(crate) hops: Vec<Hop>,
     /// Whether templates are among what it finds (so each VM's `config.template` is needed).
-    pub templates: bool,
+    pub(crate) templates: bool,
 }
 
 const COMPUTE: &[&str] = &["ComputeResource", "ClusterComputeResource"];
@@ -315,7 +315,7 @@ impl Scope {
     /// How to reach the scope's VMs. Through resource pools where they belong to the scope
     /// alone (templates are in none, so none is found); through the host's `vm` list for a
     /// host of a cluster, whose pools span the cluster — and, with `with_templates`, always.
-    pub fn vm_source(&self, with_templates: bool) -> VmSource {
+    pub(crate) fn vm_source(&self, with_templates: bool) -> VmSource {
         let pools_from = match self.host() {
             None => Some(&self.object),
             Some(p) if p.compute_resource.kind == "ComputeResource" => Some(&p.compute_resource),
@@ -336,13 +336,13 @@ impl Scope {
     }
 
     /// Where a host of this scope lives; `None` for a host outside it.
-    pub fn placement_of(&self, host: &MoRef) -> Option<&Placement> {
+    pub(crate) fn placement_of(&self, host: &MoRef) -> Option<&Placement> {
         self.hosts.iter().find(|p| p.host == *host)
     }
 }
 
 /// esx:// and gsx://: the host's one datacenter, compute resource and host.
-pub fn locate_single_host(client: &Client) -> Result<Scope> {
+pub(crate) fn locate_single_host(client: &Client) -> Result<Scope> {
     let tree = Tree::read(client)?;
     let root = client.root_folder();
     let not_found = |what: &str| Error::internal(format!("Could not find a {what} on the host"));
@@ -366,7 +366,7 @@ pub fn locate_single_host(client: &Client) -> Result<Scope> {
 /// vpx://: the path walks the real tree, folders at any depth: `[folder/…]datacenter`,
 /// then `[folder/…]cluster-or-compute-resource`, then a cluster's host. Where it stops
 /// decides the scope; an empty path is the whole vCenter.
-pub fn locate_by_path(client: &Client, path: &[String]) -> Result<Scope> {
+pub(crate) fn locate_by_path(client: &Client, path: &[String]) -> Result<Scope> {
     let tree = Tree::read(client)?;
     let shown = path.join("/");
     let root = client.root_folder();
@@ -474,7 +474,7 @@ impl Walk<'_> {
 
 /// The host a vCenter knows by this management IP (FindByIp, as libvirt finds it), placed in
 /// that vCenter's inventory.
-pub fn locate_host_by_ip(client: &Client, ip: &str) -> Result<Scope> {
+pub(crate) fn locate_host_by_ip(client: &Client, ip: &str) -> Result<Scope> {
     let index = client
         .content()
         .search_index

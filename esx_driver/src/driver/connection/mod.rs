@@ -2,26 +2,30 @@
 //! inventory placement; `vcenter=` adds a second, vCenter endpoint for the same host.
 
 pub mod auth;
-pub mod authconf;
-pub mod convert;
+pub(crate) mod authconf;
+pub(crate) mod convert;
 mod domains;
+pub(crate) mod endpoint;
 mod events;
-pub mod host;
-pub mod inventory;
+pub(crate) mod host;
+pub(crate) mod inventory;
 mod keepalive;
 mod networks;
 pub(crate) mod placement;
 mod storage;
-pub mod task;
-pub mod vms;
+pub(crate) mod task;
+#[cfg(feature = "test-support")]
+mod testing;
+pub(crate) mod vms;
 
 use crate::error::{Code, Error, Result};
 use crate::uri::{ConnectSpec, Scheme, Transport as UriTransport, VCenter};
+use crate::vi::Client;
 use crate::vi::transport::TransportConfig;
-use crate::vi::{Client, MoRef};
 use auth::{Authenticator, CredentialSource};
 use authconf::AuthConf;
-use inventory::{Placement, Scope};
+pub(crate) use endpoint::Endpoint;
+use inventory::Placement;
 use secrecy::ExposeSecret;
 use std::net::ToSocketAddrs;
 use std::sync::Arc;
@@ -42,8 +46,11 @@ impl Drop for Connection {
 /// What kind of vSphere server an endpoint is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Product {
+    /// An ESX or ESXi host (`productLineId` `esx` or `embeddedEsx`), reached with esx://.
     Esx,
+    /// A VMware Server (GSX) host, reached with gsx://.
     Gsx,
+    /// A vCenter Server (`productLineId` `vpx`, API type `VirtualCenter`), reached with vpx://.
     Vpx,
 }
 
@@ -75,46 +82,15 @@ impl Product {
     }
 }
 
-/// One logged-in vSphere endpoint and the part of its inventory the connection covers.
-pub struct Endpoint {
-    pub client: Client,
-    pub product: Product,
-    pub scope: Scope,
-}
-
-impl Endpoint {
-    /// The host of a one-host scope; above one host, `what` is not available
-    /// (`VIR_ERR_NO_SUPPORT`), as there is no single host to describe.
-    pub fn single_host(&self, what: &str) -> Result<&Placement> {
-        self.scope.host().ok_or_else(|| {
-            Error::esx(
-                Code::NoSupport,
-                format!(
-                    "{what} is not available for a scope above one host; connect to \
-                     vpx://VC/DATACENTER/[CLUSTER/]HOST for it"
-                ),
-            )
-        })
-    }
-
-    /// Where a host of the scope lives; a host outside the scope is an error naming it.
-    pub fn placement_of(&self, host: &MoRef) -> Result<&Placement> {
-        self.scope.placement_of(host).ok_or_else(|| {
-            Error::esx(
-                Code::OperationInvalid,
-                format!("host '{}' is outside this connection's scope", host.value),
-            )
-        })
-    }
-}
-
+/// An open connection to a vSphere server, libvirt's `virConnect`: the parsed URI, the logged-in
+/// endpoints and the state shared by the calls made on it.
 pub struct Connection {
-    pub spec: ConnectSpec,
-    pub read_only: bool,
+    pub(crate) spec: ConnectSpec,
+    pub(crate) read_only: bool,
     /// The host for esx:// and gsx://, the vCenter for vpx://.
-    pub primary: Endpoint,
+    pub(crate) primary: Endpoint,
     /// The managing vCenter when `vcenter=` was given on esx://.
-    pub vcenter: Option<Endpoint>,
+    pub(crate) vcenter: Option<Endpoint>,
     closed: AtomicBool,
     /// Whether this server names VMs `vm-N` (vCenter, some hosts) or plain `N` (ESX): learnt
     /// from the first VM seen, so ID lookups ask for the right object at once.
@@ -130,6 +106,11 @@ pub struct Connection {
 }
 
 impl Connection {
+    /// The URI the connection was opened with.
+    pub fn uri(&self) -> &str {
+        &self.spec.uri
+    }
+
     /// The URI opened when none is given: `$LIBVIRT_DEFAULT_URI`, as libvirt does.
     pub fn default_uri() -> Option<String> {
         std::env::var("LIBVIRT_DEFAULT_URI")
@@ -137,6 +118,8 @@ impl Connection {
             .filter(|u| !u.is_empty())
     }
 
+    /// libvirt's `virConnectOpenAuth`: parses the URI, checks the server is the product its
+    /// scheme names, logs in with the URI's, auth.conf's or `auth`'s credentials.
     pub fn open(uri: &str, auth: Option<&dyn Authenticator>, read_only: bool) -> Result<Arc<Self>> {
         let spec = ConnectSpec::parse(uri)?;
         let authconf = AuthConf::load(spec.authfile.as_deref())?;
@@ -205,6 +188,8 @@ impl Connection {
         result
     }
 
+    /// libvirt's `virConnectIsAlive`: not closed, keepalive not failed, and the session still
+    /// logged in (no round trip).
     pub fn is_alive(&self) -> bool {
         !self.closed.load(Ordering::SeqCst)
             && !self.liveness.is_dead()
@@ -231,10 +216,11 @@ impl Connection {
     }
 
     /// Every host of the scope, for reads that cover them all.
-    pub fn scope_hosts(&self) -> Vec<&Placement> {
+    pub(crate) fn scope_hosts(&self) -> Vec<&Placement> {
         self.primary.scope.hosts.iter().collect()
     }
 
+    /// libvirt's `virConnectIsEncrypted`: whether the URI asked for HTTPS.
     pub fn is_encrypted(&self) -> bool {
         self.spec.transport == UriTransport::Https
     }

@@ -279,6 +279,8 @@ impl Connection {
         self.network_facts()?.networks(members.as_deref())
     }
 
+    /// libvirt's `virNetworkLookupByName`: the scope's network of that switch name (one round
+    /// trip); `VIR_ERR_NO_NETWORK` when there is none.
     pub fn network_by_name(&self, name: &str) -> Result<NetworkFacts> {
         self.networks()?
             .into_iter()
@@ -290,6 +292,8 @@ impl Connection {
             })
     }
 
+    /// libvirt's `virNetworkLookupByUUID`: the scope's network with that UUID (one round trip);
+    /// `VIR_ERR_NO_NETWORK` when there is none.
     pub fn network_by_uuid(&self, uuid: &Uuid) -> Result<NetworkFacts> {
         self.networks()?
             .into_iter()
@@ -303,14 +307,10 @@ impl Connection {
 }
 
 impl Connection {
-    /// What a NIC on the network called `name` is backed by: a standard port group's network,
-    /// or a distributed port group's port on its switch. One round trip.
-    pub fn nic_backing(&self, name: &str) -> Result<VirtualDeviceBackingInfo> {
-        backing_in(&self.network_facts()?, name)
-    }
-
-    /// As `nic_backing`, with the `paths` of object `obj` read in the same round trip.
-    pub fn nic_backing_with(
+    /// What a NIC on the network called `name` is backed by (a standard port group's network,
+    /// or a distributed port group's port on its switch), with the `paths` of object `obj` read
+    /// in the same round trip.
+    pub(crate) fn nic_backing_with(
         &self,
         name: &str,
         obj: &MoRef,

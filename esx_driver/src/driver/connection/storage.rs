@@ -237,8 +237,6 @@ impl Connection {
             .ok_or_else(|| no_pool(format!("The new datastore '{}' is not mounted", def.name)))
     }
 
-    /// The pool of that datastore name: one round trip. A name two datacenters of the scope
-    /// both use is refused, naming them.
     /// The pool whose target path (its mount path on the scope's hosts) is `path`, as
     /// virStoragePoolLookupByTargetPath; a trailing `/` is ignored.
     pub fn pool_by_target_path(&self, path: &str) -> Result<PoolFacts> {
@@ -254,6 +252,8 @@ impl Connection {
             })
     }
 
+    /// The pool of that datastore name: one round trip. A name two datacenters of the scope
+    /// both use is refused, naming them.
     pub fn pool_by_name(&self, name: &str) -> Result<PoolFacts> {
         let mut found: Vec<PoolFacts> = self
             .list_pools()?
@@ -280,6 +280,8 @@ impl Connection {
         }
     }
 
+    /// libvirt's `virStoragePoolLookupByUUID`: the pool with that UUID (one round trip);
+    /// `VIR_ERR_NO_STORAGE_POOL` when there is none.
     pub fn pool_by_uuid(&self, uuid: &Uuid) -> Result<PoolFacts> {
         self.list_pools()?
             .into_iter()

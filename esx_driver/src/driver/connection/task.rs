@@ -13,7 +13,7 @@ const DEFAULT_TASK_TIMEOUT: Duration = Duration::from_secs(3600);
 impl Connection {
     /// Calls a `*_Task` method on `ep` and waits for the task it starts; returns its result.
     /// `vm` is the VM whose questions may block the task.
-    pub fn run_task(
+    pub(crate) fn run_task(
         &self,
         ep: &Endpoint,
         call: &impl Method,
@@ -23,7 +23,7 @@ impl Connection {
     }
 
     /// As `run_task`, with vSphere's own error, for callers that act on the fault type.
-    pub fn run_task_vi(
+    pub(crate) fn run_task_vi(
         &self,
         ep: &Endpoint,
         call: &impl Method,

@@ -19,7 +19,7 @@ use std::sync::atomic::Ordering;
 impl AutostartConfig {
     /// libvirt's rule: autostart is on when the host starts VMs and this one's action is
     /// to power on.
-    pub fn starts(&self, vm: &MoRef) -> bool {
+    pub(crate) fn starts(&self, vm: &MoRef) -> bool {
         self.enabled
             && self
                 .power_info
@@ -50,15 +50,15 @@ fn keep(filter: Option<bool>, has: bool) -> bool {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ListExtras {
     /// The autostart configuration of every host in scope.
-    pub autostart: bool,
+    pub(crate) autostart: bool,
     /// Each VM's current snapshot (whether it has one).
-    pub snapshot: bool,
+    pub(crate) snapshot: bool,
     /// Templates too (marked `template`), as lookups need to say what a name is.
-    pub templates: bool,
+    pub(crate) templates: bool,
     /// Each VM's sizing too (memory, its limit, vCPUs): read to `Detail::Sized`.
-    pub sized: bool,
+    pub(crate) sized: bool,
     /// What statistics need too (devices, quickStats), kept in `Vm::usage`.
-    pub usage: &'static [&'static [&'static str]],
+    pub(crate) usage: &'static [&'static [&'static str]],
 }
 
 /// What `ListExtras::sized` adds to a listing's read.
@@ -157,7 +157,7 @@ impl Connection {
 
     /// As `list_all_domains`, each VM read to `Detail::Sized` and with `usage` (the paths
     /// statistics need) in the same one read.
-    pub fn list_all_domains_sized(
+    pub(crate) fn list_all_domains_sized(
         &self,
         flags: ListDomainsFlags,
         usage: &'static [&'static [&'static str]],
@@ -214,7 +214,7 @@ impl Connection {
 
     /// The one domain of this name in scope. Names are unique per folder only, so a name
     /// found twice is an error naming both inventory paths; a template is not a domain.
-    pub fn lookup_by_name(&self, name: &str) -> Result<Vm> {
+    pub(crate) fn lookup_by_name(&self, name: &str) -> Result<Vm> {
         let (vms, _) = self.list_vms(WITH_TEMPLATES)?;
         let found: Vec<Vm> = vms.into_iter().filter(|vm| vm.name == name).collect();
         let domains: Vec<&Vm> = found.iter().filter(|vm| !vm.template).collect();
@@ -237,7 +237,7 @@ impl Connection {
         }
     }
 
-    pub fn lookup_by_uuid(&self, uuid: &Uuid) -> Result<Vm> {
+    pub(crate) fn lookup_by_uuid(&self, uuid: &Uuid) -> Result<Vm> {
         let (vms, _) = self.list_vms(WITH_TEMPLATES)?;
         let mut found = vms.into_iter().filter(|vm| vm.uuid == *uuid).peekable();
         let first = found.peek().cloned();
@@ -252,7 +252,7 @@ impl Connection {
 
     /// Inventory paths (`DC0/vm/folder/name`) of objects, read in one round trip: each
     /// object's ancestors by `parent`, to below the root folder.
-    pub fn inventory_paths(&self, objs: &[MoRef]) -> Result<Vec<String>> {
+    pub(crate) fn inventory_paths(&self, objs: &[MoRef]) -> Result<Vec<String>> {
         let ep = &self.primary;
         let Some(mut spec) = FilterSpec::objects("ManagedEntity", objs, EntityName::PATHS) else {
             return Ok(Vec::new());
@@ -302,7 +302,7 @@ impl Connection {
 
     /// IDs name running VMs only, as in libvirt; the managed object is read directly, and
     /// counts when it runs on a host of the scope.
-    pub fn lookup_by_id(&self, id: i32) -> Result<Vm> {
+    pub(crate) fn lookup_by_id(&self, id: i32) -> Result<Vm> {
         let not_found = || no_domain(format!("no domain with matching id {id}"));
         if id <= 0 {
             return Err(not_found());
@@ -332,7 +332,7 @@ impl Connection {
     }
 
     /// As `fetch_vms`, with `usage` (the paths statistics need) in the same read.
-    pub fn fetch_vms_with(&self, morefs: &[MoRef], usage: &[&[&str]]) -> Result<Vec<Vm>> {
+    pub(crate) fn fetch_vms_with(&self, morefs: &[MoRef], usage: &[&[&str]]) -> Result<Vec<Vm>> {
         let mut paths = VmProps::PATHS.to_vec();
         paths.extend(
             usage

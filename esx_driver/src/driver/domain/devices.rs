@@ -25,7 +25,9 @@ use crate::xml::domain::{DeviceDef, DiskDevice, Interface, parse_device};
 /// What is done with the device the XML describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeviceChange {
+    /// virDomainAttachDeviceFlags: the device is added to the VM.
     Attach,
+    /// virDomainDetachDeviceFlags: the VM's matching device is removed.
     Detach,
     /// virDomainUpdateDeviceFlags: a drive's media, a NIC's port group or link state.
     Update,

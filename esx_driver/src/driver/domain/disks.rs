@@ -49,14 +49,14 @@ pub(super) fn controller_types(bus: &DiskBus) -> Result<Vec<&'static str>> {
 
 /// What a device change works on: the VM, its power state and its devices as read.
 pub(super) struct Plug<'a> {
-    pub vm: &'a Vm,
-    pub state: PowerState,
-    pub devices: Devices<'a>,
+    pub(crate) vm: &'a Vm,
+    pub(crate) state: PowerState,
+    pub(crate) devices: Devices<'a>,
 }
 
 /// The VM's devices with their slots, as read.
 pub(super) struct Devices<'a> {
-    pub nodes: &'a [Node],
+    pub(crate) nodes: &'a [Node],
 }
 
 impl Devices<'_> {
@@ -70,20 +70,25 @@ impl Devices<'_> {
     }
 
     /// The key of the bus's controller number `number`.
-    pub fn controller(&self, types: &[&str], number: u32) -> Option<i32> {
+    pub(crate) fn controller(&self, types: &[&str], number: u32) -> Option<i32> {
         self.slots()
             .find(|(t, s)| types.contains(t) && s.bus_number == Some(number as i32))
             .map(|(_, s)| s.key)
     }
 
     /// The device in a controller's unit.
-    pub fn at(&self, controller: i32, unit: u32) -> Option<&Node> {
+    pub(crate) fn at(&self, controller: i32, unit: u32) -> Option<&Node> {
         self.of_type_at(None, controller, unit)
     }
 
     /// The device of a type (any type for `None`) in a controller's unit: the simulator's
     /// model puts a VM's CD-ROM in its disk's unit.
-    pub fn of_type_at(&self, kind: Option<&str>, controller: i32, unit: u32) -> Option<&Node> {
+    pub(crate) fn of_type_at(
+        &self,
+        kind: Option<&str>,
+        controller: i32,
+        unit: u32,
+    ) -> Option<&Node> {
         self.nodes.iter().find(|n| {
             kind.is_none_or(|k| n.xsi_type.as_deref() == Some(k))
                 && DeviceSlot::from_node(n).is_some_and(|s| {

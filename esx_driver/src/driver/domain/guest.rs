@@ -13,13 +13,16 @@ use crate::vi::views::vm::POWER_STATE;
 /// One interface as `virDomainInterface` carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interface {
+    /// The network (port group) the NIC is connected to, as vSphere's `guest.net[].network`.
     pub name: String,
+    /// The NIC's MAC address, as vSphere's `guest.net[].macAddress`.
     pub hwaddr: String,
     /// (is IPv6, address, prefix length)
     pub addrs: Vec<(bool, String, u32)>,
 }
 
 impl Domain {
+    /// The guest's host name as VMware Tools report it (`guest.hostName`); an error without one.
     pub fn guest_hostname(&self) -> Result<String> {
         let (conn, vm) = (self.conn(), &self.cached());
         let info = guest_info(conn, vm, &[POWER_STATE, "guest.hostName"])?;

@@ -108,7 +108,7 @@ impl Listing {
 
     /// The CPU time of a listed VM (as `vm`, read to `Sized`, says it runs): for all of the
     /// batch's VMs from one QueryPerf, made by the first call on the batch.
-    pub fn cpu_time(&self, conn: &Connection, vm: &Vm) -> Result<u64> {
+    pub(crate) fn cpu_time(&self, conn: &Connection, vm: &Vm) -> Result<u64> {
         if vm.state != PowerState::PoweredOn {
             return Ok(0);
         }
@@ -128,7 +128,7 @@ impl Listing {
 
     /// `vm` (a handle's view of a listed VM) read to `Sized`: with the batch's sizing, and
     /// its state when the batch read it (the batch read first if it is missing or stale).
-    pub fn sized(&self, conn: &Connection, vm: &Vm) -> Result<Vm> {
+    pub(crate) fn sized(&self, conn: &Connection, vm: &Vm) -> Result<Vm> {
         let mut batch = self.batch.lock().unwrap_or_else(|p| p.into_inner());
         if batch
             .as_ref()

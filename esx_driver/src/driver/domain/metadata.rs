@@ -21,6 +21,7 @@ impl Domain {
         Ok(props.text_at("config.annotation").unwrap_or("").to_string())
     }
 
+    /// Sets the VM's annotation (`config.annotation`), which is the domain's description.
     pub fn set_description(&self, text: &str) -> Result<()> {
         let (conn, vm) = (self.conn(), &self.cached());
         let spec = VirtualMachineConfigSpec {

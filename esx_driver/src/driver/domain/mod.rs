@@ -5,21 +5,27 @@ pub mod devices;
 mod disks;
 mod drives;
 pub mod guest;
-pub mod jobs;
-pub mod lifecycle;
-mod listing;
+pub(crate) mod jobs;
+pub(crate) mod lifecycle;
+pub(crate) mod listing;
 mod metadata;
+pub mod migrate;
 mod object;
 pub mod power;
 pub mod screenshot;
 pub mod stats;
-pub mod status;
-pub mod tune;
-pub mod usage;
-pub mod xml;
+pub(crate) mod status;
+pub(crate) mod tune;
+pub(crate) mod usage;
+pub(crate) mod xml;
 
-pub use listing::Listing;
+pub(crate) use listing::Listing;
 pub use object::Domain;
+pub use status::{BlockInfo, Control};
+pub use tune::{MemoryParams, SchedParams};
+pub use usage::{BlockCounters, MemoryUsage, NicCounters};
+// The CPU times the host's performance counters give, per VM.
+pub use crate::driver::perf::CpuTime;
 
 use super::connection::inventory::Placement;
 use super::connection::{Connection, Endpoint};
@@ -35,13 +41,16 @@ use crate::xml::ids::Uuid;
 use std::sync::Arc;
 use std::time::Instant;
 
-pub use crate::driver::freshness::FRESH_FOR;
+pub(crate) use crate::driver::freshness::FRESH_FOR;
 
 /// libvirt's `virDomainState` values for VMware power states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PowerState {
+    /// vSphere's `poweredOn`: libvirt's `VIR_DOMAIN_RUNNING`.
     PoweredOn,
+    /// vSphere's `poweredOff` (and any state it does not name): libvirt's `VIR_DOMAIN_SHUTOFF`.
     PoweredOff,
+    /// vSphere's `suspended` (memory saved to disk): libvirt's `VIR_DOMAIN_PAUSED`.
     Suspended,
 }
 
@@ -83,6 +92,7 @@ impl PowerState {
         }
     }
 
+    /// Whether libvirt counts the domain as active: running or suspended, not powered off.
     pub fn is_active(self) -> bool {
         self != PowerState::PoweredOff
     }
@@ -90,7 +100,7 @@ impl PowerState {
 
 /// How much of a VM a read asked for; fields beyond it are zero (see `listing.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Detail {
+pub(crate) enum Detail {
     /// A listing's read: identity and state (moref, name, UUID, power state, template).
     Listed,
     /// Also what info-type calls answer: memory size and limit, vCPUs (a listing's batch).
@@ -102,25 +112,34 @@ pub enum Detail {
 /// What a domain handle knows of its VM, as of `fetched`, to `detail`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vm {
+    /// The VM's managed object reference (`vm-42`), which vSphere's calls on it name.
     pub moref: MoRef,
+    /// The domain's name: vSphere's `name`, its escapes undone.
     pub name: String,
+    /// The domain's UUID: vSphere's `config.uuid`, the VM's BIOS UUID.
     pub uuid: Uuid,
+    /// The VM's power state, as vSphere's `runtime.powerState`.
     pub state: PowerState,
-    pub template: bool,
-    pub detail: Detail,
+    pub(crate) template: bool,
+    pub(crate) detail: Detail,
+    /// The VM's memory in MiB, as vSphere's `config.hardware.memoryMB`: libvirt's maximum.
     pub memory_mb: i64,
+    /// The number of virtual CPUs, as vSphere's `config.hardware.numCPU`.
     pub num_cpu: i32,
     /// `None` or negative: unlimited.
     pub memory_limit_mb: Option<i64>,
-    pub has_snapshot: bool,
+    pub(crate) has_snapshot: bool,
+    /// The VM's configuration file as a datastore path (`[datastore1] vm/vm.vmx`), as
+    /// vSphere's `config.files.vmPathName`.
     pub vmx_path: String,
+    /// The host the VM is registered on (`runtime.host`), when vSphere names one.
     pub host: Option<MoRef>,
-    pub memory_hot_add: bool,
-    pub cpu_hot_add: bool,
-    pub cpu_hot_remove: bool,
+    pub(crate) memory_hot_add: bool,
+    pub(crate) cpu_hot_add: bool,
+    pub(crate) cpu_hot_remove: bool,
     /// A statistics read's properties (devices, quickStats), when one asked for them.
-    pub usage: Option<Arc<crate::vi::node::Node>>,
-    pub fetched: Instant,
+    pub(crate) usage: Option<Arc<crate::vi::node::Node>>,
+    pub(crate) fetched: Instant,
 }
 
 impl Vm {
@@ -157,20 +176,21 @@ impl Vm {
     }
 
     /// Whether every field may be answered from (read whole, and recently).
-    pub fn is_fresh(&self) -> bool {
+    pub(crate) fn is_fresh(&self) -> bool {
         self.detail == Detail::Full && self.is_state_fresh()
     }
 
     /// Whether state, memory and vCPUs may be answered from.
-    pub fn is_sized_fresh(&self) -> bool {
+    pub(crate) fn is_sized_fresh(&self) -> bool {
         self.detail >= Detail::Sized && self.is_state_fresh()
     }
 
     /// Whether identity and power state may be answered from.
-    pub fn is_state_fresh(&self) -> bool {
+    pub(crate) fn is_state_fresh(&self) -> bool {
         self.fetched.elapsed() < FRESH_FOR
     }
 
+    /// The VM's memory size in KiB: libvirt's maximum memory.
     pub fn max_memory_kib(&self) -> u64 {
         mib_to_kib(self.memory_mb)
     }
@@ -185,21 +205,21 @@ impl Vm {
     }
 }
 
-pub fn moref_number(value: &str) -> Option<i32> {
+pub(crate) fn moref_number(value: &str) -> Option<i32> {
     let digits = value.strip_prefix("vm-").unwrap_or(value);
     digits.parse::<i32>().ok().filter(|n| *n > 0)
 }
 
 /// vSphere stores `%`, `/` and `\` of VM names as `%25`, `%2f`, `%5c`; a name with a stray
 /// `%` is shown as it is.
-pub fn unescape_name(name: &str) -> String {
+pub(crate) fn unescape_name(name: &str) -> String {
     unescape_hex(name, b'%').unwrap_or_else(|| name.to_string())
 }
 
 /// A name as sent to vSphere, so that `unescape_name` reads back what was set: the server
 /// escapes `/` and `\` itself but keeps a `%` that starts an escape, so `a%2fb` sent as it is
 /// would come back as `a/b`.
-pub fn escape_name(name: &str) -> String {
+pub(crate) fn escape_name(name: &str) -> String {
     escape_hex_percent(name)
 }
 
@@ -280,11 +300,11 @@ pub(crate) fn current_vm(conn: &Connection, vm: &Vm) -> Result<Vm> {
     }
 }
 
-pub fn no_domain(detail: impl Into<String>) -> Error {
+pub(crate) fn no_domain(detail: impl Into<String>) -> Error {
     Error::esx(Code::NoDomain, detail)
 }
 
-pub fn invalid_state(detail: impl Into<String>) -> Error {
+pub(crate) fn invalid_state(detail: impl Into<String>) -> Error {
     Error::esx(Code::OperationInvalid, detail)
 }
 

@@ -8,6 +8,9 @@ use crate::driver::domain::usage::cpu_time;
 use crate::error::Result;
 use std::sync::{Arc, Mutex};
 
+/// One VM of a connection, as libvirt's `virDomain`: its operations are this type's methods
+/// (in the files of `driver::domain` named for them), answered from the cached view while it is
+/// fresh enough.
 pub struct Domain {
     conn: Arc<Connection>,
     vm: Mutex<Vm>,
@@ -15,7 +18,17 @@ pub struct Domain {
     listing: Option<Arc<Listing>>,
 }
 
+/// Names the VM, as libvirt's messages do.
+impl std::fmt::Debug for Domain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let vm = self.cached();
+        write!(f, "Domain({} {})", vm.name, vm.moref.value)
+    }
+}
+
 impl Domain {
+    /// The object for a VM read elsewhere (an event, a definition, a statistics record);
+    /// `listing` is the batch it came from, if any, which completes its VMs in one read.
     pub fn new(conn: Arc<Connection>, vm: Vm, listing: Option<Arc<Listing>>) -> Domain {
         Domain {
             conn,
@@ -24,6 +37,7 @@ impl Domain {
         }
     }
 
+    /// The connection the domain belongs to.
     pub fn conn(&self) -> &Arc<Connection> {
         &self.conn
     }

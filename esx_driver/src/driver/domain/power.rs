@@ -16,12 +16,19 @@ use crate::vi::{self, Fault, Method, MoRef};
 /// The operations, with the states each needs and libvirt's words when the state is wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PowerOp {
+    /// virDomainCreate: powers on a VM that is off, or resumes a suspended one.
     Start,
+    /// virDomainSuspend: vSphere's suspend (SuspendVM_Task), which saves memory to disk.
     Suspend,
+    /// virDomainResume: powers on a suspended VM.
     Resume,
+    /// virDomainShutdown: asks the guest to shut down (ShutdownGuest; needs VMware Tools).
     Shutdown,
+    /// virDomainReboot: asks the guest to reboot (RebootGuest; needs VMware Tools).
     Reboot,
+    /// virDomainReset: a hard reset of a running VM (ResetVM_Task).
     Reset,
+    /// virDomainDestroy: powers off at once (PowerOffVM_Task), running or suspended.
     Destroy,
 }
 

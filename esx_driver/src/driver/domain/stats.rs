@@ -41,16 +41,22 @@ pub(crate) fn usage_paths(groups: u32) -> &'static [&'static [&'static str]] {
 /// One statistic's value, typed as libvirt types it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stat {
+    /// libvirt's `VIR_TYPED_PARAM_INT` (`state.state`).
     Int(i32),
+    /// libvirt's `VIR_TYPED_PARAM_UINT` (`vcpu.current`).
     UInt(u32),
+    /// libvirt's `VIR_TYPED_PARAM_ULLONG` (`balloon.current`, in KiB).
     ULLong(u64),
+    /// libvirt's `VIR_TYPED_PARAM_STRING` (`net.0.name`).
     Str(String),
 }
 
 /// A domain's statistics, named as libvirt names them (`state.state`, `balloon.current`, …).
 #[derive(Debug, Clone)]
 pub struct StatsRecord {
+    /// The domain the statistics are of, as the read found it.
     pub vm: Vm,
+    /// Each statistic's libvirt name (`vcpu.0.state`) and value, group by group.
     pub fields: Vec<(String, Stat)>,
 }
 

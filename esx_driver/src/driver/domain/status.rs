@@ -13,6 +13,7 @@ use crate::vi::views::vm::{DiskLayout, LayoutFile};
 /// A disk's sizes in bytes, as virDomainBlockInfo holds them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BlockInfo {
+    /// The disk's size as the guest sees it.
     pub capacity: u64,
     /// The extents' bytes on the datastore.
     pub allocation: u64,
@@ -23,7 +24,9 @@ pub struct BlockInfo {
 /// What the VM is busy with: whether a task runs on it, and since when (seconds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Control {
+    /// A task is running on the VM.
     pub busy: bool,
+    /// When that task started (seconds since the epoch), when known.
     pub since: Option<i64>,
 }
 

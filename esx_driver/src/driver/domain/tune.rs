@@ -30,8 +30,11 @@ pub struct MemoryParams {
 /// libvirt's ESX scheduler parameters: MHz, -1 = unlimited; shares -1/-2/-3 = low/normal/high.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SchedParams {
+    /// CPU reservation in MHz.
     pub reservation: i64,
+    /// CPU limit in MHz (-1: unlimited).
     pub limit: i64,
+    /// CPU shares: a number, or -1/-2/-3 for low/normal/high.
     pub shares: i32,
 }
 
@@ -125,6 +128,8 @@ impl Domain {
         })
     }
 
+    /// virDomainGetSchedulerParameters: the VM's `config.cpuAllocation` (MHz); shares set by
+    /// level (low, normal, high) read as -1, -2, -3.
     pub fn scheduler_params(&self) -> Result<SchedParams> {
         let (conn, vm) = (self.conn(), &self.cached());
         let oc = conn
@@ -252,6 +257,8 @@ impl Domain {
         reconfigure(conn, vm, change, "virDomainSetMemoryParameters")
     }
 
+    /// virDomainGetAutostart: whether the host's autostart manager is enabled and powers this
+    /// VM on when the host starts.
     pub fn autostart(&self) -> Result<bool> {
         let (conn, vm) = (self.conn(), &self.cached());
         let mgr = autostart_manager(conn, vm)?;

@@ -20,29 +20,29 @@ use std::collections::HashMap;
 
 /// A disk as statistics name it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DiskUsage {
+pub(crate) struct DiskUsage {
     /// The device key, as the VM's file layout names the disk.
-    pub key: i32,
-    pub target: String,
-    pub path: Option<String>,
-    pub capacity: Option<u64>,
+    pub(crate) key: i32,
+    pub(crate) target: String,
+    pub(crate) path: Option<String>,
+    pub(crate) capacity: Option<u64>,
     /// The counters' instance: `scsi0:0`, `ide1:0`, `sata0:2`, `nvme0:1`.
-    pub instance: String,
+    pub(crate) instance: String,
 }
 
 impl DiskUsage {
     /// Whether `name` is its target (`sda`) or its file (`[ds] dir/x.vmdk`).
-    pub fn is(&self, name: &str) -> bool {
+    pub(crate) fn is(&self, name: &str) -> bool {
         self.target == name || self.path.as_deref() == Some(name)
     }
 }
 
 /// A NIC as statistics name it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NicUsage {
-    pub mac: String,
+pub(crate) struct NicUsage {
+    pub(crate) mac: String,
     /// The counters' instance: the device key.
-    pub instance: String,
+    pub(crate) instance: String,
 }
 
 /// A VM's memory in KiB, from quickStats.
@@ -50,6 +50,7 @@ pub struct NicUsage {
 pub struct MemoryUsage {
     /// Configured memory less what the balloon holds.
     pub actual: u64,
+    /// The configured memory.
     pub available: u64,
     /// Configured memory less the active memory vSphere estimates.
     pub unused: u64,
@@ -60,28 +61,40 @@ pub struct MemoryUsage {
 /// A disk's counters (bytes and requests, cumulative); `None` where vSphere has none.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BlockCounters {
+    /// Read requests.
     pub rd_reqs: Option<u64>,
+    /// Bytes read.
     pub rd_bytes: Option<u64>,
+    /// Write requests.
     pub wr_reqs: Option<u64>,
+    /// Bytes written.
     pub wr_bytes: Option<u64>,
 }
 
 /// A NIC's counters (cumulative); `None` where vSphere has none.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NicCounters {
+    /// Bytes received.
     pub rx_bytes: Option<u64>,
+    /// Packets received.
     pub rx_packets: Option<u64>,
+    /// Receive errors.
     pub rx_errs: Option<u64>,
+    /// Received packets dropped.
     pub rx_drop: Option<u64>,
+    /// Bytes sent.
     pub tx_bytes: Option<u64>,
+    /// Packets sent.
     pub tx_packets: Option<u64>,
+    /// Send errors.
     pub tx_errs: Option<u64>,
+    /// Packets to send dropped.
     pub tx_drop: Option<u64>,
 }
 
 /// The paths a read needs for `disks_and_nics`.
-pub const DEVICE_PATHS: &[&str] = &[DEVICES];
-pub const MEMORY_PATHS: &[&str] = QuickMemory::PATHS;
+pub(crate) const DEVICE_PATHS: &[&str] = &[DEVICES];
+pub(crate) const MEMORY_PATHS: &[&str] = QuickMemory::PATHS;
 
 const DISK_COUNTERS: [Counter; 4] = [
     Counter::DiskReadReqs,
@@ -116,7 +129,7 @@ fn bus_of(kind: &str) -> Option<(DiskBus, &'static str)> {
 
 /// The disks and NICs of a read of `config.hardware.device` (`props` the object's), disks
 /// named as the domain XML of `dialect` names them.
-pub fn disks_and_nics(props: &Node, dialect: Dialect) -> (Vec<DiskUsage>, Vec<NicUsage>) {
+pub(crate) fn disks_and_nics(props: &Node, dialect: Dialect) -> (Vec<DiskUsage>, Vec<NicUsage>) {
     let nodes: Vec<(&str, Slot)> = props
         .path("config.hardware")
         .into_iter()
@@ -195,14 +208,14 @@ fn sd_targets(drives: &[Drive<'_>], dialect: Dialect) -> HashMap<(DiskBus, u32, 
 }
 
 /// Each vCPU's CPU time: `cpu.used` of instance `0`, `1`, …
-pub fn vcpu_series(vm: &Vm) -> Vec<Series> {
+pub(crate) fn vcpu_series(vm: &Vm) -> Vec<Series> {
     (0..vm.num_cpu.max(0))
         .map(|i| (Counter::CpuUsed, i.to_string()))
         .collect()
 }
 
 /// The memory of a read of `MEMORY_PATHS`.
-pub fn memory_of(props: &Node) -> MemoryUsage {
+pub(crate) fn memory_of(props: &Node) -> MemoryUsage {
     let q = QuickMemory::from_node(props).unwrap_or_default();
     let kib = super::mib_to_kib;
     MemoryUsage {
@@ -214,7 +227,7 @@ pub fn memory_of(props: &Node) -> MemoryUsage {
 }
 
 /// The series a VM's disks and NICs are counted by.
-pub fn device_series(disks: &[DiskUsage], nics: &[NicUsage]) -> Vec<Series> {
+pub(crate) fn device_series(disks: &[DiskUsage], nics: &[NicUsage]) -> Vec<Series> {
     let disk = disks
         .iter()
         .flat_map(|d| DISK_COUNTERS.map(|c| (c, d.instance.clone())));
@@ -229,7 +242,7 @@ fn total(totals: &Totals, c: Counter, instance: &str) -> Option<u64> {
 }
 
 impl BlockCounters {
-    pub fn of(totals: &Totals, disk: &DiskUsage) -> BlockCounters {
+    pub(crate) fn of(totals: &Totals, disk: &DiskUsage) -> BlockCounters {
         let t = |c| total(totals, c, &disk.instance);
         BlockCounters {
             rd_reqs: t(Counter::DiskReadReqs),
@@ -241,7 +254,7 @@ impl BlockCounters {
 }
 
 impl NicCounters {
-    pub fn of(totals: &Totals, nic: &NicUsage) -> NicCounters {
+    pub(crate) fn of(totals: &Totals, nic: &NicUsage) -> NicCounters {
         let t = |c| total(totals, c, &nic.instance);
         NicCounters {
             rx_bytes: t(Counter::NetRxBytes),

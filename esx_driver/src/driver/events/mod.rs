@@ -70,14 +70,19 @@ const PAGE: i32 = 100;
 /// What happened to a domain, by libvirt's event IDs.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
+    /// `VIR_DOMAIN_EVENT_ID_LIFECYCLE`: the domain started, was suspended, stopped, and so on.
     Lifecycle {
+        /// The `virDomainEventType` (`VIR_DOMAIN_EVENT_STARTED`, …).
         event: i32,
+        /// The type's detail (`virDomainEventStoppedDetailType` for STOPPED, …).
         detail: i32,
     },
+    /// `VIR_DOMAIN_EVENT_ID_REBOOT`: the guest rebooted or the VM was reset.
     Reboot,
     /// The device's alias: its vSphere label (`Network adapter 2`), as DetachDeviceAlias
     /// takes it.
     DeviceAdded(String),
+    /// `VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED`, with the device's alias as for `DeviceAdded`.
     DeviceRemoved(String),
     /// Tunables that changed, by libvirt's names (`cputune.cpu_shares`).
     Tunable(Vec<(String, u64)>),
@@ -85,7 +90,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// The libvirt event ID a registration asks for to receive it.
-    pub fn id(&self) -> i32 {
+    pub(crate) fn id(&self) -> i32 {
         use virDomainEventID as Id;
         (match self {
             EventKind::Lifecycle { .. } => Id::VIR_DOMAIN_EVENT_ID_LIFECYCLE,
@@ -101,27 +106,33 @@ impl EventKind {
 /// happened.
 #[derive(Debug, Clone)]
 pub struct DomainEvent {
+    /// The domain the event is about.
     pub vm: Vm,
+    /// What happened, with the event's libvirt data.
     pub kind: EventKind,
 }
 
 /// A network's lifecycle event (`virNetworkEventLifecycleType`; the detail is always 0).
 #[derive(Debug, Clone)]
 pub struct NetworkEvent {
+    /// The network the event is about, as last read.
     pub net: NetworkFacts,
+    /// The `virNetworkEventLifecycleType` (`VIR_NETWORK_EVENT_DEFINED`, …).
     pub event: i32,
 }
 
 /// A pool's lifecycle event (`virStoragePoolEventLifecycleType`), or with `None` a refresh.
 #[derive(Debug, Clone)]
 pub struct PoolEvent {
+    /// The pool (a datastore) the event is about, as last read.
     pub pool: PoolFacts,
+    /// The `virStoragePoolEventLifecycleType`; `None` for `VIR_STORAGE_POOL_EVENT_ID_REFRESH`.
     pub event: Option<i32>,
 }
 
 /// Anything the watcher queues.
 #[derive(Debug, Clone)]
-pub enum Event {
+pub(crate) enum Event {
     Domain(DomainEvent),
     Network(NetworkEvent),
     Pool(PoolEvent),
@@ -130,8 +141,11 @@ pub enum Event {
 /// The kinds of object events are registered for, each with its own event IDs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Family {
+    /// Domain events (`virConnectDomainEventRegisterAny`).
     Domain,
+    /// Network events (`virConnectNetworkEventRegisterAny`).
     Network,
+    /// Storage pool events (`virConnectStoragePoolEventRegisterAny`).
     Pool,
 }
 
@@ -196,14 +210,17 @@ impl Needs {
 /// Runs in the event loop's thread for each domain event a registration receives.
 pub type Deliver = Box<dyn Fn(&DomainEvent) + Send + Sync>;
 /// As `Deliver`, for network events.
-pub type DeliverNetwork = Box<dyn Fn(&NetworkEvent) + Send + Sync>;
+pub(crate) type DeliverNetwork = Box<dyn Fn(&NetworkEvent) + Send + Sync>;
 /// As `Deliver`, for pool events.
-pub type DeliverPool = Box<dyn Fn(&PoolEvent) + Send + Sync>;
+pub(crate) type DeliverPool = Box<dyn Fn(&PoolEvent) + Send + Sync>;
 
 /// A registration's callback, of its family.
 pub enum Callback {
+    /// Receives domain events (`virConnectDomainEventRegisterAny`).
     Domain(Deliver),
+    /// Receives network events (`virConnectNetworkEventRegisterAny`).
     Network(DeliverNetwork),
+    /// Receives storage pool events (`virConnectStoragePoolEventRegisterAny`).
     Pool(DeliverPool),
 }
 
@@ -285,7 +302,7 @@ struct Watcher {
 
 /// A connection's registrations, its watcher and its delivery queue.
 #[derive(Default)]
-pub struct Events {
+pub(crate) struct Events {
     state: Mutex<State>,
 }
 

@@ -10,20 +10,20 @@ use crate::vi::views::network::DistributedSwitch;
 use crate::xml::ids::Uuid;
 use crate::xml::network::{Forward, NetworkDesc, PortGroupDesc, Vlan};
 
-pub const PORTGROUP: &str = "DistributedVirtualPortgroup";
+pub(crate) const PORTGROUP: &str = "DistributedVirtualPortgroup";
 
 /// Read with the datacenters' networks; a port group's name comes with theirs.
-pub const PROPS: &[(&str, &[&str])] = &[
+pub(crate) const PROPS: &[(&str, &[&str])] = &[
     ("DistributedVirtualSwitch", DistributedSwitch::PATHS),
     (PORTGROUP, &["config.defaultPortConfig"]),
 ];
 
-pub fn is_switch(oc: &ObjectContent) -> bool {
+pub(crate) fn is_switch(oc: &ObjectContent) -> bool {
     oc.obj.kind.ends_with("DistributedVirtualSwitch")
 }
 
 /// The UUID, as the server spells it, of the switch that has the port group `pg`.
-pub fn switch_uuid_of(objects: &[ObjectContent], pg: &MoRef) -> Option<String> {
+pub(crate) fn switch_uuid_of(objects: &[ObjectContent], pg: &MoRef) -> Option<String> {
     objects
         .iter()
         .filter(|oc| is_switch(oc))
@@ -34,7 +34,7 @@ pub fn switch_uuid_of(objects: &[ObjectContent], pg: &MoRef) -> Option<String> {
 
 /// The switches among `objects` (with their port groups), those reaching one of `members`
 /// when given.
-pub fn networks(objects: &[ObjectContent], members: Option<&[MoRef]>) -> Vec<NetworkFacts> {
+pub(crate) fn networks(objects: &[ObjectContent], members: Option<&[MoRef]>) -> Vec<NetworkFacts> {
     let mut out = Vec::new();
     for oc in objects.iter().filter(|oc| is_switch(oc)) {
         let Some(sw) = DistributedSwitch::from_node(&oc.props) else {

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 /// Where a network comes from, which decides what can be changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NetworkKind {
+pub(crate) enum NetworkKind {
     /// A host's standard vSwitch.
     Standard,
     /// A vCenter's distributed switch, read-only here.
@@ -44,12 +44,12 @@ impl Network {
     }
 
     /// The network's facts as read.
-    pub fn facts(&self) -> &NetworkFacts {
+    pub(crate) fn facts(&self) -> &NetworkFacts {
         &self.facts
     }
 
     /// The connection the network belongs to.
-    pub fn conn(&self) -> &Arc<Connection> {
+    pub(crate) fn conn(&self) -> &Arc<Connection> {
         &self.conn
     }
 
@@ -63,11 +63,13 @@ impl Network {
 /// A switch as a network: what one read says of it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkFacts {
+    /// The network's name: the standard or distributed virtual switch's name.
     pub name: String,
     /// libvirt's rule for a vSwitch: the MD5 digest of its key; a distributed switch's own.
     pub uuid: Uuid,
+    /// The network's XML as libvirt's ESX driver writes it (`virNetworkGetXMLDesc`).
     pub xml: String,
-    pub kind: NetworkKind,
+    pub(crate) kind: NetworkKind,
 }
 
 /// libvirt's units from vSphere's: bit/s → kB/s, bytes → KiB; only an enabled policy counts.
@@ -176,7 +178,7 @@ fn standard_networks(f: &HostNetworkFacts, named: &[&str]) -> Result<Vec<Network
 
 /// The network readers on one object of an answer, for the fuzz targets.
 #[cfg(feature = "fuzzing")]
-pub fn read_for_fuzzing(oc: &ObjectContent) {
+pub(crate) fn read_for_fuzzing(oc: &ObjectContent) {
     if let Some(f) = <HostNetworkFacts as crate::vi::types::FromNode>::from_node(&oc.props) {
         let _ = standard_networks(&f, &["VM Network"]);
         f.pnics
@@ -189,7 +191,7 @@ pub fn read_for_fuzzing(oc: &ObjectContent) {
     let _ = dvs::networks(std::slice::from_ref(oc), None);
 }
 
-pub fn no_network(detail: impl Into<String>) -> Error {
+pub(crate) fn no_network(detail: impl Into<String>) -> Error {
     Error::esx(Code::NoNetwork, detail)
 }
 

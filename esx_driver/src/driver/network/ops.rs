@@ -15,8 +15,11 @@ use crate::xml::network_def::PortGroupDef;
 /// first and adding last are one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PortGroupChange {
+    /// `VIR_NETWORK_UPDATE_COMMAND_ADD_FIRST` or `_ADD_LAST`: a new port group (`AddPortGroup`).
     Add,
+    /// `VIR_NETWORK_UPDATE_COMMAND_MODIFY`: an existing port group changed (`UpdatePortGroup`).
     Modify,
+    /// `VIR_NETWORK_UPDATE_COMMAND_DELETE`: a port group removed (`RemovePortGroup`).
     Delete,
 }
 

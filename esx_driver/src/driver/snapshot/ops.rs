@@ -20,7 +20,9 @@ use std::time::Instant;
 /// A snapshot as a handle knows it: found by its managed object, shown by its name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
+    /// The snapshot's managed object reference, which vSphere's calls on it name.
     pub moref: MoRef,
+    /// The snapshot's name, as vSphere and libvirt show it.
     pub name: String,
 }
 

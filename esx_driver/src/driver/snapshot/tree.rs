@@ -17,20 +17,24 @@ use crate::xml::snapshot::SnapshotDesc;
 /// One snapshot of the tree.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snap {
+    /// The snapshot's managed object reference.
     pub moref: MoRef,
+    /// The snapshot's name (vSphere allows duplicates; see `Tree::by_name`).
     pub name: String,
-    pub description: String,
+    pub(crate) description: String,
     /// Seconds since the epoch (0 when the server's time does not read).
     pub created: i64,
     /// The VM's power state when the snapshot was taken: libvirt's snapshot state.
-    pub state: PowerState,
+    pub(crate) state: PowerState,
+    /// The parent's index in `Tree::snaps`; `None` for a root.
     pub parent: Option<usize>,
+    /// The children's indices in `Tree::snaps`, in the server's order.
     pub children: Vec<usize>,
 }
 
 impl Snap {
     /// libvirt's name of the snapshot's state (`virDomainSnapshotState`).
-    pub fn state_name(&self) -> &'static str {
+    pub(crate) fn state_name(&self) -> &'static str {
         match self.state {
             PowerState::PoweredOn => "running",
             PowerState::Suspended => "paused",
@@ -43,11 +47,13 @@ impl Snap {
 /// server's order), which is libvirt's topological order as well.
 #[derive(Debug, Clone, Default)]
 pub struct Tree {
+    /// Every snapshot, in depth-first pre-order; `Snap`'s indices point into it.
     pub snaps: Vec<Snap>,
+    /// The index of the VM's current snapshot (`snapshot.currentSnapshot`), if any.
     pub current: Option<usize>,
     /// The VM's power state and whether VMware Tools runs, as of the read.
-    pub vm_state: Option<PowerState>,
-    pub tools_running: bool,
+    pub(crate) vm_state: Option<PowerState>,
+    pub(crate) tools_running: bool,
 }
 
 /// Which part of the tree a listing covers.
@@ -97,6 +103,7 @@ impl Tree {
         self.snaps.iter().position(|s| s.name == name)
     }
 
+    /// The index of the snapshot with that managed object reference, if it is in the tree.
     pub fn by_moref(&self, moref: &MoRef) -> Option<usize> {
         self.snaps.iter().position(|s| s.moref == *moref)
     }
@@ -108,7 +115,7 @@ impl Tree {
     }
 
     /// `at` and everything below it, in pre-order.
-    pub fn subtree(&self, at: usize) -> Vec<usize> {
+    pub(crate) fn subtree(&self, at: usize) -> Vec<usize> {
         let mut out = Vec::new();
         let mut pending = vec![at];
         while let Some(i) = pending.pop() {
@@ -170,6 +177,7 @@ fn keeps(flags: F, s: &Snap) -> bool {
         && group_keeps(flags, &[(F::INTERNAL, true), (F::EXTERNAL, false)])
 }
 
+/// libvirt's `VIR_ERR_NO_DOMAIN_SNAPSHOT` error ("Domain snapshot not found") with `detail`.
 pub fn no_snapshot(detail: impl Into<String>) -> Error {
     Error::esx(Code::NoDomainSnapshot, detail)
 }

@@ -15,13 +15,13 @@ use crate::xml::ids::Uuid;
 use std::time::Instant;
 
 /// The host property that names its adapters (read with the datastores, in one request).
-pub const ADAPTERS: &str = "config.storageDevice.hostBusAdapter";
+pub(crate) const ADAPTERS: &str = "config.storageDevice.hostBusAdapter";
 const TOPOLOGY: &str = "config.storageDevice.scsiTopology.adapter";
 const LUNS: &str = "config.storageDevice.scsiLun";
 
 /// The pools of a host's iSCSI adapter, from its `config.storageDevice.hostBusAdapter`:
 /// the first `HostInternetScsiHba`'s static targets, as libvirt's driver takes them.
-pub fn pools_of(host: &MoRef, placement: &Placement, props: &Node) -> Vec<PoolFacts> {
+pub(crate) fn pools_of(host: &MoRef, placement: &Placement, props: &Node) -> Vec<PoolFacts> {
     let holder = props.path("config.storageDevice");
     let Some(hba) = holder
         .into_iter()
@@ -56,7 +56,7 @@ pub fn pools_of(host: &MoRef, placement: &Placement, props: &Node) -> Vec<PoolFa
 }
 
 /// libvirt's refusal of a change to an iSCSI pool (`what`: "volume creation", …).
-pub fn read_only(what: &str) -> Error {
+pub(crate) fn read_only(what: &str) -> Error {
     Error::esx(
         crate::error::Code::NoSupport,
         format!("iSCSI storage pool does not support {what}: its LUNs are the storage array's"),

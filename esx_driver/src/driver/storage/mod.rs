@@ -3,13 +3,13 @@
 //! files on them as volumes (`volumes`, made and removed in `ops`), their contents streamed
 //! over HTTP (`transfer`).
 
-pub mod iscsi;
+pub(crate) mod iscsi;
 mod ops;
 mod pipe;
-pub mod pool;
-pub mod pools;
+pub(crate) mod pool;
+pub(crate) mod pools;
 pub mod transfer;
-pub mod volumes;
+pub(crate) mod volumes;
 
 pub use pool::{Pool, PoolFacts, PoolKind};
 pub use volumes::{Volume, VolumeFacts, VolumeKind};

@@ -30,7 +30,7 @@ struct State {
 pub type Watcher = Arc<dyn Fn() + Send + Sync>;
 
 #[derive(Default)]
-pub struct Pipe {
+pub(crate) struct Pipe {
     state: Mutex<State>,
     changed: Condvar,
     watcher: Mutex<Option<Watcher>>,
@@ -60,24 +60,24 @@ impl Pipe {
     }
 
     /// Sets or clears the watcher.
-    pub fn watch(&self, w: Option<Watcher>) {
+    pub(crate) fn watch(&self, w: Option<Watcher>) {
         *self.watcher.lock().unwrap_or_else(|p| p.into_inner()) = w;
     }
 
     /// Whether `pop` would return at once: a piece is queued, or the end or a stop is known.
-    pub fn can_take(&self) -> bool {
+    pub(crate) fn can_take(&self) -> bool {
         let st = self.state();
         !st.pieces.is_empty() || st.closed || st.stopped.is_some()
     }
 
     /// Whether `push` would return at once.
-    pub fn can_fill(&self) -> bool {
+    pub(crate) fn can_fill(&self) -> bool {
         let st = self.state();
         st.pieces.len() < DEPTH || st.stopped.is_some()
     }
 
     /// Queues `piece`, waiting while the pipe is full; the reason it stopped, if it did.
-    pub fn push(&self, piece: Vec<u8>) -> Result<(), String> {
+    pub(crate) fn push(&self, piece: Vec<u8>) -> Result<(), String> {
         let mut st = self.state();
         loop {
             if let Some(why) = &st.stopped {
@@ -95,7 +95,7 @@ impl Pipe {
 
     /// The next piece, waiting while there is none; `None` once the filling side closed and
     /// everything was taken; the reason it stopped, if it did.
-    pub fn pop(&self) -> Result<Option<Vec<u8>>, String> {
+    pub(crate) fn pop(&self) -> Result<Option<Vec<u8>>, String> {
         let mut st = self.state();
         loop {
             if let Some(why) = &st.stopped {
@@ -114,13 +114,13 @@ impl Pipe {
     }
 
     /// The filling side is done: what is queued is still taken, then `pop` says the end.
-    pub fn close(&self) {
+    pub(crate) fn close(&self) {
         self.state().closed = true;
         self.changed();
     }
 
     /// Stops the transfer for `why`; both sides' waits end with it.
-    pub fn stop(&self, why: &str) {
+    pub(crate) fn stop(&self, why: &str) {
         let mut st = self.state();
         st.stopped.get_or_insert_with(|| why.to_string());
         st.pieces.clear();
@@ -129,7 +129,7 @@ impl Pipe {
     }
 
     /// Waits until either side stops the transfer.
-    pub fn wait_stopped(&self) {
+    pub(crate) fn wait_stopped(&self) {
         let mut st = self.state();
         while st.stopped.is_none() {
             st = self.wait(st);
@@ -137,19 +137,19 @@ impl Pipe {
     }
 
     /// Why it stopped, if it did.
-    pub fn stopped(&self) -> Option<String> {
+    pub(crate) fn stopped(&self) -> Option<String> {
         self.state().stopped.clone()
     }
 
     /// An emptied piece to fill again, or a new one.
-    pub fn spare(&self) -> Vec<u8> {
+    pub(crate) fn spare(&self) -> Vec<u8> {
         let mut buf = self.state().spent.pop().unwrap_or_default();
         buf.clear();
         buf
     }
 
     /// Hands an emptied piece back.
-    pub fn recycle(&self, buf: Vec<u8>) {
+    pub(crate) fn recycle(&self, buf: Vec<u8>) {
         let mut st = self.state();
         if st.spent.len() < DEPTH + 2 && buf.capacity() > 0 {
             st.spent.push(buf);
@@ -158,14 +158,14 @@ impl Pipe {
 }
 
 /// The taking side's reading: the piece in hand and how far it was read.
-pub struct Reader {
+pub(crate) struct Reader {
     pipe: Arc<Pipe>,
     piece: Vec<u8>,
     at: usize,
 }
 
 impl Reader {
-    pub fn new(pipe: Arc<Pipe>) -> Reader {
+    pub(crate) fn new(pipe: Arc<Pipe>) -> Reader {
         Reader {
             pipe,
             piece: Vec::new(),
@@ -174,13 +174,13 @@ impl Reader {
     }
 
     /// Whether `read_some` would return at once.
-    pub fn ready(&self) -> bool {
+    pub(crate) fn ready(&self) -> bool {
         self.at < self.piece.len() || self.pipe.can_take()
     }
 
     /// Up to `buf.len()` bytes of the piece in hand, the next piece taken when it is read;
     /// 0 at the end; the reason the transfer stopped, if it did.
-    pub fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, String> {
+    pub(crate) fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, String> {
         while self.at == self.piece.len() {
             match self.pipe.pop()? {
                 Some(p) => {

@@ -22,21 +22,30 @@ pub enum PoolKind {
     Vmfs,
     /// NFS or CIFS (`NasDatastoreInfo`): `type='netfs'`.
     Netfs {
+        /// The NAS server, `nas.remoteHost`.
         host: String,
+        /// The exported directory on the server, `nas.remotePath`.
         dir: String,
         /// `nfs` or `cifs`.
         format: String,
     },
     /// A static target of the host's iSCSI adapter, named by its IQN (read-only).
     Iscsi {
+        /// The target's address, the static target's `address`.
         address: String,
+        /// The target's TCP port, when the static target names one.
         port: Option<u16>,
+        /// The `key` of the host's iSCSI adapter (`HostInternetScsiHba`) that has the target.
         hba_key: String,
+        /// That adapter's device name, such as `vmhba33`.
         hba_device: String,
     },
     /// vSAN, vVol, PMem and any other: a directory of files as far as libvirt can say
     /// (`type='dir'`); `info_type` keeps what the server called it.
-    Other { info_type: String },
+    Other {
+        /// The `xsi:type` of the datastore's `info`, such as `VsanDatastoreInfo`.
+        info_type: String,
+    },
 }
 
 /// A storage pool of a connection (a datastore, or an iSCSI target): what libvirt's
@@ -55,12 +64,12 @@ impl Pool {
     }
 
     /// The pool's facts as last read (`current` and `fresh` read them again).
-    pub fn facts(&self) -> &PoolFacts {
+    pub(crate) fn facts(&self) -> &PoolFacts {
         &self.facts
     }
 
     /// The connection the pool belongs to.
-    pub fn conn(&self) -> &Arc<Connection> {
+    pub(crate) fn conn(&self) -> &Arc<Connection> {
         &self.conn
     }
 }
@@ -68,21 +77,28 @@ impl Pool {
 /// One datastore as a pool: what one read says of it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PoolFacts {
+    /// The `Datastore` object; for an iSCSI target, the host whose adapter has it.
     pub moref: MoRef,
+    /// The pool's name: the datastore's name, or the iSCSI target's IQN.
     pub name: String,
+    /// libvirt's ESX rule: the MD5 digest of the mount path, or of an iSCSI target's IQN.
     pub uuid: Uuid,
+    /// What kind of storage it is, and libvirt's pool type with it.
     pub kind: PoolKind,
+    /// The pool's capacity in bytes, the datastore's `summary.capacity` (0 for iSCSI).
     pub capacity: u64,
+    /// Free space in bytes, the datastore's `summary.freeSpace` (0 for iSCSI).
     pub free: u64,
-    pub accessible: bool,
+    pub(crate) accessible: bool,
     /// Where the connection's host mounts it (`/vmfs/volumes/…`): the pool's target path.
     pub mount_path: String,
     /// The datacenter it belongs to, for `/folder` URLs and disk manager calls.
-    pub datacenter: MoRef,
+    pub(crate) datacenter: MoRef,
+    /// That datacenter's folder-qualified name (`dcPath` of datastore URLs).
     pub datacenter_path: String,
-    pub browser: Option<MoRef>,
+    pub(crate) browser: Option<MoRef>,
     /// When the facts were read.
-    pub fetched: Instant,
+    pub(crate) fetched: Instant,
 }
 
 impl PoolFacts {
@@ -133,7 +149,7 @@ impl PoolFacts {
     }
 
     /// Whether the facts may still be answered from (see `freshness::FRESH_FOR`).
-    pub fn is_fresh(&self) -> bool {
+    pub(crate) fn is_fresh(&self) -> bool {
         self.fetched.elapsed() < FRESH_FOR
     }
 
@@ -169,13 +185,13 @@ impl PoolFacts {
         .format()
     }
     /// Capacity less free space, as libvirt's ESX driver reports allocation.
-    pub fn allocation(&self) -> u64 {
+    pub(crate) fn allocation(&self) -> u64 {
         self.capacity.saturating_sub(self.free)
     }
 }
 
 /// libvirt's ESX rule for a datastore's UUID: the MD5 digest of its host mount path.
-pub fn pool_uuid(mount_path: &str) -> Uuid {
+pub(crate) fn pool_uuid(mount_path: &str) -> Uuid {
     Uuid::md5_of(mount_path.as_bytes())
 }
 
@@ -205,7 +221,7 @@ pub(crate) fn kind_of(info: Option<&Node>) -> PoolKind {
     }
 }
 
-pub fn no_pool(detail: impl Into<String>) -> Error {
+pub(crate) fn no_pool(detail: impl Into<String>) -> Error {
     Error::esx(Code::NoStoragePool, detail)
 }
 

@@ -12,7 +12,7 @@ use crate::vi::views::datastore::DatastorePoolFacts;
 
 impl Pool {
     /// The pool as the server has it now: one round trip (an iSCSI pool's facts never change).
-    pub fn current(&self) -> Result<PoolFacts> {
+    pub(crate) fn current(&self) -> Result<PoolFacts> {
         let (conn, pool) = (self.conn(), self.facts());
         if matches!(pool.kind, PoolKind::Iscsi { .. }) {
             return Ok(pool.clone());

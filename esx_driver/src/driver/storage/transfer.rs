@@ -69,11 +69,11 @@ pub struct Download {
 
 /// A file made only to be downloaded (a screenshot), removed when its download ends however
 /// it ends: read to the end, stopped, or its stream freed.
-pub struct MadeFile {
-    pub conn: Arc<Connection>,
+pub(crate) struct MadeFile {
+    pub(crate) conn: Arc<Connection>,
     /// `[datastore] dir/file`.
-    pub path: String,
-    pub at: Placement,
+    pub(crate) path: String,
+    pub(crate) at: Placement,
 }
 
 impl Drop for MadeFile {
@@ -132,7 +132,7 @@ impl Download {
     }
 
     /// All of a file made for the caller, which goes when the download ends.
-    pub fn made(made: MadeFile) -> Result<Download> {
+    pub(crate) fn made(made: MadeFile) -> Result<Download> {
         let p = DatastorePath::parse(&made.path)?;
         let url = folder_path(
             &made.at.datacenter_path,
@@ -273,6 +273,8 @@ fn read_some(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 pub struct Stopper(Arc<Pipe>);
 
 impl Stopper {
+    /// Aborts the transfer, as `virStreamAbort` does: the calls on it fail with "the stream
+    /// was aborted", now and later.
     pub fn stop(&self) {
         self.0.stop(ABORTED);
     }

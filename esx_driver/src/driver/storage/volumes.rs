@@ -27,19 +27,24 @@ use std::time::Instant;
 /// What kind of file (or device) a volume is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VolumeKind {
+    /// A VMDK disk's descriptor (`VmDiskFileInfo`): format `vmdk`.
     Disk,
+    /// An ISO image (`IsoImageFileInfo`): format `iso`.
     Iso,
+    /// A floppy image (`FloppyImageFileInfo`): format `raw`.
     Floppy,
     /// A SCSI disk of an iSCSI target: its device path and SCSI UUID.
     Lun {
+        /// The disk's device path on the host (`devicePath`), the volume's path.
         path: String,
+        /// The SCSI LUN's `uuid`; the volume's key is its MD5 digest.
         uuid: String,
     },
 }
 
 impl VolumeKind {
     /// libvirt's volume format name (none for an iSCSI LUN).
-    pub fn format(&self) -> Option<&'static str> {
+    pub(crate) fn format(&self) -> Option<&'static str> {
         match self {
             VolumeKind::Disk => Some("vmdk"),
             VolumeKind::Iso => Some("iso"),
@@ -48,6 +53,7 @@ impl VolumeKind {
         }
     }
 
+    /// Whether the volume is an iSCSI target's LUN rather than a datastore file.
     pub fn is_lun(&self) -> bool {
         matches!(self, VolumeKind::Lun { .. })
     }
@@ -109,11 +115,15 @@ impl Volume {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VolumeFacts {
     /// The datastore's name.
-    pub pool: String,
+    pub(crate) pool: String,
     /// Its path in the datastore, `/`-separated (`dir/disk.vmdk`).
     pub name: String,
+    /// What kind of file (or device) it is.
     pub kind: VolumeKind,
+    /// The size guests see, in bytes: a disk's `capacityKb` · 1024, else the file's (or LUN's)
+    /// size.
     pub capacity: u64,
+    /// Bytes used on the datastore: the file's `fileSize` (for a LUN, its whole size).
     pub allocation: u64,
 }
 
@@ -127,7 +137,7 @@ impl VolumeFacts {
     }
 }
 
-pub fn no_volume(detail: impl Into<String>) -> Error {
+pub(crate) fn no_volume(detail: impl Into<String>) -> Error {
     Error::esx(Code::NoStorageVol, detail)
 }
 

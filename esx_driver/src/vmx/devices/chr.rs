@@ -34,7 +34,7 @@ fn file_source(ctx: &dyn DatastorePaths, file_name: Option<&str>, key: &str) -> 
     ))
 }
 
-pub fn parse_serials(vmx: &VmxFile, ctx: &dyn DatastorePaths) -> Result<Vec<Chr>> {
+pub(crate) fn parse_serials(vmx: &VmxFile, ctx: &dyn DatastorePaths) -> Result<Vec<Chr>> {
     let mut serials = Vec::new();
     for port in 0..SERIAL_PORTS {
         let key = |field: &str| format!("serial{port}.{field}");
@@ -164,7 +164,7 @@ fn split_uri(text: &str) -> Option<(&str, &str, u32)> {
     Some((scheme, host, port))
 }
 
-pub fn parse_parallels(vmx: &VmxFile, ctx: &dyn DatastorePaths) -> Result<Vec<Chr>> {
+pub(crate) fn parse_parallels(vmx: &VmxFile, ctx: &dyn DatastorePaths) -> Result<Vec<Chr>> {
     let mut parallels = Vec::new();
     for port in 0..PARALLEL_PORTS {
         let key = |field: &str| format!("parallel{port}.{field}");
@@ -231,7 +231,7 @@ fn begin_port(
     Ok(prefix)
 }
 
-pub fn format_serial(chr: &Chr, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> Result<()> {
+pub(crate) fn format_serial(chr: &Chr, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> Result<()> {
     let prefix = begin_port("serial", "Serial", SERIAL_PORTS, chr, ctx, w)?;
     match &chr.source {
         ChrSource::Dev(_) | ChrSource::File(_) => {}
@@ -276,7 +276,11 @@ pub fn format_serial(chr: &Chr, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> 
     Ok(())
 }
 
-pub fn format_parallel(chr: &Chr, ctx: &dyn DatastorePaths, w: &mut VmxWriter) -> Result<()> {
+pub(crate) fn format_parallel(
+    chr: &Chr,
+    ctx: &dyn DatastorePaths,
+    w: &mut VmxWriter,
+) -> Result<()> {
     begin_port("parallel", "Parallel", PARALLEL_PORTS, chr, ctx, w)?;
     match &chr.source {
         ChrSource::Dev(_) | ChrSource::File(_) => {}

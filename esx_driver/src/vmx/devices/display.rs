@@ -9,7 +9,7 @@ use crate::xml::domain::{Graphics, Video};
 /// VMware's default video memory, bytes.
 const DEFAULT_VRAM_BYTES: i64 = 4 * 1024 * 1024;
 
-pub fn parse_vnc(vmx: &VmxFile) -> Result<Option<Graphics>> {
+pub(crate) fn parse_vnc(vmx: &VmxFile) -> Result<Option<Graphics>> {
     if !vmx.boolean("RemoteDisplay.vnc.enabled", false)? {
         return Ok(None);
     }
@@ -31,7 +31,7 @@ pub fn parse_vnc(vmx: &VmxFile) -> Result<Option<Graphics>> {
     }))
 }
 
-pub fn format_vnc(graphics: &Graphics, w: &mut VmxWriter) -> Result<()> {
+pub(crate) fn format_vnc(graphics: &Graphics, w: &mut VmxWriter) -> Result<()> {
     if graphics.graphics_type != "vnc" {
         return Err(vmx_unsupported(format!(
             "Unsupported graphics type '{}'",
@@ -54,7 +54,7 @@ pub fn format_vnc(graphics: &Graphics, w: &mut VmxWriter) -> Result<()> {
     Ok(())
 }
 
-pub fn parse_svga(vmx: &VmxFile) -> Result<Video> {
+pub(crate) fn parse_svga(vmx: &VmxFile) -> Result<Video> {
     let bytes = vmx.long("svga.vramSize", DEFAULT_VRAM_BYTES, true)?.max(0);
     Ok(Video {
         model: "vmvga".to_string(),
@@ -64,7 +64,7 @@ pub fn parse_svga(vmx: &VmxFile) -> Result<Video> {
     })
 }
 
-pub fn format_svga(video: &Video, w: &mut VmxWriter) -> Result<()> {
+pub(crate) fn format_svga(video: &Video, w: &mut VmxWriter) -> Result<()> {
     if video.model != "vmvga" {
         return Err(vmx_unsupported(format!(
             "Unsupported video device type '{}'",

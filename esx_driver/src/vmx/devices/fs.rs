@@ -8,7 +8,7 @@ use crate::vmx::file::{VmxFile, VmxWriter};
 use crate::vmx::vmx_unsupported;
 use crate::xml::domain::Filesystem;
 
-pub fn parse_shared_folders(vmx: &VmxFile) -> Result<Vec<Filesystem>> {
+pub(crate) fn parse_shared_folders(vmx: &VmxFile) -> Result<Vec<Filesystem>> {
     if vmx.boolean("isolation.tools.hgfs.disable", true)? {
         return Ok(Vec::new());
     }
@@ -48,7 +48,7 @@ pub fn parse_shared_folders(vmx: &VmxFile) -> Result<Vec<Filesystem>> {
     Ok(folders)
 }
 
-pub fn format_shared_folders(folders: &[Filesystem], w: &mut VmxWriter) -> Result<()> {
+pub(crate) fn format_shared_folders(folders: &[Filesystem], w: &mut VmxWriter) -> Result<()> {
     if folders.is_empty() {
         return Ok(());
     }

@@ -1,9 +1,9 @@
 //! Device families of a VMX file, each read into and written from the domain definition.
 //! One module per family; the global keys live in `parse` and `format`.
 
-pub mod chr;
-pub mod disk;
-pub mod display;
-pub mod fs;
-pub mod net;
-pub mod peripherals;
+pub(crate) mod chr;
+pub(crate) mod disk;
+pub(crate) mod display;
+pub(crate) mod fs;
+pub(crate) mod net;
+pub(crate) mod peripherals;

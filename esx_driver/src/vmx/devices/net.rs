@@ -79,7 +79,7 @@ fn ethernet_indexes(vmx: &VmxFile) -> Result<Vec<u32>> {
     Ok(indexes)
 }
 
-pub fn parse_ethernets(vmx: &VmxFile) -> Result<Vec<Interface>> {
+pub(crate) fn parse_ethernets(vmx: &VmxFile) -> Result<Vec<Interface>> {
     let mut nets = Vec::new();
     for index in ethernet_indexes(vmx)? {
         nets.extend(parse_ethernet(vmx, index)?);
@@ -217,7 +217,7 @@ fn parse_ethernet(vmx: &VmxFile, index: u32) -> Result<Option<Interface>> {
     Ok(Some(net))
 }
 
-pub fn format_ethernet(
+pub(crate) fn format_ethernet(
     net: &Interface,
     index: u32,
     hw: HwVersion,

@@ -22,7 +22,7 @@ const SOUND_MODELS: [(&str, &str); 3] =
 /// VMware's vTPM: a TPM 2.0 on the CRB interface, its state kept by the host.
 const TPM_MODEL: &str = "tpm-crb";
 
-pub fn parse(vmx: &VmxFile, devices: &mut Devices) -> Result<()> {
+pub(crate) fn parse(vmx: &VmxFile, devices: &mut Devices) -> Result<()> {
     let mut index = 0;
     for (key, model, _) in USB_CONTROLLERS {
         if vmx.boolean(&format!("{key}.present"), false)? {
@@ -58,7 +58,7 @@ pub fn parse(vmx: &VmxFile, devices: &mut Devices) -> Result<()> {
     Ok(())
 }
 
-pub fn format(devices: &Devices, efi: bool, w: &mut VmxWriter) -> Result<()> {
+pub(crate) fn format(devices: &Devices, efi: bool, w: &mut VmxWriter) -> Result<()> {
     let mut present = [false; USB_CONTROLLERS.len()];
     for controller in devices
         .controllers

@@ -17,7 +17,7 @@ pub(crate) const LIBVIRT_SATA_UNITS: u32 = 6;
 const DEFAULT_VRAM_KIB: u32 = 4096;
 
 /// The drive address libvirt derives from a disk's target name and bus.
-pub fn assign_drive_address(disk: &Disk, scsi_bus_max_unit: u32) -> Option<DriveAddress> {
+pub(crate) fn assign_drive_address(disk: &Disk, scsi_bus_max_unit: u32) -> Option<DriveAddress> {
     if disk.bus == DiskBus::Nvme {
         let (controller, unit) = nvme_name_to_slot(&disk.target)?;
         return Some(DriveAddress {
@@ -46,7 +46,7 @@ pub fn assign_drive_address(disk: &Disk, scsi_bus_max_unit: u32) -> Option<Drive
     })
 }
 
-pub fn apply(def: &mut DomainDef) {
+pub(crate) fn apply(def: &mut DomainDef) {
     fill_if_empty(&mut def.os.os_type, "hvm");
     fill_if_empty(&mut def.os.arch, "i686");
     fill_if_empty(&mut def.clock_offset, "utc");

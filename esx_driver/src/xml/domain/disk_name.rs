@@ -5,7 +5,7 @@ const PREFIXES: [&str; 6] = ["fd", "hd", "vd", "sd", "xvd", "ubd"];
 
 /// The index encoded by a target name's letters (bijective base 26), ignoring a numeric
 /// partition suffix; `None` when the name has no known prefix or no letters.
-pub fn disk_name_to_index(name: &str) -> Option<u32> {
+pub(crate) fn disk_name_to_index(name: &str) -> Option<u32> {
     let prefix = PREFIXES.iter().find(|p| name.starts_with(*p))?;
     let rest = name.get(prefix.len()..)?;
     let letters = rest.bytes().take_while(u8::is_ascii_lowercase).count();
@@ -26,7 +26,7 @@ pub fn disk_name_to_index(name: &str) -> Option<u32> {
     Some(index)
 }
 
-pub fn index_to_disk_name(index: u32, prefix: &str) -> String {
+pub(crate) fn index_to_disk_name(index: u32, prefix: &str) -> String {
     let mut letters = Vec::new();
     let mut rest = i64::from(index);
     while rest >= 0 {
@@ -38,7 +38,7 @@ pub fn index_to_disk_name(index: u32, prefix: &str) -> String {
 }
 
 /// NVMe targets are named `nvme<controller>n<namespace>`, namespaces counting from 1.
-pub fn nvme_name_to_slot(name: &str) -> Option<(u32, u32)> {
+pub(crate) fn nvme_name_to_slot(name: &str) -> Option<(u32, u32)> {
     let (controller, namespace) = name.strip_prefix("nvme")?.split_once('n')?;
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !digits(controller) || !digits(namespace) {
@@ -48,7 +48,7 @@ pub fn nvme_name_to_slot(name: &str) -> Option<(u32, u32)> {
     Some((controller.parse().ok()?, namespace.checked_sub(1)?))
 }
 
-pub fn nvme_slot_to_name(controller: u32, unit: u32) -> String {
+pub(crate) fn nvme_slot_to_name(controller: u32, unit: u32) -> String {
     format!("nvme{controller}n{}", u64::from(unit) + 1)
 }
 

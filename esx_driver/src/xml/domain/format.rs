@@ -4,7 +4,7 @@
 use super::*;
 use crate::xml::writer::XmlWriter;
 
-pub fn format_domain(def: &DomainDef) -> String {
+pub(crate) fn format_domain(def: &DomainDef) -> String {
     let mut w = XmlWriter::new();
     let vmware = &def.vmware;
     let namespaced = vmware.datacenter_path.is_some()
@@ -89,7 +89,7 @@ fn format_memory(w: &mut XmlWriter, memory: &Memory) {
 }
 
 /// libvirt's bitmap syntax: ascending runs, `a-b` for runs longer than one.
-pub fn format_cpuset(cpus: &[u32]) -> Option<String> {
+pub(crate) fn format_cpuset(cpus: &[u32]) -> Option<String> {
     let mut runs: Vec<(u32, u32)> = Vec::new();
     for &cpu in cpus {
         match runs.last_mut() {
@@ -304,7 +304,7 @@ fn yes_no(value: bool) -> &'static str {
     if value { "yes" } else { "no" }
 }
 
-pub fn chr_type(source: &ChrSource) -> &str {
+pub(crate) fn chr_type(source: &ChrSource) -> &str {
     match source {
         ChrSource::Dev(_) => "dev",
         ChrSource::File(_) => "file",

@@ -1,120 +1,122 @@
 //! libvirt's domain definition, limited to what VMware can express, with parse and format.
 //! The shape follows libvirt's virDomainDef so both converters and the driver can share it.
 
-pub mod defaults;
+pub(crate) mod defaults;
 mod disk_name;
-pub mod format;
+pub(crate) mod format;
 mod parse;
 
-pub use disk_name::{disk_name_to_index, index_to_disk_name, nvme_name_to_slot, nvme_slot_to_name};
-pub use parse::{DeviceDef, default_bus, parse_device};
+pub(crate) use disk_name::{
+    disk_name_to_index, index_to_disk_name, nvme_name_to_slot, nvme_slot_to_name,
+};
+pub(crate) use parse::{DeviceDef, parse_device};
 
 use crate::error::Result;
 use crate::xml::ids::{MacAddr, Uuid};
 use crate::xml::metadata::Metadata;
 
 /// The vmware XML namespace libvirt attaches for `<vmware:datacenterpath>`.
-pub const VMWARE_NAMESPACE: &str = "http://libvirt.org/schemas/domain/vmware/1.0";
+pub(crate) const VMWARE_NAMESPACE: &str = "http://libvirt.org/schemas/domain/vmware/1.0";
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainDef {
     /// `<domain type=…>`; the converter only accepts `vmware`.
-    pub virt_type: String,
+    pub(crate) virt_type: String,
     /// `<domain id=…>` of a running domain; never read from XML (libvirt ignores it there).
-    pub id: Option<i32>,
-    pub name: String,
-    pub uuid: Uuid,
-    pub genid: Option<Uuid>,
+    pub(crate) id: Option<i32>,
+    pub(crate) name: String,
+    pub(crate) uuid: Uuid,
+    pub(crate) genid: Option<Uuid>,
     pub description: Option<String>,
     /// Applications' elements under `<metadata>`, one per namespace.
-    pub metadata: Vec<Metadata>,
-    pub memory: Memory,
-    pub vcpu: Vcpu,
-    pub cputune_shares: Option<u64>,
-    pub os: Os,
-    pub cpu: Option<Cpu>,
-    pub clock_offset: String,
-    pub on_poweroff: String,
-    pub on_reboot: String,
-    pub on_crash: String,
+    pub(crate) metadata: Vec<Metadata>,
+    pub(crate) memory: Memory,
+    pub(crate) vcpu: Vcpu,
+    pub(crate) cputune_shares: Option<u64>,
+    pub(crate) os: Os,
+    pub(crate) cpu: Option<Cpu>,
+    pub(crate) clock_offset: String,
+    pub(crate) on_poweroff: String,
+    pub(crate) on_reboot: String,
+    pub(crate) on_crash: String,
     pub devices: Devices,
-    pub vmware: VmwareMetadata,
+    pub(crate) vmware: VmwareMetadata,
 }
 
 /// Sizes in KiB.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Memory {
-    pub max_kib: u64,
-    pub current_kib: u64,
-    pub min_guarantee_kib: u64,
+pub(crate) struct Memory {
+    pub(crate) max_kib: u64,
+    pub(crate) current_kib: u64,
+    pub(crate) min_guarantee_kib: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Vcpu {
-    pub max: u32,
-    pub current: u32,
+pub(crate) struct Vcpu {
+    pub(crate) max: u32,
+    pub(crate) current: u32,
     /// Host CPUs the guest may run on, ascending.
-    pub cpuset: Vec<u32>,
+    pub(crate) cpuset: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Os {
-    pub os_type: String,
-    pub arch: String,
-    pub machine: Option<String>,
-    pub firmware: Option<String>,
+pub(crate) struct Os {
+    pub(crate) os_type: String,
+    pub(crate) arch: String,
+    pub(crate) machine: Option<String>,
+    pub(crate) firmware: Option<String>,
     /// `<firmware><feature name=… enabled=…/>`, kept in libvirt's order.
-    pub firmware_features: Vec<(String, bool)>,
-    pub boot_devices: Vec<String>,
-    pub smbios_mode: Option<String>,
+    pub(crate) firmware_features: Vec<(String, bool)>,
+    pub(crate) boot_devices: Vec<String>,
+    pub(crate) smbios_mode: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Cpu {
-    pub mode: String,
-    pub topology: Option<Topology>,
+pub(crate) struct Cpu {
+    pub(crate) mode: String,
+    pub(crate) topology: Option<Topology>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Topology {
-    pub sockets: u32,
-    pub dies: u32,
-    pub clusters: u32,
-    pub cores: u32,
-    pub threads: u32,
+pub(crate) struct Topology {
+    pub(crate) sockets: u32,
+    pub(crate) dies: u32,
+    pub(crate) clusters: u32,
+    pub(crate) cores: u32,
+    pub(crate) threads: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Devices {
     pub disks: Vec<Disk>,
-    pub controllers: Vec<Controller>,
-    pub filesystems: Vec<Filesystem>,
-    pub interfaces: Vec<Interface>,
-    pub serials: Vec<Chr>,
-    pub parallels: Vec<Chr>,
-    pub consoles: Vec<Chr>,
-    pub tpms: Vec<Tpm>,
-    pub graphics: Vec<Graphics>,
-    pub sounds: Vec<Sound>,
-    pub videos: Vec<Video>,
+    pub(crate) controllers: Vec<Controller>,
+    pub(crate) filesystems: Vec<Filesystem>,
+    pub(crate) interfaces: Vec<Interface>,
+    pub(crate) serials: Vec<Chr>,
+    pub(crate) parallels: Vec<Chr>,
+    pub(crate) consoles: Vec<Chr>,
+    pub(crate) tpms: Vec<Tpm>,
+    pub(crate) graphics: Vec<Graphics>,
+    pub(crate) sounds: Vec<Sound>,
+    pub(crate) videos: Vec<Video>,
 }
 
 /// `<tpm model=…><backend type=… version=…/></tpm>`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Tpm {
-    pub model: String,
-    pub backend: String,
-    pub version: Option<String>,
+pub(crate) struct Tpm {
+    pub(crate) model: String,
+    pub(crate) backend: String,
+    pub(crate) version: Option<String>,
 }
 
 /// `<sound model=…/>`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Sound {
-    pub model: String,
+pub(crate) struct Sound {
+    pub(crate) model: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DiskDevice {
+pub(crate) enum DiskDevice {
     Disk,
     Cdrom,
     Floppy,
@@ -134,39 +136,39 @@ pub enum DiskBus {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Disk {
     /// `file`, `block`, or another libvirt storage type the converter refuses.
-    pub disk_type: String,
-    pub device: DiskDevice,
+    pub(crate) disk_type: String,
+    pub(crate) device: DiskDevice,
     pub bus: DiskBus,
-    pub source: Option<String>,
-    pub startup_policy: Option<String>,
-    pub target: String,
+    pub(crate) source: Option<String>,
+    pub(crate) startup_policy: Option<String>,
+    pub(crate) target: String,
     /// Legacy `<driver name=…>` naming the SCSI controller model.
-    pub driver_name: Option<String>,
-    pub cache: Option<String>,
-    pub readonly: bool,
-    pub transient: bool,
-    pub address: Option<Address>,
+    pub(crate) driver_name: Option<String>,
+    pub(crate) cache: Option<String>,
+    pub(crate) readonly: bool,
+    pub(crate) transient: bool,
+    pub(crate) address: Option<Address>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Address {
+pub(crate) enum Address {
     Drive(DriveAddress),
     /// Any other `<address type=…>`, kept so the converter can name it in its error.
     Other(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct DriveAddress {
-    pub controller: u32,
-    pub bus: u32,
-    pub target: u32,
-    pub unit: u32,
+pub(crate) struct DriveAddress {
+    pub(crate) controller: u32,
+    pub(crate) bus: u32,
+    pub(crate) target: u32,
+    pub(crate) unit: u32,
 }
 
 impl DriveAddress {
     /// Whether two addresses name one VMware slot: VMware has no SCSI targets, so libvirt
     /// compares controller, bus and unit only.
-    pub fn same_slot(&self, other: &DriveAddress) -> bool {
+    pub(crate) fn same_slot(&self, other: &DriveAddress) -> bool {
         (self.controller, self.bus, self.unit) == (other.controller, other.bus, other.unit)
     }
 }
@@ -179,7 +181,7 @@ impl std::fmt::Display for DriveAddress {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ControllerType {
+pub(crate) enum ControllerType {
     Ide,
     Fdc,
     Scsi,
@@ -190,53 +192,53 @@ pub enum ControllerType {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Controller {
-    pub controller_type: ControllerType,
-    pub index: u32,
-    pub model: Option<String>,
+pub(crate) struct Controller {
+    pub(crate) controller_type: ControllerType,
+    pub(crate) index: u32,
+    pub(crate) model: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Filesystem {
-    pub fs_type: String,
-    pub access_mode: String,
-    pub source: String,
-    pub target: String,
-    pub readonly: bool,
+pub(crate) struct Filesystem {
+    pub(crate) fs_type: String,
+    pub(crate) access_mode: String,
+    pub(crate) source: String,
+    pub(crate) target: String,
+    pub(crate) readonly: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MacType {
+pub(crate) enum MacType {
     Generated,
     Static,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Interface {
+pub(crate) struct Interface {
     /// `bridge`, `user`, `null`, `vds`, or a type the converter refuses.
-    pub net_type: String,
-    pub mac: MacAddr,
-    pub mac_type: Option<MacType>,
-    pub mac_check: Option<bool>,
-    pub bridge: Option<String>,
+    pub(crate) net_type: String,
+    pub(crate) mac: MacAddr,
+    pub(crate) mac_type: Option<MacType>,
+    pub(crate) mac_check: Option<bool>,
+    pub(crate) bridge: Option<String>,
     /// `<source network=…>` of a `network` interface: a Workstation or Fusion vmnet.
-    pub network: Option<String>,
+    pub(crate) network: Option<String>,
     /// `<target dev=…>`, VMware's custom `vnet`.
-    pub ifname: Option<String>,
-    pub model: Option<String>,
-    pub vds: Option<VdsPort>,
+    pub(crate) ifname: Option<String>,
+    pub(crate) model: Option<String>,
+    pub(crate) vds: Option<VdsPort>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct VdsPort {
-    pub switch_id: Uuid,
-    pub port_id: i64,
-    pub portgroup_id: Option<String>,
-    pub connection_id: i64,
+pub(crate) struct VdsPort {
+    pub(crate) switch_id: Uuid,
+    pub(crate) port_id: i64,
+    pub(crate) portgroup_id: Option<String>,
+    pub(crate) connection_id: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum ChrSource {
+pub(crate) enum ChrSource {
     Dev(String),
     File(String),
     Pipe(String),
@@ -247,53 +249,53 @@ pub enum ChrSource {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct TcpSource {
-    pub host: String,
-    pub service: String,
-    pub listen: bool,
+pub(crate) struct TcpSource {
+    pub(crate) host: String,
+    pub(crate) service: String,
+    pub(crate) listen: bool,
     /// `raw`, `telnet`, `telnets` or `tls`.
-    pub protocol: String,
+    pub(crate) protocol: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Chr {
-    pub source: ChrSource,
-    pub target_port: u32,
+pub(crate) struct Chr {
+    pub(crate) source: ChrSource,
+    pub(crate) target_port: u32,
     /// Only consoles carry a target type (`serial`).
-    pub target_type: Option<String>,
+    pub(crate) target_type: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Graphics {
+pub(crate) struct Graphics {
     /// `vnc`, or another type the converter refuses.
-    pub graphics_type: String,
-    pub port: i32,
-    pub autoport: bool,
-    pub listen: Option<String>,
-    pub keymap: Option<String>,
-    pub passwd: Option<String>,
+    pub(crate) graphics_type: String,
+    pub(crate) port: i32,
+    pub(crate) autoport: bool,
+    pub(crate) listen: Option<String>,
+    pub(crate) keymap: Option<String>,
+    pub(crate) passwd: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Video {
-    pub model: String,
+pub(crate) struct Video {
+    pub(crate) model: String,
     /// KiB.
-    pub vram: u32,
-    pub heads: u32,
-    pub primary: bool,
+    pub(crate) vram: u32,
+    pub(crate) heads: u32,
+    pub(crate) primary: bool,
 }
 
 /// What libvirt keeps in the domain's vmware namespace.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct VmwareMetadata {
-    pub datacenter_path: Option<String>,
-    pub moref: Option<String>,
+pub(crate) struct VmwareMetadata {
+    pub(crate) datacenter_path: Option<String>,
+    pub(crate) moref: Option<String>,
     /// `<vmware:virtualhw>`: the virtual hardware version of the VMX file the XML came from,
     /// which the VMX writer keeps (ours; libvirt drops it).
-    pub virtual_hw: Option<i64>,
+    pub(crate) virtual_hw: Option<i64>,
     /// `<vmware:guestos>`: the VMX file's `guestOS`, which the writer keeps instead of
     /// `other`/`other-64` (ours; libvirt drops it).
-    pub guest_os: Option<String>,
+    pub(crate) guest_os: Option<String>,
 }
 
 impl DomainDef {
@@ -309,13 +311,13 @@ impl DomainDef {
 
     /// Fills in what libvirt's post-parse step adds: lifecycle and clock defaults, disk
     /// addresses, implicit controllers, the serial console and the default video.
-    pub fn apply_defaults(&mut self) {
+    pub(crate) fn apply_defaults(&mut self) {
         defaults::apply(self);
     }
 }
 
 impl DiskBus {
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             DiskBus::Ide => "ide",
             DiskBus::Scsi => "scsi",
@@ -326,7 +328,7 @@ impl DiskBus {
         }
     }
 
-    pub fn from_name(name: &str) -> DiskBus {
+    pub(crate) fn from_name(name: &str) -> DiskBus {
         match name {
             "ide" => DiskBus::Ide,
             "scsi" => DiskBus::Scsi,
@@ -338,7 +340,7 @@ impl DiskBus {
     }
 
     /// The controller type that carries disks on this bus.
-    pub fn controller_type(&self) -> Option<ControllerType> {
+    pub(crate) fn controller_type(&self) -> Option<ControllerType> {
         Some(match self {
             DiskBus::Ide => ControllerType::Ide,
             DiskBus::Scsi => ControllerType::Scsi,
@@ -351,7 +353,7 @@ impl DiskBus {
 }
 
 impl DiskDevice {
-    pub fn as_str(&self) -> &'static str {
+    pub(crate) fn as_str(&self) -> &'static str {
         match self {
             DiskDevice::Disk => "disk",
             DiskDevice::Cdrom => "cdrom",
@@ -362,7 +364,7 @@ impl DiskDevice {
 }
 
 impl ControllerType {
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             ControllerType::Ide => "ide",
             ControllerType::Fdc => "fdc",
@@ -374,7 +376,7 @@ impl ControllerType {
         }
     }
 
-    pub fn from_name(name: &str) -> ControllerType {
+    pub(crate) fn from_name(name: &str) -> ControllerType {
         match name {
             "ide" => ControllerType::Ide,
             "fdc" => ControllerType::Fdc,
@@ -388,7 +390,7 @@ impl ControllerType {
 }
 
 impl Disk {
-    pub fn drive_address(&self) -> Option<DriveAddress> {
+    pub(crate) fn drive_address(&self) -> Option<DriveAddress> {
         match self.address {
             Some(Address::Drive(drive)) => Some(drive),
             _ => None,
@@ -399,7 +401,7 @@ impl Disk {
 impl Devices {
     /// Adds a controller unless one of that type and index exists, keeping libvirt's order:
     /// grouped by type (first appearance), ascending index within a type.
-    pub fn add_controller(
+    pub(crate) fn add_controller(
         &mut self,
         controller_type: ControllerType,
         index: u32,

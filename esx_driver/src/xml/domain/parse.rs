@@ -15,7 +15,7 @@ fn err(detail: impl Into<String>) -> Error {
 
 /// One device of virDomainAttachDevice and its kin, read as the domain parser reads it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum DeviceDef {
+pub(crate) enum DeviceDef {
     /// With whether the XML gave the MAC address (the parser makes one up otherwise) and
     /// the link state it asks for (`<link state='up|down'/>`).
     Interface {
@@ -28,7 +28,7 @@ pub enum DeviceDef {
     Other(String),
 }
 
-pub fn parse_device(xml: &str) -> Result<DeviceDef> {
+pub(crate) fn parse_device(xml: &str) -> Result<DeviceDef> {
     let root = parse_document(xml)?;
     Ok(match root.name.as_str() {
         "interface" => DeviceDef::Interface {
@@ -51,7 +51,7 @@ pub fn parse_device(xml: &str) -> Result<DeviceDef> {
     })
 }
 
-pub fn parse_domain(xml: &str) -> Result<DomainDef> {
+pub(crate) fn parse_domain(xml: &str) -> Result<DomainDef> {
     let root = parse_document(xml)?;
     if root.name != "domain" {
         return Err(err(format!(
@@ -221,7 +221,7 @@ fn parse_vcpu(root: &Element, vcpu: &mut Vcpu) -> Result<()> {
 }
 
 /// libvirt's bitmap syntax: `0-2,5,^1`.
-pub fn parse_cpuset(text: &str) -> Result<Vec<u32>> {
+pub(crate) fn parse_cpuset(text: &str) -> Result<Vec<u32>> {
     let bad = || err(format!("Failed to parse bitmap '{text}'"));
     let mut set = std::collections::BTreeSet::new();
     for item in text.split(',').map(str::trim) {
@@ -427,7 +427,7 @@ fn parse_disk(disk: &Element) -> Result<Disk> {
 
 /// libvirt guesses the bus from the target name's prefix when `bus` is left out.
 /// The bus libvirt gives a disk whose XML names none, from its target's prefix.
-pub fn default_bus(target: &str, device: DiskDevice) -> DiskBus {
+pub(crate) fn default_bus(target: &str, device: DiskDevice) -> DiskBus {
     let by_prefix = [
         ("hd", DiskBus::Ide),
         ("sd", DiskBus::Scsi),

@@ -16,7 +16,7 @@ use crate::xml::domain::{
     disk_name_to_index, nvme_name_to_slot,
 };
 
-pub fn format_disks(
+pub(crate) fn format_disks(
     disks: &[Disk],
     controllers: &[Controller],
     ctx: &dyn DatastorePaths,
@@ -262,7 +262,7 @@ fn gather_scsi_controllers(
 
 /// The VMX slot of a disk, from its target name the way libvirt computes it: the controller's
 /// number on its bus and the unit on the controller.
-pub fn slot_of(disk: &Disk) -> Result<(u32, u32)> {
+pub(crate) fn slot_of(disk: &Disk) -> Result<(u32, u32)> {
     let indexed = |prefix: &str, limit: u32, name: &str| -> Result<u32> {
         if !disk.target.starts_with(prefix) {
             return Err(vmx_error(format!(

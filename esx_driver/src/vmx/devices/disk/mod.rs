@@ -4,8 +4,8 @@
 mod format;
 mod parse;
 
-pub use format::{format_disks, slot_of};
-pub use parse::parse_disks;
+pub(crate) use format::{format_disks, slot_of};
+pub(crate) use parse::parse_disks;
 
 use crate::error::Result;
 use crate::vmx::Dialect;
@@ -54,7 +54,7 @@ fn slot_prefix(bus: &DiskBus, controller: u32, unit: u32) -> String {
 
 /// libvirt's target name of a slot (SCSI skips unit 7, SATA has 30 units per controller);
 /// `None` for SCSI unit 7 and buses without names.
-pub fn slot_target(bus: &DiskBus, controller: u32, unit: u32) -> Option<String> {
+pub(crate) fn slot_target(bus: &DiskBus, controller: u32, unit: u32) -> Option<String> {
     let (c, u) = (controller, unit);
     Some(match bus {
         DiskBus::Scsi | DiskBus::Sata => index_to_disk_name(sd_index(bus, c, u)?, "sd"),
@@ -93,7 +93,7 @@ fn has_suffix(name: &str, suffix: &str) -> bool {
 /// writes SATA devices and SCSI units past 15 a target of their own (see `full_sd_targets`)
 /// and their true slot as the address, so there the address wins wherever it is not the one
 /// libvirt derives from the name; where it is, both agree on libvirt's slot.
-pub fn slot(disk: &Disk, dialect: Dialect) -> Result<(u32, u32)> {
+pub(crate) fn slot(disk: &Disk, dialect: Dialect) -> Result<(u32, u32)> {
     if let (Dialect::Full, DiskBus::Scsi | DiskBus::Sata, Some(address)) =
         (dialect, &disk.bus, disk.drive_address())
     {
@@ -111,7 +111,7 @@ pub fn slot(disk: &Disk, dialect: Dialect) -> Result<(u32, u32)> {
 /// a SCSI unit past 15 takes the next controller's names. Here SCSI units 0–15 keep libvirt's
 /// names; each SATA device and SCSI unit past 15 keeps libvirt's name when no earlier device
 /// has it, else takes the lowest free `sd` name that `slot` maps back to its slot.
-pub fn full_sd_targets(slots: &[(DiskBus, u32, u32)]) -> Vec<String> {
+pub(crate) fn full_sd_targets(slots: &[(DiskBus, u32, u32)]) -> Vec<String> {
     let libvirt_index = |(bus, c, u): &(DiskBus, u32, u32)| sd_index(bus, *c, *u);
     let regular = |(bus, _, u): &(DiskBus, u32, u32)| *bus == DiskBus::Scsi && *u < 16;
     let mut names: Vec<Option<u32>> = slots

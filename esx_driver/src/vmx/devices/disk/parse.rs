@@ -24,7 +24,7 @@ struct Slot<'a> {
     dialect: Dialect,
 }
 
-pub fn parse_disks(
+pub(crate) fn parse_disks(
     vmx: &VmxFile,
     ctx: &dyn DatastorePaths,
     hw: HwVersion,

@@ -1,20 +1,20 @@
 //! Host facts through the C API: node info, free memory, CPU and memory statistics, hostname,
 //! capabilities, sysinfo and the maximum vCPUs of a guest.
 
-use super::args::{count, flags, in_opt_str, out, out_slice};
-use super::export::{api_name, export};
-use super::malloc::owned_c_string;
-use super::typed_params::field_name;
-use super::types::{
-    virConnectPtr, virNodeCPUStats, virNodeCPUStatsPtr, virNodeInfo, virNodeInfoPtr,
-    virNodeMemoryStats, virNodeMemoryStatsPtr,
-};
 use crate::abi::enums::{
     VIR_NODE_CPU_STATS_ALL_CPUS, VIR_NODE_CPU_STATS_IDLE, VIR_NODE_CPU_STATS_USER,
     VIR_NODE_MEMORY_STATS_ALL_CELLS, VIR_NODE_MEMORY_STATS_FREE, VIR_NODE_MEMORY_STATS_TOTAL,
 };
 use crate::abi::flags::NoFlags;
 use crate::error::{Code, Domain, Error, Result};
+use crate::ffi::args::{count, flags, in_opt_str, out, out_slice};
+use crate::ffi::export::{api_name, export};
+use crate::ffi::malloc::owned_c_string;
+use crate::ffi::typed_params::field_name;
+use crate::ffi::types::{
+    virConnectPtr, virNodeCPUStats, virNodeCPUStatsPtr, virNodeInfo, virNodeInfoPtr,
+    virNodeMemoryStats, virNodeMemoryStatsPtr,
+};
 use std::ffi::{c_char, c_int, c_uint, c_ulong, c_ulonglong};
 use std::ptr;
 

@@ -1,11 +1,11 @@
 //! Domain XML ⇄ native configuration through the C API: virConnectDomainXMLFromNative and
 //! virConnectDomainXMLToNative ("vmware-vmx").
 
-use super::args::{flags, in_bytes, in_str};
-use super::export::export;
-use super::malloc::owned_c_string;
-use super::types::virConnectPtr;
 use crate::abi::flags::NoFlags;
+use crate::ffi::args::{flags, in_bytes, in_str};
+use crate::ffi::export::export;
+use crate::ffi::malloc::owned_c_string;
+use crate::ffi::types::virConnectPtr;
 use std::ffi::{c_char, c_uint};
 use std::ptr;
 

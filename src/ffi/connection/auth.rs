@@ -1,14 +1,14 @@
 //! `virConnectAuth` callbacks as the driver's `Authenticator`, and libvirt's default
 //! authenticator (`virConnectAuthPtrDefault`) that asks on the terminal.
 
-use super::types::{
-    _virConnectAuth, virConnectAuth, virConnectAuthCallbackPtr, virConnectAuthPtr,
-    virConnectCredential, virConnectCredentialPtr,
-};
 use crate::abi::virConnectCredentialType as Cred;
 use crate::driver::Connection;
 use crate::driver::connection::auth::{Authenticator, CredRequest};
 use crate::error::{Code, Domain, Error, Result};
+use crate::ffi::types::{
+    _virConnectAuth, virConnectAuth, virConnectAuthCallbackPtr, virConnectAuthPtr,
+    virConnectCredential, virConnectCredentialPtr,
+};
 use secrecy::SecretString;
 use std::ffi::{CStr, CString, c_int, c_uint, c_void};
 use std::io::{BufRead, Write};
@@ -152,7 +152,7 @@ unsafe extern "C" fn terminal_callback(
         let Some(mut line) = read_terminal(&prompt, secret) else {
             return -1;
         };
-        c.result = super::malloc::c_string_or_null(&line);
+        c.result = crate::ffi::malloc::c_string_or_null(&line);
         c.resultlen = line.len() as c_uint;
         line.zeroize();
         if c.result.is_null() {

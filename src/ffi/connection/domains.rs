@@ -1,11 +1,11 @@
-//! Domain handles through the C API: listing, lookups, identity (name, ID, UUID), references,
-//! and the connection a domain belongs to.
+//! A connection's domains through the C API: listing (all at once, by ID, by name, counts) and
+//! lookups by ID, name and UUID, as the driver's connection/domains.rs serves them.
 
 use crate::abi::flags::ListDomainsFlags;
-use crate::abi::{VIR_UUID_BUFLEN, VIR_UUID_STRING_BUFLEN};
-use crate::driver::domain::Vm;
+use crate::driver::domain::{Domain, Vm};
 use crate::error::{Error, Result};
-use crate::ffi::args::{count, flags, in_slice, in_str, out, out_slice, put_uuid_string};
+use crate::ffi::args::{count, flags, in_slice, in_str, out, out_slice};
+use crate::ffi::domain::object::UUID_LEN;
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, ConnectHandle, DomainHandle};
 use crate::ffi::malloc::{MallocStr, handle_array};
@@ -14,12 +14,9 @@ use crate::xml::ids::Uuid;
 use std::ffi::{c_char, c_int, c_uchar, c_uint};
 use std::ptr;
 
-const UUID_LEN: usize = VIR_UUID_BUFLEN as usize;
-const UUID_STRING_LEN: usize = VIR_UUID_STRING_BUFLEN as usize;
-
 /// A new handle for C.
-fn new_domain(c: &ConnectHandle, vm: Vm) -> virDomainPtr {
-    DomainHandle::into_c(c.domain(vm))
+fn new_domain(c: &ConnectHandle, dom: Domain) -> virDomainPtr {
+    DomainHandle::into_c(c.domain_handle(dom))
 }
 
 /// All domains matching `flags`; with `domains` non-NULL, a NULL-terminated malloc'd array of
@@ -131,7 +128,7 @@ pub unsafe extern "C" fn virConnectNumOfDefinedDomains(conn: virConnectPtr) -> c
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virDomainLookupByID(conn: virConnectPtr, id: c_int) -> virDomainPtr {
     export!(conn conn, ptr::null_mut(), |c| {
-        Ok(new_domain(c, c.conn.lookup_by_id(id)?))
+        Ok(new_domain(c, c.conn.domain_by_id(id)?))
     })
 }
 
@@ -143,7 +140,7 @@ pub unsafe extern "C" fn virDomainLookupByName(
     name: *const c_char,
 ) -> virDomainPtr {
     export!(conn conn, ptr::null_mut(), |c| {
-        Ok(new_domain(c, c.conn.lookup_by_name(in_str!(name)?)?))
+        Ok(new_domain(c, c.conn.domain_by_name(in_str!(name)?)?))
     })
 }
 
@@ -158,7 +155,7 @@ pub unsafe extern "C" fn virDomainLookupByUUID(
         let bytes = in_slice!(uuid, UUID_LEN)?;
         let mut id = [0u8; UUID_LEN];
         id.copy_from_slice(bytes);
-        Ok(new_domain(c, c.conn.lookup_by_uuid(&Uuid(id))?))
+        Ok(new_domain(c, c.conn.domain_by_uuid(&Uuid(id))?))
     })
 }
 
@@ -173,80 +170,6 @@ pub unsafe extern "C" fn virDomainLookupByUUIDString(
         let s = in_str!(uuidstr)?;
         let uuid =
             Uuid::parse(s).ok_or_else(|| Error::invalid_arg(format!("cannot parse UUID '{s}'")))?;
-        Ok(new_domain(c, c.conn.lookup_by_uuid(&uuid)?))
-    })
-}
-
-/// # Safety
-/// `domain` is NULL or a domain from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainRef(domain: virDomainPtr) -> c_int {
-    export!(dom domain, -1, |d| {
-        d.add_ref();
-        Ok(0)
-    })
-}
-
-/// Drops a reference; the last one frees the handle (the VM itself is untouched).
-///
-/// # Safety
-/// `domain` is NULL or a domain from this library, not used after its last reference.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainFree(domain: virDomainPtr) -> c_int {
-    export!(-1, || {
-        // SAFETY: per this export's contract.
-        unsafe { DomainHandle::borrow(domain, api_name!()) }?;
-        // SAFETY: borrowed above; the caller's reference, given up here.
-        unsafe { DomainHandle::release(domain) };
-        Ok(0)
-    })
-}
-
-/// The domain's connection (no new reference, as libvirt).
-///
-/// # Safety
-/// `dom` is NULL or a domain from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainGetConnect(dom: virDomainPtr) -> virConnectPtr {
-    export!(dom dom, ptr::null_mut(), |d| {
-        Ok(std::sync::Arc::as_ptr(&d.conn).cast_mut())
-    })
-}
-
-/// The name, owned by the handle.
-///
-/// # Safety
-/// `domain` is NULL or a domain from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainGetName(domain: virDomainPtr) -> *const c_char {
-    export!(dom domain, ptr::null(), |d| Ok(d.name_ptr()))
-}
-
-/// The ID as of the handle's last look at the VM; (unsigned)-1 when it is not running.
-///
-/// # Safety
-/// `domain` is NULL or a domain from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainGetID(domain: virDomainPtr) -> c_uint {
-    export!(dom domain, c_uint::MAX, |d| Ok(d.dom.cached().id() as c_uint))
-}
-
-/// # Safety
-/// `domain` is NULL or a domain from this library; `uuid` NULL or 16 writable bytes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainGetUUID(domain: virDomainPtr, uuid: *mut c_uchar) -> c_int {
-    export!(dom domain, -1, |d| {
-        out_slice!(uuid, UUID_LEN)?.copy_from_slice(&d.dom.cached().uuid.0);
-        Ok(0)
-    })
-}
-
-/// # Safety
-/// `domain` is NULL or a domain from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainGetUUIDString(domain: virDomainPtr, buf: *mut c_char) -> c_int {
-    export!(dom domain, -1, |d| {
-        put_uuid_string(out_slice!(buf, UUID_STRING_LEN)?, &d.dom.cached().uuid);
-        Ok(0)
+        Ok(new_domain(c, c.conn.domain_by_uuid(&uuid)?))
     })
 }

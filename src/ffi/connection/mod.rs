@@ -1,8 +1,12 @@
 //! Opening, referencing and closing connections, and the connection's own facts (type,
 //! versions, URI, encryption, liveness).
 
+pub mod auth;
+pub mod convert;
+pub mod domains;
+pub mod host;
+
 use super::args::{flags, in_opt_str, out};
-use super::auth::{CAuth, SavedAuth};
 use super::export::{api_name, export};
 use super::handles::{ArcHandle, ConnectHandle};
 use super::malloc::owned_c_string;
@@ -12,6 +16,7 @@ use crate::abi::flags::ConnectFlags;
 use crate::driver::Connection;
 use crate::driver::connection::auth::Authenticator;
 use crate::error::{Code, Domain, Error, Result};
+use auth::{CAuth, SavedAuth};
 use std::ffi::{c_char, c_int, c_longlong, c_uint, c_ulong};
 use std::ptr;
 
@@ -186,7 +191,7 @@ pub unsafe extern "C" fn virGetVersion(
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virConnectGetURI(conn: virConnectPtr) -> *mut c_char {
-    export!(conn conn, ptr::null_mut(), |c| owned_c_string(&c.conn.spec.uri))
+    export!(conn conn, ptr::null_mut(), |c| owned_c_string(c.conn.uri()))
 }
 
 /// 1 when the connection uses HTTPS.

@@ -1,6 +1,8 @@
 //! virNetwork* exports: the scope's switches and port groups, read in one round trip, looked
 //! up, described; the handles' identity and references.
 
+pub mod ops;
+
 use crate::abi::flags::{ListNetworksFlags, NetworkXmlFlags, group_keeps};
 use crate::abi::{VIR_UUID_BUFLEN, VIR_UUID_STRING_BUFLEN};
 use crate::error::{Code, Error};

@@ -1,12 +1,12 @@
 //! Migration within one vCenter: RelocateVM_Task to the destination's host (a cluster's or a
 //! datacenter's picked by the placement rule) and that host's root pool, disks too on request.
 
-use super::connection::inventory::Placement;
-use super::connection::placement::place_among;
-use super::connection::{Connection, Endpoint, Product};
-use super::domain::{Detail, PowerState, Vm, invalid_state};
+use super::{Detail, PowerState, Vm, invalid_state};
 use crate::abi::flags::MigrateFlags;
 use crate::abi::virDomainMigrateFlags as M;
+use crate::driver::connection::inventory::Placement;
+use crate::driver::connection::placement::place_among;
+use crate::driver::connection::{Connection, Endpoint, Product};
 use crate::driver::domain::Domain;
 use crate::driver::domain::current_vm;
 use crate::driver::domain::endpoint_for;
@@ -71,6 +71,7 @@ pub fn migrate_flags(bits: u32, api: &str) -> Result<MigrateFlags> {
 /// What a caller may say about the destination besides its connection.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct MigrateOptions<'a> {
+    /// The `VIR_MIGRATE_*` flags, checked by `migrate_flags`.
     pub flags: MigrateFlags,
     /// The name the domain should have there: only its own.
     pub dname: Option<&'a str>,

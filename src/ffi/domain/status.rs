@@ -1,11 +1,9 @@
-//! Domain state and power through the C API: info, state with reason, activity, OS type,
-//! memory and vCPU counts, start/suspend/resume/shutdown/reboot/reset/destroy, a disk's sizes
-//! and what the VM is busy with.
+//! Domain status through the C API: info, state with reason, activity, OS type, memory and
+//! vCPU counts, a disk's sizes and errors, and what the VM is busy with.
 
 use crate::abi::enums::virDomainControlState;
-use crate::abi::flags::{NoFlags, RebootFlags, ShutdownFlags, VcpuFlags};
+use crate::abi::flags::{NoFlags, VcpuFlags};
 use crate::abi::virVcpuState;
-use crate::driver::domain::power::PowerOp;
 use crate::error::{Code, Error, Result};
 use crate::ffi::args::{count, flags, in_str, out, out_slice};
 use crate::ffi::export::{api_name, export};
@@ -13,7 +11,8 @@ use crate::ffi::handles::DomainHandle;
 use crate::ffi::malloc::owned_c_string;
 use crate::ffi::types::{
     virDomainBlockInfo, virDomainBlockInfoPtr, virDomainControlInfo, virDomainControlInfoPtr,
-    virDomainInfo, virDomainInfoPtr, virDomainPtr, virVcpuInfo, virVcpuInfoPtr,
+    virDomainDiskErrorPtr, virDomainInfo, virDomainInfoPtr, virDomainPtr, virVcpuInfo,
+    virVcpuInfoPtr,
 };
 use std::ffi::{c_char, c_int, c_uchar, c_uint, c_ulong, c_ushort};
 use std::ptr;
@@ -176,106 +175,6 @@ pub unsafe extern "C" fn virDomainGetVcpus(
     })
 }
 
-/// A power operation, refused on read-only connections by the caller's `export!(… write …)`.
-fn power(d: &DomainHandle, op: PowerOp) -> Result<c_int> {
-    d.dom.power(op).map(|_| ()).map(|_| 0)
-}
-
-/// # Safety
-/// `domain` is NULL or a domain from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainCreate(domain: virDomainPtr) -> c_int {
-    export!(dom domain, write, -1, |d| power(d, PowerOp::Start))
-}
-
-/// # Safety
-/// `domain` is NULL or a domain from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainCreateWithFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
-    export!(dom domain, write, -1, |d| {
-        flags!(flags as NoFlags)?;
-        power(d, PowerOp::Start)
-    })
-}
-
-/// # Safety
-/// `domain` is NULL or a domain from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainSuspend(domain: virDomainPtr) -> c_int {
-    export!(dom domain, write, -1, |d| power(d, PowerOp::Suspend))
-}
-
-/// # Safety
-/// `domain` is NULL or a domain from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainResume(domain: virDomainPtr) -> c_int {
-    export!(dom domain, write, -1, |d| power(d, PowerOp::Resume))
-}
-
-/// Asks the guest to shut down (VMware Tools needed); returns once the request is made.
-///
-/// # Safety
-/// `domain` is NULL or a domain from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainShutdown(domain: virDomainPtr) -> c_int {
-    export!(dom domain, write, -1, |d| power(d, PowerOp::Shutdown))
-}
-
-/// Flags: 0 or VIR_DOMAIN_SHUTDOWN_GUEST_AGENT (VMware Tools is the guest agent).
-///
-/// # Safety
-/// `domain` is NULL or a domain from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainShutdownFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
-    export!(dom domain, write, -1, |d| {
-        flags!(flags as ShutdownFlags)?;
-        power(d, PowerOp::Shutdown)
-    })
-}
-
-/// Asks the guest to reboot (VMware Tools needed). Flags: 0 or VIR_DOMAIN_REBOOT_GUEST_AGENT.
-///
-/// # Safety
-/// `domain` is NULL or a domain from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainReboot(domain: virDomainPtr, flags: c_uint) -> c_int {
-    export!(dom domain, write, -1, |d| {
-        flags!(flags as RebootFlags)?;
-        power(d, PowerOp::Reboot)
-    })
-}
-
-/// A hard reset, like pressing the reset button.
-///
-/// # Safety
-/// `domain` is NULL or a domain from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainReset(domain: virDomainPtr, flags: c_uint) -> c_int {
-    export!(dom domain, write, -1, |d| {
-        flags!(flags as NoFlags)?;
-        power(d, PowerOp::Reset)
-    })
-}
-
-/// Powers the VM off at once.
-///
-/// # Safety
-/// `domain` is NULL or a domain from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainDestroy(domain: virDomainPtr) -> c_int {
-    export!(dom domain, write, -1, |d| power(d, PowerOp::Destroy))
-}
-
-/// # Safety
-/// `domain` is NULL or a domain from this library.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn virDomainDestroyFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
-    export!(dom domain, write, -1, |d| {
-        flags!(flags as NoFlags)?;
-        power(d, PowerOp::Destroy)
-    })
-}
-
 /// A disk's capacity, allocation (its extents) and physical size (all its files), by target
 /// (`sda`) or file (`[ds] dir/x.vmdk`).
 ///
@@ -332,6 +231,23 @@ pub unsafe extern "C" fn virDomainGetControlInfo(
                 .since
                 .map_or(0, |s| (now.saturating_sub(s).max(0) as u64).saturating_mul(1000)),
         });
+        Ok(0)
+    })
+}
+
+/// vSphere reports no I/O errors of a VM's disks: none.
+///
+/// # Safety
+/// `domain` is NULL or a domain from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virDomainGetDiskErrors(
+    domain: virDomainPtr,
+    _errors: virDomainDiskErrorPtr,
+    _maxerrors: c_uint,
+    flags: c_uint,
+) -> c_int {
+    export!(dom domain, -1, |_d| {
+        flags!(flags as NoFlags)?;
         Ok(0)
     })
 }
