@@ -3965,6 +3965,15 @@ int virStorageVolDelete(virStorageVolPtr vol, unsigned int flags);
 int virStorageVolWipe(virStorageVolPtr vol, unsigned int flags);
 
 /*
+ Wipes with `algorithm`: `VIR_STORAGE_VOL_WIPE_ALG_ZERO` zero-fills the disk as
+ virStorageVolWipe does; vSphere has no other pattern, so the others are refused by name.
+
+ # Safety
+ `vol` is NULL or a volume from this library.
+ */
+int virStorageVolWipePattern(virStorageVolPtr vol, unsigned int algorithm, unsigned int flags);
+
+/*
  Grows a disk to `capacity` bytes (by them with `DELTA`); vSphere cannot shrink one.
 
  # Safety
@@ -5717,7 +5726,6 @@ virSecretPtr virSecretLookupByUsage(virConnectPtr conn, int usageType, const cha
 int virSecretRef(virSecretPtr secret);
 int virSecretSetValue(virSecretPtr secret, const unsigned char *value, size_t value_size, unsigned int flags);
 int virSecretUndefine(virSecretPtr secret);
-int virStorageVolWipePattern(virStorageVolPtr vol, unsigned int algorithm, unsigned int flags);
 int virStreamRecvHole(virStreamPtr stream, long long *length, unsigned int flags);
 int virStreamSendHole(virStreamPtr stream, long long length, unsigned int flags);
 int virStreamSparseRecvAll(virStreamPtr stream, virStreamSinkFunc handler, virStreamSinkHoleFunc holeHandler, void *opaque);

@@ -9,6 +9,7 @@ use common::{Sim, dom, into_facts, open, pool_of, vol_of};
 use std::sync::Arc;
 use virt_esx::Code;
 use virt_esx::abi::flags::{ListPoolsFlags as P, ResizeFlags};
+use virt_esx::abi::virStorageVolWipeAlgorithm;
 use virt_esx::driver::Connection;
 use virt_esx::driver::storage::transfer::{Download, Upload};
 use virt_esx::driver::storage::{PoolFacts, Volume, VolumeFacts, VolumeKind};
@@ -248,6 +249,16 @@ fn volumes_are_made_listed_grown_copied_and_removed() {
         "wiped to zeros"
     );
     let e = vol_of(&conn, &pool, &iso).wipe().unwrap_err();
+    assert_eq!(e.code, Code::NoSupport, "{e}");
+    // virStorageVolWipePattern: ZERO is the same zero-fill; vSphere has no other pattern.
+    vol_of(&conn, &pool, &grown_vol)
+        .wipe_with(virStorageVolWipeAlgorithm::VIR_STORAGE_VOL_WIPE_ALG_ZERO)
+        .unwrap();
+    let (_, flat) = download(&conn, "[LocalDS_0] copies/c-flat.vmdk");
+    assert!(flat.len() == 11 << 20 && flat.iter().all(|b| *b == 0));
+    let e = vol_of(&conn, &pool, &grown_vol)
+        .wipe_with(virStorageVolWipeAlgorithm::VIR_STORAGE_VOL_WIPE_ALG_RANDOM)
+        .unwrap_err();
     assert_eq!(e.code, Code::NoSupport, "{e}");
     // Our extension names the new disk's adapter; the descriptor records it.
     pool_of(&conn, &pool).create_volume("<volume xmlns:vmware='http://libvirt.org/schemas/domain/vmware/1.0'><name>vols/bus.vmdk</name>\

@@ -146,6 +146,10 @@ class virStorageVol(OwnedHandle):
     def wipe(self, flags: int = 0) -> int:
         return check(lib.virStorageVolWipe(self._o, flags), "virStorageVolWipe")
 
+    def wipePattern(self, algorithm: int, flags: int = 0) -> int:
+        return check(lib.virStorageVolWipePattern(self._o, algorithm, flags),
+                     "virStorageVolWipePattern")
+
     def resize(self, capacity: int, flags: int = 0) -> int:
         return check(lib.virStorageVolResize(self._o, capacity, flags), "virStorageVolResize")
 

@@ -198,9 +198,6 @@ METHODS = {
         'usageType': ('virSecretGetUsageType', ''),
         'value': ('virSecretGetValue', 'flags=0'),
     },
-    'virStorageVol': {
-        'wipePattern': ('virStorageVolWipePattern', 'algorithm, flags=0'),
-    },
     'virStream': {
         'recvHole': ('virStreamRecvHole', 'flags=0'),
         'sendHole': ('virStreamSendHole', 'length, flags=0'),

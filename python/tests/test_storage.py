@@ -172,3 +172,21 @@ def test_non_blocking_streams_are_driven_by_the_event_loop(conn, other):
     run_loop_until(lambda: got and got[-1] == b"")
     assert b"".join(got) == data and down.finish() == 0
     assert vol.delete() == 0
+
+
+def test_wipe_pattern_zero_fills_and_refuses_other_algorithms(conn, other):
+    pool = conn.storagePoolLookupByName("LocalDS_0")
+    disk = pool.createXML("<volume><name>py/wipe.vmdk</name><capacity>1048576</capacity>"
+                          "<target><format type='vmdk'/></target></volume>")
+    try:
+        assert disk.wipePattern(libvirt.VIR_STORAGE_VOL_WIPE_ALG_ZERO) == 0
+        for algorithm, code in [(libvirt.VIR_STORAGE_VOL_WIPE_ALG_RANDOM,
+                                 libvirt.VIR_ERR_NO_SUPPORT),
+                                (99, libvirt.VIR_ERR_INVALID_ARG)]:
+            with pytest.raises(libvirt.libvirtError) as e:
+                disk.wipePattern(algorithm)
+            assert e.value.get_error_code() == code
+        theirs = other.storageVolLookupByPath("[LocalDS_0] py/wipe.vmdk")
+        assert theirs.info()[1] == 1048576, "the disk is whole, as the server holds it"
+    finally:
+        disk.delete()

@@ -2165,14 +2165,6 @@ pub extern "C" fn virSecretUndefine(_: *mut c_void) -> c_int {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn virStorageVolWipePattern(_: *mut c_void, _: c_uint, _: c_uint) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
 pub extern "C" fn virStreamRecvHole(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
         api_name!(),

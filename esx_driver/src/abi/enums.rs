@@ -780,6 +780,44 @@ pub enum virStorageVolCreateFlags {
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virStorageVolWipeAlgorithm {
+    VIR_STORAGE_VOL_WIPE_ALG_ZERO = 0,
+    VIR_STORAGE_VOL_WIPE_ALG_NNSA = 1,
+    VIR_STORAGE_VOL_WIPE_ALG_DOD = 2,
+    VIR_STORAGE_VOL_WIPE_ALG_BSI = 3,
+    VIR_STORAGE_VOL_WIPE_ALG_GUTMANN = 4,
+    VIR_STORAGE_VOL_WIPE_ALG_SCHNEIER = 5,
+    VIR_STORAGE_VOL_WIPE_ALG_PFITZNER7 = 6,
+    VIR_STORAGE_VOL_WIPE_ALG_PFITZNER33 = 7,
+    VIR_STORAGE_VOL_WIPE_ALG_RANDOM = 8,
+    VIR_STORAGE_VOL_WIPE_ALG_TRIM = 9,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_STORAGE_VOL_WIPE_ALG_LAST = 10,
+}
+
+impl virStorageVolWipeAlgorithm {
+    /// The algorithm a C caller's number names; `None` past the last one libvirt defines.
+    pub fn from_raw(value: u32) -> Option<Self> {
+        use virStorageVolWipeAlgorithm::*;
+        Some(match value {
+            0 => VIR_STORAGE_VOL_WIPE_ALG_ZERO,
+            1 => VIR_STORAGE_VOL_WIPE_ALG_NNSA,
+            2 => VIR_STORAGE_VOL_WIPE_ALG_DOD,
+            3 => VIR_STORAGE_VOL_WIPE_ALG_BSI,
+            4 => VIR_STORAGE_VOL_WIPE_ALG_GUTMANN,
+            5 => VIR_STORAGE_VOL_WIPE_ALG_SCHNEIER,
+            6 => VIR_STORAGE_VOL_WIPE_ALG_PFITZNER7,
+            7 => VIR_STORAGE_VOL_WIPE_ALG_PFITZNER33,
+            8 => VIR_STORAGE_VOL_WIPE_ALG_RANDOM,
+            9 => VIR_STORAGE_VOL_WIPE_ALG_TRIM,
+            _ => return None,
+        })
+    }
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum virStorageVolResizeFlags {
     VIR_STORAGE_VOL_RESIZE_ALLOCATE = 1,
     VIR_STORAGE_VOL_RESIZE_DELTA = 2,

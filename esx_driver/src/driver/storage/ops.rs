@@ -5,6 +5,7 @@
 use super::pool::{PoolFacts, PoolKind};
 use super::volumes::{VolumeFacts, VolumeKind};
 use crate::abi::flags::ResizeFlags;
+use crate::abi::virStorageVolWipeAlgorithm;
 use crate::driver::Connection;
 use crate::driver::datastores::delete_file;
 use crate::driver::datastores::file_manager;
@@ -266,6 +267,20 @@ impl Volume {
             datacenter: Some(pool.datacenter.clone()),
         })
         .map_err(|e| failed("Could not wipe volume", e))
+    }
+
+    /// `virStorageVolWipePattern`: vSphere zero-fills a disk and knows no other pattern, so
+    /// `ZERO` is `wipe` and every other algorithm is refused by name.
+    pub fn wipe_with(&self, algorithm: virStorageVolWipeAlgorithm) -> Result<()> {
+        if algorithm != virStorageVolWipeAlgorithm::VIR_STORAGE_VOL_WIPE_ALG_ZERO {
+            return Err(Error::esx(
+                Code::NoSupport,
+                format!(
+                    "Wiping with {algorithm:?} is not supported: vSphere zero-fills disks only"
+                ),
+            ));
+        }
+        self.wipe()
     }
 
     /// `virStorageVolResize`: a disk grown to `capacity` bytes (or by it, with `DELTA`).
