@@ -7,6 +7,7 @@ mod common;
 use common::injector::Injector;
 use common::{Creds, Sim};
 use std::sync::Arc;
+use virt_esx::abi::enums::virDomainEventID as Id;
 use virt_esx::driver::Connection;
 use virt_esx::event::poll::PollLoop;
 
@@ -31,7 +32,7 @@ fn registration_churn_leaves_no_thread_socket_or_collector_behind() {
     // One cycle first: the delivery queue and the HTTP connections it keeps are made once.
     let cycle = || {
         let id = conn
-            .register_domain_event(None, 0, Box::new(|_| {}))
+            .register_domain_event(None, Id::VIR_DOMAIN_EVENT_ID_LIFECYCLE, Box::new(|_| {}))
             .unwrap();
         conn.deregister_domain_event(id).unwrap();
     };

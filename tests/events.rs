@@ -8,11 +8,14 @@ use common::{Sim, dom, domain_xml, net_of, open, pool_of};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use virt_esx::Code;
+use virt_esx::abi::enums::virDomainEventID as Id;
+use virt_esx::abi::enums::virDomainEventStoppedDetailType;
 use virt_esx::abi::enums::virDomainEventType as E;
 use virt_esx::driver::Connection;
+use virt_esx::driver::TypedValue;
 use virt_esx::driver::domain::Vm;
 use virt_esx::driver::domain::power::PowerOp;
-use virt_esx::driver::events::EventKind;
+use virt_esx::driver::events::{EventId, EventKind, Family, Lifecycle};
 use virt_esx::event::poll::PollLoop;
 use virt_esx::event::{self, Loop};
 
@@ -21,7 +24,8 @@ type Seen = Arc<Mutex<Vec<(String, i32, i32)>>>;
 fn recorder(seen: &Seen) -> virt_esx::driver::events::Deliver {
     let seen = seen.clone();
     Box::new(move |e| {
-        if let EventKind::Lifecycle { event, detail } = e.kind {
+        if let EventKind::Lifecycle(l) = e.kind {
+            let (event, detail) = l.numbers();
             seen.lock()
                 .unwrap()
                 .push((e.vm.name.clone(), event, detail))
@@ -71,7 +75,7 @@ fn lifecycle_events_from_another_client_reach_the_loop() {
     let (l, _sim, conn, other) = setup(&["-mode", "esx"]);
     let all: Seen = Default::default();
     let one: Seen = Default::default();
-    let lifecycle = 0;
+    let lifecycle = Id::VIR_DOMAIN_EVENT_ID_LIFECYCLE;
     let id_all = conn
         .register_domain_event(None, lifecycle, recorder(&all))
         .unwrap();
@@ -79,15 +83,14 @@ fn lifecycle_events_from_another_client_reach_the_loop() {
     conn.register_domain_event(Some(vm1.uuid), lifecycle, recorder(&one))
         .unwrap();
     for id in 1..28 {
+        let id = Id::from_raw(id).unwrap();
         let reg = conn
             .register_domain_event(None, id, Box::new(|_| {}))
             .unwrap();
         conn.deregister_domain_event(reg).unwrap();
     }
     assert_eq!(
-        conn.register_domain_event(None, 28, Box::new(|_| {}))
-            .unwrap_err()
-            .code,
+        EventId::from_raw(Family::Domain, 28).unwrap_err().code,
         Code::InvalidArg
     );
     // Let the watcher read the VMs as they are before anything changes.
@@ -228,7 +231,6 @@ type Kinds = Arc<Mutex<Vec<EventKind>>>;
 /// list names it), all made by a second client.
 #[test]
 fn reboots_shutdowns_and_devices_reach_their_registrations() {
-    use virt_esx::abi::enums::virDomainEventID as Id;
     use virt_esx::abi::flags::AffectFlags;
     use virt_esx::driver::domain::devices::DeviceChange::{Attach, Detach};
     let (l, _sim, conn, other) = setup(&["-mode", "esx"]);
@@ -238,7 +240,7 @@ fn reboots_shutdowns_and_devices_reach_their_registrations() {
     let k = kinds.clone();
     conn.register_domain_event(
         Some(vm.uuid),
-        Id::VIR_DOMAIN_EVENT_ID_LIFECYCLE as i32,
+        Id::VIR_DOMAIN_EVENT_ID_LIFECYCLE,
         Box::new(move |e| k.lock().unwrap().push(e.kind.clone())),
     )
     .unwrap();
@@ -258,7 +260,7 @@ fn reboots_shutdowns_and_devices_reach_their_registrations() {
         let k = kinds.clone();
         conn.register_domain_event(
             Some(vm.uuid),
-            id as i32,
+            id,
             Box::new(move |e| k.lock().unwrap().push(e.kind.clone())),
         )
         .unwrap();
@@ -310,14 +312,13 @@ fn reboots_shutdowns_and_devices_reach_their_registrations() {
         .unwrap();
     wait_for(&EventKind::Tunable(vec![(
         "cputune.cpu_shares".into(),
-        1234,
+        TypedValue::ULLong(1234),
     )]));
 
     dom(&other, &vm).power(PowerOp::Shutdown).unwrap();
-    wait_for(&EventKind::Lifecycle {
-        event: E::VIR_DOMAIN_EVENT_STOPPED as i32,
-        detail: 0,
-    });
+    wait_for(&EventKind::Lifecycle(Lifecycle::Stopped(
+        virDomainEventStoppedDetailType::VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN,
+    )));
 }
 
 /// A running VM moved to another host of a vCenter scope: STOPPED then STARTED, both with
@@ -331,8 +332,12 @@ fn a_migration_across_hosts_of_the_scope_is_stopped_and_started_migrated() {
     let (l, sim, conn, other) = setup(&["-mode", "vpx", "-cluster", "1"]);
     let vm = running(&other, "DC0_C0_RP0_VM0");
     let seen: Seen = Default::default();
-    conn.register_domain_event(Some(vm.uuid), 0, recorder(&seen))
-        .unwrap();
+    conn.register_domain_event(
+        Some(vm.uuid),
+        Id::VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+        recorder(&seen),
+    )
+    .unwrap();
     std::thread::sleep(Duration::from_millis(500));
     l.run_once().unwrap();
     let host = props_of(&other, &vm, "runtime.host")
@@ -373,34 +378,34 @@ fn network_and_pool_events_follow_the_hosts() {
     use virt_esx::abi::enums::{
         virNetworkEventLifecycleType as N, virStoragePoolEventLifecycleType as P,
     };
-    use virt_esx::driver::events::{Callback, Family};
+    use virt_esx::driver::events::Callback;
     let (l, _sim, conn, other) = setup(&["-mode", "esx"]);
     let seen: Arc<Mutex<Vec<(String, i32)>>> = Default::default();
     let s = seen.clone();
     let net_id = conn
         .register_event(
             None,
-            0,
+            EventId::from_raw(Family::Network, 0).unwrap(),
             Callback::Network(Box::new(move |e| {
-                s.lock().unwrap().push((e.net.name.clone(), e.event))
+                s.lock().unwrap().push((e.net.name.clone(), e.event as i32))
             })),
         )
         .unwrap();
     let s = seen.clone();
     conn.register_event(
         None,
-        0,
+        EventId::from_raw(Family::Pool, 0).unwrap(),
         Callback::Pool(Box::new(move |e| {
             s.lock()
                 .unwrap()
-                .push((e.pool.name.clone(), e.event.unwrap()))
+                .push((e.pool.name.clone(), e.event.unwrap() as i32))
         })),
     )
     .unwrap();
     let s = seen.clone();
     conn.register_event(
         None,
-        1,
+        EventId::from_raw(Family::Pool, 1).unwrap(),
         Callback::Pool(Box::new(move |e| {
             assert!(e.event.is_none());
             s.lock().unwrap().push((e.pool.name.clone(), -1))
@@ -408,9 +413,7 @@ fn network_and_pool_events_follow_the_hosts() {
     )
     .unwrap();
     assert_eq!(
-        conn.register_event(None, 2, Callback::Pool(Box::new(|_| {})))
-            .unwrap_err()
-            .code,
+        EventId::from_raw(Family::Pool, 2).unwrap_err().code,
         Code::InvalidArg
     );
     assert_eq!(
@@ -496,7 +499,7 @@ fn a_lost_server_closes_a_watched_connection_with_eof_or_error() {
         conn.liveness()
             .register_close_callback(1, Box::new(move |why| *r.lock().unwrap() = Some(why)))
             .unwrap();
-        conn.register_domain_event(None, 0, Box::new(|_| {}))
+        conn.register_domain_event(None, Id::VIR_DOMAIN_EVENT_ID_LIFECYCLE, Box::new(|_| {}))
             .unwrap();
         (conn, reason)
     };

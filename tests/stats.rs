@@ -6,8 +6,9 @@ mod common;
 
 use common::{Sim, dom, open};
 use virt_esx::Code;
-use virt_esx::abi::flags::ListDomainsFlags;
-use virt_esx::driver::domain::stats::{Stat, StatsRecord, groups};
+use virt_esx::abi::flags::{ListDomainsFlags, StatsGroups};
+use virt_esx::driver::TypedValue;
+use virt_esx::driver::domain::stats::{StatsRecord, groups};
 
 #[test]
 fn stats_for_a_thousand_vms_in_three_round_trips() {
@@ -35,46 +36,48 @@ fn stats_for_a_thousand_vms_in_three_round_trips() {
     };
     assert_eq!(
         field("state.state"),
-        Some(Stat::Int(theirs.state.libvirt_state()))
+        Some(TypedValue::Int(theirs.state.libvirt_state()))
     );
     assert_eq!(
         field("balloon.maximum"),
-        Some(Stat::ULLong(theirs.max_memory_kib()))
+        Some(TypedValue::ULLong(theirs.max_memory_kib()))
     );
     assert_eq!(
         field("balloon.current"),
-        Some(Stat::ULLong(theirs.memory_kib()))
+        Some(TypedValue::ULLong(theirs.memory_kib()))
     );
     assert_eq!(
         field("vcpu.maximum"),
-        Some(Stat::UInt(theirs.num_cpu as u32))
+        Some(TypedValue::UInt(theirs.num_cpu as u32))
     );
     assert_eq!(
         field("vcpu.current"),
-        Some(Stat::UInt(theirs.num_cpu as u32))
+        Some(TypedValue::UInt(theirs.num_cpu as u32))
     );
     devices_match_the_server(&check, r);
 
     // CPU time: milliseconds of the server's samples added up, never going back.
-    let Some(Stat::ULLong(first)) = field("cpu.time") else {
+    let Some(TypedValue::ULLong(first)) = field("cpu.time") else {
         panic!("no cpu.time")
     };
     assert!(first > 0 && first % 1_000_000 == 0, "{first}");
     match (field("cpu.user"), field("cpu.system")) {
-        (Some(Stat::ULLong(u)), Some(Stat::ULLong(s))) => assert_eq!(u, first.saturating_sub(s)),
+        (Some(TypedValue::ULLong(u)), Some(TypedValue::ULLong(s))) => {
+            assert_eq!(u, first.saturating_sub(s))
+        }
         other => panic!("{other:?}"),
     }
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let before = conn.round_trips();
     let again = conn
-        .domain_stats(std::slice::from_ref(&r.vm.moref), 2)
+        .domain_stats(std::slice::from_ref(&r.vm.moref), StatsGroups::CPU_TOTAL)
         .unwrap();
     assert_eq!(
         conn.round_trips() - before,
         2,
         "the VM's read and one QueryPerf"
     );
-    let Some((_, Stat::ULLong(later))) = again[0].fields.first().cloned() else {
+    let Some((_, TypedValue::ULLong(later))) = again[0].fields.first().cloned() else {
         panic!()
     };
     assert!(later >= first, "{later} < {first}");
@@ -87,13 +90,13 @@ fn stats_for_a_thousand_vms_in_three_round_trips() {
     assert_eq!(trips, 2, "the read and one QueryPerf");
 
     let one = conn
-        .domain_stats(std::slice::from_ref(&r.vm.moref), 1)
+        .domain_stats(std::slice::from_ref(&r.vm.moref), StatsGroups::STATE)
         .unwrap();
     assert_eq!(one.len(), 1);
     assert_eq!(groups(64, true).unwrap_err().code, Code::InvalidArg);
     assert_eq!(
         groups(64, false).unwrap(),
-        0,
+        StatsGroups::empty(),
         "an unserved group is left out"
     );
 }
@@ -129,11 +132,26 @@ fn devices_match_the_server(check: &virt_esx::driver::Connection, r: &StatsRecor
         .filter_map(|d| d.text_at("backing.fileName"))
         .collect();
     assert!(!macs.is_empty() && !files.is_empty());
-    assert_eq!(field("net.count"), Some(Stat::UInt(macs.len() as u32)));
-    assert_eq!(field("net.0.name"), Some(Stat::Str(macs[0].to_string())));
-    assert_eq!(field("block.count"), Some(Stat::UInt(files.len() as u32)));
-    assert_eq!(field("block.0.name"), Some(Stat::Str("sda".into())));
-    assert_eq!(field("block.0.path"), Some(Stat::Str(files[0].to_string())));
+    assert_eq!(
+        field("net.count"),
+        Some(TypedValue::UInt(macs.len() as u32))
+    );
+    assert_eq!(
+        field("net.0.name"),
+        Some(TypedValue::String(macs[0].to_string()))
+    );
+    assert_eq!(
+        field("block.count"),
+        Some(TypedValue::UInt(files.len() as u32))
+    );
+    assert_eq!(
+        field("block.0.name"),
+        Some(TypedValue::String("sda".into()))
+    );
+    assert_eq!(
+        field("block.0.path"),
+        Some(TypedValue::String(files[0].to_string()))
+    );
     let kb: u64 = devices
         .iter()
         .find(|d| d.xsi_type.as_deref() == Some("VirtualDisk"))
@@ -141,9 +159,12 @@ fn devices_match_the_server(check: &virt_esx::driver::Connection, r: &StatsRecor
         .unwrap()
         .parse()
         .unwrap();
-    assert_eq!(field("block.0.capacity"), Some(Stat::ULLong(kb * 1024)));
+    assert_eq!(
+        field("block.0.capacity"),
+        Some(TypedValue::ULLong(kb * 1024))
+    );
     let number = |name: &str| match field(name) {
-        Some(Stat::ULLong(v)) => v,
+        Some(TypedValue::ULLong(v)) => v,
         other => panic!("{name}: {other:?}"),
     };
     if r.vm.state == virt_esx::driver::domain::PowerState::PoweredOn {

@@ -1,66 +1,23 @@
-//! libvirt's typed parameters (`virTypedParameter` arrays): a builder for answers and a reader
-//! for requests, shared by every call that speaks them (scheduler today; memory, migration and
-//! statistics next), plus virTypedParamsClear/Free.
+//! libvirt's typed parameters (`virTypedParameter` arrays) of the driver's `TypedValue`s: a
+//! builder for answers and a reader for requests, shared by every call that speaks them
+//! (scheduler, memory, migration, statistics, jobs, tunable events), plus virTypedParamsClear/Free.
 
 use super::malloc::{MallocArray, MallocStr};
 use super::types::{_virTypedParameterValue, virTypedParameter, virTypedParameterPtr};
 use crate::abi::{VIR_TYPED_PARAM_FIELD_LENGTH, virTypedParameterType as T};
+pub use crate::driver::TypedValue;
+pub(crate) use crate::driver::typed::type_name;
 use crate::error::{Error, Result};
 use std::ffi::{CStr, c_char, c_int};
 
 const FIELD_LEN: usize = VIR_TYPED_PARAM_FIELD_LENGTH as usize;
 
-/// One parameter's value as Rust sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Int(i32),
-    UInt(u32),
-    LLong(i64),
-    ULLong(u64),
-    Double(f64),
-    Boolean(bool),
-    String(String),
-}
-
-impl Value {
-    /// Its virTypedParameterType.
-    fn type_number(&self) -> T {
-        match self {
-            Value::Int(_) => T::VIR_TYPED_PARAM_INT,
-            Value::UInt(_) => T::VIR_TYPED_PARAM_UINT,
-            Value::LLong(_) => T::VIR_TYPED_PARAM_LLONG,
-            Value::ULLong(_) => T::VIR_TYPED_PARAM_ULLONG,
-            Value::Double(_) => T::VIR_TYPED_PARAM_DOUBLE,
-            Value::Boolean(_) => T::VIR_TYPED_PARAM_BOOLEAN,
-            Value::String(_) => T::VIR_TYPED_PARAM_STRING,
-        }
-    }
-
-    fn kind(&self) -> &'static str {
-        type_name(self.type_number() as c_int)
-    }
-}
-
-/// libvirt's names of the parameter types, by number from 1.
-const TYPE_NAMES: [&str; 7] = [
-    "int", "uint", "llong", "ullong", "double", "boolean", "string",
-];
-
-/// libvirt's name of parameter type `t`.
-pub(crate) fn type_name(t: c_int) -> &'static str {
-    usize::try_from(t - 1)
-        .ok()
-        .and_then(|i| TYPE_NAMES.get(i))
-        .copied()
-        .unwrap_or("unknown")
-}
-
 /// Parameters to hand to C, in order.
 #[derive(Default)]
-pub struct Builder(Vec<(String, Value)>);
+pub struct Builder(Vec<(String, TypedValue)>);
 
 impl Builder {
-    pub fn add(mut self, field: impl Into<String>, value: Value) -> Self {
+    pub fn add(mut self, field: impl Into<String>, value: TypedValue) -> Self {
         self.0.push((field.into(), value));
         self
     }
@@ -111,18 +68,21 @@ pub fn field_name(field: &str) -> [c_char; FIELD_LEN] {
     name
 }
 
-pub(crate) fn c_param(field: &str, v: Value) -> Result<(virTypedParameter, Option<MallocStr>)> {
+pub(crate) fn c_param(
+    field: &str,
+    v: TypedValue,
+) -> Result<(virTypedParameter, Option<MallocStr>)> {
     let name = field_name(field);
     let mut s = None;
     let kind = v.type_number();
     let value = match v {
-        Value::Int(i) => _virTypedParameterValue { i },
-        Value::UInt(ui) => _virTypedParameterValue { ui },
-        Value::LLong(l) => _virTypedParameterValue { l },
-        Value::ULLong(ul) => _virTypedParameterValue { ul },
-        Value::Double(d) => _virTypedParameterValue { d },
-        Value::Boolean(b) => _virTypedParameterValue { b: b as c_char },
-        Value::String(text) => {
+        TypedValue::Int(i) => _virTypedParameterValue { i },
+        TypedValue::UInt(ui) => _virTypedParameterValue { ui },
+        TypedValue::LLong(l) => _virTypedParameterValue { l },
+        TypedValue::ULLong(ul) => _virTypedParameterValue { ul },
+        TypedValue::Double(d) => _virTypedParameterValue { d },
+        TypedValue::Boolean(b) => _virTypedParameterValue { b: b as c_char },
+        TypedValue::String(text) => {
             s = Some(MallocStr::new(&text)?);
             _virTypedParameterValue {
                 s: std::ptr::null_mut(),
@@ -140,7 +100,7 @@ pub(crate) fn c_param(field: &str, v: Value) -> Result<(virTypedParameter, Optio
 /// Reads a caller's parameters: each field name with its value, checked for type. A field
 /// given twice is refused, as libvirt's virTypedParamsValidate refuses it in the Set* calls
 /// (none of ours takes a list of values), rather than the last one silently winning.
-pub fn read(params: &[virTypedParameter]) -> Result<Vec<(String, Value)>> {
+pub fn read(params: &[virTypedParameter]) -> Result<Vec<(String, TypedValue)>> {
     let read = params.iter().map(read_one).collect::<Result<Vec<_>>>()?;
     let mut seen = std::collections::HashSet::new();
     if let Some((field, _)) = read.iter().find(|(field, _)| !seen.insert(field.as_str())) {
@@ -151,7 +111,7 @@ pub fn read(params: &[virTypedParameter]) -> Result<Vec<(String, Value)>> {
     Ok(read)
 }
 
-fn read_one(p: &virTypedParameter) -> Result<(String, Value)> {
+fn read_one(p: &virTypedParameter) -> Result<(String, TypedValue)> {
     let bytes: Vec<u8> = p.field.iter().map(|c| *c as u8).collect();
     let field = CStr::from_bytes_until_nul(&bytes)
         .ok()
@@ -161,17 +121,19 @@ fn read_one(p: &virTypedParameter) -> Result<(String, Value)> {
     // In each arm the parameter's type says which member of the union is set.
     let value = match p.r#type {
         // SAFETY: see above.
-        t if t == T::VIR_TYPED_PARAM_INT as c_int => Value::Int(unsafe { p.value.i }),
+        t if t == T::VIR_TYPED_PARAM_INT as c_int => TypedValue::Int(unsafe { p.value.i }),
         // SAFETY: see above.
-        t if t == T::VIR_TYPED_PARAM_UINT as c_int => Value::UInt(unsafe { p.value.ui }),
+        t if t == T::VIR_TYPED_PARAM_UINT as c_int => TypedValue::UInt(unsafe { p.value.ui }),
         // SAFETY: see above.
-        t if t == T::VIR_TYPED_PARAM_LLONG as c_int => Value::LLong(unsafe { p.value.l }),
+        t if t == T::VIR_TYPED_PARAM_LLONG as c_int => TypedValue::LLong(unsafe { p.value.l }),
         // SAFETY: see above.
-        t if t == T::VIR_TYPED_PARAM_ULLONG as c_int => Value::ULLong(unsafe { p.value.ul }),
+        t if t == T::VIR_TYPED_PARAM_ULLONG as c_int => TypedValue::ULLong(unsafe { p.value.ul }),
         // SAFETY: see above.
-        t if t == T::VIR_TYPED_PARAM_DOUBLE as c_int => Value::Double(unsafe { p.value.d }),
-        // SAFETY: see above.
-        t if t == T::VIR_TYPED_PARAM_BOOLEAN as c_int => Value::Boolean(unsafe { p.value.b } != 0),
+        t if t == T::VIR_TYPED_PARAM_DOUBLE as c_int => TypedValue::Double(unsafe { p.value.d }),
+        t if t == T::VIR_TYPED_PARAM_BOOLEAN as c_int => {
+            // SAFETY: see above.
+            TypedValue::Boolean(unsafe { p.value.b } != 0)
+        }
         t if t == T::VIR_TYPED_PARAM_STRING as c_int => {
             // SAFETY: see above.
             let s = unsafe { p.value.s };
@@ -181,7 +143,7 @@ fn read_one(p: &virTypedParameter) -> Result<(String, Value)> {
                 )));
             }
             // SAFETY: a caller's string parameter is NUL-terminated.
-            Value::String(unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned())
+            TypedValue::String(unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned())
         }
         other => {
             return Err(Error::invalid_arg(format!(
@@ -193,10 +155,10 @@ fn read_one(p: &virTypedParameter) -> Result<(String, Value)> {
 }
 
 /// The error for a parameter of the wrong type, in libvirt's words.
-pub fn wrong_type(field: &str, want: &str, got: &Value) -> Error {
+pub fn wrong_type(field: &str, want: &str, got: &TypedValue) -> Error {
     Error::invalid_arg(format!(
         "parameter '{field}' must be of type {want}, not {}",
-        got.kind()
+        got.type_name()
     ))
 }
 
@@ -241,23 +203,23 @@ mod tests {
     #[test]
     fn built_parameters_read_back() {
         let b = Builder::default()
-            .add("limit", Value::LLong(-1))
-            .add("shares", Value::Int(-2))
-            .add("name", Value::String("a".into()));
+            .add("limit", TypedValue::LLong(-1))
+            .add("shares", TypedValue::Int(-2))
+            .add("name", TypedValue::String("a".into()));
         // SAFETY: zero is valid for the C struct.
         let mut out: Vec<virTypedParameter> = vec![unsafe { std::mem::zeroed() }; 2];
         assert_eq!(b.fill(&mut out).unwrap(), 2);
         let read = read(&out).unwrap();
-        assert_eq!(read[0], ("limit".to_string(), Value::LLong(-1)));
-        assert_eq!(read[1], ("shares".to_string(), Value::Int(-2)));
+        assert_eq!(read[0], ("limit".to_string(), TypedValue::LLong(-1)));
+        assert_eq!(read[1], ("shares".to_string(), TypedValue::Int(-2)));
     }
 
     #[test]
     fn a_field_given_twice_is_refused() {
         let b = Builder::default()
-            .add("limit", Value::LLong(-1))
-            .add("shares", Value::Int(2))
-            .add("limit", Value::LLong(5));
+            .add("limit", TypedValue::LLong(-1))
+            .add("shares", TypedValue::Int(2))
+            .add("limit", TypedValue::LLong(5));
         // SAFETY: zero is valid for the C struct.
         let mut out: Vec<virTypedParameter> = vec![unsafe { std::mem::zeroed() }; 3];
         b.fill(&mut out).unwrap();

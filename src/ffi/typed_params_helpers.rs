@@ -8,7 +8,7 @@
 
 use super::args::{Out, in_str, out};
 use super::export::export;
-use super::typed_params::{Value, c_param, type_name};
+use super::typed_params::{TypedValue, c_param, type_name};
 use super::types::{virTypedParameter, virTypedParameterPtr};
 use crate::abi::{VIR_TYPED_PARAM_FIELD_LENGTH, virTypedParameterType as T};
 use crate::error::{Error, Result};
@@ -24,7 +24,7 @@ unsafe fn add(
     nparams: *mut c_int,
     maxparams: *mut c_int,
     name: &str,
-    value: Value,
+    value: TypedValue,
 ) -> Result<c_int> {
     if name.len() >= VIR_TYPED_PARAM_FIELD_LENGTH as usize {
         return Err(Error::internal(format!("Field name '{name}' too long")));
@@ -150,7 +150,7 @@ pub unsafe extern "C" fn virTypedParamsAddInt(
     export!(-1, || {
         let name = in_str!(name)?;
         // SAFETY: per this export's contract.
-        unsafe { add(params, nparams, maxparams, name, Value::Int(value)) }
+        unsafe { add(params, nparams, maxparams, name, TypedValue::Int(value)) }
     })
 }
 
@@ -191,7 +191,7 @@ pub unsafe extern "C" fn virTypedParamsAddUInt(
     export!(-1, || {
         let name = in_str!(name)?;
         // SAFETY: per this export's contract.
-        unsafe { add(params, nparams, maxparams, name, Value::UInt(value)) }
+        unsafe { add(params, nparams, maxparams, name, TypedValue::UInt(value)) }
     })
 }
 
@@ -232,7 +232,7 @@ pub unsafe extern "C" fn virTypedParamsAddLLong(
     export!(-1, || {
         let name = in_str!(name)?;
         // SAFETY: per this export's contract.
-        unsafe { add(params, nparams, maxparams, name, Value::LLong(value)) }
+        unsafe { add(params, nparams, maxparams, name, TypedValue::LLong(value)) }
     })
 }
 
@@ -273,7 +273,7 @@ pub unsafe extern "C" fn virTypedParamsAddULLong(
     export!(-1, || {
         let name = in_str!(name)?;
         // SAFETY: per this export's contract.
-        unsafe { add(params, nparams, maxparams, name, Value::ULLong(value)) }
+        unsafe { add(params, nparams, maxparams, name, TypedValue::ULLong(value)) }
     })
 }
 
@@ -314,7 +314,7 @@ pub unsafe extern "C" fn virTypedParamsAddDouble(
     export!(-1, || {
         let name = in_str!(name)?;
         // SAFETY: per this export's contract.
-        unsafe { add(params, nparams, maxparams, name, Value::Double(value)) }
+        unsafe { add(params, nparams, maxparams, name, TypedValue::Double(value)) }
     })
 }
 
@@ -355,7 +355,15 @@ pub unsafe extern "C" fn virTypedParamsAddBoolean(
     export!(-1, || {
         let name = in_str!(name)?;
         // SAFETY: per this export's contract.
-        unsafe { add(params, nparams, maxparams, name, Value::Boolean(value != 0)) }
+        unsafe {
+            add(
+                params,
+                nparams,
+                maxparams,
+                name,
+                TypedValue::Boolean(value != 0),
+            )
+        }
     })
 }
 
@@ -397,7 +405,7 @@ pub unsafe extern "C" fn virTypedParamsAddString(
         let name = in_str!(name)?;
         let value = string(value);
         // SAFETY: per this export's contract.
-        unsafe { add(params, nparams, maxparams, name, Value::String(value)) }
+        unsafe { add(params, nparams, maxparams, name, TypedValue::String(value)) }
     })
 }
 
@@ -430,7 +438,7 @@ pub unsafe extern "C" fn virTypedParamsAddStringList(
             // SAFETY: as above.
             let value = string(unsafe { *at });
             // SAFETY: per this export's contract.
-            unsafe { add(params, nparams, maxparams, name, Value::String(value)) }?;
+            unsafe { add(params, nparams, maxparams, name, TypedValue::String(value)) }?;
             // SAFETY: the next entry, which exists since this one was not the terminator.
             at = unsafe { at.add(1) };
         }
@@ -439,7 +447,7 @@ pub unsafe extern "C" fn virTypedParamsAddStringList(
 }
 
 /// A value of type `kind` read from text, with libvirt's errors.
-fn parse(name: &str, kind: c_int, text: &str) -> Result<Value> {
+fn parse(name: &str, kind: c_int, text: &str) -> Result<TypedValue> {
     let t = text.trim_start();
     let bad = |what: &str| {
         Error::invalid_arg(format!("Invalid value for field '{name}': expected {what}"))
@@ -452,31 +460,33 @@ fn parse(name: &str, kind: c_int, text: &str) -> Result<Value> {
         })
     };
     Ok(match kind {
-        k if k == T::VIR_TYPED_PARAM_INT as c_int => Value::Int(t.parse().map_err(|_| bad("int"))?),
-        k if k == T::VIR_TYPED_PARAM_UINT as c_int => Value::UInt(
+        k if k == T::VIR_TYPED_PARAM_INT as c_int => {
+            TypedValue::Int(t.parse().map_err(|_| bad("int"))?)
+        }
+        k if k == T::VIR_TYPED_PARAM_UINT as c_int => TypedValue::UInt(
             wrapped(u64::from(u32::MAX))
                 .and_then(|n| u32::try_from(n).ok())
                 .ok_or_else(|| bad("unsigned int"))?,
         ),
         k if k == T::VIR_TYPED_PARAM_LLONG as c_int => {
-            Value::LLong(t.parse().map_err(|_| bad("long long"))?)
+            TypedValue::LLong(t.parse().map_err(|_| bad("long long"))?)
         }
         k if k == T::VIR_TYPED_PARAM_ULLONG as c_int => {
-            Value::ULLong(wrapped(u64::MAX).ok_or_else(|| bad("unsigned long long"))?)
+            TypedValue::ULLong(wrapped(u64::MAX).ok_or_else(|| bad("unsigned long long"))?)
         }
         k if k == T::VIR_TYPED_PARAM_DOUBLE as c_int => {
-            Value::Double(t.parse().map_err(|_| bad("double"))?)
+            TypedValue::Double(t.parse().map_err(|_| bad("double"))?)
         }
         k if k == T::VIR_TYPED_PARAM_BOOLEAN as c_int => match text.to_ascii_lowercase().as_str() {
-            "1" | "true" => Value::Boolean(true),
-            "0" | "false" => Value::Boolean(false),
+            "1" | "true" => TypedValue::Boolean(true),
+            "0" | "false" => TypedValue::Boolean(false),
             _ => {
                 return Err(Error::invalid_arg(format!(
                     "Invalid boolean value for field '{name}'"
                 )));
             }
         },
-        k if k == T::VIR_TYPED_PARAM_STRING as c_int => Value::String(text.to_string()),
+        k if k == T::VIR_TYPED_PARAM_STRING as c_int => TypedValue::String(text.to_string()),
         other => {
             return Err(Error::internal(format!(
                 "unexpected type {other} for field {name}"
@@ -552,8 +562,8 @@ mod tests {
     fn text_reads_as_libvirt_reads_it() {
         let int = T::VIR_TYPED_PARAM_INT as c_int;
         let uint = T::VIR_TYPED_PARAM_UINT as c_int;
-        assert_eq!(parse("a", int, " 5").unwrap(), Value::Int(5));
-        assert_eq!(parse("a", uint, "-1").unwrap(), Value::UInt(u32::MAX));
+        assert_eq!(parse("a", int, " 5").unwrap(), TypedValue::Int(5));
+        assert_eq!(parse("a", uint, "-1").unwrap(), TypedValue::UInt(u32::MAX));
         assert_eq!(
             parse("g", int, "abc").unwrap_err().message(),
             "invalid argument: Invalid value for field 'g': expected int"
@@ -561,7 +571,10 @@ mod tests {
         let llong = T::VIR_TYPED_PARAM_LLONG as c_int;
         assert!(parse("l", llong, "9223372036854775808").is_err());
         let boolean = T::VIR_TYPED_PARAM_BOOLEAN as c_int;
-        assert_eq!(parse("b", boolean, "TRUE").unwrap(), Value::Boolean(true));
+        assert_eq!(
+            parse("b", boolean, "TRUE").unwrap(),
+            TypedValue::Boolean(true)
+        );
         assert!(parse("b", boolean, "yes").is_err());
         assert!(
             parse("x", 99, "1")

@@ -7,6 +7,21 @@
 
 use std::ffi::{c_int, c_ulong};
 
+/// `from_raw` for an enum of libvirt's, listing the values libvirt defines (the sentinel
+/// aside): the value a C caller's number names, `None` for a number libvirt does not define.
+macro_rules! from_raw {
+    ($t:ident: $($v:ident),+ $(,)?) => {
+        impl $t {
+            /// The value a C caller's number names; `None` for one libvirt does not define.
+            pub fn from_raw(value: impl Into<i64>) -> Option<Self> {
+                use $t::*;
+                let value = value.into();
+                [$($v),+].into_iter().find(|x| *x as i64 == value)
+            }
+        }
+    };
+}
+
 /// The libvirt release whose API this library implements (major·1,000,000 + minor·1,000 + micro).
 pub const LIBVIR_VERSION_NUMBER: c_ulong = 11_003_000;
 pub const VIR_UUID_BUFLEN: c_int = 16;
@@ -271,25 +286,9 @@ pub enum virConnectCredentialType {
     VIR_CRED_LAST = 10,
 }
 
-impl virConnectCredentialType {
-    /// The type a C caller's number names; `None` for a number libvirt does not define.
-    pub fn from_raw(value: i32) -> Option<Self> {
-        use virConnectCredentialType::*;
-        [
-            VIR_CRED_USERNAME,
-            VIR_CRED_AUTHNAME,
-            VIR_CRED_LANGUAGE,
-            VIR_CRED_CNONCE,
-            VIR_CRED_PASSPHRASE,
-            VIR_CRED_ECHOPROMPT,
-            VIR_CRED_NOECHOPROMPT,
-            VIR_CRED_REALM,
-            VIR_CRED_EXTERNAL,
-        ]
-        .into_iter()
-        .find(|t| *t as i32 == value)
-    }
-}
+from_raw!(virConnectCredentialType:
+    VIR_CRED_USERNAME, VIR_CRED_AUTHNAME, VIR_CRED_LANGUAGE, VIR_CRED_CNONCE, VIR_CRED_PASSPHRASE,
+    VIR_CRED_ECHOPROMPT, VIR_CRED_NOECHOPROMPT, VIR_CRED_REALM, VIR_CRED_EXTERNAL);
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -796,25 +795,12 @@ pub enum virStorageVolWipeAlgorithm {
     VIR_STORAGE_VOL_WIPE_ALG_LAST = 10,
 }
 
-impl virStorageVolWipeAlgorithm {
-    /// The algorithm a C caller's number names; `None` past the last one libvirt defines.
-    pub fn from_raw(value: u32) -> Option<Self> {
-        use virStorageVolWipeAlgorithm::*;
-        Some(match value {
-            0 => VIR_STORAGE_VOL_WIPE_ALG_ZERO,
-            1 => VIR_STORAGE_VOL_WIPE_ALG_NNSA,
-            2 => VIR_STORAGE_VOL_WIPE_ALG_DOD,
-            3 => VIR_STORAGE_VOL_WIPE_ALG_BSI,
-            4 => VIR_STORAGE_VOL_WIPE_ALG_GUTMANN,
-            5 => VIR_STORAGE_VOL_WIPE_ALG_SCHNEIER,
-            6 => VIR_STORAGE_VOL_WIPE_ALG_PFITZNER7,
-            7 => VIR_STORAGE_VOL_WIPE_ALG_PFITZNER33,
-            8 => VIR_STORAGE_VOL_WIPE_ALG_RANDOM,
-            9 => VIR_STORAGE_VOL_WIPE_ALG_TRIM,
-            _ => return None,
-        })
-    }
-}
+from_raw!(virStorageVolWipeAlgorithm:
+    VIR_STORAGE_VOL_WIPE_ALG_ZERO, VIR_STORAGE_VOL_WIPE_ALG_NNSA, VIR_STORAGE_VOL_WIPE_ALG_DOD,
+    VIR_STORAGE_VOL_WIPE_ALG_BSI, VIR_STORAGE_VOL_WIPE_ALG_GUTMANN,
+    VIR_STORAGE_VOL_WIPE_ALG_SCHNEIER, VIR_STORAGE_VOL_WIPE_ALG_PFITZNER7,
+    VIR_STORAGE_VOL_WIPE_ALG_PFITZNER33, VIR_STORAGE_VOL_WIPE_ALG_RANDOM,
+    VIR_STORAGE_VOL_WIPE_ALG_TRIM);
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -975,6 +961,8 @@ pub enum virNetworkEventID {
     VIR_NETWORK_EVENT_ID_LAST = 2,
 }
 
+from_raw!(virNetworkEventID: VIR_NETWORK_EVENT_ID_LIFECYCLE, VIR_NETWORK_EVENT_ID_METADATA_CHANGE);
+
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum virNetworkEventLifecycleType {
@@ -996,6 +984,8 @@ pub enum virStoragePoolEventID {
     #[cfg(feature = "enum_sentinels")]
     VIR_STORAGE_POOL_EVENT_ID_LAST = 2,
 }
+
+from_raw!(virStoragePoolEventID: VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE, VIR_STORAGE_POOL_EVENT_ID_REFRESH);
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1047,8 +1037,20 @@ pub enum virDomainEventID {
     VIR_DOMAIN_EVENT_ID_LAST = 28,
 }
 
-/// The number of domain event IDs libvirt 11.3 defines (`VIR_DOMAIN_EVENT_ID_LAST`).
-pub(crate) const DOMAIN_EVENT_IDS: i32 = 28;
+from_raw!(virDomainEventID:
+    VIR_DOMAIN_EVENT_ID_LIFECYCLE, VIR_DOMAIN_EVENT_ID_REBOOT, VIR_DOMAIN_EVENT_ID_RTC_CHANGE,
+    VIR_DOMAIN_EVENT_ID_WATCHDOG, VIR_DOMAIN_EVENT_ID_IO_ERROR, VIR_DOMAIN_EVENT_ID_GRAPHICS,
+    VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON, VIR_DOMAIN_EVENT_ID_CONTROL_ERROR,
+    VIR_DOMAIN_EVENT_ID_BLOCK_JOB, VIR_DOMAIN_EVENT_ID_DISK_CHANGE,
+    VIR_DOMAIN_EVENT_ID_TRAY_CHANGE, VIR_DOMAIN_EVENT_ID_PMWAKEUP, VIR_DOMAIN_EVENT_ID_PMSUSPEND,
+    VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE, VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK,
+    VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2,
+    VIR_DOMAIN_EVENT_ID_TUNABLE, VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE,
+    VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION,
+    VIR_DOMAIN_EVENT_ID_JOB_COMPLETED, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED,
+    VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD,
+    VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE, VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE,
+    VIR_DOMAIN_EVENT_ID_NIC_MAC_CHANGE);
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -56,6 +56,17 @@ flag_set! {
         NO_ALIASES = virConnectFlags::VIR_CONNECT_NO_ALIASES,
     }
 
+    /// virDomainStatsTypes: the groups of domain statistics vSphere answers (PERF, IOTHREAD,
+    /// MEMORY, DIRTYRATE and VM are left out, or refused with ENFORCE_STATS).
+    StatsGroups {
+        STATE = virDomainStatsTypes::VIR_DOMAIN_STATS_STATE,
+        CPU_TOTAL = virDomainStatsTypes::VIR_DOMAIN_STATS_CPU_TOTAL,
+        BALLOON = virDomainStatsTypes::VIR_DOMAIN_STATS_BALLOON,
+        VCPU = virDomainStatsTypes::VIR_DOMAIN_STATS_VCPU,
+        INTERFACE = virDomainStatsTypes::VIR_DOMAIN_STATS_INTERFACE,
+        BLOCK = virDomainStatsTypes::VIR_DOMAIN_STATS_BLOCK,
+    }
+
     /// virConnectGetAllDomainStatsFlags: the list filters (ListDomainsFlags' first eight bits),
     /// and NOWAIT and BACKING, which change nothing here (no job blocks a read; no disk
     /// chain is reported).

@@ -13,7 +13,9 @@ pub mod network;
 pub(crate) mod perf;
 pub mod snapshot;
 pub mod storage;
+pub mod typed;
 pub(crate) mod vi_error;
 
 pub use connection::host::NodeInfo;
 pub use connection::{Connection, Product};
+pub use typed::TypedValue;

@@ -142,13 +142,6 @@ pub fn escape_into(out: &mut String, s: &str) {
     }
 }
 
-#[cfg(test)]
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    escape_into(&mut out, s);
-    out
-}
-
 /// Unwraps a reply to `<MethodResponse>`, or turns a fault into an error.
 pub fn read_response(method: &str, status: u16, body: &[u8]) -> Result<Node> {
     read_response_with(method, status, body, None)

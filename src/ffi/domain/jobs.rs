@@ -11,7 +11,7 @@ use crate::error::{Code, Error};
 use crate::ffi::args::{flags, out};
 use crate::ffi::export::export;
 use crate::ffi::handles::DomainHandle;
-use crate::ffi::typed_params::{Builder, Value};
+use crate::ffi::typed_params::{Builder, TypedValue};
 use crate::ffi::types::{
     virDomainJobInfo, virDomainJobInfoPtr, virDomainPtr, virTypedParameterPtr,
 };
@@ -82,16 +82,16 @@ pub unsafe extern "C" fn virDomainGetJobStats(
             Builder::default()
                 .add(
                     VIR_DOMAIN_JOB_OPERATION,
-                    Value::Int(
+                    TypedValue::Int(
                         virDomainJobOperation::VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT as i32,
                     ),
                 )
-                .add(VIR_DOMAIN_JOB_TIME_ELAPSED, Value::ULLong(j.elapsed_ms))
-                .add(VIR_DOMAIN_JOB_DATA_TOTAL, Value::ULLong(DATA_TOTAL))
-                .add(VIR_DOMAIN_JOB_DATA_PROCESSED, Value::ULLong(j.percent))
+                .add(VIR_DOMAIN_JOB_TIME_ELAPSED, TypedValue::ULLong(j.elapsed_ms))
+                .add(VIR_DOMAIN_JOB_DATA_TOTAL, TypedValue::ULLong(DATA_TOTAL))
+                .add(VIR_DOMAIN_JOB_DATA_PROCESSED, TypedValue::ULLong(j.percent))
                 .add(
                     VIR_DOMAIN_JOB_DATA_REMAINING,
-                    Value::ULLong(DATA_TOTAL - j.percent),
+                    TypedValue::ULLong(DATA_TOTAL - j.percent),
                 )
         } else {
             Builder::default()

@@ -8,7 +8,7 @@ use crate::ffi::args::{in_opt_str, in_slice, in_str};
 use crate::ffi::connection::auth::SavedAuth;
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, ConnectHandle, DomainHandle};
-use crate::ffi::typed_params::{self, Value};
+use crate::ffi::typed_params::{self, TypedValue};
 use crate::ffi::types::{virConnectPtr, virDomainPtr, virTypedParameter, virTypedParameterPtr};
 use std::ffi::{c_char, c_int, c_uint, c_ulong};
 use std::ptr;
@@ -54,10 +54,10 @@ impl Request {
         };
         for (field, value) in typed_params::read(params)? {
             match (field.as_str(), value) {
-                (PARAM_URI, Value::String(v)) => r.uri = Some(v),
-                (PARAM_DEST_NAME, Value::String(v)) => r.dname = Some(v),
-                (PARAM_DEST_XML, Value::String(v)) => r.dxml = Some(v),
-                (PARAM_BANDWIDTH, Value::ULLong(v)) => r.bandwidth = v,
+                (PARAM_URI, TypedValue::String(v)) => r.uri = Some(v),
+                (PARAM_DEST_NAME, TypedValue::String(v)) => r.dname = Some(v),
+                (PARAM_DEST_XML, TypedValue::String(v)) => r.dxml = Some(v),
+                (PARAM_BANDWIDTH, TypedValue::ULLong(v)) => r.bandwidth = v,
                 (f @ (PARAM_URI | PARAM_DEST_NAME | PARAM_DEST_XML), v) => {
                     return Err(typed_params::wrong_type(f, "string", &v));
                 }

@@ -2,34 +2,25 @@
 //! driver's records (see `driver::domain::stats`) as a NULL-terminated malloc'd list of
 //! malloc'd records, each with a domain handle and typed parameters.
 
-use crate::abi::flags::StatsFlags;
-use crate::driver::domain::stats::{Stat, StatsRecord, groups};
+use crate::abi::flags::{StatsFlags, StatsGroups};
+use crate::driver::domain::stats::{StatsRecord, groups};
 use crate::error::{Error, Result};
 use crate::ffi::args::{flags, out, out_slice};
 use crate::ffi::export::export;
 use crate::ffi::handles::{ArcHandle, ConnectHandle, DomainHandle};
 use crate::ffi::malloc::MallocArray;
-use crate::ffi::typed_params::{Builder, Value, virTypedParamsFree};
+use crate::ffi::typed_params::{Builder, TypedValue, virTypedParamsFree};
 use crate::ffi::types::{
     virConnectPtr, virDomainPtr, virDomainStatsRecord, virDomainStatsRecordPtr, virTypedParameter,
 };
 use std::ffi::{c_int, c_uint};
-
-fn value(s: Stat) -> Value {
-    match s {
-        Stat::Int(i) => Value::Int(i),
-        Stat::UInt(u) => Value::UInt(u),
-        Stat::ULLong(u) => Value::ULLong(u),
-        Stat::Str(t) => Value::String(t),
-    }
-}
 
 /// One record, malloc'd with its parameters and a new domain handle.
 fn c_record(c: &ConnectHandle, r: StatsRecord) -> Result<virDomainStatsRecordPtr> {
     let built = r
         .fields
         .into_iter()
-        .fold(Builder::default(), |b, (f, s)| b.add(f, value(s)));
+        .fold(Builder::default(), |b, (f, s)| b.add(f, s));
     let mut rec = MallocArray::<virDomainStatsRecord>::zeroed(1)?;
     let (params, filled) = built.into_malloc()?;
     let slot = &mut rec.as_mut_slice()[0];
@@ -64,7 +55,7 @@ fn c_list(
     Ok((list, n as c_int))
 }
 
-fn served(stats: c_uint, f: StatsFlags) -> Result<u32> {
+fn served(stats: c_uint, f: StatsFlags) -> Result<StatsGroups> {
     groups(stats, f.contains(StatsFlags::ENFORCE_STATS))
 }
 
@@ -226,8 +217,8 @@ pub unsafe extern "C" fn virDomainGetCPUStats(
             .into_iter()
             .filter_map(|(f, v)| Some((f, v?)))
             .fold(
-                Builder::default().add("cpu_time", Value::ULLong(t.total)),
-                |b, (f, v)| b.add(f, Value::ULLong(v)),
+                Builder::default().add("cpu_time", TypedValue::ULLong(t.total)),
+                |b, (f, v)| b.add(f, TypedValue::ULLong(v)),
             )
             .fill(out)?;
         Ok(n as c_int)

@@ -12,7 +12,7 @@ use crate::ffi::args::{Out, count, flags, in_slice, out, out_slice};
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::DomainHandle;
 use crate::ffi::malloc::owned_c_string;
-use crate::ffi::typed_params::{self, Builder, Value};
+use crate::ffi::typed_params::{self, Builder, TypedValue};
 use crate::ffi::types::{virDomainPtr, virTypedParameter, virTypedParameterPtr};
 use std::ffi::{c_char, c_int, c_uint, c_ulong};
 use std::ptr;
@@ -129,9 +129,9 @@ fn get_sched(
 ) -> Result<c_int> {
     let s = d.dom.scheduler_params()?;
     let written = Builder::default()
-        .add("reservation", Value::LLong(s.reservation))
-        .add("limit", Value::LLong(s.limit))
-        .add("shares", Value::Int(s.shares))
+        .add("reservation", TypedValue::LLong(s.reservation))
+        .add("limit", TypedValue::LLong(s.limit))
+        .add("shares", TypedValue::Int(s.shares))
         .fill(params)?;
     nparams.set(written as c_int);
     Ok(0)
@@ -171,9 +171,9 @@ fn set_sched(d: &DomainHandle, given: &[virTypedParameter]) -> Result<c_int> {
     let (mut reservation, mut limit, mut shares) = (None, None, None);
     for (field, value) in typed_params::read(given)? {
         match (field.as_str(), value) {
-            ("reservation", Value::LLong(v)) => reservation = Some(v),
-            ("limit", Value::LLong(v)) => limit = Some(v),
-            ("shares", Value::Int(v)) => shares = Some(v),
+            ("reservation", TypedValue::LLong(v)) => reservation = Some(v),
+            ("limit", TypedValue::LLong(v)) => limit = Some(v),
+            ("shares", TypedValue::Int(v)) => shares = Some(v),
             (f @ ("reservation" | "limit"), v) => {
                 return Err(typed_params::wrong_type(f, "llong", &v));
             }
@@ -225,11 +225,11 @@ fn get_mem(d: &DomainHandle, out: &mut [virTypedParameter], nparams: Out<c_int>)
     let written = Builder::default()
         .add(
             VIR_DOMAIN_MEMORY_HARD_LIMIT,
-            Value::ULLong(m.hard_limit.unwrap_or(VIR_DOMAIN_MEMORY_PARAM_UNLIMITED)),
+            TypedValue::ULLong(m.hard_limit.unwrap_or(VIR_DOMAIN_MEMORY_PARAM_UNLIMITED)),
         )
         .add(
             VIR_DOMAIN_MEMORY_MIN_GUARANTEE,
-            Value::ULLong(m.min_guarantee),
+            TypedValue::ULLong(m.min_guarantee),
         )
         .fill(out)?;
     nparams.set(written as c_int);
@@ -263,8 +263,8 @@ fn set_mem(d: &DomainHandle, given: &[virTypedParameter]) -> Result<c_int> {
     let (mut guarantee, mut limit) = (None, None);
     for (field, value) in typed_params::read(given)? {
         match (field.as_str(), value) {
-            (VIR_DOMAIN_MEMORY_MIN_GUARANTEE, Value::ULLong(v)) => guarantee = Some(v),
-            (VIR_DOMAIN_MEMORY_HARD_LIMIT, Value::ULLong(v)) => {
+            (VIR_DOMAIN_MEMORY_MIN_GUARANTEE, TypedValue::ULLong(v)) => guarantee = Some(v),
+            (VIR_DOMAIN_MEMORY_HARD_LIMIT, TypedValue::ULLong(v)) => {
                 limit = Some((v < VIR_DOMAIN_MEMORY_PARAM_UNLIMITED).then_some(v))
             }
             (f @ (VIR_DOMAIN_MEMORY_MIN_GUARANTEE | VIR_DOMAIN_MEMORY_HARD_LIMIT), v) => {

@@ -10,7 +10,7 @@ use crate::abi::flags::{NoFlags, TypedParamFlags};
 use crate::error::{Error, Result};
 use crate::ffi::args::{count, flags, in_str, out, out_slice};
 use crate::ffi::export::{api_name, export};
-use crate::ffi::typed_params::{Builder, Value};
+use crate::ffi::typed_params::{Builder, TypedValue};
 use crate::ffi::types::{
     virDomainBlockStatsPtr, virDomainBlockStatsStruct, virDomainInterfaceStatsPtr,
     virDomainInterfaceStatsStruct, virDomainMemoryStatPtr, virDomainMemoryStatStruct, virDomainPtr,
@@ -145,7 +145,7 @@ pub unsafe extern "C" fn virDomainBlockStatsFlags(
         ]
         .into_iter()
         .filter_map(|(f, v)| Some((f, known(Some(v?)))))
-        .fold(Builder::default(), |b, (f, v)| b.add(f, Value::LLong(v)));
+        .fold(Builder::default(), |b, (f, v)| b.add(f, TypedValue::LLong(v)));
         n.set(built.fill(room)? as c_int);
         Ok(0)
     })

@@ -3,12 +3,12 @@
 //! handle valid for the call, as libvirt gives one.
 
 use crate::abi::enums::virDomainEventID;
-use crate::driver::events::{Deliver, DomainEvent, EventKind};
+use crate::driver::events::{Callback, Deliver, DomainEvent, EventId, EventKind, Family};
 use crate::error::{Error, Result};
 use crate::ffi::event::Held;
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::{ArcHandle, ConnectHandle, DomainHandle};
-use crate::ffi::typed_params::{Builder, Value, virTypedParamsFree};
+use crate::ffi::typed_params::{Builder, virTypedParamsFree};
 use crate::ffi::types::virTypedParameter;
 use crate::ffi::types::{
     virConnectDomainEventCallback, virConnectDomainEventGenericCallback, virConnectPtr,
@@ -30,11 +30,12 @@ type Tunable =
 /// type that ID names; the handles are live.
 unsafe fn call(cb: Generic, c: virConnectPtr, d: virDomainPtr, ev: &DomainEvent, o: *mut c_void) {
     match &ev.kind {
-        EventKind::Lifecycle { event, detail } => {
+        EventKind::Lifecycle(l) => {
+            let (event, detail) = l.numbers();
             // SAFETY: a lifecycle registration's callback has the lifecycle type.
             let f = unsafe { std::mem::transmute::<Generic, Lifecycle>(cb) };
             // SAFETY: as above, with live handles.
-            unsafe { f(c, d, *event, *detail, o) };
+            unsafe { f(c, d, event, detail, o) };
         }
         // SAFETY: a reboot callback has the generic type.
         EventKind::Reboot => unsafe { cb(c, d, o) },
@@ -48,9 +49,9 @@ unsafe fn call(cb: Generic, c: virConnectPtr, d: virDomainPtr, ev: &DomainEvent,
             unsafe { f(c, d, alias.as_ptr(), o) };
         }
         EventKind::Tunable(values) => {
-            let built = values.iter().fold(Builder::default(), |b, (k, v)| {
-                b.add(k.as_str(), Value::ULLong(*v))
-            });
+            let built = values
+                .iter()
+                .fold(Builder::default(), |b, (k, v)| b.add(k.as_str(), v.clone()));
             let Ok((params, n)) = built.into_malloc() else {
                 return;
             };
@@ -95,8 +96,9 @@ fn register(
         false => Some(unsafe { DomainHandle::borrow(dom, api) }?.dom.cached().uuid),
     };
     let held = Held::new(c, opaque, freecb);
+    let event = EventId::from_raw(Family::Domain, event_id)?;
     c.conn
-        .register_domain_event(filter, event_id, deliver(held, cb))
+        .register_event(filter, event, Callback::Domain(deliver(held, cb)))
 }
 
 /// Events of `eventID` for `dom` (NULL: every domain of the connection's scope); the

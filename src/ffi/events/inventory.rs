@@ -2,7 +2,7 @@
 //! callbacks the driver's event queue calls from the application's event loop (see
 //! `driver::events`), each given a network or pool handle valid for the call.
 
-use crate::driver::events::{Callback, Family};
+use crate::driver::events::{Callback, EventId, Family};
 use crate::error::{Error, Result};
 use crate::ffi::event::Held;
 use crate::ffi::export::{api_name, export};
@@ -28,7 +28,7 @@ fn network_callback(held: Held, cb: NetGeneric) -> Callback {
             // VIR_NETWORK_EVENT_CALLBACK cast it.
             let f = unsafe { std::mem::transmute::<NetGeneric, NetLifecycle>(cb) };
             // SAFETY: the application's callback with live handles.
-            unsafe { f(connp, net, ev.event, 0, held.ptr()) };
+            unsafe { f(connp, net, ev.event as c_int, 0, held.ptr()) };
             // SAFETY: the reference taken above, given up once the call is over.
             unsafe { NetworkHandle::release(net) };
         })
@@ -45,7 +45,7 @@ fn pool_callback(held: Held, cb: PoolGeneric) -> Callback {
                     // driver delivers each event to its own ID's registrations only).
                     let f = unsafe { std::mem::transmute::<PoolGeneric, PoolLifecycle>(cb) };
                     // SAFETY: the application's callback with live handles.
-                    unsafe { f(connp, pool, event, 0, held.ptr()) };
+                    unsafe { f(connp, pool, event as c_int, 0, held.ptr()) };
                 }
                 // SAFETY: a REFRESH callback has the generic type; live handles.
                 None => unsafe { cb(connp, pool, held.ptr()) },
@@ -85,7 +85,8 @@ pub unsafe extern "C" fn virConnectNetworkEventRegisterAny(
         let cb = cb.ok_or_else(|| Error::invalid_arg("cb in virConnectNetworkEventRegisterAny must not be NULL"))?;
         let object = filter(net, |h: &NetworkHandle| h.net.uuid, api_name!())?;
         let callback = network_callback(Held::new(c, opaque, freecb), cb);
-        c.conn.register_event(object, eventID, callback)
+        let event = EventId::from_raw(Family::Network, eventID)?;
+        c.conn.register_event(object, event, callback)
     })
 }
 
@@ -122,7 +123,8 @@ pub unsafe extern "C" fn virConnectStoragePoolEventRegisterAny(
         let cb = cb.ok_or_else(|| Error::invalid_arg("cb in virConnectStoragePoolEventRegisterAny must not be NULL"))?;
         let object = filter(pool, |h: &PoolHandle| h.pool.uuid, api_name!())?;
         let callback = pool_callback(Held::new(c, opaque, freecb), cb);
-        c.conn.register_event(object, eventID, callback)
+        let event = EventId::from_raw(Family::Pool, eventID)?;
+        c.conn.register_event(object, event, callback)
     })
 }
 

@@ -3,7 +3,7 @@
 //! `domain/listing.rs`, the same for C callers and Rust ones.
 
 use super::Connection;
-use crate::abi::flags::ListDomainsFlags;
+use crate::abi::flags::{ListDomainsFlags, StatsGroups};
 use crate::driver::domain::no_domain;
 use crate::driver::domain::power::PowerOp;
 use crate::driver::domain::power::power;
@@ -119,14 +119,14 @@ impl Connection {
     pub fn all_domain_stats(
         &self,
         filter: crate::abi::flags::ListDomainsFlags,
-        groups: u32,
+        groups: StatsGroups,
     ) -> Result<Vec<StatsRecord>> {
         let vms = self.list_all_domains_sized(filter, usage_paths(groups))?;
         self.records(vms, groups)
     }
 
     /// The records of `vms`, with the counters `groups` asks for.
-    fn records(&self, vms: Vec<Vm>, groups: u32) -> Result<Vec<StatsRecord>> {
+    fn records(&self, vms: Vec<Vm>, groups: StatsGroups) -> Result<Vec<StatsRecord>> {
         let devices: Vec<VmDevices> = vms
             .iter()
             .map(|vm| {
@@ -151,7 +151,7 @@ impl Connection {
 
     /// Statistics of the given domains, in their order, from one read (and the counters'
     /// QueryPerf); one that is gone fails the call, as it would in libvirt.
-    pub fn domain_stats(&self, morefs: &[MoRef], groups: u32) -> Result<Vec<StatsRecord>> {
+    pub fn domain_stats(&self, morefs: &[MoRef], groups: StatsGroups) -> Result<Vec<StatsRecord>> {
         let found = self.fetch_vms_with(morefs, usage_paths(groups))?;
         let vms = morefs
             .iter()

@@ -3,7 +3,8 @@
 
 use super::Connection;
 use super::inventory::Scope;
-use crate::driver::events::{Callback, Deliver, Events, Family, Source};
+use crate::abi::virDomainEventID;
+use crate::driver::events::{Callback, Deliver, EventId, Events, Family, Source};
 use crate::driver::liveness::Liveness;
 use crate::driver::network::NetworkFacts;
 use crate::driver::storage::PoolFacts;
@@ -13,30 +14,29 @@ use crate::xml::ids::Uuid;
 use std::sync::Arc;
 
 impl Connection {
-    /// Registers `deliver` for `event_id` events of one domain (by UUID) or all; the id to
+    /// Registers `deliver` for `event` events of one domain (by UUID) or all; the id to
     /// deregister with. Every libvirt event ID registers; see `EventKind` for those that fire.
     pub fn register_domain_event(
         self: &Arc<Self>,
         domain: Option<Uuid>,
-        event_id: i32,
+        event: virDomainEventID,
         deliver: Deliver,
     ) -> Result<i32> {
         let source: Arc<dyn Source> = self.clone();
         self.events
-            .register_domain_event(&source, domain, event_id, deliver)
+            .register_domain_event(&source, domain, event, deliver)
     }
 
-    /// Registers a callback of any family for `event_id` events of one object (by UUID) or
-    /// all; the id to deregister with.
+    /// Registers a callback of any family for `event` events of one object (by UUID) or all;
+    /// the id to deregister with. The event's family must be the callback's.
     pub fn register_event(
         self: &Arc<Self>,
         object: Option<Uuid>,
-        event_id: i32,
+        event: EventId,
         callback: Callback,
     ) -> Result<i32> {
         let source: Arc<dyn Source> = self.clone();
-        self.events
-            .register_event(&source, object, event_id, callback)
+        self.events.register_event(&source, object, event, callback)
     }
 
     /// Removes a domain registration; see `deregister_event`.

@@ -13,42 +13,26 @@ use super::usage::{
 };
 use super::{PowerState, Vm};
 use crate::abi::enums::{virDomainStatsTypes as T, virVcpuState as VcpuState};
+use crate::abi::flags::StatsGroups as G;
+use crate::driver::TypedValue;
 use crate::driver::perf::{Counter, CpuTime, Series, Totals};
 use crate::error::{Code, Error, Result};
 use crate::vi::soap::MoRef;
 
-/// libvirt's `virDomainStatsTypes` bits this library serves.
-const STATE: u32 = T::VIR_DOMAIN_STATS_STATE as u32;
-const CPU_TOTAL: u32 = T::VIR_DOMAIN_STATS_CPU_TOTAL as u32;
-const BALLOON: u32 = T::VIR_DOMAIN_STATS_BALLOON as u32;
-const VCPU: u32 = T::VIR_DOMAIN_STATS_VCPU as u32;
-const INTERFACE: u32 = T::VIR_DOMAIN_STATS_INTERFACE as u32;
-const BLOCK: u32 = T::VIR_DOMAIN_STATS_BLOCK as u32;
-const SERVED: u32 = STATE | CPU_TOTAL | BALLOON | VCPU | INTERFACE | BLOCK;
 /// Every group libvirt 11.3 defines (`VIR_DOMAIN_STATS_*`, up to VM).
 const KNOWN: u32 = (T::VIR_DOMAIN_STATS_VM as u32) * 2 - 1;
 
 /// The paths the listing reads for `groups`, beyond identity and sizing.
-pub(crate) fn usage_paths(groups: u32) -> &'static [&'static [&'static str]] {
-    match (groups & (INTERFACE | BLOCK) != 0, groups & BALLOON != 0) {
+pub(crate) fn usage_paths(groups: G) -> &'static [&'static [&'static str]] {
+    match (
+        groups.intersects(G::INTERFACE | G::BLOCK),
+        groups.contains(G::BALLOON),
+    ) {
         (true, true) => &[DEVICE_PATHS, MEMORY_PATHS],
         (true, false) => &[DEVICE_PATHS],
         (false, true) => &[MEMORY_PATHS],
         (false, false) => &[],
     }
-}
-
-/// One statistic's value, typed as libvirt types it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Stat {
-    /// libvirt's `VIR_TYPED_PARAM_INT` (`state.state`).
-    Int(i32),
-    /// libvirt's `VIR_TYPED_PARAM_UINT` (`vcpu.current`).
-    UInt(u32),
-    /// libvirt's `VIR_TYPED_PARAM_ULLONG` (`balloon.current`, in KiB).
-    ULLong(u64),
-    /// libvirt's `VIR_TYPED_PARAM_STRING` (`net.0.name`).
-    Str(String),
 }
 
 /// A domain's statistics, named as libvirt names them (`state.state`, `balloon.current`, …).
@@ -57,23 +41,24 @@ pub struct StatsRecord {
     /// The domain the statistics are of, as the read found it.
     pub vm: Vm,
     /// Each statistic's libvirt name (`vcpu.0.state`) and value, group by group.
-    pub fields: Vec<(String, Stat)>,
+    pub fields: Vec<(String, TypedValue)>,
 }
 
 /// The groups to serve for `stats` (0: all served); unserved groups fail with `enforce`.
-pub fn groups(stats: u32, enforce: bool) -> Result<u32> {
-    if stats & !KNOWN != 0 || (enforce && stats & !SERVED != 0) {
+pub fn groups(stats: u32, enforce: bool) -> Result<G> {
+    let served = G::all().bits();
+    if stats & !KNOWN != 0 || (enforce && stats & !served != 0) {
         return Err(Error::esx(
             Code::InvalidArg,
             format!(
                 "Stats types bits 0x{:x} are not supported by this daemon",
-                stats & !SERVED
+                stats & !served
             ),
         ));
     }
     Ok(match stats {
-        0 => SERVED,
-        s => s & SERVED,
+        0 => G::all(),
+        s => G::from_bits_truncate(s),
     })
 }
 
@@ -83,56 +68,68 @@ pub(crate) type VmDevices = (Vec<DiskUsage>, Vec<NicUsage>);
 pub(crate) fn record(
     vm: Vm,
     devices: &VmDevices,
-    groups: u32,
+    groups: G,
     totals: Option<&Totals>,
 ) -> StatsRecord {
     let mut fields = Vec::new();
     let none = Totals::new();
     let totals = totals.unwrap_or(&none);
     let running = vm.state == PowerState::PoweredOn;
-    if groups & STATE != 0 {
-        fields.push(("state.state".into(), Stat::Int(vm.state.libvirt_state())));
-        fields.push(("state.reason".into(), Stat::Int(vm.state.libvirt_reason())));
+    if groups.contains(G::STATE) {
+        fields.push((
+            "state.state".into(),
+            TypedValue::Int(vm.state.libvirt_state()),
+        ));
+        fields.push((
+            "state.reason".into(),
+            TypedValue::Int(vm.state.libvirt_reason()),
+        ));
     }
-    if let Some(t) = CpuTime::of(totals).filter(|_| groups & CPU_TOTAL != 0) {
-        fields.push(("cpu.time".into(), Stat::ULLong(t.total)));
+    if let Some(t) = CpuTime::of(totals).filter(|_| groups.contains(G::CPU_TOTAL)) {
+        fields.push(("cpu.time".into(), TypedValue::ULLong(t.total)));
         push_counters(
             &mut fields,
             "cpu",
             &[("user", t.user), ("system", t.system)],
         );
     }
-    if groups & BALLOON != 0 {
-        fields.push(("balloon.current".into(), Stat::ULLong(vm.memory_kib())));
-        fields.push(("balloon.maximum".into(), Stat::ULLong(vm.max_memory_kib())));
+    if groups.contains(G::BALLOON) {
+        fields.push((
+            "balloon.current".into(),
+            TypedValue::ULLong(vm.memory_kib()),
+        ));
+        fields.push((
+            "balloon.maximum".into(),
+            TypedValue::ULLong(vm.max_memory_kib()),
+        ));
         if let Some(props) = vm.usage.as_deref().filter(|_| running) {
             let m = memory_of(props);
-            fields.push(("balloon.unused".into(), Stat::ULLong(m.unused)));
-            fields.push(("balloon.available".into(), Stat::ULLong(m.available)));
-            fields.push(("balloon.rss".into(), Stat::ULLong(m.rss)));
+            fields.push(("balloon.unused".into(), TypedValue::ULLong(m.unused)));
+            fields.push(("balloon.available".into(), TypedValue::ULLong(m.available)));
+            fields.push(("balloon.rss".into(), TypedValue::ULLong(m.rss)));
         }
     }
-    if groups & VCPU != 0 {
+    if groups.contains(G::VCPU) {
         // vSphere has no offline vCPUs: the configured count is both.
         let n = vm.num_cpu.max(0) as u32;
         let state = match vm.state {
             PowerState::PoweredOn => VcpuState::VIR_VCPU_RUNNING,
             _ => VcpuState::VIR_VCPU_OFFLINE,
         } as i32;
-        fields.push(("vcpu.current".into(), Stat::UInt(n)));
-        fields.push(("vcpu.maximum".into(), Stat::UInt(n)));
+        fields.push(("vcpu.current".into(), TypedValue::UInt(n)));
+        fields.push(("vcpu.maximum".into(), TypedValue::UInt(n)));
         for i in 0..n {
-            fields.push((format!("vcpu.{i}.state"), Stat::Int(state)));
+            fields.push((format!("vcpu.{i}.state"), TypedValue::Int(state)));
             if let Some(ns) = totals.get(&(Counter::CpuUsed, i.to_string())) {
-                fields.push((format!("vcpu.{i}.time"), Stat::ULLong(*ns)));
+                fields.push((format!("vcpu.{i}.time"), TypedValue::ULLong(*ns)));
             }
         }
     }
     let (disks, nics) = devices;
-    if groups & INTERFACE != 0 {
-        fields.push(("net.count".into(), Stat::UInt(nics.len() as u32)));
+    if groups.contains(G::INTERFACE) {
+        fields.push(("net.count".into(), TypedValue::UInt(nics.len() as u32)));
         for (i, nic) in nics.iter().enumerate() {
-            fields.push((format!("net.{i}.name"), Stat::Str(nic.mac.clone())));
+            fields.push((format!("net.{i}.name"), TypedValue::String(nic.mac.clone())));
             let c = NicCounters::of(totals, nic);
             let named = [
                 ("rx.bytes", c.rx_bytes),
@@ -147,12 +144,15 @@ pub(crate) fn record(
             push_counters(&mut fields, &format!("net.{i}"), &named);
         }
     }
-    if groups & BLOCK != 0 {
-        fields.push(("block.count".into(), Stat::UInt(disks.len() as u32)));
+    if groups.contains(G::BLOCK) {
+        fields.push(("block.count".into(), TypedValue::UInt(disks.len() as u32)));
         for (i, disk) in disks.iter().enumerate() {
-            fields.push((format!("block.{i}.name"), Stat::Str(disk.target.clone())));
+            fields.push((
+                format!("block.{i}.name"),
+                TypedValue::String(disk.target.clone()),
+            ));
             if let Some(path) = &disk.path {
-                fields.push((format!("block.{i}.path"), Stat::Str(path.clone())));
+                fields.push((format!("block.{i}.path"), TypedValue::String(path.clone())));
             }
             let c = BlockCounters::of(totals, disk);
             let named = [
@@ -168,30 +168,42 @@ pub(crate) fn record(
     StatsRecord { vm, fields }
 }
 
-fn push_counters(fields: &mut Vec<(String, Stat)>, prefix: &str, named: &[(&str, Option<u64>)]) {
+fn push_counters(
+    fields: &mut Vec<(String, TypedValue)>,
+    prefix: &str,
+    named: &[(&str, Option<u64>)],
+) {
     for (name, value) in named {
         if let Some(v) = value {
-            fields.push((format!("{prefix}.{name}"), Stat::ULLong(*v)));
+            fields.push((format!("{prefix}.{name}"), TypedValue::ULLong(*v)));
         }
     }
 }
 
 /// The series each VM is counted by for `groups`: CPU time for all, devices of running
 /// VMs (a stopped VM has no samples).
-pub(crate) fn asks(vms: &[Vm], devices: &[VmDevices], groups: u32) -> Vec<(MoRef, Vec<Series>)> {
+pub(crate) fn asks(vms: &[Vm], devices: &[VmDevices], groups: G) -> Vec<(MoRef, Vec<Series>)> {
     vms.iter()
         .zip(devices)
         .map(|(vm, (disks, nics))| {
             let mut series = Vec::new();
-            if groups & CPU_TOTAL != 0 {
+            if groups.contains(G::CPU_TOTAL) {
                 series.extend(CpuTime::series());
             }
             if vm.state == PowerState::PoweredOn {
-                if groups & VCPU != 0 {
+                if groups.contains(G::VCPU) {
                     series.extend(vcpu_series(vm));
                 }
-                let d: &[DiskUsage] = if groups & BLOCK != 0 { disks } else { &[] };
-                let n: &[NicUsage] = if groups & INTERFACE != 0 { nics } else { &[] };
+                let d: &[DiskUsage] = if groups.contains(G::BLOCK) {
+                    disks
+                } else {
+                    &[]
+                };
+                let n: &[NicUsage] = if groups.contains(G::INTERFACE) {
+                    nics
+                } else {
+                    &[]
+                };
                 series.extend(device_series(d, n));
             }
             (vm.moref.clone(), series)
@@ -205,13 +217,13 @@ mod tests {
 
     #[test]
     fn usage_paths_cover_both_reads() {
-        let both: Vec<&str> = usage_paths(SERVED).concat();
+        let both: Vec<&str> = usage_paths(G::all()).concat();
         assert!(
             DEVICE_PATHS
                 .iter()
                 .chain(MEMORY_PATHS)
                 .all(|p| both.contains(p))
         );
-        assert!(usage_paths(STATE | CPU_TOTAL | VCPU).is_empty());
+        assert!(usage_paths(G::STATE | G::CPU_TOTAL | G::VCPU).is_empty());
     }
 }

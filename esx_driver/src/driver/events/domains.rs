@@ -2,13 +2,13 @@
 //! MIGRATED details), REBOOT, DEVICE_ADDED / DEVICE_REMOVED and TUNABLE (CPU shares) events,
 //! from each VM's last view.
 
-use super::{DEVICES, DomainEvent, EVENT_TYPES, Event, EventKind, PAGE, SHARES};
+use super::{DEVICES, DomainEvent, EVENT_TYPES, Event, EventKind, Lifecycle, PAGE, SHARES};
 use crate::abi::enums::{
     virDomainEventDefinedDetailType as Defined, virDomainEventResumedDetailType as Resumed,
     virDomainEventStartedDetailType as Started, virDomainEventStoppedDetailType as Stopped,
-    virDomainEventSuspendedDetailType as Suspended, virDomainEventType as E,
-    virDomainEventUndefinedDetailType as Undefined,
+    virDomainEventSuspendedDetailType as Suspended, virDomainEventUndefinedDetailType as Undefined,
 };
+use crate::driver::TypedValue;
 use crate::driver::domain::{PowerState, Vm};
 use crate::log::log;
 use crate::vi::Client;
@@ -81,13 +81,6 @@ fn event(obj: &MoRef, props: &VmProps, kind: EventKind) -> Option<Event> {
     })
 }
 
-fn lifecycle(event: E, detail: i32) -> EventKind {
-    EventKind::Lifecycle {
-        event: event as i32,
-        detail,
-    }
-}
-
 /// The events of the collector's new page entries (none while seeding: only the newest key
 /// is kept).
 pub(super) fn guest_events(seen: &mut Seen, u: &ObjectUpdate, seeding: bool) -> Vec<Event> {
@@ -157,10 +150,9 @@ pub(super) fn events_of(seen: &mut Seen, u: ObjectUpdate, seeding: bool) -> Vec<
         if let Some(old) = seen.vms.remove(&key) {
             emit(
                 &old.props,
-                lifecycle(
-                    E::VIR_DOMAIN_EVENT_UNDEFINED,
-                    Undefined::VIR_DOMAIN_EVENT_UNDEFINED_REMOVED as i32,
-                ),
+                EventKind::Lifecycle(Lifecycle::Undefined(
+                    Undefined::VIR_DOMAIN_EVENT_UNDEFINED_REMOVED,
+                )),
             );
         }
         return out;
@@ -190,10 +182,7 @@ pub(super) fn events_of(seen: &mut Seen, u: ObjectUpdate, seeding: bool) -> Vec<
         if !seeding {
             emit(
                 &now.props,
-                lifecycle(
-                    E::VIR_DOMAIN_EVENT_DEFINED,
-                    Defined::VIR_DOMAIN_EVENT_DEFINED_ADDED as i32,
-                ),
+                EventKind::Lifecycle(Lifecycle::Defined(Defined::VIR_DOMAIN_EVENT_DEFINED_ADDED)),
             );
         }
         return out;
@@ -202,31 +191,31 @@ pub(super) fn events_of(seen: &mut Seen, u: ObjectUpdate, seeding: bool) -> Vec<
     if was.name != is.name {
         emit(
             was,
-            lifecycle(
-                E::VIR_DOMAIN_EVENT_UNDEFINED,
-                Undefined::VIR_DOMAIN_EVENT_UNDEFINED_RENAMED as i32,
-            ),
+            EventKind::Lifecycle(Lifecycle::Undefined(
+                Undefined::VIR_DOMAIN_EVENT_UNDEFINED_RENAMED,
+            )),
         );
         emit(
             is,
-            lifecycle(
-                E::VIR_DOMAIN_EVENT_DEFINED,
-                Defined::VIR_DOMAIN_EVENT_DEFINED_RENAMED as i32,
-            ),
+            EventKind::Lifecycle(Lifecycle::Defined(
+                Defined::VIR_DOMAIN_EVENT_DEFINED_RENAMED,
+            )),
         );
     } else if version_changed {
         emit(
             is,
-            lifecycle(
-                E::VIR_DOMAIN_EVENT_DEFINED,
-                Defined::VIR_DOMAIN_EVENT_DEFINED_UPDATED as i32,
-            ),
+            EventKind::Lifecycle(Lifecycle::Defined(
+                Defined::VIR_DOMAIN_EVENT_DEFINED_UPDATED,
+            )),
         );
     }
     if let Some(shares) = now.shares.filter(|s| old.shares.is_some_and(|o| o != *s)) {
         emit(
             is,
-            EventKind::Tunable(vec![("cputune.cpu_shares".into(), shares)]),
+            EventKind::Tunable(vec![(
+                "cputune.cpu_shares".into(),
+                TypedValue::ULLong(shares),
+            )]),
         );
     }
     if let (Some(before), Some(after)) = (&old.devices, &now.devices) {
@@ -245,40 +234,34 @@ pub(super) fn events_of(seen: &mut Seen, u: ObjectUpdate, seeding: bool) -> Vec<
     );
     let shutdown = seen.shutting_down.remove(&key);
     let change = match (from, to) {
-        (PowerState::PoweredOff, PowerState::PoweredOn) => Some((
-            E::VIR_DOMAIN_EVENT_STARTED,
-            Started::VIR_DOMAIN_EVENT_STARTED_BOOTED as i32,
+        (PowerState::PoweredOff, PowerState::PoweredOn) => {
+            Some(Lifecycle::Started(Started::VIR_DOMAIN_EVENT_STARTED_BOOTED))
+        }
+        (PowerState::PoweredOn, PowerState::Suspended) => Some(Lifecycle::Suspended(
+            Suspended::VIR_DOMAIN_EVENT_SUSPENDED_PAUSED,
         )),
-        (PowerState::PoweredOn, PowerState::Suspended) => Some((
-            E::VIR_DOMAIN_EVENT_SUSPENDED,
-            Suspended::VIR_DOMAIN_EVENT_SUSPENDED_PAUSED as i32,
-        )),
-        (PowerState::Suspended, PowerState::PoweredOn) => Some((
-            E::VIR_DOMAIN_EVENT_RESUMED,
-            Resumed::VIR_DOMAIN_EVENT_RESUMED_UNPAUSED as i32,
+        (PowerState::Suspended, PowerState::PoweredOn) => Some(Lifecycle::Resumed(
+            Resumed::VIR_DOMAIN_EVENT_RESUMED_UNPAUSED,
         )),
         // A stop the guest was asked for is a shutdown; vSphere tells no other apart.
-        (PowerState::PoweredOn | PowerState::Suspended, PowerState::PoweredOff) => Some((
-            E::VIR_DOMAIN_EVENT_STOPPED,
-            match shutdown {
+        (PowerState::PoweredOn | PowerState::Suspended, PowerState::PoweredOff) => {
+            Some(Lifecycle::Stopped(match shutdown {
                 true => Stopped::VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN,
                 false => Stopped::VIR_DOMAIN_EVENT_STOPPED_DESTROYED,
-            } as i32,
-        )),
+            }))
+        }
         // A running VM on another host of the scope: it migrated.
         (PowerState::PoweredOn, PowerState::PoweredOn)
             if was.host.is_some() && was.host != is.host =>
         {
             emit(
                 was,
-                lifecycle(
-                    E::VIR_DOMAIN_EVENT_STOPPED,
-                    Stopped::VIR_DOMAIN_EVENT_STOPPED_MIGRATED as i32,
-                ),
+                EventKind::Lifecycle(Lifecycle::Stopped(
+                    Stopped::VIR_DOMAIN_EVENT_STOPPED_MIGRATED,
+                )),
             );
-            Some((
-                E::VIR_DOMAIN_EVENT_STARTED,
-                Started::VIR_DOMAIN_EVENT_STARTED_MIGRATED as i32,
+            Some(Lifecycle::Started(
+                Started::VIR_DOMAIN_EVENT_STARTED_MIGRATED,
             ))
         }
         _ => None,
@@ -287,8 +270,8 @@ pub(super) fn events_of(seen: &mut Seen, u: ObjectUpdate, seeding: bool) -> Vec<
         // Not stopped yet: the shutdown is still under way.
         seen.shutting_down.insert(key);
     }
-    if let Some((event, detail)) = change {
-        emit(is, lifecycle(event, detail));
+    if let Some(l) = change {
+        emit(is, EventKind::Lifecycle(l));
     }
     out
 }
@@ -296,7 +279,6 @@ pub(super) fn events_of(seen: &mut Seen, u: ObjectUpdate, seeding: bool) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::abi::enums::virDomainEventType as E;
 
     fn update(kind: &str, changes: &[(&str, &str)]) -> ObjectUpdate {
         let set: String = changes
@@ -322,9 +304,9 @@ mod tests {
             .into_iter()
             .filter_map(|e| match e {
                 Event::Domain(DomainEvent {
-                    kind: EventKind::Lifecycle { event, detail },
+                    kind: EventKind::Lifecycle(Lifecycle::Stopped(detail)),
                     ..
-                }) if event == E::VIR_DOMAIN_EVENT_STOPPED as i32 => Some(detail),
+                }) => Some(detail as i32),
                 _ => None,
             })
             .collect()

@@ -162,7 +162,7 @@ fn network_event(n: &NetworkFacts, step: Step) -> Event {
             Step::Undefined => N::VIR_NETWORK_EVENT_UNDEFINED,
             Step::Started => N::VIR_NETWORK_EVENT_STARTED,
             Step::Stopped => N::VIR_NETWORK_EVENT_STOPPED,
-        } as i32,
+        },
     })
 }
 
@@ -174,7 +174,7 @@ fn pool_event(p: &PoolFacts, step: Step) -> Event {
             Step::Undefined => P::VIR_STORAGE_POOL_EVENT_UNDEFINED,
             Step::Started => P::VIR_STORAGE_POOL_EVENT_STARTED,
             Step::Stopped => P::VIR_STORAGE_POOL_EVENT_STOPPED,
-        } as i32),
+        }),
     })
 }
 

@@ -12,7 +12,14 @@
 mod domains;
 mod inventory;
 
-use crate::abi::enums::{DOMAIN_EVENT_IDS, virConnectCloseReason as Reason, virDomainEventID};
+use crate::abi::enums::{
+    virConnectCloseReason as Reason, virDomainEventDefinedDetailType, virDomainEventID,
+    virDomainEventResumedDetailType, virDomainEventStartedDetailType,
+    virDomainEventStoppedDetailType, virDomainEventSuspendedDetailType, virDomainEventType,
+    virDomainEventUndefinedDetailType, virNetworkEventID, virNetworkEventLifecycleType,
+    virStoragePoolEventID, virStoragePoolEventLifecycleType,
+};
+use crate::driver::TypedValue;
 use crate::driver::connection::inventory::Scope;
 use crate::driver::domain::Vm;
 use crate::driver::liveness::Liveness;
@@ -71,12 +78,7 @@ const PAGE: i32 = 100;
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
     /// `VIR_DOMAIN_EVENT_ID_LIFECYCLE`: the domain started, was suspended, stopped, and so on.
-    Lifecycle {
-        /// The `virDomainEventType` (`VIR_DOMAIN_EVENT_STARTED`, …).
-        event: i32,
-        /// The type's detail (`virDomainEventStoppedDetailType` for STOPPED, …).
-        detail: i32,
-    },
+    Lifecycle(Lifecycle),
     /// `VIR_DOMAIN_EVENT_ID_REBOOT`: the guest rebooted or the VM was reset.
     Reboot,
     /// The device's alias: its vSphere label (`Network adapter 2`), as DetachDeviceAlias
@@ -85,7 +87,39 @@ pub enum EventKind {
     /// `VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED`, with the device's alias as for `DeviceAdded`.
     DeviceRemoved(String),
     /// Tunables that changed, by libvirt's names (`cputune.cpu_shares`).
-    Tunable(Vec<(String, u64)>),
+    Tunable(Vec<(String, TypedValue)>),
+}
+
+/// A lifecycle event: libvirt's `virDomainEventType` with the detail its type names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    /// `VIR_DOMAIN_EVENT_DEFINED`: added, updated or renamed.
+    Defined(virDomainEventDefinedDetailType),
+    /// `VIR_DOMAIN_EVENT_UNDEFINED`: removed or renamed away.
+    Undefined(virDomainEventUndefinedDetailType),
+    /// `VIR_DOMAIN_EVENT_STARTED`: booted, or arrived by migration.
+    Started(virDomainEventStartedDetailType),
+    /// `VIR_DOMAIN_EVENT_SUSPENDED`.
+    Suspended(virDomainEventSuspendedDetailType),
+    /// `VIR_DOMAIN_EVENT_RESUMED`.
+    Resumed(virDomainEventResumedDetailType),
+    /// `VIR_DOMAIN_EVENT_STOPPED`: shut down, destroyed, or left by migration.
+    Stopped(virDomainEventStoppedDetailType),
+}
+
+impl Lifecycle {
+    /// The event's type and detail, as libvirt's lifecycle callback takes them.
+    pub fn numbers(self) -> (i32, i32) {
+        use virDomainEventType as E;
+        match self {
+            Lifecycle::Defined(d) => (E::VIR_DOMAIN_EVENT_DEFINED as i32, d as i32),
+            Lifecycle::Undefined(d) => (E::VIR_DOMAIN_EVENT_UNDEFINED as i32, d as i32),
+            Lifecycle::Started(d) => (E::VIR_DOMAIN_EVENT_STARTED as i32, d as i32),
+            Lifecycle::Suspended(d) => (E::VIR_DOMAIN_EVENT_SUSPENDED as i32, d as i32),
+            Lifecycle::Resumed(d) => (E::VIR_DOMAIN_EVENT_RESUMED as i32, d as i32),
+            Lifecycle::Stopped(d) => (E::VIR_DOMAIN_EVENT_STOPPED as i32, d as i32),
+        }
+    }
 }
 
 impl EventKind {
@@ -93,7 +127,7 @@ impl EventKind {
     pub(crate) fn id(&self) -> i32 {
         use virDomainEventID as Id;
         (match self {
-            EventKind::Lifecycle { .. } => Id::VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+            EventKind::Lifecycle(_) => Id::VIR_DOMAIN_EVENT_ID_LIFECYCLE,
             EventKind::Reboot => Id::VIR_DOMAIN_EVENT_ID_REBOOT,
             EventKind::DeviceAdded(_) => Id::VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
             EventKind::DeviceRemoved(_) => Id::VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
@@ -117,8 +151,8 @@ pub struct DomainEvent {
 pub struct NetworkEvent {
     /// The network the event is about, as last read.
     pub net: NetworkFacts,
-    /// The `virNetworkEventLifecycleType` (`VIR_NETWORK_EVENT_DEFINED`, …).
-    pub event: i32,
+    /// What happened (`VIR_NETWORK_EVENT_DEFINED`, …).
+    pub event: virNetworkEventLifecycleType,
 }
 
 /// A pool's lifecycle event (`virStoragePoolEventLifecycleType`), or with `None` a refresh.
@@ -126,8 +160,9 @@ pub struct NetworkEvent {
 pub struct PoolEvent {
     /// The pool (a datastore) the event is about, as last read.
     pub pool: PoolFacts,
-    /// The `virStoragePoolEventLifecycleType`; `None` for `VIR_STORAGE_POOL_EVENT_ID_REFRESH`.
-    pub event: Option<i32>,
+    /// What happened (`VIR_STORAGE_POOL_EVENT_DEFINED`, …); `None` for
+    /// `VIR_STORAGE_POOL_EVENT_ID_REFRESH`.
+    pub event: Option<virStoragePoolEventLifecycleType>,
 }
 
 /// Anything the watcher queues.
@@ -149,13 +184,44 @@ pub enum Family {
     Pool,
 }
 
-impl Family {
-    /// How many event IDs libvirt defines for it (network: LIFECYCLE, METADATA_CHANGE; pool:
-    /// LIFECYCLE, REFRESH).
-    fn ids(self) -> i32 {
+/// The events a registration asks for: libvirt's event ID, of its family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventId {
+    /// A `virDomainEventID` (`virConnectDomainEventRegisterAny`).
+    Domain(virDomainEventID),
+    /// A `virNetworkEventID` (`virConnectNetworkEventRegisterAny`).
+    Network(virNetworkEventID),
+    /// A `virStoragePoolEventID` (`virConnectStoragePoolEventRegisterAny`).
+    Pool(virStoragePoolEventID),
+}
+
+impl EventId {
+    /// The ID a C caller's number names in `family`; one libvirt does not define there is
+    /// `VIR_ERR_INVALID_ARG`, as libvirt refuses it.
+    pub fn from_raw(family: Family, raw: i32) -> Result<EventId> {
+        match family {
+            Family::Domain => virDomainEventID::from_raw(raw).map(EventId::Domain),
+            Family::Network => virNetworkEventID::from_raw(raw).map(EventId::Network),
+            Family::Pool => virStoragePoolEventID::from_raw(raw).map(EventId::Pool),
+        }
+        .ok_or_else(|| Error::invalid_arg(format!("unsupported event ID {raw}")))
+    }
+
+    /// The family of objects whose events it names.
+    pub fn family(self) -> Family {
         match self {
-            Family::Domain => DOMAIN_EVENT_IDS,
-            Family::Network | Family::Pool => 2,
+            EventId::Domain(_) => Family::Domain,
+            EventId::Network(_) => Family::Network,
+            EventId::Pool(_) => Family::Pool,
+        }
+    }
+
+    /// libvirt's number for it.
+    fn number(self) -> i32 {
+        match self {
+            EventId::Domain(id) => id as i32,
+            EventId::Network(id) => id as i32,
+            EventId::Pool(id) => id as i32,
         }
     }
 }
@@ -370,10 +436,15 @@ impl Events {
         &self,
         source: &Arc<dyn Source>,
         domain: Option<Uuid>,
-        event_id: i32,
+        event: virDomainEventID,
         deliver: Deliver,
     ) -> Result<i32> {
-        self.register_event(source, domain, event_id, Callback::Domain(deliver))
+        self.register_event(
+            source,
+            domain,
+            EventId::Domain(event),
+            Callback::Domain(deliver),
+        )
     }
 
     /// Registers a callback of any family for `event_id` events of one object (by UUID) or
@@ -382,13 +453,13 @@ impl Events {
         &self,
         source: &Arc<dyn Source>,
         object: Option<Uuid>,
-        event_id: i32,
+        event: EventId,
         callback: Callback,
     ) -> Result<i32> {
-        let family = callback.family();
-        if !(0..family.ids()).contains(&event_id) {
+        let (family, event_id) = (callback.family(), event.number());
+        if event.family() != family {
             return Err(Error::invalid_arg(format!(
-                "unsupported event ID {event_id}"
+                "event ID {event_id} is not of the callback's family ({family:?})"
             )));
         }
         // The queue's handle is added to the application's loop with no lock held: its add
