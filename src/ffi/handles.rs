@@ -146,6 +146,18 @@ impl ConnectHandle {
         self.domain_handle(Domain::new(self.conn.clone(), vm, None))
     }
 
+    /// A new handle for a volume object of this connection.
+    pub fn volume_handle(&self, vol: Volume) -> Arc<VolumeHandle> {
+        Arc::new(VolumeHandle {
+            name: c_name(&vol.facts().name),
+            path: c_name(&vol.facts().path()),
+            key: OnceLock::new(),
+            vol,
+            conn: self.arc(),
+            _counted: Counted::new(),
+        })
+    }
+
     /// A new handle for a domain object of this connection.
     pub fn domain_handle(&self, dom: Domain) -> Arc<DomainHandle> {
         let names = Mutex::new(vec![c_name(&dom.cached().name)]);
@@ -249,14 +261,8 @@ impl PoolHandle {
 
     /// A new volume handle of this pool.
     pub fn volume(&self, vol: VolumeFacts) -> Arc<VolumeHandle> {
-        Arc::new(VolumeHandle {
-            name: c_name(&vol.name),
-            path: c_name(&vol.path()),
-            key: OnceLock::new(),
-            vol: Volume::new(self.conn.conn.clone(), self.pool.clone(), vol),
-            conn: self.conn.clone(),
-            _counted: Counted::new(),
-        })
+        let vol = Volume::new(self.conn.conn.clone(), self.pool.clone(), vol);
+        self.conn.volume_handle(vol)
     }
 }
 

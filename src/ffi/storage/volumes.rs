@@ -22,7 +22,7 @@ fn new_volume(p: &PoolHandle, vol: VolumeFacts) -> virStorageVolPtr {
 
 /// A volume handle for a (pool, volume) found from the connection.
 fn found(c: &ConnectHandle, vol: Volume) -> virStorageVolPtr {
-    VolumeHandle::into_c(c.pool(vol.pool().clone()).volume(vol.facts().clone()))
+    VolumeHandle::into_c(c.volume_handle(vol))
 }
 
 /// # Safety

@@ -86,8 +86,7 @@ impl Volume {
         if self.fetched.elapsed() < FRESH_FOR {
             return Ok(self.facts.clone());
         }
-        let pool = Pool::new(self.conn.clone(), self.pool.clone());
-        Ok(pool.volume_by_name(&self.facts.name)?.facts)
+        Pool::new(self.conn.clone(), self.pool.clone()).volume_facts_by_name(&self.facts.name)
     }
 
     /// The volume's facts as read.
