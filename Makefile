@@ -9,9 +9,9 @@ CARGO_FLAGS := $(if $(filter release,$(PROFILE)),--release,)
 TARGET := target/$(PROFILE)
 BUILD := build
 
-.PHONY: all lib deps sim uninstalled-pc install demo test clean wheel python-abi asan-test soak fuzz dropin
+.PHONY: all lib cli deps sim uninstalled-pc install demo test clean wheel python-abi asan-test soak fuzz dropin
 
-all: lib uninstalled-pc
+all: lib cli uninstalled-pc
 
 deps:
 	./tools/install-deps.sh
@@ -19,6 +19,10 @@ deps:
 lib:
 	cargo build $(CARGO_FLAGS) --lib
 	ln -sf libvirt_esx.so $(TARGET)/libvirt_esx.so.0
+
+# The command line, $(TARGET)/virsh-esx.
+cli:
+	cargo build $(CARGO_FLAGS) -p virsh-esx
 
 sim:
 	./tools/vcsim/build.sh
@@ -35,7 +39,11 @@ uninstalled-pc: lib
 dropin:
 	PROFILE=$(PROFILE) ./tools/dropin.sh
 
-install: lib dropin
+install: lib cli dropin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/libvirt_esx/bin
+	install -m 0755 $(TARGET)/virsh-esx $(DESTDIR)$(PREFIX)/bin/virsh-esx
+	# `virsh` by name, for scripts run with this directory first on PATH.
+	ln -sf ../../../bin/virsh-esx $(DESTDIR)$(PREFIX)/libexec/libvirt_esx/bin/virsh
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/libvirt
 	install -m 0755 $(TARGET)/libvirt_esx.so $(DESTDIR)$(LIBDIR)/libvirt_esx.so.$(VERSION)
 	ln -sf libvirt_esx.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libvirt_esx.so.0

@@ -1,0 +1,221 @@
+//! Domain Management commands: identity (`domid`, `domname`, `domuuid`), power (`start`,
+//! `shutdown`, `destroy`, `suspend`, `resume`, `reboot`, `reset`) and definitions (`dumpxml`,
+//! `define`, `undefine`), with virsh's messages.
+
+use super::{ANY, By, DOMAIN, domain, domain_by, extra};
+use crate::grammar::{Args, Cmd, Opt};
+use crate::session::Session;
+use crate::{Failure, Outcome};
+use esx_driver::abi::flags::{CheckedFlags, DomainXmlFlags};
+use esx_driver::abi::virDomainXMLFlags as X;
+use esx_driver::driver::domain::power::PowerOp;
+
+pub const DOMID: Cmd = Cmd {
+    name: "domid",
+    group: "domain",
+    summary: "the ID of a domain given by name or UUID",
+    description: "",
+    opts: &[Opt::data("domain", "the domain: its name or UUID")],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let by = By { id: false, ..ANY };
+        match domain_by(s, a, by)?.cached().id() {
+            -1 => println!("-"),
+            id => println!("{id}"),
+        }
+        Ok(())
+    },
+};
+
+pub const DOMNAME: Cmd = Cmd {
+    name: "domname",
+    group: "domain",
+    summary: "the name of a domain given by ID or UUID",
+    description: "",
+    opts: &[Opt::data("domain", "the domain: its ID or UUID")],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let by = By { name: false, ..ANY };
+        println!("{}", domain_by(s, a, by)?.cached().name);
+        Ok(())
+    },
+};
+
+pub const DOMUUID: Cmd = Cmd {
+    name: "domuuid",
+    group: "domain",
+    summary: "the UUID of a domain given by name or ID",
+    description: "",
+    opts: &[Opt::data("domain", "the domain: its ID or name")],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let by = By { uuid: false, ..ANY };
+        println!("{}", domain_by(s, a, by)?.cached().uuid);
+        Ok(())
+    },
+};
+
+/// A power operation: the C API it is (for the read-only refusal), virsh's words on success
+/// and on failure.
+fn power(s: &mut Session, a: &Args, op: PowerOp, api: &str, done: &str, verb: &str) -> Outcome {
+    let dom = domain(s, a)?;
+    let name = dom.cached().name;
+    // virsh looks before it starts one: a domain with an ID is running already.
+    if op == PowerOp::Start && dom.current_state()?.id() != -1 {
+        return Err(Failure::lines(vec!["Domain is already active".into()]));
+    }
+    dom.conn()
+        .check_writable(api)
+        .and_then(|()| dom.power(op))
+        .map_err(|e| Failure::call(format!("Failed to {verb} domain '{name}'"), e))?;
+    extra(s, &format!("Domain '{name}' {done}"));
+    Ok(())
+}
+
+/// A command that runs one power operation on `<domain>`.
+macro_rules! power_cmd {
+    ($name:literal, $summary:literal, $op:ident, $api:literal, $done:literal, $verb:literal) => {
+        Cmd {
+            name: $name,
+            group: "domain",
+            summary: $summary,
+            description: "",
+            opts: &[DOMAIN],
+            run: |s: &mut Session, a: &Args| -> Outcome {
+                power(s, a, PowerOp::$op, $api, $done, $verb)
+            },
+        }
+    };
+}
+
+pub const START: Cmd = power_cmd!(
+    "start",
+    "power on a defined domain",
+    Start,
+    "virDomainCreate",
+    "started",
+    "start"
+);
+pub const SHUTDOWN: Cmd = power_cmd!(
+    "shutdown",
+    "ask the guest to shut down",
+    Shutdown,
+    "virDomainShutdown",
+    "is being shutdown",
+    "shutdown"
+);
+pub const DESTROY: Cmd = power_cmd!(
+    "destroy",
+    "power a domain off at once",
+    Destroy,
+    "virDomainDestroy",
+    "destroyed",
+    "destroy"
+);
+pub const SUSPEND: Cmd = power_cmd!(
+    "suspend",
+    "suspend a running domain",
+    Suspend,
+    "virDomainSuspend",
+    "suspended",
+    "suspend"
+);
+pub const RESUME: Cmd = power_cmd!(
+    "resume",
+    "resume a suspended domain",
+    Resume,
+    "virDomainResume",
+    "resumed",
+    "resume"
+);
+pub const REBOOT: Cmd = power_cmd!(
+    "reboot",
+    "ask the guest to reboot",
+    Reboot,
+    "virDomainReboot",
+    "is being rebooted",
+    "reboot"
+);
+pub const RESET: Cmd = power_cmd!(
+    "reset",
+    "reset a running domain, as a reset button",
+    Reset,
+    "virDomainReset",
+    "was reset",
+    "reset"
+);
+
+pub const DUMPXML: Cmd = Cmd {
+    name: "dumpxml",
+    group: "domain",
+    summary: "the domain's XML",
+    description: "Prints the domain's definition as libvirt domain XML.",
+    opts: &[
+        DOMAIN,
+        Opt::flag("inactive", "the definition as the next start will use it"),
+        Opt::flag("security-info", "include secrets such as display passwords"),
+        Opt::flag("update-cpu", "fill in the guest CPU from the host's"),
+        Opt::flag("migratable", "XML another host can take in a migration"),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let dom = domain(s, a)?;
+        let bits = [
+            ("inactive", X::VIR_DOMAIN_XML_INACTIVE),
+            ("security-info", X::VIR_DOMAIN_XML_SECURE),
+            ("update-cpu", X::VIR_DOMAIN_XML_UPDATE_CPU),
+            ("migratable", X::VIR_DOMAIN_XML_MIGRATABLE),
+        ]
+        .iter()
+        .filter(|(name, _)| a.flag(name))
+        .fold(0, |acc, (_, bit)| acc | *bit as u32);
+        let flags = DomainXmlFlags::checked(bits, "virDomainGetXMLDesc")?;
+        print!("{}", ensure_newline(dom.domain_xml(flags)?));
+        Ok(())
+    },
+};
+
+/// The text with one final newline, as virsh prints a document.
+fn ensure_newline(mut text: String) -> String {
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+pub const DEFINE: Cmd = Cmd {
+    name: "define",
+    group: "domain",
+    summary: "create or change a domain from an XML file",
+    description: "Defines a domain from libvirt domain XML without starting it.",
+    opts: &[Opt::data("file", "the file holding the domain XML")],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let file = a.required("file");
+        let xml = std::fs::read_to_string(file).map_err(|e| {
+            let why = e.to_string();
+            let why = why.split(" (os error").next().unwrap_or_default();
+            Failure::lines(vec![format!("Failed to open file '{file}': {why}")])
+        })?;
+        let conn = s.conn()?;
+        let vm = conn
+            .check_writable("virDomainDefineXML")
+            .and_then(|()| conn.define_xml(&xml))
+            .map_err(|e| Failure::call(format!("Failed to define domain from {file}"), e))?;
+        extra(s, &format!("Domain '{}' defined from {file}", vm.name));
+        Ok(())
+    },
+};
+
+pub const UNDEFINE: Cmd = Cmd {
+    name: "undefine",
+    group: "domain",
+    summary: "remove a domain's definition",
+    description: "Removes a stopped domain from the inventory, keeping its files.",
+    opts: &[DOMAIN],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let dom = domain(s, a)?;
+        let name = dom.cached().name;
+        dom.conn()
+            .check_writable("virDomainUndefine")
+            .and_then(|()| dom.undefine())
+            .map_err(|e| Failure::call(format!("Failed to undefine domain '{name}'"), e))?;
+        extra(s, &format!("Domain '{name}' has been undefined"));
+        Ok(())
+    },
+};

@@ -1,0 +1,95 @@
+//! The command table, virsh's names and options, one file per group as virsh groups them
+//! (`domain`, `monitor`, `host`); `help` renders it.
+
+mod domain;
+mod host;
+mod monitor;
+
+use crate::Failure;
+use crate::grammar::{Args, Cmd, Opt};
+use crate::session::Session;
+use esx_driver::driver::domain::Domain;
+use esx_driver::xml::ids::Uuid;
+
+/// The `<domain>` option most commands take.
+const DOMAIN: Opt = Opt::data("domain", "the domain: its name, ID or UUID");
+
+/// Every command, in the order `help` lists them within their group.
+pub static TABLE: &[Cmd] = &[
+    domain::DEFINE,
+    domain::DESTROY,
+    domain::DOMID,
+    domain::DOMNAME,
+    domain::DOMUUID,
+    domain::DUMPXML,
+    domain::REBOOT,
+    domain::RESET,
+    domain::RESUME,
+    domain::SHUTDOWN,
+    domain::START,
+    domain::SUSPEND,
+    domain::UNDEFINE,
+    monitor::DOMINFO,
+    monitor::DOMSTATE,
+    monitor::LIST,
+    host::HOSTNAME,
+    host::NODEINFO,
+    host::URI,
+    host::VERSION,
+    Cmd {
+        name: "help",
+        group: "virsh",
+        summary: "show the commands, a group of them, or one",
+        description: "Lists every command by group; given a group keyword, that group; given a command, its synopsis and options.",
+        opts: &[Opt {
+            positional: true,
+            required: false,
+            ..Opt::string("command", "a command or a group keyword")
+        }],
+        run: crate::help::cmd_help,
+    },
+];
+
+/// How virsh finds the domain an option names.
+#[derive(Clone, Copy)]
+struct By {
+    id: bool,
+    uuid: bool,
+    name: bool,
+}
+
+const ANY: By = By {
+    id: true,
+    uuid: true,
+    name: true,
+};
+
+/// The domain `--domain` names, looked up as virsh does: an ID, then a UUID, then a name.
+fn domain_by(s: &mut Session, a: &Args, by: By) -> Result<Domain, Failure> {
+    let conn = s.conn()?;
+    let key = a.required("domain");
+    let found = key
+        .parse::<i32>()
+        .ok()
+        .filter(|id| by.id && *id >= 0)
+        .and_then(|id| conn.domain_by_id(id).ok())
+        .or_else(|| {
+            Uuid::parse(key)
+                .filter(|_| by.uuid)
+                .and_then(|u| conn.domain_by_uuid(&u).ok())
+        })
+        .or_else(|| by.name.then(|| conn.domain_by_name(key).ok()).flatten());
+    found.ok_or_else(|| Failure::lines(vec![format!("failed to get domain '{key}'")]))
+}
+
+/// The domain `--domain` names, by ID, UUID or name.
+fn domain(s: &mut Session, a: &Args) -> Result<Domain, Failure> {
+    domain_by(s, a, ANY)
+}
+
+/// Prints virsh's extra line (left out with `--quiet`).
+fn extra(s: &Session, text: &str) {
+    if !s.quiet {
+        println!("{text}");
+    }
+}

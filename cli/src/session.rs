@@ -1,0 +1,138 @@
+//! The connection a run of commands shares: the URI virsh would pick, opened on first use with
+//! auth.conf or virsh's terminal prompts, and the options that shape every command's output.
+
+use crate::Failure;
+use esx_driver::abi::virConnectCredentialType as Cred;
+use esx_driver::driver::Connection;
+use esx_driver::driver::connection::auth::{Authenticator, CredRequest};
+use esx_driver::{Error, Result};
+use secrecy::SecretString;
+use std::io::{BufRead, Write};
+use std::sync::Arc;
+
+/// What the commands of one run share.
+pub struct Session {
+    pub uri: Option<String>,
+    pub read_only: bool,
+    pub quiet: bool,
+    conn: Option<Arc<Connection>>,
+}
+
+impl Session {
+    pub fn new(uri: Option<String>, read_only: bool, quiet: bool) -> Session {
+        Session {
+            uri,
+            read_only,
+            quiet,
+            conn: None,
+        }
+    }
+
+    /// The connection, opened on first use; virsh's two lines when it cannot be.
+    pub fn conn(&mut self) -> std::result::Result<Arc<Connection>, Failure> {
+        if let Some(c) = &self.conn {
+            return Ok(c.clone());
+        }
+        let uri =
+            self.uri.clone().or_else(default_uri).ok_or_else(|| {
+                Failure::lines(vec!["no connection URI: give one with -c".into()])
+            })?;
+        let conn = Connection::open(&uri, Some(&Prompts), self.read_only).map_err(|e| {
+            Failure::lines(vec![
+                "failed to connect to the hypervisor".into(),
+                e.message(),
+            ])
+        })?;
+        self.conn = Some(conn.clone());
+        Ok(conn)
+    }
+
+    /// Ends the connection (virsh's `connect` to another URI, or the end of the run).
+    pub fn close(&mut self) {
+        if let Some(c) = self.conn.take() {
+            let _ = c.close();
+        }
+    }
+}
+
+/// The URI virsh uses when `-c` gives none: `VIRSH_DEFAULT_CONNECT_URI`, then
+/// `LIBVIRT_DEFAULT_URI`.
+fn default_uri() -> Option<String> {
+    std::env::var("VIRSH_DEFAULT_CONNECT_URI")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(Connection::default_uri)
+}
+
+/// virsh's default credentials callback: each prompt on standard output followed by `: `, the
+/// answer read from standard input, without echo for passwords on a terminal.
+struct Prompts;
+
+impl Authenticator for Prompts {
+    fn kinds(&self) -> Vec<Cred> {
+        vec![
+            Cred::VIR_CRED_AUTHNAME,
+            Cred::VIR_CRED_ECHOPROMPT,
+            Cred::VIR_CRED_REALM,
+            Cred::VIR_CRED_PASSPHRASE,
+            Cred::VIR_CRED_NOECHOPROMPT,
+            Cred::VIR_CRED_EXTERNAL,
+        ]
+    }
+
+    fn ask(&self, requests: &mut [CredRequest]) -> Result<()> {
+        for r in requests {
+            let secret = matches!(
+                r.kind,
+                Cred::VIR_CRED_PASSPHRASE | Cred::VIR_CRED_NOECHOPROMPT
+            );
+            let mut out = std::io::stdout();
+            let _ = write!(out, "{}: ", r.prompt);
+            let _ = out.flush();
+            let line = read_line(secret).map_err(|e| Error::internal(format!("{e}")))?;
+            let answer = match line.is_empty() {
+                true => r.default.clone().unwrap_or_default(),
+                false => line,
+            };
+            r.answer = Some(SecretString::from(answer));
+        }
+        Ok(())
+    }
+}
+
+/// One line of standard input, without its newline; a secret one with the terminal's echo off.
+fn read_line(secret: bool) -> std::io::Result<String> {
+    let stdin = std::io::stdin();
+    let echo = secret.then(|| EchoOff::new(&stdin)).flatten();
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    if echo.is_some() {
+        println!();
+    }
+    drop(echo);
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// The terminal's echo turned off while it lives (nothing when standard input is no terminal).
+struct EchoOff(rustix::termios::Termios);
+
+impl EchoOff {
+    fn new(stdin: &std::io::Stdin) -> Option<EchoOff> {
+        use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+        let saved = tcgetattr(stdin).ok()?;
+        let mut quiet = saved.clone();
+        quiet.local_modes.remove(LocalModes::ECHO);
+        tcsetattr(stdin, OptionalActions::Now, &quiet).ok()?;
+        Some(EchoOff(saved))
+    }
+}
+
+impl Drop for EchoOff {
+    fn drop(&mut self) {
+        let _ = rustix::termios::tcsetattr(
+            std::io::stdin(),
+            rustix::termios::OptionalActions::Now,
+            &self.0,
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! virsh-esx against Debian's virsh (libvirt-clients 9.0, libvirt's own ESX driver), command by
+//! command on the simulator: read-only commands on one simulator, state changes on two of the
+//! same kind (one per tool), outputs and exit statuses compared byte for byte.
+
+#[path = "../../tests/common/sim.rs"]
+#[allow(dead_code)]
+mod sim;
+
+use sim::Sim;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// One run's standard output, standard error and exit status.
+#[derive(Debug, PartialEq)]
+struct Run {
+    out: String,
+    err: String,
+    status: i32,
+}
+
+/// An auth.conf answering the simulator's login, and libvirt's own log kept off stderr.
+struct Env {
+    auth: PathBuf,
+}
+
+impl Env {
+    fn new() -> Env {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let auth =
+            std::env::temp_dir().join(format!("virsh-esx-auth-{}-{n}.conf", std::process::id()));
+        std::fs::write(
+            &auth,
+            "[credentials-sim]\nusername=root\npassword=pw\n[auth-esx-127.0.0.1]\ncredentials=sim\n",
+        )
+        .unwrap();
+        Env { auth }
+    }
+
+    fn run(&self, program: &str, uri: &str, args: &[&str]) -> Run {
+        let out = Command::new(program)
+            .arg("-c")
+            .arg(uri)
+            .args(args)
+            .env("LIBVIRT_AUTH_FILE", &self.auth)
+            .env("LIBVIRT_LOG_OUTPUTS", "1:file:/dev/null")
+            .env_remove("LIBVIRT_DEFAULT_URI")
+            .output()
+            .unwrap_or_else(|e| panic!("run {program}: {e} (Debian's libvirt-clients: make deps)"));
+        Run {
+            out: String::from_utf8_lossy(&out.stdout).into_owned(),
+            err: String::from_utf8_lossy(&out.stderr).into_owned(),
+            status: out.status.code().unwrap_or(-1),
+        }
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.auth);
+    }
+}
+
+const OURS: &str = env!("CARGO_BIN_EXE_virsh-esx");
+const VIRSH: &str = "virsh";
+
+fn uri(sim: &Sim) -> String {
+    format!("esx://{}/?no_verify=1", sim.addr)
+}
+
+/// What the library shows beyond libvirt's ESX driver: the CPU time it reads from the host's
+/// counters (libvirt's driver reports none, so virsh leaves the line out), and the VM's
+/// hardware version and guest OS in the domain XML's vmware namespace.
+fn beyond_libvirt(mut r: Run) -> Run {
+    r.out = r
+        .out
+        .lines()
+        .filter(|l| {
+            !l.starts_with("CPU time:")
+                && !l.trim_start().starts_with("<vmware:virtualhw>")
+                && !l.trim_start().starts_with("<vmware:guestos>")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    r
+}
+
+#[test]
+fn read_only_commands_print_what_virsh_prints() {
+    let sim = Sim::esx();
+    let env = Env::new();
+    let u = uri(&sim);
+    for cmd in [
+        "list",
+        "list --all",
+        "list --inactive",
+        "list --name",
+        "list --uuid",
+        "list --name --uuid --all",
+        "list --title",
+        "list --all --state-running",
+        "list --all --state-shutoff",
+        "-q list",
+        "dominfo ha-host_VM0",
+        "dominfo 9",
+        "dominfo b03b24de-847f-5b0d-85f4-221b300038a8",
+        "-q dominfo --domain=ha-host_VM1",
+        "domstate ha-host_VM0",
+        "domstate --reason ha-host_VM0",
+        "domid ha-host_VM0",
+        "domuuid ha-host_VM0",
+        "domname 9",
+        "hostname",
+        "uri",
+        "nodeinfo",
+        "dumpxml ha-host_VM0",
+        "dumpxml --inactive --security-info 12",
+        "hostname; uri; domstate ha-host_VM1",
+        // virsh's errors: lookups, grammar, and a read-only connection.
+        "dominfo nope",
+        "domname ha-host_VM0",
+        "dominfo",
+        "dominfo a b",
+        "domstate --bogus x",
+        "domstate --reason=1 ha-host_VM0",
+        "dominfo ha-host_VM0 --domain ha-host_VM0",
+        "dominfo --domain",
+        "nosuchcmd",
+        "list --all extra",
+        "-r destroy ha-host_VM1",
+        "dominfo nope; hostname",
+        "hostname; dominfo nope",
+    ] {
+        let args = words(cmd);
+        let theirs = env.run(VIRSH, &u, &args);
+        let ours = beyond_libvirt(env.run(OURS, &u, &args));
+        assert_eq!(ours, theirs, "virsh-esx {cmd}");
+    }
+}
+
+#[test]
+fn state_changes_print_what_virsh_prints() {
+    let (a, b) = (Sim::esx(), Sim::esx());
+    let env = Env::new();
+    // The definition both tools define again after undefining it: virsh's dump of the VM.
+    let xml = std::env::temp_dir().join(format!("virsh-esx-def-{}.xml", std::process::id()));
+    std::fs::write(
+        &xml,
+        env.run(VIRSH, &uri(&a), &["dumpxml", "ha-host_VM1"]).out,
+    )
+    .unwrap();
+    let define = format!("define {}", xml.display());
+    for cmd in [
+        "destroy ha-host_VM1",
+        "list --all",
+        "dominfo ha-host_VM1",
+        "domstate --reason ha-host_VM1",
+        "domid ha-host_VM1",
+        "start ha-host_VM1",
+        "start ha-host_VM1",
+        "suspend ha-host_VM1",
+        "list",
+        "resume ha-host_VM1",
+        "shutdown ha-host_VM1",
+        "list --all --name",
+        "-q start ha-host_VM1",
+        "list",
+        "start nope",
+        "undefine ha-host_VM1",
+        "destroy ha-host_VM1",
+        "undefine ha-host_VM1",
+        "list --all",
+        &define,
+        "list --all",
+        "define /nonexistent.xml",
+    ] {
+        let args = words(cmd);
+        let theirs = env.run(VIRSH, &uri(&a), &args);
+        let ours = beyond_libvirt(env.run(OURS, &uri(&b), &args));
+        assert_eq!(ours, theirs, "virsh-esx {cmd}");
+    }
+    let _ = std::fs::remove_file(&xml);
+    // The servers' own view, read by libvirt's driver: both ended the same.
+    for cmd in ["list --all", "dominfo ha-host_VM1"] {
+        let args = words(cmd);
+        assert_eq!(
+            env.run(VIRSH, &uri(&b), &args),
+            env.run(VIRSH, &uri(&a), &args),
+            "{cmd}"
+        );
+    }
+}
+
+/// A command line as the shell splits it; one with `;` is one argument, as a quoted string.
+fn words(cmd: &str) -> Vec<&str> {
+    match cmd.contains(';') {
+        true => vec![cmd],
+        false => cmd.split_whitespace().collect(),
+    }
+}
