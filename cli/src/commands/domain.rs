@@ -52,18 +52,15 @@ pub const DOMUUID: Cmd = Cmd {
     },
 };
 
-/// A power operation: the C API it is (for the read-only refusal), virsh's words on success
-/// and on failure.
-fn power(s: &mut Session, a: &Args, op: PowerOp, api: &str, done: &str, verb: &str) -> Outcome {
+/// A power operation, with virsh's words on success and on failure.
+fn power(s: &mut Session, a: &Args, op: PowerOp, done: &str, verb: &str) -> Outcome {
     let dom = domain(s, a)?;
     let name = dom.cached().name;
     // virsh looks before it starts one: a domain with an ID is running already.
     if op == PowerOp::Start && dom.current_state()?.id() != -1 {
         return Err(Failure::lines(vec!["Domain is already active".into()]));
     }
-    dom.conn()
-        .check_writable(api)
-        .and_then(|()| dom.power(op))
+    dom.power(op)
         .map_err(|e| Failure::call(format!("Failed to {verb} domain '{name}'"), e))?;
     extra(s, &format!("Domain '{name}' {done}"));
     Ok(())
@@ -71,16 +68,14 @@ fn power(s: &mut Session, a: &Args, op: PowerOp, api: &str, done: &str, verb: &s
 
 /// A command that runs one power operation on `<domain>`.
 macro_rules! power_cmd {
-    ($name:literal, $summary:literal, $op:ident, $api:literal, $done:literal, $verb:literal) => {
+    ($name:literal, $summary:literal, $op:ident, $done:literal, $verb:literal) => {
         Cmd {
             name: $name,
             group: "domain",
             summary: $summary,
             description: "",
             opts: &[DOMAIN],
-            run: |s: &mut Session, a: &Args| -> Outcome {
-                power(s, a, PowerOp::$op, $api, $done, $verb)
-            },
+            run: |s: &mut Session, a: &Args| -> Outcome { power(s, a, PowerOp::$op, $done, $verb) },
         }
     };
 }
@@ -89,7 +84,6 @@ pub const START: Cmd = power_cmd!(
     "start",
     "power on a defined domain",
     Start,
-    "virDomainCreate",
     "started",
     "start"
 );
@@ -97,7 +91,6 @@ pub const SHUTDOWN: Cmd = power_cmd!(
     "shutdown",
     "ask the guest to shut down",
     Shutdown,
-    "virDomainShutdown",
     "is being shutdown",
     "shutdown"
 );
@@ -105,7 +98,6 @@ pub const DESTROY: Cmd = power_cmd!(
     "destroy",
     "power a domain off at once",
     Destroy,
-    "virDomainDestroy",
     "destroyed",
     "destroy"
 );
@@ -113,7 +105,6 @@ pub const SUSPEND: Cmd = power_cmd!(
     "suspend",
     "suspend a running domain",
     Suspend,
-    "virDomainSuspend",
     "suspended",
     "suspend"
 );
@@ -121,7 +112,6 @@ pub const RESUME: Cmd = power_cmd!(
     "resume",
     "resume a suspended domain",
     Resume,
-    "virDomainResume",
     "resumed",
     "resume"
 );
@@ -129,7 +119,6 @@ pub const REBOOT: Cmd = power_cmd!(
     "reboot",
     "ask the guest to reboot",
     Reboot,
-    "virDomainReboot",
     "is being rebooted",
     "reboot"
 );
@@ -137,7 +126,6 @@ pub const RESET: Cmd = power_cmd!(
     "reset",
     "reset a running domain, as a reset button",
     Reset,
-    "virDomainReset",
     "was reset",
     "reset"
 );
@@ -194,8 +182,7 @@ pub const DEFINE: Cmd = Cmd {
         })?;
         let conn = s.conn()?;
         let vm = conn
-            .check_writable("virDomainDefineXML")
-            .and_then(|()| conn.define_xml(&xml))
+            .define_xml(&xml)
             .map_err(|e| Failure::call(format!("Failed to define domain from {file}"), e))?;
         extra(s, &format!("Domain '{}' defined from {file}", vm.name));
         Ok(())
@@ -211,9 +198,7 @@ pub const UNDEFINE: Cmd = Cmd {
     run: |s: &mut Session, a: &Args| -> Outcome {
         let dom = domain(s, a)?;
         let name = dom.cached().name;
-        dom.conn()
-            .check_writable("virDomainUndefine")
-            .and_then(|()| dom.undefine())
+        dom.undefine()
             .map_err(|e| Failure::call(format!("Failed to undefine domain '{name}'"), e))?;
         extra(s, &format!("Domain '{name}' has been undefined"));
         Ok(())

@@ -86,6 +86,7 @@ impl Connection {
     /// virDomainCreateXML: a new domain defined and started (paused when asked); VMware has no
     /// transient VMs, so it stays defined. A start that fails takes the definition away again.
     pub fn create_xml(&self, xml: &str, paused: bool) -> Result<Vm> {
+        self.check_writable("virDomainCreateXML")?;
         let vm = define(self, xml, false)?;
         let started = power(self, &vm, PowerOp::Start).and_then(|vm| match paused {
             true => power(self, &vm, PowerOp::Suspend),

@@ -92,6 +92,7 @@ impl Connection {
     /// `virNetworkDefineXML`: a new vSwitch with its uplinks and port groups, as one change: a
     /// port group the host refuses takes the switch away again.
     pub fn define_network(&self, xml: &str, api: &str) -> Result<NetworkFacts> {
+        self.check_writable(api)?;
         let def = NetworkDef::parse(xml)?;
         let view = self.host_view(api)?;
         let host = &view.host;

@@ -198,6 +198,7 @@ impl Connection {
     /// `virStoragePoolCreateXML`/`DefineXML` of a `netfs` pool: the NFS share mounted on the
     /// connection's host as a datastore of that name (`CreateNasDatastore`).
     pub fn create_nfs_pool(&self, xml: &str, api: &str) -> Result<PoolFacts> {
+        self.check_writable(api)?;
         let def = NfsPoolDef::parse(xml)?;
         if !crate::vmx::datastore::one_name(&def.name) {
             return Err(Error::esx(

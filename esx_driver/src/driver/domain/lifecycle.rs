@@ -14,6 +14,7 @@ use crate::vi::specs::VirtualMachineConfigSpec;
 impl Domain {
     /// virDomainManagedSave: the running VM suspended to its own files.
     pub fn managed_save(&self) -> Result<Vm> {
+        self.conn().check_writable("virDomainManagedSave")?;
         self.change(|conn, vm| {
             let now = current_state(conn, vm)?;
             if now.state != PowerState::PoweredOn {
@@ -31,6 +32,7 @@ impl Domain {
 
     /// virDomainManagedSaveRemove: the suspended state discarded (the VM powered off).
     pub fn managed_save_remove(&self) -> Result<Vm> {
+        self.conn().check_writable("virDomainManagedSaveRemove")?;
         self.change(|conn, vm| {
             let now = conn.refresh_vm(&vm.moref)?;
             if now.state != PowerState::Suspended {

@@ -14,6 +14,7 @@ pub const MIME_TYPE: &str = "image/png";
 impl Domain {
     /// The console of a running VM as a PNG, ready to be read.
     pub fn screenshot(&self) -> Result<Download> {
+        self.conn().check_writable("virDomainScreenshot")?;
         let conn = self.conn();
         let vm = current_vm(conn, &self.cached())?;
         if vm.state != PowerState::PoweredOn {

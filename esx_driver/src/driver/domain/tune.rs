@@ -43,6 +43,7 @@ impl Domain {
     /// hot-add and may only grow); otherwise the current memory, which vSphere expresses as
     /// the memory limit and applies live and to the configuration alike.
     pub fn set_memory(&self, kib: u64, flags: MemoryFlags) -> Result<Vm> {
+        self.conn().check_writable("virDomainSetMemoryFlags")?;
         self.change(|conn, vm| {
             let api = "virDomainSetMemoryFlags";
             let vm = current_vm(conn, vm)?;
@@ -84,6 +85,7 @@ impl Domain {
     /// virDomainSetVcpusFlags: powered off, any count; running, only with CPU hot-add (to
     /// grow) or hot-remove (to shrink). VMware has no separate maximum, so MAXIMUM sets the count.
     pub fn set_vcpus(&self, n: u32, flags: VcpuFlags) -> Result<Vm> {
+        self.conn().check_writable("virDomainSetVcpusFlags")?;
         self.change(|conn, vm| {
             let api = "virDomainSetVcpusFlags";
             if flags.contains(VcpuFlags::GUEST) {
@@ -160,6 +162,7 @@ impl Domain {
         shares: Option<i32>,
     ) -> Result<()> {
         let (conn, vm) = (self.conn(), &self.cached());
+        conn.check_writable("virDomainSetSchedulerParametersFlags")?;
         if let Some(r) = reservation
             && r < 0
         {
@@ -227,6 +230,7 @@ impl Domain {
         hard_limit: Option<Option<u64>>,
     ) -> Result<()> {
         let (conn, vm) = (self.conn(), &self.cached());
+        conn.check_writable("virDomainSetMemoryParameters")?;
         let mb = |kib: u64| i64::try_from(kib.div_ceil(1024)).unwrap_or(i64::MAX);
         let now = memory_allocation(conn, vm)?;
         let reservation = min_guarantee.map(mb);

@@ -117,6 +117,7 @@ impl Network {
     /// `virNetworkUndefine`: the switch's port groups, then the switch; refused while a VM or
     /// the host itself (a VMkernel port) uses one of them.
     pub fn undefine(&self, api: &str) -> Result<()> {
+        self.conn().check_writable(api)?;
         let (conn, net) = (self.conn(), self.facts());
         read_only(net)?;
         let view = conn.host_view(api)?;
@@ -169,6 +170,7 @@ impl Network {
     /// `virNetworkUpdate` of the portgroup section: one port group added, changed (VLAN,
     /// shaping) or removed with the host's own call.
     pub fn update_portgroup(&self, change: PortGroupChange, xml: &str, api: &str) -> Result<()> {
+        self.conn().check_writable(api)?;
         let (conn, net) = (self.conn(), self.facts());
         read_only(net)?;
         let def = PortGroupDef::parse(xml)?;

@@ -72,6 +72,7 @@ impl Domain {
     /// power-off after it with `HALT`. Returns the snapshot and the VM as it is afterwards
     /// (which the domain keeps).
     pub fn create_snapshot(&self, xml: &str, flags: C) -> Result<(Snapshot, Vm)> {
+        self.conn().check_writable("virDomainSnapshotCreateXML")?;
         let (conn, vm) = (self.conn(), &self.cached());
         const API: &str = "virDomainSnapshotCreateXML";
         // libvirt's own checks come first, with its words.
@@ -139,6 +140,7 @@ impl Domain {
     /// `virDomainRevertToSnapshot`: the task, then with `RUNNING` or `PAUSED` the VM read and
     /// powered on and/or suspended as needed. Returns the VM as it is afterwards.
     pub fn revert_snapshot(&self, snap: &Snapshot, flags: R) -> Result<Vm> {
+        self.conn().check_writable("virDomainRevertToSnapshot")?;
         self.change(|conn, vm| {
             if flags.contains(R::RUNNING | R::PAUSED) {
                 return Err(exclusive("REVERT_RUNNING", "REVERT_PAUSED"));
@@ -178,6 +180,7 @@ impl Domain {
     /// `virDomainSnapshotDelete`: one task, or with `CHILDREN_ONLY` a tree read and one task
     /// per child subtree.
     pub fn delete_snapshot(&self, snap: &Snapshot, flags: D) -> Result<()> {
+        self.conn().check_writable("virDomainSnapshotDelete")?;
         let (conn, vm) = (self.conn(), &self.cached());
         if flags.contains(D::METADATA_ONLY) {
             return Err(Error::esx(

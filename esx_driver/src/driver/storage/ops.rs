@@ -131,6 +131,7 @@ fn failed(what: &str, e: impl Into<Error>) -> Error {
 impl Pool {
     /// `virStorageVolCreateXML`: a disk (`CreateVirtualDisk_Task`), or an empty image file.
     pub fn create_volume(&self, xml: &str) -> Result<Volume> {
+        self.conn().check_writable("virStorageVolCreateXML")?;
         let (conn, pool) = (self.conn(), self.facts());
         refuse_iscsi(pool, "volume creation")?;
         let def = VolumeDef::parse(xml)?;
@@ -180,6 +181,7 @@ impl Pool {
     /// `virStorageVolCreateXMLFrom`: a copy of `source` (a volume of any pool) in this pool,
     /// named as `xml` says.
     pub fn clone_volume(&self, xml: &str, source: &Volume) -> Result<Volume> {
+        self.conn().check_writable("virStorageVolCreateXMLFrom")?;
         let (conn, pool) = (self.conn(), self.facts());
         let (source_pool, source) = (source.pool(), source.facts());
         refuse_iscsi(pool, "volume creation")?;
@@ -235,6 +237,7 @@ fn ensure_folder(conn: &Connection, pool: &PoolFacts, name: &str) -> Result<()> 
 impl Volume {
     /// `virStorageVolDelete`: the disk with its extents, or the file.
     pub fn delete(&self) -> Result<()> {
+        self.conn().check_writable("virStorageVolDelete")?;
         let (conn, pool, vol) = (self.conn(), self.pool(), self.facts());
         refuse_iscsi(pool, "volume deletion")?;
         let done = match vol.kind {
@@ -250,6 +253,7 @@ impl Volume {
 
     /// `virStorageVolWipe`: a disk's blocks zeroed (`ZeroFillVirtualDisk_Task`).
     pub fn wipe(&self) -> Result<()> {
+        self.conn().check_writable("virStorageVolWipe")?;
         let (conn, pool, vol) = (self.conn(), self.pool(), self.facts());
         refuse_iscsi(pool, "volume wiping")?;
         if vol.kind != VolumeKind::Disk {
@@ -272,6 +276,7 @@ impl Volume {
     /// `virStorageVolWipePattern`: vSphere zero-fills a disk and knows no other pattern, so
     /// `ZERO` is `wipe` and every other algorithm is refused by name.
     pub fn wipe_with(&self, algorithm: virStorageVolWipeAlgorithm) -> Result<()> {
+        self.conn().check_writable("virStorageVolWipePattern")?;
         if algorithm != virStorageVolWipeAlgorithm::VIR_STORAGE_VOL_WIPE_ALG_ZERO {
             return Err(Error::esx(
                 Code::NoSupport,
@@ -286,6 +291,7 @@ impl Volume {
     /// `virStorageVolResize`: a disk grown to `capacity` bytes (or by it, with `DELTA`).
     /// Returns the new capacity.
     pub fn resize(&self, capacity: u64, flags: ResizeFlags) -> Result<u64> {
+        self.conn().check_writable("virStorageVolResize")?;
         let (conn, pool, vol) = (self.conn(), self.pool(), &self.current()?);
         refuse_iscsi(pool, "volume resizing")?;
         if vol.kind != VolumeKind::Disk {

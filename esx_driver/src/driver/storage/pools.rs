@@ -40,6 +40,7 @@ impl Pool {
 
     /// `virStoragePoolRefresh`: the datastore's space facts brought up to date on the server.
     pub fn refresh(&self) -> Result<()> {
+        self.conn().check_writable("virStoragePoolRefresh")?;
         let (conn, pool) = (self.conn(), self.facts());
         if matches!(pool.kind, PoolKind::Iscsi { .. }) {
             return self.rescan_iscsi();
@@ -52,6 +53,7 @@ impl Pool {
     /// `virStoragePoolDestroy`/`Undefine` of an NFS pool: the datastore unmounted from the
     /// connection's host (`RemoveDatastore`); refused while VMs live on it.
     pub fn remove_nfs(&self, api: &str) -> Result<()> {
+        self.conn().check_writable(api)?;
         let (conn, pool) = (self.conn(), self.facts());
         if !matches!(pool.kind, PoolKind::Netfs { .. }) {
             return Err(Error::esx(

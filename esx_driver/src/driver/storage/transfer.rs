@@ -107,6 +107,8 @@ impl Download {
         offset: u64,
         length: u64,
     ) -> Result<Download> {
+        // libvirt counts a download among the calls a read-only connection may not make.
+        conn.check_writable("virStorageVolDownload")?;
         let file = data_file(vol)?;
         let url = folder_path(&pool.datacenter_path, &pool.name, &file);
         let (status, body) = conn
@@ -341,6 +343,7 @@ impl Upload {
         offset: u64,
         length: u64,
     ) -> Result<Upload> {
+        conn.check_writable("virStorageVolUpload")?;
         if offset != 0 {
             return Err(Error::esx(
                 Code::NoSupport,
