@@ -113,6 +113,8 @@ fn read_only_commands_print_what_virsh_prints() {
         "hostname",
         "uri",
         "nodeinfo",
+        "capabilities",
+        "freecell",
         "dumpxml ha-host_VM0",
         "dumpxml --inactive --security-info 12",
         "hostname; uri; domstate ha-host_VM1",
@@ -189,6 +191,28 @@ fn state_changes_print_what_virsh_prints() {
             "{cmd}"
         );
     }
+}
+
+/// The calls libvirt's ESX driver lacks, in virsh's format: the host's vCPU limit, its SMBIOS
+/// facts, read back from the server by the library's own objects.
+#[test]
+fn beyond_libvirts_driver_host_commands_answer() {
+    let sim = Sim::esx();
+    let env = Env::new();
+    let u = uri(&sim);
+    let max = env.run(OURS, &u, &["maxvcpus"]);
+    assert_eq!(max.status, 0, "{max:?}");
+    assert!(
+        max.out.trim().parse::<u32>().is_ok_and(|n| n > 0),
+        "{max:?}"
+    );
+    let sysinfo = env.run(OURS, &u, &["sysinfo"]);
+    assert_eq!(sysinfo.status, 0, "{sysinfo:?}");
+    assert!(
+        sysinfo.out.starts_with("<sysinfo type='smbios'>"),
+        "{sysinfo:?}"
+    );
+    assert!(sysinfo.out.ends_with("</sysinfo>\n\n"), "{sysinfo:?}");
 }
 
 /// A command line as the shell splits it; one with `;` is one argument, as a quoted string.

@@ -2,7 +2,7 @@
 //! `shutdown`, `destroy`, `suspend`, `resume`, `reboot`, `reset`) and definitions (`dumpxml`,
 //! `define`, `undefine`), with virsh's messages.
 
-use super::{ANY, By, DOMAIN, domain, domain_by, extra};
+use super::{ANY, By, DOMAIN, domain, domain_by, extra, with_newline};
 use crate::grammar::{Args, Cmd, Opt};
 use crate::session::Session;
 use crate::{Failure, Outcome};
@@ -154,18 +154,10 @@ pub const DUMPXML: Cmd = Cmd {
         .filter(|(name, _)| a.flag(name))
         .fold(0, |acc, (_, bit)| acc | *bit as u32);
         let flags = DomainXmlFlags::checked(bits, "virDomainGetXMLDesc")?;
-        print!("{}", ensure_newline(dom.domain_xml(flags)?));
+        print!("{}", with_newline(dom.domain_xml(flags)?));
         Ok(())
     },
 };
-
-/// The text with one final newline, as virsh prints a document.
-fn ensure_newline(mut text: String) -> String {
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    text
-}
 
 pub const DEFINE: Cmd = Cmd {
     name: "define",

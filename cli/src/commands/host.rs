@@ -1,8 +1,9 @@
 //! Host and Hypervisor commands: what the connection points at.
 
-use crate::grammar::{Args, Cmd};
+use super::with_newline;
+use crate::grammar::{Args, Cmd, Opt};
 use crate::session::Session;
-use crate::{Outcome, dotted};
+use crate::{Failure, Outcome, dotted};
 
 pub const HOSTNAME: Cmd = Cmd {
     name: "hostname",
@@ -61,6 +62,62 @@ pub const VERSION: Cmd = Cmd {
         println!("Using library: libvirt {lib}");
         println!("Using API: ESX {lib}");
         println!("Running hypervisor: ESX {}", dotted(hv));
+        Ok(())
+    },
+};
+
+pub const CAPABILITIES: Cmd = Cmd {
+    name: "capabilities",
+    group: "host",
+    summary: "what the hypervisor and host offer, as XML",
+    description: "Prints libvirt's capabilities XML for the host: its CPU, NUMA cells and the guests it runs.",
+    opts: &[],
+    run: |s: &mut Session, _: &Args| -> Outcome {
+        // virsh prints the document and then a line of its own.
+        println!("{}", s.conn()?.capabilities_xml()?);
+        Ok(())
+    },
+};
+
+pub const SYSINFO: Cmd = Cmd {
+    name: "sysinfo",
+    group: "host",
+    summary: "the host's SMBIOS facts, as XML",
+    description: "Prints libvirt's sysinfo XML for the host: BIOS, system and processor facts.",
+    opts: &[],
+    run: |s: &mut Session, _: &Args| -> Outcome {
+        let xml = s
+            .conn()?
+            .sysinfo_xml()
+            .map_err(|e| Failure::call("failed to get sysinfo", e))?;
+        print!("{}", with_newline(xml));
+        Ok(())
+    },
+};
+
+pub const MAXVCPUS: Cmd = Cmd {
+    name: "maxvcpus",
+    group: "host",
+    summary: "the most vCPUs a domain may have",
+    description: "Prints the largest number of virtual CPUs a domain may have on this host.",
+    opts: &[Opt::string(
+        "type",
+        "the domain type (the ESX driver has one)",
+    )],
+    run: |s: &mut Session, _: &Args| -> Outcome {
+        println!("{}", s.conn()?.max_vcpus()?);
+        Ok(())
+    },
+};
+
+pub const FREECELL: Cmd = Cmd {
+    name: "freecell",
+    group: "host",
+    summary: "the host's free memory",
+    description: "Prints how much memory the host has free, in KiB.",
+    opts: &[],
+    run: |s: &mut Session, _: &Args| -> Outcome {
+        println!("Total: {} KiB", s.conn()?.free_memory()? / 1024);
         Ok(())
     },
 };

@@ -32,8 +32,12 @@ pub static TABLE: &[Cmd] = &[
     monitor::DOMINFO,
     monitor::DOMSTATE,
     monitor::LIST,
+    host::CAPABILITIES,
+    host::FREECELL,
     host::HOSTNAME,
+    host::MAXVCPUS,
     host::NODEINFO,
+    host::SYSINFO,
     host::URI,
     host::VERSION,
     Cmd {
@@ -85,6 +89,14 @@ fn domain_by(s: &mut Session, a: &Args, by: By) -> Result<Domain, Failure> {
 /// The domain `--domain` names, by ID, UUID or name.
 fn domain(s: &mut Session, a: &Args) -> Result<Domain, Failure> {
     domain_by(s, a, ANY)
+}
+
+/// The text with one final newline, as virsh prints a document.
+fn with_newline(mut text: String) -> String {
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
 }
 
 /// Prints virsh's extra line (left out with `--quiet`).
