@@ -22,9 +22,7 @@ impl Connection {
         event: virDomainEventID,
         deliver: Deliver,
     ) -> Result<i32> {
-        let source: Arc<dyn Source> = self.clone();
-        self.events
-            .register_domain_event(&source, domain, event, deliver)
+        self.register_event(domain, EventId::Domain(event), Callback::Domain(deliver))
     }
 
     /// Registers a callback of any family for `event` events of one object (by UUID) or all;

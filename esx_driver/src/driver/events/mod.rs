@@ -430,23 +430,6 @@ impl Watcher {
 }
 
 impl Events {
-    /// Registers `deliver` for `event_id` events of one domain (by UUID) or all; the id to
-    /// deregister with. Every libvirt event ID registers; see `EventKind` for those that fire.
-    pub(crate) fn register_domain_event(
-        &self,
-        source: &Arc<dyn Source>,
-        domain: Option<Uuid>,
-        event: virDomainEventID,
-        deliver: Deliver,
-    ) -> Result<i32> {
-        self.register_event(
-            source,
-            domain,
-            EventId::Domain(event),
-            Callback::Domain(deliver),
-        )
-    }
-
     /// Registers a callback of any family for `event_id` events of one object (by UUID) or
     /// all; the id to deregister with.
     pub(crate) fn register_event(
