@@ -4,6 +4,7 @@
 mod common;
 
 use common::{Sim, dom, domain_xml, open, open_read_only};
+use esx_driver::abi::flags::UndefineFlags;
 use virt_esx::Code;
 use virt_esx::abi::flags::{DomainXmlFlags, ListDomainsFlags};
 use virt_esx::driver::domain::power::PowerOp;
@@ -90,11 +91,13 @@ fn define_start_dump_redefine_undefine() {
         .define_xml(&domain_xml("defined-1", "LocalDS_0", 512 * 1024))
         .unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
-    let e = dom(&conn, &vm).undefine().unwrap_err();
+    let e = dom(&conn, &vm)
+        .undefine(UndefineFlags::empty())
+        .unwrap_err();
     assert_eq!(e.code, Code::OperationInvalid, "{e}");
 
     let vm = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
-    dom(&conn, &vm).undefine().unwrap();
+    dom(&conn, &vm).undefine(UndefineFlags::empty()).unwrap();
     assert_eq!(
         other.domain_by_name("defined-1").unwrap_err().code,
         Code::NoDomain
@@ -151,5 +154,5 @@ fn define_on_a_vcenter_host() {
         xml.contains("<vmware:datacenterpath>DC0</vmware:datacenterpath>"),
         "{xml}"
     );
-    dom(&conn, &vm).undefine().unwrap();
+    dom(&conn, &vm).undefine(UndefineFlags::empty()).unwrap();
 }

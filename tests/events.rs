@@ -5,6 +5,7 @@
 mod common;
 
 use common::{Sim, dom, domain_xml, net_of, open, pool_of};
+use esx_driver::abi::flags::UndefineFlags;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use virt_esx::Code;
@@ -131,7 +132,7 @@ fn lifecycle_events_from_another_client_reach_the_loop() {
         .define_xml(&domain_xml("evented", "LocalDS_0", 65536))
         .unwrap();
     run_until(&l, &all, 1);
-    dom(&other, &made).undefine().unwrap();
+    dom(&other, &made).undefine(UndefineFlags::empty()).unwrap();
     run_until(&l, &all, 2);
     let seen = all.lock().unwrap().clone();
     assert!(

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{Sim, dom, net_of, open, open_read_only, pool_of, vol_of};
+use esx_driver::abi::flags::UndefineFlags;
 use virt_esx::Code;
 use virt_esx::abi::flags::{
     MemoryFlags, ResizeFlags, SnapshotCreateFlags, SnapshotDeleteFlags, SnapshotRevertFlags,
@@ -78,7 +79,7 @@ fn every_changing_method_refuses_on_a_read_only_connection() {
             d.delete_snapshot(&snap, SnapshotDeleteFlags::empty()),
         ),
         ("virDomainScreenshot", d.screenshot().map(drop)),
-        ("virDomainUndefine", d.undefine()),
+        ("virDomainUndefine", d.undefine(UndefineFlags::empty())),
         ("virDomainDefineXML", ro.define_xml(&xml).map(drop)),
         ("virDomainCreateXML", ro.create_xml(&xml, false).map(drop)),
         (

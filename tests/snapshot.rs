@@ -7,6 +7,7 @@ mod common;
 
 use common::injector::Injector;
 use common::{Creds, Sim, dom, open};
+use esx_driver::abi::flags::UndefineFlags;
 use esx_driver::vi::Node;
 use std::sync::Arc;
 use virt_esx::Code;
@@ -458,7 +459,7 @@ fn a_vm_with_snapshots_undefines() {
     let (sim, conn, vm) = esx_vm();
     create(&conn, &vm, "kept", C::empty());
     let off = dom(&conn, &vm).power(PowerOp::Destroy).unwrap();
-    dom(&conn, &off).undefine().unwrap();
+    dom(&conn, &off).undefine(UndefineFlags::empty()).unwrap();
     let other = open(&sim, "esx", "/");
     assert!(other.refresh_vm(&vm.moref).is_err(), "unregistered");
 }

@@ -10,6 +10,8 @@ pub enum Kind {
     Bool,
     /// A string (`--file F`, or positionally where `positional`).
     Str,
+    /// Strings, the option repeated or the words left over (virsh's `--diskspec`).
+    Argv,
 }
 
 /// One option of a command.
@@ -40,6 +42,20 @@ impl Opt {
             positional: true,
             required: true,
             help,
+        }
+    }
+    /// An optional string, given by name or in its place among the data words.
+    pub const fn optional(name: &'static str, help: &'static str) -> Opt {
+        Opt {
+            required: false,
+            ..Opt::data(name, help)
+        }
+    }
+    /// Strings: the option repeated, or every data word left over.
+    pub const fn argv(name: &'static str, help: &'static str) -> Opt {
+        Opt {
+            kind: Kind::Argv,
+            ..Opt::optional(name, help)
         }
     }
     /// An optional string given by name.
@@ -76,7 +92,7 @@ pub struct Cmd {
 /// A parsed command: its definition and the options given.
 pub struct Args {
     pub cmd: &'static Cmd,
-    values: HashMap<&'static str, String>,
+    values: HashMap<&'static str, Vec<String>>,
 }
 
 impl Args {
@@ -87,7 +103,28 @@ impl Args {
 
     /// The value of option `name`, if given.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str)
+        self.values
+            .get(name)
+            .and_then(|v| v.first())
+            .map(String::as_str)
+    }
+
+    /// Every value of a repeatable option, in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.values
+            .get(name)
+            .map(|v| v.iter().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    /// virsh's refusal of two options given together.
+    pub fn exclusive(&self, a: &str, b: &str) -> Result<(), crate::Failure> {
+        match self.flag(a) && self.flag(b) {
+            true => Err(crate::Failure::lines(vec![format!(
+                "Options --{a} and --{b} are mutually exclusive"
+            )])),
+            false => Ok(()),
+        }
     }
 
     /// The value of a required option (the parser made sure it is there).
@@ -105,7 +142,7 @@ pub fn parse(table: &'static [Cmd], words: &[String]) -> Result<Args, String> {
         .iter()
         .find(|c| c.name == name)
         .ok_or_else(|| format!("unknown command: '{name}'"))?;
-    let mut values: HashMap<&'static str, String> = HashMap::new();
+    let mut values: HashMap<&'static str, Vec<String>> = HashMap::new();
     let mut rest = words[1..].iter();
     let mut data_only = false;
     while let Some(word) = rest.next() {
@@ -139,14 +176,18 @@ pub fn parse(table: &'static [Cmd], words: &[String]) -> Result<Args, String> {
                 let opt = cmd
                     .opts
                     .iter()
-                    .find(|o| o.positional && !values.contains_key(o.name))
+                    .find(|o| {
+                        o.positional && (o.kind == Kind::Argv || !values.contains_key(o.name))
+                    })
                     .ok_or_else(|| format!("unexpected data '{word}'"))?;
                 (opt, word.clone())
             }
         };
-        if values.insert(opt.name, value).is_some() {
+        let seen = values.entry(opt.name).or_default();
+        if !seen.is_empty() && opt.kind != Kind::Argv {
             return Err(format!("option --{} already seen", opt.name));
         }
+        seen.push(value);
     }
     if let Some(missing) = cmd
         .opts

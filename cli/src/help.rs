@@ -15,6 +15,7 @@ const GROUPS: &[(&str, &str)] = &[
     ("domain", "Domain Management"),
     ("monitor", "Domain Monitoring"),
     ("host", "Host and Hypervisor"),
+    ("snapshot", "Snapshot"),
     ("virsh", "Virsh itself"),
 ];
 
@@ -63,6 +64,7 @@ fn command(c: &Cmd) -> String {
         synopsis.push(' ');
         synopsis.push_str(&match (o.kind, o.positional, o.required) {
             (Kind::Bool, ..) => format!("[--{}]", o.name),
+            (Kind::Argv, ..) => format!("[[--{}] {}]...", o.name, o.value_word()),
             (_, true, true) => format!("<{}>", o.name),
             (_, true, false) => format!("[<{}>]", o.name),
             (_, false, true) => format!("--{} {}", o.name, o.value_word()),

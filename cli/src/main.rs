@@ -138,11 +138,14 @@ fn run(s: &mut Session, words: &[String], timing: bool) -> bool {
             eprintln!("error: {line}");
         }
     }
-    if !s.quiet {
-        println!();
-    }
+    // virsh ends every command with a newline, or with the timing (printed even when quiet).
     if timing {
-        println!("(Time: {:.3} ms)\n", start.elapsed().as_secs_f64() * 1000.0);
+        print!(
+            "\n(Time: {:.3} ms)\n\n",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+    } else if !s.quiet {
+        println!();
     }
     let _ = std::io::stdout().flush();
     outcome.is_ok()

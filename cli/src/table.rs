@@ -1,9 +1,12 @@
 //! virsh's tables (`list`, and the other listings as they come): a header, a rule of dashes
 //! and rows, each column as wide as its widest cell, the last one unpadded.
 
-/// A table's text, as virsh prints it (with `quiet`, the rows alone).
+/// A table's text, as virsh prints it (with `quiet`, the rows alone, as wide as they need).
 pub fn render(header: &[&str], rows: &[Vec<String>], quiet: bool) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = match quiet {
+        true => vec![0; header.len()],
+        false => header.iter().map(|h| h.chars().count()).collect(),
+    };
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());

@@ -6,7 +6,7 @@ use crate::abi::flags::{
     SnapshotXmlFlags,
 };
 use crate::driver::snapshot::tree::no_snapshot;
-use crate::driver::snapshot::{Snap, Snapshot, Span, Tree};
+use crate::driver::snapshot::{Snap, Span, Tree};
 use crate::error::Result;
 use crate::ffi::args::{flags, in_str, names_out, out};
 use crate::ffi::export::{api_name, export};
@@ -30,10 +30,7 @@ fn located(s: &SnapshotHandle) -> Result<(Tree, usize)> {
 }
 
 fn new_handle(d: &DomainHandle, s: &Snap) -> virDomainSnapshotPtr {
-    SnapshotHandle::into_c(d.snapshot(Snapshot {
-        moref: s.moref.clone(),
-        name: s.name.clone(),
-    }))
+    SnapshotHandle::into_c(d.snapshot(s.snapshot()))
 }
 
 /// The names of `picked`.
@@ -181,9 +178,7 @@ pub unsafe extern "C" fn virDomainSnapshotLookupByName(
         flags!(flags as NoFlags)?;
         let name = in_str!(name)?;
         let tree = tree_of(d)?;
-        let at = tree
-            .by_name(name)
-            .ok_or_else(|| no_snapshot(format!("Could not find snapshot with name '{name}'")))?;
+        let at = tree.named(name)?;
         Ok(new_handle(d, &tree.snaps[at]))
     })
 }
@@ -208,10 +203,7 @@ pub unsafe extern "C" fn virDomainSnapshotCurrent(
     export!(dom domain, ptr::null_mut(), |d| {
         flags!(flags as NoFlags)?;
         let tree = tree_of(d)?;
-        let at = tree
-            .current
-            .ok_or_else(|| no_snapshot("Domain has no current snapshot"))?;
-        Ok(new_handle(d, &tree.snaps[at]))
+        Ok(new_handle(d, &tree.snaps[tree.current_snapshot()?]))
     })
 }
 

@@ -2,11 +2,11 @@
 //! `shutdown`, `destroy`, `suspend`, `resume`, `reboot`, `reset`) and definitions (`dumpxml`,
 //! `define`, `undefine`), with virsh's messages.
 
-use super::{ANY, By, DOMAIN, domain, domain_by, extra, with_newline};
+use super::{ANY, By, DOMAIN, bits, domain, domain_by, extra, read_file, with_newline};
 use crate::grammar::{Args, Cmd, Opt};
 use crate::session::Session;
 use crate::{Failure, Outcome};
-use esx_driver::abi::flags::{CheckedFlags, DomainXmlFlags};
+use esx_driver::abi::flags::{CheckedFlags, DomainXmlFlags, UndefineFlags as U};
 use esx_driver::abi::virDomainXMLFlags as X;
 use esx_driver::driver::domain::power::PowerOp;
 
@@ -144,16 +144,13 @@ pub const DUMPXML: Cmd = Cmd {
     ],
     run: |s: &mut Session, a: &Args| -> Outcome {
         let dom = domain(s, a)?;
-        let bits = [
-            ("inactive", X::VIR_DOMAIN_XML_INACTIVE),
-            ("security-info", X::VIR_DOMAIN_XML_SECURE),
-            ("update-cpu", X::VIR_DOMAIN_XML_UPDATE_CPU),
-            ("migratable", X::VIR_DOMAIN_XML_MIGRATABLE),
-        ]
-        .iter()
-        .filter(|(name, _)| a.flag(name))
-        .fold(0, |acc, (_, bit)| acc | *bit as u32);
-        let flags = DomainXmlFlags::checked(bits, "virDomainGetXMLDesc")?;
+        const F: &[(&str, u32)] = &[
+            ("inactive", X::VIR_DOMAIN_XML_INACTIVE as u32),
+            ("security-info", X::VIR_DOMAIN_XML_SECURE as u32),
+            ("update-cpu", X::VIR_DOMAIN_XML_UPDATE_CPU as u32),
+            ("migratable", X::VIR_DOMAIN_XML_MIGRATABLE as u32),
+        ];
+        let flags = DomainXmlFlags::checked(bits(a, F), "virDomainGetXMLDesc")?;
         print!("{}", with_newline(dom.domain_xml(flags)?));
         Ok(())
     },
@@ -167,11 +164,7 @@ pub const DEFINE: Cmd = Cmd {
     opts: &[Opt::data("file", "the file holding the domain XML")],
     run: |s: &mut Session, a: &Args| -> Outcome {
         let file = a.required("file");
-        let xml = std::fs::read_to_string(file).map_err(|e| {
-            let why = e.to_string();
-            let why = why.split(" (os error").next().unwrap_or_default();
-            Failure::lines(vec![format!("Failed to open file '{file}': {why}")])
-        })?;
+        let xml = read_file(file)?;
         let conn = s.conn()?;
         let vm = conn
             .define_xml(&xml)
@@ -186,11 +179,35 @@ pub const UNDEFINE: Cmd = Cmd {
     group: "domain",
     summary: "remove a domain's definition",
     description: "Removes a stopped domain from the inventory, keeping its files.",
-    opts: &[DOMAIN],
+    opts: &[
+        DOMAIN,
+        Opt::flag("managed-save", "remove its managed save as well"),
+        Opt::flag("snapshots-metadata", "remove its snapshot metadata as well"),
+        Opt::flag(
+            "checkpoints-metadata",
+            "remove its checkpoint metadata as well",
+        ),
+        Opt::flag("nvram", "remove its NVRAM file"),
+        Opt::flag("keep-nvram", "keep its NVRAM file"),
+        Opt::flag("tpm", "remove its TPM state"),
+        Opt::flag("keep-tpm", "keep its TPM state"),
+    ],
     run: |s: &mut Session, a: &Args| -> Outcome {
+        a.exclusive("nvram", "keep-nvram")?;
+        a.exclusive("tpm", "keep-tpm")?;
+        const F: &[(&str, u32)] = &[
+            ("managed-save", U::MANAGED_SAVE.bits()),
+            ("snapshots-metadata", U::SNAPSHOTS_METADATA.bits()),
+            ("checkpoints-metadata", U::CHECKPOINTS_METADATA.bits()),
+            ("nvram", U::NVRAM.bits()),
+            ("keep-nvram", U::KEEP_NVRAM.bits()),
+            ("tpm", U::TPM.bits()),
+            ("keep-tpm", U::KEEP_TPM.bits()),
+        ];
+        let flags = U::checked(bits(a, F), "virDomainUndefineFlags")?;
         let dom = domain(s, a)?;
         let name = dom.cached().name;
-        dom.undefine()
+        dom.undefine(flags)
             .map_err(|e| Failure::call(format!("Failed to undefine domain '{name}'"), e))?;
         extra(s, &format!("Domain '{name}' has been undefined"));
         Ok(())

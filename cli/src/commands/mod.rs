@@ -4,6 +4,7 @@
 mod domain;
 mod host;
 mod monitor;
+mod snapshot;
 
 use crate::Failure;
 use crate::grammar::{Args, Cmd, Opt};
@@ -40,6 +41,15 @@ pub static TABLE: &[Cmd] = &[
     host::SYSINFO,
     host::URI,
     host::VERSION,
+    snapshot::SNAPSHOT_CREATE,
+    snapshot::SNAPSHOT_CREATE_AS,
+    snapshot::SNAPSHOT_CURRENT,
+    snapshot::SNAPSHOT_DELETE,
+    snapshot::SNAPSHOT_DUMPXML,
+    snapshot::SNAPSHOT_INFO,
+    snapshot::SNAPSHOT_LIST,
+    snapshot::SNAPSHOT_PARENT,
+    snapshot::SNAPSHOT_REVERT,
     Cmd {
         name: "help",
         group: "virsh",
@@ -97,6 +107,30 @@ fn with_newline(mut text: String) -> String {
         text.push('\n');
     }
     text
+}
+
+/// The bits of the flag options given, from a table of (option, bit).
+fn bits(a: &Args, table: &[(&str, u32)]) -> u32 {
+    table
+        .iter()
+        .filter(|(name, _)| a.flag(name))
+        .fold(0, |acc, (_, bit)| acc | bit)
+}
+
+/// A file a command reads (XML to define or create from), with virsh's error when it cannot.
+fn read_file(path: &str) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| {
+        let why = e.to_string();
+        let why = why.split(" (os error").next().unwrap_or_default();
+        Failure::lines(vec![format!("Failed to open file '{path}': {why}")])
+    })
+}
+
+/// Prints virsh's extra words that the run's final newline ends (left out with `--quiet`).
+fn extra_line(s: &Session, text: &str) {
+    if !s.quiet {
+        print!("{text}");
+    }
 }
 
 /// Prints virsh's extra line (left out with `--quiet`).

@@ -12,3 +12,18 @@ pub(crate) mod snapshot;
 pub(crate) mod storage;
 pub(crate) mod sysinfo;
 pub(crate) mod writer;
+
+/// `text` escaped as libvirt's writer escapes XML text content (for documents a caller builds,
+/// such as virsh's snapshot requests).
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    writer::escape_into(&mut out, text);
+    out
+}
+
+/// `text` escaped as libvirt's writer escapes an attribute value.
+pub fn escape_attr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    writer::escape_attr_into(&mut out, text);
+    out
+}

@@ -2,7 +2,7 @@
 //! undefining them.
 
 use crate::abi::flags::{DefineFlags, DomainXmlFlags, UndefineFlags};
-use crate::error::{Code, Error, Result};
+use crate::error::Result;
 use crate::ffi::args::{flags, in_str};
 use crate::ffi::export::export;
 use crate::ffi::handles::{ArcHandle, ConnectHandle, DomainHandle};
@@ -56,14 +56,7 @@ pub unsafe extern "C" fn virDomainDefineXML(
 /// Unregisters the domain; its files stay on the datastore. vSphere keeps no managed-save
 /// image, snapshot or checkpoint metadata apart from the VM, so those flags need no action.
 fn undefine(d: &DomainHandle, flags: UndefineFlags) -> Result<c_int> {
-    if flags.intersects(UndefineFlags::NVRAM | UndefineFlags::TPM) {
-        return Err(Error::esx(
-            Code::ArgumentUnsupported,
-            "undefine keeps the VM's files on the datastore; removing NVRAM or TPM state is not \
-             supported",
-        ));
-    }
-    d.dom.undefine()?;
+    d.dom.undefine(flags)?;
     Ok(0)
 }
 

@@ -2,7 +2,7 @@
 //! beside the first disk, registered on the host, rolled back when registration fails.
 
 use super::{PowerState, Vm, invalid_state};
-use crate::abi::flags::DomainXmlFlags;
+use crate::abi::flags::{DomainXmlFlags, UndefineFlags};
 use crate::driver::connection::Connection;
 use crate::driver::connection::inventory::Placement;
 use crate::driver::connection::vms::WITH_TEMPLATES;
@@ -29,8 +29,18 @@ impl Domain {
         self.with(|conn, vm| domain_xml(conn, vm, flags))
     }
 
-    /// Unregisters a VM that is not running; its files stay on the datastore, as in libvirt.
-    pub fn undefine(&self) -> Result<()> {
+    /// `virDomainUndefineFlags`: unregisters a VM that is not running; its files stay on the
+    /// datastore, as in libvirt. There is no libvirt metadata to remove (snapshots,
+    /// checkpoints, managed save live with the VM), but NVRAM and TPM state would be files.
+    pub fn undefine(&self, flags: UndefineFlags) -> Result<()> {
+        self.conn().check_writable("virDomainUndefine")?;
+        if flags.intersects(UndefineFlags::NVRAM | UndefineFlags::TPM) {
+            return Err(Error::esx(
+                Code::ArgumentUnsupported,
+                "undefine keeps the VM's files on the datastore; removing NVRAM or TPM state is not \
+                 supported",
+            ));
+        }
         self.with(undefine)
     }
 }
@@ -270,7 +280,6 @@ fn make_directory(conn: &Connection, datastore: &str, dir: &str, at: &Placement)
 
 /// Unregisters a VM that is not running; its files stay on the datastore, as in libvirt.
 pub(crate) fn undefine(conn: &Connection, vm: &Vm) -> Result<()> {
-    conn.check_writable("virDomainUndefine")?;
     let vm = current_vm(conn, vm)?;
     if vm.state == PowerState::PoweredOn {
         return Err(invalid_state("Domain is not suspended or powered off"));

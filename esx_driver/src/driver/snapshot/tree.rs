@@ -33,8 +33,16 @@ pub struct Snap {
 }
 
 impl Snap {
+    /// The handle the create, revert and delete calls take.
+    pub fn snapshot(&self) -> super::Snapshot {
+        super::Snapshot {
+            moref: self.moref.clone(),
+            name: self.name.clone(),
+        }
+    }
+
     /// libvirt's name of the snapshot's state (`virDomainSnapshotState`).
-    pub(crate) fn state_name(&self) -> &'static str {
+    pub fn state_name(&self) -> &'static str {
         match self.state {
             PowerState::PoweredOn => "running",
             PowerState::Suspended => "paused",
@@ -101,6 +109,18 @@ impl Tree {
     /// The first snapshot of that name in pre-order, as libvirt's ESX driver finds it.
     pub fn by_name(&self, name: &str) -> Option<usize> {
         self.snaps.iter().position(|s| s.name == name)
+    }
+
+    /// The snapshot `virDomainSnapshotLookupByName` finds, or its error.
+    pub fn named(&self, name: &str) -> Result<usize> {
+        self.by_name(name)
+            .ok_or_else(|| no_snapshot(format!("Could not find snapshot with name '{name}'")))
+    }
+
+    /// The current snapshot (`virDomainSnapshotCurrent`), or its error when there is none.
+    pub fn current_snapshot(&self) -> Result<usize> {
+        self.current
+            .ok_or_else(|| no_snapshot("Domain has no current snapshot"))
     }
 
     /// The index of the snapshot with that managed object reference, if it is in the tree.
