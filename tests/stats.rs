@@ -262,7 +262,7 @@ fn one_domains_counters() {
     assert!(dom(&conn, &vm).cpu_time(&vm).unwrap() > 0);
     assert_eq!(
         dom(&conn, &vm).vcpu_times().unwrap().len(),
-        vm.num_cpu as usize
+        theirs.num_cpu as usize
     );
 
     let (used, idle) = conn.node_cpu_stats(None).unwrap();

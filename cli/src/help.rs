@@ -15,7 +15,11 @@ const GROUPS: &[(&str, &str)] = &[
     ("domain", "Domain Management"),
     ("monitor", "Domain Monitoring"),
     ("host", "Host and Hypervisor"),
+    ("interface", "Interface"),
+    ("network", "Networking"),
     ("snapshot", "Snapshot"),
+    ("pool", "Storage Pool"),
+    ("volume", "Storage Volume"),
     ("virsh", "Virsh itself"),
 ];
 

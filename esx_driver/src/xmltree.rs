@@ -19,14 +19,18 @@ pub enum Names {
     Qualified,
 }
 
+/// An element with its attributes, text and child elements, in document order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Element {
+    /// The element's name (see `Names`).
     pub name: String,
     /// `xsi:type` without its prefix (`xsd:int` → `int`); only read with `Names::Local`.
     pub xsi_type: Option<String>,
+    /// The attributes as (name, value), values unescaped.
     pub attrs: Vec<(String, String)>,
     /// The concatenated text directly inside this element.
     pub text: String,
+    /// The child elements.
     pub children: Vec<Element>,
 }
 
@@ -92,6 +96,7 @@ impl Element {
         root.ok_or_else(|| "document has no root element".into())
     }
 
+    /// The value of attribute `name`.
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
@@ -99,10 +104,12 @@ impl Element {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The first child element named `name`.
     pub fn child(&self, name: &str) -> Option<&Element> {
         self.children.iter().find(|c| c.name == name)
     }
 
+    /// The child elements named `name`.
     pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
         self.children.iter().filter(move |c| c.name == name)
     }
@@ -117,6 +124,7 @@ impl Element {
         dotted.split('.').try_fold(self, |n, part| n.child(part))
     }
 
+    /// The text of the element at a dotted path.
     pub fn text_at(&self, dotted: &str) -> Option<&str> {
         self.path(dotted).map(|n| n.text.as_str())
     }

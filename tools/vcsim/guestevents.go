@@ -21,8 +21,8 @@ import (
 )
 
 var (
-	rebootGuestCall = regexp.MustCompile(`<RebootGuest[\s>][\s\S]*?<_this type="VirtualMachine">([^<]*)</_this>`)
-	resetVMCall     = regexp.MustCompile(`<ResetVM_Task[\s>][\s\S]*?<_this type="VirtualMachine">([^<]*)</_this>`)
+	rebootGuestCall = regexp.MustCompile(`<RebootGuest[\s>][\s\S]*?<_this[^>]*\stype="VirtualMachine"[^>]*>([^<]*)</_this>`)
+	resetVMCall     = regexp.MustCompile(`<ResetVM_Task[\s>][\s\S]*?<_this[^>]*\stype="VirtualMachine"[^>]*>([^<]*)</_this>`)
 )
 
 const soapEnvelope = `<?xml version="1.0" encoding="UTF-8"?>` +

@@ -8,7 +8,8 @@ package main
 // simulator knows none of their devices, but get a new name or annotation written into it.
 // An empty annotation clears the VM's, as on a host. This simulator appends each extraConfig
 // entry it is given; a host replaces an entry of the same key and drops one set empty. A host
-// also moves config.changeVersion and tells property collectors (see announceConfig).
+// also moves config.changeVersion and tells property collectors (see announceConfig), and
+// keeps the resource allocation fields a spec leaves out (see allocation.go).
 
 import (
 	"fmt"
@@ -27,12 +28,12 @@ import (
 )
 
 var (
-	reconfigCall = regexp.MustCompile(`<ReconfigVM_Task[\s\S]*?<_this type="VirtualMachine">([^<]*)</_this>`)
+	reconfigCall = regexp.MustCompile(`<ReconfigVM_Task[\s\S]*?<_this[^>]*\stype="VirtualMachine"[^>]*>([^<]*)</_this>`)
 	taskRef      = regexp.MustCompile(`<returnval type="Task">([^<]*)</returnval>`)
-	specName     = regexp.MustCompile(`<spec xsi:type="VirtualMachineConfigSpec"><name>`)
-	specNote     = regexp.MustCompile(`<annotation>`)
-	noteCleared  = regexp.MustCompile(`<annotation></annotation>|<annotation/>`)
-	extraKey     = regexp.MustCompile(`<extraConfig[^>]*><key>([^<]*)</key>`)
+	specName     = regexp.MustCompile(`<spec[^>]*type="VirtualMachineConfigSpec"[^>]*><name[^>]*>`)
+	specNote     = regexp.MustCompile(`<annotation[\s>]`)
+	noteCleared  = regexp.MustCompile(`<annotation[^>]*></annotation>|<annotation[^>]*/>`)
+	extraKey     = regexp.MustCompile(`<extraConfig[^>]*><key[^>]*>([^<]*)</key>`)
 	modelVMs     sync.Map
 )
 
@@ -44,13 +45,18 @@ func withVMXRewrite(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		rec := recorded(next, r)
 		vmRef := types.ManagedObjectReference{Type: "VirtualMachine", Value: string(m[1])}
 		vm, _ := simulator.Map.Get(vmRef).(*simulator.VirtualMachine)
+		var before allocations
+		if vm != nil {
+			simulator.Map.WithLock(vm, func() { before = allocationsOf(vm) })
+		}
+		rec := recorded(next, r)
 		if t := taskRef.FindSubmatch(rec.Body.Bytes()); t != nil && vm != nil {
 			task, _ := simulator.Map.Get(types.ManagedObjectReference{Type: "Task", Value: string(t[1])}).(*simulator.Task)
 			if task != nil && task.Info.State == types.TaskInfoStateSuccess {
 				simulator.Map.WithLock(vm, func() {
+					before.restoreOmitted(vm)
 					// This simulator ignores an empty annotation; a host clears the note.
 					if noteCleared.Match(body) {
 						vm.Config.Annotation = ""

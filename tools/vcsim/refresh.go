@@ -17,7 +17,7 @@ import (
 	"github.com/vmware/govmomi/vim25/types"
 )
 
-var refreshCall = regexp.MustCompile(`<RefreshDatastore[\s>][\s\S]*?<_this type="Datastore">([^<]*)</_this>`)
+var refreshCall = regexp.MustCompile(`<RefreshDatastore[\s>][\s\S]*?<_this[^>]*\stype="Datastore"[^>]*>([^<]*)</_this>`)
 
 const refreshResponse = `<?xml version="1.0" encoding="UTF-8"?>
 <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><RefreshDatastoreResponse xmlns="urn:vim25"></RefreshDatastoreResponse></soapenv:Body></soapenv:Envelope>`

@@ -22,8 +22,8 @@ import (
 )
 
 var (
-	registerPath = regexp.MustCompile(`<RegisterVM_Task[\s\S]*?<path>([^<]*)</path>`)
-	registerName = regexp.MustCompile(`<RegisterVM_Task[\s\S]*?<name>([^<]*)</name>`)
+	registerPath = regexp.MustCompile(`<RegisterVM_Task[\s\S]*?<path[^>]*>([^<]*)</path>`)
+	registerName = regexp.MustCompile(`<RegisterVM_Task[\s\S]*?<name[^>]*>([^<]*)</name>`)
 )
 
 // soapBody reads a SOAP call's body and puts it back for the handler; false for other

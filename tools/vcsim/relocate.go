@@ -16,7 +16,7 @@ import (
 	"github.com/vmware/govmomi/vim25/types"
 )
 
-var relocateThis = regexp.MustCompile(`<(?:RelocateVM_Task|MarkAsTemplate|MarkAsVirtualMachine)[\s\S]*?<_this type="VirtualMachine">([^<]*)</_this>`)
+var relocateThis = regexp.MustCompile(`<(?:RelocateVM_Task|MarkAsTemplate|MarkAsVirtualMachine)[\s\S]*?<_this[^>]*\stype="VirtualMachine"[^>]*>([^<]*)</_this>`)
 
 // vmHolders are where a VM is listed: its host, its pool (or vApp) and its datastores.
 type vmHolders struct {

@@ -22,7 +22,7 @@ import (
 )
 
 var (
-	screenshotCall = regexp.MustCompile(`<CreateScreenshot_Task[\s\S]*?<_this type="VirtualMachine">([^<]*)</_this>`)
+	screenshotCall = regexp.MustCompile(`<CreateScreenshot_Task[\s\S]*?<_this[^>]*\stype="VirtualMachine"[^>]*>([^<]*)</_this>`)
 	screenshots    atomic.Int64
 )
 

@@ -21,10 +21,10 @@ import (
 )
 
 var (
-	snapshotCall = regexp.MustCompile(`<(RevertToSnapshot_Task|RemoveSnapshot_Task)[\s\S]*?<_this type="VirtualMachineSnapshot">([^<]*)</_this>`)
-	createCall   = regexp.MustCompile(`<CreateSnapshot_Task[\s\S]*?<_this type="VirtualMachine">([^<]*)</_this>[\s\S]*?<memory>([^<]*)</memory>`)
-	suppressOn   = regexp.MustCompile(`<suppressPowerOn>true</suppressPowerOn>`)
-	withChildren = regexp.MustCompile(`<removeChildren>true</removeChildren>`)
+	snapshotCall = regexp.MustCompile(`<(RevertToSnapshot_Task|RemoveSnapshot_Task)[\s\S]*?<_this[^>]*\stype="VirtualMachineSnapshot"[^>]*>([^<]*)</_this>`)
+	createCall   = regexp.MustCompile(`<CreateSnapshot_Task[\s\S]*?<_this[^>]*\stype="VirtualMachine"[^>]*>([^<]*)</_this>[\s\S]*?<memory[^>]*>([^<]*)</memory>`)
+	suppressOn   = regexp.MustCompile(`<suppressPowerOn[^>]*>true</suppressPowerOn>`)
+	withChildren = regexp.MustCompile(`<removeChildren[^>]*>true</removeChildren>`)
 )
 
 // snapshotNode finds ref in a snapshot tree, with its parent (nil for a root).

@@ -121,3 +121,70 @@ pub const FREECELL: Cmd = Cmd {
         Ok(())
     },
 };
+
+pub const NODECPUSTATS: Cmd = Cmd {
+    name: "nodecpustats",
+    group: "host",
+    summary: "the host's CPU time, or its use over a second",
+    description: "Shows the host's busy (user) and idle CPU time in nanoseconds, or with --percent the share of each over one second.",
+    opts: &[
+        Opt::optional("cpu", "one host CPU"),
+        Opt::flag("percent", "the shares over one second"),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let cpu = match a.get("cpu") {
+            None => None,
+            Some(c) => Some(c.parse::<u32>().map_err(|_| {
+                Failure::lines(vec![format!(
+                    "Numeric value '{c}' for <cpu> option is malformed or out of range"
+                )])
+            })?),
+        };
+        let conn = s.conn()?;
+        let sample = || {
+            conn.node_cpu_stats(cpu)
+                .map_err(|e| Failure::call("Unable to get number of cpu stats", e))
+        };
+        let (user, idle) = sample()?;
+        if !a.flag("percent") {
+            println!("{:<15} {user:>20}", "user:");
+            println!("{:<15} {idle:>20}", "idle:");
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        let (user2, idle2) = sample()?;
+        let (du, di) = (user2.saturating_sub(user), idle2.saturating_sub(idle));
+        let total = (du + di) as f64;
+        let share = |v: u64| v as f64 / total * 100.0;
+        println!("{:<15} {:5.1}%", "usage:", share(du));
+        println!("{:<15} {:5.1}%", "user:", share(du));
+        println!("{:<15} {:5.1}%", "idle:", share(di));
+        Ok(())
+    },
+};
+
+pub const NODEMEMSTATS: Cmd = Cmd {
+    name: "nodememstats",
+    group: "host",
+    summary: "the host's total and free memory",
+    description: "Shows the host's total and free memory in KiB (vSphere reports no figures per NUMA cell).",
+    opts: &[Opt::optional("cell", "one NUMA cell")],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let conn = s.conn()?;
+        if let Some(c) = a.get("cell").filter(|c| *c != "-1") {
+            return Err(Failure::lines(vec![
+                "Unable to get number of memory stats".into(),
+                format!(
+                    "this function is not supported by the connection driver: memory \
+                     statistics of NUMA cell {c}: vSphere reports a host's memory as one total"
+                ),
+            ]));
+        }
+        let (total, free) = conn
+            .node_memory_stats()
+            .map_err(|e| Failure::call("Unable to get number of memory stats", e))?;
+        println!("{:<7}: {total:>20} KiB", "total");
+        println!("{:<7}: {free:>20} KiB", "free");
+        Ok(())
+    },
+};

@@ -4,7 +4,11 @@
 mod domain;
 mod host;
 mod monitor;
+mod network;
 mod snapshot;
+mod stats;
+mod storage;
+mod tune;
 
 use crate::Failure;
 use crate::grammar::{Args, Cmd, Opt};
@@ -26,21 +30,43 @@ pub static TABLE: &[Cmd] = &[
     domain::REBOOT,
     domain::RESET,
     domain::RESUME,
+    stats::DOMJOBINFO,
+    stats::MEMTUNE,
+    stats::VCPUCOUNT,
+    stats::VCPUINFO,
+    tune::SCHEDINFO,
     domain::SHUTDOWN,
     domain::START,
     domain::SUSPEND,
     domain::UNDEFINE,
+    stats::CPU_STATS,
+    stats::DOMBLKINFO,
+    monitor::DOMBLKLIST,
+    stats::DOMBLKSTAT,
+    stats::DOMCONTROL,
+    stats::DOMIFSTAT,
+    monitor::DOMIFLIST,
     monitor::DOMINFO,
+    stats::DOMMEMSTAT,
     monitor::DOMSTATE,
+    stats::DOMSTATS,
     monitor::LIST,
     host::CAPABILITIES,
     host::FREECELL,
     host::HOSTNAME,
     host::MAXVCPUS,
+    host::NODECPUSTATS,
     host::NODEINFO,
+    host::NODEMEMSTATS,
     host::SYSINFO,
     host::URI,
     host::VERSION,
+    network::IFACE_LIST,
+    network::NET_DUMPXML,
+    network::NET_INFO,
+    network::NET_LIST,
+    network::NET_NAME,
+    network::NET_UUID,
     snapshot::SNAPSHOT_CREATE,
     snapshot::SNAPSHOT_CREATE_AS,
     snapshot::SNAPSHOT_CURRENT,
@@ -50,6 +76,18 @@ pub static TABLE: &[Cmd] = &[
     snapshot::SNAPSHOT_LIST,
     snapshot::SNAPSHOT_PARENT,
     snapshot::SNAPSHOT_REVERT,
+    storage::POOL_DUMPXML,
+    storage::POOL_INFO,
+    storage::POOL_LIST,
+    storage::POOL_NAME,
+    storage::POOL_UUID,
+    storage::VOL_DUMPXML,
+    storage::VOL_INFO,
+    storage::VOL_KEY,
+    storage::VOL_LIST,
+    storage::VOL_NAME,
+    storage::VOL_PATH,
+    storage::VOL_POOL,
     Cmd {
         name: "help",
         group: "virsh",
@@ -80,8 +118,12 @@ const ANY: By = By {
 
 /// The domain `--domain` names, looked up as virsh does: an ID, then a UUID, then a name.
 fn domain_by(s: &mut Session, a: &Args, by: By) -> Result<Domain, Failure> {
+    lookup(s, a.required("domain"), by)
+}
+
+/// The domain `key` names: an ID, then a UUID, then a name, as `by` allows.
+fn lookup(s: &mut Session, key: &str, by: By) -> Result<Domain, Failure> {
     let conn = s.conn()?;
-    let key = a.required("domain");
     let found = key
         .parse::<i32>()
         .ok()
@@ -99,6 +141,19 @@ fn domain_by(s: &mut Session, a: &Args, by: By) -> Result<Domain, Failure> {
 /// The domain `--domain` names, by ID, UUID or name.
 fn domain(s: &mut Session, a: &Args) -> Result<Domain, Failure> {
     domain_by(s, a, ANY)
+}
+
+/// A size as virsh shows it to people (`vshPrettyCapacity`): bytes, KiB … EiB, with
+/// `decimals` digits after the point.
+fn pretty(bytes: u64, decimals: usize) -> String {
+    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.decimals$} {}", UNITS[unit])
 }
 
 /// The text with one final newline, as virsh prints a document.

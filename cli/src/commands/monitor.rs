@@ -1,11 +1,15 @@
-//! Domain Monitoring commands: `list`, `dominfo`, `domstate`, as virsh prints them.
+//! Domain Monitoring commands: `list`, `dominfo`, `domstate`, and the device listings
+//! (`domblklist`, `domiflist`) read from the domain's XML as virsh reads them.
 
 use super::{DOMAIN, domain};
+use crate::Failure;
 use crate::grammar::{Args, Cmd, Opt};
 use crate::session::Session;
 use crate::{Outcome, table};
+use esx_driver::abi::flags::DomainXmlFlags;
 use esx_driver::abi::flags::ListDomainsFlags as L;
 use esx_driver::driver::domain::{PowerState, Vm};
+use esx_driver::xml::{Element, Names};
 
 /// virsh's words for a state's reason (the ESX driver's states only).
 fn reason(vm: &Vm) -> &'static str {
@@ -185,6 +189,103 @@ pub const LIST: Cmd = Cmd {
                 row
             })
             .collect();
+        print!("{}", table::render(&header, &rows, s.quiet));
+        Ok(())
+    },
+};
+
+/// The `<devices>` children named `kind` of the domain's XML (the inactive definition with
+/// `--inactive`).
+pub(super) fn devices(s: &mut Session, a: &Args, kind: &str) -> Result<Vec<Element>, Failure> {
+    let flags = match a.flag("inactive") {
+        true => DomainXmlFlags::INACTIVE,
+        false => DomainXmlFlags::empty(),
+    };
+    let xml = domain(s, a)?.domain_xml(flags)?;
+    let mut root = Element::parse(&xml, Names::Qualified).map_err(|e| Failure::lines(vec![e]))?;
+    let devices = root
+        .children
+        .iter_mut()
+        .find(|c| c.name == "devices")
+        .map(|d| std::mem::take(&mut d.children))
+        .unwrap_or_default();
+    Ok(devices.into_iter().filter(|d| d.name == kind).collect())
+}
+
+/// XPath's `string(./child/@a|./child/@b…)`: the first of those attributes `child` has, in
+/// document order.
+fn child_attr<'e>(e: &'e Element, child: &str, names: &[&str]) -> Option<&'e str> {
+    e.child(child)?
+        .attrs
+        .iter()
+        .find(|(n, _)| names.contains(&n.as_str()))
+        .map(|(_, v)| v.as_str())
+}
+
+/// A value or virsh's `-` for none.
+fn or_dash(v: Option<&str>) -> String {
+    v.unwrap_or("-").to_string()
+}
+
+pub const DOMBLKLIST: Cmd = Cmd {
+    name: "domblklist",
+    group: "monitor",
+    summary: "the domain's disks, by target and source",
+    description: "Lists the domain's disks with their targets and sources (and, with --details, type and device).",
+    opts: &[
+        DOMAIN,
+        Opt::flag("inactive", "from the inactive definition"),
+        Opt::flag("details", "add the disk type and device columns"),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let details = a.flag("details");
+        let mut rows = Vec::new();
+        for disk in devices(s, a, "disk")? {
+            let target = child_attr(&disk, "target", &["dev"])
+                .ok_or_else(|| Failure::lines(vec!["unable to query block list".into()]))?;
+            let source = child_attr(&disk, "source", &["file", "dev", "dir", "name", "volume"]);
+            let mut row = Vec::new();
+            if details {
+                row.push(disk.attr("type").unwrap_or_default().to_string());
+                row.push(disk.attr("device").unwrap_or_default().to_string());
+            }
+            row.extend([target.to_string(), or_dash(source)]);
+            rows.push(row);
+        }
+        let header: &[&str] = match details {
+            true => &["Type", "Device", "Target", "Source"],
+            false => &["Target", "Source"],
+        };
+        print!("{}", table::render(header, &rows, s.quiet));
+        Ok(())
+    },
+};
+
+pub const DOMIFLIST: Cmd = Cmd {
+    name: "domiflist",
+    group: "monitor",
+    summary: "the domain's network interfaces",
+    description: "Lists the domain's NICs: host device, type, source network, model and MAC address.",
+    opts: &[
+        DOMAIN,
+        Opt::flag("inactive", "from the inactive definition"),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let rows: Vec<Vec<String>> = devices(s, a, "interface")?
+            .iter()
+            .map(|nic| {
+                let source =
+                    child_attr(nic, "source", &["bridge", "dev", "network", "name", "path"]);
+                vec![
+                    or_dash(child_attr(nic, "target", &["dev"])),
+                    nic.attr("type").unwrap_or_default().to_string(),
+                    or_dash(source),
+                    or_dash(child_attr(nic, "model", &["type"])),
+                    or_dash(child_attr(nic, "mac", &["address"])),
+                ]
+            })
+            .collect();
+        let header = ["Interface", "Type", "Source", "Model", "MAC"];
         print!("{}", table::render(&header, &rows, s.quiet));
         Ok(())
     },

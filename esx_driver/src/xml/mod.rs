@@ -27,3 +27,7 @@ pub fn escape_attr(text: &str) -> String {
     writer::escape_attr_into(&mut out, text);
     out
 }
+
+/// The element tree the library reads XML with, for callers that read back a document it
+/// returned (virsh's device listings read a domain's XML this way).
+pub use crate::xmltree::{Element, Names};

@@ -147,12 +147,8 @@ pub unsafe extern "C" fn virDomainGetVcpus(
             return Err(Error::invalid_arg("maxinfo and maplen must be positive"));
         }
         let info = out_slice!(info, maxinfo)?;
-        let vm = d.dom.current()?;
-        if !vm.state.is_active() {
-            return Err(Error::esx(Code::OperationInvalid, "domain is not running"));
-        }
-        let n = (vm.num_cpu.max(0) as usize).min(maxinfo);
         let times = d.dom.vcpu_times()?;
+        let n = times.len().min(maxinfo);
         if !cpumaps.is_null() {
             let host_cpus = d.dom.conn().node_info()?.cpus as usize;
             let maps = out_slice!(cpumaps, n * maplen)?;

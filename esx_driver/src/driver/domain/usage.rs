@@ -9,7 +9,7 @@ use super::{PowerState, Vm, invalid_state};
 use crate::driver::Connection;
 use crate::driver::domain::Domain;
 use crate::driver::perf::{Counter, CpuTime, Series, Totals};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::vi::node::Node;
 use crate::vi::types::FromNode;
 use crate::vi::views::vm::{DEVICES, POWER_STATE};
@@ -351,9 +351,13 @@ impl Domain {
         Ok(NicCounters::of(&totals, &found))
     }
 
-    /// virDomainGetVcpus' cpuTime of each vCPU, as `cpu_time`.
+    /// virDomainGetVcpus' cpuTime of each vCPU of the running domain (one read of its state
+    /// and vCPUs, and the counters).
     pub fn vcpu_times(&self) -> Result<Vec<u64>> {
-        let (conn, vm) = (self.conn(), &self.cached());
+        let (conn, vm) = (self.conn(), &self.current()?);
+        if !vm.state.is_active() {
+            return Err(Error::esx(Code::OperationInvalid, "domain is not running"));
+        }
         let series = vcpu_series(vm);
         let totals = running_totals(conn, vm, series.clone())?;
         Ok(series

@@ -1,0 +1,189 @@
+//! Networking and Interface commands over vSwitches and the host's physical NICs: listings,
+//! facts and XML, with virsh's lookups (a network by UUID or name) and its errors.
+
+use super::with_newline;
+use crate::grammar::{Args, Cmd, Opt};
+use crate::session::Session;
+use crate::{Failure, Outcome, table};
+use esx_driver::driver::interface::InterfaceFacts;
+use esx_driver::driver::network::{Network, NetworkFacts};
+use esx_driver::xml::ids::Uuid;
+
+/// The network `key` names: by UUID when it is one, else by name (`by_name`); virsh's lines
+/// when neither finds it.
+fn network_named(s: &mut Session, key: &str, by_name: bool) -> Result<NetworkFacts, Failure> {
+    let conn = s.conn()?;
+    let mut last = None;
+    if let Some(u) = Uuid::parse(key) {
+        match conn.network_by_uuid(&u) {
+            Ok(f) => return Ok(f),
+            Err(e) => last = Some(e),
+        }
+    }
+    if by_name {
+        match conn.network_by_name(key) {
+            Ok(f) => return Ok(f),
+            Err(e) => last = Some(e),
+        }
+    }
+    let first = format!("failed to get network '{key}'");
+    Err(Failure::lines(
+        [first]
+            .into_iter()
+            .chain(last.map(|e| e.message()))
+            .collect(),
+    ))
+}
+
+const NETWORK: Opt = Opt::data("network", "the network: its name or UUID");
+
+pub const NET_LIST: Cmd = Cmd {
+    name: "net-list",
+    group: "network",
+    summary: "the networks (virtual switches)",
+    description: "Lists the vSwitches as networks, as a table, names or UUIDs.",
+    opts: &[
+        Opt::flag("inactive", "inactive networks"),
+        Opt::flag("all", "active and inactive networks"),
+        Opt::flag("persistent", "persistent networks"),
+        Opt::flag("transient", "transient networks"),
+        Opt::flag("autostart", "networks started with the host"),
+        Opt::flag("no-autostart", "networks not started with the host"),
+        Opt::flag("uuid", "UUIDs only"),
+        Opt::flag("name", "names only"),
+        Opt::flag("table", "the table (the default)"),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let modes = ["table", "name", "uuid"]
+            .iter()
+            .filter(|m| a.flag(m))
+            .count();
+        if modes > 1 {
+            return Err(Failure::lines(vec![
+                "Only one argument from --table, --name and --uuid may be specified.".into(),
+            ]));
+        }
+        // vSwitches are always active, persistent and started with the host.
+        let shown = (!a.flag("inactive") || a.flag("all"))
+            && !a.flag("transient")
+            && !a.flag("no-autostart");
+        let mut nets = match shown {
+            true => s
+                .conn()?
+                .networks()
+                .map_err(|e| Failure::call("Failed to list networks", e))?,
+            false => Vec::new(),
+        };
+        nets.sort_by_key(|n| n.name.to_ascii_lowercase());
+        if a.flag("name") || a.flag("uuid") {
+            for n in &nets {
+                match a.flag("uuid") {
+                    true => println!("{}", n.uuid),
+                    false => println!("{}", n.name),
+                }
+            }
+            return Ok(());
+        }
+        let rows: Vec<Vec<String>> = nets
+            .iter()
+            .map(|n| vec![n.name.clone(), "active".into(), "yes".into(), "yes".into()])
+            .collect();
+        let header = ["Name", "State", "Autostart", "Persistent"];
+        print!("{}", table::render(&header, &rows, s.quiet));
+        Ok(())
+    },
+};
+
+pub const NET_INFO: Cmd = Cmd {
+    name: "net-info",
+    group: "network",
+    summary: "facts about a network",
+    description: "Shows the network's name, UUID, state, persistence and autostart.",
+    opts: &[NETWORK],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let n = network_named(s, a.required("network"), true)?;
+        println!("{:<15} {}", "Name:", n.name);
+        println!("{:<15} {}", "UUID:", n.uuid);
+        println!("{:<15} yes", "Active:");
+        println!("{:<15} yes", "Persistent:");
+        println!("{:<15} yes", "Autostart:");
+        Ok(())
+    },
+};
+
+pub const NET_DUMPXML: Cmd = Cmd {
+    name: "net-dumpxml",
+    group: "network",
+    summary: "a network's XML",
+    description: "",
+    opts: &[
+        NETWORK,
+        Opt::flag("inactive", "the definition rather than the running network"),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let n = network_named(s, a.required("network"), true)?;
+        print!("{}", with_newline(Network::new(s.conn()?, n).xml()?));
+        Ok(())
+    },
+};
+
+pub const NET_UUID: Cmd = Cmd {
+    name: "net-uuid",
+    group: "network",
+    summary: "a network's UUID",
+    description: "",
+    opts: &[Opt::data("network", "the network's name")],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        println!("{}", network_named(s, a.required("network"), true)?.uuid);
+        Ok(())
+    },
+};
+
+pub const NET_NAME: Cmd = Cmd {
+    name: "net-name",
+    group: "network",
+    summary: "a network's name",
+    description: "",
+    opts: &[Opt::data("network", "the network's UUID")],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        println!("{}", network_named(s, a.required("network"), false)?.name);
+        Ok(())
+    },
+};
+
+pub const IFACE_LIST: Cmd = Cmd {
+    name: "iface-list",
+    group: "interface",
+    summary: "the host's physical network interfaces",
+    description: "Lists the host's NICs with their state (link up) and MAC address.",
+    opts: &[
+        Opt::flag("inactive", "interfaces without a link"),
+        Opt::flag("all", "every interface"),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        a.exclusive("all", "inactive")?;
+        let keep = |i: &InterfaceFacts| match (a.flag("all"), a.flag("inactive")) {
+            (true, _) => true,
+            (false, true) => !i.link_up,
+            (false, false) => i.link_up,
+        };
+        let mut ifaces: Vec<InterfaceFacts> = s
+            .conn()?
+            .interfaces("virConnectListAllInterfaces")
+            .map_err(|e| Failure::call("Failed to list interfaces", e))?
+            .into_iter()
+            .filter(keep)
+            .collect();
+        ifaces.sort_by_key(|i| i.name.to_ascii_lowercase());
+        let rows: Vec<Vec<String>> = ifaces
+            .iter()
+            .map(|i| {
+                let state = if i.link_up { "active" } else { "inactive" };
+                vec![i.name.clone(), state.into(), i.mac.clone()]
+            })
+            .collect();
+        let header = ["Name", "State", "MAC Address"];
+        print!("{}", table::render(&header, &rows, s.quiet));
+        Ok(())
+    },
+};
