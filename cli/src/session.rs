@@ -33,16 +33,21 @@ impl Session {
         if let Some(c) = &self.conn {
             return Ok(c.clone());
         }
-        let uri =
-            self.uri.clone().or_else(default_uri).ok_or_else(|| {
-                Failure::lines(vec!["no connection URI: give one with -c".into()])
+        // virsh's own default comes first; libvirt's (environment, libvirt.conf) and the
+        // aliases are the library's, as they are libvirt's.
+        let name = self.uri.clone().or_else(|| {
+            std::env::var("VIRSH_DEFAULT_CONNECT_URI")
+                .ok()
+                .filter(|u| !u.is_empty())
+        });
+        let conn = Connection::resolve_uri(name.as_deref(), true)
+            .and_then(|uri| Connection::open(&uri, Some(&Prompts), self.read_only))
+            .map_err(|e| {
+                Failure::lines(vec![
+                    "failed to connect to the hypervisor".into(),
+                    e.message(),
+                ])
             })?;
-        let conn = Connection::open(&uri, Some(&Prompts), self.read_only).map_err(|e| {
-            Failure::lines(vec![
-                "failed to connect to the hypervisor".into(),
-                e.message(),
-            ])
-        })?;
         self.conn = Some(conn.clone());
         Ok(conn)
     }
@@ -53,15 +58,6 @@ impl Session {
             let _ = c.close();
         }
     }
-}
-
-/// The URI virsh uses when `-c` gives none: `VIRSH_DEFAULT_CONNECT_URI`, then
-/// `LIBVIRT_DEFAULT_URI`.
-fn default_uri() -> Option<String> {
-    std::env::var("VIRSH_DEFAULT_CONNECT_URI")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .or_else(Connection::default_uri)
 }
 
 /// virsh's default credentials callback: each prompt on standard output followed by `: `, the

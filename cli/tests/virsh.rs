@@ -38,13 +38,20 @@ impl Env {
     }
 
     fn run(&self, program: &str, uri: &str, args: &[&str]) -> Run {
+        let mut all = vec!["-c", uri];
+        all.extend(args);
+        self.run_with(program, &all, &[])
+    }
+
+    /// A run with exactly these arguments and these extra environment variables.
+    fn run_with(&self, program: &str, args: &[&str], vars: &[(&str, &str)]) -> Run {
         let out = Command::new(program)
-            .arg("-c")
-            .arg(uri)
             .args(args)
             .env("LIBVIRT_AUTH_FILE", &self.auth)
             .env("LIBVIRT_LOG_OUTPUTS", "1:file:/dev/null")
             .env_remove("LIBVIRT_DEFAULT_URI")
+            .env_remove("VIRSH_DEFAULT_CONNECT_URI")
+            .envs(vars.iter().copied())
             .output()
             .unwrap_or_else(|e| panic!("run {program}: {e} (Debian's libvirt-clients: make deps)"));
         Run {
@@ -483,6 +490,149 @@ fn monitoring_beyond_libvirts_driver() {
     assert!(vols.contains(path.out.trim()), "{vols}");
     let vol = ours("vol-info --pool LocalDS_0 ha-host_VM0/disk1.vmdk");
     assert!(vol.starts_with("Name:           ha-host_VM0/disk1.vmdk\nType:           file\n"));
+}
+
+/// libvirt's client configuration in a place of the test's own: the system file for root
+/// (what libvirt reads then; the original comes back when the test ends), else
+/// `$XDG_CONFIG_HOME/libvirt/libvirt.conf` under a fresh directory.
+struct ClientConf {
+    path: PathBuf,
+    saved: Option<Vec<u8>>,
+    xdg: PathBuf,
+}
+
+impl ClientConf {
+    fn write(text: &str) -> ClientConf {
+        use std::os::unix::fs::MetadataExt;
+        let xdg = std::env::temp_dir().join(format!("virsh-esx-xdg-{}", std::process::id()));
+        let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+        let path = match root {
+            true => PathBuf::from("/etc/libvirt/libvirt.conf"),
+            false => xdg.join("libvirt/libvirt.conf"),
+        };
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::create_dir_all(&xdg).unwrap();
+        let saved = std::fs::read(&path).ok();
+        std::fs::write(&path, text).unwrap();
+        ClientConf { path, saved, xdg }
+    }
+}
+
+impl Drop for ClientConf {
+    fn drop(&mut self) {
+        match &self.saved {
+            Some(original) => drop(std::fs::write(&self.path, original)),
+            None => drop(std::fs::remove_file(&self.path)),
+        }
+        let _ = std::fs::remove_dir_all(&self.xdg);
+    }
+}
+
+/// The URI from libvirt.conf: `uri_default` without `-c`, an alias of `uri_aliases` with `-c`
+/// or `VIRSH_DEFAULT_CONNECT_URI`, as virsh (libvirt) resolves them.
+#[test]
+fn uri_default_and_aliases_come_from_libvirt_conf() {
+    let sim = Sim::esx();
+    let env = Env::new();
+    let u = uri(&sim);
+    let conf = ClientConf::write(&format!(
+        "# written by virsh-esx's tests\nuri_default = \"{u}\"\nuri_aliases = [\n  \"sim={u}\",\n  'other=esx://nowhere/',\n]\n"
+    ));
+    let xdg = conf.xdg.to_str().unwrap();
+    for (args, vars) in [
+        (vec!["uri"], vec![]),
+        (vec!["list", "--all"], vec![]),
+        (vec!["-c", "sim", "uri"], vec![]),
+        (vec!["-c", "sim", "domstate", "ha-host_VM0"], vec![]),
+        (vec!["uri"], vec![("VIRSH_DEFAULT_CONNECT_URI", "sim")]),
+        (vec!["uri"], vec![("LIBVIRT_DEFAULT_URI", "sim")]),
+    ] {
+        let mut vars = vars;
+        vars.push(("XDG_CONFIG_HOME", xdg));
+        let theirs = env.run_with(VIRSH, &args, &vars);
+        let ours = env.run_with(OURS, &args, &vars);
+        assert_eq!(ours, theirs, "{args:?} {vars:?}");
+        assert_eq!(ours.status, 0, "{ours:?}");
+    }
+}
+
+/// Runs `program` with `args` on a terminal (`script` gives it one), typing each answer after
+/// a prompt's `: ` as OpenNebula's driver did, with no auth.conf to be found; the terminal's
+/// whole output.
+fn on_a_terminal(program: &str, args: &str, answers: &[&str]) -> String {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    let xdg = std::env::temp_dir().join(format!("virsh-esx-tty-{}", std::process::id()));
+    std::fs::create_dir_all(&xdg).unwrap();
+    let mut child = Command::new("script")
+        .args(["-q", "-e", "-c", &format!("{program} {args}"), "/dev/null"])
+        .env_remove("LIBVIRT_AUTH_FILE")
+        .env_remove("LIBVIRT_DEFAULT_URI")
+        .env("XDG_CONFIG_HOME", &xdg)
+        .env("LIBVIRT_LOG_OUTPUTS", "1:file:/dev/null")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("script (util-linux) gives the command a terminal");
+    let (mut out, mut typed) = (child.stdout.take().unwrap(), child.stdin.take());
+    // A prompt that never comes fails the test instead of hanging it.
+    let pid = child.id().to_string();
+    let watchdog = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        let _ = Command::new("pkill").args(["-P", &pid]).status();
+    });
+    let (mut seen, mut buf, mut answers) = (Vec::new(), [0u8; 512], answers.iter());
+    loop {
+        let n = out.read(&mut buf).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        seen.extend_from_slice(&buf[..n]);
+        if seen.ends_with(b": ")
+            && let (Some(a), Some(t)) = (answers.next(), typed.as_mut())
+        {
+            // Typed as a person (or OpenNebula's expect) would, after the prompt settles:
+            // virsh turns echo off after printing the prompt and drops what came before.
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            t.write_all(format!("{a}\n").as_bytes()).unwrap();
+            // script runs until its input ends: end it once the last answer is typed.
+            if answers.len() == 0 {
+                typed = None;
+            }
+        }
+    }
+    let _ = child.wait();
+    drop(watchdog);
+    let _ = std::fs::remove_dir_all(&xdg);
+    String::from_utf8_lossy(&seen).into_owned()
+}
+
+/// virsh's credential prompts on a terminal, the password unechoed, answered as OpenNebula's
+/// VMware driver answered them: the same bytes from both tools.
+#[test]
+fn terminal_prompts_are_virshs() {
+    let sim = Sim::esx();
+    let args = format!("-c '{}' dominfo ha-host_VM0", uri(&sim));
+    let theirs = on_a_terminal(VIRSH, &args, &["root", "pw"]);
+    let ours = on_a_terminal(OURS, &args, &["root", "pw"]);
+    assert!(
+        theirs.contains(
+            "Enter username for 127.0.0.1 [root]: root\r\nEnter root's password for 127.0.0.1: \r\n"
+        ),
+        "{theirs:?}"
+    );
+    // Debian's virsh also says, on a terminal, that it found no polkit agent; there is no
+    // polkit in the library's world. Our CPU time is beyond libvirt's driver.
+    let drop_lines = |s: &str, prefix: &str| -> String {
+        s.split_inclusive('\n')
+            .filter(|l| !l.starts_with(prefix))
+            .collect()
+    };
+    assert_eq!(
+        drop_lines(&ours, "CPU time:"),
+        drop_lines(&theirs, "Authorization not available.")
+    );
 }
 
 /// The calls libvirt's ESX driver lacks, in virsh's format: the host's vCPU limit, its SMBIOS

@@ -22,17 +22,7 @@ use std::ptr;
 
 /// What every open does once its arguments are read.
 fn open(uri: Option<&str>, auth: virConnectAuthPtr, flags: ConnectFlags) -> Result<virConnectPtr> {
-    let uri = uri
-        .map(str::to_string)
-        .or_else(Connection::default_uri)
-        .ok_or_else(|| {
-            Error::new(
-                Code::InvalidArg,
-                Domain::None,
-                "no connection URI given and LIBVIRT_DEFAULT_URI is not set: name an esx://, \
-             gsx:// or vpx:// URI",
-            )
-        })?;
+    let uri = Connection::resolve_uri(uri, !flags.contains(ConnectFlags::NO_ALIASES))?;
     let cauth = (!auth.is_null()).then_some(CAuth(auth));
     let authenticator = cauth.as_ref().map(|a| a as &dyn Authenticator);
     let conn = Connection::open(&uri, authenticator, flags.contains(ConnectFlags::RO))?;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub(crate) mod authconf;
+mod clientconf;
 pub(crate) mod convert;
 mod domains;
 pub(crate) mod endpoint;
@@ -111,11 +112,12 @@ impl Connection {
         &self.spec.uri
     }
 
-    /// The URI opened when none is given: `$LIBVIRT_DEFAULT_URI`, as libvirt does.
-    pub fn default_uri() -> Option<String> {
-        std::env::var("LIBVIRT_DEFAULT_URI")
-            .ok()
-            .filter(|u| !u.is_empty())
+    /// The URI libvirt's open calls connect to for `name`: when none is given,
+    /// `$LIBVIRT_DEFAULT_URI`, else `uri_default` of libvirt.conf (the system's for root, else
+    /// `$XDG_CONFIG_HOME/libvirt/libvirt.conf`); then, with `aliases`, the URI the name stands
+    /// for in its `uri_aliases`.
+    pub fn resolve_uri(name: Option<&str>, aliases: bool) -> Result<String> {
+        clientconf::resolve_uri(name, aliases)
     }
 
     /// libvirt's `virConnectOpenAuth`: parses the URI, checks the server is the product its
