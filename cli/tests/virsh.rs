@@ -227,6 +227,13 @@ fn state_changes_print_what_virsh_prints() {
         "schedinfo ha-host_VM1 --set limit=500 --set reservation=10",
         "schedinfo ha-host_VM1 --set reservation=-5",
         "schedinfo ha-host_VM1",
+        "autostart ha-host_VM1",
+        "dominfo ha-host_VM1",
+        "autostart --disable ha-host_VM1",
+        "setvcpus ha-host_VM1 2",
+        "setvcpus ha-host_VM1 x",
+        "dominfo ha-host_VM1",
+        "domxml-to-native vmware-vmx /nonexistent",
     ] {
         let args = words(cmd);
         let theirs = env.run(VIRSH, &uri(&a), &args);
@@ -633,6 +640,111 @@ fn terminal_prompts_are_virshs() {
         drop_lines(&ours, "CPU time:"),
         drop_lines(&theirs, "Authorization not available.")
     );
+}
+
+/// Domain changes libvirt's ESX driver does not make (memory, managed save, rename,
+/// description, metadata, screenshot, create, edit), each checked with an independent read.
+#[test]
+fn domain_changes_beyond_libvirts_driver() {
+    let sim = Sim::esx();
+    let env = Env::new();
+    let u = uri(&sim);
+    let dir = std::env::temp_dir().join(format!("virsh-esx-changes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ours = |cmd: &str, vars: &[(&str, &str)]| {
+        let mut args = vec!["-c", u.as_str()];
+        args.extend(words(cmd));
+        env.run_with(OURS, &args, vars)
+    };
+    let theirs = |cmd: &str| env.run(VIRSH, &u, &words(cmd)).out;
+    let says = |cmd: &str, out: &str| {
+        let r = ours(cmd, &[]);
+        assert_eq!(
+            (r.out.as_str(), r.err.as_str(), r.status),
+            (out, "", 0),
+            "{cmd}"
+        );
+    };
+    says("setmem ha-host_VM1 16M", "\n");
+    assert!(theirs("dominfo ha-host_VM1").contains("Used memory:    16384 KiB"));
+    says(
+        "managedsave ha-host_VM1",
+        "Domain 'ha-host_VM1' state saved by libvirt\n\n",
+    );
+    assert_eq!(theirs("domstate ha-host_VM1"), "paused\n\n");
+    says(
+        "managedsave-remove ha-host_VM1",
+        "Removed managedsave image for domain 'ha-host_VM1'\n",
+    );
+    assert_eq!(theirs("domstate ha-host_VM1"), "shut off\n\n");
+    says(
+        "desc ha-host_VM1",
+        "No description for domain: ha-host_VM1\n",
+    );
+    says(
+        "desc ha-host_VM1 two words",
+        "Domain description updated successfully\n",
+    );
+    assert!(theirs("dumpxml ha-host_VM1").contains("<description>two words</description>"));
+    says("desc ha-host_VM1", "two words\n");
+    says(
+        "metadata ha-host_VM1 http://example.org/x --key x --set <tag/>",
+        "Metadata modified\n\n",
+    );
+    says(
+        "metadata ha-host_VM1 http://example.org/x",
+        "<x:tag xmlns:x=\"http://example.org/x\"/>\n\n",
+    );
+    says(
+        "metadata ha-host_VM1 http://example.org/x --remove",
+        "Metadata removed\n\n",
+    );
+    let shot = dir.join("shot.png");
+    says(
+        &format!("screenshot ha-host_VM0 {}", shot.display()),
+        &format!(
+            "Screenshot saved to {}, with type of image/png\n\n",
+            shot.display()
+        ),
+    );
+    assert!(std::fs::read(&shot).unwrap().starts_with(b"\x89PNG"));
+    says(
+        "domrename ha-host_VM1 renamed",
+        "Domain successfully renamed\n\n",
+    );
+    assert!(theirs("list --all --name").contains("renamed\n"));
+    // edit: $EDITOR doubles the memory; libvirt's driver reads the new size.
+    let editor = dir.join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nsed -i -e 's/>32768</>65536</g' \"$1\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let r = ours("edit renamed", &[("EDITOR", editor.to_str().unwrap())]);
+    assert_eq!(
+        r.out, "Domain 'renamed' XML configuration edited.\n\n",
+        "{r:?}"
+    );
+    assert!(theirs("dominfo renamed").contains("Max memory:     65536 KiB"));
+    let r = ours("edit renamed", &[("EDITOR", "true")]);
+    assert_eq!(
+        r.out, "Domain 'renamed' XML configuration not changed.\n\n",
+        "{r:?}"
+    );
+    // create: the definition back, started at once.
+    let xml = dir.join("dom.xml");
+    std::fs::write(&xml, theirs("dumpxml renamed")).unwrap();
+    says(
+        "undefine renamed",
+        "Domain 'renamed' has been undefined\n\n",
+    );
+    says(
+        &format!("create {}", xml.display()),
+        &format!("Domain 'renamed' created from {}\n\n", xml.display()),
+    );
+    assert_eq!(theirs("domstate renamed"), "running\n\n");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The calls libvirt's ESX driver lacks, in virsh's format: the host's vCPU limit, its SMBIOS

@@ -2,7 +2,9 @@
 //! (`domain`, `monitor`, `host`); `help` renders it.
 
 mod domain;
+mod edit;
 mod host;
+mod lifecycle;
 mod monitor;
 mod network;
 mod snapshot;
@@ -21,15 +23,29 @@ const DOMAIN: Opt = Opt::data("domain", "the domain: its name, ID or UUID");
 
 /// Every command, in the order `help` lists them within their group.
 pub static TABLE: &[Cmd] = &[
+    lifecycle::AUTOSTART,
+    lifecycle::CREATE,
     domain::DEFINE,
+    lifecycle::DESC,
     domain::DESTROY,
     domain::DOMID,
     domain::DOMNAME,
     domain::DOMUUID,
+    lifecycle::DOMRENAME,
+    lifecycle::DOMXML_FROM_NATIVE,
+    lifecycle::DOMXML_TO_NATIVE,
     domain::DUMPXML,
+    edit::EDIT,
+    lifecycle::MANAGEDSAVE,
+    lifecycle::MANAGEDSAVE_REMOVE,
+    lifecycle::METADATA,
     domain::REBOOT,
     domain::RESET,
     domain::RESUME,
+    lifecycle::SCREENSHOT,
+    lifecycle::SETMAXMEM,
+    lifecycle::SETMEM,
+    lifecycle::SETVCPUS,
     stats::DOMJOBINFO,
     stats::MEMTUNE,
     stats::VCPUCOUNT,
