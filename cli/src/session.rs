@@ -62,7 +62,7 @@ impl Session {
 
 /// virsh's default credentials callback: each prompt on standard output followed by `: `, the
 /// answer read from standard input, without echo for passwords on a terminal.
-struct Prompts;
+pub struct Prompts;
 
 impl Authenticator for Prompts {
     fn kinds(&self) -> Vec<Cred> {

@@ -31,7 +31,7 @@ impl Env {
             std::env::temp_dir().join(format!("virsh-esx-auth-{}-{n}.conf", std::process::id()));
         std::fs::write(
             &auth,
-            "[credentials-sim]\nusername=root\npassword=pw\n[auth-esx-127.0.0.1]\ncredentials=sim\n",
+            "[credentials-sim]\nusername=root\npassword=pw\n[auth-esx-127.0.0.1]\ncredentials=sim\n[auth-vpx-127.0.0.1]\ncredentials=sim\n",
         )
         .unwrap();
         Env { auth }
@@ -745,6 +745,102 @@ fn domain_changes_beyond_libvirts_driver() {
     );
     assert_eq!(theirs("domstate renamed"), "running\n\n");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Device hot-plug, which libvirt's ESX driver lacks, checked through libvirt's driver's own
+/// reads of the VM's devices.
+#[test]
+fn device_commands_beyond_libvirts_driver() {
+    let sim = Sim::esx();
+    let env = Env::new();
+    let u = uri(&sim);
+    let run = |program: &str, cmd: &str| env.run(program, &u, &words(cmd));
+    let ours = |cmd: &str, out: &str| {
+        let r = run(OURS, cmd);
+        assert_eq!((r.out.as_str(), r.err.as_str()), (out, ""), "{cmd}");
+    };
+    let theirs = |cmd: &str| run(VIRSH, cmd).out;
+    assert!(
+        run(VIRSH, "attach-interface ha-host_VM0 bridge x")
+            .err
+            .contains("not supported")
+    );
+    ours(
+        "attach-interface ha-host_VM0 bridge VM\\ Network --model vmxnet3 --mac 00:50:56:00:00:42;",
+        "Interface attached successfully\n\n",
+    );
+    assert!(theirs("domiflist ha-host_VM0").contains("vmxnet3   00:50:56:00:00:42"));
+    let r = run(OURS, "detach-interface ha-host_VM0 bridge");
+    assert_eq!(
+        r.err,
+        "error: Domain has 2 interfaces. Please specify which one to detach using --mac\n"
+    );
+    ours(
+        "detach-interface ha-host_VM0 bridge --mac 00:50:56:00:00:42",
+        "Interface detached successfully\n\n",
+    );
+    assert!(!theirs("domiflist ha-host_VM0").contains("00:50:56:00:00:42"));
+    ours(
+        "attach-disk ha-host_VM0 '[LocalDS_0] ha-host_VM1/disk1.vmdk' sdb;",
+        "Disk attached successfully\n\n",
+    );
+    assert!(
+        theirs("domblklist ha-host_VM0").contains(" sdb      [LocalDS_0] ha-host_VM1/disk1.vmdk")
+    );
+    ours(
+        "detach-disk ha-host_VM0 sdb",
+        "Disk detached successfully\n\n",
+    );
+    assert!(!theirs("domblklist ha-host_VM0").contains("sdb"));
+    let r = run(OURS, "detach-disk ha-host_VM0 sdz");
+    assert_eq!(
+        r.err,
+        "error: No disk found whose source path or target is sdz\n"
+    );
+    // A CD-ROM on the stopped VM: attached, its media changed, then ejected.
+    ours("destroy ha-host_VM1", "Domain 'ha-host_VM1' destroyed\n\n");
+    ours(
+        "attach-disk ha-host_VM1 '[LocalDS_0] a.iso' hdc --type cdrom --targetbus ide --config;",
+        "Disk attached successfully\n\n",
+    );
+    ours(
+        "change-media ha-host_VM1 hdc '[LocalDS_0] b.iso' --update;",
+        "Successfully updated media.\n\n",
+    );
+    assert!(theirs("domblklist ha-host_VM1").contains(" hdc      [LocalDS_0] b.iso"));
+    ours(
+        "change-media ha-host_VM1 hdc --eject",
+        "Successfully ejected media.\n\n",
+    );
+}
+
+/// Migration between two hosts of a vCenter (libvirt's ESX driver cannot: virsh's
+/// virDomainMigrate3 is not supported there), with virsh's progress line, checked through
+/// libvirt's driver at both ends.
+#[test]
+fn migrate_between_hosts_of_a_vcenter() {
+    let sim = Sim::vpx();
+    let env = Env::new();
+    let host = |h: &str| format!("vpx://{}/DC0/DC0_C0/{h}?no_verify=1", sim.addr);
+    let (h0, h1) = (host("DC0_C0_H0"), host("DC0_C0_H1"));
+    let names = |u: &str| env.run(VIRSH, u, &["list", "--all", "--name"]).out;
+    let vm = names(&h0).lines().next().unwrap().to_string();
+    let theirs = env.run(VIRSH, &h0, &["migrate", &vm, &h1, "--live"]);
+    assert!(theirs.err.contains("virDomainMigrate3"), "{theirs:?}");
+    let r = env.run(OURS, &h0, &["migrate", &vm, &h1, "--live", "--verbose"]);
+    assert_eq!((r.out.as_str(), r.status), ("\n", 0), "{r:?}");
+    assert!(r.err.ends_with("Migration: [100 %]\n"), "{r:?}");
+    assert!(names(&h1).lines().any(|n| n == vm), "{}", names(&h1));
+    assert!(!names(&h0).lines().any(|n| n == vm));
+    let r = env.run(OURS, &h1, &["migrate", &vm, &h0, "--tunnelled"]);
+    assert_eq!(
+        r.err,
+        "error: argument unsupported: virDomainMigrate3: VIR_MIGRATE_TUNNELLED not supported \
+         by VMware vSphere migration\n"
+    );
+    let r = env.run(OURS, &h1, &["migrate", &vm, &h0, "--p2p", "--persistent"]);
+    assert_eq!(r.status, 0, "{r:?}");
+    assert!(names(&h0).lines().any(|n| n == vm));
 }
 
 /// The calls libvirt's ESX driver lacks, in virsh's format: the host's vCPU limit, its SMBIOS

@@ -1,10 +1,12 @@
 //! The command table, virsh's names and options, one file per group as virsh groups them
 //! (`domain`, `monitor`, `host`); `help` renders it.
 
+mod devices;
 mod domain;
 mod edit;
 mod host;
 mod lifecycle;
+mod migrate;
 mod monitor;
 mod network;
 mod snapshot;
@@ -23,22 +25,32 @@ const DOMAIN: Opt = Opt::data("domain", "the domain: its name, ID or UUID");
 
 /// Every command, in the order `help` lists them within their group.
 pub static TABLE: &[Cmd] = &[
+    devices::ATTACH_DEVICE,
+    devices::ATTACH_DISK,
+    devices::ATTACH_INTERFACE,
     lifecycle::AUTOSTART,
+    devices::CHANGE_MEDIA,
     lifecycle::CREATE,
     domain::DEFINE,
     lifecycle::DESC,
     domain::DESTROY,
+    devices::DETACH_DEVICE,
+    devices::DETACH_DEVICE_ALIAS,
+    devices::DETACH_DISK,
+    devices::DETACH_INTERFACE,
     domain::DOMID,
     domain::DOMNAME,
     domain::DOMUUID,
     lifecycle::DOMRENAME,
     lifecycle::DOMXML_FROM_NATIVE,
     lifecycle::DOMXML_TO_NATIVE,
+    migrate::DOMJOBABORT,
     domain::DUMPXML,
     edit::EDIT,
     lifecycle::MANAGEDSAVE,
     lifecycle::MANAGEDSAVE_REMOVE,
     lifecycle::METADATA,
+    migrate::MIGRATE,
     domain::REBOOT,
     domain::RESET,
     domain::RESUME,
@@ -55,6 +67,7 @@ pub static TABLE: &[Cmd] = &[
     domain::START,
     domain::SUSPEND,
     domain::UNDEFINE,
+    devices::UPDATE_DEVICE,
     stats::CPU_STATS,
     stats::DOMBLKINFO,
     monitor::DOMBLKLIST,
