@@ -14,6 +14,7 @@ Type:  'help' for help with commands\n       'quit' to quit\n\n";
 const GROUPS: &[(&str, &str)] = &[
     ("domain", "Domain Management"),
     ("monitor", "Domain Monitoring"),
+    ("events", "Domain Events"),
     ("host", "Host and Hypervisor"),
     ("interface", "Interface"),
     ("network", "Networking"),

@@ -843,6 +843,63 @@ fn migrate_between_hosts_of_a_vcenter() {
     assert!(names(&h0).lines().any(|n| n == vm));
 }
 
+/// `event` (libvirt's ESX driver has no events): the changes Debian's virsh makes, printed as
+/// virsh prints events, then the count.
+#[test]
+fn events_of_changes_made_by_another_client() {
+    let sim = Sim::esx();
+    let env = std::sync::Arc::new(Env::new());
+    let u = uri(&sim);
+    assert!(
+        env.run(VIRSH, &u, &["event", "--all", "--timeout", "1"])
+            .err
+            .contains("virConnectDomainEventRegisterAny")
+    );
+    let (e, uu) = (env.clone(), u.clone());
+    let waiter = std::thread::spawn(move || {
+        e.run(
+            OURS,
+            &uu,
+            &[
+                "event",
+                "--domain",
+                "ha-host_VM1",
+                "--event",
+                "lifecycle",
+                "--loop",
+                "--timeout",
+                "8",
+            ],
+        )
+    });
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    for cmd in [
+        "destroy ha-host_VM1",
+        "start ha-host_VM1",
+        "destroy ha-host_VM0",
+    ] {
+        assert_eq!(env.run(VIRSH, &u, &words(cmd)).status, 0, "{cmd}");
+    }
+    let r = waiter.join().unwrap();
+    assert_eq!(
+        r.out,
+        "event 'lifecycle' for domain 'ha-host_VM1': Stopped Destroyed\n\
+         event 'lifecycle' for domain 'ha-host_VM1': Started Booted\n\
+         event loop timed out\nevents received: 2\n\n",
+        "{r:?}"
+    );
+    let r = env.run(OURS, &u, &["event", "--all", "--timeout", "1"]);
+    assert_eq!(
+        (r.out.as_str(), r.status),
+        ("event loop timed out\nevents received: 0\n\n", 1)
+    );
+    let r = env.run(OURS, &u, &["event", "--list"]);
+    assert_eq!(
+        r.out,
+        env.run(VIRSH, "test:///default", &["event", "--list"]).out
+    );
+}
+
 /// The calls libvirt's ESX driver lacks, in virsh's format: the host's vCPU limit, its SMBIOS
 /// facts, read back from the server by the library's own objects.
 #[test]

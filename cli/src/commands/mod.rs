@@ -4,6 +4,7 @@
 mod devices;
 mod domain;
 mod edit;
+mod events;
 mod host;
 mod lifecycle;
 mod migrate;
@@ -80,6 +81,7 @@ pub static TABLE: &[Cmd] = &[
     monitor::DOMSTATE,
     stats::DOMSTATS,
     monitor::LIST,
+    events::EVENT,
     host::CAPABILITIES,
     host::FREECELL,
     host::HOSTNAME,

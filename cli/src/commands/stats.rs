@@ -13,7 +13,7 @@ use esx_driver::driver::TypedValue;
 use esx_driver::driver::domain::PowerState;
 
 /// A typed value as virsh prints a parameter (`vshGetTypedParamValue`).
-fn typed(v: &TypedValue) -> String {
+pub(super) fn typed(v: &TypedValue) -> String {
     match v {
         TypedValue::Int(n) => n.to_string(),
         TypedValue::UInt(n) => n.to_string(),
