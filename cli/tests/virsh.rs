@@ -200,6 +200,14 @@ fn state_changes_print_what_virsh_prints() {
     )
     .unwrap();
     let define = format!("define {}", xml.display());
+    let net = std::env::temp_dir().join(format!("virsh-esx-net-{}.xml", std::process::id()));
+    std::fs::write(
+        &net,
+        "<network><name>vSwitchT</name><forward mode='bridge'><interface dev='vmnic1'/>\
+         </forward><portgroup name='pgT0'/></network>\n",
+    )
+    .unwrap();
+    let net_define = format!("net-define {}", net.display());
     for cmd in [
         "destroy ha-host_VM1",
         "list --all",
@@ -234,6 +242,14 @@ fn state_changes_print_what_virsh_prints() {
         "setvcpus ha-host_VM1 x",
         "dominfo ha-host_VM1",
         "domxml-to-native vmware-vmx /nonexistent",
+        "vol-create-as LocalDS_0 u/u.vmdk 1M --format vmdk",
+        "vol-path --pool LocalDS_0 u/u.vmdk",
+        "vol-delete --pool LocalDS_0 u/u.vmdk",
+        "pool-refresh LocalDS_0",
+        &net_define,
+        "net-list --all",
+        "net-undefine vSwitchT",
+        "net-list --all",
     ] {
         let args = words(cmd);
         let theirs = env.run(VIRSH, &uri(&a), &args);
@@ -241,6 +257,7 @@ fn state_changes_print_what_virsh_prints() {
         assert_eq!(ours, theirs, "virsh-esx {cmd}");
     }
     let _ = std::fs::remove_file(&xml);
+    let _ = std::fs::remove_file(&net);
     // The servers' own view, read by libvirt's driver: both ended the same.
     for cmd in ["list --all", "dominfo ha-host_VM1"] {
         let args = words(cmd);
@@ -898,6 +915,79 @@ fn events_of_changes_made_by_another_client() {
         r.out,
         env.run(VIRSH, "test:///default", &["event", "--list"]).out
     );
+}
+
+/// Storage changes libvirt's ESX driver does not make: an NFS datastore mounted and removed,
+/// a disk copied, grown, wiped, written and read back, each checked by an independent read.
+#[test]
+fn storage_changes_beyond_libvirts_driver() {
+    let sim = Sim::esx();
+    let env = Env::new();
+    let u = uri(&sim);
+    let run = |program: &str, cmd: &str| env.run(program, &u, &words(cmd));
+    let ours = |cmd: &str, out: &str| {
+        let r = run(OURS, cmd);
+        assert_eq!((r.out.as_str(), r.err.as_str()), (out, ""), "{cmd}");
+    };
+    let theirs = |cmd: &str| run(VIRSH, cmd).out;
+    assert_eq!(
+        run(
+            VIRSH,
+            "pool-define-as n netfs --source-host h --source-path /x"
+        )
+        .status,
+        1
+    );
+    ours(
+        "pool-define-as nfs1 netfs --source-host 10.0.0.5 --source-path /export/vms",
+        "Pool nfs1 defined\n\n",
+    );
+    assert!(theirs("pool-list --all").contains(" nfs1 "));
+    ours("pool-destroy nfs1", "Pool nfs1 destroyed\n\n");
+    assert!(!theirs("pool-list --all").contains(" nfs1 "));
+    ours(
+        "vol-create-as LocalDS_0 t/t.vmdk 1M --format vmdk",
+        "Vol t/t.vmdk created\n\n",
+    );
+    ours(
+        "vol-clone --pool LocalDS_0 t/t.vmdk t/c.vmdk",
+        "Vol t/c.vmdk cloned from t/t.vmdk\n\n",
+    );
+    assert_eq!(
+        theirs("vol-path --pool LocalDS_0 t/c.vmdk"),
+        "[LocalDS_0] t/c.vmdk\n\n"
+    );
+    ours(
+        "vol-resize --pool LocalDS_0 t/c.vmdk 2M",
+        "Size of volume 't/c.vmdk' successfully changed to 2M\n\n",
+    );
+    ours(
+        "vol-wipe --pool LocalDS_0 t/c.vmdk",
+        "Vol t/c.vmdk wiped\n\n",
+    );
+    let dir = std::env::temp_dir().join(format!("virsh-esx-vol-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (up, down) = (dir.join("up.bin"), dir.join("down.bin"));
+    let data: Vec<u8> = (0..1u32 << 20).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&up, &data).unwrap();
+    ours(
+        &format!("vol-upload --pool LocalDS_0 t/t.vmdk {}", up.display()),
+        "\n",
+    );
+    ours(
+        &format!("vol-download --pool LocalDS_0 t/t.vmdk {}", down.display()),
+        "\n",
+    );
+    assert!(
+        std::fs::read(&down).unwrap() == data,
+        "the bytes read back differ"
+    );
+    ours(
+        "vol-delete --pool LocalDS_0 t/c.vmdk",
+        "Vol t/c.vmdk deleted\n\n",
+    );
+    assert_eq!(run(VIRSH, "vol-path --pool LocalDS_0 t/c.vmdk").status, 1);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The calls libvirt's ESX driver lacks, in virsh's format: the host's vCPU limit, its SMBIOS

@@ -13,6 +13,7 @@ mod network;
 mod snapshot;
 mod stats;
 mod storage;
+mod storage_ops;
 mod tune;
 
 use crate::Failure;
@@ -93,10 +94,12 @@ pub static TABLE: &[Cmd] = &[
     host::URI,
     host::VERSION,
     network::IFACE_LIST,
+    network::NET_DEFINE,
     network::NET_DUMPXML,
     network::NET_INFO,
     network::NET_LIST,
     network::NET_NAME,
+    network::NET_UNDEFINE,
     network::NET_UUID,
     snapshot::SNAPSHOT_CREATE,
     snapshot::SNAPSHOT_CREATE_AS,
@@ -107,11 +110,24 @@ pub static TABLE: &[Cmd] = &[
     snapshot::SNAPSHOT_LIST,
     snapshot::SNAPSHOT_PARENT,
     snapshot::SNAPSHOT_REVERT,
+    storage_ops::POOL_CREATE,
+    storage_ops::POOL_CREATE_AS,
+    storage_ops::POOL_DEFINE,
+    storage_ops::POOL_DEFINE_AS,
+    storage_ops::POOL_DESTROY,
     storage::POOL_DUMPXML,
     storage::POOL_INFO,
     storage::POOL_LIST,
     storage::POOL_NAME,
+    storage_ops::POOL_REFRESH,
+    storage_ops::POOL_UNDEFINE,
     storage::POOL_UUID,
+    storage_ops::VOL_CLONE,
+    storage_ops::VOL_CREATE,
+    storage_ops::VOL_CREATE_AS,
+    storage_ops::VOL_CREATE_FROM,
+    storage_ops::VOL_DELETE,
+    storage_ops::VOL_DOWNLOAD,
     storage::VOL_DUMPXML,
     storage::VOL_INFO,
     storage::VOL_KEY,
@@ -119,6 +135,9 @@ pub static TABLE: &[Cmd] = &[
     storage::VOL_NAME,
     storage::VOL_PATH,
     storage::VOL_POOL,
+    storage_ops::VOL_RESIZE,
+    storage_ops::VOL_UPLOAD,
+    storage_ops::VOL_WIPE,
     Cmd {
         name: "help",
         group: "virsh",

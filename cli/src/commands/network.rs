@@ -187,3 +187,41 @@ pub const IFACE_LIST: Cmd = Cmd {
         Ok(())
     },
 };
+
+pub const NET_DEFINE: Cmd = Cmd {
+    name: "net-define",
+    group: "network",
+    summary: "define a network (a vSwitch) from an XML file",
+    description: "Creates the vSwitch and its port groups the network XML describes.",
+    opts: &[
+        Opt::data("file", "the file holding the network XML"),
+        Opt::flag("validate", "check the XML against the schema"),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let file = a.required("file");
+        let xml = super::read_file(file)?;
+        let n = s
+            .conn()?
+            .define_network(&xml, "virNetworkDefineXML")
+            .map_err(|e| Failure::call(format!("Failed to define network from {file}"), e))?;
+        super::extra(s, &format!("Network {} defined from {file}", n.name));
+        Ok(())
+    },
+};
+
+pub const NET_UNDEFINE: Cmd = Cmd {
+    name: "net-undefine",
+    group: "network",
+    summary: "remove a network (a vSwitch)",
+    description: "Removes the vSwitch and its port groups (refused while a VM uses them).",
+    opts: &[NETWORK],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let n = network_named(s, a.required("network"), true)?;
+        let name = n.name.clone();
+        Network::new(s.conn()?, n)
+            .undefine("virNetworkUndefine")
+            .map_err(|e| Failure::call(format!("Failed to undefine network {name}"), e))?;
+        super::extra(s, &format!("Network {name} has been undefined"));
+        Ok(())
+    },
+};

@@ -33,15 +33,25 @@ fn pool_named(s: &mut Session, key: &str, by_name: bool) -> Result<PoolFacts, Fa
 }
 
 /// The pool `--pool` names.
-fn pool(s: &mut Session, a: &Args) -> Result<PoolFacts, Failure> {
+pub(super) fn pool(s: &mut Session, a: &Args) -> Result<PoolFacts, Failure> {
     pool_named(s, a.required("pool"), true)
 }
 
 /// The volume `--vol` names: by name in `--pool` when given, else by key, then by path.
-fn volume(s: &mut Session, a: &Args) -> Result<Volume, Failure> {
-    let key = a.required("vol");
+pub(super) fn volume(s: &mut Session, a: &Args) -> Result<Volume, Failure> {
+    volume_in(s, a, "vol", "pool")
+}
+
+/// The volume option `vol` names, in the pool option `pool` names when given.
+pub(super) fn volume_in(
+    s: &mut Session,
+    a: &Args,
+    vol: &str,
+    pool: &str,
+) -> Result<Volume, Failure> {
+    let key = a.required(vol);
     let conn = s.conn()?;
-    let in_pool = match a.get("pool") {
+    let in_pool = match a.get(pool) {
         Some(p) => Some(Pool::new(conn.clone(), pool_named(s, p, true)?)),
         None => None,
     };
@@ -60,7 +70,7 @@ fn volume(s: &mut Session, a: &Args) -> Result<Volume, Failure> {
     }
     let first = match in_pool {
         Some(_) => format!("failed to get vol '{key}'"),
-        None => format!("failed to get vol '{key}', specifying --pool might help"),
+        None => format!("failed to get vol '{key}', specifying --{pool} might help"),
     };
     Err(Failure::lines(
         [first]
