@@ -9,9 +9,9 @@ CARGO_FLAGS := $(if $(filter release,$(PROFILE)),--release,)
 TARGET := target/$(PROFILE)
 BUILD := build
 
-.PHONY: all lib cli deps sim uninstalled-pc install demo test clean wheel python-abi asan-test soak fuzz dropin
+.PHONY: all lib cli man deps sim uninstalled-pc install demo test clean wheel python-abi asan-test soak fuzz dropin
 
-all: lib cli uninstalled-pc
+all: lib cli man uninstalled-pc
 
 deps:
 	./tools/install-deps.sh
@@ -23,6 +23,11 @@ lib:
 # The command line, $(TARGET)/virsh-esx.
 cli:
 	cargo build $(CARGO_FLAGS) -p virsh-esx
+
+# The command line's man page, generated from its own help (its command table).
+man: cli
+	mkdir -p $(BUILD)
+	python3 tools/gen_man.py $(TARGET)/virsh-esx > $(BUILD)/virsh-esx.1
 
 sim:
 	./tools/vcsim/build.sh
@@ -39,9 +44,12 @@ uninstalled-pc: lib
 dropin:
 	PROFILE=$(PROFILE) ./tools/dropin.sh
 
-install: lib cli dropin
+install: lib cli man dropin
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/libvirt_esx/bin
 	install -m 0755 $(TARGET)/virsh-esx $(DESTDIR)$(PREFIX)/bin/virsh-esx
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 $(BUILD)/virsh-esx.1 $(DESTDIR)$(PREFIX)/share/man/man1/virsh-esx.1
+	install -m 0644 cli/share/virsh-esx.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/virsh-esx
 	# `virsh` by name, for scripts run with this directory first on PATH.
 	ln -sf ../../../bin/virsh-esx $(DESTDIR)$(PREFIX)/libexec/libvirt_esx/bin/virsh
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/libvirt

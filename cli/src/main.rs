@@ -188,8 +188,14 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let g = globals(&args);
     let mut s = Session::new(g.uri, g.read_only, g.quiet);
-    // virsh connects before the first command, and a run that cannot connect ends there.
-    if let Err(f) = s.conn() {
+    // virsh connects before the first command, and a run that cannot connect ends there;
+    // its help and completion need no connection.
+    let first = g
+        .rest
+        .first()
+        .map(|w| w.split_whitespace().next().unwrap_or_default());
+    let offline = matches!(first, Some("help" | "complete"));
+    if let Some(f) = (!offline).then(|| s.conn().err()).flatten() {
         for line in &f.lines {
             eprintln!("error: {line}");
         }

@@ -137,6 +137,10 @@ fn read_only_commands_print_what_virsh_prints() {
         "schedinfo ha-host_VM0 --set shares=1 --set shares=2",
         "schedinfo ha-host_VM0 --weight 5",
         "schedinfo ha-host_VM0 --current --live",
+        "complete -- list --a",
+        "complete -- snapshot-list x --t",
+        "complete -- dominfo ha-host_VM",
+        "complete -- domstate x --",
         "pool-list",
         "pool-list --all --details",
         "pool-list --name",
@@ -988,6 +992,29 @@ fn storage_changes_beyond_libvirts_driver() {
     );
     assert_eq!(run(VIRSH, "vol-path --pool LocalDS_0 t/c.vmdk").status, 1);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The man page is generated from the program's own help: every command is in it.
+#[test]
+fn man_page_has_every_command() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../tools/gen_man.py");
+    let out = Command::new("python3")
+        .args([script, OURS])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let page = String::from_utf8(out.stdout).unwrap();
+    let help = Command::new(OURS).arg("help").output().unwrap();
+    let names: Vec<String> = String::from_utf8_lossy(&help.stdout)
+        .lines()
+        .filter(|l| l.starts_with("    "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect();
+    assert!(names.len() > 100, "{names:?}");
+    for n in names {
+        assert!(page.contains(&format!("\\fB{n}\\fR")), "{n} is missing");
+    }
+    assert!(page.starts_with(".TH VIRSH-ESX 1 "));
 }
 
 /// The calls libvirt's ESX driver lacks, in virsh's format: the host's vCPU limit, its SMBIOS

@@ -1,6 +1,7 @@
 //! The command table, virsh's names and options, one file per group as virsh groups them
 //! (`domain`, `monitor`, `host`); `help` renders it.
 
+mod complete;
 mod devices;
 mod domain;
 mod edit;
@@ -138,6 +139,7 @@ pub static TABLE: &[Cmd] = &[
     storage_ops::VOL_RESIZE,
     storage_ops::VOL_UPLOAD,
     storage_ops::VOL_WIPE,
+    complete::COMPLETE,
     Cmd {
         name: "help",
         group: "virsh",
