@@ -151,25 +151,16 @@ fn run(s: &mut Session, words: &[String], timing: bool) -> bool {
     outcome.is_ok()
 }
 
-/// virsh's interactive shell: a prompt per line, each line one or more commands; a line read
+/// virsh's interactive shell: a prompt per line, each line one or more commands. On a
+/// terminal, lines are edited and remembered as readline does (history in
+/// `$XDG_CACHE_HOME/virsh-esx/history`, `VIRSH_HISTSIZE` entries, 500 by default); a line read
 /// from no terminal is echoed after the prompt, as readline does.
 fn shell(s: &mut Session, timing: bool) -> bool {
-    let tty = std::io::stdin().is_terminal();
     if !s.quiet {
         print!("{}", help::WELCOME);
     }
-    let mut line = String::new();
-    loop {
-        print!("virsh # ");
-        let _ = std::io::stdout().flush();
-        line.clear();
-        if std::io::stdin().lock().read_line(&mut line).unwrap_or(0) == 0 {
-            println!();
-            return true;
-        }
-        if !tty {
-            print!("{line}");
-        }
+    let mut lines = Lines::new();
+    while let Some(line) = lines.next() {
         match grammar::split_commands(&line) {
             Err(msg) => eprintln!("error: {msg}"),
             Ok(cmds) => {
@@ -180,6 +171,73 @@ fn shell(s: &mut Session, timing: bool) -> bool {
                     run(s, &words, timing);
                 }
             }
+        }
+    }
+    println!();
+    true
+}
+
+/// The shell's input: a line editor with history on a terminal, else plain lines.
+enum Lines {
+    Editor(Box<rustyline::DefaultEditor>, Option<std::path::PathBuf>),
+    Plain,
+}
+
+impl Lines {
+    const PROMPT: &str = "virsh # ";
+
+    fn new() -> Lines {
+        if !std::io::stdin().is_terminal() {
+            return Lines::Plain;
+        }
+        let size = std::env::var("VIRSH_HISTSIZE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(500);
+        let config = rustyline::Config::builder()
+            .max_history_size(size)
+            .map(|b| b.auto_add_history(true).build());
+        let Ok(Ok(mut editor)) = config.map(rustyline::DefaultEditor::with_config) else {
+            return Lines::Plain;
+        };
+        let path = std::env::var_os("XDG_CACHE_HOME")
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cache")))
+            .map(|dir| dir.join("virsh-esx").join("history"));
+        if let Some(p) = &path {
+            let _ = editor.load_history(p);
+        }
+        Lines::Editor(Box::new(editor), path)
+    }
+
+    /// The next line, or none at the end of input.
+    fn next(&mut self) -> Option<String> {
+        match self {
+            Lines::Editor(editor, _) => editor.readline(Self::PROMPT).ok(),
+            Lines::Plain => {
+                print!("{}", Self::PROMPT);
+                let _ = std::io::stdout().flush();
+                let mut line = String::new();
+                match std::io::stdin().lock().read_line(&mut line) {
+                    Ok(n) if n > 0 => {
+                        print!("{line}");
+                        Some(line)
+                    }
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Lines {
+    fn drop(&mut self) {
+        if let Lines::Editor(editor, Some(path)) = self {
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            let _ = editor.save_history(path);
         }
     }
 }
@@ -194,7 +252,7 @@ fn main() {
         .rest
         .first()
         .map(|w| w.split_whitespace().next().unwrap_or_default());
-    let offline = matches!(first, Some("help" | "complete"));
+    let offline = matches!(first, Some("help" | "complete" | "connect"));
     if let Some(f) = (!offline).then(|| s.conn().err()).flatten() {
         for line in &f.lines {
             eprintln!("error: {line}");

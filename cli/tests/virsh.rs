@@ -588,6 +588,17 @@ fn uri_default_and_aliases_come_from_libvirt_conf() {
 /// a prompt's `: ` as OpenNebula's driver did, with no auth.conf to be found; the terminal's
 /// whole output.
 fn on_a_terminal(program: &str, args: &str, answers: &[&str]) -> String {
+    on_a_terminal_after(program, args, answers, b": ", &[])
+}
+
+/// As `on_a_terminal`, typing after each output that ends with `prompt`, with `vars` set.
+fn on_a_terminal_after(
+    program: &str,
+    args: &str,
+    answers: &[&str],
+    prompt: &[u8],
+    vars: &[(&str, &str)],
+) -> String {
     use std::io::{Read, Write};
     use std::process::Stdio;
     let xdg = std::env::temp_dir().join(format!("virsh-esx-tty-{}", std::process::id()));
@@ -598,6 +609,7 @@ fn on_a_terminal(program: &str, args: &str, answers: &[&str]) -> String {
         .env_remove("LIBVIRT_DEFAULT_URI")
         .env("XDG_CONFIG_HOME", &xdg)
         .env("LIBVIRT_LOG_OUTPUTS", "1:file:/dev/null")
+        .envs(vars.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -611,19 +623,23 @@ fn on_a_terminal(program: &str, args: &str, answers: &[&str]) -> String {
         let _ = Command::new("pkill").args(["-P", &pid]).status();
     });
     let (mut seen, mut buf, mut answers) = (Vec::new(), [0u8; 512], answers.iter());
+    // Where the output since the last answer starts: a prompt is looked for there (a line
+    // editor follows it with its own escape sequences).
+    let mut mark = 0;
     loop {
         let n = out.read(&mut buf).unwrap_or(0);
         if n == 0 {
             break;
         }
         seen.extend_from_slice(&buf[..n]);
-        if seen.ends_with(b": ")
+        if seen[mark..].windows(prompt.len()).any(|w| w == prompt)
             && let (Some(a), Some(t)) = (answers.next(), typed.as_mut())
         {
             // Typed as a person (or OpenNebula's expect) would, after the prompt settles:
             // virsh turns echo off after printing the prompt and drops what came before.
             std::thread::sleep(std::time::Duration::from_millis(300));
             t.write_all(format!("{a}\n").as_bytes()).unwrap();
+            mark = seen.len();
             // script runs until its input ends: end it once the last answer is typed.
             if answers.len() == 0 {
                 typed = None;
@@ -1015,6 +1031,35 @@ fn man_page_has_every_command() {
         assert!(page.contains(&format!("\\fB{n}\\fR")), "{n} is missing");
     }
     assert!(page.starts_with(".TH VIRSH-ESX 1 "));
+}
+
+/// The interactive shell on a terminal: lines typed at virsh's prompt run, `connect` moves
+/// the session, and what was typed is kept in the history file.
+#[test]
+fn interactive_shell_on_a_terminal() {
+    let (a, b) = (Sim::esx(), Sim::esx());
+    let env = Env::new();
+    let cache = std::env::temp_dir().join(format!("virsh-esx-cache-{}", std::process::id()));
+    let auth = env.auth.to_str().unwrap().to_string();
+    let connect = format!("connect {}", uri(&b));
+    let out = on_a_terminal_after(
+        OURS,
+        &format!("-c '{}'", uri(&a)),
+        &["uri", &connect, "uri", "quit"],
+        b"virsh # ",
+        &[
+            ("XDG_CACHE_HOME", cache.to_str().unwrap()),
+            ("LIBVIRT_AUTH_FILE", &auth),
+        ],
+    );
+    let shown: Vec<&str> = out.lines().filter(|l| l.starts_with("esx://")).collect();
+    assert_eq!(shown, [uri(&a), uri(&b)], "{out:?}");
+    let history = std::fs::read_to_string(cache.join("virsh-esx/history")).unwrap();
+    assert!(
+        history.contains("uri\n") && history.contains(&connect),
+        "{history:?}"
+    );
+    let _ = std::fs::remove_dir_all(&cache);
 }
 
 /// The calls libvirt's ESX driver lacks, in virsh's format: the host's vCPU limit, its SMBIOS

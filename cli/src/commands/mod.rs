@@ -141,6 +141,22 @@ pub static TABLE: &[Cmd] = &[
     storage_ops::VOL_WIPE,
     complete::COMPLETE,
     Cmd {
+        name: "connect",
+        group: "virsh",
+        summary: "connect to another hypervisor, or again",
+        description: "Closes the connection and opens one to URI (the default URI without one).",
+        opts: &[
+            Opt::optional("name", "the connection URI"),
+            Opt::flag("readonly", "a read-only connection"),
+        ],
+        run: |s: &mut Session, a: &Args| -> crate::Outcome {
+            s.close();
+            s.uri = a.get("name").map(str::to_string);
+            s.read_only = a.flag("readonly");
+            s.conn().map(drop)
+        },
+    },
+    Cmd {
         name: "help",
         group: "virsh",
         summary: "show the commands, a group of them, or one",

@@ -361,6 +361,8 @@ mod tests {
         let l = Arc::new(PollLoop::new().unwrap());
         let order = Arc::new(Mutex::new(Vec::new()));
         let (o1, o2) = (order.clone(), order.clone());
+        // Before the timers are added: the slow one is due 40 ms after its own adding.
+        let start = Instant::now();
         let slow = l.add_timeout(40, Box::new(move |t| o1.lock().unwrap().push(t)));
         let me = l.clone();
         let fast = l.add_timeout(
@@ -371,7 +373,6 @@ mod tests {
             }),
         );
         let disabled = l.add_timeout(-1, Box::new(|_| panic!("disabled timers never fire")));
-        let start = Instant::now();
         while order.lock().unwrap().len() < 2 {
             l.run_once().unwrap();
         }
