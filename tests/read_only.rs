@@ -114,6 +114,8 @@ fn every_changing_method_refuses_on_a_read_only_connection() {
             Download::start(&ro, &pool, &vol, 0, 0).map(drop),
         ),
         ("virStoragePoolRefresh", p.refresh()),
+        ("virStoragePoolSetAutostart", p.set_autostart(true)),
+        ("virNetworkSetAutostart", n.set_autostart(true)),
         (
             "virStoragePoolDestroy",
             p.remove_nfs("virStoragePoolDestroy"),

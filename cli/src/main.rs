@@ -131,6 +131,10 @@ fn run(s: &mut Session, words: &[String], timing: bool) -> bool {
             return false;
         }
     };
+    // virsh ends at quit or exit, before the newline that ends every other command.
+    if matches!(args.cmd.name, "quit" | "exit") {
+        return true;
+    }
     let start = Instant::now();
     let outcome = (args.cmd.run)(s, &args);
     if let Err(f) = &outcome {
@@ -156,6 +160,7 @@ fn run(s: &mut Session, words: &[String], timing: bool) -> bool {
 /// `$XDG_CACHE_HOME/virsh-esx/history`, `VIRSH_HISTSIZE` entries, 500 by default); a line read
 /// from no terminal is echoed after the prompt, as readline does.
 fn shell(s: &mut Session, timing: bool) -> bool {
+    s.interactive = true;
     if !s.quiet {
         print!("{}", help::WELCOME);
     }
@@ -263,8 +268,10 @@ fn main() {
         0 => shell(&mut s, g.timing),
         // Every command runs; the status is the last one's, as virsh's.
         1 => match grammar::split_commands(&g.rest[0]) {
+            // quit and exit end the string; the rest is never run.
             Ok(cmds) => cmds
                 .iter()
+                .take_while(|words| !matches!(words[0].as_str(), "quit" | "exit"))
                 .fold(true, |_, words| run(&mut s, words, g.timing)),
             Err(msg) => {
                 eprintln!("error: {msg}");

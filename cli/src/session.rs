@@ -15,6 +15,8 @@ pub struct Session {
     pub uri: Option<String>,
     pub read_only: bool,
     pub quiet: bool,
+    /// Commands come from the interactive shell (virsh's `cd` needs it).
+    pub interactive: bool,
     conn: Option<Arc<Connection>>,
 }
 
@@ -24,6 +26,7 @@ impl Session {
             uri,
             read_only,
             quiet,
+            interactive: false,
             conn: None,
         }
     }

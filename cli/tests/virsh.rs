@@ -138,6 +138,21 @@ fn read_only_commands_print_what_virsh_prints() {
         "schedinfo ha-host_VM0 --weight 5",
         "schedinfo ha-host_VM0 --current --live",
         "complete -- list --a",
+        "iface-name 00:0c:29:81:d8:a0",
+        "iface-name 00:00:00:00:00:00",
+        "iface-dumpxml 00:0c:29:81:d8:a0",
+        "domif-getlink ha-host_VM0 00:0c:29:38:61:38",
+        "domif-getlink ha-host_VM0 00:0c:29:38:61:39",
+        "domif-getlink ha-host_VM0 nope",
+        "domhostname ha-host_VM0",
+        "vncdisplay ha-host_VM0",
+        "pwd",
+        "echo a b <x>; echo --xml <x>; echo --shell a 'b c'",
+        "cd /tmp",
+        "quit",
+        "exit; hostname",
+        "net-autostart vSwitch0",
+        "pool-autostart LocalDS_0",
         "complete -- snapshot-list x --t",
         "complete -- dominfo ha-host_VM",
         "complete -- domstate x --",
@@ -186,6 +201,37 @@ fn read_only_commands_print_what_virsh_prints() {
         "hostname; dominfo nope",
     ] {
         let args = words(cmd);
+        let theirs = env.run(VIRSH, &u, &args);
+        let ours = beyond_libvirt(env.run(OURS, &u, &args));
+        assert_eq!(ours, theirs, "virsh-esx {cmd}");
+    }
+}
+
+/// The same on a vCenter (a host's scope), where VMs sit on distributed switches.
+#[test]
+fn read_only_commands_on_a_vcenter_print_what_virsh_prints() {
+    let sim = Sim::vpx();
+    let env = Env::new();
+    let u = format!("vpx://{}/DC0/DC0_C0/DC0_C0_H0?no_verify=1", sim.addr);
+    let vm = env.run(VIRSH, &u, &["list", "--all", "--name"]).out;
+    let vm = vm.lines().next().unwrap();
+    for cmd in [
+        "list --all".to_string(),
+        format!("dominfo {vm}"),
+        format!("domstate --reason {vm}"),
+        format!("domblklist --details {vm}"),
+        format!("domiflist {vm}"),
+        format!("schedinfo {vm}"),
+        format!("snapshot-list {vm}"),
+        "nodeinfo".into(),
+        "hostname".into(),
+        "uri".into(),
+        "capabilities".into(),
+        "freecell".into(),
+        "pool-list --all --details".into(),
+        "dominfo nope".into(),
+    ] {
+        let args = words(&cmd);
         let theirs = env.run(VIRSH, &u, &args);
         let ours = beyond_libvirt(env.run(OURS, &u, &args));
         assert_eq!(ours, theirs, "virsh-esx {cmd}");

@@ -213,3 +213,24 @@ pub const UNDEFINE: Cmd = Cmd {
         Ok(())
     },
 };
+
+pub const DOMHOSTNAME: Cmd = Cmd {
+    name: "domhostname",
+    group: "domain",
+    summary: "the guest's host name",
+    description: "Shows the host name the guest reports through VMware Tools.",
+    opts: &[
+        DOMAIN,
+        Opt::string("source", "where to ask: agent (VMware Tools)"),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        if let Some(src) = a.get("source").filter(|src| *src != "agent") {
+            return Err(Failure::lines(vec![format!("Unknown data source '{src}'")]));
+        }
+        let name = domain(s, a)?
+            .guest_hostname()
+            .map_err(|e| Failure::call("failed to get hostname", e))?;
+        println!("{name}");
+        Ok(())
+    },
+};

@@ -1,6 +1,7 @@
 //! The command table, virsh's names and options, one file per group as virsh groups them
 //! (`domain`, `monitor`, `host`); `help` renders it.
 
+mod builtins;
 mod complete;
 mod devices;
 mod domain;
@@ -41,6 +42,7 @@ pub static TABLE: &[Cmd] = &[
     devices::DETACH_DEVICE_ALIAS,
     devices::DETACH_DISK,
     devices::DETACH_INTERFACE,
+    domain::DOMHOSTNAME,
     domain::DOMID,
     domain::DOMNAME,
     domain::DOMUUID,
@@ -70,12 +72,14 @@ pub static TABLE: &[Cmd] = &[
     domain::START,
     domain::SUSPEND,
     domain::UNDEFINE,
+    monitor::VNCDISPLAY,
     devices::UPDATE_DEVICE,
     stats::CPU_STATS,
     stats::DOMBLKINFO,
     monitor::DOMBLKLIST,
     stats::DOMBLKSTAT,
     stats::DOMCONTROL,
+    monitor::DOMIF_GETLINK,
     stats::DOMIFSTAT,
     monitor::DOMIFLIST,
     monitor::DOMINFO,
@@ -94,7 +98,11 @@ pub static TABLE: &[Cmd] = &[
     host::SYSINFO,
     host::URI,
     host::VERSION,
+    network::IFACE_DUMPXML,
     network::IFACE_LIST,
+    network::IFACE_MAC,
+    network::IFACE_NAME,
+    network::NET_AUTOSTART,
     network::NET_DEFINE,
     network::NET_DUMPXML,
     network::NET_INFO,
@@ -111,6 +119,7 @@ pub static TABLE: &[Cmd] = &[
     snapshot::SNAPSHOT_LIST,
     snapshot::SNAPSHOT_PARENT,
     snapshot::SNAPSHOT_REVERT,
+    storage_ops::POOL_AUTOSTART,
     storage_ops::POOL_CREATE,
     storage_ops::POOL_CREATE_AS,
     storage_ops::POOL_DEFINE,
@@ -139,6 +148,7 @@ pub static TABLE: &[Cmd] = &[
     storage_ops::VOL_RESIZE,
     storage_ops::VOL_UPLOAD,
     storage_ops::VOL_WIPE,
+    builtins::CD,
     complete::COMPLETE,
     Cmd {
         name: "connect",
@@ -156,6 +166,8 @@ pub static TABLE: &[Cmd] = &[
             s.conn().map(drop)
         },
     },
+    builtins::ECHO,
+    builtins::EXIT,
     Cmd {
         name: "help",
         group: "virsh",
@@ -168,6 +180,8 @@ pub static TABLE: &[Cmd] = &[
         }],
         run: crate::help::cmd_help,
     },
+    builtins::PWD,
+    builtins::QUIT,
 ];
 
 /// How virsh finds the domain an option names.

@@ -201,6 +201,16 @@ pub(super) fn devices(s: &mut Session, a: &Args, kind: &str) -> Result<Vec<Eleme
         true => DomainXmlFlags::INACTIVE,
         false => DomainXmlFlags::empty(),
     };
+    elements(s, a, flags, kind)
+}
+
+/// The `<devices>` children named `kind` of the domain's XML as `flags` ask for it.
+fn elements(
+    s: &mut Session,
+    a: &Args,
+    flags: DomainXmlFlags,
+    kind: &str,
+) -> Result<Vec<Element>, Failure> {
     let xml = domain(s, a)?.domain_xml(flags)?;
     let mut root = Element::parse(&xml, Names::Qualified).map_err(|e| Failure::lines(vec![e]))?;
     let devices = root
@@ -287,6 +297,93 @@ pub const DOMIFLIST: Cmd = Cmd {
             .collect();
         let header = ["Interface", "Type", "Source", "Model", "MAC"];
         print!("{}", table::render(&header, &rows, s.quiet));
+        Ok(())
+    },
+};
+
+/// A MAC address as libvirt parses one: six hexadecimal bytes separated by ':'.
+fn is_mac(s: &str) -> bool {
+    let parts: Vec<&str> = s.split(':').collect();
+    parts.len() == 6
+        && parts
+            .iter()
+            .all(|p| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+pub const DOMIF_GETLINK: Cmd = Cmd {
+    name: "domif-getlink",
+    group: "monitor",
+    summary: "the link state of a domain's network interface",
+    description: "Shows whether the NIC (by MAC address or device name) is connected: up or down.",
+    opts: &[
+        DOMAIN,
+        Opt::data("interface", "the NIC: its MAC address or device name"),
+        Opt::flag("config", "from the definition used at the next start"),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let key = a.required("interface");
+        let flags = match a.flag("config") {
+            true => DomainXmlFlags::INACTIVE,
+            false => DomainXmlFlags::empty(),
+        };
+        let nics = elements(s, a, flags, "interface")?;
+        let (by_mac, what) = match is_mac(key) {
+            true => (true, "mac"),
+            false => (false, "dev"),
+        };
+        let nic = nics.iter().find(|n| match by_mac {
+            true => child_attr(n, "mac", &["address"]).is_some_and(|m| m.eq_ignore_ascii_case(key)),
+            false => child_attr(n, "target", &["dev"]) == Some(key),
+        });
+        let Some(nic) = nic else {
+            return Err(Failure::lines(vec![format!(
+                "Interface ({what}: {key}) not found."
+            )]));
+        };
+        print!(
+            "{key} {}",
+            child_attr(nic, "link", &["state"]).unwrap_or("up")
+        );
+        Ok(())
+    },
+};
+
+pub const VNCDISPLAY: Cmd = Cmd {
+    name: "vncdisplay",
+    group: "domain",
+    summary: "the VNC display of a running domain",
+    description: "Shows the address and display number of the domain's VNC server (RemoteDisplay.vnc).",
+    opts: &[DOMAIN, Opt::flag("include-password", "add the password")],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let flags = match a.flag("include-password") {
+            true => DomainXmlFlags::SECURE,
+            false => DomainXmlFlags::empty(),
+        };
+        if domain(s, a)?.current_state()?.id() == -1 {
+            return Err(Failure::lines(vec!["Domain is not running".into()]));
+        }
+        let vnc = elements(s, a, flags, "graphics")?
+            .into_iter()
+            .find(|g| g.attr("type") == Some("vnc"));
+        let port = vnc
+            .as_ref()
+            .and_then(|g| g.attr("port"))
+            .and_then(|p| p.parse::<i64>().ok())
+            .filter(|p| *p > 0)
+            .ok_or_else(|| {
+                Failure::lines(vec![
+                    "Failed to get VNC port. Is this domain using VNC?".into(),
+                ])
+            })?;
+        let vnc = vnc.expect("a port was found");
+        let listen = vnc
+            .attr("listen")
+            .filter(|l| !matches!(*l, "0.0.0.0" | "::"))
+            .unwrap_or("");
+        match vnc.attr("passwd").filter(|_| a.flag("include-password")) {
+            Some(pw) => println!(":{pw}@{listen}:{}", port - 5900),
+            None => println!("{listen}:{}", port - 5900),
+        }
         Ok(())
     },
 };

@@ -225,3 +225,90 @@ pub const NET_UNDEFINE: Cmd = Cmd {
         Ok(())
     },
 };
+
+/// `autostart`'s words for a network or pool: (done, failed verb).
+pub(super) fn autostart_words(on: bool) -> (&'static str, &'static str) {
+    match on {
+        true => ("marked as autostarted", "mark"),
+        false => ("unmarked as autostarted", "unmark"),
+    }
+}
+
+pub const NET_AUTOSTART: Cmd = Cmd {
+    name: "net-autostart",
+    group: "network",
+    summary: "start a network with the host (always so for a vSwitch)",
+    description: "A host always brings its vSwitches up: marking changes nothing, --disable is refused.",
+    opts: &[
+        NETWORK,
+        Opt::flag("disable", "do not start it with the host"),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let n = network_named(s, a.required("network"), true)?;
+        let name = n.name.clone();
+        let on = !a.flag("disable");
+        let (done, verb) = autostart_words(on);
+        Network::new(s.conn()?, n).set_autostart(on).map_err(|e| {
+            Failure::call(format!("failed to {verb} network {name} as autostarted"), e)
+        })?;
+        super::extra(s, &format!("Network {name} {done}"));
+        Ok(())
+    },
+};
+
+/// The host NIC `key` names: by name, then by MAC address (as virsh looks one up).
+fn interface(s: &mut Session, key: &str, by_name: bool) -> Result<InterfaceFacts, Failure> {
+    let conn = s.conn()?;
+    let api = "virInterfaceLookupByName";
+    let found = match by_name {
+        true => conn
+            .interface_by_name(key, api)
+            .or_else(|_| conn.interface_by_mac(key, "virInterfaceLookupByMACString")),
+        false => conn.interface_by_mac(key, "virInterfaceLookupByMACString"),
+    };
+    found.map_err(|e| Failure::call(format!("failed to get interface '{key}'"), e))
+}
+
+pub const IFACE_NAME: Cmd = Cmd {
+    name: "iface-name",
+    group: "interface",
+    summary: "the name of the host NIC with this MAC address",
+    description: "",
+    opts: &[Opt::data("interface", "the NIC's MAC address")],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        println!("{}", interface(s, a.required("interface"), false)?.name);
+        Ok(())
+    },
+};
+
+pub const IFACE_MAC: Cmd = Cmd {
+    name: "iface-mac",
+    group: "interface",
+    summary: "the MAC address of a host NIC",
+    description: "",
+    opts: &[Opt::data("interface", "the NIC's name")],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        println!("{}", interface(s, a.required("interface"), true)?.mac);
+        Ok(())
+    },
+};
+
+pub const IFACE_DUMPXML: Cmd = Cmd {
+    name: "iface-dumpxml",
+    group: "interface",
+    summary: "a host NIC's XML",
+    description: "",
+    opts: &[
+        Opt::data("interface", "the NIC: its name or MAC address"),
+        Opt::flag(
+            "inactive",
+            "the configuration, without the addresses a DHCP server gave",
+        ),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let facts = interface(s, a.required("interface"), true)?;
+        let xml = facts.xml(a.flag("inactive"))?;
+        print!("{}", with_newline(xml));
+        Ok(())
+    },
+};

@@ -560,3 +560,25 @@ pub const VOL_DOWNLOAD: Cmd = Cmd {
         down.finish().map_err(failed)
     },
 };
+
+pub const POOL_AUTOSTART: Cmd = Cmd {
+    name: "pool-autostart",
+    group: "pool",
+    summary: "mount a pool with the host (always so for a datastore)",
+    description: "A host always mounts its datastores: marking changes nothing, --disable is refused.",
+    opts: &[
+        Opt::data("pool", "the pool: its name or UUID"),
+        Opt::flag("disable", "do not mount it with the host"),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let facts = pool(s, a)?;
+        let name = facts.name.clone();
+        let on = !a.flag("disable");
+        let (done, verb) = super::network::autostart_words(on);
+        Pool::new(s.conn()?, facts).set_autostart(on).map_err(|e| {
+            Failure::call(format!("failed to {verb} pool {name} as autostarted"), e)
+        })?;
+        extra(s, &format!("Pool {name} {done}"));
+        Ok(())
+    },
+};

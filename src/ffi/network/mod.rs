@@ -238,12 +238,7 @@ pub unsafe extern "C" fn virNetworkGetAutostart(
 /// `network` is NULL or a network from this library.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn virNetworkSetAutostart(network: virNetworkPtr, autostart: c_int) -> c_int {
-    export!(net network, write, -1, |_n| match autostart {
-        0 => Err(Error::internal(
-            "Cannot deactivate network autostart: a host always brings its vSwitches up",
-        )),
-        _ => Ok(0),
-    })
+    export!(net network, -1, |n| n.object().set_autostart(autostart != 0).map(|()| 0))
 }
 
 /// # Safety

@@ -213,12 +213,7 @@ pub unsafe extern "C" fn virStoragePoolSetAutostart(
     pool: virStoragePoolPtr,
     autostart: c_int,
 ) -> c_int {
-    export!(pool pool, write, -1, |_p| match autostart {
-        0 => Err(Error::internal(
-            "Cannot deactivate storage pool autostart: a host always mounts its datastores",
-        )),
-        _ => Ok(0),
-    })
+    export!(pool pool, -1, |p| p.object().set_autostart(autostart != 0).map(|()| 0))
 }
 
 /// # Safety

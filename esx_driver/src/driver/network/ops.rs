@@ -114,6 +114,18 @@ impl HostView {
 }
 
 impl Network {
+    /// `virNetworkSetAutostart`: a host always brings its vSwitches up, so turning autostart
+    /// on changes nothing and turning it off is refused.
+    pub fn set_autostart(&self, on: bool) -> Result<()> {
+        self.conn().check_writable("virNetworkSetAutostart")?;
+        match on {
+            true => Ok(()),
+            false => Err(Error::internal(
+                "Cannot deactivate network autostart: a host always brings its vSwitches up",
+            )),
+        }
+    }
+
     /// `virNetworkUndefine`: the switch's port groups, then the switch; refused while a VM or
     /// the host itself (a VMkernel port) uses one of them.
     pub fn undefine(&self, api: &str) -> Result<()> {

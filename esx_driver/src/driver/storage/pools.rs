@@ -11,6 +11,18 @@ use crate::vi::types::Field;
 use crate::vi::views::datastore::DatastorePoolFacts;
 
 impl Pool {
+    /// `virStoragePoolSetAutostart`: a host always mounts its datastores, so turning autostart
+    /// on changes nothing and turning it off is refused.
+    pub fn set_autostart(&self, on: bool) -> Result<()> {
+        self.conn().check_writable("virStoragePoolSetAutostart")?;
+        match on {
+            true => Ok(()),
+            false => Err(Error::internal(
+                "Cannot deactivate storage pool autostart: a host always mounts its datastores",
+            )),
+        }
+    }
+
     /// The pool as the server has it now: one round trip (an iSCSI pool's facts never change).
     pub(crate) fn current(&self) -> Result<PoolFacts> {
         let (conn, pool) = (self.conn(), self.facts());
