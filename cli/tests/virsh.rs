@@ -298,6 +298,9 @@ fn state_changes_print_what_virsh_prints() {
         "pool-refresh LocalDS_0",
         &net_define,
         "net-list --all",
+        "net-update vSwitchT add bogus <x/>",
+        "net-update vSwitchT bogus portgroup <x/>",
+        "net-update vSwitchT delete portgroup /nonexistent",
         "net-undefine vSwitchT",
         "net-list --all",
     ] {
@@ -661,7 +664,11 @@ fn on_a_terminal_after(
         .stderr(Stdio::null())
         .spawn()
         .expect("script (util-linux) gives the command a terminal");
-    let (mut out, mut typed) = (child.stdout.take().unwrap(), child.stdin.take());
+    // With nothing to type, the input ends at once (script runs until it does).
+    let (mut out, mut typed) = (
+        child.stdout.take().unwrap(),
+        child.stdin.take().filter(|_| !answers.is_empty()),
+    );
     // A prompt that never comes fails the test instead of hanging it.
     let pid = child.id().to_string();
     let watchdog = std::thread::spawn(move || {
@@ -1048,10 +1055,38 @@ fn storage_changes_beyond_libvirts_driver() {
         std::fs::read(&down).unwrap() == data,
         "the bytes read back differ"
     );
+    // On a terminal, the progress line.
+    let auth = env.auth.to_str().unwrap().to_string();
+    let shown = on_a_terminal_after(
+        OURS,
+        &format!(
+            "-c '{u}' vol-upload --pool LocalDS_0 t/t.vmdk {}",
+            up.display()
+        ),
+        &[],
+        b": ",
+        &[("LIBVIRT_AUTH_FILE", &auth)],
+    );
+    assert!(shown.contains("\rUpload: [ 50 %]"), "{shown:?}");
+    assert!(shown.contains("\rUpload: [100 %]\r\n"), "{shown:?}");
     ours(
         "vol-delete --pool LocalDS_0 t/c.vmdk",
         "Vol t/c.vmdk deleted\n\n",
     );
+    // A port group added to vSwitch0 (libvirt's driver has no virNetworkUpdate).
+    assert_eq!(
+        run(
+            VIRSH,
+            "net-update vSwitch0 add portgroup \"<portgroup name='pgX'/>\";"
+        )
+        .status,
+        1
+    );
+    ours(
+        "net-update vSwitch0 add portgroup \"<portgroup name='pgX'/>\";",
+        "Updated network vSwitch0 live state\n\n",
+    );
+    assert!(theirs("net-dumpxml vSwitch0").contains("<portgroup name='pgX'>"));
     assert_eq!(run(VIRSH, "vol-path --pool LocalDS_0 t/c.vmdk").status, 1);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -312,3 +312,101 @@ pub const IFACE_DUMPXML: Cmd = Cmd {
         Ok(())
     },
 };
+
+/// libvirt's network sections, by number.
+const SECTIONS: [&str; 13] = [
+    "none",
+    "bridge",
+    "domain",
+    "ip",
+    "ip-dhcp-host",
+    "ip-dhcp-range",
+    "forward",
+    "forward-interface",
+    "forward-pf",
+    "portgroup",
+    "dns-host",
+    "dns-txt",
+    "dns-srv",
+];
+
+/// libvirt's network update commands, by number (`add` is `add-last`).
+const COMMANDS: [&str; 5] = ["none", "modify", "delete", "add-last", "add-first"];
+
+pub const NET_UPDATE: Cmd = Cmd {
+    name: "net-update",
+    group: "network",
+    summary: "add, change or remove a section of a network (a vSwitch's port groups)",
+    description: "Applies COMMAND (add, add-first, add-last, delete, modify) to SECTION with XML (an element, or a file holding one); a vSwitch has port groups only.",
+    opts: &[
+        NETWORK,
+        Opt::data("command", "add-first, add-last (add), delete or modify"),
+        Opt::data("section", "the section (portgroup)"),
+        Opt::data("xml", "the element, or a file holding it"),
+        Opt::string("parent-index", "which parent element to search"),
+        Opt::flag("config", "the persistent definition"),
+        Opt::flag("live", "the running network"),
+        Opt::flag(
+            "current",
+            "the running network, or the definition of one not running",
+        ),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        a.exclusive("current", "live")?;
+        a.exclusive("current", "config")?;
+        let says = |t: String| Failure::lines(vec![t]);
+        let word = a.required("command");
+        let command = match word {
+            "add" => 3,
+            w => COMMANDS
+                .iter()
+                .position(|c| *c == w)
+                .filter(|i| *i > 0)
+                .ok_or_else(|| says(format!("unrecognized command name '{w}'")))?,
+        };
+        let word = a.required("section");
+        let section = SECTIONS
+            .iter()
+            .position(|x| *x == word)
+            .filter(|i| *i > 0)
+            .ok_or_else(|| says(format!("unrecognized section name '{word}'")))?;
+        let xml = match a.required("xml") {
+            x if x.starts_with('<') => x.to_string(),
+            file => super::read_file(file)?,
+        };
+        let n = network_named(s, a.required("network"), true)?;
+        let name = n.name.clone();
+        Network::new(s.conn()?, n)
+            .update(command as u32, section as u32, &xml, "virNetworkUpdate")
+            .map_err(|e| Failure::call(format!("Failed to update network {name}"), e))?;
+        // A vSwitch is always running: without --config, the live state is what changed.
+        let state = match (a.flag("config"), a.flag("live")) {
+            (true, true) => "persistent config and live state",
+            (true, false) => "persistent config",
+            _ => "live state",
+        };
+        super::extra(s, &format!("Updated network {name} {state}"));
+        Ok(())
+    },
+};
+
+pub const NET_EDIT: Cmd = Cmd {
+    name: "net-edit",
+    group: "network",
+    summary: "edit a network's XML and redefine it",
+    description: "Opens the network's XML in $VISUAL or $EDITOR (else vi) and defines the network from what is saved.",
+    opts: &[NETWORK],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let n = network_named(s, a.required("network"), true)?;
+        let name = n.name.clone();
+        let before = Network::new(s.conn()?, n).xml()?;
+        let after = super::edit::edit_text(&before, "xml")?;
+        if after == before {
+            super::extra(s, &format!("Network {name} XML configuration not changed."));
+            return Ok(());
+        }
+        let n = s.conn()?.define_network(&after, "virNetworkDefineXML")?;
+        super::extra(s, &format!("Network {} XML configuration edited.", n.name));
+        Ok(())
+    },
+};

@@ -474,6 +474,47 @@ pub const VOL_RESIZE: Cmd = Cmd {
     },
 };
 
+/// A transfer's progress line on a terminal, in virsh's job-progress style
+/// (`Upload: [ 42 %]` on standard error); nothing when standard error is no terminal.
+struct Progress {
+    label: &'static str,
+    total: u64,
+    done: u64,
+    shown: Option<u64>,
+    on: bool,
+}
+
+impl Progress {
+    fn new(label: &'static str, total: u64) -> Progress {
+        use std::io::IsTerminal;
+        Progress {
+            label,
+            total,
+            done: 0,
+            shown: None,
+            on: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn add(&mut self, n: usize) {
+        self.done += n as u64;
+        let pct = (self.done * 100)
+            .checked_div(self.total)
+            .unwrap_or(100)
+            .min(100);
+        if self.on && self.shown != Some(pct) {
+            self.shown = Some(pct);
+            eprint!("\r{}: [{pct:3} %]", self.label);
+        }
+    }
+
+    fn finish(self) {
+        if self.on {
+            eprintln!("\r{}: [100 %]", self.label);
+        }
+    }
+}
+
 /// `--offset` and `--length` of a transfer.
 fn range(a: &Args) -> Result<(u64, u64), Failure> {
     let n = |o: &str| {
@@ -508,6 +549,8 @@ pub const VOL_UPLOAD: Cmd = Cmd {
         let (offset, length) = range(a)?;
         let mut up =
             Upload::start(s.conn()?, v.pool(), v.facts(), offset, length).map_err(failed)?;
+        let size = input.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut progress = Progress::new("Upload", if length > 0 { length } else { size });
         let mut buf = vec![0u8; 256 * 1024];
         loop {
             let n = input
@@ -520,8 +563,11 @@ pub const VOL_UPLOAD: Cmd = Cmd {
             while sent < n {
                 sent += up.send(&buf[sent..n]).map_err(failed)?;
             }
+            progress.add(n);
         }
-        up.finish().map_err(failed)
+        up.finish().map_err(failed)?;
+        progress.finish();
+        Ok(())
     },
 };
 
@@ -548,6 +594,12 @@ pub const VOL_DOWNLOAD: Cmd = Cmd {
             .map_err(failed)?;
         let mut out = std::fs::File::create(file)
             .map_err(|_| Failure::lines(vec![format!("cannot create {file}")]))?;
+        let total = if length > 0 {
+            length
+        } else {
+            v.facts().allocation.saturating_sub(offset)
+        };
+        let mut progress = Progress::new("Download", total);
         let mut buf = vec![0u8; 256 * 1024];
         loop {
             let n = down.recv(&mut buf).map_err(failed)?;
@@ -556,8 +608,11 @@ pub const VOL_DOWNLOAD: Cmd = Cmd {
             }
             out.write_all(&buf[..n])
                 .map_err(|e| Failure::lines(vec![format!("cannot write {file}: {e}")]))?;
+            progress.add(n);
         }
-        down.finish().map_err(failed)
+        down.finish().map_err(failed)?;
+        progress.finish();
+        Ok(())
     },
 };
 
@@ -579,6 +634,29 @@ pub const POOL_AUTOSTART: Cmd = Cmd {
             Failure::call(format!("failed to {verb} pool {name} as autostarted"), e)
         })?;
         extra(s, &format!("Pool {name} {done}"));
+        Ok(())
+    },
+};
+
+pub const POOL_EDIT: Cmd = Cmd {
+    name: "pool-edit",
+    group: "pool",
+    summary: "edit a pool's XML and define it again",
+    description: "Opens the pool's XML in $VISUAL or $EDITOR (else vi) and defines the pool from what is saved.",
+    opts: &[Opt::data("pool", "the pool: its name or UUID")],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let facts = pool(s, a)?;
+        let name = facts.name.clone();
+        let before = facts.xml();
+        let after = super::edit::edit_text(&before, "xml")?;
+        if after == before {
+            extra(s, &format!("Pool {name} XML configuration not changed."));
+            return Ok(());
+        }
+        let made = s
+            .conn()?
+            .create_nfs_pool(&after, "virStoragePoolDefineXML")?;
+        extra(s, &format!("Pool {} XML configuration edited.", made.name));
         Ok(())
     },
 };

@@ -1,9 +1,7 @@
 //! virNetwork* exports that change networks: define and undefine a host's vSwitch, update its
 //! port groups; start and stop, which a vSwitch has not, refused with the reason.
 
-use crate::abi::enums::{virNetworkUpdateCommand as Cmd, virNetworkUpdateSection as Section};
 use crate::abi::flags::{NetworkDefineFlags, NetworkUpdateFlags};
-use crate::driver::network::PortGroupChange;
 use crate::error::{Code, Error, Result};
 use crate::ffi::args::{flags, in_str};
 use crate::ffi::export::{api_name, export};
@@ -71,35 +69,10 @@ pub unsafe extern "C" fn virNetworkUpdate(
     xml: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    export!(net network, write, -1, |n| {
+    export!(net network, -1, |n| {
         flags!(flags as NetworkUpdateFlags)?;
-        if section != Section::VIR_NETWORK_SECTION_PORTGROUP as c_uint {
-            return Err(Error::esx(
-                Code::NoSupport,
-                format!(
-                    "can't update section {section} of network '{}': a vSwitch has port groups \
-                     (VIR_NETWORK_SECTION_PORTGROUP) only",
-                    n.net.name
-                ),
-            ));
-        }
-        let change = match command {
-            c if c == Cmd::VIR_NETWORK_UPDATE_COMMAND_MODIFY as c_uint => PortGroupChange::Modify,
-            c if c == Cmd::VIR_NETWORK_UPDATE_COMMAND_DELETE as c_uint => PortGroupChange::Delete,
-            c if c == Cmd::VIR_NETWORK_UPDATE_COMMAND_ADD_LAST as c_uint
-                || c == Cmd::VIR_NETWORK_UPDATE_COMMAND_ADD_FIRST as c_uint =>
-            {
-                PortGroupChange::Add
-            }
-            other => {
-                return Err(Error::esx(
-                    Code::InvalidArg,
-                    format!("unrecognized network update command code {other}"),
-                ));
-            }
-        };
         let xml = in_str!(xml)?;
-        n.object().update_portgroup(change, xml, api_name!())?;
+        n.object().update(command, section, xml, api_name!())?;
         Ok(0)
     })
 }

@@ -126,6 +126,40 @@ impl Network {
         }
     }
 
+    /// `virNetworkUpdate`'s command and section (libvirt's numbers): the portgroup section,
+    /// one `<portgroup>` at a time; a vSwitch's live state is its definition, so LIVE and
+    /// CONFIG are one change. Other sections have no vSwitch counterpart.
+    pub fn update(&self, command: u32, section: u32, xml: &str, api: &str) -> Result<()> {
+        use crate::abi::enums::{virNetworkUpdateCommand as Cmd, virNetworkUpdateSection as S};
+        self.conn().check_writable(api)?;
+        if section != S::VIR_NETWORK_SECTION_PORTGROUP as u32 {
+            return Err(Error::esx(
+                Code::NoSupport,
+                format!(
+                    "can't update section {section} of network '{}': a vSwitch has port groups \
+                     (VIR_NETWORK_SECTION_PORTGROUP) only",
+                    self.facts().name
+                ),
+            ));
+        }
+        let change = match command {
+            c if c == Cmd::VIR_NETWORK_UPDATE_COMMAND_MODIFY as u32 => PortGroupChange::Modify,
+            c if c == Cmd::VIR_NETWORK_UPDATE_COMMAND_DELETE as u32 => PortGroupChange::Delete,
+            c if c == Cmd::VIR_NETWORK_UPDATE_COMMAND_ADD_LAST as u32
+                || c == Cmd::VIR_NETWORK_UPDATE_COMMAND_ADD_FIRST as u32 =>
+            {
+                PortGroupChange::Add
+            }
+            other => {
+                return Err(Error::esx(
+                    Code::InvalidArg,
+                    format!("unrecognized network update command code {other}"),
+                ));
+            }
+        };
+        self.update_portgroup(change, xml, api)
+    }
+
     /// `virNetworkUndefine`: the switch's port groups, then the switch; refused while a VM or
     /// the host itself (a VMkernel port) uses one of them.
     pub fn undefine(&self, api: &str) -> Result<()> {
