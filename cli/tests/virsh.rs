@@ -338,7 +338,8 @@ fn compare(env: &Env, a: &Sim, b: &Sim, cmds: &[&str]) {
 }
 
 /// The run with the times the two simulators took their snapshots at (a second apart, perhaps)
-/// blanked: `YYYY-MM-DD hh:mm:ss` in tables, `<creationTime>` in XML.
+/// blanked: `YYYY-MM-DD hh:mm:ss` in tables, `<creationTime>` in XML, and the name of a
+/// snapshot created without one (the time in seconds).
 fn without_times(mut r: Run) -> Run {
     let shape = |w: &[u8]| {
         w.iter().zip(b"dddd-dd-dd dd:dd:dd").all(|(c, s)| {
@@ -358,6 +359,14 @@ fn without_times(mut r: Run) -> Run {
         } else if let Some(after) = rest.strip_prefix("<creationTime>") {
             out.push_str("<creationTime>");
             rest = after.trim_start_matches(|c: char| c.is_ascii_digit());
+        } else if let Some(after) = rest.strip_prefix("Domain snapshot ") {
+            // A snapshot created without a name is named after the second it was taken.
+            out.push_str("Domain snapshot ");
+            let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            if digits == 10 {
+                out.push_str("<time>");
+            }
+            rest = &after[if digits == 10 { 10 } else { 0 }..];
         } else {
             let c = rest.chars().next().expect("not empty");
             out.push(c);

@@ -54,6 +54,25 @@ fn change(s: &mut Session, a: &Args, xml: &str, how: DeviceChange, failed: Strin
         .map_err(|e| Failure::call(failed, e))
 }
 
+/// virsh's helpers' ending: the device XML printed (`--print-xml`), or the change made with
+/// virsh's `failed` line on failure and its `done` message on success.
+fn print_or_change(
+    s: &mut Session,
+    a: &Args,
+    xml: &str,
+    how: DeviceChange,
+    failed: &str,
+    done: &str,
+) -> Outcome {
+    if a.flag("print-xml") {
+        print!("{xml}");
+        return Ok(());
+    }
+    change(s, a, xml, how, failed.into())?;
+    extra(s, done);
+    Ok(())
+}
+
 /// A command that applies a device change from an XML file.
 macro_rules! from_file {
     ($name:literal, $summary:literal, $how:ident, $verb:literal, $done:literal) => {
@@ -239,19 +258,14 @@ pub const ATTACH_DISK: Cmd = Cmd {
             x.push_str(&format!("  <serial>{}</serial>\n", escape_text(serial)));
         }
         x.push_str("</disk>\n");
-        if a.flag("print-xml") {
-            print!("{x}");
-            return Ok(());
-        }
-        change(
+        print_or_change(
             s,
             a,
             &x,
             DeviceChange::Attach,
-            "Failed to attach disk".into(),
-        )?;
-        extra(s, "Disk attached successfully");
-        Ok(())
+            "Failed to attach disk",
+            "Disk attached successfully",
+        )
     },
 };
 
@@ -273,19 +287,14 @@ pub const DETACH_DISK: Cmd = Cmd {
         let disk = find_disk(s, a, a.required("target"))?;
         let mut x = String::new();
         to_xml(&disk, 0, &mut x);
-        if a.flag("print-xml") {
-            print!("{x}");
-            return Ok(());
-        }
-        change(
+        print_or_change(
             s,
             a,
             &x,
             DeviceChange::Detach,
-            "Failed to detach disk".into(),
-        )?;
-        extra(s, "Disk detached successfully");
-        Ok(())
+            "Failed to detach disk",
+            "Disk detached successfully",
+        )
     },
 };
 
@@ -338,19 +347,14 @@ pub const ATTACH_INTERFACE: Cmd = Cmd {
             }
         }
         x.push_str("</interface>\n");
-        if a.flag("print-xml") {
-            print!("{x}");
-            return Ok(());
-        }
-        change(
+        print_or_change(
             s,
             a,
             &x,
             DeviceChange::Attach,
-            "Failed to attach interface".into(),
-        )?;
-        extra(s, "Interface attached successfully");
-        Ok(())
+            "Failed to attach interface",
+            "Interface attached successfully",
+        )
     },
 };
 
@@ -499,23 +503,12 @@ pub const CHANGE_MEDIA: Cmd = Cmd {
         }
         let mut x = String::new();
         to_xml(&drive, 0, &mut x);
-        if a.flag("print-xml") {
-            print!("{x}");
-            return Ok(());
-        }
         let done = match (eject, insert) {
             (true, _) => "Successfully ejected media.",
             (false, true) => "Successfully inserted media.",
             (false, false) => "Successfully updated media.",
         };
-        change(
-            s,
-            a,
-            &x,
-            DeviceChange::Update,
-            "Failed to complete action".into(),
-        )?;
-        extra(s, done);
-        Ok(())
+        let failed = "Failed to complete action";
+        print_or_change(s, a, &x, DeviceChange::Update, failed, done)
     },
 };

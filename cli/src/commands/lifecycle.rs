@@ -59,34 +59,9 @@ pub const AUTOSTART: Cmd = Cmd {
     },
 };
 
-/// A size as virsh reads one: an integer with an optional unit (b, k/KiB, M/MiB, G, T, P, E,
-/// or KB, MB … in powers of ten), `default_unit` when none, in KiB.
+/// A size in KiB, as virsh reads a memory size (KiB unless a unit is given).
 fn kib(text: &str, option: &str) -> Result<u64, Failure> {
-    let bad = || {
-        Failure::lines(vec![format!(
-            "Numeric value '{text}' for <{option}> option is malformed or out of range"
-        )])
-    };
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (digits, unit) = text.split_at(split);
-    let n: u64 = digits.parse().map_err(|_| bad())?;
-    let scale: u64 = match unit {
-        "" | "k" | "K" | "KiB" => 1024,
-        "b" | "B" | "bytes" => 1,
-        "KB" => 1000,
-        "M" | "m" | "MiB" => 1 << 20,
-        "MB" => 1_000_000,
-        "G" | "g" | "GiB" => 1 << 30,
-        "GB" => 1_000_000_000,
-        "T" | "t" | "TiB" => 1 << 40,
-        "TB" => 1_000_000_000_000,
-        _ => return Err(bad()),
-    };
-    n.checked_mul(scale)
-        .map(|b| b.div_ceil(1024))
-        .ok_or_else(bad)
+    Ok(super::scaled(text, option, 1024)?.div_ceil(1024))
 }
 
 pub const SETMEM: Cmd = Cmd {

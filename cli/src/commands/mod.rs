@@ -241,6 +241,36 @@ fn pretty(bytes: u64, decimals: usize) -> String {
     format!("{value:.decimals$} {}", UNITS[unit])
 }
 
+/// A size as virsh reads one (`vshCommandOptScaledInt`): an integer with an optional unit
+/// (b, k/KiB, M/MiB, G/GiB, T/TiB in powers of two; KB, MB, GB, TB in powers of ten), in
+/// `default_scale`s when none, as bytes.
+fn scaled(text: &str, option: &str, default_scale: u64) -> Result<u64, Failure> {
+    let bad = || {
+        Failure::lines(vec![format!(
+            "Numeric value '{text}' for <{option}> option is malformed or out of range"
+        )])
+    };
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let scale: u64 = match unit {
+        "" => default_scale,
+        "b" | "B" | "bytes" => 1,
+        "k" | "K" | "KiB" => 1 << 10,
+        "KB" => 1000,
+        "M" | "m" | "MiB" => 1 << 20,
+        "MB" => 1_000_000,
+        "G" | "g" | "GiB" => 1 << 30,
+        "GB" => 1_000_000_000,
+        "T" | "t" | "TiB" => 1 << 40,
+        "TB" => 1_000_000_000_000,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(scale).ok_or_else(bad)
+}
+
 /// The text with one final newline, as virsh prints a document.
 fn with_newline(mut text: String) -> String {
     if !text.ends_with('\n') {

@@ -207,32 +207,9 @@ pub const POOL_REFRESH: Cmd = Cmd {
     },
 };
 
-/// A size as virsh reads a volume size: bytes unless a unit is given (k, M, G, T, with or
-/// without iB; KB, MB … in powers of ten).
+/// A size in bytes, as virsh reads a volume size (bytes unless a unit is given).
 fn bytes(text: &str, option: &str) -> Result<u64, Failure> {
-    let bad = || {
-        Failure::lines(vec![format!(
-            "Numeric value '{text}' for <{option}> option is malformed or out of range"
-        )])
-    };
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (digits, unit) = text.split_at(split);
-    let n: u64 = digits.parse().map_err(|_| bad())?;
-    let scale: u64 = match unit {
-        "" | "b" | "B" | "bytes" => 1,
-        "k" | "K" | "KiB" => 1 << 10,
-        "KB" => 1000,
-        "M" | "m" | "MiB" => 1 << 20,
-        "MB" => 1_000_000,
-        "G" | "g" | "GiB" => 1 << 30,
-        "GB" => 1_000_000_000,
-        "T" | "t" | "TiB" => 1 << 40,
-        "TB" => 1_000_000_000_000,
-        _ => return Err(bad()),
-    };
-    n.checked_mul(scale).ok_or_else(bad)
+    super::scaled(text, option, 1)
 }
 
 pub const VOL_CREATE_AS: Cmd = Cmd {
