@@ -241,6 +241,28 @@ fn pretty(bytes: u64, decimals: usize) -> String {
     format!("{value:.decimals$} {}", UNITS[unit])
 }
 
+/// virsh's lookup of a named object: each way tried in turn (`None`: the way does not apply
+/// to the key), the first found; else virsh's `failed` line and the last lookup's error.
+fn first_found<T>(
+    failed: String,
+    ways: &[&dyn Fn() -> Option<esx_driver::Result<T>>],
+) -> Result<T, Failure> {
+    let mut last = None;
+    for way in ways {
+        match way() {
+            Some(Ok(found)) => return Ok(found),
+            Some(Err(e)) => last = Some(e),
+            None => {}
+        }
+    }
+    Err(Failure::lines(
+        [failed]
+            .into_iter()
+            .chain(last.map(|e| e.message()))
+            .collect(),
+    ))
+}
+
 /// A size as virsh reads one (`vshCommandOptScaledInt`): an integer with an optional unit
 /// (b, k/KiB, M/MiB, G/GiB, T/TiB in powers of two; KB, MB, GB, TB in powers of ten), in
 /// `default_scale`s when none, as bytes.

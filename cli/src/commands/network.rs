@@ -13,26 +13,13 @@ use esx_driver::xml::ids::Uuid;
 /// when neither finds it.
 fn network_named(s: &mut Session, key: &str, by_name: bool) -> Result<NetworkFacts, Failure> {
     let conn = s.conn()?;
-    let mut last = None;
-    if let Some(u) = Uuid::parse(key) {
-        match conn.network_by_uuid(&u) {
-            Ok(f) => return Ok(f),
-            Err(e) => last = Some(e),
-        }
-    }
-    if by_name {
-        match conn.network_by_name(key) {
-            Ok(f) => return Ok(f),
-            Err(e) => last = Some(e),
-        }
-    }
-    let first = format!("failed to get network '{key}'");
-    Err(Failure::lines(
-        [first]
-            .into_iter()
-            .chain(last.map(|e| e.message()))
-            .collect(),
-    ))
+    super::first_found(
+        format!("failed to get network '{key}'"),
+        &[
+            &|| Uuid::parse(key).map(|u| conn.network_by_uuid(&u)),
+            &|| by_name.then(|| conn.network_by_name(key)),
+        ],
+    )
 }
 
 const NETWORK: Opt = Opt::data("network", "the network: its name or UUID");

@@ -2,7 +2,7 @@
 //! and XML, with virsh's lookups (a pool by UUID or name, a volume by name in `--pool`, else by
 //! key or path) and its errors.
 
-use super::{pretty, with_newline};
+use super::{first_found, pretty, with_newline};
 use crate::grammar::{Args, Cmd, Opt};
 use crate::session::Session;
 use crate::{Failure, Outcome, table};
@@ -13,23 +13,21 @@ use esx_driver::xml::ids::Uuid;
 
 const POOL: Opt = Opt::data("pool", "the pool: its name or UUID");
 
-/// The pool `key` names: by UUID when it is one, else by name; virsh's two lines when neither.
+/// The pool `key` names: by UUID when it is one (a UUID not found is not reported), else by
+/// name (`by_name`); virsh's lines when neither finds it.
 fn pool_named(s: &mut Session, key: &str, by_name: bool) -> Result<PoolFacts, Failure> {
     let conn = s.conn()?;
-    let by_uuid = Uuid::parse(key).and_then(|u| conn.pool_by_uuid(&u).ok());
-    let found = match (by_uuid, by_name) {
-        (Some(f), _) => Ok(f),
-        (None, true) => conn.pool_by_name(key).map_err(Some),
-        (None, false) => Err(None),
-    };
-    let mut lines = vec![format!("failed to get pool '{key}'")];
-    match found {
-        Ok(facts) => Ok(facts),
-        Err(e) => {
-            lines.extend(e.map(|e| e.message()));
-            Err(Failure::lines(lines))
-        }
-    }
+    first_found(
+        format!("failed to get pool '{key}'"),
+        &[
+            &|| {
+                Uuid::parse(key)
+                    .and_then(|u| conn.pool_by_uuid(&u).ok())
+                    .map(Ok)
+            },
+            &|| by_name.then(|| conn.pool_by_name(key)),
+        ],
+    )
 }
 
 /// The pool `--pool` names.
@@ -55,29 +53,18 @@ pub(super) fn volume_in(
         Some(p) => Some(Pool::new(conn.clone(), pool_named(s, p, true)?)),
         None => None,
     };
-    let mut last = None;
-    if let Some(p) = &in_pool {
-        match p.volume_by_name(key) {
-            Ok(v) => return Ok(v),
-            Err(e) => last = Some(e),
-        }
-    }
-    for found in [conn.volume_by_key(key), conn.volume_by_path(key)] {
-        match found {
-            Ok(v) => return Ok(v),
-            Err(e) => last = Some(e),
-        }
-    }
-    let first = match in_pool {
+    let failed = match in_pool {
         Some(_) => format!("failed to get vol '{key}'"),
         None => format!("failed to get vol '{key}', specifying --{pool} might help"),
     };
-    Err(Failure::lines(
-        [first]
-            .into_iter()
-            .chain(last.map(|e| e.message()))
-            .collect(),
-    ))
+    first_found(
+        failed,
+        &[
+            &|| in_pool.as_ref().map(|p| p.volume_by_name(key)),
+            &|| Some(conn.volume_by_key(key)),
+            &|| Some(conn.volume_by_path(key)),
+        ],
+    )
 }
 
 /// virsh's word for a pool's state.

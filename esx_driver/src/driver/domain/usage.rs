@@ -9,7 +9,7 @@ use super::{PowerState, Vm, invalid_state};
 use crate::driver::Connection;
 use crate::driver::domain::Domain;
 use crate::driver::perf::{Counter, CpuTime, Series, Totals};
-use crate::error::{Code, Error, Result};
+use crate::error::{Error, Result};
 use crate::vi::node::Node;
 use crate::vi::types::FromNode;
 use crate::vi::views::vm::{DEVICES, POWER_STATE};
@@ -356,7 +356,7 @@ impl Domain {
     pub fn vcpu_times(&self) -> Result<Vec<u64>> {
         let (conn, vm) = (self.conn(), &self.current()?);
         if !vm.state.is_active() {
-            return Err(Error::esx(Code::OperationInvalid, "domain is not running"));
+            return Err(invalid_state("domain is not running"));
         }
         let series = vcpu_series(vm);
         let totals = running_totals(conn, vm, series.clone())?;
