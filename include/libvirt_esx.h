@@ -1225,6 +1225,38 @@ typedef struct _virDomainInterface virDomainInterface;
 
 typedef virDomainInterface *virDomainInterfacePtr;
 
+typedef union _virTypedParameterValue {
+  int i;
+  unsigned int ui;
+  long long l;
+  unsigned long long ul;
+  double d;
+  char b;
+  char *s;
+} _virTypedParameterValue;
+
+typedef struct _virTypedParameter {
+  char field[80];
+  int type;
+  union _virTypedParameterValue value;
+} _virTypedParameter;
+
+typedef struct _virTypedParameter virTypedParameter;
+
+typedef virTypedParameter *virTypedParameterPtr;
+
+typedef struct _virDomainFSInfo {
+  char *mountpoint;
+  char *name;
+  char *fstype;
+  size_t ndevAlias;
+  char **devAlias;
+} _virDomainFSInfo;
+
+typedef struct _virDomainFSInfo virDomainFSInfo;
+
+typedef virDomainFSInfo *virDomainFSInfoPtr;
+
 /*
  Times in milliseconds, data in bytes (here: percent of the task, out of 100).
  */
@@ -1246,26 +1278,6 @@ typedef struct _virDomainJobInfo {
 typedef struct _virDomainJobInfo virDomainJobInfo;
 
 typedef virDomainJobInfo *virDomainJobInfoPtr;
-
-typedef union _virTypedParameterValue {
-  int i;
-  unsigned int ui;
-  long long l;
-  unsigned long long ul;
-  double d;
-  char b;
-  char *s;
-} _virTypedParameterValue;
-
-typedef struct _virTypedParameter {
-  char field[80];
-  int type;
-  union _virTypedParameterValue value;
-} _virTypedParameter;
-
-typedef struct _virTypedParameter virTypedParameter;
-
-typedef virTypedParameter *virTypedParameterPtr;
 
 /*
  libvirt's stream object, opaque to C (`struct _virStream`).
@@ -2007,6 +2019,34 @@ int virDomainInterfaceAddresses(virDomainPtr dom,
  `iface` is NULL or an interface from virDomainInterfaceAddresses.
  */
 void virDomainInterfaceFree(virDomainInterfacePtr iface);
+
+/*
+ What VMware Tools report of the running guest, as typed parameters in libvirt's names
+ (see `GuestReport::params`); `types` 0 asks for every group Tools report.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `params` and `nparams` NULL or writable.
+ */
+int virDomainGetGuestInfo(virDomainPtr domain,
+                          unsigned int types,
+                          virTypedParameterPtr *params,
+                          int *nparams,
+                          unsigned int flags);
+
+/*
+ The guest's file systems as VMware Tools report them, each with the targets of the
+ virtual disks it lives on; vSphere names no guest device, so `name` is empty.
+
+ # Safety
+ `dom` is NULL or a domain from this library; `info` NULL or writable.
+ */
+int virDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
+
+/*
+ # Safety
+ `info` is NULL or one entry of virDomainGetFSInfo's answer.
+ */
+void virDomainFSInfoFree(virDomainFSInfoPtr info);
 
 /*
  # Safety
@@ -5448,14 +5488,6 @@ typedef struct _virDomainEventGraphicsSubject {
     virDomainEventGraphicsSubjectIdentityPtr identities;
 } virDomainEventGraphicsSubject;
 typedef virDomainEventGraphicsSubject *virDomainEventGraphicsSubjectPtr;
-typedef struct _virDomainFSInfo {
-    char *mountpoint;
-    char *name;
-    char *fstype;
-    size_t ndevAlias;
-    char **devAlias;
-} virDomainFSInfo;
-typedef virDomainFSInfo *virDomainFSInfoPtr;
 typedef struct _virDomainIOThreadInfo {
     unsigned int iothread_id;
     unsigned char *cpumap;
@@ -5570,7 +5602,6 @@ int virDomainDelIOThread(virDomainPtr domain, unsigned int iothread_id, unsigned
 int virDomainDelThrottleGroup(virDomainPtr dom, const char *group, unsigned int flags);
 int virDomainFDAssociate(virDomainPtr domain, const char *name, unsigned int nfds, int *fds, unsigned int flags);
 int virDomainFSFreeze(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints, unsigned int flags);
-void virDomainFSInfoFree(virDomainFSInfoPtr info);
 int virDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints, unsigned int flags);
 int virDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum, unsigned int flags);
 int virDomainGetAutostartOnce(virDomainPtr domain, int *autostart);
@@ -5578,8 +5609,6 @@ int virDomainGetBlkioParameters(virDomainPtr domain, virTypedParameterPtr params
 int virDomainGetBlockIoTune(virDomainPtr dom, const char *disk, virTypedParameterPtr params, int *nparams, unsigned int flags);
 int virDomainGetBlockJobInfo(virDomainPtr dom, const char *disk, virDomainBlockJobInfoPtr info, unsigned int flags);
 int virDomainGetEmulatorPinInfo(virDomainPtr domain, unsigned char *cpumap, int maplen, unsigned int flags);
-int virDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
-int virDomainGetGuestInfo(virDomainPtr domain, unsigned int types, virTypedParameterPtr *params, int *nparams, unsigned int flags);
 int virDomainGetGuestVcpus(virDomainPtr domain, virTypedParameterPtr *params, unsigned int *nparams, unsigned int flags);
 int virDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info, unsigned int flags);
 int virDomainGetInterfaceParameters(virDomainPtr domain, const char *device, virTypedParameterPtr params, int *nparams, unsigned int flags);

@@ -41,7 +41,7 @@ fn unsupported_calls_fail_with_no_support_naming_the_call_and_why() {
     );
     let (code, msg) = last();
     assert!(code == no_support && msg.contains("block jobs"), "{msg}");
-    u::virDomainFSInfoFree(ptr::null_mut());
+    u::virDomainIOThreadInfoFree(ptr::null_mut());
 }
 
 /// A call of an unsupported export, its libvirt error code and its message.

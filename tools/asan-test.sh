@@ -11,7 +11,7 @@ export PKG_CONFIG_PATH="$ROOT/build" LD_LIBRARY_PATH="$ROOT/target/debug"
 # Leaks are valgrind's job here (LeakSanitizer cannot see through the Rust allocator's caches).
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 sim_start vpx && vpx_addr=$SIM_ADDR
-sim_start esx
+sim_start esx -tools # guest_test reads the stand-in VMware Tools
 rc=0
 for t in tests/c/*.c; do
     bin="build/asan-$(basename "$t" .c)"

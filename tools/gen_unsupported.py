@@ -22,6 +22,7 @@ SCALARS = {
 # Why VMware has no such thing, by the first words of the function's name.
 REASONS = [
     ("Secret", "vSphere keeps no secrets for libvirt"),
+    ("GuestVcpus", "VMware Tools do not report or change which vCPUs the guest has online"),
     ("NodeDevice", "vSphere shows no host devices as libvirt node devices"),
     ("NWFilter", "VMware has no network filters"),
     ("NetworkPort", "vSphere has no libvirt network ports"),

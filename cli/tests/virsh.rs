@@ -1172,3 +1172,57 @@ fn words(cmd: &str) -> Vec<&str> {
         false => cmd.split_whitespace().collect(),
     }
 }
+
+/// What VMware Tools report (guestinfo, domfsinfo) on a simulator running the launcher's
+/// stand-in Tools, checked against what libvirt's driver reads of the same guest and VM.
+#[test]
+fn guest_commands_beyond_libvirts_driver() {
+    let sim = Sim::start(&["-mode", "esx", "-tools"]);
+    let env = Env::new();
+    let u = uri(&sim);
+    let ours = |cmd: &str| env.run(OURS, &u, &words(cmd));
+    let theirs = |cmd: &str| env.run(VIRSH, &u, &words(cmd)).out;
+    let start = std::time::Instant::now();
+    while ours("guestinfo ha-host_VM0 --hostname").status != 0 {
+        assert!(
+            start.elapsed().as_secs() < 10,
+            "VMware Tools never reported"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let host = theirs("domhostname ha-host_VM0");
+    let r = ours("guestinfo ha-host_VM0 --hostname");
+    assert_eq!(r.out, format!("hostname            : {host}"));
+    let all = ours("guestinfo ha-host_VM0").out;
+    for line in [
+        "os.id               : debian\n",
+        "fs.0.mountpoint     : /\n",
+    ] {
+        assert!(all.contains(line), "{all}");
+    }
+    // The file system's disk is the one libvirt's driver lists for the domain.
+    let r = ours("domfsinfo ha-host_VM0");
+    assert_eq!(
+        r.out,
+        " Mountpoint   Name   Type   Target\n\
+         ------------------------------------\n \
+         /                   ext4   sda\n\n"
+    );
+    assert!(theirs("domblklist ha-host_VM0").contains(" sda "));
+    let r = ours("guestinfo ha-host_VM0 --user");
+    assert_eq!(
+        (r.err.as_str(), r.status),
+        (
+            "error: argument unsupported: VMware Tools do not report the guest's users\n",
+            1
+        )
+    );
+    // Stopped by libvirt's driver: the report is gone.
+    theirs("destroy ha-host_VM0");
+    let r = ours("domfsinfo ha-host_VM0");
+    assert_eq!(
+        r.err,
+        "error: Unable to get filesystem information\n\
+         error: Requested operation is not valid: domain is not running\n"
+    );
+}

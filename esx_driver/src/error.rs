@@ -57,6 +57,7 @@ pub enum Code {
     InvalidNwfilterBinding = virErrorNumber::VIR_ERR_INVALID_NWFILTER_BINDING as i32,
     InvalidNetworkPort = virErrorNumber::VIR_ERR_INVALID_NETWORK_PORT as i32,
     InvalidDomainCheckpoint = virErrorNumber::VIR_ERR_INVALID_DOMAIN_CHECKPOINT as i32,
+    AgentUnresponsive = virErrorNumber::VIR_ERR_AGENT_UNRESPONSIVE as i32,
 }
 
 /// The `virErrorDomain` values that this library reports (numbers from `abi`): each variant is
@@ -184,6 +185,7 @@ impl Error {
             InvalidNwfilterBinding => "Invalid network filter binding: %s",
             InvalidNetworkPort => "Invalid network port pointer: %s",
             InvalidDomainCheckpoint => "Invalid domain checkpoint: %s",
+            AgentUnresponsive => "Guest agent is not responding: %s",
         }
     }
 

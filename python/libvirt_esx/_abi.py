@@ -2980,25 +2980,6 @@ class _virDomainInterface(Structure):
 virDomainInterface = _virDomainInterface
 virDomainInterfacePtr = POINTER(virDomainInterface)
 
-class _virDomainJobInfo(Structure):
-    _fields_ = [
-        ('type', c_int),
-        ('timeElapsed', c_ulonglong),
-        ('timeRemaining', c_ulonglong),
-        ('dataTotal', c_ulonglong),
-        ('dataProcessed', c_ulonglong),
-        ('dataRemaining', c_ulonglong),
-        ('memTotal', c_ulonglong),
-        ('memProcessed', c_ulonglong),
-        ('memRemaining', c_ulonglong),
-        ('fileTotal', c_ulonglong),
-        ('fileProcessed', c_ulonglong),
-        ('fileRemaining', c_ulonglong),
-    ]
-
-virDomainJobInfo = _virDomainJobInfo
-virDomainJobInfoPtr = POINTER(virDomainJobInfo)
-
 class _virTypedParameterValue(Union):
     _fields_ = [
         ('i', c_int),
@@ -3020,6 +3001,37 @@ class _virTypedParameter(Structure):
 
 virTypedParameter = _virTypedParameter
 virTypedParameterPtr = POINTER(virTypedParameter)
+
+class _virDomainFSInfo(Structure):
+    _fields_ = [
+        ('mountpoint', c_char_p),
+        ('name', c_char_p),
+        ('fstype', c_char_p),
+        ('ndevAlias', c_size_t),
+        ('devAlias', POINTER(c_void_p)),
+    ]
+
+virDomainFSInfo = _virDomainFSInfo
+virDomainFSInfoPtr = POINTER(virDomainFSInfo)
+
+class _virDomainJobInfo(Structure):
+    _fields_ = [
+        ('type', c_int),
+        ('timeElapsed', c_ulonglong),
+        ('timeRemaining', c_ulonglong),
+        ('dataTotal', c_ulonglong),
+        ('dataProcessed', c_ulonglong),
+        ('dataRemaining', c_ulonglong),
+        ('memTotal', c_ulonglong),
+        ('memProcessed', c_ulonglong),
+        ('memRemaining', c_ulonglong),
+        ('fileTotal', c_ulonglong),
+        ('fileProcessed', c_ulonglong),
+        ('fileRemaining', c_ulonglong),
+    ]
+
+virDomainJobInfo = _virDomainJobInfo
+virDomainJobInfoPtr = POINTER(virDomainJobInfo)
 virStreamPtr = c_void_p
 
 class _virDomainStatsRecord(Structure):
@@ -3333,18 +3345,6 @@ class _virDomainEventGraphicsSubject(Structure):
 virDomainEventGraphicsSubject = _virDomainEventGraphicsSubject
 virDomainEventGraphicsSubjectPtr = POINTER(virDomainEventGraphicsSubject)
 
-class _virDomainFSInfo(Structure):
-    _fields_ = [
-        ('mountpoint', c_char_p),
-        ('name', c_char_p),
-        ('fstype', c_char_p),
-        ('ndevAlias', c_size_t),
-        ('devAlias', POINTER(c_void_p)),
-    ]
-
-virDomainFSInfo = _virDomainFSInfo
-virDomainFSInfoPtr = POINTER(virDomainFSInfo)
-
 class _virDomainIOThreadInfo(Structure):
     _fields_ = [
         ('iothread_id', c_uint),
@@ -3466,6 +3466,9 @@ FUNCTIONS = {
     'virDomainGetHostname': (c_void_p, [virDomainPtr, c_uint]),
     'virDomainInterfaceAddresses': (c_int, [virDomainPtr, POINTER(POINTER(virDomainInterfacePtr)), c_uint, c_uint]),
     'virDomainInterfaceFree': (None, [virDomainInterfacePtr]),
+    'virDomainGetGuestInfo': (c_int, [virDomainPtr, c_uint, POINTER(virTypedParameterPtr), POINTER(c_int), c_uint]),
+    'virDomainGetFSInfo': (c_int, [virDomainPtr, POINTER(POINTER(virDomainFSInfoPtr)), c_uint]),
+    'virDomainFSInfoFree': (None, [virDomainFSInfoPtr]),
     'virDomainGetJobInfo': (c_int, [virDomainPtr, virDomainJobInfoPtr]),
     'virDomainGetJobStats': (c_int, [virDomainPtr, POINTER(c_int), POINTER(virTypedParameterPtr), POINTER(c_int), c_uint]),
     'virDomainAbortJob': (c_int, [virDomainPtr]),
@@ -3789,7 +3792,6 @@ FUNCTIONS = {
     'virDomainDelThrottleGroup': (c_int, [virDomainPtr, c_char_p, c_uint]),
     'virDomainFDAssociate': (c_int, [virDomainPtr, c_char_p, c_uint, POINTER(c_int), c_uint]),
     'virDomainFSFreeze': (c_int, [virDomainPtr, POINTER(c_void_p), c_uint, c_uint]),
-    'virDomainFSInfoFree': (None, [virDomainFSInfoPtr]),
     'virDomainFSThaw': (c_int, [virDomainPtr, POINTER(c_void_p), c_uint, c_uint]),
     'virDomainFSTrim': (c_int, [virDomainPtr, c_char_p, c_ulonglong, c_uint]),
     'virDomainGetAutostartOnce': (c_int, [virDomainPtr, POINTER(c_int)]),
@@ -3797,8 +3799,6 @@ FUNCTIONS = {
     'virDomainGetBlockIoTune': (c_int, [virDomainPtr, c_char_p, virTypedParameterPtr, POINTER(c_int), c_uint]),
     'virDomainGetBlockJobInfo': (c_int, [virDomainPtr, c_char_p, virDomainBlockJobInfoPtr, c_uint]),
     'virDomainGetEmulatorPinInfo': (c_int, [virDomainPtr, c_char_p, c_int, c_uint]),
-    'virDomainGetFSInfo': (c_int, [virDomainPtr, POINTER(POINTER(virDomainFSInfoPtr)), c_uint]),
-    'virDomainGetGuestInfo': (c_int, [virDomainPtr, c_uint, POINTER(virTypedParameterPtr), POINTER(c_int), c_uint]),
     'virDomainGetGuestVcpus': (c_int, [virDomainPtr, POINTER(virTypedParameterPtr), POINTER(c_uint), c_uint]),
     'virDomainGetIOThreadInfo': (c_int, [virDomainPtr, POINTER(POINTER(virDomainIOThreadInfoPtr)), c_uint]),
     'virDomainGetInterfaceParameters': (c_int, [virDomainPtr, c_char_p, virTypedParameterPtr, POINTER(c_int), c_uint]),

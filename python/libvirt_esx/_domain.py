@@ -511,6 +511,34 @@ class virDomain(Handle):
     def hostname(self, flags: int = 0) -> str:
         return check_string(lib.virDomainGetHostname(self._o, flags), "virDomainGetHostname")
 
+    def guestInfo(self, types: int = 0, flags: int = 0) -> Dict[str, Any]:
+        """What VMware Tools report of the running guest, in libvirt's keys ("os.id",
+        "hostname", "fs.0.mountpoint", "if.0.addr.0.addr", ...); types 0 for every group."""
+        n = ctypes.c_int()
+        params = _abi.virTypedParameterPtr()
+        check(lib.virDomainGetGuestInfo(self._o, types, ctypes.byref(params), ctypes.byref(n),
+                                        flags), "virDomainGetGuestInfo")
+        out = _params(params, n.value)
+        free(params)
+        return out
+
+    def fsInfo(self, flags: int = 0) -> List[Tuple[str, str, str, List[str]]]:
+        """[(mountpoint, name, fstype, [disk targets])] as VMware Tools report them."""
+        info = ctypes.POINTER(_abi.virDomainFSInfoPtr)()
+        n = check(lib.virDomainGetFSInfo(self._o, ctypes.byref(info), flags), "virDomainGetFSInfo")
+        out = []
+        try:
+            for i in range(n):
+                it = info[i].contents
+                aliases = [cstr(it.devAlias[j]) or "" for j in range(it.ndevAlias)]
+                out.append((cstr(it.mountpoint) or "", cstr(it.name) or "",
+                            cstr(it.fstype) or "", aliases))
+        finally:
+            for i in range(n):
+                lib.virDomainFSInfoFree(info[i])
+            free(info)
+        return out
+
     def interfaceAddresses(self, source: int, flags: int = 0) -> Dict[str, Dict[str, Any]]:
         """{name: {"hwaddr": mac, "addrs": [{"type", "addr", "prefix"}]}} as VMware Tools sees them."""
         ifaces = ctypes.POINTER(ctypes.POINTER(_abi.virDomainInterface))()

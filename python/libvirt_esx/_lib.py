@@ -79,7 +79,6 @@ NOT_WRAPPED = {
     "virDomainCheckpointGetConnect": "virDomainCheckpoint.getConnect() returns its connection",
     "virNetworkPortGetNetwork": "virNetworkPort.network() returns the Python network",
     "virSecretGetConnect": "virSecret.connect() returns the Python connection",
-    "virDomainFSInfoFree": FREES_UNSUPPORTED,
     "virDomainIOThreadInfoFree": FREES_UNSUPPORTED,
     "virNetworkDHCPLeaseFree": FREES_UNSUPPORTED,
     "virStreamSparseSendAll": "virStream.sparseSendAll works over sendHole, as libvirt-python's",

@@ -1,5 +1,7 @@
 """virDomain: listing and lookups, identity, state, XML, power, tuning, define/undefine and
 guest information; every change is checked through a second connection."""
+import time
+
 import pytest
 
 import libvirt_esx as libvirt
@@ -165,19 +167,39 @@ def test_define_and_undefine_seen_by_the_server(conn, other):
     assert e.value.get_error_code() in (libvirt.VIR_ERR_XML_ERROR, libvirt.VIR_ERR_XML_DETAIL)
 
 
-def test_guest_information(conn):
-    dom = running(conn, "ha-host_VM1")
-    for call in (lambda: dom.hostname(0),
-                 lambda: dom.interfaceAddresses(libvirt.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT)):
+def guest_with_tools(dom):
+    """Waits for the stand-in VMware Tools (the simulator runs with -tools) to report."""
+    for _ in range(200):
         try:
-            got = call()
-        except libvirt.libvirtError as e:  # no VMware Tools data in this guest
-            assert e.get_error_code() in (libvirt.VIR_ERR_OPERATION_INVALID,
-                                          libvirt.VIR_ERR_INTERNAL_ERROR, libvirt.VIR_ERR_NO_SUPPORT)
-            continue
-        if isinstance(got, dict):
-            for name, iface in got.items():
-                assert set(iface) == {"hwaddr", "addrs"}
+            return dom.guestInfo()
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == libvirt.VIR_ERR_AGENT_UNRESPONSIVE
+            time.sleep(0.05)
+    raise AssertionError("VMware Tools never reported")
+
+
+def test_guest_information(conn, other):
+    dom = running(conn, "ha-host_VM1")
+    info = guest_with_tools(dom)
+    assert info["os.id"] == "debian" and info["os.version-id"] == "12"
+    assert info["hostname"] == dom.hostname(0) == "ha-host-vm1"
+    # The file systems, each on the disk the domain XML names, as the other connection sees it.
+    xml = other.lookupByName("ha-host_VM1").XMLDesc(0)
+    fs = dom.fsInfo()
+    assert info["fs.count"] == len(fs) >= 1
+    for i, (mount, name, fstype, disks) in enumerate(fs):
+        assert (info["fs.%d.mountpoint" % i], info["fs.%d.fstype" % i]) == (mount, fstype)
+        assert name == "" and all("<target dev='%s'" % d in xml for d in disks)
+        assert info["fs.%d.total-bytes" % i] >= info["fs.%d.used-bytes" % i]
+    addrs = dom.interfaceAddresses(libvirt.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT)
+    assert info["if.count"] == len(addrs)
+    assert {info["if.%d.hwaddr" % i] for i in range(info["if.count"])} == \
+        {a["hwaddr"] for a in addrs.values()}
+    assert dom.guestInfo(libvirt.VIR_DOMAIN_GUEST_INFO_HOSTNAME) == {"hostname": "ha-host-vm1"}
+    for group in (libvirt.VIR_DOMAIN_GUEST_INFO_USERS, libvirt.VIR_DOMAIN_GUEST_INFO_TIMEZONE):
+        with pytest.raises(libvirt.libvirtError) as e:
+            dom.guestInfo(group)
+        assert e.value.get_error_code() == libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED
     with pytest.raises(libvirt.libvirtError) as e:
         dom.interfaceAddresses(libvirt.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE)
     assert e.value.get_error_code() == libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED

@@ -64,6 +64,8 @@ unsafe impl ZeroValid for super::types::virTypedParameter {}
 unsafe impl ZeroValid for super::types::virDomainInterface {}
 // SAFETY: as above.
 unsafe impl ZeroValid for super::types::virDomainIPAddress {}
+// SAFETY: pointers and a count, all valid as zero.
+unsafe impl ZeroValid for super::types::virDomainFSInfo {}
 // SAFETY: as above.
 unsafe impl ZeroValid for super::types::virDomainStatsRecord {}
 

@@ -16,6 +16,13 @@ const FIELD_LEN: usize = VIR_TYPED_PARAM_FIELD_LENGTH as usize;
 #[derive(Default)]
 pub struct Builder(Vec<(String, TypedValue)>);
 
+/// Parameters the driver already named and ordered.
+impl From<Vec<(String, TypedValue)>> for Builder {
+    fn from(params: Vec<(String, TypedValue)>) -> Self {
+        Builder(params)
+    }
+}
+
 impl Builder {
     pub fn add(mut self, field: impl Into<String>, value: TypedValue) -> Self {
         self.0.push((field.into(), value));

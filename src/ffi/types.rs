@@ -326,6 +326,19 @@ pub struct _virDomainInterface {
 pub type virDomainInterface = _virDomainInterface;
 pub type virDomainInterfacePtr = *mut virDomainInterface;
 
+#[repr(C)]
+#[derive(Clone, Copy)]
+#[allow(non_snake_case)] // libvirt's field names
+pub struct _virDomainFSInfo {
+    pub mountpoint: *mut c_char,
+    pub name: *mut c_char,
+    pub fstype: *mut c_char,
+    pub ndevAlias: usize,
+    pub devAlias: *mut *mut c_char,
+}
+pub type virDomainFSInfo = _virDomainFSInfo;
+pub type virDomainFSInfoPtr = *mut virDomainFSInfo;
+
 /// Frees an opaque pointer handed over with a callback, once the library is done with it.
 pub type virFreeCallback = Option<unsafe extern "C" fn(opaque: *mut c_void)>;
 

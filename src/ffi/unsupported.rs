@@ -554,10 +554,6 @@ pub extern "C" fn virDomainFSFreeze(_: *mut c_void, _: *mut c_void, _: c_uint, _
     )))
 }
 
-/// Frees nothing: the library never hands out what virDomainFSInfoFree frees.
-#[unsafe(no_mangle)]
-pub extern "C" fn virDomainFSInfoFree(_: *mut c_void) {}
-
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainFSThaw(_: *mut c_void, _: *mut c_void, _: c_uint, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -641,28 +637,6 @@ pub extern "C" fn virDomainGetEmulatorPinInfo(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn virDomainGetFSInfo(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virDomainGetGuestInfo(
-    _: *mut c_void,
-    _: c_uint,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
 pub extern "C" fn virDomainGetGuestVcpus(
     _: *mut c_void,
     _: *mut c_void,
@@ -671,7 +645,7 @@ pub extern "C" fn virDomainGetGuestVcpus(
 ) -> c_int {
     export!(-1, || Err(unsupported(
         api_name!(),
-        "not supported by the VMware ESX driver"
+        "VMware Tools do not report or change which vCPUs the guest has online"
     )))
 }
 
@@ -1169,7 +1143,7 @@ pub extern "C" fn virDomainSetGuestVcpus(
 ) -> c_int {
     export!(-1, || Err(unsupported(
         api_name!(),
-        "not supported by the VMware ESX driver"
+        "VMware Tools do not report or change which vCPUs the guest has online"
     )))
 }
 

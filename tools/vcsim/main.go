@@ -48,6 +48,7 @@ func main() {
 	managedBy := flag.String("managed-by", "", "esx: report this IP as the host's managing vCenter")
 	hostIP := flag.String("host-ip", "", "vpx: give standalone host DC0_H0 this management IP (found by FindByIp)")
 	daemon := flag.Bool("daemon", false, "ignore stdin; serve until signalled (for shell scripts)")
+	tools := flag.Bool("tools", false, "VMware Tools run in every powered-on guest and report it (guest.go)")
 	sessionTimeout := flag.Duration("session-timeout", 0, "expire sessions idle this long, as a host does after ~30 min (default: never)")
 	flag.Parse()
 
@@ -79,6 +80,9 @@ func main() {
 	defer model.Remove()
 	defer removeNasDirs()
 	patchGaps()
+	if *tools {
+		runGuestTools()
+	}
 	addAutoStartManagers(*mode == "esx")
 	writeModelVMXs()
 	replaceBrowsers()

@@ -7,6 +7,7 @@ mod devices;
 mod domain;
 mod edit;
 mod events;
+mod guest;
 mod host;
 mod lifecycle;
 mod migrate;
@@ -42,6 +43,7 @@ pub static TABLE: &[Cmd] = &[
     devices::DETACH_DEVICE_ALIAS,
     devices::DETACH_DISK,
     devices::DETACH_INTERFACE,
+    guest::DOMFSINFO,
     domain::DOMHOSTNAME,
     domain::DOMID,
     domain::DOMNAME,
@@ -50,6 +52,7 @@ pub static TABLE: &[Cmd] = &[
     lifecycle::DOMXML_FROM_NATIVE,
     lifecycle::DOMXML_TO_NATIVE,
     migrate::DOMJOBABORT,
+    guest::GUESTINFO,
     domain::DUMPXML,
     edit::EDIT,
     lifecycle::MANAGEDSAVE,

@@ -1182,6 +1182,19 @@ pub enum virDomainMemoryStatTags {
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virDomainGuestInfoTypes {
+    VIR_DOMAIN_GUEST_INFO_USERS = 1,
+    VIR_DOMAIN_GUEST_INFO_OS = 2,
+    VIR_DOMAIN_GUEST_INFO_TIMEZONE = 4,
+    VIR_DOMAIN_GUEST_INFO_HOSTNAME = 8,
+    VIR_DOMAIN_GUEST_INFO_FILESYSTEM = 16,
+    VIR_DOMAIN_GUEST_INFO_DISKS = 32,
+    VIR_DOMAIN_GUEST_INFO_INTERFACES = 64,
+    VIR_DOMAIN_GUEST_INFO_LOAD = 128,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum virDomainStatsTypes {
     VIR_DOMAIN_STATS_STATE = 1,
     VIR_DOMAIN_STATS_CPU_TOTAL = 2,

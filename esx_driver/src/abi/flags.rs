@@ -50,6 +50,19 @@ flag_set! {
         POSTCOPY = virDomainAbortJobFlagsValues::VIR_DOMAIN_ABORT_JOB_POSTCOPY,
     }
 
+    /// virDomainGuestInfoTypes: every group, so that the ones VMware Tools do not report are
+    /// refused by name rather than as unknown bits.
+    GuestInfoTypes {
+        USERS = virDomainGuestInfoTypes::VIR_DOMAIN_GUEST_INFO_USERS,
+        OS = virDomainGuestInfoTypes::VIR_DOMAIN_GUEST_INFO_OS,
+        TIMEZONE = virDomainGuestInfoTypes::VIR_DOMAIN_GUEST_INFO_TIMEZONE,
+        HOSTNAME = virDomainGuestInfoTypes::VIR_DOMAIN_GUEST_INFO_HOSTNAME,
+        FILESYSTEM = virDomainGuestInfoTypes::VIR_DOMAIN_GUEST_INFO_FILESYSTEM,
+        DISKS = virDomainGuestInfoTypes::VIR_DOMAIN_GUEST_INFO_DISKS,
+        INTERFACES = virDomainGuestInfoTypes::VIR_DOMAIN_GUEST_INFO_INTERFACES,
+        LOAD = virDomainGuestInfoTypes::VIR_DOMAIN_GUEST_INFO_LOAD,
+    }
+
     /// virConnectFlags.
     ConnectFlags {
         RO = virConnectFlags::VIR_CONNECT_RO,

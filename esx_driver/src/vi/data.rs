@@ -23,6 +23,16 @@ vim_type!(GuestNicInfo {
     addresses: Vec<NetIpConfigInfoIpAddress> = "ipConfig.ipAddress",
 });
 
+vim_type!(GuestDiskMapping { key: i32 = "key" });
+
+vim_type!(GuestDiskInfo {
+    path: String = "diskPath",
+    capacity: Option<i64> = "capacity",
+    free: Option<i64> = "freeSpace",
+    fs_type: String = "filesystemType",
+    mappings: Vec<GuestDiskMapping> = "mappings",
+});
+
 vim_type!(DatastoreHostMount {
     host: Option<MoRef> = "key",
     path: String = "mountInfo.path",

@@ -6,6 +6,7 @@ use crate::abi::virDomainInterfaceAddressesSource;
 use crate::driver::connection::Connection;
 use crate::driver::domain::Domain;
 use crate::error::{Code, Error, Result};
+use crate::vi::data::GuestNicInfo;
 use crate::vi::types::FromNode;
 use crate::vi::views::vm::GuestInfo;
 use crate::vi::views::vm::POWER_STATE;
@@ -38,30 +39,33 @@ impl Domain {
     pub fn guest_interfaces(&self) -> Result<Vec<Interface>> {
         let (conn, vm) = (self.conn(), &self.cached());
         let info = guest_info(conn, vm, &[POWER_STATE, "guest.net"])?;
-        Ok(info
-            .nics
-            .into_iter()
-            .filter(|n| n.connected && !n.network.is_empty())
-            .map(|n| {
-                let addrs = if n.addresses.is_empty() {
-                    n.plain_addresses
-                        .into_iter()
-                        .map(|a| (a.contains(':'), a, 0))
-                        .collect()
-                } else {
-                    n.addresses
-                        .into_iter()
-                        .map(|a| (a.address.contains(':'), a.address, a.prefix))
-                        .collect()
-                };
-                Interface {
-                    name: n.network,
-                    hwaddr: n.mac,
-                    addrs,
-                }
-            })
-            .collect())
+        Ok(interfaces(info.nics))
     }
+}
+
+/// The connected NICs of a report, as libvirt's interfaces.
+pub(super) fn interfaces(nics: Vec<GuestNicInfo>) -> Vec<Interface> {
+    nics.into_iter()
+        .filter(|n| n.connected && !n.network.is_empty())
+        .map(|n| {
+            let addrs = if n.addresses.is_empty() {
+                n.plain_addresses
+                    .into_iter()
+                    .map(|a| (a.contains(':'), a, 0))
+                    .collect()
+            } else {
+                n.addresses
+                    .into_iter()
+                    .map(|a| (a.address.contains(':'), a.address, a.prefix))
+                    .collect()
+            };
+            Interface {
+                name: n.network,
+                hwaddr: n.mac,
+                addrs,
+            }
+        })
+        .collect()
 }
 
 fn guest_info(conn: &Connection, vm: &Vm, paths: &[&str]) -> Result<GuestInfo> {

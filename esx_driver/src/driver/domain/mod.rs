@@ -5,6 +5,7 @@ pub mod devices;
 mod disks;
 mod drives;
 pub mod guest;
+pub mod guest_report;
 pub(crate) mod jobs;
 pub(crate) mod lifecycle;
 pub(crate) mod listing;

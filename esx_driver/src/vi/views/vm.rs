@@ -1,7 +1,7 @@
 //! Property views of virtual machines: what one call reads of a VM (listing, sizing, devices,
 //! snapshots, guest, tuning), each a typed struct with its property paths.
 
-use crate::vi::data::{DatastoreHostMount, GuestNicInfo};
+use crate::vi::data::{DatastoreHostMount, GuestDiskInfo, GuestNicInfo};
 use crate::vi::soap::MoRef;
 use crate::vi::specs::AutoStartPowerInfo;
 use crate::vi::types::vim_type;
@@ -25,6 +25,20 @@ vim_type!(GuestInfo {
     power_state: String = "runtime.powerState",
     host_name: String = "guest.hostName",
     nics: Vec<GuestNicInfo> = "guest.net",
+});
+
+/// What VMware Tools report of a guest, read as the one `guest` property so that a server of
+/// any version answers (naming a newer field alone would be a fault on an older one).
+pub const GUEST: &str = "guest";
+
+vim_type!(GuestReport {
+    power_state: String = "runtime.powerState",
+    tools: Option<String> = "guest.toolsRunningStatus",
+    guest_id: Option<String> = "guest.guestId",
+    full_name: Option<String> = "guest.guestFullName",
+    host_name: Option<String> = "guest.hostName",
+    nics: Vec<GuestNicInfo> = "guest.net",
+    disks: Vec<GuestDiskInfo> = "guest.disk",
 });
 
 vim_type!(AutostartConfig {
