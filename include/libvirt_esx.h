@@ -1204,6 +1204,26 @@ typedef struct _virNodeMemoryStats virNodeMemoryStats;
 
 typedef virNodeMemoryStats *virNodeMemoryStatsPtr;
 
+typedef union _virTypedParameterValue {
+  int i;
+  unsigned int ui;
+  long long l;
+  unsigned long long ul;
+  double d;
+  char b;
+  char *s;
+} _virTypedParameterValue;
+
+typedef struct _virTypedParameter {
+  char field[80];
+  int type;
+  union _virTypedParameterValue value;
+} _virTypedParameter;
+
+typedef struct _virTypedParameter virTypedParameter;
+
+typedef virTypedParameter *virTypedParameterPtr;
+
 typedef struct _virDomainInterfaceIPAddress {
   int type;
   char *addr;
@@ -1224,26 +1244,6 @@ typedef struct _virDomainInterface {
 typedef struct _virDomainInterface virDomainInterface;
 
 typedef virDomainInterface *virDomainInterfacePtr;
-
-typedef union _virTypedParameterValue {
-  int i;
-  unsigned int ui;
-  long long l;
-  unsigned long long ul;
-  double d;
-  char b;
-  char *s;
-} _virTypedParameterValue;
-
-typedef struct _virTypedParameter {
-  char field[80];
-  int type;
-  union _virTypedParameterValue value;
-} _virTypedParameter;
-
-typedef struct _virTypedParameter virTypedParameter;
-
-typedef virTypedParameter *virTypedParameterPtr;
 
 typedef struct _virDomainFSInfo {
   char *mountpoint;
@@ -1996,6 +1996,67 @@ int virDomainDetachDevice(virDomainPtr domain, const char *xml);
  `domain` is NULL or a domain from this library; `alias` NULL or a C string.
  */
 int virDomainDetachDeviceAlias(virDomainPtr domain, const char *alias, unsigned int flags);
+
+/*
+ Grows a disk (by target or file) to `size` KiB, or bytes with
+ VIR_DOMAIN_BLOCK_RESIZE_BYTES; vSphere cannot shrink one.
+
+ # Safety
+ `dom` is NULL or a domain from this library; `disk` NULL or a C string.
+ */
+int virDomainBlockResize(virDomainPtr dom,
+                         const char *disk,
+                         unsigned long long size,
+                         unsigned int flags);
+
+/*
+ `total_iops_sec` (ULLONG, 0 = unlimited): the disk's IOPS limit.
+
+ # Safety
+ `dom` is NULL or a domain from this library; `disk` NULL or a C string; `params` holds
+ `*nparams` entries.
+ */
+int virDomainGetBlockIoTune(virDomainPtr dom,
+                            const char *disk,
+                            virTypedParameterPtr params,
+                            int *nparams,
+                            unsigned int flags);
+
+/*
+ Sets `total_iops_sec`; vSphere has no other I/O limit, so any other field is refused.
+
+ # Safety
+ `dom` is NULL or a domain from this library; `disk` NULL or a C string; `params` holds
+ `nparams` entries.
+ */
+int virDomainSetBlockIoTune(virDomainPtr dom,
+                            const char *disk,
+                            virTypedParameterPtr params,
+                            int nparams,
+                            unsigned int flags);
+
+/*
+ `weight` (UINT, the first disk's; 500 without disks) and `device_weight` (STRING,
+ `target,weight,...` for every disk): the disks' shares as libvirt's weights.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `params` holds `*nparams` entries.
+ */
+int virDomainGetBlkioParameters(virDomainPtr domain,
+                                virTypedParameterPtr params,
+                                int *nparams,
+                                unsigned int flags);
+
+/*
+ Sets `weight` (every disk) and `device_weight` (the listed disks; 0 = normal shares).
+
+ # Safety
+ `domain` is NULL or a domain from this library; `params` holds `nparams` entries.
+ */
+int virDomainSetBlkioParameters(virDomainPtr domain,
+                                virTypedParameterPtr params,
+                                int nparams,
+                                unsigned int flags);
 
 /*
  # Safety
@@ -5582,7 +5643,6 @@ int virDomainBlockJobSetSpeed(virDomainPtr dom, const char *disk, unsigned long 
 int virDomainBlockPeek(virDomainPtr dom, const char *disk, unsigned long long offset, size_t size, void *buffer, unsigned int flags);
 int virDomainBlockPull(virDomainPtr dom, const char *disk, unsigned long bandwidth, unsigned int flags);
 int virDomainBlockRebase(virDomainPtr dom, const char *disk, const char *base, unsigned long bandwidth, unsigned int flags);
-int virDomainBlockResize(virDomainPtr dom, const char *disk, unsigned long long size, unsigned int flags);
 virDomainCheckpointPtr virDomainCheckpointCreateXML(virDomainPtr domain, const char *xmlDesc, unsigned int flags);
 int virDomainCheckpointDelete(virDomainCheckpointPtr checkpoint, unsigned int flags);
 int virDomainCheckpointFree(virDomainCheckpointPtr checkpoint);
@@ -5605,8 +5665,6 @@ int virDomainFSFreeze(virDomainPtr dom, const char **mountpoints, unsigned int n
 int virDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints, unsigned int flags);
 int virDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum, unsigned int flags);
 int virDomainGetAutostartOnce(virDomainPtr domain, int *autostart);
-int virDomainGetBlkioParameters(virDomainPtr domain, virTypedParameterPtr params, int *nparams, unsigned int flags);
-int virDomainGetBlockIoTune(virDomainPtr dom, const char *disk, virTypedParameterPtr params, int *nparams, unsigned int flags);
 int virDomainGetBlockJobInfo(virDomainPtr dom, const char *disk, virDomainBlockJobInfoPtr info, unsigned int flags);
 int virDomainGetEmulatorPinInfo(virDomainPtr domain, unsigned char *cpumap, int maplen, unsigned int flags);
 int virDomainGetGuestVcpus(virDomainPtr domain, virTypedParameterPtr *params, unsigned int *nparams, unsigned int flags);
@@ -5651,8 +5709,6 @@ int virDomainSaveParams(virDomainPtr domain, virTypedParameterPtr params, int np
 int virDomainSendKey(virDomainPtr domain, unsigned int codeset, unsigned int holdtime, unsigned int *keycodes, int nkeycodes, unsigned int flags);
 int virDomainSendProcessSignal(virDomainPtr domain, long long pid_value, unsigned int signum, unsigned int flags);
 int virDomainSetAutostartOnce(virDomainPtr domain, int autostart);
-int virDomainSetBlkioParameters(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags);
-int virDomainSetBlockIoTune(virDomainPtr dom, const char *disk, virTypedParameterPtr params, int nparams, unsigned int flags);
 int virDomainSetBlockThreshold(virDomainPtr domain, const char *dev, unsigned long long threshold, unsigned int flags);
 int virDomainSetGuestVcpus(virDomainPtr domain, const char *cpumap, int state, unsigned int flags);
 int virDomainSetIOThreadParams(virDomainPtr domain, unsigned int iothread_id, virTypedParameterPtr params, int nparams, unsigned int flags);

@@ -1226,3 +1226,59 @@ fn guest_commands_beyond_libvirts_driver() {
          error: Requested operation is not valid: domain is not running\n"
     );
 }
+
+/// A disk grown and its I/O controls set (blockresize, blkdeviotune, blkiotune), each read
+/// back by a second process's connection; refusals in virsh's two lines.
+#[test]
+fn disk_commands_beyond_libvirts_driver() {
+    let sim = Sim::esx();
+    let env = Env::new();
+    let u = uri(&sim);
+    let ours = |cmd: &str| env.run(OURS, &u, &words(cmd));
+    let says = |cmd: &str, out: &str| {
+        let r = ours(cmd);
+        assert_eq!(
+            (r.out.as_str(), r.err.as_str(), r.status),
+            (out, "", 0),
+            "{cmd}"
+        );
+    };
+    says(
+        "blockresize ha-host_VM0 sda 3M",
+        "Block device 'sda' is resized\n\n",
+    );
+    assert!(
+        ours("domblkinfo ha-host_VM0 sda")
+            .out
+            .contains("Capacity:       3145728\n")
+    );
+    let r = ours("blockresize ha-host_VM0 sda 1M");
+    assert_eq!(
+        (r.err.as_str(), r.status),
+        (
+            "error: Failed to resize block device 'sda'\n\
+             error: Operation not supported: vSphere cannot shrink a disk: sda has 3145728 \
+             bytes, 1048576 asked\n",
+            1
+        )
+    );
+    says("blkdeviotune ha-host_VM0 sda --total-iops-sec 250", "\n");
+    says("blkdeviotune ha-host_VM0 sda", "total_iops_sec : 250\n\n");
+    let r = ours("blkdeviotune ha-host_VM0 sda --read-iops-sec 5");
+    assert!(
+        r.err
+            .ends_with("'read_iops_sec' cannot be set (total_iops_sec can)\n"),
+        "{}",
+        r.err
+    );
+    says("blkiotune ha-host_VM0 --weight 650", "\n");
+    says(
+        "blkiotune ha-host_VM0",
+        "weight         : 650\ndevice_weight  : sda,650\n\n",
+    );
+    says("blkiotune ha-host_VM0 --device-weights sda,0", "\n");
+    says(
+        "blkiotune ha-host_VM0",
+        "weight         : 500\ndevice_weight  : sda,500\n\n",
+    );
+}

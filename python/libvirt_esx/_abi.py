@@ -2959,27 +2959,6 @@ class _virNodeMemoryStats(Structure):
 virNodeMemoryStats = _virNodeMemoryStats
 virNodeMemoryStatsPtr = POINTER(virNodeMemoryStats)
 
-class _virDomainInterfaceIPAddress(Structure):
-    _fields_ = [
-        ('type', c_int),
-        ('addr', c_char_p),
-        ('prefix', c_uint),
-    ]
-
-virDomainIPAddress = _virDomainInterfaceIPAddress
-virDomainIPAddressPtr = POINTER(virDomainIPAddress)
-
-class _virDomainInterface(Structure):
-    _fields_ = [
-        ('name', c_char_p),
-        ('hwaddr', c_char_p),
-        ('naddrs', c_uint),
-        ('addrs', virDomainIPAddressPtr),
-    ]
-
-virDomainInterface = _virDomainInterface
-virDomainInterfacePtr = POINTER(virDomainInterface)
-
 class _virTypedParameterValue(Union):
     _fields_ = [
         ('i', c_int),
@@ -3001,6 +2980,27 @@ class _virTypedParameter(Structure):
 
 virTypedParameter = _virTypedParameter
 virTypedParameterPtr = POINTER(virTypedParameter)
+
+class _virDomainInterfaceIPAddress(Structure):
+    _fields_ = [
+        ('type', c_int),
+        ('addr', c_char_p),
+        ('prefix', c_uint),
+    ]
+
+virDomainIPAddress = _virDomainInterfaceIPAddress
+virDomainIPAddressPtr = POINTER(virDomainIPAddress)
+
+class _virDomainInterface(Structure):
+    _fields_ = [
+        ('name', c_char_p),
+        ('hwaddr', c_char_p),
+        ('naddrs', c_uint),
+        ('addrs', virDomainIPAddressPtr),
+    ]
+
+virDomainInterface = _virDomainInterface
+virDomainInterfacePtr = POINTER(virDomainInterface)
 
 class _virDomainFSInfo(Structure):
     _fields_ = [
@@ -3463,6 +3463,11 @@ FUNCTIONS = {
     'virDomainAttachDevice': (c_int, [virDomainPtr, c_char_p]),
     'virDomainDetachDevice': (c_int, [virDomainPtr, c_char_p]),
     'virDomainDetachDeviceAlias': (c_int, [virDomainPtr, c_char_p, c_uint]),
+    'virDomainBlockResize': (c_int, [virDomainPtr, c_char_p, c_ulonglong, c_uint]),
+    'virDomainGetBlockIoTune': (c_int, [virDomainPtr, c_char_p, virTypedParameterPtr, POINTER(c_int), c_uint]),
+    'virDomainSetBlockIoTune': (c_int, [virDomainPtr, c_char_p, virTypedParameterPtr, c_int, c_uint]),
+    'virDomainGetBlkioParameters': (c_int, [virDomainPtr, virTypedParameterPtr, POINTER(c_int), c_uint]),
+    'virDomainSetBlkioParameters': (c_int, [virDomainPtr, virTypedParameterPtr, c_int, c_uint]),
     'virDomainGetHostname': (c_void_p, [virDomainPtr, c_uint]),
     'virDomainInterfaceAddresses': (c_int, [virDomainPtr, POINTER(POINTER(virDomainInterfacePtr)), c_uint, c_uint]),
     'virDomainInterfaceFree': (None, [virDomainInterfacePtr]),
@@ -3772,7 +3777,6 @@ FUNCTIONS = {
     'virDomainBlockPeek': (c_int, [virDomainPtr, c_char_p, c_ulonglong, c_size_t, c_void_p, c_uint]),
     'virDomainBlockPull': (c_int, [virDomainPtr, c_char_p, c_ulong, c_uint]),
     'virDomainBlockRebase': (c_int, [virDomainPtr, c_char_p, c_char_p, c_ulong, c_uint]),
-    'virDomainBlockResize': (c_int, [virDomainPtr, c_char_p, c_ulonglong, c_uint]),
     'virDomainCheckpointCreateXML': (virDomainCheckpointPtr, [virDomainPtr, c_char_p, c_uint]),
     'virDomainCheckpointDelete': (c_int, [virDomainCheckpointPtr, c_uint]),
     'virDomainCheckpointFree': (c_int, [virDomainCheckpointPtr]),
@@ -3795,8 +3799,6 @@ FUNCTIONS = {
     'virDomainFSThaw': (c_int, [virDomainPtr, POINTER(c_void_p), c_uint, c_uint]),
     'virDomainFSTrim': (c_int, [virDomainPtr, c_char_p, c_ulonglong, c_uint]),
     'virDomainGetAutostartOnce': (c_int, [virDomainPtr, POINTER(c_int)]),
-    'virDomainGetBlkioParameters': (c_int, [virDomainPtr, virTypedParameterPtr, POINTER(c_int), c_uint]),
-    'virDomainGetBlockIoTune': (c_int, [virDomainPtr, c_char_p, virTypedParameterPtr, POINTER(c_int), c_uint]),
     'virDomainGetBlockJobInfo': (c_int, [virDomainPtr, c_char_p, virDomainBlockJobInfoPtr, c_uint]),
     'virDomainGetEmulatorPinInfo': (c_int, [virDomainPtr, c_char_p, c_int, c_uint]),
     'virDomainGetGuestVcpus': (c_int, [virDomainPtr, POINTER(virTypedParameterPtr), POINTER(c_uint), c_uint]),
@@ -3841,8 +3843,6 @@ FUNCTIONS = {
     'virDomainSendKey': (c_int, [virDomainPtr, c_uint, c_uint, POINTER(c_uint), c_int, c_uint]),
     'virDomainSendProcessSignal': (c_int, [virDomainPtr, c_longlong, c_uint, c_uint]),
     'virDomainSetAutostartOnce': (c_int, [virDomainPtr, c_int]),
-    'virDomainSetBlkioParameters': (c_int, [virDomainPtr, virTypedParameterPtr, c_int, c_uint]),
-    'virDomainSetBlockIoTune': (c_int, [virDomainPtr, c_char_p, virTypedParameterPtr, c_int, c_uint]),
     'virDomainSetBlockThreshold': (c_int, [virDomainPtr, c_char_p, c_ulonglong, c_uint]),
     'virDomainSetGuestVcpus': (c_int, [virDomainPtr, c_char_p, c_int, c_uint]),
     'virDomainSetIOThreadParams': (c_int, [virDomainPtr, c_uint, virTypedParameterPtr, c_int, c_uint]),

@@ -50,21 +50,39 @@ _MIGRATE_TYPES = {
 }
 
 
-def _migrate_params(params: Dict[str, Any]) -> Tuple[Any, int]:
-    """Migration parameters as C typed parameters (the array keeps its strings alive)."""
+# The types of the disk tuning parameters this driver reads; any other is sent as an unsigned
+# long long for the library to refuse by name.
+_DISK_TYPES = {
+    _abi.VIR_DOMAIN_BLKIO_WEIGHT: _abi.VIR_TYPED_PARAM_UINT,
+    _abi.VIR_DOMAIN_BLKIO_DEVICE_WEIGHT: _abi.VIR_TYPED_PARAM_STRING,
+    _abi.VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_IOPS_SEC: _abi.VIR_TYPED_PARAM_ULLONG,
+}
+
+
+def _typed_params(params: Dict[str, Any], types: Dict[str, int],
+                  other: Optional[int] = None) -> Tuple[Any, int]:
+    """Parameters as C typed parameters of the types named (the array keeps its strings
+    alive); a name not in `types` takes the type `other`, or is refused without one."""
     arr = (_abi.virTypedParameter * max(len(params), 1))()
     for i, (field, value) in enumerate(params.items()):
-        kind = _MIGRATE_TYPES.get(field)
+        kind = types.get(field, other)
         if kind is None:
-            raise TypeError("unknown migration parameter %r (known: %s)"
-                            % (field, ", ".join(sorted(_MIGRATE_TYPES))))
+            raise TypeError("unknown parameter %r (known: %s)"
+                            % (field, ", ".join(sorted(types))))
         arr[i].field = enc(field)
         arr[i].type = kind
         if kind == _abi.VIR_TYPED_PARAM_STRING:
             arr[i].value.s = enc(value)
+        elif kind == _abi.VIR_TYPED_PARAM_UINT:
+            arr[i].value.ui = value
         else:
             arr[i].value.ul = value
     return arr, len(params)
+
+
+def _migrate_params(params: Dict[str, Any]) -> Tuple[Any, int]:
+    """Migration parameters as C typed parameters."""
+    return _typed_params(params, _MIGRATE_TYPES)
 
 
 @unsupported
@@ -356,13 +374,7 @@ class virDomain(Handle):
 
     def memoryParameters(self, flags: int = 0) -> Dict[str, Any]:
         """{"hard_limit": KiB (the limit), "min_guarantee": KiB (the reservation)}."""
-        n = ctypes.c_int(0)
-        check(lib.virDomainGetMemoryParameters(self._o, None, ctypes.byref(n), flags),
-              "virDomainGetMemoryParameters")
-        params = (_abi.virTypedParameter * max(n.value, 1))()
-        check(lib.virDomainGetMemoryParameters(self._o, params, ctypes.byref(n), flags),
-              "virDomainGetMemoryParameters")
-        return _params(params, n.value)
+        return self._get_params(lib.virDomainGetMemoryParameters, "virDomainGetMemoryParameters", flags)
 
     def setMemoryParameters(self, params: Dict[str, int], flags: int = 0) -> int:
         """Both parameters are unsigned long long KiB (VIR_DOMAIN_MEMORY_PARAM_UNLIMITED: none)."""
@@ -373,6 +385,38 @@ class virDomain(Handle):
             out[i].value.ul = value
         return check(lib.virDomainSetMemoryParameters(self._o, out, len(params), flags),
                      "virDomainSetMemoryParameters")
+
+    def _get_params(self, fn: Any, call: str, *args: Any) -> Dict[str, Any]:
+        """A getter of libvirt's two-call shape: ask how many, then read them."""
+        n = ctypes.c_int(0)
+        check(fn(self._o, *args[:-1], None, ctypes.byref(n), args[-1]), call)
+        params = (_abi.virTypedParameter * max(n.value, 1))()
+        check(fn(self._o, *args[:-1], params, ctypes.byref(n), args[-1]), call)
+        return _params(params, n.value)
+
+    def blockResize(self, disk: str, size: int, flags: int = 0) -> int:
+        """Grows the disk (by target or file) to size KiB (bytes with
+        VIR_DOMAIN_BLOCK_RESIZE_BYTES); vSphere cannot shrink one."""
+        return check(lib.virDomainBlockResize(self._o, enc(disk), size, flags),
+                     "virDomainBlockResize")
+
+    def blockIoTune(self, disk: str, flags: int = 0) -> Dict[str, Any]:
+        """{"total_iops_sec": the disk's IOPS limit, 0 for none}."""
+        return self._get_params(lib.virDomainGetBlockIoTune, "virDomainGetBlockIoTune", enc(disk), flags)
+
+    def setBlockIoTune(self, disk: str, params: Dict[str, Any], flags: int = 0) -> int:
+        arr, n = _typed_params(params, _DISK_TYPES, _abi.VIR_TYPED_PARAM_ULLONG)
+        return check(lib.virDomainSetBlockIoTune(self._o, enc(disk), arr, n, flags),
+                     "virDomainSetBlockIoTune")
+
+    def blkioParameters(self, flags: int = 0) -> Dict[str, Any]:
+        """{"weight": 100-1000, "device_weight": "sda,500,..."}: the disks' shares / 2."""
+        return self._get_params(lib.virDomainGetBlkioParameters, "virDomainGetBlkioParameters", flags)
+
+    def setBlkioParameters(self, params: Dict[str, Any], flags: int = 0) -> int:
+        arr, n = _typed_params(params, _DISK_TYPES, _abi.VIR_TYPED_PARAM_ULLONG)
+        return check(lib.virDomainSetBlkioParameters(self._o, arr, n, flags),
+                     "virDomainSetBlkioParameters")
 
     def blockInfo(self, path: str, flags: int = 0) -> List[int]:
         """[capacity, allocation, physical] in bytes of the disk by target or file."""

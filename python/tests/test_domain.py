@@ -378,3 +378,24 @@ def test_screenshot_streams_a_png(conn):
     with pytest.raises(libvirt.libvirtError) as e:
         dom.screenshot(conn.newStream(), 1)
     assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+
+
+def test_disk_growth_and_io_controls_seen_by_the_server(conn, other):
+    dom = conn.lookupByName("ha-host_VM0")
+    seen = other.lookupByName("ha-host_VM0")
+    size = seen.blockInfo("sda")[0]
+    assert dom.blockResize("sda", size + (1 << 20), libvirt.VIR_DOMAIN_BLOCK_RESIZE_BYTES) == 0
+    assert seen.blockInfo("sda")[0] == size + (1 << 20)
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.blockResize("sda", size // 1024)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_OPERATION_UNSUPPORTED
+    dom.setBlockIoTune("sda", {"total_iops_sec": 1200})
+    assert seen.blockIoTune("sda") == {"total_iops_sec": 1200}
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.setBlockIoTune("sda", {"write_iops_sec": 5})
+    assert e.value.get_error_code() == libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED
+    dom.setBlkioParameters({"weight": 200})
+    assert seen.blkioParameters() == {"weight": 200, "device_weight": "sda,200"}
+    dom.setBlkioParameters({"device_weight": "sda,0"})
+    assert seen.blkioParameters()["weight"] == 500
+    assert seen.memoryParameters().keys() == {"hard_limit", "min_guarantee"}

@@ -353,19 +353,6 @@ pub extern "C" fn virDomainBlockRebase(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn virDomainBlockResize(
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_ulonglong,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
 pub extern "C" fn virDomainCheckpointCreateXML(
     _: *mut c_void,
     _: *mut c_void,
@@ -580,33 +567,6 @@ pub extern "C" fn virDomainGetAutostartOnce(_: *mut c_void, _: *mut c_void) -> c
     export!(-1, || Err(unsupported(
         api_name!(),
         "vSphere's autostart is the host's start order, with no one-time start"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virDomainGetBlkioParameters(
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "vSphere has no blkio tuning"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virDomainGetBlockIoTune(
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
     )))
 }
 
@@ -1091,33 +1051,6 @@ pub extern "C" fn virDomainSetAutostartOnce(_: *mut c_void, _: c_int) -> c_int {
     export!(-1, || Err(unsupported(
         api_name!(),
         "vSphere's autostart is the host's start order, with no one-time start"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virDomainSetBlkioParameters(
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_int,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "vSphere has no blkio tuning"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virDomainSetBlockIoTune(
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_int,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
     )))
 }
 

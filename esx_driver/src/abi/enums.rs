@@ -41,6 +41,11 @@ pub const VIR_DOMAIN_MEMORY_MIN_GUARANTEE: &str = "min_guarantee";
 pub const VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT: &str = "swap_hard_limit";
 pub const VIR_DOMAIN_MEMORY_PARAM_UNLIMITED: u64 = 9_007_199_254_740_991;
 
+/// Disk tuning parameter names (`virDomainGetBlkioParameters`, `virDomainGetBlockIoTune`).
+pub const VIR_DOMAIN_BLKIO_WEIGHT: &str = "weight";
+pub const VIR_DOMAIN_BLKIO_DEVICE_WEIGHT: &str = "device_weight";
+pub const VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_IOPS_SEC: &str = "total_iops_sec";
+
 /// Job statistics field names (`virDomainGetJobStats`).
 pub const VIR_DOMAIN_JOB_OPERATION: &str = "operation";
 pub const VIR_DOMAIN_JOB_TIME_ELAPSED: &str = "time_elapsed";
@@ -1178,6 +1183,13 @@ pub enum virDomainMemoryStatTags {
     VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC = 11,
     VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL = 12,
     VIR_DOMAIN_MEMORY_STAT_NR = 13,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virDomainBlockResizeFlags {
+    VIR_DOMAIN_BLOCK_RESIZE_BYTES = 1,
+    VIR_DOMAIN_BLOCK_RESIZE_CAPACITY = 2,
 }
 
 #[repr(C)]

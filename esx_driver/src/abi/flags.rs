@@ -63,6 +63,12 @@ flag_set! {
         LOAD = virDomainGuestInfoTypes::VIR_DOMAIN_GUEST_INFO_LOAD,
     }
 
+    /// virDomainBlockResizeFlags: CAPACITY is read only to be refused with its reason.
+    BlockResizeFlags {
+        BYTES = virDomainBlockResizeFlags::VIR_DOMAIN_BLOCK_RESIZE_BYTES,
+        CAPACITY = virDomainBlockResizeFlags::VIR_DOMAIN_BLOCK_RESIZE_CAPACITY,
+    }
+
     /// virConnectFlags.
     ConnectFlags {
         RO = virConnectFlags::VIR_CONNECT_RO,

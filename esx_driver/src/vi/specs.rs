@@ -203,9 +203,18 @@ macro_rules! drives {
 }
 drives!(VirtualCdrom, VirtualFloppy);
 
+// A disk's I/O controls: its IOPS limit (-1 none) and its shares of the datastore's I/O.
+vim_type!(write StorageIOAllocationInfo {
+    limit: Option<i64> = "limit",
+    shares: Option<SharesInfo> = "shares",
+    reservation: Option<i32> = "reservation",
+});
+
 // VirtualDevice's fields, then VirtualDisk's.
 virtual_device!(VirtualDisk {
     capacity_in_kb: Option<i64> = "capacityInKB",
+    capacity_in_bytes: Option<i64> = "capacityInBytes",
+    storage_io_allocation: Option<StorageIOAllocationInfo> = "storageIOAllocation",
 });
 
 /// The disk controllers a device change may add: VirtualDevice's key, VirtualController's

@@ -1,6 +1,7 @@
 //! Domain tuning through the C API: memory, vCPUs, autostart, and the "allocation" scheduler
 //! with libvirt's typed parameters.
 
+use super::disk_control::with_room;
 use crate::abi::enums::{
     VIR_DOMAIN_MEMORY_HARD_LIMIT, VIR_DOMAIN_MEMORY_MIN_GUARANTEE,
     VIR_DOMAIN_MEMORY_PARAM_UNLIMITED, VIR_DOMAIN_MEMORY_SOFT_LIMIT,
@@ -249,12 +250,9 @@ pub unsafe extern "C" fn virDomainGetMemoryParameters(
 ) -> c_int {
     export!(dom domain, -1, |d| {
         flags!(flags as AffectFlags)?;
-        let n = out!(nparams)?;
-        // As libvirt: asked with no room, say how many there are.
-        if n.get() == 0 {
-            n.set(2);
+        let Some(n) = with_room(out!(nparams)?, 2) else {
             return Ok(0);
-        }
+        };
         get_mem(d, out_slice!(params, count(n.get(), "nparams", api_name!())?)?, n)
     })
 }

@@ -235,7 +235,7 @@ pub(crate) fn attach_disk(
         connectable: None,
         controller_key: Some(controller),
         unit_number: Some(unit as i32),
-        capacity_in_kb: None,
+        ..VirtualDisk::default()
     }
     .into()));
     Ok(changes)
