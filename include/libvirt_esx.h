@@ -16,6 +16,8 @@
 
 #define VIR_TYPED_PARAM_FIELD_LENGTH 80
 
+#define VIR_DOMAIN_SEND_KEY_MAX_KEYS 16
+
 #define VIR_DOMAIN_MEMORY_PARAM_UNLIMITED 9007199254740991
 
 /*
@@ -2142,6 +2144,20 @@ int virDomainAbortJob(virDomainPtr domain);
  `domain` is NULL or a domain from this library.
  */
 int virDomainAbortJobFlags(virDomainPtr domain, unsigned int flags);
+
+/*
+ Presses the keys together on the running VM's console (PutUsbScanCodes), then waits
+ `holdtime` ms.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `keycodes` NULL or holding `nkeycodes`.
+ */
+int virDomainSendKey(virDomainPtr domain,
+                     unsigned int codeset,
+                     unsigned int holdtime,
+                     unsigned int *keycodes,
+                     int nkeycodes,
+                     unsigned int flags);
 
 /*
  A new domain, defined and started (VMware keeps it defined: it has no transient VMs).
@@ -4325,7 +4341,6 @@ virTypedParameterPtr virTypedParamsGet(virTypedParameterPtr params, int nparams,
 #define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))
 #define VIR_DOMAIN_MEMORY_FIELD_LENGTH VIR_TYPED_PARAM_FIELD_LENGTH
 #define VIR_DOMAIN_SCHED_FIELD_LENGTH VIR_TYPED_PARAM_FIELD_LENGTH
-#define VIR_DOMAIN_SEND_KEY_MAX_KEYS 16
 #define VIR_GET_CPUMAP(cpumaps,maplen,vcpu) (&((cpumaps)[(vcpu) * (maplen)]))
 #define VIR_KEYCODE_SET_RFB VIR_KEYCODE_SET_QNUM
 #define VIR_NETWORK_EVENT_CALLBACK(cb) ((virConnectNetworkEventGenericCallback)(void (*)(void))(cb))
@@ -5706,7 +5721,6 @@ int virDomainRestoreParams(virConnectPtr conn, virTypedParameterPtr params, int 
 int virDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const char *dxml, unsigned int flags);
 char *virDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *file, unsigned int flags);
 int virDomainSaveParams(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags);
-int virDomainSendKey(virDomainPtr domain, unsigned int codeset, unsigned int holdtime, unsigned int *keycodes, int nkeycodes, unsigned int flags);
 int virDomainSendProcessSignal(virDomainPtr domain, long long pid_value, unsigned int signum, unsigned int flags);
 int virDomainSetAutostartOnce(virDomainPtr domain, int autostart);
 int virDomainSetBlockThreshold(virDomainPtr domain, const char *dev, unsigned long long threshold, unsigned int flags);

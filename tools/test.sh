@@ -16,6 +16,7 @@ step() { # name, command...
 
 step "cargo fmt --check" cargo fmt --all --check
 step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
+step "SendKey's table against libvirt 9.0's keymaps.csv" ./tools/keymap-check.sh
 ./tools/vcsim/build.sh
 step "cargo test" cargo test --workspace
 make --no-print-directory uninstalled-pc PROFILE=debug >/dev/null

@@ -1282,3 +1282,45 @@ fn disk_commands_beyond_libvirts_driver() {
         "weight         : 500\ndevice_weight  : sda,500\n\n",
     );
 }
+
+/// send-key: what reaches the guest (the launcher's `.keys` file, fetched over /folder by a
+/// client of its own), and virsh's own refusals compared with Debian's virsh byte for byte.
+#[test]
+fn send_key_reaches_the_guest() {
+    let sim = Sim::esx();
+    let env = Env::new();
+    let u = uri(&sim);
+    let r = env.run(
+        OURS,
+        &u,
+        &words("send-key ha-host_VM0 KEY_LEFTCTRL KEY_LEFTALT KEY_DELETE"),
+    );
+    assert_eq!((r.out.as_str(), r.err.as_str(), r.status), ("\n", "", 0));
+    let r = env.run(
+        OURS,
+        &u,
+        &words("send-key ha-host_VM0 --codeset win32 --holdtime 20 VK_RETURN 0x41"),
+    );
+    assert_eq!(r.status, 0, "{}", r.err);
+    let addr = u.split("//").nth(1).unwrap().split('/').next().unwrap();
+    let url = format!(
+        "https://{addr}/folder/ha-host_VM0/ha-host_VM0.keys?dcPath=ha-datacenter&dsName=LocalDS_0"
+    );
+    let fetch = "import ssl,sys,urllib.request as u; \
+                 sys.stdout.write(u.urlopen(sys.argv[1], context=ssl._create_unverified_context()).read().decode())";
+    let out = Command::new("python3")
+        .args(["-c", fetch, &url])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "0x004c leftControl,leftAlt\n0x0028 \n0x0004 \n"
+    );
+    let refusals = [
+        "send-key ha-host_VM0 --codeset qwerty 1",
+        "send-key ha-host_VM0 KEY_NOPE",
+        "send-key ha-host_VM0 --codeset usb KEY_A",
+        "send-key ha-host_VM0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17",
+    ];
+    compare(&env, &u, &u, &refusals, exactly);
+}

@@ -9,6 +9,7 @@ LIBVIR_VERSION_NUMBER = 11003000
 VIR_UUID_BUFLEN = 16
 VIR_UUID_STRING_BUFLEN = 37
 VIR_TYPED_PARAM_FIELD_LENGTH = 80
+VIR_DOMAIN_SEND_KEY_MAX_KEYS = 16
 VIR_DOMAIN_MEMORY_PARAM_UNLIMITED = 9007199254740991
 VIR_DOMAIN_BLOCK_STATS_FIELD_LENGTH = 80
 VIR_NODE_CPU_STATS_FIELD_LENGTH = 80
@@ -30,7 +31,6 @@ VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL = 1024
 VIR_DOMAIN_BLKIO_FIELD_LENGTH = 80
 VIR_DOMAIN_MEMORY_FIELD_LENGTH = 80
 VIR_DOMAIN_SCHED_FIELD_LENGTH = 80
-VIR_DOMAIN_SEND_KEY_MAX_KEYS = 16
 VIR_KEYCODE_SET_RFB = 9
 VIR_SECURITY_DOI_BUFLEN = 257
 VIR_SECURITY_LABEL_BUFLEN = 4097
@@ -1418,6 +1418,7 @@ __all__ = [
     'VIR_UUID_BUFLEN',
     'VIR_UUID_STRING_BUFLEN',
     'VIR_TYPED_PARAM_FIELD_LENGTH',
+    'VIR_DOMAIN_SEND_KEY_MAX_KEYS',
     'VIR_DOMAIN_MEMORY_PARAM_UNLIMITED',
     'VIR_DOMAIN_BLOCK_STATS_FIELD_LENGTH',
     'VIR_NODE_CPU_STATS_FIELD_LENGTH',
@@ -1439,7 +1440,6 @@ __all__ = [
     'VIR_DOMAIN_BLKIO_FIELD_LENGTH',
     'VIR_DOMAIN_MEMORY_FIELD_LENGTH',
     'VIR_DOMAIN_SCHED_FIELD_LENGTH',
-    'VIR_DOMAIN_SEND_KEY_MAX_KEYS',
     'VIR_KEYCODE_SET_RFB',
     'VIR_SECURITY_DOI_BUFLEN',
     'VIR_SECURITY_LABEL_BUFLEN',
@@ -3478,6 +3478,7 @@ FUNCTIONS = {
     'virDomainGetJobStats': (c_int, [virDomainPtr, POINTER(c_int), POINTER(virTypedParameterPtr), POINTER(c_int), c_uint]),
     'virDomainAbortJob': (c_int, [virDomainPtr]),
     'virDomainAbortJobFlags': (c_int, [virDomainPtr, c_uint]),
+    'virDomainSendKey': (c_int, [virDomainPtr, c_uint, c_uint, POINTER(c_uint), c_int, c_uint]),
     'virDomainCreateXML': (virDomainPtr, [virConnectPtr, c_char_p, c_uint]),
     'virDomainCreateXMLWithFiles': (virDomainPtr, [virConnectPtr, c_char_p, c_uint, POINTER(c_int), c_uint]),
     'virDomainSave': (c_int, [virDomainPtr, c_char_p]),
@@ -3840,7 +3841,6 @@ FUNCTIONS = {
     'virDomainSaveImageDefineXML': (c_int, [virConnectPtr, c_char_p, c_char_p, c_uint]),
     'virDomainSaveImageGetXMLDesc': (c_void_p, [virConnectPtr, c_char_p, c_uint]),
     'virDomainSaveParams': (c_int, [virDomainPtr, virTypedParameterPtr, c_int, c_uint]),
-    'virDomainSendKey': (c_int, [virDomainPtr, c_uint, c_uint, POINTER(c_uint), c_int, c_uint]),
     'virDomainSendProcessSignal': (c_int, [virDomainPtr, c_longlong, c_uint, c_uint]),
     'virDomainSetAutostartOnce': (c_int, [virDomainPtr, c_int]),
     'virDomainSetBlockThreshold': (c_int, [virDomainPtr, c_char_p, c_ulonglong, c_uint]),

@@ -394,6 +394,14 @@ class virDomain(Handle):
         check(fn(self._o, *args[:-1], params, ctypes.byref(n), args[-1]), call)
         return _params(params, n.value)
 
+    def sendKey(self, codeset: int, holdtime: int, keycodes: List[int], nkeycodes: int,
+                flags: int = 0) -> int:
+        """Presses the keys (codes of `codeset`) together on the console (PutUsbScanCodes),
+        then waits holdtime ms."""
+        codes = (ctypes.c_uint * max(nkeycodes, 1))(*keycodes[:nkeycodes])
+        return check(lib.virDomainSendKey(self._o, codeset, holdtime, codes, nkeycodes, flags),
+                     "virDomainSendKey")
+
     def blockResize(self, disk: str, size: int, flags: int = 0) -> int:
         """Grows the disk (by target or file) to size KiB (bytes with
         VIR_DOMAIN_BLOCK_RESIZE_BYTES); vSphere cannot shrink one."""

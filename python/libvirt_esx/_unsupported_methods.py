@@ -111,7 +111,6 @@ METHODS = {
         'saveParams': ('virDomainSaveParams', 'params, flags=0'),
         'securityLabel': ('virDomainGetSecurityLabel', ''),
         'securityLabelList': ('virDomainGetSecurityLabelList', ''),
-        'sendKey': ('virDomainSendKey', 'codeset, holdtime, keycodes, nkeycodes, flags=0'),
         'sendProcessSignal': ('virDomainSendProcessSignal', 'pid_value, signum, flags=0'),
         'setBlockThreshold': ('virDomainSetBlockThreshold', 'dev, threshold, flags=0'),
         'setGuestVcpus': ('virDomainSetGuestVcpus', 'cpumap, state, flags=0'),

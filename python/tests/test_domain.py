@@ -1,10 +1,15 @@
 """virDomain: listing and lookups, identity, state, XML, power, tuning, define/undefine and
 guest information; every change is checked through a second connection."""
+import base64
+import ssl
 import time
+import urllib.request
 
 import pytest
 
 import libvirt_esx as libvirt
+
+from conftest import ADDR
 
 XML = """<domain type='vmware'>
   <name>py-defined</name>
@@ -399,3 +404,24 @@ def test_disk_growth_and_io_controls_seen_by_the_server(conn, other):
     dom.setBlkioParameters({"device_weight": "sda,0"})
     assert seen.blkioParameters()["weight"] == 500
     assert seen.memoryParameters().keys() == {"hard_limit", "min_guarantee"}
+
+
+def test_keys_reach_the_guest(conn):
+    dom = running(conn, "ha-host_VM1")
+    # Ctrl+Alt+Delete by Linux keycode, then "a" in USB usages.
+    assert dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 0, [29, 56, 111], 3) == 0
+    assert dom.sendKey(libvirt.VIR_KEYCODE_SET_USB, 50, [4], 1) == 0
+    # What the guest saw, the datastore file read over /folder by a client of its own.
+    url = "https://%s/folder/ha-host_VM1/ha-host_VM1.keys?dcPath=ha-datacenter&dsName=LocalDS_0"
+    req = urllib.request.Request(url % ADDR, headers={
+        "Authorization": "Basic " + base64.b64encode(b"root:secret").decode()})
+    with urllib.request.urlopen(req, context=ssl._create_unverified_context()) as r:
+        seen = r.read().decode().splitlines()
+    assert seen[-2:] == ["0x004c leftControl,leftAlt", "0x0004 "]
+    for codeset, codes, code in ((libvirt.VIR_KEYCODE_SET_LINUX, [], libvirt.VIR_ERR_INVALID_ARG),
+                                 (42, [30], libvirt.VIR_ERR_INVALID_ARG),
+                                 (libvirt.VIR_KEYCODE_SET_USB, [0x4000],
+                                  libvirt.VIR_ERR_INTERNAL_ERROR)):
+        with pytest.raises(libvirt.libvirtError) as e:
+            dom.sendKey(codeset, 0, codes, len(codes))
+        assert e.value.get_error_code() == code

@@ -1019,21 +1019,6 @@ pub extern "C" fn virDomainSaveParams(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn virDomainSendKey(
-    _: *mut c_void,
-    _: c_uint,
-    _: c_uint,
-    _: *mut c_void,
-    _: c_int,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
 pub extern "C" fn virDomainSendProcessSignal(
     _: *mut c_void,
     _: c_longlong,

@@ -59,6 +59,17 @@ func postVMEvent(next http.Handler, r *http.Request, vm *simulator.VirtualMachin
 	_ = recorded(next, post)
 }
 
+// notPoweredOn answers with the InvalidPowerState fault a host gives a call that needs the VM
+// on.
+func notPoweredOn(w http.ResponseWriter, state types.VirtualMachinePowerState) {
+	w.WriteHeader(http.StatusInternalServerError)
+	fmt.Fprintf(w, soapEnvelope, `<soapenv:Fault><faultcode>ServerFaultCode</faultcode>`+
+		`<faultstring></faultstring><detail><InvalidPowerStateFault xmlns="urn:vim25" `+
+		`xsi:type="InvalidPowerState"><requestedState>poweredOn</requestedState>`+
+		`<existingState>`+string(state)+`</existingState>`+
+		`</InvalidPowerStateFault></detail></soapenv:Fault>`)
+}
+
 func withGuestEvents(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, ok := soapBody(w, r)
@@ -91,12 +102,7 @@ func withGuestEvents(next http.Handler) http.Handler {
 		}
 		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 		if vm.Runtime.PowerState != types.VirtualMachinePowerStatePoweredOn {
-			w.WriteHeader(http.StatusInternalServerError)
-			fmt.Fprintf(w, soapEnvelope, `<soapenv:Fault><faultcode>ServerFaultCode</faultcode>`+
-				`<faultstring></faultstring><detail><InvalidPowerStateFault xmlns="urn:vim25" `+
-				`xsi:type="InvalidPowerState"><requestedState>poweredOn</requestedState>`+
-				`<existingState>`+string(vm.Runtime.PowerState)+`</existingState>`+
-				`</InvalidPowerStateFault></detail></soapenv:Fault>`)
+			notPoweredOn(w, vm.Runtime.PowerState)
 			return
 		}
 		postVMEvent(next, r, vm, "VmGuestRebootEvent")

@@ -9,6 +9,7 @@ mod edit;
 mod events;
 mod guest;
 mod host;
+mod keys;
 mod lifecycle;
 mod migrate;
 mod monitor;
@@ -66,6 +67,7 @@ pub static TABLE: &[Cmd] = &[
     domain::RESET,
     domain::RESUME,
     lifecycle::SCREENSHOT,
+    keys::SEND_KEY,
     lifecycle::SETMAXMEM,
     lifecycle::SETMEM,
     lifecycle::SETVCPUS,

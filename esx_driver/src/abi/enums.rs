@@ -27,6 +27,7 @@ pub const LIBVIR_VERSION_NUMBER: c_ulong = 11_003_000;
 pub const VIR_UUID_BUFLEN: c_int = 16;
 pub const VIR_UUID_STRING_BUFLEN: c_int = 37;
 pub const VIR_TYPED_PARAM_FIELD_LENGTH: c_int = 80;
+pub const VIR_DOMAIN_SEND_KEY_MAX_KEYS: c_int = 16;
 
 /// Migration parameter names (`virDomainMigrate3`, `virDomainMigrateToURI3`).
 pub const VIR_MIGRATE_PARAM_URI: &str = "migrate_uri";
@@ -1184,6 +1185,27 @@ pub enum virDomainMemoryStatTags {
     VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL = 12,
     VIR_DOMAIN_MEMORY_STAT_NR = 13,
 }
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virKeycodeSet {
+    VIR_KEYCODE_SET_LINUX = 0,
+    VIR_KEYCODE_SET_XT = 1,
+    VIR_KEYCODE_SET_ATSET1 = 2,
+    VIR_KEYCODE_SET_ATSET2 = 3,
+    VIR_KEYCODE_SET_ATSET3 = 4,
+    VIR_KEYCODE_SET_OSX = 5,
+    VIR_KEYCODE_SET_XT_KBD = 6,
+    VIR_KEYCODE_SET_USB = 7,
+    VIR_KEYCODE_SET_WIN32 = 8,
+    VIR_KEYCODE_SET_QNUM = 9,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_KEYCODE_SET_LAST = 10,
+}
+from_raw!(virKeycodeSet: VIR_KEYCODE_SET_LINUX, VIR_KEYCODE_SET_XT, VIR_KEYCODE_SET_ATSET1,
+    VIR_KEYCODE_SET_ATSET2, VIR_KEYCODE_SET_ATSET3, VIR_KEYCODE_SET_OSX, VIR_KEYCODE_SET_XT_KBD,
+    VIR_KEYCODE_SET_USB, VIR_KEYCODE_SET_WIN32, VIR_KEYCODE_SET_QNUM);
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

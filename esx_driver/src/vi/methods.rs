@@ -11,8 +11,8 @@ use super::property::{
 use super::soap::{MoRef, Request};
 use super::specs::{
     FileBackedVirtualDiskSpec, HostAutoStartManagerConfig, HostDatastoreBrowserSearchSpec,
-    HostNasVolumeSpec, HostPortGroupSpec, HostVirtualSwitchSpec, VirtualMachineConfigSpec,
-    VirtualMachineRelocateSpec,
+    HostNasVolumeSpec, HostPortGroupSpec, HostVirtualSwitchSpec, UsbScanCodeSpec,
+    VirtualMachineConfigSpec, VirtualMachineRelocateSpec,
 };
 use super::types::{FromNode, ServiceContent, UserSession};
 use secrecy::SecretString;
@@ -166,6 +166,8 @@ vim_method! {
     SuspendVM_Task(VirtualMachine) -> MoRef;
     ResetVM_Task(VirtualMachine) -> MoRef;
     CreateScreenshot_Task(VirtualMachine) -> MoRef;
+    /// How many key events were typed.
+    PutUsbScanCodes(VirtualMachine) { spec: UsbScanCodeSpec = "spec" } -> i32;
     ShutdownGuest(VirtualMachine) -> ();
     RebootGuest(VirtualMachine) -> ();
     AnswerVM(VirtualMachine) {

@@ -203,6 +203,28 @@ macro_rules! drives {
 }
 drives!(VirtualCdrom, VirtualFloppy);
 
+// Keys typed on a VM's console (PutUsbScanCodes): each event a USB HID usage (usage << 16 | 7,
+// the keyboard page) with the modifier keys held for it.
+vim_type!(write UsbScanCodeSpecModifierType {
+    left_control: Option<bool> = "leftControl",
+    left_shift: Option<bool> = "leftShift",
+    left_alt: Option<bool> = "leftAlt",
+    left_gui: Option<bool> = "leftGui",
+    right_control: Option<bool> = "rightControl",
+    right_shift: Option<bool> = "rightShift",
+    right_alt: Option<bool> = "rightAlt",
+    right_gui: Option<bool> = "rightGui",
+});
+
+vim_type!(write UsbScanCodeSpecKeyEvent {
+    usb_hid_code: i32 = "usbHidCode",
+    modifiers: Option<UsbScanCodeSpecModifierType> = "modifiers",
+});
+
+vim_type!(write UsbScanCodeSpec {
+    key_events: Vec<UsbScanCodeSpecKeyEvent> = "keyEvents",
+});
+
 // A disk's I/O controls: its IOPS limit (-1 none) and its shares of the datastore's I/O.
 vim_type!(write StorageIOAllocationInfo {
     limit: Option<i64> = "limit",

@@ -5,6 +5,7 @@ pub mod devices;
 pub mod disk_control;
 pub mod guest;
 pub mod jobs;
+pub mod keys;
 pub mod lifecycle;
 pub mod metadata;
 pub mod migrate;

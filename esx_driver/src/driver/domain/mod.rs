@@ -8,6 +8,7 @@ mod drives;
 pub mod guest;
 pub mod guest_report;
 pub(crate) mod jobs;
+pub mod keys;
 pub(crate) mod lifecycle;
 pub(crate) mod listing;
 mod metadata;
