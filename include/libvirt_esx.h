@@ -1953,6 +1953,59 @@ char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
 int virConnectGetMaxVcpus(virConnectPtr conn, const char *type);
 
 /*
+ Pins a vCPU: accepted when every vCPU keeps one set (see `Domain::pin_vcpu`).
+
+ # Safety
+ `domain` is NULL or a domain from this library; `cpumap` NULL or `maplen` bytes.
+ */
+int virDomainPinVcpu(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap, int maplen);
+
+/*
+ # Safety
+ As virDomainPinVcpu.
+ */
+int virDomainPinVcpuFlags(virDomainPtr domain,
+                          unsigned int vcpu,
+                          unsigned char *cpumap,
+                          int maplen,
+                          unsigned int flags);
+
+/*
+ Each vCPU's map (all the same: the VM's affinity); how many were filled.
+
+ # Safety
+ `domain` is NULL or a domain from this library; `cpumaps` NULL or `ncpumaps * maplen`
+ bytes.
+ */
+int virDomainGetVcpuPinInfo(virDomainPtr domain,
+                            int ncpumaps,
+                            unsigned char *cpumaps,
+                            int maplen,
+                            unsigned int flags);
+
+/*
+ Sets the VM's affinity (vSphere's one set for all of its threads).
+
+ # Safety
+ `domain` is NULL or a domain from this library; `cpumap` NULL or `maplen` bytes.
+ */
+int virDomainPinEmulator(virDomainPtr domain,
+                         unsigned char *cpumap,
+                         int maplen,
+                         unsigned int flags);
+
+/*
+ The VM's affinity as a map; 1 (its threads are always placed by the set).
+
+ # Safety
+ `domain` is NULL or a domain from this library; `cpumap` NULL or `maplen` bytes.
+ */
+int virDomainGetEmulatorPinInfo(virDomainPtr domain,
+                                unsigned char *cpumap,
+                                int maplen,
+                                unsigned int flags);
+
+/*
  LIVE, CONFIG or CURRENT as vSphere can honour them: a running VM's devices change live and
  in its configuration at once, a stopped VM's in its configuration.
 
@@ -2579,8 +2632,8 @@ int virDomainGetMaxVcpus(virDomainPtr domain);
 
 /*
  Per-vCPU info of a running domain: each vCPU's CPU time from the performance counters
- (see `driver::perf`); vSphere reports no placement, so `cpu` is -1 and the maps allow
- every host CPU.
+ (see `driver::perf`); vSphere reports no placement, so `cpu` is -1, and each map is the
+ VM's CPU affinity (every host CPU when none is set).
 
  # Safety
  `domain` is NULL or a domain from this library; `info` holds `maxinfo` entries; `cpumaps`
@@ -5681,7 +5734,6 @@ int virDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmo
 int virDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum, unsigned int flags);
 int virDomainGetAutostartOnce(virDomainPtr domain, int *autostart);
 int virDomainGetBlockJobInfo(virDomainPtr dom, const char *disk, virDomainBlockJobInfoPtr info, unsigned int flags);
-int virDomainGetEmulatorPinInfo(virDomainPtr domain, unsigned char *cpumap, int maplen, unsigned int flags);
 int virDomainGetGuestVcpus(virDomainPtr domain, virTypedParameterPtr *params, unsigned int *nparams, unsigned int flags);
 int virDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info, unsigned int flags);
 int virDomainGetInterfaceParameters(virDomainPtr domain, const char *device, virTypedParameterPtr params, int *nparams, unsigned int flags);
@@ -5692,7 +5744,6 @@ int virDomainGetPerfEvents(virDomainPtr domain, virTypedParameterPtr *params, in
 int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel);
 int virDomainGetSecurityLabelList(virDomainPtr domain, virSecurityLabelPtr *seclabels);
 int virDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nseconds, unsigned int flags);
-int virDomainGetVcpuPinInfo(virDomainPtr domain, int ncpumaps, unsigned char *cpumaps, int maplen, unsigned int flags);
 int virDomainGraphicsReload(virDomainPtr domain, unsigned int type, unsigned int flags);
 void virDomainIOThreadInfoFree(virDomainIOThreadInfoPtr info);
 int virDomainInjectNMI(virDomainPtr domain, unsigned int flags);
@@ -5713,10 +5764,7 @@ int virDomainOpenGraphics(virDomainPtr dom, unsigned int idx, int fd, unsigned i
 int virDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);
 int virDomainPMSuspendForDuration(virDomainPtr dom, unsigned int target, unsigned long long duration, unsigned int flags);
 int virDomainPMWakeup(virDomainPtr dom, unsigned int flags);
-int virDomainPinEmulator(virDomainPtr domain, unsigned char *cpumap, int maplen, unsigned int flags);
 int virDomainPinIOThread(virDomainPtr domain, unsigned int iothread_id, unsigned char *cpumap, int maplen, unsigned int flags);
-int virDomainPinVcpu(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap, int maplen);
-int virDomainPinVcpuFlags(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap, int maplen, unsigned int flags);
 int virDomainRestoreParams(virConnectPtr conn, virTypedParameterPtr params, int nparams, unsigned int flags);
 int virDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const char *dxml, unsigned int flags);
 char *virDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *file, unsigned int flags);

@@ -1324,3 +1324,44 @@ fn send_key_reaches_the_guest() {
     ];
     compare(&env, &u, &u, &refusals, exactly);
 }
+
+/// vcpupin and emulatorpin over the VM's one affinity set, read back by a second process;
+/// virsh's own refusals compared with Debian's virsh byte for byte.
+#[test]
+fn pinning_beyond_libvirts_driver() {
+    let sim = Sim::esx();
+    let env = Env::new();
+    let u = uri(&sim);
+    let ours = |cmd: &str| env.run(OURS, &u, &words(cmd));
+    let says = |cmd: &str, out: &str| {
+        let r = ours(cmd);
+        assert_eq!(
+            (r.out.as_str(), r.err.as_str(), r.status),
+            (out, "", 0),
+            "{cmd}"
+        );
+    };
+    says(
+        "vcpupin ha-host_VM0",
+        " VCPU   CPU Affinity\n----------------------\n 0      0-1\n\n",
+    );
+    says("emulatorpin ha-host_VM0 ^0,1", "\n");
+    says(
+        "emulatorpin ha-host_VM0",
+        "emulator: CPU Affinity\n----------------------------------\n       *: 1\n\n",
+    );
+    says("vcpupin ha-host_VM0 0 r", "\n");
+    says(
+        "vcpupin ha-host_VM0 --vcpu 0",
+        " VCPU   CPU Affinity\n----------------------\n 0      0-1\n\n",
+    );
+    let refusals = [
+        "vcpupin ha-host_VM0 0 5",
+        "vcpupin ha-host_VM0 --cpulist 1",
+        "vcpupin ha-host_VM0 0 x",
+        "vcpupin ha-host_VM0 0 ^0",
+        "vcpupin ha-host_VM0 0 1-2000",
+        "emulatorpin ha-host_VM0 0-9",
+    ];
+    compare(&env, &u, &u, &refusals, exactly);
+}

@@ -80,6 +80,26 @@ def _typed_params(params: Dict[str, Any], types: Dict[str, int],
     return arr, len(params)
 
 
+def _cpus(raw: bytes, host_cpus: int) -> Tuple[bool, ...]:
+    """A CPU map's bytes as a bool per host CPU."""
+    return tuple(bool(raw[c // 8] & (1 << (c % 8))) for c in range(host_cpus))
+
+
+def _cpumap(cpus: Tuple[bool, ...]) -> bytes:
+    """A bool per host CPU as a CPU map's bytes."""
+    raw = bytearray((len(cpus) + 7) // 8 or 1)
+    for c, on in enumerate(cpus):
+        if on:
+            raw[c // 8] |= 1 << (c % 8)
+    return bytes(raw)
+
+
+def _maximum(flags: int) -> int:
+    """The vCPU count flags that ask for the maximum under the same impact flags."""
+    return (flags & (_abi.VIR_DOMAIN_AFFECT_LIVE | _abi.VIR_DOMAIN_AFFECT_CONFIG)) \
+        | _abi.VIR_DOMAIN_VCPU_MAXIMUM
+
+
 def _migrate_params(params: Dict[str, Any]) -> Tuple[Any, int]:
     """Migration parameters as C typed parameters."""
     return _typed_params(params, _MIGRATE_TYPES)
@@ -154,18 +174,53 @@ class virDomain(Handle):
     def vcpusFlags(self, flags: int = 0) -> int:
         return check(lib.virDomainGetVcpusFlags(self._o, flags), "virDomainGetVcpusFlags")
 
+    def _host_cpus(self) -> int:
+        """The host's logical CPUs, as libvirt-python sizes CPU maps (nodes·sockets·cores·threads)."""
+        info = self._owner.getInfo()
+        return info[4] * info[5] * info[6] * info[7]
+
     def vcpus(self) -> Tuple[List[Tuple[int, int, int, int]], List[Tuple[bool, ...]]]:
         """([(number, state, cpuTime, cpu)], [per vCPU: a bool per host CPU])."""
-        host_cpus = self._owner.getInfo()[2]
+        host_cpus = self._host_cpus()
         n = self.info()[3]
         maplen = (host_cpus + 7) // 8
         info = (_abi.virVcpuInfo * max(n, 1))()
         maps = ctypes.create_string_buffer(max(n, 1) * maplen)
         got = check(lib.virDomainGetVcpus(self._o, info, n, maps, maplen), "virDomainGetVcpus")
-        raw = maps.raw
         return ([(v.number, v.state, v.cpuTime, v.cpu) for v in info[:got]],
-                [tuple(bool(raw[i * maplen + c // 8] & (1 << (c % 8))) for c in range(host_cpus))
-                 for i in range(got)])
+                [_cpus(maps.raw[i * maplen:(i + 1) * maplen], host_cpus) for i in range(got)])
+
+    # CPU pinning: vSphere keeps one affinity set for all of a VM's vCPUs and threads.
+    def pinVcpu(self, vcpu: int, cpumap: Tuple[bool, ...]) -> int:
+        raw = _cpumap(cpumap)
+        return check(lib.virDomainPinVcpu(self._o, vcpu, raw, len(raw)), "virDomainPinVcpu")
+
+    def pinVcpuFlags(self, vcpu: int, cpumap: Tuple[bool, ...], flags: int = 0) -> int:
+        raw = _cpumap(cpumap)
+        return check(lib.virDomainPinVcpuFlags(self._o, vcpu, raw, len(raw), flags),
+                     "virDomainPinVcpuFlags")
+
+    def vcpuPinInfo(self, flags: int = 0) -> List[Tuple[bool, ...]]:
+        """Per vCPU, a bool per host CPU: the VM's affinity, the same for each."""
+        host_cpus, n = self._host_cpus(), self.vcpusFlags(_maximum(flags))
+        maplen = (host_cpus + 7) // 8
+        maps = ctypes.create_string_buffer(max(n, 1) * maplen)
+        got = check(lib.virDomainGetVcpuPinInfo(self._o, n, maps, maplen, flags),
+                    "virDomainGetVcpuPinInfo")
+        return [_cpus(maps.raw[i * maplen:(i + 1) * maplen], host_cpus) for i in range(got)]
+
+    def pinEmulator(self, cpumap: Tuple[bool, ...], flags: int = 0) -> int:
+        raw = _cpumap(cpumap)
+        return check(lib.virDomainPinEmulator(self._o, raw, len(raw), flags),
+                     "virDomainPinEmulator")
+
+    def emulatorPinInfo(self, flags: int = 0) -> Tuple[bool, ...]:
+        host_cpus = self._host_cpus()
+        maplen = (host_cpus + 7) // 8
+        raw = ctypes.create_string_buffer(maplen)
+        check(lib.virDomainGetEmulatorPinInfo(self._o, raw, maplen, flags),
+              "virDomainGetEmulatorPinInfo")
+        return _cpus(raw.raw, host_cpus)
 
     def XMLDesc(self, flags: int = 0) -> str:
         """The domain XML from the VMX file: 2–3 round trips."""

@@ -425,3 +425,24 @@ def test_keys_reach_the_guest(conn):
         with pytest.raises(libvirt.libvirtError) as e:
             dom.sendKey(codeset, 0, codes, len(codes))
         assert e.value.get_error_code() == code
+
+
+def test_cpu_pinning_seen_by_the_server(conn, other):
+    dom = conn.lookupByName("ha-host_VM0")
+    seen = other.lookupByName("ha-host_VM0")
+    every = seen.emulatorPinInfo()
+    assert len(every) >= 2 and all(every)
+    assert dom.pinEmulator((False, True)) == 0
+    assert seen.emulatorPinInfo()[:2] == (False, True)
+    assert seen.vcpuPinInfo() == [seen.emulatorPinInfo()] * seen.info()[3]
+    assert seen.vcpus()[1][0] == seen.emulatorPinInfo()
+    assert dom.pinVcpu(0, (True,)) == 0
+    assert seen.emulatorPinInfo()[:2] == (True, False)
+    dom.pinVcpuFlags(0, every, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+    assert all(seen.emulatorPinInfo())
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.pinVcpu(3, (True,))
+    assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.pinEmulator((False,) * len(every))
+    assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG

@@ -584,19 +584,6 @@ pub extern "C" fn virDomainGetBlockJobInfo(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn virDomainGetEmulatorPinInfo(
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_int,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
 pub extern "C" fn virDomainGetGuestVcpus(
     _: *mut c_void,
     _: *mut c_void,
@@ -699,20 +686,6 @@ pub extern "C" fn virDomainGetTime(
     _: *mut c_void,
     _: *mut c_void,
     _: *mut c_void,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virDomainGetVcpuPinInfo(
-    _: *mut c_void,
-    _: c_int,
-    _: *mut c_void,
-    _: c_int,
     _: c_uint,
 ) -> c_int {
     export!(-1, || Err(unsupported(
@@ -919,19 +892,6 @@ pub extern "C" fn virDomainPMWakeup(_: *mut c_void, _: c_uint) -> c_int {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn virDomainPinEmulator(
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_int,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
 pub extern "C" fn virDomainPinIOThread(
     _: *mut c_void,
     _: c_uint,
@@ -942,28 +902,6 @@ pub extern "C" fn virDomainPinIOThread(
     export!(-1, || Err(unsupported(
         api_name!(),
         "VMware VMs have no I/O threads"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virDomainPinVcpu(_: *mut c_void, _: c_uint, _: *mut c_void, _: c_int) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virDomainPinVcpuFlags(
-    _: *mut c_void,
-    _: c_uint,
-    _: *mut c_void,
-    _: c_int,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
     )))
 }
 

@@ -76,6 +76,8 @@ pub static TABLE: &[Cmd] = &[
     stats::VCPUCOUNT,
     stats::VCPUINFO,
     tune::SCHEDINFO,
+    tune::VCPUPIN,
+    tune::EMULATORPIN,
     domain::SHUTDOWN,
     domain::START,
     domain::SUSPEND,

@@ -1,10 +1,10 @@
 //! Domain tuning commands: `schedinfo` (vSphere's CPU allocation: reservation, limit,
 //! shares), shown and set as virsh does it.
 
-use super::{DOMAIN, domain, scaled};
+use super::{DOMAIN, domain, extra_line, scaled};
 use crate::grammar::{Args, Cmd, Opt};
 use crate::session::Session;
-use crate::{Failure, Outcome};
+use crate::{Failure, Outcome, table};
 use esx_driver::driver::domain::SchedParams;
 use esx_driver::driver::domain::disk_control::{device_weights, not_a_weight, not_an_io_limit};
 
@@ -239,3 +239,186 @@ pub const BLKIOTUNE: Cmd = Cmd {
         Ok(())
     },
 };
+
+/// The host's logical CPUs, as virsh counts them from the node info.
+fn max_cpus(s: &mut Session) -> Result<u32, Failure> {
+    let n = s.conn()?.node_info()?;
+    Ok(n.nodes * n.sockets * n.cores * n.threads)
+}
+
+/// A cpulist as virsh reads one (`0-3,^2,5`, or `r` for every CPU), refused in virsh's words.
+fn cpu_list(text: &str, max: u32) -> Result<Vec<u32>, Failure> {
+    if text.starts_with('r') {
+        return Ok((0..max).collect());
+    }
+    let invalid = format!("Invalid cpulist '{text}'");
+    // A list that does not parse also gets the parser's own line, as libvirt's does.
+    let bad = || {
+        Failure::lines(vec![
+            invalid.clone(),
+            format!("invalid argument: Failed to parse bitmap '{text}'"),
+        ])
+    };
+    let mut on = std::collections::BTreeSet::new();
+    for item in text.split(',').map(str::trim) {
+        let (negate, item) = match item.strip_prefix('^') {
+            Some(rest) => (true, rest),
+            None => (false, item),
+        };
+        let (lo, hi) = match item.split_once('-') {
+            Some((a, b)) => (a.parse::<u32>(), b.parse::<u32>()),
+            None => (item.parse::<u32>(), item.parse::<u32>()),
+        };
+        let (lo, hi) = (lo.map_err(|_| bad())?, hi.map_err(|_| bad())?);
+        if lo > hi || hi >= 1024 || (negate && lo != hi) {
+            return Err(bad());
+        }
+        for cpu in lo..=hi {
+            match negate {
+                true => on.remove(&cpu),
+                false => on.insert(cpu),
+            };
+        }
+    }
+    let last = on
+        .last()
+        .copied()
+        .ok_or_else(|| Failure::lines(vec![invalid.clone()]))?;
+    if last >= max {
+        return Err(Failure::lines(vec![format!(
+            "CPU {last} in cpulist '{text}' exceed the maxcpu {max}"
+        )]));
+    }
+    Ok(on.into_iter().collect())
+}
+
+/// CPUs as virsh prints a map: ranges joined by commas (`0-3,5`).
+fn cpu_ranges(cpus: &[u32]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < cpus.len() {
+        let mut j = i;
+        while j + 1 < cpus.len() && cpus[j + 1] == cpus[j] + 1 {
+            j += 1;
+        }
+        out.push(match i == j {
+            true => cpus[i].to_string(),
+            false => format!("{}-{}", cpus[i], cpus[j]),
+        });
+        i = j + 1;
+    }
+    out.join(",")
+}
+
+pub const VCPUPIN: Cmd = Cmd {
+    name: "vcpupin",
+    group: "domain",
+    summary: "show or set the vCPUs' CPU affinity",
+    description: "Shows each vCPU's host CPUs (vSphere's one affinity set of the VM), or pins a vCPU to a cpulist (0-3,^2 or r for all): accepted when every vCPU keeps the same set, as vSphere has one; emulatorpin pins the whole VM.",
+    opts: &[
+        DOMAIN,
+        Opt::optional("vcpu", "the vCPU's number"),
+        Opt::optional("cpulist", "host CPUs (0-3,^2; r for all), or omit to show"),
+        Opt::flag("config", "the definition used at the next start"),
+        Opt::flag("live", "the running domain"),
+        Opt::flag(
+            "current",
+            "the running domain when it runs, else the definition",
+        ),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        affect(a)?;
+        let vcpu = match a.get("vcpu") {
+            None => None,
+            Some(v) => Some(v.parse::<u32>().map_err(|_| {
+                Failure::lines(vec![format!(
+                    "Numeric value '{v}' for <vcpu> option is malformed or out of range"
+                )])
+            })?),
+        };
+        let max = max_cpus(s)?;
+        let dom = domain(s, a)?;
+        let Some(list) = a.get("cpulist") else {
+            let aff = dom.cpu_affinity()?;
+            if let Some(v) = vcpu.filter(|v| *v >= aff.vcpus) {
+                let which = match dom.current_state()?.id() != -1 || a.flag("live") {
+                    true => "live",
+                    false => "persistent",
+                };
+                return Err(Failure::lines(vec![format!(
+                    "vcpu {v} is out of range of {which} cpu count {}",
+                    aff.vcpus
+                )]));
+            }
+            let cpus = cpu_ranges(&aff.cpus());
+            let rows: Vec<Vec<String>> = (0..aff.vcpus)
+                .filter(|i| vcpu.is_none_or(|v| v == *i))
+                .map(|i| vec![i.to_string(), cpus.clone()])
+                .collect();
+            print!(
+                "{}",
+                table::render(&["VCPU", "CPU Affinity"], &rows, s.quiet)
+            );
+            return Ok(());
+        };
+        let Some(vcpu) = vcpu else {
+            return Err(Failure::lines(vec![
+                "vcpupin: Missing vCPU number in pin mode.".into(),
+            ]));
+        };
+        dom.pin_vcpu(vcpu, &cpu_list(list, max)?)?;
+        Ok(())
+    },
+};
+
+pub const EMULATORPIN: Cmd = Cmd {
+    name: "emulatorpin",
+    group: "domain",
+    summary: "show or set the VM's CPU affinity",
+    description: "Shows or sets the host CPUs the whole VM may run on (vSphere's CPU affinity, shared by its vCPUs and other threads); cpulist as 0-3,^2, or r for all.",
+    opts: &[
+        DOMAIN,
+        Opt::optional("cpulist", "host CPUs (0-3,^2; r for all), or omit to show"),
+        Opt::flag("config", "the definition used at the next start"),
+        Opt::flag("live", "the running domain"),
+        Opt::flag(
+            "current",
+            "the running domain when it runs, else the definition",
+        ),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        affect(a)?;
+        let dom = domain(s, a)?;
+        let max = max_cpus(s)?;
+        match a.get("cpulist") {
+            None => {
+                let cpus = cpu_ranges(&dom.cpu_affinity()?.cpus());
+                extra_line(
+                    s,
+                    "emulator: CPU Affinity\n----------------------------------\n       *: ",
+                );
+                println!("{cpus}");
+            }
+            Some(list) => dom.set_cpu_affinity(&cpu_list(list, max)?)?,
+        }
+        Ok(())
+    },
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpulists_read_and_print_as_virsh_does() {
+        assert_eq!(cpu_list("0-3,^2", 8).ok(), Some(vec![0, 1, 3]));
+        assert_eq!(cpu_list("r", 3).ok(), Some(vec![0, 1, 2]));
+        assert_eq!(cpu_list("5", 8).ok(), Some(vec![5]));
+        for bad in ["", "x", "3-1", "^1", "1-"] {
+            assert!(cpu_list(bad, 8).is_err(), "{bad}");
+        }
+        assert!(cpu_list("9", 8).is_err());
+        assert_eq!(cpu_ranges(&[0, 1, 2, 3, 5, 7, 8]), "0-3,5,7-8");
+        assert_eq!(cpu_ranges(&[4]), "4");
+    }
+}

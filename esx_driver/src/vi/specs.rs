@@ -37,7 +37,13 @@ vim_type!(write VirtualMachineConfigSpec {
     device_change: Vec<VirtualDeviceConfigSpec> = "deviceChange",
     cpu_allocation: Option<ResourceAllocationInfo> = "cpuAllocation",
     memory_allocation: Option<ResourceAllocationInfo> = "memoryAllocation",
+    cpu_affinity: Option<VirtualMachineAffinityInfo> = "cpuAffinity",
     extra_config: Vec<OptionValue> = "extraConfig",
+});
+
+// The host CPUs a VM may run on; an empty set clears the affinity.
+vim_type!(write VirtualMachineAffinityInfo {
+    affinity_set: Vec<i32> = "affinitySet",
 });
 
 // An `extraConfig` entry; an empty value removes the entry.

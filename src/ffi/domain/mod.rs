@@ -1,6 +1,7 @@
 //! virDomain* exports, one file per part of the API as in `driver::domain`: listing and
 //! identity, state and power, tuning, guest information, and XML define/undefine.
 
+pub mod affinity;
 pub mod devices;
 pub mod disk_control;
 pub mod guest;

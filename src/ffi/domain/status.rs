@@ -126,8 +126,8 @@ pub unsafe extern "C" fn virDomainGetMaxVcpus(domain: virDomainPtr) -> c_int {
 }
 
 /// Per-vCPU info of a running domain: each vCPU's CPU time from the performance counters
-/// (see `driver::perf`); vSphere reports no placement, so `cpu` is -1 and the maps allow
-/// every host CPU.
+/// (see `driver::perf`); vSphere reports no placement, so `cpu` is -1, and each map is the
+/// VM's CPU affinity (every host CPU when none is set).
 ///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `info` holds `maxinfo` entries; `cpumaps`
@@ -150,13 +150,10 @@ pub unsafe extern "C" fn virDomainGetVcpus(
         let times = d.dom.vcpu_times()?;
         let n = times.len().min(maxinfo);
         if !cpumaps.is_null() {
-            let host_cpus = d.dom.conn().node_info()?.cpus as usize;
+            let map = d.dom.cpu_affinity()?.map(maplen);
             let maps = out_slice!(cpumaps, n * maplen)?;
-            for map in maps.chunks_mut(maplen) {
-                map.fill(0);
-                for cpu in 0..host_cpus.min(maplen * 8) {
-                    map[cpu / 8] |= 1 << (cpu % 8);
-                }
+            for chunk in maps.chunks_mut(maplen) {
+                chunk.copy_from_slice(&map);
             }
         }
         for (i, slot) in info.iter_mut().take(n).enumerate() {

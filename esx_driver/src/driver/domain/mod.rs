@@ -1,6 +1,7 @@
 //! Domains as libvirt sees VMware VMs: a snapshot of each VM's identity, state and sizing read
 //! in bulk, IDs from managed object references, and libvirt's power-state mapping.
 
+pub mod affinity;
 pub mod devices;
 pub mod disk_control;
 mod disks;
