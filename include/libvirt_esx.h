@@ -1937,6 +1937,20 @@ char *virConnectGetHostname(virConnectPtr conn);
 char *virConnectGetCapabilities(virConnectPtr conn);
 
 /*
+ The domain capabilities XML of the scope's host or cluster for a hardware version (see
+ `Connection::domain_capabilities`); the caller frees it.
+
+ # Safety
+ `conn` is NULL or a connection from this library; the strings NULL or NUL-terminated.
+ */
+char *virConnectGetDomainCapabilities(virConnectPtr conn,
+                                      const char *emulatorbin,
+                                      const char *arch,
+                                      const char *machine,
+                                      const char *virttype,
+                                      unsigned int flags);
+
+/*
  SMBIOS-style sysinfo XML of the host's hardware; the caller frees it.
 
  # Safety
@@ -5687,7 +5701,6 @@ int virConnectCompareCPU(virConnectPtr conn, const char *xmlDesc, unsigned int f
 int virConnectCompareHypervisorCPU(virConnectPtr conn, const char *emulator, const char *arch, const char *machine, const char *virttype, const char *xmlCPU, unsigned int flags);
 char *virConnectFindStoragePoolSources(virConnectPtr conn, const char *type, const char *srcSpec, unsigned int flags);
 int virConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models, unsigned int flags);
-char *virConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin, const char *arch, const char *machine, const char *virttype, unsigned int flags);
 char *virConnectGetStoragePoolCapabilities(virConnectPtr conn, unsigned int flags);
 int virConnectListAllNWFilterBindings(virConnectPtr conn, virNWFilterBindingPtr **bindings, unsigned int flags);
 int virConnectListAllNWFilters(virConnectPtr conn, virNWFilterPtr **filters, unsigned int flags);

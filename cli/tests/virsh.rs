@@ -1365,3 +1365,49 @@ fn pinning_beyond_libvirts_driver() {
     ];
     compare(&env, &u, &u, &refusals, exactly);
 }
+
+/// domcapabilities: the host's config option as libvirt's document, printed as virsh prints
+/// capabilities (the document, its line, virsh's line), the same when its machine and arch are
+/// named; virsh's two lines for a refusal.
+#[test]
+fn domcapabilities_beyond_libvirts_driver() {
+    let sim = Sim::esx();
+    let env = Env::new();
+    let u = uri(&sim);
+    let r = env.run(OURS, &u, &words("domcapabilities"));
+    assert_eq!(r.status, 0, "{}", r.err);
+    assert!(
+        r.out
+            .starts_with("<domainCapabilities>\n  <domain>vmware</domain>\n")
+    );
+    assert!(r.out.ends_with("</domainCapabilities>\n\n\n"));
+    let machine = r
+        .out
+        .split("<machine>")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
+    let same = env.run(
+        OURS,
+        &u,
+        &words(&format!(
+            "domcapabilities --machine {machine} --arch x86_64"
+        )),
+    );
+    assert_eq!(same.out, r.out);
+    let r = env.run(
+        OURS,
+        &u,
+        &words("domcapabilities --emulatorbin /usr/bin/kvm"),
+    );
+    assert_eq!(
+        (r.err.as_str(), r.status),
+        (
+            "error: failed to get emulator capabilities\nerror: argument unsupported: VMware \
+             has no emulator binary, so '/usr/bin/kvm' names none: leave it out\n",
+            1
+        )
+    );
+}

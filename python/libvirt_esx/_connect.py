@@ -235,6 +235,15 @@ class virConnect:
     def getCapabilities(self) -> str:
         return check_string(lib.virConnectGetCapabilities(self._o), "virConnectGetCapabilities")
 
+    def getDomainCapabilities(self, emulatorbin: Optional[str] = None, arch: Optional[str] = None,
+                              machine: Optional[str] = None, virttype: Optional[str] = None,
+                              flags: int = 0) -> str:
+        """The host's or cluster's config option for a hardware version (machine, `vmx-13`)."""
+        opt = lambda v: None if v is None else enc(v)  # noqa: E731
+        return check_string(lib.virConnectGetDomainCapabilities(
+            self._o, opt(emulatorbin), opt(arch), opt(machine), opt(virttype), flags),
+            "virConnectGetDomainCapabilities")
+
     def getSysinfo(self, flags: int = 0) -> str:
         return check_string(lib.virConnectGetSysinfo(self._o, flags), "virConnectGetSysinfo")
 

@@ -12,7 +12,6 @@ METHODS = {
         'getCPUMap': ('virNodeGetCPUMap', 'flags=0'),
         'getCPUModelNames': ('virConnectGetCPUModelNames', 'arch, flags=0'),
         'getCellsFreeMemory': ('virNodeGetCellsFreeMemory', 'startCell, maxCells'),
-        'getDomainCapabilities': ('virConnectGetDomainCapabilities', 'emulatorbin=None, arch=None, machine=None, virttype=None, flags=0'),
         'getFreePages': ('virNodeGetFreePages', 'pages, startCell, maxCells, flags=0'),
         'getMemoryParameters': ('virNodeGetMemoryParameters', 'flags=0'),
         'getSEVInfo': ('virNodeGetSEVInfo', 'flags=0'),

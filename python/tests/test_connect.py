@@ -160,3 +160,13 @@ def test_closing(uri):
     with libvirt.openAuth(uri, AUTH, 0) as c:
         assert c.isAlive() == 1
     assert c.c_pointer() == 0
+
+
+def test_domain_capabilities(conn):
+    caps = conn.getDomainCapabilities()
+    assert caps.startswith("<domainCapabilities>\n  <domain>vmware</domain>\n")
+    assert "<vmware:guest id='debian10_64Guest'" in caps
+    assert conn.getDomainCapabilities(None, "x86_64", None, "vmware") == caps
+    with pytest.raises(libvirt.libvirtError) as e:
+        conn.getDomainCapabilities("/usr/bin/qemu-system-x86_64")
+    assert e.value.get_error_code() == libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED

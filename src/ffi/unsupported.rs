@@ -92,21 +92,6 @@ pub extern "C" fn virConnectGetCPUModelNames(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn virConnectGetDomainCapabilities(
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_uint,
-) -> *mut c_void {
-    export!(std::ptr::null_mut(), || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
 pub extern "C" fn virConnectGetStoragePoolCapabilities(_: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
         api_name!(),

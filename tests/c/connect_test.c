@@ -142,6 +142,17 @@ int main(int argc, char **argv)
     char *caps = virConnectGetCapabilities(conn);
     CHECK(caps && strstr(caps, "<domain type='vmware'/>"), "capabilities");
     free(caps);
+    char *domcaps = virConnectGetDomainCapabilities(conn, NULL, "x86_64", NULL, "vmware",
+                                                    VIR_CONNECT_GET_DOMAIN_CAPABILITIES_DISABLE_DEPRECATED_FEATURES);
+    CHECK(domcaps && strstr(domcaps, "<domain>vmware</domain>") && strstr(domcaps, "<vcpu max='128'/>"),
+          "domain capabilities");
+    free(domcaps);
+    CHECK(virConnectGetDomainCapabilities(conn, "/usr/bin/kvm", NULL, NULL, NULL, 0) == NULL &&
+              virGetLastErrorCode() == VIR_ERR_ARGUMENT_UNSUPPORTED,
+          "no emulator");
+    CHECK(virConnectGetDomainCapabilities(conn, NULL, NULL, "vmx-99", NULL, 0) == NULL &&
+              virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+          "unknown machine");
     char *host = virConnectGetHostname(conn);
     CHECK(host && strlen(host) > 0, "hostname");
     printf("hostname=%s\n", host ? host : "(null)");

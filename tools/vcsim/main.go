@@ -86,6 +86,7 @@ func main() {
 	addAutoStartManagers(*mode == "esx")
 	writeModelVMXs()
 	replaceBrowsers()
+	replaceEnvironmentBrowsers()
 	replaceDiskManager()
 	replaceDatastoreSystems()
 	if *managedBy != "" {

@@ -79,6 +79,32 @@ pub const CAPABILITIES: Cmd = Cmd {
     },
 };
 
+pub const DOMCAPABILITIES: Cmd = Cmd {
+    name: "domcapabilities",
+    group: "host",
+    summary: "what a domain may be on this host, as XML",
+    description: "Prints libvirt's domain capabilities for a hardware version (--machine, vmx-13; the host's default without it): vCPUs, firmware, disk buses, graphics, and each guest OS's limits, firmware, buses and NIC models in the vmware namespace.",
+    opts: &[
+        Opt::string("virttype", "the domain type: vmware"),
+        Opt::string("emulatorbin", "none on VMware"),
+        Opt::string("arch", "x86_64 (the default) or i686"),
+        Opt::string("machine", "a hardware version (vmx-13)"),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let xml = s
+            .conn()?
+            .domain_capabilities(
+                a.get("emulatorbin"),
+                a.get("arch"),
+                a.get("machine"),
+                a.get("virttype"),
+            )
+            .map_err(|e| Failure::call("failed to get emulator capabilities", e))?;
+        println!("{xml}");
+        Ok(())
+    },
+};
+
 pub const SYSINFO: Cmd = Cmd {
     name: "sysinfo",
     group: "host",

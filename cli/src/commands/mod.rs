@@ -99,6 +99,7 @@ pub static TABLE: &[Cmd] = &[
     monitor::LIST,
     events::EVENT,
     host::CAPABILITIES,
+    host::DOMCAPABILITIES,
     host::FREECELL,
     host::HOSTNAME,
     host::MAXVCPUS,

@@ -1188,6 +1188,12 @@ pub enum virDomainMemoryStatTags {
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virConnectGetDomainCapabilitiesFlags {
+    VIR_CONNECT_GET_DOMAIN_CAPABILITIES_DISABLE_DEPRECATED_FEATURES = 1,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum virKeycodeSet {
     VIR_KEYCODE_SET_LINUX = 0,
     VIR_KEYCODE_SET_XT = 1,

@@ -69,6 +69,11 @@ flag_set! {
         CAPACITY = virDomainBlockResizeFlags::VIR_DOMAIN_BLOCK_RESIZE_CAPACITY,
     }
 
+    /// virConnectGetDomainCapabilitiesFlags (vSphere has no deprecated features to leave out).
+    DomainCapsFlags {
+        DISABLE_DEPRECATED_FEATURES = virConnectGetDomainCapabilitiesFlags::VIR_CONNECT_GET_DOMAIN_CAPABILITIES_DISABLE_DEPRECATED_FEATURES,
+    }
+
     /// virConnectFlags.
     ConnectFlags {
         RO = virConnectFlags::VIR_CONNECT_RO,

@@ -33,6 +33,29 @@ vim_type!(GuestDiskInfo {
     mappings: Vec<GuestDiskMapping> = "mappings",
 });
 
+vim_type!(GuestOsDescriptor {
+    id: String = "id",
+    family: String = "family",
+    max_cpus: i32 = "supportedMaxCPUs",
+    min_mem_mb: i64 = "supportedMinMemMB",
+    max_mem_mb: i64 = "supportedMaxMemMB",
+    disk_controllers: Vec<String> = "supportedDiskControllerList",
+    nics: Vec<String> = "supportedEthernetCard",
+    firmware: Vec<String> = "supportedFirmware",
+    secure_boot: Option<bool> = "supportsSecureBoot",
+});
+
+vim_type!(VirtualMachineConfigOption {
+    version: String = "version",
+    guests: Vec<GuestOsDescriptor> = "guestOSDescriptor",
+    num_cpu: Vec<i32> = "hardwareOptions.numCPU",
+});
+
+vim_type!(VirtualMachineConfigOptionDescriptor {
+    key: String = "key",
+    create_supported: Option<bool> = "createSupported",
+});
+
 vim_type!(DatastoreHostMount {
     host: Option<MoRef> = "key",
     path: String = "mountInfo.path",

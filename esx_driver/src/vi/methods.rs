@@ -1,6 +1,7 @@
 //! The vSphere methods we call, one compact row each (`vim_method!`, after libvirt's
 //! esx_vi_generator.input): name, `_this` type, parameters in WSDL order, return type.
 
+use super::data::{VirtualMachineConfigOption, VirtualMachineConfigOptionDescriptor};
 use super::error::{Error, Result};
 use super::events::EventFilterSpec;
 use super::node::Node;
@@ -10,9 +11,9 @@ use super::property::{
 };
 use super::soap::{MoRef, Request};
 use super::specs::{
-    FileBackedVirtualDiskSpec, HostAutoStartManagerConfig, HostDatastoreBrowserSearchSpec,
-    HostNasVolumeSpec, HostPortGroupSpec, HostVirtualSwitchSpec, UsbScanCodeSpec,
-    VirtualMachineConfigSpec, VirtualMachineRelocateSpec,
+    EnvironmentBrowserConfigOptionQuerySpec, FileBackedVirtualDiskSpec, HostAutoStartManagerConfig,
+    HostDatastoreBrowserSearchSpec, HostNasVolumeSpec, HostPortGroupSpec, HostVirtualSwitchSpec,
+    UsbScanCodeSpec, VirtualMachineConfigSpec, VirtualMachineRelocateSpec,
 };
 use super::types::{FromNode, ServiceContent, UserSession};
 use secrecy::SecretString;
@@ -205,6 +206,11 @@ vim_method! {
         host: Option<MoRef> = "host",
     } -> MoRef;
     CancelTask(Task) -> ();
+
+    QueryConfigOptionEx(EnvironmentBrowser) {
+        spec: Option<EnvironmentBrowserConfigOptionQuerySpec> = "spec",
+    } -> Option<VirtualMachineConfigOption>;
+    QueryConfigOptionDescriptor(EnvironmentBrowser) -> Vec<VirtualMachineConfigOptionDescriptor>;
 
     RefreshDatastore(Datastore) -> ();
     RescanHba(HostStorageSystem) { hba_device: String = "hbaDevice" } -> ();

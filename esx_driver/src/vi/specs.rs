@@ -209,6 +209,13 @@ macro_rules! drives {
 }
 drives!(VirtualCdrom, VirtualFloppy);
 
+// Which config option to describe: a hardware version (`vmx-13`), on one host, for guests.
+vim_type!(write EnvironmentBrowserConfigOptionQuerySpec {
+    key: Option<String> = "key",
+    host: Option<MoRef> = "host",
+    guest_id: Vec<String> = "guestId",
+});
+
 // Keys typed on a VM's console (PutUsbScanCodes): each event a USB HID usage (usage << 16 | 7,
 // the keyboard page) with the modifier keys held for it.
 vim_type!(write UsbScanCodeSpecModifierType {

@@ -3,6 +3,7 @@
 
 pub(crate) mod capabilities;
 pub(crate) mod domain;
+pub(crate) mod domcaps;
 pub mod ids;
 pub mod metadata;
 pub(crate) mod network;

@@ -1,11 +1,11 @@
 //! Host facts through the C API: node info, free memory, CPU and memory statistics, hostname,
-//! capabilities, sysinfo and the maximum vCPUs of a guest.
+//! capabilities, domain capabilities, sysinfo and the maximum vCPUs of a guest.
 
 use crate::abi::enums::{
     VIR_NODE_CPU_STATS_ALL_CPUS, VIR_NODE_CPU_STATS_IDLE, VIR_NODE_CPU_STATS_USER,
     VIR_NODE_MEMORY_STATS_ALL_CELLS, VIR_NODE_MEMORY_STATS_FREE, VIR_NODE_MEMORY_STATS_TOTAL,
 };
-use crate::abi::flags::NoFlags;
+use crate::abi::flags::{DomainCapsFlags, NoFlags};
 use crate::error::{Code, Domain, Error, Result};
 use crate::ffi::args::{count, flags, in_opt_str, out, out_slice};
 use crate::ffi::export::{api_name, export};
@@ -171,6 +171,33 @@ pub unsafe extern "C" fn virConnectGetHostname(conn: virConnectPtr) -> *mut c_ch
 pub unsafe extern "C" fn virConnectGetCapabilities(conn: virConnectPtr) -> *mut c_char {
     export!(conn conn, ptr::null_mut(), |c| {
         owned_c_string(&c.conn.capabilities_xml()?)
+    })
+}
+
+/// The domain capabilities XML of the scope's host or cluster for a hardware version (see
+/// `Connection::domain_capabilities`); the caller frees it.
+///
+/// # Safety
+/// `conn` is NULL or a connection from this library; the strings NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn virConnectGetDomainCapabilities(
+    conn: virConnectPtr,
+    emulatorbin: *const c_char,
+    arch: *const c_char,
+    machine: *const c_char,
+    virttype: *const c_char,
+    flags: c_uint,
+) -> *mut c_char {
+    export!(conn conn, ptr::null_mut(), |c| {
+        // No deprecated features to hide: the flag changes nothing.
+        flags!(flags as DomainCapsFlags)?;
+        let xml = c.conn.domain_capabilities(
+            in_opt_str!(emulatorbin)?,
+            in_opt_str!(arch)?,
+            in_opt_str!(machine)?,
+            in_opt_str!(virttype)?,
+        )?;
+        owned_c_string(&xml)
     })
 }
 

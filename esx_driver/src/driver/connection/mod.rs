@@ -6,6 +6,7 @@ pub(crate) mod authconf;
 mod clientconf;
 pub(crate) mod convert;
 mod domains;
+mod domcaps;
 pub(crate) mod endpoint;
 mod events;
 pub(crate) mod host;

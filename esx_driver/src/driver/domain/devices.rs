@@ -35,7 +35,7 @@ pub enum DeviceChange {
 
 /// libvirt's NIC models and the vSphere type of each; a NIC without a model is an E1000,
 /// the card every guest ESX supports has a driver for.
-const NIC_MODELS: &[(&str, &str)] = &[
+pub(crate) const NIC_MODELS: &[(&str, &str)] = &[
     ("e1000", "VirtualE1000"),
     ("e1000e", "VirtualE1000e"),
     ("vlance", "VirtualPCNet32"),

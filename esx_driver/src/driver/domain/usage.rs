@@ -114,7 +114,7 @@ const NIC_COUNTERS: [Counter; 8] = [
 ];
 
 /// The bus of a controller type, and its slot prefix in counter instances.
-fn bus_of(kind: &str) -> Option<(DiskBus, &'static str)> {
+pub(crate) fn bus_of(kind: &str) -> Option<(DiskBus, &'static str)> {
     Some(match kind {
         "VirtualLsiLogicController"
         | "VirtualLsiLogicSASController"
