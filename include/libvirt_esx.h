@@ -2128,6 +2128,23 @@ int virDomainSetBlkioParameters(virDomainPtr domain,
                                 unsigned int flags);
 
 /*
+ A socket connected to the VNC server of graphics device `idx`; the caller closes it.
+
+ # Safety
+ `dom` is NULL or a domain from this library.
+ */
+int virDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);
+
+/*
+ Joins the caller's `fd` to the VNC server of graphics device `idx`: the library keeps a
+ duplicate of `fd` and copies both ways until either side closes; the caller keeps `fd`.
+
+ # Safety
+ `dom` is NULL or a domain from this library; `fd` an open descriptor.
+ */
+int virDomainOpenGraphics(virDomainPtr dom, unsigned int idx, int fd, unsigned int flags);
+
+/*
  # Safety
  `domain` is NULL or a domain from this library.
  */
@@ -5773,8 +5790,6 @@ int virDomainMigrateSetMaxSpeed(virDomainPtr domain, unsigned long bandwidth, un
 int virDomainMigrateStartPostCopy(virDomainPtr domain, unsigned int flags);
 int virDomainOpenChannel(virDomainPtr dom, const char *name, virStreamPtr st, unsigned int flags);
 int virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st, unsigned int flags);
-int virDomainOpenGraphics(virDomainPtr dom, unsigned int idx, int fd, unsigned int flags);
-int virDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);
 int virDomainPMSuspendForDuration(virDomainPtr dom, unsigned int target, unsigned long long duration, unsigned int flags);
 int virDomainPMWakeup(virDomainPtr dom, unsigned int flags);
 int virDomainPinIOThread(virDomainPtr domain, unsigned int iothread_id, unsigned char *cpumap, int maplen, unsigned int flags);

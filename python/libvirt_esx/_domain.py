@@ -449,6 +449,14 @@ class virDomain(Handle):
         check(fn(self._o, *args[:-1], params, ctypes.byref(n), args[-1]), call)
         return _params(params, n.value)
 
+    def openGraphicsFD(self, idx: int, flags: int = 0) -> int:
+        """A socket (fd) connected to the VM's VNC server; the caller closes it."""
+        return check(lib.virDomainOpenGraphicsFD(self._o, idx, flags), "virDomainOpenGraphicsFD")
+
+    def openGraphics(self, idx: int, fd: int, flags: int = 0) -> int:
+        """Joins fd (kept by the caller) to the VM's VNC server."""
+        return check(lib.virDomainOpenGraphics(self._o, idx, fd, flags), "virDomainOpenGraphics")
+
     def sendKey(self, codeset: int, holdtime: int, keycodes: List[int], nkeycodes: int,
                 flags: int = 0) -> int:
         """Presses the keys (codes of `codeset`) together on the console (PutUsbScanCodes),

@@ -1,6 +1,7 @@
 """virDomain: listing and lookups, identity, state, XML, power, tuning, define/undefine and
 guest information; every change is checked through a second connection."""
 import base64
+import socket
 import ssl
 import time
 import urllib.request
@@ -445,4 +446,35 @@ def test_cpu_pinning_seen_by_the_server(conn, other):
     assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
     with pytest.raises(libvirt.libvirtError) as e:
         dom.pinEmulator((False,) * len(every))
+    assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+
+
+def test_vnc_server_reached_through_a_socket(conn, other):
+    vnc = socket.socket()
+    vnc.bind(("127.0.0.1", 0))
+    vnc.listen(2)
+    dom = conn.lookupByName("ha-host_VM1")
+    if dom.isActive():
+        dom.destroy()
+    port = vnc.getsockname()[1]
+    xml = dom.XMLDesc(0).replace(
+        "</devices>", "<graphics type='vnc' port='%d'/></devices>" % port)
+    dom = conn.defineXML(xml)
+    dom.create()
+    with socket.socket(fileno=dom.openGraphicsFD(0)) as client:
+        server, _ = vnc.accept()
+        server.sendall(b"RFB 003.008\n")
+        assert client.recv(12) == b"RFB 003.008\n"
+        server.close()
+    mine, theirs = socket.socketpair()
+    assert other.lookupByName("ha-host_VM1").openGraphics(0, theirs.fileno()) == 0
+    theirs.close()
+    server, _ = vnc.accept()
+    mine.sendall(b"hello")
+    assert server.recv(5) == b"hello"
+    server.close()
+    mine.close()
+    vnc.close()
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.openGraphicsFD(3)
     assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG

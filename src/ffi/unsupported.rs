@@ -840,22 +840,6 @@ pub extern "C" fn virDomainOpenConsole(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn virDomainOpenGraphics(_: *mut c_void, _: c_uint, _: c_int, _: c_uint) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virDomainOpenGraphicsFD(_: *mut c_void, _: c_uint, _: c_uint) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
 pub extern "C" fn virDomainPMSuspendForDuration(
     _: *mut c_void,
     _: c_uint,

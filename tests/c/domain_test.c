@@ -121,6 +121,14 @@ static void duplicate_params_are_refused(virConnectPtr conn, const char *uri, vi
     CHECK(virDomainGetMemoryParameters(seen, mem[1], &nmem[1], 0) == 0 &&
               same_params(mem[0], nmem[0], mem[1], nmem[1]),
           "memory parameters unchanged");
+    /* The simulator's VM has no VNC server (the Python and Rust tests give one a server). */
+    CHECK(virDomainOpenGraphicsFD(dom, 0, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH) == -1 &&
+              virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+          "no graphics device");
+    CHECK(virDomainOpenGraphics(dom, 0, -1, 0) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+          "negative fd");
+    CHECK(virDomainOpenGraphicsFD(dom, 0, 8) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+          "unknown flag");
 out:
     if (seen)
         virDomainFree(seen);

@@ -1194,6 +1194,12 @@ pub enum virConnectGetDomainCapabilitiesFlags {
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virDomainOpenGraphicsFlags {
+    VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH = 1,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum virKeycodeSet {
     VIR_KEYCODE_SET_LINUX = 0,
     VIR_KEYCODE_SET_XT = 1,

@@ -74,6 +74,11 @@ flag_set! {
         DISABLE_DEPRECATED_FEATURES = virConnectGetDomainCapabilitiesFlags::VIR_CONNECT_GET_DOMAIN_CAPABILITIES_DISABLE_DEPRECATED_FEATURES,
     }
 
+    /// virDomainOpenGraphicsFlags.
+    OpenGraphicsFlags {
+        SKIPAUTH = virDomainOpenGraphicsFlags::VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH,
+    }
+
     /// virConnectFlags.
     ConnectFlags {
         RO = virConnectFlags::VIR_CONNECT_RO,

@@ -4,6 +4,7 @@
 pub mod affinity;
 pub mod devices;
 pub mod disk_control;
+pub mod graphics;
 pub mod guest;
 pub mod jobs;
 pub mod keys;

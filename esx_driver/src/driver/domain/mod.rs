@@ -6,6 +6,7 @@ pub mod devices;
 pub mod disk_control;
 mod disks;
 mod drives;
+mod graphics;
 pub mod guest;
 pub mod guest_report;
 pub(crate) mod jobs;

@@ -45,8 +45,8 @@ impl Domain {
     }
 }
 
-/// The domain's XML, converted from the VMX file on its datastore.
-pub(crate) fn domain_xml(conn: &Connection, vm: &Vm, flags: DomainXmlFlags) -> Result<String> {
+/// The VM read afresh and its definition, converted from the VMX file on its datastore.
+pub(crate) fn domain_def(conn: &Connection, vm: &Vm) -> Result<(Vm, DomainDef)> {
     let vm = current_vm(conn, vm)?;
     let path = DatastorePath::parse(&vm.vmx_path)?;
     let at = vm_placement(conn, &vm)?;
@@ -57,7 +57,13 @@ pub(crate) fn domain_xml(conn: &Connection, vm: &Vm, flags: DomainXmlFlags) -> R
     )?;
     let vmx_dir = format!("[{}] {}", path.datastore, path.directory);
     let ctx = LiveDatastores::read(conn, &[at], Some(&vmx_dir), Some(&vm.moref.value))?;
-    let mut def = vmx_to_domain_def(&vmx, &ctx)?;
+    let def = vmx_to_domain_def(&vmx, &ctx)?;
+    Ok((vm, def))
+}
+
+/// The domain's XML, converted from the VMX file on its datastore.
+pub(crate) fn domain_xml(conn: &Connection, vm: &Vm, flags: DomainXmlFlags) -> Result<String> {
+    let (vm, mut def) = domain_def(conn, vm)?;
     if !flags.contains(DomainXmlFlags::INACTIVE) && vm.state != PowerState::PoweredOff {
         def.id = Some(vm.id());
     }
