@@ -1206,6 +1206,13 @@ typedef struct _virNodeMemoryStats virNodeMemoryStats;
 
 typedef virNodeMemoryStats *virNodeMemoryStatsPtr;
 
+/*
+ libvirt's stream object, opaque to C (`struct _virStream`).
+ */
+typedef struct _virStream virStream;
+
+typedef virStream *virStreamPtr;
+
 typedef union _virTypedParameterValue {
   int i;
   unsigned int ui;
@@ -1280,13 +1287,6 @@ typedef struct _virDomainJobInfo {
 typedef struct _virDomainJobInfo virDomainJobInfo;
 
 typedef virDomainJobInfo *virDomainJobInfoPtr;
-
-/*
- libvirt's stream object, opaque to C (`struct _virStream`).
- */
-typedef struct _virStream virStream;
-
-typedef virStream *virStreamPtr;
 
 /*
  One domain's statistics (virConnectGetAllDomainStats): its handle and typed parameters.
@@ -2018,6 +2018,19 @@ int virDomainGetEmulatorPinInfo(virDomainPtr domain,
                                 unsigned char *cpumap,
                                 int maplen,
                                 unsigned int flags);
+
+/*
+ Binds `st` to the serial port `dev_name` names (NULL: the first console or serial port):
+ what the stream sends goes to the port, what the port says is received from it.
+
+ # Safety
+ `dom` is NULL or a domain from this library; `dev_name` NULL or a C string; `st` NULL or
+ a stream from this library.
+ */
+int virDomainOpenConsole(virDomainPtr dom,
+                         const char *dev_name,
+                         virStreamPtr st,
+                         unsigned int flags);
 
 /*
  LIVE, CONFIG or CURRENT as vSphere can honour them: a running VM's devices change live and
@@ -5789,7 +5802,6 @@ int virDomainMigrateSetMaxDowntime(virDomainPtr domain, unsigned long long downt
 int virDomainMigrateSetMaxSpeed(virDomainPtr domain, unsigned long bandwidth, unsigned int flags);
 int virDomainMigrateStartPostCopy(virDomainPtr domain, unsigned int flags);
 int virDomainOpenChannel(virDomainPtr dom, const char *name, virStreamPtr st, unsigned int flags);
-int virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st, unsigned int flags);
 int virDomainPMSuspendForDuration(virDomainPtr dom, unsigned int target, unsigned long long duration, unsigned int flags);
 int virDomainPMWakeup(virDomainPtr dom, unsigned int flags);
 int virDomainPinIOThread(virDomainPtr domain, unsigned int iothread_id, unsigned char *cpumap, int maplen, unsigned int flags);

@@ -102,7 +102,13 @@ impl Authenticator for Prompts {
 /// One line of standard input, without its newline; a secret one with the terminal's echo off.
 fn read_line(secret: bool) -> std::io::Result<String> {
     let stdin = std::io::stdin();
-    let echo = secret.then(|| EchoOff::new(&stdin)).flatten();
+    let echo = secret
+        .then(|| {
+            TerminalMode::set(&stdin, |t| {
+                t.local_modes.remove(rustix::termios::LocalModes::ECHO)
+            })
+        })
+        .flatten();
     let mut line = String::new();
     stdin.lock().read_line(&mut line)?;
     if echo.is_some() {
@@ -112,21 +118,26 @@ fn read_line(secret: bool) -> std::io::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
-/// The terminal's echo turned off while it lives (nothing when standard input is no terminal).
-struct EchoOff(rustix::termios::Termios);
+/// A terminal mode set while it lives, the one before put back after (nothing when standard
+/// input is no terminal).
+pub(crate) struct TerminalMode(rustix::termios::Termios);
 
-impl EchoOff {
-    fn new(stdin: &std::io::Stdin) -> Option<EchoOff> {
-        use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+impl TerminalMode {
+    /// The mode `change` makes of the current one.
+    pub(crate) fn set(
+        stdin: &std::io::Stdin,
+        change: impl FnOnce(&mut rustix::termios::Termios),
+    ) -> Option<TerminalMode> {
+        use rustix::termios::{OptionalActions, tcgetattr, tcsetattr};
         let saved = tcgetattr(stdin).ok()?;
-        let mut quiet = saved.clone();
-        quiet.local_modes.remove(LocalModes::ECHO);
-        tcsetattr(stdin, OptionalActions::Now, &quiet).ok()?;
-        Some(EchoOff(saved))
+        let mut mode = saved.clone();
+        change(&mut mode);
+        tcsetattr(stdin, OptionalActions::Now, &mode).ok()?;
+        Some(TerminalMode(saved))
     }
 }
 
-impl Drop for EchoOff {
+impl Drop for TerminalMode {
     fn drop(&mut self) {
         let _ = rustix::termios::tcsetattr(
             std::io::stdin(),

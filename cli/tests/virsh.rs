@@ -1411,3 +1411,73 @@ fn domcapabilities_beyond_libvirts_driver() {
         )
     );
 }
+
+/// console on a terminal: the guest's serial port (a local listener standing in for the
+/// host's telnet port) joined to the terminal until the port closes; without a terminal,
+/// virsh's refusal.
+#[test]
+fn console_on_a_terminal() {
+    use std::io::{Read, Write};
+    let sim = Sim::esx();
+    let env = Env::new();
+    let u = uri(&sim);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let serial = format!(
+        "<serial type='tcp'><source mode='bind' host='0.0.0.0' service='{}'/>\
+         <protocol type='telnet'/><target port='0'/></serial>",
+        port.local_addr().unwrap().port()
+    );
+    let xml = env.run(OURS, &u, &words("dumpxml ha-host_VM0")).out;
+    let file = std::env::temp_dir().join(format!("virsh-esx-console-{}.xml", std::process::id()));
+    std::fs::write(
+        &file,
+        xml.replace("</devices>", &format!("{serial}</devices>")),
+    )
+    .unwrap();
+    for cmd in [
+        "destroy ha-host_VM0".to_string(),
+        format!("define {}", file.display()),
+        "start ha-host_VM0".to_string(),
+    ] {
+        assert_eq!(env.run(OURS, &u, &words(&cmd)).status, 0, "{cmd}");
+    }
+    let _ = std::fs::remove_file(&file);
+    let guest = std::thread::spawn(move || {
+        let (mut s, _) = port.accept().unwrap();
+        s.write_all(&[255, 251, 1]).unwrap();
+        s.write_all(b"login: ").unwrap();
+        let mut typed = Vec::new();
+        let mut b = [0u8; 64];
+        while !typed.ends_with(b"\n") {
+            let n = s.read(&mut b).unwrap();
+            assert!(n > 0);
+            typed.extend_from_slice(&b[..n]);
+        }
+        s.write_all(b"\r\nWelcome\r\n").unwrap();
+        typed
+    });
+    let seen = on_a_terminal_after(
+        OURS,
+        &format!("-c '{u}' console ha-host_VM0"),
+        &["root"],
+        b"login: ",
+        &[("LIBVIRT_AUTH_FILE", env.auth.to_str().unwrap())],
+    );
+    let typed = guest.join().unwrap();
+    assert!(typed.ends_with(b"root\n"), "{typed:?}");
+    assert!(
+        typed.starts_with(&[255, 254, 1]),
+        "telnet's ECHO refused: {typed:?}"
+    );
+    assert!(seen.contains("Connected to domain 'ha-host_VM0'"), "{seen}");
+    assert!(seen.contains("Escape character is ^] (Ctrl + ])"), "{seen}");
+    assert!(
+        seen.contains("login: ") && seen.contains("Welcome"),
+        "{seen}"
+    );
+    let r = env.run(OURS, &u, &words("console ha-host_VM0"));
+    assert_eq!(
+        r.err,
+        "error: Cannot run interactive console without a controlling TTY\n"
+    );
+}

@@ -2958,6 +2958,7 @@ class _virNodeMemoryStats(Structure):
 
 virNodeMemoryStats = _virNodeMemoryStats
 virNodeMemoryStatsPtr = POINTER(virNodeMemoryStats)
+virStreamPtr = c_void_p
 
 class _virTypedParameterValue(Union):
     _fields_ = [
@@ -3032,7 +3033,6 @@ class _virDomainJobInfo(Structure):
 
 virDomainJobInfo = _virDomainJobInfo
 virDomainJobInfoPtr = POINTER(virDomainJobInfo)
-virStreamPtr = c_void_p
 
 class _virDomainStatsRecord(Structure):
     _fields_ = [
@@ -3463,6 +3463,7 @@ FUNCTIONS = {
     'virDomainGetVcpuPinInfo': (c_int, [virDomainPtr, c_int, c_char_p, c_int, c_uint]),
     'virDomainPinEmulator': (c_int, [virDomainPtr, c_char_p, c_int, c_uint]),
     'virDomainGetEmulatorPinInfo': (c_int, [virDomainPtr, c_char_p, c_int, c_uint]),
+    'virDomainOpenConsole': (c_int, [virDomainPtr, c_char_p, virStreamPtr, c_uint]),
     'virDomainAttachDeviceFlags': (c_int, [virDomainPtr, c_char_p, c_uint]),
     'virDomainDetachDeviceFlags': (c_int, [virDomainPtr, c_char_p, c_uint]),
     'virDomainUpdateDeviceFlags': (c_int, [virDomainPtr, c_char_p, c_uint]),
@@ -3833,7 +3834,6 @@ FUNCTIONS = {
     'virDomainMigrateSetMaxSpeed': (c_int, [virDomainPtr, c_ulong, c_uint]),
     'virDomainMigrateStartPostCopy': (c_int, [virDomainPtr, c_uint]),
     'virDomainOpenChannel': (c_int, [virDomainPtr, c_char_p, virStreamPtr, c_uint]),
-    'virDomainOpenConsole': (c_int, [virDomainPtr, c_char_p, virStreamPtr, c_uint]),
     'virDomainPMSuspendForDuration': (c_int, [virDomainPtr, c_uint, c_ulonglong, c_uint]),
     'virDomainPMWakeup': (c_int, [virDomainPtr, c_uint]),
     'virDomainPinIOThread': (c_int, [virDomainPtr, c_uint, c_char_p, c_int, c_uint]),

@@ -350,6 +350,11 @@ class virDomain(Handle):
         return check_string(lib.virDomainScreenshot(self._o, stream.c_pointer(), screen, flags),
                             "virDomainScreenshot")
 
+    def openConsole(self, dev_name: Optional[str], st: "virStream", flags: int = 0) -> int:
+        """Binds st to the network-backed serial port dev_name (None: the first console)."""
+        return check(lib.virDomainOpenConsole(self._o, None if dev_name is None else enc(dev_name),
+                                              st.c_pointer(), flags), "virDomainOpenConsole")
+
     def diskErrors(self, flags: int = 0) -> Dict[str, int]:
         """vSphere reports no disk I/O errors: always empty."""
         check(lib.virDomainGetDiskErrors(self._o, None, 0, flags), "virDomainGetDiskErrors")

@@ -96,7 +96,6 @@ METHODS = {
         'migrateStartPostCopy': ('virDomainMigrateStartPostCopy', 'flags=0'),
         'numaParameters': ('virDomainGetNumaParameters', 'flags=0'),
         'openChannel': ('virDomainOpenChannel', 'name, st, flags=0'),
-        'openConsole': ('virDomainOpenConsole', 'dev_name, st, flags=0'),
         'pMSuspendForDuration': ('virDomainPMSuspendForDuration', 'target, duration, flags=0'),
         'pMWakeup': ('virDomainPMWakeup', 'flags=0'),
         'perfEvents': ('virDomainGetPerfEvents', 'flags=0'),

@@ -478,3 +478,30 @@ def test_vnc_server_reached_through_a_socket(conn, other):
     with pytest.raises(libvirt.libvirtError) as e:
         dom.openGraphicsFD(3)
     assert e.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+
+
+def test_serial_console_through_a_stream(conn, other):
+    port = socket.socket()
+    port.bind(("127.0.0.1", 0))
+    port.listen(1)
+    dom = conn.lookupByName("ha-host_VM1")
+    if dom.isActive():
+        dom.destroy()
+    serial = ("<serial type='tcp'><source mode='bind' host='0.0.0.0' service='%d'/>"
+              "<protocol type='raw'/><target port='0'/></serial>" % port.getsockname()[1])
+    dom = conn.defineXML(dom.XMLDesc(0).replace("</devices>", serial + "</devices>"))
+    dom.create()
+    st = other.newStream()
+    other.lookupByName("ha-host_VM1").openConsole(None, st)
+    server, _ = port.accept()
+    server.sendall(b"login: ")
+    assert st.recv(64) == b"login: "
+    assert st.send(b"root\n") == 5
+    assert server.recv(5) == b"root\n"
+    server.close()
+    assert st.recv(64) == b""
+    st.finish()
+    port.close()
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.openConsole("serial3", conn.newStream())
+    assert e.value.get_error_code() == libvirt.VIR_ERR_INTERNAL_ERROR

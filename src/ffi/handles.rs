@@ -11,6 +11,7 @@ use crate::driver::domain::{Domain, Vm};
 use crate::driver::interface::{Interface, InterfaceFacts};
 use crate::driver::network::{Network, NetworkFacts};
 use crate::driver::snapshot::Snapshot;
+use crate::driver::storage::socket::SocketStream;
 use crate::driver::storage::transfer::{Download, Stopper, Upload, Watcher};
 use crate::driver::storage::{Pool, PoolFacts, Volume, VolumeFacts};
 use crate::error::{Code, Error, Result};
@@ -282,11 +283,13 @@ impl ArcHandle for VolumeHandle {
     const INVALID: Code = Code::InvalidStorageVol;
 }
 
-/// What a stream carries: nothing yet, a volume's upload or download, or nothing any more.
+/// What a stream carries: nothing yet, a volume's upload or download, a VM's console, or
+/// nothing any more.
 pub enum Transfer {
     Idle,
     Up(Box<Upload>),
     Down(Box<Download>),
+    Socket(Box<SocketStream>),
     Closed,
 }
 
@@ -296,6 +299,7 @@ impl Transfer {
         match self {
             Transfer::Up(up) => Some(up.stopper()),
             Transfer::Down(down) => Some(down.stopper()),
+            Transfer::Socket(s) => Some(s.stopper()),
             Transfer::Idle | Transfer::Closed => None,
         }
     }
@@ -305,6 +309,7 @@ impl Transfer {
         match self {
             Transfer::Up(up) => up.watch(w),
             Transfer::Down(down) => down.watch(w),
+            Transfer::Socket(s) => s.watch(w),
             Transfer::Idle | Transfer::Closed => {}
         }
     }
@@ -314,6 +319,8 @@ impl Transfer {
         match self {
             Transfer::Down(down) => (down.readable(), false),
             Transfer::Up(up) => (false, up.writable()),
+            // A console's sends go straight to its socket.
+            Transfer::Socket(s) => (s.readable(), true),
             Transfer::Idle | Transfer::Closed => (false, false),
         }
     }

@@ -827,19 +827,6 @@ pub extern "C" fn virDomainOpenChannel(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn virDomainOpenConsole(
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
 pub extern "C" fn virDomainPMSuspendForDuration(
     _: *mut c_void,
     _: c_uint,

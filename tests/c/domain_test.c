@@ -129,6 +129,14 @@ static void duplicate_params_are_refused(virConnectPtr conn, const char *uri, vi
           "negative fd");
     CHECK(virDomainOpenGraphicsFD(dom, 0, 8) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
           "unknown flag");
+    /* Nor a serial port; the stream stays unbound and is freed unused. */
+    virStreamPtr st = virStreamNew(conn, 0);
+    CHECK(st && virDomainOpenConsole(dom, NULL, st, VIR_DOMAIN_CONSOLE_SAFE) == -1 &&
+              virGetLastErrorCode() == VIR_ERR_INTERNAL_ERROR,
+          "no serial port");
+    CHECK(virDomainOpenConsole(dom, "serial0", NULL, 0) == -1, "NULL stream");
+    if (st)
+        virStreamFree(st);
 out:
     if (seen)
         virDomainFree(seen);

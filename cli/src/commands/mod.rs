@@ -3,6 +3,7 @@
 
 mod builtins;
 mod complete;
+mod console;
 mod devices;
 mod domain;
 mod edit;
@@ -39,6 +40,7 @@ pub static TABLE: &[Cmd] = &[
     tune::BLKIOTUNE,
     tune::BLOCKRESIZE,
     devices::CHANGE_MEDIA,
+    console::CONSOLE,
     lifecycle::CREATE,
     domain::DEFINE,
     lifecycle::DESC,

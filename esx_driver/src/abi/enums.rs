@@ -1194,6 +1194,13 @@ pub enum virConnectGetDomainCapabilitiesFlags {
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virDomainConsoleFlags {
+    VIR_DOMAIN_CONSOLE_FORCE = 1,
+    VIR_DOMAIN_CONSOLE_SAFE = 2,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum virDomainOpenGraphicsFlags {
     VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH = 1,
 }

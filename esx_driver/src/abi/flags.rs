@@ -74,6 +74,13 @@ flag_set! {
         DISABLE_DEPRECATED_FEATURES = virConnectGetDomainCapabilitiesFlags::VIR_CONNECT_GET_DOMAIN_CAPABILITIES_DISABLE_DEPRECATED_FEATURES,
     }
 
+    /// virDomainConsoleFlags: the host decides whether a second connection is taken (FORCE
+    /// cannot end another client's), and a console never corrupts another (SAFE).
+    ConsoleFlags {
+        FORCE = virDomainConsoleFlags::VIR_DOMAIN_CONSOLE_FORCE,
+        SAFE = virDomainConsoleFlags::VIR_DOMAIN_CONSOLE_SAFE,
+    }
+
     /// virDomainOpenGraphicsFlags.
     OpenGraphicsFlags {
         SKIPAUTH = virDomainOpenGraphicsFlags::VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH,

@@ -2,6 +2,7 @@
 //! identity, state and power, tuning, guest information, and XML define/undefine.
 
 pub mod affinity;
+pub mod console;
 pub mod devices;
 pub mod disk_control;
 pub mod graphics;

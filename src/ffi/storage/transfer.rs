@@ -30,8 +30,8 @@ fn transfer(s: &StreamHandle) -> MutexGuard<'_, Transfer> {
 fn not_bound() -> Error {
     Error::esx(
         Code::NoSupport,
-        "the stream carries no transfer yet; bind it with virStorageVolUpload or \
-         virStorageVolDownload",
+        "the stream carries no transfer yet; bind it with virStorageVolUpload, \
+         virStorageVolDownload, virDomainScreenshot or virDomainOpenConsole",
     )
 }
 
@@ -42,48 +42,40 @@ fn closed() -> Error {
 /// libvirt's answer of a non-blocking call that would wait.
 const WOULD_BLOCK: c_int = -2;
 
-/// The stream's upload, or why it has none.
-fn upload(t: &mut Transfer) -> Result<&mut Upload> {
+/// Why the stream cannot move data the way asked (`other`: what it carries instead).
+fn unusable(t: &Transfer, other: &str) -> Error {
     match t {
-        Transfer::Up(up) => Ok(up),
-        Transfer::Down(_) => Err(Error::invalid_arg("Not an upload stream")),
-        Transfer::Idle => Err(not_bound()),
-        Transfer::Closed => Err(closed()),
-    }
-}
-
-/// The stream's download, or why it has none.
-fn download(t: &mut Transfer) -> Result<&mut Download> {
-    match t {
-        Transfer::Down(down) => Ok(down),
-        Transfer::Up(_) => Err(Error::invalid_arg("Not a download stream")),
-        Transfer::Idle => Err(not_bound()),
-        Transfer::Closed => Err(closed()),
+        Transfer::Idle => not_bound(),
+        Transfer::Closed => closed(),
+        _ => Error::invalid_arg(other.to_string()),
     }
 }
 
 /// What virStreamSend answers: the bytes taken, or -2 where a non-blocking stream would wait.
 fn send(s: &StreamHandle, data: &[u8]) -> Result<c_int> {
     let data = &data[..data.len().min(c_int::MAX as usize)];
-    let t = &mut transfer(s);
-    if s.nonblocking {
-        return Ok(upload(t)?
-            .try_send(data)?
-            .map_or(WOULD_BLOCK, |n| n as c_int));
-    }
-    Ok(upload(t)?.send(data)? as c_int)
+    let t = &mut *transfer(s);
+    let n = match t {
+        Transfer::Up(up) if s.nonblocking => up.try_send(data)?,
+        Transfer::Up(up) => Some(up.send(data)?),
+        Transfer::Socket(sock) => Some(sock.send(data)?),
+        t => return Err(unusable(t, "Not an upload stream")),
+    };
+    Ok(n.map_or(WOULD_BLOCK, |n| n as c_int))
 }
 
 /// What virStreamRecv answers: the bytes read (0 at the end), or -2 where a non-blocking
 /// stream would wait.
 fn recv(s: &StreamHandle, buf: &mut [u8]) -> Result<c_int> {
-    let t = &mut transfer(s);
-    if s.nonblocking {
-        return Ok(download(t)?
-            .try_recv(buf)?
-            .map_or(WOULD_BLOCK, |n| n as c_int));
-    }
-    Ok(download(t)?.recv(buf)? as c_int)
+    let t = &mut *transfer(s);
+    let n = match t {
+        Transfer::Down(down) if s.nonblocking => down.try_recv(buf)?,
+        Transfer::Down(down) => Some(down.recv(buf)?),
+        Transfer::Socket(sock) if s.nonblocking => sock.try_recv(buf)?,
+        Transfer::Socket(sock) => Some(sock.recv(buf)?),
+        t => return Err(unusable(t, "Not a download stream")),
+    };
+    Ok(n.map_or(WOULD_BLOCK, |n| n as c_int))
 }
 
 /// Tells `w` of each change of the stream's transfer (a non-blocking stream's events).
@@ -107,6 +99,7 @@ fn finish(t: &mut Transfer) -> Result<()> {
     match std::mem::replace(t, Transfer::Closed) {
         Transfer::Up(up) => up.finish(),
         Transfer::Down(down) => down.finish(),
+        Transfer::Socket(sock) => sock.finish(),
         Transfer::Idle => {
             *t = Transfer::Idle;
             Err(not_bound())
@@ -217,7 +210,7 @@ pub unsafe extern "C" fn virStreamSendAll(
                 return Ok(0);
             }
             let n = (got as usize).min(buf.len());
-            upload(&mut transfer(s))?.send(&buf[..n])?;
+            send(s, &buf[..n])?;
         }
     })
 }
@@ -237,7 +230,7 @@ pub unsafe extern "C" fn virStreamRecvAll(
         blocking_only(s, "data sinks")?;
         let mut buf = vec![0u8; ALL_PIECE];
         loop {
-            let n = download(&mut transfer(s))?.recv(&mut buf)?;
+            let n = recv(s, &mut buf)? as usize;
             if n == 0 {
                 return Ok(0);
             }

@@ -2,7 +2,8 @@
 //! `RemoteDisplay.vnc.*`, which ESX runs on the VM's host) as a socket, or joined to the caller's.
 
 use super::xml::domain_def;
-use super::{Domain, PowerState, invalid_state, vm_placement};
+use super::{Domain, PowerState, Vm, invalid_state, vm_placement};
+use crate::driver::connection::Connection;
 use crate::error::{Code, Error, Result};
 use crate::uri::Scheme;
 use std::fs::File;
@@ -44,31 +45,44 @@ impl Domain {
                  password and cannot skip it",
             ));
         }
-        let host = match g.listen.as_deref() {
-            Some(l) if !matches!(l, "" | "0.0.0.0" | "::") => l.to_string(),
-            _ if conn.spec.scheme != Scheme::Vpx => conn.spec.host.clone(),
-            _ => vm_placement(conn, &vm)?.host_name.clone(),
-        };
-        let timeout = conn
-            .spec
-            .connect_timeout
-            .map_or(CONNECT_TIMEOUT, Duration::from_secs);
-        let failed = |e: std::io::Error| {
-            Error::esx(
-                Code::SystemError,
-                format!(
-                    "Unable to connect to the VNC server of domain '{}' at {host}:{port}: {e}",
-                    vm.name
-                ),
-            )
-        };
-        let addr = (host.as_str(), port)
-            .to_socket_addrs()
-            .map_err(failed)?
-            .next()
-            .ok_or_else(|| failed(std::io::ErrorKind::NotFound.into()))?;
-        TcpStream::connect_timeout(&addr, timeout).map_err(failed)
+        connect_on_host(conn, &vm, g.listen.as_deref(), port, "VNC server")
     }
+}
+
+/// A connection to `port` of what the VM serves (`what`, for errors): on `listen`, unless it
+/// names every address, else on the VM's host (the URI's host on esx://, the host's name in
+/// a vCenter), within the URI's `connect_timeout=`.
+pub(super) fn connect_on_host(
+    conn: &Connection,
+    vm: &Vm,
+    listen: Option<&str>,
+    port: u16,
+    what: &str,
+) -> Result<TcpStream> {
+    let host = match listen {
+        Some(l) if !matches!(l, "" | "0.0.0.0" | "::") => l.to_string(),
+        _ if conn.spec.scheme != Scheme::Vpx => conn.spec.host.clone(),
+        _ => vm_placement(conn, vm)?.host_name.clone(),
+    };
+    let timeout = conn
+        .spec
+        .connect_timeout
+        .map_or(CONNECT_TIMEOUT, Duration::from_secs);
+    let failed = |e: std::io::Error| {
+        Error::esx(
+            Code::SystemError,
+            format!(
+                "Unable to connect to the {what} of domain '{}' at {host}:{port}: {e}",
+                vm.name
+            ),
+        )
+    };
+    let addr = (host.as_str(), port)
+        .to_socket_addrs()
+        .map_err(failed)?
+        .next()
+        .ok_or_else(|| failed(std::io::ErrorKind::NotFound.into()))?;
+    TcpStream::connect_timeout(&addr, timeout).map_err(failed)
 }
 
 impl Domain {

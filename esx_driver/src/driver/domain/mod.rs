@@ -2,6 +2,7 @@
 //! in bulk, IDs from managed object references, and libvirt's power-state mapping.
 
 pub mod affinity;
+mod console;
 pub mod devices;
 pub mod disk_control;
 mod disks;

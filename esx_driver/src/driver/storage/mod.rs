@@ -8,6 +8,7 @@ mod ops;
 mod pipe;
 pub(crate) mod pool;
 pub(crate) mod pools;
+pub mod socket;
 pub mod transfer;
 pub(crate) mod volumes;
 

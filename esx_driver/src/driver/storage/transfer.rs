@@ -34,7 +34,7 @@ const CLEANUP_PAUSE: std::time::Duration = std::time::Duration::from_millis(250)
 /// a few MiB whatever the caller sends or asks for.
 const PIECE: usize = 1 << 20;
 /// Why a stopped transfer stopped, when the caller stopped it.
-const ABORTED: &str = "the stream was aborted";
+pub(crate) const ABORTED: &str = "the stream was aborted";
 
 /// The file that holds a volume's bytes: a disk's flat extent, or the file itself. An iSCSI
 /// LUN is no file the host serves.
@@ -275,6 +275,11 @@ fn read_some(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 pub struct Stopper(Arc<Pipe>);
 
 impl Stopper {
+    /// What stops the transfer through `pipe`.
+    pub(crate) fn of(pipe: Arc<Pipe>) -> Stopper {
+        Stopper(pipe)
+    }
+
     /// Aborts the transfer, as `virStreamAbort` does: the calls on it fail with "the stream
     /// was aborted", now and later.
     pub fn stop(&self) {
