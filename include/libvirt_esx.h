@@ -2426,6 +2426,33 @@ int virDomainMigrateToURI3(virDomainPtr domain,
                            unsigned int flags);
 
 /*
+ `outbound.average` and `inbound.floor` (UINT KiB/s, 0: none) of the NIC with MAC `device`.
+
+ # Safety
+ `dom` is NULL or a domain from this library; `device` NULL or a C string; `params` holds
+ `*nparams` entries.
+ */
+int virDomainGetInterfaceParameters(virDomainPtr dom,
+                                    const char *device,
+                                    virTypedParameterPtr params,
+                                    int *nparams,
+                                    unsigned int flags);
+
+/*
+ Sets `outbound.average` and `inbound.floor`; vSphere has no other NIC control, so the
+ others may only be 0.
+
+ # Safety
+ `dom` is NULL or a domain from this library; `device` NULL or a C string; `params` holds
+ `nparams` entries.
+ */
+int virDomainSetInterfaceParameters(virDomainPtr dom,
+                                    const char *device,
+                                    virTypedParameterPtr params,
+                                    int nparams,
+                                    unsigned int flags);
+
+/*
  # Safety
  `domain` is NULL or a domain from this library.
  */
@@ -5779,7 +5806,6 @@ int virDomainGetAutostartOnce(virDomainPtr domain, int *autostart);
 int virDomainGetBlockJobInfo(virDomainPtr dom, const char *disk, virDomainBlockJobInfoPtr info, unsigned int flags);
 int virDomainGetGuestVcpus(virDomainPtr domain, virTypedParameterPtr *params, unsigned int *nparams, unsigned int flags);
 int virDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info, unsigned int flags);
-int virDomainGetInterfaceParameters(virDomainPtr domain, const char *device, virTypedParameterPtr params, int *nparams, unsigned int flags);
 int virDomainGetLaunchSecurityInfo(virDomainPtr domain, virTypedParameterPtr *params, int *nparams, unsigned int flags);
 int virDomainGetMessages(virDomainPtr domain, char ***msgs, unsigned int flags);
 int virDomainGetNumaParameters(virDomainPtr domain, virTypedParameterPtr params, int *nparams, unsigned int flags);
@@ -5814,7 +5840,6 @@ int virDomainSetAutostartOnce(virDomainPtr domain, int autostart);
 int virDomainSetBlockThreshold(virDomainPtr domain, const char *dev, unsigned long long threshold, unsigned int flags);
 int virDomainSetGuestVcpus(virDomainPtr domain, const char *cpumap, int state, unsigned int flags);
 int virDomainSetIOThreadParams(virDomainPtr domain, unsigned int iothread_id, virTypedParameterPtr params, int nparams, unsigned int flags);
-int virDomainSetInterfaceParameters(virDomainPtr domain, const char *device, virTypedParameterPtr params, int nparams, unsigned int flags);
 int virDomainSetLaunchSecurityState(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags);
 int virDomainSetLifecycleAction(virDomainPtr domain, unsigned int type, unsigned int action, unsigned int flags);
 int virDomainSetMemoryStatsPeriod(virDomainPtr domain, int period, unsigned int flags);

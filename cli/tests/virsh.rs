@@ -1481,3 +1481,38 @@ fn console_on_a_terminal() {
         "error: Cannot run interactive console without a controlling TTY\n"
     );
 }
+
+/// domiftune over the NIC's vSphere limit and reservation, read back by a second process;
+/// virsh's own refusals compared with Debian's virsh byte for byte.
+#[test]
+fn domiftune_beyond_libvirts_driver() {
+    let sim = Sim::esx();
+    let env = Env::new();
+    let u = uri(&sim);
+    let ours = |cmd: &str| env.run(OURS, &u, &words(cmd));
+    let xml = ours("dumpxml ha-host_VM0").out;
+    let mac = xml.split("<mac address='").nth(1).unwrap()[..17].to_string();
+    let r = ours(&format!(
+        "domiftune ha-host_VM0 {mac} --outbound 12800 --inbound 0,0,0,2560"
+    ));
+    assert_eq!((r.out.as_str(), r.err.as_str(), r.status), ("\n", "", 0));
+    assert_eq!(
+        ours(&format!("domiftune ha-host_VM0 {mac}")).out,
+        "outbound.average: 12817\ninbound.floor  : 2563\n\n"
+    );
+    let r = ours(&format!("domiftune ha-host_VM0 {mac} --outbound 100,200"));
+    assert_eq!(
+        r.err,
+        "error: Unable to set interface parameters\nerror: argument unsupported: vSphere's NIC \
+         controls are a limit (outbound.average) and a reservation (inbound.floor): \
+         'outbound.peak' can only be 0\n"
+    );
+    let refusals = [
+        format!("domiftune ha-host_VM0 {mac} --inbound 0,5"),
+        format!("domiftune ha-host_VM0 {mac} --outbound 0,5"),
+        format!("domiftune ha-host_VM0 {mac} --outbound 1,2,3,4"),
+        format!("domiftune ha-host_VM0 {mac} --inbound 1,2,3,4,5"),
+        format!("domiftune ha-host_VM0 {mac} --inbound x"),
+    ];
+    compare(&env, &u, &u, &refusals, exactly);
+}

@@ -50,9 +50,11 @@ _MIGRATE_TYPES = {
 }
 
 
-# The types of the disk tuning parameters this driver reads; any other is sent as an unsigned
-# long long for the library to refuse by name.
+# The types of the disk and NIC tuning parameters this driver reads; any other is sent as an
+# unsigned long long (the NIC's: unsigned int) for the library to refuse by name.
 _DISK_TYPES = {
+    _abi.VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE: _abi.VIR_TYPED_PARAM_UINT,
+    _abi.VIR_DOMAIN_BANDWIDTH_IN_FLOOR: _abi.VIR_TYPED_PARAM_UINT,
     _abi.VIR_DOMAIN_BLKIO_WEIGHT: _abi.VIR_TYPED_PARAM_UINT,
     _abi.VIR_DOMAIN_BLKIO_DEVICE_WEIGHT: _abi.VIR_TYPED_PARAM_STRING,
     _abi.VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_IOPS_SEC: _abi.VIR_TYPED_PARAM_ULLONG,
@@ -469,6 +471,16 @@ class virDomain(Handle):
         codes = (ctypes.c_uint * max(nkeycodes, 1))(*keycodes[:nkeycodes])
         return check(lib.virDomainSendKey(self._o, codeset, holdtime, codes, nkeycodes, flags),
                      "virDomainSendKey")
+
+    def interfaceParameters(self, device: str, flags: int = 0) -> Dict[str, Any]:
+        """{"outbound.average": the NIC's limit, "inbound.floor": its reservation} (KiB/s)."""
+        return self._get_params(lib.virDomainGetInterfaceParameters,
+                                "virDomainGetInterfaceParameters", enc(device), flags)
+
+    def setInterfaceParameters(self, device: str, params: Dict[str, Any], flags: int = 0) -> int:
+        arr, n = _typed_params(params, _DISK_TYPES, _abi.VIR_TYPED_PARAM_UINT)
+        return check(lib.virDomainSetInterfaceParameters(self._o, enc(device), arr, n, flags),
+                     "virDomainSetInterfaceParameters")
 
     def blockResize(self, disk: str, size: int, flags: int = 0) -> int:
         """Grows the disk (by target or file) to size KiB (bytes with

@@ -1,6 +1,7 @@
 """virDomain: listing and lookups, identity, state, XML, power, tuning, define/undefine and
 guest information; every change is checked through a second connection."""
 import base64
+import re
 import socket
 import ssl
 import time
@@ -505,3 +506,18 @@ def test_serial_console_through_a_stream(conn, other):
     with pytest.raises(libvirt.libvirtError) as e:
         dom.openConsole("serial3", conn.newStream())
     assert e.value.get_error_code() == libvirt.VIR_ERR_INTERNAL_ERROR
+
+
+def test_nic_bandwidth_seen_by_the_server(conn, other):
+    dom = conn.lookupByName("ha-host_VM0")
+    mac = re.findall(r"<mac address='([^']+)'", dom.XMLDesc(0))[0]
+    dom.setInterfaceParameters(mac, {"outbound.average": 12800, "inbound.floor": 2560,
+                                     "inbound.average": 0})
+    assert other.lookupByName("ha-host_VM0").interfaceParameters(mac) == \
+        {"outbound.average": 12817, "inbound.floor": 2563}
+    with pytest.raises(libvirt.libvirtError) as e:
+        dom.setInterfaceParameters(mac, {"outbound.peak": 100})
+    assert e.value.get_error_code() == libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED
+    dom.setInterfaceParameters(mac, {"outbound.average": 0, "inbound.floor": 0})
+    assert other.lookupByName("ha-host_VM0").interfaceParameters(mac) == \
+        {"outbound.average": 0, "inbound.floor": 0}

@@ -590,20 +590,6 @@ pub extern "C" fn virDomainGetIOThreadInfo(_: *mut c_void, _: *mut c_void, _: c_
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn virDomainGetInterfaceParameters(
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
 pub extern "C" fn virDomainGetLaunchSecurityInfo(
     _: *mut c_void,
     _: *mut c_void,
@@ -970,20 +956,6 @@ pub extern "C" fn virDomainSetIOThreadParams(
     export!(-1, || Err(unsupported(
         api_name!(),
         "VMware VMs have no I/O threads"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virDomainSetInterfaceParameters(
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_int,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
     )))
 }
 

@@ -110,6 +110,38 @@ int main(int argc, char **argv)
               "PNG signature");
         CHECK(virStreamFinish(st) == 0, "screenshot stream finished");
         virStreamFree(st);
+        /* The NIC's bandwidth: its limit as outbound.average, its reservation as inbound.floor. */
+        char *xml = virDomainGetXMLDesc(dom, 0);
+        char mac[18] = { 0 };
+        const char *at = xml ? strstr(xml, "<mac address='") : NULL;
+        if (at)
+            memcpy(mac, at + 14, 17);
+        free(xml);
+        virTypedParameterPtr bw = NULL;
+        int nbw = 0, maxbw = 0;
+        virTypedParamsAddUInt(&bw, &nbw, &maxbw, VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE, 1250);
+        virTypedParamsAddUInt(&bw, &nbw, &maxbw, VIR_DOMAIN_BANDWIDTH_IN_AVERAGE, 0);
+        CHECK(virDomainSetInterfaceParameters(dom, mac, bw, nbw, VIR_DOMAIN_AFFECT_CURRENT) == 0,
+              "NIC limit");
+        virTypedParamsFree(bw, nbw);
+        virTypedParameter got[2];
+        int ngot = 0;
+        unsigned int average = 0;
+        CHECK(virDomainGetInterfaceParameters(dom, mac, NULL, &ngot, 0) == 0 && ngot == 2, "how many");
+        CHECK(virDomainGetInterfaceParameters(dom, mac, got, &ngot, 0) == 0 &&
+                  virTypedParamsGetUInt(got, ngot, VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE, &average) == 1 &&
+                  average == 1342,
+              "limit read back (%u: 1250 KiB/s is 11 Mbit/s)", average);
+        bw = NULL;
+        nbw = maxbw = 0;
+        virTypedParamsAddUInt(&bw, &nbw, &maxbw, VIR_DOMAIN_BANDWIDTH_OUT_BURST, 64);
+        CHECK(virDomainSetInterfaceParameters(dom, mac, bw, nbw, 0) == -1 &&
+                  virGetLastErrorCode() == VIR_ERR_ARGUMENT_UNSUPPORTED,
+              "no burst on vSphere");
+        virTypedParamsFree(bw, nbw);
+        CHECK(virDomainGetInterfaceParameters(dom, "00:00:00:00:00:01", got, &ngot, 0) == -1 &&
+                  virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
+              "no such NIC");
         virDomainFree(dom);
     }
     CHECK(virDomainAttachDevice(NULL, NIC) == -1 && virGetLastErrorCode() == VIR_ERR_INVALID_DOMAIN,

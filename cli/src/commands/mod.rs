@@ -51,6 +51,7 @@ pub static TABLE: &[Cmd] = &[
     devices::DETACH_INTERFACE,
     guest::DOMFSINFO,
     domain::DOMHOSTNAME,
+    tune::DOMIFTUNE,
     domain::DOMID,
     domain::DOMNAME,
     domain::DOMUUID,

@@ -7,6 +7,7 @@ use crate::session::Session;
 use crate::{Failure, Outcome, table};
 use esx_driver::driver::domain::SchedParams;
 use esx_driver::driver::domain::disk_control::{device_weights, not_a_weight, not_an_io_limit};
+use esx_driver::driver::domain::nic_control::bandwidth_change;
 
 /// virsh's `--current` / `--live` / `--config` trio: current excludes the other two.
 fn affect(a: &Args) -> Result<(), Failure> {
@@ -402,6 +403,104 @@ pub const EMULATORPIN: Cmd = Cmd {
             Some(list) => dom.set_cpu_affinity(&cpu_list(list, max)?)?,
         }
         Ok(())
+    },
+};
+
+/// A rate as virsh reads `--inbound`/`--outbound`: `average[,peak[,burst[,floor]]]`, KiB/s.
+fn rate(text: &str) -> Result<[u64; 4], Failure> {
+    let fields: Vec<&str> = text.split(',').collect();
+    if fields.len() > 4 {
+        return Err(Failure::lines(vec![format!(
+            "Rate string '{text}' has too many fields"
+        )]));
+    }
+    let mut out = [0u64; 4];
+    for (i, (f, name)) in fields
+        .iter()
+        .zip(["average", "peak", "burst", "floor"])
+        .enumerate()
+    {
+        if !f.is_empty() {
+            out[i] = f
+                .parse()
+                .map_err(|_| Failure::lines(vec![format!("field '{name}' is malformed")]))?;
+        }
+    }
+    Ok(out)
+}
+
+pub const DOMIFTUNE: Cmd = Cmd {
+    name: "domiftune",
+    group: "domain",
+    summary: "show or set a NIC's bandwidth",
+    description: "Shows or sets the NIC's (by MAC address) vSphere bandwidth: its limit as outbound average and its reservation as inbound floor, KiB/s (whole Mbit/s on vSphere, rounded up); the other rates can only be 0.",
+    opts: &[
+        DOMAIN,
+        Opt::data("interface", "the NIC's MAC address"),
+        Opt::string(
+            "inbound",
+            "average,peak,burst,floor (KiB/s; only floor on vSphere)",
+        ),
+        Opt::string(
+            "outbound",
+            "average,peak,burst (KiB/s; only average on vSphere)",
+        ),
+        Opt::flag("config", "the definition used at the next start"),
+        Opt::flag("live", "the running domain"),
+        Opt::flag(
+            "current",
+            "the running domain when it runs, else the definition",
+        ),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        affect(a)?;
+        let says = |t: &str| Failure::lines(vec![t.to_string()]);
+        let dom = domain(s, a)?;
+        let mac = a.required("interface");
+        // The fields virsh sends for each option, as (name, value).
+        let mut sent: Vec<(&str, u64)> = Vec::new();
+        if let Some(text) = a.get("inbound") {
+            let [average, peak, burst, floor] = rate(text)?;
+            if average == 0 && (burst > 0 || peak > 0) && floor == 0 {
+                return Err(says("either inbound average or floor is mandatory"));
+            }
+            sent.push(("inbound.average", average));
+            sent.extend(
+                [
+                    ("inbound.peak", peak),
+                    ("inbound.burst", burst),
+                    ("inbound.floor", floor),
+                ]
+                .into_iter()
+                .filter(|(_, v)| *v > 0),
+            );
+        }
+        if let Some(text) = a.get("outbound") {
+            let [average, peak, burst, floor] = rate(text)?;
+            if average == 0 && (burst > 0 || peak > 0) {
+                return Err(says("outbound average is mandatory"));
+            }
+            if floor > 0 {
+                return Err(says("outbound floor is unsupported yet"));
+            }
+            sent.push(("outbound.average", average));
+            sent.extend(
+                [("outbound.peak", peak), ("outbound.burst", burst)]
+                    .into_iter()
+                    .filter(|(_, v)| *v > 0),
+            );
+        }
+        if sent.is_empty() {
+            let b = dom
+                .nic_bandwidth(mac)
+                .map_err(|e| Failure::call("Unable to get interface parameters", e))?;
+            println!("{:<15}: {}", "outbound.average", b.average.unwrap_or(0));
+            println!("{:<15}: {}", "inbound.floor", b.floor.unwrap_or(0));
+            return Ok(());
+        }
+        let failed = |e| Failure::call("Unable to set interface parameters", e);
+        let (average, floor) = bandwidth_change(&sent).map_err(failed)?;
+        dom.set_nic_bandwidth(mac, average, floor).map_err(failed)
     },
 };
 

@@ -47,6 +47,10 @@ pub const VIR_DOMAIN_BLKIO_WEIGHT: &str = "weight";
 pub const VIR_DOMAIN_BLKIO_DEVICE_WEIGHT: &str = "device_weight";
 pub const VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_IOPS_SEC: &str = "total_iops_sec";
 
+/// NIC bandwidth parameter names (`virDomainGetInterfaceParameters`), KiB/s.
+pub const VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE: &str = "outbound.average";
+pub const VIR_DOMAIN_BANDWIDTH_IN_FLOOR: &str = "inbound.floor";
+
 /// Job statistics field names (`virDomainGetJobStats`).
 pub const VIR_DOMAIN_JOB_OPERATION: &str = "operation";
 pub const VIR_DOMAIN_JOB_TIME_ELAPSED: &str = "time_elapsed";

@@ -288,6 +288,13 @@ controllers!(
     other: VirtualAHCIController, VirtualNVMEController
 );
 
+// A NIC's bandwidth: its reservation and limit (Mbit/s, -1 none) and its shares.
+vim_type!(write VirtualEthernetCardResourceAllocation {
+    reservation: Option<i64> = "reservation",
+    share: Option<SharesInfo> = "share",
+    limit: Option<i64> = "limit",
+});
+
 /// A NIC's fields, whatever its model (each model is its own vSphere type).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EthernetCard {
@@ -299,6 +306,7 @@ pub struct EthernetCard {
     pub unit_number: Option<i32>,
     pub address_type: Option<String>,
     pub mac_address: Option<String>,
+    pub resource_allocation: Option<VirtualEthernetCardResourceAllocation>,
 }
 
 /// The NIC models: each a VirtualEthernetCard (VirtualDevice's fields, then the card's), all
@@ -308,6 +316,7 @@ macro_rules! ethernet_cards {
         $(virtual_device!($name {
             address_type: Option<String> = "addressType",
             mac_address: Option<String> = "macAddress",
+            resource_allocation: Option<VirtualEthernetCardResourceAllocation> = "resourceAllocation",
         });)*
 
         vim_choice!(
@@ -339,6 +348,7 @@ macro_rules! ethernet_cards {
                         unit_number: c.unit_number,
                         address_type: c.address_type.clone(),
                         mac_address: c.mac_address.clone(),
+                        resource_allocation: c.resource_allocation.clone(),
                     })),)*
                     _ => None,
                 }
@@ -356,6 +366,21 @@ macro_rules! ethernet_cards {
                         unit_number: c.unit_number,
                         address_type: c.address_type,
                         mac_address: c.mac_address,
+                        resource_allocation: c.resource_allocation,
+                    })),)*
+                    _ => None,
+                }
+            }
+
+            /// The NIC with this bandwidth allocation; `None` for other devices.
+            pub fn with_allocation(
+                &self,
+                allocation: VirtualEthernetCardResourceAllocation,
+            ) -> Option<VirtualDevice> {
+                match self.clone() {
+                    $(VirtualDevice::$name(c) => Some(VirtualDevice::$name($name {
+                        resource_allocation: Some(allocation),
+                        ..c
                     })),)*
                     _ => None,
                 }

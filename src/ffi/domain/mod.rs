@@ -12,6 +12,7 @@ pub mod keys;
 pub mod lifecycle;
 pub mod metadata;
 pub mod migrate;
+pub mod nic_control;
 pub mod object;
 pub mod power;
 pub mod screenshot;

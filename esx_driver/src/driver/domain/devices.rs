@@ -357,6 +357,7 @@ fn new_nic(
         unit_number: None,
         address_type: Some(if mac_given { "manual" } else { "generated" }.into()),
         mac_address: mac_given.then(|| iface.mac.to_string()),
+        resource_allocation: None,
     };
     VirtualDevice::nic(kind, card).ok_or_else(|| Error::internal(format!("{kind} is no NIC")))
 }

@@ -16,6 +16,7 @@ pub(crate) mod lifecycle;
 pub(crate) mod listing;
 mod metadata;
 pub mod migrate;
+pub mod nic_control;
 mod object;
 pub mod power;
 pub mod screenshot;
