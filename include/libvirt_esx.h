@@ -1817,6 +1817,48 @@ char *virConnectDomainXMLToNative(virConnectPtr conn,
                                   unsigned int flags);
 
 /*
+ The EVC modes' names as a NULL-terminated malloc'd array (`models` NULL: the count only).
+
+ # Safety
+ `conn` is NULL or a connection from this library; `arch` NULL or a C string; `models`
+ NULL or writable.
+ */
+int virConnectGetCPUModelNames(virConnectPtr conn,
+                               const char *arch,
+                               char ***models,
+                               unsigned int flags);
+
+/*
+ How the CPU (an EVC mode as its `<model>`) compares with every host of the scope.
+
+ # Safety
+ `conn` is NULL or a connection from this library; the strings NULL or NUL-terminated.
+ */
+int virConnectCompareHypervisorCPU(virConnectPtr conn,
+                                   const char *emulator,
+                                   const char *arch,
+                                   const char *machine,
+                                   const char *virttype,
+                                   const char *xmlCPU,
+                                   unsigned int flags);
+
+/*
+ The highest EVC mode the given CPUs and every host of the scope run, as a CPU definition.
+
+ # Safety
+ `conn` is NULL or a connection from this library; the strings NULL or NUL-terminated;
+ `xmlCPUs` NULL or holding `ncpus` C strings.
+ */
+char *virConnectBaselineHypervisorCPU(virConnectPtr conn,
+                                      const char *emulator,
+                                      const char *arch,
+                                      const char *machine,
+                                      const char *virttype,
+                                      const char **xmlCPUs,
+                                      unsigned int ncpus,
+                                      unsigned int flags);
+
+/*
  All domains matching `flags`; with `domains` non-NULL, a NULL-terminated malloc'd array of
  new handles (free each with virDomainFree, then the array with free()).
 
@@ -5753,11 +5795,8 @@ extern "C" {
 #endif
 
 char *virConnectBaselineCPU(virConnectPtr conn, const char **xmlCPUs, unsigned int ncpus, unsigned int flags);
-char *virConnectBaselineHypervisorCPU(virConnectPtr conn, const char *emulator, const char *arch, const char *machine, const char *virttype, const char **xmlCPUs, unsigned int ncpus, unsigned int flags);
 int virConnectCompareCPU(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
-int virConnectCompareHypervisorCPU(virConnectPtr conn, const char *emulator, const char *arch, const char *machine, const char *virttype, const char *xmlCPU, unsigned int flags);
 char *virConnectFindStoragePoolSources(virConnectPtr conn, const char *type, const char *srcSpec, unsigned int flags);
-int virConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models, unsigned int flags);
 char *virConnectGetStoragePoolCapabilities(virConnectPtr conn, unsigned int flags);
 int virConnectListAllNWFilterBindings(virConnectPtr conn, virNWFilterBindingPtr **bindings, unsigned int flags);
 int virConnectListAllNWFilters(virConnectPtr conn, virNWFilterPtr **filters, unsigned int flags);

@@ -1516,3 +1516,72 @@ fn domiftune_beyond_libvirts_driver() {
     ];
     compare(&env, &u, &u, &refusals, exactly);
 }
+
+/// cpu-models: vSphere's EVC modes as the server lists them; for another architecture, virsh's
+/// line and the library's refusal.
+#[test]
+fn cpu_models_are_evc_modes() {
+    let sim = Sim::esx();
+    let env = Env::new();
+    let u = uri(&sim);
+    let r = env.run(OURS, &u, &words("cpu-models x86_64"));
+    assert!(
+        r.out.starts_with("intel-merom\nintel-penryn\n"),
+        "{}",
+        r.out
+    );
+    assert!(r.out.contains("\nintel-ivybridge\n") && r.out.contains("\namd-zen\n"));
+    let r = env.run(OURS, &u, &words("cpu-models aarch64"));
+    assert_eq!(
+        r.err,
+        "error: failed to get CPU model names\nerror: argument unsupported: vSphere's CPU \
+         models (EVC modes) are x86's, not aarch64's\n"
+    );
+    // Compared and taken as a baseline from a domain's XML, as virsh finds its <cpu>.
+    let dir = std::env::temp_dir().join(format!("virsh-esx-cpu-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = |name: &str, model: &str| {
+        let p = dir.join(name);
+        std::fs::write(
+            &p,
+            format!("<domain><cpu><model>{model}</model></cpu></domain>"),
+        )
+        .unwrap();
+        p.display().to_string()
+    };
+    let (old, new) = (
+        file("old.xml", "intel-nehalem"),
+        file("new.xml", "intel-skylake"),
+    );
+    let r = env.run(OURS, &u, &words(&format!("hypervisor-cpu-compare {old}")));
+    assert_eq!(
+        r.out,
+        format!(
+            "The CPU provided by hypervisor on the host is a superset of CPU described in \
+             {old}\n\n"
+        )
+    );
+    let r = env.run(OURS, &u, &words(&format!("hypervisor-cpu-compare {new}")));
+    assert_eq!(r.status, 1);
+    assert!(
+        r.out
+            .starts_with(&format!("CPU described in {new} is incompatible"))
+    );
+    let r = env.run(OURS, &u, &words(&format!("hypervisor-cpu-baseline {new}")));
+    assert!(
+        r.out
+            .contains("<model fallback='forbid'>intel-ivybridge</model>"),
+        "{}",
+        r.out
+    );
+    let none = dir.join("none.xml");
+    std::fs::write(&none, "<domain/>").unwrap();
+    compare(
+        &env,
+        &u,
+        &u,
+        &[format!("hypervisor-cpu-compare {}", none.display())],
+        exactly,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

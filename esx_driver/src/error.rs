@@ -58,6 +58,7 @@ pub enum Code {
     InvalidNetworkPort = virErrorNumber::VIR_ERR_INVALID_NETWORK_PORT as i32,
     InvalidDomainCheckpoint = virErrorNumber::VIR_ERR_INVALID_DOMAIN_CHECKPOINT as i32,
     AgentUnresponsive = virErrorNumber::VIR_ERR_AGENT_UNRESPONSIVE as i32,
+    CpuIncompatible = virErrorNumber::VIR_ERR_CPU_INCOMPATIBLE as i32,
 }
 
 /// The `virErrorDomain` values that this library reports (numbers from `abi`): each variant is
@@ -186,6 +187,7 @@ impl Error {
             InvalidNetworkPort => "Invalid network port pointer: %s",
             InvalidDomainCheckpoint => "Invalid domain checkpoint: %s",
             AgentUnresponsive => "Guest agent is not responding: %s",
+            CpuIncompatible => "the CPU is incompatible with host CPU: %s",
         }
     }
 

@@ -244,6 +244,40 @@ class virConnect:
             self._o, opt(emulatorbin), opt(arch), opt(machine), opt(virttype), flags),
             "virConnectGetDomainCapabilities")
 
+    def getCPUModelNames(self, arch: str, flags: int = 0) -> List[str]:
+        """vSphere's CPU models: its EVC modes, in the server's order."""
+        models = ctypes.POINTER(ctypes.c_void_p)()
+        n = check(lib.virConnectGetCPUModelNames(self._o, enc(arch), ctypes.byref(models), flags),
+                  "virConnectGetCPUModelNames")
+        try:
+            return [dec(ctypes.string_at(models[i])) for i in range(n)]
+        finally:
+            for i in range(n):
+                free(models[i])
+            free(models)
+
+    def compareHypervisorCPU(self, emulator: Optional[str], arch: Optional[str],
+                             machine: Optional[str], virttype: Optional[str], xmlCPU: str,
+                             flags: int = 0) -> int:
+        """VIR_CPU_COMPARE_* of an EVC mode (the CPU's <model>) against every host."""
+        opt = lambda v: None if v is None else enc(v)  # noqa: E731
+        ret = lib.virConnectCompareHypervisorCPU(self._o, opt(emulator), opt(arch), opt(machine),
+                                                 opt(virttype), enc(xmlCPU), flags)
+        if ret == -1:
+            raise libvirtError("virConnectCompareHypervisorCPU() failed")
+        return ret
+
+    def baselineHypervisorCPU(self, emulator: Optional[str], arch: Optional[str],
+                              machine: Optional[str], virttype: Optional[str],
+                              xmlCPUs: List[str], flags: int = 0) -> str:
+        """The highest EVC mode the CPUs given and every host run, as a CPU definition."""
+        opt = lambda v: None if v is None else enc(v)  # noqa: E731
+        bufs = [ctypes.create_string_buffer(enc(x)) for x in xmlCPUs]
+        arr = (ctypes.c_void_p * max(len(bufs), 1))(*[ctypes.addressof(b) for b in bufs])
+        return check_string(lib.virConnectBaselineHypervisorCPU(
+            self._o, opt(emulator), opt(arch), opt(machine), opt(virttype), arr, len(xmlCPUs),
+            flags), "virConnectBaselineHypervisorCPU")
+
     def getSysinfo(self, flags: int = 0) -> str:
         return check_string(lib.virConnectGetSysinfo(self._o, flags), "virConnectGetSysinfo")
 

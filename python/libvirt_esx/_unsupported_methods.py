@@ -4,13 +4,10 @@ METHODS = {
     'virConnect': {
         'allocPages': ('virNodeAllocPages', 'pages, startCell=0, cellCount=0, flags=0'),
         'baselineCPU': ('virConnectBaselineCPU', 'xmlCPUs, flags=0'),
-        'baselineHypervisorCPU': ('virConnectBaselineHypervisorCPU', 'emulator, arch, machine, virttype, xmlCPUs, flags=0'),
         'compareCPU': ('virConnectCompareCPU', 'xmlDesc, flags=0'),
-        'compareHypervisorCPU': ('virConnectCompareHypervisorCPU', 'emulator, arch, machine, virttype, xmlCPU, flags=0'),
         'createLinux': ('virDomainCreateLinux', 'xmlDesc, flags=0'),
         'findStoragePoolSources': ('virConnectFindStoragePoolSources', 'type, srcSpec, flags=0'),
         'getCPUMap': ('virNodeGetCPUMap', 'flags=0'),
-        'getCPUModelNames': ('virConnectGetCPUModelNames', 'arch, flags=0'),
         'getCellsFreeMemory': ('virNodeGetCellsFreeMemory', 'startCell, maxCells'),
         'getFreePages': ('virNodeGetFreePages', 'pages, startCell, maxCells, flags=0'),
         'getMemoryParameters': ('virNodeGetMemoryParameters', 'flags=0'),

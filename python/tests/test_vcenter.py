@@ -72,3 +72,25 @@ def test_no_job_runs_on_an_idle_domain():
             dom.abortJobFlags(libvirt.VIR_DOMAIN_ABORT_JOB_POSTCOPY)
         assert e.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
         del dom
+
+
+def test_cpu_models_are_evc_modes():
+    with vpx("/DC0/DC0_C0") as cluster:
+        check_evc(cluster)
+
+
+def check_evc(vpx):
+    models = vpx.getCPUModelNames("x86_64")
+    assert "intel-ivybridge" in models and "amd-zen" in models
+    cpu = "<cpu><model>%s</model></cpu>"
+    assert vpx.compareHypervisorCPU(None, None, None, None, cpu % "intel-penryn") == \
+        libvirt.VIR_CPU_COMPARE_SUPERSET
+    assert vpx.compareHypervisorCPU(None, None, None, None, cpu % "intel-skylake") == \
+        libvirt.VIR_CPU_COMPARE_INCOMPATIBLE
+    with pytest.raises(libvirt.libvirtError) as e:
+        vpx.compareHypervisorCPU(None, None, None, None, cpu % "intel-skylake",
+                                 libvirt.VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_CPU_INCOMPATIBLE
+    base = vpx.baselineHypervisorCPU(None, "x86_64", None, "vmware",
+                                     [cpu % "intel-haswell", cpu % "intel-nehalem"])
+    assert "<model fallback='forbid'>intel-nehalem</model>" in base

@@ -25,40 +25,7 @@ pub extern "C" fn virConnectBaselineCPU(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn virConnectBaselineHypervisorCPU(
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_uint,
-    _: c_uint,
-) -> *mut c_void {
-    export!(std::ptr::null_mut(), || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
 pub extern "C" fn virConnectCompareCPU(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virConnectCompareHypervisorCPU(
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_uint,
-) -> c_int {
     export!(-1, || Err(unsupported(
         api_name!(),
         "not supported by the VMware ESX driver"
@@ -73,19 +40,6 @@ pub extern "C" fn virConnectFindStoragePoolSources(
     _: c_uint,
 ) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virConnectGetCPUModelNames(
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
         api_name!(),
         "not supported by the VMware ESX driver"
     )))

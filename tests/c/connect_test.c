@@ -150,6 +150,35 @@ int main(int argc, char **argv)
     CHECK(virConnectGetDomainCapabilities(conn, "/usr/bin/kvm", NULL, NULL, NULL, 0) == NULL &&
               virGetLastErrorCode() == VIR_ERR_ARGUMENT_UNSUPPORTED,
           "no emulator");
+    char **models = NULL;
+    int nmodels = virConnectGetCPUModelNames(conn, "x86_64", &models, 0);
+    CHECK(nmodels > 0 && models && models[nmodels] == NULL, "EVC modes (%d)", nmodels);
+    int ivy = 0;
+    for (int i = 0; i < nmodels; i++) {
+        ivy |= strcmp(models[i], "intel-ivybridge") == 0;
+        free(models[i]);
+    }
+    free(models);
+    CHECK(ivy, "the hosts' mode is listed");
+    CHECK(virConnectGetCPUModelNames(conn, "x86_64", NULL, 0) == nmodels, "count only");
+    CHECK(virConnectCompareHypervisorCPU(conn, NULL, NULL, NULL, NULL,
+                                         "<cpu><model>intel-nehalem</model></cpu>", 0) ==
+              VIR_CPU_COMPARE_SUPERSET,
+          "an older mode runs");
+    CHECK(virConnectCompareHypervisorCPU(conn, NULL, NULL, NULL, NULL,
+                                         "<cpu><model>intel-icelake</model></cpu>",
+                                         VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE) == VIR_CPU_COMPARE_ERROR &&
+              virGetLastErrorCode() == VIR_ERR_CPU_INCOMPATIBLE,
+          "a newer one does not");
+    const char *cpus[] = { "<cpu><model>intel-haswell</model></cpu>", "<cpu><model>intel-penryn</model></cpu>" };
+    char *base = virConnectBaselineHypervisorCPU(conn, NULL, "x86_64", NULL, NULL, cpus, 2,
+                                                 VIR_CONNECT_BASELINE_CPU_MIGRATABLE);
+    CHECK(base && strstr(base, ">intel-penryn</model>"), "baseline");
+    free(base);
+    CHECK(virConnectBaselineHypervisorCPU(conn, NULL, NULL, NULL, NULL, cpus, 2,
+                                          VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES) == NULL &&
+              virGetLastErrorCode() == VIR_ERR_ARGUMENT_UNSUPPORTED,
+          "no feature lists");
     CHECK(virConnectGetDomainCapabilities(conn, NULL, NULL, "vmx-99", NULL, 0) == NULL &&
               virGetLastErrorCode() == VIR_ERR_INVALID_ARG,
           "unknown machine");

@@ -87,6 +87,7 @@ func main() {
 	writeModelVMXs()
 	replaceBrowsers()
 	replaceEnvironmentBrowsers()
+	addEVCModes()
 	replaceDiskManager()
 	replaceDatastoreSystems()
 	if *managedBy != "" {

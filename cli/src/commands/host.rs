@@ -1,9 +1,13 @@
 //! Host and Hypervisor commands: what the connection points at.
 
-use super::with_newline;
+use super::{read_file, with_newline};
 use crate::grammar::{Args, Cmd, Opt};
 use crate::session::Session;
 use crate::{Failure, Outcome, dotted};
+use esx_driver::driver::connection::evc::{
+    CpuComparison, check_hypervisor, incompatible, no_feature_lists,
+};
+use esx_driver::xml::{Element, Names, escape_text};
 
 pub const HOSTNAME: Cmd = Cmd {
     name: "hostname",
@@ -101,6 +105,161 @@ pub const DOMCAPABILITIES: Cmd = Cmd {
             )
             .map_err(|e| Failure::call("failed to get emulator capabilities", e))?;
         println!("{xml}");
+        Ok(())
+    },
+};
+
+pub const CPU_MODELS: Cmd = Cmd {
+    name: "cpu-models",
+    group: "host",
+    summary: "the CPU models of an architecture: vSphere's EVC modes",
+    description: "Lists the EVC modes the server knows, each vendor's in rising order, as libvirt's CPU models for x86_64 (or i686).",
+    opts: &[Opt::data("arch", "the architecture: x86_64 or i686")],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let models = s
+            .conn()?
+            .cpu_model_names(a.required("arch"))
+            .map_err(|e| Failure::call("failed to get CPU model names", e))?;
+        if models.is_empty() && !s.quiet {
+            println!("all CPU models are accepted");
+        }
+        for m in models {
+            println!("{m}");
+        }
+        Ok(())
+    },
+};
+
+/// The CPU definitions of a file as virsh finds them: a `<cpu>` at the top, a domain's, a
+/// host's in capabilities, or domain capabilities' host-model mode; each as the model it names.
+fn cpu_definitions(path: &str) -> Result<Vec<String>, Failure> {
+    let text = read_file(path)?;
+    let doc = match text.strip_prefix("<?xml") {
+        Some(rest) => rest.split_once("?>").map_or(rest, |(_, d)| d),
+        None => &text,
+    };
+    let root = Element::parse(&format!("<container>{doc}</container>"), Names::Qualified)
+        .map_err(|e| Failure::lines(vec![format!("{path}: {e}")]))?;
+    let mut cpus: Vec<&Element> = Vec::new();
+    for top in &root.children {
+        match top.name.as_str() {
+            "cpu" => cpus.push(top),
+            "domain" => cpus.extend(top.child("cpu")),
+            "capabilities" => cpus.extend(top.child("host").and_then(|h| h.child("cpu"))),
+            "domainCapabilities" => cpus.extend(top.child("cpu").into_iter().flat_map(|c| {
+                c.children_named("mode").filter(|m| {
+                    m.attr("name") == Some("host-model") && m.attr("supported") == Some("yes")
+                })
+            })),
+            _ => {}
+        }
+    }
+    if cpus.is_empty() {
+        return Err(Failure::lines(vec![format!(
+            "File '{path}' does not contain any <cpu> element or valid domain XML, host \
+             capabilities XML, or domain capabilities XML"
+        )]));
+    }
+    Ok(cpus
+        .iter()
+        .map(|c| {
+            let model = c.child_text("model").unwrap_or_default();
+            format!("<cpu><model>{}</model></cpu>", escape_text(model))
+        })
+        .collect())
+}
+
+/// The hypervisor options the CPU commands share (`--virttype`, `--emulator`, `--arch`,
+/// `--machine`), refused or taken as the library takes them.
+fn hypervisor(a: &Args) -> Result<Option<&str>, Failure> {
+    check_hypervisor(a.get("emulator"), a.get("virttype"))?;
+    Ok(a.get("arch"))
+}
+
+const VIRTTYPE: Opt = Opt::string("virttype", "the domain type: vmware");
+const EMULATOR: Opt = Opt::string("emulator", "none on VMware");
+const ARCH: Opt = Opt::string("arch", "x86_64 (the default) or i686");
+const MACHINE: Opt = Opt::string("machine", "a hardware version (vmx-13)");
+
+pub const HYPERVISOR_CPU_COMPARE: Cmd = Cmd {
+    name: "hypervisor-cpu-compare",
+    group: "host",
+    summary: "whether the hosts run a CPU model (an EVC mode)",
+    description: "Compares the CPU in the file (a <cpu>, or a domain's, a host's, or domain capabilities' host model) with the highest EVC mode every host of the connection runs.",
+    opts: &[
+        Opt::data("file", "a file holding a CPU definition"),
+        VIRTTYPE,
+        EMULATOR,
+        ARCH,
+        MACHINE,
+        Opt::flag("error", "fail when the CPU is incompatible"),
+        Opt::flag("validate", "validate the XML"),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        let path = a.required("file");
+        let cpus = cpu_definitions(path)?;
+        let arch = hypervisor(a)?;
+        let result = s.conn()?.compare_cpu(arch, &cpus[0]);
+        let failed = |e| Failure::call(format!("Failed to compare hypervisor CPU with {path}"), e);
+        match result.map_err(failed)? {
+            CpuComparison::Incompatible if a.flag("error") => {
+                return Err(Failure::from(incompatible()));
+            }
+            CpuComparison::Incompatible => {
+                println!(
+                    "CPU described in {path} is incompatible with the CPU provided by \
+                     hypervisor on the host"
+                );
+                return Err(Failure::lines(Vec::new()));
+            }
+            CpuComparison::Identical => println!(
+                "CPU described in {path} is identical to the CPU provided by hypervisor on \
+                 the host"
+            ),
+            CpuComparison::Superset => println!(
+                "The CPU provided by hypervisor on the host is a superset of CPU described \
+                 in {path}"
+            ),
+        }
+        Ok(())
+    },
+};
+
+pub const HYPERVISOR_CPU_BASELINE: Cmd = Cmd {
+    name: "hypervisor-cpu-baseline",
+    group: "host",
+    summary: "the CPU model (EVC mode) the given CPUs and the hosts share",
+    description: "Prints the highest EVC mode that the CPUs in the file (or --model) and every host of the connection run, as a CPU definition.",
+    opts: &[
+        Opt::optional("file", "a file holding CPU definitions"),
+        VIRTTYPE,
+        EMULATOR,
+        ARCH,
+        MACHINE,
+        Opt::flag(
+            "features",
+            "list the features (refused: an EVC mode is named)",
+        ),
+        Opt::flag("migratable", "only migratable features (EVC modes are)"),
+        Opt::string("model", "a CPU model (an EVC mode) instead of a file"),
+    ],
+    run: |s: &mut Session, a: &Args| -> Outcome {
+        a.exclusive("file", "model")?;
+        let cpus = match (a.get("file"), a.get("model")) {
+            (Some(path), _) => cpu_definitions(path)?,
+            (None, Some(m)) => vec![format!("<cpu><model>{}</model></cpu>", escape_text(m))],
+            (None, None) => {
+                return Err(Failure::lines(vec![
+                    "Exactly one argument of --file or --model is required".into(),
+                ]));
+            }
+        };
+        if a.flag("features") {
+            return Err(Failure::from(no_feature_lists()));
+        }
+        let arch = hypervisor(a)?;
+        let refs: Vec<&str> = cpus.iter().map(String::as_str).collect();
+        print!("{}", s.conn()?.baseline_cpu(arch, &refs)?);
         Ok(())
     },
 };

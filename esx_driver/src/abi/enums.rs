@@ -1198,6 +1198,32 @@ pub enum virConnectGetDomainCapabilitiesFlags {
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virCPUCompareResult {
+    VIR_CPU_COMPARE_ERROR = -1,
+    VIR_CPU_COMPARE_INCOMPATIBLE = 0,
+    VIR_CPU_COMPARE_IDENTICAL = 1,
+    VIR_CPU_COMPARE_SUPERSET = 2,
+    /// One past the last value, behind VIR_ENUM_SENTINELS as libvirt keeps it.
+    #[cfg(feature = "enum_sentinels")]
+    VIR_CPU_COMPARE_LAST = 3,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virConnectCompareCPUFlags {
+    VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE = 1,
+    VIR_CONNECT_COMPARE_CPU_VALIDATE_XML = 2,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum virConnectBaselineCPUFlags {
+    VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES = 1,
+    VIR_CONNECT_BASELINE_CPU_MIGRATABLE = 2,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum virDomainConsoleFlags {
     VIR_DOMAIN_CONSOLE_FORCE = 1,
     VIR_DOMAIN_CONSOLE_SAFE = 2,

@@ -81,6 +81,18 @@ flag_set! {
         SAFE = virDomainConsoleFlags::VIR_DOMAIN_CONSOLE_SAFE,
     }
 
+    /// virConnectCompareCPUFlags (an EVC mode's definition is checked whatever VALIDATE_XML).
+    CompareCpuFlags {
+        FAIL_INCOMPATIBLE = virConnectCompareCPUFlags::VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE,
+        VALIDATE_XML = virConnectCompareCPUFlags::VIR_CONNECT_COMPARE_CPU_VALIDATE_XML,
+    }
+
+    /// virConnectBaselineCPUFlags: EXPAND_FEATURES is read only to be refused with its reason.
+    BaselineCpuFlags {
+        EXPAND_FEATURES = virConnectBaselineCPUFlags::VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES,
+        MIGRATABLE = virConnectBaselineCPUFlags::VIR_CONNECT_BASELINE_CPU_MIGRATABLE,
+    }
+
     /// virDomainOpenGraphicsFlags.
     OpenGraphicsFlags {
         SKIPAUTH = virDomainOpenGraphicsFlags::VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH,

@@ -56,6 +56,12 @@ vim_type!(VirtualMachineConfigOptionDescriptor {
     create_supported: Option<bool> = "createSupported",
 });
 
+vim_type!(EVCMode {
+    key: String = "key",
+    vendor: String = "vendor",
+    tier: i32 = "vendorTier",
+});
+
 vim_type!(DatastoreHostMount {
     host: Option<MoRef> = "key",
     path: String = "mountInfo.path",

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod convert;
+pub mod cpu;
 pub mod domains;
 pub mod host;
 

@@ -2,6 +2,7 @@
 //! compute resource's EnvironmentBrowser), as libvirt's domain capabilities document.
 
 use super::Connection;
+use super::evc::check_hypervisor;
 use crate::driver::domain::devices::NIC_MODELS;
 use crate::driver::domain::usage::bus_of;
 use crate::error::{Code, Error, Result};
@@ -27,17 +28,7 @@ impl Connection {
         machine: Option<&str>,
         virttype: Option<&str>,
     ) -> Result<String> {
-        if let Some(e) = emulator {
-            return Err(Error::esx(
-                Code::ArgumentUnsupported,
-                format!("VMware has no emulator binary, so '{e}' names none: leave it out"),
-            ));
-        }
-        if let Some(v) = virttype.filter(|v| *v != "vmware") {
-            return Err(Error::invalid_arg(format!(
-                "virttype '{v}' is not this driver's: its domains are 'vmware'"
-            )));
-        }
+        check_hypervisor(emulator, virttype)?;
         let arch = arch.unwrap_or(ARCHES[0]);
         if !ARCHES.contains(&arch) {
             return Err(Error::esx(

@@ -73,7 +73,7 @@ impl Connection {
 
     /// Properties of every host the scope describes, in one round trip: the one host of a
     /// host scope (whatever its state), else the scope's connected hosts.
-    fn scope_props<T: FromNode + Default>(&self, paths: &[&str]) -> Result<Vec<T>> {
+    pub(crate) fn scope_props<T: FromNode + Default>(&self, paths: &[&str]) -> Result<Vec<T>> {
         let ep = &self.primary;
         if let Some(host) = ep.scope.host() {
             return Ok(vec![self.read_host(host, paths)?]);

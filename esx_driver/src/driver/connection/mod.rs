@@ -8,6 +8,7 @@ pub(crate) mod convert;
 mod domains;
 mod domcaps;
 pub(crate) mod endpoint;
+pub mod evc;
 mod events;
 pub(crate) mod host;
 pub(crate) mod inventory;

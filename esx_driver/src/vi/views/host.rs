@@ -45,3 +45,7 @@ vim_type!(HostLimits {
 vim_type!(HostConnection {
     state: String = "runtime.connectionState",
 });
+
+vim_type!(HostEvc {
+    max_mode: Option<String> = "summary.maxEVCModeKey",
+});
