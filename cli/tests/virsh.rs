@@ -37,6 +37,17 @@ impl Env {
         Env { auth }
     }
 
+    /// Runs `cmd` with virsh-esx and checks it printed exactly `out`, nothing on stderr, and
+    /// succeeded.
+    fn says(&self, uri: &str, cmd: &str, out: &str) {
+        let r = self.run(OURS, uri, &words(cmd));
+        assert_eq!(
+            (r.out.as_str(), r.err.as_str(), r.status),
+            (out, "", 0),
+            "{cmd}"
+        );
+    }
+
     fn run(&self, program: &str, uri: &str, args: &[&str]) -> Run {
         let mut all = vec!["-c", uri];
         all.extend(args);
@@ -1235,14 +1246,7 @@ fn disk_commands_beyond_libvirts_driver() {
     let env = Env::new();
     let u = uri(&sim);
     let ours = |cmd: &str| env.run(OURS, &u, &words(cmd));
-    let says = |cmd: &str, out: &str| {
-        let r = ours(cmd);
-        assert_eq!(
-            (r.out.as_str(), r.err.as_str(), r.status),
-            (out, "", 0),
-            "{cmd}"
-        );
-    };
+    let says = |cmd: &str, out: &str| env.says(&u, cmd, out);
     says(
         "blockresize ha-host_VM0 sda 3M",
         "Block device 'sda' is resized\n\n",
@@ -1332,15 +1336,7 @@ fn pinning_beyond_libvirts_driver() {
     let sim = Sim::esx();
     let env = Env::new();
     let u = uri(&sim);
-    let ours = |cmd: &str| env.run(OURS, &u, &words(cmd));
-    let says = |cmd: &str, out: &str| {
-        let r = ours(cmd);
-        assert_eq!(
-            (r.out.as_str(), r.err.as_str(), r.status),
-            (out, "", 0),
-            "{cmd}"
-        );
-    };
+    let says = |cmd: &str, out: &str| env.says(&u, cmd, out);
     says(
         "vcpupin ha-host_VM0",
         " VCPU   CPU Affinity\n----------------------\n 0      0-1\n\n",

@@ -4,7 +4,7 @@
 //! `change-media`).
 
 use super::monitor::devices;
-use super::{DOMAIN, bits, domain, extra, read_file};
+use super::{CONFIG, CURRENT, DOMAIN, LIVE, bits, domain, extra, read_file};
 use crate::grammar::{Args, Cmd, Opt};
 use crate::session::Session;
 use crate::{Failure, Outcome};
@@ -13,12 +13,6 @@ use esx_driver::abi::virDomainModificationImpact as Affect;
 use esx_driver::driver::domain::devices::DeviceChange;
 use esx_driver::xml::{Element, escape_attr, escape_text};
 
-const LIVE: Opt = Opt::flag("live", "the running domain");
-const CONFIG: Opt = Opt::flag("config", "the definition used at the next start");
-const CURRENT: Opt = Opt::flag(
-    "current",
-    "the running domain when it runs, else the definition",
-);
 const PERSISTENT: Opt = Opt::flag("persistent", "the definition, and the running domain too");
 
 /// virsh's affect options for device changes: `--current` excludes `--live`, `--config` and

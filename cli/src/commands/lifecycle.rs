@@ -1,7 +1,9 @@
 //! Domain changes beyond power: autostart, memory and vCPUs, managed save, rename,
 //! description and metadata, create, screenshot and the VMX conversions, with virsh's words.
 
-use super::{DOMAIN, bits, domain, extra, extra_line, read_file, with_newline};
+use super::{
+    CONFIG, CURRENT, DOMAIN, LIVE, bits, domain, extra, extra_line, read_file, with_newline,
+};
 use crate::grammar::{Args, Cmd, Opt};
 use crate::session::Session;
 use crate::{Failure, Outcome};
@@ -9,14 +11,6 @@ use esx_driver::abi::flags::{CheckedFlags, MemoryFlags, VcpuFlags};
 use esx_driver::abi::virDomainModificationImpact as Affect;
 use esx_driver::abi::virDomainVcpuFlags::VIR_DOMAIN_VCPU_HOTPLUGGABLE as HOTPLUGGABLE;
 use esx_driver::xml::metadata::Metadata;
-
-/// virsh's `--current` / `--live` / `--config` options.
-const LIVE: Opt = Opt::flag("live", "the running domain");
-const CONFIG: Opt = Opt::flag("config", "the definition used at the next start");
-const CURRENT: Opt = Opt::flag(
-    "current",
-    "the running domain when it runs, else the definition",
-);
 
 /// The affect bits of `--live` and `--config`, refusing `--current` with either as virsh does.
 fn affect(a: &Args) -> Result<u32, Failure> {

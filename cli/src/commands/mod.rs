@@ -30,6 +30,14 @@ use esx_driver::xml::ids::Uuid;
 /// The `<domain>` option most commands take.
 const DOMAIN: Opt = Opt::data("domain", "the domain: its name, ID or UUID");
 
+/// virsh's `--live` / `--config` / `--current` options of the commands that change a domain.
+const LIVE: Opt = Opt::flag("live", "the running domain");
+const CONFIG: Opt = Opt::flag("config", "the definition used at the next start");
+const CURRENT: Opt = Opt::flag(
+    "current",
+    "the running domain when it runs, else the definition",
+);
+
 /// Every command, in the order `help` lists them within their group.
 pub static TABLE: &[Cmd] = &[
     devices::ATTACH_DEVICE,

@@ -1,7 +1,7 @@
 //! Domain tuning commands: `schedinfo` (vSphere's CPU allocation: reservation, limit,
 //! shares), shown and set as virsh does it.
 
-use super::{DOMAIN, domain, extra_line, scaled};
+use super::{CONFIG, CURRENT, DOMAIN, LIVE, domain, extra_line, scaled};
 use crate::grammar::{Args, Cmd, Opt};
 use crate::session::Session;
 use crate::{Failure, Outcome, table};
@@ -50,12 +50,9 @@ pub const SCHEDINFO: Cmd = Cmd {
         DOMAIN,
         Opt::string("weight", "Xen's credit weight (not a vSphere parameter)"),
         Opt::string("cap", "Xen's credit cap (not a vSphere parameter)"),
-        Opt::flag(
-            "current",
-            "the current state (live when running, else the definition)",
-        ),
-        Opt::flag("config", "the definition used at the next start"),
-        Opt::flag("live", "the running domain"),
+        CURRENT,
+        CONFIG,
+        LIVE,
         Opt::argv("set", "parameter=value"),
     ],
     run: |s: &mut Session, a: &Args| -> Outcome {
@@ -143,8 +140,8 @@ const fn iotune_opts() -> [Opt; 24] {
         opts[i + 2] = Opt::string(IOTUNE[i], "an I/O limit (vSphere has total-iops-sec only)");
         i += 1;
     }
-    opts[22] = Opt::flag("config", "the definition used at the next start");
-    opts[23] = Opt::flag("live", "the running domain");
+    opts[22] = CONFIG;
+    opts[23] = LIVE;
     opts
 }
 
@@ -196,12 +193,9 @@ pub const BLKIOTUNE: Cmd = Cmd {
         Opt::string("device-write-iops-sec", "not a vSphere control"),
         Opt::string("device-read-bytes-sec", "not a vSphere control"),
         Opt::string("device-write-bytes-sec", "not a vSphere control"),
-        Opt::flag("config", "the definition used at the next start"),
-        Opt::flag("live", "the running domain"),
-        Opt::flag(
-            "current",
-            "the running domain when it runs, else the definition",
-        ),
+        CONFIG,
+        LIVE,
+        CURRENT,
     ],
     run: |s: &mut Session, a: &Args| -> Outcome {
         affect(a)?;
@@ -320,12 +314,9 @@ pub const VCPUPIN: Cmd = Cmd {
         DOMAIN,
         Opt::optional("vcpu", "the vCPU's number"),
         Opt::optional("cpulist", "host CPUs (0-3,^2; r for all), or omit to show"),
-        Opt::flag("config", "the definition used at the next start"),
-        Opt::flag("live", "the running domain"),
-        Opt::flag(
-            "current",
-            "the running domain when it runs, else the definition",
-        ),
+        CONFIG,
+        LIVE,
+        CURRENT,
     ],
     run: |s: &mut Session, a: &Args| -> Outcome {
         affect(a)?;
@@ -380,12 +371,9 @@ pub const EMULATORPIN: Cmd = Cmd {
     opts: &[
         DOMAIN,
         Opt::optional("cpulist", "host CPUs (0-3,^2; r for all), or omit to show"),
-        Opt::flag("config", "the definition used at the next start"),
-        Opt::flag("live", "the running domain"),
-        Opt::flag(
-            "current",
-            "the running domain when it runs, else the definition",
-        ),
+        CONFIG,
+        LIVE,
+        CURRENT,
     ],
     run: |s: &mut Session, a: &Args| -> Outcome {
         affect(a)?;
@@ -445,12 +433,9 @@ pub const DOMIFTUNE: Cmd = Cmd {
             "outbound",
             "average,peak,burst (KiB/s; only average on vSphere)",
         ),
-        Opt::flag("config", "the definition used at the next start"),
-        Opt::flag("live", "the running domain"),
-        Opt::flag(
-            "current",
-            "the running domain when it runs, else the definition",
-        ),
+        CONFIG,
+        LIVE,
+        CURRENT,
     ],
     run: |s: &mut Session, a: &Args| -> Outcome {
         affect(a)?;
