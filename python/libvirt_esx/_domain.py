@@ -52,7 +52,7 @@ _MIGRATE_TYPES = {
 
 # The types of the disk and NIC tuning parameters this driver reads; any other is sent as an
 # unsigned long long (the NIC's: unsigned int) for the library to refuse by name.
-_DISK_TYPES = {
+_TUNING_TYPES = {
     _abi.VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE: _abi.VIR_TYPED_PARAM_UINT,
     _abi.VIR_DOMAIN_BANDWIDTH_IN_FLOOR: _abi.VIR_TYPED_PARAM_UINT,
     _abi.VIR_DOMAIN_BLKIO_WEIGHT: _abi.VIR_TYPED_PARAM_UINT,
@@ -478,7 +478,7 @@ class virDomain(Handle):
                                 "virDomainGetInterfaceParameters", enc(device), flags)
 
     def setInterfaceParameters(self, device: str, params: Dict[str, Any], flags: int = 0) -> int:
-        arr, n = _typed_params(params, _DISK_TYPES, _abi.VIR_TYPED_PARAM_UINT)
+        arr, n = _typed_params(params, _TUNING_TYPES, _abi.VIR_TYPED_PARAM_UINT)
         return check(lib.virDomainSetInterfaceParameters(self._o, enc(device), arr, n, flags),
                      "virDomainSetInterfaceParameters")
 
@@ -493,7 +493,7 @@ class virDomain(Handle):
         return self._get_params(lib.virDomainGetBlockIoTune, "virDomainGetBlockIoTune", enc(disk), flags)
 
     def setBlockIoTune(self, disk: str, params: Dict[str, Any], flags: int = 0) -> int:
-        arr, n = _typed_params(params, _DISK_TYPES, _abi.VIR_TYPED_PARAM_ULLONG)
+        arr, n = _typed_params(params, _TUNING_TYPES, _abi.VIR_TYPED_PARAM_ULLONG)
         return check(lib.virDomainSetBlockIoTune(self._o, enc(disk), arr, n, flags),
                      "virDomainSetBlockIoTune")
 
@@ -502,7 +502,7 @@ class virDomain(Handle):
         return self._get_params(lib.virDomainGetBlkioParameters, "virDomainGetBlkioParameters", flags)
 
     def setBlkioParameters(self, params: Dict[str, Any], flags: int = 0) -> int:
-        arr, n = _typed_params(params, _DISK_TYPES, _abi.VIR_TYPED_PARAM_ULLONG)
+        arr, n = _typed_params(params, _TUNING_TYPES, _abi.VIR_TYPED_PARAM_ULLONG)
         return check(lib.virDomainSetBlkioParameters(self._o, arr, n, flags),
                      "virDomainSetBlkioParameters")
 

@@ -2,6 +2,7 @@
 //! builder for answers and a reader for requests, shared by every call that speaks them
 //! (scheduler, memory, migration, statistics, jobs, tunable events), plus virTypedParamsClear/Free.
 
+use super::args::Out;
 use super::malloc::{MallocArray, MallocStr};
 use super::types::{_virTypedParameterValue, virTypedParameter, virTypedParameterPtr};
 use crate::abi::{VIR_TYPED_PARAM_FIELD_LENGTH, virTypedParameterType as T};
@@ -15,6 +16,16 @@ const FIELD_LEN: usize = VIR_TYPED_PARAM_FIELD_LENGTH as usize;
 /// Parameters to hand to C, in order.
 #[derive(Default)]
 pub struct Builder(Vec<(String, TypedValue)>);
+
+/// Answers a "how many?" call (`*nparams` 0) with `n`, as libvirt does, giving `None`;
+/// else the count to fill.
+pub fn with_room(nparams: Out<c_int>, n: c_int) -> Option<Out<c_int>> {
+    if nparams.get() == 0 {
+        nparams.set(n);
+        return None;
+    }
+    Some(nparams)
+}
 
 /// Parameters the driver already named and ordered.
 impl From<Vec<(String, TypedValue)>> for Builder {
@@ -45,6 +56,14 @@ impl Builder {
         let mut arr = MallocArray::zeroed(self.len())?;
         let n = self.fill(arr.as_mut_slice())?;
         Ok((arr, n))
+    }
+
+    /// Fills the caller's array (see `fill`) and tells the caller how many, through the count
+    /// it passed in: libvirt's getters of the `params, *nparams` shape.
+    pub fn give(self, out: &mut [virTypedParameter], count: Out<c_int>) -> Result<c_int> {
+        let n = self.fill(out)?;
+        count.set(n as c_int);
+        Ok(0)
     }
 
     pub fn fill(self, out: &mut [virTypedParameter]) -> Result<usize> {

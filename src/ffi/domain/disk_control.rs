@@ -7,9 +7,9 @@ use crate::abi::enums::{
 use crate::abi::flags::{AffectFlags, BlockResizeFlags};
 use crate::driver::domain::disk_control::{device_weights, not_a_weight, not_an_io_limit};
 use crate::error::{Code, Error};
-use crate::ffi::args::{Out, count, flags, in_slice, in_str, out, out_slice};
+use crate::ffi::args::{count, flags, in_slice, in_str, out, out_slice};
 use crate::ffi::export::{api_name, export};
-use crate::ffi::typed_params::{self, Builder, TypedValue};
+use crate::ffi::typed_params::{self, Builder, TypedValue, with_room};
 use crate::ffi::types::{virDomainPtr, virTypedParameter, virTypedParameterPtr};
 use std::ffi::{c_char, c_int, c_uint, c_ulonglong};
 
@@ -46,16 +46,6 @@ pub unsafe extern "C" fn virDomainBlockResize(
     })
 }
 
-/// Answers a "how many?" call (`*nparams` 0) with `n`, as libvirt does, giving `None`;
-/// else the count to fill.
-pub(super) fn with_room(nparams: Out<c_int>, n: c_int) -> Option<Out<c_int>> {
-    if nparams.get() == 0 {
-        nparams.set(n);
-        return None;
-    }
-    Some(nparams)
-}
-
 /// `total_iops_sec` (ULLONG, 0 = unlimited): the disk's IOPS limit.
 ///
 /// # Safety
@@ -77,11 +67,9 @@ pub unsafe extern "C" fn virDomainGetBlockIoTune(
         let disk = in_str!(disk)?;
         let out = out_slice!(params, count(n.get(), "nparams", api_name!())?)?;
         let limit = d.dom.disk_iops_limit(disk)?.unwrap_or(0);
-        let written = Builder::default()
+        Builder::default()
             .add(VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_IOPS_SEC, TypedValue::ULLong(limit))
-            .fill(out)?;
-        n.set(written as c_int);
-        Ok(0)
+            .give(out, n)
     })
 }
 
@@ -138,15 +126,13 @@ pub unsafe extern "C" fn virDomainGetBlkioParameters(
         };
         let out = out_slice!(params, count(n.get(), "nparams", api_name!())?)?;
         let weights = d.dom.disk_weights()?;
-        let written = Builder::default()
+        Builder::default()
             .add(VIR_DOMAIN_BLKIO_WEIGHT, TypedValue::UInt(weights.weight()))
             .add(
                 VIR_DOMAIN_BLKIO_DEVICE_WEIGHT,
                 TypedValue::String(weights.device_weight()),
             )
-            .fill(out)?;
-        n.set(written as c_int);
-        Ok(0)
+            .give(out, n)
     })
 }
 

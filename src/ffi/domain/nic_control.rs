@@ -1,13 +1,12 @@
 //! A NIC's bandwidth controls through the C API (see `driver::domain::nic_control`):
 //! `outbound.average` (the limit) and `inbound.floor` (the reservation), KiB/s.
 
-use super::disk_control::with_room;
 use crate::abi::enums::{VIR_DOMAIN_BANDWIDTH_IN_FLOOR, VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE};
 use crate::abi::flags::AffectFlags;
 use crate::driver::domain::nic_control::bandwidth_change;
 use crate::ffi::args::{count, flags, in_slice, in_str, out, out_slice};
 use crate::ffi::export::{api_name, export};
-use crate::ffi::typed_params::{self, Builder, TypedValue};
+use crate::ffi::typed_params::{self, Builder, TypedValue, with_room};
 use crate::ffi::types::{virDomainPtr, virTypedParameterPtr};
 use std::ffi::{c_char, c_int, c_uint};
 
@@ -32,13 +31,13 @@ pub unsafe extern "C" fn virDomainGetInterfaceParameters(
         let device = in_str!(device)?;
         let out = out_slice!(params, count(n.get(), "nparams", api_name!())?)?;
         let b = d.dom.nic_bandwidth(device)?;
-        let uint = |v: Option<u64>| TypedValue::UInt(u32::try_from(v.unwrap_or(0)).unwrap_or(u32::MAX));
-        let written = Builder::default()
+        let uint = |v: Option<u64>| {
+            TypedValue::UInt(u32::try_from(v.unwrap_or(0)).unwrap_or(u32::MAX))
+        };
+        Builder::default()
             .add(VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE, uint(b.average))
             .add(VIR_DOMAIN_BANDWIDTH_IN_FLOOR, uint(b.floor))
-            .fill(out)?;
-        n.set(written as c_int);
-        Ok(0)
+            .give(out, n)
     })
 }
 
@@ -67,7 +66,6 @@ pub unsafe extern "C" fn virDomainSetInterfaceParameters(
                 v => return Err(typed_params::wrong_type(&field, "uint", &v)),
             }
         }
-        let asked: Vec<(&str, u64)> = asked.iter().map(|(f, v)| (f.as_str(), *v)).collect();
         let (average, floor) = bandwidth_change(&asked)?;
         if average.is_some() || floor.is_some() {
             d.dom.set_nic_bandwidth(device, average, floor)?;

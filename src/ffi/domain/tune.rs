@@ -1,7 +1,6 @@
 //! Domain tuning through the C API: memory, vCPUs, autostart, and the "allocation" scheduler
 //! with libvirt's typed parameters.
 
-use super::disk_control::with_room;
 use crate::abi::enums::{
     VIR_DOMAIN_MEMORY_HARD_LIMIT, VIR_DOMAIN_MEMORY_MIN_GUARANTEE,
     VIR_DOMAIN_MEMORY_PARAM_UNLIMITED, VIR_DOMAIN_MEMORY_SOFT_LIMIT,
@@ -13,7 +12,7 @@ use crate::ffi::args::{Out, count, flags, in_slice, out, out_slice};
 use crate::ffi::export::{api_name, export};
 use crate::ffi::handles::DomainHandle;
 use crate::ffi::malloc::owned_c_string;
-use crate::ffi::typed_params::{self, Builder, TypedValue};
+use crate::ffi::typed_params::{self, Builder, TypedValue, with_room};
 use crate::ffi::types::{virDomainPtr, virTypedParameter, virTypedParameterPtr};
 use std::ffi::{c_char, c_int, c_uint, c_ulong};
 use std::ptr;
@@ -129,13 +128,11 @@ fn get_sched(
     nparams: Out<c_int>,
 ) -> Result<c_int> {
     let s = d.dom.scheduler_params()?;
-    let written = Builder::default()
+    Builder::default()
         .add("reservation", TypedValue::LLong(s.reservation))
         .add("limit", TypedValue::LLong(s.limit))
         .add("shares", TypedValue::Int(s.shares))
-        .fill(params)?;
-    nparams.set(written as c_int);
-    Ok(0)
+        .give(params, nparams)
 }
 
 /// # Safety
@@ -223,7 +220,7 @@ pub unsafe extern "C" fn virDomainSetSchedulerParameters(
 
 fn get_mem(d: &DomainHandle, out: &mut [virTypedParameter], nparams: Out<c_int>) -> Result<c_int> {
     let m = d.dom.memory_params()?;
-    let written = Builder::default()
+    Builder::default()
         .add(
             VIR_DOMAIN_MEMORY_HARD_LIMIT,
             TypedValue::ULLong(m.hard_limit.unwrap_or(VIR_DOMAIN_MEMORY_PARAM_UNLIMITED)),
@@ -232,9 +229,7 @@ fn get_mem(d: &DomainHandle, out: &mut [virTypedParameter], nparams: Out<c_int>)
             VIR_DOMAIN_MEMORY_MIN_GUARANTEE,
             TypedValue::ULLong(m.min_guarantee),
         )
-        .fill(out)?;
-    nparams.set(written as c_int);
-    Ok(0)
+        .give(out, nparams)
 }
 
 /// `hard_limit` (the memory limit) and `min_guarantee` (the reservation), in KiB.

@@ -92,23 +92,22 @@ impl Domain {
         let vnc = self.open_graphics(idx, skip_auth)?;
         let io = |e: std::io::Error| Error::esx(Code::SystemError, format!("graphics: {e}"));
         let (vnc_in, peer_out) = (vnc.try_clone().map_err(io)?, peer.try_clone().map_err(io)?);
-        let pump =
-            |mut from: Box<dyn Read + Send>, mut to: Box<dyn Write + Send>, end: TcpStream| {
-                move || {
-                    let _ = std::io::copy(&mut from, &mut to);
-                    let _ = end.shutdown(Shutdown::Both);
-                }
-            };
-        let end = vnc.try_clone().map_err(io)?;
+        let (end_in, end_out) = (vnc.try_clone().map_err(io)?, vnc.try_clone().map_err(io)?);
         std::thread::Builder::new()
             .name("vnc-in".into())
-            .spawn(pump(Box::new(vnc_in), Box::new(peer_out), end))
+            .spawn(move || pump(vnc_in, peer_out, end_in))
             .map_err(io)?;
-        let end = vnc.try_clone().map_err(io)?;
         std::thread::Builder::new()
             .name("vnc-out".into())
-            .spawn(pump(Box::new(peer), Box::new(vnc), end))
+            .spawn(move || pump(peer, vnc, end_out))
             .map_err(io)?;
         Ok(())
     }
+}
+
+/// Copies `from` to `to` until either ends, then closes the VNC connection both ways (which
+/// ends the other direction's copy too).
+fn pump(mut from: impl Read, mut to: impl Write, vnc: TcpStream) {
+    let _ = std::io::copy(&mut from, &mut to);
+    let _ = vnc.shutdown(Shutdown::Both);
 }

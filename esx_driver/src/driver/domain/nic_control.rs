@@ -41,10 +41,10 @@ fn kib(mbit: Option<i64>) -> Option<u64> {
 /// each `Some` when it changes (0: none). As libvirt reads them, an `inbound.average` of 0
 /// without a floor removes the inbound settings, the reservation among them; a rate vSphere
 /// has not (peak, burst, inbound average) can only be 0.
-pub fn bandwidth_change(params: &[(&str, u64)]) -> Result<(Option<u64>, Option<u64>)> {
+pub fn bandwidth_change<S: AsRef<str>>(params: &[(S, u64)]) -> Result<(Option<u64>, Option<u64>)> {
     let (mut average, mut floor, mut inbound) = (None, None, false);
     for (name, v) in params {
-        match *name {
+        match name.as_ref() {
             "outbound.average" => average = Some(*v),
             "inbound.floor" => floor = Some(*v),
             "inbound.average" if *v == 0 => inbound = true,
