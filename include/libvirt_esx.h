@@ -755,6 +755,37 @@ typedef enum virConnectListAllInterfacesFlags {
   VIR_CONNECT_LIST_INTERFACES_ACTIVE = 2,
 } virConnectListAllInterfacesFlags;
 
+typedef enum virConnectListAllNodeDeviceFlags {
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM = 1,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV = 2,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV = 4,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_INTERFACE = 8,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET = 16,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_HOST = 32,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_TARGET = 64,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI = 128,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_STORAGE = 256,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_FC_HOST = 512,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS = 1024,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_GENERIC = 2048,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_DRM = 4096,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV_TYPES = 8192,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV = 16384,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCW_DEV = 32768,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_CSS_DEV = 65536,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_VDPA = 131072,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_CARD = 262144,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_QUEUE = 524288,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_MATRIX = 1048576,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPD = 2097152,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_DEV = 4194304,
+  VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_MEMBER = 8388608,
+  VIR_CONNECT_LIST_NODE_DEVICES_PERSISTENT = 268435456,
+  VIR_CONNECT_LIST_NODE_DEVICES_TRANSIENT = 536870912,
+  VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE = 1073741824,
+  VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE = -2147483648,
+} virConnectListAllNodeDeviceFlags;
+
 typedef enum virNetworkDefineFlags {
   VIR_NETWORK_DEFINE_VALIDATE = 1,
 } virNetworkDefineFlags;
@@ -1092,8 +1123,8 @@ typedef struct _virInterface _virInterface;
 typedef struct _virNetwork _virNetwork;
 
 /*
- libvirt's node device and secret objects: vSphere has neither, so no handle of these
- types ever exists; they are declared for the event registrations' signatures.
+ `virNodeDevicePtr`: a host device as last read, its name and parent's as C reads them, and
+ a reference on the connection.
  */
 typedef struct _virNodeDevice _virNodeDevice;
 
@@ -1102,6 +1133,10 @@ typedef struct _virNodeDevice _virNodeDevice;
  */
 typedef struct _virStoragePool _virStoragePool;
 
+/*
+ libvirt's secret object: vSphere has none, so no handle of this type ever exists; it is
+ declared for the event registrations' signatures.
+ */
 typedef struct _virSecret _virSecret;
 
 /*
@@ -1511,6 +1546,9 @@ typedef void (*virConnectStoragePoolEventGenericCallback)(virConnectPtr conn,
                                                           virStoragePoolPtr pool,
                                                           void *opaque);
 
+/*
+ libvirt's node device object, opaque to C (`struct _virNodeDevice`).
+ */
 typedef struct _virNodeDevice virNodeDevice;
 
 typedef virNodeDevice *virNodeDevicePtr;
@@ -3612,6 +3650,146 @@ int virNetworkCreate(virNetworkPtr network);
 int virNetworkDestroy(virNetworkPtr network);
 
 /*
+ How many devices have capability `cap` (all of them for NULL): one round trip.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `cap` NULL or a C string.
+ */
+int virNodeNumOfDevices(virConnectPtr conn, const char *cap, unsigned int flags);
+
+/*
+ The names of the devices with capability `cap` (all of them for NULL).
+
+ # Safety
+ `conn` is NULL or a connection from this library; `cap` NULL or a C string; `names` NULL
+ or `maxnames` pointers.
+ */
+int virNodeListDevices(virConnectPtr conn,
+                       const char *cap,
+                       char **names,
+                       int maxnames,
+                       unsigned int flags);
+
+/*
+ # Safety
+ `conn` is NULL or a connection from this library; `devices` NULL or writable.
+ */
+int virConnectListAllNodeDevices(virConnectPtr conn,
+                                 virNodeDevicePtr **devices,
+                                 unsigned int flags);
+
+/*
+ By libvirt's name: `computer` or `pci_DDDD_BB_SS_F`.
+
+ # Safety
+ `conn` is NULL or a connection from this library; `name` NULL or a C string.
+ */
+virNodeDevicePtr virNodeDeviceLookupByName(virConnectPtr conn, const char *name);
+
+/*
+ The device as the host has it now: one round trip.
+
+ # Safety
+ `dev` is NULL or a node device from this library.
+ */
+char *virNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags);
+
+/*
+ The device's name, owned by the handle.
+
+ # Safety
+ `dev` is NULL or a node device from this library.
+ */
+const char *virNodeDeviceGetName(virNodeDevicePtr dev);
+
+/*
+ The parent's name, owned by the handle; NULL without an error for `computer`, the root.
+
+ # Safety
+ `dev` is NULL or a node device from this library.
+ */
+const char *virNodeDeviceGetParent(virNodeDevicePtr dev);
+
+/*
+ # Safety
+ `dev` is NULL or a node device from this library.
+ */
+int virNodeDeviceNumOfCaps(virNodeDevicePtr dev);
+
+/*
+ The device's one capability: `pci` or `system`.
+
+ # Safety
+ `dev` is NULL or a node device from this library; `names` NULL or `maxnames` pointers.
+ */
+int virNodeDeviceListCaps(virNodeDevicePtr dev, char **names, int maxnames);
+
+/*
+ The host's devices are always present.
+
+ # Safety
+ `dev` is NULL or a node device from this library.
+ */
+int virNodeDeviceIsActive(virNodeDevicePtr dev);
+
+/*
+ None is defined by libvirt: the host's devices are transient in its terms.
+
+ # Safety
+ `dev` is NULL or a node device from this library.
+ */
+int virNodeDeviceIsPersistent(virNodeDevicePtr dev);
+
+/*
+ Only defined mediated devices start with their host in libvirt; none here.
+
+ # Safety
+ `dev` is NULL or a node device from this library; `autostart` NULL or writable.
+ */
+int virNodeDeviceGetAutostart(virNodeDevicePtr dev, int *autostart);
+
+/*
+ Passthrough enabled for the PCI function (libvirt's driver `vfio` is its counterpart, and
+ NULL means the same). Succeeds once the host has it configured; when it takes effect only
+ after the host reboots, a warning is logged and the device's XML shows no driver yet.
+
+ # Safety
+ `dev` is NULL or a node device from this library; `driverName` NULL or a C string.
+ */
+int virNodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName, unsigned int flags);
+
+/*
+ libvirt's first spelling of virNodeDeviceDetachFlags(dev, NULL, 0).
+
+ # Safety
+ `dev` is NULL or a node device from this library.
+ */
+int virNodeDeviceDettach(virNodeDevicePtr dev);
+
+/*
+ Passthrough disabled: the host's driver takes the function back (after a reboot when the
+ host says so, logged as a warning).
+
+ # Safety
+ `dev` is NULL or a node device from this library.
+ */
+int virNodeDeviceReAttach(virNodeDevicePtr dev);
+
+/*
+ # Safety
+ `dev` is NULL or a node device from this library.
+ */
+int virNodeDeviceRef(virNodeDevicePtr dev);
+
+/*
+ Drops a reference; the last one frees the handle (the device is untouched).
+
+ # Safety
+ `dev` is NULL or a node device from this library, not used after its last reference.
+ */
+int virNodeDeviceFree(virNodeDevicePtr dev);
+
+/*
  Takes a snapshot of the domain as `xmlDesc` describes (name, description, memory).
 
  # Safety
@@ -5003,37 +5181,6 @@ typedef enum virConnectGetDomainCapabilitiesFlags {
     VIR_CONNECT_GET_DOMAIN_CAPABILITIES_DISABLE_DEPRECATED_FEATURES = 1,
 } virConnectGetDomainCapabilitiesFlags;
 
-typedef enum virConnectListAllNodeDeviceFlags {
-    VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE = -2147483648,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM = 1,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV = 2,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV = 4,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_INTERFACE = 8,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET = 16,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_HOST = 32,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_TARGET = 64,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI = 128,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_STORAGE = 256,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_FC_HOST = 512,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS = 1024,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_GENERIC = 2048,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_DRM = 4096,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV_TYPES = 8192,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV = 16384,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCW_DEV = 32768,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_CSS_DEV = 65536,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_VDPA = 131072,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_CARD = 262144,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_QUEUE = 524288,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_MATRIX = 1048576,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPD = 2097152,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_DEV = 4194304,
-    VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_MEMBER = 8388608,
-    VIR_CONNECT_LIST_NODE_DEVICES_PERSISTENT = 268435456,
-    VIR_CONNECT_LIST_NODE_DEVICES_TRANSIENT = 536870912,
-    VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE = 1073741824,
-} virConnectListAllNodeDeviceFlags;
-
 typedef enum virConnectListAllSecretsFlags {
     VIR_CONNECT_LIST_SECRETS_EPHEMERAL = 1,
     VIR_CONNECT_LIST_SECRETS_NO_EPHEMERAL = 2,
@@ -5800,7 +5947,6 @@ char *virConnectFindStoragePoolSources(virConnectPtr conn, const char *type, con
 char *virConnectGetStoragePoolCapabilities(virConnectPtr conn, unsigned int flags);
 int virConnectListAllNWFilterBindings(virConnectPtr conn, virNWFilterBindingPtr **bindings, unsigned int flags);
 int virConnectListAllNWFilters(virConnectPtr conn, virNWFilterPtr **filters, unsigned int flags);
-int virConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices, unsigned int flags);
 int virConnectListAllSecrets(virConnectPtr conn, virSecretPtr **secrets, unsigned int flags);
 int virConnectListNWFilters(virConnectPtr conn, char ** const names, int maxnames);
 int virConnectListSecrets(virConnectPtr conn, char **uuids, int maxuuids);
@@ -5933,21 +6079,7 @@ int virNodeDeviceCreate(virNodeDevicePtr dev, unsigned int flags);
 virNodeDevicePtr virNodeDeviceCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
 virNodeDevicePtr virNodeDeviceDefineXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
 int virNodeDeviceDestroy(virNodeDevicePtr dev);
-int virNodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName, unsigned int flags);
-int virNodeDeviceDettach(virNodeDevicePtr dev);
-int virNodeDeviceFree(virNodeDevicePtr dev);
-int virNodeDeviceGetAutostart(virNodeDevicePtr dev, int *autostart);
-const char *virNodeDeviceGetName(virNodeDevicePtr dev);
-const char *virNodeDeviceGetParent(virNodeDevicePtr dev);
-char *virNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags);
-int virNodeDeviceIsActive(virNodeDevicePtr dev);
-int virNodeDeviceIsPersistent(virNodeDevicePtr dev);
-int virNodeDeviceListCaps(virNodeDevicePtr dev, char ** const names, int maxnames);
-virNodeDevicePtr virNodeDeviceLookupByName(virConnectPtr conn, const char *name);
 virNodeDevicePtr virNodeDeviceLookupSCSIHostByWWN(virConnectPtr conn, const char *wwnn, const char *wwpn, unsigned int flags);
-int virNodeDeviceNumOfCaps(virNodeDevicePtr dev);
-int virNodeDeviceReAttach(virNodeDevicePtr dev);
-int virNodeDeviceRef(virNodeDevicePtr dev);
 int virNodeDeviceReset(virNodeDevicePtr dev);
 int virNodeDeviceSetAutostart(virNodeDevicePtr dev, int autostart);
 int virNodeDeviceUndefine(virNodeDevicePtr dev, unsigned int flags);
@@ -5958,8 +6090,6 @@ int virNodeGetFreePages(virConnectPtr conn, unsigned int npages, unsigned int *p
 int virNodeGetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params, int *nparams, unsigned int flags);
 int virNodeGetSEVInfo(virConnectPtr conn, virTypedParameterPtr *params, int *nparams, unsigned int flags);
 int virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
-int virNodeListDevices(virConnectPtr conn, const char *cap, char ** const names, int maxnames, unsigned int flags);
-int virNodeNumOfDevices(virConnectPtr conn, const char *cap, unsigned int flags);
 int virNodeSetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params, int nparams, unsigned int flags);
 int virNodeSuspendForDuration(virConnectPtr conn, unsigned int target, unsigned long long duration, unsigned int flags);
 virSecretPtr virSecretDefineXML(virConnectPtr conn, const char *xml, unsigned int flags);

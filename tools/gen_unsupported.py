@@ -23,7 +23,7 @@ SCALARS = {
 REASONS = [
     ("Secret", "vSphere keeps no secrets for libvirt"),
     ("GuestVcpus", "VMware Tools do not report or change which vCPUs the guest has online"),
-    ("NodeDevice", "vSphere shows no host devices as libvirt node devices"),
+    ("NodeDevice", "vSphere lists a host's devices but does not create, define, start, reset or autostart them"),
     ("NWFilter", "VMware has no network filters"),
     ("NetworkPort", "vSphere has no libvirt network ports"),
     ("Checkpoint", "VMware has no disk checkpoints"),
@@ -59,7 +59,6 @@ def rust_type(ctype):
 # libvirt answers it with the kind's invalid-pointer error, named by the call (Debian's libvirt0
 # read with a NULL object: code, origin).
 NEVER_HANDED_OUT = {
-    "virNodeDevicePtr": ("InvalidNodeDevice", "Nodedev"),
     "virSecretPtr": ("InvalidSecret", "Secret"),
     "virNWFilterPtr": ("InvalidNwfilter", "Nwfilter"),
     "virNWFilterBindingPtr": ("InvalidNwfilterBinding", "Nwfilter"),

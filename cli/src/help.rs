@@ -18,6 +18,7 @@ const GROUPS: &[(&str, &str)] = &[
     ("host", "Host and Hypervisor"),
     ("interface", "Interface"),
     ("network", "Networking"),
+    ("nodedev", "Node Device"),
     ("snapshot", "Snapshot"),
     ("pool", "Storage Pool"),
     ("volume", "Storage Volume"),

@@ -1581,3 +1581,59 @@ fn cpu_models_are_evc_modes() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// nodedev-*: the host and its PCI functions listed flat and as virsh's tree, described, a
+/// function's passthrough switched on and off; virsh's own refusals byte for byte.
+#[test]
+fn node_devices_beyond_libvirts_driver() {
+    let sim = Sim::esx();
+    let env = Env::new();
+    let u = uri(&sim);
+    let ours = |cmd: &str| env.run(OURS, &u, &words(cmd));
+    let list = ours("nodedev-list").out;
+    assert!(list.starts_with("computer\npci_0000_00_00_0\n"), "{list}");
+    assert_eq!(list.lines().filter(|l| !l.is_empty()).count(), 44);
+    env.says(&u, "nodedev-list --cap system", "computer\n\n");
+    let tree = ours("nodedev-list --tree").out;
+    assert!(
+        tree.starts_with("computer\n  |\n  +- pci_0000_00_00_0\n"),
+        "{tree}"
+    );
+    assert!(
+        tree.contains("  +- pci_0000_00_16_0\n  |   |\n  |   +- pci_0000_0b_00_0\n  |     \n"),
+        "{tree}"
+    );
+    assert!(tree.ends_with("  +- pci_0000_00_18_7\n    \n\n"), "{tree}");
+    let xml = ours("nodedev-dumpxml pci_0000_0b_00_0").out;
+    assert!(xml.contains("<parent>pci_0000_00_16_0</parent>"), "{xml}");
+    env.says(
+        &u,
+        "nodedev-detach pci_0000_0b_00_0 --driver vfio",
+        "Device pci_0000_0b_00_0 detached\nThe host applies the change when it reboots \
+         (vSphere reports a reboot is required)\n\n",
+    );
+    env.says(
+        &u,
+        "nodedev-reattach pci_0000_0b_00_0",
+        "Device pci_0000_0b_00_0 re-attached\n\n",
+    );
+    let r = ours("nodedev-detach pci_0000_00_16_0");
+    assert_eq!(
+        r.err,
+        "error: Failed to detach device pci_0000_00_16_0\nerror: Requested operation is not \
+         valid: PCI device pci_0000_00_16_0 cannot be passed through: its host says it is not \
+         capable\n"
+    );
+    let r = ours("nodedev-dumpxml nope");
+    assert_eq!(
+        r.err,
+        "error: Could not find matching device 'nope'\nerror: Node device not found: no node \
+         device with matching name 'nope'\n"
+    );
+    let refusals = [
+        "nodedev-list --cap bogus",
+        "nodedev-list --all --inactive",
+        "nodedev-list --tree --cap pci",
+    ];
+    compare(&env, &u, &u, &refusals, exactly);
+}

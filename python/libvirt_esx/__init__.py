@@ -24,11 +24,11 @@ from ._event import (  # noqa: F401
     virEventUpdateTimeout,
 )
 from ._network import virInterface, virNetwork, virNetworkPort  # noqa: F401
+from ._nodedev import virNodeDevice  # noqa: F401
 from ._snapshot import virDomainSnapshot  # noqa: F401
 from ._storage import virStoragePool, virStorageVol, virStream  # noqa: F401
 from ._unsupported_objects import (  # noqa: F401
     virDomainCheckpoint,
-    virNodeDevice,
     virNWFilter,
     virNWFilterBinding,
     virSecret,

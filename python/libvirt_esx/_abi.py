@@ -901,6 +901,34 @@ VIR_CONNECT_LIST_NETWORKS_AUTOSTART = 16
 VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART = 32
 VIR_CONNECT_LIST_INTERFACES_INACTIVE = 1
 VIR_CONNECT_LIST_INTERFACES_ACTIVE = 2
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM = 1
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV = 2
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV = 4
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_INTERFACE = 8
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET = 16
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_HOST = 32
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_TARGET = 64
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI = 128
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_STORAGE = 256
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_FC_HOST = 512
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS = 1024
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_GENERIC = 2048
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_DRM = 4096
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV_TYPES = 8192
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV = 16384
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCW_DEV = 32768
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_CSS_DEV = 65536
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_VDPA = 131072
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_CARD = 262144
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_QUEUE = 524288
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_MATRIX = 1048576
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPD = 2097152
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_DEV = 4194304
+VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_MEMBER = 8388608
+VIR_CONNECT_LIST_NODE_DEVICES_PERSISTENT = 268435456
+VIR_CONNECT_LIST_NODE_DEVICES_TRANSIENT = 536870912
+VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE = 1073741824
+VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE = 2147483648
 VIR_NETWORK_DEFINE_VALIDATE = 1
 VIR_NETWORK_UPDATE_COMMAND_NONE = 0
 VIR_NETWORK_UPDATE_COMMAND_MODIFY = 1
@@ -1078,34 +1106,6 @@ VIR_DOMAIN_BLOCK_JOB_READY = 3
 VIR_DOMAIN_EVENT_DISK_CHANGE_MISSING_ON_START = 0
 VIR_DOMAIN_EVENT_DISK_DROP_MISSING_ON_START = 1
 VIR_CONNECT_GET_DOMAIN_CAPABILITIES_DISABLE_DEPRECATED_FEATURES = 1
-VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE = 2147483648
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM = 1
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV = 2
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV = 4
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_INTERFACE = 8
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET = 16
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_HOST = 32
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_TARGET = 64
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI = 128
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_STORAGE = 256
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_FC_HOST = 512
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS = 1024
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_GENERIC = 2048
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_DRM = 4096
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV_TYPES = 8192
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV = 16384
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCW_DEV = 32768
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_CSS_DEV = 65536
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_VDPA = 131072
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_CARD = 262144
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_QUEUE = 524288
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_MATRIX = 1048576
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPD = 2097152
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_DEV = 4194304
-VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_MEMBER = 8388608
-VIR_CONNECT_LIST_NODE_DEVICES_PERSISTENT = 268435456
-VIR_CONNECT_LIST_NODE_DEVICES_TRANSIENT = 536870912
-VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE = 1073741824
 VIR_CONNECT_LIST_SECRETS_EPHEMERAL = 1
 VIR_CONNECT_LIST_SECRETS_NO_EPHEMERAL = 2
 VIR_CONNECT_LIST_SECRETS_PRIVATE = 4
@@ -2310,6 +2310,34 @@ __all__ = [
     'VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART',
     'VIR_CONNECT_LIST_INTERFACES_INACTIVE',
     'VIR_CONNECT_LIST_INTERFACES_ACTIVE',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_INTERFACE',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_HOST',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_TARGET',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_STORAGE',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_FC_HOST',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_GENERIC',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_DRM',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV_TYPES',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCW_DEV',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_CSS_DEV',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_VDPA',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_CARD',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_QUEUE',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_MATRIX',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPD',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_DEV',
+    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_MEMBER',
+    'VIR_CONNECT_LIST_NODE_DEVICES_PERSISTENT',
+    'VIR_CONNECT_LIST_NODE_DEVICES_TRANSIENT',
+    'VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE',
+    'VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE',
     'VIR_NETWORK_DEFINE_VALIDATE',
     'VIR_NETWORK_UPDATE_COMMAND_NONE',
     'VIR_NETWORK_UPDATE_COMMAND_MODIFY',
@@ -2487,34 +2515,6 @@ __all__ = [
     'VIR_DOMAIN_EVENT_DISK_CHANGE_MISSING_ON_START',
     'VIR_DOMAIN_EVENT_DISK_DROP_MISSING_ON_START',
     'VIR_CONNECT_GET_DOMAIN_CAPABILITIES_DISABLE_DEPRECATED_FEATURES',
-    'VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_INTERFACE',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_HOST',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_TARGET',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_STORAGE',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_FC_HOST',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_GENERIC',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_DRM',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV_TYPES',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCW_DEV',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_CSS_DEV',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_VDPA',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_CARD',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_QUEUE',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_MATRIX',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPD',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_DEV',
-    'VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_MEMBER',
-    'VIR_CONNECT_LIST_NODE_DEVICES_PERSISTENT',
-    'VIR_CONNECT_LIST_NODE_DEVICES_TRANSIENT',
-    'VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE',
     'VIR_CONNECT_LIST_SECRETS_EPHEMERAL',
     'VIR_CONNECT_LIST_SECRETS_NO_EPHEMERAL',
     'VIR_CONNECT_LIST_SECRETS_PRIVATE',
@@ -2875,6 +2875,7 @@ virStreamEventType = c_int
 virStorageXMLFlags = c_int
 virConnectListAllNetworksFlags = c_int
 virConnectListAllInterfacesFlags = c_int
+virConnectListAllNodeDeviceFlags = c_int
 virNetworkDefineFlags = c_int
 virNetworkUpdateCommand = c_int
 virNetworkUpdateSection = c_int
@@ -3213,7 +3214,6 @@ virConnectDomainEventAgentLifecycleState = c_int
 virConnectDomainEventBlockJobStatus = c_int
 virConnectDomainEventDiskChangeReason = c_int
 virConnectGetDomainCapabilitiesFlags = c_int
-virConnectListAllNodeDeviceFlags = c_int
 virConnectListAllSecretsFlags = c_int
 virDomainAgentResponseTimeoutValues = c_int
 virDomainAuthorizedSSHKeysSetFlags = c_int
@@ -3656,6 +3656,23 @@ FUNCTIONS = {
     'virNetworkUpdate': (c_int, [virNetworkPtr, c_uint, c_uint, c_int, c_char_p, c_uint]),
     'virNetworkCreate': (c_int, [virNetworkPtr]),
     'virNetworkDestroy': (c_int, [virNetworkPtr]),
+    'virNodeNumOfDevices': (c_int, [virConnectPtr, c_char_p, c_uint]),
+    'virNodeListDevices': (c_int, [virConnectPtr, c_char_p, POINTER(c_void_p), c_int, c_uint]),
+    'virConnectListAllNodeDevices': (c_int, [virConnectPtr, POINTER(POINTER(virNodeDevicePtr)), c_uint]),
+    'virNodeDeviceLookupByName': (virNodeDevicePtr, [virConnectPtr, c_char_p]),
+    'virNodeDeviceGetXMLDesc': (c_void_p, [virNodeDevicePtr, c_uint]),
+    'virNodeDeviceGetName': (c_char_p, [virNodeDevicePtr]),
+    'virNodeDeviceGetParent': (c_char_p, [virNodeDevicePtr]),
+    'virNodeDeviceNumOfCaps': (c_int, [virNodeDevicePtr]),
+    'virNodeDeviceListCaps': (c_int, [virNodeDevicePtr, POINTER(c_void_p), c_int]),
+    'virNodeDeviceIsActive': (c_int, [virNodeDevicePtr]),
+    'virNodeDeviceIsPersistent': (c_int, [virNodeDevicePtr]),
+    'virNodeDeviceGetAutostart': (c_int, [virNodeDevicePtr, POINTER(c_int)]),
+    'virNodeDeviceDetachFlags': (c_int, [virNodeDevicePtr, c_char_p, c_uint]),
+    'virNodeDeviceDettach': (c_int, [virNodeDevicePtr]),
+    'virNodeDeviceReAttach': (c_int, [virNodeDevicePtr]),
+    'virNodeDeviceRef': (c_int, [virNodeDevicePtr]),
+    'virNodeDeviceFree': (c_int, [virNodeDevicePtr]),
     'virDomainSnapshotCreateXML': (virDomainSnapshotPtr, [virDomainPtr, c_char_p, c_uint]),
     'virDomainSnapshotGetXMLDesc': (c_void_p, [virDomainSnapshotPtr, c_uint]),
     'virDomainSnapshotNum': (c_int, [virDomainPtr, c_uint]),
@@ -3768,7 +3785,6 @@ FUNCTIONS = {
     'virConnectGetStoragePoolCapabilities': (c_void_p, [virConnectPtr, c_uint]),
     'virConnectListAllNWFilterBindings': (c_int, [virConnectPtr, POINTER(POINTER(virNWFilterBindingPtr)), c_uint]),
     'virConnectListAllNWFilters': (c_int, [virConnectPtr, POINTER(POINTER(virNWFilterPtr)), c_uint]),
-    'virConnectListAllNodeDevices': (c_int, [virConnectPtr, POINTER(POINTER(virNodeDevicePtr)), c_uint]),
     'virConnectListAllSecrets': (c_int, [virConnectPtr, POINTER(POINTER(virSecretPtr)), c_uint]),
     'virConnectListNWFilters': (c_int, [virConnectPtr, POINTER(c_void_p), c_int]),
     'virConnectListSecrets': (c_int, [virConnectPtr, POINTER(c_void_p), c_int]),
@@ -3901,21 +3917,7 @@ FUNCTIONS = {
     'virNodeDeviceCreateXML': (virNodeDevicePtr, [virConnectPtr, c_char_p, c_uint]),
     'virNodeDeviceDefineXML': (virNodeDevicePtr, [virConnectPtr, c_char_p, c_uint]),
     'virNodeDeviceDestroy': (c_int, [virNodeDevicePtr]),
-    'virNodeDeviceDetachFlags': (c_int, [virNodeDevicePtr, c_char_p, c_uint]),
-    'virNodeDeviceDettach': (c_int, [virNodeDevicePtr]),
-    'virNodeDeviceFree': (c_int, [virNodeDevicePtr]),
-    'virNodeDeviceGetAutostart': (c_int, [virNodeDevicePtr, POINTER(c_int)]),
-    'virNodeDeviceGetName': (c_char_p, [virNodeDevicePtr]),
-    'virNodeDeviceGetParent': (c_char_p, [virNodeDevicePtr]),
-    'virNodeDeviceGetXMLDesc': (c_void_p, [virNodeDevicePtr, c_uint]),
-    'virNodeDeviceIsActive': (c_int, [virNodeDevicePtr]),
-    'virNodeDeviceIsPersistent': (c_int, [virNodeDevicePtr]),
-    'virNodeDeviceListCaps': (c_int, [virNodeDevicePtr, POINTER(c_void_p), c_int]),
-    'virNodeDeviceLookupByName': (virNodeDevicePtr, [virConnectPtr, c_char_p]),
     'virNodeDeviceLookupSCSIHostByWWN': (virNodeDevicePtr, [virConnectPtr, c_char_p, c_char_p, c_uint]),
-    'virNodeDeviceNumOfCaps': (c_int, [virNodeDevicePtr]),
-    'virNodeDeviceReAttach': (c_int, [virNodeDevicePtr]),
-    'virNodeDeviceRef': (c_int, [virNodeDevicePtr]),
     'virNodeDeviceReset': (c_int, [virNodeDevicePtr]),
     'virNodeDeviceSetAutostart': (c_int, [virNodeDevicePtr, c_int]),
     'virNodeDeviceUndefine': (c_int, [virNodeDevicePtr, c_uint]),
@@ -3926,8 +3928,6 @@ FUNCTIONS = {
     'virNodeGetMemoryParameters': (c_int, [virConnectPtr, virTypedParameterPtr, POINTER(c_int), c_uint]),
     'virNodeGetSEVInfo': (c_int, [virConnectPtr, POINTER(virTypedParameterPtr), POINTER(c_int), c_uint]),
     'virNodeGetSecurityModel': (c_int, [virConnectPtr, virSecurityModelPtr]),
-    'virNodeListDevices': (c_int, [virConnectPtr, c_char_p, POINTER(c_void_p), c_int, c_uint]),
-    'virNodeNumOfDevices': (c_int, [virConnectPtr, c_char_p, c_uint]),
     'virNodeSetMemoryParameters': (c_int, [virConnectPtr, virTypedParameterPtr, c_int, c_uint]),
     'virNodeSuspendForDuration': (c_int, [virConnectPtr, c_uint, c_ulonglong, c_uint]),
     'virSecretDefineXML': (virSecretPtr, [virConnectPtr, c_char_p, c_uint]),

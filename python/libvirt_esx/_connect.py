@@ -8,6 +8,7 @@ from ._domain import _params, virDomain
 from ._errors import check, check_string, libvirtError, virGetLastError
 from ._lib import cstr, dec, enc, free, handles, lib, names, strdup, take_string
 from ._network import virInterface, virNetwork
+from ._nodedev import virNodeDevice
 from ._storage import virStoragePool, virStorageVol, virStream
 from ._unsupported import unsupported
 
@@ -390,6 +391,24 @@ class virConnect:
     def interfaceLookupByMACString(self, macstr: str) -> virInterface:
         return self._iface(lib.virInterfaceLookupByMACString(self._o, enc(macstr)),
                            "virInterfaceLookupByMACString")
+
+    # node devices (the host and its PCI functions): 1 round trip each
+    def listAllDevices(self, flags: int = 0) -> List[virNodeDevice]:
+        return handles(lambda p: virNodeDevice(self, p), lambda out: lib.virConnectListAllNodeDevices(
+            self._o, out, flags), "virConnectListAllNodeDevices")
+
+    def numOfDevices(self, cap: Optional[str], flags: int = 0) -> int:
+        return check(lib.virNodeNumOfDevices(self._o, enc(cap), flags), "virNodeNumOfDevices")
+
+    def listDevices(self, cap: Optional[str], flags: int = 0) -> List[str]:
+        return names(self.numOfDevices(cap, flags), lambda arr, n: lib.virNodeListDevices(
+            self._o, enc(cap), arr, n, flags), "virNodeListDevices")
+
+    def nodeDeviceLookupByName(self, name: str) -> virNodeDevice:
+        ptr = lib.virNodeDeviceLookupByName(self._o, enc(name))
+        if not ptr:
+            raise libvirtError("virNodeDeviceLookupByName() failed")
+        return virNodeDevice(self, ptr)
 
     # storage: datastores as pools, their files as volumes
     def _pool(self, ptr: Optional[int], what: str) -> virStoragePool:

@@ -1,17 +1,10 @@
-"""virNodeDevice, virSecret, virNWFilter, virNWFilterBinding and virDomainCheckpoint: libvirt's
+"""virSecret, virNWFilter, virNWFilterBinding and virDomainCheckpoint: libvirt's
 objects VMware has none of. The lookups and listings on virConnect and virDomain raise
 VIR_ERR_NO_SUPPORT, so no handle of these is ever made, and their methods fail as libvirt's do on
 a NULL object (the kind's invalid-pointer error)."""
 from ._handle import DomainHandle, Handle
 from ._lib import lib
 from ._unsupported import unsupported
-
-
-@unsupported
-class virNodeDevice(Handle):
-    """A device of the host (PCI, USB, SCSI, mediated ...)."""
-
-    _free = staticmethod(lambda o: lib.virNodeDeviceFree(o))
 
 
 @unsupported

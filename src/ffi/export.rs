@@ -6,8 +6,8 @@
 
 use super::error::{reset_last_error, set_last_error};
 use super::handles::{
-    ArcHandle, ConnectHandle, DomainHandle, InterfaceHandle, NetworkHandle, PoolHandle,
-    SnapshotHandle, StreamHandle, VolumeHandle,
+    ArcHandle, ConnectHandle, DomainHandle, InterfaceHandle, NetworkHandle, NodeDeviceHandle,
+    PoolHandle, SnapshotHandle, StreamHandle, VolumeHandle,
 };
 use crate::error::{Code, Domain, Error, Result};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -96,6 +96,11 @@ pub fn iface<T, F: FnOnce(&InterfaceHandle) -> Result<T>>(f: F) -> F {
     f
 }
 
+/// Gives an export's body on a node device its signature (for any borrow of the handle).
+pub fn nodedev<T, F: FnOnce(&NodeDeviceHandle) -> Result<T>>(f: F) -> F {
+    f
+}
+
 /// A handle an export runs on: its failures are recorded on its connection as well (libvirt's
 /// virConn*Error), and its connection says whether it may modify anything.
 pub trait Export: ArcHandle {
@@ -139,6 +144,12 @@ impl Export for NetworkHandle {
 }
 
 impl Export for InterfaceHandle {
+    fn connection(&self) -> &ConnectHandle {
+        &self.conn
+    }
+}
+
+impl Export for NodeDeviceHandle {
     fn connection(&self) -> &ConnectHandle {
         &self.conn
     }

@@ -10,6 +10,7 @@ use crate::driver::Connection;
 use crate::driver::domain::{Domain, Vm};
 use crate::driver::interface::{Interface, InterfaceFacts};
 use crate::driver::network::{Network, NetworkFacts};
+use crate::driver::node_device::{NodeDevice, NodeDeviceFacts};
 use crate::driver::snapshot::Snapshot;
 use crate::driver::storage::socket::SocketStream;
 use crate::driver::storage::transfer::{Download, Stopper, Upload, Watcher};
@@ -384,6 +385,16 @@ impl ConnectHandle {
             _counted: Counted::new(),
         })
     }
+
+    pub fn node_device(&self, dev: NodeDeviceFacts) -> Arc<NodeDeviceHandle> {
+        Arc::new(NodeDeviceHandle {
+            name: c_name(&dev.name),
+            parent: dev.parent.as_deref().map(c_name),
+            dev,
+            conn: self.arc(),
+            _counted: Counted::new(),
+        })
+    }
 }
 
 /// `virNetworkPtr`: a vSwitch as last read, and a reference on the connection.
@@ -424,4 +435,25 @@ impl InterfaceHandle {
 
 impl ArcHandle for InterfaceHandle {
     const INVALID: Code = Code::InvalidInterface;
+}
+
+/// `virNodeDevicePtr`: a host device as last read, its name and parent's as C reads them, and
+/// a reference on the connection.
+pub struct NodeDeviceHandle {
+    pub dev: NodeDeviceFacts,
+    pub conn: Arc<ConnectHandle>,
+    pub name: CString,
+    pub parent: Option<CString>,
+    _counted: Counted,
+}
+
+impl NodeDeviceHandle {
+    /// The driver's node device object for the handle's facts.
+    pub fn object(&self) -> NodeDevice {
+        NodeDevice::new(self.conn.conn.clone(), self.dev.clone())
+    }
+}
+
+impl ArcHandle for NodeDeviceHandle {
+    const INVALID: Code = Code::InvalidNodeDevice;
 }

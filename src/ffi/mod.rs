@@ -21,6 +21,7 @@ pub mod interface;
 pub mod liveness;
 pub mod malloc;
 pub mod network;
+pub mod node_device;
 pub mod snapshot;
 pub mod storage;
 pub mod typed_params;

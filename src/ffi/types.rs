@@ -4,8 +4,8 @@
 #![allow(non_camel_case_types, non_snake_case)]
 
 use super::handles::{
-    ConnectHandle, DomainHandle, InterfaceHandle, NetworkHandle, PoolHandle, SnapshotHandle,
-    StreamHandle, VolumeHandle,
+    ConnectHandle, DomainHandle, InterfaceHandle, NetworkHandle, NodeDeviceHandle, PoolHandle,
+    SnapshotHandle, StreamHandle, VolumeHandle,
 };
 use std::ffi::{
     c_char, c_double, c_int, c_longlong, c_uchar, c_uint, c_ulong, c_ulonglong, c_ushort, c_void,
@@ -87,6 +87,10 @@ pub type virNetworkPtr = *mut virNetwork;
 /// libvirt's interface object, opaque to C (`struct _virInterface`).
 pub type virInterface = InterfaceHandle;
 pub type virInterfacePtr = *mut virInterface;
+
+/// libvirt's node device object, opaque to C (`struct _virNodeDevice`).
+pub type virNodeDevice = NodeDeviceHandle;
+pub type virNodeDevicePtr = *mut virNodeDevice;
 
 #[repr(C)]
 pub struct _virConnectCredential {
@@ -427,13 +431,8 @@ pub struct _virDomainStatsRecord {
 pub type virDomainStatsRecord = _virDomainStatsRecord;
 pub type virDomainStatsRecordPtr = *mut virDomainStatsRecord;
 
-/// libvirt's node device and secret objects: vSphere has neither, so no handle of these
-/// types ever exists; they are declared for the event registrations' signatures.
-pub struct NodeDeviceHandle {
-    _never: (),
-}
-pub type virNodeDevice = NodeDeviceHandle;
-pub type virNodeDevicePtr = *mut virNodeDevice;
+/// libvirt's secret object: vSphere has none, so no handle of this type ever exists; it is
+/// declared for the event registrations' signatures.
 pub struct SecretHandle {
     _never: (),
 }

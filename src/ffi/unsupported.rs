@@ -74,14 +74,6 @@ pub extern "C" fn virConnectListAllNWFilters(_: *mut c_void, _: *mut c_void, _: 
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn virConnectListAllNodeDevices(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "vSphere shows no host devices as libvirt node devices"
-    )))
-}
-
-#[unsafe(no_mangle)]
 pub extern "C" fn virConnectListAllSecrets(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
         api_name!(),
@@ -1415,10 +1407,9 @@ pub extern "C" fn virNodeAllocPages(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeDeviceCreate(_: *mut c_void, _: c_uint) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
+    export!(-1, || Err(unsupported(
+        api_name!(),
+        "vSphere lists a host's devices but does not create, define, start, reset or autostart them"
     )))
 }
 
@@ -1426,7 +1417,7 @@ pub extern "C" fn virNodeDeviceCreate(_: *mut c_void, _: c_uint) -> c_int {
 pub extern "C" fn virNodeDeviceCreateXML(_: *mut c_void, _: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
         api_name!(),
-        "vSphere shows no host devices as libvirt node devices"
+        "vSphere lists a host's devices but does not create, define, start, reset or autostart them"
     )))
 }
 
@@ -1434,114 +1425,15 @@ pub extern "C" fn virNodeDeviceCreateXML(_: *mut c_void, _: *mut c_void, _: c_ui
 pub extern "C" fn virNodeDeviceDefineXML(_: *mut c_void, _: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
         api_name!(),
-        "vSphere shows no host devices as libvirt node devices"
+        "vSphere lists a host's devices but does not create, define, start, reset or autostart them"
     )))
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeDeviceDestroy(_: *mut c_void) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeDeviceDetachFlags(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeDeviceDettach(_: *mut c_void) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeDeviceFree(_: *mut c_void) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeDeviceGetAutostart(_: *mut c_void, _: *mut c_void) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeDeviceGetName(_: *mut c_void) -> *mut c_void {
-    export!(std::ptr::null_mut(), || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeDeviceGetParent(_: *mut c_void) -> *mut c_void {
-    export!(std::ptr::null_mut(), || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeDeviceGetXMLDesc(_: *mut c_void, _: c_uint) -> *mut c_void {
-    export!(std::ptr::null_mut(), || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeDeviceIsActive(_: *mut c_void) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeDeviceIsPersistent(_: *mut c_void) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeDeviceListCaps(_: *mut c_void, _: *mut c_void, _: c_int) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeDeviceLookupByName(_: *mut c_void, _: *mut c_void) -> *mut c_void {
-    export!(std::ptr::null_mut(), || Err(unsupported(
+    export!(-1, || Err(unsupported(
         api_name!(),
-        "vSphere shows no host devices as libvirt node devices"
+        "vSphere lists a host's devices but does not create, define, start, reset or autostart them"
     )))
 }
 
@@ -1554,70 +1446,39 @@ pub extern "C" fn virNodeDeviceLookupSCSIHostByWWN(
 ) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
         api_name!(),
-        "vSphere shows no host devices as libvirt node devices"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeDeviceNumOfCaps(_: *mut c_void) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeDeviceReAttach(_: *mut c_void) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeDeviceRef(_: *mut c_void) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
+        "vSphere lists a host's devices but does not create, define, start, reset or autostart them"
     )))
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeDeviceReset(_: *mut c_void) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
+    export!(-1, || Err(unsupported(
+        api_name!(),
+        "vSphere lists a host's devices but does not create, define, start, reset or autostart them"
     )))
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeDeviceSetAutostart(_: *mut c_void, _: c_int) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
+    export!(-1, || Err(unsupported(
+        api_name!(),
+        "vSphere lists a host's devices but does not create, define, start, reset or autostart them"
     )))
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeDeviceUndefine(_: *mut c_void, _: c_uint) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
+    export!(-1, || Err(unsupported(
+        api_name!(),
+        "vSphere lists a host's devices but does not create, define, start, reset or autostart them"
     )))
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeDeviceUpdate(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
-    export!(-1, || Err(Error::new(
-        Code::InvalidNodeDevice,
-        Domain::Nodedev,
-        api_name!()
+    export!(-1, || Err(unsupported(
+        api_name!(),
+        "vSphere lists a host's devices but does not create, define, start, reset or autostart them"
     )))
 }
 
@@ -1691,28 +1552,6 @@ pub extern "C" fn virNodeGetSEVInfo(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeGetSecurityModel(_: *mut c_void, _: *mut c_void) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeListDevices(
-    _: *mut c_void,
-    _: *mut c_void,
-    _: *mut c_void,
-    _: c_int,
-    _: c_uint,
-) -> c_int {
-    export!(-1, || Err(unsupported(
-        api_name!(),
-        "not supported by the VMware ESX driver"
-    )))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn virNodeNumOfDevices(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
         api_name!(),
         "not supported by the VMware ESX driver"

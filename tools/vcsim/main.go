@@ -104,6 +104,7 @@ func main() {
 	}
 	// After setHostIP, which gives a host a config of its own that this must share.
 	replaceNetworkSystems()
+	addPciPassthru()
 
 	model.Service.Listen = &url.URL{Host: *listen}
 	if *user != "" {

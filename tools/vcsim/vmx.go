@@ -101,6 +101,7 @@ func vmxOf(vm *simulator.VirtualMachine, vmxPath object.DatastorePath) *vmxFile 
 	writeControllers(f, devices)
 	writeDisks(f, devices, vmxPath)
 	writeNICs(f, devices)
+	writePassthru(f, devices)
 	return f
 }
 
@@ -256,6 +257,27 @@ func writeNICs(f *vmxFile, devices object.VirtualDeviceList) {
 			writeDVPort(f, prefix, b.Port)
 		}
 		writeMAC(f, prefix, nic)
+	}
+}
+
+// writePassthru writes PCI passthrough devices as ESXi 6.7 and later do: the host address in
+// decimal (%05d:%03d:%02d.%d), the ids in hexadecimal and the host's system id.
+func writePassthru(f *vmxFile, devices object.VirtualDeviceList) {
+	for i, d := range devices.SelectByType((*types.VirtualPCIPassthrough)(nil)) {
+		b, ok := d.GetVirtualDevice().Backing.(*types.VirtualPCIPassthroughDeviceBackingInfo)
+		if !ok {
+			continue
+		}
+		var domain, bus, slot, function int
+		if _, err := fmt.Sscanf(b.Id, "%x:%x:%x.%x", &domain, &bus, &slot, &function); err != nil {
+			continue
+		}
+		prefix := fmt.Sprintf("pciPassthru%d", i)
+		f.set(prefix+".present", "TRUE")
+		f.set(prefix+".id", fmt.Sprintf("%05d:%03d:%02d.%d", domain, bus, slot, function))
+		f.set(prefix+".deviceId", "0x"+b.DeviceId)
+		f.set(prefix+".vendorId", fmt.Sprintf("0x%04x", uint16(b.VendorId)))
+		f.set(prefix+".systemId", b.SystemId)
 	}
 }
 

@@ -15,6 +15,7 @@ mod lifecycle;
 mod migrate;
 mod monitor;
 mod network;
+mod nodedev;
 mod snapshot;
 mod stats;
 mod storage;
@@ -137,6 +138,10 @@ pub static TABLE: &[Cmd] = &[
     network::NET_UNDEFINE,
     network::NET_UPDATE,
     network::NET_UUID,
+    nodedev::NODEDEV_DETACH,
+    nodedev::NODEDEV_DUMPXML,
+    nodedev::NODEDEV_LIST,
+    nodedev::NODEDEV_REATTACH,
     snapshot::SNAPSHOT_CREATE,
     snapshot::SNAPSHOT_CREATE_AS,
     snapshot::SNAPSHOT_CURRENT,

@@ -328,6 +328,38 @@ flag_set! {
         ACTIVE = virConnectListAllInterfacesFlags::VIR_CONNECT_LIST_INTERFACES_ACTIVE,
     }
 
+    /// virConnectListAllNodeDeviceFlags: the capabilities asked for, and the state groups.
+    ListNodeDevicesFlags {
+        CAP_SYSTEM = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM,
+        CAP_PCI_DEV = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV,
+        CAP_USB_DEV = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV,
+        CAP_USB_INTERFACE = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_INTERFACE,
+        CAP_NET = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET,
+        CAP_SCSI_HOST = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_HOST,
+        CAP_SCSI_TARGET = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_TARGET,
+        CAP_SCSI = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI,
+        CAP_STORAGE = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_STORAGE,
+        CAP_FC_HOST = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_FC_HOST,
+        CAP_VPORTS = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS,
+        CAP_SCSI_GENERIC = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_GENERIC,
+        CAP_DRM = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_DRM,
+        CAP_MDEV_TYPES = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV_TYPES,
+        CAP_MDEV = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV,
+        CAP_CCW_DEV = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCW_DEV,
+        CAP_CSS_DEV = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_CSS_DEV,
+        CAP_VDPA = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_VDPA,
+        CAP_AP_CARD = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_CARD,
+        CAP_AP_QUEUE = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_QUEUE,
+        CAP_AP_MATRIX = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_MATRIX,
+        CAP_VPD = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPD,
+        CAP_CCWGROUP_DEV = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_DEV,
+        CAP_CCWGROUP_MEMBER = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCWGROUP_MEMBER,
+        PERSISTENT = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_PERSISTENT,
+        TRANSIENT = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_TRANSIENT,
+        INACTIVE = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE,
+        ACTIVE = virConnectListAllNodeDeviceFlags::VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE,
+    }
+
     /// virNetworkDefineFlags: the XML is always checked in full.
     NetworkDefineFlags {
         VALIDATE = virNetworkDefineFlags::VIR_NETWORK_DEFINE_VALIDATE,

@@ -10,6 +10,7 @@ pub mod interface;
 pub mod jobs;
 pub(crate) mod liveness;
 pub mod network;
+pub mod node_device;
 pub(crate) mod perf;
 pub mod snapshot;
 pub mod storage;

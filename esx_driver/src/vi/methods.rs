@@ -12,8 +12,8 @@ use super::property::{
 use super::soap::{MoRef, Request};
 use super::specs::{
     EnvironmentBrowserConfigOptionQuerySpec, FileBackedVirtualDiskSpec, HostAutoStartManagerConfig,
-    HostDatastoreBrowserSearchSpec, HostNasVolumeSpec, HostPortGroupSpec, HostVirtualSwitchSpec,
-    UsbScanCodeSpec, VirtualMachineConfigSpec, VirtualMachineRelocateSpec,
+    HostDatastoreBrowserSearchSpec, HostNasVolumeSpec, HostPciPassthruConfig, HostPortGroupSpec,
+    HostVirtualSwitchSpec, UsbScanCodeSpec, VirtualMachineConfigSpec, VirtualMachineRelocateSpec,
 };
 use super::types::{FromNode, ServiceContent, UserSession};
 use secrecy::SecretString;
@@ -228,6 +228,9 @@ vim_method! {
     } -> ();
     RemovePortGroup(HostNetworkSystem) { pg_name: String = "pgName" } -> ();
     ReconfigureAutostart(HostAutoStartManager) { spec: HostAutoStartManagerConfig = "spec" } -> ();
+    UpdatePassthruConfig(HostPciPassthruSystem) {
+        config: Vec<HostPciPassthruConfig> = "config",
+    } -> ();
     SearchDatastore_Task(HostDatastoreBrowser) {
         datastore_path: String = "datastorePath",
         search_spec: Option<HostDatastoreBrowserSearchSpec> = "searchSpec",

@@ -437,6 +437,12 @@ vim_type!(write AutoStartPowerInfo {
     stop_action: String = "stopAction",
 });
 
+// Passthrough switched on or off for one PCI function of a host.
+vim_type!(write HostPciPassthruConfig {
+    id: String = "id",
+    passthru_enabled: bool = "passthruEnabled",
+});
+
 vim_type!(write HostAutoStartManagerConfig {
     defaults: Option<AutoStartDefaults> = "defaults",
     power_info: Vec<AutoStartPowerInfo> = "powerInfo",

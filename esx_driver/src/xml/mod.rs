@@ -8,6 +8,7 @@ pub mod ids;
 pub mod metadata;
 pub(crate) mod network;
 pub(crate) mod network_def;
+pub(crate) mod node_device;
 pub(crate) mod reader;
 pub(crate) mod snapshot;
 pub(crate) mod storage;

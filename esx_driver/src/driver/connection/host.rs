@@ -309,7 +309,7 @@ fn cpuid_bit(register: &str, bit: usize) -> bool {
 }
 
 /// `2015-09-21T00:00:00Z` → SMBIOS `09/21/2015`.
-fn smbios_date(xsd: &str) -> String {
+pub(crate) fn smbios_date(xsd: &str) -> String {
     let d = xsd.trim();
     match (d.get(0..4), d.get(5..7), d.get(8..10)) {
         (Some(y), Some(m), Some(dd)) if d.as_bytes().get(4) == Some(&b'-') => {

@@ -1,6 +1,8 @@
-//! Property views of hosts: facts, identity, memory, limits, DNS and NICs, as the host calls read them.
+//! Property views of hosts: facts, identity, memory, limits, DNS, NICs and PCI devices, as the
+//! host calls read them.
 
 use crate::vi::data::HostCpuIdInfo;
+use crate::vi::soap::MoRef;
 use crate::vi::types::vim_type;
 
 vim_type!(HostFacts {
@@ -48,4 +50,33 @@ vim_type!(HostConnection {
 
 vim_type!(HostEvc {
     max_mode: Option<String> = "summary.maxEVCModeKey",
+});
+
+vim_type!(
+    /// One PCI function of a host; ids are unsigned 16-bit and addresses bytes on the wire's
+    /// signed types (xsd:short, xsd:byte).
+    HostPciDevice {
+    id: String = "id",
+    class_id: i16 = "classId",
+    bus: i16 = "bus",
+    slot: i16 = "slot",
+    function: i16 = "function",
+    vendor_id: i16 = "vendorId",
+    vendor_name: String = "vendorName",
+    device_id: i16 = "deviceId",
+    device_name: String = "deviceName",
+    parent_bridge: String = "parentBridge",
+});
+
+vim_type!(HostPciPassthruInfo {
+    id: String = "id",
+    capable: bool = "passthruCapable",
+    enabled: bool = "passthruEnabled",
+    active: bool = "passthruActive",
+});
+
+vim_type!(HostPci {
+    devices: Vec<HostPciDevice> = "hardware.pciDevice",
+    passthru: Vec<HostPciPassthruInfo> = "config.pciPassthruInfo",
+    passthru_system: Option<MoRef> = "configManager.pciPassthruSystem",
 });
