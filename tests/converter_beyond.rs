@@ -369,3 +369,80 @@ fn guest_os_and_bios_firmware_are_kept() {
         "{e}"
     );
 }
+
+/// PCI passthrough: each ESX generation's `pciPassthruN.id` read as `<hostdev>`, written back
+/// as ESXi 6.7 and later write it; what VMware cannot pass through refused.
+#[test]
+fn pci_passthrough_both_ways() {
+    let xml = to_xml(
+        14,
+        "pciPassthru0.present = \"TRUE\"\npciPassthru0.id = \"00000:019:00.0\"\n\
+         pciPassthru0.deviceId = \"0x07b0\"\npciPassthru0.vendorId = \"0x15ad\"\n\
+         pciPassthru1.present = \"FALSE\"\npciPassthru1.id = \"garbage\"\n\
+         pciPassthru2.present = \"TRUE\"\npciPassthru2.id = \"0000:0b:1f.7\"\n\
+         pciPassthru3.present = \"TRUE\"\npciPassthru3.id = \"03:00.1\"\n",
+    );
+    for (bus, slot, function) in [
+        ("0x13", "0x00", "0x0"),
+        ("0x0b", "0x1f", "0x7"),
+        ("0x03", "0x00", "0x1"),
+    ] {
+        let element = format!(
+            "<hostdev mode='subsystem' type='pci' managed='no'>\n      <source>\n        \
+             <address domain='0x0000' bus='{bus}' slot='{slot}' function='{function}'/>\n      \
+             </source>\n    </hostdev>"
+        );
+        assert!(xml.contains(&element), "{element} in {xml}");
+    }
+    let vmx = to_vmx(&xml, 14).unwrap();
+    assert!(
+        vmx.contains(
+            "pciPassthru0.present = \"TRUE\"\npciPassthru0.id = \"00000:019:00.0\"\n\
+             pciPassthru1.present = \"TRUE\"\npciPassthru1.id = \"00000:011:31.7\"\n\
+             pciPassthru2.present = \"TRUE\"\npciPassthru2.id = \"00000:003:00.1\"\n"
+        ),
+        "{vmx}"
+    );
+    assert_eq!(
+        to_xml(14, &vmx[vmx.find("pciPassthru0").unwrap()..])
+            .matches("<hostdev")
+            .count(),
+        3
+    );
+
+    let e = vmx_to_domain_xml(
+        format!(
+            "{HEADER}virtualHW.version = \"14\"\npciPassthru0.present = \"TRUE\"\n\
+             pciPassthru0.id = \"0000:0b:20.0\"\n"
+        )
+        .as_bytes(),
+        &StandInDatastores::default(),
+    )
+    .unwrap_err();
+    assert!(
+        e.message()
+            .contains("Invalid PCI address '0000:0b:20.0' in entry 'pciPassthru0.id'"),
+        "{e}"
+    );
+    for (devices, code) in [
+        (
+            "<hostdev mode='subsystem' type='usb'/>",
+            virt_esx::Code::ConfigUnsupported,
+        ),
+        (
+            "<hostdev mode='capabilities' type='storage'/>",
+            virt_esx::Code::ConfigUnsupported,
+        ),
+        (
+            "<hostdev mode='subsystem' type='pci'/>",
+            virt_esx::Code::XmlError,
+        ),
+        (
+            "<hostdev type='pci'><source><address bus='256'/></source></hostdev>",
+            virt_esx::Code::XmlError,
+        ),
+    ] {
+        let e = to_vmx(&domain(devices), 14).unwrap_err();
+        assert_eq!(e.code, code, "{devices}: {e}");
+    }
+}

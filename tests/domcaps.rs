@@ -52,6 +52,12 @@ fn check_domcaps(sim: &Sim, scheme: &str, path: &str) {
     );
     assert!(xml.contains(&format!("  <vcpu max='{vcpus}'/>\n")));
     assert!(xml.contains("<value>efi</value>") && xml.contains("<value>vmvga</value>"));
+    assert!(
+        xml.contains(
+            "<hostdev supported='yes'>\n      <enum name='mode'>\n        <value>subsystem</value>"
+        ) && xml.contains("<enum name='subsysType'>\n        <value>pci</value>"),
+        "{xml}"
+    );
     assert_eq!(xml.matches("<vmware:guest ").count(), ids.len());
     let debian = xml
         .lines()

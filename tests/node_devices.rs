@@ -125,3 +125,106 @@ fn host_pci_devices_on_a_host_and_a_vcenter_host() {
         .unwrap_err();
     assert_eq!(e.code, Code::NoSupport);
 }
+
+/// The VM's passthrough devices as the server has them: their host functions' ids.
+fn server_passthru(conn: &Connection, vm: &MoRef) -> Vec<String> {
+    let oc = conn
+        .primary()
+        .client
+        .retrieve_one(vm, &["config.hardware.device"])
+        .unwrap()
+        .unwrap();
+    let hardware = oc.props.path("config.hardware").unwrap();
+    hardware
+        .children_named("device")
+        .filter(|d| d.xsi_type.as_deref() == Some("VirtualPCIPassthrough"))
+        .map(|d| d.text_at("backing.id").unwrap_or_default().to_string())
+        .collect()
+}
+
+const PASSED: &str = "<hostdev mode='subsystem' type='pci' managed='no'><source>\
+    <address domain='0x0000' bus='0x13' slot='0x00' function='0x0'/></source></hostdev>";
+
+#[test]
+fn a_passed_through_function_is_attached_to_a_stopped_vm() {
+    use virt_esx::abi::flags::{AffectFlags, DomainXmlFlags};
+    use virt_esx::driver::domain::devices::DeviceChange::{Attach, Detach, Update};
+    use virt_esx::driver::domain::power::PowerOp;
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let check = open(&sim, "esx", "/");
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
+    let dom = |vm: &virt_esx::driver::domain::Vm| common::dom(&conn, vm);
+    let e = dom(&vm)
+        .change_device(PASSED, Attach, AffectFlags::LIVE, "t")
+        .unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid);
+    assert!(e.message().contains("stopped domain only"), "{e}");
+    let vm = dom(&vm).power(PowerOp::Destroy).unwrap();
+
+    let rt = conn.round_trips();
+    dom(&vm)
+        .change_device(PASSED, Attach, AffectFlags::CONFIG, "t")
+        .unwrap();
+    assert_eq!(
+        conn.round_trips() - rt,
+        5,
+        "the devices, where the VM runs, what its host offers, the reconfiguration, its task"
+    );
+    assert_eq!(server_passthru(&check, &vm.moref), ["0000:13:00.0"]);
+    let xml = common::dom(&check, &vm)
+        .domain_xml(DomainXmlFlags::empty())
+        .unwrap();
+    assert!(
+        xml.contains(
+            "<hostdev mode='subsystem' type='pci' managed='no'>\n      <source>\n        \
+             <address domain='0x0000' bus='0x13' slot='0x00' function='0x0'/>"
+        ),
+        "{xml}"
+    );
+    let e = dom(&vm)
+        .change_device(PASSED, Attach, AffectFlags::CONFIG, "t")
+        .unwrap_err();
+    assert!(e.message().contains("already attached"), "{e}");
+    let e = dom(&vm)
+        .change_device(PASSED, Update, AffectFlags::CONFIG, "t")
+        .unwrap_err();
+    assert_eq!(e.code, Code::OperationUnsupported);
+
+    // A function the host has not passed through is refused, naming the way to do it.
+    let other = PASSED.replace("0x13", "0x0b");
+    let e = dom(&vm)
+        .change_device(&other, Attach, AffectFlags::CONFIG, "t")
+        .unwrap_err();
+    assert_eq!(e.code, Code::OperationInvalid);
+    assert!(e.message().contains("virNodeDeviceDetachFlags"), "{e}");
+    let e = dom(&vm)
+        .change_device(&other, Detach, AffectFlags::CONFIG, "t")
+        .unwrap_err();
+    assert_eq!(e.code, Code::DeviceMissing);
+    assert!(
+        e.message()
+            .contains("host pci device 0000:0b:00.0 not found"),
+        "{e}"
+    );
+    let e = dom(&vm)
+        .change_device(
+            "<hostdev mode='subsystem' type='usb'/>",
+            Attach,
+            AffectFlags::CONFIG,
+            "t",
+        )
+        .unwrap_err();
+    assert_eq!(e.code, Code::ConfigUnsupported);
+
+    let rt = conn.round_trips();
+    dom(&vm)
+        .change_device(PASSED, Detach, AffectFlags::CONFIG, "t")
+        .unwrap();
+    assert_eq!(conn.round_trips() - rt, 3);
+    assert!(server_passthru(&check, &vm.moref).is_empty());
+    let xml = common::dom(&check, &vm)
+        .domain_xml(DomainXmlFlags::empty())
+        .unwrap();
+    assert!(!xml.contains("<hostdev"), "{xml}");
+}

@@ -54,3 +54,27 @@ def test_passthrough_is_switched_on_and_off(conn, other):
     with pytest.raises(libvirt.libvirtError) as e:
         nic.reset()
     assert e.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
+
+
+
+HOSTDEV = """<hostdev mode='subsystem' type='pci' managed='no'><source>
+<address domain='0x0000' bus='0x13' slot='0x00' function='0x0'/></source></hostdev>"""
+DEFINED = """<domain type='vmware'><name>py-passthru</name><memory unit='KiB'>262144</memory>
+<os><type arch='x86_64'>hvm</type></os><devices><disk type='file' device='disk'>
+<source file='[LocalDS_0] py-passthru/py-passthru.vmdk'/><target dev='sda' bus='scsi'/></disk>
+%s</devices></domain>""" % HOSTDEV
+
+
+def test_hostdevs_are_defined_and_refused_to_a_running_domain(conn, other):
+    dom = conn.defineXML(DEFINED)
+    try:
+        seen = other.lookupByName("py-passthru").XMLDesc(0)
+        assert "<address domain='0x0000' bus='0x13' slot='0x00' function='0x0'/>" in seen
+    finally:
+        dom.undefine()
+    running = conn.lookupByName("ha-host_VM0")
+    assert running.isActive() == 1
+    with pytest.raises(libvirt.libvirtError) as e:
+        running.attachDeviceFlags(HOSTDEV, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+    assert e.value.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID
+    assert "stopped domain only" in e.value.get_error_message()

@@ -78,3 +78,20 @@ impl AutoStartPowerInfo {
         self.start_action.eq_ignore_ascii_case("powerOn")
     }
 }
+
+vim_type!(
+    /// A host PCI function a VM can be given (`ConfigTarget.pciPassthrough`): its passthrough
+    /// is active on the host.
+    VirtualMachinePciPassthroughInfo {
+    id: String = "pciDevice.id",
+    device_id: i16 = "pciDevice.deviceId",
+    vendor_id: i16 = "pciDevice.vendorId",
+    device_name: String = "pciDevice.deviceName",
+    system_id: String = "systemId",
+});
+
+vim_type!(
+    /// What a host offers its VMs (`ConfigTarget`), as far as this library asks.
+    ConfigTarget {
+    pci_passthrough: Vec<VirtualMachinePciPassthroughInfo> = "pciPassthrough",
+});

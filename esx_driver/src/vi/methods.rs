@@ -1,7 +1,7 @@
 //! The vSphere methods we call, one compact row each (`vim_method!`, after libvirt's
 //! esx_vi_generator.input): name, `_this` type, parameters in WSDL order, return type.
 
-use super::data::{VirtualMachineConfigOption, VirtualMachineConfigOptionDescriptor};
+use super::data::{ConfigTarget, VirtualMachineConfigOption, VirtualMachineConfigOptionDescriptor};
 use super::error::{Error, Result};
 use super::events::EventFilterSpec;
 use super::node::Node;
@@ -211,6 +211,7 @@ vim_method! {
         spec: Option<EnvironmentBrowserConfigOptionQuerySpec> = "spec",
     } -> Option<VirtualMachineConfigOption>;
     QueryConfigOptionDescriptor(EnvironmentBrowser) -> Vec<VirtualMachineConfigOptionDescriptor>;
+    QueryConfigTarget(EnvironmentBrowser) { host: Option<MoRef> = "host" } -> ConfigTarget;
 
     RefreshDatastore(Datastore) -> ();
     RescanHba(HostStorageSystem) { hba_device: String = "hbaDevice" } -> ();

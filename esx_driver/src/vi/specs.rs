@@ -124,6 +124,16 @@ vim_type!(write VirtualFloppyDeviceBackingInfo {
     device_name: String = "deviceName",
 });
 
+// A host PCI function passed through: VirtualDeviceDeviceBackingInfo's name, then the
+// function's id on its host, its device id in hexadecimal, the host's system id and the vendor.
+vim_type!(write VirtualPCIPassthroughDeviceBackingInfo {
+    device_name: String = "deviceName",
+    id: String = "id",
+    device_id: String = "deviceId",
+    system_id: String = "systemId",
+    vendor_id: i16 = "vendorId",
+});
+
 vim_choice!(
     /// A device's backing (`VirtualDeviceBackingInfo` subtypes).
     VirtualDeviceBackingInfo {
@@ -135,6 +145,7 @@ vim_choice!(
         VirtualCdromRemotePassthroughBackingInfo,
         VirtualFloppyImageBackingInfo,
         VirtualFloppyDeviceBackingInfo,
+        VirtualPCIPassthroughDeviceBackingInfo,
     }
 );
 
@@ -208,6 +219,7 @@ macro_rules! drives {
     };
 }
 drives!(VirtualCdrom, VirtualFloppy);
+virtual_device!(VirtualPCIPassthrough {});
 
 // Which config option to describe: a hardware version (`vmx-13`), on one host, for guests.
 vim_type!(write EnvironmentBrowserConfigOptionQuerySpec {
@@ -332,6 +344,7 @@ macro_rules! ethernet_cards {
                 ParaVirtualSCSIController,
                 VirtualAHCIController,
                 VirtualNVMEController,
+                VirtualPCIPassthrough,
             }
         );
 

@@ -207,6 +207,21 @@ impl VmxFile {
         self.entries.iter().map(|(name, _)| name.as_str())
     }
 
+    /// The numbers N of the devices `prefixN.*` that have keys (the prefix in any case): only
+    /// those can be present, so a file costs what it holds, whatever it claims elsewhere.
+    pub(crate) fn numbered(&self, prefix: &str) -> std::collections::BTreeSet<u32> {
+        self.names()
+            .filter_map(|name| {
+                let rest = name
+                    .get(..prefix.len())
+                    .filter(|p| p.eq_ignore_ascii_case(prefix))
+                    .and_then(|_| name.get(prefix.len()..))?;
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                rest.get(..digits)?.parse().ok()
+            })
+            .collect()
+    }
+
     fn required(&self, name: &str) -> Result<&str> {
         self.get(name)
             .ok_or_else(|| vmx_error(format!("Missing essential config entry '{name}'")))

@@ -2,7 +2,7 @@
 //! disks, shared folders, NICs, video, serial and parallel ports, firmware and PCI trailer.
 
 use super::datastore::DatastorePaths;
-use super::devices::{chr, disk, display, fs, net, peripherals};
+use super::devices::{chr, disk, display, fs, net, passthru, peripherals};
 use super::escape::{escape_hex_percent, escape_hex_pipe};
 use super::file::VmxWriter;
 use super::version::HwVersion;
@@ -95,6 +95,7 @@ pub(crate) fn format_vmx(
     }
     let efi = def.os.firmware.as_deref() == Some("efi");
     peripherals::format(devices, efi, &mut w)?;
+    passthru::format_passthru(&devices.hostdevs, &mut w);
     format_firmware(def, efi, &mut w)?;
     if hw.has_pcie_bridges() {
         let has_scsi = devices.disks.iter().any(|d| d.bus == DiskBus::Scsi)

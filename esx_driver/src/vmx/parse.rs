@@ -2,7 +2,7 @@
 //! with libvirt's defaults and checks; devices are read by `devices`.
 
 use super::datastore::DatastorePaths;
-use super::devices::{chr, disk, display, fs, net, peripherals};
+use super::devices::{chr, disk, display, fs, net, passthru, peripherals};
 use super::file::{VmxFile, parse_c_long};
 use super::version::HwVersion;
 use super::{Dialect, escape, vmx_error};
@@ -82,6 +82,7 @@ pub(crate) fn parse_vmx(vmx: &VmxFile, ctx: &dyn DatastorePaths) -> Result<Domai
     def.apply_defaults();
     if full {
         peripherals::parse(vmx, &mut def.devices)?;
+        def.devices.hostdevs = passthru::parse_passthru(vmx)?;
     }
     Ok(def)
 }

@@ -96,7 +96,14 @@ impl DomainCaps {
         w.tag("video").attr("supported", "yes").open();
         enumeration(&mut w, "modelType", &["vmvga"]);
         w.close();
-        w.tag("hostdev").attr("supported", "no").empty();
+        // PCI functions the host passes through (DirectPath I/O), vfio's counterpart.
+        w.tag("hostdev").attr("supported", "yes").open();
+        enumeration(&mut w, "mode", &["subsystem"]);
+        enumeration(&mut w, "startupPolicy", &[]);
+        enumeration(&mut w, "subsysType", &["pci"]);
+        enumeration(&mut w, "capsType", &[]);
+        enumeration(&mut w, "pciBackend", &["vfio"]);
+        w.close();
         w.close();
         w.tag("features").open();
         for f in ["gic", "vmcoreinfo", "genid", "sev", "sgx"] {

@@ -15,13 +15,20 @@ pub(crate) struct PciAddress {
 impl PciAddress {
     /// libvirt's node device name: `pci_0000_0b_00_0`.
     pub(crate) fn device_name(&self) -> String {
+        format!("pci_{}", self.to_string().replace([':', '.'], "_"))
+    }
+}
+
+/// The Linux form libvirt prints an address in: `0000:0b:00.0`.
+impl std::fmt::Display for PciAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let PciAddress {
             domain,
             bus,
             slot,
             function,
         } = self;
-        format!("pci_{domain:04x}_{bus:02x}_{slot:02x}_{function:x}")
+        write!(f, "{domain:04x}:{bus:02x}:{slot:02x}.{function:x}")
     }
 }
 

@@ -11,6 +11,7 @@ use crate::driver::domain::disks::detach_disk;
 use crate::driver::domain::drives::attach_drive;
 use crate::driver::domain::drives::change_media;
 use crate::driver::domain::drives::detach_drive;
+use crate::driver::domain::passthru::{attach_passthru, detach_passthru};
 use crate::driver::domain::tune::reconfigure;
 use crate::error::{Code, Error, Result};
 use crate::vi::node::Node;
@@ -172,6 +173,18 @@ impl Domain {
                         ));
                     }
                 }
+            }
+            (DeviceDef::Hostdev(h), DeviceChange::Attach) => {
+                vec![spec(Op::Add, attach_passthru(conn, vm, state, &nodes, &h)?)]
+            }
+            (DeviceDef::Hostdev(h), DeviceChange::Detach) => {
+                vec![spec(Op::Remove, detach_passthru(state, &nodes, &h)?)]
+            }
+            (DeviceDef::Hostdev(_), DeviceChange::Update) => {
+                return Err(Error::esx(
+                    Code::OperationUnsupported,
+                    "a PCI passthrough device cannot be updated: detach it and attach another",
+                ));
             }
             (DeviceDef::Other(name), _) => return Err(not_pluggable(&name)),
         };

@@ -18,6 +18,7 @@ mod metadata;
 pub mod migrate;
 pub mod nic_control;
 mod object;
+mod passthru;
 pub mod power;
 pub mod screenshot;
 pub mod stats;

@@ -154,3 +154,10 @@ vim_type!(VmSnapshots {
     power_state: String = "runtime.powerState",
     tools: Option<String> = "guest.toolsRunningStatus",
 });
+
+vim_type!(
+    /// Where a VM runs: its host, and the environment browser that says what the host offers it.
+    VmTarget {
+    browser: Option<MoRef> = "environmentBrowser",
+    host: Option<MoRef> = "runtime.host",
+});

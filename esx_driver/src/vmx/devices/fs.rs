@@ -1,8 +1,6 @@
 //! Shared folders (`sharedFolderN.*`, VMware's HGFS) ⇄ `<filesystem type='mount'>`: host
 //! directories a guest sees by name, read-only unless write access is granted.
 
-use std::collections::BTreeSet;
-
 use crate::error::Result;
 use crate::vmx::file::{VmxFile, VmxWriter};
 use crate::vmx::vmx_unsupported;
@@ -14,20 +12,9 @@ pub(crate) fn parse_shared_folders(vmx: &VmxFile) -> Result<Vec<Filesystem>> {
     }
     let max = vmx.long("sharedFolder.maxNum", 0, true)?;
     // only folders that have keys can be present, so an absurd maxNum costs nothing
-    let numbers: BTreeSet<i64> = vmx
-        .names()
-        .filter_map(|name| {
-            let rest = name
-                .get(..12)
-                .filter(|p| p.eq_ignore_ascii_case("sharedFolder"))
-                .and_then(|_| name.get(12..))?;
-            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            rest.get(..digits)?.parse().ok()
-        })
-        .filter(|n| *n < max)
-        .collect();
+    let numbers = vmx.numbered("sharedFolder");
     let mut folders = Vec::new();
-    for number in numbers {
+    for number in numbers.into_iter().filter(|n| i64::from(*n) < max) {
         let key = |field: &str| format!("sharedFolder{number}.{field}");
         let present = vmx.boolean(&key("present"), false)?;
         let enabled = vmx.boolean(&key("enabled"), false)?;

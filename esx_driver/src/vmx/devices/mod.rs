@@ -6,4 +6,5 @@ pub(crate) mod disk;
 pub(crate) mod display;
 pub(crate) mod fs;
 pub(crate) mod net;
+pub(crate) mod passthru;
 pub(crate) mod peripherals;

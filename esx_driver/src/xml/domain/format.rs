@@ -215,6 +215,27 @@ fn format_devices(w: &mut XmlWriter, devices: &Devices) {
             .empty();
         w.close();
     }
+    for hostdev in &devices.hostdevs {
+        format_hostdev(w, hostdev);
+    }
+    w.close();
+}
+
+fn format_hostdev(w: &mut XmlWriter, h: &Hostdev) {
+    w.tag("hostdev")
+        .attr("mode", "subsystem")
+        .attr("type", "pci")
+        .attr("managed", if h.managed { "yes" } else { "no" })
+        .open();
+    w.tag("source").open();
+    let a = &h.address;
+    w.tag("address")
+        .attr("domain", format_args!("0x{:04x}", a.domain))
+        .attr("bus", format_args!("0x{:02x}", a.bus))
+        .attr("slot", format_args!("0x{:02x}", a.slot))
+        .attr("function", format_args!("0x{:x}", a.function))
+        .empty();
+    w.close();
     w.close();
 }
 

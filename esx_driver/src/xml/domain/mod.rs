@@ -14,6 +14,7 @@ pub(crate) use parse::{DeviceDef, parse_device};
 use crate::error::Result;
 use crate::xml::ids::{MacAddr, Uuid};
 use crate::xml::metadata::Metadata;
+pub(crate) use crate::xml::node_device::PciAddress;
 
 /// The vmware XML namespace libvirt attaches for `<vmware:datacenterpath>`.
 pub(crate) const VMWARE_NAMESPACE: &str = "http://libvirt.org/schemas/domain/vmware/1.0";
@@ -99,6 +100,15 @@ pub struct Devices {
     pub(crate) graphics: Vec<Graphics>,
     pub(crate) sounds: Vec<Sound>,
     pub(crate) videos: Vec<Video>,
+    pub(crate) hostdevs: Vec<Hostdev>,
+}
+
+/// `<hostdev mode='subsystem' type='pci'>`: a function of the host's passed through (VMware's
+/// DirectPath I/O); `managed` is kept as given (the host never switches passthrough itself).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Hostdev {
+    pub(crate) address: PciAddress,
+    pub(crate) managed: bool,
 }
 
 /// `<tpm model=…><backend type=… version=…/></tpm>`.

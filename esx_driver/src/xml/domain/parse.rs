@@ -24,6 +24,7 @@ pub(crate) enum DeviceDef {
         link_up: Option<bool>,
     },
     Disk(Disk),
+    Hostdev(Hostdev),
     /// Another device element, by name.
     Other(String),
 }
@@ -47,6 +48,7 @@ pub(crate) fn parse_device(xml: &str) -> Result<DeviceDef> {
             iface: parse_interface(&root)?,
         },
         "disk" => DeviceDef::Disk(parse_disk(&root)?),
+        "hostdev" => DeviceDef::Hostdev(parse_hostdev(&root)?),
         other => DeviceDef::Other(crate::error::shorten(other, 64).into_owned()),
     })
 }
@@ -322,6 +324,7 @@ fn parse_devices(devices: &Element) -> Result<Devices> {
                 out.add_controller(controller_type, index, model);
             }
             "filesystem" => out.filesystems.push(parse_filesystem(child)?),
+            "hostdev" => out.hostdevs.push(parse_hostdev(child)?),
             "interface" => out.interfaces.push(parse_interface(child)?),
             "serial" => {
                 let chr = parse_chr(child, &out.serials)?;
@@ -464,6 +467,50 @@ fn parse_address(address: &Element) -> Result<Address> {
         target: field("target")?,
         unit: field("unit")?,
     }))
+}
+
+/// A host PCI function: mode `subsystem`, type `pci`, its source address in libvirt's numbers
+/// (`0x0b` or `11`); VMware passes nothing else through.
+fn parse_hostdev(h: &Element) -> Result<Hostdev> {
+    let (mode, kind) = (h.attr("mode").unwrap_or("subsystem"), h.attr("type"));
+    if mode != "subsystem" || kind != Some("pci") {
+        return Err(Error::new(
+            Code::ConfigUnsupported,
+            Domain::Domain,
+            format!(
+                "host device mode '{}' type '{}': VMware passes through PCI functions only \
+                 (mode='subsystem' type='pci')",
+                crate::error::shorten(mode, 32),
+                crate::error::shorten(kind.unwrap_or(""), 32)
+            ),
+        ));
+    }
+    let address = h
+        .child("source")
+        .and_then(|s| s.child("address"))
+        .ok_or_else(|| err("missing PCI address in host device source"))?;
+    let field = |name: &str, max: u32| -> Result<u32> {
+        let text = address.attr(name).unwrap_or("0").trim();
+        let value = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => text.parse().ok(),
+        };
+        value.filter(|v| *v <= max).ok_or_else(|| {
+            err(format!(
+                "invalid PCI address {name} '{}' in host device source",
+                crate::error::shorten(text, 16)
+            ))
+        })
+    };
+    Ok(Hostdev {
+        address: PciAddress {
+            domain: field("domain", 0xffff)?,
+            bus: field("bus", 0xff)? as u8,
+            slot: field("slot", 0x1f)? as u8,
+            function: field("function", 7)? as u8,
+        },
+        managed: yes_no(h.attr("managed"), "hostdev managed")?.unwrap_or(false),
+    })
 }
 
 fn parse_filesystem(fs: &Element) -> Result<Filesystem> {
