@@ -921,3 +921,103 @@ fn paths_that_leave_the_datastore_are_refused() {
     let e = conn.define_xml(&define).unwrap_err();
     assert!(e.message().contains("leaves its datastore"), "{e}");
 }
+
+/// Linked clones: a volume made with a `<backingStore>` is a child disk of that base (its
+/// descriptor, as the server has it, names the base), of the base's capacity, and shows the
+/// base in its XML, beside it or in another folder; what cannot be a base is refused.
+#[test]
+fn linked_clones_are_child_disks_of_their_backing_store() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let pool = local_pool(&conn);
+    let make = |xml: &str| {
+        pool_of(&conn, &pool)
+            .create_volume(xml)
+            .map(Volume::into_facts)
+    };
+    make(
+        "<volume><name>base/base.vmdk</name><capacity unit='M'>16</capacity>\
+         <target><format type='vmdk'/></target></volume>",
+    )
+    .unwrap();
+    let child = |name: &str, base: &str, capacity: &str| {
+        format!(
+            "<volume><name>{name}</name>{capacity}<target><format type='vmdk'/></target>\
+             <backingStore><path>{base}</path><format type='vmdk'/></backingStore></volume>"
+        )
+    };
+    let rt = conn.round_trips();
+    let near = make(&child("base/near.vmdk", "[LocalDS_0] base/base.vmdk", "")).unwrap();
+    assert!(conn.round_trips() - rt <= 6, "{}", conn.round_trips() - rt);
+    assert_eq!(
+        (near.capacity, near.kind.clone()),
+        (16 << 20, VolumeKind::Disk)
+    );
+    let far = make(&child(
+        "clones/far.vmdk",
+        "/vmfs/volumes/LocalDS_0/base/base.vmdk",
+        "<capacity unit='M'>16</capacity>",
+    ))
+    .unwrap();
+    // The server's own files: child descriptors naming their base.
+    let descriptor = |path: &str| String::from_utf8(download(&conn, path).1).unwrap();
+    assert!(
+        descriptor("[LocalDS_0] base/near.vmdk").contains("parentFileNameHint=\"base.vmdk\""),
+        "{}",
+        descriptor("[LocalDS_0] base/near.vmdk")
+    );
+    assert!(
+        descriptor("[LocalDS_0] clones/far.vmdk")
+            .contains("parentFileNameHint=\"/vmfs/volumes/LocalDS_0/base/base.vmdk\"")
+    );
+    let backing = "<backingStore>\n    <path>[LocalDS_0] base/base.vmdk</path>\n    \
+                   <format type='vmdk'/>\n  </backingStore>\n</volume>\n";
+    for vol in [&near, &far] {
+        let found = pool_of(&conn, &pool).volume_by_name(&vol.name).unwrap();
+        assert_eq!(found.facts().capacity, 16 << 20);
+        let xml = found.xml().unwrap();
+        assert!(xml.ends_with(backing), "{xml}");
+    }
+    let base = pool_of(&conn, &pool)
+        .volume_by_name("base/base.vmdk")
+        .unwrap();
+    assert!(!base.xml().unwrap().contains("backingStore"));
+
+    // Refusals: another capacity, a base that is no disk or not there, a clone not named .vmdk.
+    let e = make(&child(
+        "clones/big.vmdk",
+        "[LocalDS_0] base/base.vmdk",
+        "<capacity unit='M'>32</capacity>",
+    ))
+    .unwrap_err();
+    assert_eq!(e.code, Code::ConfigUnsupported);
+    assert!(
+        e.message().contains("its base's capacity (16777216 bytes)"),
+        "{e}"
+    );
+    make("<volume><name>iso/x.iso</name><capacity>0</capacity></volume>").unwrap();
+    let e = make(&child("clones/iso.vmdk", "[LocalDS_0] iso/x.iso", "")).unwrap_err();
+    assert!(e.message().contains("is not a VMDK disk"), "{e}");
+    let e = make(&child("clones/none.vmdk", "[LocalDS_0] base/none.vmdk", "")).unwrap_err();
+    assert_eq!(e.code, Code::NoStorageVol, "{e}");
+    let e = make(&child("clones/c.img", "[LocalDS_0] base/base.vmdk", "")).unwrap_err();
+    assert_eq!(e.code, Code::NoSupport);
+    assert_eq!(
+        download(&conn, "[LocalDS_0] clones/big.vmdk").0,
+        404,
+        "nothing made"
+    );
+    // Deleting a clone removes its descriptor and delta extent, and leaves its base.
+    vol_of(&conn, &pool, &near).delete().unwrap();
+    for (file, status) in [
+        ("base/near.vmdk", 404),
+        ("base/near-delta.vmdk", 404),
+        ("base/base.vmdk", 200),
+    ] {
+        assert_eq!(
+            download(&conn, &format!("[LocalDS_0] {file}")).0,
+            status,
+            "{file}"
+        );
+    }
+}

@@ -296,6 +296,8 @@ fn state_changes_print_what_virsh_prints() {
         "dominfo ha-host_VM1",
         "domxml-to-native vmware-vmx /nonexistent",
         "vol-create-as LocalDS_0 u/u.vmdk 1M --format vmdk",
+        "vol-create-as LocalDS_0 u/c.vmdk 1M --format vmdk --backing-vol u/u.vmdk \
+         --backing-vol-format vmdk --print-xml",
         "vol-path --pool LocalDS_0 u/u.vmdk",
         "vol-delete --pool LocalDS_0 u/u.vmdk",
         "pool-refresh LocalDS_0",
@@ -1636,4 +1638,33 @@ fn node_devices_beyond_libvirts_driver() {
         "nodedev-list --tree --cap pci",
     ];
     compare(&env, &u, &u, &refusals, exactly);
+}
+
+/// vol-create-as --backing-vol: a linked clone, its base shown by vol-dumpxml.
+#[test]
+fn linked_clones_from_the_command_line() {
+    let sim = Sim::esx();
+    let env = Env::new();
+    let u = uri(&sim);
+    env.says(
+        &u,
+        "vol-create-as LocalDS_0 img/base.vmdk 8M --format vmdk",
+        "Vol img/base.vmdk created\n\n",
+    );
+    env.says(
+        &u,
+        "vol-create-as LocalDS_0 img/clone.vmdk 8M --format vmdk --backing-vol img/base.vmdk",
+        "Vol img/clone.vmdk created\n\n",
+    );
+    let xml = env
+        .run(
+            OURS,
+            &u,
+            &words("vol-dumpxml --pool LocalDS_0 img/clone.vmdk"),
+        )
+        .out;
+    assert!(
+        xml.contains("<backingStore>\n    <path>[LocalDS_0] img/base.vmdk</path>"),
+        "{xml}"
+    );
 }

@@ -190,3 +190,20 @@ def test_wipe_pattern_zero_fills_and_refuses_other_algorithms(conn, other):
         assert theirs.info()[1] == 1048576, "the disk is whole, as the server holds it"
     finally:
         disk.delete()
+
+
+def test_a_volume_over_a_backing_store_is_a_linked_clone(conn, other):
+    pool = conn.storagePoolLookupByName("LocalDS_0")
+    base = pool.createXML("<volume><name>py-img/base.vmdk</name><capacity unit='M'>4</capacity>"
+                          "<target><format type='vmdk'/></target></volume>")
+    clone = pool.createXML("<volume><name>py-img/clone.vmdk</name><target><format type='vmdk'/>"
+                           "</target><backingStore><path>%s</path></backingStore></volume>"
+                           % base.path())
+    try:
+        seen = other.storageVolLookupByPath(clone.path())
+        assert seen.info()[1] == 4 << 20
+        assert "<path>[LocalDS_0] py-img/base.vmdk</path>" in seen.XMLDesc(0)
+        assert "<backingStore>" not in other.storageVolLookupByPath(base.path()).XMLDesc(0)
+    finally:
+        clone.delete(0)
+        base.delete(0)

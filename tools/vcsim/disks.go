@@ -91,7 +91,7 @@ type descriptor struct {
 }
 
 var (
-	extentLine = regexp.MustCompile(`(?m)^RW (\d+) VMFS "`)
+	extentLine = regexp.MustCompile(`(?m)^RW (\d+) VMFS(?:SPARSE)? "`)
 	ddbLine    = regexp.MustCompile(`(?m)^ddb\.(\w+) = "([^"]*)"`)
 )
 

@@ -216,13 +216,15 @@ pub const VOL_CREATE_AS: Cmd = Cmd {
     name: "vol-create-as",
     group: "volume",
     summary: "create a volume (a virtual disk) from options",
-    description: "Creates a VMDK of CAPACITY (bytes, or with a unit) in the pool.",
+    description: "Creates a VMDK of CAPACITY (bytes, or with a unit) in the pool; with --backing-vol, a linked clone of that disk (of its capacity).",
     opts: &[
         Opt::data("pool", "the pool: its name or UUID"),
         Opt::data("name", "the volume's name (dir/disk.vmdk)"),
         Opt::data("capacity", "the size (bytes, or with a unit: 10G)"),
         Opt::string("allocation", "the space to allocate at once"),
         Opt::string("format", "the format (vmdk)"),
+        Opt::string("backing-vol", "the disk to make a linked clone of"),
+        Opt::string("backing-vol-format", "its format (vmdk)"),
         Opt::flag("print-xml", "print the volume XML instead"),
     ],
     run: |s: &mut Session, a: &Args| -> Outcome {
@@ -243,6 +245,18 @@ pub const VOL_CREATE_AS: Cmd = Cmd {
                 "  <target>\n    <format type='{}'/>\n  </target>\n",
                 escape_attr(f)
             ));
+        }
+        if a.get("backing-vol").is_some() {
+            // virsh's lookup: by name in the pool, then by key, then by path.
+            let base = super::storage::volume_in(s, a, "backing-vol", "pool")?;
+            x.push_str(&format!(
+                "  <backingStore>\n    <path>{}</path>\n",
+                escape_text(&base.facts().path())
+            ));
+            if let Some(f) = a.get("backing-vol-format") {
+                x.push_str(&format!("    <format type='{}'/>\n", escape_attr(f)));
+            }
+            x.push_str("  </backingStore>\n");
         }
         x.push_str("</volume>\n");
         if a.flag("print-xml") {

@@ -29,22 +29,53 @@ pub fn folder_path(datacenter_path: &str, datastore: &str, path: &str) -> String
     )
 }
 
+/// A read of a datastore file answered: the data, or why not.
+fn read_status(status: u16, datastore: &str, path: &str) -> Result<()> {
+    match status {
+        200 | 206 => Ok(()),
+        404 => Err(Error::new(
+            ErrorKind::FileNotFound,
+            format!("[{datastore}] {path} does not exist on the datastore"),
+        )),
+        s => Err(Error::new(
+            ErrorKind::Http(s),
+            format!("{s} (HTTP response code {s} when reading [{datastore}] {path})"),
+        )),
+    }
+}
+
 impl Client {
     /// Reads a datastore file; a missing one is `FileNotFound`.
     pub fn download(&self, datacenter_path: &str, datastore: &str, path: &str) -> Result<Vec<u8>> {
         let url = folder_path(datacenter_path, datastore, path);
         let reply = self.transport().get(&url)?;
-        match reply.status {
-            200 | 206 => Ok(reply.body),
-            404 => Err(Error::new(
-                ErrorKind::FileNotFound,
-                format!("[{datastore}] {path} does not exist on the datastore"),
-            )),
-            s => Err(Error::new(
-                ErrorKind::Http(s),
-                format!("{s} (HTTP response code {s} when reading [{datastore}] {path})"),
-            )),
-        }
+        read_status(reply.status, datastore, path)?;
+        Ok(reply.body)
+    }
+
+    /// The first `max` bytes (at most) of a datastore file: a disk's descriptor, which is small
+    /// unless the file is a hosted disk with its data, of which no more than that is read.
+    pub fn read_head(
+        &self,
+        datacenter_path: &str,
+        datastore: &str,
+        path: &str,
+        max: u64,
+    ) -> Result<Vec<u8>> {
+        let url = folder_path(datacenter_path, datastore, path);
+        let range = format!("bytes=0-{}", max.saturating_sub(1));
+        let (status, body) = self.transport().get_reader(&url, Some(&range))?;
+        read_status(status, datastore, path)?;
+        let mut head = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(body, max), &mut head).map_err(
+            |e| {
+                Error::new(
+                    ErrorKind::Transport,
+                    format!("reading [{datastore}] {path}: {e}"),
+                )
+            },
+        )?;
+        Ok(head)
     }
 
     /// Writes a datastore file, replacing it if present.

@@ -33,6 +33,7 @@ impl MoRef {
 #[derive(Clone)]
 pub struct Request {
     method: &'static str,
+    namespace: &'static str,
     buf: String,
 }
 
@@ -40,9 +41,18 @@ impl Request {
     pub fn new(method: &'static str, this: &MoRef) -> Request {
         let mut r = Request {
             method,
+            namespace: "urn:vim25",
             buf: String::with_capacity(512),
         };
         r.moref("_this", this);
+        r
+    }
+
+    /// A method of vSphere's internal namespace (`urn:internalvim25`), which hosts and vCenter
+    /// serve beside the public one (CreateChildDisk_Task).
+    pub fn internal(method: &'static str, this: &MoRef) -> Request {
+        let mut r = Request::new(method, this);
+        r.namespace = "urn:internalvim25";
         r
     }
 
@@ -108,8 +118,9 @@ impl Request {
              <soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" \
              xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" \
              xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
-             <soapenv:Body><{m} xmlns=\"urn:vim25\">{b}</{m}></soapenv:Body></soapenv:Envelope>",
+             <soapenv:Body><{m} xmlns=\"{ns}\">{b}</{m}></soapenv:Body></soapenv:Envelope>",
             m = self.method,
+            ns = self.namespace,
             b = self.buf
         )
     }

@@ -80,6 +80,8 @@ pub(crate) struct VolumeDesc<'a> {
     pub(crate) path: &'a str,
     /// `vmdk`, `iso` or `raw`; iSCSI volumes have none.
     pub(crate) format: Option<&'a str>,
+    /// A child disk's base (`[ds] dir/base.vmdk`), as `<backingStore>`.
+    pub(crate) backing: Option<&'a str>,
 }
 
 impl VolumeDesc<'_> {
@@ -98,6 +100,13 @@ impl VolumeDesc<'_> {
         w.tag("path").text(self.path);
         if let Some(format) = self.format {
             w.tag("format").attr("type", format).empty();
+        }
+        w.close();
+        if let Some(base) = self.backing {
+            w.tag("backingStore").open();
+            w.tag("path").text(base);
+            w.tag("format").attr("type", "vmdk").empty();
+            w.close();
         }
         w.finish()
     }
@@ -155,6 +164,8 @@ pub(crate) struct VolumeDef {
     /// `<vmware:adapterType>busLogic</vmware:adapterType>` in the namespace of libvirt's
     /// vmware domain elements (`ide`, `busLogic` or `lsiLogic`, vSphere's names).
     pub(crate) adapter: Option<String>,
+    /// `<backingStore><path>`: the disk a new disk is a linked clone of (`[ds] dir/base.vmdk`).
+    pub(crate) backing: Option<String>,
 }
 
 /// vSphere's disk adapter types (VirtualDiskAdapterType).
@@ -185,10 +196,34 @@ impl VolumeDef {
             .child_text("name")
             .filter(|n| !n.is_empty())
             .ok_or_else(|| storage_error(Code::XmlError, "missing volume name element"))?;
-        let capacity = root
-            .child("capacity")
-            .ok_or_else(|| storage_error(Code::XmlError, "missing capacity element"))
-            .and_then(|c| size_of(c, "capacity"))?;
+        let backing = match root.child("backingStore") {
+            None => None,
+            Some(b) => {
+                let format = b.child("format").and_then(|f| f.attr("type"));
+                if format.is_some_and(|f| f != "vmdk") {
+                    return Err(storage_error(
+                        Code::ConfigUnsupported,
+                        "a linked clone's backing store is a VMDK disk (<format type='vmdk'/>)",
+                    ));
+                }
+                let path = b.child_text("path").map(str::trim).unwrap_or_default();
+                if path.is_empty() {
+                    return Err(storage_error(
+                        Code::XmlError,
+                        "missing path in the volume's backing store",
+                    ));
+                }
+                Some(path.to_string())
+            }
+        };
+        // libvirt's rule: a volume over a backing store may leave its size to it.
+        let capacity = match (root.child("capacity"), &backing) {
+            (Some(c), _) => size_of(c, "capacity")?,
+            (None, Some(_)) => 0,
+            (None, None) => {
+                return Err(storage_error(Code::XmlError, "missing capacity element"));
+            }
+        };
         let allocation = root
             .child("allocation")
             .map(|a| size_of(a, "allocation"))
@@ -220,6 +255,7 @@ impl VolumeDef {
             allocation,
             format,
             adapter,
+            backing,
         })
     }
 }
@@ -353,15 +389,24 @@ mod tests {
             allocation: 2147483648,
             path: "[datastore1] vm1/vm1.vmdk",
             format: Some("vmdk"),
+            backing: None,
         };
-        assert_eq!(
-            v.format(),
-            "<volume type='file'>\n  <name>vm1/vm1.vmdk</name>\n  \
+        let libvirts = "<volume type='file'>\n  <name>vm1/vm1.vmdk</name>\n  \
              <key>6000c29a-3b6c-2d4e-8f1a-2b3c4d5e6f70</key>\n  \
              <capacity unit='bytes'>8589934592</capacity>\n  \
              <allocation unit='bytes'>2147483648</allocation>\n  <target>\n    \
-             <path>[datastore1] vm1/vm1.vmdk</path>\n    <format type='vmdk'/>\n  </target>\n\
-             </volume>\n"
+             <path>[datastore1] vm1/vm1.vmdk</path>\n    <format type='vmdk'/>\n  </target>\n";
+        assert_eq!(v.format(), format!("{libvirts}</volume>\n"));
+        let child = VolumeDesc {
+            backing: Some("[datastore1] base/base.vmdk"),
+            ..v
+        };
+        assert_eq!(
+            child.format(),
+            format!(
+                "{libvirts}  <backingStore>\n    <path>[datastore1] base/base.vmdk</path>\n    \
+                 <format type='vmdk'/>\n  </backingStore>\n</volume>\n"
+            )
         );
     }
 

@@ -17,6 +17,7 @@ use crate::vi::methods::{
     CopyDatastoreFile_Task, CopyVirtualDisk_Task, CreateVirtualDisk_Task, DeleteVirtualDisk_Task,
     ExtendVirtualDisk_Task, MakeDirectory, ZeroFillVirtualDisk_Task,
 };
+use crate::vi::soap::Request;
 use crate::vi::specs::FileBackedVirtualDiskSpec;
 use crate::xml::storage::VolumeDef;
 
@@ -136,6 +137,9 @@ impl Pool {
         refuse_iscsi(pool, "volume creation")?;
         let def = VolumeDef::parse(xml)?;
         let name = checked_name(&def.name)?;
+        if let Some(base) = &def.backing {
+            return self.create_child(&def, name, base);
+        }
         let what = making(&def)?;
         ensure_folder(conn, pool, name)?;
         let path = format!("[{}] {name}", pool.name);
@@ -176,6 +180,57 @@ impl Pool {
                 Ok(made(kind, 0, 0))
             }
         }
+    }
+
+    /// A linked clone of the disk `base` (`[ds] dir/base.vmdk` or its `/vmfs/volumes` path):
+    /// a child disk that reads what it has not written from its base (CreateChildDisk_Task,
+    /// vSphere's internal method), of the base's capacity.
+    fn create_child(&self, def: &VolumeDef, name: &str, base: &str) -> Result<Volume> {
+        let (conn, pool) = (self.conn(), self.facts());
+        if !name.to_ascii_lowercase().ends_with(".vmdk")
+            || !["vmdk", "raw"].contains(&def.format.as_str())
+        {
+            return Err(Error::esx(
+                Code::NoSupport,
+                "a linked clone is a VMDK disk: name it '.vmdk' (format vmdk)",
+            ));
+        }
+        let base = conn
+            .volume_by_path(base)
+            .map_err(|e| failed("Could not find the backing store", e))?;
+        let (base_pool, base_facts) = (base.pool(), base.facts());
+        if base_facts.kind != VolumeKind::Disk {
+            return Err(Error::esx(
+                Code::ConfigUnsupported,
+                format!("backing store '{}' is not a VMDK disk", base_facts.path()),
+            ));
+        }
+        if def.capacity != 0 && def.capacity != base_facts.capacity {
+            return Err(Error::esx(
+                Code::ConfigUnsupported,
+                format!(
+                    "a linked clone has its base's capacity ({} bytes), not {}: leave <capacity> \
+                     out, or resize the clone once made",
+                    base_facts.capacity, def.capacity
+                ),
+            ));
+        }
+        ensure_folder(conn, pool, name)?;
+        let mut call = Request::internal("CreateChildDisk_Task", &conn.disk_manager()?);
+        call.text("childName", &format!("[{}] {name}", pool.name))
+            .moref("childDatacenter", &pool.datacenter)
+            .text("parentName", &base_facts.path())
+            .moref("parentDatacenter", &base_pool.datacenter)
+            .text("isLinkedClone", "true");
+        conn.task(&call)
+            .map_err(|e| failed("Could not create volume", e))?;
+        Ok(self.volume(VolumeFacts {
+            pool: pool.name.clone(),
+            name: name.to_string(),
+            kind: VolumeKind::Disk,
+            capacity: base_facts.capacity,
+            allocation: 0,
+        }))
     }
 
     /// `virStorageVolCreateXMLFrom`: a copy of `source` (a volume of any pool) in this pool,
@@ -358,6 +413,7 @@ mod tests {
             allocation,
             format: format.into(),
             adapter: None,
+            backing: None,
         }
     }
 

@@ -317,10 +317,15 @@ impl Volume {
             .ok_or_else(|| Error::internal(format!("Could not parse UUID from string '{uuid}'")))
     }
 
-    /// `virStorageVolGetXMLDesc`, as libvirt's ESX driver writes it.
+    /// `virStorageVolGetXMLDesc`, as libvirt's ESX driver writes it, and a child disk's base
+    /// as `<backingStore>` (read from the disk's descriptor).
     pub fn xml(&self) -> Result<String> {
         let vol = &self.current()?;
         let key = self.key()?;
+        let backing = match vol.kind {
+            VolumeKind::Disk => self.backing_store()?,
+            _ => None,
+        };
         Ok(VolumeDesc {
             kind: if vol.kind.is_lun() { "block" } else { "file" },
             name: &vol.name,
@@ -329,9 +334,55 @@ impl Volume {
             allocation: vol.allocation,
             path: &vol.path(),
             format: vol.kind.format(),
+            backing: backing.as_deref(),
         }
         .format())
     }
+
+    /// The disk's base when it is a child disk: its descriptor's `parentFileNameHint`, a name
+    /// beside the disk or a `/vmfs/volumes` path, as a datastore path. One round trip (the
+    /// descriptor's first 64 KiB), and one more for a path on another datastore.
+    fn backing_store(&self) -> Result<Option<String>> {
+        const DESCRIPTOR_MAX: u64 = 64 << 10;
+        let (conn, pool, vol) = (self.conn(), self.pool(), self.facts());
+        let head = conn.primary.client.read_head(
+            &pool.datacenter_path,
+            &pool.name,
+            &vol.name,
+            DESCRIPTOR_MAX,
+        )?;
+        let Some(hint) = parent_hint(&String::from_utf8_lossy(&head)) else {
+            return Ok(None);
+        };
+        if let Some(rest) = hint.strip_prefix("/vmfs/volumes/") {
+            let (ds, file) = rest.split_once('/').unwrap_or((rest, ""));
+            let mount = format!("/vmfs/volumes/{ds}");
+            let found = conn
+                .list_pools()?
+                .into_iter()
+                .find(|p| p.name == ds || p.mount_path == mount);
+            return Ok(Some(match found {
+                Some(p) => format!("[{}] {file}", p.name),
+                None => hint,
+            }));
+        }
+        if hint.starts_with('/') {
+            return Ok(Some(hint));
+        }
+        Ok(Some(match vol.name.rsplit_once('/') {
+            Some((dir, _)) => format!("[{}] {dir}/{hint}", pool.name),
+            None => format!("[{}] {hint}", pool.name),
+        }))
+    }
+}
+
+/// A descriptor's `parentFileNameHint="…"`, the base of a child disk.
+fn parent_hint(descriptor: &str) -> Option<String> {
+    descriptor.lines().find_map(|l| {
+        let value = l.trim().strip_prefix("parentFileNameHint")?.trim_start();
+        let value = value.strip_prefix('=')?.trim().trim_matches('"');
+        (!value.is_empty()).then(|| value.to_string())
+    })
 }
 
 fn browser_of(pool: &PoolFacts) -> Result<crate::vi::MoRef> {
