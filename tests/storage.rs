@@ -922,6 +922,17 @@ fn paths_that_leave_the_datastore_are_refused() {
     assert!(e.message().contains("leaves its datastore"), "{e}");
 }
 
+/// A volume made in `pool` from `xml`, as made.
+fn make_volume(
+    conn: &Arc<Connection>,
+    pool: &PoolFacts,
+    xml: &str,
+) -> virt_esx::Result<VolumeFacts> {
+    pool_of(conn, pool)
+        .create_volume(xml)
+        .map(Volume::into_facts)
+}
+
 /// Linked clones: a volume made with a `<backingStore>` is a child disk of that base (its
 /// descriptor, as the server has it, names the base), of the base's capacity, and shows the
 /// base in its XML, beside it or in another folder; what cannot be a base is refused.
@@ -930,11 +941,7 @@ fn linked_clones_are_child_disks_of_their_backing_store() {
     let sim = Sim::esx();
     let conn = open(&sim, "esx", "/");
     let pool = local_pool(&conn);
-    let make = |xml: &str| {
-        pool_of(&conn, &pool)
-            .create_volume(xml)
-            .map(Volume::into_facts)
-    };
+    let make = |xml: &str| make_volume(&conn, &pool, xml);
     make(
         "<volume><name>base/base.vmdk</name><capacity unit='M'>16</capacity>\
          <target><format type='vmdk'/></target></volume>",
@@ -1020,4 +1027,114 @@ fn linked_clones_are_child_disks_of_their_backing_store() {
             "{file}"
         );
     }
+}
+
+/// A monolithicSparse VMDK as `qemu-img convert -O vmdk` writes one: a 4 MiB disk of 64 KiB
+/// grains, one grain table, data in grains 0 and 10 only.
+fn sparse_vmdk(grain0: &[u8], grain10: &[u8]) -> Vec<u8> {
+    const SECTOR: usize = 512;
+    let (capacity, grain) = (8192u64, 128u64);
+    let (descriptor_at, gd_at, gt_at, data_at) = (1u64, 21u64, 22u64, 128u64);
+    let mut f = vec![0u8; (data_at as usize + 2 * grain as usize) * SECTOR];
+    let mut put = |at: usize, bytes: &[u8]| f[at..at + bytes.len()].copy_from_slice(bytes);
+    put(0, b"KDMV");
+    put(4, &1u32.to_le_bytes());
+    put(8, &3u32.to_le_bytes());
+    put(12, &capacity.to_le_bytes());
+    put(20, &grain.to_le_bytes());
+    put(28, &descriptor_at.to_le_bytes());
+    put(36, &20u64.to_le_bytes());
+    put(44, &512u32.to_le_bytes());
+    put(48, &gd_at.to_le_bytes());
+    put(56, &gd_at.to_le_bytes());
+    put(64, &data_at.to_le_bytes());
+    put(73, b"\n \r\n");
+    let descriptor = "# Disk DescriptorFile\nversion=1\nCID=12345678\nparentCID=ffffffff\n\
+        createType=\"monolithicSparse\"\n\nRW 8192 SPARSE \"image.vmdk\"\n\n#DDB\n\
+        ddb.adapterType = \"ide\"\n";
+    put(descriptor_at as usize * SECTOR, descriptor.as_bytes());
+    put(gd_at as usize * SECTOR, &(gt_at as u32).to_le_bytes());
+    put(gt_at as usize * SECTOR, &(data_at as u32).to_le_bytes());
+    put(
+        gt_at as usize * SECTOR + 40,
+        &((data_at + grain) as u32).to_le_bytes(),
+    );
+    put(data_at as usize * SECTOR, grain0);
+    put((data_at + grain) as usize * SECTOR, grain10);
+    f
+}
+
+/// An image upload: a hosted VMDK uploaded whole into a `.vmdk` volume made with no
+/// capacity, listed with its own capacity, and converted with virStorageVolCreateXMLFrom
+/// into a thin and a preallocated disk whose data (as the server has it) is the image's.
+#[test]
+fn hosted_vmdks_are_uploaded_and_converted_into_disks() {
+    let sim = Sim::esx();
+    let conn = open(&sim, "esx", "/");
+    let pool = local_pool(&conn);
+    let make = |xml: &str| make_volume(&conn, &pool, xml);
+    let image = make(
+        "<volume><name>images/cirros.vmdk</name><capacity>0</capacity>\
+         <target><format type='vmdk'/></target></volume>",
+    )
+    .unwrap();
+    assert_eq!(image.kind, VolumeKind::Hosted);
+    let (grain0, grain10) = (pattern(65_536), vec![0xa5u8; 65_536]);
+    let file = sparse_vmdk(&grain0, &grain10);
+    upload(&conn, &pool, &image, &file, file.len() as u64);
+    assert_eq!(
+        download(&conn, "[LocalDS_0] images/cirros.vmdk"),
+        (200, file.clone())
+    );
+    let image = pool_of(&conn, &pool)
+        .volume_by_name("images/cirros.vmdk")
+        .unwrap();
+    assert_eq!(image.facts().kind, VolumeKind::Hosted);
+    assert_eq!(image.facts().capacity, 4 << 20);
+    assert_eq!(download_all(&conn, &pool, image.facts(), 0, 0), file);
+
+    for (name, allocation, thin) in [
+        ("disks/thin.vmdk", "0", "1"),
+        ("disks/thick.vmdk", "4194304", "0"),
+    ] {
+        let made = pool_of(&conn, &pool)
+            .clone_volume(
+                &format!(
+                    "<volume><name>{name}</name><capacity>4194304</capacity>\
+                     <allocation>{allocation}</allocation><target><format type='vmdk'/></target></volume>"
+                ),
+                &image,
+            )
+            .unwrap();
+        assert_eq!(made.facts().kind, VolumeKind::Disk);
+        let (status, descriptor) = download(&conn, &format!("[LocalDS_0] {name}"));
+        let descriptor = String::from_utf8(descriptor).unwrap();
+        assert_eq!(status, 200);
+        assert!(
+            descriptor.contains("RW 8192 VMFS")
+                && descriptor.contains(&format!("ddb.thinProvisioned = \"{thin}\"")),
+            "{descriptor}"
+        );
+        let flat = download(
+            &conn,
+            &format!("[LocalDS_0] {}", name.replace(".vmdk", "-flat.vmdk")),
+        )
+        .1;
+        assert_eq!(flat.len(), 4 << 20);
+        assert_eq!(&flat[..65_536], &grain0[..]);
+        assert_eq!(&flat[10 * 65_536..11 * 65_536], &grain10[..]);
+        assert!(flat[65_536..10 * 65_536].iter().all(|b| *b == 0));
+        let found = pool_of(&conn, &pool).volume_by_name(name).unwrap();
+        assert_eq!(
+            (found.facts().kind.clone(), found.facts().capacity),
+            (VolumeKind::Disk, 4 << 20)
+        );
+    }
+    let e = pool_of(&conn, &pool)
+        .clone_volume(
+            "<volume><name>disks/x.img</name><capacity>0</capacity></volume>",
+            &image,
+        )
+        .unwrap_err();
+    assert!(e.message().contains("name the copy '.vmdk'"), "{e}");
 }

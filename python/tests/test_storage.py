@@ -2,6 +2,7 @@
 download it through streams (sendAll/recvAll and plain recv, or non-blocking ones driven by the
 event loop), delete; checked through a second connection."""
 import os
+import struct
 import time
 
 import pytest
@@ -207,3 +208,45 @@ def test_a_volume_over_a_backing_store_is_a_linked_clone(conn, other):
     finally:
         clone.delete(0)
         base.delete(0)
+
+
+def sparse_vmdk(grain0):
+    """A 1 MiB monolithicSparse VMDK (qemu-img's kind) with data in its first 64 KiB grain."""
+    header = struct.pack("<4sIIQQQQIQQQ", b"KDMV", 1, 3, 2048, 128, 1, 20, 512, 21, 21, 128)
+    f = bytearray(256 * 512)
+    f[:len(header)] = header
+    f[73:77] = b"\n \r\n"
+    desc = b'# Disk DescriptorFile\nversion=1\ncreateType="monolithicSparse"\nRW 2048 SPARSE "i.vmdk"\n'
+    f[512:512 + len(desc)] = desc
+    f[21 * 512:21 * 512 + 4] = struct.pack("<I", 22)
+    f[22 * 512:22 * 512 + 4] = struct.pack("<I", 128)
+    f[128 * 512:128 * 512 + len(grain0)] = grain0
+    return bytes(f)
+
+
+def test_a_hosted_vmdk_upload_is_converted_into_a_thin_disk(conn, other):
+    pool = conn.storagePoolLookupByName("LocalDS_0")
+    image = pool.createXML("<volume><name>py-img/upload.vmdk</name><capacity>0</capacity>"
+                           "<target><format type='vmdk'/></target></volume>")
+    grain0 = bytes((i * 13) % 256 for i in range(65536))
+    data = sparse_vmdk(grain0)
+    st = conn.newStream()
+    image.upload(st, 0, len(data))
+    st.send(data)
+    st.finish()
+    hosted = other.storageVolLookupByPath(image.path())
+    assert hosted.info()[1] == 1 << 20
+    disk = pool.createXMLFrom("<volume><name>py-img/disk.vmdk</name><capacity>1048576</capacity>"
+                              "<allocation>0</allocation><target><format type='vmdk'/></target>"
+                              "</volume>", hosted, 0)
+    try:
+        seen = other.storageVolLookupByPath(disk.path())
+        got = []
+        down = other.newStream()
+        seen.download(down, 0, 65536)
+        down.recvAll(lambda s, d, acc: acc.append(d), got)
+        down.finish()
+        assert b"".join(got) == grain0
+    finally:
+        disk.delete(0)
+        image.delete(0)

@@ -151,18 +151,6 @@ func (m *diskManager) CreateVirtualDiskTask(ctx *simulator.Context, req *types.C
 	return body
 }
 
-// CopyVirtualDiskTask copies as the simulator does; the copy gets a UUID of its own.
-func (m *diskManager) CopyVirtualDiskTask(ctx *simulator.Context, req *types.CopyVirtualDisk_Task) soap.HasFault {
-	body := m.VirtualDiskManager.CopyVirtualDiskTask(ctx, req)
-	if file, ok := localFile(req.DestDatacenter, req.DestName); ok && succeeded(body) {
-		if d, ok := readDescriptor(file); ok {
-			d.uuid = esxDiskUUID()
-			_ = d.write(file)
-		}
-	}
-	return body
-}
-
 // QueryVirtualDiskUuid answers with the descriptor's UUID, as a host does.
 func (m *diskManager) QueryVirtualDiskUuid(ctx *simulator.Context, req *types.QueryVirtualDiskUuid) soap.HasFault {
 	if file, ok := localFile(req.Datacenter, req.Name); ok {
@@ -263,6 +251,9 @@ func completeDisks(res *types.HostDatastoreBrowserSearchResults, ds *types.Manag
 			continue
 		}
 		file := filepath.Join(dsObj.Info.GetDatastoreInfo().Url, folder.Path, disk.Path)
+		if describeSparse(disk, file) {
+			continue
+		}
 		d, ok := readDescriptor(file)
 		if !ok {
 			continue

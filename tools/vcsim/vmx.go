@@ -55,6 +55,46 @@ func writeModelVMXs() {
 		if err := writeVMX(vm); err != nil {
 			log.Printf("writing the VMX of %s: %s", vm.Name, err)
 		}
+		describeDisks(vm)
+	}
+}
+
+// describeDisks gives the model's disks, which this simulator makes as empty files, the
+// descriptor and extent a host keeps for a disk of their capacity, with their UUID.
+func describeDisks(vm *simulator.VirtualMachine) {
+	for _, d := range object.VirtualDeviceList(vm.Config.Hardware.Device).SelectByType((*types.VirtualDisk)(nil)) {
+		disk := d.(*types.VirtualDisk)
+		b, ok := disk.Backing.(*types.VirtualDiskFlatVer2BackingInfo)
+		if !ok {
+			continue
+		}
+		var p object.DatastorePath
+		if !p.FromString(b.FileName) {
+			continue
+		}
+		ds, ok := simulator.Map.FindByName(p.Datastore, vm.Datastore).(*simulator.Datastore)
+		if !ok {
+			continue
+		}
+		file := path.Join(ds.Info.GetDatastoreInfo().Url, p.Path)
+		if _, err := os.Stat(file); err != nil {
+			continue
+		}
+		if _, described := readDescriptor(file); described {
+			continue
+		}
+		uuid := esxDiskUUID()
+		if raw, err := hex.DecodeString(strings.ReplaceAll(b.Uuid, "-", "")); err == nil && len(raw) == 16 {
+			parts := make([]string, 16)
+			for i, x := range raw {
+				parts[i] = fmt.Sprintf("%02x", x)
+			}
+			uuid = strings.Join(parts[:8], " ") + "-" + strings.Join(parts[8:], " ")
+		}
+		thin := b.ThinProvisioned != nil && *b.ThinProvisioned
+		if err := (descriptor{sectors: disk.CapacityInKB * 2, thin: thin, adapter: "lsilogic", uuid: uuid}).write(file); err != nil {
+			log.Printf("describing %s: %s", b.FileName, err)
+		}
 	}
 }
 

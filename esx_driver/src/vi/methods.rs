@@ -13,7 +13,8 @@ use super::soap::{MoRef, Request};
 use super::specs::{
     EnvironmentBrowserConfigOptionQuerySpec, FileBackedVirtualDiskSpec, HostAutoStartManagerConfig,
     HostDatastoreBrowserSearchSpec, HostNasVolumeSpec, HostPciPassthruConfig, HostPortGroupSpec,
-    HostVirtualSwitchSpec, UsbScanCodeSpec, VirtualMachineConfigSpec, VirtualMachineRelocateSpec,
+    HostVirtualSwitchSpec, UsbScanCodeSpec, VirtualDiskSpec, VirtualMachineConfigSpec,
+    VirtualMachineRelocateSpec,
 };
 use super::types::{FromNode, ServiceContent, UserSession};
 use secrecy::SecretString;
@@ -254,6 +255,7 @@ vim_method! {
         source_datacenter: Option<MoRef> = "sourceDatacenter",
         dest_name: String = "destName",
         dest_datacenter: Option<MoRef> = "destDatacenter",
+        dest_spec: Option<VirtualDiskSpec> = "destSpec",
         force: Option<bool> = "force",
     } -> MoRef;
     DeleteVirtualDisk_Task(VirtualDiskManager) {

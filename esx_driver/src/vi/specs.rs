@@ -526,6 +526,12 @@ vim_type!(write HostDatastoreBrowserSearchSpec {
     sort_folders_first: Option<bool> = "sortFoldersFirst",
 });
 
+// A copy's format (CopyVirtualDisk_Task's destSpec): its provisioning and adapter.
+vim_type!(write VirtualDiskSpec {
+    disk_type: String = "diskType",
+    adapter_type: String = "adapterType",
+});
+
 vim_type!(write FileBackedVirtualDiskSpec {
     disk_type: String = "diskType",
     adapter_type: String = "adapterType",

@@ -18,7 +18,7 @@ use crate::vi::methods::{
     ExtendVirtualDisk_Task, MakeDirectory, ZeroFillVirtualDisk_Task,
 };
 use crate::vi::soap::Request;
-use crate::vi::specs::FileBackedVirtualDiskSpec;
+use crate::vi::specs::{FileBackedVirtualDiskSpec, VirtualDiskSpec};
 use crate::xml::storage::VolumeDef;
 
 /// What a create request makes.
@@ -72,6 +72,20 @@ fn kb_bytes(kb: i64) -> u64 {
     kb.max(0) as u64 * 1024
 }
 
+/// Whether a disk is thin, as libvirt's allocation says: none or the capacity is
+/// preallocated, 0 thin; vSphere has nothing between.
+fn thin_of(def: &VolumeDef) -> Result<bool> {
+    match def.allocation {
+        None => Ok(false),
+        Some(a) if a == def.capacity => Ok(false),
+        Some(0) => Ok(true),
+        Some(_) => Err(Error::internal(
+            "Unsupported capacity-to-allocation relation: a disk is thin (allocation 0) \
+             or preallocated (allocation equal to capacity)",
+        )),
+    }
+}
+
 fn making(def: &VolumeDef) -> Result<Making> {
     let lower = def.name.to_ascii_lowercase();
     if lower.ends_with(".vmdk") {
@@ -85,17 +99,11 @@ fn making(def: &VolumeDef) -> Result<Making> {
                 ),
             ));
         }
-        let thin = match def.allocation {
-            None => false,
-            Some(a) if a == def.capacity => false,
-            Some(0) => true,
-            Some(_) => {
-                return Err(Error::internal(
-                    "Unsupported capacity-to-allocation relation: a disk is thin (allocation 0) \
-                     or preallocated (allocation equal to capacity)",
-                ));
-            }
-        };
+        if def.capacity == 0 {
+            // A disk of nothing is no disk: the file a hosted VMDK is uploaded into.
+            return Ok(Making::File(VolumeKind::Hosted));
+        }
+        let thin = thin_of(def)?;
         let capacity_kb = disk_capacity_kb(def.capacity)?;
         return Ok(Making::Disk { thin, capacity_kb });
     }
@@ -245,13 +253,37 @@ impl Pool {
         let name = checked_name(&def.name)?;
         ensure_folder(conn, pool, name)?;
         let dest = format!("[{}] {name}", pool.name);
+        let hosted = source.kind == VolumeKind::Hosted;
+        if hosted && !name.to_ascii_lowercase().ends_with(".vmdk") {
+            return Err(Error::esx(
+                Code::NoSupport,
+                format!(
+                    "'{}' is a hosted VMDK, which converts into a disk: name the copy '.vmdk'",
+                    source.path()
+                ),
+            ));
+        }
+        // The disk's format as asked (a hosted one always converts), else the source's.
+        let dest_spec = match hosted || def.allocation.is_some() {
+            true => Some(VirtualDiskSpec {
+                disk_type: if thin_of(&def)? {
+                    "thin"
+                } else {
+                    "preallocated"
+                }
+                .into(),
+                adapter_type: def.adapter.clone().unwrap_or_else(|| "lsiLogic".into()),
+            }),
+            false => None,
+        };
         let copied = match source.kind {
-            VolumeKind::Disk => conn.task(&CopyVirtualDisk_Task {
+            VolumeKind::Disk | VolumeKind::Hosted => conn.task(&CopyVirtualDisk_Task {
                 this: conn.disk_manager()?,
                 source_name: source.path(),
                 source_datacenter: Some(source_pool.datacenter.clone()),
                 dest_name: dest,
                 dest_datacenter: Some(pool.datacenter.clone()),
+                dest_spec,
                 force: Some(false),
             }),
             _ => conn.task(&CopyDatastoreFile_Task {
@@ -267,6 +299,10 @@ impl Pool {
         Ok(self.volume(VolumeFacts {
             pool: pool.name.clone(),
             name: name.to_string(),
+            kind: match hosted {
+                true => VolumeKind::Disk,
+                false => source.kind.clone(),
+            },
             ..source.clone()
         }))
     }

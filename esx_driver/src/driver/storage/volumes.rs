@@ -29,6 +29,11 @@ use std::time::Instant;
 pub enum VolumeKind {
     /// A VMDK disk's descriptor (`VmDiskFileInfo`): format `vmdk`.
     Disk,
+    /// A VMDK file in a hosted format, its data in the file itself (monolithicSparse, as
+    /// `qemu-img convert -O vmdk` and VMware Workstation write it; the host lists it as a
+    /// `VirtualDiskSparseVer2BackingInfo` disk, or as no disk it can read while empty):
+    /// uploaded and downloaded whole, made a disk with virStorageVolCreateXMLFrom. Format `vmdk`.
+    Hosted,
     /// An ISO image (`IsoImageFileInfo`): format `iso`.
     Iso,
     /// A floppy image (`FloppyImageFileInfo`): format `raw`.
@@ -46,7 +51,7 @@ impl VolumeKind {
     /// libvirt's volume format name (none for an iSCSI LUN).
     pub(crate) fn format(&self) -> Option<&'static str> {
         match self {
-            VolumeKind::Disk => Some("vmdk"),
+            VolumeKind::Disk | VolumeKind::Hosted => Some("vmdk"),
             VolumeKind::Iso => Some("iso"),
             VolumeKind::Floppy => Some("raw"),
             VolumeKind::Lun { .. } => None,
@@ -140,6 +145,9 @@ pub(crate) fn no_volume(detail: impl Into<String>) -> Error {
     Error::esx(Code::NoStorageVol, detail)
 }
 
+/// The backing a host reports for a hosted sparse VMDK it can read.
+const HOSTED_SPARSE: &str = "VirtualDiskSparseVer2BackingInfo";
+
 /// The queries libvirt's ESX driver sends: disks with their capacity, ISO and floppy images,
 /// each with its size, every name.
 fn volume_search(pattern: &str) -> HostDatastoreBrowserSearchSpec {
@@ -177,6 +185,12 @@ fn volumes_of(pool: &str, found: &Node) -> Vec<VolumeFacts> {
         .children_named("file")
         .filter_map(|f| {
             let kind = match f.xsi_type.as_deref()? {
+                "VmDiskFileInfo"
+                    if f.text_at("diskType") == Some(HOSTED_SPARSE)
+                        || f.child("capacityKb").is_none() =>
+                {
+                    VolumeKind::Hosted
+                }
                 "VmDiskFileInfo" => VolumeKind::Disk,
                 "IsoImageFileInfo" => VolumeKind::Iso,
                 "FloppyImageFileInfo" => VolumeKind::Floppy,
@@ -188,7 +202,7 @@ fn volumes_of(pool: &str, found: &Node) -> Vec<VolumeFacts> {
                 .and_then(|s| s.trim().parse().ok())
                 .unwrap_or(0u64);
             let capacity = match kind {
-                VolumeKind::Disk => f
+                VolumeKind::Disk | VolumeKind::Hosted => f
                     .text_at("capacityKb")
                     .and_then(|s| s.trim().parse::<u64>().ok())
                     .unwrap_or(0)
