@@ -1130,6 +1130,39 @@ fn hosted_vmdks_are_uploaded_and_converted_into_disks() {
             (VolumeKind::Disk, 4 << 20)
         );
     }
+    // What qemu-img itself writes (tools/install-deps.sh installs it) converts the same way.
+    let dir = std::env::temp_dir().join(format!("esx-qemu-img-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let raw = pattern(3 << 20);
+    std::fs::write(dir.join("disk.raw"), &raw).unwrap();
+    let converted = std::process::Command::new("qemu-img")
+        .args(["convert", "-f", "raw", "-O", "vmdk"])
+        .arg(dir.join("disk.raw"))
+        .arg(dir.join("disk.vmdk"))
+        .status()
+        .expect("qemu-img (make deps installs qemu-utils)");
+    assert!(converted.success());
+    let sparse = std::fs::read(dir.join("disk.vmdk")).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let qemu = make(
+        "<volume><name>images/qemu.vmdk</name><capacity>0</capacity>\
+         <target><format type='vmdk'/></target></volume>",
+    )
+    .unwrap();
+    upload(&conn, &pool, &qemu, &sparse, sparse.len() as u64);
+    let qemu = pool_of(&conn, &pool)
+        .volume_by_name("images/qemu.vmdk")
+        .unwrap();
+    assert_eq!(qemu.facts().capacity, 3 << 20);
+    pool_of(&conn, &pool)
+        .clone_volume(
+            "<volume><name>disks/qemu.vmdk</name><capacity>3145728</capacity>\
+             <allocation>0</allocation><target><format type='vmdk'/></target></volume>",
+            &qemu,
+        )
+        .unwrap();
+    assert_eq!(download(&conn, "[LocalDS_0] disks/qemu-flat.vmdk").1, raw);
+
     let e = pool_of(&conn, &pool)
         .clone_volume(
             "<volume><name>disks/x.img</name><capacity>0</capacity></volume>",
