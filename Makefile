@@ -9,7 +9,7 @@ CARGO_FLAGS := $(if $(filter release,$(PROFILE)),--release,)
 TARGET := target/$(PROFILE)
 BUILD := build
 
-.PHONY: all lib cli man deps sim uninstalled-pc install demo test clean wheel python-abi asan-test soak fuzz dropin
+.PHONY: all lib cli man deps sim uninstalled-pc install demo test clean wheel python-abi asan-test soak fuzz dropin deb
 
 all: lib cli man uninstalled-pc
 
@@ -63,6 +63,10 @@ install: lib cli man dropin
 	install -m 0644 include/libvirt/libvirt.h include/libvirt/virterror.h $(DESTDIR)$(INCLUDEDIR)/libvirt/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' pkgconfig/libvirt_esx.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libvirt_esx.pc
+
+# The Debian packages, into build/deb (dpkg-buildpackage -b; lintian errors fail).
+deb:
+	PROFILE=$(PROFILE) ./tools/deb.sh
 
 # The C tests built with AddressSanitizer and UBSan (also a step of `make test`).
 asan-test: deps

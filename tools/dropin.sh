@@ -38,8 +38,10 @@ awk -v defined="$out/defined.txt" '
     }' src/abi/symbols.tsv >"$out/libvirt.map"
 
 # shellcheck disable=SC2086 # the native libraries are words
+# Full RELRO, as Debian's hardening (and the Rust library itself) links.
+hardening=(-Wl,-z,relro -Wl,-z,now)
 cc -shared -o "$out/libvirt.so.0" -Wl,-soname,libvirt.so.0 -Wl,--version-script="$out/libvirt.map" \
-    -Wl,--whole-archive "$archive" -Wl,--no-whole-archive $native
+    "${hardening[@]}" -Wl,--whole-archive "$archive" -Wl,--no-whole-archive $native
 echo "dropin: $out/libvirt.so.0 ($(grep -c . "$out/defined.txt") symbols)"
 
 cargo build "${flags[@]}" -q -p libvirt_esx_companions
@@ -55,7 +57,7 @@ for lib in qemu lxc; do
         }' src/abi/companions.tsv >"$out/libvirt-$lib.map"
     # shellcheck disable=SC2086 # the native libraries are words
     cc -shared -o "$out/libvirt-$lib.so.0" -Wl,-soname,"libvirt-$lib.so.0" \
-        -Wl,--version-script="$out/libvirt-$lib.map" -Wl,--gc-sections \
+        -Wl,--version-script="$out/libvirt-$lib.map" -Wl,--gc-sections "${hardening[@]}" \
         -Wl,--whole-archive "target/$PROFILE/liblibvirt_esx_companions.a" -Wl,--no-whole-archive \
         "$out/libvirt.so.0" $native
     echo "dropin: $out/libvirt-$lib.so.0 ($(grep -c "^$lib" src/abi/companions.tsv) functions)"

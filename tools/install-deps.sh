@@ -3,11 +3,12 @@
 # and govmomi's simulator sources, a C compiler, pkg-config, valgrind and Python; libvirt-dev (with
 # Debian's libvirt0) and python3-libvirt as the peers the drop-in's tests use, and libvirt-clients
 # (Debian's virsh) as the command line's, and qemu-utils (qemu-img) for the VMDK images the
-# storage tests upload: libvirt's header and API XML are facts for the tests, never build
+# storage tests upload, and Debian's packaging tools (dpkg-dev, debhelper, dh-python, lintian)
+# for the packages: libvirt's header and API XML are facts for the tests, never build
 # inputs. Idempotent.
 set -euo pipefail
 need=()
-for pkg in golang-go golang-github-vmware-govmomi-dev gcc g++ libc6-dev pkg-config valgrind python3 python3-venv python3-pip make binutils libvirt-dev python3-libvirt libvirt-clients qemu-utils; do
+for pkg in golang-go golang-github-vmware-govmomi-dev gcc g++ libc6-dev pkg-config valgrind python3 python3-venv python3-pip make binutils libvirt-dev python3-libvirt libvirt-clients qemu-utils dpkg-dev debhelper dh-python python3-all lintian; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -54,6 +54,11 @@ dropin() {
 step "drop-in libvirt.so.0: version nodes, a program built for libvirt runs on it" dropin
 step "header against src/abi/api.tsv and libvirt's header: declarations, values, layouts" \
     tests/header/check.sh "$ROOT/target/debug"
+debian_packages() {
+    PROFILE=debug ./tools/deb.sh >build/deb.log 2>&1 || { tail -40 build/deb.log; return 1; }
+    cat build/deb/lintian.txt && ./tools/deb-test.sh "$SIM_ADDR"
+}
+step "Debian packages (noopt): built, lintian, installed, used, purged" debian_packages
 sim_stop
 
 # The Python package as a user gets it: `pip wheel python/` (an isolated PEP 517 build), the

@@ -1,6 +1,6 @@
-"""Loads the library (the one bundled in this package, or $LIBVIRT_ESX_LIBRARY) and gives every
-export the ctypes prototype generated from the header; plus the helpers that take ownership of
-what C hands over (strings and arrays are freed as soon as Python has copied them)."""
+"""Loads the library ($LIBVIRT_ESX_LIBRARY, the one bundled in this package, or the system's) and
+gives every export the ctypes prototype generated from the header; plus the helpers that take
+ownership of what C hands over (strings and arrays are freed as soon as Python has copied them)."""
 import ctypes
 import os
 from pathlib import Path
@@ -9,23 +9,30 @@ from typing import Optional
 from . import _abi
 
 
+# The system's library, by its soname, where the package bundles none.
+SYSTEM_LIBRARY = "libvirt_esx.so.0"
+
+
 def _find() -> str:
     given = os.environ.get("LIBVIRT_ESX_LIBRARY")
     if given:
         return given
     here = Path(__file__).resolve().parent
     found = sorted(here.glob("_native*.so")) + sorted(here.glob("_native*.dylib"))
-    if not found:
-        raise ImportError(
-            "libvirt_esx: the bundled library is missing from %s; reinstall the package or set "
-            "LIBVIRT_ESX_LIBRARY to a libvirt_esx.so" % here
-        )
-    return str(found[0])
+    # A distribution's package (python3-libvirt-esx) bundles none: the system's library.
+    return str(found[0]) if found else SYSTEM_LIBRARY
 
 
 def _load() -> ctypes.CDLL:
     # CDLL, not PyDLL: every call releases the GIL, so threads run calls in parallel.
-    lib = ctypes.CDLL(_find())
+    path = _find()
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError as e:
+        raise ImportError(
+            "libvirt_esx: cannot load %s (%s); install libvirt-esx0, reinstall the package, or "
+            "set LIBVIRT_ESX_LIBRARY to a libvirt_esx.so" % (path, e)
+        ) from e
     for name, (restype, argtypes) in _abi.FUNCTIONS.items():
         f = getattr(lib, name)
         f.restype = restype
