@@ -76,9 +76,9 @@ asan-test: deps
 soak: deps sim
 	cargo test --release --test soak -- --ignored --nocapture
 
-# The Python package's wheel (the library inside), into build/wheels.
+# The Python package's wheel (the library inside), tagged manylinux, into build/wheels.
 wheel:
-	python3 -m pip wheel --no-deps -w $(BUILD)/wheels python/
+	./tools/wheel.sh
 
 # Regenerates python/libvirt_esx/_abi.py from the header (a test fails when it is stale).
 python-abi:

@@ -64,8 +64,8 @@ sim_stop
 # The Python package as a user gets it: `pip wheel python/` (an isolated PEP 517 build), the
 # wheel installed in a fresh venv, and pytest run there with no Rust toolchain on PATH.
 python_wheel() {
-    rm -rf build/wheels build/py-venv
-    python3 -m pip wheel -q --no-deps -w build/wheels python/ &&
+    rm -rf build/py-venv
+    ./tools/wheel.sh &&
         python3 -m venv build/py-venv &&
         build/py-venv/bin/pip install -q build/wheels/libvirt_esx-*.whl pytest
 }
@@ -80,7 +80,7 @@ python_package_tests() {
     return $rc
 }
 step "C tests under AddressSanitizer" ./tools/asan-test.sh
-step "python wheel (pip wheel python/, fresh venv)" python_wheel
+step "python wheel (pip wheel python/, tagged manylinux by auditwheel, fresh venv)" python_wheel
 step "python package tests (pytest, installed wheel)" python_package_tests
 
 echo "suites: $passed passed, $failed failed"
