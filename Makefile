@@ -9,7 +9,7 @@ CARGO_FLAGS := $(if $(filter release,$(PROFILE)),--release,)
 TARGET := target/$(PROFILE)
 BUILD := build
 
-.PHONY: all lib cli man deps sim uninstalled-pc install demo test clean wheel python-abi asan-test soak fuzz dropin deb
+.PHONY: all lib cli man deps sim uninstalled-pc install demo test clean wheel python-abi asan-test soak fuzz dropin deb docs
 
 all: lib cli man uninstalled-pc
 
@@ -63,6 +63,17 @@ install: lib cli man dropin
 	install -m 0644 include/libvirt/libvirt.h include/libvirt/virterror.h $(DESTDIR)$(INCLUDEDIR)/libvirt/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' pkgconfig/libvirt_esx.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libvirt_esx.pc
+
+# The browsable reference, build/docs/index.html: the C API by family (from the header's doc
+# comments), the Rust crate's docs, the Python package's docstrings, virsh-esx(1).
+docs: lib man
+	python3 tools/gen_docs.py
+	cargo doc -p esx_driver --no-deps
+	rm -rf $(BUILD)/docs/rust && cp -r target/doc $(BUILD)/docs/rust
+	rm -rf $(BUILD)/docs/python && mkdir -p $(BUILD)/docs/python
+	cd $(BUILD)/docs/python && LIBVIRT_ESX_LIBRARY=$(CURDIR)/$(TARGET)/libvirt_esx.so \
+	    PYTHONPATH=$(CURDIR)/python python3 -m pydoc -w libvirt_esx \
+	    $$(cd $(CURDIR)/python && ls libvirt_esx/*.py | sed 's|/|.|; s|\.py$$||' | grep -v __init__) >/dev/null
 
 # The Debian packages, into build/deb (dpkg-buildpackage -b; lintian errors fail).
 deb:

@@ -47,7 +47,10 @@ fn with_declarations(header: Vec<u8>, crate_dir: &std::path::Path) -> Vec<u8> {
     let guard_end = "#endif  /* LIBVIRT_ESX_H */";
     match text.rfind(guard_end) {
         Some(at) => {
-            let extra = declarations::missing(&table, &text[..at]);
+            let unsupported = fs::read_to_string(crate_dir.join("src/ffi/unsupported.rs"))
+                .expect("src/ffi/unsupported.rs");
+            let docs = declarations::export_docs(&unsupported);
+            let extra = declarations::missing(&table, &text[..at], &docs);
             format!("{}{extra}\n{}", &text[..at], &text[at..]).into_bytes()
         }
         None => text.into_bytes(),

@@ -5941,175 +5941,685 @@ typedef int (*virStreamSourceSkipFunc)(virStreamPtr st, long long length, void *
 extern "C" {
 #endif
 
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 char *virConnectBaselineCPU(virConnectPtr conn, const char **xmlCPUs, unsigned int ncpus, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virConnectCompareCPU(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 char *virConnectFindStoragePoolSources(virConnectPtr conn, const char *type, const char *srcSpec, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 char *virConnectGetStoragePoolCapabilities(virConnectPtr conn, unsigned int flags);
+/*
+ Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virConnectListAllNWFilterBindings(virConnectPtr conn, virNWFilterBindingPtr **bindings, unsigned int flags);
+/*
+ Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virConnectListAllNWFilters(virConnectPtr conn, virNWFilterPtr **filters, unsigned int flags);
+/*
+ Not supported on VMware (vSphere keeps no secrets for libvirt): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virConnectListAllSecrets(virConnectPtr conn, virSecretPtr **secrets, unsigned int flags);
+/*
+ Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virConnectListNWFilters(virConnectPtr conn, char ** const names, int maxnames);
+/*
+ Not supported on VMware (vSphere keeps no secrets for libvirt): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virConnectListSecrets(virConnectPtr conn, char **uuids, int maxuuids);
+/*
+ Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virConnectNumOfNWFilters(virConnectPtr conn);
+/*
+ Not supported on VMware (vSphere keeps no secrets for libvirt): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virConnectNumOfSecrets(virConnectPtr conn);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virConnectSetIdentity(virConnectPtr conn, virTypedParameterPtr params, int nparams, unsigned int flags);
+/*
+ Not supported on VMware (VMware VMs have no I/O threads): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainAddIOThread(virDomainPtr domain, unsigned int iothread_id, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainAgentSetResponseTimeout(virDomainPtr domain, int timeout, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainAuthorizedSSHKeysGet(virDomainPtr domain, const char *user, char ***keys, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainAuthorizedSSHKeysSet(virDomainPtr domain, const char *user, const char **keys, unsigned int nkeys, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainBackupBegin(virDomainPtr domain, const char *backupXML, const char *checkpointXML, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 char *virDomainBackupGetXMLDesc(virDomainPtr domain, unsigned int flags);
+/*
+ Not supported on VMware (vSphere runs no libvirt block jobs): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainBlockCommit(virDomainPtr dom, const char *disk, const char *base, const char *top, unsigned long bandwidth, unsigned int flags);
+/*
+ Not supported on VMware (vSphere runs no libvirt block jobs): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainBlockCopy(virDomainPtr dom, const char *disk, const char *destxml, virTypedParameterPtr params, int nparams, unsigned int flags);
+/*
+ Not supported on VMware (vSphere runs no libvirt block jobs): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainBlockJobAbort(virDomainPtr dom, const char *disk, unsigned int flags);
+/*
+ Not supported on VMware (vSphere runs no libvirt block jobs): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainBlockJobSetSpeed(virDomainPtr dom, const char *disk, unsigned long bandwidth, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainBlockPeek(virDomainPtr dom, const char *disk, unsigned long long offset, size_t size, void *buffer, unsigned int flags);
+/*
+ Not supported on VMware (vSphere runs no libvirt block jobs): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainBlockPull(virDomainPtr dom, const char *disk, unsigned long bandwidth, unsigned int flags);
+/*
+ Not supported on VMware (vSphere runs no libvirt block jobs): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainBlockRebase(virDomainPtr dom, const char *disk, const char *base, unsigned long bandwidth, unsigned int flags);
+/*
+ Not supported on VMware (VMware has no disk checkpoints): fails with VIR_ERR_NO_SUPPORT.
+ */
 virDomainCheckpointPtr virDomainCheckpointCreateXML(virDomainPtr domain, const char *xmlDesc, unsigned int flags);
+/*
+ No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virDomainCheckpointDelete(virDomainCheckpointPtr checkpoint, unsigned int flags);
+/*
+ No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virDomainCheckpointFree(virDomainCheckpointPtr checkpoint);
+/*
+ No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 virConnectPtr virDomainCheckpointGetConnect(virDomainCheckpointPtr checkpoint);
+/*
+ No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 virDomainPtr virDomainCheckpointGetDomain(virDomainCheckpointPtr checkpoint);
+/*
+ No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 const char *virDomainCheckpointGetName(virDomainCheckpointPtr checkpoint);
+/*
+ No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 virDomainCheckpointPtr virDomainCheckpointGetParent(virDomainCheckpointPtr checkpoint, unsigned int flags);
+/*
+ No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 char *virDomainCheckpointGetXMLDesc(virDomainCheckpointPtr checkpoint, unsigned int flags);
+/*
+ No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virDomainCheckpointListAllChildren(virDomainCheckpointPtr checkpoint, virDomainCheckpointPtr **children, unsigned int flags);
+/*
+ Not supported on VMware (VMware has no disk checkpoints): fails with VIR_ERR_NO_SUPPORT.
+ */
 virDomainCheckpointPtr virDomainCheckpointLookupByName(virDomainPtr domain, const char *name, unsigned int flags);
+/*
+ No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virDomainCheckpointRef(virDomainCheckpointPtr checkpoint);
+/*
+ Not supported on VMware (vSphere writes no core dumps of a VM for libvirt): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainCoreDump(virDomainPtr domain, const char *to, unsigned int flags);
+/*
+ Not supported on VMware (vSphere writes no core dumps of a VM for libvirt): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainCoreDumpWithFormat(virDomainPtr domain, const char *to, unsigned int dumpformat, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 virDomainPtr virDomainCreateLinux(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainCreateWithFiles(virDomainPtr domain, unsigned int nfiles, int *files, unsigned int flags);
+/*
+ Not supported on VMware (VMware VMs have no I/O threads): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainDelIOThread(virDomainPtr domain, unsigned int iothread_id, unsigned int flags);
+/*
+ Not supported on VMware (vSphere has no throttle groups: each disk has its own IOPS limit): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainDelThrottleGroup(virDomainPtr dom, const char *group, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainFDAssociate(virDomainPtr domain, const char *name, unsigned int nfds, int *fds, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainFSFreeze(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum, unsigned int flags);
+/*
+ Not supported on VMware (vSphere's autostart is the host's start order, with no one-time start): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainGetAutostartOnce(virDomainPtr domain, int *autostart);
+/*
+ Not supported on VMware (vSphere runs no libvirt block jobs): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainGetBlockJobInfo(virDomainPtr dom, const char *disk, virDomainBlockJobInfoPtr info, unsigned int flags);
+/*
+ Not supported on VMware (VMware Tools do not report or change which vCPUs the guest has online): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainGetGuestVcpus(virDomainPtr domain, virTypedParameterPtr *params, unsigned int *nparams, unsigned int flags);
+/*
+ Not supported on VMware (VMware VMs have no I/O threads): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainGetLaunchSecurityInfo(virDomainPtr domain, virTypedParameterPtr *params, int *nparams, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainGetMessages(virDomainPtr domain, char ***msgs, unsigned int flags);
+/*
+ Not supported on VMware (vSphere exposes no NUMA tuning of a VM): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainGetNumaParameters(virDomainPtr domain, virTypedParameterPtr params, int *nparams, unsigned int flags);
+/*
+ Not supported on VMware (vSphere has no perf events per VM): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainGetPerfEvents(virDomainPtr domain, virTypedParameterPtr *params, int *nparams, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainGetSecurityLabelList(virDomainPtr domain, virSecurityLabelPtr *seclabels);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nseconds, unsigned int flags);
+/*
+ Not supported on VMware (VMware's consoles have no certificates for libvirt to reload): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainGraphicsReload(virDomainPtr domain, unsigned int type, unsigned int flags);
+/*
+ Frees nothing: the library never hands out what virDomainIOThreadInfoFree frees.
+ */
 void virDomainIOThreadInfoFree(virDomainIOThreadInfoPtr info);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainInjectNMI(virDomainPtr domain, unsigned int flags);
+/*
+ Not supported on VMware (VMware has no disk checkpoints): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainListAllCheckpoints(virDomainPtr domain, virDomainCheckpointPtr **checkpoints, unsigned int flags);
+/*
+ Not supported on VMware (VMware has no saved-state files outside the VM: use managed save): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainManagedSaveDefineXML(virDomainPtr domain, const char *dxml, unsigned int flags);
+/*
+ Not supported on VMware (VMware has no saved-state files outside the VM: use managed save): fails with VIR_ERR_NO_SUPPORT.
+ */
 char *virDomainManagedSaveGetXMLDesc(virDomainPtr domain, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size, void *buffer, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainMigrateGetCompressionCache(virDomainPtr domain, unsigned long long *cacheSize, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainMigrateGetMaxDowntime(virDomainPtr domain, unsigned long long *downtime, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainMigrateGetMaxSpeed(virDomainPtr domain, unsigned long *bandwidth, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainMigrateSetCompressionCache(virDomainPtr domain, unsigned long long cacheSize, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainMigrateSetMaxDowntime(virDomainPtr domain, unsigned long long downtime, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainMigrateSetMaxSpeed(virDomainPtr domain, unsigned long bandwidth, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainMigrateStartPostCopy(virDomainPtr domain, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainOpenChannel(virDomainPtr dom, const char *name, virStreamPtr st, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainPMSuspendForDuration(virDomainPtr dom, unsigned int target, unsigned long long duration, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainPMWakeup(virDomainPtr dom, unsigned int flags);
+/*
+ Not supported on VMware (VMware VMs have no I/O threads): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainPinIOThread(virDomainPtr domain, unsigned int iothread_id, unsigned char *cpumap, int maplen, unsigned int flags);
+/*
+ Not supported on VMware (VMware has no saved-state files outside the VM: use managed save): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainRestoreParams(virConnectPtr conn, virTypedParameterPtr params, int nparams, unsigned int flags);
+/*
+ Not supported on VMware (VMware has no saved-state files outside the VM: use managed save): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const char *dxml, unsigned int flags);
+/*
+ Not supported on VMware (VMware has no saved-state files outside the VM: use managed save): fails with VIR_ERR_NO_SUPPORT.
+ */
 char *virDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *file, unsigned int flags);
+/*
+ Not supported on VMware (VMware has no saved-state files outside the VM: use managed save): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSaveParams(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSendProcessSignal(virDomainPtr domain, long long pid_value, unsigned int signum, unsigned int flags);
+/*
+ Not supported on VMware (vSphere's autostart is the host's start order, with no one-time start): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSetAutostartOnce(virDomainPtr domain, int autostart);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSetBlockThreshold(virDomainPtr domain, const char *dev, unsigned long long threshold, unsigned int flags);
+/*
+ Not supported on VMware (VMware Tools do not report or change which vCPUs the guest has online): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSetGuestVcpus(virDomainPtr domain, const char *cpumap, int state, unsigned int flags);
+/*
+ Not supported on VMware (VMware VMs have no I/O threads): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSetIOThreadParams(virDomainPtr domain, unsigned int iothread_id, virTypedParameterPtr params, int nparams, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSetLaunchSecurityState(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSetLifecycleAction(virDomainPtr domain, unsigned int type, unsigned int action, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSetMemoryStatsPeriod(virDomainPtr domain, int period, unsigned int flags);
+/*
+ Not supported on VMware (vSphere exposes no NUMA tuning of a VM): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSetNumaParameters(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags);
+/*
+ Not supported on VMware (vSphere has no perf events per VM): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSetPerfEvents(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags);
+/*
+ Not supported on VMware (vSphere has no throttle groups: each disk has its own IOPS limit): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSetThrottleGroup(virDomainPtr dom, const char *group, virTypedParameterPtr params, int nparams, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainSetVcpu(virDomainPtr domain, const char *vcpumap, int state, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virDomainStartDirtyRateCalc(virDomainPtr domain, int seconds, unsigned int flags);
+/*
+ Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
+ */
 virNWFilterBindingPtr virNWFilterBindingCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
+/*
+ No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virNWFilterBindingDelete(virNWFilterBindingPtr binding);
+/*
+ No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virNWFilterBindingFree(virNWFilterBindingPtr binding);
+/*
+ No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 const char *virNWFilterBindingGetFilterName(virNWFilterBindingPtr binding);
+/*
+ No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 const char *virNWFilterBindingGetPortDev(virNWFilterBindingPtr binding);
+/*
+ No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 char *virNWFilterBindingGetXMLDesc(virNWFilterBindingPtr binding, unsigned int flags);
+/*
+ Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
+ */
 virNWFilterBindingPtr virNWFilterBindingLookupByPortDev(virConnectPtr conn, const char *portdev);
+/*
+ No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virNWFilterBindingRef(virNWFilterBindingPtr binding);
+/*
+ Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
+ */
 virNWFilterPtr virNWFilterDefineXML(virConnectPtr conn, const char *xmlDesc);
+/*
+ Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
+ */
 virNWFilterPtr virNWFilterDefineXMLFlags(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+/*
+ No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virNWFilterFree(virNWFilterPtr nwfilter);
+/*
+ No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 const char *virNWFilterGetName(virNWFilterPtr nwfilter);
+/*
+ No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virNWFilterGetUUID(virNWFilterPtr nwfilter, unsigned char *uuid);
+/*
+ No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virNWFilterGetUUIDString(virNWFilterPtr nwfilter, char *buf);
+/*
+ No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 char *virNWFilterGetXMLDesc(virNWFilterPtr nwfilter, unsigned int flags);
+/*
+ Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
+ */
 virNWFilterPtr virNWFilterLookupByName(virConnectPtr conn, const char *name);
+/*
+ Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
+ */
 virNWFilterPtr virNWFilterLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+/*
+ Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
+ */
 virNWFilterPtr virNWFilterLookupByUUIDString(virConnectPtr conn, const char *uuidstr);
+/*
+ No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virNWFilterRef(virNWFilterPtr nwfilter);
+/*
+ No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virNWFilterUndefine(virNWFilterPtr nwfilter);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 virNetworkPtr virNetworkCreateXML(virConnectPtr conn, const char *xmlDesc);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 virNetworkPtr virNetworkCreateXMLFlags(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+/*
+ Frees nothing: the library never hands out what virNetworkDHCPLeaseFree frees.
+ */
 void virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNetworkGetDHCPLeases(virNetworkPtr network, const char *mac, virNetworkDHCPLeasePtr **leases, unsigned int flags);
+/*
+ Not supported on VMware (vSphere networks keep no libvirt metadata): fails with VIR_ERR_NO_SUPPORT.
+ */
 char *virNetworkGetMetadata(virNetworkPtr network, int type, const char *uri, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNetworkListAllPorts(virNetworkPtr network, virNetworkPortPtr **ports, unsigned int flags);
+/*
+ Not supported on VMware (vSphere has no libvirt network ports): fails with VIR_ERR_NO_SUPPORT.
+ */
 virNetworkPortPtr virNetworkPortCreateXML(virNetworkPtr net, const char *xmldesc, unsigned int flags);
+/*
+ No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virNetworkPortDelete(virNetworkPortPtr port, unsigned int flags);
+/*
+ No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virNetworkPortFree(virNetworkPortPtr port);
+/*
+ No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 virNetworkPtr virNetworkPortGetNetwork(virNetworkPortPtr port);
+/*
+ No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virNetworkPortGetParameters(virNetworkPortPtr port, virTypedParameterPtr *params, int *nparams, unsigned int flags);
+/*
+ No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virNetworkPortGetUUID(virNetworkPortPtr port, unsigned char *uuid);
+/*
+ No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virNetworkPortGetUUIDString(virNetworkPortPtr port, char *buf);
+/*
+ No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 char *virNetworkPortGetXMLDesc(virNetworkPortPtr port, unsigned int flags);
+/*
+ Not supported on VMware (vSphere has no libvirt network ports): fails with VIR_ERR_NO_SUPPORT.
+ */
 virNetworkPortPtr virNetworkPortLookupByUUID(virNetworkPtr net, const unsigned char *uuid);
+/*
+ Not supported on VMware (vSphere has no libvirt network ports): fails with VIR_ERR_NO_SUPPORT.
+ */
 virNetworkPortPtr virNetworkPortLookupByUUIDString(virNetworkPtr net, const char *uuidstr);
+/*
+ No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virNetworkPortRef(virNetworkPortPtr port);
+/*
+ No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virNetworkPortSetParameters(virNetworkPortPtr port, virTypedParameterPtr params, int nparams, unsigned int flags);
+/*
+ Not supported on VMware (vSphere networks keep no libvirt metadata): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNetworkSetMetadata(virNetworkPtr network, int type, const char *metadata, const char *key, const char *uri, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNodeAllocPages(virConnectPtr conn, unsigned int npages, unsigned int *pageSizes, unsigned long long *pageCounts, int startCell, unsigned int cellCount, unsigned int flags);
+/*
+ Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNodeDeviceCreate(virNodeDevicePtr dev, unsigned int flags);
+/*
+ Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
+ */
 virNodeDevicePtr virNodeDeviceCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+/*
+ Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
+ */
 virNodeDevicePtr virNodeDeviceDefineXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+/*
+ Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNodeDeviceDestroy(virNodeDevicePtr dev);
+/*
+ Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
+ */
 virNodeDevicePtr virNodeDeviceLookupSCSIHostByWWN(virConnectPtr conn, const char *wwnn, const char *wwpn, unsigned int flags);
+/*
+ Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNodeDeviceReset(virNodeDevicePtr dev);
+/*
+ Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNodeDeviceSetAutostart(virNodeDevicePtr dev, int autostart);
+/*
+ Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNodeDeviceUndefine(virNodeDevicePtr dev, unsigned int flags);
+/*
+ Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNodeDeviceUpdate(virNodeDevicePtr dev, const char *xmlDesc, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap, unsigned int *online, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems, int startCell, int maxCells);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNodeGetFreePages(virConnectPtr conn, unsigned int npages, unsigned int *pages, int startCell, unsigned int cellCount, unsigned long long *counts, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNodeGetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params, int *nparams, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNodeGetSEVInfo(virConnectPtr conn, virTypedParameterPtr *params, int *nparams, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNodeSetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params, int nparams, unsigned int flags);
+/*
+ Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virNodeSuspendForDuration(virConnectPtr conn, unsigned int target, unsigned long long duration, unsigned int flags);
+/*
+ Not supported on VMware (vSphere keeps no secrets for libvirt): fails with VIR_ERR_NO_SUPPORT.
+ */
 virSecretPtr virSecretDefineXML(virConnectPtr conn, const char *xml, unsigned int flags);
+/*
+ No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virSecretFree(virSecretPtr secret);
+/*
+ No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 virConnectPtr virSecretGetConnect(virSecretPtr secret);
+/*
+ No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virSecretGetUUID(virSecretPtr secret, unsigned char *uuid);
+/*
+ No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virSecretGetUUIDString(virSecretPtr secret, char *buf);
+/*
+ No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 const char *virSecretGetUsageID(virSecretPtr secret);
+/*
+ No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virSecretGetUsageType(virSecretPtr secret);
+/*
+ No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 unsigned char *virSecretGetValue(virSecretPtr secret, size_t *value_size, unsigned int flags);
+/*
+ No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 char *virSecretGetXMLDesc(virSecretPtr secret, unsigned int flags);
+/*
+ Not supported on VMware (vSphere keeps no secrets for libvirt): fails with VIR_ERR_NO_SUPPORT.
+ */
 virSecretPtr virSecretLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+/*
+ Not supported on VMware (vSphere keeps no secrets for libvirt): fails with VIR_ERR_NO_SUPPORT.
+ */
 virSecretPtr virSecretLookupByUUIDString(virConnectPtr conn, const char *uuidstr);
+/*
+ Not supported on VMware (vSphere keeps no secrets for libvirt): fails with VIR_ERR_NO_SUPPORT.
+ */
 virSecretPtr virSecretLookupByUsage(virConnectPtr conn, int usageType, const char *usageID);
+/*
+ No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virSecretRef(virSecretPtr secret);
+/*
+ No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virSecretSetValue(virSecretPtr secret, const unsigned char *value, size_t value_size, unsigned int flags);
+/*
+ No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
+ */
 int virSecretUndefine(virSecretPtr secret);
+/*
+ Not supported on VMware (sparse streams need the holes of a file, which the datastore's HTTP interface does not tell): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virStreamRecvHole(virStreamPtr stream, long long *length, unsigned int flags);
+/*
+ Not supported on VMware (sparse streams need the holes of a file, which the datastore's HTTP interface does not tell): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virStreamSendHole(virStreamPtr stream, long long length, unsigned int flags);
+/*
+ Not supported on VMware (sparse streams need the holes of a file, which the datastore's HTTP interface does not tell): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virStreamSparseRecvAll(virStreamPtr stream, virStreamSinkFunc handler, virStreamSinkHoleFunc holeHandler, void *opaque);
+/*
+ Not supported on VMware (sparse streams need the holes of a file, which the datastore's HTTP interface does not tell): fails with VIR_ERR_NO_SUPPORT.
+ */
 int virStreamSparseSendAll(virStreamPtr stream, virStreamSourceFunc handler, virStreamSourceHoleFunc holeHandler, virStreamSourceSkipFunc skipHandler, void *opaque);
 
 #ifdef __cplusplus

@@ -123,8 +123,12 @@ def main():
                     "#[unsafe(no_mangle)]", f"pub extern \"C\" fn {name}({args}) {{}}"]
             count += 1
             continue
+        doc = (f"/// No {kind[1]} object exists on VMware, so none is handed out: this fails with "
+               f"libvirt's error for a NULL one." if kind else
+               f"/// Not supported on VMware ({reason(name)}): fails with VIR_ERR_NO_SUPPORT.")
         out += [
             "",
+            doc,
             "#[unsafe(no_mangle)]",
             f"pub extern \"C\" fn {name}({args}){sig} {{",
             f"    export!({fail}, || Err({error}))",

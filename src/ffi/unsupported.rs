@@ -11,6 +11,7 @@ fn unsupported(api: &str, why: &str) -> Error {
     Error::esx(Code::NoSupport, format!("{api}: {why}"))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virConnectBaselineCPU(
     _: *mut c_void,
@@ -24,6 +25,7 @@ pub extern "C" fn virConnectBaselineCPU(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virConnectCompareCPU(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -32,6 +34,7 @@ pub extern "C" fn virConnectCompareCPU(_: *mut c_void, _: *mut c_void, _: c_uint
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virConnectFindStoragePoolSources(
     _: *mut c_void,
@@ -45,6 +48,7 @@ pub extern "C" fn virConnectFindStoragePoolSources(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virConnectGetStoragePoolCapabilities(_: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -53,6 +57,7 @@ pub extern "C" fn virConnectGetStoragePoolCapabilities(_: *mut c_void, _: c_uint
     )))
 }
 
+/// Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virConnectListAllNWFilterBindings(
     _: *mut c_void,
@@ -65,6 +70,7 @@ pub extern "C" fn virConnectListAllNWFilterBindings(
     )))
 }
 
+/// Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virConnectListAllNWFilters(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -73,6 +79,7 @@ pub extern "C" fn virConnectListAllNWFilters(_: *mut c_void, _: *mut c_void, _: 
     )))
 }
 
+/// Not supported on VMware (vSphere keeps no secrets for libvirt): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virConnectListAllSecrets(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -81,6 +88,7 @@ pub extern "C" fn virConnectListAllSecrets(_: *mut c_void, _: *mut c_void, _: c_
     )))
 }
 
+/// Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virConnectListNWFilters(_: *mut c_void, _: *mut c_void, _: c_int) -> c_int {
     export!(-1, || Err(unsupported(
@@ -89,6 +97,7 @@ pub extern "C" fn virConnectListNWFilters(_: *mut c_void, _: *mut c_void, _: c_i
     )))
 }
 
+/// Not supported on VMware (vSphere keeps no secrets for libvirt): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virConnectListSecrets(_: *mut c_void, _: *mut c_void, _: c_int) -> c_int {
     export!(-1, || Err(unsupported(
@@ -97,6 +106,7 @@ pub extern "C" fn virConnectListSecrets(_: *mut c_void, _: *mut c_void, _: c_int
     )))
 }
 
+/// Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virConnectNumOfNWFilters(_: *mut c_void) -> c_int {
     export!(-1, || Err(unsupported(
@@ -105,6 +115,7 @@ pub extern "C" fn virConnectNumOfNWFilters(_: *mut c_void) -> c_int {
     )))
 }
 
+/// Not supported on VMware (vSphere keeps no secrets for libvirt): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virConnectNumOfSecrets(_: *mut c_void) -> c_int {
     export!(-1, || Err(unsupported(
@@ -113,6 +124,7 @@ pub extern "C" fn virConnectNumOfSecrets(_: *mut c_void) -> c_int {
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virConnectSetIdentity(
     _: *mut c_void,
@@ -126,6 +138,7 @@ pub extern "C" fn virConnectSetIdentity(
     )))
 }
 
+/// Not supported on VMware (VMware VMs have no I/O threads): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainAddIOThread(_: *mut c_void, _: c_uint, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -134,6 +147,7 @@ pub extern "C" fn virDomainAddIOThread(_: *mut c_void, _: c_uint, _: c_uint) -> 
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainAgentSetResponseTimeout(_: *mut c_void, _: c_int, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -142,6 +156,7 @@ pub extern "C" fn virDomainAgentSetResponseTimeout(_: *mut c_void, _: c_int, _: 
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainAuthorizedSSHKeysGet(
     _: *mut c_void,
@@ -155,6 +170,7 @@ pub extern "C" fn virDomainAuthorizedSSHKeysGet(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainAuthorizedSSHKeysSet(
     _: *mut c_void,
@@ -169,6 +185,7 @@ pub extern "C" fn virDomainAuthorizedSSHKeysSet(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainBackupBegin(
     _: *mut c_void,
@@ -182,6 +199,7 @@ pub extern "C" fn virDomainBackupBegin(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainBackupGetXMLDesc(_: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -190,6 +208,7 @@ pub extern "C" fn virDomainBackupGetXMLDesc(_: *mut c_void, _: c_uint) -> *mut c
     )))
 }
 
+/// Not supported on VMware (vSphere runs no libvirt block jobs): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainBlockCommit(
     _: *mut c_void,
@@ -205,6 +224,7 @@ pub extern "C" fn virDomainBlockCommit(
     )))
 }
 
+/// Not supported on VMware (vSphere runs no libvirt block jobs): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainBlockCopy(
     _: *mut c_void,
@@ -220,6 +240,7 @@ pub extern "C" fn virDomainBlockCopy(
     )))
 }
 
+/// Not supported on VMware (vSphere runs no libvirt block jobs): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainBlockJobAbort(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -228,6 +249,7 @@ pub extern "C" fn virDomainBlockJobAbort(_: *mut c_void, _: *mut c_void, _: c_ui
     )))
 }
 
+/// Not supported on VMware (vSphere runs no libvirt block jobs): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainBlockJobSetSpeed(
     _: *mut c_void,
@@ -241,6 +263,7 @@ pub extern "C" fn virDomainBlockJobSetSpeed(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainBlockPeek(
     _: *mut c_void,
@@ -256,6 +279,7 @@ pub extern "C" fn virDomainBlockPeek(
     )))
 }
 
+/// Not supported on VMware (vSphere runs no libvirt block jobs): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainBlockPull(
     _: *mut c_void,
@@ -269,6 +293,7 @@ pub extern "C" fn virDomainBlockPull(
     )))
 }
 
+/// Not supported on VMware (vSphere runs no libvirt block jobs): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainBlockRebase(
     _: *mut c_void,
@@ -283,6 +308,7 @@ pub extern "C" fn virDomainBlockRebase(
     )))
 }
 
+/// Not supported on VMware (VMware has no disk checkpoints): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainCheckpointCreateXML(
     _: *mut c_void,
@@ -295,6 +321,7 @@ pub extern "C" fn virDomainCheckpointCreateXML(
     )))
 }
 
+/// No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainCheckpointDelete(_: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(Error::new(
@@ -304,6 +331,7 @@ pub extern "C" fn virDomainCheckpointDelete(_: *mut c_void, _: c_uint) -> c_int 
     )))
 }
 
+/// No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainCheckpointFree(_: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -313,6 +341,7 @@ pub extern "C" fn virDomainCheckpointFree(_: *mut c_void) -> c_int {
     )))
 }
 
+/// No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainCheckpointGetConnect(_: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -322,6 +351,7 @@ pub extern "C" fn virDomainCheckpointGetConnect(_: *mut c_void) -> *mut c_void {
     )))
 }
 
+/// No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainCheckpointGetDomain(_: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -331,6 +361,7 @@ pub extern "C" fn virDomainCheckpointGetDomain(_: *mut c_void) -> *mut c_void {
     )))
 }
 
+/// No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainCheckpointGetName(_: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -340,6 +371,7 @@ pub extern "C" fn virDomainCheckpointGetName(_: *mut c_void) -> *mut c_void {
     )))
 }
 
+/// No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainCheckpointGetParent(_: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -349,6 +381,7 @@ pub extern "C" fn virDomainCheckpointGetParent(_: *mut c_void, _: c_uint) -> *mu
     )))
 }
 
+/// No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainCheckpointGetXMLDesc(_: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -358,6 +391,7 @@ pub extern "C" fn virDomainCheckpointGetXMLDesc(_: *mut c_void, _: c_uint) -> *m
     )))
 }
 
+/// No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainCheckpointListAllChildren(
     _: *mut c_void,
@@ -371,6 +405,7 @@ pub extern "C" fn virDomainCheckpointListAllChildren(
     )))
 }
 
+/// Not supported on VMware (VMware has no disk checkpoints): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainCheckpointLookupByName(
     _: *mut c_void,
@@ -383,6 +418,7 @@ pub extern "C" fn virDomainCheckpointLookupByName(
     )))
 }
 
+/// No DomainCheckpoint object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainCheckpointRef(_: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -392,6 +428,7 @@ pub extern "C" fn virDomainCheckpointRef(_: *mut c_void) -> c_int {
     )))
 }
 
+/// Not supported on VMware (vSphere writes no core dumps of a VM for libvirt): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainCoreDump(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -400,6 +437,7 @@ pub extern "C" fn virDomainCoreDump(_: *mut c_void, _: *mut c_void, _: c_uint) -
     )))
 }
 
+/// Not supported on VMware (vSphere writes no core dumps of a VM for libvirt): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainCoreDumpWithFormat(
     _: *mut c_void,
@@ -413,6 +451,7 @@ pub extern "C" fn virDomainCoreDumpWithFormat(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainCreateLinux(_: *mut c_void, _: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -421,6 +460,7 @@ pub extern "C" fn virDomainCreateLinux(_: *mut c_void, _: *mut c_void, _: c_uint
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainCreateWithFiles(
     _: *mut c_void,
@@ -434,6 +474,7 @@ pub extern "C" fn virDomainCreateWithFiles(
     )))
 }
 
+/// Not supported on VMware (VMware VMs have no I/O threads): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainDelIOThread(_: *mut c_void, _: c_uint, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -442,6 +483,7 @@ pub extern "C" fn virDomainDelIOThread(_: *mut c_void, _: c_uint, _: c_uint) -> 
     )))
 }
 
+/// Not supported on VMware (vSphere has no throttle groups: each disk has its own IOPS limit): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainDelThrottleGroup(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -450,6 +492,7 @@ pub extern "C" fn virDomainDelThrottleGroup(_: *mut c_void, _: *mut c_void, _: c
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainFDAssociate(
     _: *mut c_void,
@@ -464,6 +507,7 @@ pub extern "C" fn virDomainFDAssociate(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainFSFreeze(_: *mut c_void, _: *mut c_void, _: c_uint, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -472,6 +516,7 @@ pub extern "C" fn virDomainFSFreeze(_: *mut c_void, _: *mut c_void, _: c_uint, _
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainFSThaw(_: *mut c_void, _: *mut c_void, _: c_uint, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -480,6 +525,7 @@ pub extern "C" fn virDomainFSThaw(_: *mut c_void, _: *mut c_void, _: c_uint, _: 
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainFSTrim(
     _: *mut c_void,
@@ -493,6 +539,7 @@ pub extern "C" fn virDomainFSTrim(
     )))
 }
 
+/// Not supported on VMware (vSphere's autostart is the host's start order, with no one-time start): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainGetAutostartOnce(_: *mut c_void, _: *mut c_void) -> c_int {
     export!(-1, || Err(unsupported(
@@ -501,6 +548,7 @@ pub extern "C" fn virDomainGetAutostartOnce(_: *mut c_void, _: *mut c_void) -> c
     )))
 }
 
+/// Not supported on VMware (vSphere runs no libvirt block jobs): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainGetBlockJobInfo(
     _: *mut c_void,
@@ -514,6 +562,7 @@ pub extern "C" fn virDomainGetBlockJobInfo(
     )))
 }
 
+/// Not supported on VMware (VMware Tools do not report or change which vCPUs the guest has online): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainGetGuestVcpus(
     _: *mut c_void,
@@ -527,6 +576,7 @@ pub extern "C" fn virDomainGetGuestVcpus(
     )))
 }
 
+/// Not supported on VMware (VMware VMs have no I/O threads): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainGetIOThreadInfo(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -535,6 +585,7 @@ pub extern "C" fn virDomainGetIOThreadInfo(_: *mut c_void, _: *mut c_void, _: c_
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainGetLaunchSecurityInfo(
     _: *mut c_void,
@@ -548,6 +599,7 @@ pub extern "C" fn virDomainGetLaunchSecurityInfo(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainGetMessages(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -556,6 +608,7 @@ pub extern "C" fn virDomainGetMessages(_: *mut c_void, _: *mut c_void, _: c_uint
     )))
 }
 
+/// Not supported on VMware (vSphere exposes no NUMA tuning of a VM): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainGetNumaParameters(
     _: *mut c_void,
@@ -569,6 +622,7 @@ pub extern "C" fn virDomainGetNumaParameters(
     )))
 }
 
+/// Not supported on VMware (vSphere has no perf events per VM): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainGetPerfEvents(
     _: *mut c_void,
@@ -582,6 +636,7 @@ pub extern "C" fn virDomainGetPerfEvents(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainGetSecurityLabel(_: *mut c_void, _: *mut c_void) -> c_int {
     export!(-1, || Err(unsupported(
@@ -590,6 +645,7 @@ pub extern "C" fn virDomainGetSecurityLabel(_: *mut c_void, _: *mut c_void) -> c
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainGetSecurityLabelList(_: *mut c_void, _: *mut c_void) -> c_int {
     export!(-1, || Err(unsupported(
@@ -598,6 +654,7 @@ pub extern "C" fn virDomainGetSecurityLabelList(_: *mut c_void, _: *mut c_void) 
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainGetTime(
     _: *mut c_void,
@@ -611,6 +668,7 @@ pub extern "C" fn virDomainGetTime(
     )))
 }
 
+/// Not supported on VMware (VMware's consoles have no certificates for libvirt to reload): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainGraphicsReload(_: *mut c_void, _: c_uint, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -623,6 +681,7 @@ pub extern "C" fn virDomainGraphicsReload(_: *mut c_void, _: c_uint, _: c_uint) 
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainIOThreadInfoFree(_: *mut c_void) {}
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainInjectNMI(_: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -631,6 +690,7 @@ pub extern "C" fn virDomainInjectNMI(_: *mut c_void, _: c_uint) -> c_int {
     )))
 }
 
+/// Not supported on VMware (VMware has no disk checkpoints): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainListAllCheckpoints(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -639,6 +699,7 @@ pub extern "C" fn virDomainListAllCheckpoints(_: *mut c_void, _: *mut c_void, _:
     )))
 }
 
+/// Not supported on VMware (VMware has no saved-state files outside the VM: use managed save): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainManagedSaveDefineXML(
     _: *mut c_void,
@@ -651,6 +712,7 @@ pub extern "C" fn virDomainManagedSaveDefineXML(
     )))
 }
 
+/// Not supported on VMware (VMware has no saved-state files outside the VM: use managed save): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainManagedSaveGetXMLDesc(_: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -659,6 +721,7 @@ pub extern "C" fn virDomainManagedSaveGetXMLDesc(_: *mut c_void, _: c_uint) -> *
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainMemoryPeek(
     _: *mut c_void,
@@ -673,6 +736,7 @@ pub extern "C" fn virDomainMemoryPeek(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainMigrateGetCompressionCache(
     _: *mut c_void,
@@ -685,6 +749,7 @@ pub extern "C" fn virDomainMigrateGetCompressionCache(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainMigrateGetMaxDowntime(
     _: *mut c_void,
@@ -697,6 +762,7 @@ pub extern "C" fn virDomainMigrateGetMaxDowntime(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainMigrateGetMaxSpeed(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -705,6 +771,7 @@ pub extern "C" fn virDomainMigrateGetMaxSpeed(_: *mut c_void, _: *mut c_void, _:
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainMigrateSetCompressionCache(
     _: *mut c_void,
@@ -717,6 +784,7 @@ pub extern "C" fn virDomainMigrateSetCompressionCache(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainMigrateSetMaxDowntime(
     _: *mut c_void,
@@ -729,6 +797,7 @@ pub extern "C" fn virDomainMigrateSetMaxDowntime(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainMigrateSetMaxSpeed(_: *mut c_void, _: c_ulong, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -737,6 +806,7 @@ pub extern "C" fn virDomainMigrateSetMaxSpeed(_: *mut c_void, _: c_ulong, _: c_u
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainMigrateStartPostCopy(_: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -745,6 +815,7 @@ pub extern "C" fn virDomainMigrateStartPostCopy(_: *mut c_void, _: c_uint) -> c_
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainOpenChannel(
     _: *mut c_void,
@@ -758,6 +829,7 @@ pub extern "C" fn virDomainOpenChannel(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainPMSuspendForDuration(
     _: *mut c_void,
@@ -771,6 +843,7 @@ pub extern "C" fn virDomainPMSuspendForDuration(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainPMWakeup(_: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -779,6 +852,7 @@ pub extern "C" fn virDomainPMWakeup(_: *mut c_void, _: c_uint) -> c_int {
     )))
 }
 
+/// Not supported on VMware (VMware VMs have no I/O threads): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainPinIOThread(
     _: *mut c_void,
@@ -793,6 +867,7 @@ pub extern "C" fn virDomainPinIOThread(
     )))
 }
 
+/// Not supported on VMware (VMware has no saved-state files outside the VM: use managed save): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainRestoreParams(
     _: *mut c_void,
@@ -806,6 +881,7 @@ pub extern "C" fn virDomainRestoreParams(
     )))
 }
 
+/// Not supported on VMware (VMware has no saved-state files outside the VM: use managed save): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSaveImageDefineXML(
     _: *mut c_void,
@@ -819,6 +895,7 @@ pub extern "C" fn virDomainSaveImageDefineXML(
     )))
 }
 
+/// Not supported on VMware (VMware has no saved-state files outside the VM: use managed save): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSaveImageGetXMLDesc(
     _: *mut c_void,
@@ -831,6 +908,7 @@ pub extern "C" fn virDomainSaveImageGetXMLDesc(
     )))
 }
 
+/// Not supported on VMware (VMware has no saved-state files outside the VM: use managed save): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSaveParams(
     _: *mut c_void,
@@ -844,6 +922,7 @@ pub extern "C" fn virDomainSaveParams(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSendProcessSignal(
     _: *mut c_void,
@@ -857,6 +936,7 @@ pub extern "C" fn virDomainSendProcessSignal(
     )))
 }
 
+/// Not supported on VMware (vSphere's autostart is the host's start order, with no one-time start): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSetAutostartOnce(_: *mut c_void, _: c_int) -> c_int {
     export!(-1, || Err(unsupported(
@@ -865,6 +945,7 @@ pub extern "C" fn virDomainSetAutostartOnce(_: *mut c_void, _: c_int) -> c_int {
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSetBlockThreshold(
     _: *mut c_void,
@@ -878,6 +959,7 @@ pub extern "C" fn virDomainSetBlockThreshold(
     )))
 }
 
+/// Not supported on VMware (VMware Tools do not report or change which vCPUs the guest has online): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSetGuestVcpus(
     _: *mut c_void,
@@ -891,6 +973,7 @@ pub extern "C" fn virDomainSetGuestVcpus(
     )))
 }
 
+/// Not supported on VMware (VMware VMs have no I/O threads): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSetIOThreadParams(
     _: *mut c_void,
@@ -905,6 +988,7 @@ pub extern "C" fn virDomainSetIOThreadParams(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSetLaunchSecurityState(
     _: *mut c_void,
@@ -918,6 +1002,7 @@ pub extern "C" fn virDomainSetLaunchSecurityState(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSetLifecycleAction(
     _: *mut c_void,
@@ -931,6 +1016,7 @@ pub extern "C" fn virDomainSetLifecycleAction(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSetMemoryStatsPeriod(_: *mut c_void, _: c_int, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -939,6 +1025,7 @@ pub extern "C" fn virDomainSetMemoryStatsPeriod(_: *mut c_void, _: c_int, _: c_u
     )))
 }
 
+/// Not supported on VMware (vSphere exposes no NUMA tuning of a VM): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSetNumaParameters(
     _: *mut c_void,
@@ -952,6 +1039,7 @@ pub extern "C" fn virDomainSetNumaParameters(
     )))
 }
 
+/// Not supported on VMware (vSphere has no perf events per VM): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSetPerfEvents(
     _: *mut c_void,
@@ -965,6 +1053,7 @@ pub extern "C" fn virDomainSetPerfEvents(
     )))
 }
 
+/// Not supported on VMware (vSphere has no throttle groups: each disk has its own IOPS limit): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSetThrottleGroup(
     _: *mut c_void,
@@ -979,6 +1068,7 @@ pub extern "C" fn virDomainSetThrottleGroup(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSetTime(_: *mut c_void, _: c_longlong, _: c_uint, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -987,6 +1077,7 @@ pub extern "C" fn virDomainSetTime(_: *mut c_void, _: c_longlong, _: c_uint, _: 
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSetUserPassword(
     _: *mut c_void,
@@ -1000,6 +1091,7 @@ pub extern "C" fn virDomainSetUserPassword(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainSetVcpu(_: *mut c_void, _: *mut c_void, _: c_int, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -1008,6 +1100,7 @@ pub extern "C" fn virDomainSetVcpu(_: *mut c_void, _: *mut c_void, _: c_int, _: 
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virDomainStartDirtyRateCalc(_: *mut c_void, _: c_int, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -1016,6 +1109,7 @@ pub extern "C" fn virDomainStartDirtyRateCalc(_: *mut c_void, _: c_int, _: c_uin
     )))
 }
 
+/// Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterBindingCreateXML(
     _: *mut c_void,
@@ -1028,6 +1122,7 @@ pub extern "C" fn virNWFilterBindingCreateXML(
     )))
 }
 
+/// No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterBindingDelete(_: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1037,6 +1132,7 @@ pub extern "C" fn virNWFilterBindingDelete(_: *mut c_void) -> c_int {
     )))
 }
 
+/// No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterBindingFree(_: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1046,6 +1142,7 @@ pub extern "C" fn virNWFilterBindingFree(_: *mut c_void) -> c_int {
     )))
 }
 
+/// No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterBindingGetFilterName(_: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -1055,6 +1152,7 @@ pub extern "C" fn virNWFilterBindingGetFilterName(_: *mut c_void) -> *mut c_void
     )))
 }
 
+/// No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterBindingGetPortDev(_: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -1064,6 +1162,7 @@ pub extern "C" fn virNWFilterBindingGetPortDev(_: *mut c_void) -> *mut c_void {
     )))
 }
 
+/// No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterBindingGetXMLDesc(_: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -1073,6 +1172,7 @@ pub extern "C" fn virNWFilterBindingGetXMLDesc(_: *mut c_void, _: c_uint) -> *mu
     )))
 }
 
+/// Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterBindingLookupByPortDev(_: *mut c_void, _: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -1081,6 +1181,7 @@ pub extern "C" fn virNWFilterBindingLookupByPortDev(_: *mut c_void, _: *mut c_vo
     )))
 }
 
+/// No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterBindingRef(_: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1090,6 +1191,7 @@ pub extern "C" fn virNWFilterBindingRef(_: *mut c_void) -> c_int {
     )))
 }
 
+/// Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterDefineXML(_: *mut c_void, _: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -1098,6 +1200,7 @@ pub extern "C" fn virNWFilterDefineXML(_: *mut c_void, _: *mut c_void) -> *mut c
     )))
 }
 
+/// Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterDefineXMLFlags(
     _: *mut c_void,
@@ -1110,6 +1213,7 @@ pub extern "C" fn virNWFilterDefineXMLFlags(
     )))
 }
 
+/// No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterFree(_: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1119,6 +1223,7 @@ pub extern "C" fn virNWFilterFree(_: *mut c_void) -> c_int {
     )))
 }
 
+/// No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterGetName(_: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -1128,6 +1233,7 @@ pub extern "C" fn virNWFilterGetName(_: *mut c_void) -> *mut c_void {
     )))
 }
 
+/// No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterGetUUID(_: *mut c_void, _: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1137,6 +1243,7 @@ pub extern "C" fn virNWFilterGetUUID(_: *mut c_void, _: *mut c_void) -> c_int {
     )))
 }
 
+/// No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterGetUUIDString(_: *mut c_void, _: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1146,6 +1253,7 @@ pub extern "C" fn virNWFilterGetUUIDString(_: *mut c_void, _: *mut c_void) -> c_
     )))
 }
 
+/// No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterGetXMLDesc(_: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -1155,6 +1263,7 @@ pub extern "C" fn virNWFilterGetXMLDesc(_: *mut c_void, _: c_uint) -> *mut c_voi
     )))
 }
 
+/// Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterLookupByName(_: *mut c_void, _: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -1163,6 +1272,7 @@ pub extern "C" fn virNWFilterLookupByName(_: *mut c_void, _: *mut c_void) -> *mu
     )))
 }
 
+/// Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterLookupByUUID(_: *mut c_void, _: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -1171,6 +1281,7 @@ pub extern "C" fn virNWFilterLookupByUUID(_: *mut c_void, _: *mut c_void) -> *mu
     )))
 }
 
+/// Not supported on VMware (VMware has no network filters): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterLookupByUUIDString(_: *mut c_void, _: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -1179,6 +1290,7 @@ pub extern "C" fn virNWFilterLookupByUUIDString(_: *mut c_void, _: *mut c_void) 
     )))
 }
 
+/// No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterRef(_: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1188,6 +1300,7 @@ pub extern "C" fn virNWFilterRef(_: *mut c_void) -> c_int {
     )))
 }
 
+/// No Nwfilter object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNWFilterUndefine(_: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1197,6 +1310,7 @@ pub extern "C" fn virNWFilterUndefine(_: *mut c_void) -> c_int {
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkCreateXML(_: *mut c_void, _: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -1205,6 +1319,7 @@ pub extern "C" fn virNetworkCreateXML(_: *mut c_void, _: *mut c_void) -> *mut c_
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkCreateXMLFlags(
     _: *mut c_void,
@@ -1221,6 +1336,7 @@ pub extern "C" fn virNetworkCreateXMLFlags(
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkDHCPLeaseFree(_: *mut c_void) {}
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkGetDHCPLeases(
     _: *mut c_void,
@@ -1234,6 +1350,7 @@ pub extern "C" fn virNetworkGetDHCPLeases(
     )))
 }
 
+/// Not supported on VMware (vSphere networks keep no libvirt metadata): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkGetMetadata(
     _: *mut c_void,
@@ -1247,6 +1364,7 @@ pub extern "C" fn virNetworkGetMetadata(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkListAllPorts(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -1255,6 +1373,7 @@ pub extern "C" fn virNetworkListAllPorts(_: *mut c_void, _: *mut c_void, _: c_ui
     )))
 }
 
+/// Not supported on VMware (vSphere has no libvirt network ports): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkPortCreateXML(
     _: *mut c_void,
@@ -1267,6 +1386,7 @@ pub extern "C" fn virNetworkPortCreateXML(
     )))
 }
 
+/// No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkPortDelete(_: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1276,6 +1396,7 @@ pub extern "C" fn virNetworkPortDelete(_: *mut c_void, _: c_uint) -> c_int {
     )))
 }
 
+/// No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkPortFree(_: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1285,6 +1406,7 @@ pub extern "C" fn virNetworkPortFree(_: *mut c_void) -> c_int {
     )))
 }
 
+/// No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkPortGetNetwork(_: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -1294,6 +1416,7 @@ pub extern "C" fn virNetworkPortGetNetwork(_: *mut c_void) -> *mut c_void {
     )))
 }
 
+/// No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkPortGetParameters(
     _: *mut c_void,
@@ -1308,6 +1431,7 @@ pub extern "C" fn virNetworkPortGetParameters(
     )))
 }
 
+/// No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkPortGetUUID(_: *mut c_void, _: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1317,6 +1441,7 @@ pub extern "C" fn virNetworkPortGetUUID(_: *mut c_void, _: *mut c_void) -> c_int
     )))
 }
 
+/// No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkPortGetUUIDString(_: *mut c_void, _: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1326,6 +1451,7 @@ pub extern "C" fn virNetworkPortGetUUIDString(_: *mut c_void, _: *mut c_void) ->
     )))
 }
 
+/// No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkPortGetXMLDesc(_: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -1335,6 +1461,7 @@ pub extern "C" fn virNetworkPortGetXMLDesc(_: *mut c_void, _: c_uint) -> *mut c_
     )))
 }
 
+/// Not supported on VMware (vSphere has no libvirt network ports): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkPortLookupByUUID(_: *mut c_void, _: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -1343,6 +1470,7 @@ pub extern "C" fn virNetworkPortLookupByUUID(_: *mut c_void, _: *mut c_void) -> 
     )))
 }
 
+/// Not supported on VMware (vSphere has no libvirt network ports): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkPortLookupByUUIDString(_: *mut c_void, _: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -1351,6 +1479,7 @@ pub extern "C" fn virNetworkPortLookupByUUIDString(_: *mut c_void, _: *mut c_voi
     )))
 }
 
+/// No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkPortRef(_: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1360,6 +1489,7 @@ pub extern "C" fn virNetworkPortRef(_: *mut c_void) -> c_int {
     )))
 }
 
+/// No Network object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkPortSetParameters(
     _: *mut c_void,
@@ -1374,6 +1504,7 @@ pub extern "C" fn virNetworkPortSetParameters(
     )))
 }
 
+/// Not supported on VMware (vSphere networks keep no libvirt metadata): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNetworkSetMetadata(
     _: *mut c_void,
@@ -1389,6 +1520,7 @@ pub extern "C" fn virNetworkSetMetadata(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeAllocPages(
     _: *mut c_void,
@@ -1405,6 +1537,7 @@ pub extern "C" fn virNodeAllocPages(
     )))
 }
 
+/// Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeDeviceCreate(_: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -1413,6 +1546,7 @@ pub extern "C" fn virNodeDeviceCreate(_: *mut c_void, _: c_uint) -> c_int {
     )))
 }
 
+/// Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeDeviceCreateXML(_: *mut c_void, _: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -1421,6 +1555,7 @@ pub extern "C" fn virNodeDeviceCreateXML(_: *mut c_void, _: *mut c_void, _: c_ui
     )))
 }
 
+/// Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeDeviceDefineXML(_: *mut c_void, _: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -1429,6 +1564,7 @@ pub extern "C" fn virNodeDeviceDefineXML(_: *mut c_void, _: *mut c_void, _: c_ui
     )))
 }
 
+/// Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeDeviceDestroy(_: *mut c_void) -> c_int {
     export!(-1, || Err(unsupported(
@@ -1437,6 +1573,7 @@ pub extern "C" fn virNodeDeviceDestroy(_: *mut c_void) -> c_int {
     )))
 }
 
+/// Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeDeviceLookupSCSIHostByWWN(
     _: *mut c_void,
@@ -1450,6 +1587,7 @@ pub extern "C" fn virNodeDeviceLookupSCSIHostByWWN(
     )))
 }
 
+/// Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeDeviceReset(_: *mut c_void) -> c_int {
     export!(-1, || Err(unsupported(
@@ -1458,6 +1596,7 @@ pub extern "C" fn virNodeDeviceReset(_: *mut c_void) -> c_int {
     )))
 }
 
+/// Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeDeviceSetAutostart(_: *mut c_void, _: c_int) -> c_int {
     export!(-1, || Err(unsupported(
@@ -1466,6 +1605,7 @@ pub extern "C" fn virNodeDeviceSetAutostart(_: *mut c_void, _: c_int) -> c_int {
     )))
 }
 
+/// Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeDeviceUndefine(_: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -1474,6 +1614,7 @@ pub extern "C" fn virNodeDeviceUndefine(_: *mut c_void, _: c_uint) -> c_int {
     )))
 }
 
+/// Not supported on VMware (vSphere lists a host's devices but does not create, define, start, reset or autostart them): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeDeviceUpdate(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -1482,6 +1623,7 @@ pub extern "C" fn virNodeDeviceUpdate(_: *mut c_void, _: *mut c_void, _: c_uint)
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeGetCPUMap(
     _: *mut c_void,
@@ -1495,6 +1637,7 @@ pub extern "C" fn virNodeGetCPUMap(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeGetCellsFreeMemory(
     _: *mut c_void,
@@ -1508,6 +1651,7 @@ pub extern "C" fn virNodeGetCellsFreeMemory(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeGetFreePages(
     _: *mut c_void,
@@ -1524,6 +1668,7 @@ pub extern "C" fn virNodeGetFreePages(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeGetMemoryParameters(
     _: *mut c_void,
@@ -1537,6 +1682,7 @@ pub extern "C" fn virNodeGetMemoryParameters(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeGetSEVInfo(
     _: *mut c_void,
@@ -1550,6 +1696,7 @@ pub extern "C" fn virNodeGetSEVInfo(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeGetSecurityModel(_: *mut c_void, _: *mut c_void) -> c_int {
     export!(-1, || Err(unsupported(
@@ -1558,6 +1705,7 @@ pub extern "C" fn virNodeGetSecurityModel(_: *mut c_void, _: *mut c_void) -> c_i
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeSetMemoryParameters(
     _: *mut c_void,
@@ -1571,6 +1719,7 @@ pub extern "C" fn virNodeSetMemoryParameters(
     )))
 }
 
+/// Not supported on VMware (not supported by the VMware ESX driver): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virNodeSuspendForDuration(
     _: *mut c_void,
@@ -1584,6 +1733,7 @@ pub extern "C" fn virNodeSuspendForDuration(
     )))
 }
 
+/// Not supported on VMware (vSphere keeps no secrets for libvirt): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virSecretDefineXML(_: *mut c_void, _: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -1592,6 +1742,7 @@ pub extern "C" fn virSecretDefineXML(_: *mut c_void, _: *mut c_void, _: c_uint) 
     )))
 }
 
+/// No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virSecretFree(_: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1601,6 +1752,7 @@ pub extern "C" fn virSecretFree(_: *mut c_void) -> c_int {
     )))
 }
 
+/// No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virSecretGetConnect(_: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -1610,6 +1762,7 @@ pub extern "C" fn virSecretGetConnect(_: *mut c_void) -> *mut c_void {
     )))
 }
 
+/// No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virSecretGetUUID(_: *mut c_void, _: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1619,6 +1772,7 @@ pub extern "C" fn virSecretGetUUID(_: *mut c_void, _: *mut c_void) -> c_int {
     )))
 }
 
+/// No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virSecretGetUUIDString(_: *mut c_void, _: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1628,6 +1782,7 @@ pub extern "C" fn virSecretGetUUIDString(_: *mut c_void, _: *mut c_void) -> c_in
     )))
 }
 
+/// No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virSecretGetUsageID(_: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -1637,6 +1792,7 @@ pub extern "C" fn virSecretGetUsageID(_: *mut c_void) -> *mut c_void {
     )))
 }
 
+/// No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virSecretGetUsageType(_: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1646,6 +1802,7 @@ pub extern "C" fn virSecretGetUsageType(_: *mut c_void) -> c_int {
     )))
 }
 
+/// No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virSecretGetValue(_: *mut c_void, _: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -1655,6 +1812,7 @@ pub extern "C" fn virSecretGetValue(_: *mut c_void, _: *mut c_void, _: c_uint) -
     )))
 }
 
+/// No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virSecretGetXMLDesc(_: *mut c_void, _: c_uint) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(Error::new(
@@ -1664,6 +1822,7 @@ pub extern "C" fn virSecretGetXMLDesc(_: *mut c_void, _: c_uint) -> *mut c_void 
     )))
 }
 
+/// Not supported on VMware (vSphere keeps no secrets for libvirt): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virSecretLookupByUUID(_: *mut c_void, _: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -1672,6 +1831,7 @@ pub extern "C" fn virSecretLookupByUUID(_: *mut c_void, _: *mut c_void) -> *mut 
     )))
 }
 
+/// Not supported on VMware (vSphere keeps no secrets for libvirt): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virSecretLookupByUUIDString(_: *mut c_void, _: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -1680,6 +1840,7 @@ pub extern "C" fn virSecretLookupByUUIDString(_: *mut c_void, _: *mut c_void) ->
     )))
 }
 
+/// Not supported on VMware (vSphere keeps no secrets for libvirt): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virSecretLookupByUsage(_: *mut c_void, _: c_int, _: *mut c_void) -> *mut c_void {
     export!(std::ptr::null_mut(), || Err(unsupported(
@@ -1688,6 +1849,7 @@ pub extern "C" fn virSecretLookupByUsage(_: *mut c_void, _: c_int, _: *mut c_voi
     )))
 }
 
+/// No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virSecretRef(_: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1697,6 +1859,7 @@ pub extern "C" fn virSecretRef(_: *mut c_void) -> c_int {
     )))
 }
 
+/// No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virSecretSetValue(_: *mut c_void, _: *mut c_void, _: usize, _: c_uint) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1706,6 +1869,7 @@ pub extern "C" fn virSecretSetValue(_: *mut c_void, _: *mut c_void, _: usize, _:
     )))
 }
 
+/// No Secret object exists on VMware, so none is handed out: this fails with libvirt's error for a NULL one.
 #[unsafe(no_mangle)]
 pub extern "C" fn virSecretUndefine(_: *mut c_void) -> c_int {
     export!(-1, || Err(Error::new(
@@ -1715,6 +1879,7 @@ pub extern "C" fn virSecretUndefine(_: *mut c_void) -> c_int {
     )))
 }
 
+/// Not supported on VMware (sparse streams need the holes of a file, which the datastore's HTTP interface does not tell): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virStreamRecvHole(_: *mut c_void, _: *mut c_void, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -1723,6 +1888,7 @@ pub extern "C" fn virStreamRecvHole(_: *mut c_void, _: *mut c_void, _: c_uint) -
     )))
 }
 
+/// Not supported on VMware (sparse streams need the holes of a file, which the datastore's HTTP interface does not tell): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virStreamSendHole(_: *mut c_void, _: c_longlong, _: c_uint) -> c_int {
     export!(-1, || Err(unsupported(
@@ -1731,6 +1897,7 @@ pub extern "C" fn virStreamSendHole(_: *mut c_void, _: c_longlong, _: c_uint) ->
     )))
 }
 
+/// Not supported on VMware (sparse streams need the holes of a file, which the datastore's HTTP interface does not tell): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virStreamSparseRecvAll(
     _: *mut c_void,
@@ -1744,6 +1911,7 @@ pub extern "C" fn virStreamSparseRecvAll(
     )))
 }
 
+/// Not supported on VMware (sparse streams need the holes of a file, which the datastore's HTTP interface does not tell): fails with VIR_ERR_NO_SUPPORT.
 #[unsafe(no_mangle)]
 pub extern "C" fn virStreamSparseSendAll(
     _: *mut c_void,

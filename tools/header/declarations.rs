@@ -51,9 +51,31 @@ fn enum_value(text: &str) -> i64 {
     }
 }
 
+/// The doc comment of each export of `rust` (the generated NO_SUPPORT exports' source): the
+/// `///` lines before its `#[unsafe(no_mangle)]`, by name.
+pub fn export_docs(rust: &str) -> BTreeMap<String, String> {
+    let mut docs = BTreeMap::new();
+    let mut doc: Vec<&str> = Vec::new();
+    for line in rust.lines() {
+        if let Some(text) = line.trim_start().strip_prefix("///") {
+            doc.push(text.trim());
+        } else if let Some(rest) = line.split("extern \"C\" fn ").nth(1) {
+            let name = rest.split('(').next().unwrap_or_default();
+            if !doc.is_empty() {
+                docs.insert(name.to_owned(), doc.join("\n "));
+            }
+            doc.clear();
+        } else if !line.trim_start().starts_with("#[") {
+            doc.clear();
+        }
+    }
+    docs
+}
+
 /// The C declarations of every row of `table` that `header` lacks, in an order C accepts:
-/// macros, enums, type names, callback types, struct bodies, the global, then the prototypes.
-pub fn missing(table: &str, header: &str) -> String {
+/// macros, enums, type names, callback types, struct bodies, the global, then the prototypes,
+/// each prototype after its doc comment from `docs`.
+pub fn missing(table: &str, header: &str, docs: &BTreeMap<String, String>) -> String {
     let known = identifiers(header);
     let rows: Vec<Row> = table
         .lines()
@@ -164,6 +186,9 @@ pub fn missing(table: &str, header: &str) -> String {
         out += &format!("extern {};\n", decl(r.cols[0], r.name));
     }
     for r in of("function") {
+        if let Some(doc) = docs.get(r.name) {
+            out += &format!("/*\n {doc}\n */\n");
+        }
         out += &format!(
             "{};\n",
             decl(r.cols[0], &format!("{}({})", r.name, r.cols[1]))
