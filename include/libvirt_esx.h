@@ -1745,6 +1745,8 @@ virConnectPtr virConnectOpenAuth(const char *name, virConnectAuthPtr auth, unsig
 int virConnectClose(virConnectPtr conn);
 
 /*
+ Takes another reference on the connection (as libvirt: virConnectClose drops it); no round trip.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
@@ -1914,6 +1916,9 @@ int virConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigne
 int virConnectListDomains(virConnectPtr conn, int *ids, int maxids);
 
 /*
+ How many domains run (powered on or suspended): one listing read of the scope's VMs (more only
+ for the pages the server asks for).
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
@@ -1928,36 +1933,50 @@ int virConnectNumOfDomains(virConnectPtr conn);
 int virConnectListDefinedDomains(virConnectPtr conn, char **names, int maxnames);
 
 /*
+ How many domains are defined but off: one listing read of the scope's VMs.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
 int virConnectNumOfDefinedDomains(virConnectPtr conn);
 
 /*
+ The running VM with this ID (its managed object number, as libvirt's ESX driver gives): one
+ round trip; VIR_ERR_NO_DOMAIN if none.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
 virDomainPtr virDomainLookupByID(virConnectPtr conn, int id);
 
 /*
+ The VM with this name in the connection's scope: one round trip; VIR_ERR_NO_DOMAIN if none.
+
  # Safety
  `conn` is NULL or a connection from this library; `name` NULL or a C string.
  */
 virDomainPtr virDomainLookupByName(virConnectPtr conn, const char *name);
 
 /*
+ The VM with this BIOS UUID (`config.uuid`): one round trip; VIR_ERR_NO_DOMAIN if none.
+
  # Safety
  `conn` is NULL or a connection from this library; `uuid` NULL or 16 bytes.
  */
 virDomainPtr virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
 
 /*
+ As virDomainLookupByUUID, the UUID in text; one that does not parse is VIR_ERR_INVALID_ARG.
+
  # Safety
  `conn` is NULL or a connection from this library; `uuidstr` NULL or a C string.
  */
 virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr);
 
 /*
+ The host's (or the scope's hosts') CPU model, CPUs, MHz, sockets, cores, threads, NUMA nodes and
+ memory: one round trip.
+
  # Safety
  `conn` is NULL or a connection from this library; `info` NULL or writable.
  */
@@ -2055,6 +2074,9 @@ int virConnectGetMaxVcpus(virConnectPtr conn, const char *type);
 int virDomainPinVcpu(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap, int maplen);
 
 /*
+ As virDomainPinVcpu with libvirt's impact flags: the VM's one `config.cpuAffinity` set
+ (ReconfigVM_Task, 3 round trips), accepted only when every vCPU keeps the same set.
+
  # Safety
  As virDomainPinVcpu.
  */
@@ -2146,6 +2168,8 @@ int virDomainUpdateDeviceFlags(virDomainPtr domain, const char *xml, unsigned in
 int virDomainAttachDevice(virDomainPtr domain, const char *xml);
 
 /*
+ virDomainDetachDeviceFlags with VIR_DOMAIN_AFFECT_LIVE, as libvirt defines it.
+
  # Safety
  As virDomainAttachDevice.
  */
@@ -2238,6 +2262,9 @@ int virDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int fla
 int virDomainOpenGraphics(virDomainPtr dom, unsigned int idx, int fd, unsigned int flags);
 
 /*
+ The guest's host name as VMware Tools report it (`guest.hostName`): one round trip;
+ VIR_ERR_AGENT_UNRESPONSIVE when Tools do not run.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
@@ -2255,6 +2282,8 @@ int virDomainInterfaceAddresses(virDomainPtr dom,
                                 unsigned int flags);
 
 /*
+ Frees a `virDomainInterface` from virDomainInterfaceAddresses (NULL is ignored).
+
  # Safety
  `iface` is NULL or an interface from virDomainInterfaceAddresses.
  */
@@ -2283,12 +2312,17 @@ int virDomainGetGuestInfo(virDomainPtr domain,
 int virDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
 
 /*
+ Frees a `virDomainFSInfo` from virDomainGetFSInfo (NULL is ignored).
+
  # Safety
  `info` is NULL or one entry of virDomainGetFSInfo's answer.
  */
 void virDomainFSInfoFree(virDomainFSInfoPtr info);
 
 /*
+ The domain's running vSphere task as a libvirt job (its kind, elapsed time and progress): one
+ round trip; VIR_DOMAIN_JOB_NONE when there is none.
+
  # Safety
  `domain` is NULL or a domain from this library; `info` NULL or writable.
  */
@@ -2308,6 +2342,9 @@ int virDomainGetJobStats(virDomainPtr domain,
                          unsigned int flags);
 
 /*
+ Cancels the domain's running vSphere task (CancelTask); VIR_ERR_OPERATION_INVALID when none runs
+ or it cannot be cancelled.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
@@ -2345,6 +2382,9 @@ int virDomainSendKey(virDomainPtr domain,
 virDomainPtr virDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
 
 /*
+ Refused with VIR_ERR_NO_SUPPORT: a VM on vSphere cannot be handed the caller's file descriptors
+ (use virDomainCreateXML).
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
@@ -2355,12 +2395,17 @@ virDomainPtr virDomainCreateXMLWithFiles(virConnectPtr conn,
                                          unsigned int _flags);
 
 /*
+ Refused with VIR_ERR_NO_SUPPORT: vSphere writes no saved state to the caller's files;
+ virDomainManagedSave suspends the VM to its own.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
 int virDomainSave(virDomainPtr domain, const char *_to);
 
 /*
+ Refused as virDomainSave.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
@@ -2370,12 +2415,17 @@ int virDomainSaveFlags(virDomainPtr domain,
                        unsigned int _flags);
 
 /*
+ Refused with VIR_ERR_NO_SUPPORT: there are no saved-state files outside the VM; virDomainCreate
+ resumes a managed save.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
 int virDomainRestore(virConnectPtr conn, const char *_from);
 
 /*
+ Refused as virDomainRestore.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
@@ -2431,12 +2481,19 @@ int virDomainSetMetadata(virDomainPtr domain,
                          unsigned int flags);
 
 /*
+ The domain's description (`config.annotation`), title or an element of the given namespace (kept
+ in the VM's `extraConfig`): one round trip; VIR_ERR_NO_DOMAIN_METADATA when it has none.
+
  # Safety
  `domain` is NULL or a domain from this library; `uri` NULL or a C string.
  */
 char *virDomainGetMetadata(virDomainPtr domain, int kind, const char *uri, unsigned int flags);
 
 /*
+ Moves the VM to the destination connection's host, cluster or datacenter with RelocateVM_Task
+ through the vCenter both ends reach (live or cold): 6-7 round trips when the task ends at once;
+ flags vSphere cannot honour are refused by name.
+
  # Safety
  `domain` is NULL or a domain from this library, `dconn` NULL or a connection from it;
  `dname` and `uri` NULL or C strings.
@@ -2449,6 +2506,9 @@ virDomainPtr virDomainMigrate(virDomainPtr domain,
                               unsigned long bandwidth);
 
 /*
+ As virDomainMigrate; the destination XML, when given, may only keep the VM's definition
+ (anything else is refused).
+
  # Safety
  As virDomainMigrate; `dxml` NULL or a C string.
  */
@@ -2461,6 +2521,9 @@ virDomainPtr virDomainMigrate2(virDomainPtr domain,
                                unsigned long bandwidth);
 
 /*
+ As virDomainMigrate, with libvirt's typed migration parameters (destination name, bandwidth
+ accepted as in libvirt; the others refused by name).
+
  # Safety
  `domain` is NULL or a domain from this library, `dconn` NULL or a connection from it;
  `params` holds `nparams` typed parameters.
@@ -2472,6 +2535,9 @@ virDomainPtr virDomainMigrate3(virDomainPtr domain,
                                unsigned int flags);
 
 /*
+ As virDomainMigrate to the connection the URI names (VIR_MIGRATE_PEER2PEER: the library opens it
+ with this connection's credentials callback).
+
  # Safety
  `domain` is NULL or a domain from this library; `duri` a C string, `dname` NULL or one.
  */
@@ -2482,6 +2548,8 @@ int virDomainMigrateToURI(virDomainPtr domain,
                           unsigned long bandwidth);
 
 /*
+ As virDomainMigrateToURI; the migration URI and destination XML as for virDomainMigrate2.
+
  # Safety
  `domain` is NULL or a domain from this library; `dconnuri` a C string; `miguri`, `dxml`
  and `dname` NULL or C strings.
@@ -2495,6 +2563,8 @@ int virDomainMigrateToURI2(virDomainPtr domain,
                            unsigned long bandwidth);
 
 /*
+ As virDomainMigrateToURI, with libvirt's typed migration parameters.
+
  # Safety
  `domain` is NULL or a domain from this library; `dconnuri` a C string; `params` holds
  `nparams` typed parameters.
@@ -2533,6 +2603,8 @@ int virDomainSetInterfaceParameters(virDomainPtr dom,
                                     unsigned int flags);
 
 /*
+ Takes another reference on the domain handle; no round trip.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
@@ -2571,36 +2643,51 @@ const char *virDomainGetName(virDomainPtr domain);
 unsigned int virDomainGetID(virDomainPtr domain);
 
 /*
+ The VM's BIOS UUID (`config.uuid`), 16 bytes, as last read; no round trip.
+
  # Safety
  `domain` is NULL or a domain from this library; `uuid` NULL or 16 writable bytes.
  */
 int virDomainGetUUID(virDomainPtr domain, unsigned char *uuid);
 
 /*
+ The VM's BIOS UUID in text, as last read; no round trip.
+
  # Safety
  `domain` is NULL or a domain from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
  */
 int virDomainGetUUIDString(virDomainPtr domain, char *buf);
 
 /*
+ Powers the VM on (PowerOnVM_Task; a suspended VM resumes): 2 round trips when the task ends at
+ once; VIR_ERR_OPERATION_INVALID when it already runs.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
 int virDomainCreate(virDomainPtr domain);
 
 /*
+ As virDomainCreate; no flags are accepted.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
 int virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags);
 
 /*
+ Suspends the running VM to its own files (SuspendVM_Task; libvirt's paused state): 2 round
+ trips; VIR_ERR_OPERATION_INVALID when it does not run.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
 int virDomainSuspend(virDomainPtr domain);
 
 /*
+ Powers a suspended VM on again (PowerOnVM_Task): 2 round trips; VIR_ERR_OPERATION_INVALID when
+ it is not suspended.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
@@ -2647,6 +2734,8 @@ int virDomainReset(virDomainPtr domain, unsigned int flags);
 int virDomainDestroy(virDomainPtr domain);
 
 /*
+ As virDomainDestroy (PowerOffVM_Task, a hard power-off); no flags are accepted.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
@@ -2717,12 +2806,19 @@ int virDomainGetCPUStats(virDomainPtr domain,
                          unsigned int flags);
 
 /*
+ State, maximum and current memory, vCPUs and CPU time (the host's counters, QueryPerf): the
+ first info call of a listing reads every listed VM's sizing at once, then the CPU time in one
+ QueryPerf.
+
  # Safety
  `domain` is NULL or a domain from this library; `info` NULL or writable.
  */
 int virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info);
 
 /*
+ The VM's state and libvirt's reason for it (`runtime.powerState`): one round trip, none when the
+ handle is fresh (2 s).
+
  # Safety
  `domain` is NULL or a domain from this library; `state` NULL or writable, `reason` NULL or writable.
  */
@@ -2732,6 +2828,8 @@ int virDomainGetState(virDomainPtr domain,
                       unsigned int flags);
 
 /*
+ Whether the VM runs (powered on or suspended), as read now or within the last 2 s.
+
  # Safety
  `dom` is NULL or a domain from this library.
  */
@@ -2770,12 +2868,17 @@ char *virDomainGetOSType(virDomainPtr domain);
 unsigned long virDomainGetMaxMemory(virDomainPtr domain);
 
 /*
+ The VM's vCPUs (`config.hardware.numCPU`; VIR_DOMAIN_VCPU_MAXIMUM: the most its hardware version
+ allows): one round trip.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
 int virDomainGetVcpusFlags(virDomainPtr domain, unsigned int flags);
 
 /*
+ As virDomainGetVcpusFlags with VIR_DOMAIN_VCPU_MAXIMUM.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
@@ -2845,30 +2948,45 @@ int virDomainSetMemory(virDomainPtr domain, unsigned long memory);
 int virDomainSetMaxMemory(virDomainPtr domain, unsigned long memory);
 
 /*
+ With ReconfigVM_Task: the current memory is the VM's memory limit (`memoryAllocation.limit`), at
+ most its memory (else VIR_ERR_INVALID_ARG); VIR_DOMAIN_MEM_MAXIMUM sets its memory (`memoryMB`,
+ in 4 MiB steps; a running VM's only with memory hot-add, and only up).
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
 int virDomainSetMemoryFlags(virDomainPtr domain, unsigned long memory, unsigned int flags);
 
 /*
+ Sets the VM's vCPUs (`numCPU`) with ReconfigVM_Task: 3 round trips; a running VM's only when CPU
+ hot-add allows it; VIR_DOMAIN_VCPU_GUEST refused.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
 int virDomainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int flags);
 
 /*
+ As virDomainSetVcpusFlags with VIR_DOMAIN_AFFECT_LIVE.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
 int virDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus);
 
 /*
+ Whether the host's autostart manager is enabled and powers this VM on when the host starts.
+
  # Safety
  `domain` is NULL or a domain from this library; `autostart` NULL or writable.
  */
 int virDomainGetAutostart(virDomainPtr domain, int *autostart);
 
 /*
+ Adds the VM to, or removes it from, the host's autostart order (ReconfigureAutostart), turning
+ the host's autostart on when that changes no other VM (else VIR_ERR_OPERATION_INVALID, as
+ libvirt's ESX driver).
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
@@ -2883,6 +3001,9 @@ int virDomainSetAutostart(virDomainPtr domain, int autostart);
 char *virDomainGetSchedulerType(virDomainPtr domain, int *nparams);
 
 /*
+ The VM's CPU allocation as libvirt's ESX scheduler parameters: `reservation` and `limit` in MHz
+ (-1 unlimited), `shares` a number or -1/-2/-3 for low/normal/high: one round trip.
+
  # Safety
  `dom` is NULL or a domain from this library; `params` holds `*nparams` entries.
  */
@@ -2892,12 +3013,17 @@ int virDomainGetSchedulerParametersFlags(virDomainPtr dom,
                                          unsigned int flags);
 
 /*
+ As virDomainGetSchedulerParametersFlags with no flags.
+
  # Safety
  As virDomainGetSchedulerParametersFlags.
  */
 int virDomainGetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params, int *nparams);
 
 /*
+ Sets the VM's CPU reservation, limit and shares (ReconfigVM_Task, 3 round trips); other
+ parameter names are refused.
+
  # Safety
  `dom` is NULL or a domain from this library; `params` holds `nparams` entries.
  */
@@ -2907,6 +3033,8 @@ int virDomainSetSchedulerParametersFlags(virDomainPtr dom,
                                          unsigned int flags);
 
 /*
+ As virDomainSetSchedulerParametersFlags with no flags.
+
  # Safety
  As virDomainSetSchedulerParametersFlags.
  */
@@ -2924,6 +3052,10 @@ int virDomainGetMemoryParameters(virDomainPtr domain,
                                  unsigned int flags);
 
 /*
+ Sets the VM's memory reservation (`min_guarantee`) and limit (`hard_limit`) in whole MB, rounded
+ up, the limit no lower than the reservation and neither above the VM's memory (ReconfigVM_Task,
+ 3 round trips); other names are refused.
+
  # Safety
  `domain` is NULL or a domain from this library; `params` holds `nparams` entries.
  */
@@ -3004,18 +3136,28 @@ char *virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags);
 virDomainPtr virDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
 
 /*
+ Defines a VM from domain XML: the converter writes its VMX into the datastore of its first disk,
+ which is registered (RegisterVM_Task) on a host of the scope; an existing VM of that name is
+ redefined in place.
+
  # Safety
  As virDomainDefineXMLFlags.
  */
 virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml);
 
 /*
+ Unregisters the VM (UnregisterVM; its files stay on the datastore, as libvirt's ESX driver
+ does); a running VM is refused (VIR_ERR_OPERATION_INVALID), and NVRAM and TPM removal with
+ VIR_ERR_ARGUMENT_UNSUPPORTED.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
 int virDomainUndefineFlags(virDomainPtr domain, unsigned int flags);
 
 /*
+ As virDomainUndefineFlags with no flags.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
@@ -3031,10 +3173,19 @@ virErrorPtr virGetLastError(void);
  */
 const char *virGetLastErrorMessage(void);
 
+/*
+ The calling thread's last error number (VIR_ERR_OK when none), as libvirt.
+ */
 int virGetLastErrorCode(void);
 
+/*
+ The calling thread's last error domain (VIR_FROM_NONE when none), as libvirt.
+ */
 int virGetLastErrorDomain(void);
 
+/*
+ Clears the calling thread's last error, as libvirt.
+ */
 void virResetLastError(void);
 
 /*
@@ -3088,18 +3239,24 @@ void virDefaultErrorFunc(virErrorPtr err);
 virErrorPtr virConnGetLastError(virConnectPtr conn);
 
 /*
+ Clears the connection's last error, as libvirt.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
 void virConnResetLastError(virConnectPtr conn);
 
 /*
+ Copies the connection's last error into `to`, as libvirt; its code (0 when none).
+
  # Safety
  `conn` is NULL or a connection from this library; `to` NULL or a writable `virError`.
  */
 int virConnCopyLastError(virConnectPtr conn, virErrorPtr to);
 
 /*
+ Sets the connection's error handler (NULL restores the default), as libvirt.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
@@ -3148,8 +3305,15 @@ int virEventAddHandle(int fd,
                       void *opaque,
                       virFreeCallback ff);
 
+/*
+ Changes a watched descriptor's events in the registered event loop (libvirt's default
+ implementation or the application's own).
+ */
 void virEventUpdateHandle(int watch, int events);
 
+/*
+ Stops watching a descriptor in the registered event loop; -1 when the watch is unknown.
+ */
 int virEventRemoveHandle(int watch);
 
 /*
@@ -3161,8 +3325,15 @@ int virEventRemoveHandle(int watch);
  */
 int virEventAddTimeout(int timeout, virEventTimeoutCallback cb, void *opaque, virFreeCallback ff);
 
+/*
+ Changes a timer's period in the registered event loop (-1 disables it, 0 fires at every
+ iteration).
+ */
 void virEventUpdateTimeout(int timer, int timeout);
 
+/*
+ Removes a timer from the registered event loop; -1 when the timer is unknown.
+ */
 int virEventRemoveTimeout(int timer);
 
 /*
@@ -3183,6 +3354,9 @@ int virConnectDomainEventRegisterAny(virConnectPtr conn,
                                      virFreeCallback freecb);
 
 /*
+ Ends a domain event registration: its callbacks stop, its opaque data is freed, and it gives
+ back its reference on the connection.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
@@ -3200,6 +3374,9 @@ int virConnectDomainEventRegister(virConnectPtr conn,
                                   virFreeCallback freecb);
 
 /*
+ Ends the original-API domain event registration of this callback, as
+ virConnectDomainEventDeregisterAny.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
@@ -3221,6 +3398,8 @@ int virConnectNetworkEventRegisterAny(virConnectPtr conn,
                                       virFreeCallback freecb);
 
 /*
+ Ends a network event registration, as virConnectDomainEventDeregisterAny.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
@@ -3243,6 +3422,8 @@ int virConnectStoragePoolEventRegisterAny(virConnectPtr conn,
                                           virFreeCallback freecb);
 
 /*
+ Ends a storage pool event registration, as virConnectDomainEventDeregisterAny.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
@@ -3263,6 +3444,9 @@ int virConnectNodeDeviceEventRegisterAny(virConnectPtr conn,
                                          virFreeCallback freecb);
 
 /*
+ Ends a node device event registration (which never fires: vSphere adds no host devices while it
+ runs); its opaque data is freed.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
@@ -3282,12 +3466,18 @@ int virConnectSecretEventRegisterAny(virConnectPtr conn,
                                      virFreeCallback freecb);
 
 /*
+ Ends a secret event registration (which never fires: vSphere has no secrets); its opaque data is
+ freed.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
 int virConnectSecretEventDeregisterAny(virConnectPtr conn, int callbackID);
 
 /*
+ How many of the host's physical NICs have their link up: one round trip (a scope above one host
+ refuses it).
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
@@ -3310,12 +3500,17 @@ int virConnectListInterfaces(virConnectPtr conn, char **names, int maxnames);
 int virConnectNumOfDefinedInterfaces(virConnectPtr conn);
 
 /*
+ The names of the host's physical NICs whose link is down: one round trip.
+
  # Safety
  `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
  */
 int virConnectListDefinedInterfaces(virConnectPtr conn, char **names, int maxnames);
 
 /*
+ The host's physical NICs as interfaces, filtered by VIR_CONNECT_LIST_INTERFACES_ACTIVE (link up)
+ or INACTIVE: one round trip.
+
  # Safety
  `conn` is NULL or a connection from this library; `ifaces` NULL or writable.
  */
@@ -3330,6 +3525,9 @@ int virConnectListAllInterfaces(virConnectPtr conn, virInterfacePtr **ifaces, un
 virInterfacePtr virInterfaceLookupByName(virConnectPtr conn, const char *name);
 
 /*
+ The host's physical NIC with this MAC address, in any case: one round trip; VIR_ERR_NO_INTERFACE
+ if none.
+
  # Safety
  `conn` is NULL or a connection from this library; `macstr` NULL or a C string.
  */
@@ -3376,6 +3574,8 @@ virConnectPtr virInterfaceGetConnect(virInterfacePtr iface);
 int virInterfaceIsActive(virInterfacePtr iface);
 
 /*
+ Takes another reference on the interface handle; no round trip.
+
  # Safety
  `iface` is NULL or an interface from this library.
  */
@@ -3390,42 +3590,56 @@ int virInterfaceRef(virInterfacePtr iface);
 int virInterfaceFree(virInterfacePtr iface);
 
 /*
+ Refused with VIR_ERR_NO_SUPPORT: interfaces are the host's physical NICs.
+
  # Safety
  `conn` is NULL or a connection from this library; `xml` NULL or a C string.
  */
 virInterfacePtr virInterfaceDefineXML(virConnectPtr conn, const char *xml, unsigned int flags);
 
 /*
+ Refused with VIR_ERR_NO_SUPPORT: interfaces are the host's physical NICs.
+
  # Safety
  `iface` is NULL or an interface from this library.
  */
 int virInterfaceUndefine(virInterfacePtr iface);
 
 /*
+ Refused with VIR_ERR_NO_SUPPORT: a physical NIC's link is the cable's.
+
  # Safety
  `iface` is NULL or an interface from this library.
  */
 int virInterfaceCreate(virInterfacePtr iface, unsigned int flags);
 
 /*
+ Refused with VIR_ERR_NO_SUPPORT: a physical NIC's link is the cable's.
+
  # Safety
  `iface` is NULL or an interface from this library.
  */
 int virInterfaceDestroy(virInterfacePtr iface, unsigned int flags);
 
 /*
+ Refused with VIR_ERR_NO_SUPPORT: vSphere has no interface change transactions.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
 int virInterfaceChangeBegin(virConnectPtr conn, unsigned int flags);
 
 /*
+ Refused with VIR_ERR_NO_SUPPORT: vSphere has no interface change transactions.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
 int virInterfaceChangeCommit(virConnectPtr conn, unsigned int flags);
 
 /*
+ Refused with VIR_ERR_NO_SUPPORT: vSphere has no interface change transactions.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
@@ -3455,18 +3669,26 @@ int virConnectRegisterCloseCallback(virConnectPtr conn,
                                     virFreeCallback freecb);
 
 /*
+ Removes the connection's close callback (its opaque data freed) and the reference it held; -1
+ when `cb` is not the one registered.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
 int virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb);
 
 /*
+ How many networks the scope has (the host's standard vSwitches, and on vCenter its distributed
+ switches), all active: one round trip.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
 int virConnectNumOfNetworks(virConnectPtr conn);
 
 /*
+ The names of the scope's networks (vSwitches and distributed switches): one round trip.
+
  # Safety
  `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
  */
@@ -3481,6 +3703,8 @@ int virConnectListNetworks(virConnectPtr conn, char **names, int maxnames);
 int virConnectNumOfDefinedNetworks(virConnectPtr conn);
 
 /*
+ None: every vSwitch is active while it exists, so no network is defined but inactive.
+
  # Safety
  `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
  */
@@ -3496,18 +3720,25 @@ int virConnectListDefinedNetworks(virConnectPtr conn, char **names, int maxnames
 int virConnectListAllNetworks(virConnectPtr conn, virNetworkPtr **nets, unsigned int flags);
 
 /*
+ The vSwitch (or distributed switch) of this name: one round trip; VIR_ERR_NO_NETWORK if none.
+
  # Safety
  `conn` is NULL or a connection from this library; `name` NULL or a C string.
  */
 virNetworkPtr virNetworkLookupByName(virConnectPtr conn, const char *name);
 
 /*
+ The network with this UUID (an MD5 of the vSwitch's key, as libvirt's ESX driver makes it): one
+ round trip.
+
  # Safety
  `conn` is NULL or a connection from this library; `uuid` NULL or 16 bytes.
  */
 virNetworkPtr virNetworkLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
 
 /*
+ As virNetworkLookupByUUID, the UUID in text; one that does not parse is VIR_ERR_INVALID_ARG.
+
  # Safety
  `conn` is NULL or a connection from this library; `uuidstr` NULL or a C string.
  */
@@ -3530,12 +3761,16 @@ char *virNetworkGetXMLDesc(virNetworkPtr network, unsigned int flags);
 const char *virNetworkGetName(virNetworkPtr network);
 
 /*
+ The network's UUID, 16 bytes; no round trip.
+
  # Safety
  `network` is NULL or a network from this library; `uuid` NULL or 16 writable bytes.
  */
 int virNetworkGetUUID(virNetworkPtr network, unsigned char *uuid);
 
 /*
+ The network's UUID in text; no round trip.
+
  # Safety
  `network` is NULL or a network from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
  */
@@ -3558,12 +3793,16 @@ virConnectPtr virNetworkGetConnect(virNetworkPtr network);
 char *virNetworkGetBridgeName(virNetworkPtr network);
 
 /*
+ 1: a vSwitch is active while it exists.
+
  # Safety
  `network` is NULL or a network from this library.
  */
 int virNetworkIsActive(virNetworkPtr network);
 
 /*
+ 1: a vSwitch persists in the host's configuration.
+
  # Safety
  `network` is NULL or a network from this library.
  */
@@ -3586,6 +3825,8 @@ int virNetworkGetAutostart(virNetworkPtr network, int *autostart);
 int virNetworkSetAutostart(virNetworkPtr network, int autostart);
 
 /*
+ Takes another reference on the network handle; no round trip.
+
  # Safety
  `network` is NULL or a network from this library.
  */
@@ -3638,12 +3879,17 @@ int virNetworkUpdate(virNetworkPtr network,
                      unsigned int flags);
 
 /*
+ Refused with VIR_ERR_NO_SUPPORT: a vSwitch is active while it exists.
+
  # Safety
  `network` is NULL or a network from this library.
  */
 int virNetworkCreate(virNetworkPtr network);
 
 /*
+ Refused with VIR_ERR_NO_SUPPORT: a vSwitch is active while it exists (virNetworkUndefine removes
+ it).
+
  # Safety
  `network` is NULL or a network from this library.
  */
@@ -3671,6 +3917,11 @@ int virNodeListDevices(virConnectPtr conn,
                        unsigned int flags);
 
 /*
+ The host (`computer`) and its PCI functions as node devices, read in one round trip
+ (hardware.pciDevice, config.pciPassthruInfo): CAP_SYSTEM and CAP_PCI_DEV filter them, any other
+ capability lists nothing; every device is active, none persistent. A scope above one host is
+ refused.
+
  # Safety
  `conn` is NULL or a connection from this library; `devices` NULL or writable.
  */
@@ -3711,6 +3962,8 @@ const char *virNodeDeviceGetName(virNodeDevicePtr dev);
 const char *virNodeDeviceGetParent(virNodeDevicePtr dev);
 
 /*
+ 1: a device has one capability, `pci` or `system`.
+
  # Safety
  `dev` is NULL or a node device from this library.
  */
@@ -3776,6 +4029,8 @@ int virNodeDeviceDettach(virNodeDevicePtr dev);
 int virNodeDeviceReAttach(virNodeDevicePtr dev);
 
 /*
+ Takes another reference on the node device handle; no round trip.
+
  # Safety
  `dev` is NULL or a node device from this library.
  */
@@ -3800,24 +4055,34 @@ virDomainSnapshotPtr virDomainSnapshotCreateXML(virDomainPtr domain,
                                                 unsigned int flags);
 
 /*
+ The snapshot's XML (name, description, state, creation time, parent): one round trip.
+
  # Safety
  `snapshot` is NULL or a snapshot from this library.
  */
 char *virDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snapshot, unsigned int flags);
 
 /*
+ How many snapshots the VM has, filtered by libvirt's list flags: one round trip (its snapshot
+ tree).
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
 int virDomainSnapshotNum(virDomainPtr domain, unsigned int flags);
 
 /*
+ The names of the VM's snapshots, filtered by libvirt's list flags, parents before children: one
+ round trip.
+
  # Safety
  `domain` is NULL or a domain from this library; `names` NULL or `nameslen` pointers.
  */
 int virDomainSnapshotListNames(virDomainPtr domain, char **names, int nameslen, unsigned int flags);
 
 /*
+ The VM's snapshots as handles, with every list filter libvirt defines: one round trip.
+
  # Safety
  `domain` is NULL or a domain from this library; `snaps` NULL or writable.
  */
@@ -3826,12 +4091,16 @@ int virDomainListAllSnapshots(virDomainPtr domain,
                               unsigned int flags);
 
 /*
+ How many children (or, with DESCENDANTS, descendants) the snapshot has: one round trip.
+
  # Safety
  `snapshot` is NULL or a snapshot from this library.
  */
 int virDomainSnapshotNumChildren(virDomainSnapshotPtr snapshot, unsigned int flags);
 
 /*
+ The names of the snapshot's children or descendants: one round trip.
+
  # Safety
  `snapshot` is NULL or a snapshot from this library; `names` NULL or `nameslen` pointers.
  */
@@ -3841,6 +4110,8 @@ int virDomainSnapshotListChildrenNames(virDomainSnapshotPtr snapshot,
                                        unsigned int flags);
 
 /*
+ The snapshot's children or descendants as handles, with libvirt's list filters: one round trip.
+
  # Safety
  `snapshot` is NULL or a snapshot from this library; `snaps` NULL or writable.
  */
@@ -3860,24 +4131,32 @@ virDomainSnapshotPtr virDomainSnapshotLookupByName(virDomainPtr domain,
                                                    unsigned int flags);
 
 /*
+ Whether the VM has a current snapshot (`snapshot.currentSnapshot`): one round trip.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
 int virDomainHasCurrentSnapshot(virDomainPtr domain, unsigned int flags);
 
 /*
+ The VM's current snapshot: one round trip; VIR_ERR_NO_DOMAIN_SNAPSHOT when it has none.
+
  # Safety
  `domain` is NULL or a domain from this library.
  */
 virDomainSnapshotPtr virDomainSnapshotCurrent(virDomainPtr domain, unsigned int flags);
 
 /*
+ The snapshot's parent: one round trip; VIR_ERR_NO_DOMAIN_SNAPSHOT for a root.
+
  # Safety
  `snapshot` is NULL or a snapshot from this library.
  */
 virDomainSnapshotPtr virDomainSnapshotGetParent(virDomainSnapshotPtr snapshot, unsigned int flags);
 
 /*
+ Whether the snapshot is the VM's current one: one round trip.
+
  # Safety
  `snapshot` is NULL or a snapshot from this library.
  */
@@ -3892,12 +4171,18 @@ int virDomainSnapshotIsCurrent(virDomainSnapshotPtr snapshot, unsigned int flags
 int virDomainSnapshotHasMetadata(virDomainSnapshotPtr snapshot, unsigned int flags);
 
 /*
+ Reverts the VM to the snapshot (RevertToSnapshot_Task; RUNNING/PAUSED power it on or suspend it
+ afterwards, FORCE accepted): 2 round trips when the task ends at once.
+
  # Safety
  `snapshot` is NULL or a snapshot from this library.
  */
 int virDomainRevertToSnapshot(virDomainSnapshotPtr snapshot, unsigned int flags);
 
 /*
+ Deletes the snapshot (RemoveSnapshot_Task), or with CHILDREN its subtree, or with CHILDREN_ONLY
+ only its descendants; METADATA_ONLY refused: 2 round trips.
+
  # Safety
  `snapshot` is NULL or a snapshot from this library.
  */
@@ -3928,6 +4213,8 @@ virDomainPtr virDomainSnapshotGetDomain(virDomainSnapshotPtr snapshot);
 virConnectPtr virDomainSnapshotGetConnect(virDomainSnapshotPtr snapshot);
 
 /*
+ Takes another reference on the snapshot handle; no round trip.
+
  # Safety
  `snapshot` is NULL or a snapshot from this library.
  */
@@ -3942,12 +4229,16 @@ int virDomainSnapshotRef(virDomainSnapshotPtr snapshot);
 int virDomainSnapshotFree(virDomainSnapshotPtr snapshot);
 
 /*
+ How many datastores (and iSCSI targets) the scope's hosts have, all active: one round trip.
+
  # Safety
  `conn` is NULL or a connection from this library.
  */
 int virConnectNumOfStoragePools(virConnectPtr conn);
 
 /*
+ The names of the scope's datastores and iSCSI targets: one round trip.
+
  # Safety
  `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
  */
@@ -3962,6 +4253,8 @@ int virConnectListStoragePools(virConnectPtr conn, char **names, int maxnames);
 int virConnectNumOfDefinedStoragePools(virConnectPtr conn);
 
 /*
+ None: every datastore is active while mounted.
+
  # Safety
  `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
  */
@@ -3988,36 +4281,51 @@ int virConnectListAllStoragePools(virConnectPtr conn,
 virStoragePoolPtr virStoragePoolLookupByTargetPath(virConnectPtr conn, const char *path);
 
 /*
+ The datastore (or iSCSI target) of this name: one round trip; VIR_ERR_NO_STORAGE_POOL if none.
+
  # Safety
  `conn` is NULL or a connection from this library; `name` NULL or a C string.
  */
 virStoragePoolPtr virStoragePoolLookupByName(virConnectPtr conn, const char *name);
 
 /*
+ The datastore with this UUID (an MD5 of its mount path, as libvirt's ESX driver makes it): one
+ round trip.
+
  # Safety
  `conn` is NULL or a connection from this library; `uuid` NULL or 16 bytes.
  */
 virStoragePoolPtr virStoragePoolLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
 
 /*
+ As virStoragePoolLookupByUUID, the UUID in text; one that does not parse is VIR_ERR_INVALID_ARG.
+
  # Safety
  `conn` is NULL or a connection from this library; `uuidstr` NULL or a C string.
  */
 virStoragePoolPtr virStoragePoolLookupByUUIDString(virConnectPtr conn, const char *uuidstr);
 
 /*
+ The datastore's state, capacity, allocation and free space (`summary`), read now: one round
+ trip.
+
  # Safety
  `pool` is NULL or a pool from this library; `info` NULL or writable.
  */
 int virStoragePoolGetInfo(virStoragePoolPtr pool, virStoragePoolInfoPtr info);
 
 /*
+ The pool's XML as libvirt's ESX driver writes it (`dir`, `netfs` or `iscsi`, sizes, target
+ path), read now: one round trip.
+
  # Safety
  `pool` is NULL or a pool from this library.
  */
 char *virStoragePoolGetXMLDesc(virStoragePoolPtr pool, unsigned int flags);
 
 /*
+ Has the host refresh the datastore (RefreshDatastore), so its sizes and files are current.
+
  # Safety
  `pool` is NULL or a pool from this library.
  */
@@ -4040,12 +4348,16 @@ int virStoragePoolGetAutostart(virStoragePoolPtr pool, int *autostart);
 int virStoragePoolSetAutostart(virStoragePoolPtr pool, int autostart);
 
 /*
+ 1: a datastore is active while mounted.
+
  # Safety
  `pool` is NULL or a pool from this library.
  */
 int virStoragePoolIsActive(virStoragePoolPtr pool);
 
 /*
+ 1: a datastore persists in the host's configuration.
+
  # Safety
  `pool` is NULL or a pool from this library.
  */
@@ -4060,12 +4372,16 @@ int virStoragePoolIsPersistent(virStoragePoolPtr pool);
 const char *virStoragePoolGetName(virStoragePoolPtr pool);
 
 /*
+ The pool's UUID, 16 bytes; no round trip.
+
  # Safety
  `pool` is NULL or a pool from this library; `uuid` NULL or 16 writable bytes.
  */
 int virStoragePoolGetUUID(virStoragePoolPtr pool, unsigned char *uuid);
 
 /*
+ The pool's UUID in text; no round trip.
+
  # Safety
  `pool` is NULL or a pool from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
  */
@@ -4080,6 +4396,8 @@ int virStoragePoolGetUUIDString(virStoragePoolPtr pool, char *buf);
 virConnectPtr virStoragePoolGetConnect(virStoragePoolPtr pool);
 
 /*
+ Takes another reference on the pool handle; no round trip.
+
  # Safety
  `pool` is NULL or a pool from this library.
  */
@@ -4138,12 +4456,17 @@ int virStoragePoolUndefine(virStoragePoolPtr pool);
 int virStoragePoolCreate(virStoragePoolPtr pool, unsigned int flags);
 
 /*
+ Refused with VIR_ERR_NO_SUPPORT: a datastore exists once the host mounts it.
+
  # Safety
  `pool` is NULL or a pool from this library.
  */
 int virStoragePoolBuild(virStoragePoolPtr pool, unsigned int flags);
 
 /*
+ Refused with VIR_ERR_NO_SUPPORT: delete its volumes, or unmount an NFS datastore with
+ virStoragePoolDestroy.
+
  # Safety
  `pool` is NULL or a pool from this library.
  */
@@ -4246,6 +4569,8 @@ int virStreamFinish(virStreamPtr stream);
 int virStreamAbort(virStreamPtr stream);
 
 /*
+ Takes another reference on the stream; no round trip.
+
  # Safety
  `stream` is NULL or a stream from this library.
  */
@@ -4286,12 +4611,17 @@ int virStorageVolUpload(virStorageVolPtr vol,
                         unsigned int flags);
 
 /*
+ How many volumes (disks, ISO and floppy images, hosted VMDKs) the datastore holds: 2 round trips
+ (one search task and its read).
+
  # Safety
  `pool` is NULL or a pool from this library.
  */
 int virStoragePoolNumOfVolumes(virStoragePoolPtr pool);
 
 /*
+ The names (`dir/file`) of the datastore's volumes: 2 round trips.
+
  # Safety
  `pool` is NULL or a pool from this library; `names` NULL or `maxnames` pointers.
  */
@@ -4325,18 +4655,25 @@ virStorageVolPtr virStorageVolLookupByName(virStoragePoolPtr pool, const char *n
 virStorageVolPtr virStorageVolLookupByPath(virConnectPtr conn, const char *path);
 
 /*
+ The volume with this key: a disk's UUID on ESX (each datastore searched), else its path.
+
  # Safety
  `conn` is NULL or a connection from this library; `key` NULL or a C string.
  */
 virStorageVolPtr virStorageVolLookupByKey(virConnectPtr conn, const char *key);
 
 /*
+ The volume's pool, as the volume knows it; no round trip.
+
  # Safety
  `vol` is NULL or a volume from this library.
  */
 virStoragePoolPtr virStoragePoolLookupByVolume(virStorageVolPtr vol);
 
 /*
+ The volume's type, capacity and allocation (a disk's capacity and its extent's size), read now:
+ 2 round trips.
+
  # Safety
  `vol` is NULL or a volume from this library; `info` NULL or writable.
  */
@@ -4352,6 +4689,9 @@ int virStorageVolGetInfo(virStorageVolPtr vol, virStorageVolInfoPtr info);
 int virStorageVolGetInfoFlags(virStorageVolPtr vol, virStorageVolInfoPtr info, unsigned int flags);
 
 /*
+ The volume's XML as libvirt's ESX driver writes it, and a child disk's base as `<backingStore>`
+ (from its descriptor): 2 round trips for a fresh handle (its key, its descriptor).
+
  # Safety
  `vol` is NULL or a volume from this library.
  */
@@ -4414,12 +4754,17 @@ virStorageVolPtr virStorageVolCreateXMLFrom(virStoragePoolPtr pool,
                                             unsigned int flags);
 
 /*
+ Deletes the volume: a disk with its extents (DeleteVirtualDisk_Task), another file
+ (DeleteDatastoreFile_Task); a disk a VM uses is refused by the host.
+
  # Safety
  `vol` is NULL or a volume from this library.
  */
 int virStorageVolDelete(virStorageVolPtr vol, unsigned int flags);
 
 /*
+ Zero-fills a disk (ZeroFillVirtualDisk_Task); other files refused with VIR_ERR_NO_SUPPORT.
+
  # Safety
  `vol` is NULL or a volume from this library.
  */
@@ -4443,6 +4788,8 @@ int virStorageVolWipePattern(virStorageVolPtr vol, unsigned int algorithm, unsig
 int virStorageVolResize(virStorageVolPtr vol, unsigned long long capacity, unsigned int flags);
 
 /*
+ Takes another reference on the volume handle; no round trip.
+
  # Safety
  `vol` is NULL or a volume from this library.
  */

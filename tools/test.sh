@@ -59,6 +59,8 @@ debian_packages() {
     cat build/deb/lintian.txt && ./tools/deb-test.sh "$SIM_ADDR"
 }
 step "Debian packages (noopt): built, lintian, installed, used, purged" debian_packages
+step "reference: make docs, every export with its entry, pages rendered in headless Chromium" \
+    bash -c 'make --no-print-directory docs PROFILE=debug >build/docs.log 2>&1 && ./tools/docs-check.sh'
 sim_stop
 
 # The Python package as a user gets it: `pip wheel python/` (an isolated PEP 517 build), the

@@ -205,16 +205,19 @@ pub extern "C" fn virGetLastErrorMessage() -> *const c_char {
     })
 }
 
+/// The calling thread's last error number (VIR_ERR_OK when none), as libvirt.
 #[unsafe(no_mangle)]
 pub extern "C" fn virGetLastErrorCode() -> c_int {
     LAST.with(|l| l.borrow().0.code)
 }
 
+/// The calling thread's last error domain (VIR_FROM_NONE when none), as libvirt.
 #[unsafe(no_mangle)]
 pub extern "C" fn virGetLastErrorDomain() -> c_int {
     LAST.with(|l| l.borrow().0.domain)
 }
 
+/// Clears the calling thread's last error, as libvirt.
 #[unsafe(no_mangle)]
 pub extern "C" fn virResetLastError() {
     reset_last_error();
@@ -320,6 +323,8 @@ pub unsafe extern "C" fn virConnGetLastError(conn: virConnectPtr) -> virErrorPtr
     }
 }
 
+/// Clears the connection's last error, as libvirt.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
@@ -330,6 +335,8 @@ pub unsafe extern "C" fn virConnResetLastError(conn: virConnectPtr) {
     }
 }
 
+/// Copies the connection's last error into `to`, as libvirt; its code (0 when none).
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `to` NULL or a writable `virError`.
 #[unsafe(no_mangle)]
@@ -349,6 +356,8 @@ pub unsafe extern "C" fn virConnCopyLastError(conn: virConnectPtr, to: virErrorP
     }
 }
 
+/// Sets the connection's error handler (NULL restores the default), as libvirt.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]

@@ -305,6 +305,8 @@ pub unsafe extern "C" fn virEventAddHandle(
     }
 }
 
+/// Changes a watched descriptor's events in the registered event loop (libvirt's default
+/// implementation or the application's own).
 #[unsafe(no_mangle)]
 pub extern "C" fn virEventUpdateHandle(watch: c_int, events: c_int) {
     if let Some(l) = event::current() {
@@ -312,6 +314,7 @@ pub extern "C" fn virEventUpdateHandle(watch: c_int, events: c_int) {
     }
 }
 
+/// Stops watching a descriptor in the registered event loop; -1 when the watch is unknown.
 #[unsafe(no_mangle)]
 pub extern "C" fn virEventRemoveHandle(watch: c_int) -> c_int {
     event::current().map_or(-1, |l| l.remove_handle(watch))
@@ -338,6 +341,8 @@ pub unsafe extern "C" fn virEventAddTimeout(
     }
 }
 
+/// Changes a timer's period in the registered event loop (-1 disables it, 0 fires at every
+/// iteration).
 #[unsafe(no_mangle)]
 pub extern "C" fn virEventUpdateTimeout(timer: c_int, timeout: c_int) {
     if let Some(l) = event::current() {
@@ -345,6 +350,7 @@ pub extern "C" fn virEventUpdateTimeout(timer: c_int, timeout: c_int) {
     }
 }
 
+/// Removes a timer from the registered event loop; -1 when the timer is unknown.
 #[unsafe(no_mangle)]
 pub extern "C" fn virEventRemoveTimeout(timer: c_int) -> c_int {
     event::current().map_or(-1, |l| l.remove_timeout(timer))

@@ -12,6 +12,9 @@ use std::ffi::{c_char, c_int, c_uint};
 use std::ptr;
 use std::sync::Arc;
 
+/// How many of the host's physical NICs have their link up: one round trip (a scope above one host
+/// refuses it).
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
@@ -51,6 +54,8 @@ pub unsafe extern "C" fn virConnectNumOfDefinedInterfaces(conn: virConnectPtr) -
     })
 }
 
+/// The names of the host's physical NICs whose link is down: one round trip.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
 #[unsafe(no_mangle)]
@@ -66,6 +71,9 @@ pub unsafe extern "C" fn virConnectListDefinedInterfaces(
     })
 }
 
+/// The host's physical NICs as interfaces, filtered by VIR_CONNECT_LIST_INTERFACES_ACTIVE (link up)
+/// or INACTIVE: one round trip.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `ifaces` NULL or writable.
 #[unsafe(no_mangle)]
@@ -104,6 +112,9 @@ pub unsafe extern "C" fn virInterfaceLookupByName(
     })
 }
 
+/// The host's physical NIC with this MAC address, in any case: one round trip; VIR_ERR_NO_INTERFACE
+/// if none.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `macstr` NULL or a C string.
 #[unsafe(no_mangle)]
@@ -169,6 +180,8 @@ pub unsafe extern "C" fn virInterfaceIsActive(iface: virInterfacePtr) -> c_int {
     export!(iface iface, -1, |i| Ok(i.iface.link_up as c_int))
 }
 
+/// Takes another reference on the interface handle; no round trip.
+///
 /// # Safety
 /// `iface` is NULL or an interface from this library.
 #[unsafe(no_mangle)]
@@ -201,6 +214,8 @@ fn hardware(what: &str) -> Error {
     )
 }
 
+/// Refused with VIR_ERR_NO_SUPPORT: interfaces are the host's physical NICs.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `xml` NULL or a C string.
 #[unsafe(no_mangle)]
@@ -215,6 +230,8 @@ pub unsafe extern "C" fn virInterfaceDefineXML(
     })
 }
 
+/// Refused with VIR_ERR_NO_SUPPORT: interfaces are the host's physical NICs.
+///
 /// # Safety
 /// `iface` is NULL or an interface from this library.
 #[unsafe(no_mangle)]
@@ -222,6 +239,8 @@ pub unsafe extern "C" fn virInterfaceUndefine(iface: virInterfacePtr) -> c_int {
     export!(iface iface, write, -1, |_i| Err(hardware("Undefining an interface")))
 }
 
+/// Refused with VIR_ERR_NO_SUPPORT: a physical NIC's link is the cable's.
+///
 /// # Safety
 /// `iface` is NULL or an interface from this library.
 #[unsafe(no_mangle)]
@@ -232,6 +251,8 @@ pub unsafe extern "C" fn virInterfaceCreate(iface: virInterfacePtr, flags: c_uin
     })
 }
 
+/// Refused with VIR_ERR_NO_SUPPORT: a physical NIC's link is the cable's.
+///
 /// # Safety
 /// `iface` is NULL or an interface from this library.
 #[unsafe(no_mangle)]
@@ -242,6 +263,8 @@ pub unsafe extern "C" fn virInterfaceDestroy(iface: virInterfacePtr, flags: c_ui
     })
 }
 
+/// Refused with VIR_ERR_NO_SUPPORT: vSphere has no interface change transactions.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
@@ -252,6 +275,8 @@ pub unsafe extern "C" fn virInterfaceChangeBegin(conn: virConnectPtr, flags: c_u
     })
 }
 
+/// Refused with VIR_ERR_NO_SUPPORT: vSphere has no interface change transactions.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
@@ -262,6 +287,8 @@ pub unsafe extern "C" fn virInterfaceChangeCommit(conn: virConnectPtr, flags: c_
     })
 }
 
+/// Refused with VIR_ERR_NO_SUPPORT: vSphere has no interface change transactions.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]

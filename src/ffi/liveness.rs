@@ -52,6 +52,9 @@ pub unsafe extern "C" fn virConnectRegisterCloseCallback(
     })
 }
 
+/// Removes the connection's close callback (its opaque data freed) and the reference it held; -1
+/// when `cb` is not the one registered.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]

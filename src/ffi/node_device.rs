@@ -48,6 +48,11 @@ pub unsafe extern "C" fn virNodeListDevices(
     })
 }
 
+/// The host (`computer`) and its PCI functions as node devices, read in one round trip
+/// (hardware.pciDevice, config.pciPassthruInfo): CAP_SYSTEM and CAP_PCI_DEV filter them, any other
+/// capability lists nothing; every device is active, none persistent. A scope above one host is
+/// refused.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `devices` NULL or writable.
 #[unsafe(no_mangle)]
@@ -118,6 +123,8 @@ pub unsafe extern "C" fn virNodeDeviceGetParent(dev: virNodeDevicePtr) -> *const
     })
 }
 
+/// 1: a device has one capability, `pci` or `system`.
+///
 /// # Safety
 /// `dev` is NULL or a node device from this library.
 #[unsafe(no_mangle)]
@@ -217,6 +224,8 @@ pub unsafe extern "C" fn virNodeDeviceReAttach(dev: virNodeDevicePtr) -> c_int {
     })
 }
 
+/// Takes another reference on the node device handle; no round trip.
+///
 /// # Safety
 /// `dev` is NULL or a node device from this library.
 #[unsafe(no_mangle)]

@@ -59,6 +59,8 @@ pub unsafe extern "C" fn virDomainSnapshotCreateXML(
     })
 }
 
+/// The snapshot's XML (name, description, state, creation time, parent): one round trip.
+///
 /// # Safety
 /// `snapshot` is NULL or a snapshot from this library.
 #[unsafe(no_mangle)]
@@ -73,6 +75,9 @@ pub unsafe extern "C" fn virDomainSnapshotGetXMLDesc(
     })
 }
 
+/// How many snapshots the VM has, filtered by libvirt's list flags: one round trip (its snapshot
+/// tree).
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -83,6 +88,9 @@ pub unsafe extern "C" fn virDomainSnapshotNum(domain: virDomainPtr, flags: c_uin
     })
 }
 
+/// The names of the VM's snapshots, filtered by libvirt's list flags, parents before children: one
+/// round trip.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `names` NULL or `nameslen` pointers.
 #[unsafe(no_mangle)]
@@ -100,6 +108,8 @@ pub unsafe extern "C" fn virDomainSnapshotListNames(
     })
 }
 
+/// The VM's snapshots as handles, with every list filter libvirt defines: one round trip.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `snaps` NULL or writable.
 #[unsafe(no_mangle)]
@@ -116,6 +126,8 @@ pub unsafe extern "C" fn virDomainListAllSnapshots(
     })
 }
 
+/// How many children (or, with DESCENDANTS, descendants) the snapshot has: one round trip.
+///
 /// # Safety
 /// `snapshot` is NULL or a snapshot from this library.
 #[unsafe(no_mangle)]
@@ -130,6 +142,8 @@ pub unsafe extern "C" fn virDomainSnapshotNumChildren(
     })
 }
 
+/// The names of the snapshot's children or descendants: one round trip.
+///
 /// # Safety
 /// `snapshot` is NULL or a snapshot from this library; `names` NULL or `nameslen` pointers.
 #[unsafe(no_mangle)]
@@ -147,6 +161,8 @@ pub unsafe extern "C" fn virDomainSnapshotListChildrenNames(
     })
 }
 
+/// The snapshot's children or descendants as handles, with libvirt's list filters: one round trip.
+///
 /// # Safety
 /// `snapshot` is NULL or a snapshot from this library; `snaps` NULL or writable.
 #[unsafe(no_mangle)]
@@ -183,6 +199,8 @@ pub unsafe extern "C" fn virDomainSnapshotLookupByName(
     })
 }
 
+/// Whether the VM has a current snapshot (`snapshot.currentSnapshot`): one round trip.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -193,6 +211,8 @@ pub unsafe extern "C" fn virDomainHasCurrentSnapshot(domain: virDomainPtr, flags
     })
 }
 
+/// The VM's current snapshot: one round trip; VIR_ERR_NO_DOMAIN_SNAPSHOT when it has none.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -207,6 +227,8 @@ pub unsafe extern "C" fn virDomainSnapshotCurrent(
     })
 }
 
+/// The snapshot's parent: one round trip; VIR_ERR_NO_DOMAIN_SNAPSHOT for a root.
+///
 /// # Safety
 /// `snapshot` is NULL or a snapshot from this library.
 #[unsafe(no_mangle)]
@@ -224,6 +246,8 @@ pub unsafe extern "C" fn virDomainSnapshotGetParent(
     })
 }
 
+/// Whether the snapshot is the VM's current one: one round trip.
+///
 /// # Safety
 /// `snapshot` is NULL or a snapshot from this library.
 #[unsafe(no_mangle)]
@@ -253,6 +277,9 @@ pub unsafe extern "C" fn virDomainSnapshotHasMetadata(
     })
 }
 
+/// Reverts the VM to the snapshot (RevertToSnapshot_Task; RUNNING/PAUSED power it on or suspend it
+/// afterwards, FORCE accepted): 2 round trips when the task ends at once.
+///
 /// # Safety
 /// `snapshot` is NULL or a snapshot from this library.
 #[unsafe(no_mangle)]
@@ -267,6 +294,9 @@ pub unsafe extern "C" fn virDomainRevertToSnapshot(
     })
 }
 
+/// Deletes the snapshot (RemoveSnapshot_Task), or with CHILDREN its subtree, or with CHILDREN_ONLY
+/// only its descendants; METADATA_ONLY refused: 2 round trips.
+///
 /// # Safety
 /// `snapshot` is NULL or a snapshot from this library.
 #[unsafe(no_mangle)]
@@ -314,6 +344,8 @@ pub unsafe extern "C" fn virDomainSnapshotGetConnect(
     })
 }
 
+/// Takes another reference on the snapshot handle; no round trip.
+///
 /// # Safety
 /// `snapshot` is NULL or a snapshot from this library.
 #[unsafe(no_mangle)]

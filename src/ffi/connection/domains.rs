@@ -78,6 +78,9 @@ pub unsafe extern "C" fn virConnectListDomains(
     })
 }
 
+/// How many domains run (powered on or suspended): one listing read of the scope's VMs (more only
+/// for the pages the server asks for).
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
@@ -114,6 +117,8 @@ pub unsafe extern "C" fn virConnectListDefinedDomains(
     })
 }
 
+/// How many domains are defined but off: one listing read of the scope's VMs.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
@@ -123,6 +128,9 @@ pub unsafe extern "C" fn virConnectNumOfDefinedDomains(conn: virConnectPtr) -> c
     })
 }
 
+/// The running VM with this ID (its managed object number, as libvirt's ESX driver gives): one
+/// round trip; VIR_ERR_NO_DOMAIN if none.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
@@ -132,6 +140,8 @@ pub unsafe extern "C" fn virDomainLookupByID(conn: virConnectPtr, id: c_int) -> 
     })
 }
 
+/// The VM with this name in the connection's scope: one round trip; VIR_ERR_NO_DOMAIN if none.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `name` NULL or a C string.
 #[unsafe(no_mangle)]
@@ -144,6 +154,8 @@ pub unsafe extern "C" fn virDomainLookupByName(
     })
 }
 
+/// The VM with this BIOS UUID (`config.uuid`): one round trip; VIR_ERR_NO_DOMAIN if none.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `uuid` NULL or 16 bytes.
 #[unsafe(no_mangle)]
@@ -159,6 +171,8 @@ pub unsafe extern "C" fn virDomainLookupByUUID(
     })
 }
 
+/// As virDomainLookupByUUID, the UUID in text; one that does not parse is VIR_ERR_INVALID_ARG.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `uuidstr` NULL or a C string.
 #[unsafe(no_mangle)]

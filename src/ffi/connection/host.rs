@@ -18,6 +18,9 @@ use crate::ffi::types::{
 use std::ffi::{c_char, c_int, c_uint, c_ulong, c_ulonglong};
 use std::ptr;
 
+/// The host's (or the scope's hosts') CPU model, CPUs, MHz, sockets, cores, threads, NUMA nodes and
+/// memory: one round trip.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `info` NULL or writable.
 #[unsafe(no_mangle)]

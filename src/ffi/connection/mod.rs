@@ -97,6 +97,8 @@ pub unsafe extern "C" fn virConnectClose(conn: virConnectPtr) -> c_int {
     })
 }
 
+/// Takes another reference on the connection (as libvirt: virConnectClose drops it); no round trip.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]

@@ -43,6 +43,9 @@ pub unsafe extern "C" fn virDomainPinVcpu(
     export!(dom domain, write, -1, |d| pin_vcpu(d, vcpu, unsafe { given_map(cpumap, maplen, api_name!()) }))
 }
 
+/// As virDomainPinVcpu with libvirt's impact flags: the VM's one `config.cpuAffinity` set
+/// (ReconfigVM_Task, 3 round trips), accepted only when every vCPU keeps the same set.
+///
 /// # Safety
 /// As virDomainPinVcpu.
 #[unsafe(no_mangle)]

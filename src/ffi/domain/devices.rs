@@ -93,6 +93,8 @@ pub unsafe extern "C" fn virDomainAttachDevice(domain: virDomainPtr, xml: *const
     unsafe { virDomainAttachDeviceFlags(domain, xml, LIVE) }
 }
 
+/// virDomainDetachDeviceFlags with VIR_DOMAIN_AFFECT_LIVE, as libvirt defines it.
+///
 /// # Safety
 /// As virDomainAttachDevice.
 #[unsafe(no_mangle)]

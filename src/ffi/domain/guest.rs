@@ -17,6 +17,9 @@ use crate::ffi::types::{
 use std::ffi::{c_char, c_int, c_uint};
 use std::ptr;
 
+/// The guest's host name as VMware Tools report it (`guest.hostName`): one round trip;
+/// VIR_ERR_AGENT_UNRESPONSIVE when Tools do not run.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -134,6 +137,8 @@ unsafe fn free_interface(iface: virDomainInterfacePtr) {
     }
 }
 
+/// Frees a `virDomainInterface` from virDomainInterfaceAddresses (NULL is ignored).
+///
 /// # Safety
 /// `iface` is NULL or an interface from virDomainInterfaceAddresses.
 #[unsafe(no_mangle)]
@@ -239,6 +244,8 @@ unsafe fn free_fs_info(info: virDomainFSInfoPtr) {
     }
 }
 
+/// Frees a `virDomainFSInfo` from virDomainGetFSInfo (NULL is ignored).
+///
 /// # Safety
 /// `info` is NULL or one entry of virDomainGetFSInfo's answer.
 #[unsafe(no_mangle)]

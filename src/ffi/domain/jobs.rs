@@ -32,6 +32,9 @@ fn job(d: &DomainHandle) -> crate::error::Result<JobInfo> {
     d.dom.job_info()
 }
 
+/// The domain's running vSphere task as a libvirt job (its kind, elapsed time and progress): one
+/// round trip; VIR_DOMAIN_JOB_NONE when there is none.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `info` NULL or writable.
 #[unsafe(no_mangle)]
@@ -108,6 +111,9 @@ pub unsafe extern "C" fn virDomainGetJobStats(
     })
 }
 
+/// Cancels the domain's running vSphere task (CancelTask); VIR_ERR_OPERATION_INVALID when none runs
+/// or it cannot be cancelled.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]

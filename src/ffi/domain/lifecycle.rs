@@ -45,6 +45,9 @@ fn no_client_files(api: &str) -> Error {
     )
 }
 
+/// Refused with VIR_ERR_NO_SUPPORT: a VM on vSphere cannot be handed the caller's file descriptors
+/// (use virDomainCreateXML).
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
@@ -61,6 +64,9 @@ pub unsafe extern "C" fn virDomainCreateXMLWithFiles(
     )))
 }
 
+/// Refused with VIR_ERR_NO_SUPPORT: vSphere writes no saved state to the caller's files;
+/// virDomainManagedSave suspends the VM to its own.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -68,6 +74,8 @@ pub unsafe extern "C" fn virDomainSave(domain: virDomainPtr, _to: *const c_char)
     export!(dom domain, -1, |_d| Err(no_client_files(api_name!())))
 }
 
+/// Refused as virDomainSave.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -80,6 +88,9 @@ pub unsafe extern "C" fn virDomainSaveFlags(
     export!(dom domain, -1, |_d| Err(no_client_files(api_name!())))
 }
 
+/// Refused with VIR_ERR_NO_SUPPORT: there are no saved-state files outside the VM; virDomainCreate
+/// resumes a managed save.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
@@ -87,6 +98,8 @@ pub unsafe extern "C" fn virDomainRestore(conn: virConnectPtr, _from: *const c_c
     export!(conn conn, -1, |_c| Err(no_client_files(api_name!())))
 }
 
+/// Refused as virDomainRestore.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]

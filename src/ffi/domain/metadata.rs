@@ -63,6 +63,9 @@ pub unsafe extern "C" fn virDomainSetMetadata(
     })
 }
 
+/// The domain's description (`config.annotation`), title or an element of the given namespace (kept
+/// in the VM's `extraConfig`): one round trip; VIR_ERR_NO_DOMAIN_METADATA when it has none.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `uri` NULL or a C string.
 #[unsafe(no_mangle)]

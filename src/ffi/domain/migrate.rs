@@ -151,6 +151,10 @@ fn ulong(v: c_ulong) -> u64 {
     u64::from(v)
 }
 
+/// Moves the VM to the destination connection's host, cluster or datacenter with RelocateVM_Task
+/// through the vCenter both ends reach (live or cold): 6-7 round trips when the task ends at once;
+/// flags vSphere cannot honour are refused by name.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library, `dconn` NULL or a connection from it;
 /// `dname` and `uri` NULL or C strings.
@@ -169,6 +173,9 @@ pub unsafe extern "C" fn virDomainMigrate(
     })
 }
 
+/// As virDomainMigrate; the destination XML, when given, may only keep the VM's definition
+/// (anything else is refused).
+///
 /// # Safety
 /// As virDomainMigrate; `dxml` NULL or a C string.
 #[unsafe(no_mangle)]
@@ -187,6 +194,9 @@ pub unsafe extern "C" fn virDomainMigrate2(
     })
 }
 
+/// As virDomainMigrate, with libvirt's typed migration parameters (destination name, bandwidth
+/// accepted as in libvirt; the others refused by name).
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library, `dconn` NULL or a connection from it;
 /// `params` holds `nparams` typed parameters.
@@ -204,6 +214,9 @@ pub unsafe extern "C" fn virDomainMigrate3(
     })
 }
 
+/// As virDomainMigrate to the connection the URI names (VIR_MIGRATE_PEER2PEER: the library opens it
+/// with this connection's credentials callback).
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `duri` a C string, `dname` NULL or one.
 #[unsafe(no_mangle)]
@@ -220,6 +233,8 @@ pub unsafe extern "C" fn virDomainMigrateToURI(
     })
 }
 
+/// As virDomainMigrateToURI; the migration URI and destination XML as for virDomainMigrate2.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `dconnuri` a C string; `miguri`, `dxml`
 /// and `dname` NULL or C strings.
@@ -240,6 +255,8 @@ pub unsafe extern "C" fn virDomainMigrateToURI2(
     })
 }
 
+/// As virDomainMigrateToURI, with libvirt's typed migration parameters.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `dconnuri` a C string; `params` holds
 /// `nparams` typed parameters.

@@ -9,6 +9,8 @@ use crate::ffi::types::{virConnectPtr, virDomainPtr};
 use std::ffi::{c_char, c_int, c_uchar, c_uint};
 use std::ptr;
 
+/// Takes another reference on the domain handle; no round trip.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -63,6 +65,8 @@ pub unsafe extern "C" fn virDomainGetID(domain: virDomainPtr) -> c_uint {
     export!(dom domain, c_uint::MAX, |d| Ok(d.dom.cached().id() as c_uint))
 }
 
+/// The VM's BIOS UUID (`config.uuid`), 16 bytes, as last read; no round trip.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `uuid` NULL or 16 writable bytes.
 #[unsafe(no_mangle)]
@@ -73,6 +77,8 @@ pub unsafe extern "C" fn virDomainGetUUID(domain: virDomainPtr, uuid: *mut c_uch
     })
 }
 
+/// The VM's BIOS UUID in text, as last read; no round trip.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
 #[unsafe(no_mangle)]

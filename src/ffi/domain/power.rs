@@ -15,6 +15,9 @@ fn power(d: &DomainHandle, op: PowerOp) -> Result<c_int> {
     d.dom.power(op).map(|_| ()).map(|_| 0)
 }
 
+/// Powers the VM on (PowerOnVM_Task; a suspended VM resumes): 2 round trips when the task ends at
+/// once; VIR_ERR_OPERATION_INVALID when it already runs.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -22,6 +25,8 @@ pub unsafe extern "C" fn virDomainCreate(domain: virDomainPtr) -> c_int {
     export!(dom domain, write, -1, |d| power(d, PowerOp::Start))
 }
 
+/// As virDomainCreate; no flags are accepted.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -32,6 +37,9 @@ pub unsafe extern "C" fn virDomainCreateWithFlags(domain: virDomainPtr, flags: c
     })
 }
 
+/// Suspends the running VM to its own files (SuspendVM_Task; libvirt's paused state): 2 round
+/// trips; VIR_ERR_OPERATION_INVALID when it does not run.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -39,6 +47,9 @@ pub unsafe extern "C" fn virDomainSuspend(domain: virDomainPtr) -> c_int {
     export!(dom domain, write, -1, |d| power(d, PowerOp::Suspend))
 }
 
+/// Powers a suspended VM on again (PowerOnVM_Task): 2 round trips; VIR_ERR_OPERATION_INVALID when
+/// it is not suspended.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -100,6 +111,8 @@ pub unsafe extern "C" fn virDomainDestroy(domain: virDomainPtr) -> c_int {
     export!(dom domain, write, -1, |d| power(d, PowerOp::Destroy))
 }
 
+/// As virDomainDestroy (PowerOffVM_Task, a hard power-off); no flags are accepted.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]

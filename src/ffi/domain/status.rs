@@ -17,6 +17,10 @@ use crate::ffi::types::{
 use std::ffi::{c_char, c_int, c_uchar, c_uint, c_ulong, c_ushort};
 use std::ptr;
 
+/// State, maximum and current memory, vCPUs and CPU time (the host's counters, QueryPerf): the
+/// first info call of a listing reads every listed VM's sizing at once, then the CPU time in one
+/// QueryPerf.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `info` NULL or writable.
 #[unsafe(no_mangle)]
@@ -36,6 +40,9 @@ pub unsafe extern "C" fn virDomainGetInfo(domain: virDomainPtr, info: virDomainI
     })
 }
 
+/// The VM's state and libvirt's reason for it (`runtime.powerState`): one round trip, none when the
+/// handle is fresh (2 s).
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `state` NULL or writable, `reason` NULL or writable.
 #[unsafe(no_mangle)]
@@ -57,6 +64,8 @@ pub unsafe extern "C" fn virDomainGetState(
     })
 }
 
+/// Whether the VM runs (powered on or suspended), as read now or within the last 2 s.
+///
 /// # Safety
 /// `dom` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -111,6 +120,9 @@ fn vcpus(d: &DomainHandle, flags: VcpuFlags) -> Result<c_int> {
     Ok(d.dom.current()?.num_cpu)
 }
 
+/// The VM's vCPUs (`config.hardware.numCPU`; VIR_DOMAIN_VCPU_MAXIMUM: the most its hardware version
+/// allows): one round trip.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -118,6 +130,8 @@ pub unsafe extern "C" fn virDomainGetVcpusFlags(domain: virDomainPtr, flags: c_u
     export!(dom domain, -1, |d| vcpus(d, flags!(flags as VcpuFlags)?))
 }
 
+/// As virDomainGetVcpusFlags with VIR_DOMAIN_VCPU_MAXIMUM.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]

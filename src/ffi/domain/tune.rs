@@ -45,6 +45,10 @@ pub unsafe extern "C" fn virDomainSetMaxMemory(domain: virDomainPtr, memory: c_u
     export!(dom domain, write, -1, |d| set_memory(d, memory, MemoryFlags::MAXIMUM))
 }
 
+/// With ReconfigVM_Task: the current memory is the VM's memory limit (`memoryAllocation.limit`), at
+/// most its memory (else VIR_ERR_INVALID_ARG); VIR_DOMAIN_MEM_MAXIMUM sets its memory (`memoryMB`,
+/// in 4 MiB steps; a running VM's only with memory hot-add, and only up).
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -60,6 +64,9 @@ fn set_vcpus(d: &DomainHandle, n: c_uint, flags: VcpuFlags) -> Result<c_int> {
     d.dom.set_vcpus(n, flags).map(|_| ()).map(|_| 0)
 }
 
+/// Sets the VM's vCPUs (`numCPU`) with ReconfigVM_Task: 3 round trips; a running VM's only when CPU
+/// hot-add allows it; VIR_DOMAIN_VCPU_GUEST refused.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -71,6 +78,8 @@ pub unsafe extern "C" fn virDomainSetVcpusFlags(
     export!(dom domain, write, -1, |d| set_vcpus(d, nvcpus, flags!(flags as VcpuFlags)?))
 }
 
+/// As virDomainSetVcpusFlags with VIR_DOMAIN_AFFECT_LIVE.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -78,6 +87,8 @@ pub unsafe extern "C" fn virDomainSetVcpus(domain: virDomainPtr, nvcpus: c_uint)
     export!(dom domain, write, -1, |d| set_vcpus(d, nvcpus, VcpuFlags::LIVE))
 }
 
+/// Whether the host's autostart manager is enabled and powers this VM on when the host starts.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `autostart` NULL or writable.
 #[unsafe(no_mangle)]
@@ -92,6 +103,10 @@ pub unsafe extern "C" fn virDomainGetAutostart(
     })
 }
 
+/// Adds the VM to, or removes it from, the host's autostart order (ReconfigureAutostart), turning
+/// the host's autostart on when that changes no other VM (else VIR_ERR_OPERATION_INVALID, as
+/// libvirt's ESX driver).
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -135,6 +150,9 @@ fn get_sched(
         .give(params, nparams)
 }
 
+/// The VM's CPU allocation as libvirt's ESX scheduler parameters: `reservation` and `limit` in MHz
+/// (-1 unlimited), `shares` a number or -1/-2/-3 for low/normal/high: one round trip.
+///
 /// # Safety
 /// `dom` is NULL or a domain from this library; `params` holds `*nparams` entries.
 #[unsafe(no_mangle)]
@@ -151,6 +169,8 @@ pub unsafe extern "C" fn virDomainGetSchedulerParametersFlags(
     })
 }
 
+/// As virDomainGetSchedulerParametersFlags with no flags.
+///
 /// # Safety
 /// As virDomainGetSchedulerParametersFlags.
 #[unsafe(no_mangle)]
@@ -190,6 +210,9 @@ fn set_sched(d: &DomainHandle, given: &[virTypedParameter]) -> Result<c_int> {
     Ok(0)
 }
 
+/// Sets the VM's CPU reservation, limit and shares (ReconfigVM_Task, 3 round trips); other
+/// parameter names are refused.
+///
 /// # Safety
 /// `dom` is NULL or a domain from this library; `params` holds `nparams` entries.
 #[unsafe(no_mangle)]
@@ -205,6 +228,8 @@ pub unsafe extern "C" fn virDomainSetSchedulerParametersFlags(
     })
 }
 
+/// As virDomainSetSchedulerParametersFlags with no flags.
+///
 /// # Safety
 /// As virDomainSetSchedulerParametersFlags.
 #[unsafe(no_mangle)]
@@ -285,6 +310,10 @@ fn set_mem(d: &DomainHandle, given: &[virTypedParameter]) -> Result<c_int> {
     Ok(0)
 }
 
+/// Sets the VM's memory reservation (`min_guarantee`) and limit (`hard_limit`) in whole MB, rounded
+/// up, the limit no lower than the reservation and neither above the VM's memory (ReconfigVM_Task,
+/// 3 round trips); other names are refused.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library; `params` holds `nparams` entries.
 #[unsafe(no_mangle)]

@@ -43,6 +43,10 @@ pub unsafe extern "C" fn virDomainDefineXMLFlags(
     })
 }
 
+/// Defines a VM from domain XML: the converter writes its VMX into the datastore of its first disk,
+/// which is registered (RegisterVM_Task) on a host of the scope; an existing VM of that name is
+/// redefined in place.
+///
 /// # Safety
 /// As virDomainDefineXMLFlags.
 #[unsafe(no_mangle)]
@@ -60,6 +64,10 @@ fn undefine(d: &DomainHandle, flags: UndefineFlags) -> Result<c_int> {
     Ok(0)
 }
 
+/// Unregisters the VM (UnregisterVM; its files stay on the datastore, as libvirt's ESX driver
+/// does); a running VM is refused (VIR_ERR_OPERATION_INVALID), and NVRAM and TPM removal with
+/// VIR_ERR_ARGUMENT_UNSUPPORTED.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]
@@ -67,6 +75,8 @@ pub unsafe extern "C" fn virDomainUndefineFlags(domain: virDomainPtr, flags: c_u
     export!(dom domain, write, -1, |d| undefine(d, flags!(flags as UndefineFlags)?))
 }
 
+/// As virDomainUndefineFlags with no flags.
+///
 /// # Safety
 /// `domain` is NULL or a domain from this library.
 #[unsafe(no_mangle)]

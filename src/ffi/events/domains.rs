@@ -124,6 +124,9 @@ pub unsafe extern "C" fn virConnectDomainEventRegisterAny(
     })
 }
 
+/// Ends a domain event registration: its callbacks stop, its opaque data is freed, and it gives
+/// back its reference on the connection.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
@@ -163,6 +166,9 @@ pub unsafe extern "C" fn virConnectDomainEventRegister(
     })
 }
 
+/// Ends the original-API domain event registration of this callback, as
+/// virConnectDomainEventDeregisterAny.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]

@@ -90,6 +90,8 @@ pub unsafe extern "C" fn virConnectNetworkEventRegisterAny(
     })
 }
 
+/// Ends a network event registration, as virConnectDomainEventDeregisterAny.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
@@ -128,6 +130,8 @@ pub unsafe extern "C" fn virConnectStoragePoolEventRegisterAny(
     })
 }
 
+/// Ends a storage pool event registration, as virConnectDomainEventDeregisterAny.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]

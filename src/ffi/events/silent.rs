@@ -88,6 +88,9 @@ pub unsafe extern "C" fn virConnectNodeDeviceEventRegisterAny(
     export!(conn conn, -1, |c| register(c, !dev.is_null(), eventID, cb.is_some(), opaque, freecb, "node device"))
 }
 
+/// Ends a node device event registration (which never fires: vSphere adds no host devices while it
+/// runs); its opaque data is freed.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
@@ -114,6 +117,9 @@ pub unsafe extern "C" fn virConnectSecretEventRegisterAny(
     export!(conn conn, -1, |c| register(c, !secret.is_null(), eventID, cb.is_some(), opaque, freecb, "secret"))
 }
 
+/// Ends a secret event registration (which never fires: vSphere has no secrets); its opaque data is
+/// freed.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]

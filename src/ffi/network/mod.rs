@@ -19,6 +19,9 @@ use std::sync::Arc;
 const UUID_LEN: usize = VIR_UUID_BUFLEN as usize;
 const UUID_STRING_LEN: usize = VIR_UUID_STRING_BUFLEN as usize;
 
+/// How many networks the scope has (the host's standard vSwitches, and on vCenter its distributed
+/// switches), all active: one round trip.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
@@ -28,6 +31,8 @@ pub unsafe extern "C" fn virConnectNumOfNetworks(conn: virConnectPtr) -> c_int {
     })
 }
 
+/// The names of the scope's networks (vSwitches and distributed switches): one round trip.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
 #[unsafe(no_mangle)]
@@ -52,6 +57,8 @@ pub unsafe extern "C" fn virConnectNumOfDefinedNetworks(conn: virConnectPtr) -> 
     export!(conn conn, -1, |_c| Ok(0))
 }
 
+/// None: every vSwitch is active while it exists, so no network is defined but inactive.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
 #[unsafe(no_mangle)]
@@ -88,6 +95,8 @@ pub unsafe extern "C" fn virConnectListAllNetworks(
     })
 }
 
+/// The vSwitch (or distributed switch) of this name: one round trip; VIR_ERR_NO_NETWORK if none.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `name` NULL or a C string.
 #[unsafe(no_mangle)]
@@ -101,6 +110,9 @@ pub unsafe extern "C" fn virNetworkLookupByName(
     })
 }
 
+/// The network with this UUID (an MD5 of the vSwitch's key, as libvirt's ESX driver makes it): one
+/// round trip.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `uuid` NULL or 16 bytes.
 #[unsafe(no_mangle)]
@@ -116,6 +128,8 @@ pub unsafe extern "C" fn virNetworkLookupByUUID(
     })
 }
 
+/// As virNetworkLookupByUUID, the UUID in text; one that does not parse is VIR_ERR_INVALID_ARG.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `uuidstr` NULL or a C string.
 #[unsafe(no_mangle)]
@@ -156,6 +170,8 @@ pub unsafe extern "C" fn virNetworkGetName(network: virNetworkPtr) -> *const c_c
     export!(net network, ptr::null(), |n| Ok(n.name.as_ptr()))
 }
 
+/// The network's UUID, 16 bytes; no round trip.
+///
 /// # Safety
 /// `network` is NULL or a network from this library; `uuid` NULL or 16 writable bytes.
 #[unsafe(no_mangle)]
@@ -166,6 +182,8 @@ pub unsafe extern "C" fn virNetworkGetUUID(network: virNetworkPtr, uuid: *mut c_
     })
 }
 
+/// The network's UUID in text; no round trip.
+///
 /// # Safety
 /// `network` is NULL or a network from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
 #[unsafe(no_mangle)]
@@ -203,6 +221,8 @@ pub unsafe extern "C" fn virNetworkGetBridgeName(network: virNetworkPtr) -> *mut
     )))
 }
 
+/// 1: a vSwitch is active while it exists.
+///
 /// # Safety
 /// `network` is NULL or a network from this library.
 #[unsafe(no_mangle)]
@@ -210,6 +230,8 @@ pub unsafe extern "C" fn virNetworkIsActive(network: virNetworkPtr) -> c_int {
     export!(net network, -1, |_n| Ok(1))
 }
 
+/// 1: a vSwitch persists in the host's configuration.
+///
 /// # Safety
 /// `network` is NULL or a network from this library.
 #[unsafe(no_mangle)]
@@ -241,6 +263,8 @@ pub unsafe extern "C" fn virNetworkSetAutostart(network: virNetworkPtr, autostar
     export!(net network, -1, |n| n.object().set_autostart(autostart != 0).map(|()| 0))
 }
 
+/// Takes another reference on the network handle; no round trip.
+///
 /// # Safety
 /// `network` is NULL or a network from this library.
 #[unsafe(no_mangle)]

@@ -86,6 +86,8 @@ fn always_active(name: &str) -> Error {
     )
 }
 
+/// Refused with VIR_ERR_NO_SUPPORT: a vSwitch is active while it exists.
+///
 /// # Safety
 /// `network` is NULL or a network from this library.
 #[unsafe(no_mangle)]
@@ -93,6 +95,9 @@ pub unsafe extern "C" fn virNetworkCreate(network: virNetworkPtr) -> c_int {
     export!(net network, write, -1, |n| Err(always_active(&n.net.name)))
 }
 
+/// Refused with VIR_ERR_NO_SUPPORT: a vSwitch is active while it exists (virNetworkUndefine removes
+/// it).
+///
 /// # Safety
 /// `network` is NULL or a network from this library.
 #[unsafe(no_mangle)]

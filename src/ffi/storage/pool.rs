@@ -24,6 +24,8 @@ fn new_pool(c: &ConnectHandle, pool: PoolFacts) -> virStoragePoolPtr {
     PoolHandle::into_c(c.pool(pool))
 }
 
+/// How many datastores (and iSCSI targets) the scope's hosts have, all active: one round trip.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library.
 #[unsafe(no_mangle)]
@@ -31,6 +33,8 @@ pub unsafe extern "C" fn virConnectNumOfStoragePools(conn: virConnectPtr) -> c_i
     export!(conn conn, -1, |c| Ok(c.conn.list_pools()?.len() as c_int))
 }
 
+/// The names of the scope's datastores and iSCSI targets: one round trip.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
 #[unsafe(no_mangle)]
@@ -55,6 +59,8 @@ pub unsafe extern "C" fn virConnectNumOfDefinedStoragePools(conn: virConnectPtr)
     export!(conn conn, -1, |_c| Ok(0))
 }
 
+/// None: every datastore is active while mounted.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `names` NULL or `maxnames` pointers.
 #[unsafe(no_mangle)]
@@ -104,6 +110,8 @@ pub unsafe extern "C" fn virStoragePoolLookupByTargetPath(
     })
 }
 
+/// The datastore (or iSCSI target) of this name: one round trip; VIR_ERR_NO_STORAGE_POOL if none.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `name` NULL or a C string.
 #[unsafe(no_mangle)]
@@ -116,6 +124,9 @@ pub unsafe extern "C" fn virStoragePoolLookupByName(
     })
 }
 
+/// The datastore with this UUID (an MD5 of its mount path, as libvirt's ESX driver makes it): one
+/// round trip.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `uuid` NULL or 16 bytes.
 #[unsafe(no_mangle)]
@@ -130,6 +141,8 @@ pub unsafe extern "C" fn virStoragePoolLookupByUUID(
     })
 }
 
+/// As virStoragePoolLookupByUUID, the UUID in text; one that does not parse is VIR_ERR_INVALID_ARG.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `uuidstr` NULL or a C string.
 #[unsafe(no_mangle)]
@@ -145,6 +158,9 @@ pub unsafe extern "C" fn virStoragePoolLookupByUUIDString(
     })
 }
 
+/// The datastore's state, capacity, allocation and free space (`summary`), read now: one round
+/// trip.
+///
 /// # Safety
 /// `pool` is NULL or a pool from this library; `info` NULL or writable.
 #[unsafe(no_mangle)]
@@ -166,6 +182,9 @@ pub unsafe extern "C" fn virStoragePoolGetInfo(
     })
 }
 
+/// The pool's XML as libvirt's ESX driver writes it (`dir`, `netfs` or `iscsi`, sizes, target
+/// path), read now: one round trip.
+///
 /// # Safety
 /// `pool` is NULL or a pool from this library.
 #[unsafe(no_mangle)]
@@ -179,6 +198,8 @@ pub unsafe extern "C" fn virStoragePoolGetXMLDesc(
     })
 }
 
+/// Has the host refresh the datastore (RefreshDatastore), so its sizes and files are current.
+///
 /// # Safety
 /// `pool` is NULL or a pool from this library.
 #[unsafe(no_mangle)]
@@ -216,6 +237,8 @@ pub unsafe extern "C" fn virStoragePoolSetAutostart(
     export!(pool pool, -1, |p| p.object().set_autostart(autostart != 0).map(|()| 0))
 }
 
+/// 1: a datastore is active while mounted.
+///
 /// # Safety
 /// `pool` is NULL or a pool from this library.
 #[unsafe(no_mangle)]
@@ -223,6 +246,8 @@ pub unsafe extern "C" fn virStoragePoolIsActive(pool: virStoragePoolPtr) -> c_in
     export!(pool pool, -1, |_p| Ok(1))
 }
 
+/// 1: a datastore persists in the host's configuration.
+///
 /// # Safety
 /// `pool` is NULL or a pool from this library.
 #[unsafe(no_mangle)]
@@ -239,6 +264,8 @@ pub unsafe extern "C" fn virStoragePoolGetName(pool: virStoragePoolPtr) -> *cons
     export!(pool pool, ptr::null(), |p| Ok(p.name.as_ptr()))
 }
 
+/// The pool's UUID, 16 bytes; no round trip.
+///
 /// # Safety
 /// `pool` is NULL or a pool from this library; `uuid` NULL or 16 writable bytes.
 #[unsafe(no_mangle)]
@@ -252,6 +279,8 @@ pub unsafe extern "C" fn virStoragePoolGetUUID(
     })
 }
 
+/// The pool's UUID in text; no round trip.
+///
 /// # Safety
 /// `pool` is NULL or a pool from this library; `buf` NULL or VIR_UUID_STRING_BUFLEN bytes.
 #[unsafe(no_mangle)]
@@ -274,6 +303,8 @@ pub unsafe extern "C" fn virStoragePoolGetConnect(pool: virStoragePoolPtr) -> vi
     export!(pool pool, ptr::null_mut(), |p| Ok(Arc::as_ptr(&p.conn).cast_mut()))
 }
 
+/// Takes another reference on the pool handle; no round trip.
+///
 /// # Safety
 /// `pool` is NULL or a pool from this library.
 #[unsafe(no_mangle)]
@@ -370,6 +401,8 @@ pub unsafe extern "C" fn virStoragePoolCreate(pool: virStoragePoolPtr, flags: c_
     })
 }
 
+/// Refused with VIR_ERR_NO_SUPPORT: a datastore exists once the host mounts it.
+///
 /// # Safety
 /// `pool` is NULL or a pool from this library.
 #[unsafe(no_mangle)]
@@ -387,6 +420,9 @@ pub unsafe extern "C" fn virStoragePoolBuild(pool: virStoragePoolPtr, flags: c_u
     })
 }
 
+/// Refused with VIR_ERR_NO_SUPPORT: delete its volumes, or unmount an NFS datastore with
+/// virStoragePoolDestroy.
+///
 /// # Safety
 /// `pool` is NULL or a pool from this library.
 #[unsafe(no_mangle)]

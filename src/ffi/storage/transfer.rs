@@ -282,6 +282,8 @@ pub unsafe extern "C" fn virStreamAbort(stream: virStreamPtr) -> c_int {
     })
 }
 
+/// Takes another reference on the stream; no round trip.
+///
 /// # Safety
 /// `stream` is NULL or a stream from this library.
 #[unsafe(no_mangle)]

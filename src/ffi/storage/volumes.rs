@@ -25,6 +25,9 @@ fn found(c: &ConnectHandle, vol: Volume) -> virStorageVolPtr {
     VolumeHandle::into_c(c.volume_handle(vol))
 }
 
+/// How many volumes (disks, ISO and floppy images, hosted VMDKs) the datastore holds: 2 round trips
+/// (one search task and its read).
+///
 /// # Safety
 /// `pool` is NULL or a pool from this library.
 #[unsafe(no_mangle)]
@@ -32,6 +35,8 @@ pub unsafe extern "C" fn virStoragePoolNumOfVolumes(pool: virStoragePoolPtr) -> 
     export!(pool pool, -1, |p| Ok(p.object().volumes()?.len() as c_int))
 }
 
+/// The names (`dir/file`) of the datastore's volumes: 2 round trips.
+///
 /// # Safety
 /// `pool` is NULL or a pool from this library; `names` NULL or `maxnames` pointers.
 #[unsafe(no_mangle)]
@@ -94,6 +99,8 @@ pub unsafe extern "C" fn virStorageVolLookupByPath(
     })
 }
 
+/// The volume with this key: a disk's UUID on ESX (each datastore searched), else its path.
+///
 /// # Safety
 /// `conn` is NULL or a connection from this library; `key` NULL or a C string.
 #[unsafe(no_mangle)]
@@ -106,6 +113,8 @@ pub unsafe extern "C" fn virStorageVolLookupByKey(
     })
 }
 
+/// The volume's pool, as the volume knows it; no round trip.
+///
 /// # Safety
 /// `vol` is NULL or a volume from this library.
 #[unsafe(no_mangle)]
@@ -115,6 +124,9 @@ pub unsafe extern "C" fn virStoragePoolLookupByVolume(vol: virStorageVolPtr) -> 
     })
 }
 
+/// The volume's type, capacity and allocation (a disk's capacity and its extent's size), read now:
+/// 2 round trips.
+///
 /// # Safety
 /// `vol` is NULL or a volume from this library; `info` NULL or writable.
 #[unsafe(no_mangle)]
@@ -155,6 +167,9 @@ fn vol_info(v: &VolumeHandle, out: crate::ffi::args::Out<virStorageVolInfo>) -> 
     Ok(0)
 }
 
+/// The volume's XML as libvirt's ESX driver writes it, and a child disk's base as `<backingStore>`
+/// (from its descriptor): 2 round trips for a fresh handle (its key, its descriptor).
+///
 /// # Safety
 /// `vol` is NULL or a volume from this library.
 #[unsafe(no_mangle)]
@@ -252,6 +267,9 @@ pub unsafe extern "C" fn virStorageVolCreateXMLFrom(
     })
 }
 
+/// Deletes the volume: a disk with its extents (DeleteVirtualDisk_Task), another file
+/// (DeleteDatastoreFile_Task); a disk a VM uses is refused by the host.
+///
 /// # Safety
 /// `vol` is NULL or a volume from this library.
 #[unsafe(no_mangle)]
@@ -262,6 +280,8 @@ pub unsafe extern "C" fn virStorageVolDelete(vol: virStorageVolPtr, flags: c_uin
     })
 }
 
+/// Zero-fills a disk (ZeroFillVirtualDisk_Task); other files refused with VIR_ERR_NO_SUPPORT.
+///
 /// # Safety
 /// `vol` is NULL or a volume from this library.
 #[unsafe(no_mangle)]
@@ -314,6 +334,8 @@ pub unsafe extern "C" fn virStorageVolResize(
     })
 }
 
+/// Takes another reference on the volume handle; no round trip.
+///
 /// # Safety
 /// `vol` is NULL or a volume from this library.
 #[unsafe(no_mangle)]
