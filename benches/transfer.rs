@@ -8,7 +8,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use common::Sim;
+use common::{Sim, peak_rss_kib};
 use std::ffi::CString;
 use std::process::Command;
 use std::time::Instant;
@@ -24,18 +24,6 @@ use virt_esx::ffi::storage::volumes::{
 use virt_esx::ffi::types::virConnectAuth;
 
 const PIECE: usize = 256 << 10;
-
-/// Peak resident set of this process so far, in KiB.
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 fn main() {
     let mib: usize = std::env::var("TRANSFER_MIB")

@@ -4,6 +4,8 @@
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
+use std::borrow::Cow;
+use std::io::BufRead;
 
 const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
 /// Deeper than any vim25 or domain document; a guard against hostile nesting, so that neither
@@ -46,22 +48,57 @@ impl Element {
     pub fn parse_pruned(
         xml: &str,
         names: Names,
-        mut prune: Option<Prune<'_>>,
+        prune: Option<Prune<'_>>,
     ) -> Result<Element, String> {
         // Domain XML is held to XML 1.0's characters as libvirt's libxml2 holds it (no NUL or
         // other C0 controls, written or referenced): a NUL would end the VMX value it lands in.
         // SOAP answers stay lenient, so one odd character from a server breaks no listing.
-        let strict = names == Names::Qualified;
-        if strict {
+        if names == Names::Qualified {
             check_chars(xml)?;
         }
-        let mut reader = NsReader::from_str(xml);
+        Element::parse_from(xml.as_bytes(), names, prune)
+    }
+
+    /// As `parse_pruned`, reading the document from `source` as it arrives (a SOAP answer's body
+    /// stream): nothing but the current event is buffered, and a text that is one event (a
+    /// huge field, say) is moved into its element rather than copied.
+    pub fn parse_from<R: BufRead>(
+        source: R,
+        names: Names,
+        mut prune: Option<Prune<'_>>,
+    ) -> Result<Element, String> {
+        let strict = names == Names::Qualified;
+        let mut reader = NsReader::from_reader(source);
         let mut stack: Vec<Element> = Vec::new();
         let mut root: Option<Element> = None;
+        let mut buf = Vec::new();
         loop {
+            buf.clear();
             let event = reader
-                .read_event()
+                .read_event_into(&mut buf)
                 .map_err(|e| format!("at position {}: {e}", reader.error_position()))?;
+            // A text event read whole into `buf`, needing no change: `buf` is the text.
+            let whole = match &event {
+                Event::Text(text) => match text.xml10_content() {
+                    Cow::Borrowed(content) => Some(content.len()),
+                    Cow::Owned(_) => None,
+                },
+                _ => None,
+            };
+            if let Some(len) = whole {
+                drop(event);
+                if len == buf.len() && !stack.is_empty() {
+                    let text = String::from_utf8(std::mem::take(&mut buf))
+                        .map_err(|_| "text is not UTF-8".to_string())?;
+                    move_text(&mut stack, text);
+                    continue;
+                }
+                // Rare: read it again the ordinary way.
+                let text =
+                    std::str::from_utf8(&buf).map_err(|_| "text is not UTF-8".to_string())?;
+                push_text(&mut stack, text)?;
+                continue;
+            }
             match event {
                 Event::Start(start) => {
                     if root.is_some() || stack.len() >= MAX_DEPTH {
@@ -130,7 +167,7 @@ impl Element {
     }
 }
 
-fn open(reader: &NsReader<&[u8]>, start: &BytesStart, names: Names) -> Result<Element, String> {
+fn open<R>(reader: &NsReader<R>, start: &BytesStart, names: Names) -> Result<Element, String> {
     let mut element = Element {
         name: match names {
             Names::Local => start.local_name().as_ref().to_string(),
@@ -236,6 +273,18 @@ fn attach(
         None => return Err("extra content at the end of the document".into()),
     }
     Ok(())
+}
+
+/// A whole text event's string given to the open element: moved when the element has no text
+/// yet (a huge field costs its own size once), else appended.
+fn move_text(stack: &mut [Element], text: String) {
+    if let Some(parent) = stack.last_mut() {
+        if parent.text.is_empty() {
+            parent.text = text;
+        } else {
+            parent.text.push_str(&text);
+        }
+    }
 }
 
 fn push_text(stack: &mut [Element], text: &str) -> Result<(), String> {

@@ -25,6 +25,15 @@ pub enum Action {
     Raw(u16, Box<dyn Fn() -> String + Send>),
     /// HTTP 200 with a chunked body that never ends, until the client hangs up (or 4 GiB).
     Endless,
+    /// HTTP 200 with `<{Method}Response>` holding `head`, then `unit` `count` times (`{n}` in
+    /// it numbered), then `tail`: written as it goes, so that a huge answer costs this process
+    /// nothing.
+    Huge {
+        head: String,
+        unit: String,
+        count: usize,
+        tail: String,
+    },
     /// Reads nothing more of the request, answers the headers of a 1 MiB body and 1 KiB of it,
     /// then goes quiet for this long: a download that stalls, an upload the server stops
     /// reading.
@@ -257,6 +266,12 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
     let (status, cookie, reply) = match action {
         Some(Action::Drop) => return,
         Some(Action::Endless) => return endless(conn),
+        Some(Action::Huge {
+            head,
+            unit,
+            count,
+            tail,
+        }) => return huge(conn, &key, &head, (&unit, count), &tail),
         Some(Action::Stall(d)) => return stall(conn, d),
         Some(Action::Raw(status, body)) => (status, None, body()),
         Some(Action::Fault(kind, msg)) => (500, None, fault(kind, msg)),
@@ -284,6 +299,39 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
         reply.len(),
         cookie.map(|c| format!("{c}\r\n")).unwrap_or_default()
     );
+}
+
+/// A SOAP answer of `unit` repeated between `head` and `tail`, written about 64 KiB at a time.
+fn huge(mut conn: TcpStream, key: &str, head: &str, (unit, count): (&str, usize), tail: &str) {
+    let start = envelope(&format!("<{key}Response xmlns=\"urn:vim25\">{head}\u{0}"));
+    let (open, close) = start.split_once('\u{0}').unwrap();
+    let close = format!("{tail}</{key}Response>{close}");
+    let numbered = unit.contains("{n}");
+    let one = |n: usize| match numbered {
+        true => unit.replace("{n}", &n.to_string()),
+        false => unit.to_string(),
+    };
+    let length: usize = match numbered {
+        true => (0..count).map(|n| one(n).len()).sum(),
+        false => unit.len() * count,
+    };
+    let _ = write!(
+        conn,
+        "HTTP/1.1 200 X\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{open}",
+        open.len() + length + close.len()
+    );
+    let mut chunk = String::new();
+    for n in 0..count {
+        chunk.push_str(&one(n));
+        if chunk.len() >= 65_536 {
+            if conn.write_all(chunk.as_bytes()).is_err() {
+                return;
+            }
+            chunk.clear();
+        }
+    }
+    let _ = conn.write_all(chunk.as_bytes());
+    let _ = conn.write_all(close.as_bytes());
 }
 
 /// A 1 MiB answer that stops after its first KiB, for `d`.

@@ -166,3 +166,16 @@ pub fn domain_xml(name: &str, ds: &str, mem_kib: u64) -> String {
 </domain>"
     )
 }
+
+/// Peak resident set of this process so far, in KiB (`VmHWM`).
+#[allow(dead_code)]
+pub fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}

@@ -9,10 +9,11 @@ use super::methods::{
 use super::node::Node;
 use super::property::{FilterSpec, ObjectContent, RetrieveOptions};
 use super::soap::{self, MoRef, Request};
-use super::transport::{Reply, Transport, TransportConfig};
+use super::transport::{Transport, TransportConfig};
 use super::types::{ServiceContent, UserSession};
 use crate::log::{self, Level, log};
 use secrecy::SecretString;
+use std::collections::HashSet;
 use std::sync::Mutex;
 
 /// Spoken to fetch the service content, before the server's own version is known; every
@@ -172,28 +173,59 @@ impl Client {
     fn send_with(&self, req: &Request, objects: Option<&mut dyn FnMut(Node)>) -> Result<Node> {
         let envelope = zeroize::Zeroizing::new(req.envelope());
         let started = std::time::Instant::now();
-        let reply =
-            self.transport
-                .post_soap(&self.soap_action, &envelope, repeatable(req.method()));
-        self.log_call(
-            req.method(),
-            &envelope,
-            &reply,
-            started.elapsed().as_millis(),
-        );
-        let reply = reply?;
-        match objects {
-            Some(take) => {
-                soap::read_items(req.method(), reply.status, &reply.body, "objects", take)
+        let (method, repeat) = (req.method(), repeatable(req.method()));
+        let items = objects.map(|take| ("objects", take));
+        if log::enabled(Level::Debug) {
+            // The debug log shows the answer whole, so it is read whole first.
+            let reply = self
+                .transport
+                .post_soap(&self.soap_action, &envelope, repeat);
+            let outcome = reply
+                .as_ref()
+                .map(|r| (r.status, r.body.len() as u64, &r.body[..]));
+            self.log_call(method, &envelope, outcome, started.elapsed().as_millis());
+            let reply = reply?;
+            return soap::read_answer(method, reply.status, &reply.body[..], items);
+        }
+        // Otherwise the answer is parsed as it arrives, and its size known once it is read.
+        let mut answer =
+            match self
+                .transport
+                .post_soap_streamed(&self.soap_action, &envelope, repeat)
+            {
+                Ok(answer) => answer,
+                Err(e) => {
+                    self.log_call(method, &envelope, Err(&e), started.elapsed().as_millis());
+                    return Err(e);
+                }
+            };
+        let status = answer.status;
+        let parsed = soap::read_answer(method, status, &mut answer, items);
+        let ms = started.elapsed().as_millis();
+        match answer.failure.take() {
+            // The body ended early: the transport's reason, not the parser's.
+            Some(cut) => {
+                let e = self.transport.body_error(cut);
+                self.log_call(method, &envelope, Err(&e), ms);
+                Err(e)
             }
-            None => soap::read_response(req.method(), reply.status, &reply.body),
+            None => {
+                self.log_call(method, &envelope, Ok((status, answer.received, &[])), ms);
+                parsed
+            }
         }
     }
 
     /// One SOAP call in the log: failures as warnings, the rest at info level, bodies at debug.
     /// The secrets to redact are gathered only when a line will be written: calls are the hot
     /// path and the log is off below warnings by default.
-    fn log_call(&self, method: &str, envelope: &str, reply: &Result<Reply>, ms: u128) {
+    fn log_call(
+        &self,
+        method: &str,
+        envelope: &str,
+        reply: std::result::Result<(u16, u64, &[u8]), &Error>,
+        ms: u128,
+    ) {
         if !log::enabled(if reply.is_ok() {
             Level::Info
         } else {
@@ -217,16 +249,15 @@ impl Client {
                 "{method} failed after {ms} ms: {}",
                 e.detail
             ),
-            Ok(r) => {
-                let (sent, got) = (envelope.len(), r.body.len());
+            Ok((status, got, body)) => {
+                let sent = envelope.len();
                 log!(
                     Info,
                     &secrets,
-                    "{method}: HTTP {} in {ms} ms, {sent} bytes sent, {got} received",
-                    r.status
+                    "{method}: HTTP {status} in {ms} ms, {sent} bytes sent, {got} received"
                 );
                 if debug {
-                    let body = String::from_utf8_lossy(&r.body);
+                    let body = String::from_utf8_lossy(body);
                     log!(Debug, &secrets, "{method} response: {body}");
                 }
             }
@@ -263,10 +294,18 @@ impl Client {
             },
         };
         let req = call.request();
+        let asked: HashSet<&str> = specs
+            .iter()
+            .flat_map(|s| {
+                s.props
+                    .iter()
+                    .flat_map(|(_, paths)| paths.iter().map(String::as_str))
+            })
+            .collect();
         // Some servers answer a read without a session with a NotAuthenticated fault per
         // property rather than for the call; both mean "log in again".
         let (mut out, mut token) = self.with_session(|| {
-            let (objects, token, missing) = self.send_page(&req)?;
+            let (objects, token, missing) = self.send_page(&req, &asked)?;
             if missing.as_deref() == Some("NotAuthenticated") {
                 return Err(Error::fault(
                     req.method(),
@@ -281,7 +320,8 @@ impl Client {
                 this: self.property_collector(),
                 token: t,
             };
-            let (objects, more, _) = self.with_session(|| self.send_page(&next.request()))?;
+            let (objects, more, _) =
+                self.with_session(|| self.send_page(&next.request(), &asked))?;
             out.extend(objects);
             token = more;
         }
@@ -289,10 +329,12 @@ impl Client {
     }
 
     /// One page of a retrieve: its objects, folded one by one as they are read (thousands of
-    /// them never stand as one tree), its token, and the first missing property's fault type.
+    /// them never stand as one tree) with only the `asked` properties kept, its token, and the
+    /// first missing property's fault type.
     fn send_page(
         &self,
         req: &Request,
+        asked: &HashSet<&str>,
     ) -> Result<(Vec<ObjectContent>, Option<String>, Option<String>)> {
         let mut objects = Vec::new();
         let mut missing = None;
@@ -300,7 +342,7 @@ impl Client {
             if missing.is_none() {
                 missing = first_missing_fault(&n);
             }
-            objects.extend(ObjectContent::take(n));
+            objects.extend(ObjectContent::take_asked(n, Some(asked)));
         };
         let resp = self.send_with(req, Some(&mut take))?;
         let token = resp

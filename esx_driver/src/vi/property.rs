@@ -5,6 +5,7 @@ use super::node::Node;
 use super::soap::MoRef;
 use super::types::{FromNode, vim_type};
 use super::write::vim_choice;
+use std::collections::HashSet;
 
 vim_type!(write PropertySpec {
     kind: String = "type",
@@ -232,6 +233,12 @@ impl ObjectContent {
     /// the same dotted paths they asked for. `ArrayOfX` values become repeated elements. The
     /// values are moved, not copied: answers hold thousands of objects.
     pub fn take(n: Node) -> Option<ObjectContent> {
+        ObjectContent::take_asked(n, None)
+    }
+
+    /// As `take`, keeping only the properties `asked` names (when given): what a server sends
+    /// beyond them is dropped as each object is read, so an answer costs what was asked for.
+    pub fn take_asked(n: Node, asked: Option<&HashSet<&str>>) -> Option<ObjectContent> {
         let obj = MoRef::from_node(n.child("obj")?)?;
         let mut props = Node {
             name: "obj".into(),
@@ -241,6 +248,9 @@ impl ObjectContent {
             let Some(name) = ps.text_at("name").map(|t| t.trim().to_string()) else {
                 continue;
             };
+            if asked.is_some_and(|a| !a.contains(name.as_str())) {
+                continue;
+            }
             let Some(val) = ps.children.into_iter().find(|c| c.name == "val") else {
                 continue;
             };

@@ -155,33 +155,17 @@ pub fn escape_into(out: &mut String, s: &str) {
 
 /// Unwraps a reply to `<MethodResponse>`, or turns a fault into an error.
 pub fn read_response(method: &str, status: u16, body: &[u8]) -> Result<Node> {
-    read_response_with(method, status, body, None)
+    read_answer(method, status, body, None)
 }
 
-/// As `read_response`, the `returnval` children named `items` handed to `take` one by one
-/// as they are read (a retrieve answer's thousands of `objects`), not kept in the answer.
-pub fn read_items(
+/// As `read_response`, the body read from `body` as it arrives; with `items`, the `returnval`
+/// children of that name handed to its function one by one as they are read (a retrieve
+/// answer's thousands of `objects`), not kept in the answer.
+pub fn read_answer(
     method: &str,
     status: u16,
-    body: &[u8],
-    items: &str,
-    take: &mut dyn FnMut(Node),
-) -> Result<Node> {
-    let response = format!("{method}Response");
-    let path = ["Envelope", "Body", response.as_str(), "returnval"];
-    let prune = super::node::Prune {
-        path: &path,
-        leaf: items,
-        take,
-    };
-    read_response_with(method, status, body, Some(prune))
-}
-
-fn read_response_with(
-    method: &str,
-    status: u16,
-    body: &[u8],
-    prune: Option<super::node::Prune<'_>>,
+    body: impl std::io::Read,
+    items: Option<(&str, &mut dyn FnMut(Node))>,
 ) -> Result<Node> {
     if status != 200 && status != 500 {
         return Err(Error::new(
@@ -189,17 +173,26 @@ fn read_response_with(
             format!("{status} (HTTP response code {status} for call to '{method}')"),
         ));
     }
+    let mut body = std::io::BufReader::with_capacity(64 << 10, body);
     // What a non-SOAP answer (a proxy's or load balancer's error page) says: its first 200 bytes.
+    let start = std::io::BufRead::fill_buf(&mut body)
+        .map(|b| b[..b.len().min(200)].to_vec())
+        .unwrap_or_default();
     let not_soap = |why: &str| {
-        let start =
-            String::from_utf8_lossy(&body[..body.len().min(200)]).replace(['\r', '\n'], " ");
+        let start = String::from_utf8_lossy(&start).replace(['\r', '\n'], " ");
         Error::protocol(format!(
             "HTTP {status} answer to '{method}' {why}; it begins: {}",
             start.trim()
         ))
     };
-    let text = std::str::from_utf8(body).map_err(|_| not_soap("is not UTF-8"))?;
-    let mut envelope = super::node::parse_pruned(text, prune).map_err(|e| match status {
+    let response = format!("{method}Response");
+    let path = ["Envelope", "Body", response.as_str(), "returnval"];
+    let prune = items.map(|(leaf, take)| super::node::Prune {
+        path: &path,
+        leaf,
+        take,
+    });
+    let mut envelope = super::node::parse_from(&mut body, prune).map_err(|e| match status {
         200 => e,
         _ => not_soap("is not SOAP"),
     })?;

@@ -52,6 +52,33 @@ pub struct Reply {
     pub body: Vec<u8>,
 }
 
+/// A SOAP answer being read: its status, and its body as it arrives, counted, with what ended
+/// the read early kept for `Transport::body_error` (the parser sees only that it ended).
+pub struct Answer {
+    pub status: u16,
+    body: ureq::BodyReader<'static>,
+    /// The body's bytes read so far.
+    pub received: u64,
+    /// What ended the read early, if anything did.
+    pub failure: Option<std::io::Error>,
+}
+
+impl std::io::Read for Answer {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.body.read(buf) {
+            Ok(n) => {
+                self.received += n as u64;
+                Ok(n)
+            }
+            Err(e) => {
+                let told = std::io::Error::new(e.kind(), e.to_string());
+                self.failure = Some(e);
+                Err(told)
+            }
+        }
+    }
+}
+
 impl Transport {
     pub fn new(config: TransportConfig) -> Result<Transport> {
         let roots = match &config.cacert {
@@ -130,6 +157,34 @@ impl Transport {
     /// before answering is sent once more: a kept-alive connection may be closed by the server
     /// just as it is reused.
     pub fn post_soap(&self, soap_action: &str, envelope: &str, repeatable: bool) -> Result<Reply> {
+        let resp = self.send_soap(soap_action, envelope, repeatable)?;
+        self.finish(resp)
+    }
+
+    /// As `post_soap`, the answer's body read as it arrives (at most `MAX_BODY` bytes), for a
+    /// parser that takes it as it comes rather than as one buffer.
+    pub fn post_soap_streamed(
+        &self,
+        soap_action: &str,
+        envelope: &str,
+        repeatable: bool,
+    ) -> Result<Answer> {
+        let resp = self.send_soap(soap_action, envelope, repeatable)?;
+        let status = self.head(&resp)?;
+        Ok(Answer {
+            status,
+            body: resp.into_body().into_with_config().limit(MAX_BODY).reader(),
+            received: 0,
+            failure: None,
+        })
+    }
+
+    fn send_soap(
+        &self,
+        soap_action: &str,
+        envelope: &str,
+        repeatable: bool,
+    ) -> Result<ureq::http::Response<ureq::Body>> {
         let url = format!("{}/sdk", self.config.base_url);
         let send = || {
             let mut req = self
@@ -143,12 +198,30 @@ impl Transport {
             self.round_trips.fetch_add(1, Ordering::Relaxed);
             req.send(envelope)
         };
-        let resp = match send() {
+        match send() {
             Err(ureq::Error::Io(e)) if repeatable && dropped(&e) => send(),
             sent => sent,
         }
-        .map_err(|e| self.transport_error(&e))?;
-        self.finish(resp)
+        .map_err(|e| self.transport_error(&e))
+    }
+
+    /// What ended the read of an answer's body early, in the transport's words (the size limit,
+    /// a timeout, a dropped connection).
+    pub fn body_error(&self, e: std::io::Error) -> Error {
+        match e.into_inner().map(|inner| inner.downcast::<ureq::Error>()) {
+            Some(Ok(ureq)) => self.transport_error(&ureq),
+            Some(Err(other)) => Error::new(
+                ErrorKind::Transport,
+                format!(
+                    "reading the answer of '{}' failed: {other}",
+                    self.config.base_url
+                ),
+            ),
+            None => Error::new(
+                ErrorKind::Transport,
+                format!("reading the answer of '{}' failed", self.config.base_url),
+            ),
+        }
     }
 
     /// GET of a path below the endpoint (`/folder/...`), with the session cookie.
@@ -239,6 +312,18 @@ impl Transport {
     }
 
     fn finish(&self, mut resp: ureq::http::Response<ureq::Body>) -> Result<Reply> {
+        let status = self.head(&resp)?;
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY)
+            .read_to_vec()
+            .map_err(|e| self.transport_error(&e))?;
+        Ok(Reply { status, body })
+    }
+
+    /// An answer's status, once its session cookie is taken and a redirect refused.
+    fn head(&self, resp: &ureq::http::Response<ureq::Body>) -> Result<u16> {
         let status = resp.status().as_u16();
         if let Some(cookie) = session_cookie(resp.headers()) {
             self.set_cookie(Some(cookie));
@@ -255,13 +340,7 @@ impl Transport {
                 self.config.base_url
             )));
         }
-        let body = resp
-            .body_mut()
-            .with_config()
-            .limit(MAX_BODY)
-            .read_to_vec()
-            .map_err(|e| self.transport_error(&e))?;
-        Ok(Reply { status, body })
+        Ok(status)
     }
 
     fn transport_error(&self, e: &ureq::Error) -> Error {
