@@ -200,16 +200,17 @@ fn soap_faults_map_to_libvirt_codes() {
 #[test]
 fn drops_slow_and_malformed_answers_are_errors_then_recover() {
     let (_sim, inj, conn) = setup("");
-    // A read dropped once is sent again (the server may close a kept-alive connection just
-    // as it is reused); dropped twice in a row, it fails.
-    inj.add("RetrievePropertiesEx", 1, Action::Drop);
+    // A read dropped is sent again (at once: the server may close a kept-alive connection
+    // just as it is reused; then after growing pauses), up to four times; dropped five times
+    // in a row, it fails.
+    inj.add("RetrievePropertiesEx", 4, Action::Drop);
     assert!(
         !conn
             .list_all_domains(ListDomainsFlags::empty())
             .unwrap()
             .is_empty()
     );
-    inj.add("RetrievePropertiesEx", 2, Action::Drop);
+    inj.add("RetrievePropertiesEx", 5, Action::Drop);
     let e = conn
         .list_all_domains(ListDomainsFlags::empty())
         .unwrap_err();
@@ -428,4 +429,37 @@ fn a_non_soap_error_page_is_quoted() {
         e.message().contains("502 Bad Gateway from the balancer"),
         "{e}"
     );
+}
+
+/// A busy server (HTTP 503): a read is sent again after growing pauses, up to four times, and
+/// then the caller hears the 503; a call that changes something is sent once, whatever happens.
+#[test]
+fn busy_servers_get_reads_again_and_writes_once() {
+    let (_sim, inj, conn) = setup("");
+    let count = |m: &str| inj.seen().iter().filter(|s| *s == m).count();
+    // Raw rules do not repeat: one rule per answer.
+    let busy = |method: &'static str, times: usize| {
+        for _ in 0..times {
+            inj.add(method, 1, Action::Raw(503, Box::new(|| "busy".to_string())));
+        }
+    };
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
+    let before = count("RetrievePropertiesEx");
+    busy("RetrievePropertiesEx", 3);
+    let vms = conn.list_all_domains(ListDomainsFlags::empty()).unwrap();
+    assert_eq!(vms.len(), 5);
+    assert_eq!(
+        count("RetrievePropertiesEx") - before,
+        4,
+        "three 503s, then the answer"
+    );
+    busy("RetrievePropertiesEx", 5);
+    let e = conn
+        .list_all_domains(ListDomainsFlags::empty())
+        .unwrap_err();
+    assert!(e.message().contains("503"), "{e}");
+    busy("PowerOffVM_Task", 1);
+    let e = dom(&conn, &vm).power(PowerOp::Destroy).unwrap_err();
+    assert!(e.message().contains("503"), "{e}");
+    assert_eq!(count("PowerOffVM_Task"), 1, "a write is never sent twice");
 }

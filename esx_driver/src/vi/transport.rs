@@ -12,6 +12,13 @@ use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 /// The largest answer read from a server: a page of RetrievePropertiesEx (at most 1000
 /// objects) stays far below it, and a server cannot make the process allocate more.
 pub(crate) const MAX_BODY: u64 = 64 << 20;
+/// The pauses before a repeatable call is sent again (see `send_soap`): at most 1.5 s in all.
+const RETRY_PAUSES: [Duration; 4] = [
+    Duration::ZERO,
+    Duration::from_millis(100),
+    Duration::from_millis(400),
+    Duration::from_millis(1000),
+];
 
 #[derive(Debug, Clone)]
 pub struct TransportConfig {
@@ -198,11 +205,24 @@ impl Transport {
             self.round_trips.fetch_add(1, Ordering::Relaxed);
             req.send(envelope)
         };
-        match send() {
-            Err(ureq::Error::Io(e)) if repeatable && dropped(&e) => send(),
-            sent => sent,
+        // A repeatable call is sent again when the server dropped the connection before
+        // answering (at once: a kept-alive connection may close just as it is reused) or said
+        // it is too busy (503), up to RETRY_PAUSES times, pausing longer each time. A call that
+        // changes something is sent once, whatever happens.
+        let mut pauses = RETRY_PAUSES.iter();
+        loop {
+            let sent = send();
+            let again = repeatable
+                && match &sent {
+                    Err(ureq::Error::Io(e)) => dropped(e),
+                    Ok(resp) => resp.status().as_u16() == 503,
+                    Err(_) => false,
+                };
+            match pauses.next() {
+                Some(pause) if again => std::thread::sleep(*pause),
+                _ => return sent.map_err(|e| self.transport_error(&e)),
+            }
         }
-        .map_err(|e| self.transport_error(&e))
     }
 
     /// What ended the read of an answer's body early, in the transport's words (the size limit,
