@@ -463,3 +463,34 @@ fn busy_servers_get_reads_again_and_writes_once() {
     assert!(e.message().contains("503"), "{e}");
     assert_eq!(count("PowerOffVM_Task"), 1, "a write is never sent twice");
 }
+
+/// A task that never finishes (the server keeps saying it runs): the call gives up at the
+/// connection's task_timeout, cancels the task and says which one and how far it got.
+#[test]
+fn a_task_that_never_finishes_is_cancelled_at_the_timeout() {
+    let (_sim, inj, conn) = setup("?task_timeout=1");
+    let vm = conn.domain_by_name("ha-host_VM0").unwrap().cached();
+    let running: std::sync::Arc<dyn Fn(&str) -> String + Send + Sync> =
+        std::sync::Arc::new(|body: &str| body.replace(">success</val>", ">running</val>"));
+    inj.add(
+        "RetrievePropertiesEx",
+        100,
+        Action::RewriteEach(running.clone()),
+    );
+    inj.add("WaitForUpdatesEx", 100, Action::RewriteEach(running));
+    let started = std::time::Instant::now();
+    let e = dom(&conn, &vm).power(PowerOp::Destroy).unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(e.code, Code::OperationTimeout, "{e}");
+    let m = e.message();
+    assert!(
+        m.contains("PowerOffVM_Task (task task-")
+            && m.contains("did not finish within 1 s: running, ")
+            && m.contains("% done; the task was cancelled"),
+        "{m}"
+    );
+    assert!(
+        inj.seen().iter().any(|s| s == "CancelTask"),
+        "the task was cancelled"
+    );
+}

@@ -21,6 +21,8 @@ pub enum Action {
     Reply(Box<dyn Fn() -> String + Send>),
     /// Forward, then rewrite the answer's body.
     Rewrite(Rewrite),
+    /// As `Rewrite`, for a rule that repeats.
+    RewriteEach(Arc<dyn Fn(&str) -> String + Send + Sync>),
     /// This HTTP status with this raw body (made when the request comes), not wrapped in SOAP.
     Raw(u16, Box<dyn Fn() -> String + Send>),
     /// HTTP 200 with a chunked body that never ends, until the client hangs up (or 4 GiB).
@@ -258,7 +260,8 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
                     Action::Delay(d) => Action::Delay(*d),
                     Action::Fault(k, m) => Action::Fault(k, m),
                     Action::Drop => Action::Drop,
-                    _ => panic!("only Drop, Delay and Fault rules may repeat"),
+                    Action::RewriteEach(f) => Action::RewriteEach(f.clone()),
+                    _ => panic!("only Drop, Delay, Fault and RewriteEach rules may repeat"),
                 }
             }
         })
@@ -288,6 +291,10 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
             forward(upstream, &line, &headers, &body)
         }
         Some(Action::Rewrite(f)) => {
+            let (s, c, b) = forward(upstream, &line, &headers, &body);
+            (s, c, f(&b))
+        }
+        Some(Action::RewriteEach(f)) => {
             let (s, c, b) = forward(upstream, &line, &headers, &body);
             (s, c, f(&b))
         }

@@ -49,6 +49,8 @@ pub struct TaskOptions<'a> {
 #[derive(Default)]
 struct TaskState {
     state: String,
+    /// How far the task says it got (`info.progress`, percent), for a timeout's message.
+    progress: Option<i32>,
     error: Option<Node>,
     result: Option<Node>,
     question: Option<Question>,
@@ -61,7 +63,8 @@ impl TaskState {
             "info.error" => self.error = val.cloned(),
             "info.result" => self.result = val.cloned(),
             "info.progress" => {
-                if let (Some(report), Some(p)) = (opts.on_progress, val.and_then(i32::from_node)) {
+                self.progress = val.and_then(i32::from_node);
+                if let (Some(report), Some(p)) = (opts.on_progress, self.progress) {
                     report(p);
                 }
             }
@@ -75,12 +78,9 @@ impl TaskState {
     }
 }
 
-fn task_paths(opts: &TaskOptions) -> &'static [&'static str] {
-    match opts.on_progress {
-        Some(_) => &["info.state", "info.error", "info.result", "info.progress"],
-        None => &["info.state", "info.error", "info.result"],
-    }
-}
+/// What a task wait watches; the progress even unasked, as a task that outlives its timeout is
+/// reported with it.
+const TASK_PATHS: &[&str] = &["info.state", "info.error", "info.result", "info.progress"];
 
 impl Client {
     /// Starts a `*_Task` method; returns its task.
@@ -108,7 +108,7 @@ impl Client {
         opts: &TaskOptions,
     ) -> Result<Option<Node>> {
         let deadline = Instant::now() + opts.timeout;
-        let paths = task_paths(opts);
+        let paths = TASK_PATHS;
         let mut specs = vec![FilterSpec::object(task.clone(), paths)];
         if let Some(vm) = opts.vm {
             specs.push(FilterSpec::object(vm.clone(), &[QUESTION]));
@@ -153,9 +153,23 @@ impl Client {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 self.cancel_task(task);
+                let got = match st.progress {
+                    Some(p) => format!("{p}% done"),
+                    None => "no progress reported".to_string(),
+                };
                 return Err(Error::new(
                     ErrorKind::Timeout,
-                    format!("{method} did not finish in time; the task was cancelled"),
+                    format!(
+                        "{method} (task {}) did not finish within {} s: {}, {got}; the task was \
+                         cancelled",
+                        task.value,
+                        opts.timeout.as_secs(),
+                        if st.state.is_empty() {
+                            "state unknown"
+                        } else {
+                            st.state.as_str()
+                        }
+                    ),
                 ));
             }
             let wait = left.min(Duration::from_secs(POLL_SECONDS));
