@@ -1,6 +1,8 @@
 //! A soak run (ignored by default; `make soak`, SOAK_SECONDS=60): 16 threads share one
 //! connection for mixed calls on distinct VMs while 16 more open and close their own
-//! connections. It must see no error, and the process's memory must stay flat after warm-up.
+//! connections, and the shared connection's domain events are delivered by the event loop
+//! throughout. It must see no error and its events, and the process's memory must stay flat
+//! after warm-up.
 
 mod common;
 
@@ -8,9 +10,11 @@ use common::{Creds, Sim, dom};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+use virt_esx::abi::enums::virDomainEventID as Id;
 use virt_esx::abi::flags::{DomainXmlFlags, ListDomainsFlags};
 use virt_esx::driver::Connection;
 use virt_esx::driver::domain::power::PowerOp;
+use virt_esx::event::poll::PollLoop;
 
 fn rss_kib() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
@@ -37,6 +41,20 @@ fn sixteen_threads_share_a_connection_while_sixteen_reconnect() {
     assert_eq!(vms.len(), 16);
     let (calls, errors) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
     let end = Instant::now() + Duration::from_secs(seconds);
+    // Events too: every lifecycle change of the shared connection's VMs, through the loop.
+    let l = PollLoop::default_loop().unwrap();
+    virt_esx::event::register(l.clone());
+    let events = Arc::new(AtomicU64::new(0));
+    let seen = events.clone();
+    shared
+        .register_domain_event(
+            None,
+            Id::VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+            Box::new(move |_| {
+                seen.fetch_add(1, Ordering::Relaxed);
+            }),
+        )
+        .unwrap();
     let warm = Instant::now() + Duration::from_secs(seconds / 6);
     let mut threads = Vec::new();
     for vm in vms {
@@ -67,6 +85,11 @@ fn sixteen_threads_share_a_connection_while_sixteen_reconnect() {
             }
         }));
     }
+    threads.push(std::thread::spawn(move || {
+        while Instant::now() < end {
+            l.run_once().unwrap();
+        }
+    }));
     for _ in 0..16 {
         let (uri, calls, errors) = (uri.clone(), calls.clone(), errors.clone());
         threads.push(std::thread::spawn(move || {
@@ -93,10 +116,12 @@ fn sixteen_threads_share_a_connection_while_sixteen_reconnect() {
         calls.load(Ordering::Relaxed),
         errors.load(Ordering::Relaxed),
     );
+    let events = events.load(Ordering::Relaxed);
     println!(
-        "soak: {seconds} s, {calls} calls, {errors} errors, RSS {rss_warm} KiB after warm-up, {rss_end} KiB at the end"
+        "soak: {seconds} s, {calls} calls, {errors} errors, {events} events, RSS {rss_warm} KiB after warm-up, {rss_end} KiB at the end"
     );
     assert_eq!(errors, 0);
+    assert!(events > 0, "the power changes were heard as events");
     assert!(
         rss_end * 10 <= rss_warm * 11,
         "RSS grew from {rss_warm} to {rss_end} KiB"
