@@ -15,14 +15,7 @@ use virt_esx::driver::storage::Volume;
 
 /// The VM's devices as the server has them, read here by hand.
 fn server_devices(conn: &Arc<Connection>, vm: &Vm) -> Vec<esx_driver::vi::node::Node> {
-    let oc = conn
-        .primary()
-        .client
-        .retrieve_one(&vm.moref, &["config.hardware.device"])
-        .unwrap()
-        .unwrap();
-    let hardware = oc.props.path("config.hardware").unwrap();
-    hardware.children_named("device").cloned().collect()
+    common::live::vm_devices(conn, &vm.moref)
 }
 
 /// The VM's NICs as the server has them: (vSphere type, MAC, network name or switch UUID).

@@ -11,14 +11,8 @@ use virt_esx::driver::domain::{PowerState, Vm};
 
 /// The server's own view of the VM's disks: (capacity in bytes, IOPS limit, shares, level).
 fn server_disks(conn: &Connection, vm: &Vm) -> Vec<(u64, i64, i32, String)> {
-    let oc = conn
-        .primary()
-        .client
-        .retrieve_one(&vm.moref, &["config.hardware.device"])
-        .unwrap()
-        .unwrap();
-    let hw = oc.props.path("config.hardware").unwrap();
-    hw.children_named("device")
+    common::live::vm_devices(conn, &vm.moref)
+        .iter()
         .filter(|d| d.xsi_type.as_deref() == Some("VirtualDisk"))
         .map(|d| {
             let num = |p: &str| d.text_at(p).and_then(|t| t.parse::<i64>().ok());

@@ -439,15 +439,9 @@ fn memory_parameters_block_info_and_control() {
     assert_eq!(e.code, Code::InvalidArg, "{e}");
 
     let (capacity, file) = {
-        let oc = check
-            .primary()
-            .client
-            .retrieve_one(&vm.moref, &["config.hardware.device"])
-            .unwrap()
-            .unwrap();
-        let hw = oc.props.path("config.hardware").unwrap();
-        let disk = hw
-            .children_named("device")
+        let devices = common::live::vm_devices(&check, &vm.moref);
+        let disk = devices
+            .iter()
             .find(|d| d.xsi_type.as_deref() == Some("VirtualDisk"))
             .unwrap();
         let kb: u64 = disk.text_at("capacityInKB").unwrap().parse().unwrap();

@@ -11,17 +11,9 @@ use virt_esx::driver::domain::nic_control::NicBandwidth;
 
 /// The server's own (MAC, limit, reservation, shares level) of the VM's first NIC.
 fn server_nic(conn: &Connection, vm: &Vm) -> (String, i64, i64, String) {
-    let oc = conn
-        .primary()
-        .client
-        .retrieve_one(&vm.moref, &["config.hardware.device"])
-        .unwrap()
-        .unwrap();
-    let nic = oc
-        .props
-        .path("config.hardware")
-        .unwrap()
-        .children_named("device")
+    let devices = common::live::vm_devices(conn, &vm.moref);
+    let nic = devices
+        .iter()
         .find(|d| d.child("macAddress").is_some())
         .unwrap();
     let num = |p: &str| nic.text_at(p).map_or(-1, |t| t.parse().unwrap());

@@ -128,15 +128,8 @@ fn host_pci_devices_on_a_host_and_a_vcenter_host() {
 
 /// The VM's passthrough devices as the server has them: their host functions' ids.
 fn server_passthru(conn: &Connection, vm: &MoRef) -> Vec<String> {
-    let oc = conn
-        .primary()
-        .client
-        .retrieve_one(vm, &["config.hardware.device"])
-        .unwrap()
-        .unwrap();
-    let hardware = oc.props.path("config.hardware").unwrap();
-    hardware
-        .children_named("device")
+    common::live::vm_devices(conn, vm)
+        .iter()
         .filter(|d| d.xsi_type.as_deref() == Some("VirtualPCIPassthrough"))
         .map(|d| d.text_at("backing.id").unwrap_or_default().to_string())
         .collect()

@@ -77,26 +77,16 @@ impl Element {
             let event = reader
                 .read_event_into(&mut buf)
                 .map_err(|e| format!("at position {}: {e}", reader.error_position()))?;
-            // A text event read whole into `buf`, needing no change: `buf` is the text.
-            let whole = match &event {
-                Event::Text(text) => match text.xml10_content() {
-                    Cow::Borrowed(content) => Some(content.len()),
-                    Cow::Owned(_) => None,
-                },
-                _ => None,
-            };
-            if let Some(len) = whole {
+            // A text inside an element that needs no change is its raw bytes, which are all of
+            // `buf` (cleared above): `buf` itself becomes the text.
+            let whole = !stack.is_empty()
+                && matches!(&event, Event::Text(text)
+                    if matches!(text.xml10_content(), Cow::Borrowed(c) if c.len() == text.len()));
+            if whole {
                 drop(event);
-                if len == buf.len() && !stack.is_empty() {
-                    let text = String::from_utf8(std::mem::take(&mut buf))
-                        .map_err(|_| "text is not UTF-8".to_string())?;
-                    move_text(&mut stack, text);
-                    continue;
-                }
-                // Rare: read it again the ordinary way.
-                let text =
-                    std::str::from_utf8(&buf).map_err(|_| "text is not UTF-8".to_string())?;
-                push_text(&mut stack, text)?;
+                let text = String::from_utf8(std::mem::take(&mut buf))
+                    .map_err(|_| "text is not UTF-8".to_string())?;
+                move_text(&mut stack, text);
                 continue;
             }
             match event {

@@ -92,3 +92,15 @@ pub fn run_raw_task(conn: &Connection, req: &Request) {
         .unwrap();
     conn.wait_task(ep, req.method(), &task, None).unwrap();
 }
+
+/// A VM's devices (`config.hardware.device`) as the server has them now, read on their own.
+pub fn vm_devices(conn: &Connection, vm: &MoRef) -> Vec<esx_driver::vi::node::Node> {
+    let oc = conn
+        .primary()
+        .client
+        .retrieve_one(vm, &["config.hardware.device"])
+        .unwrap()
+        .unwrap();
+    let hardware = oc.props.path("config.hardware").unwrap();
+    hardware.children_named("device").cloned().collect()
+}

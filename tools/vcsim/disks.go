@@ -76,7 +76,12 @@ func esxDiskUUID() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	b[0], b[1], b[2] = 0x60, 0x00, 0xc2
-	parts := make([]string, 16)
+	return descriptorUUID(b)
+}
+
+// descriptorUUID spells 16 bytes as a descriptor's ddb.uuid: "60 00 c2 … -… ".
+func descriptorUUID(b []byte) string {
+	parts := make([]string, len(b))
 	for i, x := range b {
 		parts[i] = fmt.Sprintf("%02x", x)
 	}

@@ -11,8 +11,8 @@ package main
 
 import (
 	"github.com/vmware/govmomi/simulator"
-	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/methods"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
 )
@@ -48,7 +48,7 @@ func addPciPassthru() {
 		h.Config = &cfg
 		s := &pciPassthruSystem{host: h}
 		s.Self.Type = "HostPciPassthruSystem"
-				ref := simulator.Map.Put(s).Reference()
+		ref := simulator.Map.Put(s).Reference()
 		h.ConfigManager.PciPassthruSystem = &ref
 	}
 }

@@ -85,11 +85,7 @@ func describeDisks(vm *simulator.VirtualMachine) {
 		}
 		uuid := esxDiskUUID()
 		if raw, err := hex.DecodeString(strings.ReplaceAll(b.Uuid, "-", "")); err == nil && len(raw) == 16 {
-			parts := make([]string, 16)
-			for i, x := range raw {
-				parts[i] = fmt.Sprintf("%02x", x)
-			}
-			uuid = strings.Join(parts[:8], " ") + "-" + strings.Join(parts[8:], " ")
+			uuid = descriptorUUID(raw)
 		}
 		thin := b.ThinProvisioned != nil && *b.ThinProvisioned
 		if err := (descriptor{sectors: disk.CapacityInKB * 2, thin: thin, adapter: "lsilogic", uuid: uuid}).write(file); err != nil {

@@ -46,6 +46,16 @@ impl Connection {
 }
 
 impl Connection {
+    /// The pool `/vmfs/volumes/<ds>` names: `ds` is a datastore's name or the last part of its
+    /// mount path (its id), as hosts write either. One round trip.
+    pub(crate) fn pool_by_volume_name(&self, ds: &str) -> Result<Option<PoolFacts>> {
+        let mount = format!("/vmfs/volumes/{ds}");
+        Ok(self
+            .list_pools()?
+            .into_iter()
+            .find(|p| p.name == ds || p.mount_path == mount))
+    }
+
     /// The volume at `[datastore] dir/file` or `/vmfs/volumes/<datastore or its id>/dir/file`.
     pub fn volume_by_path(self: &Arc<Self>, path: &str) -> Result<Volume> {
         let bad = || {
@@ -64,16 +74,11 @@ impl Connection {
         } else if let Some(rest) = path.strip_prefix("/vmfs/volumes/") {
             let (ds, name) = rest.split_once('/').ok_or_else(bad)?;
             check_inside(path, ds, name)?;
-            let mount = format!("/vmfs/volumes/{ds}");
-            let pool = self
-                .list_pools()?
-                .into_iter()
-                .find(|p| p.name == ds || p.mount_path == mount)
-                .ok_or_else(|| {
-                    crate::driver::storage::pool::no_pool(format!(
-                        "Could not find storage pool with name '{ds}'"
-                    ))
-                })?;
+            let pool = self.pool_by_volume_name(ds)?.ok_or_else(|| {
+                crate::driver::storage::pool::no_pool(format!(
+                    "Could not find storage pool with name '{ds}'"
+                ))
+            })?;
             (pool, name.to_string())
         } else if path.starts_with('/') {
             // An iSCSI LUN's device path.

@@ -370,12 +370,7 @@ impl Volume {
         };
         if let Some(rest) = hint.strip_prefix("/vmfs/volumes/") {
             let (ds, file) = rest.split_once('/').unwrap_or((rest, ""));
-            let mount = format!("/vmfs/volumes/{ds}");
-            let found = conn
-                .list_pools()?
-                .into_iter()
-                .find(|p| p.name == ds || p.mount_path == mount);
-            return Ok(Some(match found {
+            return Ok(Some(match conn.pool_by_volume_name(ds)? {
                 Some(p) => format!("[{}] {file}", p.name),
                 None => hint,
             }));
