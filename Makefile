@@ -103,9 +103,10 @@ test: deps
 
 # Coverage-guided fuzzing on the stable toolchain (fuzz/README.md): every target for
 # FUZZ_SECONDS, one after another; fails on the first crash. Not part of `make test`.
+# The long run: `make fuzz FUZZ_RUNS=10000000` runs each target for that many inputs instead.
 FUZZ_SECONDS ?= 20
 fuzz:
-	FUZZ_SECONDS=$(FUZZ_SECONDS) ./fuzz/run.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) ./fuzz/run.sh
 
 clean:
 	cargo clean

@@ -8,46 +8,12 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use common::{Creds, Sim};
+use common::{Creds, Sim, cpu_time, proc_status};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use virt_esx::abi::enums::virDomainEventID as Id;
 use virt_esx::driver::Connection;
 use virt_esx::event::poll::PollLoop;
-
-fn status(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-/// This process's user and system CPU time.
-fn cpu() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    let ticks: u64 = [11, 12]
-        .iter()
-        .filter_map(|i| fields.get(*i)?.parse::<u64>().ok())
-        .sum();
-    let hz: u64 = std::process::Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
-        .unwrap_or(100)
-        .max(1);
-    Duration::from_millis(ticks * 1000 / hz)
-}
 
 fn main() {
     let n: usize = std::env::var("CONNECTIONS")
@@ -62,7 +28,7 @@ fn main() {
     virt_esx::event::register(l);
     let sim = Sim::start(&["-mode", "esx", "-http"]);
     let uri = sim.uri("esx", "/?transport=http");
-    let (rss0, threads0) = (status("VmRSS:"), status("Threads:"));
+    let (rss0, threads0) = (proc_status("VmRSS:"), proc_status("Threads:"));
     let started = Instant::now();
     let mut conns: Vec<Arc<Connection>> = Vec::new();
     for k in 0..n {
@@ -87,11 +53,11 @@ fn main() {
     let n = conns.len();
     let opened = started.elapsed();
     std::thread::sleep(Duration::from_secs(2));
-    let (rss1, threads1) = (status("VmRSS:"), status("Threads:"));
+    let (rss1, threads1) = (proc_status("VmRSS:"), proc_status("Threads:"));
     let trips0: u64 = conns.iter().map(|c| c.round_trips()).sum();
-    let cpu0 = cpu();
+    let cpu0 = cpu_time();
     std::thread::sleep(Duration::from_secs(idle));
-    let cpu_idle = cpu().saturating_sub(cpu0);
+    let cpu_idle = cpu_time().saturating_sub(cpu0);
     let trips: u64 = conns.iter().map(|c| c.round_trips()).sum::<u64>() - trips0;
     println!(
         "{n} connections opened and registered in {:.1} s: {} threads (+{}), {:.0} KiB RSS per \

@@ -3,10 +3,13 @@
 # corpora and runs each target for FUZZ_SECONDS, one at a time; a crash fails the whole run.
 #
 #   fuzz/run.sh [TARGET...]     FUZZ_SECONDS (default 20), LIBVIRT_ESX_CONFORMANCE_DIR
+#   FUZZ_RUNS=N fuzz/run.sh     the long run: each target until N inputs, however long it takes
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 seconds=${FUZZ_SECONDS:-20}
+runs=${FUZZ_RUNS:-}
+if [ -n "$runs" ]; then limit=(-runs="$runs"); what="$runs inputs"; else limit=(-max_total_time="$seconds"); what="${seconds}s"; fi
 conformance=${LIBVIRT_ESX_CONFORMANCE_DIR:-$root/../shared/conformance}
 all=(uri authconf vmx_to_xml xml_to_vmx vmx_round_trip xml_round_trip soap_tree soap_response soap_fault network_xml device_xml metadata_xml escape_writer datastore_path)
 targets=("$@")
@@ -67,17 +70,17 @@ cd "$here"
 cargo fuzz build "${fuzz_flags[@]}"
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t" "artifacts/$t"
-    echo "== $t (${seconds}s)"
+    echo "== $t ($what)"
     start=$(date +%s)
     # -timeout: an input taking 10 s is a hang, reported like a crash.
     cargo fuzz run "${fuzz_flags[@]}" "$t" "corpus/$t" -- \
-        -max_total_time="$seconds" -timeout=10 -print_final_stats=1 >"artifacts/$t.log" 2>&1 || {
+        "${limit[@]}" -timeout=10 -print_final_stats=1 >"artifacts/$t.log" 2>&1 || {
         grep -a -A12 -m1 -E "panicked|ERROR: libFuzzer" "artifacts/$t.log" | cut -c1-300 >&2
         grep -a -m1 -o "artifacts/$t/[a-z]*-[0-9a-f]*" "artifacts/$t.log" >&2
         echo "FUZZ FAILURE in $t: see fuzz/artifacts/$t/ and fuzz/artifacts/$t.log" >&2
         exit 1
     }
-    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "artifacts/$t.log")
+    count=$(sed -n 's/^stat::number_of_executed_units: *//p' "artifacts/$t.log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "artifacts/$t.log")
-    echo "   $t: ${runs:-?} inputs, ${rate:-?} exec/s, $(( $(date +%s) - start ))s"
+    echo "   $t: ${count:-?} inputs, ${rate:-?} exec/s, $(( $(date +%s) - start ))s"
 done

@@ -167,15 +167,34 @@ pub fn domain_xml(name: &str, ds: &str, mem_kib: u64) -> String {
     )
 }
 
-/// Peak resident set of this process so far, in KiB (`VmHWM`).
-#[allow(dead_code)]
-pub fn peak_rss_kib() -> u64 {
+/// A number field of this process's `/proc/self/status` (`VmHWM:`, `VmRSS:`, `Threads:`).
+pub fn proc_status(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// Peak resident set of this process so far, in KiB (`VmHWM`).
+pub fn peak_rss_kib() -> u64 {
+    proc_status("VmHWM:")
+}
+
+/// This process's user and system CPU time so far.
+pub fn cpu_time() -> std::time::Duration {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage fills the struct it is given.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let secs = |t: libc::timeval| {
+        std::time::Duration::from_secs(t.tv_sec as u64)
+            + std::time::Duration::from_micros(t.tv_usec as u64)
+    };
+    secs(usage.ru_utime) + secs(usage.ru_stime)
 }

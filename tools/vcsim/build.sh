@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Builds the simulator launcher against Debian's govmomi sources (GOPATH mode, no network).
+# Builds the simulator launcher, and the scale bench's govmomi lister (benches/scale.rs), against
+# Debian's govmomi sources (GOPATH mode, no network); each only when its sources changed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out="$root/target/vcsim-launcher"
-if [ -x "$out" ] && [ -z "$(find "$root/tools/vcsim" -name '*.go' -newer "$out")" ]; then exit 0; fi
 mkdir -p "$root/target/gocache"
-cd "$root/tools/vcsim"
-GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$root/target/gocache" \
-    go build -o "$out" .
+build() { # build SOURCE-DIR OUTPUT
+    if [ -x "$2" ] && [ -z "$(find "$1" -name '*.go' -newer "$2")" ]; then return 0; fi
+    (cd "$1" && GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$root/target/gocache" \
+        go build -o "$2" .)
+}
+build "$root/tools/vcsim" "$root/target/vcsim-launcher"
+build "$root/tools/govmomi-list" "$root/target/govmomi-list"

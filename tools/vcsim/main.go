@@ -41,6 +41,7 @@ func main() {
 	pass := flag.String("pass", "", "password for -user")
 	vms := flag.Int("vms", -1, "VMs per host / resource pool (default: the model's)")
 	hosts := flag.Int("hosts", -1, "vpx: hosts per cluster (default: the model's)")
+	standalone := flag.Int("standalone", -1, "vpx: standalone hosts per datacenter (default: the model's)")
 	folder := flag.Int("folder", 0, "vpx: put the datacenter inside this many folders")
 	dcs := flag.Int("dc", -1, "vpx: datacenters (default: the model's)")
 	clusters := flag.Int("cluster", -1, "vpx: clusters per datacenter (default: the model's)")
@@ -60,6 +61,9 @@ func main() {
 		model = simulator.VPX()
 		if *hosts >= 0 {
 			model.ClusterHost = *hosts
+		}
+		if *standalone >= 0 {
+			model.Host = *standalone
 		}
 		model.Folder = *folder
 		if *dcs >= 0 {
