@@ -18,6 +18,8 @@ targets=("$@")
 # -s none: no sanitizer, so no -Z flag and no nightly; -a: debug assertions and overflow checks.
 fuzz_flags=(-s none -a)
 unset RUSTC_BOOTSTRAP
+# Errors only: the library's warnings (an unknown URI parameter, say) would cost time and disk per input.
+export LIBVIRT_DEBUG=${LIBVIRT_DEBUG:-4}
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz@0.13.2
 
 # Seeds: the converter's conformance inputs (libvirt's read from shared/, not copied into git,

@@ -300,6 +300,9 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
         }
         None => forward(upstream, &line, &headers, &body),
     };
+    if status == 0 {
+        return;
+    }
     let _ = write!(
         conn,
         "HTTP/1.1 {status} X\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n{}\r\n{reply}",
@@ -377,7 +380,10 @@ fn forward(
     headers: &[String],
     body: &[u8],
 ) -> (u16, Option<String>, String) {
-    let mut up = TcpStream::connect(upstream).unwrap();
+    // The server is down (restarting): status 0, and the client's connection is dropped.
+    let Ok(mut up) = TcpStream::connect(upstream) else {
+        return (0, None, String::new());
+    };
     let line = line.replace("HTTP/1.1", "HTTP/1.0");
     let mut req = format!("{line}\r\n");
     for h in headers {

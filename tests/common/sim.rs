@@ -13,6 +13,7 @@ pub struct Sim {
     /// `127.0.0.1:PORT`
     pub addr: String,
     pub ca: Option<PathBuf>,
+    args: Vec<String>,
     _dir: tempdir::Dir,
 }
 
@@ -103,8 +104,22 @@ impl Sim {
             url,
             addr,
             ca,
+            args: args.iter().map(|a| a.to_string()).collect(),
             _dir: tempdir::Dir(dir),
         }
+    }
+
+    /// Stops the simulator and starts it again on the same address, as a server restarts:
+    /// its sessions, collectors and tasks are gone and its inventory is the model's again.
+    pub fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let addr = self.addr.clone();
+        args.extend(["-listen", &addr]);
+        let again = Sim::start(&args);
+        let mut old = std::mem::replace(self, again);
+        old.args.clear();
     }
 
     /// A URI of `scheme` for this simulator with the given path and query.

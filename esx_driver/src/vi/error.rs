@@ -61,6 +61,7 @@ faults!(
     InvalidLogin,
     NoPermission,
     ManagedObjectNotFound,
+    InvalidCollectorVersion,
     NotFound,
     InvalidState,
     InvalidPowerState,

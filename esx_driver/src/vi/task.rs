@@ -108,6 +108,18 @@ impl Client {
         opts: &TaskOptions,
     ) -> Result<Option<Node>> {
         let deadline = Instant::now() + opts.timeout;
+        // A server that restarted knows no task from before: say so, not just "not found".
+        let lost = |e: Error| match e.is_fault(&Fault::ManagedObjectNotFound) {
+            true => Error::new(
+                e.kind.clone(),
+                format!(
+                    "{method} (task {}) is no longer known to the server, which may have \
+                     restarted; whether it finished is unknown ({})",
+                    task.value, e.detail
+                ),
+            ),
+            false => e,
+        };
         let paths = TASK_PATHS;
         let mut specs = vec![FilterSpec::object(task.clone(), paths)];
         if let Some(vm) = opts.vm {
@@ -115,7 +127,7 @@ impl Client {
         }
         // Most tasks on a quiet host are done by the time we look: one read settles them.
         let mut st = TaskState::default();
-        for oc in self.retrieve_all(&specs)? {
+        for oc in self.retrieve_all(&specs).map_err(lost)? {
             let read: &[&str] = if oc.obj == *task { paths } else { &[QUESTION] };
             for path in read {
                 match *path {
@@ -125,7 +137,8 @@ impl Client {
             }
         }
         if !st.finished() {
-            self.poll_until_done(method, task, opts, &specs, &mut st, deadline)?;
+            self.poll_until_done(method, task, opts, &specs, &mut st, deadline)
+                .map_err(lost)?;
         }
         if st.state == "error" {
             return Err(task_error(method, st.error.as_ref()));

@@ -18,6 +18,8 @@ use std::time::Duration;
 pub struct Watch {
     pub collector: MoRef,
     version: String,
+    /// Whether the last answer held only part of the changes (the rest come next).
+    pub truncated: bool,
 }
 
 impl Client {
@@ -31,6 +33,7 @@ impl Client {
         let w = Watch {
             collector: pc,
             version: String::new(),
+            truncated: false,
         };
         for spec in specs {
             let made = self.invoke(&CreateFilter {
@@ -65,9 +68,11 @@ impl Client {
             }),
         };
         let Some(set) = self.invoke(&call)? else {
+            w.truncated = false;
             return Ok(Vec::new());
         };
         w.version = set.version.trim().to_string();
+        w.truncated = set.truncated == Some(true);
         Ok(set
             .filter_set
             .into_iter()

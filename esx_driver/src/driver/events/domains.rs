@@ -31,12 +31,45 @@ pub(super) struct Seen {
     shutting_down: HashSet<String>,
 }
 
+impl Seen {
+    /// A new event collector numbers its events anew: its first page is seeded again.
+    pub(super) fn forget_guest_events(&mut self) {
+        self.last_key = None;
+    }
+
+    /// The VMs known but not among `named` (a full answer's): gone while the server was away.
+    pub(super) fn vanished(&mut self, named: &HashSet<String>) -> Vec<Event> {
+        let gone: Vec<String> = self
+            .vms
+            .keys()
+            .filter(|k| !named.contains(*k))
+            .cloned()
+            .collect();
+        gone.into_iter()
+            .filter_map(|key| {
+                self.shutting_down.remove(&key);
+                let old = self.vms.remove(&key)?;
+                let obj = MoRef::new("VirtualMachine", &key);
+                event(
+                    &obj,
+                    &old.props,
+                    EventKind::Lifecycle(Lifecycle::Undefined(
+                        Undefined::VIR_DOMAIN_EVENT_UNDEFINED_REMOVED,
+                    )),
+                )
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Default)]
 struct Known {
     props: VmProps,
     /// Device keys and labels, when the watcher reads them.
     devices: Option<Vec<(i32, String)>>,
     shares: Option<u64>,
+    /// `config.changeVersion`: a definition changed when it does.
+    change_version: Option<String>,
 }
 
 /// An event collector of the guest events the watcher reports, with its page enlarged; `None`
@@ -140,7 +173,14 @@ fn device_labels(val: Option<&Node>) -> Vec<(i32, String)> {
 }
 
 /// The events one object update means, given what was known of the VM before.
-pub(super) fn events_of(seen: &mut Seen, u: ObjectUpdate, seeding: bool) -> Vec<Event> {
+/// The events of one VM's update. `resync`: the update is part of a full answer after the
+/// server lost the watch, so a VM it enters may be one already known, compared as a change.
+pub(super) fn events_of(
+    seen: &mut Seen,
+    u: ObjectUpdate,
+    seeding: bool,
+    resync: bool,
+) -> Vec<Event> {
     let Some(obj) = u.obj else { return Vec::new() };
     let key = obj.value.clone();
     let mut out = Vec::new();
@@ -159,7 +199,6 @@ pub(super) fn events_of(seen: &mut Seen, u: ObjectUpdate, seeding: bool) -> Vec<
     }
     let old = seen.vms.get(&key).cloned();
     let mut now = old.clone().unwrap_or_default();
-    let mut version_changed = false;
     for ch in &u.change_set {
         let text = ch.val.as_ref().map(|v| v.text.clone()).unwrap_or_default();
         let p = &mut now.props;
@@ -171,14 +210,14 @@ pub(super) fn events_of(seen: &mut Seen, u: ObjectUpdate, seeding: bool) -> Vec<
             "config.template" => {
                 p.template = ch.val.as_ref().and_then(bool::from_node).unwrap_or(false)
             }
-            "config.changeVersion" => version_changed = true,
+            "config.changeVersion" => now.change_version = Some(text),
             DEVICES => now.devices = Some(device_labels(ch.val.as_ref())),
             SHARES => now.shares = text.trim().parse().ok(),
             _ => {}
         }
     }
     seen.vms.insert(key.clone(), now.clone());
-    let Some(old) = old.filter(|_| u.kind != "enter") else {
+    let Some(old) = old.filter(|_| u.kind != "enter" || resync) else {
         if !seeding {
             emit(
                 &now.props,
@@ -201,7 +240,7 @@ pub(super) fn events_of(seen: &mut Seen, u: ObjectUpdate, seeding: bool) -> Vec<
                 Defined::VIR_DOMAIN_EVENT_DEFINED_RENAMED,
             )),
         );
-    } else if version_changed {
+    } else if old.change_version.is_some() && old.change_version != now.change_version {
         emit(
             is,
             EventKind::Lifecycle(Lifecycle::Defined(
@@ -316,33 +355,33 @@ mod tests {
     fn a_stop_after_a_guest_shutdown_is_a_shutdown_and_only_that_one() {
         let mut seen = Seen::default();
         let on = [("name", "a"), (POWER_STATE, "poweredOn")];
-        assert!(events_of(&mut seen, update("enter", &on), true).is_empty());
+        assert!(events_of(&mut seen, update("enter", &on), true, false).is_empty());
         assert!(guest_events(&mut seen, &shutdown_page(1), true).is_empty());
 
         // The event and the stop in one answer: SHUTDOWN (0).
         assert!(guest_events(&mut seen, &shutdown_page(2), false).is_empty());
         let off = [(POWER_STATE, "poweredOff")];
         assert_eq!(
-            stops(events_of(&mut seen, update("modify", &off), false)),
+            stops(events_of(&mut seen, update("modify", &off), false, false)),
             [0]
         );
 
         // The stop seen before its event: the event is not kept for a later stop.
         let start = [(POWER_STATE, "poweredOn")];
-        events_of(&mut seen, update("modify", &start), false);
+        events_of(&mut seen, update("modify", &start), false, false);
         assert_eq!(
-            stops(events_of(&mut seen, update("modify", &off), false)),
+            stops(events_of(&mut seen, update("modify", &off), false, false)),
             [1]
         );
         assert!(guest_events(&mut seen, &shutdown_page(3), false).is_empty());
-        events_of(&mut seen, update("modify", &start), false);
+        events_of(&mut seen, update("modify", &start), false, false);
         assert_eq!(
-            stops(events_of(&mut seen, update("modify", &off), false)),
+            stops(events_of(&mut seen, update("modify", &off), false, false)),
             [1],
             "a power-off later is DESTROYED"
         );
         // An event already read (its key not newer) is not taken again.
-        events_of(&mut seen, update("modify", &start), false);
+        events_of(&mut seen, update("modify", &start), false, false);
         guest_events(&mut seen, &shutdown_page(3), false);
         assert!(seen.shutting_down.is_empty());
     }

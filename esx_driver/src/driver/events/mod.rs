@@ -33,6 +33,7 @@ use crate::vi::Client;
 use crate::vi::methods::DestroyCollector;
 use crate::vi::property::FilterSpec;
 use crate::vi::soap::MoRef;
+use crate::vi::updates::Watch;
 use crate::vi::views::vm::{CONFIG_UUID, DEVICES, POWER_STATE};
 use crate::xml::ids::Uuid;
 use domains::{Seen, event_collector, events_of, guest_events};
@@ -625,57 +626,110 @@ fn close_reason(e: &crate::vi::error::Error) -> Reason {
     }
 }
 
-/// The watcher thread: seeds what it knows with the first answer, then turns each later
-/// change into events until stopped or the connection is gone.
-fn watch_scope(conn: Weak<dyn Source>, shared: &Shared) {
-    let Some(c) = conn.upgrade() else { return };
-    let source = c.scope().vm_source(true);
-    let mut paths = WATCHED.to_vec();
-    if shared.needs.devices {
-        paths.push(DEVICES);
+/// What the watcher holds on the server: a property collector with its filters, and the event
+/// collector the guest events come from.
+struct Watching {
+    w: Watch,
+    events: Option<MoRef>,
+}
+
+impl Watching {
+    /// Filters on the scope's VMs (and hosts and datastores for `inventory`) and a new event
+    /// collector; nothing is left on the server when it fails.
+    fn start(
+        c: &dyn Source,
+        shared: &Shared,
+        inventory: Option<&Inventory>,
+    ) -> crate::vi::error::Result<Watching> {
+        let source = c.scope().vm_source(true);
+        let mut paths = WATCHED.to_vec();
+        if shared.needs.devices {
+            paths.push(DEVICES);
+        }
+        let mut specs = vec![FilterSpec::reach(
+            source.start,
+            source.hops,
+            "VirtualMachine",
+            &paths,
+        )];
+        let events = event_collector(c.client());
+        specs.extend(
+            events
+                .clone()
+                .map(|e| FilterSpec::object(e, &["latestPage"])),
+        );
+        specs.extend(inventory.into_iter().flat_map(Inventory::specs));
+        match c.client().watch(&specs) {
+            Ok(w) => {
+                *lock(&shared.collector) = Some(w.collector.clone());
+                Ok(Watching { w, events })
+            }
+            Err(e) => {
+                if let Some(events) = events {
+                    let _ = c.client().invoke(&DestroyCollector { this: events });
+                }
+                Err(e)
+            }
+        }
     }
-    let mut specs = vec![FilterSpec::reach(
-        source.start,
-        source.hops,
-        "VirtualMachine",
-        &paths,
-    )];
-    let events = event_collector(c.client());
-    specs.extend(
-        events
-            .clone()
-            .map(|e| FilterSpec::object(e, &["latestPage"])),
-    );
-    let (networks, pools) = (shared.needs.networks, shared.needs.pools);
-    let mut inventory = (networks || pools).then(|| Inventory::new(&*c, networks, pools));
-    if let Some(inv) = &inventory {
-        specs.extend(inv.specs());
-    }
-    let destroy = |c: &dyn Source| {
-        if let Some(e) = events.clone() {
+
+    fn end(self, c: &dyn Source) {
+        c.client().end_watch(self.w);
+        if let Some(e) = self.events {
             let _ = c.client().invoke(&DestroyCollector { this: e });
         }
-    };
-    let mut w = match c.client().watch(&specs) {
+    }
+}
+
+/// Whether the server no longer knows the watch: it restarted (and the session, logged into
+/// again, has none of its collectors) or it forgot the version the watch is at.
+fn watch_lost(e: &crate::vi::error::Error) -> bool {
+    use crate::vi::error::Fault;
+    e.is_fault(&Fault::ManagedObjectNotFound) || e.is_fault(&Fault::InvalidCollectorVersion)
+}
+
+/// The watcher thread: seeds what it knows with the first answer, then turns each later
+/// change into events until stopped or the connection is gone. When the server loses the
+/// watch (a restart), it watches anew and compares the full answer with what it knew, so a
+/// change made while the server was away still becomes its event.
+fn watch_scope(conn: Weak<dyn Source>, shared: &Shared) {
+    let Some(c) = conn.upgrade() else { return };
+    let (networks, pools) = (shared.needs.networks, shared.needs.pools);
+    let mut inventory = (networks || pools).then(|| Inventory::new(&*c, networks, pools));
+    let mut watching = match Watching::start(&*c, shared, inventory.as_ref()) {
         Ok(w) => w,
         Err(e) => {
             log!(Warning, &[], "event watcher: could not watch the VMs: {e}");
-            destroy(&*c);
             return;
         }
     };
-    *lock(&shared.collector) = Some(w.collector.clone());
     drop(c);
     let mut seen = Seen::default();
-    let mut first = true;
+    let mut mode = Mode::Seeding;
     let mut failures = 0;
     while !shared.stop.load(Ordering::SeqCst) {
         let Some(c) = conn.upgrade() else { return };
-        let updates = match c.client().next_updates(&mut w, WAIT) {
+        let updates = match c.client().next_updates(&mut watching.w, WAIT) {
             Ok(u) => u,
             Err(_) if shared.stop.load(Ordering::SeqCst) => break,
             Err(e) => {
                 failures += 1;
+                let restarted =
+                    watch_lost(&e).then(|| Watching::start(&*c, shared, inventory.as_ref()));
+                let e = match restarted {
+                    Some(Ok(w)) => {
+                        log!(
+                            Warning,
+                            &[],
+                            "event watcher: {e}; the server lost the watch, watching anew"
+                        );
+                        std::mem::replace(&mut watching, w).end(&*c);
+                        mode = mode.resync();
+                        continue;
+                    }
+                    Some(Err(again)) => again,
+                    None => e,
+                };
                 if failures >= ATTEMPTS {
                     log!(Error, &[], "event watcher: {e}; the server is gone");
                     c.liveness().lost(close_reason(&e));
@@ -689,34 +743,92 @@ fn watch_scope(conn: Weak<dyn Source>, shared: &Shared) {
             }
         };
         failures = 0;
-        let mut out = Vec::new();
-        // The guest events first: a shutdown's stop may come in the same answer.
-        let mut rest = Vec::new();
-        for u in updates {
-            match u.obj.as_ref().map(|o| o.kind.as_str()) {
-                Some("EventHistoryCollector") => out.extend(guest_events(&mut seen, &u, first)),
-                Some("VirtualMachine") => rest.push(u),
-                _ => {
-                    if let Some(inv) = &mut inventory {
-                        inv.note(&u, first);
-                    }
-                }
-            }
+        let out = mode.events(
+            &mut seen,
+            inventory.as_mut(),
+            &*c,
+            updates,
+            watching.w.truncated,
+        );
+        if !watching.w.truncated {
+            mode = Mode::Live;
         }
-        for u in rest {
-            out.extend(events_of(&mut seen, u, first));
-        }
-        if let Some(inv) = &mut inventory {
-            out.extend(inv.events(&*c, first));
-        }
-        first = false;
         if !out.is_empty() {
             lock(&shared.queue.events).extend(out);
             shared.queue.wakeup.ring();
         }
     }
     if let Some(c) = conn.upgrade() {
-        c.client().end_watch(w);
-        destroy(&*c);
+        watching.end(&*c);
+    }
+}
+
+/// How the watcher reads an answer: the first one seeds what it knows, the first ones after
+/// watching anew are compared with it whole (every VM is in them), the rest are changes.
+#[derive(Clone, PartialEq)]
+enum Mode {
+    Seeding,
+    /// The VMs the full answers have named so far.
+    Resync(std::collections::HashSet<String>),
+    Live,
+}
+
+impl Mode {
+    fn resync(self) -> Mode {
+        match self {
+            Mode::Seeding => Mode::Seeding,
+            _ => Mode::Resync(Default::default()),
+        }
+    }
+
+    fn events(
+        &mut self,
+        seen: &mut Seen,
+        mut inventory: Option<&mut Inventory>,
+        c: &dyn Source,
+        updates: Vec<crate::vi::property::ObjectUpdate>,
+        truncated: bool,
+    ) -> Vec<Event> {
+        let seeding = *self == Mode::Seeding;
+        if let Mode::Resync(named) = self {
+            // The new collector's pages start over: seed the guest events again.
+            if named.is_empty() {
+                seen.forget_guest_events();
+            }
+            named.extend(
+                updates
+                    .iter()
+                    .filter_map(|u| u.obj.as_ref())
+                    .filter(|o| o.kind == "VirtualMachine")
+                    .map(|o| o.value.clone()),
+            );
+        }
+        let resync = matches!(self, Mode::Resync(_));
+        let mut out = Vec::new();
+        // The guest events first: a shutdown's stop may come in the same answer.
+        let mut rest = Vec::new();
+        for u in updates {
+            match u.obj.as_ref().map(|o| o.kind.as_str()) {
+                Some("EventHistoryCollector") => {
+                    out.extend(guest_events(seen, &u, seeding || resync))
+                }
+                Some("VirtualMachine") => rest.push(u),
+                _ => {
+                    if let Some(inv) = inventory.as_deref_mut() {
+                        inv.note(&u, seeding);
+                    }
+                }
+            }
+        }
+        for u in rest {
+            out.extend(events_of(seen, u, seeding, resync));
+        }
+        if let (Mode::Resync(named), false) = (&*self, truncated) {
+            out.extend(seen.vanished(named));
+        }
+        if let Some(inv) = inventory {
+            out.extend(inv.events(c, seeding));
+        }
+        out
     }
 }
