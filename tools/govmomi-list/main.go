@@ -1,7 +1,7 @@
 // govmomi-list is the scale bench's third party (benches/scale.rs): govmomi's own way to list
 // every VM with its state under an inventory path, as one process, for time and peak memory.
 //
-//	govmomi-list URL [INVENTORY-PATH]    prints the number of VMs listed
+//	govmomi-list URL [INVENTORY-PATH]    prints the number of VMs listed, then its peak RSS (KiB)
 package main
 
 import (
@@ -10,6 +10,7 @@ import (
 	"log"
 	"net/url"
 	"os"
+	"strings"
 
 	"github.com/vmware/govmomi"
 	"github.com/vmware/govmomi/object"
@@ -48,4 +49,20 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Println(len(vms))
+	fmt.Println(peakRSS())
+}
+
+// peakRSS is this process's VmHWM in KiB (the bench's wait cannot tell a child's own peak).
+func peakRSS() string {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == "VmHWM:" {
+			return f[1]
+		}
+	}
+	log.Fatal("no VmHWM in /proc/self/status")
+	return ""
 }

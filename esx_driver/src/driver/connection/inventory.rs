@@ -31,56 +31,98 @@ struct Tree {
     children: HashMap<MoRef, Vec<MoRef>>,
 }
 
+/// The properties of each inventory type the tree is made of.
+fn tree_props(hosts: bool) -> Vec<(String, Vec<String>)> {
+    let mut props = vec![
+        ("Folder".into(), vec!["name".into(), "parent".into()]),
+        (
+            "Datacenter".into(),
+            ["name", "parent", "vmFolder", "hostFolder"]
+                .map(String::from)
+                .into(),
+        ),
+        (
+            "ComputeResource".into(),
+            ["name", "parent", "resourcePool"].map(String::from).into(),
+        ),
+    ];
+    if hosts {
+        props.push(host_props());
+    }
+    props
+}
+
+fn host_props() -> (String, Vec<String>) {
+    (
+        "HostSystem".into(),
+        [
+            "name",
+            "parent",
+            "summary.managementServerIp",
+            "configManager.autoStartManager",
+        ]
+        .map(String::from)
+        .into(),
+    )
+}
+
 impl Tree {
-    fn read(client: &Client) -> Result<Tree> {
-        let spec = FilterSpec {
-            props: vec![
-                ("Folder".into(), vec!["name".into(), "parent".into()]),
-                (
-                    "Datacenter".into(),
-                    ["name", "parent", "vmFolder", "hostFolder"]
-                        .map(String::from)
-                        .into(),
-                ),
-                (
-                    "ComputeResource".into(),
-                    ["name", "parent", "resourcePool"].map(String::from).into(),
-                ),
-                (
-                    "HostSystem".into(),
-                    [
-                        "name",
-                        "parent",
-                        "summary.managementServerIp",
-                        "configManager.autoStartManager",
-                    ]
-                    .map(String::from)
-                    .into(),
-                ),
-            ],
-            start: client.root_folder(),
-            skip_start: false,
-            hops: inventory_hops(false),
-            more: Vec::new(),
-            report_missing: false,
-        };
+    /// The folder tree from the root in one read, down to compute resources, and on to their
+    /// hosts with `hosts`: a vCenter's thousands of hosts are read only where the scope is.
+    fn read(client: &Client, hosts: bool) -> Result<Tree> {
         let mut tree = Tree {
             entities: HashMap::new(),
             children: HashMap::new(),
+        };
+        let hops = match hosts {
+            true => inventory_hops(false),
+            false => down_to_compute(&["folder", "dcHosts"]),
+        };
+        tree.add(client, client.root_folder(), tree_props(hosts), hops)?;
+        Ok(tree)
+    }
+
+    /// Adds the hosts beneath `top` (one read), to a tree read without them.
+    fn add_hosts(&mut self, client: &Client, top: &MoRef) -> Result<()> {
+        self.add(
+            client,
+            top.clone(),
+            vec![host_props()],
+            inventory_hops(false),
+        )
+    }
+
+    fn add(
+        &mut self,
+        client: &Client,
+        start: MoRef,
+        props: Vec<(String, Vec<String>)>,
+        hops: Vec<Hop>,
+    ) -> Result<()> {
+        let spec = FilterSpec {
+            props,
+            start,
+            skip_start: false,
+            hops,
+            more: Vec::new(),
+            report_missing: false,
         };
         for oc in client.retrieve(&spec)? {
             let Some(e) = Entity::from_node(&oc.props) else {
                 continue;
             };
+            if self.entities.contains_key(&oc.obj) {
+                continue;
+            }
             if let Some(p) = &e.parent {
-                tree.children
+                self.children
                     .entry(p.clone())
                     .or_default()
                     .push(oc.obj.clone());
             }
-            tree.entities.insert(oc.obj, e);
+            self.entities.insert(oc.obj, e);
         }
-        Ok(tree)
+        Ok(())
     }
 
     fn kids<'a>(&'a self, of: &MoRef) -> impl Iterator<Item = &'a MoRef> + 'a {
@@ -343,7 +385,7 @@ impl Scope {
 
 /// esx:// and gsx://: the host's one datacenter, compute resource and host.
 pub(crate) fn locate_single_host(client: &Client) -> Result<Scope> {
-    let tree = Tree::read(client)?;
+    let tree = Tree::read(client, true)?;
     let root = client.root_folder();
     let not_found = |what: &str| Error::internal(format!("Could not find a {what} on the host"));
     let dc = tree
@@ -367,16 +409,16 @@ pub(crate) fn locate_single_host(client: &Client) -> Result<Scope> {
 /// then `[folder/…]cluster-or-compute-resource`, then a cluster's host. Where it stops
 /// decides the scope; an empty path is the whole vCenter.
 pub(crate) fn locate_by_path(client: &Client, path: &[String]) -> Result<Scope> {
-    let tree = Tree::read(client)?;
+    // The whole vCenter needs every host: read with the tree. Below it, only the scope's.
+    let mut tree = Tree::read(client, path.is_empty())?;
     let shown = path.join("/");
     let root = client.root_folder();
     let mut walk = Walk {
-        tree: &tree,
         shown: &shown,
         items: path.iter(),
         walked: Vec::new(),
     };
-    let Some(dc) = walk.down_to(&root, &["Datacenter"], "datacenter")? else {
+    let Some(dc) = walk.down_to(&tree, &root, &["Datacenter"], "datacenter")? else {
         return Ok(Scope {
             kind: ScopeKind::Vcenter,
             hosts: tree.hosts_under(&root)?,
@@ -389,15 +431,18 @@ pub(crate) fn locate_by_path(client: &Client, path: &[String]) -> Result<Scope> 
             tree.name(&dc)
         ))
     })?;
-    let Some(cr) = walk.down_to(&host_folder, COMPUTE, "cluster or compute resource")? else {
+    let Some(cr) = walk.down_to(&tree, &host_folder, COMPUTE, "cluster or compute resource")?
+    else {
+        tree.add_hosts(client, &dc)?;
         return Ok(Scope {
             kind: ScopeKind::Datacenter,
             hosts: tree.hosts_under(&dc)?,
             object: dc,
         });
     };
+    tree.add_hosts(client, &cr)?;
     let scope = if cr.kind == "ClusterComputeResource" {
-        match walk.down_to(&cr, &["HostSystem"], "host")? {
+        match walk.down_to(&tree, &cr, &["HostSystem"], "host")? {
             Some(host) => Scope::single(tree.placement_at(&host)?),
             None => Scope {
                 kind: ScopeKind::Cluster,
@@ -422,7 +467,6 @@ pub(crate) fn locate_by_path(client: &Client, path: &[String]) -> Result<Scope> 
 
 /// A URI path being resolved level by level.
 struct Walk<'a> {
-    tree: &'a Tree,
     shown: &'a str,
     items: std::slice::Iter<'a, String>,
     walked: Vec<&'a str>,
@@ -432,7 +476,13 @@ impl Walk<'_> {
     /// Follows the path's items from `at` through folders to an object of `kinds`; `None`
     /// when the path ends first (a path may not end at a folder). An item that is not
     /// there is named, with what the level does hold.
-    fn down_to(&mut self, from: &MoRef, kinds: &[&str], what: &str) -> Result<Option<MoRef>> {
+    fn down_to(
+        &mut self,
+        tree: &Tree,
+        from: &MoRef,
+        kinds: &[&str],
+        what: &str,
+    ) -> Result<Option<MoRef>> {
         let mut at = from.clone();
         loop {
             let Some(item) = self.items.next() else {
@@ -442,11 +492,11 @@ impl Walk<'_> {
                 return Err(Error::invalid_arg(format!(
                     "Path '{}' ends at folder '{}'; name a {what} in it ({})",
                     self.shown,
-                    self.tree.name(&at),
-                    self.tree.names_of_kids(&at)
+                    tree.name(&at),
+                    tree.names_of_kids(&at)
                 )));
             };
-            let Some(found) = self.tree.child_named(&at, item) else {
+            let Some(found) = tree.child_named(&at, item) else {
                 let level = match self.walked.as_slice() {
                     [] => "the vCenter's root folder".to_string(),
                     w => format!("'{}'", w.join("/")),
@@ -454,7 +504,7 @@ impl Walk<'_> {
                 return Err(Error::invalid_arg(format!(
                     "Could not find '{item}' in {level} (path '{}'); it has: {}",
                     self.shown,
-                    self.tree.names_of_kids(&at)
+                    tree.names_of_kids(&at)
                 )));
             };
             self.walked.push(item);
@@ -492,6 +542,6 @@ pub(crate) fn locate_host_by_ip(client: &Client, ip: &str) -> Result<Scope> {
                 "The vCenter does not manage a host with IP address {ip}"
             ))
         })?;
-    let tree = Tree::read(client)?;
+    let tree = Tree::read(client, true)?;
     Ok(Scope::single(tree.placement_at(&host)?))
 }
