@@ -104,8 +104,9 @@ impl<'w> Tag<'w> {
 }
 
 /// Text content: libvirt escapes the five XML specials everywhere and silently drops control
-/// characters that XML 1.0 cannot carry. A carriage return goes as `&#13;`, as a parser turns
-/// a raw one into a newline; tab and newline stay raw, as text keeps them.
+/// characters that XML 1.0 cannot carry (and so are U+FFFE and U+FFFF here, which no parser
+/// takes back). A carriage return goes as `&#13;`, as a parser turns a raw one into a
+/// newline; tab and newline stay raw, as text keeps them.
 pub(crate) fn escape_into(buf: &mut String, text: &str) {
     escape(buf, text, false);
 }
@@ -128,7 +129,7 @@ fn escape(buf: &mut String, text: &str, attr: bool) {
             '\t' if attr => buf.push_str("&#9;"),
             '\n' if attr => buf.push_str("&#10;"),
             '\t' | '\n' => buf.push(c),
-            c if (c as u32) < 0x20 => {}
+            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
             c => buf.push(c),
         }
     }
@@ -142,7 +143,7 @@ mod tests {
     fn nested_elements_are_indented_and_escaped() {
         let mut w = XmlWriter::new();
         w.tag("domain").attr("type", "vmware").open();
-        w.tag("name").text("a<b>&'\"\u{1}");
+        w.tag("name").text("a<b>&'\"\u{1}\u{FFFF}\u{FFFE}");
         w.tag("x").attr_opt("y", None::<&str>).attr("z", 5).empty();
         w.close();
         assert_eq!(
