@@ -136,7 +136,7 @@ func main() {
 	server := model.Service.NewServer()
 	defer server.Close()
 	// No request has been served yet: the URL is printed below.
-	server.Config.Handler = withChildDisks(withHostXsiType(withGuestEvents(withScanCodes(withScreenshots(withVMXRewrite(withNetworkVMs(withRefreshAnswer(withSnapshotRules(withRelocateLists(withRegisterFromVMX(withVMXCompanions(server.Config.Handler))))))))))))
+	server.Config.Handler = withEventLockOrder(withChildDisks(withHostXsiType(withGuestEvents(withScanCodes(withScreenshots(withVMXRewrite(withNetworkVMs(withRefreshAnswer(withSnapshotRules(withRelocateLists(withRegisterFromVMX(withVMXCompanions(server.Config.Handler)))))))))))))
 
 	u := *server.URL
 	u.User = nil
