@@ -151,6 +151,13 @@ impl Element {
         dotted.split('.').try_fold(self, |n, part| n.child(part))
     }
 
+    /// As `path`, for changing (or taking from) what it finds.
+    pub fn path_mut(&mut self, dotted: &str) -> Option<&mut Element> {
+        dotted.split('.').try_fold(self, |n, part| {
+            n.children.iter_mut().find(|c| c.name == part)
+        })
+    }
+
     /// The text of the element at a dotted path.
     pub fn text_at(&self, dotted: &str) -> Option<&str> {
         self.path(dotted).map(|n| n.text.as_str())

@@ -7,16 +7,31 @@ use super::soap::MoRef;
 /// A value read from one element.
 pub trait FromNode: Sized {
     fn from_node(n: &Node) -> Option<Self>;
+
+    /// As `from_node`, from an element that is dropped afterwards: what can be moved out of
+    /// it is (a string's text), so a huge value is held once, not twice.
+    fn take_node(n: &mut Node) -> Option<Self> {
+        Self::from_node(n)
+    }
 }
 
 /// A struct field read from its parent by a (dotted) path.
 pub trait Field: Sized {
     fn read(parent: &Node, path: &str) -> Self;
+
+    /// As `read`, moving out of `parent` what can be moved (see `FromNode::take_node`).
+    fn take(parent: &mut Node, path: &str) -> Self {
+        Self::read(parent, path)
+    }
 }
 
 impl FromNode for String {
     fn from_node(n: &Node) -> Option<Self> {
         Some(n.text.clone())
+    }
+
+    fn take_node(n: &mut Node) -> Option<Self> {
+        Some(std::mem::take(&mut n.text))
     }
 }
 
@@ -74,6 +89,13 @@ macro_rules! defaulted_value {
                     .and_then(<$name as $crate::vi::types::FromNode>::from_node)
                     .unwrap_or_default()
             }
+
+            fn take(parent: &mut $crate::vi::node::Node, path: &str) -> Self {
+                parent
+                    .path_mut(path)
+                    .and_then(<$name as $crate::vi::types::FromNode>::take_node)
+                    .unwrap_or_default()
+            }
         }
     };
 }
@@ -88,6 +110,10 @@ defaulted_fields!(String, XsdString, bool, i16, i32, i64, u16, u32, u64, f64);
 impl<T: FromNode> Field for Option<T> {
     fn read(parent: &Node, path: &str) -> Self {
         parent.path(path).and_then(T::from_node)
+    }
+
+    fn take(parent: &mut Node, path: &str) -> Self {
+        parent.path_mut(path).and_then(T::take_node)
     }
 }
 
@@ -138,6 +164,12 @@ macro_rules! vim_type {
             fn from_node(n: &$crate::vi::node::Node) -> Option<Self> {
                 Some($name {
                     $($field: <$ty as $crate::vi::types::Field>::read(n, $path),)*
+                })
+            }
+
+            fn take_node(n: &mut $crate::vi::node::Node) -> Option<Self> {
+                Some($name {
+                    $($field: <$ty as $crate::vi::types::Field>::take(n, $path),)*
                 })
             }
         }
@@ -212,5 +244,16 @@ mod tests {
         assert_eq!(s.missing, None);
         assert!(!s.flag);
         assert_eq!(Sample::PATHS.len(), 5);
+    }
+
+    #[test]
+    fn a_table_taken_moves_its_strings_and_reads_as_read() {
+        let xml = "<o><name>ds</name><summary><capacity>42</capacity></summary>\
+                   <host type='HostSystem'>h1</host></o>";
+        let mut n = crate::vi::node::parse(xml).unwrap();
+        let read = Sample::from_node(&n).unwrap();
+        let taken = Sample::take_node(&mut n).unwrap();
+        assert_eq!(taken, read);
+        assert_eq!(n.text_at("name"), Some(""), "the text moved out, not copied");
     }
 }

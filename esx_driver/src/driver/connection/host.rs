@@ -58,7 +58,7 @@ pub struct NodeInfo {
 impl Connection {
     /// Properties of one host.
     fn read_host<T: FromNode + Default>(&self, host: &Placement, paths: &[&str]) -> Result<T> {
-        let oc = self
+        let mut oc = self
             .primary
             .client
             .retrieve_one(&host.host, paths)?
@@ -68,7 +68,7 @@ impl Connection {
                     host.host_name
                 ))
             })?;
-        Ok(T::from_node(&oc.props).unwrap_or_default())
+        Ok(T::take_node(&mut oc.props).unwrap_or_default())
     }
 
     /// Properties of every host the scope describes, in one round trip: the one host of a
@@ -195,9 +195,11 @@ impl Connection {
         let Some(host) = self.primary.scope.host() else {
             return Ok(self.spec.host.clone());
         };
-        let d: HostDns = self.read_host(host, HostDns::PATHS)?;
+        let mut d: HostDns = self.read_host(host, HostDns::PATHS)?;
         match (d.host_name.trim(), d.domain_name.trim()) {
             ("", _) => Err(Error::internal("Missing or empty 'hostName' property")),
+            // The name as read, not a copy of it: it is as long as the server made it.
+            (h, "") if h.len() == d.host_name.len() => Ok(std::mem::take(&mut d.host_name)),
             (h, "") => Ok(h.to_string()),
             (h, dn) => Ok(format!("{h}.{dn}")),
         }
