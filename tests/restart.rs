@@ -146,3 +146,44 @@ fn a_task_lost_in_a_restart_fails_once_with_a_clear_error() {
     // The next call works, logged in again.
     assert!(conn.domain_by_name("ha-host_VM1").is_ok());
 }
+
+#[test]
+fn a_download_cut_by_a_restart_fails_once_and_the_next_works() {
+    use virt_esx::driver::storage::transfer::Download;
+    let mut sim = Sim::start(&["-mode", "esx", "-http"]);
+    let conn = connect(&sim.addr);
+    let dc = conn.primary().scope.host().unwrap().datacenter_path.clone();
+    let big = vec![7u8; 64 << 20];
+    let put = |conn: &Arc<Connection>| {
+        conn.primary()
+            .client
+            .upload(&dc, "LocalDS_0", "big/disk.iso", &big)
+            .unwrap();
+        conn.volume_by_path("[LocalDS_0] big/disk.iso").unwrap()
+    };
+    let vol = put(&conn);
+    let mut down = Download::start(vol.conn(), vol.pool(), vol.facts(), 0, 0).unwrap();
+    let mut buf = vec![0u8; 1 << 20];
+    assert_eq!(down.recv(&mut buf).unwrap(), buf.len());
+    sim.restart();
+    let err = loop {
+        match down.recv(&mut buf) {
+            Ok(0) => panic!("the download ended as if whole"),
+            Ok(_) => continue,
+            Err(e) => break e,
+        }
+    };
+    eprintln!("{}", err.message());
+    assert!(err.message().contains("disk.iso"), "{}", err.message());
+    // The restarted server has none of the file: put it there again, and it downloads whole.
+    let vol = put(&conn);
+    let mut down = Download::start(vol.conn(), vol.pool(), vol.facts(), 0, 0).unwrap();
+    let mut total = 0;
+    loop {
+        match down.recv(&mut buf).unwrap() {
+            0 => break,
+            n => total += n,
+        }
+    }
+    assert_eq!(total, big.len());
+}

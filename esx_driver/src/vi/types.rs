@@ -254,6 +254,10 @@ mod tests {
         let read = Sample::from_node(&n).unwrap();
         let taken = Sample::take_node(&mut n).unwrap();
         assert_eq!(taken, read);
-        assert_eq!(n.text_at("name"), Some(""), "the text moved out, not copied");
+        assert_eq!(
+            n.text_at("name"),
+            Some(""),
+            "the text moved out, not copied"
+        );
     }
 }

@@ -65,6 +65,8 @@ fn transfer_error(what: &str, detail: impl std::fmt::Display) -> Error {
 pub struct Download {
     pipe: Arc<Pipe>,
     reader: Reader,
+    /// The datastore path read, for errors.
+    target: String,
 }
 
 /// A file made only to be downloaded (a screenshot), removed when its download ends however
@@ -117,7 +119,7 @@ impl Download {
             .transport()
             .get_reader(&url, range(offset, length).as_deref())?;
         match status {
-            200 | 206 => Download::pump(body, None),
+            200 | 206 => Download::pump(body, None, vol.path()),
             404 => Err(Error::esx(
                 Code::NoStorageVol,
                 format!("[{}] {file} is not on the datastore", pool.name),
@@ -148,7 +150,10 @@ impl Download {
             .transport()
             .get_reader(&url, None)?;
         match status {
-            200 => Download::pump(body, Some(made)),
+            200 => {
+                let target = made.path.clone();
+                Download::pump(body, Some(made), target)
+            }
             s => Err(transfer_error(
                 &made.path,
                 format!("unexpected HTTP response code {s}"),
@@ -159,13 +164,18 @@ impl Download {
     /// Starts the thread that reads `body` into the pipe until its end, a failure, or a stop.
     /// A file made for the download stays while the caller's stream is open and goes, from
     /// this thread, once the caller drops it (the caller never waits on the removal).
-    fn pump(mut body: ureq::BodyReader<'static>, made: Option<MadeFile>) -> Result<Download> {
+    fn pump(
+        mut body: ureq::BodyReader<'static>,
+        made: Option<MadeFile>,
+        target: String,
+    ) -> Result<Download> {
         let pipe = Arc::new(Pipe::default());
         let fill = pipe.clone();
         std::thread::Builder::new()
             .name("libvirt-esx-download".into())
             .spawn(move || {
                 let made = made;
+                let mut got: u64 = 0;
                 loop {
                     let mut buf = fill.spare();
                     buf.resize(PIECE, 0);
@@ -173,7 +183,12 @@ impl Download {
                     // the caller as they come.
                     let n = match read_some(&mut body, &mut buf) {
                         Ok(n) => n,
-                        Err(e) => return fill.stop(&format!("download: {e}")),
+                        // A server that restarts or drops the connection ends the body early.
+                        Err(e) => {
+                            return fill.stop(&format!(
+                                "the server stopped sending after {got} bytes ({e})"
+                            ));
+                        }
                     };
                     if n == 0 {
                         fill.close();
@@ -182,6 +197,7 @@ impl Download {
                         }
                         return;
                     }
+                    got += n as u64;
                     buf.truncate(n);
                     if fill.push(buf).is_err() {
                         return;
@@ -192,6 +208,7 @@ impl Download {
         Ok(Download {
             reader: Reader::new(pipe.clone()),
             pipe,
+            target,
         })
     }
 
@@ -213,7 +230,7 @@ impl Download {
             match self.reader.read_some(&mut buf[at..]) {
                 Ok(0) => break,
                 Ok(n) => at += n,
-                Err(why) => return Err(transfer_error("download", why)),
+                Err(why) => return Err(transfer_error(&self.target, why)),
             }
         }
         Ok(at)
@@ -230,7 +247,7 @@ impl Download {
             match self.reader.read_some(&mut buf[at..]) {
                 Ok(0) => break,
                 Ok(n) => at += n,
-                Err(why) if at == 0 => return Err(transfer_error("download", why)),
+                Err(why) if at == 0 => return Err(transfer_error(&self.target, why)),
                 // What was read is the caller's; the error comes with the next call.
                 Err(_) => break,
             }
@@ -246,7 +263,7 @@ impl Download {
     /// Ends the download: an error when it was aborted.
     pub fn finish(self) -> Result<()> {
         match self.pipe.stopped() {
-            Some(why) if why == ABORTED => Err(transfer_error("download", why)),
+            Some(why) if why == ABORTED => Err(transfer_error(&self.target, why)),
             _ => Ok(()),
         }
     }
