@@ -84,8 +84,13 @@ impl Element {
                     if matches!(text.xml10_content(), Cow::Borrowed(c) if c.len() == text.len()));
             if whole {
                 drop(event);
-                let text = String::from_utf8(std::mem::take(&mut buf))
-                    .map_err(|_| "text is not UTF-8".to_string())?;
+                // A long text takes the buffer itself; a short one is copied, so that the
+                // buffer keeps its room for the next event instead of growing it anew.
+                let bytes = match buf.len() > TAKE_TEXT_OVER {
+                    true => std::mem::take(&mut buf),
+                    false => buf.clone(),
+                };
+                let text = String::from_utf8(bytes).map_err(|_| "text is not UTF-8".to_string())?;
                 move_text(&mut stack, text);
                 continue;
             }
@@ -163,6 +168,9 @@ impl Element {
         self.path(dotted).map(|n| n.text.as_str())
     }
 }
+
+/// The length past which a text is moved out of the read buffer rather than copied.
+const TAKE_TEXT_OVER: usize = 4096;
 
 fn open<R>(reader: &NsReader<R>, start: &BytesStart, names: Names) -> Result<Element, String> {
     let mut element = Element {

@@ -245,16 +245,22 @@ impl ObjectContent {
             ..Node::default()
         };
         for ps in n.children.into_iter().filter(|c| c.name == "propSet") {
-            let Some(name) = ps.text_at("name").map(|t| t.trim().to_string()) else {
+            let (mut name, mut val) = (None, None);
+            for c in ps.children {
+                match c.name.as_str() {
+                    "name" if name.is_none() => name = Some(c.text),
+                    "val" if val.is_none() => val = Some(c),
+                    _ => {}
+                }
+            }
+            let (Some(name), Some(val)) = (name, val) else {
                 continue;
             };
-            if asked.is_some_and(|a| !a.contains(name.as_str())) {
+            let name = name.trim();
+            if asked.is_some_and(|a| !a.contains(name)) {
                 continue;
             }
-            let Some(val) = ps.children.into_iter().find(|c| c.name == "val") else {
-                continue;
-            };
-            insert(&mut props, &name, val);
+            insert(&mut props, name, val);
         }
         Some(ObjectContent { obj, props })
     }

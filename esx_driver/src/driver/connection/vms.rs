@@ -6,6 +6,7 @@ use crate::driver::connection::{Connection, PREFIXED, UNPREFIXED};
 use crate::driver::domain::{Detail, PowerState, Vm, no_domain};
 use crate::error::{Code, Error, Result};
 use crate::vi::MoRef;
+use crate::vi::node::Node;
 use crate::vi::property::{FilterSpec, Hop};
 use crate::vi::types::FromNode;
 use crate::vi::views::vm::VmProps;
@@ -125,9 +126,9 @@ impl Connection {
         ));
         let mut vms = Vec::new();
         let mut autostart = Vec::new();
-        for oc in ep.client.retrieve_all(&specs)? {
+        for mut oc in ep.client.retrieve_all(&specs)? {
             if oc.obj.kind == "VirtualMachine" {
-                let props = VmProps::from_node(&oc.props).unwrap_or_default();
+                let props = read_props(&mut oc.props, !extras.usage.is_empty());
                 let mut vm = Vm::from_props(oc.obj, props, detail);
                 if !extras.usage.is_empty() {
                     vm.usage = Some(Arc::new(oc.props));
@@ -349,8 +350,8 @@ impl Connection {
             .client
             .retrieve(&spec)?
             .into_iter()
-            .map(|oc| {
-                let props = VmProps::from_node(&oc.props).unwrap_or_default();
+            .map(|mut oc| {
+                let props = read_props(&mut oc.props, !usage.is_empty());
                 let mut vm = Vm::from_props(oc.obj, props, Detail::Full);
                 if !usage.is_empty() {
                     vm.usage = Some(Arc::new(oc.props));
@@ -359,6 +360,16 @@ impl Connection {
             })
             .collect())
     }
+}
+
+/// A VM's properties from its part of an answer: moved out of it unless the answer is kept
+/// (for statistics), as a listing of thousands would copy every name, UUID and state.
+fn read_props(props: &mut Node, kept: bool) -> VmProps {
+    match kept {
+        true => VmProps::from_node(props),
+        false => VmProps::take_node(props),
+    }
+    .unwrap_or_default()
 }
 
 fn is_template(name: &str) -> Error {
