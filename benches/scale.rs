@@ -302,8 +302,10 @@ fn stats_and_events(sim: &Sim, n: usize, perf: bool, idle: u64) {
     let before = conn.round_trips();
     conn.register_domain_event(None, Id::VIR_DOMAIN_EVENT_ID_LIFECYCLE, Box::new(|_| {}))
         .unwrap();
-    // The first answer holds every VM: 40,000 take seconds to send and read.
-    let quiet = Duration::from_secs(2) + Duration::from_millis(n as u64 / 4);
+    // The first answer holds every VM (40,000: 35 MB in 4 s), and the long polls that follow
+    // end every 10 s: the quiet waited for lies between.
+    let quiet =
+        (Duration::from_secs(2) + Duration::from_millis(n as u64 / 8)).min(Duration::from_secs(8));
     let (trips, took) = settled(&conn, before, quiet);
     println!(
         "  first event registration: {trips} round trips (the long poll under way included), \
