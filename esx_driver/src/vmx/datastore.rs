@@ -109,12 +109,13 @@ impl DatastorePath {
 /// Whether a datastore's name is one name, never a path: ESX mounts a datastore at
 /// `/vmfs/volumes/<name>`, which `/`, `.` or `..` would leave.
 pub(crate) fn one_name(name: &str) -> bool {
-    !name.contains('/') && !matches!(name.trim(), "." | "..")
+    // A `]` would end the name early in `[<datastore>] <path>`, which then reads otherwise.
+    !name.contains(['/', ']']) && !matches!(name.trim(), "." | "..")
 }
 
 /// Refuses a path inside datastore `datastore` that leaves it: a `..` may only undo a directory
 /// the path itself went into (`dir/../file` stays, `../x` and `a/../../x` leave), and a datastore
-/// name is one name, never a path. Every path a caller or a server gives reaches the datastore
+/// name is one name, never a path (nor one a datastore path cannot bracket). Every path a caller or a server gives reaches the datastore
 /// through this check (`DatastorePath::parse`, volume lookups, `/vmfs/volumes/…` names).
 pub(crate) fn check_inside(path: &str, datastore: &str, relative: &str) -> Result<()> {
     let mut depth = 0usize;
@@ -135,7 +136,7 @@ pub(crate) fn check_inside(path: &str, datastore: &str, relative: &str) -> Resul
     if climbs || !one_name(datastore) {
         return Err(Error::invalid_arg(format!(
             "Datastore path '{}' leaves its datastore: '..' may not climb above the datastore's \
-             top, and a datastore is named by one name",
+             top, and a datastore is named by one name, without '/' or ']'",
             crate::error::shorten(path, 256)
         )));
     }

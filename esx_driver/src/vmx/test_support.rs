@@ -33,6 +33,7 @@ impl DatastorePaths for StandInDatastores {
                     "File name '{file_name}' doesn't have expected format '/vmfs/volumes/<datastore>/<path>'"
                 )));
             }
+            super::datastore::check_inside(file_name, datastore, path)?;
             if datastore == "missing" || path.starts_with("missing") {
                 if allow_missing {
                     return Ok(None);
