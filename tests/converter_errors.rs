@@ -200,6 +200,17 @@ fn vmx_device_errors() {
     }
 }
 
+/// An affinity naming a CPU twice has fewer CPUs than it has items (the fuzzer's find: the
+/// XML's cpuset could not hold the vCPUs, so it did not convert back).
+#[test]
+fn an_affinity_with_too_few_distinct_cpus_is_refused() {
+    assert_vmx_error(
+        "numvcpus = \"6\"\nsched.cpu.affinity = \"0,1,1,5,6,7\"\n",
+        Code::InternalError,
+        "at least as many distinct CPUs as 'numvcpus' (6) but found only 5",
+    );
+}
+
 /// A datastore named with `]` cannot be written as `[<datastore>] <path>` (the fuzzer's find:
 /// the XML read back named another datastore).
 #[test]

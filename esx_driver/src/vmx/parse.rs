@@ -210,6 +210,14 @@ fn parse_affinity(affinity: &str, numvcpus: i64) -> Result<Vec<u32>> {
         }
         cpus.insert(cpu);
     }
+    // A CPU named twice counts once: the domain XML's cpuset could not hold the VM's vCPUs,
+    // and the way back would refuse it (libvirt counts the items, and so converts one way only).
+    if (cpus.len() as i64) < numvcpus {
+        return Err(vmx_error(format!(
+            "Expecting VMX entry 'sched.cpu.affinity' to contain at least as many distinct CPUs as 'numvcpus' ({numvcpus}) but found only {} in '{affinity}'",
+            cpus.len()
+        )));
+    }
     Ok(cpus.into_iter().collect())
 }
 
