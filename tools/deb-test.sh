@@ -23,12 +23,15 @@ for p in "${packages[@]}"; do dpkg -L "$p"; done | sort -u >"$work/files"
 
 cc -Wall -Wextra -Werror -std=c11 -o "$work/hostinfo" examples/hostinfo.c \
     $(pkg-config --cflags --libs libvirt_esx)
-ldd "$work/hostinfo" | grep -Eq "libvirt_esx.so.0 => /(usr/)?lib/" ||
-    { echo "deb-test: hostinfo does not use the installed library" >&2; exit 1; }
+linked=$(ldd "$work/hostinfo")
+grep -Eq "libvirt_esx.so.0 => /(usr/)?lib/" <<<"$linked" ||
+    { echo "deb-test: hostinfo does not use the installed library; ldd says:" >&2; echo "$linked" >&2; exit 1; }
 ESX_USER=root ESX_PASSWORD=pw "$work/hostinfo" "$uri" | grep '^Host:'
 printf '[credentials-sim]\nusername=root\npassword=pw\n[auth-esx-%s]\ncredentials=sim\n' "${addr%%:*}" \
     >"$work/auth.conf"
-LIBVIRT_AUTH_FILE="$work/auth.conf" virsh-esx -c "$uri" list --name | grep -q ha-host_VM0
+# Read whole, then searched: grep -q leaving early would cut the pipe under virsh-esx.
+listed=$(LIBVIRT_AUTH_FILE="$work/auth.conf" virsh-esx -c "$uri" list --name)
+grep -q ha-host_VM0 <<<"$listed"
 test -f /usr/share/man/man1/virsh-esx.1.gz && test -f /usr/share/bash-completion/completions/virsh-esx
 /usr/bin/python3 - "$uri" "$work/auth.conf" <<'PY'
 import os, sys
