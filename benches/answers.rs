@@ -9,9 +9,8 @@
 mod common;
 
 use common::injector::{Action, Injector};
-use common::{Creds, Sim, peak_rss_kib};
+use common::{Sim, peak_rss_kib};
 use virt_esx::abi::flags::ListDomainsFlags;
-use virt_esx::driver::Connection;
 
 const MIB: usize = 1 << 20;
 
@@ -43,12 +42,7 @@ fn main() {
 fn run(label: &str, n: usize) {
     let sim = Sim::start(&["-mode", "esx", "-http"]);
     let inj = Injector::start(&sim.addr);
-    let conn = Connection::open(
-        &inj.uri("esx", "/"),
-        Some(&Creds::new(Some("root"), "pw")),
-        false,
-    )
-    .unwrap();
+    let conn = inj.open("/");
     conn.hostname().unwrap();
     let listing = label.starts_with("listing");
     let action = match listing {

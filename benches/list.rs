@@ -7,14 +7,13 @@
 mod common;
 
 use common::{Creds, Sim};
-use std::ffi::CString;
 use std::time::{Duration, Instant};
 use virt_esx::driver::Connection;
 use virt_esx::ffi::connection::domains::virConnectListAllDomains;
-use virt_esx::ffi::connection::{virConnectClose, virConnectOpenAuth, virEsxConnectGetRoundTrips};
+use virt_esx::ffi::connection::{virConnectClose, virEsxConnectGetRoundTrips};
 use virt_esx::ffi::domain::object::virDomainFree;
 use virt_esx::ffi::domain::status::virDomainGetState;
-use virt_esx::ffi::types::{virConnectAuth, virConnectPtr, virDomainPtr};
+use virt_esx::ffi::types::{virConnectPtr, virDomainPtr};
 
 const RUNS: u32 = 5;
 
@@ -62,16 +61,7 @@ fn main() {
     println!("list + state of N VMs (median of {RUNS} runs)");
     for n in [10usize, 100, 1000] {
         let sim = Sim::start(&["-mode", "esx", "-vms", &n.to_string()]);
-        let uri = CString::new(sim.uri("esx", "/?no_verify=1")).unwrap();
-        let mut types = [2, 5];
-        let mut auth = virConnectAuth {
-            credtype: types.as_mut_ptr(),
-            ncredtype: 2,
-            cb: Some(common::answer_root),
-            cbdata: std::ptr::null_mut(),
-        };
-        // SAFETY: valid URI and auth; closed below.
-        let c = unsafe { virConnectOpenAuth(uri.as_ptr(), &mut auth, 0) };
+        let c = common::open_c_as_root(&sim.uri("esx", "/?no_verify=1"));
         assert!(!c.is_null(), "open failed");
         let rust_conn = Connection::open(
             &sim.uri("esx", "/?no_verify=1"),

@@ -10,7 +10,6 @@
 mod common;
 
 use common::{Creds, Sim, cpu_time};
-use std::ffi::CString;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use virt_esx::abi::enums::virDomainEventID as Id;
@@ -19,10 +18,10 @@ use virt_esx::driver::Connection;
 use virt_esx::driver::domain::stats::groups;
 use virt_esx::event::poll::PollLoop;
 use virt_esx::ffi::connection::domains::virConnectListAllDomains;
-use virt_esx::ffi::connection::{virConnectClose, virConnectOpenAuth};
+use virt_esx::ffi::connection::virConnectClose;
 use virt_esx::ffi::domain::object::virDomainFree;
 use virt_esx::ffi::domain::status::{virDomainGetInfo, virDomainGetState};
-use virt_esx::ffi::types::{virConnectAuth, virDomainInfo, virDomainPtr};
+use virt_esx::ffi::types::{virDomainInfo, virDomainPtr};
 
 /// The scopes listed: label, our URI path, and the inventory path a hand-written client (and
 /// govmomi) looks the container up by.
@@ -64,18 +63,10 @@ fn layout(n: usize) -> Vec<String> {
 /// Ours, in a child process: open, list all, then state (or info) of each; closed. Returns
 /// the VM count.
 fn ours(uri: &str, info: bool) -> usize {
-    let uri = CString::new(uri).unwrap();
-    let mut types = [2, 5];
-    let mut auth = virConnectAuth {
-        credtype: types.as_mut_ptr(),
-        ncredtype: 2,
-        cb: Some(common::answer_root),
-        cbdata: std::ptr::null_mut(),
-    };
-    // SAFETY: a valid URI and auth; every handle is freed below.
+    let c = common::open_c_as_root(uri);
+    assert!(!c.is_null(), "open failed");
+    // SAFETY: a live connection; every handle is freed below.
     unsafe {
-        let c = virConnectOpenAuth(uri.as_ptr(), &mut auth, 0);
-        assert!(!c.is_null(), "open failed");
         let mut doms: *mut virDomainPtr = std::ptr::null_mut();
         let n = virConnectListAllDomains(c, &mut doms, 0);
         assert!(n > 0);

@@ -9,10 +9,9 @@
 mod common;
 
 use common::{Sim, peak_rss_kib};
-use std::ffi::CString;
 use std::process::Command;
 use std::time::Instant;
-use virt_esx::ffi::connection::{virConnectClose, virConnectOpenAuth};
+use virt_esx::ffi::connection::virConnectClose;
 use virt_esx::ffi::storage::pool::{virStoragePoolFree, virStoragePoolLookupByName};
 use virt_esx::ffi::storage::transfer::{
     virStorageVolDownload, virStorageVolUpload, virStreamFinish, virStreamFree, virStreamNew,
@@ -21,7 +20,6 @@ use virt_esx::ffi::storage::transfer::{
 use virt_esx::ffi::storage::volumes::{
     virStorageVolCreateXML, virStorageVolDelete, virStorageVolFree,
 };
-use virt_esx::ffi::types::virConnectAuth;
 
 const PIECE: usize = 256 << 10;
 
@@ -42,14 +40,6 @@ fn main() {
         "http://{}/folder/bench/curl.img?dcPath=ha-datacenter&dsName=LocalDS_0",
         sim.addr
     );
-    let uri = CString::new(sim.uri("esx", "/?transport=http")).unwrap();
-    let mut types = [2, 5];
-    let mut auth = virConnectAuth {
-        credtype: types.as_mut_ptr(),
-        ncredtype: 2,
-        cb: Some(common::answer_root),
-        cbdata: std::ptr::null_mut(),
-    };
     let piece: Vec<u8> = (0..PIECE).map(|i| (i * 7) as u8).collect();
     let source = std::env::temp_dir().join(format!("libvirt-esx-bench-{}.img", std::process::id()));
     {
@@ -61,7 +51,7 @@ fn main() {
     }
     // SAFETY: valid arguments; every handle is freed below.
     unsafe {
-        let c = virConnectOpenAuth(uri.as_ptr(), &mut auth, 0);
+        let c = common::open_c_as_root(&sim.uri("esx", "/?transport=http"));
         assert!(!c.is_null(), "open");
         let pool = virStoragePoolLookupByName(c, c"LocalDS_0".as_ptr());
         let vol = virStorageVolCreateXML(

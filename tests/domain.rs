@@ -160,12 +160,7 @@ fn reboot_asks_the_guest_and_a_server_without_it_is_a_clear_error() {
 
     let plain = Sim::start(&["-mode", "esx", "-http"]);
     let inj = Injector::start(&plain.addr);
-    let via = virt_esx::driver::Connection::open(
-        &inj.uri("esx", "/"),
-        Some(&common::Creds::new(Some("root"), "pw")),
-        false,
-    )
-    .unwrap();
+    let via = inj.open("/");
     inj.add("RebootGuest", 1, Action::Fault("NotImplemented", ""));
     let vm = via.domain_by_name("ha-host_VM0").unwrap().cached();
     let e = dom(&via, &vm).power(PowerOp::Reboot).unwrap_err();

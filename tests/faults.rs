@@ -17,12 +17,7 @@ use virt_esx::driver::domain::power::PowerOp;
 fn setup(query: &str) -> (Sim, Injector, Arc<Connection>) {
     let sim = Sim::start(&["-mode", "esx", "-http", "-vms", "5"]);
     let inj = Injector::start(&sim.addr);
-    let conn = Connection::open(
-        &inj.uri("esx", &format!("/{query}")),
-        Some(&Creds::new(Some("root"), "pw")),
-        false,
-    )
-    .unwrap();
+    let conn = inj.open(&format!("/{query}"));
     (sim, inj, conn)
 }
 

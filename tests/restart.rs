@@ -97,12 +97,7 @@ fn events_resume_after_a_restart_with_what_changed_meanwhile() {
 fn a_listing_after_a_restart_logs_in_again_once() {
     let mut sim = Sim::start(&["-mode", "esx", "-http"]);
     let inj = Injector::start(&sim.addr);
-    let conn = Connection::open(
-        &inj.uri("esx", "/"),
-        Some(&Creds::new(Some("root"), "pw")),
-        false,
-    )
-    .unwrap();
+    let conn = inj.open("/");
     let before = conn.list_all_domains(ListDomainsFlags::empty()).unwrap();
     sim.restart();
     let logins = || inj.seen().iter().filter(|m| *m == "Login").count();
@@ -116,12 +111,7 @@ fn a_listing_after_a_restart_logs_in_again_once() {
 fn a_task_lost_in_a_restart_fails_once_with_a_clear_error() {
     let mut sim = Sim::start(&["-mode", "esx", "-http"]);
     let inj = Injector::start(&sim.addr);
-    let conn = Connection::open(
-        &inj.uri("esx", "/"),
-        Some(&Creds::new(Some("root"), "pw")),
-        false,
-    )
-    .unwrap();
+    let conn = inj.open("/");
     let vm = conn.domain_by_name("ha-host_VM1").unwrap().cached();
     // The first look at the task's state is held until the server has restarted.
     inj.add_when(

@@ -163,6 +163,17 @@ impl Injector {
             .collect()
     }
 
+    /// A connection as root to the ESX host behind the injector, with `path_and_query`
+    /// (`/` and the URI's query, if any).
+    pub fn open(&self, path_and_query: &str) -> Arc<virt_esx::driver::Connection> {
+        virt_esx::driver::Connection::open(
+            &self.uri("esx", path_and_query),
+            Some(&super::Creds::new(Some("root"), "pw")),
+            false,
+        )
+        .unwrap()
+    }
+
     pub fn uri(&self, scheme: &str, path_and_query: &str) -> String {
         let sep = if path_and_query.contains('?') {
             '&'

@@ -54,6 +54,24 @@ pub unsafe extern "C" fn answer_root(
     0
 }
 
+/// `uri` opened through the C API as a C program opens it, every credential answered by
+/// `answer_root`; the connection (to close with virConnectClose), or null when it failed.
+pub fn open_c_as_root(uri: &str) -> virt_esx::ffi::types::virConnectPtr {
+    let uri = std::ffi::CString::new(uri).unwrap();
+    let mut types = [
+        Cred::VIR_CRED_AUTHNAME as i32,
+        Cred::VIR_CRED_PASSPHRASE as i32,
+    ];
+    let mut auth = virt_esx::ffi::types::virConnectAuth {
+        credtype: types.as_mut_ptr(),
+        ncredtype: types.len() as u32,
+        cb: Some(answer_root),
+        cbdata: std::ptr::null_mut(),
+    };
+    // SAFETY: a valid URI, and auth alive for the call, which keeps neither.
+    unsafe { virt_esx::ffi::connection::virConnectOpenAuth(uri.as_ptr(), &mut auth, 0) }
+}
+
 /// A connection as root to `scheme://sim/path` (path with its leading `/`), TLS unchecked.
 pub fn open(sim: &Sim, scheme: &str, path: &str) -> Arc<virt_esx::driver::Connection> {
     let uri = sim.uri(scheme, &format!("{path}?no_verify=1"));

@@ -117,9 +117,7 @@ impl Sim {
         let mut args: Vec<&str> = self.args.iter().map(String::as_str).collect();
         let addr = self.addr.clone();
         args.extend(["-listen", &addr]);
-        let again = Sim::start(&args);
-        let mut old = std::mem::replace(self, again);
-        old.args.clear();
+        *self = Sim::start(&args);
     }
 
     /// A URI of `scheme` for this simulator with the given path and query.
