@@ -13,10 +13,13 @@ use crate::error::{Code, Domain, Error, Result};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// The name of the export this is expanded in (`virDomainGetInfo`), never a hand-typed string.
+/// Worked out once per export: every call needs it, and a listing's thousands of handle calls
+/// would each search the function's path again.
 macro_rules! api_name {
     () => {{
         fn here() {}
-        $crate::ffi::export::enclosing(::std::any::type_name_of_val(&here))
+        static NAME: ::std::sync::OnceLock<&'static str> = ::std::sync::OnceLock::new();
+        *NAME.get_or_init(|| $crate::ffi::export::enclosing(::std::any::type_name_of_val(&here)))
     }};
 }
 pub(crate) use api_name;

@@ -5,7 +5,6 @@ use super::node::Node;
 use super::soap::MoRef;
 use super::types::{FromNode, vim_type};
 use super::write::vim_choice;
-use std::collections::HashSet;
 
 vim_type!(write PropertySpec {
     kind: String = "type",
@@ -238,7 +237,7 @@ impl ObjectContent {
 
     /// As `take`, keeping only the properties `asked` names (when given): what a server sends
     /// beyond them is dropped as each object is read, so an answer costs what was asked for.
-    pub fn take_asked(n: Node, asked: Option<&HashSet<&str>>) -> Option<ObjectContent> {
+    pub fn take_asked(n: Node, asked: Option<&[&str]>) -> Option<ObjectContent> {
         let obj = MoRef::from_node(n.child("obj")?)?;
         let mut props = Node {
             name: "obj".into(),
@@ -257,7 +256,7 @@ impl ObjectContent {
                 continue;
             };
             let name = name.trim();
-            if asked.is_some_and(|a| !a.contains(name)) {
+            if asked.is_some_and(|a| !a.contains(&name)) {
                 continue;
             }
             insert(&mut props, name, val);
@@ -272,7 +271,7 @@ fn insert(root: &mut Node, path: &str, val: Node) {
         None => (None, path),
     };
     let mut holder = root;
-    for part in prefix.into_iter().flat_map(|p| p.split('.')) {
+    for part in prefix.into_iter().flat_map(crate::xmltree::segments) {
         let idx = match holder.children.iter().position(|c| c.name == part) {
             Some(i) => i,
             None => {
