@@ -13,7 +13,9 @@ use virt_esx::driver::Connection;
 /// firmware).
 fn server_option(conn: &Connection) -> (String, u32, Vec<String>) {
     let client = &conn.primary().client;
-    let cr = conn.primary().scope.hosts[0].compute_resource.clone();
+    let cr = esx_driver::testing::scope_hosts(conn)[0]
+        .compute_resource
+        .clone();
     let browser = client
         .retrieve_one(&cr, &["environmentBrowser"])
         .unwrap()

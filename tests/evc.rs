@@ -16,7 +16,7 @@ fn cpu(model: &str) -> String {
 
 /// The server's own highest mode of the scope's first host.
 fn host_mode(conn: &Connection) -> String {
-    let host: MoRef = conn.primary().scope.hosts[0].host.clone();
+    let host: MoRef = esx_driver::testing::scope_hosts(conn)[0].host.clone();
     common::live::vm_prop(conn, &host, "summary.maxEVCModeKey").unwrap()
 }
 

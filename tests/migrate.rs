@@ -35,9 +35,7 @@ fn where_is(sim: &Sim, vm: &Vm) -> (String, String) {
 
 /// Whether `host` (a managed object id) is one of the connection's scope.
 fn has_host(conn: &Arc<Connection>, host: &str) -> bool {
-    conn.primary()
-        .scope
-        .hosts
+    esx_driver::testing::scope_hosts(conn)
         .iter()
         .any(|p| p.host.value == host)
 }

@@ -8,7 +8,7 @@ use virt_esx::Code;
 
 /// The host's switch and NIC names and MACs as the server has them, read here by hand.
 fn server_network(conn: &virt_esx::driver::Connection) -> (Vec<String>, Vec<(String, String)>) {
-    let host = conn.primary().scope.hosts[0].host.clone();
+    let host = esx_driver::testing::scope_hosts(conn)[0].host.clone();
     let oc = conn
         .primary()
         .client
@@ -104,7 +104,7 @@ type Switches = Vec<(String, Vec<String>)>;
 type Groups = Vec<(String, String, i64, Option<i64>)>;
 
 fn server_switches(conn: &virt_esx::driver::Connection) -> (Switches, Groups) {
-    let host = conn.primary().scope.hosts[0].host.clone();
+    let host = esx_driver::testing::scope_hosts(conn)[0].host.clone();
     let oc = conn
         .primary()
         .client
@@ -399,7 +399,7 @@ fn reconfigure_nics(
 }
 
 fn first_vm(conn: &virt_esx::driver::Connection) -> esx_driver::vi::MoRef {
-    let host = conn.primary().scope.hosts[0].host.clone();
+    let host = esx_driver::testing::scope_hosts(conn)[0].host.clone();
     let oc = conn
         .primary()
         .client
@@ -422,7 +422,7 @@ fn vcenter_scopes_show_distributed_switches_read_only() {
     let server_uuid = {
         // The datacenter's network folder holds the switch: read there by hand.
         use esx_driver::vi::property::FilterSpec;
-        let datacenter = dc.primary().scope.hosts[0].datacenter.clone();
+        let datacenter = esx_driver::testing::scope_hosts(&dc)[0].datacenter.clone();
         let oc = dc
             .primary()
             .client

@@ -13,7 +13,7 @@ use virt_esx::driver::node_device::{NodeDevice, Passthrough};
 
 /// The host's own passthrough record of a PCI function: (enabled, active).
 fn host_passthru(conn: &Connection, id: &str) -> (bool, bool) {
-    let host: MoRef = conn.primary().scope.hosts[0].host.clone();
+    let host: MoRef = esx_driver::testing::scope_hosts(conn)[0].host.clone();
     let oc = conn
         .primary()
         .client
@@ -71,7 +71,7 @@ fn check_devices(sim: &Sim, scheme: &str, path: &str) {
     assert_eq!(dev.detach(None, "test").unwrap(), Passthrough::AfterReboot);
     assert_eq!(conn.round_trips() - rt, 3);
     assert_eq!(host_passthru(&conn, "0000:0b:00.0"), (true, false));
-    let host: MoRef = conn.primary().scope.hosts[0].host.clone();
+    let host: MoRef = esx_driver::testing::scope_hosts(&conn)[0].host.clone();
     assert_eq!(
         common::live::vm_prop(&conn, &host, "summary.rebootRequired").as_deref(),
         Some("true")

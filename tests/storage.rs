@@ -16,7 +16,7 @@ use virt_esx::driver::storage::{PoolFacts, Volume, VolumeFacts, VolumeKind};
 
 /// The datastores' summaries as the server has them, through the host's `datastore` list.
 fn server_datastores(conn: &Arc<Connection>) -> Vec<(String, i64, i64, String)> {
-    let host = conn.primary().scope.hosts[0].host.clone();
+    let host = esx_driver::testing::scope_hosts(conn)[0].host.clone();
     let spec = esx_driver::vi::property::FilterSpec::neighbours(
         host,
         "HostSystem",

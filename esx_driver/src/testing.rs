@@ -26,5 +26,5 @@ pub fn run_task(
 
 /// The hosts the connection covers, as the driver reads datastores for them.
 pub fn scope_hosts(conn: &Connection) -> Vec<&Placement> {
-    conn.scope_hosts()
+    conn.scope_hosts().expect("the scope's hosts")
 }

@@ -26,7 +26,7 @@ impl Connection {
     pub fn domain_xml_from_native(&self, format: &str, config: impl AsRef<[u8]>) -> Result<String> {
         self.check_writable("virConnectDomainXMLFromNative")?;
         check_format(format)?;
-        let datastores = LiveDatastores::read(self, &self.scope_hosts(), None, None)?;
+        let datastores = LiveDatastores::read(self, &self.scope_hosts()?, None, None)?;
         vmx::vmx_to_domain_xml(config.as_ref(), &datastores)
     }
 
@@ -37,7 +37,7 @@ impl Connection {
         self.check_writable("virConnectDomainXMLToNative")?;
         check_format(format)?;
         let def = DomainDef::parse(xml)?;
-        let datastores = LiveDatastores::read(self, &self.scope_hosts(), None, None)?;
+        let datastores = LiveDatastores::read(self, &self.scope_hosts()?, None, None)?;
         vmx::domain_def_to_vmx(&def, &datastores, self.default_virtual_hw_version())
     }
 

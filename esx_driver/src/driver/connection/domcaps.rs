@@ -36,7 +36,7 @@ impl Connection {
                 format!("vSphere runs x86_64 and i686 guests, not {arch}"),
             ));
         }
-        let placement = self.primary.scope.hosts.first().ok_or_else(|| {
+        let placement = self.primary.hosts()?.first().ok_or_else(|| {
             Error::esx(Code::OperationInvalid, "the connection's scope has no host")
         })?;
         let client = &self.primary.client;

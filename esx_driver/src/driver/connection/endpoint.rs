@@ -28,9 +28,19 @@ impl Endpoint {
         })
     }
 
+    /// Every host of the scope with its placement (read when first needed).
+    pub(crate) fn hosts(&self) -> Result<&[Placement]> {
+        self.scope.hosts(&self.client)
+    }
+
+    /// Whether `host` is one of the scope's hosts.
+    pub(crate) fn in_scope(&self, host: &MoRef) -> Result<bool> {
+        Ok(self.scope.placement_of(&self.client, host)?.is_some())
+    }
+
     /// Where a host of the scope lives; a host outside the scope is an error naming it.
     pub(crate) fn placement_of(&self, host: &MoRef) -> Result<&Placement> {
-        self.scope.placement_of(host).ok_or_else(|| {
+        self.scope.placement_of(&self.client, host)?.ok_or_else(|| {
             Error::esx(
                 Code::OperationInvalid,
                 format!("host '{}' is outside this connection's scope", host.value),

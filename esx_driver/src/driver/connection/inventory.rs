@@ -8,6 +8,7 @@ use crate::vi::types::FromNode;
 use crate::vi::views::inventory::Entity;
 use crate::vi::{Client, MoRef};
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 /// Where the connection's host lives in the inventory.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +26,7 @@ pub struct Placement {
     pub(crate) autostart_manager: Option<MoRef>,
 }
 
+#[derive(Debug, Clone, PartialEq)]
 struct Tree {
     entities: HashMap<MoRef, Entity>,
     /// Children in server order, by parent.
@@ -155,6 +157,25 @@ impl Tree {
         } else {
             names.join(", ")
         }
+    }
+
+    /// The datacenters at or beneath `top`, depth first in server order, or the one above it.
+    fn datacenters_at(&self, top: &MoRef) -> Vec<MoRef> {
+        let mut up = Some(top.clone());
+        while let Some(r) = up.as_ref().filter(|r| COMPUTE.contains(&r.kind.as_str())) {
+            up = self.entities.get(r).and_then(|e| e.parent.clone());
+        }
+        let mut found = Vec::new();
+        let mut stack: Vec<MoRef> = up.into_iter().collect();
+        while let Some(r) = stack.pop() {
+            if r.kind == "Datacenter" {
+                found.push(r);
+                continue;
+            }
+            let kids: Vec<&MoRef> = self.kids(&r).collect();
+            stack.extend(kids.into_iter().rev().cloned());
+        }
+        found
     }
 
     /// Every host beneath `top`, depth first in server order, each with its placement.
@@ -330,11 +351,15 @@ pub enum ScopeKind {
 
 /// The part of the inventory a connection covers: its top object (root folder, datacenter,
 /// cluster or host) and every host beneath it with its placement, in inventory order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct Scope {
     pub kind: ScopeKind,
     pub object: MoRef,
-    pub hosts: Vec<Placement>,
+    /// The hosts: known at once for one host, else read when first needed (a listing needs
+    /// none, and a vCenter's are thousands).
+    hosts: OnceLock<Vec<Placement>>,
+    /// The folder tree read when connecting, which places the hosts once they are read.
+    tree: Option<Arc<Tree>>,
 }
 
 impl Scope {
@@ -342,16 +367,53 @@ impl Scope {
         Scope {
             kind: ScopeKind::Host,
             object: p.host.clone(),
-            hosts: vec![p],
+            hosts: OnceLock::from(vec![p]),
+            tree: None,
+        }
+    }
+
+    /// A scope above one host, its hosts read from `tree` when first needed.
+    fn above_hosts(kind: ScopeKind, object: MoRef, tree: Tree) -> Scope {
+        Scope {
+            kind,
+            object,
+            hosts: OnceLock::new(),
+            tree: Some(Arc::new(tree)),
         }
     }
 
     /// The host of a host scope; `None` above one host.
     pub fn host(&self) -> Option<&Placement> {
         match self.kind {
-            ScopeKind::Host => self.hosts.first(),
+            ScopeKind::Host => self.hosts.get().and_then(|h| h.first()),
             _ => None,
         }
+    }
+
+    /// The datacenters the scope spans, in inventory order, known without its hosts.
+    pub(crate) fn datacenters(&self) -> Vec<MoRef> {
+        match (self.host(), &self.tree) {
+            (Some(p), _) => vec![p.datacenter.clone()],
+            (None, Some(tree)) => tree.datacenters_at(&self.object),
+            (None, None) => Vec::new(),
+        }
+    }
+
+    /// Every host of the scope with its placement (one read the first time, above one host).
+    pub(crate) fn hosts(&self, client: &Client) -> Result<&[Placement]> {
+        if let Some(hosts) = self.hosts.get() {
+            return Ok(hosts);
+        }
+        let read = match &self.tree {
+            Some(tree) => {
+                let mut tree = Tree::clone(tree);
+                tree.add_hosts(client, &self.object)?;
+                tree.hosts_under(&self.object)?
+            }
+            None => Vec::new(),
+        };
+        // Two first uses at once each read; the first answer stays.
+        Ok(self.hosts.get_or_init(|| read))
     }
 
     /// How to reach the scope's VMs. Through resource pools where they belong to the scope
@@ -378,8 +440,8 @@ impl Scope {
     }
 
     /// Where a host of this scope lives; `None` for a host outside it.
-    pub(crate) fn placement_of(&self, host: &MoRef) -> Option<&Placement> {
-        self.hosts.iter().find(|p| p.host == *host)
+    pub(crate) fn placement_of(&self, client: &Client, host: &MoRef) -> Result<Option<&Placement>> {
+        Ok(self.hosts(client)?.iter().find(|p| p.host == *host))
     }
 }
 
@@ -409,8 +471,9 @@ pub(crate) fn locate_single_host(client: &Client) -> Result<Scope> {
 /// then `[folder/…]cluster-or-compute-resource`, then a cluster's host. Where it stops
 /// decides the scope; an empty path is the whole vCenter.
 pub(crate) fn locate_by_path(client: &Client, path: &[String]) -> Result<Scope> {
-    // The whole vCenter needs every host: read with the tree. Below it, only the scope's.
-    let mut tree = Tree::read(client, path.is_empty())?;
+    // Hosts are read when first needed, and then only the scope's; here only where the path
+    // names one.
+    let mut tree = Tree::read(client, false)?;
     let shown = path.join("/");
     let root = client.root_folder();
     let mut walk = Walk {
@@ -419,11 +482,7 @@ pub(crate) fn locate_by_path(client: &Client, path: &[String]) -> Result<Scope> 
         walked: Vec::new(),
     };
     let Some(dc) = walk.down_to(&tree, &root, &["Datacenter"], "datacenter")? else {
-        return Ok(Scope {
-            kind: ScopeKind::Vcenter,
-            hosts: tree.hosts_under(&root)?,
-            object: root,
-        });
+        return Ok(Scope::above_hosts(ScopeKind::Vcenter, root, tree));
     };
     let host_folder = tree.entity(&dc)?.host_folder.clone().ok_or_else(|| {
         Error::internal(format!(
@@ -433,22 +492,16 @@ pub(crate) fn locate_by_path(client: &Client, path: &[String]) -> Result<Scope> 
     })?;
     let Some(cr) = walk.down_to(&tree, &host_folder, COMPUTE, "cluster or compute resource")?
     else {
-        tree.add_hosts(client, &dc)?;
-        return Ok(Scope {
-            kind: ScopeKind::Datacenter,
-            hosts: tree.hosts_under(&dc)?,
-            object: dc,
-        });
+        return Ok(Scope::above_hosts(ScopeKind::Datacenter, dc, tree));
     };
-    tree.add_hosts(client, &cr)?;
-    let scope = if cr.kind == "ClusterComputeResource" {
+    let is_cluster = cr.kind == "ClusterComputeResource";
+    if !is_cluster || walk.items.len() > 0 {
+        tree.add_hosts(client, &cr)?;
+    }
+    let scope = if is_cluster {
         match walk.down_to(&tree, &cr, &["HostSystem"], "host")? {
             Some(host) => Scope::single(tree.placement_at(&host)?),
-            None => Scope {
-                kind: ScopeKind::Cluster,
-                hosts: tree.hosts_under(&cr)?,
-                object: cr,
-            },
+            None => Scope::above_hosts(ScopeKind::Cluster, cr, tree),
         }
     } else {
         // A standalone host's compute resource stands for its one host, as in libvirt.

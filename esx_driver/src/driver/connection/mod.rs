@@ -220,8 +220,8 @@ impl Connection {
     }
 
     /// Every host of the scope, for reads that cover them all.
-    pub(crate) fn scope_hosts(&self) -> Vec<&Placement> {
-        self.primary.scope.hosts.iter().collect()
+    pub(crate) fn scope_hosts(&self) -> Result<Vec<&Placement>> {
+        Ok(self.primary.hosts()?.iter().collect())
     }
 
     /// libvirt's `virConnectIsEncrypted`: whether the URI asked for HTTPS.

@@ -190,12 +190,7 @@ impl Connection {
         let extra_obj = extra.as_ref().map(|s| s.start.clone());
         let scope = &self.primary.scope;
         let host = scope.host().map(|p| p.host.clone());
-        let mut datacenters: Vec<MoRef> = Vec::new();
-        for p in &scope.hosts {
-            if !datacenters.contains(&p.datacenter) {
-                datacenters.push(p.datacenter.clone());
-            }
-        }
+        let datacenters = scope.datacenters();
         let mut specs: Vec<FilterSpec> = host
             .iter()
             .map(|h| FilterSpec::object(h.clone(), HostNetworkFacts::PATHS))
@@ -267,16 +262,20 @@ impl Connection {
 
     /// The hosts whose distributed switches a host or cluster scope shows; `None` (all of the
     /// datacenters') above.
-    fn switch_members(&self) -> Option<Vec<MoRef>> {
+    fn switch_members(&self) -> Result<Option<Vec<MoRef>>> {
         use crate::driver::connection::inventory::ScopeKind;
-        let scope = &self.primary.scope;
-        matches!(scope.kind, ScopeKind::Host | ScopeKind::Cluster)
-            .then(|| scope.hosts.iter().map(|p| p.host.clone()).collect())
+        let ep = &self.primary;
+        Ok(match ep.scope.kind {
+            ScopeKind::Host | ScopeKind::Cluster => {
+                Some(ep.hosts()?.iter().map(|p| p.host.clone()).collect())
+            }
+            _ => None,
+        })
     }
 
     /// The scope's networks: one round trip.
     pub fn networks(&self) -> Result<Vec<NetworkFacts>> {
-        let members = self.switch_members();
+        let members = self.switch_members()?;
         self.network_facts()?.networks(members.as_deref())
     }
 

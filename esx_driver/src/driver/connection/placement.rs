@@ -27,7 +27,7 @@ impl Connection {
 /// Of the hosts of `ep`'s scope, the connected one with the most free memory that mounts
 /// `datastore` (one round trip).
 pub(crate) fn place_among<'a>(ep: &'a Endpoint, datastore: &str) -> Result<&'a Placement> {
-    let hosts: Vec<&Placement> = ep.scope.hosts.iter().collect();
+    let hosts: Vec<&Placement> = ep.hosts()?.iter().collect();
     let refs: Vec<MoRef> = hosts.iter().map(|p| p.host.clone()).collect();
     let Some(mounts) = FilterSpec::neighbours_of(
         &refs,

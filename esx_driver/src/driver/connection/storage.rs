@@ -133,7 +133,7 @@ impl Connection {
     /// their iSCSI adapters: one round trip.
     pub fn list_pools(&self) -> Result<Vec<PoolFacts>> {
         let ep = &self.primary;
-        let hosts: Vec<MoRef> = ep.scope.hosts.iter().map(|p| p.host.clone()).collect();
+        let hosts: Vec<MoRef> = ep.hosts()?.iter().map(|p| p.host.clone()).collect();
         let (Some(datastores), Some(adapters)) = (
             FilterSpec::neighbours_of(
                 &hosts,
@@ -152,7 +152,7 @@ impl Connection {
         };
         let (mut pools, mut targets) = (Vec::new(), Vec::new());
         for oc in ep.client.retrieve_all(&[datastores, adapters])? {
-            match ep.scope.placement_of(&oc.obj) {
+            match ep.scope.placement_of(&ep.client, &oc.obj)? {
                 Some(p) if oc.obj.kind == "HostSystem" => targets.extend(
                     crate::driver::storage::iscsi::pools_of(&oc.obj, p, &oc.props),
                 ),
@@ -168,8 +168,9 @@ impl Connection {
     pub(crate) fn pool_from(&self, oc: ObjectContent) -> Option<PoolFacts> {
         let f = DatastorePoolFacts::from_node(&oc.props)?;
         // The mount of a host of this scope decides the path and the datacenter.
+        let hosts = self.primary.hosts().ok()?;
         let (mount, placement) = f.mounts.iter().find_map(|m| {
-            let p = self.primary.scope.placement_of(m.host.as_ref()?)?;
+            let p = hosts.iter().find(|p| Some(&p.host) == m.host.as_ref())?;
             Some((m.path.clone(), p))
         })?;
         Some(PoolFacts {

@@ -112,8 +112,7 @@ impl Connection {
         )];
         let managers: Vec<MoRef> = match extras.autostart {
             true => ep
-                .scope
-                .hosts
+                .hosts()?
                 .iter()
                 .filter_map(|p| p.autostart_manager.clone())
                 .collect(),
@@ -317,10 +316,10 @@ impl Connection {
             .iter()
             .find_map(|value| self.refresh_vm(&MoRef::new("VirtualMachine", value)).ok())
             .ok_or_else(not_found)?;
-        let in_scope = vm
-            .host
-            .as_ref()
-            .is_some_and(|h| self.primary.scope.placement_of(h).is_some());
+        let in_scope = match &vm.host {
+            Some(h) => self.primary.in_scope(h)?,
+            None => false,
+        };
         if vm.id() != id || vm.template || !in_scope {
             return Err(not_found());
         }

@@ -232,10 +232,10 @@ fn arrived(conn: &Connection, vm: &Vm, vc_moref: &MoRef) -> Result<Vm> {
         Product::Vpx => conn.refresh_vm(vc_moref)?,
         _ => conn.lookup_by_uuid(&vm.uuid)?,
     };
-    let there = found
-        .host
-        .as_ref()
-        .is_some_and(|h| conn.primary.scope.placement_of(h).is_some());
+    let there = match &found.host {
+        Some(h) => conn.primary.in_scope(h)?,
+        None => false,
+    };
     if found.detail == Detail::Full && !there {
         return Err(Error::internal(format!(
             "domain '{}' migrated but is not in the destination's scope",

@@ -34,20 +34,21 @@ pub(super) struct Inventory {
 }
 
 impl Inventory {
-    pub(super) fn new(c: &dyn Source, networks: bool, pools: bool) -> Inventory {
-        let scope = c.scope();
-        Inventory {
+    pub(super) fn new(
+        c: &dyn Source,
+        networks: bool,
+        pools: bool,
+    ) -> crate::error::Result<Inventory> {
+        let hosts = c.scope().hosts(c.client())?;
+        Ok(Inventory {
             watch_networks: networks,
             watch_pools: pools,
-            hosts: match scope.host() {
-                Some(h) => vec![h.host.clone()],
-                None => scope.hosts.iter().map(|p| p.host.clone()).collect(),
-            },
+            hosts: hosts.iter().map(|p| p.host.clone()).collect(),
             networks: None,
             pools: None,
             changed: false,
             refreshed: Vec::new(),
-        }
+        })
     }
 
     /// The watcher's filters: the hosts, and the datastores they mount.

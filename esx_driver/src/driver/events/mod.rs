@@ -597,6 +597,11 @@ fn start_delivery(source: &Arc<dyn Source>) -> Result<Delivery> {
 }
 
 fn start_watcher(source: &Arc<dyn Source>, needs: Needs, queue: Arc<Queue>) -> Result<Watcher> {
+    // Network and pool events follow the scope's hosts: read here, so that a failure is the
+    // registration's.
+    if needs.networks || needs.pools {
+        source.scope().hosts(source.client())?;
+    }
     let shared = Arc::new(Shared {
         stop: AtomicBool::new(false),
         queue,
@@ -695,7 +700,18 @@ fn watch_lost(e: &crate::vi::error::Error) -> bool {
 fn watch_scope(conn: Weak<dyn Source>, shared: &Shared) {
     let Some(c) = conn.upgrade() else { return };
     let (networks, pools) = (shared.needs.networks, shared.needs.pools);
-    let mut inventory = (networks || pools).then(|| Inventory::new(&*c, networks, pools));
+    let inventory = (networks || pools).then(|| Inventory::new(&*c, networks, pools));
+    let mut inventory = match inventory.transpose() {
+        Ok(inventory) => inventory,
+        Err(e) => {
+            log!(
+                Warning,
+                &[],
+                "event watcher: could not read the scope's hosts: {e}"
+            );
+            return;
+        }
+    };
     let mut watching = match Watching::start(&*c, shared, inventory.as_ref()) {
         Ok(w) => w,
         Err(e) => {
