@@ -161,12 +161,19 @@ impl Tree {
 
     /// The datacenters at or beneath `top`, depth first in server order, or the one above it.
     fn datacenters_at(&self, top: &MoRef) -> Vec<MoRef> {
-        let mut up = Some(top.clone());
-        while let Some(r) = up.as_ref().filter(|r| COMPUTE.contains(&r.kind.as_str())) {
-            up = self.entities.get(r).and_then(|e| e.parent.clone());
+        if top.kind != "Folder" {
+            // A compute resource: up through its host folders.
+            let mut at = top.clone();
+            while at.kind != "Datacenter" {
+                match self.entities.get(&at).and_then(|e| e.parent.clone()) {
+                    Some(parent) => at = parent,
+                    None => return Vec::new(),
+                }
+            }
+            return vec![at];
         }
         let mut found = Vec::new();
-        let mut stack: Vec<MoRef> = up.into_iter().collect();
+        let mut stack = vec![top.clone()];
         while let Some(r) = stack.pop() {
             if r.kind == "Datacenter" {
                 found.push(r);
