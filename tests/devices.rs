@@ -29,7 +29,7 @@ fn server_nics(conn: &Arc<Connection>, vm: &Vm) -> Vec<(String, String, String)>
                 .or_else(|| d.text_at("backing.port.switchUuid"))
                 .unwrap_or_default();
             (
-                d.xsi_type.clone().unwrap_or_default(),
+                d.xsi_type.as_deref().unwrap_or_default().to_string(),
                 d.child_text("macAddress").unwrap().to_string(),
                 backing.to_string(),
             )
@@ -253,7 +253,11 @@ fn server_disks(conn: &Arc<Connection>, vm: &Vm) -> Vec<(String, String, i64, i6
                 .unwrap();
             (
                 d.text_at("backing.fileName").unwrap().to_string(),
-                controller.xsi_type.clone().unwrap_or_default(),
+                controller
+                    .xsi_type
+                    .as_deref()
+                    .unwrap_or_default()
+                    .to_string(),
                 num(controller, "busNumber"),
                 num(d, "unitNumber"),
             )
@@ -412,8 +416,9 @@ fn server_cdroms(conn: &Arc<Connection>, vm: &Vm) -> Vec<(String, String, bool, 
             let flag = |p: &str| d.text_at(p) == Some("true");
             (
                 d.child("backing")
-                    .and_then(|b| b.xsi_type.clone())
-                    .unwrap_or_default(),
+                    .and_then(|b| b.xsi_type.as_deref())
+                    .unwrap_or_default()
+                    .to_string(),
                 d.text_at("backing.fileName")
                     .unwrap_or_default()
                     .to_string(),

@@ -40,8 +40,9 @@ fn server_datastores(conn: &Arc<Connection>) -> Vec<(String, i64, i64, String)> 
             let info = oc
                 .props
                 .path("info")
-                .and_then(|i| i.xsi_type.clone())
-                .unwrap_or_default();
+                .and_then(|i| i.xsi_type.as_deref())
+                .unwrap_or_default()
+                .to_string();
             (
                 t("summary.name"),
                 t("summary.capacity").parse().unwrap(),

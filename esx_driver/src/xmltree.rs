@@ -25,9 +25,9 @@ pub enum Names {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Element {
     /// The element's name (see `Names`).
-    pub name: String,
+    pub name: Cow<'static, str>,
     /// `xsi:type` without its prefix (`xsd:int` → `int`); only read with `Names::Local`.
-    pub xsi_type: Option<String>,
+    pub xsi_type: Option<Cow<'static, str>>,
     /// The attributes as (name, value), values unescaped.
     pub attrs: Vec<(String, String)>,
     /// The concatenated text directly inside this element.
@@ -172,6 +172,34 @@ impl Element {
     }
 }
 
+/// The names answers repeat for every object (and domain XML for every device), and their
+/// common `xsi:type`s, are shared, not allocated each time: a listing of thousands of VMs
+/// holds a dozen elements per VM.
+macro_rules! shared_names {
+    ($($n:literal)*) => {
+        /// An element's name: one of the common names shared, any other owned.
+        pub fn name(s: &str) -> Cow<'static, str> {
+            match s {
+                $($n => Cow::Borrowed($n),)*
+                _ => Cow::Owned(s.to_string()),
+            }
+        }
+    };
+}
+
+shared_names!(
+    "objects" "obj" "propSet" "name" "val" "returnval" "token" "missingSet" "Envelope" "Body"
+    "config" "runtime" "uuid" "powerState" "template" "hardware" "memoryMB" "numCPU"
+    "memoryAllocation" "limit" "snapshot" "currentSnapshot" "host" "parent" "summary" "files"
+    "vmPathName" "quickStats" "guest" "device" "key" "value" "filterSet" "objectSet"
+    "changeSet" "kind" "op" "version" "ManagedObjectReference" "childEntity" "vmFolder"
+    "hostFolder" "resourcePool" "datastore" "network" "info" "state" "backing" "fileName"
+    "deviceInfo" "label" "controllerKey" "unitNumber" "capacityInKB"
+    "capacityInBytes" "macAddress" "connectable" "connected" "startConnected"
+    "string" "int" "long" "short" "boolean" "dateTime" "VirtualMachinePowerState"
+    "ArrayOfManagedObjectReference" "ArrayOfString" "ArrayOfInt"
+);
+
 /// The parts of a dotted path. Typed reads look up a dozen paths per object of thousands, and
 /// a byte scan is cheaper on such short strings than the general splitter.
 pub fn segments(dotted: &str) -> impl Iterator<Item = &str> {
@@ -206,8 +234,8 @@ fn open(
 ) -> Result<Element, String> {
     let mut element = Element {
         name: match names {
-            Names::Local => start.local_name().as_ref().to_string(),
-            Names::Qualified => start.name().as_ref().to_string(),
+            Names::Local => name(start.local_name().as_ref()),
+            Names::Qualified => name(start.name().as_ref()),
         },
         ..Element::default()
     };
@@ -244,7 +272,7 @@ fn open(
     }
     for (prefix, value) in typed.into_iter().chain(more_typed) {
         if bindings.is_xsi(prefix) {
-            element.xsi_type = value.rsplit(':').next().map(str::to_string);
+            element.xsi_type = value.rsplit(':').next().map(name);
         } else {
             element.attrs.push(("type".to_string(), value.into_owned()));
         }

@@ -142,7 +142,7 @@ fn cpu_definitions(path: &str) -> Result<Vec<String>, Failure> {
         .map_err(|e| Failure::lines(vec![format!("{path}: {e}")]))?;
     let mut cpus: Vec<&Element> = Vec::new();
     for top in &root.children {
-        match top.name.as_str() {
+        match &*top.name {
             "cpu" => cpus.push(top),
             "domain" => cpus.extend(top.child("cpu")),
             "capabilities" => cpus.extend(top.child("host").and_then(|h| h.child("cpu"))),

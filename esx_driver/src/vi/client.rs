@@ -381,12 +381,12 @@ impl Client {
     }
 }
 
-/// The fault type of the first property a retrieve could not read, if any.
 /// The fault type of an object's first missing property.
 fn first_missing_fault(object: &Node) -> Option<String> {
     object
         .children_named("missingSet")
-        .find_map(|m| m.path("fault.fault").and_then(|f| f.xsi_type.clone()))
+        .find_map(|m| m.path("fault.fault").and_then(|f| f.xsi_type.as_deref()))
+        .map(str::to_string)
 }
 
 fn service_instance() -> MoRef {

@@ -40,7 +40,7 @@ impl VmEvent {
             .filter_map(|e| {
                 let f = EventFields::from_node(e)?;
                 Some(VmEvent {
-                    kind: e.xsi_type.clone().unwrap_or_default(),
+                    kind: e.xsi_type.as_deref().unwrap_or_default().to_string(),
                     key: f.key,
                     vm: f.vm?,
                     device_changes: e

@@ -246,7 +246,7 @@ impl ObjectContent {
         for ps in n.children.into_iter().filter(|c| c.name == "propSet") {
             let (mut name, mut val) = (None, None);
             for c in ps.children {
-                match c.name.as_str() {
+                match &*c.name {
                     "name" if name.is_none() => name = Some(c.text),
                     "val" if val.is_none() => val = Some(c),
                     _ => {}
@@ -276,7 +276,7 @@ fn insert(root: &mut Node, path: &str, val: Node) {
             Some(i) => i,
             None => {
                 holder.children.push(Node {
-                    name: part.to_string(),
+                    name: crate::xmltree::name(part),
                     ..Node::default()
                 });
                 holder.children.len() - 1
@@ -290,12 +290,12 @@ fn insert(root: &mut Node, path: &str, val: Node) {
         .is_some_and(|t| t.starts_with("ArrayOf"));
     if is_array {
         for mut item in val.children {
-            item.name = last.to_string();
+            item.name = crate::xmltree::name(last);
             holder.children.push(item);
         }
     } else {
         let mut v = val;
-        v.name = last.to_string();
+        v.name = crate::xmltree::name(last);
         holder.children.push(v);
     }
 }

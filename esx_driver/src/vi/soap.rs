@@ -222,11 +222,11 @@ pub fn fault_kind(fault: &Node) -> Fault {
         .and_then(|d| d.children.first())
         .map(|d| {
             d.xsi_type
-                .clone()
-                .unwrap_or_else(|| d.name.trim_end_matches("Fault").to_string())
+                .as_deref()
+                .unwrap_or_else(|| d.name.trim_end_matches("Fault"))
         })
-        .unwrap_or_else(|| "SOAPFault".to_string());
-    Fault::from_type(&name)
+        .unwrap_or("SOAPFault");
+    Fault::from_type(name)
 }
 
 fn fault_error(method: &str, fault: &Node) -> Error {

@@ -234,10 +234,7 @@ fn result_of(props: &Node) -> Option<Node> {
     }
     Some(Node {
         name: "result".into(),
-        xsi_type: Some(format!(
-            "ArrayOf{}",
-            first.xsi_type.as_deref().unwrap_or("AnyType")
-        )),
+        xsi_type: Some(format!("ArrayOf{}", first.xsi_type.as_deref().unwrap_or("AnyType")).into()),
         children: std::iter::once(first).chain(rest).cloned().collect(),
         ..Node::default()
     })

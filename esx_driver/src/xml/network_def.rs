@@ -50,11 +50,7 @@ fn only(e: &Element, attrs: &[&str], children: &[&str]) -> Result<()> {
             e.name
         )));
     }
-    if let Some(c) = e
-        .children
-        .iter()
-        .find(|c| !children.contains(&c.name.as_str()))
-    {
+    if let Some(c) = e.children.iter().find(|c| !children.contains(&&*c.name)) {
         return Err(unsupported(format!(
             "element <{}> in <{}> cannot be expressed on an ESX vSwitch",
             shorten(&c.name, 64),

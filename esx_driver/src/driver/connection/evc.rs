@@ -73,7 +73,7 @@ fn check_arch(arch: Option<&str>) -> Result<()> {
 fn model_of(xml: &str) -> Result<String> {
     let bad = |why: &str| Error::esx(Code::XmlError, format!("CPU definition: {why}"));
     let root = Element::parse(xml, Names::Local).map_err(|e| bad(&e))?;
-    let cpu = match root.name.as_str() {
+    let cpu = match &*root.name {
         "cpu" => &root,
         _ => root.child("cpu").ok_or_else(|| bad("no <cpu> element"))?,
     };

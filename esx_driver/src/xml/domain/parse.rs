@@ -31,7 +31,7 @@ pub(crate) enum DeviceDef {
 
 pub(crate) fn parse_device(xml: &str) -> Result<DeviceDef> {
     let root = parse_document(xml)?;
-    Ok(match root.name.as_str() {
+    Ok(match &*root.name {
         "interface" => DeviceDef::Interface {
             mac_given: root.child("mac").and_then(|m| m.attr("address")).is_some(),
             link_up: match root.child("link").and_then(|l| l.attr("state")) {
@@ -308,7 +308,7 @@ fn parse_cpu(cpu: &Element) -> Result<Cpu> {
 fn parse_devices(devices: &Element) -> Result<Devices> {
     let mut out = Devices::default();
     for child in &devices.children {
-        match child.name.as_str() {
+        match &*child.name {
             "disk" => out.disks.push(parse_disk(child)?),
             "controller" => {
                 let controller_type = ControllerType::from_name(
