@@ -1,6 +1,18 @@
 //! virsh-esx: virsh's command line over libvirt_esx's Rust API. Global options, the URI and
 //! then one command (argv words), several (one argument with `;`) or an interactive shell.
 
+// Standard output ends the program quietly once its reader has gone (a pipe into `head` or
+// `grep -q`), with the status a shell shows for virsh killed by SIGPIPE, instead of
+// std's panic. These shadow std's macros in every module below.
+macro_rules! println {
+    () => { $crate::stdout(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+macro_rules! print {
+    ($($arg:tt)*) => { $crate::stdout(format_args!($($arg)*)) };
+}
+
 mod commands;
 mod grammar;
 mod help;
@@ -10,6 +22,17 @@ mod table;
 use session::Session;
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Instant;
+
+/// What `print!` and `println!` write. A reader gone ends the program with 141 (128 + SIGPIPE,
+/// what a shell reports for virsh); another write error is reported once, then the same.
+pub fn stdout(text: std::fmt::Arguments) {
+    if let Err(e) = std::io::stdout().lock().write_fmt(text) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the output: {e}");
+        }
+        std::process::exit(141);
+    }
+}
 
 /// A version number as libvirt prints it (major.minor.micro).
 pub fn dotted(v: u64) -> String {

@@ -620,6 +620,30 @@ impl Drop for ClientConf {
 
 /// The URI from libvirt.conf: `uri_default` without `-c`, an alias of `uri_aliases` with `-c`
 /// or `VIRSH_DEFAULT_CONNECT_URI`, as virsh (libvirt) resolves them.
+/// A reader that has gone (`virsh-esx list | head -1`) ends the run as virsh's SIGPIPE does
+/// in a shell's eyes (status 141), without a word on stderr; std's println! would panic.
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(OURS)
+        .arg("help")
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(141));
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let theirs = Command::new(VIRSH)
+        .arg("help")
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert_eq!(theirs.status.signal(), Some(13), "virsh dies of SIGPIPE");
+}
+
 #[test]
 fn uri_default_and_aliases_come_from_libvirt_conf() {
     let sim = Sim::esx();
