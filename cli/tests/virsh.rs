@@ -625,22 +625,19 @@ impl Drop for ClientConf {
 #[test]
 fn output_into_a_closed_pipe_ends_quietly() {
     use std::os::unix::process::ExitStatusExt;
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
-    let out = Command::new(OURS)
-        .arg("help")
-        .stdout(writer)
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
-    assert_eq!(out.status.code(), Some(141));
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
-    let theirs = Command::new(VIRSH)
-        .arg("help")
-        .stdout(writer)
-        .output()
-        .unwrap();
+    let help_into_closed_pipe = |program: &str| {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        Command::new(program)
+            .arg("help")
+            .stdout(writer)
+            .output()
+            .unwrap()
+    };
+    let ours = help_into_closed_pipe(OURS);
+    assert_eq!(String::from_utf8_lossy(&ours.stderr), "");
+    assert_eq!(ours.status.code(), Some(141));
+    let theirs = help_into_closed_pipe(VIRSH);
     assert_eq!(theirs.status.signal(), Some(13), "virsh dies of SIGPIPE");
 }
 
