@@ -1,5 +1,5 @@
-//! The connection's scope in one PropertyCollector read: the whole folder tree down to hosts,
-//! then the URI path (vpx) or the first of each (esx/gsx) resolved locally.
+//! The connection's scope from one PropertyCollector read of the folder tree, the URI path (vpx)
+//! or the first of each (esx/gsx) resolved locally; hosts above one read when first needed.
 
 use crate::error::{Error, Result};
 use crate::vi::methods::FindByIp;
