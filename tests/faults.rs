@@ -6,11 +6,13 @@ mod common;
 
 use common::injector::{Action, Injector};
 use common::{Creds, Sim, dom};
+use esx_driver::testing::Listing;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use virt_esx::Code;
 use virt_esx::abi::flags::ListDomainsFlags;
 use virt_esx::driver::Connection;
+use virt_esx::driver::domain::Domain;
 use virt_esx::driver::domain::power::PowerOp;
 
 /// An ESX simulator behind an injector, and a connection through it.
@@ -488,4 +490,28 @@ fn a_task_that_never_finishes_is_cancelled_at_the_timeout() {
         inj.seen().iter().any(|s| s == "CancelTask"),
         "the task was cancelled"
     );
+}
+
+/// A server slower than the views' 2 s window: info for every listed VM still reads the batch
+/// and the CPU times once, not once per VM (each batch used to be stale on arrival).
+#[test]
+fn info_for_a_listing_reads_once_however_slow_the_server() {
+    let (_sim, inj, conn) = setup("");
+    let all = conn.list_all_domains(ListDomainsFlags::empty()).unwrap();
+    std::thread::sleep(Duration::from_millis(2100)); // the listing's state is stale: re-read
+    inj.add(
+        "RetrievePropertiesEx",
+        10,
+        Action::Delay(Duration::from_millis(2100)),
+    );
+    inj.add("QueryPerf", 10, Action::Delay(Duration::from_millis(2100)));
+    let listing = Arc::new(Listing::new(&all, true));
+    let before = conn.round_trips();
+    for vm in &all {
+        let d = Domain::new(conn.clone(), vm.clone(), Some(listing.clone()));
+        let now = d.current().unwrap();
+        d.cpu_time(&now).unwrap();
+    }
+    // The batch (sizing and state), the counter ids once, and one QueryPerf.
+    assert_eq!(conn.round_trips() - before, 3);
 }

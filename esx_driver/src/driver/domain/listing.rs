@@ -71,11 +71,6 @@ impl Listing {
     /// round trip.
     fn read_batch(&self, conn: &Connection) -> Result<Batch> {
         let with_state = self.fetched.elapsed() >= super::FRESH_FOR;
-        let fetched = if with_state {
-            Instant::now()
-        } else {
-            self.fetched
-        };
         let paths: Vec<&str> = VmSizing::PATHS
             .iter()
             .copied()
@@ -97,7 +92,13 @@ impl Listing {
             None => Vec::new(),
         };
         Ok(Batch {
-            fetched,
+            // State this batch reads counts from its answer: a read slower than the window
+            // is not stale on arrival.
+            fetched: if with_state {
+                Instant::now()
+            } else {
+                self.fetched
+            },
             sizing: found
                 .into_iter()
                 .map(|oc| (oc.obj, VmSizing::from_node(&oc.props).unwrap_or_default()))
@@ -119,6 +120,10 @@ impl Listing {
         if b.cpu.is_none() {
             let morefs: Vec<MoRef> = b.sizing.keys().cloned().collect();
             b.cpu = Some(conn.cpu_times_if_kept(&morefs)?);
+            // The batch answers for its window from here: a server slower than the window
+            // would otherwise leave every batch stale on arrival, and each VM's info would
+            // read the whole batch again.
+            b.fetched = Instant::now();
         }
         Ok(b.cpu
             .as_ref()
