@@ -161,21 +161,23 @@ impl Tree {
 
     /// The datacenters at or beneath `top`, depth first in server order, or the one above it.
     fn datacenters_at(&self, top: &MoRef) -> Vec<MoRef> {
-        if top.kind != "Folder" {
-            // A compute resource: up through its host folders.
-            let mut at = top.clone();
-            while at.kind != "Datacenter" {
-                match self.entities.get(&at).and_then(|e| e.parent.clone()) {
-                    Some(parent) => at = parent,
-                    None => return Vec::new(),
-                }
-            }
-            return vec![at];
+        match top.kind.as_str() {
+            "Folder" => self.beneath(top, "Datacenter"),
+            _ => self
+                .datacenter_above(top)
+                .ok()
+                .flatten()
+                .into_iter()
+                .collect(),
         }
+    }
+
+    /// The objects of `kind` at or beneath `top`, depth first in server order.
+    fn beneath(&self, top: &MoRef, kind: &str) -> Vec<MoRef> {
         let mut found = Vec::new();
         let mut stack = vec![top.clone()];
         while let Some(r) = stack.pop() {
-            if r.kind == "Datacenter" {
+            if r.kind == kind {
                 found.push(r);
                 continue;
             }
@@ -185,19 +187,24 @@ impl Tree {
         found
     }
 
+    /// The datacenter `r` is in (or is), found upwards; `None` above every datacenter.
+    fn datacenter_above(&self, r: &MoRef) -> Result<Option<MoRef>> {
+        let mut up = Some(r.clone());
+        while let Some(at) = up {
+            if at.kind == "Datacenter" {
+                return Ok(Some(at));
+            }
+            up = self.entity(&at)?.parent.clone();
+        }
+        Ok(None)
+    }
+
     /// Every host beneath `top`, depth first in server order, each with its placement.
     fn hosts_under(&self, top: &MoRef) -> Result<Vec<Placement>> {
-        let mut hosts = Vec::new();
-        let mut stack = vec![top.clone()];
-        while let Some(r) = stack.pop() {
-            if r.kind == "HostSystem" {
-                hosts.push(self.placement_at(&r)?);
-                continue;
-            }
-            let kids: Vec<&MoRef> = self.kids(&r).collect();
-            stack.extend(kids.into_iter().rev().cloned());
-        }
-        Ok(hosts)
+        self.beneath(top, "HostSystem")
+            .iter()
+            .map(|h| self.placement_at(h))
+            .collect()
     }
 
     /// A host's placement, found upwards: its compute resource, then through host folders
@@ -207,18 +214,9 @@ impl Tree {
         let cr = self.entity(host)?.parent.clone().ok_or_else(|| {
             Error::internal(format!("Host '{host_name}' has no compute resource"))
         })?;
-        let mut up = self.entity(&cr)?.parent.clone();
-        let dc = loop {
-            match up {
-                Some(r) if r.kind == "Datacenter" => break r,
-                Some(r) => up = self.entity(&r)?.parent.clone(),
-                None => {
-                    return Err(Error::internal(format!(
-                        "Host '{host_name}' is not inside a datacenter"
-                    )));
-                }
-            }
-        };
+        let dc = self.datacenter_above(&cr)?.ok_or_else(|| {
+            Error::internal(format!("Host '{host_name}' is not inside a datacenter"))
+        })?;
         let mut names = vec![self.name(&dc).to_string()];
         let mut up = self.entity(&dc)?.parent.clone();
         while let Some(r) = up {
