@@ -33,6 +33,11 @@ impl Endpoint {
         self.scope.hosts(&self.client)
     }
 
+    /// The references of the scope's hosts (read when first needed).
+    pub(crate) fn host_refs(&self) -> Result<Vec<MoRef>> {
+        self.scope.host_refs(&self.client)
+    }
+
     /// Whether `host` is one of the scope's hosts.
     pub(crate) fn in_scope(&self, host: &MoRef) -> Result<bool> {
         Ok(self.scope.placement_of(&self.client, host)?.is_some())

@@ -78,7 +78,7 @@ impl Connection {
         if let Some(host) = ep.scope.host() {
             return Ok(vec![self.read_host(host, paths)?]);
         }
-        let hosts: Vec<MoRef> = ep.hosts()?.iter().map(|p| p.host.clone()).collect();
+        let hosts = ep.host_refs()?;
         let mut all = paths.to_vec();
         all.extend(HostConnection::PATHS);
         let found: Vec<T> = match FilterSpec::objects("HostSystem", &hosts, &all) {
@@ -158,12 +158,7 @@ impl Connection {
         let scope = &self.primary.scope;
         let hosts: Vec<MoRef> = match (scope.host(), cpu) {
             (Some(h), _) => vec![h.host.clone()],
-            (None, None) => self
-                .primary
-                .hosts()?
-                .iter()
-                .map(|p| p.host.clone())
-                .collect(),
+            (None, None) => self.primary.host_refs()?,
             (None, Some(_)) => {
                 return Err(Error::esx(
                     Code::NoSupport,

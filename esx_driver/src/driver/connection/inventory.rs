@@ -8,7 +8,7 @@ use crate::vi::types::FromNode;
 use crate::vi::views::inventory::Entity;
 use crate::vi::{Client, MoRef};
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 /// Where the connection's host lives in the inventory.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,7 +26,7 @@ pub struct Placement {
     pub(crate) autostart_manager: Option<MoRef>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 struct Tree {
     entities: HashMap<MoRef, Entity>,
     /// Children in server order, by parent.
@@ -364,7 +364,7 @@ pub struct Scope {
     /// none, and a vCenter's are thousands).
     hosts: OnceLock<Vec<Placement>>,
     /// The folder tree read when connecting, which places the hosts once they are read.
-    tree: Option<Arc<Tree>>,
+    tree: Option<Tree>,
 }
 
 impl Scope {
@@ -383,7 +383,7 @@ impl Scope {
             kind,
             object,
             hosts: OnceLock::new(),
-            tree: Some(Arc::new(tree)),
+            tree: Some(tree),
         }
     }
 
@@ -411,7 +411,7 @@ impl Scope {
         }
         let read = match &self.tree {
             Some(tree) => {
-                let mut tree = Tree::clone(tree);
+                let mut tree = tree.clone();
                 tree.add_hosts(client, &self.object)?;
                 tree.hosts_under(&self.object)?
             }
@@ -419,6 +419,11 @@ impl Scope {
         };
         // Two first uses at once each read; the first answer stays.
         Ok(self.hosts.get_or_init(|| read))
+    }
+
+    /// The references of the scope's hosts, as `hosts`.
+    pub(crate) fn host_refs(&self, client: &Client) -> Result<Vec<MoRef>> {
+        Ok(self.hosts(client)?.iter().map(|p| p.host.clone()).collect())
     }
 
     /// How to reach the scope's VMs. Through resource pools where they belong to the scope

@@ -266,9 +266,7 @@ impl Connection {
         use crate::driver::connection::inventory::ScopeKind;
         let ep = &self.primary;
         Ok(match ep.scope.kind {
-            ScopeKind::Host | ScopeKind::Cluster => {
-                Some(ep.hosts()?.iter().map(|p| p.host.clone()).collect())
-            }
+            ScopeKind::Host | ScopeKind::Cluster => Some(ep.host_refs()?),
             _ => None,
         })
     }

@@ -133,7 +133,7 @@ impl Connection {
     /// their iSCSI adapters: one round trip.
     pub fn list_pools(&self) -> Result<Vec<PoolFacts>> {
         let ep = &self.primary;
-        let hosts: Vec<MoRef> = ep.hosts()?.iter().map(|p| p.host.clone()).collect();
+        let hosts = ep.host_refs()?;
         let (Some(datastores), Some(adapters)) = (
             FilterSpec::neighbours_of(
                 &hosts,
@@ -168,9 +168,9 @@ impl Connection {
     pub(crate) fn pool_from(&self, oc: ObjectContent) -> Option<PoolFacts> {
         let f = DatastorePoolFacts::from_node(&oc.props)?;
         // The mount of a host of this scope decides the path and the datacenter.
-        let hosts = self.primary.hosts().ok()?;
+        let ep = &self.primary;
         let (mount, placement) = f.mounts.iter().find_map(|m| {
-            let p = hosts.iter().find(|p| Some(&p.host) == m.host.as_ref())?;
+            let p = ep.scope.placement_of(&ep.client, m.host.as_ref()?).ok()??;
             Some((m.path.clone(), p))
         })?;
         Some(PoolFacts {

@@ -39,11 +39,10 @@ impl Inventory {
         networks: bool,
         pools: bool,
     ) -> crate::error::Result<Inventory> {
-        let hosts = c.scope().hosts(c.client())?;
         Ok(Inventory {
             watch_networks: networks,
             watch_pools: pools,
-            hosts: hosts.iter().map(|p| p.host.clone()).collect(),
+            hosts: c.scope().host_refs(c.client())?,
             networks: None,
             pools: None,
             changed: false,
