@@ -618,8 +618,6 @@ impl Drop for ClientConf {
     }
 }
 
-/// The URI from libvirt.conf: `uri_default` without `-c`, an alias of `uri_aliases` with `-c`
-/// or `VIRSH_DEFAULT_CONNECT_URI`, as virsh (libvirt) resolves them.
 /// A reader that has gone (`virsh-esx list | head -1`) ends the run as virsh's SIGPIPE does
 /// in a shell's eyes (status 141), without a word on stderr; std's println! would panic.
 #[test]
@@ -641,6 +639,8 @@ fn output_into_a_closed_pipe_ends_quietly() {
     assert_eq!(theirs.status.signal(), Some(13), "virsh dies of SIGPIPE");
 }
 
+/// The URI from libvirt.conf: `uri_default` without `-c`, an alias of `uri_aliases` with `-c`
+/// or `VIRSH_DEFAULT_CONNECT_URI`, as virsh (libvirt) resolves them.
 #[test]
 fn uri_default_and_aliases_come_from_libvirt_conf() {
     let sim = Sim::esx();
